@@ -1,0 +1,273 @@
+/*
+ * chiso_base.h - status codes, diagnostics and small shared utilities.
+ *
+ * Every module links this tiny base target. It holds what all layers need
+ * and nothing else: the status enum, the diagnostic struct the caller passes
+ * in (never a global), a capped list of diagnostics for "report every
+ * problem" commands, UTF-8 helpers (validation, folding for header matching,
+ * display width), a JSON document that remembers where each value was in the
+ * source text, number rounding for deterministic output, and atomic output
+ * files (temporary file + rename).
+ *
+ * Conventions used across chiso:
+ *   - functions return chiso_status; CHISO_OK is 0;
+ *   - `**out` parameters are owned by the caller; returned pointers are
+ *     borrowed;
+ *   - destructors accept NULL;
+ *   - line and column numbers are 1-based; columns count UTF-8 characters
+ *     (code points), so a Vietnamese letter counts as one column; a UTF-8
+ *     byte order mark is not counted;
+ *   - the library never prints and never exits.
+ */
+#ifndef CHISO_BASE_H
+#define CHISO_BASE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define CHISO_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CHISO_PRINTF(a, b)
+#endif
+
+/* Status codes. Keep them few; the CLI maps them to exit codes. */
+typedef enum chiso_status {
+    CHISO_OK = 0,
+    CHISO_ENOMEM,  /* allocation failed */
+    CHISO_EIO,     /* file could not be read or written; errno in diag */
+    CHISO_EPARSE,  /* malformed CSV or JSON */
+    CHISO_EDATA,   /* well-formed but invalid value: non-numeric, range */
+    CHISO_ESCHEMA, /* missing column, unknown criterion, framework error */
+    CHISO_EDOMAIN, /* statistic undefined for this input: n < 2, ... */
+    CHISO_EINVAL,  /* caller broke a documented precondition (a bug) */
+    CHISO_EUSAGE,  /* a user-supplied option value is invalid */
+    CHISO_DONE     /* not an error: an iterator has no more items */
+} chiso_status;
+
+/* Short English name of a status, e.g. "parse error". Never NULL. */
+const char *chiso_status_str(chiso_status st);
+
+/* Where a problem is, and what it is. Filled by the library, printed by
+ * the CLI as "chiso: path:line:column: message". */
+typedef struct chiso_diag {
+    chiso_status code;   /* CHISO_OK while nothing was reported */
+    int sys_errno;       /* for CHISO_EIO, else 0 */
+    char path[512];      /* copied, so a diag never dangles; "" if none */
+    unsigned long line;  /* 1-based physical line; 0 = unknown */
+    unsigned long column; /* 1-based column (UTF-8 characters); 0 = unknown */
+    char message[512];   /* lowercase start, no trailing period/newline */
+} chiso_diag;
+
+/* Reset a diag to "nothing reported". NULL is allowed. */
+void chiso_diag_clear(chiso_diag *diag);
+
+/*
+ * Report a problem. The first error wins: if diag->code is already set the
+ * call does nothing. Returns `code` so callers can write
+ * `return chiso_diag_set(diag, CHISO_EDATA, path, line, col, "...")`.
+ * diag may be NULL (then only the code is returned). path may be NULL.
+ */
+chiso_status chiso_diag_set(chiso_diag *diag, chiso_status code,
+                            const char *path, unsigned long line,
+                            unsigned long column, const char *fmt, ...)
+    CHISO_PRINTF(6, 7);
+
+/* As chiso_diag_set for CHISO_EIO, keeping errno and appending strerror. */
+chiso_status chiso_diag_set_errno(chiso_diag *diag, const char *path,
+                                  int err, const char *what);
+
+/*
+ * A capped list of diagnostics, for commands that report every problem
+ * (chiso validate) and for warnings. Entries beyond `cap` are counted in
+ * `n_dropped` but not stored.
+ */
+typedef struct chiso_diag_list {
+    chiso_diag *items;
+    size_t n;
+    size_t cap;
+    size_t n_dropped;
+} chiso_diag_list;
+
+/* Initialise an empty list storing at most `cap` entries. */
+void chiso_diag_list_init(chiso_diag_list *list, size_t cap);
+/* Append a copy of d. Returns CHISO_ENOMEM on allocation failure. */
+chiso_status chiso_diag_list_add(chiso_diag_list *list, const chiso_diag *d);
+/* Append a new entry (same arguments as chiso_diag_set). */
+chiso_status chiso_diag_list_addf(chiso_diag_list *list, chiso_status code,
+                                  const char *path, unsigned long line,
+                                  unsigned long column, const char *fmt, ...)
+    CHISO_PRINTF(6, 7);
+/* Total number of entries reported (stored + dropped). */
+size_t chiso_diag_list_total(const chiso_diag_list *list);
+/* Sort stored entries by path, line, column (stable). */
+void chiso_diag_list_sort(chiso_diag_list *list);
+void chiso_diag_list_free(chiso_diag_list *list);
+
+/* ---- growable byte buffer ------------------------------------------- */
+
+typedef struct chiso_buf {
+    char *data; /* always NUL-terminated when len > 0 or after append */
+    size_t len;
+    size_t cap;
+} chiso_buf;
+
+#define CHISO_BUF_INIT {NULL, 0, 0}
+
+chiso_status chiso_buf_reserve(chiso_buf *b, size_t extra);
+chiso_status chiso_buf_append(chiso_buf *b, const void *p, size_t n);
+chiso_status chiso_buf_puts(chiso_buf *b, const char *s);
+chiso_status chiso_buf_printf(chiso_buf *b, const char *fmt, ...)
+    CHISO_PRINTF(2, 3);
+void chiso_buf_free(chiso_buf *b);
+
+/* ---- strings --------------------------------------------------------- */
+
+/* strdup that returns NULL on NULL input or allocation failure. */
+char *chiso_strdup(const char *s);
+/* Copy of the n bytes at s, NUL-terminated. */
+char *chiso_strndup(const char *s, size_t n);
+
+/*
+ * Is [s, s+len) valid UTF-8 (no overlong forms, no surrogates)? On failure,
+ * *bad_offset (if not NULL) receives the offset of the first bad byte.
+ */
+int chiso_utf8_valid(const char *s, size_t len, size_t *bad_offset);
+
+/* Number of code points in [s, s+len) (continuation bytes not counted). */
+size_t chiso_utf8_count(const char *s, size_t len);
+
+/*
+ * Terminal display width of a UTF-8 string: combining marks count 0,
+ * East Asian wide characters 2, everything else 1.
+ */
+size_t chiso_utf8_width(const char *s, size_t len);
+
+/*
+ * Fold a name for matching: Vietnamese and other Latin diacritics removed
+ * (đ -> d), lowercase, every run of characters other than [a-z0-9] turned
+ * into one '_', no leading or trailing '_'. "Mã tiêu chí" -> "ma_tieu_chi".
+ * Writes at most cap-1 bytes plus NUL into out; returns the folded length
+ * (which may exceed cap-1 if truncated).
+ */
+size_t chiso_text_fold(const char *s, size_t len, char *out, size_t cap);
+
+/* Trim ASCII spaces, tabs, CR/LF and UTF-8 non-breaking spaces in place
+ * (adjusts *s and *len). */
+void chiso_text_trim(const char **s, size_t *len);
+
+/* ---- numbers -------------------------------------------------------- */
+
+/* Round x to `sig` significant decimal digits (for deterministic JSON). */
+double chiso_round_sig(double x, int sig);
+
+/*
+ * Round half away from zero to `decimals` places, after removing binary
+ * noise (2.675 -> 2.68, as a person or a spreadsheet rounds the decimal).
+ */
+double chiso_round_half_up(double x, int decimals);
+
+/* Exact comparison with zero, made deliberate (-Wfloat-equal). */
+int chiso_is_zero(double x);
+
+/* ---- files ------------------------------------------------------------ */
+
+/*
+ * Read a whole file into memory (NUL-terminated; *len excludes the NUL).
+ * "-" reads standard input. Returns CHISO_EIO with errno kept in diag.
+ * The caller frees *out with free().
+ */
+chiso_status chiso_file_read_all(const char *path, char **out, size_t *len,
+                                 chiso_diag *diag);
+
+/*
+ * Atomic output file: data goes to a temporary file beside `path` and only
+ * chiso_outfile_commit() renames it into place, so readers never see a
+ * partial file and a failed run leaves the previous file untouched.
+ * Path "-" means standard output (written directly, never renamed).
+ */
+typedef struct chiso_outfile chiso_outfile;
+
+chiso_status chiso_outfile_open(chiso_outfile **out, const char *path,
+                                chiso_diag *diag);
+/* The stream to write to. Borrowed; valid until commit/abort. */
+FILE *chiso_outfile_stream(chiso_outfile *f);
+/* Flush, fsync and rename into place; frees f in every case. */
+chiso_status chiso_outfile_commit(chiso_outfile *f, chiso_diag *diag);
+/* Remove the temporary file; frees f. NULL is allowed. */
+void chiso_outfile_abort(chiso_outfile *f);
+
+/* Convenience: write `len` bytes atomically to path. */
+chiso_status chiso_file_write_atomic(const char *path, const void *data,
+                                     size_t len, chiso_diag *diag);
+
+/* ---- JSON documents with source positions ----------------------------- */
+
+struct cJSON;
+
+/*
+ * A parsed JSON document that remembers the byte offset of every value, so
+ * semantic errors ("max must be positive") can name file:line:column.
+ * Duplicate object keys are detected during parsing and reported as
+ * CHISO_EPARSE (JSON allows them; our files must not have them).
+ */
+typedef struct chiso_json_doc chiso_json_doc;
+
+/* Parse text (borrowed for the call; copied). path is used in messages. */
+chiso_status chiso_json_doc_parse(chiso_json_doc **out, const char *path,
+                                  const char *text, size_t len,
+                                  chiso_diag *diag);
+/* Read and parse a file ("-" = stdin). */
+chiso_status chiso_json_doc_load(chiso_json_doc **out, const char *path,
+                                 chiso_diag *diag);
+void chiso_json_doc_free(chiso_json_doc *doc);
+
+/* The root value. Borrowed. */
+const struct cJSON *chiso_json_doc_root(const chiso_json_doc *doc);
+/* The path given at parse time. Borrowed. */
+const char *chiso_json_doc_path(const chiso_json_doc *doc);
+/* Line and column of `item` (any value of this document); 0,0 if unknown. */
+void chiso_json_doc_locate(const chiso_json_doc *doc, const struct cJSON *item,
+                           unsigned long *line, unsigned long *column);
+/* Report a problem at `item` (first error wins, as chiso_diag_set). */
+chiso_status chiso_json_doc_error(const chiso_json_doc *doc, chiso_diag *diag,
+                                  chiso_status code, const struct cJSON *item,
+                                  const char *fmt, ...) CHISO_PRINTF(5, 6);
+/* Append a problem at `item` to a list. */
+chiso_status chiso_json_doc_error_list(const chiso_json_doc *doc,
+                                       chiso_diag_list *list,
+                                       chiso_status code,
+                                       const struct cJSON *item,
+                                       const char *fmt, ...)
+    CHISO_PRINTF(5, 6);
+
+/*
+ * Line and column of byte `offset` in [text, text+len): counts '\n' and
+ * UTF-8 characters; a leading BOM is not counted.
+ */
+void chiso_text_position(const char *text, size_t len, size_t offset,
+                         unsigned long *line, unsigned long *column);
+
+/*
+ * Deterministic JSON numbers: returns a cJSON number rounded to 10
+ * significant digits, or cJSON null when x is not finite.
+ */
+struct cJSON *chiso_json_number(double x);
+/* As chiso_json_number, rounded half-up to `decimals` places. */
+struct cJSON *chiso_json_fixed(double x, int decimals);
+/*
+ * Print a JSON tree with 2-space indentation and a final newline. The
+ * caller frees the result with free(). NULL on allocation failure.
+ */
+char *chiso_json_print(const struct cJSON *root);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CHISO_BASE_H */

@@ -1,0 +1,205 @@
+/*
+ * fileio.c - whole-file reads and atomic output files.
+ *
+ * Outputs are never written in place: a temporary file is created in the
+ * destination's directory (so rename() stays on one file system), filled,
+ * flushed, fsync'ed and renamed over the destination. A crash or an error
+ * at any point leaves the previous file as it was.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "chiso_base.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+chiso_status
+chiso_file_read_all(const char *path, char **out, size_t *len,
+                    chiso_diag *diag)
+{
+    FILE *f = NULL;
+    chiso_buf b = CHISO_BUF_INIT;
+    chiso_status st = CHISO_OK;
+    char chunk[65536];
+    size_t n;
+    int is_stdin = strcmp(path, "-") == 0;
+    struct stat sb;
+
+    *out = NULL;
+    *len = 0;
+    f = is_stdin ? stdin : fopen(path, "rb");
+    if (f == NULL) {
+        return chiso_diag_set_errno(diag, path, errno, "cannot open");
+    }
+    if (!is_stdin && fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fclose(f);
+        return chiso_diag_set_errno(diag, path, EISDIR, "cannot read");
+    }
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        st = chiso_buf_append(&b, chunk, n);
+        if (st != CHISO_OK) {
+            chiso_diag_set(diag, st, path, 0, 0, "out of memory reading file");
+            goto out;
+        }
+    }
+    if (ferror(f)) {
+        st = chiso_diag_set_errno(diag, path, errno, "cannot read");
+        goto out;
+    }
+    if (b.data == NULL) {
+        st = chiso_buf_reserve(&b, 0);
+        if (st != CHISO_OK) {
+            goto out;
+        }
+        b.data[0] = '\0';
+    }
+    *out = b.data;
+    *len = b.len;
+    b.data = NULL;
+out:
+    if (!is_stdin) {
+        fclose(f);
+    }
+    chiso_buf_free(&b);
+    return st;
+}
+
+struct chiso_outfile {
+    FILE *fp;
+    char *path;
+    char *tmp; /* NULL when writing to stdout */
+};
+
+chiso_status
+chiso_outfile_open(chiso_outfile **out, const char *path, chiso_diag *diag)
+{
+    chiso_outfile *f;
+    const char *slash;
+    size_t dirlen;
+    int fd;
+    mode_t mask;
+
+    *out = NULL;
+    f = calloc(1, sizeof(*f));
+    if (f == NULL) {
+        return chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
+    }
+    if (strcmp(path, "-") == 0) {
+        f->fp = stdout;
+        *out = f;
+        return CHISO_OK;
+    }
+    f->path = chiso_strdup(path);
+    slash = strrchr(path, '/');
+    dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+    f->tmp = malloc(strlen(path) + 16);
+    if (f->path == NULL || f->tmp == NULL) {
+        chiso_outfile_abort(f);
+        return chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
+    }
+    memcpy(f->tmp, path, dirlen);
+    sprintf(f->tmp + dirlen, ".%s.XXXXXX", path + dirlen);
+    fd = mkstemp(f->tmp);
+    if (fd < 0) {
+        int err = errno;
+        free(f->tmp);
+        f->tmp = NULL;
+        chiso_outfile_abort(f);
+        return chiso_diag_set_errno(diag, path, err, "cannot create");
+    }
+    /* mkstemp makes 0600; give the file the mode a plain fopen would */
+    mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) {
+        /* not fatal: the file is still usable by its owner */
+    }
+    f->fp = fdopen(fd, "wb");
+    if (f->fp == NULL) {
+        int err = errno;
+        close(fd);
+        chiso_outfile_abort(f);
+        return chiso_diag_set_errno(diag, path, err, "cannot create");
+    }
+    *out = f;
+    return CHISO_OK;
+}
+
+FILE *
+chiso_outfile_stream(chiso_outfile *f)
+{
+    return f->fp;
+}
+
+chiso_status
+chiso_outfile_commit(chiso_outfile *f, chiso_diag *diag)
+{
+    chiso_status st = CHISO_OK;
+    int err = 0;
+
+    if (f->tmp == NULL) {
+        if (fflush(f->fp) != 0) {
+            st = chiso_diag_set_errno(diag, "-", errno, "cannot write");
+        }
+        free(f->path);
+        free(f);
+        return st;
+    }
+    if (fflush(f->fp) != 0 || ferror(f->fp)) {
+        err = errno ? errno : EIO;
+    } else if (fsync(fileno(f->fp)) != 0 && errno != EINVAL) {
+        err = errno;
+    }
+    if (fclose(f->fp) != 0 && err == 0) {
+        err = errno;
+    }
+    f->fp = NULL;
+    if (err == 0 && rename(f->tmp, f->path) != 0) {
+        err = errno;
+    }
+    if (err != 0) {
+        st = chiso_diag_set_errno(diag, f->path, err, "cannot write");
+        unlink(f->tmp);
+    }
+    free(f->tmp);
+    free(f->path);
+    free(f);
+    return st;
+}
+
+void
+chiso_outfile_abort(chiso_outfile *f)
+{
+    if (f == NULL) {
+        return;
+    }
+    if (f->tmp != NULL) {
+        if (f->fp != NULL) {
+            fclose(f->fp);
+        }
+        unlink(f->tmp);
+    }
+    free(f->tmp);
+    free(f->path);
+    free(f);
+}
+
+chiso_status
+chiso_file_write_atomic(const char *path, const void *data, size_t len,
+                        chiso_diag *diag)
+{
+    chiso_outfile *f;
+    chiso_status st = chiso_outfile_open(&f, path, diag);
+
+    if (st != CHISO_OK) {
+        return st;
+    }
+    if (len > 0 && fwrite(data, 1, len, chiso_outfile_stream(f)) != len) {
+        int err = errno;
+        chiso_outfile_abort(f);
+        return chiso_diag_set_errno(diag, path, err, "cannot write");
+    }
+    return chiso_outfile_commit(f, diag);
+}

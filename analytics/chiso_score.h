@@ -1,0 +1,164 @@
+/*
+ * chiso_score.h - score a unit against a framework.
+ *
+ * Pure computation: a validated framework, an evidence sheet and optional
+ * derived inputs (rates computed from operational data) in; per-node
+ * points, the index %, the classification group, the points-lost list and
+ * warnings out. Nothing is printed; chiso_score_to_json() builds the
+ * documented JSON (schema_version 1) for the CLI to write.
+ *
+ * Rules (see README "Scoring rules"):
+ *   manual        points as entered, 0..max
+ *   binary        yes -> max, no -> 0
+ *   proportional  max * value / target, at most max; from counts the value
+ *                 is numerator / denominator, and a zero denominator gives
+ *                 no score, 0 or full points as the rule says
+ *   bands         points of the band the value falls in
+ *   deduction     max - per * count, at least 0
+ *   terms         sum of min(p_i, p_i * v_i / full_at_i), at most max
+ *   tracked       maximum 0, value shown, never scored
+ * A leaf marked not applicable leaves the denominator: index % = points /
+ * applicable maximum * 100. When the framework sets points_decimals, each
+ * leaf's points are rounded half-up to that many decimals and inner nodes
+ * add the rounded points (as the 766 portal does); points_exact keeps the
+ * unrounded value.
+ */
+#ifndef CHISO_SCORE_H
+#define CHISO_SCORE_H
+
+#include "chiso_base.h"
+#include "chiso_dataset.h"
+#include "chiso_framework.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct cJSON;
+
+/* A value computed from operational data, offered to rules whose
+ * "source" names it. Strings are borrowed for the duration of scoring. */
+typedef struct chiso_input_value {
+    const char *name;   /* "services.online_pct" */
+    int has_value;
+    double value;       /* in the unit the name implies (pct: 0..100) */
+    int has_counts;
+    double numerator, denominator;
+    const char *detail; /* "dossiers.csv: unit SKHCN, 2024-H2" */
+} chiso_input_value;
+
+/* A hypothetical input for one leaf or terms input ("what if 20 more
+ * dossiers were digitised"). */
+typedef struct chiso_what_if {
+    const char *id;     /* leaf id or terms-input id */
+    int has_counts;
+    double numerator, denominator;
+    int has_value;
+    double value;
+} chiso_what_if;
+
+typedef struct chiso_score_options {
+    const chiso_input_value *inputs;
+    size_t n_inputs;
+    const chiso_what_if *what_if;
+    size_t n_what_if;
+    const char *unit;   /* pick this unit's rows from a multi-unit sheet */
+} chiso_score_options;
+
+#define CHISO_SCORE_OPTIONS_INIT {NULL, 0, NULL, 0, NULL}
+
+/* Where a leaf's input came from. */
+typedef enum chiso_origin {
+    CHISO_ORIGIN_NONE = 0, /* nothing reported */
+    CHISO_ORIGIN_POINTS,   /* points entered (manual) */
+    CHISO_ORIGIN_VALUE,    /* a value in the evidence sheet */
+    CHISO_ORIGIN_COUNTS,   /* numerator/denominator in the evidence sheet */
+    CHISO_ORIGIN_DERIVED,  /* computed from operational data */
+    CHISO_ORIGIN_WHAT_IF   /* a --what-if override */
+} chiso_origin;
+
+typedef struct chiso_node_score {
+    double points;         /* rounded per framework; inner: sum of children */
+    double points_exact;   /* unrounded */
+    double applicable_max; /* 0 when not applicable */
+    double index_pct;      /* points / applicable_max * 100; NaN if 0 */
+    int applicable;
+    int reported;          /* leaf: an evidence row or derived input exists */
+    int no_score;          /* leaf: zero denominator -> "no score" */
+    int evidence_missing;  /* leaf: points earned without evidence reference;
+                              inner: number of such leaves below */
+    chiso_origin origin;
+    const char *source;    /* derived input name, NULL otherwise */
+    const char *source_detail;
+    int has_value;
+    double value;          /* the rule's input value in its unit */
+    int has_counts;
+    double numerator, denominator;
+    int has_self;          /* self-assessed points entered in the sheet */
+    double self_points;
+    int has_appraised;     /* leaf: entered; inner: any leaf below has */
+    double appraised;
+    int has_official;
+    double official;
+    double official_diff;  /* points - official */
+    int official_flag;     /* |diff| > 0.01 */
+    int official_within_tolerance; /* flagged but within the rule's stated
+                                      tolerance (e.g. TTTT +-0.015) */
+    double gain_next;      /* points gained at the next step of the rule */
+    int has_next_value;
+    double next_value;     /* input value that reaches that step */
+    char explain[200];     /* "85.5 % in band >= 80 -> 1 of 2" */
+    long evidence;         /* index into the evidence sheet, or -1 */
+} chiso_node_score;
+
+typedef struct chiso_score_result {
+    const chiso_framework *fw; /* borrowed */
+    const chiso_evidence *ev;  /* borrowed, may be NULL */
+    chiso_node_score *nodes;   /* fw->n_nodes entries, same order */
+    double points, points_exact, max, applicable_max, index_pct;
+    const chiso_class_band *group;
+    int has_appraised;
+    double appraised, appraised_index_pct;
+    const chiso_class_band *appraised_group;
+    size_t *lost;              /* leaf indices, largest loss first */
+    size_t n_lost;
+    size_t n_evidence_missing, n_not_reported, n_no_score, n_official,
+        n_official_flags, n_derived;
+    chiso_diag_list warnings;
+} chiso_score_result;
+
+/*
+ * Score. ev may be NULL (everything from derived inputs). Evidence rows
+ * that name unknown criteria or inner nodes, points above a maximum, rates
+ * above 100 %, numerators above denominators and values outside a bands
+ * domain are CHISO_EDATA with diag at the evidence cell. *out is owned by
+ * the caller (chiso_score_free) and borrows fw and ev, which must outlive
+ * it.
+ */
+chiso_status chiso_score_compute(chiso_score_result **out,
+                                 const chiso_framework *fw,
+                                 const chiso_evidence *ev,
+                                 const chiso_score_options *opts,
+                                 chiso_diag *diag);
+
+void chiso_score_free(chiso_score_result *res);
+
+/*
+ * The JSON document for a result (schema_version 1, README "JSON: chiso
+ * score"). If what_if is not NULL it is a second result of the same
+ * framework with --what-if overrides, reported under "what_if". Returns a
+ * new tree the caller deletes with cJSON_Delete, or NULL on allocation
+ * failure.
+ */
+struct cJSON *chiso_score_to_json(const chiso_score_result *res,
+                                  const chiso_score_result *what_if,
+                                  const chiso_what_if *changes,
+                                  size_t n_changes);
+
+const char *chiso_origin_name(chiso_origin o);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CHISO_SCORE_H */

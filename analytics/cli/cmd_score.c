@@ -1,0 +1,415 @@
+/*
+ * cmd_score.c - chiso score FRAMEWORK EVIDENCE [options]
+ *
+ * Loads, scores, prints a table (or JSON), and with --what-if scores a
+ * second time with the given inputs replaced, to show what reaching a
+ * target is worth.
+ */
+#define _GNU_SOURCE
+#include "cli.h"
+#include "commands.h"
+
+#include "chiso_score.h"
+
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_WHAT_IF 64
+
+static void
+score_usage(FILE *f)
+{
+    fprintf(f,
+            "Usage: chiso score FRAMEWORK EVIDENCE [options]\n\n"
+            "Score a unit against a framework (JSON) from an evidence sheet "
+            "(CSV).\n\n"
+            "Options:\n"
+            "  --json FILE|-        write the result as JSON (- = stdout, "
+            "no table)\n"
+            "  --unit CODE          the unit to score when the sheet holds "
+            "several\n"
+            "  --what-if ID=N/D     score again with numerator/denominator "
+            "N/D for\n"
+            "                       leaf or input ID (repeatable); "
+            "ID=VALUE sets a value\n"
+            "  --help               this help\n");
+}
+
+static int
+parse_what_if(const char *s, chiso_what_if *w, char **id_out)
+{
+    const char *eq = strchr(s, '=');
+    const char *slash;
+    char *end;
+
+    memset(w, 0, sizeof(*w));
+    if (eq == NULL || eq == s) {
+        return cli_usage_error("score", "--what-if expects ID=N/D or "
+                                        "ID=VALUE, got '%s'",
+                               s);
+    }
+    *id_out = chiso_strndup(s, (size_t)(eq - s));
+    w->id = *id_out;
+    slash = strchr(eq + 1, '/');
+    if (slash != NULL) {
+        w->has_counts = 1;
+        w->numerator = strtod(eq + 1, &end);
+        if (end != slash || w->numerator < 0) {
+            return cli_usage_error("score", "--what-if %s: bad numerator",
+                                   s);
+        }
+        w->denominator = strtod(slash + 1, &end);
+        if (*end != '\0' || slash[1] == '\0' || w->denominator < 0) {
+            return cli_usage_error("score", "--what-if %s: bad denominator",
+                                   s);
+        }
+        if (w->numerator > w->denominator) {
+            return cli_usage_error("score", "--what-if %s: numerator above "
+                                            "denominator",
+                                   s);
+        }
+        return 0;
+    }
+    w->has_value = 1;
+    w->value = strtod(eq + 1, &end);
+    if (*end != '\0' || eq[1] == '\0' || !isfinite(w->value) ||
+        w->value < 0) {
+        return cli_usage_error("score", "--what-if %s: bad value", s);
+    }
+    return 0;
+}
+
+static const char *
+yes_mark(int b)
+{
+    return b ? "*" : "";
+}
+
+static void
+print_table(const chiso_score_result *res, const char *ev_path)
+{
+    const chiso_framework *fw = res->fw;
+    int dec = fw->points_decimals >= 0 ? fw->points_decimals : 2;
+    size_t i;
+    FILE *o = stdout;
+    char label[300];
+
+    printf("%s: %s [%s]%s%s\n", T("Khung tiêu chí", "Framework"), fw->name,
+           fw->id, fw->status ? " - " : "", fw->status ? fw->status : "");
+    if (ev_path != NULL) {
+        printf("%s: %s\n", T("Phiếu chấm điểm", "Evidence sheet"), ev_path);
+    }
+    putchar('\n');
+    cli_cell(o, T("Mã", "ID"), 12, 0);
+    cli_cell(o, T("Tiêu chí", "Criterion"), 44, 0);
+    cli_cell(o, T("Điểm", "Points"), 8, 1);
+    cli_cell(o, T("Tối đa", "Max"), 8, 1);
+    cli_cell(o, T("Áp dụng", "Appl."), 8, 1);
+    cli_cell(o, "%", 8, 1);
+    if (res->has_appraised) {
+        cli_cell(o, T("Thẩm định", "Appraised"), 10, 1);
+    }
+    if (res->n_official > 0) {
+        cli_cell(o, T("Công bố", "Official"), 9, 1);
+        cli_cell(o, T("Lệch", "Diff"), 7, 1);
+    }
+    fputs("  \n", o);
+    cli_rule(o, '-', 88 + (res->has_appraised ? 10 : 0) +
+                         (res->n_official > 0 ? 16 : 0));
+    putchar('\n');
+    for (i = 0; i < fw->n_nodes; i++) {
+        const chiso_node *n = &fw->nodes[i];
+        const chiso_node_score *ns = &res->nodes[i];
+        int leaf = chiso_node_is_leaf(n);
+        snprintf(label, sizeof(label), "%*s%s", n->depth * 2, "", n->id);
+        cli_cell(o, label, 12, 0);
+        snprintf(label, sizeof(label), "%*s%s", n->depth * 2, "", n->name);
+        cli_cell(o, label, 44, 0);
+        if (leaf && !ns->applicable) {
+            cli_cell(o, T("KAD", "n/a"), 8, 1);
+        } else if (leaf && ns->no_score) {
+            cli_cell(o, T("không điểm", "no score"), 8, 1);
+        } else if (leaf && n->rule.type == CHISO_RULE_TRACKED) {
+            cli_cell(o, T("theo dõi", "tracked"), 8, 1);
+        } else {
+            cli_num(o, ns->points, dec, 8);
+        }
+        cli_num(o, n->max, dec, 8);
+        cli_num(o, ns->applicable_max, dec, 8);
+        cli_num(o, ns->index_pct, 2, 8);
+        if (res->has_appraised) {
+            if (ns->applicable) {
+                cli_num(o, ns->appraised, dec, 10);
+            } else {
+                cli_cell(o, "", 10, 1);
+            }
+        }
+        if (res->n_official > 0) {
+            if (ns->has_official) {
+                cli_num(o, ns->official, dec, 9);
+                cli_num(o, ns->points - ns->official, dec, 7);
+            } else {
+                cli_cell(o, "", 16, 1);
+            }
+        }
+        fputs(" ", o);
+        if (leaf) {
+            fputs(yes_mark(ns->evidence_missing), o);
+            fputs(ns->official_flag ? (ns->official_within_tolerance ? "~"
+                                                                     : "!")
+                                    : "",
+                  o);
+            fputs(!ns->reported && n->rule.type != CHISO_RULE_TRACKED ? "?"
+                                                                      : "",
+                  o);
+        }
+        fputc('\n', o);
+    }
+    cli_rule(o, '-', 88 + (res->has_appraised ? 10 : 0) +
+                         (res->n_official > 0 ? 16 : 0));
+    putchar('\n');
+    cli_cell(o, T("TỔNG", "TOTAL"), 56, 0);
+    cli_num(o, res->points, dec, 8);
+    cli_num(o, res->max, dec, 8);
+    cli_num(o, res->applicable_max, dec, 8);
+    cli_num(o, res->index_pct, fw->index_decimals, 8);
+    if (res->has_appraised) {
+        cli_num(o, res->appraised, dec, 10);
+    }
+    putchar('\n');
+    printf("\n%s: %.*f / %.*f = %.*f %%", T("Chỉ số", "Index"), dec,
+           res->points, dec, res->applicable_max, fw->index_decimals,
+           res->index_pct);
+    if (res->group != NULL) {
+        printf("  ->  %s", res->group->label);
+    }
+    putchar('\n');
+    if (res->has_appraised) {
+        printf("%s: %.*f %s = %.*f %%", T("Điểm thẩm định", "Appraised"), dec,
+               res->appraised, T("điểm", "points"), fw->index_decimals,
+               res->appraised_index_pct);
+        if (res->appraised_group != NULL) {
+            printf("  ->  %s", res->appraised_group->label);
+        }
+        printf("  (%s %+.*f)\n", T("tự chấm - thẩm định", "self - appraised"),
+               dec, res->points - res->appraised);
+    }
+    if (res->n_lost > 0) {
+        printf("\n%s\n", T("Điểm bị mất (mất nhiều nhất trước):",
+                           "Points lost (largest first):"));
+        cli_cell(o, "#", 4, 1);
+        fputs("  ", o);
+        cli_cell(o, T("Mã", "ID"), 10, 0);
+        cli_cell(o, T("Tiêu chí", "Criterion"), 40, 0);
+        cli_cell(o, T("Mất", "Lost"), 7, 1);
+        cli_cell(o, T("Giá trị", "Value"), 9, 1);
+        cli_cell(o, T("Cần đạt", "Target"), 9, 1);
+        cli_cell(o, T("Được thêm", "Gain"), 10, 1);
+        fputs("  ", o);
+        fputs(T("Quy tắc", "Rule"), o);
+        putchar('\n');
+        for (i = 0; i < res->n_lost; i++) {
+            size_t k = res->lost[i];
+            const chiso_node *n = &fw->nodes[k];
+            const chiso_node_score *ns = &res->nodes[k];
+            char num[32];
+            snprintf(num, sizeof(num), "%zu", i + 1);
+            cli_cell(o, num, 4, 1);
+            fputs("  ", o);
+            cli_cell(o, n->id, 10, 0);
+            cli_cell(o, n->name, 40, 0);
+            cli_num(o, n->max - ns->points, dec, 7);
+            if (!ns->reported) {
+                cli_cell(o, T("chưa có", "missing"), 9, 1);
+            } else if (ns->no_score) {
+                cli_cell(o, "0/0", 9, 1);
+            } else if (ns->has_value) {
+                cli_num(o, ns->value, 2, 9);
+            } else {
+                cli_cell(o, "-", 9, 1);
+            }
+            if (ns->has_next_value) {
+                cli_num(o, ns->next_value, 2, 9);
+            } else {
+                cli_cell(o, "-", 9, 1);
+            }
+            if (ns->gain_next > 0) {
+                cli_num(o, ns->gain_next, dec, 10);
+            } else {
+                cli_cell(o, "-", 10, 1);
+            }
+            printf("  %s\n", chiso_rule_type_name(n->rule.type));
+        }
+    }
+    if (res->n_evidence_missing > 0) {
+        printf("\n* %zu %s\n", res->n_evidence_missing,
+               T("tiêu chí có điểm nhưng chưa có tài liệu kiểm chứng (cần "
+                 "giải trình)",
+                 "criteria scored without an evidence reference (an "
+                 "explanation is required)"));
+    }
+    if (res->n_not_reported > 0) {
+        printf("? %zu %s\n", res->n_not_reported,
+               T("tiêu chí chưa có số liệu: tính 0 điểm",
+                 "criteria not reported: scored 0"));
+    }
+    if (res->n_official > 0) {
+        printf("%s: %zu %s, %zu %s\n",
+               T("Đối chiếu điểm công bố", "Reconciliation with official "
+                                           "points"),
+               res->n_official, T("tiêu chí", "criteria"),
+               res->n_official_flags,
+               T("lệch quá 0.01 (! lệch, ~ trong sai số đã biết của quy tắc)",
+                 "off by more than 0.01 (! off, ~ within the rule's known "
+                 "tolerance)"));
+    }
+    for (i = 0; i < res->warnings.n; i++) {
+        cli_print_diag(&res->warnings.items[i], "warning: ");
+    }
+    if (res->warnings.n_dropped > 0) {
+        fprintf(stderr, "chiso: warning: %zu more warnings not shown\n",
+                res->warnings.n_dropped);
+    }
+}
+
+static void
+print_what_if(const chiso_score_result *base, const chiso_score_result *w)
+{
+    const chiso_framework *fw = base->fw;
+    int dec = fw->points_decimals >= 0 ? fw->points_decimals : 2;
+    size_t i;
+
+    printf("\n%s\n", T("Giả định (--what-if):", "What if (--what-if):"));
+    for (i = 0; i < fw->n_nodes; i++) {
+        double d = w->nodes[i].points - base->nodes[i].points;
+        if (fw->nodes[i].parent != CHISO_NO_PARENT) {
+            continue;
+        }
+        printf("  ");
+        cli_cell(stdout, fw->nodes[i].id, 10, 0);
+        cli_cell(stdout, fw->nodes[i].name, 40, 0);
+        cli_num(stdout, base->nodes[i].points, dec, 8);
+        fputs(" -> ", stdout);
+        cli_num(stdout, w->nodes[i].points, dec, 8);
+        printf("  (%+.*f)\n", dec, chiso_round_half_up(d, dec));
+    }
+    printf("  %s: %.*f -> %.*f (%+.*f); %s %.*f %% -> %.*f %%\n",
+           T("Tổng", "Total"), dec, base->points, dec, w->points, dec,
+           chiso_round_half_up(w->points - base->points, dec),
+           T("chỉ số", "index"), fw->index_decimals, base->index_pct,
+           fw->index_decimals, w->index_pct);
+}
+
+int
+cmd_score(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"json", required_argument, NULL, 'j'},
+        {"unit", required_argument, NULL, 'u'},
+        {"what-if", required_argument, NULL, 'w'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *json_path = NULL, *unit = NULL;
+    chiso_what_if what_if[MAX_WHAT_IF];
+    char *what_if_ids[MAX_WHAT_IF];
+    size_t n_what_if = 0, i;
+    chiso_framework *fw = NULL;
+    chiso_evidence *ev = NULL;
+    chiso_score_result *res = NULL, *wres = NULL;
+    chiso_score_options opts = CHISO_SCORE_OPTIONS_INIT;
+    chiso_diag diag;
+    int c, rc = CLI_EXIT_OK;
+    const char *inputs[2];
+
+    chiso_diag_clear(&diag);
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'j':
+            json_path = optarg;
+            break;
+        case 'u':
+            unit = optarg;
+            break;
+        case 'w':
+            if (n_what_if == MAX_WHAT_IF) {
+                rc = cli_usage_error("score", "too many --what-if options");
+                goto out;
+            }
+            if (parse_what_if(optarg, &what_if[n_what_if],
+                              &what_if_ids[n_what_if]) != 0) {
+                free(what_if_ids[n_what_if]);
+                rc = CLI_EXIT_USAGE;
+                goto out;
+            }
+            n_what_if++;
+            break;
+        case 'h':
+            score_usage(stdout);
+            goto out;
+        default:
+            rc = cli_usage_error("score", "unknown or incomplete option '%s'",
+                                 argv[optind - 1]);
+            goto out;
+        }
+    }
+    if (argc - optind != 2) {
+        rc = cli_usage_error("score", "expected FRAMEWORK and EVIDENCE, got "
+                                      "%d argument%s",
+                             argc - optind, argc - optind == 1 ? "" : "s");
+        goto out;
+    }
+    inputs[0] = argv[optind];
+    inputs[1] = argv[optind + 1];
+    if (cli_check_not_input("score", json_path, inputs, 2) != 0) {
+        rc = CLI_EXIT_USAGE;
+        goto out;
+    }
+    if (chiso_framework_load(&fw, argv[optind], &diag) != CHISO_OK ||
+        chiso_evidence_load(&ev, argv[optind + 1], &diag) != CHISO_OK) {
+        rc = cli_report(&diag);
+        goto out;
+    }
+    opts.unit = unit;
+    if (chiso_score_compute(&res, fw, ev, &opts, &diag) != CHISO_OK) {
+        rc = cli_report(&diag);
+        goto out;
+    }
+    if (n_what_if > 0) {
+        opts.what_if = what_if;
+        opts.n_what_if = n_what_if;
+        if (chiso_score_compute(&wres, fw, ev, &opts, &diag) != CHISO_OK) {
+            rc = cli_report(&diag);
+            goto out;
+        }
+    }
+    if (json_path == NULL || strcmp(json_path, "-") != 0) {
+        print_table(res, argv[optind + 1]);
+        if (wres != NULL) {
+            print_what_if(res, wres);
+        }
+    }
+    if (json_path != NULL) {
+        cJSON *root = chiso_score_to_json(res, wres, what_if, n_what_if);
+        if (root == NULL) {
+            fprintf(stderr, "chiso: out of memory\n");
+            rc = CLI_EXIT_INTERNAL;
+            goto out;
+        }
+        rc = cli_write_json(root, json_path);
+        cJSON_Delete(root);
+    }
+out:
+    for (i = 0; i < n_what_if; i++) {
+        free(what_if_ids[i]);
+    }
+    chiso_score_free(wres);
+    chiso_score_free(res);
+    chiso_evidence_free(ev);
+    chiso_framework_free(fw);
+    return rc;
+}

@@ -1,0 +1,97 @@
+/*
+ * main.c - chiso's entry point: global options and dispatch.
+ *
+ * The CLI is the only part of chiso that prints or exits. Every command
+ * returns an exit code (cli.h); main() flushes stdout and turns a failed
+ * flush (a full disk, a closed pipe) into an I/O error.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "cli.h"
+#include "commands.h"
+
+#include <gsl/gsl_errno.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef CHISO_VERSION
+#define CHISO_VERSION "0.0.0"
+#endif
+
+static const cli_command commands[] = {
+    {"score", cmd_score,
+     "score a unit against a framework and an evidence sheet"},
+    {"validate", cmd_validate,
+     "check framework files and evidence sheets, list every problem"},
+};
+
+static void
+usage(FILE *f)
+{
+    size_t i;
+
+    fprintf(f, "Usage: chiso [--lang vi|en] COMMAND [ARGS...]\n\n"
+               "chiso scores a department against the public-administration "
+               "reform\nindices (PAR INDEX, SIPAS, PAPI, 766/QĐ-TTg).\n\n"
+               "Commands:\n");
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    }
+    fprintf(f, "\nRun 'chiso COMMAND --help' for a command's options.\n"
+               "Exit codes: 0 ok, 1 invalid input data, 2 usage error, "
+               "3 I/O error,\n4 internal error.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+    size_t i;
+    int a = 1, rc;
+
+    /* numbers are read and written with '.', whatever the user's locale */
+    setlocale(LC_ALL, "C");
+    gsl_set_error_handler_off();
+    while (a < argc && strncmp(argv[a], "--", 2) == 0) {
+        const char *v = NULL;
+        if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0) {
+            usage(stdout);
+            return CLI_EXIT_OK;
+        }
+        if (strcmp(argv[a], "--version") == 0) {
+            printf("chiso %s\n", CHISO_VERSION);
+            return CLI_EXIT_OK;
+        }
+        if (strcmp(argv[a], "--lang") == 0 && a + 1 < argc) {
+            v = argv[++a];
+        } else if (strncmp(argv[a], "--lang=", 7) == 0) {
+            v = argv[a] + 7;
+        } else {
+            return cli_usage_error(NULL, "unknown option '%s'", argv[a]);
+        }
+        if (strcmp(v, "vi") == 0) {
+            cli_language = CLI_LANG_VI;
+        } else if (strcmp(v, "en") == 0) {
+            cli_language = CLI_LANG_EN;
+        } else {
+            return cli_usage_error(NULL, "--lang must be 'vi' or 'en', got "
+                                         "'%s'",
+                                   v);
+        }
+        a++;
+    }
+    if (a >= argc) {
+        usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        if (strcmp(argv[a], commands[i].name) == 0) {
+            rc = commands[i].run(argc - a, argv + a);
+            if (fflush(stdout) != 0 && rc == CLI_EXIT_OK) {
+                fprintf(stderr, "chiso: cannot write to standard output\n");
+                rc = CLI_EXIT_IO;
+            }
+            return rc;
+        }
+    }
+    return cli_usage_error(NULL, "unknown command '%s'", argv[a]);
+}

@@ -1,0 +1,364 @@
+/*
+ * score_json.c - the JSON document of chiso score (schema_version 1).
+ *
+ * Key order is fixed by construction and every number is rounded
+ * (points to the framework's decimals, index % to its index decimals,
+ * anything else to 10 significant digits), so the same inputs always give
+ * the same bytes. Missing values are null, never omitted, so scripts can
+ * rely on every key being present; README "JSON: chiso score" documents
+ * when each can be null.
+ */
+#include "chiso_score.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <string.h>
+
+static cJSON *
+str_or_null(const char *s)
+{
+    return s != NULL ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+static cJSON *
+points_json(const chiso_score_result *res, double x)
+{
+    int d = res->fw->points_decimals;
+
+    return d >= 0 ? chiso_json_fixed(x, d) : chiso_json_number(x);
+}
+
+static cJSON *
+group_json(const chiso_class_band *g)
+{
+    cJSON *o;
+
+    if (g == NULL) {
+        return cJSON_CreateNull();
+    }
+    o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "id", cJSON_CreateString(g->id));
+    cJSON_AddItemToObject(o, "label", cJSON_CreateString(g->label));
+    return o;
+}
+
+static cJSON *
+total_json(const chiso_score_result *res)
+{
+    cJSON *t = cJSON_CreateObject();
+    int idec = res->fw->index_decimals;
+
+    cJSON_AddItemToObject(t, "points", points_json(res, res->points));
+    cJSON_AddItemToObject(t, "points_exact",
+                          chiso_json_number(res->points_exact));
+    cJSON_AddItemToObject(t, "max", chiso_json_number(res->max));
+    cJSON_AddItemToObject(t, "applicable_max",
+                          chiso_json_number(res->applicable_max));
+    cJSON_AddItemToObject(t, "index_pct", chiso_json_fixed(res->index_pct, idec));
+    cJSON_AddItemToObject(t, "group", group_json(res->group));
+    if (res->has_appraised) {
+        cJSON_AddItemToObject(t, "appraised_points",
+                              points_json(res, res->appraised));
+        cJSON_AddItemToObject(t, "appraised_index_pct",
+                              chiso_json_fixed(res->appraised_index_pct, idec));
+        cJSON_AddItemToObject(t, "appraised_group",
+                              group_json(res->appraised_group));
+    } else {
+        cJSON_AddItemToObject(t, "appraised_points", cJSON_CreateNull());
+        cJSON_AddItemToObject(t, "appraised_index_pct", cJSON_CreateNull());
+        cJSON_AddItemToObject(t, "appraised_group", cJSON_CreateNull());
+    }
+    return t;
+}
+
+static cJSON *
+node_json(const chiso_score_result *res, size_t i)
+{
+    const chiso_node *n = &res->fw->nodes[i];
+    const chiso_node_score *ns = &res->nodes[i];
+    const chiso_evidence_entry *e =
+        ns->evidence >= 0 && res->ev ? &res->ev->entries[ns->evidence] : NULL;
+    int leaf = chiso_node_is_leaf(n);
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddItemToObject(o, "id", cJSON_CreateString(n->id));
+    cJSON_AddItemToObject(o, "name", cJSON_CreateString(n->name));
+    cJSON_AddItemToObject(o, "depth", cJSON_CreateNumber(n->depth));
+    cJSON_AddItemToObject(o, "parent",
+                          n->parent == CHISO_NO_PARENT
+                              ? cJSON_CreateNull()
+                              : cJSON_CreateString(
+                                    res->fw->nodes[n->parent].id));
+    cJSON_AddItemToObject(o, "leaf", cJSON_CreateBool(leaf));
+    cJSON_AddItemToObject(
+        o, "rule",
+        leaf ? cJSON_CreateString(chiso_rule_type_name(n->rule.type))
+             : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "points", points_json(res, ns->points));
+    cJSON_AddItemToObject(o, "points_exact",
+                          chiso_json_number(ns->points_exact));
+    cJSON_AddItemToObject(o, "max", chiso_json_number(n->max));
+    cJSON_AddItemToObject(o, "applicable_max",
+                          chiso_json_number(ns->applicable_max));
+    cJSON_AddItemToObject(o, "index_pct",
+                          chiso_json_fixed(ns->index_pct,
+                                           res->fw->index_decimals));
+    cJSON_AddItemToObject(o, "applicable", cJSON_CreateBool(ns->applicable));
+    cJSON_AddItemToObject(o, "reported", cJSON_CreateBool(ns->reported));
+    cJSON_AddItemToObject(o, "no_score", cJSON_CreateBool(ns->no_score));
+    if (leaf) {
+        cJSON_AddItemToObject(o, "evidence_missing",
+                              cJSON_CreateBool(ns->evidence_missing));
+    } else {
+        cJSON_AddItemToObject(o, "evidence_missing",
+                              cJSON_CreateNumber(ns->evidence_missing));
+    }
+    cJSON_AddItemToObject(o, "value",
+                          ns->has_value ? chiso_json_number(ns->value)
+                                        : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "numerator",
+                          ns->has_counts ? chiso_json_number(ns->numerator)
+                                         : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "denominator",
+                          ns->has_counts ? chiso_json_number(ns->denominator)
+                                         : cJSON_CreateNull());
+    cJSON_AddItemToObject(
+        o, "origin",
+        leaf ? cJSON_CreateString(chiso_origin_name(ns->origin))
+             : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "source", str_or_null(ns->source));
+    cJSON_AddItemToObject(o, "self_points",
+                          ns->has_self ? points_json(res, ns->self_points)
+                                       : cJSON_CreateNull());
+    if (ns->has_appraised) {
+        cJSON_AddItemToObject(o, "appraised_points",
+                              points_json(res, ns->appraised));
+        cJSON_AddItemToObject(o, "self_minus_appraised",
+                              points_json(res, ns->points - ns->appraised));
+    } else {
+        cJSON_AddItemToObject(o, "appraised_points", cJSON_CreateNull());
+        cJSON_AddItemToObject(o, "self_minus_appraised", cJSON_CreateNull());
+    }
+    if (ns->has_official) {
+        cJSON_AddItemToObject(o, "official_points",
+                              chiso_json_number(ns->official));
+        cJSON_AddItemToObject(o, "official_diff",
+                              chiso_json_fixed(ns->points - ns->official, 4));
+        cJSON_AddItemToObject(o, "official_flag",
+                              cJSON_CreateBool(ns->official_flag));
+        cJSON_AddItemToObject(
+            o, "official_within_tolerance",
+            cJSON_CreateBool(ns->official_within_tolerance));
+    } else {
+        cJSON_AddItemToObject(o, "official_points", cJSON_CreateNull());
+        cJSON_AddItemToObject(o, "official_diff", cJSON_CreateNull());
+        cJSON_AddItemToObject(o, "official_flag", cJSON_CreateFalse());
+        cJSON_AddItemToObject(o, "official_within_tolerance",
+                              cJSON_CreateFalse());
+    }
+    cJSON_AddItemToObject(o, "explain",
+                          leaf ? cJSON_CreateString(ns->explain)
+                               : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "evidence", str_or_null(e ? e->evidence : NULL));
+    cJSON_AddItemToObject(o, "note", str_or_null(e ? e->note : NULL));
+    cJSON_AddItemToObject(o, "confidence",
+                          str_or_null(leaf ? n->rule.confidence : NULL));
+    return o;
+}
+
+static cJSON *
+lost_json(const chiso_score_result *res)
+{
+    cJSON *arr = cJSON_CreateArray();
+    size_t i;
+
+    for (i = 0; i < res->n_lost; i++) {
+        size_t k = res->lost[i];
+        const chiso_node *n = &res->fw->nodes[k];
+        const chiso_node_score *ns = &res->nodes[k];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToObject(o, "id", cJSON_CreateString(n->id));
+        cJSON_AddItemToObject(o, "name", cJSON_CreateString(n->name));
+        cJSON_AddItemToObject(o, "points_lost",
+                              points_json(res, n->max - ns->points));
+        cJSON_AddItemToObject(o, "points", points_json(res, ns->points));
+        cJSON_AddItemToObject(o, "max", chiso_json_number(n->max));
+        cJSON_AddItemToObject(
+            o, "rule", cJSON_CreateString(chiso_rule_type_name(n->rule.type)));
+        cJSON_AddItemToObject(o, "explain", cJSON_CreateString(ns->explain));
+        cJSON_AddItemToObject(o, "reported", cJSON_CreateBool(ns->reported));
+        cJSON_AddItemToObject(o, "no_score", cJSON_CreateBool(ns->no_score));
+        cJSON_AddItemToObject(o, "gain_next",
+                              ns->gain_next > 0
+                                  ? points_json(res, ns->gain_next)
+                                  : cJSON_CreateNull());
+        cJSON_AddItemToObject(o, "next_value",
+                              ns->has_next_value
+                                  ? chiso_json_number(ns->next_value)
+                                  : cJSON_CreateNull());
+        cJSON_AddItemToArray(arr, o);
+    }
+    return arr;
+}
+
+static cJSON *
+warnings_json(const chiso_diag_list *w)
+{
+    cJSON *arr = cJSON_CreateArray();
+    size_t i;
+
+    for (i = 0; i < w->n; i++) {
+        const chiso_diag *d = &w->items[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToObject(o, "message", cJSON_CreateString(d->message));
+        cJSON_AddItemToObject(o, "path", d->path[0] ? cJSON_CreateString(d->path)
+                                                    : cJSON_CreateNull());
+        cJSON_AddItemToObject(o, "line", d->line ? cJSON_CreateNumber((double)d->line)
+                                                 : cJSON_CreateNull());
+        cJSON_AddItemToObject(o, "column",
+                              d->column ? cJSON_CreateNumber((double)d->column)
+                                        : cJSON_CreateNull());
+        cJSON_AddItemToArray(arr, o);
+    }
+    if (w->n_dropped > 0) {
+        char msg[96];
+        cJSON *o = cJSON_CreateObject();
+        snprintf(msg, sizeof(msg), "%zu more warnings not shown",
+                 w->n_dropped);
+        cJSON_AddItemToObject(o, "message", cJSON_CreateString(msg));
+        cJSON_AddItemToObject(o, "path", cJSON_CreateNull());
+        cJSON_AddItemToObject(o, "line", cJSON_CreateNull());
+        cJSON_AddItemToObject(o, "column", cJSON_CreateNull());
+        cJSON_AddItemToArray(arr, o);
+    }
+    return arr;
+}
+
+static cJSON *
+computed_json(const chiso_score_result *res)
+{
+    cJSON *arr = cJSON_CreateArray();
+    size_t i;
+
+    for (i = 0; i < res->fw->n_nodes; i++) {
+        const chiso_node_score *ns = &res->nodes[i];
+        cJSON *o;
+        if (ns->origin != CHISO_ORIGIN_DERIVED) {
+            continue;
+        }
+        o = cJSON_CreateObject();
+        cJSON_AddItemToObject(o, "id", cJSON_CreateString(res->fw->nodes[i].id));
+        cJSON_AddItemToObject(o, "source", str_or_null(ns->source));
+        cJSON_AddItemToObject(o, "detail", str_or_null(ns->source_detail));
+        cJSON_AddItemToObject(o, "value", ns->has_value
+                                              ? chiso_json_number(ns->value)
+                                              : cJSON_CreateNull());
+        cJSON_AddItemToObject(o, "points", points_json(res, ns->points));
+        cJSON_AddItemToArray(arr, o);
+    }
+    return arr;
+}
+
+static cJSON *
+what_if_json(const chiso_score_result *base, const chiso_score_result *w,
+             const chiso_what_if *changes, size_t n_changes)
+{
+    cJSON *o = cJSON_CreateObject(), *arr = cJSON_CreateArray();
+    cJSON *groups = cJSON_CreateArray();
+    size_t i;
+
+    for (i = 0; i < n_changes; i++) {
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddItemToObject(c, "id", cJSON_CreateString(changes[i].id));
+        cJSON_AddItemToObject(c, "numerator",
+                              changes[i].has_counts
+                                  ? chiso_json_number(changes[i].numerator)
+                                  : cJSON_CreateNull());
+        cJSON_AddItemToObject(c, "denominator",
+                              changes[i].has_counts
+                                  ? chiso_json_number(changes[i].denominator)
+                                  : cJSON_CreateNull());
+        cJSON_AddItemToObject(c, "value",
+                              changes[i].has_value
+                                  ? chiso_json_number(changes[i].value)
+                                  : cJSON_CreateNull());
+        cJSON_AddItemToArray(arr, c);
+    }
+    cJSON_AddItemToObject(o, "changes", arr);
+    cJSON_AddItemToObject(o, "total", total_json(w));
+    cJSON_AddItemToObject(o, "delta_points",
+                          points_json(base, w->points - base->points));
+    for (i = 0; i < base->fw->n_nodes; i++) {
+        const chiso_node *n = &base->fw->nodes[i];
+        cJSON *g;
+        if (n->parent != CHISO_NO_PARENT) {
+            continue;
+        }
+        g = cJSON_CreateObject();
+        cJSON_AddItemToObject(g, "id", cJSON_CreateString(n->id));
+        cJSON_AddItemToObject(g, "points_before",
+                              points_json(base, base->nodes[i].points));
+        cJSON_AddItemToObject(g, "points_after",
+                              points_json(base, w->nodes[i].points));
+        cJSON_AddItemToObject(
+            g, "delta",
+            points_json(base, w->nodes[i].points - base->nodes[i].points));
+        cJSON_AddItemToArray(groups, g);
+    }
+    cJSON_AddItemToObject(o, "groups", groups);
+    return o;
+}
+
+cJSON *
+chiso_score_to_json(const chiso_score_result *res,
+                    const chiso_score_result *what_if,
+                    const chiso_what_if *changes, size_t n_changes)
+{
+    const chiso_framework *fw = res->fw;
+    cJSON *root = cJSON_CreateObject(), *f, *nodes, *summary;
+    size_t i;
+
+    if (root == NULL) {
+        return NULL;
+    }
+    cJSON_AddItemToObject(root, "schema_version", cJSON_CreateNumber(1));
+    f = cJSON_CreateObject();
+    cJSON_AddItemToObject(f, "id", cJSON_CreateString(fw->id));
+    cJSON_AddItemToObject(f, "name", cJSON_CreateString(fw->name));
+    cJSON_AddItemToObject(f, "version", str_or_null(fw->version));
+    cJSON_AddItemToObject(f, "status", str_or_null(fw->status));
+    cJSON_AddItemToObject(f, "legal_basis", str_or_null(fw->legal_basis));
+    cJSON_AddItemToObject(f, "points_decimals",
+                          fw->points_decimals >= 0
+                              ? cJSON_CreateNumber(fw->points_decimals)
+                              : cJSON_CreateNull());
+    cJSON_AddItemToObject(root, "framework", f);
+    cJSON_AddItemToObject(root, "total", total_json(res));
+    summary = cJSON_CreateObject();
+    cJSON_AddItemToObject(summary, "leaves_not_reported",
+                          cJSON_CreateNumber((double)res->n_not_reported));
+    cJSON_AddItemToObject(summary, "leaves_evidence_missing",
+                          cJSON_CreateNumber((double)res->n_evidence_missing));
+    cJSON_AddItemToObject(summary, "leaves_no_score",
+                          cJSON_CreateNumber((double)res->n_no_score));
+    cJSON_AddItemToObject(summary, "leaves_computed",
+                          cJSON_CreateNumber((double)res->n_derived));
+    cJSON_AddItemToObject(summary, "leaves_with_official",
+                          cJSON_CreateNumber((double)res->n_official));
+    cJSON_AddItemToObject(summary, "leaves_official_flagged",
+                          cJSON_CreateNumber((double)res->n_official_flags));
+    cJSON_AddItemToObject(root, "summary", summary);
+    nodes = cJSON_CreateArray();
+    for (i = 0; i < fw->n_nodes; i++) {
+        cJSON_AddItemToArray(nodes, node_json(res, i));
+    }
+    cJSON_AddItemToObject(root, "nodes", nodes);
+    cJSON_AddItemToObject(root, "lost", lost_json(res));
+    cJSON_AddItemToObject(root, "computed", computed_json(res));
+    cJSON_AddItemToObject(root, "what_if",
+                          what_if ? what_if_json(res, what_if, changes,
+                                                 n_changes)
+                                  : cJSON_CreateNull());
+    cJSON_AddItemToObject(root, "warnings", warnings_json(&res->warnings));
+    return root;
+}

@@ -1,0 +1,231 @@
+/*
+ * chiso_dataset.h - reading tables as Vietnamese offices export them.
+ *
+ * A streaming CSV reader on libcsv that accepts what Excel and the
+ * provinces' one-stop systems produce: UTF-8 with or without BOM (an Excel
+ * "sep=;" first line is honoured), ',' ';' or tab delimiters detected from
+ * the header line, quoted fields with embedded newlines, CRLF or LF line
+ * ends. Every row knows its physical line; the position of any field is
+ * recomputed on the error path only, so reading stays fast.
+ *
+ * Value parsers take numbers with a decimal point or a decimal comma
+ * ("85,5" and "85.5"; "1.234,5" and "1,234.5"), an optional trailing '%',
+ * and dates as ISO (2024-03-31, 2024-03-31T08:30:00) or Vietnamese
+ * (31/03/2024, 31/03/2024 08:30, 08:30 31/03/2024), rejecting impossible
+ * calendar dates.
+ *
+ * Header names are matched case- and diacritic-insensitively through
+ * chiso_text_fold(), with aliases, so "Mã tiêu chí" matches "ma_tieu_chi".
+ */
+#ifndef CHISO_DATASET_H
+#define CHISO_DATASET_H
+
+#include "chiso_base.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- CSV reader ------------------------------------------------------- */
+
+typedef struct chiso_csv_options {
+    char delimiter;         /* 0 = detect from the header: ',' ';' or '\t' */
+    int allow_ragged;       /* 1: rows may have fewer/more fields than the
+                               header (missing ones read as empty) */
+    size_t max_record_bytes; /* 0 = default (16 MiB); longer records are an
+                                error, which bounds memory on garbage */
+} chiso_csv_options;
+
+#define CHISO_CSV_OPTIONS_INIT {0, 0, 0}
+
+typedef struct chiso_csv_reader chiso_csv_reader;
+
+/* One record. Everything is borrowed and valid until the next call to
+ * chiso_csv_next() or chiso_csv_close(). */
+typedef struct chiso_csv_row {
+    size_t n;                 /* number of fields */
+    const char *const *field; /* NUL-terminated texts (may contain '\n') */
+    const size_t *len;        /* byte length of each field */
+    unsigned long line;       /* physical line where the record starts */
+    unsigned long record;     /* 1-based record number; the header is 1 */
+} chiso_csv_row;
+
+/*
+ * Open a CSV file for streaming ("-" = standard input). The header is not
+ * consumed: call chiso_csv_bind() or chiso_csv_next() next. opts may be
+ * NULL. On failure *out is NULL and diag says why.
+ */
+chiso_status chiso_csv_open(chiso_csv_reader **out, const char *path,
+                            const chiso_csv_options *opts, chiso_diag *diag);
+
+/* As chiso_csv_open over a memory buffer (borrowed until close). `name` is
+ * used in messages. */
+chiso_status chiso_csv_open_mem(chiso_csv_reader **out, const char *name,
+                                const char *data, size_t len,
+                                const chiso_csv_options *opts,
+                                chiso_diag *diag);
+
+/*
+ * Read the next record (the header is record 1 if not yet bound).
+ * Returns CHISO_OK with *row filled, CHISO_DONE at the end of input, or an
+ * error (CHISO_EPARSE for malformed CSV, CHISO_EIO, CHISO_ENOMEM) with
+ * diag naming file:line:column. Blank lines are skipped. After an error
+ * the reader must only be closed.
+ */
+chiso_status chiso_csv_next(chiso_csv_reader *r, chiso_csv_row *row,
+                            chiso_diag *diag);
+
+void chiso_csv_close(chiso_csv_reader *r);
+
+/* The detected (or given) delimiter; valid after the first record. */
+char chiso_csv_delimiter(const chiso_csv_reader *r);
+/* The path or name given at open. Borrowed. */
+const char *chiso_csv_path(const chiso_csv_reader *r);
+/* Header field count and names (after chiso_csv_bind). Borrowed. */
+size_t chiso_csv_header_count(const chiso_csv_reader *r);
+const char *chiso_csv_header_name(const chiso_csv_reader *r, size_t i);
+/* Bytes consumed so far (for progress reporting). */
+uint64_t chiso_csv_bytes_read(const chiso_csv_reader *r);
+
+/* A column the caller expects, matched against the header. */
+typedef struct chiso_csv_column {
+    const char *name;    /* canonical, already folded: "criterion_id" */
+    const char *aliases; /* folded alternatives separated by '|', or NULL:
+                            "ma_tieu_chi|tieu_chi|id" */
+    int required;
+} chiso_csv_column;
+
+/*
+ * Read the header record and find each expected column. index[i] receives
+ * the 0-based field index of cols[i], or -1 if the column is absent and not
+ * required. A missing required column or a header with two columns that
+ * match the same expected column is CHISO_ESCHEMA. Unknown columns are
+ * ignored. An empty input is CHISO_EPARSE ("empty file").
+ */
+chiso_status chiso_csv_bind(chiso_csv_reader *r, const chiso_csv_column *cols,
+                            size_t n_cols, long *index, chiso_diag *diag);
+
+/*
+ * Line and column (1-based, UTF-8 characters) where field k of `row`
+ * starts. Meant for the error path: it rescans the raw record.
+ */
+void chiso_csv_field_position(const chiso_csv_reader *r,
+                              const chiso_csv_row *row, size_t k,
+                              unsigned long *line, unsigned long *column);
+
+/*
+ * Report a problem with field k of row at its exact position. The message
+ * is formatted from fmt; by convention it quotes the value and names the
+ * column ("invalid number 'abc' in column 'value'").
+ */
+chiso_status chiso_csv_field_error(const chiso_csv_reader *r, chiso_diag *diag,
+                                   chiso_status code, const chiso_csv_row *row,
+                                   size_t k, const char *fmt, ...)
+    CHISO_PRINTF(6, 7);
+
+/* Text of field k, or "" when the row is shorter (ragged rows). */
+const char *chiso_csv_field(const chiso_csv_row *row, long k, size_t *len);
+
+/* ---- values ----------------------------------------------------------- */
+
+/*
+ * Parse a number as offices write it: optional sign, digits with '.' or ','
+ * as decimal separator (when both appear, the last one is the decimal
+ * separator and the other groups thousands: "1.234,5" = "1,234.5" =
+ * 1234.5), optional exponent, optional trailing '%' (the number is kept as
+ * written: "85%" -> 85). Surrounding spaces are ignored. Returns 0 on
+ * success, -1 if the text is not a number (including empty text and
+ * NaN/Inf).
+ */
+int chiso_parse_number(const char *s, size_t len, double *out);
+
+/*
+ * Parse a date or date-time. Accepted: YYYY-MM-DD, YYYY-MM-DD[T ]HH:MM[:SS]
+ * (fraction of a second ignored), D/M/YYYY with '/', '-' or '.' separators,
+ * optionally followed by " HH:MM[:SS]" or preceded by "HH:MM[:SS] ".
+ * *secs receives seconds since 1970-01-01 00:00:00 in the file's own local
+ * time (no time zone is applied); *has_time says whether a time was given.
+ * Returns 0 on success, else -1 with a short reason in why (e.g.
+ * "impossible date: February 2024 has 29 days").
+ */
+int chiso_parse_datetime(const char *s, size_t len, int64_t *secs,
+                         int *has_time, char *why, size_t why_len);
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (no validation). */
+int64_t chiso_days_from_civil(int y, unsigned m, unsigned d);
+/* Inverse of chiso_days_from_civil. */
+void chiso_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
+/* Format seconds as "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS" into out. */
+void chiso_format_datetime(int64_t secs, int with_time, char *out,
+                           size_t len);
+
+/*
+ * Parse a yes/no answer: 1/0, true/false, yes/no, y/n, x (checked), có/
+ * không, đạt/không đạt (case and diacritics ignored). Returns 1 or 0, or
+ * -1 if the text is none of these.
+ */
+int chiso_parse_bool(const char *s, size_t len);
+
+/*
+ * Does the text mean "not applicable"? N/A, NA, KAD, KAD (không áp dụng),
+ * "không áp dụng", "-" (case and diacritics ignored).
+ */
+int chiso_text_is_not_applicable(const char *s, size_t len);
+
+/* ---- evidence sheets -------------------------------------------------- */
+
+/*
+ * One row of an evidence sheet (bảng tự chấm điểm / tài liệu kiểm chứng).
+ * Positions (line, column) of the fields are kept for later diagnostics,
+ * such as an unknown criterion id found while scoring.
+ */
+typedef struct chiso_evidence_entry {
+    char *id;          /* criterion id as written (trimmed) */
+    char *value_text;  /* the value cell as written (trimmed), "" if empty */
+    int has_value;     /* value_text parsed as a number */
+    double value;
+    int has_numerator, has_denominator;
+    double numerator, denominator;
+    int has_points; /* self-assessed points (điểm tự đánh giá) */
+    double points;
+    int has_appraised; /* appraised points (điểm thẩm định) */
+    double appraised;
+    int has_official; /* points published by an authority (766 portal) */
+    double official;
+    int not_applicable; /* marked N/A in the value or applicable column */
+    char *evidence;     /* evidence reference (tài liệu kiểm chứng), "" */
+    char *note;         /* explanation (giải trình), "" */
+    char *unit;         /* unit column if present, else "" */
+    unsigned long line; /* record line */
+    /* positions of the cells, for messages; 0 if the column is absent */
+    unsigned long col_id, col_value, col_numerator, col_denominator,
+        col_points, col_appraised, col_official;
+} chiso_evidence_entry;
+
+typedef struct chiso_evidence {
+    char *path;
+    chiso_evidence_entry *entries;
+    size_t n;
+    int has_unit_column;
+} chiso_evidence;
+
+/*
+ * Load an evidence sheet. Columns (folded names; Vietnamese aliases in the
+ * README): criterion_id (required), value, numerator, denominator, points,
+ * appraised_points, official_points, evidence, note, applicable, unit.
+ * Numbers must parse; negative numbers and duplicate ids (within one unit)
+ * are CHISO_EDATA. Whether ids exist in a framework is checked by the
+ * scorer, which knows the framework.
+ */
+chiso_status chiso_evidence_load(chiso_evidence **out, const char *path,
+                                 chiso_diag *diag);
+/* Collect every problem instead of stopping at the first (chiso validate). */
+chiso_status chiso_evidence_load_all(chiso_evidence **out, const char *path,
+                                     chiso_diag_list *problems);
+void chiso_evidence_free(chiso_evidence *ev);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CHISO_DATASET_H */

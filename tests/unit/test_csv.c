@@ -1,0 +1,423 @@
+/* test_csv.c - CSV reader, positions, value parsers, evidence sheets. */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "chiso_dataset.h"
+#include "helpers.h"
+
+/* Read all rows of a CSV held in memory; returns the status at the end. */
+static chiso_status
+read_all(const char *text, size_t *n_rows, chiso_diag *d,
+         char fields[][8][32], size_t *n_fields)
+{
+    chiso_csv_reader *r = NULL;
+    chiso_csv_row row;
+    chiso_status st;
+
+    chiso_diag_clear(d);
+    *n_rows = 0;
+    st = chiso_csv_open_mem(&r, "t.csv", text, strlen(text), NULL, d);
+    if (st != CHISO_OK) {
+        return st;
+    }
+    while ((st = chiso_csv_next(r, &row, d)) == CHISO_OK) {
+        size_t k;
+        if (fields != NULL && *n_rows < 8) {
+            n_fields[*n_rows] = row.n;
+            for (k = 0; k < row.n && k < 8; k++) {
+                snprintf(fields[*n_rows][k], 32, "%s", row.field[k]);
+            }
+        }
+        (*n_rows)++;
+    }
+    chiso_csv_close(r);
+    return st;
+}
+
+static void
+test_delimiters_bom_crlf(void **state)
+{
+    char f[8][8][32];
+    size_t nf[8], n;
+    chiso_diag d;
+
+    (void)state;
+    assert_int_equal(read_all("\xEF\xBB\xBFMã;Giá trị\r\n1.1;85,5\r\n1.2;"
+                              "\"a;b\"\r\n",
+                              &n, &d, f, nf),
+                     CHISO_DONE);
+    assert_int_equal(n, 3);
+    assert_string_equal(f[0][0], "Mã");
+    assert_string_equal(f[1][1], "85,5");
+    assert_string_equal(f[2][1], "a;b");
+    assert_int_equal(read_all("a\tb\n1\t2\n", &n, &d, f, nf), CHISO_DONE);
+    assert_int_equal(nf[1], 2);
+    assert_string_equal(f[1][1], "2");
+    /* Excel's "sep=" line */
+    assert_int_equal(read_all("sep=;\na;b\n1,5;2\n", &n, &d, f, nf),
+                     CHISO_DONE);
+    assert_int_equal(n, 2);
+    assert_string_equal(f[1][0], "1,5");
+    /* no final newline, blank lines skipped */
+    assert_int_equal(read_all("a,b\n\n1,2", &n, &d, f, nf), CHISO_DONE);
+    assert_int_equal(n, 2);
+}
+
+static void
+test_quoted_newlines_and_lines(void **state)
+{
+    const char *text = "id,note,v\n1,\"hai\ndòng\",x\n2,ok,y\n";
+    chiso_csv_reader *r = NULL;
+    chiso_csv_row row;
+    chiso_diag d;
+    unsigned long line, col;
+
+    (void)state;
+    chiso_diag_clear(&d);
+    assert_int_equal(chiso_csv_open_mem(&r, "t.csv", text, strlen(text), NULL,
+                                        &d),
+                     CHISO_OK);
+    assert_int_equal(chiso_csv_next(r, &row, &d), CHISO_OK);
+    assert_int_equal(chiso_csv_next(r, &row, &d), CHISO_OK);
+    assert_int_equal(row.line, 2);
+    assert_string_equal(row.field[1], "hai\ndòng");
+    chiso_csv_field_position(r, &row, 2, &line, &col);
+    assert_int_equal(line, 3);
+    assert_int_equal(col, 7); /* after 'dòng",' : d ò n g " , -> col 7 */
+    assert_int_equal(chiso_csv_next(r, &row, &d), CHISO_OK);
+    assert_int_equal(row.line, 4);
+    chiso_csv_field_position(r, &row, 1, &line, &col);
+    assert_int_equal(line, 4);
+    assert_int_equal(col, 3);
+    assert_int_equal(chiso_csv_next(r, &row, &d), CHISO_DONE);
+    chiso_csv_close(r);
+}
+
+static void
+test_malformed(void **state)
+{
+    size_t n;
+    chiso_diag d;
+
+    (void)state;
+    assert_int_equal(read_all("a,b\n1,\"open\n2,3\n", &n, &d, NULL, NULL),
+                     CHISO_EPARSE);
+    assert_int_equal(d.line, 2);
+    assert_int_equal(d.column, 3);
+    assert_non_null(strstr(d.message, "unterminated quoted field"));
+
+    assert_int_equal(read_all("a,b\n1,2,3\n", &n, &d, NULL, NULL),
+                     CHISO_EPARSE);
+    assert_int_equal(d.line, 2);
+    assert_int_equal(d.column, 5);
+    assert_string_equal(d.message, "row has 3 fields but the header has 2");
+
+    assert_int_equal(read_all("a,b\n1\n", &n, &d, NULL, NULL), CHISO_EPARSE);
+    assert_string_equal(d.message, "row has 1 fields but the header has 2");
+
+    /* trailing empty cells are tolerated */
+    assert_int_equal(read_all("a,b\n1,2,,\n", &n, &d, NULL, NULL),
+                     CHISO_DONE);
+
+    assert_int_equal(read_all("a,b\n1,x\"y\n", &n, &d, NULL, NULL),
+                     CHISO_EPARSE);
+    assert_int_equal(d.line, 2);
+    assert_int_equal(d.column, 4);
+    assert_non_null(strstr(d.message, "unexpected quote"));
+
+    assert_int_equal(read_all("a,b\n\"x\"y,1\n", &n, &d, NULL, NULL),
+                     CHISO_EPARSE);
+    assert_non_null(strstr(d.message, "after a closing quote"));
+
+    assert_int_equal(read_all("a,b\n1,\xFF\n", &n, &d, NULL, NULL),
+                     CHISO_EPARSE);
+    assert_int_equal(d.line, 2);
+    assert_int_equal(d.column, 3);
+
+    assert_int_equal(read_all("\xFF\xFE" "a\0,\0", &n, &d, NULL, NULL),
+                     CHISO_EPARSE);
+    assert_non_null(strstr(d.message, "UTF-16"));
+
+    assert_int_equal(read_all("a,b\r1,2\r3,4\r", &n, &d, NULL, NULL),
+                     CHISO_EPARSE);
+    assert_non_null(strstr(d.message, "carriage return"));
+}
+
+static void
+test_bind(void **state)
+{
+    static const chiso_csv_column cols[] = {
+        {"criterion_id", "ma_tieu_chi|id", 1},
+        {"value", "gia_tri", 0},
+        {"note", "ghi_chu", 0},
+    };
+    const char *text = "Giá trị,MÃ TIÊU CHÍ,Khác\n1,2,3\n";
+    chiso_csv_reader *r = NULL;
+    chiso_diag d;
+    long idx[3];
+
+    (void)state;
+    chiso_diag_clear(&d);
+    assert_int_equal(chiso_csv_open_mem(&r, "t.csv", text, strlen(text), NULL,
+                                        &d),
+                     CHISO_OK);
+    assert_int_equal(chiso_csv_bind(r, cols, 3, idx, &d), CHISO_OK);
+    assert_int_equal(idx[0], 1);
+    assert_int_equal(idx[1], 0);
+    assert_int_equal(idx[2], -1);
+    chiso_csv_close(r);
+
+    text = "value,note\n1,2\n";
+    chiso_diag_clear(&d);
+    chiso_csv_open_mem(&r, "t.csv", text, strlen(text), NULL, &d);
+    assert_int_equal(chiso_csv_bind(r, cols, 3, idx, &d), CHISO_ESCHEMA);
+    assert_non_null(strstr(d.message, "missing column 'criterion_id'"));
+    chiso_csv_close(r);
+
+    text = "id,ma_tieu_chi\n1,2\n";
+    chiso_diag_clear(&d);
+    chiso_csv_open_mem(&r, "t.csv", text, strlen(text), NULL, &d);
+    assert_int_equal(chiso_csv_bind(r, cols, 3, idx, &d), CHISO_ESCHEMA);
+    assert_int_equal(d.column, 4);
+    chiso_csv_close(r);
+
+    chiso_diag_clear(&d);
+    chiso_csv_open_mem(&r, "t.csv", "", 0, NULL, &d);
+    assert_int_equal(chiso_csv_bind(r, cols, 3, idx, &d), CHISO_EPARSE);
+    assert_string_equal(d.message, "empty file: expected a header row");
+    chiso_csv_close(r);
+}
+
+static void
+test_numbers(void **state)
+{
+    double v = 0;
+
+    (void)state;
+    assert_int_equal(chiso_parse_number("85,5", 4, &v), 0);
+    chiso_assert_close(v, 85.5, 0);
+    assert_int_equal(chiso_parse_number(" 85.5 % ", 8, &v), 0);
+    chiso_assert_close(v, 85.5, 0);
+    assert_int_equal(chiso_parse_number("1.234.567", 9, &v), 0);
+    chiso_assert_close(v, 1234567, 0);
+    assert_int_equal(chiso_parse_number("1.234,5", 7, &v), 0);
+    chiso_assert_close(v, 1234.5, 0);
+    assert_int_equal(chiso_parse_number("1,234.5", 7, &v), 0);
+    chiso_assert_close(v, 1234.5, 0);
+    assert_int_equal(chiso_parse_number("-0,25", 5, &v), 0);
+    chiso_assert_close(v, -0.25, 0);
+    assert_int_equal(chiso_parse_number("2e3", 3, &v), 0);
+    chiso_assert_close(v, 2000, 0);
+    assert_int_equal(chiso_parse_number(",5", 2, &v), 0);
+    chiso_assert_close(v, 0.5, 0);
+    assert_int_equal(chiso_parse_number("", 0, &v), -1);
+    assert_int_equal(chiso_parse_number("abc", 3, &v), -1);
+    assert_int_equal(chiso_parse_number("1.2.3,4", 7, &v), -1);
+    assert_int_equal(chiso_parse_number("1,23,4", 6, &v), -1);
+    assert_int_equal(chiso_parse_number("nan", 3, &v), -1);
+    assert_int_equal(chiso_parse_number("inf", 3, &v), -1);
+    assert_int_equal(chiso_parse_number("1e999", 5, &v), -1);
+    assert_int_equal(chiso_parse_number("-", 1, &v), -1);
+    assert_int_equal(chiso_parse_number("1e", 2, &v), -1);
+}
+
+static void
+test_dates(void **state)
+{
+    int64_t s = 0;
+    int has_time = 0;
+    char why[128];
+
+    (void)state;
+    assert_int_equal(chiso_parse_datetime("2024-03-31", 10, &s, &has_time,
+                                          why, sizeof(why)),
+                     0);
+    assert_int_equal(s, 1711843200);
+    assert_false(has_time);
+    assert_int_equal(chiso_parse_datetime("31/03/2024 08:30", 16, &s,
+                                          &has_time, why, sizeof(why)),
+                     0);
+    assert_int_equal(s, 1711843200 + 8 * 3600 + 30 * 60);
+    assert_true(has_time);
+    assert_int_equal(chiso_parse_datetime("08:30:15 31/03/2024", 19, &s,
+                                          &has_time, why, sizeof(why)),
+                     0);
+    assert_int_equal(s, 1711843200 + 8 * 3600 + 30 * 60 + 15);
+    assert_int_equal(chiso_parse_datetime("2024-03-31T23:59:59", 19, &s,
+                                          &has_time, why, sizeof(why)),
+                     0);
+    assert_int_equal(s, 1711843200 + 86399);
+    assert_int_equal(chiso_parse_datetime("1/2/2024", 8, &s, &has_time, why,
+                                          sizeof(why)),
+                     0);
+    assert_int_equal(s, chiso_days_from_civil(2024, 2, 1) * 86400);
+    assert_int_equal(chiso_parse_datetime("29/02/2024", 10, &s, &has_time,
+                                          why, sizeof(why)),
+                     0);
+    assert_int_equal(chiso_parse_datetime("31/02/2024", 10, &s, &has_time,
+                                          why, sizeof(why)),
+                     -1);
+    assert_string_equal(why, "impossible date: February 2024 has 29 days");
+    assert_int_equal(chiso_parse_datetime("29/02/2023", 10, &s, &has_time,
+                                          why, sizeof(why)),
+                     -1);
+    assert_string_equal(why, "impossible date: February 2023 has 28 days");
+    assert_int_equal(chiso_parse_datetime("2024-13-01", 10, &s, &has_time,
+                                          why, sizeof(why)),
+                     -1);
+    assert_string_equal(why, "impossible date: month 13 does not exist");
+    assert_int_equal(chiso_parse_datetime("31/03/24", 8, &s, &has_time, why,
+                                          sizeof(why)),
+                     -1);
+    assert_non_null(strstr(why, "two-digit year"));
+    assert_int_equal(chiso_parse_datetime("45382", 5, &s, &has_time, why,
+                                          sizeof(why)),
+                     -1);
+    assert_non_null(strstr(why, "Excel serial date"));
+    assert_int_equal(chiso_parse_datetime("2024-03-31 25:00", 16, &s,
+                                          &has_time, why, sizeof(why)),
+                     -1);
+    assert_int_equal(chiso_parse_datetime("hôm qua", strlen("hôm qua"), &s,
+                                          &has_time, why, sizeof(why)),
+                     -1);
+}
+
+static void
+test_civil_roundtrip(void **state)
+{
+    int64_t z;
+    int y;
+    unsigned m, d;
+
+    (void)state;
+    for (z = -800000; z <= 800000; z += 37) {
+        chiso_civil_from_days(z, &y, &m, &d);
+        assert_int_equal(chiso_days_from_civil(y, m, d), z);
+    }
+    assert_int_equal(chiso_days_from_civil(1970, 1, 1), 0);
+    assert_int_equal(chiso_days_from_civil(2000, 3, 1), 11017);
+}
+
+static void
+test_bool_na(void **state)
+{
+    (void)state;
+    assert_int_equal(chiso_parse_bool("Có", strlen("Có")), 1);
+    assert_int_equal(chiso_parse_bool("KHÔNG", strlen("KHÔNG")), 0);
+    assert_int_equal(chiso_parse_bool("Đạt", strlen("Đạt")), 1);
+    assert_int_equal(chiso_parse_bool("không đạt", strlen("không đạt")), 0);
+    assert_int_equal(chiso_parse_bool("x", 1), 1);
+    assert_int_equal(chiso_parse_bool("maybe", 5), -1);
+    assert_true(chiso_text_is_not_applicable("Không áp dụng",
+                                             strlen("Không áp dụng")));
+    assert_true(chiso_text_is_not_applicable("N/A", 3));
+    assert_true(chiso_text_is_not_applicable("KAD", 3));
+    assert_false(chiso_text_is_not_applicable("0", 1));
+}
+
+static void
+test_evidence(void **state)
+{
+    const char *p = chiso_test_file(
+        "ev.csv", "\xEF\xBB\xBFMã tiêu chí;Giá trị;Điểm tự chấm;Điểm thẩm "
+                  "định;Tài liệu kiểm chứng;Ghi chú\n"
+                  "1.1;;2;1,5;QĐ 12/QĐ-SKHCN;\n"
+                  "1.2;85,5;;;BC 45/BC;\"ghi chú; có dấu\"\n"
+                  ";;;;;\n"
+                  "1.3;KAD;;;;\n"
+                  "1.4;Có;;;;\n");
+    chiso_evidence *ev = NULL;
+    chiso_diag d;
+
+    (void)state;
+    chiso_diag_clear(&d);
+    assert_int_equal(chiso_evidence_load(&ev, p, &d), CHISO_OK);
+    assert_int_equal(ev->n, 4);
+    assert_string_equal(ev->entries[0].id, "1.1");
+    assert_true(ev->entries[0].has_points);
+    chiso_assert_close(ev->entries[0].points, 2, 0);
+    chiso_assert_close(ev->entries[0].appraised, 1.5, 0);
+    assert_true(ev->entries[1].has_value);
+    chiso_assert_close(ev->entries[1].value, 85.5, 0);
+    assert_string_equal(ev->entries[1].note, "ghi chú; có dấu");
+    assert_true(ev->entries[2].not_applicable);
+    assert_false(ev->entries[3].has_value);
+    assert_string_equal(ev->entries[3].value_text, "Có");
+    assert_int_equal(ev->entries[1].line, 3);
+    assert_int_equal(ev->entries[1].col_value, 5);
+    chiso_evidence_free(ev);
+}
+
+static void
+test_evidence_errors(void **state)
+{
+    chiso_evidence *ev = NULL;
+    chiso_diag d;
+    chiso_diag_list list;
+
+    (void)state;
+    chiso_diag_clear(&d);
+    assert_int_equal(
+        chiso_evidence_load(&ev,
+                            chiso_test_file("e1.csv", "criterion_id,points\n"
+                                                      "1.1,abc\n"),
+                            &d),
+        CHISO_EDATA);
+    assert_int_equal(d.line, 2);
+    assert_int_equal(d.column, 5);
+    assert_string_equal(d.message,
+                        "invalid number 'abc' in column 'points'");
+    chiso_diag_clear(&d);
+    assert_int_equal(
+        chiso_evidence_load(&ev,
+                            chiso_test_file("e2.csv", "criterion_id,points\n"
+                                                      "1.1,-1\n"),
+                            &d),
+        CHISO_EDATA);
+    assert_string_equal(d.message, "negative value '-1' in column 'points'");
+    chiso_diag_clear(&d);
+    assert_int_equal(
+        chiso_evidence_load(&ev,
+                            chiso_test_file("e3.csv", "criterion_id,points\n"
+                                                      "1.1,1\n1.1,2\n"),
+                            &d),
+        CHISO_EDATA);
+    assert_string_equal(d.message,
+                        "duplicate criterion id '1.1' (first given at line 2)");
+    chiso_diag_clear(&d);
+    assert_int_equal(chiso_evidence_load(&ev, "/nonexistent/x.csv", &d),
+                     CHISO_EIO);
+    /* collect mode finds all three problems */
+    chiso_diag_list_init(&list, 10);
+    assert_int_equal(
+        chiso_evidence_load_all(
+            &ev,
+            chiso_test_file("e4.csv", "criterion_id,points,value\n"
+                                      "1.1,x,1\n1.2,1,zz\n1.3,-2,1\n"),
+            &list),
+        CHISO_EDATA);
+    assert_int_equal(list.n, 3);
+    chiso_diag_list_free(&list);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_delimiters_bom_crlf),
+        cmocka_unit_test(test_quoted_newlines_and_lines),
+        cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_bind),
+        cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_civil_roundtrip),
+        cmocka_unit_test(test_bool_na),
+        cmocka_unit_test(test_evidence),
+        cmocka_unit_test(test_evidence_errors),
+    };
+    return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
+}
