@@ -206,6 +206,39 @@ void chiso_outfile_abort(chiso_outfile *f);
 chiso_status chiso_file_write_atomic(const char *path, const void *data,
                                      size_t len, chiso_diag *diag);
 
+/* ---- CSV output ------------------------------------------------------- */
+
+/*
+ * Write CSV rows to a stream: RFC 4180 quoting (fields holding the
+ * delimiter, quotes, CR or LF are quoted, quotes doubled). For files meant
+ * for Excel, `excel` adds a UTF-8 BOM before the first row and neutralises
+ * cells that begin with = + - @ (prefixing a single quote) so a cell can
+ * never run as a formula; numbers written with chiso_csvw_number are never
+ * neutralised.
+ */
+typedef struct chiso_csvw {
+    FILE *out;
+    char delim;
+    int excel;
+    int at_row_start;
+    int started;
+} chiso_csvw;
+
+void chiso_csvw_init(chiso_csvw *w, FILE *out, char delim, int excel);
+/* A text cell (NULL writes an empty cell). */
+void chiso_csvw_text(chiso_csvw *w, const char *s);
+/* A number in the shortest form that reads back exactly; NaN -> empty. */
+void chiso_csvw_number(chiso_csvw *w, double x);
+/* A number with a fixed count of decimals; NaN -> empty. */
+void chiso_csvw_fixed(chiso_csvw *w, double x, int decimals);
+/* An integer. */
+void chiso_csvw_int(chiso_csvw *w, long long v);
+/* End the row ("\n"). */
+void chiso_csvw_end(chiso_csvw *w);
+
+/* Shortest "%.*g" text that reads back to exactly x (up to 17 digits). */
+void chiso_format_double(double x, char *out, size_t len);
+
 /* ---- JSON documents with source positions ----------------------------- */
 
 struct cJSON;

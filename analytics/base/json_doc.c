@@ -442,23 +442,15 @@ static int
 print_number(chiso_buf *b, double x)
 {
     char tmp[40];
-    int prec;
 
     if (!isfinite(x)) {
         return chiso_buf_puts(b, "null") != CHISO_OK;
     }
-    if (chiso_is_zero(x)) {
-        return chiso_buf_puts(b, "0") != CHISO_OK;
-    }
     if (fabs(x) < 1e15 && chiso_is_zero(x - floor(x))) {
-        return chiso_buf_printf(b, "%.0f", x) != CHISO_OK;
+        return chiso_buf_printf(b, "%.0f", chiso_is_zero(x) ? 0.0 : x) !=
+               CHISO_OK;
     }
-    for (prec = 1; prec <= 17; prec++) {
-        snprintf(tmp, sizeof(tmp), "%.*g", prec, x);
-        if (!(strtod(tmp, NULL) < x) && !(strtod(tmp, NULL) > x)) {
-            break;
-        }
-    }
+    chiso_format_double(x, tmp, sizeof(tmp));
     return chiso_buf_puts(b, tmp) != CHISO_OK;
 }
 
