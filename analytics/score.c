@@ -703,6 +703,13 @@ scored:
                      ? chiso_round_half_up(ns->points_exact,
                                            S->fw->points_decimals)
                      : ns->points_exact;
+    /* what the next step is worth, on the points as published (rounded) */
+    if ((r->type == CHISO_RULE_PROPORTIONAL || r->type == CHISO_RULE_TERMS) &&
+        ns->reported && !ns->no_score) {
+        ns->gain_next = n->max - ns->points;
+    } else if (r->type == CHISO_RULE_DEDUCTION && ns->gain_next > 0) {
+        ns->gain_next = fmin(r->per, n->max - ns->points);
+    }
     if (!ns->reported && r->type != CHISO_RULE_TRACKED) {
         S->res->n_not_reported++;
         snprintf(ns->explain, sizeof(ns->explain), "not reported -> 0");

@@ -160,6 +160,13 @@ node_json(const chiso_score_result *res, size_t i)
                           leaf ? cJSON_CreateString(ns->explain)
                                : cJSON_CreateNull());
     cJSON_AddItemToObject(o, "evidence", str_or_null(e ? e->evidence : NULL));
+    if (e != NULL && e->has_date) {
+        char date[32];
+        chiso_format_datetime(e->date, 0, date, sizeof(date));
+        cJSON_AddItemToObject(o, "evidence_date", cJSON_CreateString(date));
+    } else {
+        cJSON_AddItemToObject(o, "evidence_date", cJSON_CreateNull());
+    }
     cJSON_AddItemToObject(o, "note", str_or_null(e ? e->note : NULL));
     cJSON_AddItemToObject(o, "confidence",
                           str_or_null(leaf ? n->rule.confidence : NULL));

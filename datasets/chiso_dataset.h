@@ -196,6 +196,8 @@ typedef struct chiso_evidence_entry {
     char *evidence;     /* evidence reference (tài liệu kiểm chứng), "" */
     char *note;         /* explanation (giải trình), "" */
     char *unit;         /* unit column if present, else "" */
+    int has_date;       /* date of the evidence document (ngày ban hành) */
+    int64_t date;       /* seconds since 1970-01-01 (local, no zone) */
     unsigned long line; /* record line */
     /* positions of the cells, for messages; 0 if the column is absent */
     unsigned long col_id, col_value, col_numerator, col_denominator,
@@ -212,7 +214,8 @@ typedef struct chiso_evidence {
 /*
  * Load an evidence sheet. Columns (folded names; Vietnamese aliases in the
  * README): criterion_id (required), value, numerator, denominator, points,
- * appraised_points, official_points, evidence, note, applicable, unit.
+ * appraised_points, official_points, evidence, evidence_date, note,
+ * applicable, unit. Dates must be real calendar dates.
  * Numbers must parse; negative numbers and duplicate ids (within one unit)
  * are CHISO_EDATA. Whether ids exist in a framework is checked by the
  * scorer, which knows the framework.

@@ -878,17 +878,22 @@ chiso_csv_bind(chiso_csv_reader *r, const chiso_csv_column *cols,
     }
     for (j = 0; j < n_cols; j++) {
         if (cols[j].required && index[j] < 0) {
-            chiso_buf names = CHISO_BUF_INIT;
+            chiso_buf names = CHISO_BUF_INIT, alias = CHISO_BUF_INIT;
+            const char *a;
             for (i = 0; i < r->n_header; i++) {
                 chiso_buf_printf(&names, "%s'%s'", i ? ", " : "",
                                  r->header[i]);
             }
+            for (a = cols[j].aliases; a != NULL && *a; a++) {
+                chiso_buf_append(&alias, *a == '|' ? ", " : a, *a == '|' ? 2 : 1);
+            }
             st = fail(r, diag, CHISO_ESCHEMA, 1, 1,
                       "missing column '%s' (also accepted: %s); the header "
                       "has %s",
-                      cols[j].name, cols[j].aliases ? cols[j].aliases : "-",
+                      cols[j].name, alias.data ? alias.data : "-",
                       names.data ? names.data : "no columns");
             chiso_buf_free(&names);
+            chiso_buf_free(&alias);
             return st;
         }
     }

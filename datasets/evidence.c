@@ -28,6 +28,7 @@ enum {
     COL_NOTE,
     COL_APPLICABLE,
     COL_UNIT,
+    COL_DATE,
     N_COLS
 };
 
@@ -53,6 +54,7 @@ static const chiso_csv_column evidence_columns[N_COLS] = {
     {"note", "notes|ghi_chu|giai_trinh|explanation|comment|thuyet_minh", 0},
     {"applicable", "ap_dung|co_ap_dung|applies", 0},
     {"unit", "unit_code|don_vi|ma_don_vi", 0},
+    {"evidence_date", "date|ngay|ngay_ban_hanh|ngay_van_ban|ngay_kiem_chung", 0},
 };
 
 struct loader {
@@ -292,6 +294,28 @@ load(chiso_evidence **out, const char *path, chiso_diag *diag,
                                      row.field[idx[COL_APPLICABLE]],
                                      chiso_csv_header_name(
                                          L.r, (size_t)idx[COL_APPLICABLE]))) {
+                        rc = -1;
+                    }
+                }
+            }
+        }
+        if (rc >= 0 && idx[COL_DATE] >= 0) {
+            s = chiso_csv_field(&row, idx[COL_DATE], &len);
+            chiso_text_trim(&s, &len);
+            if (len > 0) {
+                char why[128];
+                int has_time;
+                if (chiso_parse_datetime(s, len, &e.date, &has_time, why,
+                                         sizeof(why)) == 0) {
+                    e.has_date = 1;
+                } else {
+                    bad = 1;
+                    if (cell_problem(&L, &row, idx[COL_DATE],
+                                     "invalid date '%s' in column '%s' (%s)",
+                                     row.field[idx[COL_DATE]],
+                                     chiso_csv_header_name(
+                                         L.r, (size_t)idx[COL_DATE]),
+                                     why)) {
                         rc = -1;
                     }
                 }

@@ -201,6 +201,30 @@ parse_error(chiso_json_doc *doc, chiso_diag *diag, size_t at)
     }
     memcpy(tok, doc->text + at, i < sizeof(tok) ? i : sizeof(tok) - 1);
     tok[i < sizeof(tok) ? i : sizeof(tok) - 1] = '\0';
+    /* name the two mistakes people make most when editing by hand */
+    {
+        size_t p = at;
+        char c = doc->text[at], prev = '\0';
+        while (p > 0 && strchr(" \t\r\n", doc->text[p - 1]) != NULL) {
+            p--;
+        }
+        if (p > 0) {
+            prev = doc->text[p - 1];
+        }
+        if ((c == '}' || c == ']') && prev == ',') {
+            return chiso_diag_set(diag, CHISO_EPARSE, doc->path, line, col,
+                                  "malformed JSON: trailing comma before "
+                                  "'%c'",
+                                  c);
+        }
+        if ((prev == '"' || prev == '}' || prev == ']' || prev == 'e' ||
+             prev == 'l' || (prev >= '0' && prev <= '9')) &&
+            (c == '"' || c == '{' || c == '[')) {
+            return chiso_diag_set(diag, CHISO_EPARSE, doc->path, line, col,
+                                  "malformed JSON: missing ',' before '%s'",
+                                  tok);
+        }
+    }
     return chiso_diag_set(diag, CHISO_EPARSE, doc->path, line, col,
                           "malformed JSON at '%s'", tok);
 }

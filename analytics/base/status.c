@@ -54,6 +54,11 @@ chiso_diag_clear(chiso_diag *diag)
 static void
 diag_fill(chiso_diag *d, chiso_status code, const char *path,
           unsigned long line, unsigned long column, const char *fmt,
+          va_list ap) CHISO_PRINTF(6, 0);
+
+static void
+diag_fill(chiso_diag *d, chiso_status code, const char *path,
+          unsigned long line, unsigned long column, const char *fmt,
           va_list ap)
 {
     memset(d, 0, sizeof(*d));

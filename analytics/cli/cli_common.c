@@ -91,7 +91,8 @@ print_excerpt(const chiso_diag *d)
         strcmp(d->path, "-") == 0) {
         return;
     }
-    if (read_line(d->path, d->line, line, sizeof(line)) != 0) {
+    if (read_line(d->path, d->line, line, sizeof(line)) != 0 ||
+        line[0] == '\0') {
         return;
     }
     u = (const unsigned char *)line;

@@ -116,7 +116,7 @@ print_table(const chiso_score_result *res, const char *ev_path)
         cli_cell(o, T("Công bố", "Official"), 9, 1);
         cli_cell(o, T("Lệch", "Diff"), 7, 1);
     }
-    fputs("  \n", o);
+    fputc('\n', o);
     cli_rule(o, '-', 88 + (res->has_appraised ? 10 : 0) +
                          (res->n_official > 0 ? 16 : 0));
     putchar('\n');
@@ -124,8 +124,7 @@ print_table(const chiso_score_result *res, const char *ev_path)
         const chiso_node *n = &fw->nodes[i];
         const chiso_node_score *ns = &res->nodes[i];
         int leaf = chiso_node_is_leaf(n);
-        snprintf(label, sizeof(label), "%*s%s", n->depth * 2, "", n->id);
-        cli_cell(o, label, 12, 0);
+        cli_cell(o, n->id, 12, 0);
         snprintf(label, sizeof(label), "%*s%s", n->depth * 2, "", n->name);
         cli_cell(o, label, 44, 0);
         if (leaf && !ns->applicable) {
@@ -155,8 +154,9 @@ print_table(const chiso_score_result *res, const char *ev_path)
                 cli_cell(o, "", 16, 1);
             }
         }
-        fputs(" ", o);
-        if (leaf) {
+        if (leaf && (ns->evidence_missing || ns->official_flag ||
+                     (!ns->reported && n->rule.type != CHISO_RULE_TRACKED))) {
+            fputc(' ', o);
             fputs(yes_mark(ns->evidence_missing), o);
             fputs(ns->official_flag ? (ns->official_within_tolerance ? "~"
                                                                      : "!")
