@@ -206,6 +206,24 @@ void chiso_outfile_abort(chiso_outfile *f);
 chiso_status chiso_file_write_atomic(const char *path, const void *data,
                                      size_t len, chiso_diag *diag);
 
+/*
+ * Atomic output directory: files are assembled in a temporary sibling
+ * ("DIR.tmp-XXXXXX") and chiso_outdir_commit() swaps it into place (an
+ * atomic exchange where the kernel offers it), so an interrupted run never
+ * leaves a half-written folder and a failed run leaves the previous one
+ * intact.
+ */
+typedef struct chiso_outdir chiso_outdir;
+
+chiso_status chiso_outdir_open(chiso_outdir **out, const char *path,
+                               chiso_diag *diag);
+/* The temporary directory to write into. Borrowed. */
+const char *chiso_outdir_path(const chiso_outdir *d);
+/* Swap into place, remove the previous folder; frees d in every case. */
+chiso_status chiso_outdir_commit(chiso_outdir *d, chiso_diag *diag);
+/* Remove the temporary directory and everything in it; frees d. */
+void chiso_outdir_abort(chiso_outdir *d);
+
 /* ---- CSV output ------------------------------------------------------- */
 
 /*

@@ -6,15 +6,25 @@
  * flushed, fsync'ed and renamed over the destination. A crash or an error
  * at any point leaves the previous file as it was.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* renameat2 (atomic folder exchange) */
 #include "chiso_base.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+static mode_t
+current_umask(void)
+{
+    mode_t mask = umask(0);
+
+    umask(mask);
+    return mask;
+}
 
 chiso_status
 chiso_file_read_all(const char *path, char **out, size_t *len,
@@ -111,8 +121,7 @@ chiso_outfile_open(chiso_outfile **out, const char *path, chiso_diag *diag)
         return chiso_diag_set_errno(diag, path, err, "cannot create");
     }
     /* mkstemp makes 0600; give the file the mode a plain fopen would */
-    mask = umask(0);
-    umask(mask);
+    mask = current_umask();
     if (fchmod(fd, 0666 & ~mask) != 0) {
         /* not fatal: the file is still usable by its owner */
     }
@@ -202,4 +211,160 @@ chiso_file_write_atomic(const char *path, const void *data, size_t len,
         return chiso_diag_set_errno(diag, path, err, "cannot write");
     }
     return chiso_outfile_commit(f, diag);
+}
+
+/* ---- atomic output directories ----------------------------------------- */
+
+struct chiso_outdir {
+    char *path;
+    char *tmp;
+};
+
+/* Remove a directory tree (only regular files and directories; no symlink
+ * is followed). Errors are ignored: this is cleanup. */
+static void
+remove_tree(const char *path)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+
+    if (d == NULL) {
+        unlink(path);
+        return;
+    }
+    while ((e = readdir(d)) != NULL) {
+        char *child;
+        struct stat sb;
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
+            continue;
+        }
+        child = malloc(strlen(path) + strlen(e->d_name) + 2);
+        if (child == NULL) {
+            continue;
+        }
+        sprintf(child, "%s/%s", path, e->d_name);
+        if (lstat(child, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            remove_tree(child);
+        } else {
+            unlink(child);
+        }
+        free(child);
+    }
+    closedir(d);
+    rmdir(path);
+}
+
+chiso_status
+chiso_outdir_open(chiso_outdir **out, const char *path, chiso_diag *diag)
+{
+    chiso_outdir *d;
+    size_t n = strlen(path);
+
+    *out = NULL;
+    while (n > 1 && path[n - 1] == '/') {
+        n--;
+    }
+    d = calloc(1, sizeof(*d));
+    if (d == NULL || (d->path = chiso_strndup(path, n)) == NULL ||
+        (d->tmp = malloc(n + 16)) == NULL) {
+        chiso_outdir_abort(d);
+        return chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
+    }
+    snprintf(d->tmp, n + 16, "%s.tmp-XXXXXX", d->path);
+    if (mkdtemp(d->tmp) == NULL) {
+        int err = errno;
+        free(d->tmp);
+        d->tmp = NULL;
+        chiso_outdir_abort(d);
+        return chiso_diag_set_errno(diag, path, err,
+                                    "cannot create the output folder");
+    }
+    chmod(d->tmp, 0777 & ~current_umask());
+    *out = d;
+    return CHISO_OK;
+}
+
+const char *
+chiso_outdir_path(const chiso_outdir *d)
+{
+    return d->tmp;
+}
+
+chiso_status
+chiso_outdir_commit(chiso_outdir *d, chiso_diag *diag)
+{
+    struct stat sb;
+    chiso_status st = CHISO_OK;
+
+    if (stat(d->path, &sb) == 0) {
+        if (!S_ISDIR(sb.st_mode)) {
+            st = chiso_diag_set(diag, CHISO_EIO, d->path, 0, 0,
+                                "exists and is not a folder; not replacing "
+                                "it");
+            chiso_outdir_abort(d);
+            return st;
+        }
+#ifdef RENAME_EXCHANGE
+        if (renameat2(AT_FDCWD, d->tmp, AT_FDCWD, d->path, RENAME_EXCHANGE) ==
+            0) {
+            remove_tree(d->tmp); /* now holds the previous folder */
+            goto done;
+        }
+#endif
+        {
+            /* no atomic exchange: move the old folder aside first */
+            char *old = malloc(strlen(d->path) + 16);
+            if (old == NULL) {
+                st = chiso_diag_set(diag, CHISO_ENOMEM, d->path, 0, 0,
+                                    "out of memory");
+                chiso_outdir_abort(d);
+                return st;
+            }
+            snprintf(old, strlen(d->path) + 16, "%s.old-XXXXXX", d->path);
+            if (mkdtemp(old) == NULL || rmdir(old) != 0 ||
+                rename(d->path, old) != 0) {
+                st = chiso_diag_set_errno(diag, d->path, errno,
+                                          "cannot replace the output folder");
+                free(old);
+                chiso_outdir_abort(d);
+                return st;
+            }
+            if (rename(d->tmp, d->path) != 0) {
+                st = chiso_diag_set_errno(diag, d->path, errno,
+                                          "cannot replace the output folder");
+                rename(old, d->path);
+                free(old);
+                chiso_outdir_abort(d);
+                return st;
+            }
+            remove_tree(old);
+            free(old);
+        }
+    } else if (rename(d->tmp, d->path) != 0) {
+        st = chiso_diag_set_errno(diag, d->path, errno,
+                                  "cannot create the output folder");
+        chiso_outdir_abort(d);
+        return st;
+    }
+#ifdef RENAME_EXCHANGE
+done:
+#endif
+    free(d->tmp);
+    free(d->path);
+    free(d);
+    return st;
+}
+
+void
+chiso_outdir_abort(chiso_outdir *d)
+{
+    if (d == NULL) {
+        return;
+    }
+    if (d->tmp != NULL) {
+        remove_tree(d->tmp);
+    }
+    free(d->tmp);
+    free(d->path);
+    free(d);
 }

@@ -195,6 +195,50 @@ test_atomic_write(void **state)
     assert_int_equal(d.sys_errno, ENOENT);
 }
 
+static void
+test_outdir(void **state)
+{
+    char path[256], file[300], *text = NULL;
+    size_t len;
+    chiso_diag d;
+    chiso_outdir *od;
+    FILE *f;
+
+    (void)state;
+    snprintf(path, sizeof(path), "/tmp/chiso_outdir_%ld", (long)getpid());
+    chiso_diag_clear(&d);
+    /* first run creates the folder */
+    assert_int_equal(chiso_outdir_open(&od, path, &d), CHISO_OK);
+    snprintf(file, sizeof(file), "%s/a.txt", chiso_outdir_path(od));
+    assert_int_equal(chiso_file_write_atomic(file, "one\n", 4, &d), CHISO_OK);
+    assert_int_equal(chiso_outdir_commit(od, &d), CHISO_OK);
+    /* a failed second run leaves it untouched */
+    assert_int_equal(chiso_outdir_open(&od, path, &d), CHISO_OK);
+    snprintf(file, sizeof(file), "%s/a.txt", chiso_outdir_path(od));
+    f = fopen(file, "w");
+    assert_non_null(f);
+    fputs("half", f);
+    fclose(f);
+    chiso_outdir_abort(od);
+    snprintf(file, sizeof(file), "%s/a.txt", path);
+    assert_int_equal(chiso_file_read_all(file, &text, &len, &d), CHISO_OK);
+    assert_string_equal(text, "one\n");
+    free(text);
+    /* a successful run replaces everything, old files included */
+    assert_int_equal(chiso_outdir_open(&od, path, &d), CHISO_OK);
+    snprintf(file, sizeof(file), "%s/b.txt", chiso_outdir_path(od));
+    assert_int_equal(chiso_file_write_atomic(file, "two\n", 4, &d), CHISO_OK);
+    assert_int_equal(chiso_outdir_commit(od, &d), CHISO_OK);
+    snprintf(file, sizeof(file), "%s/a.txt", path);
+    assert_int_equal(access(file, F_OK), -1);
+    snprintf(file, sizeof(file), "%s/b.txt", path);
+    assert_int_equal(chiso_file_read_all(file, &text, &len, &d), CHISO_OK);
+    assert_string_equal(text, "two\n");
+    free(text);
+    unlink(file);
+    rmdir(path);
+}
+
 int
 main(void)
 {
@@ -207,6 +251,7 @@ main(void)
         cmocka_unit_test(test_json_errors),
         cmocka_unit_test(test_json_print_deterministic),
         cmocka_unit_test(test_atomic_write),
+        cmocka_unit_test(test_outdir),
     };
     return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }
