@@ -703,6 +703,11 @@ scored:
                      ? chiso_round_half_up(ns->points_exact,
                                            S->fw->points_decimals)
                      : ns->points_exact;
+    if (r->type == CHISO_RULE_PROPORTIONAL && ns->gain_next > 0) {
+        /* reaching the target gives the maximum: the gain is what the
+         * rounded points lack, so "lost" and "gain" agree in the table */
+        ns->gain_next = n->max - ns->points;
+    }
     if (!ns->reported && r->type != CHISO_RULE_TRACKED) {
         S->res->n_not_reported++;
         snprintf(ns->explain, sizeof(ns->explain), "not reported -> 0");
