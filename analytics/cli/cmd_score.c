@@ -150,15 +150,18 @@ value_cell(FILE *o, const chiso_node *n, const chiso_node_score *ns,
     }
 }
 
-/* The reconciliation cell: ok, ~ within the rule's tolerance, or OFF. */
+/* The reconciliation cell: ok, a 0.01 difference, ~ within the rule's
+ * known tolerance, or OFF (more than 0.01). */
 static const char *
-official_check(const chiso_node_score *ns)
+official_check(const chiso_node_score *ns, int dec)
 {
-    if (!ns->official_flag) {
+    if (chiso_is_zero(chiso_round_half_up(ns->official_diff, dec))) {
         return T("khớp", "ok");
     }
-    return ns->official_within_tolerance ? T("~ sai số", "~ tol.")
-                                         : T("LỆCH!", "OFF!");
+    if (ns->official_within_tolerance) {
+        return T("~ sai số", "~ tol.");
+    }
+    return ns->official_flag ? T("LỆCH!", "OFF!") : T("lệch nhỏ", "small");
 }
 
 static void
@@ -239,7 +242,7 @@ print_table(const chiso_score_result *res, const char *ev_path)
                 cli_num(o, ns->official, dec, 9);
                 cli_cell(o, label, 8, 1);
                 fputs("  ", o);
-                cli_cell(o, leaf ? official_check(ns) : "", 9, 0);
+                cli_cell(o, leaf ? official_check(ns, dec) : "", 9, 0);
             } else {
                 cli_cell(o, "", 9 + 8 + 2 + 9, 0);
             }
@@ -391,13 +394,14 @@ print_table(const chiso_score_result *res, const char *ev_path)
                                            "points"),
                res->n_official, T("chỉ số", "indicators"),
                res->n_official_flags,
-               T("lệch quá 0.01 điểm (LỆCH! = lệch; ~ sai số = trong sai số "
-                 "đã biết của quy tắc)",
-                 "off by more than 0.01 points (OFF! = off; ~ tol. = within "
-                 "the rule's known tolerance)"));
+               T("lệch quá 0.01 điểm (LỆCH!); ~ sai số = lệch nhưng trong "
+                 "sai số đã biết của quy tắc",
+                 "off by more than 0.01 points (OFF!); ~ tol. = differs, but "
+                 "within the rule's known tolerance"));
         for (i = 0; i < fw->n_nodes; i++) {
             const chiso_node_score *ns = &res->nodes[i];
-            if (chiso_node_is_leaf(&fw->nodes[i]) && ns->official_flag) {
+            if (chiso_node_is_leaf(&fw->nodes[i]) &&
+                (ns->official_flag || ns->official_within_tolerance)) {
                 printf("    %s: %s %.*f, %s %.*f (%+.*f)%s\n",
                        fw->nodes[i].id, T("chiso", "chiso"), dec, ns->points,
                        T("công bố", "official"), dec, ns->official, dec,
@@ -418,6 +422,31 @@ print_table(const chiso_score_result *res, const char *ev_path)
     }
 }
 
+/* One line of the what-if table: id, name, [values], points before ->
+ * after, change. */
+static void
+what_if_line(const chiso_framework *fw, size_t i, const chiso_node_score *b,
+             const chiso_node_score *a, size_t w_id, int dec)
+{
+    const chiso_node *n = &fw->nodes[i];
+
+    printf("  ");
+    cli_cell(stdout, n->id, w_id, 0);
+    cli_cell(stdout, n->name, 36, 0);
+    if (chiso_node_is_leaf(n) && n->rule.type != CHISO_RULE_TERMS) {
+        value_cell(stdout, n, b, 9);
+        fputs(" -> ", stdout);
+        value_cell(stdout, n, a, 9);
+    } else {
+        /* groups, and terms rules whose inputs the table's notes spell out */
+        cli_cell(stdout, "", 9 + 4 + 9, 0);
+    }
+    cli_num(stdout, b->points, dec, 8);
+    fputs(" -> ", stdout);
+    cli_num(stdout, a->points, dec, 8);
+    printf("  (%+.*f)\n", dec, chiso_round_half_up(a->points - b->points, dec));
+}
+
 static void
 print_what_if(const chiso_score_result *base, const chiso_score_result *w)
 {
@@ -425,31 +454,19 @@ print_what_if(const chiso_score_result *base, const chiso_score_result *w)
     int dec = fw->points_decimals >= 0 ? fw->points_decimals : 2;
     size_t i, w_id = id_width(fw, NULL, 0);
 
-    printf("\n%s\n", T("Giả định (--what-if):", "What if (--what-if):"));
+    printf("\n%s\n", T("Giả định (--what-if), tiêu chí thay đổi:",
+                       "What if (--what-if), changed criteria:"));
     for (i = 0; i < fw->n_nodes; i++) {
-        const chiso_node *n = &fw->nodes[i];
-        const chiso_node_score *b = &base->nodes[i], *a = &w->nodes[i];
-        double d = a->points - b->points;
-        if (chiso_node_is_leaf(n) && a->origin != CHISO_ORIGIN_WHAT_IF) {
-            continue;
+        if (chiso_node_is_leaf(&fw->nodes[i]) &&
+            w->nodes[i].origin == CHISO_ORIGIN_WHAT_IF) {
+            what_if_line(fw, i, &base->nodes[i], &w->nodes[i], w_id, dec);
         }
-        if (!chiso_node_is_leaf(n) && n->parent != CHISO_NO_PARENT) {
-            continue;
+    }
+    printf("%s\n", T("Theo nhóm:", "By group:"));
+    for (i = 0; i < fw->n_nodes; i++) {
+        if (fw->nodes[i].parent == CHISO_NO_PARENT) {
+            what_if_line(fw, i, &base->nodes[i], &w->nodes[i], w_id, dec);
         }
-        printf("  ");
-        cli_cell(stdout, n->id, w_id, 0);
-        cli_cell(stdout, n->name, 36, 0);
-        if (chiso_node_is_leaf(n)) {
-            value_cell(stdout, n, b, 9);
-            fputs(" -> ", stdout);
-            value_cell(stdout, n, a, 9);
-        } else {
-            cli_cell(stdout, "", 9 + 4 + 9, 0);
-        }
-        cli_num(stdout, b->points, dec, 8);
-        fputs(" -> ", stdout);
-        cli_num(stdout, a->points, dec, 8);
-        printf("  (%+.*f)\n", dec, chiso_round_half_up(d, dec));
     }
     printf("  %s: %.*f -> %.*f (%+.*f); %s %.*f %% -> %.*f %%",
            T("Tổng", "Total"), dec, base->points, dec, w->points, dec,
