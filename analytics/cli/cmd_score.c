@@ -123,24 +123,25 @@ id_width(const chiso_framework *fw, const size_t *which, size_t n_which)
 
 /* The rule's input value as a short cell: "87.50%", "có", "3", "0/0". */
 static void
-value_cell(FILE *o, const chiso_node *n, const chiso_node_score *ns,
+value_cell(FILE *o,
+           const chiso_node *n,
+           const chiso_node_score *ns,
            size_t width)
 {
     char buf[48];
 
     if (!chiso_node_is_leaf(n) || !ns->applicable) {
         cli_cell(o, "", width, 1);
-    } else if (ns->no_score || (ns->has_counts &&
-                                chiso_is_zero(ns->denominator))) {
+    } else if (ns->no_score ||
+               (ns->has_counts && chiso_is_zero(ns->denominator))) {
         cli_cell(o, "0/0", width, 1);
     } else if (!ns->has_value) {
         cli_cell(o, "", width, 1);
     } else if (n->rule.type == CHISO_RULE_BINARY) {
-        cli_cell(o, ns->value > 0.5 ? T("có", "yes") : T("không", "no"),
-                 width, 1);
+        cli_cell(o, ns->value > 0.5 ? T("có", "yes") : T("không", "no"), width,
+                 1);
     } else if (n->rule.unit == CHISO_UNIT_PERCENT) {
-        snprintf(buf, sizeof(buf), "%.2f%%",
-                 chiso_round_half_up(ns->value, 2));
+        snprintf(buf, sizeof(buf), "%.2f%%", chiso_round_half_up(ns->value, 2));
         cli_cell(o, buf, width, 1);
     } else if (n->rule.unit == CHISO_UNIT_COUNT) {
         snprintf(buf, sizeof(buf), "%.0f", ns->value);
@@ -236,9 +237,8 @@ print_table(const chiso_score_result *res, const char *ev_path)
                 double diff =
                     chiso_round_half_up(ns->points - ns->official, dec);
                 /* a sign only on a real difference */
-                snprintf(label, sizeof(label), chiso_is_zero(diff) ? "%.*f"
-                                                                   : "%+.*f",
-                         dec, diff);
+                snprintf(label, sizeof(label),
+                         chiso_is_zero(diff) ? "%.*f" : "%+.*f", dec, diff);
                 cli_num(o, ns->official, dec, 9);
                 cli_cell(o, label, 8, 1);
                 fputs("  ", o);
@@ -249,8 +249,7 @@ print_table(const chiso_score_result *res, const char *ev_path)
         }
         if (leaf) {
             int marks = ns->evidence_missing ||
-                        (!ns->reported &&
-                         n->rule.type != CHISO_RULE_TRACKED) ||
+                        (!ns->reported && n->rule.type != CHISO_RULE_TRACKED) ||
                         rule_doubtful(n);
             if (marks) {
                 fputc(' ', o);
@@ -298,8 +297,7 @@ print_table(const chiso_score_result *res, const char *ev_path)
                            "Terms of the composite rules:"));
         for (i = 0; i < fw->n_nodes; i++) {
             const chiso_node *n = &fw->nodes[i];
-            if (n->rule.type == CHISO_RULE_TERMS &&
-                res->nodes[i].applicable) {
+            if (n->rule.type == CHISO_RULE_TERMS && res->nodes[i].applicable) {
                 printf("  %s: %s\n", n->id, res->nodes[i].explain);
             }
         }
@@ -402,8 +400,8 @@ print_table(const chiso_score_result *res, const char *ev_path)
             const chiso_node_score *ns = &res->nodes[i];
             if (chiso_node_is_leaf(&fw->nodes[i]) &&
                 (ns->official_flag || ns->official_within_tolerance)) {
-                printf("    %s: %s %.*f, %s %.*f (%+.*f)%s\n",
-                       fw->nodes[i].id, T("chiso", "chiso"), dec, ns->points,
+                printf("    %s: %s %.*f, %s %.*f (%+.*f)%s\n", fw->nodes[i].id,
+                       T("chiso", "chiso"), dec, ns->points,
                        T("công bố", "official"), dec, ns->official, dec,
                        chiso_round_half_up(ns->points - ns->official, dec),
                        ns->official_within_tolerance
@@ -425,8 +423,12 @@ print_table(const chiso_score_result *res, const char *ev_path)
 /* One line of the what-if table: id, name, [values], points before ->
  * after, change. */
 static void
-what_if_line(const chiso_framework *fw, size_t i, const chiso_node_score *b,
-             const chiso_node_score *a, size_t w_id, int dec)
+what_if_line(const chiso_framework *fw,
+             size_t i,
+             const chiso_node_score *b,
+             const chiso_node_score *a,
+             size_t w_id,
+             int dec)
 {
     const chiso_node *n = &fw->nodes[i];
 

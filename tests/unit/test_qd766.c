@@ -21,7 +21,7 @@
 
 #include <cjson/cJSON.h>
 
-#define FW_PATH "indicators/frameworks/qd766.json"
+#define FW_PATH     "indicators/frameworks/qd766.json"
 #define SAMPLE_PATH "datasets/samples/evidence-qd766-skhcn-2024-11.csv"
 
 struct fx {
@@ -45,7 +45,9 @@ load_766(void)
 
 /* Score an evidence sheet given as text (or a file path) with options. */
 static void
-score_with(struct fx *f, const char *ev_text, const char *ev_path,
+score_with(struct fx *f,
+           const char *ev_text,
+           const char *ev_path,
            const chiso_score_options *o)
 {
     chiso_diag d;
@@ -60,8 +62,7 @@ score_with(struct fx *f, const char *ev_text, const char *ev_path,
                  d.message);
     }
     if (chiso_score_compute(&f->res, f->fw, f->ev, o, &d) != CHISO_OK) {
-        fail_msg("score: %s:%lu:%lu: %s", d.path, d.line, d.column,
-                 d.message);
+        fail_msg("score: %s:%lu:%lu: %s", d.path, d.line, d.column, d.message);
     }
 }
 
@@ -301,8 +302,8 @@ test_ckmb_no_score_and_plain_sum(void **state)
               "PUBLIC_CONTENT_FULL,55,57\n" /* 110/57 = 1.92982 -> 1.93 */
               "DOSSIER_SYNC,47,49\n");      /* 282/49 = 5.75510 -> 5.76 */
     chiso_assert_close(ns(&f, "PUBLIC_UPDATE_ON_TIME")->points, 3, 0);
-    chiso_assert_close(ns(&f, "PUBLIC_CONTENT_FULL")->points_exact,
-                       110.0 / 57, 1e-12);
+    chiso_assert_close(ns(&f, "PUBLIC_CONTENT_FULL")->points_exact, 110.0 / 57,
+                       1e-12);
     chiso_assert_close(ns(&f, "PUBLIC_CONTENT_FULL")->points, 1.93, 1e-12);
     chiso_assert_close(ns(&f, "DOSSIER_SYNC")->points, 5.76, 1e-12);
     /* PUBLISH_ON_TIME not reported: 0, and not "no score" */
@@ -394,12 +395,12 @@ test_reuse_cap_at_80(void **state)
         double exact, points;
         int no_score;
     } cases[] = {
-        {"4,5", 2, 2, 0},                           /* 80 %: full */
-        {"7999,10000", 2 * 79.99 / 80, 2, 0},       /* 1.99975 -> 2.00 */
-        {"159,200", 2 * 79.5 / 80, 1.99, 0},        /* 1.9875 -> 1.99 */
-        {"10,10", 2, 2, 0},                         /* 100 %: 2, not 2.5 */
+        {"4,5", 2, 2, 0},                            /* 80 %: full */
+        {"7999,10000", 2 * 79.99 / 80, 2, 0},        /* 1.99975 -> 2.00 */
+        {"159,200", 2 * 79.5 / 80, 1.99, 0},         /* 1.9875 -> 1.99 */
+        {"10,10", 2, 2, 0},                          /* 100 %: 2, not 2.5 */
         {"163,274", 2.0 * 163 / 274 / 0.8, 1.49, 0}, /* 1.487226 -> 1.49 */
-        {"0,0", 0, 0, 1},                           /* no score */
+        {"0,0", 0, 0, 1},                            /* no score */
     };
     size_t i;
     char ev[128];
@@ -478,11 +479,11 @@ test_mdsh_rules_and_no_score(void **state)
                        1e-12);
     assert_true(ns(&f, "REUSED_DIGITIZED_DATA")->no_score);
     assert_false(ns(&f, "SYNCED_WITH_DVCQG_PERSONAL_STORAGE")->no_score);
-    chiso_assert_close(ns(&f, "SYNCED_WITH_DVCQG_PERSONAL_STORAGE")->points,
-                       0, 0);
+    chiso_assert_close(ns(&f, "SYNCED_WITH_DVCQG_PERSONAL_STORAGE")->points, 0,
+                       0);
     assert_true(ns(&f, "CITIZEN_DATA_CONNECTED_DOSSIER")->no_score);
-    chiso_assert_close(ns(&f, "CITIZEN_DATA_CONNECTED_FORMALITY")->points,
-                       0.32, 1e-12);
+    chiso_assert_close(ns(&f, "CITIZEN_DATA_CONNECTED_FORMALITY")->points, 0.32,
+                       1e-12);
     chiso_assert_close(ns(&f, "ELECTRONIC_CERTIFIED_COPY")->points, 2, 0);
     /* 5.55 + 2.37 + 0 + 0 + 0 + 0.32 + 2 = 10.24 of 22 */
     chiso_assert_close(ns(&f, "MDSH")->points, 10.24, 1e-12);
@@ -539,11 +540,11 @@ test_tttt_reconciliation_tolerance(void **state)
         int flag, within;
         double diff;
     } cases[] = {
-        {"7.81", 0, 0, 0},      /* agrees */
-        {"7.82", 0, 1, -0.01},  /* |7.811688 - 7.82| = 0.0083 <= 0.015 */
-        {"7.80", 0, 1, 0.01},   /* |7.811688 - 7.80| = 0.0117 <= 0.015 */
-        {"7.79", 1, 0, 0.02},   /* 0.0217 > 0.015: off */
-        {"7.83", 1, 0, -0.02},  /* 0.0183 > 0.015: off */
+        {"7.81", 0, 0, 0},     /* agrees */
+        {"7.82", 0, 1, -0.01}, /* |7.811688 - 7.82| = 0.0083 <= 0.015 */
+        {"7.80", 0, 1, 0.01},  /* |7.811688 - 7.80| = 0.0117 <= 0.015 */
+        {"7.79", 1, 0, 0.02},  /* 0.0217 > 0.015: off */
+        {"7.83", 1, 0, -0.02}, /* 0.0183 > 0.015: off */
         /* judged on the unrounded points: 7.81 - 7.796 = 0.014 would pass,
          * but |7.811688 - 7.796| = 0.0157 > 0.015 is off */
         {"7.796", 1, 0, 0.014},
@@ -559,12 +560,11 @@ test_tttt_reconciliation_tolerance(void **state)
                  "%sTTTT_PAYMENT,,,%s\n",
                  inputs, cases[i].official);
         score(&f, ev);
-        assert_int_equal(ns(&f, "TTTT_PAYMENT")->official_flag,
-                         cases[i].flag);
+        assert_int_equal(ns(&f, "TTTT_PAYMENT")->official_flag, cases[i].flag);
         assert_int_equal(ns(&f, "TTTT_PAYMENT")->official_within_tolerance,
                          cases[i].within);
-        chiso_assert_close(ns(&f, "TTTT_PAYMENT")->official_diff,
-                           cases[i].diff, 1e-9);
+        chiso_assert_close(ns(&f, "TTTT_PAYMENT")->official_diff, cases[i].diff,
+                           1e-9);
         release(&f);
     }
     /* an exact rule has no tolerance: a 0.02 difference is off, a 0.01 one
@@ -577,8 +577,8 @@ test_tttt_reconciliation_tolerance(void **state)
         assert_true(ns(&f, "DOSSIER_SYNC")->official_flag);
         assert_false(ns(&f, "DOSSIER_SYNC")->official_within_tolerance);
         assert_false(ns(&f, "CITIZEN_DATA_CONNECTED_FORMALITY")->official_flag);
-        assert_false(
-            ns(&f, "CITIZEN_DATA_CONNECTED_FORMALITY")->official_within_tolerance);
+        assert_false(ns(&f, "CITIZEN_DATA_CONNECTED_FORMALITY")
+                         ->official_within_tolerance);
         chiso_assert_close(
             ns(&f, "CITIZEN_DATA_CONNECTED_FORMALITY")->official_diff, 0.01,
             1e-9);
@@ -631,15 +631,14 @@ test_rounding_half_up(void **state)
                        1e-12);
     /* reaching 80 % gains what the rounded points lack: 2 - 0.13 = 1.87,
      * the same as the points lost (not 2 - 0.125 = 1.875 -> 1.88) */
-    chiso_assert_close(ns(&f, "REUSED_DIGITIZED_DATA")->gain_next, 1.87,
-                       1e-12);
+    chiso_assert_close(ns(&f, "REUSED_DIGITIZED_DATA")->gain_next, 1.87, 1e-12);
     chiso_assert_close(ns(&f, "REUSED_DIGITIZED_DATA")->next_value, 80, 0);
     chiso_assert_close(ns(&f, "CITIZEN_DATA_CONNECTED_DOSSIER")->points, 0.13,
                        1e-12);
     chiso_assert_close(ns(&f, "ORIGINAL_RESULT_AVAILABLE")->points, 5.55,
                        1e-12);
-    chiso_assert_close(ns(&f, "CITIZEN_DATA_CONNECTED_FORMALITY")->points,
-                       0.87, 1e-12);
+    chiso_assert_close(ns(&f, "CITIZEN_DATA_CONNECTED_FORMALITY")->points, 0.87,
+                       1e-12);
     /* the group adds the rounded points: 0.13 + 0.13 + 5.55 + 0.87 = 6.68,
      * while the unrounded sum is 0.125 + 0.125 + 5.545 + 0.865 = 6.66 */
     chiso_assert_close(ns(&f, "MDSH")->points, 6.68, 1e-12);
@@ -697,8 +696,8 @@ test_sample_month_totals(void **state)
     {
         const cJSON *id = cJSON_GetObjectItemCaseSensitive(n, "id");
         if (strcmp(id->valuestring, "PUBLISH_ON_TIME") == 0) {
-            assert_true(cJSON_IsTrue(
-                cJSON_GetObjectItemCaseSensitive(n, "no_score")));
+            assert_true(
+                cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(n, "no_score")));
             assert_true(cJSON_IsNull(
                 cJSON_GetObjectItemCaseSensitive(n, "official_points")));
         }
@@ -714,8 +713,8 @@ test_sample_month_totals(void **state)
                 cJSON_GetObjectItemCaseSensitive(n, "official_points")
                     ->valuedouble,
                 7.81, 1e-12);
-            assert_true(cJSON_IsFalse(
-                cJSON_GetObjectItemCaseSensitive(n, "no_score")));
+            assert_true(
+                cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(n, "no_score")));
         }
     }
     cJSON_Delete(root);
@@ -743,8 +742,8 @@ test_what_if_20_more_digitised(void **state)
     chiso_assert_close(ns(&w, "SO_HOA_GIAY_TO_GIAI_QUYET")->points, 4, 0);
     assert_int_equal(ns(&w, "SO_HOA_GIAY_TO_GIAI_QUYET")->origin,
                      CHISO_ORIGIN_WHAT_IF);
-    chiso_assert_close(ns(&w, "MDSH")->points - ns(&base, "MDSH")->points,
-                       1.63, 1e-9);
+    chiso_assert_close(ns(&w, "MDSH")->points - ns(&base, "MDSH")->points, 1.63,
+                       1e-9);
     chiso_assert_close(ns(&w, "CKMB")->points, ns(&base, "CKMB")->points, 0);
     chiso_assert_close(w.res->points, 77.56, 1e-9);
     release(&base);
