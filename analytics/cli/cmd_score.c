@@ -274,6 +274,22 @@ print_table(const chiso_score_result *res, const char *ev_path)
     if (res->has_appraised) {
         cli_num(o, res->appraised, dec, 10);
     }
+    if (res->n_official > 0) {
+        /* the published total is the sum of the published groups */
+        double off = 0, diff;
+        for (i = 0; i < fw->n_nodes; i++) {
+            if (fw->nodes[i].parent == CHISO_NO_PARENT &&
+                res->nodes[i].has_official) {
+                off += res->nodes[i].official;
+            }
+        }
+        off = chiso_round_half_up(off, dec);
+        diff = chiso_round_half_up(res->points - off, dec);
+        cli_num(o, off, dec, 9);
+        snprintf(label, sizeof(label), chiso_is_zero(diff) ? "%.*f" : "%+.*f",
+                 dec, diff);
+        cli_cell(o, label, 8, 1);
+    }
     putchar('\n');
     printf("\n%s: %.*f / %.*f = %.*f %%", T("Chỉ số", "Index"), dec,
            res->points, dec, res->applicable_max, fw->index_decimals,
