@@ -102,8 +102,10 @@ typedef struct chiso_node_score {
     double official;
     double official_diff;  /* points - official */
     int official_flag;     /* |diff| > 0.01 */
-    int official_within_tolerance; /* flagged but within the rule's stated
-                                      tolerance (e.g. TTTT +-0.015) */
+    int official_within_tolerance; /* differs from official, but the
+                                      unrounded points are within the
+                                      rule's stated tolerance (TTTT
+                                      +-0.015) */
     double gain_next;      /* points gained at the next step of the rule */
     int has_next_value;
     double next_value;     /* input value that reaches that step */

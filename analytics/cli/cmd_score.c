@@ -82,10 +82,87 @@ parse_what_if(const char *s, chiso_what_if *w, char **id_out)
     return 0;
 }
 
-static const char *
-yes_mark(int b)
+/* ---- table printing ------------------------------------------------------
+ * One row per node: id (indented by depth), name, the rule's input value
+ * (the rate), points, maximum, applicable maximum, index %, then appraised
+ * points and the reconciliation with official points when the sheet has
+ * them. Marks after a leaf: * scored without evidence, ? not reported,
+ * ^ rule not confirmed (its "confidence" in the framework file). Leaves of
+ * a terms rule get their inputs spelled out under the table.
+ */
+
+#define ID_WIDTH_MIN 10
+#define ID_WIDTH_MAX 40
+
+/* Is the leaf's rule less than confirmed? ("confirmed" and "high" are.) */
+static int
+rule_doubtful(const chiso_node *n)
 {
-    return b ? "*" : "";
+    const char *c = n->rule.confidence;
+
+    return c != NULL && strcmp(c, "confirmed") != 0 && strcmp(c, "high") != 0;
+}
+
+/* Display width of the widest indented id among nodes (or lost leaves). */
+static size_t
+id_width(const chiso_framework *fw, const size_t *which, size_t n_which)
+{
+    size_t i, w = ID_WIDTH_MIN;
+    size_t n = which != NULL ? n_which : fw->n_nodes;
+
+    for (i = 0; i < n; i++) {
+        const chiso_node *nd = &fw->nodes[which != NULL ? which[i] : i];
+        size_t x = chiso_utf8_width(nd->id, strlen(nd->id)) +
+                   (which != NULL ? 0 : (size_t)nd->depth * 2);
+        if (x + 1 > w) {
+            w = x + 1;
+        }
+    }
+    return w > ID_WIDTH_MAX ? ID_WIDTH_MAX : w;
+}
+
+/* The rule's input value as a short cell: "87.50%", "có", "3", "0/0". */
+static void
+value_cell(FILE *o,
+           const chiso_node *n,
+           const chiso_node_score *ns,
+           size_t width)
+{
+    char buf[48];
+
+    if (!chiso_node_is_leaf(n) || !ns->applicable) {
+        cli_cell(o, "", width, 1);
+    } else if (ns->no_score ||
+               (ns->has_counts && chiso_is_zero(ns->denominator))) {
+        cli_cell(o, "0/0", width, 1);
+    } else if (!ns->has_value) {
+        cli_cell(o, "", width, 1);
+    } else if (n->rule.type == CHISO_RULE_BINARY) {
+        cli_cell(o, ns->value > 0.5 ? T("có", "yes") : T("không", "no"), width,
+                 1);
+    } else if (n->rule.unit == CHISO_UNIT_PERCENT) {
+        snprintf(buf, sizeof(buf), "%.2f%%", chiso_round_half_up(ns->value, 2));
+        cli_cell(o, buf, width, 1);
+    } else if (n->rule.unit == CHISO_UNIT_COUNT) {
+        snprintf(buf, sizeof(buf), "%.0f", ns->value);
+        cli_cell(o, buf, width, 1);
+    } else {
+        cli_num(o, ns->value, 2, width);
+    }
+}
+
+/* The reconciliation cell: ok, a 0.01 difference, ~ within the rule's
+ * known tolerance, or OFF (more than 0.01). */
+static const char *
+official_check(const chiso_node_score *ns, int dec)
+{
+    if (chiso_is_zero(chiso_round_half_up(ns->official_diff, dec))) {
+        return T("khớp", "ok");
+    }
+    if (ns->official_within_tolerance) {
+        return T("~ sai số", "~ tol.");
+    }
+    return ns->official_flag ? T("LỆCH!", "OFF!") : T("lệch nhỏ", "small");
 }
 
 static void
@@ -93,7 +170,10 @@ print_table(const chiso_score_result *res, const char *ev_path)
 {
     const chiso_framework *fw = res->fw;
     int dec = fw->points_decimals >= 0 ? fw->points_decimals : 2;
-    size_t i;
+    size_t i, width, n_doubtful = 0, n_terms = 0;
+    size_t w_id = id_width(fw, NULL, 0);
+    size_t w_name = w_id > 20 ? 36 : 44;
+    size_t w_pts = res->n_no_score > 0 ? 11 : 8;
     FILE *o = stdout;
     char label[300];
 
@@ -103,44 +183,50 @@ print_table(const chiso_score_result *res, const char *ev_path)
         printf("%s: %s\n", T("Phiếu chấm điểm", "Evidence sheet"), ev_path);
     }
     putchar('\n');
-    cli_cell(o, T("Mã", "ID"), 12, 0);
-    cli_cell(o, T("Tiêu chí", "Criterion"), 44, 0);
-    cli_cell(o, T("Điểm", "Points"), 8, 1);
+    cli_cell(o, T("Mã", "ID"), w_id, 0);
+    cli_cell(o, T("Tiêu chí", "Criterion"), w_name, 0);
+    cli_cell(o, T("Giá trị", "Value"), 9, 1);
+    cli_cell(o, T("Điểm", "Points"), w_pts, 1);
     cli_cell(o, T("Tối đa", "Max"), 8, 1);
     cli_cell(o, T("Áp dụng", "Appl."), 8, 1);
     cli_cell(o, "%", 8, 1);
+    width = w_id + w_name + 9 + w_pts + 8 + 8 + 8;
     if (res->has_appraised) {
         cli_cell(o, T("Thẩm định", "Appraised"), 10, 1);
+        width += 10;
     }
     if (res->n_official > 0) {
         cli_cell(o, T("Công bố", "Official"), 9, 1);
-        cli_cell(o, T("Lệch", "Diff"), 7, 1);
+        cli_cell(o, T("Lệch", "Diff"), 8, 1);
+        fputs("  ", o);
+        cli_cell(o, T("Đối chiếu", "Check"), 9, 0);
+        width += 9 + 8 + 2 + 9;
     }
-    fputc('\n', o);
-    cli_rule(o, '-', 88 + (res->has_appraised ? 10 : 0) +
-                         (res->n_official > 0 ? 16 : 0));
+    fputs("\n", o);
+    cli_rule(o, '-', width);
     putchar('\n');
     for (i = 0; i < fw->n_nodes; i++) {
         const chiso_node *n = &fw->nodes[i];
         const chiso_node_score *ns = &res->nodes[i];
         int leaf = chiso_node_is_leaf(n);
-        cli_cell(o, n->id, 12, 0);
-        snprintf(label, sizeof(label), "%*s%s", n->depth * 2, "", n->name);
-        cli_cell(o, label, 44, 0);
+        snprintf(label, sizeof(label), "%*s%s", n->depth * 2, "", n->id);
+        cli_cell(o, label, w_id, 0);
+        cli_cell(o, n->name, w_name, 0);
+        value_cell(o, n, ns, 9);
         if (leaf && !ns->applicable) {
-            cli_cell(o, T("KAD", "n/a"), 8, 1);
+            cli_cell(o, T("KAD", "n/a"), w_pts, 1);
         } else if (leaf && ns->no_score) {
-            cli_cell(o, T("không điểm", "no score"), 8, 1);
+            cli_cell(o, T("không điểm", "no score"), w_pts, 1);
         } else if (leaf && n->rule.type == CHISO_RULE_TRACKED) {
-            cli_cell(o, T("theo dõi", "tracked"), 8, 1);
+            cli_cell(o, T("theo dõi", "tracked"), w_pts, 1);
         } else {
-            cli_num(o, ns->points, dec, 8);
+            cli_num(o, ns->points, dec, w_pts);
         }
         cli_num(o, n->max, dec, 8);
         cli_num(o, ns->applicable_max, dec, 8);
         cli_num(o, ns->index_pct, 2, 8);
         if (res->has_appraised) {
-            if (ns->applicable) {
+            if (ns->applicable && n->max > 0) {
                 cli_num(o, ns->appraised, dec, 10);
             } else {
                 cli_cell(o, "", 10, 1);
@@ -148,36 +234,61 @@ print_table(const chiso_score_result *res, const char *ev_path)
         }
         if (res->n_official > 0) {
             if (ns->has_official) {
+                double diff =
+                    chiso_round_half_up(ns->points - ns->official, dec);
+                /* a sign only on a real difference */
+                snprintf(label, sizeof(label),
+                         chiso_is_zero(diff) ? "%.*f" : "%+.*f", dec, diff);
                 cli_num(o, ns->official, dec, 9);
-                cli_num(o, ns->points - ns->official, dec, 7);
+                cli_cell(o, label, 8, 1);
+                fputs("  ", o);
+                cli_cell(o, leaf ? official_check(ns, dec) : "", 9, 0);
             } else {
-                cli_cell(o, "", 16, 1);
+                cli_cell(o, "", 9 + 8 + 2 + 9, 0);
             }
         }
-        if (leaf && (ns->evidence_missing || ns->official_flag ||
-                     (!ns->reported && n->rule.type != CHISO_RULE_TRACKED))) {
-            fputc(' ', o);
-            fputs(yes_mark(ns->evidence_missing), o);
-            fputs(ns->official_flag ? (ns->official_within_tolerance ? "~"
-                                                                     : "!")
-                                    : "",
-                  o);
+        if (leaf) {
+            int marks = ns->evidence_missing ||
+                        (!ns->reported && n->rule.type != CHISO_RULE_TRACKED) ||
+                        rule_doubtful(n);
+            if (marks) {
+                fputc(' ', o);
+            }
+            fputs(ns->evidence_missing ? "*" : "", o);
             fputs(!ns->reported && n->rule.type != CHISO_RULE_TRACKED ? "?"
                                                                       : "",
                   o);
+            fputs(rule_doubtful(n) ? "^" : "", o);
+            n_doubtful += rule_doubtful(n) != 0;
+            n_terms += n->rule.type == CHISO_RULE_TERMS && ns->applicable;
         }
         fputc('\n', o);
     }
-    cli_rule(o, '-', 88 + (res->has_appraised ? 10 : 0) +
-                         (res->n_official > 0 ? 16 : 0));
+    cli_rule(o, '-', width);
     putchar('\n');
-    cli_cell(o, T("TỔNG", "TOTAL"), 56, 0);
-    cli_num(o, res->points, dec, 8);
+    cli_cell(o, T("TỔNG", "TOTAL"), w_id + w_name + 9, 0);
+    cli_num(o, res->points, dec, w_pts);
     cli_num(o, res->max, dec, 8);
     cli_num(o, res->applicable_max, dec, 8);
     cli_num(o, res->index_pct, fw->index_decimals, 8);
     if (res->has_appraised) {
         cli_num(o, res->appraised, dec, 10);
+    }
+    if (res->n_official > 0) {
+        /* the published total is the sum of the published groups */
+        double off = 0, diff;
+        for (i = 0; i < fw->n_nodes; i++) {
+            if (fw->nodes[i].parent == CHISO_NO_PARENT &&
+                res->nodes[i].has_official) {
+                off += res->nodes[i].official;
+            }
+        }
+        off = chiso_round_half_up(off, dec);
+        diff = chiso_round_half_up(res->points - off, dec);
+        cli_num(o, off, dec, 9);
+        snprintf(label, sizeof(label), chiso_is_zero(diff) ? "%.*f" : "%+.*f",
+                 dec, diff);
+        cli_cell(o, label, 8, 1);
     }
     putchar('\n');
     printf("\n%s: %.*f / %.*f = %.*f %%", T("Chỉ số", "Index"), dec,
@@ -195,14 +306,25 @@ print_table(const chiso_score_result *res, const char *ev_path)
             printf("  ->  %s", res->appraised_group->label);
         }
         printf("  (%s %+.*f)\n", T("tự chấm - thẩm định", "self - appraised"),
-               dec, res->points - res->appraised);
+               dec, chiso_round_half_up(res->points - res->appraised, dec));
+    }
+    if (n_terms > 0) {
+        printf("\n%s\n", T("Chi tiết các thành phần (quy tắc terms):",
+                           "Terms of the composite rules:"));
+        for (i = 0; i < fw->n_nodes; i++) {
+            const chiso_node *n = &fw->nodes[i];
+            if (n->rule.type == CHISO_RULE_TERMS && res->nodes[i].applicable) {
+                printf("  %s: %s\n", n->id, res->nodes[i].explain);
+            }
+        }
     }
     if (res->n_lost > 0) {
+        size_t w_lid = id_width(fw, res->lost, res->n_lost);
         printf("\n%s\n", T("Điểm bị mất (mất nhiều nhất trước):",
                            "Points lost (largest first):"));
         cli_cell(o, "#", 4, 1);
         fputs("  ", o);
-        cli_cell(o, T("Mã", "ID"), 10, 0);
+        cli_cell(o, T("Mã", "ID"), w_lid, 0);
         cli_cell(o, T("Tiêu chí", "Criterion"), 40, 0);
         cli_cell(o, T("Mất", "Lost"), 7, 1);
         cli_cell(o, T("Giá trị", "Value"), 9, 1);
@@ -219,17 +341,15 @@ print_table(const chiso_score_result *res, const char *ev_path)
             snprintf(num, sizeof(num), "%zu", i + 1);
             cli_cell(o, num, 4, 1);
             fputs("  ", o);
-            cli_cell(o, n->id, 10, 0);
+            cli_cell(o, n->id, w_lid, 0);
             cli_cell(o, n->name, 40, 0);
             cli_num(o, n->max - ns->points, dec, 7);
             if (!ns->reported) {
                 cli_cell(o, T("chưa có", "missing"), 9, 1);
-            } else if (ns->no_score) {
-                cli_cell(o, "0/0", 9, 1);
-            } else if (ns->has_value) {
-                cli_num(o, ns->value, 2, 9);
-            } else {
+            } else if (n->rule.type == CHISO_RULE_TERMS) {
                 cli_cell(o, "-", 9, 1);
+            } else {
+                value_cell(o, n, ns, 9);
             }
             if (ns->has_next_value) {
                 cli_num(o, ns->next_value, 2, 9);
@@ -244,8 +364,9 @@ print_table(const chiso_score_result *res, const char *ev_path)
             printf("  %s\n", chiso_rule_type_name(n->rule.type));
         }
     }
+    putchar('\n');
     if (res->n_evidence_missing > 0) {
-        printf("\n* %zu %s\n", res->n_evidence_missing,
+        printf("* %zu %s\n", res->n_evidence_missing,
                T("tiêu chí có điểm nhưng chưa có tài liệu kiểm chứng (cần "
                  "giải trình)",
                  "criteria scored without an evidence reference (an "
@@ -256,15 +377,55 @@ print_table(const chiso_score_result *res, const char *ev_path)
                T("tiêu chí chưa có số liệu: tính 0 điểm",
                  "criteria not reported: scored 0"));
     }
+    if (res->n_no_score > 0) {
+        printf("%s %zu %s\n", T("không điểm:", "no score:"), res->n_no_score,
+               T("chỉ số có mẫu số 0 không được chấm điểm (tính 0 trong "
+                 "tổng nhóm, không quy đổi lại)",
+                 "indicators with a zero denominator get no score (counted "
+                 "as 0 in the group total, no re-normalisation)"));
+    }
+    if (n_doubtful > 0) {
+        printf("^ %zu %s\n", n_doubtful,
+               T("tiêu chí có quy tắc hoặc tối đa chưa được xác nhận (độ "
+                 "tin cậy):",
+                 "criteria whose rule or maximum is not confirmed "
+                 "(confidence):"));
+        for (i = 0; i < fw->n_nodes; i++) {
+            const chiso_node *n = &fw->nodes[i];
+            if (chiso_node_is_leaf(n) && rule_doubtful(n)) {
+                printf("    %s: %s", n->id, n->rule.confidence);
+                if (n->rule.tolerance > 0) {
+                    printf(", %s ±%g %s", T("sai số đã biết", "known to"),
+                           n->rule.tolerance, T("điểm", "points"));
+                }
+                putchar('\n');
+            }
+        }
+    }
     if (res->n_official > 0) {
         printf("%s: %zu %s, %zu %s\n",
                T("Đối chiếu điểm công bố", "Reconciliation with official "
                                            "points"),
-               res->n_official, T("tiêu chí", "criteria"),
+               res->n_official, T("chỉ số", "indicators"),
                res->n_official_flags,
-               T("lệch quá 0.01 (! lệch, ~ trong sai số đã biết của quy tắc)",
-                 "off by more than 0.01 (! off, ~ within the rule's known "
-                 "tolerance)"));
+               T("lệch quá 0.01 điểm (LỆCH!); ~ sai số = lệch nhưng trong "
+                 "sai số đã biết của quy tắc",
+                 "off by more than 0.01 points (OFF!); ~ tol. = differs, but "
+                 "within the rule's known tolerance"));
+        for (i = 0; i < fw->n_nodes; i++) {
+            const chiso_node_score *ns = &res->nodes[i];
+            if (chiso_node_is_leaf(&fw->nodes[i]) &&
+                (ns->official_flag || ns->official_within_tolerance)) {
+                printf("    %s: %s %.*f, %s %.*f (%+.*f)%s\n", fw->nodes[i].id,
+                       T("chiso", "chiso"), dec, ns->points,
+                       T("công bố", "official"), dec, ns->official, dec,
+                       chiso_round_half_up(ns->points - ns->official, dec),
+                       ns->official_within_tolerance
+                           ? T(" - trong sai số đã biết của quy tắc",
+                               " - within the rule's known tolerance")
+                           : "");
+            }
+        }
     }
     for (i = 0; i < res->warnings.n; i++) {
         cli_print_diag(&res->warnings.items[i], "warning: ");
@@ -275,32 +436,66 @@ print_table(const chiso_score_result *res, const char *ev_path)
     }
 }
 
+/* One line of the what-if table: id, name, [values], points before ->
+ * after, change. */
+static void
+what_if_line(const chiso_framework *fw,
+             size_t i,
+             const chiso_node_score *b,
+             const chiso_node_score *a,
+             size_t w_id,
+             int dec)
+{
+    const chiso_node *n = &fw->nodes[i];
+
+    printf("  ");
+    cli_cell(stdout, n->id, w_id, 0);
+    cli_cell(stdout, n->name, 36, 0);
+    if (chiso_node_is_leaf(n) && n->rule.type != CHISO_RULE_TERMS) {
+        value_cell(stdout, n, b, 9);
+        fputs(" -> ", stdout);
+        value_cell(stdout, n, a, 9);
+    } else {
+        /* groups, and terms rules whose inputs the table's notes spell out */
+        cli_cell(stdout, "", 9 + 4 + 9, 0);
+    }
+    cli_num(stdout, b->points, dec, 8);
+    fputs(" -> ", stdout);
+    cli_num(stdout, a->points, dec, 8);
+    printf("  (%+.*f)\n", dec, chiso_round_half_up(a->points - b->points, dec));
+}
+
 static void
 print_what_if(const chiso_score_result *base, const chiso_score_result *w)
 {
     const chiso_framework *fw = base->fw;
     int dec = fw->points_decimals >= 0 ? fw->points_decimals : 2;
-    size_t i;
+    size_t i, w_id = id_width(fw, NULL, 0);
 
-    printf("\n%s\n", T("Giả định (--what-if):", "What if (--what-if):"));
+    printf("\n%s\n", T("Giả định (--what-if), tiêu chí thay đổi:",
+                       "What if (--what-if), changed criteria:"));
     for (i = 0; i < fw->n_nodes; i++) {
-        double d = w->nodes[i].points - base->nodes[i].points;
-        if (fw->nodes[i].parent != CHISO_NO_PARENT) {
-            continue;
+        if (chiso_node_is_leaf(&fw->nodes[i]) &&
+            w->nodes[i].origin == CHISO_ORIGIN_WHAT_IF) {
+            what_if_line(fw, i, &base->nodes[i], &w->nodes[i], w_id, dec);
         }
-        printf("  ");
-        cli_cell(stdout, fw->nodes[i].id, 10, 0);
-        cli_cell(stdout, fw->nodes[i].name, 40, 0);
-        cli_num(stdout, base->nodes[i].points, dec, 8);
-        fputs(" -> ", stdout);
-        cli_num(stdout, w->nodes[i].points, dec, 8);
-        printf("  (%+.*f)\n", dec, chiso_round_half_up(d, dec));
     }
-    printf("  %s: %.*f -> %.*f (%+.*f); %s %.*f %% -> %.*f %%\n",
+    printf("%s\n", T("Theo nhóm:", "By group:"));
+    for (i = 0; i < fw->n_nodes; i++) {
+        if (fw->nodes[i].parent == CHISO_NO_PARENT) {
+            what_if_line(fw, i, &base->nodes[i], &w->nodes[i], w_id, dec);
+        }
+    }
+    printf("  %s: %.*f -> %.*f (%+.*f); %s %.*f %% -> %.*f %%",
            T("Tổng", "Total"), dec, base->points, dec, w->points, dec,
            chiso_round_half_up(w->points - base->points, dec),
            T("chỉ số", "index"), fw->index_decimals, base->index_pct,
            fw->index_decimals, w->index_pct);
+    if (w->group != NULL && w->group != base->group) {
+        printf("  (%s -> %s)", base->group ? base->group->label : "-",
+               w->group->label);
+    }
+    putchar('\n');
 }
 
 int
