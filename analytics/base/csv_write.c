@@ -86,10 +86,20 @@ void
 chiso_format_double(double x, char *out, size_t len)
 {
     int prec;
+    double ax = fabs(x);
 
     if (chiso_is_zero(x)) {
         snprintf(out, len, "0");
         return;
+    }
+    if (ax >= 1e-6 && ax < 1e15) {
+        /* plain decimals ("100", "0.25"), never "1e+02" */
+        for (prec = 0; prec <= 20; prec++) {
+            snprintf(out, len, "%.*f", prec, x);
+            if (!(strtod(out, NULL) < x) && !(strtod(out, NULL) > x)) {
+                return;
+            }
+        }
     }
     for (prec = 1; prec <= 17; prec++) {
         snprintf(out, len, "%.*g", prec, x);

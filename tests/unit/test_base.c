@@ -169,6 +169,26 @@ test_json_print_deterministic(void **state)
 }
 
 static void
+test_format_double(void **state)
+{
+    char out[64];
+
+    (void)state;
+    chiso_format_double(100, out, sizeof(out));
+    assert_string_equal(out, "100");
+    chiso_format_double(0.1 + 0.2, out, sizeof(out));
+    assert_string_equal(out, "0.30000000000000004");
+    chiso_format_double(81.33, out, sizeof(out));
+    assert_string_equal(out, "81.33");
+    chiso_format_double(-2.5e-9, out, sizeof(out));
+    assert_string_equal(out, "-2.5e-09");
+    chiso_format_double(1e20, out, sizeof(out));
+    assert_string_equal(out, "1e+20");
+    chiso_format_double(1.0 / 3, out, sizeof(out));
+    assert_string_equal(out, "0.3333333333333333");
+}
+
+static void
 test_atomic_write(void **state)
 {
     char path[256], *text = NULL;
@@ -250,6 +270,7 @@ main(void)
         cmocka_unit_test(test_json_positions),
         cmocka_unit_test(test_json_errors),
         cmocka_unit_test(test_json_print_deterministic),
+        cmocka_unit_test(test_format_double),
         cmocka_unit_test(test_atomic_write),
         cmocka_unit_test(test_outdir),
     };
