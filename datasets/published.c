@@ -263,7 +263,9 @@ valid_unit_code(const char *s)
     return 1;
 }
 
-/* Range of a scale: what a value on it can be. */
+/* Range of a scale: what a value on it can be. "pts" (points of a
+ * component, e.g. a PAPI sub-dimension or a PAR area) is bounded by the
+ * row's max when given, else by 0..100 like %% and /100. */
 static void
 scale_range(const char *scale, double *lo, double *hi)
 {
@@ -272,9 +274,6 @@ scale_range(const char *scale, double *lo, double *hi)
         *hi = 80;
     } else if (strcmp(scale, "/10") == 0) {
         *lo = 1;
-        *hi = 10;
-    } else if (strcmp(scale, "pts") == 0) {
-        *lo = 0;
         *hi = 10;
     } else {
         *lo = 0;
