@@ -8,8 +8,10 @@
  * value are not ranked and keep the reason given for them.
  *
  * Percentile: 100 * (rank_asc - 1) / (n - 1), where rank_asc is the
- * competition rank counted from the worst (SQL PERCENT_RANK): the best
- * unit is 100, the worst 0, ties share a value; n = 1 gives 100.
+ * competition rank counted from the worst (SQL PERCENT_RANK), i.e. the
+ * share of the other units with a strictly lower value: a unique best unit
+ * is 100, the worst 0, ties share the value of their group; n = 1 gives
+ * 100.
  *
  * Quartile groups: the published PAPI 2020 split of 63 provinces was
  * 16 / 16 / 15 / 16 and the 2023 top group of 61 scored provinces held

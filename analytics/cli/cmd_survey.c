@@ -53,7 +53,7 @@ print_stat(const chiso_survey_stat *s, const char *label, int crit)
     } else {
         cli_cell(o, "", 7, 1);
     }
-    cli_num(o, s->share, 2, 9);
+    cli_num(o, s->share, 2, 11);
     cli_num(o, s->ci_low, 2, 9);
     cli_num(o, s->ci_high, 2, 9);
     fputc('\n', o);
@@ -79,11 +79,11 @@ print_table(const chiso_survey_result *res, const char *path)
     putchar('\n');
     cli_cell(o, T("Chỉ tiêu", "Statistic"), 34, 0);
     cli_cell(o, "n", 7, 1);
-    cli_cell(o, T("% hài lòng", "% satisf."), 9, 1);
+    cli_cell(o, T("% hài lòng", "% satisfied"), 11, 1);
     cli_cell(o, T("CI thấp", "CI low"), 9, 1);
     cli_cell(o, T("CI cao", "CI high"), 9, 1);
     fputc('\n', o);
-    cli_rule(o, '-', 68);
+    cli_rule(o, '-', 70);
     fputc('\n', o);
     print_stat(&res->overall, T("CHUNG", "OVERALL"), 0);
     for (e = 0; e < res->n_elements; e++) {
