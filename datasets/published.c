@@ -652,11 +652,11 @@ check_duplicates(struct pl *L, const chiso_pub_row *rows, const rowpos *pos,
         }
         if (n_pref != 1) {
             problem_at(L, rows[i].line, pos[i].col[C_PREFERRED],
-                       "%zu rows give %s %d '%s'%s%s (conflict '%s') and "
-                       "%zu of them are preferred; exactly one must be",
+                       "%zu rows give %s %d '%s'%s%s and %zu of them are "
+                       "preferred; exactly one must be",
                        count, rows[i].index, rows[i].year, rows[i].unit,
                        rows[i].component_id[0] ? " " : "",
-                       rows[i].component_id, rows[i].conflict, n_pref);
+                       rows[i].component_id, n_pref);
         }
     }
     free(seen);

@@ -94,3 +94,16 @@ cli_csv_commit(chiso_outfile *f)
     }
     return CLI_EXIT_OK;
 }
+
+void
+cli_csv_num(chiso_csvw *w, double x)
+{
+    char buf[64];
+
+    if (!isfinite(x)) {
+        chiso_csvw_text(w, NULL);
+        return;
+    }
+    snprintf(buf, sizeof(buf), "%.10g", x);
+    chiso_csvw_text(w, buf);
+}

@@ -28,6 +28,9 @@ void cli_num_short(FILE *f, double x, size_t width);
 
 /* Open an atomic CSV output (plain, ',' separated). Returns an exit code. */
 int cli_csv_open(const char *path, chiso_outfile **f, chiso_csvw *w);
+/* A number cell: 10 significant digits, "%.10g" (100 stays "100");
+ * NaN writes an empty cell. */
+void cli_csv_num(chiso_csvw *w, double x);
 /* Commit it; returns an exit code. */
 int cli_csv_commit(chiso_outfile *f);
 

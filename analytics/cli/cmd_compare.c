@@ -130,10 +130,10 @@ write_csv(const chiso_compare_result *res, const char *path)
     for (i = 0; i < res->n; i++) {
         chiso_csvw_text(&w, res->pairs[i].unit_code);
         chiso_csvw_text(&w, res->pairs[i].unit);
-        chiso_csvw_number(&w, x[i]);
-        chiso_csvw_number(&w, y[i]);
-        chiso_csvw_number(&w, rx[i]);
-        chiso_csvw_number(&w, ry[i]);
+        cli_csv_num(&w, x[i]);
+        cli_csv_num(&w, y[i]);
+        cli_csv_num(&w, rx[i]);
+        cli_csv_num(&w, ry[i]);
         chiso_csvw_end(&w);
     }
     free(x);

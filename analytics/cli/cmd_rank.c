@@ -182,8 +182,8 @@ write_csv(const chiso_rank_result *res, const char *path)
         }
         chiso_csvw_text(&w, x->unit_code);
         chiso_csvw_text(&w, x->unit);
-        chiso_csvw_number(&w, it ? x->value : (double)NAN);
-        chiso_csvw_number(&w, it ? chiso_round_half_up(it->percentile, 2)
+        cli_csv_num(&w, it ? x->value : (double)NAN);
+        cli_csv_num(&w, it ? chiso_round_half_up(it->percentile, 2)
                                  : (double)NAN);
         if (it && it->group > 0) {
             chiso_csvw_int(&w, it->group);

@@ -53,7 +53,7 @@ print_stat(const chiso_survey_stat *s, const char *label, int crit)
     } else {
         cli_cell(o, "", 7, 1);
     }
-    cli_num(o, s->share, 2, 11);
+    cli_num(o, s->share, 2, 12);
     cli_num(o, s->ci_low, 2, 9);
     cli_num(o, s->ci_high, 2, 9);
     fputc('\n', o);
@@ -79,11 +79,11 @@ print_table(const chiso_survey_result *res, const char *path)
     putchar('\n');
     cli_cell(o, T("Chỉ tiêu", "Statistic"), 34, 0);
     cli_cell(o, "n", 7, 1);
-    cli_cell(o, T("% hài lòng", "% satisfied"), 11, 1);
+    cli_cell(o, T("% hài lòng", "% satisfied"), 12, 1);
     cli_cell(o, T("CI thấp", "CI low"), 9, 1);
     cli_cell(o, T("CI cao", "CI high"), 9, 1);
     fputc('\n', o);
-    cli_rule(o, '-', 70);
+    cli_rule(o, '-', 71);
     fputc('\n', o);
     print_stat(&res->overall, T("CHUNG", "OVERALL"), 0);
     for (e = 0; e < res->n_elements; e++) {
@@ -113,14 +113,14 @@ csv_stat(chiso_csvw *w, const chiso_survey_stat *s, const char *level,
     chiso_csvw_text(w, criterion);
     if (crit) {
         chiso_csvw_int(w, (long long)s->n_answers);
-        chiso_csvw_number(w, s->weight_sum);
+        cli_csv_num(w, s->weight_sum);
     } else {
         chiso_csvw_text(w, NULL);
         chiso_csvw_text(w, NULL);
     }
-    chiso_csvw_number(w, chiso_round_sig(s->share, 10));
-    chiso_csvw_number(w, chiso_round_sig(s->ci_low, 10));
-    chiso_csvw_number(w, chiso_round_sig(s->ci_high, 10));
+    cli_csv_num(w, s->share);
+    cli_csv_num(w, s->ci_low);
+    cli_csv_num(w, s->ci_high);
     chiso_csvw_int(w, (long long)s->replicates_used);
     chiso_csvw_end(w);
 }

@@ -189,7 +189,7 @@ csv_series(chiso_csvw *w, const chiso_trend_unit *u,
             chiso_csvw_text(w, u->unit);
             chiso_csvw_text(w, s->ranks ? "rank" : "value");
             chiso_csvw_int(w, p->year);
-            chiso_csvw_number(w, p->y);
+            cli_csv_num(w, p->y);
             if (s->ranks) {
                 chiso_csvw_int(w, p->rank_of);
                 chiso_csvw_int(w, p->row->rank_derived);
@@ -197,7 +197,7 @@ csv_series(chiso_csvw *w, const chiso_trend_unit *u,
                 chiso_csvw_text(w, NULL);
                 chiso_csvw_text(w, NULL);
             }
-            chiso_csvw_number(w, c ? chiso_round_sig(c->change, 10)
+            cli_csv_num(w, c ? c->change
                                    : (double)NAN);
             if (c) {
                 chiso_csvw_int(w, c->comparable);
@@ -209,17 +209,17 @@ csv_series(chiso_csvw *w, const chiso_trend_unit *u,
             chiso_csvw_int(w, sg->last_year);
             chiso_csvw_int(w, (long long)sg->n);
             chiso_csvw_int(w, sg->computable);
-            chiso_csvw_number(w, sg->computable
-                                     ? chiso_round_sig(sg->ols.slope, 10)
+            cli_csv_num(w, sg->computable
+                                     ? sg->ols.slope
                                      : (double)NAN);
-            chiso_csvw_number(w, sg->computable
-                                     ? chiso_round_sig(sg->ols.ci_low, 10)
+            cli_csv_num(w, sg->computable
+                                     ? sg->ols.ci_low
                                      : (double)NAN);
-            chiso_csvw_number(w, sg->computable
-                                     ? chiso_round_sig(sg->ols.ci_high, 10)
+            cli_csv_num(w, sg->computable
+                                     ? sg->ols.ci_high
                                      : (double)NAN);
-            chiso_csvw_number(w, sg->computable
-                                     ? chiso_round_sig(sg->ols.p_value, 10)
+            cli_csv_num(w, sg->computable
+                                     ? sg->ols.p_value
                                      : (double)NAN);
             chiso_csvw_text(w, sg->computable ? "" : sg->reason);
             chiso_csvw_text(w, p->row->confidence);
