@@ -88,10 +88,10 @@ build_series(chiso_trend_series *s, const chiso_published *store,
     size_t i, k, seg_start = 0;
     double *x = NULL, *y = NULL;
 
-    qsort(s->points, s->n_points, sizeof(*s->points), cmp_point);
     if (s->n_points == 0) {
         return CHISO_OK;
     }
+    qsort(s->points, s->n_points, sizeof(*s->points), cmp_point);
     s->changes = calloc(s->n_points, sizeof(*s->changes));
     s->segments = calloc(s->n_points, sizeof(*s->segments));
     x = malloc(s->n_points * sizeof(*x));

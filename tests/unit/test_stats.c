@@ -211,7 +211,7 @@ groups_for(size_t n, size_t *count)
 {
     chiso_rank_input in[70];
     chiso_rank_result *res = NULL;
-    char names[70][8];
+    char names[70][32];
     size_t i;
 
     memset(in, 0, sizeof(in));
