@@ -40,18 +40,18 @@ struct cJSON;
 /* Ordinary least squares y = intercept + slope * x. */
 typedef struct chiso_ols {
     size_t n;
-    double df;           /* n - 2 */
+    double df; /* n - 2 */
     double slope, intercept;
     double se_slope, se_intercept;
-    double t;            /* slope / se_slope; NaN on a perfect fit */
-    double p_value;      /* two-sided, Student t with df; NaN on a
+    double t;               /* slope / se_slope; NaN on a perfect fit */
+    double p_value;         /* two-sided, Student t with df; NaN on a
                             perfect fit (residuals all zero) */
-    double level;        /* confidence level of the interval, e.g. 0.95 */
+    double level;           /* confidence level of the interval, e.g. 0.95 */
     double ci_low, ci_high; /* slope -+ t_{(1+level)/2, df} * se_slope */
-    double r2;           /* 1 - SSE/SST; NaN when y is constant */
-    double sumsq;        /* residual sum of squares */
-    double sigma;        /* residual standard deviation sqrt(SSE/df) */
-    int perfect_fit;     /* residuals are zero: t and p are undefined */
+    double r2;              /* 1 - SSE/SST; NaN when y is constant */
+    double sumsq;           /* residual sum of squares */
+    double sigma;           /* residual standard deviation sqrt(SSE/df) */
+    int perfect_fit;        /* residuals are zero: t and p are undefined */
 } chiso_ols;
 
 /*
@@ -60,8 +60,12 @@ typedef struct chiso_ols {
  * and x not constant: otherwise CHISO_EDOMAIN with the reason in diag.
  * NaN or infinite inputs are CHISO_EDATA. level must be in (0, 1).
  */
-chiso_status chiso_stats_ols(const double *x, const double *y, size_t n,
-                             double level, chiso_ols *out, chiso_diag *diag);
+chiso_status chiso_stats_ols(const double *x,
+                             const double *y,
+                             size_t n,
+                             double level,
+                             chiso_ols *out,
+                             chiso_diag *diag);
 
 /* A correlation coefficient with its test. */
 typedef struct chiso_corr {
@@ -77,8 +81,11 @@ typedef struct chiso_corr {
  * normality. Needs n >= 3 and neither variable constant (CHISO_EDOMAIN);
  * NaN is CHISO_EDATA.
  */
-chiso_status chiso_stats_pearson(const double *x, const double *y, size_t n,
-                                 chiso_corr *out, chiso_diag *diag);
+chiso_status chiso_stats_pearson(const double *x,
+                                 const double *y,
+                                 size_t n,
+                                 chiso_corr *out,
+                                 chiso_diag *diag);
 
 /*
  * Spearman correlation: Pearson on average ranks (ties share the mean of
@@ -87,19 +94,23 @@ chiso_status chiso_stats_pearson(const double *x, const double *y, size_t n,
  * scipy.stats.spearmanr do); it is not the exact permutation p-value.
  * Same preconditions as chiso_stats_pearson, on the ranks.
  */
-chiso_status chiso_stats_spearman(const double *x, const double *y, size_t n,
-                                  chiso_corr *out, chiso_diag *diag);
+chiso_status chiso_stats_spearman(const double *x,
+                                  const double *y,
+                                  size_t n,
+                                  chiso_corr *out,
+                                  chiso_diag *diag);
 
 /* 1-based ascending ranks of v with ties averaged (1, 2.5, 2.5, 4). */
-chiso_status chiso_stats_average_ranks(const double *v, size_t n,
-                                       double *ranks);
+chiso_status
+chiso_stats_average_ranks(const double *v, size_t n, double *ranks);
 
 /*
  * Competition ranks ("1224"): 1 + the number of values strictly better.
  * Better is higher when higher_is_better, else lower. Values compare
  * exactly as parsed.
  */
-chiso_status chiso_stats_competition_ranks(const double *v, size_t n,
+chiso_status chiso_stats_competition_ranks(const double *v,
+                                           size_t n,
                                            int higher_is_better,
                                            long *ranks);
 
@@ -123,16 +134,18 @@ double chiso_stats_t_pvalue(double t, double df);
  */
 typedef struct chiso_user_table {
     char *path;
-    char **unit;        /* n names as written (trimmed) */
-    char **note;        /* n notes, "" if none */
-    double *value;      /* n * n_cols, row-major; NaN = missing */
-    char **col_name;    /* header names as written */
+    char **unit;     /* n names as written (trimmed) */
+    char **note;     /* n notes, "" if none */
+    double *value;   /* n * n_cols, row-major; NaN = missing */
+    char **col_name; /* header names as written */
     size_t n, n_cols;
     unsigned long *line;
 } chiso_user_table;
 
-chiso_status chiso_user_table_load(chiso_user_table **out, const char *path,
-                                   const char *const *cols, size_t n_cols,
+chiso_status chiso_user_table_load(chiso_user_table **out,
+                                   const char *path,
+                                   const char *const *cols,
+                                   size_t n_cols,
                                    chiso_diag *diag);
 void chiso_user_table_free(chiso_user_table *t);
 
@@ -149,30 +162,30 @@ typedef struct chiso_trend_point {
 /* Change between consecutive observations. */
 typedef struct chiso_trend_change {
     int from_year, to_year;
-    double change;      /* y(to) - y(from); NaN when not comparable */
-    int comparable;     /* 0: a break or a change of rank base between */
-    char reason[256];   /* why not comparable, "" otherwise */
+    double change;    /* y(to) - y(from); NaN when not comparable */
+    int comparable;   /* 0: a break or a change of rank base between */
+    char reason[256]; /* why not comparable, "" otherwise */
 } chiso_trend_change;
 
 /* A run of observations with no break inside. */
 typedef struct chiso_trend_segment {
-    size_t first, n;    /* points[first .. first + n) */
+    size_t first, n; /* points[first .. first + n) */
     int first_year, last_year;
-    long rank_of;       /* rank series: the common base; else 0 */
-    int computable;     /* OLS computed */
-    char reason[256];   /* why not, when !computable */
+    long rank_of;     /* rank series: the common base; else 0 */
+    int computable;   /* OLS computed */
+    char reason[256]; /* why not, when !computable */
     chiso_ols ols;
 } chiso_trend_segment;
 
 typedef struct chiso_trend_series {
-    int ranks;          /* 0: values, 1: ranks (lower is better) */
+    int ranks; /* 0: values, 1: ranks (lower is better) */
     chiso_trend_point *points;
     size_t n_points;
     chiso_trend_change *changes; /* n_points - 1 (0 if none) */
     size_t n_changes;
     chiso_trend_segment *segments;
     size_t n_segments;
-    char note[256];     /* e.g. "no values published (ranks only)" */
+    char note[256]; /* e.g. "no values published (ranks only)" */
 } chiso_trend_series;
 
 typedef struct chiso_trend_unit {
@@ -195,7 +208,10 @@ typedef struct chiso_trend_options {
     double level;             /* 0 = 0.95 */
 } chiso_trend_options;
 
-#define CHISO_TREND_OPTIONS_INIT {NULL, NULL, NULL, NULL, 0.95}
+#define CHISO_TREND_OPTIONS_INIT                                               \
+    {                                                                          \
+        NULL, NULL, NULL, NULL, 0.95                                           \
+    }
 
 typedef struct chiso_trend_result {
     const chiso_published *store; /* borrowed */
@@ -236,8 +252,10 @@ typedef struct chiso_latest {
 } chiso_latest;
 
 chiso_status chiso_published_latest(const chiso_published *store,
-                                    const char *index, const char *unit,
-                                    chiso_latest *out, chiso_diag *diag);
+                                    const char *index,
+                                    const char *unit,
+                                    chiso_latest *out,
+                                    chiso_diag *diag);
 void chiso_latest_clear(chiso_latest *l);
 /* {"index", "unit_code", "unit", "latest": row, "latest_value": row,
  * "latest_rank": row, "value_trend": segment, "rank_trend": segment}
@@ -254,28 +272,28 @@ typedef struct chiso_rank_input {
     const char *unit, *unit_code;
     int has_value;
     double value;
-    const char *reason;     /* why there is no value (has_value = 0) */
+    const char *reason; /* why there is no value (has_value = 0) */
     long published_rank, published_rank_of; /* 0 = none */
     int rank_derived;
-    const char *source;     /* may be NULL */
+    const char *source; /* may be NULL */
 } chiso_rank_input;
 
 typedef struct chiso_rank_item {
     const chiso_rank_input *in; /* borrowed from the inputs */
-    long rank;            /* competition rank among the ranked units */
-    double percentile;    /* 100 (rank_asc - 1) / (n - 1); 100 when n = 1 */
-    int group;            /* 1 best .. 4 poor; 0 = groups not computed */
+    long rank;                  /* competition rank among the ranked units */
+    double percentile; /* 100 (rank_asc - 1) / (n - 1); 100 when n = 1 */
+    int group;         /* 1 best .. 4 poor; 0 = groups not computed */
     const chiso_class_band *band; /* NULL without a framework */
 } chiso_rank_item;
 
 typedef struct chiso_rank_result {
-    chiso_rank_item *items;  /* ranked, best first; ties by unit name */
+    chiso_rank_item *items; /* ranked, best first; ties by unit name */
     size_t n;
     const chiso_rank_input **unranked; /* no value, in input order */
     size_t n_unranked;
     int higher_is_better;
-    int groups;              /* quartile groups computed (n >= 4) */
-    double q1, q2, q3;       /* type-7 quartiles of the values */
+    int groups;        /* quartile groups computed (n >= 4) */
+    double q1, q2, q3; /* type-7 quartiles of the values */
     size_t group_count[4];
 } chiso_rank_result;
 
@@ -288,9 +306,11 @@ typedef struct chiso_rank_result {
  * the result. No unit with a value is CHISO_EDATA.
  */
 chiso_status chiso_rank_compute(chiso_rank_result **out,
-                                const chiso_rank_input *in, size_t n,
+                                const chiso_rank_input *in,
+                                size_t n,
                                 int higher_is_better,
-                                const chiso_framework *fw, chiso_diag *diag);
+                                const chiso_framework *fw,
+                                chiso_diag *diag);
 void chiso_rank_free(chiso_rank_result *res);
 
 /*
@@ -300,10 +320,12 @@ void chiso_rank_free(chiso_rank_result *res);
  * preferred are not inputs. *out is an array of *n (free with free();
  * strings are borrowed from the store). No row at all is CHISO_EDATA.
  */
-chiso_status chiso_rank_inputs_from_store(chiso_rank_input **out, size_t *n,
+chiso_status chiso_rank_inputs_from_store(chiso_rank_input **out,
+                                          size_t *n,
                                           const chiso_published *store,
                                           const char *index,
-                                          const char *component_id, int year,
+                                          const char *component_id,
+                                          int year,
                                           const char *unit_type,
                                           const char **scale,
                                           chiso_diag *diag);
@@ -335,8 +357,10 @@ typedef struct chiso_compare_result {
  * the message.
  */
 chiso_status chiso_compare_compute(chiso_compare_result **out,
-                                   const chiso_rank_input *x, size_t nx,
-                                   const chiso_rank_input *y, size_t ny,
+                                   const chiso_rank_input *x,
+                                   size_t nx,
+                                   const chiso_rank_input *y,
+                                   size_t ny,
                                    chiso_diag *diag);
 void chiso_compare_free(chiso_compare_result *res);
 struct cJSON *chiso_compare_to_json(const chiso_compare_result *res,
@@ -347,28 +371,31 @@ struct cJSON *chiso_compare_to_json(const chiso_compare_result *res,
 /* Respondent-level answers, long format (README "chiso survey"). */
 typedef struct chiso_survey chiso_survey;
 
-chiso_status chiso_survey_load(chiso_survey **out, const char *path,
-                               chiso_diag *diag);
+chiso_status
+chiso_survey_load(chiso_survey **out, const char *path, chiso_diag *diag);
 void chiso_survey_free(chiso_survey *s);
 size_t chiso_survey_respondents(const chiso_survey *s);
 
 typedef struct chiso_survey_stat {
-    const char *id;       /* criterion or element id; "" for overall */
-    const char *element;  /* for a criterion: its element */
-    double share;         /* % satisfied (answer 4 or 5) */
+    const char *id;         /* criterion or element id; "" for overall */
+    const char *element;    /* for a criterion: its element */
+    double share;           /* % satisfied (answer 4 or 5) */
     double ci_low, ci_high; /* bootstrap percentile interval, % */
-    size_t n_answers;     /* respondents who answered (criterion) */
-    double weight_sum;    /* their total weight (criterion) */
+    size_t n_answers;       /* respondents who answered (criterion) */
+    double weight_sum;      /* their total weight (criterion) */
     size_t replicates_used; /* replicates where the statistic existed */
 } chiso_survey_stat;
 
 typedef struct chiso_survey_options {
-    unsigned long seed;   /* gsl_rng_mt19937 seed */
-    size_t replicates;    /* bootstrap replicates; 0 = no interval */
-    double level;         /* 0.95 */
+    unsigned long seed; /* gsl_rng_mt19937 seed */
+    size_t replicates;  /* bootstrap replicates; 0 = no interval */
+    double level;       /* 0.95 */
 } chiso_survey_options;
 
-#define CHISO_SURVEY_OPTIONS_INIT {20240417UL, 2000, 0.95}
+#define CHISO_SURVEY_OPTIONS_INIT                                              \
+    {                                                                          \
+        20240417UL, 2000, 0.95                                                 \
+    }
 
 typedef struct chiso_survey_result {
     chiso_survey_stat *criteria; /* in order of first appearance */

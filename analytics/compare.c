@@ -41,8 +41,11 @@ same_unit(const chiso_rank_input *a, const chiso_rank_input *b)
 }
 
 chiso_status
-chiso_compare_compute(chiso_compare_result **out, const chiso_rank_input *x,
-                      size_t nx, const chiso_rank_input *y, size_t ny,
+chiso_compare_compute(chiso_compare_result **out,
+                      const chiso_rank_input *x,
+                      size_t nx,
+                      const chiso_rank_input *y,
+                      size_t ny,
                       chiso_diag *diag)
 {
     chiso_compare_result *res;
@@ -59,8 +62,7 @@ chiso_compare_compute(chiso_compare_result **out, const chiso_rank_input *x,
         !(vy = malloc((nx + 1) * sizeof(*vy)))) {
         chiso_compare_free(res);
         free(vx);
-        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0,
-                              "out of memory");
+        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
     }
     for (i = 0; i < nx; i++) {
         const chiso_rank_input *b = NULL;
@@ -162,14 +164,15 @@ chiso_compare_to_json(const chiso_compare_result *res, cJSON *what)
     cJSON_AddItemToObject(root, "data", what ? what : cJSON_CreateNull());
     cJSON_AddItemToObject(root, "n", cJSON_CreateNumber((double)res->n));
     cJSON_AddItemToObject(root, "pearson", corr_json(&res->pearson, "pearson"));
-    cJSON_AddItemToObject(
-        root, "spearman",
-        corr_json(&res->spearman, "spearman (average ranks for ties; "
-                                  "p-value by t approximation)"));
+    cJSON_AddItemToObject(root, "spearman",
+                          corr_json(&res->spearman,
+                                    "spearman (average ranks for ties; "
+                                    "p-value by t approximation)"));
     a = cJSON_AddArrayToObject(root, "pairs");
     for (i = 0; i < res->n; i++) {
         cJSON *o = cJSON_CreateObject();
-        cJSON_AddItemToObject(o, "unit", cJSON_CreateString(res->pairs[i].unit));
+        cJSON_AddItemToObject(o, "unit",
+                              cJSON_CreateString(res->pairs[i].unit));
         cJSON_AddItemToObject(o, "unit_code",
                               res->pairs[i].unit_code &&
                                       res->pairs[i].unit_code[0]
@@ -179,7 +182,9 @@ chiso_compare_to_json(const chiso_compare_result *res, cJSON *what)
         cJSON_AddItemToObject(o, "y", chiso_json_number(res->pairs[i].y));
         cJSON_AddItemToArray(a, o);
     }
-    cJSON_AddItemToObject(root, "only_x", names_json(res->only_x, res->n_only_x));
-    cJSON_AddItemToObject(root, "only_y", names_json(res->only_y, res->n_only_y));
+    cJSON_AddItemToObject(root, "only_x",
+                          names_json(res->only_x, res->n_only_x));
+    cJSON_AddItemToObject(root, "only_y",
+                          names_json(res->only_y, res->n_only_y));
     return root;
 }

@@ -76,8 +76,11 @@ quartile_group(double v, double q1, double q2, double q3)
 }
 
 chiso_status
-chiso_rank_compute(chiso_rank_result **out, const chiso_rank_input *in,
-                   size_t n, int higher_is_better, const chiso_framework *fw,
+chiso_rank_compute(chiso_rank_result **out,
+                   const chiso_rank_input *in,
+                   size_t n,
+                   int higher_is_better,
+                   const chiso_framework *fw,
                    chiso_diag *diag)
 {
     chiso_rank_result *res;
@@ -116,8 +119,7 @@ chiso_rank_compute(chiso_rank_result **out, const chiso_rank_input *in,
                               "without one)",
                               n, n == 1 ? "" : "s");
     }
-    if (chiso_stats_competition_ranks(v, m, higher_is_better, rk) !=
-            CHISO_OK ||
+    if (chiso_stats_competition_ranks(v, m, higher_is_better, rk) != CHISO_OK ||
         chiso_stats_competition_ranks(v, m, !higher_is_better, rk_asc) !=
             CHISO_OK) {
         goto oom;
@@ -132,14 +134,13 @@ chiso_rank_compute(chiso_rank_result **out, const chiso_rank_input *in,
         chiso_rank_item *it = &res->items[i];
         it->rank = rk[i];
         it->percentile =
-            m == 1 ? 100.0
-                   : 100.0 * (double)(rk_asc[i] - 1) / (double)(m - 1);
+            m == 1 ? 100.0 : 100.0 * (double)(rk_asc[i] - 1) / (double)(m - 1);
         if (res->groups) {
             /* lower is better: mirror the values (and the quartiles) */
-            it->group = higher_is_better
-                            ? quartile_group(v[i], res->q1, res->q2, res->q3)
-                            : quartile_group(-v[i], -res->q3, -res->q2,
-                                             -res->q1);
+            it->group =
+                higher_is_better
+                    ? quartile_group(v[i], res->q1, res->q2, res->q3)
+                    : quartile_group(-v[i], -res->q3, -res->q2, -res->q1);
             res->group_count[it->group - 1]++;
         }
         if (fw != NULL) {
@@ -163,10 +164,14 @@ oom:
 }
 
 chiso_status
-chiso_rank_inputs_from_store(chiso_rank_input **out, size_t *n,
-                             const chiso_published *store, const char *index,
-                             const char *component_id, int year,
-                             const char *unit_type, const char **scale,
+chiso_rank_inputs_from_store(chiso_rank_input **out,
+                             size_t *n,
+                             const chiso_published *store,
+                             const char *index,
+                             const char *component_id,
+                             int year,
+                             const char *unit_type,
+                             const char **scale,
                              chiso_diag *diag)
 {
     chiso_rank_input *in;
@@ -178,8 +183,7 @@ chiso_rank_inputs_from_store(chiso_rank_input **out, size_t *n,
     *n = 0;
     in = calloc(store->n + 1, sizeof(*in));
     if (in == NULL) {
-        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0,
-                              "out of memory");
+        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
     }
     for (i = 0; i < store->n; i++) {
         const chiso_pub_row *r = &store->rows[i];
@@ -221,8 +225,8 @@ chiso_rank_inputs_from_store(chiso_rank_input **out, size_t *n,
                                   index);
         }
         return chiso_diag_set(diag, CHISO_EDATA, store->path, 0, 0,
-                              "no %s rows for %s%s%s in %d in the store",
-                              type, index, cid[0] ? ":" : "", cid, year);
+                              "no %s rows for %s%s%s in %d in the store", type,
+                              index, cid[0] ? ":" : "", cid, year);
     }
     *out = in;
     *n = m;
@@ -254,18 +258,18 @@ chiso_rank_to_json(const chiso_rank_result *res, cJSON *what)
     cJSON_AddItemToObject(root, "schema_version", cJSON_CreateNumber(1));
     cJSON_AddItemToObject(root, "command", cJSON_CreateString("rank"));
     cJSON_AddItemToObject(root, "data", what ? what : cJSON_CreateNull());
-    cJSON_AddItemToObject(root, "better",
-                          cJSON_CreateString(res->higher_is_better ? "higher"
-                                                                   : "lower"));
+    cJSON_AddItemToObject(
+        root, "better",
+        cJSON_CreateString(res->higher_is_better ? "higher" : "lower"));
     cJSON_AddItemToObject(root, "n_ranked", cJSON_CreateNumber((double)res->n));
     g = cJSON_AddObjectToObject(root, "quartile_groups");
     cJSON_AddItemToObject(g, "computed", cJSON_CreateBool(res->groups));
-    cJSON_AddItemToObject(g, "q1", res->groups ? chiso_json_number(res->q1)
-                                               : cJSON_CreateNull());
-    cJSON_AddItemToObject(g, "q2", res->groups ? chiso_json_number(res->q2)
-                                               : cJSON_CreateNull());
-    cJSON_AddItemToObject(g, "q3", res->groups ? chiso_json_number(res->q3)
-                                               : cJSON_CreateNull());
+    cJSON_AddItemToObject(
+        g, "q1", res->groups ? chiso_json_number(res->q1) : cJSON_CreateNull());
+    cJSON_AddItemToObject(
+        g, "q2", res->groups ? chiso_json_number(res->q2) : cJSON_CreateNull());
+    cJSON_AddItemToObject(
+        g, "q3", res->groups ? chiso_json_number(res->q3) : cJSON_CreateNull());
     a = cJSON_AddArrayToObject(g, "counts");
     for (i = 0; i < 4; i++) {
         cJSON_AddItemToArray(a,
@@ -284,10 +288,10 @@ chiso_rank_to_json(const chiso_rank_result *res, cJSON *what)
         cJSON_AddItemToObject(o, "group",
                               it->group ? cJSON_CreateNumber(it->group)
                                         : cJSON_CreateNull());
-        cJSON_AddItemToObject(o, "group_name",
-                              it->group ? cJSON_CreateString(
-                                              group_names[it->group - 1])
-                                        : cJSON_CreateNull());
+        cJSON_AddItemToObject(
+            o, "group_name",
+            it->group ? cJSON_CreateString(group_names[it->group - 1])
+                      : cJSON_CreateNull());
         if (it->band != NULL) {
             cJSON *b = cJSON_AddObjectToObject(o, "band");
             cJSON_AddItemToObject(b, "id", cJSON_CreateString(it->band->id));

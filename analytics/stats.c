@@ -72,8 +72,12 @@ chiso_stats_t_pvalue(double t, double df)
 }
 
 chiso_status
-chiso_stats_ols(const double *x, const double *y, size_t n, double level,
-                chiso_ols *out, chiso_diag *diag)
+chiso_stats_ols(const double *x,
+                const double *y,
+                size_t n,
+                double level,
+                chiso_ols *out,
+                chiso_diag *diag)
 {
     double c0, c1, cov00, cov01, cov11, sumsq, sst, tq;
     chiso_status st;
@@ -185,8 +189,11 @@ corr_test(chiso_corr *out, double r, size_t n)
 }
 
 chiso_status
-chiso_stats_pearson(const double *x, const double *y, size_t n,
-                    chiso_corr *out, chiso_diag *diag)
+chiso_stats_pearson(const double *x,
+                    const double *y,
+                    size_t n,
+                    chiso_corr *out,
+                    chiso_diag *diag)
 {
     chiso_status st;
 
@@ -250,8 +257,11 @@ chiso_stats_average_ranks(const double *v, size_t n, double *ranks)
 }
 
 chiso_status
-chiso_stats_spearman(const double *x, const double *y, size_t n,
-                     chiso_corr *out, chiso_diag *diag)
+chiso_stats_spearman(const double *x,
+                     const double *y,
+                     size_t n,
+                     chiso_corr *out,
+                     chiso_diag *diag)
 {
     double *rx = NULL, *ry = NULL;
     chiso_status st;
@@ -267,8 +277,7 @@ chiso_stats_spearman(const double *x, const double *y, size_t n,
         chiso_stats_average_ranks(y, n, ry) != CHISO_OK) {
         free(rx);
         free(ry);
-        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0,
-                              "out of memory");
+        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
     }
     corr_test(out, gsl_stats_correlation(rx, 1, ry, 1, n), n);
     free(rx);
@@ -277,7 +286,9 @@ chiso_stats_spearman(const double *x, const double *y, size_t n,
 }
 
 chiso_status
-chiso_stats_competition_ranks(const double *v, size_t n, int higher_is_better,
+chiso_stats_competition_ranks(const double *v,
+                              size_t n,
+                              int higher_is_better,
                               long *ranks)
 {
     idx_val *a;
@@ -353,8 +364,10 @@ folded_equal(const char *a, const char *b)
 }
 
 chiso_status
-chiso_user_table_load(chiso_user_table **out, const char *path,
-                      const char *const *cols, size_t n_cols,
+chiso_user_table_load(chiso_user_table **out,
+                      const char *path,
+                      const char *const *cols,
+                      size_t n_cols,
                       chiso_diag *diag)
 {
     chiso_csv_reader *r = NULL;
@@ -388,8 +401,8 @@ chiso_user_table_load(chiso_user_table **out, const char *path,
         chiso_text_fold(cols[i], strlen(cols[i]), buf, sizeof(buf));
         folded[i] = chiso_strdup(buf);
         if (folded[i] == NULL) {
-            st = chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0,
-                                "out of memory");
+            st =
+                chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
             goto fail;
         }
         spec[i + 2].name = folded[i];
@@ -412,8 +425,8 @@ chiso_user_table_load(chiso_user_table **out, const char *path,
         t->col_name[i] =
             chiso_strdup(chiso_csv_header_name(r, (size_t)idx[i + 2]));
         if (t->col_name[i] == NULL) {
-            st = chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0,
-                                "out of memory");
+            st =
+                chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
             goto fail;
         }
     }
@@ -443,8 +456,8 @@ chiso_user_table_load(chiso_user_table **out, const char *path,
                 goto oom;
             }
             t->line = a;
-            a = realloc(t->value, nc * (n_cols ? n_cols : 1) *
-                                      sizeof(*t->value));
+            a = realloc(t->value,
+                        nc * (n_cols ? n_cols : 1) * sizeof(*t->value));
             if (a == NULL) {
                 goto oom;
             }
@@ -454,10 +467,10 @@ chiso_user_table_load(chiso_user_table **out, const char *path,
         s = chiso_csv_field(&row, idx[0], &len);
         chiso_text_trim(&s, &len);
         if (len == 0) {
-            st = chiso_csv_field_error(r, diag, CHISO_EDATA, &row,
-                                       (size_t)idx[0],
-                                       "empty unit name in column '%s'",
-                                       chiso_csv_header_name(r, (size_t)idx[0]));
+            st = chiso_csv_field_error(
+                r, diag, CHISO_EDATA, &row, (size_t)idx[0],
+                "empty unit name in column '%s'",
+                chiso_csv_header_name(r, (size_t)idx[0]));
             goto fail;
         }
         t->unit[t->n] = chiso_strndup(s, len);

@@ -31,23 +31,23 @@
 
 /* Answers of 4 ("hài lòng") and 5 ("rất hài lòng") count as satisfied. */
 #define SATISFIED_MIN 4
-#define ANSWER_MIN 1
-#define ANSWER_MAX 5
+#define ANSWER_MIN    1
+#define ANSWER_MAX    5
 
 struct chiso_survey {
     char *path;
-    char **resp;          /* respondent ids */
+    char **resp; /* respondent ids */
     double *weight;
     unsigned long *resp_line;
     size_t n_resp, cap_resp;
-    char **crit;          /* criterion ids */
-    size_t *crit_elem;    /* element index of each criterion */
+    char **crit;       /* criterion ids */
+    size_t *crit_elem; /* element index of each criterion */
     unsigned long *crit_line;
     size_t n_crit, cap_crit;
-    char **elem;          /* element ids */
+    char **elem; /* element ids */
     size_t n_elem, cap_elem;
-    unsigned char *ans;   /* n_resp x cap_crit_alloc; 0 = no answer */
-    size_t ans_cols;      /* allocated columns of ans */
+    unsigned char *ans;      /* n_resp x cap_crit_alloc; 0 = no answer */
+    size_t ans_cols;         /* allocated columns of ans */
     unsigned long *ans_line; /* line of each answer (duplicates) */
     int weighted;
 };
@@ -55,12 +55,14 @@ struct chiso_survey {
 enum { S_RESP, S_ELEM, S_CRIT, S_ANSWER, S_WEIGHT, N_SURVEY_COLS };
 
 static const chiso_csv_column survey_columns[N_SURVEY_COLS] = {
-    {"respondent_id", "respondent|ma_phieu|so_phieu|phieu|nguoi_tra_loi|"
-                      "ma_nguoi_tra_loi|id",
+    {"respondent_id",
+     "respondent|ma_phieu|so_phieu|phieu|nguoi_tra_loi|"
+     "ma_nguoi_tra_loi|id",
      1},
     {"element", "element_id|yeu_to|ma_yeu_to|nhom", 1},
-    {"criterion", "criterion_id|tieu_chi|ma_tieu_chi|cau_hoi|ma_cau_hoi|"
-                  "question",
+    {"criterion",
+     "criterion_id|tieu_chi|ma_tieu_chi|cau_hoi|ma_cau_hoi|"
+     "question",
      1},
     {"answer", "tra_loi|muc_do|muc_do_hai_long|danh_gia|rating|diem", 1},
     {"weight", "trong_so|quyen_so|sampling_weight", 0},
@@ -177,8 +179,7 @@ ensure_matrix(chiso_survey *s, size_t rows, size_t cols)
 }
 
 static chiso_status
-add_respondent(chiso_survey *s, const char *id, size_t len,
-               unsigned long line)
+add_respondent(chiso_survey *s, const char *id, size_t len, unsigned long line)
 {
     size_t old = s->cap_resp, c1 = old, c2 = old, c3 = old;
 
@@ -190,14 +191,15 @@ add_respondent(chiso_survey *s, const char *id, size_t len,
     }
     if (c1 != old) {
         /* the matrix grows with the respondents */
-        unsigned char *a = realloc(s->ans, c1 * (s->ans_cols ? s->ans_cols : 1));
+        unsigned char *a =
+            realloc(s->ans, c1 * (s->ans_cols ? s->ans_cols : 1));
         unsigned long *l;
         if (a == NULL) {
             return CHISO_ENOMEM;
         }
         s->ans = a;
-        l = realloc(s->ans_line, c1 * (s->ans_cols ? s->ans_cols : 1) *
-                                     sizeof(*l));
+        l = realloc(s->ans_line,
+                    c1 * (s->ans_cols ? s->ans_cols : 1) * sizeof(*l));
         if (l == NULL) {
             return CHISO_ENOMEM;
         }
@@ -262,8 +264,9 @@ chiso_survey_load(chiso_survey **out, const char *path, chiso_diag *diag)
                 st = chiso_csv_field_error(
                     r, diag, CHISO_EDATA, &row, (size_t)idx[k],
                     "empty %s in column '%s'",
-                    k == S_RESP ? "respondent id"
-                                : k == S_ELEM ? "element" : "criterion",
+                    k == S_RESP   ? "respondent id"
+                    : k == S_ELEM ? "element"
+                                  : "criterion",
                     chiso_csv_header_name(r, (size_t)idx[k]));
                 goto fail;
             }
@@ -280,9 +283,9 @@ chiso_survey_load(chiso_survey **out, const char *path, chiso_diag *diag)
                 chiso_csv_header_name(r, (size_t)idx[S_ANSWER]));
             goto fail;
         }
-        if (s->weighted && (chiso_parse_number(f[S_WEIGHT], len[S_WEIGHT],
-                                               &w) != 0 ||
-                            !(w > 0) || !isfinite(w))) {
+        if (s->weighted &&
+            (chiso_parse_number(f[S_WEIGHT], len[S_WEIGHT], &w) != 0 ||
+             !(w > 0) || !isfinite(w))) {
             st = chiso_csv_field_error(
                 r, diag, CHISO_EDATA, &row, (size_t)idx[S_WEIGHT],
                 "invalid weight '%.*s' in column '%s' (expected a positive "
@@ -409,8 +412,14 @@ fail:
 /* Statistics for respondent multiplicities m (NULL = each once):
  * criteria shares into crit[], elements into elem[], overall into *all. */
 static void
-estimate(const chiso_survey *s, const unsigned *m, double *num, double *den,
-         double *crit, double *elem, size_t *elem_n, double *all)
+estimate(const chiso_survey *s,
+         const unsigned *m,
+         double *num,
+         double *den,
+         double *crit,
+         double *elem,
+         size_t *elem_n,
+         double *all)
 {
     size_t i, c, e;
     double sum = 0;
@@ -469,8 +478,13 @@ cmp_double(const void *a, const void *b)
 
 /* Percentile interval of column k of the replicate matrix. */
 static void
-interval(double *rep, size_t n_rep, size_t n_stat, size_t k, double level,
-         double *col, chiso_survey_stat *st)
+interval(double *rep,
+         size_t n_rep,
+         size_t n_stat,
+         size_t k,
+         double level,
+         double *col,
+         chiso_survey_stat *st)
 {
     size_t b, m = 0;
 
@@ -491,8 +505,10 @@ interval(double *rep, size_t n_rep, size_t n_stat, size_t k, double level,
 }
 
 chiso_status
-chiso_survey_compute(chiso_survey_result **out, const chiso_survey *s,
-                     const chiso_survey_options *opts, chiso_diag *diag)
+chiso_survey_compute(chiso_survey_result **out,
+                     const chiso_survey *s,
+                     const chiso_survey_options *opts,
+                     chiso_diag *diag)
 {
     chiso_survey_result *res = NULL;
     size_t n_stat = s->n_crit + s->n_elem + 1, b, i, c, e;
@@ -652,7 +668,8 @@ chiso_survey_to_json(const chiso_survey_result *res, const char *path)
                           cJSON_CreateString("percentile, respondents "
                                              "resampled with replacement"));
     cJSON_AddItemToObject(o, "prng", cJSON_CreateString("gsl_rng_mt19937"));
-    cJSON_AddItemToObject(o, "seed", cJSON_CreateNumber((double)res->opts.seed));
+    cJSON_AddItemToObject(o, "seed",
+                          cJSON_CreateNumber((double)res->opts.seed));
     cJSON_AddItemToObject(o, "replicates",
                           cJSON_CreateNumber((double)res->opts.replicates));
     cJSON_AddItemToObject(o, "level", chiso_json_number(res->opts.level));

@@ -81,8 +81,11 @@ add_reason(char *buf, size_t cap, const char *text)
 
 /* Cut, changes and segments of a series whose points are set. */
 static chiso_status
-build_series(chiso_trend_series *s, const chiso_published *store,
-             const char *index, const char *unit_code, double level,
+build_series(chiso_trend_series *s,
+             const chiso_published *store,
+             const char *index,
+             const char *unit_code,
+             double level,
              chiso_diag *diag)
 {
     size_t i, k, seg_start = 0;
@@ -99,8 +102,7 @@ build_series(chiso_trend_series *s, const chiso_published *store,
     if (!s->changes || !s->segments || !x || !y) {
         free(x);
         free(y);
-        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0,
-                              "out of memory");
+        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
     }
     for (i = 0; i <= s->n_points; i++) {
         int cut = i == s->n_points;
@@ -124,7 +126,7 @@ build_series(chiso_trend_series *s, const chiso_published *store,
             }
             if (s->ranks && a->rank_of != b->rank_of) {
                 snprintf(text, sizeof(text),
-                         "ranked out of %ld in %d but out of %ld in %d", 
+                         "ranked out of %ld in %d but out of %ld in %d",
                          a->rank_of, a->year, b->rank_of, b->year);
                 add_reason(c->reason, sizeof(c->reason), text);
                 c->comparable = 0;
@@ -189,8 +191,10 @@ add_point(chiso_trend_series *s, const chiso_pub_row *r, size_t cap)
 }
 
 chiso_status
-chiso_trend_compute(chiso_trend_result **out, const chiso_published *store,
-                    const chiso_trend_options *opts, chiso_diag *diag)
+chiso_trend_compute(chiso_trend_result **out,
+                    const chiso_published *store,
+                    const chiso_trend_options *opts,
+                    chiso_diag *diag)
 {
     chiso_trend_result *res;
     const char *cid = opts->component_id ? opts->component_id : "";
@@ -199,8 +203,7 @@ chiso_trend_compute(chiso_trend_result **out, const chiso_published *store,
 
     *out = NULL;
     if (opts->index == NULL || opts->index[0] == '\0') {
-        return chiso_diag_set(diag, CHISO_EINVAL, NULL, 0, 0,
-                              "no index given");
+        return chiso_diag_set(diag, CHISO_EINVAL, NULL, 0, 0, "no index given");
     }
     res = calloc(1, sizeof(*res));
     if (res == NULL || !(res->index = chiso_strdup(opts->index)) ||
@@ -209,8 +212,7 @@ chiso_trend_compute(chiso_trend_result **out, const chiso_published *store,
         !(res->skipped = calloc(store->n + 1, sizeof(*res->skipped))) ||
         !(res->breaks = calloc(store->n_breaks + 1, sizeof(*res->breaks)))) {
         chiso_trend_free(res);
-        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0,
-                              "out of memory");
+        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
     }
     res->store = store;
     res->level = opts->level > 0 ? opts->level : 0.95;
@@ -383,27 +385,26 @@ segment_json(const chiso_trend_series *s, const chiso_trend_segment *g)
     cJSON_AddItemToObject(o, "first_year", cJSON_CreateNumber(g->first_year));
     cJSON_AddItemToObject(o, "last_year", cJSON_CreateNumber(g->last_year));
     cJSON_AddItemToObject(o, "n", cJSON_CreateNumber((double)g->n));
-    cJSON_AddItemToObject(o, "rank_of",
-                          s->ranks ? long_or_null(g->rank_of)
-                                   : cJSON_CreateNull());
+    cJSON_AddItemToObject(
+        o, "rank_of", s->ranks ? long_or_null(g->rank_of) : cJSON_CreateNull());
     cJSON_AddItemToObject(o, "computable", cJSON_CreateBool(ok));
     cJSON_AddItemToObject(o, "reason", str_or_null(ok ? NULL : g->reason));
     cJSON_AddItemToObject(o, "slope_per_year",
                           ok ? num_or_null(g->ols.slope) : cJSON_CreateNull());
-    cJSON_AddItemToObject(o, "se", ok ? num_or_null(g->ols.se_slope)
-                                      : cJSON_CreateNull());
+    cJSON_AddItemToObject(
+        o, "se", ok ? num_or_null(g->ols.se_slope) : cJSON_CreateNull());
     cJSON_AddItemToObject(o, "ci_low",
                           ok ? num_or_null(g->ols.ci_low) : cJSON_CreateNull());
-    cJSON_AddItemToObject(o, "ci_high", ok ? num_or_null(g->ols.ci_high)
-                                           : cJSON_CreateNull());
-    cJSON_AddItemToObject(o, "t", ok ? num_or_null(g->ols.t)
-                                     : cJSON_CreateNull());
-    cJSON_AddItemToObject(o, "df", ok ? num_or_null(g->ols.df)
-                                      : cJSON_CreateNull());
-    cJSON_AddItemToObject(o, "p_value", ok ? num_or_null(g->ols.p_value)
-                                           : cJSON_CreateNull());
-    cJSON_AddItemToObject(o, "r2", ok ? num_or_null(g->ols.r2)
-                                      : cJSON_CreateNull());
+    cJSON_AddItemToObject(
+        o, "ci_high", ok ? num_or_null(g->ols.ci_high) : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "t",
+                          ok ? num_or_null(g->ols.t) : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "df",
+                          ok ? num_or_null(g->ols.df) : cJSON_CreateNull());
+    cJSON_AddItemToObject(
+        o, "p_value", ok ? num_or_null(g->ols.p_value) : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "r2",
+                          ok ? num_or_null(g->ols.r2) : cJSON_CreateNull());
     cJSON_AddItemToObject(o, "perfect_fit",
                           cJSON_CreateBool(ok && g->ols.perfect_fit));
     return o;
@@ -509,16 +510,17 @@ chiso_trend_to_json(const chiso_trend_result *res)
     for (i = 0; i < res->n_skipped; i++) {
         const chiso_trend_skip *k = &res->skipped[i];
         cJSON *q = cJSON_CreateObject();
-        cJSON_AddItemToObject(q, "line", cJSON_CreateNumber((double)k->row->line));
+        cJSON_AddItemToObject(q, "line",
+                              cJSON_CreateNumber((double)k->row->line));
         cJSON_AddItemToObject(q, "unit_code",
                               cJSON_CreateString(k->row->unit_code));
         cJSON_AddItemToObject(q, "unit", cJSON_CreateString(k->row->unit));
         cJSON_AddItemToObject(q, "year", cJSON_CreateNumber(k->row->year));
-        cJSON_AddItemToObject(q, "value",
-                              k->row->has_value
-                                  ? chiso_json_fixed(k->row->value,
-                                                     k->row->value_decimals)
-                                  : cJSON_CreateNull());
+        cJSON_AddItemToObject(
+            q, "value",
+            k->row->has_value
+                ? chiso_json_fixed(k->row->value, k->row->value_decimals)
+                : cJSON_CreateNull());
         cJSON_AddItemToObject(q, "reason", cJSON_CreateString(k->reason));
         cJSON_AddItemToArray(a, q);
     }
@@ -538,8 +540,11 @@ chiso_latest_clear(chiso_latest *l)
 }
 
 chiso_status
-chiso_published_latest(const chiso_published *store, const char *index,
-                       const char *unit, chiso_latest *out, chiso_diag *diag)
+chiso_published_latest(const chiso_published *store,
+                       const char *index,
+                       const char *unit,
+                       chiso_latest *out,
+                       chiso_diag *diag)
 {
     chiso_trend_options o = CHISO_TREND_OPTIONS_INIT;
     size_t i;
@@ -590,15 +595,15 @@ chiso_latest_to_json(const chiso_latest *l)
     const chiso_trend_unit *u =
         l->trend && l->trend->n_units > 0 ? &l->trend->units[0] : NULL;
 
-    cJSON_AddItemToObject(o, "index", l->latest
-                                          ? cJSON_CreateString(l->latest->index)
-                                          : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "index",
+                          l->latest ? cJSON_CreateString(l->latest->index)
+                                    : cJSON_CreateNull());
     cJSON_AddItemToObject(o, "unit_code",
                           l->latest ? cJSON_CreateString(l->latest->unit_code)
                                     : cJSON_CreateNull());
-    cJSON_AddItemToObject(o, "unit", l->latest
-                                         ? cJSON_CreateString(l->latest->unit)
-                                         : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "unit",
+                          l->latest ? cJSON_CreateString(l->latest->unit)
+                                    : cJSON_CreateNull());
     cJSON_AddItemToObject(o, "latest", chiso_pub_row_to_json(l->latest));
     cJSON_AddItemToObject(o, "latest_value",
                           chiso_pub_row_to_json(l->latest_value));
@@ -607,8 +612,7 @@ chiso_latest_to_json(const chiso_latest *l)
     cJSON_AddItemToObject(o, "value_trend",
                           u ? last_segment_json(&u->values)
                             : cJSON_CreateNull());
-    cJSON_AddItemToObject(o, "rank_trend",
-                          u ? last_segment_json(&u->ranks)
-                            : cJSON_CreateNull());
+    cJSON_AddItemToObject(
+        o, "rank_trend", u ? last_segment_json(&u->ranks) : cJSON_CreateNull());
     return o;
 }

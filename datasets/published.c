@@ -104,21 +104,21 @@ static const chiso_csv_column break_columns[N_BREAK_COLS] = {
 #define PUB_YEAR_MAX 2100
 /* Provinces: 63 until 2024, 34 from 1 July 2025 (README). */
 #define PUB_PROVINCES_UNTIL_2024 63
-#define PUB_PROVINCES_FROM_2025 34
+#define PUB_PROVINCES_FROM_2025  34
 /* PAPI: 6 dimensions until 2017, 8 from 2018. */
-#define PAPI_DIMS_FROM_2018 8
+#define PAPI_DIMS_FROM_2018  8
 #define PAPI_DIMS_UNTIL_2017 6
 
-static const char *const unit_types[] = {"province", "ministry", "department",
-                                         "region", "aggregate", NULL};
-static const char *const components[] = {"total", "area", "dimension",
+static const char *const unit_types[] = {"province", "ministry",  "department",
+                                         "region",   "aggregate", NULL};
+static const char *const components[] = {"total",        "area",    "dimension",
                                          "subdimension", "element", NULL};
 static const char *const scales[] = {"%", "/100", "/80", "/10", "pts", NULL};
 static const char *const statuses[] = {"published", "not_scored",
                                        "value_not_found", NULL};
 static const char *const confidences[] = {"high", "medium", "low", NULL};
-static const char *const break_kinds[] = {"methodology", "sampling",
-                                          "boundary", "ranking_base", NULL};
+static const char *const break_kinds[] = {"methodology", "sampling", "boundary",
+                                          "ranking_base", NULL};
 
 const char *
 chiso_pub_status_name(chiso_pub_status s)
@@ -145,13 +145,15 @@ struct pl {
     int oom;
 };
 
-static void
-problem_at(struct pl *L, unsigned long line, unsigned long col,
-           const char *fmt, ...) CHISO_PRINTF(4, 5);
+static void problem_at(struct pl *L,
+                       unsigned long line,
+                       unsigned long col,
+                       const char *fmt,
+                       ...) CHISO_PRINTF(4, 5);
 
 static void
-problem_at(struct pl *L, unsigned long line, unsigned long col,
-           const char *fmt, ...)
+problem_at(
+    struct pl *L, unsigned long line, unsigned long col, const char *fmt, ...)
 {
     chiso_diag d;
     va_list ap;
@@ -333,8 +335,11 @@ chiso_published_free(chiso_published *store)
 /* Check one row's cells; fill r. Returns 0 if the row is usable for the
  * cross-row checks (its key cells parsed), even with other problems. */
 static int
-check_row(struct pl *L, const chiso_csv_row *row, const long *idx,
-          chiso_pub_row *r, rowpos *pos)
+check_row(struct pl *L,
+          const chiso_csv_row *row,
+          const long *idx,
+          chiso_pub_row *r,
+          rowpos *pos)
 {
     const char *h;
     char *text[N_RESULT_COLS];
@@ -455,8 +460,9 @@ check_row(struct pl *L, const chiso_csv_row *row, const long *idx,
         if (chiso_parse_number(text[C_MAX], strlen(text[C_MAX]), &r->max) !=
                 0 ||
             !(r->max > 0)) {
-            BAD(C_MAX, "invalid maximum '%s' in column 'max' (expected a "
-                       "positive number)",
+            BAD(C_MAX,
+                "invalid maximum '%s' in column 'max' (expected a "
+                "positive number)",
                 text[C_MAX]);
         } else {
             r->has_max = 1;
@@ -487,8 +493,9 @@ check_row(struct pl *L, const chiso_csv_row *row, const long *idx,
     }
     if (text[C_RANK][0] != '\0') {
         if (parse_long(text[C_RANK], &v) != 0 || v < 1) {
-            BAD(C_RANK, "invalid rank '%s' in column 'rank' (expected a "
-                        "whole number from 1)",
+            BAD(C_RANK,
+                "invalid rank '%s' in column 'rank' (expected a "
+                "whole number from 1)",
                 text[C_RANK]);
         } else {
             r->rank = v;
@@ -496,16 +503,18 @@ check_row(struct pl *L, const chiso_csv_row *row, const long *idx,
     }
     if (text[C_RANK_OF][0] != '\0') {
         if (parse_long(text[C_RANK_OF], &v) != 0 || v < 1) {
-            BAD(C_RANK_OF, "invalid rank_of '%s' in column 'rank_of' "
-                           "(expected a whole number from 1)",
+            BAD(C_RANK_OF,
+                "invalid rank_of '%s' in column 'rank_of' "
+                "(expected a whole number from 1)",
                 text[C_RANK_OF]);
         } else {
             r->rank_of = v;
         }
     }
     if (r->rank > 0 && r->rank_of == 0 && text[C_RANK_OF][0] == '\0') {
-        BAD(C_RANK_OF, "rank %ld needs the number of ranked units in column "
-                       "'rank_of'",
+        BAD(C_RANK_OF,
+            "rank %ld needs the number of ranked units in column "
+            "'rank_of'",
             r->rank);
     } else if (r->rank > 0 && r->rank_of > 0 && r->rank > r->rank_of) {
         BAD(C_RANK, "rank %ld is above rank_of %ld", r->rank, r->rank_of);
@@ -539,9 +548,8 @@ check_row(struct pl *L, const chiso_csv_row *row, const long *idx,
             text[C_STATUS]);
     } else {
         r->status = (chiso_pub_status)st;
-        if (r->status == CHISO_PUB_PUBLISHED && !r->has_value &&
-            r->rank == 0 && text[C_RANK][0] == '\0' &&
-            text[C_VALUE][0] == '\0') {
+        if (r->status == CHISO_PUB_PUBLISHED && !r->has_value && r->rank == 0 &&
+            text[C_RANK][0] == '\0' && text[C_VALUE][0] == '\0') {
             BAD(C_STATUS, "status 'published' needs a value or a rank");
         } else if (r->status != CHISO_PUB_PUBLISHED &&
                    (text[C_VALUE][0] != '\0' || text[C_RANK][0] != '\0')) {
@@ -596,8 +604,11 @@ same_key(const chiso_pub_row *a, const chiso_pub_row *b)
  * conflict tag and a preferred_reason, and exactly one is preferred. A
  * single row must be preferred. */
 static void
-check_duplicates(struct pl *L, const chiso_pub_row *rows, const rowpos *pos,
-                 const int *usable, size_t n)
+check_duplicates(struct pl *L,
+                 const chiso_pub_row *rows,
+                 const rowpos *pos,
+                 const int *usable,
+                 size_t n)
 {
     size_t i, j;
     char *seen = calloc(n ? n : 1, 1);
@@ -627,8 +638,7 @@ check_duplicates(struct pl *L, const chiso_pub_row *rows, const rowpos *pos,
                                rows[j].component_id, rows[i].line);
                 }
                 if (rows[j].preferred_reason[0] == '\0') {
-                    problem_at(L, rows[j].line,
-                               pos[j].col[C_PREFERRED_REASON],
+                    problem_at(L, rows[j].line, pos[j].col[C_PREFERRED_REASON],
                                "conflicting row needs a reason in column "
                                "'preferred_reason'");
                 }
@@ -655,8 +665,8 @@ check_duplicates(struct pl *L, const chiso_pub_row *rows, const rowpos *pos,
                        "%zu rows give %s %d '%s'%s%s and %zu of them are "
                        "preferred; exactly one must be",
                        count, rows[i].index, rows[i].year, rows[i].unit,
-                       rows[i].component_id[0] ? " " : "",
-                       rows[i].component_id, n_pref);
+                       rows[i].component_id[0] ? " " : "", rows[i].component_id,
+                       n_pref);
         }
     }
     free(seen);
@@ -664,7 +674,9 @@ check_duplicates(struct pl *L, const chiso_pub_row *rows, const rowpos *pos,
 
 /* The same unit code always names the same unit, of the same type. */
 static void
-check_units(struct pl *L, const chiso_pub_row *rows, const rowpos *pos,
+check_units(struct pl *L,
+            const chiso_pub_row *rows,
+            const rowpos *pos,
             size_t n)
 {
     size_t i, j;
@@ -710,8 +722,11 @@ half_ulp(int decimals)
  * complete or absent, so present sub-dimensions must add up.
  */
 static void
-check_papi_sums(struct pl *L, const chiso_pub_row *rows, const rowpos *pos,
-                const int *usable, size_t n)
+check_papi_sums(struct pl *L,
+                const chiso_pub_row *rows,
+                const rowpos *pos,
+                const int *usable,
+                size_t n)
 {
     size_t i, j;
 
@@ -768,8 +783,7 @@ check_papi_sums(struct pl *L, const chiso_pub_row *rows, const rowpos *pos,
 /* Read and check a results file into *out (rows kept even with
  * problems, so callers can list them; NULL on I/O or CSV errors). */
 static chiso_status
-read_results(chiso_published **out, const char *path,
-             chiso_diag_list *problems)
+read_results(chiso_published **out, const char *path, chiso_diag_list *problems)
 {
     struct pl L;
     chiso_published *store = NULL;
@@ -865,7 +879,8 @@ out:
 }
 
 chiso_status
-chiso_published_check(chiso_published **out, const char *path,
+chiso_published_check(chiso_published **out,
+                      const char *path,
                       chiso_diag_list *problems)
 {
     chiso_published *store = NULL;
@@ -883,7 +898,8 @@ chiso_published_check(chiso_published **out, const char *path,
 }
 
 chiso_status
-chiso_breaks_check(chiso_published *store, const char *path,
+chiso_breaks_check(chiso_published *store,
+                   const char *path,
                    chiso_diag_list *problems)
 {
     struct pl L;
@@ -921,8 +937,7 @@ chiso_breaks_check(chiso_published *store, const char *path,
             continue;
         }
         for (j = 0; j < N_BREAK_COLS; j++) {
-            chiso_csv_field_position(L.r, &row, (size_t)idx[j], &line,
-                                     &col[j]);
+            chiso_csv_field_position(L.r, &row, (size_t)idx[j], &line, &col[j]);
         }
         memset(&e, 0, sizeof(e));
         e.line = row.line;
@@ -947,8 +962,7 @@ chiso_breaks_check(chiso_published *store, const char *path,
                        "means every index)",
                        e.index);
         }
-        if (parse_long(year, &v) != 0 || v < PUB_YEAR_MIN ||
-            v > PUB_YEAR_MAX) {
+        if (parse_long(year, &v) != 0 || v < PUB_YEAR_MIN || v > PUB_YEAR_MAX) {
             problem_at(&L, e.line, col[B_YEAR],
                        "invalid year '%s' in column 'year' (expected "
                        "%d..%d)",
@@ -1067,8 +1081,10 @@ first_problem(chiso_diag_list *list, chiso_status st, chiso_diag *diag)
 }
 
 chiso_status
-chiso_published_load(chiso_published **out, const char *results,
-                     const char *breaks, chiso_diag *diag)
+chiso_published_load(chiso_published **out,
+                     const char *results,
+                     const char *breaks,
+                     chiso_diag *diag)
 {
     chiso_diag_list list;
     chiso_published *store = NULL;
@@ -1092,7 +1108,8 @@ chiso_published_load(chiso_published **out, const char *results,
 }
 
 chiso_status
-chiso_published_load_dir(chiso_published **out, const char *dir,
+chiso_published_load_dir(chiso_published **out,
+                         const char *dir,
                          chiso_diag *diag)
 {
     chiso_buf r = CHISO_BUF_INIT, b = CHISO_BUF_INIT;
@@ -1132,8 +1149,10 @@ chiso_published_unit_matches(const chiso_pub_row *row, const char *text)
 }
 
 int
-chiso_break_applies(const chiso_pub_break *b, const char *index,
-                    const char *unit_code, int ranks)
+chiso_break_applies(const chiso_pub_break *b,
+                    const char *index,
+                    const char *unit_code,
+                    int ranks)
 {
     if (b->index[0] != '\0' && strcmp(b->index, index) != 0) {
         return 0;

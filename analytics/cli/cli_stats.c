@@ -38,17 +38,23 @@ cli_load_published(const char *dir, chiso_published **out)
 }
 
 int
-cli_split_index(const char *cmd, const char *opt, const char *spec,
-                char *index, size_t icap, char *comp, size_t ccap)
+cli_split_index(const char *cmd,
+                const char *opt,
+                const char *spec,
+                char *index,
+                size_t icap,
+                char *comp,
+                size_t ccap)
 {
     const char *colon = strchr(spec, ':');
     size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
 
-    if (n == 0 || n >= icap || (colon && (colon[1] == '\0' ||
-                                          strlen(colon + 1) >= ccap))) {
-        return cli_usage_error(cmd, "option %s expects INDEX or "
-                                    "INDEX:COMPONENT (e.g. PAR_INDEX, "
-                                    "PAPI:D6), got '%s'",
+    if (n == 0 || n >= icap ||
+        (colon && (colon[1] == '\0' || strlen(colon + 1) >= ccap))) {
+        return cli_usage_error(cmd,
+                               "option %s expects INDEX or "
+                               "INDEX:COMPONENT (e.g. PAR_INDEX, "
+                               "PAPI:D6), got '%s'",
                                opt, spec);
     }
     memcpy(index, spec, n);

@@ -20,8 +20,13 @@ int cli_load_published(const char *dir, chiso_published **out);
 
 /* Split "PAPI:D6" into index "PAPI" and component "D6" (component "" for
  * "PAPI"). Returns 0, or prints a usage error and returns 2. */
-int cli_split_index(const char *cmd, const char *opt, const char *spec,
-                    char *index, size_t icap, char *comp, size_t ccap);
+int cli_split_index(const char *cmd,
+                    const char *opt,
+                    const char *spec,
+                    char *index,
+                    size_t icap,
+                    char *comp,
+                    size_t ccap);
 
 /* A number in its shortest exact form, right-aligned; "-" for NaN. */
 void cli_num_short(FILE *f, double x, size_t width);

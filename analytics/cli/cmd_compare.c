@@ -17,32 +17,31 @@
 static void
 compare_usage(FILE *f)
 {
-    fprintf(f,
-            "Usage: chiso compare --x INDEX[:COMP] --y INDEX[:COMP] --year "
-            "YEAR [options]\n"
-            "       chiso compare --data FILE.csv --x COLUMN --y COLUMN "
-            "[options]\n\n"
-            "Pearson and Spearman correlation (with p-values and n) of two "
-            "indices\nacross the units that have both values.\n\n"
-            "Options:\n"
-            "  --x, --y             indices (INDEX or INDEX:COMPONENT) in "
-            "the store,\n"
-            "                       or column names of --data\n"
-            "  --year YEAR          the year (store only)\n"
-            "  --unit-type TYPE     province (default), ministry, "
-            "department, region\n"
-            "  --data FILE.csv      a table of your own: a unit column and "
-            "the two\n"
-            "                       value columns\n"
-            "  --published DIR      the store directory (default the "
-            "shipped store)\n"
-            "  --json FILE|-        write JSON (- = stdout, no table)\n"
-            "  --csv FILE           write the paired values, one row per "
-            "unit\n"
-            "  --help               this help\n\n"
-            "Spearman uses average ranks for ties; its p-value is the t "
-            "approximation\n(not an exact permutation p-value). n < 3 or a "
-            "constant variable is refused.\n");
+    fprintf(f, "Usage: chiso compare --x INDEX[:COMP] --y INDEX[:COMP] --year "
+               "YEAR [options]\n"
+               "       chiso compare --data FILE.csv --x COLUMN --y COLUMN "
+               "[options]\n\n"
+               "Pearson and Spearman correlation (with p-values and n) of two "
+               "indices\nacross the units that have both values.\n\n"
+               "Options:\n"
+               "  --x, --y             indices (INDEX or INDEX:COMPONENT) in "
+               "the store,\n"
+               "                       or column names of --data\n"
+               "  --year YEAR          the year (store only)\n"
+               "  --unit-type TYPE     province (default), ministry, "
+               "department, region\n"
+               "  --data FILE.csv      a table of your own: a unit column and "
+               "the two\n"
+               "                       value columns\n"
+               "  --published DIR      the store directory (default the "
+               "shipped store)\n"
+               "  --json FILE|-        write JSON (- = stdout, no table)\n"
+               "  --csv FILE           write the paired values, one row per "
+               "unit\n"
+               "  --help               this help\n\n"
+               "Spearman uses average ranks for ties; its p-value is the t "
+               "approximation\n(not an exact permutation p-value). n < 3 or a "
+               "constant variable is refused.\n");
 }
 
 static void
@@ -53,8 +52,10 @@ print_corr(const char *name, const chiso_corr *c)
 }
 
 static void
-print_table(const chiso_compare_result *res, const char *title,
-            const char *xl, const char *yl)
+print_table(const chiso_compare_result *res,
+            const char *title,
+            const char *xl,
+            const char *yl)
 {
     FILE *o = stdout;
     size_t i;
@@ -157,8 +158,8 @@ cmd_compare(int argc, char **argv)
         {"csv", required_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    const char *xs = NULL, *ys = NULL, *json = NULL, *csv = NULL,
-               *pub = NULL, *data = NULL, *unit_type = NULL;
+    const char *xs = NULL, *ys = NULL, *json = NULL, *csv = NULL, *pub = NULL,
+               *data = NULL, *unit_type = NULL;
     long year = 0;
     int c, rc = CLI_EXIT_OK, have_year = 0;
     char xi[64], xc[64], yi[64], yc[64], title[512];
@@ -207,8 +208,9 @@ cmd_compare(int argc, char **argv)
             compare_usage(stdout);
             return CLI_EXIT_OK;
         default:
-            return cli_usage_error("compare", "unknown or incomplete option "
-                                              "'%s'",
+            return cli_usage_error("compare",
+                                   "unknown or incomplete option "
+                                   "'%s'",
                                    argv[optind - 1]);
         }
     }

@@ -18,34 +18,33 @@
 static void
 rank_usage(FILE *f)
 {
-    fprintf(f,
-            "Usage: chiso rank --index INDEX[:COMPONENT] --year YEAR "
-            "[options]\n"
-            "       chiso rank --data FILE.csv [options]\n\n"
-            "Competition ranks (1, 2, 2, 4), percentiles, quartile groups "
-            "and\nclassification bands of the units of one index in one "
-            "year.\n\n"
-            "Options:\n"
-            "  --index INDEX[:COMP] index (and component) in the published "
-            "store\n"
-            "  --year YEAR          the year to rank\n"
-            "  --unit-type TYPE     province (default), ministry, "
-            "department, region\n"
-            "  --data FILE.csv      rank a table of your own: columns unit "
-            "and value\n"
-            "                       (Vietnamese headers accepted: don_vi, "
-            "gia_tri/diem)\n"
-            "  --column NAME        the value column of --data (default "
-            "value)\n"
-            "  --lower-is-better    rank ascending (default: higher is "
-            "better)\n"
-            "  --framework FILE     add the framework's classification "
-            "bands\n"
-            "  --published DIR      the store directory (default the "
-            "shipped store)\n"
-            "  --json FILE|-        write JSON (- = stdout, no table)\n"
-            "  --csv FILE           write one CSV row per unit\n"
-            "  --help               this help\n");
+    fprintf(f, "Usage: chiso rank --index INDEX[:COMPONENT] --year YEAR "
+               "[options]\n"
+               "       chiso rank --data FILE.csv [options]\n\n"
+               "Competition ranks (1, 2, 2, 4), percentiles, quartile groups "
+               "and\nclassification bands of the units of one index in one "
+               "year.\n\n"
+               "Options:\n"
+               "  --index INDEX[:COMP] index (and component) in the published "
+               "store\n"
+               "  --year YEAR          the year to rank\n"
+               "  --unit-type TYPE     province (default), ministry, "
+               "department, region\n"
+               "  --data FILE.csv      rank a table of your own: columns unit "
+               "and value\n"
+               "                       (Vietnamese headers accepted: don_vi, "
+               "gia_tri/diem)\n"
+               "  --column NAME        the value column of --data (default "
+               "value)\n"
+               "  --lower-is-better    rank ascending (default: higher is "
+               "better)\n"
+               "  --framework FILE     add the framework's classification "
+               "bands\n"
+               "  --published DIR      the store directory (default the "
+               "shipped store)\n"
+               "  --json FILE|-        write JSON (- = stdout, no table)\n"
+               "  --csv FILE           write one CSV row per unit\n"
+               "  --help               this help\n");
 }
 
 static const char *
@@ -66,7 +65,9 @@ group_label(int g)
 }
 
 static void
-print_table(const chiso_rank_result *res, const char *title, int store,
+print_table(const chiso_rank_result *res,
+            const char *title,
+            int store,
             const chiso_framework *fw)
 {
     FILE *o = stdout;
@@ -77,8 +78,7 @@ print_table(const chiso_rank_result *res, const char *title, int store,
     printf("%s: %zu; %s\n\n", T("Số đơn vị có giá trị", "Units with a value"),
            res->n,
            res->higher_is_better ? T("cao hơn là tốt hơn", "higher is better")
-                                 : T("thấp hơn là tốt hơn",
-                                     "lower is better"));
+                                 : T("thấp hơn là tốt hơn", "lower is better"));
     cli_cell(o, T("Hạng", "Rank"), 5, 1);
     fputs("  ", o);
     cli_cell(o, T("Đơn vị", "Unit"), 28, 0);
@@ -116,8 +116,8 @@ print_table(const chiso_rank_result *res, const char *title, int store,
     if (res->groups) {
         printf("\n%s: Q1 = %.10g, Q2 = %.10g, Q3 = %.10g; %s %zu / %zu / "
                "%zu / %zu\n",
-               T("Tứ phân vị (type 7)", "Quartiles (type 7)"), res->q1,
-               res->q2, res->q3, T("số đơn vị mỗi nhóm", "units per group"),
+               T("Tứ phân vị (type 7)", "Quartiles (type 7)"), res->q1, res->q2,
+               res->q3, T("số đơn vị mỗi nhóm", "units per group"),
                res->group_count[0], res->group_count[1], res->group_count[2],
                res->group_count[3]);
     } else {
@@ -155,11 +155,20 @@ print_table(const chiso_rank_result *res, const char *title, int store,
 static int
 write_csv(const chiso_rank_result *res, const char *path)
 {
-    static const char *const head[] = {
-        "rank",         "unit_code",    "unit",       "value",
-        "percentile",   "group",        "band_id",    "band_label",
-        "published_rank", "published_rank_of", "published_rank_derived",
-        "ranked",       "reason",       NULL};
+    static const char *const head[] = {"rank",
+                                       "unit_code",
+                                       "unit",
+                                       "value",
+                                       "percentile",
+                                       "group",
+                                       "band_id",
+                                       "band_label",
+                                       "published_rank",
+                                       "published_rank_of",
+                                       "published_rank_derived",
+                                       "ranked",
+                                       "reason",
+                                       NULL};
     chiso_outfile *f = NULL;
     chiso_csvw w;
     size_t i;
@@ -183,8 +192,8 @@ write_csv(const chiso_rank_result *res, const char *path)
         chiso_csvw_text(&w, x->unit_code);
         chiso_csvw_text(&w, x->unit);
         cli_csv_num(&w, it ? x->value : (double)NAN);
-        cli_csv_num(&w, it ? chiso_round_half_up(it->percentile, 2)
-                                 : (double)NAN);
+        cli_csv_num(&w,
+                    it ? chiso_round_half_up(it->percentile, 2) : (double)NAN);
         if (it && it->group > 0) {
             chiso_csvw_int(&w, it->group);
         } else {
@@ -316,8 +325,9 @@ cmd_rank(int argc, char **argv)
             goto out;
         }
         if (fw->n_classes == 0) {
-            rc = cli_usage_error("rank", "framework '%s' has no "
-                                         "\"classification\" bands",
+            rc = cli_usage_error("rank",
+                                 "framework '%s' has no "
+                                 "\"classification\" bands",
                                  fw_path);
             goto out;
         }
@@ -351,16 +361,16 @@ cmd_rank(int argc, char **argv)
         if (rc != CLI_EXIT_OK) {
             goto out;
         }
-        if (chiso_rank_inputs_from_store(&in, &n, store, index, comp,
-                                         (int)year, unit_type, &scale,
-                                         &d) != CHISO_OK) {
+        if (chiso_rank_inputs_from_store(&in, &n, store, index, comp, (int)year,
+                                         unit_type, &scale, &d) != CHISO_OK) {
             rc = cli_report(&d);
             goto out;
         }
         if (fw != NULL && scale != NULL && strcmp(scale, "%") != 0) {
-            rc = cli_usage_error("rank", "classification bands apply to "
-                                         "scores in %%; %s is on the scale "
-                                         "'%s'",
+            rc = cli_usage_error("rank",
+                                 "classification bands apply to "
+                                 "scores in %%; %s is on the scale "
+                                 "'%s'",
                                  spec, scale);
             goto out;
         }
@@ -378,8 +388,7 @@ cmd_rank(int argc, char **argv)
     }
     if (chiso_rank_compute(&res, in, n, !lower, fw, &d) != CHISO_OK) {
         if (d.path[0] == '\0') {
-            snprintf(d.path, sizeof(d.path), "%s",
-                     data ? data : store->path);
+            snprintf(d.path, sizeof(d.path), "%s", data ? data : store->path);
         }
         rc = cli_report(&d);
         goto out;
@@ -396,15 +405,17 @@ cmd_rank(int argc, char **argv)
         what = cJSON_CreateObject();
         if (store != NULL) {
             cJSON_AddItemToObject(what, "source", cJSON_CreateString("store"));
-            cJSON_AddItemToObject(what, "path", cJSON_CreateString(store->path));
+            cJSON_AddItemToObject(what, "path",
+                                  cJSON_CreateString(store->path));
             cJSON_AddItemToObject(what, "index", cJSON_CreateString(index));
             cJSON_AddItemToObject(what, "component_id",
                                   comp[0] ? cJSON_CreateString(comp)
                                           : cJSON_CreateNull());
-            cJSON_AddItemToObject(what, "year", cJSON_CreateNumber((double)year));
-            cJSON_AddItemToObject(what, "unit_type",
-                                  cJSON_CreateString(unit_type ? unit_type
-                                                               : "province"));
+            cJSON_AddItemToObject(what, "year",
+                                  cJSON_CreateNumber((double)year));
+            cJSON_AddItemToObject(
+                what, "unit_type",
+                cJSON_CreateString(unit_type ? unit_type : "province"));
             cJSON_AddItemToObject(what, "scale",
                                   cJSON_CreateString(scale ? scale : ""));
         } else {

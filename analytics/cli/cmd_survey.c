@@ -20,24 +20,23 @@
 static void
 survey_usage(FILE *f)
 {
-    fprintf(f,
-            "Usage: chiso survey RESPONSES.csv [options]\n\n"
-            "Share satisfied (answer 4 or 5 of 1-5) per criterion, element "
-            "and overall,\nwith seeded bootstrap percentile intervals "
-            "(respondents resampled).\n\n"
-            "Input: one answer per row with columns respondent_id, "
-            "element, criterion,\nanswer (1-5, empty = no answer) and "
-            "optionally weight (Vietnamese headers\naccepted: ma_phieu, "
-            "yeu_to, tieu_chi, tra_loi, trong_so).\n\n"
-            "Options:\n"
-            "  --seed N             seed of gsl_rng_mt19937 (default "
-            "20240417)\n"
-            "  --replicates N       bootstrap replicates (default 2000; 0 "
-            "= none)\n"
-            "  --level P            confidence level (default 0.95)\n"
-            "  --json FILE|-        write JSON (- = stdout, no table)\n"
-            "  --csv FILE           write one CSV row per statistic\n"
-            "  --help               this help\n");
+    fprintf(f, "Usage: chiso survey RESPONSES.csv [options]\n\n"
+               "Share satisfied (answer 4 or 5 of 1-5) per criterion, element "
+               "and overall,\nwith seeded bootstrap percentile intervals "
+               "(respondents resampled).\n\n"
+               "Input: one answer per row with columns respondent_id, "
+               "element, criterion,\nanswer (1-5, empty = no answer) and "
+               "optionally weight (Vietnamese headers\naccepted: ma_phieu, "
+               "yeu_to, tieu_chi, tra_loi, trong_so).\n\n"
+               "Options:\n"
+               "  --seed N             seed of gsl_rng_mt19937 (default "
+               "20240417)\n"
+               "  --replicates N       bootstrap replicates (default 2000; 0 "
+               "= none)\n"
+               "  --level P            confidence level (default 0.95)\n"
+               "  --json FILE|-        write JSON (- = stdout, no table)\n"
+               "  --csv FILE           write one CSV row per statistic\n"
+               "  --help               this help\n");
 }
 
 static void
@@ -105,8 +104,12 @@ print_table(const chiso_survey_result *res, const char *path)
 }
 
 static void
-csv_stat(chiso_csvw *w, const chiso_survey_stat *s, const char *level,
-         const char *element, const char *criterion, int crit)
+csv_stat(chiso_csvw *w,
+         const chiso_survey_stat *s,
+         const char *level,
+         const char *element,
+         const char *criterion,
+         int crit)
 {
     chiso_csvw_text(w, level);
     chiso_csvw_text(w, element);
@@ -129,8 +132,8 @@ static int
 write_csv(const chiso_survey_result *res, const char *path)
 {
     static const char *const head[] = {
-        "level",     "element",    "criterion", "n_answers",
-        "weight_sum", "share_pct", "ci_low_pct", "ci_high_pct",
+        "level",           "element",   "criterion",  "n_answers",
+        "weight_sum",      "share_pct", "ci_low_pct", "ci_high_pct",
         "replicates_used", NULL};
     chiso_outfile *f = NULL;
     chiso_csvw w;
@@ -185,8 +188,9 @@ cmd_survey(int argc, char **argv)
                 return CLI_EXIT_USAGE;
             }
             if (v < 0 || v > 4294967295L) {
-                return cli_usage_error("survey", "--seed must be 0..4294967295"
-                                                 ", got '%s'",
+                return cli_usage_error("survey",
+                                       "--seed must be 0..4294967295"
+                                       ", got '%s'",
                                        optarg);
             }
             o.seed = (unsigned long)v;
@@ -196,8 +200,9 @@ cmd_survey(int argc, char **argv)
                 return CLI_EXIT_USAGE;
             }
             if (v < 0 || v > MAX_REPLICATES) {
-                return cli_usage_error("survey", "--replicates must be "
-                                                 "0..%ld, got '%s'",
+                return cli_usage_error("survey",
+                                       "--replicates must be "
+                                       "0..%ld, got '%s'",
                                        MAX_REPLICATES, optarg);
             }
             o.replicates = (size_t)v;
@@ -207,8 +212,9 @@ cmd_survey(int argc, char **argv)
                 return CLI_EXIT_USAGE;
             }
             if (!(o.level > 0 && o.level < 1)) {
-                return cli_usage_error("survey", "--level must be between 0 "
-                                                 "and 1, got '%s'",
+                return cli_usage_error("survey",
+                                       "--level must be between 0 "
+                                       "and 1, got '%s'",
                                        optarg);
             }
             break;
@@ -222,14 +228,16 @@ cmd_survey(int argc, char **argv)
             survey_usage(stdout);
             return CLI_EXIT_OK;
         default:
-            return cli_usage_error("survey", "unknown or incomplete option "
-                                             "'%s'",
+            return cli_usage_error("survey",
+                                   "unknown or incomplete option "
+                                   "'%s'",
                                    argv[optind - 1]);
         }
     }
     if (argc - optind != 1) {
-        return cli_usage_error("survey", "expected one RESPONSES.csv, got %d "
-                                         "arguments",
+        return cli_usage_error("survey",
+                               "expected one RESPONSES.csv, got %d "
+                               "arguments",
                                argc - optind);
     }
     path = argv[optind];

@@ -50,8 +50,8 @@ print_series(const chiso_trend_series *s, const char *scale)
     FILE *o = stdout;
 
     if (s->ranks) {
-        printf("  %s\n", T("Thứ hạng (thấp hơn là tốt hơn):",
-                           "Rank (lower is better):"));
+        printf("  %s\n",
+               T("Thứ hạng (thấp hơn là tốt hơn):", "Rank (lower is better):"));
     } else {
         printf("  %s (%s):\n", T("Giá trị", "Value"), scale);
     }
@@ -86,11 +86,11 @@ print_series(const chiso_trend_series *s, const char *scale)
         if (i == 0) {
             cli_cell(o, "", 10, 1);
         } else if (s->changes[i - 1].comparable) {
-            snprintf(buf, sizeof(buf), "%+.*f",
-                     s->ranks ? 0 : p->row->value_decimals,
-                     chiso_round_half_up(s->changes[i - 1].change,
-                                         s->ranks ? 0
-                                                  : p->row->value_decimals));
+            snprintf(
+                buf, sizeof(buf), "%+.*f",
+                s->ranks ? 0 : p->row->value_decimals,
+                chiso_round_half_up(s->changes[i - 1].change,
+                                    s->ranks ? 0 : p->row->value_decimals));
             cli_cell(o, buf, 10, 1);
         } else {
             cli_cell(o, T("k.s.s", "n/c"), 10, 1);
@@ -119,14 +119,13 @@ print_series(const chiso_trend_series *s, const char *scale)
         }
         fputs("): ", o);
         if (!g->computable) {
-            printf("%s\n", T("độ dốc không tính được",
-                             "slope not computable"));
+            printf("%s\n", T("độ dốc không tính được", "slope not computable"));
             printf("      %s\n", g->reason);
             continue;
         }
-        printf("%s %+.4g/%s, CI %.0f%% [%.4g, %.4g], ",
-               T("độ dốc", "slope"), g->ols.slope, T("năm", "year"),
-               g->ols.level * 100, g->ols.ci_low, g->ols.ci_high);
+        printf("%s %+.4g/%s, CI %.0f%% [%.4g, %.4g], ", T("độ dốc", "slope"),
+               g->ols.slope, T("năm", "year"), g->ols.level * 100,
+               g->ols.ci_low, g->ols.ci_high);
         if (g->ols.perfect_fit) {
             printf("%s\n", T("khớp hoàn toàn: p không xác định",
                              "perfect fit: p undefined"));
@@ -175,7 +174,8 @@ print_table(const chiso_trend_result *res)
 }
 
 static void
-csv_series(chiso_csvw *w, const chiso_trend_unit *u,
+csv_series(chiso_csvw *w,
+           const chiso_trend_unit *u,
            const chiso_trend_series *s)
 {
     size_t g, k;
@@ -197,8 +197,7 @@ csv_series(chiso_csvw *w, const chiso_trend_unit *u,
                 chiso_csvw_text(w, NULL);
                 chiso_csvw_text(w, NULL);
             }
-            cli_csv_num(w, c ? c->change
-                                   : (double)NAN);
+            cli_csv_num(w, c ? c->change : (double)NAN);
             if (c) {
                 chiso_csvw_int(w, c->comparable);
             } else {
@@ -209,18 +208,10 @@ csv_series(chiso_csvw *w, const chiso_trend_unit *u,
             chiso_csvw_int(w, sg->last_year);
             chiso_csvw_int(w, (long long)sg->n);
             chiso_csvw_int(w, sg->computable);
-            cli_csv_num(w, sg->computable
-                                     ? sg->ols.slope
-                                     : (double)NAN);
-            cli_csv_num(w, sg->computable
-                                     ? sg->ols.ci_low
-                                     : (double)NAN);
-            cli_csv_num(w, sg->computable
-                                     ? sg->ols.ci_high
-                                     : (double)NAN);
-            cli_csv_num(w, sg->computable
-                                     ? sg->ols.p_value
-                                     : (double)NAN);
+            cli_csv_num(w, sg->computable ? sg->ols.slope : (double)NAN);
+            cli_csv_num(w, sg->computable ? sg->ols.ci_low : (double)NAN);
+            cli_csv_num(w, sg->computable ? sg->ols.ci_high : (double)NAN);
+            cli_csv_num(w, sg->computable ? sg->ols.p_value : (double)NAN);
             chiso_csvw_text(w, sg->computable ? "" : sg->reason);
             chiso_csvw_text(w, p->row->confidence);
             chiso_csvw_text(w, p->row->source);
@@ -232,13 +223,28 @@ csv_series(chiso_csvw *w, const chiso_trend_unit *u,
 static int
 write_csv(const chiso_trend_result *res, const char *path)
 {
-    static const char *const head[] = {
-        "unit_code",     "unit",           "measure",      "year",
-        "y",             "rank_of",        "rank_derived", "change",
-        "comparable",    "segment",        "segment_first_year",
-        "segment_last_year", "segment_n",  "computable",   "slope_per_year",
-        "ci_low",        "ci_high",        "p_value",      "not_computable_reason",
-        "confidence",    "source",         NULL};
+    static const char *const head[] = {"unit_code",
+                                       "unit",
+                                       "measure",
+                                       "year",
+                                       "y",
+                                       "rank_of",
+                                       "rank_derived",
+                                       "change",
+                                       "comparable",
+                                       "segment",
+                                       "segment_first_year",
+                                       "segment_last_year",
+                                       "segment_n",
+                                       "computable",
+                                       "slope_per_year",
+                                       "ci_low",
+                                       "ci_high",
+                                       "p_value",
+                                       "not_computable_reason",
+                                       "confidence",
+                                       "source",
+                                       NULL};
     chiso_outfile *f = NULL;
     chiso_csvw w;
     size_t i;
@@ -298,8 +304,9 @@ cmd_trend(int argc, char **argv)
                 return CLI_EXIT_USAGE;
             }
             if (!(o.level > 0 && o.level < 1)) {
-                return cli_usage_error("trend", "--level must be between 0 "
-                                                "and 1, got '%s'",
+                return cli_usage_error("trend",
+                                       "--level must be between 0 "
+                                       "and 1, got '%s'",
                                        optarg);
             }
             break;
@@ -316,8 +323,9 @@ cmd_trend(int argc, char **argv)
             trend_usage(stdout);
             return CLI_EXIT_OK;
         default:
-            return cli_usage_error("trend", "unknown or incomplete option "
-                                            "'%s'",
+            return cli_usage_error("trend",
+                                   "unknown or incomplete option "
+                                   "'%s'",
                                    argv[optind - 1]);
         }
     }

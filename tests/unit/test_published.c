@@ -15,8 +15,8 @@
 #include <gsl/gsl_errno.h>
 
 #define HEAD                                                                   \
-    "index,year,unit_code,unit,unit_type,component,component_id,"             \
-    "component_name,value,scale,max,rank,rank_of,rank_derived,status,"        \
+    "index,year,unit_code,unit,unit_type,component,component_id,"              \
+    "component_name,value,scale,max,rank,rank_of,rank_derived,status,"         \
     "preferred,conflict,preferred_reason,confidence,source,note\n"
 
 static const char *
@@ -92,39 +92,65 @@ test_validation_errors(void **state)
 
     (void)state;
     /* duplicate fact without a conflict tag; a row with preferred 0 alone */
-    assert_int_equal(check_text(HEAD
-        "SIPAS,2023,ha-noi,Hà Nội,province,total,,,85.10,%,,,,0,published,1,,,high,src,\n"
-        "SIPAS,2023,ha-noi,Hà Nội,province,total,,,85.20,%,,,,0,published,1,,,high,src2,\n"
-        "SIPAS,2022,ha-noi,Hà Nội,province,total,,,84.00,%,,,,0,published,0,,,high,src,\n",
-        &l), CHISO_EDATA);
+    assert_int_equal(
+        check_text(
+            HEAD "SIPAS,2023,ha-noi,Hà "
+                 "Nội,province,total,,,85.10,%,,,,0,published,1,,,high,src,\n"
+                 "SIPAS,2023,ha-noi,Hà "
+                 "Nội,province,total,,,85.20,%,,,,0,published,1,,,high,src2,\n"
+                 "SIPAS,2022,ha-noi,Hà "
+                 "Nội,province,total,,,84.00,%,,,,0,published,0,,,high,src,\n",
+            &l),
+        CHISO_EDATA);
     assert_true(has_problem(&l, 3, "duplicate fact"));
     assert_true(has_problem(&l, 4, "preferred is 0 but no other row"));
     chiso_diag_list_free(&l);
     /* a marked conflict with two preferred rows */
-    assert_int_equal(check_text(HEAD
-        "SIPAS,2023,ha-noi,Hà Nội,province,total,,,85.10,%,,,,0,published,1,c1,why,high,src,\n"
-        "SIPAS,2023,ha-noi,Hà Nội,province,total,,,85.20,%,,,,0,published,1,c1,why,low,src2,\n",
-        &l), CHISO_EDATA);
+    assert_int_equal(
+        check_text(
+            HEAD
+            "SIPAS,2023,ha-noi,Hà "
+            "Nội,province,total,,,85.10,%,,,,0,published,1,c1,why,high,src,\n"
+            "SIPAS,2023,ha-noi,Hà "
+            "Nội,province,total,,,85.20,%,,,,0,published,1,c1,why,low,src2,\n",
+            &l),
+        CHISO_EDATA);
     assert_true(has_problem(&l, 2, "2 of them are preferred"));
     chiso_diag_list_free(&l);
     /* a marked conflict with one preferred row is fine */
-    assert_int_equal(check_text(HEAD
-        "SIPAS,2023,ha-noi,Hà Nội,province,total,,,85.10,%,,,,0,published,1,c1,why,high,src,\n"
-        "SIPAS,2023,ha-noi,Hà Nội,province,total,,,85.20,%,,,,0,published,0,c1,why,low,src2,\n",
-        &l), CHISO_OK);
+    assert_int_equal(
+        check_text(
+            HEAD
+            "SIPAS,2023,ha-noi,Hà "
+            "Nội,province,total,,,85.10,%,,,,0,published,1,c1,why,high,src,\n"
+            "SIPAS,2023,ha-noi,Hà "
+            "Nội,province,total,,,85.20,%,,,,0,published,0,c1,why,low,src2,\n",
+            &l),
+        CHISO_OK);
     chiso_diag_list_free(&l);
     /* ranks, scales, years, types */
-    assert_int_equal(check_text(HEAD
-        "PAR_INDEX,2023,ha-noi,Hà Nội,province,total,,,91.43,%,,64,63,0,published,1,,,high,s,\n"
-        "PAR_INDEX,2025,ha-noi,Hà Nội,province,total,,,91.43,%,,40,63,0,published,1,,,high,s,\n"
-        "PAPI,2023,ha-noi,Hà Nội,province,total,,,81.5,/80,,,,0,published,1,,,high,s,\n"
-        "PAPI,20233,ha-noi,Hà Nội,province,total,,,43.1,/80,,,,0,published,1,,,high,s,\n"
-        "PAPI,2022,ha-noi,Hà Nội,province,total,,,43.1,/90,,,,0,published,1,,,high,s,\n"
-        "PAPI,2021,ha-noi,Hà Nội,city,total,,,43.1,/80,,,,0,published,1,,,medium,s,\n"
-        "PAPI,2020,ha-noi,Hà Nội,province,total,,,abc,/80,,,,0,published,1,,,high,s,\n"
-        "PAPI,2019,ha-noi,Hà Nội,province,total,,,,/80,,,,0,not_scored,1,,,high,s,\n"
-        "PAPI,2018,ha-noi,Hà Nội,province,total,,,,/80,,5,,0,published,1,,,high,,\n",
-        &l), CHISO_EDATA);
+    assert_int_equal(
+        check_text(
+            HEAD "PAR_INDEX,2023,ha-noi,Hà "
+                 "Nội,province,total,,,91.43,%,,64,63,0,published,1,,,high,s,\n"
+                 "PAR_INDEX,2025,ha-noi,Hà "
+                 "Nội,province,total,,,91.43,%,,40,63,0,published,1,,,high,s,\n"
+                 "PAPI,2023,ha-noi,Hà "
+                 "Nội,province,total,,,81.5,/80,,,,0,published,1,,,high,s,\n"
+                 "PAPI,20233,ha-noi,Hà "
+                 "Nội,province,total,,,43.1,/80,,,,0,published,1,,,high,s,\n"
+                 "PAPI,2022,ha-noi,Hà "
+                 "Nội,province,total,,,43.1,/90,,,,0,published,1,,,high,s,\n"
+                 "PAPI,2021,ha-noi,Hà "
+                 "Nội,city,total,,,43.1,/80,,,,0,published,1,,,medium,s,\n"
+                 "PAPI,2020,ha-noi,Hà "
+                 "Nội,province,total,,,abc,/80,,,,0,published,1,,,high,s,\n"
+                 "PAPI,2019,ha-noi,Hà "
+                 "Nội,province,total,,,,/80,,,,0,not_scored,1,,,high,s,\n"
+                 "PAPI,2018,ha-noi,Hà "
+                 "Nội,province,total,,,,/80,,5,,0,published,1,,,high,,\n",
+            &l),
+        CHISO_EDATA);
     assert_true(has_problem(&l, 2, "rank 64 is above rank_of 63"));
     assert_true(has_problem(&l, 3, "above the 34 provinces of 2025"));
     assert_true(has_problem(&l, 4, "outside the scale '/80' (8..80)"));
@@ -150,37 +176,71 @@ test_papi_sums(void **state)
     (void)state;
     /* Hà Nội 2023 dimension 6 = 1.7029 + 1.9570 + 2.2548 + 1.9339 = 7.8486
      * (published); 7.8586 is off by 0.01 > 5 * 0.00005 */
-    assert_int_equal(check_text(HEAD
-        "PAPI,2023,ha-noi,Hà Nội,province,dimension,D6,x,7.8586,/10,,,,0,published,1,,,high,s,\n"
-        "PAPI,2023,ha-noi,Hà Nội,province,subdimension,D6.1,x,1.7029,pts,,,,0,published,1,,,high,s,\n"
-        "PAPI,2023,ha-noi,Hà Nội,province,subdimension,D6.2,x,1.9570,pts,,,,0,published,1,,,high,s,\n"
-        "PAPI,2023,ha-noi,Hà Nội,province,subdimension,D6.3,x,2.2548,pts,,,,0,published,1,,,high,s,\n"
-        "PAPI,2023,ha-noi,Hà Nội,province,subdimension,D6.4,x,1.9339,pts,,,,0,published,1,,,high,s,\n",
-        &l), CHISO_EDATA);
+    assert_int_equal(check_text(HEAD "PAPI,2023,ha-noi,Hà "
+                                     "Nội,province,dimension,D6,x,7.8586,/"
+                                     "10,,,,0,published,1,,,high,s,\n"
+                                     "PAPI,2023,ha-noi,Hà "
+                                     "Nội,province,subdimension,D6.1,x,1.7029,"
+                                     "pts,,,,0,published,1,,,high,s,\n"
+                                     "PAPI,2023,ha-noi,Hà "
+                                     "Nội,province,subdimension,D6.2,x,1.9570,"
+                                     "pts,,,,0,published,1,,,high,s,\n"
+                                     "PAPI,2023,ha-noi,Hà "
+                                     "Nội,province,subdimension,D6.3,x,2.2548,"
+                                     "pts,,,,0,published,1,,,high,s,\n"
+                                     "PAPI,2023,ha-noi,Hà "
+                                     "Nội,province,subdimension,D6.4,x,1.9339,"
+                                     "pts,,,,0,published,1,,,high,s,\n",
+                                &l),
+                     CHISO_EDATA);
     assert_true(has_problem(&l, 2, "add up to 7.8486"));
     chiso_diag_list_free(&l);
     /* 2-decimal table: Hà Nam 2019 D1 5.54, parts add to 5.53: within
      * (4 + 1) * 0.005 */
-    assert_int_equal(check_text(HEAD
-        "PAPI,2019,ha-nam,Hà Nam,province,dimension,D1,x,5.54,/10,,,,0,published,1,,,high,s,\n"
-        "PAPI,2019,ha-nam,Hà Nam,province,subdimension,D1.1,x,0.87,pts,,,,0,published,1,,,high,s,\n"
-        "PAPI,2019,ha-nam,Hà Nam,province,subdimension,D1.2,x,1.61,pts,,,,0,published,1,,,high,s,\n"
-        "PAPI,2019,ha-nam,Hà Nam,province,subdimension,D1.3,x,1.72,pts,,,,0,published,1,,,high,s,\n"
-        "PAPI,2019,ha-nam,Hà Nam,province,subdimension,D1.4,x,1.33,pts,,,,0,published,1,,,high,s,\n",
-        &l), CHISO_OK);
+    assert_int_equal(
+        check_text(
+            HEAD
+            "PAPI,2019,ha-nam,Hà "
+            "Nam,province,dimension,D1,x,5.54,/10,,,,0,published,1,,,high,s,\n"
+            "PAPI,2019,ha-nam,Hà "
+            "Nam,province,subdimension,D1.1,x,0.87,pts,,,,0,published,1,,,high,"
+            "s,\n"
+            "PAPI,2019,ha-nam,Hà "
+            "Nam,province,subdimension,D1.2,x,1.61,pts,,,,0,published,1,,,high,"
+            "s,\n"
+            "PAPI,2019,ha-nam,Hà "
+            "Nam,province,subdimension,D1.3,x,1.72,pts,,,,0,published,1,,,high,"
+            "s,\n"
+            "PAPI,2019,ha-nam,Hà "
+            "Nam,province,subdimension,D1.4,x,1.33,pts,,,,0,published,1,,,high,"
+            "s,\n",
+            &l),
+        CHISO_OK);
     chiso_diag_list_free(&l);
     /* all 8 dimensions present: they must add up to the aggregate */
-    assert_int_equal(check_text(HEAD
-        "PAPI,2022,x-y,X Y,province,total,,,45.00,/80,,,,0,published,1,,,high,s,\n"
-        "PAPI,2022,x-y,X Y,province,dimension,D1,x,5.00,/10,,,,0,published,1,,,high,s,\n"
-        "PAPI,2022,x-y,X Y,province,dimension,D2,x,5.00,/10,,,,0,published,1,,,high,s,\n"
-        "PAPI,2022,x-y,X Y,province,dimension,D3,x,5.00,/10,,,,0,published,1,,,high,s,\n"
-        "PAPI,2022,x-y,X Y,province,dimension,D4,x,5.00,/10,,,,0,published,1,,,high,s,\n"
-        "PAPI,2022,x-y,X Y,province,dimension,D5,x,5.00,/10,,,,0,published,1,,,high,s,\n"
-        "PAPI,2022,x-y,X Y,province,dimension,D6,x,5.00,/10,,,,0,published,1,,,high,s,\n"
-        "PAPI,2022,x-y,X Y,province,dimension,D7,x,5.00,/10,,,,0,published,1,,,high,s,\n"
-        "PAPI,2022,x-y,X Y,province,dimension,D8,x,5.00,/10,,,,0,published,1,,,high,s,\n",
-        &l), CHISO_EDATA);
+    assert_int_equal(
+        check_text(
+            HEAD
+            "PAPI,2022,x-y,X "
+            "Y,province,total,,,45.00,/80,,,,0,published,1,,,high,s,\n"
+            "PAPI,2022,x-y,X "
+            "Y,province,dimension,D1,x,5.00,/10,,,,0,published,1,,,high,s,\n"
+            "PAPI,2022,x-y,X "
+            "Y,province,dimension,D2,x,5.00,/10,,,,0,published,1,,,high,s,\n"
+            "PAPI,2022,x-y,X "
+            "Y,province,dimension,D3,x,5.00,/10,,,,0,published,1,,,high,s,\n"
+            "PAPI,2022,x-y,X "
+            "Y,province,dimension,D4,x,5.00,/10,,,,0,published,1,,,high,s,\n"
+            "PAPI,2022,x-y,X "
+            "Y,province,dimension,D5,x,5.00,/10,,,,0,published,1,,,high,s,\n"
+            "PAPI,2022,x-y,X "
+            "Y,province,dimension,D6,x,5.00,/10,,,,0,published,1,,,high,s,\n"
+            "PAPI,2022,x-y,X "
+            "Y,province,dimension,D7,x,5.00,/10,,,,0,published,1,,,high,s,\n"
+            "PAPI,2022,x-y,X "
+            "Y,province,dimension,D8,x,5.00,/10,,,,0,published,1,,,high,s,\n",
+            &l),
+        CHISO_EDATA);
     assert_true(has_problem(&l, 2, "8 dimensions add up to 40.00"));
     chiso_diag_list_free(&l);
 }
@@ -189,7 +249,8 @@ static void
 test_breaks_check(void **state)
 {
     chiso_diag_list l;
-    const char *p = chiso_test_file("breaks.csv",
+    const char *p = chiso_test_file(
+        "breaks.csv",
         "index,year,unit_code,kind,what_changed,source,confidence\n"
         "SIPAS,2022,,sampling,households,src,high\n"
         "SIPAS,2022,,sampling,again,src,high\n"
@@ -213,16 +274,26 @@ test_trend_segments(void **state)
     chiso_trend_result *t = NULL;
     chiso_trend_options o = CHISO_TREND_OPTIONS_INIT;
     const chiso_trend_series *v;
-    const char *rp = chiso_test_file("trend.csv", HEAD
-        "PAR_INDEX,2017,x-a,Tỉnh A,province,total,,,78.40,%,,10,63,0,published,1,,,high,s,\n"
-        "PAR_INDEX,2018,x-a,Tỉnh A,province,total,,,80.15,%,,9,63,0,published,1,,,high,s,\n"
-        "PAR_INDEX,2019,x-a,Tỉnh A,province,total,,,80.30,%,,12,63,0,published,1,,,high,s,\n"
-        "PAR_INDEX,2020,x-a,Tỉnh A,province,total,,,81.25,%,,,,0,published,1,,,high,s,\n"
-        "PAR_INDEX,2021,x-a,Tỉnh A,province,total,,,82.90,%,,,,0,published,1,,,high,s,\n"
-        "PAR_INDEX,2023,x-a,Tỉnh A,province,total,,,82.10,%,,,,0,published,1,,,high,s,\n"
-        "PAR_INDEX,2022,x-a,Tỉnh A,province,total,,,85.00,%,,,,0,published,0,c,not this,low,s,\n"
-        "PAR_INDEX,2022,x-a,Tỉnh A,province,total,,,84.75,%,,,,0,published,1,c,this,high,s,\n");
-    const char *bp = chiso_test_file("tbreaks.csv",
+    const char *rp = chiso_test_file(
+        "trend.csv",
+        HEAD "PAR_INDEX,2017,x-a,Tỉnh "
+             "A,province,total,,,78.40,%,,10,63,0,published,1,,,high,s,\n"
+             "PAR_INDEX,2018,x-a,Tỉnh "
+             "A,province,total,,,80.15,%,,9,63,0,published,1,,,high,s,\n"
+             "PAR_INDEX,2019,x-a,Tỉnh "
+             "A,province,total,,,80.30,%,,12,63,0,published,1,,,high,s,\n"
+             "PAR_INDEX,2020,x-a,Tỉnh "
+             "A,province,total,,,81.25,%,,,,0,published,1,,,high,s,\n"
+             "PAR_INDEX,2021,x-a,Tỉnh "
+             "A,province,total,,,82.90,%,,,,0,published,1,,,high,s,\n"
+             "PAR_INDEX,2023,x-a,Tỉnh "
+             "A,province,total,,,82.10,%,,,,0,published,1,,,high,s,\n"
+             "PAR_INDEX,2022,x-a,Tỉnh "
+             "A,province,total,,,85.00,%,,,,0,published,0,c,not this,low,s,\n"
+             "PAR_INDEX,2022,x-a,Tỉnh "
+             "A,province,total,,,84.75,%,,,,0,published,1,c,this,high,s,\n");
+    const char *bp = chiso_test_file(
+        "tbreaks.csv",
         "index,year,unit_code,kind,what_changed,source,confidence\n"
         "PAR_INDEX,2020,,methodology,new criteria,src,high\n");
     chiso_diag d;

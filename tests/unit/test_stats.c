@@ -222,8 +222,7 @@ groups_for(size_t n, size_t *count)
         in[i].has_value = 1;
         in[i].value = 40.0 + 0.1 * (double)i;
     }
-    assert_int_equal(chiso_rank_compute(&res, in, n, 1, NULL, NULL),
-                     CHISO_OK);
+    assert_int_equal(chiso_rank_compute(&res, in, n, 1, NULL, NULL), CHISO_OK);
     assert_true(res->groups);
     memcpy(count, res->group_count, 4 * sizeof(*count));
     chiso_rank_free(res);
@@ -267,8 +266,7 @@ test_rank_compute(void **state)
     in[2] = (chiso_rank_input){"Sở C", "", 0, 0, "chưa chấm", 0, 0, 0, NULL};
     in[3] = (chiso_rank_input){"Sở D", "", 1, 92.5, NULL, 0, 0, 0, NULL};
     in[4] = (chiso_rank_input){"Sở E", "", 1, 75.25, NULL, 0, 0, 0, NULL};
-    assert_int_equal(chiso_rank_compute(&res, in, 5, 1, NULL, NULL),
-                     CHISO_OK);
+    assert_int_equal(chiso_rank_compute(&res, in, 5, 1, NULL, NULL), CHISO_OK);
     assert_int_equal(res->n, 4);
     assert_int_equal(res->n_unranked, 1);
     assert_string_equal(res->unranked[0]->reason, "chưa chấm");
@@ -287,8 +285,7 @@ test_rank_compute(void **state)
     chiso_assert_close(res->items[3].percentile, 0.0, 1e-12);
     chiso_rank_free(res);
     /* lower is better mirrors the order */
-    assert_int_equal(chiso_rank_compute(&res, in, 5, 0, NULL, NULL),
-                     CHISO_OK);
+    assert_int_equal(chiso_rank_compute(&res, in, 5, 0, NULL, NULL), CHISO_OK);
     assert_string_equal(res->items[0].in->unit, "Sở E");
     assert_int_equal(res->items[0].group, 1);
     chiso_rank_free(res);
@@ -309,15 +306,24 @@ test_compare(void **state)
     (void)state;
     memset(x, 0, sizeof(x));
     memset(y, 0, sizeof(y));
-    x[0] = (chiso_rank_input){"Hà Nội", "ha-noi", 1, 7.8486, NULL, 0, 0, 0, NULL};
-    x[1] = (chiso_rank_input){"Hòa Bình", "hoa-binh", 1, 7.1872, NULL, 0, 0, 0, NULL};
-    x[2] = (chiso_rank_input){"Thái Nguyên", "thai-nguyen", 1, 8.0022, NULL, 0, 0, 0, NULL};
-    x[3] = (chiso_rank_input){"Bắc Ninh", "bac-ninh", 1, 8.2568, NULL, 0, 0, 0, NULL};
-    x[4] = (chiso_rank_input){"Hà Giang", "ha-giang", 1, 7.1704, NULL, 0, 0, 0, NULL};
-    y[0] = (chiso_rank_input){"Bắc Ninh", "bac-ninh", 1, 45.70, NULL, 0, 0, 0, NULL};
-    y[1] = (chiso_rank_input){"Hà Nội", "ha-noi", 1, 43.9603, NULL, 0, 0, 0, NULL};
-    y[2] = (chiso_rank_input){"Hòa Bình", "hoa-binh", 1, 43.5493, NULL, 0, 0, 0, NULL};
-    y[3] = (chiso_rank_input){"Thái Nguyên", "thai-nguyen", 1, 45.78, NULL, 0, 0, 0, NULL};
+    x[0] =
+        (chiso_rank_input){"Hà Nội", "ha-noi", 1, 7.8486, NULL, 0, 0, 0, NULL};
+    x[1] = (chiso_rank_input){"Hòa Bình", "hoa-binh", 1, 7.1872, NULL,
+                              0,          0,          0, NULL};
+    x[2] = (chiso_rank_input){
+        "Thái Nguyên", "thai-nguyen", 1, 8.0022, NULL, 0, 0, 0, NULL};
+    x[3] = (chiso_rank_input){"Bắc Ninh", "bac-ninh", 1, 8.2568, NULL,
+                              0,          0,          0, NULL};
+    x[4] = (chiso_rank_input){"Hà Giang", "ha-giang", 1, 7.1704, NULL,
+                              0,          0,          0, NULL};
+    y[0] = (chiso_rank_input){"Bắc Ninh", "bac-ninh", 1, 45.70, NULL,
+                              0,          0,          0, NULL};
+    y[1] =
+        (chiso_rank_input){"Hà Nội", "ha-noi", 1, 43.9603, NULL, 0, 0, 0, NULL};
+    y[2] = (chiso_rank_input){"Hòa Bình", "hoa-binh", 1, 43.5493, NULL,
+                              0,          0,          0, NULL};
+    y[3] = (chiso_rank_input){
+        "Thái Nguyên", "thai-nguyen", 1, 45.78, NULL, 0, 0, 0, NULL};
     assert_int_equal(chiso_compare_compute(&res, x, 5, y, 4, NULL), CHISO_OK);
     assert_int_equal(res->n, 4);
     assert_int_equal(res->n_only_x, 1);

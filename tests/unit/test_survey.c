@@ -44,8 +44,7 @@ test_small_by_hand(void **state)
     /* C3: satisfied R2 (2), R3 (1) of 4.5 */
     chiso_assert_close(r->criteria[2].share, 100.0 * 3 / 4.5, 1e-12);
     /* E1 = (44.44 + 60) / 2, E2 = C3, overall = (E1 + E2) / 2 */
-    chiso_assert_close(r->elements[0].share, (100.0 * 2 / 4.5 + 60) / 2,
-                       1e-12);
+    chiso_assert_close(r->elements[0].share, (100.0 * 2 / 4.5 + 60) / 2, 1e-12);
     chiso_assert_close(r->overall.share, 59.44444444444444, 1e-12);
     /* [small.overall.ci] = (41.66666666666667, 71.15384615384616, 498):
      * 2 replicates drew only R2, who left C2 blank */
@@ -110,7 +109,9 @@ test_sample_bootstrap(void **state)
 }
 
 static void
-expect_error(const char *text, unsigned long line, unsigned long col,
+expect_error(const char *text,
+             unsigned long line,
+             unsigned long col,
              const char *frag)
 {
     chiso_survey *s = NULL;
@@ -120,8 +121,7 @@ expect_error(const char *text, unsigned long line, unsigned long col,
     chiso_diag_clear(&d);
     assert_int_not_equal(chiso_survey_load(&s, p, &d), CHISO_OK);
     assert_null(s);
-    if (strstr(d.message, frag) == NULL || d.line != line ||
-        d.column != col) {
+    if (strstr(d.message, frag) == NULL || d.line != line || d.column != col) {
         fail_msg("got %lu:%lu '%s', expected %lu:%lu '%s'", d.line, d.column,
                  d.message, line, col, frag);
     }
