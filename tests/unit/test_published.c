@@ -12,6 +12,7 @@
 
 #include "chiso_stats.h"
 
+#include <cjson/cJSON.h>
 #include <gsl/gsl_errno.h>
 
 #define HEAD                                                                   \
@@ -373,6 +374,17 @@ test_shipped_hung_yen(void **state)
     assert_int_equal(l.latest->rank, 14);
     assert_null(l.latest_value);
     assert_non_null(strstr(l.latest->source, "vietnam.vn"));
+    {
+        cJSON *j = chiso_latest_to_json(&l);
+        char *text = chiso_json_print(j);
+        assert_non_null(text);
+        assert_non_null(strstr(text, "\"latest_value\": null"));
+        assert_non_null(strstr(text, "\"rank\": 14"));
+        assert_non_null(strstr(text, "\"rank_of\": 63"));
+        assert_non_null(strstr(text, "\"rank_trend\": {"));
+        free(text);
+        cJSON_Delete(j);
+    }
     chiso_latest_clear(&l);
     assert_int_equal(chiso_published_latest(s, "PAPI", "Hưng Yên", &l, &d),
                      CHISO_OK);
