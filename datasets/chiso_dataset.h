@@ -227,6 +227,138 @@ chiso_status chiso_evidence_load_all(chiso_evidence **out, const char *path,
                                      chiso_diag_list *problems);
 void chiso_evidence_free(chiso_evidence *ev);
 
+/* ==== published results store (datasets/published/) ====================
+ * Owned by the analytics-statistics area (issue 4). The store is a
+ * long-format CSV of published PAR INDEX / SIPAS / PAPI results with their
+ * provenance, one fact per row; the breaks registry lists methodology
+ * breaks. Both formats are documented in datasets/published/README.md and
+ * README.md ("Published results store"). The loader validates everything
+ * (columns, types, years, scales, ranks, duplicates and conflicts, PAPI
+ * sums) and reports every problem as file:line:column: message.
+ */
+
+/* What a row says about its unit-year. */
+typedef enum chiso_pub_status {
+    CHISO_PUB_PUBLISHED = 0,   /* a value and/or a rank was published */
+    CHISO_PUB_NOT_SCORED,      /* the publisher gave the unit no score */
+    CHISO_PUB_VALUE_NOT_FOUND  /* the unit is mentioned (a band, a group),
+                                  but neither value nor rank was found */
+} chiso_pub_status;
+
+/* One fact. Strings are never NULL ("" when empty). */
+typedef struct chiso_pub_row {
+    char *index;          /* "PAR_INDEX", "SIPAS", "PAPI", ... */
+    int year;
+    char *unit_code;      /* stable slug: "hung-yen" */
+    char *unit;           /* Vietnamese name with diacritics: "Hưng Yên" */
+    char *unit_type;      /* province|ministry|department|region|aggregate */
+    char *component;      /* total|area|dimension|subdimension|element */
+    char *component_id;   /* "" for total; "D1", "D1.2", "E3", ... */
+    char *component_name;
+    int has_value;
+    double value;
+    int value_decimals;   /* decimals as written ("46.0415" -> 4) */
+    char *scale;          /* "%", "/100", "/80", "/10", "pts" */
+    int has_max;
+    double max;
+    long rank;            /* 0 = none */
+    long rank_of;         /* 0 = none */
+    int rank_derived;     /* the rank was derived by arithmetic */
+    chiso_pub_status status;
+    int preferred;        /* 1 for the row to use; 0 for a conflicting one */
+    char *conflict;       /* tag shared by rows that contradict each other */
+    char *preferred_reason;
+    char *confidence;     /* high|medium|low */
+    char *source;
+    char *note;
+    unsigned long line;   /* physical line in the file */
+} chiso_pub_row;
+
+/* Which series a methodology break cuts. */
+typedef enum chiso_break_kind {
+    CHISO_BREAK_METHODOLOGY = 0, /* values and ranks */
+    CHISO_BREAK_SAMPLING,        /* values and ranks */
+    CHISO_BREAK_BOUNDARY,        /* values and ranks of that unit */
+    CHISO_BREAK_RANKING_BASE     /* ranks only (e.g. /63 -> /34) */
+} chiso_break_kind;
+
+/* A break at `year`: values from `year` on are not comparable with values
+ * before it. index "" = every index; unit_code "" = every unit. */
+typedef struct chiso_pub_break {
+    char *index;
+    int year;
+    char *unit_code;
+    chiso_break_kind kind;
+    char *what_changed;
+    char *source;
+    char *confidence;
+    unsigned long line;
+} chiso_pub_break;
+
+typedef struct chiso_published {
+    char *path;               /* results file */
+    chiso_pub_row *rows;      /* in file order */
+    size_t n;
+    char *breaks_path;        /* NULL if no registry was loaded */
+    chiso_pub_break *breaks;  /* in file order */
+    size_t n_breaks;
+} chiso_published;
+
+/* File names inside a published directory. */
+#define CHISO_PUBLISHED_RESULTS "results.csv"
+#define CHISO_PUBLISHED_BREAKS "breaks.csv"
+
+/*
+ * Check a results file and append every problem to `problems` (chiso
+ * validate). Returns CHISO_OK when there is none; then, if out is not
+ * NULL, *out receives the store (without breaks; caller frees it with
+ * chiso_published_free). Otherwise *out is NULL and the status is that of
+ * the first problem (CHISO_EIO, CHISO_EPARSE, CHISO_ESCHEMA, CHISO_EDATA).
+ */
+chiso_status chiso_published_check(chiso_published **out, const char *path,
+                                   chiso_diag_list *problems);
+
+/*
+ * Check a breaks registry and append every problem to `problems`. On
+ * success and if store is not NULL, the breaks are attached to the store
+ * (store->breaks, store->breaks_path).
+ */
+chiso_status chiso_breaks_check(chiso_published *store, const char *path,
+                                chiso_diag_list *problems);
+
+/*
+ * Load DIR/results.csv and DIR/breaks.csv (both required), stopping at the
+ * first problem, which is reported in diag. The caller owns *out.
+ */
+chiso_status chiso_published_load_dir(chiso_published **out, const char *dir,
+                                      chiso_diag *diag);
+
+/* As chiso_published_load_dir with explicit paths; breaks may be NULL. */
+chiso_status chiso_published_load(chiso_published **out, const char *results,
+                                  const char *breaks, chiso_diag *diag);
+
+void chiso_published_free(chiso_published *store);
+
+/*
+ * Does the user's text name this unit? Matches the unit code exactly or
+ * the name folded (chiso_text_fold: "hung yen", "Hưng Yên" and "HUNG-YEN"
+ * all match "Hưng Yên").
+ */
+int chiso_published_unit_matches(const chiso_pub_row *row, const char *text);
+
+/*
+ * Does break b cut the series of (index, unit_code) for values (ranks = 0)
+ * or ranks (ranks = 1)? Ranking-base breaks cut rank series only.
+ */
+int chiso_break_applies(const chiso_pub_break *b, const char *index,
+                        const char *unit_code, int ranks);
+
+/* Name of a status / break kind as written in the files. */
+const char *chiso_pub_status_name(chiso_pub_status s);
+const char *chiso_break_kind_name(chiso_break_kind k);
+
+/* ==== end of published results store ==================================== */
+
 #ifdef __cplusplus
 }
 #endif

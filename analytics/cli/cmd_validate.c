@@ -14,6 +14,7 @@
 
 #include "chiso_dataset.h"
 #include "chiso_framework.h"
+#include "chiso_stats.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -112,9 +113,109 @@ check_evidence(const char *path, chiso_diag_list *problems, char *summary,
     return st;
 }
 
+/* ---- published results store, breaks registry, surveys (issue 4) ---- */
+
+static int
+claims_published(const char *path, const char *head, size_t len)
+{
+    static const char *const a[] = {"rank_of", NULL};
+    static const char *const b[] = {"component_id", NULL};
+    (void)path;
+    return header_has(head, len, a) && header_has(head, len, b);
+}
+
+static chiso_status
+check_published(const char *path, chiso_diag_list *problems, char *summary,
+                size_t cap)
+{
+    chiso_published *store = NULL;
+    chiso_status st = chiso_published_check(&store, path, problems);
+    size_t i, conflicts = 0, units = 0, j;
+
+    if (st == CHISO_OK) {
+        for (i = 0; i < store->n; i++) {
+            conflicts += !store->rows[i].preferred;
+            for (j = 0; j < i; j++) {
+                if (strcmp(store->rows[j].unit_code,
+                           store->rows[i].unit_code) == 0) {
+                    break;
+                }
+            }
+            units += j == i;
+        }
+        snprintf(summary, cap,
+                 "published results store, %zu rows, %zu units, %zu "
+                 "non-preferred rows of conflicting sources",
+                 store->n, units, conflicts);
+    }
+    chiso_published_free(store);
+    return st;
+}
+
+static int
+claims_breaks(const char *path, const char *head, size_t len)
+{
+    static const char *const a[] = {"what_changed", NULL};
+    (void)path;
+    return header_has(head, len, a);
+}
+
+static chiso_status
+check_breaks(const char *path, chiso_diag_list *problems, char *summary,
+             size_t cap)
+{
+    chiso_published *tmp = calloc(1, sizeof(*tmp));
+    chiso_status st;
+
+    if (tmp == NULL) {
+        return chiso_diag_list_addf(problems, CHISO_ENOMEM, path, 0, 0,
+                                    "out of memory");
+    }
+    st = chiso_breaks_check(tmp, path, problems);
+    if (st == CHISO_OK) {
+        snprintf(summary, cap, "methodology breaks registry, %zu breaks",
+                 tmp->n_breaks);
+    }
+    chiso_published_free(tmp);
+    return st;
+}
+
+static int
+claims_survey(const char *path, const char *head, size_t len)
+{
+    static const char *const names[] = {"respondent_id", "ma_phieu",
+                                        "so_phieu", "ma_nguoi_tra_loi", NULL};
+    (void)path;
+    return header_has(head, len, names);
+}
+
+static chiso_status
+check_survey(const char *path, chiso_diag_list *problems, char *summary,
+             size_t cap)
+{
+    chiso_survey *s = NULL;
+    chiso_diag d;
+    chiso_status st;
+
+    chiso_diag_clear(&d);
+    st = chiso_survey_load(&s, path, &d);
+    if (st != CHISO_OK) {
+        chiso_diag_list_add(problems, &d);
+        return st;
+    }
+    snprintf(summary, cap, "survey responses, %zu respondents",
+             chiso_survey_respondents(s));
+    chiso_survey_free(s);
+    return CHISO_OK;
+}
+
 static const validate_kind kinds[] = {
     {"framework", claims_framework, check_framework},
+    /* before evidence: a survey has a "criterion" column too */
+    {"survey", claims_survey, check_survey},
     {"evidence", claims_evidence, check_evidence},
+    {"published", claims_published, check_published},
+    {"breaks", claims_breaks, check_breaks},
 };
 
 static void

@@ -7,5 +7,9 @@
 
 int cmd_score(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_trend(int argc, char **argv);
+int cmd_rank(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_survey(int argc, char **argv);
 
 #endif /* CHISO_COMMANDS_H */

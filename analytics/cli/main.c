@@ -23,6 +23,14 @@ static const cli_command commands[] = {
      "score a unit against a framework and an evidence sheet"},
     {"validate", cmd_validate,
      "check framework files and evidence sheets, list every problem"},
+    {"trend", cmd_trend,
+     "year-on-year changes and slopes of a published index, per segment"},
+    {"rank", cmd_rank,
+     "rank units on an index in a year: ranks, percentiles, groups"},
+    {"compare", cmd_compare,
+     "Pearson and Spearman correlation of two indices across units"},
+    {"survey", cmd_survey,
+     "share satisfied per criterion/element with bootstrap intervals"},
 };
 
 static void

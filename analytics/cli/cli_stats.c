@@ -1,0 +1,115 @@
+/*
+ * cli_stats.c - helpers shared by the statistics commands.
+ */
+#include "cli_stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef CHISO_PUBLISHED_DIR
+#define CHISO_PUBLISHED_DIR "datasets/published"
+#endif
+
+const char *
+cli_published_dir(const char *opt)
+{
+    const char *env = getenv("CHISO_PUBLISHED_DIR");
+
+    if (opt != NULL) {
+        return opt;
+    }
+    if (env != NULL && env[0] != '\0') {
+        return env;
+    }
+    return CHISO_PUBLISHED_DIR;
+}
+
+int
+cli_load_published(const char *dir, chiso_published **out)
+{
+    chiso_diag d;
+
+    chiso_diag_clear(&d);
+    if (chiso_published_load_dir(out, dir, &d) != CHISO_OK) {
+        return cli_report(&d);
+    }
+    return CLI_EXIT_OK;
+}
+
+int
+cli_split_index(const char *cmd,
+                const char *opt,
+                const char *spec,
+                char *index,
+                size_t icap,
+                char *comp,
+                size_t ccap)
+{
+    const char *colon = strchr(spec, ':');
+    size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
+
+    if (n == 0 || n >= icap ||
+        (colon && (colon[1] == '\0' || strlen(colon + 1) >= ccap))) {
+        return cli_usage_error(cmd,
+                               "option %s expects INDEX or "
+                               "INDEX:COMPONENT (e.g. PAR_INDEX, "
+                               "PAPI:D6), got '%s'",
+                               opt, spec);
+    }
+    memcpy(index, spec, n);
+    index[n] = '\0';
+    snprintf(comp, ccap, "%s", colon ? colon + 1 : "");
+    return 0;
+}
+
+void
+cli_num_short(FILE *f, double x, size_t width)
+{
+    char buf[64];
+
+    if (!isfinite(x)) {
+        cli_cell(f, "-", width, 1);
+        return;
+    }
+    chiso_format_double(chiso_round_sig(x, 10), buf, sizeof(buf));
+    cli_cell(f, buf, width, 1);
+}
+
+int
+cli_csv_open(const char *path, chiso_outfile **f, chiso_csvw *w)
+{
+    chiso_diag d;
+
+    chiso_diag_clear(&d);
+    if (chiso_outfile_open(f, path, &d) != CHISO_OK) {
+        return cli_report(&d);
+    }
+    chiso_csvw_init(w, chiso_outfile_stream(*f), ',', 0);
+    return CLI_EXIT_OK;
+}
+
+int
+cli_csv_commit(chiso_outfile *f)
+{
+    chiso_diag d;
+
+    chiso_diag_clear(&d);
+    if (chiso_outfile_commit(f, &d) != CHISO_OK) {
+        return cli_report(&d);
+    }
+    return CLI_EXIT_OK;
+}
+
+void
+cli_csv_num(chiso_csvw *w, double x)
+{
+    char buf[64];
+
+    if (!isfinite(x)) {
+        chiso_csvw_text(w, NULL);
+        return;
+    }
+    snprintf(buf, sizeof(buf), "%.10g", x);
+    chiso_csvw_text(w, buf);
+}

@@ -1,0 +1,42 @@
+/*
+ * cli_stats.h - helpers shared by chiso trend, rank, compare and survey:
+ * where the published store is, INDEX[:COMPONENT] options, number cells,
+ * and atomic CSV outputs.
+ */
+#ifndef CHISO_CLI_STATS_H
+#define CHISO_CLI_STATS_H
+
+#include "cli.h"
+
+#include "chiso_stats.h"
+
+/* The published directory: --published DIR, else $CHISO_PUBLISHED_DIR,
+ * else the directory compiled in (the source tree's datasets/published). */
+const char *cli_published_dir(const char *opt);
+
+/* Load the store and its breaks; on failure print and return the exit
+ * code (0 on success). */
+int cli_load_published(const char *dir, chiso_published **out);
+
+/* Split "PAPI:D6" into index "PAPI" and component "D6" (component "" for
+ * "PAPI"). Returns 0, or prints a usage error and returns 2. */
+int cli_split_index(const char *cmd,
+                    const char *opt,
+                    const char *spec,
+                    char *index,
+                    size_t icap,
+                    char *comp,
+                    size_t ccap);
+
+/* A number in its shortest exact form, right-aligned; "-" for NaN. */
+void cli_num_short(FILE *f, double x, size_t width);
+
+/* Open an atomic CSV output (plain, ',' separated). Returns an exit code. */
+int cli_csv_open(const char *path, chiso_outfile **f, chiso_csvw *w);
+/* A number cell: 10 significant digits, "%.10g" (100 stays "100");
+ * NaN writes an empty cell. */
+void cli_csv_num(chiso_csvw *w, double x);
+/* Commit it; returns an exit code. */
+int cli_csv_commit(chiso_outfile *f);
+
+#endif /* CHISO_CLI_STATS_H */

@@ -1,0 +1,387 @@
+/*
+ * cmd_trend.c - chiso trend --index INDEX[:COMPONENT] [--unit UNIT] ...
+ *
+ * Prints, per unit, the value series and the rank series with their
+ * year-on-year changes and one OLS slope per segment between breaks.
+ */
+#define _GNU_SOURCE
+#include "cli_stats.h"
+#include "commands.h"
+
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+trend_usage(FILE *f)
+{
+    fprintf(f,
+            "Usage: chiso trend --index INDEX[:COMPONENT] [options]\n\n"
+            "Year-on-year changes and OLS slopes (95%% CI, p-value) of a "
+            "published\nindex, per segment between methodology breaks, "
+            "never across one.\n\n"
+            "Options:\n"
+            "  --index INDEX[:COMP] index code (PAR_INDEX, SIPAS, PAPI, ...), "
+            "optionally\n"
+            "                       a component id (PAPI:D6); default the "
+            "total\n"
+            "  --unit UNIT          one unit, by name (\"Hưng Yên\") or code "
+            "(hung-yen);\n"
+            "                       default every unit with rows\n"
+            "  --unit-type TYPE     only units of this type (province, "
+            "region, ...)\n"
+            "  --level P            confidence level of the interval "
+            "(default 0.95)\n"
+            "  --published DIR      the store (results.csv, breaks.csv); "
+            "default\n"
+            "                       $CHISO_PUBLISHED_DIR or the shipped "
+            "store\n"
+            "  --json FILE|-        write JSON (- = stdout, no table)\n"
+            "  --csv FILE           write one CSV row per observation\n"
+            "  --help               this help\n");
+}
+
+static void
+print_series(const chiso_trend_series *s, const char *scale)
+{
+    size_t i, k, seg = 0;
+    FILE *o = stdout;
+
+    if (s->ranks) {
+        printf("  %s\n",
+               T("Thứ hạng (thấp hơn là tốt hơn):", "Rank (lower is better):"));
+    } else {
+        printf("  %s (%s):\n", T("Giá trị", "Value"), scale);
+    }
+    if (s->n_points == 0) {
+        printf("    %s\n", s->note);
+        return;
+    }
+    fputs("    ", o);
+    cli_cell(o, T("Năm", "Year"), 6, 0);
+    cli_cell(o, s->ranks ? T("Hạng", "Rank") : T("Giá trị", "Value"), 9, 1);
+    cli_cell(o, s->ranks ? T("/ tổng", "/ of") : "", 7, 1);
+    cli_cell(o, T("Thay đổi", "Change"), 10, 1);
+    fputs("  ", o);
+    cli_cell(o, T("Tin cậy", "Conf."), 8, 0);
+    fputs(T("Ghi chú", "Note"), o);
+    fputc('\n', o);
+    for (i = 0; i < s->n_points; i++) {
+        const chiso_trend_point *p = &s->points[i];
+        char buf[32];
+        fputs("    ", o);
+        snprintf(buf, sizeof(buf), "%d", p->year);
+        cli_cell(o, buf, 6, 0);
+        if (s->ranks) {
+            snprintf(buf, sizeof(buf), "%.0f", p->y);
+            cli_cell(o, buf, 9, 1);
+            snprintf(buf, sizeof(buf), "/%ld", p->rank_of);
+            cli_cell(o, buf, 7, 1);
+        } else {
+            cli_num(o, p->y, p->row->value_decimals, 9);
+            cli_cell(o, "", 7, 1);
+        }
+        if (i == 0) {
+            cli_cell(o, "", 10, 1);
+        } else if (s->changes[i - 1].comparable) {
+            snprintf(
+                buf, sizeof(buf), "%+.*f",
+                s->ranks ? 0 : p->row->value_decimals,
+                chiso_round_half_up(s->changes[i - 1].change,
+                                    s->ranks ? 0 : p->row->value_decimals));
+            cli_cell(o, buf, 10, 1);
+        } else {
+            cli_cell(o, T("k.s.s", "n/c"), 10, 1);
+        }
+        fputs("  ", o);
+        cli_cell(o, p->row->confidence, 8, 0);
+        if (s->ranks && p->row->rank_derived) {
+            fputs(T("hạng suy ra", "derived rank"), o);
+        }
+        fputc('\n', o);
+    }
+    for (k = 0; k < s->n_changes; k++) {
+        if (!s->changes[k].comparable) {
+            printf("    %d -> %d %s: %s\n", s->changes[k].from_year,
+                   s->changes[k].to_year,
+                   T("không so sánh được", "not comparable"),
+                   s->changes[k].reason);
+        }
+    }
+    for (seg = 0; seg < s->n_segments; seg++) {
+        const chiso_trend_segment *g = &s->segments[seg];
+        printf("    %s %d-%d (n = %zu", T("Đoạn", "Segment"), g->first_year,
+               g->last_year, g->n);
+        if (s->ranks) {
+            printf(", /%ld", g->rank_of);
+        }
+        fputs("): ", o);
+        if (!g->computable) {
+            printf("%s\n", T("độ dốc không tính được", "slope not computable"));
+            printf("      %s\n", g->reason);
+            continue;
+        }
+        printf("%s %+.4g/%s, CI %.0f%% [%.4g, %.4g], ", T("độ dốc", "slope"),
+               g->ols.slope, T("năm", "year"), g->ols.level * 100,
+               g->ols.ci_low, g->ols.ci_high);
+        if (g->ols.perfect_fit) {
+            printf("%s\n", T("khớp hoàn toàn: p không xác định",
+                             "perfect fit: p undefined"));
+        } else {
+            printf("p = %.4g\n", g->ols.p_value);
+        }
+    }
+}
+
+static void
+print_table(const chiso_trend_result *res)
+{
+    size_t i;
+
+    printf("%s: %s%s%s\n", T("Xu hướng", "Trend"), res->index,
+           res->component_id[0] ? ":" : "", res->component_id);
+    printf("%s: %s\n", T("Kho số liệu", "Store"), res->store->path);
+    for (i = 0; i < res->n_units; i++) {
+        const chiso_trend_unit *u = &res->units[i];
+        printf("\n%s [%s]\n", u->unit, u->unit_code);
+        print_series(&u->values, u->scale);
+        print_series(&u->ranks, u->scale);
+    }
+    if (res->n_breaks > 0) {
+        printf("\n%s\n", T("Điểm gãy phương pháp áp dụng:",
+                           "Methodology breaks that apply:"));
+        for (i = 0; i < res->n_breaks; i++) {
+            const chiso_pub_break *b = res->breaks[i];
+            printf("  %d %s%s%s%s: %s\n", b->year,
+                   b->index[0] ? b->index : T("mọi chỉ số", "every index"),
+                   b->unit_code[0] ? " " : "", b->unit_code,
+                   b->kind == CHISO_BREAK_RANKING_BASE
+                       ? T(" (chỉ thứ hạng)", " (ranks only)")
+                       : "",
+                   b->what_changed);
+        }
+    }
+    if (res->n_skipped > 0) {
+        printf("\n%s\n", T("Các dòng không dùng:", "Rows not used:"));
+        for (i = 0; i < res->n_skipped; i++) {
+            const chiso_trend_skip *k = &res->skipped[i];
+            printf("  %s:%lu %s %d: %s\n", res->store->path, k->row->line,
+                   k->row->unit, k->row->year, k->reason);
+        }
+    }
+}
+
+static void
+csv_series(chiso_csvw *w,
+           const chiso_trend_unit *u,
+           const chiso_trend_series *s)
+{
+    size_t g, k;
+
+    for (g = 0; g < s->n_segments; g++) {
+        const chiso_trend_segment *sg = &s->segments[g];
+        for (k = sg->first; k < sg->first + sg->n; k++) {
+            const chiso_trend_point *p = &s->points[k];
+            const chiso_trend_change *c = k > 0 ? &s->changes[k - 1] : NULL;
+            chiso_csvw_text(w, u->unit_code);
+            chiso_csvw_text(w, u->unit);
+            chiso_csvw_text(w, s->ranks ? "rank" : "value");
+            chiso_csvw_int(w, p->year);
+            cli_csv_num(w, p->y);
+            if (s->ranks) {
+                chiso_csvw_int(w, p->rank_of);
+                chiso_csvw_int(w, p->row->rank_derived);
+            } else {
+                chiso_csvw_text(w, NULL);
+                chiso_csvw_text(w, NULL);
+            }
+            cli_csv_num(w, c ? c->change : (double)NAN);
+            if (c) {
+                chiso_csvw_int(w, c->comparable);
+            } else {
+                chiso_csvw_text(w, NULL);
+            }
+            chiso_csvw_int(w, (long long)g + 1);
+            chiso_csvw_int(w, sg->first_year);
+            chiso_csvw_int(w, sg->last_year);
+            chiso_csvw_int(w, (long long)sg->n);
+            chiso_csvw_int(w, sg->computable);
+            cli_csv_num(w, sg->computable ? sg->ols.slope : (double)NAN);
+            cli_csv_num(w, sg->computable ? sg->ols.ci_low : (double)NAN);
+            cli_csv_num(w, sg->computable ? sg->ols.ci_high : (double)NAN);
+            cli_csv_num(w, sg->computable ? sg->ols.p_value : (double)NAN);
+            chiso_csvw_text(w, sg->computable ? "" : sg->reason);
+            chiso_csvw_text(w, p->row->confidence);
+            chiso_csvw_text(w, p->row->source);
+            chiso_csvw_end(w);
+        }
+    }
+}
+
+static int
+write_csv(const chiso_trend_result *res, const char *path)
+{
+    static const char *const head[] = {"unit_code",
+                                       "unit",
+                                       "measure",
+                                       "year",
+                                       "y",
+                                       "rank_of",
+                                       "rank_derived",
+                                       "change",
+                                       "comparable",
+                                       "segment",
+                                       "segment_first_year",
+                                       "segment_last_year",
+                                       "segment_n",
+                                       "computable",
+                                       "slope_per_year",
+                                       "ci_low",
+                                       "ci_high",
+                                       "p_value",
+                                       "not_computable_reason",
+                                       "confidence",
+                                       "source",
+                                       NULL};
+    chiso_outfile *f = NULL;
+    chiso_csvw w;
+    size_t i;
+    int rc = cli_csv_open(path, &f, &w);
+
+    if (rc != CLI_EXIT_OK) {
+        return rc;
+    }
+    for (i = 0; head[i] != NULL; i++) {
+        chiso_csvw_text(&w, head[i]);
+    }
+    chiso_csvw_end(&w);
+    for (i = 0; i < res->n_units; i++) {
+        csv_series(&w, &res->units[i], &res->units[i].values);
+        csv_series(&w, &res->units[i], &res->units[i].ranks);
+    }
+    return cli_csv_commit(f);
+}
+
+int
+cmd_trend(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"index", required_argument, NULL, 'i'},
+        {"unit", required_argument, NULL, 'u'},
+        {"unit-type", required_argument, NULL, 't'},
+        {"level", required_argument, NULL, 'l'},
+        {"published", required_argument, NULL, 'p'},
+        {"json", required_argument, NULL, 'j'},
+        {"csv", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *spec = NULL, *json = NULL, *csv = NULL, *pub = NULL;
+    chiso_trend_options o = CHISO_TREND_OPTIONS_INIT;
+    char index[64], comp[64];
+    chiso_published *store = NULL;
+    chiso_trend_result *res = NULL;
+    chiso_diag d;
+    int c, rc = CLI_EXIT_OK;
+
+    chiso_diag_clear(&d);
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'i':
+            spec = optarg;
+            break;
+        case 'u':
+            o.unit = optarg;
+            break;
+        case 't':
+            o.unit_type = optarg;
+            break;
+        case 'l':
+            if (cli_parse_double("trend", "--level", optarg, &o.level) != 0) {
+                return CLI_EXIT_USAGE;
+            }
+            if (!(o.level > 0 && o.level < 1)) {
+                return cli_usage_error("trend",
+                                       "--level must be between 0 "
+                                       "and 1, got '%s'",
+                                       optarg);
+            }
+            break;
+        case 'p':
+            pub = optarg;
+            break;
+        case 'j':
+            json = optarg;
+            break;
+        case 'c':
+            csv = optarg;
+            break;
+        case 'h':
+            trend_usage(stdout);
+            return CLI_EXIT_OK;
+        default:
+            return cli_usage_error("trend",
+                                   "unknown or incomplete option "
+                                   "'%s'",
+                                   argv[optind - 1]);
+        }
+    }
+    if (optind < argc) {
+        return cli_usage_error("trend", "unexpected argument '%s'",
+                               argv[optind]);
+    }
+    if (spec == NULL) {
+        return cli_usage_error("trend", "--index is required");
+    }
+    if (cli_split_index("trend", "--index", spec, index, sizeof(index), comp,
+                        sizeof(comp)) != 0) {
+        return CLI_EXIT_USAGE;
+    }
+    if (json != NULL && csv != NULL && strcmp(json, "-") == 0 &&
+        strcmp(csv, "-") == 0) {
+        return cli_usage_error("trend", "--json and --csv cannot both be "
+                                        "standard output");
+    }
+    o.index = index;
+    o.component_id = comp;
+    rc = cli_load_published(cli_published_dir(pub), &store);
+    if (rc != CLI_EXIT_OK) {
+        goto out;
+    }
+    {
+        const char *inputs[2] = {store->path, store->breaks_path};
+        if (cli_check_not_input("trend", json, inputs, 2) != 0 ||
+            cli_check_not_input("trend", csv, inputs, 2) != 0) {
+            rc = CLI_EXIT_USAGE;
+            goto out;
+        }
+    }
+    if (chiso_trend_compute(&res, store, &o, &d) != CHISO_OK) {
+        rc = cli_report(&d);
+        goto out;
+    }
+    if ((json == NULL || strcmp(json, "-") != 0) &&
+        (csv == NULL || strcmp(csv, "-") != 0)) {
+        print_table(res);
+    }
+    if (csv != NULL && (rc = write_csv(res, csv)) != CLI_EXIT_OK) {
+        goto out;
+    }
+    if (json != NULL) {
+        cJSON *root = chiso_trend_to_json(res);
+        if (root == NULL) {
+            fprintf(stderr, "chiso: out of memory\n");
+            rc = CLI_EXIT_INTERNAL;
+            goto out;
+        }
+        rc = cli_write_json(root, json);
+        cJSON_Delete(root);
+    }
+out:
+    chiso_trend_free(res);
+    chiso_published_free(store);
+    return rc;
+}
