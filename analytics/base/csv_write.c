@@ -94,8 +94,13 @@ chiso_format_double(double x, char *out, size_t len)
     for (prec = 1; prec <= 17; prec++) {
         snprintf(out, len, "%.*g", prec, x);
         if (!(strtod(out, NULL) < x) && !(strtod(out, NULL) > x)) {
-            return;
+            break;
         }
+    }
+    /* "%g" writes 10 as "1e+01": a positive exponent here means x is a
+       whole number, which reads better (and as well) in full */
+    if (strstr(out, "e+") != NULL && fabs(x) < 1e15) {
+        snprintf(out, len, "%.0f", x);
     }
 }
 

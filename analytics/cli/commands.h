@@ -7,5 +7,7 @@
 
 int cmd_score(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_composite(int argc, char **argv);
+int cmd_uncertainty(int argc, char **argv);
 
 #endif /* CHISO_COMMANDS_H */

@@ -23,6 +23,10 @@ static const cli_command commands[] = {
      "score a unit against a framework and an evidence sheet"},
     {"validate", cmd_validate,
      "check framework files and evidence sheets, list every problem"},
+    {"composite", cmd_composite,
+     "composite index from COINr-style data and metadata tables"},
+    {"uncertainty", cmd_uncertainty,
+     "Monte Carlo rank uncertainty of a composite index"},
 };
 
 static void
