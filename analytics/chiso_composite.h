@@ -70,8 +70,8 @@ typedef struct chiso_cmp_node {
     double goalpost_lower, goalpost_upper;
     size_t n_missing;   /* indicators: units without a value */
     unsigned long meta_line;   /* iMeta line of the row */
-    unsigned long data_column; /* indicators: column (characters) of the
-                                  header cell in iData, for messages */
+    unsigned long meta_column; /* column of its iCode cell */
+    size_t data_field;  /* indicators: 0-based field index in iData */
 } chiso_cmp_node;
 
 /*

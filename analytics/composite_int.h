@@ -20,6 +20,12 @@
 
 #include "chiso_composite.h"
 
+/* Column (characters, 1-based) of an indicator's cell on the record that
+ * starts at `line` of iData (1 = the header), found by rereading the
+ * file: for error messages only. 0 if unknown. */
+unsigned long chiso_composite__data_column(const chiso_composite *m,
+                                           size_t node, unsigned long line);
+
 /* Check option values (range, sd); CHISO_EUSAGE with a message. */
 chiso_status chiso_composite__check_options(const chiso_composite_options *o,
                                             chiso_diag *diag);
@@ -46,22 +52,31 @@ chiso_status chiso_composite__check_positive(const chiso_composite *m,
 void chiso_composite__transform(const chiso_composite *m, chiso_cmp_agg agg,
                                 const double *x, double *t);
 
-/* The model's presence as a 0/1 double mask (n_indicators x n_units), or
- * NULL with *complete = 1 when no value is missing. *complete = -1 on
+/* The model's presence as a 0/1 double mask sized for every node
+ * (n_nodes x n_units, the indicators' rows filled, the rest 0), or NULL
+ * with *complete = 1 when no value is missing. *complete = -1 on
  * allocation failure. Caller frees. */
 double *chiso_composite__mask(const chiso_composite *m, int *complete);
 
+/* x86-64 GCC builds get an AVX2 clone of the hot kernels, picked at load
+ * time (ifunc); the operations are the same, only wider, and no FMA is
+ * used, so the results are identical to the baseline build. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) &&      \
+    defined(__linux__) && !defined(CHISO_NO_SIMD_CLONES)
+#define CHISO_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define CHISO_SIMD_CLONES
+#endif
+
 /*
- * Aggregate level by level. w: a weight for every node (n_nodes; the
- * index's is not used). ind_t, ind_mask: the indicators' transformed
- * values and mask (mask NULL when complete). agg_t, agg_mask: output for
- * the aggregates, (n_nodes - n_indicators) x n_units, node k at row
- * k - n_indicators (agg_mask may be NULL when complete). ws: n_units
- * scratch. No allocation.
+ * Aggregate level by level. t and mask are node-major, n_nodes x n_units:
+ * the indicators' rows hold their transformed values (and presence) on
+ * entry, the aggregates' rows are written (node k at row k). mask is NULL
+ * when no value is missing. w: a weight for every node (the index's is not
+ * used). No allocation.
  */
 void chiso_composite__aggregate(const chiso_composite *m, const double *w,
-                                const double *ind_t, const double *ind_mask,
-                                double *agg_t, double *agg_mask, double *ws);
+                                double *t, double *mask);
 
 /* Score from a transformed value. */
 double chiso_composite__untransform(chiso_cmp_agg agg, double t);

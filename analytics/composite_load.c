@@ -13,7 +13,7 @@
  * of units per indicator), which is what every normalisation and every
  * weighted sum walks.
  */
-#include "chiso_composite.h"
+#include "composite_int.h"
 
 #include "chiso_dataset.h"
 
@@ -101,8 +101,21 @@ parse_type(const char *s, size_t len, chiso_cmp_type *out)
 static int
 cell_missing(const char *s, size_t len)
 {
+    unsigned char c0;
+
     chiso_text_trim(&s, &len);
-    return len == 0 || chiso_text_is_not_applicable(s, len);
+    if (len == 0) {
+        return 1;
+    }
+    /* fast path for the usual cell, a number: no marker starts with a
+       digit, nor with a sign or point followed by a digit */
+    c0 = (unsigned char)s[0];
+    if ((c0 >= '0' && c0 <= '9') ||
+        ((c0 == '-' || c0 == '+' || c0 == '.') && len > 1 &&
+         (unsigned char)s[1] >= '0' && (unsigned char)s[1] <= '9')) {
+        return 0;
+    }
+    return chiso_text_is_not_applicable(s, len);
 }
 
 static char *
@@ -602,6 +615,7 @@ build_nodes(struct loader *L)
         nd->goalpost_lower = mr->gp_lower;
         nd->goalpost_upper = mr->gp_upper;
         nd->meta_line = mr->line;
+        nd->meta_column = mr->col_code;
         if (nd->parent == CHISO_CMP_NONE) {
             m->root = mr->node;
             m->n_levels = mr->level;
@@ -753,9 +767,7 @@ read_data_header(struct loader *L, chiso_csv_reader *r, struct data_state *D)
         L->rows[mi].data_col = (long)k;
         D->field_row[k] = (long)mi;
         if (L->rows[mi].node != CHISO_CMP_NONE) {
-            chiso_csv_field_position(r, &row, k, &(unsigned long){0},
-                                     &L->m->nodes[L->rows[mi].node]
-                                          .data_column);
+            L->m->nodes[L->rows[mi].node].data_field = k;
         }
     }
     if (D->col_ucode < 0) {
@@ -1100,4 +1112,32 @@ chiso_composite_find(const chiso_composite *m, const char *code)
         }
     }
     return CHISO_CMP_NONE;
+}
+
+unsigned long
+chiso_composite__data_column(const chiso_composite *m, size_t node,
+                             unsigned long line)
+{
+    chiso_csv_reader *r = NULL;
+    chiso_csv_row row;
+    unsigned long l = 0, col = 0;
+    size_t k = m->nodes[node].data_field;
+
+    /* error path only: reread the file up to the record to place the
+       caret exactly */
+    if (chiso_csv_open(&r, m->data_path, NULL, NULL) == CHISO_OK) {
+        while (chiso_csv_next(r, &row, NULL) == CHISO_OK) {
+            if (row.line == line) {
+                if (k < row.n) {
+                    chiso_csv_field_position(r, &row, k, &l, &col);
+                }
+                break;
+            }
+            if (row.line > line) {
+                break;
+            }
+        }
+    }
+    chiso_csv_close(r);
+    return col;
 }

@@ -72,7 +72,8 @@ struct mc_shared {
 struct mc_worker {
     struct mc_shared *S;
     size_t r_begin, r_end;
-    double *w, *agg_t, *agg_mask, *ws, *key;
+    double *w, *mask, *key, *cnt;
+    double *t[CHISO_NORM_COUNT][CHISO_AGG_COUNT]; /* n_nodes x n_units */
     unsigned *rank;
     size_t *idx;
     uint32_t *hist;     /* n x (n + 1) */
@@ -81,26 +82,32 @@ struct mc_worker {
     int is_caller;
 };
 
-/* Competition ranks of key[] (higher first) among defined units. */
-static void
+/* Competition ranks of key[] (higher first) among defined units. For
+ * small n, count for every unit the keys above it: O(n^2) but written as
+ * n vertical passes (cnt[u] += key[v] > key[u]) that the compiler turns
+ * into SIMD compares; the counts are small whole numbers, exact in a
+ * double. */
+CHISO_SIMD_CLONES static void
 rank_replicate(struct mc_worker *W, const double *defined)
 {
     size_t n = W->S->n, u, v;
 
     if (n <= COUNT_RANK_MAX_UNITS) {
-        const double *key = W->key;
+        const double *restrict key = W->key;
+        double *restrict cnt = W->cnt;
         for (u = 0; u < n; u++) {
-            unsigned cnt = 1;
-            double ku = key[u];
-            if (defined != NULL && !(defined[u] > 0)) {
-                W->rank[u] = 0;
-                continue;
+            cnt[u] = 1.0;
+        }
+        /* undefined units carry -inf keys, never counted as above */
+        for (v = 0; v < n; v++) {
+            double kv = key[v];
+            for (u = 0; u < n; u++) {
+                cnt[u] += kv > key[u] ? 1.0 : 0.0;
             }
-            /* undefined units carry -inf keys, never counted as above */
-            for (v = 0; v < n; v++) {
-                cnt += key[v] > ku;
-            }
-            W->rank[u] = cnt;
+        }
+        for (u = 0; u < n; u++) {
+            W->rank[u] =
+                defined != NULL && !(defined[u] > 0) ? 0 : (unsigned)cnt[u];
         }
         return;
     }
@@ -114,8 +121,8 @@ run_block(struct mc_worker *W, struct mc_worker *all, size_t n_workers)
     const chiso_composite *m = S->m;
     const chiso_uncertainty_options *o = S->o;
     chiso_uncertainty_result *res = S->res;
-    size_t n = S->n, nn = S->nn, n_ind = S->n_ind, r, k, u;
-    size_t root_row = (m->root - n_ind) * n;
+    size_t n = S->n, nn = S->nn, r, k, u;
+    size_t root_row = m->root * n;
     size_t step = (o->replicates / 100) ? o->replicates / 100 : 1;
     double noise = o->weight_noise;
 
@@ -139,10 +146,9 @@ run_block(struct mc_worker *W, struct mc_worker *all, size_t n_workers)
         ai = (size_t)(uniform01(&s) * (double)o->n_aggregate);
         norm = o->normalise[ki];
         agg = o->aggregate[ai];
-        chiso_composite__aggregate(m, W->w, S->ind_t[norm][agg], S->ind_mask,
-                                   W->agg_t, W->agg_mask, W->ws);
-        t = W->agg_t + root_row;
-        def = S->complete ? NULL : W->agg_mask + root_row;
+        chiso_composite__aggregate(m, W->w, W->t[norm][agg], W->mask);
+        t = W->t[norm][agg] + root_row;
+        def = W->mask != NULL ? W->mask + root_row : NULL;
         /* the score is t, exp(t) or 1/t: rank on t (reversed for the
            harmonic mean), which orders units the same way */
         for (u = 0; u < n; u++) {
@@ -193,11 +199,17 @@ thread_main(void *p)
 static void
 worker_free(struct mc_worker *W)
 {
+    size_t i, j;
+
     free(W->w);
-    free(W->agg_t);
-    free(W->agg_mask);
-    free(W->ws);
+    free(W->mask);
+    for (i = 0; i < CHISO_NORM_COUNT; i++) {
+        for (j = 0; j < CHISO_AGG_COUNT; j++) {
+            free(W->t[i][j]);
+        }
+    }
     free(W->key);
+    free(W->cnt);
     free(W->rank);
     free(W->idx);
     free(W->hist);
@@ -207,26 +219,45 @@ worker_free(struct mc_worker *W)
 static int
 worker_init(struct mc_worker *W, struct mc_shared *S)
 {
-    size_t n = S->n, n_agg = S->nn - S->n_ind;
+    size_t n = S->n, nn = S->nn, ni = S->n_ind * S->n, i, j;
 
     memset(W, 0, sizeof(*W));
     W->S = S;
     atomic_init(&W->done, 0);
-    W->w = malloc(S->nn * sizeof(double));
-    W->agg_t = malloc(n_agg * n * sizeof(double));
-    W->agg_mask = S->complete ? NULL : malloc(n_agg * n * sizeof(double));
-    W->ws = malloc(n * sizeof(double));
+    W->w = malloc(nn * sizeof(double));
     W->key = malloc(n * sizeof(double));
+    W->cnt = malloc(n * sizeof(double));
     W->rank = malloc(n * sizeof(unsigned));
     W->idx = malloc(2 * n * sizeof(size_t));
     W->hist = calloc(n * (n + 1), sizeof(uint32_t));
     W->rank_sum = calloc(n, sizeof(uint64_t));
-    return W->w == NULL || W->agg_t == NULL ||
-                   (!S->complete && W->agg_mask == NULL) || W->ws == NULL ||
-                   W->key == NULL || W->rank == NULL || W->idx == NULL ||
-                   W->hist == NULL || W->rank_sum == NULL
-               ? -1
-               : 0;
+    if (W->w == NULL || W->key == NULL || W->cnt == NULL || W->rank == NULL ||
+        W->idx == NULL || W->hist == NULL || W->rank_sum == NULL) {
+        return -1;
+    }
+    if (S->ind_mask != NULL) {
+        W->mask = calloc(nn * n, sizeof(double));
+        if (W->mask == NULL) {
+            return -1;
+        }
+        memcpy(W->mask, S->ind_mask, ni * sizeof(double));
+    }
+    /* each worker owns a full node x unit buffer per method pair: the
+       indicators' rows are copied once, the aggregates' rows are rewritten
+       by every replicate */
+    for (i = 0; i < CHISO_NORM_COUNT; i++) {
+        for (j = 0; j < CHISO_AGG_COUNT; j++) {
+            if (S->ind_t[i][j] == NULL) {
+                continue;
+            }
+            W->t[i][j] = calloc(nn * n, sizeof(double));
+            if (W->t[i][j] == NULL) {
+                return -1;
+            }
+            memcpy(W->t[i][j], S->ind_t[i][j], ni * sizeof(double));
+        }
+    }
+    return 0;
 }
 
 /* k-th smallest (0-based) rank of a unit from its histogram. */
@@ -376,20 +407,20 @@ nominal(struct mc_shared *S, struct mc_worker *W)
     const chiso_composite *m = S->m;
     const chiso_uncertainty_options *o = S->o;
     chiso_uncertainty_result *res = S->res;
-    size_t n = S->n, k, u, root_row = (m->root - S->n_ind) * n;
+    size_t n = S->n, k, u, root_row = m->root * n;
     chiso_cmp_agg agg = o->aggregate[0];
+    double *t = W->t[o->normalise[0]][agg];
     const double *def;
 
     for (k = 0; k < S->nn; k++) {
         W->w[k] = m->nodes[k].weight;
     }
-    chiso_composite__aggregate(m, W->w, S->ind_t[o->normalise[0]][agg],
-                               S->ind_mask, W->agg_t, W->agg_mask, W->ws);
-    def = S->complete ? NULL : W->agg_mask + root_row;
+    chiso_composite__aggregate(m, W->w, t, W->mask);
+    def = W->mask != NULL ? W->mask + root_row : NULL;
     for (u = 0; u < n; u++) {
         int ok = def == NULL || def[u] > 0;
         res->nominal_score[u] =
-            ok ? chiso_composite__untransform(agg, W->agg_t[root_row + u])
+            ok ? chiso_composite__untransform(agg, t[root_row + u])
                : (double)NAN;
         W->key[u] = ok ? res->nominal_score[u] : 0;
     }
