@@ -163,8 +163,8 @@ chiso_composite__normalise(const chiso_composite *m,
         const double *raw = m->value + i * n;
         const unsigned char *pr = m->present + i * n;
         double *y = x + i * n;
-        double d = (double)nd->direction, a = NAN, b = NAN;
-        double mn = INFINITY, mx = -INFINITY, sum = 0, ss = 0, mean, sd;
+        double d = (double)nd->direction, a = (double)NAN, b = (double)NAN;
+        double mn = (double)INFINITY, mx = -(double)INFINITY, sum = 0, ss = 0, mean, sd;
 
         cnt = 0;
         for (u = 0; u < n; u++) {

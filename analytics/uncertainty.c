@@ -580,7 +580,7 @@ chiso_uncertainty_run(chiso_uncertainty_result **out, const chiso_composite *m,
         }
         if (count == 0) {
             res->median_rank[u] = res->p5_rank[u] = res->p95_rank[u] =
-                res->mean_rank[u] = NAN;
+                res->mean_rank[u] = (double)NAN;
             continue;
         }
         res->median_rank[u] = hist_percentile(h, n, count, 0.5);
