@@ -34,8 +34,6 @@
 #define MAX_THREADS 2
 /* below this many edge-unit products in total, one thread is faster */
 #define MIN_WORK_FOR_THREADS 2000000.0
-/* counting ranks is O(n^2) but branch-free; sorting wins above this */
-#define COUNT_RANK_MAX_UNITS 128
 
 static inline uint64_t
 splitmix64_mix(uint64_t z)
@@ -72,7 +70,9 @@ struct mc_shared {
 struct mc_worker {
     struct mc_shared *S;
     size_t r_begin, r_end;
-    double *w, *mask, *key, *cnt;
+    double *w, *mask, *key;
+    size_t *perm;       /* units by the previous replicate's keys */
+    size_t sort_budget; /* insertion-sort shifts before a full sort */
     double *t[CHISO_NORM_COUNT][CHISO_AGG_COUNT]; /* n_nodes x n_units */
     unsigned *rank;
     size_t *idx;
@@ -82,36 +82,55 @@ struct mc_worker {
     int is_caller;
 };
 
-/* Competition ranks of key[] (higher first) among defined units. For
- * small n, count for every unit the keys above it: O(n^2) but written as
- * n vertical passes (cnt[u] += key[v] > key[u]) that the compiler turns
- * into SIMD compares; the counts are small whole numbers, exact in a
- * double. */
-CHISO_SIMD_CLONES static void
+/* Competition ranks of key[] (higher first) among defined units.
+ *
+ * Consecutive replicates order the units almost the same way, so the
+ * worker keeps the previous replicate's order in perm and re-sorts it by
+ * insertion: O(n + number of swaps), a few hundred comparisons for 63
+ * units instead of a full sort. If the order changed a lot (more shifts
+ * than a merge sort would cost), the full sort of chiso_composite__rank
+ * is used instead. Ranks depend only on the keys (ties share the best
+ * place), never on the starting order, so results stay independent of
+ * the threads. Undefined units carry -inf keys and sort last. */
+static void
 rank_replicate(struct mc_worker *W, const double *defined)
 {
-    size_t n = W->S->n, u, v;
+    size_t n = W->S->n, i, j, shifts = 0, budget = W->sort_budget;
+    const double *key = W->key;
+    size_t *perm = W->perm;
 
-    if (n <= COUNT_RANK_MAX_UNITS) {
-        const double *restrict key = W->key;
-        double *restrict cnt = W->cnt;
-        for (u = 0; u < n; u++) {
-            cnt[u] = 1.0;
+    for (i = 1; i < n; i++) {
+        size_t x = perm[i];
+        double kx = key[x];
+        for (j = i; j > 0 && key[perm[j - 1]] < kx; j--) {
+            perm[j] = perm[j - 1];
         }
-        /* undefined units carry -inf keys, never counted as above */
-        for (v = 0; v < n; v++) {
-            double kv = key[v];
-            for (u = 0; u < n; u++) {
-                cnt[u] += kv > key[u] ? 1.0 : 0.0;
+        perm[j] = x;
+        shifts += i - j;
+        if (shifts > budget) {
+            /* a full sort; its output (defined units, best first) is the
+               starting order of the next replicate */
+            size_t k = chiso_composite__rank(key, defined, n, W->rank,
+                                             W->idx);
+            memcpy(perm, W->idx, k * sizeof(*perm));
+            for (i = 0; i < n; i++) {
+                if (W->rank[i] == 0) {
+                    perm[k++] = i;
+                }
             }
+            return;
         }
-        for (u = 0; u < n; u++) {
-            W->rank[u] =
-                defined != NULL && !(defined[u] > 0) ? 0 : (unsigned)cnt[u];
-        }
-        return;
     }
-    chiso_composite__rank(W->key, defined, n, W->rank, W->idx);
+    for (i = 0; i < n; i++) {
+        size_t u = perm[i];
+        if (defined != NULL && !(defined[u] > 0)) {
+            W->rank[u] = 0;
+        } else if (i > 0 && !(key[u] < key[perm[i - 1]])) {
+            W->rank[u] = W->rank[perm[i - 1]]; /* tie: the best place */
+        } else {
+            W->rank[u] = (unsigned)(i + 1);
+        }
+    }
 }
 
 static void
@@ -209,7 +228,7 @@ worker_free(struct mc_worker *W)
         }
     }
     free(W->key);
-    free(W->cnt);
+    free(W->perm);
     free(W->rank);
     free(W->idx);
     free(W->hist);
@@ -226,12 +245,23 @@ worker_init(struct mc_worker *W, struct mc_shared *S)
     atomic_init(&W->done, 0);
     W->w = malloc(nn * sizeof(double));
     W->key = malloc(n * sizeof(double));
-    W->cnt = malloc(n * sizeof(double));
+    W->perm = malloc(n * sizeof(size_t));
+    if (W->perm != NULL) {
+        size_t u, lg = 1;
+        for (u = 0; u < n; u++) {
+            W->perm[u] = u;
+        }
+        while (((size_t)1 << lg) < n) {
+            lg++;
+        }
+        /* about twice what a merge sort of n costs */
+        W->sort_budget = 2 * n * lg;
+    }
     W->rank = malloc(n * sizeof(unsigned));
     W->idx = malloc(2 * n * sizeof(size_t));
     W->hist = calloc(n * (n + 1), sizeof(uint32_t));
     W->rank_sum = calloc(n, sizeof(uint64_t));
-    if (W->w == NULL || W->key == NULL || W->cnt == NULL || W->rank == NULL ||
+    if (W->w == NULL || W->key == NULL || W->perm == NULL || W->rank == NULL ||
         W->idx == NULL || W->hist == NULL || W->rank_sum == NULL) {
         return -1;
     }
