@@ -317,7 +317,9 @@ typedef struct chiso_uncertainty_result {
  * aggregation sets is checked on the data before the first replicate (a
  * geometric mean of z-scores is refused, for instance). Returns CHISO_OK
  * and a result (free with chiso_uncertainty_result_free()), or the errors
- * of chiso_composite_compute(), CHISO_EUSAGE for bad options, CHISO_ENOMEM.
+ * of chiso_composite_compute(), CHISO_EUSAGE for bad options (also: more
+ * than 5000 units, whose rank histograms would take over 100 MB per
+ * thread, or keep_replicates beyond 2^27 stored weights), CHISO_ENOMEM.
  */
 chiso_status chiso_uncertainty_run(chiso_uncertainty_result **out,
                                    const chiso_composite *m,

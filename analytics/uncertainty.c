@@ -32,6 +32,10 @@
 
 #define SPLITMIX_GAMMA 0x9E3779B97F4A7C15ULL
 #define MAX_THREADS 2
+/* rank histograms take n (n + 1) counters per thread: 5000 units is 100 MB */
+#define MAX_UNITS 5000
+/* --replicates-csv keeps replicates x nodes doubles: 2^27 is 1 GiB */
+#define MAX_KEPT_WEIGHTS 134217728.0
 /* below this many edge-unit products in total, one thread is faster */
 #define MIN_WORK_FOR_THREADS 2000000.0
 
@@ -484,6 +488,22 @@ chiso_uncertainty_run(chiso_uncertainty_result **out, const chiso_composite *m,
     st = check_options(opts, diag);
     if (st != CHISO_OK) {
         return st;
+    }
+    if (n > MAX_UNITS) {
+        return chiso_diag_set(diag, CHISO_EUSAGE, m->data_path, 0, 0,
+                              "%zu units: the uncertainty analysis keeps a "
+                              "rank histogram per unit and supports up to %d "
+                              "units",
+                              n, MAX_UNITS);
+    }
+    if (opts->keep_replicates &&
+        (double)opts->replicates * (double)m->n_nodes > MAX_KEPT_WEIGHTS) {
+        return chiso_diag_set(diag, CHISO_EUSAGE, NULL, 0, 0,
+                              "keeping every replicate's weights would need "
+                              "%.0f values (limit %.0f): use fewer replicates "
+                              "with --replicates-csv",
+                              (double)opts->replicates * (double)m->n_nodes,
+                              MAX_KEPT_WEIGHTS);
     }
     res = calloc(1, sizeof(*res));
     if (res == NULL) {
