@@ -774,7 +774,17 @@ read_data_header(struct loader *L, chiso_csv_reader *r, struct data_state *D)
         long *special = NULL;
         D->field_row[k] = -1;
         chiso_text_trim(&s, &len);
-        if (special_col(s, "ucode", "unit_code|ma_don_vi|ma_dv")) {
+        name = chiso_strndup(s, len);
+        if (name == NULL) {
+            return oom(L->diag, L->data_path);
+        }
+        mi = find_row(L, name);
+        free(name);
+        /* an iMeta code wins over the aliases of the special columns
+           ("nam" is a year, but also a possible code) */
+        if (mi != CHISO_CMP_NONE) {
+            special = NULL;
+        } else if (special_col(s, "ucode", "unit_code|ma_don_vi|ma_dv")) {
             special = &D->col_ucode;
         } else if (special_col(s, "uname", "unit_name|ten_don_vi|ten_dv")) {
             special = &D->col_uname;
@@ -791,12 +801,6 @@ read_data_header(struct loader *L, chiso_csv_reader *r, struct data_state *D)
             *special = (long)k;
             continue;
         }
-        name = chiso_strndup(s, len);
-        if (name == NULL) {
-            return oom(L->diag, L->data_path);
-        }
-        mi = find_row(L, name);
-        free(name);
         if (mi == CHISO_CMP_NONE) {
             return chiso_csv_field_error(
                 r, L->diag, CHISO_ESCHEMA, &row, k,
