@@ -53,25 +53,25 @@ typedef enum chiso_cmp_type {
 
 /* One indicator or aggregate of the tree. */
 typedef struct chiso_cmp_node {
-    char *code;         /* iCode */
-    char *name;         /* iName, or the code when iName is empty */
+    char *code;          /* iCode */
+    char *name;          /* iName, or the code when iName is empty */
     chiso_cmp_type type; /* CHISO_CMP_INDICATOR or CHISO_CMP_AGGREGATE */
-    int level;          /* 1 for indicators */
-    size_t parent;      /* index into nodes, CHISO_CMP_NONE for the index */
-    size_t *children;   /* indices into nodes, in iMeta order */
+    int level;           /* 1 for indicators */
+    size_t parent;       /* index into nodes, CHISO_CMP_NONE for the index */
+    size_t *children;    /* indices into nodes, in iMeta order */
     size_t n_children;
-    double weight;      /* as written (relative within the parent) */
-    double weight_share; /* weight / sum of the siblings' weights */
+    double weight;           /* as written (relative within the parent) */
+    double weight_share;     /* weight / sum of the siblings' weights */
     double effective_weight; /* product of weight_share up to the index */
-    int direction;      /* +1: higher is better, -1: lower is better */
-    int has_target;     /* Target column */
+    int direction;           /* +1: higher is better, -1: lower is better */
+    int has_target;          /* Target column */
     double target;
-    int has_goalposts;  /* goalpost_lower / goalpost_upper columns */
+    int has_goalposts; /* goalpost_lower / goalpost_upper columns */
     double goalpost_lower, goalpost_upper;
-    size_t n_missing;   /* indicators: units without a value */
+    size_t n_missing;          /* indicators: units without a value */
     unsigned long meta_line;   /* iMeta line of the row */
     unsigned long meta_column; /* column of its iCode cell */
-    size_t data_field;  /* indicators: 0-based field index in iData */
+    size_t data_field;         /* indicators: 0-based field index in iData */
 } chiso_cmp_node;
 
 /*
@@ -84,20 +84,20 @@ typedef struct chiso_composite {
     char *data_path;
     char *meta_path;
     size_t n_units;
-    char **unit_code;          /* uCode */
-    char **unit_name;          /* uName, or the code */
-    unsigned long *unit_line;  /* iData line of each unit */
+    char **unit_code;         /* uCode */
+    char **unit_name;         /* uName, or the code */
+    unsigned long *unit_line; /* iData line of each unit */
     size_t n_nodes;
     chiso_cmp_node *nodes;
     size_t n_indicators;
     size_t root;
-    int n_levels;              /* level of the index */
+    int n_levels; /* level of the index */
     /* raw values, indicator-major: value[i * n_units + u]; a cell that
        was empty (or NA, N/A) has present[...] == 0 and value 0 */
     double *value;
     unsigned char *present;
-    size_t n_missing;          /* missing indicator cells in total */
-    char *time;                /* the Time value kept, or NULL */
+    size_t n_missing; /* missing indicator cells in total */
+    char *time;       /* the Time value kept, or NULL */
 } chiso_composite;
 
 /* Options of chiso_composite_load(). */
@@ -107,7 +107,10 @@ typedef struct chiso_composite_load_options {
     const char *time;
 } chiso_composite_load_options;
 
-#define CHISO_COMPOSITE_LOAD_OPTIONS_INIT {NULL}
+#define CHISO_COMPOSITE_LOAD_OPTIONS_INIT                                      \
+    {                                                                          \
+        NULL                                                                   \
+    }
 
 /*
  * Load and validate iData (data_path) and iMeta (meta_path), CSV files as
@@ -134,7 +137,8 @@ typedef struct chiso_composite_load_options {
  * CHISO_ESCHEMA, CHISO_ENOMEM with *out NULL and diag saying where.
  * opts may be NULL.
  */
-chiso_status chiso_composite_load(chiso_composite **out, const char *data_path,
+chiso_status chiso_composite_load(chiso_composite **out,
+                                  const char *data_path,
                                   const char *meta_path,
                                   const chiso_composite_load_options *opts,
                                   chiso_diag *diag);
@@ -162,7 +166,7 @@ typedef enum chiso_cmp_agg {
 } chiso_cmp_agg;
 
 #define CHISO_NORM_COUNT 5
-#define CHISO_AGG_COUNT 3
+#define CHISO_AGG_COUNT  3
 
 /* "minmax", "zscore", "rank", "goalposts", "target". */
 const char *chiso_cmp_norm_name(chiso_cmp_norm n);
@@ -183,8 +187,10 @@ typedef struct chiso_composite_options {
     chiso_cmp_agg aggregate;
 } chiso_composite_options;
 
-#define CHISO_COMPOSITE_OPTIONS_INIT                                          \
-    {CHISO_NORM_MINMAX, 0.0, 100.0, 0.0, 1.0, CHISO_AGG_ARITHMETIC}
+#define CHISO_COMPOSITE_OPTIONS_INIT                                           \
+    {                                                                          \
+        CHISO_NORM_MINMAX, 0.0, 100.0, 0.0, 1.0, CHISO_AGG_ARITHMETIC          \
+    }
 
 /*
  * Scores of every unit at every node, and ranks.
@@ -209,7 +215,7 @@ typedef struct chiso_composite_result {
     unsigned char *defined;
     unsigned *rank;
     size_t *order;
-    size_t n_ranked; /* units with an index score */
+    size_t n_ranked;         /* units with an index score */
     double *norm_a, *norm_b; /* n_indicators each */
 } chiso_composite_result;
 
@@ -267,25 +273,27 @@ void chiso_composite_write_csv(const chiso_composite_result *res,
  * The nominal run uses normalise[0], aggregate[0] and the iMeta weights.
  */
 typedef struct chiso_uncertainty_options {
-    size_t replicates;        /* >= 1 */
+    size_t replicates; /* >= 1 */
     uint64_t seed;
-    double weight_noise;      /* 0 <= noise < 1; 0.25 = +-25 % */
+    double weight_noise; /* 0 <= noise < 1; 0.25 = +-25 % */
     chiso_cmp_norm normalise[CHISO_NORM_COUNT];
-    size_t n_normalise;       /* 1 .. CHISO_NORM_COUNT, no repeats */
+    size_t n_normalise; /* 1 .. CHISO_NORM_COUNT, no repeats */
     chiso_cmp_agg aggregate[CHISO_AGG_COUNT];
-    size_t n_aggregate;       /* 1 .. CHISO_AGG_COUNT, no repeats */
-    double range_lo, range_hi;     /* as chiso_composite_options */
+    size_t n_aggregate;        /* 1 .. CHISO_AGG_COUNT, no repeats */
+    double range_lo, range_hi; /* as chiso_composite_options */
     double zscore_mean, zscore_sd;
-    int keep_replicates;      /* store every replicate's parameters */
-    unsigned threads;         /* 0 = automatic (up to 2), else at most */
+    int keep_replicates; /* store every replicate's parameters */
+    unsigned threads;    /* 0 = automatic (up to 2), else at most */
     /* called from the calling thread every ~1 % of the work; may be NULL */
     void (*progress)(void *ctx, size_t done, size_t total);
     void *progress_ctx;
 } chiso_uncertainty_options;
 
-#define CHISO_UNCERTAINTY_OPTIONS_INIT                                        \
-    {1000, 1, 0.25, {CHISO_NORM_MINMAX}, 1, {CHISO_AGG_ARITHMETIC}, 1, 0.0,   \
-     100.0, 0.0, 1.0, 0, 0, NULL, NULL}
+#define CHISO_UNCERTAINTY_OPTIONS_INIT                                         \
+    {                                                                          \
+        1000, 1, 0.25, {CHISO_NORM_MINMAX}, 1, {CHISO_AGG_ARITHMETIC}, 1, 0.0, \
+            100.0, 0.0, 1.0, 0, 0, NULL, NULL                                  \
+    }
 
 /*
  * Per-unit summary (arrays of n_units, iData order). Ranks are 1 = best,
@@ -304,7 +312,7 @@ typedef struct chiso_uncertainty_result {
     unsigned *nominal_rank;
     double *nominal_score;
     double *median_rank, *p5_rank, *p95_rank, *mean_rank;
-    size_t *order;      /* units by nominal rank, unranked last */
+    size_t *order; /* units by nominal rank, unranked last */
     size_t n_ranked;
     unsigned threads_used;
     chiso_cmp_norm *rep_normalise;
@@ -339,8 +347,8 @@ void chiso_uncertainty_write_csv(const chiso_uncertainty_result *res,
 /* CSV of the replicates' parameters (needs keep_replicates): replicate,
  * normalise, aggregate, then the weight of every node but the index, by
  * code. */
-void chiso_uncertainty_write_replicates_csv(
-    const chiso_uncertainty_result *res, chiso_csvw *w);
+void chiso_uncertainty_write_replicates_csv(const chiso_uncertainty_result *res,
+                                            chiso_csvw *w);
 
 /*
  * numpy 'linear' percentile (R type 7) of sorted[0 .. n), p in [0, 1]:

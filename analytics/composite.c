@@ -45,15 +45,12 @@ chiso_cmp_norm_parse(const char *s, chiso_cmp_norm *out)
     static const struct {
         const char *name;
         chiso_cmp_norm n;
-    } tab[] = {{"minmax", CHISO_NORM_MINMAX},
-               {"min-max", CHISO_NORM_MINMAX},
-               {"zscore", CHISO_NORM_ZSCORE},
-               {"z-score", CHISO_NORM_ZSCORE},
-               {"rank", CHISO_NORM_RANK},
-               {"goalposts", CHISO_NORM_GOALPOSTS},
-               {"goalpost", CHISO_NORM_GOALPOSTS},
-               {"target", CHISO_NORM_TARGET},
-               {"dist2targ", CHISO_NORM_TARGET}};
+    } tab[] = {
+        {"minmax", CHISO_NORM_MINMAX},      {"min-max", CHISO_NORM_MINMAX},
+        {"zscore", CHISO_NORM_ZSCORE},      {"z-score", CHISO_NORM_ZSCORE},
+        {"rank", CHISO_NORM_RANK},          {"goalposts", CHISO_NORM_GOALPOSTS},
+        {"goalpost", CHISO_NORM_GOALPOSTS}, {"target", CHISO_NORM_TARGET},
+        {"dist2targ", CHISO_NORM_TARGET}};
     size_t i;
 
     for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
@@ -71,12 +68,10 @@ chiso_cmp_agg_parse(const char *s, chiso_cmp_agg *out)
     static const struct {
         const char *name;
         chiso_cmp_agg a;
-    } tab[] = {{"arithmetic", CHISO_AGG_ARITHMETIC},
-               {"arith", CHISO_AGG_ARITHMETIC},
-               {"geometric", CHISO_AGG_GEOMETRIC},
-               {"geo", CHISO_AGG_GEOMETRIC},
-               {"harmonic", CHISO_AGG_HARMONIC},
-               {"harm", CHISO_AGG_HARMONIC}};
+    } tab[] = {
+        {"arithmetic", CHISO_AGG_ARITHMETIC}, {"arith", CHISO_AGG_ARITHMETIC},
+        {"geometric", CHISO_AGG_GEOMETRIC},   {"geo", CHISO_AGG_GEOMETRIC},
+        {"harmonic", CHISO_AGG_HARMONIC},     {"harm", CHISO_AGG_HARMONIC}};
     size_t i;
 
     for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
@@ -136,21 +131,25 @@ vidx_asc(const void *pa, const void *pb)
 }
 
 static chiso_status
-indicator_error(const chiso_composite *m, size_t i, chiso_diag *diag,
+indicator_error(const chiso_composite *m,
+                size_t i,
+                chiso_diag *diag,
                 const char *what)
 {
     const chiso_cmp_node *nd = &m->nodes[i];
 
     return chiso_diag_set(diag, CHISO_EDOMAIN, m->data_path, 1,
                           chiso_composite__data_column(m, i, 1),
-                          "indicator '%s': %s", nd->code,
-                          what);
+                          "indicator '%s': %s", nd->code, what);
 }
 
 chiso_status
 chiso_composite__normalise(const chiso_composite *m,
-                           const chiso_composite_options *o, double *x,
-                           double *pa, double *pb, chiso_diag *diag)
+                           const chiso_composite_options *o,
+                           double *x,
+                           double *pa,
+                           double *pb,
+                           chiso_diag *diag)
 {
     size_t n = m->n_units, i, u, cnt;
     double lo = o->range_lo, span = o->range_hi - o->range_lo;
@@ -164,7 +163,8 @@ chiso_composite__normalise(const chiso_composite *m,
         const unsigned char *pr = m->present + i * n;
         double *y = x + i * n;
         double d = (double)nd->direction, a = (double)NAN, b = (double)NAN;
-        double mn = (double)INFINITY, mx = -(double)INFINITY, sum = 0, ss = 0, mean, sd;
+        double mn = (double)INFINITY, mx = -(double)INFINITY, sum = 0, ss = 0,
+               mean, sd;
 
         cnt = 0;
         for (u = 0; u < n; u++) {
@@ -339,7 +339,8 @@ out:
 chiso_status
 chiso_composite__check_positive(const chiso_composite *m,
                                 const chiso_composite_options *o,
-                                const double *x, chiso_diag *diag)
+                                const double *x,
+                                chiso_diag *diag)
 {
     size_t n = m->n_units, i, u;
 
@@ -384,8 +385,10 @@ chiso_composite__check_positive(const chiso_composite *m,
 }
 
 void
-chiso_composite__transform(const chiso_composite *m, chiso_cmp_agg agg,
-                           const double *x, double *t)
+chiso_composite__transform(const chiso_composite *m,
+                           chiso_cmp_agg agg,
+                           const double *x,
+                           double *t)
 {
     size_t k, total = m->n_indicators * m->n_units;
 
@@ -440,12 +443,17 @@ chiso_composite__mask(const chiso_composite *m, int *complete)
  * which is several times slower. */
 #if defined(__GNUC__)
 typedef double agg_v4 __attribute__((vector_size(4 * sizeof(double))));
-#define V4_LOAD(v, p) memcpy(&(v), (p), sizeof(v))
+#define V4_LOAD(v, p)  memcpy(&(v), (p), sizeof(v))
 #define V4_STORE(p, v) memcpy((p), &(v), sizeof(v))
 
 static inline void
-agg_block_complete(const chiso_cmp_node *p, const double *w, double *t,
-                   size_t n, size_t u0, double wsum, double *out)
+agg_block_complete(const chiso_cmp_node *p,
+                   const double *w,
+                   double *t,
+                   size_t n,
+                   size_t u0,
+                   double wsum,
+                   double *out)
 {
     agg_v4 a0 = {0, 0, 0, 0}, a1 = a0, a2 = a0, a3 = a0, x, s;
     const size_t *ch = p->children;
@@ -476,8 +484,13 @@ agg_block_complete(const chiso_cmp_node *p, const double *w, double *t,
 }
 #else
 static inline void
-agg_block_complete(const chiso_cmp_node *p, const double *w, double *t,
-                   size_t n, size_t u0, double wsum, double *out)
+agg_block_complete(const chiso_cmp_node *p,
+                   const double *w,
+                   double *t,
+                   size_t n,
+                   size_t u0,
+                   double wsum,
+                   double *out)
 {
     double a[AGG_BLOCK] = {0};
     size_t j, q;
@@ -499,8 +512,14 @@ agg_block_complete(const chiso_cmp_node *p, const double *w, double *t,
 /* The same with missing values, over len <= AGG_BLOCK units: the weight
  * sum is per unit (weights of the children present). */
 static inline void
-agg_block_masked(const chiso_cmp_node *p, const double *w, double *t,
-                 double *mask, size_t n, size_t u0, size_t len, double *out,
+agg_block_masked(const chiso_cmp_node *p,
+                 const double *w,
+                 double *t,
+                 double *mask,
+                 size_t n,
+                 size_t u0,
+                 size_t len,
+                 double *out,
                  double *out_mask)
 {
     double a[AGG_BLOCK] = {0}, s[AGG_BLOCK] = {0};
@@ -525,8 +544,10 @@ agg_block_masked(const chiso_cmp_node *p, const double *w, double *t,
 }
 
 CHISO_SIMD_CLONES void
-chiso_composite__aggregate(const chiso_composite *m, const double *w,
-                           double *t, double *mask)
+chiso_composite__aggregate(const chiso_composite *m,
+                           const double *w,
+                           double *t,
+                           double *mask)
 {
     size_t n = m->n_units, k, j, u0;
 
@@ -619,8 +640,11 @@ sort_desc(const double *v, size_t *idx, size_t *tmp, size_t k)
 }
 
 size_t
-chiso_composite__rank(const double *v, const double *defined, size_t n,
-                      unsigned *rank, size_t *idx)
+chiso_composite__rank(const double *v,
+                      const double *defined,
+                      size_t n,
+                      unsigned *rank,
+                      size_t *idx)
 {
     size_t k = 0, u, j;
 
@@ -669,8 +693,10 @@ chiso_composite_result_free(chiso_composite_result *res)
 }
 
 chiso_status
-chiso_composite_compute(chiso_composite_result **out, const chiso_composite *m,
-                        const chiso_composite_options *opts, chiso_diag *diag)
+chiso_composite_compute(chiso_composite_result **out,
+                        const chiso_composite *m,
+                        const chiso_composite_options *opts,
+                        chiso_diag *diag)
 {
     chiso_composite_options o = CHISO_COMPOSITE_OPTIONS_INIT;
     chiso_composite_result *res = NULL;
@@ -714,8 +740,8 @@ chiso_composite_compute(chiso_composite_result **out, const chiso_composite *m,
         goto nomem;
     }
     /* normalise into the first n_ind rows of value */
-    st = chiso_composite__normalise(m, &o, res->value, res->norm_a,
-                                    res->norm_b, diag);
+    st = chiso_composite__normalise(m, &o, res->value, res->norm_a, res->norm_b,
+                                    diag);
     if (st != CHISO_OK) {
         goto fail;
     }

@@ -24,7 +24,8 @@
  * starts at `line` of iData (1 = the header), found by rereading the
  * file: for error messages only. 0 if unknown. */
 unsigned long chiso_composite__data_column(const chiso_composite *m,
-                                           size_t node, unsigned long line);
+                                           size_t node,
+                                           unsigned long line);
 
 /* Check option values (range, sd); CHISO_EUSAGE with a message. */
 chiso_status chiso_composite__check_options(const chiso_composite_options *o,
@@ -37,7 +38,9 @@ chiso_status chiso_composite__check_options(const chiso_composite_options *o,
  */
 chiso_status chiso_composite__normalise(const chiso_composite *m,
                                         const chiso_composite_options *o,
-                                        double *x, double *a, double *b,
+                                        double *x,
+                                        double *a,
+                                        double *b,
                                         chiso_diag *diag);
 
 /* For the geometric and harmonic means: every present normalised value
@@ -49,8 +52,10 @@ chiso_status chiso_composite__check_positive(const chiso_composite *m,
 
 /* Transformed values of the indicators: t = x, ln x or 1/x (0 if
  * missing). x and t may be the same array. */
-void chiso_composite__transform(const chiso_composite *m, chiso_cmp_agg agg,
-                                const double *x, double *t);
+void chiso_composite__transform(const chiso_composite *m,
+                                chiso_cmp_agg agg,
+                                const double *x,
+                                double *t);
 
 /* The model's presence as a 0/1 double mask sized for every node
  * (n_nodes x n_units, the indicators' rows filled, the rest 0), or NULL
@@ -61,7 +66,7 @@ double *chiso_composite__mask(const chiso_composite *m, int *complete);
 /* x86-64 GCC builds get an AVX2 clone of the hot kernels, picked at load
  * time (ifunc); the operations are the same, only wider, and no FMA is
  * used, so the results are identical to the baseline build. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) &&      \
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) &&         \
     defined(__linux__) && !defined(CHISO_NO_SIMD_CLONES)
 #define CHISO_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
 #else
@@ -75,8 +80,10 @@ double *chiso_composite__mask(const chiso_composite *m, int *complete);
  * when no value is missing. w: a weight for every node (the index's is not
  * used). No allocation.
  */
-void chiso_composite__aggregate(const chiso_composite *m, const double *w,
-                                double *t, double *mask);
+void chiso_composite__aggregate(const chiso_composite *m,
+                                const double *w,
+                                double *t,
+                                double *mask);
 
 /* Score from a transformed value. */
 double chiso_composite__untransform(chiso_cmp_agg agg, double t);
@@ -86,8 +93,11 @@ double chiso_composite__untransform(chiso_cmp_agg agg, double t);
  * among the units with defined[u] != 0 (defined may be NULL: all). rank[u]
  * = 0 for the others. idx: 2 n scratch entries. Returns the number ranked.
  */
-size_t chiso_composite__rank(const double *v, const double *defined,
-                             size_t n, unsigned *rank, size_t *idx);
+size_t chiso_composite__rank(const double *v,
+                             const double *defined,
+                             size_t n,
+                             unsigned *rank,
+                             size_t *idx);
 
 /* The numpy-style lerp between a (at h = floor) and b, fraction t. */
 double chiso_composite__lerp(double a, double b, double t);

@@ -58,9 +58,9 @@ node_json(const chiso_composite_result *res, size_t k)
                           chiso_json_number(nd->weight_share));
     cJSON_AddItemToObject(o, "effective_weight",
                           chiso_json_number(nd->effective_weight));
-    cJSON_AddItemToObject(o, "direction", ind ? cJSON_CreateNumber(
-                                                    nd->direction)
-                                              : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "direction",
+                          ind ? cJSON_CreateNumber(nd->direction)
+                              : cJSON_CreateNull());
     cJSON_AddItemToObject(o, "missing",
                           ind ? cJSON_CreateNumber((double)nd->n_missing)
                               : cJSON_CreateNull());
@@ -78,20 +78,19 @@ unit_json(const chiso_composite_result *res, size_t u)
 
     cJSON_AddItemToObject(o, "code", cJSON_CreateString(m->unit_code[u]));
     cJSON_AddItemToObject(o, "name", cJSON_CreateString(m->unit_name[u]));
-    cJSON_AddItemToObject(o, "rank", res->rank[root]
-                                         ? cJSON_CreateNumber(res->rank[root])
-                                         : cJSON_CreateNull());
-    cJSON_AddItemToObject(o, "score",
-                          chiso_json_number(res->defined[root]
-                                                ? res->value[root]
-                                                : (double)NAN));
+    cJSON_AddItemToObject(o, "rank",
+                          res->rank[root] ? cJSON_CreateNumber(res->rank[root])
+                                          : cJSON_CreateNull());
+    cJSON_AddItemToObject(
+        o, "score",
+        chiso_json_number(res->defined[root] ? res->value[root] : (double)NAN));
     vals = cJSON_AddObjectToObject(o, "values");
     ranks = cJSON_AddObjectToObject(o, "ranks");
     for (k = 0; k < m->n_nodes; k++) {
         size_t c = k * n + u;
-        cJSON_AddItemToObject(vals, m->nodes[k].code,
-                              chiso_json_number(res->defined[c] ? res->value[c]
-                                                                : (double)NAN));
+        cJSON_AddItemToObject(
+            vals, m->nodes[k].code,
+            chiso_json_number(res->defined[c] ? res->value[c] : (double)NAN));
         cJSON_AddItemToObject(ranks, m->nodes[k].code,
                               res->rank[c] ? cJSON_CreateNumber(res->rank[c])
                                            : cJSON_CreateNull());
@@ -114,11 +113,12 @@ chiso_composite_to_json(const chiso_composite_result *res)
     cJSON_AddItemToObject(root, "command", cJSON_CreateString("composite"));
     cJSON_AddItemToObject(root, "data", cJSON_CreateString(m->data_path));
     cJSON_AddItemToObject(root, "meta", cJSON_CreateString(m->meta_path));
-    cJSON_AddItemToObject(root, "time", m->time ? cJSON_CreateString(m->time)
-                                                : cJSON_CreateNull());
+    cJSON_AddItemToObject(root, "time",
+                          m->time ? cJSON_CreateString(m->time)
+                                  : cJSON_CreateNull());
     s = cJSON_AddObjectToObject(root, "settings");
-    cJSON_AddItemToObject(s, "normalise",
-                          cJSON_CreateString(chiso_cmp_norm_name(o->normalise)));
+    cJSON_AddItemToObject(
+        s, "normalise", cJSON_CreateString(chiso_cmp_norm_name(o->normalise)));
     a = cJSON_AddArrayToObject(s, "range");
     cJSON_AddItemToArray(a, chiso_json_number(o->range_lo));
     cJSON_AddItemToArray(a, chiso_json_number(o->range_hi));

@@ -62,9 +62,9 @@ struct meta_row {
     double gp_lower, gp_upper;
     int has_gp;
     unsigned long line, col_code, col_parent, col_level, col_weight;
-    size_t node;        /* index in the model, CHISO_CMP_NONE if none */
-    size_t parent_row;  /* row index of the parent, CHISO_CMP_NONE */
-    long data_col;      /* iData field index, -1 until seen */
+    size_t node;       /* index in the model, CHISO_CMP_NONE if none */
+    size_t parent_row; /* row index of the parent, CHISO_CMP_NONE */
+    long data_col;     /* iData field index, -1 until seen */
 };
 
 struct loader {
@@ -160,8 +160,8 @@ parse_cell_number(const char *s, size_t len, double *out)
             i = e - 1; /* "1e" is not plain: let the general parser judge */
         }
     }
-    if (digits > 0 && i == len && (s[len] == '\0' || s[len] == ' ' ||
-                                   s[len] == '\t' || s[len] == '\r')) {
+    if (digits > 0 && i == len &&
+        (s[len] == '\0' || s[len] == ' ' || s[len] == '\t' || s[len] == '\r')) {
         *out = strtod(s, &end);
         if (end == s + len && isfinite(*out)) {
             return 0;
@@ -194,8 +194,11 @@ field_col(chiso_csv_reader *r, const chiso_csv_row *row, long k)
 
 /* Parse an optional number cell: 0 empty, 1 parsed, -1 error reported. */
 static int
-number_cell(chiso_csv_reader *r, chiso_diag *diag, const chiso_csv_row *row,
-            long k, double *out)
+number_cell(chiso_csv_reader *r,
+            chiso_diag *diag,
+            const chiso_csv_row *row,
+            long k,
+            double *out)
 {
     size_t len;
     const char *s = chiso_csv_field(row, k, &len);
@@ -206,7 +209,8 @@ number_cell(chiso_csv_reader *r, chiso_diag *diag, const chiso_csv_row *row,
     if (chiso_parse_number(s, len, out) != 0) {
         chiso_csv_field_error(r, diag, CHISO_EDATA, row, (size_t)k,
                               "invalid number '%s' in column '%s'",
-                              row->field[k], chiso_csv_header_name(r, (size_t)k));
+                              row->field[k],
+                              chiso_csv_header_name(r, (size_t)k));
         return -1;
     }
     return 1;
@@ -221,7 +225,9 @@ oom(chiso_diag *diag, const char *path)
 /* ---- iMeta ---------------------------------------------------------------- */
 
 static chiso_status
-read_meta_row(struct loader *L, chiso_csv_reader *r, const chiso_csv_row *row,
+read_meta_row(struct loader *L,
+              chiso_csv_reader *r,
+              const chiso_csv_row *row,
               const long *idx)
 {
     struct meta_row *mr;
@@ -251,8 +257,8 @@ read_meta_row(struct loader *L, chiso_csv_reader *r, const chiso_csv_row *row,
     mr->col_weight = field_col(r, row, idx[MC_WEIGHT]);
     mr->code = cell_copy(row, idx[MC_CODE]);
     mr->parent = cell_copy(row, idx[MC_PARENT]);
-    mr->name = idx[MC_NAME] >= 0 ? cell_copy(row, idx[MC_NAME])
-                                 : chiso_strdup("");
+    mr->name =
+        idx[MC_NAME] >= 0 ? cell_copy(row, idx[MC_NAME]) : chiso_strdup("");
     L->n_rows++;
     if (mr->code == NULL || mr->parent == NULL || mr->name == NULL) {
         return oom(L->diag, L->meta_path);
@@ -438,8 +444,7 @@ check_tree(struct loader *L)
             if (mr->type == CHISO_CMP_INDICATOR) {
                 return chiso_diag_set(L->diag, CHISO_ESCHEMA, path, mr->line,
                                       mr->col_parent,
-                                      "indicator '%s' has no Parent",
-                                      mr->code);
+                                      "indicator '%s' has no Parent", mr->code);
             }
             if (root != CHISO_CMP_NONE) {
                 return chiso_diag_set(
@@ -460,12 +465,11 @@ check_tree(struct loader *L)
                                   mr->parent, mr->code);
         }
         if (L->rows[p].type != CHISO_CMP_AGGREGATE) {
-            return chiso_diag_set(L->diag, CHISO_ESCHEMA, path, mr->line,
-                                  mr->col_parent,
-                                  "Parent '%s' of '%s' is of Type %s; a "
-                                  "parent must be an Aggregate",
-                                  mr->parent, mr->code,
-                                  type_names[L->rows[p].type]);
+            return chiso_diag_set(
+                L->diag, CHISO_ESCHEMA, path, mr->line, mr->col_parent,
+                "Parent '%s' of '%s' is of Type %s; a "
+                "parent must be an Aggregate",
+                mr->parent, mr->code, type_names[L->rows[p].type]);
         }
         mr->parent_row = p;
     }
@@ -488,10 +492,10 @@ check_tree(struct loader *L)
                     q = L->rows[q].parent_row;
                 } while (q != i);
                 chiso_buf_puts(&b, L->rows[i].code);
-                st = chiso_diag_set(L->diag, CHISO_ESCHEMA, path,
-                                    L->rows[i].line, L->rows[i].col_parent,
-                                    "cycle in Parent: %s",
-                                    b.data ? b.data : "");
+                st =
+                    chiso_diag_set(L->diag, CHISO_ESCHEMA, path,
+                                   L->rows[i].line, L->rows[i].col_parent,
+                                   "cycle in Parent: %s", b.data ? b.data : "");
                 chiso_buf_free(&b);
                 return st;
             }
@@ -591,7 +595,9 @@ out:
 /* ---- building the model --------------------------------------------------- */
 
 static int
-level_order_cmp(const struct meta_row *a, size_t ia, const struct meta_row *b,
+level_order_cmp(const struct meta_row *a,
+                size_t ia,
+                const struct meta_row *b,
                 size_t ib)
 {
     if (a->level != b->level) {
@@ -628,9 +634,9 @@ build_nodes(struct loader *L)
             L->rows[i].node = k++;
         } else if (L->rows[i].type == CHISO_CMP_AGGREGATE) {
             /* insertion sort by (level, iMeta order) */
-            for (j = n_agg; j > 0 && level_order_cmp(&L->rows[agg[j - 1]],
-                                                     agg[j - 1], &L->rows[i],
-                                                     i) > 0;
+            for (j = n_agg;
+                 j > 0 && level_order_cmp(&L->rows[agg[j - 1]], agg[j - 1],
+                                          &L->rows[i], i) > 0;
                  j--) {
                 agg[j] = agg[j - 1];
             }
@@ -715,9 +721,9 @@ build_nodes(struct loader *L)
 struct data_state {
     long col_ucode, col_uname, col_time;
     size_t n_fields;
-    long *field_row;     /* iData field -> iMeta row, -1 for special */
+    long *field_row; /* iData field -> iMeta row, -1 for special */
     size_t cap_units;
-    double *vals;        /* unit-major while reading */
+    double *vals; /* unit-major while reading */
     unsigned char *pres;
 };
 
@@ -817,8 +823,7 @@ read_data_header(struct loader *L, chiso_csv_reader *r, struct data_state *D)
         }
         if (L->rows[mi].data_col >= 0) {
             return chiso_csv_field_error(r, L->diag, CHISO_ESCHEMA, &row, k,
-                                         "duplicate column '%s'",
-                                         row.field[k]);
+                                         "duplicate column '%s'", row.field[k]);
         }
         L->rows[mi].data_col = (long)k;
         D->field_row[k] = (long)mi;
@@ -837,15 +842,16 @@ read_data_header(struct loader *L, chiso_csv_reader *r, struct data_state *D)
             return chiso_diag_set(L->diag, CHISO_ESCHEMA, L->meta_path,
                                   mr->line, mr->col_code,
                                   "iCode '%s' (Type %s) has no column in %s",
-                                  mr->code, type_names[mr->type],
-                                  L->data_path);
+                                  mr->code, type_names[mr->type], L->data_path);
         }
     }
     return CHISO_OK;
 }
 
 static chiso_status
-add_unit(struct loader *L, struct data_state *D, chiso_csv_reader *r,
+add_unit(struct loader *L,
+         struct data_state *D,
+         chiso_csv_reader *r,
          const chiso_csv_row *row)
 {
     chiso_composite *m = L->m;
@@ -1073,7 +1079,8 @@ out:
 }
 
 chiso_status
-chiso_composite_load(chiso_composite **out, const char *data_path,
+chiso_composite_load(chiso_composite **out,
+                     const char *data_path,
                      const char *meta_path,
                      const chiso_composite_load_options *opts,
                      chiso_diag *diag)
@@ -1171,7 +1178,8 @@ chiso_composite_find(const chiso_composite *m, const char *code)
 }
 
 unsigned long
-chiso_composite__data_column(const chiso_composite *m, size_t node,
+chiso_composite__data_column(const chiso_composite *m,
+                             size_t node,
                              unsigned long line)
 {
     chiso_csv_reader *r = NULL;

@@ -31,7 +31,7 @@
 #include <unistd.h>
 
 #define SPLITMIX_GAMMA 0x9E3779B97F4A7C15ULL
-#define MAX_THREADS 2
+#define MAX_THREADS    2
 /* rank histograms take n (n + 1) counters per thread: 5000 units is 100 MB */
 #define MAX_UNITS 5000
 /* --replicates-csv keeps replicates x nodes doubles: 2^27 is 1 GiB */
@@ -114,8 +114,7 @@ rank_replicate(struct mc_worker *W, const double *defined)
         if (shifts > budget) {
             /* a full sort; its output (defined units, best first) is the
                starting order of the next replicate */
-            size_t k = chiso_composite__rank(key, defined, n, W->rank,
-                                             W->idx);
+            size_t k = chiso_composite__rank(key, defined, n, W->rank, W->idx);
             memcpy(perm, W->idx, k * sizeof(*perm));
             for (i = 0; i < n; i++) {
                 if (W->rank[i] == 0) {
@@ -196,8 +195,8 @@ run_block(struct mc_worker *W, struct mc_worker *all, size_t n_workers)
             (r + 1 - W->r_begin) % step == 0) {
             size_t total = 0, i;
             for (i = 0; i < n_workers; i++) {
-                total += atomic_load_explicit(&all[i].done,
-                                              memory_order_relaxed);
+                total +=
+                    atomic_load_explicit(&all[i].done, memory_order_relaxed);
             }
             o->progress(o->progress_ctx, total, o->replicates);
         }
@@ -319,8 +318,7 @@ hist_percentile(const uint32_t *h, size_t n, uint64_t count, double p)
 
     frac = hh - (double)lo;
     hi = lo + 1 < count ? lo + 1 : count - 1;
-    return chiso_composite__lerp(hist_kth(h, n, lo), hist_kth(h, n, hi),
-                                 frac);
+    return chiso_composite__lerp(hist_kth(h, n, lo), hist_kth(h, n, hi), frac);
 }
 
 double
@@ -413,8 +411,8 @@ static unsigned
 auto_threads(const chiso_composite *m, const chiso_uncertainty_options *o)
 {
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    double work = (double)o->replicates * (double)m->n_units *
-                  (double)m->n_nodes;
+    double work =
+        (double)o->replicates * (double)m->n_units * (double)m->n_nodes;
     unsigned t;
 
     if (o->threads > 0) {
@@ -458,13 +456,15 @@ nominal(struct mc_shared *S, struct mc_worker *W)
                : (double)NAN;
         W->key[u] = ok ? res->nominal_score[u] : 0;
     }
-    res->n_ranked = chiso_composite__rank(W->key, def, n, res->nominal_rank,
-                                          W->idx);
+    res->n_ranked =
+        chiso_composite__rank(W->key, def, n, res->nominal_rank, W->idx);
 }
 
 chiso_status
-chiso_uncertainty_run(chiso_uncertainty_result **out, const chiso_composite *m,
-                      const chiso_uncertainty_options *opts, chiso_diag *diag)
+chiso_uncertainty_run(chiso_uncertainty_result **out,
+                      const chiso_composite *m,
+                      const chiso_uncertainty_options *opts,
+                      chiso_diag *diag)
 {
     struct mc_shared S;
     struct mc_worker W[MAX_THREADS];
@@ -521,8 +521,7 @@ chiso_uncertainty_run(chiso_uncertainty_result **out, const chiso_composite *m,
     res->order = malloc(n * sizeof(size_t));
     if (res->nominal_rank == NULL || res->nominal_score == NULL ||
         res->median_rank == NULL || res->p5_rank == NULL ||
-        res->p95_rank == NULL || res->mean_rank == NULL ||
-        res->order == NULL) {
+        res->p95_rank == NULL || res->mean_rank == NULL || res->order == NULL) {
         goto nomem;
     }
     if (opts->keep_replicates) {
@@ -644,12 +643,12 @@ chiso_uncertainty_run(chiso_uncertainty_result **out, const chiso_composite *m,
     }
     for (i = 1; i < n; i++) {
         size_t x = res->order[i];
-        unsigned kx = res->nominal_rank[x] ? res->nominal_rank[x]
-                                           : (unsigned)-1;
+        unsigned kx =
+            res->nominal_rank[x] ? res->nominal_rank[x] : (unsigned)-1;
         for (j = i; j > 0; j--) {
             size_t y = res->order[j - 1];
-            unsigned ky = res->nominal_rank[y] ? res->nominal_rank[y]
-                                               : (unsigned)-1;
+            unsigned ky =
+                res->nominal_rank[y] ? res->nominal_rank[y] : (unsigned)-1;
             if (ky <= kx) {
                 break;
             }

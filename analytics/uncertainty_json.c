@@ -33,8 +33,9 @@ chiso_uncertainty_to_json(const chiso_uncertainty_result *res)
     cJSON_AddItemToObject(root, "command", cJSON_CreateString("uncertainty"));
     cJSON_AddItemToObject(root, "data", cJSON_CreateString(m->data_path));
     cJSON_AddItemToObject(root, "meta", cJSON_CreateString(m->meta_path));
-    cJSON_AddItemToObject(root, "time", m->time ? cJSON_CreateString(m->time)
-                                                : cJSON_CreateNull());
+    cJSON_AddItemToObject(root, "time",
+                          m->time ? cJSON_CreateString(m->time)
+                                  : cJSON_CreateNull());
     s = cJSON_AddObjectToObject(root, "settings");
     cJSON_AddItemToObject(s, "replicates",
                           cJSON_CreateNumber((double)o->replicates));
@@ -94,8 +95,7 @@ chiso_uncertainty_to_json(const chiso_uncertainty_result *res)
 }
 
 void
-chiso_uncertainty_write_csv(const chiso_uncertainty_result *res,
-                            chiso_csvw *w)
+chiso_uncertainty_write_csv(const chiso_uncertainty_result *res, chiso_csvw *w)
 {
     const chiso_composite *m = res->model;
     size_t i;

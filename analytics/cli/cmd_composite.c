@@ -52,22 +52,24 @@ composite_usage(FILE *f)
 
 /* Parse "A,B" into two numbers; 0 on success, else prints a usage error. */
 static int
-parse_pair(const char *cmd, const char *opt, const char *s, double *a,
-               double *b)
+parse_pair(
+    const char *cmd, const char *opt, const char *s, double *a, double *b)
 {
     char *end;
 
     *a = strtod(s, &end);
     if (end == s || *end != ',' || !isfinite(*a)) {
-        return cli_usage_error(cmd, "option %s expects two numbers A,B, got "
-                                    "'%s'",
+        return cli_usage_error(cmd,
+                               "option %s expects two numbers A,B, got "
+                               "'%s'",
                                opt, s);
     }
     s = end + 1;
     *b = strtod(s, &end);
     if (end == s || *end != '\0' || !isfinite(*b)) {
-        return cli_usage_error(cmd, "option %s expects two numbers A,B, got "
-                                    "'%s'",
+        return cli_usage_error(cmd,
+                               "option %s expects two numbers A,B, got "
+                               "'%s'",
                                opt, s);
     }
     return 0;
@@ -87,8 +89,8 @@ print_table(const chiso_composite_result *res, long top)
     for (j = 0; j < root->n_children && n_cols <= MAX_TABLE_COLUMNS; j++) {
         cols[n_cols++] = root->children[j];
     }
-    printf("%s: %s (%s)\n", T("Chỉ số tổng hợp", "Composite index"),
-           root->name, root->code);
+    printf("%s: %s (%s)\n", T("Chỉ số tổng hợp", "Composite index"), root->name,
+           root->code);
     printf("%s: %s, %zu %s, %zu %s, %zu %s%s%s\n", T("Dữ liệu", "Data"),
            m->data_path, m->n_units, T("đơn vị", "units"), m->n_indicators,
            T("chỉ tiêu", "indicators"), m->n_missing,
@@ -217,14 +219,14 @@ cmd_composite(int argc, char **argv)
             break;
         case 'r':
             if (parse_pair("composite", "--range", optarg, &opts.range_lo,
-                               &opts.range_hi) != 0) {
+                           &opts.range_hi) != 0) {
                 rc = CLI_EXIT_USAGE;
                 goto out;
             }
             break;
         case 'z':
-            if (parse_pair("composite", "--zscore", optarg,
-                               &opts.zscore_mean, &opts.zscore_sd) != 0) {
+            if (parse_pair("composite", "--zscore", optarg, &opts.zscore_mean,
+                           &opts.zscore_sd) != 0) {
                 rc = CLI_EXIT_USAGE;
                 goto out;
             }
@@ -274,16 +276,17 @@ cmd_composite(int argc, char **argv)
                              argc - optind, argc - optind == 1 ? "" : "s");
         goto out;
     }
-    if (json_path != NULL && csv_path != NULL &&
-        strcmp(json_path, "-") == 0 && strcmp(csv_path, "-") == 0) {
+    if (json_path != NULL && csv_path != NULL && strcmp(json_path, "-") == 0 &&
+        strcmp(csv_path, "-") == 0) {
         rc = cli_usage_error("composite",
                              "--json - and --csv - cannot both use standard "
                              "output");
         goto out;
     }
     if (!(opts.range_lo < opts.range_hi)) {
-        rc = cli_usage_error("composite", "--range LO,HI needs LO < HI, got "
-                                          "%g,%g",
+        rc = cli_usage_error("composite",
+                             "--range LO,HI needs LO < HI, got "
+                             "%g,%g",
                              opts.range_lo, opts.range_hi);
         goto out;
     }

@@ -81,7 +81,9 @@ parse_pair(const char *opt, const char *s, double *a, double *b)
 
 /* Parse a comma-separated list of methods; is_norm selects the kind. */
 static int
-parse_list(const char *opt, const char *s, int is_norm,
+parse_list(const char *opt,
+           const char *s,
+           int is_norm,
            chiso_uncertainty_options *o)
 {
     char item[32];
@@ -163,8 +165,7 @@ print_table(const chiso_uncertainty_result *res, long top)
     FILE *f = stdout;
     char buf[64];
 
-    printf("%s: %s (%s)\n",
-           T("Độ bất định của thứ hạng", "Rank uncertainty"),
+    printf("%s: %s (%s)\n", T("Độ bất định của thứ hạng", "Rank uncertainty"),
            m->nodes[m->root].name, m->nodes[m->root].code);
     printf("%s: %s, %s; %zu %s%s%s\n", T("Dữ liệu", "Data"), m->data_path,
            m->meta_path, m->n_units, T("đơn vị", "units"),
@@ -226,7 +227,8 @@ print_table(const chiso_uncertainty_result *res, long top)
 }
 
 static int
-write_csv_file(const chiso_uncertainty_result *res, const char *path,
+write_csv_file(const chiso_uncertainty_result *res,
+               const char *path,
                int replicates)
 {
     chiso_outfile *f = NULL;
@@ -343,8 +345,8 @@ cmd_uncertainty(int argc, char **argv)
             }
             break;
         case 'r':
-            if (parse_pair("--range", optarg, &opts.range_lo,
-                           &opts.range_hi) != 0) {
+            if (parse_pair("--range", optarg, &opts.range_lo, &opts.range_hi) !=
+                0) {
                 rc = CLI_EXIT_USAGE;
                 goto out;
             }
@@ -399,8 +401,7 @@ cmd_uncertainty(int argc, char **argv)
                 goto out;
             }
             if (top < 0) {
-                rc = cli_usage_error("uncertainty",
-                                     "--top must be 0 or more");
+                rc = cli_usage_error("uncertainty", "--top must be 0 or more");
                 goto out;
             }
             break;

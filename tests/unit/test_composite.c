@@ -92,8 +92,7 @@ test_load_structure(void **state)
     assert_int_equal(m->nodes[1].n_missing, 1);
     /* weight shares: B = 2/3 of D1, D1 = 3/4 of the index */
     chiso_assert_close(m->nodes[1].weight_share, 2.0 / 3.0, 1e-15);
-    chiso_assert_close(m->nodes[1].effective_weight, 2.0 / 3.0 * 0.75,
-                       1e-15);
+    chiso_assert_close(m->nodes[1].effective_weight, 2.0 / 3.0 * 0.75, 1e-15);
     chiso_assert_close(m->nodes[2].effective_weight, 0.25, 1e-15);
     chiso_composite_free(m);
 }
@@ -165,8 +164,8 @@ test_geometric_harmonic_zscore_by_hand(void **state)
     c0 = 1 + 4.0 / 6 * 9;
     d1 = exp((1 * log(a0) + 2 * log(b0)) / 3);
     chiso_assert_close(val(r, "D1", 0), d1, 1e-12);
-    chiso_assert_close(val(r, "Index", 0),
-                       exp((3 * log(d1) + log(c0)) / 4), 1e-12);
+    chiso_assert_close(val(r, "Index", 0), exp((3 * log(d1) + log(c0)) / 4),
+                       1e-12);
     chiso_composite_result_free(r);
 
     o.aggregate = CHISO_AGG_HARMONIC;
@@ -251,14 +250,13 @@ test_goalposts_and_target(void **state)
 static void
 test_ties_and_all_missing(void **state)
 {
-    static const char *const meta =
-        "Level,iCode,Direction,Weight,Parent,Type\n"
-        "1,A,1,1,D1,Indicator\n"
-        "1,B,1,1,D1,Indicator\n"
-        "1,C,1,1,D2,Indicator\n"
-        "2,D1,1,1,I,Aggregate\n"
-        "2,D2,1,1,I,Aggregate\n"
-        "3,I,1,1,,Aggregate\n";
+    static const char *const meta = "Level,iCode,Direction,Weight,Parent,Type\n"
+                                    "1,A,1,1,D1,Indicator\n"
+                                    "1,B,1,1,D1,Indicator\n"
+                                    "1,C,1,1,D2,Indicator\n"
+                                    "2,D1,1,1,I,Aggregate\n"
+                                    "2,D2,1,1,I,Aggregate\n"
+                                    "3,I,1,1,,Aggregate\n";
     /* t1 and t2 identical: tie; z has nothing under D1: I = D2 alone;
        e has no value at all: no index, not ranked, listed last */
     static const char *const data = "uCode,A,B,C\n"
@@ -297,7 +295,8 @@ test_ties_and_all_missing(void **state)
 /* ---- against the independent numpy implementation ------------------------ */
 
 static void
-compare_reference(const char *data_rel, const char *ref_name,
+compare_reference(const char *data_rel,
+                  const char *ref_name,
                   chiso_composite_options o)
 {
     chiso_composite *m = NULL;
@@ -311,8 +310,8 @@ compare_reference(const char *data_rel, const char *ref_name,
     chiso_diag_clear(&d);
     if (chiso_composite_load(
             &m, chiso_test_path(data_rel),
-            chiso_test_path("datasets/samples/coinr-asem/asem_iMeta.csv"),
-            NULL, &d) != CHISO_OK ||
+            chiso_test_path("datasets/samples/coinr-asem/asem_iMeta.csv"), NULL,
+            &d) != CHISO_OK ||
         chiso_composite_compute(&r, m, &o, &d) != CHISO_OK) {
         fail_msg("%s:%lu:%lu: %s", d.path, d.line, d.column, d.message);
     }
@@ -409,8 +408,8 @@ test_asem_published_by_coinr(void **state)
     assert_int_equal(
         chiso_composite_load(
             &m, chiso_test_path("tests/data/composite/asem_treated_iData.csv"),
-            chiso_test_path("datasets/samples/coinr-asem/asem_iMeta.csv"),
-            NULL, &d),
+            chiso_test_path("datasets/samples/coinr-asem/asem_iMeta.csv"), NULL,
+            &d),
         CHISO_OK);
     assert_int_equal(chiso_composite_compute(&r, m, NULL, &d), CHISO_OK);
     for (i = 0; i < sizeof(pub) / sizeof(pub[0]); i++) {
@@ -476,9 +475,9 @@ struct bad_case {
 };
 
 #define M_HEAD "Level,iCode,Direction,Weight,Parent,Type\n"
-#define M_OK2                                                                 \
-    "1,A,1,1,X,Indicator\n"                                                   \
-    "1,B,1,1,X,Indicator\n"                                                   \
+#define M_OK2                                                                  \
+    "1,A,1,1,X,Indicator\n"                                                    \
+    "1,B,1,1,X,Indicator\n"                                                    \
     "2,X,1,1,,Aggregate\n"
 #define D_OK "uCode,A,B\nu1,1,2\nu2,3,4\n"
 
@@ -503,8 +502,7 @@ static const struct bad_case bad_cases[] = {
      "Direction of 'A' must be 1"},
     {M_HEAD M_OK2 "1,A,1,1,X,Indicator\n", D_OK, CHISO_EDATA, 1, 5, 3,
      "duplicate iCode 'A' (first on line 2)"},
-    {M_HEAD ",,1,1,X,Indicator\n", D_OK, CHISO_EDATA, 1, 2, 2,
-     "empty iCode"},
+    {M_HEAD ",,1,1,X,Indicator\n", D_OK, CHISO_EDATA, 1, 2, 2, "empty iCode"},
     {M_HEAD "1,A,1,1,Y,Indicator\n1,B,1,1,X,Indicator\n2,X,1,1,,Aggregate\n",
      D_OK, CHISO_ESCHEMA, 1, 2, 9, "unknown Parent 'Y' of 'A'"},
     {M_HEAD "1,A,1,1,G,Indicator\n1,B,1,1,X,Indicator\n2,X,1,1,,Aggregate\n"
@@ -549,15 +547,14 @@ static const struct bad_case bad_cases[] = {
      "column 'unit' is not in iMeta"},
     {M_HEAD M_OK2, "A,B\n1,2\n", CHISO_ESCHEMA, 0, 1, 1,
      "missing column 'uCode'"},
-    {M_HEAD M_OK2, "uCode,A,B\n,1,2\n", CHISO_EDATA, 0, 2, 1,
-     "empty uCode"},
+    {M_HEAD M_OK2, "uCode,A,B\n,1,2\n", CHISO_EDATA, 0, 2, 1, "empty uCode"},
     {M_HEAD M_OK2, "uCode,A,B\nu1,1,2\nu1,3,4\n", CHISO_EDATA, 0, 3, 1,
      "duplicate unit 'u1' (first on line 2)"},
     {M_HEAD M_OK2, "uCode,A,B\nu1,1,2\nu2,3,4x\n", CHISO_EDATA, 0, 3, 6,
      "invalid number '4x' in column 'B' (indicator of unit 'u2')"},
     {M_HEAD M_OK2, "uCode,A,B\n", CHISO_EDATA, 0, 0, 0, "no units"},
-    {M_HEAD M_OK2, "uCode,Time,A,B\nu1,2023,1,2\nu2,2024,3,4\n", CHISO_EDATA,
-     0, 3, 4, "panel data: Time '2024' differs from '2023' (line 2)"},
+    {M_HEAD M_OK2, "uCode,Time,A,B\nu1,2023,1,2\nu2,2024,3,4\n", CHISO_EDATA, 0,
+     3, 4, "panel data: Time '2024' differs from '2023' (line 2)"},
 };
 
 static void

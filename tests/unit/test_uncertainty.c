@@ -27,8 +27,8 @@ load_asem(void)
     chiso_diag_clear(&d);
     if (chiso_composite_load(
             &m, chiso_test_path("datasets/samples/coinr-asem/asem_iData.csv"),
-            chiso_test_path("datasets/samples/coinr-asem/asem_iMeta.csv"),
-            NULL, &d) != CHISO_OK) {
+            chiso_test_path("datasets/samples/coinr-asem/asem_iMeta.csv"), NULL,
+            &d) != CHISO_OK) {
         fail_msg("%s:%lu:%lu: %s", d.path, d.line, d.column, d.message);
     }
     return m;
