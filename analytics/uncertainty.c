@@ -66,8 +66,7 @@ struct mc_shared {
     const chiso_uncertainty_options *o;
     size_t n, nn, n_ind;
     const double *ind_t[CHISO_NORM_COUNT][CHISO_AGG_COUNT];
-    const double *ind_mask;
-    int complete;
+    const double *ind_mask; /* NULL when no value is missing */
     chiso_uncertainty_result *res;
 };
 
@@ -546,7 +545,6 @@ chiso_uncertainty_run(chiso_uncertainty_result **out,
     S.nn = m->n_nodes;
     S.n_ind = m->n_indicators;
     S.ind_mask = mask;
-    S.complete = complete;
     S.res = res;
     /* every normalisation once, every (normalisation, aggregation) pair
        checked and transformed once */
