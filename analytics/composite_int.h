@@ -66,8 +66,10 @@ double *chiso_composite__mask(const chiso_composite *m, int *complete);
 /* x86-64 GCC builds get an AVX2 clone of the hot kernels, picked at load
  * time (ifunc); the operations are the same, only wider, and no FMA is
  * used, so the results are identical to the baseline build. */
+/* (ThreadSanitizer cannot run ifunc resolvers: no clones under it.) */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) &&         \
-    defined(__linux__) && !defined(CHISO_NO_SIMD_CLONES)
+    defined(__linux__) && !defined(__SANITIZE_THREAD__) &&                     \
+    !defined(CHISO_NO_SIMD_CLONES)
 #define CHISO_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define CHISO_SIMD_CLONES
