@@ -11,5 +11,6 @@
 
 #include "chiso_score.h"
 #include "chiso_stats.h"
+#include "chiso_composite.h"
 
 #endif /* CHISO_ANALYTICS_H */

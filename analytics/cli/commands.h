@@ -11,5 +11,7 @@ int cmd_trend(int argc, char **argv);
 int cmd_rank(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_survey(int argc, char **argv);
+int cmd_composite(int argc, char **argv);
+int cmd_uncertainty(int argc, char **argv);
 
 #endif /* CHISO_COMMANDS_H */

@@ -31,6 +31,10 @@ static const cli_command commands[] = {
      "Pearson and Spearman correlation of two indices across units"},
     {"survey", cmd_survey,
      "share satisfied per criterion/element with bootstrap intervals"},
+    {"composite", cmd_composite,
+     "composite index from COINr-style data and metadata tables"},
+    {"uncertainty", cmd_uncertainty,
+     "Monte Carlo rank uncertainty of a composite index"},
 };
 
 static void

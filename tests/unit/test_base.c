@@ -259,6 +259,25 @@ test_outdir(void **state)
     rmdir(path);
 }
 
+static void
+test_format_double_whole_numbers(void **state)
+{
+    char buf[40];
+    static const struct {
+        double x;
+        const char *want;
+    } cases[] = {{10, "10"},         {100, "100"},     {2000, "2000"},
+                 {-30, "-30"},       {0.1, "0.1"},     {12.5, "12.5"},
+                 {1.5e20, "1.5e+20"}, {1e-05, "0.00001"}, {0, "0"}};
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        chiso_format_double(cases[i].x, buf, sizeof(buf));
+        assert_string_equal(buf, cases[i].want);
+    }
+}
+
 int
 main(void)
 {
@@ -273,6 +292,7 @@ main(void)
         cmocka_unit_test(test_format_double),
         cmocka_unit_test(test_atomic_write),
         cmocka_unit_test(test_outdir),
+        cmocka_unit_test(test_format_double_whole_numbers),
     };
     return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }

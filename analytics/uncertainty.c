@@ -1,0 +1,677 @@
+/*
+ * uncertainty.c - Monte Carlo uncertainty of composite-index ranks.
+ *
+ * The expensive part of a replicate is one weighted sum per tree edge and
+ * unit. Everything that does not depend on the replicate is done once:
+ * every normalisation of the set is computed up front, and for every
+ * (normalisation, aggregation) pair the indicators are stored already
+ * transformed (x, ln x or 1/x, see composite_int.h), so a replicate is
+ * only: draw weights, run the aggregation kernel over preallocated
+ * buffers, rank the units. No allocation happens inside the loop.
+ *
+ * Ranks are integers 1..n, so instead of storing R x n ranks each worker
+ * keeps a histogram of ranks per unit (n x (n+1) counters) and the
+ * percentiles are read from the cumulative counts: memory O(n^2) whatever
+ * R, and merging workers is an exact integer sum.
+ *
+ * Determinism: replicate r draws from its own SplitMix64 stream, seeded
+ * with the (r+1)-th output of SplitMix64(seed) (Steele, Lea & Flood 2014;
+ * the generator is 10 lines and passes BigCrush). Threads take contiguous
+ * blocks of replicates, so the numbers do not depend on how many threads
+ * ran, nor on scheduling.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "composite_int.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SPLITMIX_GAMMA 0x9E3779B97F4A7C15ULL
+#define MAX_THREADS    2
+/* rank histograms take n (n + 1) counters per thread: 5000 units is 100 MB */
+#define MAX_UNITS 5000
+/* --replicates-csv keeps replicates x nodes doubles: 2^27 is 1 GiB */
+#define MAX_KEPT_WEIGHTS 134217728.0
+/* below this many edge-unit products in total, one thread is faster */
+#define MIN_WORK_FOR_THREADS 2000000.0
+
+static inline uint64_t
+splitmix64_mix(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+static inline uint64_t
+splitmix64_next(uint64_t *state)
+{
+    *state += SPLITMIX_GAMMA;
+    return splitmix64_mix(*state);
+}
+
+/* Uniform double in [0, 1): the top 53 bits. */
+static inline double
+uniform01(uint64_t *state)
+{
+    return (double)(splitmix64_next(state) >> 11) * 0x1.0p-53;
+}
+
+struct mc_shared {
+    const chiso_composite *m;
+    const chiso_uncertainty_options *o;
+    size_t n, nn, n_ind;
+    const double *ind_t[CHISO_NORM_COUNT][CHISO_AGG_COUNT];
+    const double *ind_mask; /* NULL when no value is missing */
+    chiso_uncertainty_result *res;
+};
+
+struct mc_worker {
+    struct mc_shared *S;
+    size_t r_begin, r_end;
+    double *w, *mask, *key;
+    size_t *perm;       /* units by the previous replicate's keys */
+    size_t sort_budget; /* insertion-sort shifts before a full sort */
+    double *t[CHISO_NORM_COUNT][CHISO_AGG_COUNT]; /* n_nodes x n_units */
+    unsigned *rank;
+    size_t *idx;
+    uint32_t *hist;     /* n x (n + 1) */
+    uint64_t *rank_sum; /* n */
+    _Atomic size_t done;
+    int is_caller;
+};
+
+/* Competition ranks of key[] (higher first) among defined units.
+ *
+ * Consecutive replicates order the units almost the same way, so the
+ * worker keeps the previous replicate's order in perm and re-sorts it by
+ * insertion: O(n + number of swaps), a few hundred comparisons for 63
+ * units instead of a full sort. If the order changed a lot (more shifts
+ * than a merge sort would cost), the full sort of chiso_composite__rank
+ * is used instead. Ranks depend only on the keys (ties share the best
+ * place), never on the starting order, so results stay independent of
+ * the threads. Undefined units carry -inf keys and sort last. */
+static void
+rank_replicate(struct mc_worker *W, const double *defined)
+{
+    size_t n = W->S->n, i, j, shifts = 0, budget = W->sort_budget;
+    const double *key = W->key;
+    size_t *perm = W->perm;
+
+    for (i = 1; i < n; i++) {
+        size_t x = perm[i];
+        double kx = key[x];
+        for (j = i; j > 0 && key[perm[j - 1]] < kx; j--) {
+            perm[j] = perm[j - 1];
+        }
+        perm[j] = x;
+        shifts += i - j;
+        if (shifts > budget) {
+            /* a full sort; its output (defined units, best first) is the
+               starting order of the next replicate */
+            size_t k = chiso_composite__rank(key, defined, n, W->rank, W->idx);
+            memcpy(perm, W->idx, k * sizeof(*perm));
+            for (i = 0; i < n; i++) {
+                if (W->rank[i] == 0) {
+                    perm[k++] = i;
+                }
+            }
+            return;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        size_t u = perm[i];
+        if (defined != NULL && !(defined[u] > 0)) {
+            W->rank[u] = 0;
+        } else if (i > 0 && !(key[u] < key[perm[i - 1]])) {
+            W->rank[u] = W->rank[perm[i - 1]]; /* tie: the best place */
+        } else {
+            W->rank[u] = (unsigned)(i + 1);
+        }
+    }
+}
+
+static void
+run_block(struct mc_worker *W, struct mc_worker *all, size_t n_workers)
+{
+    struct mc_shared *S = W->S;
+    const chiso_composite *m = S->m;
+    const chiso_uncertainty_options *o = S->o;
+    chiso_uncertainty_result *res = S->res;
+    size_t n = S->n, nn = S->nn, r, k, u;
+    size_t root_row = m->root * n;
+    size_t step = (o->replicates / 100) ? o->replicates / 100 : 1;
+    double noise = o->weight_noise;
+
+    for (r = W->r_begin; r < W->r_end; r++) {
+        uint64_t s = r + 1;
+        chiso_cmp_norm norm;
+        chiso_cmp_agg agg;
+        const double *t, *def;
+        size_t ki, ai;
+
+        /* (r+1)-th output of SplitMix64(seed) seeds this replicate */
+        s = splitmix64_mix(o->seed + s * SPLITMIX_GAMMA);
+        for (k = 0; k < nn; k++) {
+            double f = 1.0;
+            if (k != m->root) {
+                f = 1.0 + noise * (2.0 * uniform01(&s) - 1.0);
+            }
+            W->w[k] = m->nodes[k].weight * f;
+        }
+        ki = (size_t)(uniform01(&s) * (double)o->n_normalise);
+        ai = (size_t)(uniform01(&s) * (double)o->n_aggregate);
+        norm = o->normalise[ki];
+        agg = o->aggregate[ai];
+        chiso_composite__aggregate(m, W->w, W->t[norm][agg], W->mask);
+        t = W->t[norm][agg] + root_row;
+        def = W->mask != NULL ? W->mask + root_row : NULL;
+        /* the score is t, exp(t) or 1/t: rank on t (reversed for the
+           harmonic mean), which orders units the same way */
+        for (u = 0; u < n; u++) {
+            double key = agg == CHISO_AGG_HARMONIC ? -t[u] : t[u];
+            W->key[u] = def == NULL || def[u] > 0 ? key : -(double)INFINITY;
+        }
+        rank_replicate(W, def);
+        for (u = 0; u < n; u++) {
+            if (W->rank[u] > 0) {
+                W->hist[u * (n + 1) + W->rank[u]]++;
+                W->rank_sum[u] += W->rank[u];
+            }
+        }
+        if (res->rep_weight != NULL) {
+            memcpy(res->rep_weight + r * nn, W->w, nn * sizeof(double));
+            res->rep_normalise[r] = norm;
+            res->rep_aggregate[r] = agg;
+        }
+        atomic_store_explicit(&W->done, r + 1 - W->r_begin,
+                              memory_order_relaxed);
+        if (W->is_caller && o->progress != NULL &&
+            (r + 1 - W->r_begin) % step == 0) {
+            size_t total = 0, i;
+            for (i = 0; i < n_workers; i++) {
+                total +=
+                    atomic_load_explicit(&all[i].done, memory_order_relaxed);
+            }
+            o->progress(o->progress_ctx, total, o->replicates);
+        }
+    }
+}
+
+struct thread_arg {
+    struct mc_worker *W;
+    struct mc_worker *all;
+    size_t n_workers;
+};
+
+static void *
+thread_main(void *p)
+{
+    struct thread_arg *a = p;
+
+    run_block(a->W, a->all, a->n_workers);
+    return NULL;
+}
+
+static void
+worker_free(struct mc_worker *W)
+{
+    size_t i, j;
+
+    free(W->w);
+    free(W->mask);
+    for (i = 0; i < CHISO_NORM_COUNT; i++) {
+        for (j = 0; j < CHISO_AGG_COUNT; j++) {
+            free(W->t[i][j]);
+        }
+    }
+    free(W->key);
+    free(W->perm);
+    free(W->rank);
+    free(W->idx);
+    free(W->hist);
+    free(W->rank_sum);
+}
+
+static int
+worker_init(struct mc_worker *W, struct mc_shared *S)
+{
+    size_t n = S->n, nn = S->nn, ni = S->n_ind * S->n, i, j;
+
+    memset(W, 0, sizeof(*W));
+    W->S = S;
+    atomic_init(&W->done, 0);
+    W->w = malloc(nn * sizeof(double));
+    W->key = malloc(n * sizeof(double));
+    W->perm = malloc(n * sizeof(size_t));
+    if (W->perm != NULL) {
+        size_t u, lg = 1;
+        for (u = 0; u < n; u++) {
+            W->perm[u] = u;
+        }
+        while (((size_t)1 << lg) < n) {
+            lg++;
+        }
+        /* about twice what a merge sort of n costs */
+        W->sort_budget = 2 * n * lg;
+    }
+    W->rank = malloc(n * sizeof(unsigned));
+    W->idx = malloc(2 * n * sizeof(size_t));
+    W->hist = calloc(n * (n + 1), sizeof(uint32_t));
+    W->rank_sum = calloc(n, sizeof(uint64_t));
+    if (W->w == NULL || W->key == NULL || W->perm == NULL || W->rank == NULL ||
+        W->idx == NULL || W->hist == NULL || W->rank_sum == NULL) {
+        return -1;
+    }
+    if (S->ind_mask != NULL) {
+        W->mask = calloc(nn * n, sizeof(double));
+        if (W->mask == NULL) {
+            return -1;
+        }
+        memcpy(W->mask, S->ind_mask, ni * sizeof(double));
+    }
+    /* each worker owns a full node x unit buffer per method pair: the
+       indicators' rows are copied once, the aggregates' rows are rewritten
+       by every replicate */
+    for (i = 0; i < CHISO_NORM_COUNT; i++) {
+        for (j = 0; j < CHISO_AGG_COUNT; j++) {
+            if (S->ind_t[i][j] == NULL) {
+                continue;
+            }
+            W->t[i][j] = calloc(nn * n, sizeof(double));
+            if (W->t[i][j] == NULL) {
+                return -1;
+            }
+            memcpy(W->t[i][j], S->ind_t[i][j], ni * sizeof(double));
+        }
+    }
+    return 0;
+}
+
+/* k-th smallest (0-based) rank of a unit from its histogram. */
+static double
+hist_kth(const uint32_t *h, size_t n, uint64_t k)
+{
+    uint64_t cum = 0;
+    size_t r;
+
+    for (r = 1; r <= n; r++) {
+        cum += h[r];
+        if (cum > k) {
+            return (double)r;
+        }
+    }
+    return (double)n;
+}
+
+/* numpy 'linear' percentile from a histogram of `count` values. */
+static double
+hist_percentile(const uint32_t *h, size_t n, uint64_t count, double p)
+{
+    double hh = (double)(count - 1) * p, frac;
+    uint64_t lo = (uint64_t)floor(hh), hi;
+
+    frac = hh - (double)lo;
+    hi = lo + 1 < count ? lo + 1 : count - 1;
+    return chiso_composite__lerp(hist_kth(h, n, lo), hist_kth(h, n, hi), frac);
+}
+
+double
+chiso_percentile_linear(const double *sorted, size_t n, double p)
+{
+    double h = (double)(n - 1) * p, frac;
+    size_t lo = (size_t)floor(h), hi;
+
+    frac = h - (double)lo;
+    hi = lo + 1 < n ? lo + 1 : n - 1;
+    return chiso_composite__lerp(sorted[lo], sorted[hi], frac);
+}
+
+static chiso_status
+check_options(const chiso_uncertainty_options *o, chiso_diag *diag)
+{
+    chiso_composite_options c = CHISO_COMPOSITE_OPTIONS_INIT;
+    size_t i, j;
+
+    if (o->replicates < 1 || o->replicates > 100000000) {
+        return chiso_diag_set(diag, CHISO_EUSAGE, NULL, 0, 0,
+                              "the number of replicates must be between 1 "
+                              "and 100000000");
+    }
+    if (!(o->weight_noise >= 0 && o->weight_noise < 1)) {
+        return chiso_diag_set(diag, CHISO_EUSAGE, NULL, 0, 0,
+                              "the weight noise must be at least 0 and below "
+                              "1 (0.25 = +-25 %%), got %g",
+                              o->weight_noise);
+    }
+    if (o->n_normalise < 1 || o->n_normalise > CHISO_NORM_COUNT ||
+        o->n_aggregate < 1 || o->n_aggregate > CHISO_AGG_COUNT) {
+        return chiso_diag_set(diag, CHISO_EUSAGE, NULL, 0, 0,
+                              "give at least one normalisation and one "
+                              "aggregation");
+    }
+    for (i = 0; i < o->n_normalise; i++) {
+        for (j = 0; j < i; j++) {
+            if (o->normalise[i] == o->normalise[j]) {
+                return chiso_diag_set(diag, CHISO_EUSAGE, NULL, 0, 0,
+                                      "normalisation '%s' is listed twice",
+                                      chiso_cmp_norm_name(o->normalise[i]));
+            }
+        }
+        if ((unsigned)o->normalise[i] >= CHISO_NORM_COUNT) {
+            return chiso_diag_set(diag, CHISO_EUSAGE, NULL, 0, 0,
+                                  "unknown normalisation");
+        }
+    }
+    for (i = 0; i < o->n_aggregate; i++) {
+        for (j = 0; j < i; j++) {
+            if (o->aggregate[i] == o->aggregate[j]) {
+                return chiso_diag_set(diag, CHISO_EUSAGE, NULL, 0, 0,
+                                      "aggregation '%s' is listed twice",
+                                      chiso_cmp_agg_name(o->aggregate[i]));
+            }
+        }
+        if ((unsigned)o->aggregate[i] >= CHISO_AGG_COUNT) {
+            return chiso_diag_set(diag, CHISO_EUSAGE, NULL, 0, 0,
+                                  "unknown aggregation");
+        }
+    }
+    c.range_lo = o->range_lo;
+    c.range_hi = o->range_hi;
+    c.zscore_mean = o->zscore_mean;
+    c.zscore_sd = o->zscore_sd;
+    return chiso_composite__check_options(&c, diag);
+}
+
+void
+chiso_uncertainty_result_free(chiso_uncertainty_result *res)
+{
+    if (res == NULL) {
+        return;
+    }
+    free(res->nominal_rank);
+    free(res->nominal_score);
+    free(res->median_rank);
+    free(res->p5_rank);
+    free(res->p95_rank);
+    free(res->mean_rank);
+    free(res->order);
+    free(res->rep_normalise);
+    free(res->rep_aggregate);
+    free(res->rep_weight);
+    free(res);
+}
+
+static unsigned
+auto_threads(const chiso_composite *m, const chiso_uncertainty_options *o)
+{
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    double work =
+        (double)o->replicates * (double)m->n_units * (double)m->n_nodes;
+    unsigned t;
+
+    if (o->threads > 0) {
+        t = o->threads;
+    } else {
+        t = work < MIN_WORK_FOR_THREADS ? 1 : MAX_THREADS;
+        if (ncpu > 0 && (long)t > ncpu) {
+            t = (unsigned)ncpu;
+        }
+    }
+    if (t > MAX_THREADS) {
+        t = MAX_THREADS;
+    }
+    if ((size_t)t > o->replicates) {
+        t = (unsigned)o->replicates;
+    }
+    return t ? t : 1;
+}
+
+/* Nominal scores and ranks: the composite engine's own path. */
+static void
+nominal(struct mc_shared *S, struct mc_worker *W)
+{
+    const chiso_composite *m = S->m;
+    const chiso_uncertainty_options *o = S->o;
+    chiso_uncertainty_result *res = S->res;
+    size_t n = S->n, k, u, root_row = m->root * n;
+    chiso_cmp_agg agg = o->aggregate[0];
+    double *t = W->t[o->normalise[0]][agg];
+    const double *def;
+
+    for (k = 0; k < S->nn; k++) {
+        W->w[k] = m->nodes[k].weight;
+    }
+    chiso_composite__aggregate(m, W->w, t, W->mask);
+    def = W->mask != NULL ? W->mask + root_row : NULL;
+    for (u = 0; u < n; u++) {
+        int ok = def == NULL || def[u] > 0;
+        res->nominal_score[u] =
+            ok ? chiso_composite__untransform(agg, t[root_row + u])
+               : (double)NAN;
+        W->key[u] = ok ? res->nominal_score[u] : 0;
+    }
+    res->n_ranked =
+        chiso_composite__rank(W->key, def, n, res->nominal_rank, W->idx);
+}
+
+chiso_status
+chiso_uncertainty_run(chiso_uncertainty_result **out,
+                      const chiso_composite *m,
+                      const chiso_uncertainty_options *opts,
+                      chiso_diag *diag)
+{
+    struct mc_shared S;
+    struct mc_worker W[MAX_THREADS];
+    pthread_t tid[MAX_THREADS];
+    struct thread_arg targ[MAX_THREADS];
+    double *norm_x[CHISO_NORM_COUNT] = {NULL};
+    double *tbuf[CHISO_NORM_COUNT][CHISO_AGG_COUNT];
+    double *mask = NULL;
+    chiso_uncertainty_result *res = NULL;
+    size_t n = m->n_units, i, j, u, n_started = 0;
+    unsigned n_threads, t;
+    chiso_status st;
+    int complete;
+
+    *out = NULL;
+    memset(&S, 0, sizeof(S));
+    memset(tbuf, 0, sizeof(tbuf));
+    for (t = 0; t < MAX_THREADS; t++) {
+        memset(&W[t], 0, sizeof(W[t]));
+    }
+    st = check_options(opts, diag);
+    if (st != CHISO_OK) {
+        return st;
+    }
+    if (n > MAX_UNITS) {
+        return chiso_diag_set(diag, CHISO_EUSAGE, m->data_path, 0, 0,
+                              "%zu units: the uncertainty analysis keeps a "
+                              "rank histogram per unit and supports up to %d "
+                              "units",
+                              n, MAX_UNITS);
+    }
+    if (opts->keep_replicates &&
+        (double)opts->replicates * (double)m->n_nodes > MAX_KEPT_WEIGHTS) {
+        return chiso_diag_set(diag, CHISO_EUSAGE, NULL, 0, 0,
+                              "keeping every replicate's weights would need "
+                              "%.0f values (limit %.0f): use fewer replicates "
+                              "with --replicates-csv",
+                              (double)opts->replicates * (double)m->n_nodes,
+                              MAX_KEPT_WEIGHTS);
+    }
+    res = calloc(1, sizeof(*res));
+    if (res == NULL) {
+        goto nomem;
+    }
+    res->model = m;
+    res->opts = *opts;
+    res->n_units = n;
+    res->nominal_rank = calloc(n, sizeof(unsigned));
+    res->nominal_score = malloc(n * sizeof(double));
+    res->median_rank = malloc(n * sizeof(double));
+    res->p5_rank = malloc(n * sizeof(double));
+    res->p95_rank = malloc(n * sizeof(double));
+    res->mean_rank = malloc(n * sizeof(double));
+    res->order = malloc(n * sizeof(size_t));
+    if (res->nominal_rank == NULL || res->nominal_score == NULL ||
+        res->median_rank == NULL || res->p5_rank == NULL ||
+        res->p95_rank == NULL || res->mean_rank == NULL || res->order == NULL) {
+        goto nomem;
+    }
+    if (opts->keep_replicates) {
+        res->rep_normalise =
+            malloc(opts->replicates * sizeof(*res->rep_normalise));
+        res->rep_aggregate =
+            malloc(opts->replicates * sizeof(*res->rep_aggregate));
+        res->rep_weight =
+            malloc(opts->replicates * m->n_nodes * sizeof(double));
+        if (res->rep_normalise == NULL || res->rep_aggregate == NULL ||
+            res->rep_weight == NULL) {
+            goto nomem;
+        }
+    }
+    mask = chiso_composite__mask(m, &complete);
+    if (complete < 0) {
+        goto nomem;
+    }
+    S.m = m;
+    S.o = &res->opts;
+    S.n = n;
+    S.nn = m->n_nodes;
+    S.n_ind = m->n_indicators;
+    S.ind_mask = mask;
+    S.res = res;
+    /* every normalisation once, every (normalisation, aggregation) pair
+       checked and transformed once */
+    for (i = 0; i < opts->n_normalise; i++) {
+        chiso_composite_options c = CHISO_COMPOSITE_OPTIONS_INIT;
+        chiso_cmp_norm k = opts->normalise[i];
+        c.normalise = k;
+        c.range_lo = opts->range_lo;
+        c.range_hi = opts->range_hi;
+        c.zscore_mean = opts->zscore_mean;
+        c.zscore_sd = opts->zscore_sd;
+        norm_x[k] = malloc(m->n_indicators * n * sizeof(double) + 1);
+        if (norm_x[k] == NULL) {
+            goto nomem;
+        }
+        st = chiso_composite__normalise(m, &c, norm_x[k], NULL, NULL, diag);
+        if (st != CHISO_OK) {
+            goto fail;
+        }
+        for (j = 0; j < opts->n_aggregate; j++) {
+            chiso_cmp_agg a = opts->aggregate[j];
+            c.aggregate = a;
+            st = chiso_composite__check_positive(m, &c, norm_x[k], diag);
+            if (st != CHISO_OK) {
+                goto fail;
+            }
+            tbuf[k][a] = malloc(m->n_indicators * n * sizeof(double) + 1);
+            if (tbuf[k][a] == NULL) {
+                goto nomem;
+            }
+            chiso_composite__transform(m, a, norm_x[k], tbuf[k][a]);
+            S.ind_t[k][a] = tbuf[k][a];
+        }
+    }
+    n_threads = auto_threads(m, opts);
+    res->threads_used = n_threads;
+    for (t = 0; t < n_threads; t++) {
+        if (worker_init(&W[t], &S) != 0) {
+            goto nomem;
+        }
+        W[t].r_begin = opts->replicates * t / n_threads;
+        W[t].r_end = opts->replicates * (t + 1) / n_threads;
+    }
+    nominal(&S, &W[0]);
+    /* workers 1.. on their own threads, worker 0 on this one */
+    for (t = 1; t < n_threads; t++) {
+        targ[t].W = &W[t];
+        targ[t].all = W;
+        targ[t].n_workers = n_threads;
+        if (pthread_create(&tid[t], NULL, thread_main, &targ[t]) != 0) {
+            break;
+        }
+        n_started++;
+    }
+    W[0].is_caller = 1;
+    run_block(&W[0], W, n_threads);
+    for (t = 1; t <= n_started; t++) {
+        pthread_join(tid[t], NULL);
+    }
+    /* a thread that could not start: run its block here */
+    for (t = (unsigned)n_started + 1; t < n_threads; t++) {
+        run_block(&W[t], W, n_threads);
+    }
+    if (opts->progress != NULL) {
+        opts->progress(opts->progress_ctx, opts->replicates, opts->replicates);
+    }
+    for (t = 1; t < n_threads; t++) {
+        for (i = 0; i < n * (n + 1); i++) {
+            W[0].hist[i] += W[t].hist[i];
+        }
+        for (u = 0; u < n; u++) {
+            W[0].rank_sum[u] += W[t].rank_sum[u];
+        }
+    }
+    for (u = 0; u < n; u++) {
+        const uint32_t *h = W[0].hist + u * (n + 1);
+        uint64_t count = 0;
+        for (i = 1; i <= n; i++) {
+            count += h[i];
+        }
+        if (count == 0) {
+            res->median_rank[u] = res->p5_rank[u] = res->p95_rank[u] =
+                res->mean_rank[u] = (double)NAN;
+            continue;
+        }
+        res->median_rank[u] = hist_percentile(h, n, count, 0.5);
+        res->p5_rank[u] = hist_percentile(h, n, count, 0.05);
+        res->p95_rank[u] = hist_percentile(h, n, count, 0.95);
+        res->mean_rank[u] = (double)W[0].rank_sum[u] / (double)count;
+    }
+    /* order by nominal rank, unranked last, ties in iData order */
+    for (i = 0; i < n; i++) {
+        res->order[i] = i;
+    }
+    for (i = 1; i < n; i++) {
+        size_t x = res->order[i];
+        unsigned kx =
+            res->nominal_rank[x] ? res->nominal_rank[x] : (unsigned)-1;
+        for (j = i; j > 0; j--) {
+            size_t y = res->order[j - 1];
+            unsigned ky =
+                res->nominal_rank[y] ? res->nominal_rank[y] : (unsigned)-1;
+            if (ky <= kx) {
+                break;
+            }
+            res->order[j] = y;
+        }
+        res->order[j] = x;
+    }
+    st = CHISO_OK;
+    goto done;
+nomem:
+    st = chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+fail:
+    chiso_uncertainty_result_free(res);
+    res = NULL;
+done:
+    for (t = 0; t < MAX_THREADS; t++) {
+        worker_free(&W[t]);
+    }
+    for (i = 0; i < CHISO_NORM_COUNT; i++) {
+        free(norm_x[i]);
+        for (j = 0; j < CHISO_AGG_COUNT; j++) {
+            free(tbuf[i][j]);
+        }
+    }
+    free(mask);
+    *out = res;
+    return st;
+}

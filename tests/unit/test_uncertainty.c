@@ -1,0 +1,404 @@
+/*
+ * test_uncertainty.c - Monte Carlo rank uncertainty: exact agreement with
+ * an independent numpy re-implementation of the documented sampling
+ * scheme (tests/data/composite/ref_mc_*.csv, coinr_reference.py, which
+ * computes the percentiles with np.percentile), numpy percentile values,
+ * reproducibility, thread independence, degenerate cases and errors.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "chiso_composite.h"
+#include "chiso_dataset.h"
+#include "helpers.h"
+
+#include <cjson/cJSON.h>
+
+static chiso_composite *
+load_asem(void)
+{
+    chiso_composite *m = NULL;
+    chiso_diag d;
+
+    chiso_diag_clear(&d);
+    if (chiso_composite_load(
+            &m, chiso_test_path("datasets/samples/coinr-asem/asem_iData.csv"),
+            chiso_test_path("datasets/samples/coinr-asem/asem_iMeta.csv"), NULL,
+            &d) != CHISO_OK) {
+        fail_msg("%s:%lu:%lu: %s", d.path, d.line, d.column, d.message);
+    }
+    return m;
+}
+
+static chiso_uncertainty_result *
+run_ok(const chiso_composite *m, const chiso_uncertainty_options *o)
+{
+    chiso_uncertainty_result *r = NULL;
+    chiso_diag d;
+
+    chiso_diag_clear(&d);
+    if (chiso_uncertainty_run(&r, m, o, &d) != CHISO_OK) {
+        fail_msg("%s:%lu:%lu: %s", d.path, d.line, d.column, d.message);
+    }
+    return r;
+}
+
+static void
+test_percentile_linear(void **state)
+{
+    /* values from numpy 1.24: np.percentile(a, [5, 50, 95]) */
+    static const double a[] = {1, 1, 2, 5, 9};
+    static const double b[] = {1, 2, 3, 4};
+    static const double c[] = {2, 2, 2, 7, 7, 8, 8, 8, 8, 9};
+    static const double one[] = {3};
+
+    (void)state;
+    chiso_assert_close(chiso_percentile_linear(a, 5, 0.05), 1.0, 1e-12);
+    chiso_assert_close(chiso_percentile_linear(a, 5, 0.5), 2.0, 1e-12);
+    chiso_assert_close(chiso_percentile_linear(a, 5, 0.95), 8.2, 1e-12);
+    chiso_assert_close(chiso_percentile_linear(b, 4, 0.05), 1.15, 1e-12);
+    chiso_assert_close(chiso_percentile_linear(b, 4, 0.5), 2.5, 1e-12);
+    chiso_assert_close(chiso_percentile_linear(b, 4, 0.95), 3.85, 1e-12);
+    chiso_assert_close(chiso_percentile_linear(c, 10, 0.05), 2.0, 1e-12);
+    chiso_assert_close(chiso_percentile_linear(c, 10, 0.5), 7.5, 1e-12);
+    chiso_assert_close(chiso_percentile_linear(c, 10, 0.95), 8.55, 1e-12);
+    chiso_assert_close(chiso_percentile_linear(one, 1, 0.95), 3, 0);
+}
+
+/* Compare a run with a reference CSV (unit, nominal_rank, median_rank,
+ * p5_rank, p95_rank, nominal_score), rows in nominal-rank order. */
+static void
+compare_mc(const chiso_uncertainty_result *r, const char *ref)
+{
+    chiso_csv_reader *rd = NULL;
+    chiso_csv_row row;
+    chiso_diag d;
+    const chiso_composite *m = r->model;
+    size_t i = 0;
+
+    chiso_diag_clear(&d);
+    assert_int_equal(chiso_csv_open(&rd, chiso_test_path(ref), NULL, &d),
+                     CHISO_OK);
+    assert_int_equal(chiso_csv_next(rd, &row, &d), CHISO_OK);
+    while (chiso_csv_next(rd, &row, &d) == CHISO_OK) {
+        size_t u = r->order[i++];
+        assert_string_equal(row.field[0], m->unit_code[u]);
+        assert_int_equal(r->nominal_rank[u], strtoul(row.field[1], NULL, 10));
+        /* the same draws, the same ranks: percentiles agree exactly */
+        chiso_assert_close(r->median_rank[u], strtod(row.field[2], NULL), 0);
+        chiso_assert_close(r->p5_rank[u], strtod(row.field[3], NULL), 0);
+        chiso_assert_close(r->p95_rank[u], strtod(row.field[4], NULL), 0);
+        chiso_assert_close(r->nominal_score[u], strtod(row.field[5], NULL),
+                           1e-9);
+    }
+    assert_int_equal(i, r->n_units);
+    chiso_csv_close(rd);
+}
+
+static void
+test_against_numpy_reimplementation(void **state)
+{
+    chiso_composite *m = load_asem();
+    chiso_uncertainty_options o = CHISO_UNCERTAINTY_OPTIONS_INIT;
+    chiso_uncertainty_result *r;
+
+    (void)state;
+    /* coinr_reference.py: 400 replicates, seed 42, +-25 %, {minmax,
+       zscore} x {arithmetic} */
+    o.replicates = 400;
+    o.seed = 42;
+    o.normalise[0] = CHISO_NORM_MINMAX;
+    o.normalise[1] = CHISO_NORM_ZSCORE;
+    o.n_normalise = 2;
+    r = run_ok(m, &o);
+    compare_mc(r, "tests/data/composite/ref_mc_asem_minmax_zscore.csv");
+    chiso_uncertainty_result_free(r);
+    /* 300 replicates, seed 7, +-40 %, minmax 1..100, {geometric,
+       arithmetic, harmonic} */
+    o = (chiso_uncertainty_options)CHISO_UNCERTAINTY_OPTIONS_INIT;
+    o.replicates = 300;
+    o.seed = 7;
+    o.weight_noise = 0.4;
+    o.range_lo = 1;
+    o.aggregate[0] = CHISO_AGG_GEOMETRIC;
+    o.aggregate[1] = CHISO_AGG_ARITHMETIC;
+    o.aggregate[2] = CHISO_AGG_HARMONIC;
+    o.n_aggregate = 3;
+    o.threads = 2;
+    r = run_ok(m, &o);
+    compare_mc(r, "tests/data/composite/ref_mc_asem_3agg.csv");
+    chiso_uncertainty_result_free(r);
+    chiso_composite_free(m);
+}
+
+static void
+test_nominal_matches_composite(void **state)
+{
+    chiso_composite *m = load_asem();
+    chiso_uncertainty_options o = CHISO_UNCERTAINTY_OPTIONS_INIT;
+    chiso_composite_options co = CHISO_COMPOSITE_OPTIONS_INIT;
+    chiso_composite_result *c = NULL;
+    chiso_uncertainty_result *r;
+    chiso_diag d;
+    size_t u;
+
+    (void)state;
+    chiso_diag_clear(&d);
+    o.replicates = 10;
+    o.range_lo = 1;
+    o.aggregate[0] = CHISO_AGG_HARMONIC;
+    r = run_ok(m, &o);
+    co.range_lo = 1;
+    co.aggregate = CHISO_AGG_HARMONIC;
+    assert_int_equal(chiso_composite_compute(&c, m, &co, &d), CHISO_OK);
+    for (u = 0; u < m->n_units; u++) {
+        size_t k = m->root * m->n_units + u;
+        assert_int_equal(r->nominal_rank[u], c->rank[k]);
+        /* the same kernel: bit-identical */
+        chiso_assert_close(r->nominal_score[u], c->value[k], 0);
+    }
+    chiso_composite_result_free(c);
+    chiso_uncertainty_result_free(r);
+    chiso_composite_free(m);
+}
+
+static void
+test_reproducible_and_thread_independent(void **state)
+{
+    chiso_composite *m = load_asem();
+    chiso_uncertainty_options o = CHISO_UNCERTAINTY_OPTIONS_INIT;
+    chiso_uncertainty_result *a, *b, *c;
+    size_t u, r, k, diff = 0;
+
+    (void)state;
+    o.replicates = 2001;
+    o.seed = 18446744073709551557ULL;
+    o.normalise[1] = CHISO_NORM_RANK;
+    o.n_normalise = 2;
+    o.keep_replicates = 1;
+    o.threads = 1;
+    a = run_ok(m, &o);
+    o.threads = 2;
+    b = run_ok(m, &o);
+    assert_int_equal(b->threads_used, 2);
+    for (u = 0; u < m->n_units; u++) {
+        chiso_assert_close(a->median_rank[u], b->median_rank[u], 0);
+        chiso_assert_close(a->p5_rank[u], b->p5_rank[u], 0);
+        chiso_assert_close(a->p95_rank[u], b->p95_rank[u], 0);
+        chiso_assert_close(a->mean_rank[u], b->mean_rank[u], 0);
+    }
+    assert_memory_equal(a->rep_weight, b->rep_weight,
+                        o.replicates * m->n_nodes * sizeof(double));
+    /* replicate parameters: weights within +-25 %, the index's as
+       written, methods from the set */
+    for (r = 0; r < o.replicates; r++) {
+        for (k = 0; k < m->n_nodes; k++) {
+            double w = a->rep_weight[r * m->n_nodes + k];
+            double w0 = m->nodes[k].weight;
+            if (k == m->root) {
+                chiso_assert_close(w, w0, 0);
+            } else {
+                assert_true(w >= 0.75 * w0 && w < 1.25 * w0);
+            }
+        }
+        assert_true(a->rep_normalise[r] == CHISO_NORM_MINMAX ||
+                    a->rep_normalise[r] == CHISO_NORM_RANK);
+        assert_int_equal(a->rep_aggregate[r], CHISO_AGG_ARITHMETIC);
+    }
+    /* another seed, other draws */
+    o.seed = 2;
+    c = run_ok(m, &o);
+    for (r = 0; r < o.replicates * m->n_nodes; r++) {
+        diff += chiso_is_zero(c->rep_weight[r] - a->rep_weight[r]) ? 0 : 1;
+    }
+    assert_true(diff > o.replicates);
+    chiso_uncertainty_result_free(a);
+    chiso_uncertainty_result_free(b);
+    chiso_uncertainty_result_free(c);
+    chiso_composite_free(m);
+}
+
+static void
+test_no_noise_single_method(void **state)
+{
+    chiso_composite *m = load_asem();
+    chiso_uncertainty_options o = CHISO_UNCERTAINTY_OPTIONS_INIT;
+    chiso_uncertainty_result *r;
+    size_t u;
+
+    (void)state;
+    /* no perturbation: every replicate is the nominal run */
+    o.replicates = 50;
+    o.weight_noise = 0;
+    r = run_ok(m, &o);
+    for (u = 0; u < m->n_units; u++) {
+        double nr = (double)r->nominal_rank[u];
+        chiso_assert_close(r->median_rank[u], nr, 0);
+        chiso_assert_close(r->p5_rank[u], nr, 0);
+        chiso_assert_close(r->p95_rank[u], nr, 0);
+        chiso_assert_close(r->mean_rank[u], nr, 0);
+    }
+    chiso_uncertainty_result_free(r);
+    chiso_composite_free(m);
+}
+
+static void
+test_unranked_unit(void **state)
+{
+    chiso_composite *m = NULL;
+    chiso_uncertainty_options o = CHISO_UNCERTAINTY_OPTIONS_INIT;
+    chiso_uncertainty_result *r;
+    chiso_diag d;
+    size_t i;
+
+    (void)state;
+    chiso_diag_clear(&d);
+    assert_int_equal(
+        chiso_composite_load(
+            &m,
+            chiso_test_file("mc_data.csv", "uCode,A,B,C\ne,,,\np,1,4,2\n"
+                                           "q,2,3,5\nr,3,1,1\ns,4,2,3\n"),
+            chiso_test_file("mc_meta.csv",
+                            "Level,iCode,Direction,Weight,Parent,Type\n"
+                            "1,A,1,1,D,Indicator\n1,B,1,1,D,Indicator\n"
+                            "1,C,1,1,I,Indicator\n2,D,1,1,I,Aggregate\n"
+                            "3,I,1,1,,Aggregate\n"),
+            NULL, &d),
+        CHISO_ESCHEMA); /* C is Level 1 under a Level 3 parent */
+    assert_non_null(strstr(d.message, "exactly one level up"));
+    chiso_diag_clear(&d);
+    assert_int_equal(
+        chiso_composite_load(
+            &m,
+            chiso_test_file("mc_data.csv", "uCode,A,B,C\ne,,,\np,1,4,2\n"
+                                           "q,2,3,5\nr,3,1,1\ns,4,2,3\n"),
+            chiso_test_file("mc_meta.csv",
+                            "Level,iCode,Direction,Weight,Parent,Type\n"
+                            "1,A,1,1,D,Indicator\n1,B,1,1,D,Indicator\n"
+                            "1,C,1,1,E,Indicator\n2,D,1,1,I,Aggregate\n"
+                            "2,E,1,1,I,Aggregate\n3,I,1,1,,Aggregate\n"),
+            NULL, &d),
+        CHISO_OK);
+    o.replicates = 100;
+    o.threads = 2;
+    r = run_ok(m, &o);
+    assert_int_equal(r->n_ranked, 4);
+    assert_int_equal(r->nominal_rank[0], 0);
+    assert_true(isnan(r->median_rank[0]) && isnan(r->p95_rank[0]));
+    assert_int_equal(r->order[4], 0);
+    for (i = 1; i < 5; i++) {
+        assert_true(r->median_rank[i] >= 1 && r->median_rank[i] <= 4);
+    }
+    chiso_uncertainty_result_free(r);
+    chiso_composite_free(m);
+}
+
+static void
+test_errors(void **state)
+{
+    chiso_composite *m = load_asem();
+    chiso_uncertainty_options o = CHISO_UNCERTAINTY_OPTIONS_INIT;
+    chiso_uncertainty_result *r = NULL;
+    chiso_diag d;
+
+    (void)state;
+    chiso_diag_clear(&d);
+    o.replicates = 0;
+    assert_int_equal(chiso_uncertainty_run(&r, m, &o, &d), CHISO_EUSAGE);
+    chiso_diag_clear(&d);
+    o = (chiso_uncertainty_options)CHISO_UNCERTAINTY_OPTIONS_INIT;
+    o.weight_noise = 1;
+    assert_int_equal(chiso_uncertainty_run(&r, m, &o, &d), CHISO_EUSAGE);
+    chiso_diag_clear(&d);
+    o = (chiso_uncertainty_options)CHISO_UNCERTAINTY_OPTIONS_INIT;
+    o.normalise[1] = CHISO_NORM_MINMAX;
+    o.n_normalise = 2;
+    assert_int_equal(chiso_uncertainty_run(&r, m, &o, &d), CHISO_EUSAGE);
+    assert_non_null(strstr(d.message, "listed twice"));
+    chiso_diag_clear(&d);
+    /* geometric mean of z-scores: refused before any replicate */
+    o = (chiso_uncertainty_options)CHISO_UNCERTAINTY_OPTIONS_INIT;
+    o.normalise[1] = CHISO_NORM_ZSCORE;
+    o.n_normalise = 2;
+    o.range_lo = 1;
+    o.aggregate[1] = CHISO_AGG_GEOMETRIC;
+    o.n_aggregate = 2;
+    assert_int_equal(chiso_uncertainty_run(&r, m, &o, &d), CHISO_EDOMAIN);
+    assert_non_null(strstr(d.message, "geometric mean needs values above 0"));
+    assert_non_null(strstr(d.message, "zscore"));
+    assert_null(r);
+    chiso_composite_free(m);
+}
+
+static void
+test_outputs(void **state)
+{
+    chiso_composite *m = load_asem();
+    chiso_uncertainty_options o = CHISO_UNCERTAINTY_OPTIONS_INIT;
+    chiso_uncertainty_result *r;
+    cJSON *j;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f;
+    chiso_csvw w;
+
+    (void)state;
+    o.replicates = 20;
+    o.keep_replicates = 1;
+    r = run_ok(m, &o);
+    j = chiso_uncertainty_to_json(r);
+    assert_non_null(j);
+    assert_string_equal(j->child->string, "schema_version");
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(j, "settings"), "seed")
+            ->valuestring,
+        "1");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "units")), 51);
+    cJSON_Delete(j);
+    f = open_memstream(&text, &len);
+    chiso_csvw_init(&w, f, ',', 0);
+    chiso_uncertainty_write_csv(r, &w);
+    fclose(f);
+    /* the column contract with the rank-interval chart */
+    {
+        static const char head[] = "unit,nominal_rank,median_rank,p5_rank,"
+                                   "p95_rank,nominal_score\nDEU,1,";
+        assert_int_equal(strncmp(text, head, sizeof(head) - 1), 0);
+    }
+    free(text);
+    text = NULL;
+    f = open_memstream(&text, &len);
+    chiso_csvw_init(&w, f, ',', 0);
+    chiso_uncertainty_write_replicates_csv(r, &w);
+    fclose(f);
+    {
+        static const char head[] = "replicate,normalise,aggregate,LPI,";
+        assert_int_equal(strncmp(text, head, sizeof(head) - 1), 0);
+    }
+    assert_non_null(strstr(text, "\n20,minmax,arithmetic,"));
+    assert_null(strstr(text, ",Index")); /* the index weight is not drawn */
+    free(text);
+    chiso_uncertainty_result_free(r);
+    chiso_composite_free(m);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_percentile_linear),
+        cmocka_unit_test(test_against_numpy_reimplementation),
+        cmocka_unit_test(test_nominal_matches_composite),
+        cmocka_unit_test(test_reproducible_and_thread_independent),
+        cmocka_unit_test(test_no_noise_single_method),
+        cmocka_unit_test(test_unranked_unit),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_outputs),
+    };
+
+    return cmocka_run_group_tests_name("uncertainty", tests, NULL, NULL);
+}
