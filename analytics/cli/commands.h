@@ -7,5 +7,6 @@
 
 int cmd_score(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 
 #endif /* CHISO_COMMANDS_H */

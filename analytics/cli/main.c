@@ -23,6 +23,7 @@ static const cli_command commands[] = {
      "score a unit against a framework and an evidence sheet"},
     {"validate", cmd_validate,
      "check framework files and evidence sheets, list every problem"},
+    {"plot", cmd_plot, "draw a chart (PNG, SVG, PDF) from a CSV file"},
 };
 
 static void

@@ -1,0 +1,188 @@
+/*
+ * output.c - charts to PNG, SVG and PDF files.
+ *
+ * The format follows the file extension. This file owns the cairo
+ * surface: it creates it on a stream that goes to a temporary file beside
+ * the destination (chiso_outfile), draws, finishes the surface, checks
+ * the cairo status at each step and only then renames the file into
+ * place, so a failed run leaves no partial chart behind.
+ *
+ * Reproducible bytes: PNG has no timestamp; SVG ids are sequential per
+ * surface; PDF creation and modification dates are set explicitly from
+ * SOURCE_DATE_EPOCH (reproducible-builds.org convention) when it holds a
+ * valid number of seconds, else to the fixed date 2000-01-01T00:00:00Z,
+ * never to the current time.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "chiso_plot.h"
+#include "plots_int.h"
+
+#include "chiso_dataset.h"
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The PDF date used when SOURCE_DATE_EPOCH is not set. */
+#define PLOT_PDF_FIXED_DATE "2000-01-01T00:00:00Z"
+
+static cairo_status_t
+write_cb(void *closure, const unsigned char *data, unsigned int len)
+{
+    FILE *f = closure;
+
+    return fwrite(data, 1, len, f) == len ? CAIRO_STATUS_SUCCESS
+                                          : CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* The PDF date: SOURCE_DATE_EPOCH if set and valid, else the fixed date. */
+static void
+pdf_date(char *out, size_t cap)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    char *end;
+    long long secs;
+    int y;
+    unsigned m, d;
+    long long days, rem;
+
+    snprintf(out, cap, "%s", PLOT_PDF_FIXED_DATE);
+    if (sde == NULL || sde[0] == '\0') {
+        return;
+    }
+    errno = 0;
+    secs = strtoll(sde, &end, 10);
+    if (*end != '\0' || errno != 0 || secs < 0 || secs > 253402300799LL) {
+        return; /* not a valid epoch: keep the fixed date */
+    }
+    days = secs / 86400;
+    rem = secs % 86400;
+    chiso_civil_from_days(days, &y, &m, &d);
+    snprintf(out, cap, "%04d-%02u-%02uT%02lld:%02lld:%02lldZ", y, m, d,
+             rem / 3600, rem / 60 % 60, rem % 60);
+}
+
+static chiso_status
+surface_error(chiso_diag *diag, cairo_status_t cs, const char *what)
+{
+    if (cs == CAIRO_STATUS_NO_MEMORY) {
+        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0,
+                              "out of memory");
+    }
+    return chiso_diag_set(diag, CHISO_EIO, NULL, 0, 0, "%s: %s", what,
+                          cairo_status_to_string(cs));
+}
+
+chiso_status
+chiso_plot_write_stream(const chiso_chart *chart, FILE *f,
+                        chiso_plot_format fmt, double width, double height,
+                        chiso_diag *diag)
+{
+    cairo_surface_t *surf = NULL;
+    cairo_t *cr = NULL;
+    cairo_status_t cs;
+    chiso_status st = CHISO_OK;
+    char date[40];
+
+    if (!(width >= 200 && height >= 150 && width <= 20000 &&
+          height <= 20000)) {
+        return chiso_diag_set(diag, CHISO_EUSAGE, NULL, 0, 0,
+                              "chart size %gx%g is outside 200x150 .. "
+                              "20000x20000",
+                              width, height);
+    }
+    switch (fmt) {
+    case CHISO_PLOT_PNG:
+        surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
+                                          (int)ceil(width), (int)ceil(height));
+        break;
+    case CHISO_PLOT_SVG:
+        surf = cairo_svg_surface_create_for_stream(write_cb, f, width, height);
+        cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_PT);
+        break;
+    case CHISO_PLOT_PDF:
+        surf = cairo_pdf_surface_create_for_stream(write_cb, f, width, height);
+        pdf_date(date, sizeof(date));
+        cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE,
+                                       date);
+        cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_MOD_DATE,
+                                       date);
+        if (chart->text[CHISO_PLOT_TITLE] != NULL) {
+            cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE,
+                                           chart->text[CHISO_PLOT_TITLE]);
+        }
+        cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR,
+                                       "chiso");
+        break;
+    default:
+        return chiso_diag_set(diag, CHISO_EINVAL, NULL, 0, 0,
+                              "unknown chart format");
+    }
+    cs = cairo_surface_status(surf);
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        st = surface_error(diag, cs, "cannot create the chart surface");
+        goto out;
+    }
+    cr = cairo_create(surf);
+    cs = cairo_status(cr);
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        st = surface_error(diag, cs, "cannot draw");
+        goto out;
+    }
+    st = chiso_plot_draw(cr, chart, width, height, diag);
+    if (st != CHISO_OK) {
+        goto out;
+    }
+    cairo_destroy(cr);
+    cr = NULL;
+    if (fmt == CHISO_PLOT_PNG) {
+        cs = cairo_surface_write_to_png_stream(surf, write_cb, f);
+        if (cs != CAIRO_STATUS_SUCCESS) {
+            st = surface_error(diag, cs, "cannot write the PNG");
+            goto out;
+        }
+    }
+    cairo_surface_finish(surf);
+    cs = cairo_surface_status(surf);
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        st = surface_error(diag, cs, "cannot write the chart");
+    }
+out:
+    if (cr != NULL) {
+        cairo_destroy(cr);
+    }
+    if (surf != NULL) {
+        cairo_surface_destroy(surf);
+    }
+    return st;
+}
+
+chiso_status
+chiso_plot_write(const chiso_chart *chart, const char *path, double width,
+                 double height, chiso_diag *diag)
+{
+    chiso_plot_format fmt;
+    chiso_outfile *of = NULL;
+    chiso_status st;
+
+    if (strcmp(path, "-") == 0 || chiso_plot_format_from_path(path, &fmt)) {
+        return chiso_diag_set(diag, CHISO_EUSAGE, NULL, 0, 0,
+                              "cannot tell the chart format of '%s': the "
+                              "output must end in .png, .svg or .pdf",
+                              path);
+    }
+    st = chiso_outfile_open(&of, path, diag);
+    if (st != CHISO_OK) {
+        return st;
+    }
+    st = chiso_plot_write_stream(chart, chiso_outfile_stream(of), fmt, width,
+                                 height, diag);
+    if (st != CHISO_OK) {
+        chiso_outfile_abort(of);
+        return st;
+    }
+    return chiso_outfile_commit(of, diag);
+}
