@@ -1619,7 +1619,7 @@ chiso_plot_layout(chiso_plot_model **out, const chiso_chart *chart,
     L.diag = diag;
     /* body text scales with the canvas: 14 units at 1200 x 800 */
     L.base = fmin(width / 1.5, height) / 800 * 14;
-    L.base = fmax(9, fmin(L.base, 40));
+    L.base = fmax(10, fmin(L.base, 40));
     L.pad = L.base * 1.2;
     L.top = L.pad;
     L.left = L.pad;

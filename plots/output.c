@@ -7,8 +7,11 @@
  * the cairo status at each step and only then renames the file into
  * place, so a failed run leaves no partial chart behind.
  *
- * Reproducible bytes: PNG has no timestamp; SVG ids are sequential per
- * surface; PDF creation and modification dates are set explicitly from
+ * Reproducible bytes: PNG has no timestamp. cairo names SVG groups
+ * "surface<N>" after a process-wide surface counter, so the second chart
+ * drawn by one process would differ from the first: the SVG is collected
+ * in memory and those ids are renumbered in order of appearance (checked
+ * by test_plot_render). PDF creation and modification dates are set explicitly from
  * SOURCE_DATE_EPOCH (reproducible-builds.org convention) when it holds a
  * valid number of seconds, else to the fixed date 2000-01-01T00:00:00Z,
  * never to the current time.
@@ -28,6 +31,59 @@
 
 /* The PDF date used when SOURCE_DATE_EPOCH is not set. */
 #define PLOT_PDF_FIXED_DATE "2000-01-01T00:00:00Z"
+
+static cairo_status_t
+buf_cb(void *closure, const unsigned char *data, unsigned int len)
+{
+    return chiso_buf_append(closure, data, len) == CHISO_OK
+               ? CAIRO_STATUS_SUCCESS
+               : CAIRO_STATUS_NO_MEMORY;
+}
+
+/*
+ * Write the SVG text with every "surface<digits>" id replaced by
+ * "surface<k>", k counting distinct ids from 1 in order of appearance.
+ * A chart has a handful of surfaces; a small table is enough.
+ */
+static int
+write_svg_canonical(const chiso_buf *b, FILE *f)
+{
+    static const char key[] = "surface";
+    unsigned long seen[256];
+    size_t n_seen = 0, i = 0, start = 0, klen = sizeof(key) - 1;
+    const char *s = b->data;
+
+    while (b->data != NULL && i + klen < b->len) {
+        size_t j = i + klen, k;
+        unsigned long id = 0;
+        if (memcmp(s + i, key, klen) != 0 || s[j] < '0' || s[j] > '9') {
+            i++;
+            continue;
+        }
+        while (j < b->len && s[j] >= '0' && s[j] <= '9') {
+            id = id * 10 + (unsigned long)(s[j] - '0');
+            j++;
+        }
+        for (k = 0; k < n_seen && seen[k] != id; k++) {
+        }
+        if (k == n_seen) {
+            if (n_seen == sizeof(seen) / sizeof(seen[0])) {
+                return -1;
+            }
+            seen[n_seen++] = id;
+        }
+        if (fwrite(s + start, 1, i + klen - start, f) != i + klen - start ||
+            fprintf(f, "%zu", k + 1) < 0) {
+            return -1;
+        }
+        start = i = j;
+    }
+    if (b->len > start && fwrite(s + start, 1, b->len - start, f) !=
+                              b->len - start) {
+        return -1;
+    }
+    return 0;
+}
 
 static cairo_status_t
 write_cb(void *closure, const unsigned char *data, unsigned int len)
@@ -86,6 +142,7 @@ chiso_plot_write_stream(const chiso_chart *chart, FILE *f,
     cairo_status_t cs;
     chiso_status st = CHISO_OK;
     char date[40];
+    chiso_buf svg = CHISO_BUF_INIT;
 
     if (!(width >= 200 && height >= 150 && width <= 20000 &&
           height <= 20000)) {
@@ -100,7 +157,8 @@ chiso_plot_write_stream(const chiso_chart *chart, FILE *f,
                                           (int)ceil(width), (int)ceil(height));
         break;
     case CHISO_PLOT_SVG:
-        surf = cairo_svg_surface_create_for_stream(write_cb, f, width, height);
+        surf = cairo_svg_surface_create_for_stream(buf_cb, &svg, width,
+                                                   height);
         cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_PT);
         break;
     case CHISO_PLOT_PDF:
@@ -149,8 +207,12 @@ chiso_plot_write_stream(const chiso_chart *chart, FILE *f,
     cs = cairo_surface_status(surf);
     if (cs != CAIRO_STATUS_SUCCESS) {
         st = surface_error(diag, cs, "cannot write the chart");
+    } else if (fmt == CHISO_PLOT_SVG && write_svg_canonical(&svg, f) != 0) {
+        st = chiso_diag_set(diag, CHISO_EIO, NULL, 0, 0,
+                            "cannot write the SVG");
     }
 out:
+    chiso_buf_free(&svg);
     if (cr != NULL) {
         cairo_destroy(cr);
     }
