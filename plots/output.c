@@ -19,6 +19,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "chiso_plot.h"
 #include "plots_int.h"
+#include "render_int.h"
 
 #include "chiso_dataset.h"
 
@@ -197,9 +198,16 @@ chiso_plot_write_stream(const chiso_chart *chart, FILE *f,
     cairo_destroy(cr);
     cr = NULL;
     if (fmt == CHISO_PLOT_PNG) {
-        cs = cairo_surface_write_to_png_stream(surf, write_cb, f);
-        if (cs != CAIRO_STATUS_SUCCESS) {
-            st = surface_error(diag, cs, "cannot write the PNG");
+        /* our own encoder: several times faster than cairo's (png_fast.c) */
+        cairo_surface_flush(surf);
+        st = plot_png_write(f, cairo_image_surface_get_data(surf),
+                            cairo_image_surface_get_width(surf),
+                            cairo_image_surface_get_height(surf),
+                            cairo_image_surface_get_stride(surf));
+        if (st != CHISO_OK) {
+            st = chiso_diag_set(diag, st, NULL, 0, 0, "%s",
+                                st == CHISO_ENOMEM ? "out of memory"
+                                                   : "cannot write the PNG");
             goto out;
         }
     }

@@ -7,6 +7,7 @@
 #include "chiso_plot.h"
 
 #include <cairo.h>
+#include <stdio.h>
 
 #define PLOT_PI 3.14159265358979323846
 
@@ -21,5 +22,12 @@ void plot_text_measure(plot_text *t, chiso_plot_measure *m);
  * skipped. The colour is cr's current source. */
 void plot_text_draw(plot_text *t, cairo_t *cr, const chiso_plot_label *lb,
                     double dx, double dy);
+
+/*
+ * Encode an RGB24 cairo image (width x height, `stride` bytes per row) as
+ * PNG into f (png_fast.c). CHISO_EIO on a write error, CHISO_ENOMEM.
+ */
+chiso_status plot_png_write(FILE *f, const unsigned char *data, int width,
+                            int height, int stride);
 
 #endif /* CHISO_RENDER_INT_H */
