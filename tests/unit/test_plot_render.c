@@ -15,6 +15,7 @@
 
 #include "chiso_plot.h"
 #include "helpers.h"
+#include "render_int.h" /* plot_png_write */
 
 #include <math.h>
 #include <pango/pangocairo.h>
@@ -375,6 +376,132 @@ test_caller_surface(void **state)
     cairo_surface_destroy(s);
 }
 
+/* Encode with plot_png_write, decode with cairo (libpng): same pixels. */
+typedef struct mem_reader {
+    const unsigned char *p;
+    size_t len, pos;
+} mem_reader;
+
+static cairo_status_t
+mem_read(void *closure, unsigned char *data, unsigned int len)
+{
+    mem_reader *r = closure;
+
+    if (r->pos + len > r->len) {
+        return CAIRO_STATUS_READ_ERROR;
+    }
+    memcpy(data, r->p + r->pos, len);
+    r->pos += len;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+static void
+assert_png_roundtrip(cairo_surface_t *s)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    int w = cairo_image_surface_get_width(s);
+    int h = cairo_image_surface_get_height(s);
+    int st = cairo_image_surface_get_stride(s), y, x;
+    mem_reader r;
+    cairo_surface_t *back;
+
+    cairo_surface_flush(s);
+    assert_int_equal(plot_png_write(f, cairo_image_surface_get_data(s), w, h,
+                                    st),
+                     CHISO_OK);
+    fclose(f);
+    r.p = (const unsigned char *)buf;
+    r.len = len;
+    r.pos = 0;
+    back = cairo_image_surface_create_from_png_stream(mem_read, &r);
+    assert_int_equal(cairo_surface_status(back), CAIRO_STATUS_SUCCESS);
+    assert_int_equal(cairo_image_surface_get_width(back), w);
+    assert_int_equal(cairo_image_surface_get_height(back), h);
+    for (y = 0; y < h; y++) {
+        const uint32_t *a = (const uint32_t *)(const void *)(
+            cairo_image_surface_get_data(s) + (size_t)y * (size_t)st);
+        const uint32_t *b = (const uint32_t *)(const void *)(
+            cairo_image_surface_get_data(back) +
+            (size_t)y * (size_t)cairo_image_surface_get_stride(back));
+        for (x = 0; x < w; x++) {
+            if ((a[x] & 0xFFFFFF) != (b[x] & 0xFFFFFF)) {
+                fail_msg("pixel (%d, %d) of %dx%d: %06x written, %06x read",
+                         x, y, w, h, a[x] & 0xFFFFFF, b[x] & 0xFFFFFF);
+            }
+        }
+    }
+    cairo_surface_destroy(back);
+    free(buf);
+}
+
+static cairo_surface_t *
+synthetic(int w, int h, int pattern)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    unsigned char *d = cairo_image_surface_get_data(s);
+    int st = cairo_image_surface_get_stride(s), x, y;
+    uint32_t seed = 1;
+
+    cairo_surface_flush(s);
+    for (y = 0; y < h; y++) {
+        uint32_t *row = (uint32_t *)(void *)(d + (size_t)y * (size_t)st);
+        for (x = 0; x < w; x++) {
+            seed = seed * 1103515245u + 12345u;
+            switch (pattern) {
+            case 0: /* noise: literals everywhere */
+                row[x] = (seed >> 8) & 0xFFFFFF;
+                break;
+            case 1: /* one colour: long runs, identical rows */
+                row[x] = 0xFFFFFF;
+                break;
+            case 2: /* gradient with repeated row blocks and short runs */
+                row[x] = (uint32_t)(((x / 3) & 0xFF) << 16 |
+                                    ((y / 7) & 0xFF) << 8 | (x * y & 0x3F));
+                break;
+            default: /* mostly white with noise specks */
+                row[x] = seed % 97 == 0 ? (seed >> 8) & 0xFFFFFF : 0xFFFFFF;
+                break;
+            }
+        }
+    }
+    cairo_surface_mark_dirty(s);
+    return s;
+}
+
+static void
+test_png_encoder(void **state)
+{
+    static const int sizes[][2] = {{1, 1},   {2, 3},    {7, 5},
+                                   {259, 4}, {640, 40}, {11000, 3}};
+    size_t i;
+    int p, k;
+
+    (void)state;
+    for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        for (p = 0; p < 4; p++) {
+            cairo_surface_t *s = synthetic(sizes[i][0], sizes[i][1], p);
+            assert_png_roundtrip(s);
+            cairo_surface_destroy(s);
+        }
+    }
+    /* real charts */
+    for (k = 0; k < CHISO_PLOT_N_KINDS; k++) {
+        cairo_surface_t *s =
+            cairo_image_surface_create(CAIRO_FORMAT_RGB24, 640, 400);
+        cairo_t *cr = cairo_create(s);
+        chiso_chart *c = load_sample((chiso_plot_kind)k);
+        chiso_diag diag;
+        chiso_diag_clear(&diag);
+        assert_int_equal(chiso_plot_draw(cr, c, 640, 400, &diag), CHISO_OK);
+        cairo_destroy(cr);
+        assert_png_roundtrip(s);
+        cairo_surface_destroy(s);
+        chiso_chart_free(c);
+    }
+}
+
 int
 main(void)
 {
@@ -387,6 +514,7 @@ main(void)
         cmocka_unit_test(test_csv_errors),
         cmocka_unit_test(test_csv_layouts),
         cmocka_unit_test(test_caller_surface),
+        cmocka_unit_test(test_png_encoder),
     };
     return cmocka_run_group_tests_name("plot_render", tests, NULL, NULL);
 }
