@@ -445,6 +445,13 @@ chiso_status chiso_plot_pango_measure_init(chiso_plot_measure *m,
                                            cairo_t *cr);
 void chiso_plot_pango_measure_clear(chiso_plot_measure *m);
 
+/*
+ * Release the fonts Pango loaded for this thread (its default font map and
+ * caches). Optional: call it once before exit so leak checkers stay quiet;
+ * later renders load the fonts again.
+ */
+void chiso_plot_release_fonts(void);
+
 /* Lay out and draw in one call (for a caller's own surface). */
 chiso_status chiso_plot_draw(cairo_t *cr, const chiso_chart *chart,
                              double width, double height, chiso_diag *diag);

@@ -121,6 +121,12 @@ plot_text_free(plot_text *t)
 }
 
 void
+chiso_plot_release_fonts(void)
+{
+    pango_cairo_font_map_set_default(NULL);
+}
+
+void
 plot_text_measure(plot_text *t, chiso_plot_measure *m)
 {
     m->text_width = pm_width;

@@ -414,5 +414,6 @@ cmd_plot(int argc, char **argv)
     }
 out:
     chiso_chart_free(chart);
+    chiso_plot_release_fonts();
     return rc;
 }
