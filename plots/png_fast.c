@@ -9,7 +9,7 @@
  * compressed as one DEFLATE block with the fixed Huffman code (RFC 1951
  * 3.2.6), using only two kinds of back-reference - "same as the pixel
  * before" (distance 3) and "same as the row above" (distance = row
- * length) - found by direct comparison, no hashing. Output is about
+ * length) - found by comparing whole pixels of the source, no hashing. Output is about
  * 1.5-2x the size of libpng's and several times faster. Everything here
  * is deterministic: same pixels, same bytes.
  *
@@ -229,25 +229,17 @@ put_distance(png_out *o, unsigned dist)
     }
 }
 
-/* How many bytes from a and b agree, up to max. */
-static unsigned
-match_len(const unsigned char *a, const unsigned char *b, unsigned max)
+/* A back-reference of n bytes (a multiple of 3, so every piece is at
+ * least 3 long: 258 = 3 x 86) at distance dist. */
+static void
+put_run(png_out *o, size_t n, unsigned dist)
 {
-    unsigned n = 0;
-
-    while (n + 8 <= max) {
-        uint64_t x, y;
-        memcpy(&x, a + n, 8);
-        memcpy(&y, b + n, 8);
-        if (x != y) {
-            break;
-        }
-        n += 8;
+    while (n > 0) {
+        unsigned k = n > MAX_MATCH ? MAX_MATCH : (unsigned)n;
+        put_length(o, k);
+        put_distance(o, dist);
+        n -= k;
     }
-    while (n < max && a[n] == b[n]) {
-        n++;
-    }
-    return n;
 }
 
 /*
@@ -302,7 +294,7 @@ plot_png_write(FILE *f, const unsigned char *data, int width, int height,
 {
     static const unsigned char sig[8] = {0x89, 'P', 'N', 'G',
                                          '\r', '\n', 0x1A, '\n'};
-    unsigned char ihdr[13], *rows = NULL, *prev, *cur, tail[4];
+    unsigned char ihdr[13], *cur = NULL, tail[4];
     size_t row_len = (size_t)width * 3 + 1;
     int y, use_up = row_len <= WINDOW;
     uint32_t s1 = 0, s2 = 0;
@@ -318,14 +310,12 @@ plot_png_write(FILE *f, const unsigned char *data, int width, int height,
     o.f = f;
     o.adler_a = 1;
     o.buf = malloc(PNG_CHUNK_BYTES);
-    rows = malloc(2 * row_len);
-    if (o.buf == NULL || rows == NULL) {
+    cur = malloc(row_len);
+    if (o.buf == NULL || cur == NULL) {
         free(o.buf);
-        free(rows);
+        free(cur);
         return CHISO_ENOMEM;
     }
-    prev = rows;
-    cur = rows + row_len;
     if (fwrite(sig, 1, 8, f) != 8) {
         o.failed = 1;
     }
@@ -347,28 +337,15 @@ plot_png_write(FILE *f, const unsigned char *data, int width, int height,
         const uint32_t *px = (const uint32_t *)(const void *)(data +
                                                              (size_t)y *
                                                                  (size_t)stride);
-        size_t i, x;
-        unsigned char *t;
+        size_t x;
         if (use_up && y > 0 &&
             memcmp(px, data + (size_t)(y - 1) * (size_t)stride,
                    (size_t)width * 4) == 0) {
             /* the same pixels as the row above: same sums, one long
              * back-reference per 258 bytes */
             adler_add_row(&o, row_len, s1, s2);
-            for (i = 0; i < row_len;) {
-                unsigned n = row_len - i < MAX_MATCH ? (unsigned)(row_len - i)
-                                                     : MAX_MATCH;
-                if (n >= 3) {
-                    put_length(&o, n);
-                    put_distance(&o, (unsigned)row_len);
-                } else {
-                    unsigned k;
-                    for (k = 0; k < n; k++) {
-                        put_literal(&o, prev[i + k]);
-                    }
-                }
-                i += n;
-            }
+            put_literal(&o, 0); /* the filter byte */
+            put_run(&o, row_len - 1, (unsigned)row_len);
             continue;
         }
         cur[0] = 0; /* filter type None */
@@ -380,34 +357,42 @@ plot_png_write(FILE *f, const unsigned char *data, int width, int height,
         }
         row_sums(cur, row_len, &s1, &s2);
         adler_add_row(&o, row_len, s1, s2);
-        i = 0;
-        while (i < row_len) {
-            unsigned max = row_len - i < MAX_MATCH ? (unsigned)(row_len - i)
-                                                   : MAX_MATCH;
-            unsigned up = 0, left = 0;
+        /* matches are found on whole pixels, in the source: a run of
+         * pixels equal to the one before is a distance-3 match, a run
+         * equal to the row above a distance-row_len match */
+        put_literal(&o, 0); /* the filter byte */
+        x = 0;
+        while (x < (size_t)width) {
+            size_t up = 0, left = 0;
             if (use_up && y > 0) {
-                up = match_len(cur + i, prev + i, max);
+                const uint32_t *q = (const uint32_t *)(const void *)(
+                    data + (size_t)(y - 1) * (size_t)stride);
+                while (x + up < (size_t)width &&
+                       ((px[x + up] ^ q[x + up]) & 0xFFFFFFu) == 0) {
+                    up++;
+                }
             }
-            if (i >= 3) {
-                left = match_len(cur + i, cur + i - 3, max);
+            if (x > 0) {
+                uint32_t before = px[x - 1] & 0xFFFFFFu;
+                while (x + left < (size_t)width &&
+                       (px[x + left] & 0xFFFFFFu) == before) {
+                    left++;
+                }
             }
             /* prefer the pixel before on ties: its distance is cheaper */
-            if (left >= 3 && left >= up) {
-                put_length(&o, left);
-                put_distance(&o, 3);
-                i += left;
-            } else if (up >= 4) {
-                put_length(&o, up);
-                put_distance(&o, (unsigned)row_len);
-                i += up;
+            if (left >= 1 && left >= up) {
+                put_run(&o, left * 3, 3);
+                x += left;
+            } else if (up >= 2) {
+                put_run(&o, up * 3, (unsigned)row_len);
+                x += up;
             } else {
-                put_literal(&o, cur[i]);
-                i++;
+                put_literal(&o, cur[1 + 3 * x]);
+                put_literal(&o, cur[2 + 3 * x]);
+                put_literal(&o, cur[3 + 3 * x]);
+                x++;
             }
         }
-        t = prev;
-        prev = cur;
-        cur = t;
     }
     put_bits(&o, lit_code[256], lit_len[256]); /* end of block */
     if (o.n_bits > 0) {
@@ -421,6 +406,6 @@ plot_png_write(FILE *f, const unsigned char *data, int width, int height,
     flush_idat(&o);
     write_chunk(&o, "IEND", NULL, 0);
     free(o.buf);
-    free(rows);
+    free(cur);
     return o.failed ? CHISO_EIO : CHISO_OK;
 }
