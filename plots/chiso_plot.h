@@ -470,6 +470,24 @@ chiso_status chiso_plot_write_stream(const chiso_chart *chart, FILE *f,
                                      chiso_plot_format fmt, double width,
                                      double height, chiso_diag *diag);
 
+/* ---- summary ------------------------------------------------------------ */
+
+struct cJSON;
+
+/*
+ * JSON summary of a chart written to out_path (chiso plot --json; README
+ * "Charts"): schema_version, kind, data (data_path or null), output,
+ * format, width, height, unit, lang, number_format, items (series, bars,
+ * axes, rows, points or units), breaks, bands, highlight (or null),
+ * highlight_found. The caller frees it with cJSON_Delete(); NULL when out
+ * of memory.
+ */
+struct cJSON *chiso_plot_summary_json(const chiso_chart *chart,
+                                      const char *data_path,
+                                      const char *out_path,
+                                      chiso_plot_format fmt, double width,
+                                      double height);
+
 #ifdef __cplusplus
 }
 #endif

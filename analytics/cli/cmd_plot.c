@@ -383,28 +383,9 @@ cmd_plot(int argc, char **argv)
                width, height, fmt == CHISO_PLOT_PNG ? "px" : "pt");
     }
     if (json_path != NULL) {
-        cJSON *root = cJSON_CreateObject();
-        if (root == NULL ||
-            !cJSON_AddNumberToObject(root, "schema_version", 1) ||
-            !cJSON_AddStringToObject(root, "kind",
-                                     chiso_plot_kind_name(kind)) ||
-            !cJSON_AddStringToObject(root, "data", data) ||
-            !cJSON_AddStringToObject(root, "output", out) ||
-            !cJSON_AddStringToObject(root, "format",
-                                     fmt == CHISO_PLOT_PNG   ? "png"
-                                     : fmt == CHISO_PLOT_SVG ? "svg"
-                                                             : "pdf") ||
-            !cJSON_AddNumberToObject(root, "width", width) ||
-            !cJSON_AddNumberToObject(root, "height", height) ||
-            !cJSON_AddStringToObject(root, "unit",
-                                     fmt == CHISO_PLOT_PNG ? "px" : "pt") ||
-            !cJSON_AddStringToObject(root, "lang", lang ? "en" : "vi") ||
-            (highlight != NULL
-                 ? !cJSON_AddStringToObject(root, "highlight", highlight)
-                 : !cJSON_AddNullToObject(root, "highlight")) ||
-            !cJSON_AddBoolToObject(root, "highlight_found",
-                                   chiso_chart_highlight_found(chart))) {
-            cJSON_Delete(root);
+        cJSON *root = chiso_plot_summary_json(chart, data, out, fmt, width,
+                                              height);
+        if (root == NULL) {
             fprintf(stderr, "chiso: out of memory\n");
             rc = CLI_EXIT_INTERNAL;
             goto out;

@@ -17,6 +17,7 @@
 #include "helpers.h"
 #include "render_int.h" /* plot_png_write */
 
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <stdlib.h>
@@ -502,6 +503,41 @@ test_png_encoder(void **state)
     }
 }
 
+static void
+test_summary_json(void **state)
+{
+    chiso_chart *c = load_sample(CHISO_PLOT_TREND);
+    struct cJSON *j;
+    char *text;
+
+    (void)state;
+    chiso_chart_set_lang(c, CHISO_PLOT_LANG_EN);
+    chiso_chart_set_number_format(c, CHISO_PLOT_NUM_VI);
+    j = chiso_plot_summary_json(c, "d.csv", "o.svg", CHISO_PLOT_SVG, 900, 600);
+    assert_non_null(j);
+    text = chiso_json_print(j);
+    assert_string_equal(text, "{\n"
+                              "  \"schema_version\": 1,\n"
+                              "  \"kind\": \"trend\",\n"
+                              "  \"data\": \"d.csv\",\n"
+                              "  \"output\": \"o.svg\",\n"
+                              "  \"format\": \"svg\",\n"
+                              "  \"width\": 900,\n"
+                              "  \"height\": 600,\n"
+                              "  \"unit\": \"pt\",\n"
+                              "  \"lang\": \"en\",\n"
+                              "  \"number_format\": \"vi\",\n"
+                              "  \"items\": 4,\n"
+                              "  \"breaks\": 1,\n"
+                              "  \"bands\": 0,\n"
+                              "  \"highlight\": \"Hưng Yên\",\n"
+                              "  \"highlight_found\": true\n"
+                              "}\n");
+    free(text);
+    cJSON_Delete(j);
+    chiso_chart_free(c);
+}
+
 int
 main(void)
 {
@@ -515,6 +551,7 @@ main(void)
         cmocka_unit_test(test_csv_layouts),
         cmocka_unit_test(test_caller_surface),
         cmocka_unit_test(test_png_encoder),
+        cmocka_unit_test(test_summary_json),
     };
     return cmocka_run_group_tests_name("plot_render", tests, NULL, NULL);
 }
