@@ -20,7 +20,8 @@ set -eu
 build=${1:-build}
 n=${2:-100}
 here=$(cd "$(dirname "$0")" && pwd)
-chiso=$build/analytics/cli/chiso
+chiso=$build/chiso
+[ -x "$chiso" ] || chiso=$build/analytics/cli/chiso
 helper=$build/tests/bench_charts
 py=/usr/bin/python3
 for f in "$chiso" "$helper"; do
