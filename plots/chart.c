@@ -26,7 +26,7 @@ const unsigned int plot_palette[8] = {
 };
 
 static const char *const kind_names[CHISO_PLOT_N_KINDS] = {
-    "trend",   "bars",    "radar",         "heatmap",
+    "trend",     "bars",    "radar",         "heatmap",
     "waterfall", "scatter", "rank-interval", "small-multiples"};
 
 const char *
@@ -280,8 +280,8 @@ void
 chiso_chart_set_lang(chiso_chart *c, chiso_plot_lang lang)
 {
     c->lang = lang;
-    c->numfmt = lang == CHISO_PLOT_LANG_VI ? CHISO_PLOT_NUM_VI
-                                           : CHISO_PLOT_NUM_EN;
+    c->numfmt =
+        lang == CHISO_PLOT_LANG_VI ? CHISO_PLOT_NUM_VI : CHISO_PLOT_NUM_EN;
 }
 
 void
@@ -339,29 +339,33 @@ dup_doubles(const double *v, size_t n)
 }
 
 chiso_status
-chiso_chart_add_series(chiso_chart *c, const char *name, const double *x,
-                       const double *y, const double *lo, const double *hi,
+chiso_chart_add_series(chiso_chart *c,
+                       const char *name,
+                       const double *x,
+                       const double *y,
+                       const double *lo,
+                       const double *hi,
                        size_t n)
 {
     plot_series *s, *grown;
     size_t i;
 
-    if ((c->kind != CHISO_PLOT_TREND && c->kind != CHISO_PLOT_SMALL_MULTIPLES)
-        || name == NULL || n == 0 || c->n_series >= PLOT_MAX_SERIES ||
+    if ((c->kind != CHISO_PLOT_TREND &&
+         c->kind != CHISO_PLOT_SMALL_MULTIPLES) ||
+        name == NULL || n == 0 || c->n_series >= PLOT_MAX_SERIES ||
         (lo == NULL) != (hi == NULL) ||
         !chiso_utf8_valid(name, strlen(name), NULL)) {
         return CHISO_EINVAL;
     }
     for (i = 0; i < n; i++) {
-        if (!isfinite(x[i]) || (i > 0 && !(x[i] > x[i - 1])) ||
-            isinf(y[i])) {
+        if (!isfinite(x[i]) || (i > 0 && !(x[i] > x[i - 1])) || isinf(y[i])) {
             return CHISO_EINVAL;
         }
         if (lo != NULL) {
             if (isnan(lo[i]) != isnan(hi[i]) ||
-                (!isnan(lo[i]) && (!(lo[i] <= hi[i]) ||
-                                   (!isnan(y[i]) &&
-                                    (y[i] < lo[i] || y[i] > hi[i]))))) {
+                (!isnan(lo[i]) &&
+                 (!(lo[i] <= hi[i]) ||
+                  (!isnan(y[i]) && (y[i] < lo[i] || y[i] > hi[i]))))) {
                 return CHISO_EINVAL;
             }
         }
@@ -403,8 +407,9 @@ chiso_chart_add_series(chiso_chart *c, const char *name, const double *x,
 chiso_status
 chiso_chart_add_break(chiso_chart *c, double x, const char *label)
 {
-    if ((c->kind != CHISO_PLOT_TREND && c->kind != CHISO_PLOT_SMALL_MULTIPLES)
-        || !isfinite(x) || c->n_breaks >= PLOT_MAX_BREAKS) {
+    if ((c->kind != CHISO_PLOT_TREND &&
+         c->kind != CHISO_PLOT_SMALL_MULTIPLES) ||
+        !isfinite(x) || c->n_breaks >= PLOT_MAX_BREAKS) {
         return CHISO_EINVAL;
     }
     c->breaks[c->n_breaks].x = x;
@@ -439,7 +444,9 @@ push_bar(chiso_chart *c, const char *label, double value, size_t group)
 }
 
 chiso_status
-chiso_chart_add_bar(chiso_chart *c, const char *label, double value,
+chiso_chart_add_bar(chiso_chart *c,
+                    const char *label,
+                    double value,
                     const char *group)
 {
     size_t g = (size_t)-1;
@@ -459,8 +466,7 @@ chiso_chart_add_bar(chiso_chart *c, const char *label, double value,
 }
 
 chiso_status
-chiso_chart_add_band(chiso_chart *c, double from, double to,
-                     const char *label)
+chiso_chart_add_band(chiso_chart *c, double from, double to, const char *label)
 {
     if (c->kind != CHISO_PLOT_BARS || !isfinite(from) || !isfinite(to) ||
         !(from < to) || c->n_bands >= PLOT_MAX_BANDS) {
@@ -529,8 +535,8 @@ grow_cells(chiso_chart *c, size_t nr, size_t nc)
 }
 
 static chiso_status
-put_cell(chiso_chart *c, const char *row, const char *col, double value,
-         double max)
+put_cell(
+    chiso_chart *c, const char *row, const char *col, double value, double max)
 {
     long r, k;
     size_t idx;
@@ -561,19 +567,24 @@ put_cell(chiso_chart *c, const char *row, const char *col, double value,
 }
 
 chiso_status
-chiso_chart_add_radar(chiso_chart *c, const char *series, const char *axis,
-                      double value, double max)
+chiso_chart_add_radar(chiso_chart *c,
+                      const char *series,
+                      const char *axis,
+                      double value,
+                      double max)
 {
     if (c->kind != CHISO_PLOT_RADAR || axis == NULL || !isfinite(value) ||
         !isfinite(max) || !(max > 0) || value < 0 || value > max) {
         return CHISO_EINVAL;
     }
-    return put_cell(c, series != NULL && series[0] != '\0' ? series : "",
-                    axis, value / max, max);
+    return put_cell(c, series != NULL && series[0] != '\0' ? series : "", axis,
+                    value / max, max);
 }
 
 chiso_status
-chiso_chart_add_cell(chiso_chart *c, const char *row, const char *column,
+chiso_chart_add_cell(chiso_chart *c,
+                     const char *row,
+                     const char *column,
                      double value)
 {
     if (c->kind != CHISO_PLOT_HEATMAP || row == NULL || column == NULL ||
@@ -586,9 +597,8 @@ chiso_chart_add_cell(chiso_chart *c, const char *row, const char *column,
 chiso_status
 chiso_chart_add_step(chiso_chart *c, const char *label, double lost)
 {
-    if (c->kind != CHISO_PLOT_WATERFALL || label == NULL ||
-        !isfinite(lost) || lost < 0 ||
-        !chiso_utf8_valid(label, strlen(label), NULL)) {
+    if (c->kind != CHISO_PLOT_WATERFALL || label == NULL || !isfinite(lost) ||
+        lost < 0 || !chiso_utf8_valid(label, strlen(label), NULL)) {
         return CHISO_EINVAL;
     }
     return push_bar(c, label, lost, (size_t)-1);
@@ -638,8 +648,12 @@ chiso_chart_add_point(chiso_chart *c, double x, double y, const char *label)
 }
 
 chiso_status
-chiso_chart_add_interval(chiso_chart *c, const char *unit, double nominal,
-                         double median, double p5, double p95)
+chiso_chart_add_interval(chiso_chart *c,
+                         const char *unit,
+                         double nominal,
+                         double median,
+                         double p5,
+                         double p95)
 {
     plot_interval *iv;
 

@@ -101,8 +101,8 @@ typedef struct chiso_chart chiso_chart;
 typedef enum chiso_plot_text {
     CHISO_PLOT_TITLE = 0,
     CHISO_PLOT_SUBTITLE,
-    CHISO_PLOT_SOURCE,     /* footer, drawn as "Nguồn: <text>" / "Source:" */
-    CHISO_PLOT_X_LABEL,    /* axis titles */
+    CHISO_PLOT_SOURCE,  /* footer, drawn as "Nguồn: <text>" / "Source:" */
+    CHISO_PLOT_X_LABEL, /* axis titles */
     CHISO_PLOT_Y_LABEL,
     CHISO_PLOT_BAND_LABEL, /* legend entry of the lo-hi band (trend) */
     CHISO_PLOT_N_TEXTS
@@ -116,13 +116,13 @@ void chiso_chart_free(chiso_chart *chart);
 
 chiso_plot_kind chiso_chart_kind(const chiso_chart *chart);
 /* Set (copy) one of the texts. CHISO_EINVAL if not valid UTF-8. */
-chiso_status chiso_chart_set_text(chiso_chart *chart, chiso_plot_text which,
+chiso_status chiso_chart_set_text(chiso_chart *chart,
+                                  chiso_plot_text which,
                                   const char *utf8);
 /* Language of built-in labels; also sets the number format to match
  * unless chiso_chart_set_number_format() is called afterwards. */
 void chiso_chart_set_lang(chiso_chart *chart, chiso_plot_lang lang);
-void chiso_chart_set_number_format(chiso_chart *chart,
-                                   chiso_plot_numfmt fmt);
+void chiso_chart_set_number_format(chiso_chart *chart, chiso_plot_numfmt fmt);
 /* Name of the unit (series, bar, row, point or interval label) to
  * emphasise. Copied. A name that matches nothing is not an error here;
  * chiso_chart_highlight_found() tells. */
@@ -137,55 +137,71 @@ int chiso_chart_highlight_found(const chiso_chart *chart);
  * both NaN. Arrays are copied. At most 64 series.
  * Returns CHISO_EINVAL for a wrong kind or inconsistent data.
  */
-chiso_status chiso_chart_add_series(chiso_chart *chart, const char *name,
-                                    const double *x, const double *y,
-                                    const double *lo, const double *hi,
+chiso_status chiso_chart_add_series(chiso_chart *chart,
+                                    const char *name,
+                                    const double *x,
+                                    const double *y,
+                                    const double *lo,
+                                    const double *hi,
                                     size_t n);
 /*
  * TREND, SMALL_MULTIPLES: a methodology break starting at x: no line
  * joins a point before x to a point at or after x, and a vertical rule
  * labelled `label` is drawn halfway between the last x before it and x.
  */
-chiso_status chiso_chart_add_break(chiso_chart *chart, double x,
-                                   const char *label);
+chiso_status
+chiso_chart_add_break(chiso_chart *chart, double x, const char *label);
 
 /* BARS: one bar. value finite; group optional (NULL) - bars of the same
  * group share a colour and the groups get a legend. */
-chiso_status chiso_chart_add_bar(chiso_chart *chart, const char *label,
-                                 double value, const char *group);
+chiso_status chiso_chart_add_bar(chiso_chart *chart,
+                                 const char *label,
+                                 double value,
+                                 const char *group);
 /* BARS: a classification band [from, to) shaded behind the bars and
  * labelled on top (e.g. 90..100 "Nhóm A"). from < to. At most 16. */
-chiso_status chiso_chart_add_band(chiso_chart *chart, double from, double to,
+chiso_status chiso_chart_add_band(chiso_chart *chart,
+                                  double from,
+                                  double to,
                                   const char *label);
 
 /* RADAR: one axis value of a series (series may be NULL for a single
  * series). 0 < max; 0 <= value <= max. Axes are taken in first-seen
  * order; every series must give every axis. */
-chiso_status chiso_chart_add_radar(chiso_chart *chart, const char *series,
-                                   const char *axis, double value,
+chiso_status chiso_chart_add_radar(chiso_chart *chart,
+                                   const char *series,
+                                   const char *axis,
+                                   double value,
                                    double max);
 
 /* HEATMAP: cell (row, column). value may be NaN (drawn hatched, "no
  * data"). Rows and columns are taken in first-seen order; a repeated cell
  * is CHISO_EINVAL. */
-chiso_status chiso_chart_add_cell(chiso_chart *chart, const char *row,
-                                  const char *column, double value);
+chiso_status chiso_chart_add_cell(chiso_chart *chart,
+                                  const char *row,
+                                  const char *column,
+                                  double value);
 
 /* WATERFALL: points lost in one area (lost >= 0). */
-chiso_status chiso_chart_add_step(chiso_chart *chart, const char *label,
-                                  double lost);
+chiso_status
+chiso_chart_add_step(chiso_chart *chart, const char *label, double lost);
 /* WATERFALL: the maximum the steps start from. The achieved score drawn
  * at the end is max minus the sum of the steps. */
 chiso_status chiso_chart_set_max(chiso_chart *chart, double max);
 
 /* SCATTER: one point; label may be NULL. */
-chiso_status chiso_chart_add_point(chiso_chart *chart, double x, double y,
+chiso_status chiso_chart_add_point(chiso_chart *chart,
+                                   double x,
+                                   double y,
                                    const char *label);
 
 /* RANK_INTERVAL: one unit; 1 <= p5 <= median <= p95, nominal >= 1. */
-chiso_status chiso_chart_add_interval(chiso_chart *chart, const char *unit,
-                                      double nominal, double median,
-                                      double p5, double p95);
+chiso_status chiso_chart_add_interval(chiso_chart *chart,
+                                      const char *unit,
+                                      double nominal,
+                                      double median,
+                                      double p5,
+                                      double p95);
 
 /* ---- loading data from CSV ---------------------------------------------- */
 
@@ -193,8 +209,8 @@ chiso_status chiso_chart_add_interval(chiso_chart *chart, const char *unit,
  * Options of chiso_chart_load_csv that are not in the file.
  */
 typedef struct chiso_plot_csv_options {
-    double max;       /* WATERFALL: maximum; NaN = sum of a `max` column */
-    double achieved;  /* WATERFALL: if not NaN, must equal max - sum(lost)
+    double max;      /* WATERFALL: maximum; NaN = sum of a `max` column */
+    double achieved; /* WATERFALL: if not NaN, must equal max - sum(lost)
                          within 0.005, else CHISO_EDATA */
 } chiso_plot_csv_options;
 
@@ -217,7 +233,8 @@ void chiso_plot_csv_options_init(chiso_plot_csv_options *opts);
  * CHISO_EDATA) or the file (CHISO_EIO). On success the data is added to
  * `chart` (whose kind selects the layout). opts may be NULL.
  */
-chiso_status chiso_chart_load_csv(chiso_chart *chart, const char *path,
+chiso_status chiso_chart_load_csv(chiso_chart *chart,
+                                  const char *path,
                                   const chiso_plot_csv_options *opts,
                                   chiso_diag *diag);
 
@@ -229,9 +246,9 @@ chiso_status chiso_chart_load_csv(chiso_chart *chart, const char *path,
 typedef struct chiso_plot_ticks {
     double lo, hi; /* the axis domain: lo <= data min, hi >= data max */
     double step;
-    size_t n;      /* number of ticks, 2..CHISO_PLOT_MAX_TICKS */
+    size_t n; /* number of ticks, 2..CHISO_PLOT_MAX_TICKS */
     double v[CHISO_PLOT_MAX_TICKS];
-    int decimals;  /* decimals needed to write every tick exactly */
+    int decimals; /* decimals needed to write every tick exactly */
 } chiso_plot_ticks;
 
 /*
@@ -242,8 +259,8 @@ typedef struct chiso_plot_ticks {
  * Returns CHISO_EDOMAIN if min or max is not finite, min > max, or the
  * span overflows a double; the ticks are then untouched.
  */
-chiso_status chiso_plot_nice_ticks(double min, double max, int target,
-                                   int integers, chiso_plot_ticks *out);
+chiso_status chiso_plot_nice_ticks(
+    double min, double max, int target, int integers, chiso_plot_ticks *out);
 
 /*
  * Write v with `decimals` decimals in format fmt into buf (always
@@ -251,8 +268,8 @@ chiso_status chiso_plot_nice_ticks(double min, double max, int target,
  * nonzero |v| < 1e-6 is written in scientific form ("1,5×10^20").
  * Returns the byte length written.
  */
-size_t chiso_plot_format_number(double v, int decimals, chiso_plot_numfmt fmt,
-                                char *buf, size_t cap);
+size_t chiso_plot_format_number(
+    double v, int decimals, chiso_plot_numfmt fmt, char *buf, size_t cap);
 
 /* ---- the model: text measuring and fitting ------------------------------ */
 
@@ -262,8 +279,8 @@ size_t chiso_plot_format_number(double v, int decimals, chiso_plot_numfmt fmt,
  * renderer supplies a Pango one; tests supply a fixed-width fake.
  */
 typedef struct chiso_plot_measure {
-    double (*text_width)(void *ctx, const char *text, size_t len,
-                         double size, int bold);
+    double (*text_width)(
+        void *ctx, const char *text, size_t len, double size, int bold);
     double (*line_height)(void *ctx, double size);
     void *ctx;
 } chiso_plot_measure;
@@ -273,16 +290,16 @@ typedef struct chiso_plot_measure {
  * its size, and what had to be done to it.
  */
 typedef struct chiso_plot_label {
-    char *text;     /* owned by the model; "" if nothing to draw */
-    double x, y;    /* anchor (meaning depends on the element) */
-    double w, h;    /* extent of the fitted text */
-    double size;    /* font size in device units */
+    char *text;  /* owned by the model; "" if nothing to draw */
+    double x, y; /* anchor (meaning depends on the element) */
+    double w, h; /* extent of the fitted text */
+    double size; /* font size in device units */
     int bold;
     int n_lines;
-    int truncated;  /* 1 if an ellipsis "…" was added */
-    int hidden;     /* 1 if dropped to avoid an overlap */
-    int align;      /* lines within w: 0 left, 1 centre, 2 right */
-    int vertical;   /* 1: drawn rotated 90 degrees counter-clockwise;
+    int truncated; /* 1 if an ellipsis "…" was added */
+    int hidden;    /* 1 if dropped to avoid an overlap */
+    int align;     /* lines within w: 0 left, 1 centre, 2 right */
+    int vertical;  /* 1: drawn rotated 90 degrees counter-clockwise;
                        x, y, w, h are then the rotated box on the canvas */
 } chiso_plot_label;
 
@@ -295,8 +312,11 @@ typedef struct chiso_plot_label {
  * free()) and w, h, n_lines, truncated set; x, y are 0.
  */
 chiso_status chiso_plot_fit_text(const chiso_plot_measure *m,
-                                 const char *text, double size, int bold,
-                                 double max_width, int max_lines,
+                                 const char *text,
+                                 double size,
+                                 int bold,
+                                 double max_width,
+                                 int max_lines,
                                  chiso_plot_label *out);
 
 /*
@@ -317,9 +337,12 @@ typedef struct chiso_plot_legend {
 } chiso_plot_legend;
 
 chiso_status chiso_plot_legend_layout(const chiso_plot_measure *m,
-                                      const char *const *labels, size_t n,
-                                      double size, double max_width,
-                                      size_t max_cols, chiso_plot_legend *out);
+                                      const char *const *labels,
+                                      size_t n,
+                                      double size,
+                                      double max_width,
+                                      size_t max_cols,
+                                      chiso_plot_legend *out);
 /* Free what chiso_plot_legend_layout() allocated. NULL allowed. */
 void chiso_plot_legend_clear(chiso_plot_legend *lg);
 
@@ -330,8 +353,11 @@ void chiso_plot_legend_clear(chiso_plot_legend *lg);
  * last label are always considered first, so the ends of an axis stay
  * labelled. Returns the number of labels kept.
  */
-size_t chiso_plot_thin_labels(const double *pos, const double *len, size_t n,
-                              double gap, unsigned char *hide);
+size_t chiso_plot_thin_labels(const double *pos,
+                              const double *len,
+                              size_t n,
+                              double gap,
+                              unsigned char *hide);
 
 /*
  * Point labels (scatter): for each point i at (px[i], py[i]) with a label
@@ -341,18 +367,28 @@ size_t chiso_plot_thin_labels(const double *pos, const double *len, size_t n,
  * square of half-side `off` around it); otherwise the label is hidden. Results in lx, ly (top-left) and hide. Points with
  * priority[i] != 0 (the highlighted unit) are placed first.
  */
-void chiso_plot_place_point_labels(const double *px, const double *py,
-                                   const double *w, const double *h,
-                                   const int *priority, size_t n, double off,
-                                   const double bounds[4], double *lx,
-                                   double *ly, unsigned char *hide);
+void chiso_plot_place_point_labels(const double *px,
+                                   const double *py,
+                                   const double *w,
+                                   const double *h,
+                                   const int *priority,
+                                   size_t n,
+                                   double off,
+                                   const double bounds[4],
+                                   double *lx,
+                                   double *ly,
+                                   unsigned char *hide);
 
 /* ---- the model: least squares ------------------------------------------ */
 
 /* Ordinary least squares y = a + b x and Pearson's r over n points.
  * CHISO_EDOMAIN if n < 3 or x (or y, for r) has zero variance. */
-chiso_status chiso_plot_fit_line(const double *x, const double *y, size_t n,
-                                 double *a, double *b, double *r);
+chiso_status chiso_plot_fit_line(const double *x,
+                                 const double *y,
+                                 size_t n,
+                                 double *a,
+                                 double *b,
+                                 double *r);
 
 /* ---- the model: a whole chart ------------------------------------------- */
 
@@ -362,27 +398,27 @@ typedef struct chiso_plot_rect {
 
 typedef struct chiso_plot_axis {
     chiso_plot_ticks ticks;
-    int integers;         /* ticks are whole numbers (years, ranks) */
-    int starts_at_zero;   /* domain includes 0 */
+    int integers;                  /* ticks are whole numbers (years, ranks) */
+    int starts_at_zero;            /* domain includes 0 */
     chiso_plot_label *tick_labels; /* ticks.n formatted labels */
 } chiso_plot_axis;
 
 typedef struct chiso_plot_model {
     chiso_plot_kind kind;
     double width, height;
-    double font_size;        /* base text size in device units */
+    double font_size; /* base text size in device units */
     chiso_plot_label title, subtitle, footer;
-    chiso_plot_label note;   /* e.g. "Trục tung không bắt đầu từ 0" */
-    chiso_plot_rect plot;    /* data area (whole grid for small multiples) */
-    chiso_plot_axis x, y;    /* value axes (x of bars/rank is the value) */
-    int y_broken;            /* draw an axis-break mark at the y origin */
+    chiso_plot_label note; /* e.g. "Trục tung không bắt đầu từ 0" */
+    chiso_plot_rect plot;  /* data area (whole grid for small multiples) */
+    chiso_plot_axis x, y;  /* value axes (x of bars/rank is the value) */
+    int y_broken;          /* draw an axis-break mark at the y origin */
     chiso_plot_label x_title, y_title;
     chiso_plot_legend legend;
     /* category labels: bars and rank-interval rows (in display order),
      * heatmap rows, waterfall steps (incl. first and last bar), radar axes */
     size_t n_cats;
     chiso_plot_label *cats;
-    size_t *order;           /* display position -> data index */
+    size_t *order; /* display position -> data index */
     /* heatmap column labels */
     size_t n_cols;
     chiso_plot_label *cols;
@@ -390,7 +426,7 @@ typedef struct chiso_plot_model {
      * device units), bar band labels, scatter point labels */
     size_t n_marks;
     chiso_plot_label *marks;
-    double *mark_x;          /* breaks: rule x in data units */
+    double *mark_x; /* breaks: rule x in data units */
     /* small multiples */
     size_t n_panels, panel_cols, panel_rows;
     chiso_plot_rect *panels;
@@ -401,12 +437,12 @@ typedef struct chiso_plot_model {
     /* heatmap colour scale */
     chiso_plot_axis color;
     chiso_plot_rect color_bar;
-    int cell_values;         /* heatmap: values fit inside the cells */
-    double cell_font;        /* heatmap: size of those values */
-    int has_missing;         /* heatmap: some cells have no value */
-    double row_h;            /* bars / heatmap / rank rows: row height */
+    int cell_values;  /* heatmap: values fit inside the cells */
+    double cell_font; /* heatmap: size of those values */
+    int has_missing;  /* heatmap: some cells have no value */
+    double row_h;     /* bars / heatmap / rank rows: row height */
     double radar_cx, radar_cy, radar_r; /* radar centre and radius */
-    double tick_len;         /* length of tick marks */
+    double tick_len;                    /* length of tick marks */
 } chiso_plot_model;
 
 /*
@@ -418,8 +454,10 @@ typedef struct chiso_plot_model {
  * below 200 x 150 or above 20000 x 20000.
  */
 chiso_status chiso_plot_layout(chiso_plot_model **out,
-                               const chiso_chart *chart, double width,
-                               double height, const chiso_plot_measure *m,
+                               const chiso_chart *chart,
+                               double width,
+                               double height,
+                               const chiso_plot_measure *m,
                                chiso_diag *diag);
 void chiso_plot_model_free(chiso_plot_model *model);
 
@@ -432,7 +470,8 @@ void chiso_plot_model_free(chiso_plot_model *model);
  * measurer from chiso_plot_pango_measure_init() (for the text to fit).
  * Returns CHISO_EIO if cr is in an error state afterwards.
  */
-chiso_status chiso_plot_render(cairo_t *cr, const chiso_chart *chart,
+chiso_status chiso_plot_render(cairo_t *cr,
+                               const chiso_chart *chart,
                                const chiso_plot_model *model,
                                chiso_diag *diag);
 
@@ -441,8 +480,7 @@ chiso_status chiso_plot_render(cairo_t *cr, const chiso_chart *chart,
  * hinting so every format measures the same). Release with
  * chiso_plot_pango_measure_clear().
  */
-chiso_status chiso_plot_pango_measure_init(chiso_plot_measure *m,
-                                           cairo_t *cr);
+chiso_status chiso_plot_pango_measure_init(chiso_plot_measure *m, cairo_t *cr);
 void chiso_plot_pango_measure_clear(chiso_plot_measure *m);
 
 /*
@@ -453,8 +491,11 @@ void chiso_plot_pango_measure_clear(chiso_plot_measure *m);
 void chiso_plot_release_fonts(void);
 
 /* Lay out and draw in one call (for a caller's own surface). */
-chiso_status chiso_plot_draw(cairo_t *cr, const chiso_chart *chart,
-                             double width, double height, chiso_diag *diag);
+chiso_status chiso_plot_draw(cairo_t *cr,
+                             const chiso_chart *chart,
+                             double width,
+                             double height,
+                             chiso_diag *diag);
 
 /*
  * Render to a file whose format follows the extension of path (.png,
@@ -462,13 +503,19 @@ chiso_status chiso_plot_draw(cairo_t *cr, const chiso_chart *chart,
  * temporary file beside path and renamed into place only when complete;
  * on any error nothing is left behind. "-" is not accepted.
  */
-chiso_status chiso_plot_write(const chiso_chart *chart, const char *path,
-                              double width, double height, chiso_diag *diag);
+chiso_status chiso_plot_write(const chiso_chart *chart,
+                              const char *path,
+                              double width,
+                              double height,
+                              chiso_diag *diag);
 
 /* Render into a stream in a given format (used by chiso_plot_write). */
-chiso_status chiso_plot_write_stream(const chiso_chart *chart, FILE *f,
-                                     chiso_plot_format fmt, double width,
-                                     double height, chiso_diag *diag);
+chiso_status chiso_plot_write_stream(const chiso_chart *chart,
+                                     FILE *f,
+                                     chiso_plot_format fmt,
+                                     double width,
+                                     double height,
+                                     chiso_diag *diag);
 
 /* ---- summary ------------------------------------------------------------ */
 
@@ -485,7 +532,8 @@ struct cJSON;
 struct cJSON *chiso_plot_summary_json(const chiso_chart *chart,
                                       const char *data_path,
                                       const char *out_path,
-                                      chiso_plot_format fmt, double width,
+                                      chiso_plot_format fmt,
+                                      double width,
                                       double height);
 
 #ifdef __cplusplus

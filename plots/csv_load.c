@@ -98,7 +98,10 @@ typedef struct loader {
 } loader;
 
 static chiso_status
-number(loader *ld, const chiso_csv_row *row, int slot, int allow_empty,
+number(loader *ld,
+       const chiso_csv_row *row,
+       int slot,
+       int allow_empty,
        double *out)
 {
     size_t len;
@@ -112,23 +115,21 @@ number(loader *ld, const chiso_csv_row *row, int slot, int allow_empty,
             *out = NAN;
             return CHISO_OK;
         }
-        return chiso_csv_field_error(ld->r, ld->diag, CHISO_EDATA, row,
-                                     (size_t)ld->idx[slot],
-                                     "empty value in column '%s'",
-                                     ld->hdr[slot]);
+        return chiso_csv_field_error(
+            ld->r, ld->diag, CHISO_EDATA, row, (size_t)ld->idx[slot],
+            "empty value in column '%s'", ld->hdr[slot]);
     }
     if (chiso_parse_number(t, tl, out) != 0) {
-        return chiso_csv_field_error(ld->r, ld->diag, CHISO_EDATA, row,
-                                     (size_t)ld->idx[slot],
-                                     "invalid number '%.*s' in column '%s'",
-                                     (int)tl, t, ld->hdr[slot]);
+        return chiso_csv_field_error(
+            ld->r, ld->diag, CHISO_EDATA, row, (size_t)ld->idx[slot],
+            "invalid number '%.*s' in column '%s'", (int)tl, t, ld->hdr[slot]);
     }
     return CHISO_OK;
 }
 
 static chiso_status
-field_err(loader *ld, const chiso_csv_row *row, int slot, const char *msg,
-          double v)
+field_err(
+    loader *ld, const chiso_csv_row *row, int slot, const char *msg, double v)
 {
     size_t len;
     const char *s = chiso_csv_field(row, ld->idx[slot], &len);
@@ -138,8 +139,9 @@ field_err(loader *ld, const chiso_csv_row *row, int slot, const char *msg,
     (void)v;
     chiso_text_trim(&t, &tl);
     return chiso_csv_field_error(ld->r, ld->diag, CHISO_EDATA, row,
-                                 (size_t)ld->idx[slot], "%s '%.*s' in column "
-                                                        "'%s'",
+                                 (size_t)ld->idx[slot],
+                                 "%s '%.*s' in column "
+                                 "'%s'",
                                  msg, (int)tl, t, ld->hdr[slot]);
 }
 
@@ -215,8 +217,10 @@ out:
 }
 
 chiso_status
-chiso_chart_load_csv(chiso_chart *c, const char *path,
-                     const chiso_plot_csv_options *opts, chiso_diag *diag)
+chiso_chart_load_csv(chiso_chart *c,
+                     const char *path,
+                     const chiso_plot_csv_options *opts,
+                     chiso_diag *diag)
 {
     loader ld;
     chiso_csv_row row;
@@ -264,8 +268,8 @@ chiso_chart_load_csv(chiso_chart *c, const char *path,
     if ((ld.idx[C_LO] >= 0) != (ld.idx[C_HI] >= 0)) {
         int have = ld.idx[C_LO] >= 0 ? C_LO : C_HI;
         st = chiso_diag_set(diag, CHISO_ESCHEMA, path, 1, 0,
-                            "column '%s' needs its partner '%s'",
-                            ld.hdr[have], have == C_LO ? "hi" : "lo");
+                            "column '%s' needs its partner '%s'", ld.hdr[have],
+                            have == C_LO ? "hi" : "lo");
         goto out;
     }
     has_band = ld.idx[C_LO] >= 0;
@@ -291,10 +295,9 @@ chiso_chart_load_csv(chiso_chart *c, const char *path,
             const char *s = chiso_csv_field(&row, ld.idx[C_NAME], &len);
             chiso_text_trim(&s, &len);
             if (len == 0 && ld.L.col[C_NAME].required) {
-                st = chiso_csv_field_error(ld.r, diag, CHISO_EDATA, &row,
-                                           (size_t)ld.idx[C_NAME],
-                                           "empty value in column '%s'",
-                                           ld.hdr[C_NAME]);
+                st = chiso_csv_field_error(
+                    ld.r, diag, CHISO_EDATA, &row, (size_t)ld.idx[C_NAME],
+                    "empty value in column '%s'", ld.hdr[C_NAME]);
                 goto out;
             }
         }
@@ -322,12 +325,12 @@ chiso_chart_load_csv(chiso_chart *c, const char *path,
                        rec.v[C_LO] > rec.v[C_HI]) {
                 st = field_err(&ld, &row, C_HI, "hi below lo: value",
                                rec.v[C_HI]);
-            } else if (has_band && !isnan(rec.v[C_LO]) &&
-                       !isnan(rec.v[C_Y]) && rec.v[C_Y] < rec.v[C_LO]) {
+            } else if (has_band && !isnan(rec.v[C_LO]) && !isnan(rec.v[C_Y]) &&
+                       rec.v[C_Y] < rec.v[C_LO]) {
                 st = field_err(&ld, &row, C_LO, "lo above y: value",
                                rec.v[C_LO]);
-            } else if (has_band && !isnan(rec.v[C_HI]) &&
-                       !isnan(rec.v[C_Y]) && rec.v[C_Y] > rec.v[C_HI]) {
+            } else if (has_band && !isnan(rec.v[C_HI]) && !isnan(rec.v[C_Y]) &&
+                       rec.v[C_Y] > rec.v[C_HI]) {
                 st = field_err(&ld, &row, C_HI, "hi below y: value",
                                rec.v[C_HI]);
             }
@@ -337,8 +340,7 @@ chiso_chart_load_csv(chiso_chart *c, const char *path,
                 st = field_err(&ld, &row, C_MAX,
                                "the maximum must be positive, got", 0);
             } else if (rec.v[C_Y] < 0 || rec.v[C_Y] > rec.v[C_MAX]) {
-                st = field_err(&ld, &row, C_Y,
-                               "value outside 0..max: got", 0);
+                st = field_err(&ld, &row, C_Y, "value outside 0..max: got", 0);
             }
             break;
         case CHISO_PLOT_WATERFALL:
@@ -358,8 +360,8 @@ chiso_chart_load_csv(chiso_chart *c, const char *path,
             } else if (rec.v[C_Y] < rec.v[C_P5]) {
                 st = field_err(&ld, &row, C_Y, "median below p5: got", 0);
             } else if (rec.v[C_P95] < rec.v[C_Y]) {
-                st = field_err(&ld, &row, C_P95, "p95 below the median: got",
-                               0);
+                st =
+                    field_err(&ld, &row, C_P95, "p95 below the median: got", 0);
             }
             break;
         case CHISO_PLOT_BARS:
@@ -377,8 +379,8 @@ chiso_chart_load_csv(chiso_chart *c, const char *path,
         if (rec.name == NULL || rec.group == NULL) {
             free(rec.name);
             free(rec.group);
-            st = chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0,
-                                "out of memory");
+            st =
+                chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
             goto out;
         }
         /* duplicates, reported at the second occurrence */
@@ -496,9 +498,9 @@ chiso_chart_load_csv(chiso_chart *c, const char *path,
         if (st == CHISO_OK) {
             double max = isnan(opts->max) ? sum_max : opts->max;
             if (!(max > 0)) {
-                st = chiso_diag_set(diag, CHISO_EDATA, path, 0, 0,
-                                    "the maximum must be positive, got %g",
-                                    max);
+                st =
+                    chiso_diag_set(diag, CHISO_EDATA, path, 0, 0,
+                                   "the maximum must be positive, got %g", max);
             } else if (sum_lost > max + 1e-9) {
                 st = chiso_diag_set(diag, CHISO_EDATA, path, 0, 0,
                                     "points lost add up to %.2f, more than "

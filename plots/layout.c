@@ -48,8 +48,13 @@ tw(const lay *L, const char *s, double size, int bold)
 }
 
 static chiso_status
-fit(const lay *L, chiso_plot_label *out, const char *text, double size,
-    int bold, double max_w, int max_lines)
+fit(const lay *L,
+    chiso_plot_label *out,
+    const char *text,
+    double size,
+    int bold,
+    double max_w,
+    int max_lines)
 {
     free(out->text);
     out->text = NULL;
@@ -110,8 +115,7 @@ do_header(lay *L)
     double w = md->width - 2 * L->pad;
     chiso_status st;
 
-    st = fit(L, &md->title, c->text[CHISO_PLOT_TITLE], L->base * 1.5, 1, w,
-             2);
+    st = fit(L, &md->title, c->text[CHISO_PLOT_TITLE], L->base * 1.5, 1, w, 2);
     if (st != CHISO_OK) {
         return st;
     }
@@ -120,8 +124,8 @@ do_header(lay *L)
     if (md->title.n_lines > 0) {
         L->top += md->title.h + L->base * 0.25;
     }
-    st = fit(L, &md->subtitle, c->text[CHISO_PLOT_SUBTITLE], L->base * 1.05,
-             0, w, 2);
+    st = fit(L, &md->subtitle, c->text[CHISO_PLOT_SUBTITLE], L->base * 1.05, 0,
+             w, 2);
     if (st != CHISO_OK) {
         return st;
     }
@@ -150,8 +154,8 @@ do_footer(lay *L, const char *note)
             return CHISO_ENOMEM;
         }
     }
-    st = fit(L, &md->footer, b.data != NULL ? b.data : "", L->base * 0.8, 0,
-             w, 2);
+    st = fit(L, &md->footer, b.data != NULL ? b.data : "", L->base * 0.8, 0, w,
+             2);
     chiso_buf_free(&b);
     if (st != CHISO_OK) {
         return st;
@@ -288,8 +292,9 @@ place_y_ticks(lay *L, const chiso_plot_rect *r)
 
     for (i = 0; i < ax->ticks.n; i++) {
         chiso_plot_label *t = &ax->tick_labels[i];
-        double cy = r->y + r->h - (ax->ticks.v[i] - ax->ticks.lo) /
-                                      (ax->ticks.hi - ax->ticks.lo) * r->h;
+        double cy = r->y + r->h -
+                    (ax->ticks.v[i] - ax->ticks.lo) /
+                        (ax->ticks.hi - ax->ticks.lo) * r->h;
         t->x = r->x - md->tick_len - L->base * 0.3 - t->w;
         t->y = cy - t->h / 2;
         t->align = 2;
@@ -312,8 +317,8 @@ axis_titles(lay *L, const char *xt, const char *yt)
     chiso_status st;
     double size = L->base * 0.95;
 
-    st = fit(L, &md->x_title, xt != NULL ? xt : "", size, 0,
-             L->right - L->left, 1);
+    st = fit(L, &md->x_title, xt != NULL ? xt : "", size, 0, L->right - L->left,
+             1);
     if (st != CHISO_OK) {
         return st;
     }
@@ -322,8 +327,8 @@ axis_titles(lay *L, const char *xt, const char *yt)
         md->x_title.align = 1;
         L->bottom = md->x_title.y - L->base * 0.3;
     }
-    st = fit(L, &md->y_title, yt != NULL ? yt : "", size, 0,
-             L->bottom - L->top, 1);
+    st = fit(L, &md->y_title, yt != NULL ? yt : "", size, 0, L->bottom - L->top,
+             1);
     if (st != CHISO_OK) {
         return st;
     }
@@ -355,8 +360,12 @@ centre_axis_titles(chiso_plot_model *md)
 /* ---- trend and small multiples ---------------------------------------- */
 
 static chiso_status
-series_domains(lay *L, int *all_int, double *xmin, double *xmax,
-               double *ymin, double *ymax)
+series_domains(lay *L,
+               int *all_int,
+               double *xmin,
+               double *xmax,
+               double *ymin,
+               double *ymax)
 {
     const chiso_chart *c = L->c;
     size_t i, j, n_fin = 0;
@@ -392,8 +401,7 @@ series_domains(lay *L, int *all_int, double *xmin, double *xmax,
         }
         if (fin == 0) {
             return chiso_diag_set(L->diag, CHISO_EDATA, NULL, 0, 0,
-                                  "series '%s' has no value to draw",
-                                  s->name);
+                                  "series '%s' has no value to draw", s->name);
         }
         n_fin += fin;
     }
@@ -453,8 +461,7 @@ trend_x_axis(lay *L, int all_int, double xmin, double xmax)
 static const char *
 not_zero_note(const chiso_chart *c)
 {
-    return plot_label(c,
-                      "Trục tung không bắt đầu từ 0 (vạch // ở chân trục).",
+    return plot_label(c, "Trục tung không bắt đầu từ 0 (vạch // ở chân trục).",
                       "The vertical axis does not start at zero (// mark at "
                       "its foot).");
 }
@@ -496,8 +503,7 @@ layout_trend(lay *L)
     if (plot_has_bands(c)) {
         leg[n_leg++] = c->text[CHISO_PLOT_BAND_LABEL] != NULL
                            ? c->text[CHISO_PLOT_BAND_LABEL]
-                           : plot_label(c, "Khoảng tin cậy",
-                                        "Confidence band");
+                           : plot_label(c, "Khoảng tin cậy", "Confidence band");
     }
     st = do_legend(L, leg, n_leg);
     if (st == CHISO_OK) {
@@ -520,8 +526,8 @@ layout_trend(lay *L)
     md->plot.x = L->left + max_label_w(md->y.tick_labels, md->y.ticks.n) +
                  md->tick_len + L->base * 0.4;
     md->plot.y = L->top + strip;
-    md->plot.w = L->right - md->plot.x -
-                 md->x.tick_labels[md->x.ticks.n - 1].w / 2;
+    md->plot.w =
+        L->right - md->plot.x - md->x.tick_labels[md->x.ticks.n - 1].w / 2;
     md->plot.h = L->bottom - md->plot.y - md->x.tick_labels[0].h -
                  md->tick_len - L->base * 0.3;
     if (md->plot.w < 20 || md->plot.h < 20) {
@@ -546,15 +552,15 @@ layout_trend(lay *L)
     lastr = -HUGE_VAL;
     for (i = 0; i < c->n_breaks; i++) {
         chiso_plot_label *mk = &md->marks[i];
-        const char *text = c->breaks[i].label != NULL
-                               ? c->breaks[i].label
-                               : plot_label(c, "Thay đổi phương pháp",
-                                            "Methodology change");
+        const char *text =
+            c->breaks[i].label != NULL
+                ? c->breaks[i].label
+                : plot_label(c, "Thay đổi phương pháp", "Methodology change");
         double rx;
         md->mark_x[i] = plot_break_rule_x(c, c->breaks[i].x);
         rx = map_x(md, md->mark_x[i]);
-        st = fit(L, mk, text, msize, 0, fmin(md->plot.w * 0.45,
-                                             L->base * 20), 2);
+        st = fit(L, mk, text, msize, 0, fmin(md->plot.w * 0.45, L->base * 20),
+                 2);
         if (st != CHISO_OK) {
             return st;
         }
@@ -646,8 +652,9 @@ layout_small_multiples(lay *L)
     for (k = 1; k <= n; k++) {
         size_t r = (n + k - 1) / k;
         double w = (gw - (double)(k - 1) * gx) / (double)k;
-        double h = (gh - (double)r * (title_h + xlab_h) -
-                    (double)(r - 1) * gy) / (double)r;
+        double h =
+            (gh - (double)r * (title_h + xlab_h) - (double)(r - 1) * gy) /
+            (double)r;
         double score = h > 0 && w > 0 ? fabs(log((w / h) / 1.5)) : HUGE_VAL;
         if (score < best) {
             best = score;
@@ -725,8 +732,8 @@ cmp_items(const void *a, const void *b)
 /* Category rows: font size from the row height, labels fitted to max_w,
  * thinned if the rows are too dense even at the smallest size. */
 static chiso_status
-layout_rows(lay *L, const char *const *texts, size_t n, double max_w,
-            const int *bold)
+layout_rows(
+    lay *L, const char *const *texts, size_t n, double max_w, const int *bold)
 {
     chiso_plot_model *md = L->md;
     double size, lh1 = lh(L, 1.0), pos_dummy;
@@ -1002,12 +1009,12 @@ layout_rank_interval(lay *L)
         st = do_legend(L, leg, 3);
     }
     if (st == CHISO_OK) {
-        st = axis_titles(L,
-                         c->text[CHISO_PLOT_X_LABEL] != NULL
-                             ? c->text[CHISO_PLOT_X_LABEL]
-                             : plot_label(c, "Thứ hạng (1 = cao nhất)",
-                                          "Rank (1 = best)"),
-                         c->text[CHISO_PLOT_Y_LABEL]);
+        st = axis_titles(
+            L,
+            c->text[CHISO_PLOT_X_LABEL] != NULL
+                ? c->text[CHISO_PLOT_X_LABEL]
+                : plot_label(c, "Thứ hạng (1 = cao nhất)", "Rank (1 = best)"),
+            c->text[CHISO_PLOT_Y_LABEL]);
     }
     if (st == CHISO_OK) {
         st = tick_labels(L, &md->x, L->base * 0.85);
@@ -1063,8 +1070,8 @@ layout_waterfall(lay *L)
     }
     if (lost > c->max * (1 + 1e-12)) {
         return chiso_diag_set(L->diag, CHISO_EDATA, NULL, 0, 0,
-                              "points lost (%g) exceed the maximum (%g)",
-                              lost, c->max);
+                              "points lost (%g) exceed the maximum (%g)", lost,
+                              c->max);
     }
     if (chiso_plot_nice_ticks(0, c->max, 7, 0, &md->y.ticks) != CHISO_OK) {
         return chiso_diag_set(L->diag, CHISO_EDATA, NULL, 0, 0,
@@ -1105,8 +1112,7 @@ layout_waterfall(lay *L)
         cat_h = fmax(cat_h, md->cats[i].h);
     }
     md->plot.y = L->top + lh(L, L->base * 0.8); /* room for value labels */
-    md->plot.h = L->bottom - md->plot.y - cat_h - md->tick_len -
-                 L->base * 0.3;
+    md->plot.h = L->bottom - md->plot.y - cat_h - md->tick_len - L->base * 0.3;
     if (md->plot.h < 40) {
         return chiso_diag_set(L->diag, CHISO_EDATA, NULL, 0, 0,
                               "the chart is too small for its texts");
@@ -1168,8 +1174,7 @@ layout_scatter(lay *L)
     md->x.starts_at_zero = md->x.ticks.lo <= 0 && md->x.ticks.hi >= 0;
     md->y.starts_at_zero = md->y.ticks.lo <= 0 && md->y.ticks.hi >= 0;
     if (!md->x.starts_at_zero || !md->y.starts_at_zero) {
-        st = chiso_buf_puts(&note, plot_label(c,
-                                              "Các trục không bắt đầu từ 0.",
+        st = chiso_buf_puts(&note, plot_label(c, "Các trục không bắt đầu từ 0.",
                                               "The axes do not start at "
                                               "zero."));
     }
@@ -1191,10 +1196,8 @@ layout_scatter(lay *L)
     leg[n_leg++] = plot_label(c, "Đơn vị", "Units");
     if (md->has_fit) {
         int d = 2;
-        chiso_plot_format_number(fabs(md->fit_b), d, c->numfmt, nb,
-                                 sizeof(nb));
-        chiso_plot_format_number(fabs(md->fit_a), d, c->numfmt, na,
-                                 sizeof(na));
+        chiso_plot_format_number(fabs(md->fit_b), d, c->numfmt, nb, sizeof(nb));
+        chiso_plot_format_number(fabs(md->fit_a), d, c->numfmt, na, sizeof(na));
         chiso_plot_format_number(md->fit_r, 2, c->numfmt, nr, sizeof(nr));
         snprintf(fitlab, sizeof(fitlab), "%s: y = %s%sx %s %s; r = %s; n = %zu",
                  plot_label(c, "Hồi quy tuyến tính", "Least-squares line"),
@@ -1219,8 +1222,8 @@ layout_scatter(lay *L)
     md->plot.x = L->left + max_label_w(md->y.tick_labels, md->y.ticks.n) +
                  md->tick_len + L->base * 0.4;
     md->plot.y = L->top;
-    md->plot.w = L->right - md->plot.x -
-                 md->x.tick_labels[md->x.ticks.n - 1].w / 2;
+    md->plot.w =
+        L->right - md->plot.x - md->x.tick_labels[md->x.ticks.n - 1].w / 2;
     md->plot.h = L->bottom - md->plot.y - md->x.tick_labels[0].h -
                  md->tick_len - L->base * 0.3;
     if (md->plot.w < 40 || md->plot.h < 40) {
@@ -1243,15 +1246,17 @@ layout_scatter(lay *L)
         double off = L->base * 0.55, xa = xmin, xb = xmax;
         size_t n_line = md->has_fit ? (size_t)(md->plot.w / off) + 2 : 0;
         size_t nt = n + n_line;
-        double *px = calloc(nt, sizeof(double)), *py = calloc(nt, sizeof(double));
+        double *px = calloc(nt, sizeof(double)),
+               *py = calloc(nt, sizeof(double));
         double *w = calloc(nt, sizeof(double)), *h = calloc(nt, sizeof(double));
-        double *lx = calloc(nt, sizeof(double)), *ly = calloc(nt, sizeof(double));
+        double *lx = calloc(nt, sizeof(double)),
+               *ly = calloc(nt, sizeof(double));
         int *prio = calloc(nt, sizeof(int));
         unsigned char *hide = calloc(nt, 1);
         double bounds[4] = {md->plot.x, md->plot.y, md->plot.w, md->plot.h};
         size_t n_lab = 0;
-        if (px == NULL || py == NULL || w == NULL || h == NULL ||
-            lx == NULL || ly == NULL || prio == NULL || hide == NULL) {
+        if (px == NULL || py == NULL || w == NULL || h == NULL || lx == NULL ||
+            ly == NULL || prio == NULL || hide == NULL) {
             st = CHISO_ENOMEM;
         }
         for (i = 0; st == CHISO_OK && i < n; i++) {
@@ -1337,8 +1342,9 @@ layout_radar(lay *L)
         md->y.ticks.v[i] = (double)i * 20;
     }
     md->y.starts_at_zero = 1;
-    st = do_footer(L, plot_label(c, "Mỗi trục tính theo % điểm tối đa của "
-                                    "lĩnh vực.",
+    st = do_footer(L, plot_label(c,
+                                 "Mỗi trục tính theo % điểm tối đa của "
+                                 "lĩnh vực.",
                                  "Each axis is a percentage of the area's "
                                  "maximum."));
     if (st == CHISO_OK && (ns > 1 || c->rows.v[0][0] != '\0')) {
@@ -1418,8 +1424,9 @@ layout_radar(lay *L)
         double ay = cy + (rad + L->base * 0.5) * sa;
         chiso_plot_label *lb = &md->cats[i];
         lb->align = ca > 0.2 ? 0 : ca < -0.2 ? 2 : 1;
-        lb->x = lb->align == 0 ? ax : lb->align == 2 ? ax - lb->w
-                                                     : ax - lb->w / 2;
+        lb->x = lb->align == 0   ? ax
+                : lb->align == 2 ? ax - lb->w
+                                 : ax - lb->w / 2;
         lb->y = sa > 0.2 ? ay : sa < -0.2 ? ay - lb->h : ay - lb->h / 2;
     }
     for (i = 0; i < 6; i++) {
@@ -1474,8 +1481,7 @@ layout_heatmap(lay *L)
         return chiso_diag_set(L->diag, CHISO_EDATA, NULL, 0, 0,
                               "the heatmap has no value to draw");
     }
-    if (chiso_plot_nice_ticks(vmin, vmax, 6, 0, &md->color.ticks) !=
-        CHISO_OK) {
+    if (chiso_plot_nice_ticks(vmin, vmax, 6, 0, &md->color.ticks) != CHISO_OK) {
         return chiso_diag_set(L->diag, CHISO_EDATA, NULL, 0, 0,
                               "values span a range that cannot be drawn");
     }
@@ -1493,8 +1499,8 @@ layout_heatmap(lay *L)
     /* colour bar on the right */
     bar_w = L->base * 1.1;
     md->color_bar.w = bar_w;
-    md->color_bar.x = L->right - max_label_w(md->color.tick_labels,
-                                             md->color.ticks.n) -
+    md->color_bar.x = L->right -
+                      max_label_w(md->color.tick_labels, md->color.ticks.n) -
                       L->base * 0.5 - bar_w;
     bold = calloc(nr, sizeof(*bold));
     if (bold == NULL) {
@@ -1589,8 +1595,11 @@ layout_heatmap(lay *L)
 /* ---- entry point -------------------------------------------------------- */
 
 chiso_status
-chiso_plot_layout(chiso_plot_model **out, const chiso_chart *chart,
-                  double width, double height, const chiso_plot_measure *m,
+chiso_plot_layout(chiso_plot_model **out,
+                  const chiso_chart *chart,
+                  double width,
+                  double height,
+                  const chiso_plot_measure *m,
                   chiso_diag *diag)
 {
     chiso_plot_model *md;
@@ -1598,8 +1607,7 @@ chiso_plot_layout(chiso_plot_model **out, const chiso_chart *chart,
     chiso_status st;
 
     *out = NULL;
-    if (!(width >= 200 && height >= 150 && width <= 20000 &&
-          height <= 20000)) {
+    if (!(width >= 200 && height >= 150 && width <= 20000 && height <= 20000)) {
         return chiso_diag_set(diag, CHISO_EINVAL, NULL, 0, 0,
                               "chart size %gx%g is outside 200x150 .. "
                               "20000x20000",

@@ -79,8 +79,8 @@ write_svg_canonical(const chiso_buf *b, FILE *f)
         }
         start = i = j;
     }
-    if (b->len > start && fwrite(s + start, 1, b->len - start, f) !=
-                              b->len - start) {
+    if (b->len > start &&
+        fwrite(s + start, 1, b->len - start, f) != b->len - start) {
         return -1;
     }
     return 0;
@@ -126,16 +126,18 @@ static chiso_status
 surface_error(chiso_diag *diag, cairo_status_t cs, const char *what)
 {
     if (cs == CAIRO_STATUS_NO_MEMORY) {
-        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0,
-                              "out of memory");
+        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
     }
     return chiso_diag_set(diag, CHISO_EIO, NULL, 0, 0, "%s: %s", what,
                           cairo_status_to_string(cs));
 }
 
 chiso_status
-chiso_plot_write_stream(const chiso_chart *chart, FILE *f,
-                        chiso_plot_format fmt, double width, double height,
+chiso_plot_write_stream(const chiso_chart *chart,
+                        FILE *f,
+                        chiso_plot_format fmt,
+                        double width,
+                        double height,
                         chiso_diag *diag)
 {
     cairo_surface_t *surf = NULL;
@@ -145,8 +147,7 @@ chiso_plot_write_stream(const chiso_chart *chart, FILE *f,
     char date[40];
     chiso_buf svg = CHISO_BUF_INIT;
 
-    if (!(width >= 200 && height >= 150 && width <= 20000 &&
-          height <= 20000)) {
+    if (!(width >= 200 && height >= 150 && width <= 20000 && height <= 20000)) {
         return chiso_diag_set(diag, CHISO_EUSAGE, NULL, 0, 0,
                               "chart size %gx%g is outside 200x150 .. "
                               "20000x20000",
@@ -154,12 +155,11 @@ chiso_plot_write_stream(const chiso_chart *chart, FILE *f,
     }
     switch (fmt) {
     case CHISO_PLOT_PNG:
-        surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
-                                          (int)ceil(width), (int)ceil(height));
+        surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)ceil(width),
+                                          (int)ceil(height));
         break;
     case CHISO_PLOT_SVG:
-        surf = cairo_svg_surface_create_for_stream(buf_cb, &svg, width,
-                                                   height);
+        surf = cairo_svg_surface_create_for_stream(buf_cb, &svg, width, height);
         cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_PT);
         break;
     case CHISO_PLOT_PDF:
@@ -167,8 +167,7 @@ chiso_plot_write_stream(const chiso_chart *chart, FILE *f,
         pdf_date(date, sizeof(date));
         cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE,
                                        date);
-        cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_MOD_DATE,
-                                       date);
+        cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_MOD_DATE, date);
         if (chart->text[CHISO_PLOT_TITLE] != NULL) {
             cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE,
                                            chart->text[CHISO_PLOT_TITLE]);
@@ -216,8 +215,8 @@ chiso_plot_write_stream(const chiso_chart *chart, FILE *f,
     if (cs != CAIRO_STATUS_SUCCESS) {
         st = surface_error(diag, cs, "cannot write the chart");
     } else if (fmt == CHISO_PLOT_SVG && write_svg_canonical(&svg, f) != 0) {
-        st = chiso_diag_set(diag, CHISO_EIO, NULL, 0, 0,
-                            "cannot write the SVG");
+        st =
+            chiso_diag_set(diag, CHISO_EIO, NULL, 0, 0, "cannot write the SVG");
     }
 out:
     chiso_buf_free(&svg);
@@ -231,8 +230,11 @@ out:
 }
 
 chiso_status
-chiso_plot_write(const chiso_chart *chart, const char *path, double width,
-                 double height, chiso_diag *diag)
+chiso_plot_write(const chiso_chart *chart,
+                 const char *path,
+                 double width,
+                 double height,
+                 chiso_diag *diag)
 {
     chiso_plot_format fmt;
     chiso_outfile *of = NULL;

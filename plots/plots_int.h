@@ -8,7 +8,7 @@
 #include "chiso_plot.h"
 
 #define PLOT_MAX_SERIES 64
-#define PLOT_MAX_BANDS 16
+#define PLOT_MAX_BANDS  16
 #define PLOT_MAX_BREAKS 16
 
 typedef struct plot_series {
@@ -71,8 +71,8 @@ struct chiso_chart {
 
     /* radar (rows = series, cols = axes) and heatmap (rows x cols) */
     plot_names rows, cols;
-    double *cells;     /* rows.n x cols.n, row-major, NaN = missing */
-    double *cell_max;  /* radar: max per axis */
+    double *cells;    /* rows.n x cols.n, row-major, NaN = missing */
+    double *cell_max; /* radar: max per axis */
     unsigned char *cell_set;
     size_t cells_rows_cap, cells_cols_cap;
 
@@ -86,7 +86,7 @@ struct chiso_chart {
 /* Okabe-Ito colours as 0xRRGGBB, in the order series use them. */
 extern const unsigned int plot_palette[8];
 #define PLOT_N_MARKERS 8
-#define PLOT_N_DASHES 5
+#define PLOT_N_DASHES  5
 
 /* Built-in label in the chart's language. */
 const char *plot_label(const chiso_chart *c, const char *vi, const char *en);

@@ -80,8 +80,7 @@ put_u32(unsigned char *p, uint32_t v)
 }
 
 static void
-write_chunk(png_out *o, const char *type, const unsigned char *data,
-            size_t len)
+write_chunk(png_out *o, const char *type, const unsigned char *data, size_t len)
 {
     unsigned char hdr[8], crc[4];
     uint32_t c = 0xFFFFFFFFu;
@@ -184,10 +183,9 @@ put_literal(png_out *o, unsigned char b)
 static void
 put_length(png_out *o, unsigned len)
 {
-    static const uint16_t base[29] = {3,  4,  5,  6,  7,  8,  9,  10,
-                                      11, 13, 15, 17, 19, 23, 27, 31,
-                                      35, 43, 51, 59, 67, 83, 99, 115,
-                                      131, 163, 195, 227, 258};
+    static const uint16_t base[29] = {
+        3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
+        31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
     static const unsigned char extra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1,
                                             1, 1, 2, 2, 2, 2, 3, 3, 3, 3,
                                             4, 4, 4, 4, 5, 5, 5, 5, 0};
@@ -261,8 +259,8 @@ row_sums(const unsigned char *p, size_t n, uint32_t *s1, uint32_t *s2)
             const unsigned char *q = p + i;
             b += 8 * a + 8u * q[0] + 7u * q[1] + 6u * q[2] + 5u * q[3] +
                  4u * q[4] + 3u * q[5] + 2u * q[6] + q[7];
-            a += (uint32_t)q[0] + q[1] + q[2] + q[3] + q[4] + q[5] + q[6] +
-                 q[7];
+            a +=
+                (uint32_t)q[0] + q[1] + q[2] + q[3] + q[4] + q[5] + q[6] + q[7];
         }
         for (; i < k; i++) {
             a += p[i];
@@ -289,10 +287,10 @@ adler_add_row(png_out *o, size_t len, uint32_t s1, uint32_t s2)
 }
 
 chiso_status
-plot_png_write(FILE *f, const unsigned char *data, int width, int height,
-               int stride)
+plot_png_write(
+    FILE *f, const unsigned char *data, int width, int height, int stride)
 {
-    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G',
+    static const unsigned char sig[8] = {0x89, 'P',  'N',  'G',
                                          '\r', '\n', 0x1A, '\n'};
     unsigned char ihdr[13], *cur = NULL, tail[4];
     size_t row_len = (size_t)width * 3 + 1;
@@ -334,9 +332,8 @@ plot_png_write(FILE *f, const unsigned char *data, int width, int height,
     put_bits(&o, 1, 1);
     put_bits(&o, 1, 2);
     for (y = 0; y < height; y++) {
-        const uint32_t *px = (const uint32_t *)(const void *)(data +
-                                                             (size_t)y *
-                                                                 (size_t)stride);
+        const uint32_t *px =
+            (const uint32_t *)(const void *)(data + (size_t)y * (size_t)stride);
         size_t x;
         if (use_up && y > 0 &&
             memcmp(px, data + (size_t)(y - 1) * (size_t)stride,
@@ -365,8 +362,9 @@ plot_png_write(FILE *f, const unsigned char *data, int width, int height,
         while (x < (size_t)width) {
             size_t up = 0, left = 0;
             if (use_up && y > 0) {
-                const uint32_t *q = (const uint32_t *)(const void *)(
-                    data + (size_t)(y - 1) * (size_t)stride);
+                const uint32_t *q =
+                    (const uint32_t *)(const void *)(data + (size_t)(y - 1) *
+                                                                (size_t)stride);
                 while (x + up < (size_t)width &&
                        ((px[x + up] ^ q[x + up]) & 0xFFFFFFu) == 0) {
                     up++;

@@ -17,10 +17,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#define INK 0x222222       /* text and axes */
-#define GRID 0xE3E3E3      /* grid lines */
-#define MUTED 0x666666     /* secondary text, break rules */
-#define CONTEXT 0xC9C9C9   /* other series in small multiples */
+#define INK       0x222222 /* text and axes */
+#define GRID      0xE3E3E3 /* grid lines */
+#define MUTED     0x666666 /* secondary text, break rules */
+#define CONTEXT   0xC9C9C9 /* other series in small multiples */
 #define HIGHLIGHT 0xD55E00 /* vermillion */
 
 typedef struct rnd {
@@ -69,9 +69,11 @@ my(const chiso_plot_model *md, const chiso_plot_rect *r, double v)
 static void
 set_dash(cairo_t *cr, int k, double lw)
 {
-    static const double pat[PLOT_N_DASHES][4] = {
-        {0, 0, 0, 0}, {5, 2.5, 0, 0}, {1.2, 1.8, 0, 0}, {7, 2, 1.5, 2},
-        {11, 3.5, 0, 0}};
+    static const double pat[PLOT_N_DASHES][4] = {{0, 0, 0, 0},
+                                                 {5, 2.5, 0, 0},
+                                                 {1.2, 1.8, 0, 0},
+                                                 {7, 2, 1.5, 2},
+                                                 {11, 3.5, 0, 0}};
     static const int n[PLOT_N_DASHES] = {0, 2, 2, 4, 2};
     double d[4];
     int i;
@@ -307,8 +309,8 @@ header_footer(rnd *R)
 enum { SW_LINE, SW_BAND, SW_BOX, SW_MARKER, SW_INTERVAL, SW_PLAIN };
 
 static void
-legend_item(rnd *R, size_t i, int kind, unsigned int color, int style,
-            double alpha)
+legend_item(
+    rnd *R, size_t i, int kind, unsigned int color, int style, double alpha)
 {
     const chiso_plot_legend *lg = &R->md->legend;
     const chiso_plot_label *it = &lg->items[i];
@@ -379,7 +381,9 @@ break_between(const chiso_chart *c, double x0, double x1)
 }
 
 static void
-draw_band(rnd *R, const plot_series *s, const chiso_plot_rect *r,
+draw_band(rnd *R,
+          const plot_series *s,
+          const chiso_plot_rect *r,
           unsigned int color)
 {
     cairo_t *cr = R->cr;
@@ -422,8 +426,13 @@ draw_band(rnd *R, const plot_series *s, const chiso_plot_rect *r,
 }
 
 static void
-draw_line(rnd *R, const plot_series *s, const chiso_plot_rect *r,
-          unsigned int color, int style, double lw, int markers)
+draw_line(rnd *R,
+          const plot_series *s,
+          const chiso_plot_rect *r,
+          unsigned int color,
+          int style,
+          double lw,
+          int markers)
 {
     cairo_t *cr = R->cr;
     size_t i;
@@ -510,12 +519,12 @@ render_trend(rnd *R)
             hl = i;
             continue;
         }
-        draw_line(R, &c->series[i], &md->plot, plot_palette[i % 8], (int)i,
-                  lw, 1);
+        draw_line(R, &c->series[i], &md->plot, plot_palette[i % 8], (int)i, lw,
+                  1);
     }
     if (hl != (size_t)-1) {
-        draw_line(R, &c->series[hl], &md->plot, plot_palette[hl % 8],
-                  (int)hl, lw * 1.9, 1);
+        draw_line(R, &c->series[hl], &md->plot, plot_palette[hl % 8], (int)hl,
+                  lw * 1.9, 1);
     }
     cairo_restore(cr);
     break_rules(R, &md->plot, md->plot.y - R->base * 0.3);
@@ -538,8 +547,8 @@ render_trend(rnd *R)
             }
             /* one band: its series' colour; several: neutral grey */
             legend_item(R, i, SW_BAND,
-                        n_band == 1 ? plot_palette[with_band % 8] : 0x777777,
-                        0, n_band == 1 ? 0.16 : 0.3);
+                        n_band == 1 ? plot_palette[with_band % 8] : 0x777777, 0,
+                        n_band == 1 ? 0.16 : 0.3);
         }
     }
 }
@@ -609,9 +618,8 @@ render_bars(rnd *R)
         double cy = r->y + ((double)i + 0.5) * md->row_h;
         double x1 = mx(md, r, b->value);
         int hl = plot_is_highlight(c, b->label);
-        unsigned int col = b->group != (size_t)-1
-                               ? plot_palette[b->group % 8]
-                               : plot_palette[0];
+        unsigned int col = b->group != (size_t)-1 ? plot_palette[b->group % 8]
+                                                  : plot_palette[0];
         chiso_plot_label v;
         char num[64];
         if (hl) {
@@ -639,8 +647,7 @@ render_bars(rnd *R)
         v.bold = hl;
         v.w = 1e4;
         v.h = md->cats[i].h;
-        v.x = (b->value >= 0 ? x1 + R->base * 0.25
-                             : x1 - R->base * 0.25 - 1e4);
+        v.x = (b->value >= 0 ? x1 + R->base * 0.25 : x1 - R->base * 0.25 - 1e4);
         v.align = b->value >= 0 ? 0 : 2;
         v.y = cy - v.h / 2;
         text(R, &v, INK);
@@ -814,8 +821,8 @@ render_scatter(rnd *R)
             hl = i;
             continue;
         }
-        marker(cr, 0, mx(md, r, c->points[i].x), my(md, r, c->points[i].y),
-               pr, plot_palette[0]);
+        marker(cr, 0, mx(md, r, c->points[i].x), my(md, r, c->points[i].y), pr,
+               plot_palette[0]);
     }
     if (hl != (size_t)-1) {
         marker(cr, 3, mx(md, r, c->points[hl].x), my(md, r, c->points[hl].y),
@@ -850,8 +857,8 @@ render_radar(rnd *R)
     for (k = 1; k <= 5; k++) {
         double rr = rad * (double)k / 5;
         for (i = 0; i <= na; i++) {
-            double a = -PLOT_PI / 2 + 2 * PLOT_PI * (double)(i % na) /
-                                          (double)na;
+            double a =
+                -PLOT_PI / 2 + 2 * PLOT_PI * (double)(i % na) / (double)na;
             if (i == 0) {
                 cairo_move_to(cr, cx + rr * cos(a), cy + rr * sin(a));
             } else {
@@ -981,10 +988,10 @@ render_heatmap(rnd *R)
                 char num[64];
                 chiso_plot_label t;
                 /* light text on the dark half of the scale */
-                double lum = 0.2126 * col[0] + 0.7152 * col[1] +
-                             0.0722 * col[2];
-                chiso_plot_format_number(v, md->color.integers, c->numfmt,
-                                         num, sizeof(num));
+                double lum =
+                    0.2126 * col[0] + 0.7152 * col[1] + 0.0722 * col[2];
+                chiso_plot_format_number(v, md->color.integers, c->numfmt, num,
+                                         sizeof(num));
                 memset(&t, 0, sizeof(t));
                 t.text = num;
                 t.size = md->cell_font;
@@ -1015,8 +1022,8 @@ render_heatmap(rnd *R)
                             r->w - 2.5, ch - 2.5);
             cairo_stroke(cr);
         }
-        text(R, &md->cats[i], plot_is_highlight(c, c->rows.v[i]) ? HIGHLIGHT
-                                                                 : INK);
+        text(R, &md->cats[i],
+             plot_is_highlight(c, c->rows.v[i]) ? HIGHLIGHT : INK);
     }
     for (j = 0; j < md->n_cols; j++) {
         text(R, &md->cols[j], INK);
@@ -1048,8 +1055,11 @@ render_heatmap(rnd *R)
 /* ---- entry points -------------------------------------------------------- */
 
 static chiso_status
-render_with(cairo_t *cr, const chiso_chart *chart,
-            const chiso_plot_model *md, plot_text *txt, chiso_diag *diag)
+render_with(cairo_t *cr,
+            const chiso_chart *chart,
+            const chiso_plot_model *md,
+            plot_text *txt,
+            chiso_diag *diag)
 {
     rnd R;
     cairo_status_t cs;
@@ -1102,16 +1112,17 @@ render_with(cairo_t *cr, const chiso_chart *chart,
     cairo_restore(cr);
     cs = cairo_status(cr);
     if (cs != CAIRO_STATUS_SUCCESS) {
-        return chiso_diag_set(diag, CHISO_EIO, NULL, 0, 0,
-                              "drawing failed: %s",
+        return chiso_diag_set(diag, CHISO_EIO, NULL, 0, 0, "drawing failed: %s",
                               cairo_status_to_string(cs));
     }
     return CHISO_OK;
 }
 
 chiso_status
-chiso_plot_render(cairo_t *cr, const chiso_chart *chart,
-                  const chiso_plot_model *md, chiso_diag *diag)
+chiso_plot_render(cairo_t *cr,
+                  const chiso_chart *chart,
+                  const chiso_plot_model *md,
+                  chiso_diag *diag)
 {
     plot_text *txt;
     chiso_status st = plot_text_new(&txt, cr);
@@ -1125,8 +1136,11 @@ chiso_plot_render(cairo_t *cr, const chiso_chart *chart,
 }
 
 chiso_status
-chiso_plot_draw(cairo_t *cr, const chiso_chart *chart, double width,
-                double height, chiso_diag *diag)
+chiso_plot_draw(cairo_t *cr,
+                const chiso_chart *chart,
+                double width,
+                double height,
+                chiso_diag *diag)
 {
     plot_text *txt;
     chiso_plot_measure m;

@@ -20,14 +20,17 @@ void plot_text_free(plot_text *t);
 void plot_text_measure(plot_text *t, chiso_plot_measure *m);
 /* Draw a fitted label, offset by (dx, dy). Hidden and empty labels are
  * skipped. The colour is cr's current source. */
-void plot_text_draw(plot_text *t, cairo_t *cr, const chiso_plot_label *lb,
-                    double dx, double dy);
+void plot_text_draw(plot_text *t,
+                    cairo_t *cr,
+                    const chiso_plot_label *lb,
+                    double dx,
+                    double dy);
 
 /*
  * Encode an RGB24 cairo image (width x height, `stride` bytes per row) as
  * PNG into f (png_fast.c). CHISO_EIO on a write error, CHISO_ENOMEM.
  */
-chiso_status plot_png_write(FILE *f, const unsigned char *data, int width,
-                            int height, int stride);
+chiso_status plot_png_write(
+    FILE *f, const unsigned char *data, int width, int height, int stride);
 
 #endif /* CHISO_RENDER_INT_H */

@@ -24,8 +24,8 @@ static const double nice_steps[] = {1.0, 2.0, 2.5, 5.0, 10.0};
 #define SNAP_EPS 1e-9
 
 chiso_status
-chiso_plot_nice_ticks(double min, double max, int target, int integers,
-                      chiso_plot_ticks *out)
+chiso_plot_nice_ticks(
+    double min, double max, int target, int integers, chiso_plot_ticks *out)
 {
     double span, mag, raw, base, step = 0, lo_k, hi_k;
     int e, k, attempt;
@@ -159,8 +159,8 @@ put(char *buf, size_t cap, size_t *pos, const char *s)
 }
 
 size_t
-chiso_plot_format_number(double v, int decimals, chiso_plot_numfmt fmt,
-                         char *buf, size_t cap)
+chiso_plot_format_number(
+    double v, int decimals, chiso_plot_numfmt fmt, char *buf, size_t cap)
 {
     char digits[400], *dot;
     const char *dec_sep = fmt == CHISO_PLOT_NUM_VI ? "," : ".";
@@ -251,8 +251,8 @@ chiso_plot_format_number(double v, int decimals, chiso_plot_numfmt fmt,
 }
 
 chiso_status
-chiso_plot_fit_line(const double *x, const double *y, size_t n, double *a,
-                    double *b, double *r)
+chiso_plot_fit_line(
+    const double *x, const double *y, size_t n, double *a, double *b, double *r)
 {
     double mx = 0, my = 0, sxx = 0, sxy = 0, syy = 0;
     size_t i;

@@ -12,9 +12,12 @@
 static const char *const format_names[3] = {"png", "svg", "pdf"};
 
 cJSON *
-chiso_plot_summary_json(const chiso_chart *chart, const char *data_path,
-                        const char *out_path, chiso_plot_format fmt,
-                        double width, double height)
+chiso_plot_summary_json(const chiso_chart *chart,
+                        const char *data_path,
+                        const char *out_path,
+                        chiso_plot_format fmt,
+                        double width,
+                        double height)
 {
     cJSON *root = cJSON_CreateObject();
     size_t n_items = 0;
@@ -56,9 +59,8 @@ chiso_plot_summary_json(const chiso_chart *chart, const char *data_path,
         !cJSON_AddItemToObject(root, "height", chiso_json_number(height)) ||
         !cJSON_AddStringToObject(root, "unit",
                                  fmt == CHISO_PLOT_PNG ? "px" : "pt") ||
-        !cJSON_AddStringToObject(root, "lang",
-                                 chart->lang == CHISO_PLOT_LANG_VI ? "vi"
-                                                                   : "en") ||
+        !cJSON_AddStringToObject(
+            root, "lang", chart->lang == CHISO_PLOT_LANG_VI ? "vi" : "en") ||
         !cJSON_AddStringToObject(root, "number_format",
                                  chart->numfmt == CHISO_PLOT_NUM_VI ? "vi"
                                                                     : "en") ||

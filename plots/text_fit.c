@@ -76,7 +76,10 @@ grapheme_len(const char *s, size_t len, size_t i)
 }
 
 static double
-width_of(const chiso_plot_measure *m, const char *s, size_t len, double size,
+width_of(const chiso_plot_measure *m,
+         const char *s,
+         size_t len,
+         double size,
          int bold)
 {
     return len == 0 ? 0 : m->text_width(m->ctx, s, len, size, bold);
@@ -88,8 +91,13 @@ width_of(const chiso_plot_measure *m, const char *s, size_t len, double size,
  * not even one grapheme fits).
  */
 static size_t
-fit_prefix(const chiso_plot_measure *m, const char *s, size_t len,
-           double size, int bold, double max_w, int ell)
+fit_prefix(const chiso_plot_measure *m,
+           const char *s,
+           size_t len,
+           double size,
+           int bold,
+           double max_w,
+           int ell)
 {
     char tmp[1024];
     size_t i = 0, best = 0, ell_len = ell ? strlen(ELLIPSIS) : 0;
@@ -119,8 +127,12 @@ append(chiso_buf *b, const char *s, size_t n)
 }
 
 chiso_status
-chiso_plot_fit_text(const chiso_plot_measure *m, const char *text,
-                    double size, int bold, double max_width, int max_lines,
+chiso_plot_fit_text(const chiso_plot_measure *m,
+                    const char *text,
+                    double size,
+                    int bold,
+                    double max_width,
+                    int max_lines,
                     chiso_plot_label *out)
 {
     chiso_buf b = CHISO_BUF_INIT;
@@ -190,10 +202,10 @@ chiso_plot_fit_text(const chiso_plot_measure *m, const char *text,
             }
             if (is_last && rest < len) {
                 /* text remains after the last line: end it with "…" */
-                size_t cut = fit_prefix(m, p + i, len - i, size, bold,
-                                        max_width, 1);
-                while (cut > 0 && (p[i + cut - 1] == ' ' ||
-                                   p[i + cut - 1] == '\n')) {
+                size_t cut =
+                    fit_prefix(m, p + i, len - i, size, bold, max_width, 1);
+                while (cut > 0 &&
+                       (p[i + cut - 1] == ' ' || p[i + cut - 1] == '\n')) {
                     cut--;
                 }
                 /* a '\n' inside the cut would start a new line: stop there */
@@ -253,8 +265,11 @@ out:
 
 chiso_status
 chiso_plot_legend_layout(const chiso_plot_measure *m,
-                         const char *const *labels, size_t n, double size,
-                         double max_width, size_t max_cols,
+                         const char *const *labels,
+                         size_t n,
+                         double size,
+                         double max_width,
+                         size_t max_cols,
                          chiso_plot_legend *out)
 {
     double swatch = 2.8 * size, gap = 0.5 * size, col_gap = 1.8 * size;
@@ -276,8 +291,8 @@ chiso_plot_legend_layout(const chiso_plot_measure *m,
     }
     out->n = n;
     for (i = 0; i < n; i++) {
-        iw[i] = swatch + gap + width_of(m, labels[i], strlen(labels[i]), size,
-                                        0);
+        iw[i] =
+            swatch + gap + width_of(m, labels[i], strlen(labels[i]), size, 0);
     }
     if (max_cols < 1) {
         max_cols = 1;
@@ -345,8 +360,11 @@ chiso_plot_legend_clear(chiso_plot_legend *lg)
 }
 
 size_t
-chiso_plot_thin_labels(const double *pos, const double *len, size_t n,
-                       double gap, unsigned char *hide)
+chiso_plot_thin_labels(const double *pos,
+                       const double *len,
+                       size_t n,
+                       double gap,
+                       unsigned char *hide)
 {
     size_t i, kept = 0, last = 0;
 
@@ -392,17 +410,29 @@ chiso_plot_thin_labels(const double *pos, const double *len, size_t n,
 }
 
 static int
-rects_overlap(double ax, double ay, double aw, double ah, double bx, double by,
-              double bw, double bh)
+rects_overlap(double ax,
+              double ay,
+              double aw,
+              double ah,
+              double bx,
+              double by,
+              double bw,
+              double bh)
 {
     return ax < bx + bw && bx < ax + aw && ay < by + bh && by < ay + ah;
 }
 
 void
-chiso_plot_place_point_labels(const double *px, const double *py,
-                              const double *w, const double *h,
-                              const int *priority, size_t n, double off,
-                              const double bounds[4], double *lx, double *ly,
+chiso_plot_place_point_labels(const double *px,
+                              const double *py,
+                              const double *w,
+                              const double *h,
+                              const int *priority,
+                              size_t n,
+                              double off,
+                              const double bounds[4],
+                              double *lx,
+                              double *ly,
                               unsigned char *hide)
 {
     size_t pass, i, j;

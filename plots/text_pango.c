@@ -161,8 +161,8 @@ chiso_plot_pango_measure_clear(chiso_plot_measure *m)
 }
 
 void
-plot_text_draw(plot_text *t, cairo_t *cr, const chiso_plot_label *lb,
-               double dx, double dy)
+plot_text_draw(
+    plot_text *t, cairo_t *cr, const chiso_plot_label *lb, double dx, double dy)
 {
     PangoAlignment al = lb->align == 1   ? PANGO_ALIGN_CENTER
                         : lb->align == 2 ? PANGO_ALIGN_RIGHT
@@ -175,8 +175,8 @@ plot_text_draw(plot_text *t, cairo_t *cr, const chiso_plot_label *lb,
     pango_layout_set_text(t->layout, lb->text, -1);
     /* the box is exactly the fitted width; a hair more so Pango never
      * re-wraps a line that measured equal to it */
-    pango_layout_set_width(t->layout, (int)((lb->vertical ? lb->h : lb->w) *
-                                            PANGO_SCALE) + 64);
+    pango_layout_set_width(
+        t->layout, (int)((lb->vertical ? lb->h : lb->w) * PANGO_SCALE) + 64);
     pango_layout_set_wrap(t->layout, PANGO_WRAP_WORD_CHAR);
     pango_layout_set_alignment(t->layout, al);
     cairo_save(cr);

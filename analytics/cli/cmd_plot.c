@@ -19,52 +19,51 @@
 #include <string.h>
 
 #define MAX_BREAKS 16
-#define MAX_BANDS 16
+#define MAX_BANDS  16
 
 static void
 plot_usage(FILE *f)
 {
-    fprintf(f,
-            "Usage: chiso plot KIND --data FILE --out FILE.png|svg|pdf "
-            "[options]\n\n"
-            "Draw a chart from a CSV file. KIND and its CSV columns:\n"
-            "  trend            series, x, y [, lo, hi]\n"
-            "  small-multiples  series, x, y [, lo, hi]  (one panel per "
-            "series)\n"
-            "  bars             unit, value [, group]    (ranked, "
-            "horizontal)\n"
-            "  radar            axis, value, max [, series]\n"
-            "  heatmap          row, column, value\n"
-            "  waterfall        label, points_lost [, max]\n"
-            "  scatter          x, y [, label]           (least-squares "
-            "line and r)\n"
-            "  rank-interval    unit, nominal_rank, median_rank, p5_rank, "
-            "p95_rank\n\n"
-            "Options:\n"
-            "  --data FILE          the CSV file (required)\n"
-            "  --out FILE           output; .png, .svg or .pdf (required)\n"
-            "  --title TEXT         title;  --subtitle TEXT  subtitle\n"
-            "  --source TEXT        footer \"Nguồn: TEXT\"\n"
-            "  --x-label TEXT       x axis title; --y-label TEXT  y axis "
-            "title\n"
-            "  --lang vi|en         language of built-in labels (default: "
-            "global --lang, vi)\n"
-            "  --number-format vi|en  decimal comma (vi) or point (en); "
-            "default follows --lang\n"
-            "  --width N --height N size in px (PNG) or pt (SVG, PDF); "
-            "default 1200 x 800\n"
-            "  --highlight UNIT     emphasise one series, bar, row, point "
-            "or unit\n"
-            "  --break X=LABEL      trend: methodology break before x = X "
-            "(repeatable)\n"
-            "  --band-label TEXT    trend: legend text of the lo-hi band\n"
-            "  --band FROM:TO=LABEL bars: shaded classification band "
-            "(repeatable)\n"
-            "  --max N              waterfall: the maximum score\n"
-            "  --achieved N         waterfall: check max - sum(lost) "
-            "equals N\n"
-            "  --json FILE|-        write a summary of the chart as JSON\n"
-            "  --help               this help\n");
+    fprintf(f, "Usage: chiso plot KIND --data FILE --out FILE.png|svg|pdf "
+               "[options]\n\n"
+               "Draw a chart from a CSV file. KIND and its CSV columns:\n"
+               "  trend            series, x, y [, lo, hi]\n"
+               "  small-multiples  series, x, y [, lo, hi]  (one panel per "
+               "series)\n"
+               "  bars             unit, value [, group]    (ranked, "
+               "horizontal)\n"
+               "  radar            axis, value, max [, series]\n"
+               "  heatmap          row, column, value\n"
+               "  waterfall        label, points_lost [, max]\n"
+               "  scatter          x, y [, label]           (least-squares "
+               "line and r)\n"
+               "  rank-interval    unit, nominal_rank, median_rank, p5_rank, "
+               "p95_rank\n\n"
+               "Options:\n"
+               "  --data FILE          the CSV file (required)\n"
+               "  --out FILE           output; .png, .svg or .pdf (required)\n"
+               "  --title TEXT         title;  --subtitle TEXT  subtitle\n"
+               "  --source TEXT        footer \"Nguồn: TEXT\"\n"
+               "  --x-label TEXT       x axis title; --y-label TEXT  y axis "
+               "title\n"
+               "  --lang vi|en         language of built-in labels (default: "
+               "global --lang, vi)\n"
+               "  --number-format vi|en  decimal comma (vi) or point (en); "
+               "default follows --lang\n"
+               "  --width N --height N size in px (PNG) or pt (SVG, PDF); "
+               "default 1200 x 800\n"
+               "  --highlight UNIT     emphasise one series, bar, row, point "
+               "or unit\n"
+               "  --break X=LABEL      trend: methodology break before x = X "
+               "(repeatable)\n"
+               "  --band-label TEXT    trend: legend text of the lo-hi band\n"
+               "  --band FROM:TO=LABEL bars: shaded classification band "
+               "(repeatable)\n"
+               "  --max N              waterfall: the maximum score\n"
+               "  --achieved N         waterfall: check max - sum(lost) "
+               "equals N\n"
+               "  --json FILE|-        write a summary of the chart as JSON\n"
+               "  --help               this help\n");
 }
 
 typedef struct brk {
@@ -85,8 +84,7 @@ parse_break(const char *s, brk *b)
     char *end;
 
     if (eq == NULL || eq == s || (size_t)(eq - s) >= sizeof(num)) {
-        return cli_usage_error("plot", "--break expects X=LABEL, got '%s'",
-                               s);
+        return cli_usage_error("plot", "--break expects X=LABEL, got '%s'", s);
     }
     memcpy(num, s, (size_t)(eq - s));
     num[eq - s] = '\0';
@@ -107,8 +105,9 @@ parse_band(const char *s, band *b)
     char *end;
 
     if (colon == NULL || eq == NULL || eq < colon) {
-        return cli_usage_error("plot", "--band expects FROM:TO=LABEL, got "
-                                       "'%s'",
+        return cli_usage_error("plot",
+                               "--band expects FROM:TO=LABEL, got "
+                               "'%s'",
                                s);
     }
     b->from = strtod(s, &end);
@@ -117,8 +116,9 @@ parse_band(const char *s, band *b)
     }
     b->to = strtod(colon + 1, &end);
     if (end != eq || !isfinite(b->to) || !(b->to > b->from)) {
-        return cli_usage_error("plot", "--band %s: TO must be a number above "
-                                       "FROM",
+        return cli_usage_error("plot",
+                               "--band %s: TO must be a number above "
+                               "FROM",
                                s);
     }
     b->label = eq + 1;
@@ -126,8 +126,8 @@ parse_band(const char *s, band *b)
 }
 
 static const char *const kind_vi[CHISO_PLOT_N_KINDS] = {
-    "xu hướng",     "cột xếp hạng", "radar",        "bản đồ nhiệt",
-    "thác nước",    "phân tán",     "khoảng thứ hạng", "ô nhỏ"};
+    "xu hướng",  "cột xếp hạng", "radar",           "bản đồ nhiệt",
+    "thác nước", "phân tán",     "khoảng thứ hạng", "ô nhỏ"};
 
 int
 cmd_plot(int argc, char **argv)
@@ -202,8 +202,9 @@ cmd_plot(int argc, char **argv)
         case 'l':
         case 'n':
             if (strcmp(optarg, "vi") != 0 && strcmp(optarg, "en") != 0) {
-                return cli_usage_error("plot", "--%s must be 'vi' or 'en', "
-                                               "got '%s'",
+                return cli_usage_error("plot",
+                                       "--%s must be 'vi' or 'en', "
+                                       "got '%s'",
                                        c == 'l' ? "lang" : "number-format",
                                        optarg);
             }
@@ -221,8 +222,9 @@ cmd_plot(int argc, char **argv)
                 return CLI_EXIT_USAGE;
             }
             if (c == 'W' ? (v < 200 || v > 20000) : (v < 150 || v > 20000)) {
-                return cli_usage_error("plot", "--%s must be between %d and "
-                                               "20000, got %ld",
+                return cli_usage_error("plot",
+                                       "--%s must be between %d and "
+                                       "20000, got %ld",
                                        c == 'W' ? "width" : "height",
                                        c == 'W' ? 200 : 150, v);
             }
@@ -261,8 +263,9 @@ cmd_plot(int argc, char **argv)
                 return CLI_EXIT_USAGE;
             }
             if (!(copts.max > 0)) {
-                return cli_usage_error("plot", "--max must be positive, got "
-                                               "'%s'",
+                return cli_usage_error("plot",
+                                       "--max must be positive, got "
+                                       "'%s'",
                                        optarg);
             }
             break;
@@ -284,23 +287,26 @@ cmd_plot(int argc, char **argv)
         }
     }
     if (argc - optind != 1) {
-        return cli_usage_error("plot", "expected one chart KIND, got %d "
-                                       "arguments",
+        return cli_usage_error("plot",
+                               "expected one chart KIND, got %d "
+                               "arguments",
                                argc - optind);
     }
     if (chiso_plot_kind_parse(argv[optind], &kind) != 0) {
-        return cli_usage_error("plot", "unknown chart kind '%s' (kinds: "
-                                       "trend, bars, radar, heatmap, "
-                                       "waterfall, scatter, rank-interval, "
-                                       "small-multiples)",
+        return cli_usage_error("plot",
+                               "unknown chart kind '%s' (kinds: "
+                               "trend, bars, radar, heatmap, "
+                               "waterfall, scatter, rank-interval, "
+                               "small-multiples)",
                                argv[optind]);
     }
     if (data == NULL || out == NULL) {
         return cli_usage_error("plot", "--data and --out are required");
     }
     if (strcmp(out, "-") == 0 || chiso_plot_format_from_path(out, &fmt)) {
-        return cli_usage_error("plot", "cannot tell the format of '%s': "
-                                       "--out must end in .png, .svg or .pdf",
+        return cli_usage_error("plot",
+                               "cannot tell the format of '%s': "
+                               "--out must end in .png, .svg or .pdf",
                                out);
     }
     if (n_breaks > 0 && kind != CHISO_PLOT_TREND &&
@@ -325,8 +331,7 @@ cmd_plot(int argc, char **argv)
         fprintf(stderr, "chiso: out of memory\n");
         return CLI_EXIT_INTERNAL;
     }
-    chiso_chart_set_lang(chart, lang ? CHISO_PLOT_LANG_EN
-                                     : CHISO_PLOT_LANG_VI);
+    chiso_chart_set_lang(chart, lang ? CHISO_PLOT_LANG_EN : CHISO_PLOT_LANG_VI);
     if (numfmt >= 0) {
         chiso_chart_set_number_format(chart, numfmt ? CHISO_PLOT_NUM_EN
                                                     : CHISO_PLOT_NUM_VI);
@@ -338,8 +343,8 @@ cmd_plot(int argc, char **argv)
             goto out;
         }
     }
-    if (highlight != NULL && chiso_chart_set_highlight(chart, highlight) !=
-                                 CHISO_OK) {
+    if (highlight != NULL &&
+        chiso_chart_set_highlight(chart, highlight) != CHISO_OK) {
         rc = cli_usage_error("plot", "--highlight is not valid UTF-8");
         goto out;
     }
@@ -362,8 +367,9 @@ cmd_plot(int argc, char **argv)
         goto out;
     }
     if (!chiso_chart_highlight_found(chart)) {
-        fprintf(stderr, "chiso: warning: --highlight '%s' matches nothing in "
-                        "%s\n",
+        fprintf(stderr,
+                "chiso: warning: --highlight '%s' matches nothing in "
+                "%s\n",
                 highlight, data);
     }
     if (chiso_plot_write(chart, out, width, height, &diag) != CHISO_OK) {
@@ -378,13 +384,14 @@ cmd_plot(int argc, char **argv)
         printf("%s: %s (%s, %s, %.0f×%.0f %s)\n",
                T("Đã vẽ biểu đồ", "Chart written"), out,
                T(kind_vi[kind], chiso_plot_kind_name(kind)),
-               fmt == CHISO_PLOT_PNG ? "PNG" : fmt == CHISO_PLOT_SVG ? "SVG"
-                                                                     : "PDF",
+               fmt == CHISO_PLOT_PNG   ? "PNG"
+               : fmt == CHISO_PLOT_SVG ? "SVG"
+                                       : "PDF",
                width, height, fmt == CHISO_PLOT_PNG ? "px" : "pt");
     }
     if (json_path != NULL) {
-        cJSON *root = chiso_plot_summary_json(chart, data, out, fmt, width,
-                                              height);
+        cJSON *root =
+            chiso_plot_summary_json(chart, data, out, fmt, width, height);
         if (root == NULL) {
             fprintf(stderr, "chiso: out of memory\n");
             rc = CLI_EXIT_INTERNAL;

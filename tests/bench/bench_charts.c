@@ -81,8 +81,8 @@ main(int argc, char **argv)
     double t0, t1, x[10], y[8][10];
     char path[1024], title[256];
 
-    if (argc < 3 || (strcmp(argv[1], "render") != 0 &&
-                     strcmp(argv[1], "csv") != 0)) {
+    if (argc < 3 ||
+        (strcmp(argv[1], "render") != 0 && strcmp(argv[1], "csv") != 0)) {
         fprintf(stderr, "usage: bench_charts render|csv OUTDIR [N]\n");
         return 2;
     }
@@ -126,8 +126,8 @@ main(int argc, char **argv)
             chiso_chart_set_text(ch, CHISO_PLOT_X_LABEL, "Năm đánh giá");
             chiso_chart_set_text(ch, CHISO_PLOT_Y_LABEL, "Điểm chỉ số (%)");
             for (s = 0; s < 8; s++) {
-                chiso_chart_add_series(ch, series_names[s], x, y[s], NULL,
-                                       NULL, 10);
+                chiso_chart_add_series(ch, series_names[s], x, y[s], NULL, NULL,
+                                       10);
             }
             snprintf(path, sizeof(path), "%s/chart_%03d.png", argv[2], c);
             if (chiso_plot_write(ch, path, 1200, 800, &diag) != CHISO_OK) {

@@ -19,10 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PIXEL_TOL 24          /* of 255, per channel */
-#define MAX_DIFF_RATIO 0.002  /* 0.2 % of the pixels */
-#define GOLDEN_W 800
-#define GOLDEN_H 533
+#define PIXEL_TOL      24    /* of 255, per channel */
+#define MAX_DIFF_RATIO 0.002 /* 0.2 % of the pixels */
+#define GOLDEN_W       800
+#define GOLDEN_H       533
 
 typedef struct golden_case {
     const char *name;
@@ -121,8 +121,8 @@ compare(cairo_surface_t *a, cairo_surface_t *b, cairo_surface_t *diff)
             if (rd != NULL) {
                 /* faded original, differing pixels red */
                 uint32_t g = ((ra[x] & 0xFF) + 3 * 255) / 4;
-                rd[x] = bad ? 0xFFFF0000u : (0xFF000000u | g << 16 | g << 8 |
-                                             g);
+                rd[x] =
+                    bad ? 0xFFFF0000u : (0xFF000000u | g << 16 | g << 8 | g);
             }
         }
     }
@@ -136,8 +136,8 @@ int
 main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : "tests/plots";
-    int update = getenv("UPDATE_GOLDEN") && strcmp(getenv("UPDATE_GOLDEN"),
-                                                   "1") == 0;
+    int update =
+        getenv("UPDATE_GOLDEN") && strcmp(getenv("UPDATE_GOLDEN"), "1") == 0;
     size_t i;
     int failed = 0;
 
@@ -174,8 +174,8 @@ main(int argc, char **argv)
             failed = 1;
             continue;
         }
-        diff = cairo_image_surface_create(CAIRO_FORMAT_RGB24, GOLDEN_W,
-                                          GOLDEN_H);
+        diff =
+            cairo_image_surface_create(CAIRO_FORMAT_RGB24, GOLDEN_W, GOLDEN_H);
         n = compare(got, ref, diff);
         ratio = n < 0 ? 1.0 : (double)n / (GOLDEN_W * GOLDEN_H);
         printf("%-10s %ld differing pixels (%.4f %%, limit %.2f %%)\n",
@@ -185,8 +185,9 @@ main(int argc, char **argv)
             cairo_surface_write_to_png(got, out_path);
             snprintf(out_path, sizeof(out_path), "%s-diff.png", gc->name);
             cairo_surface_write_to_png(diff, out_path);
-            fprintf(stderr, "%s: differs from %s; wrote %s-out.png and "
-                            "%s-diff.png\n",
+            fprintf(stderr,
+                    "%s: differs from %s; wrote %s-out.png and "
+                    "%s-diff.png\n",
                     gc->name, ref_path, gc->name, gc->name);
             failed = 1;
         }

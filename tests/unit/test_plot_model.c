@@ -206,8 +206,7 @@ test_ticks_many_ranges(void **state)
         s = s * 6364136223846793005ULL + 1442695040888963407ULL;
         b = a + (double)((s >> 11) & 0xFFFFF) / 1048576.0 * scale;
         target = 2 + (int)((s >> 40) % 15);
-        assert_int_equal(chiso_plot_nice_ticks(a, b, target, 0, &t),
-                         CHISO_OK);
+        assert_int_equal(chiso_plot_nice_ticks(a, b, target, 0, &t), CHISO_OK);
         assert_ticks_sane(&t, a, b);
         /* never many more ticks than asked for */
         assert_true(t.n <= (size_t)target * 3 + 2);
@@ -224,11 +223,9 @@ test_format_number(void **state)
     (void)state;
     chiso_plot_format_number(1234.5, 1, CHISO_PLOT_NUM_VI, buf, sizeof(buf));
     assert_string_equal(buf, "1234,5"); /* below 10 000: no grouping */
-    chiso_plot_format_number(12345.678, 2, CHISO_PLOT_NUM_VI, buf,
-                             sizeof(buf));
+    chiso_plot_format_number(12345.678, 2, CHISO_PLOT_NUM_VI, buf, sizeof(buf));
     assert_string_equal(buf, "12.345,68");
-    chiso_plot_format_number(12345.678, 2, CHISO_PLOT_NUM_EN, buf,
-                             sizeof(buf));
+    chiso_plot_format_number(12345.678, 2, CHISO_PLOT_NUM_EN, buf, sizeof(buf));
     assert_string_equal(buf, "12,345.68");
     chiso_plot_format_number(1234567, 0, CHISO_PLOT_NUM_VI, buf, sizeof(buf));
     assert_string_equal(buf, "1.234.567");
@@ -243,8 +240,7 @@ test_format_number(void **state)
     assert_string_equal(buf, "0");
     chiso_plot_format_number(1.5e20, 0, CHISO_PLOT_NUM_VI, buf, sizeof(buf));
     assert_string_equal(buf, "1,5×10²⁰");
-    chiso_plot_format_number(-2.5e-9, 10, CHISO_PLOT_NUM_EN, buf,
-                             sizeof(buf));
+    chiso_plot_format_number(-2.5e-9, 10, CHISO_PLOT_NUM_EN, buf, sizeof(buf));
     assert_string_equal(buf, "−2.5×10⁻⁹");
     /* a short buffer is cut, never overrun */
     chiso_plot_format_number(12345.678, 2, CHISO_PLOT_NUM_VI, buf, 5);
@@ -260,9 +256,9 @@ test_fit_text_wrap(void **state)
 
     (void)state;
     /* size 10: 5 units per letter. 19 letters = 95 fit in 200 */
-    assert_int_equal(chiso_plot_fit_text(&fake, "Cải cách hành chính", 10, 0,
-                                         200, 2, &lb),
-                     CHISO_OK);
+    assert_int_equal(
+        chiso_plot_fit_text(&fake, "Cải cách hành chính", 10, 0, 200, 2, &lb),
+        CHISO_OK);
     assert_string_equal(lb.text, "Cải cách hành chính");
     assert_int_equal(lb.n_lines, 1);
     assert_int_equal(lb.truncated, 0);
@@ -270,18 +266,18 @@ test_fit_text_wrap(void **state)
     chiso_assert_close(lb.h, 12, 1e-9);
     free(lb.text);
     /* 60 = 12 letters per line: "Cải cách" (8) then "hành chính" (10) */
-    assert_int_equal(chiso_plot_fit_text(&fake, "Cải cách hành chính", 10, 0,
-                                         60, 2, &lb),
-                     CHISO_OK);
+    assert_int_equal(
+        chiso_plot_fit_text(&fake, "Cải cách hành chính", 10, 0, 60, 2, &lb),
+        CHISO_OK);
     assert_string_equal(lb.text, "Cải cách\nhành chính");
     assert_int_equal(lb.n_lines, 2);
     assert_int_equal(lb.truncated, 0);
     chiso_assert_close(lb.w, 50, 1e-9);
     free(lb.text);
     /* one line only: 11 letters + "…" = 12 */
-    assert_int_equal(chiso_plot_fit_text(&fake, "Cải cách hành chính", 10, 0,
-                                         60, 1, &lb),
-                     CHISO_OK);
+    assert_int_equal(
+        chiso_plot_fit_text(&fake, "Cải cách hành chính", 10, 0, 60, 1, &lb),
+        CHISO_OK);
     assert_string_equal(lb.text, "Cải cách hà…");
     assert_int_equal(lb.truncated, 1);
     assert_true(lb.w <= 60);
@@ -295,15 +291,15 @@ test_fit_text_long_word(void **state)
 
     (void)state;
     /* a 20-letter word in lines of 10 letters: cut, then continued */
-    assert_int_equal(chiso_plot_fit_text(&fake, "Supercalifragilistic", 10,
-                                         0, 50, 2, &lb),
-                     CHISO_OK);
+    assert_int_equal(
+        chiso_plot_fit_text(&fake, "Supercalifragilistic", 10, 0, 50, 2, &lb),
+        CHISO_OK);
     assert_string_equal(lb.text, "Supercalif\nragilistic");
     assert_int_equal(lb.truncated, 0);
     free(lb.text);
-    assert_int_equal(chiso_plot_fit_text(&fake, "Supercalifragilistic", 10,
-                                         0, 50, 1, &lb),
-                     CHISO_OK);
+    assert_int_equal(
+        chiso_plot_fit_text(&fake, "Supercalifragilistic", 10, 0, 50, 1, &lb),
+        CHISO_OK);
     assert_string_equal(lb.text, "Supercali…");
     assert_int_equal(lb.truncated, 1);
     free(lb.text);
@@ -331,8 +327,7 @@ test_fit_text_graphemes(void **state)
 
     (void)state;
     /* room for 2.4 letters: one whole ế (all three code points) + "…" */
-    assert_int_equal(chiso_plot_fit_text(&fake, decomposed, 10, 0, 12, 1,
-                                         &lb),
+    assert_int_equal(chiso_plot_fit_text(&fake, decomposed, 10, 0, 12, 1, &lb),
                      CHISO_OK);
     assert_string_equal(lb.text, "e\xCC\x82\xCC\x81\xE2\x80\xA6");
     assert_int_equal(lb.truncated, 1);
@@ -362,9 +357,8 @@ test_legend_layout(void **state)
     /* size 10: swatch 28 + gap 5 + text; column gap 18.
      * widths A 38, B 53, C 43, D 63, E 38.
      * 4 columns: 38 (A,E) + 53 + 43 + 63 + 3 x 18 = 251 */
-    assert_int_equal(chiso_plot_legend_layout(&fake, labels, 5, 10, 251, 4,
-                                              &lg),
-                     CHISO_OK);
+    assert_int_equal(
+        chiso_plot_legend_layout(&fake, labels, 5, 10, 251, 4, &lg), CHISO_OK);
     assert_int_equal(lg.cols, 4);
     assert_int_equal(lg.rows, 2);
     chiso_assert_close(lg.w, 251, 1e-9);
@@ -372,9 +366,8 @@ test_legend_layout(void **state)
     chiso_assert_close(lg.items[4].x, 33, 1e-9); /* E under A */
     chiso_plot_legend_clear(&lg);
     /* one unit less: 3 columns, 63 (A,D) + 53 (B,E) + 43 + 36 = 195 */
-    assert_int_equal(chiso_plot_legend_layout(&fake, labels, 5, 10, 250, 4,
-                                              &lg),
-                     CHISO_OK);
+    assert_int_equal(
+        chiso_plot_legend_layout(&fake, labels, 5, 10, 250, 4, &lg), CHISO_OK);
     assert_int_equal(lg.cols, 3);
     assert_int_equal(lg.rows, 2);
     chiso_assert_close(lg.w, 195, 1e-9);
@@ -394,8 +387,7 @@ test_legend_ellipsis(void **state)
 
     (void)state;
     /* 60 wide: 60 - 33 = 27 for text: 4 letters + "…" = 25 */
-    assert_int_equal(chiso_plot_legend_layout(&fake, labels, 1, 10, 60, 4,
-                                              &lg),
+    assert_int_equal(chiso_plot_legend_layout(&fake, labels, 1, 10, 60, 4, &lg),
                      CHISO_OK);
     assert_int_equal(lg.cols, 1);
     assert_string_equal(lg.items[0].text, "ABCD…");
@@ -444,8 +436,8 @@ test_thin_labels(void **state)
 static void
 test_place_point_labels(void **state)
 {
-    double px[2] = {10, 30}, py[2] = {50, 50}, w[2] = {30, 30},
-           h[2] = {10, 10}, lx[2], ly[2];
+    double px[2] = {10, 30}, py[2] = {50, 50}, w[2] = {30, 30}, h[2] = {10, 10},
+           lx[2], ly[2];
     double bounds[4] = {0, 0, 100, 100}, strip[4] = {0, 40, 75, 20};
     int prio[2] = {0, 1};
     unsigned char hide[2];
@@ -508,13 +500,11 @@ test_fit_line(void **state)
     assert_true(r > 0);
     {
         const double yd[5] = {10.1, 7.8, 6.2, 3.9, 2.1};
-        assert_int_equal(chiso_plot_fit_line(x1, yd, 5, &a, &b, &r),
-                         CHISO_OK);
+        assert_int_equal(chiso_plot_fit_line(x1, yd, 5, &a, &b, &r), CHISO_OK);
         chiso_assert_close(r, -0.9986517555689656, 1e-12);
         chiso_assert_close(b, -1.99, 1e-12);
     }
-    assert_int_equal(chiso_plot_fit_line(x1, y1, 2, &a, &b, &r),
-                     CHISO_EDOMAIN);
+    assert_int_equal(chiso_plot_fit_line(x1, y1, 2, &a, &b, &r), CHISO_EDOMAIN);
     assert_int_equal(chiso_plot_fit_line(flat, y1, 3, &a, &b, &r),
                      CHISO_EDOMAIN);
     assert_int_equal(chiso_plot_fit_line(x1, flat, 3, &a, &b, &r),
@@ -537,11 +527,9 @@ trend_chart(double base)
         y2[i] = base + 3 + i;
     }
     y2[3] = NAN; /* a gap */
-    assert_int_equal(chiso_chart_add_series(c, "Hưng Yên", x, y, NULL, NULL,
-                                            8),
+    assert_int_equal(chiso_chart_add_series(c, "Hưng Yên", x, y, NULL, NULL, 8),
                      CHISO_OK);
-    assert_int_equal(chiso_chart_add_series(c, "Cả nước", x, y2, NULL, NULL,
-                                            8),
+    assert_int_equal(chiso_chart_add_series(c, "Cả nước", x, y2, NULL, NULL, 8),
                      CHISO_OK);
     assert_int_equal(chiso_chart_add_break(c, 2022, "Đổi phương pháp"),
                      CHISO_OK);
@@ -646,8 +634,7 @@ test_layout_bars(void **state)
                  "tên dài hơn nhiều so với chỗ dành cho nhãn trên biểu đồ "
                  "này nên phải cắt bớt",
                  i);
-        assert_int_equal(chiso_chart_add_bar(c, name, (double)i * 0.37,
-                                             NULL),
+        assert_int_equal(chiso_chart_add_bar(c, name, (double)i * 0.37, NULL),
                          CHISO_OK);
     }
     assert_int_equal(chiso_plot_layout(&md, c, 800, 600, &fake, &diag),
@@ -737,8 +724,7 @@ test_layout_other_kinds(void **state)
     (void)state;
     chiso_diag_clear(&diag);
     /* small multiples: 7 panels, none overlapping, same size */
-    assert_int_equal(chiso_chart_new(&c, CHISO_PLOT_SMALL_MULTIPLES),
-                     CHISO_OK);
+    assert_int_equal(chiso_chart_new(&c, CHISO_PLOT_SMALL_MULTIPLES), CHISO_OK);
     for (i = 0; i < 7; i++) {
         snprintf(name, sizeof(name), "Đơn vị %zu", i);
         assert_int_equal(chiso_chart_add_series(c, name, x, y, NULL, NULL, 5),
@@ -813,8 +799,7 @@ test_kind_and_format_names(void **state)
     (void)state;
     for (i = 0; i < CHISO_PLOT_N_KINDS; i++) {
         assert_int_equal(
-            chiso_plot_kind_parse(chiso_plot_kind_name((chiso_plot_kind)i),
-                                  &k),
+            chiso_plot_kind_parse(chiso_plot_kind_name((chiso_plot_kind)i), &k),
             0);
         assert_int_equal(k, i);
     }

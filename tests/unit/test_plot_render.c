@@ -60,8 +60,8 @@ load_sample(chiso_plot_kind kind)
     if (kind == CHISO_PLOT_TREND || kind == CHISO_PLOT_SMALL_MULTIPLES) {
         chiso_chart_add_break(c, 2022, "Đổi phương pháp");
     }
-    st = chiso_chart_load_csv(c, chiso_test_path(sample_csv[kind]), NULL,
-                              &diag);
+    st =
+        chiso_chart_load_csv(c, chiso_test_path(sample_csv[kind]), NULL, &diag);
     if (st != CHISO_OK) {
         fail_msg("%s: %s", sample_csv[kind], diag.message);
     }
@@ -76,8 +76,8 @@ tmp_path(const char *name)
     const char *tmp = getenv("TMPDIR");
 
     k = (k + 1) % 4;
-    snprintf(buf[k], sizeof(buf[k]), "%s/chiso_plot_%ld_%s",
-             tmp ? tmp : "/tmp", (long)getpid(), name);
+    snprintf(buf[k], sizeof(buf[k]), "%s/chiso_plot_%ld_%s", tmp ? tmp : "/tmp",
+             (long)getpid(), name);
     return buf[k];
 }
 
@@ -185,18 +185,18 @@ test_pdf_dates(void **state)
 static void
 test_vietnamese_glyphs(void **state)
 {
-    static const char *const texts[] = {
-        "ẩ ệ Ưu Ước Đông Hải ạ ả ấ ầ ẫ ậ ắ ằ ẳ ẵ ặ ẹ ẻ ẽ ế ề ể ễ ỉ ị ọ ỏ ố ồ ổ ỗ ộ "
-        "ớ ờ ở ỡ ợ ụ ủ ứ ừ ử ữ ự ỳ ỵ ỷ ỹ",
-        "ẨỆƯỮỰỲỴỶỸĐƠ",
-        /* decomposed: e + circumflex + acute */
-        "Nghe\xCC\x82\xCC\x81 An"};
+    static const char *const texts[] = {"ẩ ệ Ưu Ước Đông Hải ạ ả ấ ầ ẫ ậ ắ ằ ẳ "
+                                        "ẵ ặ ẹ ẻ ẽ ế ề ể ễ ỉ ị ọ ỏ ố ồ ổ ỗ ộ "
+                                        "ớ ờ ở ỡ ợ ụ ủ ứ ừ ử ữ ự ỳ ỵ ỷ ỹ",
+                                        "ẨỆƯỮỰỲỴỶỸĐƠ",
+                                        /* decomposed: e + circumflex + acute */
+                                        "Nghe\xCC\x82\xCC\x81 An"};
     cairo_surface_t *s =
         cairo_image_surface_create(CAIRO_FORMAT_RGB24, 100, 100);
     cairo_t *cr = cairo_create(s);
     PangoLayout *layout = pango_cairo_create_layout(cr);
-    PangoFontDescription *fd = pango_font_description_from_string(
-        "DejaVu Sans 12");
+    PangoFontDescription *fd =
+        pango_font_description_from_string("DejaVu Sans 12");
     size_t i;
 
     (void)state;
@@ -248,9 +248,9 @@ test_atomic_write(void **state)
     /* a missing directory: I/O error, nothing created */
     chiso_diag_clear(&diag);
     assert_int_equal(chiso_chart_add_bar(c, "A", 1, NULL), CHISO_OK);
-    assert_int_equal(chiso_plot_write(c, "/nonexistent-dir/x.png", 800, 500,
-                                      &diag),
-                     CHISO_EIO);
+    assert_int_equal(
+        chiso_plot_write(c, "/nonexistent-dir/x.png", 800, 500, &diag),
+        CHISO_EIO);
     assert_true(stat("/nonexistent-dir/x.png", &sb) != 0);
     /* a bad extension or "-" is a usage error */
     chiso_diag_clear(&diag);
@@ -263,8 +263,12 @@ test_atomic_write(void **state)
 }
 
 static void
-expect_csv_error(chiso_plot_kind kind, const char *text, chiso_status code,
-                 unsigned long line, unsigned long col, const char *msg)
+expect_csv_error(chiso_plot_kind kind,
+                 const char *text,
+                 chiso_status code,
+                 unsigned long line,
+                 unsigned long col,
+                 const char *msg)
 {
     chiso_chart *c = NULL;
     chiso_diag diag;
@@ -298,8 +302,8 @@ test_csv_errors(void **state)
                      CHISO_EDATA, 2, 11, "lo above y");
     expect_csv_error(CHISO_PLOT_BARS, "Đơn vị;Điểm\nHà Nội;91,4\nHà Nội;90\n",
                      CHISO_EDATA, 3, 1, "duplicate entry 'Hà Nội'");
-    expect_csv_error(CHISO_PLOT_RADAR, "axis,value,max\nA,11,10\n",
-                     CHISO_EDATA, 2, 3, "value outside 0..max");
+    expect_csv_error(CHISO_PLOT_RADAR, "axis,value,max\nA,11,10\n", CHISO_EDATA,
+                     2, 3, "value outside 0..max");
     expect_csv_error(CHISO_PLOT_RANK_INTERVAL,
                      "unit,nominal_rank,median_rank,p5_rank,p95_rank\n"
                      "A,1,3,1,2\n",
@@ -320,7 +324,8 @@ test_csv_layouts(void **state)
 
     (void)state;
     /* Vietnamese headers, ';', decimal commas, rows out of order */
-    path = chiso_test_file("vi.csv", "\xEF\xBB\xBF" "Chuỗi;Năm;Giá trị\n"
+    path = chiso_test_file("vi.csv", "\xEF\xBB\xBF"
+                                     "Chuỗi;Năm;Giá trị\n"
                                      "Hưng Yên;2021;80,5\n"
                                      "Hưng Yên;2020;79,25\n");
     chiso_diag_clear(&diag);
@@ -364,8 +369,7 @@ test_caller_surface(void **state)
     (void)state;
     chiso_diag_clear(&diag);
     assert_int_equal(chiso_plot_pango_measure_init(&m, cr), CHISO_OK);
-    assert_int_equal(chiso_plot_layout(&md, c, 640, 400, &m, &diag),
-                     CHISO_OK);
+    assert_int_equal(chiso_plot_layout(&md, c, 640, 400, &m, &diag), CHISO_OK);
     assert_int_equal(chiso_plot_render(cr, c, md, &diag), CHISO_OK);
     assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
     chiso_plot_model_free(md);
@@ -409,9 +413,8 @@ assert_png_roundtrip(cairo_surface_t *s)
     cairo_surface_t *back;
 
     cairo_surface_flush(s);
-    assert_int_equal(plot_png_write(f, cairo_image_surface_get_data(s), w, h,
-                                    st),
-                     CHISO_OK);
+    assert_int_equal(
+        plot_png_write(f, cairo_image_surface_get_data(s), w, h, st), CHISO_OK);
     fclose(f);
     r.p = (const unsigned char *)buf;
     r.len = len;
@@ -421,15 +424,19 @@ assert_png_roundtrip(cairo_surface_t *s)
     assert_int_equal(cairo_image_surface_get_width(back), w);
     assert_int_equal(cairo_image_surface_get_height(back), h);
     for (y = 0; y < h; y++) {
-        const uint32_t *a = (const uint32_t *)(const void *)(
-            cairo_image_surface_get_data(s) + (size_t)y * (size_t)st);
-        const uint32_t *b = (const uint32_t *)(const void *)(
-            cairo_image_surface_get_data(back) +
-            (size_t)y * (size_t)cairo_image_surface_get_stride(back));
+        const uint32_t *a =
+            (const uint32_t *)(const void *)(cairo_image_surface_get_data(s) +
+                                             (size_t)y * (size_t)st);
+        const uint32_t *b =
+            (const uint32_t
+                 *)(const void *)(cairo_image_surface_get_data(back) +
+                                  (size_t)y *
+                                      (size_t)cairo_image_surface_get_stride(
+                                          back));
         for (x = 0; x < w; x++) {
             if ((a[x] & 0xFFFFFF) != (b[x] & 0xFFFFFF)) {
-                fail_msg("pixel (%d, %d) of %dx%d: %06x written, %06x read",
-                         x, y, w, h, a[x] & 0xFFFFFF, b[x] & 0xFFFFFF);
+                fail_msg("pixel (%d, %d) of %dx%d: %06x written, %06x read", x,
+                         y, w, h, a[x] & 0xFFFFFF, b[x] & 0xFFFFFF);
             }
         }
     }
