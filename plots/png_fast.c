@@ -40,7 +40,9 @@ typedef struct png_out {
     int failed;
 } png_out;
 
-static uint32_t crc_table[256];
+/* CRC-32 (ISO 3309, as PNG uses it), eight bytes at a time
+ * ("slicing-by-8"): table k holds the CRC of a byte followed by k zeros. */
+static uint32_t crc_table[8][256];
 static int crc_ready;
 
 static void
@@ -54,7 +56,13 @@ crc_init(void)
         for (k = 0; k < 8; k++) {
             c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
         }
-        crc_table[n] = c;
+        crc_table[0][n] = c;
+    }
+    for (n = 0; n < 256; n++) {
+        for (k = 1; k < 8; k++) {
+            c = crc_table[k - 1][n];
+            crc_table[k][n] = (c >> 8) ^ crc_table[0][c & 0xFF];
+        }
     }
     crc_ready = 1;
 }
@@ -62,10 +70,18 @@ crc_init(void)
 static uint32_t
 crc_update(uint32_t crc, const unsigned char *p, size_t n)
 {
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        crc = crc_table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
+    while (n >= 8) {
+        uint32_t one = crc ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 |
+                              (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+        crc = crc_table[7][one & 0xFF] ^ crc_table[6][(one >> 8) & 0xFF] ^
+              crc_table[5][(one >> 16) & 0xFF] ^ crc_table[4][one >> 24] ^
+              crc_table[3][p[4]] ^ crc_table[2][p[5]] ^ crc_table[1][p[6]] ^
+              crc_table[0][p[7]];
+        p += 8;
+        n -= 8;
+    }
+    while (n-- > 0) {
+        crc = crc_table[0][(crc ^ *p++) & 0xFF] ^ (crc >> 8);
     }
     return crc;
 }
@@ -241,38 +257,35 @@ put_run(png_out *o, size_t n, unsigned dist)
 }
 
 /*
- * Adler-32 sums of one row on their own: s1 = sum of the bytes, s2 =
- * sum of (len - i) x byte i, both mod 65521, so that the running checksum
- * becomes a += s1, b += len x a + s2 (zlib's adler32_combine). A row equal
- * to the one before has the same sums, which are then reused.
+ * Adler-32 sums of one PNG row on their own, computed from the source
+ * pixels: s1 = sum of the bytes, s2 = sum of (len - i) x byte i, both mod
+ * 65521, so that the running checksum becomes a += s1, b += len x a + s2
+ * (zlib's adler32_combine). The row's filter byte is 0 and adds nothing.
+ * A row equal to the one before has the same sums, which are then
+ * reused.
  */
 static void
-row_sums(const unsigned char *p, size_t n, uint32_t *s1, uint32_t *s2)
+row_sums(const uint32_t *px, size_t w, uint32_t *s1, uint32_t *s2)
 {
-    uint32_t a = 0, b = 0;
+    /* Summed without the serial a -> b dependency: with S_j = r + g + bl
+     * and T_j = 3r + 2g + bl of pixel j, s1 = sum S_j and
+     * s2 = sum_j (3 (sum_{k<j} S_k) + T_j)
+     *    = 3 (w - 1) sum S_j - 3 sum j S_j + sum T_j.
+     * 64-bit sums cannot overflow for w <= 20000 (sum j S_j < 2^39). */
+    uint64_t sum_s = 0, sum_js = 0, sum_t = 0;
+    size_t x;
 
-    /* 5552 is zlib's NMAX: the sums cannot overflow before the modulo */
-    while (n > 0) {
-        size_t k = n < 5552 ? n : 5552, i = 0;
-        /* unrolled by 8: b gains 8a plus the weighted new bytes */
-        for (; i + 8 <= k; i += 8) {
-            const unsigned char *q = p + i;
-            b += 8 * a + 8u * q[0] + 7u * q[1] + 6u * q[2] + 5u * q[3] +
-                 4u * q[4] + 3u * q[5] + 2u * q[6] + q[7];
-            a +=
-                (uint32_t)q[0] + q[1] + q[2] + q[3] + q[4] + q[5] + q[6] + q[7];
-        }
-        for (; i < k; i++) {
-            a += p[i];
-            b += a;
-        }
-        a %= 65521u;
-        b %= 65521u;
-        p += k;
-        n -= k;
+    for (x = 0; x < w; x++) {
+        uint32_t p = px[x], r = (p >> 16) & 0xFF, g = (p >> 8) & 0xFF;
+        uint32_t bl = p & 0xFF, sj = r + g + bl;
+        sum_s += sj;
+        sum_js += (uint64_t)x * sj;
+        sum_t += 3 * r + 2 * g + bl;
     }
-    *s1 = a;
-    *s2 = b;
+    *s1 = (uint32_t)(sum_s % 65521u);
+    *s2 = (uint32_t)((3 * ((uint64_t)(w - 1) * sum_s % 65521u) + 3 * 65521u -
+                      3 * (sum_js % 65521u) + sum_t % 65521u) %
+                     65521u);
 }
 
 static void
@@ -292,7 +305,7 @@ plot_png_write(
 {
     static const unsigned char sig[8] = {0x89, 'P',  'N',  'G',
                                          '\r', '\n', 0x1A, '\n'};
-    unsigned char ihdr[13], *cur = NULL, tail[4];
+    unsigned char ihdr[13], tail[4];
     size_t row_len = (size_t)width * 3 + 1;
     int y, use_up = row_len <= WINDOW;
     uint32_t s1 = 0, s2 = 0;
@@ -308,10 +321,7 @@ plot_png_write(
     o.f = f;
     o.adler_a = 1;
     o.buf = malloc(PNG_CHUNK_BYTES);
-    cur = malloc(row_len);
-    if (o.buf == NULL || cur == NULL) {
-        free(o.buf);
-        free(cur);
+    if (o.buf == NULL) {
         return CHISO_ENOMEM;
     }
     if (fwrite(sig, 1, 8, f) != 8) {
@@ -345,14 +355,7 @@ plot_png_write(
             put_run(&o, row_len - 1, (unsigned)row_len);
             continue;
         }
-        cur[0] = 0; /* filter type None */
-        for (x = 0; x < (size_t)width; x++) {
-            uint32_t p = px[x];
-            cur[1 + 3 * x] = (unsigned char)(p >> 16);
-            cur[2 + 3 * x] = (unsigned char)(p >> 8);
-            cur[3 + 3 * x] = (unsigned char)p;
-        }
-        row_sums(cur, row_len, &s1, &s2);
+        row_sums(px, (size_t)width, &s1, &s2);
         adler_add_row(&o, row_len, s1, s2);
         /* matches are found on whole pixels, in the source: a run of
          * pixels equal to the one before is a distance-3 match, a run
@@ -385,9 +388,9 @@ plot_png_write(
                 put_run(&o, up * 3, (unsigned)row_len);
                 x += up;
             } else {
-                put_literal(&o, cur[1 + 3 * x]);
-                put_literal(&o, cur[2 + 3 * x]);
-                put_literal(&o, cur[3 + 3 * x]);
+                put_literal(&o, (unsigned char)(px[x] >> 16));
+                put_literal(&o, (unsigned char)(px[x] >> 8));
+                put_literal(&o, (unsigned char)px[x]);
                 x++;
             }
         }
@@ -404,6 +407,5 @@ plot_png_write(
     flush_idat(&o);
     write_chunk(&o, "IEND", NULL, 0);
     free(o.buf);
-    free(cur);
     return o.failed ? CHISO_EIO : CHISO_OK;
 }

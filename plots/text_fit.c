@@ -154,9 +154,25 @@ chiso_plot_fit_text(const chiso_plot_measure *m,
     }
     while (i < len && lines < max_lines) {
         int is_last = lines + 1 == max_lines;
-        size_t line_start = b.len, end = i, j = i, we;
-        double w;
+        size_t line_start = b.len, end = i, j = i, we, rest_len = len - i;
+        double w, rest_w;
 
+        /* the common case first: all that is left fits on this line (one
+         * measurement instead of one per word) */
+        while (rest_len > 0 && p[i + rest_len - 1] == ' ') {
+            rest_len--;
+        }
+        if (memchr(p + i, '\n', rest_len) == NULL &&
+            (rest_w = width_of(m, p + i, rest_len, size, bold)) <=
+                max_width + FIT_EPS) {
+            st = append(&b, p + i, rest_len);
+            if (st != CHISO_OK) {
+                goto out;
+            }
+            w_max = rest_w > w_max ? rest_w : w_max;
+            lines++;
+            break;
+        }
         /* the longest run of whole words from i that fits */
         while (j < len && p[j] != '\n') {
             we = j;
@@ -329,8 +345,20 @@ chiso_plot_legend_layout(const chiso_plot_measure *m,
         for (j = 0; j < i % cols; j++) {
             x += colw[j] + col_gap;
         }
-        st = chiso_plot_fit_text(m, labels[i], size, 0,
-                                 colw[i % cols] - swatch - gap, 1, it);
+        if (iw[i] <= colw[i % cols] + FIT_EPS &&
+            strchr(labels[i], '\n') == NULL) {
+            /* fits as measured: no second measurement */
+            memset(it, 0, sizeof(*it));
+            it->text = chiso_strdup(labels[i]);
+            st = it->text != NULL ? CHISO_OK : CHISO_ENOMEM;
+            it->w = iw[i] - swatch - gap;
+            it->h = lh;
+            it->n_lines = it->text != NULL && it->text[0] != '\0';
+            it->size = size;
+        } else {
+            st = chiso_plot_fit_text(m, labels[i], size, 0,
+                                     colw[i % cols] - swatch - gap, 1, it);
+        }
         it->x = x + swatch + gap;
         it->y = (double)(i / cols) * out->row_h + (out->row_h - lh) / 2;
     }
