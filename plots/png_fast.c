@@ -131,13 +131,33 @@ put_byte(png_out *o, unsigned char b)
     o->buf[o->len++] = b;
 }
 
-/* Append `count` bits of `bits` (LSB first). */
+/* Append `count` (<= 32) bits of `bits` (LSB first). Fewer than 32 bits
+ * wait in the accumulator between calls; whole 32-bit words go out. */
 static void
 put_bits(png_out *o, uint32_t bits, int count)
 {
     o->acc |= (uint64_t)bits << o->n_bits;
     o->n_bits += count;
-    while (o->n_bits >= 8) {
+    if (o->n_bits >= 32) {
+        if (o->len + 4 > PNG_CHUNK_BYTES) {
+            flush_idat(o);
+        }
+        o->buf[o->len] = (unsigned char)o->acc;
+        o->buf[o->len + 1] = (unsigned char)(o->acc >> 8);
+        o->buf[o->len + 2] = (unsigned char)(o->acc >> 16);
+        o->buf[o->len + 3] = (unsigned char)(o->acc >> 24);
+        o->len += 4;
+        o->acc >>= 32;
+        o->n_bits -= 32;
+    }
+}
+
+/* Pad to a byte boundary and write out every pending bit. */
+static void
+flush_bits(png_out *o)
+{
+    o->n_bits = (o->n_bits + 7) & ~7;
+    while (o->n_bits > 0) {
         put_byte(o, (unsigned char)o->acc);
         o->acc >>= 8;
         o->n_bits -= 8;
@@ -195,9 +215,10 @@ put_literal(png_out *o, unsigned char b)
     put_bits(o, lit_code[b], lit_len[b]);
 }
 
-/* Length 3..258 -> code 257..285 with extra bits (RFC 1951 3.2.5). */
-static void
-put_length(png_out *o, unsigned len)
+/* Length 3..258 -> code 257..285 with extra bits (RFC 1951 3.2.5), as
+ * one bit string: *count bits (at most 13). */
+static uint32_t
+length_bits(unsigned len, int *count)
 {
     static const uint16_t base[29] = {
         3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
@@ -210,15 +231,14 @@ put_length(png_out *o, unsigned len)
     while (base[k] > len) {
         k--;
     }
-    put_bits(o, lit_code[257 + k], lit_len[257 + k]);
-    if (extra[k] > 0) {
-        put_bits(o, len - base[k], extra[k]);
-    }
+    *count = lit_len[257 + k] + extra[k];
+    return lit_code[257 + k] | (uint32_t)(len - base[k]) << lit_len[257 + k];
 }
 
-/* Distance 1..32768 -> 5-bit code with extra bits. */
-static void
-put_distance(png_out *o, unsigned dist)
+/* Distance 1..32768 -> 5-bit code with extra bits, as one bit string:
+ * *count bits (at most 18). */
+static uint32_t
+distance_bits(unsigned dist, int *count)
 {
     unsigned code, extra, base;
 
@@ -237,10 +257,8 @@ put_distance(png_out *o, unsigned dist)
         extra = nb;
         base = ((2u + ((d >> nb) & 1)) << nb) + 1;
     }
-    put_bits(o, reverse(code, 5), 5);
-    if (extra > 0) {
-        put_bits(o, dist - base, (int)extra);
-    }
+    *count = 5 + (int)extra;
+    return reverse(code, 5) | (dist - base) << 5;
 }
 
 /* A back-reference of n bytes (a multiple of 3, so every piece is at
@@ -248,11 +266,18 @@ put_distance(png_out *o, unsigned dist)
 static void
 put_run(png_out *o, size_t n, unsigned dist)
 {
-    while (n > 0) {
-        unsigned k = n > MAX_MATCH ? MAX_MATCH : (unsigned)n;
-        put_length(o, k);
-        put_distance(o, dist);
-        n -= k;
+    int nd, nl;
+    uint32_t d = distance_bits(dist, &nd);
+    uint32_t full = length_bits(MAX_MATCH, &nl);
+
+    /* length and distance together: at most 13 + 18 bits */
+    while (n >= MAX_MATCH) {
+        put_bits(o, full | d << nl, nl + nd);
+        n -= MAX_MATCH;
+    }
+    if (n > 0) {
+        uint32_t l = length_bits((unsigned)n, &nl);
+        put_bits(o, l | d << nl, nl + nd);
     }
 }
 
@@ -388,17 +413,20 @@ plot_png_write(
                 put_run(&o, up * 3, (unsigned)row_len);
                 x += up;
             } else {
-                put_literal(&o, (unsigned char)(px[x] >> 16));
-                put_literal(&o, (unsigned char)(px[x] >> 8));
-                put_literal(&o, (unsigned char)px[x]);
+                /* three literals in one go: at most 27 bits */
+                unsigned r = (px[x] >> 16) & 0xFF, g = (px[x] >> 8) & 0xFF;
+                unsigned bl = px[x] & 0xFF;
+                put_bits(&o,
+                         lit_code[r] | (uint32_t)lit_code[g] << lit_len[r] |
+                             (uint32_t)lit_code[bl]
+                                 << (lit_len[r] + lit_len[g]),
+                         lit_len[r] + lit_len[g] + lit_len[bl]);
                 x++;
             }
         }
     }
     put_bits(&o, lit_code[256], lit_len[256]); /* end of block */
-    if (o.n_bits > 0) {
-        put_bits(&o, 0, 8 - o.n_bits);
-    }
+    flush_bits(&o);
     put_u32(tail, (o.adler_b << 16) | o.adler_a);
     put_byte(&o, tail[0]);
     put_byte(&o, tail[1]);
