@@ -588,6 +588,15 @@ render_small_multiples(rnd *R)
 
 /* ---- bars ---------------------------------------------------------------- */
 
+/* Bar groups take the palette without vermillion, which marks the
+ * highlighted unit. */
+static unsigned int
+group_color(size_t g)
+{
+    static const unsigned char order[7] = {0, 2, 4, 5, 3, 6, 7};
+    return plot_palette[order[g % 7]];
+}
+
 static void
 render_bars(rnd *R)
 {
@@ -618,8 +627,8 @@ render_bars(rnd *R)
         double cy = r->y + ((double)i + 0.5) * md->row_h;
         double x1 = mx(md, r, b->value);
         int hl = plot_is_highlight(c, b->label);
-        unsigned int col = b->group != (size_t)-1 ? plot_palette[b->group % 8]
-                                                  : plot_palette[0];
+        unsigned int col =
+            b->group != (size_t)-1 ? group_color(b->group) : plot_palette[0];
         chiso_plot_label v;
         char num[64];
         if (hl) {
@@ -663,7 +672,7 @@ render_bars(rnd *R)
         text(R, &md->marks[i], INK);
     }
     for (i = 0; i < md->legend.n; i++) {
-        legend_item(R, i, SW_BOX, plot_palette[i % 8], 0, 1);
+        legend_item(R, i, SW_BOX, group_color(i), 0, 1);
     }
 }
 
