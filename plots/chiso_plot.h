@@ -34,6 +34,10 @@
  * Sizes: width and height are pixels for PNG and points (1/72 in) for SVG
  * and PDF, with the same numbers, so a 1200 x 800 chart has the same
  * layout in every format.
+ *
+ * Threads: a chart, a model or a cairo_t is used by one thread at a time;
+ * different threads may draw different charts at once (Pango keeps one
+ * font map per thread).
  */
 #ifndef CHISO_PLOT_H
 #define CHISO_PLOT_H

@@ -19,6 +19,7 @@
 #include "plots_int.h"
 #include "render_int.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,6 @@ typedef struct png_out {
 /* CRC-32 (ISO 3309, as PNG uses it), eight bytes at a time
  * ("slicing-by-8"): table k holds the CRC of a byte followed by k zeros. */
 static uint32_t crc_table[8][256];
-static int crc_ready;
 
 static void
 crc_init(void)
@@ -64,7 +64,6 @@ crc_init(void)
             crc_table[k][n] = (c >> 8) ^ crc_table[0][c & 0xFF];
         }
     }
-    crc_ready = 1;
 }
 
 static uint32_t
@@ -168,7 +167,6 @@ flush_bits(png_out *o)
  * output. */
 static uint16_t lit_code[288];
 static unsigned char lit_len[288];
-static int codes_ready;
 
 static uint32_t
 reverse(uint32_t v, int n)
@@ -206,7 +204,6 @@ codes_init(void)
         lit_code[v] = (uint16_t)reverse(code, n);
         lit_len[v] = (unsigned char)n;
     }
-    codes_ready = 1;
 }
 
 static void
@@ -324,6 +321,15 @@ adler_add_row(png_out *o, size_t len, uint32_t s1, uint32_t s2)
     o->adler_b = (uint32_t)b;
 }
 
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static void
+tables_init(void)
+{
+    crc_init();
+    codes_init();
+}
+
 chiso_status
 plot_png_write(
     FILE *f, const unsigned char *data, int width, int height, int stride)
@@ -336,12 +342,8 @@ plot_png_write(
     uint32_t s1 = 0, s2 = 0;
     png_out o;
 
-    if (!crc_ready) {
-        crc_init();
-    }
-    if (!codes_ready) {
-        codes_init();
-    }
+    /* the tables are built once per process, safely across threads */
+    pthread_once(&tables_once, tables_init);
     memset(&o, 0, sizeof(o));
     o.f = f;
     o.adler_a = 1;
