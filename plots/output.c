@@ -166,6 +166,49 @@ surface_error(chiso_diag *diag, cairo_status_t cs, const char *what)
                           cairo_status_to_string(cs));
 }
 
+/* A font-free measurer (every character half the size wide), used to run
+ * the layout's data checks before any font or surface is touched. */
+static double
+rough_width(void *ctx, const char *s, size_t len, double size, int bold)
+{
+    (void)ctx;
+    (void)bold;
+    return (double)chiso_utf8_count(s, len) * size / 2;
+}
+
+static double
+rough_line_height(void *ctx, double size)
+{
+    (void)ctx;
+    return 1.2 * size;
+}
+
+static chiso_status
+precheck(const chiso_chart *chart,
+         double width,
+         double height,
+         chiso_diag *diag)
+{
+    chiso_plot_measure m = {rough_width, rough_line_height, NULL};
+    chiso_plot_model *md = NULL;
+    chiso_diag quiet;
+    chiso_status st;
+
+    chiso_diag_clear(&quiet);
+    st = chiso_plot_layout(&md, chart, width, height, &m, &quiet);
+    chiso_plot_model_free(md);
+    /* only problems with the data count here; "too small for its texts"
+     * depends on the real font and is left to the real layout */
+    if (st != CHISO_OK && strstr(quiet.message, "too small") == NULL &&
+        strstr(quiet.message, "too narrow") == NULL) {
+        if (diag != NULL && diag->code == CHISO_OK) {
+            *diag = quiet;
+        }
+        return st;
+    }
+    return CHISO_OK;
+}
+
 chiso_status
 chiso_plot_write_stream(const chiso_chart *chart,
                         FILE *f,
@@ -187,6 +230,11 @@ chiso_plot_write_stream(const chiso_chart *chart,
                               "chart size %gx%g is outside 200x150 .. "
                               "20000x20000",
                               width, height);
+    }
+    /* data problems are found before any font or surface exists */
+    st = precheck(chart, width, height, diag);
+    if (st != CHISO_OK) {
+        return st;
     }
     switch (fmt) {
     case CHISO_PLOT_PNG:

@@ -790,6 +790,72 @@ test_layout_other_kinds(void **state)
 }
 
 static void
+test_layout_no_overlaps(void **state)
+{
+    chiso_chart *c = trend_chart(70);
+    chiso_plot_model *md = NULL;
+    chiso_diag diag;
+    size_t i, j;
+    static const char *const axes[6] = {
+        "Công tác chỉ đạo, điều hành cải cách hành chính",
+        "Cải cách thể chế",
+        "Cải cách thủ tục hành chính",
+        "Xây dựng và phát triển Chính quyền điện tử, Chính quyền số",
+        "Cải cách tài chính công",
+        "Tác động của cải cách hành chính đến người dân, tổ chức"};
+
+    (void)state;
+    chiso_diag_clear(&diag);
+    /* two more breaks right next to the first, with long labels: visible
+     * break labels never overlap and stay inside the canvas */
+    assert_int_equal(chiso_chart_add_break(c, 2023,
+                                           "Sáp nhập tỉnh, thay đổi phạm vi "
+                                           "đánh giá"),
+                     CHISO_OK);
+    assert_int_equal(chiso_chart_add_break(c, 2024, "Khung mới"), CHISO_OK);
+    assert_int_equal(chiso_plot_layout(&md, c, 900, 600, &fake, &diag),
+                     CHISO_OK);
+    assert_int_equal(md->n_marks, 3);
+    for (i = 0; i < md->n_marks; i++) {
+        const chiso_plot_label *a = &md->marks[i];
+        if (a->hidden) {
+            continue;
+        }
+        assert_true(a->x >= 0 && a->x + a->w <= 900);
+        for (j = i + 1; j < md->n_marks; j++) {
+            const chiso_plot_label *b = &md->marks[j];
+            if (!b->hidden) {
+                assert_true(a->x + a->w <= b->x || b->x + b->w <= a->x);
+            }
+        }
+    }
+    chiso_plot_model_free(md);
+    chiso_chart_free(c);
+    /* radar axis labels: inside the canvas, clear of each other */
+    assert_int_equal(chiso_chart_new(&c, CHISO_PLOT_RADAR), CHISO_OK);
+    for (i = 0; i < 6; i++) {
+        assert_int_equal(chiso_chart_add_radar(c, NULL, axes[i], 7.5, 10),
+                         CHISO_OK);
+    }
+    assert_int_equal(chiso_plot_layout(&md, c, 800, 500, &fake, &diag),
+                     CHISO_OK);
+    for (i = 0; i < md->n_cats; i++) {
+        const chiso_plot_label *a = &md->cats[i];
+        assert_true(a->x >= 0 && a->x + a->w <= 800);
+        assert_true(a->y >= 0 && a->y + a->h <= 500);
+        /* "75,0%" on its own last line */
+        assert_non_null(strstr(a->text, "\n75,0%"));
+        for (j = i + 1; j < md->n_cats; j++) {
+            const chiso_plot_label *b = &md->cats[j];
+            assert_true(a->x + a->w <= b->x || b->x + b->w <= a->x ||
+                        a->y + a->h <= b->y || b->y + b->h <= a->y);
+        }
+    }
+    chiso_plot_model_free(md);
+    chiso_chart_free(c);
+}
+
+static void
 test_kind_and_format_names(void **state)
 {
     chiso_plot_kind k;
@@ -838,6 +904,7 @@ main(void)
         cmocka_unit_test(test_layout_bars),
         cmocka_unit_test(test_layout_errors),
         cmocka_unit_test(test_layout_other_kinds),
+        cmocka_unit_test(test_layout_no_overlaps),
         cmocka_unit_test(test_kind_and_format_names),
     };
     return cmocka_run_group_tests_name("plot_model", tests, NULL, NULL);
