@@ -13,5 +13,6 @@ int cmd_compare(int argc, char **argv);
 int cmd_survey(int argc, char **argv);
 int cmd_composite(int argc, char **argv);
 int cmd_uncertainty(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 
 #endif /* CHISO_COMMANDS_H */

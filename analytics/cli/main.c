@@ -35,6 +35,7 @@ static const cli_command commands[] = {
      "composite index from COINr-style data and metadata tables"},
     {"uncertainty", cmd_uncertainty,
      "Monte Carlo rank uncertainty of a composite index"},
+    {"plot", cmd_plot, "draw a chart (PNG, SVG, PDF) from a CSV file"},
 };
 
 static void

@@ -1,0 +1,407 @@
+/*
+ * cmd_plot.c - chiso plot KIND --data FILE --out FILE.png|svg|pdf [options]
+ *
+ * Thin: parses options, loads the CSV into a chart (plots/csv_load.c),
+ * renders it with chiso_plot_write (format from the extension, atomic
+ * write) and prints one summary line. Every check of the data happens in
+ * the library, which names file:line:column.
+ */
+#define _GNU_SOURCE
+#include "cli.h"
+#include "commands.h"
+
+#include "chiso_plot.h"
+
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_BREAKS 16
+#define MAX_BANDS  16
+
+static void
+plot_usage(FILE *f)
+{
+    fprintf(f, "Usage: chiso plot KIND --data FILE --out FILE.png|svg|pdf "
+               "[options]\n\n"
+               "Draw a chart from a CSV file. KIND and its CSV columns:\n"
+               "  trend            series, x, y [, lo, hi]\n"
+               "  small-multiples  series, x, y [, lo, hi]  (one panel per "
+               "series)\n"
+               "  bars             unit, value [, group]    (ranked, "
+               "horizontal)\n"
+               "  radar            axis, value, max [, series]\n"
+               "  heatmap          row, column, value\n"
+               "  waterfall        label, points_lost [, max]\n"
+               "  scatter          x, y [, label]           (least-squares "
+               "line and r)\n"
+               "  rank-interval    unit, nominal_rank, median_rank, p5_rank, "
+               "p95_rank\n\n"
+               "Options:\n"
+               "  --data FILE          the CSV file (required)\n"
+               "  --out FILE           output; .png, .svg or .pdf (required)\n"
+               "  --title TEXT         title;  --subtitle TEXT  subtitle\n"
+               "  --source TEXT        footer \"Nguồn: TEXT\"\n"
+               "  --x-label TEXT       x axis title; --y-label TEXT  y axis "
+               "title\n"
+               "  --lang vi|en         language of built-in labels (default: "
+               "global --lang, vi)\n"
+               "  --number-format vi|en  decimal comma (vi) or point (en); "
+               "default follows --lang\n"
+               "  --width N --height N size in px (PNG) or pt (SVG, PDF); "
+               "default 1200 x 800\n"
+               "  --highlight UNIT     emphasise one series, bar, row, point "
+               "or unit\n"
+               "  --break X=LABEL      trend: methodology break before x = X "
+               "(repeatable)\n"
+               "  --band-label TEXT    trend: legend text of the lo-hi band\n"
+               "  --band FROM:TO=LABEL bars: shaded classification band "
+               "(repeatable)\n"
+               "  --max N              waterfall: the maximum score\n"
+               "  --achieved N         waterfall: check max - sum(lost) "
+               "equals N\n"
+               "  --json FILE|-        write a summary of the chart as JSON\n"
+               "  --help               this help\n");
+}
+
+typedef struct brk {
+    double x;
+    const char *label;
+} brk;
+
+typedef struct band {
+    double from, to;
+    const char *label;
+} band;
+
+static int
+parse_break(const char *s, brk *b)
+{
+    const char *eq = strchr(s, '=');
+    char num[64];
+    char *end;
+
+    if (eq == NULL || eq == s || (size_t)(eq - s) >= sizeof(num)) {
+        return cli_usage_error("plot", "--break expects X=LABEL, got '%s'", s);
+    }
+    memcpy(num, s, (size_t)(eq - s));
+    num[eq - s] = '\0';
+    b->x = strtod(num, &end);
+    if (*end != '\0' || !isfinite(b->x)) {
+        return cli_usage_error("plot", "--break %s: '%s' is not a number", s,
+                               num);
+    }
+    b->label = eq + 1;
+    return 0;
+}
+
+static int
+parse_band(const char *s, band *b)
+{
+    const char *colon = strchr(s, ':');
+    const char *eq = strchr(s, '=');
+    char *end;
+
+    if (colon == NULL || eq == NULL || eq < colon) {
+        return cli_usage_error("plot",
+                               "--band expects FROM:TO=LABEL, got "
+                               "'%s'",
+                               s);
+    }
+    b->from = strtod(s, &end);
+    if (end != colon || !isfinite(b->from)) {
+        return cli_usage_error("plot", "--band %s: bad FROM", s);
+    }
+    b->to = strtod(colon + 1, &end);
+    if (end != eq || !isfinite(b->to) || !(b->to > b->from)) {
+        return cli_usage_error("plot",
+                               "--band %s: TO must be a number above "
+                               "FROM",
+                               s);
+    }
+    b->label = eq + 1;
+    return 0;
+}
+
+static const char *const kind_vi[CHISO_PLOT_N_KINDS] = {
+    "xu hướng",  "cột xếp hạng", "radar",           "bản đồ nhiệt",
+    "thác nước", "phân tán",     "khoảng thứ hạng", "ô nhỏ"};
+
+int
+cmd_plot(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"data", required_argument, NULL, 'd'},
+        {"out", required_argument, NULL, 'o'},
+        {"title", required_argument, NULL, 't'},
+        {"subtitle", required_argument, NULL, 's'},
+        {"source", required_argument, NULL, 'S'},
+        {"x-label", required_argument, NULL, 'x'},
+        {"y-label", required_argument, NULL, 'y'},
+        {"lang", required_argument, NULL, 'l'},
+        {"number-format", required_argument, NULL, 'n'},
+        {"width", required_argument, NULL, 'W'},
+        {"height", required_argument, NULL, 'H'},
+        {"highlight", required_argument, NULL, 'h' + 256},
+        {"break", required_argument, NULL, 'b'},
+        {"band-label", required_argument, NULL, 'B'},
+        {"band", required_argument, NULL, 'a'},
+        {"max", required_argument, NULL, 'm'},
+        {"achieved", required_argument, NULL, 'A'},
+        {"json", required_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *data = NULL, *out = NULL, *json_path = NULL;
+    const char *texts[CHISO_PLOT_N_TEXTS] = {NULL};
+    const char *highlight = NULL;
+    int lang = cli_language == CLI_LANG_VI ? 0 : 1, numfmt = -1;
+    double width = 1200, height = 800;
+    brk breaks[MAX_BREAKS];
+    band bands[MAX_BANDS];
+    size_t n_breaks = 0, n_bands = 0, i;
+    chiso_plot_csv_options copts;
+    chiso_plot_kind kind;
+    chiso_plot_format fmt;
+    chiso_chart *chart = NULL;
+    chiso_diag diag;
+    int c, rc = CLI_EXIT_OK;
+    const char *inputs[1];
+
+    chiso_diag_clear(&diag);
+    chiso_plot_csv_options_init(&copts);
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            data = optarg;
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        case 't':
+            texts[CHISO_PLOT_TITLE] = optarg;
+            break;
+        case 's':
+            texts[CHISO_PLOT_SUBTITLE] = optarg;
+            break;
+        case 'S':
+            texts[CHISO_PLOT_SOURCE] = optarg;
+            break;
+        case 'x':
+            texts[CHISO_PLOT_X_LABEL] = optarg;
+            break;
+        case 'y':
+            texts[CHISO_PLOT_Y_LABEL] = optarg;
+            break;
+        case 'B':
+            texts[CHISO_PLOT_BAND_LABEL] = optarg;
+            break;
+        case 'l':
+        case 'n':
+            if (strcmp(optarg, "vi") != 0 && strcmp(optarg, "en") != 0) {
+                return cli_usage_error("plot",
+                                       "--%s must be 'vi' or 'en', "
+                                       "got '%s'",
+                                       c == 'l' ? "lang" : "number-format",
+                                       optarg);
+            }
+            if (c == 'l') {
+                lang = strcmp(optarg, "en") == 0;
+            } else {
+                numfmt = strcmp(optarg, "en") == 0;
+            }
+            break;
+        case 'W':
+        case 'H': {
+            long v;
+            if (cli_parse_long("plot", c == 'W' ? "--width" : "--height",
+                               optarg, &v) != 0) {
+                return CLI_EXIT_USAGE;
+            }
+            if (c == 'W' ? (v < 200 || v > 20000) : (v < 150 || v > 20000)) {
+                return cli_usage_error("plot",
+                                       "--%s must be between %d and "
+                                       "20000, got %ld",
+                                       c == 'W' ? "width" : "height",
+                                       c == 'W' ? 200 : 150, v);
+            }
+            if (c == 'W') {
+                width = (double)v;
+            } else {
+                height = (double)v;
+            }
+            break;
+        }
+        case 'h' + 256:
+            highlight = optarg;
+            break;
+        case 'b':
+            if (n_breaks == MAX_BREAKS) {
+                return cli_usage_error("plot", "at most %d --break options",
+                                       MAX_BREAKS);
+            }
+            if (parse_break(optarg, &breaks[n_breaks]) != 0) {
+                return CLI_EXIT_USAGE;
+            }
+            n_breaks++;
+            break;
+        case 'a':
+            if (n_bands == MAX_BANDS) {
+                return cli_usage_error("plot", "at most %d --band options",
+                                       MAX_BANDS);
+            }
+            if (parse_band(optarg, &bands[n_bands]) != 0) {
+                return CLI_EXIT_USAGE;
+            }
+            n_bands++;
+            break;
+        case 'm':
+            if (cli_parse_double("plot", "--max", optarg, &copts.max) != 0) {
+                return CLI_EXIT_USAGE;
+            }
+            if (!(copts.max > 0)) {
+                return cli_usage_error("plot",
+                                       "--max must be positive, got "
+                                       "'%s'",
+                                       optarg);
+            }
+            break;
+        case 'A':
+            if (cli_parse_double("plot", "--achieved", optarg,
+                                 &copts.achieved) != 0) {
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        case 'j':
+            json_path = optarg;
+            break;
+        case 'h':
+            plot_usage(stdout);
+            return CLI_EXIT_OK;
+        default:
+            return cli_usage_error("plot", "unknown or incomplete option '%s'",
+                                   argv[optind - 1]);
+        }
+    }
+    if (argc - optind != 1) {
+        return cli_usage_error("plot",
+                               "expected one chart KIND, got %d "
+                               "arguments",
+                               argc - optind);
+    }
+    if (chiso_plot_kind_parse(argv[optind], &kind) != 0) {
+        return cli_usage_error("plot",
+                               "unknown chart kind '%s' (kinds: "
+                               "trend, bars, radar, heatmap, "
+                               "waterfall, scatter, rank-interval, "
+                               "small-multiples)",
+                               argv[optind]);
+    }
+    if (data == NULL || out == NULL) {
+        return cli_usage_error("plot", "--data and --out are required");
+    }
+    if (strcmp(out, "-") == 0 || chiso_plot_format_from_path(out, &fmt)) {
+        return cli_usage_error("plot",
+                               "cannot tell the format of '%s': "
+                               "--out must end in .png, .svg or .pdf",
+                               out);
+    }
+    if (n_breaks > 0 && kind != CHISO_PLOT_TREND &&
+        kind != CHISO_PLOT_SMALL_MULTIPLES) {
+        return cli_usage_error("plot", "--break applies to trend and "
+                                       "small-multiples charts only");
+    }
+    if (n_bands > 0 && kind != CHISO_PLOT_BARS) {
+        return cli_usage_error("plot", "--band applies to bars charts only");
+    }
+    if ((!isnan(copts.max) || !isnan(copts.achieved)) &&
+        kind != CHISO_PLOT_WATERFALL) {
+        return cli_usage_error("plot", "--max and --achieved apply to "
+                                       "waterfall charts only");
+    }
+    inputs[0] = data;
+    if (cli_check_not_input("plot", out, inputs, 1) != 0 ||
+        cli_check_not_input("plot", json_path, inputs, 1) != 0) {
+        return CLI_EXIT_USAGE;
+    }
+    if (chiso_chart_new(&chart, kind) != CHISO_OK) {
+        fprintf(stderr, "chiso: out of memory\n");
+        return CLI_EXIT_INTERNAL;
+    }
+    chiso_chart_set_lang(chart, lang ? CHISO_PLOT_LANG_EN : CHISO_PLOT_LANG_VI);
+    if (numfmt >= 0) {
+        chiso_chart_set_number_format(chart, numfmt ? CHISO_PLOT_NUM_EN
+                                                    : CHISO_PLOT_NUM_VI);
+    }
+    for (i = 0; i < CHISO_PLOT_N_TEXTS; i++) {
+        if (chiso_chart_set_text(chart, (chiso_plot_text)i, texts[i]) !=
+            CHISO_OK) {
+            rc = cli_usage_error("plot", "option text is not valid UTF-8");
+            goto out;
+        }
+    }
+    if (highlight != NULL &&
+        chiso_chart_set_highlight(chart, highlight) != CHISO_OK) {
+        rc = cli_usage_error("plot", "--highlight is not valid UTF-8");
+        goto out;
+    }
+    for (i = 0; i < n_breaks; i++) {
+        if (chiso_chart_add_break(chart, breaks[i].x, breaks[i].label) !=
+            CHISO_OK) {
+            rc = cli_usage_error("plot", "--break label is not valid UTF-8");
+            goto out;
+        }
+    }
+    for (i = 0; i < n_bands; i++) {
+        if (chiso_chart_add_band(chart, bands[i].from, bands[i].to,
+                                 bands[i].label) != CHISO_OK) {
+            rc = cli_usage_error("plot", "--band label is not valid UTF-8");
+            goto out;
+        }
+    }
+    if (chiso_chart_load_csv(chart, data, &copts, &diag) != CHISO_OK) {
+        rc = cli_report(&diag);
+        goto out;
+    }
+    if (!chiso_chart_highlight_found(chart)) {
+        fprintf(stderr,
+                "chiso: warning: --highlight '%s' matches nothing in "
+                "%s\n",
+                highlight, data);
+    }
+    if (chiso_plot_write(chart, out, width, height, &diag) != CHISO_OK) {
+        if (diag.path[0] == '\0' && diag.code == CHISO_EDATA) {
+            /* chart-level problems concern the data file */
+            snprintf(diag.path, sizeof(diag.path), "%s", data);
+        }
+        rc = cli_report(&diag);
+        goto out;
+    }
+    if (json_path == NULL || strcmp(json_path, "-") != 0) {
+        printf("%s: %s (%s, %s, %.0f×%.0f %s)\n",
+               T("Đã vẽ biểu đồ", "Chart written"), out,
+               T(kind_vi[kind], chiso_plot_kind_name(kind)),
+               fmt == CHISO_PLOT_PNG   ? "PNG"
+               : fmt == CHISO_PLOT_SVG ? "SVG"
+                                       : "PDF",
+               width, height, fmt == CHISO_PLOT_PNG ? "px" : "pt");
+    }
+    if (json_path != NULL) {
+        cJSON *root =
+            chiso_plot_summary_json(chart, data, out, fmt, width, height);
+        if (root == NULL) {
+            fprintf(stderr, "chiso: out of memory\n");
+            rc = CLI_EXIT_INTERNAL;
+            goto out;
+        }
+        rc = cli_write_json(root, json_path);
+        cJSON_Delete(root);
+    }
+out:
+    chiso_chart_free(chart);
+    chiso_plot_release_fonts();
+    return rc;
+}

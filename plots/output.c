@@ -1,0 +1,343 @@
+/*
+ * output.c - charts to PNG, SVG and PDF files.
+ *
+ * The format follows the file extension. This file owns the cairo
+ * surface: it creates it on a stream that goes to a temporary file beside
+ * the destination (chiso_outfile), draws, finishes the surface, checks
+ * the cairo status at each step and only then renames the file into
+ * place, so a failed run leaves no partial chart behind.
+ *
+ * Reproducible bytes: PNG has no timestamp. cairo names SVG groups
+ * "surface<N>" after a process-wide surface counter, so the second chart
+ * drawn by one process would differ from the first: the SVG is collected
+ * in memory and those ids are renumbered in order of appearance (checked
+ * by test_plot_render). PDF creation and modification dates are set explicitly from
+ * SOURCE_DATE_EPOCH (reproducible-builds.org convention) when it holds a
+ * valid number of seconds, else to the fixed date 2000-01-01T00:00:00Z,
+ * never to the current time.
+ */
+#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE (glibc) */
+#include "chiso_plot.h"
+#include "plots_int.h"
+#include "render_int.h"
+
+#include "chiso_dataset.h"
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <errno.h>
+#include <sys/mman.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The PDF date used when SOURCE_DATE_EPOCH is not set. */
+#define PLOT_PDF_FIXED_DATE "2000-01-01T00:00:00Z"
+
+static cairo_status_t
+buf_cb(void *closure, const unsigned char *data, unsigned int len)
+{
+    return chiso_buf_append(closure, data, len) == CHISO_OK
+               ? CAIRO_STATUS_SUCCESS
+               : CAIRO_STATUS_NO_MEMORY;
+}
+
+/*
+ * Write the SVG text with every "surface<digits>" id replaced by
+ * "surface<k>", k counting distinct ids from 1 in order of appearance.
+ * A chart has a handful of surfaces; a small table is enough.
+ */
+static int
+write_svg_canonical(const chiso_buf *b, FILE *f)
+{
+    static const char key[] = "surface";
+    unsigned long seen[256];
+    size_t n_seen = 0, i = 0, start = 0, klen = sizeof(key) - 1;
+    const char *s = b->data;
+
+    while (b->data != NULL && i + klen < b->len) {
+        size_t j = i + klen, k;
+        unsigned long id = 0;
+        if (memcmp(s + i, key, klen) != 0 || s[j] < '0' || s[j] > '9') {
+            i++;
+            continue;
+        }
+        while (j < b->len && s[j] >= '0' && s[j] <= '9') {
+            id = id * 10 + (unsigned long)(s[j] - '0');
+            j++;
+        }
+        for (k = 0; k < n_seen && seen[k] != id; k++) {
+        }
+        if (k == n_seen) {
+            if (n_seen == sizeof(seen) / sizeof(seen[0])) {
+                return -1;
+            }
+            seen[n_seen++] = id;
+        }
+        if (fwrite(s + start, 1, i + klen - start, f) != i + klen - start ||
+            fprintf(f, "%zu", k + 1) < 0) {
+            return -1;
+        }
+        start = i = j;
+    }
+    if (b->len > start &&
+        fwrite(s + start, 1, b->len - start, f) != b->len - start) {
+        return -1;
+    }
+    return 0;
+}
+
+static cairo_status_t
+write_cb(void *closure, const unsigned char *data, unsigned int len)
+{
+    FILE *f = closure;
+
+    return fwrite(data, 1, len, f) == len ? CAIRO_STATUS_SUCCESS
+                                          : CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* The PDF date: SOURCE_DATE_EPOCH if set and valid, else the fixed date. */
+static void
+pdf_date(char *out, size_t cap)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    char *end;
+    long long secs;
+    int y;
+    unsigned m, d;
+    long long days, rem;
+
+    snprintf(out, cap, "%s", PLOT_PDF_FIXED_DATE);
+    if (sde == NULL || sde[0] == '\0') {
+        return;
+    }
+    errno = 0;
+    secs = strtoll(sde, &end, 10);
+    if (*end != '\0' || errno != 0 || secs < 0 || secs > 253402300799LL) {
+        return; /* not a valid epoch: keep the fixed date */
+    }
+    days = secs / 86400;
+    rem = secs % 86400;
+    chiso_civil_from_days(days, &y, &m, &d);
+    snprintf(out, cap, "%04d-%02u-%02uT%02lld:%02lld:%02lldZ", y, m, d,
+             rem / 3600, rem / 60 % 60, rem % 60);
+}
+
+/* Large pages for the pixel buffer: 2 MiB alignment lets the kernel back
+ * it with transparent huge pages, so the first touch of a 1200 x 800
+ * image costs two page faults instead of ~940 (halving the time of a
+ * one-chart process on virtual machines where faults are slow). */
+#define PIXEL_ALIGN ((size_t)2 << 20)
+
+static cairo_surface_t *
+pixel_surface(int w, int h, unsigned char **pixels)
+{
+    int stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, w);
+    size_t size = (size_t)stride * (size_t)h;
+    void *p = NULL;
+
+    if (stride <= 0 || size >= PIXEL_ALIGN / 2) {
+        size = (size + PIXEL_ALIGN - 1) & ~(PIXEL_ALIGN - 1);
+        if (posix_memalign(&p, PIXEL_ALIGN, size) != 0) {
+            p = NULL;
+        }
+#ifdef MADV_HUGEPAGE
+        if (p != NULL) {
+            madvise(p, size, MADV_HUGEPAGE); /* a hint; failure is fine */
+        }
+#endif
+    }
+    if (p == NULL) {
+        return cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    }
+    *pixels = p;
+    return cairo_image_surface_create_for_data(p, CAIRO_FORMAT_RGB24, w, h,
+                                               stride);
+}
+
+static chiso_status
+surface_error(chiso_diag *diag, cairo_status_t cs, const char *what)
+{
+    if (cs == CAIRO_STATUS_NO_MEMORY) {
+        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    return chiso_diag_set(diag, CHISO_EIO, NULL, 0, 0, "%s: %s", what,
+                          cairo_status_to_string(cs));
+}
+
+/* A font-free measurer (every character half the size wide), used to run
+ * the layout's data checks before any font or surface is touched. */
+static double
+rough_width(void *ctx, const char *s, size_t len, double size, int bold)
+{
+    (void)ctx;
+    (void)bold;
+    return (double)chiso_utf8_count(s, len) * size / 2;
+}
+
+static double
+rough_line_height(void *ctx, double size)
+{
+    (void)ctx;
+    return 1.2 * size;
+}
+
+static chiso_status
+precheck(const chiso_chart *chart,
+         double width,
+         double height,
+         chiso_diag *diag)
+{
+    chiso_plot_measure m = {rough_width, rough_line_height, NULL};
+    chiso_plot_model *md = NULL;
+    chiso_diag quiet;
+    chiso_status st;
+
+    chiso_diag_clear(&quiet);
+    st = chiso_plot_layout(&md, chart, width, height, &m, &quiet);
+    chiso_plot_model_free(md);
+    /* only problems with the data count here; "too small for its texts"
+     * depends on the real font and is left to the real layout */
+    if (st != CHISO_OK && strstr(quiet.message, "too small") == NULL &&
+        strstr(quiet.message, "too narrow") == NULL) {
+        if (diag != NULL && diag->code == CHISO_OK) {
+            *diag = quiet;
+        }
+        return st;
+    }
+    return CHISO_OK;
+}
+
+chiso_status
+chiso_plot_write_stream(const chiso_chart *chart,
+                        FILE *f,
+                        chiso_plot_format fmt,
+                        double width,
+                        double height,
+                        chiso_diag *diag)
+{
+    cairo_surface_t *surf = NULL;
+    cairo_t *cr = NULL;
+    cairo_status_t cs;
+    chiso_status st = CHISO_OK;
+    char date[40];
+    chiso_buf svg = CHISO_BUF_INIT;
+    unsigned char *pixels = NULL;
+
+    if (!(width >= 200 && height >= 150 && width <= 20000 && height <= 20000)) {
+        return chiso_diag_set(diag, CHISO_EUSAGE, NULL, 0, 0,
+                              "chart size %gx%g is outside 200x150 .. "
+                              "20000x20000",
+                              width, height);
+    }
+    /* data problems are found before any font or surface exists */
+    st = precheck(chart, width, height, diag);
+    if (st != CHISO_OK) {
+        return st;
+    }
+    switch (fmt) {
+    case CHISO_PLOT_PNG:
+        surf = pixel_surface((int)ceil(width), (int)ceil(height), &pixels);
+        break;
+    case CHISO_PLOT_SVG:
+        surf = cairo_svg_surface_create_for_stream(buf_cb, &svg, width, height);
+        cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_PT);
+        break;
+    case CHISO_PLOT_PDF:
+        surf = cairo_pdf_surface_create_for_stream(write_cb, f, width, height);
+        pdf_date(date, sizeof(date));
+        cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE,
+                                       date);
+        cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_MOD_DATE, date);
+        if (chart->text[CHISO_PLOT_TITLE] != NULL) {
+            cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE,
+                                           chart->text[CHISO_PLOT_TITLE]);
+        }
+        cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR,
+                                       "chiso");
+        break;
+    default:
+        return chiso_diag_set(diag, CHISO_EINVAL, NULL, 0, 0,
+                              "unknown chart format");
+    }
+    cs = cairo_surface_status(surf);
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        st = surface_error(diag, cs, "cannot create the chart surface");
+        goto out;
+    }
+    cr = cairo_create(surf);
+    cs = cairo_status(cr);
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        st = surface_error(diag, cs, "cannot draw");
+        goto out;
+    }
+    st = chiso_plot_draw(cr, chart, width, height, diag);
+    if (st != CHISO_OK) {
+        goto out;
+    }
+    cairo_destroy(cr);
+    cr = NULL;
+    if (fmt == CHISO_PLOT_PNG) {
+        /* our own encoder: several times faster than cairo's (png_fast.c) */
+        cairo_surface_flush(surf);
+        st = plot_png_write(f, cairo_image_surface_get_data(surf),
+                            cairo_image_surface_get_width(surf),
+                            cairo_image_surface_get_height(surf),
+                            cairo_image_surface_get_stride(surf));
+        if (st != CHISO_OK) {
+            st = chiso_diag_set(diag, st, NULL, 0, 0, "%s",
+                                st == CHISO_ENOMEM ? "out of memory"
+                                                   : "cannot write the PNG");
+            goto out;
+        }
+    }
+    cairo_surface_finish(surf);
+    cs = cairo_surface_status(surf);
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        st = surface_error(diag, cs, "cannot write the chart");
+    } else if (fmt == CHISO_PLOT_SVG && write_svg_canonical(&svg, f) != 0) {
+        st =
+            chiso_diag_set(diag, CHISO_EIO, NULL, 0, 0, "cannot write the SVG");
+    }
+out:
+    chiso_buf_free(&svg);
+    if (cr != NULL) {
+        cairo_destroy(cr);
+    }
+    if (surf != NULL) {
+        cairo_surface_destroy(surf);
+    }
+    free(pixels);
+    return st;
+}
+
+chiso_status
+chiso_plot_write(const chiso_chart *chart,
+                 const char *path,
+                 double width,
+                 double height,
+                 chiso_diag *diag)
+{
+    chiso_plot_format fmt;
+    chiso_outfile *of = NULL;
+    chiso_status st;
+
+    if (strcmp(path, "-") == 0 || chiso_plot_format_from_path(path, &fmt)) {
+        return chiso_diag_set(diag, CHISO_EUSAGE, NULL, 0, 0,
+                              "cannot tell the chart format of '%s': the "
+                              "output must end in .png, .svg or .pdf",
+                              path);
+    }
+    st = chiso_outfile_open(&of, path, diag);
+    if (st != CHISO_OK) {
+        return st;
+    }
+    st = chiso_plot_write_stream(chart, chiso_outfile_stream(of), fmt, width,
+                                 height, diag);
+    if (st != CHISO_OK) {
+        chiso_outfile_abort(of);
+        return st;
+    }
+    return chiso_outfile_commit(of, diag);
+}

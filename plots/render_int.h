@@ -1,0 +1,36 @@
+/*
+ * render_int.h - internals of the Cairo/Pango side of the plots module.
+ */
+#ifndef CHISO_RENDER_INT_H
+#define CHISO_RENDER_INT_H
+
+#include "chiso_plot.h"
+
+#include <cairo.h>
+#include <stdio.h>
+
+#define PLOT_PI 3.14159265358979323846
+
+/* Pango text state for one render: context, one reused layout, font. */
+typedef struct plot_text plot_text;
+
+chiso_status plot_text_new(plot_text **out, cairo_t *cr);
+void plot_text_free(plot_text *t);
+/* A measurer backed by t (borrowed: valid while t lives). */
+void plot_text_measure(plot_text *t, chiso_plot_measure *m);
+/* Draw a fitted label, offset by (dx, dy). Hidden and empty labels are
+ * skipped. The colour is cr's current source. */
+void plot_text_draw(plot_text *t,
+                    cairo_t *cr,
+                    const chiso_plot_label *lb,
+                    double dx,
+                    double dy);
+
+/*
+ * Encode an RGB24 cairo image (width x height, `stride` bytes per row) as
+ * PNG into f (png_fast.c). CHISO_EIO on a write error, CHISO_ENOMEM.
+ */
+chiso_status plot_png_write(
+    FILE *f, const unsigned char *data, int width, int height, int stride);
+
+#endif /* CHISO_RENDER_INT_H */
