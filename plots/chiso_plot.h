@@ -544,4 +544,7 @@ struct cJSON *chiso_plot_summary_json(const chiso_chart *chart,
 }
 #endif
 
+/* Multi-page PDF documents (the report brief) are part of this module. */
+#include "chiso_doc.h"
+
 #endif /* CHISO_PLOT_H */

@@ -80,15 +80,6 @@ layout_height(PangoLayout *l)
     return (double)h / PANGO_SCALE;
 }
 
-static double
-layout_width(PangoLayout *l)
-{
-    int w, h;
-
-    pango_layout_get_size(l, &w, &h);
-    return (double)w / PANGO_SCALE;
-}
-
 static void
 set_grey(cairo_t *cr, double g)
 {
