@@ -10,5 +10,6 @@
 #define CHISO_ANALYTICS_H
 
 #include "chiso_score.h"
+#include "chiso_services.h"
 
 #endif /* CHISO_ANALYTICS_H */

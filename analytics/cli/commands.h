@@ -7,5 +7,7 @@
 
 int cmd_score(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_tasks(int argc, char **argv);
+int cmd_services(int argc, char **argv);
 
 #endif /* CHISO_COMMANDS_H */

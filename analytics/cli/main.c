@@ -23,6 +23,10 @@ static const cli_command commands[] = {
      "score a unit against a framework and an evidence sheet"},
     {"validate", cmd_validate,
      "check framework files and evidence sheets, list every problem"},
+    {"tasks", cmd_tasks,
+     "on-time and completion rates from a task register"},
+    {"services", cmd_services,
+     "online, on-time and digitisation rates from a dossier log"},
 };
 
 static void

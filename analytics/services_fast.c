@@ -1,0 +1,583 @@
+/*
+ * services_fast.c - the fast path for dossier logs: a CSV tokenizer that
+ * reproduces the reference reader (libcsv with CSV_STRICT, space trimming,
+ * '\n' records, blank lines skipped, NUL and invalid UTF-8 refused) on
+ * well-formed input, and a split of the file over threads.
+ *
+ * Why: libcsv calls back per field and copies every byte into its entry
+ * buffer; the reference reader also hands it one line at a time and checks
+ * each line. Measured on the 1 M-row benchmark file (README "Benchmark"),
+ * that bounds a single core well below the bytes' own speed. This
+ * tokenizer scans a byte-class table over a buffer, points at unquoted
+ * fields in place and copies only fields with doubled quotes.
+ *
+ * It never reports errors. Anything it does not accept exactly as libcsv
+ * would - a quote inside an unquoted field, text after a closing quote, an
+ * unterminated quote, NUL, invalid UTF-8, a wrong field count, a record
+ * over 1 MiB, a row the row parser rejects, a tab delimiter - makes it
+ * return SVC_FAST_FALLBACK, and the caller reads the whole file again with
+ * the reference reader, which produces the message, position and rejects.
+ *
+ * Splitting: thread k starts at a guessed record start s_k, the byte after
+ * the first '\n' past k/T of the file; a guess may be wrong when that '\n'
+ * sits inside a quoted field. Thread k-1, which started at a confirmed
+ * record start, parses until its next record would begin at or after
+ * s_k: if it begins exactly at s_k, s_k is confirmed and thread k-1 stops;
+ * if the record straddles s_k, the guess was wrong and thread k-1 simply
+ * carries on (to s_{k+1}, and so on, or to the end of the file). The used
+ * threads form a chain from thread 0; the work of an unconfirmed thread is
+ * discarded. So a wrong guess costs time, never correctness.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "services_int.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FAST_READ      (2u << 20)   /* bytes per pread */
+#define FAST_MAX_REC   (1u << 20)   /* longer records: fall back */
+#define FAST_MAX_EXTRA 16           /* fields beyond the header */
+
+enum { T_ROW, T_BLANK, T_MORE, T_BAD };
+
+typedef struct fjob {
+    /* input */
+    int fd;
+    const char *data; /* memory input, or NULL */
+    uint64_t size;
+    uint64_t start;
+    const uint64_t *bounds;
+    size_t n_bounds, self;
+    unsigned char delim;
+    const svc_layout *L;
+    /* state */
+    char *buf;
+    size_t cap, len;
+    uint64_t base;
+    char *scratch;
+    size_t scratch_cap, scratch_len;
+    const char **f;
+    size_t *flen;
+    size_t fcap;
+    unsigned char ucls[256]; /* unquoted field: stop on these */
+    unsigned char qcls[256]; /* quoted field: stop on these */
+    /* output */
+    svc_acc acc;
+    uint64_t rows;
+    int irregular;
+    int sys_err; /* errno of a failed read, or -1 for out of memory */
+    size_t linked; /* job whose start this one reached; n_bounds = EOF */
+} fjob;
+
+static int
+is_sp(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+static int
+add_field(fjob *J, size_t *nf, const char *s, size_t n)
+{
+    if (*nf == J->fcap) {
+        return -1;
+    }
+    J->f[*nf] = s;
+    J->flen[*nf] = n;
+    (*nf)++;
+    return 0;
+}
+
+/*
+ * Tokenize one record starting at p0 (libcsv state ROW_NOT_BEGUN) within
+ * [p0, end). at_eof: end is the end of the input. On T_ROW or T_BLANK,
+ * *used is the byte count consumed (through the '\n').
+ */
+static int
+tokenize(fjob *J, const char *p0, const char *end, int at_eof, size_t *nf,
+         size_t *used)
+{
+    const unsigned char *p = (const unsigned char *)p0;
+    const unsigned char *e = (const unsigned char *)end;
+    const unsigned char d = J->delim;
+    const unsigned char *nonascii = NULL; /* first byte >= 0x80 */
+
+    *nf = 0;
+    J->scratch_len = 0;
+    for (;;) {
+        const unsigned char *fs;
+        /* ROW_NOT_BEGUN / FIELD_NOT_BEGUN: leading spaces are skipped */
+        while (p < e && is_sp(*p)) {
+            p++;
+        }
+        if (p == e) {
+            if (!at_eof) {
+                return T_MORE;
+            }
+            if (*nf == 0) {
+                *used = (size_t)(p - (const unsigned char *)p0);
+                return T_BLANK;
+            }
+            /* csv_fini in FIELD_NOT_BEGUN: an empty last field */
+            if (add_field(J, nf, (const char *)p, 0) != 0) {
+                return T_BAD;
+            }
+            goto row_done;
+        }
+        if (*p == '\n') {
+            if (*nf == 0) {
+                *used = (size_t)(p + 1 - (const unsigned char *)p0);
+                return T_BLANK; /* libcsv does not report empty rows */
+            }
+            if (add_field(J, nf, (const char *)p, 0) != 0) {
+                return T_BAD;
+            }
+            p++;
+            goto row_done;
+        }
+        if (*p == d) {
+            if (add_field(J, nf, (const char *)p, 0) != 0) {
+                return T_BAD;
+            }
+            p++;
+            continue;
+        }
+        if (*p != '"') {
+            /* unquoted: up to the delimiter or '\n'; trailing spaces go */
+            const unsigned char *fe;
+            fs = p;
+            for (;;) {
+                while (p < e && !J->ucls[*p]) {
+                    p++;
+                }
+                if (p < e && *p >= 0x80) {
+                    nonascii = nonascii ? nonascii : p;
+                    p++;
+                    continue;
+                }
+                break;
+            }
+            if (p == e && !at_eof) {
+                return T_MORE;
+            }
+            if (p < e && (*p == '"' || *p == 0)) {
+                return T_BAD; /* CSV_STRICT: quote inside unquoted field */
+            }
+            fe = p;
+            while (fe > fs && is_sp(fe[-1])) {
+                fe--;
+            }
+            if (add_field(J, nf, (const char *)fs, (size_t)(fe - fs)) != 0) {
+                return T_BAD;
+            }
+            if (p == e) {
+                goto row_done; /* csv_fini in FIELD_BEGUN */
+            }
+            if (*p++ == '\n') {
+                goto row_done;
+            }
+            continue;
+        }
+        /* quoted: "" is a quote; after the closing quote only spaces, then
+         * the delimiter or '\n' */
+        {
+            size_t s0 = J->scratch_len;
+            int escaped = 0;
+            p++;
+            fs = p;
+            for (;;) {
+                while (p < e && !J->qcls[*p]) {
+                    p++;
+                }
+                if (p < e && *p >= 0x80) {
+                    nonascii = nonascii ? nonascii : p;
+                    p++;
+                    continue;
+                }
+                if (p == e) {
+                    return at_eof ? T_BAD : T_MORE; /* unterminated */
+                }
+                if (*p == 0) {
+                    return T_BAD;
+                }
+                /* a quote */
+                if (p + 1 == e && !at_eof) {
+                    return T_MORE;
+                }
+                if (p + 1 < e && p[1] == '"') {
+                    size_t n = (size_t)(p + 1 - fs);
+                    if (J->scratch_len + n > J->scratch_cap) {
+                        return T_BAD;
+                    }
+                    memcpy(J->scratch + J->scratch_len, fs, n);
+                    J->scratch_len += n;
+                    escaped = 1;
+                    p += 2;
+                    fs = p;
+                    continue;
+                }
+                break;
+            }
+            if (escaped) {
+                size_t n = (size_t)(p - fs);
+                if (J->scratch_len + n > J->scratch_cap) {
+                    return T_BAD;
+                }
+                memcpy(J->scratch + J->scratch_len, fs, n);
+                J->scratch_len += n;
+                if (add_field(J, nf, J->scratch + s0, J->scratch_len - s0) !=
+                    0) {
+                    return T_BAD;
+                }
+            } else if (add_field(J, nf, (const char *)fs, (size_t)(p - fs)) !=
+                       0) {
+                return T_BAD;
+            }
+            p++; /* the closing quote */
+            while (p < e && is_sp(*p)) {
+                p++;
+            }
+            if (p == e) {
+                if (!at_eof) {
+                    return T_MORE;
+                }
+                goto row_done;
+            }
+            if (*p == d) {
+                p++;
+                continue;
+            }
+            if (*p == '\n') {
+                p++;
+                goto row_done;
+            }
+            return T_BAD;
+        }
+    }
+row_done:
+    *used = (size_t)(p - (const unsigned char *)p0);
+    /* ASCII is always valid: validate from the first other byte on */
+    if (nonascii != NULL &&
+        !chiso_utf8_valid((const char *)nonascii, (size_t)(p - nonascii),
+                          NULL)) {
+        return T_BAD;
+    }
+    return T_ROW;
+}
+
+/* Keep bytes from absolute offset `keep` on and read more. 0, or -1. */
+static int
+refill(fjob *J, uint64_t keep)
+{
+    size_t off = (size_t)(keep - J->base);
+    ssize_t got;
+
+    if (off > 0) {
+        memmove(J->buf, J->buf + off, J->len - off);
+        J->len -= off;
+        J->base = keep;
+    }
+    if (J->cap - J->len < FAST_READ) {
+        size_t ncap = J->cap ? J->cap * 2 : 2 * FAST_READ;
+        char *nb = realloc(J->buf, ncap);
+        if (nb == NULL) {
+            J->sys_err = -1;
+            return -1;
+        }
+        J->buf = nb;
+        J->cap = ncap;
+    }
+    for (;;) {
+        uint64_t at = J->base + J->len;
+        size_t want = J->cap - J->len;
+        if (at >= J->size) {
+            return 0;
+        }
+        if (want > J->size - at) {
+            want = (size_t)(J->size - at);
+        }
+        got = pread(J->fd, J->buf + J->len, want, (off_t)at);
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        break;
+    }
+    if (got < 0) {
+        J->sys_err = errno;
+        return -1;
+    }
+    if (got == 0) {
+        J->irregular = 1; /* the file shrank under us */
+        return -1;
+    }
+    J->len += (size_t)got;
+    return 0;
+}
+
+static void *
+run_job(void *arg)
+{
+    fjob *J = arg;
+    uint64_t pos = J->start;
+    size_t next_b = J->self + 1;
+    svc_rec rec;
+    svc_err err;
+
+    if (J->data != NULL) {
+        J->buf = (char *)(uintptr_t)J->data;
+        J->len = (size_t)J->size;
+        J->base = 0;
+    } else {
+        J->base = pos;
+    }
+    for (;;) {
+        size_t off, nf = 0, used = 0, n, bad;
+        int at_eof, t;
+        /* a record starts at pos: is it the next thread's start? */
+        while (next_b < J->n_bounds && J->bounds[next_b] < pos) {
+            next_b++;
+        }
+        if (next_b < J->n_bounds && J->bounds[next_b] == pos) {
+            J->linked = next_b;
+            break;
+        }
+        if (pos >= J->size) {
+            J->linked = J->n_bounds;
+            break;
+        }
+        off = (size_t)(pos - J->base);
+        if (off >= J->len) {
+            if (refill(J, pos) != 0) {
+                break;
+            }
+            continue;
+        }
+        at_eof = J->base + J->len >= J->size;
+        t = tokenize(J, J->buf + off, J->buf + J->len, at_eof, &nf, &used);
+        if (t == T_MORE) {
+            if (J->len - off > FAST_MAX_REC || J->data != NULL) {
+                J->irregular = 1;
+                break;
+            }
+            if (refill(J, pos) != 0) {
+                break;
+            }
+            continue;
+        }
+        if (t == T_BAD) {
+            J->irregular = 1;
+            break;
+        }
+        if (used > FAST_MAX_REC) {
+            J->irregular = 1;
+            break;
+        }
+        pos += used;
+        if (t == T_BLANK) {
+            continue;
+        }
+        n = nf;
+        if (svc_check_count(J->L->n_header, J->flen, &n, &bad) != 0 ||
+            svc_parse_row(J->L, J->f, J->flen, &rec, &err) != 0) {
+            J->irregular = 1;
+            break;
+        }
+        if (svc_acc_add(&J->acc, &rec) != 0) {
+            J->sys_err = -1;
+            break;
+        }
+        J->rows++;
+    }
+    if (J->data != NULL) {
+        J->buf = NULL;
+    }
+    return NULL;
+}
+
+static int
+job_init(fjob *J, const svc_layout *L, char delim, chiso_period_kind kind,
+         int has_as_of, const svc_time *as_of)
+{
+    int c;
+
+    memset(J, 0, sizeof(*J));
+    J->L = L;
+    J->delim = (unsigned char)delim;
+    J->fcap = L->n_header + FAST_MAX_EXTRA;
+    J->f = calloc(J->fcap, sizeof(*J->f));
+    J->flen = calloc(J->fcap, sizeof(*J->flen));
+    J->scratch_cap = FAST_MAX_REC + 64;
+    J->scratch = malloc(J->scratch_cap);
+    for (c = 0x80; c < 256; c++) {
+        J->ucls[c] = J->qcls[c] = 1;
+    }
+    J->ucls[0] = J->ucls['\n'] = J->ucls['"'] = J->ucls[J->delim] = 1;
+    J->qcls[0] = J->qcls['"'] = 1;
+    svc_acc_init(&J->acc, kind, has_as_of, as_of);
+    return J->f != NULL && J->flen != NULL && J->scratch != NULL ? 0 : -1;
+}
+
+static void
+job_free(fjob *J)
+{
+    free(J->f);
+    free(J->flen);
+    free(J->scratch);
+    if (J->data == NULL) {
+        free(J->buf);
+    }
+    svc_acc_free(&J->acc);
+}
+
+/* Offset just after the first '\n' at or after `at`, or 0 if none within
+ * a window. */
+static uint64_t
+guess_start(int fd, const char *data, uint64_t size, uint64_t at)
+{
+    char win[65536];
+    const char *src, *nl;
+    size_t n;
+
+    if (at >= size) {
+        return 0;
+    }
+    n = size - at < sizeof(win) ? (size_t)(size - at) : sizeof(win);
+    if (data != NULL) {
+        src = data + at;
+    } else {
+        ssize_t got = pread(fd, win, n, (off_t)at);
+        if (got <= 0) {
+            return 0;
+        }
+        n = (size_t)got;
+        src = win;
+    }
+    nl = memchr(src, '\n', n);
+    return nl == NULL ? 0 : at + (uint64_t)(nl - src) + 1;
+}
+
+svc_fast_status
+svc_fast_run(int fd, const char *data, uint64_t size, uint64_t start,
+             char delim, const svc_layout *L, int n_threads,
+             chiso_period_kind kind, int has_as_of, const svc_time *as_of,
+             svc_acc **accs_out, size_t *n_out, uint64_t *rows_out,
+             chiso_diag *diag)
+{
+    uint64_t bounds[64];
+    size_t n_b = 1, i, j, n_used = 0;
+    fjob *jobs = NULL;
+    pthread_t tid[64];
+    int started[64];
+    svc_fast_status st = SVC_FAST_FALLBACK;
+    svc_acc *accs = NULL;
+    size_t chain[64];
+
+    *accs_out = NULL;
+    *n_out = 0;
+    *rows_out = 0;
+    if (delim != ',' && delim != ';') {
+        return SVC_FAST_FALLBACK; /* tab: space/delimiter overlap in libcsv */
+    }
+    if (n_threads < 1) {
+        n_threads = 1;
+    }
+    if (n_threads > 64) {
+        n_threads = 64;
+    }
+    /* small inputs: one thread */
+    if (size - start < (uint64_t)n_threads * (4u << 20)) {
+        n_threads = (int)((size - start) / (4u << 20)) + 1;
+        if (n_threads > 64) {
+            n_threads = 64;
+        }
+    }
+    bounds[0] = start;
+    for (i = 1; i < (size_t)n_threads; i++) {
+        uint64_t g = guess_start(fd, data, size,
+                                 start + (size - start) * i /
+                                             (uint64_t)n_threads);
+        if (g > bounds[n_b - 1] && g < size) {
+            bounds[n_b++] = g;
+        }
+    }
+    jobs = calloc(n_b, sizeof(*jobs));
+    if (jobs == NULL) {
+        chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+        return SVC_FAST_ERROR;
+    }
+    for (i = 0; i < n_b; i++) {
+        if (job_init(&jobs[i], L, delim, kind, has_as_of, as_of) != 0) {
+            chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+            st = SVC_FAST_ERROR;
+            n_b = i + 1;
+            goto out;
+        }
+        jobs[i].fd = fd;
+        jobs[i].data = data;
+        jobs[i].size = size;
+        jobs[i].start = bounds[i];
+        jobs[i].bounds = bounds;
+        jobs[i].n_bounds = n_b;
+        jobs[i].self = i;
+        jobs[i].linked = n_b + 1; /* not reached */
+        started[i] = 0;
+    }
+    for (i = 1; i < n_b; i++) {
+        started[i] = pthread_create(&tid[i], NULL, run_job, &jobs[i]) == 0;
+    }
+    run_job(&jobs[0]);
+    for (i = 1; i < n_b; i++) {
+        if (started[i]) {
+            pthread_join(tid[i], NULL);
+        } else {
+            run_job(&jobs[i]);
+        }
+    }
+    /* follow the chain of confirmed starts from thread 0 */
+    for (i = 0;;) {
+        fjob *J = &jobs[i];
+        chain[n_used++] = i;
+        if (J->sys_err != 0) {
+            if (J->sys_err < 0) {
+                chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0,
+                               "out of memory");
+            } else {
+                chiso_diag_set(diag, CHISO_EIO, NULL, 0, 0,
+                               "cannot read: %s", strerror(J->sys_err));
+            }
+            st = SVC_FAST_ERROR;
+            goto out;
+        }
+        if (J->irregular || J->linked > n_b) {
+            st = SVC_FAST_FALLBACK;
+            goto out;
+        }
+        if (J->linked == n_b) {
+            break;
+        }
+        i = J->linked;
+    }
+    accs = calloc(n_used, sizeof(*accs));
+    if (accs == NULL) {
+        chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+        st = SVC_FAST_ERROR;
+        goto out;
+    }
+    for (j = 0; j < n_used; j++) {
+        fjob *J = &jobs[chain[j]];
+        accs[j] = J->acc;
+        memset(&J->acc, 0, sizeof(J->acc));
+        *rows_out += J->rows;
+    }
+    *accs_out = accs;
+    *n_out = n_used;
+    st = SVC_FAST_OK;
+out:
+    for (i = 0; i < n_b; i++) {
+        job_free(&jobs[i]);
+    }
+    free(jobs);
+    return st;
+}
