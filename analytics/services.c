@@ -846,10 +846,10 @@ default_threads(void)
     return n < 1 ? 1 : n > 8 ? 8 : (int)n;
 }
 
-static chiso_status
-compute(chiso_services_result **out, const char *path, const char *data,
-        size_t data_len, const chiso_services_options *opts,
-        chiso_diag *diag)
+chiso_status
+svc_compute(chiso_services_result **out, const char *path, const char *data,
+            size_t data_len, const chiso_services_options *opts,
+            svc_mode mode, chiso_diag *diag)
 {
     chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
     chiso_csv_options co = CHISO_CSV_OPTIONS_INIT;
@@ -915,7 +915,10 @@ compute(chiso_services_result **out, const char *path, const char *data,
         o.on_header(o.reject_ctx, names, L.n_header, res->delimiter);
     }
 
-    if (!o.reference_only) {
+    if (o.reference_only) {
+        mode = SVC_MODE_REFERENCE;
+    }
+    if (mode != SVC_MODE_REFERENCE) {
         uint64_t size = 0, rows = 0;
         int threads = o.threads > 0 ? o.threads : default_threads();
         svc_fast_status fs = SVC_FAST_FALLBACK;
@@ -948,6 +951,10 @@ compute(chiso_services_result **out, const char *path, const char *data,
             if (st != CHISO_OK) {
                 chiso_diag_set(diag, st, path, 0, 0, "out of memory");
             }
+            goto out;
+        }
+        if (mode == SVC_MODE_FAST_ONLY) {
+            st = CHISO_DONE;
             goto out;
         }
     }
@@ -983,7 +990,7 @@ chiso_status
 chiso_services_compute(chiso_services_result **out, const char *path,
                        const chiso_services_options *opts, chiso_diag *diag)
 {
-    return compute(out, path, NULL, 0, opts, diag);
+    return svc_compute(out, path, NULL, 0, opts, SVC_MODE_AUTO, diag);
 }
 
 chiso_status
@@ -1000,7 +1007,8 @@ chiso_services_compute_mem(chiso_services_result **out, const char *name,
     if (o.threads == 0) {
         o.threads = 1;
     }
-    return compute(out, name, data ? data : "", len, &o, diag);
+    return svc_compute(out, name, data ? data : "", len, &o, SVC_MODE_AUTO,
+                       diag);
 }
 
 void

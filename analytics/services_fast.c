@@ -43,6 +43,8 @@
 
 enum { T_ROW, T_BLANK, T_MORE, T_BAD };
 
+uint64_t svc_fast_min_split = 4u << 20;
+
 typedef struct fjob {
     /* input */
     int fd;
@@ -487,8 +489,8 @@ svc_fast_run(int fd, const char *data, uint64_t size, uint64_t start,
         n_threads = 64;
     }
     /* small inputs: one thread */
-    if (size - start < (uint64_t)n_threads * (4u << 20)) {
-        n_threads = (int)((size - start) / (4u << 20)) + 1;
+    if (size - start < (uint64_t)n_threads * svc_fast_min_split) {
+        n_threads = (int)((size - start) / svc_fast_min_split) + 1;
         if (n_threads > 64) {
             n_threads = 64;
         }

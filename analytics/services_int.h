@@ -234,6 +234,22 @@ svc_fast_status svc_fast_run(int fd, const char *data, uint64_t size,
                              size_t *n_out, uint64_t *rows_out,
                              chiso_diag *diag);
 
+/* Inputs smaller than this many bytes per thread use fewer threads (tests
+ * set 1 to exercise splitting on tiny inputs). */
+extern uint64_t svc_fast_min_split;
+
+typedef enum svc_mode {
+    SVC_MODE_AUTO = 0,   /* fast tokenizer, reference reader on fallback */
+    SVC_MODE_REFERENCE,  /* libcsv reference reader only */
+    SVC_MODE_FAST_ONLY   /* for tests: CHISO_DONE where it would fall back */
+} svc_mode;
+
+/* chiso_services_compute[_mem] with an explicit mode (data NULL = file). */
+chiso_status svc_compute(chiso_services_result **out, const char *path,
+                         const char *data, size_t data_len,
+                         const chiso_services_options *opts, svc_mode mode,
+                         chiso_diag *diag);
+
 /* ---- shared helpers ---------------------------------------------------------- */
 
 /* Quote a value for a message: at most 60 bytes, cut at a UTF-8 boundary. */
