@@ -72,10 +72,13 @@ median() {
 }
 
 export DUCKDB_NODE_DIR=$duck
+# libcsv alone (callbacks that only count): the floor of the reference reader
+cc -O2 -o "$scratch/csv_floor" "$here/csv_floor.c" -lcsv
 rm -f "$scratch"/times.*
 cat "$data" > /dev/null # page cache
 for i in $(seq "$runs"); do
   timed wc wc -l "$data"
+  timed libcsv_only "$scratch/csv_floor" "$data"
   timed chiso "$chiso" services "$data" --period month --csv "$scratch/chiso.csv"
   timed chiso_1thread "$chiso" services "$data" --period month --threads 1 \
     --csv "$scratch/chiso_1.csv"
@@ -98,7 +101,7 @@ printf '\n%s rows, %s bytes; median of %s runs (reference reader and pandas: 1 r
 duck_wall=$(median duckdb 2>/dev/null | cut -d' ' -f1)
 wc_wall=$(median wc | cut -d' ' -f1)
 printf '%-18s %9s %11s %10s %10s\n' tool "wall s" "peak MiB" "/ DuckDB" "/ wc -l"
-for t in wc chiso chiso_1thread chiso_reference duckdb duckdb_1thread pandas; do
+for t in wc libcsv_only chiso chiso_1thread chiso_reference duckdb duckdb_1thread pandas; do
   [ -f "$scratch/times.$t" ] || continue
   set -- $(median "$t")
   awk -v t="$t" -v w="$1" -v m="$2" -v d="${duck_wall:-0}" -v c="$wc_wall" \
