@@ -7,9 +7,11 @@
  * forms ("2024-03", "2024-Q1", "2024-H1", "2024") sort like the integers
  * within one kind.
  */
+#define _POSIX_C_SOURCE 200809L
 #include "services_int.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -198,6 +200,24 @@ dim(int y, int m)
     return t[m - 1];
 }
 
+/* Days since 1970-01-01 of the first of each month, 1900-01 .. 2200-12,
+ * filled once (pthread_once) so the hot path does no calendar division. */
+static int32_t month_start[(2200 - 1900 + 1) * 12];
+static pthread_once_t month_once = PTHREAD_ONCE_INIT;
+
+static void
+fill_month_start(void)
+{
+    int y, m;
+
+    for (y = 1900; y <= 2200; y++) {
+        for (m = 1; m <= 12; m++) {
+            month_start[(y - 1900) * 12 + m - 1] =
+                (int32_t)chiso_days_from_civil(y, (unsigned)m, 1);
+        }
+    }
+}
+
 #define D(c) ((unsigned)((c) - '0'))
 #define ISD(c) ((unsigned)((c) - '0') <= 9u)
 
@@ -236,7 +256,8 @@ fast_iso(const char *s, size_t len, svc_time *t)
         (unsigned)d > dim(y, m)) {
         return 0;
     }
-    t->day = (int32_t)chiso_days_from_civil(y, (unsigned)m, (unsigned)d);
+    pthread_once(&month_once, fill_month_start);
+    t->day = month_start[(y - 1900) * 12 + m - 1] + d - 1;
     t->secs = (int64_t)t->day * 86400 + hh * 3600 + mi * 60 + ss;
     t->ym = y * 12 + m - 1;
     t->has_time = len == 19;

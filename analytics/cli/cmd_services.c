@@ -54,23 +54,23 @@ print_row(const chiso_services_row *r)
     cli_cell(o, r->unit, 12, 0);
     cli_cell(o, r->period, 8, 0);
     snprintf(num, sizeof(num), "%llu", (unsigned long long)r->received);
-    cli_cell(o, num, 10, 1);
+    cli_cell(o, num, 11, 1);
     snprintf(num, sizeof(num), "%llu", (unsigned long long)r->finished);
-    cli_cell(o, num, 10, 1);
+    cli_cell(o, num, 11, 1);
     snprintf(num, sizeof(num), "%llu",
              (unsigned long long)r->finished_on_time);
-    cli_cell(o, num, 10, 1);
+    cli_cell(o, num, 11, 1);
     snprintf(num, sizeof(num), "%llu", (unsigned long long)r->open);
-    cli_cell(o, num, 8, 1);
-    cli_num(o, r->online_pct, 2, 8);
-    cli_num(o, r->on_time_pct, 2, 8);
-    cli_num(o, r->progress_pct, 2, 8);
-    cli_num(o, r->components_signed_pct, 2, 8);
-    cli_num(o, r->result_signed_pct, 2, 8);
-    cli_num(o, r->digitized_pct, 2, 8);
-    cli_num(o, r->satisfaction_mean, 2, 6);
-    cli_num(o, r->processing_days_median, 2, 8);
-    cli_num(o, r->processing_days_p90, 2, 8);
+    cli_cell(o, num, 9, 1);
+    cli_num(o, r->online_pct, 2, 9);
+    cli_num(o, r->on_time_pct, 2, 9);
+    cli_num(o, r->progress_pct, 2, 9);
+    cli_num(o, r->components_signed_pct, 2, 9);
+    cli_num(o, r->result_signed_pct, 2, 9);
+    cli_num(o, r->digitized_pct, 2, 9);
+    cli_num(o, r->satisfaction_mean, 2, 7);
+    cli_num(o, r->processing_days_median, 2, 9);
+    cli_num(o, r->processing_days_p90, 2, 9);
     fputc('\n', o);
 }
 
@@ -92,33 +92,33 @@ print_table(const chiso_services_result *res)
     printf("\n\n");
     cli_cell(o, T("Đơn vị", "Unit"), 12, 0);
     cli_cell(o, T("Kỳ", "Period"), 8, 0);
-    cli_cell(o, T("Tiếp nhận", "Received"), 10, 1);
-    cli_cell(o, T("Đã xong", "Finished"), 10, 1);
-    cli_cell(o, T("Đúng hạn", "On time"), 10, 1);
-    cli_cell(o, T("Đang xử", "Open"), 8, 1);
-    cli_cell(o, T("Tr.tuyến", "Online"), 8, 1);
-    cli_cell(o, T("Đ.hạn%", "OnTime%"), 8, 1);
-    cli_cell(o, T("Tiến độ", "Progr.%"), 8, 1);
-    cli_cell(o, T("Ký TP%", "CompSg%"), 8, 1);
-    cli_cell(o, T("Ký KQ%", "ResSg%"), 8, 1);
-    cli_cell(o, T("Số hóa%", "Digit%"), 8, 1);
-    cli_cell(o, T("HL", "Sat."), 6, 1);
-    cli_cell(o, T("Ngày TV", "Med.d"), 8, 1);
-    cli_cell(o, T("Ngày P90", "P90 d"), 8, 1);
+    cli_cell(o, T("Tiếp nhận", "Received"), 11, 1);
+    cli_cell(o, T("Đã xong", "Finished"), 11, 1);
+    cli_cell(o, T("Đúng hạn", "On time"), 11, 1);
+    cli_cell(o, T("Đang xử", "Open"), 9, 1);
+    cli_cell(o, T("Tr.tuyến", "Online"), 9, 1);
+    cli_cell(o, T("Đ.hạn%", "OnTime%"), 9, 1);
+    cli_cell(o, T("Tiến độ", "Progr.%"), 9, 1);
+    cli_cell(o, T("Ký TP%", "CompSg%"), 9, 1);
+    cli_cell(o, T("Ký KQ%", "ResSg%"), 9, 1);
+    cli_cell(o, T("Số hóa%", "Digit%"), 9, 1);
+    cli_cell(o, T("HL", "Sat."), 7, 1);
+    cli_cell(o, T("Ngày TV", "Med.d"), 9, 1);
+    cli_cell(o, T("Ngày P90", "P90 d"), 9, 1);
     fputc('\n', o);
-    cli_rule(o, '-', 134);
+    cli_rule(o, '-', 147);
     fputc('\n', o);
     for (i = 0; i < res->n_rows; i++) {
         print_row(&res->rows[i]);
     }
     if (res->n_totals > 0) {
-        cli_rule(o, '-', 134);
+        cli_rule(o, '-', 147);
         fputc('\n', o);
         for (i = 0; i < res->n_totals; i++) {
             print_row(&res->totals[i]);
         }
     }
-    cli_rule(o, '-', 134);
+    cli_rule(o, '-', 147);
     fputc('\n', o);
     print_row(&res->overall);
     printf("\n%s: %s = %llu; %s = %llu + %llu\n",

@@ -54,13 +54,13 @@ print_row(const chiso_tasks_row *r)
     cli_cell(o, r->period, 8, 0);
     for (i = 0; i < 6; i++) {
         snprintf(num, sizeof(num), "%llu", (unsigned long long)v[i]);
-        cli_cell(o, num, 9, 1);
+        cli_cell(o, num, 10, 1);
     }
-    cli_num(o, r->on_time_pct, 2, 9);
-    cli_num(o, r->completed_pct, 2, 9);
-    cli_num(o, r->days_late_mean, 2, 8);
-    cli_num(o, r->days_late_median, 2, 8);
-    cli_num(o, r->days_late_max, 2, 8);
+    cli_num(o, r->on_time_pct, 2, 10);
+    cli_num(o, r->completed_pct, 2, 10);
+    cli_num(o, r->days_late_mean, 2, 9);
+    cli_num(o, r->days_late_median, 2, 9);
+    cli_num(o, r->days_late_max, 2, 9);
     fputc('\n', o);
 }
 
@@ -79,31 +79,31 @@ print_table(const chiso_tasks_result *res)
            chiso_period_kind_name(res->period), T("tính đến", "as of"), when);
     cli_cell(o, T("Đơn vị", "Unit"), 12, 0);
     cli_cell(o, T("Kỳ", "Period"), 8, 0);
-    cli_cell(o, T("Giao", "Assigned"), 9, 1);
-    cli_cell(o, T("Xong", "Done"), 9, 1);
-    cli_cell(o, T("Đúng hạn", "On time"), 9, 1);
-    cli_cell(o, T("Trễ hạn", "Late"), 9, 1);
-    cli_cell(o, T("Chưa đến", "Not due"), 9, 1);
-    cli_cell(o, T("Quá hạn", "Overdue"), 9, 1);
-    cli_cell(o, T("Đ.hạn%", "OnTime%"), 9, 1);
-    cli_cell(o, T("Xong%", "Done%"), 9, 1);
-    cli_cell(o, T("Trễ TB", "Late avg"), 8, 1);
-    cli_cell(o, T("Trễ TV", "Late med"), 8, 1);
-    cli_cell(o, T("Trễ max", "Late max"), 8, 1);
+    cli_cell(o, T("Giao", "Assigned"), 10, 1);
+    cli_cell(o, T("Xong", "Done"), 10, 1);
+    cli_cell(o, T("Đúng hạn", "On time"), 10, 1);
+    cli_cell(o, T("Trễ hạn", "Late"), 10, 1);
+    cli_cell(o, T("Chưa đến", "Not due"), 10, 1);
+    cli_cell(o, T("Quá hạn", "Overdue"), 10, 1);
+    cli_cell(o, T("Đ.hạn%", "OnTime%"), 10, 1);
+    cli_cell(o, T("Xong%", "Done%"), 10, 1);
+    cli_cell(o, T("Trễ TB", "Late avg"), 9, 1);
+    cli_cell(o, T("Trễ TV", "Late med"), 9, 1);
+    cli_cell(o, T("Trễ max", "Late max"), 9, 1);
     fputc('\n', o);
-    cli_rule(o, '-', 136);
+    cli_rule(o, '-', 147);
     fputc('\n', o);
     for (i = 0; i < res->n_rows; i++) {
         print_row(&res->rows[i]);
     }
     if (res->n_totals > 0) {
-        cli_rule(o, '-', 136);
+        cli_rule(o, '-', 147);
         fputc('\n', o);
         for (i = 0; i < res->n_totals; i++) {
             print_row(&res->totals[i]);
         }
     }
-    cli_rule(o, '-', 136);
+    cli_rule(o, '-', 147);
     fputc('\n', o);
     print_row(&res->overall);
     printf("%s\n", T("Đ.hạn% = xong đúng hạn / (đã xong + quá hạn); Xong% = "
@@ -132,7 +132,7 @@ print_table(const chiso_tasks_result *res)
     if (res->n_overdue > 0) {
         printf("\n%s\n", T("Nhiệm vụ quá hạn (quá hạn lâu nhất trước):",
                            "Overdue tasks (most overdue first):"));
-        cli_cell(o, T("Số ngày", "Days"), 8, 1);
+        cli_cell(o, T("Số ngày", "Days"), 9, 1);
         fputs("  ", o);
         cli_cell(o, T("Mã", "ID"), 12, 0);
         cli_cell(o, T("Đơn vị", "Unit"), 12, 0);
@@ -143,7 +143,7 @@ print_table(const chiso_tasks_result *res)
             const chiso_task_overdue *t = &res->overdue[i];
             chiso_format_datetime(t->due.secs, t->due.has_time, when,
                                   sizeof(when));
-            cli_num(o, t->days_overdue, 2, 8);
+            cli_num(o, t->days_overdue, 2, 9);
             fputs("  ", o);
             cli_cell(o, t->task_id, 12, 0);
             cli_cell(o, t->unit, 12, 0);
