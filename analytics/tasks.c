@@ -501,7 +501,9 @@ tk_finish(tk_ctx *C)
         ur[i].s = C->unit[i];
         ur[i].id = i;
     }
-    qsort(ur, C->n_unit, sizeof(*ur), cmp_unit_ref);
+    if (C->n_unit > 1) {
+        qsort(ur, C->n_unit, sizeof(*ur), cmp_unit_ref);
+    }
     for (i = 0; i < C->n_unit; i++) {
         rank[ur[i].id] = i;
         res->units[i] = C->unit[ur[i].id];
@@ -530,7 +532,9 @@ tk_finish(tk_ctx *C)
         res->undated_total.open += d->open;
     }
     /* unit x period */
-    qsort(C->e, C->n_e, sizeof(*C->e), cmp_entry);
+    if (C->n_e > 1) {
+        qsort(C->e, C->n_e, sizeof(*C->e), cmp_entry);
+    }
     for (k = 0; k < C->n_e; k = j) {
         chiso_tasks_row *r = &res->rows[res->n_rows++];
         for (j = k + 1; j < C->n_e && C->e[j].unit == C->e[k].unit &&
@@ -546,7 +550,9 @@ tk_finish(tk_ctx *C)
         }
     }
     /* all units per period */
-    qsort(C->e, C->n_e, sizeof(*C->e), cmp_entry_period);
+    if (C->n_e > 1) {
+        qsort(C->e, C->n_e, sizeof(*C->e), cmp_entry_period);
+    }
     for (k = 0; k < C->n_e; k = j) {
         chiso_tasks_row *r = &res->totals[res->n_totals++];
         for (j = k + 1; j < C->n_e && C->e[j].period == C->e[k].period; j++) {
@@ -559,14 +565,19 @@ tk_finish(tk_ctx *C)
             goto out;
         }
     }
-    qsort(C->e, C->n_e, sizeof(*C->e), cmp_entry_days);
+    if (C->n_e > 1) {
+        qsort(C->e, C->n_e, sizeof(*C->e), cmp_entry_days);
+    }
     res->overall.unit = "*";
     snprintf(res->overall.period, sizeof(res->overall.period), "*");
     res->overall.period_index = INT32_MIN;
     if (fill_task_row(&res->overall, C->e, C->n_e) != 0) {
         goto out;
     }
-    qsort(res->overdue, res->n_overdue, sizeof(*res->overdue), cmp_overdue);
+    if (res->n_overdue > 1) {
+        qsort(res->overdue, res->n_overdue, sizeof(*res->overdue),
+              cmp_overdue);
+    }
     st = CHISO_OK;
 out:
     free(rank);

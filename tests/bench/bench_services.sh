@@ -60,15 +60,15 @@ fi
 # one timed run: tool name, then the command; appends "wall rss" to a file
 timed() {
   name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$scratch/.t" "$@" > /dev/null 2> "$scratch/.err" || {
+  /usr/bin/time -f "%e %M %U %S" -o "$scratch/.t" "$@" > /dev/null 2> "$scratch/.err" || {
     echo "$name failed:" >&2; cat "$scratch/.err" >&2; return 1; }
   cat "$scratch/.t" >> "$scratch/times.$name"
 }
 
-# median wall (and the RSS of that run) of runs for a tool
+# median wall (with the RSS and CPU seconds of that run) of runs for a tool
 median() {
   sort -n "$scratch/times.$1" | awk -v n="$(wc -l < "$scratch/times.$1")" \
-    'NR == int((n + 1) / 2) { print $1, $2 }'
+    'NR == int((n + 1) / 2) { print $1, $2, $3 + $4 }'
 }
 
 export DUCKDB_NODE_DIR=$duck
@@ -100,13 +100,16 @@ printf '\n%s rows, %s bytes; median of %s runs (reference reader and pandas: 1 r
   "$rows" "$(wc -c < "$data")" "$runs"
 duck_wall=$(median duckdb 2>/dev/null | cut -d' ' -f1)
 wc_wall=$(median wc | cut -d' ' -f1)
-printf '%-18s %9s %11s %10s %10s\n' tool "wall s" "peak MiB" "/ DuckDB" "/ wc -l"
+printf '%-18s %9s %9s %11s %10s %10s\n' tool "wall s" "cpu s" "peak MiB" \
+  "/ DuckDB" "/ wc -l"
 for t in wc libcsv_only chiso chiso_1thread chiso_reference duckdb duckdb_1thread pandas; do
   [ -f "$scratch/times.$t" ] || continue
   set -- $(median "$t")
-  awk -v t="$t" -v w="$1" -v m="$2" -v d="${duck_wall:-0}" -v c="$wc_wall" \
+  awk -v t="$t" -v w="$1" -v m="$2" -v u="$3" -v d="${duck_wall:-0}" \
+    -v c="$wc_wall" \
     'BEGIN { r = "-"; if (d > 0) r = sprintf("%.2f", w / d);
-             printf "%-18s %9.2f %11.1f %10s %10.1f\n", t, w, m / 1024, r, w / c }'
+             printf "%-18s %9.2f %9.2f %11.1f %10s %10.1f\n", t, w, u, m / 1024,
+                    r, w / c }'
 done
 
 echo
