@@ -33,6 +33,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -59,6 +60,7 @@ typedef struct fjob {
     size_t n_bounds, self;
     unsigned char delim;
     const svc_layout *L;
+    atomic_int *stop; /* set when thread 0 gives up: the others stop */
     /* state */
     char *buf;
     size_t cap, len;
@@ -441,6 +443,11 @@ run_job(void *arg)
     for (;;) {
         size_t off, nf = 0, used = 0, n, bad;
         int at_eof, t;
+        if ((J->rows & 4095) == 0 && J->self > 0 &&
+            atomic_load_explicit(J->stop, memory_order_relaxed)) {
+            J->irregular = 1;
+            break;
+        }
         /* a record starts at pos: is it the next thread's start? */
         while (next_b < J->n_bounds && J->bounds[next_b] < pos) {
             next_b++;
@@ -495,6 +502,10 @@ run_job(void *arg)
             break;
         }
         J->rows++;
+    }
+    if (J->self == 0 && (J->irregular || J->sys_err != 0)) {
+        /* thread 0 is always on the chain: the run falls back anyway */
+        atomic_store(J->stop, 1);
     }
     if (J->data != NULL) {
         J->buf = NULL;
@@ -577,6 +588,7 @@ svc_fast_run(int fd, const char *data, uint64_t size, uint64_t start,
     svc_fast_status st = SVC_FAST_FALLBACK;
     svc_acc *accs = NULL;
     size_t chain[64];
+    atomic_int stop;
 
     *accs_out = NULL;
     *n_out = 0;
@@ -606,6 +618,7 @@ svc_fast_run(int fd, const char *data, uint64_t size, uint64_t start,
             bounds[n_b++] = g;
         }
     }
+    atomic_init(&stop, 0);
     jobs = calloc(n_b, sizeof(*jobs));
     if (jobs == NULL) {
         chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
@@ -625,6 +638,7 @@ svc_fast_run(int fd, const char *data, uint64_t size, uint64_t start,
         jobs[i].bounds = bounds;
         jobs[i].n_bounds = n_b;
         jobs[i].self = i;
+        jobs[i].stop = &stop;
         jobs[i].linked = n_b + 1; /* not reached */
         started[i] = 0;
     }
