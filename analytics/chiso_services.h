@@ -57,16 +57,19 @@ const char *chiso_period_kind_name(chiso_period_kind kind);
 int32_t chiso_period_of_day(chiso_period_kind kind, int64_t day);
 
 /* Text of a period index ("2024-03", "2024-Q1", "2024-H2", "2024"). */
-void chiso_period_format(chiso_period_kind kind, int32_t index, char *out,
+void chiso_period_format(chiso_period_kind kind,
+                         int32_t index,
+                         char *out,
                          size_t len);
 
 /* Parse a period text of any kind. Returns 0, or -1 if malformed. */
-int chiso_period_parse(const char *s, chiso_period_kind *kind,
-                       int32_t *index);
+int chiso_period_parse(const char *s, chiso_period_kind *kind, int32_t *index);
 
 /* First day and the day after the last day of a period. */
-void chiso_period_days(chiso_period_kind kind, int32_t index,
-                       int64_t *first_day, int64_t *end_day);
+void chiso_period_days(chiso_period_kind kind,
+                       int32_t index,
+                       int64_t *first_day,
+                       int64_t *end_day);
 
 /* A point in time as written: seconds since 1970-01-01 00:00:00 local
  * time, and whether a time of day was given (else secs is 00:00:00). */
@@ -77,8 +80,8 @@ typedef struct chiso_stamp {
 
 /* Parse a date or date-time (chiso_parse_datetime formats). 0 or -1 with
  * a reason in why. */
-int chiso_stamp_parse(const char *s, size_t len, chiso_stamp *out, char *why,
-                      size_t why_len);
+int chiso_stamp_parse(
+    const char *s, size_t len, chiso_stamp *out, char *why, size_t why_len);
 
 /*
  * a - b in seconds under the whole-day rule: exact seconds when both have
@@ -121,7 +124,9 @@ typedef struct chiso_rejects_csv {
  * delimiter; fields are written as read, without formula neutralising. */
 void chiso_rejects_csv_init(chiso_rejects_csv *w, FILE *out);
 /* An on_header callback (ctx = the writer): writes the header line. */
-void chiso_rejects_csv_header(void *ctx, const char *const *names, size_t n,
+void chiso_rejects_csv_header(void *ctx,
+                              const char *const *names,
+                              size_t n,
                               char delim);
 /* An on_reject callback (ctx = the writer). Returns non-zero when the
  * stream is in error. */
@@ -141,7 +146,9 @@ typedef struct chiso_services_options {
     void *reject_ctx;
     /* the header of the input, given to the reject writer before any row
      * (called once, after the header is read; may be NULL) */
-    void (*on_header)(void *ctx, const char *const *names, size_t n,
+    void (*on_header)(void *ctx,
+                      const char *const *names,
+                      size_t n,
                       char delim);
     /* 0 = one per online CPU (at most 8); 1 = single thread */
     int threads;
@@ -149,35 +156,37 @@ typedef struct chiso_services_options {
     int reference_only;
 } chiso_services_options;
 
-#define CHISO_SERVICES_OPTIONS_INIT                                          \
-    {CHISO_PERIOD_MONTH, 0, {0, 0}, NULL, NULL, NULL, 0, 0}
+#define CHISO_SERVICES_OPTIONS_INIT                                            \
+    {                                                                          \
+        CHISO_PERIOD_MONTH, 0, {0, 0}, NULL, NULL, NULL, 0, 0                  \
+    }
 
 /* One output row: a unit x period group, a period total over all units
  * (unit "*"), or the overall total (unit "*", period "*"). Counts are
  * exact; rates are NaN when their denominator is 0 or their column is
  * absent from the input. */
 typedef struct chiso_services_row {
-    const char *unit;   /* borrowed from the result */
+    const char *unit; /* borrowed from the result */
     char period[16];
     int32_t period_index; /* INT32_MIN for the overall row */
     uint64_t received;
     uint64_t finished;
-    uint64_t finished_on_time;  /* finished_at on or before due_at */
-    uint64_t open;              /* finished_at empty */
-    uint64_t open_within_due;   /* open, not past due at the period end */
+    uint64_t finished_on_time; /* finished_at on or before due_at */
+    uint64_t open;             /* finished_at empty */
+    uint64_t open_within_due;  /* open, not past due at the period end */
     uint64_t online, components_signed, result_signed, digitized;
-    uint64_t rated;             /* satisfaction given */
-    uint64_t satisfied;         /* rated 4 or 5 */
+    uint64_t rated;     /* satisfaction given */
+    uint64_t satisfied; /* rated 4 or 5 */
     uint64_t satisfaction_sum;
-    double online_pct;          /* online / received * 100 */
-    double on_time_pct;         /* finished_on_time / finished * 100 */
-    double progress_pct;        /* 766 TDGQ: (finished_on_time +
+    double online_pct;   /* online / received * 100 */
+    double on_time_pct;  /* finished_on_time / finished * 100 */
+    double progress_pct; /* 766 TDGQ: (finished_on_time +
                                    open_within_due) / received * 100 */
     double components_signed_pct, result_signed_pct, digitized_pct;
-    double satisfaction_mean;   /* over rated dossiers */
-    double satisfied_pct;       /* satisfied / rated * 100 */
+    double satisfaction_mean; /* over rated dossiers */
+    double satisfied_pct;     /* satisfied / rated * 100 */
     double processing_days_mean, processing_days_median,
-        processing_days_p90;    /* over finished dossiers */
+        processing_days_p90; /* over finished dossiers */
 } chiso_services_row;
 
 typedef struct chiso_services_result {
@@ -187,18 +196,18 @@ typedef struct chiso_services_result {
     chiso_stamp as_of;
     char delimiter;
     /* optional columns found in the header */
-    int has_channel, has_components_signed, has_result_signed,
-        has_digitized, has_satisfaction;
-    chiso_services_row *rows;   /* unit x period, by unit then period */
+    int has_channel, has_components_signed, has_result_signed, has_digitized,
+        has_satisfaction;
+    chiso_services_row *rows; /* unit x period, by unit then period */
     size_t n_rows;
     chiso_services_row *totals; /* all units, per period */
     size_t n_totals;
     chiso_services_row overall;
-    uint64_t rows_read;         /* data records read (header excluded) */
+    uint64_t rows_read; /* data records read (header excluded) */
     uint64_t rows_counted;
-    uint64_t rows_rejected;     /* rows_read = rows_counted + rows_rejected */
-    int threads_used;           /* 1 for the reference reader */
-    char **units;               /* interned unit codes (rows point here) */
+    uint64_t rows_rejected; /* rows_read = rows_counted + rows_rejected */
+    int threads_used;       /* 1 for the reference reader */
+    char **units;           /* interned unit codes (rows point here) */
     size_t n_units;
 } chiso_services_result;
 
@@ -233,7 +242,8 @@ chiso_status chiso_services_compute(chiso_services_result **out,
  * messages. Uses the reference reader unless opts->reference_only is 0 and
  * opts->threads != 1, in which case the tokenizer runs over the buffer. */
 chiso_status chiso_services_compute_mem(chiso_services_result **out,
-                                        const char *name, const char *data,
+                                        const char *name,
+                                        const char *data,
                                         size_t len,
                                         const chiso_services_options *opts,
                                         chiso_diag *diag);
@@ -244,9 +254,9 @@ void chiso_services_free(chiso_services_result *res);
  * The group row for a unit (NULL = all units) and period index (INT32_MIN
  * = all periods), or NULL if no dossier falls there. Borrowed.
  */
-const chiso_services_row *
-chiso_services_find(const chiso_services_result *res, const char *unit,
-                    int32_t period_index);
+const chiso_services_row *chiso_services_find(const chiso_services_result *res,
+                                              const char *unit,
+                                              int32_t period_index);
 
 /* JSON document (schema_version 1, README "JSON: chiso services"). New
  * tree owned by the caller, NULL on allocation failure. */
@@ -265,15 +275,19 @@ void chiso_services_write_csv(const chiso_services_result *res, FILE *out);
 
 typedef struct chiso_tasks_options {
     chiso_period_kind period;
-    chiso_stamp as_of;  /* required: decides what is overdue */
+    chiso_stamp as_of; /* required: decides what is overdue */
     chiso_reject_fn on_reject;
     void *reject_ctx;
-    void (*on_header)(void *ctx, const char *const *names, size_t n,
+    void (*on_header)(void *ctx,
+                      const char *const *names,
+                      size_t n,
                       char delim);
 } chiso_tasks_options;
 
-#define CHISO_TASKS_OPTIONS_INIT                                             \
-    {CHISO_PERIOD_MONTH, {0, 0}, NULL, NULL, NULL}
+#define CHISO_TASKS_OPTIONS_INIT                                               \
+    {                                                                          \
+        CHISO_PERIOD_MONTH, {0, 0}, NULL, NULL, NULL                           \
+    }
 
 /* One unit x period group of tasks (period of due_at), a period total
  * (unit "*") or the overall row. */
@@ -285,10 +299,10 @@ typedef struct chiso_tasks_row {
     uint64_t completed;         /* completed_at on or before as_of */
     uint64_t completed_on_time; /* completed_at on or before due_at */
     uint64_t completed_late;
-    uint64_t open_not_due;      /* not completed, due_at not passed */
-    uint64_t overdue;           /* not completed, due_at passed at as_of */
-    double on_time_pct;   /* completed_on_time / (completed + overdue) */
-    double completed_pct; /* completed / assigned */
+    uint64_t open_not_due; /* not completed, due_at not passed */
+    uint64_t overdue;      /* not completed, due_at passed at as_of */
+    double on_time_pct;    /* completed_on_time / (completed + overdue) */
+    double completed_pct;  /* completed / assigned */
     double days_late_mean, days_late_median, days_late_max; /* late ones */
 } chiso_tasks_row;
 
@@ -321,7 +335,7 @@ typedef struct chiso_tasks_result {
     chiso_tasks_undated *undated; /* by unit */
     size_t n_undated;
     chiso_tasks_undated undated_total;
-    uint64_t cancelled;           /* status says cancelled: not counted */
+    uint64_t cancelled; /* status says cancelled: not counted */
     uint64_t rows_read, rows_counted, rows_rejected;
     char **units;
     size_t n_units;
@@ -332,11 +346,13 @@ typedef struct chiso_tasks_result {
  * due_at required; title, source_document, assigned_at, completed_at,
  * status optional. Bad rows as for chiso_services_compute.
  */
-chiso_status chiso_tasks_compute(chiso_tasks_result **out, const char *path,
+chiso_status chiso_tasks_compute(chiso_tasks_result **out,
+                                 const char *path,
                                  const chiso_tasks_options *opts,
                                  chiso_diag *diag);
 chiso_status chiso_tasks_compute_mem(chiso_tasks_result **out,
-                                     const char *name, const char *data,
+                                     const char *name,
+                                     const char *data,
                                      size_t len,
                                      const chiso_tasks_options *opts,
                                      chiso_diag *diag);
@@ -365,7 +381,10 @@ typedef struct chiso_input_set {
     size_t n, cap;
 } chiso_input_set;
 
-#define CHISO_INPUT_SET_INIT {NULL, 0, 0}
+#define CHISO_INPUT_SET_INIT                                                   \
+    {                                                                          \
+        NULL, 0, 0                                                             \
+    }
 
 /*
  * Append the services.* inputs for a unit (NULL = all units) and a period
@@ -376,11 +395,13 @@ typedef struct chiso_input_set {
  */
 chiso_status chiso_services_inputs(chiso_input_set *set,
                                    const chiso_services_result *res,
-                                   const char *unit, int32_t period_index);
+                                   const char *unit,
+                                   int32_t period_index);
 /* Same for tasks.* (tasks grouped by the period of their deadline). */
 chiso_status chiso_tasks_inputs(chiso_input_set *set,
                                 const chiso_tasks_result *res,
-                                const char *unit, int32_t period_index);
+                                const char *unit,
+                                int32_t period_index);
 void chiso_input_set_free(chiso_input_set *set);
 
 /* Exact quantile with linear interpolation (Hyndman-Fan type 7, numpy

@@ -72,8 +72,12 @@ row_error(svc_err *err, const svc_layout *L, int c, const char *fmt, ...)
 }
 
 static int
-parse_when(const svc_layout *L, int c, const char *const *f,
-           const size_t *len, svc_time *t, svc_err *err)
+parse_when(const svc_layout *L,
+           int c,
+           const char *const *f,
+           const size_t *len,
+           svc_time *t,
+           svc_err *err)
 {
     char why[160];
     const char *s = f[L->col[c]];
@@ -106,11 +110,13 @@ is_blank(const char *s, size_t n)
 static int
 parse_channel(const char *s, size_t n)
 {
-    static const char *const online[] = {"online", "truc_tuyen", "dvctt",
-                                         "qua_mang", "internet", NULL};
+    static const char *const online[] = {"online",   "truc_tuyen", "dvctt",
+                                         "qua_mang", "internet",   NULL};
     static const char *const offline[] = {
-        "direct",  "truc_tiep",  "tai_quay",  "mot_cua", "postal",
-        "buu_chinh", "buu_dien", "bcci", "buu_chinh_cong_ich", NULL};
+        "direct",   "truc_tiep", "tai_quay",
+        "mot_cua",  "postal",    "buu_chinh",
+        "buu_dien", "bcci",      "buu_chinh_cong_ich",
+        NULL};
     char f[64];
     size_t i;
 
@@ -164,7 +170,9 @@ parse_sat(const char *s, size_t n)
 }
 
 int
-svc_check_count(size_t n_header, const size_t *len, size_t *n,
+svc_check_count(size_t n_header,
+                const size_t *len,
+                size_t *n,
                 size_t *bad_field)
 {
     size_t i;
@@ -187,8 +195,11 @@ svc_check_count(size_t n_header, const size_t *len, size_t *n,
 }
 
 int
-svc_parse_row(const svc_layout *L, const char *const *f, const size_t *len,
-              svc_rec *r, svc_err *err)
+svc_parse_row(const svc_layout *L,
+              const char *const *f,
+              const size_t *len,
+              svc_rec *r,
+              svc_err *err)
 {
     const char *s;
     size_t n;
@@ -288,7 +299,9 @@ svc_parse_row(const svc_layout *L, const char *const *f, const size_t *len,
 /* ---- accumulators ------------------------------------------------------------------ */
 
 void
-svc_acc_init(svc_acc *A, chiso_period_kind kind, int has_as_of,
+svc_acc_init(svc_acc *A,
+             chiso_period_kind kind,
+             int has_as_of,
              const svc_time *as_of)
 {
     memset(A, 0, sizeof(*A));
@@ -347,8 +360,7 @@ hash_cell(uint32_t unit, int32_t period)
 
 /* Grow an open-addressing table of index+1 entries; rehash with `key`. */
 static int
-rehash(uint32_t **tab, uint32_t *cap, uint32_t n, const svc_acc *A,
-       int cells)
+rehash(uint32_t **tab, uint32_t *cap, uint32_t n, const svc_acc *A, int cells)
 {
     uint32_t ncap = *cap ? *cap * 2 : 64, i;
     uint32_t *t = calloc(ncap, sizeof(*t));
@@ -540,7 +552,7 @@ svc_acc_add(svc_acc *A, const svc_rec *r)
 /* ---- result rows ----------------------------------------------------------------- */
 
 typedef struct member {
-    uint32_t unit;   /* global unit index */
+    uint32_t unit; /* global unit index */
     int32_t period;
     uint32_t acc;
     uint32_t cell;
@@ -578,8 +590,12 @@ cmp_str(const void *a, const void *b)
 }
 
 static int
-fill_row(chiso_services_row *row, const chiso_services_result *res,
-         const member *m, size_t n, svc_acc *accs, qref *refs)
+fill_row(chiso_services_row *row,
+         const chiso_services_result *res,
+         const member *m,
+         size_t n,
+         svc_acc *accs,
+         qref *refs)
 {
     size_t i;
     uint64_t proc = 0;
@@ -602,11 +618,11 @@ fill_row(chiso_services_row *row, const chiso_services_result *res,
         refs[i].q = &c->q;
         refs[i].a = &accs[m[i].acc].arena;
     }
-    row->online_pct = res->has_channel ? svc_pct(row->online, row->received)
-                                       : (double)NAN;
+    row->online_pct =
+        res->has_channel ? svc_pct(row->online, row->received) : (double)NAN;
     row->on_time_pct = svc_pct(row->finished_on_time, row->finished);
-    row->progress_pct = svc_pct(row->finished_on_time + row->open_within_due,
-                                row->received);
+    row->progress_pct =
+        svc_pct(row->finished_on_time + row->open_within_due, row->received);
     row->components_signed_pct =
         res->has_components_signed
             ? svc_pct(row->components_signed, row->received)
@@ -618,14 +634,12 @@ fill_row(chiso_services_row *row, const chiso_services_result *res,
                              ? svc_pct(row->digitized, row->received)
                              : (double)NAN;
     row->satisfaction_mean =
-        row->rated > 0
-            ? (double)row->satisfaction_sum / (double)row->rated
-            : (double)NAN;
+        row->rated > 0 ? (double)row->satisfaction_sum / (double)row->rated
+                       : (double)NAN;
     row->satisfied_pct = svc_pct(row->satisfied, row->rated);
     row->processing_days_mean =
-        row->finished > 0
-            ? (double)proc / (double)row->finished / 86400.0
-            : (double)NAN;
+        row->finished > 0 ? (double)proc / (double)row->finished / 86400.0
+                          : (double)NAN;
     if (qref_quantile(refs, n, 0.5, &row->processing_days_median) != 0 ||
         qref_quantile(refs, n, 0.9, &row->processing_days_p90) != 0) {
         return -1;
@@ -710,8 +724,8 @@ svc_build_result(chiso_services_result *res, svc_acc *accs, size_t n_accs)
     }
     for (i = 0; i < n_m; i = j) {
         chiso_services_row *row = &res->rows[res->n_rows++];
-        for (j = i + 1; j < n_m && m[j].unit == m[i].unit &&
-                        m[j].period == m[i].period;
+        for (j = i + 1;
+             j < n_m && m[j].unit == m[i].unit && m[j].period == m[i].period;
              j++) {
         }
         row->unit = res->units[m[i].unit];
@@ -762,9 +776,14 @@ out:
 /* ---- the reference pass ------------------------------------------------------------ */
 
 static chiso_status
-reject_or_fail(chiso_csv_reader *rd, const chiso_services_options *o,
-               const chiso_csv_row *row, size_t field, chiso_status code,
-               const char *msg, chiso_services_result *res, chiso_diag *diag)
+reject_or_fail(chiso_csv_reader *rd,
+               const chiso_services_options *o,
+               const chiso_csv_row *row,
+               size_t field,
+               chiso_status code,
+               const char *msg,
+               chiso_services_result *res,
+               chiso_diag *diag)
 {
     chiso_reject rej;
     unsigned long line, col;
@@ -789,9 +808,12 @@ reject_or_fail(chiso_csv_reader *rd, const chiso_services_options *o,
 }
 
 static chiso_status
-reference_pass(chiso_csv_reader *rd, const svc_layout *L,
-               const chiso_services_options *o, svc_acc *A,
-               chiso_services_result *res, chiso_diag *diag)
+reference_pass(chiso_csv_reader *rd,
+               const svc_layout *L,
+               const chiso_services_options *o,
+               svc_acc *A,
+               chiso_services_result *res,
+               chiso_diag *diag)
 {
     chiso_csv_row row;
     chiso_status st;
@@ -814,8 +836,7 @@ reference_pass(chiso_csv_reader *rd, const svc_layout *L,
             snprintf(msg, sizeof(msg),
                      "row has %zu fields but the header has %zu", row.n,
                      L->n_header);
-            st = reject_or_fail(rd, o, &row, bad, CHISO_EPARSE, msg, res,
-                                diag);
+            st = reject_or_fail(rd, o, &row, bad, CHISO_EPARSE, msg, res, diag);
             if (st != CHISO_OK) {
                 return st;
             }
@@ -830,8 +851,8 @@ reference_pass(chiso_csv_reader *rd, const svc_layout *L,
             continue;
         }
         if (svc_acc_add(A, &rec) != 0) {
-            return chiso_diag_set(diag, CHISO_ENOMEM, chiso_csv_path(rd), 0,
-                                  0, "out of memory");
+            return chiso_diag_set(diag, CHISO_ENOMEM, chiso_csv_path(rd), 0, 0,
+                                  "out of memory");
         }
     }
 }
@@ -847,9 +868,13 @@ default_threads(void)
 }
 
 chiso_status
-svc_compute(chiso_services_result **out, const char *path, const char *data,
-            size_t data_len, const chiso_services_options *opts,
-            svc_mode mode, chiso_diag *diag)
+svc_compute(chiso_services_result **out,
+            const char *path,
+            const char *data,
+            size_t data_len,
+            const chiso_services_options *opts,
+            svc_mode mode,
+            chiso_diag *diag)
 {
     chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
     chiso_csv_options co = CHISO_CSV_OPTIONS_INIT;
@@ -871,8 +896,8 @@ svc_compute(chiso_services_result **out, const char *path, const char *data,
     if (o.has_as_of) {
         as_of.secs = o.as_of.secs;
         as_of.has_time = o.as_of.has_time;
-        as_of.day = (int32_t)(chiso_stamp_diff(o.as_of, (chiso_stamp){0, 0}) /
-                              86400);
+        as_of.day =
+            (int32_t)(chiso_stamp_diff(o.as_of, (chiso_stamp){0, 0}) / 86400);
     }
     svc_acc_init(&A, o.period, o.has_as_of, &as_of);
     res = calloc(1, sizeof(*res));
@@ -885,9 +910,8 @@ svc_compute(chiso_services_result **out, const char *path, const char *data,
     res->as_of = o.as_of;
     res->threads_used = 1;
     co.allow_ragged = 1;
-    st = data != NULL
-             ? chiso_csv_open_mem(&rd, path, data, data_len, &co, diag)
-             : chiso_csv_open(&rd, path, &co, diag);
+    st = data != NULL ? chiso_csv_open_mem(&rd, path, data, data_len, &co, diag)
+                      : chiso_csv_open(&rd, path, &co, diag);
     if (st != CHISO_OK) {
         goto out;
     }
@@ -936,12 +960,11 @@ svc_compute(chiso_services_result **out, const char *path, const char *data,
         if (fs == SVC_FAST_OK) {
             fs = svc_fast_run(fd, data, size, chiso_csv_bytes_read(rd),
                               res->delimiter, &L, threads, o.period,
-                              o.has_as_of, &as_of, &fast, &n_fast, &rows,
-                              diag);
+                              o.has_as_of, &as_of, &fast, &n_fast, &rows, diag);
         }
         if (fs == SVC_FAST_ERROR) {
-            st = diag != NULL && diag->code != CHISO_OK ? diag->code
-                                                        : CHISO_EIO;
+            st =
+                diag != NULL && diag->code != CHISO_OK ? diag->code : CHISO_EIO;
             goto out;
         }
         if (fs == SVC_FAST_OK) {
@@ -987,15 +1010,19 @@ out:
 }
 
 chiso_status
-chiso_services_compute(chiso_services_result **out, const char *path,
-                       const chiso_services_options *opts, chiso_diag *diag)
+chiso_services_compute(chiso_services_result **out,
+                       const char *path,
+                       const chiso_services_options *opts,
+                       chiso_diag *diag)
 {
     return svc_compute(out, path, NULL, 0, opts, SVC_MODE_AUTO, diag);
 }
 
 chiso_status
-chiso_services_compute_mem(chiso_services_result **out, const char *name,
-                           const char *data, size_t len,
+chiso_services_compute_mem(chiso_services_result **out,
+                           const char *name,
+                           const char *data,
+                           size_t len,
                            const chiso_services_options *opts,
                            chiso_diag *diag)
 {
@@ -1030,7 +1057,8 @@ chiso_services_free(chiso_services_result *res)
 }
 
 const chiso_services_row *
-chiso_services_find(const chiso_services_result *res, const char *unit,
+chiso_services_find(const chiso_services_result *res,
+                    const char *unit,
                     int32_t period_index)
 {
     size_t i;

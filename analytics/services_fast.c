@@ -42,9 +42,9 @@
 #include <emmintrin.h>
 #endif
 
-#define FAST_READ      (2u << 20)   /* bytes per pread */
-#define FAST_MAX_REC   (1u << 20)   /* longer records: fall back */
-#define FAST_MAX_EXTRA 16           /* fields beyond the header */
+#define FAST_READ      (2u << 20) /* bytes per pread */
+#define FAST_MAX_REC   (1u << 20) /* longer records: fall back */
+#define FAST_MAX_EXTRA 16         /* fields beyond the header */
 
 enum { T_ROW, T_BLANK, T_MORE, T_BAD };
 
@@ -76,7 +76,7 @@ typedef struct fjob {
     svc_acc acc;
     uint64_t rows;
     int irregular;
-    int sys_err; /* errno of a failed read, or -1 for out of memory */
+    int sys_err;   /* errno of a failed read, or -1 for out of memory */
     size_t linked; /* job whose start this one reached; n_bounds = EOF */
 } fjob;
 
@@ -187,8 +187,8 @@ utf8_ok(const unsigned char *p, const unsigned char *e)
             p += 3;
         } else if (c >= 0xF0 && c <= 0xF4) {
             unsigned v;
-            if (e - p < 4 || (p[1] & 0xC0) != 0x80 ||
-                (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80) {
+            if (e - p < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
+                (p[3] & 0xC0) != 0x80) {
                 return 0;
             }
             v = ((c & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) |
@@ -222,7 +222,11 @@ add_field(fjob *J, size_t *nf, const char *s, size_t n)
  * *used is the byte count consumed (through the '\n').
  */
 static int
-tokenize(fjob *J, const char *p0, const char *end, int at_eof, size_t *nf,
+tokenize(fjob *J,
+         const char *p0,
+         const char *end,
+         int at_eof,
+         size_t *nf,
          size_t *used)
 {
     const unsigned char *p = (const unsigned char *)p0;
@@ -514,8 +518,12 @@ run_job(void *arg)
 }
 
 static int
-job_init(fjob *J, const svc_layout *L, char delim, chiso_period_kind kind,
-         int has_as_of, const svc_time *as_of)
+job_init(fjob *J,
+         const svc_layout *L,
+         char delim,
+         chiso_period_kind kind,
+         int has_as_of,
+         const svc_time *as_of)
 {
     int c;
 
@@ -574,10 +582,19 @@ guess_start(int fd, const char *data, uint64_t size, uint64_t at)
 }
 
 svc_fast_status
-svc_fast_run(int fd, const char *data, uint64_t size, uint64_t start,
-             char delim, const svc_layout *L, int n_threads,
-             chiso_period_kind kind, int has_as_of, const svc_time *as_of,
-             svc_acc **accs_out, size_t *n_out, uint64_t *rows_out,
+svc_fast_run(int fd,
+             const char *data,
+             uint64_t size,
+             uint64_t start,
+             char delim,
+             const svc_layout *L,
+             int n_threads,
+             chiso_period_kind kind,
+             int has_as_of,
+             const svc_time *as_of,
+             svc_acc **accs_out,
+             size_t *n_out,
+             uint64_t *rows_out,
              chiso_diag *diag)
 {
     uint64_t bounds[64];
@@ -611,9 +628,8 @@ svc_fast_run(int fd, const char *data, uint64_t size, uint64_t start,
     }
     bounds[0] = start;
     for (i = 1; i < (size_t)n_threads; i++) {
-        uint64_t g = guess_start(fd, data, size,
-                                 start + (size - start) * i /
-                                             (uint64_t)n_threads);
+        uint64_t g = guess_start(
+            fd, data, size, start + (size - start) * i / (uint64_t)n_threads);
         if (g > bounds[n_b - 1] && g < size) {
             bounds[n_b++] = g;
         }
@@ -659,11 +675,10 @@ svc_fast_run(int fd, const char *data, uint64_t size, uint64_t start,
         chain[n_used++] = i;
         if (J->sys_err != 0) {
             if (J->sys_err < 0) {
-                chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0,
-                               "out of memory");
+                chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
             } else {
-                chiso_diag_set(diag, CHISO_EIO, NULL, 0, 0,
-                               "cannot read: %s", strerror(J->sys_err));
+                chiso_diag_set(diag, CHISO_EIO, NULL, 0, 0, "cannot read: %s",
+                               strerror(J->sys_err));
             }
             st = SVC_FAST_ERROR;
             goto out;

@@ -31,16 +31,16 @@
 
 /* A parsed timestamp with what the accumulators need precomputed. */
 typedef struct svc_time {
-    int64_t secs;   /* 00:00:00 when has_time is 0 */
-    int32_t day;    /* days since 1970-01-01 */
-    int32_t ym;     /* year*12 + month-1 */
+    int64_t secs; /* 00:00:00 when has_time is 0 */
+    int32_t day;  /* days since 1970-01-01 */
+    int32_t ym;   /* year*12 + month-1 */
     int has_time;
 } svc_time;
 
 /* Parse; fast path for "YYYY-MM-DDTHH:MM:SS", else chiso_parse_datetime.
  * 0 or -1 with why. */
-int svc_time_parse(const char *s, size_t len, svc_time *t, char *why,
-                   size_t why_len);
+int svc_time_parse(
+    const char *s, size_t len, svc_time *t, char *why, size_t why_len);
 
 static inline int64_t
 svc_time_diff(const svc_time *a, const svc_time *b)
@@ -123,7 +123,7 @@ extern const chiso_csv_column svc_columns[SVC_NCOLS];
 
 /* What the row parser needs to know about the input. */
 typedef struct svc_layout {
-    long col[SVC_NCOLS];     /* field index or -1 */
+    long col[SVC_NCOLS]; /* field index or -1 */
     size_t n_header;
     const char *const *header; /* names as written, for messages */
 } svc_layout;
@@ -146,15 +146,20 @@ typedef struct svc_err {
 
 /* Parse the fields of one data row. 0, or -1 with err filled. n must
  * already equal the header's field count. */
-int svc_parse_row(const svc_layout *L, const char *const *f,
-                  const size_t *len, svc_rec *r, svc_err *err);
+int svc_parse_row(const svc_layout *L,
+                  const char *const *f,
+                  const size_t *len,
+                  svc_rec *r,
+                  svc_err *err);
 
 /*
  * The reference reader's rule for the field count: equal to the header,
  * or longer with only empty extra fields (then *n is cut to the header).
  * Returns 0 if fine, else -1 with *bad_field the field to point at.
  */
-int svc_check_count(size_t n_header, const size_t *len, size_t *n,
+int svc_check_count(size_t n_header,
+                    const size_t *len,
+                    size_t *n,
                     size_t *bad_field);
 
 /* ---- accumulators ------------------------------------------------------------ */
@@ -168,8 +173,8 @@ typedef struct svc_cell {
     uint32_t unit;
     int32_t period;
     svc_time ref; /* open dossiers are judged at this instant */
-    uint64_t received, finished, on_time, open, open_within_due, online,
-        comp, res, dig, rated, satisfied, sat_sum, proc_sum;
+    uint64_t received, finished, on_time, open, open_within_due, online, comp,
+        res, dig, rated, satisfied, sat_sum, proc_sum;
     qstore q;
     uint32_t n_stage;
     uint32_t stage[SVC_STAGE];
@@ -196,7 +201,9 @@ typedef struct svc_acc {
     int oom;
 } svc_acc;
 
-void svc_acc_init(svc_acc *A, chiso_period_kind kind, int has_as_of,
+void svc_acc_init(svc_acc *A,
+                  chiso_period_kind kind,
+                  int has_as_of,
                   const svc_time *as_of);
 /* 0, or -1 on allocation failure. */
 int svc_acc_add(svc_acc *A, const svc_rec *r);
@@ -209,16 +216,16 @@ int svc_acc_flush(svc_acc *A);
  * accumulators stay owned by the caller but their arenas and stores are
  * only read. Returns CHISO_OK or CHISO_ENOMEM.
  */
-chiso_status svc_build_result(chiso_services_result *res, svc_acc *accs,
-                              size_t n_accs);
+chiso_status
+svc_build_result(chiso_services_result *res, svc_acc *accs, size_t n_accs);
 
 /* ---- fast path --------------------------------------------------------------- */
 
 /* Outcome of the fast tokenizer. */
 typedef enum svc_fast_status {
-    SVC_FAST_OK = 0,     /* accs hold the whole file */
-    SVC_FAST_FALLBACK,   /* something unusual: use the reference reader */
-    SVC_FAST_ERROR       /* I/O or memory: diag set */
+    SVC_FAST_OK = 0,   /* accs hold the whole file */
+    SVC_FAST_FALLBACK, /* something unusual: use the reference reader */
+    SVC_FAST_ERROR     /* I/O or memory: diag set */
 } svc_fast_status;
 
 /*
@@ -226,12 +233,19 @@ typedef enum svc_fast_status {
  * memory buffer (data != NULL), with n_threads threads. On SVC_FAST_OK,
  * *accs_out holds *n_out accumulators (caller frees each and the array).
  */
-svc_fast_status svc_fast_run(int fd, const char *data, uint64_t size,
-                             uint64_t start, char delim,
-                             const svc_layout *L, int n_threads,
-                             chiso_period_kind kind, int has_as_of,
-                             const svc_time *as_of, svc_acc **accs_out,
-                             size_t *n_out, uint64_t *rows_out,
+svc_fast_status svc_fast_run(int fd,
+                             const char *data,
+                             uint64_t size,
+                             uint64_t start,
+                             char delim,
+                             const svc_layout *L,
+                             int n_threads,
+                             chiso_period_kind kind,
+                             int has_as_of,
+                             const svc_time *as_of,
+                             svc_acc **accs_out,
+                             size_t *n_out,
+                             uint64_t *rows_out,
                              chiso_diag *diag);
 
 /* Inputs smaller than this many bytes per thread use fewer threads (tests
@@ -239,15 +253,18 @@ svc_fast_status svc_fast_run(int fd, const char *data, uint64_t size,
 extern uint64_t svc_fast_min_split;
 
 typedef enum svc_mode {
-    SVC_MODE_AUTO = 0,   /* fast tokenizer, reference reader on fallback */
-    SVC_MODE_REFERENCE,  /* libcsv reference reader only */
-    SVC_MODE_FAST_ONLY   /* for tests: CHISO_DONE where it would fall back */
+    SVC_MODE_AUTO = 0,  /* fast tokenizer, reference reader on fallback */
+    SVC_MODE_REFERENCE, /* libcsv reference reader only */
+    SVC_MODE_FAST_ONLY  /* for tests: CHISO_DONE where it would fall back */
 } svc_mode;
 
 /* chiso_services_compute[_mem] with an explicit mode (data NULL = file). */
-chiso_status svc_compute(chiso_services_result **out, const char *path,
-                         const char *data, size_t data_len,
-                         const chiso_services_options *opts, svc_mode mode,
+chiso_status svc_compute(chiso_services_result **out,
+                         const char *path,
+                         const char *data,
+                         size_t data_len,
+                         const chiso_services_options *opts,
+                         svc_mode mode,
                          chiso_diag *diag);
 
 /* ---- shared helpers ---------------------------------------------------------- */

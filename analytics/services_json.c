@@ -112,9 +112,9 @@ chiso_services_to_json(const chiso_services_result *res)
     cJSON_AddItemToObject(root, "schema_version", cJSON_CreateNumber(1));
     cJSON_AddItemToObject(root, "command", cJSON_CreateString("services"));
     cJSON_AddItemToObject(root, "input", cJSON_CreateString(res->path));
-    cJSON_AddItemToObject(root, "period",
-                          cJSON_CreateString(chiso_period_kind_name(
-                              res->period)));
+    cJSON_AddItemToObject(
+        root, "period",
+        cJSON_CreateString(chiso_period_kind_name(res->period)));
     cJSON_AddItemToObject(root, "as_of",
                           res->has_as_of ? svc_json_stamp(res->as_of)
                                          : cJSON_CreateNull());
@@ -124,8 +124,7 @@ chiso_services_to_json(const chiso_services_result *res)
                           cJSON_CreateBool(res->has_components_signed));
     cJSON_AddItemToObject(o, "result_signed",
                           cJSON_CreateBool(res->has_result_signed));
-    cJSON_AddItemToObject(o, "digitized",
-                          cJSON_CreateBool(res->has_digitized));
+    cJSON_AddItemToObject(o, "digitized", cJSON_CreateBool(res->has_digitized));
     cJSON_AddItemToObject(o, "satisfaction",
                           cJSON_CreateBool(res->has_satisfaction));
     cJSON_AddItemToObject(root, "columns", o);
@@ -151,22 +150,21 @@ chiso_services_to_json(const chiso_services_result *res)
 void
 chiso_services_write_csv(const chiso_services_result *res, FILE *out)
 {
-    static const char *const head[] = {
-        "unit",
-        "period",
-        "received",
-        "finished",
-        "finished_on_time",
-        "open",
-        "online_pct",
-        "on_time_pct",
-        "components_signed_pct",
-        "result_signed_pct",
-        "digitized_pct",
-        "satisfaction_mean",
-        "processing_days_median",
-        "processing_days_p90",
-        NULL};
+    static const char *const head[] = {"unit",
+                                       "period",
+                                       "received",
+                                       "finished",
+                                       "finished_on_time",
+                                       "open",
+                                       "online_pct",
+                                       "on_time_pct",
+                                       "components_signed_pct",
+                                       "result_signed_pct",
+                                       "digitized_pct",
+                                       "satisfaction_mean",
+                                       "processing_days_median",
+                                       "processing_days_p90",
+                                       NULL};
     chiso_csvw w;
     size_t i;
 
@@ -205,7 +203,9 @@ chiso_rejects_csv_init(chiso_rejects_csv *w, FILE *out)
 }
 
 void
-chiso_rejects_csv_header(void *ctx, const char *const *names, size_t n,
+chiso_rejects_csv_header(void *ctx,
+                         const char *const *names,
+                         size_t n,
                          char delim)
 {
     chiso_rejects_csv *w = ctx;
@@ -251,8 +251,14 @@ chiso_rejects_csv_write(void *ctx, const chiso_reject *rej)
 /* ---- derived inputs -------------------------------------------------------------- */
 
 static chiso_status
-set_add(chiso_input_set *set, const char *name, const char *detail,
-        int is_count, double num, double den, int has_value, double value)
+set_add(chiso_input_set *set,
+        const char *name,
+        const char *detail,
+        int is_count,
+        double num,
+        double den,
+        int has_value,
+        double value)
 {
     chiso_input_value *v;
 
@@ -291,21 +297,22 @@ set_add(chiso_input_set *set, const char *name, const char *detail,
     return CHISO_OK;
 }
 
-#define ADD_COUNT(name, x)                                                   \
-    if ((st = set_add(set, name, detail, 1, (double)(x), 0, 0, 0)) !=        \
-        CHISO_OK)                                                            \
+#define ADD_COUNT(name, x)                                                     \
+    if ((st = set_add(set, name, detail, 1, (double)(x), 0, 0, 0)) !=          \
+        CHISO_OK)                                                              \
     goto out
-#define ADD_RATE(name, a, b)                                                 \
-    if ((st = set_add(set, name, detail, 0, (double)(a), (double)(b), 0,     \
-                      0)) != CHISO_OK)                                       \
+#define ADD_RATE(name, a, b)                                                   \
+    if ((st = set_add(set, name, detail, 0, (double)(a), (double)(b), 0,       \
+                      0)) != CHISO_OK)                                         \
     goto out
 
 chiso_status
-chiso_services_inputs(chiso_input_set *set, const chiso_services_result *res,
-                      const char *unit, int32_t period_index)
+chiso_services_inputs(chiso_input_set *set,
+                      const chiso_services_result *res,
+                      const char *unit,
+                      int32_t period_index)
 {
-    const chiso_services_row *r =
-        chiso_services_find(res, unit, period_index);
+    const chiso_services_row *r = chiso_services_find(res, unit, period_index);
     chiso_services_row zero;
     char detail[700], per[16];
     chiso_status st = CHISO_OK;
@@ -351,8 +358,10 @@ out:
 }
 
 chiso_status
-chiso_tasks_inputs(chiso_input_set *set, const chiso_tasks_result *res,
-                   const char *unit, int32_t period_index)
+chiso_tasks_inputs(chiso_input_set *set,
+                   const chiso_tasks_result *res,
+                   const char *unit,
+                   int32_t period_index)
 {
     const chiso_tasks_row *r = chiso_tasks_find(res, unit, period_index);
     chiso_tasks_row zero;
@@ -368,8 +377,7 @@ chiso_tasks_inputs(chiso_input_set *set, const chiso_tasks_result *res,
     svc_stamp_text(res->as_of, asof, sizeof(asof));
     snprintf(detail, sizeof(detail),
              "%s: unit %s, deadlines in %s, %llu tasks, as of %s", res->path,
-             unit ? unit : "(all)", per, (unsigned long long)r->assigned,
-             asof);
+             unit ? unit : "(all)", per, (unsigned long long)r->assigned, asof);
     ADD_COUNT("tasks.assigned", r->assigned);
     ADD_COUNT("tasks.completed", r->completed);
     ADD_COUNT("tasks.completed_on_time", r->completed_on_time);

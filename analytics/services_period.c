@@ -68,7 +68,9 @@ chiso_period_of_day(chiso_period_kind kind, int64_t day)
 }
 
 void
-chiso_period_format(chiso_period_kind kind, int32_t index, char *out,
+chiso_period_format(chiso_period_kind kind,
+                    int32_t index,
+                    char *out,
                     size_t len)
 {
     switch (kind) {
@@ -130,14 +132,12 @@ chiso_period_parse(const char *s, chiso_period_kind *kind, int32_t *index)
         *index = y * 12 + m - 1;
         return 0;
     }
-    if (n == 7 && (s[5] == 'Q' || s[5] == 'q') && s[6] >= '1' &&
-        s[6] <= '4') {
+    if (n == 7 && (s[5] == 'Q' || s[5] == 'q') && s[6] >= '1' && s[6] <= '4') {
         *kind = CHISO_PERIOD_QUARTER;
         *index = y * 4 + (s[6] - '1');
         return 0;
     }
-    if (n == 7 && (s[5] == 'H' || s[5] == 'h') && s[6] >= '1' &&
-        s[6] <= '2') {
+    if (n == 7 && (s[5] == 'H' || s[5] == 'h') && s[6] >= '1' && s[6] <= '2') {
         *kind = CHISO_PERIOD_HALF;
         *index = y * 2 + (s[6] - '1');
         return 0;
@@ -146,7 +146,9 @@ chiso_period_parse(const char *s, chiso_period_kind *kind, int32_t *index)
 }
 
 void
-chiso_period_days(chiso_period_kind kind, int32_t index, int64_t *first_day,
+chiso_period_days(chiso_period_kind kind,
+                  int32_t index,
+                  int64_t *first_day,
                   int64_t *end_day)
 {
     int y = 0, m0 = 0, months = 1;
@@ -218,7 +220,7 @@ fill_month_start(void)
     }
 }
 
-#define D(c) ((unsigned)((c) - '0'))
+#define D(c)   ((unsigned)((c) - '0'))
 #define ISD(c) ((unsigned)((c) - '0') <= 9u)
 
 /*
@@ -231,9 +233,9 @@ fast_iso(const char *s, size_t len, svc_time *t)
 {
     int y, m, d, hh = 0, mi = 0, ss = 0;
 
-    if ((len != 10 && len != 19) || s[4] != '-' || s[7] != '-' ||
-        !ISD(s[0]) || !ISD(s[1]) || !ISD(s[2]) || !ISD(s[3]) ||
-        !ISD(s[5]) || !ISD(s[6]) || !ISD(s[8]) || !ISD(s[9])) {
+    if ((len != 10 && len != 19) || s[4] != '-' || s[7] != '-' || !ISD(s[0]) ||
+        !ISD(s[1]) || !ISD(s[2]) || !ISD(s[3]) || !ISD(s[5]) || !ISD(s[6]) ||
+        !ISD(s[8]) || !ISD(s[9])) {
         return 0;
     }
     y = (int)(D(s[0]) * 1000 + D(s[1]) * 100 + D(s[2]) * 10 + D(s[3]));
@@ -265,8 +267,8 @@ fast_iso(const char *s, size_t len, svc_time *t)
 }
 
 int
-svc_time_parse(const char *s, size_t len, svc_time *t, char *why,
-               size_t why_len)
+svc_time_parse(
+    const char *s, size_t len, svc_time *t, char *why, size_t why_len)
 {
     int y;
     unsigned m, d;
@@ -285,8 +287,8 @@ svc_time_parse(const char *s, size_t len, svc_time *t, char *why,
 }
 
 int
-chiso_stamp_parse(const char *s, size_t len, chiso_stamp *out, char *why,
-                  size_t why_len)
+chiso_stamp_parse(
+    const char *s, size_t len, chiso_stamp *out, char *why, size_t why_len)
 {
     svc_time t;
 

@@ -40,8 +40,7 @@ static const chiso_csv_column tk_columns[TK_NCOLS] = {
     {"task_id", "ma_nhiem_vu|ma_nv|so_hieu_nhiem_vu|id", 1},
     {"unit", "unit_code|don_vi|ma_don_vi|don_vi_chu_tri|co_quan_chu_tri", 1},
     {"title", "ten_nhiem_vu|noi_dung|noi_dung_nhiem_vu|trich_yeu", 0},
-    {"source_document", "van_ban|van_ban_giao|so_van_ban|can_cu|so_ky_hieu",
-     0},
+    {"source_document", "van_ban|van_ban_giao|so_van_ban|can_cu|so_ky_hieu", 0},
     {"assigned_at", "ngay_giao|ngay_ban_hanh|ngay_nhan", 0},
     {"due_at", "han_xu_ly|thoi_han|han_hoan_thanh|deadline|han", 1},
     {"completed_at", "ngay_hoan_thanh|ngay_xong|ngay_ket_thuc", 0},
@@ -53,21 +52,32 @@ enum { ST_NONE = 0, ST_DONE, ST_OPEN, ST_CANCELLED, ST_UNKNOWN };
 static int
 parse_status(const char *s, size_t n)
 {
-    static const char *const done[] = {
-        "completed",          "done",
-        "hoan_thanh",         "da_hoan_thanh",
-        "xong",               "da_xong",
-        "hoan_thanh_dung_han", "hoan_thanh_qua_han",
-        "hoan_thanh_tre_han", "hoan_thanh_cham",
-        NULL};
-    static const char *const open[] = {
-        "open",            "in_progress",     "overdue",
-        "dang_thuc_hien",  "dang_xu_ly",      "chua_hoan_thanh",
-        "qua_han",         "chua_thuc_hien",  "moi_giao",
-        "new",             "dang_trien_khai", NULL};
+    static const char *const done[] = {"completed",
+                                       "done",
+                                       "hoan_thanh",
+                                       "da_hoan_thanh",
+                                       "xong",
+                                       "da_xong",
+                                       "hoan_thanh_dung_han",
+                                       "hoan_thanh_qua_han",
+                                       "hoan_thanh_tre_han",
+                                       "hoan_thanh_cham",
+                                       NULL};
+    static const char *const open[] = {"open",
+                                       "in_progress",
+                                       "overdue",
+                                       "dang_thuc_hien",
+                                       "dang_xu_ly",
+                                       "chua_hoan_thanh",
+                                       "qua_han",
+                                       "chua_thuc_hien",
+                                       "moi_giao",
+                                       "new",
+                                       "dang_trien_khai",
+                                       NULL};
     static const char *const cancelled[] = {
-        "cancelled", "canceled", "huy", "da_huy", "dung_thuc_hien",
-        "khong_thuc_hien", "thu_hoi", NULL};
+        "cancelled",      "canceled",        "huy",     "da_huy",
+        "dung_thuc_hien", "khong_thuc_hien", "thu_hoi", NULL};
     char f[64];
     size_t i;
 
@@ -129,8 +139,7 @@ tk_col_name(const tk_ctx *C, int c)
                                              : tk_columns[c].name;
 }
 
-static int
-tk_error(svc_err *err, const tk_ctx *C, int c, const char *fmt, ...)
+static int tk_error(svc_err *err, const tk_ctx *C, int c, const char *fmt, ...)
     CHISO_PRINTF(4, 5);
 
 static int
@@ -148,8 +157,13 @@ tk_error(svc_err *err, const tk_ctx *C, int c, const char *fmt, ...)
 /* Parse an optional date column: 0 absent/empty (*has = 0), 1 parsed, -1
  * error. */
 static int
-tk_when(const tk_ctx *C, int c, const char *const *f, const size_t *len,
-        svc_time *t, int *has, svc_err *err)
+tk_when(const tk_ctx *C,
+        int c,
+        const char *const *f,
+        const size_t *len,
+        svc_time *t,
+        int *has,
+        svc_err *err)
 {
     const char *s;
     size_t n;
@@ -229,8 +243,11 @@ field_dup(const tk_ctx *C, int c, const char *const *f, const size_t *len)
 
 /* Parse and count one row. 0, -1 with err (bad row), -2 out of memory. */
 static int
-tk_row(tk_ctx *C, const char *const *f, const size_t *len,
-       unsigned long line, svc_err *err)
+tk_row(tk_ctx *C,
+       const char *const *f,
+       const size_t *len,
+       unsigned long line,
+       svc_err *err)
 {
     const char *s;
     size_t n;
@@ -338,8 +355,7 @@ tk_row(tk_ctx *C, const char *const *f, const size_t *len,
             e->state = 3;
             if (res->n_overdue == C->cap_overdue) {
                 size_t cap = C->cap_overdue ? C->cap_overdue * 2 : 32;
-                chiso_task_overdue *p =
-                    realloc(res->overdue, cap * sizeof(*p));
+                chiso_task_overdue *p = realloc(res->overdue, cap * sizeof(*p));
                 if (p == NULL) {
                     return -2;
                 }
@@ -355,11 +371,10 @@ tk_row(tk_ctx *C, const char *const *f, const size_t *len,
             ov->source_document = field_dup(C, TK_SRC, f, len);
             ov->due.secs = due.secs;
             ov->due.has_time = due.has_time;
-            ov->days_overdue =
-                (double)svc_time_diff(&C->as_of, &due) / 86400.0;
+            ov->days_overdue = (double)svc_time_diff(&C->as_of, &due) / 86400.0;
             ov->line = line;
-            if (ov->task_id == NULL || ov->unit == NULL ||
-                ov->title == NULL || ov->source_document == NULL) {
+            if (ov->task_id == NULL || ov->unit == NULL || ov->title == NULL ||
+                ov->source_document == NULL) {
                 return -2;
             }
         } else {
@@ -575,8 +590,7 @@ tk_finish(tk_ctx *C)
         goto out;
     }
     if (res->n_overdue > 1) {
-        qsort(res->overdue, res->n_overdue, sizeof(*res->overdue),
-              cmp_overdue);
+        qsort(res->overdue, res->n_overdue, sizeof(*res->overdue), cmp_overdue);
     }
     st = CHISO_OK;
 out:
@@ -586,9 +600,14 @@ out:
 }
 
 static chiso_status
-tk_reject(chiso_csv_reader *rd, const chiso_tasks_options *o,
-          const chiso_csv_row *row, size_t field, chiso_status code,
-          const char *msg, chiso_tasks_result *res, chiso_diag *diag)
+tk_reject(chiso_csv_reader *rd,
+          const chiso_tasks_options *o,
+          const chiso_csv_row *row,
+          size_t field,
+          chiso_status code,
+          const char *msg,
+          chiso_tasks_result *res,
+          chiso_diag *diag)
 {
     chiso_reject rej;
     unsigned long line, col;
@@ -613,8 +632,11 @@ tk_reject(chiso_csv_reader *rd, const chiso_tasks_options *o,
 }
 
 static chiso_status
-tasks_compute(chiso_tasks_result **out, const char *path, const char *data,
-              size_t data_len, const chiso_tasks_options *opts,
+tasks_compute(chiso_tasks_result **out,
+              const char *path,
+              const char *data,
+              size_t data_len,
+              const chiso_tasks_options *opts,
               chiso_diag *diag)
 {
     chiso_csv_options co = CHISO_CSV_OPTIONS_INIT;
@@ -643,9 +665,8 @@ tasks_compute(chiso_tasks_result **out, const char *path, const char *data,
     C.as_of.day =
         (int32_t)(chiso_stamp_diff(opts->as_of, (chiso_stamp){0, 0}) / 86400);
     co.allow_ragged = 1;
-    st = data != NULL
-             ? chiso_csv_open_mem(&rd, path, data, data_len, &co, diag)
-             : chiso_csv_open(&rd, path, &co, diag);
+    st = data != NULL ? chiso_csv_open_mem(&rd, path, data, data_len, &co, diag)
+                      : chiso_csv_open(&rd, path, &co, diag);
     if (st != CHISO_OK) {
         goto out;
     }
@@ -693,13 +714,13 @@ tasks_compute(chiso_tasks_result **out, const char *path, const char *data,
         }
         rc = tk_row(&C, row.field, row.len, row.line, &err);
         if (rc == -2) {
-            st = chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0,
-                                "out of memory");
+            st =
+                chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
             goto out;
         }
         if (rc != 0) {
-            st = tk_reject(rd, opts, &row, err.field, CHISO_EDATA, err.msg,
-                           res, diag);
+            st = tk_reject(rd, opts, &row, err.field, CHISO_EDATA, err.msg, res,
+                           diag);
             if (st != CHISO_OK) {
                 goto out;
             }
@@ -729,16 +750,21 @@ out:
 }
 
 chiso_status
-chiso_tasks_compute(chiso_tasks_result **out, const char *path,
-                    const chiso_tasks_options *opts, chiso_diag *diag)
+chiso_tasks_compute(chiso_tasks_result **out,
+                    const char *path,
+                    const chiso_tasks_options *opts,
+                    chiso_diag *diag)
 {
     return tasks_compute(out, path, NULL, 0, opts, diag);
 }
 
 chiso_status
-chiso_tasks_compute_mem(chiso_tasks_result **out, const char *name,
-                        const char *data, size_t len,
-                        const chiso_tasks_options *opts, chiso_diag *diag)
+chiso_tasks_compute_mem(chiso_tasks_result **out,
+                        const char *name,
+                        const char *data,
+                        size_t len,
+                        const chiso_tasks_options *opts,
+                        chiso_diag *diag)
 {
     return tasks_compute(out, name, data ? data : "", len, opts, diag);
 }
@@ -770,7 +796,8 @@ chiso_tasks_free(chiso_tasks_result *res)
 }
 
 const chiso_tasks_row *
-chiso_tasks_find(const chiso_tasks_result *res, const char *unit,
+chiso_tasks_find(const chiso_tasks_result *res,
+                 const char *unit,
                  int32_t period_index)
 {
     size_t i;
@@ -808,8 +835,7 @@ task_row_json(const chiso_tasks_row *r)
     cJSON_AddItemToObject(o, "completed", svc_json_u64(r->completed));
     cJSON_AddItemToObject(o, "completed_on_time",
                           svc_json_u64(r->completed_on_time));
-    cJSON_AddItemToObject(o, "completed_late",
-                          svc_json_u64(r->completed_late));
+    cJSON_AddItemToObject(o, "completed_late", svc_json_u64(r->completed_late));
     cJSON_AddItemToObject(o, "open_not_due", svc_json_u64(r->open_not_due));
     cJSON_AddItemToObject(o, "overdue", svc_json_u64(r->overdue));
     cJSON_AddItemToObject(o, "on_time_pct", svc_json_pct(r->on_time_pct));
@@ -896,12 +922,20 @@ chiso_tasks_to_json(const chiso_tasks_result *res)
 void
 chiso_tasks_write_csv(const chiso_tasks_result *res, FILE *out)
 {
-    static const char *const head[] = {
-        "unit",           "period",         "assigned",
-        "completed",      "completed_on_time", "completed_late",
-        "open_not_due",   "overdue",        "on_time_pct",
-        "completed_pct",  "days_late_mean", "days_late_median",
-        "days_late_max",  NULL};
+    static const char *const head[] = {"unit",
+                                       "period",
+                                       "assigned",
+                                       "completed",
+                                       "completed_on_time",
+                                       "completed_late",
+                                       "open_not_due",
+                                       "overdue",
+                                       "on_time_pct",
+                                       "completed_pct",
+                                       "days_late_mean",
+                                       "days_late_median",
+                                       "days_late_max",
+                                       NULL};
     chiso_csvw w;
     size_t i;
 

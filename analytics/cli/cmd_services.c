@@ -57,8 +57,7 @@ print_row(const chiso_services_row *r)
     cli_cell(o, num, 11, 1);
     snprintf(num, sizeof(num), "%llu", (unsigned long long)r->finished);
     cli_cell(o, num, 11, 1);
-    snprintf(num, sizeof(num), "%llu",
-             (unsigned long long)r->finished_on_time);
+    snprintf(num, sizeof(num), "%llu", (unsigned long long)r->finished_on_time);
     cli_cell(o, num, 11, 1);
     snprintf(num, sizeof(num), "%llu", (unsigned long long)r->open);
     cli_cell(o, num, 9, 1);
@@ -121,9 +120,8 @@ print_table(const chiso_services_result *res)
     cli_rule(o, '-', 147);
     fputc('\n', o);
     print_row(&res->overall);
-    printf("\n%s: %s = %llu; %s = %llu + %llu\n",
-           T("Số dòng", "Rows"), T("đọc", "read"),
-           (unsigned long long)res->rows_read,
+    printf("\n%s: %s = %llu; %s = %llu + %llu\n", T("Số dòng", "Rows"),
+           T("đọc", "read"), (unsigned long long)res->rows_read,
            T("tính + loại", "counted + rejected"),
            (unsigned long long)res->rows_counted,
            (unsigned long long)res->rows_rejected);
@@ -196,8 +194,9 @@ cmd_services(int argc, char **argv)
                 return CLI_EXIT_USAGE;
             }
             if (threads < 1 || threads > 64) {
-                return cli_usage_error("services", "--threads must be 1 to "
-                                                   "64, got %ld",
+                return cli_usage_error("services",
+                                       "--threads must be 1 to "
+                                       "64, got %ld",
                                        threads);
             }
             opts.threads = (int)threads;
@@ -215,8 +214,9 @@ cmd_services(int argc, char **argv)
         }
     }
     if (argc - optind != 1) {
-        return cli_usage_error("services", "expected one DOSSIERS.csv, got %d "
-                                           "arguments",
+        return cli_usage_error("services",
+                               "expected one DOSSIERS.csv, got %d "
+                               "arguments",
                                argc - optind);
     }
     inputs[0] = argv[optind];
@@ -234,8 +234,7 @@ cmd_services(int argc, char **argv)
         opts.on_header = rejects_header;
         opts.reject_ctx = &rw;
     }
-    if (chiso_services_compute(&res, argv[optind], &opts, &diag) !=
-        CHISO_OK) {
+    if (chiso_services_compute(&res, argv[optind], &opts, &diag) != CHISO_OK) {
         rc = cli_report(&diag);
         goto out;
     }

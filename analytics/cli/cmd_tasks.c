@@ -45,9 +45,9 @@ print_row(const chiso_tasks_row *r)
 {
     FILE *o = stdout;
     char num[32];
-    const uint64_t v[6] = {r->assigned,       r->completed,
+    const uint64_t v[6] = {r->assigned,          r->completed,
                            r->completed_on_time, r->completed_late,
-                           r->open_not_due,   r->overdue};
+                           r->open_not_due,      r->overdue};
     size_t i;
 
     cli_cell(o, r->unit, 12, 0);
@@ -118,16 +118,17 @@ print_table(const chiso_tasks_result *res)
             const chiso_tasks_undated *u = &res->undated[i];
             printf("  ");
             cli_cell(o, u->unit, 12, 0);
-            printf(" %llu %s, %llu %s, %llu %s\n",
-                   (unsigned long long)u->tasks, T("nhiệm vụ", "tasks"),
-                   (unsigned long long)u->completed, T("xong", "done"),
-                   (unsigned long long)u->open, T("chưa xong", "open"));
+            printf(" %llu %s, %llu %s, %llu %s\n", (unsigned long long)u->tasks,
+                   T("nhiệm vụ", "tasks"), (unsigned long long)u->completed,
+                   T("xong", "done"), (unsigned long long)u->open,
+                   T("chưa xong", "open"));
         }
     }
     if (res->cancelled > 0) {
-        printf("\n%s: %llu\n", T("Nhiệm vụ đã hủy (không tính)",
-                                 "Cancelled tasks (not counted)"),
-               (unsigned long long)res->cancelled);
+        printf(
+            "\n%s: %llu\n",
+            T("Nhiệm vụ đã hủy (không tính)", "Cancelled tasks (not counted)"),
+            (unsigned long long)res->cancelled);
     }
     if (res->n_overdue > 0) {
         printf("\n%s\n", T("Nhiệm vụ quá hạn (quá hạn lâu nhất trước):",
@@ -219,8 +220,9 @@ cmd_tasks(int argc, char **argv)
         }
     }
     if (argc - optind != 1) {
-        return cli_usage_error("tasks", "expected one TASKS.csv, got %d "
-                                        "arguments",
+        return cli_usage_error("tasks",
+                               "expected one TASKS.csv, got %d "
+                               "arguments",
                                argc - optind);
     }
     if (!has_as_of) {

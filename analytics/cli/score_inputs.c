@@ -19,8 +19,9 @@ int
 cli_parse_period_kind(const char *cmd, const char *s, chiso_period_kind *k)
 {
     if (chiso_period_kind_from_name(s, k) != 0) {
-        return cli_usage_error(cmd, "--period must be month, quarter, half "
-                                    "or year, got '%s'",
+        return cli_usage_error(cmd,
+                               "--period must be month, quarter, half "
+                               "or year, got '%s'",
                                s);
     }
     return 0;
@@ -56,8 +57,9 @@ score_inputs_build(const score_sources *src, chiso_input_set *set)
                                         "2024-03, 2024)");
     }
     if (chiso_period_parse(src->period, &kind, &index) != 0) {
-        return cli_usage_error("score", "--period must look like 2024-03, "
-                                        "2024-Q1, 2024-H1 or 2024, got '%s'",
+        return cli_usage_error("score",
+                               "--period must look like 2024-03, "
+                               "2024-Q1, 2024-H1 or 2024, got '%s'",
                                src->period);
     }
     chiso_period_days(kind, index, &first, &end);
@@ -77,11 +79,10 @@ score_inputs_build(const score_sources *src, chiso_input_set *set)
             return cli_report(&diag);
         }
         if (chiso_tasks_find(tr, src->unit, index) == NULL) {
-            fprintf(stderr,
-                    "chiso: warning: %s: no task of %s%s%s is due in %s\n",
-                    src->tasks, src->unit ? "unit '" : "any unit",
-                    src->unit ? src->unit : "", src->unit ? "'" : "",
-                    src->period);
+            fprintf(
+                stderr, "chiso: warning: %s: no task of %s%s%s is due in %s\n",
+                src->tasks, src->unit ? "unit '" : "any unit",
+                src->unit ? src->unit : "", src->unit ? "'" : "", src->period);
         }
         st = chiso_tasks_inputs(set, tr, src->unit, index);
         chiso_tasks_free(tr);

@@ -9,8 +9,7 @@
 #include "chiso_services.h"
 
 /* --period month|quarter|half|year; prints a usage error, returns 0/2. */
-int cli_parse_period_kind(const char *cmd, const char *s,
-                          chiso_period_kind *k);
+int cli_parse_period_kind(const char *cmd, const char *s, chiso_period_kind *k);
 /* --as-of DATE; prints a usage error, returns 0/2. */
 int cli_parse_as_of(const char *cmd, const char *s, chiso_stamp *t);
 

@@ -119,8 +119,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     chiso_diag_clear(&d_aut);
-    s_aut = svc_compute(&aut, "fuzz.csv", text, len, &o, SVC_MODE_AUTO,
-                        &d_aut);
+    s_aut = svc_compute(&aut, "fuzz.csv", text, len, &o, SVC_MODE_AUTO, &d_aut);
     if (s_aut != s_ref || strcmp(d_aut.message, d_ref.message) != 0 ||
         d_aut.line != d_ref.line || d_aut.column != d_ref.column) {
         abort(); /* messages and positions must be the reference's */
@@ -137,8 +136,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.on_reject = count_reject;
     o.reject_ctx = &n_rej;
     chiso_diag_clear(&d_rej);
-    s_rej = svc_compute(&rej, "fuzz.csv", text, len, &o, SVC_MODE_AUTO,
-                        &d_rej);
+    s_rej = svc_compute(&rej, "fuzz.csv", text, len, &o, SVC_MODE_AUTO, &d_rej);
     if (s_rej == CHISO_OK &&
         (rej->rows_read != rej->rows_counted + rej->rows_rejected ||
          rej->rows_rejected != n_rej)) {

@@ -72,8 +72,8 @@ run(const char *text, chiso_period_kind kind, svc_mode mode)
 static void
 test_month_definitions(void **state)
 {
-    chiso_services_result *res = run(sample, CHISO_PERIOD_MONTH,
-                                     SVC_MODE_REFERENCE);
+    chiso_services_result *res =
+        run(sample, CHISO_PERIOD_MONTH, SVC_MODE_REFERENCE);
     const chiso_services_row *r;
 
     (void)state;
@@ -84,19 +84,19 @@ test_month_definitions(void **state)
     r = chiso_services_find(res, "SKHCN", 2024 * 12 + 2);
     assert_non_null(r);
     assert_string_equal(r->period, "2024-03");
-    assert_int_equal(r->received, 5);      /* r1..r5 */
-    assert_int_equal(r->finished, 3);      /* r1 r2 r5 */
-    assert_int_equal(r->finished_on_time, 2); /* r1 (at the deadline), r5 */
-    assert_int_equal(r->open, 2);          /* r3 r4 */
-    assert_int_equal(r->open_within_due, 1); /* r3 */
-    chiso_assert_close(r->online_pct, 60.0, TOL);        /* r1 r3 r5 of 5 */
-    chiso_assert_close(r->on_time_pct, 200.0 / 3, TOL);  /* 2 of 3 */
-    chiso_assert_close(r->progress_pct, 60.0, TOL);      /* (2 + 1) / 5 */
+    assert_int_equal(r->received, 5);             /* r1..r5 */
+    assert_int_equal(r->finished, 3);             /* r1 r2 r5 */
+    assert_int_equal(r->finished_on_time, 2);     /* r1 (at the deadline), r5 */
+    assert_int_equal(r->open, 2);                 /* r3 r4 */
+    assert_int_equal(r->open_within_due, 1);      /* r3 */
+    chiso_assert_close(r->online_pct, 60.0, TOL); /* r1 r3 r5 of 5 */
+    chiso_assert_close(r->on_time_pct, 200.0 / 3, TOL);      /* 2 of 3 */
+    chiso_assert_close(r->progress_pct, 60.0, TOL);          /* (2 + 1) / 5 */
     chiso_assert_close(r->components_signed_pct, 80.0, TOL); /* 4 of 5 */
     chiso_assert_close(r->result_signed_pct, 40.0, TOL);     /* r1 r5 */
     chiso_assert_close(r->digitized_pct, 20.0, TOL);         /* r1 */
-    chiso_assert_close(r->satisfaction_mean, 4.0, TOL);  /* (5+3+4)/3 */
-    chiso_assert_close(r->satisfied_pct, 200.0 / 3, TOL); /* 5 and 4 */
+    chiso_assert_close(r->satisfaction_mean, 4.0, TOL);      /* (5+3+4)/3 */
+    chiso_assert_close(r->satisfied_pct, 200.0 / 3, TOL);    /* 5 and 4 */
     /* days 4.375, 4.375 + 1/86400, 5: median is the middle one; p90:
      * h = 1.8, 4.375011574074074 + 0.8 * 0.624988425925926 */
     chiso_assert_close(r->processing_days_median, 4.375011574074074, TOL);
@@ -106,7 +106,7 @@ test_month_definitions(void **state)
     r = chiso_services_find(res, "SKHCN", 2024 * 12 + 3);
     assert_non_null(r);
     assert_string_equal(r->period, "2024-04");
-    assert_int_equal(r->received, 1); /* r6, received at 00:00:00 */
+    assert_int_equal(r->received, 1);         /* r6, received at 00:00:00 */
     assert_int_equal(r->finished_on_time, 0); /* late by one second */
     chiso_assert_close(r->on_time_pct, 0.0, TOL);
     chiso_assert_close(r->processing_days_p90, 3.0, TOL);
@@ -133,12 +133,12 @@ test_month_definitions(void **state)
 static void
 test_quarter_half_year(void **state)
 {
-    chiso_services_result *q = run(sample, CHISO_PERIOD_QUARTER,
-                                   SVC_MODE_REFERENCE);
-    chiso_services_result *h = run(sample, CHISO_PERIOD_HALF,
-                                   SVC_MODE_REFERENCE);
-    chiso_services_result *y = run(sample, CHISO_PERIOD_YEAR,
-                                   SVC_MODE_REFERENCE);
+    chiso_services_result *q =
+        run(sample, CHISO_PERIOD_QUARTER, SVC_MODE_REFERENCE);
+    chiso_services_result *h =
+        run(sample, CHISO_PERIOD_HALF, SVC_MODE_REFERENCE);
+    chiso_services_result *y =
+        run(sample, CHISO_PERIOD_YEAR, SVC_MODE_REFERENCE);
     const chiso_services_row *r;
 
     (void)state;
@@ -176,8 +176,7 @@ test_as_of(void **state)
      * not yet past due, r3 as well */
     o.period = CHISO_PERIOD_MONTH;
     o.has_as_of = 1;
-    assert_int_equal(chiso_stamp_parse("15/03/2024", 10, &o.as_of, NULL, 0),
-                     0);
+    assert_int_equal(chiso_stamp_parse("15/03/2024", 10, &o.as_of, NULL, 0), 0);
     chiso_diag_clear(&d);
     assert_int_equal(chiso_services_compute_mem(&res, "s.csv", sample,
                                                 strlen(sample), &o, &d),
@@ -229,11 +228,9 @@ test_stamp_rule(void **state)
     (void)state;
     assert_int_equal(chiso_stamp_parse("31/03/2024", 10, &due, NULL, 0), 0);
     assert_int_equal(due.has_time, 0);
-    assert_int_equal(chiso_stamp_parse("31/03/2024 23:59:59", 19, &a, NULL,
-                                       0),
+    assert_int_equal(chiso_stamp_parse("31/03/2024 23:59:59", 19, &a, NULL, 0),
                      0);
-    assert_int_equal(chiso_stamp_parse("2024-04-01T00:00:00", 19, &b, NULL,
-                                       0),
+    assert_int_equal(chiso_stamp_parse("2024-04-01T00:00:00", 19, &b, NULL, 0),
                      0);
     /* a due date alone is the whole day: 23:59:59 is on time, midnight
      * after is one day late */
@@ -347,8 +344,9 @@ test_fast_equals_reference(void **state)
                        "result_signed;digitized;satisfaction;note\r\n");
     for (i = 0; i < 5000; i++) {
         chiso_buf_printf(
-            &b, "D%d;U%02d;P;2024-%02d-%02dT%02d:%02d:00;%02d/%02d/2024;%s;%s;"
-                "%d;%d;%d;%s;%s\r\n",
+            &b,
+            "D%d;U%02d;P;2024-%02d-%02dT%02d:%02d:00;%02d/%02d/2024;%s;%s;"
+            "%d;%d;%d;%s;%s\r\n",
             i, i % 7, i % 12 + 1, i % 28 + 1, i % 24, i % 60, 28, i % 12 + 1,
             i % 9 == 0 ? "" : "2024-12-31 10:00",
             i % 3 == 0 ? "online" : "Trực tiếp", i % 2, i % 5 == 0, 1,
@@ -358,12 +356,12 @@ test_fast_equals_reference(void **state)
     o.threads = 4;
     svc_fast_min_split = 1;
     chiso_diag_clear(&d);
-    assert_int_equal(svc_compute(&ref, "m.csv", b.data, b.len, &o,
-                                 SVC_MODE_REFERENCE, &d),
-                     CHISO_OK);
-    assert_int_equal(svc_compute(&fast, "m.csv", b.data, b.len, &o,
-                                 SVC_MODE_FAST_ONLY, &d),
-                     CHISO_OK);
+    assert_int_equal(
+        svc_compute(&ref, "m.csv", b.data, b.len, &o, SVC_MODE_REFERENCE, &d),
+        CHISO_OK);
+    assert_int_equal(
+        svc_compute(&fast, "m.csv", b.data, b.len, &o, SVC_MODE_FAST_ONLY, &d),
+        CHISO_OK);
     assert_int_equal(fast->rows_read, 5000);
     c1 = csv_of(ref);
     c2 = csv_of(fast);
@@ -405,9 +403,9 @@ test_rejects(void **state)
     (void)state;
     /* without a callback: the first bad row stops, at its column */
     chiso_diag_clear(&d);
-    assert_int_equal(chiso_services_compute_mem(&res, "bad.csv", bad,
-                                                strlen(bad), &o, &d),
-                     CHISO_EDATA);
+    assert_int_equal(
+        chiso_services_compute_mem(&res, "bad.csv", bad, strlen(bad), &o, &d),
+        CHISO_EDATA);
     assert_null(res);
     assert_int_equal(d.line, 3);
     assert_int_equal(d.column, 7);
@@ -417,9 +415,9 @@ test_rejects(void **state)
     o.on_reject = collect;
     o.reject_ctx = &log;
     chiso_diag_clear(&d);
-    assert_int_equal(chiso_services_compute_mem(&res, "bad.csv", bad,
-                                                strlen(bad), &o, &d),
-                     CHISO_OK);
+    assert_int_equal(
+        chiso_services_compute_mem(&res, "bad.csv", bad, strlen(bad), &o, &d),
+        CHISO_OK);
     assert_int_equal(res->rows_read, 5);
     assert_int_equal(res->rows_counted, 2);
     assert_int_equal(res->rows_rejected, 3);
@@ -434,8 +432,7 @@ test_rejects(void **state)
 static void
 test_inputs(void **state)
 {
-    chiso_services_result *res = run(sample, CHISO_PERIOD_MONTH,
-                                     SVC_MODE_AUTO);
+    chiso_services_result *res = run(sample, CHISO_PERIOD_MONTH, SVC_MODE_AUTO);
     chiso_input_set set = CHISO_INPUT_SET_INIT;
     size_t i;
     int seen = 0;

@@ -55,11 +55,10 @@ run(const char *text, chiso_period_kind kind)
     chiso_diag d;
 
     o.period = kind;
-    assert_int_equal(chiso_stamp_parse("30/06/2024", 10, &o.as_of, NULL, 0),
-                     0);
+    assert_int_equal(chiso_stamp_parse("30/06/2024", 10, &o.as_of, NULL, 0), 0);
     chiso_diag_clear(&d);
-    if (chiso_tasks_compute_mem(&res, "reg.csv", text, strlen(text), &o,
-                                &d) != CHISO_OK) {
+    if (chiso_tasks_compute_mem(&res, "reg.csv", text, strlen(text), &o, &d) !=
+        CHISO_OK) {
         fail_msg("%s:%lu:%lu: %s", d.path, d.line, d.column, d.message);
     }
     return res;
@@ -147,24 +146,22 @@ test_month_grouping(void **state)
 static void
 test_bad_rows(void **state)
 {
-    static const char bad[] =
-        "task_id,unit,due_at,completed_at,status\n"
-        "x1,A,31/02/2024,,\n"
-        "x2,A,2024-03-01,,Đã hoàn thành\n"
-        "x3,A,2024-03-01,,maybe\n"
-        "x4,A,2024-03-01,2024-02-01,\n";
+    static const char bad[] = "task_id,unit,due_at,completed_at,status\n"
+                              "x1,A,31/02/2024,,\n"
+                              "x2,A,2024-03-01,,Đã hoàn thành\n"
+                              "x3,A,2024-03-01,,maybe\n"
+                              "x4,A,2024-03-01,2024-02-01,\n";
     chiso_tasks_options o = CHISO_TASKS_OPTIONS_INIT;
     chiso_tasks_result *res = NULL;
     chiso_diag d;
     int n = 0;
 
     (void)state;
-    assert_int_equal(chiso_stamp_parse("2024-06-30", 10, &o.as_of, NULL, 0),
-                     0);
+    assert_int_equal(chiso_stamp_parse("2024-06-30", 10, &o.as_of, NULL, 0), 0);
     chiso_diag_clear(&d);
-    assert_int_equal(chiso_tasks_compute_mem(&res, "b.csv", bad, strlen(bad),
-                                             &o, &d),
-                     CHISO_EDATA);
+    assert_int_equal(
+        chiso_tasks_compute_mem(&res, "b.csv", bad, strlen(bad), &o, &d),
+        CHISO_EDATA);
     assert_int_equal(d.line, 2);
     assert_int_equal(d.column, 6);
     assert_non_null(strstr(d.message, "invalid date '31/02/2024'"));
@@ -184,28 +181,26 @@ count(void *ctx, const chiso_reject *rej)
 static void
 test_rejects_reconcile(void **state)
 {
-    static const char bad[] =
-        "task_id,unit,due_at,completed_at,status\n"
-        "x1,A,31/02/2024,,\n"
-        "x2,A,2024-03-01,,Đã hoàn thành\n"
-        "x3,A,2024-03-01,,maybe\n"
-        "x4,A,2024-03-01,2024-02-01,\n"
-        "x5,A,2024-03-01,2024-03-01,\n"
-        "x6,A\n";
+    static const char bad[] = "task_id,unit,due_at,completed_at,status\n"
+                              "x1,A,31/02/2024,,\n"
+                              "x2,A,2024-03-01,,Đã hoàn thành\n"
+                              "x3,A,2024-03-01,,maybe\n"
+                              "x4,A,2024-03-01,2024-02-01,\n"
+                              "x5,A,2024-03-01,2024-03-01,\n"
+                              "x6,A\n";
     chiso_tasks_options o = CHISO_TASKS_OPTIONS_INIT;
     chiso_tasks_result *res = NULL;
     chiso_diag d;
     int n = 0;
 
     (void)state;
-    assert_int_equal(chiso_stamp_parse("2024-06-30", 10, &o.as_of, NULL, 0),
-                     0);
+    assert_int_equal(chiso_stamp_parse("2024-06-30", 10, &o.as_of, NULL, 0), 0);
     o.on_reject = count;
     o.reject_ctx = &n;
     chiso_diag_clear(&d);
-    assert_int_equal(chiso_tasks_compute_mem(&res, "b.csv", bad, strlen(bad),
-                                             &o, &d),
-                     CHISO_OK);
+    assert_int_equal(
+        chiso_tasks_compute_mem(&res, "b.csv", bad, strlen(bad), &o, &d),
+        CHISO_OK);
     /* x1 impossible date, x2 completed without a date, x3 unknown status,
      * x6 wrong field count; x4 (done before due) and x5 are fine */
     assert_int_equal(res->rows_read, 6);
