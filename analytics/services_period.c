@@ -403,12 +403,41 @@ qstore_free(qstore *q)
     memset(q, 0, sizeof(*q));
 }
 
-static int
-cmp_u16(const void *a, const void *b)
+/* Sort 16-bit values: insertion sort when few, else two stable counting
+ * passes on the low and high byte (LSD radix), O(n). */
+static void
+sort_u16(uint16_t *v, uint16_t *tmp, size_t n)
 {
-    uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
+    size_t c0[257], c1[257], i;
 
-    return (x > y) - (x < y);
+    if (n <= 32) {
+        for (i = 1; i < n; i++) {
+            uint16_t x = v[i];
+            size_t k = i;
+            while (k > 0 && v[k - 1] > x) {
+                v[k] = v[k - 1];
+                k--;
+            }
+            v[k] = x;
+        }
+        return;
+    }
+    memset(c0, 0, sizeof(c0));
+    memset(c1, 0, sizeof(c1));
+    for (i = 0; i < n; i++) {
+        c0[(v[i] & 0xFFu) + 1]++;
+        c1[(v[i] >> 8) + 1]++;
+    }
+    for (i = 1; i < 257; i++) {
+        c0[i] += c0[i - 1];
+        c1[i] += c1[i - 1];
+    }
+    for (i = 0; i < n; i++) {
+        tmp[c0[v[i] & 0xFFu]++] = v[i];
+    }
+    for (i = 0; i < n; i++) {
+        v[c1[tmp[i] >> 8]++] = tmp[i];
+    }
 }
 
 /* Count of bucket j over all stores. */
@@ -426,16 +455,48 @@ bucket_count(const qref *refs, size_t n_refs, uint32_t j)
     return c;
 }
 
+/* Copy the low parts of bucket j of every store into vals (cnt values). */
+static void
+gather(const qref *refs, size_t n_refs, uint32_t j, uint16_t *vals)
+{
+    size_t r, m = 0;
+
+    for (r = 0; r < n_refs; r++) {
+        const qbucket *b;
+        uint32_t blk, left;
+        if (j >= refs[r].q->n_b) {
+            continue;
+        }
+        b = &refs[r].q->b[j];
+        left = b->count;
+        for (blk = b->count ? b->head : 0; blk != 0 && left > 0;) {
+            const qblock *B = qarena_block(refs[r].a, blk);
+            uint32_t take = left < QB_VALS ? left : QB_VALS;
+            memcpy(vals + m, B->v, take * sizeof(uint16_t));
+            m += take;
+            left -= take;
+            blk = B->next;
+        }
+    }
+}
+
 /*
- * The k-th smallest value (0-based) of the union. The bucket holding it is
- * gathered and ordered: counting on the 16-bit low parts for big buckets,
- * qsort for small ones. Returns -1 on allocation failure.
+ * The k-th and (k+1)-th smallest values (0-based) of the union; x1 only
+ * when want_next (and k + 1 exists). Bucket counts lead to the bucket
+ * holding rank k, which alone is gathered and sorted; rank k + 1 is in the
+ * same bucket or is the smallest value of the next non-empty one. Returns
+ * -1 on allocation failure.
  */
 static int
-select_kth(const qref *refs, size_t n_refs, uint64_t k, uint32_t *out)
+select_two(const qref *refs,
+           size_t n_refs,
+           uint64_t k,
+           int want_next,
+           uint32_t *x0,
+           uint32_t *x1)
 {
-    uint32_t j, n_b = 0;
-    uint64_t cum = 0, cnt = 0, m = 0;
+    uint32_t j, j2, n_b = 0;
+    uint64_t cum = 0, cnt = 0, m;
     size_t r;
     uint16_t *vals;
 
@@ -454,51 +515,43 @@ select_kth(const qref *refs, size_t n_refs, uint64_t k, uint32_t *out)
     if (j == n_b) {
         return -1;
     }
+    vals = malloc(2 * cnt * sizeof(*vals));
+    if (vals == NULL) {
+        return -1;
+    }
+    gather(refs, n_refs, j, vals);
+    sort_u16(vals, vals + cnt, cnt);
+    k -= cum;
+    *x0 = (j << 16) | vals[k];
+    if (want_next && k + 1 < cnt) {
+        *x1 = (j << 16) | vals[k + 1];
+        want_next = 0;
+    }
+    free(vals);
+    if (!want_next) {
+        return 0;
+    }
+    for (j2 = j + 1; j2 < n_b; j2++) {
+        cnt = bucket_count(refs, n_refs, j2);
+        if (cnt > 0) {
+            break;
+        }
+    }
+    if (j2 == n_b) {
+        return -1;
+    }
     vals = malloc(cnt * sizeof(*vals));
     if (vals == NULL) {
         return -1;
     }
-    for (r = 0; r < n_refs; r++) {
-        const qbucket *b;
-        uint32_t blk, left;
-        if (j >= refs[r].q->n_b) {
-            continue;
-        }
-        b = &refs[r].q->b[j];
-        left = b->count;
-        for (blk = b->count ? b->head : 0; blk != 0 && left > 0;) {
-            const qblock *B = qarena_block(refs[r].a, blk);
-            uint32_t take = left < QB_VALS ? left : QB_VALS;
-            memcpy(vals + m, B->v, take * sizeof(uint16_t));
-            m += take;
-            left -= take;
-            blk = B->next;
+    gather(refs, n_refs, j2, vals);
+    *x1 = vals[0];
+    for (m = 1; m < cnt; m++) {
+        if (vals[m] < *x1) {
+            *x1 = vals[m];
         }
     }
-    k -= cum;
-    if (cnt > 16384) {
-        uint32_t *c = calloc(65536, sizeof(*c));
-        uint64_t acc = 0;
-        uint32_t v;
-        if (c == NULL) {
-            free(vals);
-            return -1;
-        }
-        for (m = 0; m < cnt; m++) {
-            c[vals[m]]++;
-        }
-        for (v = 0; v < 65536; v++) {
-            acc += c[v];
-            if (acc > k) {
-                break;
-            }
-        }
-        free(c);
-        *out = (j << 16) | v;
-    } else {
-        qsort(vals, cnt, sizeof(*vals), cmp_u16);
-        *out = (j << 16) | vals[k];
-    }
+    *x1 |= j2 << 16;
     free(vals);
     return 0;
 }
@@ -509,7 +562,8 @@ qref_quantile(const qref *refs, size_t n_refs, double q, double *out)
     uint64_t n = 0, lo;
     size_t r;
     double h, t, a, b;
-    uint32_t x0, x1;
+    uint32_t x0 = 0, x1 = 0;
+    int interp;
 
     for (r = 0; r < n_refs; r++) {
         n += refs[r].q->n;
@@ -521,16 +575,14 @@ qref_quantile(const qref *refs, size_t n_refs, double q, double *out)
     h = q * (double)(n - 1);
     lo = (uint64_t)floor(h);
     t = h - (double)lo;
-    if (select_kth(refs, n_refs, lo, &x0) != 0) {
+    interp = lo + 1 < n && t > 0;
+    if (select_two(refs, n_refs, lo, interp, &x0, &x1) != 0) {
         return -1;
     }
     a = (double)x0 / 86400.0;
-    if (lo + 1 >= n || !(t > 0)) {
+    if (!interp) {
         *out = a;
         return 0;
-    }
-    if (select_kth(refs, n_refs, lo + 1, &x1) != 0) {
-        return -1;
     }
     b = (double)x1 / 86400.0;
     /* numpy's _lerp: from the nearer end, so t = 1 gives b exactly */

@@ -314,6 +314,32 @@ test_quantile_store(void **state)
     free(all);
 }
 
+/* Rank k + 1 in a later bucket (buckets are 65536 s wide), with empty
+ * buckets between: {10, 200000} has its median half-way. */
+static void
+test_quantile_next_bucket(void **state)
+{
+    qarena ar;
+    qstore st;
+    qref ref;
+    double got;
+
+    (void)state;
+    memset(&ar, 0, sizeof(ar));
+    memset(&st, 0, sizeof(st));
+    assert_int_equal(qstore_add(&st, &ar, 200000), 0);
+    assert_int_equal(qstore_add(&st, &ar, 10), 0);
+    ref.q = &st;
+    ref.a = &ar;
+    assert_int_equal(qref_quantile(&ref, 1, 0.5, &got), 0);
+    chiso_assert_close(got, 100005.0 / 86400.0, 1e-15);
+    /* h = 0.9: 10 + 0.9 * 199990 = 180001 s */
+    assert_int_equal(qref_quantile(&ref, 1, 0.9, &got), 0);
+    chiso_assert_close(got, 180001.0 / 86400.0, 1e-15);
+    qstore_free(&st);
+    qarena_free(&ar);
+}
+
 static char *
 csv_of(const chiso_services_result *r)
 {
@@ -485,6 +511,7 @@ main(void)
         cmocka_unit_test(test_stamp_rule),
         cmocka_unit_test(test_quantile_sorted),
         cmocka_unit_test(test_quantile_store),
+        cmocka_unit_test(test_quantile_next_bucket),
         cmocka_unit_test(test_fast_equals_reference),
         cmocka_unit_test(test_rejects),
         cmocka_unit_test(test_inputs),
