@@ -226,10 +226,12 @@ typedef struct chiso_services_result {
  * to it and skipped. Malformed CSV (an unterminated quote) always stops.
  *
  * Regular files are split at record boundaries over opts->threads threads
- * with a dedicated tokenizer; anything unusual in the file (a bad row,
- * malformed CSV, a split that fell inside a quoted field) makes it read the
- * whole file again with the libcsv reference reader, so results, messages
- * and rejected rows are always those of the reference reader.
+ * with a dedicated tokenizer. It reports bad rows with the same positions
+ * and messages as the libcsv reference reader; anything else unusual in the
+ * file (malformed CSV, invalid UTF-8, a split that fell inside a quoted
+ * field it cannot confirm) makes it read the whole file again with the
+ * reference reader, so results, messages and rejected rows are always
+ * those of the reference reader.
  *
  * *out is owned by the caller (chiso_services_free).
  */

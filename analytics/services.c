@@ -943,7 +943,8 @@ svc_compute(chiso_services_result **out,
         mode = SVC_MODE_REFERENCE;
     }
     if (mode != SVC_MODE_REFERENCE) {
-        uint64_t size = 0, rows = 0;
+        uint64_t size = 0, rows = 0, rejected = 0;
+        chiso_diag fast_diag;
         int threads = o.threads > 0 ? o.threads : default_threads();
         svc_fast_status fs = SVC_FAST_FALLBACK;
         struct stat sb;
@@ -958,17 +959,23 @@ svc_compute(chiso_services_result **out,
             }
         }
         if (fs == SVC_FAST_OK) {
-            fs = svc_fast_run(fd, data, size, chiso_csv_bytes_read(rd),
-                              res->delimiter, &L, threads, o.period,
-                              o.has_as_of, &as_of, &fast, &n_fast, &rows, diag);
+            chiso_diag_clear(&fast_diag);
+            fs = svc_fast_run(
+                fd, data, size, chiso_csv_bytes_read(rd), res->delimiter, &L,
+                threads, o.period, o.has_as_of, &as_of, path, o.on_reject,
+                o.reject_ctx, &fast, &n_fast, &rows, &rejected, &fast_diag);
         }
         if (fs == SVC_FAST_ERROR) {
-            st =
-                diag != NULL && diag->code != CHISO_OK ? diag->code : CHISO_EIO;
+            st = fast_diag.code != CHISO_OK ? fast_diag.code : CHISO_EIO;
+            if (diag != NULL && diag->code == CHISO_OK) {
+                *diag = fast_diag;
+            }
             goto out;
         }
         if (fs == SVC_FAST_OK) {
-            res->rows_read = res->rows_counted = rows;
+            res->rows_counted = rows;
+            res->rows_rejected = rejected;
+            res->rows_read = rows + rejected;
             res->threads_used = (int)n_fast;
             st = svc_build_result(res, fast, n_fast);
             if (st != CHISO_OK) {

@@ -11,12 +11,15 @@
  * tokenizer scans a byte-class table over a buffer, points at unquoted
  * fields in place and copies only fields with doubled quotes.
  *
- * It never reports errors. Anything it does not accept exactly as libcsv
+ * Bad rows (a value the row parser refuses, a wrong field count) are
+ * kept with their position, computed exactly as the reference reader
+ * computes it (reject_position), and handed to the reject callback in file
+ * order once every thread is done, or, without a callback, the first one
+ * becomes the error. Anything else it does not accept exactly as libcsv
  * would - a quote inside an unquoted field, text after a closing quote, an
- * unterminated quote, NUL, invalid UTF-8, a wrong field count, a record
- * over 1 MiB, a row the row parser rejects, a tab delimiter - makes it
- * return SVC_FAST_FALLBACK, and the caller reads the whole file again with
- * the reference reader, which produces the message, position and rejects.
+ * unterminated quote, NUL, invalid UTF-8, a record over 1 MiB, a tab
+ * delimiter - makes it return SVC_FAST_FALLBACK, and the caller reads the
+ * whole file again with the reference reader, which produces the message.
  *
  * Splitting: thread k starts at a guessed record start s_k, the byte after
  * the first '\n' past k/T of the file; a guess may be wrong when that '\n'
@@ -48,6 +51,18 @@
 
 enum { T_ROW, T_BLANK, T_MORE, T_BAD };
 
+/* A bad row met on the fast path, kept until the line numbers are known. */
+typedef struct fbad {
+    uint64_t nl_before;     /* '\n' between the job's start and the record */
+    unsigned long rel_line; /* line of the field within the record, 0-based */
+    unsigned long column;
+    chiso_status code;
+    char *msg;
+    char **field; /* the row's fields as read */
+    size_t *flen;
+    size_t n;
+} fbad;
+
 uint64_t svc_fast_min_split = 4u << 20;
 
 typedef struct fjob {
@@ -61,6 +76,7 @@ typedef struct fjob {
     unsigned char delim;
     const svc_layout *L;
     atomic_int *stop; /* set when thread 0 gives up: the others stop */
+    int collect;      /* 1: keep bad rows and go on; 0: stop at the first */
     /* state */
     char *buf;
     size_t cap, len;
@@ -75,6 +91,10 @@ typedef struct fjob {
     /* output */
     svc_acc acc;
     uint64_t rows;
+    uint64_t lines; /* '\n' consumed since start */
+    fbad *bad;
+    size_t n_bad, cap_bad;
+    int stopped; /* stopped at a bad row (collect == 0) */
     int irregular;
     int sys_err;   /* errno of a failed read, or -1 for out of memory */
     size_t linked; /* job whose start this one reached; n_bounds = EOF */
@@ -222,7 +242,8 @@ add_field(fjob *J, size_t *nf, const char *s, size_t n)
  * *used is the byte count consumed (through the '\n').
  */
 static int
-tokenize(fjob *J,
+tokenize(int *quoted,
+         fjob *J,
          const char *p0,
          const char *end,
          int at_eof,
@@ -235,6 +256,7 @@ tokenize(fjob *J,
     const unsigned char *nonascii;
 
     *nf = 0;
+    *quoted = 0;
     J->scratch_len = 0;
     for (;;) {
         const unsigned char *fs;
@@ -305,6 +327,7 @@ tokenize(fjob *J,
         {
             size_t s0 = J->scratch_len;
             int escaped = 0;
+            *quoted = 1;
             p++;
             fs = p;
             for (;;) {
@@ -379,6 +402,132 @@ row_done:
     return T_ROW;
 }
 
+/*
+ * Where field k of the raw record [s, e) starts, exactly as the reference
+ * reader's chiso_csv_field_position() finds it (csv_reader.c scan_record +
+ * col_at): leading spaces and tabs skipped, quotes followed, a missing
+ * field placed just past the record's text. Data records never start at
+ * offset 0, so the BOM rule of line 1 does not arise.
+ */
+static void
+reject_position(const fjob *J,
+                const char *s,
+                const char *e,
+                size_t k,
+                unsigned long *rel_line,
+                unsigned long *column)
+{
+    const char *i = s, *fstart = s, *ls = s, *f_ls = s;
+    unsigned long ln = 0, f_line = 0;
+    size_t field = 0;
+    int inq = 0, at_field_start = 1, found = 0;
+
+    for (; i < e; i++) {
+        char c = *i;
+        if (at_field_start && (c == ' ' || c == '\t')) {
+            continue;
+        }
+        if (at_field_start && field == k && !found) {
+            f_line = ln;
+            f_ls = ls;
+            fstart = i;
+            found = 1;
+        }
+        at_field_start = 0;
+        if (inq) {
+            if (c == '"') {
+                if (i + 1 < e && i[1] == '"') {
+                    i++;
+                } else {
+                    inq = 0;
+                }
+            } else if (c == '\n') {
+                ln++;
+                ls = i + 1;
+            }
+            continue;
+        }
+        if (c == '"') {
+            inq = 1;
+        } else if (c == (char)J->delim) {
+            field++;
+            at_field_start = 1;
+        } else if (c == '\n') {
+            break;
+        }
+    }
+    if (!found) {
+        while (i > s && (i[-1] == '\n' || i[-1] == '\r')) {
+            i--;
+        }
+        fstart = i;
+        f_line = ln;
+        f_ls = ls;
+    }
+    *rel_line = f_line;
+    *column =
+        (unsigned long)chiso_utf8_count(f_ls, (size_t)(fstart - f_ls)) + 1;
+}
+
+/* Newlines in [p, p + n). */
+static uint64_t
+count_nl(const char *p, size_t n)
+{
+    const char *e = p + n;
+    uint64_t c = 0;
+
+    while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+        c++;
+        p++;
+    }
+    return c;
+}
+
+/* Keep a bad row (fields copied). 0, or -1 on allocation failure. */
+static int
+keep_bad(fjob *J,
+         const char *p0,
+         size_t used,
+         size_t nf,
+         size_t field,
+         chiso_status code,
+         const char *msg)
+{
+    fbad *b;
+    size_t i;
+
+    if (J->n_bad == J->cap_bad) {
+        size_t cap = J->cap_bad ? J->cap_bad * 2 : 16;
+        fbad *nb = realloc(J->bad, cap * sizeof(*nb));
+        if (nb == NULL) {
+            return -1;
+        }
+        J->bad = nb;
+        J->cap_bad = cap;
+    }
+    b = &J->bad[J->n_bad];
+    memset(b, 0, sizeof(*b));
+    b->nl_before = J->lines;
+    b->code = code;
+    reject_position(J, p0, p0 + used, field, &b->rel_line, &b->column);
+    b->msg = chiso_strdup(msg);
+    b->field = calloc(nf ? nf : 1, sizeof(*b->field));
+    b->flen = calloc(nf ? nf : 1, sizeof(*b->flen));
+    J->n_bad++;
+    if (b->msg == NULL || b->field == NULL || b->flen == NULL) {
+        return -1;
+    }
+    b->n = nf;
+    for (i = 0; i < nf; i++) {
+        b->field[i] = chiso_strndup(J->f[i], J->flen[i]);
+        b->flen[i] = J->flen[i];
+        if (b->field[i] == NULL) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* Keep bytes from absolute offset `keep` on and read more. 0, or -1. */
 static int
 refill(fjob *J, uint64_t keep)
@@ -446,7 +595,12 @@ run_job(void *arg)
     }
     for (;;) {
         size_t off, nf = 0, used = 0, n, bad;
-        int at_eof, t;
+        int at_eof, t, quoted;
+        const char *p0;
+        chiso_status code;
+        const char *msg;
+        char count_msg[120];
+        uint64_t nl;
         if ((J->rows & 4095) == 0 && J->self > 0 &&
             atomic_load_explicit(J->stop, memory_order_relaxed)) {
             J->irregular = 1;
@@ -472,7 +626,8 @@ run_job(void *arg)
             continue;
         }
         at_eof = J->base + J->len >= J->size;
-        t = tokenize(J, J->buf + off, J->buf + J->len, at_eof, &nf, &used);
+        p0 = J->buf + off;
+        t = tokenize(&quoted, J, p0, J->buf + J->len, at_eof, &nf, &used);
         if (t == T_MORE) {
             if (J->len - off > FAST_MAX_REC || J->data != NULL) {
                 J->irregular = 1;
@@ -492,22 +647,47 @@ run_job(void *arg)
             break;
         }
         pos += used;
+        /* newlines: only the terminator, unless a quoted field held some */
+        nl = quoted ? count_nl(p0, used)
+                    : (uint64_t)(used > 0 && p0[used - 1] == '\n');
         if (t == T_BLANK) {
+            J->lines += nl;
             continue;
         }
         n = nf;
-        if (svc_check_count(J->L->n_header, J->flen, &n, &bad) != 0 ||
-            svc_parse_row(J->L, J->f, J->flen, &rec, &err) != 0) {
-            J->irregular = 1;
-            break;
+        code = CHISO_OK;
+        msg = NULL;
+        if (svc_check_count(J->L->n_header, J->flen, &n, &bad) != 0) {
+            snprintf(count_msg, sizeof(count_msg),
+                     "row has %zu fields but the header has %zu", nf,
+                     J->L->n_header);
+            code = CHISO_EPARSE;
+            msg = count_msg;
+        } else if (svc_parse_row(J->L, J->f, J->flen, &rec, &err) != 0) {
+            code = CHISO_EDATA;
+            msg = err.msg;
+            bad = err.field;
         }
+        if (code != CHISO_OK) {
+            if (keep_bad(J, p0, used, nf, bad, code, msg) != 0) {
+                J->sys_err = -1;
+                break;
+            }
+            J->lines += nl;
+            if (!J->collect) {
+                J->stopped = 1;
+                break;
+            }
+            continue;
+        }
+        J->lines += nl;
         if (svc_acc_add(&J->acc, &rec) != 0) {
             J->sys_err = -1;
             break;
         }
         J->rows++;
     }
-    if (J->self == 0 && (J->irregular || J->sys_err != 0)) {
+    if (J->self == 0 && (J->irregular || J->sys_err != 0 || J->stopped)) {
         /* thread 0 is always on the chain: the run falls back anyway */
         atomic_store(J->stop, 1);
     }
@@ -545,6 +725,17 @@ job_init(fjob *J,
 static void
 job_free(fjob *J)
 {
+    size_t i, k;
+
+    for (i = 0; i < J->n_bad; i++) {
+        for (k = 0; J->bad[i].field != NULL && k < J->bad[i].n; k++) {
+            free(J->bad[i].field[k]);
+        }
+        free(J->bad[i].field);
+        free(J->bad[i].flen);
+        free(J->bad[i].msg);
+    }
+    free(J->bad);
     free(J->f);
     free(J->flen);
     free(J->scratch);
@@ -581,6 +772,38 @@ guess_start(int fd, const char *data, uint64_t size, uint64_t at)
     return nl == NULL ? 0 : at + (uint64_t)(nl - src) + 1;
 }
 
+/* Newlines in the first `start` bytes (header, "sep=" line, blank
+ * lines). 0, or -1 with errno. */
+static int
+header_lines(int fd, const char *data, uint64_t start, uint64_t *out)
+{
+    char buf[65536];
+    uint64_t at = 0;
+
+    *out = 0;
+    if (data != NULL) {
+        *out = count_nl(data, (size_t)start);
+        return 0;
+    }
+    while (at < start) {
+        size_t want =
+            start - at < sizeof(buf) ? (size_t)(start - at) : sizeof(buf);
+        ssize_t got = pread(fd, buf, want, (off_t)at);
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got <= 0) {
+            if (got == 0) {
+                errno = EIO;
+            }
+            return -1;
+        }
+        *out += count_nl(buf, (size_t)got);
+        at += (uint64_t)got;
+    }
+    return 0;
+}
+
 svc_fast_status
 svc_fast_run(int fd,
              const char *data,
@@ -592,9 +815,13 @@ svc_fast_run(int fd,
              chiso_period_kind kind,
              int has_as_of,
              const svc_time *as_of,
+             const char *path,
+             chiso_reject_fn on_reject,
+             void *reject_ctx,
              svc_acc **accs_out,
              size_t *n_out,
              uint64_t *rows_out,
+             uint64_t *rejected_out,
              chiso_diag *diag)
 {
     uint64_t bounds[64];
@@ -606,10 +833,13 @@ svc_fast_run(int fd,
     svc_acc *accs = NULL;
     size_t chain[64];
     atomic_int stop;
+    long stopped = -1;
+    uint64_t line_base;
 
     *accs_out = NULL;
     *n_out = 0;
     *rows_out = 0;
+    *rejected_out = 0;
     if (delim != ',' && delim != ';') {
         return SVC_FAST_FALLBACK; /* tab: space/delimiter overlap in libcsv */
     }
@@ -655,6 +885,7 @@ svc_fast_run(int fd,
         jobs[i].n_bounds = n_b;
         jobs[i].self = i;
         jobs[i].stop = &stop;
+        jobs[i].collect = on_reject != NULL;
         jobs[i].linked = n_b + 1; /* not reached */
         started[i] = 0;
     }
@@ -683,6 +914,10 @@ svc_fast_run(int fd,
             st = SVC_FAST_ERROR;
             goto out;
         }
+        if (J->stopped) {
+            stopped = (long)i; /* the first bad row of the file */
+            break;
+        }
         if (J->irregular || J->linked > n_b) {
             st = SVC_FAST_FALLBACK;
             goto out;
@@ -691,6 +926,42 @@ svc_fast_run(int fd,
             break;
         }
         i = J->linked;
+    }
+    /* line numbers: newlines before the first data record, then each used
+     * job's own count, in file order */
+    if (header_lines(fd, data, start, &line_base) != 0) {
+        chiso_diag_set_errno(diag, path, errno, "cannot read");
+        st = SVC_FAST_ERROR;
+        goto out;
+    }
+    for (j = 0; j < n_used; j++) {
+        fjob *J = &jobs[chain[j]];
+        for (i = 0; i < J->n_bad; i++) {
+            const fbad *b = &J->bad[i];
+            chiso_reject rej;
+            rej.path = path;
+            rej.line =
+                (unsigned long)(line_base + b->nl_before + 1) + b->rel_line;
+            rej.column = b->column;
+            rej.reason = b->msg;
+            rej.n_fields = b->n;
+            rej.field = (const char *const *)b->field;
+            rej.field_len = b->flen;
+            if (stopped >= 0) {
+                chiso_diag_set(diag, b->code, path, rej.line, rej.column, "%s",
+                               b->msg);
+                st = SVC_FAST_ERROR;
+                goto out;
+            }
+            (*rejected_out)++;
+            if (on_reject(reject_ctx, &rej) != 0) {
+                chiso_diag_set(diag, CHISO_EIO, path, 0, 0,
+                               "cannot write the rejected rows");
+                st = SVC_FAST_ERROR;
+                goto out;
+            }
+        }
+        line_base += J->lines;
     }
     accs = calloc(n_used, sizeof(*accs));
     if (accs == NULL) {

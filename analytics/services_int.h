@@ -225,7 +225,7 @@ svc_build_result(chiso_services_result *res, svc_acc *accs, size_t n_accs);
 typedef enum svc_fast_status {
     SVC_FAST_OK = 0,   /* accs hold the whole file */
     SVC_FAST_FALLBACK, /* something unusual: use the reference reader */
-    SVC_FAST_ERROR     /* I/O or memory: diag set */
+    SVC_FAST_ERROR     /* I/O, memory, or the first bad row: diag set */
 } svc_fast_status;
 
 /*
@@ -243,9 +243,13 @@ svc_fast_status svc_fast_run(int fd,
                              chiso_period_kind kind,
                              int has_as_of,
                              const svc_time *as_of,
+                             const char *path,
+                             chiso_reject_fn on_reject,
+                             void *reject_ctx,
                              svc_acc **accs_out,
                              size_t *n_out,
                              uint64_t *rows_out,
+                             uint64_t *rejected_out,
                              chiso_diag *diag);
 
 /* Inputs smaller than this many bytes per thread use fewer threads (tests

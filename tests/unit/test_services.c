@@ -400,6 +400,79 @@ test_fast_equals_reference(void **state)
     chiso_buf_free(&b);
 }
 
+static int
+log_reject(void *ctx, const chiso_reject *rej)
+{
+    chiso_buf *b = ctx;
+
+    chiso_buf_printf(b, "%lu:%lu %s [%zu]\n", rej->line, rej->column,
+                     rej->reason, rej->n_fields);
+    return 0;
+}
+
+/* Bad rows in every thread's part, after quoted newlines: the fast path
+ * keeps them and reports the reference reader's lines and columns. */
+static void
+test_fast_rejects_equal(void **state)
+{
+    chiso_buf b = CHISO_BUF_INIT, lr = CHISO_BUF_INIT, lf = CHISO_BUF_INIT;
+    chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
+    chiso_services_result *ref = NULL, *fast = NULL;
+    chiso_diag d, d2;
+    int i;
+
+    (void)state;
+    chiso_buf_puts(&b, "\xEF\xBB\xBFsep=,\ndossier_id,unit_code,"
+                       "received_at,due_at,finished_at,satisfaction,note\n");
+    for (i = 0; i < 4000; i++) {
+        chiso_buf_printf(&b, "D%d,U%d,%s,2024-05-01,,%s,%s\n", i, i % 3,
+                         i % 997 == 5 ? "31/02/2024" : "2024-04-01 08:00",
+                         i % 1301 == 7 ? "7" : "", i % 2 ? "\"a,\nb\n\"" : "x");
+        if (i % 1500 == 3) {
+            chiso_buf_puts(&b, "short,row\n\n   \n");
+        }
+    }
+    o.threads = 4;
+    svc_fast_min_split = 1;
+    o.on_reject = log_reject;
+    o.reject_ctx = &lr;
+    chiso_diag_clear(&d);
+    assert_int_equal(
+        svc_compute(&ref, "r.csv", b.data, b.len, &o, SVC_MODE_REFERENCE, &d),
+        CHISO_OK);
+    o.reject_ctx = &lf;
+    assert_int_equal(
+        svc_compute(&fast, "r.csv", b.data, b.len, &o, SVC_MODE_FAST_ONLY, &d),
+        CHISO_OK);
+    assert_true(ref->rows_rejected >= 9);
+    assert_int_equal(fast->rows_rejected, ref->rows_rejected);
+    assert_int_equal(fast->rows_read, ref->rows_read);
+    assert_string_equal(lf.data, lr.data);
+    /* without a callback: the same first error */
+    o.on_reject = NULL;
+    chiso_services_free(ref);
+    chiso_services_free(fast);
+    ref = fast = NULL;
+    chiso_diag_clear(&d);
+    chiso_diag_clear(&d2);
+    /* the first bad row is "short,row" after D3: sep= line, header, D0,
+     * D1 (3 lines), D2, D3 (3 lines) -> line 11; a field-count error */
+    assert_int_equal(
+        svc_compute(&ref, "r.csv", b.data, b.len, &o, SVC_MODE_REFERENCE, &d),
+        CHISO_EPARSE);
+    assert_int_equal(
+        svc_compute(&fast, "r.csv", b.data, b.len, &o, SVC_MODE_FAST_ONLY, &d2),
+        CHISO_EPARSE);
+    assert_int_equal(d.line, 11);
+    assert_int_equal(d.line, d2.line);
+    assert_int_equal(d.column, d2.column);
+    assert_string_equal(d.message, d2.message);
+    svc_fast_min_split = 4u << 20;
+    chiso_buf_free(&b);
+    chiso_buf_free(&lr);
+    chiso_buf_free(&lf);
+}
+
 static const char bad[] =
     "dossier_id,unit_code,procedure_code,received_at,due_at,finished_at,"
     "channel,components_signed,result_signed,digitized,satisfaction,note\n"
@@ -513,6 +586,7 @@ main(void)
         cmocka_unit_test(test_quantile_store),
         cmocka_unit_test(test_quantile_next_bucket),
         cmocka_unit_test(test_fast_equals_reference),
+        cmocka_unit_test(test_fast_rejects_equal),
         cmocka_unit_test(test_rejects),
         cmocka_unit_test(test_inputs),
     };
