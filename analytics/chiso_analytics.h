@@ -12,5 +12,6 @@
 #include "chiso_score.h"
 #include "chiso_stats.h"
 #include "chiso_composite.h"
+#include "chiso_services.h"
 
 #endif /* CHISO_ANALYTICS_H */

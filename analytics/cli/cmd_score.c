@@ -10,6 +10,7 @@
 #include "commands.h"
 
 #include "chiso_score.h"
+#include "score_inputs.h"
 
 #include <cjson/cJSON.h>
 #include <getopt.h>
@@ -35,6 +36,15 @@ score_usage(FILE *f)
             "N/D for\n"
             "                       leaf or input ID (repeatable); "
             "ID=VALUE sets a value\n"
+            "  --tasks FILE         fill tasks.* inputs from a task "
+            "register\n"
+            "  --dossiers FILE      fill services.* inputs from a dossier "
+            "log\n"
+            "  --period P           period of those inputs: 2024-03, "
+            "2024-Q1, 2024-H1, 2024\n"
+            "  --as-of DATE         judge tasks (and open dossiers) at DATE "
+            "(default:\n"
+            "                       the end of the period)\n"
             "  --help               this help\n");
 }
 
@@ -505,6 +515,10 @@ cmd_score(int argc, char **argv)
         {"json", required_argument, NULL, 'j'},
         {"unit", required_argument, NULL, 'u'},
         {"what-if", required_argument, NULL, 'w'},
+        {"tasks", required_argument, NULL, 'T'},
+        {"dossiers", required_argument, NULL, 'D'},
+        {"period", required_argument, NULL, 'P'},
+        {"as-of", required_argument, NULL, 'A'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     const char *json_path = NULL, *unit = NULL;
@@ -517,7 +531,9 @@ cmd_score(int argc, char **argv)
     chiso_score_options opts = CHISO_SCORE_OPTIONS_INIT;
     chiso_diag diag;
     int c, rc = CLI_EXIT_OK;
-    const char *inputs[2];
+    const char *inputs[4];
+    score_sources src = {NULL, NULL, NULL, NULL, NULL};
+    chiso_input_set set = CHISO_INPUT_SET_INIT;
 
     chiso_diag_clear(&diag);
     optind = 0;
@@ -543,6 +559,18 @@ cmd_score(int argc, char **argv)
             }
             n_what_if++;
             break;
+        case 'T':
+            src.tasks = optarg;
+            break;
+        case 'D':
+            src.dossiers = optarg;
+            break;
+        case 'P':
+            src.period = optarg;
+            break;
+        case 'A':
+            src.as_of = optarg;
+            break;
         case 'h':
             score_usage(stdout);
             goto out;
@@ -560,7 +588,9 @@ cmd_score(int argc, char **argv)
     }
     inputs[0] = argv[optind];
     inputs[1] = argv[optind + 1];
-    if (cli_check_not_input("score", json_path, inputs, 2) != 0) {
+    inputs[2] = src.tasks;
+    inputs[3] = src.dossiers;
+    if (cli_check_not_input("score", json_path, inputs, 4) != 0) {
         rc = CLI_EXIT_USAGE;
         goto out;
     }
@@ -570,6 +600,13 @@ cmd_score(int argc, char **argv)
         goto out;
     }
     opts.unit = unit;
+    src.unit = unit;
+    rc = score_inputs_build(&src, &set);
+    if (rc != CLI_EXIT_OK) {
+        goto out;
+    }
+    opts.inputs = set.items;
+    opts.n_inputs = set.n;
     if (chiso_score_compute(&res, fw, ev, &opts, &diag) != CHISO_OK) {
         rc = cli_report(&diag);
         goto out;
@@ -604,6 +641,7 @@ out:
     }
     chiso_score_free(wres);
     chiso_score_free(res);
+    chiso_input_set_free(&set);
     chiso_evidence_free(ev);
     chiso_framework_free(fw);
     return rc;

@@ -14,5 +14,7 @@ int cmd_survey(int argc, char **argv);
 int cmd_composite(int argc, char **argv);
 int cmd_uncertainty(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_tasks(int argc, char **argv);
+int cmd_services(int argc, char **argv);
 
 #endif /* CHISO_COMMANDS_H */

@@ -36,6 +36,10 @@ static const cli_command commands[] = {
     {"uncertainty", cmd_uncertainty,
      "Monte Carlo rank uncertainty of a composite index"},
     {"plot", cmd_plot, "draw a chart (PNG, SVG, PDF) from a CSV file"},
+    {"tasks", cmd_tasks,
+     "on-time and completion rates from a task register"},
+    {"services", cmd_services,
+     "online, on-time and digitisation rates from a dossier log"},
 };
 
 static void

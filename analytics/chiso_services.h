@@ -1,0 +1,417 @@
+/*
+ * chiso_services.h - task registers and dossier logs -> on-time, online and
+ * digitisation indicators per unit and period.
+ *
+ * Two inputs a department already has:
+ *   - a task register (nhiệm vụ giao, with deadlines): chiso_tasks_*;
+ *   - a dossier log of administrative procedures from the one-stop system
+ *     (one row per hồ sơ): chiso_services_*.
+ * Both are read in one streaming pass; memory grows with the number of
+ * unit x period groups, not with rows, except for the exact quantiles of
+ * processing days (2 bytes per finished dossier, see services_int.h) and
+ * the overdue-task list.
+ *
+ * Time rules (README "Dossier logs", "Task registers"):
+ *   - timestamps are local times as written, with or without a time of day
+ *     (dd/mm/yyyy hh:mm, ISO 8601 ...), no time zone;
+ *   - a date without a time stands for that whole day: a due date without
+ *     time is the end of that day (23:59:59); a comparison or a difference
+ *     that involves a date-only value is made between days;
+ *   - a dossier belongs to the period of its received_at; a task to the
+ *     period of its due_at (tasks without a deadline are counted apart).
+ *
+ * The library reads files and computes; it never prints. Row problems are
+ * reported through chiso_diag (file:line:column) or, when the options carry
+ * a reject callback, handed to it so the run can continue.
+ */
+#ifndef CHISO_SERVICES_H
+#define CHISO_SERVICES_H
+
+#include "chiso_base.h"
+#include "chiso_score.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct cJSON;
+
+/* ---- periods ------------------------------------------------------------ */
+
+typedef enum chiso_period_kind {
+    CHISO_PERIOD_MONTH = 0, /* "2024-03" */
+    CHISO_PERIOD_QUARTER,   /* "2024-Q1" */
+    CHISO_PERIOD_HALF,      /* "2024-H1" (6 tháng đầu năm), "2024-H2" */
+    CHISO_PERIOD_YEAR       /* "2024" */
+} chiso_period_kind;
+
+/* "month", "quarter", "half", "year" -> kind. Returns 0, or -1 if unknown. */
+int chiso_period_kind_from_name(const char *name, chiso_period_kind *out);
+const char *chiso_period_kind_name(chiso_period_kind kind);
+
+/* Index of the period holding day `day` (days since 1970-01-01): for a
+ * month y*12+m-1, a quarter y*4+q-1, a half y*2+h-1, a year y. */
+int32_t chiso_period_of_day(chiso_period_kind kind, int64_t day);
+
+/* Text of a period index ("2024-03", "2024-Q1", "2024-H2", "2024"). */
+void chiso_period_format(chiso_period_kind kind,
+                         int32_t index,
+                         char *out,
+                         size_t len);
+
+/* Parse a period text of any kind. Returns 0, or -1 if malformed. */
+int chiso_period_parse(const char *s, chiso_period_kind *kind, int32_t *index);
+
+/* First day and the day after the last day of a period. */
+void chiso_period_days(chiso_period_kind kind,
+                       int32_t index,
+                       int64_t *first_day,
+                       int64_t *end_day);
+
+/* A point in time as written: seconds since 1970-01-01 00:00:00 local
+ * time, and whether a time of day was given (else secs is 00:00:00). */
+typedef struct chiso_stamp {
+    int64_t secs;
+    int has_time;
+} chiso_stamp;
+
+/* Parse a date or date-time (chiso_parse_datetime formats). 0 or -1 with
+ * a reason in why. */
+int chiso_stamp_parse(
+    const char *s, size_t len, chiso_stamp *out, char *why, size_t why_len);
+
+/*
+ * a - b in seconds under the whole-day rule: exact seconds when both have
+ * a time of day; otherwise whole days between the two dates times 86400.
+ * "a is on or before b" is chiso_stamp_diff(a, b) <= 0; with b a date only
+ * this is "a <= b's day at 23:59:59".
+ */
+int64_t chiso_stamp_diff(chiso_stamp a, chiso_stamp b);
+
+/* ---- rejected rows ------------------------------------------------------ */
+
+/* A row that could not be counted, handed to the reject callback. All
+ * pointers are borrowed for the duration of the call. */
+typedef struct chiso_reject {
+    const char *path;
+    unsigned long line, column; /* of the offending value */
+    const char *reason;         /* "invalid date '31/02/2024' in ..." */
+    size_t n_fields;            /* the row's fields as read */
+    const char *const *field;
+    const size_t *field_len;
+} chiso_reject;
+
+/* Return 0 to continue, non-zero to stop the run (CHISO_EIO). */
+typedef int (*chiso_reject_fn)(void *ctx, const chiso_reject *rej);
+
+/*
+ * A ready-made reject callback that writes rejected rows as CSV: the input's
+ * header followed by "reject_location" (file:line:column) and
+ * "reject_reason", each rejected row with its original fields. Open with
+ * the stream to write to (borrowed) and the input header; ctx for the
+ * callback is the writer itself.
+ */
+typedef struct chiso_rejects_csv {
+    chiso_csvw w;
+    int header_done;
+    unsigned long n; /* rows written */
+} chiso_rejects_csv;
+
+/* The file starts with a UTF-8 BOM (Excel) and uses the input's
+ * delimiter; fields are written as read, without formula neutralising. */
+void chiso_rejects_csv_init(chiso_rejects_csv *w, FILE *out);
+/* An on_header callback (ctx = the writer): writes the header line. */
+void chiso_rejects_csv_header(void *ctx,
+                              const char *const *names,
+                              size_t n,
+                              char delim);
+/* An on_reject callback (ctx = the writer). Returns non-zero when the
+ * stream is in error. */
+int chiso_rejects_csv_write(void *ctx, const chiso_reject *rej);
+
+/* ---- dossier logs (chiso services) --------------------------------------- */
+
+typedef struct chiso_services_options {
+    chiso_period_kind period;
+    /* progress_pct judges open dossiers at the end of their period, or at
+     * as_of when it comes earlier */
+    int has_as_of;
+    chiso_stamp as_of;
+    /* rejected rows go to this callback and the run continues; NULL: the
+     * first bad row stops the run with its file:line:column */
+    chiso_reject_fn on_reject;
+    void *reject_ctx;
+    /* the header of the input, given to the reject writer before any row
+     * (called once, after the header is read; may be NULL) */
+    void (*on_header)(void *ctx,
+                      const char *const *names,
+                      size_t n,
+                      char delim);
+    /* 0 = one per online CPU (at most 8); 1 = single thread */
+    int threads;
+    /* 1: read with the libcsv reference reader only (for verification) */
+    int reference_only;
+} chiso_services_options;
+
+#define CHISO_SERVICES_OPTIONS_INIT                                            \
+    {                                                                          \
+        CHISO_PERIOD_MONTH, 0, {0, 0}, NULL, NULL, NULL, 0, 0                  \
+    }
+
+/* One output row: a unit x period group, a period total over all units
+ * (unit "*"), or the overall total (unit "*", period "*"). Counts are
+ * exact; rates are NaN when their denominator is 0 or their column is
+ * absent from the input. */
+typedef struct chiso_services_row {
+    const char *unit; /* borrowed from the result */
+    char period[16];
+    int32_t period_index; /* INT32_MIN for the overall row */
+    uint64_t received;
+    uint64_t finished;
+    uint64_t finished_on_time; /* finished_at on or before due_at */
+    uint64_t open;             /* finished_at empty */
+    uint64_t open_within_due;  /* open, not past due at the period end */
+    uint64_t online, components_signed, result_signed, digitized;
+    uint64_t rated;     /* satisfaction given */
+    uint64_t satisfied; /* rated 4 or 5 */
+    uint64_t satisfaction_sum;
+    double online_pct;   /* online / received * 100 */
+    double on_time_pct;  /* finished_on_time / finished * 100 */
+    double progress_pct; /* 766 TDGQ: (finished_on_time +
+                                   open_within_due) / received * 100 */
+    double components_signed_pct, result_signed_pct, digitized_pct;
+    double satisfaction_mean; /* over rated dossiers */
+    double satisfied_pct;     /* satisfied / rated * 100 */
+    double processing_days_mean, processing_days_median,
+        processing_days_p90; /* over finished dossiers */
+} chiso_services_row;
+
+typedef struct chiso_services_result {
+    char *path;
+    chiso_period_kind period;
+    int has_as_of;
+    chiso_stamp as_of;
+    char delimiter;
+    /* optional columns found in the header */
+    int has_channel, has_components_signed, has_result_signed, has_digitized,
+        has_satisfaction;
+    chiso_services_row *rows; /* unit x period, by unit then period */
+    size_t n_rows;
+    chiso_services_row *totals; /* all units, per period */
+    size_t n_totals;
+    chiso_services_row overall;
+    uint64_t rows_read; /* data records read (header excluded) */
+    uint64_t rows_counted;
+    uint64_t rows_rejected; /* rows_read = rows_counted + rows_rejected */
+    int threads_used;       /* 1 for the reference reader */
+    char **units;           /* interned unit codes (rows point here) */
+    size_t n_units;
+} chiso_services_result;
+
+/*
+ * Read a dossier log ("-" = standard input) and compute every group.
+ *
+ * Columns (folded names, Vietnamese aliases in the README): unit_code,
+ * received_at, due_at, finished_at are required; dossier_id,
+ * procedure_code, channel, components_signed, result_signed, digitized,
+ * satisfaction, note are optional (an absent column makes its rate NaN).
+ *
+ * A row with a bad value (an impossible date, a flag other than 0/1, a
+ * satisfaction outside 1..5, a finish before the receipt, a wrong field
+ * count) stops the run with CHISO_EDATA/CHISO_EPARSE at its
+ * file:line:column, unless opts->on_reject is set: then the row is handed
+ * to it and skipped. Malformed CSV (an unterminated quote) always stops.
+ *
+ * Regular files are split at record boundaries over opts->threads threads
+ * with a dedicated tokenizer. It reports bad rows with the same positions
+ * and messages as the libcsv reference reader; anything else unusual in the
+ * file (malformed CSV, invalid UTF-8, a split that fell inside a quoted
+ * field it cannot confirm) makes it read the whole file again with the
+ * reference reader, so results, messages and rejected rows are always
+ * those of the reference reader.
+ *
+ * *out is owned by the caller (chiso_services_free).
+ */
+chiso_status chiso_services_compute(chiso_services_result **out,
+                                    const char *path,
+                                    const chiso_services_options *opts,
+                                    chiso_diag *diag);
+
+/* Same over a memory buffer (borrowed for the call); `name` is used in
+ * messages. Uses the reference reader unless opts->reference_only is 0 and
+ * opts->threads != 1, in which case the tokenizer runs over the buffer. */
+chiso_status chiso_services_compute_mem(chiso_services_result **out,
+                                        const char *name,
+                                        const char *data,
+                                        size_t len,
+                                        const chiso_services_options *opts,
+                                        chiso_diag *diag);
+
+void chiso_services_free(chiso_services_result *res);
+
+/*
+ * The group row for a unit (NULL = all units) and period index (INT32_MIN
+ * = all periods), or NULL if no dossier falls there. Borrowed.
+ */
+const chiso_services_row *chiso_services_find(const chiso_services_result *res,
+                                              const char *unit,
+                                              int32_t period_index);
+
+/* JSON document (schema_version 1, README "JSON: chiso services"). New
+ * tree owned by the caller, NULL on allocation failure. */
+struct cJSON *chiso_services_to_json(const chiso_services_result *res);
+
+/*
+ * The CSV of the issue: unit,period,received,finished,finished_on_time,
+ * open,online_pct,on_time_pct,components_signed_pct,result_signed_pct,
+ * digitized_pct,satisfaction_mean,processing_days_median,
+ * processing_days_p90 - one line per unit x period, numbers in the
+ * shortest form that reads back exactly, empty for NaN.
+ */
+void chiso_services_write_csv(const chiso_services_result *res, FILE *out);
+
+/* ---- task registers (chiso tasks) ---------------------------------------- */
+
+typedef struct chiso_tasks_options {
+    chiso_period_kind period;
+    chiso_stamp as_of; /* required: decides what is overdue */
+    chiso_reject_fn on_reject;
+    void *reject_ctx;
+    void (*on_header)(void *ctx,
+                      const char *const *names,
+                      size_t n,
+                      char delim);
+} chiso_tasks_options;
+
+#define CHISO_TASKS_OPTIONS_INIT                                               \
+    {                                                                          \
+        CHISO_PERIOD_MONTH, {0, 0}, NULL, NULL, NULL                           \
+    }
+
+/* One unit x period group of tasks (period of due_at), a period total
+ * (unit "*") or the overall row. */
+typedef struct chiso_tasks_row {
+    const char *unit;
+    char period[16];
+    int32_t period_index;
+    uint64_t assigned;          /* tasks with a deadline in the group */
+    uint64_t completed;         /* completed_at on or before as_of */
+    uint64_t completed_on_time; /* completed_at on or before due_at */
+    uint64_t completed_late;
+    uint64_t open_not_due; /* not completed, due_at not passed */
+    uint64_t overdue;      /* not completed, due_at passed at as_of */
+    double on_time_pct;    /* completed_on_time / (completed + overdue) */
+    double completed_pct;  /* completed / assigned */
+    double days_late_mean, days_late_median, days_late_max; /* late ones */
+} chiso_tasks_row;
+
+/* An open task past its deadline at as_of. */
+typedef struct chiso_task_overdue {
+    char *task_id, *unit, *title, *source_document;
+    chiso_stamp due;
+    double days_overdue;
+    unsigned long line;
+} chiso_task_overdue;
+
+/* Tasks without a deadline, per unit (unit "*" = all). */
+typedef struct chiso_tasks_undated {
+    const char *unit;
+    uint64_t tasks, completed, open;
+} chiso_tasks_undated;
+
+typedef struct chiso_tasks_result {
+    char *path;
+    chiso_period_kind period;
+    chiso_stamp as_of;
+    char delimiter;
+    chiso_tasks_row *rows;
+    size_t n_rows;
+    chiso_tasks_row *totals;
+    size_t n_totals;
+    chiso_tasks_row overall;
+    chiso_task_overdue *overdue; /* most overdue first */
+    size_t n_overdue;
+    chiso_tasks_undated *undated; /* by unit */
+    size_t n_undated;
+    chiso_tasks_undated undated_total;
+    uint64_t cancelled; /* status says cancelled: not counted */
+    uint64_t rows_read, rows_counted, rows_rejected;
+    char **units;
+    size_t n_units;
+} chiso_tasks_result;
+
+/*
+ * Read a task register and compute every group. Columns: task_id, unit,
+ * due_at required; title, source_document, assigned_at, completed_at,
+ * status optional. Bad rows as for chiso_services_compute.
+ */
+chiso_status chiso_tasks_compute(chiso_tasks_result **out,
+                                 const char *path,
+                                 const chiso_tasks_options *opts,
+                                 chiso_diag *diag);
+chiso_status chiso_tasks_compute_mem(chiso_tasks_result **out,
+                                     const char *name,
+                                     const char *data,
+                                     size_t len,
+                                     const chiso_tasks_options *opts,
+                                     chiso_diag *diag);
+void chiso_tasks_free(chiso_tasks_result *res);
+
+const chiso_tasks_row *chiso_tasks_find(const chiso_tasks_result *res,
+                                        const char *unit,
+                                        int32_t period_index);
+
+struct cJSON *chiso_tasks_to_json(const chiso_tasks_result *res);
+
+/* CSV: unit,period,assigned,completed,completed_on_time,completed_late,
+ * open_not_due,overdue,on_time_pct,completed_pct,days_late_mean,
+ * days_late_median,days_late_max. */
+void chiso_tasks_write_csv(const chiso_tasks_result *res, FILE *out);
+
+/* ---- derived inputs for the scorer ---------------------------------------- */
+
+/*
+ * A set of chiso_input_value entries that owns its strings (names are
+ * static; details are allocated). Pass items/n as chiso_score_options
+ * inputs; free with chiso_input_set_free.
+ */
+typedef struct chiso_input_set {
+    chiso_input_value *items;
+    size_t n, cap;
+} chiso_input_set;
+
+#define CHISO_INPUT_SET_INIT                                                   \
+    {                                                                          \
+        NULL, 0, 0                                                             \
+    }
+
+/*
+ * Append the services.* inputs for a unit (NULL = all units) and a period
+ * index of res->period. Rates carry numerator and denominator, so a zero
+ * denominator follows the rule's zero_denominator convention; the detail
+ * says "FILE: unit U, period P, N dossiers". A unit or period without
+ * dossiers gives counts 0 and rates 0/0.
+ */
+chiso_status chiso_services_inputs(chiso_input_set *set,
+                                   const chiso_services_result *res,
+                                   const char *unit,
+                                   int32_t period_index);
+/* Same for tasks.* (tasks grouped by the period of their deadline). */
+chiso_status chiso_tasks_inputs(chiso_input_set *set,
+                                const chiso_tasks_result *res,
+                                const char *unit,
+                                int32_t period_index);
+void chiso_input_set_free(chiso_input_set *set);
+
+/* Exact quantile with linear interpolation (Hyndman-Fan type 7, numpy
+ * "linear", DuckDB quantile_cont) of n sorted values; NaN when n = 0. */
+double chiso_quantile_sorted(const double *sorted, size_t n, double q);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CHISO_SERVICES_H */

@@ -1,0 +1,291 @@
+/*
+ * cmd_services.c - chiso services DOSSIERS.csv [options]
+ *
+ * Dossier log -> per unit x period: received, finished, on time, open,
+ * online / signed / digitised shares, satisfaction, processing days.
+ * The computation is chiso_services_compute(); this file parses options,
+ * prints the table and writes the CSV, JSON and rejected rows atomically.
+ */
+#define _GNU_SOURCE
+#include "cli.h"
+#include "commands.h"
+#include "score_inputs.h"
+
+#include "chiso_services.h"
+
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+services_usage(FILE *f)
+{
+    fprintf(f,
+            "Usage: chiso services DOSSIERS.csv [options]\n\n"
+            "Rates per unit and period from a dossier log (one row per "
+            "dossier).\n\n"
+            "Options:\n"
+            "  --period month|quarter|half|year  group by the period of "
+            "received_at\n"
+            "                       (default month)\n"
+            "  --as-of DATE         judge open dossiers at DATE when it "
+            "comes before\n"
+            "                       the end of their period (progress_pct)\n"
+            "  --csv FILE           write the unit x period table as CSV\n"
+            "  --json FILE|-        write everything as JSON (- = stdout, "
+            "no table)\n"
+            "  --rejects FILE       write bad rows there and go on (default: "
+            "stop at\n"
+            "                       the first bad row)\n"
+            "  --threads N          threads for large files (default: one "
+            "per CPU)\n"
+            "  --reference          read with the libcsv reference reader "
+            "only\n"
+            "  --help               this help\n");
+}
+
+static void
+print_row(const chiso_services_row *r)
+{
+    FILE *o = stdout;
+    char num[32];
+
+    cli_cell(o, r->unit, 12, 0);
+    cli_cell(o, r->period, 8, 0);
+    snprintf(num, sizeof(num), "%llu", (unsigned long long)r->received);
+    cli_cell(o, num, 11, 1);
+    snprintf(num, sizeof(num), "%llu", (unsigned long long)r->finished);
+    cli_cell(o, num, 11, 1);
+    snprintf(num, sizeof(num), "%llu", (unsigned long long)r->finished_on_time);
+    cli_cell(o, num, 11, 1);
+    snprintf(num, sizeof(num), "%llu", (unsigned long long)r->open);
+    cli_cell(o, num, 9, 1);
+    cli_num(o, r->online_pct, 2, 9);
+    cli_num(o, r->on_time_pct, 2, 9);
+    cli_num(o, r->progress_pct, 2, 9);
+    cli_num(o, r->components_signed_pct, 2, 9);
+    cli_num(o, r->result_signed_pct, 2, 9);
+    cli_num(o, r->digitized_pct, 2, 9);
+    cli_num(o, r->satisfaction_mean, 2, 7);
+    cli_num(o, r->processing_days_median, 2, 9);
+    cli_num(o, r->processing_days_p90, 2, 9);
+    fputc('\n', o);
+}
+
+static void
+print_table(const chiso_services_result *res)
+{
+    FILE *o = stdout;
+    size_t i;
+    char asof[40];
+
+    printf("%s: %s\n", T("Nhật ký hồ sơ", "Dossier log"), res->path);
+    printf("%s: %s", T("Kỳ (theo ngày tiếp nhận)", "Period (of received_at)"),
+           chiso_period_kind_name(res->period));
+    if (res->has_as_of) {
+        chiso_format_datetime(res->as_of.secs, res->as_of.has_time, asof,
+                              sizeof(asof));
+        printf("; %s %s", T("tính đến", "as of"), asof);
+    }
+    printf("\n\n");
+    cli_cell(o, T("Đơn vị", "Unit"), 12, 0);
+    cli_cell(o, T("Kỳ", "Period"), 8, 0);
+    cli_cell(o, T("Tiếp nhận", "Received"), 11, 1);
+    cli_cell(o, T("Đã xong", "Finished"), 11, 1);
+    cli_cell(o, T("Đúng hạn", "On time"), 11, 1);
+    cli_cell(o, T("Đang xử", "Open"), 9, 1);
+    cli_cell(o, T("Tr.tuyến", "Online"), 9, 1);
+    cli_cell(o, T("Đ.hạn%", "OnTime%"), 9, 1);
+    cli_cell(o, T("Tiến độ", "Progr.%"), 9, 1);
+    cli_cell(o, T("Ký TP%", "CompSg%"), 9, 1);
+    cli_cell(o, T("Ký KQ%", "ResSg%"), 9, 1);
+    cli_cell(o, T("Số hóa%", "Digit%"), 9, 1);
+    cli_cell(o, T("HL", "Sat."), 7, 1);
+    cli_cell(o, T("Ngày TV", "Med.d"), 9, 1);
+    cli_cell(o, T("Ngày P90", "P90 d"), 9, 1);
+    fputc('\n', o);
+    cli_rule(o, '-', 147);
+    fputc('\n', o);
+    for (i = 0; i < res->n_rows; i++) {
+        print_row(&res->rows[i]);
+    }
+    if (res->n_totals > 0) {
+        cli_rule(o, '-', 147);
+        fputc('\n', o);
+        for (i = 0; i < res->n_totals; i++) {
+            print_row(&res->totals[i]);
+        }
+    }
+    cli_rule(o, '-', 147);
+    fputc('\n', o);
+    print_row(&res->overall);
+    printf("\n%s: %s = %llu; %s = %llu + %llu\n", T("Số dòng", "Rows"),
+           T("đọc", "read"), (unsigned long long)res->rows_read,
+           T("tính + loại", "counted + rejected"),
+           (unsigned long long)res->rows_counted,
+           (unsigned long long)res->rows_rejected);
+    printf("%s\n",
+           T("%: Tr.tuyến, Ký TP, Ký KQ, Số hóa trên số tiếp nhận; Đ.hạn% "
+             "trên số đã xong; Tiến độ = (xong đúng hạn + đang xử trong "
+             "hạn) / tiếp nhận (766); ngày xử lý: trung vị, P90",
+             "%: Online, CompSg, ResSg, Digit of received; OnTime% of "
+             "finished; Progr. = (finished on time + open within due) / "
+             "received (766); processing days: median, p90"));
+}
+
+static void
+rejects_header(void *ctx, const char *const *names, size_t n, char delim)
+{
+    chiso_rejects_csv_header(ctx, names, n, delim);
+}
+
+int
+cmd_services(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"period", required_argument, NULL, 'p'},
+        {"as-of", required_argument, NULL, 'a'},
+        {"csv", required_argument, NULL, 'c'},
+        {"json", required_argument, NULL, 'j'},
+        {"rejects", required_argument, NULL, 'r'},
+        {"threads", required_argument, NULL, 't'},
+        {"reference", no_argument, NULL, 'R'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    chiso_services_options opts = CHISO_SERVICES_OPTIONS_INIT;
+    const char *csv_path = NULL, *json_path = NULL, *rej_path = NULL;
+    chiso_services_result *res = NULL;
+    chiso_outfile *rej_out = NULL, *csv_out = NULL;
+    chiso_rejects_csv rw;
+    chiso_diag diag;
+    const char *inputs[1];
+    long threads;
+    int c, rc = CLI_EXIT_OK;
+
+    chiso_diag_clear(&diag);
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'p':
+            if (cli_parse_period_kind("services", optarg, &opts.period) != 0) {
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        case 'a':
+            if (cli_parse_as_of("services", optarg, &opts.as_of) != 0) {
+                return CLI_EXIT_USAGE;
+            }
+            opts.has_as_of = 1;
+            break;
+        case 'c':
+            csv_path = optarg;
+            break;
+        case 'j':
+            json_path = optarg;
+            break;
+        case 'r':
+            rej_path = optarg;
+            break;
+        case 't':
+            if (cli_parse_long("services", "--threads", optarg, &threads) !=
+                0) {
+                return CLI_EXIT_USAGE;
+            }
+            if (threads < 1 || threads > 64) {
+                return cli_usage_error("services",
+                                       "--threads must be 1 to "
+                                       "64, got %ld",
+                                       threads);
+            }
+            opts.threads = (int)threads;
+            break;
+        case 'R':
+            opts.reference_only = 1;
+            break;
+        case 'h':
+            services_usage(stdout);
+            return CLI_EXIT_OK;
+        default:
+            return cli_usage_error("services",
+                                   "unknown or incomplete option '%s'",
+                                   argv[optind - 1]);
+        }
+    }
+    if (argc - optind != 1) {
+        return cli_usage_error("services",
+                               "expected one DOSSIERS.csv, got %d "
+                               "arguments",
+                               argc - optind);
+    }
+    inputs[0] = argv[optind];
+    if (cli_check_not_input("services", csv_path, inputs, 1) != 0 ||
+        cli_check_not_input("services", json_path, inputs, 1) != 0 ||
+        cli_check_not_input("services", rej_path, inputs, 1) != 0) {
+        return CLI_EXIT_USAGE;
+    }
+    if (rej_path != NULL) {
+        if (chiso_outfile_open(&rej_out, rej_path, &diag) != CHISO_OK) {
+            return cli_report(&diag);
+        }
+        chiso_rejects_csv_init(&rw, chiso_outfile_stream(rej_out));
+        opts.on_reject = chiso_rejects_csv_write;
+        opts.on_header = rejects_header;
+        opts.reject_ctx = &rw;
+    }
+    if (chiso_services_compute(&res, argv[optind], &opts, &diag) != CHISO_OK) {
+        rc = cli_report(&diag);
+        goto out;
+    }
+    if (csv_path != NULL) {
+        if (chiso_outfile_open(&csv_out, csv_path, &diag) != CHISO_OK) {
+            rc = cli_report(&diag);
+            goto out;
+        }
+        chiso_services_write_csv(res, chiso_outfile_stream(csv_out));
+    }
+    if (json_path != NULL) {
+        cJSON *root = chiso_services_to_json(res);
+        if (root == NULL) {
+            fprintf(stderr, "chiso: out of memory\n");
+            rc = CLI_EXIT_INTERNAL;
+            goto out;
+        }
+        rc = cli_write_json(root, json_path);
+        cJSON_Delete(root);
+        if (rc != CLI_EXIT_OK) {
+            goto out;
+        }
+    }
+    if (csv_out != NULL) {
+        chiso_outfile *f = csv_out;
+        csv_out = NULL;
+        if (chiso_outfile_commit(f, &diag) != CHISO_OK) {
+            rc = cli_report(&diag);
+            goto out;
+        }
+    }
+    if (rej_out != NULL) {
+        chiso_outfile *f = rej_out;
+        rej_out = NULL;
+        if (chiso_outfile_commit(f, &diag) != CHISO_OK) {
+            rc = cli_report(&diag);
+            goto out;
+        }
+    }
+    if (json_path == NULL || strcmp(json_path, "-") != 0) {
+        print_table(res);
+    }
+    if (res->rows_rejected > 0) {
+        fprintf(stderr,
+                "chiso: warning: %llu of %llu rows rejected (written to %s)\n",
+                (unsigned long long)res->rows_rejected,
+                (unsigned long long)res->rows_read, rej_path);
+    }
+out:
+    chiso_outfile_abort(csv_out);
+    chiso_outfile_abort(rej_out);
+    chiso_services_free(res);
+    return rc;
+}

@@ -1,0 +1,302 @@
+/*
+ * cmd_tasks.c - chiso tasks TASKS.csv --as-of DATE [options]
+ *
+ * Task register -> per unit x period of the deadline: assigned, completed
+ * on time / late, open, overdue, rates and days late; the overdue list,
+ * most overdue first; tasks without a deadline apart. --as-of is required:
+ * "overdue" depends on the day, and chiso never reads the clock.
+ */
+#define _GNU_SOURCE
+#include "cli.h"
+#include "commands.h"
+#include "score_inputs.h"
+
+#include "chiso_services.h"
+
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+tasks_usage(FILE *f)
+{
+    fprintf(f,
+            "Usage: chiso tasks TASKS.csv --as-of DATE [options]\n\n"
+            "Completion and on-time rates per unit and period from a task "
+            "register.\nA task counts in the period of its deadline.\n\n"
+            "Options:\n"
+            "  --as-of DATE         the day the state is judged at "
+            "(required); a date\n"
+            "                       without time means the end of that "
+            "day\n"
+            "  --period month|quarter|half|year  (default month)\n"
+            "  --csv FILE           write the unit x period table as CSV\n"
+            "  --json FILE|-        write everything as JSON (- = stdout, "
+            "no table)\n"
+            "  --rejects FILE       write bad rows there and go on (default: "
+            "stop at\n"
+            "                       the first bad row)\n"
+            "  --help               this help\n");
+}
+
+static void
+print_row(const chiso_tasks_row *r)
+{
+    FILE *o = stdout;
+    char num[32];
+    const uint64_t v[6] = {r->assigned,          r->completed,
+                           r->completed_on_time, r->completed_late,
+                           r->open_not_due,      r->overdue};
+    size_t i;
+
+    cli_cell(o, r->unit, 12, 0);
+    cli_cell(o, r->period, 8, 0);
+    for (i = 0; i < 6; i++) {
+        snprintf(num, sizeof(num), "%llu", (unsigned long long)v[i]);
+        cli_cell(o, num, 10, 1);
+    }
+    cli_num(o, r->on_time_pct, 2, 10);
+    cli_num(o, r->completed_pct, 2, 10);
+    cli_num(o, r->days_late_mean, 2, 9);
+    cli_num(o, r->days_late_median, 2, 9);
+    cli_num(o, r->days_late_max, 2, 9);
+    fputc('\n', o);
+}
+
+static void
+print_table(const chiso_tasks_result *res)
+{
+    FILE *o = stdout;
+    size_t i;
+    char when[40];
+
+    chiso_format_datetime(res->as_of.secs, res->as_of.has_time, when,
+                          sizeof(when));
+    printf("%s: %s\n", T("Sổ theo dõi nhiệm vụ", "Task register"), res->path);
+    printf("%s: %s; %s %s\n\n",
+           T("Kỳ (theo hạn hoàn thành)", "Period (of the deadline)"),
+           chiso_period_kind_name(res->period), T("tính đến", "as of"), when);
+    cli_cell(o, T("Đơn vị", "Unit"), 12, 0);
+    cli_cell(o, T("Kỳ", "Period"), 8, 0);
+    cli_cell(o, T("Giao", "Assigned"), 10, 1);
+    cli_cell(o, T("Xong", "Done"), 10, 1);
+    cli_cell(o, T("Đúng hạn", "On time"), 10, 1);
+    cli_cell(o, T("Trễ hạn", "Late"), 10, 1);
+    cli_cell(o, T("Chưa đến", "Not due"), 10, 1);
+    cli_cell(o, T("Quá hạn", "Overdue"), 10, 1);
+    cli_cell(o, T("Đ.hạn%", "OnTime%"), 10, 1);
+    cli_cell(o, T("Xong%", "Done%"), 10, 1);
+    cli_cell(o, T("Trễ TB", "Late avg"), 9, 1);
+    cli_cell(o, T("Trễ TV", "Late med"), 9, 1);
+    cli_cell(o, T("Trễ max", "Late max"), 9, 1);
+    fputc('\n', o);
+    cli_rule(o, '-', 147);
+    fputc('\n', o);
+    for (i = 0; i < res->n_rows; i++) {
+        print_row(&res->rows[i]);
+    }
+    if (res->n_totals > 0) {
+        cli_rule(o, '-', 147);
+        fputc('\n', o);
+        for (i = 0; i < res->n_totals; i++) {
+            print_row(&res->totals[i]);
+        }
+    }
+    cli_rule(o, '-', 147);
+    fputc('\n', o);
+    print_row(&res->overall);
+    printf("%s\n", T("Đ.hạn% = xong đúng hạn / (đã xong + quá hạn); Xong% = "
+                     "đã xong / giao; trễ: số ngày",
+                     "OnTime% = done on time / (done + overdue); Done% = "
+                     "done / assigned; late: days"));
+    if (res->undated_total.tasks > 0) {
+        printf("\n%s\n", T("Nhiệm vụ không có hạn (không tính tỷ lệ đúng "
+                           "hạn):",
+                           "Tasks without a deadline (no on-time status):"));
+        for (i = 0; i < res->n_undated; i++) {
+            const chiso_tasks_undated *u = &res->undated[i];
+            printf("  ");
+            cli_cell(o, u->unit, 12, 0);
+            printf(" %llu %s, %llu %s, %llu %s\n", (unsigned long long)u->tasks,
+                   T("nhiệm vụ", "tasks"), (unsigned long long)u->completed,
+                   T("xong", "done"), (unsigned long long)u->open,
+                   T("chưa xong", "open"));
+        }
+    }
+    if (res->cancelled > 0) {
+        printf(
+            "\n%s: %llu\n",
+            T("Nhiệm vụ đã hủy (không tính)", "Cancelled tasks (not counted)"),
+            (unsigned long long)res->cancelled);
+    }
+    if (res->n_overdue > 0) {
+        printf("\n%s\n", T("Nhiệm vụ quá hạn (quá hạn lâu nhất trước):",
+                           "Overdue tasks (most overdue first):"));
+        cli_cell(o, T("Số ngày", "Days"), 9, 1);
+        fputs("  ", o);
+        cli_cell(o, T("Mã", "ID"), 12, 0);
+        cli_cell(o, T("Đơn vị", "Unit"), 12, 0);
+        cli_cell(o, T("Hạn", "Due"), 20, 0);
+        fputs(T("Nội dung", "Title"), o);
+        fputc('\n', o);
+        for (i = 0; i < res->n_overdue; i++) {
+            const chiso_task_overdue *t = &res->overdue[i];
+            chiso_format_datetime(t->due.secs, t->due.has_time, when,
+                                  sizeof(when));
+            cli_num(o, t->days_overdue, 2, 9);
+            fputs("  ", o);
+            cli_cell(o, t->task_id, 12, 0);
+            cli_cell(o, t->unit, 12, 0);
+            cli_cell(o, when, 20, 0);
+            cli_cell(o, t->title, 60, 0);
+            fputc('\n', o);
+        }
+    }
+    printf("\n%s: %s = %llu; %s = %llu + %llu\n", T("Số dòng", "Rows"),
+           T("đọc", "read"), (unsigned long long)res->rows_read,
+           T("tính + loại", "counted + rejected"),
+           (unsigned long long)res->rows_counted,
+           (unsigned long long)res->rows_rejected);
+}
+
+static void
+rejects_header(void *ctx, const char *const *names, size_t n, char delim)
+{
+    chiso_rejects_csv_header(ctx, names, n, delim);
+}
+
+int
+cmd_tasks(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"period", required_argument, NULL, 'p'},
+        {"as-of", required_argument, NULL, 'a'},
+        {"csv", required_argument, NULL, 'c'},
+        {"json", required_argument, NULL, 'j'},
+        {"rejects", required_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    chiso_tasks_options opts = CHISO_TASKS_OPTIONS_INIT;
+    const char *csv_path = NULL, *json_path = NULL, *rej_path = NULL;
+    chiso_tasks_result *res = NULL;
+    chiso_outfile *rej_out = NULL, *csv_out = NULL;
+    chiso_rejects_csv rw;
+    chiso_diag diag;
+    const char *inputs[1];
+    int c, rc = CLI_EXIT_OK, has_as_of = 0;
+
+    chiso_diag_clear(&diag);
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'p':
+            if (cli_parse_period_kind("tasks", optarg, &opts.period) != 0) {
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        case 'a':
+            if (cli_parse_as_of("tasks", optarg, &opts.as_of) != 0) {
+                return CLI_EXIT_USAGE;
+            }
+            has_as_of = 1;
+            break;
+        case 'c':
+            csv_path = optarg;
+            break;
+        case 'j':
+            json_path = optarg;
+            break;
+        case 'r':
+            rej_path = optarg;
+            break;
+        case 'h':
+            tasks_usage(stdout);
+            return CLI_EXIT_OK;
+        default:
+            return cli_usage_error("tasks", "unknown or incomplete option '%s'",
+                                   argv[optind - 1]);
+        }
+    }
+    if (argc - optind != 1) {
+        return cli_usage_error("tasks",
+                               "expected one TASKS.csv, got %d "
+                               "arguments",
+                               argc - optind);
+    }
+    if (!has_as_of) {
+        return cli_usage_error("tasks", "--as-of DATE is required: overdue "
+                                        "depends on the day, and chiso does "
+                                        "not use today's date");
+    }
+    inputs[0] = argv[optind];
+    if (cli_check_not_input("tasks", csv_path, inputs, 1) != 0 ||
+        cli_check_not_input("tasks", json_path, inputs, 1) != 0 ||
+        cli_check_not_input("tasks", rej_path, inputs, 1) != 0) {
+        return CLI_EXIT_USAGE;
+    }
+    if (rej_path != NULL) {
+        if (chiso_outfile_open(&rej_out, rej_path, &diag) != CHISO_OK) {
+            return cli_report(&diag);
+        }
+        chiso_rejects_csv_init(&rw, chiso_outfile_stream(rej_out));
+        opts.on_reject = chiso_rejects_csv_write;
+        opts.on_header = rejects_header;
+        opts.reject_ctx = &rw;
+    }
+    if (chiso_tasks_compute(&res, argv[optind], &opts, &diag) != CHISO_OK) {
+        rc = cli_report(&diag);
+        goto out;
+    }
+    if (csv_path != NULL) {
+        if (chiso_outfile_open(&csv_out, csv_path, &diag) != CHISO_OK) {
+            rc = cli_report(&diag);
+            goto out;
+        }
+        chiso_tasks_write_csv(res, chiso_outfile_stream(csv_out));
+    }
+    if (json_path != NULL) {
+        cJSON *root = chiso_tasks_to_json(res);
+        if (root == NULL) {
+            fprintf(stderr, "chiso: out of memory\n");
+            rc = CLI_EXIT_INTERNAL;
+            goto out;
+        }
+        rc = cli_write_json(root, json_path);
+        cJSON_Delete(root);
+        if (rc != CLI_EXIT_OK) {
+            goto out;
+        }
+    }
+    if (csv_out != NULL) {
+        chiso_outfile *f = csv_out;
+        csv_out = NULL;
+        if (chiso_outfile_commit(f, &diag) != CHISO_OK) {
+            rc = cli_report(&diag);
+            goto out;
+        }
+    }
+    if (rej_out != NULL) {
+        chiso_outfile *f = rej_out;
+        rej_out = NULL;
+        if (chiso_outfile_commit(f, &diag) != CHISO_OK) {
+            rc = cli_report(&diag);
+            goto out;
+        }
+    }
+    if (json_path == NULL || strcmp(json_path, "-") != 0) {
+        print_table(res);
+    }
+    if (res->rows_rejected > 0) {
+        fprintf(stderr,
+                "chiso: warning: %llu of %llu rows rejected (written to %s)\n",
+                (unsigned long long)res->rows_rejected,
+                (unsigned long long)res->rows_read, rej_path);
+    }
+out:
+    chiso_outfile_abort(csv_out);
+    chiso_outfile_abort(rej_out);
+    chiso_tasks_free(res);
+    return rc;
+}

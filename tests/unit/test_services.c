@@ -1,0 +1,595 @@
+/*
+ * test_services.c - dossier-log definitions pinned on hand-computed cases,
+ * periods, the exact quantile store against a sort, fast tokenizer against
+ * the libcsv reference reader, rejects and derived inputs.
+ *
+ * Every expected number below is worked out by hand in the comment next to
+ * it; quantiles use numpy's "linear" method (type 7):
+ *   h = q (n - 1), x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "helpers.h"
+#include "services_int.h"
+
+#define TOL 1e-12
+
+/*
+ * One unit-month with every case of the definitions:
+ *  r1 finished exactly at the deadline            -> on time, 4.375 days
+ *  r2 finished one second after the deadline      -> late, 4.375 + 1/86400
+ *  r3 received 2024-03-31 23:59:59 (still March), open, due 10/04 (a date:
+ *     end of that day) -> open and not past due at the end of March
+ *  r4 open, due 20/03 17:00 -> past due at the end of March
+ *  r5 dates only: received 15/03, due 20/03, finished 20/03 -> on time,
+ *     5 whole days
+ *  r6 received 2024-04-01 00:00:00 (April), due 03/04 (a date), finished
+ *     04/04 00:00:00 -> one second after the end of the due day: late;
+ *     3.0 days
+ *  r7 another unit, 0.5 days, on time
+ * Satisfaction: r1 5, r2 3, r4 4, r6 2, r7 4; r3 and r5 empty.
+ */
+static const char sample[] =
+    "dossier_id,unit_code,procedure_code,received_at,due_at,finished_at,"
+    "channel,components_signed,result_signed,digitized,satisfaction,note\n"
+    "r1,SKHCN,P1,2024-03-01T08:00:00,2024-03-05T17:00:00,"
+    "2024-03-05T17:00:00,online,1,1,1,5,\n"
+    "r2,SKHCN,P1,2024-03-02T08:00:00,2024-03-06T17:00:00,"
+    "2024-03-06T17:00:01,direct,1,0,0,3,\"trễ, 1 giây\"\n"
+    "r3,SKHCN,P2,2024-03-31T23:59:59,2024-04-10,,online,1,0,0,,\n"
+    "r4,SKHCN,P2,2024-03-10T09:00:00,2024-03-20T17:00:00,,postal,0,0,0,4,"
+    "\"nhiều\ndòng\"\n"
+    "r5,SKHCN,P3,15/03/2024,20/03/2024,20/03/2024,online,1,1,0,,\n"
+    "r6,SKHCN,P3,2024-04-01T00:00:00,2024-04-03,2024-04-04T00:00:00,online,"
+    "1,1,1,2,\n"
+    "r7,STP,P9,2024-03-05T10:00:00,2024-03-06T10:00:00,2024-03-05T22:00:00,"
+    "direct,0,0,1,4,\n";
+
+static chiso_services_result *
+run(const char *text, chiso_period_kind kind, svc_mode mode)
+{
+    chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
+    chiso_services_result *res = NULL;
+    chiso_diag d;
+    chiso_status st;
+
+    o.period = kind;
+    o.threads = 1;
+    chiso_diag_clear(&d);
+    st = svc_compute(&res, "sample.csv", text, strlen(text), &o, mode, &d);
+    if (st != CHISO_OK) {
+        fail_msg("compute: %s:%lu:%lu: %s", d.path, d.line, d.column,
+                 d.message);
+    }
+    return res;
+}
+
+static void
+test_month_definitions(void **state)
+{
+    chiso_services_result *res =
+        run(sample, CHISO_PERIOD_MONTH, SVC_MODE_REFERENCE);
+    const chiso_services_row *r;
+
+    (void)state;
+    assert_int_equal(res->rows_read, 7);
+    assert_int_equal(res->rows_counted, 7);
+    assert_int_equal(res->rows_rejected, 0);
+    assert_int_equal(res->n_rows, 3);
+    r = chiso_services_find(res, "SKHCN", 2024 * 12 + 2);
+    assert_non_null(r);
+    assert_string_equal(r->period, "2024-03");
+    assert_int_equal(r->received, 5);             /* r1..r5 */
+    assert_int_equal(r->finished, 3);             /* r1 r2 r5 */
+    assert_int_equal(r->finished_on_time, 2);     /* r1 (at the deadline), r5 */
+    assert_int_equal(r->open, 2);                 /* r3 r4 */
+    assert_int_equal(r->open_within_due, 1);      /* r3 */
+    chiso_assert_close(r->online_pct, 60.0, TOL); /* r1 r3 r5 of 5 */
+    chiso_assert_close(r->on_time_pct, 200.0 / 3, TOL);      /* 2 of 3 */
+    chiso_assert_close(r->progress_pct, 60.0, TOL);          /* (2 + 1) / 5 */
+    chiso_assert_close(r->components_signed_pct, 80.0, TOL); /* 4 of 5 */
+    chiso_assert_close(r->result_signed_pct, 40.0, TOL);     /* r1 r5 */
+    chiso_assert_close(r->digitized_pct, 20.0, TOL);         /* r1 */
+    chiso_assert_close(r->satisfaction_mean, 4.0, TOL);      /* (5+3+4)/3 */
+    chiso_assert_close(r->satisfied_pct, 200.0 / 3, TOL);    /* 5 and 4 */
+    /* days 4.375, 4.375 + 1/86400, 5: median is the middle one; p90:
+     * h = 1.8, 4.375011574074074 + 0.8 * 0.624988425925926 */
+    chiso_assert_close(r->processing_days_median, 4.375011574074074, TOL);
+    chiso_assert_close(r->processing_days_p90, 4.875002314814815, TOL);
+    chiso_assert_close(r->processing_days_mean, 4.583337191358025, TOL);
+
+    r = chiso_services_find(res, "SKHCN", 2024 * 12 + 3);
+    assert_non_null(r);
+    assert_string_equal(r->period, "2024-04");
+    assert_int_equal(r->received, 1);         /* r6, received at 00:00:00 */
+    assert_int_equal(r->finished_on_time, 0); /* late by one second */
+    chiso_assert_close(r->on_time_pct, 0.0, TOL);
+    chiso_assert_close(r->processing_days_p90, 3.0, TOL);
+    chiso_assert_close(r->satisfied_pct, 0.0, TOL); /* rated 2 */
+
+    /* all units, March: days 0.5, 4.375, 4.375011574, 5 -> median
+     * h = 1.5: 4.375 + 0.5 * 1/86400; p90 h = 2.7: 5 - 0.3 * 0.624988426 */
+    r = chiso_services_find(res, NULL, 2024 * 12 + 2);
+    assert_non_null(r);
+    assert_int_equal(r->received, 6);
+    assert_int_equal(r->finished, 4);
+    chiso_assert_close(r->processing_days_median, 4.375005787037037, TOL);
+    chiso_assert_close(r->processing_days_p90, 4.812503472222222, TOL);
+
+    r = &res->overall;
+    assert_int_equal(r->received, 7);
+    assert_int_equal(r->finished, 5);
+    assert_int_equal(r->finished_on_time, 3);
+    assert_int_equal(r->rated, 5);
+    chiso_assert_close(r->satisfaction_mean, 18.0 / 5, TOL);
+    chiso_services_free(res);
+}
+
+static void
+test_quarter_half_year(void **state)
+{
+    chiso_services_result *q =
+        run(sample, CHISO_PERIOD_QUARTER, SVC_MODE_REFERENCE);
+    chiso_services_result *h =
+        run(sample, CHISO_PERIOD_HALF, SVC_MODE_REFERENCE);
+    chiso_services_result *y =
+        run(sample, CHISO_PERIOD_YEAR, SVC_MODE_REFERENCE);
+    const chiso_services_row *r;
+
+    (void)state;
+    assert_int_equal(q->n_rows, 3); /* SKHCN Q1, SKHCN Q2, STP Q1 */
+    assert_string_equal(q->rows[0].period, "2024-Q1");
+    assert_string_equal(q->rows[1].period, "2024-Q2");
+    assert_int_equal(q->rows[0].received, 5);
+    /* r3 is open, due 10/04: at the end of Q1 (31/03) not yet past due */
+    assert_int_equal(q->rows[0].open_within_due, 1);
+    assert_int_equal(h->n_rows, 2);
+    assert_string_equal(h->rows[0].period, "2024-H1");
+    r = &h->rows[0];
+    assert_int_equal(r->received, 6);
+    assert_int_equal(r->finished_on_time, 2);
+    /* open dossiers at the end of H1 (30/06): r3 due 10/04, r4 due 20/03:
+     * both past due */
+    assert_int_equal(r->open_within_due, 0);
+    chiso_assert_close(r->progress_pct, 200.0 / 6, TOL);
+    assert_string_equal(y->rows[0].period, "2024");
+    assert_int_equal(y->rows[0].received, 6);
+    chiso_services_free(q);
+    chiso_services_free(h);
+    chiso_services_free(y);
+}
+
+static void
+test_as_of(void **state)
+{
+    chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
+    chiso_services_result *res = NULL;
+    chiso_diag d;
+
+    (void)state;
+    /* judged on 15/03 (before the end of March): r4 (due 20/03 17:00) is
+     * not yet past due, r3 as well */
+    o.period = CHISO_PERIOD_MONTH;
+    o.has_as_of = 1;
+    assert_int_equal(chiso_stamp_parse("15/03/2024", 10, &o.as_of, NULL, 0), 0);
+    chiso_diag_clear(&d);
+    assert_int_equal(chiso_services_compute_mem(&res, "s.csv", sample,
+                                                strlen(sample), &o, &d),
+                     CHISO_OK);
+    assert_int_equal(res->rows[0].open_within_due, 2);
+    chiso_assert_close(res->rows[0].progress_pct, 80.0, TOL);
+    chiso_services_free(res);
+}
+
+static void
+test_periods(void **state)
+{
+    chiso_period_kind k;
+    int32_t i;
+    int64_t first, end;
+    char buf[16];
+
+    (void)state;
+    assert_int_equal(chiso_period_parse("2024-H2", &k, &i), 0);
+    assert_int_equal(k, CHISO_PERIOD_HALF);
+    chiso_period_days(k, i, &first, &end);
+    assert_int_equal(first, chiso_days_from_civil(2024, 7, 1));
+    assert_int_equal(end, chiso_days_from_civil(2025, 1, 1));
+    assert_int_equal(chiso_period_parse("2024-Q4", &k, &i), 0);
+    chiso_period_format(k, i, buf, sizeof(buf));
+    assert_string_equal(buf, "2024-Q4");
+    assert_int_equal(chiso_period_parse("2024-02", &k, &i), 0);
+    chiso_period_days(k, i, &first, &end);
+    assert_int_equal(end - first, 29); /* leap year */
+    assert_int_equal(chiso_period_parse("2024", &k, &i), 0);
+    assert_int_equal(k, CHISO_PERIOD_YEAR);
+    assert_int_equal(chiso_period_parse("2024-13", &k, &i), -1);
+    assert_int_equal(chiso_period_parse("2024-H3", &k, &i), -1);
+    assert_int_equal(chiso_period_parse("24-H1", &k, &i), -1);
+    /* the midnight boundary */
+    assert_int_equal(chiso_period_of_day(CHISO_PERIOD_HALF,
+                                         chiso_days_from_civil(2024, 6, 30)),
+                     2024 * 2);
+    assert_int_equal(chiso_period_of_day(CHISO_PERIOD_HALF,
+                                         chiso_days_from_civil(2024, 7, 1)),
+                     2024 * 2 + 1);
+}
+
+static void
+test_stamp_rule(void **state)
+{
+    chiso_stamp due, a, b;
+
+    (void)state;
+    assert_int_equal(chiso_stamp_parse("31/03/2024", 10, &due, NULL, 0), 0);
+    assert_int_equal(due.has_time, 0);
+    assert_int_equal(chiso_stamp_parse("31/03/2024 23:59:59", 19, &a, NULL, 0),
+                     0);
+    assert_int_equal(chiso_stamp_parse("2024-04-01T00:00:00", 19, &b, NULL, 0),
+                     0);
+    /* a due date alone is the whole day: 23:59:59 is on time, midnight
+     * after is one day late */
+    assert_true(chiso_stamp_diff(a, due) <= 0);
+    assert_int_equal(chiso_stamp_diff(b, due), 86400);
+    /* two times: exact seconds */
+    assert_int_equal(chiso_stamp_diff(b, a), 1);
+    assert_int_not_equal(chiso_stamp_parse("31/02/2024", 10, &a, NULL, 0), 0);
+}
+
+static void
+test_quantile_sorted(void **state)
+{
+    const double a[] = {1, 2, 3, 4};
+    const double b[] = {15, 20, 35, 40, 50};
+    const double c[] = {7};
+
+    (void)state;
+    /* numpy.percentile([1,2,3,4], 90) = 3.7; median 2.5 */
+    chiso_assert_close(chiso_quantile_sorted(a, 4, 0.9), 3.7, TOL);
+    chiso_assert_close(chiso_quantile_sorted(a, 4, 0.5), 2.5, TOL);
+    /* h = 1.6: 20 + 0.6 * 15 = 29; h = 3.6: 40 + 0.6 * 10 = 46 */
+    chiso_assert_close(chiso_quantile_sorted(b, 5, 0.4), 29.0, TOL);
+    chiso_assert_close(chiso_quantile_sorted(b, 5, 0.9), 46.0, TOL);
+    chiso_assert_close(chiso_quantile_sorted(b, 5, 1.0), 50.0, TOL);
+    chiso_assert_close(chiso_quantile_sorted(c, 1, 0.9), 7.0, TOL);
+    assert_true(isnan(chiso_quantile_sorted(c, 0, 0.5)));
+}
+
+static int
+cmp_dbl(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+
+    return (a > b) - (a < b);
+}
+
+/* The two-level store against sorting every value: many buckets, a
+ * bucket big enough for the counting path, and a union of two stores. */
+static void
+test_quantile_store(void **state)
+{
+    qarena ar1, ar2;
+    qstore s1, s2;
+    qref refs[2];
+    enum { N = 60000 };
+    double *all = malloc(N * sizeof(*all));
+    uint32_t x = 12345;
+    size_t i, k;
+    const double qs[] = {0, 0.1, 0.5, 0.9, 0.99, 1};
+
+    (void)state;
+    memset(&ar1, 0, sizeof(ar1));
+    memset(&ar2, 0, sizeof(ar2));
+    memset(&s1, 0, sizeof(s1));
+    memset(&s2, 0, sizeof(s2));
+    for (i = 0; i < N; i++) {
+        uint32_t v;
+        x = x * 1103515245u + 12345u;
+        /* half the values in bucket 0 (counting path), the rest spread
+         * over 60 days */
+        v = i % 2 ? (x >> 8) % 65536u : (x >> 4) % (60u * 86400u);
+        all[i] = (double)v / 86400.0;
+        assert_int_equal(qstore_add(i % 3 ? &s1 : &s2, i % 3 ? &ar1 : &ar2, v),
+                         0);
+    }
+    qsort(all, N, sizeof(*all), cmp_dbl);
+    refs[0].q = &s1;
+    refs[0].a = &ar1;
+    refs[1].q = &s2;
+    refs[1].a = &ar2;
+    for (k = 0; k < sizeof(qs) / sizeof(qs[0]); k++) {
+        double got;
+        assert_int_equal(qref_quantile(refs, 2, qs[k], &got), 0);
+        chiso_assert_close(got, chiso_quantile_sorted(all, N, qs[k]), 1e-12);
+    }
+    qstore_free(&s1);
+    qstore_free(&s2);
+    qarena_free(&ar1);
+    qarena_free(&ar2);
+    free(all);
+}
+
+/* Rank k + 1 in a later bucket (buckets are 65536 s wide), with empty
+ * buckets between: {10, 200000} has its median half-way. */
+static void
+test_quantile_next_bucket(void **state)
+{
+    qarena ar;
+    qstore st;
+    qref ref;
+    double got;
+
+    (void)state;
+    memset(&ar, 0, sizeof(ar));
+    memset(&st, 0, sizeof(st));
+    assert_int_equal(qstore_add(&st, &ar, 200000), 0);
+    assert_int_equal(qstore_add(&st, &ar, 10), 0);
+    ref.q = &st;
+    ref.a = &ar;
+    assert_int_equal(qref_quantile(&ref, 1, 0.5, &got), 0);
+    chiso_assert_close(got, 100005.0 / 86400.0, 1e-15);
+    /* h = 0.9: 10 + 0.9 * 199990 = 180001 s */
+    assert_int_equal(qref_quantile(&ref, 1, 0.9, &got), 0);
+    chiso_assert_close(got, 180001.0 / 86400.0, 1e-15);
+    qstore_free(&st);
+    qarena_free(&ar);
+}
+
+static char *
+csv_of(const chiso_services_result *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    chiso_services_write_csv(r, f);
+    fclose(f);
+    return buf;
+}
+
+/* A bigger body with quoted newlines, split over 4 threads whose guessed
+ * starts may fall inside quoted fields: same bytes out as libcsv. */
+static void
+test_fast_equals_reference(void **state)
+{
+    chiso_buf b = CHISO_BUF_INIT;
+    chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
+    chiso_services_result *ref = NULL, *fast = NULL;
+    chiso_diag d;
+    char *c1, *c2;
+    int i;
+
+    (void)state;
+    chiso_buf_puts(&b, "dossier_id;unit_code;procedure_code;received_at;"
+                       "due_at;finished_at;channel;components_signed;"
+                       "result_signed;digitized;satisfaction;note\r\n");
+    for (i = 0; i < 5000; i++) {
+        chiso_buf_printf(
+            &b,
+            "D%d;U%02d;P;2024-%02d-%02dT%02d:%02d:00;%02d/%02d/2024;%s;%s;"
+            "%d;%d;%d;%s;%s\r\n",
+            i, i % 7, i % 12 + 1, i % 28 + 1, i % 24, i % 60, 28, i % 12 + 1,
+            i % 9 == 0 ? "" : "2024-12-31 10:00",
+            i % 3 == 0 ? "online" : "Trực tiếp", i % 2, i % 5 == 0, 1,
+            i % 4 ? "" : "5",
+            i % 2 ? "\"ghi chú;\n\"\"dòng\"\" hai\"" : "  x  ");
+    }
+    o.threads = 4;
+    svc_fast_min_split = 1;
+    chiso_diag_clear(&d);
+    assert_int_equal(
+        svc_compute(&ref, "m.csv", b.data, b.len, &o, SVC_MODE_REFERENCE, &d),
+        CHISO_OK);
+    assert_int_equal(
+        svc_compute(&fast, "m.csv", b.data, b.len, &o, SVC_MODE_FAST_ONLY, &d),
+        CHISO_OK);
+    assert_int_equal(fast->rows_read, 5000);
+    c1 = csv_of(ref);
+    c2 = csv_of(fast);
+    assert_string_equal(c1, c2);
+    svc_fast_min_split = 4u << 20;
+    free(c1);
+    free(c2);
+    chiso_services_free(ref);
+    chiso_services_free(fast);
+    chiso_buf_free(&b);
+}
+
+static int
+log_reject(void *ctx, const chiso_reject *rej)
+{
+    chiso_buf *b = ctx;
+
+    chiso_buf_printf(b, "%lu:%lu %s [%zu]\n", rej->line, rej->column,
+                     rej->reason, rej->n_fields);
+    return 0;
+}
+
+/* Bad rows in every thread's part, after quoted newlines: the fast path
+ * keeps them and reports the reference reader's lines and columns. */
+static void
+test_fast_rejects_equal(void **state)
+{
+    chiso_buf b = CHISO_BUF_INIT, lr = CHISO_BUF_INIT, lf = CHISO_BUF_INIT;
+    chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
+    chiso_services_result *ref = NULL, *fast = NULL;
+    chiso_diag d, d2;
+    int i;
+
+    (void)state;
+    chiso_buf_puts(&b, "\xEF\xBB\xBFsep=,\ndossier_id,unit_code,"
+                       "received_at,due_at,finished_at,satisfaction,note\n");
+    for (i = 0; i < 4000; i++) {
+        chiso_buf_printf(&b, "D%d,U%d,%s,2024-05-01,,%s,%s\n", i, i % 3,
+                         i % 997 == 5 ? "31/02/2024" : "2024-04-01 08:00",
+                         i % 1301 == 7 ? "7" : "", i % 2 ? "\"a,\nb\n\"" : "x");
+        if (i % 1500 == 3) {
+            chiso_buf_puts(&b, "short,row\n\n   \n");
+        }
+    }
+    o.threads = 4;
+    svc_fast_min_split = 1;
+    o.on_reject = log_reject;
+    o.reject_ctx = &lr;
+    chiso_diag_clear(&d);
+    assert_int_equal(
+        svc_compute(&ref, "r.csv", b.data, b.len, &o, SVC_MODE_REFERENCE, &d),
+        CHISO_OK);
+    o.reject_ctx = &lf;
+    assert_int_equal(
+        svc_compute(&fast, "r.csv", b.data, b.len, &o, SVC_MODE_FAST_ONLY, &d),
+        CHISO_OK);
+    assert_true(ref->rows_rejected >= 9);
+    assert_int_equal(fast->rows_rejected, ref->rows_rejected);
+    assert_int_equal(fast->rows_read, ref->rows_read);
+    assert_string_equal(lf.data, lr.data);
+    /* without a callback: the same first error */
+    o.on_reject = NULL;
+    chiso_services_free(ref);
+    chiso_services_free(fast);
+    ref = fast = NULL;
+    chiso_diag_clear(&d);
+    chiso_diag_clear(&d2);
+    /* the first bad row is "short,row" after D3: sep= line, header, D0,
+     * D1 (3 lines), D2, D3 (3 lines) -> line 11; a field-count error */
+    assert_int_equal(
+        svc_compute(&ref, "r.csv", b.data, b.len, &o, SVC_MODE_REFERENCE, &d),
+        CHISO_EPARSE);
+    assert_int_equal(
+        svc_compute(&fast, "r.csv", b.data, b.len, &o, SVC_MODE_FAST_ONLY, &d2),
+        CHISO_EPARSE);
+    assert_int_equal(d.line, 11);
+    assert_int_equal(d.line, d2.line);
+    assert_int_equal(d.column, d2.column);
+    assert_string_equal(d.message, d2.message);
+    svc_fast_min_split = 4u << 20;
+    chiso_buf_free(&b);
+    chiso_buf_free(&lr);
+    chiso_buf_free(&lf);
+}
+
+static const char bad[] =
+    "dossier_id,unit_code,procedure_code,received_at,due_at,finished_at,"
+    "channel,components_signed,result_signed,digitized,satisfaction,note\n"
+    "a,U,P,2024-03-01,2024-03-05,,online,1,1,1,,\n"
+    "b,U,P,31/02/2024,2024-03-05,,online,1,1,1,,\n"
+    "c,U,P,2024-03-01,2024-03-05,,online,có,chưa rõ,2,,\n"
+    "d,U,P,2024-03-01,2024-03-05,,online,1,1,1,7,\n"
+    "e,U,P,2024-03-01,2024-03-05,,online,1,1,1,,\n";
+
+static int
+collect(void *ctx, const chiso_reject *rej)
+{
+    chiso_buf *b = ctx;
+
+    chiso_buf_printf(b, "%lu:%lu %s|", rej->line, rej->column, rej->reason);
+    return 0;
+}
+
+static void
+test_rejects(void **state)
+{
+    chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
+    chiso_services_result *res = NULL;
+    chiso_buf log = CHISO_BUF_INIT;
+    chiso_diag d;
+
+    (void)state;
+    /* without a callback: the first bad row stops, at its column */
+    chiso_diag_clear(&d);
+    assert_int_equal(
+        chiso_services_compute_mem(&res, "bad.csv", bad, strlen(bad), &o, &d),
+        CHISO_EDATA);
+    assert_null(res);
+    assert_int_equal(d.line, 3);
+    assert_int_equal(d.column, 7);
+    assert_non_null(strstr(d.message, "'31/02/2024'"));
+    assert_non_null(strstr(d.message, "February 2024 has 29 days"));
+    /* with one: three rejects, two counted */
+    o.on_reject = collect;
+    o.reject_ctx = &log;
+    chiso_diag_clear(&d);
+    assert_int_equal(
+        chiso_services_compute_mem(&res, "bad.csv", bad, strlen(bad), &o, &d),
+        CHISO_OK);
+    assert_int_equal(res->rows_read, 5);
+    assert_int_equal(res->rows_counted, 2);
+    assert_int_equal(res->rows_rejected, 3);
+    assert_non_null(strstr(log.data, "3:7 invalid date"));
+    /* "chưa rõ" is not a yes/no: column 40, result_signed, line 4 */
+    assert_non_null(strstr(log.data, "4:40 invalid value 'chưa rõ'"));
+    assert_non_null(strstr(log.data, "5:43 invalid satisfaction '7'"));
+    chiso_buf_free(&log);
+    chiso_services_free(res);
+}
+
+static void
+test_inputs(void **state)
+{
+    chiso_services_result *res = run(sample, CHISO_PERIOD_MONTH, SVC_MODE_AUTO);
+    chiso_input_set set = CHISO_INPUT_SET_INIT;
+    size_t i;
+    int seen = 0;
+
+    (void)state;
+    assert_int_equal(chiso_services_inputs(&set, res, "SKHCN", 2024 * 12 + 2),
+                     CHISO_OK);
+    for (i = 0; i < set.n; i++) {
+        const chiso_input_value *v = &set.items[i];
+        assert_true(chiso_derived_input_known(v->name));
+        if (strcmp(v->name, "services.progress_pct") == 0) {
+            chiso_assert_close(v->numerator, 3, 0);
+            chiso_assert_close(v->denominator, 5, 0);
+            chiso_assert_close(v->value, 60, TOL);
+            assert_non_null(strstr(v->detail, "unit SKHCN, period 2024-03, "
+                                              "5 dossiers"));
+            seen++;
+        }
+        if (strcmp(v->name, "services.satisfied_pct") == 0) {
+            chiso_assert_close(v->numerator, 2, 0);
+            chiso_assert_close(v->denominator, 3, 0);
+            seen++;
+        }
+    }
+    assert_int_equal(seen, 2);
+    chiso_input_set_free(&set);
+    /* a unit without dossiers: counts 0/0, no value, so the rule's
+     * zero-denominator convention decides */
+    assert_int_equal(chiso_services_inputs(&set, res, "NONE", 2024 * 12 + 2),
+                     CHISO_OK);
+    for (i = 0; i < set.n; i++) {
+        if (strcmp(set.items[i].name, "services.online_pct") == 0) {
+            assert_int_equal(set.items[i].has_counts, 1);
+            assert_int_equal(set.items[i].has_value, 0);
+            chiso_assert_close(set.items[i].denominator, 0, 0);
+        }
+    }
+    chiso_input_set_free(&set);
+    chiso_services_free(res);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_month_definitions),
+        cmocka_unit_test(test_quarter_half_year),
+        cmocka_unit_test(test_as_of),
+        cmocka_unit_test(test_periods),
+        cmocka_unit_test(test_stamp_rule),
+        cmocka_unit_test(test_quantile_sorted),
+        cmocka_unit_test(test_quantile_store),
+        cmocka_unit_test(test_quantile_next_bucket),
+        cmocka_unit_test(test_fast_equals_reference),
+        cmocka_unit_test(test_fast_rejects_equal),
+        cmocka_unit_test(test_rejects),
+        cmocka_unit_test(test_inputs),
+    };
+
+    return cmocka_run_group_tests_name("services", tests, NULL, NULL);
+}

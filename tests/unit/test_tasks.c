@@ -1,0 +1,256 @@
+/*
+ * test_tasks.c - task-register definitions on a hand-computed register.
+ *
+ * as of 30/06/2024 (a date: the end of that day), by half-year of the
+ * deadline:
+ *   t1 A due 31/03 (date)  done 31/03 23:59:59  on time (end of the due day)
+ *   t2 A due 31/03 (date)  done 01/04 00:00:00  late by one second -> a
+ *                                                date is compared by days:
+ *                                                1 day late
+ *   t3 A due 10/05 17:00   done 12/05 05:00     late 1.5 days
+ *   t4 A due 30/06 (date)  open                 due today: not overdue
+ *   t5 A due 20/06 (date)  open                 overdue 10 days
+ *   t6 A due 15/07 (date)  done 01/07           done after as_of: open; H2
+ *   t7 B due 01/02 (date)  open                 overdue 150 days
+ *                                                (29+31+30+31+29)
+ *   t8 B no deadline       done 10/01           counted apart
+ *   t9 B due 01/03         status "Đã hủy"      cancelled, not counted
+ *   t10 A due 15/04 (date) done 14/04           on time
+ * A, 2024-H1: assigned 6 (t1-t5, t10), completed 4, on time 2 (t1, t10),
+ * late 2 (t2, t3), not due 1 (t4), overdue 1 (t5);
+ * on-time rate 2 / (4 + 1) = 40 %, completed 4 / 6; days late 1, 1.5.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "helpers.h"
+#include "chiso_services.h"
+
+#define TOL 1e-12
+
+static const char reg[] =
+    "\xEF\xBB\xBFMã nhiệm vụ;Đơn vị chủ trì;Nội dung;Văn bản giao;Ngày giao;"
+    "Hạn xử lý;Ngày hoàn thành;Trạng thái\n"
+    "t1;A;Báo cáo quý I;123/UBND;01/01/2024;31/03/2024;31/03/2024 23:59:59;"
+    "Đã hoàn thành\n"
+    "t2;A;Kế hoạch CCHC;123/UBND;01/01/2024;31/03/2024;01/04/2024 00:00:00;"
+    "Hoàn thành quá hạn\n"
+    "t3;A;Rà soát TTHC;45/KH;02/04/2024;10/05/2024 17:00;12/05/2024 05:00;\n"
+    "t4;A;Tổng kết 6 tháng;45/KH;02/04/2024;30/06/2024;;Đang thực hiện\n"
+    "t5;A;\"Số hóa hồ sơ; lưu trữ\";45/KH;02/04/2024;20/06/2024;;\n"
+    "t6;A;Kiểm tra;45/KH;02/04/2024;15/07/2024;01/07/2024;\n"
+    "t7;B;Đề án vị trí việc làm;9/QĐ;10/01/2024;01/02/2024;;Quá hạn\n"
+    "t8;B;Thường xuyên;9/QĐ;10/01/2024;;10/01/2024;\n"
+    "t9;B;Bỏ;9/QĐ;10/01/2024;01/03/2024;;Đã hủy\n"
+    "t10;A;Tuyên truyền;45/KH;02/04/2024;15/04/2024;14/04/2024;\n";
+
+static chiso_tasks_result *
+run(const char *text, chiso_period_kind kind)
+{
+    chiso_tasks_options o = CHISO_TASKS_OPTIONS_INIT;
+    chiso_tasks_result *res = NULL;
+    chiso_diag d;
+
+    o.period = kind;
+    assert_int_equal(chiso_stamp_parse("30/06/2024", 10, &o.as_of, NULL, 0), 0);
+    chiso_diag_clear(&d);
+    if (chiso_tasks_compute_mem(&res, "reg.csv", text, strlen(text), &o, &d) !=
+        CHISO_OK) {
+        fail_msg("%s:%lu:%lu: %s", d.path, d.line, d.column, d.message);
+    }
+    return res;
+}
+
+static void
+test_definitions(void **state)
+{
+    chiso_tasks_result *res = run(reg, CHISO_PERIOD_HALF);
+    const chiso_tasks_row *r;
+
+    (void)state;
+    assert_int_equal(res->rows_read, 10);
+    assert_int_equal(res->rows_counted, 10);
+    assert_int_equal(res->rows_rejected, 0);
+    assert_int_equal(res->cancelled, 1);
+    r = chiso_tasks_find(res, "A", 2024 * 2);
+    assert_non_null(r);
+    assert_string_equal(r->period, "2024-H1");
+    assert_int_equal(r->assigned, 6);
+    assert_int_equal(r->completed, 4);
+    assert_int_equal(r->completed_on_time, 2);
+    assert_int_equal(r->completed_late, 2);
+    assert_int_equal(r->open_not_due, 1);
+    assert_int_equal(r->overdue, 1);
+    chiso_assert_close(r->on_time_pct, 40.0, TOL);
+    chiso_assert_close(r->completed_pct, 400.0 / 6, TOL);
+    chiso_assert_close(r->days_late_mean, 1.25, TOL);
+    chiso_assert_close(r->days_late_median, 1.25, TOL);
+    chiso_assert_close(r->days_late_max, 1.5, TOL);
+
+    r = chiso_tasks_find(res, "A", 2024 * 2 + 1);
+    assert_non_null(r);
+    assert_int_equal(r->assigned, 1);
+    assert_int_equal(r->completed, 0); /* completed after as_of */
+    assert_int_equal(r->open_not_due, 1);
+    assert_true(isnan(r->on_time_pct)); /* nothing decided yet: 0 / 0 */
+    chiso_assert_close(r->completed_pct, 0.0, TOL);
+
+    r = chiso_tasks_find(res, "B", 2024 * 2);
+    assert_non_null(r);
+    assert_int_equal(r->overdue, 1);
+    chiso_assert_close(r->on_time_pct, 0.0, TOL);
+    assert_true(isnan(r->days_late_mean));
+
+    /* all units, H1: A's six plus B's t7 */
+    r = chiso_tasks_find(res, NULL, 2024 * 2);
+    assert_int_equal(r->assigned, 7);
+    chiso_assert_close(r->on_time_pct, 100.0 * 2 / 6, TOL);
+
+    /* most overdue first */
+    assert_int_equal(res->n_overdue, 2);
+    assert_string_equal(res->overdue[0].task_id, "t7");
+    chiso_assert_close(res->overdue[0].days_overdue, 150.0, TOL);
+    assert_string_equal(res->overdue[1].task_id, "t5");
+    chiso_assert_close(res->overdue[1].days_overdue, 10.0, TOL);
+    assert_string_equal(res->overdue[1].title, "Số hóa hồ sơ; lưu trữ");
+
+    /* without a deadline: counted apart */
+    assert_int_equal(res->n_undated, 1);
+    assert_string_equal(res->undated[0].unit, "B");
+    assert_int_equal(res->undated[0].tasks, 1);
+    assert_int_equal(res->undated[0].completed, 1);
+    assert_int_equal(res->undated_total.tasks, 1);
+    chiso_tasks_free(res);
+}
+
+static void
+test_month_grouping(void **state)
+{
+    chiso_tasks_result *res = run(reg, CHISO_PERIOD_MONTH);
+    const chiso_tasks_row *r;
+
+    (void)state;
+    /* t1 and t2 are due 31/03: both in March, one on time, one late */
+    r = chiso_tasks_find(res, "A", 2024 * 12 + 2);
+    assert_non_null(r);
+    assert_int_equal(r->assigned, 2);
+    assert_int_equal(r->completed_on_time, 1);
+    assert_int_equal(r->completed_late, 1);
+    chiso_assert_close(r->days_late_max, 1.0, TOL);
+    chiso_tasks_free(res);
+}
+
+static void
+test_bad_rows(void **state)
+{
+    static const char bad[] = "task_id,unit,due_at,completed_at,status\n"
+                              "x1,A,31/02/2024,,\n"
+                              "x2,A,2024-03-01,,Đã hoàn thành\n"
+                              "x3,A,2024-03-01,,maybe\n"
+                              "x4,A,2024-03-01,2024-02-01,\n";
+    chiso_tasks_options o = CHISO_TASKS_OPTIONS_INIT;
+    chiso_tasks_result *res = NULL;
+    chiso_diag d;
+    int n = 0;
+
+    (void)state;
+    assert_int_equal(chiso_stamp_parse("2024-06-30", 10, &o.as_of, NULL, 0), 0);
+    chiso_diag_clear(&d);
+    assert_int_equal(
+        chiso_tasks_compute_mem(&res, "b.csv", bad, strlen(bad), &o, &d),
+        CHISO_EDATA);
+    assert_int_equal(d.line, 2);
+    assert_int_equal(d.column, 6);
+    assert_non_null(strstr(d.message, "invalid date '31/02/2024'"));
+    o.on_reject = NULL;
+    (void)n;
+    chiso_tasks_free(res);
+}
+
+static int
+count(void *ctx, const chiso_reject *rej)
+{
+    (void)rej;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static void
+test_rejects_reconcile(void **state)
+{
+    static const char bad[] = "task_id,unit,due_at,completed_at,status\n"
+                              "x1,A,31/02/2024,,\n"
+                              "x2,A,2024-03-01,,Đã hoàn thành\n"
+                              "x3,A,2024-03-01,,maybe\n"
+                              "x4,A,2024-03-01,2024-02-01,\n"
+                              "x5,A,2024-03-01,2024-03-01,\n"
+                              "x6,A\n";
+    chiso_tasks_options o = CHISO_TASKS_OPTIONS_INIT;
+    chiso_tasks_result *res = NULL;
+    chiso_diag d;
+    int n = 0;
+
+    (void)state;
+    assert_int_equal(chiso_stamp_parse("2024-06-30", 10, &o.as_of, NULL, 0), 0);
+    o.on_reject = count;
+    o.reject_ctx = &n;
+    chiso_diag_clear(&d);
+    assert_int_equal(
+        chiso_tasks_compute_mem(&res, "b.csv", bad, strlen(bad), &o, &d),
+        CHISO_OK);
+    /* x1 impossible date, x2 completed without a date, x3 unknown status,
+     * x6 wrong field count; x4 (done before due) and x5 are fine */
+    assert_int_equal(res->rows_read, 6);
+    assert_int_equal(res->rows_rejected, 4);
+    assert_int_equal(res->rows_counted, 2);
+    assert_int_equal(n, 4);
+    assert_int_equal(res->overall.completed_on_time, 2);
+    chiso_tasks_free(res);
+}
+
+static void
+test_inputs(void **state)
+{
+    chiso_tasks_result *res = run(reg, CHISO_PERIOD_HALF);
+    chiso_input_set set = CHISO_INPUT_SET_INIT;
+    size_t i;
+    int seen = 0;
+
+    (void)state;
+    assert_int_equal(chiso_tasks_inputs(&set, res, "A", 2024 * 2), CHISO_OK);
+    for (i = 0; i < set.n; i++) {
+        const chiso_input_value *v = &set.items[i];
+        assert_true(chiso_derived_input_known(v->name));
+        if (strcmp(v->name, "tasks.on_time_pct") == 0) {
+            chiso_assert_close(v->numerator, 2, 0);
+            chiso_assert_close(v->denominator, 5, 0);
+            chiso_assert_close(v->value, 40, TOL);
+            seen++;
+        }
+        if (strcmp(v->name, "tasks.assigned") == 0) {
+            chiso_assert_close(v->value, 6, 0);
+            assert_int_equal(v->has_counts, 0);
+            seen++;
+        }
+    }
+    assert_int_equal(seen, 2);
+    chiso_input_set_free(&set);
+    chiso_tasks_free(res);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_definitions),
+        cmocka_unit_test(test_month_grouping),
+        cmocka_unit_test(test_bad_rows),
+        cmocka_unit_test(test_rejects_reconcile),
+        cmocka_unit_test(test_inputs),
+    };
+
+    return cmocka_run_group_tests_name("tasks", tests, NULL, NULL);
+}
