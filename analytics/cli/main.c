@@ -40,6 +40,8 @@ static const cli_command commands[] = {
      "on-time and completion rates from a task register"},
     {"services", cmd_services,
      "online, on-time and digitisation rates from a dossier log"},
+    {"report", cmd_report,
+     "the semi-annual report pack: summary.json, tables, charts, PDF"},
 };
 
 static void

@@ -1,0 +1,96 @@
+/*
+ * chiso_report.h - the semi-annual report pack (báo cáo CCHC 6 tháng /
+ * năm) in one call.
+ *
+ * A report configuration (JSON, "format": "chiso-report") names the unit,
+ * the period and the inputs: framework, evidence sheet, task register,
+ * dossier log and the published-results store. chiso_report_build()
+ * scores, computes the task and service rates for the period and the one
+ * before it, reads the province's latest published indices and their
+ * trends, draws the charts, and writes the pack into a folder:
+ * summary.json, the tables as Excel-safe CSV, every chart as PNG and SVG,
+ * and report.pdf (a short Vietnamese brief). The folder is assembled in a
+ * temporary sibling and swapped into place, so a failed or interrupted run
+ * leaves the previous pack intact; the same inputs give the same bytes.
+ *
+ * This module sits above the others (it composes analytics and plots);
+ * it never prints: progress goes through a callback.
+ */
+#ifndef CHISO_REPORT_H
+#define CHISO_REPORT_H
+
+#include "chiso_base.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct chiso_report_config {
+    char *path;          /* the configuration file */
+    char *title;         /* may be NULL: built from unit and period */
+    char *unit_code;     /* "SKHCN" */
+    char *unit_name;     /* "Sở Khoa học và Công nghệ tỉnh Hưng Yên" */
+    char *province;      /* name or code in the published store, or NULL */
+    char *period;        /* "2024-H2", "2024", "2024-Q3", "2024-07" */
+    char *language;      /* "vi" (default) or "en" */
+    /* inputs, resolved against the configuration's folder; NULL = absent */
+    char *framework;
+    char *evidence;
+    char *tasks;
+    char *dossiers;
+    char *published;     /* folder with results.csv and breaks.csv */
+    char *as_of;         /* date text; NULL = end of the period */
+    char **compare_units;
+    size_t n_compare_units;
+    char **indices;      /* published indices to report; default PAR_INDEX,
+                            SIPAS, PAPI */
+    size_t n_indices;
+    char **notes;        /* printed on the brief's first page */
+    size_t n_notes;
+} chiso_report_config;
+
+/*
+ * Load a configuration. Relative paths are resolved against the folder of
+ * the configuration file. Unknown keys, missing required keys (unit,
+ * period, framework, evidence) and malformed values are reported at their
+ * file:line:column. The caller frees *out with chiso_report_config_free.
+ */
+chiso_status chiso_report_config_load(chiso_report_config **out,
+                                      const char *path, chiso_diag *diag);
+void chiso_report_config_free(chiso_report_config *cfg);
+
+typedef struct chiso_report_options {
+    /* called before each step ("scoring", "charts", ...); may be NULL */
+    void (*progress)(void *ctx, const char *step);
+    void *progress_ctx;
+    int threads; /* for the dossier log; 0 = automatic */
+} chiso_report_options;
+
+#define CHISO_REPORT_OPTIONS_INIT {NULL, NULL, 0}
+
+/* What a successful build wrote. */
+typedef struct chiso_report_outcome {
+    size_t n_files;
+    char **files;      /* names inside the folder, sorted */
+    size_t n_warnings;
+    char **warnings;   /* also in summary.json */
+} chiso_report_outcome;
+
+/*
+ * Build the pack into folder `out_dir` (created or replaced as a whole).
+ * On failure nothing in out_dir changes and diag says why (a bad input is
+ * reported at its file:line:column). outcome may be NULL; else the caller
+ * frees it with chiso_report_outcome_clear.
+ */
+chiso_status chiso_report_build(const chiso_report_config *cfg,
+                                const char *out_dir,
+                                const chiso_report_options *opts,
+                                chiso_report_outcome *outcome,
+                                chiso_diag *diag);
+void chiso_report_outcome_clear(chiso_report_outcome *o);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CHISO_REPORT_H */

@@ -1,0 +1,521 @@
+/*
+ * report.c - build the report pack.
+ *
+ * Everything is computed first (score with rates from the task register
+ * and the dossier log for the report period, rates for the previous
+ * period, the province's published indices and trends), then written into
+ * a temporary folder that is swapped into place only when every file is
+ * complete. Any error before the swap removes the temporary folder, so the
+ * previous pack stays as it was.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "report_int.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const default_indices[] = {"PAR_INDEX", "SIPAS", "PAPI"};
+
+void
+report_num(const struct rp *R, double x, int dec, char *out, size_t len)
+{
+    char *p;
+
+    if (!isfinite(x)) {
+        snprintf(out, len, "–");
+        return;
+    }
+    snprintf(out, len, "%.*f", dec, chiso_round_half_up(x, dec));
+    if (strcmp(out, "-0") == 0 || strncmp(out, "-0.", 3) == 0) {
+        /* -0.00 after rounding */
+        double v = chiso_round_half_up(x, dec);
+        if (chiso_is_zero(v)) {
+            snprintf(out, len, "%.*f", dec, 0.0);
+        }
+    }
+    if (!R->en) {
+        for (p = out; *p; p++) {
+            if (*p == '.') {
+                *p = ',';
+            }
+        }
+    }
+}
+
+void
+report_warn(struct rp *R, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    char **w;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    w = realloc(R->warnings, (R->n_warnings + 1) * sizeof(*w));
+    if (w == NULL) {
+        return;
+    }
+    R->warnings = w;
+    R->warnings[R->n_warnings] = chiso_strdup(msg);
+    if (R->warnings[R->n_warnings] != NULL) {
+        R->n_warnings++;
+    }
+}
+
+const char *
+report_path(const struct rp *R, const char *name)
+{
+    static char buf[4][1024];
+    static int k;
+
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof(buf[k]), "%s/%s", chiso_outdir_path(R->od), name);
+    return buf[k];
+}
+
+chiso_status
+report_add_file(struct rp *R, const char *name)
+{
+    char **f = realloc(R->files, (R->n_files + 1) * sizeof(*f));
+
+    if (f == NULL) {
+        return CHISO_ENOMEM;
+    }
+    R->files = f;
+    R->files[R->n_files] = chiso_strdup(name);
+    if (R->files[R->n_files] == NULL) {
+        return CHISO_ENOMEM;
+    }
+    R->n_files++;
+    return CHISO_OK;
+}
+
+size_t
+report_areas(const struct rp *R, size_t *out, size_t cap)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < R->fw->n_nodes && n < cap; i++) {
+        if (R->fw->nodes[i].parent == CHISO_NO_PARENT) {
+            out[n++] = i;
+        }
+    }
+    return n;
+}
+
+const chiso_services_row *
+report_svc_row(const struct rp *R, int32_t idx)
+{
+    if (R->svc == NULL) {
+        return NULL;
+    }
+    return chiso_services_find(R->svc, R->cfg->unit_code, idx);
+}
+
+const chiso_tasks_row *
+report_tasks_row(const struct rp *R)
+{
+    if (R->tasks == NULL) {
+        return NULL;
+    }
+    return chiso_tasks_find(R->tasks, R->cfg->unit_code, R->idx);
+}
+
+size_t
+report_unit_overdue(const struct rp *R)
+{
+    size_t i, n = 0;
+
+    if (R->tasks == NULL) {
+        return 0;
+    }
+    for (i = 0; i < R->tasks->n_overdue; i++) {
+        if (strcmp(R->tasks->overdue[i].unit, R->cfg->unit_code) == 0) {
+            n++;
+        }
+    }
+    return n;
+}
+
+static void
+progress(struct rp *R, const char *step)
+{
+    if (R->opts->progress != NULL) {
+        R->opts->progress(R->opts->progress_ctx, step);
+    }
+}
+
+static void
+period_label(const struct rp *R, int32_t idx, char *out, size_t len)
+{
+    static const char *const roman[] = {"I", "II", "III", "IV"};
+
+    switch (R->kind) {
+    case CHISO_PERIOD_MONTH:
+        snprintf(out, len, R->en ? "%02d/%04d" : "tháng %d/%04d",
+                 (int)(idx % 12 + 1), (int)(idx / 12));
+        return;
+    case CHISO_PERIOD_QUARTER:
+        if (R->en) {
+            snprintf(out, len, "Q%d %04d", (int)(idx % 4 + 1), (int)(idx / 4));
+        } else {
+            snprintf(out, len, "quý %s/%04d", roman[idx % 4], (int)(idx / 4));
+        }
+        return;
+    case CHISO_PERIOD_HALF:
+        if (R->en) {
+            snprintf(out, len, "%s half of %04d",
+                     idx % 2 == 0 ? "first" : "second", (int)(idx / 2));
+        } else {
+            snprintf(out, len, "6 tháng %s năm %04d",
+                     idx % 2 == 0 ? "đầu" : "cuối", (int)(idx / 2));
+        }
+        return;
+    case CHISO_PERIOD_YEAR:
+        snprintf(out, len, R->en ? "%04d" : "năm %04d", (int)idx);
+        return;
+    }
+    snprintf(out, len, "?");
+}
+
+static chiso_status
+compute_period(struct rp *R)
+{
+    int64_t secs;
+    int has_time;
+    char why[128];
+
+    chiso_period_parse(R->cfg->period, &R->kind, &R->idx);
+    R->prev = R->idx - 1;
+    chiso_period_days(R->kind, R->idx, &R->first_day, &R->end_day);
+    chiso_period_days(R->kind, R->prev, &R->prev_first_day, &R->prev_end_day);
+    period_label(R, R->idx, R->period_label, sizeof(R->period_label));
+    period_label(R, R->prev, R->prev_label, sizeof(R->prev_label));
+    if (R->cfg->as_of != NULL) {
+        if (chiso_parse_datetime(R->cfg->as_of, strlen(R->cfg->as_of), &secs,
+                                 &has_time, why, sizeof(why)) != 0) {
+            return chiso_diag_set(R->diag, CHISO_EDATA, R->cfg->path, 0, 0,
+                                  "bad as_of '%s': %s", R->cfg->as_of, why);
+        }
+        /* a date alone means the end of that day */
+        R->as_of.secs = has_time ? secs : secs + 86399;
+        R->as_of.has_time = 1;
+    } else {
+        R->as_of.secs = R->end_day * 86400 - 1;
+        R->as_of.has_time = 1;
+    }
+    return CHISO_OK;
+}
+
+static chiso_status
+compute_logs(struct rp *R)
+{
+    chiso_status st;
+
+    if (R->cfg->tasks != NULL) {
+        chiso_tasks_options to = CHISO_TASKS_OPTIONS_INIT;
+        progress(R, "tasks");
+        to.as_of = R->as_of;
+        to.period = R->kind;
+        st = chiso_tasks_compute(&R->tasks, R->cfg->tasks, &to, R->diag);
+        if (st != CHISO_OK) {
+            return st;
+        }
+        to.period = CHISO_PERIOD_MONTH;
+        st = chiso_tasks_compute(&R->tasks_month, R->cfg->tasks, &to, R->diag);
+        if (st != CHISO_OK) {
+            return st;
+        }
+        st = chiso_tasks_inputs(&R->inputs, R->tasks, R->cfg->unit_code,
+                                R->idx);
+        if (st != CHISO_OK) {
+            return chiso_diag_set(R->diag, st, NULL, 0, 0, "out of memory");
+        }
+        if (report_tasks_row(R) == NULL) {
+            report_warn(R, R->en ? "the task register has no task of unit %s "
+                                   "due in %s"
+                                 : "sổ theo dõi nhiệm vụ không có nhiệm vụ "
+                                   "nào của %s đến hạn trong %s",
+                        R->cfg->unit_code, R->period_label);
+        }
+    } else {
+        report_warn(R, "%s",
+                    R->en ? "no task register given: task rates are not "
+                            "reported"
+                          : "không có sổ theo dõi nhiệm vụ: không báo cáo tỷ "
+                            "lệ nhiệm vụ");
+    }
+    if (R->cfg->dossiers != NULL) {
+        chiso_services_options so = CHISO_SERVICES_OPTIONS_INIT;
+        progress(R, "dossiers");
+        so.period = R->kind;
+        so.has_as_of = 1;
+        so.as_of = R->as_of;
+        so.threads = R->opts->threads;
+        st = chiso_services_compute(&R->svc, R->cfg->dossiers, &so, R->diag);
+        if (st != CHISO_OK) {
+            return st;
+        }
+        so.period = CHISO_PERIOD_MONTH;
+        st = chiso_services_compute(&R->svc_month, R->cfg->dossiers, &so,
+                                    R->diag);
+        if (st != CHISO_OK) {
+            return st;
+        }
+        st = chiso_services_inputs(&R->inputs, R->svc, R->cfg->unit_code,
+                                   R->idx);
+        if (st != CHISO_OK) {
+            return chiso_diag_set(R->diag, st, NULL, 0, 0, "out of memory");
+        }
+        if (report_svc_row(R, R->idx) == NULL) {
+            report_warn(R, R->en ? "the dossier log has no dossier of unit %s "
+                                   "received in %s"
+                                 : "sổ hồ sơ không có hồ sơ nào của %s tiếp "
+                                   "nhận trong %s",
+                        R->cfg->unit_code, R->period_label);
+        }
+    } else {
+        report_warn(R, "%s",
+                    R->en ? "no dossier log given: service rates are not "
+                            "reported"
+                          : "không có sổ theo dõi hồ sơ: không báo cáo tỷ "
+                            "lệ dịch vụ công");
+    }
+    return CHISO_OK;
+}
+
+static chiso_status
+compute_score(struct rp *R)
+{
+    chiso_score_options so = CHISO_SCORE_OPTIONS_INIT;
+    chiso_status st;
+    size_t i;
+
+    progress(R, "score");
+    st = chiso_framework_load(&R->fw, R->cfg->framework, R->diag);
+    if (st != CHISO_OK) {
+        return st;
+    }
+    st = chiso_evidence_load(&R->ev, R->cfg->evidence, R->diag);
+    if (st != CHISO_OK) {
+        return st;
+    }
+    so.inputs = R->inputs.items;
+    so.n_inputs = R->inputs.n;
+    so.unit = R->ev->has_unit_column ? R->cfg->unit_code : NULL;
+    st = chiso_score_compute(&R->score, R->fw, R->ev, &so, R->diag);
+    if (st != CHISO_OK) {
+        return st;
+    }
+    for (i = 0; i < R->score->warnings.n; i++) {
+        const chiso_diag *d = &R->score->warnings.items[i];
+        if (d->path[0] != '\0' && d->line > 0) {
+            report_warn(R, "%s:%lu:%lu: %s", d->path, d->line, d->column,
+                        d->message);
+        } else {
+            report_warn(R, "%s", d->message);
+        }
+    }
+    return CHISO_OK;
+}
+
+static chiso_status
+compute_published(struct rp *R)
+{
+    chiso_status st;
+    size_t i, n;
+    const char *const *names;
+
+    if (R->cfg->published == NULL) {
+        report_warn(R, "%s",
+                    R->en ? "no published-results store given: the "
+                            "province's indices are not reported"
+                          : "không có kho số liệu công bố: không báo cáo "
+                            "chỉ số của tỉnh");
+        return CHISO_OK;
+    }
+    if (R->cfg->province == NULL) {
+        report_warn(R, "%s",
+                    R->en ? "no province named in the configuration: the "
+                            "province's indices are not reported"
+                          : "cấu hình không nêu tỉnh: không báo cáo chỉ số "
+                            "của tỉnh");
+        return CHISO_OK;
+    }
+    progress(R, "published");
+    st = chiso_published_load_dir(&R->pub, R->cfg->published, R->diag);
+    if (st != CHISO_OK) {
+        return st;
+    }
+    names = R->cfg->n_indices > 0 ? (const char *const *)R->cfg->indices
+                                  : default_indices;
+    n = R->cfg->n_indices > 0 ? R->cfg->n_indices
+                              : sizeof(default_indices) /
+                                    sizeof(default_indices[0]);
+    for (i = 0; i < n && i < REPORT_MAX_INDICES; i++) {
+        chiso_diag d;
+        chiso_diag_clear(&d);
+        R->index_names[i] = names[i];
+        st = chiso_published_latest(R->pub, names[i], R->cfg->province,
+                                    &R->latest[i], &d);
+        if (st == CHISO_OK) {
+            R->has_latest[i] = 1;
+            if (R->latest[i].latest_value == NULL) {
+                report_warn(R, R->en ? "%s: no published value for %s, only "
+                                       "ranks or mentions"
+                                     : "%s: chưa có điểm công bố của %s, chỉ "
+                                       "có thứ hạng hoặc thông tin định tính",
+                            names[i], R->cfg->province);
+            }
+        } else if (st == CHISO_ENOMEM) {
+            *R->diag = d;
+            return st;
+        } else {
+            report_warn(R, "%s: %s", names[i], d.message);
+        }
+    }
+    R->n_indices = i;
+    return CHISO_OK;
+}
+
+static void
+free_rp(struct rp *R)
+{
+    size_t i;
+
+    report_free_charts(R);
+    for (i = 0; i < R->n_indices; i++) {
+        if (R->has_latest[i]) {
+            chiso_latest_clear(&R->latest[i]);
+        }
+    }
+    chiso_published_free(R->pub);
+    chiso_score_free(R->score);
+    chiso_evidence_free(R->ev);
+    chiso_framework_free(R->fw);
+    chiso_input_set_free(&R->inputs);
+    chiso_tasks_free(R->tasks);
+    chiso_tasks_free(R->tasks_month);
+    chiso_services_free(R->svc);
+    chiso_services_free(R->svc_month);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+chiso_status
+chiso_report_build(const chiso_report_config *cfg, const char *out_dir,
+                   const chiso_report_options *opts,
+                   chiso_report_outcome *outcome, chiso_diag *diag)
+{
+    chiso_report_options defaults = CHISO_REPORT_OPTIONS_INIT;
+    struct rp R;
+    chiso_status st;
+    size_t i;
+
+    memset(&R, 0, sizeof(R));
+    if (outcome != NULL) {
+        memset(outcome, 0, sizeof(*outcome));
+    }
+    R.cfg = cfg;
+    R.opts = opts ? opts : &defaults;
+    R.diag = diag;
+    R.en = cfg->language != NULL && strcmp(cfg->language, "en") == 0;
+
+    st = compute_period(&R);
+    if (st == CHISO_OK) {
+        st = compute_logs(&R);
+    }
+    if (st == CHISO_OK) {
+        st = compute_score(&R);
+    }
+    if (st == CHISO_OK) {
+        st = compute_published(&R);
+    }
+    if (st == CHISO_OK) {
+        progress(&R, "charts");
+        st = report_build_charts(&R);
+    }
+    if (st != CHISO_OK) {
+        goto fail;
+    }
+    st = chiso_outdir_open(&R.od, out_dir, diag);
+    if (st != CHISO_OK) {
+        goto fail;
+    }
+    progress(&R, "files");
+    st = report_write_charts(&R);
+    if (st == CHISO_OK) {
+        st = report_write_tables(&R);
+    }
+    if (st == CHISO_OK) {
+        progress(&R, "pdf");
+        st = report_write_pdf(&R);
+    }
+    if (st == CHISO_OK) {
+        /* the summary lists every file, itself included */
+        st = report_add_file(&R, "summary.json");
+        if (st == CHISO_OK) {
+            qsort(R.files, R.n_files, sizeof(*R.files), cmp_str);
+            st = report_write_summary(&R);
+        }
+    }
+    if (st != CHISO_OK) {
+        if (diag != NULL && diag->code == CHISO_OK) {
+            chiso_diag_set(diag, st, out_dir, 0, 0, "cannot write the report");
+        }
+        chiso_outdir_abort(R.od);
+        R.od = NULL;
+        goto fail;
+    }
+    st = chiso_outdir_commit(R.od, diag);
+    R.od = NULL;
+    if (st != CHISO_OK) {
+        goto fail;
+    }
+    if (outcome != NULL) {
+        outcome->files = R.files;
+        outcome->n_files = R.n_files;
+        outcome->warnings = R.warnings;
+        outcome->n_warnings = R.n_warnings;
+        R.files = NULL;
+        R.warnings = NULL;
+        R.n_files = R.n_warnings = 0;
+    }
+fail:
+    free_rp(&R);
+    for (i = 0; i < R.n_files; i++) {
+        free(R.files[i]);
+    }
+    free(R.files);
+    for (i = 0; i < R.n_warnings; i++) {
+        free(R.warnings[i]);
+    }
+    free(R.warnings);
+    return st;
+}
+
+void
+chiso_report_outcome_clear(chiso_report_outcome *o)
+{
+    size_t i;
+
+    if (o == NULL) {
+        return;
+    }
+    for (i = 0; i < o->n_files; i++) {
+        free(o->files[i]);
+    }
+    free(o->files);
+    for (i = 0; i < o->n_warnings; i++) {
+        free(o->warnings[i]);
+    }
+    free(o->warnings);
+    memset(o, 0, sizeof(*o));
+}

@@ -1,0 +1,103 @@
+/*
+ * report_int.h - state shared by the files of the report module.
+ *
+ * report.c computes everything into `struct rp`; report_summary.c turns it
+ * into summary.json and the CSV tables; report_charts.c builds the charts;
+ * report_pdf.c lays out the brief. Only report.c does I/O on inputs; the
+ * others only read `struct rp` and write into the output folder.
+ */
+#ifndef CHISO_REPORT_INT_H
+#define CHISO_REPORT_INT_H
+
+#include "chiso_report.h"
+
+#include "chiso_analytics.h"
+#include "chiso_plot.h"
+#include "chiso_services.h"
+#include "chiso_stats.h"
+
+#define REPORT_MAX_INDICES 8
+#define REPORT_CHARTS 5
+
+struct report_chart {
+    const char *base;    /* file name without extension: "areas" */
+    chiso_chart *chart;  /* NULL when there is no data for it */
+    char caption[160];   /* "Hình 1. ..." */
+    char reading[600];   /* the one-sentence reading under it */
+    char why_missing[300];
+};
+
+struct rp {
+    const chiso_report_config *cfg;
+    const chiso_report_options *opts;
+    chiso_diag *diag;
+    int en;
+
+    /* the period, the previous one and the as-of time */
+    chiso_period_kind kind;
+    int32_t idx, prev;
+    int64_t first_day, end_day; /* [first, end) in days since 1970 */
+    int64_t prev_first_day, prev_end_day;
+    chiso_stamp as_of;
+    char period_label[64], prev_label[64];
+
+    chiso_framework *fw;
+    chiso_evidence *ev;
+    chiso_score_result *score;
+
+    chiso_tasks_result *tasks;        /* grouped by cfg's period kind */
+    chiso_tasks_result *tasks_month;  /* by month, for the chart */
+    chiso_services_result *svc;       /* by period kind */
+    chiso_services_result *svc_month; /* by month */
+    chiso_input_set inputs;
+
+    chiso_published *pub;
+    const char *index_names[REPORT_MAX_INDICES];
+    chiso_latest latest[REPORT_MAX_INDICES];
+    int has_latest[REPORT_MAX_INDICES];
+    size_t n_indices;
+
+    struct report_chart charts[REPORT_CHARTS];
+
+    chiso_outdir *od;
+    char **files;
+    size_t n_files;
+    char **warnings;
+    size_t n_warnings;
+};
+
+/* Vietnamese or English text. */
+#define RT(R, vi, en_) ((R)->en ? (en_) : (vi))
+
+/* Number with `dec` decimals and the language's decimal separator. */
+void report_num(const struct rp *R, double x, int dec, char *out, size_t len);
+/* Append a warning (copied). */
+void report_warn(struct rp *R, const char *fmt, ...) CHISO_PRINTF(2, 3);
+/* Full path of a file inside the temporary output folder (static buffer
+ * rotated among 4). */
+const char *report_path(const struct rp *R, const char *name);
+/* Record a written file name. */
+chiso_status report_add_file(struct rp *R, const char *name);
+
+/* report_summary.c */
+chiso_status report_write_summary(struct rp *R);
+chiso_status report_write_tables(struct rp *R);
+
+/* report_charts.c */
+chiso_status report_build_charts(struct rp *R);
+chiso_status report_write_charts(struct rp *R);
+void report_free_charts(struct rp *R);
+
+/* report_pdf.c */
+chiso_status report_write_pdf(struct rp *R);
+
+/* Top-level areas of the framework, in order (indices into fw->nodes). */
+size_t report_areas(const struct rp *R, size_t *out, size_t cap);
+/* The services row of the unit for a period index (NULL if none). */
+const chiso_services_row *report_svc_row(const struct rp *R, int32_t idx);
+/* The tasks row of the unit for the report period (NULL if none). */
+const chiso_tasks_row *report_tasks_row(const struct rp *R);
+/* Overdue tasks of the unit (count), as of the report's date. */
+size_t report_unit_overdue(const struct rp *R);
+
+#endif /* CHISO_REPORT_INT_H */
