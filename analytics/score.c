@@ -233,6 +233,34 @@ find_derived(struct sc *S, const char *name)
     return NULL;
 }
 
+/* The input an evidence row gives (counts, else a value, else yes/no). */
+static void
+evidence_input(const chiso_evidence_entry *e, struct input *in)
+{
+    memset(in, 0, sizeof(*in));
+    in->e = e;
+    if (e == NULL) {
+        return;
+    }
+    if (e->has_numerator && e->has_denominator) {
+        in->origin = CHISO_ORIGIN_COUNTS;
+        in->has_counts = 1;
+        in->num = e->numerator;
+        in->den = e->denominator;
+    } else if (e->has_value) {
+        in->origin = CHISO_ORIGIN_VALUE;
+        in->has_value = 1;
+        in->value = e->value;
+    } else if (e->value_text[0] != '\0' && !e->not_applicable) {
+        int yn = chiso_parse_bool(e->value_text, strlen(e->value_text));
+        if (yn >= 0) {
+            in->origin = CHISO_ORIGIN_VALUE;
+            in->has_bool = 1;
+            in->yes = yn;
+        }
+    }
+}
+
 static void
 resolve(struct sc *S, const char *id, const char *source,
         const chiso_evidence_entry *e, struct input *in)
@@ -262,26 +290,7 @@ resolve(struct sc *S, const char *id, const char *source,
         in->detail = d->detail;
         return;
     }
-    if (e == NULL) {
-        return;
-    }
-    if (e->has_numerator && e->has_denominator) {
-        in->origin = CHISO_ORIGIN_COUNTS;
-        in->has_counts = 1;
-        in->num = e->numerator;
-        in->den = e->denominator;
-    } else if (e->has_value) {
-        in->origin = CHISO_ORIGIN_VALUE;
-        in->has_value = 1;
-        in->value = e->value;
-    } else if (e->value_text[0] != '\0' && !e->not_applicable) {
-        int yn = chiso_parse_bool(e->value_text, strlen(e->value_text));
-        if (yn >= 0) {
-            in->origin = CHISO_ORIGIN_VALUE;
-            in->has_bool = 1;
-            in->yes = yn;
-        }
-    }
+    evidence_input(e, in);
 }
 
 static double
@@ -443,6 +452,14 @@ score_terms(struct sc *S, const chiso_node *n, chiso_node_score *ns)
         int rc, no_score = 0;
 
         resolve(S, tm->input, tm->source, e, &in);
+        if (e != NULL && (in.origin == CHISO_ORIGIN_DERIVED ||
+                          in.origin == CHISO_ORIGIN_WHAT_IF)) {
+            struct input ev_in;
+            evidence_input(e, &ev_in);
+            if (rule_value(S, tm->input, tm->unit, &ev_in, &v) == -2) {
+                return CHISO_EDATA;
+            }
+        }
         rc = rule_value(S, tm->input, tm->unit, &in, &v);
         if (rc == -2) {
             return CHISO_EDATA;
@@ -551,6 +568,15 @@ score_leaf(struct sc *S, size_t k)
         goto scored;
     }
     resolve(S, n->id, r->source, e, &in);
+    if (e != NULL && (in.origin == CHISO_ORIGIN_DERIVED ||
+                      in.origin == CHISO_ORIGIN_WHAT_IF)) {
+        /* the sheet's own figures are replaced, but must still be sound */
+        struct input ev_in;
+        evidence_input(e, &ev_in);
+        if (rule_value(S, n->id, r->unit, &ev_in, &v) == -2) {
+            return CHISO_EDATA;
+        }
+    }
     ns->origin = in.origin;
     ns->source = in.source;
     ns->source_detail = in.detail;
