@@ -414,6 +414,15 @@ chiso_parse_bool(const char *s, size_t len)
     char f[32];
     size_t i;
 
+    /* "x?" or "1." are not answers: folding would drop the punctuation */
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80 && c > ' ' && !((c >= '0' && c <= '9') ||
+                                     (c >= 'a' && c <= 'z') ||
+                                     (c >= 'A' && c <= 'Z') || c == '_')) {
+            return -1;
+        }
+    }
     chiso_text_fold(s, len, f, sizeof(f));
     if (f[0] == '\0') {
         /* a lone check mark is yes */

@@ -332,6 +332,7 @@ province_json(const struct rp *R)
             e = cJSON_CreateObject();
             cJSON_AddItemToObject(e, "index",
                                   cJSON_CreateString(R->index_names[i]));
+            cJSON_AddItemToObject(e, "unit_code", cJSON_CreateNull());
             cJSON_AddItemToObject(e, "unit",
                                   cJSON_CreateString(R->cfg->province));
             cJSON_AddItemToObject(e, "latest", cJSON_CreateNull());

@@ -312,6 +312,9 @@ test_bool_na(void **state)
     assert_int_equal(chiso_parse_bool("không đạt", strlen("không đạt")), 0);
     assert_int_equal(chiso_parse_bool("x", 1), 1);
     assert_int_equal(chiso_parse_bool("maybe", 5), -1);
+    assert_int_equal(chiso_parse_bool("x?", 2), -1);
+    assert_int_equal(chiso_parse_bool("1.", 2), -1);
+    assert_int_equal(chiso_parse_bool(" có ", strlen(" có ")), 1);
     assert_true(chiso_text_is_not_applicable("Không áp dụng",
                                              strlen("Không áp dụng")));
     assert_true(chiso_text_is_not_applicable("N/A", 3));
