@@ -514,13 +514,17 @@ grow_cells(chiso_chart *c, size_t nr, size_t nc)
     for (k = 0; k < cc; k++) {
         maxv[k] = NAN;
     }
-    for (r = 0; r < c->rows.n && c->cells != NULL; r++) {
+    /* copy what the old arrays hold: the name that triggered the growth
+     * is already counted in rows.n / cols.n but has no cell yet */
+    for (r = 0; r < c->rows.n && r < c->cells_rows_cap && c->cells != NULL;
+         r++) {
         for (k = 0; k < c->cols.n && k < c->cells_cols_cap; k++) {
             cells[r * cc + k] = c->cells[r * c->cells_cols_cap + k];
             set[r * cc + k] = c->cell_set[r * c->cells_cols_cap + k];
         }
     }
-    for (k = 0; k < c->cols.n && c->cell_max != NULL; k++) {
+    for (k = 0; k < c->cols.n && k < c->cells_cols_cap && c->cell_max != NULL;
+         k++) {
         maxv[k] = c->cell_max[k];
     }
     free(c->cells);

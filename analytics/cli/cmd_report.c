@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "commands.h"
 
+#include "chiso_plot.h"
 #include "chiso_report.h"
 
 #include <getopt.h>
@@ -153,5 +154,6 @@ cmd_report(int argc, char **argv)
 done:
     chiso_report_outcome_clear(&outcome);
     chiso_report_config_free(cfg);
+    chiso_plot_release_fonts();
     return rc;
 }

@@ -303,7 +303,7 @@ chart_ranks(struct rp *R)
 {
     size_t i, k, n_series = 0;
     chiso_status st;
-    char sub[300], reading[600] = "";
+    char sub[300], reading[400] = "";
     double xs[64], ys[64];
     int years_lo = 9999, years_hi = 0;
     const char *unit_code = NULL;

@@ -120,12 +120,40 @@ test_abort_leaves_nothing(void **state)
                      CHISO_EIO);
 }
 
+/* Regression: a heatmap growing past 8 rows and 8 columns (the report's
+ * months) read past its old arrays (found by ASan). */
+static void
+test_heatmap_growth(void **state)
+{
+    chiso_chart *c = NULL;
+    chiso_diag g;
+    char row[16], col[16], path[128];
+    int r, k;
+
+    (void)state;
+    assert_int_equal(chiso_chart_new(&c, CHISO_PLOT_HEATMAP), CHISO_OK);
+    for (r = 0; r < 11; r++) {
+        for (k = 0; k < 25; k++) {
+            snprintf(row, sizeof(row), "r%d", r);
+            snprintf(col, sizeof(col), "%02d/24", k);
+            assert_int_equal(chiso_chart_add_cell(c, row, col, r * 25 + k),
+                             CHISO_OK);
+        }
+    }
+    snprintf(path, sizeof(path), "/tmp/chiso_heat_%ld.png", (long)getpid());
+    chiso_diag_clear(&g);
+    assert_int_equal(chiso_plot_write(c, path, 600, 400, &g), CHISO_OK);
+    unlink(path);
+    chiso_chart_free(c);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pagination_and_determinism),
         cmocka_unit_test(test_abort_leaves_nothing),
+        cmocka_unit_test(test_heatmap_growth),
     };
     int rc = cmocka_run_group_tests_name("doc", tests, NULL, NULL);
 
