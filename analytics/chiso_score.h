@@ -77,6 +77,16 @@ typedef enum chiso_origin {
     CHISO_ORIGIN_WHAT_IF   /* a --what-if override */
 } chiso_origin;
 
+/* One term of a terms rule, as scored. */
+typedef struct chiso_term_score {
+    int has_value;     /* 0: not reported (the term scored 0) */
+    double value;      /* on the term's scale */
+    int zero_den;      /* the counts had a zero denominator */
+    double points;     /* the term's points, unrounded */
+    chiso_origin origin;
+    const char *source; /* derived input name, or NULL */
+} chiso_term_score;
+
 typedef struct chiso_node_score {
     double points;         /* rounded per framework; inner: sum of children */
     double points_exact;   /* unrounded */
@@ -110,6 +120,8 @@ typedef struct chiso_node_score {
     int has_next_value;
     double next_value;     /* input value that reaches that step */
     char explain[200];     /* "85.5 % in band >= 80 -> 1 of 2" */
+    chiso_term_score *terms; /* terms rules: one per term, else NULL */
+    size_t n_terms;
     long evidence;         /* index into the evidence sheet, or -1 */
 } chiso_node_score;
 

@@ -444,6 +444,12 @@ score_terms(struct sc *S, const chiso_node *n, chiso_node_score *ns)
     int any = 0;
     size_t off = 0;
 
+    ns->terms = calloc(r->n_terms, sizeof(*ns->terms));
+    if (ns->terms == NULL) {
+        return chiso_diag_set(S->diag, CHISO_ENOMEM, NULL, 0, 0,
+                              "out of memory");
+    }
+    ns->n_terms = r->n_terms;
     for (t = 0; t < r->n_terms; t++) {
         const chiso_term *tm = &r->terms[t];
         const chiso_evidence_entry *e = find_input_entry(S, tm->input);
@@ -477,6 +483,11 @@ score_terms(struct sc *S, const chiso_node *n, chiso_node_score *ns)
             continue;
         }
         any = 1;
+        ns->terms[t].origin = in.origin;
+        ns->terms[t].source = in.source;
+        ns->terms[t].has_value = rc == 1;
+        ns->terms[t].value = rc == 1 ? v : 0;
+        ns->terms[t].zero_den = rc == 0;
         if (in.origin == CHISO_ORIGIN_DERIVED) {
             ns->origin = CHISO_ORIGIN_DERIVED;
             ns->source = in.source;
@@ -494,6 +505,7 @@ score_terms(struct sc *S, const chiso_node *n, chiso_node_score *ns)
             }
         }
         sum += p;
+        ns->terms[t].points = p;
         if (off < sizeof(ns->explain)) {
             if (rc == 0) {
                 off += (size_t)snprintf(ns->explain + off,
@@ -986,8 +998,13 @@ done:
 void
 chiso_score_free(chiso_score_result *res)
 {
+    size_t i;
+
     if (res == NULL) {
         return;
+    }
+    for (i = 0; res->nodes != NULL && i < res->fw->n_nodes; i++) {
+        free(res->nodes[i].terms);
     }
     free(res->nodes);
     free(res->lost);

@@ -159,6 +159,30 @@ node_json(const chiso_score_result *res, size_t i)
     cJSON_AddItemToObject(o, "explain",
                           leaf ? cJSON_CreateString(ns->explain)
                                : cJSON_CreateNull());
+    if (ns->terms != NULL) {
+        cJSON *arr = cJSON_CreateArray();
+        size_t t;
+        for (t = 0; t < ns->n_terms; t++) {
+            const chiso_term *tm = &n->rule.terms[t];
+            const chiso_term_score *ts = &ns->terms[t];
+            cJSON *te = cJSON_CreateObject();
+            cJSON_AddItemToObject(te, "input", cJSON_CreateString(tm->input));
+            cJSON_AddItemToObject(te, "value",
+                                  ts->has_value ? chiso_json_number(ts->value)
+                                                : cJSON_CreateNull());
+            cJSON_AddItemToObject(te, "zero_denominator",
+                                  cJSON_CreateBool(ts->zero_den));
+            cJSON_AddItemToObject(te, "points", chiso_json_number(ts->points));
+            cJSON_AddItemToObject(te, "max", chiso_json_number(tm->points));
+            cJSON_AddItemToObject(
+                te, "origin", cJSON_CreateString(chiso_origin_name(ts->origin)));
+            cJSON_AddItemToObject(te, "source", str_or_null(ts->source));
+            cJSON_AddItemToArray(arr, te);
+        }
+        cJSON_AddItemToObject(o, "terms", arr);
+    } else {
+        cJSON_AddItemToObject(o, "terms", cJSON_CreateNull());
+    }
     cJSON_AddItemToObject(o, "evidence", str_or_null(e ? e->evidence : NULL));
     if (e != NULL && e->has_date) {
         char date[32];
