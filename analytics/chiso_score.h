@@ -39,9 +39,9 @@ struct cJSON;
 /* A value computed from operational data, offered to rules whose
  * "source" names it. Strings are borrowed for the duration of scoring. */
 typedef struct chiso_input_value {
-    const char *name;   /* "services.online_pct" */
+    const char *name; /* "services.online_pct" */
     int has_value;
-    double value;       /* in the unit the name implies (pct: 0..100) */
+    double value; /* in the unit the name implies (pct: 0..100) */
     int has_counts;
     double numerator, denominator;
     const char *detail; /* "dossiers.csv: unit SKHCN, 2024-H2" */
@@ -50,7 +50,7 @@ typedef struct chiso_input_value {
 /* A hypothetical input for one leaf or terms input ("what if 20 more
  * dossiers were digitised"). */
 typedef struct chiso_what_if {
-    const char *id;     /* leaf id or terms-input id */
+    const char *id; /* leaf id or terms-input id */
     int has_counts;
     double numerator, denominator;
     int has_value;
@@ -62,10 +62,13 @@ typedef struct chiso_score_options {
     size_t n_inputs;
     const chiso_what_if *what_if;
     size_t n_what_if;
-    const char *unit;   /* pick this unit's rows from a multi-unit sheet */
+    const char *unit; /* pick this unit's rows from a multi-unit sheet */
 } chiso_score_options;
 
-#define CHISO_SCORE_OPTIONS_INIT {NULL, 0, NULL, 0, NULL}
+#define CHISO_SCORE_OPTIONS_INIT                                               \
+    {                                                                          \
+        NULL, 0, NULL, 0, NULL                                                 \
+    }
 
 /* Where a leaf's input came from. */
 typedef enum chiso_origin {
@@ -79,10 +82,10 @@ typedef enum chiso_origin {
 
 /* One term of a terms rule, as scored. */
 typedef struct chiso_term_score {
-    int has_value;     /* 0: not reported (the term scored 0) */
-    double value;      /* on the term's scale */
-    int zero_den;      /* the counts had a zero denominator */
-    double points;     /* the term's points, unrounded */
+    int has_value; /* 0: not reported (the term scored 0) */
+    double value;  /* on the term's scale */
+    int zero_den;  /* the counts had a zero denominator */
+    double points; /* the term's points, unrounded */
     chiso_origin origin;
     const char *source; /* derived input name, or NULL */
 } chiso_term_score;
@@ -93,36 +96,36 @@ typedef struct chiso_node_score {
     double applicable_max; /* 0 when not applicable */
     double index_pct;      /* points / applicable_max * 100; NaN if 0 */
     int applicable;
-    int reported;          /* leaf: an evidence row or derived input exists */
-    int no_score;          /* leaf: zero denominator -> "no score" */
-    int evidence_missing;  /* leaf: points earned without evidence reference;
+    int reported;         /* leaf: an evidence row or derived input exists */
+    int no_score;         /* leaf: zero denominator -> "no score" */
+    int evidence_missing; /* leaf: points earned without evidence reference;
                               inner: number of such leaves below */
     chiso_origin origin;
-    const char *source;    /* derived input name, NULL otherwise */
+    const char *source; /* derived input name, NULL otherwise */
     const char *source_detail;
     int has_value;
-    double value;          /* the rule's input value in its unit */
+    double value; /* the rule's input value in its unit */
     int has_counts;
     double numerator, denominator;
-    int has_self;          /* self-assessed points entered in the sheet */
+    int has_self; /* self-assessed points entered in the sheet */
     double self_points;
-    int has_appraised;     /* leaf: entered; inner: any leaf below has */
+    int has_appraised; /* leaf: entered; inner: any leaf below has */
     double appraised;
     int has_official;
     double official;
-    double official_diff;  /* points - official */
-    int official_flag;     /* |diff| > 0.01 */
+    double official_diff;          /* points - official */
+    int official_flag;             /* |diff| > 0.01 */
     int official_within_tolerance; /* differs from official, but the
                                       unrounded points are within the
                                       rule's stated tolerance (TTTT
                                       +-0.015) */
-    double gain_next;      /* points gained at the next step of the rule */
+    double gain_next; /* points gained at the next step of the rule */
     int has_next_value;
-    double next_value;     /* input value that reaches that step */
-    char explain[200];     /* "85.5 % in band >= 80 -> 1 of 2" */
+    double next_value;       /* input value that reaches that step */
+    char explain[200];       /* "85.5 % in band >= 80 -> 1 of 2" */
     chiso_term_score *terms; /* terms rules: one per term, else NULL */
     size_t n_terms;
-    long evidence;         /* index into the evidence sheet, or -1 */
+    long evidence; /* index into the evidence sheet, or -1 */
 } chiso_node_score;
 
 typedef struct chiso_score_result {
@@ -134,7 +137,7 @@ typedef struct chiso_score_result {
     int has_appraised;
     double appraised, appraised_index_pct;
     const chiso_class_band *appraised_group;
-    size_t *lost;              /* leaf indices, largest loss first */
+    size_t *lost; /* leaf indices, largest loss first */
     size_t n_lost;
     size_t n_evidence_missing, n_not_reported, n_no_score, n_official,
         n_official_flags, n_derived;

@@ -68,13 +68,18 @@ struct input {
     const chiso_evidence_entry *e; /* evidence row, or NULL */
 };
 
-static void
-warn(struct sc *S, const chiso_evidence_entry *e, unsigned long col,
-     const char *fmt, ...) CHISO_PRINTF(4, 5);
+static void warn(struct sc *S,
+                 const chiso_evidence_entry *e,
+                 unsigned long col,
+                 const char *fmt,
+                 ...) CHISO_PRINTF(4, 5);
 
 static void
-warn(struct sc *S, const chiso_evidence_entry *e, unsigned long col,
-     const char *fmt, ...)
+warn(struct sc *S,
+     const chiso_evidence_entry *e,
+     unsigned long col,
+     const char *fmt,
+     ...)
 {
     char msg[512];
     va_list ap;
@@ -87,13 +92,18 @@ warn(struct sc *S, const chiso_evidence_entry *e, unsigned long col,
                          e ? col : 0, "%s", msg);
 }
 
-static chiso_status
-cell_error(struct sc *S, const chiso_evidence_entry *e, unsigned long col,
-           const char *fmt, ...) CHISO_PRINTF(4, 5);
+static chiso_status cell_error(struct sc *S,
+                               const chiso_evidence_entry *e,
+                               unsigned long col,
+                               const char *fmt,
+                               ...) CHISO_PRINTF(4, 5);
 
 static chiso_status
-cell_error(struct sc *S, const chiso_evidence_entry *e, unsigned long col,
-           const char *fmt, ...)
+cell_error(struct sc *S,
+           const chiso_evidence_entry *e,
+           unsigned long col,
+           const char *fmt,
+           ...)
 {
     char msg[512];
     va_list ap;
@@ -262,8 +272,11 @@ evidence_input(const chiso_evidence_entry *e, struct input *in)
 }
 
 static void
-resolve(struct sc *S, const char *id, const char *source,
-        const chiso_evidence_entry *e, struct input *in)
+resolve(struct sc *S,
+        const char *id,
+        const char *source,
+        const chiso_evidence_entry *e,
+        struct input *in)
 {
     const chiso_what_if *w = find_what_if(S, id);
     const chiso_input_value *d = find_derived(S, source);
@@ -311,8 +324,11 @@ unit_suffix(chiso_value_unit u)
  * data error (diag set).
  */
 static int
-rule_value(struct sc *S, const char *id, chiso_value_unit unit,
-           const struct input *in, double *v)
+rule_value(struct sc *S,
+           const char *id,
+           chiso_value_unit unit,
+           const struct input *in,
+           double *v)
 {
     const chiso_evidence_entry *e =
         in->origin == CHISO_ORIGIN_DERIVED || in->origin == CHISO_ORIGIN_WHAT_IF
@@ -329,8 +345,8 @@ rule_value(struct sc *S, const char *id, chiso_value_unit unit,
         }
         if (in->num > in->den + EPS) {
             cell_error(S, e, e ? e->col_numerator : 0,
-                       "numerator %g exceeds denominator %g for '%s'",
-                       in->num, in->den, id);
+                       "numerator %g exceeds denominator %g for '%s'", in->num,
+                       in->den, id);
             return -2;
         }
         if (chiso_is_zero(in->den)) {
@@ -383,8 +399,11 @@ zero_den_points(chiso_zero_den z, double max, double *pts, int *no_score)
 }
 
 static chiso_status
-score_bands(struct sc *S, const chiso_node *n, double v,
-            const struct input *in, chiso_node_score *ns)
+score_bands(struct sc *S,
+            const chiso_node *n,
+            double v,
+            const struct input *in,
+            chiso_node_score *ns)
 {
     const chiso_rule *r = &n->rule;
     size_t i, hit = r->n_bands;
@@ -398,9 +417,9 @@ score_bands(struct sc *S, const chiso_node *n, double v,
                           v, n->id, r->domain_min, r->domain_max);
     }
     for (i = 0; i < r->n_bands; i++) {
-        if (!r->upper_bands ? v >= r->bands[i].bound - EPS
-                            : (r->bands[i].open ||
-                               v <= r->bands[i].bound + EPS)) {
+        if (!r->upper_bands
+                ? v >= r->bands[i].bound - EPS
+                : (r->bands[i].open || v <= r->bands[i].bound + EPS)) {
             hit = i;
             break;
         }
@@ -475,11 +494,10 @@ score_terms(struct sc *S, const chiso_node *n, chiso_node_score *ns)
                  "input '%s' of criterion '%s' is not reported: its term "
                  "scores 0",
                  tm->input, n->id);
-            off += (size_t)snprintf(ns->explain + off,
-                                    off < sizeof(ns->explain)
-                                        ? sizeof(ns->explain) - off
-                                        : 0,
-                                    "%s%s=? -> 0", t ? "; " : "", tm->input);
+            off += (size_t)snprintf(
+                ns->explain + off,
+                off < sizeof(ns->explain) ? sizeof(ns->explain) - off : 0,
+                "%s%s=? -> 0", t ? "; " : "", tm->input);
             continue;
         }
         any = 1;
@@ -508,16 +526,14 @@ score_terms(struct sc *S, const chiso_node *n, chiso_node_score *ns)
         ns->terms[t].points = p;
         if (off < sizeof(ns->explain)) {
             if (rc == 0) {
-                off += (size_t)snprintf(ns->explain + off,
-                                        sizeof(ns->explain) - off,
-                                        "%s%s=0/0 -> %.4g", t ? "; " : "",
-                                        tm->input, p);
+                off += (size_t)snprintf(
+                    ns->explain + off, sizeof(ns->explain) - off,
+                    "%s%s=0/0 -> %.4g", t ? "; " : "", tm->input, p);
             } else {
                 off += (size_t)snprintf(ns->explain + off,
                                         sizeof(ns->explain) - off,
                                         "%s%s=%.4g%s -> %.4g", t ? "; " : "",
-                                        tm->input, v, unit_suffix(tm->unit),
-                                        p);
+                                        tm->input, v, unit_suffix(tm->unit), p);
             }
         }
     }
@@ -677,10 +693,10 @@ score_leaf(struct sc *S, size_t k)
     case CHISO_RULE_PROPORTIONAL:
         if (rc == 0) {
             zero_den_points(r->zero_den, n->max, &pts, &ns->no_score);
-            snprintf(ns->explain, sizeof(ns->explain),
-                     "denominator 0 -> %s", ns->no_score ? "no score"
-                                            : pts > 0    ? "full points"
-                                                         : "0 points");
+            snprintf(ns->explain, sizeof(ns->explain), "denominator 0 -> %s",
+                     ns->no_score ? "no score"
+                     : pts > 0    ? "full points"
+                                  : "0 points");
         } else {
             pts = n->max * v / r->target;
             if (r->capped && pts > n->max) {
@@ -688,8 +704,8 @@ score_leaf(struct sc *S, size_t k)
             }
             snprintf(ns->explain, sizeof(ns->explain),
                      "%.6g%s of target %g%s -> %.4g of %g", v,
-                     unit_suffix(r->unit), r->target, unit_suffix(r->unit),
-                     pts, n->max);
+                     unit_suffix(r->unit), r->target, unit_suffix(r->unit), pts,
+                     n->max);
             ns->has_next_value = pts < n->max - EPS;
             ns->next_value = r->target;
             ns->gain_next = n->max - pts;
@@ -737,10 +753,10 @@ scored:
     if (ns->points_exact > n->max) {
         ns->points_exact = n->max;
     }
-    ns->points = S->fw->points_decimals >= 0
-                     ? chiso_round_half_up(ns->points_exact,
-                                           S->fw->points_decimals)
-                     : ns->points_exact;
+    ns->points =
+        S->fw->points_decimals >= 0
+            ? chiso_round_half_up(ns->points_exact, S->fw->points_decimals)
+            : ns->points_exact;
     /* what the next step is worth, on the points as published (rounded) */
     if ((r->type == CHISO_RULE_PROPORTIONAL || r->type == CHISO_RULE_TERMS) &&
         ns->reported && !ns->no_score) {
@@ -751,11 +767,10 @@ scored:
     if (!ns->reported && r->type != CHISO_RULE_TRACKED) {
         S->res->n_not_reported++;
         snprintf(ns->explain, sizeof(ns->explain), "not reported -> 0");
-        warn(S, NULL, 0, "no evidence row for criterion '%s': scored 0",
-             n->id);
+        warn(S, NULL, 0, "no evidence row for criterion '%s': scored 0", n->id);
     }
-    if (ns->has_self && ns->origin != CHISO_ORIGIN_POINTS &&
-        ns->reported && fabs(ns->self_points - ns->points) > 0.005) {
+    if (ns->has_self && ns->origin != CHISO_ORIGIN_POINTS && ns->reported &&
+        fabs(ns->self_points - ns->points) > 0.005) {
         warn(S, e, e ? e->col_points : 0,
              "criterion '%s': self-assessed %g points differ from the "
              "rule's %g",
@@ -926,8 +941,10 @@ aggregate(struct sc *S)
 }
 
 chiso_status
-chiso_score_compute(chiso_score_result **out, const chiso_framework *fw,
-                    const chiso_evidence *ev, const chiso_score_options *opts,
+chiso_score_compute(chiso_score_result **out,
+                    const chiso_framework *fw,
+                    const chiso_evidence *ev,
+                    const chiso_score_options *opts,
                     chiso_diag *diag)
 {
     struct sc S;

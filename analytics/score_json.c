@@ -54,7 +54,8 @@ total_json(const chiso_score_result *res)
     cJSON_AddItemToObject(t, "max", chiso_json_number(res->max));
     cJSON_AddItemToObject(t, "applicable_max",
                           chiso_json_number(res->applicable_max));
-    cJSON_AddItemToObject(t, "index_pct", chiso_json_fixed(res->index_pct, idec));
+    cJSON_AddItemToObject(t, "index_pct",
+                          chiso_json_fixed(res->index_pct, idec));
     cJSON_AddItemToObject(t, "group", group_json(res->group));
     if (res->has_appraised) {
         cJSON_AddItemToObject(t, "appraised_points",
@@ -84,11 +85,11 @@ node_json(const chiso_score_result *res, size_t i)
     cJSON_AddItemToObject(o, "id", cJSON_CreateString(n->id));
     cJSON_AddItemToObject(o, "name", cJSON_CreateString(n->name));
     cJSON_AddItemToObject(o, "depth", cJSON_CreateNumber(n->depth));
-    cJSON_AddItemToObject(o, "parent",
-                          n->parent == CHISO_NO_PARENT
-                              ? cJSON_CreateNull()
-                              : cJSON_CreateString(
-                                    res->fw->nodes[n->parent].id));
+    cJSON_AddItemToObject(
+        o, "parent",
+        n->parent == CHISO_NO_PARENT
+            ? cJSON_CreateNull()
+            : cJSON_CreateString(res->fw->nodes[n->parent].id));
     cJSON_AddItemToObject(o, "leaf", cJSON_CreateBool(leaf));
     cJSON_AddItemToObject(
         o, "rule",
@@ -100,9 +101,9 @@ node_json(const chiso_score_result *res, size_t i)
     cJSON_AddItemToObject(o, "max", chiso_json_number(n->max));
     cJSON_AddItemToObject(o, "applicable_max",
                           chiso_json_number(ns->applicable_max));
-    cJSON_AddItemToObject(o, "index_pct",
-                          chiso_json_fixed(ns->index_pct,
-                                           res->fw->index_decimals));
+    cJSON_AddItemToObject(
+        o, "index_pct",
+        chiso_json_fixed(ns->index_pct, res->fw->index_decimals));
     cJSON_AddItemToObject(o, "applicable", cJSON_CreateBool(ns->applicable));
     cJSON_AddItemToObject(o, "reported", cJSON_CreateBool(ns->reported));
     cJSON_AddItemToObject(o, "no_score", cJSON_CreateBool(ns->no_score));
@@ -146,9 +147,8 @@ node_json(const chiso_score_result *res, size_t i)
                               chiso_json_fixed(ns->points - ns->official, 4));
         cJSON_AddItemToObject(o, "official_flag",
                               cJSON_CreateBool(ns->official_flag));
-        cJSON_AddItemToObject(
-            o, "official_within_tolerance",
-            cJSON_CreateBool(ns->official_within_tolerance));
+        cJSON_AddItemToObject(o, "official_within_tolerance",
+                              cJSON_CreateBool(ns->official_within_tolerance));
     } else {
         cJSON_AddItemToObject(o, "official_points", cJSON_CreateNull());
         cJSON_AddItemToObject(o, "official_diff", cJSON_CreateNull());
@@ -175,7 +175,8 @@ node_json(const chiso_score_result *res, size_t i)
             cJSON_AddItemToObject(te, "points", chiso_json_number(ts->points));
             cJSON_AddItemToObject(te, "max", chiso_json_number(tm->points));
             cJSON_AddItemToObject(
-                te, "origin", cJSON_CreateString(chiso_origin_name(ts->origin)));
+                te, "origin",
+                cJSON_CreateString(chiso_origin_name(ts->origin)));
             cJSON_AddItemToObject(te, "source", str_or_null(ts->source));
             cJSON_AddItemToArray(arr, te);
         }
@@ -242,10 +243,12 @@ warnings_json(const chiso_diag_list *w)
         const chiso_diag *d = &w->items[i];
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToObject(o, "message", cJSON_CreateString(d->message));
-        cJSON_AddItemToObject(o, "path", d->path[0] ? cJSON_CreateString(d->path)
-                                                    : cJSON_CreateNull());
-        cJSON_AddItemToObject(o, "line", d->line ? cJSON_CreateNumber((double)d->line)
-                                                 : cJSON_CreateNull());
+        cJSON_AddItemToObject(o, "path",
+                              d->path[0] ? cJSON_CreateString(d->path)
+                                         : cJSON_CreateNull());
+        cJSON_AddItemToObject(o, "line",
+                              d->line ? cJSON_CreateNumber((double)d->line)
+                                      : cJSON_CreateNull());
         cJSON_AddItemToObject(o, "column",
                               d->column ? cJSON_CreateNumber((double)d->column)
                                         : cJSON_CreateNull());
@@ -254,8 +257,7 @@ warnings_json(const chiso_diag_list *w)
     if (w->n_dropped > 0) {
         char msg[96];
         cJSON *o = cJSON_CreateObject();
-        snprintf(msg, sizeof(msg), "%zu more warnings not shown",
-                 w->n_dropped);
+        snprintf(msg, sizeof(msg), "%zu more warnings not shown", w->n_dropped);
         cJSON_AddItemToObject(o, "message", cJSON_CreateString(msg));
         cJSON_AddItemToObject(o, "path", cJSON_CreateNull());
         cJSON_AddItemToObject(o, "line", cJSON_CreateNull());
@@ -278,12 +280,13 @@ computed_json(const chiso_score_result *res)
             continue;
         }
         o = cJSON_CreateObject();
-        cJSON_AddItemToObject(o, "id", cJSON_CreateString(res->fw->nodes[i].id));
+        cJSON_AddItemToObject(o, "id",
+                              cJSON_CreateString(res->fw->nodes[i].id));
         cJSON_AddItemToObject(o, "source", str_or_null(ns->source));
         cJSON_AddItemToObject(o, "detail", str_or_null(ns->source_detail));
-        cJSON_AddItemToObject(o, "value", ns->has_value
-                                              ? chiso_json_number(ns->value)
-                                              : cJSON_CreateNull());
+        cJSON_AddItemToObject(o, "value",
+                              ns->has_value ? chiso_json_number(ns->value)
+                                            : cJSON_CreateNull());
         cJSON_AddItemToObject(o, "points", points_json(res, ns->points));
         cJSON_AddItemToArray(arr, o);
     }
@@ -291,8 +294,10 @@ computed_json(const chiso_score_result *res)
 }
 
 static cJSON *
-what_if_json(const chiso_score_result *base, const chiso_score_result *w,
-             const chiso_what_if *changes, size_t n_changes)
+what_if_json(const chiso_score_result *base,
+             const chiso_score_result *w,
+             const chiso_what_if *changes,
+             size_t n_changes)
 {
     cJSON *o = cJSON_CreateObject(), *arr = cJSON_CreateArray();
     cJSON *groups = cJSON_CreateArray();
@@ -343,7 +348,8 @@ what_if_json(const chiso_score_result *base, const chiso_score_result *w,
 cJSON *
 chiso_score_to_json(const chiso_score_result *res,
                     const chiso_score_result *what_if,
-                    const chiso_what_if *changes, size_t n_changes)
+                    const chiso_what_if *changes,
+                    size_t n_changes)
 {
     const chiso_framework *fw = res->fw;
     cJSON *root = cJSON_CreateObject(), *f, *nodes, *summary;
@@ -387,9 +393,9 @@ chiso_score_to_json(const chiso_score_result *res,
     cJSON_AddItemToObject(root, "lost", lost_json(res));
     cJSON_AddItemToObject(root, "computed", computed_json(res));
     cJSON_AddItemToObject(root, "what_if",
-                          what_if ? what_if_json(res, what_if, changes,
-                                                 n_changes)
-                                  : cJSON_CreateNull());
+                          what_if
+                              ? what_if_json(res, what_if, changes, n_changes)
+                              : cJSON_CreateNull());
     cJSON_AddItemToObject(root, "warnings", warnings_json(&res->warnings));
     return root;
 }

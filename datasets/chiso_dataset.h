@@ -29,14 +29,17 @@ extern "C" {
 /* ---- CSV reader ------------------------------------------------------- */
 
 typedef struct chiso_csv_options {
-    char delimiter;         /* 0 = detect from the header: ',' ';' or '\t' */
-    int allow_ragged;       /* 1: rows may have fewer/more fields than the
+    char delimiter;          /* 0 = detect from the header: ',' ';' or '\t' */
+    int allow_ragged;        /* 1: rows may have fewer/more fields than the
                                header (missing ones read as empty) */
     size_t max_record_bytes; /* 0 = default (16 MiB); longer records are an
                                 error, which bounds memory on garbage */
 } chiso_csv_options;
 
-#define CHISO_CSV_OPTIONS_INIT {0, 0, 0}
+#define CHISO_CSV_OPTIONS_INIT                                                 \
+    {                                                                          \
+        0, 0, 0                                                                \
+    }
 
 typedef struct chiso_csv_reader chiso_csv_reader;
 
@@ -55,13 +58,17 @@ typedef struct chiso_csv_row {
  * consumed: call chiso_csv_bind() or chiso_csv_next() next. opts may be
  * NULL. On failure *out is NULL and diag says why.
  */
-chiso_status chiso_csv_open(chiso_csv_reader **out, const char *path,
-                            const chiso_csv_options *opts, chiso_diag *diag);
+chiso_status chiso_csv_open(chiso_csv_reader **out,
+                            const char *path,
+                            const chiso_csv_options *opts,
+                            chiso_diag *diag);
 
 /* As chiso_csv_open over a memory buffer (borrowed until close). `name` is
  * used in messages. */
-chiso_status chiso_csv_open_mem(chiso_csv_reader **out, const char *name,
-                                const char *data, size_t len,
+chiso_status chiso_csv_open_mem(chiso_csv_reader **out,
+                                const char *name,
+                                const char *data,
+                                size_t len,
                                 const chiso_csv_options *opts,
                                 chiso_diag *diag);
 
@@ -72,8 +79,8 @@ chiso_status chiso_csv_open_mem(chiso_csv_reader **out, const char *name,
  * diag naming file:line:column. Blank lines are skipped. After an error
  * the reader must only be closed.
  */
-chiso_status chiso_csv_next(chiso_csv_reader *r, chiso_csv_row *row,
-                            chiso_diag *diag);
+chiso_status
+chiso_csv_next(chiso_csv_reader *r, chiso_csv_row *row, chiso_diag *diag);
 
 void chiso_csv_close(chiso_csv_reader *r);
 
@@ -102,26 +109,34 @@ typedef struct chiso_csv_column {
  * match the same expected column is CHISO_ESCHEMA. Unknown columns are
  * ignored. An empty input is CHISO_EPARSE ("empty file").
  */
-chiso_status chiso_csv_bind(chiso_csv_reader *r, const chiso_csv_column *cols,
-                            size_t n_cols, long *index, chiso_diag *diag);
+chiso_status chiso_csv_bind(chiso_csv_reader *r,
+                            const chiso_csv_column *cols,
+                            size_t n_cols,
+                            long *index,
+                            chiso_diag *diag);
 
 /*
  * Line and column (1-based, UTF-8 characters) where field k of `row`
  * starts. Meant for the error path: it rescans the raw record.
  */
 void chiso_csv_field_position(const chiso_csv_reader *r,
-                              const chiso_csv_row *row, size_t k,
-                              unsigned long *line, unsigned long *column);
+                              const chiso_csv_row *row,
+                              size_t k,
+                              unsigned long *line,
+                              unsigned long *column);
 
 /*
  * Report a problem with field k of row at its exact position. The message
  * is formatted from fmt; by convention it quotes the value and names the
  * column ("invalid number 'abc' in column 'value'").
  */
-chiso_status chiso_csv_field_error(const chiso_csv_reader *r, chiso_diag *diag,
-                                   chiso_status code, const chiso_csv_row *row,
-                                   size_t k, const char *fmt, ...)
-    CHISO_PRINTF(6, 7);
+chiso_status chiso_csv_field_error(const chiso_csv_reader *r,
+                                   chiso_diag *diag,
+                                   chiso_status code,
+                                   const chiso_csv_row *row,
+                                   size_t k,
+                                   const char *fmt,
+                                   ...) CHISO_PRINTF(6, 7);
 
 /* Text of field k, or "" when the row is shorter (ragged rows). */
 const char *chiso_csv_field(const chiso_csv_row *row, long k, size_t *len);
@@ -148,16 +163,19 @@ int chiso_parse_number(const char *s, size_t len, double *out);
  * Returns 0 on success, else -1 with a short reason in why (e.g.
  * "impossible date: February 2024 has 29 days").
  */
-int chiso_parse_datetime(const char *s, size_t len, int64_t *secs,
-                         int *has_time, char *why, size_t why_len);
+int chiso_parse_datetime(const char *s,
+                         size_t len,
+                         int64_t *secs,
+                         int *has_time,
+                         char *why,
+                         size_t why_len);
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (no validation). */
 int64_t chiso_days_from_civil(int y, unsigned m, unsigned d);
 /* Inverse of chiso_days_from_civil. */
 void chiso_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
 /* Format seconds as "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS" into out. */
-void chiso_format_datetime(int64_t secs, int with_time, char *out,
-                           size_t len);
+void chiso_format_datetime(int64_t secs, int with_time, char *out, size_t len);
 
 /*
  * Parse a yes/no answer: 1/0, true/false, yes/no, y/n, x (checked), có/
@@ -180,9 +198,9 @@ int chiso_text_is_not_applicable(const char *s, size_t len);
  * such as an unknown criterion id found while scoring.
  */
 typedef struct chiso_evidence_entry {
-    char *id;          /* criterion id as written (trimmed) */
-    char *value_text;  /* the value cell as written (trimmed), "" if empty */
-    int has_value;     /* value_text parsed as a number */
+    char *id;         /* criterion id as written (trimmed) */
+    char *value_text; /* the value cell as written (trimmed), "" if empty */
+    int has_value;    /* value_text parsed as a number */
     double value;
     int has_numerator, has_denominator;
     double numerator, denominator;
@@ -193,15 +211,15 @@ typedef struct chiso_evidence_entry {
     int has_official; /* points published by an authority (766 portal) */
     double official;
     int not_applicable; /* marked N/A in the value or applicable column */
-    char *evidence;     /* evidence reference (tài liệu kiểm chứng), "" */
-    char *note;         /* explanation (giải trình), "" */
-    char *unit;         /* unit column if present, else "" */
-    int has_date;       /* date of the evidence document (ngày ban hành) */
-    int64_t date;       /* seconds since 1970-01-01 (local, no zone) */
+    char *evidence; /* evidence reference (tài liệu kiểm chứng), "" */
+    char *note;     /* explanation (giải trình), "" */
+    char *unit;     /* unit column if present, else "" */
+    int has_date;   /* date of the evidence document (ngày ban hành) */
+    int64_t date;   /* seconds since 1970-01-01 (local, no zone) */
     unsigned long line; /* record line */
     /* positions of the cells, for messages; 0 if the column is absent */
-    unsigned long col_id, col_value, col_numerator, col_denominator,
-        col_points, col_appraised, col_official;
+    unsigned long col_id, col_value, col_numerator, col_denominator, col_points,
+        col_appraised, col_official;
 } chiso_evidence_entry;
 
 typedef struct chiso_evidence {
@@ -220,10 +238,11 @@ typedef struct chiso_evidence {
  * are CHISO_EDATA. Whether ids exist in a framework is checked by the
  * scorer, which knows the framework.
  */
-chiso_status chiso_evidence_load(chiso_evidence **out, const char *path,
-                                 chiso_diag *diag);
+chiso_status
+chiso_evidence_load(chiso_evidence **out, const char *path, chiso_diag *diag);
 /* Collect every problem instead of stopping at the first (chiso validate). */
-chiso_status chiso_evidence_load_all(chiso_evidence **out, const char *path,
+chiso_status chiso_evidence_load_all(chiso_evidence **out,
+                                     const char *path,
                                      chiso_diag_list *problems);
 void chiso_evidence_free(chiso_evidence *ev);
 
@@ -239,39 +258,39 @@ void chiso_evidence_free(chiso_evidence *ev);
 
 /* What a row says about its unit-year. */
 typedef enum chiso_pub_status {
-    CHISO_PUB_PUBLISHED = 0,   /* a value and/or a rank was published */
-    CHISO_PUB_NOT_SCORED,      /* the publisher gave the unit no score */
-    CHISO_PUB_VALUE_NOT_FOUND  /* the unit is mentioned (a band, a group),
+    CHISO_PUB_PUBLISHED = 0,  /* a value and/or a rank was published */
+    CHISO_PUB_NOT_SCORED,     /* the publisher gave the unit no score */
+    CHISO_PUB_VALUE_NOT_FOUND /* the unit is mentioned (a band, a group),
                                   but neither value nor rank was found */
 } chiso_pub_status;
 
 /* One fact. Strings are never NULL ("" when empty). */
 typedef struct chiso_pub_row {
-    char *index;          /* "PAR_INDEX", "SIPAS", "PAPI", ... */
+    char *index; /* "PAR_INDEX", "SIPAS", "PAPI", ... */
     int year;
-    char *unit_code;      /* stable slug: "hung-yen" */
-    char *unit;           /* Vietnamese name with diacritics: "Hưng Yên" */
-    char *unit_type;      /* province|ministry|department|region|aggregate */
-    char *component;      /* total|area|dimension|subdimension|element */
-    char *component_id;   /* "" for total; "D1", "D1.2", "E3", ... */
+    char *unit_code;    /* stable slug: "hung-yen" */
+    char *unit;         /* Vietnamese name with diacritics: "Hưng Yên" */
+    char *unit_type;    /* province|ministry|department|region|aggregate */
+    char *component;    /* total|area|dimension|subdimension|element */
+    char *component_id; /* "" for total; "D1", "D1.2", "E3", ... */
     char *component_name;
     int has_value;
     double value;
-    int value_decimals;   /* decimals as written ("46.0415" -> 4) */
-    char *scale;          /* "%", "/100", "/80", "/10", "pts" */
+    int value_decimals; /* decimals as written ("46.0415" -> 4) */
+    char *scale;        /* "%", "/100", "/80", "/10", "pts" */
     int has_max;
     double max;
-    long rank;            /* 0 = none */
-    long rank_of;         /* 0 = none */
-    int rank_derived;     /* the rank was derived by arithmetic */
+    long rank;        /* 0 = none */
+    long rank_of;     /* 0 = none */
+    int rank_derived; /* the rank was derived by arithmetic */
     chiso_pub_status status;
-    int preferred;        /* 1 for the row to use; 0 for a conflicting one */
-    char *conflict;       /* tag shared by rows that contradict each other */
+    int preferred;  /* 1 for the row to use; 0 for a conflicting one */
+    char *conflict; /* tag shared by rows that contradict each other */
     char *preferred_reason;
-    char *confidence;     /* high|medium|low */
+    char *confidence; /* high|medium|low */
     char *source;
     char *note;
-    unsigned long line;   /* physical line in the file */
+    unsigned long line; /* physical line in the file */
 } chiso_pub_row;
 
 /* Which series a methodology break cuts. */
@@ -296,17 +315,17 @@ typedef struct chiso_pub_break {
 } chiso_pub_break;
 
 typedef struct chiso_published {
-    char *path;               /* results file */
-    chiso_pub_row *rows;      /* in file order */
+    char *path;          /* results file */
+    chiso_pub_row *rows; /* in file order */
     size_t n;
-    char *breaks_path;        /* NULL if no registry was loaded */
-    chiso_pub_break *breaks;  /* in file order */
+    char *breaks_path;       /* NULL if no registry was loaded */
+    chiso_pub_break *breaks; /* in file order */
     size_t n_breaks;
 } chiso_published;
 
 /* File names inside a published directory. */
 #define CHISO_PUBLISHED_RESULTS "results.csv"
-#define CHISO_PUBLISHED_BREAKS "breaks.csv"
+#define CHISO_PUBLISHED_BREAKS  "breaks.csv"
 
 /*
  * Check a results file and append every problem to `problems` (chiso
@@ -315,7 +334,8 @@ typedef struct chiso_published {
  * chiso_published_free). Otherwise *out is NULL and the status is that of
  * the first problem (CHISO_EIO, CHISO_EPARSE, CHISO_ESCHEMA, CHISO_EDATA).
  */
-chiso_status chiso_published_check(chiso_published **out, const char *path,
+chiso_status chiso_published_check(chiso_published **out,
+                                   const char *path,
                                    chiso_diag_list *problems);
 
 /*
@@ -323,19 +343,23 @@ chiso_status chiso_published_check(chiso_published **out, const char *path,
  * success and if store is not NULL, the breaks are attached to the store
  * (store->breaks, store->breaks_path).
  */
-chiso_status chiso_breaks_check(chiso_published *store, const char *path,
+chiso_status chiso_breaks_check(chiso_published *store,
+                                const char *path,
                                 chiso_diag_list *problems);
 
 /*
  * Load DIR/results.csv and DIR/breaks.csv (both required), stopping at the
  * first problem, which is reported in diag. The caller owns *out.
  */
-chiso_status chiso_published_load_dir(chiso_published **out, const char *dir,
+chiso_status chiso_published_load_dir(chiso_published **out,
+                                      const char *dir,
                                       chiso_diag *diag);
 
 /* As chiso_published_load_dir with explicit paths; breaks may be NULL. */
-chiso_status chiso_published_load(chiso_published **out, const char *results,
-                                  const char *breaks, chiso_diag *diag);
+chiso_status chiso_published_load(chiso_published **out,
+                                  const char *results,
+                                  const char *breaks,
+                                  chiso_diag *diag);
 
 void chiso_published_free(chiso_published *store);
 
@@ -350,8 +374,10 @@ int chiso_published_unit_matches(const chiso_pub_row *row, const char *text);
  * Does break b cut the series of (index, unit_code) for values (ranks = 0)
  * or ranks (ranks = 1)? Ranking-base breaks cut rank series only.
  */
-int chiso_break_applies(const chiso_pub_break *b, const char *index,
-                        const char *unit_code, int ranks);
+int chiso_break_applies(const chiso_pub_break *b,
+                        const char *index,
+                        const char *unit_code,
+                        int ranks);
 
 /* Name of a status / break kind as written in the files. */
 const char *chiso_pub_status_name(chiso_pub_status s);

@@ -26,25 +26,25 @@
 #include <string.h>
 #include <unistd.h>
 
-#define CSV_CHUNK        (1u << 20)
-#define CSV_MAX_RECORD   (16u << 20)
-#define CSV_OPTS         (CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)
+#define CSV_CHUNK      (1u << 20)
+#define CSV_MAX_RECORD (16u << 20)
+#define CSV_OPTS       (CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)
 
 struct chiso_csv_reader {
     char *path;
     chiso_csv_options opts;
-    int fd;          /* -1 for memory input */
+    int fd; /* -1 for memory input */
     int own_fd;
-    char *buf;       /* owned buffer, or the caller's memory */
-    size_t len;      /* valid bytes in buf */
-    size_t cap;      /* 0 for memory input */
-    size_t pos;      /* next byte to feed */
-    uint64_t base;   /* input offset of buf[0] */
+    char *buf;     /* owned buffer, or the caller's memory */
+    size_t len;    /* valid bytes in buf */
+    size_t cap;    /* 0 for memory input */
+    size_t pos;    /* next byte to feed */
+    uint64_t base; /* input offset of buf[0] */
     int eof;
     int failed;
-    int started;     /* first line handled (BOM, sep=, delimiter) */
-    int finished;    /* csv_fini done */
-    size_t bom;      /* 3 if the input starts with a UTF-8 BOM */
+    int started;  /* first line handled (BOM, sep=, delimiter) */
+    int finished; /* csv_fini done */
+    size_t bom;   /* 3 if the input starts with a UTF-8 BOM */
     struct csv_parser parser;
     int parser_ready;
     char delim;
@@ -54,9 +54,9 @@ struct chiso_csv_reader {
 
     /* the record being assembled */
     int rec_open;
-    size_t rec_start;      /* in buf */
+    size_t rec_start; /* in buf */
     unsigned long rec_line;
-    chiso_buf fbytes;      /* field texts, each NUL-terminated */
+    chiso_buf fbytes; /* field texts, each NUL-terminated */
     size_t *foff;
     size_t *flen;
     const char **fptr;
@@ -130,14 +130,22 @@ is_term(unsigned char c)
 
 /* ---- input ------------------------------------------------------------ */
 
-static chiso_status
-fail(chiso_csv_reader *r, chiso_diag *diag, chiso_status code,
-     unsigned long line, unsigned long col, const char *fmt, ...)
-    CHISO_PRINTF(6, 7);
+static chiso_status fail(chiso_csv_reader *r,
+                         chiso_diag *diag,
+                         chiso_status code,
+                         unsigned long line,
+                         unsigned long col,
+                         const char *fmt,
+                         ...) CHISO_PRINTF(6, 7);
 
 static chiso_status
-fail(chiso_csv_reader *r, chiso_diag *diag, chiso_status code,
-     unsigned long line, unsigned long col, const char *fmt, ...)
+fail(chiso_csv_reader *r,
+     chiso_diag *diag,
+     chiso_status code,
+     unsigned long line,
+     unsigned long col,
+     const char *fmt,
+     ...)
 {
     char msg[512];
     va_list ap;
@@ -152,7 +160,9 @@ fail(chiso_csv_reader *r, chiso_diag *diag, chiso_status code,
 /* Column (1-based, characters) of buf offset `at`, whose line starts at
  * `line_start`. */
 static unsigned long
-col_at(const chiso_csv_reader *r, size_t line_start, size_t at,
+col_at(const chiso_csv_reader *r,
+       size_t line_start,
+       size_t at,
        unsigned long line)
 {
     if (line == 1 && r->base == 0 && line_start < r->bom) {
@@ -287,8 +297,8 @@ start(chiso_csv_reader *r, chiso_diag *diag)
         }
     }
     u = (const unsigned char *)r->buf;
-    if (r->len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) ||
-                        (u[0] == 0xFE && u[1] == 0xFF))) {
+    if (r->len >= 2 &&
+        ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
         return fail(r, diag, CHISO_EPARSE, 1, 1,
                     "file is UTF-16; save it as \"CSV UTF-8\"");
     }
@@ -357,8 +367,13 @@ check_line(chiso_csv_reader *r, size_t s, size_t e, chiso_diag *diag)
  * ends inside an open quote, *open_quote receives the offset of that quote.
  */
 static size_t
-scan_record(const chiso_csv_reader *r, size_t s, size_t e, size_t k,
-            unsigned long first_line, unsigned long *line, size_t *line_start,
+scan_record(const chiso_csv_reader *r,
+            size_t s,
+            size_t e,
+            size_t k,
+            unsigned long first_line,
+            unsigned long *line,
+            size_t *line_start,
             size_t *open_quote)
 {
     size_t i = s, field = 0, fstart = s, ls = s, q = (size_t)-1;
@@ -534,8 +549,10 @@ read_record(chiso_csv_reader *r, int *got, chiso_diag *diag)
 }
 
 static chiso_status
-reader_new(chiso_csv_reader **out, const char *path,
-           const chiso_csv_options *opts, chiso_diag *diag)
+reader_new(chiso_csv_reader **out,
+           const char *path,
+           const chiso_csv_options *opts,
+           chiso_diag *diag)
 {
     chiso_csv_reader *r = calloc(1, sizeof(*r));
 
@@ -549,8 +566,7 @@ reader_new(chiso_csv_reader **out, const char *path,
         r->opts = *opts;
     }
     r->line = 1;
-    if (r->path == NULL ||
-        csv_init(&r->parser, (unsigned char)CSV_OPTS) != 0) {
+    if (r->path == NULL || csv_init(&r->parser, (unsigned char)CSV_OPTS) != 0) {
         free(r->path);
         free(r);
         return chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
@@ -563,8 +579,10 @@ reader_new(chiso_csv_reader **out, const char *path,
 }
 
 chiso_status
-chiso_csv_open(chiso_csv_reader **out, const char *path,
-               const chiso_csv_options *opts, chiso_diag *diag)
+chiso_csv_open(chiso_csv_reader **out,
+               const char *path,
+               const chiso_csv_options *opts,
+               chiso_diag *diag)
 {
     chiso_csv_reader *r;
     chiso_status st = reader_new(&r, path, opts, diag);
@@ -596,8 +614,12 @@ chiso_csv_open(chiso_csv_reader **out, const char *path,
 }
 
 chiso_status
-chiso_csv_open_mem(chiso_csv_reader **out, const char *name, const char *data,
-                   size_t len, const chiso_csv_options *opts, chiso_diag *diag)
+chiso_csv_open_mem(chiso_csv_reader **out,
+                   const char *name,
+                   const char *data,
+                   size_t len,
+                   const chiso_csv_options *opts,
+                   chiso_diag *diag)
 {
     chiso_csv_reader *r;
     chiso_status st = reader_new(&r, name, opts, diag);
@@ -763,8 +785,11 @@ chiso_csv_bytes_read(const chiso_csv_reader *r)
 }
 
 void
-chiso_csv_field_position(const chiso_csv_reader *r, const chiso_csv_row *row,
-                         size_t k, unsigned long *line, unsigned long *column)
+chiso_csv_field_position(const chiso_csv_reader *r,
+                         const chiso_csv_row *row,
+                         size_t k,
+                         unsigned long *line,
+                         unsigned long *column)
 {
     size_t ls, at;
 
@@ -779,9 +804,13 @@ chiso_csv_field_position(const chiso_csv_reader *r, const chiso_csv_row *row,
 }
 
 chiso_status
-chiso_csv_field_error(const chiso_csv_reader *r, chiso_diag *diag,
-                      chiso_status code, const chiso_csv_row *row, size_t k,
-                      const char *fmt, ...)
+chiso_csv_field_error(const chiso_csv_reader *r,
+                      chiso_diag *diag,
+                      chiso_status code,
+                      const chiso_csv_row *row,
+                      size_t k,
+                      const char *fmt,
+                      ...)
 {
     unsigned long line, col;
     char msg[512];
@@ -834,8 +863,11 @@ alias_match(const char *folded, const chiso_csv_column *c)
 }
 
 chiso_status
-chiso_csv_bind(chiso_csv_reader *r, const chiso_csv_column *cols,
-               size_t n_cols, long *index, chiso_diag *diag)
+chiso_csv_bind(chiso_csv_reader *r,
+               const chiso_csv_column *cols,
+               size_t n_cols,
+               long *index,
+               chiso_diag *diag)
 {
     chiso_csv_row row;
     chiso_status st;
@@ -881,11 +913,11 @@ chiso_csv_bind(chiso_csv_reader *r, const chiso_csv_column *cols,
             chiso_buf names = CHISO_BUF_INIT, alias = CHISO_BUF_INIT;
             const char *a;
             for (i = 0; i < r->n_header; i++) {
-                chiso_buf_printf(&names, "%s'%s'", i ? ", " : "",
-                                 r->header[i]);
+                chiso_buf_printf(&names, "%s'%s'", i ? ", " : "", r->header[i]);
             }
             for (a = cols[j].aliases; a != NULL && *a; a++) {
-                chiso_buf_append(&alias, *a == '|' ? ", " : a, *a == '|' ? 2 : 1);
+                chiso_buf_append(&alias, *a == '|' ? ", " : a,
+                                 *a == '|' ? 2 : 1);
             }
             st = fail(r, diag, CHISO_ESCHEMA, 1, 1,
                       "missing column '%s' (also accepted: %s); the header "

@@ -37,24 +37,28 @@ static const chiso_csv_column evidence_columns[N_COLS] = {
      "id|criterion|criterion_code|code|ma|ma_tieu_chi|tieu_chi|ma_chi_so|"
      "chi_so|indicator|indicator_code|metric_code|ma_chi_tieu",
      1},
-    {"value", "gia_tri|ket_qua|ty_le|so_lieu|measured|measured_value|rate|"
-              "ket_qua_thuc_hien",
+    {"value",
+     "gia_tri|ket_qua|ty_le|so_lieu|measured|measured_value|rate|"
+     "ket_qua_thuc_hien",
      0},
     {"numerator", "tu_so|so_dat|num", 0},
     {"denominator", "mau_so|tong_so|den", 0},
-    {"points", "self_points|diem|diem_tu_danh_gia|diem_tu_cham|self_score|"
-               "score|tu_cham",
+    {"points",
+     "self_points|diem|diem_tu_danh_gia|diem_tu_cham|self_score|"
+     "score|tu_cham",
      0},
     {"appraised_points", "appraised|diem_tham_dinh|tham_dinh", 0},
     {"official_points", "official|diem_cong_bo|diem_chinh_thuc|portal_points",
      0},
-    {"evidence", "evidence_ref|evidence_reference|tai_lieu_kiem_chung|"
-                 "kiem_chung|tai_lieu|van_ban|van_ban_kiem_chung",
+    {"evidence",
+     "evidence_ref|evidence_reference|tai_lieu_kiem_chung|"
+     "kiem_chung|tai_lieu|van_ban|van_ban_kiem_chung",
      0},
     {"note", "notes|ghi_chu|giai_trinh|explanation|comment|thuyet_minh", 0},
     {"applicable", "ap_dung|co_ap_dung|applies", 0},
     {"unit", "unit_code|don_vi|ma_don_vi", 0},
-    {"evidence_date", "date|ngay|ngay_ban_hanh|ngay_van_ban|ngay_kiem_chung", 0},
+    {"evidence_date", "date|ngay|ngay_ban_hanh|ngay_van_ban|ngay_kiem_chung",
+     0},
 };
 
 struct loader {
@@ -65,13 +69,15 @@ struct loader {
 };
 
 /* Report a cell problem; returns nonzero if loading must stop. */
-static int
-cell_problem(struct loader *L, const chiso_csv_row *row, long k,
-             const char *fmt, ...) CHISO_PRINTF(4, 5);
+static int cell_problem(struct loader *L,
+                        const chiso_csv_row *row,
+                        long k,
+                        const char *fmt,
+                        ...) CHISO_PRINTF(4, 5);
 
 static int
-cell_problem(struct loader *L, const chiso_csv_row *row, long k,
-             const char *fmt, ...)
+cell_problem(
+    struct loader *L, const chiso_csv_row *row, long k, const char *fmt, ...)
 {
     chiso_diag d;
     char msg[512];
@@ -105,8 +111,8 @@ cell_col(struct loader *L, const chiso_csv_row *row, long k)
 
 /* Parse a non-negative number cell. 0: absent/empty, 1: ok, -1: stop. */
 static int
-number_cell(struct loader *L, const chiso_csv_row *row, long k, double *out,
-            int *bad)
+number_cell(
+    struct loader *L, const chiso_csv_row *row, long k, double *out, int *bad)
 {
     size_t len;
     const char *s = chiso_csv_field(row, k, &len);
@@ -155,7 +161,9 @@ entry_free(chiso_evidence_entry *e)
 }
 
 static chiso_status
-load(chiso_evidence **out, const char *path, chiso_diag *diag,
+load(chiso_evidence **out,
+     const char *path,
+     chiso_diag *diag,
      chiso_diag_list *problems)
 {
     struct loader L;
@@ -249,12 +257,12 @@ load(chiso_evidence **out, const char *path, chiso_diag *diag,
                 }
             } else if (chiso_parse_bool(s, len) < 0) {
                 bad = 1;
-                if (cell_problem(&L, &row, idx[COL_VALUE],
-                                 "invalid value '%s' in column '%s' (expected "
-                                 "a number, yes/no, or N/A)",
-                                 s,
-                                 chiso_csv_header_name(
-                                     L.r, (size_t)idx[COL_VALUE]))) {
+                if (cell_problem(
+                        &L, &row, idx[COL_VALUE],
+                        "invalid value '%s' in column '%s' (expected "
+                        "a number, yes/no, or N/A)",
+                        s,
+                        chiso_csv_header_name(L.r, (size_t)idx[COL_VALUE]))) {
                     entry_free(&e);
                     st = CHISO_EDATA;
                     goto fail;
@@ -310,12 +318,12 @@ load(chiso_evidence **out, const char *path, chiso_diag *diag,
                     e.has_date = 1;
                 } else {
                     bad = 1;
-                    if (cell_problem(&L, &row, idx[COL_DATE],
-                                     "invalid date '%s' in column '%s' (%s)",
-                                     row.field[idx[COL_DATE]],
-                                     chiso_csv_header_name(
-                                         L.r, (size_t)idx[COL_DATE]),
-                                     why)) {
+                    if (cell_problem(
+                            &L, &row, idx[COL_DATE],
+                            "invalid date '%s' in column '%s' (%s)",
+                            row.field[idx[COL_DATE]],
+                            chiso_csv_header_name(L.r, (size_t)idx[COL_DATE]),
+                            why)) {
                         rc = -1;
                     }
                 }
@@ -384,7 +392,8 @@ chiso_evidence_load(chiso_evidence **out, const char *path, chiso_diag *diag)
 }
 
 chiso_status
-chiso_evidence_load_all(chiso_evidence **out, const char *path,
+chiso_evidence_load_all(chiso_evidence **out,
+                        const char *path,
                         chiso_diag_list *problems)
 {
     return load(out, path, NULL, problems);

@@ -274,8 +274,12 @@ set_why(char *why, size_t why_len, const char *msg)
 }
 
 int
-chiso_parse_datetime(const char *s, size_t len, int64_t *secs, int *has_time,
-                     char *why, size_t why_len)
+chiso_parse_datetime(const char *s,
+                     size_t len,
+                     int64_t *secs,
+                     int *has_time,
+                     char *why,
+                     size_t why_len)
 {
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0, tfirst = 0;
     size_t i = 0, k;
@@ -288,8 +292,8 @@ chiso_parse_datetime(const char *s, size_t len, int64_t *secs, int *has_time,
     if (len == 0) {
         return set_why(why, why_len, "empty date");
     }
-    for (i = 0; i < len && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
-                            s[i] == ',');
+    for (i = 0; i < len &&
+                ((s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == ',');
          i++) {
     }
     if (i == len) {
@@ -342,7 +346,8 @@ chiso_parse_datetime(const char *s, size_t len, int64_t *secs, int *has_time,
         mo = b;
         d = c;
         if (kc > 2) {
-            return set_why(why, why_len, "not a date (day has too many digits)");
+            return set_why(why, why_len,
+                           "not a date (day has too many digits)");
         }
     } else if (ka <= 2 && kc == 4) {
         d = a;
@@ -406,20 +411,20 @@ chiso_parse_datetime(const char *s, size_t len, int64_t *secs, int *has_time,
 int
 chiso_parse_bool(const char *s, size_t len)
 {
-    static const char *const yes[] = {"1", "true", "yes", "y", "x", "co",
-                                      "dat", "c", NULL};
-    static const char *const no[] = {"0", "false", "no", "n", "khong",
-                                     "khong_dat", "k", "chua", "chua_dat",
-                                     NULL};
+    static const char *const yes[] = {"1",  "true", "yes", "y", "x",
+                                      "co", "dat",  "c",   NULL};
+    static const char *const no[] = {"0",        "false",     "no", "n",
+                                     "khong",    "khong_dat", "k",  "chua",
+                                     "chua_dat", NULL};
     char f[32];
     size_t i;
 
     /* "x?" or "1." are not answers: folding would drop the punctuation */
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c < 0x80 && c > ' ' && !((c >= '0' && c <= '9') ||
-                                     (c >= 'a' && c <= 'z') ||
-                                     (c >= 'A' && c <= 'Z') || c == '_')) {
+        if (c < 0x80 && c > ' ' &&
+            !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+              (c >= 'A' && c <= 'Z') || c == '_')) {
             return -1;
         }
     }
@@ -448,8 +453,8 @@ chiso_parse_bool(const char *s, size_t len)
 int
 chiso_text_is_not_applicable(const char *s, size_t len)
 {
-    static const char *const na[] = {"n_a", "na", "kad", "khong_ap_dung",
-                                     "not_applicable", NULL};
+    static const char *const na[] = {
+        "n_a", "na", "kad", "khong_ap_dung", "not_applicable", NULL};
     char f[48];
     size_t i;
 

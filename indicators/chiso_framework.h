@@ -59,17 +59,17 @@ typedef enum chiso_value_unit {
 typedef struct chiso_band {
     double bound;
     double points;
-    int open;   /* upper bands only: no bound (the last band) */
+    int open; /* upper bands only: no bound (the last band) */
 } chiso_band;
 
 /* One term of a terms rule: min(points, points * value / full_at) when
  * capped, else points * value / full_at. */
 typedef struct chiso_term {
-    char *input;        /* input id, given in the evidence sheet */
-    char *name;         /* Vietnamese description, may be NULL */
-    char *source;       /* derived input name, or NULL */
+    char *input;  /* input id, given in the evidence sheet */
+    char *name;   /* Vietnamese description, may be NULL */
+    char *source; /* derived input name, or NULL */
     double points;
-    double full_at;     /* value (in `unit`) that earns full term points */
+    double full_at; /* value (in `unit`) that earns full term points */
     int capped;
     chiso_zero_den zero_den;
     chiso_value_unit unit;
@@ -78,15 +78,15 @@ typedef struct chiso_term {
 typedef struct chiso_rule {
     chiso_rule_type type;
     chiso_value_unit unit;
-    char *source;     /* derived input ("services.online_pct") or NULL */
+    char *source; /* derived input ("services.online_pct") or NULL */
     /* proportional */
-    double target;    /* value that earns full points */
-    int capped;       /* min(max, ...); default on */
+    double target; /* value that earns full points */
+    int capped;    /* min(max, ...); default on */
     chiso_zero_den zero_den;
     /* bands */
     chiso_band *bands;
     size_t n_bands;
-    int upper_bands;  /* 0: "min" bands (>=), 1: "max" bands (<=) */
+    int upper_bands; /* 0: "min" bands (>=), 1: "max" bands (<=) */
     double domain_min, domain_max;
     /* deduction */
     double per;
@@ -103,21 +103,21 @@ typedef struct chiso_rule {
 typedef struct chiso_node {
     char *id;
     char *name;
-    char *name_en;      /* may be NULL */
-    char *note;         /* e.g. "inferred", may be NULL */
+    char *name_en; /* may be NULL */
+    char *note;    /* e.g. "inferred", may be NULL */
     double max;
-    int depth;          /* 0 for top-level areas */
-    size_t parent;      /* index, or CHISO_NO_PARENT */
-    size_t *children;   /* indices into nodes */
+    int depth;        /* 0 for top-level areas */
+    size_t parent;    /* index, or CHISO_NO_PARENT */
+    size_t *children; /* indices into nodes */
     size_t n_children;
-    chiso_rule rule;    /* type NONE for inner nodes */
+    chiso_rule rule;            /* type NONE for inner nodes */
     unsigned long line, column; /* where the node is defined */
 } chiso_node;
 
 typedef struct chiso_class_band {
-    char *id;           /* "A", "tot" */
-    char *label;        /* "Nhóm A", "Tốt" */
-    double min;         /* index % at or above which the band applies */
+    char *id;    /* "A", "tot" */
+    char *label; /* "Nhóm A", "Tốt" */
+    double min;  /* index % at or above which the band applies */
 } chiso_class_band;
 
 typedef struct chiso_framework {
@@ -126,11 +126,11 @@ typedef struct chiso_framework {
     char *name;
     char *name_en;
     char *version;
-    char *status;       /* "official", "partial", "inferred", "template" */
-    char *legal_basis;  /* e.g. "876/QĐ-BNV ngày 10/11/2022" */
+    char *status;      /* "official", "partial", "inferred", "template" */
+    char *legal_basis; /* e.g. "876/QĐ-BNV ngày 10/11/2022" */
     char **notes;
     size_t n_notes;
-    double max;         /* total maximum (sum of top-level maxima) */
+    double max;          /* total maximum (sum of top-level maxima) */
     int points_decimals; /* -1 = do not round points */
     int index_decimals;  /* decimals of the published index % (2) */
     chiso_node *nodes;
@@ -144,15 +144,16 @@ typedef struct chiso_framework {
  * status (CHISO_EIO, CHISO_EPARSE, CHISO_ESCHEMA) with diag at
  * file:line:column; *out is NULL.
  */
-chiso_status chiso_framework_load(chiso_framework **out, const char *path,
-                                  chiso_diag *diag);
+chiso_status
+chiso_framework_load(chiso_framework **out, const char *path, chiso_diag *diag);
 
 /*
  * Validate a framework file and append every problem to `problems`
  * (chiso validate). Returns CHISO_OK when there is none. If out is not
  * NULL and there are no problems, *out receives the framework.
  */
-chiso_status chiso_framework_check(chiso_framework **out, const char *path,
+chiso_status chiso_framework_check(chiso_framework **out,
+                                   const char *path,
                                    chiso_diag_list *problems);
 
 void chiso_framework_free(chiso_framework *fw);
@@ -164,7 +165,8 @@ long chiso_framework_find(const chiso_framework *fw, const char *id);
  * The leaf and term that declare input `id` (a terms-rule input); returns
  * the leaf index or -1, and the term index in *term.
  */
-long chiso_framework_find_input(const chiso_framework *fw, const char *id,
+long chiso_framework_find_input(const chiso_framework *fw,
+                                const char *id,
                                 size_t *term);
 
 /* Is this node a leaf (has a rule)? */

@@ -121,8 +121,8 @@ struct ld {
     int oom;
 };
 
-static void
-problem(struct ld *L, const cJSON *at, const char *fmt, ...) CHISO_PRINTF(3, 4);
+static void problem(struct ld *L, const cJSON *at, const char *fmt, ...)
+    CHISO_PRINTF(3, 4);
 
 static void
 problem(struct ld *L, const cJSON *at, const char *fmt, ...)
@@ -139,7 +139,9 @@ problem(struct ld *L, const cJSON *at, const char *fmt, ...)
 }
 
 static void
-check_keys(struct ld *L, const cJSON *obj, const char *what,
+check_keys(struct ld *L,
+           const cJSON *obj,
+           const char *what,
            const char *const *allowed)
 {
     const cJSON *c;
@@ -165,8 +167,8 @@ check_keys(struct ld *L, const cJSON *obj, const char *what,
 
 /* Optional/required string member; *out is a new copy or NULL. */
 static void
-get_string(struct ld *L, const cJSON *obj, const char *key, int required,
-           char **out)
+get_string(
+    struct ld *L, const cJSON *obj, const char *key, int required, char **out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
@@ -193,8 +195,8 @@ get_string(struct ld *L, const cJSON *obj, const char *key, int required,
 
 /* Number member: returns 1 if present and valid, 0 if absent, -1 if bad. */
 static int
-get_number(struct ld *L, const cJSON *obj, const char *key, int required,
-           double *out)
+get_number(
+    struct ld *L, const cJSON *obj, const char *key, int required, double *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
@@ -268,8 +270,9 @@ get_unit(struct ld *L, const cJSON *obj, chiso_value_unit dflt)
             }
         }
     }
-    problem(L, v, "\"unit\" must be \"percent\", \"ratio\", \"count\" or "
-                  "\"number\"");
+    problem(L, v,
+            "\"unit\" must be \"percent\", \"ratio\", \"count\" or "
+            "\"number\"");
     return dflt;
 }
 
@@ -321,8 +324,9 @@ load_bands(struct ld *L, const cJSON *rj, chiso_node *n)
             !cJSON_IsNumber(cJSON_GetArrayItem(dom, 0)) ||
             !(cJSON_IsNumber(cJSON_GetArrayItem(dom, 1)) ||
               cJSON_IsNull(cJSON_GetArrayItem(dom, 1)))) {
-            problem(L, dom, "\"domain\" must be [low, high] (high may be "
-                            "null for no upper bound)");
+            problem(L, dom,
+                    "\"domain\" must be [low, high] (high may be "
+                    "null for no upper bound)");
         } else {
             r->domain_min = cJSON_GetArrayItem(dom, 0)->valuedouble;
             r->domain_max = cJSON_IsNull(cJSON_GetArrayItem(dom, 1))
@@ -334,8 +338,9 @@ load_bands(struct ld *L, const cJSON *rj, chiso_node *n)
         }
     }
     if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0) {
-        problem(L, arr ? arr : rj, "a bands rule needs a non-empty \"bands\" "
-                                   "array");
+        problem(L, arr ? arr : rj,
+                "a bands rule needs a non-empty \"bands\" "
+                "array");
         return;
     }
     r->n_bands = (size_t)cJSON_GetArraySize(arr);
@@ -349,8 +354,9 @@ load_bands(struct ld *L, const cJSON *rj, chiso_node *n)
         chiso_band *bd = &r->bands[i];
         const cJSON *mn, *mx;
         if (!cJSON_IsObject(b)) {
-            problem(L, b, "a band must be an object like {\"min\": 80, "
-                          "\"points\": 1}");
+            problem(L, b,
+                    "a band must be an object like {\"min\": 80, "
+                    "\"points\": 1}");
             i++;
             continue;
         }
@@ -375,8 +381,9 @@ load_bands(struct ld *L, const cJSON *rj, chiso_node *n)
                 continue;
             }
         } else {
-            problem(L, b, "a band needs \"min\" (value at or above) or "
-                          "\"max\" (value at or below)");
+            problem(L, b,
+                    "a band needs \"min\" (value at or above) or "
+                    "\"max\" (value at or below)");
         }
         if (get_number(L, b, "points", 1, &bd->points) > 0) {
             if (bd->points < 0 || bd->points > n->max + SUM_TOL) {
@@ -399,18 +406,20 @@ load_bands(struct ld *L, const cJSON *rj, chiso_node *n)
     for (k = 1; k < r->n_bands; k++) {
         const cJSON *bj = cJSON_GetArrayItem(arr, (int)k);
         if (!r->upper_bands && !(r->bands[k].bound < r->bands[k - 1].bound)) {
-            problem(L, bj, "bands are not ordered: \"min\" %g must be below "
-                           "the previous band's %g (list bands from the "
-                           "highest threshold down)",
+            problem(L, bj,
+                    "bands are not ordered: \"min\" %g must be below "
+                    "the previous band's %g (list bands from the "
+                    "highest threshold down)",
                     r->bands[k].bound, r->bands[k - 1].bound);
         }
         if (r->upper_bands && r->bands[k - 1].open) {
             problem(L, bj, "only the last band may have \"max\": null");
         } else if (r->upper_bands && !r->bands[k].open &&
                    !(r->bands[k].bound > r->bands[k - 1].bound)) {
-            problem(L, bj, "bands are not ordered: \"max\" %g must be above "
-                           "the previous band's %g (list bands from the "
-                           "lowest threshold up)",
+            problem(L, bj,
+                    "bands are not ordered: \"max\" %g must be above "
+                    "the previous band's %g (list bands from the "
+                    "lowest threshold up)",
                     r->bands[k].bound, r->bands[k - 1].bound);
         }
     }
@@ -457,13 +466,14 @@ load_terms(struct ld *L, const cJSON *rj, chiso_node *n)
     size_t i = 0;
     double sum = 0;
     static const char *const term_keys[] = {
-        "input", "name",   "points",           "full_at",
+        "input",  "name",   "points",           "full_at",
         "capped", "source", "zero_denominator", "unit",
         NULL};
 
     if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0) {
-        problem(L, arr ? arr : rj, "a terms rule needs a non-empty \"terms\" "
-                                   "array");
+        problem(L, arr ? arr : rj,
+                "a terms rule needs a non-empty \"terms\" "
+                "array");
         return;
     }
     r->n_terms = (size_t)cJSON_GetArraySize(arr);
@@ -500,8 +510,9 @@ load_terms(struct ld *L, const cJSON *rj, chiso_node *n)
         sum += tm->points;
     }
     if (sum < n->max - SUM_TOL) {
-        problem(L, arr, "the terms give at most %g points, less than the "
-                        "criterion's maximum %g",
+        problem(L, arr,
+                "the terms give at most %g points, less than the "
+                "criterion's maximum %g",
                 sum, n->max);
     }
 }
@@ -512,10 +523,11 @@ load_rule(struct ld *L, const cJSON *rj, chiso_node *n)
     chiso_rule *r = &n->rule;
     const cJSON *tj;
     static const char *const rule_keys[] = {
-        "type",      "unit",      "source",           "target",
-        "capped",    "zero_denominator", "bands",     "domain",
-        "per",       "terms",     "formula",          "confidence",
-        "tolerance", "text",      NULL};
+        "type",      "unit",    "source",
+        "target",    "capped",  "zero_denominator",
+        "bands",     "domain",  "per",
+        "terms",     "formula", "confidence",
+        "tolerance", "text",    NULL};
     const char *type;
 
     r->capped = 1;
@@ -526,9 +538,10 @@ load_rule(struct ld *L, const cJSON *rj, chiso_node *n)
         check_keys(L, rj, "a rule", rule_keys);
         tj = cJSON_GetObjectItemCaseSensitive(rj, "type");
         if (!cJSON_IsString(tj)) {
-            problem(L, tj ? tj : rj, "a rule needs a \"type\" (manual, "
-                                     "binary, proportional, bands, "
-                                     "deduction, terms, tracked)");
+            problem(L, tj ? tj : rj,
+                    "a rule needs a \"type\" (manual, "
+                    "binary, proportional, bands, "
+                    "deduction, terms, tracked)");
             return;
         }
         type = tj->valuestring;
@@ -544,8 +557,9 @@ load_rule(struct ld *L, const cJSON *rj, chiso_node *n)
     }
     if (r->type > CHISO_RULE_TRACKED) {
         r->type = CHISO_RULE_MANUAL;
-        problem(L, tj, "unknown rule type \"%s\" (known: manual, binary, "
-                       "proportional, bands, deduction, terms, tracked)",
+        problem(L, tj,
+                "unknown rule type \"%s\" (known: manual, binary, "
+                "proportional, bands, deduction, terms, tracked)",
                 type);
         return;
     }
@@ -553,8 +567,9 @@ load_rule(struct ld *L, const cJSON *rj, chiso_node *n)
         problem(L, tj, "a tracked-only criterion must have \"max\": 0");
     }
     if (r->type != CHISO_RULE_TRACKED && chiso_is_zero(n->max)) {
-        problem(L, tj, "a criterion with \"max\": 0 must use the \"tracked\" "
-                       "rule");
+        problem(L, tj,
+                "a criterion with \"max\": 0 must use the \"tracked\" "
+                "rule");
     }
     if (!cJSON_IsObject(rj)) {
         return;
@@ -625,15 +640,14 @@ add_node(struct ld *L)
     return fw->n_nodes++;
 }
 
-static void load_nodes(struct ld *L, const cJSON *arr, size_t parent,
-                       int depth, double *sum);
+static void load_nodes(
+    struct ld *L, const cJSON *arr, size_t parent, int depth, double *sum);
 
 static void
 load_node(struct ld *L, const cJSON *nj, size_t parent, int depth)
 {
-    static const char *const node_keys[] = {"id",   "name",     "name_en",
-                                            "note", "max",      "children",
-                                            "rule", NULL};
+    static const char *const node_keys[] = {
+        "id", "name", "name_en", "note", "max", "children", "rule", NULL};
     const cJSON *kids, *rule;
     size_t idx;
     chiso_node *n;
@@ -666,8 +680,9 @@ load_node(struct ld *L, const cJSON *nj, size_t parent, int depth)
     kids = cJSON_GetObjectItemCaseSensitive(nj, "children");
     rule = cJSON_GetObjectItemCaseSensitive(nj, "rule");
     if (kids != NULL && rule != NULL) {
-        problem(L, rule, "criterion \"%s\" has both \"children\" and a "
-                         "\"rule\"; only leaves have rules",
+        problem(L, rule,
+                "criterion \"%s\" has both \"children\" and a "
+                "\"rule\"; only leaves have rules",
                 id ? id : "?");
     } else if (kids != NULL) {
         const cJSON *c;
@@ -709,8 +724,8 @@ load_node(struct ld *L, const cJSON *nj, size_t parent, int depth)
 }
 
 static void
-load_nodes(struct ld *L, const cJSON *arr, size_t parent, int depth,
-           double *sum)
+load_nodes(
+    struct ld *L, const cJSON *arr, size_t parent, int depth, double *sum)
 {
     const cJSON *nj;
 
@@ -844,12 +859,22 @@ load_classes(struct ld *L, const cJSON *arr)
 static void
 load_root(struct ld *L, const cJSON *root)
 {
-    static const char *const root_keys[] = {
-        "format",      "format_version", "id",     "name",
-        "name_en",     "version",        "status", "legal_basis",
-        "notes",       "max",            "points_decimals",
-        "index_decimals", "classification", "nodes", "sources",
-        NULL};
+    static const char *const root_keys[] = {"format",
+                                            "format_version",
+                                            "id",
+                                            "name",
+                                            "name_en",
+                                            "version",
+                                            "status",
+                                            "legal_basis",
+                                            "notes",
+                                            "max",
+                                            "points_decimals",
+                                            "index_decimals",
+                                            "classification",
+                                            "nodes",
+                                            "sources",
+                                            NULL};
     chiso_framework *fw = L->fw;
     const cJSON *v, *nodes;
     double d, sum = 0;
@@ -882,8 +907,8 @@ load_root(struct ld *L, const cJSON *root)
         if (!cJSON_IsArray(v)) {
             problem(L, v, "\"notes\" must be an array of strings");
         } else {
-            fw->notes = calloc((size_t)cJSON_GetArraySize(v) + 1,
-                               sizeof(*fw->notes));
+            fw->notes =
+                calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof(*fw->notes));
             if (fw->notes == NULL) {
                 L->oom = 1;
                 return;
@@ -901,8 +926,8 @@ load_root(struct ld *L, const cJSON *root)
     fw->points_decimals = -1;
     if (get_number(L, root, "points_decimals", 0, &d) > 0) {
         if (d < 0 || d > 6 || !chiso_is_zero(d - floor(d))) {
-            problem(L, cJSON_GetObjectItemCaseSensitive(root,
-                                                        "points_decimals"),
+            problem(L,
+                    cJSON_GetObjectItemCaseSensitive(root, "points_decimals"),
                     "\"points_decimals\" must be an integer 0..6");
         } else {
             fw->points_decimals = (int)d;
@@ -942,7 +967,8 @@ load_root(struct ld *L, const cJSON *root)
 }
 
 chiso_status
-chiso_framework_check(chiso_framework **out, const char *path,
+chiso_framework_check(chiso_framework **out,
+                      const char *path,
                       chiso_diag_list *problems)
 {
     chiso_json_doc *doc = NULL;
@@ -991,8 +1017,7 @@ chiso_framework_check(chiso_framework **out, const char *path,
 }
 
 chiso_status
-chiso_framework_load(chiso_framework **out, const char *path,
-                     chiso_diag *diag)
+chiso_framework_load(chiso_framework **out, const char *path, chiso_diag *diag)
 {
     chiso_diag_list list;
     chiso_status st;
@@ -1077,7 +1102,8 @@ chiso_framework_find(const chiso_framework *fw, const char *id)
 }
 
 long
-chiso_framework_find_input(const chiso_framework *fw, const char *id,
+chiso_framework_find_input(const chiso_framework *fw,
+                           const char *id,
                            size_t *term)
 {
     size_t i, t;

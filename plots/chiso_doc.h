@@ -33,11 +33,16 @@ typedef struct chiso_doc_options {
     const char *page_label;     /* "Trang" -> "Trang 3" at the right */
 } chiso_doc_options;
 
-#define CHISO_DOC_OPTIONS_INIT {0, 0, 0, NULL, NULL, NULL, NULL}
+#define CHISO_DOC_OPTIONS_INIT                                                 \
+    {                                                                          \
+        0, 0, 0, NULL, NULL, NULL, NULL                                        \
+    }
 
 /* Start a document written (atomically) to path on close. */
-chiso_status chiso_doc_open(chiso_doc **out, const char *path,
-                            const chiso_doc_options *opts, chiso_diag *diag);
+chiso_status chiso_doc_open(chiso_doc **out,
+                            const char *path,
+                            const chiso_doc_options *opts,
+                            chiso_diag *diag);
 
 /* Heading: level 1 (title), 2 (section) or 3. */
 void chiso_doc_heading(chiso_doc *d, const char *text, int level);
@@ -54,7 +59,8 @@ typedef struct chiso_doc_figure_box {
     const char *label; /* "Chỉ số CCHC tự đánh giá" */
     const char *note;  /* "Nhóm B · thẩm định 85,10 %", may be NULL */
 } chiso_doc_figure_box;
-void chiso_doc_key_figures(chiso_doc *d, const chiso_doc_figure_box *boxes,
+void chiso_doc_key_figures(chiso_doc *d,
+                           const chiso_doc_figure_box *boxes,
                            size_t n);
 
 /* Tables: column widths as fractions of the text width (summing to 1),
@@ -69,8 +75,7 @@ typedef struct chiso_doc_table_spec {
 } chiso_doc_table_spec;
 void chiso_doc_table_begin(chiso_doc *d, const chiso_doc_table_spec *spec);
 /* A row; `emphasis` draws it bold (totals). */
-void chiso_doc_table_row(chiso_doc *d, const char *const *cells,
-                         int emphasis);
+void chiso_doc_table_row(chiso_doc *d, const char *const *cells, int emphasis);
 void chiso_doc_table_end(chiso_doc *d);
 
 /*
@@ -79,10 +84,15 @@ void chiso_doc_table_end(chiso_doc *d);
  * corner, and the figure's width and height in points. A caption (may be
  * NULL) is set under it.
  */
-typedef void (*chiso_doc_draw_fn)(cairo_t *cr, double width, double height,
+typedef void (*chiso_doc_draw_fn)(cairo_t *cr,
+                                  double width,
+                                  double height,
                                   void *ctx);
-void chiso_doc_figure(chiso_doc *d, double height_pt, chiso_doc_draw_fn draw,
-                      void *ctx, const char *caption);
+void chiso_doc_figure(chiso_doc *d,
+                      double height_pt,
+                      chiso_doc_draw_fn draw,
+                      void *ctx,
+                      const char *caption);
 
 /* Current page number (1-based). */
 int chiso_doc_page(const chiso_doc *d);

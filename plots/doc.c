@@ -16,12 +16,12 @@
 #include <string.h>
 #include <time.h>
 
-#define A4_W 595.28
-#define A4_H 841.89
-#define BODY_PT 10.0
-#define SMALL_PT 8.5
+#define A4_W      595.28
+#define A4_H      841.89
+#define BODY_PT   10.0
+#define SMALL_PT  8.5
 #define FOOTER_PT 7.5
-#define CELL_PAD 3.0
+#define CELL_PAD  3.0
 
 struct chiso_doc {
     chiso_outfile *of;
@@ -48,8 +48,12 @@ write_stream(void *closure, const unsigned char *data, unsigned int length)
 }
 
 static PangoLayout *
-layout_new(chiso_doc *d, const char *text, double size_pt, int bold,
-           int italic, double width_pt)
+layout_new(chiso_doc *d,
+           const char *text,
+           double size_pt,
+           int bold,
+           int italic,
+           double width_pt)
 {
     PangoLayout *l = pango_cairo_create_layout(d->cr);
     PangoFontDescription *fd = pango_font_description_from_string(d->font);
@@ -87,8 +91,15 @@ set_grey(cairo_t *cr, double g)
 }
 
 static void
-draw_text(chiso_doc *d, const char *text, double x, double y, double size,
-          int bold, double width, double grey, PangoAlignment align)
+draw_text(chiso_doc *d,
+          const char *text,
+          double x,
+          double y,
+          double size,
+          int bold,
+          double width,
+          double grey,
+          PangoAlignment align)
 {
     PangoLayout *l = layout_new(d, text, size, bold, 0, width);
 
@@ -119,8 +130,8 @@ start_page(chiso_doc *d)
     }
     snprintf(num, sizeof(num), "%s %d", d->page_label ? d->page_label : "",
              d->page);
-    draw_text(d, num, d->x0, d->h - d->margin + 11, FOOTER_PT, 0,
-              d->x1 - d->x0, 0.35, PANGO_ALIGN_RIGHT);
+    draw_text(d, num, d->x0, d->h - d->margin + 11, FOOTER_PT, 0, d->x1 - d->x0,
+              0.35, PANGO_ALIGN_RIGHT);
     set_grey(d->cr, 0);
 }
 
@@ -147,7 +158,9 @@ ensure(chiso_doc *d, double need)
 }
 
 chiso_status
-chiso_doc_open(chiso_doc **out, const char *path, const chiso_doc_options *o,
+chiso_doc_open(chiso_doc **out,
+               const char *path,
+               const chiso_doc_options *o,
                chiso_diag *diag)
 {
     chiso_doc_options defaults = CHISO_DOC_OPTIONS_INIT;
@@ -300,8 +313,7 @@ chiso_doc_page_break(chiso_doc *d)
 }
 
 void
-chiso_doc_key_figures(chiso_doc *d, const chiso_doc_figure_box *boxes,
-                      size_t n)
+chiso_doc_key_figures(chiso_doc *d, const chiso_doc_figure_box *boxes, size_t n)
 {
     double gap = 8, bw, bh = 0, pad = 8;
     size_t i;
@@ -313,10 +325,9 @@ chiso_doc_key_figures(chiso_doc *d, const chiso_doc_figure_box *boxes,
     /* measure: the tallest box sets the row height */
     for (i = 0; i < n; i++) {
         PangoLayout *v = layout_new(d, boxes[i].value, 18, 1, 0, bw - 2 * pad);
-        PangoLayout *lb = layout_new(d, boxes[i].label, 8.5, 0, 0,
-                                     bw - 2 * pad);
-        PangoLayout *nt = layout_new(d, boxes[i].note, 7.5, 0, 0,
-                                     bw - 2 * pad);
+        PangoLayout *lb =
+            layout_new(d, boxes[i].label, 8.5, 0, 0, bw - 2 * pad);
+        PangoLayout *nt = layout_new(d, boxes[i].note, 7.5, 0, 0, bw - 2 * pad);
         double hh = layout_height(v) + layout_height(lb) +
                     (boxes[i].note ? layout_height(nt) + 2 : 0) + 2 * pad + 4;
         bh = fmax(bh, hh);
@@ -328,8 +339,8 @@ chiso_doc_key_figures(chiso_doc *d, const chiso_doc_figure_box *boxes,
     for (i = 0; i < n; i++) {
         double x = d->x0 + (double)i * (bw + gap), y = d->y + pad;
         PangoLayout *v = layout_new(d, boxes[i].value, 18, 1, 0, bw - 2 * pad);
-        PangoLayout *lb = layout_new(d, boxes[i].label, 8.5, 0, 0,
-                                     bw - 2 * pad);
+        PangoLayout *lb =
+            layout_new(d, boxes[i].label, 8.5, 0, 0, bw - 2 * pad);
         cairo_set_source_rgb(d->cr, 0.95, 0.96, 0.98);
         cairo_rectangle(d->cr, x, d->y, bw, bh);
         cairo_fill_preserve(d->cr);
@@ -345,8 +356,8 @@ chiso_doc_key_figures(chiso_doc *d, const chiso_doc_figure_box *boxes,
         pango_cairo_show_layout(d->cr, lb);
         y += layout_height(lb) + 2;
         if (boxes[i].note != NULL) {
-            PangoLayout *nt = layout_new(d, boxes[i].note, 7.5, 0, 0,
-                                         bw - 2 * pad);
+            PangoLayout *nt =
+                layout_new(d, boxes[i].note, 7.5, 0, 0, bw - 2 * pad);
             set_grey(d->cr, 0.4);
             cairo_move_to(d->cr, x + pad, y);
             pango_cairo_show_layout(d->cr, nt);
@@ -392,8 +403,8 @@ table_draw_row(chiso_doc *d, const char *const *cells, int bold, int header)
     }
     for (c = 0; c < t->n_cols; c++) {
         double cw = t->widths[c] * tw;
-        PangoLayout *l = layout_new(d, cells[c], size, bold || header, 0,
-                                    cw - 2 * CELL_PAD);
+        PangoLayout *l =
+            layout_new(d, cells[c], size, bold || header, 0, cw - 2 * CELL_PAD);
         char a = t->align ? t->align[c] : 'l';
         pango_layout_set_alignment(l, a == 'r'   ? PANGO_ALIGN_RIGHT
                                       : a == 'c' ? PANGO_ALIGN_CENTER
@@ -444,8 +455,11 @@ chiso_doc_table_end(chiso_doc *d)
 }
 
 void
-chiso_doc_figure(chiso_doc *d, double height_pt, chiso_doc_draw_fn draw,
-                 void *ctx, const char *caption)
+chiso_doc_figure(chiso_doc *d,
+                 double height_pt,
+                 chiso_doc_draw_fn draw,
+                 void *ctx,
+                 const char *caption)
 {
     double w = d->x1 - d->x0, ch = 0;
     PangoLayout *cap = NULL;

@@ -56,12 +56,12 @@ const char *chiso_status_str(chiso_status st);
 /* Where a problem is, and what it is. Filled by the library, printed by
  * the CLI as "chiso: path:line:column: message". */
 typedef struct chiso_diag {
-    chiso_status code;   /* CHISO_OK while nothing was reported */
-    int sys_errno;       /* for CHISO_EIO, else 0 */
-    char path[512];      /* copied, so a diag never dangles; "" if none */
-    unsigned long line;  /* 1-based physical line; 0 = unknown */
+    chiso_status code;    /* CHISO_OK while nothing was reported */
+    int sys_errno;        /* for CHISO_EIO, else 0 */
+    char path[512];       /* copied, so a diag never dangles; "" if none */
+    unsigned long line;   /* 1-based physical line; 0 = unknown */
     unsigned long column; /* 1-based column (UTF-8 characters); 0 = unknown */
-    char message[512];   /* lowercase start, no trailing period/newline */
+    char message[512];    /* lowercase start, no trailing period/newline */
 } chiso_diag;
 
 /* Reset a diag to "nothing reported". NULL is allowed. */
@@ -73,14 +73,19 @@ void chiso_diag_clear(chiso_diag *diag);
  * `return chiso_diag_set(diag, CHISO_EDATA, path, line, col, "...")`.
  * diag may be NULL (then only the code is returned). path may be NULL.
  */
-chiso_status chiso_diag_set(chiso_diag *diag, chiso_status code,
-                            const char *path, unsigned long line,
-                            unsigned long column, const char *fmt, ...)
-    CHISO_PRINTF(6, 7);
+chiso_status chiso_diag_set(chiso_diag *diag,
+                            chiso_status code,
+                            const char *path,
+                            unsigned long line,
+                            unsigned long column,
+                            const char *fmt,
+                            ...) CHISO_PRINTF(6, 7);
 
 /* As chiso_diag_set for CHISO_EIO, keeping errno and appending strerror. */
-chiso_status chiso_diag_set_errno(chiso_diag *diag, const char *path,
-                                  int err, const char *what);
+chiso_status chiso_diag_set_errno(chiso_diag *diag,
+                                  const char *path,
+                                  int err,
+                                  const char *what);
 
 /*
  * A capped list of diagnostics, for commands that report every problem
@@ -99,10 +104,13 @@ void chiso_diag_list_init(chiso_diag_list *list, size_t cap);
 /* Append a copy of d. Returns CHISO_ENOMEM on allocation failure. */
 chiso_status chiso_diag_list_add(chiso_diag_list *list, const chiso_diag *d);
 /* Append a new entry (same arguments as chiso_diag_set). */
-chiso_status chiso_diag_list_addf(chiso_diag_list *list, chiso_status code,
-                                  const char *path, unsigned long line,
-                                  unsigned long column, const char *fmt, ...)
-    CHISO_PRINTF(6, 7);
+chiso_status chiso_diag_list_addf(chiso_diag_list *list,
+                                  chiso_status code,
+                                  const char *path,
+                                  unsigned long line,
+                                  unsigned long column,
+                                  const char *fmt,
+                                  ...) CHISO_PRINTF(6, 7);
 /* Total number of entries reported (stored + dropped). */
 size_t chiso_diag_list_total(const chiso_diag_list *list);
 /* Sort stored entries by path, line, column (stable). */
@@ -117,7 +125,10 @@ typedef struct chiso_buf {
     size_t cap;
 } chiso_buf;
 
-#define CHISO_BUF_INIT {NULL, 0, 0}
+#define CHISO_BUF_INIT                                                         \
+    {                                                                          \
+        NULL, 0, 0                                                             \
+    }
 
 chiso_status chiso_buf_reserve(chiso_buf *b, size_t extra);
 chiso_status chiso_buf_append(chiso_buf *b, const void *p, size_t n);
@@ -182,7 +193,9 @@ int chiso_is_zero(double x);
  * "-" reads standard input. Returns CHISO_EIO with errno kept in diag.
  * The caller frees *out with free().
  */
-chiso_status chiso_file_read_all(const char *path, char **out, size_t *len,
+chiso_status chiso_file_read_all(const char *path,
+                                 char **out,
+                                 size_t *len,
                                  chiso_diag *diag);
 
 /*
@@ -193,8 +206,8 @@ chiso_status chiso_file_read_all(const char *path, char **out, size_t *len,
  */
 typedef struct chiso_outfile chiso_outfile;
 
-chiso_status chiso_outfile_open(chiso_outfile **out, const char *path,
-                                chiso_diag *diag);
+chiso_status
+chiso_outfile_open(chiso_outfile **out, const char *path, chiso_diag *diag);
 /* The stream to write to. Borrowed; valid until commit/abort. */
 FILE *chiso_outfile_stream(chiso_outfile *f);
 /* Flush, fsync and rename into place; frees f in every case. */
@@ -203,8 +216,10 @@ chiso_status chiso_outfile_commit(chiso_outfile *f, chiso_diag *diag);
 void chiso_outfile_abort(chiso_outfile *f);
 
 /* Convenience: write `len` bytes atomically to path. */
-chiso_status chiso_file_write_atomic(const char *path, const void *data,
-                                     size_t len, chiso_diag *diag);
+chiso_status chiso_file_write_atomic(const char *path,
+                                     const void *data,
+                                     size_t len,
+                                     chiso_diag *diag);
 
 /*
  * Atomic output directory: files are assembled in a temporary sibling
@@ -215,8 +230,8 @@ chiso_status chiso_file_write_atomic(const char *path, const void *data,
  */
 typedef struct chiso_outdir chiso_outdir;
 
-chiso_status chiso_outdir_open(chiso_outdir **out, const char *path,
-                               chiso_diag *diag);
+chiso_status
+chiso_outdir_open(chiso_outdir **out, const char *path, chiso_diag *diag);
 /* The temporary directory to write into. Borrowed. */
 const char *chiso_outdir_path(const chiso_outdir *d);
 /* Swap into place, remove the previous folder; frees d in every case. */
@@ -270,12 +285,14 @@ struct cJSON;
 typedef struct chiso_json_doc chiso_json_doc;
 
 /* Parse text (borrowed for the call; copied). path is used in messages. */
-chiso_status chiso_json_doc_parse(chiso_json_doc **out, const char *path,
-                                  const char *text, size_t len,
+chiso_status chiso_json_doc_parse(chiso_json_doc **out,
+                                  const char *path,
+                                  const char *text,
+                                  size_t len,
                                   chiso_diag *diag);
 /* Read and parse a file ("-" = stdin). */
-chiso_status chiso_json_doc_load(chiso_json_doc **out, const char *path,
-                                 chiso_diag *diag);
+chiso_status
+chiso_json_doc_load(chiso_json_doc **out, const char *path, chiso_diag *diag);
 void chiso_json_doc_free(chiso_json_doc *doc);
 
 /* The root value. Borrowed. */
@@ -283,26 +300,34 @@ const struct cJSON *chiso_json_doc_root(const chiso_json_doc *doc);
 /* The path given at parse time. Borrowed. */
 const char *chiso_json_doc_path(const chiso_json_doc *doc);
 /* Line and column of `item` (any value of this document); 0,0 if unknown. */
-void chiso_json_doc_locate(const chiso_json_doc *doc, const struct cJSON *item,
-                           unsigned long *line, unsigned long *column);
+void chiso_json_doc_locate(const chiso_json_doc *doc,
+                           const struct cJSON *item,
+                           unsigned long *line,
+                           unsigned long *column);
 /* Report a problem at `item` (first error wins, as chiso_diag_set). */
-chiso_status chiso_json_doc_error(const chiso_json_doc *doc, chiso_diag *diag,
-                                  chiso_status code, const struct cJSON *item,
-                                  const char *fmt, ...) CHISO_PRINTF(5, 6);
+chiso_status chiso_json_doc_error(const chiso_json_doc *doc,
+                                  chiso_diag *diag,
+                                  chiso_status code,
+                                  const struct cJSON *item,
+                                  const char *fmt,
+                                  ...) CHISO_PRINTF(5, 6);
 /* Append a problem at `item` to a list. */
 chiso_status chiso_json_doc_error_list(const chiso_json_doc *doc,
                                        chiso_diag_list *list,
                                        chiso_status code,
                                        const struct cJSON *item,
-                                       const char *fmt, ...)
-    CHISO_PRINTF(5, 6);
+                                       const char *fmt,
+                                       ...) CHISO_PRINTF(5, 6);
 
 /*
  * Line and column of byte `offset` in [text, text+len): counts '\n' and
  * UTF-8 characters; a leading BOM is not counted.
  */
-void chiso_text_position(const char *text, size_t len, size_t offset,
-                         unsigned long *line, unsigned long *column);
+void chiso_text_position(const char *text,
+                         size_t len,
+                         size_t offset,
+                         unsigned long *line,
+                         unsigned long *column);
 
 /*
  * Deterministic JSON numbers: returns a cJSON number rounded to 10

@@ -27,8 +27,7 @@ current_umask(void)
 }
 
 chiso_status
-chiso_file_read_all(const char *path, char **out, size_t *len,
-                    chiso_diag *diag)
+chiso_file_read_all(const char *path, char **out, size_t *len, chiso_diag *diag)
 {
     FILE *f = NULL;
     chiso_buf b = CHISO_BUF_INIT;
@@ -196,7 +195,9 @@ chiso_outfile_abort(chiso_outfile *f)
 }
 
 chiso_status
-chiso_file_write_atomic(const char *path, const void *data, size_t len,
+chiso_file_write_atomic(const char *path,
+                        const void *data,
+                        size_t len,
                         chiso_diag *diag)
 {
     chiso_outfile *f;

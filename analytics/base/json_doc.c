@@ -98,9 +98,8 @@ skip_ws(struct scan *s)
 {
     const char *t = s->doc->text;
 
-    while (s->pos < s->doc->len &&
-           (t[s->pos] == ' ' || t[s->pos] == '\t' || t[s->pos] == '\n' ||
-            t[s->pos] == '\r')) {
+    while (s->pos < s->doc->len && (t[s->pos] == ' ' || t[s->pos] == '\t' ||
+                                    t[s->pos] == '\n' || t[s->pos] == '\r')) {
         s->pos++;
     }
 }
@@ -140,10 +139,9 @@ scan_value(struct scan *s, const cJSON *item)
                         unsigned long line, col;
                         chiso_text_position(t, s->doc->len, key_at, &line,
                                             &col);
-                        return chiso_diag_set(s->diag, CHISO_EPARSE,
-                                              s->doc->path, line, col,
-                                              "duplicate key \"%s\"",
-                                              c->string);
+                        return chiso_diag_set(
+                            s->diag, CHISO_EPARSE, s->doc->path, line, col,
+                            "duplicate key \"%s\"", c->string);
                     }
                 }
             }
@@ -230,8 +228,11 @@ parse_error(chiso_json_doc *doc, chiso_diag *diag, size_t at)
 }
 
 chiso_status
-chiso_json_doc_parse(chiso_json_doc **out, const char *path, const char *text,
-                     size_t len, chiso_diag *diag)
+chiso_json_doc_parse(chiso_json_doc **out,
+                     const char *path,
+                     const char *text,
+                     size_t len,
+                     chiso_diag *diag)
 {
     chiso_json_doc *doc;
     const char *end = NULL;
@@ -278,8 +279,8 @@ chiso_json_doc_parse(chiso_json_doc **out, const char *path, const char *text,
                             "empty file: expected a JSON value");
         goto fail;
     }
-    doc->root = cJSON_ParseWithLengthOpts(doc->text + start, len - start,
-                                          &end, 0);
+    doc->root =
+        cJSON_ParseWithLengthOpts(doc->text + start, len - start, &end, 0);
     if (doc->root == NULL) {
         size_t at = end ? (size_t)(end - doc->text) : len;
         st = parse_error(doc, diag, at);
@@ -362,8 +363,10 @@ chiso_json_doc_path(const chiso_json_doc *doc)
 }
 
 void
-chiso_json_doc_locate(const chiso_json_doc *doc, const cJSON *item,
-                      unsigned long *line, unsigned long *column)
+chiso_json_doc_locate(const chiso_json_doc *doc,
+                      const cJSON *item,
+                      unsigned long *line,
+                      unsigned long *column)
 {
     size_t off;
 
@@ -375,8 +378,11 @@ chiso_json_doc_locate(const chiso_json_doc *doc, const cJSON *item,
 }
 
 chiso_status
-chiso_json_doc_error(const chiso_json_doc *doc, chiso_diag *diag,
-                     chiso_status code, const cJSON *item, const char *fmt,
+chiso_json_doc_error(const chiso_json_doc *doc,
+                     chiso_diag *diag,
+                     chiso_status code,
+                     const cJSON *item,
+                     const char *fmt,
                      ...)
 {
     unsigned long line, col;
@@ -391,9 +397,12 @@ chiso_json_doc_error(const chiso_json_doc *doc, chiso_diag *diag,
 }
 
 chiso_status
-chiso_json_doc_error_list(const chiso_json_doc *doc, chiso_diag_list *list,
-                          chiso_status code, const cJSON *item,
-                          const char *fmt, ...)
+chiso_json_doc_error_list(const chiso_json_doc *doc,
+                          chiso_diag_list *list,
+                          chiso_status code,
+                          const cJSON *item,
+                          const char *fmt,
+                          ...)
 {
     unsigned long line, col;
     char msg[512];

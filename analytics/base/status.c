@@ -51,14 +51,21 @@ chiso_diag_clear(chiso_diag *diag)
     memset(diag, 0, sizeof(*diag));
 }
 
-static void
-diag_fill(chiso_diag *d, chiso_status code, const char *path,
-          unsigned long line, unsigned long column, const char *fmt,
-          va_list ap) CHISO_PRINTF(6, 0);
+static void diag_fill(chiso_diag *d,
+                      chiso_status code,
+                      const char *path,
+                      unsigned long line,
+                      unsigned long column,
+                      const char *fmt,
+                      va_list ap) CHISO_PRINTF(6, 0);
 
 static void
-diag_fill(chiso_diag *d, chiso_status code, const char *path,
-          unsigned long line, unsigned long column, const char *fmt,
+diag_fill(chiso_diag *d,
+          chiso_status code,
+          const char *path,
+          unsigned long line,
+          unsigned long column,
+          const char *fmt,
           va_list ap)
 {
     memset(d, 0, sizeof(*d));
@@ -72,8 +79,13 @@ diag_fill(chiso_diag *d, chiso_status code, const char *path,
 }
 
 chiso_status
-chiso_diag_set(chiso_diag *diag, chiso_status code, const char *path,
-               unsigned long line, unsigned long column, const char *fmt, ...)
+chiso_diag_set(chiso_diag *diag,
+               chiso_status code,
+               const char *path,
+               unsigned long line,
+               unsigned long column,
+               const char *fmt,
+               ...)
 {
     va_list ap;
 
@@ -87,7 +99,9 @@ chiso_diag_set(chiso_diag *diag, chiso_status code, const char *path,
 }
 
 chiso_status
-chiso_diag_set_errno(chiso_diag *diag, const char *path, int err,
+chiso_diag_set_errno(chiso_diag *diag,
+                     const char *path,
+                     int err,
                      const char *what)
 {
     chiso_status st;
@@ -128,9 +142,13 @@ chiso_diag_list_add(chiso_diag_list *list, const chiso_diag *d)
 }
 
 chiso_status
-chiso_diag_list_addf(chiso_diag_list *list, chiso_status code,
-                     const char *path, unsigned long line,
-                     unsigned long column, const char *fmt, ...)
+chiso_diag_list_addf(chiso_diag_list *list,
+                     chiso_status code,
+                     const char *path,
+                     unsigned long line,
+                     unsigned long column,
+                     const char *fmt,
+                     ...)
 {
     chiso_diag d;
     va_list ap;

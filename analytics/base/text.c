@@ -130,8 +130,7 @@ is_wide(uint32_t cp)
     return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
            (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
            (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-           (cp >= 0xFFE0 && cp <= 0xFFE6) ||
-           (cp >= 0x1F300 && cp <= 0x1F64F) ||
+           (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
            (cp >= 0x20000 && cp <= 0x3FFFD);
 }
 
@@ -229,8 +228,8 @@ chiso_text_trim(const char **s, size_t *len)
     size_t n = *len;
 
     for (;;) {
-        if (n > 0 && (p[0] == ' ' || p[0] == '\t' || p[0] == '\r' ||
-                      p[0] == '\n')) {
+        if (n > 0 &&
+            (p[0] == ' ' || p[0] == '\t' || p[0] == '\r' || p[0] == '\n')) {
             p++;
             n--;
         } else if (n >= 2 && p[0] == 0xC2 && p[1] == 0xA0) {
@@ -241,8 +240,8 @@ chiso_text_trim(const char **s, size_t *len)
         }
     }
     for (;;) {
-        if (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
-                      p[n - 1] == '\r' || p[n - 1] == '\n')) {
+        if (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r' ||
+                      p[n - 1] == '\n')) {
             n--;
         } else if (n >= 2 && p[n - 2] == 0xC2 && p[n - 1] == 0xA0) {
             n -= 2;
@@ -255,8 +254,11 @@ chiso_text_trim(const char **s, size_t *len)
 }
 
 void
-chiso_text_position(const char *text, size_t len, size_t offset,
-                    unsigned long *line, unsigned long *column)
+chiso_text_position(const char *text,
+                    size_t len,
+                    size_t offset,
+                    unsigned long *line,
+                    unsigned long *column)
 {
     size_t i, start = 0;
     unsigned long ln = 1;

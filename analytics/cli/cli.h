@@ -13,10 +13,10 @@
 /* Exit codes (README "Exit codes"). */
 enum {
     CLI_EXIT_OK = 0,
-    CLI_EXIT_DATA = 1,     /* invalid input data: parse, value, schema */
-    CLI_EXIT_USAGE = 2,    /* bad command line */
-    CLI_EXIT_IO = 3,       /* file missing, unreadable, unwritable */
-    CLI_EXIT_INTERNAL = 4  /* out of memory or a bug */
+    CLI_EXIT_DATA = 1,    /* invalid input data: parse, value, schema */
+    CLI_EXIT_USAGE = 2,   /* bad command line */
+    CLI_EXIT_IO = 3,      /* file missing, unreadable, unwritable */
+    CLI_EXIT_INTERNAL = 4 /* out of memory or a bug */
 };
 
 /* Output language of tables and labels (errors are always English). */
@@ -51,10 +51,9 @@ int cli_stderr_is_tty(void);
  * Parse a non-negative integer or a number option value; print a usage
  * error naming the option on failure and return -1.
  */
-int cli_parse_double(const char *cmd, const char *opt, const char *s,
-                     double *out);
-int cli_parse_long(const char *cmd, const char *opt, const char *s,
-                   long *out);
+int
+cli_parse_double(const char *cmd, const char *opt, const char *s, double *out);
+int cli_parse_long(const char *cmd, const char *opt, const char *s, long *out);
 
 /* Print s padded (or cut with "…") to `width` display columns. */
 void cli_cell(FILE *f, const char *s, size_t width, int right);
@@ -71,7 +70,9 @@ void cli_rule(FILE *f, char c, size_t n);
 int cli_write_json(const struct cJSON *root, const char *path);
 
 /* Refuse to write an output over one of the inputs. Returns 0 if fine. */
-int cli_check_not_input(const char *cmd, const char *out,
-                        const char *const *inputs, size_t n_inputs);
+int cli_check_not_input(const char *cmd,
+                        const char *out,
+                        const char *const *inputs,
+                        size_t n_inputs);
 
 #endif /* CHISO_CLI_H */

@@ -114,9 +114,8 @@ print_excerpt(const chiso_diag *d)
         if (line[i] == '\t') {
             fputc('\t', stderr);
         } else if ((u[i] & 0xC0) != 0x80) {
-            size_t w = chiso_utf8_width(line + i, 1 + (u[i] >= 0xC0) +
-                                                      (u[i] >= 0xE0) +
-                                                      (u[i] >= 0xF0));
+            size_t w = chiso_utf8_width(
+                line + i, 1 + (u[i] >= 0xC0) + (u[i] >= 0xE0) + (u[i] >= 0xF0));
             while (w-- > 0) {
                 fputc(' ', stderr);
             }
@@ -139,8 +138,8 @@ cli_print_diag(const chiso_diag *d, const char *prefix)
         }
         fputc(' ', stderr);
     }
-    fprintf(stderr, "%s\n", d->message[0] ? d->message
-                                          : chiso_status_str(d->code));
+    fprintf(stderr, "%s\n",
+            d->message[0] ? d->message : chiso_status_str(d->code));
     print_excerpt(d);
 }
 
@@ -246,9 +245,10 @@ cli_cell(FILE *f, const char *s, size_t width, int right)
     }
     fwrite(s, 1, i, f);
     fputs("\xE2\x80\xA6", f); /* … */
-    cli_rule(f, ' ', width > chiso_utf8_width(s, i) + 1
-                         ? width - chiso_utf8_width(s, i) - 1
-                         : 0);
+    cli_rule(f, ' ',
+             width > chiso_utf8_width(s, i) + 1
+                 ? width - chiso_utf8_width(s, i) - 1
+                 : 0);
 }
 
 void
@@ -290,8 +290,10 @@ cli_write_json(const cJSON *root, const char *path)
 }
 
 int
-cli_check_not_input(const char *cmd, const char *out,
-                    const char *const *inputs, size_t n_inputs)
+cli_check_not_input(const char *cmd,
+                    const char *out,
+                    const char *const *inputs,
+                    size_t n_inputs)
 {
     struct stat so, si;
     size_t i;
@@ -302,8 +304,9 @@ cli_check_not_input(const char *cmd, const char *out,
     for (i = 0; i < n_inputs; i++) {
         if (inputs[i] != NULL && stat(inputs[i], &si) == 0 &&
             si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
-            cli_usage_error(cmd, "output '%s' is also an input; refusing to "
-                                 "overwrite it",
+            cli_usage_error(cmd,
+                            "output '%s' is also an input; refusing to "
+                            "overwrite it",
                             out);
             return -1;
         }

@@ -111,8 +111,9 @@ cmd_report(int argc, char **argv)
         }
     }
     if (argc - optind > 1) {
-        return cli_usage_error("report", "expected at most one CONFIG, got "
-                                         "%d arguments",
+        return cli_usage_error("report",
+                               "expected at most one CONFIG, got "
+                               "%d arguments",
                                argc - optind);
     }
     if (argc - optind == 1) {
@@ -139,8 +140,9 @@ cmd_report(int argc, char **argv)
         goto done;
     }
     if (!quiet) {
-        printf("%s: %s (%zu %s)\n", T("Đã tạo bộ báo cáo", "Report pack written"),
-               out, outcome.n_files, T("tệp", "files"));
+        printf("%s: %s (%zu %s)\n",
+               T("Đã tạo bộ báo cáo", "Report pack written"), out,
+               outcome.n_files, T("tệp", "files"));
         for (i = 0; i < outcome.n_files; i++) {
             printf("  %s/%s\n", out, outcome.files[i]);
         }

@@ -23,29 +23,28 @@
 static void
 score_usage(FILE *f)
 {
-    fprintf(f,
-            "Usage: chiso score FRAMEWORK EVIDENCE [options]\n\n"
-            "Score a unit against a framework (JSON) from an evidence sheet "
-            "(CSV).\n\n"
-            "Options:\n"
-            "  --json FILE|-        write the result as JSON (- = stdout, "
-            "no table)\n"
-            "  --unit CODE          the unit to score when the sheet holds "
-            "several\n"
-            "  --what-if ID=N/D     score again with numerator/denominator "
-            "N/D for\n"
-            "                       leaf or input ID (repeatable); "
-            "ID=VALUE sets a value\n"
-            "  --tasks FILE         fill tasks.* inputs from a task "
-            "register\n"
-            "  --dossiers FILE      fill services.* inputs from a dossier "
-            "log\n"
-            "  --period P           period of those inputs: 2024-03, "
-            "2024-Q1, 2024-H1, 2024\n"
-            "  --as-of DATE         judge tasks (and open dossiers) at DATE "
-            "(default:\n"
-            "                       the end of the period)\n"
-            "  --help               this help\n");
+    fprintf(f, "Usage: chiso score FRAMEWORK EVIDENCE [options]\n\n"
+               "Score a unit against a framework (JSON) from an evidence sheet "
+               "(CSV).\n\n"
+               "Options:\n"
+               "  --json FILE|-        write the result as JSON (- = stdout, "
+               "no table)\n"
+               "  --unit CODE          the unit to score when the sheet holds "
+               "several\n"
+               "  --what-if ID=N/D     score again with numerator/denominator "
+               "N/D for\n"
+               "                       leaf or input ID (repeatable); "
+               "ID=VALUE sets a value\n"
+               "  --tasks FILE         fill tasks.* inputs from a task "
+               "register\n"
+               "  --dossiers FILE      fill services.* inputs from a dossier "
+               "log\n"
+               "  --period P           period of those inputs: 2024-03, "
+               "2024-Q1, 2024-H1, 2024\n"
+               "  --as-of DATE         judge tasks (and open dossiers) at DATE "
+               "(default:\n"
+               "                       the end of the period)\n"
+               "  --help               this help\n");
 }
 
 static int
@@ -57,8 +56,9 @@ parse_what_if(const char *s, chiso_what_if *w, char **id_out)
 
     memset(w, 0, sizeof(*w));
     if (eq == NULL || eq == s) {
-        return cli_usage_error("score", "--what-if expects ID=N/D or "
-                                        "ID=VALUE, got '%s'",
+        return cli_usage_error("score",
+                               "--what-if expects ID=N/D or "
+                               "ID=VALUE, got '%s'",
                                s);
     }
     *id_out = chiso_strndup(s, (size_t)(eq - s));
@@ -68,25 +68,23 @@ parse_what_if(const char *s, chiso_what_if *w, char **id_out)
         w->has_counts = 1;
         w->numerator = strtod(eq + 1, &end);
         if (end != slash || w->numerator < 0) {
-            return cli_usage_error("score", "--what-if %s: bad numerator",
-                                   s);
+            return cli_usage_error("score", "--what-if %s: bad numerator", s);
         }
         w->denominator = strtod(slash + 1, &end);
         if (*end != '\0' || slash[1] == '\0' || w->denominator < 0) {
-            return cli_usage_error("score", "--what-if %s: bad denominator",
-                                   s);
+            return cli_usage_error("score", "--what-if %s: bad denominator", s);
         }
         if (w->numerator > w->denominator) {
-            return cli_usage_error("score", "--what-if %s: numerator above "
-                                            "denominator",
+            return cli_usage_error("score",
+                                   "--what-if %s: numerator above "
+                                   "denominator",
                                    s);
         }
         return 0;
     }
     w->has_value = 1;
     w->value = strtod(eq + 1, &end);
-    if (*end != '\0' || eq[1] == '\0' || !isfinite(w->value) ||
-        w->value < 0) {
+    if (*end != '\0' || eq[1] == '\0' || !isfinite(w->value) || w->value < 0) {
         return cli_usage_error("score", "--what-if %s: bad value", s);
     }
     return 0;
@@ -581,8 +579,9 @@ cmd_score(int argc, char **argv)
         }
     }
     if (argc - optind != 2) {
-        rc = cli_usage_error("score", "expected FRAMEWORK and EVIDENCE, got "
-                                      "%d argument%s",
+        rc = cli_usage_error("score",
+                             "expected FRAMEWORK and EVIDENCE, got "
+                             "%d argument%s",
                              argc - optind, argc - optind == 1 ? "" : "s");
         goto out;
     }

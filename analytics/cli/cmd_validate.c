@@ -27,8 +27,10 @@ typedef struct validate_kind {
     /* 1 if this kind claims the file */
     int (*claims)(const char *path, const char *head, size_t len);
     /* check; append problems; fill summary on success */
-    chiso_status (*check)(const char *path, chiso_diag_list *problems,
-                          char *summary, size_t cap);
+    chiso_status (*check)(const char *path,
+                          chiso_diag_list *problems,
+                          char *summary,
+                          size_t cap);
 } validate_kind;
 
 static int
@@ -70,7 +72,9 @@ claims_framework(const char *path, const char *head, size_t len)
 }
 
 static chiso_status
-check_framework(const char *path, chiso_diag_list *problems, char *summary,
+check_framework(const char *path,
+                chiso_diag_list *problems,
+                char *summary,
                 size_t cap)
 {
     chiso_framework *fw = NULL;
@@ -81,8 +85,9 @@ check_framework(const char *path, chiso_diag_list *problems, char *summary,
         for (i = 0; i < fw->n_nodes; i++) {
             leaves += chiso_node_is_leaf(&fw->nodes[i]);
         }
-        snprintf(summary, cap, "framework '%s', %zu criteria (%zu leaves), "
-                               "max %g",
+        snprintf(summary, cap,
+                 "framework '%s', %zu criteria (%zu leaves), "
+                 "max %g",
                  fw->id, fw->n_nodes, leaves, fw->max);
     }
     chiso_framework_free(fw);
@@ -93,14 +98,16 @@ static int
 claims_evidence(const char *path, const char *head, size_t len)
 {
     static const char *const names[] = {
-        "criterion_id", "ma_tieu_chi", "tieu_chi", "criterion", "ma_chi_so",
-        "indicator_code", "metric_code", NULL};
+        "criterion_id", "ma_tieu_chi",    "tieu_chi",    "criterion",
+        "ma_chi_so",    "indicator_code", "metric_code", NULL};
     (void)path;
     return header_has(head, len, names);
 }
 
 static chiso_status
-check_evidence(const char *path, chiso_diag_list *problems, char *summary,
+check_evidence(const char *path,
+               chiso_diag_list *problems,
+               char *summary,
                size_t cap)
 {
     chiso_evidence *ev = NULL;
@@ -125,7 +132,9 @@ claims_published(const char *path, const char *head, size_t len)
 }
 
 static chiso_status
-check_published(const char *path, chiso_diag_list *problems, char *summary,
+check_published(const char *path,
+                chiso_diag_list *problems,
+                char *summary,
                 size_t cap)
 {
     chiso_published *store = NULL;
@@ -161,7 +170,9 @@ claims_breaks(const char *path, const char *head, size_t len)
 }
 
 static chiso_status
-check_breaks(const char *path, chiso_diag_list *problems, char *summary,
+check_breaks(const char *path,
+             chiso_diag_list *problems,
+             char *summary,
              size_t cap)
 {
     chiso_published *tmp = calloc(1, sizeof(*tmp));
@@ -183,14 +194,16 @@ check_breaks(const char *path, chiso_diag_list *problems, char *summary,
 static int
 claims_survey(const char *path, const char *head, size_t len)
 {
-    static const char *const names[] = {"respondent_id", "ma_phieu",
-                                        "so_phieu", "ma_nguoi_tra_loi", NULL};
+    static const char *const names[] = {"respondent_id", "ma_phieu", "so_phieu",
+                                        "ma_nguoi_tra_loi", NULL};
     (void)path;
     return header_has(head, len, names);
 }
 
 static chiso_status
-check_survey(const char *path, chiso_diag_list *problems, char *summary,
+check_survey(const char *path,
+             chiso_diag_list *problems,
+             char *summary,
              size_t cap)
 {
     chiso_survey *s = NULL;
@@ -221,10 +234,11 @@ static const validate_kind kinds[] = {
 static void
 validate_usage(FILE *f)
 {
-    fprintf(f, "Usage: chiso validate FILE...\n\n"
-               "Check framework files (JSON) and evidence sheets (CSV) and "
-               "list every\nproblem as file:line:column: message (at most %d "
-               "per file).\nExit status 1 if any file has a problem.\n",
+    fprintf(f,
+            "Usage: chiso validate FILE...\n\n"
+            "Check framework files (JSON) and evidence sheets (CSV) and "
+            "list every\nproblem as file:line:column: message (at most %d "
+            "per file).\nExit status 1 if any file has a problem.\n",
             VALIDATE_CAP);
 }
 

@@ -36,8 +36,7 @@ static const cli_command commands[] = {
     {"uncertainty", cmd_uncertainty,
      "Monte Carlo rank uncertainty of a composite index"},
     {"plot", cmd_plot, "draw a chart (PNG, SVG, PDF) from a CSV file"},
-    {"tasks", cmd_tasks,
-     "on-time and completion rates from a task register"},
+    {"tasks", cmd_tasks, "on-time and completion rates from a task register"},
     {"services", cmd_services,
      "online, on-time and digitisation rates from a dossier log"},
     {"report", cmd_report,
@@ -92,8 +91,9 @@ main(int argc, char **argv)
         } else if (strcmp(v, "en") == 0) {
             cli_language = CLI_LANG_EN;
         } else {
-            return cli_usage_error(NULL, "--lang must be 'vi' or 'en', got "
-                                         "'%s'",
+            return cli_usage_error(NULL,
+                                   "--lang must be 'vi' or 'en', got "
+                                   "'%s'",
                                    v);
         }
         a++;

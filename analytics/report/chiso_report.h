@@ -26,26 +26,26 @@ extern "C" {
 #endif
 
 typedef struct chiso_report_config {
-    char *path;          /* the configuration file */
-    char *title;         /* may be NULL: built from unit and period */
-    char *unit_code;     /* "SKHCN" */
-    char *unit_name;     /* "Sở Khoa học và Công nghệ tỉnh Hưng Yên" */
-    char *province;      /* name or code in the published store, or NULL */
-    char *period;        /* "2024-H2", "2024", "2024-Q3", "2024-07" */
-    char *language;      /* "vi" (default) or "en" */
+    char *path;      /* the configuration file */
+    char *title;     /* may be NULL: built from unit and period */
+    char *unit_code; /* "SKHCN" */
+    char *unit_name; /* "Sở Khoa học và Công nghệ tỉnh Hưng Yên" */
+    char *province;  /* name or code in the published store, or NULL */
+    char *period;    /* "2024-H2", "2024", "2024-Q3", "2024-07" */
+    char *language;  /* "vi" (default) or "en" */
     /* inputs, resolved against the configuration's folder; NULL = absent */
     char *framework;
     char *evidence;
     char *tasks;
     char *dossiers;
-    char *published;     /* folder with results.csv and breaks.csv */
-    char *as_of;         /* date text; NULL = end of the period */
+    char *published; /* folder with results.csv and breaks.csv */
+    char *as_of;     /* date text; NULL = end of the period */
     char **compare_units;
     size_t n_compare_units;
-    char **indices;      /* published indices to report; default PAR_INDEX,
+    char **indices; /* published indices to report; default PAR_INDEX,
                             SIPAS, PAPI */
     size_t n_indices;
-    char **notes;        /* printed on the brief's first page */
+    char **notes; /* printed on the brief's first page */
     size_t n_notes;
 } chiso_report_config;
 
@@ -56,7 +56,8 @@ typedef struct chiso_report_config {
  * file:line:column. The caller frees *out with chiso_report_config_free.
  */
 chiso_status chiso_report_config_load(chiso_report_config **out,
-                                      const char *path, chiso_diag *diag);
+                                      const char *path,
+                                      chiso_diag *diag);
 void chiso_report_config_free(chiso_report_config *cfg);
 
 typedef struct chiso_report_options {
@@ -66,14 +67,17 @@ typedef struct chiso_report_options {
     int threads; /* for the dossier log; 0 = automatic */
 } chiso_report_options;
 
-#define CHISO_REPORT_OPTIONS_INIT {NULL, NULL, 0}
+#define CHISO_REPORT_OPTIONS_INIT                                              \
+    {                                                                          \
+        NULL, NULL, 0                                                          \
+    }
 
 /* What a successful build wrote. */
 typedef struct chiso_report_outcome {
     size_t n_files;
-    char **files;      /* names inside the folder, sorted */
+    char **files; /* names inside the folder, sorted */
     size_t n_warnings;
-    char **warnings;   /* also in summary.json */
+    char **warnings; /* also in summary.json */
 } chiso_report_outcome;
 
 /*

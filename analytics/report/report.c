@@ -229,16 +229,17 @@ compute_logs(struct rp *R)
         if (st != CHISO_OK) {
             return st;
         }
-        st = chiso_tasks_inputs(&R->inputs, R->tasks, R->cfg->unit_code,
-                                R->idx);
+        st =
+            chiso_tasks_inputs(&R->inputs, R->tasks, R->cfg->unit_code, R->idx);
         if (st != CHISO_OK) {
             return chiso_diag_set(R->diag, st, NULL, 0, 0, "out of memory");
         }
         if (report_tasks_row(R) == NULL) {
-            report_warn(R, R->en ? "the task register has no task of unit %s "
-                                   "due in %s"
-                                 : "sổ theo dõi nhiệm vụ không có nhiệm vụ "
-                                   "nào của %s đến hạn trong %s",
+            report_warn(R,
+                        R->en ? "the task register has no task of unit %s "
+                                "due in %s"
+                              : "sổ theo dõi nhiệm vụ không có nhiệm vụ "
+                                "nào của %s đến hạn trong %s",
                         R->cfg->unit_code, R->period_label);
         }
     } else {
@@ -271,10 +272,11 @@ compute_logs(struct rp *R)
             return chiso_diag_set(R->diag, st, NULL, 0, 0, "out of memory");
         }
         if (report_svc_row(R, R->idx) == NULL) {
-            report_warn(R, R->en ? "the dossier log has no dossier of unit %s "
-                                   "received in %s"
-                                 : "sổ hồ sơ không có hồ sơ nào của %s tiếp "
-                                   "nhận trong %s",
+            report_warn(R,
+                        R->en ? "the dossier log has no dossier of unit %s "
+                                "received in %s"
+                              : "sổ hồ sơ không có hồ sơ nào của %s tiếp "
+                                "nhận trong %s",
                         R->cfg->unit_code, R->period_label);
         }
     } else {
@@ -352,9 +354,9 @@ compute_published(struct rp *R)
     }
     names = R->cfg->n_indices > 0 ? (const char *const *)R->cfg->indices
                                   : default_indices;
-    n = R->cfg->n_indices > 0 ? R->cfg->n_indices
-                              : sizeof(default_indices) /
-                                    sizeof(default_indices[0]);
+    n = R->cfg->n_indices > 0
+            ? R->cfg->n_indices
+            : sizeof(default_indices) / sizeof(default_indices[0]);
     for (i = 0; i < n && i < REPORT_MAX_INDICES; i++) {
         chiso_diag d;
         chiso_diag_clear(&d);
@@ -364,10 +366,11 @@ compute_published(struct rp *R)
         if (st == CHISO_OK) {
             R->has_latest[i] = 1;
             if (R->latest[i].latest_value == NULL) {
-                report_warn(R, R->en ? "%s: no published value for %s, only "
-                                       "ranks or mentions"
-                                     : "%s: chưa có điểm công bố của %s, chỉ "
-                                       "có thứ hạng hoặc thông tin định tính",
+                report_warn(R,
+                            R->en ? "%s: no published value for %s, only "
+                                    "ranks or mentions"
+                                  : "%s: chưa có điểm công bố của %s, chỉ "
+                                    "có thứ hạng hoặc thông tin định tính",
                             names[i], R->cfg->province);
             }
         } else if (st == CHISO_ENOMEM) {
@@ -410,9 +413,11 @@ cmp_str(const void *a, const void *b)
 }
 
 chiso_status
-chiso_report_build(const chiso_report_config *cfg, const char *out_dir,
+chiso_report_build(const chiso_report_config *cfg,
+                   const char *out_dir,
                    const chiso_report_options *opts,
-                   chiso_report_outcome *outcome, chiso_diag *diag)
+                   chiso_report_outcome *outcome,
+                   chiso_diag *diag)
 {
     chiso_report_options defaults = CHISO_REPORT_OPTIONS_INIT;
     struct rp R;

@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHART_W 1200
-#define CHART_H 800
+#define CHART_W   1200
+#define CHART_H   800
 #define MAX_AREAS 32
 
 enum { CH_AREAS, CH_LOST, CH_MONTHS, CH_RANKS, CH_PEERS };
@@ -27,8 +27,12 @@ static const char *const chart_base[REPORT_CHARTS] = {
     "chart-province-ranks", "chart-par-peers"};
 
 static chiso_status
-new_chart(struct rp *R, int which, chiso_plot_kind kind, const char *title,
-          const char *subtitle, const char *source)
+new_chart(struct rp *R,
+          int which,
+          chiso_plot_kind kind,
+          const char *title,
+          const char *subtitle,
+          const char *source)
 {
     struct report_chart *c = &R->charts[which];
     chiso_status st = chiso_chart_new(&c->chart, kind);
@@ -36,8 +40,8 @@ new_chart(struct rp *R, int which, chiso_plot_kind kind, const char *title,
     if (st != CHISO_OK) {
         return st;
     }
-    chiso_chart_set_lang(c->chart, R->en ? CHISO_PLOT_LANG_EN
-                                         : CHISO_PLOT_LANG_VI);
+    chiso_chart_set_lang(c->chart,
+                         R->en ? CHISO_PLOT_LANG_EN : CHISO_PLOT_LANG_VI);
     chiso_chart_set_text(c->chart, CHISO_PLOT_TITLE, title);
     chiso_chart_set_text(c->chart, CHISO_PLOT_SUBTITLE, subtitle);
     chiso_chart_set_text(c->chart, CHISO_PLOT_SOURCE, source);
@@ -129,14 +133,13 @@ chart_lost(struct rp *R)
 
     snprintf(sub, sizeof(sub), "%s — %s", R->cfg->unit_name, R->period_label);
     st = new_chart(R, CH_LOST, CHISO_PLOT_WATERFALL,
-                   RT(R, "Điểm bị mất theo lĩnh vực",
-                      "Points lost by area"),
+                   RT(R, "Điểm bị mất theo lĩnh vực", "Points lost by area"),
                    sub, R->fw->name);
     if (st != CHISO_OK) {
         return st;
     }
-    st = chiso_chart_set_max(R->charts[CH_LOST].chart,
-                             R->score->applicable_max);
+    st =
+        chiso_chart_set_max(R->charts[CH_LOST].chart, R->score->applicable_max);
     for (i = 0; i < n && st == CHISO_OK; i++) {
         const chiso_node_score *ns = &R->score->nodes[areas[i]];
         double lost = chiso_round_half_up(ns->applicable_max - ns->points, 2);
@@ -174,8 +177,9 @@ chart_lost(struct rp *R)
                      "là %s điểm ở lĩnh vực \"%s\".",
              a, b, c, R->fw->nodes[worst].name);
     snprintf(R->charts[CH_LOST].caption, sizeof(R->charts[CH_LOST].caption),
-             "%s", RT(R, "Từ điểm tối đa đến điểm đạt được",
-                      "From the maximum to the score"));
+             "%s",
+             RT(R, "Từ điểm tối đa đến điểm đạt được",
+                "From the maximum to the score"));
     return CHISO_OK;
 }
 
@@ -193,8 +197,8 @@ chart_months(struct rp *R)
         "Nộp trực tuyến", "Giải quyết đúng hạn", "Ký số thành phần",
         "Ký số kết quả", "Số hóa hồ sơ"};
     static const char *const rate_en[] = {"Submitted online", "On time",
-                                          "Components signed",
-                                          "Result signed", "Digitised"};
+                                          "Components signed", "Result signed",
+                                          "Digitised"};
     size_t r;
 
     if (R->svc_month == NULL && R->tasks_month == NULL) {
@@ -216,8 +220,7 @@ chart_months(struct rp *R)
     m1 = chiso_period_of_day(CHISO_PERIOD_MONTH, m_end - 1);
     for (r = 0; r < 6 && st == CHISO_OK; r++) {
         const char *label = R->en ? (r < 5 ? rate_en[r] : "Tasks on time")
-                                  : (r < 5 ? rate_vi[r]
-                                           : "Nhiệm vụ đúng hạn");
+                                  : (r < 5 ? rate_vi[r] : "Nhiệm vụ đúng hạn");
         if ((r < 5 && R->svc_month == NULL) ||
             (r == 5 && R->tasks_month == NULL)) {
             continue;
@@ -243,16 +246,16 @@ chart_months(struct rp *R)
                     v = row->on_time_pct;
                 }
             }
-            st = chiso_chart_add_cell(R->charts[CH_MONTHS].chart, label, col,
-                                      v);
+            st =
+                chiso_chart_add_cell(R->charts[CH_MONTHS].chart, label, col, v);
         }
     }
     if (st != CHISO_OK) {
         return chiso_diag_set(R->diag, st, NULL, 0, 0,
                               "cannot build the rates-by-month chart");
     }
-    snprintf(R->charts[CH_MONTHS].caption,
-             sizeof(R->charts[CH_MONTHS].caption), "%s",
+    snprintf(R->charts[CH_MONTHS].caption, sizeof(R->charts[CH_MONTHS].caption),
+             "%s",
              RT(R, "Tỷ lệ theo tháng, kỳ trước và kỳ báo cáo",
                 "Monthly rates, previous and current period"));
     cur = report_svc_row(R, R->idx);
@@ -315,13 +318,15 @@ chart_ranks(struct rp *R)
         return CHISO_OK;
     }
     snprintf(sub, sizeof(sub), "%s",
-             RT(R, "Xếp hạng trong cả nước; 1 = cao nhất. Không nối qua "
-                   "điểm gãy phương pháp.",
+             RT(R,
+                "Xếp hạng trong cả nước; 1 = cao nhất. Không nối qua "
+                "điểm gãy phương pháp.",
                 "National rank; 1 = best. Lines never cross a "
                 "methodology break."));
     st = new_chart(R, CH_RANKS, CHISO_PLOT_TREND, "", sub,
-                   RT(R, "Kho số liệu công bố của chiso (nguồn từng số liệu "
-                         "trong results.csv)",
+                   RT(R,
+                      "Kho số liệu công bố của chiso (nguồn từng số liệu "
+                      "trong results.csv)",
                       "chiso's published-results store (each number's "
                       "source in results.csv)"));
     if (st != CHISO_OK) {
@@ -387,8 +392,7 @@ chart_ranks(struct rp *R)
                 chiso_published_unit_matches(row, R->cfg->province)) {
                 char part[160];
                 snprintf(part, sizeof(part), "%s%s %s %ld/%ld (%d)",
-                         reading[0] ? "; " : "",
-                         index_label(R->index_names[k]),
+                         reading[0] ? "; " : "", index_label(R->index_names[k]),
                          RT(R, "hạng", "rank"), row->rank, row->rank_of,
                          row->year);
                 strncat(reading, part, sizeof(reading) - strlen(reading) - 1);
@@ -437,8 +441,8 @@ chart_ranks(struct rp *R)
             char full[240];
             snprintf(full, sizeof(full), "%d: %s %s", b->year,
                      RT(R, "đổi phương pháp", "method change"), label);
-            st = chiso_chart_add_break(R->charts[CH_RANKS].chart, b->year,
-                                       full);
+            st =
+                chiso_chart_add_break(R->charts[CH_RANKS].chart, b->year, full);
             if (st != CHISO_OK) {
                 return chiso_diag_set(R->diag, st, NULL, 0, 0,
                                       "cannot build the ranks chart");
@@ -458,15 +462,16 @@ chart_ranks(struct rp *R)
                              RT(R, "Năm", "Year"));
     }
     snprintf(R->charts[CH_RANKS].reading, sizeof(R->charts[CH_RANKS].reading),
-             "%s: %s. %s", RT(R, "Thứ hạng gần nhất", "Latest ranks"),
-             reading,
-             RT(R, "Thứ hạng trước và sau một điểm gãy phương pháp (hoặc "
-                   "khi số tỉnh thay đổi) không so sánh trực tiếp được.",
+             "%s: %s. %s", RT(R, "Thứ hạng gần nhất", "Latest ranks"), reading,
+             RT(R,
+                "Thứ hạng trước và sau một điểm gãy phương pháp (hoặc "
+                "khi số tỉnh thay đổi) không so sánh trực tiếp được.",
                 "Ranks before and after a methodology break (or a change in "
                 "the number of provinces) are not directly comparable."));
     snprintf(R->charts[CH_RANKS].caption, sizeof(R->charts[CH_RANKS].caption),
-             "%s", RT(R, "Thứ hạng của tỉnh qua các năm",
-                      "The province's ranks over the years"));
+             "%s",
+             RT(R, "Thứ hạng của tỉnh qua các năm",
+                "The province's ranks over the years"));
     return CHISO_OK;
 }
 
@@ -508,8 +513,7 @@ chart_peers(struct rp *R)
             if (row->year == year && strcmp(row->index, "PAR_INDEX") == 0 &&
                 strcmp(row->component, "total") == 0 && row->preferred &&
                 row->has_value &&
-                (in_list(R->cfg->compare_units, R->cfg->n_compare_units,
-                         row) ||
+                (in_list(R->cfg->compare_units, R->cfg->n_compare_units, row) ||
                  chiso_published_unit_matches(row, R->cfg->province))) {
                 n++;
             }
@@ -528,13 +532,15 @@ chart_peers(struct rp *R)
     snprintf(title, sizeof(title), "PAR INDEX %d: %s", best_year,
              RT(R, "các tỉnh so sánh", "comparison provinces"));
     snprintf(sub, sizeof(sub), "%s",
-             RT(R, "Điểm công bố (%); dải màu: Nhóm A ≥ 90 %, Nhóm B 80 – "
-                   "dưới 90 %",
+             RT(R,
+                "Điểm công bố (%); dải màu: Nhóm A ≥ 90 %, Nhóm B 80 – "
+                "dưới 90 %",
                 "Published score (%); shading: Group A ≥ 90 %, Group B "
                 "80 – under 90 %"));
     st = new_chart(R, CH_PEERS, CHISO_PLOT_BARS, title, sub,
-                   RT(R, "Kho số liệu công bố của chiso (nguồn từng số liệu "
-                         "trong results.csv)",
+                   RT(R,
+                      "Kho số liệu công bố của chiso (nguồn từng số liệu "
+                      "trong results.csv)",
                       "chiso's published-results store (sources in "
                       "results.csv)"));
     if (st != CHISO_OK) {
@@ -675,8 +681,7 @@ report_write_charts(struct rp *R)
             }
             st = report_add_file(R, name);
             if (st != CHISO_OK) {
-                return chiso_diag_set(R->diag, st, NULL, 0, 0,
-                                      "out of memory");
+                return chiso_diag_set(R->diag, st, NULL, 0, 0, "out of memory");
             }
         }
     }

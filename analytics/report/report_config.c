@@ -15,11 +15,9 @@
 #include <string.h>
 
 static const char *const config_keys[] = {
-    "format",   "format_version", "title",         "unit",
-    "province", "period",         "language",      "framework",
-    "evidence", "tasks",          "dossiers",      "published",
-    "as_of",    "compare_units",  "indices",       "notes",
-    NULL};
+    "format",   "format_version", "title",    "unit",  "province", "period",
+    "language", "framework",      "evidence", "tasks", "dossiers", "published",
+    "as_of",    "compare_units",  "indices",  "notes", NULL};
 
 /* Remove "." segments and fold "x/.." pairs; keeps leading "..". */
 static void
@@ -94,7 +92,10 @@ struct cl {
 };
 
 static const cJSON *
-member(struct cl *L, const cJSON *obj, const char *key, int required,
+member(struct cl *L,
+       const cJSON *obj,
+       const char *key,
+       int required,
        int type_string)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -137,8 +138,8 @@ get_path(struct cl *L, const cJSON *obj, const char *key, int required)
 }
 
 static void
-get_list(struct cl *L, const cJSON *obj, const char *key, char ***out,
-         size_t *n)
+get_list(
+    struct cl *L, const cJSON *obj, const char *key, char ***out, size_t *n)
 {
     const cJSON *v = member(L, obj, key, 0, 0), *s;
 
@@ -172,7 +173,8 @@ get_list(struct cl *L, const cJSON *obj, const char *key, char ***out,
 }
 
 chiso_status
-chiso_report_config_load(chiso_report_config **out, const char *path,
+chiso_report_config_load(chiso_report_config **out,
+                         const char *path,
                          chiso_diag *diag)
 {
     chiso_json_doc *doc = NULL;
@@ -252,12 +254,12 @@ chiso_report_config_load(chiso_report_config **out, const char *path,
         chiso_period_kind kind;
         int32_t idx;
         if (chiso_period_parse(cfg->period, &kind, &idx) != 0) {
-            chiso_json_doc_error(doc, diag, CHISO_ESCHEMA,
-                                 cJSON_GetObjectItemCaseSensitive(root,
-                                                                  "period"),
-                                 "bad period '%s' (expected 2024-H2, 2024, "
-                                 "2024-Q3 or 2024-07)",
-                                 cfg->period);
+            chiso_json_doc_error(
+                doc, diag, CHISO_ESCHEMA,
+                cJSON_GetObjectItemCaseSensitive(root, "period"),
+                "bad period '%s' (expected 2024-H2, 2024, "
+                "2024-Q3 or 2024-07)",
+                cfg->period);
             L.failed = 1;
         }
     }
@@ -265,8 +267,7 @@ chiso_report_config_load(chiso_report_config **out, const char *path,
     if (cfg->language != NULL && strcmp(cfg->language, "vi") != 0 &&
         strcmp(cfg->language, "en") != 0) {
         chiso_json_doc_error(doc, diag, CHISO_ESCHEMA,
-                             cJSON_GetObjectItemCaseSensitive(root,
-                                                              "language"),
+                             cJSON_GetObjectItemCaseSensitive(root, "language"),
                              "\"language\" must be \"vi\" or \"en\"");
         L.failed = 1;
     }
@@ -282,10 +283,10 @@ chiso_report_config_load(chiso_report_config **out, const char *path,
         char why[128];
         if (chiso_parse_datetime(cfg->as_of, strlen(cfg->as_of), &secs,
                                  &has_time, why, sizeof(why)) != 0) {
-            chiso_json_doc_error(doc, diag, CHISO_ESCHEMA,
-                                 cJSON_GetObjectItemCaseSensitive(root,
-                                                                  "as_of"),
-                                 "bad \"as_of\" '%s': %s", cfg->as_of, why);
+            chiso_json_doc_error(
+                doc, diag, CHISO_ESCHEMA,
+                cJSON_GetObjectItemCaseSensitive(root, "as_of"),
+                "bad \"as_of\" '%s': %s", cfg->as_of, why);
             L.failed = 1;
         }
     }

@@ -17,13 +17,13 @@
 #include "chiso_stats.h"
 
 #define REPORT_MAX_INDICES 8
-#define REPORT_CHARTS 5
+#define REPORT_CHARTS      5
 
 struct report_chart {
-    const char *base;    /* file name without extension: "areas" */
-    chiso_chart *chart;  /* NULL when there is no data for it */
-    char caption[160];   /* "Hình 1. ..." */
-    char reading[600];   /* the one-sentence reading under it */
+    const char *base;   /* file name without extension: "areas" */
+    chiso_chart *chart; /* NULL when there is no data for it */
+    char caption[160];  /* "Hình 1. ..." */
+    char reading[600];  /* the one-sentence reading under it */
     char why_missing[300];
 };
 

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FIG_H 285.0
+#define FIG_H    285.0
 #define TOP_LOST 5
 
 struct fig_ctx {
@@ -84,19 +84,19 @@ key_figures(struct rp *R, chiso_doc *d)
     if (s != NULL && s->received > 0) {
         pct_text(R, s->online_pct, v[n], sizeof(v[n]));
         box[n].value = v[n];
-        box[n].label = RT(R, "Hồ sơ nộp trực tuyến", "Dossiers submitted online");
+        box[n].label =
+            RT(R, "Hồ sơ nộp trực tuyến", "Dossiers submitted online");
         if (sp != NULL && sp->received > 0) {
             pct_text(R, sp->online_pct, b, sizeof(b));
-            snprintf(note[n], sizeof(note[n]), "%s %s", RT(R, "kỳ trước", "previous"),
-                     b);
+            snprintf(note[n], sizeof(note[n]), "%s %s",
+                     RT(R, "kỳ trước", "previous"), b);
             box[n].note = note[n];
         }
         n++;
     }
     for (i = 0; i < R->n_indices && n < 4; i++) {
         const chiso_pub_row *row;
-        if (!R->has_latest[i] ||
-            strcmp(R->index_names[i], "PAR_INDEX") != 0) {
+        if (!R->has_latest[i] || strcmp(R->index_names[i], "PAR_INDEX") != 0) {
             continue;
         }
         row = R->latest[i].latest_rank ? R->latest[i].latest_rank
@@ -114,8 +114,8 @@ key_figures(struct rp *R, chiso_doc *d)
                  row->year,
                  row->rank_derived ? RT(R, " · hạng suy ra", " · derived rank")
                                    : "");
-        box[n].label = RT(R, "Thứ hạng PAR INDEX của tỉnh",
-                          "Province's PAR INDEX rank");
+        box[n].label =
+            RT(R, "Thứ hạng PAR INDEX của tỉnh", "Province's PAR INDEX rank");
         box[n].note = note[n];
         n++;
     }
@@ -126,15 +126,16 @@ static void
 priorities(struct rp *R, chiso_doc *d)
 {
     static const double w[] = {0.09, 0.51, 0.1, 0.1, 0.1, 0.1};
-    const char *hd_vi[] = {"Mã", "Tiêu chí", "Mất", "Hiện tại", "Cần đạt",
-                           "Được thêm"};
+    const char *hd_vi[] = {"Mã",       "Tiêu chí", "Mất",
+                           "Hiện tại", "Cần đạt",  "Được thêm"};
     const char *hd_en[] = {"ID", "Criterion", "Lost", "Now", "Target", "Gain"};
     chiso_doc_table_spec t = {6, R->en ? hd_en : hd_vi, w, "llrrrr", 0};
     size_t i;
 
     if (R->score->n_lost == 0) {
-        chiso_doc_paragraph(d, RT(R, "Không tiêu chí nào bị mất điểm.",
-                                  "No criterion lost points."),
+        chiso_doc_paragraph(d,
+                            RT(R, "Không tiêu chí nào bị mất điểm.",
+                               "No criterion lost points."),
                             0);
         return;
     }
@@ -177,10 +178,10 @@ static void
 province_table(struct rp *R, chiso_doc *d)
 {
     static const double w[] = {0.14, 0.1, 0.14, 0.12, 0.12, 0.38};
-    const char *hd_vi[] = {"Chỉ số", "Năm", "Giá trị", "Hạng", "Tin cậy",
-                           "Nguồn"};
-    const char *hd_en[] = {"Index", "Year", "Value", "Rank", "Confidence",
-                           "Source"};
+    const char *hd_vi[] = {"Chỉ số", "Năm",     "Giá trị",
+                           "Hạng",   "Tin cậy", "Nguồn"};
+    const char *hd_en[] = {"Index", "Year",       "Value",
+                           "Rank",  "Confidence", "Source"};
     chiso_doc_table_spec t = {6, R->en ? hd_en : hd_vi, w, "llrrll", 1};
     size_t i;
     int any = 0;
@@ -225,8 +226,8 @@ province_table(struct rp *R, chiso_doc *d)
             } else {
                 snprintf(rank, sizeof(rank), "–");
             }
-            cells[0] = strcmp(row->index, "PAR_INDEX") == 0 ? "PAR INDEX"
-                                                             : row->index;
+            cells[0] =
+                strcmp(row->index, "PAR_INDEX") == 0 ? "PAR INDEX" : row->index;
             cells[1] = year;
             cells[2] = val;
             cells[3] = rank;
@@ -237,16 +238,19 @@ province_table(struct rp *R, chiso_doc *d)
     }
     if (any) {
         chiso_doc_table_end(d);
-        chiso_doc_paragraph(d, RT(R, "* thứ hạng suy ra bằng phép tính từ "
-                                     "thứ hạng năm khác và mức thay đổi "
-                                     "được công bố.",
-                                  "* rank derived by arithmetic from "
-                                  "another year's rank and a published "
-                                  "change."),
+        chiso_doc_paragraph(d,
+                            RT(R,
+                               "* thứ hạng suy ra bằng phép tính từ "
+                               "thứ hạng năm khác và mức thay đổi "
+                               "được công bố.",
+                               "* rank derived by arithmetic from "
+                               "another year's rank and a published "
+                               "change."),
                             1);
     } else {
-        chiso_doc_paragraph(d, RT(R, "Không có số liệu công bố của tỉnh.",
-                                  "No published figure for the province."),
+        chiso_doc_paragraph(d,
+                            RT(R, "Không có số liệu công bố của tỉnh.",
+                               "No published figure for the province."),
                             0);
     }
 }
@@ -287,12 +291,14 @@ criteria_table(struct rp *R, chiso_doc *d)
         chiso_doc_table_row(d, cells, n->depth == 0);
     }
     chiso_doc_table_end(d);
-    chiso_doc_paragraph(d, RT(R, "⚠ có điểm nhưng chưa có tài liệu kiểm "
-                                 "chứng (cần giải trình). KAD: không áp "
-                                 "dụng, không tính vào điểm tối đa.",
-                              "⚠ points without an evidence reference (an "
-                              "explanation is required). n/a: not "
-                              "applicable, left out of the maximum."),
+    chiso_doc_paragraph(d,
+                        RT(R,
+                           "⚠ có điểm nhưng chưa có tài liệu kiểm "
+                           "chứng (cần giải trình). KAD: không áp "
+                           "dụng, không tính vào điểm tối đa.",
+                           "⚠ points without an evidence reference (an "
+                           "explanation is required). n/a: not "
+                           "applicable, left out of the maximum."),
                         1);
 }
 
@@ -302,8 +308,7 @@ overdue_table(struct rp *R, chiso_doc *d)
     static const double w[] = {0.13, 0.45, 0.17, 0.13, 0.12};
     const char *hd_vi[] = {"Mã", "Nhiệm vụ", "Văn bản giao", "Hạn",
                            "Quá hạn (ngày)"};
-    const char *hd_en[] = {"ID", "Task", "Assigned by", "Due",
-                           "Days overdue"};
+    const char *hd_en[] = {"ID", "Task", "Assigned by", "Due", "Days overdue"};
     chiso_doc_table_spec t = {5, R->en ? hd_en : hd_vi, w, "lllrr", 1};
     size_t i, n = 0;
 
@@ -335,9 +340,8 @@ overdue_table(struct rp *R, chiso_doc *d)
     if (n > 0) {
         chiso_doc_table_end(d);
     } else {
-        chiso_doc_paragraph(d, RT(R, "Không có nhiệm vụ quá hạn.",
-                                  "No overdue task."),
-                            0);
+        chiso_doc_paragraph(
+            d, RT(R, "Không có nhiệm vụ quá hạn.", "No overdue task."), 0);
     }
 }
 
@@ -374,21 +378,20 @@ report_write_pdf(struct rp *R)
         chiso_doc_paragraph(d, R->cfg->notes[i], 1);
     }
     key_figures(R, d);
-    chiso_doc_heading(d, RT(R, "Việc cần ưu tiên khắc phục",
-                            "What to fix first"),
-                      2);
+    chiso_doc_heading(
+        d, RT(R, "Việc cần ưu tiên khắc phục", "What to fix first"), 2);
     snprintf(text, sizeof(text),
-             RT(R, "Các tiêu chí mất nhiều điểm nhất theo %s; \"Cần đạt\" là "
-                   "giá trị để lên bậc điểm tiếp theo, \"Được thêm\" là số "
-                   "điểm bậc đó mang lại.",
+             RT(R,
+                "Các tiêu chí mất nhiều điểm nhất theo %s; \"Cần đạt\" là "
+                "giá trị để lên bậc điểm tiếp theo, \"Được thêm\" là số "
+                "điểm bậc đó mang lại.",
                 "The criteria that lost most points under %s; \"Target\" is "
                 "the value that reaches the rule's next step and \"Gain\" "
                 "what that step is worth."),
              R->fw->name);
     chiso_doc_paragraph(d, text, 1);
     priorities(R, d);
-    chiso_doc_heading(d, RT(R, "Chỉ số của tỉnh", "The province's indices"),
-                      2);
+    chiso_doc_heading(d, RT(R, "Chỉ số của tỉnh", "The province's indices"), 2);
     province_table(R, d);
     /* charts */
     for (i = 0; i < REPORT_CHARTS; i++) {

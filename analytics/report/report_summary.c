@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TOP_LOST 5
+#define TOP_LOST    5
 #define TOP_OVERDUE 10
 
 static cJSON *
@@ -123,12 +123,12 @@ par_json(const struct rp *R)
     cJSON_AddItemToObject(o, "leaves_evidence_missing",
                           count(s->n_evidence_missing));
     cJSON_AddItemToObject(o, "leaves_not_reported", count(s->n_not_reported));
-    cJSON_AddItemToObject(o, "leaves_computed_from_data",
-                          count(s->n_derived));
+    cJSON_AddItemToObject(o, "leaves_computed_from_data", count(s->n_derived));
     for (i = 0; i < n; i++) {
         const chiso_node_score *ns = &s->nodes[idx[i]];
         cJSON *a = cJSON_CreateObject();
-        cJSON_AddItemToObject(a, "id", cJSON_CreateString(fw->nodes[idx[i]].id));
+        cJSON_AddItemToObject(a, "id",
+                              cJSON_CreateString(fw->nodes[idx[i]].id));
         cJSON_AddItemToObject(a, "name",
                               cJSON_CreateString(fw->nodes[idx[i]].name));
         cJSON_AddItemToObject(a, "points", num2(ns->points));
@@ -152,18 +152,19 @@ par_json(const struct rp *R)
                               num2(fw->nodes[k].max - ns->points));
         cJSON_AddItemToObject(l, "points", num2(ns->points));
         cJSON_AddItemToObject(l, "max", num2(fw->nodes[k].max));
-        cJSON_AddItemToObject(l, "rule", cJSON_CreateString(chiso_rule_type_name(
-                                             fw->nodes[k].rule.type)));
-        cJSON_AddItemToObject(l, "value", ns->has_value
-                                              ? chiso_json_number(ns->value)
-                                              : cJSON_CreateNull());
+        cJSON_AddItemToObject(
+            l, "rule",
+            cJSON_CreateString(chiso_rule_type_name(fw->nodes[k].rule.type)));
+        cJSON_AddItemToObject(l, "value",
+                              ns->has_value ? chiso_json_number(ns->value)
+                                            : cJSON_CreateNull());
         cJSON_AddItemToObject(l, "next_value",
                               ns->has_next_value
                                   ? chiso_json_number(ns->next_value)
                                   : cJSON_CreateNull());
-        cJSON_AddItemToObject(l, "gain_next", ns->gain_next > 0
-                                                  ? num2(ns->gain_next)
-                                                  : cJSON_CreateNull());
+        cJSON_AddItemToObject(l, "gain_next",
+                              ns->gain_next > 0 ? num2(ns->gain_next)
+                                                : cJSON_CreateNull());
         cJSON_AddItemToObject(l, "source", str_or_null(ns->source));
         cJSON_AddItemToArray(lost, l);
     }
@@ -194,7 +195,8 @@ tasks_json(const struct rp *R)
                           count(row ? row->completed_on_time : 0));
     cJSON_AddItemToObject(o, "completed_late",
                           count(row ? row->completed_late : 0));
-    cJSON_AddItemToObject(o, "open_not_due", count(row ? row->open_not_due : 0));
+    cJSON_AddItemToObject(o, "open_not_due",
+                          count(row ? row->open_not_due : 0));
     cJSON_AddItemToObject(o, "overdue", count(row ? row->overdue : 0));
     cJSON_AddItemToObject(o, "on_time_pct",
                           row ? num2(row->on_time_pct) : cJSON_CreateNull());
@@ -237,8 +239,9 @@ tasks_json(const struct rp *R)
 }
 
 static const char *const rate_keys[] = {
-    "online_pct",        "on_time_pct",    "progress_pct",
-    "components_signed_pct", "result_signed_pct", "digitized_pct",
+    "online_pct",        "on_time_pct",
+    "progress_pct",      "components_signed_pct",
+    "result_signed_pct", "digitized_pct",
     "satisfied_pct"};
 
 static double
@@ -459,8 +462,11 @@ write_table(struct rp *R, const char *name, table_fn fn)
 }
 
 static void
-header(chiso_csvw *w, const struct rp *R, const char *const *vi,
-       const char *const *en, size_t n)
+header(chiso_csvw *w,
+       const struct rp *R,
+       const char *const *vi,
+       const char *const *en,
+       size_t n)
 {
     size_t i;
 
@@ -474,13 +480,15 @@ static void
 table_criteria(struct rp *R, chiso_csvw *w)
 {
     static const char *const vi[] = {
-        "Mã", "Tiêu chí", "Cấp", "Quy tắc", "Giá trị", "Điểm", "Tối đa",
-        "Áp dụng", "Tỷ lệ (%)", "Điểm thẩm định", "Điểm bị mất",
-        "Thiếu kiểm chứng", "Nguồn số liệu"};
+        "Mã",           "Tiêu chí",       "Cấp",         "Quy tắc",
+        "Giá trị",      "Điểm",           "Tối đa",      "Áp dụng",
+        "Tỷ lệ (%)",    "Điểm thẩm định", "Điểm bị mất", "Thiếu kiểm chứng",
+        "Nguồn số liệu"};
     static const char *const en[] = {
-        "id", "criterion", "depth", "rule", "value", "points", "max",
-        "applicable_max", "index_pct", "appraised_points", "points_lost",
-        "evidence_missing", "source"};
+        "id",        "criterion",        "depth",       "rule",
+        "value",     "points",           "max",         "applicable_max",
+        "index_pct", "appraised_points", "points_lost", "evidence_missing",
+        "source"};
     size_t i;
 
     header(w, R, vi, en, sizeof(vi) / sizeof(vi[0]));
@@ -516,12 +524,12 @@ table_criteria(struct rp *R, chiso_csvw *w)
 static void
 table_lost(struct rp *R, chiso_csvw *w)
 {
-    static const char *const vi[] = {"Thứ tự", "Mã", "Tiêu chí", "Điểm bị mất",
-                                     "Điểm", "Tối đa", "Giá trị", "Cần đạt",
-                                     "Được thêm", "Quy tắc"};
-    static const char *const en[] = {"rank", "id", "criterion", "points_lost",
-                                     "points", "max", "value", "next_value",
-                                     "gain_next", "rule"};
+    static const char *const vi[] = {
+        "Thứ tự", "Mã",      "Tiêu chí", "Điểm bị mất", "Điểm",
+        "Tối đa", "Giá trị", "Cần đạt",  "Được thêm",   "Quy tắc"};
+    static const char *const en[] = {
+        "rank", "id",    "criterion",  "points_lost", "points",
+        "max",  "value", "next_value", "gain_next",   "rule"};
     size_t i;
 
     header(w, R, vi, en, sizeof(vi) / sizeof(vi[0]));
@@ -558,11 +566,11 @@ table_lost(struct rp *R, chiso_csvw *w)
 static void
 table_overdue(struct rp *R, chiso_csvw *w)
 {
-    static const char *const vi[] = {"Mã nhiệm vụ", "Nội dung", "Văn bản giao",
-                                     "Hạn xử lý", "Số ngày quá hạn",
-                                     "Dòng trong sổ"};
-    static const char *const en[] = {"task_id", "title", "source_document",
-                                     "due", "days_overdue", "line"};
+    static const char *const vi[] = {"Mã nhiệm vụ",     "Nội dung",
+                                     "Văn bản giao",    "Hạn xử lý",
+                                     "Số ngày quá hạn", "Dòng trong sổ"};
+    static const char *const en[] = {
+        "task_id", "title", "source_document", "due", "days_overdue", "line"};
     size_t i;
     char buf[32];
 
@@ -586,16 +594,32 @@ table_overdue(struct rp *R, chiso_csvw *w)
 static void
 table_services(struct rp *R, chiso_csvw *w)
 {
-    static const char *const vi[] = {
-        "Tháng", "Tiếp nhận", "Đã giải quyết", "Đúng hạn", "Đang giải quyết",
-        "Trực tuyến (%)", "Đúng hạn (%)", "Tiến độ 766 (%)",
-        "Ký số thành phần (%)", "Ký số kết quả (%)", "Số hóa (%)",
-        "Hài lòng (%)", "Số ngày xử lý (trung vị)"};
-    static const char *const en[] = {
-        "month", "received", "finished", "finished_on_time", "open",
-        "online_pct", "on_time_pct", "progress_pct", "components_signed_pct",
-        "result_signed_pct", "digitized_pct", "satisfied_pct",
-        "processing_days_median"};
+    static const char *const vi[] = {"Tháng",
+                                     "Tiếp nhận",
+                                     "Đã giải quyết",
+                                     "Đúng hạn",
+                                     "Đang giải quyết",
+                                     "Trực tuyến (%)",
+                                     "Đúng hạn (%)",
+                                     "Tiến độ 766 (%)",
+                                     "Ký số thành phần (%)",
+                                     "Ký số kết quả (%)",
+                                     "Số hóa (%)",
+                                     "Hài lòng (%)",
+                                     "Số ngày xử lý (trung vị)"};
+    static const char *const en[] = {"month",
+                                     "received",
+                                     "finished",
+                                     "finished_on_time",
+                                     "open",
+                                     "online_pct",
+                                     "on_time_pct",
+                                     "progress_pct",
+                                     "components_signed_pct",
+                                     "result_signed_pct",
+                                     "digitized_pct",
+                                     "satisfied_pct",
+                                     "processing_days_median"};
     int32_t m0 = chiso_period_of_day(CHISO_PERIOD_MONTH, R->prev_first_day);
     int32_t m1 = chiso_period_of_day(CHISO_PERIOD_MONTH, R->end_day - 1), m;
     size_t k;
@@ -629,13 +653,12 @@ table_services(struct rp *R, chiso_csvw *w)
 static void
 table_province(struct rp *R, chiso_csvw *w)
 {
-    static const char *const vi[] = {"Chỉ số", "Năm", "Đơn vị", "Giá trị",
-                                     "Thang", "Hạng", "Trên", "Hạng suy ra",
-                                     "Độ tin cậy", "Nguồn", "Ghi chú"};
-    static const char *const en[] = {"index", "year", "unit", "value",
-                                     "scale", "rank", "rank_of",
-                                     "rank_derived", "confidence", "source",
-                                     "note"};
+    static const char *const vi[] = {
+        "Chỉ số", "Năm",         "Đơn vị",     "Giá trị", "Thang",  "Hạng",
+        "Trên",   "Hạng suy ra", "Độ tin cậy", "Nguồn",   "Ghi chú"};
+    static const char *const en[] = {
+        "index",   "year",         "unit",       "value",  "scale", "rank",
+        "rank_of", "rank_derived", "confidence", "source", "note"};
     size_t i, k;
 
     header(w, R, vi, en, sizeof(vi) / sizeof(vi[0]));

@@ -24,8 +24,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     chiso_framework *fw = NULL;
     size_t i;
 
-    snprintf(path, sizeof(path), "/tmp/chiso_fuzz_fw_%ld.json",
-             (long)getpid());
+    snprintf(path, sizeof(path), "/tmp/chiso_fuzz_fw_%ld.json", (long)getpid());
     f = fopen(path, "wb");
     if (f == NULL) {
         return 0;

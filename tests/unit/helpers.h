@@ -44,8 +44,8 @@ chiso_test_file(const char *name, const char *text)
     const char *tmp = getenv("TMPDIR");
 
     k = (k + 1) % 8;
-    snprintf(buf[k], sizeof(buf[k]), "%s/chiso_test_%ld_%s",
-             tmp ? tmp : "/tmp", (long)getpid(), name);
+    snprintf(buf[k], sizeof(buf[k]), "%s/chiso_test_%ld_%s", tmp ? tmp : "/tmp",
+             (long)getpid(), name);
     f = fopen(buf[k], "wb");
     if (f != NULL) {
         fputs(text, f);

@@ -20,9 +20,9 @@ test_diag_first_error_wins(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
-    assert_int_equal(chiso_diag_set(&d, CHISO_EDATA, "a.csv", 3, 7, "bad %s",
-                                    "x"),
-                     CHISO_EDATA);
+    assert_int_equal(
+        chiso_diag_set(&d, CHISO_EDATA, "a.csv", 3, 7, "bad %s", "x"),
+        CHISO_EDATA);
     chiso_diag_set(&d, CHISO_EIO, "b.csv", 1, 1, "later");
     assert_int_equal(d.code, CHISO_EDATA);
     assert_string_equal(d.path, "a.csv");
@@ -43,8 +43,8 @@ test_fold(void **state)
                     sizeof(out));
     assert_string_equal(out, "diem_tham_dinh");
     /* decomposed (NFD) input: a + combining grave */
-    chiso_text_fold("Ta\xCC\x80i liê\xCC\xA3u", strlen("Ta\xCC\x80i liê\xCC\xA3u"),
-                    out, sizeof(out));
+    chiso_text_fold("Ta\xCC\x80i liê\xCC\xA3u",
+                    strlen("Ta\xCC\x80i liê\xCC\xA3u"), out, sizeof(out));
     assert_string_equal(out, "tai_lieu");
     chiso_text_fold("Ưu tiên/Ơn", strlen("Ưu tiên/Ơn"), out, sizeof(out));
     assert_string_equal(out, "uu_tien_on");
@@ -62,7 +62,7 @@ test_utf8(void **state)
     assert_true(chiso_utf8_valid("Hưng Yên", strlen("Hưng Yên"), NULL));
     assert_false(chiso_utf8_valid("ab\xFF", 3, &bad));
     assert_int_equal(bad, 2);
-    assert_false(chiso_utf8_valid("\xC0\xAF", 2, &bad)); /* overlong */
+    assert_false(chiso_utf8_valid("\xC0\xAF", 2, &bad));     /* overlong */
     assert_false(chiso_utf8_valid("\xED\xA0\x80", 3, &bad)); /* surrogate */
     assert_int_equal(chiso_utf8_count("Hưng Yên", strlen("Hưng Yên")), 8);
     assert_int_equal(chiso_utf8_width("Hưng Yên", strlen("Hưng Yên")), 8);
@@ -95,9 +95,8 @@ test_json_positions(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
-    assert_int_equal(chiso_json_doc_parse(&doc, "t.json", text, strlen(text),
-                                          &d),
-                     CHISO_OK);
+    assert_int_equal(
+        chiso_json_doc_parse(&doc, "t.json", text, strlen(text), &d), CHISO_OK);
     root = chiso_json_doc_root(doc);
     b = cJSON_GetObjectItemCaseSensitive(root, "b");
     c = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(b, 1), "c");
@@ -118,18 +117,18 @@ test_json_errors(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
-    assert_int_equal(chiso_json_doc_parse(&doc, "t.json", "{\"a\": 1,\n \"a\": 2}",
-                                          17, &d),
-                     CHISO_EPARSE);
+    assert_int_equal(
+        chiso_json_doc_parse(&doc, "t.json", "{\"a\": 1,\n \"a\": 2}", 17, &d),
+        CHISO_EPARSE);
     assert_null(doc);
     assert_string_equal(d.message, "duplicate key \"a\"");
     assert_int_equal(d.line, 2);
     assert_int_equal(d.column, 2);
 
     chiso_diag_clear(&d);
-    assert_int_equal(chiso_json_doc_parse(&doc, "t.json", "{\"a\": tru}", 10,
-                                          &d),
-                     CHISO_EPARSE);
+    assert_int_equal(
+        chiso_json_doc_parse(&doc, "t.json", "{\"a\": tru}", 10, &d),
+        CHISO_EPARSE);
     assert_int_equal(d.line, 1);
     assert_int_equal(d.column, 7);
 
@@ -209,9 +208,9 @@ test_atomic_write(void **state)
     free(text);
     unlink(path);
     chiso_diag_clear(&d);
-    assert_int_equal(chiso_file_write_atomic("/nonexistent-dir/x.json", "x", 1,
-                                             &d),
-                     CHISO_EIO);
+    assert_int_equal(
+        chiso_file_write_atomic("/nonexistent-dir/x.json", "x", 1, &d),
+        CHISO_EIO);
     assert_int_equal(d.sys_errno, ENOENT);
 }
 
@@ -266,8 +265,8 @@ test_format_double_whole_numbers(void **state)
     static const struct {
         double x;
         const char *want;
-    } cases[] = {{10, "10"},         {100, "100"},     {2000, "2000"},
-                 {-30, "-30"},       {0.1, "0.1"},     {12.5, "12.5"},
+    } cases[] = {{10, "10"},          {100, "100"},       {2000, "2000"},
+                 {-30, "-30"},        {0.1, "0.1"},       {12.5, "12.5"},
                  {1.5e20, "1.5e+20"}, {1e-05, "0.00001"}, {0, "0"}};
     size_t i;
 

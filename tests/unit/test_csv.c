@@ -11,8 +11,11 @@
 
 /* Read all rows of a CSV held in memory; returns the status at the end. */
 static chiso_status
-read_all(const char *text, size_t *n_rows, chiso_diag *d,
-         char fields[][8][32], size_t *n_fields)
+read_all(const char *text,
+         size_t *n_rows,
+         chiso_diag *d,
+         char fields[][8][32],
+         size_t *n_fields)
 {
     chiso_csv_reader *r = NULL;
     chiso_csv_row row;
@@ -78,9 +81,9 @@ test_quoted_newlines_and_lines(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
-    assert_int_equal(chiso_csv_open_mem(&r, "t.csv", text, strlen(text), NULL,
-                                        &d),
-                     CHISO_OK);
+    assert_int_equal(
+        chiso_csv_open_mem(&r, "t.csv", text, strlen(text), NULL, &d),
+        CHISO_OK);
     assert_int_equal(chiso_csv_next(r, &row, &d), CHISO_OK);
     assert_int_equal(chiso_csv_next(r, &row, &d), CHISO_OK);
     assert_int_equal(row.line, 2);
@@ -120,8 +123,7 @@ test_malformed(void **state)
     assert_string_equal(d.message, "row has 1 fields but the header has 2");
 
     /* trailing empty cells are tolerated */
-    assert_int_equal(read_all("a,b\n1,2,,\n", &n, &d, NULL, NULL),
-                     CHISO_DONE);
+    assert_int_equal(read_all("a,b\n1,2,,\n", &n, &d, NULL, NULL), CHISO_DONE);
 
     assert_int_equal(read_all("a,b\n1,x\"y\n", &n, &d, NULL, NULL),
                      CHISO_EPARSE);
@@ -138,7 +140,9 @@ test_malformed(void **state)
     assert_int_equal(d.line, 2);
     assert_int_equal(d.column, 3);
 
-    assert_int_equal(read_all("\xFF\xFE" "a\0,\0", &n, &d, NULL, NULL),
+    assert_int_equal(read_all("\xFF\xFE"
+                              "a\0,\0",
+                              &n, &d, NULL, NULL),
                      CHISO_EPARSE);
     assert_non_null(strstr(d.message, "UTF-16"));
 
@@ -162,9 +166,9 @@ test_bind(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
-    assert_int_equal(chiso_csv_open_mem(&r, "t.csv", text, strlen(text), NULL,
-                                        &d),
-                     CHISO_OK);
+    assert_int_equal(
+        chiso_csv_open_mem(&r, "t.csv", text, strlen(text), NULL, &d),
+        CHISO_OK);
     assert_int_equal(chiso_csv_bind(r, cols, 3, idx, &d), CHISO_OK);
     assert_int_equal(idx[0], 1);
     assert_int_equal(idx[1], 0);
@@ -233,13 +237,13 @@ test_dates(void **state)
     char why[128];
 
     (void)state;
-    assert_int_equal(chiso_parse_datetime("2024-03-31", 10, &s, &has_time,
-                                          why, sizeof(why)),
-                     0);
+    assert_int_equal(
+        chiso_parse_datetime("2024-03-31", 10, &s, &has_time, why, sizeof(why)),
+        0);
     assert_int_equal(s, 1711843200);
     assert_false(has_time);
-    assert_int_equal(chiso_parse_datetime("31/03/2024 08:30", 16, &s,
-                                          &has_time, why, sizeof(why)),
+    assert_int_equal(chiso_parse_datetime("31/03/2024 08:30", 16, &s, &has_time,
+                                          why, sizeof(why)),
                      0);
     assert_int_equal(s, 1711843200 + 8 * 3600 + 30 * 60);
     assert_true(has_time);
@@ -251,35 +255,34 @@ test_dates(void **state)
                                           &has_time, why, sizeof(why)),
                      0);
     assert_int_equal(s, 1711843200 + 86399);
-    assert_int_equal(chiso_parse_datetime("1/2/2024", 8, &s, &has_time, why,
-                                          sizeof(why)),
-                     0);
+    assert_int_equal(
+        chiso_parse_datetime("1/2/2024", 8, &s, &has_time, why, sizeof(why)),
+        0);
     assert_int_equal(s, chiso_days_from_civil(2024, 2, 1) * 86400);
-    assert_int_equal(chiso_parse_datetime("29/02/2024", 10, &s, &has_time,
-                                          why, sizeof(why)),
-                     0);
-    assert_int_equal(chiso_parse_datetime("31/02/2024", 10, &s, &has_time,
-                                          why, sizeof(why)),
-                     -1);
+    assert_int_equal(
+        chiso_parse_datetime("29/02/2024", 10, &s, &has_time, why, sizeof(why)),
+        0);
+    assert_int_equal(
+        chiso_parse_datetime("31/02/2024", 10, &s, &has_time, why, sizeof(why)),
+        -1);
     assert_string_equal(why, "impossible date: February 2024 has 29 days");
-    assert_int_equal(chiso_parse_datetime("29/02/2023", 10, &s, &has_time,
-                                          why, sizeof(why)),
-                     -1);
+    assert_int_equal(
+        chiso_parse_datetime("29/02/2023", 10, &s, &has_time, why, sizeof(why)),
+        -1);
     assert_string_equal(why, "impossible date: February 2023 has 28 days");
-    assert_int_equal(chiso_parse_datetime("2024-13-01", 10, &s, &has_time,
-                                          why, sizeof(why)),
-                     -1);
+    assert_int_equal(
+        chiso_parse_datetime("2024-13-01", 10, &s, &has_time, why, sizeof(why)),
+        -1);
     assert_string_equal(why, "impossible date: month 13 does not exist");
-    assert_int_equal(chiso_parse_datetime("31/03/24", 8, &s, &has_time, why,
-                                          sizeof(why)),
-                     -1);
+    assert_int_equal(
+        chiso_parse_datetime("31/03/24", 8, &s, &has_time, why, sizeof(why)),
+        -1);
     assert_non_null(strstr(why, "two-digit year"));
-    assert_int_equal(chiso_parse_datetime("45382", 5, &s, &has_time, why,
-                                          sizeof(why)),
-                     -1);
+    assert_int_equal(
+        chiso_parse_datetime("45382", 5, &s, &has_time, why, sizeof(why)), -1);
     assert_non_null(strstr(why, "Excel serial date"));
-    assert_int_equal(chiso_parse_datetime("2024-03-31 25:00", 16, &s,
-                                          &has_time, why, sizeof(why)),
+    assert_int_equal(chiso_parse_datetime("2024-03-31 25:00", 16, &s, &has_time,
+                                          why, sizeof(why)),
                      -1);
     assert_int_equal(chiso_parse_datetime("hôm qua", strlen("hôm qua"), &s,
                                           &has_time, why, sizeof(why)),
@@ -315,8 +318,8 @@ test_bool_na(void **state)
     assert_int_equal(chiso_parse_bool("x?", 2), -1);
     assert_int_equal(chiso_parse_bool("1.", 2), -1);
     assert_int_equal(chiso_parse_bool(" có ", strlen(" có ")), 1);
-    assert_true(chiso_text_is_not_applicable("Không áp dụng",
-                                             strlen("Không áp dụng")));
+    assert_true(
+        chiso_text_is_not_applicable("Không áp dụng", strlen("Không áp dụng")));
     assert_true(chiso_text_is_not_applicable("N/A", 3));
     assert_true(chiso_text_is_not_applicable("KAD", 3));
     assert_false(chiso_text_is_not_applicable("0", 1));
@@ -372,8 +375,7 @@ test_evidence_errors(void **state)
         CHISO_EDATA);
     assert_int_equal(d.line, 2);
     assert_int_equal(d.column, 5);
-    assert_string_equal(d.message,
-                        "invalid number 'abc' in column 'points'");
+    assert_string_equal(d.message, "invalid number 'abc' in column 'points'");
     chiso_diag_clear(&d);
     assert_int_equal(
         chiso_evidence_load(&ev,

@@ -22,7 +22,9 @@ load_text(const char *text, chiso_framework **fw, chiso_diag *d)
 /* Expect validation to report a problem containing `needle` (at line:col
  * when line > 0). */
 static void
-expect_problem(const char *text, const char *needle, unsigned long line,
+expect_problem(const char *text,
+               const char *needle,
+               unsigned long line,
                unsigned long col)
 {
     chiso_framework *fw = NULL;
@@ -47,8 +49,8 @@ expect_problem(const char *text, const char *needle, unsigned long line,
         fail_msg("no problem contains '%s' (first: '%s')", needle,
                  list.n ? list.items[0].message : "");
     }
-    if (line > 0 && (list.items[i].line != line ||
-                     list.items[i].column != col)) {
+    if (line > 0 &&
+        (list.items[i].line != line || list.items[i].column != col)) {
         fail_msg("'%s' reported at %lu:%lu, expected %lu:%lu", needle,
                  list.items[i].line, list.items[i].column, line, col);
     }

@@ -77,9 +77,9 @@ readme_keys(struct keyset *k)
     int in_section = 0;
 
     chiso_diag_clear(&d);
-    assert_int_equal(chiso_file_read_all(chiso_test_path("README.md"), &text,
-                                         &len, &d),
-                     CHISO_OK);
+    assert_int_equal(
+        chiso_file_read_all(chiso_test_path("README.md"), &text, &len, &d),
+        CHISO_OK);
     for (line = strtok_r(text, "\n", &save); line != NULL;
          line = strtok_r(NULL, "\n", &save)) {
         if (strncmp(line, "### summary.json", 16) == 0) {
@@ -93,8 +93,7 @@ readme_keys(struct keyset *k)
             char key[200], type[100];
             char *end = strchr(line + 3, '`'), *c2, *c3;
             assert_non_null(end);
-            snprintf(key, sizeof(key), "%.*s", (int)(end - line - 3),
-                     line + 3);
+            snprintf(key, sizeof(key), "%.*s", (int)(end - line - 3), line + 3);
             c2 = strchr(end, '|');
             assert_non_null(c2);
             c3 = strchr(c2 + 1, '|');
@@ -128,7 +127,9 @@ json_type(const cJSON *v)
 
 /* Every key path in the document; `doc` tells where not to descend. */
 static void
-flatten(const cJSON *v, const char *path, struct keyset *out,
+flatten(const cJSON *v,
+        const char *path,
+        struct keyset *out,
         const struct keyset *doc)
 {
     const cJSON *c;
@@ -185,8 +186,7 @@ build_sample(const char *out)
 
     chiso_diag_clear(&d);
     if (chiso_report_config_load(
-            &cfg,
-            chiso_test_path("datasets/samples/report-skhcn-2024-h2.json"),
+            &cfg, chiso_test_path("datasets/samples/report-skhcn-2024-h2.json"),
             &d) != CHISO_OK) {
         fail_msg("%s:%lu:%lu: %s", d.path, d.line, d.column, d.message);
     }
@@ -314,12 +314,11 @@ test_identical_reruns_and_safe_failure(void **state)
     snprintf(f, sizeof(f), "%s/summary.json", a);
     before = slurp(f, &lb);
     chiso_diag_clear(&d);
-    assert_int_equal(chiso_report_config_load(
-                         &cfg,
-                         chiso_test_path(
-                             "datasets/samples/report-skhcn-2024-h2.json"),
-                         &d),
-                     CHISO_OK);
+    assert_int_equal(
+        chiso_report_config_load(
+            &cfg, chiso_test_path("datasets/samples/report-skhcn-2024-h2.json"),
+            &d),
+        CHISO_OK);
     free(cfg->evidence);
     cfg->evidence = chiso_strdup("/nonexistent/evidence.csv");
     assert_int_equal(chiso_report_build(cfg, a, NULL, NULL, &d), CHISO_EIO);
@@ -349,15 +348,17 @@ test_identical_reruns_and_safe_failure(void **state)
 }
 
 static void
-expect_config_error(const char *text, const char *needle, unsigned long line,
+expect_config_error(const char *text,
+                    const char *needle,
+                    unsigned long line,
                     unsigned long col)
 {
     chiso_report_config *cfg = NULL;
     chiso_diag d;
 
     chiso_diag_clear(&d);
-    if (chiso_report_config_load(&cfg, chiso_test_file("cfg.json", text),
-                                 &d) == CHISO_OK) {
+    if (chiso_report_config_load(&cfg, chiso_test_file("cfg.json", text), &d) ==
+        CHISO_OK) {
         chiso_report_config_free(cfg);
         fail_msg("expected an error containing '%s'", needle);
     }
@@ -377,19 +378,22 @@ test_config_errors(void **state)
     chiso_diag d;
 
     (void)state;
-    expect_config_error(CFG_HEAD "\"unit\": {\"code\": \"X\", \"name\": \"Y\"},\n"
-                                 "\"period\": \"2024-H3\", \"framework\": "
-                                 "\"f.json\", \"evidence\": \"e.csv\"}",
+    expect_config_error(CFG_HEAD
+                        "\"unit\": {\"code\": \"X\", \"name\": \"Y\"},\n"
+                        "\"period\": \"2024-H3\", \"framework\": "
+                        "\"f.json\", \"evidence\": \"e.csv\"}",
                         "bad period '2024-H3'", 3, 11);
-    expect_config_error(CFG_HEAD "\"unit\": {\"code\": \"X\", \"name\": \"Y\"},\n"
-                                 "\"perod\": \"2024-H2\"}",
+    expect_config_error(CFG_HEAD
+                        "\"unit\": {\"code\": \"X\", \"name\": \"Y\"},\n"
+                        "\"perod\": \"2024-H2\"}",
                         "unknown key \"perod\"", 3, 10);
-    expect_config_error(CFG_HEAD "\"period\": \"2024-H2\"}",
-                        "missing \"unit\"", 1, 1);
-    expect_config_error(CFG_HEAD "\"unit\": {\"code\": \"X\", \"name\": \"Y\"},\n"
-                                 "\"period\": \"2024\", \"framework\": "
-                                 "\"f.json\", \"evidence\": \"e.csv\", "
-                                 "\"as_of\": \"31/02/2024\"}",
+    expect_config_error(CFG_HEAD "\"period\": \"2024-H2\"}", "missing \"unit\"",
+                        1, 1);
+    expect_config_error(CFG_HEAD
+                        "\"unit\": {\"code\": \"X\", \"name\": \"Y\"},\n"
+                        "\"period\": \"2024\", \"framework\": "
+                        "\"f.json\", \"evidence\": \"e.csv\", "
+                        "\"as_of\": \"31/02/2024\"}",
                         "impossible date", 3, 72);
     /* relative paths resolve against the configuration's folder */
     chiso_diag_clear(&d);

@@ -77,7 +77,9 @@ load_ev(const char *text)
 
 /* Score and return the status; on success *res is set. */
 static chiso_status
-score(struct fixture *f, const char *ev_text, const chiso_score_options *o,
+score(struct fixture *f,
+      const char *ev_text,
+      const chiso_score_options *o,
       chiso_diag *d)
 {
     chiso_diag_clear(d);
@@ -115,15 +117,15 @@ test_every_rule(void **state)
         score(&f,
               "criterion_id,value,numerator,denominator,points,evidence\n"
               "1.1,,,,1.5,QĐ 1\n"  /* manual: 1.5 */
-              "1.2,có,,,,BC 2\n"    /* binary yes: 2 */
-              "1.3,85,,,,BC 3\n"    /* 85 in [80,100): 1 */
-              "1.4,3,,,,BC 4\n"     /* 2 - 3*0.5 = 0.5 */
-              "1.5,,72,90,,BC 5\n"  /* 80 % of target 90: 2*80/90 = 1.7778 */
-              "A,,95,100,,\n"       /* 6*0.95 = 5.7 */
-              "B,,70,100,,\n"       /* min(2, 2*70/80) = 1.75 */
-              "C,,40,100,,\n"       /* 2.5*0.4 = 1.0 */
-              "2.2,KAD,,,,\n"       /* not applicable */
-              "2.3,12,,,,\n",       /* tracked */
+              "1.2,có,,,,BC 2\n"   /* binary yes: 2 */
+              "1.3,85,,,,BC 3\n"   /* 85 in [80,100): 1 */
+              "1.4,3,,,,BC 4\n"    /* 2 - 3*0.5 = 0.5 */
+              "1.5,,72,90,,BC 5\n" /* 80 % of target 90: 2*80/90 = 1.7778 */
+              "A,,95,100,,\n"      /* 6*0.95 = 5.7 */
+              "B,,70,100,,\n"      /* min(2, 2*70/80) = 1.75 */
+              "C,,40,100,,\n"      /* 2.5*0.4 = 1.0 */
+              "2.2,KAD,,,,\n"      /* not applicable */
+              "2.3,12,,,,\n",      /* tracked */
               NULL, &d),
         CHISO_OK);
     chiso_assert_close(node(&f, "1.1")->points, 1.5, 1e-12);
@@ -213,9 +215,9 @@ test_proportional_threshold_and_zero(void **state)
     chiso_assert_close(node(&f, "1.5")->points, 2, 0);
     release(&f);
     /* zero denominator with "zero" convention */
-    assert_int_equal(score(&f, "criterion_id,numerator,denominator\n1.5,0,0\n",
-                           NULL, &d),
-                     CHISO_OK);
+    assert_int_equal(
+        score(&f, "criterion_id,numerator,denominator\n1.5,0,0\n", NULL, &d),
+        CHISO_OK);
     chiso_assert_close(node(&f, "1.5")->points, 0, 0);
     assert_false(node(&f, "1.5")->no_score);
     release(&f);
@@ -228,9 +230,9 @@ test_deduction_floor_and_binary_no(void **state)
     chiso_diag d;
 
     (void)state;
-    assert_int_equal(score(&f, "criterion_id,value\n1.4,7\n1.2,Không\n", NULL,
-                           &d),
-                     CHISO_OK);
+    assert_int_equal(
+        score(&f, "criterion_id,value\n1.4,7\n1.2,Không\n", NULL, &d),
+        CHISO_OK);
     chiso_assert_close(node(&f, "1.4")->points, 0, 0); /* 2 - 3.5 -> 0 */
     chiso_assert_close(node(&f, "1.2")->points, 0, 0);
     chiso_assert_close(node(&f, "1.2")->gain_next, 2, 0);
@@ -297,8 +299,9 @@ test_data_errors(void **state)
                      CHISO_EDATA);
     assert_string_equal(d.message, "value 105 for '1.3' is above 100 %");
     release(&f);
-    assert_int_equal(score(&f, "criterion_id,numerator,denominator\n"
-                               "1.5,12,10\n",
+    assert_int_equal(score(&f,
+                           "criterion_id,numerator,denominator\n"
+                           "1.5,12,10\n",
                            NULL, &d),
                      CHISO_EDATA);
     assert_string_equal(d.message, "numerator 12 exceeds denominator 10 for "
@@ -321,9 +324,9 @@ test_not_reported_and_points_only(void **state)
 
     (void)state;
     /* bands leaf with points only: accepted unchecked, with a warning */
-    assert_int_equal(score(&f, "criterion_id,points,evidence\n1.3,1,x\n", NULL,
-                           &d),
-                     CHISO_OK);
+    assert_int_equal(
+        score(&f, "criterion_id,points,evidence\n1.3,1,x\n", NULL, &d),
+        CHISO_OK);
     chiso_assert_close(node(&f, "1.3")->points, 1, 0);
     assert_int_equal(node(&f, "1.3")->origin, CHISO_ORIGIN_POINTS);
     assert_false(node(&f, "1.1")->reported);
@@ -345,11 +348,11 @@ test_appraisal_and_official(void **state)
               "criterion_id,points,appraised_points,value,official_points\n"
               "1.1,2,1.5,,\n"
               "1.3,,,100,2\n"
-              "1.5,,,80,1.80\n"  /* rule 1.78, official 1.80: off by 0.02 */
+              "1.5,,,80,1.80\n" /* rule 1.78, official 1.80: off by 0.02 */
               "A,,,95,\n"
               "B,,,100,\n"
               "C,,,100,\n"
-              "2.1,,,,9.985\n",  /* rule 10, official 9.985: within 0.015 */
+              "2.1,,,,9.985\n", /* rule 10, official 9.985: within 0.015 */
               NULL, &d),
         CHISO_OK);
     chiso_assert_close(node(&f, "1.1")->appraised, 1.5, 0);
@@ -381,8 +384,9 @@ test_what_if_and_json(void **state)
     char *text;
 
     (void)state;
-    assert_int_equal(score(&f, "criterion_id,numerator,denominator\n"
-                               "1.5,45,90\n",
+    assert_int_equal(score(&f,
+                           "criterion_id,numerator,denominator\n"
+                           "1.5,45,90\n",
                            NULL, &d),
                      CHISO_OK);
     /* 50 % against a 90 % target: 2 * 50 / 90 = 1.111 -> 1.11 */
