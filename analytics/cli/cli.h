@@ -69,6 +69,20 @@ void cli_rule(FILE *f, char c, size_t n);
  */
 int cli_write_json(const struct cJSON *root, const char *path);
 
+/* Open an atomic output file; on failure print and return the exit code
+ * (0 on success). */
+int cli_out_open(const char *path, chiso_outfile **f);
+/* Commit *f when it is open and set it to NULL; on failure print and
+ * return the exit code (0 on success, also when *f is NULL). */
+int cli_out_commit(chiso_outfile **f);
+/* Open an atomic plain CSV output (',' separated) with a writer. */
+int cli_csv_open(const char *path, chiso_outfile **f, chiso_csvw *w);
+/* Commit a CSV output (cli_out_commit for callers holding the pointer). */
+int cli_csv_commit(chiso_outfile *f);
+/* A number cell rounded to 10 significant digits in its shortest form;
+ * NaN writes an empty cell. */
+void cli_csv_num(chiso_csvw *w, double x);
+
 /* Refuse to write an output over one of the inputs. Returns 0 if fine. */
 int cli_check_not_input(const char *cmd,
                         const char *out,

@@ -290,6 +290,58 @@ cli_write_json(const cJSON *root, const char *path)
 }
 
 int
+cli_out_open(const char *path, chiso_outfile **f)
+{
+    chiso_diag d;
+
+    chiso_diag_clear(&d);
+    if (chiso_outfile_open(f, path, &d) != CHISO_OK) {
+        return cli_report(&d);
+    }
+    return CLI_EXIT_OK;
+}
+
+int
+cli_out_commit(chiso_outfile **f)
+{
+    chiso_outfile *o = *f;
+    chiso_diag d;
+
+    *f = NULL;
+    if (o == NULL) {
+        return CLI_EXIT_OK;
+    }
+    chiso_diag_clear(&d);
+    if (chiso_outfile_commit(o, &d) != CHISO_OK) {
+        return cli_report(&d);
+    }
+    return CLI_EXIT_OK;
+}
+
+int
+cli_csv_open(const char *path, chiso_outfile **f, chiso_csvw *w)
+{
+    int rc = cli_out_open(path, f);
+
+    if (rc == CLI_EXIT_OK) {
+        chiso_csvw_init(w, chiso_outfile_stream(*f), ',', 0);
+    }
+    return rc;
+}
+
+int
+cli_csv_commit(chiso_outfile *f)
+{
+    return cli_out_commit(&f);
+}
+
+void
+cli_csv_num(chiso_csvw *w, double x)
+{
+    chiso_csvw_number(w, isfinite(x) ? chiso_round_sig(x, 10) : x);
+}
+
+int
 cli_check_not_input(const char *cmd,
                     const char *out,
                     const char *const *inputs,

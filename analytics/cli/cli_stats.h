@@ -1,7 +1,7 @@
 /*
  * cli_stats.h - helpers shared by chiso trend, rank, compare and survey:
- * where the published store is, INDEX[:COMPONENT] options, number cells,
- * and atomic CSV outputs.
+ * where the published store is, INDEX[:COMPONENT] options and number
+ * cells.
  */
 #ifndef CHISO_CLI_STATS_H
 #define CHISO_CLI_STATS_H
@@ -30,13 +30,5 @@ int cli_split_index(const char *cmd,
 
 /* A number in its shortest exact form, right-aligned; "-" for NaN. */
 void cli_num_short(FILE *f, double x, size_t width);
-
-/* Open an atomic CSV output (plain, ',' separated). Returns an exit code. */
-int cli_csv_open(const char *path, chiso_outfile **f, chiso_csvw *w);
-/* A number cell: 10 significant digits, "%.10g" (100 stays "100");
- * NaN writes an empty cell. */
-void cli_csv_num(chiso_csvw *w, double x);
-/* Commit it; returns an exit code. */
-int cli_csv_commit(chiso_outfile *f);
 
 #endif /* CHISO_CLI_STATS_H */

@@ -163,19 +163,14 @@ static int
 write_csv(const chiso_composite_result *res, const char *path)
 {
     chiso_outfile *f = NULL;
-    chiso_diag d;
     chiso_csvw w;
+    int rc = cli_csv_open(path, &f, &w);
 
-    chiso_diag_clear(&d);
-    if (chiso_outfile_open(&f, path, &d) != CHISO_OK) {
-        return cli_report(&d);
+    if (rc != CLI_EXIT_OK) {
+        return rc;
     }
-    chiso_csvw_init(&w, chiso_outfile_stream(f), ',', 0);
     chiso_composite_write_csv(res, &w);
-    if (chiso_outfile_commit(f, &d) != CHISO_OK) {
-        return cli_report(&d);
-    }
-    return CLI_EXIT_OK;
+    return cli_out_commit(&f);
 }
 
 int

@@ -226,8 +226,9 @@ cmd_services(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     if (rej_path != NULL) {
-        if (chiso_outfile_open(&rej_out, rej_path, &diag) != CHISO_OK) {
-            return cli_report(&diag);
+        rc = cli_out_open(rej_path, &rej_out);
+        if (rc != CLI_EXIT_OK) {
+            return rc;
         }
         chiso_rejects_csv_init(&rw, chiso_outfile_stream(rej_out));
         opts.on_reject = chiso_rejects_csv_write;
@@ -239,8 +240,8 @@ cmd_services(int argc, char **argv)
         goto out;
     }
     if (csv_path != NULL) {
-        if (chiso_outfile_open(&csv_out, csv_path, &diag) != CHISO_OK) {
-            rc = cli_report(&diag);
+        rc = cli_out_open(csv_path, &csv_out);
+        if (rc != CLI_EXIT_OK) {
             goto out;
         }
         chiso_services_write_csv(res, chiso_outfile_stream(csv_out));
@@ -258,21 +259,12 @@ cmd_services(int argc, char **argv)
             goto out;
         }
     }
-    if (csv_out != NULL) {
-        chiso_outfile *f = csv_out;
-        csv_out = NULL;
-        if (chiso_outfile_commit(f, &diag) != CHISO_OK) {
-            rc = cli_report(&diag);
-            goto out;
-        }
+    rc = cli_out_commit(&csv_out);
+    if (rc == CLI_EXIT_OK) {
+        rc = cli_out_commit(&rej_out);
     }
-    if (rej_out != NULL) {
-        chiso_outfile *f = rej_out;
-        rej_out = NULL;
-        if (chiso_outfile_commit(f, &diag) != CHISO_OK) {
-            rc = cli_report(&diag);
-            goto out;
-        }
+    if (rc != CLI_EXIT_OK) {
+        goto out;
     }
     if (json_path == NULL || strcmp(json_path, "-") != 0) {
         print_table(res);
