@@ -775,20 +775,21 @@ out:
 
 /* ---- the reference pass ------------------------------------------------------------ */
 
-static chiso_status
-reject_or_fail(chiso_csv_reader *rd,
-               const chiso_services_options *o,
-               const chiso_csv_row *row,
-               size_t field,
-               chiso_status code,
-               const char *msg,
-               chiso_services_result *res,
-               chiso_diag *diag)
+chiso_status
+svc_reject(chiso_csv_reader *rd,
+           chiso_reject_fn on_reject,
+           void *reject_ctx,
+           const chiso_csv_row *row,
+           size_t field,
+           chiso_status code,
+           const char *msg,
+           uint64_t *n_rejected,
+           chiso_diag *diag)
 {
     chiso_reject rej;
     unsigned long line, col;
 
-    if (o->on_reject == NULL) {
+    if (on_reject == NULL) {
         return chiso_csv_field_error(rd, diag, code, row, field, "%s", msg);
     }
     chiso_csv_field_position(rd, row, field, &line, &col);
@@ -799,12 +800,26 @@ reject_or_fail(chiso_csv_reader *rd,
     rej.n_fields = row->n;
     rej.field = row->field;
     rej.field_len = row->len;
-    res->rows_rejected++;
-    if (o->on_reject(o->reject_ctx, &rej) != 0) {
+    (*n_rejected)++;
+    if (on_reject(reject_ctx, &rej) != 0) {
         return chiso_diag_set(diag, CHISO_EIO, chiso_csv_path(rd), 0, 0,
                               "cannot write the rejected rows");
     }
     return CHISO_OK;
+}
+
+static chiso_status
+reject_or_fail(chiso_csv_reader *rd,
+               const chiso_services_options *o,
+               const chiso_csv_row *row,
+               size_t field,
+               chiso_status code,
+               const char *msg,
+               chiso_services_result *res,
+               chiso_diag *diag)
+{
+    return svc_reject(rd, o->on_reject, o->reject_ctx, row, field, code, msg,
+                      &res->rows_rejected, diag);
 }
 
 static chiso_status

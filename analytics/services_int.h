@@ -39,6 +39,18 @@ typedef struct svc_time {
 
 /* Parse; fast path for "YYYY-MM-DDTHH:MM:SS", else chiso_parse_datetime.
  * 0 or -1 with why. */
+/* A bad row: hand it to on_reject (counting it) or, without a callback,
+ * fail with the field's file:line:column (shared by services and tasks). */
+chiso_status svc_reject(chiso_csv_reader *rd,
+                        chiso_reject_fn on_reject,
+                        void *reject_ctx,
+                        const chiso_csv_row *row,
+                        size_t field,
+                        chiso_status code,
+                        const char *msg,
+                        uint64_t *n_rejected,
+                        chiso_diag *diag);
+
 int svc_time_parse(
     const char *s, size_t len, svc_time *t, char *why, size_t why_len);
 

@@ -609,26 +609,8 @@ tk_reject(chiso_csv_reader *rd,
           chiso_tasks_result *res,
           chiso_diag *diag)
 {
-    chiso_reject rej;
-    unsigned long line, col;
-
-    if (o->on_reject == NULL) {
-        return chiso_csv_field_error(rd, diag, code, row, field, "%s", msg);
-    }
-    chiso_csv_field_position(rd, row, field, &line, &col);
-    rej.path = chiso_csv_path(rd);
-    rej.line = line;
-    rej.column = col;
-    rej.reason = msg;
-    rej.n_fields = row->n;
-    rej.field = row->field;
-    rej.field_len = row->len;
-    res->rows_rejected++;
-    if (o->on_reject(o->reject_ctx, &rej) != 0) {
-        return chiso_diag_set(diag, CHISO_EIO, chiso_csv_path(rd), 0, 0,
-                              "cannot write the rejected rows");
-    }
-    return CHISO_OK;
+    return svc_reject(rd, o->on_reject, o->reject_ctx, row, field, code, msg,
+                      &res->rows_rejected, diag);
 }
 
 static chiso_status
