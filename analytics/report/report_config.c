@@ -6,6 +6,7 @@
  * lexically normalised ("a/b/../c" -> "a/c") so messages name files the
  * way a user would type them.
  */
+#define _POSIX_C_SOURCE 200809L /* strtok_r */
 #include "chiso_report.h"
 
 #include "chiso_services.h"
