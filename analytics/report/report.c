@@ -289,12 +289,105 @@ compute_logs(struct rp *R)
     return CHISO_OK;
 }
 
+/*
+ * The scorer's warnings are English (library convention); the brief is in
+ * the report's language, so its caveats are written here from the same
+ * facts: leaves not reported, points that could not be checked, self-
+ * assessed points that disagree with the rule, terms inputs missing,
+ * points without evidence and leaves without appraised points.
+ */
+static void
+score_caveats(struct rp *R)
+{
+    const chiso_framework *fw = R->fw;
+    const chiso_score_result *s = R->score;
+    size_t i, t, n_app_missing = 0;
+    chiso_buf missing_ev = CHISO_BUF_INIT;
+    char a[48], b[48];
+
+    for (i = 0; i < fw->n_nodes; i++) {
+        const chiso_node *n = &fw->nodes[i];
+        const chiso_node_score *ns = &s->nodes[i];
+        const chiso_evidence_entry *e =
+            ns->evidence >= 0 ? &R->ev->entries[ns->evidence] : NULL;
+        if (!chiso_node_is_leaf(n) || n->rule.type == CHISO_RULE_TRACKED) {
+            continue;
+        }
+        if (!ns->applicable) {
+            continue;
+        }
+        if (!ns->reported) {
+            report_warn(R,
+                        R->en ? "criterion %s has no figure in the evidence "
+                                "sheet or the logs: scored 0"
+                              : "tiêu chí %s chưa có số liệu trong phiếu chấm "
+                                "hoặc sổ theo dõi: tính 0 điểm",
+                        n->id);
+        } else if (ns->origin == CHISO_ORIGIN_POINTS &&
+                   n->rule.type != CHISO_RULE_MANUAL &&
+                   n->rule.type != CHISO_RULE_BINARY) {
+            report_warn(R,
+                        R->en ? "criterion %s has self-assessed points but no "
+                                "value, so its rule could not check them"
+                              : "tiêu chí %s chỉ có điểm tự chấm, không có "
+                                "giá trị để đối chiếu với quy tắc chấm",
+                        n->id);
+        } else if (ns->has_self && ns->origin != CHISO_ORIGIN_POINTS &&
+                   fabs(ns->self_points - ns->points) > 0.005) {
+            report_num(R, ns->self_points, 2, a, sizeof(a));
+            report_num(R, ns->points, 2, b, sizeof(b));
+            report_warn(R,
+                        R->en ? "criterion %s: self-assessed %s points, the "
+                                "rule gives %s (%s, line %lu)"
+                              : "tiêu chí %s: điểm tự chấm %s khác điểm theo "
+                                "quy tắc %s (%s, dòng %lu)",
+                        n->id, a, b, R->ev->path, e ? e->line : 0UL);
+        }
+        for (t = 0; t < ns->n_terms; t++) {
+            if (ns->terms[t].origin == CHISO_ORIGIN_NONE) {
+                report_warn(R,
+                            R->en ? "input %s of criterion %s is not "
+                                    "reported: its term scores 0"
+                                  : "thành phần %s của tiêu chí %s chưa có "
+                                    "số liệu: tính 0 điểm",
+                            n->rule.terms[t].input, n->id);
+            }
+        }
+        if (ns->evidence_missing) {
+            chiso_buf_printf(&missing_ev, "%s%s", missing_ev.len ? ", " : "",
+                             n->id);
+        }
+        if (s->has_appraised && n->max > 0 &&
+            (e == NULL || !e->has_appraised)) {
+            n_app_missing++;
+        }
+    }
+    if (missing_ev.len > 0) {
+        report_warn(R,
+                    R->en ? "points earned without an evidence reference (an "
+                            "explanation is required): %s"
+                          : "có điểm nhưng chưa có tài liệu kiểm chứng (cần "
+                            "giải trình): %s",
+                    missing_ev.data);
+    }
+    chiso_buf_free(&missing_ev);
+    if (n_app_missing > 0) {
+        report_warn(R,
+                    R->en ? "%zu criteria have no appraised points: their "
+                            "self-assessed points were used in the appraised "
+                            "total"
+                          : "%zu tiêu chí chưa có điểm thẩm định: tổng điểm "
+                            "thẩm định dùng điểm tự chấm của các tiêu chí "
+                            "này",
+                    n_app_missing);
+    }
+}
+
 static chiso_status
 compute_score(struct rp *R)
 {
     chiso_score_options so = CHISO_SCORE_OPTIONS_INIT;
     chiso_status st;
-    size_t i;
 
     progress(R, "score");
     st = chiso_framework_load(&R->fw, R->cfg->framework, R->diag);
@@ -312,15 +405,7 @@ compute_score(struct rp *R)
     if (st != CHISO_OK) {
         return st;
     }
-    for (i = 0; i < R->score->warnings.n; i++) {
-        const chiso_diag *d = &R->score->warnings.items[i];
-        if (d->path[0] != '\0' && d->line > 0) {
-            report_warn(R, "%s:%lu:%lu: %s", d->path, d->line, d->column,
-                        d->message);
-        } else {
-            report_warn(R, "%s", d->message);
-        }
-    }
+    score_caveats(R);
     return CHISO_OK;
 }
 
