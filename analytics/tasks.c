@@ -922,10 +922,7 @@ chiso_tasks_write_csv(const chiso_tasks_result *res, FILE *out)
     size_t i;
 
     chiso_csvw_init(&w, out, ',', 0);
-    for (i = 0; head[i] != NULL; i++) {
-        chiso_csvw_text(&w, head[i]);
-    }
-    chiso_csvw_end(&w);
+    chiso_csvw_row(&w, head);
     for (i = 0; i < res->n_rows; i++) {
         const chiso_tasks_row *r = &res->rows[i];
         chiso_csvw_text(&w, r->unit);

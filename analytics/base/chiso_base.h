@@ -268,6 +268,8 @@ void chiso_csvw_fixed(chiso_csvw *w, double x, int decimals);
 void chiso_csvw_int(chiso_csvw *w, long long v);
 /* End the row ("\n"). */
 void chiso_csvw_end(chiso_csvw *w);
+/* A whole row of text cells (a header): `cells` ends with NULL. */
+void chiso_csvw_row(chiso_csvw *w, const char *const *cells);
 
 /* Shortest "%.*g" text that reads back to exactly x (up to 17 digits). */
 void chiso_format_double(double x, char *out, size_t len);

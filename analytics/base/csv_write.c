@@ -148,3 +148,12 @@ chiso_csvw_end(chiso_csvw *w)
     fputc('\n', w->out);
     w->at_row_start = 1;
 }
+
+void
+chiso_csvw_row(chiso_csvw *w, const char *const *cells)
+{
+    for (; *cells != NULL; cells++) {
+        chiso_csvw_text(w, *cells);
+    }
+    chiso_csvw_end(w);
+}

@@ -75,4 +75,3 @@ cli_num_short(FILE *f, double x, size_t width)
     chiso_format_double(chiso_round_sig(x, 10), buf, sizeof(buf));
     cli_cell(f, buf, width, 1);
 }
-

@@ -177,10 +177,7 @@ write_csv(const chiso_rank_result *res, const char *path)
     if (rc != CLI_EXIT_OK) {
         return rc;
     }
-    for (i = 0; head[i] != NULL; i++) {
-        chiso_csvw_text(&w, head[i]);
-    }
-    chiso_csvw_end(&w);
+    chiso_csvw_row(&w, head);
     for (i = 0; i < res->n + res->n_unranked; i++) {
         const chiso_rank_item *it = i < res->n ? &res->items[i] : NULL;
         const chiso_rank_input *x = it ? it->in : res->unranked[i - res->n];

@@ -143,10 +143,7 @@ write_csv(const chiso_survey_result *res, const char *path)
     if (rc != CLI_EXIT_OK) {
         return rc;
     }
-    for (i = 0; head[i] != NULL; i++) {
-        chiso_csvw_text(&w, head[i]);
-    }
-    chiso_csvw_end(&w);
+    chiso_csvw_row(&w, head);
     csv_stat(&w, &res->overall, "overall", NULL, NULL, 0);
     for (i = 0; i < res->n_elements; i++) {
         csv_stat(&w, &res->elements[i], "element", res->elements[i].id, NULL,

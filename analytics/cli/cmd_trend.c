@@ -253,10 +253,7 @@ write_csv(const chiso_trend_result *res, const char *path)
     if (rc != CLI_EXIT_OK) {
         return rc;
     }
-    for (i = 0; head[i] != NULL; i++) {
-        chiso_csvw_text(&w, head[i]);
-    }
-    chiso_csvw_end(&w);
+    chiso_csvw_row(&w, head);
     for (i = 0; i < res->n_units; i++) {
         csv_series(&w, &res->units[i], &res->units[i].values);
         csv_series(&w, &res->units[i], &res->units[i].ranks);

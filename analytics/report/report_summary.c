@@ -462,36 +462,32 @@ write_table(struct rp *R, const char *name, table_fn fn)
 }
 
 static void
-header(chiso_csvw *w,
-       const struct rp *R,
-       const char *const *vi,
-       const char *const *en,
-       size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        chiso_csvw_text(w, R->en ? en[i] : vi[i]);
-    }
-    chiso_csvw_end(w);
-}
-
-static void
 table_criteria(struct rp *R, chiso_csvw *w)
 {
-    static const char *const vi[] = {
-        "Mã",           "Tiêu chí",       "Cấp",         "Quy tắc",
-        "Giá trị",      "Điểm",           "Tối đa",      "Áp dụng",
-        "Tỷ lệ (%)",    "Điểm thẩm định", "Điểm bị mất", "Thiếu kiểm chứng",
-        "Nguồn số liệu"};
-    static const char *const en[] = {
-        "id",        "criterion",        "depth",       "rule",
-        "value",     "points",           "max",         "applicable_max",
-        "index_pct", "appraised_points", "points_lost", "evidence_missing",
-        "source"};
+    static const char *const vi[] = {"Mã",
+                                     "Tiêu chí",
+                                     "Cấp",
+                                     "Quy tắc",
+                                     "Giá trị",
+                                     "Điểm",
+                                     "Tối đa",
+                                     "Áp dụng",
+                                     "Tỷ lệ (%)",
+                                     "Điểm thẩm định",
+                                     "Điểm bị mất",
+                                     "Thiếu kiểm chứng",
+                                     "Nguồn số liệu",
+                                     NULL};
+    static const char *const en[] = {"id",          "criterion",
+                                     "depth",       "rule",
+                                     "value",       "points",
+                                     "max",         "applicable_max",
+                                     "index_pct",   "appraised_points",
+                                     "points_lost", "evidence_missing",
+                                     "source",      NULL};
     size_t i;
 
-    header(w, R, vi, en, sizeof(vi) / sizeof(vi[0]));
+    chiso_csvw_row(w, R->en ? en : vi);
     for (i = 0; i < R->fw->n_nodes; i++) {
         const chiso_node *n = &R->fw->nodes[i];
         const chiso_node_score *ns = &R->score->nodes[i];
@@ -525,14 +521,14 @@ static void
 table_lost(struct rp *R, chiso_csvw *w)
 {
     static const char *const vi[] = {
-        "Thứ tự", "Mã",      "Tiêu chí", "Điểm bị mất", "Điểm",
-        "Tối đa", "Giá trị", "Cần đạt",  "Được thêm",   "Quy tắc"};
+        "Thứ tự",  "Mã",      "Tiêu chí",  "Điểm bị mất", "Điểm", "Tối đa",
+        "Giá trị", "Cần đạt", "Được thêm", "Quy tắc",     NULL};
     static const char *const en[] = {
-        "rank", "id",    "criterion",  "points_lost", "points",
-        "max",  "value", "next_value", "gain_next",   "rule"};
+        "rank",  "id",         "criterion", "points_lost", "points", "max",
+        "value", "next_value", "gain_next", "rule",        NULL};
     size_t i;
 
-    header(w, R, vi, en, sizeof(vi) / sizeof(vi[0]));
+    chiso_csvw_row(w, R->en ? en : vi);
     for (i = 0; i < R->score->n_lost; i++) {
         size_t k = R->score->lost[i];
         const chiso_node *n = &R->fw->nodes[k];
@@ -566,15 +562,17 @@ table_lost(struct rp *R, chiso_csvw *w)
 static void
 table_overdue(struct rp *R, chiso_csvw *w)
 {
-    static const char *const vi[] = {"Mã nhiệm vụ",     "Nội dung",
-                                     "Văn bản giao",    "Hạn xử lý",
-                                     "Số ngày quá hạn", "Dòng trong sổ"};
+    static const char *const vi[] = {
+        "Mã nhiệm vụ", "Nội dung",        "Văn bản giao",
+        "Hạn xử lý",   "Số ngày quá hạn", "Dòng trong sổ",
+        NULL};
     static const char *const en[] = {
-        "task_id", "title", "source_document", "due", "days_overdue", "line"};
+        "task_id", "title", "source_document", "due", "days_overdue",
+        "line",    NULL};
     size_t i;
     char buf[32];
 
-    header(w, R, vi, en, sizeof(vi) / sizeof(vi[0]));
+    chiso_csvw_row(w, R->en ? en : vi);
     for (i = 0; i < R->tasks->n_overdue; i++) {
         const chiso_task_overdue *t = &R->tasks->overdue[i];
         if (strcmp(t->unit, R->cfg->unit_code) != 0) {
@@ -606,7 +604,8 @@ table_services(struct rp *R, chiso_csvw *w)
                                      "Ký số kết quả (%)",
                                      "Số hóa (%)",
                                      "Hài lòng (%)",
-                                     "Số ngày xử lý (trung vị)"};
+                                     "Số ngày xử lý (trung vị)",
+                                     NULL};
     static const char *const en[] = {"month",
                                      "received",
                                      "finished",
@@ -619,13 +618,14 @@ table_services(struct rp *R, chiso_csvw *w)
                                      "result_signed_pct",
                                      "digitized_pct",
                                      "satisfied_pct",
-                                     "processing_days_median"};
+                                     "processing_days_median",
+                                     NULL};
     int32_t m0 = chiso_period_of_day(CHISO_PERIOD_MONTH, R->prev_first_day);
     int32_t m1 = chiso_period_of_day(CHISO_PERIOD_MONTH, R->end_day - 1), m;
     size_t k;
     char per[16];
 
-    header(w, R, vi, en, sizeof(vi) / sizeof(vi[0]));
+    chiso_csvw_row(w, R->en ? en : vi);
     for (m = m0; m <= m1; m++) {
         const chiso_services_row *r =
             chiso_services_find(R->svc_month, R->cfg->unit_code, m);
@@ -654,14 +654,14 @@ static void
 table_province(struct rp *R, chiso_csvw *w)
 {
     static const char *const vi[] = {
-        "Chỉ số", "Năm",         "Đơn vị",     "Giá trị", "Thang",  "Hạng",
-        "Trên",   "Hạng suy ra", "Độ tin cậy", "Nguồn",   "Ghi chú"};
+        "Chỉ số", "Năm",         "Đơn vị",     "Giá trị", "Thang",   "Hạng",
+        "Trên",   "Hạng suy ra", "Độ tin cậy", "Nguồn",   "Ghi chú", NULL};
     static const char *const en[] = {
         "index",   "year",         "unit",       "value",  "scale", "rank",
-        "rank_of", "rank_derived", "confidence", "source", "note"};
+        "rank_of", "rank_derived", "confidence", "source", "note",  NULL};
     size_t i, k;
 
-    header(w, R, vi, en, sizeof(vi) / sizeof(vi[0]));
+    chiso_csvw_row(w, R->en ? en : vi);
     for (k = 0; k < R->n_indices; k++) {
         for (i = 0; i < R->pub->n; i++) {
             const chiso_pub_row *row = &R->pub->rows[i];
