@@ -20,7 +20,7 @@
 #ifndef CHISO_DATASET_H
 #define CHISO_DATASET_H
 
-#include "chiso_base.h"
+#include "chiso_util.h"
 
 #ifdef __cplusplus
 extern "C" {

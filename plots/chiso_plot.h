@@ -42,7 +42,7 @@
 #ifndef CHISO_PLOT_H
 #define CHISO_PLOT_H
 
-#include "chiso_base.h"
+#include "chiso_util.h"
 
 #include <cairo.h>
 #include <stddef.h>

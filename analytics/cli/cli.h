@@ -6,7 +6,7 @@
 #ifndef CHISO_CLI_H
 #define CHISO_CLI_H
 
-#include "chiso_base.h"
+#include "chiso_util.h"
 
 #include <stdio.h>
 

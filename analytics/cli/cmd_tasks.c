@@ -11,7 +11,7 @@
 #include "commands.h"
 #include "score_inputs.h"
 
-#include "chiso_services.h"
+#include "chiso_logs.h"
 
 #include <cjson/cJSON.h>
 #include <getopt.h>

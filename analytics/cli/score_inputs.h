@@ -6,7 +6,7 @@
 #ifndef CHISO_CLI_SCORE_INPUTS_H
 #define CHISO_CLI_SCORE_INPUTS_H
 
-#include "chiso_services.h"
+#include "chiso_logs.h"
 
 /* --period month|quarter|half|year; prints a usage error, returns 0/2. */
 int cli_parse_period_kind(const char *cmd, const char *s, chiso_period_kind *k);

@@ -19,7 +19,7 @@
 #ifndef CHISO_REPORT_H
 #define CHISO_REPORT_H
 
-#include "chiso_base.h"
+#include "chiso_util.h"
 
 #ifdef __cplusplus
 extern "C" {

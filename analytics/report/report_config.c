@@ -9,7 +9,7 @@
 #define _POSIX_C_SOURCE 200809L /* strtok_r */
 #include "chiso_report.h"
 
-#include "chiso_services.h"
+#include "chiso_logs.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>

@@ -11,9 +11,9 @@
 
 #include "chiso_report.h"
 
-#include "chiso_analytics.h"
+#include "chiso_score.h"
 #include "chiso_plot.h"
-#include "chiso_services.h"
+#include "chiso_logs.h"
 #include "chiso_stats.h"
 
 #define REPORT_MAX_INDICES 8

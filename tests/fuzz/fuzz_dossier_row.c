@@ -20,7 +20,7 @@
  * body after a fixed header, so mutations reach the row parser.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "services_int.h"
+#include "logs_int.h"
 
 #include <stdint.h>
 #include <stdio.h>

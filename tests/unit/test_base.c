@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "chiso_base.h"
+#include "chiso_util.h"
 #include "helpers.h"
 
 #include <cjson/cJSON.h>

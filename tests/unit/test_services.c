@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "helpers.h"
-#include "services_int.h"
+#include "logs_int.h"
 
 #define TOL 1e-12
 

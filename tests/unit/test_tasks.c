@@ -27,7 +27,7 @@
 #include <cmocka.h>
 
 #include "helpers.h"
-#include "chiso_services.h"
+#include "chiso_logs.h"
 
 #define TOL 1e-12
 

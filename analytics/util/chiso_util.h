@@ -1,5 +1,5 @@
 /*
- * chiso_base.h - status codes, diagnostics and small shared utilities.
+ * chiso_util.h - status codes, diagnostics and small shared utilities.
  *
  * Every module links this tiny base target. It holds what all layers need
  * and nothing else: the status enum, the diagnostic struct the caller passes
@@ -19,8 +19,8 @@
  *     byte order mark is not counted;
  *   - the library never prints and never exits.
  */
-#ifndef CHISO_BASE_H
-#define CHISO_BASE_H
+#ifndef CHISO_UTIL_H
+#define CHISO_UTIL_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -348,4 +348,4 @@ char *chiso_json_print(const struct cJSON *root);
 }
 #endif
 
-#endif /* CHISO_BASE_H */
+#endif /* CHISO_UTIL_H */

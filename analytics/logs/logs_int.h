@@ -1,5 +1,5 @@
 /*
- * services_int.h - internals shared by services*.c and tasks*.c.
+ * logs_int.h - internals shared by services*.c and tasks*.c.
  *
  * The pipeline for a dossier log is: tokenizer (libcsv reference reader or
  * the fast tokenizer in services_fast.c) -> fields of one row ->
@@ -21,7 +21,7 @@
 #ifndef CHISO_SERVICES_INT_H
 #define CHISO_SERVICES_INT_H
 
-#include "chiso_services.h"
+#include "chiso_logs.h"
 #include "chiso_dataset.h"
 
 #include <math.h>

@@ -26,7 +26,7 @@
 #ifndef CHISO_SCORE_H
 #define CHISO_SCORE_H
 
-#include "chiso_base.h"
+#include "chiso_util.h"
 #include "chiso_dataset.h"
 #include "chiso_framework.h"
 

@@ -8,7 +8,7 @@
  * "ma_tieu_chi" (NFC or NFD) all fold to "ma_tieu_chi". The tables were
  * generated from Unicode decomposition data (first base letter of NFD).
  */
-#include "chiso_base.h"
+#include "chiso_util.h"
 
 #include <string.h>
 

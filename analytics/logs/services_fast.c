@@ -32,7 +32,7 @@
  * discarded. So a wrong guess costs time, never correctness.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "services_int.h"
+#include "logs_int.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -7,7 +7,7 @@
  * at any point leaves the previous file as it was.
  */
 #define _GNU_SOURCE /* renameat2 (atomic folder exchange) */
-#include "chiso_base.h"
+#include "chiso_util.h"
 
 #include <dirent.h>
 #include <errno.h>

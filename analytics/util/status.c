@@ -6,7 +6,7 @@
  * error, later reports are ignored, so the innermost (most precise) problem
  * reaches the user even when callers up the stack add their own context.
  */
-#include "chiso_base.h"
+#include "chiso_util.h"
 
 #include <errno.h>
 #include <math.h>

@@ -14,7 +14,7 @@
 #ifndef CHISO_DOC_H
 #define CHISO_DOC_H
 
-#include "chiso_base.h"
+#include "chiso_util.h"
 
 #include <cairo.h>
 

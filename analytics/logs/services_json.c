@@ -9,7 +9,7 @@
  * recomputed. The CSV carries the shortest exact form of every number, for
  * comparison with other engines.
  */
-#include "services_int.h"
+#include "logs_int.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>

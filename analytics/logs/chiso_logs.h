@@ -1,5 +1,5 @@
 /*
- * chiso_services.h - task registers and dossier logs -> on-time, online and
+ * chiso_logs.h - task registers and dossier logs -> on-time, online and
  * digitisation indicators per unit and period.
  *
  * Two inputs a department already has:
@@ -8,7 +8,7 @@
  *     (one row per hồ sơ): chiso_services_*.
  * Both are read in one streaming pass; memory grows with the number of
  * unit x period groups, not with rows, except for the exact quantiles of
- * processing days (2 bytes per finished dossier, see services_int.h) and
+ * processing days (2 bytes per finished dossier, see logs_int.h) and
  * the overdue-task list.
  *
  * Time rules (README "Dossier logs", "Task registers"):
@@ -24,10 +24,10 @@
  * reported through chiso_diag (file:line:column) or, when the options carry
  * a reject callback, handed to it so the run can continue.
  */
-#ifndef CHISO_SERVICES_H
-#define CHISO_SERVICES_H
+#ifndef CHISO_LOGS_H
+#define CHISO_LOGS_H
 
-#include "chiso_base.h"
+#include "chiso_util.h"
 #include "chiso_score.h"
 
 #include <stdint.h>
@@ -414,4 +414,4 @@ double chiso_quantile_sorted(const double *sorted, size_t n, double q);
 }
 #endif
 
-#endif /* CHISO_SERVICES_H */
+#endif /* CHISO_LOGS_H */

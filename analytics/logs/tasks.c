@@ -15,7 +15,7 @@
  * 16-byte entry and groups are formed by sorting at the end.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "services_int.h"
+#include "logs_int.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>

@@ -8,7 +8,7 @@
  * within one kind.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "services_int.h"
+#include "logs_int.h"
 
 #include <math.h>
 #include <pthread.h>

@@ -10,7 +10,7 @@
  * only at the end (svc_build_result), across threads, units and periods.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "services_int.h"
+#include "logs_int.h"
 
 #include <errno.h>
 #include <stdarg.h>

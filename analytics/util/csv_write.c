@@ -5,7 +5,7 @@
  * Excel, which needs a BOM to read UTF-8 Vietnamese correctly and which
  * would execute a cell such as "=HYPERLINK(...)" taken from a dossier note.
  */
-#include "chiso_base.h"
+#include "chiso_util.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -25,7 +25,7 @@
 #ifndef CHISO_STATS_H
 #define CHISO_STATS_H
 
-#include "chiso_base.h"
+#include "chiso_util.h"
 #include "chiso_dataset.h"
 #include "chiso_framework.h"
 

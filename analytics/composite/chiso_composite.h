@@ -30,7 +30,7 @@
 #ifndef CHISO_COMPOSITE_H
 #define CHISO_COMPOSITE_H
 
-#include "chiso_base.h"
+#include "chiso_util.h"
 
 #include <stdint.h>
 

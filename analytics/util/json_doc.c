@@ -10,7 +10,7 @@
  * The printer below is ours, not cJSON_Print: it indents with two spaces and
  * prints numbers in their shortest round-trip form, so outputs are stable.
  */
-#include "chiso_base.h"
+#include "chiso_util.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
