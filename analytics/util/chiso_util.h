@@ -36,6 +36,42 @@ extern "C" {
 #define CHISO_PRINTF(a, b)
 #endif
 
+/* ---- languages and the message catalogue ------------------------------ */
+
+/*
+ * The language of every word chiso writes: messages, warnings, labels.
+ * Vietnamese is the default (the zero value), so a zero-initialised
+ * chiso_diag speaks Vietnamese.
+ */
+typedef enum chiso_lang { CHISO_LANG_VI = 0, CHISO_LANG_EN = 1 } chiso_lang;
+
+/* "vi" / "en" -> lang. Returns 0, or -1 when s is neither. */
+int chiso_lang_parse(const char *s, chiso_lang *out);
+/* "vi" or "en". */
+const char *chiso_lang_code(chiso_lang lang);
+
+#if defined(__GNUC__)
+#define CHISO_FORMAT_ARG(i) __attribute__((format_arg(i)))
+#else
+#define CHISO_FORMAT_ARG(i)
+#endif
+
+/*
+ * The text of message `msgid` (the English source text, often a printf
+ * format) in `lang`, from the catalogue compiled from
+ * analytics/util/po/vi.po. Returns msgid itself for English or when the
+ * catalogue has no translation. The result is static; never NULL unless
+ * msgid is NULL. A translated format keeps the conversions of its msgid
+ * (msgfmt --check-format enforces it at build time).
+ */
+const char *chiso_msg(chiso_lang lang, const char *msgid) CHISO_FORMAT_ARG(2);
+/* Does the catalogue translate msgid into lang? (always 1 for English) */
+int chiso_msg_has(chiso_lang lang, const char *msgid);
+
+/* Marks a string for extraction without translating it here (a table of
+ * messages translated later with chiso_msg). */
+#define N_(s) s
+
 /* Status codes. Keep them few; the CLI maps them to exit codes. */
 typedef enum chiso_status {
     CHISO_OK = 0,
@@ -53,6 +89,16 @@ typedef enum chiso_status {
 /* Short English name of a status, e.g. "parse error". Never NULL. */
 const char *chiso_status_str(chiso_status st);
 
+/* How much a reported problem matters (typed warnings in JSON outputs). */
+typedef enum chiso_severity {
+    CHISO_SEVERITY_WARNING = 0, /* the result stands, but read this */
+    CHISO_SEVERITY_INFO,        /* for the record */
+    CHISO_SEVERITY_ERROR        /* the result is refused */
+} chiso_severity;
+
+/* "warning", "info", "error". */
+const char *chiso_severity_name(chiso_severity sev);
+
 /* Where a problem is, and what it is. Filled by the library, printed by
  * the CLI as "chiso: path:line:column: message". */
 typedef struct chiso_diag {
@@ -62,14 +108,23 @@ typedef struct chiso_diag {
     unsigned long line;   /* 1-based physical line; 0 = unknown */
     unsigned long column; /* 1-based column (UTF-8 characters); 0 = unknown */
     char message[512];    /* lowercase start, no trailing period/newline */
+    chiso_lang lang;      /* language of message; set by the caller */
+    /* Typed warnings (JSON "warnings" arrays): a stable code documented in
+     * docs/ ("unit_not_in_log"), static storage, NULL when untyped; the
+     * severity; the criterion concerned ("" if none). */
+    const char *kind;
+    chiso_severity severity;
+    char criterion_id[128];
 } chiso_diag;
 
-/* Reset a diag to "nothing reported". NULL is allowed. */
+/* Reset a diag to "nothing reported", keeping its language. NULL is
+ * allowed. */
 void chiso_diag_clear(chiso_diag *diag);
 
 /*
- * Report a problem. The first error wins: if diag->code is already set the
- * call does nothing. Returns `code` so callers can write
+ * Report a problem. `fmt` is a msgid: it is translated into diag->lang
+ * (chiso_msg) before formatting. The first error wins: if diag->code is
+ * already set the call does nothing. Returns `code` so callers can write
  * `return chiso_diag_set(diag, CHISO_EDATA, path, line, col, "...")`.
  * diag may be NULL (then only the code is returned). path may be NULL.
  */
@@ -97,9 +152,11 @@ typedef struct chiso_diag_list {
     size_t n;
     size_t cap;
     size_t n_dropped;
+    chiso_lang lang; /* language of entries made by chiso_diag_list_addf */
 } chiso_diag_list;
 
-/* Initialise an empty list storing at most `cap` entries. */
+/* Initialise an empty list storing at most `cap` entries (language
+ * Vietnamese; set list->lang after init for another). */
 void chiso_diag_list_init(chiso_diag_list *list, size_t cap);
 /* Append a copy of d. Returns CHISO_ENOMEM on allocation failure. */
 chiso_status chiso_diag_list_add(chiso_diag_list *list, const chiso_diag *d);
@@ -111,6 +168,26 @@ chiso_status chiso_diag_list_addf(chiso_diag_list *list,
                                   unsigned long column,
                                   const char *fmt,
                                   ...) CHISO_PRINTF(6, 7);
+/*
+ * Append a typed entry: `kind` is the stable code (static string),
+ * criterion_id may be NULL; the rest as chiso_diag_list_addf. The message
+ * is translated into list->lang.
+ */
+chiso_status chiso_diag_list_addk(chiso_diag_list *list,
+                                  const char *kind,
+                                  chiso_severity severity,
+                                  const char *criterion_id,
+                                  const char *path,
+                                  unsigned long line,
+                                  unsigned long column,
+                                  const char *fmt,
+                                  ...) CHISO_PRINTF(8, 9);
+/*
+ * The list as a JSON array of objects {"code", "severity", "message",
+ * "criterion_id", "file", "line", "column"} (null where not applicable;
+ * code "unclassified" for untyped entries). NULL on allocation failure.
+ */
+struct cJSON *chiso_diag_list_to_json(const chiso_diag_list *list);
 /* Total number of entries reported (stored + dropped). */
 size_t chiso_diag_list_total(const chiso_diag_list *list);
 /* Sort stored entries by path, line, column (stable). */

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 const char *
 chiso_status_str(chiso_status st)
 {
@@ -45,22 +47,28 @@ chiso_status_str(chiso_status st)
 void
 chiso_diag_clear(chiso_diag *diag)
 {
+    chiso_lang lang;
+
     if (diag == NULL) {
         return;
     }
+    lang = diag->lang;
     memset(diag, 0, sizeof(*diag));
+    diag->lang = lang;
 }
 
 static void diag_fill(chiso_diag *d,
+                      chiso_lang lang,
                       chiso_status code,
                       const char *path,
                       unsigned long line,
                       unsigned long column,
                       const char *fmt,
-                      va_list ap) CHISO_PRINTF(6, 0);
+                      va_list ap) CHISO_PRINTF(7, 0);
 
 static void
 diag_fill(chiso_diag *d,
+          chiso_lang lang,
           chiso_status code,
           const char *path,
           unsigned long line,
@@ -69,13 +77,14 @@ diag_fill(chiso_diag *d,
           va_list ap)
 {
     memset(d, 0, sizeof(*d));
+    d->lang = lang;
     d->code = code;
     if (path != NULL) {
         snprintf(d->path, sizeof(d->path), "%s", path);
     }
     d->line = line;
     d->column = column;
-    vsnprintf(d->message, sizeof(d->message), fmt, ap);
+    vsnprintf(d->message, sizeof(d->message), chiso_msg(lang, fmt), ap);
 }
 
 chiso_status
@@ -93,7 +102,7 @@ chiso_diag_set(chiso_diag *diag,
         return code;
     }
     va_start(ap, fmt);
-    diag_fill(diag, code, path, line, column, fmt, ap);
+    diag_fill(diag, diag->lang, code, path, line, column, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -154,9 +163,99 @@ chiso_diag_list_addf(chiso_diag_list *list,
     va_list ap;
 
     va_start(ap, fmt);
-    diag_fill(&d, code, path, line, column, fmt, ap);
+    diag_fill(&d, list->lang, code, path, line, column, fmt, ap);
     va_end(ap);
     return chiso_diag_list_add(list, &d);
+}
+
+chiso_status
+chiso_diag_list_addk(chiso_diag_list *list,
+                     const char *kind,
+                     chiso_severity severity,
+                     const char *criterion_id,
+                     const char *path,
+                     unsigned long line,
+                     unsigned long column,
+                     const char *fmt,
+                     ...)
+{
+    chiso_diag d;
+    va_list ap;
+
+    va_start(ap, fmt);
+    diag_fill(&d, list->lang, CHISO_EDATA, path, line, column, fmt, ap);
+    va_end(ap);
+    d.kind = kind;
+    d.severity = severity;
+    if (criterion_id != NULL) {
+        snprintf(d.criterion_id, sizeof(d.criterion_id), "%s", criterion_id);
+    }
+    return chiso_diag_list_add(list, &d);
+}
+
+const char *
+chiso_severity_name(chiso_severity sev)
+{
+    switch (sev) {
+    case CHISO_SEVERITY_WARNING:
+        return "warning";
+    case CHISO_SEVERITY_INFO:
+        return "info";
+    case CHISO_SEVERITY_ERROR:
+        return "error";
+    }
+    return "warning";
+}
+
+static int
+json_add_text_or_null(struct cJSON *obj, const char *key, const char *s)
+{
+    if (s == NULL || s[0] == '\0') {
+        return cJSON_AddNullToObject(obj, key) != NULL;
+    }
+    return cJSON_AddStringToObject(obj, key, s) != NULL;
+}
+
+static int
+json_add_count_or_null(struct cJSON *obj, const char *key, unsigned long v)
+{
+    if (v == 0) {
+        return cJSON_AddNullToObject(obj, key) != NULL;
+    }
+    return cJSON_AddNumberToObject(obj, key, (double)v) != NULL;
+}
+
+struct cJSON *
+chiso_diag_list_to_json(const chiso_diag_list *list)
+{
+    cJSON *arr = cJSON_CreateArray();
+    size_t i;
+
+    if (arr == NULL) {
+        return NULL;
+    }
+    for (i = 0; i < list->n; i++) {
+        const chiso_diag *d = &list->items[i];
+        cJSON *o = cJSON_CreateObject();
+        if (o == NULL) {
+            cJSON_Delete(arr);
+            return NULL;
+        }
+        cJSON_AddItemToArray(arr, o);
+        if (!json_add_text_or_null(
+                o, "code", d->kind != NULL ? d->kind : "unclassified") ||
+            !json_add_text_or_null(o, "severity",
+                                   chiso_severity_name(d->severity)) ||
+            !json_add_text_or_null(o, "message", d->message) ||
+            !json_add_text_or_null(o, "criterion_id", d->criterion_id) ||
+            !json_add_text_or_null(o, "file", d->path) ||
+            !json_add_count_or_null(o, "line", d->line) ||
+            !json_add_count_or_null(o, "column", d->column)) {
+            cJSON_Delete(arr);
+            return NULL;
+        }
+    }
+    return arr;
 }
 
 size_t
