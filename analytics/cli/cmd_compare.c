@@ -47,8 +47,16 @@ compare_usage(FILE *f)
 static void
 print_corr(const char *name, const chiso_corr *c)
 {
-    printf("  %-9s r = %.4f   t = %.4f   df = %.0f   p = %.4g   n = %zu\n",
-           name, c->r, c->t, c->df, c->p_value, c->n);
+    char t[32];
+
+    /* |r| = 1 exactly: t is infinite and p is 0, printed as such */
+    if (c->t_infinite) {
+        snprintf(t, sizeof(t), "%s", c->t < 0 ? "-∞" : "∞");
+    } else {
+        snprintf(t, sizeof(t), "%.4f", c->t);
+    }
+    printf("  %-9s r = %.4f   t = %s   df = %.0f   p = %.4g   n = %zu\n",
+           name, c->r, t, c->df, c->p_value, c->n);
 }
 
 static void

@@ -73,13 +73,19 @@ typedef struct chiso_corr {
     double r;
     double df;      /* n - 2 */
     double t;       /* r * sqrt(df / (1 - r^2)); +-Inf when |r| = 1 */
-    double p_value; /* two-sided, Student t with df */
+    double p_value; /* two-sided, Student t with df; 0 when |r| = 1 */
+    int t_infinite; /* |r| = 1 exactly (see chiso_stats_pearson): t is
+                       +-Inf, which JSON writes as null with a flag */
 } chiso_corr;
 
 /*
- * Pearson correlation (gsl_stats_correlation) and its exact t test under
- * normality. Needs n >= 3 and neither variable constant (CHISO_EDOMAIN);
- * NaN is CHISO_EDATA.
+ * Pearson correlation and its exact t test under normality: centred sums
+ * in long double (two passes), 1 - r^2 as the unexplained share SSE/Syy,
+ * so t keeps its digits near |r| = 1. Points on a line up to the rounding
+ * of their decimal input (every residual within 4 ulps of the point's
+ * magnitude) are exactly perfect: r = +-1, t = +-Inf, p = 0, as R's
+ * cor.test gives when its own r rounds to 1. Needs n >= 3 and neither
+ * variable constant (CHISO_EDOMAIN); NaN is CHISO_EDATA.
  */
 chiso_status chiso_stats_pearson(const double *x,
                                  const double *y,
@@ -92,7 +98,8 @@ chiso_status chiso_stats_pearson(const double *x,
  * the ranks they span). The p-value uses the same t approximation as
  * Pearson (as R's cor.test(method = "spearman", exact = FALSE) and
  * scipy.stats.spearmanr do); it is not the exact permutation p-value.
- * Same preconditions as chiso_stats_pearson, on the ranks.
+ * rho = +-1 is decided exactly (the ranks agree or are reversed): then t
+ * = +-Inf and p = 0. Same preconditions as chiso_stats_pearson.
  */
 chiso_status chiso_stats_spearman(const double *x,
                                   const double *y,
