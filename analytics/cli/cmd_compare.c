@@ -55,8 +55,8 @@ print_corr(const char *name, const chiso_corr *c)
     } else {
         snprintf(t, sizeof(t), "%.4f", c->t);
     }
-    printf("  %-9s r = %.4f   t = %s   df = %.0f   p = %.4g   n = %zu\n",
-           name, c->r, t, c->df, c->p_value, c->n);
+    printf("  %-9s r = %.4f   t = %s   df = %.0f   p = %.4g   n = %zu\n", name,
+           c->r, t, c->df, c->p_value, c->n);
 }
 
 static void

@@ -68,10 +68,11 @@ typedef struct chiso_cmp_node {
     double target;
     int has_goalposts; /* goalpost_lower / goalpost_upper columns */
     double goalpost_lower, goalpost_upper;
-    size_t n_missing;          /* indicators: units without a value */
-    unsigned long meta_line;   /* iMeta line of the row */
-    unsigned long meta_column; /* column of its iCode cell */
-    size_t data_field;         /* indicators: 0-based field index in iData */
+    size_t n_missing;                 /* indicators: units without a value */
+    unsigned long meta_line;          /* iMeta line of the row */
+    unsigned long meta_column;        /* column of its iCode cell */
+    unsigned long meta_weight_column; /* column of its Weight cell */
+    size_t data_field; /* indicators: 0-based field index in iData */
 } chiso_cmp_node;
 
 /*
@@ -297,8 +298,9 @@ typedef struct chiso_uncertainty_options {
 
 /*
  * Per-unit summary (arrays of n_units, iData order). Ranks are 1 = best,
- * ties share the best place; percentiles follow numpy's default 'linear'
- * definition (R quantile type 7) over the replicates. A unit without an
+ * ties share the best place; percentiles are type 7 (R's default, numpy's
+ * 'linear') over the replicates, by chiso_stats_quantile_kth (GSL's
+ * gsl_stats_quantile_from_sorted_data). A unit without an
  * index score has nominal_rank 0 and NaN elsewhere.
  *
  * With keep_replicates, rep_normalise / rep_aggregate (replicates each)
@@ -349,14 +351,6 @@ void chiso_uncertainty_write_csv(const chiso_uncertainty_result *res,
  * code. */
 void chiso_uncertainty_write_replicates_csv(const chiso_uncertainty_result *res,
                                             chiso_csvw *w);
-
-/*
- * numpy 'linear' percentile (R type 7) of sorted[0 .. n), p in [0, 1]:
- * h = (n - 1) p, interpolated between sorted[floor h] and the next value
- * the way numpy does it (from the upper value when the fraction >= 0.5).
- * n must be >= 1.
- */
-double chiso_percentile_linear(const double *sorted, size_t n, double p);
 
 #ifdef __cplusplus
 }

@@ -14,10 +14,22 @@
  * any aggregation, naming the unit and indicator and suggesting a range
  * that starts above 0. Silently replacing 0 by a small number would make
  * the result depend on an invisible constant.
+ *
+ * The edges of double: raw values may be anywhere in the doubles (1e308
+ * and -1e308 in one column), weights too. Min-max, goalposts and target
+ * take (x - a) / (b - a) on halves when a difference would overflow;
+ * z-scores take mean and variance on a power-of-two scale when a sum or a
+ * square would; weights are put on one scale per parent (composite_int.h)
+ * so that no sum of weights or of weighted values overflows. What can
+ * still leave the finite numbers (a --zscore SD of 1e308, 1/x of a value
+ * next to 0 in a harmonic mean) is an error naming the cell and the
+ * value. So every score is a finite number or explicitly missing, and a
+ * unit without a score is never ranked.
  */
 #include "composite_int.h"
 
 #include <cjson/cJSON.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +95,51 @@ chiso_cmp_agg_parse(const char *s, chiso_cmp_agg *out)
     return -1;
 }
 
+int
+chiso_composite__weight_shift(double max_weight, size_t n_children)
+{
+    int e = 0, b = 0;
+
+    (void)frexp(max_weight, &e); /* max_weight < 2^e */
+    while (b < 64 && ((size_t)1 << b) < n_children) {
+        b++;
+    }
+    return -(e + b + 1);
+}
+
+void
+chiso_composite__kernel_weights(const chiso_composite *m, double *w, int *shift)
+{
+    size_t k, j;
+
+    for (k = 0; k < m->n_nodes; k++) {
+        w[k] = k == m->root ? 1.0 : m->nodes[k].weight;
+        if (shift != NULL) {
+            shift[k] = 0;
+        }
+    }
+    for (k = 0; k < m->n_nodes; k++) {
+        const chiso_cmp_node *p = &m->nodes[k];
+        double mx = 0;
+        int sh;
+        if (p->n_children == 0) {
+            continue;
+        }
+        for (j = 0; j < p->n_children; j++) {
+            double v = m->nodes[p->children[j]].weight;
+            mx = v > mx ? v : mx;
+        }
+        sh = chiso_composite__weight_shift(mx, p->n_children);
+        for (j = 0; j < p->n_children; j++) {
+            size_t c = p->children[j];
+            w[c] = ldexp(m->nodes[c].weight, sh);
+            if (shift != NULL) {
+                shift[c] = sh;
+            }
+        }
+    }
+}
+
 chiso_status
 chiso_composite__check_options(const chiso_composite_options *o,
                                chiso_diag *diag)
@@ -110,6 +167,32 @@ chiso_composite__check_options(const chiso_composite_options *o,
 }
 
 /* ---- normalisation -------------------------------------------------------- */
+
+/* (v - a) / (b - a), also when a difference overflows a double: then on
+ * halves, which cannot overflow (an exact scaling for these magnitudes).
+ * The direct form otherwise, so ordinary data give the same bits. */
+static double
+frac_of(double v, double a, double b)
+{
+    double num = v - a, den = b - a;
+
+    if (isfinite(num) && isfinite(den)) {
+        return num / den;
+    }
+    return (0.5 * v - 0.5 * a) / (0.5 * b - 0.5 * a);
+}
+
+/* A fraction f in [0, 1] onto [range_lo, range_hi]: f span + lo, or, when
+ * the span itself overflows, lo (1 - f) + hi f (a convex combination,
+ * within the range). */
+static double
+to_range(const chiso_composite_options *o, double span, double f)
+{
+    if (isfinite(span)) {
+        return f * span + o->range_lo;
+    }
+    return o->range_lo * (1.0 - f) + o->range_hi * f;
+}
 
 struct vidx {
     double v;
@@ -152,7 +235,7 @@ chiso_composite__normalise(const chiso_composite *m,
                            chiso_diag *diag)
 {
     size_t n = m->n_units, i, u, cnt;
-    double lo = o->range_lo, span = o->range_hi - o->range_lo;
+    double span = o->range_hi - o->range_lo;
     struct vidx *tmp = NULL;
     chiso_status st = CHISO_OK;
     char msg[256];
@@ -192,7 +275,8 @@ chiso_composite__normalise(const chiso_composite *m,
             }
             /* COINr n_minmax: (x - min) / (max - min) * (u - l) + l */
             for (u = 0; u < n; u++) {
-                y[u] = pr[u] ? (d * raw[u] - mn) / (mx - mn) * span + lo : 0;
+                y[u] =
+                    pr[u] ? to_range(o, span, frac_of(d * raw[u], mn, mx)) : 0;
             }
             a = mn;
             b = mx;
@@ -211,6 +295,46 @@ chiso_composite__normalise(const chiso_composite *m,
                     double e = d * raw[u] - mean;
                     ss += e * e;
                 }
+            }
+            if (!isfinite(sum) || !isfinite(ss)) {
+                /* values near the largest double: the same two passes on
+                   x 2^-e, |x| < 2^e (exact), where nothing overflows; the
+                   z-scores do not depend on the scale */
+                int e = 0;
+                double amax = mx > -mn ? mx : -mn, ms = 0, ss2 = 0;
+                (void)frexp(amax, &e);
+                for (u = 0; u < n; u++) {
+                    if (pr[u]) {
+                        ms += ldexp(d * raw[u], -e);
+                    }
+                }
+                ms /= (double)cnt;
+                for (u = 0; u < n; u++) {
+                    if (pr[u]) {
+                        double dv = ldexp(d * raw[u], -e) - ms;
+                        ss2 += dv * dv;
+                    }
+                }
+                sd = sqrt(ss2 / (double)(cnt - 1));
+                if (!(sd > 0)) {
+                    snprintf(msg, sizeof(msg),
+                             "every unit with a value has the same value "
+                             "(%g): the z-score is undefined",
+                             d * mn);
+                    st = indicator_error(m, i, diag, msg);
+                    goto out;
+                }
+                for (u = 0; u < n; u++) {
+                    y[u] = pr[u] ? (ldexp(d * raw[u], -e) - ms) / sd *
+                                           o->zscore_sd +
+                                       o->zscore_mean
+                                 : 0;
+                }
+                /* the parameters in the data's units (the sd may exceed
+                   the largest double: then it is reported as missing) */
+                a = ldexp(ms, e);
+                b = ldexp(sd, e);
+                break;
             }
             sd = sqrt(ss / (double)(cnt - 1));
             if (!(sd > 0)) {
@@ -279,10 +403,10 @@ chiso_composite__normalise(const chiso_composite *m,
                     y[u] = 0;
                     continue;
                 }
-                f = nd->direction > 0 ? (raw[u] - gl) / (gu - gl)
-                                      : (raw[u] - gu) / (gl - gu);
+                f = nd->direction > 0 ? frac_of(raw[u], gl, gu)
+                                      : frac_of(raw[u], gu, gl);
                 f = f < 0 ? 0 : f > 1 ? 1 : f;
-                y[u] = lo + span * f;
+                y[u] = to_range(o, span, f);
             }
             a = gl;
             b = gu;
@@ -316,8 +440,9 @@ chiso_composite__normalise(const chiso_composite *m,
                     continue;
                 }
                 v = d * raw[u];
-                f = v >= t ? 1.0 : 1.0 - (t - v) / (t - mn);
-                y[u] = lo + span * f;
+                /* (t - v) / (t - mn) = (v - t) / (mn - t) */
+                f = v >= t ? 1.0 : 1.0 - frac_of(v, t, mn);
+                y[u] = to_range(o, span, f);
             }
             a = d * mn;
             b = nd->target;
@@ -329,6 +454,20 @@ chiso_composite__normalise(const chiso_composite *m,
         }
         if (pb != NULL) {
             pb[i] = b;
+        }
+        /* what the options can still push out of the doubles */
+        for (u = 0; u < n; u++) {
+            if (pr[u] && !isfinite(y[u])) {
+                st = chiso_diag_set(
+                    diag, CHISO_EDOMAIN, m->data_path, m->unit_line[u],
+                    chiso_composite__data_column(m, i, m->unit_line[u]),
+                    "indicator '%s' of unit '%s' (%g) becomes %g after %s "
+                    "normalisation, which is not a finite number: use a "
+                    "smaller --range or --zscore",
+                    nd->code, m->unit_code[u], raw[u], y[u],
+                    chiso_cmp_norm_name(o->normalise));
+                goto out;
+            }
         }
     }
 out:
@@ -351,7 +490,22 @@ chiso_composite__check_positive(const chiso_composite *m,
         for (u = 0; u < n; u++) {
             double v = x[i * n + u];
             const char *hint;
-            if (!m->present[i * n + u] || v > 0) {
+            if (!m->present[i * n + u]) {
+                continue;
+            }
+            if (v > 0 && o->aggregate == CHISO_AGG_HARMONIC &&
+                !isfinite(1.0 / v)) {
+                return chiso_diag_set(
+                    diag, CHISO_EDOMAIN, m->data_path, m->unit_line[u],
+                    chiso_composite__data_column(m, i, m->unit_line[u]),
+                    "the harmonic mean needs 1/x, but indicator '%s' of unit "
+                    "'%s' is %g after %s normalisation, so close to 0 that "
+                    "1/x is not a finite number; use a range starting "
+                    "further from 0",
+                    m->nodes[i].code, m->unit_code[u], v,
+                    chiso_cmp_norm_name(o->normalise));
+            }
+            if (v > 0) {
                 continue;
             }
             switch (o->normalise) {
@@ -666,15 +820,6 @@ chiso_composite__rank(const double *v,
     return k;
 }
 
-double
-chiso_composite__lerp(double a, double b, double t)
-{
-    /* numpy's _lerp: exact at both ends, monotone */
-    double diff = b - a;
-
-    return t >= 0.5 ? b - diff * (1.0 - t) : a + diff * t;
-}
-
 /* ---- chiso_composite_compute ------------------------------------------- */
 
 void
@@ -750,9 +895,7 @@ chiso_composite_compute(chiso_composite_result **out,
         goto fail;
     }
     chiso_composite__transform(m, o.aggregate, res->value, t);
-    for (k = 0; k < nn; k++) {
-        w[k] = m->nodes[k].weight;
-    }
+    chiso_composite__kernel_weights(m, w, NULL);
     chiso_composite__aggregate(m, w, t, mask);
     for (k = 0; k < nn; k++) {
         for (u = 0; u < n; u++) {
@@ -762,6 +905,17 @@ chiso_composite_compute(chiso_composite_result **out,
             if (k >= n_ind) {
                 res->value[c] =
                     def ? chiso_composite__untransform(o.aggregate, t[c]) : 0;
+                if (def && !isfinite(res->value[c])) {
+                    /* cannot happen with the checks above (weighted means
+                       of finite values on scaled weights); never rank it */
+                    st = chiso_diag_set(diag, CHISO_EDOMAIN, m->meta_path,
+                                        m->nodes[k].meta_line,
+                                        m->nodes[k].meta_column,
+                                        "aggregate '%s' of unit '%s' is not "
+                                        "a finite number",
+                                        m->nodes[k].code, m->unit_code[u]);
+                    goto fail;
+                }
             }
             dmask[u] = def ? 1.0 : 0.0;
         }

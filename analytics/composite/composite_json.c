@@ -84,6 +84,12 @@ unit_json(const chiso_composite_result *res, size_t u)
     cJSON_AddItemToObject(
         o, "score",
         chiso_json_number(res->defined[root] ? res->value[root] : (double)NAN));
+    /* why a unit has no score and no rank (a stable code, docs/composite.md):
+       every indicator under the index is missing for it */
+    cJSON_AddItemToObject(o, "no_score",
+                          res->defined[root]
+                              ? cJSON_CreateNull()
+                              : cJSON_CreateString("all_indicators_missing"));
     vals = cJSON_AddObjectToObject(o, "values");
     ranks = cJSON_AddObjectToObject(o, "ranks");
     for (k = 0; k < m->n_nodes; k++) {

@@ -8,6 +8,10 @@
  * code has no column") point at the iMeta row, whose cell positions are
  * kept for that purpose.
  *
+ * Codes and units are looked up in hash sets (chiso_stats_keys), and the
+ * tree is checked in linear time, so a file ten times larger takes ten
+ * times longer, not a hundred.
+ *
  * Values are read row by row into a unit-major buffer and transposed at
  * the end: the engine wants indicator-major columns (one contiguous vector
  * of units per indicator), which is what every normalisation and every
@@ -16,7 +20,9 @@
 #include "composite_int.h"
 
 #include "chiso_dataset.h"
+#include "chiso_stats.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -52,6 +58,7 @@ static const chiso_csv_column meta_columns[MC_N] = {
 /* One iMeta row while loading. */
 struct meta_row {
     char *code, *name, *parent;
+    char *weight_text; /* the Weight cell as written, for messages */
     chiso_cmp_type type;
     int level, has_level;
     double weight;
@@ -73,6 +80,8 @@ struct loader {
     chiso_diag *diag;
     struct meta_row *rows;
     size_t n_rows, cap_rows;
+    chiso_stats_keys *codes; /* iCode -> row index */
+    chiso_stats_keys *units; /* uCode -> unit index */
     chiso_composite *m;
 };
 
@@ -279,8 +288,13 @@ read_meta_row(struct loader *L,
                                      "column of iData",
                                      mr->code);
     }
-    for (i = 0; i + 1 < L->n_rows; i++) {
-        if (strcmp(L->rows[i].code, mr->code) == 0) {
+    {
+        int added;
+        if (chiso_stats_keys_add(L->codes, mr->code, strlen(mr->code), &i,
+                                 &added) != CHISO_OK) {
+            return oom(L->diag, L->meta_path);
+        }
+        if (!added) {
             return chiso_csv_field_error(r, L->diag, CHISO_EDATA, row,
                                          (size_t)idx[MC_CODE],
                                          "duplicate iCode '%s' (first on line "
@@ -349,6 +363,10 @@ read_meta_row(struct loader *L,
     }
     mr->weight = v;
     mr->has_weight = 1;
+    mr->weight_text = cell_copy(row, idx[MC_WEIGHT]);
+    if (mr->weight_text == NULL) {
+        return oom(L->diag, L->meta_path);
+    }
     /* Direction: required for indicators, optional (ignored) above */
     rc = number_cell(r, L->diag, row, idx[MC_DIRECTION], &v);
     if (rc < 0) {
@@ -407,17 +425,13 @@ read_meta_row(struct loader *L,
     return CHISO_OK;
 }
 
+/* Rows and keys are numbered alike: row i holds the i-th code added. */
 static size_t
 find_row(const struct loader *L, const char *code)
 {
-    size_t i;
+    long i = chiso_stats_keys_find(L->codes, code, strlen(code));
 
-    for (i = 0; i < L->n_rows; i++) {
-        if (strcmp(L->rows[i].code, code) == 0) {
-            return i;
-        }
-    }
-    return CHISO_CMP_NONE;
+    return i < 0 ? CHISO_CMP_NONE : (size_t)i;
 }
 
 static int
@@ -473,32 +487,56 @@ check_tree(struct loader *L)
         }
         mr->parent_row = p;
     }
-    /* cycles: walk up from every row; a path longer than the row count
-       has looped */
-    for (i = 0; i < L->n_rows; i++) {
-        size_t k = i, steps = 0;
-        if (!in_tree(&L->rows[i])) {
-            continue;
+    /* cycles: colour the rows while walking up (0 unseen, 1 on the walk,
+       2 known to reach the index, 3 on a cycle); every row is walked
+       once. The cycle reported is the one through the first row in iMeta
+       order that lies on a cycle, written from that row. */
+    {
+        unsigned char *mark = calloc(L->n_rows + 1, 1);
+        size_t first = CHISO_CMP_NONE;
+        if (mark == NULL) {
+            return oom(L->diag, path);
         }
-        while (k != CHISO_CMP_NONE && steps <= L->n_rows) {
-            k = L->rows[k].parent_row;
-            steps++;
-            if (k == i) {
-                chiso_buf b = CHISO_BUF_INIT;
-                size_t q = i;
-                chiso_status st;
-                do {
-                    chiso_buf_printf(&b, "%s -> ", L->rows[q].code);
-                    q = L->rows[q].parent_row;
-                } while (q != i);
-                chiso_buf_puts(&b, L->rows[i].code);
-                st =
-                    chiso_diag_set(L->diag, CHISO_ESCHEMA, path,
-                                   L->rows[i].line, L->rows[i].col_parent,
-                                   "cycle in Parent: %s", b.data ? b.data : "");
-                chiso_buf_free(&b);
-                return st;
+        for (i = 0; i < L->n_rows; i++) {
+            size_t k = i, q;
+            unsigned char end;
+            if (!in_tree(&L->rows[i]) || mark[i] != 0) {
+                continue;
             }
+            while (k != CHISO_CMP_NONE && mark[k] == 0) {
+                mark[k] = 1;
+                k = L->rows[k].parent_row;
+            }
+            end = 2;
+            if (k != CHISO_CMP_NONE && mark[k] == 1) {
+                /* the walk met itself: k .. back to k is a cycle */
+                q = k;
+                do {
+                    mark[q] = 3;
+                    first = q < first ? q : first;
+                    q = L->rows[q].parent_row;
+                } while (q != k);
+            }
+            for (q = i; q != CHISO_CMP_NONE && mark[q] == 1;
+                 q = L->rows[q].parent_row) {
+                mark[q] = end;
+            }
+        }
+        free(mark);
+        if (first != CHISO_CMP_NONE) {
+            chiso_buf b = CHISO_BUF_INIT;
+            size_t q = first;
+            chiso_status st;
+            do {
+                chiso_buf_printf(&b, "%s -> ", L->rows[q].code);
+                q = L->rows[q].parent_row;
+            } while (q != first);
+            chiso_buf_puts(&b, L->rows[first].code);
+            st = chiso_diag_set(L->diag, CHISO_ESCHEMA, path,
+                                L->rows[first].line, L->rows[first].col_parent,
+                                "cycle in Parent: %s", b.data ? b.data : "");
+            chiso_buf_free(&b);
+            return st;
         }
     }
     for (i = 0; i < L->n_rows; i++) {
@@ -524,32 +562,69 @@ check_tree(struct loader *L)
                               "no index: exactly one row of Type Aggregate "
                               "must have an empty Parent");
     }
-    for (i = 0; i < L->n_rows; i++) {
-        struct meta_row *mr = &L->rows[i];
-        size_t n_child = 0;
-        double wsum = 0;
-        if (mr->type != CHISO_CMP_AGGREGATE) {
-            continue;
+    {
+        size_t *n_child = calloc(L->n_rows + 1, sizeof(*n_child));
+        double *wmax = calloc(L->n_rows + 1, sizeof(*wmax));
+        chiso_status st = CHISO_OK;
+        if (n_child == NULL || wmax == NULL) {
+            free(n_child);
+            free(wmax);
+            return oom(L->diag, path);
         }
         for (j = 0; j < L->n_rows; j++) {
-            if (L->rows[j].parent_row == i) {
-                n_child++;
-                wsum += L->rows[j].weight;
+            size_t p = L->rows[j].parent_row;
+            if (in_tree(&L->rows[j]) && p != CHISO_CMP_NONE) {
+                n_child[p]++;
+                wmax[p] =
+                    L->rows[j].weight > wmax[p] ? L->rows[j].weight : wmax[p];
             }
         }
-        if (n_child == 0) {
-            return chiso_diag_set(L->diag, CHISO_ESCHEMA, path, mr->line,
-                                  mr->col_code,
-                                  "aggregate '%s' has no children: no row "
-                                  "names it as Parent",
-                                  mr->code);
+        for (i = 0; i < L->n_rows && st == CHISO_OK; i++) {
+            struct meta_row *mr = &L->rows[i];
+            if (mr->type != CHISO_CMP_AGGREGATE) {
+                continue;
+            }
+            if (n_child[i] == 0) {
+                st = chiso_diag_set(L->diag, CHISO_ESCHEMA, path, mr->line,
+                                    mr->col_code,
+                                    "aggregate '%s' has no children: no row "
+                                    "names it as Parent",
+                                    mr->code);
+            } else if (!(wmax[i] > 0)) {
+                st = chiso_diag_set(L->diag, CHISO_ESCHEMA, path, mr->line,
+                                    mr->col_code,
+                                    "the weights of the children of '%s' are "
+                                    "all 0",
+                                    mr->code);
+            }
         }
-        if (!(wsum > 0)) {
-            return chiso_diag_set(L->diag, CHISO_ESCHEMA, path, mr->line,
-                                  mr->col_code,
-                                  "the weights of the children of '%s' are "
-                                  "all 0",
-                                  mr->code);
+        /* Weights are relative within a parent and are put on one scale
+           (a power of two, chiso_composite__weight_shift) before any sum,
+           so weights near the largest double do not overflow. A weight so
+           much smaller than its siblings' that it would then fall below
+           the normal doubles (about 1e-308 of them) would lose its digits
+           or vanish: refused here, at its cell. */
+        for (j = 0; j < L->n_rows && st == CHISO_OK; j++) {
+            const struct meta_row *mr = &L->rows[j];
+            size_t p = mr->parent_row;
+            int shift;
+            if (!in_tree(mr) || p == CHISO_CMP_NONE || !(mr->weight > 0)) {
+                continue;
+            }
+            shift = chiso_composite__weight_shift(wmax[p], n_child[p]);
+            if (ldexp(mr->weight, shift) < DBL_MIN) {
+                st = chiso_diag_set(
+                    L->diag, CHISO_EDATA, path, mr->line, mr->col_weight,
+                    "Weight '%s' of '%s' is too small next to the largest "
+                    "weight under '%s' (%g): the ratio is beyond what a "
+                    "double holds; write the weights on a common scale",
+                    mr->weight_text, mr->code, L->rows[p].code, wmax[p]);
+            }
+        }
+        free(n_child);
+        free(wmax);
+        if (st != CHISO_OK) {
+            return st;
         }
     }
     return CHISO_OK;
@@ -594,16 +669,21 @@ out:
 
 /* ---- building the model --------------------------------------------------- */
 
+/* (level, iMeta row) of an aggregate, for sorting */
+struct agg_key {
+    int level;
+    size_t row;
+};
+
 static int
-level_order_cmp(const struct meta_row *a,
-                size_t ia,
-                const struct meta_row *b,
-                size_t ib)
+agg_key_cmp(const void *pa, const void *pb)
 {
+    const struct agg_key *a = pa, *b = pb;
+
     if (a->level != b->level) {
         return a->level < b->level ? -1 : 1;
     }
-    return ia < ib ? -1 : ia > ib;
+    return a->row < b->row ? -1 : a->row > b->row;
 }
 
 static chiso_status
@@ -611,8 +691,9 @@ build_nodes(struct loader *L)
 {
     chiso_composite *m = L->m;
     size_t i, j, n = 0, n_ind = 0, k;
-    size_t *agg = NULL;
+    struct agg_key *agg = NULL;
     size_t n_agg = 0;
+    double *wsum = NULL;
 
     for (i = 0; i < L->n_rows; i++) {
         if (in_tree(&L->rows[i])) {
@@ -633,19 +714,15 @@ build_nodes(struct loader *L)
         if (L->rows[i].type == CHISO_CMP_INDICATOR) {
             L->rows[i].node = k++;
         } else if (L->rows[i].type == CHISO_CMP_AGGREGATE) {
-            /* insertion sort by (level, iMeta order) */
-            for (j = n_agg;
-                 j > 0 && level_order_cmp(&L->rows[agg[j - 1]], agg[j - 1],
-                                          &L->rows[i], i) > 0;
-                 j--) {
-                agg[j] = agg[j - 1];
-            }
-            agg[j] = i;
+            agg[n_agg].level = L->rows[i].level;
+            agg[n_agg].row = i;
             n_agg++;
         }
     }
+    /* aggregates by (level, iMeta order) */
+    qsort(agg, n_agg, sizeof(*agg), agg_key_cmp);
     for (j = 0; j < n_agg; j++) {
-        L->rows[agg[j]].node = k++;
+        L->rows[agg[j].row].node = k++;
     }
     free(agg);
     for (i = 0; i < L->n_rows; i++) {
@@ -674,45 +751,64 @@ build_nodes(struct loader *L)
         nd->goalpost_upper = mr->gp_upper;
         nd->meta_line = mr->line;
         nd->meta_column = mr->col_code;
+        nd->meta_weight_column = mr->col_weight;
         if (nd->parent == CHISO_CMP_NONE) {
             m->root = mr->node;
             m->n_levels = mr->level;
         }
     }
-    /* children in iMeta order (rows are visited in iMeta order) */
+    /* children in iMeta order (rows are visited in iMeta order): count,
+       allocate, fill */
+    for (i = 0; i < L->n_rows; i++) {
+        const struct meta_row *mr = &L->rows[i];
+        if (mr->node != CHISO_CMP_NONE && mr->parent_row != CHISO_CMP_NONE) {
+            m->nodes[L->rows[mr->parent_row].node].n_children++;
+        }
+    }
+    for (k = 0; k < n; k++) {
+        chiso_cmp_node *p = &m->nodes[k];
+        if (p->n_children > 0) {
+            p->children = malloc(p->n_children * sizeof(*p->children));
+            if (p->children == NULL) {
+                return oom(L->diag, L->meta_path);
+            }
+            p->n_children = 0;
+        }
+    }
     for (i = 0; i < L->n_rows; i++) {
         const struct meta_row *mr = &L->rows[i];
         chiso_cmp_node *p;
-        size_t *c;
         if (mr->node == CHISO_CMP_NONE || mr->parent_row == CHISO_CMP_NONE) {
             continue;
         }
         p = &m->nodes[L->rows[mr->parent_row].node];
-        c = realloc(p->children, (p->n_children + 1) * sizeof(*c));
-        if (c == NULL) {
-            return oom(L->diag, L->meta_path);
-        }
-        p->children = c;
         p->children[p->n_children++] = mr->node;
     }
     /* weight shares and effective weights (parents come after children,
-       so walk from the index down) */
+       so walk from the index down), from the weights on the kernel's
+       scale: the same quotients, without overflow */
+    wsum = malloc(n * sizeof(*wsum));
+    if (wsum == NULL) {
+        return oom(L->diag, L->meta_path);
+    }
+    chiso_composite__kernel_weights(m, wsum, NULL);
     for (k = n; k-- > 0;) {
         chiso_cmp_node *p = &m->nodes[k];
-        double wsum = 0;
+        double s = 0;
         if (p->parent == CHISO_CMP_NONE) {
             p->weight_share = 1.0;
             p->effective_weight = 1.0;
         }
         for (j = 0; j < p->n_children; j++) {
-            wsum += m->nodes[p->children[j]].weight;
+            s += wsum[p->children[j]];
         }
         for (j = 0; j < p->n_children; j++) {
             chiso_cmp_node *c = &m->nodes[p->children[j]];
-            c->weight_share = c->weight / wsum;
+            c->weight_share = wsum[p->children[j]] / s;
             c->effective_weight = c->weight_share * p->effective_weight;
         }
     }
+    free(wsum);
     return CHISO_OK;
 }
 
@@ -902,8 +998,14 @@ add_unit(struct loader *L,
                                      "empty uCode: every row needs a unit "
                                      "code");
     }
-    for (i = 0; i < u; i++) {
-        if (strcmp(m->unit_code[i], code) == 0) {
+    {
+        int added;
+        if (chiso_stats_keys_add(L->units, code, strlen(code), &i, &added) !=
+            CHISO_OK) {
+            free(code);
+            return oom(L->diag, L->data_path);
+        }
+        if (!added) {
             chiso_status st = chiso_csv_field_error(
                 r, L->diag, CHISO_EDATA, row, (size_t)D->col_ucode,
                 "duplicate unit '%s' (first on line %lu)", code,
@@ -1102,7 +1204,11 @@ chiso_composite_load(chiso_composite **out,
                               "input");
     }
     L.m = calloc(1, sizeof(*L.m));
-    if (L.m == NULL) {
+    if (L.m == NULL || chiso_stats_keys_new(&L.codes, 64) != CHISO_OK ||
+        chiso_stats_keys_new(&L.units, 64) != CHISO_OK) {
+        chiso_stats_keys_free(L.codes);
+        chiso_stats_keys_free(L.units);
+        free(L.m);
         return oom(L.diag, meta_path);
     }
     L.m->data_path = chiso_strdup(data_path);
@@ -1125,8 +1231,11 @@ out:
         free(L.rows[i].code);
         free(L.rows[i].name);
         free(L.rows[i].parent);
+        free(L.rows[i].weight_text);
     }
     free(L.rows);
+    chiso_stats_keys_free(L.codes);
+    chiso_stats_keys_free(L.units);
     if (st != CHISO_OK) {
         chiso_composite_free(L.m);
         return st;

@@ -23,6 +23,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "composite_int.h"
 
+#include "chiso_stats.h"
+
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -67,6 +69,8 @@ struct mc_shared {
     size_t n, nn, n_ind;
     const double *ind_t[CHISO_NORM_COUNT][CHISO_AGG_COUNT];
     const double *ind_mask; /* NULL when no value is missing */
+    const double *wk;       /* the weights on the kernel's scale */
+    const int *wshift;      /* and the power of two applied to each */
     chiso_uncertainty_result *res;
 };
 
@@ -161,7 +165,8 @@ run_block(struct mc_worker *W, struct mc_worker *all, size_t n_workers)
             if (k != m->root) {
                 f = 1.0 + noise * (2.0 * uniform01(&s) - 1.0);
             }
-            W->w[k] = m->nodes[k].weight * f;
+            /* on the kernel's scale: exactly (weight x f) 2^shift */
+            W->w[k] = S->wk[k] * f;
         }
         ki = (size_t)(uniform01(&s) * (double)o->n_normalise);
         ai = (size_t)(uniform01(&s) * (double)o->n_aggregate);
@@ -184,7 +189,12 @@ run_block(struct mc_worker *W, struct mc_worker *all, size_t n_workers)
             }
         }
         if (res->rep_weight != NULL) {
-            memcpy(res->rep_weight + r * nn, W->w, nn * sizeof(double));
+            /* back on the scale of the weights as written (exact) */
+            for (k = 0; k < nn; k++) {
+                res->rep_weight[r * nn + k] =
+                    k == m->root ? m->nodes[k].weight
+                                 : ldexp(W->w[k], -S->wshift[k]);
+            }
             res->rep_normalise[r] = norm;
             res->rep_aggregate[r] = agg;
         }
@@ -292,43 +302,41 @@ worker_init(struct mc_worker *W, struct mc_shared *S)
     return 0;
 }
 
-/* k-th smallest (0-based) rank of a unit from its histogram. */
+/* A unit's ranks over the replicates, as a histogram: h[r] replicates
+ * ranked it r (1..n). */
+struct rank_hist {
+    const uint32_t *h;
+    size_t n;
+};
+
+/* k-th smallest (0-based) rank from the histogram. */
 static double
-hist_kth(const uint32_t *h, size_t n, uint64_t k)
+hist_kth(const void *ctx, size_t k)
 {
+    const struct rank_hist *rh = ctx;
     uint64_t cum = 0;
     size_t r;
 
-    for (r = 1; r <= n; r++) {
-        cum += h[r];
+    for (r = 1; r <= rh->n; r++) {
+        cum += rh->h[r];
         if (cum > k) {
             return (double)r;
         }
     }
-    return (double)n;
+    return (double)rh->n;
 }
 
-/* numpy 'linear' percentile from a histogram of `count` values. */
+/* Type-7 percentile (numpy's default 'linear', R's type 7) of the
+ * `count` ranks in the histogram: chiso_stats_quantile_kth, the one
+ * quantile of chiso (GSL's), on the sequence the histogram stands for. */
 static double
 hist_percentile(const uint32_t *h, size_t n, uint64_t count, double p)
 {
-    double hh = (double)(count - 1) * p, frac;
-    uint64_t lo = (uint64_t)floor(hh), hi;
+    struct rank_hist rh;
 
-    frac = hh - (double)lo;
-    hi = lo + 1 < count ? lo + 1 : count - 1;
-    return chiso_composite__lerp(hist_kth(h, n, lo), hist_kth(h, n, hi), frac);
-}
-
-double
-chiso_percentile_linear(const double *sorted, size_t n, double p)
-{
-    double h = (double)(n - 1) * p, frac;
-    size_t lo = (size_t)floor(h), hi;
-
-    frac = h - (double)lo;
-    hi = lo + 1 < n ? lo + 1 : n - 1;
-    return chiso_composite__lerp(sorted[lo], sorted[hi], frac);
+    rh.h = h;
+    rh.n = n;
+    return chiso_stats_quantile_kth((size_t)count, p, hist_kth, &rh);
 }
 
 static chiso_status
@@ -438,14 +446,12 @@ nominal(struct mc_shared *S, struct mc_worker *W)
     const chiso_composite *m = S->m;
     const chiso_uncertainty_options *o = S->o;
     chiso_uncertainty_result *res = S->res;
-    size_t n = S->n, k, u, root_row = m->root * n;
+    size_t n = S->n, u, root_row = m->root * n;
     chiso_cmp_agg agg = o->aggregate[0];
     double *t = W->t[o->normalise[0]][agg];
     const double *def;
 
-    for (k = 0; k < S->nn; k++) {
-        W->w[k] = m->nodes[k].weight;
-    }
+    memcpy(W->w, S->wk, S->nn * sizeof(double));
     chiso_composite__aggregate(m, W->w, t, W->mask);
     def = W->mask != NULL ? W->mask + root_row : NULL;
     for (u = 0; u < n; u++) {
@@ -471,7 +477,8 @@ chiso_uncertainty_run(chiso_uncertainty_result **out,
     struct thread_arg targ[MAX_THREADS];
     double *norm_x[CHISO_NORM_COUNT] = {NULL};
     double *tbuf[CHISO_NORM_COUNT][CHISO_AGG_COUNT];
-    double *mask = NULL;
+    double *mask = NULL, *wk = NULL;
+    int *wshift = NULL;
     chiso_uncertainty_result *res = NULL;
     size_t n = m->n_units, i, j, u, n_started = 0;
     unsigned n_threads, t;
@@ -494,6 +501,22 @@ chiso_uncertainty_run(chiso_uncertainty_result **out,
                               "rank histogram per unit and supports up to %d "
                               "units",
                               n, MAX_UNITS);
+    }
+    if (opts->keep_replicates) {
+        /* every kept weight must be a finite number as written */
+        for (i = 0; i < m->n_nodes; i++) {
+            if (i != m->root &&
+                !isfinite(m->nodes[i].weight * (1.0 + opts->weight_noise))) {
+                return chiso_diag_set(
+                    diag, CHISO_EUSAGE, m->meta_path, m->nodes[i].meta_line,
+                    m->nodes[i].meta_weight_column,
+                    "Weight %g of '%s' times %g (1 + the weight noise) is "
+                    "beyond the largest double, so --replicates-csv cannot "
+                    "write it: write the weights on a smaller scale",
+                    m->nodes[i].weight, m->nodes[i].code,
+                    1.0 + opts->weight_noise);
+            }
+        }
     }
     if (opts->keep_replicates &&
         (double)opts->replicates * (double)m->n_nodes > MAX_KEPT_WEIGHTS) {
@@ -536,9 +559,14 @@ chiso_uncertainty_run(chiso_uncertainty_result **out,
         }
     }
     mask = chiso_composite__mask(m, &complete);
-    if (complete < 0) {
+    wk = malloc(m->n_nodes * sizeof(*wk));
+    wshift = malloc(m->n_nodes * sizeof(*wshift));
+    if (complete < 0 || wk == NULL || wshift == NULL) {
         goto nomem;
     }
+    chiso_composite__kernel_weights(m, wk, wshift);
+    S.wk = wk;
+    S.wshift = wshift;
     S.m = m;
     S.o = &res->opts;
     S.n = n;
@@ -672,6 +700,8 @@ done:
         }
     }
     free(mask);
+    free(wk);
+    free(wshift);
     *out = res;
     return st;
 }

@@ -125,8 +125,43 @@ chiso_status chiso_stats_competition_ranks(const double *v,
  * h = (n - 1) p, linear interpolation between order statistics. */
 double chiso_stats_quantile_sorted(const double *sorted, size_t n, double p);
 
+/*
+ * Type-7 quantile of a sorted sequence that is not stored as an array:
+ * kth(ctx, k) returns its k-th smallest value (0-based, k < n). Only the
+ * two order statistics the quantile interpolates are asked for, and the
+ * result is gsl_stats_quantile_from_sorted_data's, bit for bit (it is
+ * called on those two values). NaN when n = 0.
+ */
+double chiso_stats_quantile_kth(size_t n,
+                                double p,
+                                double (*kth)(const void *ctx, size_t k),
+                                const void *ctx);
+
 /* Two-sided p-value of a Student t statistic with df degrees of freedom. */
 double chiso_stats_t_pvalue(double t, double df);
+
+/* ---- string keys (keys.c) -------------------------------------------------- */
+
+/*
+ * A set of strings numbered 0, 1, 2 ... in order of first insertion, with
+ * constant expected time lookups (a hash table): matching units, codes or
+ * respondents stays linear in the input. Keys are byte strings (len bytes,
+ * copied); compare them folded or trimmed before, if that is wanted.
+ */
+typedef struct chiso_stats_keys chiso_stats_keys;
+
+/* A new empty set sized for about `hint` keys. CHISO_ENOMEM or CHISO_OK. */
+chiso_status chiso_stats_keys_new(chiso_stats_keys **out, size_t hint);
+void chiso_stats_keys_free(chiso_stats_keys *k);
+/* Index of the key, or -1. */
+long
+chiso_stats_keys_find(const chiso_stats_keys *k, const char *s, size_t len);
+/* Index of the key, inserted if new (*added = 1 then; added may be NULL). */
+chiso_status chiso_stats_keys_add(
+    chiso_stats_keys *k, const char *s, size_t len, size_t *index, int *added);
+size_t chiso_stats_keys_count(const chiso_stats_keys *k);
+/* The key with index i (NUL-terminated, owned by the set). */
+const char *chiso_stats_keys_str(const chiso_stats_keys *k, size_t i);
 
 /* ---- user tables (stats.c) ------------------------------------------------ */
 

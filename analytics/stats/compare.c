@@ -138,9 +138,8 @@ corr_json(const chiso_corr *c, const char *method)
     cJSON_AddItemToObject(o, "df", chiso_json_number(c->df));
     /* JSON has no infinity: t is null and t_infinite says why (its sign
      * is r's) */
-    cJSON_AddItemToObject(o, "t",
-                          c->t_infinite ? cJSON_CreateNull()
-                                        : chiso_json_number(c->t));
+    cJSON_AddItemToObject(
+        o, "t", c->t_infinite ? cJSON_CreateNull() : chiso_json_number(c->t));
     cJSON_AddItemToObject(o, "t_infinite", cJSON_CreateBool(c->t_infinite));
     cJSON_AddItemToObject(o, "p_value", chiso_json_number(c->p_value));
     return o;

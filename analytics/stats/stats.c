@@ -237,8 +237,7 @@ pearson_core(const double *x, const double *y, size_t n, chiso_corr *out)
         corr_fill(out, 0, 0, sxy > 0 ? 1 : -1, n);
         return;
     }
-    corr_fill(out, (double)(sxy / sqrtl(sxx * syy)), (double)(sse / syy), 0,
-              n);
+    corr_fill(out, (double)(sxy / sqrtl(sxx * syy)), (double)(sse / syy), 0, n);
 }
 
 chiso_status
@@ -392,6 +391,33 @@ chiso_stats_quantile_sorted(const double *sorted, size_t n, double p)
         return (double)NAN;
     }
     return gsl_stats_quantile_from_sorted_data(sorted, 1, n, p);
+}
+
+double
+chiso_stats_quantile_kth(size_t n,
+                         double p,
+                         double (*kth)(const void *ctx, size_t k),
+                         const void *ctx)
+{
+    double two[2], index, delta;
+    size_t lhs;
+
+    if (n == 0) {
+        return (double)NAN;
+    }
+    /* GSL's own positions (gsl_stats_quantile_from_sorted_data: index =
+     * p (n - 1), lhs = (int) index, delta = index - lhs), then GSL itself
+     * on the two values: with n = 2 and p = delta it computes (1 - delta)
+     * a + delta b, or a when delta = 0, exactly as on the full array. */
+    index = p * (double)(n - 1);
+    lhs = (size_t)(int)index;
+    delta = index - (double)lhs;
+    two[0] = kth(ctx, lhs);
+    if (lhs + 1 >= n) {
+        return two[0];
+    }
+    two[1] = kth(ctx, lhs + 1);
+    return gsl_stats_quantile_from_sorted_data(two, 1, 2, delta);
 }
 
 /* ---- user tables ------------------------------------------------------ */

@@ -652,6 +652,204 @@ test_compute_errors(void **state)
     chiso_composite_free(m);
 }
 
+/* ---- values, weights and ranges at the edge of double ------------------ */
+
+/* Every defined value finite, and ranks consistent with the index. */
+static void
+assert_sane(const chiso_composite_result *r)
+{
+    const chiso_composite *m = r->model;
+    size_t n = m->n_units, k, u, v;
+
+    for (k = 0; k < m->n_nodes; k++) {
+        for (u = 0; u < n; u++) {
+            size_t c = k * n + u;
+            if (!r->defined[c]) {
+                assert_int_equal(r->rank[c], 0);
+                continue;
+            }
+            if (!isfinite(r->value[c])) {
+                fail_msg("node %s unit %s: %g", m->nodes[k].code,
+                         m->unit_code[u], r->value[c]);
+            }
+            assert_true(r->rank[c] >= 1);
+        }
+    }
+    for (u = 0; u < n; u++) {
+        for (v = 0; v < n; v++) {
+            size_t a = m->root * n + u, b = m->root * n + v;
+            if (r->defined[a] && r->defined[b] && r->value[a] > r->value[b]) {
+                assert_true(r->rank[a] < r->rank[b]);
+            }
+        }
+    }
+}
+
+static void
+test_overflow_edges(void **state)
+{
+    /* A spans -1e308 .. 1e308: max - min overflows a double, but the
+     * fractions (x - min) / (max - min) do not: 2.385 and 1.0 sit at 1/2
+     * (to 1e-305), 1e308 at 1, -1e308 at 0. B and C as in DATA. By hand:
+     * A = 50, 100, 0, 50; B = 100, -, 0, 50; C = 66.67, 0, 33.33, 100;
+     * D1 = (A + 2B)/3 = 83.33, 100 (B missing), 0, 50;
+     * Index = (3 D1 + C)/4 = 79.17, 75, 8.33, 62.5 -> ranks 1, 2, 4, 3. */
+    static const char *const big = "uCode,uName,Grp,A,B,C\n"
+                                   "u1,Một,x,2.385,10,7\n"
+                                   "u2,Hai,y,1e308,,3\n"
+                                   "u3,Ba,x,-1e308,30,5\n"
+                                   "u4,Bốn,y,1.0,20,9\n";
+    /* z-scores of +-1e308: the squares overflow; mean 0, sd = 1e308
+     * sqrt(4/3), z = +-sqrt(3)/2 */
+    static const char *const zbig = "uCode,uName,Grp,A,B,C\n"
+                                    "u1,Một,x,1e308,10,7\n"
+                                    "u2,Hai,y,1e308,,3\n"
+                                    "u3,Ba,x,-1e308,30,5\n"
+                                    "u4,Bốn,y,-1e308,20,9\n";
+    /* META's shares (1:2 in D1, 3:1 in the index) with weights near the
+     * largest double: the sums of weights overflow, the shares do not */
+    static const char *const wbig =
+        "Level,iCode,iName,Direction,Weight,Parent,Type\n"
+        "1,A,Alpha,1,0.8e308,D1,Indicator\n"
+        "1,B,Beta,-1,1.6e308,D1,Indicator\n"
+        "1,C,Gamma,1,1e300,D2,Indicator\n"
+        "2,D1,Dim one,1,1.5e308,Index,Aggregate\n"
+        "2,D2,Dim two,1,0.5e308,Index,Aggregate\n"
+        "3,Index,The index,1,1,,Aggregate\n"
+        ",Grp,A group,,,,Group\n";
+    double want_idx[4] = {(3 * 250.0 / 3 + 400.0 / 6) / 4, 75,
+                          (0 + 200.0 / 6) / 4, 62.5};
+    chiso_composite *m = load_ok(big, META), *m2;
+    chiso_composite_result *r = NULL, *r2 = NULL;
+    chiso_composite_options o = CHISO_COMPOSITE_OPTIONS_INIT;
+    chiso_diag d;
+    size_t u, k;
+
+    (void)state;
+    chiso_diag_clear(&d);
+    assert_int_equal(chiso_composite_compute(&r, m, NULL, &d), CHISO_OK);
+    assert_sane(r);
+    chiso_assert_close(val(r, "A", 0), 50, 1e-12);
+    chiso_assert_close(val(r, "A", 1), 100, 1e-12);
+    chiso_assert_close(val(r, "A", 2), 0, 1e-12);
+    chiso_assert_close(val(r, "A", 3), 50, 1e-12);
+    for (u = 0; u < 4; u++) {
+        chiso_assert_close(val(r, "Index", u), want_idx[u], 1e-12);
+    }
+    assert_int_equal(rnk(r, "Index", 0), 1);
+    assert_int_equal(rnk(r, "Index", 1), 2);
+    assert_int_equal(rnk(r, "Index", 2), 4);
+    assert_int_equal(rnk(r, "Index", 3), 3);
+    assert_int_equal(r->n_ranked, 4);
+    chiso_composite_result_free(r);
+    r = NULL;
+
+    /* the same data through every method that accepts it: finite */
+    for (k = 0; k < CHISO_NORM_COUNT; k++) {
+        o = (chiso_composite_options)CHISO_COMPOSITE_OPTIONS_INIT;
+        o.normalise = (chiso_cmp_norm)k;
+        if (o.normalise == CHISO_NORM_GOALPOSTS ||
+            o.normalise == CHISO_NORM_TARGET) {
+            continue; /* META has neither */
+        }
+        chiso_diag_clear(&d);
+        assert_int_equal(chiso_composite_compute(&r, m, &o, &d), CHISO_OK);
+        assert_sane(r);
+        chiso_composite_result_free(r);
+        r = NULL;
+    }
+    chiso_composite_free(m);
+
+    m = load_ok(zbig, META);
+    o = (chiso_composite_options)CHISO_COMPOSITE_OPTIONS_INIT;
+    o.normalise = CHISO_NORM_ZSCORE;
+    chiso_diag_clear(&d);
+    assert_int_equal(chiso_composite_compute(&r, m, &o, &d), CHISO_OK);
+    assert_sane(r);
+    chiso_assert_close(val(r, "A", 0), sqrt(3.0) / 2, 1e-15);
+    chiso_assert_close(val(r, "A", 3), -sqrt(3.0) / 2, 1e-15);
+    chiso_assert_close(r->norm_a[0], 0, 0);
+    chiso_assert_close(r->norm_b[0] / 1e308, sqrt(4.0 / 3.0), 1e-15);
+    chiso_composite_result_free(r);
+    r = NULL;
+    chiso_composite_free(m);
+
+    /* weights near 1.8e308 give META's shares and META's results */
+    m = load_ok(DATA, wbig);
+    m2 = load_ok(DATA, META);
+    chiso_assert_close(m->nodes[1].weight_share, 2.0 / 3.0, 1e-15);
+    chiso_assert_close(m->nodes[1].effective_weight, 0.5, 1e-15);
+    chiso_assert_close(m->nodes[2].effective_weight, 0.25, 1e-15);
+    chiso_diag_clear(&d);
+    assert_int_equal(chiso_composite_compute(&r, m, NULL, &d), CHISO_OK);
+    assert_int_equal(chiso_composite_compute(&r2, m2, NULL, &d), CHISO_OK);
+    assert_sane(r);
+    for (u = 0; u < 4 * m->n_nodes; u++) {
+        chiso_assert_close(r->value[u], r2->value[u], 1e-12);
+        assert_int_equal(r->rank[u], r2->rank[u]);
+    }
+    chiso_composite_result_free(r);
+    r = NULL;
+
+    /* a range whose span overflows: every value stays in the range, the
+     * ranks are those of 0..100 (an affine map commutes with the means) */
+    o = (chiso_composite_options)CHISO_COMPOSITE_OPTIONS_INIT;
+    o.range_lo = -1e308;
+    o.range_hi = 1.5e308;
+    chiso_diag_clear(&d);
+    assert_int_equal(chiso_composite_compute(&r, m2, &o, &d), CHISO_OK);
+    assert_sane(r);
+    for (u = 0; u < 4; u++) {
+        assert_int_equal(rnk(r, "Index", u), rnk(r2, "Index", u));
+        assert_true(val(r, "Index", u) >= -1e308);
+        assert_true(val(r, "Index", u) <= 1.5e308);
+    }
+    /* hand: u2's A is the maximum: 1.5e308; C is the minimum: -1e308 */
+    chiso_assert_close(val(r, "A", 1) / 1e308, 1.5, 1e-15);
+    chiso_assert_close(val(r, "C", 1) / 1e308, -1, 1e-15);
+    chiso_composite_result_free(r);
+    r = NULL;
+
+    /* harmonic mean of values so close to 0 that 1/x overflows: an error
+     * naming the cell and the value, not a rank */
+    o = (chiso_composite_options)CHISO_COMPOSITE_OPTIONS_INIT;
+    o.range_lo = 1e-310;
+    o.range_hi = 1;
+    o.aggregate = CHISO_AGG_HARMONIC;
+    chiso_diag_clear(&d);
+    assert_int_equal(chiso_composite_compute(&r, m2, &o, &d), CHISO_EDOMAIN);
+    assert_null(r);
+    assert_non_null(strstr(d.message, "1e-310"));
+    assert_true(d.line >= 2);
+    assert_true(d.column >= 1);
+    chiso_composite_result_free(r2);
+    chiso_composite_free(m);
+    chiso_composite_free(m2);
+
+    /* a weight too small next to its sibling's to be held once the
+     * weights are put on one scale: refused at its cell */
+    {
+        chiso_diag d2;
+        const char *mp = chiso_test_file(
+            "tiny_meta.csv", "Level,iCode,Direction,Weight,Parent,Type\n"
+                             "1,A,1,1e-320,X,Indicator\n"
+                             "1,B,1,1e10,X,Indicator\n"
+                             "2,X,1,1,,Aggregate\n");
+        chiso_diag_clear(&d2);
+        m = NULL;
+        assert_int_equal(
+            chiso_composite_load(
+                &m, chiso_test_file("tiny_data.csv", "uCode,A,B\nu1,1,2\n"), mp,
+                NULL, &d2),
+            CHISO_EDATA);
+        assert_null(m);
+        assert_string_equal(d2.path, mp);
+        assert_int_equal(d2.line, 2);
+        assert_int_equal(d2.column, 7); /* "1,A,1," */
+        assert_non_null(strstr(d2.message, "1e-320"));
+    }
+}
+
 static void
 test_json_and_csv(void **state)
 {
@@ -721,6 +919,7 @@ main(void)
         cmocka_unit_test(test_panel_time),
         cmocka_unit_test(test_input_errors),
         cmocka_unit_test(test_compute_errors),
+        cmocka_unit_test(test_overflow_edges),
         cmocka_unit_test(test_json_and_csv),
     };
 
