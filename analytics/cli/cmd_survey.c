@@ -58,11 +58,11 @@ print_stat(const chiso_survey_stat *s, const char *label, int crit)
     fputc('\n', o);
 }
 
-static void
+static int
 print_table(const chiso_survey_result *res, const char *path)
 {
     FILE *o = stdout;
-    size_t i, e;
+    size_t i, e, *first = NULL, *next = NULL;
     char label[300];
 
     printf("%s: %s\n", T("Khảo sát", "Survey"), path);
@@ -85,22 +85,40 @@ print_table(const chiso_survey_result *res, const char *path)
     cli_rule(o, '-', 71);
     fputc('\n', o);
     print_stat(&res->overall, T("CHUNG", "OVERALL"), 0);
+    /* criteria listed under their element: linked lists per element, in
+       criterion order (linear, however many elements) */
+    first = malloc((res->n_elements + 1) * sizeof(*first));
+    next = malloc((res->n_criteria + 1) * sizeof(*next));
+    if (first == NULL || next == NULL) {
+        free(first);
+        free(next);
+        return -1;
+    }
+    for (e = 0; e < res->n_elements; e++) {
+        first[e] = (size_t)-1;
+    }
+    for (i = res->n_criteria; i-- > 0;) {
+        e = res->criteria[i].element_index;
+        next[i] = first[e];
+        first[e] = i;
+    }
     for (e = 0; e < res->n_elements; e++) {
         snprintf(label, sizeof(label), "%s %s", T("Yếu tố", "Element"),
                  res->elements[e].id);
         print_stat(&res->elements[e], label, 0);
-        for (i = 0; i < res->n_criteria; i++) {
-            if (strcmp(res->criteria[i].element, res->elements[e].id) == 0) {
-                snprintf(label, sizeof(label), "  %s", res->criteria[i].id);
-                print_stat(&res->criteria[i], label, 1);
-            }
+        for (i = first[e]; i != (size_t)-1; i = next[i]) {
+            snprintf(label, sizeof(label), "  %s", res->criteria[i].id);
+            print_stat(&res->criteria[i], label, 1);
         }
     }
+    free(first);
+    free(next);
     printf("\n%s\n",
            T("Tiêu chí: tỷ lệ (có trọng số) người trả lời 4 hoặc 5; yếu tố: "
              "trung bình các tiêu chí; chung: trung bình các yếu tố.",
              "Criterion: (weighted) share answering 4 or 5; element: mean of "
              "its criteria; overall: mean of the elements."));
+    return 0;
 }
 
 static void
@@ -253,8 +271,10 @@ cmd_survey(int argc, char **argv)
         goto out;
     }
     if ((json == NULL || strcmp(json, "-") != 0) &&
-        (csv == NULL || strcmp(csv, "-") != 0)) {
-        print_table(res, path);
+        (csv == NULL || strcmp(csv, "-") != 0) && print_table(res, path) != 0) {
+        fprintf(stderr, "chiso: out of memory\n");
+        rc = CLI_EXIT_INTERNAL;
+        goto out;
     }
     if (csv != NULL && (rc = write_csv(res, csv)) != CLI_EXIT_OK) {
         goto out;

@@ -421,6 +421,7 @@ size_t chiso_survey_respondents(const chiso_survey *s);
 typedef struct chiso_survey_stat {
     const char *id;         /* criterion or element id; "" for overall */
     const char *element;    /* for a criterion: its element */
+    size_t element_index;   /* for a criterion: index in elements[] */
     double share;           /* % satisfied (answer 4 or 5) */
     double ci_low, ci_high; /* bootstrap percentile interval, % */
     size_t n_answers;       /* respondents who answered (criterion) */
@@ -432,11 +433,15 @@ typedef struct chiso_survey_options {
     unsigned long seed; /* gsl_rng_mt19937 seed */
     size_t replicates;  /* bootstrap replicates; 0 = no interval */
     double level;       /* 0.95 */
+    /* bytes for the replicate values kept at once (0 = 64 MiB): more
+       statistics than fit are done in several passes over the same
+       draws, with the same results */
+    size_t memory_budget;
 } chiso_survey_options;
 
 #define CHISO_SURVEY_OPTIONS_INIT                                              \
     {                                                                          \
-        20240417UL, 2000, 0.95                                                 \
+        20240417UL, 2000, 0.95, 0                                              \
     }
 
 typedef struct chiso_survey_result {
