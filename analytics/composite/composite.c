@@ -354,7 +354,7 @@ chiso_composite__normalise(const chiso_composite *m,
             b = sd;
             break;
         case CHISO_NORM_RANK: {
-            size_t k, j;
+            size_t k, j, first;
             if (tmp == NULL) {
                 tmp = malloc((n ? n : 1) * sizeof(*tmp));
                 if (tmp == NULL) {
@@ -373,11 +373,11 @@ chiso_composite__normalise(const chiso_composite *m,
                 }
             }
             qsort(tmp, k, sizeof(*tmp), vidx_asc);
-            /* R rank(ties.method = "min"): 1 + number of smaller values */
-            for (j = 0; j < k; j++) {
-                size_t first = j;
-                while (first > 0 && !(tmp[first - 1].v < tmp[j].v)) {
-                    first--;
+            /* R rank(ties.method = "min"): 1 + number of smaller values,
+               i.e. the first position of the tie group */
+            for (j = 0, first = 0; j < k; j++) {
+                if (j > 0 && tmp[j - 1].v < tmp[j].v) {
+                    first = j;
                 }
                 y[tmp[j].i] = (double)(first + 1);
             }
@@ -746,6 +746,46 @@ chiso_composite__aggregate(const chiso_composite *m,
     }
 }
 
+/* (rank, unit) with unranked (0) last */
+struct rank_key {
+    unsigned rank;
+    size_t u;
+};
+
+static int
+rank_key_cmp(const void *pa, const void *pb)
+{
+    const struct rank_key *a = pa, *b = pb;
+    unsigned ra = a->rank ? a->rank : (unsigned)-1;
+    unsigned rb = b->rank ? b->rank : (unsigned)-1;
+
+    if (ra != rb) {
+        return ra < rb ? -1 : 1;
+    }
+    return a->u < b->u ? -1 : a->u > b->u;
+}
+
+int
+chiso_composite__order(const unsigned *rank, size_t n, size_t *order)
+{
+    struct rank_key *k = malloc((n ? n : 1) * sizeof(*k));
+    size_t u;
+
+    if (k == NULL) {
+        return -1;
+    }
+    for (u = 0; u < n; u++) {
+        k[u].rank = rank[u];
+        k[u].u = u;
+    }
+    qsort(k, n, sizeof(*k), rank_key_cmp);
+    for (u = 0; u < n; u++) {
+        order[u] = k[u].u;
+    }
+    free(k);
+    return 0;
+}
+
 double
 chiso_composite__untransform(chiso_cmp_agg agg, double t)
 {
@@ -926,25 +966,8 @@ chiso_composite_compute(chiso_composite_result **out,
         }
     }
     /* order: by index rank, unranked last, ties in iData order */
-    {
-        const unsigned *rr = res->rank + m->root * n;
-        size_t i, j;
-        for (i = 0; i < n; i++) {
-            res->order[i] = i;
-        }
-        for (i = 1; i < n; i++) {
-            size_t x = res->order[i];
-            unsigned kx = rr[x] ? rr[x] : (unsigned)-1;
-            for (j = i; j > 0; j--) {
-                size_t y = res->order[j - 1];
-                unsigned ky = rr[y] ? rr[y] : (unsigned)-1;
-                if (ky <= kx) {
-                    break;
-                }
-                res->order[j] = y;
-            }
-            res->order[j] = x;
-        }
+    if (chiso_composite__order(res->rank + m->root * n, n, res->order) != 0) {
+        goto nomem;
     }
     free(t);
     free(mask);

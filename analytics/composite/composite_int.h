@@ -110,6 +110,10 @@ void chiso_composite__aggregate(const chiso_composite *m,
                                 double *t,
                                 double *mask);
 
+/* order[0 .. n): units by rank (1 first), unranked (rank 0) last, ties in
+ * unit order. n log n. 0, or -1 when out of memory. */
+int chiso_composite__order(const unsigned *rank, size_t n, size_t *order);
+
 /* Score from a transformed value. */
 double chiso_composite__untransform(chiso_cmp_agg agg, double t);
 

@@ -664,23 +664,8 @@ chiso_uncertainty_run(chiso_uncertainty_result **out,
         res->mean_rank[u] = (double)W[0].rank_sum[u] / (double)count;
     }
     /* order by nominal rank, unranked last, ties in iData order */
-    for (i = 0; i < n; i++) {
-        res->order[i] = i;
-    }
-    for (i = 1; i < n; i++) {
-        size_t x = res->order[i];
-        unsigned kx =
-            res->nominal_rank[x] ? res->nominal_rank[x] : (unsigned)-1;
-        for (j = i; j > 0; j--) {
-            size_t y = res->order[j - 1];
-            unsigned ky =
-                res->nominal_rank[y] ? res->nominal_rank[y] : (unsigned)-1;
-            if (ky <= kx) {
-                break;
-            }
-            res->order[j] = y;
-        }
-        res->order[j] = x;
+    if (chiso_composite__order(res->nominal_rank, n, res->order) != 0) {
+        goto nomem;
     }
     st = CHISO_OK;
     goto done;

@@ -446,16 +446,6 @@ chiso_user_table_free(chiso_user_table *t)
     free(t);
 }
 
-static int
-folded_equal(const char *a, const char *b)
-{
-    char fa[256], fb[256];
-
-    chiso_text_fold(a, strlen(a), fa, sizeof(fa));
-    chiso_text_fold(b, strlen(b), fb, sizeof(fb));
-    return strcmp(fa, fb) == 0;
-}
-
 chiso_status
 chiso_user_table_load(chiso_user_table **out,
                       const char *path,
@@ -468,6 +458,7 @@ chiso_user_table_load(chiso_user_table **out,
     char **folded = NULL;
     long *idx = NULL;
     chiso_user_table *t = NULL;
+    chiso_stats_keys *names = NULL; /* folded unit names; key k = row k */
     chiso_csv_row row;
     chiso_status st;
     size_t i, cap = 0;
@@ -478,6 +469,7 @@ chiso_user_table_load(chiso_user_table **out,
     idx = calloc(n_cols + 2, sizeof(*idx));
     t = calloc(1, sizeof(*t));
     if (!spec || !folded || !idx || !t ||
+        chiso_stats_keys_new(&names, 64) != CHISO_OK ||
         !(t->col_name = calloc(n_cols + 1, sizeof(*t->col_name))) ||
         !(t->path = chiso_strdup(path))) {
         st = chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
@@ -579,12 +571,22 @@ chiso_user_table_load(chiso_user_table **out,
         }
         t->line[t->n] = row.line;
         t->n++;
-        for (j = 0; j + 1 < t->n; j++) {
-            if (folded_equal(t->unit[j], t->unit[t->n - 1])) {
+        {
+            /* folded names in a hash set: duplicates in linear time */
+            char fb[256];
+            size_t k;
+            int added;
+            chiso_text_fold(t->unit[t->n - 1], strlen(t->unit[t->n - 1]), fb,
+                            sizeof(fb));
+            if (chiso_stats_keys_add(names, fb, strlen(fb), &k, &added) !=
+                CHISO_OK) {
+                goto oom;
+            }
+            if (!added) {
                 st = chiso_csv_field_error(
                     r, diag, CHISO_EDATA, &row, (size_t)idx[0],
                     "duplicate unit '%s' (first given at line %lu)",
-                    t->unit[t->n - 1], t->line[j]);
+                    t->unit[t->n - 1], t->line[k]);
                 goto fail;
             }
         }
@@ -611,6 +613,7 @@ chiso_user_table_load(chiso_user_table **out,
         goto fail;
     }
     chiso_csv_close(r);
+    chiso_stats_keys_free(names);
     for (i = 0; i < n_cols; i++) {
         free(folded[i]);
     }
@@ -623,6 +626,7 @@ oom:
     st = chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
 fail:
     chiso_csv_close(r);
+    chiso_stats_keys_free(names);
     if (folded != NULL) {
         for (i = 0; i < n_cols; i++) {
             free(folded[i]);

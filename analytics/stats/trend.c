@@ -168,17 +168,26 @@ build_series(chiso_trend_series *s,
 }
 
 static chiso_status
-add_point(chiso_trend_series *s, const chiso_pub_row *r, size_t cap)
+add_point(chiso_trend_series *s, const chiso_pub_row *r)
 {
     chiso_trend_point *p;
 
-    if (s->points == NULL) {
-        s->points = calloc(cap, sizeof(*s->points));
+    /* grows by doubling (capacity: the powers of two from 4), so a series
+       takes memory for its own points only */
+    if (s->n_points >= 4 && (s->n_points & (s->n_points - 1)) == 0) {
+        void *q = realloc(s->points, 2 * s->n_points * sizeof(*s->points));
+        if (q == NULL) {
+            return CHISO_ENOMEM;
+        }
+        s->points = q;
+    } else if (s->points == NULL) {
+        s->points = calloc(4, sizeof(*s->points));
         if (s->points == NULL) {
             return CHISO_ENOMEM;
         }
     }
     p = &s->points[s->n_points++];
+    memset(p, 0, sizeof(*p));
     p->year = r->year;
     p->row = r;
     if (s->ranks) {
@@ -200,6 +209,7 @@ chiso_trend_compute(chiso_trend_result **out,
     const char *cid = opts->component_id ? opts->component_id : "";
     size_t i, j, n_sel = 0, unit_known = 0;
     chiso_status st = CHISO_OK;
+    chiso_stats_keys *codes = NULL;
 
     *out = NULL;
     if (opts->index == NULL || opts->index[0] == '\0') {
@@ -216,6 +226,10 @@ chiso_trend_compute(chiso_trend_result **out,
     }
     res->store = store;
     res->level = opts->level > 0 ? opts->level : 0.95;
+    if (chiso_stats_keys_new(&codes, 64) != CHISO_OK) {
+        chiso_trend_free(res);
+        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+    }
     for (i = 0; i < store->n; i++) {
         const chiso_pub_row *r = &store->rows[i];
         chiso_trend_unit *u = NULL;
@@ -230,10 +244,18 @@ chiso_trend_compute(chiso_trend_result **out,
             continue;
         }
         n_sel++;
-        for (j = 0; j < res->n_units; j++) {
-            if (strcmp(res->units[j].unit_code, r->unit_code) == 0) {
+        {
+            /* units by code in a hash set: key k is units[k] */
+            int added;
+            if (chiso_stats_keys_add(codes, r->unit_code, strlen(r->unit_code),
+                                     &j, &added) != CHISO_OK) {
+                chiso_stats_keys_free(codes);
+                chiso_trend_free(res);
+                return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0,
+                                      "out of memory");
+            }
+            if (!added) {
                 u = &res->units[j];
-                break;
             }
         }
         if (u == NULL) {
@@ -261,13 +283,15 @@ chiso_trend_compute(chiso_trend_result **out,
                      r->note);
             continue;
         }
-        if ((r->has_value && add_point(&u->values, r, store->n) != CHISO_OK) ||
-            (r->rank > 0 && add_point(&u->ranks, r, store->n) != CHISO_OK)) {
+        if ((r->has_value && add_point(&u->values, r) != CHISO_OK) ||
+            (r->rank > 0 && add_point(&u->ranks, r) != CHISO_OK)) {
+            chiso_stats_keys_free(codes);
             chiso_trend_free(res);
             return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0,
                                   "out of memory");
         }
     }
+    chiso_stats_keys_free(codes);
     if (n_sel == 0) {
         chiso_trend_free(res);
         if (opts->unit != NULL && !unit_known) {
