@@ -33,7 +33,23 @@
 #include <unistd.h>
 
 #define SPLITMIX_GAMMA 0x9E3779B97F4A7C15ULL
-#define MAX_THREADS    2
+
+/* Clones of the per-replicate loops for AVX-512 and AVX2 (the same
+ * operations, wider; no FMA: identical results). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) &&         \
+    defined(__linux__) && !defined(__SANITIZE_THREAD__) &&                     \
+    !defined(CHISO_NO_SIMD_CLONES)
+#define MC_CLONES                                                              \
+    __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+/* AVX2 has no 64-bit multiplication: its emulation is slower than the
+   scalar code, so the draws have no AVX2 clone */
+#define MC_DRAW_CLONES                                                         \
+    __attribute__((target_clones("arch=x86-64-v4", "default")))
+#else
+#define MC_CLONES
+#define MC_DRAW_CLONES
+#endif
+#define MAX_THREADS 2
 /* rank histograms take n (n + 1) counters per thread: 5000 units is 100 MB */
 #define MAX_UNITS 5000
 /* --replicates-csv keeps replicates x nodes doubles: 2^27 is 1 GiB */
@@ -49,18 +65,36 @@ splitmix64_mix(uint64_t z)
     return z ^ (z >> 31);
 }
 
-static inline uint64_t
-splitmix64_next(uint64_t *state)
+/*
+ * The draws u[0 .. cnt) of a replicate whose stream starts at state s:
+ * draw k is the top 53 bits of mix(s + (k + 1) gamma), as many calls of
+ * splitmix64_next would give, in [0, 1). SplitMix64's state only adds
+ * gamma, so every draw is computed on its own and the loop vectorises
+ * (AVX-512 has the 64-bit multiplications); the values are the same.
+ */
+MC_DRAW_CLONES static void
+draw_uniforms(uint64_t s, double *u, size_t cnt)
 {
-    *state += SPLITMIX_GAMMA;
-    return splitmix64_mix(*state);
+    size_t k;
+
+    for (k = 0; k < cnt; k++) {
+        uint64_t z = s + (uint64_t)(k + 1) * SPLITMIX_GAMMA;
+        u[k] = (double)(splitmix64_mix(z) >> 11) * 0x1.0p-53;
+    }
 }
 
-/* Uniform double in [0, 1): the top 53 bits. */
-static inline double
-uniform01(uint64_t *state)
+/* w[k] = wk[k] (1 + noise (2 u[k] - 1)) for the nodes below the index: a
+ * factor U(1 - noise, 1 + noise) on the kernel's scale, exactly
+ * (weight x factor) 2^shift. */
+MC_CLONES static void
+perturb_weights(
+    const double *wk, const double *u, double noise, double *w, size_t cnt)
 {
-    return (double)(splitmix64_next(state) >> 11) * 0x1.0p-53;
+    size_t k;
+
+    for (k = 0; k < cnt; k++) {
+        w[k] = wk[k] * (1.0 + noise * (2.0 * u[k] - 1.0));
+    }
 }
 
 struct mc_shared {
@@ -78,6 +112,7 @@ struct mc_worker {
     struct mc_shared *S;
     size_t r_begin, r_end;
     double *w, *mask, *key;
+    double *u;          /* the draws of one replicate (nodes + 2) */
     size_t *perm;       /* units by the previous replicate's keys */
     size_t sort_budget; /* insertion-sort shifts before a full sort */
     double *t[CHISO_NORM_COUNT][CHISO_AGG_COUNT]; /* n_nodes x n_units */
@@ -158,18 +193,15 @@ run_block(struct mc_worker *W, struct mc_worker *all, size_t n_workers)
         const double *t, *def;
         size_t ki, ai;
 
-        /* (r+1)-th output of SplitMix64(seed) seeds this replicate */
+        /* (r+1)-th output of SplitMix64(seed) seeds this replicate; its
+           draws, in order: one per node but the index (the last node),
+           then the normalisation, then the aggregation */
         s = splitmix64_mix(o->seed + s * SPLITMIX_GAMMA);
-        for (k = 0; k < nn; k++) {
-            double f = 1.0;
-            if (k != m->root) {
-                f = 1.0 + noise * (2.0 * uniform01(&s) - 1.0);
-            }
-            /* on the kernel's scale: exactly (weight x f) 2^shift */
-            W->w[k] = S->wk[k] * f;
-        }
-        ki = (size_t)(uniform01(&s) * (double)o->n_normalise);
-        ai = (size_t)(uniform01(&s) * (double)o->n_aggregate);
+        draw_uniforms(s, W->u, nn + 1);
+        perturb_weights(S->wk, W->u, noise, W->w, nn - 1);
+        W->w[m->root] = S->wk[m->root];
+        ki = (size_t)(W->u[nn - 1] * (double)o->n_normalise);
+        ai = (size_t)(W->u[nn] * (double)o->n_aggregate);
         norm = o->normalise[ki];
         agg = o->aggregate[ai];
         chiso_composite__aggregate(m, W->w, W->t[norm][agg], W->mask);
@@ -233,6 +265,7 @@ worker_free(struct mc_worker *W)
     size_t i, j;
 
     free(W->w);
+    free(W->u);
     free(W->mask);
     for (i = 0; i < CHISO_NORM_COUNT; i++) {
         for (j = 0; j < CHISO_AGG_COUNT; j++) {
@@ -256,6 +289,7 @@ worker_init(struct mc_worker *W, struct mc_shared *S)
     W->S = S;
     atomic_init(&W->done, 0);
     W->w = malloc(nn * sizeof(double));
+    W->u = malloc((nn + 2) * sizeof(double));
     W->key = malloc(n * sizeof(double));
     W->perm = malloc(n * sizeof(size_t));
     if (W->perm != NULL) {
@@ -273,8 +307,9 @@ worker_init(struct mc_worker *W, struct mc_shared *S)
     W->idx = malloc(2 * n * sizeof(size_t));
     W->hist = calloc(n * (n + 1), sizeof(uint32_t));
     W->rank_sum = calloc(n, sizeof(uint64_t));
-    if (W->w == NULL || W->key == NULL || W->perm == NULL || W->rank == NULL ||
-        W->idx == NULL || W->hist == NULL || W->rank_sum == NULL) {
+    if (W->w == NULL || W->u == NULL || W->key == NULL || W->perm == NULL ||
+        W->rank == NULL || W->idx == NULL || W->hist == NULL ||
+        W->rank_sum == NULL) {
         return -1;
     }
     if (S->ind_mask != NULL) {
