@@ -51,9 +51,9 @@ uncertainty_usage(FILE *f)
             "                       nominal_score (- = stdout, no table)\n"
             "  --json FILE|-        the result as JSON (- = stdout, no table)\n"
             "  --replicates-csv FILE  every replicate's methods and weights\n"
-            "  --threads N          worker threads (default: automatic, at "
-            "most 2);\n"
-            "                       results do not depend on it\n"
+            "  --threads N          worker threads, 1-16 (default: one per "
+            "free\n"
+            "                       processor); results do not depend on it\n"
             "  --top N              table: show only the first N units\n"
             "  --help               this help\n");
 }
@@ -383,9 +383,9 @@ cmd_uncertainty(int argc, char **argv)
                 rc = CLI_EXIT_USAGE;
                 goto out;
             }
-            if (v < 1 || v > 2) {
+            if (v < 1 || v > 16) {
                 rc = cli_usage_error("uncertainty",
-                                     "--threads must be 1 or 2, got %ld", v);
+                                     "--threads must be 1 to 16, got %ld", v);
                 goto out;
             }
             opts.threads = (unsigned)v;

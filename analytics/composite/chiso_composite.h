@@ -284,7 +284,8 @@ typedef struct chiso_uncertainty_options {
     double range_lo, range_hi; /* as chiso_composite_options */
     double zscore_mean, zscore_sd;
     int keep_replicates; /* store every replicate's parameters */
-    unsigned threads;    /* 0 = automatic (up to 2), else at most */
+    unsigned threads;    /* 0 = automatic (the free processors, at most
+                            16), else this many (1 .. 16) */
     /* called from the calling thread every ~1 % of the work; may be NULL */
     void (*progress)(void *ctx, size_t done, size_t total);
     void *progress_ctx;

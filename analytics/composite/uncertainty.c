@@ -20,13 +20,14 @@
  * blocks of replicates, so the numbers do not depend on how many threads
  * ran, nor on scheduling.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT, getloadavg */
 #include "composite_int.h"
 
 #include "chiso_stats.h"
 
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +50,10 @@
 #define MC_CLONES
 #define MC_DRAW_CLONES
 #endif
-#define MAX_THREADS 2
+#define MAX_THREADS 16
+/* automatic threads keep the rank histograms (n (n + 1) counters each)
+   within this many bytes in total */
+#define MAX_HIST_BYTES ((double)(256 << 20))
 /* rank histograms take n (n + 1) counters per thread: 5000 units is 100 MB */
 #define MAX_UNITS 5000
 /* --replicates-csv keeps replicates x nodes doubles: 2^27 is 1 GiB */
@@ -449,20 +453,43 @@ chiso_uncertainty_result_free(chiso_uncertainty_result *res)
     free(res);
 }
 
+/*
+ * Threads: the number asked for, or automatically one per processor this
+ * process may run on that is free, i.e. not busy with other work by the
+ * one-minute load average (sched_getaffinity, getloadavg), at most
+ * MAX_THREADS and within MAX_HIST_BYTES of histograms; one thread for
+ * small runs, where starting a thread costs more than it saves. The
+ * results do not depend on the count (each replicate has its own stream
+ * and the histograms add up exactly), so this only decides the speed.
+ */
 static unsigned
 auto_threads(const chiso_composite *m, const chiso_uncertainty_options *o)
 {
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     double work =
         (double)o->replicates * (double)m->n_units * (double)m->n_nodes;
+    double hist = 4.0 * (double)m->n_units * (double)(m->n_units + 1);
     unsigned t;
 
     if (o->threads > 0) {
         t = o->threads;
+    } else if (work < MIN_WORK_FOR_THREADS) {
+        t = 1;
     } else {
-        t = work < MIN_WORK_FOR_THREADS ? 1 : MAX_THREADS;
-        if (ncpu > 0 && (long)t > ncpu) {
-            t = (unsigned)ncpu;
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        double load[1];
+#if defined(__linux__)
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+            cpus = CPU_COUNT(&set);
+        }
+#endif
+        if (getloadavg(load, 1) == 1 && load[0] >= 0) {
+            cpus -= (long)load[0];
+        }
+        t = cpus < 1 ? 1 : cpus > MAX_THREADS ? MAX_THREADS : (unsigned)cpus;
+        while (t > 1 && (double)t * hist > MAX_HIST_BYTES) {
+            t--;
         }
     }
     if (t > MAX_THREADS) {

@@ -216,6 +216,31 @@ test_reproducible_and_thread_independent(void **state)
     }
     assert_memory_equal(a->rep_weight, b->rep_weight,
                         o.replicates * m->n_nodes * sizeof(double));
+    /* any thread count: 3 and 16 (uneven blocks of 2001 replicates) */
+    {
+        unsigned tc[] = {3, 16};
+        size_t q;
+        for (q = 0; q < 2; q++) {
+            chiso_uncertainty_result *e;
+            o.threads = tc[q];
+            e = run_ok(m, &o);
+            assert_int_equal(e->threads_used, tc[q]);
+            for (u = 0; u < m->n_units; u++) {
+                assert_memory_equal(&a->median_rank[u], &e->median_rank[u],
+                                    sizeof(double));
+                assert_memory_equal(&a->p5_rank[u], &e->p5_rank[u],
+                                    sizeof(double));
+                assert_memory_equal(&a->p95_rank[u], &e->p95_rank[u],
+                                    sizeof(double));
+                assert_memory_equal(&a->mean_rank[u], &e->mean_rank[u],
+                                    sizeof(double));
+            }
+            assert_memory_equal(a->rep_weight, e->rep_weight,
+                                o.replicates * m->n_nodes * sizeof(double));
+            chiso_uncertainty_result_free(e);
+        }
+        o.threads = 2;
+    }
     /* replicate parameters: weights within +-25 %, the index's as
        written, methods from the set */
     for (r = 0; r < o.replicates; r++) {
