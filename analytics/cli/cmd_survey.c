@@ -65,26 +65,24 @@ print_table(const chiso_survey_result *res, const char *path)
     size_t i, e, *first = NULL, *next = NULL;
     char label[300];
 
-    printf("%s: %s\n", T("Khảo sát", "Survey"), path);
-    printf("%s: %zu%s\n", T("Số người trả lời", "Respondents"),
-           res->n_respondents,
-           res->weighted ? T(" (có trọng số)", " (weighted)") : "");
+    printf("%s: %s\n", _("Survey"), path);
+    printf("%s: %zu%s\n", _("Respondents"), res->n_respondents,
+           res->weighted ? _(" (weighted)") : "");
     if (res->opts.replicates > 0) {
         printf("%s: %zu %s, seed %lu (gsl_rng_mt19937), %s %.0f%%\n",
-               T("Bootstrap", "Bootstrap"), res->opts.replicates,
-               T("lần lặp", "replicates"), res->opts.seed,
-               T("khoảng tin cậy", "interval"), res->opts.level * 100);
+               _("Bootstrap"), res->opts.replicates, _("replicates"),
+               res->opts.seed, _("interval"), res->opts.level * 100);
     }
     putchar('\n');
-    cli_cell(o, T("Chỉ tiêu", "Statistic"), 34, 0);
+    cli_cell(o, _("Statistic"), 34, 0);
     cli_cell(o, "n", 7, 1);
-    cli_cell(o, T("% hài lòng", "% satisfied"), 12, 1);
-    cli_cell(o, T("CI thấp", "CI low"), 9, 1);
-    cli_cell(o, T("CI cao", "CI high"), 9, 1);
+    cli_cell(o, _("% satisfied"), 12, 1);
+    cli_cell(o, _("CI low"), 9, 1);
+    cli_cell(o, _("CI high"), 9, 1);
     fputc('\n', o);
     cli_rule(o, '-', 71);
     fputc('\n', o);
-    print_stat(&res->overall, T("CHUNG", "OVERALL"), 0);
+    print_stat(&res->overall, _("OVERALL"), 0);
     /* criteria listed under their element: linked lists per element, in
        criterion order (linear, however many elements) */
     first = malloc((res->n_elements + 1) * sizeof(*first));
@@ -103,7 +101,7 @@ print_table(const chiso_survey_result *res, const char *path)
         first[e] = i;
     }
     for (e = 0; e < res->n_elements; e++) {
-        snprintf(label, sizeof(label), "%s %s", T("Yếu tố", "Element"),
+        snprintf(label, sizeof(label), "%s %s", _("Element"),
                  res->elements[e].id);
         print_stat(&res->elements[e], label, 0);
         for (i = first[e]; i != (size_t)-1; i = next[i]) {
@@ -114,9 +112,7 @@ print_table(const chiso_survey_result *res, const char *path)
     free(first);
     free(next);
     printf("\n%s\n",
-           T("Tiêu chí: tỷ lệ (có trọng số) người trả lời 4 hoặc 5; yếu tố: "
-             "trung bình các tiêu chí; chung: trung bình các yếu tố.",
-             "Criterion: (weighted) share answering 4 or 5; element: mean of "
+           _("Criterion: (weighted) share answering 4 or 5; element: mean of "
              "its criteria; overall: mean of the elements."));
     return 0;
 }
@@ -194,6 +190,7 @@ cmd_survey(int argc, char **argv)
     int c, rc = CLI_EXIT_OK;
 
     chiso_diag_clear(&d);
+    d.lang = cli_stats_lang();
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -204,8 +201,8 @@ cmd_survey(int argc, char **argv)
             }
             if (v < 0 || v > 4294967295L) {
                 return cli_usage_error("survey",
-                                       "--seed must be 0..4294967295"
-                                       ", got '%s'",
+                                       _("--seed must be 0..4294967295"
+                                         ", got '%s'"),
                                        optarg);
             }
             o.seed = (unsigned long)v;
@@ -216,8 +213,8 @@ cmd_survey(int argc, char **argv)
             }
             if (v < 0 || v > MAX_REPLICATES) {
                 return cli_usage_error("survey",
-                                       "--replicates must be "
-                                       "0..%ld, got '%s'",
+                                       _("--replicates must be "
+                                         "0..%ld, got '%s'"),
                                        MAX_REPLICATES, optarg);
             }
             o.replicates = (size_t)v;
@@ -228,8 +225,8 @@ cmd_survey(int argc, char **argv)
             }
             if (!(o.level > 0 && o.level < 1)) {
                 return cli_usage_error("survey",
-                                       "--level must be between 0 "
-                                       "and 1, got '%s'",
+                                       _("--level must be between 0 "
+                                         "and 1, got '%s'"),
                                        optarg);
             }
             break;
@@ -244,22 +241,22 @@ cmd_survey(int argc, char **argv)
             return CLI_EXIT_OK;
         default:
             return cli_usage_error("survey",
-                                   "unknown or incomplete option "
-                                   "'%s'",
+                                   _("unknown or incomplete option "
+                                     "'%s'"),
                                    argv[optind - 1]);
         }
     }
     if (argc - optind != 1) {
         return cli_usage_error("survey",
-                               "expected one RESPONSES.csv, got %d "
-                               "arguments",
+                               _("expected one RESPONSES.csv, got %d "
+                                 "arguments"),
                                argc - optind);
     }
     path = argv[optind];
     if (json != NULL && csv != NULL && strcmp(json, "-") == 0 &&
         strcmp(csv, "-") == 0) {
-        return cli_usage_error("survey", "--json and --csv cannot both be "
-                                         "standard output");
+        return cli_usage_error("survey", _("--json and --csv cannot both be "
+                                           "standard output"));
     }
     if (cli_check_not_input("survey", json, &path, 1) != 0 ||
         cli_check_not_input("survey", csv, &path, 1) != 0) {
@@ -272,7 +269,7 @@ cmd_survey(int argc, char **argv)
     }
     if ((json == NULL || strcmp(json, "-") != 0) &&
         (csv == NULL || strcmp(csv, "-") != 0) && print_table(res, path) != 0) {
-        fprintf(stderr, "chiso: out of memory\n");
+        fprintf(stderr, "chiso: %s\n", _("out of memory"));
         rc = CLI_EXIT_INTERNAL;
         goto out;
     }

@@ -262,14 +262,20 @@ chiso_composite__normalise(const chiso_composite *m,
         switch (o->normalise) {
         case CHISO_NORM_MINMAX:
             if (cnt == 0 || !(mx > mn)) {
-                snprintf(msg, sizeof(msg),
-                         cnt == 0 ? "no unit has a value: min-max "
-                                    "normalisation is undefined"
-                                  : "every unit with a value has the same "
-                                    "value (%g): min-max normalisation is "
-                                    "undefined; remove the indicator or "
-                                    "use goalposts",
-                         d * mn);
+                if (cnt == 0) {
+                    snprintf(msg, sizeof(msg), "%s",
+                             chiso_msg(DLANG(diag),
+                                       "no unit has a value: min-max "
+                                       "normalisation is undefined"));
+                } else {
+                    snprintf(msg, sizeof(msg),
+                             chiso_msg(DLANG(diag),
+                                       "every unit with a value has the same "
+                                       "value (%g): min-max normalisation is "
+                                       "undefined; remove the indicator or "
+                                       "use goalposts"),
+                             d * mn);
+                }
                 st = indicator_error(m, i, diag, msg);
                 goto out;
             }
@@ -284,8 +290,10 @@ chiso_composite__normalise(const chiso_composite *m,
         case CHISO_NORM_ZSCORE:
             if (cnt < 2) {
                 st = indicator_error(m, i, diag,
-                                     "fewer than 2 units have a value: the "
-                                     "z-score is undefined");
+                                     chiso_msg(DLANG(diag),
+                                               "fewer than 2 units have a "
+                                               "value: the z-score is "
+                                               "undefined"));
                 goto out;
             }
             mean = sum / (double)cnt;
@@ -318,8 +326,10 @@ chiso_composite__normalise(const chiso_composite *m,
                 sd = sqrt(ss2 / (double)(cnt - 1));
                 if (!(sd > 0)) {
                     snprintf(msg, sizeof(msg),
-                             "every unit with a value has the same value "
-                             "(%g): the z-score is undefined",
+                             chiso_msg(DLANG(diag),
+                                       "every unit with a value has the "
+                                       "same value (%g): the z-score is "
+                                       "undefined"),
                              d * mn);
                     st = indicator_error(m, i, diag, msg);
                     goto out;
@@ -339,8 +349,9 @@ chiso_composite__normalise(const chiso_composite *m,
             sd = sqrt(ss / (double)(cnt - 1));
             if (!(sd > 0)) {
                 snprintf(msg, sizeof(msg),
-                         "every unit with a value has the same value (%g): "
-                         "the z-score is undefined",
+                         chiso_msg(DLANG(diag),
+                                   "every unit with a value has the same "
+                                   "value (%g): the z-score is undefined"),
                          d * mn);
                 st = indicator_error(m, i, diag, msg);
                 goto out;
@@ -425,8 +436,10 @@ chiso_composite__normalise(const chiso_composite *m,
             }
             if (cnt == 0) {
                 st = indicator_error(m, i, diag,
-                                     "no unit has a value: distance to "
-                                     "target is undefined");
+                                     chiso_msg(DLANG(diag),
+                                               "no unit has a value: "
+                                               "distance to target is "
+                                               "undefined"));
                 goto out;
             }
             t = d * nd->target;
@@ -510,20 +523,20 @@ chiso_composite__check_positive(const chiso_composite *m,
             }
             switch (o->normalise) {
             case CHISO_NORM_ZSCORE:
-                hint = "z-scores are negative below the mean; use minmax "
-                       "with a range starting above 0, or the arithmetic "
-                       "mean";
+                hint = N_("z-scores are negative below the mean; use minmax "
+                          "with a range starting above 0, or the "
+                          "arithmetic mean");
                 break;
             case CHISO_NORM_RANK:
-                hint = "check the data";
+                hint = N_("check the data");
                 break;
             case CHISO_NORM_MINMAX:
             case CHISO_NORM_GOALPOSTS:
             case CHISO_NORM_TARGET:
             default:
-                hint = "the lowest value maps to the bottom of the range; "
-                       "use a range starting above 0 (--range 1,100 or "
-                       "1,10), or the arithmetic mean";
+                hint = N_("the lowest value maps to the bottom of the "
+                          "range; use a range starting above 0 (--range "
+                          "1,100 or 1,10), or the arithmetic mean");
                 break;
             }
             return chiso_diag_set(
@@ -532,7 +545,8 @@ chiso_composite__check_positive(const chiso_composite *m,
                 "the %s mean needs values above 0, but indicator '%s' of "
                 "unit '%s' is %g after %s normalisation; %s",
                 chiso_cmp_agg_name(o->aggregate), m->nodes[i].code,
-                m->unit_code[u], v, chiso_cmp_norm_name(o->normalise), hint);
+                m->unit_code[u], v, chiso_cmp_norm_name(o->normalise),
+                chiso_msg(DLANG(diag), hint));
         }
     }
     return CHISO_OK;

@@ -20,6 +20,11 @@
 
 #include "chiso_composite.h"
 
+/* The language of a diagnostic (Vietnamese without one): messages that
+ * are formatted before they reach chiso_diag_set are translated into it
+ * first. */
+#define DLANG(d) ((d) != NULL ? (d)->lang : CHISO_LANG_VI)
+
 /* Column (characters, 1-based) of an indicator's cell on the record that
  * starts at `line` of iData (1 = the header), found by rereading the
  * file: for error messages only. 0 if unknown. */

@@ -242,10 +242,10 @@ number_cell(chiso_csv_reader *r,
         return 0;
     }
     if (chiso_parse_number(s, len, out) != 0) {
-        chiso_csv_field_error(r, diag, CHISO_EDATA, row, (size_t)k,
-                              "invalid number '%s' in column '%s'",
-                              row->field[k],
-                              chiso_csv_header_name(r, (size_t)k));
+        chiso_csv_field_error(
+            r, diag, CHISO_EDATA, row, (size_t)k,
+            chiso_msg(DLANG(diag), "invalid number '%s' in column '%s'"),
+            row->field[k], chiso_csv_header_name(r, (size_t)k));
         return -1;
     }
     return 1;
@@ -302,17 +302,17 @@ read_meta_row(struct loader *L,
         mr->parent[0] = '\0';
     }
     if (mr->code[0] == '\0') {
-        return chiso_csv_field_error(r, L->diag, CHISO_EDATA, row,
-                                     (size_t)idx[MC_CODE],
-                                     "empty iCode: every row needs a code");
+        return chiso_csv_field_error(
+            r, L->diag, CHISO_EDATA, row, (size_t)idx[MC_CODE],
+            chiso_msg(DLANG(L->diag), "empty iCode: every row needs a code"));
     }
     if (strcmp(mr->code, "uCode") == 0 || strcmp(mr->code, "uName") == 0 ||
         strcmp(mr->code, "Time") == 0) {
-        return chiso_csv_field_error(r, L->diag, CHISO_EDATA, row,
-                                     (size_t)idx[MC_CODE],
-                                     "iCode '%s' is reserved for a special "
-                                     "column of iData",
-                                     mr->code);
+        return chiso_csv_field_error(
+            r, L->diag, CHISO_EDATA, row, (size_t)idx[MC_CODE],
+            chiso_msg(DLANG(L->diag), "iCode '%s' is reserved for a special "
+                                      "column of iData"),
+            mr->code);
     }
     {
         int added;
@@ -321,11 +321,11 @@ read_meta_row(struct loader *L,
             return oom(L->diag, L->meta_path);
         }
         if (!added) {
-            return chiso_csv_field_error(r, L->diag, CHISO_EDATA, row,
-                                         (size_t)idx[MC_CODE],
-                                         "duplicate iCode '%s' (first on line "
-                                         "%lu)",
-                                         mr->code, L->rows[i].line);
+            return chiso_csv_field_error(
+                r, L->diag, CHISO_EDATA, row, (size_t)idx[MC_CODE],
+                chiso_msg(DLANG(L->diag), "duplicate iCode '%s' (first on line "
+                                          "%lu)"),
+                mr->code, L->rows[i].line);
         }
     }
     s = chiso_csv_field(row, idx[MC_TYPE], &len);
@@ -333,8 +333,9 @@ read_meta_row(struct loader *L,
     if (parse_type(s, len, &mr->type) != 0) {
         return chiso_csv_field_error(
             r, L->diag, CHISO_EDATA, row, (size_t)idx[MC_TYPE],
-            "unknown Type '%s' of '%s' (expected Indicator, Aggregate, Group, "
-            "Denominator or Other)",
+            chiso_msg(DLANG(L->diag), "unknown Type '%s' of '%s' (expected "
+                                      "Indicator, Aggregate, Group, "
+                                      "Denominator or Other)"),
             row->field[idx[MC_TYPE]], mr->code);
     }
     if (mr->type != CHISO_CMP_INDICATOR && mr->type != CHISO_CMP_AGGREGATE) {
@@ -348,25 +349,27 @@ read_meta_row(struct loader *L,
     if (rc == 0 || v < 1 || v > 1000 || !chiso_is_zero(v - floor(v))) {
         return chiso_csv_field_error(
             r, L->diag, CHISO_EDATA, row, (size_t)idx[MC_LEVEL],
-            "invalid Level '%s' of '%s': expected a whole number, 1 for "
-            "indicators",
+            chiso_msg(
+                DLANG(L->diag),
+                "invalid Level '%s' of '%s': expected a whole number, 1 for "
+                "indicators"),
             row->field[idx[MC_LEVEL]], mr->code);
     }
     mr->level = (int)v;
     mr->has_level = 1;
     if (mr->type == CHISO_CMP_INDICATOR && mr->level != 1) {
-        return chiso_csv_field_error(r, L->diag, CHISO_EDATA, row,
-                                     (size_t)idx[MC_LEVEL],
-                                     "indicator '%s' has Level %d; indicators "
-                                     "are at Level 1",
-                                     mr->code, mr->level);
+        return chiso_csv_field_error(
+            r, L->diag, CHISO_EDATA, row, (size_t)idx[MC_LEVEL],
+            chiso_msg(DLANG(L->diag), "indicator '%s' has Level %d; indicators "
+                                      "are at Level 1"),
+            mr->code, mr->level);
     }
     if (mr->type == CHISO_CMP_AGGREGATE && mr->level < 2) {
-        return chiso_csv_field_error(r, L->diag, CHISO_EDATA, row,
-                                     (size_t)idx[MC_LEVEL],
-                                     "aggregate '%s' has Level 1; aggregates "
-                                     "are at Level 2 or above",
-                                     mr->code);
+        return chiso_csv_field_error(
+            r, L->diag, CHISO_EDATA, row, (size_t)idx[MC_LEVEL],
+            chiso_msg(DLANG(L->diag), "aggregate '%s' has Level 1; aggregates "
+                                      "are at Level 2 or above"),
+            mr->code);
     }
     /* Weight: required except for the index (no parent) */
     rc = number_cell(r, L->diag, row, idx[MC_WEIGHT], &v);
@@ -375,17 +378,17 @@ read_meta_row(struct loader *L,
     }
     if (rc == 0) {
         if (mr->parent[0] != '\0') {
-            return chiso_csv_field_error(r, L->diag, CHISO_EDATA, row,
-                                         (size_t)idx[MC_WEIGHT],
-                                         "missing Weight of '%s'", mr->code);
+            return chiso_csv_field_error(
+                r, L->diag, CHISO_EDATA, row, (size_t)idx[MC_WEIGHT],
+                chiso_msg(DLANG(L->diag), "missing Weight of '%s'"), mr->code);
         }
         v = 1.0;
     } else if (!isfinite(v) || v < 0) {
-        return chiso_csv_field_error(r, L->diag, CHISO_EDATA, row,
-                                     (size_t)idx[MC_WEIGHT],
-                                     "negative Weight '%s' of '%s': weights "
-                                     "must be 0 or more",
-                                     row->field[idx[MC_WEIGHT]], mr->code);
+        return chiso_csv_field_error(
+            r, L->diag, CHISO_EDATA, row, (size_t)idx[MC_WEIGHT],
+            chiso_msg(DLANG(L->diag), "negative Weight '%s' of '%s': weights "
+                                      "must be 0 or more"),
+            row->field[idx[MC_WEIGHT]], mr->code);
     }
     mr->weight = v;
     mr->has_weight = 1;
@@ -400,12 +403,12 @@ read_meta_row(struct loader *L,
     }
     if ((rc == 0 && mr->type == CHISO_CMP_INDICATOR) ||
         (rc == 1 && !chiso_is_zero(v - 1.0) && !chiso_is_zero(v + 1.0))) {
-        return chiso_csv_field_error(r, L->diag, CHISO_EDATA, row,
-                                     (size_t)idx[MC_DIRECTION],
-                                     "Direction of '%s' must be 1 (higher is "
-                                     "better) or -1 (lower is better), got "
-                                     "'%s'",
-                                     mr->code, row->field[idx[MC_DIRECTION]]);
+        return chiso_csv_field_error(
+            r, L->diag, CHISO_EDATA, row, (size_t)idx[MC_DIRECTION],
+            chiso_msg(DLANG(L->diag), "Direction of '%s' must be 1 (higher is "
+                                      "better) or -1 (lower is better), got "
+                                      "'%s'"),
+            mr->code, row->field[idx[MC_DIRECTION]]);
     }
     mr->direction = rc == 1 && v < 0 ? -1 : 1;
     mr->has_direction = rc == 1;
@@ -428,21 +431,21 @@ read_meta_row(struct loader *L,
         }
         if (rl != ru) {
             long k = rl ? idx[MC_GP_LOWER] : idx[MC_GP_UPPER];
-            return chiso_csv_field_error(r, L->diag, CHISO_EDATA, row,
-                                         (size_t)k,
-                                         "'%s' has only one goalpost: give "
-                                         "both goalpost_lower and "
-                                         "goalpost_upper, or neither",
-                                         mr->code);
+            return chiso_csv_field_error(
+                r, L->diag, CHISO_EDATA, row, (size_t)k,
+                chiso_msg(DLANG(L->diag), "'%s' has only one goalpost: give "
+                                          "both goalpost_lower and "
+                                          "goalpost_upper, or neither"),
+                mr->code);
         }
         if (rl == 1 && !(lo < hi)) {
-            return chiso_csv_field_error(r, L->diag, CHISO_EDATA, row,
-                                         (size_t)idx[MC_GP_UPPER],
-                                         "goalposts of '%s' must satisfy "
-                                         "goalpost_lower < goalpost_upper "
-                                         "(got %g and %g); Direction -1 "
-                                         "reverses them",
-                                         mr->code, lo, hi);
+            return chiso_csv_field_error(
+                r, L->diag, CHISO_EDATA, row, (size_t)idx[MC_GP_UPPER],
+                chiso_msg(DLANG(L->diag), "goalposts of '%s' must satisfy "
+                                          "goalpost_lower < goalpost_upper "
+                                          "(got %g and %g); Direction -1 "
+                                          "reverses them"),
+                mr->code, lo, hi);
         }
         mr->has_gp = rl == 1;
         mr->gp_lower = lo;
@@ -923,7 +926,9 @@ read_data_header(struct loader *L, chiso_csv_reader *r, struct data_state *D)
             if (*special >= 0) {
                 return chiso_csv_field_error(
                     r, L->diag, CHISO_ESCHEMA, &row, k,
-                    "columns '%s' and '%s' mean the same special column",
+                    chiso_msg(
+                        DLANG(L->diag),
+                        "columns '%s' and '%s' mean the same special column"),
                     row.field[*special], row.field[k]);
             }
             *special = (long)k;
@@ -932,20 +937,24 @@ read_data_header(struct loader *L, chiso_csv_reader *r, struct data_state *D)
         if (mi == CHISO_CMP_NONE) {
             return chiso_csv_field_error(
                 r, L->diag, CHISO_ESCHEMA, &row, k,
-                "column '%s' is not in iMeta (%s): add a row with this iCode, "
-                "or remove the column",
+                chiso_msg(DLANG(L->diag), "column '%s' is not in iMeta (%s): "
+                                          "add a row with this iCode, "
+                                          "or remove the column"),
                 row.field[k], L->meta_path);
         }
         if (L->rows[mi].type == CHISO_CMP_AGGREGATE) {
             return chiso_csv_field_error(
                 r, L->diag, CHISO_ESCHEMA, &row, k,
-                "column '%s' is an aggregate in iMeta (line %lu); aggregates "
-                "are computed, not read",
+                chiso_msg(DLANG(L->diag), "column '%s' is an aggregate in "
+                                          "iMeta (line %lu); aggregates "
+                                          "are computed, not read"),
                 row.field[k], L->rows[mi].line);
         }
         if (L->rows[mi].data_col >= 0) {
-            return chiso_csv_field_error(r, L->diag, CHISO_ESCHEMA, &row, k,
-                                         "duplicate column '%s'", row.field[k]);
+            return chiso_csv_field_error(
+                r, L->diag, CHISO_ESCHEMA, &row, k,
+                chiso_msg(DLANG(L->diag), "duplicate column '%s'"),
+                row.field[k]);
         }
         L->rows[mi].data_col = (long)k;
         D->field_row[k] = (long)mi;
@@ -1019,10 +1028,10 @@ add_unit(struct loader *L,
     }
     if (code[0] == '\0') {
         free(code);
-        return chiso_csv_field_error(r, L->diag, CHISO_EDATA, row,
-                                     (size_t)D->col_ucode,
-                                     "empty uCode: every row needs a unit "
-                                     "code");
+        return chiso_csv_field_error(
+            r, L->diag, CHISO_EDATA, row, (size_t)D->col_ucode,
+            chiso_msg(DLANG(L->diag), "empty uCode: every row needs a unit "
+                                      "code"));
     }
     {
         int added;
@@ -1034,8 +1043,9 @@ add_unit(struct loader *L,
         if (!added) {
             chiso_status st = chiso_csv_field_error(
                 r, L->diag, CHISO_EDATA, row, (size_t)D->col_ucode,
-                "duplicate unit '%s' (first on line %lu)", code,
-                m->unit_line[i]);
+                chiso_msg(DLANG(L->diag),
+                          "duplicate unit '%s' (first on line %lu)"),
+                code, m->unit_line[i]);
             free(code);
             return st;
         }
@@ -1083,11 +1093,18 @@ add_unit(struct loader *L,
         if (parse_cell_number(s, len, &v) != 0) {
             return chiso_csv_field_error(
                 r, L->diag, CHISO_EDATA, row, k,
-                "invalid number '%s' in column '%s' (%s of unit '%s'): "
-                "expected a number, or an empty cell for a missing value",
-                row->field[k], mr->code,
-                mr->type == CHISO_CMP_INDICATOR ? "indicator" : "denominator",
-                code);
+                mr->type == CHISO_CMP_INDICATOR
+                    ? chiso_msg(DLANG(L->diag),
+                                "invalid number '%s' in column '%s' "
+                                "(indicator of unit '%s'): expected a "
+                                "number, or an empty cell for a missing "
+                                "value")
+                    : chiso_msg(DLANG(L->diag),
+                                "invalid number '%s' in column '%s' "
+                                "(denominator of unit '%s'): expected a "
+                                "number, or an empty cell for a missing "
+                                "value"),
+                row->field[k], mr->code, code);
         }
         if (mr->type == CHISO_CMP_INDICATOR) {
             D->vals[u * n_ind + mr->node] = v;
@@ -1152,8 +1169,10 @@ load_data(struct loader *L, const chiso_composite_load_options *opts)
                        strncmp(first_time, s, len) != 0) {
                 st = chiso_csv_field_error(
                     r, L->diag, CHISO_EDATA, &row, (size_t)D.col_time,
-                    "panel data: Time '%s' differs from '%s' (line %lu); "
-                    "choose one period with --time",
+                    chiso_msg(
+                        DLANG(L->diag),
+                        "panel data: Time '%s' differs from '%s' (line %lu); "
+                        "choose one period with --time"),
                     row.field[D.col_time], first_time, first_time_line);
                 goto out;
             }

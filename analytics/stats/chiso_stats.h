@@ -204,18 +204,19 @@ typedef struct chiso_trend_point {
 /* Change between consecutive observations. */
 typedef struct chiso_trend_change {
     int from_year, to_year;
-    double change;    /* y(to) - y(from); NaN when not comparable */
-    int comparable;   /* 0: a break or a change of rank base between */
-    char reason[256]; /* why not comparable, "" otherwise */
+    double change;  /* y(to) - y(from); NaN when not comparable */
+    int comparable; /* 0: a break or a change of rank base between */
+    char *reason;   /* why not comparable (owned, in the options'
+                       language), NULL otherwise */
 } chiso_trend_change;
 
 /* A run of observations with no break inside. */
 typedef struct chiso_trend_segment {
     size_t first, n; /* points[first .. first + n) */
     int first_year, last_year;
-    long rank_of;     /* rank series: the common base; else 0 */
-    int computable;   /* OLS computed */
-    char reason[256]; /* why not, when !computable */
+    long rank_of;   /* rank series: the common base; else 0 */
+    int computable; /* OLS computed */
+    char *reason;   /* why not, when !computable (owned); else NULL */
     chiso_ols ols;
 } chiso_trend_segment;
 
@@ -227,7 +228,8 @@ typedef struct chiso_trend_series {
     size_t n_changes;
     chiso_trend_segment *segments;
     size_t n_segments;
-    char note[256]; /* e.g. "no values published (ranks only)" */
+    const char *note; /* e.g. "no values published for this unit (ranks
+                         only)", in the options' language; NULL if none */
 } chiso_trend_series;
 
 typedef struct chiso_trend_unit {
@@ -239,7 +241,7 @@ typedef struct chiso_trend_unit {
 /* A row of the selection that no series used, and why. */
 typedef struct chiso_trend_skip {
     const chiso_pub_row *row;
-    char reason[384];
+    char *reason; /* owned, in the options' language */
 } chiso_trend_skip;
 
 typedef struct chiso_trend_options {
@@ -248,11 +250,12 @@ typedef struct chiso_trend_options {
     const char *unit;         /* NULL = every unit with rows */
     const char *unit_type;    /* NULL = every type */
     double level;             /* 0 = 0.95 */
+    chiso_lang lang;          /* language of reasons and notes */
 } chiso_trend_options;
 
 #define CHISO_TREND_OPTIONS_INIT                                               \
     {                                                                          \
-        NULL, NULL, NULL, NULL, 0.95                                           \
+        NULL, NULL, NULL, NULL, 0.95, CHISO_LANG_VI                            \
     }
 
 typedef struct chiso_trend_result {
@@ -260,9 +263,9 @@ typedef struct chiso_trend_result {
     char *index, *component_id;
     double level;
     chiso_trend_unit *units; /* in order of first appearance in the store */
-    size_t n_units;
+    size_t n_units, cap_units;
     chiso_trend_skip *skipped;
-    size_t n_skipped;
+    size_t n_skipped, cap_skipped;
     const chiso_pub_break **breaks; /* the breaks that apply (any unit) */
     size_t n_breaks;
 } chiso_trend_result;
@@ -373,9 +376,11 @@ chiso_status chiso_rank_inputs_from_store(chiso_rank_input **out,
                                           chiso_diag *diag);
 
 /* JSON of a ranking; `what` describes the data ({"index", ...} object,
- * owned by the result tree). */
+ * owned by the result tree). Reasons a unit is not ranked are given in
+ * lang (the store's own notes as written). */
 struct cJSON *chiso_rank_to_json(const chiso_rank_result *res,
-                                 struct cJSON *what);
+                                 struct cJSON *what,
+                                 chiso_lang lang);
 
 /* ---- 3b. compare (compare.c) ------------------------------------------------ */
 

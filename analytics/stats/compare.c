@@ -198,8 +198,8 @@ chiso_compare_compute(chiso_compare_result **out,
         /* add what was paired, so the message says what the data had */
         if (diag != NULL && res->n < 3) {
             size_t len = strlen(diag->message);
-            snprintf(diag->message + len, sizeof(diag->message) - len,
-                     " (units with both values: ");
+            snprintf(diag->message + len, sizeof(diag->message) - len, "%s",
+                     chiso_msg(diag->lang, " (units with both values: "));
             for (i = 0; i < res->n; i++) {
                 len = strlen(diag->message);
                 snprintf(diag->message + len, sizeof(diag->message) - len,
@@ -207,7 +207,7 @@ chiso_compare_compute(chiso_compare_result **out,
             }
             len = strlen(diag->message);
             snprintf(diag->message + len, sizeof(diag->message) - len, "%s)",
-                     res->n == 0 ? "none" : "");
+                     res->n == 0 ? chiso_msg(diag->lang, "none") : "");
         }
         chiso_compare_free(res);
         return st;

@@ -12,7 +12,7 @@
  * values are decimals with at most 4 places, so a constant column is
  * exactly constant once parsed.
  */
-#include "chiso_stats.h"
+#include "stats_int.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_fit.h>
@@ -554,7 +554,7 @@ chiso_user_table_load(chiso_user_table **out,
         if (len == 0) {
             st = chiso_csv_field_error(
                 r, diag, CHISO_EDATA, &row, (size_t)idx[0],
-                "empty unit name in column '%s'",
+                chiso_msg(DLANG(diag), "empty unit name in column '%s'"),
                 chiso_csv_header_name(r, (size_t)idx[0]));
             goto fail;
         }
@@ -585,7 +585,8 @@ chiso_user_table_load(chiso_user_table **out,
             if (!added) {
                 st = chiso_csv_field_error(
                     r, diag, CHISO_EDATA, &row, (size_t)idx[0],
-                    "duplicate unit '%s' (first given at line %lu)",
+                    chiso_msg(DLANG(diag),
+                              "duplicate unit '%s' (first given at line %lu)"),
                     t->unit[t->n - 1], t->line[k]);
                 goto fail;
             }
@@ -597,8 +598,9 @@ chiso_user_table_load(chiso_user_table **out,
             if (len > 0 && chiso_parse_number(s, len, &v) != 0) {
                 st = chiso_csv_field_error(
                     r, diag, CHISO_EDATA, &row, (size_t)idx[i + 2],
-                    "invalid number '%.*s' in column '%s'", (int)len, s,
-                    t->col_name[i]);
+                    chiso_msg(DLANG(diag),
+                              "invalid number '%.*s' in column '%s'"),
+                    (int)len, s, t->col_name[i]);
                 goto fail;
             }
             t->value[(t->n - 1) * n_cols + i] = v;

@@ -9,6 +9,11 @@
 
 #include <stdint.h>
 
+/* The language of a diagnostic (Vietnamese without one): messages that
+ * are formatted before they reach chiso_diag_set are translated into it
+ * first. */
+#define DLANG(d) ((d) != NULL ? (d)->lang : CHISO_LANG_VI)
+
 /*
  * GSL's gsl_rng_mt19937 and gsl_rng_uniform_int, inline: the same seeding
  * (gsl_rng_set: seed 0 means 4357, Knuth's multiplier), the same 32-bit

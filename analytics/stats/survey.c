@@ -330,10 +330,12 @@ read_row(struct sv_load *L,
             }
             return chiso_csv_field_error(
                 r, diag, CHISO_EDATA, row, (size_t)idx[k],
-                "empty %s in column '%s'",
-                k == S_RESP   ? "respondent id"
-                : k == S_ELEM ? "element"
-                              : "criterion",
+                k == S_RESP
+                    ? chiso_msg(DLANG(diag), "empty respondent id in column "
+                                             "'%s'")
+                : k == S_ELEM
+                    ? chiso_msg(DLANG(diag), "empty element in column '%s'")
+                    : chiso_msg(DLANG(diag), "empty criterion in column '%s'"),
                 chiso_csv_header_name(r, (size_t)idx[k]));
         }
     }
@@ -345,8 +347,9 @@ read_row(struct sv_load *L,
         }
         return chiso_csv_field_error(
             r, diag, CHISO_EDATA, row, (size_t)idx[S_ANSWER],
-            "invalid answer '%.*s' in column '%s' (expected a whole "
-            "number 1-5, or empty for no answer)",
+            chiso_msg(DLANG(diag),
+                      "invalid answer '%.*s' in column '%s' (expected a whole "
+                      "number 1-5, or empty for no answer)"),
             (int)len[S_ANSWER], f[S_ANSWER],
             chiso_csv_header_name(r, (size_t)idx[S_ANSWER]));
     }
@@ -358,8 +361,10 @@ read_row(struct sv_load *L,
         }
         return chiso_csv_field_error(
             r, diag, CHISO_EDATA, row, (size_t)idx[S_WEIGHT],
-            "invalid weight '%.*s' in column '%s' (expected a positive "
-            "number)",
+            chiso_msg(
+                DLANG(diag),
+                "invalid weight '%.*s' in column '%s' (expected a positive "
+                "number)"),
             (int)len[S_WEIGHT], f[S_WEIGHT],
             chiso_csv_header_name(r, (size_t)idx[S_WEIGHT]));
     }
@@ -379,7 +384,8 @@ read_row(struct sv_load *L,
         if (s->n_crit + 1 >= MAX_ITEMS) {
             return chiso_csv_field_error(
                 r, diag, CHISO_EDATA, row, (size_t)idx[S_CRIT],
-                "more than %zu criteria", MAX_ITEMS - 1);
+                chiso_msg(DLANG(diag), "more than %zu criteria"),
+                MAX_ITEMS - 1);
         }
         if (grow((void **)&s->crit_elem, &c1, s->n_crit + 1,
                  sizeof(*s->crit_elem)) ||
@@ -400,7 +406,8 @@ read_row(struct sv_load *L,
         }
         return chiso_csv_field_error(
             r, diag, CHISO_EDATA, row, (size_t)idx[S_ELEM],
-            "criterion '%s' is in element '%s' here but in '%s' at line %lu",
+            chiso_msg(DLANG(diag), "criterion '%s' is in element '%s' here but "
+                                   "in '%s' at line %lu"),
             chiso_stats_keys_str(s->crit_keys, ci),
             chiso_stats_keys_str(s->elem_keys, ei),
             chiso_stats_keys_str(s->elem_keys, s->crit_elem[ci]),
@@ -415,7 +422,8 @@ read_row(struct sv_load *L,
         if (s->n_resp + 1 >= MAX_ITEMS) {
             return chiso_csv_field_error(
                 r, diag, CHISO_EDATA, row, (size_t)idx[S_RESP],
-                "more than %zu respondents", MAX_ITEMS - 1);
+                chiso_msg(DLANG(diag), "more than %zu respondents"),
+                MAX_ITEMS - 1);
         }
         if (grow((void **)&s->weight, &c1, s->n_resp + 1, sizeof(*s->weight)) ||
             grow((void **)&s->resp_line, &c2, s->n_resp + 1,
@@ -432,8 +440,9 @@ read_row(struct sv_load *L,
         }
         return chiso_csv_field_error(
             r, diag, CHISO_EDATA, row, (size_t)idx[S_WEIGHT],
-            "respondent '%s' has weight %g here but %g at line %lu "
-            "(one weight per respondent)",
+            chiso_msg(DLANG(diag),
+                      "respondent '%s' has weight %g here but %g at line %lu "
+                      "(one weight per respondent)"),
             chiso_stats_keys_str(s->resp_keys, ri), w, s->weight[ri],
             s->resp_line[ri]);
     }

@@ -43,6 +43,8 @@ load_ok(const char *data, const char *meta)
     chiso_diag d;
 
     chiso_diag_clear(&d);
+
+    d.lang = CHISO_LANG_EN;
     if (chiso_composite_load(&m, chiso_test_file("cmp_data.csv", data),
                              chiso_test_file("cmp_meta.csv", meta), NULL,
                              &d) != CHISO_OK) {
@@ -112,6 +114,7 @@ test_minmax_arithmetic_by_hand(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_composite_compute(&r, m, NULL, &d), CHISO_OK);
     d1[0] = (1 * a[0] + 2 * b[0]) / 3;
     d1[1] = a[1]; /* B missing: A alone, weights renormalised */
@@ -155,6 +158,7 @@ test_geometric_harmonic_zscore_by_hand(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     o.range_lo = 1;
     o.range_hi = 10;
     o.aggregate = CHISO_AGG_GEOMETRIC;
@@ -223,6 +227,7 @@ test_goalposts_and_target(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     o.normalise = CHISO_NORM_GOALPOSTS;
     assert_int_equal(chiso_composite_compute(&r, m, &o, &d), CHISO_OK);
     /* P: (x - 50) / 50, clamped; Q reversed: (x - 10) / (0 - 10) */
@@ -271,6 +276,7 @@ test_ties_and_all_missing(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_composite_compute(&r, m, NULL, &d), CHISO_OK);
     assert_int_equal(m->n_missing, 5);
     assert_int_equal(r->defined[chiso_composite_find(m, "D1") * 5 + 4], 0);
@@ -308,6 +314,8 @@ compare_reference(const char *data_rel,
     size_t u = 0, k, n_checked = 0;
 
     chiso_diag_clear(&d);
+
+    d.lang = CHISO_LANG_EN;
     if (chiso_composite_load(
             &m, chiso_test_path(data_rel),
             chiso_test_path("datasets/samples/coinr-asem/asem_iMeta.csv"), NULL,
@@ -405,6 +413,7 @@ test_asem_published_by_coinr(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_composite_load(
             &m, chiso_test_path("tests/data/composite/asem_treated_iData.csv"),
@@ -446,12 +455,14 @@ test_panel_time(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_composite_load(&m, panel, meta, NULL, &d),
                      CHISO_EDATA);
     assert_non_null(strstr(d.message, "panel data"));
     assert_int_equal(d.line, 53);
     assert_int_equal(d.column, 39); /* the Time cell of AUT, 2019 */
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     lo.time = "2020";
     assert_int_equal(chiso_composite_load(&m, panel, meta, &lo, &d), CHISO_OK);
     assert_int_equal(m->n_units, 51);
@@ -572,6 +583,8 @@ test_input_errors(void **state)
         chiso_status st;
 
         chiso_diag_clear(&d);
+
+        d.lang = CHISO_LANG_EN;
         st = chiso_composite_load(&m, dp, mp, NULL, &d);
         if (st != b->code || strstr(d.message, b->message) == NULL ||
             d.line != b->line || d.column != b->column ||
@@ -596,6 +609,7 @@ test_compute_errors(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     /* a constant indicator: min-max undefined, names its header cell */
     m = load_ok("uCode,A,B\nu1,1,5\nu2,3,5\n", M_HEAD M_OK2);
     assert_int_equal(chiso_composite_compute(&r, m, &o, &d), CHISO_EDOMAIN);
@@ -605,6 +619,7 @@ test_compute_errors(void **state)
     assert_int_equal(d.column, 9);
     assert_null(r);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     o.normalise = CHISO_NORM_ZSCORE;
     assert_int_equal(chiso_composite_compute(&r, m, &o, &d), CHISO_EDOMAIN);
     chiso_composite_free(m);
@@ -612,6 +627,7 @@ test_compute_errors(void **state)
     /* geometric mean of min-max 0..100: the lowest unit is 0 */
     m = load_ok("uCode,A,B\nu1,1,5\nu2,3,6\n", M_HEAD M_OK2);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     o = (chiso_composite_options)CHISO_COMPOSITE_OPTIONS_INIT;
     o.aggregate = CHISO_AGG_GEOMETRIC;
     assert_int_equal(chiso_composite_compute(&r, m, &o, &d), CHISO_EDOMAIN);
@@ -621,6 +637,7 @@ test_compute_errors(void **state)
     assert_int_equal(d.line, 2);
     assert_int_equal(d.column, 4);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     o.range_lo = 1;
     assert_int_equal(chiso_composite_compute(&r, m, &o, &d), CHISO_OK);
     chiso_composite_result_free(r);
@@ -630,6 +647,7 @@ test_compute_errors(void **state)
     o.aggregate = CHISO_AGG_HARMONIC;
     assert_int_equal(chiso_composite_compute(&r, m, &o, &d), CHISO_EDOMAIN);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     /* no goalposts / target in iMeta */
     o = (chiso_composite_options)CHISO_COMPOSITE_OPTIONS_INIT;
     o.normalise = CHISO_NORM_GOALPOSTS;
@@ -637,15 +655,18 @@ test_compute_errors(void **state)
     assert_int_equal(d.line, 2);
     assert_int_equal(d.column, 3);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     o.normalise = CHISO_NORM_TARGET;
     assert_int_equal(chiso_composite_compute(&r, m, &o, &d), CHISO_EDOMAIN);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     /* bad options */
     o = (chiso_composite_options)CHISO_COMPOSITE_OPTIONS_INIT;
     o.range_lo = 10;
     o.range_hi = 10;
     assert_int_equal(chiso_composite_compute(&r, m, &o, &d), CHISO_EUSAGE);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     o = (chiso_composite_options)CHISO_COMPOSITE_OPTIONS_INIT;
     o.zscore_sd = 0;
     assert_int_equal(chiso_composite_compute(&r, m, &o, &d), CHISO_EUSAGE);
@@ -727,6 +748,7 @@ test_overflow_edges(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_composite_compute(&r, m, NULL, &d), CHISO_OK);
     assert_sane(r);
     chiso_assert_close(val(r, "A", 0), 50, 1e-12);
@@ -753,6 +775,7 @@ test_overflow_edges(void **state)
             continue; /* META has neither */
         }
         chiso_diag_clear(&d);
+        d.lang = CHISO_LANG_EN;
         assert_int_equal(chiso_composite_compute(&r, m, &o, &d), CHISO_OK);
         assert_sane(r);
         chiso_composite_result_free(r);
@@ -764,6 +787,7 @@ test_overflow_edges(void **state)
     o = (chiso_composite_options)CHISO_COMPOSITE_OPTIONS_INIT;
     o.normalise = CHISO_NORM_ZSCORE;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_composite_compute(&r, m, &o, &d), CHISO_OK);
     assert_sane(r);
     chiso_assert_close(val(r, "A", 0), sqrt(3.0) / 2, 1e-15);
@@ -781,6 +805,7 @@ test_overflow_edges(void **state)
     chiso_assert_close(m->nodes[1].effective_weight, 0.5, 1e-15);
     chiso_assert_close(m->nodes[2].effective_weight, 0.25, 1e-15);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_composite_compute(&r, m, NULL, &d), CHISO_OK);
     assert_int_equal(chiso_composite_compute(&r2, m2, NULL, &d), CHISO_OK);
     assert_sane(r);
@@ -797,6 +822,7 @@ test_overflow_edges(void **state)
     o.range_lo = -1e308;
     o.range_hi = 1.5e308;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_composite_compute(&r, m2, &o, &d), CHISO_OK);
     assert_sane(r);
     for (u = 0; u < 4; u++) {
@@ -817,6 +843,7 @@ test_overflow_edges(void **state)
     o.range_hi = 1;
     o.aggregate = CHISO_AGG_HARMONIC;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_composite_compute(&r, m2, &o, &d), CHISO_EDOMAIN);
     assert_null(r);
     assert_non_null(strstr(d.message, "1e-310"));
@@ -836,6 +863,7 @@ test_overflow_edges(void **state)
                              "1,B,1,1e10,X,Indicator\n"
                              "2,X,1,1,,Aggregate\n");
         chiso_diag_clear(&d2);
+        d2.lang = CHISO_LANG_EN;
         m = NULL;
         assert_int_equal(
             chiso_composite_load(
@@ -937,6 +965,7 @@ test_json_and_csv(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_composite_compute(&r, m, NULL, &d), CHISO_OK);
     j = chiso_composite_to_json(r);
     assert_non_null(j);

@@ -40,6 +40,7 @@ test_ols_nist_norris(void **state)
     fclose(f);
     assert_int_equal(n, 36);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_stats_ols(x, y, n, 0.95, &o, &d), CHISO_OK);
     /* NIST certified values (15 significant digits) */
     chiso_assert_close(o.slope, 1.00211681802045, 1e-12);
@@ -96,14 +97,18 @@ test_ols_errors(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_stats_ols(x, y, 2, 0.95, &o, &d), CHISO_EDOMAIN);
     assert_non_null(strstr(d.message, "at least 3 points, got 2"));
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_stats_ols(x, y, 0, 0.95, &o, &d), CHISO_EDOMAIN);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_stats_ols(xc, y, 3, 0.95, &o, &d), CHISO_EDOMAIN);
     assert_non_null(strstr(d.message, "zero variance"));
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_stats_ols(x, yn, 3, 0.95, &o, &d), CHISO_EDATA);
     assert_non_null(strstr(d.message, "not a finite number"));
     /* a perfect line: slope exact, p undefined, interval collapsed */
@@ -150,9 +155,11 @@ test_correlation(void **state)
         chiso_assert_close(r[i], want_r[i], 0);
     }
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_stats_pearson(x, y, 2, &c, &d), CHISO_EDOMAIN);
     assert_non_null(strstr(d.message, "at least 3 units"));
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_stats_spearman(c1, c2, 3, &c, &d), CHISO_EDOMAIN);
     assert_non_null(strstr(d.message, "y has zero variance"));
     /* perfect monotone: rho = 1, p = 0 */
@@ -281,6 +288,28 @@ test_correlation_r(void **state)
         chiso_assert_close(c.t, 415693.92586733814, 415693.9 * 1e-10);
         assert_false(c.t_infinite);
     }
+}
+
+/* Messages speak the diagnostic's language: Vietnamese, the default,
+ * from the catalogue (analytics/util/po/vi.po), English on request. */
+static void
+test_messages_in_language(void **state)
+{
+    double x[] = {1, 2}, y[] = {3, 5};
+    chiso_corr c;
+    chiso_diag d;
+
+    (void)state;
+    chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_VI;
+    assert_int_equal(chiso_stats_pearson(x, y, 2, &c, &d), CHISO_EDOMAIN);
+    assert_string_equal(d.message, "kiểm định tương quan cần ít nhất 3 đơn "
+                                   "vị có cả hai giá trị, chỉ có 2");
+    chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
+    assert_int_equal(chiso_stats_pearson(x, y, 2, &c, &d), CHISO_EDOMAIN);
+    assert_string_equal(d.message, "a correlation test needs at least 3 "
+                                   "units with both values, got 2");
 }
 
 static void
@@ -413,6 +442,7 @@ test_rank_compute(void **state)
     chiso_rank_free(res);
     /* nothing to rank */
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_rank_compute(&res, &in[2], 1, 1, NULL, &d),
                      CHISO_EDATA);
     assert_null(res);
@@ -455,6 +485,7 @@ test_compare(void **state)
     chiso_assert_close(res->spearman.p_value, 0.20000000000000007, 1e-10);
     chiso_compare_free(res);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_compare_compute(&res, x, 2, y, 4, &d),
                      CHISO_EDOMAIN);
     assert_non_null(strstr(d.message, "got 2"));
@@ -470,6 +501,7 @@ main(void)
         cmocka_unit_test(test_ols_errors),
         cmocka_unit_test(test_correlation),
         cmocka_unit_test(test_correlation_r),
+        cmocka_unit_test(test_messages_in_language),
         cmocka_unit_test(test_competition_ranks),
         cmocka_unit_test(test_quantiles),
         cmocka_unit_test(test_quartile_groups),

@@ -29,6 +29,7 @@ test_small_by_hand(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_survey_load(&s, chiso_test_path("tests/data/survey_small.csv"),
                           &d),
@@ -73,6 +74,7 @@ test_sample_bootstrap(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_survey_load(
             &s,
@@ -122,6 +124,8 @@ expect_error(const char *text,
     const char *p = chiso_test_file("survey.csv", text);
 
     chiso_diag_clear(&d);
+
+    d.lang = CHISO_LANG_EN;
     assert_int_not_equal(chiso_survey_load(&s, p, &d), CHISO_OK);
     assert_null(s);
     if (strstr(d.message, frag) == NULL || d.line != line || d.column != col) {
@@ -176,6 +180,7 @@ test_blocks_same_result(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_survey_load(
             &s,
@@ -226,6 +231,7 @@ test_huge_weights(void **state)
                                  "%s,%.17g\n", rows[i], ldexp(w[i], 3));
     }
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_survey_load(&s, chiso_test_file("sv_big.csv", big), &d),
         CHISO_OK);
@@ -280,6 +286,7 @@ test_memory_not_product(void **state)
     assert_int_equal(setrlimit(RLIMIT_AS, &lim), 0);
 #endif
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     o.replicates = 50;
     st = chiso_survey_load(&s, chiso_test_file("sv_wide.csv", text), &d);
     if (st == CHISO_OK) {

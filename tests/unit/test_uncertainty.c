@@ -26,6 +26,8 @@ load_asem(void)
     chiso_diag d;
 
     chiso_diag_clear(&d);
+
+    d.lang = CHISO_LANG_EN;
     if (chiso_composite_load(
             &m, chiso_test_path("datasets/samples/coinr-asem/asem_iData.csv"),
             chiso_test_path("datasets/samples/coinr-asem/asem_iMeta.csv"), NULL,
@@ -42,6 +44,8 @@ run_ok(const chiso_composite *m, const chiso_uncertainty_options *o)
     chiso_diag d;
 
     chiso_diag_clear(&d);
+
+    d.lang = CHISO_LANG_EN;
     if (chiso_uncertainty_run(&r, m, o, &d) != CHISO_OK) {
         fail_msg("%s:%lu:%lu: %s", d.path, d.line, d.column, d.message);
     }
@@ -104,6 +108,8 @@ compare_mc(const chiso_uncertainty_result *r, const char *ref)
     size_t i = 0;
 
     chiso_diag_clear(&d);
+
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_csv_open(&rd, chiso_test_path(ref), NULL, &d),
                      CHISO_OK);
     assert_int_equal(chiso_csv_next(rd, &row, &d), CHISO_OK);
@@ -171,6 +177,7 @@ test_nominal_matches_composite(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     o.replicates = 10;
     o.range_lo = 1;
     o.aggregate[0] = CHISO_AGG_HARMONIC;
@@ -305,6 +312,7 @@ test_unranked_unit(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_composite_load(
             &m,
@@ -319,6 +327,7 @@ test_unranked_unit(void **state)
         CHISO_ESCHEMA); /* C is Level 1 under a Level 3 parent */
     assert_non_null(strstr(d.message, "exactly one level up"));
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_composite_load(
             &m,
@@ -378,6 +387,7 @@ test_overflow_edges(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_composite_load(&m, chiso_test_file("big_data.csv", data),
                              chiso_test_file("big_meta.csv", big_w), NULL, &d),
@@ -443,6 +453,7 @@ test_overflow_edges(void **state)
         CHISO_OK);
     r = NULL;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_uncertainty_run(&r, m, &o, &d), CHISO_EUSAGE);
     assert_null(r);
     assert_non_null(strstr(d.message, "1.7e+308"));
@@ -464,19 +475,23 @@ test_errors(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     o.replicates = 0;
     assert_int_equal(chiso_uncertainty_run(&r, m, &o, &d), CHISO_EUSAGE);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     o = (chiso_uncertainty_options)CHISO_UNCERTAINTY_OPTIONS_INIT;
     o.weight_noise = 1;
     assert_int_equal(chiso_uncertainty_run(&r, m, &o, &d), CHISO_EUSAGE);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     o = (chiso_uncertainty_options)CHISO_UNCERTAINTY_OPTIONS_INIT;
     o.normalise[1] = CHISO_NORM_MINMAX;
     o.n_normalise = 2;
     assert_int_equal(chiso_uncertainty_run(&r, m, &o, &d), CHISO_EUSAGE);
     assert_non_null(strstr(d.message, "listed twice"));
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     /* geometric mean of z-scores: refused before any replicate */
     o = (chiso_uncertainty_options)CHISO_UNCERTAINTY_OPTIONS_INIT;
     o.normalise[1] = CHISO_NORM_ZSCORE;
