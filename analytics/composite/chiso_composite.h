@@ -118,7 +118,7 @@ typedef struct chiso_composite_load_options {
  * chiso_csv_open() reads them ("-" is not allowed for either).
  *
  * iMeta columns (matched case- and diacritic-insensitively; Vietnamese
- * aliases in the README): Level, iCode, Parent, Direction, Weight, Type
+ * aliases in docs/composite.md): Level, iCode, Parent, Direction, Weight, Type
  * required; iName, Target, goalpost_lower, goalpost_upper optional; others
  * ignored. Checks: codes unique and non-empty; Type one of Indicator,
  * Aggregate, Group, Denominator, Other; indicators at Level 1, aggregates
@@ -242,8 +242,8 @@ chiso_status chiso_composite_compute(chiso_composite_result **out,
 void chiso_composite_result_free(chiso_composite_result *res);
 
 /*
- * The JSON document of a result (schema_version 1, README "chiso
- * composite"). Caller owns the tree (cJSON_Delete). NULL on allocation
+ * The JSON document of a result (schema_version 1, docs/composite.md
+ * "chiso composite"). Caller owns the tree (cJSON_Delete). NULL on allocation
  * failure.
  */
 struct cJSON *chiso_composite_to_json(const chiso_composite_result *res);
@@ -339,7 +339,7 @@ chiso_status chiso_uncertainty_run(chiso_uncertainty_result **out,
 
 void chiso_uncertainty_result_free(chiso_uncertainty_result *res);
 
-/* JSON document (schema_version 1, README "chiso uncertainty"). */
+/* JSON document (schema_version 1, docs/composite.md "chiso uncertainty"). */
 struct cJSON *chiso_uncertainty_to_json(const chiso_uncertainty_result *res);
 
 /* CSV: unit,nominal_rank,median_rank,p5_rank,p95_rank,nominal_score, one

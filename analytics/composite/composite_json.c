@@ -1,6 +1,6 @@
 /*
  * composite_json.c - the JSON document of chiso composite (schema_version
- * 1, README "chiso composite").
+ * 1, docs/composite.md "chiso composite").
  *
  * Key order is fixed by construction; numbers are rounded to 10
  * significant digits (chiso_json_number), so the same inputs give the same

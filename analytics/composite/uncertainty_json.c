@@ -1,6 +1,6 @@
 /*
  * uncertainty_json.c - JSON and CSV outputs of chiso uncertainty
- * (schema_version 1, README "chiso uncertainty").
+ * (schema_version 1, docs/composite.md "chiso uncertainty").
  *
  * The CSV layout unit,nominal_rank,median_rank,p5_rank,p95_rank,
  * nominal_score is a contract with the rank-interval chart: keep it.

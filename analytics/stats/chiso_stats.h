@@ -19,7 +19,7 @@
  *
  * Every result is a plain struct the caller owns (free with the matching
  * *_free, which accepts NULL) and has a JSON builder returning a cJSON
- * tree (schema_version 1, README "chiso trend" ... "chiso survey"). The
+ * tree (schema_version 1, docs/stats.md). The
  * library never prints.
  */
 #ifndef CHISO_STATS_H
@@ -415,7 +415,7 @@ struct cJSON *chiso_compare_to_json(const chiso_compare_result *res,
 
 /* ---- 4. survey (survey.c) ------------------------------------------------- */
 
-/* Respondent-level answers, long format (README "chiso survey"). */
+/* Respondent-level answers, long format (docs/stats.md "chiso survey"). */
 typedef struct chiso_survey chiso_survey;
 
 chiso_status
