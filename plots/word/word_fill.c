@@ -47,7 +47,16 @@ typedef struct fill_loc {
     unsigned long para;  /* paragraph number outside tables (1-based) */
     unsigned long table; /* table number, 0 = not in a table */
     unsigned long row, cell;
+    unsigned long order; /* paragraph's place in the part (sorting) */
 } fill_loc;
+
+/* A problem waiting to be handed over in document order. */
+typedef struct pending {
+    unsigned part_no;
+    unsigned long order, seq;
+    chiso_severity sev;
+    char *msg;
+} pending;
 
 typedef struct fill_ctx {
     const cJSON *root;
@@ -55,11 +64,13 @@ typedef struct fill_ctx {
     const char *tpl;  /* template name for messages */
     const char *part; /* entry name, e.g. word/header1.xml */
     int main_part;    /* the main document */
-    chiso_diag_list *problems;
+    unsigned part_no; /* parts in the order they are filled */
+    int quiet;        /* find only, report nothing */
+    pending *pend;    /* problems, handed over sorted at the end */
+    size_t n_pend, cap_pend;
     size_t n_errors;
     size_t n_warnings;
-    chiso_diag first; /* the first error */
-    char **seen;      /* messages already reported (no repeats per item) */
+    char **seen; /* messages already reported (no repeats per item) */
     size_t n_seen, cap_seen;
     int oom;
     /* the repetition being filled */
@@ -137,6 +148,9 @@ report_v(fill_ctx *c,
     char where[320], what[400], msg[760], seen[760];
     size_t i;
 
+    if (c->quiet) {
+        return;
+    }
     loc_text(c, loc, where, sizeof(where));
     vsnprintf(what, sizeof(what), chiso_msg(c->lang, fmt), ap);
     snprintf(msg, sizeof(msg), "%s: %s", where, what);
@@ -167,19 +181,76 @@ report_v(fill_ctx *c,
     c->n_seen++;
     if (sev == CHISO_SEVERITY_ERROR) {
         c->n_errors++;
-        if (c->first.code == CHISO_OK) {
-            chiso_diag_set(&c->first, CHISO_EDATA, c->tpl, 0, 0, "%s", msg);
-        }
     } else {
         c->n_warnings++;
     }
-    if (c->problems != NULL) {
-        /* msg is translated already: pass it through "%s" */
-        chiso_diag_list_addk(c->problems,
-                             sev == CHISO_SEVERITY_ERROR ? "fill_placeholder"
-                                                         : "fill_no_data",
-                             sev, NULL, c->tpl, 0, 0, "%s", msg);
+    if (c->n_pend == c->cap_pend) {
+        size_t cap = c->cap_pend ? 2 * c->cap_pend : 16;
+        pending *p = realloc(c->pend, cap * sizeof(*p));
+        if (p == NULL) {
+            c->oom = 1;
+            return;
+        }
+        c->pend = p;
+        c->cap_pend = cap;
     }
+    c->pend[c->n_pend].part_no = c->part_no;
+    c->pend[c->n_pend].order = loc->order;
+    c->pend[c->n_pend].seq = (unsigned long)c->n_pend;
+    c->pend[c->n_pend].sev = sev;
+    c->pend[c->n_pend].msg = chiso_strdup(msg);
+    if (c->pend[c->n_pend].msg == NULL) {
+        c->oom = 1;
+        return;
+    }
+    c->n_pend++;
+}
+
+static int
+pending_cmp(const void *a, const void *b)
+{
+    const pending *x = a, *y = b;
+
+    if (x->part_no != y->part_no) {
+        return x->part_no < y->part_no ? -1 : 1;
+    }
+    if (x->order != y->order) {
+        return x->order < y->order ? -1 : 1;
+    }
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Hand the problems over in document order; the first error goes to
+ * diag. Frees them. */
+static void
+flush_problems(fill_ctx *c, chiso_diag_list *problems, chiso_diag *diag)
+{
+    size_t i;
+    int first = 1;
+
+    if (c->n_pend > 1) {
+        qsort(c->pend, c->n_pend, sizeof(*c->pend), pending_cmp);
+    }
+    for (i = 0; i < c->n_pend; i++) {
+        pending *p = &c->pend[i];
+        if (p->sev == CHISO_SEVERITY_ERROR && first && diag != NULL &&
+            diag->code == CHISO_OK) {
+            /* translated already: through "%s" */
+            chiso_diag_set(diag, CHISO_EDATA, c->tpl, 0, 0, "%s", p->msg);
+            first = 0;
+        }
+        if (problems != NULL) {
+            chiso_diag_list_addk(problems,
+                                 p->sev == CHISO_SEVERITY_ERROR
+                                     ? "fill_placeholder"
+                                     : "fill_no_data",
+                                 p->sev, NULL, c->tpl, 0, 0, "%s", p->msg);
+        }
+        free(p->msg);
+    }
+    free(c->pend);
+    c->pend = NULL;
+    c->n_pend = c->cap_pend = 0;
 }
 
 static void
@@ -875,6 +946,7 @@ walk_tree(xmlNode *n,
             w->v[w->n].loc.row = row;
             w->v[w->n].loc.cell = cell;
             w->v[w->n].loc.para = table ? 0 : ++w->paras;
+            w->v[w->n].loc.order = (unsigned long)w->n + 1;
             w->n++;
             walk_tree(k, w, table, row, cell); /* text boxes */
         } else {
@@ -1045,15 +1117,9 @@ fill_part(fill_ctx *c, xmlDoc *doc, int *changed)
         if (pt.s.len > 0 && memchr(pt.s.data, '[', pt.s.len) != NULL) {
             /* syntax errors are reported by the fill below; here only
              * the repeats matter, without reporting twice */
-            fill_ctx quiet = *c;
-            quiet.problems = NULL;
-            quiet.seen = NULL;
-            quiet.n_seen = quiet.cap_seen = 0;
-            find_placeholders(&quiet, pt.s.data, pt.s.len, &w.v[i].loc, &hs);
-            for (j = 0; j < quiet.n_seen; j++) {
-                free(quiet.seen[j]);
-            }
-            free(quiet.seen);
+            c->quiet = 1;
+            find_placeholders(c, pt.s.data, pt.s.len, &w.v[i].loc, &hs);
+            c->quiet = 0;
             for (j = 0; j < hs.n; j++) {
                 xmlNode *u;
                 size_t k;
@@ -1352,6 +1418,7 @@ process_entry(fill_ctx *c,
     xmlFreeParserCtxt(px);
     c->part = name;
     c->main_part = main_part;
+    c->part_no++;
     fill_part(c, doc, &changed);
     if (c->oom) {
         xmlFreeDoc(doc);
@@ -1471,9 +1538,7 @@ chiso_word_fill_mem(const char *template_name,
     memset(&c, 0, sizeof(c));
     c.root = data;
     c.lang = opts ? opts->lang : CHISO_LANG_VI;
-    c.first.lang = c.lang;
     c.tpl = template_name ? template_name : "";
-    c.problems = problems;
     if (data == NULL || !cJSON_IsObject(data)) {
         return chiso_diag_set(diag, CHISO_EDATA, NULL, 0, 0,
                               "the data to fill a template with is a JSON "
@@ -1517,14 +1582,13 @@ chiso_word_fill_mem(const char *template_name,
             st = process_entry(&c, za, (zip_uint64_t)i, name, 0, diag);
         }
     }
+    if (st == CHISO_OK && c.oom) {
+        st = chiso_diag_set(diag, CHISO_ENOMEM, c.tpl, 0, 0, "out of memory");
+    }
     if (st == CHISO_OK && c.n_errors > 0) {
         st = CHISO_EDATA;
-        if (diag != NULL && diag->code == CHISO_OK) {
-            chiso_lang lang = diag->lang;
-            *diag = c.first;
-            diag->lang = lang;
-        }
     }
+    flush_problems(&c, problems, st == CHISO_EDATA ? diag : NULL);
     for (k = 0; k < c.n_seen; k++) {
         free(c.seen[k]);
     }

@@ -35,22 +35,31 @@ def profile(work, name, locale=None):
     return "file://" + path
 
 
-def convert(src, fmt, outdir, work, name, locale=None, timeout=180):
-    """soffice --headless --convert-to fmt src; returns the output path
-    (the source's base name with the format's extension)."""
+def convert_many(srcs, fmt, outdir, work, name, locale=None, timeout=300):
+    """soffice --headless --convert-to fmt SRC...: one start of LibreOffice
+    for several files (each start costs seconds). Returns the output
+    paths (each source's base name with the format's extension)."""
     os.makedirs(outdir, exist_ok=True)
     env = dict(os.environ)
     env["HOME"] = os.path.abspath(work)  # nothing written to the real HOME
     cmd = [SOFFICE, "-env:UserInstallation=" + profile(work, name, locale),
            "--headless", "--norestore", "--convert-to", fmt,
-           "--outdir", outdir, src]
+           "--outdir", outdir] + list(srcs)
     r = subprocess.run(cmd, env=env, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, timeout=timeout)
     ext = fmt.split(":")[0]
-    base = os.path.splitext(os.path.basename(src))[0]
-    out = os.path.join(outdir, base + "." + ext)
-    if r.returncode != 0 or (ext != "csv" and not os.path.exists(out)):
-        raise RuntimeError("soffice failed (%d) on %s:\n%s\n%s" % (
-            r.returncode, src, r.stdout.decode(errors="replace"),
-            r.stderr.decode(errors="replace")))
-    return out
+    outs = []
+    for src in srcs:
+        base = os.path.splitext(os.path.basename(src))[0]
+        out = os.path.join(outdir, base + "." + ext)
+        if r.returncode != 0 or (ext != "csv" and not os.path.exists(out)):
+            raise RuntimeError("soffice failed (%d) on %s:\n%s\n%s" % (
+                r.returncode, src, r.stdout.decode(errors="replace"),
+                r.stderr.decode(errors="replace")))
+        outs.append(out)
+    return outs
+
+
+def convert(src, fmt, outdir, work, name, locale=None, timeout=180):
+    """One file: see convert_many."""
+    return convert_many([src], fmt, outdir, work, name, locale, timeout)[0]
