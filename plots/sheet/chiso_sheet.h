@@ -283,9 +283,11 @@ typedef struct chiso_sheet_column {
 
 /*
  * Add a sheet holding one table: an optional title row merged over the
- * table's width (title NULL = none), the header row (frozen, autofilter),
- * then rows filled with chiso_sheet_put_*() from left to right; a row is
- * complete when its last column is filled (or chiso_sheet_end_row()).
+ * table's width (title NULL = none), the header row (frozen, autofilter,
+ * repeated on every printed page; A4, one page wide, landscape above six
+ * columns), then rows filled with chiso_sheet_put_*() from left to right;
+ * a row is complete when its last column is filled (or
+ * chiso_sheet_end_row()).
  * cols is copied. *out is owned by the workbook.
  */
 chiso_status chiso_sheet_add_table(chiso_sheet_book *book,

@@ -89,6 +89,10 @@ chiso_sheet_add_table(chiso_sheet_book *book,
     if ((st = chiso_sheet_freeze(s, row + 1, 0)) != CHISO_OK) {
         return st;
     }
+    /* printed: A4, one page wide, the header on every page */
+    if ((st = chiso_sheet_print_setup(s, n_cols > 6, row + 1)) != CHISO_OK) {
+        return st;
+    }
     s->cur_row = row + 1;
     s->cur_col = 0;
     *out = s;
@@ -303,7 +307,8 @@ chiso_sheet_add_summary(chiso_sheet_book *book,
             return st;
         }
     }
-    if ((st = chiso_sheet_freeze(s, row + 1, 0)) != CHISO_OK) {
+    if ((st = chiso_sheet_freeze(s, row + 1, 0)) != CHISO_OK ||
+        (st = chiso_sheet_print_setup(s, 0, row + 1)) != CHISO_OK) {
         return st;
     }
     for (i = 0; i < n; i++) {
