@@ -440,27 +440,48 @@ path_syntax(const char *path, int *n_repeat)
     return NULL;
 }
 
+/* Is there a space (ASCII space, tab, U+00A0) at s? Its length, or 0. */
+static size_t
+space_at(const char *s, const char *e)
+{
+    if (s < e && (*s == ' ' || *s == '\t')) {
+        return 1;
+    }
+    if (e - s >= 2 && (unsigned char)s[0] == 0xC2 &&
+        (unsigned char)s[1] == 0xA0) {
+        return 2;
+    }
+    return 0;
+}
+
+/* Copy [s, s+len) into dst without leading and trailing spaces (Word
+ * turns some spaces into no-break spaces). */
 static void
 trim_copy(char *dst, size_t cap, const char *s, size_t len)
 {
     const char *e = s + len;
+    size_t n;
 
-    while (s < e && (*s == ' ' || *s == '\t' || (unsigned char)*s == 0xA0)) {
-        s++;
+    while ((n = space_at(s, e)) > 0) {
+        s += n;
     }
-    /* U+00A0 in UTF-8 is C2 A0: a trailing C2 is cut with its A0 */
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t' ||
-                     ((unsigned char)e[-1] == 0xA0 && e - 1 > s &&
-                      (unsigned char)e[-2] == 0xC2))) {
-        e -= (unsigned char)e[-1] == 0xA0 ? 2 : 1;
-    }
-    while (s < e && (unsigned char)*s == 0xC2 && s + 1 < e &&
-           (unsigned char)s[1] == 0xA0) {
-        s += 2;
+    while (e > s) {
+        if (e[-1] == ' ' || e[-1] == '\t') {
+            e--;
+        } else if (e - s >= 2 && (unsigned char)e[-1] == 0xA0 &&
+                   (unsigned char)e[-2] == 0xC2) {
+            e -= 2;
+        } else {
+            break;
+        }
     }
     len = (size_t)(e - s);
     if (len >= cap) {
         len = cap - 1;
+    }
+    /* never cut a character in two */
+    while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80) {
+        len--;
     }
     memcpy(dst, s, len);
     dst[len] = '\0';

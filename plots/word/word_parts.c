@@ -437,7 +437,7 @@ chiso_word_to_memory(chiso_word_doc *d,
     chiso_buf b[NBUF];
     word_part parts[16];
     word_part *all = NULL;
-    char(*names)[40] = NULL;
+    char(*names)[48] = NULL;
     size_t n = 0, i;
     chiso_status st = CHISO_OK;
 
