@@ -123,27 +123,27 @@ loc_text(const fill_ctx *c, const fill_loc *loc, char *buf, size_t cap)
  * `key` (may be NULL) names the problem for that purpose when the message
  * differs between copies (it names the item).
  */
-static void report_key(fill_ctx *c,
-                       chiso_severity sev,
-                       const fill_loc *loc,
-                       const char *key,
-                       const char *fmt,
-                       ...) CHISO_PRINTF(5, 6);
+static void fill_report_key(fill_ctx *c,
+                            chiso_severity sev,
+                            const fill_loc *loc,
+                            const char *key,
+                            const char *fmt,
+                            ...) CHISO_PRINTF(5, 6);
 
-static void report_v(fill_ctx *c,
-                     chiso_severity sev,
-                     const fill_loc *loc,
-                     const char *key,
-                     const char *fmt,
-                     va_list ap) CHISO_PRINTF(5, 0);
+static void fill_report_v(fill_ctx *c,
+                          chiso_severity sev,
+                          const fill_loc *loc,
+                          const char *key,
+                          const char *fmt,
+                          va_list ap) CHISO_PRINTF(5, 0);
 
 static void
-report_v(fill_ctx *c,
-         chiso_severity sev,
-         const fill_loc *loc,
-         const char *key,
-         const char *fmt,
-         va_list ap)
+fill_report_v(fill_ctx *c,
+              chiso_severity sev,
+              const fill_loc *loc,
+              const char *key,
+              const char *fmt,
+              va_list ap)
 {
     char where[320], what[400], msg[760], seen[760];
     size_t i;
@@ -254,34 +254,34 @@ flush_problems(fill_ctx *c, chiso_diag_list *problems, chiso_diag *diag)
 }
 
 static void
-report_key(fill_ctx *c,
-           chiso_severity sev,
-           const fill_loc *loc,
-           const char *key,
-           const char *fmt,
-           ...)
+fill_report_key(fill_ctx *c,
+                chiso_severity sev,
+                const fill_loc *loc,
+                const char *key,
+                const char *fmt,
+                ...)
 {
     va_list ap;
 
     va_start(ap, fmt);
-    report_v(c, sev, loc, key, fmt, ap);
+    fill_report_v(c, sev, loc, key, fmt, ap);
     va_end(ap);
 }
 
-static void report(fill_ctx *c,
-                   chiso_severity sev,
-                   const fill_loc *loc,
-                   const char *fmt,
-                   ...) CHISO_PRINTF(4, 5);
+static void fill_report(fill_ctx *c,
+                        chiso_severity sev,
+                        const fill_loc *loc,
+                        const char *fmt,
+                        ...) CHISO_PRINTF(4, 5);
 
 static void
-report(
+fill_report(
     fill_ctx *c, chiso_severity sev, const fill_loc *loc, const char *fmt, ...)
 {
     va_list ap;
 
     va_start(ap, fmt);
-    report_v(c, sev, loc, NULL, fmt, ap);
+    fill_report_v(c, sev, loc, NULL, fmt, ap);
     va_end(ap);
 }
 
@@ -523,8 +523,8 @@ find_placeholders(
                     shown[j] = ' ';
                 }
             }
-            report(c, CHISO_SEVERITY_ERROR, loc,
-                   "'{{' without a closing '}}' in \"%s\"", shown);
+            fill_report(c, CHISO_SEVERITY_ERROR, loc,
+                        "'{{' without a closing '}}' in \"%s\"", shown);
             i += 2;
             continue;
         }
@@ -551,10 +551,11 @@ find_placeholders(
             trim_copy(spec, sizeof(spec), colon + 1, strlen(colon + 1));
             h->has_format = 1;
             if (chiso_word__format_parse(spec, &h->fmt) != 0) {
-                report(c, CHISO_SEVERITY_ERROR, loc,
-                       "placeholder {{%s}}: unknown format '%s' (use 0 to 6 "
-                       "decimals, 'plain' or 'date')",
-                       h->expr, spec);
+                fill_report(
+                    c, CHISO_SEVERITY_ERROR, loc,
+                    "placeholder {{%s}}: unknown format '%s' (use 0 to 6 "
+                    "decimals, 'plain' or 'date')",
+                    h->expr, spec);
                 h->bad = 1;
             }
         } else {
@@ -563,8 +564,8 @@ find_placeholders(
         }
         why = path_syntax(h->path, &n_rep);
         if (why != NULL && !h->bad) {
-            report(c, CHISO_SEVERITY_ERROR, loc, "placeholder {{%s}}: %s",
-                   h->expr, chiso_msg(c->lang, why));
+            fill_report(c, CHISO_SEVERITY_ERROR, loc, "placeholder {{%s}}: %s",
+                        h->expr, chiso_msg(c->lang, why));
             h->bad = 1;
         }
         if (!h->bad && n_rep == 1) {
@@ -577,17 +578,18 @@ find_placeholders(
             } else if (b[2] == '\0') {
                 h->rest[0] = '\0';
             } else {
-                report(c, CHISO_SEVERITY_ERROR, loc,
-                       "placeholder {{%s}}: '[]' is followed by '.' and a "
-                       "name",
-                       h->expr);
+                fill_report(c, CHISO_SEVERITY_ERROR, loc,
+                            "placeholder {{%s}}: '[]' is followed by '.' and a "
+                            "name",
+                            h->expr);
                 h->bad = 1;
             }
         } else if (!h->bad && strchr(h->path, '#') != NULL) {
-            report(c, CHISO_SEVERITY_ERROR, loc,
-                   "placeholder {{%s}}: '#' numbers the items of a repeated "
-                   "row: write {{array[].#}}",
-                   h->expr);
+            fill_report(
+                c, CHISO_SEVERITY_ERROR, loc,
+                "placeholder {{%s}}: '#' numbers the items of a repeated "
+                "row: write {{array[].#}}",
+                h->expr);
             h->bad = 1;
         }
         i = close + 2;
@@ -704,10 +706,10 @@ value_text(fill_ctx *c, const ph *h, const fill_loc *loc, chiso_buf *out)
 
     if (h->repeat) {
         if (c->arr == NULL || strcmp(c->arr, h->arr) != 0) {
-            report(c, CHISO_SEVERITY_ERROR, loc,
-                   "placeholder {{%s}}: outside the row that repeats over "
-                   "'%s'",
-                   h->expr, h->arr);
+            fill_report(c, CHISO_SEVERITY_ERROR, loc,
+                        "placeholder {{%s}}: outside the row that repeats over "
+                        "'%s'",
+                        h->expr, h->arr);
             return -1;
         }
         if (strcmp(h->rest, "#") == 0) {
@@ -717,21 +719,21 @@ value_text(fill_ctx *c, const ph *h, const fill_loc *loc, chiso_buf *out)
         v = resolve(c, c->item, h->rest, NULL, why, sizeof(why));
         if (v == NULL) {
             /* said once, for the first item that lacks it */
-            report_key(c, CHISO_SEVERITY_ERROR, loc, h->expr,
-                       "unknown placeholder {{%s}}: item %lu of '%s': %s",
-                       h->expr, c->index, h->arr, why);
+            fill_report_key(c, CHISO_SEVERITY_ERROR, loc, h->expr,
+                            "unknown placeholder {{%s}}: item %lu of '%s': %s",
+                            h->expr, c->index, h->arr, why);
             return -1;
         }
     } else {
         v = resolve(c, c->root, h->path, NULL, why, sizeof(why));
         if (v == NULL) {
-            report(c, CHISO_SEVERITY_ERROR, loc,
-                   "unknown placeholder {{%s}}: %s", h->expr, why);
+            fill_report(c, CHISO_SEVERITY_ERROR, loc,
+                        "unknown placeholder {{%s}}: %s", h->expr, why);
             return -1;
         }
     }
     if (cJSON_IsNull(v)) {
-        report_key(
+        fill_report_key(
             c, CHISO_SEVERITY_WARNING, loc, h->expr,
             "placeholder {{%s}} has no data (null); the document says so",
             h->expr);
@@ -740,19 +742,19 @@ value_text(fill_ctx *c, const ph *h, const fill_loc *loc, chiso_buf *out)
                    : -1;
     }
     if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
-        report(c, CHISO_SEVERITY_ERROR, loc,
-               "placeholder {{%s}} is %s, not a value: name one of its "
-               "items",
-               h->expr,
-               cJSON_IsObject(v) ? chiso_msg(c->lang, "an object")
-                                 : chiso_msg(c->lang, "a list"));
+        fill_report(c, CHISO_SEVERITY_ERROR, loc,
+                    "placeholder {{%s}} is %s, not a value: name one of its "
+                    "items",
+                    h->expr,
+                    cJSON_IsObject(v) ? chiso_msg(c->lang, "an object")
+                                      : chiso_msg(c->lang, "a list"));
         return -1;
     }
     if (cJSON_IsBool(v)) {
         if (h->fmt.decimals >= 0 || h->fmt.date || h->fmt.plain) {
-            report(c, CHISO_SEVERITY_ERROR, loc,
-                   "placeholder {{%s}}: a yes/no value takes no format",
-                   h->expr);
+            fill_report(c, CHISO_SEVERITY_ERROR, loc,
+                        "placeholder {{%s}}: a yes/no value takes no format",
+                        h->expr);
             return -1;
         }
         return chiso_buf_puts(out, cJSON_IsTrue(v)
@@ -763,10 +765,10 @@ value_text(fill_ctx *c, const ph *h, const fill_loc *loc, chiso_buf *out)
     }
     if (cJSON_IsNumber(v)) {
         if (h->fmt.date) {
-            report(c, CHISO_SEVERITY_ERROR, loc,
-                   "placeholder {{%s}}: 'date' is for dates written "
-                   "YYYY-MM-DD, not numbers",
-                   h->expr);
+            fill_report(c, CHISO_SEVERITY_ERROR, loc,
+                        "placeholder {{%s}}: 'date' is for dates written "
+                        "YYYY-MM-DD, not numbers",
+                        h->expr);
             return -1;
         }
         chiso_word__format_number(v->valuedouble, &h->fmt, c->lang, num,
@@ -775,9 +777,10 @@ value_text(fill_ctx *c, const ph *h, const fill_loc *loc, chiso_buf *out)
     }
     /* a string */
     if (h->fmt.decimals >= 0 || h->fmt.plain) {
-        report(c, CHISO_SEVERITY_ERROR, loc,
-               "placeholder {{%s}}: decimals are for numbers; '%s' is text",
-               h->expr, h->path);
+        fill_report(
+            c, CHISO_SEVERITY_ERROR, loc,
+            "placeholder {{%s}}: decimals are for numbers; '%s' is text",
+            h->expr, h->path);
         return -1;
     }
     if (h->fmt.date) {
@@ -788,9 +791,9 @@ value_text(fill_ctx *c, const ph *h, const fill_loc *loc, chiso_buf *out)
             ok = i == 4 || i == 7 || (s[i] >= '0' && s[i] <= '9');
         }
         if (!ok) {
-            report(c, CHISO_SEVERITY_ERROR, loc,
-                   "placeholder {{%s}}: '%.40s' is not a date YYYY-MM-DD",
-                   h->expr, s);
+            fill_report(c, CHISO_SEVERITY_ERROR, loc,
+                        "placeholder {{%s}}: '%.40s' is not a date YYYY-MM-DD",
+                        h->expr, s);
             return -1;
         }
         snprintf(num, sizeof(num), "%.2s/%.2s/%.4s", s + 8, s + 5, s);
@@ -1169,10 +1172,10 @@ fill_part(fill_ctx *c, xmlDoc *doc, int *changed)
                     n_units++;
                 } else if (strcmp(units[k].arr, hs.v[j].arr) != 0 &&
                            !units[k].bad) {
-                    report(c, CHISO_SEVERITY_ERROR, &w.v[i].loc,
-                           "one row repeats over one list; this row names "
-                           "'%s' and '%s'",
-                           units[k].arr, hs.v[j].arr);
+                    fill_report(c, CHISO_SEVERITY_ERROR, &w.v[i].loc,
+                                "one row repeats over one list; this row names "
+                                "'%s' and '%s'",
+                                units[k].arr, hs.v[j].arr);
                     units[k].bad = 1;
                 }
             }
@@ -1209,8 +1212,8 @@ fill_part(fill_ctx *c, xmlDoc *doc, int *changed)
                 snprintf(why, sizeof(why),
                          chiso_msg(c->lang, "'%s' is not a list"), u->arr);
             }
-            report(c, CHISO_SEVERITY_ERROR, &u->loc,
-                   "unknown placeholder {{%s[]...}}: %s", u->arr, why);
+            fill_report(c, CHISO_SEVERITY_ERROR, &u->loc,
+                        "unknown placeholder {{%s[]...}}: %s", u->arr, why);
             continue;
         }
         /* the unit's own paragraphs and their places, for messages */
