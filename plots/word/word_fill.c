@@ -916,24 +916,6 @@ typedef struct walk {
     int oom;
 } walk;
 
-/* Position of element n among its parent's elements named like it. */
-static unsigned long
-index_among(const xmlNode *n, const char *name)
-{
-    unsigned long i = 0;
-    const xmlNode *k;
-
-    for (k = n->parent ? n->parent->children : n; k != NULL; k = k->next) {
-        if (is_w(k, name)) {
-            i++;
-        }
-        if (k == n) {
-            break;
-        }
-    }
-    return i;
-}
-
 static void
 walk_tree(xmlNode *n,
           walk *w,
@@ -942,6 +924,7 @@ walk_tree(xmlNode *n,
           unsigned long cell)
 {
     xmlNode *k;
+    unsigned long n_rows = 0, n_cells = 0;
 
     for (k = n->children; k != NULL; k = k->next) {
         if (k->type != XML_ELEMENT_NODE) {
@@ -950,9 +933,9 @@ walk_tree(xmlNode *n,
         if (is_w(k, "tbl")) {
             walk_tree(k, w, ++w->tables, 0, 0);
         } else if (is_w(k, "tr")) {
-            walk_tree(k, w, table, index_among(k, "tr"), 0);
+            walk_tree(k, w, table, ++n_rows, 0); /* rows of this table */
         } else if (is_w(k, "tc")) {
-            walk_tree(k, w, table, row, index_among(k, "tc"));
+            walk_tree(k, w, table, row, ++n_cells); /* cells of this row */
         } else if (is_w(k, "p")) {
             if (w->n == w->cap) {
                 size_t cap = w->cap ? 2 * w->cap : 64;
