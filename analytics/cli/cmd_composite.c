@@ -23,31 +23,32 @@
 static void
 composite_usage(FILE *f)
 {
-    fprintf(f,
-            "Usage: chiso composite DATA.csv META.csv [options]\n\n"
-            "Compute a composite index from COINr-style tables: DATA (iData: "
-            "uCode,\n"
-            "[uName], indicator columns) and META (iMeta: Level, iCode, "
-            "Parent,\n"
-            "Direction, Weight, Type).\n\n"
-            "Options:\n"
-            "  --normalise METHOD   minmax (default), zscore, rank, "
-            "goalposts, target\n"
-            "  --range LO,HI        scale of minmax, goalposts and target "
-            "(default 0,100)\n"
-            "  --zscore MEAN,SD     mean and standard deviation of z-scores "
-            "(default 0,1)\n"
-            "  --aggregate METHOD   arithmetic (default), geometric, "
-            "harmonic\n"
-            "  --time VALUE         panel data: use the rows whose Time is "
-            "VALUE\n"
-            "  --csv FILE|-         write every normalised indicator and "
-            "aggregate,\n"
-            "                       one row per unit (- = stdout, no table)\n"
-            "  --json FILE|-        write the result as JSON (- = stdout, no "
-            "table)\n"
-            "  --top N              table: show only the first N units\n"
-            "  --help               this help\n");
+    fputs(
+        _("Usage: chiso composite DATA.csv META.csv [options]\n"
+          "\n"
+          "Compute a composite index from COINr-style tables: DATA (iData: "
+          "uCode,\n"
+          "[uName], indicator columns) and META (iMeta: Level, iCode, Parent,\n"
+          "Direction, Weight, Type).\n"
+          "\n"
+          "Options:\n"
+          "  --normalise METHOD   minmax (default), zscore, rank, goalposts, "
+          "target\n"
+          "  --range LO,HI        scale of minmax, goalposts and target "
+          "(default 0,100)\n"
+          "  --zscore MEAN,SD     mean and standard deviation of z-scores "
+          "(default 0,1)\n"
+          "  --aggregate METHOD   arithmetic (default), geometric, harmonic\n"
+          "  --time VALUE         panel data: use the rows whose Time is "
+          "VALUE\n"
+          "  --csv FILE|-         write every normalised indicator and "
+          "aggregate,\n"
+          "                       one row per unit (- = stdout, no table)\n"
+          "  --json FILE|-        write the result as JSON (- = stdout, no "
+          "table)\n"
+          "  --top N              table: show only the first N units\n"
+          "  --help               this help\n"),
+        f);
 }
 
 /* Parse "A,B" into two numbers; 0 on success, else prints a usage error. */

@@ -20,23 +20,29 @@
 static void
 survey_usage(FILE *f)
 {
-    fprintf(f, "Usage: chiso survey RESPONSES.csv [options]\n\n"
-               "Share satisfied (answer 4 or 5 of 1-5) per criterion, element "
-               "and overall,\nwith seeded bootstrap percentile intervals "
-               "(respondents resampled).\n\n"
-               "Input: one answer per row with columns respondent_id, "
-               "element, criterion,\nanswer (1-5, empty = no answer) and "
-               "optionally weight (Vietnamese headers\naccepted: ma_phieu, "
-               "yeu_to, tieu_chi, tra_loi, trong_so).\n\n"
-               "Options:\n"
-               "  --seed N             seed of gsl_rng_mt19937 (default "
-               "20240417)\n"
-               "  --replicates N       bootstrap replicates (default 2000; 0 "
-               "= none)\n"
-               "  --level P            confidence level (default 0.95)\n"
-               "  --json FILE|-        write JSON (- = stdout, no table)\n"
-               "  --csv FILE           write one CSV row per statistic\n"
-               "  --help               this help\n");
+    fputs(
+        _("Usage: chiso survey RESPONSES.csv [options]\n"
+          "\n"
+          "Share satisfied (answer 4 or 5 of 1-5) per criterion, element and "
+          "overall,\n"
+          "with seeded bootstrap percentile intervals (respondents "
+          "resampled).\n"
+          "\n"
+          "Input: one answer per row with columns respondent_id, element, "
+          "criterion,\n"
+          "answer (1-5, empty = no answer) and optionally weight (Vietnamese "
+          "headers\n"
+          "accepted: ma_phieu, yeu_to, tieu_chi, tra_loi, trong_so).\n"
+          "\n"
+          "Options:\n"
+          "  --seed N             seed of gsl_rng_mt19937 (default 20240417)\n"
+          "  --replicates N       bootstrap replicates (default 2000; 0 = "
+          "none)\n"
+          "  --level P            confidence level (default 0.95)\n"
+          "  --json FILE|-        write JSON (- = stdout, no table)\n"
+          "  --csv FILE           write one CSV row per statistic\n"
+          "  --help               this help\n"),
+        f);
 }
 
 static void

@@ -17,30 +17,31 @@
 static void
 trend_usage(FILE *f)
 {
-    fprintf(f,
-            "Usage: chiso trend --index INDEX[:COMPONENT] [options]\n\n"
-            "Year-on-year changes and OLS slopes (95%% CI, p-value) of a "
-            "published\nindex, per segment between methodology breaks, "
-            "never across one.\n\n"
-            "Options:\n"
-            "  --index INDEX[:COMP] index code (PAR_INDEX, SIPAS, PAPI, ...), "
-            "optionally\n"
-            "                       a component id (PAPI:D6); default the "
-            "total\n"
-            "  --unit UNIT          one unit, by name (\"Hưng Yên\") or code "
-            "(hung-yen);\n"
-            "                       default every unit with rows\n"
-            "  --unit-type TYPE     only units of this type (province, "
-            "region, ...)\n"
-            "  --level P            confidence level of the interval "
-            "(default 0.95)\n"
-            "  --published DIR      the store (results.csv, breaks.csv); "
-            "default\n"
-            "                       $CHISO_PUBLISHED_DIR or the shipped "
-            "store\n"
-            "  --json FILE|-        write JSON (- = stdout, no table)\n"
-            "  --csv FILE           write one CSV row per observation\n"
-            "  --help               this help\n");
+    fputs(
+        _("Usage: chiso trend --index INDEX[:COMPONENT] [options]\n"
+          "\n"
+          "Year-on-year changes and OLS slopes (95% CI, p-value) of a "
+          "published\n"
+          "index, per segment between methodology breaks, never across one.\n"
+          "\n"
+          "Options:\n"
+          "  --index INDEX[:COMP] index code (PAR_INDEX, SIPAS, PAPI, ...), "
+          "optionally\n"
+          "                       a component id (PAPI:D6); default the total\n"
+          "  --unit UNIT          one unit, by name (\"Hưng Yên\") or code "
+          "(hung-yen);\n"
+          "                       default every unit with rows\n"
+          "  --unit-type TYPE     only units of this type (province, region, "
+          "...)\n"
+          "  --level P            confidence level of the interval (default "
+          "0.95)\n"
+          "  --published DIR      the store (results.csv, breaks.csv); "
+          "default\n"
+          "                       $CHISO_PUBLISHED_DIR or the shipped store\n"
+          "  --json FILE|-        write JSON (- = stdout, no table)\n"
+          "  --csv FILE           write one CSV row per observation\n"
+          "  --help               this help\n"),
+        f);
 }
 
 static void
