@@ -109,6 +109,14 @@ chiso_stats_ols(const double *x,
         return chiso_diag_set(diag, CHISO_EDOMAIN, NULL, 0, 0,
                               "the least-squares fit failed");
     }
+    /* values near the largest double overflow GSL's sums of squares: no
+       slope rather than an infinite or undefined one */
+    if (!isfinite(c0) || !isfinite(c1) || !isfinite(cov00) ||
+        !isfinite(cov11) || !isfinite(sumsq) || !isfinite(ss_dev(y, n))) {
+        return chiso_diag_set(diag, CHISO_EDOMAIN, NULL, 0, 0,
+                              "the values are too large for a least-squares "
+                              "fit (their squares exceed the largest double)");
+    }
     out->df = (double)(n - 2);
     out->slope = c1;
     out->intercept = c0;

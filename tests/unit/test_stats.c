@@ -111,6 +111,15 @@ test_ols_errors(void **state)
     d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_stats_ols(x, yn, 3, 0.95, &o, &d), CHISO_EDATA);
     assert_non_null(strstr(d.message, "not a finite number"));
+    /* values whose squares overflow: no slope, not an infinite one */
+    {
+        double yb[] = {1e308, -1e308, 1.5e308, -1.2e308};
+        chiso_diag_clear(&d);
+        d.lang = CHISO_LANG_EN;
+        assert_int_equal(chiso_stats_ols(x, yb, 4, 0.95, &o, &d),
+                         CHISO_EDOMAIN);
+        assert_non_null(strstr(d.message, "too large"));
+    }
     /* a perfect line: slope exact, p undefined, interval collapsed */
     assert_int_equal(chiso_stats_ols(x, y, 4, 0.95, &o, NULL), CHISO_OK);
     assert_true(o.perfect_fit);
