@@ -62,4 +62,8 @@ print("  chiso composite --csv (every node) %8.1f ms   peak %6.1f MiB" % (tc * 1
 print("  chiso composite (table)            %8.1f ms   peak %6.1f MiB" % (tt * 1e3, mib[1]))
 print("  numpy peer (index score and rank)  %8.1f ms   peak %6.1f MiB" % (tp * 1e3, mib[2]))
 print("  ratio chiso / numpy: %.3fx with --csv, %.3fx table (goal <= 0.2x)" % (tc / tp, tt / tp))
+c = [x["user"] + x["system"] for x in r]
+print("  CPU time (user + system, mean): %.1f / %.1f / %.1f ms; ratio %.3fx with --csv, %.3fx table"
+      % (c[0] * 1e3, c[1] * 1e3, c[2] * 1e3, c[0] / c[2], c[1] / c[2]))
 PYEOF
+echo "  load average when done: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) processors"

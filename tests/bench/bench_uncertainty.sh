@@ -46,6 +46,12 @@ r = json.load(open(sys.argv[1]))["results"]
 print(" ".join("%.4f" % x["median"] for x in r))' "$tmp/h.json")
   t2=$1 t1=$2 tp=$3
   how="hyperfine, median of 20 runs after 3 warm-ups"
+  cpu=$("$py" -c '
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+c = [x["user"] + x["system"] for x in r]
+print("  CPU time (user + system, mean): chiso %.1f ms (auto), %.1f ms (1 thread), numpy %.1f ms; ratio %.3fx / %.3fx"
+      % (c[0] * 1e3, c[1] * 1e3, c[2] * 1e3, c[0] / c[2], c[1] / c[2]))' "$tmp/h.json")
 else
   med() { # med CMD: median wall seconds of 15 runs
     for i in $(seq 15); do
@@ -55,6 +61,7 @@ else
   }
   t2=$(med "$c2") t1=$(med "$c1") tp=$(med "$pv")
   how="date, median of 15 runs"
+  cpu=""
 fi
 
 peak() { /usr/bin/time -f %M sh -c "$1 >/dev/null 2>&1" 2>&1 | tail -1; }
@@ -67,6 +74,8 @@ awk -v t2="$t2" -v t1="$t1" -v tp="$tp" -v reps="$reps" -v how="$how" \
   printf "  numpy peer (vec)                 %8.1f ms   peak %6.1f MiB\n", tp * 1000, mp / 1024
   printf "  ratio chiso / numpy: %.3fx (auto threads), %.3fx (1 thread); goal <= 0.05x\n", t2 / tp, t1 / tp
 }'
+[ -n "$cpu" ] && echo "$cpu"
+echo "  load average when done: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) processors"
 "$py" - "$tmp/chiso.csv" "$tmp/peer.csv" <<'EOF'
 import csv, sys
 a = {r["unit"]: r for r in csv.DictReader(open(sys.argv[1]))}
