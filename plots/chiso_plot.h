@@ -127,6 +127,18 @@ chiso_status chiso_chart_set_text(chiso_chart *chart,
  * unless chiso_chart_set_number_format() is called afterwards. */
 void chiso_chart_set_lang(chiso_chart *chart, chiso_plot_lang lang);
 void chiso_chart_set_number_format(chiso_chart *chart, chiso_plot_numfmt fmt);
+/* Decimals of the numbers the chart writes from its data (bar and
+ * waterfall values, radar percentages, heatmap cells): 0..6, or -1 (the
+ * default) for the fewest that show every value (at most 2; radar 1).
+ * CHISO_EINVAL outside -1..6. */
+chiso_status chiso_chart_set_decimals(chiso_chart *chart, int decimals);
+/* Write v exactly as the chart writes its values (its decimals and number
+ * format), so a sentence about the chart quotes the same figure. Returns
+ * the byte length (see chiso_plot_format_number). */
+size_t chiso_chart_format_value(const chiso_chart *chart,
+                                double v,
+                                char *buf,
+                                size_t cap);
 /* Name of the unit (series, bar, row, point or interval label) to
  * emphasise. Copied. A name that matches nothing is not an error here;
  * chiso_chart_highlight_found() tells. */
@@ -149,12 +161,38 @@ chiso_status chiso_chart_add_series(chiso_chart *chart,
                                     const double *hi,
                                     size_t n);
 /*
+ * TREND, SMALL_MULTIPLES: a series of ranks (1 = best). rank[i] is a whole
+ * number in 1..rank_of[i] or NaN (no rank that year); rank_of[i] is the
+ * number of units ranked that year (61, 63, 34...). derived (may be NULL):
+ * 1 for a rank computed by arithmetic rather than published; such points
+ * are drawn hollow and the legend says so. A chart holds either rank
+ * series or value series, never both (CHISO_EINVAL). With rank series the
+ * y axis runs from 1 at the top down to the largest rank_of, its ticks
+ * include 1 and that total, and no line joins two ranks out of different
+ * totals (a note says so) or crosses a methodology break.
+ */
+chiso_status chiso_chart_add_rank_series(chiso_chart *chart,
+                                         const char *name,
+                                         const double *x,
+                                         const double *rank,
+                                         const long *rank_of,
+                                         const unsigned char *derived,
+                                         size_t n);
+
+/*
  * TREND, SMALL_MULTIPLES: a methodology break starting at x: no line
  * joins a point before x to a point at or after x, and a vertical rule
  * labelled `label` is drawn halfway between the last x before it and x.
  */
 chiso_status
 chiso_chart_add_break(chiso_chart *chart, double x, const char *label);
+/* The same for one series only (series NULL = every series, as above):
+ * a break in one index's methodology does not cut another index's line.
+ * The rule and its label are drawn across the chart all the same. */
+chiso_status chiso_chart_add_series_break(chiso_chart *chart,
+                                          const char *series,
+                                          double x,
+                                          const char *label);
 
 /* BARS: one bar. value finite; group optional (NULL) - bars of the same
  * group share a colour and the groups get a legend. */
@@ -162,6 +200,16 @@ chiso_status chiso_chart_add_bar(chiso_chart *chart,
                                  const char *label,
                                  double value,
                                  const char *group);
+/* BARS: a bar that carries its published rank, drawn beside its label as
+ * "Nam Định (29/63)" (rank 29 out of 63). rank and rank_of are both 0
+ * (no rank: the label is the name alone) or 1 <= rank <= rank_of. A bar's
+ * position in the chart is never written as a rank. */
+chiso_status chiso_chart_add_ranked_bar(chiso_chart *chart,
+                                        const char *label,
+                                        double value,
+                                        const char *group,
+                                        long rank,
+                                        long rank_of);
 /* BARS: a classification band [from, to) shaded behind the bars and
  * labelled on top (e.g. 90..100 "Nhóm A"). from < to. At most 16. */
 chiso_status chiso_chart_add_band(chiso_chart *chart,
@@ -246,11 +294,14 @@ chiso_status chiso_chart_load_csv(chiso_chart *chart,
 
 #define CHISO_PLOT_MAX_TICKS 24
 
-/* "Nice" ticks: lo..hi by step, step = {1, 2, 2.5, 5} x 10^k. */
+/* "Nice" ticks: lo..hi by step, step = {1, 2, 2.5, 5} x 10^k. In a chart
+ * model an axis may carry other ticks: the years of a short trend (one
+ * tick per year, a single tick for a single year) or the ranks 1, the
+ * multiples of a step, and the number ranked. */
 typedef struct chiso_plot_ticks {
     double lo, hi; /* the axis domain: lo <= data min, hi >= data max */
     double step;
-    size_t n; /* number of ticks, 2..CHISO_PLOT_MAX_TICKS */
+    size_t n; /* number of ticks, 1..CHISO_PLOT_MAX_TICKS */
     double v[CHISO_PLOT_MAX_TICKS];
     int decimals; /* decimals needed to write every tick exactly */
 } chiso_plot_ticks;
@@ -265,6 +316,15 @@ typedef struct chiso_plot_ticks {
  */
 chiso_status chiso_plot_nice_ticks(
     double min, double max, int target, int integers, chiso_plot_ticks *out);
+
+/*
+ * Ticks of a rank axis for ranks out of n (n >= 1): 1, the multiples of a
+ * nice step (about `target` ticks) and n itself; a multiple closer to n
+ * than half a step is left out so the labels of the two do not collide.
+ * The domain runs half a rank (at least 2 % of n) beyond 1 and n. Returns
+ * CHISO_EDOMAIN when n < 1 or n is too large to draw.
+ */
+chiso_status chiso_plot_rank_ticks(long n, int target, chiso_plot_ticks *out);
 
 /*
  * Write v with `decimals` decimals in format fmt into buf (always
@@ -404,6 +464,7 @@ typedef struct chiso_plot_axis {
     chiso_plot_ticks ticks;
     int integers;                  /* ticks are whole numbers (years, ranks) */
     int starts_at_zero;            /* domain includes 0 */
+    int inverted;                  /* rank axis: ticks.lo (rank 1) at the top */
     chiso_plot_label *tick_labels; /* ticks.n formatted labels */
 } chiso_plot_axis;
 

@@ -281,7 +281,7 @@ chiso_plot_write_stream(const chiso_chart *chart,
     if (fmt == CHISO_PLOT_PNG) {
         /* our own encoder: several times faster than cairo's (png_fast.c) */
         cairo_surface_flush(surf);
-        st = plot_png_write(f, cairo_image_surface_get_data(surf),
+        st = chiso_plot__png_write(f, cairo_image_surface_get_data(surf),
                             cairo_image_surface_get_width(surf),
                             cairo_image_surface_get_height(surf),
                             cairo_image_surface_get_stride(surf));

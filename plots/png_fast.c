@@ -331,7 +331,7 @@ tables_init(void)
 }
 
 chiso_status
-plot_png_write(
+chiso_plot__png_write(
     FILE *f, const unsigned char *data, int width, int height, int stride)
 {
     static const unsigned char sig[8] = {0x89, 'P',  'N',  'G',

@@ -141,6 +141,53 @@ chiso_plot_nice_ticks(
     return CHISO_OK;
 }
 
+double
+chiso_plot__yfrac(const chiso_plot_axis *ax, double v)
+{
+    double f = (v - ax->ticks.lo) / (ax->ticks.hi - ax->ticks.lo);
+
+    return ax->inverted ? 1 - f : f;
+}
+
+chiso_status
+chiso_plot_rank_ticks(long n, int target, chiso_plot_ticks *out)
+{
+    chiso_plot_ticks t;
+    double step, pad;
+    size_t k = 0;
+    long v;
+
+    if (n < 1 || n > 1000000000L) {
+        return CHISO_EDOMAIN;
+    }
+    memset(&t, 0, sizeof(t));
+    if (n <= 10) {
+        step = 1; /* every rank */
+    } else if (chiso_plot_nice_ticks(1, (double)n, target, 1, &t) != CHISO_OK) {
+        return CHISO_EDOMAIN;
+    } else {
+        step = t.step;
+    }
+    t.v[k++] = 1;
+    for (v = (long)step; v < n && k + 1 < CHISO_PLOT_MAX_TICKS;
+         v += (long)step) {
+        if (v > 1 && (double)(n - v) >= step / 2) {
+            t.v[k++] = (double)v;
+        }
+    }
+    if (n > 1) {
+        t.v[k++] = (double)n;
+    }
+    pad = fmax(0.5, (double)n * 0.02);
+    t.n = k;
+    t.step = step;
+    t.lo = 1 - pad;
+    t.hi = (double)n + pad;
+    t.decimals = 0;
+    *out = t;
+    return CHISO_OK;
+}
+
 static const char *const superscript[] = {"⁰", "¹", "²", "³", "⁴",
                                           "⁵", "⁶", "⁷", "⁸", "⁹"};
 

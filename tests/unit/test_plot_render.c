@@ -15,7 +15,7 @@
 
 #include "chiso_plot.h"
 #include "helpers.h"
-#include "render_int.h" /* plot_png_write */
+#include "render_int.h" /* chiso_plot__png_write */
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -381,7 +381,7 @@ test_caller_surface(void **state)
     cairo_surface_destroy(s);
 }
 
-/* Encode with plot_png_write, decode with cairo (libpng): same pixels. */
+/* Encode with chiso_plot__png_write, decode with cairo (libpng): same pixels. */
 typedef struct mem_reader {
     const unsigned char *p;
     size_t len, pos;
@@ -414,7 +414,7 @@ assert_png_roundtrip(cairo_surface_t *s)
 
     cairo_surface_flush(s);
     assert_int_equal(
-        plot_png_write(f, cairo_image_surface_get_data(s), w, h, st), CHISO_OK);
+        chiso_plot__png_write(f, cairo_image_surface_get_data(s), w, h, st), CHISO_OK);
     fclose(f);
     r.p = (const unsigned char *)buf;
     r.len = len;
