@@ -428,10 +428,14 @@ size_t chiso_plot_thin_labels(const double *pos,
  * of size w[i] x h[i], try the positions right, left, above, below of the
  * point (offset `off`); choose the first that stays inside `bounds` (x, y,
  * w, h) and overlaps no earlier label and no point (a point occupies the
- * square of half-side `off` around it); otherwise the label is hidden. Results in lx, ly (top-left) and hide. Points with
- * priority[i] != 0 (the highlighted unit) are placed first.
+ * square of half-side `off` around it); otherwise the label is hidden.
+ * Results in lx, ly (top-left) and hide. Points with priority[i] != 0
+ * (the highlighted unit) are placed first; a point with an empty label
+ * (w or h 0) is only an obstacle. The points sit in a grid, so the cost
+ * grows with n and the points near each label, never with n squared.
+ * Returns CHISO_ENOMEM (labels then all hidden) or CHISO_OK.
  */
-void chiso_plot_place_point_labels(const double *px,
+chiso_status chiso_plot_place_point_labels(const double *px,
                                    const double *py,
                                    const double *w,
                                    const double *h,
@@ -445,8 +449,9 @@ void chiso_plot_place_point_labels(const double *px,
 
 /* ---- the model: least squares ------------------------------------------ */
 
-/* Ordinary least squares y = a + b x and Pearson's r over n points.
- * CHISO_EDOMAIN if n < 3 or x (or y, for r) has zero variance. */
+/* Ordinary least squares y = a + b x (GSL's gsl_fit_linear) and
+ * Pearson's r (gsl_stats_correlation) over n points. CHISO_EDOMAIN if
+ * n < 3 or x (or y, for r) has zero variance. */
 chiso_status chiso_plot_fit_line(const double *x,
                                  const double *y,
                                  size_t n,
@@ -573,6 +578,50 @@ chiso_status chiso_plot_write(const chiso_chart *chart,
                               double width,
                               double height,
                               chiso_diag *diag);
+
+/*
+ * Options of chiso_plot_write_ex. Initialise with
+ * chiso_plot_write_options_init (1200 x 800, synced).
+ */
+typedef struct chiso_plot_write_options {
+    double width, height;
+    /* 1: skip the per-file fsync, for batch callers that write many
+     * charts into a folder and sync it once (the report pack, the
+     * benchmark). The file is still written beside its name and renamed
+     * into place, so no reader ever sees half a chart; only durability
+     * after a power cut is left to the caller's sync. The path must then
+     * be absent or a regular file (CHISO_EUSAGE otherwise). */
+    int no_sync;
+    /* chiso_plot_write_many: threads drawing at once, the caller's
+     * included; 0 = one per online processor; at most
+     * CHISO_PLOT_MAX_THREADS. Ignored by chiso_plot_write_ex. */
+    unsigned threads;
+} chiso_plot_write_options;
+
+#define CHISO_PLOT_MAX_THREADS 16
+
+void chiso_plot_write_options_init(chiso_plot_write_options *opts);
+
+/* chiso_plot_write with options. */
+chiso_status chiso_plot_write_ex(const chiso_chart *chart,
+                                 const char *path,
+                                 const chiso_plot_write_options *opts,
+                                 chiso_diag *diag);
+
+/*
+ * Write n charts, charts[i] to paths[i] (formats from the extensions),
+ * drawn by up to opts->threads threads at once (each chart's bytes are
+ * the same as chiso_plot_write_ex would give). Stops taking new charts
+ * at the first failure; the diagnostic is that of the failed chart with
+ * the lowest index. Charts written before a failure stay: batch callers
+ * write into a folder they discard on failure (a report pack). The
+ * helper threads release their fonts before they end.
+ */
+chiso_status chiso_plot_write_many(const chiso_chart *const *charts,
+                                   const char *const *paths,
+                                   size_t n,
+                                   const chiso_plot_write_options *opts,
+                                   chiso_diag *diag);
 
 /* Render into a stream in a given format (used by chiso_plot_write). */
 chiso_status chiso_plot_write_stream(const chiso_chart *chart,

@@ -1411,9 +1411,9 @@ layout_scatter(lay *L)
             py[n + k] = map_y(md, md->fit_a + md->fit_b * xv);
         }
         if (st == CHISO_OK) {
-            chiso_plot_place_point_labels(px, py, w, h, prio, nt, off, bounds,
-                                          lx, ly, hide);
-            for (k = 0; k < n; k++) {
+            st = chiso_plot_place_point_labels(px, py, w, h, prio, nt, off,
+                                               bounds, lx, ly, hide);
+            for (k = 0; st == CHISO_OK && k < n; k++) {
                 md->marks[k].x = lx[k];
                 md->marks[k].y = ly[k];
                 md->marks[k].hidden = hide[k] || md->marks[k].n_lines == 0;

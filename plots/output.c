@@ -27,7 +27,10 @@
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <errno.h>
+#include <pthread.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,12 +315,81 @@ out:
     return st;
 }
 
+void
+chiso_plot_write_options_init(chiso_plot_write_options *opts)
+{
+    memset(opts, 0, sizeof(*opts));
+    opts->width = 1200;
+    opts->height = 800;
+}
+
+/*
+ * The batch writer (opts->no_sync): temporary file beside the path, then
+ * rename, without fsync; the caller syncs the folder once for the whole
+ * batch. The path must be absent or a regular file: anything else (a
+ * device, a FIFO, a symlink, a folder) is refused rather than renamed
+ * over.
+ */
+static chiso_status
+write_unsynced(const chiso_chart *chart,
+               const char *path,
+               chiso_plot_format fmt,
+               const chiso_plot_write_options *opts,
+               chiso_diag *diag)
+{
+    struct stat sb;
+    size_t len = strlen(path);
+    char *tmp = malloc(len + 16);
+    FILE *f = NULL;
+    int fd, err = 0;
+    chiso_status st;
+
+    if (tmp == NULL) {
+        return chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
+    }
+    if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        free(tmp);
+        return chiso_diag_set(diag, CHISO_EUSAGE, path, 0, 0,
+                              "exists and is not a regular file; not "
+                              "replacing it");
+    }
+    snprintf(tmp, len + 16, "%s.tmp-XXXXXX", path);
+    fd = mkstemp(tmp);
+    if (fd < 0 || (f = fdopen(fd, "wb")) == NULL) {
+        err = errno;
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        free(tmp);
+        return chiso_diag_set_errno(diag, path, err, "cannot write");
+    }
+    st = chiso_plot_write_stream(chart, f, fmt, opts->width, opts->height,
+                                 diag);
+    if (fflush(f) != 0 || ferror(f)) {
+        err = errno ? errno : EIO;
+    }
+    if (fclose(f) != 0 && err == 0) {
+        err = errno;
+    }
+    if (st == CHISO_OK && err == 0 && rename(tmp, path) != 0) {
+        err = errno;
+    }
+    if (st == CHISO_OK && err != 0) {
+        st = chiso_diag_set_errno(diag, path, err, "cannot write");
+    }
+    if (st != CHISO_OK) {
+        unlink(tmp);
+    }
+    free(tmp);
+    return st;
+}
+
 chiso_status
-chiso_plot_write(const chiso_chart *chart,
-                 const char *path,
-                 double width,
-                 double height,
-                 chiso_diag *diag)
+chiso_plot_write_ex(const chiso_chart *chart,
+                    const char *path,
+                    const chiso_plot_write_options *opts,
+                    chiso_diag *diag)
 {
     chiso_plot_format fmt;
     chiso_outfile *of = NULL;
@@ -329,15 +401,142 @@ chiso_plot_write(const chiso_chart *chart,
                               "output must end in .png, .svg or .pdf",
                               path);
     }
+    if (opts->no_sync) {
+        return write_unsynced(chart, path, fmt, opts, diag);
+    }
     st = chiso_outfile_open(&of, path, diag);
     if (st != CHISO_OK) {
         return st;
     }
-    st = chiso_plot_write_stream(chart, chiso_outfile_stream(of), fmt, width,
-                                 height, diag);
+    st = chiso_plot_write_stream(chart, chiso_outfile_stream(of), fmt,
+                                 opts->width, opts->height, diag);
     if (st != CHISO_OK) {
         chiso_outfile_abort(of);
         return st;
     }
     return chiso_outfile_commit(of, diag);
+}
+
+chiso_status
+chiso_plot_write(const chiso_chart *chart,
+                 const char *path,
+                 double width,
+                 double height,
+                 chiso_diag *diag)
+{
+    chiso_plot_write_options o;
+
+    chiso_plot_write_options_init(&o);
+    o.width = width;
+    o.height = height;
+    return chiso_plot_write_ex(chart, path, &o, diag);
+}
+
+/* ---- many charts at once ------------------------------------------------ */
+
+typedef struct batch {
+    const chiso_chart *const *charts;
+    const char *const *paths;
+    size_t n;
+    const chiso_plot_write_options *opts;
+    pthread_mutex_t lock;
+    size_t next;      /* next chart to take */
+    size_t failed_at; /* lowest failed index, n if none */
+    chiso_diag diag;  /* its diagnostic */
+    chiso_status st;
+} batch;
+
+/* Take charts until none is left or one failed. */
+static void
+batch_run(batch *b)
+{
+    for (;;) {
+        size_t i;
+        chiso_diag d;
+        chiso_status st;
+        pthread_mutex_lock(&b->lock);
+        i = b->next < b->failed_at ? b->next++ : b->n;
+        d = b->diag; /* for its language */
+        pthread_mutex_unlock(&b->lock);
+        if (i >= b->n) {
+            break;
+        }
+        chiso_diag_clear(&d);
+        st = chiso_plot_write_ex(b->charts[i], b->paths[i], b->opts, &d);
+        if (st != CHISO_OK) {
+            pthread_mutex_lock(&b->lock);
+            if (i < b->failed_at) {
+                b->failed_at = i;
+                b->diag = d;
+                b->st = st;
+            }
+            pthread_mutex_unlock(&b->lock);
+        }
+    }
+}
+
+static void *
+batch_worker(void *arg)
+{
+    batch_run(arg);
+    /* Pango's font map is per thread: release this one's */
+    chiso_plot_release_fonts();
+    return NULL;
+}
+
+chiso_status
+chiso_plot_write_many(const chiso_chart *const *charts,
+                      const char *const *paths,
+                      size_t n,
+                      const chiso_plot_write_options *opts,
+                      chiso_diag *diag)
+{
+    pthread_t tid[CHISO_PLOT_MAX_THREADS];
+    size_t n_threads = opts->threads, started = 0, i;
+    batch b;
+
+    if (n == 0) {
+        return CHISO_OK;
+    }
+    if (n_threads == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        n_threads = cpus > 0 ? (size_t)cpus : 1;
+    }
+    if (n_threads > CHISO_PLOT_MAX_THREADS) {
+        n_threads = CHISO_PLOT_MAX_THREADS;
+    }
+    if (n_threads > n) {
+        n_threads = n;
+    }
+    memset(&b, 0, sizeof(b));
+    b.charts = charts;
+    b.paths = paths;
+    b.n = n;
+    b.opts = opts;
+    b.failed_at = n;
+    b.st = CHISO_OK;
+    chiso_diag_clear(&b.diag);
+    if (diag != NULL) {
+        b.diag.lang = diag->lang;
+    }
+    if (pthread_mutex_init(&b.lock, NULL) != 0) {
+        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    /* the calling thread works too: n_threads - 1 helpers */
+    for (i = 1; i < n_threads; i++) {
+        if (pthread_create(&tid[started], NULL, batch_worker, &b) != 0) {
+            break; /* fewer helpers; the work still gets done */
+        }
+        started++;
+    }
+    /* the caller's own fonts stay loaded (its font map is its own) */
+    batch_run(&b);
+    for (i = 0; i < started; i++) {
+        pthread_join(tid[i], NULL);
+    }
+    pthread_mutex_destroy(&b.lock);
+    if (b.st != CHISO_OK && diag != NULL && diag->code == CHISO_OK) {
+        *diag = b.diag;
+    }
+    return b.st;
 }

@@ -41,6 +41,13 @@ typedef struct png_out {
     int failed;
 } png_out;
 
+/*
+ * The only process-wide data of the plots module: three constant tables
+ * (CRC-32 and the fixed Huffman code), computed once by tables_init under
+ * pthread_once and never written again, so any number of threads may
+ * encode at once. They hold no state of any chart.
+ */
+
 /* CRC-32 (ISO 3309, as PNG uses it), eight bytes at a time
  * ("slicing-by-8"): table k holds the CRC of a byte followed by k zeros. */
 static uint32_t crc_table[8][256];

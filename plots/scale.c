@@ -1,5 +1,6 @@
 /*
- * scale.c - "nice" ticks, number labels and the least-squares line.
+ * scale.c - "nice" ticks, rank ticks, number labels and the least-squares
+ * line (GSL's gsl_fit_linear and gsl_stats_correlation).
  *
  * Ticks follow Heckbert's "nice numbers for graph labels" (Graphics Gems,
  * 1990) with the step set {1, 2, 2.5, 5} x 10^k: the raw step span /
@@ -12,6 +13,9 @@
 #include "plots_int.h"
 
 #include <float.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_fit.h>
+#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -301,31 +305,29 @@ chiso_status
 chiso_plot_fit_line(
     const double *x, const double *y, size_t n, double *a, double *b, double *r)
 {
-    double mx = 0, my = 0, sxx = 0, sxy = 0, syy = 0;
-    size_t i;
+    double c0, c1, cov00, cov01, cov11, sumsq, sxx, syy;
 
     if (n < 3) {
         return CHISO_EDOMAIN;
     }
-    /* two passes: means first, then centred sums (no cancellation) */
-    for (i = 0; i < n; i++) {
-        mx += x[i];
-        my += y[i];
-    }
-    mx /= (double)n;
-    my /= (double)n;
-    for (i = 0; i < n; i++) {
-        double dx = x[i] - mx, dy = y[i] - my;
-        sxx += dx * dx;
-        sxy += dx * dy;
-        syy += dy * dy;
-    }
+    /* GSL assumes valid input (gsl_fit_linear divides by the variance of
+     * x without looking): check the variances first */
+    sxx = gsl_stats_variance(x, 1, n);
+    syy = gsl_stats_variance(y, 1, n);
     if (!(sxx > 0) || !(syy > 0) || !isfinite(sxx) || !isfinite(syy)) {
         return CHISO_EDOMAIN;
     }
-    *b = sxy / sxx;
-    *a = my - *b * mx;
-    *r = sxy / sqrt(sxx * syy);
+    if (gsl_fit_linear(x, 1, y, 1, n, &c0, &c1, &cov00, &cov01, &cov11,
+                       &sumsq) != GSL_SUCCESS ||
+        !isfinite(c0) || !isfinite(c1)) {
+        return CHISO_EDOMAIN;
+    }
+    *a = c0;
+    *b = c1;
+    *r = gsl_stats_correlation(x, 1, y, 1, n);
+    if (!isfinite(*r)) {
+        return CHISO_EDOMAIN;
+    }
     if (*r > 1) {
         *r = 1;
     } else if (*r < -1) {
