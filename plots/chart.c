@@ -510,8 +510,7 @@ chiso_chart_add_rank_series(chiso_chart *c,
         if (isnan(rank[i])) {
             continue;
         }
-        if (!(rank[i] >= 1) || rank_of[i] < 1 ||
-            rank[i] > (double)rank_of[i] ||
+        if (!(rank[i] >= 1) || rank_of[i] < 1 || rank[i] > (double)rank_of[i] ||
             fabs(rank[i] - floor(rank[i])) > 0) {
             return CHISO_EINVAL;
         }

@@ -436,16 +436,16 @@ size_t chiso_plot_thin_labels(const double *pos,
  * Returns CHISO_ENOMEM (labels then all hidden) or CHISO_OK.
  */
 chiso_status chiso_plot_place_point_labels(const double *px,
-                                   const double *py,
-                                   const double *w,
-                                   const double *h,
-                                   const int *priority,
-                                   size_t n,
-                                   double off,
-                                   const double bounds[4],
-                                   double *lx,
-                                   double *ly,
-                                   unsigned char *hide);
+                                           const double *py,
+                                           const double *w,
+                                           const double *h,
+                                           const int *priority,
+                                           size_t n,
+                                           double off,
+                                           const double bounds[4],
+                                           double *lx,
+                                           double *ly,
+                                           unsigned char *hide);
 
 /* ---- the model: least squares ------------------------------------------ */
 

@@ -398,8 +398,8 @@ build_series(chiso_chart *c,
                                         has_band ? hi : NULL, k);
             for (i = 0; st == CHISO_OK && i < k; i++) {
                 if (der[i] && !isnan(y[i])) {
-                    st = chiso_plot__set_derived(&c->series[c->n_series - 1],
-                                                 i);
+                    st =
+                        chiso_plot__set_derived(&c->series[c->n_series - 1], i);
                 }
             }
         }
@@ -589,7 +589,8 @@ chiso_chart_load_csv(chiso_chart *c,
             }
             break;
         case CHISO_PLOT_BARS:
-            if (has_ranks && !(isnan(rec.v[C_RANK]) && isnan(rec.v[C_RANK_OF]))) {
+            if (has_ranks &&
+                !(isnan(rec.v[C_RANK]) && isnan(rec.v[C_RANK_OF]))) {
                 st = check_rank(&ld, &row, rec.v[C_RANK], rec.v[C_RANK_OF],
                                 C_RANK);
             }
@@ -640,7 +641,8 @@ chiso_chart_load_csv(chiso_chart *c,
                     break;
                 case CHISO_PLOT_RADAR:
                 case CHISO_PLOT_HEATMAP:
-                    first = seen_add(&seen, rec.name_id, rec.group_id, rec.line);
+                    first =
+                        seen_add(&seen, rec.name_id, rec.group_id, rec.line);
                     break;
                 case CHISO_PLOT_SCATTER:
                     break;
@@ -695,8 +697,8 @@ chiso_chart_load_csv(chiso_chart *c,
     case CHISO_PLOT_SMALL_MULTIPLES:
         if (names.n > PLOT_MAX_SERIES) {
             st = chiso_diag_set(diag, CHISO_EDATA, path, 0, 0,
-                                "%zu series; a chart shows at most %d",
-                                names.n, PLOT_MAX_SERIES);
+                                "%zu series; a chart shows at most %d", names.n,
+                                PLOT_MAX_SERIES);
         }
         if (st == CHISO_OK) {
             st = build_series(c, rows, n, &names, has_band, has_ranks);

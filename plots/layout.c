@@ -550,9 +550,7 @@ rank_totals_note(lay *L, chiso_buf *note)
         st = chiso_buf_printf(&list, "%s%ld", k ? ", " : "", totals[k]);
     }
     if (st == CHISO_OK) {
-        st = chiso_buf_printf(
-            note, "%s",
-            note->len ? " " : "");
+        st = chiso_buf_printf(note, "%s", note->len ? " " : "");
     }
     if (st == CHISO_OK) {
         st = chiso_buf_printf(
@@ -569,9 +567,9 @@ rank_totals_note(lay *L, chiso_buf *note)
 static const char *
 not_zero_note(const chiso_chart *c)
 {
-    return chiso_plot__msg(c,
-                      "The vertical axis does not start at zero (// mark at "
-                      "its foot).");
+    return chiso_plot__msg(
+        c, "The vertical axis does not start at zero (// mark at "
+           "its foot).");
 }
 
 static chiso_status
@@ -671,10 +669,9 @@ layout_trend(lay *L)
     lastr = -HUGE_VAL;
     for (i = 0; i < c->n_breaks; i++) {
         chiso_plot_label *mk = &md->marks[i];
-        const char *text =
-            c->breaks[i].label != NULL
-                ? c->breaks[i].label
-                : chiso_plot__msg(c, "Methodology change");
+        const char *text = c->breaks[i].label != NULL
+                               ? c->breaks[i].label
+                               : chiso_plot__msg(c, "Methodology change");
         double rx;
         md->mark_x[i] = chiso_plot__break_rule_x(c, c->breaks[i].x);
         rx = map_x(md, md->mark_x[i]);
@@ -724,8 +721,8 @@ layout_small_multiples(lay *L)
     if (st != CHISO_OK) {
         return st;
     }
-    st = chiso_buf_puts(&note, chiso_plot__msg(c,
-                                          "All panels share one scale."));
+    st = chiso_buf_puts(&note,
+                        chiso_plot__msg(c, "All panels share one scale."));
     if (st == CHISO_OK && md->y_broken) {
         st = chiso_buf_printf(&note, " %s", not_zero_note(c));
     }
@@ -733,12 +730,11 @@ layout_small_multiples(lay *L)
         char num[64];
         chiso_plot_format_number(c->breaks[i].x, md->x.integers ? 0 : 2,
                                  c->numfmt, num, sizeof(num));
-        st = chiso_buf_printf(
-            &note, " %s %s: %s.",
-            chiso_plot__msg(c, "Dashed rule before"), num,
-            c->breaks[i].label != NULL
-                ? c->breaks[i].label
-                : chiso_plot__msg(c, "methodology change"));
+        st = chiso_buf_printf(&note, " %s %s: %s.",
+                              chiso_plot__msg(c, "Dashed rule before"), num,
+                              c->breaks[i].label != NULL
+                                  ? c->breaks[i].label
+                                  : chiso_plot__msg(c, "methodology change"));
     }
     if (st != CHISO_OK) {
         chiso_buf_free(&note);
@@ -991,11 +987,11 @@ layout_bars(lay *L)
         bold[i] = chiso_plot__is_highlight(c, b->label);
         any_rank |= b->rank > 0;
     }
-    st = do_footer(L, any_rank ? chiso_plot__msg(c,
-                                                 "In brackets: the published "
-                                                 "rank out of the number "
-                                                 "ranked.")
-                               : NULL);
+    st =
+        do_footer(L, any_rank ? chiso_plot__msg(c, "In brackets: the published "
+                                                   "rank out of the number "
+                                                   "ranked.")
+                              : NULL);
     if (st == CHISO_OK) {
         st = do_legend(L, (const char *const *)c->groups.v, c->groups.n);
     }
@@ -1139,12 +1135,11 @@ layout_rank_interval(lay *L)
         st = do_legend(L, leg, 3);
     }
     if (st == CHISO_OK) {
-        st = axis_titles(
-            L,
-            c->text[CHISO_PLOT_X_LABEL] != NULL
-                ? c->text[CHISO_PLOT_X_LABEL]
-                : chiso_plot__msg(c, "Rank (1 = best)"),
-            c->text[CHISO_PLOT_Y_LABEL]);
+        st = axis_titles(L,
+                         c->text[CHISO_PLOT_X_LABEL] != NULL
+                             ? c->text[CHISO_PLOT_X_LABEL]
+                             : chiso_plot__msg(c, "Rank (1 = best)"),
+                         c->text[CHISO_PLOT_Y_LABEL]);
     }
     if (st == CHISO_OK) {
         st = tick_labels(L, &md->x, L->base * 0.85);
@@ -1304,15 +1299,15 @@ layout_scatter(lay *L)
     md->x.starts_at_zero = md->x.ticks.lo <= 0 && md->x.ticks.hi >= 0;
     md->y.starts_at_zero = md->y.ticks.lo <= 0 && md->y.ticks.hi >= 0;
     if (!md->x.starts_at_zero || !md->y.starts_at_zero) {
-        st = chiso_buf_puts(&note, chiso_plot__msg(c,
-                                              "The axes do not start at "
-                                              "zero."));
+        st =
+            chiso_buf_puts(&note, chiso_plot__msg(c, "The axes do not start at "
+                                                     "zero."));
     }
     if (st == CHISO_OK && !md->has_fit) {
-        st = chiso_buf_printf(&note, "%s%s", note.len ? " " : "",
-                              chiso_plot__msg(c,
-                                         "No fitted line: it needs at least "
-                                         "3 points that vary."));
+        st = chiso_buf_printf(
+            &note, "%s%s", note.len ? " " : "",
+            chiso_plot__msg(c, "No fitted line: it needs at least "
+                               "3 points that vary."));
     }
     if (st != CHISO_OK) {
         goto out;
@@ -1470,9 +1465,9 @@ layout_radar(lay *L)
         md->y.ticks.v[i] = (double)i * 20;
     }
     md->y.starts_at_zero = 1;
-    st = do_footer(L, chiso_plot__msg(c,
-                                 "Each axis is a percentage of the area's "
-                                 "maximum."));
+    st = do_footer(L,
+                   chiso_plot__msg(c, "Each axis is a percentage of the area's "
+                                      "maximum."));
     if (st == CHISO_OK && (ns > 1 || c->rows.v[0][0] != '\0')) {
         st = do_legend(L, (const char *const *)c->rows.v, ns);
     }
@@ -1607,8 +1602,7 @@ layout_heatmap(lay *L)
     }
     md->color.starts_at_zero = md->color.ticks.lo <= 0;
     st = do_footer(L, md->has_missing
-                          ? chiso_plot__msg(c,
-                                       "Hatched cells: no data.")
+                          ? chiso_plot__msg(c, "Hatched cells: no data.")
                           : NULL);
     if (st == CHISO_OK) {
         st = tick_labels(L, &md->color, L->base * 0.8);

@@ -285,9 +285,9 @@ chiso_plot_write_stream(const chiso_chart *chart,
         /* our own encoder: several times faster than cairo's (png_fast.c) */
         cairo_surface_flush(surf);
         st = chiso_plot__png_write(f, cairo_image_surface_get_data(surf),
-                            cairo_image_surface_get_width(surf),
-                            cairo_image_surface_get_height(surf),
-                            cairo_image_surface_get_stride(surf));
+                                   cairo_image_surface_get_width(surf),
+                                   cairo_image_surface_get_height(surf),
+                                   cairo_image_surface_get_stride(surf));
         if (st != CHISO_OK) {
             st = chiso_diag_set(diag, st, NULL, 0, 0, "%s",
                                 st == CHISO_ENOMEM ? "out of memory"
@@ -364,8 +364,8 @@ write_unsynced(const chiso_chart *chart,
         free(tmp);
         return chiso_diag_set_errno(diag, path, err, "cannot write");
     }
-    st = chiso_plot_write_stream(chart, f, fmt, opts->width, opts->height,
-                                 diag);
+    st =
+        chiso_plot_write_stream(chart, f, fmt, opts->width, opts->height, diag);
     if (fflush(f) != 0 || ferror(f)) {
         err = errno ? errno : EIO;
     }

@@ -385,10 +385,7 @@ legend_item(
 /* ---- trend and small multiples ---------------------------------------- */
 
 static int
-break_between(const chiso_chart *c,
-              const plot_series *s,
-              double x0,
-              double x1)
+break_between(const chiso_chart *c, const plot_series *s, double x0, double x1)
 {
     size_t b;
 
@@ -455,7 +452,10 @@ draw_band(rnd *R,
  * cairo a polygon whose every scan line crosses thousands of edges.
  */
 static void
-path_run(rnd *R, const plot_series *s, const chiso_plot_rect *r, size_t i0,
+path_run(rnd *R,
+         const plot_series *s,
+         const chiso_plot_rect *r,
+         size_t i0,
          size_t i1)
 {
     cairo_t *cr = R->cr;
@@ -574,7 +574,10 @@ draw_line(rnd *R,
 /* Dashed rules of the breaks; in a panel (only != NULL) the breaks that
  * cut its series. */
 static void
-break_rules(rnd *R, const chiso_plot_rect *r, double top, const plot_series *only)
+break_rules(rnd *R,
+            const chiso_plot_rect *r,
+            double top,
+            const plot_series *only)
 {
     const chiso_chart *c = R->c;
     cairo_t *cr = R->cr;
@@ -617,12 +620,12 @@ render_trend(rnd *R)
             hl = i;
             continue;
         }
-        draw_line(R, &c->series[i], &md->plot, chiso_plot__palette[i % 8], (int)i, lw,
-                  1);
+        draw_line(R, &c->series[i], &md->plot, chiso_plot__palette[i % 8],
+                  (int)i, lw, 1);
     }
     if (hl != (size_t)-1) {
-        draw_line(R, &c->series[hl], &md->plot, chiso_plot__palette[hl % 8], (int)hl,
-                  lw * 1.9, 1);
+        draw_line(R, &c->series[hl], &md->plot, chiso_plot__palette[hl % 8],
+                  (int)hl, lw * 1.9, 1);
     }
     cairo_restore(cr);
     break_rules(R, &md->plot, md->plot.y - R->base * 0.3, NULL);
@@ -647,8 +650,9 @@ render_trend(rnd *R)
             }
             /* one band: its series' colour; several: neutral grey */
             legend_item(R, i, SW_BAND,
-                        n_band == 1 ? chiso_plot__palette[with_band % 8] : 0x777777, 0,
-                        n_band == 1 ? 0.16 : 0.3);
+                        n_band == 1 ? chiso_plot__palette[with_band % 8]
+                                    : 0x777777,
+                        0, n_band == 1 ? 0.16 : 0.3);
         }
     }
 }
@@ -674,8 +678,8 @@ render_small_multiples(rnd *R)
         if (c->series[p].lo != NULL) {
             draw_band(R, &c->series[p], r, chiso_plot__palette[0]);
         }
-        draw_line(R, &c->series[p], r, hl ? HIGHLIGHT : chiso_plot__palette[0], 0,
-                  hl ? lw * 1.6 : lw, 1);
+        draw_line(R, &c->series[p], r, hl ? HIGHLIGHT : chiso_plot__palette[0],
+                  0, hl ? lw * 1.6 : lw, 1);
         break_rules(R, r, r->y, &c->series[p]);
         axes(R, r, 1, p % md->panel_cols == 0);
         tick_texts(R, &md->x, dx, dy);
@@ -721,8 +725,8 @@ render_bars(rnd *R)
         double cy = r->y + ((double)i + 0.5) * md->row_h;
         double x1 = mx(md, r, b->value);
         int hl = chiso_plot__is_highlight(c, b->label);
-        unsigned int col =
-            b->group != (size_t)-1 ? group_color(b->group) : chiso_plot__palette[0];
+        unsigned int col = b->group != (size_t)-1 ? group_color(b->group)
+                                                  : chiso_plot__palette[0];
         chiso_plot_label v;
         char num[64];
         if (hl) {
@@ -1011,8 +1015,9 @@ render_radar(rnd *R)
     }
     for (i = 0; i < md->legend.n; i++) {
         legend_item(R, i, SW_LINE,
-                    chiso_plot__is_highlight(c, c->rows.v[i]) ? HIGHLIGHT
-                                                       : chiso_plot__palette[i % 8],
+                    chiso_plot__is_highlight(c, c->rows.v[i])
+                        ? HIGHLIGHT
+                        : chiso_plot__palette[i % 8],
                     (int)i, 1);
     }
 }

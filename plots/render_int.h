@@ -21,10 +21,10 @@ void chiso_plot__text_measure(plot_text *t, chiso_plot_measure *m);
 /* Draw a fitted label, offset by (dx, dy). Hidden and empty labels are
  * skipped. The colour is cr's current source. */
 void chiso_plot__text_draw(plot_text *t,
-                    cairo_t *cr,
-                    const chiso_plot_label *lb,
-                    double dx,
-                    double dy);
+                           cairo_t *cr,
+                           const chiso_plot_label *lb,
+                           double dx,
+                           double dy);
 
 /*
  * Encode an RGB24 cairo image (width x height, `stride` bytes per row) as

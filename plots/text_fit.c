@@ -542,8 +542,8 @@ grid_init(label_grid *g,
 }
 
 static chiso_status
-grid_add_label(label_grid *g, size_t item, double x, double y, double w,
-               double h)
+grid_add_label(
+    label_grid *g, size_t item, double x, double y, double w, double h)
 {
     size_t cx0 = cell_x(g, x), cx1 = cell_x(g, x + w);
     size_t cy0 = cell_y(g, y), cy1 = cell_y(g, y + h), cx, cy;

@@ -102,7 +102,8 @@ main(int argc, char **argv)
     batch = strcmp(argv[1], "batch") == 0;
     chiso_plot_write_options_init(&wo);
     wo.no_sync = batch;
-    wo.threads = getenv("CHISO_THREADS") ? (unsigned)atoi(getenv("CHISO_THREADS")) : 0;
+    wo.threads =
+        getenv("CHISO_THREADS") ? (unsigned)atoi(getenv("CHISO_THREADS")) : 0;
     if (argc > 3) {
         n = atoi(argv[3]);
     }
