@@ -534,6 +534,20 @@ void chiso_plot_model_free(chiso_plot_model *model);
 /* ---- rendering and output ----------------------------------------------- */
 
 /*
+ * Can this chart be drawn at this size? Runs the layout's data checks
+ * with a font-free measurer (no font, no surface): CHISO_EDATA with the
+ * reason in diag (in diag->lang) for a chart with nothing to draw - no
+ * series, a heatmap whose every cell is empty, a radar with fewer than 3
+ * axes... - else CHISO_OK. Whether the texts fit is left to the real
+ * layout. A caller building several charts (a report) leaves out those
+ * that fail here instead of failing as a whole.
+ */
+chiso_status chiso_plot_check(const chiso_chart *chart,
+                              double width,
+                              double height,
+                              chiso_diag *diag);
+
+/*
  * Draw a laid-out chart on cr, in device units from (0, 0) to
  * (model->width, model->height), white background included. The caller
  * owns cr and its surface. The model must come from the same chart and a

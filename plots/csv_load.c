@@ -18,6 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The language of a diagnostic's messages. chiso_csv_field_error formats
+ * its message as given: the format is translated here. */
+#define LANG_OF(d) ((d) != NULL ? (d)->lang : CHISO_LANG_VI)
+
 /* Column slots; not every kind uses every slot. */
 enum {
     C_NAME,
@@ -217,12 +221,15 @@ number(loader *ld,
         }
         return chiso_csv_field_error(
             ld->r, ld->diag, CHISO_EDATA, row, (size_t)ld->idx[slot],
-            "empty value in column '%s'", ld->hdr[slot]);
+            chiso_msg(LANG_OF(ld->diag), "empty value in column '%s'"),
+            ld->hdr[slot]);
     }
     if (chiso_parse_number(t, tl, out) != 0) {
         return chiso_csv_field_error(
             ld->r, ld->diag, CHISO_EDATA, row, (size_t)ld->idx[slot],
-            "invalid number '%.*s' in column '%s'", (int)tl, t, ld->hdr[slot]);
+            chiso_msg(LANG_OF(ld->diag),
+                      "invalid number '%.*s' in column '%s'"),
+            (int)tl, t, ld->hdr[slot]);
     }
     return CHISO_OK;
 }
@@ -238,23 +245,24 @@ check_rank(
 {
     if (isnan(of)) {
         return field_err(ld, row, C_RANK_OF,
-                         "a rank needs the number ranked: empty value", 0);
+                         N_("a rank needs the number ranked: empty value"), 0);
     }
     if (!(of >= 1) || fabs(of - floor(of)) > 0 || of > 1e9) {
         return field_err(ld, row, C_RANK_OF,
-                         "the number ranked must be a whole number of at "
-                         "least 1, got",
+                         N_("the number ranked must be a whole number of at "
+                            "least 1, got"),
                          of);
     }
     if (isnan(rank)) {
         return field_err(ld, row, slot,
-                         "a number ranked needs its rank: empty value", 0);
+                         N_("a number ranked needs its rank: empty value"), 0);
     }
     if (!(rank >= 1) || fabs(rank - floor(rank)) > 0 || rank > of) {
-        return field_err(ld, row, slot,
-                         "a rank must be a whole number from 1 to the number "
-                         "ranked, got",
-                         rank);
+        return field_err(
+            ld, row, slot,
+            N_("a rank must be a whole number from 1 to the number "
+               "ranked, got"),
+            rank);
     }
     return CHISO_OK;
 }
@@ -292,8 +300,9 @@ flag(loader *ld, const chiso_csv_row *row, int slot, double *out)
     }
     return chiso_csv_field_error(
         ld->r, ld->diag, CHISO_EDATA, row, (size_t)ld->idx[slot],
-        "'%.*s' in column '%s' is not yes or no (1 or 0)", (int)tl, t,
-        ld->hdr[slot]);
+        chiso_msg(LANG_OF(ld->diag),
+                  "'%.*s' in column '%s' is not yes or no (1 or 0)"),
+        (int)tl, t, ld->hdr[slot]);
 }
 
 static chiso_status
@@ -307,11 +316,12 @@ field_err(
 
     (void)v;
     chiso_text_trim(&t, &tl);
-    return chiso_csv_field_error(ld->r, ld->diag, CHISO_EDATA, row,
-                                 (size_t)ld->idx[slot],
-                                 "%s '%.*s' in column "
-                                 "'%s'",
-                                 msg, (int)tl, t, ld->hdr[slot]);
+    /* msg is a msgid of its own: translated before it is inserted */
+    return chiso_csv_field_error(
+        ld->r, ld->diag, CHISO_EDATA, row, (size_t)ld->idx[slot],
+        chiso_msg(LANG_OF(ld->diag), "%s '%.*s' in column '%s'"),
+        chiso_msg(ld->diag != NULL ? ld->diag->lang : CHISO_LANG_VI, msg),
+        (int)tl, t, ld->hdr[slot]);
 }
 
 static char *
@@ -514,7 +524,8 @@ chiso_chart_load_csv(chiso_chart *c,
             if (len == 0 && ld.L.col[C_NAME].required) {
                 st = chiso_csv_field_error(
                     ld.r, diag, CHISO_EDATA, &row, (size_t)ld.idx[C_NAME],
-                    "empty value in column '%s'", ld.hdr[C_NAME]);
+                    chiso_msg(LANG_OF(diag), "empty value in column '%s'"),
+                    ld.hdr[C_NAME]);
                 goto out;
             }
         }
@@ -547,42 +558,43 @@ chiso_chart_load_csv(chiso_chart *c,
                                0);
             } else if (has_band && !isnan(rec.v[C_LO]) &&
                        rec.v[C_LO] > rec.v[C_HI]) {
-                st = field_err(&ld, &row, C_HI, "hi below lo: value",
+                st = field_err(&ld, &row, C_HI, N_("hi below lo: value"),
                                rec.v[C_HI]);
             } else if (has_band && !isnan(rec.v[C_LO]) && !isnan(rec.v[C_Y]) &&
                        rec.v[C_Y] < rec.v[C_LO]) {
-                st = field_err(&ld, &row, C_LO, "lo above y: value",
+                st = field_err(&ld, &row, C_LO, N_("lo above y: value"),
                                rec.v[C_LO]);
             } else if (has_band && !isnan(rec.v[C_HI]) && !isnan(rec.v[C_Y]) &&
                        rec.v[C_Y] > rec.v[C_HI]) {
-                st = field_err(&ld, &row, C_HI, "hi below y: value",
+                st = field_err(&ld, &row, C_HI, N_("hi below y: value"),
                                rec.v[C_HI]);
             }
             break;
         case CHISO_PLOT_RADAR:
             if (!(rec.v[C_MAX] > 0)) {
                 st = field_err(&ld, &row, C_MAX,
-                               "the maximum must be positive, got", 0);
+                               N_("the maximum must be positive, got"), 0);
             } else if (rec.v[C_Y] < 0 || rec.v[C_Y] > rec.v[C_MAX]) {
-                st = field_err(&ld, &row, C_Y, "value outside 0..max: got", 0);
+                st = field_err(&ld, &row, C_Y, N_("value outside 0..max: got"),
+                               0);
             }
             break;
         case CHISO_PLOT_WATERFALL:
             if (rec.v[C_Y] < 0) {
                 st = field_err(&ld, &row, C_Y,
-                               "points lost cannot be negative: got", 0);
+                               N_("points lost cannot be negative: got"), 0);
             } else if (ld.idx[C_MAX] >= 0 && !(rec.v[C_MAX] >= rec.v[C_Y])) {
                 st = field_err(&ld, &row, C_MAX,
-                               "maximum below the points lost: got", 0);
+                               N_("maximum below the points lost: got"), 0);
             }
             break;
         case CHISO_PLOT_RANK_INTERVAL:
             if (rec.v[C_X] < 1) {
-                st = field_err(&ld, &row, C_X, "ranks start at 1: got", 0);
+                st = field_err(&ld, &row, C_X, N_("ranks start at 1: got"), 0);
             } else if (rec.v[C_P5] < 1) {
                 st = field_err(&ld, &row, C_P5, "ranks start at 1: got", 0);
             } else if (rec.v[C_Y] < rec.v[C_P5]) {
-                st = field_err(&ld, &row, C_Y, "median below p5: got", 0);
+                st = field_err(&ld, &row, C_Y, N_("median below p5: got"), 0);
             } else if (rec.v[C_P95] < rec.v[C_Y]) {
                 st =
                     field_err(&ld, &row, C_P95, "p95 below the median: got", 0);
@@ -657,8 +669,10 @@ chiso_chart_load_csv(chiso_chart *c,
                 chiso_text_trim(&t, &len);
                 st = chiso_csv_field_error(
                     ld.r, diag, CHISO_EDATA, &row, (size_t)ld.idx[slot],
-                    "duplicate entry '%.*s' in column '%s' (first on line "
-                    "%lu)",
+                    chiso_msg(
+                        LANG_OF(diag),
+                        "duplicate entry '%.*s' in column '%s' (first on line "
+                        "%lu)"),
                     (int)len, t, ld.hdr[slot], first);
             }
         }

@@ -673,12 +673,23 @@ layout_trend(lay *L)
                                ? c->breaks[i].label
                                : chiso_plot__msg(c, "Methodology change");
         double rx;
+        size_t j;
+        int same = 0;
         md->mark_x[i] = chiso_plot__break_rule_x(c, c->breaks[i].x);
         rx = map_x(md, md->mark_x[i]);
-        st = fit(L, mk, text, msize, 0, fmin(md->plot.w * 0.45, L->base * 20),
-                 2);
+        /* breaks of several series at one x share one rule: one label */
+        for (j = 0; j < i; j++) {
+            same |= !(c->breaks[j].x < c->breaks[i].x) &&
+                    !(c->breaks[j].x > c->breaks[i].x);
+        }
+        st = fit(L, mk, same ? "" : text, msize, 0,
+                 fmin(md->plot.w * 0.45, L->base * 20), 2);
         if (st != CHISO_OK) {
             return st;
+        }
+        if (same) {
+            mk->hidden = 1;
+            continue;
         }
         mk->align = 1;
         mk->x = rx - mk->w / 2;

@@ -165,8 +165,10 @@ surface_error(chiso_diag *diag, cairo_status_t cs, const char *what)
     if (cs == CAIRO_STATUS_NO_MEMORY) {
         return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    return chiso_diag_set(diag, CHISO_EIO, NULL, 0, 0, "%s: %s", what,
-                          cairo_status_to_string(cs));
+    return chiso_diag_set(
+        diag, CHISO_EIO, NULL, 0, 0, "%s: %s",
+        chiso_msg(diag != NULL ? diag->lang : CHISO_LANG_VI, what),
+        cairo_status_to_string(cs));
 }
 
 /* A font-free measurer (every character half the size wide), used to run
@@ -186,30 +188,38 @@ rough_line_height(void *ctx, double size)
     return 1.2 * size;
 }
 
-static chiso_status
-precheck(const chiso_chart *chart,
-         double width,
-         double height,
-         chiso_diag *diag)
+chiso_status
+chiso_plot_check(const chiso_chart *chart,
+                 double width,
+                 double height,
+                 chiso_diag *diag)
 {
     chiso_plot_measure m = {rough_width, rough_line_height, NULL};
     chiso_plot_model *md = NULL;
     chiso_diag quiet;
     chiso_status st;
 
+    /* the msgid (English) tells a data problem from a size problem */
     chiso_diag_clear(&quiet);
+    quiet.lang = CHISO_LANG_EN;
     st = chiso_plot_layout(&md, chart, width, height, &m, &quiet);
     chiso_plot_model_free(md);
+    md = NULL;
     /* only problems with the data count here; "too small for its texts"
      * depends on the real font and is left to the real layout */
-    if (st != CHISO_OK && strstr(quiet.message, "too small") == NULL &&
-        strstr(quiet.message, "too narrow") == NULL) {
-        if (diag != NULL && diag->code == CHISO_OK) {
-            *diag = quiet;
-        }
-        return st;
+    if (st == CHISO_OK || strstr(quiet.message, "too small") != NULL ||
+        strstr(quiet.message, "too narrow") != NULL) {
+        return CHISO_OK;
     }
-    return CHISO_OK;
+    if (diag != NULL && diag->code == CHISO_OK) {
+        /* again, for the message in the caller's language */
+        chiso_diag_clear(&quiet);
+        quiet.lang = diag->lang;
+        chiso_plot_layout(&md, chart, width, height, &m, &quiet);
+        chiso_plot_model_free(md);
+        *diag = quiet;
+    }
+    return st;
 }
 
 chiso_status
@@ -235,7 +245,7 @@ chiso_plot_write_stream(const chiso_chart *chart,
                               width, height);
     }
     /* data problems are found before any font or surface exists */
-    st = precheck(chart, width, height, diag);
+    st = chiso_plot_check(chart, width, height, diag);
     if (st != CHISO_OK) {
         return st;
     }
@@ -289,7 +299,7 @@ chiso_plot_write_stream(const chiso_chart *chart,
                                    cairo_image_surface_get_height(surf),
                                    cairo_image_surface_get_stride(surf));
         if (st != CHISO_OK) {
-            st = chiso_diag_set(diag, st, NULL, 0, 0, "%s",
+            st = chiso_diag_set(diag, st, NULL, 0, 0,
                                 st == CHISO_ENOMEM ? "out of memory"
                                                    : "cannot write the PNG");
             goto out;

@@ -170,6 +170,7 @@ cmd_plot(int argc, char **argv)
     const char *inputs[1];
 
     chiso_diag_clear(&diag);
+    diag.lang = cli_language == CLI_LANG_VI ? CHISO_LANG_VI : CHISO_LANG_EN;
     chiso_plot_csv_options_init(&copts);
     optind = 0;
     opterr = 0;

@@ -275,6 +275,7 @@ expect_csv_error(chiso_plot_kind kind,
     const char *path = chiso_test_file("bad.csv", text);
 
     chiso_diag_clear(&diag);
+    diag.lang = CHISO_LANG_EN; /* the msgids; Vietnamese in test_csv_vi */
     assert_int_equal(chiso_chart_new(&c, kind), CHISO_OK);
     assert_int_equal(chiso_chart_load_csv(c, path, NULL, &diag), code);
     if (strstr(diag.message, msg) == NULL) {
@@ -457,6 +458,26 @@ test_series_break_image(void **state)
     chiso_chart_free(c);
 }
 
+/* Messages in the diagnostic's language (Vietnamese by default), the
+ * whole sentence: format and inserted phrase. */
+static void
+test_csv_vi(void **state)
+{
+    chiso_chart *c = NULL;
+    chiso_diag diag;
+    const char *path = chiso_test_file("vi.csv", "series,x,y,lo,hi\n"
+                                                 "A,2020,80,81,90\n");
+
+    (void)state;
+    chiso_diag_clear(&diag);
+    diag.lang = CHISO_LANG_VI;
+    assert_int_equal(chiso_chart_new(&c, CHISO_PLOT_TREND), CHISO_OK);
+    assert_int_equal(chiso_chart_load_csv(c, path, NULL, &diag), CHISO_EDATA);
+    assert_string_equal(diag.message, "lo lớn hơn y: giá trị '81' ở cột 'lo'");
+    chiso_chart_free(c);
+    unlink(path);
+}
+
 /* CSV: rank columns, checked where they stand. */
 static void
 test_csv_ranks(void **state)
@@ -545,6 +566,7 @@ test_write_batch(void **state)
     chiso_chart_free(charts[3]);
     assert_int_equal(chiso_chart_new(&charts[3], CHISO_PLOT_HEATMAP), CHISO_OK);
     chiso_diag_clear(&diag);
+    diag.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_plot_write_many((const chiso_chart *const *)charts,
                                            paths, CHISO_PLOT_N_KINDS, &o,
                                            &diag),
@@ -598,6 +620,7 @@ test_csv_layouts(void **state)
     chiso_chart_free(c);
     o.achieved = 6.5;
     chiso_diag_clear(&diag);
+    diag.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_chart_new(&c, CHISO_PLOT_WATERFALL), CHISO_OK);
     assert_int_equal(chiso_chart_load_csv(c, path, &o, &diag), CHISO_EDATA);
     assert_true(strstr(diag.message, "not the achieved 6.50") != NULL);
@@ -814,6 +837,7 @@ main(void)
         cmocka_unit_test(test_rank_image),
         cmocka_unit_test(test_series_break_image),
         cmocka_unit_test(test_csv_ranks),
+        cmocka_unit_test(test_csv_vi),
         cmocka_unit_test(test_write_batch),
     };
     return cmocka_run_group_tests_name("plot_render", tests, NULL, NULL);
