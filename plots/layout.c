@@ -916,6 +916,22 @@ place_rows(lay *L)
     }
     if (pos != NULL && len != NULL && hide != NULL) {
         chiso_plot_thin_labels(pos, len, n, 0, hide);
+        /* the highlighted unit (bold) keeps its label: its neighbours
+         * that would touch it give way */
+        for (i = 0; i < n; i++) {
+            size_t j;
+            if (!md->cats[i].bold) {
+                continue;
+            }
+            hide[i] = 0;
+            for (j = i; j-- > 0 && pos[i] - pos[j] < (len[i] + len[j]) / 2;) {
+                hide[j] = 1;
+            }
+            for (j = i + 1; j < n && pos[j] - pos[i] < (len[i] + len[j]) / 2;
+                 j++) {
+                hide[j] = 1;
+            }
+        }
         for (i = 0; i < n; i++) {
             md->cats[i].hidden = hide[i];
         }
