@@ -133,14 +133,27 @@ pdf_date(char *out, size_t cap)
  * one-chart process on virtual machines where faults are slow). */
 #define PIXEL_ALIGN ((size_t)2 << 20)
 
+/* A pixel buffer kept from one chart to the next by a batch writer's
+ * thread, so its pages are faulted in once, not once per chart. */
+typedef struct pixel_keep {
+    void *p;
+    size_t size;
+} pixel_keep;
+
 static cairo_surface_t *
-pixel_surface(int w, int h, unsigned char **pixels)
+pixel_surface(int w, int h, pixel_keep *keep, unsigned char **pixels)
 {
     int stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, w);
     size_t size = (size_t)stride * (size_t)h;
     void *p = NULL;
 
-    if (stride <= 0 || size >= PIXEL_ALIGN / 2) {
+    if (keep != NULL && stride > 0 && keep->p != NULL && keep->size >= size) {
+        /* cairo clears nothing it does not draw: the chart paints its
+         * whole background first */
+        return cairo_image_surface_create_for_data(keep->p, CAIRO_FORMAT_RGB24,
+                                                   w, h, stride);
+    }
+    if (stride > 0 && size >= PIXEL_ALIGN / 2) {
         size = (size + PIXEL_ALIGN - 1) & ~(PIXEL_ALIGN - 1);
         if (posix_memalign(&p, PIXEL_ALIGN, size) != 0) {
             p = NULL;
@@ -154,7 +167,13 @@ pixel_surface(int w, int h, unsigned char **pixels)
     if (p == NULL) {
         return cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
     }
-    *pixels = p;
+    if (keep != NULL) {
+        free(keep->p);
+        keep->p = p;
+        keep->size = size;
+    } else {
+        *pixels = p;
+    }
     return cairo_image_surface_create_for_data(p, CAIRO_FORMAT_RGB24, w, h,
                                                stride);
 }
@@ -222,13 +241,14 @@ chiso_plot_check(const chiso_chart *chart,
     return st;
 }
 
-chiso_status
-chiso_plot_write_stream(const chiso_chart *chart,
-                        FILE *f,
-                        chiso_plot_format fmt,
-                        double width,
-                        double height,
-                        chiso_diag *diag)
+static chiso_status
+write_stream(const chiso_chart *chart,
+             FILE *f,
+             chiso_plot_format fmt,
+             double width,
+             double height,
+             pixel_keep *keep,
+             chiso_diag *diag)
 {
     cairo_surface_t *surf = NULL;
     cairo_t *cr = NULL;
@@ -251,7 +271,8 @@ chiso_plot_write_stream(const chiso_chart *chart,
     }
     switch (fmt) {
     case CHISO_PLOT_PNG:
-        surf = pixel_surface((int)ceil(width), (int)ceil(height), &pixels);
+        surf =
+            pixel_surface((int)ceil(width), (int)ceil(height), keep, &pixels);
         break;
     case CHISO_PLOT_SVG:
         surf = cairo_svg_surface_create_for_stream(buf_cb, &svg, width, height);
@@ -325,6 +346,17 @@ out:
     return st;
 }
 
+chiso_status
+chiso_plot_write_stream(const chiso_chart *chart,
+                        FILE *f,
+                        chiso_plot_format fmt,
+                        double width,
+                        double height,
+                        chiso_diag *diag)
+{
+    return write_stream(chart, f, fmt, width, height, NULL, diag);
+}
+
 void
 chiso_plot_write_options_init(chiso_plot_write_options *opts)
 {
@@ -345,6 +377,7 @@ write_unsynced(const chiso_chart *chart,
                const char *path,
                chiso_plot_format fmt,
                const chiso_plot_write_options *opts,
+               pixel_keep *keep,
                chiso_diag *diag)
 {
     struct stat sb;
@@ -374,8 +407,7 @@ write_unsynced(const chiso_chart *chart,
         free(tmp);
         return chiso_diag_set_errno(diag, path, err, "cannot write");
     }
-    st =
-        chiso_plot_write_stream(chart, f, fmt, opts->width, opts->height, diag);
+    st = write_stream(chart, f, fmt, opts->width, opts->height, keep, diag);
     if (fflush(f) != 0 || ferror(f)) {
         err = errno ? errno : EIO;
     }
@@ -395,11 +427,12 @@ write_unsynced(const chiso_chart *chart,
     return st;
 }
 
-chiso_status
-chiso_plot_write_ex(const chiso_chart *chart,
-                    const char *path,
-                    const chiso_plot_write_options *opts,
-                    chiso_diag *diag)
+static chiso_status
+write_ex(const chiso_chart *chart,
+         const char *path,
+         const chiso_plot_write_options *opts,
+         pixel_keep *keep,
+         chiso_diag *diag)
 {
     chiso_plot_format fmt;
     chiso_outfile *of = NULL;
@@ -412,19 +445,28 @@ chiso_plot_write_ex(const chiso_chart *chart,
                               path);
     }
     if (opts->no_sync) {
-        return write_unsynced(chart, path, fmt, opts, diag);
+        return write_unsynced(chart, path, fmt, opts, keep, diag);
     }
     st = chiso_outfile_open(&of, path, diag);
     if (st != CHISO_OK) {
         return st;
     }
-    st = chiso_plot_write_stream(chart, chiso_outfile_stream(of), fmt,
-                                 opts->width, opts->height, diag);
+    st = write_stream(chart, chiso_outfile_stream(of), fmt, opts->width,
+                      opts->height, keep, diag);
     if (st != CHISO_OK) {
         chiso_outfile_abort(of);
         return st;
     }
     return chiso_outfile_commit(of, diag);
+}
+
+chiso_status
+chiso_plot_write_ex(const chiso_chart *chart,
+                    const char *path,
+                    const chiso_plot_write_options *opts,
+                    chiso_diag *diag)
+{
+    return write_ex(chart, path, opts, NULL, diag);
 }
 
 chiso_status
@@ -460,6 +502,8 @@ typedef struct batch {
 static void
 batch_run(batch *b)
 {
+    pixel_keep keep = {NULL, 0};
+
     for (;;) {
         size_t i;
         chiso_diag d;
@@ -472,7 +516,7 @@ batch_run(batch *b)
             break;
         }
         chiso_diag_clear(&d);
-        st = chiso_plot_write_ex(b->charts[i], b->paths[i], b->opts, &d);
+        st = write_ex(b->charts[i], b->paths[i], b->opts, &keep, &d);
         if (st != CHISO_OK) {
             pthread_mutex_lock(&b->lock);
             if (i < b->failed_at) {
@@ -483,6 +527,7 @@ batch_run(batch *b)
             pthread_mutex_unlock(&b->lock);
         }
     }
+    free(keep.p);
 }
 
 static void *
