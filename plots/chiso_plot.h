@@ -273,7 +273,7 @@ void chiso_plot_csv_options_init(chiso_plot_csv_options *opts);
  * Load a chart's data from a CSV file through the datasets CSV reader
  * (BOM, ';' or ',' or tab, decimal commas). One layout per kind; header
  * names are matched case- and diacritic-insensitively with aliases
- * (README "Charts"):
+ * (docs/charts.md):
  *   trend, small-multiples: series, x, y [, lo, hi]
  *   bars:          unit, value [, group]
  *   radar:         axis, value, max [, series]
@@ -328,7 +328,8 @@ chiso_status chiso_plot_rank_ticks(long n, int target, chiso_plot_ticks *out);
 
 /*
  * Write v with `decimals` decimals in format fmt into buf (always
- * NUL-terminated). Uses a proper minus sign U+2212. |v| >= 1e15 or a
+ * NUL-terminated), rounded half away from zero as the decimal reads
+ * (chiso_round_half_up: 2.675 -> 2.68). Uses a proper minus sign U+2212. |v| >= 1e15 or a
  * nonzero |v| < 1e-6 is written in scientific form ("1,5×10^20").
  * Returns the byte length written.
  */
@@ -650,8 +651,8 @@ chiso_status chiso_plot_write_stream(const chiso_chart *chart,
 struct cJSON;
 
 /*
- * JSON summary of a chart written to out_path (chiso plot --json; README
- * "Charts"): schema_version, kind, data (data_path or null), output,
+ * JSON summary of a chart written to out_path (chiso plot --json;
+ * docs/charts.md): schema_version, kind, data (data_path or null), output,
  * format, width, height, unit, lang, number_format, items (series, bars,
  * axes, rows, points or units), breaks, bands, highlight (or null),
  * highlight_found. The caller frees it with cJSON_Delete(); NULL when out

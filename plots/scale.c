@@ -275,7 +275,10 @@ chiso_plot_format_number(
         }
         return pos;
     }
-    snprintf(digits, sizeof(digits), "%.*f", decimals, a);
+    /* rounded as a person reads the decimal (2.675 -> 2.68), as every
+     * other number chiso writes */
+    snprintf(digits, sizeof(digits), "%.*f", decimals,
+             chiso_round_half_up(a, decimals));
     for (i = 0; digits[i] != '\0'; i++) {
         if (digits[i] >= '1' && digits[i] <= '9') {
             all_zero = 0;

@@ -784,6 +784,14 @@ test_value_decimals(void **state)
     chiso_chart_format_value(c, 91.8, buf, sizeof(buf));
     assert_string_equal(buf, "91.8");
     chiso_chart_free(c);
+    /* rounded as the report's sentences round (half away from zero on the
+     * decimal as written): printf would give 2,67 and 0,12 */
+    chiso_plot_format_number(2.675, 2, CHISO_PLOT_NUM_VI, buf, sizeof(buf));
+    assert_string_equal(buf, "2,68");
+    chiso_plot_format_number(0.125, 2, CHISO_PLOT_NUM_VI, buf, sizeof(buf));
+    assert_string_equal(buf, "0,13");
+    chiso_plot_format_number(-2.675, 2, CHISO_PLOT_NUM_VI, buf, sizeof(buf));
+    assert_string_equal(buf, "−2,68");
 }
 
 /* Labels follow the chart's language through the catalogue. */
