@@ -209,6 +209,20 @@ put(char *buf, size_t cap, size_t *pos, const char *s)
     buf[*pos] = '\0';
 }
 
+/* The decimal point printf wrote: the first character that is not a
+ * digit, whatever LC_NUMERIC says ('.' in C, ',' under vi_VN); NULL if
+ * none. The separator chiso writes is the chart's, not the locale's. */
+static char *
+decimal_point(char *digits)
+{
+    char *p = digits;
+
+    while (*p >= '0' && *p <= '9') {
+        p++;
+    }
+    return *p != '\0' ? p : NULL;
+}
+
 size_t
 chiso_plot_format_number(
     double v, int decimals, chiso_plot_numfmt fmt, char *buf, size_t cap)
@@ -250,15 +264,16 @@ chiso_plot_format_number(
             put(buf, cap, &pos, "−");
         }
         snprintf(digits, sizeof(digits), "%.3f", m);
+        dot = decimal_point(digits);
         /* drop trailing zeros of the mantissa */
         i = strlen(digits);
-        while (i > 0 && digits[i - 1] == '0') {
+        while (dot != NULL && i > 0 && digits[i - 1] == '0') {
             digits[--i] = '\0';
         }
-        if (i > 0 && digits[i - 1] == '.') {
+        if (dot != NULL && digits + i - 1 == dot) {
             digits[--i] = '\0';
+            dot = NULL;
         }
-        dot = strchr(digits, '.');
         if (dot != NULL) {
             *dot = '\0';
             put(buf, cap, &pos, digits);
@@ -287,7 +302,7 @@ chiso_plot_format_number(
     if (v < 0 && !all_zero) {
         put(buf, cap, &pos, "−"); /* U+2212 MINUS SIGN */
     }
-    dot = strchr(digits, '.');
+    dot = decimal_point(digits);
     int_len = dot != NULL ? (size_t)(dot - digits) : strlen(digits);
     for (i = 0; i < int_len; i++) {
         char one[2] = {digits[i], '\0'};

@@ -17,6 +17,7 @@
 #include "helpers.h"
 #include "plots_int.h" /* chiso_plot__joined: which points a line joins */
 
+#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -794,6 +795,35 @@ test_value_decimals(void **state)
     assert_string_equal(buf, "−2,68");
 }
 
+/* The chart's separator, not the process locale's: under a comma-decimal
+ * LC_NUMERIC printf writes "85,5", and the chart still writes what its
+ * number format says. Skipped where no such locale is installed. */
+static void
+test_format_any_locale(void **state)
+{
+    static const char *const names[] = {"vi_VN.UTF-8", "vi_VN.utf8",
+                                        "de_DE.UTF-8", "de_DE.utf8",
+                                        "fr_FR.UTF-8"};
+    char buf[64];
+    size_t i;
+    int set = 0;
+
+    (void)state;
+    for (i = 0; i < sizeof(names) / sizeof(names[0]) && !set; i++) {
+        set = setlocale(LC_NUMERIC, names[i]) != NULL;
+    }
+    if (!set) {
+        skip();
+    }
+    chiso_plot_format_number(12345.678, 2, CHISO_PLOT_NUM_EN, buf, sizeof(buf));
+    assert_string_equal(buf, "12,345.68");
+    chiso_plot_format_number(85.5, 1, CHISO_PLOT_NUM_VI, buf, sizeof(buf));
+    assert_string_equal(buf, "85,5");
+    chiso_plot_format_number(1.5e20, 2, CHISO_PLOT_NUM_EN, buf, sizeof(buf));
+    assert_string_equal(buf, "1.5×10²⁰");
+    setlocale(LC_NUMERIC, "C");
+}
+
 /* Labels follow the chart's language through the catalogue. */
 static void
 test_labels_language(void **state)
@@ -1261,6 +1291,7 @@ main(void)
         cmocka_unit_test(test_ranked_bars),
         cmocka_unit_test(test_value_decimals),
         cmocka_unit_test(test_labels_language),
+        cmocka_unit_test(test_format_any_locale),
         cmocka_unit_test(test_place_many_labels),
     };
     return cmocka_run_group_tests_name("plot_model", tests, NULL, NULL);
