@@ -222,8 +222,8 @@ main(int argc, char **argv)
         ratio = n < 0 ? 1.0 : (double)n / (GOLDEN_W * GOLDEN_H);
         if (candidates) {
             /* beside the reference, for a person to look at */
-            snprintf(out_path, sizeof(out_path), "%s/ref/%s.candidate.png",
-                     dir, gc->name);
+            snprintf(out_path, sizeof(out_path), "%s/ref/%s.candidate.png", dir,
+                     gc->name);
             failed |= write_png(got, out_path);
             if (have_ref) {
                 snprintf(out_path, sizeof(out_path),
