@@ -481,7 +481,8 @@ trend_x_axis(lay *L, int all_int, double xmin, double xmax)
     double pad, span = xmax - xmin;
 
     md->x.integers = all_int;
-    if (all_int && span < SHORT_SPAN_YEARS) {
+    if (all_int && span < SHORT_SPAN_YEARS && fabs(xmin) < 1e9 &&
+        fabs(xmax) < 1e9) {
         chiso_plot_ticks *t = &md->x.ticks;
         size_t k = 0;
         double v;
