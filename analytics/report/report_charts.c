@@ -776,7 +776,8 @@ report_write_charts(struct rp *R)
     o.width = CHART_W;
     o.height = CHART_H;
     o.no_sync = 1;
-    o.threads = 0;
+    /* the report's thread count (0 = one per processor) */
+    o.threads = R->opts->threads > 0 ? (unsigned)R->opts->threads : 0;
     for (i = 0; i < REPORT_CHARTS; i++) {
         if (R->charts[i].chart == NULL) {
             continue;
