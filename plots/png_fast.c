@@ -228,7 +228,7 @@ put_literal(png_out *o, unsigned char b)
 /* Length 3..258 -> code 257..285 with extra bits (RFC 1951 3.2.5), as
  * one bit string: *count bits (at most 13). */
 static uint32_t
-length_bits(unsigned len, int *count)
+length_bits_slow(unsigned len, int *count)
 {
     static const uint16_t base[29] = {
         3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
@@ -243,6 +243,29 @@ length_bits(unsigned len, int *count)
     }
     *count = lit_len[257 + k] + extra[k];
     return lit_code[257 + k] | (uint32_t)(len - base[k]) << lit_len[257 + k];
+}
+
+/* The same, looked up: built once with the other tables. */
+static uint32_t len_code[MAX_MATCH + 1];
+static unsigned char len_count[MAX_MATCH + 1];
+
+static void
+lengths_init(void)
+{
+    unsigned len;
+
+    for (len = 3; len <= MAX_MATCH; len++) {
+        int n;
+        len_code[len] = length_bits_slow(len, &n);
+        len_count[len] = (unsigned char)n;
+    }
+}
+
+static uint32_t
+length_bits(unsigned len, int *count)
+{
+    *count = len_count[len];
+    return len_code[len];
 }
 
 /* Distance 1..32768 -> 5-bit code with extra bits, as one bit string:
@@ -380,6 +403,7 @@ tables_init(void)
 {
     crc_init();
     codes_init();
+    lengths_init(); /* after codes_init: it reads the literal codes */
 }
 
 chiso_status
