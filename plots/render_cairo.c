@@ -156,19 +156,6 @@ marker_path(cairo_t *cr, int k, double x, double y, double r)
     }
 }
 
-/* Fill the current path (markers) in color with a white rim, so
- * overlapping markers stay readable. */
-static void
-markers_paint(cairo_t *cr, double r, unsigned int color)
-{
-    rgb(cr, color);
-    cairo_fill_preserve(cr);
-    cairo_set_dash(cr, NULL, 0, 0);
-    cairo_set_line_width(cr, fmax(0.8, r * 0.3));
-    rgb(cr, 0xFFFFFF);
-    cairo_stroke(cr);
-}
-
 /* Stroke the current path (markers) as outlines on white: a derived
  * point, computed rather than published, is drawn hollow. */
 static void
@@ -182,13 +169,28 @@ hollow_paint(cairo_t *cr, double r, unsigned int color)
     cairo_stroke(cr);
 }
 
-/* One marker, painted. */
+/* Width of the white rim around a marker of radius r. */
+static double
+rim_of(double r)
+{
+    return fmax(0.8, r * 0.3);
+}
+
+/* One marker, painted: the white rim as a larger white shape under a
+ * smaller coloured one (two fills cost a fraction of a fill and a
+ * stroke, and look the same at marker sizes). */
 static void
 marker(cairo_t *cr, int k, double x, double y, double r, unsigned int color)
 {
+    double h = rim_of(r) / 2;
+
     cairo_new_path(cr);
-    marker_path(cr, k, x, y, r);
-    markers_paint(cr, r, color);
+    marker_path(cr, k, x, y, r + h);
+    rgb(cr, 0xFFFFFF);
+    cairo_fill(cr);
+    marker_path(cr, k, x, y, r - h);
+    rgb(cr, color);
+    cairo_fill(cr);
 }
 
 /* Published rank: an outlined diamond, so a median dot under it shows. */
@@ -516,7 +518,7 @@ draw_line(rnd *R,
     cairo_t *cr = R->cr;
     size_t i, j, n_fin = 0;
     double mr = fmax(lw * 1.6, R->base * 0.38);
-    int all_markers;
+    int all_markers, pass;
 
     cairo_new_path(cr);
     for (i = 0; i < s->n; i = j + 1) {
@@ -545,20 +547,26 @@ draw_line(rnd *R,
      * points no line reaches (they would vanish otherwise) and derived
      * points (hollow) keep theirs */
     all_markers = markers && (double)n_fin * mr * 1.5 <= r->w;
-    cairo_new_path(cr);
-    for (i = 0; i < s->n; i++) {
-        int alone;
-        if (isnan(s->y[i]) || (s->derived != NULL && s->derived[i])) {
-            continue;
+    /* the series' markers in two paths: white rims (larger shapes) under
+     * the coloured ones */
+    for (pass = 0; pass < 2; pass++) {
+        double rr = pass == 0 ? mr + rim_of(mr) / 2 : mr - rim_of(mr) / 2;
+        cairo_new_path(cr);
+        for (i = 0; i < s->n; i++) {
+            int alone;
+            if (isnan(s->y[i]) || (s->derived != NULL && s->derived[i])) {
+                continue;
+            }
+            alone = !chiso_plot__joined(R->c, s, i) &&
+                    !(i + 1 < s->n && chiso_plot__joined(R->c, s, i + 1));
+            if (all_markers || alone) {
+                marker_path(cr, style, mx(R->md, r, s->x[i]),
+                            my(R->md, r, s->y[i]), rr);
+            }
         }
-        alone = !chiso_plot__joined(R->c, s, i) &&
-                !(i + 1 < s->n && chiso_plot__joined(R->c, s, i + 1));
-        if (all_markers || alone) {
-            marker_path(cr, style, mx(R->md, r, s->x[i]), my(R->md, r, s->y[i]),
-                        mr);
-        }
+        rgb(cr, pass == 0 ? 0xFFFFFF : color);
+        cairo_fill(cr);
     }
-    markers_paint(cr, mr, color);
     if (s->derived != NULL) {
         cairo_new_path(cr);
         for (i = 0; i < s->n; i++) {
@@ -1182,6 +1190,7 @@ render_with(cairo_t *cr,
      * edges look the same (text keeps its own grey antialiasing); vector
      * surfaces ignore it */
     cairo_set_antialias(cr, CAIRO_ANTIALIAS_FAST);
+    cairo_set_tolerance(cr, 0.5);
     rgb(cr, 0xFFFFFF);
     cairo_paint(cr);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
