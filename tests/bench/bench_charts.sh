@@ -19,9 +19,11 @@
 #          tests/bench/mpl_charts.py, the team's peer script, run with
 #          Debian's /usr/bin/python3 and python3-matplotlib (it writes with
 #          savefig, no fsync).
-# Prints each median, the ratios chiso / matplotlib (lower is better; the
-# goal of issue 16 is batch <= 0.025x) and the peak memory of each
-# process (GNU time's maximum resident set size).
+# Prints each median wall time and CPU time (user + system), their ratios
+# chiso / matplotlib (lower is better; the goal of issue 16 is batch <=
+# 0.025x wall), the peak memory of each process (GNU time's maximum
+# resident set size) and the load average: a busy machine slows the
+# one-thread peer and the two-thread batch differently.
 set -eu
 build=${1:-build}
 n=${2:-100}
@@ -44,7 +46,7 @@ trap 'rm -rf "$tmp"' EXIT
 timed() {
   name=$1
   shift
-  $gtime -f '%e %M' -o "$tmp/$name.one" "$@" >/dev/null 2>&1 ||
+  $gtime -f '%e %M %U %S' -o "$tmp/$name.one" "$@" >/dev/null 2>&1 ||
     { echo "bench_charts.sh: $name failed" >&2; exit 1; }
   cat "$tmp/$name.one" >> "$tmp/$name.times"
 }
@@ -64,9 +66,11 @@ run_cli() {
     i=$((i + 1))
   done
   t1=$(date +%s.%N)
-  echo "$t0 $t1" | awk '{ printf "%.3f 0\n", $2 - $1 }' >> "$tmp/cli.times"
+  echo "$t0 $t1" | awk '{ printf "%.3f 0 0 0\n", $2 - $1 }' >> "$tmp/cli.times"
 }
 median() { sort -n "$tmp/$1.times" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# median CPU time (user + system) of the runs
+cpu() { awk '{ print $3 + $4 }' "$tmp/$1.times" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 peak() { sort -n -k2 "$tmp/$1.times" | tail -1 | awk '{ printf "%.1f", $2 / 1024 }'; }
 
 # warm the font cache and the page cache once, untimed
@@ -90,17 +94,22 @@ for d in batch render mpl cli; do
   [ "$c" -eq "$n" ] || { echo "bench_charts.sh: $d wrote $c files, not $n" >&2; exit 1; }
 done
 mpl=$(median mpl)
+mplcpu=$(cpu mpl)
 printf 'charts: %d trend charts, 1200x800 PNG, 8 series x 10 years, Vietnamese text\n' "$n"
 printf 'median of %d alternating runs (cli: 2); %s processors; output in %s\n' \
   "$repeat" "$(nproc)" "${TMPDIR:-/tmp}"
+printf '%-44s %9s %10s %7s %9s %7s %10s\n' run wall per-chart "/mpl" cpu "/mpl" peak
 line() {
   t=$(median "$1")
-  printf '%-46s %7.3f s %7.2f ms/chart  %6.3fx matplotlib  peak %6s MiB\n' \
+  c=$(cpu "$1")
+  printf '%-44s %7.3f s %7.2f ms %6.3fx %7.2f s %6.3fx %6s MiB\n' \
     "$2" "$t" "$(echo "$t $n" | awk '{ print 1000 * $1 / $2 }')" \
-    "$(echo "$t $mpl" | awk '{ print $1 / $2 }')" "$3"
+    "$(echo "$t $mpl" | awk '{ print $1 / $2 }')" "$c" \
+    "$(echo "$c $mplcpu" | awk '{ print ($1 > 0) ? $1 / $2 : 0 }')" "$3"
 }
 line batch "chiso batch (1 process, 1 sync, threads)" "$(peak batch)"
 line render "chiso render (1 process, fsync per file)" "$(peak render)"
-line cli "chiso plot trend ($n processes)" "-"
+line cli "chiso plot trend ($n processes; wall only)" "-"
 line mpl "matplotlib Agg (1 process, mpl_charts.py)" "$(peak mpl)"
+printf 'load average after the runs: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf 'goal (issue 16): chiso batch <= 0.025x matplotlib wall time\n'
