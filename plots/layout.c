@@ -470,7 +470,7 @@ trend_y_axis(lay *L, double ymin, double ymax, int target)
 }
 
 /* x axis of a trend. Whole-number x (years) over a short span get one
- * tick per value present in the span, so one point at 2023 has the single
+ * tick per whole number in the span, so one point at 2023 has the single
  * tick 2023 and two years have two ticks; a longer span gets nice integer
  * ticks. The domain is the data plus a margin so end markers do not sit
  * on the frame (ticks outside it are not labelled). */

@@ -61,8 +61,9 @@ plot_usage(FILE *f)
              "default 1200 x 800\n"
              "  --highlight UNIT     emphasise one series, bar, row, point "
              "or unit\n"
-             "  --break X=LABEL      trend: methodology break before x = X "
-             "(repeatable)\n"
+             "  --break [SERIES@]X=LABEL  trend: methodology break before "
+             "x = X,\n"
+             "                       of one series or all (repeatable)\n"
              "  --band-label TEXT    trend: legend text of the lo-hi band\n"
              "  --band FROM:TO=LABEL bars: shaded classification band "
              "(repeatable)\n"
@@ -78,6 +79,7 @@ plot_usage(FILE *f)
 typedef struct brk {
     double x;
     const char *label;
+    char series[512]; /* "" = every series */
 } brk;
 
 typedef struct band {
@@ -85,19 +87,36 @@ typedef struct band {
     const char *label;
 } band;
 
+/* --break [SERIES@]X=LABEL: the series part (before the last '@' ahead of
+ * the '=') limits the break to one series. */
 static int
 parse_break(const char *s, brk *b)
 {
-    const char *eq = strchr(s, '=');
+    const char *eq = strchr(s, '='), *at = NULL, *p, *x = s;
     char num[64];
     char *end;
 
-    if (eq == NULL || eq == s || (size_t)(eq - s) >= sizeof(num)) {
-        return cli_usage_error("plot", M_("--break expects X=LABEL, got '%s'"),
-                               s);
+    for (p = s; eq != NULL && p < eq; p++) {
+        if (*p == '@') {
+            at = p;
+        }
     }
-    memcpy(num, s, (size_t)(eq - s));
-    num[eq - s] = '\0';
+    b->series[0] = '\0';
+    if (at != NULL) {
+        if (at == s || (size_t)(at - s) >= sizeof(b->series)) {
+            return cli_usage_error(
+                "plot", M_("--break expects [SERIES@]X=LABEL, got '%s'"), s);
+        }
+        memcpy(b->series, s, (size_t)(at - s));
+        b->series[at - s] = '\0';
+        x = at + 1;
+    }
+    if (eq == NULL || eq == x || (size_t)(eq - x) >= sizeof(num)) {
+        return cli_usage_error(
+            "plot", M_("--break expects [SERIES@]X=LABEL, got '%s'"), s);
+    }
+    memcpy(num, x, (size_t)(eq - x));
+    num[eq - x] = '\0';
     b->x = strtod(num, &end);
     if (*end != '\0' || !isfinite(b->x)) {
         return cli_usage_error("plot", M_("--break %s: '%s' is not a number"),
@@ -364,8 +383,9 @@ cmd_plot(int argc, char **argv)
         goto out;
     }
     for (i = 0; i < n_breaks; i++) {
-        if (chiso_chart_add_break(chart, breaks[i].x, breaks[i].label) !=
-            CHISO_OK) {
+        if (chiso_chart_add_series_break(
+                chart, breaks[i].series[0] ? breaks[i].series : NULL,
+                breaks[i].x, breaks[i].label) != CHISO_OK) {
             rc =
                 cli_usage_error("plot", M_("--break label is not valid UTF-8"));
             goto out;
