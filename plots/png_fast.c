@@ -12,7 +12,10 @@
  * length) - found by comparing whole pixels of the source (two at a
  * time), no hashing; a run of 8 or more pixels equal to the one before is
  * taken without looking above. The Adler-32 checksum is gathered during
- * the matching, a run of equal pixels in one step. Output is about 1.5-2x
+ * the matching, a run of equal pixels in one step. On x86-64 the scans
+ * and the sums go four pixels at a time with SSE2 (the same bytes as the
+ * portable code, which other processors use; build with
+ * -DCHISO_PNG_SCALAR to compare). Output is about 1.5-2x
  * the size of libpng's and several times faster. Everything here is
  * deterministic: same pixels, same bytes.
  *
@@ -24,6 +27,10 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#if defined(__SSE2__) && defined(__GNUC__) && !defined(CHISO_PNG_SCALAR)
+#include <emmintrin.h> /* SSE2: every x86-64 processor has it */
+#define PNG_SSE2 1
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -364,6 +371,18 @@ load_pair(const uint32_t *p)
     return v;
 }
 
+#ifdef PNG_SSE2
+/* Index (0..3) of the first of four 32-bit lanes that differ, given the
+ * byte mask of _mm_cmpeq_epi32; 4 when all are equal. */
+static size_t
+first_unequal(int eq_bytes)
+{
+    unsigned ne = (unsigned)~eq_bytes & 0xFFFFu;
+
+    return ne == 0 ? 4 : (size_t)__builtin_ctz(ne) / 4;
+}
+#endif
+
 /* Number of pixels from x on equal to v (RGB). */
 static size_t
 run_of(const uint32_t *px, size_t x, size_t w, uint32_t v)
@@ -371,6 +390,22 @@ run_of(const uint32_t *px, size_t x, size_t w, uint32_t v)
     uint64_t vv = (uint64_t)(v & 0xFFFFFFu) * 0x0000000100000001ull;
     size_t i = x;
 
+#ifdef PNG_SSE2
+    {
+        const __m128i m = _mm_set1_epi32(0x00FFFFFF);
+        const __m128i want = _mm_set1_epi32((int)(v & 0xFFFFFFu));
+        while (i + 4 <= w) {
+            __m128i p = _mm_and_si128(
+                _mm_loadu_si128((const __m128i *)(const void *)(px + i)), m);
+            size_t k =
+                first_unequal(_mm_movemask_epi8(_mm_cmpeq_epi32(p, want)));
+            i += k;
+            if (k < 4) {
+                return i - x;
+            }
+        }
+    }
+#endif
     while (i + 2 <= w && ((load_pair(px + i) ^ vv) & PAIR_MASK) == 0) {
         i += 2;
     }
@@ -386,6 +421,22 @@ run_above(const uint32_t *px, const uint32_t *q, size_t x, size_t w)
 {
     size_t i = x;
 
+#ifdef PNG_SSE2
+    {
+        const __m128i m = _mm_set1_epi32(0x00FFFFFF);
+        while (i + 4 <= w) {
+            __m128i a = _mm_and_si128(
+                _mm_loadu_si128((const __m128i *)(const void *)(px + i)), m);
+            __m128i b = _mm_and_si128(
+                _mm_loadu_si128((const __m128i *)(const void *)(q + i)), m);
+            size_t k = first_unequal(_mm_movemask_epi8(_mm_cmpeq_epi32(a, b)));
+            i += k;
+            if (k < 4) {
+                return i - x;
+            }
+        }
+    }
+#endif
     while (i + 2 <= w &&
            ((load_pair(px + i) ^ load_pair(q + i)) & PAIR_MASK) == 0) {
         i += 2;
@@ -394,6 +445,71 @@ run_above(const uint32_t *px, const uint32_t *q, size_t x, size_t w)
         i++;
     }
     return i - x;
+}
+
+/*
+ * The Adler-32 terms of k pixels from x, one by one: sum of S, of x S and
+ * of T (row_sums_finish). With SSE2, four pixels at a time in 32-bit
+ * lanes, flushed every 256 blocks so no lane overflows; sum of b S_b over
+ * the blocks is (B - 1) sum S - sum of the running prefix sums, which
+ * needs no multiplication in the loop.
+ */
+static void
+pixel_sums(const uint32_t *px,
+           size_t x,
+           size_t k,
+           uint64_t *sum_s,
+           uint64_t *sum_js,
+           uint64_t *sum_t)
+{
+#ifdef PNG_SSE2
+    const __m128i ff = _mm_set1_epi32(0xFF);
+
+    while (k >= 8) {
+        size_t blocks = k / 4, b, l;
+        __m128i acc_s = _mm_setzero_si128(), acc_t = _mm_setzero_si128();
+        __m128i acc_p = _mm_setzero_si128();
+        uint32_t vs[4], vt[4], vp[4];
+        if (blocks > 256) {
+            blocks = 256;
+        }
+        for (b = 0; b < blocks; b++) {
+            __m128i p = _mm_loadu_si128(
+                (const __m128i *)(const void *)(px + x + 4 * b));
+            __m128i bl = _mm_and_si128(p, ff);
+            __m128i g = _mm_and_si128(_mm_srli_epi32(p, 8), ff);
+            __m128i r = _mm_and_si128(_mm_srli_epi32(p, 16), ff);
+            __m128i sv = _mm_add_epi32(_mm_add_epi32(r, g), bl);
+            /* T = 3r + 2g + b = S + 2r + g */
+            __m128i tv =
+                _mm_add_epi32(_mm_add_epi32(sv, _mm_slli_epi32(r, 1)), g);
+            acc_p = _mm_add_epi32(acc_p, acc_s); /* prefix sum before b */
+            acc_s = _mm_add_epi32(acc_s, sv);
+            acc_t = _mm_add_epi32(acc_t, tv);
+        }
+        _mm_storeu_si128((__m128i *)(void *)vs, acc_s);
+        _mm_storeu_si128((__m128i *)(void *)vt, acc_t);
+        _mm_storeu_si128((__m128i *)(void *)vp, acc_p);
+        for (l = 0; l < 4; l++) {
+            /* pixel x + 4 b + l: sum_b (x + l + 4 b) S_b */
+            uint64_t tot = vs[l];
+            uint64_t bs = (uint64_t)(blocks - 1) * tot - vp[l];
+            *sum_s += tot;
+            *sum_t += vt[l];
+            *sum_js += (uint64_t)(x + l) * tot + 4 * bs;
+        }
+        x += 4 * blocks;
+        k -= 4 * blocks;
+    }
+#endif
+    for (; k > 0; k--, x++) {
+        uint32_t p = px[x];
+        uint32_t r = (p >> 16) & 0xFF, g = (p >> 8) & 0xFF;
+        uint32_t bl = p & 0xFF, sj = r + g + bl;
+        *sum_s += sj;
+        *sum_js += (uint64_t)x * sj;
+        *sum_t += 3 * r + 2 * g + bl;
+    }
 }
 
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
@@ -511,14 +627,8 @@ chiso_plot__png_write(
                          lit_len[r] + lit_len[g] + lit_len[bl]);
                 k = 1;
             }
-            for (; k > 0; k--, x++) {
-                uint32_t p = px[x];
-                uint32_t r = (p >> 16) & 0xFF, g = (p >> 8) & 0xFF;
-                uint32_t bl = p & 0xFF, sj = r + g + bl;
-                sum_s += sj;
-                sum_js += (uint64_t)x * sj;
-                sum_t += 3 * r + 2 * g + bl;
-            }
+            pixel_sums(px, x, k, &sum_s, &sum_js, &sum_t);
+            x += k;
         }
         row_sums_finish((size_t)width, sum_s, sum_js, sum_t, &s1, &s2);
         adler_add_row(&o, row_len, s1, s2);
