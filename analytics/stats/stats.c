@@ -18,6 +18,7 @@
 #include <gsl/gsl_fit.h>
 #include <float.h>
 #include <gsl/gsl_statistics_double.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -418,7 +419,9 @@ chiso_stats_quantile_kth(size_t n,
      * on the two values: with n = 2 and p = delta it computes (1 - delta)
      * a + delta b, or a when delta = 0, exactly as on the full array. */
     index = p * (double)(n - 1);
-    lhs = (size_t)(int)index;
+    /* GSL truncates through int; beyond INT_MAX (where GSL's own cast
+       would overflow) the same truncation without it */
+    lhs = index < (double)INT_MAX ? (size_t)(int)index : (size_t)index;
     delta = index - (double)lhs;
     two[0] = kth(ctx, lhs);
     if (lhs + 1 >= n) {
