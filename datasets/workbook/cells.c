@@ -109,8 +109,9 @@ chiso_workbook__format_number(double x, char *out)
     while (k > 1 && digits[k - 1] == '0') {
         k--;
     }
-    if (ax >= 1e-6 && ax < 1e15) {
-        /* value = 0.d1d2..dk * 10^(e10 + 1) = digits * 10^(e10 + 1 - k) */
+    if (ax >= 1e-6 && ax < 1e15 && (int)k - 1 - e10 <= 20) {
+        /* value = d1.d2..dk * 10^e10 = digits * 10^(e10 + 1 - k); at most
+         * 20 decimals, as chiso_format_double writes them */
         return plain_digits(x < 0, digits, k, e10 + 1 - (int)k, out);
     }
     return (size_t)snprintf(out, 40, "%.*g", (int)k, x);
@@ -213,12 +214,12 @@ chiso_workbook__parse_number(
             if (neg) {
                 v = -v;
             }
-            if (fabs(v) >= 1e-6 && fabs(v) < 1e15) {
+            while (k > 1 && digits[k - 1] == '0') {
+                k--;
+                e++;
+            }
+            if (fabs(v) >= 1e-6 && fabs(v) < 1e15 && e >= -20) {
                 /* shortest text = the digits without trailing zeros */
-                while (k > 1 && digits[k - 1] == '0') {
-                    k--;
-                    e++;
-                }
                 *value = v;
                 *out_len = plain_digits(neg, digits, k, e, out);
                 return 1;

@@ -106,14 +106,17 @@ typedef enum chiso_cell_kind {
  *   - TEXT: the string as stored (rich-text runs joined, XML entities and
  *     "_x000D_"-style escapes decoded; not trimmed);
  *   - NUMBER: the shortest text that reads back to the same double, with
- *     '.' as decimal point and no grouping: plain decimals for
- *     1e-6 <= |x| < 1e15 ("12", "0.25", "45292.5"), else "%g" style
- *     ("1.5e+20"); the stored value, not the displayed one (a cell shown
- *     as "25%" or "1,234.50" reads "0.25", "1234.5");
+ *     '.' as decimal point and no grouping, the same bytes as
+ *     chiso_format_double(): plain decimals for 1e-6 <= |x| < 1e15 when
+ *     at most 20 decimals are needed ("12", "0.25", "45292.5"), else the
+ *     shortest "%.*g" ("1.5e+20", "1e-07"); the stored value, not the
+ *     displayed one (a cell shown as "25%" or "1,234.50" reads "0.25",
+ *     "1234.5");
  *   - DATE: "yyyy-mm-dd" for a date format, "yyyy-mm-dd hh:mm:ss" for a
  *     date-and-time format, or for a date format whose value has a time of
  *     day (the time is never dropped), "hh:mm:ss" for a time-only format
- *     whose value is below one day (else the full "yyyy-mm-dd hh:mm:ss");
+ *     whose value is below one day (else the full "yyyy-mm-dd hh:mm:ss";
+ *     a time below one day keeps its value in 1904 workbooks too);
  *     seconds rounded to the nearest; Excel's fictitious 1900-02-29
  *     (serial 60) reads "1900-02-29";
  *   - BOOL: "TRUE" or "FALSE";

@@ -467,7 +467,8 @@ fill_merges(chiso_workbook *wb)
     uint32_t row = wb->row_num;
 
     /* merges are sorted by first row; the ones starting at or before
-     * this row are [0, merge_next) */
+     * this row are [0, merge_next). A merged area shows its top-left
+     * value only, so a value hidden under it (a broken file) gives way. */
     while (wb->merge_next < wb->n_merges &&
            wb->merges[wb->merge_next].r.first_row <= row) {
         wb->merge_next++;
@@ -488,9 +489,6 @@ fill_merges(chiso_workbook *wb)
             chiso_cell *cell;
             if (c == m->r.first_col && row == m->r.first_row) {
                 continue;
-            }
-            if (c <= wb->cells_len && cell_counts(&wb->cells[c - 1])) {
-                continue; /* a value of its own wins (a broken merge) */
             }
             if (chiso_workbook__cell_at(wb, c, &cell) != CHISO_OK) {
                 return;
@@ -706,9 +704,9 @@ sheet_list(const chiso_workbook *wb, chiso_lang lang, char *out, size_t cap)
         const char *note = NULL;
         int w;
         if (wb->sheets[i].chart) {
-            note = chiso_msg(lang, "chart");
+            note = chiso_msg(lang, "chart sheet");
         } else if (wb->sheets[i].hidden) {
-            note = chiso_msg(lang, "hidden");
+            note = chiso_msg(lang, "hidden sheet");
         }
         w = snprintf(out + n, cap - n, "%s%zu \"%s\"%s%s%s", i ? ", " : "",
                      i + 1, wb->sheets[i].name, note ? " (" : "",
@@ -863,8 +861,10 @@ chiso_workbook_next_row(chiso_workbook *wb,
                               "no sheet selected");
     }
     if (wb->sticky != CHISO_OK) {
-        return chiso_diag_set(diag, wb->sticky, wb->sticky_path, 0, 0, "%s",
-                              wb->sticky_msg);
+        if (diag != NULL && diag->code == CHISO_OK) {
+            *diag = wb->sticky_diag;
+        }
+        return wb->sticky;
     }
     if (wb->pending) {
         wb->pending = 0;
@@ -875,14 +875,15 @@ chiso_workbook_next_row(chiso_workbook *wb,
         st = backend_next(wb, &local);
         if (st != CHISO_OK && st != CHISO_DONE) {
             if (local.code == CHISO_OK) {
-                chiso_diag_set(&local, st, wb->path, 0, 0, "%s",
-                               chiso_status_str(st));
+                /* a back end returned an error without words: never leave
+                 * the caller with an empty message */
+                local.code = st;
+                snprintf(local.path, sizeof(local.path), "%s", wb->path);
+                snprintf(local.message, sizeof(local.message), "%s",
+                         chiso_status_str(st));
             }
             wb->sticky = st;
-            snprintf(wb->sticky_msg, sizeof(wb->sticky_msg), "%s",
-                     local.message);
-            snprintf(wb->sticky_path, sizeof(wb->sticky_path), "%s",
-                     local.path);
+            wb->sticky_diag = local;
             if (diag != NULL && diag->code == CHISO_OK) {
                 *diag = local;
             }

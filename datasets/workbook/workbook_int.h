@@ -63,8 +63,7 @@ struct chiso_workbook {
     uint32_t row_num;
     int pending;         /* a row is assembled and not yet returned */
     chiso_status sticky; /* error that ends the sheet */
-    char sticky_msg[512];
-    char sticky_path[512];
+    chiso_diag sticky_diag;
 
     /* merges of the selected sheet */
     wb_merge *merges;

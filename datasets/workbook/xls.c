@@ -6,7 +6,7 @@
  * row by row into chiso cells. libfreexl classifies date cells itself (its
  * DATE / DATETIME / TIME types, already converted from the 1904 system)
  * and hands them over as text, from which the 1900-system serial is
- * recomputed. It does not report hidden sheets, merged ranges or
+ * recomputed (undoing libfreexl's leap-year slip after 2100). It does not report hidden sheets, merged ranges or
  * formula-ness, so those stay unknown for .xls.
  *
  * An OLE2 file that is no workbook is told apart for the message: an
@@ -75,22 +75,20 @@ is_encrypted_ooxml(const char *file)
 static chiso_status
 freexl_fail(chiso_workbook *wb, const char *file, int rc, chiso_diag *diag)
 {
+    if (rc != FREEXL_INSUFFICIENT_MEMORY && is_encrypted_ooxml(file)) {
+        return chiso_diag_set(diag, CHISO_EPARSE, wb->path, 0, 0,
+                              "the workbook is protected by a password "
+                              "(encrypted); save a copy without a "
+                              "password and read that");
+    }
     switch (rc) {
     case FREEXL_INSUFFICIENT_MEMORY:
         return chiso_diag_set(diag, CHISO_ENOMEM, wb->path, 0, 0,
                               "out of memory");
     case FREEXL_FILE_NOT_FOUND:
-    case FREEXL_CFBF_READ_ERROR:
-    case FREEXL_CFBF_SEEK_ERROR:
         return chiso_diag_set(diag, CHISO_EIO, wb->path, 0, 0,
                               "cannot read the workbook");
     case FREEXL_BIFF_WORKBOOK_NOT_FOUND:
-        if (is_encrypted_ooxml(file)) {
-            return chiso_diag_set(diag, CHISO_EPARSE, wb->path, 0, 0,
-                                  "the workbook is protected by a password "
-                                  "(encrypted); save a copy without a "
-                                  "password and read that");
-        }
         return chiso_diag_set(diag, CHISO_EPARSE, wb->path, 0, 0,
                               "not an Excel workbook: an OLE2 file without "
                               "a workbook stream (a Word or other Office "
@@ -236,22 +234,70 @@ put_number(chiso_workbook *wb, uint32_t col, double v, chiso_cell *c)
     return CHISO_OK;
 }
 
-static chiso_status
-put_date(chiso_workbook *wb, uint32_t col, const char *s, chiso_cell *c)
+/*
+ * Serial of a date as libfreexl writes it. libfreexl counts days from
+ * 1900-01-01 (1904-01-02 in the 1904 system) in a calendar where every
+ * year divisible by 4 is a leap year, so its text is right up to
+ * 2100-02-28 and drifts after. Counting back in that same calendar
+ * recovers the exact serial; both systems land on ordinal + 1 in the 1900
+ * system. Returns -1 when s is not "yyyy-mm-dd".
+ */
+static double
+freexl_serial(const char *s)
 {
-    double serial;
-    int cls;
-    char out[32];
-    size_t n;
+    static const int cum[12] = {0,   31,  59,  90,  120, 151,
+                                181, 212, 243, 273, 304, 334};
+    int y, m, d;
+    long ord;
 
-    if (!chiso_workbook__parse_iso(s, strlen(s), &serial, &cls)) {
-        return put_text(wb, col, s, c);
+    if (strlen(s) < 10 || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
+        y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31) {
+        return -1;
     }
+    ord = 365L * (y - 1900) + (y - 1900 + 3) / 4 + cum[m - 1] +
+          (m > 2 && y % 4 == 0) + d - 1;
+    return (double)ord + 1;
+}
+
+/* "hh:mm:ss" (libfreexl may write 24:00:00 after rounding) -> days */
+static double
+freexl_time(const char *s)
+{
+    int hh, mi, ss;
+
+    if (sscanf(s, "%2d:%2d:%2d", &hh, &mi, &ss) != 3 || hh < 0 || hh > 24 ||
+        mi < 0 || mi > 59 || ss < 0 || ss > 59) {
+        return -1;
+    }
+    return (hh * 3600.0 + mi * 60.0 + ss) / 86400.0;
+}
+
+static chiso_status
+put_date(
+    chiso_workbook *wb, uint32_t col, const char *s, int type, chiso_cell *c)
+{
+    double serial = -1;
+    int cls = WB_FMT_DATE;
+    char out[32];
+    size_t n = 0;
     chiso_status st;
 
-    n = chiso_workbook__format_serial(serial, cls, out);
-    if (n == 0) {
-        n = chiso_workbook__format_serial(serial, WB_FMT_DATETIME, out);
+    if (type == FREEXL_CELL_TIME) {
+        serial = freexl_time(s);
+        cls = WB_FMT_TIME;
+    } else {
+        serial = freexl_serial(s);
+        if (serial >= 0 && type == FREEXL_CELL_DATETIME) {
+            double t = strlen(s) > 11 ? freexl_time(s + 11) : -1;
+            serial = t >= 0 ? serial + t : -1;
+            cls = WB_FMT_DATETIME;
+        }
+    }
+    if (serial >= 0) {
+        n = chiso_workbook__format_serial(serial, cls, out);
+        if (n == 0) {
+            n = chiso_workbook__format_serial(serial, WB_FMT_DATETIME, out);
+        }
     }
     if (n == 0) {
         return put_text(wb, col, s, c);
@@ -303,7 +349,7 @@ chiso_workbook__xls_next(chiso_workbook *wb, chiso_diag *diag)
                 case FREEXL_CELL_DATETIME:
                 case FREEXL_CELL_TIME:
                     st = v.value.text_value != NULL
-                             ? put_date(wb, col, v.value.text_value, c)
+                             ? put_date(wb, col, v.value.text_value, v.type, c)
                              : CHISO_OK;
                     break;
                 default:

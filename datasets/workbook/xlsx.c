@@ -1165,16 +1165,23 @@ bad_value(struct wb_xlsx *x, const char *what)
 }
 
 static void
-bad_ref(struct wb_xlsx *x, const char *ref, const char *what)
+bad_ref(struct wb_xlsx *x, const char *ref, int is_row)
 {
     char pos[512], shown[64];
 
     snprintf(shown, sizeof(shown), "%s", ref);
     chiso_workbook_position(x->wb, 0, x->wb->row_num, pos, sizeof(pos));
-    chiso_diag_set(x->diag, CHISO_EPARSE, pos, 0, 0,
-                   "damaged workbook: invalid %s reference \"%s\" (rows go "
-                   "up to 1048576, columns up to XFD)",
-                   what, shown);
+    if (is_row) {
+        chiso_diag_set(x->diag, CHISO_EPARSE, pos, 0, 0,
+                       "damaged workbook: invalid row reference \"%s\" (rows "
+                       "go up to 1048576, columns up to XFD)",
+                       shown);
+    } else {
+        chiso_diag_set(x->diag, CHISO_EPARSE, pos, 0, 0,
+                       "damaged workbook: invalid cell reference \"%s\" "
+                       "(rows go up to 1048576, columns up to XFD)",
+                       shown);
+    }
     if (x->err == CHISO_OK) {
         x->err = CHISO_EPARSE;
     }
@@ -1203,14 +1210,14 @@ row_start(struct wb_xlsx *x, const XML_Char **atts)
             v = v * 10 + (unsigned long)(*p++ - '0');
         }
         if (*p != '\0' || p == r || v == 0 || v > CHISO_WORKBOOK_MAX_ROWS) {
-            bad_ref(x, r, "row");
+            bad_ref(x, r, 1);
             return;
         }
         row = (uint32_t)v;
     } else {
         row = x->last_row + 1;
         if (row > CHISO_WORKBOOK_MAX_ROWS) {
-            bad_ref(x, "1048577", "row");
+            bad_ref(x, "1048577", 1);
             return;
         }
     }
@@ -1241,7 +1248,7 @@ cell_start(struct wb_xlsx *x, const XML_Char **atts)
         switch (a[0]) {
         case 'r':
             if (!chiso_workbook__parse_ref(val, &col, &row) || col == 0) {
-                bad_ref(x, val, "cell");
+                bad_ref(x, val, 0);
                 return;
             }
             break;
@@ -1277,7 +1284,7 @@ cell_start(struct wb_xlsx *x, const XML_Char **atts)
     if (col == 0) {
         col = x->next_col;
         if (col > CHISO_WORKBOOK_MAX_COLS) {
-            bad_ref(x, "XFE", "cell");
+            bad_ref(x, "XFE", 0);
             return;
         }
     } else if (!x->row_has_r && row > 0) {
@@ -1452,7 +1459,11 @@ cell_end(struct wb_xlsx *x)
     {
         int cls = fmt_class(x);
         if (cls != WB_FMT_NUMBER) {
-            double serial = wb->date1904 ? d + 1462.0 : d;
+            /* a time of day (below one day, time format) is the same in
+             * both date systems; dates move by the 1462 days between them */
+            double serial = wb->date1904 && !(cls == WB_FMT_TIME && d < 1.0)
+                                ? d + 1462.0
+                                : d;
             char dt[32];
             size_t dl = chiso_workbook__format_serial(serial, cls, dt);
             if (dl > 0) {
