@@ -11,8 +11,9 @@
  *     read with libzip and the XML with expat; the sheet is STREAMED, so
  *     memory does not grow with the number of rows. Only the shared-strings
  *     table (one copy of every distinct text) is held, compactly.
- *   - .xls (BIFF2..BIFF8, Excel 97-2003) through libfreexl, which holds the
- *     selected sheet in memory (an .xls has at most 65,536 x 256 cells).
+ *   - .xls (BIFF2..BIFF8, Excel 97-2003) through libfreexl, run in a child
+ *     process so that a crafted file cannot crash the caller; the decoded
+ *     cells are held in memory (an .xls has at most 65,536 x 256 cells).
  *
  * Typical use:
  *
@@ -72,6 +73,9 @@ extern "C" {
 /* Decompressed size of every other part read (workbook, relationships,
  * styles). */
 #define CHISO_WORKBOOK_MAX_PART_BYTES (64u << 20)
+/* Decoded cells of an .xls workbook, all sheets together (libfreexl runs
+ * in a child process, under a time limit, and hands its cells over). */
+#define CHISO_WORKBOOK_MAX_XLS_BYTES (1u << 30)
 /* Sheets in a workbook, cell styles, merged ranges of a sheet. */
 #define CHISO_WORKBOOK_MAX_SHEETS 4096u
 #define CHISO_WORKBOOK_MAX_STYLES 65536u

@@ -344,7 +344,7 @@ cell_empty(chiso_cell *c)
     c->flags = 0;
     c->text = chiso_workbook__empty;
     c->len = 0;
-    c->number = NAN;
+    c->number = (double)NAN;
 }
 
 void
@@ -444,7 +444,7 @@ merge_capture(wb_merge *m, const chiso_workbook *wb)
     m->text = NULL;
     m->kind = CHISO_CELL_EMPTY;
     m->flags = 0;
-    m->number = NAN;
+    m->number = (double)NAN;
     m->len = 0;
     if (m->r.first_col > wb->cells_len) {
         return;
