@@ -65,6 +65,7 @@ struct wb_xlsx {
     /* the sheet stream */
     zip_file_t *zf;
     const char *part;
+    size_t chunk;
     uint64_t bytes;
     int suspended, final_fed, finished;
 
@@ -256,6 +257,7 @@ open_part(chiso_workbook *wb,
           const char *part,
           uint64_t cap,
           zip_file_t **out,
+          size_t *chunk,
           chiso_diag *diag)
 {
     struct wb_xlsx *x = wb->x;
@@ -264,6 +266,7 @@ open_part(chiso_workbook *wb,
     zip_file_t *zf;
 
     *out = NULL;
+    *chunk = CHUNK;
     if (idx < 0) {
         return CHISO_DONE;
     }
@@ -275,6 +278,10 @@ open_part(chiso_workbook *wb,
                                   "the workbook is encrypted (part %s); save "
                                   "a copy without a password and read that",
                                   part);
+        }
+        if ((sb.valid & ZIP_STAT_SIZE) && sb.size + 1 < CHUNK) {
+            /* a small part needs no big buffer */
+            *chunk = sb.size + 1 < 4096 ? 4096 : (size_t)sb.size + 1;
         }
         if ((sb.valid & ZIP_STAT_SIZE) && sb.size > cap) {
             return chiso_diag_set(diag, CHISO_EPARSE, wb->path, 0, 0,
@@ -375,8 +382,9 @@ parse_part(chiso_workbook *wb,
     XML_Parser p;
     chiso_status st;
     uint64_t total = 0;
+    size_t chunk;
 
-    st = open_part(wb, part, cap, &zf, diag);
+    st = open_part(wb, part, cap, &zf, &chunk, diag);
     if (st != CHISO_OK) {
         return st;
     }
@@ -396,14 +404,14 @@ parse_part(chiso_workbook *wb,
     XML_SetCharacterDataHandler(p, on_text);
     XML_SetStartDoctypeDeclHandler(p, refuse_dtd);
     for (;;) {
-        void *buf = XML_GetBuffer(p, CHUNK);
+        void *buf = XML_GetBuffer(p, (int)chunk);
         zip_int64_t n;
         if (buf == NULL) {
             st = chiso_diag_set(diag, CHISO_ENOMEM, wb->path, 0, 0,
                                 "out of memory");
             break;
         }
-        n = zip_fread(zf, buf, CHUNK);
+        n = zip_fread(zf, buf, chunk);
         if (n < 0) {
             st = zip_err(wb, diag, part, zip_file_get_error(zf));
             break;
@@ -1683,7 +1691,8 @@ chiso_workbook__xlsx_select(chiso_workbook *wb, size_t i, chiso_diag *diag)
                               "damaged workbook: sheet \"%s\" has no part",
                               s->name);
     }
-    st = open_part(wb, s->part, CHISO_WORKBOOK_MAX_SHEET_BYTES, &x->zf, diag);
+    st = open_part(wb, s->part, CHISO_WORKBOOK_MAX_SHEET_BYTES, &x->zf,
+                   &x->chunk, diag);
     if (st == CHISO_DONE) {
         return chiso_diag_set(diag, CHISO_EPARSE, wb->path, 0, 0,
                               "damaged workbook: the part %s of sheet \"%s\" "
@@ -1733,13 +1742,13 @@ chiso_workbook__xlsx_next(chiso_workbook *wb, chiso_diag *diag)
             x->suspended = 0;
             s = XML_ResumeParser(x->xp);
         } else {
-            void *buf = XML_GetBuffer(x->xp, CHUNK);
+            void *buf = XML_GetBuffer(x->xp, (int)x->chunk);
             zip_int64_t n;
             if (buf == NULL) {
                 return chiso_diag_set(diag, CHISO_ENOMEM, wb->path, 0, 0,
                                       "out of memory");
             }
-            n = zip_fread(x->zf, buf, CHUNK);
+            n = zip_fread(x->zf, buf, x->chunk);
             if (n < 0) {
                 return zip_err(wb, diag, x->part, zip_file_get_error(x->zf));
             }
@@ -1853,14 +1862,15 @@ chiso_workbook__xlsx_merges(chiso_workbook *wb, chiso_diag *diag)
     zip_file_t *zf;
     chiso_status st;
     char *buf;
-    size_t keep = 0;
+    size_t keep = 0, chunk;
     uint64_t total = 0;
     XML_Parser p = NULL;
     merge_ctx mc;
     chiso_diag *saved_diag = x->diag;
     chiso_status saved_err = x->err;
 
-    st = open_part(wb, s->part, CHISO_WORKBOOK_MAX_SHEET_BYTES, &zf, diag);
+    st = open_part(wb, s->part, CHISO_WORKBOOK_MAX_SHEET_BYTES, &zf, &chunk,
+                   diag);
     if (st == CHISO_DONE) {
         return chiso_diag_set(diag, CHISO_EPARSE, wb->path, 0, 0,
                               "damaged workbook: the part %s of sheet \"%s\" "
@@ -1870,7 +1880,7 @@ chiso_workbook__xlsx_merges(chiso_workbook *wb, chiso_diag *diag)
     if (st != CHISO_OK) {
         return st;
     }
-    buf = malloc(CHUNK + 128);
+    buf = malloc(chunk + 128);
     if (buf == NULL) {
         zip_fclose(zf);
         return chiso_diag_set(diag, CHISO_ENOMEM, wb->path, 0, 0,
@@ -1881,7 +1891,7 @@ chiso_workbook__xlsx_merges(chiso_workbook *wb, chiso_diag *diag)
     x->diag = diag;
     x->err = CHISO_OK;
     for (;;) {
-        zip_int64_t n = zip_fread(zf, buf + keep, CHUNK);
+        zip_int64_t n = zip_fread(zf, buf + keep, chunk);
         if (n < 0) {
             st = zip_err(wb, diag, s->part, zip_file_get_error(zf));
             break;
