@@ -201,11 +201,12 @@ chiso_workbook__parse_number(
     if (sig <= 15) {
         int e = dot_shift + exp10;
         if (m == 0) {
-            *value = neg ? -0.0 : 0.0;
-            *value = 0.0;
-            out[0] = '0';
-            out[1] = '\0';
-            *out_len = 1;
+            *value = 0.0; /* "-0" reads as 0 */
+            if (out != NULL) {
+                out[0] = '0';
+                out[1] = '\0';
+                *out_len = 1;
+            }
             return 1;
         }
         if (e >= -22 && e <= 22) {
@@ -214,25 +215,43 @@ chiso_workbook__parse_number(
             if (neg) {
                 v = -v;
             }
+            *value = v;
+            if (out == NULL) {
+                return 1;
+            }
             while (k > 1 && digits[k - 1] == '0') {
                 k--;
                 e++;
             }
             if (fabs(v) >= 1e-6 && fabs(v) < 1e15 && e >= -20) {
                 /* shortest text = the digits without trailing zeros */
-                *value = v;
                 *out_len = plain_digits(neg, digits, k, e, out);
                 return 1;
             }
-            *value = v;
             *out_len = chiso_workbook__format_number(v, out);
+            return 1;
+        }
+    } else if (out == NULL && sig <= 19) {
+        /* a date serial with 16-19 digits ("45293.12783564815"): the
+         * mantissa and the power of ten are exact in long double, so the
+         * value is within one unit in the last place of the double - far
+         * below the second the date text is rounded to - without strtod */
+        int e = dot_shift + exp10;
+        if (e >= -27 && e <= 0) {
+            long double p10 = 1.0L;
+            int i;
+            for (i = 0; i < -e; i++) {
+                p10 *= 10.0L;
+            }
+            v = (double)((long double)m / p10);
+            *value = neg ? -v : v;
             return 1;
         }
     }
     /* slow path: strtod on a bounded copy */
     {
         char buf[128];
-        size_t n = (size_t)(end - s);
+        size_t n;
         char *ep;
         const char *b = s;
         while (b < end &&
@@ -253,7 +272,9 @@ chiso_workbook__parse_number(
             v = 0.0;
         }
         *value = v;
-        *out_len = chiso_workbook__format_number(v, out);
+        if (out != NULL) {
+            *out_len = chiso_workbook__format_number(v, out);
+        }
         return 1;
     }
 }

@@ -120,6 +120,8 @@ extern const char chiso_workbook__empty[];
  * exponent; surrounding spaces allowed). On success stores the value and
  * the shortest round-trip text (NUL-terminated, at most 40 bytes incl.
  * NUL) in out, its length in *out_len, and returns 1; 0 if not a number.
+ * With out NULL no text is made, and a value of 16 to 19 significant
+ * digits may be off by one unit in the last place (for date serials).
  */
 int chiso_workbook__parse_number(
     const char *s, size_t len, double *value, char *out, size_t *out_len);

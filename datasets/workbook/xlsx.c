@@ -1319,6 +1319,7 @@ cell_end(struct wb_xlsx *x)
     char num[48];
     size_t nl;
     double d;
+    int cls;
 
     x->in_c = 0;
     st = chiso_workbook__cell_at(wb, x->ccol, &c);
@@ -1410,7 +1411,7 @@ cell_end(struct wb_xlsx *x)
         chiso_workbook__cell_done(wb, x->ccol);
         return;
     case CT_D: {
-        int cls, iso_cls;
+        int iso_cls;
         if (vl == 0) {
             return;
         }
@@ -1437,13 +1438,33 @@ cell_end(struct wb_xlsx *x)
     default:
         break;
     }
-    /* a number */
+    /* a number: a date when its style says so and its value is one */
     if (vl == 0 || !x->got_v) {
         if (x->has_f) {
             c->flags |= CHISO_CELL_UNCALCULATED;
             chiso_workbook__cell_done(wb, x->ccol);
         }
         return;
+    }
+    cls = fmt_class(x);
+    if (cls != WB_FMT_NUMBER &&
+        chiso_workbook__parse_number(v, vl, &d, NULL, NULL)) {
+        /* a time of day (below one day, time format) is the same in
+         * both date systems; dates move by the 1462 days between them */
+        double serial =
+            wb->date1904 && !(cls == WB_FMT_TIME && d < 1.0) ? d + 1462.0 : d;
+        nl = chiso_workbook__format_serial(serial, cls, num);
+        if (nl > 0) {
+            st = chiso_workbook__cell_text(wb, x->ccol, num, nl);
+            if (st != CHISO_OK) {
+                cell_fail(x, st, x->ccol);
+                return;
+            }
+            c->kind = CHISO_CELL_DATE;
+            c->number = serial;
+            chiso_workbook__cell_done(wb, x->ccol);
+            return;
+        }
     }
     if (!chiso_workbook__parse_number(v, vl, &d, num, &nl)) {
         /* spaces only: as good as empty */
@@ -1462,31 +1483,13 @@ cell_end(struct wb_xlsx *x)
         bad_value(x, "number");
         return;
     }
-    c->kind = CHISO_CELL_NUMBER;
-    c->number = d;
-    {
-        int cls = fmt_class(x);
-        if (cls != WB_FMT_NUMBER) {
-            /* a time of day (below one day, time format) is the same in
-             * both date systems; dates move by the 1462 days between them */
-            double serial = wb->date1904 && !(cls == WB_FMT_TIME && d < 1.0)
-                                ? d + 1462.0
-                                : d;
-            char dt[32];
-            size_t dl = chiso_workbook__format_serial(serial, cls, dt);
-            if (dl > 0) {
-                c->kind = CHISO_CELL_DATE;
-                c->number = serial;
-                memcpy(num, dt, dl + 1);
-                nl = dl;
-            }
-        }
-    }
     st = chiso_workbook__cell_text(wb, x->ccol, num, nl);
     if (st != CHISO_OK) {
         cell_fail(x, st, x->ccol);
         return;
     }
+    c->kind = CHISO_CELL_NUMBER;
+    c->number = d;
     chiso_workbook__cell_done(wb, x->ccol);
 }
 
