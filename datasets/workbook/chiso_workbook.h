@@ -212,7 +212,9 @@ chiso_workbook_open(chiso_workbook **out, const char *path, chiso_diag *diag);
 
 /*
  * As chiso_workbook_open() over the bytes [data, data + len), for
- * standard input or tests. `name` is the file name used in positions.
+ * standard input or tests (a zip needs random access: read standard input
+ * whole, e.g. with chiso_file_read_all(), and pass it here). `name` is the
+ * file name used in positions.
  * The bytes are borrowed: they must stay valid and unchanged until
  * chiso_workbook_free(). (An .xls is copied to a private temporary file,
  * removed at once, because libfreexl reads only files.)

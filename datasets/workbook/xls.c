@@ -41,15 +41,16 @@
 #include <unistd.h>
 
 /* Seconds the decoding child may run, and the memory it may map (not
- * set under AddressSanitizer, which maps terabytes of shadow). */
+ * set under a sanitizer, which maps terabytes of shadow memory). */
 #define XLS_SECONDS       120
 #define XLS_ADDRESS_SPACE ((rlim_t)4 << 30)
 
-#if defined(__SANITIZE_ADDRESS__)
-#define XLS_ASAN 1
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define XLS_SANITIZER 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define XLS_ASAN 1
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||      \
+    __has_feature(memory_sanitizer)
+#define XLS_SANITIZER 1
 #endif
 #endif
 
@@ -308,7 +309,7 @@ decode(chiso_workbook *wb, struct wb_xls *x, const char *file, chiso_diag *diag)
     if (pid == 0) {
         close(fds[0]);
         alarm(XLS_SECONDS);
-#ifndef XLS_ASAN
+#ifndef XLS_SANITIZER
         {
             struct rlimit rl;
             rl.rlim_cur = rl.rlim_max = XLS_ADDRESS_SPACE;

@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <expat.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,8 @@ typedef struct rel {
 struct wb_xlsx {
     XML_Parser xp; /* the sheet's parser; first: refuse_dtd reads it */
     zip_t *zip;
+    const void *mem; /* the caller's bytes (open_mem), else NULL */
+    size_t mem_len;
     char *wb_part;
     char *sst_part;
     char *styles_part;
@@ -64,6 +67,7 @@ struct wb_xlsx {
 
     /* the sheet stream */
     zip_file_t *zf;
+    struct readahead *ra; /* inflating thread of a large sheet, or NULL */
     const char *part;
     size_t chunk;
     uint64_t bytes;
@@ -206,6 +210,21 @@ locate(zip_t *z, const char *name)
         i = zip_name_locate(z, alt, ZIP_FL_NOCASE);
     }
     return i;
+}
+
+/* Declared uncompressed size of a part, 0 when unknown or absent. */
+static uint64_t
+part_size(zip_t *z, const char *part)
+{
+    zip_int64_t idx = locate(z, part);
+    zip_stat_t sb;
+
+    zip_stat_init(&sb);
+    if (idx < 0 || zip_stat_index(z, (zip_uint64_t)idx, 0, &sb) != 0 ||
+        !(sb.valid & ZIP_STAT_SIZE)) {
+        return 0;
+    }
+    return sb.size;
 }
 
 static chiso_status
@@ -998,6 +1017,8 @@ chiso_workbook__xlsx_open(chiso_workbook *wb,
     wb->x = x;
     x->wb = wb;
     zip_error_init(&ze);
+    x->mem = data;
+    x->mem_len = len;
     if (data != NULL) {
         zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
         if (src != NULL) {
@@ -1664,9 +1685,179 @@ sh_text(void *ud, const XML_Char *s, int len)
     }
 }
 
+/* ---- read-ahead: inflating on the other core ---------------------------- */
+
+/*
+ * A large sheet part is inflated by a second thread while this one parses
+ * the XML: zlib and expat each take a core, so the wall time of a big
+ * sheet is about the larger of the two instead of their sum. The thread
+ * reads through its own zip handle (a zip_t is not thread-safe) into a
+ * ring of RA_BUFS chunks; the parser copies a chunk into expat's buffer
+ * and hands the slot back. Small parts are read inline (no thread).
+ */
+#define RA_BUFS      4
+#define RA_MIN_BYTES (1u << 20)
+
+typedef struct readahead {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    zip_t *zip;
+    zip_file_t *zf;
+    char *buf[RA_BUFS];
+    zip_int64_t len[RA_BUFS];
+    size_t chunk;
+    unsigned long long head, tail; /* chunks produced, consumed */
+    int stop;
+    int zerr, syserr; /* of the read that returned -1 */
+} readahead;
+
+static void *
+ra_main(void *arg)
+{
+    readahead *ra = arg;
+
+    for (;;) {
+        unsigned slot;
+        zip_int64_t n;
+        pthread_mutex_lock(&ra->mu);
+        while (ra->head - ra->tail == RA_BUFS && !ra->stop) {
+            pthread_cond_wait(&ra->cv, &ra->mu);
+        }
+        if (ra->stop) {
+            pthread_mutex_unlock(&ra->mu);
+            return NULL;
+        }
+        slot = (unsigned)(ra->head % RA_BUFS);
+        pthread_mutex_unlock(&ra->mu);
+        n = zip_fread(ra->zf, ra->buf[slot], ra->chunk);
+        pthread_mutex_lock(&ra->mu);
+        ra->len[slot] = n;
+        if (n < 0) {
+            zip_error_t *e = zip_file_get_error(ra->zf);
+            ra->zerr = zip_error_code_zip(e);
+            ra->syserr = zip_error_code_system(e);
+        }
+        ra->head++;
+        pthread_cond_broadcast(&ra->cv);
+        pthread_mutex_unlock(&ra->mu);
+        if (n <= 0) {
+            return NULL;
+        }
+    }
+}
+
+/* Next chunk into dst (at most ra->chunk bytes): its length, 0 at the end,
+ * -1 on error (ra->zerr, ra->syserr). The end and errors repeat. */
+static zip_int64_t
+ra_read(readahead *ra, void *dst)
+{
+    unsigned slot;
+    zip_int64_t n;
+
+    pthread_mutex_lock(&ra->mu);
+    while (ra->head == ra->tail) {
+        pthread_cond_wait(&ra->cv, &ra->mu);
+    }
+    slot = (unsigned)(ra->tail % RA_BUFS);
+    n = ra->len[slot];
+    pthread_mutex_unlock(&ra->mu);
+    if (n <= 0) {
+        return n;
+    }
+    memcpy(dst, ra->buf[slot], (size_t)n);
+    pthread_mutex_lock(&ra->mu);
+    ra->tail++;
+    pthread_cond_broadcast(&ra->cv);
+    pthread_mutex_unlock(&ra->mu);
+    return n;
+}
+
+static void
+ra_free(readahead *ra, int joined)
+{
+    unsigned k;
+
+    if (ra == NULL) {
+        return;
+    }
+    if (joined) {
+        pthread_mutex_lock(&ra->mu);
+        ra->stop = 1;
+        pthread_cond_broadcast(&ra->cv);
+        pthread_mutex_unlock(&ra->mu);
+        pthread_join(ra->th, NULL);
+    }
+    pthread_cond_destroy(&ra->cv);
+    pthread_mutex_destroy(&ra->mu);
+    for (k = 0; k < RA_BUFS; k++) {
+        free(ra->buf[k]);
+    }
+    if (ra->zf != NULL) {
+        zip_fclose(ra->zf);
+    }
+    if (ra->zip != NULL) {
+        zip_discard(ra->zip);
+    }
+    free(ra);
+}
+
+/* Start a read-ahead thread over `part`; NULL when it cannot (then the
+ * caller reads inline, which is only slower). */
+static readahead *
+ra_start(struct wb_xlsx *x, chiso_workbook *wb, const char *part)
+{
+    readahead *ra = calloc(1, sizeof(*ra));
+    zip_int64_t idx;
+    unsigned k;
+    int zerr = 0;
+
+    if (ra == NULL) {
+        return NULL;
+    }
+    if (pthread_mutex_init(&ra->mu, NULL) != 0) {
+        free(ra);
+        return NULL;
+    }
+    if (pthread_cond_init(&ra->cv, NULL) != 0) {
+        pthread_mutex_destroy(&ra->mu);
+        free(ra);
+        return NULL;
+    }
+    ra->chunk = CHUNK;
+    if (x->mem != NULL) {
+        zip_source_t *src =
+            zip_source_buffer_create(x->mem, x->mem_len, 0, NULL);
+        if (src != NULL) {
+            ra->zip = zip_open_from_source(src, ZIP_RDONLY, NULL);
+            if (ra->zip == NULL) {
+                zip_source_free(src);
+            }
+        }
+    } else {
+        ra->zip = zip_open(wb->path, ZIP_RDONLY, &zerr);
+    }
+    idx = ra->zip != NULL ? locate(ra->zip, part) : -1;
+    ra->zf = idx >= 0 ? zip_fopen_index(ra->zip, (zip_uint64_t)idx, 0) : NULL;
+    for (k = 0; k < RA_BUFS && ra->zf != NULL; k++) {
+        ra->buf[k] = malloc(CHUNK);
+        if (ra->buf[k] == NULL) {
+            break;
+        }
+    }
+    if (ra->zf == NULL || k < RA_BUFS ||
+        pthread_create(&ra->th, NULL, ra_main, ra) != 0) {
+        ra_free(ra, 0);
+        return NULL;
+    }
+    return ra;
+}
+
 static void
 stream_close(struct wb_xlsx *x)
 {
+    ra_free(x->ra, 1);
+    x->ra = NULL;
     if (x->xp != NULL) {
         XML_ParserFree(x->xp);
         x->xp = NULL;
@@ -1711,6 +1902,14 @@ chiso_workbook__xlsx_select(chiso_workbook *wb, size_t i, chiso_diag *diag)
         return chiso_diag_set(diag, CHISO_ENOMEM, wb->path, 0, 0,
                               "out of memory");
     }
+    if (part_size(x->zip, s->part) >= RA_MIN_BYTES) {
+        x->ra = ra_start(x, wb, s->part);
+        if (x->ra != NULL) {
+            zip_fclose(x->zf); /* the thread reads through its own handle */
+            x->zf = NULL;
+            x->chunk = CHUNK;
+        }
+    }
     XML_SetUserData(x->xp, x);
     XML_SetElementHandler(x->xp, sh_start, sh_end);
     XML_SetCharacterDataHandler(x->xp, sh_text);
@@ -1751,9 +1950,23 @@ chiso_workbook__xlsx_next(chiso_workbook *wb, chiso_diag *diag)
                 return chiso_diag_set(diag, CHISO_ENOMEM, wb->path, 0, 0,
                                       "out of memory");
             }
-            n = zip_fread(x->zf, buf, x->chunk);
-            if (n < 0) {
-                return zip_err(wb, diag, x->part, zip_file_get_error(x->zf));
+            if (x->ra != NULL) {
+                n = ra_read(x->ra, buf);
+                if (n < 0) {
+                    zip_error_t ze;
+                    chiso_status st;
+                    zip_error_init(&ze);
+                    zip_error_set(&ze, x->ra->zerr, x->ra->syserr);
+                    st = zip_err(wb, diag, x->part, &ze);
+                    zip_error_fini(&ze);
+                    return st;
+                }
+            } else {
+                n = zip_fread(x->zf, buf, x->chunk);
+                if (n < 0) {
+                    return zip_err(wb, diag, x->part,
+                                   zip_file_get_error(x->zf));
+                }
             }
             x->bytes += (uint64_t)n;
             if (x->bytes > CHISO_WORKBOOK_MAX_SHEET_BYTES) {

@@ -1270,6 +1270,137 @@ odd_packages(void **state)
     }
 }
 
+/* A sheet part above 1 MiB is inflated by a read-ahead thread: whole
+ * reads, a restart and a free in the middle, from a file and from memory,
+ * and a checksum error found by the thread. */
+static char *
+big_sheet(size_t rows)
+{
+    chiso_buf b = CHISO_BUF_INIT;
+    size_t r;
+
+    chiso_buf_puts(&b, "<worksheet><sheetData>");
+    for (r = 1; r <= rows; r++) {
+        chiso_buf_printf(&b,
+                         "<row r=\"%zu\"><c r=\"A%zu\" t=\"inlineStr\"><is><t>"
+                         "HS-%zu</t></is></c><c r=\"B%zu\"><v>%zu.5</v></c>"
+                         "</row>",
+                         r, r, r, r, r);
+    }
+    chiso_buf_puts(&b, "</sheetData></worksheet>");
+    return b.data;
+}
+
+static void
+big_sheet_read_ahead(void **state)
+{
+    const size_t rows = 40000;
+    char *sheet = big_sheet(rows), *data;
+    const char *parts[] = {"xl/workbook.xml",
+                           "<workbook><sheets><sheet name=\"Lớn\" "
+                           "r:id=\"a\"/></sheets></workbook>",
+                           "xl/_rels/workbook.xml.rels",
+                           "<Relationships><Relationship Id=\"a\" "
+                           "Type=\"x/worksheet\" Target=\"s.xml\"/>"
+                           "</Relationships>",
+                           "xl/s.xml",
+                           sheet,
+                           NULL};
+    const char *path;
+    size_t len, pass;
+    FILE *f;
+
+    (void)state;
+    assert_true(strlen(sheet) > 2u * 1024 * 1024);
+    path = make_zip("big.xlsx", parts);
+    data = slurp(path, &len);
+    assert_non_null(data);
+    for (pass = 0; pass < 2; pass++) {
+        chiso_workbook *wb = NULL;
+        chiso_workbook_row row;
+        chiso_diag d = en_diag();
+        size_t n = 0;
+        double sum = 0;
+        chiso_status st;
+
+        if (pass == 0) {
+            assert_int_equal(chiso_workbook_open(&wb, path, &d), CHISO_OK);
+        } else {
+            assert_int_equal(
+                chiso_workbook_open_mem(&wb, "big.xlsx", data, len, &d),
+                CHISO_OK);
+        }
+        /* a restart in the middle stops the thread and begins again */
+        assert_int_equal(chiso_workbook_select(wb, NULL, &d), CHISO_OK);
+        for (n = 0; n < 1000; n++) {
+            assert_int_equal(chiso_workbook_next_row(wb, &row, &d), CHISO_OK);
+        }
+        assert_int_equal(chiso_workbook_select(wb, "Lớn", &d), CHISO_OK);
+        n = 0;
+        while ((st = chiso_workbook_next_row(wb, &row, &d)) == CHISO_OK) {
+            char want[32];
+            n++;
+            assert_int_equal(row.row, n);
+            assert_int_equal(row.n, 2);
+            snprintf(want, sizeof(want), "HS-%zu", n);
+            assert_string_equal(row.cells[0].text, want);
+            sum += row.cells[1].number;
+        }
+        assert_int_equal(st, CHISO_DONE);
+        assert_int_equal(n, rows);
+        /* 1.5 + 2.5 + ... + 40000.5 */
+        chiso_assert_close(sum, 800040000.0, 0);
+        /* a free in the middle stops the thread */
+        assert_int_equal(chiso_workbook_select(wb, "1", &d), CHISO_OK);
+        assert_int_equal(chiso_workbook_next_row(wb, &row, &d), CHISO_OK);
+        chiso_workbook_free(wb);
+    }
+    free(data);
+
+    /* stored, not deflated, then one letter changed near the end: the
+     * XML stays well-formed and the thread meets the CRC error */
+    {
+        const char *spath = chiso_test_file("bigcrc.xlsx", "");
+        zip_t *z;
+        int err = 0;
+        zip_int64_t k;
+        char *hit;
+        z = zip_open(spath, ZIP_CREATE | ZIP_TRUNCATE, &err);
+        assert_non_null(z);
+        for (k = 0; parts[2 * k] != NULL; k++) {
+            zip_int64_t i =
+                zip_file_add(z, parts[2 * k],
+                             zip_source_buffer(z, parts[2 * k + 1],
+                                               strlen(parts[2 * k + 1]), 0),
+                             0);
+            assert_true(i >= 0);
+            zip_set_file_compression(z, (zip_uint64_t)i, ZIP_CM_STORE, 0);
+        }
+        assert_int_equal(zip_close(z), 0);
+        data = slurp(spath, &len);
+        assert_non_null(data);
+        hit = NULL;
+        for (k = 0; (size_t)k + 9 < len; k++) {
+            if (memcmp(data + k, "HS-39999<", 9) == 0) {
+                hit = data + k;
+                break;
+            }
+        }
+        if (hit == NULL) {
+            fail_msg("marker not found in the stored zip");
+        } else {
+            hit[0] = 'X';
+        }
+        f = fopen(spath, "wb");
+        assert_non_null(f);
+        fwrite(data, 1, len, f);
+        fclose(f);
+        free(data);
+        expect_error(spath, CHISO_EPARSE, "checksum", NULL);
+    }
+    free(sheet);
+}
+
 static void
 null_arguments(void **state)
 {
@@ -1324,6 +1455,7 @@ main(void)
         cmocka_unit_test(damaged_sheets),
         cmocka_unit_test(damaged_files),
         cmocka_unit_test(odd_packages),
+        cmocka_unit_test(big_sheet_read_ahead),
         cmocka_unit_test(null_arguments),
     };
     return cmocka_run_group_tests_name("workbook", tests, NULL, NULL);
