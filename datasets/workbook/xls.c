@@ -48,7 +48,7 @@
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define XLS_SANITIZER 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||      \
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||     \
     __has_feature(memory_sanitizer)
 #define XLS_SANITIZER 1
 #endif
@@ -308,6 +308,8 @@ decode(chiso_workbook *wb, struct wb_xls *x, const char *file, chiso_diag *diag)
     }
     if (pid == 0) {
         close(fds[0]);
+        /* the caller may ignore SIGALRM; the child must die of it */
+        signal(SIGALRM, SIG_DFL);
         alarm(XLS_SECONDS);
 #ifndef XLS_SANITIZER
         {
