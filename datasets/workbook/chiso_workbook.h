@@ -38,6 +38,13 @@
  * Limits (a larger or stranger file is refused with a clear message, never
  * a crash): see CHISO_WORKBOOK_MAX_* below and docs/workbooks.md.
  *
+ * Threads and processes: while a sheet part above 1 MiB is read, one extra
+ * thread inflates it (joined by the next select, or by free); opening an
+ * .xls forks one short-lived child process that runs libfreexl and exits
+ * (the caller's SIGCHLD handling must let waitpid() reap it). A workbook
+ * handle is used by one thread at a time; different handles are
+ * independent.
+ *
  * The library never prints. Messages are translated into diag->lang.
  */
 #ifndef CHISO_WORKBOOK_H
