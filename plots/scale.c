@@ -198,7 +198,7 @@ chiso_plot_format_number(
         if (v < 0) {
             put(buf, cap, &pos, "−");
         }
-        snprintf(digits, sizeof(digits), "%.3f", m);
+        chiso_snprintf(digits, sizeof(digits), "%.3f", m);
         /* drop trailing zeros of the mantissa */
         i = strlen(digits);
         while (i > 0 && digits[i - 1] == '0') {
@@ -224,7 +224,7 @@ chiso_plot_format_number(
         }
         return pos;
     }
-    snprintf(digits, sizeof(digits), "%.*f", decimals, a);
+    chiso_snprintf(digits, sizeof(digits), "%.*f", decimals, a);
     for (i = 0; digits[i] != '\0'; i++) {
         if (digits[i] >= '1' && digits[i] <= '9') {
             all_zero = 0;

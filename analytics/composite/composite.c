@@ -179,14 +179,15 @@ chiso_composite__normalise(const chiso_composite *m,
         switch (o->normalise) {
         case CHISO_NORM_MINMAX:
             if (cnt == 0 || !(mx > mn)) {
-                snprintf(msg, sizeof(msg),
-                         cnt == 0 ? "no unit has a value: min-max "
-                                    "normalisation is undefined"
-                                  : "every unit with a value has the same "
-                                    "value (%g): min-max normalisation is "
-                                    "undefined; remove the indicator or "
-                                    "use goalposts",
-                         d * mn);
+                chiso_snprintf(msg, sizeof(msg),
+                               cnt == 0
+                                   ? "no unit has a value: min-max "
+                                     "normalisation is undefined"
+                                   : "every unit with a value has the same "
+                                     "value (%g): min-max normalisation is "
+                                     "undefined; remove the indicator or "
+                                     "use goalposts",
+                               d * mn);
                 st = indicator_error(m, i, diag, msg);
                 goto out;
             }
@@ -214,10 +215,11 @@ chiso_composite__normalise(const chiso_composite *m,
             }
             sd = sqrt(ss / (double)(cnt - 1));
             if (!(sd > 0)) {
-                snprintf(msg, sizeof(msg),
-                         "every unit with a value has the same value (%g): "
-                         "the z-score is undefined",
-                         d * mn);
+                chiso_snprintf(
+                    msg, sizeof(msg),
+                    "every unit with a value has the same value (%g): "
+                    "the z-score is undefined",
+                    d * mn);
                 st = indicator_error(m, i, diag, msg);
                 goto out;
             }

@@ -27,12 +27,12 @@ report_num(const struct rp *R, double x, int dec, char *out, size_t len)
         snprintf(out, len, "–");
         return;
     }
-    snprintf(out, len, "%.*f", dec, chiso_round_half_up(x, dec));
+    chiso_snprintf(out, len, "%.*f", dec, chiso_round_half_up(x, dec));
     if (strcmp(out, "-0") == 0 || strncmp(out, "-0.", 3) == 0) {
         /* -0.00 after rounding */
         double v = chiso_round_half_up(x, dec);
         if (chiso_is_zero(v)) {
-            snprintf(out, len, "%.*f", dec, 0.0);
+            chiso_snprintf(out, len, "%.*f", dec, 0.0);
         }
     }
     if (!R->en) {

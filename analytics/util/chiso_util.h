@@ -22,6 +22,7 @@
 #ifndef CHISO_UTIL_H
 #define CHISO_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -263,6 +264,32 @@ double chiso_round_half_up(double x, int decimals);
 /* Exact comparison with zero, made deliberate (-Wfloat-equal). */
 int chiso_is_zero(double x);
 
+/*
+ * Numbers independent of the process locale. A program that calls
+ * setlocale(LC_ALL, "vi_VN.UTF-8") still gets '.' as the decimal point in
+ * everything chiso reads and writes: these run in the "C" locale for the
+ * calling thread only (uselocale), and every chiso reader and writer of
+ * numbers goes through them.
+ */
+/* strtod as in the "C" locale ("85.5"; never "85,5"). */
+double chiso_strtod(const char *s, char **end);
+/* snprintf / vsnprintf as in the "C" locale. */
+int chiso_snprintf(char *buf, size_t len, const char *fmt, ...)
+    CHISO_PRINTF(3, 4);
+int chiso_vsnprintf(char *buf, size_t len, const char *fmt, va_list ap)
+    CHISO_PRINTF(3, 0);
+/*
+ * Run a stretch of code in the "C" locale (this thread only), e.g. a
+ * renderer that formats many labels:
+ *   chiso_c_locale l; chiso_c_locale_enter(&l); ... chiso_c_locale_leave(&l);
+ */
+typedef struct chiso_c_locale {
+    void *prev; /* the thread's locale before enter */
+    void *c;    /* the C locale object */
+} chiso_c_locale;
+void chiso_c_locale_enter(chiso_c_locale *s);
+void chiso_c_locale_leave(chiso_c_locale *s);
+
 /* ---- files ------------------------------------------------------------ */
 
 /*
@@ -320,11 +347,13 @@ void chiso_outdir_abort(chiso_outdir *d);
 
 /*
  * Write CSV rows to a stream: RFC 4180 quoting (fields holding the
- * delimiter, quotes, CR or LF are quoted, quotes doubled). For files meant
- * for Excel, `excel` adds a UTF-8 BOM before the first row and neutralises
- * cells that begin with = + - @ (prefixing a single quote) so a cell can
- * never run as a formula; numbers written with chiso_csvw_number are never
- * neutralised.
+ * delimiter, quotes, CR or LF are quoted, quotes doubled). Every text cell
+ * that begins with = + - @, a tab or a carriage return is neutralised (a
+ * single quote is put before it inside the cell) so no cell of any chiso
+ * CSV, plain or for Excel, untrusted rows included, can run as a formula;
+ * neutralising allocates nothing, so it cannot fail open. Numbers written
+ * with chiso_csvw_number/fixed/int are never neutralised. For files meant
+ * for Excel, `excel` adds a UTF-8 BOM before the first row.
  */
 typedef struct chiso_csvw {
     FILE *out;
@@ -332,6 +361,7 @@ typedef struct chiso_csvw {
     int excel;
     int at_row_start;
     int started;
+    int failed; /* a cell could not be written (out of memory) */
 } chiso_csvw;
 
 void chiso_csvw_init(chiso_csvw *w, FILE *out, char delim, int excel);
@@ -347,8 +377,16 @@ void chiso_csvw_int(chiso_csvw *w, long long v);
 void chiso_csvw_end(chiso_csvw *w);
 /* A whole row of text cells (a header): `cells` ends with NULL. */
 void chiso_csvw_row(chiso_csvw *w, const char *const *cells);
+/* Did anything fail (a cell not written, or the stream's error flag)? */
+int chiso_csvw_error(const chiso_csvw *w);
 
-/* Shortest "%.*g" text that reads back to exactly x (up to 17 digits). */
+/*
+ * Shortest text that reads back to exactly x: "%.*f" with the fewest
+ * decimals when 1e-6 <= |x| < 1e15 and at most 20 decimals are needed,
+ * else "%.*g" with the fewest digits (up to 17). "0" for zero (also -0),
+ * "inf"/"-inf"/"nan" for the rest. Locale-independent; at most three
+ * printf/strtod pairs. 32 bytes are always enough.
+ */
 void chiso_format_double(double x, char *out, size_t len);
 
 /* ---- JSON documents with source positions ----------------------------- */

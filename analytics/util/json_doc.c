@@ -390,7 +390,7 @@ chiso_json_doc_error(const chiso_json_doc *doc,
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    chiso_vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     chiso_json_doc_locate(doc, item, &line, &col);
     return chiso_diag_set(diag, code, doc->path, line, col, "%s", msg);
@@ -409,7 +409,7 @@ chiso_json_doc_error_list(const chiso_json_doc *doc,
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    chiso_vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     chiso_json_doc_locate(doc, item, &line, &col);
     return chiso_diag_list_addf(list, code, doc->path, line, col, "%s", msg);

@@ -84,7 +84,7 @@ diag_fill(chiso_diag *d,
     }
     d->line = line;
     d->column = column;
-    vsnprintf(d->message, sizeof(d->message), chiso_msg(lang, fmt), ap);
+    chiso_vsnprintf(d->message, sizeof(d->message), chiso_msg(lang, fmt), ap);
 }
 
 chiso_status
@@ -369,7 +369,7 @@ chiso_buf_printf(chiso_buf *b, const char *fmt, ...)
 
     va_start(ap, fmt);
     va_copy(ap2, ap);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    n = chiso_vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     if (n < 0) {
         va_end(ap2);
@@ -380,7 +380,7 @@ chiso_buf_printf(chiso_buf *b, const char *fmt, ...)
         va_end(ap2);
         return st;
     }
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+    chiso_vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
     va_end(ap2);
     b->len += (size_t)n;
     return CHISO_OK;
@@ -443,8 +443,8 @@ chiso_round_sig(double x, int sig)
         return x;
     }
     /* printf rounds the decimal expansion correctly; strtod reads it back */
-    snprintf(tmp, sizeof(tmp), "%.*e", sig - 1, x);
-    x = strtod(tmp, NULL);
+    chiso_snprintf(tmp, sizeof(tmp), "%.*e", sig - 1, x);
+    x = chiso_strtod(tmp, NULL);
     return chiso_is_zero(x) ? 0.0 : x; /* no negative zero in output */
 }
 
