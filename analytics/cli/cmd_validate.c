@@ -272,6 +272,12 @@ cmd_validate(int argc, char **argv)
         chiso_status st;
 
         chiso_diag_clear(&d);
+        /* a pipe or FIFO is read once (validate reads every file twice) */
+        k = (size_t)cli_input_spool(argv[a], &path, CHISO_READ_CAP);
+        if (k != CLI_EXIT_OK) {
+            rc = rc > (int)k ? rc : (int)k;
+            continue;
+        }
         if (chiso_file_read_all(path, &text, &len, &d) != CHISO_OK) {
             int e = cli_report(&d);
             rc = rc > e ? rc : e;

@@ -55,7 +55,7 @@ drop_chart(struct rp *R, int which, const char *why)
 
     chiso_chart_free(c->chart);
     c->chart = NULL;
-    snprintf(c->why_missing, sizeof(c->why_missing), "%s", why);
+    chiso_textf(c->why_missing, sizeof(c->why_missing), "%s", why);
 }
 
 /* ---- 1. areas as % of their maximum ----------------------------------- */
@@ -69,7 +69,8 @@ chart_areas(struct rp *R)
     char sub[300], a[32], b[32];
     chiso_status st;
 
-    snprintf(sub, sizeof(sub), "%s — %s", R->cfg->unit_name, R->period_label);
+    chiso_textf(sub, sizeof(sub), "%s — %s", R->cfg->unit_name,
+                R->period_label);
     st = new_chart(R, CH_AREAS, CHISO_PLOT_RADAR,
                    RT(R, "Kết quả tự đánh giá theo lĩnh vực (% số điểm tối đa)",
                       "Self-assessment by area (% of maximum)"),
@@ -109,14 +110,16 @@ chart_areas(struct rp *R)
     }
     report_num(R, lo_pct, 2, a, sizeof(a));
     report_num(R, hi_pct, 2, b, sizeof(b));
-    snprintf(R->charts[CH_AREAS].reading, sizeof(R->charts[CH_AREAS].reading),
-             R->en ? "The weakest area is \"%s\" at %s %% of its maximum; the "
-                     "strongest is \"%s\" at %s %%."
-                   : "Lĩnh vực thấp nhất là \"%s\", đạt %s %% số điểm tối đa; "
-                     "cao nhất là \"%s\", đạt %s %%.",
-             R->fw->nodes[lo].name, a, R->fw->nodes[hi].name, b);
-    snprintf(R->charts[CH_AREAS].caption, sizeof(R->charts[CH_AREAS].caption),
-             "%s", RT(R, "Kết quả theo lĩnh vực", "Result by area"));
+    chiso_textf(
+        R->charts[CH_AREAS].reading, sizeof(R->charts[CH_AREAS].reading),
+        R->en ? "The weakest area is \"%s\" at %s %% of its maximum; the "
+                "strongest is \"%s\" at %s %%."
+              : "Lĩnh vực thấp nhất là \"%s\", đạt %s %% số điểm tối đa; "
+                "cao nhất là \"%s\", đạt %s %%.",
+        R->fw->nodes[lo].name, a, R->fw->nodes[hi].name, b);
+    chiso_textf(R->charts[CH_AREAS].caption,
+                sizeof(R->charts[CH_AREAS].caption), "%s",
+                RT(R, "Kết quả theo lĩnh vực", "Result by area"));
     return CHISO_OK;
 }
 
@@ -131,7 +134,8 @@ chart_lost(struct rp *R)
     char sub[300], a[32], b[32], c[32];
     chiso_status st;
 
-    snprintf(sub, sizeof(sub), "%s — %s", R->cfg->unit_name, R->period_label);
+    chiso_textf(sub, sizeof(sub), "%s — %s", R->cfg->unit_name,
+                R->period_label);
     st = new_chart(R, CH_LOST, CHISO_PLOT_WATERFALL,
                    RT(R, "Điểm bị mất theo lĩnh vực", "Points lost by area"),
                    sub, R->fw->name);
@@ -170,16 +174,17 @@ chart_lost(struct rp *R)
     report_num(R, total_lost, 2, a, sizeof(a));
     report_num(R, R->score->applicable_max, 2, b, sizeof(b));
     report_num(R, worst_lost, 2, c, sizeof(c));
-    snprintf(R->charts[CH_LOST].reading, sizeof(R->charts[CH_LOST].reading),
-             R->en ? "%s points are lost out of %s applicable; the most, %s, "
-                     "in \"%s\"."
-                   : "Tổng cộng mất %s điểm trên %s điểm áp dụng; nhiều nhất "
-                     "là %s điểm ở lĩnh vực \"%s\".",
-             a, b, c, R->fw->nodes[worst].name);
-    snprintf(R->charts[CH_LOST].caption, sizeof(R->charts[CH_LOST].caption),
-             "%s",
-             RT(R, "Từ điểm tối đa đến điểm đạt được",
-                "From the maximum to the score"));
+    chiso_textf(R->charts[CH_LOST].reading, sizeof(R->charts[CH_LOST].reading),
+                R->en
+                    ? "%s points are lost out of %s applicable; the most, %s, "
+                      "in \"%s\"."
+                    : "Tổng cộng mất %s điểm trên %s điểm áp dụng; nhiều nhất "
+                      "là %s điểm ở lĩnh vực \"%s\".",
+                a, b, c, R->fw->nodes[worst].name);
+    chiso_textf(R->charts[CH_LOST].caption, sizeof(R->charts[CH_LOST].caption),
+                "%s",
+                RT(R, "Từ điểm tối đa đến điểm đạt được",
+                   "From the maximum to the score"));
     return CHISO_OK;
 }
 
@@ -207,8 +212,8 @@ chart_months(struct rp *R)
                       "no dossier log and no task register"));
         return CHISO_OK;
     }
-    snprintf(sub, sizeof(sub), "%s — %s %s %s", R->cfg->unit_name,
-             R->prev_label, RT(R, "và", "and"), R->period_label);
+    chiso_textf(sub, sizeof(sub), "%s — %s %s %s", R->cfg->unit_name,
+                R->prev_label, RT(R, "và", "and"), R->period_label);
     st = new_chart(R, CH_MONTHS, CHISO_PLOT_HEATMAP,
                    RT(R, "Tỷ lệ theo tháng (%)", "Rates by month (%)"), sub,
                    RT(R, "Sổ theo dõi hồ sơ và sổ nhiệm vụ của đơn vị",
@@ -227,8 +232,8 @@ chart_months(struct rp *R)
         }
         for (m = m0; m <= m1 && st == CHISO_OK; m++) {
             double v = (double)NAN;
-            snprintf(col, sizeof(col), "%02d/%02d", (int)(m % 12 + 1),
-                     (int)(m / 12 % 100));
+            chiso_textf(col, sizeof(col), "%02d/%02d", (int)(m % 12 + 1),
+                        (int)(m / 12 % 100));
             if (r < 5) {
                 const chiso_services_row *row =
                     chiso_services_find(R->svc_month, R->cfg->unit_code, m);
@@ -254,10 +259,10 @@ chart_months(struct rp *R)
         return chiso_diag_set(R->diag, st, NULL, 0, 0,
                               "cannot build the rates-by-month chart");
     }
-    snprintf(R->charts[CH_MONTHS].caption, sizeof(R->charts[CH_MONTHS].caption),
-             "%s",
-             RT(R, "Tỷ lệ theo tháng, kỳ trước và kỳ báo cáo",
-                "Monthly rates, previous and current period"));
+    chiso_textf(R->charts[CH_MONTHS].caption,
+                sizeof(R->charts[CH_MONTHS].caption), "%s",
+                RT(R, "Tỷ lệ theo tháng, kỳ trước và kỳ báo cáo",
+                   "Monthly rates, previous and current period"));
     cur = report_svc_row(R, R->idx);
     prev = report_svc_row(R, R->prev);
     if (cur != NULL && cur->received > 0) {
@@ -266,29 +271,31 @@ chart_months(struct rp *R)
         report_num(R, cur->on_time_pct, 2, c, sizeof(c));
         if (prev != NULL && prev->received > 0) {
             report_num(R, prev->online_pct, 2, b, sizeof(b));
-            snprintf(R->charts[CH_MONTHS].reading,
-                     sizeof(R->charts[CH_MONTHS].reading),
-                     R->en ? "%s %% of dossiers were submitted online in the "
-                             "period (%s %% the period before); %s %% of "
-                             "finished dossiers were on time."
-                           : "%s %% hồ sơ nộp trực tuyến trong kỳ (kỳ trước "
-                             "%s %%); %s %% hồ sơ đã giải quyết đúng hạn.",
-                     a, b, c);
+            chiso_textf(R->charts[CH_MONTHS].reading,
+                        sizeof(R->charts[CH_MONTHS].reading),
+                        R->en
+                            ? "%s %% of dossiers were submitted online in the "
+                              "period (%s %% the period before); %s %% of "
+                              "finished dossiers were on time."
+                            : "%s %% hồ sơ nộp trực tuyến trong kỳ (kỳ trước "
+                              "%s %%); %s %% hồ sơ đã giải quyết đúng hạn.",
+                        a, b, c);
         } else {
-            snprintf(R->charts[CH_MONTHS].reading,
-                     sizeof(R->charts[CH_MONTHS].reading),
-                     R->en ? "%s %% of dossiers were submitted online in the "
-                             "period; %s %% of finished dossiers were on "
-                             "time."
-                           : "%s %% hồ sơ nộp trực tuyến trong kỳ; %s %% hồ "
-                             "sơ đã giải quyết đúng hạn.",
-                     a, c);
+            chiso_textf(R->charts[CH_MONTHS].reading,
+                        sizeof(R->charts[CH_MONTHS].reading),
+                        R->en
+                            ? "%s %% of dossiers were submitted online in the "
+                              "period; %s %% of finished dossiers were on "
+                              "time."
+                            : "%s %% hồ sơ nộp trực tuyến trong kỳ; %s %% hồ "
+                              "sơ đã giải quyết đúng hạn.",
+                        a, c);
         }
     } else {
-        snprintf(R->charts[CH_MONTHS].reading,
-                 sizeof(R->charts[CH_MONTHS].reading), "%s",
-                 RT(R, "Không có hồ sơ nào trong kỳ báo cáo.",
-                    "No dossier in the report period."));
+        chiso_textf(R->charts[CH_MONTHS].reading,
+                    sizeof(R->charts[CH_MONTHS].reading), "%s",
+                    RT(R, "Không có hồ sơ nào trong kỳ báo cáo.",
+                       "No dossier in the report period."));
     }
     return CHISO_OK;
 }
@@ -317,12 +324,12 @@ chart_ranks(struct rp *R)
                       "no published-results store"));
         return CHISO_OK;
     }
-    snprintf(sub, sizeof(sub), "%s",
-             RT(R,
-                "Xếp hạng trong cả nước; 1 = cao nhất. Không nối qua "
-                "điểm gãy phương pháp.",
-                "National rank; 1 = best. Lines never cross a "
-                "methodology break."));
+    chiso_textf(sub, sizeof(sub), "%s",
+                RT(R,
+                   "Xếp hạng trong cả nước; 1 = cao nhất. Không nối qua "
+                   "điểm gãy phương pháp.",
+                   "National rank; 1 = best. Lines never cross a "
+                   "methodology break."));
     st = new_chart(R, CH_RANKS, CHISO_PLOT_TREND, "", sub,
                    RT(R,
                       "Kho số liệu công bố của chiso (nguồn từng số liệu "
@@ -391,10 +398,10 @@ chart_ranks(struct rp *R)
                 row->year == (int)xs[n - 1] && row->rank > 0 &&
                 chiso_published_unit_matches(row, R->cfg->province)) {
                 char part[160];
-                snprintf(part, sizeof(part), "%s%s %s %ld/%ld (%d)",
-                         reading[0] ? "; " : "", index_label(R->index_names[k]),
-                         RT(R, "hạng", "rank"), row->rank, row->rank_of,
-                         row->year);
+                chiso_textf(
+                    part, sizeof(part), "%s%s %s %ld/%ld (%d)",
+                    reading[0] ? "; " : "", index_label(R->index_names[k]),
+                    RT(R, "hạng", "rank"), row->rank, row->rank_of, row->year);
                 strncat(reading, part, sizeof(reading) - strlen(reading) - 1);
                 break;
             }
@@ -429,18 +436,18 @@ chart_ranks(struct rp *R)
                 if (chiso_break_applies(c, R->index_names[k],
                                         unit_code ? unit_code : "", 1) &&
                     strstr(label, index_label(R->index_names[k])) == NULL) {
-                    snprintf(label + strlen(label),
-                             sizeof(label) - strlen(label), "%s%s",
-                             applies ? ", " : "",
-                             index_label(R->index_names[k]));
+                    chiso_textf(label + strlen(label),
+                                sizeof(label) - strlen(label), "%s%s",
+                                applies ? ", " : "",
+                                index_label(R->index_names[k]));
                     applies = 1;
                 }
             }
         }
         if (applies) {
             char full[240];
-            snprintf(full, sizeof(full), "%d: %s %s", b->year,
-                     RT(R, "đổi phương pháp", "method change"), label);
+            chiso_textf(full, sizeof(full), "%d: %s %s", b->year,
+                        RT(R, "đổi phương pháp", "method change"), label);
             st =
                 chiso_chart_add_break(R->charts[CH_RANKS].chart, b->year, full);
             if (st != CHISO_OK) {
@@ -451,9 +458,9 @@ chart_ranks(struct rp *R)
     }
     {
         char title[200];
-        snprintf(title, sizeof(title), "%s %s",
-                 RT(R, "Thứ hạng các chỉ số của tỉnh", "Ranks of"),
-                 R->cfg->province);
+        chiso_textf(title, sizeof(title), "%s %s",
+                    RT(R, "Thứ hạng các chỉ số của tỉnh", "Ranks of"),
+                    R->cfg->province);
         chiso_chart_set_text(R->charts[CH_RANKS].chart, CHISO_PLOT_TITLE,
                              title);
         chiso_chart_set_text(R->charts[CH_RANKS].chart, CHISO_PLOT_Y_LABEL,
@@ -461,17 +468,18 @@ chart_ranks(struct rp *R)
         chiso_chart_set_text(R->charts[CH_RANKS].chart, CHISO_PLOT_X_LABEL,
                              RT(R, "Năm", "Year"));
     }
-    snprintf(R->charts[CH_RANKS].reading, sizeof(R->charts[CH_RANKS].reading),
-             "%s: %s. %s", RT(R, "Thứ hạng gần nhất", "Latest ranks"), reading,
-             RT(R,
-                "Thứ hạng trước và sau một điểm gãy phương pháp (hoặc "
-                "khi số tỉnh thay đổi) không so sánh trực tiếp được.",
-                "Ranks before and after a methodology break (or a change in "
-                "the number of provinces) are not directly comparable."));
-    snprintf(R->charts[CH_RANKS].caption, sizeof(R->charts[CH_RANKS].caption),
-             "%s",
-             RT(R, "Thứ hạng của tỉnh qua các năm",
-                "The province's ranks over the years"));
+    chiso_textf(R->charts[CH_RANKS].reading,
+                sizeof(R->charts[CH_RANKS].reading), "%s: %s. %s",
+                RT(R, "Thứ hạng gần nhất", "Latest ranks"), reading,
+                RT(R,
+                   "Thứ hạng trước và sau một điểm gãy phương pháp (hoặc "
+                   "khi số tỉnh thay đổi) không so sánh trực tiếp được.",
+                   "Ranks before and after a methodology break (or a change in "
+                   "the number of provinces) are not directly comparable."));
+    chiso_textf(R->charts[CH_RANKS].caption,
+                sizeof(R->charts[CH_RANKS].caption), "%s",
+                RT(R, "Thứ hạng của tỉnh qua các năm",
+                   "The province's ranks over the years"));
     return CHISO_OK;
 }
 
@@ -529,14 +537,14 @@ chart_peers(struct rp *R)
                       "no year with PAR INDEX values for 3 of the units"));
         return CHISO_OK;
     }
-    snprintf(title, sizeof(title), "PAR INDEX %d: %s", best_year,
-             RT(R, "các tỉnh so sánh", "comparison provinces"));
-    snprintf(sub, sizeof(sub), "%s",
-             RT(R,
-                "Điểm công bố (%); dải màu: Nhóm A ≥ 90 %, Nhóm B 80 – "
-                "dưới 90 %",
-                "Published score (%); shading: Group A ≥ 90 %, Group B "
-                "80 – under 90 %"));
+    chiso_textf(title, sizeof(title), "PAR INDEX %d: %s", best_year,
+                RT(R, "các tỉnh so sánh", "comparison provinces"));
+    chiso_textf(sub, sizeof(sub), "%s",
+                RT(R,
+                   "Điểm công bố (%); dải màu: Nhóm A ≥ 90 %, Nhóm B 80 – "
+                   "dưới 90 %",
+                   "Published score (%); shading: Group A ≥ 90 %, Group B "
+                   "80 – under 90 %"));
     st = new_chart(R, CH_PEERS, CHISO_PLOT_BARS, title, sub,
                    RT(R,
                       "Kho số liệu công bố của chiso (nguồn từng số liệu "
@@ -586,13 +594,13 @@ chart_peers(struct rp *R)
     if (mine != NULL) {
         char b[32];
         report_num(R, mine->value, 2, b, sizeof(b));
-        snprintf(R->charts[CH_PEERS].reading,
-                 sizeof(R->charts[CH_PEERS].reading),
-                 R->en ? "In %d, %s leads the %zu units with a value (%s %%); "
-                         "%s scores %s %%."
-                       : "Năm %d, %s dẫn đầu %zu tỉnh có điểm (%s %%); %s "
-                         "đạt %s %%.",
-                 best_year, top->unit, best_n, a, R->cfg->province, b);
+        chiso_textf(
+            R->charts[CH_PEERS].reading, sizeof(R->charts[CH_PEERS].reading),
+            R->en ? "In %d, %s leads the %zu units with a value (%s %%); "
+                    "%s scores %s %%."
+                  : "Năm %d, %s dẫn đầu %zu tỉnh có điểm (%s %%); %s "
+                    "đạt %s %%.",
+            best_year, top->unit, best_n, a, R->cfg->province, b);
     } else {
         /* say what is known about the province instead */
         const chiso_pub_row *rank = NULL;
@@ -607,28 +615,31 @@ chart_peers(struct rp *R)
             }
         }
         if (rank != NULL) {
-            snprintf(R->charts[CH_PEERS].reading,
-                     sizeof(R->charts[CH_PEERS].reading),
-                     R->en ? "In %d, %s leads the %zu units with a value (%s "
-                             "%%); %s has no published score, only its rank "
-                             "%ld/%ld, so it is not drawn."
-                           : "Năm %d, %s dẫn đầu %zu tỉnh có điểm (%s %%); %s "
-                             "chưa có điểm công bố, chỉ có thứ hạng %ld/%ld, "
-                             "nên không vẽ.",
-                     best_year, top->unit, best_n, a, R->cfg->province,
-                     rank->rank, rank->rank_of);
+            chiso_textf(R->charts[CH_PEERS].reading,
+                        sizeof(R->charts[CH_PEERS].reading),
+                        R->en
+                            ? "In %d, %s leads the %zu units with a value (%s "
+                              "%%); %s has no published score, only its rank "
+                              "%ld/%ld, so it is not drawn."
+                            : "Năm %d, %s dẫn đầu %zu tỉnh có điểm (%s %%); %s "
+                              "chưa có điểm công bố, chỉ có thứ hạng %ld/%ld, "
+                              "nên không vẽ.",
+                        best_year, top->unit, best_n, a, R->cfg->province,
+                        rank->rank, rank->rank_of);
         } else {
-            snprintf(R->charts[CH_PEERS].reading,
-                     sizeof(R->charts[CH_PEERS].reading),
-                     R->en ? "In %d, %s leads the %zu units with a value (%s "
-                             "%%); %s has no published score that year."
-                           : "Năm %d, %s dẫn đầu %zu tỉnh có điểm (%s %%); %s "
-                             "chưa có điểm công bố năm đó.",
-                     best_year, top->unit, best_n, a, R->cfg->province);
+            chiso_textf(R->charts[CH_PEERS].reading,
+                        sizeof(R->charts[CH_PEERS].reading),
+                        R->en
+                            ? "In %d, %s leads the %zu units with a value (%s "
+                              "%%); %s has no published score that year."
+                            : "Năm %d, %s dẫn đầu %zu tỉnh có điểm (%s %%); %s "
+                              "chưa có điểm công bố năm đó.",
+                        best_year, top->unit, best_n, a, R->cfg->province);
         }
     }
-    snprintf(R->charts[CH_PEERS].caption, sizeof(R->charts[CH_PEERS].caption),
-             "%s", RT(R, "So sánh với các tỉnh", "Comparison with peers"));
+    chiso_textf(R->charts[CH_PEERS].caption,
+                sizeof(R->charts[CH_PEERS].caption), "%s",
+                RT(R, "So sánh với các tỉnh", "Comparison with peers"));
     return CHISO_OK;
 }
 
@@ -673,7 +684,7 @@ report_write_charts(struct rp *R)
             continue;
         }
         for (e = 0; e < 2; e++) {
-            snprintf(name, sizeof(name), "%s%s", R->charts[i].base, ext[e]);
+            chiso_textf(name, sizeof(name), "%s%s", R->charts[i].base, ext[e]);
             st = chiso_plot_write(R->charts[i].chart, report_path(R, name),
                                   CHART_W, CHART_H, R->diag);
             if (st != CHISO_OK) {

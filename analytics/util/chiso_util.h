@@ -100,16 +100,26 @@ typedef enum chiso_severity {
 /* "warning", "info", "error". */
 const char *chiso_severity_name(chiso_severity sev);
 
+/*
+ * Sizes of a diagnostic's text fields: room for any real path (PATH_MAX)
+ * and a long message. Text that is still longer is cut at a UTF-8
+ * character boundary and ends with "…" (never mid-character).
+ */
+#define CHISO_DIAG_PATH_MAX    4096
+#define CHISO_DIAG_MESSAGE_MAX 1024
+
 /* Where a problem is, and what it is. Filled by the library, printed by
  * the CLI as "chiso: path:line:column: message". */
 typedef struct chiso_diag {
-    chiso_status code;    /* CHISO_OK while nothing was reported */
-    int sys_errno;        /* for CHISO_EIO, else 0 */
-    char path[512];       /* copied, so a diag never dangles; "" if none */
-    unsigned long line;   /* 1-based physical line; 0 = unknown */
+    chiso_status code;              /* CHISO_OK while nothing was reported */
+    int sys_errno;                  /* for CHISO_EIO, else 0 */
+    char path[CHISO_DIAG_PATH_MAX]; /* copied, so a diag never dangles;
+                                       "" if none */
+    unsigned long line;             /* 1-based physical line; 0 = unknown */
     unsigned long column; /* 1-based column (UTF-8 characters); 0 = unknown */
-    char message[512];    /* lowercase start, no trailing period/newline */
-    chiso_lang lang;      /* language of message; set by the caller */
+    char message[CHISO_DIAG_MESSAGE_MAX]; /* lowercase start, no trailing
+                                             period/newline */
+    chiso_lang lang; /* language of message; set by the caller */
     /* Typed warnings (JSON "warnings" arrays): a stable code documented in
      * docs/ ("unit_not_in_log"), static storage, NULL when untyped; the
      * severity; the criterion concerned ("" if none). */
@@ -136,6 +146,16 @@ chiso_status chiso_diag_set(chiso_diag *diag,
                             unsigned long column,
                             const char *fmt,
                             ...) CHISO_PRINTF(6, 7);
+
+/* chiso_diag_set with a va_list: the one way to write a helper that
+ * formats a message into a diagnostic (fmt is translated, as above). */
+chiso_status chiso_diag_vset(chiso_diag *diag,
+                             chiso_status code,
+                             const char *path,
+                             unsigned long line,
+                             unsigned long column,
+                             const char *fmt,
+                             va_list ap) CHISO_PRINTF(6, 0);
 
 /* As chiso_diag_set for CHISO_EIO, keeping errno and appending strerror. */
 chiso_status chiso_diag_set_errno(chiso_diag *diag,
@@ -169,6 +189,14 @@ chiso_status chiso_diag_list_addf(chiso_diag_list *list,
                                   unsigned long column,
                                   const char *fmt,
                                   ...) CHISO_PRINTF(6, 7);
+/* chiso_diag_list_addf with a va_list (for helpers; fmt translated). */
+chiso_status chiso_diag_list_vaddf(chiso_diag_list *list,
+                                   chiso_status code,
+                                   const char *path,
+                                   unsigned long line,
+                                   unsigned long column,
+                                   const char *fmt,
+                                   va_list ap) CHISO_PRINTF(6, 0);
 /*
  * Append a typed entry: `kind` is the stable code (static string),
  * criterion_id may be NULL; the rest as chiso_diag_list_addf. The message
@@ -211,8 +239,11 @@ typedef struct chiso_buf {
 chiso_status chiso_buf_reserve(chiso_buf *b, size_t extra);
 chiso_status chiso_buf_append(chiso_buf *b, const void *p, size_t n);
 chiso_status chiso_buf_puts(chiso_buf *b, const char *s);
+/* Append formatted text (numbers as in the "C" locale). */
 chiso_status chiso_buf_printf(chiso_buf *b, const char *fmt, ...)
     CHISO_PRINTF(2, 3);
+chiso_status chiso_buf_vprintf(chiso_buf *b, const char *fmt, va_list ap)
+    CHISO_PRINTF(2, 0);
 void chiso_buf_free(chiso_buf *b);
 
 /* ---- strings --------------------------------------------------------- */
@@ -245,6 +276,16 @@ size_t chiso_utf8_width(const char *s, size_t len);
  * (which may exceed cap-1 if truncated).
  */
 size_t chiso_text_fold(const char *s, size_t len, char *out, size_t cap);
+
+/*
+ * snprintf for text that must stay valid UTF-8: numbers as in the "C"
+ * locale, and when the text does not fit in cap bytes it is cut at a
+ * character boundary and ends with "…" (U+2026). Returns the length the
+ * whole text would have had (as snprintf).
+ */
+int chiso_textf(char *buf, size_t cap, const char *fmt, ...) CHISO_PRINTF(3, 4);
+int chiso_vtextf(char *buf, size_t cap, const char *fmt, va_list ap)
+    CHISO_PRINTF(3, 0);
 
 /* Trim ASCII spaces, tabs, CR/LF and UTF-8 non-breaking spaces in place
  * (adjusts *s and *len). */
@@ -293,28 +334,62 @@ void chiso_c_locale_leave(chiso_c_locale *s);
 /* ---- files ------------------------------------------------------------ */
 
 /*
+ * The most chiso reads into memory from one file (a framework, a
+ * configuration, any JSON input): 64 MiB. Larger inputs are refused with
+ * a clear message instead of growing memory (`validate /dev/zero`).
+ * Tables (CSV logs) are streamed and have no such cap.
+ */
+#define CHISO_READ_CAP ((size_t)64 << 20)
+
+/*
  * Read a whole file into memory (NUL-terminated; *len excludes the NUL).
- * "-" reads standard input. Returns CHISO_EIO with errno kept in diag.
- * The caller frees *out with free().
+ * "-" reads standard input. The file is opened once and read to its end,
+ * so FIFOs work (<(cat f.json)). More than CHISO_READ_CAP bytes is
+ * CHISO_EDATA ("larger than ..."); a failure to read is CHISO_EIO with
+ * errno kept in diag. The caller frees *out with free().
  */
 chiso_status chiso_file_read_all(const char *path,
                                  char **out,
                                  size_t *len,
                                  chiso_diag *diag);
+/* The same with another cap (bytes). */
+chiso_status chiso_file_read_capped(
+    const char *path, size_t cap, char **out, size_t *len, chiso_diag *diag);
 
 /*
- * Atomic output file: data goes to a temporary file beside `path` and only
- * chiso_outfile_commit() renames it into place, so readers never see a
- * partial file and a failed run leaves the previous file untouched.
- * Path "-" means standard output (written directly, never renamed).
+ * An output file that never loses what was at its path
+ * (docs/safety.md):
+ *   - a regular file (or nothing yet): data goes to a temporary file
+ *     ".chiso-tmp-NAME.XXXXXX" beside it, flushed, fsync'ed and renamed
+ *     into place at commit, keeping the old file's permissions; a failed
+ *     or killed run leaves the previous file untouched, and the next run
+ *     writing that path removes what a killed run left;
+ *   - a symbolic link is followed: its target is replaced, the link stays;
+ *   - a device, FIFO or socket, or a path in /dev or /proc, is written in
+ *     place at commit (never renamed over); a folder or a disk device is
+ *     refused (CHISO_EUSAGE);
+ *   - "-", /dev/stdout, /dev/fd/1, /proc/self/fd/1: standard output,
+ *     written at commit and checked (a write error is CHISO_EIO).
+ * In the last two cases the bytes are held in memory until commit, so an
+ * output is all written or not at all.
  */
 typedef struct chiso_outfile chiso_outfile;
 
 chiso_status
 chiso_outfile_open(chiso_outfile **out, const char *path, chiso_diag *diag);
-/* The stream to write to. Borrowed; valid until commit/abort. */
+/* The stream to write to. Borrowed; valid until sync/commit/abort. */
 FILE *chiso_outfile_stream(chiso_outfile *f);
-/* Flush, fsync and rename into place; frees f in every case. */
+/* The path as given to open. Borrowed. */
+const char *chiso_outfile_path(const chiso_outfile *f);
+/* Does f go to standard output? */
+int chiso_outfile_is_stdout(const chiso_outfile *f);
+/*
+ * First half of a commit: check the stream, flush and fsync, without
+ * putting the file in place. Lets a caller with several outputs make all
+ * of them complete before committing any. Does not free f.
+ */
+chiso_status chiso_outfile_sync(chiso_outfile *f, chiso_diag *diag);
+/* Sync (if not done) and put into place; frees f in every case. */
 chiso_status chiso_outfile_commit(chiso_outfile *f, chiso_diag *diag);
 /* Remove the temporary file; frees f. NULL is allowed. */
 void chiso_outfile_abort(chiso_outfile *f);
@@ -326,22 +401,95 @@ chiso_status chiso_file_write_atomic(const char *path,
                                      chiso_diag *diag);
 
 /*
- * Atomic output directory: files are assembled in a temporary sibling
- * ("DIR.tmp-XXXXXX") and chiso_outdir_commit() swaps it into place (an
- * atomic exchange where the kernel offers it), so an interrupted run never
- * leaves a half-written folder and a failed run leaves the previous one
- * intact.
+ * Is `output` safe to write, given the inputs of the run? Refused
+ * (CHISO_EUSAGE, the message naming the input) when the output is an
+ * input (same file through any path, symbolic or hard link), when it lies
+ * inside a folder given as input, and, for a folder output, when it
+ * contains an input. Paths are resolved (realpath) before they are
+ * compared. NULL and "-" outputs and inputs are skipped; inputs that do
+ * not exist are skipped (reading them fails on its own).
+ */
+typedef enum chiso_output_kind {
+    CHISO_OUTPUT_FILE = 0,
+    CHISO_OUTPUT_FOLDER = 1
+} chiso_output_kind;
+chiso_status chiso_output_check(const char *output,
+                                const char *const *inputs,
+                                size_t n_inputs,
+                                chiso_output_kind kind,
+                                chiso_diag *diag);
+
+/* ---- output folders (packs) -------------------------------------------- */
+
+/* The manifest chiso writes into every output folder. */
+#define CHISO_PACK_MANIFEST ".chiso-pack.json"
+
+/*
+ * An output folder written as a whole (docs/safety.md, "Report folders"):
+ * files are assembled in a temporary sibling ".chiso-tmp-DIR.XXXXXX",
+ * synced once, and swapped into place by chiso_outdir_finish() with an
+ * atomic exchange, so an interrupted run never leaves a half-written
+ * folder and a failed run leaves the previous one intact. The folder gets
+ * a manifest (CHISO_PACK_MANIFEST: each file's name, size and SHA-256,
+ * the generator; no time stamp).
+ *
+ * An existing folder is replaced only when it is empty or a chiso pack; a
+ * folder without a manifest that is not empty is refused (CHISO_EUSAGE)
+ * whatever the options. In a pack, the user's files (not in the manifest)
+ * are kept and named in the notes; files the manifest lists that the user
+ * changed are refused unless keep_edited, which keeps them (under
+ * "NAME.user.EXT" when the new pack writes NAME). Nothing the user made is
+ * deleted. A symbolic link to a folder is followed.
  */
 typedef struct chiso_outdir chiso_outdir;
 
+typedef struct chiso_outdir_options {
+    int keep_edited;       /* keep the user's edits (--force) */
+    const char *generator; /* manifest "generator"; NULL = "chiso VERSION" */
+} chiso_outdir_options;
+
+#define CHISO_OUTDIR_OPTIONS_INIT                                              \
+    {                                                                          \
+        0, NULL                                                                \
+    }
+
+chiso_status chiso_outdir_open_with(chiso_outdir **out,
+                                    const char *path,
+                                    const chiso_outdir_options *opts,
+                                    chiso_diag *diag);
+/* chiso_outdir_open_with with the default options. */
 chiso_status
 chiso_outdir_open(chiso_outdir **out, const char *path, chiso_diag *diag);
-/* The temporary directory to write into. Borrowed. */
+/* The temporary folder to write into. Borrowed. */
 const char *chiso_outdir_path(const chiso_outdir *d);
-/* Swap into place, remove the previous folder; frees d in every case. */
+/* The resolved destination. Borrowed. */
+const char *chiso_outdir_target(const chiso_outdir *d);
+/*
+ * Swap into place: keep the user's files, write the manifest, sync, swap,
+ * remove what was chiso's in the previous folder. Typed warnings (kept
+ * files: "pack_kept_user_file", "pack_kept_edited_file", "pack_kept_file")
+ * are appended to notes (may be NULL). Frees d in every case.
+ */
+chiso_status
+chiso_outdir_finish(chiso_outdir *d, chiso_diag_list *notes, chiso_diag *diag);
+/* chiso_outdir_finish without notes. */
 chiso_status chiso_outdir_commit(chiso_outdir *d, chiso_diag *diag);
-/* Remove the temporary directory and everything in it; frees d. */
+/* Remove the temporary folder (what this run wrote only); frees d. */
 void chiso_outdir_abort(chiso_outdir *d);
+
+/* ---- digests ------------------------------------------------------------ */
+
+/* SHA-256, streaming. */
+typedef struct chiso_sha256 {
+    uint32_t h[8];
+    uint64_t n;
+    unsigned char buf[64];
+    size_t fill;
+} chiso_sha256;
+void chiso_sha256_init(chiso_sha256 *s);
+void chiso_sha256_update(chiso_sha256 *s, const void *data, size_t len);
+/* The digest as 64 lowercase hex digits and a NUL. */
+void chiso_sha256_final(chiso_sha256 *s, char hex[65]);
 
 /* ---- CSV output ------------------------------------------------------- */
 
