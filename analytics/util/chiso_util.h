@@ -365,7 +365,8 @@ chiso_status chiso_file_read_capped(
  *     or killed run leaves the previous file untouched, and the next run
  *     writing that path removes what a killed run left;
  *   - a symbolic link is followed: its target is replaced, the link stays;
- *   - a device, FIFO or socket, or a path in /dev or /proc, is written in
+ *   - a device, FIFO or socket, or a path through the kernel's links to
+ *     open files (/proc/self/fd/N, /dev/fd/N, /dev/stderr), is written in
  *     place at commit (never renamed over); a folder or a disk device is
  *     refused (CHISO_EUSAGE);
  *   - "-", /dev/stdout, /dev/fd/1, /proc/self/fd/1: standard output,
@@ -601,6 +602,65 @@ void chiso_text_position(const char *text,
 struct cJSON *chiso_json_number(double x);
 /* As chiso_json_number, rounded half-up to `decimals` places. */
 struct cJSON *chiso_json_fixed(double x, int decimals);
+/*
+ * Checked JSON building. Every call records an allocation failure in the
+ * builder instead of returning it, and accepts a NULL parent or item (a
+ * failure earlier): the builder checks once at the end with
+ * chiso_jb_finish(), which returns the tree, or deletes it and returns
+ * NULL (report CHISO_ENOMEM) - never a tree with a key missing.
+ *
+ *   chiso_jb jb = CHISO_JB_INIT;
+ *   cJSON *root = chiso_jb_object(&jb);
+ *   chiso_jb_str(&jb, root, "unit", name);      (NULL string -> null)
+ *   chiso_jb_fixed(&jb, root, "index_pct", x, 2);
+ *   cJSON *arr = chiso_jb_arr(&jb, root, "areas");
+ *   chiso_jb_num(&jb, arr, NULL, y);             (NULL key: array element)
+ *   return chiso_jb_finish(&jb, root);
+ *
+ * Each returns the item added (NULL on failure). Numbers: chiso_jb_num
+ * rounds to 10 significant digits, chiso_jb_fixed half-up to `decimals`
+ * places; both write null for NaN and infinities.
+ */
+typedef struct chiso_jb {
+    int failed;
+} chiso_jb;
+
+#define CHISO_JB_INIT                                                          \
+    {                                                                          \
+        0                                                                      \
+    }
+
+/* A new root object / array (failure recorded). */
+struct cJSON *chiso_jb_object(chiso_jb *jb);
+struct cJSON *chiso_jb_array(chiso_jb *jb);
+/* Add item under key (or append when parent is an array or key is NULL);
+ * takes item in every case (deleted on failure). */
+struct cJSON *chiso_jb_add(chiso_jb *jb,
+                           struct cJSON *parent,
+                           const char *key,
+                           struct cJSON *item);
+struct cJSON *chiso_jb_obj(chiso_jb *jb, struct cJSON *parent, const char *key);
+struct cJSON *chiso_jb_arr(chiso_jb *jb, struct cJSON *parent, const char *key);
+struct cJSON *chiso_jb_str(chiso_jb *jb,
+                           struct cJSON *parent,
+                           const char *key,
+                           const char *s);
+struct cJSON *
+chiso_jb_null(chiso_jb *jb, struct cJSON *parent, const char *key);
+struct cJSON *
+chiso_jb_bool(chiso_jb *jb, struct cJSON *parent, const char *key, int b);
+struct cJSON *
+chiso_jb_int(chiso_jb *jb, struct cJSON *parent, const char *key, long long v);
+struct cJSON *
+chiso_jb_num(chiso_jb *jb, struct cJSON *parent, const char *key, double x);
+struct cJSON *chiso_jb_fixed(chiso_jb *jb,
+                             struct cJSON *parent,
+                             const char *key,
+                             double x,
+                             int decimals);
+/* root when nothing failed; else root is deleted and NULL returned. */
+struct cJSON *chiso_jb_finish(chiso_jb *jb, struct cJSON *root);
+
 /*
  * Print a JSON tree with 2-space indentation and a final newline. The
  * caller frees the result with free(). NULL on allocation failure.

@@ -10,8 +10,9 @@
  *     the bytes are kept in memory and written, checked, at commit.
  *   - A symbolic link is followed to its target: the target is replaced,
  *     the link stays.
- *   - A device, FIFO or socket, or anything reached through /dev or /proc,
- *     is written in place at commit, never renamed over (as root,
+ *   - A device, FIFO or socket, or anything reached through the kernel's
+ *     links to open files (/proc/self/fd/N, /dev/fd/N, /dev/stderr), is
+ *     written in place at commit, never renamed over (as root,
  *     renaming over /dev/null would replace the device with a file).
  *     Folders and block devices are refused.
  *   - Otherwise (a regular file or nothing yet) the data goes to a
@@ -321,10 +322,15 @@ is_stdout_path(const char *p)
            strcmp(p, "/dev/fd/1") == 0 || strcmp(p, "/proc/self/fd/1") == 0;
 }
 
+/* The kernel's links to open files (/proc/self/fd/N, /dev/fd/N,
+ * /dev/stderr): what they name is written in place, whatever it is. Other
+ * paths under /dev are judged by what they are (a device is written in
+ * place, a file under /dev/shm is a file). */
 static int
 is_special_path(const char *p)
 {
-    return strncmp(p, "/dev/", 5) == 0 || strncmp(p, "/proc/", 6) == 0;
+    return strncmp(p, "/proc/", 6) == 0 || strncmp(p, "/dev/fd/", 8) == 0 ||
+           strcmp(p, "/dev/stderr") == 0 || strcmp(p, "/dev/stdin") == 0;
 }
 
 /*

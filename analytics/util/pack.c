@@ -940,28 +940,23 @@ in_sorted(char *const *v, size_t n, const char *s)
 static chiso_status
 write_manifest(chiso_outdir *d, char *const *names, size_t n, chiso_diag *diag)
 {
-    cJSON *root = cJSON_CreateObject(), *files = cJSON_CreateArray();
+    chiso_jb jb = CHISO_JB_INIT;
+    cJSON *root = chiso_jb_object(&jb), *files;
     chiso_status st = CHISO_OK;
     char *text = NULL, *path = NULL;
     size_t i;
-    int oom = root == NULL || files == NULL;
 
-    if (!oom) {
-        oom |= cJSON_AddStringToObject(root, "format", "chiso-pack") == NULL;
-        oom |= cJSON_AddNumberToObject(root, "format_version", 1) == NULL;
-        oom |= cJSON_AddStringToObject(root, "generator", d->generator) == NULL;
-        oom |= !cJSON_AddItemToObject(root, "files", files);
-        if (!oom) {
-            files = NULL; /* owned by root now */
-        }
-    }
-    for (i = 0; i < n && !oom; i++) {
+    chiso_jb_str(&jb, root, "format", "chiso-pack");
+    chiso_jb_int(&jb, root, "format_version", 1);
+    chiso_jb_str(&jb, root, "generator", d->generator);
+    files = chiso_jb_arr(&jb, root, "files");
+    for (i = 0; i < n; i++) {
         char hex[65], *p = join(d->tmp, names[i]);
         uint64_t size;
         struct stat sb;
         cJSON *o;
         if (p == NULL) {
-            oom = 1;
+            jb.failed = 1;
             break;
         }
         if (lstat(p, &sb) != 0 || !S_ISREG(sb.st_mode) ||
@@ -972,31 +967,25 @@ write_manifest(chiso_outdir *d, char *const *names, size_t n, chiso_diag *diag)
             break;
         }
         free(p);
-        o = cJSON_CreateObject();
-        oom |= o == NULL ||
-               !cJSON_AddItemToArray(cJSON_GetObjectItem(root, "files"), o);
-        if (oom) {
-            cJSON_Delete(o);
-            break;
-        }
-        oom |= cJSON_AddStringToObject(o, "name", names[i]) == NULL;
-        oom |= cJSON_AddNumberToObject(o, "size", (double)size) == NULL;
-        oom |= cJSON_AddStringToObject(o, "sha256", hex) == NULL;
+        o = chiso_jb_obj(&jb, files, NULL);
+        chiso_jb_str(&jb, o, "name", names[i]);
+        chiso_jb_int(&jb, o, "size", (long long)size);
+        chiso_jb_str(&jb, o, "sha256", hex);
     }
-    if (st == CHISO_OK && !oom) {
-        text = chiso_json_print(root);
+    root = chiso_jb_finish(&jb, root);
+    if (st == CHISO_OK) {
+        text = root != NULL ? chiso_json_print(root) : NULL;
         path = join(d->tmp, CHISO_PACK_MANIFEST);
-        oom = text == NULL || path == NULL;
-    }
-    if (st == CHISO_OK && oom) {
-        st = chiso_diag_set(diag, CHISO_ENOMEM, d->path, 0, 0, "out of memory");
+        if (text == NULL || path == NULL) {
+            st = chiso_diag_set(diag, CHISO_ENOMEM, d->path, 0, 0,
+                                "out of memory");
+        }
     }
     if (st == CHISO_OK) {
         st = chiso_file_write_atomic(path, text, strlen(text), diag);
     }
     free(path);
     free(text);
-    cJSON_Delete(files);
     cJSON_Delete(root);
     return st;
 }
