@@ -83,6 +83,11 @@ void cli_diag_init(chiso_diag *d);
  * checked against every input the command named (cli_check_not_input).
  */
 
+/* Route cJSON's allocations through the CLI (main calls it once): after
+ * a failed allocation no JSON document is written (exit 4), so a builder
+ * that left a key out can never reach a file. */
+void cli_json_hooks(void);
+
 /*
  * Write a JSON tree to path ("-" = stdout) as one output of the set.
  * Deletes nothing; the caller still owns root. Returns an exit code.

@@ -557,10 +557,40 @@ cli_outputs_free(void)
     spooled.n = 0;
 }
 
+/*
+ * A safety net under every JSON builder of every module: cJSON allocates
+ * through this hook in the CLI, and when any allocation has failed since
+ * the command began, no JSON document is written (exit 4), because a
+ * builder that did not check could have left a key out. Builders in util
+ * and report check on their own (chiso_jb); this covers the rest.
+ */
+static int json_alloc_failed;
+
+static void *
+cli_json_malloc(size_t n)
+{
+    void *p = malloc(n);
+
+    if (p == NULL) {
+        json_alloc_failed = 1;
+    }
+    return p;
+}
+
+void
+cli_json_hooks(void)
+{
+    cJSON_Hooks h;
+
+    h.malloc_fn = cli_json_malloc;
+    h.free_fn = free;
+    cJSON_InitHooks(&h);
+}
+
 int
 cli_write_json(const cJSON *root, const char *path)
 {
-    char *text = chiso_json_print(root);
+    char *text = json_alloc_failed ? NULL : chiso_json_print(root);
     chiso_outfile *f = NULL;
     size_t len;
     int rc;

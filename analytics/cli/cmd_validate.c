@@ -306,14 +306,14 @@ cmd_validate(int argc, char **argv)
             cli_print_diag(&problems.items[i], NULL);
         }
         if (problems.n_dropped > 0) {
-            fprintf(stderr, "chiso: %s: %zu more problems not shown\n", path,
+            fprintf(stderr, "chiso: %s: %zu more problems not shown\n", argv[a],
                     problems.n_dropped);
         }
         if (st == CHISO_OK) {
-            printf("%s: ok: %s\n", path, summary);
+            printf("%s: ok: %s\n", argv[a], summary);
         } else {
             int e = cli_exit_code(st);
-            printf("%s: %zu problem%s\n", path,
+            printf("%s: %zu problem%s\n", argv[a],
                    chiso_diag_list_total(&problems),
                    chiso_diag_list_total(&problems) == 1 ? "" : "s");
             rc = rc > e ? rc : e;

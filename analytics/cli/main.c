@@ -75,6 +75,7 @@ main(int argc, char **argv)
      * (the library does so on its own; this covers the CLI's printf) */
     setlocale(LC_ALL, "C");
     signal(SIGPIPE, SIG_IGN);
+    cli_json_hooks();
     gsl_set_error_handler_off();
     while (a < argc && strncmp(argv[a], "--", 2) == 0) {
         const char *v = NULL;

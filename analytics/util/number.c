@@ -11,12 +11,15 @@
  *
  * chiso_format_double() gives the shortest text that reads back to the
  * same double, as "%.*f" with the fewest decimals for ordinary magnitudes
- * and "%.*g" otherwise. It tries 15 significant digits first (enough for
- * every value typed as a decimal of at most 15 digits, then trailing zeros
- * are dropped), then 16, then 17 (always enough), and builds the fixed
- * notation from those digits: at most three printf/strtod pairs instead of
- * one per candidate precision. tests/unit/test_number.c checks it byte for
- * byte against the previous search on millions of values.
+ * and "%.*g" otherwise. Counts, rates and typed values (at most 6
+ * decimals, below 4e9) are found with integer arithmetic and no printf at
+ * all; other values try 15 significant digits (enough for every value
+ * typed as a decimal of at most 15 digits, then trailing zeros are
+ * dropped), then 16, then 17 (always enough), and the fixed notation is
+ * built from those digits: at most three printf/strtod pairs instead of
+ * one per candidate precision (up to 38). tests/unit/test_number.c checks
+ * it byte for byte against the previous search on millions of values;
+ * tests/bench/bench_format.sh measures it.
  */
 #define _GNU_SOURCE /* newlocale, uselocale */
 #include "chiso_util.h"
@@ -133,12 +136,54 @@ chiso_format_double(double x, char *out, size_t len)
         snprintf(out, len, "0");
         return;
     }
-    chiso_c_locale_enter(&l);
     if (!isfinite(x)) {
+        chiso_c_locale_enter(&l);
         snprintf(out, len, "%.1g", x); /* "inf", "-inf", "nan" */
         chiso_c_locale_leave(&l);
         return;
     }
+    if (ax >= 1e-6 && ax < 4e9) {
+        /* the common case, a decimal with at most 6 places (counts, rates,
+         * values typed in a sheet): r / 10^d == x exactly means the
+         * d-place decimal r * 10^-d reads back to x (the division is
+         * correctly rounded and both operands are exact), and below 4e9
+         * no two 6-place decimals read back to the same double, so the
+         * first d that works is the one "%.{d}f" would need */
+        static const double p10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+        int d;
+        for (d = 0; d <= 6; d++) {
+            double r = nearbyint(x * p10[d]), q = r / p10[d];
+            if (!(q < x) && !(q > x)) {
+                char t[32];
+                uint64_t u = (uint64_t)fabs(r);
+                size_t nd = 0;
+                do {
+                    t[nd++] = (char)('0' + u % 10);
+                    u /= 10;
+                } while (u > 0);
+                while (nd <= (size_t)d) {
+                    t[nd++] = '0'; /* 0.05: zeros before the digits */
+                }
+                if (x < 0) {
+                    tmp[n++] = '-';
+                }
+                while (nd > 0) {
+                    if (nd == (size_t)d) {
+                        tmp[n++] = '.';
+                    }
+                    tmp[n++] = t[--nd];
+                }
+                tmp[n] = '\0';
+                if (len > 0) {
+                    size_t c = n < len - 1 ? n : len - 1;
+                    memcpy(out, tmp, c);
+                    out[c] = '\0';
+                }
+                return;
+            }
+        }
+    }
+    chiso_c_locale_enter(&l);
     if (ax < DBL_MIN) {
         /* subnormals carry fewer than 53 bits, so 15 digits can be more
          * than the shortest: search (rare; the same as before) */
