@@ -12,10 +12,10 @@
 #    matrix, gen_mc_data.py) against composite_numpy.py (min-max, weighted
 #    arithmetic means, ranks), whole process; checks scores and ranks agree.
 # 3. chiso services on a 200,000-row dossier log (gen_dossiers.py) with
-#    --csv: now and, when given, before.
-# Timing: hyperfine (-N, 3 warm-ups, 10 runs) when installed, else the
-# median of 9 runs timed with date(1). Timings on a shared machine are
-# noisy: rerun on a quiet one before quoting.
+#    --csv and --json (unit x month): now and, when given, before.
+# Timing: /usr/bin/time, the median of 9 runs of wall time and of CPU time
+# (user + sys) separately: on a shared machine the CPU time is the steadier
+# figure. Rerun on a quiet machine before quoting wall times.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$here/../..
@@ -29,17 +29,17 @@ trap 'rm -rf "$tmp"' EXIT
 bf=$(dirname "$chiso")/tests/bench_format
 [ -x "$bf" ] || bf=$root/build/tests/bench_format
 
-med() { # med CMD: median wall seconds
-  if command -v hyperfine >/dev/null 2>&1; then
-    hyperfine -N -w 3 -r 10 --export-json "$tmp/h.json" "$1" >/dev/null 2>&1
-    "$py" -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$tmp/h.json"
-  else
-    for i in 1 2 3 4 5 6 7 8 9; do
-      s=$(date +%s%N); sh -c "$1" >/dev/null 2>&1; e=$(date +%s%N)
-      echo $(( e - s ))
-    done | sort -n | sed -n 5p | awk '{ printf "%.4f", $1 / 1e9 }'
-  fi
+med() { # med CMD: "WALL CPU", medians of 9 runs (seconds; CPU = user + sys)
+  for i in 1 2 3 4 5 6 7 8 9; do
+    /usr/bin/time -f "%e %U %S" -o "$tmp/t" sh -c "exec $1" >/dev/null 2>&1
+    awk '{ printf "%.4f %.4f\n", $1, $2 + $3 }' "$tmp/t"
+  done > "$tmp/runs"
+  w=$(cut -d' ' -f1 "$tmp/runs" | sort -n | sed -n 5p)
+  c=$(cut -d' ' -f2 "$tmp/runs" | sort -n | sed -n 5p)
+  echo "$w $c"
 }
+wall() { echo "$1" | cut -d' ' -f1; }
+cpu() { echo "$1" | cut -d' ' -f2; }
 
 echo "== 1. chiso_format_double, ns per number"
 if [ -x "$bf" ]; then "$bf" 1000000; else echo "(no bench_format binary; build target bench_format)"; fi
@@ -63,28 +63,27 @@ print("outputs agree: %d units, largest score difference %.2g, same ranks" % (le
 EOF
 tc=$(med "$c")
 tp=$(med "$p")
-line="chiso $tc s, numpy $tp s"
+echo "wall: chiso $(wall "$tc") s, numpy $(wall "$tp") s; CPU: chiso $(cpu "$tc") s, numpy $(cpu "$tp") s"
+awk -v c="$(wall "$tc")" -v p="$(wall "$tp")" -v cc="$(cpu "$tc")" -v cp="$(cpu "$tp")" \
+  'BEGIN { printf "ratio chiso / numpy = %.2fx wall, %.2fx CPU\n", c / p, cc / cp }'
 if [ -n "$before" ]; then
   tb=$(med "$before composite $tmp/mc_iData.csv $tmp/mc_iMeta.csv --csv $tmp/before.csv")
   cmp -s "$tmp/before.csv" "$tmp/chiso.csv" && same="same bytes" || same="BYTES DIFFER"
-  line="$line, before $tb s ($same)"
+  echo "before: wall $(wall "$tb") s, CPU $(cpu "$tb") s ($same as now)"
+  awk -v c="$(wall "$tc")" -v b="$(wall "$tb")" -v cc="$(cpu "$tc")" -v cb="$(cpu "$tb")" \
+    'BEGIN { printf "ratio now / before = %.2fx wall, %.2fx CPU\n", c / b, cc / cb }'
 fi
-echo "$line"
-awk -v c="$tc" -v p="$tp" 'BEGIN { printf "ratio chiso / numpy = %.2fx\n", c / p }'
-[ -n "$before" ] && awk -v c="$tc" -v b="$tb" 'BEGIN { printf "ratio now / before = %.2fx\n", c / b }'
-
 echo
-echo "== 3. services, 200,000 dossiers, --csv"
+echo "== 3. services, 200,000 dossiers, --csv and --json (unit x month)"
 "$py" "$here/gen_dossiers.py" "$tmp/d.csv" --rows 200000 --seed 1 >/dev/null
-s="$chiso services $tmp/d.csv --period month --csv $tmp/s.csv"
+s="$chiso services $tmp/d.csv --period month --csv $tmp/s.csv --json $tmp/s.json"
 ts=$(med "$s")
-line="chiso $ts s"
+echo "now: wall $(wall "$ts") s, CPU $(cpu "$ts") s"
 if [ -n "$before" ]; then
-  tb=$(med "$before services $tmp/d.csv --period month --csv $tmp/sb.csv")
-  cmp -s "$tmp/s.csv" "$tmp/sb.csv" && same="same bytes" || same="BYTES DIFFER"
-  line="$line, before $tb s ($same)"
-  echo "$line"
-  awk -v c="$ts" -v b="$tb" 'BEGIN { printf "ratio now / before = %.2fx\n", c / b }'
-else
-  echo "$line"
+  tb=$(med "$before services $tmp/d.csv --period month --csv $tmp/sb.csv --json $tmp/sb.json")
+  cmp -s "$tmp/s.csv" "$tmp/sb.csv" && cmp -s "$tmp/s.json" "$tmp/sb.json" &&
+    same="same bytes" || same="BYTES DIFFER"
+  echo "before: wall $(wall "$tb") s, CPU $(cpu "$tb") s ($same as now)"
+  awk -v c="$(wall "$ts")" -v b="$(wall "$tb")" -v cc="$(cpu "$ts")" -v cb="$(cpu "$tb")" \
+    'BEGIN { printf "ratio now / before = %.2fx wall, %.2fx CPU\n", c / b, cc / cb }'
 fi
