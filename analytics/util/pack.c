@@ -434,12 +434,33 @@ struct cleaner {
     int kept; /* something could not be removed */
 };
 
+/* Create the folders above `rel` inside `root` (as needed). */
+static void
+make_parents(const char *root, const char *rel)
+{
+    char *r = chiso_strdup(rel), *p;
+
+    for (p = r ? strchr(r, '/') : NULL; p != NULL; p = strchr(p + 1, '/')) {
+        char *dir;
+        *p = '\0';
+        dir = join(root, r);
+        if (dir != NULL) {
+            mkdir(dir, 0777);
+        }
+        free(dir);
+        *p = '/';
+    }
+    free(r);
+}
+
 /* Move root/rel into the rescue folder (same name when free). */
 static void
 rescue(struct cleaner *c, const char *path, const char *rel)
 {
-    char *name = free_user_name(c->rescue, rel), *to;
+    char *name, *to;
 
+    make_parents(c->rescue, rel);
+    name = free_user_name(c->rescue, rel);
     if (name == NULL || (to = join(c->rescue, name)) == NULL) {
         free(name);
         c->kept = 1;
@@ -457,6 +478,23 @@ rescue(struct cleaner *c, const char *path, const char *rel)
     }
     free(to);
     free(name);
+}
+
+/* A ".chiso-tmp-*" file whose lock no process holds. */
+static int
+stale_tmp_file(const char *path, const char *name)
+{
+    int fd, stale = 0;
+
+    if (strncmp(name, CHISO_TMP_PREFIX, strlen(CHISO_TMP_PREFIX)) != 0) {
+        return 0;
+    }
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd >= 0) {
+        stale = flock(fd, LOCK_EX | LOCK_NB) == 0;
+        close(fd);
+    }
+    return stale;
 }
 
 static void
@@ -494,6 +532,11 @@ clean_dir(struct cleaner *c, const char *dir, const char *rel, int depth)
             }
         } else if (depth == 0 && strcmp(r, CHISO_PACK_MANIFEST) == 0) {
             /* removed last, below */
+        } else if (S_ISREG(sb.st_mode) && stale_tmp_file(p, e->d_name)) {
+            /* a temporary file a killed chiso left here */
+            if (unlink(p) != 0) {
+                c->kept = 1;
+            }
         } else if (sb.st_nlink > links_in_tree(&c->tw, &sb) ||
                    (c->has_manifest && (me = manifest_find(&c->mf, r)) &&
                     entry_unchanged(c->root, me)) ||
@@ -654,6 +697,10 @@ scan_dest(chiso_outdir *d, struct dest_scan *s, chiso_diag *diag)
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
             strcmp(e->d_name, CHISO_PACK_MANIFEST) == 0) {
             continue;
+        }
+        if (strncmp(e->d_name, CHISO_TMP_PREFIX, strlen(CHISO_TMP_PREFIX)) ==
+            0) {
+            continue; /* chiso's own temporary, not the user's */
         }
         n_entries++;
         if (mr == 1 && manifest_find(&s->mf, e->d_name) == NULL &&
