@@ -1140,7 +1140,7 @@ keep_user_entries(chiso_outdir *d,
                 free(dst);
                 return st;
             }
-            note_kept(notes, d->target, v[i], as);
+            note_kept(notes, d->path, v[i], as);
             free(src);
             free(as);
             free(dst);
