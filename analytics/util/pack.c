@@ -738,8 +738,12 @@ scan_dest(chiso_outdir *d, struct dest_scan *s, chiso_diag *diag)
                                   "out of memory");
         }
     }
-    qsort(s->edited, s->n_edited, sizeof(char *), cmp_strp);
-    qsort(s->added, s->n_added, sizeof(char *), cmp_strp);
+    if (s->n_edited > 1) {
+        qsort(s->edited, s->n_edited, sizeof(char *), cmp_strp);
+    }
+    if (s->n_added > 1) {
+        qsort(s->added, s->n_added, sizeof(char *), cmp_strp);
+    }
     return CHISO_OK;
 }
 
@@ -973,14 +977,16 @@ list_new(chiso_outdir *d, char ***names, size_t *n, chiso_diag *diag)
         }
     }
     closedir(dir);
-    qsort(*names, *n, sizeof(char *), cmp_strp);
+    if (*n > 1) {
+        qsort(*names, *n, sizeof(char *), cmp_strp);
+    }
     return CHISO_OK;
 }
 
 static int
 in_sorted(char *const *v, size_t n, const char *s)
 {
-    return bsearch(&s, v, n, sizeof(char *), cmp_strp) != NULL;
+    return n > 0 && bsearch(&s, v, n, sizeof(char *), cmp_strp) != NULL;
 }
 
 /* Write the manifest of the new files into the new pack. */
