@@ -273,12 +273,13 @@ cmd_validate(int argc, char **argv)
 
         chiso_diag_clear(&d);
         /* a pipe or FIFO is read once (validate reads every file twice) */
-        k = (size_t)cli_input_spool(argv[a], &path, CHISO_READ_CAP);
+        k = (size_t)cli_input_spool(argv[a], &path, CHISO_JSON_READ_CAP);
         if (k != CLI_EXIT_OK) {
             rc = rc > (int)k ? rc : (int)k;
             continue;
         }
-        if (chiso_file_read_all(path, &text, &len, &d) != CHISO_OK) {
+        if (chiso_file_read_capped(path, CHISO_JSON_READ_CAP, &text, &len,
+                                   &d) != CHISO_OK) {
             int e = cli_report(&d);
             rc = rc > e ? rc : e;
             continue;

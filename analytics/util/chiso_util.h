@@ -334,12 +334,15 @@ void chiso_c_locale_leave(chiso_c_locale *s);
 /* ---- files ------------------------------------------------------------ */
 
 /*
- * The most chiso reads into memory from one file (a framework, a
- * configuration, any JSON input): 64 MiB. Larger inputs are refused with
- * a clear message instead of growing memory (`validate /dev/zero`).
- * Tables (CSV logs) are streamed and have no such cap.
+ * The most chiso reads into memory from one file: 64 MiB for a JSON input
+ * (a framework, a configuration, a data file for a template; every
+ * chiso_json_doc_load, and anything `chiso validate` reads), 1 GiB for any
+ * other file read whole (a Word template with its pictures). Larger inputs
+ * are refused with a clear message instead of growing memory
+ * (`validate /dev/zero`). Tables (CSV logs) are streamed and have no cap.
  */
-#define CHISO_READ_CAP ((size_t)64 << 20)
+#define CHISO_JSON_READ_CAP ((size_t)64 << 20)
+#define CHISO_READ_CAP      ((size_t)1 << 30)
 
 /*
  * Read a whole file into memory (NUL-terminated; *len excludes the NUL).

@@ -328,7 +328,7 @@ chiso_json_doc_load(chiso_json_doc **out, const char *path, chiso_diag *diag)
     chiso_status st;
 
     *out = NULL;
-    st = chiso_file_read_all(path, &text, &len, diag);
+    st = chiso_file_read_capped(path, CHISO_JSON_READ_CAP, &text, &len, diag);
     if (st != CHISO_OK) {
         return st;
     }
