@@ -8,7 +8,7 @@ set -eu
 cd "$(dirname "$0")"
 PKGS="build-essential cmake ninja-build pkg-config libgsl-dev libcsv-dev
 libcjson-dev libcmocka-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core
-gettext libzip-dev libxml2-dev libxlsxwriter-dev
+gettext locales libzip-dev libxml2-dev libxlsxwriter-dev
 libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils python3-openpyxl
 libexpat1-dev libfreexl-dev"
 missing=""

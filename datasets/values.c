@@ -144,7 +144,7 @@ chiso_parse_number(const char *s, size_t len, double *out)
         }
     }
     tmp[n] = '\0';
-    v = strtod(tmp, &end);
+    v = chiso_strtod(tmp, &end);
     if (*end != '\0' || !isfinite(v)) {
         return -1;
     }

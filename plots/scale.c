@@ -263,7 +263,7 @@ chiso_plot_format_number(
         if (v < 0) {
             put(buf, cap, &pos, "−");
         }
-        snprintf(digits, sizeof(digits), "%.3f", m);
+        chiso_snprintf(digits, sizeof(digits), "%.3f", m);
         dot = decimal_point(digits);
         /* drop trailing zeros of the mantissa */
         i = strlen(digits);
@@ -292,8 +292,8 @@ chiso_plot_format_number(
     }
     /* rounded as a person reads the decimal (2.675 -> 2.68), as every
      * other number chiso writes */
-    snprintf(digits, sizeof(digits), "%.*f", decimals,
-             chiso_round_half_up(a, decimals));
+    chiso_snprintf(digits, sizeof(digits), "%.*f", decimals,
+                   chiso_round_half_up(a, decimals));
     for (i = 0; digits[i] != '\0'; i++) {
         if (digits[i] >= '1' && digits[i] <= '9') {
             all_zero = 0;

@@ -38,6 +38,10 @@ cli_load_published(const char *dir, chiso_published **out)
 
     chiso_diag_clear(&d);
     d.lang = cli_stats_lang();
+    /* the store's folder is an input: no output goes into it */
+    if (cli_add_inputs(&dir, 1) != CLI_EXIT_OK) {
+        return CLI_EXIT_INTERNAL;
+    }
     if (chiso_published_load_dir(out, dir, &d) != CHISO_OK) {
         return cli_report(&d);
     }

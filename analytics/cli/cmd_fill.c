@@ -140,6 +140,10 @@ cmd_fill(int argc, char **argv)
                                                "refusing to overwrite it"),
                                out);
     }
+    /* and the shared rules: not inside an input folder, through links */
+    if (cli_check_not_input("fill", out, inputs, 2) != 0) {
+        return CLI_EXIT_USAGE;
+    }
     chiso_diag_clear(&diag);
     diag.lang = lang;
     st = chiso_json_doc_load(&doc, json, &diag);

@@ -196,6 +196,7 @@ cmd_plot(int argc, char **argv)
     chiso_plot_kind kind;
     chiso_plot_format fmt;
     chiso_chart *chart = NULL;
+    chiso_outfile *of = NULL;
     chiso_diag diag;
     int c, rc = CLI_EXIT_OK;
     const char *inputs[1];
@@ -408,12 +409,22 @@ cmd_plot(int argc, char **argv)
                    "%s\n"),
                 highlight, data);
     }
-    if (chiso_plot_write(chart, out, width, height, &diag) != CHISO_OK) {
+    /* the chart is one output of the command's set (with --json) */
+    rc = cli_out_open(out, &of);
+    if (rc != CLI_EXIT_OK) {
+        goto out;
+    }
+    if (chiso_plot_write_stream(chart, chiso_outfile_stream(of), fmt, width,
+                                height, &diag) != CHISO_OK) {
         if (diag.path[0] == '\0' && diag.code == CHISO_EDATA) {
             /* chart-level problems concern the data file */
             snprintf(diag.path, sizeof(diag.path), "%s", data);
         }
         rc = cli_report(&diag);
+        goto out;
+    }
+    rc = cli_out_commit(&of);
+    if (rc != CLI_EXIT_OK) {
         goto out;
     }
     if (json_path == NULL || strcmp(json_path, "-") != 0) {
@@ -436,6 +447,7 @@ cmd_plot(int argc, char **argv)
         cJSON_Delete(root);
     }
 out:
+    chiso_outfile_abort(of);
     chiso_chart_free(chart);
     chiso_plot_release_fonts();
     return rc;

@@ -28,7 +28,7 @@ static void
 report_usage(FILE *f)
 {
     fprintf(f,
-            "Usage: chiso report [CONFIG] [--out DIR] [--quiet]\n\n"
+            "Usage: chiso report [CONFIG] [--out DIR] [--force] [--quiet]\n\n"
             "Build the semi-annual report pack: summary.json, tables (CSV), "
             "charts\n(PNG and SVG) and report.pdf, in one folder.\n\n"
             "  CONFIG        report configuration (JSON); default: the "
@@ -36,7 +36,14 @@ report_usage(FILE *f)
             "                (%s%s)\n"
             "  --out DIR     output folder (default: out); replaced as a "
             "whole only\n"
-            "                when the new pack is complete\n"
+            "                when the new pack is complete; your own files "
+            "in it are\n"
+            "                kept; a folder chiso did not make is never "
+            "replaced\n"
+            "  --force       keep files of the previous pack you edited "
+            "(under a new\n"
+            "                name) instead of refusing; never deletes "
+            "anything\n"
             "  --quiet       no progress lines\n"
             "  --help        this help\n",
             CHISO_DATA_DIR, DEFAULT_CONFIG);
@@ -78,6 +85,7 @@ cmd_report(int argc, char **argv)
     static const struct option longopts[] = {
         {"out", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},
+        {"force", no_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     const char *out = "out", *config = NULL;
@@ -100,6 +108,9 @@ cmd_report(int argc, char **argv)
             break;
         case 'q':
             quiet = 1;
+            break;
+        case 'f':
+            opts.keep_edited = 1;
             break;
         case 'h':
             report_usage(stdout);

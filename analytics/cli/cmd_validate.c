@@ -272,7 +272,14 @@ cmd_validate(int argc, char **argv)
         chiso_status st;
 
         chiso_diag_clear(&d);
-        if (chiso_file_read_all(path, &text, &len, &d) != CHISO_OK) {
+        /* a pipe or FIFO is read once (validate reads every file twice) */
+        k = (size_t)cli_input_spool(argv[a], &path, CHISO_JSON_READ_CAP);
+        if (k != CLI_EXIT_OK) {
+            rc = rc > (int)k ? rc : (int)k;
+            continue;
+        }
+        if (chiso_file_read_capped(path, CHISO_JSON_READ_CAP, &text, &len,
+                                   &d) != CHISO_OK) {
             int e = cli_report(&d);
             rc = rc > e ? rc : e;
             continue;
@@ -300,14 +307,14 @@ cmd_validate(int argc, char **argv)
             cli_print_diag(&problems.items[i], NULL);
         }
         if (problems.n_dropped > 0) {
-            fprintf(stderr, "chiso: %s: %zu more problems not shown\n", path,
+            fprintf(stderr, "chiso: %s: %zu more problems not shown\n", argv[a],
                     problems.n_dropped);
         }
         if (st == CHISO_OK) {
-            printf("%s: ok: %s\n", path, summary);
+            printf("%s: ok: %s\n", argv[a], summary);
         } else {
             int e = cli_exit_code(st);
-            printf("%s: %zu problem%s\n", path,
+            printf("%s: %zu problem%s\n", argv[a],
                    chiso_diag_list_total(&problems),
                    chiso_diag_list_total(&problems) == 1 ? "" : "s");
             rc = rc > e ? rc : e;

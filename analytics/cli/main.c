@@ -2,8 +2,12 @@
  * main.c - chiso's entry point: global options and dispatch.
  *
  * The CLI is the only part of chiso that prints or exits. Every command
- * returns an exit code (cli.h); main() flushes stdout and turns a failed
- * flush (a full disk, a closed pipe) into an I/O error.
+ * returns an exit code (cli.h); main() then commits the command's outputs
+ * together (or removes them all when it failed), flushes standard output
+ * and turns a failed write (> /dev/full) into exit 3. SIGPIPE is ignored:
+ * when the reader of a pipe stops (| head), writes fail with EPIPE and
+ * chiso ends quietly with the command's own exit code (0), after its files
+ * are written (docs/cli.md, "Exit codes").
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
@@ -11,6 +15,7 @@
 
 #include <gsl/gsl_errno.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,8 +73,11 @@ main(int argc, char **argv)
     size_t i;
     int a = 1, rc;
 
-    /* numbers are read and written with '.', whatever the user's locale */
+    /* numbers are read and written with '.', whatever the user's locale
+     * (the library does so on its own; this covers the CLI's printf) */
     setlocale(LC_ALL, "C");
+    signal(SIGPIPE, SIG_IGN);
+    cli_json_hooks();
     gsl_set_error_handler_off();
     while (a < argc && strncmp(argv[a], "--", 2) == 0) {
         const char *v = NULL;
@@ -107,11 +115,12 @@ main(int argc, char **argv)
     for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         if (strcmp(argv[a], commands[i].name) == 0) {
             rc = commands[i].run(argc - a, argv + a);
-            if (fflush(stdout) != 0 && rc == CLI_EXIT_OK) {
-                fprintf(stderr, "chiso: cannot write to standard output\n");
-                rc = CLI_EXIT_IO;
+            /* all of the command's outputs, or none */
+            if (rc == CLI_EXIT_OK) {
+                rc = cli_outputs_commit();
             }
-            return rc;
+            cli_outputs_free();
+            return cli_stdout_finish(rc);
         }
     }
     return cli_usage_error(NULL, "unknown command '%s'", argv[a]);

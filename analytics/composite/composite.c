@@ -263,12 +263,12 @@ chiso_composite__normalise(const chiso_composite *m,
         case CHISO_NORM_MINMAX:
             if (cnt == 0 || !(mx > mn)) {
                 if (cnt == 0) {
-                    snprintf(msg, sizeof(msg), "%s",
+                    chiso_snprintf(msg, sizeof(msg), "%s",
                              chiso_msg(DLANG(diag),
                                        "no unit has a value: min-max "
                                        "normalisation is undefined"));
                 } else {
-                    snprintf(msg, sizeof(msg),
+                    chiso_snprintf(msg, sizeof(msg),
                              chiso_msg(DLANG(diag),
                                        "every unit with a value has the same "
                                        "value (%g): min-max normalisation is "
@@ -325,7 +325,7 @@ chiso_composite__normalise(const chiso_composite *m,
                 }
                 sd = sqrt(ss2 / (double)(cnt - 1));
                 if (!(sd > 0)) {
-                    snprintf(msg, sizeof(msg),
+                    chiso_snprintf(msg, sizeof(msg),
                              chiso_msg(DLANG(diag),
                                        "every unit with a value has the "
                                        "same value (%g): the z-score is "
@@ -348,7 +348,7 @@ chiso_composite__normalise(const chiso_composite *m,
             }
             sd = sqrt(ss / (double)(cnt - 1));
             if (!(sd > 0)) {
-                snprintf(msg, sizeof(msg),
+                chiso_snprintf(msg, sizeof(msg),
                          chiso_msg(DLANG(diag),
                                    "every unit with a value has the same "
                                    "value (%g): the z-score is undefined"),

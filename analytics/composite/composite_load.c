@@ -197,7 +197,7 @@ parse_cell_number(const char *s, size_t len, double *out)
     }
     if (digits > 0 && i == len &&
         (s[len] == '\0' || s[len] == ' ' || s[len] == '\t' || s[len] == '\r')) {
-        *out = strtod(s, &end);
+        *out = chiso_strtod(s, &end);
         if (end == s + len && isfinite(*out)) {
             return 0;
         }

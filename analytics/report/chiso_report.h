@@ -60,16 +60,29 @@ chiso_status chiso_report_config_load(chiso_report_config **out,
                                       chiso_diag *diag);
 void chiso_report_config_free(chiso_report_config *cfg);
 
+/*
+ * Every input a configuration names (the configuration itself, framework,
+ * evidence, task register, dossier log, published store): at most cap
+ * pointers into cfg, in that order. Returns how many. The pack is refused
+ * when it is, contains or lies inside any of them.
+ */
+size_t chiso_report_config_inputs(const chiso_report_config *cfg,
+                                  const char **out,
+                                  size_t cap);
+
 typedef struct chiso_report_options {
     /* called before each step ("scoring", "charts", ...); may be NULL */
     void (*progress)(void *ctx, const char *step);
     void *progress_ctx;
     int threads; /* for the dossier log; 0 = automatic */
+    /* keep files of the previous pack the user edited (under a new name
+     * when the new pack writes that name) instead of refusing */
+    int keep_edited;
 } chiso_report_options;
 
 #define CHISO_REPORT_OPTIONS_INIT                                              \
     {                                                                          \
-        NULL, NULL, 0                                                          \
+        NULL, NULL, 0, 0                                                       \
     }
 
 /* What a successful build wrote. */
@@ -81,10 +94,15 @@ typedef struct chiso_report_outcome {
 } chiso_report_outcome;
 
 /*
- * Build the pack into folder `out_dir` (created or replaced as a whole).
- * On failure nothing in out_dir changes and diag says why (a bad input is
- * reported at its file:line:column). outcome may be NULL; else the caller
- * frees it with chiso_report_outcome_clear.
+ * Build the pack into folder `out_dir` (created or replaced as a whole,
+ * by the rules of chiso_outdir in chiso_util.h: a folder chiso did not
+ * make is refused, the user's files in a pack are kept and named in the
+ * outcome's warnings, edited files are refused unless keep_edited; the
+ * folder gets a manifest, .chiso-pack.json). Refused (CHISO_EUSAGE) when
+ * out_dir is, contains or lies inside an input. On failure nothing in
+ * out_dir changes and diag says why (a bad input is reported at its
+ * file:line:column). outcome may be NULL; else the caller frees it with
+ * chiso_report_outcome_clear.
  */
 chiso_status chiso_report_build(const chiso_report_config *cfg,
                                 const char *out_dir,

@@ -27,12 +27,12 @@ report_num(const struct rp *R, double x, int dec, char *out, size_t len)
         snprintf(out, len, "–");
         return;
     }
-    snprintf(out, len, "%.*f", dec, chiso_round_half_up(x, dec));
+    chiso_snprintf(out, len, "%.*f", dec, chiso_round_half_up(x, dec));
     if (strcmp(out, "-0") == 0 || strncmp(out, "-0.", 3) == 0) {
         /* -0.00 after rounding */
         double v = chiso_round_half_up(x, dec);
         if (chiso_is_zero(v)) {
-            snprintf(out, len, "%.*f", dec, 0.0);
+            chiso_snprintf(out, len, "%.*f", dec, 0.0);
         }
     }
     if (!R->en) {
@@ -44,36 +44,72 @@ report_num(const struct rp *R, double x, int dec, char *out, size_t len)
     }
 }
 
+/* Record an allocation failure once (first error wins). */
+static void
+report_oom(struct rp *R)
+{
+    R->oom = 1;
+    chiso_diag_set(R->diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
 void
 report_warn(struct rp *R, const char *fmt, ...)
 {
-    char msg[600];
+    chiso_buf msg = CHISO_BUF_INIT;
     va_list ap;
     char **w;
+    chiso_status st;
 
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    st = chiso_buf_vprintf(&msg, fmt, ap);
     va_end(ap);
-    w = realloc(R->warnings, (R->n_warnings + 1) * sizeof(*w));
+    w = st == CHISO_OK ? realloc(R->warnings, (R->n_warnings + 1) * sizeof(*w))
+                       : NULL;
     if (w == NULL) {
+        chiso_buf_free(&msg);
+        report_oom(R); /* a caveat must not vanish silently */
         return;
     }
     R->warnings = w;
-    R->warnings[R->n_warnings] = chiso_strdup(msg);
-    if (R->warnings[R->n_warnings] != NULL) {
-        R->n_warnings++;
-    }
+    R->warnings[R->n_warnings++] = msg.data;
 }
 
 const char *
-report_path(const struct rp *R, const char *name)
+report_strf(struct rp *R, const char *fmt, ...)
 {
-    static char buf[4][1024];
-    static int k;
+    chiso_buf b = CHISO_BUF_INIT;
+    va_list ap;
+    char **p;
+    chiso_status st;
 
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof(buf[k]), "%s/%s", chiso_outdir_path(R->od), name);
-    return buf[k];
+    va_start(ap, fmt);
+    st = chiso_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    if (st == CHISO_OK && b.data == NULL) {
+        st = chiso_buf_reserve(&b, 0);
+        if (st == CHISO_OK) {
+            b.data[0] = '\0';
+        }
+    }
+    p = st == CHISO_OK ? realloc(R->strs, (R->n_strs + 1) * sizeof(*p)) : NULL;
+    if (p == NULL) {
+        chiso_buf_free(&b);
+        report_oom(R);
+        return "";
+    }
+    R->strs = p;
+    R->strs[R->n_strs++] = b.data;
+    return b.data;
+}
+
+const char *
+report_path(struct rp *R, const char *name)
+{
+    const char *p = report_strf(R, "%s/%s", chiso_outdir_path(R->od), name);
+
+    /* out of memory: the folder itself, which no file can be written over
+     * (the diagnostic already says why) */
+    return p[0] != '\0' ? p : chiso_outdir_path(R->od);
 }
 
 chiso_status
@@ -490,6 +526,12 @@ free_rp(struct rp *R)
     chiso_tasks_free(R->tasks_month);
     chiso_services_free(R->svc);
     chiso_services_free(R->svc_month);
+    for (i = 0; i < R->n_strs; i++) {
+        free(R->strs[i]);
+    }
+    free(R->strs);
+    R->strs = NULL;
+    R->n_strs = 0;
 }
 
 static int
@@ -508,7 +550,9 @@ chiso_report_build(const chiso_report_config *cfg,
     chiso_report_options defaults = CHISO_REPORT_OPTIONS_INIT;
     struct rp R;
     chiso_status st;
-    size_t i;
+    chiso_diag_list notes;
+    const char *inputs[16];
+    size_t i, n_inputs;
 
     memset(&R, 0, sizeof(R));
     if (outcome != NULL) {
@@ -518,7 +562,23 @@ chiso_report_build(const chiso_report_config *cfg,
     R.opts = opts ? opts : &defaults;
     R.diag = diag;
     R.en = cfg->language != NULL && strcmp(cfg->language, "en") == 0;
+    chiso_diag_list_init(&notes, 1000);
+    notes.lang = R.en ? CHISO_LANG_EN : CHISO_LANG_VI;
 
+    /* never into, over or around an input; never a folder chiso did not
+     * make; refused before any work */
+    n_inputs = chiso_report_config_inputs(cfg, inputs,
+                                          sizeof(inputs) / sizeof(inputs[0]));
+    st = chiso_output_check(out_dir, inputs, n_inputs, CHISO_OUTPUT_FOLDER,
+                            diag);
+    if (st == CHISO_OK) {
+        chiso_outdir_options oo = CHISO_OUTDIR_OPTIONS_INIT;
+        oo.keep_edited = R.opts->keep_edited;
+        st = chiso_outdir_open_with(&R.od, out_dir, &oo, diag);
+    }
+    if (st != CHISO_OK) {
+        goto fail;
+    }
     st = compute_period(&R);
     if (st == CHISO_OK) {
         st = compute_logs(&R);
@@ -533,10 +593,9 @@ chiso_report_build(const chiso_report_config *cfg,
         progress(&R, "charts");
         st = report_build_charts(&R);
     }
-    if (st != CHISO_OK) {
-        goto fail;
+    if (st == CHISO_OK && R.oom) {
+        st = CHISO_ENOMEM;
     }
-    st = chiso_outdir_open(&R.od, out_dir, diag);
     if (st != CHISO_OK) {
         goto fail;
     }
@@ -557,18 +616,25 @@ chiso_report_build(const chiso_report_config *cfg,
             st = report_write_summary(&R);
         }
     }
+    if (st == CHISO_OK && R.oom) {
+        st = CHISO_ENOMEM;
+    }
     if (st != CHISO_OK) {
         if (diag != NULL && diag->code == CHISO_OK) {
             chiso_diag_set(diag, st, out_dir, 0, 0, "cannot write the report");
         }
-        chiso_outdir_abort(R.od);
-        R.od = NULL;
         goto fail;
     }
-    st = chiso_outdir_commit(R.od, diag);
+    st = chiso_outdir_finish(R.od, &notes, diag);
     R.od = NULL;
     if (st != CHISO_OK) {
         goto fail;
+    }
+    /* the files kept in the folder (the user's), after the pack's own
+     * warnings: not in summary.json, which does not depend on what else
+     * is in the folder */
+    for (i = 0; i < notes.n; i++) {
+        report_warn(&R, "%s: %s", notes.items[i].path, notes.items[i].message);
     }
     if (outcome != NULL) {
         outcome->files = R.files;
@@ -580,6 +646,8 @@ chiso_report_build(const chiso_report_config *cfg,
         R.n_files = R.n_warnings = 0;
     }
 fail:
+    chiso_outdir_abort(R.od);
+    chiso_diag_list_free(&notes);
     free_rp(&R);
     for (i = 0; i < R.n_files; i++) {
         free(R.files[i]);
@@ -609,4 +677,26 @@ chiso_report_outcome_clear(chiso_report_outcome *o)
     }
     free(o->warnings);
     memset(o, 0, sizeof(*o));
+}
+
+size_t
+chiso_report_config_inputs(const chiso_report_config *cfg,
+                           const char **out,
+                           size_t cap)
+{
+    const char *all[6];
+    size_t i, n = 0;
+
+    all[0] = cfg->path;
+    all[1] = cfg->framework;
+    all[2] = cfg->evidence;
+    all[3] = cfg->tasks;
+    all[4] = cfg->dossiers;
+    all[5] = cfg->published;
+    for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+        if (all[i] != NULL && n < cap) {
+            out[n++] = all[i];
+        }
+    }
+    return n;
 }

@@ -95,7 +95,7 @@ left_out(struct rp *R, int which, const char *why)
 
     chiso_chart_free(c->chart);
     c->chart = NULL;
-    snprintf(c->why_missing, sizeof(c->why_missing), "%s", why);
+    chiso_textf(c->why_missing, sizeof(c->why_missing), "%s", why);
     chiso_diag_clear(w);
     w->lang = lang_of(R);
     chiso_diag_set(w, CHISO_EDATA, NULL, 0, 0, "chart '%s' left out: %s",
@@ -138,7 +138,8 @@ chart_areas(struct rp *R)
     char sub[600], a[64], b[64];
     chiso_status st;
 
-    snprintf(sub, sizeof(sub), "%s — %s", R->cfg->unit_name, R->period_label);
+    chiso_textf(sub, sizeof(sub), "%s — %s", R->cfg->unit_name,
+                R->period_label);
     st = new_chart(R, CH_AREAS, CHISO_PLOT_RADAR,
                    M(R, "Self-assessment by area (% of maximum)"), sub,
                    R->fw->name);
@@ -180,12 +181,14 @@ chart_areas(struct rp *R)
     }
     value_text(R, CH_AREAS, lo_pct, a, sizeof(a));
     value_text(R, CH_AREAS, hi_pct, b, sizeof(b));
-    snprintf(R->charts[CH_AREAS].reading, sizeof(R->charts[CH_AREAS].reading),
-             M(R, "The weakest area is \"%s\" at %s %% of its maximum; the "
-                  "strongest is \"%s\" at %s %%."),
-             R->fw->nodes[lo].name, a, R->fw->nodes[hi].name, b);
-    snprintf(R->charts[CH_AREAS].caption, sizeof(R->charts[CH_AREAS].caption),
-             "%s", M(R, "Result by area"));
+    chiso_textf(R->charts[CH_AREAS].reading,
+                sizeof(R->charts[CH_AREAS].reading),
+                M(R, "The weakest area is \"%s\" at %s %% of its maximum; the "
+                     "strongest is \"%s\" at %s %%."),
+                R->fw->nodes[lo].name, a, R->fw->nodes[hi].name, b);
+    chiso_textf(R->charts[CH_AREAS].caption,
+                sizeof(R->charts[CH_AREAS].caption), "%s",
+                M(R, "Result by area"));
     return CHISO_OK;
 }
 
@@ -200,7 +203,8 @@ chart_lost(struct rp *R)
     char sub[600], a[64], b[64], c[64];
     chiso_status st;
 
-    snprintf(sub, sizeof(sub), "%s — %s", R->cfg->unit_name, R->period_label);
+    chiso_textf(sub, sizeof(sub), "%s — %s", R->cfg->unit_name,
+                R->period_label);
     st = new_chart(R, CH_LOST, CHISO_PLOT_WATERFALL,
                    M(R, "Points lost by area"), sub, R->fw->name);
     if (st == CHISO_OK) {
@@ -240,12 +244,12 @@ chart_lost(struct rp *R)
     value_text(R, CH_LOST, total_lost, a, sizeof(a));
     value_text(R, CH_LOST, R->score->applicable_max, b, sizeof(b));
     value_text(R, CH_LOST, worst_lost, c, sizeof(c));
-    snprintf(R->charts[CH_LOST].reading, sizeof(R->charts[CH_LOST].reading),
-             M(R, "%s points are lost out of %s applicable; the most, %s, "
-                  "in \"%s\"."),
-             a, b, c, R->fw->nodes[worst].name);
-    snprintf(R->charts[CH_LOST].caption, sizeof(R->charts[CH_LOST].caption),
-             "%s", M(R, "From the maximum to the score"));
+    chiso_textf(R->charts[CH_LOST].reading, sizeof(R->charts[CH_LOST].reading),
+                M(R, "%s points are lost out of %s applicable; the most, %s, "
+                     "in \"%s\"."),
+                a, b, c, R->fw->nodes[worst].name);
+    chiso_textf(R->charts[CH_LOST].caption, sizeof(R->charts[CH_LOST].caption),
+                "%s", M(R, "From the maximum to the score"));
     return CHISO_OK;
 }
 
@@ -268,8 +272,8 @@ chart_months(struct rp *R)
         left_out(R, CH_MONTHS, M(R, "no dossier log and no task register"));
         return CHISO_OK;
     }
-    snprintf(sub, sizeof(sub), M(R, "%s — %s and %s"), R->cfg->unit_name,
-             R->prev_label, R->period_label);
+    chiso_textf(sub, sizeof(sub), M(R, "%s — %s and %s"), R->cfg->unit_name,
+                R->prev_label, R->period_label);
     st = new_chart(R, CH_MONTHS, CHISO_PLOT_HEATMAP, M(R, "Rates by month (%)"),
                    sub, M(R, "The unit's dossier log and task register"));
     if (st == CHISO_OK) {
@@ -289,8 +293,8 @@ chart_months(struct rp *R)
         }
         for (m = m0; m <= m1 && st == CHISO_OK; m++) {
             double v = (double)NAN;
-            snprintf(col, sizeof(col), "%02d/%02d", (int)(m % 12 + 1),
-                     (int)(m / 12 % 100));
+            chiso_textf(col, sizeof(col), "%02d/%02d", (int)(m % 12 + 1),
+                        (int)(m / 12 % 100));
             if (r < 5) {
                 const chiso_services_row *row =
                     chiso_services_find(R->svc_month, R->cfg->unit_code, m);
@@ -316,8 +320,9 @@ chart_months(struct rp *R)
         return chiso_diag_set(R->diag, st, NULL, 0, 0,
                               "cannot build the rates-by-month chart");
     }
-    snprintf(R->charts[CH_MONTHS].caption, sizeof(R->charts[CH_MONTHS].caption),
-             "%s", M(R, "Monthly rates, previous and current period"));
+    chiso_textf(R->charts[CH_MONTHS].caption,
+                sizeof(R->charts[CH_MONTHS].caption), "%s",
+                M(R, "Monthly rates, previous and current period"));
     cur = report_svc_row(R, R->idx);
     prev = report_svc_row(R, R->prev);
     if (cur != NULL && cur->received > 0) {
@@ -326,24 +331,24 @@ chart_months(struct rp *R)
         value_text(R, CH_MONTHS, cur->on_time_pct, c, sizeof(c));
         if (prev != NULL && prev->received > 0) {
             value_text(R, CH_MONTHS, prev->online_pct, b, sizeof(b));
-            snprintf(R->charts[CH_MONTHS].reading,
-                     sizeof(R->charts[CH_MONTHS].reading),
-                     M(R, "%s %% of dossiers were submitted online in the "
-                          "period (%s %% the period before); %s %% of "
-                          "finished dossiers were on time."),
-                     a, b, c);
+            chiso_textf(R->charts[CH_MONTHS].reading,
+                        sizeof(R->charts[CH_MONTHS].reading),
+                        M(R, "%s %% of dossiers were submitted online in the "
+                             "period (%s %% the period before); %s %% of "
+                             "finished dossiers were on time."),
+                        a, b, c);
         } else {
-            snprintf(R->charts[CH_MONTHS].reading,
-                     sizeof(R->charts[CH_MONTHS].reading),
-                     M(R, "%s %% of dossiers were submitted online in the "
-                          "period; %s %% of finished dossiers were on "
-                          "time."),
-                     a, c);
+            chiso_textf(R->charts[CH_MONTHS].reading,
+                        sizeof(R->charts[CH_MONTHS].reading),
+                        M(R, "%s %% of dossiers were submitted online in the "
+                             "period; %s %% of finished dossiers were on "
+                             "time."),
+                        a, c);
         }
     } else {
-        snprintf(R->charts[CH_MONTHS].reading,
-                 sizeof(R->charts[CH_MONTHS].reading), "%s",
-                 M(R, "No dossier in the report period."));
+        chiso_textf(R->charts[CH_MONTHS].reading,
+                    sizeof(R->charts[CH_MONTHS].reading), "%s",
+                    M(R, "No dossier in the report period."));
     }
     return CHISO_OK;
 }
@@ -462,13 +467,14 @@ chart_ranks(struct rp *R)
         years_lo = (int)xs[0] < years_lo ? (int)xs[0] : years_lo;
         years_hi = (int)xs[n - 1] > years_hi ? (int)xs[n - 1] : years_hi;
         /* the reading names the last point, out of its own total */
-        snprintf(part, sizeof(part),
-                 last->rank_derived ? M(R, "%s rank %ld/%ld (%d, computed)")
-                                    : M(R, "%s rank %ld/%ld (%d)"),
-                 index_label(R->index_names[k]), last->rank, last->rank_of,
-                 last->year);
-        snprintf(reading + strlen(reading), sizeof(reading) - strlen(reading),
-                 "%s%s", reading[0] ? "; " : "", part);
+        chiso_textf(part, sizeof(part),
+                    last->rank_derived ? M(R, "%s rank %ld/%ld (%d, computed)")
+                                       : M(R, "%s rank %ld/%ld (%d)"),
+                    index_label(R->index_names[k]), last->rank, last->rank_of,
+                    last->year);
+        chiso_textf(reading + strlen(reading),
+                    sizeof(reading) - strlen(reading), "%s%s",
+                    reading[0] ? "; " : "", part);
     }
     if (n_series == 0) {
         left_out(R, CH_RANKS, M(R, "the store holds no rank for the province"));
@@ -499,16 +505,17 @@ chart_ranks(struct rp *R)
                                                unit_code ? unit_code : "", 1);
             }
             if (applies) {
-                snprintf(names + strlen(names), sizeof(names) - strlen(names),
-                         "%s%s", names[0] ? ", " : "",
-                         index_label(R->index_names[k]));
+                chiso_textf(names + strlen(names),
+                            sizeof(names) - strlen(names), "%s%s",
+                            names[0] ? ", " : "",
+                            index_label(R->index_names[k]));
             }
         }
         if (names[0] == '\0') {
             continue;
         }
-        snprintf(label, sizeof(label), M(R, "%d: %s changed its method"),
-                 b->year, names);
+        chiso_textf(label, sizeof(label), M(R, "%d: %s changed its method"),
+                    b->year, names);
         for (k = 0; k < R->n_indices && st == CHISO_OK; k++) {
             int applies = 0;
             for (j = 0; j < R->pub->n_breaks; j++) {
@@ -529,8 +536,8 @@ chart_ranks(struct rp *R)
     }
     {
         char title[400];
-        snprintf(title, sizeof(title), M(R, "Ranks of %s's indices"),
-                 R->cfg->province);
+        chiso_textf(title, sizeof(title), M(R, "Ranks of %s's indices"),
+                    R->cfg->province);
         if (chiso_chart_set_text(ch, CHISO_PLOT_TITLE, title) != CHISO_OK ||
             chiso_chart_set_text(ch, CHISO_PLOT_Y_LABEL,
                                  M(R, "Rank (1 = best)")) != CHISO_OK ||
@@ -540,16 +547,18 @@ chart_ranks(struct rp *R)
                                   "out of memory");
         }
     }
-    snprintf(R->charts[CH_RANKS].reading, sizeof(R->charts[CH_RANKS].reading),
-             M(R, "Latest ranks: %s. Ranks before and after a methodology "
-                  "break, or out of different numbers of provinces, are not "
-                  "directly comparable.%s"),
-             reading,
-             any_derived ? M(R, " Hollow points are ranks computed from "
-                                "published scores, not published ranks.")
-                         : "");
-    snprintf(R->charts[CH_RANKS].caption, sizeof(R->charts[CH_RANKS].caption),
-             "%s", M(R, "The province's ranks over the years"));
+    chiso_textf(R->charts[CH_RANKS].reading,
+                sizeof(R->charts[CH_RANKS].reading),
+                M(R, "Latest ranks: %s. Ranks before and after a methodology "
+                     "break, or out of different numbers of provinces, are not "
+                     "directly comparable.%s"),
+                reading,
+                any_derived ? M(R, " Hollow points are ranks computed from "
+                                   "published scores, not published ranks.")
+                            : "");
+    chiso_textf(R->charts[CH_RANKS].caption,
+                sizeof(R->charts[CH_RANKS].caption), "%s",
+                M(R, "The province's ranks over the years"));
     return CHISO_OK;
 }
 
@@ -609,8 +618,8 @@ chart_peers(struct rp *R)
                  M(R, "no year with PAR INDEX values for 3 of the units"));
         return CHISO_OK;
     }
-    snprintf(title, sizeof(title), M(R, "PAR INDEX %d: comparison provinces"),
-             best_year);
+    chiso_textf(title, sizeof(title),
+                M(R, "PAR INDEX %d: comparison provinces"), best_year);
     st = new_chart(R, CH_PEERS, CHISO_PLOT_BARS, title,
                    M(R, "Published score (%); shading: Group A ≥ 90 %, Group "
                         "B 80 – under 90 %; in brackets the published rank"),
@@ -666,11 +675,11 @@ chart_peers(struct rp *R)
     if (mine != NULL) {
         char b[64];
         value_text(R, CH_PEERS, mine->value, b, sizeof(b));
-        snprintf(R->charts[CH_PEERS].reading,
-                 sizeof(R->charts[CH_PEERS].reading),
-                 M(R, "In %d, %s leads the %zu units with a value (%s %%); "
-                      "%s scores %s %%."),
-                 best_year, top->unit, best_n, a, R->cfg->province, b);
+        chiso_textf(R->charts[CH_PEERS].reading,
+                    sizeof(R->charts[CH_PEERS].reading),
+                    M(R, "In %d, %s leads the %zu units with a value (%s %%); "
+                         "%s scores %s %%."),
+                    best_year, top->unit, best_n, a, R->cfg->province, b);
     } else {
         /* say what is known about the province instead */
         const chiso_pub_row *rank = NULL;
@@ -681,28 +690,30 @@ chart_peers(struct rp *R)
             }
         }
         if (rank != NULL) {
-            snprintf(R->charts[CH_PEERS].reading,
-                     sizeof(R->charts[CH_PEERS].reading),
-                     rank->rank_derived
-                         ? M(R, "In %d, %s leads the %zu units with a value "
-                                "(%s %%); %s has no published score, only a "
-                                "rank computed from published scores, "
-                                "%ld/%ld, so it is not drawn.")
-                         : M(R, "In %d, %s leads the %zu units with a value "
+            chiso_textf(R->charts[CH_PEERS].reading,
+                        sizeof(R->charts[CH_PEERS].reading),
+                        rank->rank_derived
+                            ? M(R, "In %d, %s leads the %zu units with a value "
+                                   "(%s %%); %s has no published score, only a "
+                                   "rank computed from published scores, "
+                                   "%ld/%ld, so it is not drawn.")
+                            : M(R,
+                                "In %d, %s leads the %zu units with a value "
                                 "(%s %%); %s has no published score, only its "
                                 "rank %ld/%ld, so it is not drawn."),
-                     best_year, top->unit, best_n, a, R->cfg->province,
-                     rank->rank, rank->rank_of);
+                        best_year, top->unit, best_n, a, R->cfg->province,
+                        rank->rank, rank->rank_of);
         } else {
-            snprintf(R->charts[CH_PEERS].reading,
-                     sizeof(R->charts[CH_PEERS].reading),
-                     M(R, "In %d, %s leads the %zu units with a value (%s "
-                          "%%); %s has no published score that year."),
-                     best_year, top->unit, best_n, a, R->cfg->province);
+            chiso_textf(R->charts[CH_PEERS].reading,
+                        sizeof(R->charts[CH_PEERS].reading),
+                        M(R, "In %d, %s leads the %zu units with a value (%s "
+                             "%%); %s has no published score that year."),
+                        best_year, top->unit, best_n, a, R->cfg->province);
         }
     }
-    snprintf(R->charts[CH_PEERS].caption, sizeof(R->charts[CH_PEERS].caption),
-             "%s", M(R, "Comparison with peers"));
+    chiso_textf(R->charts[CH_PEERS].caption,
+                sizeof(R->charts[CH_PEERS].caption), "%s",
+                M(R, "Comparison with peers"));
     return CHISO_OK;
 }
 
@@ -783,8 +794,8 @@ report_write_charts(struct rp *R)
             continue;
         }
         for (e = 0; e < 2; e++) {
-            snprintf(name, sizeof(name), "%s%s", R->charts[i].base, ext[e]);
-            snprintf(paths[n], sizeof(paths[n]), "%s", report_path(R, name));
+            chiso_textf(name, sizeof(name), "%s%s", R->charts[i].base, ext[e]);
+            chiso_textf(paths[n], sizeof(paths[n]), "%s", report_path(R, name));
             path_of[n] = paths[n];
             charts[n] = R->charts[i].chart;
             n++;

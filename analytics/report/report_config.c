@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char *const config_keys[] = {
     "format",   "format_version", "title",    "unit",  "province", "period",
@@ -62,13 +63,23 @@ normalise_path(char *p)
     free(tmp);
 }
 
+/*
+ * A path of the configuration, relative to the configuration's folder. A
+ * configuration that is not a file in a folder (a pipe such as
+ * <(cat cfg.json), read from /dev/fd) has no folder of its own: its paths
+ * are relative to the current folder.
+ */
 static char *
 resolve(const char *config_path, const char *rel)
 {
     const char *slash = strrchr(config_path, '/');
     size_t dlen = slash ? (size_t)(slash - config_path) : 0;
+    struct stat sb;
     char *out;
 
+    if (stat(config_path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        dlen = 0;
+    }
     if (rel[0] == '/' || dlen == 0) {
         out = chiso_strdup(rel);
     } else {

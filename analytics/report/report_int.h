@@ -19,12 +19,17 @@
 #define REPORT_MAX_INDICES 8
 #define REPORT_CHARTS      5
 
+/*
+ * Texts of a chart. Fixed arrays (report_charts.c fills them with
+ * chiso_textf), sized well beyond real names; a longer text is cut at a
+ * UTF-8 character boundary with "…", never mid-character.
+ */
 struct report_chart {
     const char *base;   /* file name without extension: "areas" */
     chiso_chart *chart; /* NULL when there is no data for it */
-    char caption[160];  /* "Hình 1. ..." */
-    char reading[600];  /* the one-sentence reading under it */
-    char why_missing[300];
+    char caption[1024]; /* "Hình 1. ..." */
+    char reading[4096]; /* the one-sentence reading under it */
+    char why_missing[1024];
     chiso_diag missing; /* typed warning "chart_left_out" when left out */
 };
 
@@ -65,6 +70,9 @@ struct rp {
     size_t n_files;
     char **warnings;
     size_t n_warnings;
+    char **strs; /* report_strf: texts that live as long as the report */
+    size_t n_strs;
+    int oom; /* an allocation failed (the diagnostic says so) */
 };
 
 /* Vietnamese or English text. */
@@ -72,11 +80,14 @@ struct rp {
 
 /* Number with `dec` decimals and the language's decimal separator. */
 void report_num(const struct rp *R, double x, int dec, char *out, size_t len);
-/* Append a warning (copied). */
+/* Append a warning (copied; any length). */
 void report_warn(struct rp *R, const char *fmt, ...) CHISO_PRINTF(2, 3);
-/* Full path of a file inside the temporary output folder (static buffer
- * rotated among 4). */
-const char *report_path(const struct rp *R, const char *name);
+/* Formatted text of any length that lives until the report is built
+ * ("" and R->oom on allocation failure). */
+const char *report_strf(struct rp *R, const char *fmt, ...) CHISO_PRINTF(2, 3);
+/* Full path of a file inside the temporary output folder (lives until the
+ * report is built). */
+const char *report_path(struct rp *R, const char *name);
 /* Record a written file name. */
 chiso_status report_add_file(struct rp *R, const char *name);
 

@@ -40,14 +40,14 @@ pct_text(const struct rp *R, double x, char *out, size_t len)
     char n[40];
 
     report_num(R, x, 2, n, sizeof(n));
-    snprintf(out, len, "%s %%", n);
+    chiso_textf(out, len, "%s %%", n);
 }
 
 static void
 key_figures(struct rp *R, chiso_doc *d)
 {
     chiso_doc_figure_box box[4];
-    char v[4][64], note[4][200], a[48], b[48];
+    char v[4][64], a[48], b[48];
     size_t n = 0;
     const chiso_tasks_row *t = report_tasks_row(R);
     const chiso_services_row *s = report_svc_row(R, R->idx);
@@ -60,25 +60,23 @@ key_figures(struct rp *R, chiso_doc *d)
     box[n].label = RT(R, "Chỉ số CCHC tự đánh giá", "Self-assessed PAR index");
     if (R->score->has_appraised) {
         pct_text(R, R->score->appraised_index_pct, a, sizeof(a));
-        snprintf(note[n], sizeof(note[n]), "%s · %s %s",
-                 R->score->group ? R->score->group->label : "-",
-                 RT(R, "thẩm định", "appraised"), a);
+        box[n].note = report_strf(
+            R, "%s · %s %s", R->score->group ? R->score->group->label : "-",
+            RT(R, "thẩm định", "appraised"), a);
     } else {
-        snprintf(note[n], sizeof(note[n]), "%s",
-                 R->score->group ? R->score->group->label : "");
+        box[n].note =
+            report_strf(R, "%s", R->score->group ? R->score->group->label : "");
     }
-    box[n].note = note[n];
     n++;
     if (t != NULL) {
         pct_text(R, t->on_time_pct, v[n], sizeof(v[n]));
         box[n].value = v[n];
         box[n].label = RT(R, "Nhiệm vụ UBND tỉnh giao hoàn thành đúng hạn",
                           "Assigned tasks completed on time");
-        snprintf(note[n], sizeof(note[n]),
-                 RT(R, "%zu nhiệm vụ quá hạn tại ngày báo cáo",
-                    "%zu tasks overdue at the report date"),
-                 report_unit_overdue(R));
-        box[n].note = note[n];
+        box[n].note = report_strf(R,
+                                  RT(R, "%zu nhiệm vụ quá hạn tại ngày báo cáo",
+                                     "%zu tasks overdue at the report date"),
+                                  report_unit_overdue(R));
         n++;
     }
     if (s != NULL && s->received > 0) {
@@ -88,9 +86,8 @@ key_figures(struct rp *R, chiso_doc *d)
             RT(R, "Hồ sơ nộp trực tuyến", "Dossiers submitted online");
         if (sp != NULL && sp->received > 0) {
             pct_text(R, sp->online_pct, b, sizeof(b));
-            snprintf(note[n], sizeof(note[n]), "%s %s",
-                     RT(R, "kỳ trước", "previous"), b);
-            box[n].note = note[n];
+            box[n].note =
+                report_strf(R, "%s %s", RT(R, "kỳ trước", "previous"), b);
         }
         n++;
     }
@@ -110,13 +107,12 @@ key_figures(struct rp *R, chiso_doc *d)
             report_num(R, row->value, 2, v[n], sizeof(v[n]));
         }
         box[n].value = v[n];
-        snprintf(note[n], sizeof(note[n]), "%s %d%s", RT(R, "năm", "year"),
-                 row->year,
-                 row->rank_derived ? RT(R, " · hạng suy ra", " · derived rank")
-                                   : "");
+        box[n].note = report_strf(
+            R, "%s %d%s", RT(R, "năm", "year"), row->year,
+            row->rank_derived ? RT(R, " · hạng suy ra", " · derived rank")
+                              : "");
         box[n].label =
             RT(R, "Thứ hạng PAR INDEX của tỉnh", "Province's PAR INDEX rank");
-        box[n].note = note[n];
         n++;
     }
     chiso_doc_key_figures(d, box, n);
@@ -268,10 +264,11 @@ criteria_table(struct rp *R, chiso_doc *d)
     for (i = 0; i < R->fw->n_nodes; i++) {
         const chiso_node *n = &R->fw->nodes[i];
         const chiso_node_score *ns = &R->score->nodes[i];
-        char pts[48], max[48], lost[48], pct[48], name[400];
-        const char *cells[6];
-        snprintf(name, sizeof(name), "%*s%s%s", n->depth * 3, "", n->name,
-                 chiso_node_is_leaf(n) && ns->evidence_missing ? " ⚠" : "");
+        char pts[48], max[48], lost[48], pct[48];
+        const char *cells[6], *name;
+        name = report_strf(R, "%*s%s%s", n->depth * 3, "", n->name,
+                           chiso_node_is_leaf(n) && ns->evidence_missing ? " ⚠"
+                                                                         : "");
         if (!ns->applicable) {
             snprintf(pts, sizeof(pts), "%s", RT(R, "KAD", "n/a"));
             snprintf(lost, sizeof(lost), "–");
@@ -350,21 +347,20 @@ report_write_pdf(struct rp *R)
 {
     chiso_doc *d = NULL;
     chiso_doc_options o = CHISO_DOC_OPTIONS_INIT;
-    char title[300], footer[400], text[800];
+    const char *title, *footer, *text;
     chiso_status st;
     size_t i;
     int fig = 0;
 
     if (R->cfg->title != NULL) {
-        snprintf(title, sizeof(title), "%s", R->cfg->title);
+        title = R->cfg->title;
     } else {
-        snprintf(title, sizeof(title), "%s %s",
-                 RT(R, "Báo cáo kết quả cải cách hành chính",
-                    "Administrative reform report,"),
-                 R->period_label);
+        title = report_strf(R, "%s %s",
+                            RT(R, "Báo cáo kết quả cải cách hành chính",
+                               "Administrative reform report,"),
+                            R->period_label);
     }
-    snprintf(footer, sizeof(footer), "%s — %s", R->cfg->unit_name,
-             R->period_label);
+    footer = report_strf(R, "%s — %s", R->cfg->unit_name, R->period_label);
     o.title = title;
     o.footer = footer;
     o.page_label = RT(R, "Trang", "Page");
@@ -380,15 +376,16 @@ report_write_pdf(struct rp *R)
     key_figures(R, d);
     chiso_doc_heading(
         d, RT(R, "Việc cần ưu tiên khắc phục", "What to fix first"), 2);
-    snprintf(text, sizeof(text),
-             RT(R,
-                "Các tiêu chí mất nhiều điểm nhất theo %s; \"Cần đạt\" là "
-                "giá trị để lên bậc điểm tiếp theo, \"Được thêm\" là số "
-                "điểm bậc đó mang lại.",
-                "The criteria that lost most points under %s; \"Target\" is "
-                "the value that reaches the rule's next step and \"Gain\" "
-                "what that step is worth."),
-             R->fw->name);
+    text = report_strf(
+        R,
+        RT(R,
+           "Các tiêu chí mất nhiều điểm nhất theo %s; \"Cần đạt\" là "
+           "giá trị để lên bậc điểm tiếp theo, \"Được thêm\" là số "
+           "điểm bậc đó mang lại.",
+           "The criteria that lost most points under %s; \"Target\" is "
+           "the value that reaches the rule's next step and \"Gain\" "
+           "what that step is worth."),
+        R->fw->name);
     chiso_doc_paragraph(d, text, 1);
     priorities(R, d);
     chiso_doc_heading(d, RT(R, "Chỉ số của tỉnh", "The province's indices"), 2);
@@ -397,7 +394,7 @@ report_write_pdf(struct rp *R)
     for (i = 0; i < REPORT_CHARTS; i++) {
         struct report_chart *c = &R->charts[i];
         struct fig_ctx fc;
-        char cap[240];
+        const char *cap;
         if (c->chart == NULL) {
             continue;
         }
@@ -409,8 +406,8 @@ report_write_pdf(struct rp *R)
         fc.chart = c->chart;
         fc.diag = R->diag;
         fc.st = CHISO_OK;
-        snprintf(cap, sizeof(cap), "%s %d. %s", RT(R, "Hình", "Figure"), fig,
-                 c->caption);
+        cap = report_strf(R, "%s %d. %s", RT(R, "Hình", "Figure"), fig,
+                          c->caption);
         chiso_doc_figure(d, FIG_H, draw_chart, &fc, cap);
         if (fc.st != CHISO_OK) {
             chiso_doc_abort(d);
@@ -425,11 +422,11 @@ report_write_pdf(struct rp *R)
         report_num(R, R->score->points, 2, p, sizeof(p));
         report_num(R, R->score->applicable_max, 2, m, sizeof(m));
         pct_text(R, R->score->index_pct, x, sizeof(x));
-        snprintf(text, sizeof(text), "%s: %s. %s: %s / %s = %s%s%s.",
-                 RT(R, "Khung tiêu chí", "Framework"), R->fw->name,
-                 RT(R, "Tổng điểm", "Total"), p, m, x,
-                 R->score->group ? " — " : "",
-                 R->score->group ? R->score->group->label : "");
+        text = report_strf(R, "%s: %s. %s: %s / %s = %s%s%s.",
+                           RT(R, "Khung tiêu chí", "Framework"), R->fw->name,
+                           RT(R, "Tổng điểm", "Total"), p, m, x,
+                           R->score->group ? " — " : "",
+                           R->score->group ? R->score->group->label : "");
     }
     chiso_doc_paragraph(d, text, 1);
     criteria_table(R, d);
@@ -440,8 +437,7 @@ report_write_pdf(struct rp *R)
     if (R->n_warnings > 0) {
         chiso_doc_heading(d, RT(R, "Lưu ý về số liệu", "Data caveats"), 2);
         for (i = 0; i < R->n_warnings; i++) {
-            snprintf(text, sizeof(text), "• %s", R->warnings[i]);
-            chiso_doc_paragraph(d, text, 1);
+            chiso_doc_paragraph(d, report_strf(R, "• %s", R->warnings[i]), 1);
         }
     }
     st = chiso_doc_close(d, R->diag);

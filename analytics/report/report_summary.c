@@ -47,7 +47,7 @@ date_text(int64_t day, char *out, size_t len)
 }
 
 static cJSON *
-group_json(const chiso_class_band *g)
+group_json(chiso_jb *jb, const chiso_class_band *g)
 {
     cJSON *o;
 
@@ -55,31 +55,30 @@ group_json(const chiso_class_band *g)
         return cJSON_CreateNull();
     }
     o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "id", cJSON_CreateString(g->id));
-    cJSON_AddItemToObject(o, "label", cJSON_CreateString(g->label));
+    chiso_jb_add(jb, o, "id", cJSON_CreateString(g->id));
+    chiso_jb_add(jb, o, "label", cJSON_CreateString(g->label));
     return o;
 }
 
 static cJSON *
-period_json(const struct rp *R)
+period_json(chiso_jb *jb, const struct rp *R)
 {
     cJSON *o = cJSON_CreateObject();
     char buf[64];
 
-    cJSON_AddItemToObject(o, "id", cJSON_CreateString(R->cfg->period));
-    cJSON_AddItemToObject(o, "kind",
-                          cJSON_CreateString(chiso_period_kind_name(R->kind)));
-    cJSON_AddItemToObject(o, "label", cJSON_CreateString(R->period_label));
+    chiso_jb_add(jb, o, "id", cJSON_CreateString(R->cfg->period));
+    chiso_jb_add(jb, o, "kind",
+                 cJSON_CreateString(chiso_period_kind_name(R->kind)));
+    chiso_jb_add(jb, o, "label", cJSON_CreateString(R->period_label));
     date_text(R->first_day, buf, sizeof(buf));
-    cJSON_AddItemToObject(o, "first_day", cJSON_CreateString(buf));
+    chiso_jb_add(jb, o, "first_day", cJSON_CreateString(buf));
     date_text(R->end_day - 1, buf, sizeof(buf));
-    cJSON_AddItemToObject(o, "last_day", cJSON_CreateString(buf));
+    chiso_jb_add(jb, o, "last_day", cJSON_CreateString(buf));
     chiso_format_datetime(R->as_of.secs, 1, buf, sizeof(buf));
-    cJSON_AddItemToObject(o, "as_of", cJSON_CreateString(buf));
+    chiso_jb_add(jb, o, "as_of", cJSON_CreateString(buf));
     chiso_period_format(R->kind, R->prev, buf, sizeof(buf));
-    cJSON_AddItemToObject(o, "previous", cJSON_CreateString(buf));
-    cJSON_AddItemToObject(o, "previous_label",
-                          cJSON_CreateString(R->prev_label));
+    chiso_jb_add(jb, o, "previous", cJSON_CreateString(buf));
+    chiso_jb_add(jb, o, "previous_label", cJSON_CreateString(R->prev_label));
     return o;
 }
 
@@ -94,7 +93,7 @@ area_of(const chiso_framework *fw, size_t k)
 }
 
 static cJSON *
-par_json(const struct rp *R)
+par_json(chiso_jb *jb, const struct rp *R)
 {
     const chiso_score_result *s = R->score;
     const chiso_framework *fw = R->fw;
@@ -102,78 +101,73 @@ par_json(const struct rp *R)
     cJSON *areas = cJSON_CreateArray(), *lost = cJSON_CreateArray();
     size_t idx[64], n = report_areas(R, idx, 64), i;
 
-    cJSON_AddItemToObject(f, "id", cJSON_CreateString(fw->id));
-    cJSON_AddItemToObject(f, "name", cJSON_CreateString(fw->name));
-    cJSON_AddItemToObject(f, "status", str_or_null(fw->status));
-    cJSON_AddItemToObject(o, "framework", f);
-    cJSON_AddItemToObject(o, "points", num2(s->points));
-    cJSON_AddItemToObject(o, "max", num2(s->max));
-    cJSON_AddItemToObject(o, "applicable_max", num2(s->applicable_max));
-    cJSON_AddItemToObject(o, "index_pct", num2(s->index_pct));
-    cJSON_AddItemToObject(o, "group", group_json(s->group));
-    cJSON_AddItemToObject(o, "appraised_points",
-                          s->has_appraised ? num2(s->appraised)
-                                           : cJSON_CreateNull());
-    cJSON_AddItemToObject(o, "appraised_index_pct",
-                          s->has_appraised ? num2(s->appraised_index_pct)
-                                           : cJSON_CreateNull());
-    cJSON_AddItemToObject(o, "appraised_group",
-                          s->has_appraised ? group_json(s->appraised_group)
-                                           : cJSON_CreateNull());
-    cJSON_AddItemToObject(o, "leaves_evidence_missing",
-                          count(s->n_evidence_missing));
-    cJSON_AddItemToObject(o, "leaves_not_reported", count(s->n_not_reported));
-    cJSON_AddItemToObject(o, "leaves_computed_from_data", count(s->n_derived));
+    chiso_jb_add(jb, f, "id", cJSON_CreateString(fw->id));
+    chiso_jb_add(jb, f, "name", cJSON_CreateString(fw->name));
+    chiso_jb_add(jb, f, "status", str_or_null(fw->status));
+    chiso_jb_add(jb, o, "framework", f);
+    chiso_jb_add(jb, o, "points", num2(s->points));
+    chiso_jb_add(jb, o, "max", num2(s->max));
+    chiso_jb_add(jb, o, "applicable_max", num2(s->applicable_max));
+    chiso_jb_add(jb, o, "index_pct", num2(s->index_pct));
+    chiso_jb_add(jb, o, "group", group_json(jb, s->group));
+    chiso_jb_add(jb, o, "appraised_points",
+                 s->has_appraised ? num2(s->appraised) : cJSON_CreateNull());
+    chiso_jb_add(jb, o, "appraised_index_pct",
+                 s->has_appraised ? num2(s->appraised_index_pct)
+                                  : cJSON_CreateNull());
+    chiso_jb_add(jb, o, "appraised_group",
+                 s->has_appraised ? group_json(jb, s->appraised_group)
+                                  : cJSON_CreateNull());
+    chiso_jb_add(jb, o, "leaves_evidence_missing",
+                 count(s->n_evidence_missing));
+    chiso_jb_add(jb, o, "leaves_not_reported", count(s->n_not_reported));
+    chiso_jb_add(jb, o, "leaves_computed_from_data", count(s->n_derived));
     for (i = 0; i < n; i++) {
         const chiso_node_score *ns = &s->nodes[idx[i]];
         cJSON *a = cJSON_CreateObject();
-        cJSON_AddItemToObject(a, "id",
-                              cJSON_CreateString(fw->nodes[idx[i]].id));
-        cJSON_AddItemToObject(a, "name",
-                              cJSON_CreateString(fw->nodes[idx[i]].name));
-        cJSON_AddItemToObject(a, "points", num2(ns->points));
-        cJSON_AddItemToObject(a, "max", num2(fw->nodes[idx[i]].max));
-        cJSON_AddItemToObject(a, "applicable_max", num2(ns->applicable_max));
-        cJSON_AddItemToObject(a, "index_pct", num2(ns->index_pct));
-        cJSON_AddItemToObject(a, "points_lost",
-                              num2(ns->applicable_max - ns->points));
-        cJSON_AddItemToArray(areas, a);
+        chiso_jb_add(jb, a, "id", cJSON_CreateString(fw->nodes[idx[i]].id));
+        chiso_jb_add(jb, a, "name", cJSON_CreateString(fw->nodes[idx[i]].name));
+        chiso_jb_add(jb, a, "points", num2(ns->points));
+        chiso_jb_add(jb, a, "max", num2(fw->nodes[idx[i]].max));
+        chiso_jb_add(jb, a, "applicable_max", num2(ns->applicable_max));
+        chiso_jb_add(jb, a, "index_pct", num2(ns->index_pct));
+        chiso_jb_add(jb, a, "points_lost",
+                     num2(ns->applicable_max - ns->points));
+        chiso_jb_add(jb, areas, NULL, a);
     }
-    cJSON_AddItemToObject(o, "areas", areas);
+    chiso_jb_add(jb, o, "areas", areas);
     for (i = 0; i < s->n_lost && i < TOP_LOST; i++) {
         size_t k = s->lost[i];
         const chiso_node_score *ns = &s->nodes[k];
         cJSON *l = cJSON_CreateObject();
-        cJSON_AddItemToObject(l, "id", cJSON_CreateString(fw->nodes[k].id));
-        cJSON_AddItemToObject(l, "name", cJSON_CreateString(fw->nodes[k].name));
-        cJSON_AddItemToObject(l, "area",
-                              cJSON_CreateString(fw->nodes[area_of(fw, k)].id));
-        cJSON_AddItemToObject(l, "points_lost",
-                              num2(fw->nodes[k].max - ns->points));
-        cJSON_AddItemToObject(l, "points", num2(ns->points));
-        cJSON_AddItemToObject(l, "max", num2(fw->nodes[k].max));
-        cJSON_AddItemToObject(
-            l, "rule",
+        chiso_jb_add(jb, l, "id", cJSON_CreateString(fw->nodes[k].id));
+        chiso_jb_add(jb, l, "name", cJSON_CreateString(fw->nodes[k].name));
+        chiso_jb_add(jb, l, "area",
+                     cJSON_CreateString(fw->nodes[area_of(fw, k)].id));
+        chiso_jb_add(jb, l, "points_lost", num2(fw->nodes[k].max - ns->points));
+        chiso_jb_add(jb, l, "points", num2(ns->points));
+        chiso_jb_add(jb, l, "max", num2(fw->nodes[k].max));
+        chiso_jb_add(
+            jb, l, "rule",
             cJSON_CreateString(chiso_rule_type_name(fw->nodes[k].rule.type)));
-        cJSON_AddItemToObject(l, "value",
-                              ns->has_value ? chiso_json_number(ns->value)
-                                            : cJSON_CreateNull());
-        cJSON_AddItemToObject(l, "next_value",
-                              ns->has_next_value
-                                  ? chiso_json_number(ns->next_value)
-                                  : cJSON_CreateNull());
-        cJSON_AddItemToObject(l, "gain_next",
-                              ns->gain_next > 0 ? num2(ns->gain_next)
-                                                : cJSON_CreateNull());
-        cJSON_AddItemToObject(l, "source", str_or_null(ns->source));
-        cJSON_AddItemToArray(lost, l);
+        chiso_jb_add(jb, l, "value",
+                     ns->has_value ? chiso_json_number(ns->value)
+                                   : cJSON_CreateNull());
+        chiso_jb_add(jb, l, "next_value",
+                     ns->has_next_value ? chiso_json_number(ns->next_value)
+                                        : cJSON_CreateNull());
+        chiso_jb_add(jb, l, "gain_next",
+                     ns->gain_next > 0 ? num2(ns->gain_next)
+                                       : cJSON_CreateNull());
+        chiso_jb_add(jb, l, "source", str_or_null(ns->source));
+        chiso_jb_add(jb, lost, NULL, l);
     }
-    cJSON_AddItemToObject(o, "top_lost", lost);
+    chiso_jb_add(jb, o, "top_lost", lost);
     return o;
 }
 
 static cJSON *
-tasks_json(const struct rp *R)
+tasks_json(chiso_jb *jb, const struct rp *R)
 {
     const chiso_tasks_row *row;
     cJSON *o, *list;
@@ -186,36 +180,33 @@ tasks_json(const struct rp *R)
     }
     row = report_tasks_row(R);
     o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "source", cJSON_CreateString(R->cfg->tasks));
+    chiso_jb_add(jb, o, "source", cJSON_CreateString(R->cfg->tasks));
     chiso_format_datetime(R->as_of.secs, 1, buf, sizeof(buf));
-    cJSON_AddItemToObject(o, "as_of", cJSON_CreateString(buf));
-    cJSON_AddItemToObject(o, "assigned", count(row ? row->assigned : 0));
-    cJSON_AddItemToObject(o, "completed", count(row ? row->completed : 0));
-    cJSON_AddItemToObject(o, "completed_on_time",
-                          count(row ? row->completed_on_time : 0));
-    cJSON_AddItemToObject(o, "completed_late",
-                          count(row ? row->completed_late : 0));
-    cJSON_AddItemToObject(o, "open_not_due",
-                          count(row ? row->open_not_due : 0));
-    cJSON_AddItemToObject(o, "overdue", count(row ? row->overdue : 0));
-    cJSON_AddItemToObject(o, "on_time_pct",
-                          row ? num2(row->on_time_pct) : cJSON_CreateNull());
-    cJSON_AddItemToObject(o, "completed_pct",
-                          row ? num2(row->completed_pct) : cJSON_CreateNull());
-    cJSON_AddItemToObject(o, "days_late_mean",
-                          row ? num2(row->days_late_mean) : cJSON_CreateNull());
-    cJSON_AddItemToObject(o, "days_late_median",
-                          row ? num2(row->days_late_median)
-                              : cJSON_CreateNull());
-    cJSON_AddItemToObject(o, "days_late_max",
-                          row ? num2(row->days_late_max) : cJSON_CreateNull());
+    chiso_jb_add(jb, o, "as_of", cJSON_CreateString(buf));
+    chiso_jb_add(jb, o, "assigned", count(row ? row->assigned : 0));
+    chiso_jb_add(jb, o, "completed", count(row ? row->completed : 0));
+    chiso_jb_add(jb, o, "completed_on_time",
+                 count(row ? row->completed_on_time : 0));
+    chiso_jb_add(jb, o, "completed_late", count(row ? row->completed_late : 0));
+    chiso_jb_add(jb, o, "open_not_due", count(row ? row->open_not_due : 0));
+    chiso_jb_add(jb, o, "overdue", count(row ? row->overdue : 0));
+    chiso_jb_add(jb, o, "on_time_pct",
+                 row ? num2(row->on_time_pct) : cJSON_CreateNull());
+    chiso_jb_add(jb, o, "completed_pct",
+                 row ? num2(row->completed_pct) : cJSON_CreateNull());
+    chiso_jb_add(jb, o, "days_late_mean",
+                 row ? num2(row->days_late_mean) : cJSON_CreateNull());
+    chiso_jb_add(jb, o, "days_late_median",
+                 row ? num2(row->days_late_median) : cJSON_CreateNull());
+    chiso_jb_add(jb, o, "days_late_max",
+                 row ? num2(row->days_late_max) : cJSON_CreateNull());
     for (i = 0; i < R->tasks->n_undated; i++) {
         if (strcmp(R->tasks->undated[i].unit, R->cfg->unit_code) == 0) {
             undated = R->tasks->undated[i].tasks;
         }
     }
-    cJSON_AddItemToObject(o, "without_deadline", count(undated));
-    cJSON_AddItemToObject(o, "overdue_as_of", count(report_unit_overdue(R)));
+    chiso_jb_add(jb, o, "without_deadline", count(undated));
+    chiso_jb_add(jb, o, "overdue_as_of", count(report_unit_overdue(R)));
     list = cJSON_CreateArray();
     for (i = 0; i < R->tasks->n_overdue && n < TOP_OVERDUE; i++) {
         const chiso_task_overdue *t = &R->tasks->overdue[i];
@@ -224,17 +215,17 @@ tasks_json(const struct rp *R)
             continue;
         }
         e = cJSON_CreateObject();
-        cJSON_AddItemToObject(e, "task_id", cJSON_CreateString(t->task_id));
-        cJSON_AddItemToObject(e, "title", cJSON_CreateString(t->title));
-        cJSON_AddItemToObject(e, "source_document",
-                              cJSON_CreateString(t->source_document));
+        chiso_jb_add(jb, e, "task_id", cJSON_CreateString(t->task_id));
+        chiso_jb_add(jb, e, "title", cJSON_CreateString(t->title));
+        chiso_jb_add(jb, e, "source_document",
+                     cJSON_CreateString(t->source_document));
         chiso_format_datetime(t->due.secs, t->due.has_time, buf, sizeof(buf));
-        cJSON_AddItemToObject(e, "due", cJSON_CreateString(buf));
-        cJSON_AddItemToObject(e, "days_overdue", num2(t->days_overdue));
-        cJSON_AddItemToArray(list, e);
+        chiso_jb_add(jb, e, "due", cJSON_CreateString(buf));
+        chiso_jb_add(jb, e, "days_overdue", num2(t->days_overdue));
+        chiso_jb_add(jb, list, NULL, e);
         n++;
     }
-    cJSON_AddItemToObject(o, "overdue_list", list);
+    chiso_jb_add(jb, o, "overdue_list", list);
     return o;
 }
 
@@ -266,7 +257,7 @@ rate_of(const chiso_services_row *r, size_t k)
 }
 
 static cJSON *
-svc_period_json(const chiso_services_row *r, const char *period)
+svc_period_json(chiso_jb *jb, const chiso_services_row *r, const char *period)
 {
     cJSON *o;
     size_t k;
@@ -275,24 +266,23 @@ svc_period_json(const chiso_services_row *r, const char *period)
         return cJSON_CreateNull();
     }
     o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "period", cJSON_CreateString(period));
-    cJSON_AddItemToObject(o, "received", count(r->received));
-    cJSON_AddItemToObject(o, "finished", count(r->finished));
-    cJSON_AddItemToObject(o, "finished_on_time", count(r->finished_on_time));
-    cJSON_AddItemToObject(o, "open", count(r->open));
+    chiso_jb_add(jb, o, "period", cJSON_CreateString(period));
+    chiso_jb_add(jb, o, "received", count(r->received));
+    chiso_jb_add(jb, o, "finished", count(r->finished));
+    chiso_jb_add(jb, o, "finished_on_time", count(r->finished_on_time));
+    chiso_jb_add(jb, o, "open", count(r->open));
     for (k = 0; k < sizeof(rate_keys) / sizeof(rate_keys[0]); k++) {
-        cJSON_AddItemToObject(o, rate_keys[k], num2(rate_of(r, k)));
+        chiso_jb_add(jb, o, rate_keys[k], num2(rate_of(r, k)));
     }
-    cJSON_AddItemToObject(o, "satisfaction_mean", num2(r->satisfaction_mean));
-    cJSON_AddItemToObject(o, "processing_days_median",
-                          num2(r->processing_days_median));
-    cJSON_AddItemToObject(o, "processing_days_p90",
-                          num2(r->processing_days_p90));
+    chiso_jb_add(jb, o, "satisfaction_mean", num2(r->satisfaction_mean));
+    chiso_jb_add(jb, o, "processing_days_median",
+                 num2(r->processing_days_median));
+    chiso_jb_add(jb, o, "processing_days_p90", num2(r->processing_days_p90));
     return o;
 }
 
 static cJSON *
-services_json(const struct rp *R)
+services_json(chiso_jb *jb, const struct rp *R)
 {
     const chiso_services_row *cur, *prev;
     cJSON *o, *change;
@@ -307,24 +297,24 @@ services_json(const struct rp *R)
     chiso_period_format(R->kind, R->idx, cp, sizeof(cp));
     chiso_period_format(R->kind, R->prev, pp, sizeof(pp));
     o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "source", cJSON_CreateString(R->cfg->dossiers));
-    cJSON_AddItemToObject(o, "current", svc_period_json(cur, cp));
-    cJSON_AddItemToObject(o, "previous", svc_period_json(prev, pp));
+    chiso_jb_add(jb, o, "source", cJSON_CreateString(R->cfg->dossiers));
+    chiso_jb_add(jb, o, "current", svc_period_json(jb, cur, cp));
+    chiso_jb_add(jb, o, "previous", svc_period_json(jb, prev, pp));
     if (cur != NULL && prev != NULL) {
         change = cJSON_CreateObject();
         for (k = 0; k < sizeof(rate_keys) / sizeof(rate_keys[0]); k++) {
-            cJSON_AddItemToObject(change, rate_keys[k],
-                                  num2(rate_of(cur, k) - rate_of(prev, k)));
+            chiso_jb_add(jb, change, rate_keys[k],
+                         num2(rate_of(cur, k) - rate_of(prev, k)));
         }
     } else {
         change = cJSON_CreateNull();
     }
-    cJSON_AddItemToObject(o, "change_pct_points", change);
+    chiso_jb_add(jb, o, "change_pct_points", change);
     return o;
 }
 
 static cJSON *
-province_json(const struct rp *R)
+province_json(chiso_jb *jb, const struct rp *R)
 {
     cJSON *arr = cJSON_CreateArray();
     size_t i;
@@ -333,28 +323,24 @@ province_json(const struct rp *R)
         cJSON *e;
         if (!R->has_latest[i]) {
             e = cJSON_CreateObject();
-            cJSON_AddItemToObject(e, "index",
-                                  cJSON_CreateString(R->index_names[i]));
-            cJSON_AddItemToObject(e, "unit_code", cJSON_CreateNull());
-            cJSON_AddItemToObject(e, "unit",
-                                  cJSON_CreateString(R->cfg->province));
-            cJSON_AddItemToObject(e, "latest", cJSON_CreateNull());
-            cJSON_AddItemToObject(e, "latest_value", cJSON_CreateNull());
-            cJSON_AddItemToObject(e, "latest_rank", cJSON_CreateNull());
-            cJSON_AddItemToObject(e, "value_trend", cJSON_CreateNull());
-            cJSON_AddItemToObject(e, "rank_trend", cJSON_CreateNull());
+            chiso_jb_add(jb, e, "index", cJSON_CreateString(R->index_names[i]));
+            chiso_jb_add(jb, e, "unit_code", cJSON_CreateNull());
+            chiso_jb_add(jb, e, "unit", cJSON_CreateString(R->cfg->province));
+            chiso_jb_add(jb, e, "latest", cJSON_CreateNull());
+            chiso_jb_add(jb, e, "latest_value", cJSON_CreateNull());
+            chiso_jb_add(jb, e, "latest_rank", cJSON_CreateNull());
+            chiso_jb_add(jb, e, "value_trend", cJSON_CreateNull());
+            chiso_jb_add(jb, e, "rank_trend", cJSON_CreateNull());
         } else {
             e = chiso_latest_to_json(&R->latest[i]);
         }
-        if (e != NULL) {
-            cJSON_AddItemToArray(arr, e);
-        }
+        chiso_jb_add(jb, arr, NULL, e);
     }
     return arr;
 }
 
 static cJSON *
-charts_json(const struct rp *R)
+charts_json(chiso_jb *jb, const struct rp *R)
 {
     cJSON *arr = cJSON_CreateArray();
     size_t i;
@@ -363,22 +349,22 @@ charts_json(const struct rp *R)
         const struct report_chart *c = &R->charts[i];
         cJSON *o = cJSON_CreateObject();
         char name[128];
-        cJSON_AddItemToObject(o, "id", cJSON_CreateString(c->base));
+        chiso_jb_add(jb, o, "id", cJSON_CreateString(c->base));
         if (c->chart != NULL) {
             snprintf(name, sizeof(name), "%s.png", c->base);
-            cJSON_AddItemToObject(o, "png", cJSON_CreateString(name));
+            chiso_jb_add(jb, o, "png", cJSON_CreateString(name));
             snprintf(name, sizeof(name), "%s.svg", c->base);
-            cJSON_AddItemToObject(o, "svg", cJSON_CreateString(name));
-            cJSON_AddItemToObject(o, "reading", cJSON_CreateString(c->reading));
-            cJSON_AddItemToObject(o, "missing_reason", cJSON_CreateNull());
+            chiso_jb_add(jb, o, "svg", cJSON_CreateString(name));
+            chiso_jb_add(jb, o, "reading", cJSON_CreateString(c->reading));
+            chiso_jb_add(jb, o, "missing_reason", cJSON_CreateNull());
         } else {
-            cJSON_AddItemToObject(o, "png", cJSON_CreateNull());
-            cJSON_AddItemToObject(o, "svg", cJSON_CreateNull());
-            cJSON_AddItemToObject(o, "reading", cJSON_CreateNull());
-            cJSON_AddItemToObject(o, "missing_reason",
-                                  cJSON_CreateString(c->why_missing));
+            chiso_jb_add(jb, o, "png", cJSON_CreateNull());
+            chiso_jb_add(jb, o, "svg", cJSON_CreateNull());
+            chiso_jb_add(jb, o, "reading", cJSON_CreateNull());
+            chiso_jb_add(jb, o, "missing_reason",
+                         cJSON_CreateString(c->why_missing));
         }
-        cJSON_AddItemToArray(arr, o);
+        chiso_jb_add(jb, arr, NULL, o);
     }
     return arr;
 }
@@ -386,47 +372,45 @@ charts_json(const struct rp *R)
 chiso_status
 report_write_summary(struct rp *R)
 {
-    cJSON *root = cJSON_CreateObject(), *u, *files, *warn, *notes;
+    chiso_jb jbs = CHISO_JB_INIT, *jb = &jbs;
+    cJSON *root = chiso_jb_object(jb), *u, *files, *warn, *notes;
     char *text;
     chiso_status st;
     size_t i;
 
-    if (root == NULL) {
-        return chiso_diag_set(R->diag, CHISO_ENOMEM, NULL, 0, 0,
-                              "out of memory");
-    }
-    cJSON_AddItemToObject(root, "schema_version", cJSON_CreateNumber(1));
-    cJSON_AddItemToObject(root, "generator",
-                          cJSON_CreateString("chiso " CHISO_VERSION));
-    cJSON_AddItemToObject(root, "language",
-                          cJSON_CreateString(R->en ? "en" : "vi"));
+    chiso_jb_add(jb, root, "schema_version", cJSON_CreateNumber(1));
+    chiso_jb_add(jb, root, "generator",
+                 cJSON_CreateString("chiso " CHISO_VERSION));
+    chiso_jb_add(jb, root, "language", cJSON_CreateString(R->en ? "en" : "vi"));
     u = cJSON_CreateObject();
-    cJSON_AddItemToObject(u, "code", cJSON_CreateString(R->cfg->unit_code));
-    cJSON_AddItemToObject(u, "name", cJSON_CreateString(R->cfg->unit_name));
-    cJSON_AddItemToObject(u, "province", str_or_null(R->cfg->province));
-    cJSON_AddItemToObject(root, "unit", u);
-    cJSON_AddItemToObject(root, "period", period_json(R));
-    cJSON_AddItemToObject(root, "par", par_json(R));
-    cJSON_AddItemToObject(root, "tasks", tasks_json(R));
-    cJSON_AddItemToObject(root, "services", services_json(R));
-    cJSON_AddItemToObject(root, "province_indices", province_json(R));
-    cJSON_AddItemToObject(root, "charts", charts_json(R));
+    chiso_jb_add(jb, u, "code", cJSON_CreateString(R->cfg->unit_code));
+    chiso_jb_add(jb, u, "name", cJSON_CreateString(R->cfg->unit_name));
+    chiso_jb_add(jb, u, "province", str_or_null(R->cfg->province));
+    chiso_jb_add(jb, root, "unit", u);
+    chiso_jb_add(jb, root, "period", period_json(jb, R));
+    chiso_jb_add(jb, root, "par", par_json(jb, R));
+    chiso_jb_add(jb, root, "tasks", tasks_json(jb, R));
+    chiso_jb_add(jb, root, "services", services_json(jb, R));
+    chiso_jb_add(jb, root, "province_indices", province_json(jb, R));
+    chiso_jb_add(jb, root, "charts", charts_json(jb, R));
     notes = cJSON_CreateArray();
     for (i = 0; i < R->cfg->n_notes; i++) {
-        cJSON_AddItemToArray(notes, cJSON_CreateString(R->cfg->notes[i]));
+        chiso_jb_add(jb, notes, NULL, cJSON_CreateString(R->cfg->notes[i]));
     }
-    cJSON_AddItemToObject(root, "notes", notes);
+    chiso_jb_add(jb, root, "notes", notes);
     files = cJSON_CreateArray();
     for (i = 0; i < R->n_files; i++) {
-        cJSON_AddItemToArray(files, cJSON_CreateString(R->files[i]));
+        chiso_jb_add(jb, files, NULL, cJSON_CreateString(R->files[i]));
     }
-    cJSON_AddItemToObject(root, "files", files);
+    chiso_jb_add(jb, root, "files", files);
     warn = cJSON_CreateArray();
     for (i = 0; i < R->n_warnings; i++) {
-        cJSON_AddItemToArray(warn, cJSON_CreateString(R->warnings[i]));
+        chiso_jb_add(jb, warn, NULL, cJSON_CreateString(R->warnings[i]));
     }
-    cJSON_AddItemToObject(root, "warnings", warn);
-    text = chiso_json_print(root);
+    chiso_jb_add(jb, root, "warnings", warn);
+    /* the whole document or none: never one with a key missing */
+    root = chiso_jb_finish(jb, root);
+    text = root != NULL ? chiso_json_print(root) : NULL;
     cJSON_Delete(root);
     if (text == NULL) {
         return chiso_diag_set(R->diag, CHISO_ENOMEM, NULL, 0, 0,

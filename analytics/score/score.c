@@ -430,17 +430,19 @@ score_bands(struct sc *S,
     }
     ns->points_exact = r->bands[hit].points;
     if (!r->upper_bands) {
-        snprintf(ns->explain, sizeof(ns->explain),
-                 "%g%s in band >= %g -> %g of %g", v, unit_suffix(r->unit),
-                 r->bands[hit].bound, r->bands[hit].points, n->max);
+        chiso_snprintf(ns->explain, sizeof(ns->explain),
+                       "%g%s in band >= %g -> %g of %g", v,
+                       unit_suffix(r->unit), r->bands[hit].bound,
+                       r->bands[hit].points, n->max);
     } else if (r->bands[hit].open) {
-        snprintf(ns->explain, sizeof(ns->explain),
-                 "%g%s in the last band -> %g of %g", v, unit_suffix(r->unit),
-                 r->bands[hit].points, n->max);
+        chiso_snprintf(ns->explain, sizeof(ns->explain),
+                       "%g%s in the last band -> %g of %g", v,
+                       unit_suffix(r->unit), r->bands[hit].points, n->max);
     } else {
-        snprintf(ns->explain, sizeof(ns->explain),
-                 "%g%s in band <= %g -> %g of %g", v, unit_suffix(r->unit),
-                 r->bands[hit].bound, r->bands[hit].points, n->max);
+        chiso_snprintf(ns->explain, sizeof(ns->explain),
+                       "%g%s in band <= %g -> %g of %g", v,
+                       unit_suffix(r->unit), r->bands[hit].bound,
+                       r->bands[hit].points, n->max);
     }
     /* the nearest band that gives more points */
     for (i = hit; i-- > 0;) {
@@ -526,14 +528,14 @@ score_terms(struct sc *S, const chiso_node *n, chiso_node_score *ns)
         ns->terms[t].points = p;
         if (off < sizeof(ns->explain)) {
             if (rc == 0) {
-                off += (size_t)snprintf(
+                off += (size_t)chiso_snprintf(
                     ns->explain + off, sizeof(ns->explain) - off,
                     "%s%s=0/0 -> %.4g", t ? "; " : "", tm->input, p);
             } else {
-                off += (size_t)snprintf(ns->explain + off,
-                                        sizeof(ns->explain) - off,
-                                        "%s%s=%.4g%s -> %.4g", t ? "; " : "",
-                                        tm->input, v, unit_suffix(tm->unit), p);
+                off += (size_t)chiso_snprintf(
+                    ns->explain + off, sizeof(ns->explain) - off,
+                    "%s%s=%.4g%s -> %.4g", t ? "; " : "", tm->input, v,
+                    unit_suffix(tm->unit), p);
             }
         }
     }
@@ -562,7 +564,7 @@ score_leaf(struct sc *S, size_t k)
         ns->applicable = 0;
         ns->applicable_max = 0;
         ns->reported = 1;
-        snprintf(ns->explain, sizeof(ns->explain), "not applicable");
+        chiso_snprintf(ns->explain, sizeof(ns->explain), "not applicable");
         return CHISO_OK;
     }
     if (e != NULL && e->has_appraised) {
@@ -623,8 +625,8 @@ score_leaf(struct sc *S, size_t k)
         ns->origin = CHISO_ORIGIN_POINTS;
         pts = ns->self_points;
         ns->points_exact = pts;
-        snprintf(ns->explain, sizeof(ns->explain), "points entered: %g of %g",
-                 pts, n->max);
+        chiso_snprintf(ns->explain, sizeof(ns->explain),
+                       "points entered: %g of %g", pts, n->max);
         goto scored;
     }
     if (r->type == CHISO_RULE_BINARY) {
@@ -657,8 +659,8 @@ score_leaf(struct sc *S, size_t k)
         ns->has_value = 1;
         ns->value = yes;
         ns->points_exact = yes ? n->max : 0;
-        snprintf(ns->explain, sizeof(ns->explain), "%s -> %g of %g",
-                 yes ? "yes" : "no", ns->points_exact, n->max);
+        chiso_snprintf(ns->explain, sizeof(ns->explain), "%s -> %g of %g",
+                       yes ? "yes" : "no", ns->points_exact, n->max);
         if (!yes) {
             ns->gain_next = n->max;
         }
@@ -674,8 +676,8 @@ score_leaf(struct sc *S, size_t k)
             ns->origin = CHISO_ORIGIN_POINTS;
             ns->reported = 1;
             ns->points_exact = ns->self_points;
-            snprintf(ns->explain, sizeof(ns->explain),
-                     "points entered (no value to check them against)");
+            chiso_snprintf(ns->explain, sizeof(ns->explain),
+                           "points entered (no value to check them against)");
             warn(S, e, e ? e->col_points : 0,
                  "criterion '%s' has points but no value: the %s rule could "
                  "not check them",
@@ -693,19 +695,20 @@ score_leaf(struct sc *S, size_t k)
     case CHISO_RULE_PROPORTIONAL:
         if (rc == 0) {
             zero_den_points(r->zero_den, n->max, &pts, &ns->no_score);
-            snprintf(ns->explain, sizeof(ns->explain), "denominator 0 -> %s",
-                     ns->no_score ? "no score"
-                     : pts > 0    ? "full points"
-                                  : "0 points");
+            chiso_snprintf(ns->explain, sizeof(ns->explain),
+                           "denominator 0 -> %s",
+                           ns->no_score ? "no score"
+                           : pts > 0    ? "full points"
+                                        : "0 points");
         } else {
             pts = n->max * v / r->target;
             if (r->capped && pts > n->max) {
                 pts = n->max;
             }
-            snprintf(ns->explain, sizeof(ns->explain),
-                     "%.6g%s of target %g%s -> %.4g of %g", v,
-                     unit_suffix(r->unit), r->target, unit_suffix(r->unit), pts,
-                     n->max);
+            chiso_snprintf(ns->explain, sizeof(ns->explain),
+                           "%.6g%s of target %g%s -> %.4g of %g", v,
+                           unit_suffix(r->unit), r->target,
+                           unit_suffix(r->unit), pts, n->max);
             ns->has_next_value = pts < n->max - EPS;
             ns->next_value = r->target;
             ns->gain_next = n->max - pts;
@@ -716,8 +719,9 @@ score_leaf(struct sc *S, size_t k)
         if (rc == 0) {
             zero_den_points(r->zero_den, n->max, &pts, &ns->no_score);
             ns->points_exact = pts;
-            snprintf(ns->explain, sizeof(ns->explain), "denominator 0 -> %s",
-                     ns->no_score ? "no score" : "fixed points");
+            chiso_snprintf(ns->explain, sizeof(ns->explain),
+                           "denominator 0 -> %s",
+                           ns->no_score ? "no score" : "fixed points");
             break;
         }
         st = score_bands(S, n, v, &in, ns);
@@ -731,8 +735,8 @@ score_leaf(struct sc *S, size_t k)
             pts = 0;
         }
         ns->points_exact = pts;
-        snprintf(ns->explain, sizeof(ns->explain),
-                 "%g x %g deducted -> %g of %g", v, r->per, pts, n->max);
+        chiso_snprintf(ns->explain, sizeof(ns->explain),
+                       "%g x %g deducted -> %g of %g", v, r->per, pts, n->max);
         if (v > 0) {
             ns->has_next_value = 1;
             ns->next_value = v - 1;
@@ -741,7 +745,7 @@ score_leaf(struct sc *S, size_t k)
         break;
     case CHISO_RULE_TRACKED:
         ns->points_exact = 0;
-        snprintf(ns->explain, sizeof(ns->explain), "tracked only");
+        chiso_snprintf(ns->explain, sizeof(ns->explain), "tracked only");
         break;
     case CHISO_RULE_NONE:
     case CHISO_RULE_MANUAL:
@@ -766,7 +770,7 @@ scored:
     }
     if (!ns->reported && r->type != CHISO_RULE_TRACKED) {
         S->res->n_not_reported++;
-        snprintf(ns->explain, sizeof(ns->explain), "not reported -> 0");
+        chiso_snprintf(ns->explain, sizeof(ns->explain), "not reported -> 0");
         warn(S, NULL, 0, "no evidence row for criterion '%s': scored 0", n->id);
     }
     if (ns->has_self && ns->origin != CHISO_ORIGIN_POINTS && ns->reported &&

@@ -22,6 +22,7 @@
 #ifndef CHISO_UTIL_H
 #define CHISO_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -99,16 +100,26 @@ typedef enum chiso_severity {
 /* "warning", "info", "error". */
 const char *chiso_severity_name(chiso_severity sev);
 
+/*
+ * Sizes of a diagnostic's text fields: room for any real path (PATH_MAX)
+ * and a long message. Text that is still longer is cut at a UTF-8
+ * character boundary and ends with "…" (never mid-character).
+ */
+#define CHISO_DIAG_PATH_MAX    4096
+#define CHISO_DIAG_MESSAGE_MAX 1024
+
 /* Where a problem is, and what it is. Filled by the library, printed by
  * the CLI as "chiso: path:line:column: message". */
 typedef struct chiso_diag {
-    chiso_status code;    /* CHISO_OK while nothing was reported */
-    int sys_errno;        /* for CHISO_EIO, else 0 */
-    char path[512];       /* copied, so a diag never dangles; "" if none */
-    unsigned long line;   /* 1-based physical line; 0 = unknown */
+    chiso_status code;              /* CHISO_OK while nothing was reported */
+    int sys_errno;                  /* for CHISO_EIO, else 0 */
+    char path[CHISO_DIAG_PATH_MAX]; /* copied, so a diag never dangles;
+                                       "" if none */
+    unsigned long line;             /* 1-based physical line; 0 = unknown */
     unsigned long column; /* 1-based column (UTF-8 characters); 0 = unknown */
-    char message[512];    /* lowercase start, no trailing period/newline */
-    chiso_lang lang;      /* language of message; set by the caller */
+    char message[CHISO_DIAG_MESSAGE_MAX]; /* lowercase start, no trailing
+                                             period/newline */
+    chiso_lang lang; /* language of message; set by the caller */
     /* Typed warnings (JSON "warnings" arrays): a stable code documented in
      * docs/ ("unit_not_in_log"), static storage, NULL when untyped; the
      * severity; the criterion concerned ("" if none). */
@@ -135,6 +146,16 @@ chiso_status chiso_diag_set(chiso_diag *diag,
                             unsigned long column,
                             const char *fmt,
                             ...) CHISO_PRINTF(6, 7);
+
+/* chiso_diag_set with a va_list: the one way to write a helper that
+ * formats a message into a diagnostic (fmt is translated, as above). */
+chiso_status chiso_diag_vset(chiso_diag *diag,
+                             chiso_status code,
+                             const char *path,
+                             unsigned long line,
+                             unsigned long column,
+                             const char *fmt,
+                             va_list ap) CHISO_PRINTF(6, 0);
 
 /* As chiso_diag_set for CHISO_EIO, keeping errno and appending strerror. */
 chiso_status chiso_diag_set_errno(chiso_diag *diag,
@@ -168,6 +189,14 @@ chiso_status chiso_diag_list_addf(chiso_diag_list *list,
                                   unsigned long column,
                                   const char *fmt,
                                   ...) CHISO_PRINTF(6, 7);
+/* chiso_diag_list_addf with a va_list (for helpers; fmt translated). */
+chiso_status chiso_diag_list_vaddf(chiso_diag_list *list,
+                                   chiso_status code,
+                                   const char *path,
+                                   unsigned long line,
+                                   unsigned long column,
+                                   const char *fmt,
+                                   va_list ap) CHISO_PRINTF(6, 0);
 /*
  * Append a typed entry: `kind` is the stable code (static string),
  * criterion_id may be NULL; the rest as chiso_diag_list_addf. The message
@@ -210,8 +239,11 @@ typedef struct chiso_buf {
 chiso_status chiso_buf_reserve(chiso_buf *b, size_t extra);
 chiso_status chiso_buf_append(chiso_buf *b, const void *p, size_t n);
 chiso_status chiso_buf_puts(chiso_buf *b, const char *s);
+/* Append formatted text (numbers as in the "C" locale). */
 chiso_status chiso_buf_printf(chiso_buf *b, const char *fmt, ...)
     CHISO_PRINTF(2, 3);
+chiso_status chiso_buf_vprintf(chiso_buf *b, const char *fmt, va_list ap)
+    CHISO_PRINTF(2, 0);
 void chiso_buf_free(chiso_buf *b);
 
 /* ---- strings --------------------------------------------------------- */
@@ -245,6 +277,16 @@ size_t chiso_utf8_width(const char *s, size_t len);
  */
 size_t chiso_text_fold(const char *s, size_t len, char *out, size_t cap);
 
+/*
+ * snprintf for text that must stay valid UTF-8: numbers as in the "C"
+ * locale, and when the text does not fit in cap bytes it is cut at a
+ * character boundary and ends with "…" (U+2026). Returns the length the
+ * whole text would have had (as snprintf).
+ */
+int chiso_textf(char *buf, size_t cap, const char *fmt, ...) CHISO_PRINTF(3, 4);
+int chiso_vtextf(char *buf, size_t cap, const char *fmt, va_list ap)
+    CHISO_PRINTF(3, 0);
+
 /* Trim ASCII spaces, tabs, CR/LF and UTF-8 non-breaking spaces in place
  * (adjusts *s and *len). */
 void chiso_text_trim(const char **s, size_t *len);
@@ -263,31 +305,95 @@ double chiso_round_half_up(double x, int decimals);
 /* Exact comparison with zero, made deliberate (-Wfloat-equal). */
 int chiso_is_zero(double x);
 
+/*
+ * Numbers independent of the process locale. A program that calls
+ * setlocale(LC_ALL, "vi_VN.UTF-8") still gets '.' as the decimal point in
+ * everything chiso reads and writes: these run in the "C" locale for the
+ * calling thread only (uselocale), and every chiso reader and writer of
+ * numbers goes through them.
+ */
+/* strtod as in the "C" locale ("85.5"; never "85,5"). */
+double chiso_strtod(const char *s, char **end);
+/* snprintf / vsnprintf as in the "C" locale. */
+int chiso_snprintf(char *buf, size_t len, const char *fmt, ...)
+    CHISO_PRINTF(3, 4);
+int chiso_vsnprintf(char *buf, size_t len, const char *fmt, va_list ap)
+    CHISO_PRINTF(3, 0);
+/*
+ * Run a stretch of code in the "C" locale (this thread only), e.g. a
+ * renderer that formats many labels:
+ *   chiso_c_locale l; chiso_c_locale_enter(&l); ... chiso_c_locale_leave(&l);
+ */
+typedef struct chiso_c_locale {
+    void *prev; /* the thread's locale before enter */
+    void *c;    /* the C locale object */
+} chiso_c_locale;
+void chiso_c_locale_enter(chiso_c_locale *s);
+void chiso_c_locale_leave(chiso_c_locale *s);
+
 /* ---- files ------------------------------------------------------------ */
 
 /*
+ * The most chiso reads into memory from one file: 64 MiB for a JSON input
+ * (a framework, a configuration, a data file for a template; every
+ * chiso_json_doc_load, and anything `chiso validate` reads), 1 GiB for any
+ * other file read whole (a Word template with its pictures). Larger inputs
+ * are refused with a clear message instead of growing memory
+ * (`validate /dev/zero`). Tables (CSV logs) are streamed and have no cap.
+ */
+#define CHISO_JSON_READ_CAP ((size_t)64 << 20)
+#define CHISO_READ_CAP      ((size_t)1 << 30)
+
+/*
  * Read a whole file into memory (NUL-terminated; *len excludes the NUL).
- * "-" reads standard input. Returns CHISO_EIO with errno kept in diag.
- * The caller frees *out with free().
+ * "-" reads standard input. The file is opened once and read to its end,
+ * so FIFOs work (<(cat f.json)). More than CHISO_READ_CAP bytes is
+ * CHISO_EDATA ("larger than ..."); a failure to read is CHISO_EIO with
+ * errno kept in diag. The caller frees *out with free().
  */
 chiso_status chiso_file_read_all(const char *path,
                                  char **out,
                                  size_t *len,
                                  chiso_diag *diag);
+/* The same with another cap (bytes). */
+chiso_status chiso_file_read_capped(
+    const char *path, size_t cap, char **out, size_t *len, chiso_diag *diag);
 
 /*
- * Atomic output file: data goes to a temporary file beside `path` and only
- * chiso_outfile_commit() renames it into place, so readers never see a
- * partial file and a failed run leaves the previous file untouched.
- * Path "-" means standard output (written directly, never renamed).
+ * An output file that never loses what was at its path
+ * (docs/safety.md):
+ *   - a regular file (or nothing yet): data goes to a temporary file
+ *     ".chiso-tmp-NAME.XXXXXX" beside it, flushed, fsync'ed and renamed
+ *     into place at commit, keeping the old file's permissions; a failed
+ *     or killed run leaves the previous file untouched, and the next run
+ *     writing that path removes what a killed run left;
+ *   - a symbolic link is followed: its target is replaced, the link stays;
+ *   - a device, FIFO or socket, or a path through the kernel's links to
+ *     open files (/proc/self/fd/N, /dev/fd/N, /dev/stderr), is written in
+ *     place at commit (never renamed over); a folder or a disk device is
+ *     refused (CHISO_EUSAGE);
+ *   - "-", /dev/stdout, /dev/fd/1, /proc/self/fd/1: standard output,
+ *     written at commit and checked (a write error is CHISO_EIO).
+ * In the last two cases the bytes are held in memory until commit, so an
+ * output is all written or not at all.
  */
 typedef struct chiso_outfile chiso_outfile;
 
 chiso_status
 chiso_outfile_open(chiso_outfile **out, const char *path, chiso_diag *diag);
-/* The stream to write to. Borrowed; valid until commit/abort. */
+/* The stream to write to. Borrowed; valid until sync/commit/abort. */
 FILE *chiso_outfile_stream(chiso_outfile *f);
-/* Flush, fsync and rename into place; frees f in every case. */
+/* The path as given to open. Borrowed. */
+const char *chiso_outfile_path(const chiso_outfile *f);
+/* Does f go to standard output? */
+int chiso_outfile_is_stdout(const chiso_outfile *f);
+/*
+ * First half of a commit: check the stream, flush and fsync, without
+ * putting the file in place. Lets a caller with several outputs make all
+ * of them complete before committing any. Does not free f.
+ */
+chiso_status chiso_outfile_sync(chiso_outfile *f, chiso_diag *diag);
+/* Sync (if not done) and put into place; frees f in every case. */
 chiso_status chiso_outfile_commit(chiso_outfile *f, chiso_diag *diag);
 /* Remove the temporary file; frees f. NULL is allowed. */
 void chiso_outfile_abort(chiso_outfile *f);
@@ -299,32 +405,107 @@ chiso_status chiso_file_write_atomic(const char *path,
                                      chiso_diag *diag);
 
 /*
- * Atomic output directory: files are assembled in a temporary sibling
- * ("DIR.tmp-XXXXXX") and chiso_outdir_commit() swaps it into place (an
- * atomic exchange where the kernel offers it), so an interrupted run never
- * leaves a half-written folder and a failed run leaves the previous one
- * intact.
+ * Is `output` safe to write, given the inputs of the run? Refused
+ * (CHISO_EUSAGE, the message naming the input) when the output is an
+ * input (same file through any path, symbolic or hard link), when it lies
+ * inside a folder given as input, and, for a folder output, when it
+ * contains an input. Paths are resolved (realpath) before they are
+ * compared. NULL and "-" outputs and inputs are skipped; inputs that do
+ * not exist are skipped (reading them fails on its own).
+ */
+typedef enum chiso_output_kind {
+    CHISO_OUTPUT_FILE = 0,
+    CHISO_OUTPUT_FOLDER = 1
+} chiso_output_kind;
+chiso_status chiso_output_check(const char *output,
+                                const char *const *inputs,
+                                size_t n_inputs,
+                                chiso_output_kind kind,
+                                chiso_diag *diag);
+
+/* ---- output folders (packs) -------------------------------------------- */
+
+/* The manifest chiso writes into every output folder. */
+#define CHISO_PACK_MANIFEST ".chiso-pack.json"
+
+/*
+ * An output folder written as a whole (docs/safety.md, "Report folders"):
+ * files are assembled in a temporary sibling ".chiso-tmp-DIR.XXXXXX",
+ * synced once, and swapped into place by chiso_outdir_finish() with an
+ * atomic exchange, so an interrupted run never leaves a half-written
+ * folder and a failed run leaves the previous one intact. The folder gets
+ * a manifest (CHISO_PACK_MANIFEST: each file's name, size and SHA-256,
+ * the generator; no time stamp).
+ *
+ * An existing folder is replaced only when it is empty or a chiso pack; a
+ * folder without a manifest that is not empty is refused (CHISO_EUSAGE)
+ * whatever the options. In a pack, the user's files (not in the manifest)
+ * are kept and named in the notes; files the manifest lists that the user
+ * changed are refused unless keep_edited, which keeps them (under
+ * "NAME.user.EXT" when the new pack writes NAME). Nothing the user made is
+ * deleted. A symbolic link to a folder is followed.
  */
 typedef struct chiso_outdir chiso_outdir;
 
+typedef struct chiso_outdir_options {
+    int keep_edited;       /* keep the user's edits (--force) */
+    const char *generator; /* manifest "generator"; NULL = "chiso VERSION" */
+} chiso_outdir_options;
+
+#define CHISO_OUTDIR_OPTIONS_INIT                                              \
+    {                                                                          \
+        0, NULL                                                                \
+    }
+
+chiso_status chiso_outdir_open_with(chiso_outdir **out,
+                                    const char *path,
+                                    const chiso_outdir_options *opts,
+                                    chiso_diag *diag);
+/* chiso_outdir_open_with with the default options. */
 chiso_status
 chiso_outdir_open(chiso_outdir **out, const char *path, chiso_diag *diag);
-/* The temporary directory to write into. Borrowed. */
+/* The temporary folder to write into. Borrowed. */
 const char *chiso_outdir_path(const chiso_outdir *d);
-/* Swap into place, remove the previous folder; frees d in every case. */
+/* The resolved destination. Borrowed. */
+const char *chiso_outdir_target(const chiso_outdir *d);
+/*
+ * Swap into place: keep the user's files, write the manifest, sync, swap,
+ * remove what was chiso's in the previous folder. Typed warnings (kept
+ * files: "pack_kept_user_file", "pack_kept_edited_file", "pack_kept_file")
+ * are appended to notes (may be NULL). Frees d in every case.
+ */
+chiso_status
+chiso_outdir_finish(chiso_outdir *d, chiso_diag_list *notes, chiso_diag *diag);
+/* chiso_outdir_finish without notes. */
 chiso_status chiso_outdir_commit(chiso_outdir *d, chiso_diag *diag);
-/* Remove the temporary directory and everything in it; frees d. */
+/* Remove the temporary folder (what this run wrote only); frees d. */
 void chiso_outdir_abort(chiso_outdir *d);
+
+/* ---- digests ------------------------------------------------------------ */
+
+/* SHA-256, streaming. */
+typedef struct chiso_sha256 {
+    uint32_t h[8];
+    uint64_t n;
+    unsigned char buf[64];
+    size_t fill;
+} chiso_sha256;
+void chiso_sha256_init(chiso_sha256 *s);
+void chiso_sha256_update(chiso_sha256 *s, const void *data, size_t len);
+/* The digest as 64 lowercase hex digits and a NUL. */
+void chiso_sha256_final(chiso_sha256 *s, char hex[65]);
 
 /* ---- CSV output ------------------------------------------------------- */
 
 /*
  * Write CSV rows to a stream: RFC 4180 quoting (fields holding the
- * delimiter, quotes, CR or LF are quoted, quotes doubled). For files meant
- * for Excel, `excel` adds a UTF-8 BOM before the first row and neutralises
- * cells that begin with = + - @ (prefixing a single quote) so a cell can
- * never run as a formula; numbers written with chiso_csvw_number are never
- * neutralised.
+ * delimiter, quotes, CR or LF are quoted, quotes doubled). Every text cell
+ * that begins with = + - @, a tab or a carriage return is neutralised (a
+ * single quote is put before it inside the cell) so no cell of any chiso
+ * CSV, plain or for Excel, untrusted rows included, can run as a formula;
+ * neutralising allocates nothing, so it cannot fail open. Numbers written
+ * with chiso_csvw_number/fixed/int are never neutralised. For files meant
+ * for Excel, `excel` adds a UTF-8 BOM before the first row.
  */
 typedef struct chiso_csvw {
     FILE *out;
@@ -332,6 +513,7 @@ typedef struct chiso_csvw {
     int excel;
     int at_row_start;
     int started;
+    int failed; /* a cell could not be written (out of memory) */
 } chiso_csvw;
 
 void chiso_csvw_init(chiso_csvw *w, FILE *out, char delim, int excel);
@@ -347,8 +529,16 @@ void chiso_csvw_int(chiso_csvw *w, long long v);
 void chiso_csvw_end(chiso_csvw *w);
 /* A whole row of text cells (a header): `cells` ends with NULL. */
 void chiso_csvw_row(chiso_csvw *w, const char *const *cells);
+/* Did anything fail (a cell not written, or the stream's error flag)? */
+int chiso_csvw_error(const chiso_csvw *w);
 
-/* Shortest "%.*g" text that reads back to exactly x (up to 17 digits). */
+/*
+ * Shortest text that reads back to exactly x: "%.*f" with the fewest
+ * decimals when 1e-6 <= |x| < 1e15 and at most 20 decimals are needed,
+ * else "%.*g" with the fewest digits (up to 17). "0" for zero (also -0),
+ * "inf"/"-inf"/"nan" for the rest. Locale-independent; at most three
+ * printf/strtod pairs. 32 bytes are always enough.
+ */
 void chiso_format_double(double x, char *out, size_t len);
 
 /* ---- JSON documents with source positions ----------------------------- */
@@ -415,6 +605,65 @@ void chiso_text_position(const char *text,
 struct cJSON *chiso_json_number(double x);
 /* As chiso_json_number, rounded half-up to `decimals` places. */
 struct cJSON *chiso_json_fixed(double x, int decimals);
+/*
+ * Checked JSON building. Every call records an allocation failure in the
+ * builder instead of returning it, and accepts a NULL parent or item (a
+ * failure earlier): the builder checks once at the end with
+ * chiso_jb_finish(), which returns the tree, or deletes it and returns
+ * NULL (report CHISO_ENOMEM) - never a tree with a key missing.
+ *
+ *   chiso_jb jb = CHISO_JB_INIT;
+ *   cJSON *root = chiso_jb_object(&jb);
+ *   chiso_jb_str(&jb, root, "unit", name);      (NULL string -> null)
+ *   chiso_jb_fixed(&jb, root, "index_pct", x, 2);
+ *   cJSON *arr = chiso_jb_arr(&jb, root, "areas");
+ *   chiso_jb_num(&jb, arr, NULL, y);             (NULL key: array element)
+ *   return chiso_jb_finish(&jb, root);
+ *
+ * Each returns the item added (NULL on failure). Numbers: chiso_jb_num
+ * rounds to 10 significant digits, chiso_jb_fixed half-up to `decimals`
+ * places; both write null for NaN and infinities.
+ */
+typedef struct chiso_jb {
+    int failed;
+} chiso_jb;
+
+#define CHISO_JB_INIT                                                          \
+    {                                                                          \
+        0                                                                      \
+    }
+
+/* A new root object / array (failure recorded). */
+struct cJSON *chiso_jb_object(chiso_jb *jb);
+struct cJSON *chiso_jb_array(chiso_jb *jb);
+/* Add item under key (or append when parent is an array or key is NULL);
+ * takes item in every case (deleted on failure). */
+struct cJSON *chiso_jb_add(chiso_jb *jb,
+                           struct cJSON *parent,
+                           const char *key,
+                           struct cJSON *item);
+struct cJSON *chiso_jb_obj(chiso_jb *jb, struct cJSON *parent, const char *key);
+struct cJSON *chiso_jb_arr(chiso_jb *jb, struct cJSON *parent, const char *key);
+struct cJSON *chiso_jb_str(chiso_jb *jb,
+                           struct cJSON *parent,
+                           const char *key,
+                           const char *s);
+struct cJSON *
+chiso_jb_null(chiso_jb *jb, struct cJSON *parent, const char *key);
+struct cJSON *
+chiso_jb_bool(chiso_jb *jb, struct cJSON *parent, const char *key, int b);
+struct cJSON *
+chiso_jb_int(chiso_jb *jb, struct cJSON *parent, const char *key, long long v);
+struct cJSON *
+chiso_jb_num(chiso_jb *jb, struct cJSON *parent, const char *key, double x);
+struct cJSON *chiso_jb_fixed(chiso_jb *jb,
+                             struct cJSON *parent,
+                             const char *key,
+                             double x,
+                             int decimals);
+/* root when nothing failed; else root is deleted and NULL returned. */
+struct cJSON *chiso_jb_finish(chiso_jb *jb, struct cJSON *root);
+
 /*
  * Print a JSON tree with 2-space indentation and a final newline. The
  * caller frees the result with free(). NULL on allocation failure.

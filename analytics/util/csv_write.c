@@ -36,36 +36,46 @@ sep(chiso_csvw *w)
     w->at_row_start = 0;
 }
 
+/*
+ * Would a spreadsheet read this text cell as a formula? Excel, LibreOffice
+ * and Google Sheets start a formula at '=', '+', '-' or '@', and some also
+ * after a leading tab or carriage return (OWASP "CSV injection").
+ */
+static int
+formula_like(const char *s)
+{
+    return s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
+           s[0] == '\t' || s[0] == '\r';
+}
+
+/*
+ * One cell. A formula-like text cell gets a leading single quote inside
+ * the cell text, so a spreadsheet shows text and never runs it. This
+ * allocates nothing, so it cannot fail open: the raw cell is never written
+ * instead.
+ */
 static void
 raw_cell(chiso_csvw *w, const char *s, int neutralise)
 {
     const char *p;
-    int quote = 0;
+    int quote = 0, prefix = neutralise && formula_like(s);
 
-    if (neutralise && w->excel &&
-        (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) {
-        /* the quote is inside the cell text, so Excel shows text */
-        size_t n = strlen(s);
-        char *t = malloc(n + 2);
-        if (t != NULL) {
-            t[0] = '\'';
-            memcpy(t + 1, s, n + 1);
-            raw_cell(w, t, 0);
-            free(t);
-            return;
-        }
-    }
     for (p = s; *p; p++) {
         if (*p == w->delim || *p == '"' || *p == '\n' || *p == '\r') {
             quote = 1;
             break;
         }
     }
+    if (quote) {
+        fputc('"', w->out);
+    }
+    if (prefix) {
+        fputc('\'', w->out);
+    }
     if (!quote) {
         fputs(s, w->out);
         return;
     }
-    fputc('"', w->out);
     for (p = s; *p; p++) {
         if (*p == '"') {
             fputc('"', w->out);
@@ -80,33 +90,6 @@ chiso_csvw_text(chiso_csvw *w, const char *s)
 {
     sep(w);
     raw_cell(w, s ? s : "", 1);
-}
-
-void
-chiso_format_double(double x, char *out, size_t len)
-{
-    int prec;
-    double ax = fabs(x);
-
-    if (chiso_is_zero(x)) {
-        snprintf(out, len, "0");
-        return;
-    }
-    if (ax >= 1e-6 && ax < 1e15) {
-        /* plain decimals ("100", "0.25"), never "1e+02" */
-        for (prec = 0; prec <= 20; prec++) {
-            snprintf(out, len, "%.*f", prec, x);
-            if (!(strtod(out, NULL) < x) && !(strtod(out, NULL) > x)) {
-                return;
-            }
-        }
-    }
-    for (prec = 1; prec <= 17; prec++) {
-        snprintf(out, len, "%.*g", prec, x);
-        if (!(strtod(out, NULL) < x) && !(strtod(out, NULL) > x)) {
-            return;
-        }
-    }
 }
 
 void
@@ -125,11 +108,29 @@ chiso_csvw_number(chiso_csvw *w, double x)
 void
 chiso_csvw_fixed(chiso_csvw *w, double x, int decimals)
 {
+    char tmp[400];
+    int n;
+
     sep(w);
     if (!isfinite(x)) {
         return;
     }
-    fprintf(w->out, "%.*f", decimals, chiso_round_half_up(x, decimals));
+    x = chiso_round_half_up(x, decimals);
+    n = chiso_snprintf(tmp, sizeof(tmp), "%.*f", decimals, x);
+    if (n >= 0 && (size_t)n < sizeof(tmp)) {
+        fputs(tmp, w->out);
+    } else {
+        /* 1e308 with many decimals: print the long way */
+        chiso_buf b = CHISO_BUF_INIT;
+        if (chiso_buf_printf(&b, "%.*f", decimals, x) == CHISO_OK) {
+            fputs(b.data, w->out);
+        } else {
+            /* out of memory: make the stream fail rather than write a
+             * wrong cell; the caller's commit sees the error */
+            w->failed = 1;
+        }
+        chiso_buf_free(&b);
+    }
 }
 
 void
@@ -156,4 +157,10 @@ chiso_csvw_row(chiso_csvw *w, const char *const *cells)
         chiso_csvw_text(w, *cells);
     }
     chiso_csvw_end(w);
+}
+
+int
+chiso_csvw_error(const chiso_csvw *w)
+{
+    return w->failed || ferror(w->out);
 }

@@ -328,7 +328,7 @@ chiso_json_doc_load(chiso_json_doc **out, const char *path, chiso_diag *diag)
     chiso_status st;
 
     *out = NULL;
-    st = chiso_file_read_all(path, &text, &len, diag);
+    st = chiso_file_read_capped(path, CHISO_JSON_READ_CAP, &text, &len, diag);
     if (st != CHISO_OK) {
         return st;
     }
@@ -386,14 +386,13 @@ chiso_json_doc_error(const chiso_json_doc *doc,
                      ...)
 {
     unsigned long line, col;
-    char msg[512];
     va_list ap;
 
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
     chiso_json_doc_locate(doc, item, &line, &col);
-    return chiso_diag_set(diag, code, doc->path, line, col, "%s", msg);
+    va_start(ap, fmt);
+    code = chiso_diag_vset(diag, code, doc->path, line, col, fmt, ap);
+    va_end(ap);
+    return code;
 }
 
 chiso_status
@@ -405,14 +404,14 @@ chiso_json_doc_error_list(const chiso_json_doc *doc,
                           ...)
 {
     unsigned long line, col;
-    char msg[512];
+    chiso_status st;
     va_list ap;
 
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
     chiso_json_doc_locate(doc, item, &line, &col);
-    return chiso_diag_list_addf(list, code, doc->path, line, col, "%s", msg);
+    va_start(ap, fmt);
+    st = chiso_diag_list_vaddf(list, code, doc->path, line, col, fmt, ap);
+    va_end(ap);
+    return st;
 }
 
 /* ---- output ----------------------------------------------------------- */

@@ -80,11 +80,27 @@ diag_fill(chiso_diag *d,
     d->lang = lang;
     d->code = code;
     if (path != NULL) {
-        snprintf(d->path, sizeof(d->path), "%s", path);
+        chiso_textf(d->path, sizeof(d->path), "%s", path);
     }
     d->line = line;
     d->column = column;
-    vsnprintf(d->message, sizeof(d->message), chiso_msg(lang, fmt), ap);
+    chiso_vtextf(d->message, sizeof(d->message), chiso_msg(lang, fmt), ap);
+}
+
+chiso_status
+chiso_diag_vset(chiso_diag *diag,
+                chiso_status code,
+                const char *path,
+                unsigned long line,
+                unsigned long column,
+                const char *fmt,
+                va_list ap)
+{
+    if (diag == NULL || diag->code != CHISO_OK) {
+        return code;
+    }
+    diag_fill(diag, diag->lang, code, path, line, column, fmt, ap);
+    return code;
 }
 
 chiso_status
@@ -98,11 +114,8 @@ chiso_diag_set(chiso_diag *diag,
 {
     va_list ap;
 
-    if (diag == NULL || diag->code != CHISO_OK) {
-        return code;
-    }
     va_start(ap, fmt);
-    diag_fill(diag, diag->lang, code, path, line, column, fmt, ap);
+    code = chiso_diag_vset(diag, code, path, line, column, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -151,6 +164,21 @@ chiso_diag_list_add(chiso_diag_list *list, const chiso_diag *d)
 }
 
 chiso_status
+chiso_diag_list_vaddf(chiso_diag_list *list,
+                      chiso_status code,
+                      const char *path,
+                      unsigned long line,
+                      unsigned long column,
+                      const char *fmt,
+                      va_list ap)
+{
+    chiso_diag d;
+
+    diag_fill(&d, list->lang, code, path, line, column, fmt, ap);
+    return chiso_diag_list_add(list, &d);
+}
+
+chiso_status
 chiso_diag_list_addf(chiso_diag_list *list,
                      chiso_status code,
                      const char *path,
@@ -159,13 +187,13 @@ chiso_diag_list_addf(chiso_diag_list *list,
                      const char *fmt,
                      ...)
 {
-    chiso_diag d;
+    chiso_status st;
     va_list ap;
 
     va_start(ap, fmt);
-    diag_fill(&d, list->lang, code, path, line, column, fmt, ap);
+    st = chiso_diag_list_vaddf(list, code, path, line, column, fmt, ap);
     va_end(ap);
-    return chiso_diag_list_add(list, &d);
+    return st;
 }
 
 chiso_status
@@ -188,7 +216,7 @@ chiso_diag_list_addk(chiso_diag_list *list,
     d.kind = kind;
     d.severity = severity;
     if (criterion_id != NULL) {
-        snprintf(d.criterion_id, sizeof(d.criterion_id), "%s", criterion_id);
+        chiso_textf(d.criterion_id, sizeof(d.criterion_id), "%s", criterion_id);
     }
     return chiso_diag_list_add(list, &d);
 }
@@ -361,16 +389,14 @@ chiso_buf_puts(chiso_buf *b, const char *s)
 }
 
 chiso_status
-chiso_buf_printf(chiso_buf *b, const char *fmt, ...)
+chiso_buf_vprintf(chiso_buf *b, const char *fmt, va_list ap)
 {
-    va_list ap, ap2;
+    va_list ap2;
     int n;
     chiso_status st;
 
-    va_start(ap, fmt);
     va_copy(ap2, ap);
-    n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
+    n = chiso_vsnprintf(NULL, 0, fmt, ap);
     if (n < 0) {
         va_end(ap2);
         return CHISO_EINVAL;
@@ -380,10 +406,22 @@ chiso_buf_printf(chiso_buf *b, const char *fmt, ...)
         va_end(ap2);
         return st;
     }
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+    chiso_vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
     va_end(ap2);
     b->len += (size_t)n;
     return CHISO_OK;
+}
+
+chiso_status
+chiso_buf_printf(chiso_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    chiso_status st;
+
+    va_start(ap, fmt);
+    st = chiso_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+    return st;
 }
 
 void
@@ -443,8 +481,8 @@ chiso_round_sig(double x, int sig)
         return x;
     }
     /* printf rounds the decimal expansion correctly; strtod reads it back */
-    snprintf(tmp, sizeof(tmp), "%.*e", sig - 1, x);
-    x = strtod(tmp, NULL);
+    chiso_snprintf(tmp, sizeof(tmp), "%.*e", sig - 1, x);
+    x = chiso_strtod(tmp, NULL);
     return chiso_is_zero(x) ? 0.0 : x; /* no negative zero in output */
 }
 

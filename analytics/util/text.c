@@ -10,6 +10,7 @@
  */
 #include "chiso_util.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 /* U+00C0..U+024F */
@@ -278,4 +279,38 @@ chiso_text_position(const char *text,
     }
     *line = ln;
     *column = (unsigned long)chiso_utf8_count(text + start, offset - start) + 1;
+}
+
+int
+chiso_vtextf(char *buf, size_t cap, const char *fmt, va_list ap)
+{
+    int n = chiso_vsnprintf(buf, cap, fmt, ap);
+    size_t cut;
+
+    if (cap == 0 || n < 0 || (size_t)n < cap) {
+        return n;
+    }
+    /* it did not fit: cut at a character boundary, room for "…" */
+    if (cap < 4) {
+        buf[0] = '\0';
+        return n;
+    }
+    cut = cap - 4;
+    while (cut > 0 && ((unsigned char)buf[cut] & 0xC0) == 0x80) {
+        cut--;
+    }
+    memcpy(buf + cut, "\xE2\x80\xA6", 4); /* "…" and the NUL */
+    return n;
+}
+
+int
+chiso_textf(char *buf, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = chiso_vtextf(buf, cap, fmt, ap);
+    va_end(ap);
+    return n;
 }

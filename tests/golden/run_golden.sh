@@ -19,7 +19,8 @@
 #   any input files the arguments name
 # The run happens in a scratch copy of the case, with `root` a symlink to
 # the source tree (so args can name shipped files as root/indicators/...),
-# under LC_ALL=C TZ=UTC. Besides the three outputs, the runner checks that
+# under LC_ALL=C TZ=UTC (CHISO_GOLDEN_LOCALE=vi_VN.UTF-8 runs a case under
+# a comma-decimal locale instead: the bytes must not change). Besides the three outputs, the runner checks that
 # the run created exactly the expected files (no stray temporary or partial
 # output) and changed no input. UPDATE_GOLDEN=1 rewrites the expectations
 # and prints the diff of every change for review (tests/README.md): the
@@ -55,7 +56,7 @@ stdin=/dev/null
       [ -n "$kv" ] && export "$kv"
     done < "$case_dir/env"
   fi
-  LC_ALL=C TZ=UTC exec "$chiso" "$@" < "$stdin"
+  LC_ALL=${CHISO_GOLDEN_LOCALE:-C} TZ=UTC exec "$chiso" "$@" < "$stdin"
 ) > "$tmp/out" 2> "$tmp/err"
 echo $? > "$tmp/exit"
 
