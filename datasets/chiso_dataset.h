@@ -157,11 +157,13 @@ int chiso_parse_number(const char *s, size_t len, double *out);
 /*
  * Parse a date or date-time. Accepted: YYYY-MM-DD, YYYY-MM-DD[T ]HH:MM[:SS]
  * (fraction of a second ignored), D/M/YYYY with '/', '-' or '.' separators,
- * optionally followed by " HH:MM[:SS]" or preceded by "HH:MM[:SS] ".
+ * optionally followed by " HH:MM[:SS]" or preceded by "HH:MM[:SS] ". A time
+ * may carry a 12-hour marker as Vietnamese and English Windows write it:
+ * "SA"/"AM" (sáng) or "CH"/"PM" (chiều), e.g. "10:25 SA", "02:30 CH 31/03/2024".
  * *secs receives seconds since 1970-01-01 00:00:00 in the file's own local
  * time (no time zone is applied); *has_time says whether a time was given.
- * Returns 0 on success, else -1 with a short reason in why (e.g.
- * "impossible date: February 2024 has 29 days").
+ * Returns 0 on success, else -1 with a short reason in why, in English
+ * (e.g. "impossible date: February 2024 has 29 days").
  */
 int chiso_parse_datetime(const char *s,
                          size_t len,
@@ -169,6 +171,30 @@ int chiso_parse_datetime(const char *s,
                          int *has_time,
                          char *why,
                          size_t why_len);
+
+/* Flags of chiso_parse_datetime_ex. */
+#define CHISO_DATE_EXCEL_SERIAL                                                \
+    1                           /* a number is an Excel serial date (1900
+                                     system: 45292 = 2024-01-01; a fraction
+                                     is the time of day) */
+#define CHISO_DATE_EXCEL_1904 2 /* with EXCEL_SERIAL: the 1904 system */
+
+/* chiso_parse_datetime with flags and the language of `why`. */
+int chiso_parse_datetime_ex(const char *s,
+                            size_t len,
+                            unsigned flags,
+                            chiso_lang lang,
+                            int64_t *secs,
+                            int *has_time,
+                            char *why,
+                            size_t why_len);
+
+/* An Excel serial date (days since 1899-12-30, or 1904-01-01 when
+ * date1904) to seconds since 1970-01-01 local; has_time when the serial
+ * has a fraction. -1 outside 1900..2200 or before 1900-03-01 (Excel's
+ * phantom 29/02/1900). */
+int
+chiso_excel_serial(double serial, int date1904, int64_t *secs, int *has_time);
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (no validation). */
 int64_t chiso_days_from_civil(int y, unsigned m, unsigned d);
@@ -178,9 +204,9 @@ void chiso_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
 void chiso_format_datetime(int64_t secs, int with_time, char *out, size_t len);
 
 /*
- * Parse a yes/no answer: 1/0, true/false, yes/no, y/n, x (checked), có/
- * không, đạt/không đạt (case and diacritics ignored). Returns 1 or 0, or
- * -1 if the text is none of these.
+ * Parse a yes/no answer: the flag vocabulary (CHISO_VOCAB_FLAG: có/không,
+ * đã số hóa/chưa số hóa, đã ký số, đạt/không đạt, x, ✓, 1/0, yes/no).
+ * Returns 1 or 0, or -1 if the text is none of these (an empty text too).
  */
 int chiso_parse_bool(const char *s, size_t len);
 
@@ -189,6 +215,86 @@ int chiso_parse_bool(const char *s, size_t len);
  * "không áp dụng", "-" (case and diacritics ignored).
  */
 int chiso_text_is_not_applicable(const char *s, size_t len);
+
+/* ---- vocabularies: the words offices write ---------------------------- */
+
+/*
+ * Coded columns of one-stop and task-tracking exports, and the words that
+ * may fill them (docs/vocabulary.md lists every word). A cell is compared
+ * trimmed, ignoring case, diacritics, spaces and punctuation.
+ */
+typedef enum chiso_vocab {
+    CHISO_VOCAB_CHANNEL = 0, /* hình thức nộp: CHISO_CHANNEL_* */
+    CHISO_VOCAB_FLAG, /* có/không, đã số hóa/chưa số hóa: 1/0 */
+    CHISO_VOCAB_SATISFACTION,   /* 1..5; 0 = not rated (chưa đánh giá) */
+    CHISO_VOCAB_TASK_STATUS,    /* CHISO_TASK_* */
+    CHISO_VOCAB_DOSSIER_STATUS, /* CHISO_DOSSIER_* */
+    CHISO_VOCAB_COUNT
+} chiso_vocab;
+
+enum {
+    CHISO_CHANNEL_ONLINE = 1,     /* trực tuyến (level not said) */
+    CHISO_CHANNEL_ONLINE_FULL,    /* trực tuyến toàn trình */
+    CHISO_CHANNEL_ONLINE_PARTIAL, /* trực tuyến một phần */
+    CHISO_CHANNEL_DIRECT,         /* trực tiếp */
+    CHISO_CHANNEL_POSTAL          /* bưu chính công ích (BCCI) */
+};
+enum { CHISO_TASK_DONE = 1, CHISO_TASK_OPEN, CHISO_TASK_CANCELLED };
+enum {
+    CHISO_DOSSIER_ANY = 0,   /* says nothing the dates do not (quá hạn) */
+    CHISO_DOSSIER_FINISHED,  /* result returned (đã trả kết quả) */
+    CHISO_DOSSIER_OPEN,      /* being processed (đang giải quyết) */
+    CHISO_DOSSIER_CANCELLED, /* đã hủy */
+    CHISO_DOSSIER_WITHDRAWN, /* rút hồ sơ */
+    CHISO_DOSSIER_RETURNED   /* trả lại hồ sơ, không giải quyết */
+};
+
+/* Lookup results that are not a meaning. */
+#define CHISO_VOCAB_UNKNOWN (-1) /* a word of no vocabulary */
+#define CHISO_VOCAB_EMPTY   (-2) /* an empty cell */
+
+/* The meaning of a cell, CHISO_VOCAB_UNKNOWN or CHISO_VOCAB_EMPTY. */
+int chiso_vocab_lookup(chiso_vocab v, const char *s, size_t len);
+
+/* A small cache of exact cell texts -> meaning, owned by one thread (zero
+ * it before use). Exports repeat a few words millions of times. */
+#define CHISO_VOCAB_CACHE_SLOTS 8
+#define CHISO_VOCAB_CACHE_TEXT  40
+typedef struct chiso_vocab_slot {
+    char text[CHISO_VOCAB_CACHE_TEXT];
+    unsigned char len; /* text length + 1; 0 = empty slot */
+    int vocab;
+    int value;
+} chiso_vocab_slot;
+typedef struct chiso_vocab_cache {
+    chiso_vocab_slot slot[CHISO_VOCAB_CACHE_SLOTS];
+    unsigned next;
+} chiso_vocab_cache;
+
+/* chiso_vocab_lookup through the cache. */
+int chiso_vocab_cached(chiso_vocab_cache *c,
+                       chiso_vocab v,
+                       const char *s,
+                       size_t len);
+
+/* The comparison key of a text: folded, without separators
+ * ("Trực tuyến" -> "tructuyen"). Returns its length. */
+size_t chiso_vocab_key(const char *s, size_t len, char *out, size_t cap);
+
+/* "channel", "flag", ... */
+const char *chiso_vocab_name(chiso_vocab v);
+/* Entries of a vocabulary, for documentation and tests: the word as
+ * offices write it (NULL for spellings not listed), its meaning and key. */
+size_t chiso_vocab_count(chiso_vocab v);
+const char *
+chiso_vocab_entry(chiso_vocab v, size_t i, int *value, const char **key);
+/*
+ * The accepted Vietnamese words of a vocabulary (value -1: all; else only
+ * those meaning `value`), quoted and separated by ", ", for messages
+ * ("'Trực tuyến', 'Trực tiếp', ..."). Never cuts a character. Returns the
+ * number of words written.
+ */
+size_t chiso_vocab_words(chiso_vocab v, int value, char *out, size_t cap);
 
 /* ---- evidence sheets -------------------------------------------------- */
 

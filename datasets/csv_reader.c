@@ -151,7 +151,8 @@ fail(chiso_csv_reader *r,
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    vsnprintf(msg, sizeof(msg),
+              chiso_msg(diag != NULL ? diag->lang : CHISO_LANG_VI, fmt), ap);
     va_end(ap);
     r->failed = 1;
     return chiso_diag_set(diag, code, r->path, line, col, "%s", msg);
@@ -817,7 +818,8 @@ chiso_csv_field_error(const chiso_csv_reader *r,
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    vsnprintf(msg, sizeof(msg),
+              chiso_msg(diag != NULL ? diag->lang : CHISO_LANG_VI, fmt), ap);
     va_end(ap);
     chiso_csv_field_position(r, row, k, &line, &col);
     return chiso_diag_set(diag, code, r->path, line, col, "%s", msg);
@@ -840,19 +842,44 @@ chiso_csv_field(const chiso_csv_row *row, long k, size_t *len)
 
 /* ---- header binding ------------------------------------------------------ */
 
+/* a[0..n) equals b, both compared without '_' (so "NgayTiepNhan",
+ * "Ngày tiếp nhận" and "ngay_tiep_nhan" are one name). */
+static int
+same_key(const char *a, size_t n, const char *b)
+{
+    size_t i = 0;
+
+    for (;;) {
+        while (i < n && a[i] == '_') {
+            i++;
+        }
+        while (*b == '_') {
+            b++;
+        }
+        if (i == n || *b == '\0') {
+            return i == n && *b == '\0';
+        }
+        if (a[i] != *b) {
+            return 0;
+        }
+        i++;
+        b++;
+    }
+}
+
 static int
 alias_match(const char *folded, const chiso_csv_column *c)
 {
     const char *a, *bar;
-    size_t n = strlen(folded);
+    size_t n;
 
-    if (strcmp(folded, c->name) == 0) {
+    if (same_key(c->name, strlen(c->name), folded)) {
         return 1;
     }
     for (a = c->aliases; a != NULL && *a; a = bar ? bar + 1 : NULL) {
         bar = strchr(a, '|');
-        if ((bar ? (size_t)(bar - a) : strlen(a)) == n &&
-            strncmp(a, folded, n) == 0) {
+        n = bar ? (size_t)(bar - a) : strlen(a);
+        if (same_key(a, n, folded)) {
             return 1;
         }
         if (bar == NULL) {

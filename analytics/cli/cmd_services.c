@@ -35,9 +35,13 @@ services_usage(FILE *f)
             "  --csv FILE           write the unit x period table as CSV\n"
             "  --json FILE|-        write everything as JSON (- = stdout, "
             "no table)\n"
-            "  --rejects FILE       write bad rows there and go on (default: "
-            "stop at\n"
-            "                       the first bad row)\n"
+            "  --unit CODE          only this unit (matched ignoring case and "
+            "diacritics);\n"
+            "                       for a log without a unit column: its unit\n"
+            "  --rejects FILE       write the bad rows there (CSV)\n"
+            "  --max-rejects PCT    fail when more than PCT %% of the rows are "
+            "bad\n"
+            "                       (default 5)\n"
             "  --threads N          threads for large files (default: one "
             "per CPU)\n"
             "  --reference          read with the libcsv reference reader "
@@ -81,6 +85,8 @@ print_table(const chiso_services_result *res)
     char asof[40];
 
     printf("%s: %s\n", T("Nhật ký hồ sơ", "Dossier log"), res->path);
+    cli_print_unit(res->has_unit_column, res->n_units, res->units,
+                   res->unit_in_log);
     printf("%s: %s", T("Kỳ (theo ngày tiếp nhận)", "Period (of received_at)"),
            chiso_period_kind_name(res->period));
     if (res->has_as_of) {
@@ -120,11 +126,16 @@ print_table(const chiso_services_result *res)
     cli_rule(o, '-', 147);
     fputc('\n', o);
     print_row(&res->overall);
-    printf("\n%s: %s = %llu; %s = %llu + %llu\n", T("Số dòng", "Rows"),
-           T("đọc", "read"), (unsigned long long)res->rows_read,
-           T("tính + loại", "counted + rejected"),
-           (unsigned long long)res->rows_counted,
-           (unsigned long long)res->rows_rejected);
+    if (res->has_status) {
+        printf("\n%s: %llu / %llu / %llu\n",
+               T("Hồ sơ đã hủy / rút / trả lại (không tính vào các tỷ lệ)",
+                 "Dossiers cancelled / withdrawn / returned (in no rate)"),
+               (unsigned long long)res->overall.cancelled,
+               (unsigned long long)res->overall.withdrawn,
+               (unsigned long long)res->overall.returned);
+    }
+    cli_print_records(res->rows_read, res->rows_counted, res->rows_rejected,
+                      res->rows_totals, res->rows_other_units);
     printf("%s\n",
            T("%: Tr.tuyến, Ký TP, Ký KQ, Số hóa trên số tiếp nhận; Đ.hạn% "
              "trên số đã xong; Tiến độ = (xong đúng hạn + đang xử trong "
@@ -149,6 +160,8 @@ cmd_services(int argc, char **argv)
         {"csv", required_argument, NULL, 'c'},
         {"json", required_argument, NULL, 'j'},
         {"rejects", required_argument, NULL, 'r'},
+        {"unit", required_argument, NULL, 'u'},
+        {"max-rejects", required_argument, NULL, 'm'},
         {"threads", required_argument, NULL, 't'},
         {"reference", no_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
@@ -159,11 +172,17 @@ cmd_services(int argc, char **argv)
     chiso_outfile *rej_out = NULL, *csv_out = NULL;
     chiso_rejects_csv rw;
     chiso_diag diag;
+    chiso_diag_list problems;
+    chiso_unit_ref unit_ref;
     const char *inputs[1];
     long threads;
     int c, rc = CLI_EXIT_OK;
 
-    chiso_diag_clear(&diag);
+    memset(&diag, 0, sizeof(diag));
+    memset(&unit_ref, 0, sizeof(unit_ref));
+    diag.lang = cli_diag_lang();
+    chiso_diag_list_init(&problems, 50);
+    problems.lang = diag.lang;
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -187,6 +206,21 @@ cmd_services(int argc, char **argv)
             break;
         case 'r':
             rej_path = optarg;
+            break;
+        case 'u':
+            if (optarg[0] == '\0') {
+                return cli_usage_error("services",
+                                       "--unit needs a unit code or "
+                                       "name");
+            }
+            unit_ref.code = optarg;
+            opts.unit = &unit_ref;
+            break;
+        case 'm':
+            if (cli_parse_max_rejects("services", optarg,
+                                      &opts.max_rejects_pct) != 0) {
+                return CLI_EXIT_USAGE;
+            }
             break;
         case 't':
             if (cli_parse_long("services", "--threads", optarg, &threads) !=
@@ -235,8 +269,39 @@ cmd_services(int argc, char **argv)
         opts.on_header = rejects_header;
         opts.reject_ctx = &rw;
     }
+    opts.problems = &problems;
     if (chiso_services_compute(&res, argv[optind], &opts, &diag) != CHISO_OK) {
+        if (cli_failed_on_rejects(&diag, &problems)) {
+            /* the bad rows are the answer: keep them */
+            cli_print_rejects(&problems, &diag, 0, 0, 0, rej_path);
+            rc = cli_exit_code(diag.code);
+            if (cli_out_commit(&rej_out) != CLI_EXIT_OK) {
+                rc = CLI_EXIT_IO;
+            }
+        } else {
+            rc = cli_report(&diag);
+        }
+        goto out;
+    }
+    if (res->overall.received + res->overall.cancelled +
+            res->overall.withdrawn + res->overall.returned ==
+        0) {
+        if (opts.unit != NULL) {
+            chiso_diag_set(&diag, CHISO_EDATA, argv[optind], 0, 0,
+                           "no dossier of unit '%s' to count: nothing is "
+                           "reported",
+                           opts.unit->code);
+        } else {
+            chiso_diag_set(&diag, CHISO_EDATA, argv[optind], 0, 0,
+                           "no dossier to count: nothing is reported");
+        }
+        cli_print_rejects(&problems, NULL, res->rows_rejected,
+                          res->rows_read - res->rows_totals,
+                          res->max_rejects_pct, rej_path);
         rc = cli_report(&diag);
+        if (cli_out_commit(&rej_out) != CLI_EXIT_OK) {
+            rc = CLI_EXIT_IO;
+        }
         goto out;
     }
     if (csv_path != NULL) {
@@ -248,7 +313,10 @@ cmd_services(int argc, char **argv)
     }
     if (json_path != NULL) {
         cJSON *root = chiso_services_to_json(res);
-        if (root == NULL) {
+        if (root == NULL ||
+            !cJSON_AddItemToObject(root, "warnings",
+                                   chiso_diag_list_to_json(&problems))) {
+            cJSON_Delete(root);
             fprintf(stderr, "chiso: out of memory\n");
             rc = CLI_EXIT_INTERNAL;
             goto out;
@@ -269,15 +337,13 @@ cmd_services(int argc, char **argv)
     if (json_path == NULL || strcmp(json_path, "-") != 0) {
         print_table(res);
     }
-    if (res->rows_rejected > 0) {
-        fprintf(stderr,
-                "chiso: warning: %llu of %llu rows rejected (written to %s)\n",
-                (unsigned long long)res->rows_rejected,
-                (unsigned long long)res->rows_read, rej_path);
-    }
+    cli_print_rejects(&problems, NULL, res->rows_rejected,
+                      res->rows_read - res->rows_totals, res->max_rejects_pct,
+                      rej_path);
 out:
     chiso_outfile_abort(csv_out);
     chiso_outfile_abort(rej_out);
+    chiso_diag_list_free(&problems);
     chiso_services_free(res);
     return rc;
 }

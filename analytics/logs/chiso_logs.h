@@ -91,6 +91,46 @@ int chiso_stamp_parse(
  */
 int64_t chiso_stamp_diff(chiso_stamp a, chiso_stamp b);
 
+/* ---- units ---------------------------------------------------------------- */
+
+/*
+ * A unit as the user or a configuration names it. Logs from different
+ * systems write the same unit differently (the one-stop system a code
+ * "STP" or "000.00.31.H44", the task register a name "Sở Tư pháp"): a log
+ * row belongs to the unit when its unit cell equals `code` or one of
+ * `names`, compared trimmed and ignoring case, diacritics, spaces and
+ * punctuation ("SỞ TƯ PHÁP" = "Sở Tư pháp" = "so-tu-phap").
+ */
+typedef struct chiso_unit_ref {
+    const char *code;         /* labels the result rows ("STP"); not NULL */
+    const char *const *names; /* other codes or names; may be NULL */
+    size_t n_names;
+} chiso_unit_ref;
+
+/*
+ * Which of a log's units (unit cells as written) are `want`: hit[i] is set
+ * to 1 for every matching units[i] (hit has n_units entries). Returns
+ * CHISO_OK when at least one matches; otherwise CHISO_EDATA with diag
+ * naming the unit, `path`, the units the log has and the nearest one
+ * ("did you mean 'Sở Tư pháp'?"). An empty log (n_units 0) is CHISO_EDATA
+ * too.
+ */
+chiso_status chiso_unit_match(const char *path,
+                              const char *const *units,
+                              size_t n_units,
+                              const chiso_unit_ref *want,
+                              unsigned char *hit,
+                              chiso_diag *diag);
+
+/*
+ * The unit of `units` nearest to `text`, or NULL when none is close: the
+ * best of edit distance and shared words on folded names, and initials
+ * ("STP" = Sở Tư pháp). For messages only: chiso never counts a unit for
+ * another on a guess.
+ */
+const char *
+chiso_unit_nearest(const char *const *units, size_t n_units, const char *text);
+
 /* ---- rejected rows ------------------------------------------------------ */
 
 /* A row that could not be counted, handed to the reject callback. All
@@ -154,11 +194,23 @@ typedef struct chiso_services_options {
     int threads;
     /* 1: read with the libcsv reference reader only (for verification) */
     int reference_only;
+    /* the unit to report (NULL: every unit). With a unit column, the rows
+     * of that unit (chiso_unit_ref matching) labelled unit->code, and no
+     * matching row is an error naming the nearest unit; without one, every
+     * row is that unit's (a single-unit export). */
+    const chiso_unit_ref *unit;
+    /* rejected rows above this share of the data rows (percent) fail the
+     * run with CHISO_EDATA, after every row was read (and handed to
+     * on_reject); 0 = any bad row fails; default 5 */
+    double max_rejects_pct;
+    /* when not NULL, every bad row's message goes here too (typed
+     * "row_rejected"; the list's cap bounds what is kept) */
+    chiso_diag_list *problems;
 } chiso_services_options;
 
 #define CHISO_SERVICES_OPTIONS_INIT                                            \
     {                                                                          \
-        CHISO_PERIOD_MONTH, 0, {0, 0}, NULL, NULL, NULL, 0, 0                  \
+        CHISO_PERIOD_MONTH, 0, {0, 0}, NULL, NULL, NULL, 0, 0, NULL, 5.0, NULL \
     }
 
 /* One output row: a unit x period group, a period total over all units
@@ -175,6 +227,10 @@ typedef struct chiso_services_row {
     uint64_t open;             /* finished_at empty */
     uint64_t open_within_due;  /* open, not past due at the period end */
     uint64_t online, components_signed, result_signed, digitized;
+    /* dossiers the status column says were cancelled (đã hủy), withdrawn
+     * (rút hồ sơ) or returned unprocessed (trả lại hồ sơ): counted apart,
+     * in none of the other counts or rates */
+    uint64_t cancelled, withdrawn, returned;
     uint64_t rated;     /* satisfaction given */
     uint64_t satisfied; /* rated 4 or 5 */
     uint64_t satisfaction_sum;
@@ -197,18 +253,25 @@ typedef struct chiso_services_result {
     char delimiter;
     /* optional columns found in the header */
     int has_channel, has_components_signed, has_result_signed, has_digitized,
-        has_satisfaction;
+        has_satisfaction, has_status, has_unit_column;
     chiso_services_row *rows; /* unit x period, by unit then period */
     size_t n_rows;
     chiso_services_row *totals; /* all units, per period */
     size_t n_totals;
     chiso_services_row overall;
-    uint64_t rows_read; /* data records read (header excluded) */
-    uint64_t rows_counted;
-    uint64_t rows_rejected; /* rows_read = rows_counted + rows_rejected */
-    int threads_used;       /* 1 for the reference reader */
-    char **units;           /* interned unit codes (rows point here) */
+    /* rows_read = rows_counted + rows_rejected + rows_totals */
+    uint64_t rows_read;        /* data records read (header excluded) */
+    uint64_t rows_counted;     /* of every unit, cancelled ones included */
+    uint64_t rows_rejected;    /* bad rows */
+    uint64_t rows_totals;      /* totals rows (Tổng cộng) skipped */
+    uint64_t rows_other_units; /* counted rows of units not selected */
+    double max_rejects_pct;    /* the limit the run was held to */
+    int threads_used;          /* 1 for the reference reader */
+    char **units;              /* interned unit codes (rows point here) */
     size_t n_units;
+    /* with options.unit: the unit cells that matched, as written
+     * ("Sở Tư pháp"; several joined by "; "), else NULL */
+    char *unit_in_log;
 } chiso_services_result;
 
 /*
@@ -284,11 +347,15 @@ typedef struct chiso_tasks_options {
                       const char *const *names,
                       size_t n,
                       char delim);
+    /* as for chiso_services_options */
+    const chiso_unit_ref *unit;
+    double max_rejects_pct;
+    chiso_diag_list *problems;
 } chiso_tasks_options;
 
 #define CHISO_TASKS_OPTIONS_INIT                                               \
     {                                                                          \
-        CHISO_PERIOD_MONTH, {0, 0}, NULL, NULL, NULL                           \
+        CHISO_PERIOD_MONTH, {0, 0}, NULL, NULL, NULL, NULL, 5.0, NULL          \
     }
 
 /* One unit x period group of tasks (period of due_at), a period total
@@ -338,9 +405,14 @@ typedef struct chiso_tasks_result {
     size_t n_undated;
     chiso_tasks_undated undated_total;
     uint64_t cancelled; /* status says cancelled: not counted */
-    uint64_t rows_read, rows_counted, rows_rejected;
+    /* as for chiso_services_result */
+    uint64_t rows_read, rows_counted, rows_rejected, rows_totals,
+        rows_other_units;
+    double max_rejects_pct;
+    int has_unit_column;
     char **units;
     size_t n_units;
+    char *unit_in_log;
 } chiso_tasks_result;
 
 /*
@@ -392,18 +464,28 @@ typedef struct chiso_input_set {
  * Append the services.* inputs for a unit (NULL = all units) and a period
  * index of res->period. Rates carry numerator and denominator, so a zero
  * denominator follows the rule's zero_denominator convention; the detail
- * says "FILE: unit U, period P, N dossiers". A unit or period without
- * dossiers gives counts 0 and rates 0/0.
+ * says "FILE: unit U, period P, N dossiers".
+ *
+ * Never from an empty log: a log without any counted row, or a unit with
+ * no row in the log (compare with the unit's label: compute with
+ * options.unit to match names), is CHISO_EDATA in diag, naming the units
+ * the log has and the nearest one. A unit that has rows, but none in the
+ * period, gives counts 0 and rates 0/0 and a typed warning
+ * "unit_no_rows_in_period" in `warnings` (may be NULL).
  */
 chiso_status chiso_services_inputs(chiso_input_set *set,
                                    const chiso_services_result *res,
                                    const char *unit,
-                                   int32_t period_index);
+                                   int32_t period_index,
+                                   chiso_diag_list *warnings,
+                                   chiso_diag *diag);
 /* Same for tasks.* (tasks grouped by the period of their deadline). */
 chiso_status chiso_tasks_inputs(chiso_input_set *set,
                                 const chiso_tasks_result *res,
                                 const char *unit,
-                                int32_t period_index);
+                                int32_t period_index,
+                                chiso_diag_list *warnings,
+                                chiso_diag *diag);
 void chiso_input_set_free(chiso_input_set *set);
 
 /* Exact quantile with linear interpolation (Hyndman-Fan type 7, numpy

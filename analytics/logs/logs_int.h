@@ -37,22 +37,76 @@ typedef struct svc_time {
     int has_time;
 } svc_time;
 
-/* Parse; fast path for "YYYY-MM-DDTHH:MM:SS", else chiso_parse_datetime.
- * 0 or -1 with why. */
-/* A bad row: hand it to on_reject (counting it) or, without a callback,
- * fail with the field's file:line:column (shared by services and tasks). */
+/* ---- bad rows ------------------------------------------------------------- */
+
+/*
+ * Where bad rows go, shared by services and tasks: every one is counted,
+ * handed to the caller's callback, appended to the problems list, and the
+ * first is kept for the verdict.
+ */
+typedef struct svc_rejects {
+    chiso_reject_fn fn;
+    void *ctx;
+    chiso_diag_list *problems;
+    chiso_lang lang;
+    chiso_diag first; /* code CHISO_OK while there is none */
+    uint64_t n;
+} svc_rejects;
+
+void svc_rejects_init(svc_rejects *R,
+                      chiso_reject_fn fn,
+                      void *ctx,
+                      chiso_diag_list *problems,
+                      chiso_lang lang);
+/* One bad row. CHISO_OK, or CHISO_EIO (diag set) when the callback
+ * failed. */
+chiso_status svc_rejects_add(svc_rejects *R,
+                             const chiso_reject *rej,
+                             chiso_status code,
+                             chiso_diag *diag);
+/* Count a bad row whose message is not kept (fast path, beyond what the
+ * problems list can hold). */
+void svc_rejects_count(svc_rejects *R, uint64_t n);
+/*
+ * After the pass: CHISO_EDATA (diag at the first bad row) when the bad
+ * rows exceed max_pct of the data rows, else CHISO_OK.
+ */
+chiso_status svc_rejects_verdict(const svc_rejects *R,
+                                 uint64_t data_rows,
+                                 double max_pct,
+                                 chiso_diag *diag);
+
+/* A bad row met by the reference reader: its position and fields to R. */
 chiso_status svc_reject(chiso_csv_reader *rd,
-                        chiso_reject_fn on_reject,
-                        void *reject_ctx,
+                        svc_rejects *R,
                         const chiso_csv_row *row,
                         size_t field,
                         chiso_status code,
                         const char *msg,
-                        uint64_t *n_rejected,
                         chiso_diag *diag);
 
-int svc_time_parse(
-    const char *s, size_t len, svc_time *t, char *why, size_t why_len);
+/* A log without a unit column and no unit given: how to give it. */
+chiso_status svc_no_unit_column(const char *path,
+                                const char *what,
+                                chiso_lang lang,
+                                chiso_diag *diag);
+
+/* Language of a caller's diag (Vietnamese when diag is NULL). */
+static inline chiso_lang
+svc_lang(const chiso_diag *diag)
+{
+    return diag != NULL ? diag->lang : CHISO_LANG_VI;
+}
+
+/* Parse; fast path for "YYYY-MM-DDTHH:MM:SS", else chiso_parse_datetime.
+ * 0 or -1 with why. */
+int svc_time_parse(const char *s,
+                   size_t len,
+                   unsigned flags, /* CHISO_DATE_* */
+                   chiso_lang lang,
+                   svc_time *t,
+                   char *why,
+                   size_t why_len);
 
 static inline int64_t
 svc_time_diff(const svc_time *a, const svc_time *b)
@@ -128,7 +182,18 @@ enum {
     SVC_DIG,
     SVC_SAT,
     SVC_NOTE,
+    SVC_STATUS,
     SVC_NCOLS
+};
+
+/* What a dossier's status says (the status column). */
+enum {
+    SVC_ST_NONE = 0,  /* no status, or one that changes nothing */
+    SVC_ST_FINISHED,  /* result returned: needs finished_at */
+    SVC_ST_OPEN,      /* being processed: finished_at must be empty */
+    SVC_ST_CANCELLED, /* đã hủy */
+    SVC_ST_WITHDRAWN, /* rút hồ sơ */
+    SVC_ST_RETURNED   /* trả lại hồ sơ (not processed) */
 };
 
 extern const chiso_csv_column svc_columns[SVC_NCOLS];
@@ -138,6 +203,10 @@ typedef struct svc_layout {
     long col[SVC_NCOLS]; /* field index or -1 */
     size_t n_header;
     const char *const *header; /* names as written, for messages */
+    const char *fixed_unit;    /* no unit column: every row's unit */
+    size_t fixed_unit_len;
+    chiso_lang lang;     /* of row messages */
+    unsigned date_flags; /* CHISO_DATE_* (Excel serials) */
 } svc_layout;
 
 typedef struct svc_rec {
@@ -148,6 +217,7 @@ typedef struct svc_rec {
     uint32_t proc_secs;
     int8_t online, comp, res, dig; /* 0/1, or 0 when the column is absent */
     int8_t sat;                    /* 0 = not rated, else 1..5 */
+    int8_t status;                 /* SVC_ST_* */
 } svc_rec;
 
 /* A problem with one field of a row. */
@@ -156,12 +226,19 @@ typedef struct svc_err {
     char msg[400];
 } svc_err;
 
+/* Per-thread caches of coded cells (channel, flags, ...). Zero before
+ * use. */
+typedef struct svc_vcache {
+    chiso_vocab_cache channel, flag, sat, status;
+} svc_vcache;
+
 /* Parse the fields of one data row. 0, or -1 with err filled. n must
  * already equal the header's field count. */
 int svc_parse_row(const svc_layout *L,
                   const char *const *f,
                   const size_t *len,
                   svc_rec *r,
+                  svc_vcache *vc,
                   svc_err *err);
 
 /*
@@ -186,7 +263,8 @@ typedef struct svc_cell {
     int32_t period;
     svc_time ref; /* open dossiers are judged at this instant */
     uint64_t received, finished, on_time, open, open_within_due, online, comp,
-        res, dig, rated, satisfied, sat_sum, proc_sum;
+        res, dig, rated, satisfied, sat_sum, proc_sum, cancelled, withdrawn,
+        returned;
     qstore q;
     uint32_t n_stage;
     uint32_t stage[SVC_STAGE];
@@ -228,8 +306,23 @@ int svc_acc_flush(svc_acc *A);
  * accumulators stay owned by the caller but their arenas and stores are
  * only read. Returns CHISO_OK or CHISO_ENOMEM.
  */
-chiso_status
-svc_build_result(chiso_services_result *res, svc_acc *accs, size_t n_accs);
+chiso_status svc_build_result(chiso_services_result *res,
+                              svc_acc *accs,
+                              size_t n_accs,
+                              const chiso_unit_ref *unit,
+                              chiso_diag *diag);
+
+/*
+ * With a unit selected: which of the sorted units `all` match (hit), the
+ * matched cells joined for unit_in_log. CHISO_EDATA (diag) when none.
+ */
+chiso_status svc_select_unit(const char *path,
+                             char *const *all,
+                             size_t n_all,
+                             const chiso_unit_ref *unit,
+                             unsigned char *hit,
+                             char **unit_in_log,
+                             chiso_diag *diag);
 
 /* ---- fast path --------------------------------------------------------------- */
 
@@ -256,12 +349,10 @@ svc_fast_status svc_fast_run(int fd,
                              int has_as_of,
                              const svc_time *as_of,
                              const char *path,
-                             chiso_reject_fn on_reject,
-                             void *reject_ctx,
+                             svc_rejects *rejects,
                              svc_acc **accs_out,
                              size_t *n_out,
                              uint64_t *rows_out,
-                             uint64_t *rejected_out,
                              chiso_diag *diag);
 
 /* Inputs smaller than this many bytes per thread use fewer threads (tests
@@ -301,5 +392,17 @@ struct cJSON *svc_json_num(double x);
 struct cJSON *svc_json_u64(uint64_t v);
 struct cJSON *svc_json_stamp(chiso_stamp t);
 void svc_stamp_text(chiso_stamp t, char *out, size_t len);
+/* "records" {read, counted, rejected, totals_rows, other_units,
+ * rejected_pct, max_rejects_pct} and "unit" (null for every unit). */
+struct cJSON *svc_json_records(uint64_t read,
+                               uint64_t counted,
+                               uint64_t rejected,
+                               uint64_t totals,
+                               uint64_t other_units,
+                               double max_pct);
+struct cJSON *svc_json_unit(int has_column,
+                            size_t n_units,
+                            char *const *units,
+                            const char *in_log);
 
 #endif /* CHISO_SERVICES_INT_H */

@@ -23,25 +23,47 @@
 #include <unistd.h>
 
 const chiso_csv_column svc_columns[SVC_NCOLS] = {
-    {"dossier_id", "ma_ho_so|so_ho_so|ma_hs|id", 0},
-    {"unit_code", "unit|ma_don_vi|don_vi|ma_co_quan|co_quan", 1},
-    {"procedure_code", "ma_thu_tuc|ma_tthc|thu_tuc|procedure", 0},
+    {"dossier_id", "ma_ho_so|so_ho_so|ma_hs|id|so_bien_nhan", 0},
+    /* required unless the unit is given (single-unit exports) */
+    {"unit_code",
+     "unit|ma_don_vi|don_vi|ma_co_quan|co_quan|don_vi_tiep_nhan|"
+     "co_quan_tiep_nhan|don_vi_giai_quyet|co_quan_giai_quyet",
+     0},
+    {"procedure_code",
+     "ma_thu_tuc|ma_tthc|thu_tuc|procedure|ma_thu_tuc_hanh_chinh", 0},
     {"received_at",
-     "ngay_tiep_nhan|ngay_nhan|thoi_gian_tiep_nhan|ngay_nop|received", 1},
+     "ngay_tiep_nhan|ngay_nhan|thoi_gian_tiep_nhan|ngay_nop|received|"
+     "ngay_nop_ho_so|ngay_nhan_ho_so",
+     1},
     {"due_at",
-     "ngay_hen_tra|han_xu_ly|han_giai_quyet|ngay_hen_tra_ket_qua|han_tra|due",
+     "ngay_hen_tra|han_xu_ly|han_giai_quyet|ngay_hen_tra_ket_qua|han_tra|due|"
+     "han_tra_ket_qua|thoi_han_giai_quyet|ngay_hen",
      1},
     {"finished_at",
      "ngay_co_ket_qua|ngay_hoan_thanh|ngay_ket_thuc|ngay_tra_ket_qua|"
-     "ngay_giai_quyet|finished",
+     "ngay_giai_quyet|finished|ngay_tra|ngay_tra_kq|ngay_xu_ly_xong",
      1},
-    {"channel", "kenh|kenh_nop|hinh_thuc_nop|hinh_thuc_tiep_nhan", 0},
+    {"channel",
+     "kenh|kenh_nop|hinh_thuc_nop|hinh_thuc_tiep_nhan|hinh_thuc|"
+     "hinh_thuc_nop_ho_so|kenh_tiep_nhan",
+     0},
     {"components_signed",
-     "ky_so_thanh_phan|thanh_phan_ky_so|thanh_phan_da_ky_so", 0},
-    {"result_signed", "ky_so_ket_qua|ket_qua_ky_so|ket_qua_dien_tu", 0},
-    {"digitized", "digitised|so_hoa|da_so_hoa|so_hoa_ho_so", 0},
-    {"satisfaction", "muc_do_hai_long|danh_gia|hai_long|diem_hai_long", 0},
+     "ky_so_thanh_phan|thanh_phan_ky_so|thanh_phan_da_ky_so|"
+     "ky_so_thanh_phan_ho_so",
+     0},
+    {"result_signed",
+     "ky_so_ket_qua|ket_qua_ky_so|ket_qua_dien_tu|ket_qua_da_ky_so", 0},
+    {"digitized", "digitised|so_hoa|da_so_hoa|so_hoa_ho_so|so_hoa_thanh_phan",
+     0},
+    {"satisfaction",
+     "muc_do_hai_long|danh_gia|hai_long|diem_hai_long|danh_gia_hai_long|"
+     "ket_qua_danh_gia",
+     0},
     {"note", "ghi_chu|notes", 0},
+    {"status",
+     "trang_thai|trang_thai_ho_so|tinh_trang|tinh_trang_ho_so|"
+     "trang_thai_xu_ly",
+     0},
 };
 
 /* ---- row parsing ---------------------------------------------------------------- */
@@ -66,7 +88,7 @@ row_error(svc_err *err, const svc_layout *L, int c, const char *fmt, ...)
 
     err->field = (size_t)L->col[c];
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+    vsnprintf(err->msg, sizeof(err->msg), chiso_msg(L->lang, fmt), ap);
     va_end(ap);
     return -1;
 }
@@ -83,11 +105,12 @@ parse_when(const svc_layout *L,
     const char *s = f[L->col[c]];
     size_t n = len[L->col[c]];
 
-    if (svc_time_parse(s, n, t, why, sizeof(why)) != 0) {
+    if (svc_time_parse(s, n, L->date_flags, L->lang, t, why, sizeof(why)) !=
+        0) {
         const char *p = s;
         size_t m = n;
-        chiso_text_trim(&p, &m);
         char q[80];
+        chiso_text_trim(&p, &m);
         if (m == 0) {
             return row_error(err, L, c, "missing date in column '%s'",
                              col_name(L, c));
@@ -106,67 +129,43 @@ is_blank(const char *s, size_t n)
     return n == 0;
 }
 
-/* 1 online, 0 direct or postal, -1 unknown. */
+/* A coded cell that is not a word of its vocabulary: the message lists
+ * the accepted words. */
 static int
-parse_channel(const char *s, size_t n)
+vocab_error(svc_err *err,
+            const svc_layout *L,
+            int c,
+            chiso_vocab v,
+            const char *s,
+            size_t n)
 {
-    static const char *const online[] = {"online",   "truc_tuyen", "dvctt",
-                                         "qua_mang", "internet",   NULL};
-    static const char *const offline[] = {
-        "direct",   "truc_tiep", "tai_quay",
-        "mot_cua",  "postal",    "buu_chinh",
-        "buu_dien", "bcci",      "buu_chinh_cong_ich",
-        NULL};
-    char f[64];
-    size_t i;
+    char q[80], words[300];
 
-    if (n == 6) {
-        if (memcmp(s, "online", 6) == 0) {
-            return 1;
-        }
-        if (memcmp(s, "direct", 6) == 0 || memcmp(s, "postal", 6) == 0) {
-            return 0;
-        }
+    svc_quote(s, n, q, sizeof(q));
+    chiso_vocab_words(v, -1, words, sizeof(words));
+    switch (v) {
+    case CHISO_VOCAB_CHANNEL:
+        return row_error(err, L, c,
+                         "invalid channel '%s' in column '%s' (accepted: %s)",
+                         q, col_name(L, c), words);
+    case CHISO_VOCAB_FLAG:
+        return row_error(err, L, c,
+                         "invalid value '%s' in column '%s' (expected yes or "
+                         "no: %s)",
+                         q, col_name(L, c), words);
+    case CHISO_VOCAB_SATISFACTION:
+        return row_error(err, L, c,
+                         "invalid satisfaction '%s' in column '%s' (expected "
+                         "empty, a whole number from 1 to 5, or: %s)",
+                         q, col_name(L, c), words);
+    case CHISO_VOCAB_TASK_STATUS:
+    case CHISO_VOCAB_DOSSIER_STATUS:
+    case CHISO_VOCAB_COUNT:
+        break;
     }
-    chiso_text_fold(s, n, f, sizeof(f));
-    for (i = 0; online[i] != NULL; i++) {
-        if (strcmp(f, online[i]) == 0) {
-            return 1;
-        }
-    }
-    for (i = 0; offline[i] != NULL; i++) {
-        if (strcmp(f, offline[i]) == 0) {
-            return 0;
-        }
-    }
-    return -1;
-}
-
-static int
-parse_flag(const char *s, size_t n)
-{
-    if (n == 1 && (s[0] == '0' || s[0] == '1')) {
-        return s[0] - '0';
-    }
-    return chiso_parse_bool(s, n);
-}
-
-static int
-parse_sat(const char *s, size_t n)
-{
-    double v;
-
-    if (n == 1 && s[0] >= '1' && s[0] <= '5') {
-        return s[0] - '0';
-    }
-    if (is_blank(s, n)) {
-        return 0;
-    }
-    if (chiso_parse_number(s, n, &v) != 0 || !(v >= 1 && v <= 5) ||
-        !chiso_is_zero(v - floor(v))) {
-        return -1;
-    }
-    return (int)v;
+    return row_error(err, L, c,
+                     "unknown status '%s' in column '%s' (accepted: %s)", q,
+                     col_name(L, c), words);
 }
 
 int
@@ -199,29 +198,79 @@ svc_parse_row(const svc_layout *L,
               const char *const *f,
               const size_t *len,
               svc_rec *r,
+              svc_vcache *vc,
               svc_err *err)
 {
     const char *s;
     size_t n;
-    int v;
+    int v, excluded;
     static const int flags[3] = {SVC_COMP, SVC_RES, SVC_DIG};
     int8_t *dst[3];
     int i;
 
-    s = f[L->col[SVC_UNIT]];
-    n = len[L->col[SVC_UNIT]];
-    chiso_text_trim(&s, &n);
-    if (n == 0) {
-        return row_error(err, L, SVC_UNIT, "missing unit code in column '%s'",
-                         col_name(L, SVC_UNIT));
+    if (L->col[SVC_UNIT] >= 0) {
+        s = f[L->col[SVC_UNIT]];
+        n = len[L->col[SVC_UNIT]];
+        chiso_text_trim(&s, &n);
+        if (n == 0) {
+            return row_error(err, L, SVC_UNIT,
+                             "missing unit code in column '%s'",
+                             col_name(L, SVC_UNIT));
+        }
+    } else {
+        s = L->fixed_unit;
+        n = L->fixed_unit_len;
     }
     r->unit = s;
     r->unit_len = n;
-    if (parse_when(L, SVC_RECV, f, len, &r->recv, err) != 0 ||
-        parse_when(L, SVC_DUE, f, len, &r->due, err) != 0) {
+    r->status = SVC_ST_NONE;
+    if (L->col[SVC_STATUS] >= 0) {
+        s = f[L->col[SVC_STATUS]];
+        n = len[L->col[SVC_STATUS]];
+        v = chiso_vocab_cached(&vc->status, CHISO_VOCAB_DOSSIER_STATUS, s, n);
+        if (v == CHISO_VOCAB_UNKNOWN) {
+            return vocab_error(err, L, SVC_STATUS, CHISO_VOCAB_DOSSIER_STATUS,
+                               s, n);
+        }
+        r->status = v == CHISO_DOSSIER_FINISHED    ? SVC_ST_FINISHED
+                    : v == CHISO_DOSSIER_OPEN      ? SVC_ST_OPEN
+                    : v == CHISO_DOSSIER_CANCELLED ? SVC_ST_CANCELLED
+                    : v == CHISO_DOSSIER_WITHDRAWN ? SVC_ST_WITHDRAWN
+                    : v == CHISO_DOSSIER_RETURNED  ? SVC_ST_RETURNED
+                                                   : SVC_ST_NONE;
+    }
+    excluded = r->status >= SVC_ST_CANCELLED;
+    /* the period is that of the receipt, for excluded dossiers too */
+    if (parse_when(L, SVC_RECV, f, len, &r->recv, err) != 0) {
+        return -1;
+    }
+    if (excluded) {
+        /* counted apart: their other cells decide nothing */
+        r->finished = 0;
+        r->proc_secs = 0;
+        r->online = r->comp = r->res = r->dig = r->sat = 0;
+        return 0;
+    }
+    if (parse_when(L, SVC_DUE, f, len, &r->due, err) != 0) {
         return -1;
     }
     r->finished = !is_blank(f[L->col[SVC_FIN]], len[L->col[SVC_FIN]]);
+    if (r->status == SVC_ST_FINISHED && !r->finished) {
+        char q[80];
+        svc_quote(f[L->col[SVC_STATUS]], len[L->col[SVC_STATUS]], q, sizeof(q));
+        return row_error(err, L, SVC_STATUS,
+                         "status '%s' says the result was returned but "
+                         "column '%s' is empty",
+                         q, col_name(L, SVC_FIN));
+    }
+    if (r->status == SVC_ST_OPEN && r->finished) {
+        char q[80];
+        svc_quote(f[L->col[SVC_STATUS]], len[L->col[SVC_STATUS]], q, sizeof(q));
+        return row_error(err, L, SVC_STATUS,
+                         "status '%s' says the dossier is being processed "
+                         "but column '%s' has a date",
+                         q, col_name(L, SVC_FIN));
+    }
     r->proc_secs = 0;
     if (r->finished) {
         int64_t d;
@@ -234,11 +283,16 @@ svc_parse_row(const svc_layout *L,
             svc_quote(f[L->col[SVC_FIN]], len[L->col[SVC_FIN]], q, sizeof(q));
             svc_quote(f[L->col[SVC_RECV]], len[L->col[SVC_RECV]], qr,
                       sizeof(qr));
+            if (d < 0) {
+                return row_error(err, L, SVC_FIN,
+                                 "finish '%s' in column '%s' is before the "
+                                 "receipt '%s'",
+                                 q, col_name(L, SVC_FIN), qr);
+            }
             return row_error(err, L, SVC_FIN,
-                             "finish '%s' in column '%s' is %s the receipt "
-                             "'%s'",
-                             q, col_name(L, SVC_FIN),
-                             d < 0 ? "before" : "over 136 years after", qr);
+                             "finish '%s' in column '%s' is over 136 years "
+                             "after the receipt '%s'",
+                             q, col_name(L, SVC_FIN), qr);
         }
         r->proc_secs = (uint32_t)d;
     }
@@ -246,16 +300,13 @@ svc_parse_row(const svc_layout *L,
     if (L->col[SVC_CHAN] >= 0) {
         s = f[L->col[SVC_CHAN]];
         n = len[L->col[SVC_CHAN]];
-        v = parse_channel(s, n);
+        v = chiso_vocab_cached(&vc->channel, CHISO_VOCAB_CHANNEL, s, n);
         if (v < 0) {
-            char q[80];
-            svc_quote(s, n, q, sizeof(q));
-            return row_error(err, L, SVC_CHAN,
-                             "invalid channel '%s' in column '%s' (expected "
-                             "online, direct or postal)",
-                             q, col_name(L, SVC_CHAN));
+            return vocab_error(err, L, SVC_CHAN, CHISO_VOCAB_CHANNEL, s, n);
         }
-        r->online = (int8_t)v;
+        r->online = (int8_t)(v == CHISO_CHANNEL_ONLINE ||
+                             v == CHISO_CHANNEL_ONLINE_FULL ||
+                             v == CHISO_CHANNEL_ONLINE_PARTIAL);
     }
     dst[0] = &r->comp;
     dst[1] = &r->res;
@@ -267,14 +318,16 @@ svc_parse_row(const svc_layout *L,
         }
         s = f[L->col[flags[i]]];
         n = len[L->col[flags[i]]];
-        v = parse_flag(s, n);
+        if (n == 1 && (s[0] == '0' || s[0] == '1')) {
+            *dst[i] = (int8_t)(s[0] - '0');
+            continue;
+        }
+        v = chiso_vocab_cached(&vc->flag, CHISO_VOCAB_FLAG, s, n);
+        if (v == CHISO_VOCAB_EMPTY) {
+            v = 0; /* the x / ✓ convention: an empty cell is "no" */
+        }
         if (v < 0) {
-            char q[80];
-            svc_quote(s, n, q, sizeof(q));
-            return row_error(err, L, flags[i],
-                             "invalid value '%s' in column '%s' (expected 1 "
-                             "or 0, yes or no, có or không)",
-                             q, col_name(L, flags[i]));
+            return vocab_error(err, L, flags[i], CHISO_VOCAB_FLAG, s, n);
         }
         *dst[i] = (int8_t)v;
     }
@@ -282,14 +335,16 @@ svc_parse_row(const svc_layout *L,
     if (L->col[SVC_SAT] >= 0) {
         s = f[L->col[SVC_SAT]];
         n = len[L->col[SVC_SAT]];
-        v = parse_sat(s, n);
+        if (n == 1 && s[0] >= '1' && s[0] <= '5') {
+            v = s[0] - '0';
+        } else {
+            v = chiso_vocab_cached(&vc->sat, CHISO_VOCAB_SATISFACTION, s, n);
+            if (v == CHISO_VOCAB_EMPTY) {
+                v = 0;
+            }
+        }
         if (v < 0) {
-            char q[80];
-            svc_quote(s, n, q, sizeof(q));
-            return row_error(err, L, SVC_SAT,
-                             "invalid satisfaction '%s' in column '%s' "
-                             "(expected empty or a whole number from 1 to 5)",
-                             q, col_name(L, SVC_SAT));
+            return vocab_error(err, L, SVC_SAT, CHISO_VOCAB_SATISFACTION, s, n);
         }
         r->sat = (int8_t)v;
     }
@@ -522,6 +577,20 @@ svc_acc_add(svc_acc *A, const svc_rec *r)
         A->oom = 1;
         return -1;
     }
+    A->rows++;
+    switch (r->status) {
+    case SVC_ST_CANCELLED:
+        c->cancelled++;
+        return 0;
+    case SVC_ST_WITHDRAWN:
+        c->withdrawn++;
+        return 0;
+    case SVC_ST_RETURNED:
+        c->returned++;
+        return 0;
+    default:
+        break;
+    }
     c->received++;
     if (r->finished) {
         c->finished++;
@@ -545,7 +614,6 @@ svc_acc_add(svc_acc *A, const svc_rec *r)
         c->sat_sum += (uint64_t)r->sat;
         c->satisfied += r->sat >= 4;
     }
-    A->rows++;
     return 0;
 }
 
@@ -614,6 +682,9 @@ fill_row(chiso_services_row *row,
         row->rated += c->rated;
         row->satisfied += c->satisfied;
         row->satisfaction_sum += c->sat_sum;
+        row->cancelled += c->cancelled;
+        row->withdrawn += c->withdrawn;
+        row->returned += c->returned;
         proc += c->proc_sum;
         refs[i].q = &c->q;
         refs[i].a = &accs[m[i].acc].arena;
@@ -648,7 +719,41 @@ fill_row(chiso_services_row *row,
 }
 
 chiso_status
-svc_build_result(chiso_services_result *res, svc_acc *accs, size_t n_accs)
+svc_select_unit(const char *path,
+                char *const *all,
+                size_t n_all,
+                const chiso_unit_ref *unit,
+                unsigned char *hit,
+                char **unit_in_log,
+                chiso_diag *diag)
+{
+    chiso_buf b = CHISO_BUF_INIT;
+    chiso_status st;
+    size_t i, n = 0;
+
+    st = chiso_unit_match(path, (const char *const *)all, n_all, unit, hit,
+                          diag);
+    if (st != CHISO_OK) {
+        return st;
+    }
+    for (i = 0; i < n_all; i++) {
+        if (hit[i]) {
+            chiso_buf_printf(&b, "%s%s", n++ ? "; " : "", all[i]);
+        }
+    }
+    *unit_in_log = b.data != NULL ? b.data : chiso_strdup("");
+    if (*unit_in_log == NULL) {
+        return chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
+    }
+    return CHISO_OK;
+}
+
+chiso_status
+svc_build_result(chiso_services_result *res,
+                 svc_acc *accs,
+                 size_t n_accs,
+                 const chiso_unit_ref *unit,
+                 chiso_diag *diag)
 {
     size_t i, j, n_m = 0, k, n_units = 0;
     uint32_t a, c;
@@ -656,6 +761,7 @@ svc_build_result(chiso_services_result *res, svc_acc *accs, size_t n_accs)
     qref *refs = NULL;
     char **all = NULL;
     uint32_t **map = NULL;
+    unsigned char *hit = NULL;
     chiso_status st = CHISO_ENOMEM;
 
     for (i = 0; i < n_accs; i++) {
@@ -702,9 +808,9 @@ svc_build_result(chiso_services_result *res, svc_acc *accs, size_t n_accs)
             goto out;
         }
         for (a = 0; a < accs[i].n_unit; a++) {
-            char **hit = bsearch(&accs[i].unit[a], res->units, res->n_units,
-                                 sizeof(char *), cmp_str);
-            map[i][a] = (uint32_t)(hit - res->units);
+            char **at = bsearch(&accs[i].unit[a], res->units, res->n_units,
+                                sizeof(char *), cmp_str);
+            map[i][a] = (uint32_t)(at - res->units);
         }
     }
     for (i = 0, k = 0; i < n_accs; i++) {
@@ -715,6 +821,40 @@ svc_build_result(chiso_services_result *res, svc_acc *accs, size_t n_accs)
             m[k].cell = c;
             k++;
         }
+    }
+    if (unit != NULL && res->has_unit_column) {
+        /* only the unit's cells, under one label */
+        char *label;
+        hit = calloc(res->n_units ? res->n_units : 1, 1);
+        if (hit == NULL) {
+            goto out;
+        }
+        st = svc_select_unit(res->path, res->units, res->n_units, unit, hit,
+                             &res->unit_in_log, diag);
+        if (st != CHISO_OK) {
+            goto out;
+        }
+        st = CHISO_ENOMEM;
+        for (i = 0, k = 0; i < n_m; i++) {
+            const svc_cell *cl = &accs[m[i].acc].cell[m[i].cell];
+            if (hit[m[i].unit]) {
+                m[i].unit = 0;
+                m[k++] = m[i];
+            } else {
+                res->rows_other_units +=
+                    cl->received + cl->cancelled + cl->withdrawn + cl->returned;
+            }
+        }
+        n_m = k;
+        label = chiso_strdup(unit->code);
+        if (label == NULL) {
+            goto out;
+        }
+        for (i = 0; i < res->n_units; i++) {
+            free(res->units[i]);
+        }
+        res->units[0] = label;
+        res->n_units = 1;
     }
     /* unit x period rows */
     qsort(m, n_m, sizeof(*m), cmp_unit_period);
@@ -770,28 +910,98 @@ out:
     free(all);
     free(m);
     free(refs);
+    free(hit);
+    if (st == CHISO_ENOMEM) {
+        chiso_diag_set(diag, st, res->path, 0, 0, "out of memory");
+    }
     return st;
 }
 
-/* ---- the reference pass ------------------------------------------------------------ */
+/* ---- bad rows ------------------------------------------------------------------- */
+
+void
+svc_rejects_init(svc_rejects *R,
+                 chiso_reject_fn fn,
+                 void *ctx,
+                 chiso_diag_list *problems,
+                 chiso_lang lang)
+{
+    memset(R, 0, sizeof(*R));
+    R->fn = fn;
+    R->ctx = ctx;
+    R->problems = problems;
+    R->lang = lang;
+    R->first.lang = lang;
+}
+
+chiso_status
+svc_rejects_add(svc_rejects *R,
+                const chiso_reject *rej,
+                chiso_status code,
+                chiso_diag *diag)
+{
+    R->n++;
+    if (R->first.code == CHISO_OK) {
+        chiso_diag_set(&R->first, code, rej->path, rej->line, rej->column, "%s",
+                       rej->reason);
+    }
+    if (R->problems != NULL) {
+        chiso_diag_list_addk(R->problems, "row_rejected",
+                             CHISO_SEVERITY_WARNING, NULL, rej->path, rej->line,
+                             rej->column, "%s", rej->reason);
+    }
+    if (R->fn != NULL && R->fn(R->ctx, rej) != 0) {
+        return chiso_diag_set(diag, CHISO_EIO, rej->path, 0, 0,
+                              "cannot write the rejected rows");
+    }
+    return CHISO_OK;
+}
+
+void
+svc_rejects_count(svc_rejects *R, uint64_t n)
+{
+    R->n += n;
+    if (R->problems != NULL) {
+        R->problems->n_dropped += (size_t)n;
+    }
+}
+
+chiso_status
+svc_rejects_verdict(const svc_rejects *R,
+                    uint64_t data_rows,
+                    double max_pct,
+                    chiso_diag *diag)
+{
+    char pct[32], lim[32];
+
+    if (R->n == 0 || data_rows == 0 ||
+        100.0 * (double)R->n <= max_pct * (double)data_rows) {
+        return CHISO_OK;
+    }
+    chiso_format_double(
+        chiso_round_half_up(100.0 * (double)R->n / (double)data_rows, 1), pct,
+        sizeof(pct));
+    chiso_format_double(max_pct, lim, sizeof(lim));
+    return chiso_diag_set(diag, R->first.code, R->first.path, R->first.line,
+                          R->first.column,
+                          "%s; %llu of %llu rows rejected (%s %%), above the "
+                          "limit of %s %% (--max-rejects)",
+                          R->first.message, (unsigned long long)R->n,
+                          (unsigned long long)data_rows, pct, lim);
+}
 
 chiso_status
 svc_reject(chiso_csv_reader *rd,
-           chiso_reject_fn on_reject,
-           void *reject_ctx,
+           svc_rejects *R,
            const chiso_csv_row *row,
            size_t field,
            chiso_status code,
            const char *msg,
-           uint64_t *n_rejected,
            chiso_diag *diag)
 {
     chiso_reject rej;
     unsigned long line, col;
 
-    if (on_reject == NULL) {
-        return chiso_csv_field_error(rd, diag, code, row, field, "%s", msg);
-    }
     chiso_csv_field_position(rd, row, field, &line, &col);
     rej.path = chiso_csv_path(rd);
     rej.line = line;
@@ -800,32 +1010,15 @@ svc_reject(chiso_csv_reader *rd,
     rej.n_fields = row->n;
     rej.field = row->field;
     rej.field_len = row->len;
-    (*n_rejected)++;
-    if (on_reject(reject_ctx, &rej) != 0) {
-        return chiso_diag_set(diag, CHISO_EIO, chiso_csv_path(rd), 0, 0,
-                              "cannot write the rejected rows");
-    }
-    return CHISO_OK;
+    return svc_rejects_add(R, &rej, code, diag);
 }
 
-static chiso_status
-reject_or_fail(chiso_csv_reader *rd,
-               const chiso_services_options *o,
-               const chiso_csv_row *row,
-               size_t field,
-               chiso_status code,
-               const char *msg,
-               chiso_services_result *res,
-               chiso_diag *diag)
-{
-    return svc_reject(rd, o->on_reject, o->reject_ctx, row, field, code, msg,
-                      &res->rows_rejected, diag);
-}
+/* ---- the reference pass ------------------------------------------------------------ */
 
 static chiso_status
 reference_pass(chiso_csv_reader *rd,
                const svc_layout *L,
-               const chiso_services_options *o,
+               svc_rejects *R,
                svc_acc *A,
                chiso_services_result *res,
                chiso_diag *diag)
@@ -834,7 +1027,9 @@ reference_pass(chiso_csv_reader *rd,
     chiso_status st;
     svc_rec rec;
     svc_err err;
+    svc_vcache vc;
 
+    memset(&vc, 0, sizeof(vc));
     for (;;) {
         size_t n, bad;
         st = chiso_csv_next(rd, &row, diag);
@@ -847,19 +1042,19 @@ reference_pass(chiso_csv_reader *rd,
         res->rows_read++;
         n = row.n;
         if (svc_check_count(L->n_header, row.len, &n, &bad) != 0) {
-            char msg[120];
-            snprintf(msg, sizeof(msg),
-                     "row has %zu fields but the header has %zu", row.n,
-                     L->n_header);
-            st = reject_or_fail(rd, o, &row, bad, CHISO_EPARSE, msg, res, diag);
+            char msg[160];
+            snprintf(
+                msg, sizeof(msg),
+                chiso_msg(L->lang, "row has %zu fields but the header has %zu"),
+                row.n, L->n_header);
+            st = svc_reject(rd, R, &row, bad, CHISO_EPARSE, msg, diag);
             if (st != CHISO_OK) {
                 return st;
             }
             continue;
         }
-        if (svc_parse_row(L, row.field, row.len, &rec, &err) != 0) {
-            st = reject_or_fail(rd, o, &row, err.field, CHISO_EDATA, err.msg,
-                                res, diag);
+        if (svc_parse_row(L, row.field, row.len, &rec, &vc, &err) != 0) {
+            st = svc_reject(rd, R, &row, err.field, CHISO_EDATA, err.msg, diag);
             if (st != CHISO_OK) {
                 return st;
             }
@@ -883,6 +1078,20 @@ default_threads(void)
 }
 
 chiso_status
+svc_no_unit_column(const char *path,
+                   const char *what,
+                   chiso_lang lang,
+                   chiso_diag *diag)
+{
+    (void)lang;
+    return chiso_diag_set(diag, CHISO_ESCHEMA, path, 1, 1,
+                          "no unit column (%s); for the log of a single unit, "
+                          "give the unit: --unit CODE, or \"unit\" in the "
+                          "report configuration",
+                          what);
+}
+
+chiso_status
 svc_compute(chiso_services_result **out,
             const char *path,
             const char *data,
@@ -897,6 +1106,7 @@ svc_compute(chiso_services_result **out,
     chiso_services_result *res = NULL;
     svc_layout L;
     svc_acc A, *fast = NULL;
+    svc_rejects R;
     size_t n_fast = 0, i;
     const char **names = NULL;
     svc_time as_of;
@@ -908,6 +1118,8 @@ svc_compute(chiso_services_result **out,
         o = *opts;
     }
     memset(&as_of, 0, sizeof(as_of));
+    memset(&L, 0, sizeof(L));
+    L.lang = svc_lang(diag);
     if (o.has_as_of) {
         as_of.secs = o.as_of.secs;
         as_of.has_time = o.as_of.has_time;
@@ -915,6 +1127,7 @@ svc_compute(chiso_services_result **out,
             (int32_t)(chiso_stamp_diff(o.as_of, (chiso_stamp){0, 0}) / 86400);
     }
     svc_acc_init(&A, o.period, o.has_as_of, &as_of);
+    svc_rejects_init(&R, o.on_reject, o.reject_ctx, o.problems, L.lang);
     res = calloc(1, sizeof(*res));
     if (res == NULL) {
         return chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
@@ -924,6 +1137,7 @@ svc_compute(chiso_services_result **out,
     res->has_as_of = o.has_as_of;
     res->as_of = o.as_of;
     res->threads_used = 1;
+    res->max_rejects_pct = o.max_rejects_pct;
     co.allow_ragged = 1;
     st = data != NULL ? chiso_csv_open_mem(&rd, path, data, data_len, &co, diag)
                       : chiso_csv_open(&rd, path, &co, diag);
@@ -933,6 +1147,18 @@ svc_compute(chiso_services_result **out,
     st = chiso_csv_bind(rd, svc_columns, SVC_NCOLS, L.col, diag);
     if (st != CHISO_OK) {
         goto out;
+    }
+    res->has_unit_column = L.col[SVC_UNIT] >= 0;
+    if (!res->has_unit_column) {
+        if (o.unit == NULL) {
+            st = svc_no_unit_column(path,
+                                    "expected 'unit_code', 'Mã đơn vị', "
+                                    "'Đơn vị' or 'Cơ quan'",
+                                    L.lang, diag);
+            goto out;
+        }
+        L.fixed_unit = o.unit->code;
+        L.fixed_unit_len = strlen(o.unit->code);
     }
     L.n_header = chiso_csv_header_count(rd);
     names = calloc(L.n_header ? L.n_header : 1, sizeof(*names));
@@ -950,6 +1176,7 @@ svc_compute(chiso_services_result **out,
     res->has_result_signed = L.col[SVC_RES] >= 0;
     res->has_digitized = L.col[SVC_DIG] >= 0;
     res->has_satisfaction = L.col[SVC_SAT] >= 0;
+    res->has_status = L.col[SVC_STATUS] >= 0;
     if (o.on_header != NULL) {
         o.on_header(o.reject_ctx, names, L.n_header, res->delimiter);
     }
@@ -958,7 +1185,7 @@ svc_compute(chiso_services_result **out,
         mode = SVC_MODE_REFERENCE;
     }
     if (mode != SVC_MODE_REFERENCE) {
-        uint64_t size = 0, rows = 0, rejected = 0;
+        uint64_t size = 0, rows = 0;
         chiso_diag fast_diag;
         int threads = o.threads > 0 ? o.threads : default_threads();
         svc_fast_status fs = SVC_FAST_FALLBACK;
@@ -975,10 +1202,11 @@ svc_compute(chiso_services_result **out,
         }
         if (fs == SVC_FAST_OK) {
             chiso_diag_clear(&fast_diag);
-            fs = svc_fast_run(
-                fd, data, size, chiso_csv_bytes_read(rd), res->delimiter, &L,
-                threads, o.period, o.has_as_of, &as_of, path, o.on_reject,
-                o.reject_ctx, &fast, &n_fast, &rows, &rejected, &fast_diag);
+            fast_diag.lang = L.lang;
+            fs = svc_fast_run(fd, data, size, chiso_csv_bytes_read(rd),
+                              res->delimiter, &L, threads, o.period,
+                              o.has_as_of, &as_of, path, &R, &fast, &n_fast,
+                              &rows, &fast_diag);
         }
         if (fs == SVC_FAST_ERROR) {
             st = fast_diag.code != CHISO_OK ? fast_diag.code : CHISO_EIO;
@@ -989,12 +1217,13 @@ svc_compute(chiso_services_result **out,
         }
         if (fs == SVC_FAST_OK) {
             res->rows_counted = rows;
-            res->rows_rejected = rejected;
-            res->rows_read = rows + rejected;
+            res->rows_rejected = R.n;
+            res->rows_read = rows + R.n;
             res->threads_used = (int)n_fast;
-            st = svc_build_result(res, fast, n_fast);
-            if (st != CHISO_OK) {
-                chiso_diag_set(diag, st, path, 0, 0, "out of memory");
+            st = svc_rejects_verdict(&R, res->rows_read - res->rows_totals,
+                                     o.max_rejects_pct, diag);
+            if (st == CHISO_OK) {
+                st = svc_build_result(res, fast, n_fast, o.unit, diag);
             }
             goto out;
         }
@@ -1003,14 +1232,16 @@ svc_compute(chiso_services_result **out,
             goto out;
         }
     }
-    st = reference_pass(rd, &L, &o, &A, res, diag);
+    st = reference_pass(rd, &L, &R, &A, res, diag);
     if (st != CHISO_OK) {
         goto out;
     }
     res->rows_counted = A.rows;
-    st = svc_build_result(res, &A, 1);
-    if (st != CHISO_OK) {
-        chiso_diag_set(diag, st, path, 0, 0, "out of memory");
+    res->rows_rejected = R.n;
+    st = svc_rejects_verdict(&R, res->rows_read - res->rows_totals,
+                             o.max_rejects_pct, diag);
+    if (st == CHISO_OK) {
+        st = svc_build_result(res, &A, 1, o.unit, diag);
     }
 out:
     if (fd >= 0) {
@@ -1075,6 +1306,7 @@ chiso_services_free(chiso_services_result *res)
     free(res->rows);
     free(res->totals);
     free(res->path);
+    free(res->unit_in_log);
     free(res);
 }
 

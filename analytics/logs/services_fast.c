@@ -48,6 +48,7 @@
 #define FAST_READ      (2u << 20) /* bytes per pread */
 #define FAST_MAX_REC   (1u << 20) /* longer records: fall back */
 #define FAST_MAX_EXTRA 16         /* fields beyond the header */
+#define FAST_MAX_BAD   100000     /* bad rows held for the callback */
 
 enum { T_ROW, T_BLANK, T_MORE, T_BAD };
 
@@ -76,7 +77,9 @@ typedef struct fjob {
     unsigned char delim;
     const svc_layout *L;
     atomic_int *stop; /* set when thread 0 gives up: the others stop */
-    int collect;      /* 1: keep bad rows and go on; 0: stop at the first */
+    size_t keep_max;  /* bad rows kept with their message; more are only
+                         counted */
+    int keep_fields;  /* 1: keep the fields of bad rows (for on_reject) */
     /* state */
     char *buf;
     size_t cap, len;
@@ -94,7 +97,7 @@ typedef struct fjob {
     uint64_t lines; /* '\n' consumed since start */
     fbad *bad;
     size_t n_bad, cap_bad;
-    int stopped; /* stopped at a bad row (collect == 0) */
+    uint64_t n_bad_counted; /* bad rows beyond keep_max */
     int irregular;
     int sys_err;   /* errno of a failed read, or -1 for out of memory */
     size_t linked; /* job whose start this one reached; n_bounds = EOF */
@@ -511,10 +514,16 @@ keep_bad(fjob *J,
     b->code = code;
     reject_position(J, p0, p0 + used, field, &b->rel_line, &b->column);
     b->msg = chiso_strdup(msg);
+    J->n_bad++;
+    if (b->msg == NULL) {
+        return -1;
+    }
+    if (!J->keep_fields) {
+        return 0;
+    }
     b->field = calloc(nf ? nf : 1, sizeof(*b->field));
     b->flen = calloc(nf ? nf : 1, sizeof(*b->flen));
-    J->n_bad++;
-    if (b->msg == NULL || b->field == NULL || b->flen == NULL) {
+    if (b->field == NULL || b->flen == NULL) {
         return -1;
     }
     b->n = nf;
@@ -585,7 +594,9 @@ run_job(void *arg)
     size_t next_b = J->self + 1;
     svc_rec rec;
     svc_err err;
+    svc_vcache vc;
 
+    memset(&vc, 0, sizeof(vc));
     if (J->data != NULL) {
         J->buf = (char *)(uintptr_t)J->data;
         J->len = (size_t)J->size;
@@ -599,7 +610,7 @@ run_job(void *arg)
         const char *p0;
         chiso_status code;
         const char *msg;
-        char count_msg[120];
+        char count_msg[200];
         uint64_t nl;
         if ((J->rows & 4095) == 0 && J->self > 0 &&
             atomic_load_explicit(J->stop, memory_order_relaxed)) {
@@ -659,25 +670,31 @@ run_job(void *arg)
         msg = NULL;
         if (svc_check_count(J->L->n_header, J->flen, &n, &bad) != 0) {
             snprintf(count_msg, sizeof(count_msg),
-                     "row has %zu fields but the header has %zu", nf,
-                     J->L->n_header);
+                     chiso_msg(J->L->lang,
+                               "row has %zu fields but the header has %zu"),
+                     nf, J->L->n_header);
             code = CHISO_EPARSE;
             msg = count_msg;
-        } else if (svc_parse_row(J->L, J->f, J->flen, &rec, &err) != 0) {
+        } else if (svc_parse_row(J->L, J->f, J->flen, &rec, &vc, &err) != 0) {
             code = CHISO_EDATA;
             msg = err.msg;
             bad = err.field;
         }
         if (code != CHISO_OK) {
-            if (keep_bad(J, p0, used, nf, bad, code, msg) != 0) {
-                J->sys_err = -1;
+            if (J->n_bad < J->keep_max) {
+                if (keep_bad(J, p0, used, nf, bad, code, msg) != 0) {
+                    J->sys_err = -1;
+                    break;
+                }
+            } else if (J->keep_fields) {
+                /* too many rows to hold for the callback: the reference
+                 * reader streams them */
+                J->irregular = 1;
                 break;
+            } else {
+                J->n_bad_counted++;
             }
             J->lines += nl;
-            if (!J->collect) {
-                J->stopped = 1;
-                break;
-            }
             continue;
         }
         J->lines += nl;
@@ -687,7 +704,7 @@ run_job(void *arg)
         }
         J->rows++;
     }
-    if (J->self == 0 && (J->irregular || J->sys_err != 0 || J->stopped)) {
+    if (J->self == 0 && (J->irregular || J->sys_err != 0)) {
         /* thread 0 is always on the chain: the run falls back anyway */
         atomic_store(J->stop, 1);
     }
@@ -816,12 +833,10 @@ svc_fast_run(int fd,
              int has_as_of,
              const svc_time *as_of,
              const char *path,
-             chiso_reject_fn on_reject,
-             void *reject_ctx,
+             svc_rejects *rejects,
              svc_acc **accs_out,
              size_t *n_out,
              uint64_t *rows_out,
-             uint64_t *rejected_out,
              chiso_diag *diag)
 {
     uint64_t bounds[64];
@@ -833,13 +848,15 @@ svc_fast_run(int fd,
     svc_acc *accs = NULL;
     size_t chain[64];
     atomic_int stop;
-    long stopped = -1;
     uint64_t line_base;
+    size_t keep_max = FAST_MAX_BAD;
 
     *accs_out = NULL;
     *n_out = 0;
     *rows_out = 0;
-    *rejected_out = 0;
+    if (rejects->fn == NULL) {
+        keep_max = rejects->problems != NULL ? rejects->problems->cap + 1 : 1;
+    }
     if (delim != ',' && delim != ';') {
         return SVC_FAST_FALLBACK; /* tab: space/delimiter overlap in libcsv */
     }
@@ -885,7 +902,8 @@ svc_fast_run(int fd,
         jobs[i].n_bounds = n_b;
         jobs[i].self = i;
         jobs[i].stop = &stop;
-        jobs[i].collect = on_reject != NULL;
+        jobs[i].keep_max = keep_max;
+        jobs[i].keep_fields = rejects->fn != NULL;
         jobs[i].linked = n_b + 1; /* not reached */
         started[i] = 0;
     }
@@ -913,10 +931,6 @@ svc_fast_run(int fd,
             }
             st = SVC_FAST_ERROR;
             goto out;
-        }
-        if (J->stopped) {
-            stopped = (long)i; /* the first bad row of the file */
-            break;
         }
         if (J->irregular || J->linked > n_b) {
             st = SVC_FAST_FALLBACK;
@@ -947,20 +961,12 @@ svc_fast_run(int fd,
             rej.n_fields = b->n;
             rej.field = (const char *const *)b->field;
             rej.field_len = b->flen;
-            if (stopped >= 0) {
-                chiso_diag_set(diag, b->code, path, rej.line, rej.column, "%s",
-                               b->msg);
-                st = SVC_FAST_ERROR;
-                goto out;
-            }
-            (*rejected_out)++;
-            if (on_reject(reject_ctx, &rej) != 0) {
-                chiso_diag_set(diag, CHISO_EIO, path, 0, 0,
-                               "cannot write the rejected rows");
+            if (svc_rejects_add(rejects, &rej, b->code, diag) != CHISO_OK) {
                 st = SVC_FAST_ERROR;
                 goto out;
             }
         }
+        svc_rejects_count(rejects, J->n_bad_counted);
         line_base += J->lines;
     }
     accs = calloc(n_used, sizeof(*accs));

@@ -43,6 +43,58 @@ svc_json_stamp(chiso_stamp t)
     return cJSON_CreateString(buf);
 }
 
+cJSON *
+svc_json_records(uint64_t read,
+                 uint64_t counted,
+                 uint64_t rejected,
+                 uint64_t totals,
+                 uint64_t other_units,
+                 double max_pct)
+{
+    cJSON *o = cJSON_CreateObject();
+    uint64_t data = read - totals;
+
+    if (o == NULL) {
+        return NULL;
+    }
+    cJSON_AddItemToObject(o, "read", svc_json_u64(read));
+    cJSON_AddItemToObject(o, "counted", svc_json_u64(counted));
+    cJSON_AddItemToObject(o, "rejected", svc_json_u64(rejected));
+    cJSON_AddItemToObject(o, "totals_rows", svc_json_u64(totals));
+    cJSON_AddItemToObject(o, "other_units", svc_json_u64(other_units));
+    cJSON_AddItemToObject(
+        o, "rejected_pct",
+        svc_json_pct(data > 0 ? 100.0 * (double)rejected / (double)data
+                              : (double)NAN));
+    cJSON_AddItemToObject(o, "max_rejects_pct", svc_json_num(max_pct));
+    return o;
+}
+
+cJSON *
+svc_json_unit(int has_column,
+              size_t n_units,
+              char *const *units,
+              const char *in_log)
+{
+    cJSON *o;
+
+    if (in_log == NULL && has_column) {
+        return cJSON_CreateNull(); /* every unit */
+    }
+    o = cJSON_CreateObject();
+    if (o == NULL) {
+        return NULL;
+    }
+    cJSON_AddItemToObject(o, "code",
+                          n_units > 0 ? cJSON_CreateString(units[0])
+                                      : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "in_log",
+                          in_log != NULL ? cJSON_CreateString(in_log)
+                                         : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "from_column", cJSON_CreateBool(has_column));
+    return o;
+}
+
 static cJSON *
 count_or_null(int present, uint64_t v)
 {
@@ -76,6 +128,12 @@ row_json(const chiso_services_result *res, const chiso_services_row *r)
         count_or_null(res->has_result_signed, r->result_signed));
     cJSON_AddItemToObject(o, "digitized",
                           count_or_null(res->has_digitized, r->digitized));
+    cJSON_AddItemToObject(o, "cancelled",
+                          count_or_null(res->has_status, r->cancelled));
+    cJSON_AddItemToObject(o, "withdrawn",
+                          count_or_null(res->has_status, r->withdrawn));
+    cJSON_AddItemToObject(o, "returned",
+                          count_or_null(res->has_status, r->returned));
     cJSON_AddItemToObject(o, "rated",
                           count_or_null(res->has_satisfaction, r->rated));
     cJSON_AddItemToObject(o, "satisfied",
@@ -109,9 +167,12 @@ chiso_services_to_json(const chiso_services_result *res)
     if (root == NULL) {
         return NULL;
     }
-    cJSON_AddItemToObject(root, "schema_version", cJSON_CreateNumber(1));
+    cJSON_AddItemToObject(root, "schema_version", cJSON_CreateNumber(2));
     cJSON_AddItemToObject(root, "command", cJSON_CreateString("services"));
     cJSON_AddItemToObject(root, "input", cJSON_CreateString(res->path));
+    cJSON_AddItemToObject(root, "unit",
+                          svc_json_unit(res->has_unit_column, res->n_units,
+                                        res->units, res->unit_in_log));
     cJSON_AddItemToObject(
         root, "period",
         cJSON_CreateString(chiso_period_kind_name(res->period)));
@@ -127,12 +188,14 @@ chiso_services_to_json(const chiso_services_result *res)
     cJSON_AddItemToObject(o, "digitized", cJSON_CreateBool(res->has_digitized));
     cJSON_AddItemToObject(o, "satisfaction",
                           cJSON_CreateBool(res->has_satisfaction));
+    cJSON_AddItemToObject(o, "status", cJSON_CreateBool(res->has_status));
+    cJSON_AddItemToObject(o, "unit", cJSON_CreateBool(res->has_unit_column));
     cJSON_AddItemToObject(root, "columns", o);
-    o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "read", svc_json_u64(res->rows_read));
-    cJSON_AddItemToObject(o, "counted", svc_json_u64(res->rows_counted));
-    cJSON_AddItemToObject(o, "rejected", svc_json_u64(res->rows_rejected));
-    cJSON_AddItemToObject(root, "records", o);
+    cJSON_AddItemToObject(root, "records",
+                          svc_json_records(res->rows_read, res->rows_counted,
+                                           res->rows_rejected, res->rows_totals,
+                                           res->rows_other_units,
+                                           res->max_rejects_pct));
     arr = cJSON_CreateArray();
     for (i = 0; i < res->n_rows; i++) {
         cJSON_AddItemToArray(arr, row_json(res, &res->rows[i]));
@@ -303,24 +366,102 @@ set_add(chiso_input_set *set,
                       0)) != CHISO_OK)                                         \
     goto out
 
+/*
+ * The label of `unit` in a result, or NULL with diag set: the log has no
+ * counted row, or no row of the unit.
+ */
+static const char *
+inputs_unit(const char *path,
+            char *const *units,
+            size_t n_units,
+            uint64_t counted,
+            const char *unit,
+            const char *what,
+            chiso_diag *diag)
+{
+    unsigned char *hit;
+    chiso_unit_ref ref;
+    size_t i, n_hit = 0, at = 0;
+
+    if (counted == 0 || n_units == 0) {
+        chiso_diag_set(diag, CHISO_EDATA, path, 0, 0,
+                       "no %s to count: the indicators of this file are not "
+                       "computed (no score is given from an empty log)",
+                       what);
+        return NULL;
+    }
+    if (unit == NULL) {
+        return "*";
+    }
+    for (i = 0; i < n_units; i++) {
+        if (strcmp(units[i], unit) == 0) {
+            return units[i];
+        }
+    }
+    hit = calloc(n_units, 1);
+    if (hit == NULL) {
+        chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
+        return NULL;
+    }
+    memset(&ref, 0, sizeof(ref));
+    ref.code = unit;
+    if (chiso_unit_match(path, (const char *const *)units, n_units, &ref, hit,
+                         diag) == CHISO_OK) {
+        for (i = 0; i < n_units; i++) {
+            if (hit[i]) {
+                at = i;
+                n_hit++;
+            }
+        }
+        if (n_hit > 1) {
+            chiso_diag_set(diag, CHISO_EDATA, path, 0, 0,
+                           "unit '%s' matches several units of the file "
+                           "(such as '%s'): select the unit when reading it",
+                           unit, units[at]);
+            free(hit);
+            return NULL;
+        }
+    }
+    free(hit);
+    return n_hit == 1 ? units[at] : NULL;
+}
+
 chiso_status
 chiso_services_inputs(chiso_input_set *set,
                       const chiso_services_result *res,
                       const char *unit,
-                      int32_t period_index)
+                      int32_t period_index,
+                      chiso_diag_list *warnings,
+                      chiso_diag *diag)
 {
-    const chiso_services_row *r = chiso_services_find(res, unit, period_index);
+    const chiso_services_row *r;
     chiso_services_row zero;
     char detail[700], per[16];
     chiso_status st = CHISO_OK;
+    const char *label =
+        inputs_unit(res->path, res->units, res->n_units, res->rows_counted,
+                    unit, chiso_msg(svc_lang(diag), "dossier"), diag);
 
+    if (label == NULL) {
+        return diag != NULL && diag->code != CHISO_OK ? diag->code
+                                                      : CHISO_EDATA;
+    }
+    chiso_period_format(res->period, period_index, per, sizeof(per));
+    r = chiso_services_find(res, unit != NULL ? label : NULL, period_index);
     if (r == NULL) {
         memset(&zero, 0, sizeof(zero));
         r = &zero;
+        if (warnings != NULL) {
+            chiso_diag_list_addk(warnings, "unit_no_rows_in_period",
+                                 CHISO_SEVERITY_WARNING, NULL, res->path, 0, 0,
+                                 "no dossier of unit '%s' was received in "
+                                 "%s: counts are 0 and rates 0/0 (the rule's "
+                                 "zero-denominator convention applies)",
+                                 unit != NULL ? label : "*", per);
+        }
     }
-    chiso_period_format(res->period, period_index, per, sizeof(per));
     snprintf(detail, sizeof(detail), "%s: unit %s, period %s, %llu dossiers",
-             res->path, unit ? unit : "(all)", per,
+             res->path, unit ? label : "(all)", per,
              (unsigned long long)r->received);
     ADD_COUNT("services.received", r->received);
     ADD_COUNT("services.finished", r->finished);
@@ -351,6 +492,9 @@ chiso_services_inputs(chiso_input_set *set,
         ADD_RATE("services.satisfied_pct", r->satisfied, r->rated);
     }
 out:
+    if (st != CHISO_OK) {
+        chiso_diag_set(diag, st, NULL, 0, 0, "out of memory");
+    }
     return st;
 }
 
@@ -358,23 +502,42 @@ chiso_status
 chiso_tasks_inputs(chiso_input_set *set,
                    const chiso_tasks_result *res,
                    const char *unit,
-                   int32_t period_index)
+                   int32_t period_index,
+                   chiso_diag_list *warnings,
+                   chiso_diag *diag)
 {
-    const chiso_tasks_row *r = chiso_tasks_find(res, unit, period_index);
+    const chiso_tasks_row *r;
     chiso_tasks_row zero;
     char detail[700], per[16];
     chiso_status st = CHISO_OK;
     char asof[40];
+    const char *label =
+        inputs_unit(res->path, res->units, res->n_units, res->rows_counted,
+                    unit, chiso_msg(svc_lang(diag), "task"), diag);
 
+    if (label == NULL) {
+        return diag != NULL && diag->code != CHISO_OK ? diag->code
+                                                      : CHISO_EDATA;
+    }
+    chiso_period_format(res->period, period_index, per, sizeof(per));
+    r = chiso_tasks_find(res, unit != NULL ? label : NULL, period_index);
     if (r == NULL) {
         memset(&zero, 0, sizeof(zero));
         r = &zero;
+        if (warnings != NULL) {
+            chiso_diag_list_addk(warnings, "unit_no_rows_in_period",
+                                 CHISO_SEVERITY_WARNING, NULL, res->path, 0, 0,
+                                 "no task of unit '%s' is due in %s: counts "
+                                 "are 0 and rates 0/0 (the rule's "
+                                 "zero-denominator convention applies)",
+                                 unit != NULL ? label : "*", per);
+        }
     }
-    chiso_period_format(res->period, period_index, per, sizeof(per));
     svc_stamp_text(res->as_of, asof, sizeof(asof));
     snprintf(detail, sizeof(detail),
              "%s: unit %s, deadlines in %s, %llu tasks, as of %s", res->path,
-             unit ? unit : "(all)", per, (unsigned long long)r->assigned, asof);
+             unit ? label : "(all)", per, (unsigned long long)r->assigned,
+             asof);
     ADD_COUNT("tasks.assigned", r->assigned);
     ADD_COUNT("tasks.completed", r->completed);
     ADD_COUNT("tasks.completed_on_time", r->completed_on_time);
@@ -384,6 +547,9 @@ chiso_tasks_inputs(chiso_input_set *set,
              r->completed + r->overdue);
     ADD_RATE("tasks.completed_pct", r->completed, r->assigned);
 out:
+    if (st != CHISO_OK) {
+        chiso_diag_set(diag, st, NULL, 0, 0, "out of memory");
+    }
     return st;
 }
 

@@ -267,8 +267,13 @@ fast_iso(const char *s, size_t len, svc_time *t)
 }
 
 int
-svc_time_parse(
-    const char *s, size_t len, svc_time *t, char *why, size_t why_len)
+svc_time_parse(const char *s,
+               size_t len,
+               unsigned flags,
+               chiso_lang lang,
+               svc_time *t,
+               char *why,
+               size_t why_len)
 {
     int y;
     unsigned m, d;
@@ -276,8 +281,8 @@ svc_time_parse(
     if (fast_iso(s, len, t)) {
         return 0;
     }
-    if (chiso_parse_datetime(s, len, &t->secs, &t->has_time, why, why_len) !=
-        0) {
+    if (chiso_parse_datetime_ex(s, len, flags, lang, &t->secs, &t->has_time,
+                                why, why_len) != 0) {
         return -1;
     }
     t->day = (int32_t)floor_div(t->secs, 86400);
@@ -292,7 +297,7 @@ chiso_stamp_parse(
 {
     svc_time t;
 
-    if (svc_time_parse(s, len, &t, why, why_len) != 0) {
+    if (svc_time_parse(s, len, 0, CHISO_LANG_EN, &t, why, why_len) != 0) {
         return -1;
     }
     out->secs = t.secs;

@@ -76,13 +76,13 @@ compare_rejects(const char *text, size_t len, chiso_services_options o)
 
     o.on_reject = log_reject;
     o.reject_ctx = &lr;
-    chiso_diag_clear(&dr);
+    memset(&dr, 0, sizeof(dr));
     sr = svc_compute(&r, "fuzz.csv", text, len, &o, SVC_MODE_REFERENCE, &dr);
     if (sr == CHISO_OK && r->rows_read != r->rows_counted + r->rows_rejected) {
         abort();
     }
     o.reject_ctx = &lf;
-    chiso_diag_clear(&df);
+    memset(&df, 0, sizeof(df));
     sf = svc_compute(&f, "fuzz.csv", text, len, &o, SVC_MODE_FAST_ONLY, &df);
     if (sf == CHISO_OK) {
         char *a, *b;
@@ -98,7 +98,12 @@ compare_rejects(const char *text, size_t len, chiso_services_options o)
         }
         free(a);
         free(b);
-    } else if (sf != CHISO_DONE) {
+    } else if (sf != CHISO_DONE &&
+               (sf != sr || strcmp(df.message, dr.message) != 0 ||
+                df.line != dr.line || df.column != dr.column ||
+                strcmp(lr.data ? lr.data : "", lf.data ? lf.data : "") != 0)) {
+        /* failed on its bad rows: as the reference did, with the same
+         * rows handed over */
         abort();
     }
     chiso_services_free(r);
@@ -144,7 +149,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.period = (chiso_period_kind)(data[0] >> 1 & 3);
     svc_fast_min_split = 1;
 
-    chiso_diag_clear(&d_ref);
+    memset(&d_ref, 0, sizeof(d_ref));
     s_ref = svc_compute(&ref, "fuzz.csv", text, len, &o, SVC_MODE_REFERENCE,
                         &d_ref);
     if (s_ref != CHISO_OK && d_ref.message[0] == '\0') {
@@ -155,7 +160,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     o.threads = 3;
-    chiso_diag_clear(&d_fast);
+    memset(&d_fast, 0, sizeof(d_fast));
     s_fast = svc_compute(&fast, "fuzz.csv", text, len, &o, SVC_MODE_FAST_ONLY,
                          &d_fast);
     if (s_fast == CHISO_OK) {
@@ -177,7 +182,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
 
-    chiso_diag_clear(&d_aut);
+    memset(&d_aut, 0, sizeof(d_aut));
     s_aut = svc_compute(&aut, "fuzz.csv", text, len, &o, SVC_MODE_AUTO, &d_aut);
     if (s_aut != s_ref || strcmp(d_aut.message, d_ref.message) != 0 ||
         d_aut.line != d_ref.line || d_aut.column != d_ref.column) {
@@ -192,10 +197,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         c_other = NULL;
     }
 
+    /* every bad row allowed, then the default limit */
+    o.max_rejects_pct = 100;
+    compare_rejects(text, len, o);
+    o.max_rejects_pct = 5;
     compare_rejects(text, len, o);
     o.on_reject = log_reject;
     o.reject_ctx = &rej_log;
-    chiso_diag_clear(&d_rej);
+    memset(&d_rej, 0, sizeof(d_rej));
     s_rej = svc_compute(&rej, "fuzz.csv", text, len, &o, SVC_MODE_AUTO, &d_rej);
     if (s_rej == CHISO_OK &&
         rej->rows_read != rej->rows_counted + rej->rows_rejected) {

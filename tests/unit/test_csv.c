@@ -409,10 +409,113 @@ test_evidence_errors(void **state)
     chiso_diag_list_free(&list);
 }
 
+/* Every word of the vocabularies folds to its key (the table and
+ * docs/vocabulary.md cannot drift apart), no key is listed twice in one
+ * vocabulary, and the words offices write mean what they say. */
+static void
+test_vocabularies(void **state)
+{
+    static const struct {
+        chiso_vocab v;
+        const char *text;
+        int value;
+    } cases[] = {
+        {CHISO_VOCAB_CHANNEL, "Trực tuyến", CHISO_CHANNEL_ONLINE},
+        {CHISO_VOCAB_CHANNEL, " TRỰC TUYẾN TOÀN TRÌNH ",
+         CHISO_CHANNEL_ONLINE_FULL},
+        {CHISO_VOCAB_CHANNEL, "Trực tuyến một phần",
+         CHISO_CHANNEL_ONLINE_PARTIAL},
+        {CHISO_VOCAB_CHANNEL, "Trực tiếp", CHISO_CHANNEL_DIRECT},
+        {CHISO_VOCAB_CHANNEL, "Nộp trực tiếp", CHISO_CHANNEL_DIRECT},
+        {CHISO_VOCAB_CHANNEL, "Qua dịch vụ BCCI", CHISO_CHANNEL_POSTAL},
+        {CHISO_VOCAB_CHANNEL, "Qua bưu chính công ích", CHISO_CHANNEL_POSTAL},
+        {CHISO_VOCAB_CHANNEL, "Fax", CHISO_VOCAB_UNKNOWN},
+        {CHISO_VOCAB_FLAG, "Có", 1},
+        {CHISO_VOCAB_FLAG, "không", 0},
+        {CHISO_VOCAB_FLAG, "Đã số hóa", 1},
+        {CHISO_VOCAB_FLAG, "Chưa số hóa", 0},
+        {CHISO_VOCAB_FLAG, "Đã ký số", 1},
+        {CHISO_VOCAB_FLAG, "Chưa ký số", 0},
+        {CHISO_VOCAB_FLAG, "x", 1},
+        {CHISO_VOCAB_FLAG, "\xE2\x9C\x93", 1},
+        {CHISO_VOCAB_FLAG, "x?", CHISO_VOCAB_UNKNOWN},
+        {CHISO_VOCAB_FLAG, "  ", CHISO_VOCAB_EMPTY},
+        {CHISO_VOCAB_SATISFACTION, "Rất hài lòng", 5},
+        {CHISO_VOCAB_SATISFACTION, "Hài lòng", 4},
+        {CHISO_VOCAB_SATISFACTION, "Bình thường", 3},
+        {CHISO_VOCAB_SATISFACTION, "Không hài lòng", 2},
+        {CHISO_VOCAB_SATISFACTION, "Chưa đánh giá", 0},
+        {CHISO_VOCAB_TASK_STATUS, "Đã hoàn thành đúng hạn", CHISO_TASK_DONE},
+        {CHISO_VOCAB_TASK_STATUS, "Đã hoàn thành quá hạn", CHISO_TASK_DONE},
+        {CHISO_VOCAB_TASK_STATUS, "Đang thực hiện trong hạn", CHISO_TASK_OPEN},
+        {CHISO_VOCAB_TASK_STATUS, "Đang thực hiện quá hạn", CHISO_TASK_OPEN},
+        {CHISO_VOCAB_TASK_STATUS, "Chưa hoàn thành", CHISO_TASK_OPEN},
+        {CHISO_VOCAB_TASK_STATUS, "Đã hủy", CHISO_TASK_CANCELLED},
+        {CHISO_VOCAB_DOSSIER_STATUS, "Đã trả kết quả", CHISO_DOSSIER_FINISHED},
+        {CHISO_VOCAB_DOSSIER_STATUS, "Trả kết quả quá hạn",
+         CHISO_DOSSIER_FINISHED},
+        {CHISO_VOCAB_DOSSIER_STATUS, "Đang giải quyết", CHISO_DOSSIER_OPEN},
+        {CHISO_VOCAB_DOSSIER_STATUS, "Đã hủy", CHISO_DOSSIER_CANCELLED},
+        {CHISO_VOCAB_DOSSIER_STATUS, "Trả lại hồ sơ", CHISO_DOSSIER_RETURNED},
+        {CHISO_VOCAB_DOSSIER_STATUS, "Rút hồ sơ", CHISO_DOSSIER_WITHDRAWN},
+    };
+    size_t i, k, j, n;
+    char key[96];
+    chiso_vocab_cache cache;
+
+    (void)state;
+    for (k = 0; k < CHISO_VOCAB_COUNT; k++) {
+        n = chiso_vocab_count((chiso_vocab)k);
+        assert_true(n > 0);
+        for (i = 0; i < n; i++) {
+            const char *ki, *kj;
+            int value;
+            const char *word =
+                chiso_vocab_entry((chiso_vocab)k, i, &value, &ki);
+            if (word != NULL) {
+                chiso_vocab_key(word, strlen(word), key, sizeof(key));
+                if (strcmp(key, ki) != 0) {
+                    fail_msg("%s: '%s' folds to '%s', table says '%s'",
+                             chiso_vocab_name((chiso_vocab)k), word, key, ki);
+                }
+            }
+            for (j = 0; j < i; j++) {
+                chiso_vocab_entry((chiso_vocab)k, j, NULL, &kj);
+                if (strcmp(ki, kj) == 0) {
+                    fail_msg("%s: key '%s' twice",
+                             chiso_vocab_name((chiso_vocab)k), ki);
+                }
+            }
+        }
+    }
+    memset(&cache, 0, sizeof(cache));
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int got = chiso_vocab_lookup(cases[i].v, cases[i].text,
+                                     strlen(cases[i].text));
+        if (got != cases[i].value) {
+            fail_msg("'%s': %d, expected %d", cases[i].text, got,
+                     cases[i].value);
+        }
+        /* twice through the cache: the same answer */
+        for (j = 0; j < 2; j++) {
+            assert_int_equal(chiso_vocab_cached(&cache, cases[i].v,
+                                                cases[i].text,
+                                                strlen(cases[i].text)),
+                             cases[i].value);
+        }
+    }
+    /* the cache tells vocabularies apart: "Đã hủy" is a status, not a
+     * flag */
+    assert_int_equal(chiso_vocab_cached(&cache, CHISO_VOCAB_FLAG, "Đã hủy",
+                                        strlen("Đã hủy")),
+                     CHISO_VOCAB_UNKNOWN);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_vocabularies),
         cmocka_unit_test(test_delimiters_bom_crlf),
         cmocka_unit_test(test_quoted_newlines_and_lines),
         cmocka_unit_test(test_malformed),

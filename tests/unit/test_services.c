@@ -60,7 +60,8 @@ run(const char *text, chiso_period_kind kind, svc_mode mode)
 
     o.period = kind;
     o.threads = 1;
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     st = svc_compute(&res, "sample.csv", text, strlen(text), &o, mode, &d);
     if (st != CHISO_OK) {
         fail_msg("compute: %s:%lu:%lu: %s", d.path, d.line, d.column,
@@ -177,7 +178,8 @@ test_as_of(void **state)
     o.period = CHISO_PERIOD_MONTH;
     o.has_as_of = 1;
     assert_int_equal(chiso_stamp_parse("15/03/2024", 10, &o.as_of, NULL, 0), 0);
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_services_compute_mem(&res, "s.csv", sample,
                                                 strlen(sample), &o, &d),
                      CHISO_OK);
@@ -381,7 +383,8 @@ test_fast_equals_reference(void **state)
     }
     o.threads = 4;
     svc_fast_min_split = 1;
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         svc_compute(&ref, "m.csv", b.data, b.len, &o, SVC_MODE_REFERENCE, &d),
         CHISO_OK);
@@ -436,7 +439,8 @@ test_fast_rejects_equal(void **state)
     svc_fast_min_split = 1;
     o.on_reject = log_reject;
     o.reject_ctx = &lr;
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         svc_compute(&ref, "r.csv", b.data, b.len, &o, SVC_MODE_REFERENCE, &d),
         CHISO_OK);
@@ -448,13 +452,16 @@ test_fast_rejects_equal(void **state)
     assert_int_equal(fast->rows_rejected, ref->rows_rejected);
     assert_int_equal(fast->rows_read, ref->rows_read);
     assert_string_equal(lf.data, lr.data);
-    /* without a callback: the same first error */
+    /* without a callback, and no bad row allowed: the same first error */
     o.on_reject = NULL;
+    o.max_rejects_pct = 0;
     chiso_services_free(ref);
     chiso_services_free(fast);
     ref = fast = NULL;
-    chiso_diag_clear(&d);
-    chiso_diag_clear(&d2);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
+    memset(&d2, 0, sizeof(d2));
+    d2.lang = CHISO_LANG_EN;
     /* the first bad row is "short,row" after D3: sep= line, header, D0,
      * D1 (3 lines), D2, D3 (3 lines) -> line 11; a field-count error */
     assert_int_equal(
@@ -501,7 +508,8 @@ test_rejects(void **state)
 
     (void)state;
     /* without a callback: the first bad row stops, at its column */
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_services_compute_mem(&res, "bad.csv", bad, strlen(bad), &o, &d),
         CHISO_EDATA);
@@ -510,10 +518,12 @@ test_rejects(void **state)
     assert_int_equal(d.column, 7);
     assert_non_null(strstr(d.message, "'31/02/2024'"));
     assert_non_null(strstr(d.message, "February 2024 has 29 days"));
-    /* with one: three rejects, two counted */
+    /* with one, and a limit above 3 of 5: three rejects, two counted */
+    o.max_rejects_pct = 60;
     o.on_reject = collect;
     o.reject_ctx = &log;
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_services_compute_mem(&res, "bad.csv", bad, strlen(bad), &o, &d),
         CHISO_OK);
@@ -537,8 +547,17 @@ test_inputs(void **state)
     int seen = 0;
 
     (void)state;
-    assert_int_equal(chiso_services_inputs(&set, res, "SKHCN", 2024 * 12 + 2),
-                     CHISO_OK);
+    chiso_diag d;
+    chiso_diag_list w;
+
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
+    chiso_diag_list_init(&w, 10);
+    w.lang = CHISO_LANG_EN;
+    assert_int_equal(
+        chiso_services_inputs(&set, res, "SKHCN", 2024 * 12 + 2, &w, &d),
+        CHISO_OK);
+    assert_int_equal(w.n, 0);
     for (i = 0; i < set.n; i++) {
         const chiso_input_value *v = &set.items[i];
         assert_true(chiso_derived_input_known(v->name));
@@ -558,10 +577,14 @@ test_inputs(void **state)
     }
     assert_int_equal(seen, 2);
     chiso_input_set_free(&set);
-    /* a unit without dossiers: counts 0/0, no value, so the rule's
-     * zero-denominator convention decides */
-    assert_int_equal(chiso_services_inputs(&set, res, "NONE", 2024 * 12 + 2),
-                     CHISO_OK);
+    /* a unit of the log without dossiers in the period: counts 0/0, no
+     * value, so the rule's zero-denominator convention decides; a typed
+     * warning says so */
+    assert_int_equal(
+        chiso_services_inputs(&set, res, "STP", 2024 * 12 + 3, &w, &d),
+        CHISO_OK);
+    assert_int_equal(w.n, 1);
+    assert_string_equal(w.items[0].kind, "unit_no_rows_in_period");
     for (i = 0; i < set.n; i++) {
         if (strcmp(set.items[i].name, "services.online_pct") == 0) {
             assert_int_equal(set.items[i].has_counts, 1);
@@ -570,7 +593,275 @@ test_inputs(void **state)
         }
     }
     chiso_input_set_free(&set);
+    /* a unit the log does not have: never zeros, an error naming the
+     * units of the log */
+    assert_int_equal(
+        chiso_services_inputs(&set, res, "NONE", 2024 * 12 + 2, &w, &d),
+        CHISO_EDATA);
+    assert_int_equal(set.n, 0);
+    assert_non_null(strstr(d.message, "no row of unit 'NONE'"));
+    assert_non_null(strstr(d.message, "'SKHCN', 'STP'"));
+    /* "stp" is STP: the label is found ignoring case */
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
+    assert_int_equal(
+        chiso_services_inputs(&set, res, "stp", 2024 * 12 + 2, &w, &d),
+        CHISO_OK);
+    assert_non_null(strstr(set.items[0].detail, "unit STP,"));
+    chiso_input_set_free(&set);
+    chiso_diag_list_free(&w);
     chiso_services_free(res);
+}
+
+/* Compute with options over a text; the status, *res and the diag. */
+static chiso_status
+run_opts(const char *text,
+         chiso_services_options *o,
+         chiso_services_result **res,
+         chiso_diag *d)
+{
+    memset(d, 0, sizeof(*d));
+    d->lang = CHISO_LANG_EN;
+    *res = NULL;
+    return chiso_services_compute_mem(res, "u.csv", text, strlen(text), o, d);
+}
+
+/*
+ * Issue 10, scenario 3: the log writes the unit's name, the user gives its
+ * code. Never zeros from "no row": an error naming the nearest unit; with
+ * the name among the unit's names, the rows of both spellings count.
+ *   d1 "Sở Tư pháp"  finished on time     d2 "SỞ TƯ PHÁP" open
+ *   d3 "STP"          finished late        d4 "SKHCN"
+ * unit STP with names {"Sở Tư pháp"}: d1, d2, d3 -> received 3, finished 2,
+ * on time 1.
+ */
+static void
+test_unit_names(void **state)
+{
+    static const char log[] =
+        "dossier_id,unit_code,received_at,due_at,finished_at\n"
+        "d1,Sở Tư pháp,2024-03-01,2024-03-05,2024-03-04\n"
+        "d2,SỞ TƯ PHÁP,2024-03-02,2024-03-05,\n"
+        "d3,Sở Khoa học và Công nghệ,2024-03-03,2024-03-05,2024-03-06\n";
+    static const char *const names[] = {"Sở Tư pháp"};
+    chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
+    chiso_services_result *res;
+    chiso_unit_ref ref = {"STP", NULL, 0};
+    chiso_diag d;
+    const chiso_services_row *r;
+
+    (void)state;
+    o.unit = &ref;
+    assert_int_equal(run_opts(log, &o, &res, &d), CHISO_EDATA);
+    assert_null(res);
+    assert_non_null(strstr(d.message, "no row of unit 'STP'"));
+    /* the nearest: the first in byte order of the two spellings */
+    assert_non_null(strstr(d.message, "did you mean 'SỞ TƯ PHÁP'?"));
+    /* the code spells the other unit's initials too: "SKHCN" */
+    ref.code = "SKHCN";
+    assert_int_equal(run_opts(log, &o, &res, &d), CHISO_EDATA);
+    assert_non_null(
+        strstr(d.message, "did you mean 'Sở Khoa học và Công nghệ'?"));
+    /* with the name: both spellings of Sở Tư pháp, labelled STP */
+    ref.code = "STP";
+    ref.names = names;
+    ref.n_names = 1;
+    assert_int_equal(run_opts(log, &o, &res, &d), CHISO_OK);
+    assert_int_equal(res->n_units, 1);
+    assert_string_equal(res->units[0], "STP");
+    assert_string_equal(res->unit_in_log, "SỞ TƯ PHÁP; Sở Tư pháp");
+    r = chiso_services_find(res, "STP", 2024 * 12 + 2);
+    assert_non_null(r);
+    assert_int_equal(r->received, 2);
+    assert_int_equal(r->finished, 1);
+    assert_int_equal(r->finished_on_time, 1);
+    assert_int_equal(res->rows_other_units, 1);
+    chiso_services_free(res);
+}
+
+/* A one-unit export without a unit column: the unit must be given. */
+static void
+test_single_unit_export(void **state)
+{
+    static const char log[] = "Mã hồ sơ,Ngày tiếp nhận,Ngày hẹn trả,Ngày trả\n"
+                              "h1,01/03/2024,05/03/2024,04/03/2024\n"
+                              "h2,02/03/2024,05/03/2024,\n";
+    chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
+    chiso_services_result *res;
+    chiso_unit_ref ref = {"STP", NULL, 0};
+    chiso_diag d;
+
+    (void)state;
+    assert_int_equal(run_opts(log, &o, &res, &d), CHISO_ESCHEMA);
+    assert_non_null(strstr(d.message, "--unit CODE"));
+    o.unit = &ref;
+    assert_int_equal(run_opts(log, &o, &res, &d), CHISO_OK);
+    assert_string_equal(res->units[0], "STP");
+    assert_int_equal(res->has_unit_column, 0);
+    assert_int_equal(res->overall.received, 2);
+    assert_int_equal(res->overall.finished_on_time, 1);
+    chiso_services_free(res);
+}
+
+static int
+count_reject(void *ctx, const chiso_reject *rej)
+{
+    (void)rej;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+/*
+ * Issue 10, scenario 5: 181 of 181 rows rejected must fail, not print a
+ * table of zeros; every bad row still reaches the callback (the rejects
+ * file). 9 bad rows of 200 (4.5 %) pass under the default 5 %, 11 of 200
+ * (5.5 %) fail.
+ */
+static void
+test_max_rejects(void **state)
+{
+    chiso_buf b = CHISO_BUF_INIT;
+    chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
+    chiso_services_result *res;
+    chiso_diag d;
+    chiso_diag_list list;
+    int i, n = 0;
+
+    (void)state;
+    chiso_buf_puts(&b, "unit_code,received_at,due_at,finished_at\n");
+    for (i = 0; i < 181; i++) {
+        chiso_buf_printf(&b, "U,31/02/2024,2024-03-05,\n");
+    }
+    o.on_reject = count_reject;
+    o.reject_ctx = &n;
+    assert_int_equal(run_opts(b.data, &o, &res, &d), CHISO_EDATA);
+    assert_null(res);
+    assert_int_equal(n, 181);
+    assert_non_null(strstr(d.message, "181 of 181 rows rejected (100 %)"));
+    assert_int_equal(d.line, 2);
+    chiso_buf_free(&b);
+
+    for (int nbad = 9; nbad <= 11; nbad += 2) {
+        chiso_buf_puts(&b, "unit_code,received_at,due_at,finished_at\n");
+        for (i = 0; i < 200; i++) {
+            chiso_buf_printf(&b, "U,%s,2024-03-05,\n",
+                             i < nbad ? "x" : "2024-03-01");
+        }
+        chiso_diag_list_init(&list, 5);
+        o.problems = &list;
+        o.on_reject = NULL;
+        if (nbad == 9) {
+            assert_int_equal(run_opts(b.data, &o, &res, &d), CHISO_OK);
+            assert_int_equal(res->rows_rejected, 9);
+            assert_int_equal(res->rows_counted, 191);
+            assert_int_equal(res->overall.received, 191);
+            chiso_services_free(res);
+        } else {
+            assert_int_equal(run_opts(b.data, &o, &res, &d), CHISO_EDATA);
+            assert_non_null(
+                strstr(d.message, "11 of 200 rows rejected (5.5 %)"));
+        }
+        /* every bad row is counted, five kept */
+        assert_int_equal(list.n, 5);
+        assert_int_equal(chiso_diag_list_total(&list), (size_t)nbad);
+        assert_string_equal(list.items[0].kind, "row_rejected");
+        chiso_diag_list_free(&list);
+        chiso_buf_free(&b);
+    }
+}
+
+/*
+ * Issue 10, scenario 8: the status column. Hand counts, March 2024, unit U:
+ *   s1 Đã trả kết quả, on time          -> received, finished, on time
+ *   s2 Đã hủy (a finish date is there)   -> cancelled only
+ *   s3 Rút hồ sơ, no dates but receipt   -> withdrawn only
+ *   s4 Trả lại hồ sơ                     -> returned only
+ *   s5 Đang giải quyết, open             -> received, open
+ *   s6 Quá hạn (says nothing new), late  -> received, finished, late
+ * received 3, finished 2, on time 1, cancelled 1, withdrawn 1, returned 1;
+ * on-time rate 1/2, progress (1 + 1 open within due) / 3.
+ */
+static void
+test_dossier_status(void **state)
+{
+    static const char log[] =
+        "Mã hồ sơ;Đơn vị;Ngày tiếp nhận;Ngày hẹn trả;Ngày trả;Trạng thái "
+        "hồ sơ\n"
+        "s1;U;01/03/2024;05/03/2024;04/03/2024;Đã trả kết quả\n"
+        "s2;U;01/03/2024;05/03/2024;04/03/2024;Đã hủy\n"
+        "s3;U;02/03/2024;;;Rút hồ sơ\n"
+        "s4;U;03/03/2024;;;  trả lại hồ sơ \n"
+        "s5;U;04/03/2024;30/04/2024;;Đang giải quyết\n"
+        "s6;U;04/03/2024;05/03/2024;08/03/2024;Quá hạn\n";
+    static const char contra[] =
+        "Mã hồ sơ;Đơn vị;Ngày tiếp nhận;Ngày hẹn trả;Ngày trả;Trạng thái\n"
+        "s1;U;01/03/2024;05/03/2024;;Đã trả kết quả\n";
+    chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
+    chiso_services_result *res;
+    chiso_diag d;
+    const chiso_services_row *r;
+
+    (void)state;
+    assert_int_equal(run_opts(log, &o, &res, &d), CHISO_OK);
+    assert_int_equal(res->has_status, 1);
+    r = chiso_services_find(res, "U", 2024 * 12 + 2);
+    assert_int_equal(r->received, 3);
+    assert_int_equal(r->finished, 2);
+    assert_int_equal(r->finished_on_time, 1);
+    assert_int_equal(r->open, 1);
+    assert_int_equal(r->cancelled, 1);
+    assert_int_equal(r->withdrawn, 1);
+    assert_int_equal(r->returned, 1);
+    chiso_assert_close(r->on_time_pct, 50.0, TOL);
+    chiso_assert_close(r->progress_pct, 200.0 / 3, TOL);
+    assert_int_equal(res->rows_counted, 6);
+    chiso_services_free(res);
+    /* a status that contradicts the dates is a bad row */
+    o.max_rejects_pct = 0;
+    assert_int_equal(run_opts(contra, &o, &res, &d), CHISO_EDATA);
+    assert_non_null(strstr(d.message, "says the result was returned"));
+}
+
+/* The office's words, and a word of none: the message lists Vietnamese
+ * words. */
+static void
+test_office_words(void **state)
+{
+    static const char log[] =
+        "Mã hồ sơ;Đơn vị;Ngày tiếp nhận;Ngày hẹn trả;Ngày trả;Hình thức "
+        "nộp;Số hóa;Ký số kết quả;Mức độ hài lòng\n"
+        "a;U;01/03/2024;05/03/2024;04/03/2024;Trực tuyến toàn trình;Đã số "
+        "hóa;Đã ký số;Rất hài lòng\n"
+        "b;U;01/03/2024;05/03/2024;04/03/2024;Trực tuyến một phần;Chưa số "
+        "hóa;x;Hài lòng\n"
+        "c;U;01/03/2024;05/03/2024;04/03/2024;Qua dịch vụ BCCI;✓;;Bình "
+        "thường\n"
+        "d;U;01/03/2024;05/03/2024;04/03/2024; nộp trực tiếp ;không;Chưa ký "
+        "số;Không hài lòng\n"
+        "e;U;01/03/2024;05/03/2024;04/03/2024;Qua bưu chính công ích;CÓ;1;\n";
+    static const char bad_chan[] =
+        "Mã hồ sơ;Đơn vị;Ngày tiếp nhận;Ngày hẹn trả;Ngày trả;Hình thức nộp\n"
+        "a;U;01/03/2024;05/03/2024;04/03/2024;Fax\n";
+    chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
+    chiso_services_result *res;
+    chiso_diag d;
+
+    (void)state;
+    assert_int_equal(run_opts(log, &o, &res, &d), CHISO_OK);
+    /* online a, b; digitised a, c, e; result signed a, b, e; ratings 5, 4,
+     * 3, 2: mean 3.5, satisfied (4 or 5) 2 of 4 */
+    assert_int_equal(res->overall.online, 2);
+    assert_int_equal(res->overall.digitized, 3);
+    assert_int_equal(res->overall.result_signed, 3);
+    assert_int_equal(res->overall.rated, 4);
+    chiso_assert_close(res->overall.satisfaction_mean, 3.5, TOL);
+    assert_int_equal(res->overall.satisfied, 2);
+    chiso_services_free(res);
+    o.max_rejects_pct = 0;
+    assert_int_equal(run_opts(bad_chan, &o, &res, &d), CHISO_EDATA);
+    assert_non_null(strstr(d.message, "invalid channel 'Fax'"));
+    assert_non_null(strstr(d.message, "'Trực tuyến'"));
+    assert_non_null(strstr(d.message, "'Qua dịch vụ BCCI'"));
 }
 
 int
@@ -589,6 +880,11 @@ main(void)
         cmocka_unit_test(test_fast_rejects_equal),
         cmocka_unit_test(test_rejects),
         cmocka_unit_test(test_inputs),
+        cmocka_unit_test(test_unit_names),
+        cmocka_unit_test(test_single_unit_export),
+        cmocka_unit_test(test_max_rejects),
+        cmocka_unit_test(test_dossier_status),
+        cmocka_unit_test(test_office_words),
     };
 
     return cmocka_run_group_tests_name("services", tests, NULL, NULL);

@@ -56,7 +56,8 @@ run(const char *text, chiso_period_kind kind)
 
     o.period = kind;
     assert_int_equal(chiso_stamp_parse("30/06/2024", 10, &o.as_of, NULL, 0), 0);
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     if (chiso_tasks_compute_mem(&res, "reg.csv", text, strlen(text), &o, &d) !=
         CHISO_OK) {
         fail_msg("%s:%lu:%lu: %s", d.path, d.line, d.column, d.message);
@@ -158,7 +159,8 @@ test_bad_rows(void **state)
 
     (void)state;
     assert_int_equal(chiso_stamp_parse("2024-06-30", 10, &o.as_of, NULL, 0), 0);
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_tasks_compute_mem(&res, "b.csv", bad, strlen(bad), &o, &d),
         CHISO_EDATA);
@@ -197,7 +199,9 @@ test_rejects_reconcile(void **state)
     assert_int_equal(chiso_stamp_parse("2024-06-30", 10, &o.as_of, NULL, 0), 0);
     o.on_reject = count;
     o.reject_ctx = &n;
-    chiso_diag_clear(&d);
+    o.max_rejects_pct = 100;
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_tasks_compute_mem(&res, "b.csv", bad, strlen(bad), &o, &d),
         CHISO_OK);
@@ -220,7 +224,8 @@ test_inputs(void **state)
     int seen = 0;
 
     (void)state;
-    assert_int_equal(chiso_tasks_inputs(&set, res, "A", 2024 * 2), CHISO_OK);
+    assert_int_equal(chiso_tasks_inputs(&set, res, "A", 2024 * 2, NULL, NULL),
+                     CHISO_OK);
     for (i = 0; i < set.n; i++) {
         const chiso_input_value *v = &set.items[i];
         assert_true(chiso_derived_input_known(v->name));
@@ -241,6 +246,120 @@ test_inputs(void **state)
     chiso_tasks_free(res);
 }
 
+static chiso_status
+run_opts(const char *text,
+         chiso_tasks_options *o,
+         chiso_tasks_result **res,
+         chiso_diag *d)
+{
+    memset(d, 0, sizeof(*d));
+    d->lang = CHISO_LANG_EN;
+    *res = NULL;
+    assert_int_equal(chiso_stamp_parse("30/06/2024", 10, &o->as_of, NULL, 0),
+                     0);
+    return chiso_tasks_compute_mem(res, "t.csv", text, strlen(text), o, d);
+}
+
+/* Issue 10, scenario 5: 35 of 40 rows rejected must fail (it printed 0 %
+ * on time and exit 0). */
+static void
+test_rejects_35_of_40(void **state)
+{
+    chiso_buf b = CHISO_BUF_INIT;
+    chiso_tasks_options o = CHISO_TASKS_OPTIONS_INIT;
+    chiso_tasks_result *res;
+    chiso_diag d;
+    int i, n = 0;
+
+    (void)state;
+    chiso_buf_puts(&b, "task_id,unit,due_at,completed_at\n");
+    for (i = 0; i < 40; i++) {
+        chiso_buf_printf(&b, "t%d,A,%s,\n", i,
+                         i < 35 ? "30/02/2024" : "2024-03-01");
+    }
+    o.on_reject = count;
+    o.reject_ctx = &n;
+    assert_int_equal(run_opts(b.data, &o, &res, &d), CHISO_EDATA);
+    assert_null(res);
+    assert_int_equal(n, 35);
+    assert_non_null(strstr(d.message, "35 of 40 rows rejected (87.5 %)"));
+    chiso_buf_free(&b);
+}
+
+/*
+ * Issue 10, scenario 3: the register names the unit "Sở Tư pháp", the
+ * configuration says "STP". 7 tasks of Sở Tư pháp overdue at 30/06/2024,
+ * one of another unit. Without the name: an error, never "0 overdue";
+ * with it: 7 overdue, listed under STP.
+ */
+static void
+test_unit_names(void **state)
+{
+    chiso_buf b = CHISO_BUF_INIT;
+    chiso_tasks_options o = CHISO_TASKS_OPTIONS_INIT;
+    chiso_tasks_result *res;
+    chiso_unit_ref ref = {"STP", NULL, 0};
+    static const char *const names[] = {"Sở Tư pháp"};
+    chiso_diag d;
+    const chiso_tasks_row *r;
+    int i;
+
+    (void)state;
+    chiso_buf_puts(&b, "Mã NV;Đơn vị chủ trì;Hạn xử lý;Ngày hoàn thành\n");
+    for (i = 0; i < 7; i++) {
+        chiso_buf_printf(&b, "NV%d;Sở Tư pháp;%02d/05/2024;\n", i, i + 1);
+    }
+    chiso_buf_puts(&b, "X1;Sở Nội vụ;01/05/2024;\n");
+    o.unit = &ref;
+    assert_int_equal(run_opts(b.data, &o, &res, &d), CHISO_EDATA);
+    assert_non_null(strstr(d.message, "did you mean 'Sở Tư pháp'?"));
+    ref.names = names;
+    ref.n_names = 1;
+    assert_int_equal(run_opts(b.data, &o, &res, &d), CHISO_OK);
+    r = chiso_tasks_find(res, "STP", 2024 * 12 + 4);
+    assert_non_null(r);
+    assert_int_equal(r->overdue, 7);
+    assert_int_equal(res->n_overdue, 7);
+    assert_string_equal(res->overdue[0].unit, "STP");
+    assert_int_equal(res->rows_other_units, 1);
+    chiso_tasks_free(res);
+    chiso_buf_free(&b);
+}
+
+/* A register of one unit, numbered by STT, without an id or unit column:
+ * tasks are named by STT (or line), the unit comes from the option. */
+static void
+test_single_unit_stt(void **state)
+{
+    static const char reg1[] =
+        "STT;Trích yếu nội dung nhiệm vụ;Số, ký hiệu văn bản;Thời hạn hoàn "
+        "thành;Ngày hoàn thành;Trạng thái\n"
+        "1;Báo cáo quý;12/UBND;31/03/2024;;Đang thực hiện quá hạn\n"
+        ";Kế hoạch;12/UBND;30/04/2024;;Chưa hoàn thành\n"
+        "3;Tổng kết;12/UBND;30/05/2024;29/05/2024;Đã hoàn thành đúng hạn\n";
+    chiso_tasks_options o = CHISO_TASKS_OPTIONS_INIT;
+    chiso_tasks_result *res;
+    chiso_unit_ref ref = {"STP", NULL, 0};
+    chiso_diag d;
+
+    (void)state;
+    assert_int_equal(run_opts(reg1, &o, &res, &d), CHISO_ESCHEMA);
+    assert_non_null(strstr(d.message, "--unit CODE"));
+    o.unit = &ref;
+    assert_int_equal(run_opts(reg1, &o, &res, &d), CHISO_OK);
+    assert_int_equal(res->overall.assigned, 3);
+    assert_int_equal(res->overall.overdue, 2);
+    assert_int_equal(res->overall.completed_on_time, 1);
+    assert_int_equal(res->n_overdue, 2);
+    /* most overdue first: STT 1 (91 days), then the row without STT, at
+     * line 3 (61 days) */
+    assert_string_equal(res->overdue[0].task_id, "No. 1");
+    assert_string_equal(res->overdue[0].title, "Báo cáo quý");
+    assert_string_equal(res->overdue[0].source_document, "12/UBND");
+    assert_string_equal(res->overdue[1].task_id, "line 3");
+    chiso_tasks_free(res);
+}
+
 int
 main(void)
 {
@@ -250,6 +369,9 @@ main(void)
         cmocka_unit_test(test_bad_rows),
         cmocka_unit_test(test_rejects_reconcile),
         cmocka_unit_test(test_inputs),
+        cmocka_unit_test(test_rejects_35_of_40),
+        cmocka_unit_test(test_unit_names),
+        cmocka_unit_test(test_single_unit_stt),
     };
 
     return cmocka_run_group_tests_name("tasks", tests, NULL, NULL);
