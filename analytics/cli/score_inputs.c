@@ -13,6 +13,7 @@
 #include "score_inputs.h"
 #include "cli.h"
 
+#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,8 +61,9 @@ cli_parse_max_rejects(const char *cmd, const char *s, double *pct)
     return 0;
 }
 
-int
-cli_failed_on_rejects(const chiso_diag *diag, const chiso_diag_list *problems)
+/* Did the run fail because of its bad rows (the verdict of max_rejects)? */
+static int
+failed_on_rejects(const chiso_diag *diag, const chiso_diag_list *problems)
 {
     const chiso_diag *first;
 
@@ -77,40 +79,194 @@ cli_failed_on_rejects(const chiso_diag *diag, const chiso_diag_list *problems)
            strncmp(diag->message, first->message, strlen(first->message)) == 0;
 }
 
-void
-cli_print_rejects(const chiso_diag_list *problems,
-                  const chiso_diag *failure,
-                  uint64_t rejected,
-                  uint64_t data_rows,
-                  double max_pct,
-                  const char *rejects_path)
+/* Does the table hold personal data? Then no line of it is echoed. */
+static int
+has_personal(const cli_reading *r)
 {
-    size_t i, shown = problems->n < CLI_REJECTS_SHOWN ? problems->n
-                                                      : CLI_REJECTS_SHOWN;
-    char pct[32], lim[32];
+    size_t i;
+
+    for (i = 0; i < r->notes.n; i++) {
+        if (r->notes.items[i].kind != NULL &&
+            strcmp(r->notes.items[i].kind, "personal_data_columns") == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* A diagnostic without the excerpt of its line. */
+static void
+print_plain(const chiso_diag *d, const char *prefix)
+{
+    fprintf(stderr, "chiso: %s", prefix ? prefix : "");
+    if (d->path[0] != '\0') {
+        fprintf(stderr, "%s:", d->path);
+        if (d->line > 0) {
+            fprintf(stderr, "%lu:", d->line);
+            if (d->column > 0) {
+                fprintf(stderr, "%lu:", d->column);
+            }
+        }
+        fputc(' ', stderr);
+    }
+    fprintf(stderr, "%s\n", d->message);
+}
+
+static void
+print_row_diag(const cli_reading *r, const chiso_diag *d, const char *prefix)
+{
+    if (has_personal(r)) {
+        print_plain(d, prefix);
+    } else {
+        cli_print_diag(d, prefix);
+    }
+}
+
+void
+cli_reading_init(cli_reading *r, const char *cmd)
+{
+    memset(r, 0, sizeof(*r));
+    r->cmd = cmd;
+    chiso_diag_list_init(&r->problems, 50);
+    chiso_diag_list_init(&r->notes, 50);
+    r->problems.lang = cli_diag_lang();
+    r->notes.lang = cli_diag_lang();
+}
+
+int
+cli_reading_option(cli_reading *r,
+                   int c,
+                   const char *arg,
+                   chiso_table_options *t)
+{
+    long n;
+
+    switch (c) {
+    case 0x100:
+        r->rej_path = arg;
+        return 1;
+    case 0x101:
+        return cli_parse_max_rejects(r->cmd, arg, &t->max_rejects_pct) == 0
+                   ? 1
+                   : -1;
+    case 0x102:
+        if (cli_parse_long(r->cmd, "--header-row", arg, &n) != 0) {
+            return -1;
+        }
+        if (n < 1) {
+            cli_usage_error(r->cmd, "--header-row must be 1 or more, got %ld",
+                            n);
+            return -1;
+        }
+        t->header_row = n;
+        return 1;
+    case 0x103:
+        t->date_flags |= CHISO_DATE_EXCEL_SERIAL;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void
+rejects_header(void *ctx, const char *const *names, size_t n, char delim)
+{
+    chiso_rejects_csv_header(ctx, names, n, delim);
+}
+
+int
+cli_reading_start(cli_reading *r, chiso_table_options *t)
+{
+    if (r->rej_path != NULL) {
+        int rc = cli_out_open(r->rej_path, &r->rej_out);
+        if (rc != CLI_EXIT_OK) {
+            return rc;
+        }
+        chiso_rejects_csv_init(&r->rw, chiso_outfile_stream(r->rej_out));
+        t->on_reject = chiso_rejects_csv_write;
+        t->on_header = rejects_header;
+        t->reject_ctx = &r->rw;
+    }
+    t->problems = &r->problems;
+    t->notes = &r->notes;
+    return CLI_EXIT_OK;
+}
+
+static void
+print_notes(const cli_reading *r)
+{
+    size_t i;
     chiso_lang lang = cli_diag_lang();
 
-    if (failure != NULL) {
-        /* the first is in the failure's message */
-        cli_print_diag(failure, NULL);
-        for (i = 1; i < shown; i++) {
-            cli_print_diag(&problems->items[i], NULL);
-        }
-    } else {
-        for (i = 0; i < shown; i++) {
-            cli_print_diag(&problems->items[i], chiso_msg(lang, "warning: "));
-        }
+    for (i = 0; i < r->notes.n; i++) {
+        const chiso_diag *d = &r->notes.items[i];
+        print_plain(d, d->severity == CHISO_SEVERITY_WARNING
+                           ? chiso_msg(lang, "warning: ")
+                           : chiso_msg(lang, "note: "));
+    }
+    if (r->notes.n_dropped > 0) {
+        fprintf(stderr, chiso_msg(lang, "chiso: %zu more notes not shown\n"),
+                r->notes.n_dropped);
+    }
+}
+
+int
+cli_reading_failed(cli_reading *r, const chiso_diag *diag)
+{
+    const chiso_diag_list *problems = &r->problems;
+    size_t i, shown = problems->n < CLI_REJECTS_SHOWN ? problems->n
+                                                      : CLI_REJECTS_SHOWN;
+    chiso_lang lang = cli_diag_lang();
+    int rc = cli_exit_code(diag->code);
+
+    if (!failed_on_rejects(diag, problems)) {
+        print_notes(r);
+        print_row_diag(r, diag, NULL);
+        return rc;
+    }
+    print_notes(r);
+    /* the first bad row is in the failure's message */
+    print_row_diag(r, diag, NULL);
+    for (i = 1; i < shown; i++) {
+        print_row_diag(r, &problems->items[i], NULL);
     }
     if (chiso_diag_list_total(problems) > shown) {
         fprintf(stderr, chiso_msg(lang, "chiso: %zu more bad rows not shown\n"),
                 chiso_diag_list_total(problems) - shown);
     }
-    if (failure != NULL || rejected == 0) {
-        if (failure != NULL && rejects_path != NULL) {
-            fprintf(stderr,
-                    chiso_msg(lang, "chiso: the bad rows were written to %s\n"),
-                    rejects_path);
+    if (r->rej_out != NULL) {
+        /* the bad rows are the answer: keep them */
+        if (cli_out_commit(&r->rej_out) != CLI_EXIT_OK) {
+            return CLI_EXIT_IO;
         }
+        fprintf(stderr,
+                chiso_msg(lang, "chiso: the bad rows were written to %s\n"),
+                r->rej_path);
+    }
+    return rc;
+}
+
+void
+cli_reading_report(cli_reading *r,
+                   uint64_t rejected,
+                   uint64_t data_rows,
+                   double max_pct)
+{
+    const chiso_diag_list *problems = &r->problems;
+    size_t i, shown = problems->n < CLI_REJECTS_SHOWN ? problems->n
+                                                      : CLI_REJECTS_SHOWN;
+    char pct[32], lim[32];
+    chiso_lang lang = cli_diag_lang();
+
+    print_notes(r);
+    for (i = 0; i < shown; i++) {
+        print_row_diag(r, &problems->items[i], chiso_msg(lang, "warning: "));
+    }
+    if (chiso_diag_list_total(problems) > shown) {
+        fprintf(stderr, chiso_msg(lang, "chiso: %zu more bad rows not shown\n"),
+                chiso_diag_list_total(problems) - shown);
+    }
+    if (rejected == 0) {
         return;
     }
     chiso_format_double(
@@ -119,12 +275,12 @@ cli_print_rejects(const chiso_diag_list *problems,
             1),
         pct, sizeof(pct));
     chiso_format_double(max_pct, lim, sizeof(lim));
-    if (rejects_path != NULL) {
+    if (r->rej_path != NULL) {
         fprintf(stderr,
                 chiso_msg(lang, "chiso: warning: %llu of %llu rows rejected "
                                 "(%s %%, limit %s %%), written to %s\n"),
                 (unsigned long long)rejected, (unsigned long long)data_rows,
-                pct, lim, rejects_path);
+                pct, lim, r->rej_path);
     } else {
         fprintf(stderr,
                 chiso_msg(lang, "chiso: warning: %llu of %llu rows rejected "
@@ -133,6 +289,39 @@ cli_print_rejects(const chiso_diag_list *problems,
                 (unsigned long long)rejected, (unsigned long long)data_rows,
                 pct, lim);
     }
+}
+
+int
+cli_reading_json(cli_reading *r, cJSON *root)
+{
+    cJSON *w = chiso_diag_list_to_json(&r->notes);
+    cJSON *p = chiso_diag_list_to_json(&r->problems), *it;
+
+    if (w == NULL || p == NULL) {
+        cJSON_Delete(w);
+        cJSON_Delete(p);
+        return -1;
+    }
+    while ((it = cJSON_DetachItemFromArray(p, 0)) != NULL) {
+        cJSON_AddItemToArray(w, it);
+    }
+    cJSON_Delete(p);
+    return cJSON_AddItemToObject(root, "warnings", w) ? 0 : -1;
+}
+
+int
+cli_reading_commit(cli_reading *r)
+{
+    return cli_out_commit(&r->rej_out);
+}
+
+void
+cli_reading_free(cli_reading *r)
+{
+    chiso_outfile_abort(r->rej_out);
+    r->rej_out = NULL;
+    chiso_diag_list_free(&r->problems);
+    chiso_diag_list_free(&r->notes);
 }
 
 void
@@ -264,8 +453,9 @@ score_inputs_build(const score_sources *src, chiso_input_set *set)
         to.period = kind;
         to.as_of = as_of;
         to.unit = unit;
-        to.max_rejects_pct = max_pct;
-        to.problems = &w;
+        to.table.max_rejects_pct = max_pct;
+        to.table.problems = &w;
+        to.table.notes = &w;
         st = chiso_tasks_compute(&tr, src->tasks, &to, &diag);
         if (st == CHISO_OK) {
             st = chiso_tasks_inputs(set, tr, src->unit, index, &w, &diag);
@@ -285,8 +475,9 @@ score_inputs_build(const score_sources *src, chiso_input_set *set)
             so.as_of = as_of;
         }
         so.unit = unit;
-        so.max_rejects_pct = max_pct;
-        so.problems = &w;
+        so.table.max_rejects_pct = max_pct;
+        so.table.problems = &w;
+        so.table.notes = &w;
         st = chiso_services_compute(&sr, src->dossiers, &so, &diag);
         if (st == CHISO_OK) {
             st = chiso_services_inputs(set, sr, src->unit, index, &w, &diag);

@@ -28,6 +28,7 @@
 #define CHISO_LOGS_H
 
 #include "chiso_util.h"
+#include "chiso_dataset.h"
 #include "chiso_score.h"
 
 #include <stdint.h>
@@ -131,46 +132,8 @@ chiso_status chiso_unit_match(const char *path,
 const char *
 chiso_unit_nearest(const char *const *units, size_t n_units, const char *text);
 
-/* ---- rejected rows ------------------------------------------------------ */
-
-/* A row that could not be counted, handed to the reject callback. All
- * pointers are borrowed for the duration of the call. */
-typedef struct chiso_reject {
-    const char *path;
-    unsigned long line, column; /* of the offending value */
-    const char *reason;         /* "invalid date '31/02/2024' in ..." */
-    size_t n_fields;            /* the row's fields as read */
-    const char *const *field;
-    const size_t *field_len;
-} chiso_reject;
-
-/* Return 0 to continue, non-zero to stop the run (CHISO_EIO). */
-typedef int (*chiso_reject_fn)(void *ctx, const chiso_reject *rej);
-
-/*
- * A ready-made reject callback that writes rejected rows as CSV: the input's
- * header followed by "reject_location" (file:line:column) and
- * "reject_reason", each rejected row with its original fields. Open with
- * the stream to write to (borrowed) and the input header; ctx for the
- * callback is the writer itself.
- */
-typedef struct chiso_rejects_csv {
-    chiso_csvw w;
-    int header_done;
-    unsigned long n; /* rows written */
-} chiso_rejects_csv;
-
-/* The file starts with a UTF-8 BOM (Excel) and uses the input's
- * delimiter; fields are written as read, without formula neutralising. */
-void chiso_rejects_csv_init(chiso_rejects_csv *w, FILE *out);
-/* An on_header callback (ctx = the writer): writes the header line. */
-void chiso_rejects_csv_header(void *ctx,
-                              const char *const *names,
-                              size_t n,
-                              char delim);
-/* An on_reject callback (ctx = the writer). Returns non-zero when the
- * stream is in error. */
-int chiso_rejects_csv_write(void *ctx, const chiso_reject *rej);
+/* Rejected rows: chiso_reject, chiso_reject_fn and the CSV writer
+ * chiso_rejects_csv are the datasets module's (chiso_dataset.h). */
 
 /* ---- dossier logs (chiso services) --------------------------------------- */
 
@@ -180,37 +143,20 @@ typedef struct chiso_services_options {
      * as_of when it comes earlier */
     int has_as_of;
     chiso_stamp as_of;
-    /* rejected rows go to this callback and the run continues; NULL: the
-     * first bad row stops the run with its file:line:column */
-    chiso_reject_fn on_reject;
-    void *reject_ctx;
-    /* the header of the input, given to the reject writer before any row
-     * (called once, after the header is read; may be NULL) */
-    void (*on_header)(void *ctx,
-                      const char *const *names,
-                      size_t n,
-                      char delim);
-    /* 0 = one per online CPU (at most 8); 1 = single thread */
-    int threads;
-    /* 1: read with the libcsv reference reader only (for verification) */
-    int reference_only;
     /* the unit to report (NULL: every unit). With a unit column, the rows
      * of that unit (chiso_unit_ref matching) labelled unit->code, and no
      * matching row is an error naming the nearest unit; without one, every
      * row is that unit's (a single-unit export). */
     const chiso_unit_ref *unit;
-    /* rejected rows above this share of the data rows (percent) fail the
-     * run with CHISO_EDATA, after every row was read (and handed to
-     * on_reject); 0 = any bad row fails; default 5 */
-    double max_rejects_pct;
-    /* when not NULL, every bad row's message goes here too (typed
-     * "row_rejected"; the list's cap bounds what is kept) */
-    chiso_diag_list *problems;
+    /* how the table is read: header row, delimiter, Excel dates, threads,
+     * the reference reader, bad rows (callback, list, the share that fails
+     * the run), notes */
+    chiso_table_options table;
 } chiso_services_options;
 
 #define CHISO_SERVICES_OPTIONS_INIT                                            \
     {                                                                          \
-        CHISO_PERIOD_MONTH, 0, {0, 0}, NULL, NULL, NULL, 0, 0, NULL, 5.0, NULL \
+        CHISO_PERIOD_MONTH, 0, {0, 0}, NULL, CHISO_TABLE_OPTIONS_INIT          \
     }
 
 /* One output row: a unit x period group, a period total over all units
@@ -277,24 +223,20 @@ typedef struct chiso_services_result {
 /*
  * Read a dossier log ("-" = standard input) and compute every group.
  *
- * Columns (folded names, Vietnamese aliases in the README): unit_code,
- * received_at, due_at, finished_at are required; dossier_id,
- * procedure_code, channel, components_signed, result_signed, digitized,
- * satisfaction, note are optional (an absent column makes its rate NaN).
+ * Columns (names and aliases in docs/logs.md): received_at, due_at,
+ * finished_at are required, unit_code too unless options.unit is given;
+ * dossier_id, procedure_code, channel, components_signed, result_signed,
+ * digitized, satisfaction, status, note are optional (an absent column
+ * makes its rate NaN). The table is read through the datasets pipeline
+ * (chiso_table_read: header found where it is, totals rows skipped, large
+ * files in parallel, the reference reader's rows and messages).
  *
- * A row with a bad value (an impossible date, a flag other than 0/1, a
- * satisfaction outside 1..5, a finish before the receipt, a wrong field
- * count) stops the run with CHISO_EDATA/CHISO_EPARSE at its
- * file:line:column, unless opts->on_reject is set: then the row is handed
- * to it and skipped. Malformed CSV (an unterminated quote) always stops.
- *
- * Regular files are split at record boundaries over opts->threads threads
- * with a dedicated tokenizer. It reports bad rows with the same positions
- * and messages as the libcsv reference reader; anything else unusual in the
- * file (malformed CSV, invalid UTF-8, a split that fell inside a quoted
- * field it cannot confirm) makes it read the whole file again with the
- * reference reader, so results, messages and rejected rows are always
- * those of the reference reader.
+ * A row with a bad value (an impossible date, a word of no vocabulary, a
+ * finish before the receipt, a status that contradicts the dates, a wrong
+ * field count) is rejected: counted, handed to options.table.on_reject,
+ * listed in options.table.problems; above options.table.max_rejects_pct of
+ * the data rows the run fails with the first one's file:line:column and
+ * the counts. Malformed CSV (an unterminated quote) stops the run.
  *
  * *out is owned by the caller (chiso_services_free).
  */
@@ -304,8 +246,7 @@ chiso_status chiso_services_compute(chiso_services_result **out,
                                     chiso_diag *diag);
 
 /* Same over a memory buffer (borrowed for the call); `name` is used in
- * messages. Uses the reference reader unless opts->reference_only is 0 and
- * opts->threads != 1, in which case the tokenizer runs over the buffer. */
+ * messages. */
 chiso_status chiso_services_compute_mem(chiso_services_result **out,
                                         const char *name,
                                         const char *data,
@@ -341,21 +282,14 @@ void chiso_services_write_csv(const chiso_services_result *res, FILE *out);
 typedef struct chiso_tasks_options {
     chiso_period_kind period;
     chiso_stamp as_of; /* required: decides what is overdue */
-    chiso_reject_fn on_reject;
-    void *reject_ctx;
-    void (*on_header)(void *ctx,
-                      const char *const *names,
-                      size_t n,
-                      char delim);
     /* as for chiso_services_options */
     const chiso_unit_ref *unit;
-    double max_rejects_pct;
-    chiso_diag_list *problems;
+    chiso_table_options table;
 } chiso_tasks_options;
 
 #define CHISO_TASKS_OPTIONS_INIT                                               \
     {                                                                          \
-        CHISO_PERIOD_MONTH, {0, 0}, NULL, NULL, NULL, NULL, 5.0, NULL          \
+        CHISO_PERIOD_MONTH, {0, 0}, NULL, CHISO_TABLE_OPTIONS_INIT             \
     }
 
 /* One unit x period group of tasks (period of due_at), a period total
@@ -416,9 +350,10 @@ typedef struct chiso_tasks_result {
 } chiso_tasks_result;
 
 /*
- * Read a task register and compute every group. Columns: task_id, unit,
- * due_at required; title, source_document, assigned_at, completed_at,
- * status optional. Bad rows as for chiso_services_compute.
+ * Read a task register and compute every group. Columns: due_at required,
+ * unit too unless options.unit is given; task_id (else STT, else the line
+ * names a task), title, source_document, assigned_at, completed_at, status
+ * optional. Bad rows as for chiso_services_compute.
  */
 chiso_status chiso_tasks_compute(chiso_tasks_result **out,
                                  const char *path,
@@ -487,10 +422,6 @@ chiso_status chiso_tasks_inputs(chiso_input_set *set,
                                 chiso_diag_list *warnings,
                                 chiso_diag *diag);
 void chiso_input_set_free(chiso_input_set *set);
-
-/* Exact quantile with linear interpolation (Hyndman-Fan type 7, numpy
- * "linear", DuckDB quantile_cont) of n sorted values; NaN when n = 0. */
-double chiso_quantile_sorted(const double *sorted, size_t n, double q);
 
 #ifdef __cplusplus
 }

@@ -1,28 +1,51 @@
 /*
- * services.c - dossier logs: row parsing, group accumulators, the
- * reference (libcsv) pass, and the result rows.
+ * services.c - dossier logs: the row handler (a row parser into a typed
+ * record, an accumulator per unit x period) for the datasets row pipeline,
+ * and the result rows built from the accumulators of the parts of a file.
  *
- * The reference pass reads with chiso_csv_reader (libcsv) and is the
- * definition of what a file means: the fast tokenizer (services_fast.c)
- * either reproduces it exactly or gives up, and then this pass reads the
- * file. Rows are parsed into a record (svc_parse_row) and added to the cell
- * of their unit x period (svc_acc_add); cells are combined into the result
- * only at the end (svc_build_result), across threads, units and periods.
+ * The pipeline (chiso_table_read) finds the header, skips totals rows,
+ * reads large files in parallel and turns the handler's bad rows into
+ * rejects; here a row becomes a record (parse_row) added to the cell of its
+ * unit x period (acc_add). Cells of every part are combined into the result
+ * only at the end (build_result), across threads, units and periods.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "logs_int.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-const chiso_csv_column svc_columns[SVC_NCOLS] = {
+enum {
+    SVC_ID = 0,
+    SVC_UNIT,
+    SVC_PROC,
+    SVC_RECV,
+    SVC_DUE,
+    SVC_FIN,
+    SVC_CHAN,
+    SVC_COMP,
+    SVC_RES,
+    SVC_DIG,
+    SVC_SAT,
+    SVC_NOTE,
+    SVC_STATUS,
+    SVC_NCOLS
+};
+
+/* What a dossier's status says (the status column). */
+enum {
+    SVC_ST_NONE = 0,  /* no status, or one that changes nothing */
+    SVC_ST_FINISHED,  /* result returned: needs finished_at */
+    SVC_ST_OPEN,      /* being processed: finished_at must be empty */
+    SVC_ST_CANCELLED, /* đã hủy */
+    SVC_ST_WITHDRAWN, /* rút hồ sơ */
+    SVC_ST_RETURNED   /* trả lại hồ sơ (not processed) */
+};
+
+static const chiso_csv_column svc_columns[SVC_NCOLS] = {
     {"dossier_id", "ma_ho_so|so_ho_so|ma_hs|id|so_bien_nhan", 0},
     /* required unless the unit is given (single-unit exports) */
     {"unit_code",
@@ -66,6 +89,73 @@ const chiso_csv_column svc_columns[SVC_NCOLS] = {
      0},
 };
 
+/* What the row parser needs to know about the table. */
+typedef struct svc_layout {
+    const long *col; /* per column: field index or -1 */
+    size_t n_header;
+    const char *const *header; /* names as written, for messages */
+    const char *fixed_unit;    /* no unit column: every row's unit */
+    size_t fixed_unit_len;
+    chiso_lang lang;     /* of row messages */
+    unsigned date_flags; /* CHISO_DATE_* (Excel serials) */
+    chiso_period_kind kind;
+    int has_as_of;
+    logs_time as_of;
+} svc_layout;
+
+typedef struct svc_rec {
+    const char *unit;
+    size_t unit_len;
+    logs_time recv, due, fin;
+    int finished;
+    uint32_t proc_secs;
+    int8_t online, comp, res, dig; /* 0/1, or 0 when the column is absent */
+    int8_t sat;                    /* 0 = not rated, else 1..5 */
+    int8_t status;                 /* SVC_ST_* */
+} svc_rec;
+
+/* Per-thread caches of coded cells (channel, flags, ...). */
+typedef struct svc_vcache {
+    chiso_vocab_cache channel, flag, sat, status;
+} svc_vcache;
+
+/* Durations wait in a small per-cell buffer and go to the quantile store
+ * in batches: the store's chain tails of all groups (tens of thousands of
+ * cache lines) are touched a group at a time instead of at every row. */
+#define SVC_STAGE 64
+
+typedef struct svc_cell {
+    uint32_t unit;
+    int32_t period;
+    logs_time ref; /* open dossiers are judged at this instant */
+    uint64_t received, finished, on_time, open, open_within_due, online, comp,
+        res, dig, rated, satisfied, sat_sum, proc_sum, cancelled, withdrawn,
+        returned;
+    qstore q;
+    uint32_t n_stage;
+    uint32_t stage[SVC_STAGE];
+} svc_cell;
+
+/* One worker's accumulator (a thread's part of the file). */
+typedef struct svc_acc {
+    const svc_layout *L;
+    svc_vcache vc;
+    /* interned units */
+    char **unit;
+    size_t *unit_len;
+    uint32_t n_unit, cap_unit;
+    uint32_t *unit_hash; /* open addressing: index+1, 0 = empty */
+    uint32_t unit_hcap;
+    /* cells */
+    svc_cell *cell;
+    uint32_t n_cell, cap_cell;
+    uint32_t *cell_hash;
+    uint32_t cell_hcap;
+    uint32_t last_cell; /* cache: index+1 of the previous row's cell */
+    qarena arena;
+    uint64_t rows;
+} svc_acc;
+
 /* ---- row parsing ---------------------------------------------------------------- */
 
 static const char *
@@ -77,16 +167,20 @@ col_name(const svc_layout *L, int c)
                                              : svc_columns[c].name;
 }
 
-static int
-row_error(svc_err *err, const svc_layout *L, int c, const char *fmt, ...)
-    CHISO_PRINTF(4, 5);
+static int row_error(chiso_row_error *err,
+                     const svc_layout *L,
+                     int c,
+                     const char *fmt,
+                     ...) CHISO_PRINTF(4, 5);
 
 static int
-row_error(svc_err *err, const svc_layout *L, int c, const char *fmt, ...)
+row_error(
+    chiso_row_error *err, const svc_layout *L, int c, const char *fmt, ...)
 {
     va_list ap;
 
     err->field = (size_t)L->col[c];
+    err->code = CHISO_EDATA;
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof(err->msg), chiso_msg(L->lang, fmt), ap);
     va_end(ap);
@@ -98,15 +192,15 @@ parse_when(const svc_layout *L,
            int c,
            const char *const *f,
            const size_t *len,
-           svc_time *t,
-           svc_err *err)
+           logs_time *t,
+           chiso_row_error *err)
 {
     char why[160];
     const char *s = f[L->col[c]];
     size_t n = len[L->col[c]];
 
-    if (svc_time_parse(s, n, L->date_flags, L->lang, t, why, sizeof(why)) !=
-        0) {
+    if (chiso_logs__time_parse(s, n, L->date_flags, L->lang, t, why,
+                               sizeof(why)) != 0) {
         const char *p = s;
         size_t m = n;
         char q[80];
@@ -115,7 +209,7 @@ parse_when(const svc_layout *L,
             return row_error(err, L, c, "missing date in column '%s'",
                              col_name(L, c));
         }
-        svc_quote(s, n, q, sizeof(q));
+        chiso_logs__quote(s, n, q, sizeof(q));
         return row_error(err, L, c, "invalid date '%s' in column '%s': %s", q,
                          col_name(L, c), why);
     }
@@ -132,7 +226,7 @@ is_blank(const char *s, size_t n)
 /* A coded cell that is not a word of its vocabulary: the message lists
  * the accepted words. */
 static int
-vocab_error(svc_err *err,
+vocab_error(chiso_row_error *err,
             const svc_layout *L,
             int c,
             chiso_vocab v,
@@ -141,7 +235,7 @@ vocab_error(svc_err *err,
 {
     char q[80], words[300];
 
-    svc_quote(s, n, q, sizeof(q));
+    chiso_logs__quote(s, n, q, sizeof(q));
     chiso_vocab_words(v, -1, words, sizeof(words));
     switch (v) {
     case CHISO_VOCAB_CHANNEL:
@@ -168,38 +262,13 @@ vocab_error(svc_err *err,
                      col_name(L, c), words);
 }
 
-int
-svc_check_count(size_t n_header,
-                const size_t *len,
-                size_t *n,
-                size_t *bad_field)
-{
-    size_t i;
-
-    if (*n == n_header) {
-        return 0;
-    }
-    if (*n > n_header) {
-        for (i = n_header; i < *n && len[i] == 0; i++) {
-        }
-        if (i == *n) {
-            *n = n_header;
-            return 0;
-        }
-        *bad_field = n_header;
-        return -1;
-    }
-    *bad_field = *n;
-    return -1;
-}
-
-int
-svc_parse_row(const svc_layout *L,
-              const char *const *f,
-              const size_t *len,
-              svc_rec *r,
-              svc_vcache *vc,
-              svc_err *err)
+static int
+parse_row(const svc_layout *L,
+          const char *const *f,
+          const size_t *len,
+          svc_rec *r,
+          svc_vcache *vc,
+          chiso_row_error *err)
 {
     const char *s;
     size_t n;
@@ -257,7 +326,8 @@ svc_parse_row(const svc_layout *L,
     r->finished = !is_blank(f[L->col[SVC_FIN]], len[L->col[SVC_FIN]]);
     if (r->status == SVC_ST_FINISHED && !r->finished) {
         char q[80];
-        svc_quote(f[L->col[SVC_STATUS]], len[L->col[SVC_STATUS]], q, sizeof(q));
+        chiso_logs__quote(f[L->col[SVC_STATUS]], len[L->col[SVC_STATUS]], q,
+                          sizeof(q));
         return row_error(err, L, SVC_STATUS,
                          "status '%s' says the result was returned but "
                          "column '%s' is empty",
@@ -265,7 +335,8 @@ svc_parse_row(const svc_layout *L,
     }
     if (r->status == SVC_ST_OPEN && r->finished) {
         char q[80];
-        svc_quote(f[L->col[SVC_STATUS]], len[L->col[SVC_STATUS]], q, sizeof(q));
+        chiso_logs__quote(f[L->col[SVC_STATUS]], len[L->col[SVC_STATUS]], q,
+                          sizeof(q));
         return row_error(err, L, SVC_STATUS,
                          "status '%s' says the dossier is being processed "
                          "but column '%s' has a date",
@@ -277,12 +348,13 @@ svc_parse_row(const svc_layout *L,
         if (parse_when(L, SVC_FIN, f, len, &r->fin, err) != 0) {
             return -1;
         }
-        d = svc_time_diff(&r->fin, &r->recv);
+        d = logs_time_diff(&r->fin, &r->recv);
         if (d < 0 || d > (int64_t)UINT32_MAX) {
             char q[80], qr[80];
-            svc_quote(f[L->col[SVC_FIN]], len[L->col[SVC_FIN]], q, sizeof(q));
-            svc_quote(f[L->col[SVC_RECV]], len[L->col[SVC_RECV]], qr,
-                      sizeof(qr));
+            chiso_logs__quote(f[L->col[SVC_FIN]], len[L->col[SVC_FIN]], q,
+                              sizeof(q));
+            chiso_logs__quote(f[L->col[SVC_RECV]], len[L->col[SVC_RECV]], qr,
+                              sizeof(qr));
             if (d < 0) {
                 return row_error(err, L, SVC_FIN,
                                  "finish '%s' in column '%s' is before the "
@@ -353,22 +425,8 @@ svc_parse_row(const svc_layout *L,
 
 /* ---- accumulators ------------------------------------------------------------------ */
 
-void
-svc_acc_init(svc_acc *A,
-             chiso_period_kind kind,
-             int has_as_of,
-             const svc_time *as_of)
-{
-    memset(A, 0, sizeof(*A));
-    A->kind = kind;
-    A->has_as_of = has_as_of;
-    if (has_as_of) {
-        A->as_of = *as_of;
-    }
-}
-
-void
-svc_acc_free(svc_acc *A)
+static void
+acc_free(svc_acc *A)
 {
     uint32_t i;
 
@@ -382,11 +440,11 @@ svc_acc_free(svc_acc *A)
     free(A->unit_len);
     free(A->unit_hash);
     for (i = 0; i < A->n_cell; i++) {
-        qstore_free(&A->cell[i].q);
+        chiso_logs__qstore_free(&A->cell[i].q);
     }
     free(A->cell);
     free(A->cell_hash);
-    qarena_free(&A->arena);
+    chiso_logs__qarena_free(&A->arena);
     memset(A, 0, sizeof(*A));
 }
 
@@ -522,13 +580,13 @@ find_cell(svc_acc *A, uint32_t unit, int32_t period)
     c->period = period;
     /* open dossiers are judged at the last second of the period, or at
      * as_of when that comes first */
-    chiso_period_days(A->kind, period, &first, &end);
+    chiso_period_days(A->L->kind, period, &first, &end);
     c->ref.day = (int32_t)(end - 1);
     c->ref.secs = end * 86400 - 1;
     c->ref.has_time = 1;
     c->ref.ym = 0;
-    if (A->has_as_of && svc_time_diff(&A->as_of, &c->ref) < 0) {
-        c->ref = A->as_of;
+    if (A->L->has_as_of && logs_time_diff(&A->L->as_of, &c->ref) < 0) {
+        c->ref = A->L->as_of;
     }
     A->cell_hash[h & (A->cell_hcap - 1)] = A->n_cell + 1;
     A->last_cell = ++A->n_cell;
@@ -541,7 +599,7 @@ flush_cell(svc_acc *A, svc_cell *c)
     uint32_t i;
 
     for (i = 0; i < c->n_stage; i++) {
-        if (qstore_add(&c->q, &A->arena, c->stage[i]) != 0) {
+        if (chiso_logs__qstore_add(&c->q, &A->arena, c->stage[i]) != 0) {
             return -1;
         }
     }
@@ -549,8 +607,8 @@ flush_cell(svc_acc *A, svc_cell *c)
     return 0;
 }
 
-int
-svc_acc_flush(svc_acc *A)
+static int
+acc_flush(svc_acc *A)
 {
     uint32_t i;
 
@@ -562,19 +620,17 @@ svc_acc_flush(svc_acc *A)
     return 0;
 }
 
-int
-svc_acc_add(svc_acc *A, const svc_rec *r)
+static int
+acc_add(svc_acc *A, const svc_rec *r)
 {
     uint32_t u;
     svc_cell *c;
 
     if (intern_unit(A, r->unit, r->unit_len, &u) != 0) {
-        A->oom = 1;
         return -1;
     }
-    c = find_cell(A, u, svc_period_of_ym(A->kind, r->recv.ym));
+    c = find_cell(A, u, chiso_logs__period_of_ym(A->L->kind, r->recv.ym));
     if (c == NULL) {
-        A->oom = 1;
         return -1;
     }
     A->rows++;
@@ -594,16 +650,15 @@ svc_acc_add(svc_acc *A, const svc_rec *r)
     c->received++;
     if (r->finished) {
         c->finished++;
-        c->on_time += svc_time_diff(&r->fin, &r->due) <= 0;
+        c->on_time += logs_time_diff(&r->fin, &r->due) <= 0;
         c->proc_sum += r->proc_secs;
         if (c->n_stage == SVC_STAGE && flush_cell(A, c) != 0) {
-            A->oom = 1;
             return -1;
         }
         c->stage[c->n_stage++] = r->proc_secs;
     } else {
         c->open++;
-        c->open_within_due += svc_time_diff(&c->ref, &r->due) <= 0;
+        c->open_within_due += logs_time_diff(&c->ref, &r->due) <= 0;
     }
     c->online += (uint64_t)r->online;
     c->comp += (uint64_t)r->comp;
@@ -662,14 +717,14 @@ fill_row(chiso_services_row *row,
          const chiso_services_result *res,
          const member *m,
          size_t n,
-         svc_acc *accs,
+         svc_acc *const *accs,
          qref *refs)
 {
     size_t i;
     uint64_t proc = 0;
 
     for (i = 0; i < n; i++) {
-        const svc_cell *c = &accs[m[i].acc].cell[m[i].cell];
+        const svc_cell *c = &accs[m[i].acc]->cell[m[i].cell];
         row->received += c->received;
         row->finished += c->finished;
         row->finished_on_time += c->on_time;
@@ -687,73 +742,43 @@ fill_row(chiso_services_row *row,
         row->returned += c->returned;
         proc += c->proc_sum;
         refs[i].q = &c->q;
-        refs[i].a = &accs[m[i].acc].arena;
+        refs[i].a = &accs[m[i].acc]->arena;
     }
     row->online_pct =
-        res->has_channel ? svc_pct(row->online, row->received) : (double)NAN;
-    row->on_time_pct = svc_pct(row->finished_on_time, row->finished);
+        res->has_channel ? logs_pct(row->online, row->received) : (double)NAN;
+    row->on_time_pct = logs_pct(row->finished_on_time, row->finished);
     row->progress_pct =
-        svc_pct(row->finished_on_time + row->open_within_due, row->received);
+        logs_pct(row->finished_on_time + row->open_within_due, row->received);
     row->components_signed_pct =
         res->has_components_signed
-            ? svc_pct(row->components_signed, row->received)
+            ? logs_pct(row->components_signed, row->received)
             : (double)NAN;
     row->result_signed_pct = res->has_result_signed
-                                 ? svc_pct(row->result_signed, row->received)
+                                 ? logs_pct(row->result_signed, row->received)
                                  : (double)NAN;
     row->digitized_pct = res->has_digitized
-                             ? svc_pct(row->digitized, row->received)
+                             ? logs_pct(row->digitized, row->received)
                              : (double)NAN;
     row->satisfaction_mean =
         row->rated > 0 ? (double)row->satisfaction_sum / (double)row->rated
                        : (double)NAN;
-    row->satisfied_pct = svc_pct(row->satisfied, row->rated);
+    row->satisfied_pct = logs_pct(row->satisfied, row->rated);
     row->processing_days_mean =
         row->finished > 0 ? (double)proc / (double)row->finished / 86400.0
                           : (double)NAN;
-    if (qref_quantile(refs, n, 0.5, &row->processing_days_median) != 0 ||
-        qref_quantile(refs, n, 0.9, &row->processing_days_p90) != 0) {
+    if (chiso_logs__quantile(refs, n, 0.5, &row->processing_days_median) != 0 ||
+        chiso_logs__quantile(refs, n, 0.9, &row->processing_days_p90) != 0) {
         return -1;
     }
     return 0;
 }
 
-chiso_status
-svc_select_unit(const char *path,
-                char *const *all,
-                size_t n_all,
-                const chiso_unit_ref *unit,
-                unsigned char *hit,
-                char **unit_in_log,
-                chiso_diag *diag)
-{
-    chiso_buf b = CHISO_BUF_INIT;
-    chiso_status st;
-    size_t i, n = 0;
-
-    st = chiso_unit_match(path, (const char *const *)all, n_all, unit, hit,
-                          diag);
-    if (st != CHISO_OK) {
-        return st;
-    }
-    for (i = 0; i < n_all; i++) {
-        if (hit[i]) {
-            chiso_buf_printf(&b, "%s%s", n++ ? "; " : "", all[i]);
-        }
-    }
-    *unit_in_log = b.data != NULL ? b.data : chiso_strdup("");
-    if (*unit_in_log == NULL) {
-        return chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
-    }
-    return CHISO_OK;
-}
-
-chiso_status
-svc_build_result(chiso_services_result *res,
-                 svc_acc *accs,
-                 size_t n_accs,
-                 const chiso_unit_ref *unit,
-                 chiso_diag *diag)
+static chiso_status
+build_result(chiso_services_result *res,
+             svc_acc *const *accs,
+             size_t n_accs,
+             const chiso_unit_ref *unit,
+             chiso_diag *diag)
 {
     size_t i, j, n_m = 0, k, n_units = 0;
     uint32_t a, c;
@@ -765,11 +790,11 @@ svc_build_result(chiso_services_result *res,
     chiso_status st = CHISO_ENOMEM;
 
     for (i = 0; i < n_accs; i++) {
-        if (svc_acc_flush(&accs[i]) != 0) {
+        if (acc_flush(accs[i]) != 0) {
             return CHISO_ENOMEM;
         }
-        n_m += accs[i].n_cell;
-        n_units += accs[i].n_unit;
+        n_m += accs[i]->n_cell;
+        n_units += accs[i]->n_unit;
     }
     all = calloc(n_units ? n_units : 1, sizeof(*all));
     map = calloc(n_accs ? n_accs : 1, sizeof(*map));
@@ -780,8 +805,8 @@ svc_build_result(chiso_services_result *res,
     }
     /* global, sorted, unique unit list */
     for (i = 0, k = 0; i < n_accs; i++) {
-        for (a = 0; a < accs[i].n_unit; a++) {
-            all[k++] = accs[i].unit[a];
+        for (a = 0; a < accs[i]->n_unit; a++) {
+            all[k++] = accs[i]->unit[a];
         }
     }
     qsort(all, n_units, sizeof(*all), cmp_str);
@@ -803,20 +828,20 @@ svc_build_result(chiso_services_result *res,
         res->n_units++;
     }
     for (i = 0; i < n_accs; i++) {
-        map[i] = calloc(accs[i].n_unit ? accs[i].n_unit : 1, sizeof(**map));
+        map[i] = calloc(accs[i]->n_unit ? accs[i]->n_unit : 1, sizeof(**map));
         if (map[i] == NULL) {
             goto out;
         }
-        for (a = 0; a < accs[i].n_unit; a++) {
-            char **at = bsearch(&accs[i].unit[a], res->units, res->n_units,
+        for (a = 0; a < accs[i]->n_unit; a++) {
+            char **at = bsearch(&accs[i]->unit[a], res->units, res->n_units,
                                 sizeof(char *), cmp_str);
             map[i][a] = (uint32_t)(at - res->units);
         }
     }
     for (i = 0, k = 0; i < n_accs; i++) {
-        for (c = 0; c < accs[i].n_cell; c++) {
-            m[k].unit = map[i][accs[i].cell[c].unit];
-            m[k].period = accs[i].cell[c].period;
+        for (c = 0; c < accs[i]->n_cell; c++) {
+            m[k].unit = map[i][accs[i]->cell[c].unit];
+            m[k].period = accs[i]->cell[c].period;
             m[k].acc = (uint32_t)i;
             m[k].cell = c;
             k++;
@@ -829,14 +854,14 @@ svc_build_result(chiso_services_result *res,
         if (hit == NULL) {
             goto out;
         }
-        st = svc_select_unit(res->path, res->units, res->n_units, unit, hit,
-                             &res->unit_in_log, diag);
+        st = chiso_logs__select_unit(res->path, res->units, res->n_units, unit,
+                                     hit, &res->unit_in_log, diag);
         if (st != CHISO_OK) {
             goto out;
         }
         st = CHISO_ENOMEM;
         for (i = 0, k = 0; i < n_m; i++) {
-            const svc_cell *cl = &accs[m[i].acc].cell[m[i].cell];
+            const svc_cell *cl = &accs[m[i].acc]->cell[m[i].cell];
             if (hit[m[i].unit]) {
                 m[i].unit = 0;
                 m[k++] = m[i];
@@ -917,343 +942,131 @@ out:
     return st;
 }
 
-/* ---- bad rows ------------------------------------------------------------------- */
+/* ---- the row handler ------------------------------------------------------------ */
 
-void
-svc_rejects_init(svc_rejects *R,
-                 chiso_reject_fn fn,
-                 void *ctx,
-                 chiso_diag_list *problems,
-                 chiso_lang lang)
+static void *
+worker_new(void *ctx)
 {
-    memset(R, 0, sizeof(*R));
-    R->fn = fn;
-    R->ctx = ctx;
-    R->problems = problems;
-    R->lang = lang;
-    R->first.lang = lang;
+    svc_acc *A = calloc(1, sizeof(*A));
+
+    if (A != NULL) {
+        A->L = ctx;
+    }
+    return A;
 }
 
-chiso_status
-svc_rejects_add(svc_rejects *R,
-                const chiso_reject *rej,
-                chiso_status code,
-                chiso_diag *diag)
+static void
+worker_free(void *w)
 {
-    R->n++;
-    if (R->first.code == CHISO_OK) {
-        chiso_diag_set(&R->first, code, rej->path, rej->line, rej->column, "%s",
-                       rej->reason);
-    }
-    if (R->problems != NULL) {
-        chiso_diag_list_addk(R->problems, "row_rejected",
-                             CHISO_SEVERITY_WARNING, NULL, rej->path, rej->line,
-                             rej->column, "%s", rej->reason);
-    }
-    if (R->fn != NULL && R->fn(R->ctx, rej) != 0) {
-        return chiso_diag_set(diag, CHISO_EIO, rej->path, 0, 0,
-                              "cannot write the rejected rows");
-    }
-    return CHISO_OK;
-}
-
-void
-svc_rejects_count(svc_rejects *R, uint64_t n)
-{
-    R->n += n;
-    if (R->problems != NULL) {
-        R->problems->n_dropped += (size_t)n;
+    if (w != NULL) {
+        acc_free(w);
+        free(w);
     }
 }
 
-chiso_status
-svc_rejects_verdict(const svc_rejects *R,
-                    uint64_t data_rows,
-                    double max_pct,
-                    chiso_diag *diag)
+static int
+handle_row(void *w, const chiso_row *row, chiso_row_error *err)
 {
-    char pct[32], lim[32];
-
-    if (R->n == 0 || data_rows == 0 ||
-        100.0 * (double)R->n <= max_pct * (double)data_rows) {
-        return CHISO_OK;
-    }
-    chiso_format_double(
-        chiso_round_half_up(100.0 * (double)R->n / (double)data_rows, 1), pct,
-        sizeof(pct));
-    chiso_format_double(max_pct, lim, sizeof(lim));
-    return chiso_diag_set(diag, R->first.code, R->first.path, R->first.line,
-                          R->first.column,
-                          "%s; %llu of %llu rows rejected (%s %%), above the "
-                          "limit of %s %% (--max-rejects)",
-                          R->first.message, (unsigned long long)R->n,
-                          (unsigned long long)data_rows, pct, lim);
-}
-
-chiso_status
-svc_reject(chiso_csv_reader *rd,
-           svc_rejects *R,
-           const chiso_csv_row *row,
-           size_t field,
-           chiso_status code,
-           const char *msg,
-           chiso_diag *diag)
-{
-    chiso_reject rej;
-    unsigned long line, col;
-
-    chiso_csv_field_position(rd, row, field, &line, &col);
-    rej.path = chiso_csv_path(rd);
-    rej.line = line;
-    rej.column = col;
-    rej.reason = msg;
-    rej.n_fields = row->n;
-    rej.field = row->field;
-    rej.field_len = row->len;
-    return svc_rejects_add(R, &rej, code, diag);
-}
-
-/* ---- the reference pass ------------------------------------------------------------ */
-
-static chiso_status
-reference_pass(chiso_csv_reader *rd,
-               const svc_layout *L,
-               svc_rejects *R,
-               svc_acc *A,
-               chiso_services_result *res,
-               chiso_diag *diag)
-{
-    chiso_csv_row row;
-    chiso_status st;
+    svc_acc *A = w;
     svc_rec rec;
-    svc_err err;
-    svc_vcache vc;
 
-    memset(&vc, 0, sizeof(vc));
-    for (;;) {
-        size_t n, bad;
-        st = chiso_csv_next(rd, &row, diag);
-        if (st == CHISO_DONE) {
-            return CHISO_OK;
-        }
-        if (st != CHISO_OK) {
-            return st;
-        }
-        res->rows_read++;
-        n = row.n;
-        if (svc_check_count(L->n_header, row.len, &n, &bad) != 0) {
-            char msg[160];
-            snprintf(
-                msg, sizeof(msg),
-                chiso_msg(L->lang, "row has %zu fields but the header has %zu"),
-                row.n, L->n_header);
-            st = svc_reject(rd, R, &row, bad, CHISO_EPARSE, msg, diag);
-            if (st != CHISO_OK) {
-                return st;
-            }
-            continue;
-        }
-        if (svc_parse_row(L, row.field, row.len, &rec, &vc, &err) != 0) {
-            st = svc_reject(rd, R, &row, err.field, CHISO_EDATA, err.msg, diag);
-            if (st != CHISO_OK) {
-                return st;
-            }
-            continue;
-        }
-        if (svc_acc_add(A, &rec) != 0) {
-            return chiso_diag_set(diag, CHISO_ENOMEM, chiso_csv_path(rd), 0, 0,
-                                  "out of memory");
-        }
+    if (parse_row(A->L, row->field, row->len, &rec, &A->vc, err) != 0) {
+        return CHISO_ROW_BAD;
     }
+    return acc_add(A, &rec) == 0 ? CHISO_ROW_OK : CHISO_ROW_FATAL;
 }
 
 /* ---- public entry points ---------------------------------------------------------- */
 
-static int
-default_threads(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-    return n < 1 ? 1 : n > 8 ? 8 : (int)n;
-}
-
-chiso_status
-svc_no_unit_column(const char *path,
-                   const char *what,
-                   chiso_lang lang,
-                   chiso_diag *diag)
-{
-    (void)lang;
-    return chiso_diag_set(diag, CHISO_ESCHEMA, path, 1, 1,
-                          "no unit column (%s); for the log of a single unit, "
-                          "give the unit: --unit CODE, or \"unit\" in the "
-                          "report configuration",
-                          what);
-}
-
-chiso_status
-svc_compute(chiso_services_result **out,
-            const char *path,
-            const char *data,
-            size_t data_len,
-            const chiso_services_options *opts,
-            svc_mode mode,
-            chiso_diag *diag)
+static chiso_status
+services_compute(chiso_services_result **out,
+                 const char *path,
+                 const char *data,
+                 size_t data_len,
+                 const chiso_services_options *opts,
+                 chiso_diag *diag)
 {
     chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
-    chiso_csv_options co = CHISO_CSV_OPTIONS_INIT;
-    chiso_csv_reader *rd = NULL;
+    chiso_table_schema schema = {svc_columns, SVC_NCOLS, SVC_ID, -1,
+                                 N_("dossier log")};
+    chiso_row_handler h;
+    chiso_table_run run;
+    chiso_table *t = NULL;
     chiso_services_result *res = NULL;
     svc_layout L;
-    svc_acc A, *fast = NULL;
-    svc_rejects R;
-    size_t n_fast = 0, i;
-    const char **names = NULL;
-    svc_time as_of;
     chiso_status st;
-    int fd = -1;
 
     *out = NULL;
     if (opts != NULL) {
         o = *opts;
     }
-    memset(&as_of, 0, sizeof(as_of));
     memset(&L, 0, sizeof(L));
-    L.lang = svc_lang(diag);
-    if (o.has_as_of) {
-        as_of.secs = o.as_of.secs;
-        as_of.has_time = o.as_of.has_time;
-        as_of.day =
-            (int32_t)(chiso_stamp_diff(o.as_of, (chiso_stamp){0, 0}) / 86400);
-    }
-    svc_acc_init(&A, o.period, o.has_as_of, &as_of);
-    svc_rejects_init(&R, o.on_reject, o.reject_ctx, o.problems, L.lang);
+    memset(&run, 0, sizeof(run));
+    memset(&h, 0, sizeof(h));
     res = calloc(1, sizeof(*res));
-    if (res == NULL) {
+    if (res == NULL || (res->path = chiso_strdup(path)) == NULL) {
+        free(res);
         return chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
     }
-    res->path = chiso_strdup(path);
     res->period = o.period;
     res->has_as_of = o.has_as_of;
     res->as_of = o.as_of;
     res->threads_used = 1;
-    res->max_rejects_pct = o.max_rejects_pct;
-    co.allow_ragged = 1;
-    st = data != NULL ? chiso_csv_open_mem(&rd, path, data, data_len, &co, diag)
-                      : chiso_csv_open(&rd, path, &co, diag);
+    res->max_rejects_pct = o.table.max_rejects_pct;
+    st = data != NULL ? chiso_table_open_mem(&t, path, data, data_len, &schema,
+                                             &o.table, diag)
+                      : chiso_table_open(&t, path, &schema, &o.table, diag);
     if (st != CHISO_OK) {
         goto out;
     }
-    st = chiso_csv_bind(rd, svc_columns, SVC_NCOLS, L.col, diag);
-    if (st != CHISO_OK) {
-        goto out;
+    L.col = chiso_table_index(t);
+    L.n_header = chiso_table_width(t);
+    L.header = chiso_table_header(t);
+    L.lang = chiso_table_lang(t);
+    L.date_flags = chiso_table_date_flags(t);
+    L.kind = o.period;
+    L.has_as_of = o.has_as_of;
+    if (o.has_as_of) {
+        L.as_of = chiso_logs__time_of(o.as_of);
     }
+    res->delimiter = chiso_table_delimiter(t);
     res->has_unit_column = L.col[SVC_UNIT] >= 0;
-    if (!res->has_unit_column) {
-        if (o.unit == NULL) {
-            st = svc_no_unit_column(path,
-                                    "expected 'unit_code', 'Mã đơn vị', "
-                                    "'Đơn vị' or 'Cơ quan'",
-                                    L.lang, diag);
-            goto out;
-        }
-        L.fixed_unit = o.unit->code;
-        L.fixed_unit_len = strlen(o.unit->code);
-    }
-    L.n_header = chiso_csv_header_count(rd);
-    names = calloc(L.n_header ? L.n_header : 1, sizeof(*names));
-    if (names == NULL || res->path == NULL) {
-        st = chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
-        goto out;
-    }
-    for (i = 0; i < L.n_header; i++) {
-        names[i] = chiso_csv_header_name(rd, i);
-    }
-    L.header = names;
-    res->delimiter = chiso_csv_delimiter(rd);
     res->has_channel = L.col[SVC_CHAN] >= 0;
     res->has_components_signed = L.col[SVC_COMP] >= 0;
     res->has_result_signed = L.col[SVC_RES] >= 0;
     res->has_digitized = L.col[SVC_DIG] >= 0;
     res->has_satisfaction = L.col[SVC_SAT] >= 0;
     res->has_status = L.col[SVC_STATUS] >= 0;
-    if (o.on_header != NULL) {
-        o.on_header(o.reject_ctx, names, L.n_header, res->delimiter);
-    }
-
-    if (o.reference_only) {
-        mode = SVC_MODE_REFERENCE;
-    }
-    if (mode != SVC_MODE_REFERENCE) {
-        uint64_t size = 0, rows = 0;
-        chiso_diag fast_diag;
-        int threads = o.threads > 0 ? o.threads : default_threads();
-        svc_fast_status fs = SVC_FAST_FALLBACK;
-        struct stat sb;
-        if (data != NULL) {
-            size = data_len;
-            fs = SVC_FAST_OK;
-        } else if (strcmp(path, "-") != 0) {
-            fd = open(path, O_RDONLY);
-            if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
-                size = (uint64_t)sb.st_size;
-                fs = SVC_FAST_OK;
-            }
-        }
-        if (fs == SVC_FAST_OK) {
-            chiso_diag_clear(&fast_diag);
-            fast_diag.lang = L.lang;
-            fs = svc_fast_run(fd, data, size, chiso_csv_bytes_read(rd),
-                              res->delimiter, &L, threads, o.period,
-                              o.has_as_of, &as_of, path, &R, &fast, &n_fast,
-                              &rows, &fast_diag);
-        }
-        if (fs == SVC_FAST_ERROR) {
-            st = fast_diag.code != CHISO_OK ? fast_diag.code : CHISO_EIO;
-            if (diag != NULL && diag->code == CHISO_OK) {
-                *diag = fast_diag;
-            }
+    if (!res->has_unit_column) {
+        if (o.unit == NULL) {
+            st = chiso_logs__no_unit_column(
+                path,
+                "expected 'unit_code', 'Mã đơn vị', 'Đơn vị' or 'Cơ quan'",
+                diag);
             goto out;
         }
-        if (fs == SVC_FAST_OK) {
-            res->rows_counted = rows;
-            res->rows_rejected = R.n;
-            res->rows_read = rows + R.n;
-            res->threads_used = (int)n_fast;
-            st = svc_rejects_verdict(&R, res->rows_read - res->rows_totals,
-                                     o.max_rejects_pct, diag);
-            if (st == CHISO_OK) {
-                st = svc_build_result(res, fast, n_fast, o.unit, diag);
-            }
-            goto out;
-        }
-        if (mode == SVC_MODE_FAST_ONLY) {
-            st = CHISO_DONE;
-            goto out;
-        }
+        L.fixed_unit = o.unit->code;
+        L.fixed_unit_len = strlen(o.unit->code);
     }
-    st = reference_pass(rd, &L, &R, &A, res, diag);
+    h.ctx = &L;
+    h.worker_new = worker_new;
+    h.worker_free = worker_free;
+    h.row = handle_row;
+    h.sequential = 0;
+    st = chiso_table_read(t, &h, &run, diag);
     if (st != CHISO_OK) {
         goto out;
     }
-    res->rows_counted = A.rows;
-    res->rows_rejected = R.n;
-    st = svc_rejects_verdict(&R, res->rows_read - res->rows_totals,
-                             o.max_rejects_pct, diag);
-    if (st == CHISO_OK) {
-        st = svc_build_result(res, &A, 1, o.unit, diag);
-    }
+    res->rows_read = run.rows_read;
+    res->rows_counted = run.rows_counted;
+    res->rows_rejected = run.rows_rejected;
+    res->rows_totals = run.rows_totals;
+    res->threads_used = run.threads_used;
+    st = build_result(res, (svc_acc *const *)run.workers, run.n_workers, o.unit,
+                      diag);
 out:
-    if (fd >= 0) {
-        close(fd);
-    }
-    for (i = 0; i < n_fast; i++) {
-        svc_acc_free(&fast[i]);
-    }
-    free(fast);
-    svc_acc_free(&A);
-    free(names);
-    chiso_csv_close(rd);
+    chiso_table_run_free(&run, &h);
+    chiso_table_close(t);
     if (st != CHISO_OK) {
         chiso_services_free(res);
         return st;
@@ -1268,7 +1081,7 @@ chiso_services_compute(chiso_services_result **out,
                        const chiso_services_options *opts,
                        chiso_diag *diag)
 {
-    return svc_compute(out, path, NULL, 0, opts, SVC_MODE_AUTO, diag);
+    return services_compute(out, path, NULL, 0, opts, diag);
 }
 
 chiso_status
@@ -1279,16 +1092,7 @@ chiso_services_compute_mem(chiso_services_result **out,
                            const chiso_services_options *opts,
                            chiso_diag *diag)
 {
-    chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
-
-    if (opts != NULL) {
-        o = *opts;
-    }
-    if (o.threads == 0) {
-        o.threads = 1;
-    }
-    return svc_compute(out, name, data ? data : "", len, &o, SVC_MODE_AUTO,
-                       diag);
+    return services_compute(out, name, data ? data : "", len, opts, diag);
 }
 
 void

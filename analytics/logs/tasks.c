@@ -77,7 +77,7 @@ static const chiso_csv_column tk_columns[TK_NCOLS] = {
 /* ---- rows ------------------------------------------------------------------- */
 
 typedef struct tk_layout {
-    long col[TK_NCOLS];
+    const long *col;
     size_t n_header;
     const char *const *header;
     const char *fixed_unit;
@@ -85,7 +85,7 @@ typedef struct tk_layout {
     chiso_lang lang;
     unsigned date_flags;
     chiso_period_kind kind;
-    svc_time as_of;
+    logs_time as_of;
 } tk_layout;
 
 /* One row, parsed. Texts point into the row's fields. */
@@ -94,7 +94,7 @@ typedef struct tk_rec {
     size_t unit_len;
     int status; /* CHISO_TASK_*, 0 = none */
     int has_due, has_done;
-    svc_time due, done;
+    logs_time due, done;
 } tk_rec;
 
 static const char *
@@ -107,15 +107,16 @@ tk_col_name(const tk_layout *L, int c)
 }
 
 static int
-tk_error(svc_err *err, const tk_layout *L, int c, const char *fmt, ...)
+tk_error(chiso_row_error *err, const tk_layout *L, int c, const char *fmt, ...)
     CHISO_PRINTF(4, 5);
 
 static int
-tk_error(svc_err *err, const tk_layout *L, int c, const char *fmt, ...)
+tk_error(chiso_row_error *err, const tk_layout *L, int c, const char *fmt, ...)
 {
     va_list ap;
 
     err->field = (size_t)L->col[c];
+    err->code = CHISO_EDATA;
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof(err->msg), chiso_msg(L->lang, fmt), ap);
     va_end(ap);
@@ -128,9 +129,9 @@ tk_when(const tk_layout *L,
         int c,
         const char *const *f,
         const size_t *len,
-        svc_time *t,
+        logs_time *t,
         int *has,
-        svc_err *err)
+        chiso_row_error *err)
 {
     const char *s, *p;
     size_t n, m;
@@ -148,9 +149,9 @@ tk_when(const tk_layout *L,
     if (m == 0) {
         return 0;
     }
-    if (svc_time_parse(s, n, L->date_flags, L->lang, t, why, sizeof(why)) !=
-        0) {
-        svc_quote(s, n, q, sizeof(q));
+    if (chiso_logs__time_parse(s, n, L->date_flags, L->lang, t, why,
+                               sizeof(why)) != 0) {
+        chiso_logs__quote(s, n, q, sizeof(q));
         return tk_error(err, L, c, "invalid date '%s' in column '%s': %s", q,
                         tk_col_name(L, c), why);
     }
@@ -164,11 +165,11 @@ tk_parse_row(const tk_layout *L,
              const size_t *len,
              tk_rec *r,
              chiso_vocab_cache *vc,
-             svc_err *err)
+             chiso_row_error *err)
 {
     const char *s;
     size_t n;
-    svc_time assigned;
+    logs_time assigned;
     int has_assigned;
     char q[80];
 
@@ -205,7 +206,7 @@ tk_parse_row(const tk_layout *L,
         const char *st = f[L->col[TK_STATUS]];
         size_t sn = len[L->col[TK_STATUS]];
         int v = chiso_vocab_cached(vc, CHISO_VOCAB_TASK_STATUS, st, sn);
-        svc_quote(st, sn, q, sizeof(q));
+        chiso_logs__quote(st, sn, q, sizeof(q));
         if (v == CHISO_VOCAB_UNKNOWN) {
             char words[300];
             chiso_vocab_words(CHISO_VOCAB_TASK_STATUS, -1, words,
@@ -229,22 +230,24 @@ tk_parse_row(const tk_layout *L,
                             q);
         }
     }
-    if (has_assigned && r->has_due && svc_time_diff(&r->due, &assigned) < 0) {
-        svc_quote(f[L->col[TK_DUE]], len[L->col[TK_DUE]], q, sizeof(q));
+    if (has_assigned && r->has_due && logs_time_diff(&r->due, &assigned) < 0) {
+        chiso_logs__quote(f[L->col[TK_DUE]], len[L->col[TK_DUE]], q, sizeof(q));
         return tk_error(err, L, TK_DUE,
                         "deadline '%s' in column '%s' is before the "
                         "assignment date",
                         q, tk_col_name(L, TK_DUE));
     }
-    if (has_assigned && r->has_done && svc_time_diff(&r->done, &assigned) < 0) {
-        svc_quote(f[L->col[TK_DONE]], len[L->col[TK_DONE]], q, sizeof(q));
+    if (has_assigned && r->has_done &&
+        logs_time_diff(&r->done, &assigned) < 0) {
+        chiso_logs__quote(f[L->col[TK_DONE]], len[L->col[TK_DONE]], q,
+                          sizeof(q));
         return tk_error(err, L, TK_DONE,
                         "completion '%s' in column '%s' is before the "
                         "assignment date",
                         q, tk_col_name(L, TK_DONE));
     }
     /* done means done by as_of */
-    if (r->has_done && svc_time_diff(&r->done, &L->as_of) > 0) {
+    if (r->has_done && logs_time_diff(&r->done, &L->as_of) > 0) {
         r->has_done = 0;
     }
     return 0;
@@ -272,12 +275,14 @@ typedef struct tk_cell {
 typedef struct tk_over {
     uint32_t unit;
     char *task_id, *title, *source_document;
-    svc_time due;
+    logs_time due;
     double days;
-    unsigned long line;
+    uint64_t pos; /* of the row: chiso_table_line() */
 } tk_over;
 
 typedef struct tk_acc {
+    const tk_layout *L;
+    chiso_vocab_cache vc;
     tk_unit *unit;
     uint32_t n_unit, cap_unit;
     uint32_t *unit_hash, unit_hcap;
@@ -439,12 +444,10 @@ tk_text(const tk_layout *L, int c, const char *const *f, const size_t *len)
     return chiso_strndup(s, n);
 }
 
-/* The task's name: its id, else its STT, else its line. */
+/* The task's name: its id, else its STT, else "" (then named by its line
+ * once the reading is done). */
 static char *
-tk_name(const tk_layout *L,
-        const char *const *f,
-        const size_t *len,
-        unsigned long line)
+tk_name(const tk_layout *L, const char *const *f, const size_t *len)
 {
     char buf[48];
 
@@ -461,8 +464,7 @@ tk_name(const tk_layout *L,
             return chiso_strdup(buf);
         }
     }
-    snprintf(buf, sizeof(buf), chiso_msg(L->lang, "line %lu"), line);
-    return chiso_strdup(buf);
+    return chiso_strdup("");
 }
 
 /* Count one parsed row. 0, or -1 when memory ran out. */
@@ -472,7 +474,7 @@ tk_acc_add(tk_acc *A,
            const tk_rec *r,
            const char *const *f,
            const size_t *len,
-           unsigned long line)
+           uint64_t pos)
 {
     uint32_t u;
     tk_unit *un = tk_intern(A, r->unit, r->unit_len, &u);
@@ -493,13 +495,13 @@ tk_acc_add(tk_acc *A,
         un->undated_open += (uint64_t)!r->has_done;
         return 0;
     }
-    c = tk_find_cell(A, u, svc_period_of_ym(L->kind, r->due.ym));
+    c = tk_find_cell(A, u, chiso_logs__period_of_ym(L->kind, r->due.ym));
     if (c == NULL) {
         return -1;
     }
     c->assigned++;
     if (r->has_done) {
-        int64_t d = svc_time_diff(&r->done, &r->due);
+        int64_t d = logs_time_diff(&r->done, &r->due);
         c->completed++;
         if (d <= 0) {
             c->on_time++;
@@ -517,7 +519,7 @@ tk_acc_add(tk_acc *A,
             }
             c->late[c->n_late++] = days;
         }
-    } else if (svc_time_diff(&L->as_of, &r->due) > 0) {
+    } else if (logs_time_diff(&L->as_of, &r->due) > 0) {
         tk_over *o;
         c->overdue++;
         if (A->n_over == A->cap_over) {
@@ -533,12 +535,12 @@ tk_acc_add(tk_acc *A,
         memset(o, 0, sizeof(*o));
         A->n_over++;
         o->unit = u;
-        o->task_id = tk_name(L, f, len, line);
+        o->task_id = tk_name(L, f, len);
         o->title = tk_text(L, TK_TITLE, f, len);
         o->source_document = tk_text(L, TK_SRC, f, len);
         o->due = r->due;
-        o->days = (double)svc_time_diff(&L->as_of, &r->due) / 86400.0;
-        o->line = line;
+        o->days = (double)logs_time_diff(&L->as_of, &r->due) / 86400.0;
+        o->pos = pos;
         if (o->task_id == NULL || o->title == NULL ||
             o->source_document == NULL) {
             return -1;
@@ -656,8 +658,8 @@ fill_task_row(chiso_tasks_row *r, const tk_member *m, size_t n, double *late)
     if (n_late > 1) {
         qsort(late, n_late, sizeof(*late), cmp_double);
     }
-    r->on_time_pct = svc_pct(r->completed_on_time, r->completed + r->overdue);
-    r->completed_pct = svc_pct(r->completed, r->assigned);
+    r->on_time_pct = logs_pct(r->completed_on_time, r->completed + r->overdue);
+    r->completed_pct = logs_pct(r->completed, r->assigned);
     r->days_late_mean = n_late ? sum / (double)n_late : (double)NAN;
     r->days_late_median =
         n_late ? gsl_stats_quantile_from_sorted_data(late, 1, n_late, 0.5)
@@ -667,7 +669,7 @@ fill_task_row(chiso_tasks_row *r, const tk_member *m, size_t n, double *late)
 
 typedef struct unit_ref {
     const char *s;
-    uint32_t id;
+    uint32_t worker, id;
 } unit_ref;
 
 static int
@@ -676,118 +678,154 @@ cmp_unit_ref(const void *a, const void *b)
     return strcmp(((const unit_ref *)a)->s, ((const unit_ref *)b)->s);
 }
 
+/*
+ * The result from the accumulators of the parts of the file: units of all
+ * workers in byte order (one id per name), cells combined per unit x
+ * period, the overdue tasks named and placed by their line.
+ */
 static chiso_status
 tk_build(chiso_tasks_result *res,
-         tk_acc *A,
+         tk_acc *const *A,
+         size_t n_acc,
+         const chiso_table_run *run,
+         const tk_layout *L,
          const chiso_unit_ref *unit,
          chiso_diag *diag)
 {
-    uint32_t *rank = NULL, i, nu = A->n_unit;
-    size_t k, j, n_m = 0, n_late = 0;
+    uint32_t **rank = NULL;
+    size_t i, k, j, n_m = 0, n_late = 0, nu = 0, n_names = 0, n_cells = 0,
+                    n_over = 0;
     unit_ref *ur = NULL;
+    char **names = NULL;
     tk_member *m = NULL;
     double *late = NULL;
     unsigned char *hit = NULL;
+    uint32_t *final = NULL; /* name index -> result unit, or UINT32_MAX */
+    chiso_tasks_undated *und = NULL;
     chiso_status st = CHISO_ENOMEM;
 
-    res->units = calloc(nu ? nu : 1, sizeof(*res->units));
-    rank = calloc(nu ? nu : 1, sizeof(*rank));
+    for (i = 0; i < n_acc; i++) {
+        nu += A[i]->n_unit;
+        n_cells += A[i]->n_cell;
+        n_over += A[i]->n_over;
+    }
     ur = calloc(nu ? nu : 1, sizeof(*ur));
-    hit = malloc(nu ? nu : 1);
-    if (res->units == NULL || rank == NULL || ur == NULL || hit == NULL) {
+    names = calloc(nu ? nu : 1, sizeof(*names));
+    rank = calloc(n_acc ? n_acc : 1, sizeof(*rank));
+    if (ur == NULL || names == NULL || rank == NULL) {
         goto out;
     }
-    /* units in byte order */
-    for (i = 0; i < nu; i++) {
-        ur[i].s = A->unit[i].name;
-        ur[i].id = i;
+    for (i = 0, k = 0; i < n_acc; i++) {
+        uint32_t u;
+        rank[i] = calloc(A[i]->n_unit ? A[i]->n_unit : 1, sizeof(**rank));
+        if (rank[i] == NULL) {
+            goto out;
+        }
+        for (u = 0; u < A[i]->n_unit; u++) {
+            ur[k].s = A[i]->unit[u].name;
+            ur[k].worker = (uint32_t)i;
+            ur[k].id = u;
+            k++;
+        }
     }
     if (nu > 1) {
         qsort(ur, nu, sizeof(*ur), cmp_unit_ref);
     }
-    for (i = 0; i < nu; i++) {
-        rank[ur[i].id] = i;
-        res->units[i] = A->unit[ur[i].id].name;
+    /* one name per distinct unit, in byte order; rank[worker][id] = name */
+    for (k = 0; k < nu; k++) {
+        if (n_names == 0 || strcmp(names[n_names - 1], ur[k].s) != 0) {
+            names[n_names++] = (char *)(uintptr_t)ur[k].s;
+        }
+        rank[ur[k].worker][ur[k].id] = (uint32_t)(n_names - 1);
     }
-    memset(hit, 1, nu ? nu : 1);
+    hit = malloc(n_names ? n_names : 1);
+    final = calloc(n_names ? n_names : 1, sizeof(*final));
+    if (hit == NULL || final == NULL) {
+        goto out;
+    }
+    memset(hit, 1, n_names ? n_names : 1);
     if (unit != NULL && res->has_unit_column) {
-        /* only the unit's rows, under one label; hit is by rank; the names
-         * stay A's */
-        st = svc_select_unit(res->path, res->units, nu, unit, hit,
-                             &res->unit_in_log, diag);
+        /* only the unit's rows, under one label */
+        st = chiso_logs__select_unit(res->path, names, n_names, unit, hit,
+                                     &res->unit_in_log, diag);
         if (st != CHISO_OK) {
             goto out;
         }
         st = CHISO_ENOMEM;
-        for (i = 0; i < nu; i++) {
-            if (!hit[rank[i]]) {
-                res->rows_other_units += A->unit[i].rows;
-            }
-        }
-        res->units[0] = chiso_strdup(unit->code);
-        res->n_units = 1;
-        if (res->units[0] == NULL) {
-            res->n_units = 0;
+        res->units = calloc(1, sizeof(*res->units));
+        if (res->units == NULL ||
+            (res->units[0] = chiso_strdup(unit->code)) == NULL) {
             goto out;
         }
-        for (i = 0; i < nu; i++) {
-            rank[i] = hit[rank[i]] ? 0 : UINT32_MAX;
+        res->n_units = 1;
+        for (k = 0; k < n_names; k++) {
+            final[k] = hit[k] ? 0 : UINT32_MAX;
         }
     } else {
-        for (i = 0; i < nu; i++) {
-            A->unit[i].name = NULL; /* now owned by res */
-        }
-        res->n_units = nu;
-    }
-    /* per unit: without deadline, cancelled */
-    res->undated =
-        calloc(res->n_units ? res->n_units : 1, sizeof(*res->undated));
-    if (res->undated == NULL) {
-        goto out;
-    }
-    res->undated_total.unit = "*";
-    {
-        chiso_tasks_undated *acc =
-            calloc(res->n_units ? res->n_units : 1, sizeof(*acc));
-        if (acc == NULL) {
+        res->units = calloc(n_names ? n_names : 1, sizeof(*res->units));
+        if (res->units == NULL) {
             goto out;
         }
-        for (i = 0; i < nu; i++) {
-            const tk_unit *u = &A->unit[i];
-            if (rank[i] == UINT32_MAX) {
-                continue;
+        for (k = 0; k < n_names; k++) {
+            res->units[k] = chiso_strdup(names[k]);
+            if (res->units[k] == NULL) {
+                goto out;
             }
-            acc[rank[i]].tasks += u->undated;
-            acc[rank[i]].completed += u->undated_done;
-            acc[rank[i]].open += u->undated_open;
-            res->cancelled += u->cancelled;
+            res->n_units++;
+            final[k] = (uint32_t)k;
         }
-        for (k = 0; k < res->n_units; k++) {
-            if (acc[k].tasks == 0) {
-                continue;
-            }
-            acc[k].unit = res->units[k];
-            res->undated[res->n_undated++] = acc[k];
-            res->undated_total.tasks += acc[k].tasks;
-            res->undated_total.completed += acc[k].completed;
-            res->undated_total.open += acc[k].open;
-        }
-        free(acc);
     }
-    /* cells */
-    m = calloc(A->n_cell ? A->n_cell : 1, sizeof(*m));
+    /* per unit: rows of other units, without deadline, cancelled */
+    und = calloc(res->n_units ? res->n_units : 1, sizeof(*und));
+    res->undated =
+        calloc(res->n_units ? res->n_units : 1, sizeof(*res->undated));
+    if (und == NULL || res->undated == NULL) {
+        goto out;
+    }
+    for (i = 0; i < n_acc; i++) {
+        uint32_t u;
+        for (u = 0; u < A[i]->n_unit; u++) {
+            const tk_unit *tu = &A[i]->unit[u];
+            uint32_t f = final[rank[i][u]];
+            if (f == UINT32_MAX) {
+                res->rows_other_units += tu->rows;
+                continue;
+            }
+            und[f].tasks += tu->undated;
+            und[f].completed += tu->undated_done;
+            und[f].open += tu->undated_open;
+            res->cancelled += tu->cancelled;
+        }
+    }
+    res->undated_total.unit = "*";
+    for (k = 0; k < res->n_units; k++) {
+        if (und[k].tasks == 0) {
+            continue;
+        }
+        und[k].unit = res->units[k];
+        res->undated[res->n_undated++] = und[k];
+        res->undated_total.tasks += und[k].tasks;
+        res->undated_total.completed += und[k].completed;
+        res->undated_total.open += und[k].open;
+    }
+    /* cells of every part */
+    m = calloc(n_cells ? n_cells : 1, sizeof(*m));
     if (m == NULL) {
         goto out;
     }
-    for (i = 0; i < A->n_cell; i++) {
-        if (rank[A->cell[i].unit] == UINT32_MAX) {
-            continue;
+    for (i = 0; i < n_acc; i++) {
+        uint32_t c;
+        for (c = 0; c < A[i]->n_cell; c++) {
+            uint32_t f = final[rank[i][A[i]->cell[c].unit]];
+            if (f == UINT32_MAX) {
+                continue;
+            }
+            m[n_m].unit = f;
+            m[n_m].period = A[i]->cell[c].period;
+            m[n_m].cell = &A[i]->cell[c];
+            n_late += A[i]->cell[c].n_late;
+            n_m++;
         }
-        m[n_m].unit = rank[A->cell[i].unit];
-        m[n_m].period = A->cell[i].period;
-        m[n_m].cell = &A->cell[i];
-        n_late += A->cell[i].n_late;
-        n_m++;
     }
     late = malloc((n_late ? n_late : 1) * sizeof(*late));
     res->rows = calloc(n_m ? n_m : 1, sizeof(*res->rows));
@@ -824,48 +862,102 @@ tk_build(chiso_tasks_result *res,
     res->overall.period_index = INT32_MIN;
     fill_task_row(&res->overall, m, n_m, late);
     /* overdue tasks, most overdue first */
-    res->overdue = calloc(A->n_over ? A->n_over : 1, sizeof(*res->overdue));
+    res->overdue = calloc(n_over ? n_over : 1, sizeof(*res->overdue));
     if (res->overdue == NULL) {
         goto out;
     }
-    for (k = 0; k < A->n_over; k++) {
-        tk_over *o = &A->over[k];
-        chiso_task_overdue *t;
-        if (rank[o->unit] == UINT32_MAX) {
-            continue;
+    for (i = 0; i < n_acc; i++) {
+        for (k = 0; k < A[i]->n_over; k++) {
+            tk_over *o = &A[i]->over[k];
+            chiso_task_overdue *t;
+            uint32_t f = final[rank[i][o->unit]];
+            if (f == UINT32_MAX) {
+                continue;
+            }
+            t = &res->overdue[res->n_overdue];
+            t->line = chiso_table_line(run, o->pos);
+            t->unit = chiso_strdup(res->units[f]);
+            if (t->unit == NULL) {
+                goto out;
+            }
+            if (o->task_id[0] == '\0') {
+                char buf[48];
+                free(o->task_id);
+                snprintf(buf, sizeof(buf), chiso_msg(L->lang, "line %lu"),
+                         t->line);
+                o->task_id = chiso_strdup(buf);
+                if (o->task_id == NULL) {
+                    free(t->unit);
+                    goto out;
+                }
+            }
+            t->task_id = o->task_id;
+            t->title = o->title;
+            t->source_document = o->source_document;
+            o->task_id = o->title = o->source_document = NULL;
+            t->due.secs = o->due.secs;
+            t->due.has_time = o->due.has_time;
+            t->days_overdue = o->days;
+            res->n_overdue++;
         }
-        t = &res->overdue[res->n_overdue];
-        t->unit = chiso_strdup(res->units[rank[o->unit]]);
-        if (t->unit == NULL) {
-            goto out;
-        }
-        t->task_id = o->task_id;
-        t->title = o->title;
-        t->source_document = o->source_document;
-        o->task_id = o->title = o->source_document = NULL;
-        t->due.secs = o->due.secs;
-        t->due.has_time = o->due.has_time;
-        t->days_overdue = o->days;
-        t->line = o->line;
-        res->n_overdue++;
     }
     if (res->n_overdue > 1) {
         qsort(res->overdue, res->n_overdue, sizeof(*res->overdue), cmp_over);
     }
     st = CHISO_OK;
 out:
+    for (i = 0; rank != NULL && i < n_acc; i++) {
+        free(rank[i]);
+    }
     free(rank);
     free(ur);
+    free(names);
     free(m);
     free(late);
     free(hit);
+    free(final);
+    free(und);
     if (st == CHISO_ENOMEM) {
         chiso_diag_set(diag, st, res->path, 0, 0, "out of memory");
     }
     return st;
 }
 
-/* ---- the pass ------------------------------------------------------------- */
+/* ---- the row handler --------------------------------------------------------- */
+
+static void *
+tk_worker_new(void *ctx)
+{
+    tk_acc *A = calloc(1, sizeof(*A));
+
+    if (A != NULL) {
+        A->L = ctx;
+    }
+    return A;
+}
+
+static void
+tk_worker_free(void *w)
+{
+    if (w != NULL) {
+        tk_acc_free(w);
+        free(w);
+    }
+}
+
+static int
+tk_handle_row(void *w, const chiso_row *row, chiso_row_error *err)
+{
+    tk_acc *A = w;
+    tk_rec rec;
+
+    if (tk_parse_row(A->L, row->field, row->len, &rec, &A->vc, err) != 0) {
+        return CHISO_ROW_BAD;
+    }
+    return tk_acc_add(A, A->L, &rec, row->field, row->len, row->pos) == 0
+               ? CHISO_ROW_OK
+               : CHISO_ROW_FATAL;
+}
 
 static chiso_status
 tasks_compute(chiso_tasks_result **out,
@@ -876,127 +968,73 @@ tasks_compute(chiso_tasks_result **out,
               chiso_diag *diag)
 {
     chiso_tasks_options o = CHISO_TASKS_OPTIONS_INIT;
-    chiso_csv_options co = CHISO_CSV_OPTIONS_INIT;
-    chiso_csv_reader *rd = NULL;
+    chiso_table_schema schema = {tk_columns, TK_NCOLS, TK_ID, TK_SEQ,
+                                 N_("task register")};
+    chiso_row_handler h;
+    chiso_table_run run;
+    chiso_table *t = NULL;
     chiso_tasks_result *res = NULL;
-    const char **names = NULL;
-    chiso_csv_row row;
     tk_layout L;
-    tk_acc A;
-    svc_rejects R;
-    chiso_vocab_cache vc;
     chiso_status st;
-    svc_err err;
-    tk_rec rec;
-    size_t i;
 
     *out = NULL;
     if (opts != NULL) {
         o = *opts;
     }
     memset(&L, 0, sizeof(L));
-    memset(&A, 0, sizeof(A));
-    memset(&vc, 0, sizeof(vc));
-    L.lang = svc_lang(diag);
-    L.kind = o.period;
-    L.as_of.secs = o.as_of.secs;
-    L.as_of.has_time = o.as_of.has_time;
-    L.as_of.day =
-        (int32_t)(chiso_stamp_diff(o.as_of, (chiso_stamp){0, 0}) / 86400);
-    svc_rejects_init(&R, o.on_reject, o.reject_ctx, o.problems, L.lang);
+    memset(&run, 0, sizeof(run));
+    memset(&h, 0, sizeof(h));
     res = calloc(1, sizeof(*res));
-    if (res == NULL) {
+    if (res == NULL || (res->path = chiso_strdup(path)) == NULL) {
+        free(res);
         return chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
     }
-    res->path = chiso_strdup(path);
     res->period = o.period;
     res->as_of = o.as_of;
-    res->max_rejects_pct = o.max_rejects_pct;
-    co.allow_ragged = 1;
-    st = data != NULL ? chiso_csv_open_mem(&rd, path, data, data_len, &co, diag)
-                      : chiso_csv_open(&rd, path, &co, diag);
+    res->max_rejects_pct = o.table.max_rejects_pct;
+    st = data != NULL ? chiso_table_open_mem(&t, path, data, data_len, &schema,
+                                             &o.table, diag)
+                      : chiso_table_open(&t, path, &schema, &o.table, diag);
     if (st != CHISO_OK) {
         goto out;
     }
-    st = chiso_csv_bind(rd, tk_columns, TK_NCOLS, L.col, diag);
-    if (st != CHISO_OK) {
-        goto out;
-    }
+    L.col = chiso_table_index(t);
+    L.n_header = chiso_table_width(t);
+    L.header = chiso_table_header(t);
+    L.lang = chiso_table_lang(t);
+    L.date_flags = chiso_table_date_flags(t);
+    L.kind = o.period;
+    L.as_of = chiso_logs__time_of(o.as_of);
+    res->delimiter = chiso_table_delimiter(t);
     res->has_unit_column = L.col[TK_UNIT] >= 0;
     if (!res->has_unit_column) {
         if (o.unit == NULL) {
-            st = svc_no_unit_column(path,
-                                    "expected 'unit', 'Đơn vị', 'Đơn vị chủ "
-                                    "trì' or 'Cơ quan chủ trì'",
-                                    L.lang, diag);
+            st = chiso_logs__no_unit_column(path,
+                                            "expected 'unit', 'Đơn vị', 'Đơn "
+                                            "vị chủ trì' or 'Cơ quan chủ trì'",
+                                            diag);
             goto out;
         }
         L.fixed_unit = o.unit->code;
         L.fixed_unit_len = strlen(o.unit->code);
     }
-    L.n_header = chiso_csv_header_count(rd);
-    names = calloc(L.n_header ? L.n_header : 1, sizeof(*names));
-    if (names == NULL || res->path == NULL) {
-        st = chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
+    h.ctx = &L;
+    h.worker_new = tk_worker_new;
+    h.worker_free = tk_worker_free;
+    h.row = tk_handle_row;
+    st = chiso_table_read(t, &h, &run, diag);
+    if (st != CHISO_OK) {
         goto out;
     }
-    for (i = 0; i < L.n_header; i++) {
-        names[i] = chiso_csv_header_name(rd, i);
-    }
-    L.header = names;
-    res->delimiter = chiso_csv_delimiter(rd);
-    if (o.on_header != NULL) {
-        o.on_header(o.reject_ctx, names, L.n_header, res->delimiter);
-    }
-    for (;;) {
-        size_t n, bad;
-        st = chiso_csv_next(rd, &row, diag);
-        if (st == CHISO_DONE) {
-            st = CHISO_OK;
-            break;
-        }
-        if (st != CHISO_OK) {
-            goto out;
-        }
-        res->rows_read++;
-        n = row.n;
-        if (svc_check_count(L.n_header, row.len, &n, &bad) != 0) {
-            char msg[160];
-            snprintf(
-                msg, sizeof(msg),
-                chiso_msg(L.lang, "row has %zu fields but the header has %zu"),
-                row.n, L.n_header);
-            st = svc_reject(rd, &R, &row, bad, CHISO_EPARSE, msg, diag);
-            if (st != CHISO_OK) {
-                goto out;
-            }
-            continue;
-        }
-        if (tk_parse_row(&L, row.field, row.len, &rec, &vc, &err) != 0) {
-            st =
-                svc_reject(rd, &R, &row, err.field, CHISO_EDATA, err.msg, diag);
-            if (st != CHISO_OK) {
-                goto out;
-            }
-            continue;
-        }
-        if (tk_acc_add(&A, &L, &rec, row.field, row.len, row.line) != 0) {
-            st =
-                chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
-            goto out;
-        }
-    }
-    res->rows_counted = A.rows;
-    res->rows_rejected = R.n;
-    st = svc_rejects_verdict(&R, res->rows_read - res->rows_totals,
-                             o.max_rejects_pct, diag);
-    if (st == CHISO_OK) {
-        st = tk_build(res, &A, o.unit, diag);
-    }
+    res->rows_read = run.rows_read;
+    res->rows_counted = run.rows_counted;
+    res->rows_rejected = run.rows_rejected;
+    res->rows_totals = run.rows_totals;
+    st = tk_build(res, (tk_acc *const *)run.workers, run.n_workers, &run, &L,
+                  o.unit, diag);
 out:
-    tk_acc_free(&A);
-    free(names);
-    chiso_csv_close(rd);
+    chiso_table_run_free(&run, &h);
+    chiso_table_close(t);
     if (st != CHISO_OK) {
         chiso_tasks_free(res);
         return st;
@@ -1088,19 +1126,25 @@ task_row_json(const chiso_tasks_row *r)
 
     cJSON_AddItemToObject(o, "unit", cJSON_CreateString(r->unit));
     cJSON_AddItemToObject(o, "period", cJSON_CreateString(r->period));
-    cJSON_AddItemToObject(o, "assigned", svc_json_u64(r->assigned));
-    cJSON_AddItemToObject(o, "completed", svc_json_u64(r->completed));
+    cJSON_AddItemToObject(o, "assigned", chiso_logs__json_u64(r->assigned));
+    cJSON_AddItemToObject(o, "completed", chiso_logs__json_u64(r->completed));
     cJSON_AddItemToObject(o, "completed_on_time",
-                          svc_json_u64(r->completed_on_time));
-    cJSON_AddItemToObject(o, "completed_late", svc_json_u64(r->completed_late));
-    cJSON_AddItemToObject(o, "open_not_due", svc_json_u64(r->open_not_due));
-    cJSON_AddItemToObject(o, "overdue", svc_json_u64(r->overdue));
-    cJSON_AddItemToObject(o, "on_time_pct", svc_json_pct(r->on_time_pct));
-    cJSON_AddItemToObject(o, "completed_pct", svc_json_pct(r->completed_pct));
-    cJSON_AddItemToObject(o, "days_late_mean", svc_json_num(r->days_late_mean));
+                          chiso_logs__json_u64(r->completed_on_time));
+    cJSON_AddItemToObject(o, "completed_late",
+                          chiso_logs__json_u64(r->completed_late));
+    cJSON_AddItemToObject(o, "open_not_due",
+                          chiso_logs__json_u64(r->open_not_due));
+    cJSON_AddItemToObject(o, "overdue", chiso_logs__json_u64(r->overdue));
+    cJSON_AddItemToObject(o, "on_time_pct",
+                          chiso_logs__json_pct(r->on_time_pct));
+    cJSON_AddItemToObject(o, "completed_pct",
+                          chiso_logs__json_pct(r->completed_pct));
+    cJSON_AddItemToObject(o, "days_late_mean",
+                          chiso_logs__json_num(r->days_late_mean));
     cJSON_AddItemToObject(o, "days_late_median",
-                          svc_json_num(r->days_late_median));
-    cJSON_AddItemToObject(o, "days_late_max", svc_json_num(r->days_late_max));
+                          chiso_logs__json_num(r->days_late_median));
+    cJSON_AddItemToObject(o, "days_late_max",
+                          chiso_logs__json_num(r->days_late_max));
     return o;
 }
 
@@ -1110,9 +1154,9 @@ undated_json(const chiso_tasks_undated *u)
     cJSON *o = cJSON_CreateObject();
 
     cJSON_AddItemToObject(o, "unit", cJSON_CreateString(u->unit));
-    cJSON_AddItemToObject(o, "tasks", svc_json_u64(u->tasks));
-    cJSON_AddItemToObject(o, "completed", svc_json_u64(u->completed));
-    cJSON_AddItemToObject(o, "open", svc_json_u64(u->open));
+    cJSON_AddItemToObject(o, "tasks", chiso_logs__json_u64(u->tasks));
+    cJSON_AddItemToObject(o, "completed", chiso_logs__json_u64(u->completed));
+    cJSON_AddItemToObject(o, "open", chiso_logs__json_u64(u->open));
     return o;
 }
 
@@ -1129,18 +1173,19 @@ chiso_tasks_to_json(const chiso_tasks_result *res)
     cJSON_AddItemToObject(root, "command", cJSON_CreateString("tasks"));
     cJSON_AddItemToObject(root, "input", cJSON_CreateString(res->path));
     cJSON_AddItemToObject(root, "unit",
-                          svc_json_unit(res->has_unit_column, res->n_units,
-                                        res->units, res->unit_in_log));
+                          chiso_logs__json_unit(res->has_unit_column,
+                                                res->n_units, res->units,
+                                                res->unit_in_log));
     cJSON_AddItemToObject(
         root, "period",
         cJSON_CreateString(chiso_period_kind_name(res->period)));
     cJSON_AddItemToObject(root, "period_of", cJSON_CreateString("due_at"));
-    cJSON_AddItemToObject(root, "as_of", svc_json_stamp(res->as_of));
-    cJSON_AddItemToObject(root, "records",
-                          svc_json_records(res->rows_read, res->rows_counted,
-                                           res->rows_rejected, res->rows_totals,
-                                           res->rows_other_units,
-                                           res->max_rejects_pct));
+    cJSON_AddItemToObject(root, "as_of", chiso_logs__json_stamp(res->as_of));
+    cJSON_AddItemToObject(
+        root, "records",
+        chiso_logs__json_records(res->rows_read, res->rows_counted,
+                                 res->rows_rejected, res->rows_totals,
+                                 res->rows_other_units, res->max_rejects_pct));
     arr = cJSON_CreateArray();
     for (i = 0; i < res->n_rows; i++) {
         cJSON_AddItemToArray(arr, task_row_json(&res->rows[i]));
@@ -1160,7 +1205,8 @@ chiso_tasks_to_json(const chiso_tasks_result *res)
     cJSON_AddItemToObject(o, "by_unit", arr);
     cJSON_AddItemToObject(o, "total", undated_json(&res->undated_total));
     cJSON_AddItemToObject(root, "without_deadline", o);
-    cJSON_AddItemToObject(root, "cancelled", svc_json_u64(res->cancelled));
+    cJSON_AddItemToObject(root, "cancelled",
+                          chiso_logs__json_u64(res->cancelled));
     arr = cJSON_CreateArray();
     for (i = 0; i < res->n_overdue; i++) {
         const chiso_task_overdue *t = &res->overdue[i];
@@ -1170,9 +1216,10 @@ chiso_tasks_to_json(const chiso_tasks_result *res)
         cJSON_AddItemToObject(o, "title", cJSON_CreateString(t->title));
         cJSON_AddItemToObject(o, "source_document",
                               cJSON_CreateString(t->source_document));
-        cJSON_AddItemToObject(o, "due_at", svc_json_stamp(t->due));
-        cJSON_AddItemToObject(o, "days_overdue", svc_json_num(t->days_overdue));
-        cJSON_AddItemToObject(o, "line", svc_json_u64(t->line));
+        cJSON_AddItemToObject(o, "due_at", chiso_logs__json_stamp(t->due));
+        cJSON_AddItemToObject(o, "days_overdue",
+                              chiso_logs__json_num(t->days_overdue));
+        cJSON_AddItemToObject(o, "line", chiso_logs__json_u64(t->line));
         cJSON_AddItemToArray(arr, o);
     }
     cJSON_AddItemToObject(root, "overdue", arr);
@@ -1218,4 +1265,70 @@ chiso_tasks_write_csv(const chiso_tasks_result *res, FILE *out)
         chiso_csvw_number(&w, r->days_late_max);
         chiso_csvw_end(&w);
     }
+}
+
+/* ---- derived inputs -------------------------------------------------------------- */
+
+#define ADD_COUNT(name, x)                                                     \
+    if ((st = chiso_logs__set_add(set, name, detail, 1, (double)(x), 0, 0,     \
+                                  0)) != CHISO_OK)                             \
+    goto out
+#define ADD_RATE(name, a, b)                                                   \
+    if ((st = chiso_logs__set_add(set, name, detail, 0, (double)(a),           \
+                                  (double)(b), 0, 0)) != CHISO_OK)             \
+    goto out
+
+chiso_status
+chiso_tasks_inputs(chiso_input_set *set,
+                   const chiso_tasks_result *res,
+                   const char *unit,
+                   int32_t period_index,
+                   chiso_diag_list *warnings,
+                   chiso_diag *diag)
+{
+    const chiso_tasks_row *r;
+    chiso_tasks_row zero;
+    char detail[700], per[16];
+    chiso_status st = CHISO_OK;
+    char asof[40];
+    const char *label = chiso_logs__inputs_unit(
+        res->path, res->units, res->n_units, res->rows_counted, unit,
+        chiso_msg(logs_lang(diag), "task"), diag);
+
+    if (label == NULL) {
+        return diag != NULL && diag->code != CHISO_OK ? diag->code
+                                                      : CHISO_EDATA;
+    }
+    chiso_period_format(res->period, period_index, per, sizeof(per));
+    r = chiso_tasks_find(res, unit != NULL ? label : NULL, period_index);
+    if (r == NULL) {
+        memset(&zero, 0, sizeof(zero));
+        r = &zero;
+        if (warnings != NULL) {
+            chiso_diag_list_addk(warnings, "unit_no_rows_in_period",
+                                 CHISO_SEVERITY_WARNING, NULL, res->path, 0, 0,
+                                 "no task of unit '%s' is due in %s: counts "
+                                 "are 0 and rates 0/0 (the rule's "
+                                 "zero-denominator convention applies)",
+                                 unit != NULL ? label : "*", per);
+        }
+    }
+    chiso_logs__stamp_text(res->as_of, asof, sizeof(asof));
+    snprintf(detail, sizeof(detail),
+             "%s: unit %s, deadlines in %s, %llu tasks, as of %s", res->path,
+             unit ? label : "(all)", per, (unsigned long long)r->assigned,
+             asof);
+    ADD_COUNT("tasks.assigned", r->assigned);
+    ADD_COUNT("tasks.completed", r->completed);
+    ADD_COUNT("tasks.completed_on_time", r->completed_on_time);
+    ADD_COUNT("tasks.completed_late", r->completed_late);
+    ADD_COUNT("tasks.overdue", r->overdue);
+    ADD_RATE("tasks.on_time_pct", r->completed_on_time,
+             r->completed + r->overdue);
+    ADD_RATE("tasks.completed_pct", r->completed, r->assigned);
+out:
+    if (st != CHISO_OK) {
+        chiso_diag_set(diag, st, NULL, 0, 0, "out of memory");
+    }
+    return st;
 }

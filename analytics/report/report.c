@@ -304,7 +304,7 @@ compute_logs_for(struct rp *R,
         so.period = R->kind;
         so.has_as_of = 1;
         so.as_of = R->as_of;
-        so.threads = R->opts->threads;
+        so.table.threads = R->opts->threads;
         so.unit = dref;
         st = chiso_services_compute(&R->svc, R->cfg->dossiers, &so, R->diag);
         if (st != CHISO_OK) {

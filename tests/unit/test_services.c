@@ -50,8 +50,55 @@ static const char sample[] =
     "r7,STP,P9,2024-03-05T10:00:00,2024-03-06T10:00:00,2024-03-05T22:00:00,"
     "direct,0,0,1,4,\n";
 
+/* How a table is read in these tests. */
+typedef enum {
+    MODE_AUTO = 0,  /* the default: parallel when large, else in order */
+    MODE_REFERENCE, /* libcsv alone */
+    MODE_PARALLEL   /* split over 4 threads even when tiny */
+} read_mode;
+
+/* Compute over memory with a reading mode. */
+static chiso_status
+compute(chiso_services_result **res,
+        const char *name,
+        const char *text,
+        size_t len,
+        chiso_services_options o,
+        read_mode mode,
+        chiso_diag *d)
+{
+    if (mode == MODE_REFERENCE) {
+        o.table.reference = 1;
+    } else if (mode == MODE_PARALLEL) {
+        o.table.threads = 4;
+        o.table.min_split = 1;
+    }
+    return chiso_services_compute_mem(res, name, text, len, &o, d);
+}
+
+/* The type 7 quantile of sorted values, computed here as the definition
+ * says (h = q (n - 1); x[floor h] + (h - floor h) (x[floor h + 1] -
+ * x[floor h])), to check the library's against. */
+static double
+q7(const double *x, size_t n, double q)
+{
+    double h, lo;
+    size_t i;
+
+    if (n == 0) {
+        return NAN;
+    }
+    h = q * (double)(n - 1);
+    lo = floor(h);
+    i = (size_t)lo;
+    if (i + 1 >= n) {
+        return x[i];
+    }
+    return x[i] + (h - lo) * (x[i + 1] - x[i]);
+}
+
 static chiso_services_result *
-run(const char *text, chiso_period_kind kind, svc_mode mode)
+run(const char *text, chiso_period_kind kind, read_mode mode)
 {
     chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
     chiso_services_result *res = NULL;
@@ -59,10 +106,10 @@ run(const char *text, chiso_period_kind kind, svc_mode mode)
     chiso_status st;
 
     o.period = kind;
-    o.threads = 1;
+    o.table.threads = 1;
     memset(&d, 0, sizeof(d));
     d.lang = CHISO_LANG_EN;
-    st = svc_compute(&res, "sample.csv", text, strlen(text), &o, mode, &d);
+    st = compute(&res, "sample.csv", text, strlen(text), o, mode, &d);
     if (st != CHISO_OK) {
         fail_msg("compute: %s:%lu:%lu: %s", d.path, d.line, d.column,
                  d.message);
@@ -74,7 +121,7 @@ static void
 test_month_definitions(void **state)
 {
     chiso_services_result *res =
-        run(sample, CHISO_PERIOD_MONTH, SVC_MODE_REFERENCE);
+        run(sample, CHISO_PERIOD_MONTH, MODE_REFERENCE);
     const chiso_services_row *r;
 
     (void)state;
@@ -135,11 +182,11 @@ static void
 test_quarter_half_year(void **state)
 {
     chiso_services_result *q =
-        run(sample, CHISO_PERIOD_QUARTER, SVC_MODE_REFERENCE);
+        run(sample, CHISO_PERIOD_QUARTER, MODE_REFERENCE);
     chiso_services_result *h =
-        run(sample, CHISO_PERIOD_HALF, SVC_MODE_REFERENCE);
+        run(sample, CHISO_PERIOD_HALF, MODE_REFERENCE);
     chiso_services_result *y =
-        run(sample, CHISO_PERIOD_YEAR, SVC_MODE_REFERENCE);
+        run(sample, CHISO_PERIOD_YEAR, MODE_REFERENCE);
     const chiso_services_row *r;
 
     (void)state;
@@ -252,14 +299,14 @@ test_quantile_sorted(void **state)
 
     (void)state;
     /* numpy.percentile([1,2,3,4], 90) = 3.7; median 2.5 */
-    chiso_assert_close(chiso_quantile_sorted(a, 4, 0.9), 3.7, TOL);
-    chiso_assert_close(chiso_quantile_sorted(a, 4, 0.5), 2.5, TOL);
+    chiso_assert_close(q7(a, 4, 0.9), 3.7, TOL);
+    chiso_assert_close(q7(a, 4, 0.5), 2.5, TOL);
     /* h = 1.6: 20 + 0.6 * 15 = 29; h = 3.6: 40 + 0.6 * 10 = 46 */
-    chiso_assert_close(chiso_quantile_sorted(b, 5, 0.4), 29.0, TOL);
-    chiso_assert_close(chiso_quantile_sorted(b, 5, 0.9), 46.0, TOL);
-    chiso_assert_close(chiso_quantile_sorted(b, 5, 1.0), 50.0, TOL);
-    chiso_assert_close(chiso_quantile_sorted(c, 1, 0.9), 7.0, TOL);
-    assert_true(isnan(chiso_quantile_sorted(c, 0, 0.5)));
+    chiso_assert_close(q7(b, 5, 0.4), 29.0, TOL);
+    chiso_assert_close(q7(b, 5, 0.9), 46.0, TOL);
+    chiso_assert_close(q7(b, 5, 1.0), 50.0, TOL);
+    chiso_assert_close(q7(c, 1, 0.9), 7.0, TOL);
+    assert_true(isnan(q7(c, 0, 0.5)));
 }
 
 static int
@@ -296,7 +343,7 @@ test_quantile_store(void **state)
          * over 60 days */
         v = i % 2 ? (x >> 8) % 65536u : (x >> 4) % (60u * 86400u);
         all[i] = (double)v / 86400.0;
-        assert_int_equal(qstore_add(i % 3 ? &s1 : &s2, i % 3 ? &ar1 : &ar2, v),
+        assert_int_equal(chiso_logs__qstore_add(i % 3 ? &s1 : &s2, i % 3 ? &ar1 : &ar2, v),
                          0);
     }
     qsort(all, N, sizeof(*all), cmp_dbl);
@@ -306,13 +353,13 @@ test_quantile_store(void **state)
     refs[1].a = &ar2;
     for (k = 0; k < sizeof(qs) / sizeof(qs[0]); k++) {
         double got;
-        assert_int_equal(qref_quantile(refs, 2, qs[k], &got), 0);
-        chiso_assert_close(got, chiso_quantile_sorted(all, N, qs[k]), 1e-12);
+        assert_int_equal(chiso_logs__quantile(refs, 2, qs[k], &got), 0);
+        chiso_assert_close(got, q7(all, N, qs[k]), 1e-12);
     }
-    qstore_free(&s1);
-    qstore_free(&s2);
-    qarena_free(&ar1);
-    qarena_free(&ar2);
+    chiso_logs__qstore_free(&s1);
+    chiso_logs__qstore_free(&s2);
+    chiso_logs__qarena_free(&ar1);
+    chiso_logs__qarena_free(&ar2);
     free(all);
 }
 
@@ -329,17 +376,17 @@ test_quantile_next_bucket(void **state)
     (void)state;
     memset(&ar, 0, sizeof(ar));
     memset(&st, 0, sizeof(st));
-    assert_int_equal(qstore_add(&st, &ar, 200000), 0);
-    assert_int_equal(qstore_add(&st, &ar, 10), 0);
+    assert_int_equal(chiso_logs__qstore_add(&st, &ar, 200000), 0);
+    assert_int_equal(chiso_logs__qstore_add(&st, &ar, 10), 0);
     ref.q = &st;
     ref.a = &ar;
-    assert_int_equal(qref_quantile(&ref, 1, 0.5, &got), 0);
+    assert_int_equal(chiso_logs__quantile(&ref, 1, 0.5, &got), 0);
     chiso_assert_close(got, 100005.0 / 86400.0, 1e-15);
     /* h = 0.9: 10 + 0.9 * 199990 = 180001 s */
-    assert_int_equal(qref_quantile(&ref, 1, 0.9, &got), 0);
+    assert_int_equal(chiso_logs__quantile(&ref, 1, 0.9, &got), 0);
     chiso_assert_close(got, 180001.0 / 86400.0, 1e-15);
-    qstore_free(&st);
-    qarena_free(&ar);
+    chiso_logs__qstore_free(&st);
+    chiso_logs__qarena_free(&ar);
 }
 
 static char *
@@ -381,21 +428,19 @@ test_fast_equals_reference(void **state)
             i % 4 ? "" : "5",
             i % 2 ? "\"ghi chú;\n\"\"dòng\"\" hai\"" : "  x  ");
     }
-    o.threads = 4;
-    svc_fast_min_split = 1;
     memset(&d, 0, sizeof(d));
     d.lang = CHISO_LANG_EN;
     assert_int_equal(
-        svc_compute(&ref, "m.csv", b.data, b.len, &o, SVC_MODE_REFERENCE, &d),
+        compute(&ref, "m.csv", b.data, b.len, o, MODE_REFERENCE, &d),
         CHISO_OK);
     assert_int_equal(
-        svc_compute(&fast, "m.csv", b.data, b.len, &o, SVC_MODE_FAST_ONLY, &d),
+        compute(&fast, "m.csv", b.data, b.len, o, MODE_PARALLEL, &d),
         CHISO_OK);
     assert_int_equal(fast->rows_read, 5000);
+    assert_true(fast->threads_used > 1); /* read in parallel, no fallback */
     c1 = csv_of(ref);
     c2 = csv_of(fast);
     assert_string_equal(c1, c2);
-    svc_fast_min_split = 4u << 20;
     free(c1);
     free(c2);
     chiso_services_free(ref);
@@ -435,26 +480,25 @@ test_fast_rejects_equal(void **state)
             chiso_buf_puts(&b, "short,row\n\n   \n");
         }
     }
-    o.threads = 4;
-    svc_fast_min_split = 1;
-    o.on_reject = log_reject;
-    o.reject_ctx = &lr;
+    o.table.on_reject = log_reject;
+    o.table.reject_ctx = &lr;
     memset(&d, 0, sizeof(d));
     d.lang = CHISO_LANG_EN;
     assert_int_equal(
-        svc_compute(&ref, "r.csv", b.data, b.len, &o, SVC_MODE_REFERENCE, &d),
+        compute(&ref, "r.csv", b.data, b.len, o, MODE_REFERENCE, &d),
         CHISO_OK);
-    o.reject_ctx = &lf;
+    o.table.reject_ctx = &lf;
     assert_int_equal(
-        svc_compute(&fast, "r.csv", b.data, b.len, &o, SVC_MODE_FAST_ONLY, &d),
+        compute(&fast, "r.csv", b.data, b.len, o, MODE_PARALLEL, &d),
         CHISO_OK);
     assert_true(ref->rows_rejected >= 9);
+    assert_true(fast->threads_used > 1);
     assert_int_equal(fast->rows_rejected, ref->rows_rejected);
     assert_int_equal(fast->rows_read, ref->rows_read);
     assert_string_equal(lf.data, lr.data);
     /* without a callback, and no bad row allowed: the same first error */
-    o.on_reject = NULL;
-    o.max_rejects_pct = 0;
+    o.table.on_reject = NULL;
+    o.table.max_rejects_pct = 0;
     chiso_services_free(ref);
     chiso_services_free(fast);
     ref = fast = NULL;
@@ -465,16 +509,15 @@ test_fast_rejects_equal(void **state)
     /* the first bad row is "short,row" after D3: sep= line, header, D0,
      * D1 (3 lines), D2, D3 (3 lines) -> line 11; a field-count error */
     assert_int_equal(
-        svc_compute(&ref, "r.csv", b.data, b.len, &o, SVC_MODE_REFERENCE, &d),
+        compute(&ref, "r.csv", b.data, b.len, o, MODE_REFERENCE, &d),
         CHISO_EPARSE);
     assert_int_equal(
-        svc_compute(&fast, "r.csv", b.data, b.len, &o, SVC_MODE_FAST_ONLY, &d2),
+        compute(&fast, "r.csv", b.data, b.len, o, MODE_PARALLEL, &d2),
         CHISO_EPARSE);
     assert_int_equal(d.line, 11);
     assert_int_equal(d.line, d2.line);
     assert_int_equal(d.column, d2.column);
     assert_string_equal(d.message, d2.message);
-    svc_fast_min_split = 4u << 20;
     chiso_buf_free(&b);
     chiso_buf_free(&lr);
     chiso_buf_free(&lf);
@@ -519,9 +562,9 @@ test_rejects(void **state)
     assert_non_null(strstr(d.message, "'31/02/2024'"));
     assert_non_null(strstr(d.message, "February 2024 has 29 days"));
     /* with one, and a limit above 3 of 5: three rejects, two counted */
-    o.max_rejects_pct = 60;
-    o.on_reject = collect;
-    o.reject_ctx = &log;
+    o.table.max_rejects_pct = 60;
+    o.table.on_reject = collect;
+    o.table.reject_ctx = &log;
     memset(&d, 0, sizeof(d));
     d.lang = CHISO_LANG_EN;
     assert_int_equal(
@@ -541,7 +584,7 @@ test_rejects(void **state)
 static void
 test_inputs(void **state)
 {
-    chiso_services_result *res = run(sample, CHISO_PERIOD_MONTH, SVC_MODE_AUTO);
+    chiso_services_result *res = run(sample, CHISO_PERIOD_MONTH, MODE_AUTO);
     chiso_input_set set = CHISO_INPUT_SET_INIT;
     size_t i;
     int seen = 0;
@@ -732,8 +775,8 @@ test_max_rejects(void **state)
     for (i = 0; i < 181; i++) {
         chiso_buf_printf(&b, "U,31/02/2024,2024-03-05,\n");
     }
-    o.on_reject = count_reject;
-    o.reject_ctx = &n;
+    o.table.on_reject = count_reject;
+    o.table.reject_ctx = &n;
     assert_int_equal(run_opts(b.data, &o, &res, &d), CHISO_EDATA);
     assert_null(res);
     assert_int_equal(n, 181);
@@ -748,8 +791,8 @@ test_max_rejects(void **state)
                              i < nbad ? "x" : "2024-03-01");
         }
         chiso_diag_list_init(&list, 5);
-        o.problems = &list;
-        o.on_reject = NULL;
+        o.table.problems = &list;
+        o.table.on_reject = NULL;
         if (nbad == 9) {
             assert_int_equal(run_opts(b.data, &o, &res, &d), CHISO_OK);
             assert_int_equal(res->rows_rejected, 9);
@@ -817,7 +860,7 @@ test_dossier_status(void **state)
     assert_int_equal(res->rows_counted, 6);
     chiso_services_free(res);
     /* a status that contradicts the dates is a bad row */
-    o.max_rejects_pct = 0;
+    o.table.max_rejects_pct = 0;
     assert_int_equal(run_opts(contra, &o, &res, &d), CHISO_EDATA);
     assert_non_null(strstr(d.message, "says the result was returned"));
 }
@@ -857,7 +900,7 @@ test_office_words(void **state)
     chiso_assert_close(res->overall.satisfaction_mean, 3.5, TOL);
     assert_int_equal(res->overall.satisfied, 2);
     chiso_services_free(res);
-    o.max_rejects_pct = 0;
+    o.table.max_rejects_pct = 0;
     assert_int_equal(run_opts(bad_chan, &o, &res, &d), CHISO_EDATA);
     assert_non_null(strstr(d.message, "invalid channel 'Fax'"));
     assert_non_null(strstr(d.message, "'Trực tuyến'"));

@@ -167,7 +167,7 @@ test_bad_rows(void **state)
     assert_int_equal(d.line, 2);
     assert_int_equal(d.column, 6);
     assert_non_null(strstr(d.message, "invalid date '31/02/2024'"));
-    o.on_reject = NULL;
+    o.table.on_reject = NULL;
     (void)n;
     chiso_tasks_free(res);
 }
@@ -197,9 +197,9 @@ test_rejects_reconcile(void **state)
 
     (void)state;
     assert_int_equal(chiso_stamp_parse("2024-06-30", 10, &o.as_of, NULL, 0), 0);
-    o.on_reject = count;
-    o.reject_ctx = &n;
-    o.max_rejects_pct = 100;
+    o.table.on_reject = count;
+    o.table.reject_ctx = &n;
+    o.table.max_rejects_pct = 100;
     memset(&d, 0, sizeof(d));
     d.lang = CHISO_LANG_EN;
     assert_int_equal(
@@ -277,8 +277,8 @@ test_rejects_35_of_40(void **state)
         chiso_buf_printf(&b, "t%d,A,%s,\n", i,
                          i < 35 ? "30/02/2024" : "2024-03-01");
     }
-    o.on_reject = count;
-    o.reject_ctx = &n;
+    o.table.on_reject = count;
+    o.table.reject_ctx = &n;
     assert_int_equal(run_opts(b.data, &o, &res, &d), CHISO_EDATA);
     assert_null(res);
     assert_int_equal(n, 35);

@@ -1,6 +1,7 @@
 /*
- * services_period.c - periods, timestamps under the whole-day rule, and the
- * exact quantile store shared by the dossier and task computations.
+ * logs_common.c - what the dossier and task computations share: periods,
+ * timestamps under the whole-day rule, the exact quantile store, unit
+ * selection, messages, derived inputs and JSON helpers.
  *
  * Periods are integers so that grouping is a hash of two integers: a month
  * is y*12+m-1, a quarter y*4+q-1, a half y*2+h-1, a year y. Their text
@@ -10,8 +11,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "logs_int.h"
 
+#include <cjson/cJSON.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,7 +41,7 @@ chiso_period_kind_name(chiso_period_kind kind)
 }
 
 int32_t
-svc_period_of_ym(chiso_period_kind kind, int32_t ym)
+chiso_logs__period_of_ym(chiso_period_kind kind, int32_t ym)
 {
     int32_t y = ym / 12, m0 = ym % 12;
 
@@ -64,7 +65,7 @@ chiso_period_of_day(chiso_period_kind kind, int64_t day)
     unsigned m, d;
 
     chiso_civil_from_days(day, &y, &m, &d);
-    return svc_period_of_ym(kind, y * 12 + (int32_t)m - 1);
+    return chiso_logs__period_of_ym(kind, y * 12 + (int32_t)m - 1);
 }
 
 void
@@ -202,24 +203,6 @@ dim(int y, int m)
     return t[m - 1];
 }
 
-/* Days since 1970-01-01 of the first of each month, 1900-01 .. 2200-12,
- * filled once (pthread_once) so the hot path does no calendar division. */
-static int32_t month_start[(2200 - 1900 + 1) * 12];
-static pthread_once_t month_once = PTHREAD_ONCE_INIT;
-
-static void
-fill_month_start(void)
-{
-    int y, m;
-
-    for (y = 1900; y <= 2200; y++) {
-        for (m = 1; m <= 12; m++) {
-            month_start[(y - 1900) * 12 + m - 1] =
-                (int32_t)chiso_days_from_civil(y, (unsigned)m, 1);
-        }
-    }
-}
-
 #define D(c)   ((unsigned)((c) - '0'))
 #define ISD(c) ((unsigned)((c) - '0') <= 9u)
 
@@ -229,7 +212,7 @@ fill_month_start(void)
  * Returns 1 when it decided (valid), 0 to let the general parser decide.
  */
 static int
-fast_iso(const char *s, size_t len, svc_time *t)
+fast_iso(const char *s, size_t len, logs_time *t)
 {
     int y, m, d, hh = 0, mi = 0, ss = 0;
 
@@ -258,8 +241,7 @@ fast_iso(const char *s, size_t len, svc_time *t)
         (unsigned)d > dim(y, m)) {
         return 0;
     }
-    pthread_once(&month_once, fill_month_start);
-    t->day = month_start[(y - 1900) * 12 + m - 1] + d - 1;
+    t->day = (int32_t)chiso_days_from_civil(y, (unsigned)m, (unsigned)d);
     t->secs = (int64_t)t->day * 86400 + hh * 3600 + mi * 60 + ss;
     t->ym = y * 12 + m - 1;
     t->has_time = len == 19;
@@ -267,13 +249,13 @@ fast_iso(const char *s, size_t len, svc_time *t)
 }
 
 int
-svc_time_parse(const char *s,
-               size_t len,
-               unsigned flags,
-               chiso_lang lang,
-               svc_time *t,
-               char *why,
-               size_t why_len)
+chiso_logs__time_parse(const char *s,
+                       size_t len,
+                       unsigned flags,
+                       chiso_lang lang,
+                       logs_time *t,
+                       char *why,
+                       size_t why_len)
 {
     int y;
     unsigned m, d;
@@ -295,9 +277,10 @@ int
 chiso_stamp_parse(
     const char *s, size_t len, chiso_stamp *out, char *why, size_t why_len)
 {
-    svc_time t;
+    logs_time t;
 
-    if (svc_time_parse(s, len, 0, CHISO_LANG_EN, &t, why, why_len) != 0) {
+    if (chiso_logs__time_parse(s, len, 0, CHISO_LANG_EN, &t, why, why_len) !=
+        0) {
         return -1;
     }
     out->secs = t.secs;
@@ -315,7 +298,7 @@ chiso_stamp_diff(chiso_stamp a, chiso_stamp b)
 }
 
 void
-svc_stamp_text(chiso_stamp t, char *out, size_t len)
+chiso_logs__stamp_text(chiso_stamp t, char *out, size_t len)
 {
     chiso_format_datetime(t.secs, t.has_time, out, len);
 }
@@ -354,7 +337,7 @@ qarena_alloc(qarena *a)
 }
 
 void
-qarena_free(qarena *a)
+chiso_logs__qarena_free(qarena *a)
 {
     size_t i;
 
@@ -366,7 +349,7 @@ qarena_free(qarena *a)
 }
 
 int
-qstore_add(qstore *q, qarena *a, uint32_t value)
+chiso_logs__qstore_add(qstore *q, qarena *a, uint32_t value)
 {
     uint32_t hi = value >> 16, slot;
     qbucket *b;
@@ -402,7 +385,7 @@ qstore_add(qstore *q, qarena *a, uint32_t value)
 }
 
 void
-qstore_free(qstore *q)
+chiso_logs__qstore_free(qstore *q)
 {
     free(q->b);
     memset(q, 0, sizeof(*q));
@@ -562,7 +545,7 @@ select_two(const qref *refs,
 }
 
 int
-qref_quantile(const qref *refs, size_t n_refs, double q, double *out)
+chiso_logs__quantile(const qref *refs, size_t n_refs, double q, double *out)
 {
     uint64_t n = 0, lo;
     size_t r;
@@ -595,30 +578,10 @@ qref_quantile(const qref *refs, size_t n_refs, double q, double *out)
     return 0;
 }
 
-double
-chiso_quantile_sorted(const double *sorted, size_t n, double q)
-{
-    double h, t, a, b;
-    size_t lo;
-
-    if (n == 0) {
-        return NAN;
-    }
-    h = q * (double)(n - 1);
-    lo = (size_t)floor(h);
-    t = h - (double)lo;
-    a = sorted[lo];
-    if (lo + 1 >= n || !(t > 0)) {
-        return a;
-    }
-    b = sorted[lo + 1];
-    return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
-}
-
 /* ---- messages ----------------------------------------------------------------- */
 
 void
-svc_quote(const char *s, size_t len, char *out, size_t cap)
+chiso_logs__quote(const char *s, size_t len, char *out, size_t cap)
 {
     size_t n = len;
 
@@ -640,4 +603,262 @@ svc_quote(const char *s, size_t len, char *out, size_t cap)
         n += 3;
     }
     out[n] = '\0';
+}
+
+logs_time
+chiso_logs__time_of(chiso_stamp st)
+{
+    logs_time t;
+    int y;
+    unsigned m, d;
+
+    t.secs = st.secs;
+    t.has_time = st.has_time;
+    t.day = (int32_t)floor_div(st.secs, 86400);
+    chiso_civil_from_days(t.day, &y, &m, &d);
+    t.ym = y * 12 + (int32_t)m - 1;
+    return t;
+}
+
+/* ---- units -------------------------------------------------------------------- */
+
+chiso_status
+chiso_logs__select_unit(const char *path,
+                        char *const *all,
+                        size_t n_all,
+                        const chiso_unit_ref *unit,
+                        unsigned char *hit,
+                        char **unit_in_log,
+                        chiso_diag *diag)
+{
+    chiso_buf b = CHISO_BUF_INIT;
+    chiso_status st;
+    size_t i, n = 0;
+
+    st = chiso_unit_match(path, (const char *const *)all, n_all, unit, hit,
+                          diag);
+    if (st != CHISO_OK) {
+        return st;
+    }
+    for (i = 0; i < n_all; i++) {
+        if (hit[i]) {
+            chiso_buf_printf(&b, "%s%s", n++ ? "; " : "", all[i]);
+        }
+    }
+    *unit_in_log = b.data != NULL ? b.data : chiso_strdup("");
+    if (*unit_in_log == NULL) {
+        return chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
+    }
+    return CHISO_OK;
+}
+
+chiso_status
+chiso_logs__no_unit_column(const char *path, const char *what, chiso_diag *diag)
+{
+    return chiso_diag_set(diag, CHISO_ESCHEMA, path, 0, 0,
+                          "no unit column (%s); for the log of a single unit, "
+                          "give the unit: --unit CODE, or \"unit\" in the "
+                          "report configuration",
+                          what);
+}
+
+const char *
+chiso_logs__inputs_unit(const char *path,
+                        char *const *units,
+                        size_t n_units,
+                        uint64_t counted,
+                        const char *unit,
+                        const char *what,
+                        chiso_diag *diag)
+{
+    unsigned char *hit;
+    chiso_unit_ref ref;
+    size_t i, n_hit = 0, at = 0;
+
+    if (counted == 0 || n_units == 0) {
+        chiso_diag_set(diag, CHISO_EDATA, path, 0, 0,
+                       "no %s to count: the indicators of this file are not "
+                       "computed (no score is given from an empty log)",
+                       what);
+        return NULL;
+    }
+    if (unit == NULL) {
+        return "*";
+    }
+    for (i = 0; i < n_units; i++) {
+        if (strcmp(units[i], unit) == 0) {
+            return units[i];
+        }
+    }
+    hit = calloc(n_units, 1);
+    if (hit == NULL) {
+        chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
+        return NULL;
+    }
+    memset(&ref, 0, sizeof(ref));
+    ref.code = unit;
+    if (chiso_unit_match(path, (const char *const *)units, n_units, &ref, hit,
+                         diag) == CHISO_OK) {
+        for (i = 0; i < n_units; i++) {
+            if (hit[i]) {
+                at = i;
+                n_hit++;
+            }
+        }
+        if (n_hit > 1) {
+            chiso_diag_set(diag, CHISO_EDATA, path, 0, 0,
+                           "unit '%s' matches several units of the file "
+                           "(such as '%s'): select the unit when reading it",
+                           unit, units[at]);
+            free(hit);
+            return NULL;
+        }
+    }
+    free(hit);
+    return n_hit == 1 ? units[at] : NULL;
+}
+
+/* ---- derived inputs ----------------------------------------------------------- */
+
+chiso_status
+chiso_logs__set_add(chiso_input_set *set,
+                    const char *name,
+                    const char *detail,
+                    int is_count,
+                    double num,
+                    double den,
+                    int has_value,
+                    double value)
+{
+    chiso_input_value *v;
+
+    if (set->n == set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 32;
+        chiso_input_value *p = realloc(set->items, cap * sizeof(*p));
+        if (p == NULL) {
+            return CHISO_ENOMEM;
+        }
+        set->items = p;
+        set->cap = cap;
+    }
+    v = &set->items[set->n];
+    memset(v, 0, sizeof(*v));
+    v->name = name;
+    v->detail = chiso_strdup(detail);
+    if (v->detail == NULL) {
+        return CHISO_ENOMEM;
+    }
+    if (is_count) {
+        v->has_value = 1;
+        v->value = num;
+    } else if (has_value) {
+        v->has_value = 1;
+        v->value = value;
+    } else {
+        v->has_counts = 1;
+        v->numerator = num;
+        v->denominator = den;
+        if (den > 0) {
+            v->has_value = 1;
+            v->value = 100.0 * num / den;
+        }
+    }
+    set->n++;
+    return CHISO_OK;
+}
+
+void
+chiso_input_set_free(chiso_input_set *set)
+{
+    size_t i;
+
+    if (set == NULL) {
+        return;
+    }
+    for (i = 0; i < set->n; i++) {
+        free((char *)(uintptr_t)set->items[i].detail);
+    }
+    free(set->items);
+    memset(set, 0, sizeof(*set));
+}
+
+/* ---- JSON helpers ------------------------------------------------------------- */
+
+cJSON *
+chiso_logs__json_pct(double x)
+{
+    return chiso_json_fixed(x, 2);
+}
+
+cJSON *
+chiso_logs__json_num(double x)
+{
+    return chiso_json_number(x);
+}
+
+cJSON *
+chiso_logs__json_u64(uint64_t v)
+{
+    return cJSON_CreateNumber((double)v);
+}
+
+cJSON *
+chiso_logs__json_stamp(chiso_stamp t)
+{
+    char buf[40];
+
+    chiso_logs__stamp_text(t, buf, sizeof(buf));
+    return cJSON_CreateString(buf);
+}
+
+cJSON *
+chiso_logs__json_records(uint64_t read,
+                         uint64_t counted,
+                         uint64_t rejected,
+                         uint64_t totals,
+                         uint64_t other_units,
+                         double max_pct)
+{
+    cJSON *o = cJSON_CreateObject();
+    uint64_t data = read - totals;
+
+    if (o == NULL) {
+        return NULL;
+    }
+    cJSON_AddItemToObject(o, "read", chiso_logs__json_u64(read));
+    cJSON_AddItemToObject(o, "counted", chiso_logs__json_u64(counted));
+    cJSON_AddItemToObject(o, "rejected", chiso_logs__json_u64(rejected));
+    cJSON_AddItemToObject(o, "totals_rows", chiso_logs__json_u64(totals));
+    cJSON_AddItemToObject(o, "other_units", chiso_logs__json_u64(other_units));
+    cJSON_AddItemToObject(
+        o, "rejected_pct",
+        chiso_logs__json_pct(data > 0 ? 100.0 * (double)rejected / (double)data
+                                      : (double)NAN));
+    cJSON_AddItemToObject(o, "max_rejects_pct", chiso_logs__json_num(max_pct));
+    return o;
+}
+
+cJSON *
+chiso_logs__json_unit(int has_column,
+                      size_t n_units,
+                      char *const *units,
+                      const char *in_log)
+{
+    cJSON *o;
+
+    if (in_log == NULL && has_column) {
+        return cJSON_CreateNull(); /* every unit */
+    }
+    o = cJSON_CreateObject();
+    if (o == NULL) {
+        return NULL;
+    }
+    cJSON_AddItemToObject(o, "code",
+                          n_units > 0 ? cJSON_CreateString(units[0])
+                                      : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "in_log",
+                          in_log != NULL ? cJSON_CreateString(in_log)
+                                         : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "from_column", cJSON_CreateBool(has_column));
+    return o;
 }
