@@ -563,13 +563,17 @@ typedef struct chiso_evidence {
 } chiso_evidence;
 
 /*
- * Load an evidence sheet. Columns (folded names; Vietnamese aliases in the
- * README): criterion_id (required), value, numerator, denominator, points,
- * appraised_points, official_points, evidence, evidence_date, note,
- * applicable, unit. Dates must be real calendar dates.
- * Numbers must parse; negative numbers and duplicate ids (within one unit)
- * are CHISO_EDATA. Whether ids exist in a framework is checked by the
- * scorer, which knows the framework.
+ * Load an evidence sheet through the row pipeline (header found where it
+ * is, "Tổng cộng" rows skipped, headings without an id skipped). Columns
+ * (docs/evidence.md): criterion_id (required), value, numerator,
+ * denominator, points, appraised_points, official_points, evidence,
+ * evidence_date, note, applicable, unit, seq (STT). Dates must be real
+ * calendar dates. Numbers must parse; negative numbers and duplicate ids
+ * (within one unit) are CHISO_EDATA. Every problem of the sheet is found
+ * in one pass: chiso_evidence_load reports the first and how many more
+ * there are, chiso_evidence_load_all lists them (in file order). Whether
+ * ids exist in a framework, and which are inner nodes, is for the
+ * framework to say (chiso_evidence_check_tree, the scorer).
  */
 chiso_status
 chiso_evidence_load(chiso_evidence **out, const char *path, chiso_diag *diag);
@@ -577,7 +581,39 @@ chiso_evidence_load(chiso_evidence **out, const char *path, chiso_diag *diag);
 chiso_status chiso_evidence_load_all(chiso_evidence **out,
                                      const char *path,
                                      chiso_diag_list *problems);
+/* As chiso_evidence_load_all, read with table options (header row,
+ * Excel dates, notes on the sheet). */
+chiso_status chiso_evidence_load_ex(chiso_evidence **out,
+                                    const char *path,
+                                    const chiso_table_options *opts,
+                                    chiso_diag_list *problems);
 void chiso_evidence_free(chiso_evidence *ev);
+
+/*
+ * The criteria tree a sheet is read against, as the caller (who knows the
+ * framework) describes it: children() says whether `id` is an inner node
+ * (1, with its children's ids), a leaf (0) or unknown (-1).
+ */
+typedef struct chiso_evidence_tree {
+    void *ctx;
+    int (*children)(void *ctx,
+                    const char *id,
+                    const char *const **kids,
+                    size_t *n_kids);
+} chiso_evidence_tree;
+
+/*
+ * Rows of inner nodes (an area, a criterion with sub-criteria) are
+ * accepted; their points are compared with the sum of their children's
+ * (a child without a row counts the sum of its own children; the check is
+ * skipped when a leaf below has no points): a typed warning
+ * "inner_points_differ" when they differ, never an error. *n_inner
+ * receives the number of such rows.
+ */
+chiso_status chiso_evidence_check_tree(const chiso_evidence *ev,
+                                       const chiso_evidence_tree *tree,
+                                       chiso_diag_list *warnings,
+                                       size_t *n_inner);
 
 /* ==== published results store (datasets/published/) ====================
  * Owned by the analytics-statistics area (issue 4). The store is a

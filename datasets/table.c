@@ -571,7 +571,12 @@ find_header(chiso_table *t, chiso_diag *diag)
         }
         last_title = row.line;
     }
-    if (first_title > 0) {
+    if (first_title > 0 && first_title == last_title) {
+        note(t, "rows_above_header", CHISO_SEVERITY_INFO, t->header_line,
+             "the header is at line %lu; the row above it (line %lu, '%s') "
+             "is a title, not data",
+             t->header_line, first_title, title);
+    } else if (first_title > 0) {
         note(t, "rows_above_header", CHISO_SEVERITY_INFO, t->header_line,
              "the header is at line %lu; the rows above it (lines %lu-%lu, "
              "'%s') are a title, not data",

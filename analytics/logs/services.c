@@ -50,7 +50,8 @@ static const chiso_csv_column svc_columns[SVC_NCOLS] = {
     /* required unless the unit is given (single-unit exports) */
     {"unit_code",
      "unit|ma_don_vi|don_vi|ma_co_quan|co_quan|don_vi_tiep_nhan|"
-     "co_quan_tiep_nhan|don_vi_giai_quyet|co_quan_giai_quyet",
+     "co_quan_tiep_nhan|don_vi_giai_quyet|co_quan_giai_quyet|ten_don_vi|"
+     "ten_co_quan",
      0},
     {"procedure_code",
      "ma_thu_tuc|ma_tthc|thu_tuc|procedure|ma_thu_tuc_hanh_chinh", 0},
@@ -1041,7 +1042,8 @@ services_compute(chiso_services_result **out,
         if (o.unit == NULL) {
             st = chiso_logs__no_unit_column(
                 path,
-                "expected 'unit_code', 'Mã đơn vị', 'Đơn vị' or 'Cơ quan'",
+                chiso_msg(logs_lang(diag), "expected 'unit_code', 'Mã đơn "
+                                           "vị', 'Đơn vị' or 'Cơ quan'"),
                 diag);
             goto out;
         }

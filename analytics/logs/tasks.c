@@ -1009,10 +1009,11 @@ tasks_compute(chiso_tasks_result **out,
     res->has_unit_column = L.col[TK_UNIT] >= 0;
     if (!res->has_unit_column) {
         if (o.unit == NULL) {
-            st = chiso_logs__no_unit_column(path,
-                                            "expected 'unit', 'Đơn vị', 'Đơn "
-                                            "vị chủ trì' or 'Cơ quan chủ trì'",
-                                            diag);
+            st = chiso_logs__no_unit_column(
+                path,
+                chiso_msg(logs_lang(diag), "expected 'unit', 'Đơn vị', 'Đơn "
+                                           "vị chủ trì' or 'Cơ quan chủ trì'"),
+                diag);
             goto out;
         }
         L.fixed_unit = o.unit->code;

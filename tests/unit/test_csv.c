@@ -409,6 +409,126 @@ test_evidence_errors(void **state)
     chiso_diag_list_free(&list);
 }
 
+/* A tree for chiso_evidence_check_tree: 1 -> 1.1, 1.2; 2 -> 2.1, 2.2;
+ * 2.2 -> 2.2.1, 2.2.2. */
+static int
+tree_children(void *ctx, const char *id, const char *const **kids, size_t *n)
+{
+    static const char *const k1[] = {"1.1", "1.2"};
+    static const char *const k2[] = {"2.1", "2.2"};
+    static const char *const k22[] = {"2.2.1", "2.2.2"};
+
+    (void)ctx;
+    if (strcmp(id, "1") == 0) {
+        *kids = k1;
+        *n = 2;
+        return 1;
+    }
+    if (strcmp(id, "2") == 0) {
+        *kids = k2;
+        *n = 2;
+        return 1;
+    }
+    if (strcmp(id, "2.2") == 0) {
+        *kids = k22;
+        *n = 2;
+        return 1;
+    }
+    return strchr(id, '.') != NULL ? 0 : -1;
+}
+
+/*
+ * Issue 11: a sheet as offices keep it - title rows, an STT column, area
+ * rows with their points, a heading without id, a "Tổng cộng" row. Area 1
+ * says 6 points, its children 2 + 3.5 = 5.5: a warning. Area 2 says 4,
+ * its children 1 + (1.5 + 1.5) = 4 (2.2 has no row: the sum of its own
+ * children): no warning. The totals row (8.5) is skipped and never read.
+ */
+static void
+test_evidence_office_sheet(void **state)
+{
+    const char *p = chiso_test_file(
+        "ev_office.csv", "BẢNG TỰ CHẤM ĐIỂM NĂM 2024;;;\n"
+                         "Đơn vị: Sở Tư pháp;;;\n"
+                         "STT;Mã tiêu chí;Tên tiêu chí;Điểm tự chấm\n"
+                         "I;1;Công tác chỉ đạo;6\n"
+                         "1;1.1;Kế hoạch;2\n"
+                         "2;1.2;Báo cáo;3,5\n"
+                         ";;Lĩnh vực thứ hai;\n"
+                         "II;2;Hiện đại hóa;4\n"
+                         "3;2.1;Trực tuyến;1\n"
+                         "4;2.2.1;Số hóa;1,5\n"
+                         "5;2.2.2;Ký số;1,5\n"
+                         ";;Tổng cộng;8,5\n");
+    chiso_evidence *ev = NULL;
+    chiso_diag_list problems, notes, warnings;
+    chiso_table_options o = CHISO_TABLE_OPTIONS_INIT;
+    chiso_evidence_tree tree = {NULL, tree_children};
+    size_t n_inner = 0;
+
+    (void)state;
+    chiso_diag_list_init(&problems, 10);
+    chiso_diag_list_init(&notes, 10);
+    chiso_diag_list_init(&warnings, 10);
+    problems.lang = notes.lang = warnings.lang = CHISO_LANG_EN;
+    o.notes = &notes;
+    assert_int_equal(chiso_evidence_load_ex(&ev, p, &o, &problems), CHISO_OK);
+    assert_int_equal(problems.n, 0);
+    assert_int_equal(ev->n, 7); /* heading and totals rows are not rows */
+    assert_string_equal(ev->entries[0].id, "1");
+    assert_int_equal(ev->entries[0].line, 4);
+    assert_int_equal(notes.n, 2);
+    assert_string_equal(notes.items[0].kind, "rows_above_header");
+    assert_string_equal(notes.items[1].kind, "totals_row_skipped");
+    assert_int_equal(notes.items[1].line, 12);
+    assert_int_equal(chiso_evidence_check_tree(ev, &tree, &warnings, &n_inner),
+                     CHISO_OK);
+    assert_int_equal(n_inner, 2);
+    assert_int_equal(warnings.n, 1);
+    assert_string_equal(warnings.items[0].kind, "inner_points_differ");
+    assert_string_equal(warnings.items[0].criterion_id, "1");
+    assert_int_equal(warnings.items[0].line, 4);
+    assert_non_null(strstr(warnings.items[0].message, "has 6 points"));
+    assert_non_null(strstr(warnings.items[0].message, "add up to 5.5"));
+    chiso_evidence_free(ev);
+    chiso_diag_list_free(&problems);
+    chiso_diag_list_free(&notes);
+    chiso_diag_list_free(&warnings);
+}
+
+/* Duplicate ids over many rows: the check is linear (a hash), and every
+ * duplicate is found, bad rows included. */
+static void
+test_evidence_duplicates(void **state)
+{
+    chiso_buf b = CHISO_BUF_INIT;
+    chiso_evidence *ev = NULL;
+    chiso_diag_list problems;
+    int i;
+    const char *p;
+
+    (void)state;
+    chiso_buf_puts(&b, "criterion_id,unit,points\n");
+    for (i = 0; i < 20000; i++) {
+        chiso_buf_printf(&b, "c%d,U%d,%s\n", i % 10000, i / 10000,
+                         i == 3 ? "x" : "1");
+    }
+    chiso_buf_puts(&b, "c3,U0,1\nc5,U1,1\n");
+    p = chiso_test_file("ev_dup.csv", b.data);
+    chiso_diag_list_init(&problems, 10);
+    problems.lang = CHISO_LANG_EN;
+    assert_int_equal(chiso_evidence_load_all(&ev, p, &problems), CHISO_EDATA);
+    /* 'x' at line 5, then c3 of U0 again (its first row was bad) and c5 of
+     * U1 again */
+    assert_int_equal(problems.n, 3);
+    assert_non_null(strstr(problems.items[1].message,
+                           "duplicate criterion id 'c3' (first given at line "
+                           "5)"));
+    assert_int_equal(problems.items[2].line, 20003);
+    chiso_diag_list_free(&problems);
+    chiso_buf_free(&b);
+}
+
 /* Every word of the vocabularies folds to its key (the table and
  * docs/vocabulary.md cannot drift apart), no key is listed twice in one
  * vocabulary, and the words offices write mean what they say. */
@@ -526,6 +646,8 @@ main(void)
         cmocka_unit_test(test_bool_na),
         cmocka_unit_test(test_evidence),
         cmocka_unit_test(test_evidence_errors),
+        cmocka_unit_test(test_evidence_office_sheet),
+        cmocka_unit_test(test_evidence_duplicates),
     };
     return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
 }
