@@ -631,11 +631,79 @@ test_vocabularies(void **state)
                      CHISO_VOCAB_UNKNOWN);
 }
 
+/* docs/vocabulary.md and the table of datasets/vocab.c list the same words
+ * (each row: | word | means | `key` |). */
+static void
+test_vocabulary_doc(void **state)
+{
+    const char *root = getenv("CHISO_SOURCE_DIR");
+    char path[1024], *doc = NULL;
+    size_t len = 0, k, i, n;
+    chiso_diag d;
+
+    (void)state;
+    if (root == NULL) {
+        skip();
+    }
+    snprintf(path, sizeof(path), "%s/docs/vocabulary.md", root);
+    memset(&d, 0, sizeof(d));
+    assert_int_equal(chiso_file_read_all(path, &doc, &len, &d), CHISO_OK);
+    for (k = 0; k < CHISO_VOCAB_COUNT; k++) {
+        n = chiso_vocab_count((chiso_vocab)k);
+        for (i = 0; i < n; i++) {
+            const char *key;
+            const char *word = chiso_vocab_entry((chiso_vocab)k, i, NULL, &key);
+            char row[256];
+            if (word == NULL) {
+                continue;
+            }
+            snprintf(row, sizeof(row), "| %s |", word);
+            if (strstr(doc, row) == NULL) {
+                fail_msg("docs/vocabulary.md lacks '%s'", word);
+            }
+            snprintf(row, sizeof(row), "| `%s` |", key);
+            if (strstr(doc, row) == NULL) {
+                fail_msg("docs/vocabulary.md lacks key '%s'", key);
+            }
+        }
+    }
+    /* and every key the document shows is known */
+    {
+        const char *p = doc;
+        while ((p = strstr(p, "| `")) != NULL) {
+            const char *e = strchr(p + 3, '`');
+            char key[96];
+            int known = 0;
+            size_t m = e ? (size_t)(e - p - 3) : 0;
+            if (e == NULL || m >= sizeof(key)) {
+                break;
+            }
+            memcpy(key, p + 3, m);
+            key[m] = '\0';
+            for (k = 0; k < CHISO_VOCAB_COUNT && !known; k++) {
+                n = chiso_vocab_count((chiso_vocab)k);
+                for (i = 0; i < n && !known; i++) {
+                    const char *kk;
+                    chiso_vocab_entry((chiso_vocab)k, i, NULL, &kk);
+                    known = strcmp(kk, key) == 0;
+                }
+            }
+            if (!known) {
+                fail_msg("docs/vocabulary.md shows '%s', which no table has",
+                         key);
+            }
+            p = e + 1;
+        }
+    }
+    free(doc);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_vocabularies),
+        cmocka_unit_test(test_vocabulary_doc),
         cmocka_unit_test(test_delimiters_bom_crlf),
         cmocka_unit_test(test_quoted_newlines_and_lines),
         cmocka_unit_test(test_malformed),

@@ -17,6 +17,8 @@
 #include "helpers.h"
 #include "logs_int.h"
 
+#include <cjson/cJSON.h>
+
 #define TOL 1e-12
 
 /*
@@ -907,6 +909,122 @@ test_office_words(void **state)
     assert_non_null(strstr(d.message, "'Qua dịch vụ BCCI'"));
 }
 
+/* The JSON of a result without what says where it came from (input, unit
+ * as given, record counts of skipped rows): groups, period totals, overall,
+ * columns present but the unit's. */
+static char *
+json_core(const chiso_services_result *r)
+{
+    cJSON *root = chiso_services_to_json(r), *o = cJSON_CreateObject();
+    char *text;
+    cJSON *cols;
+
+    cols = cJSON_DetachItemFromObject(root, "columns");
+    cJSON_DeleteItemFromObject(cols, "unit");
+    cJSON_AddItemToObject(o, "columns", cols);
+    cJSON_AddItemToObject(o, "groups",
+                          cJSON_DetachItemFromObject(root, "groups"));
+    cJSON_AddItemToObject(o, "period_totals",
+                          cJSON_DetachItemFromObject(root, "period_totals"));
+    cJSON_AddItemToObject(o, "overall",
+                          cJSON_DetachItemFromObject(root, "overall"));
+    text = cJSON_Print(o);
+    cJSON_Delete(root);
+    cJSON_Delete(o);
+    return text;
+}
+
+/*
+ * Issue 11, done means: the results of a messy export - a title and the
+ * unit's name above the header, an empty leading column, no unit column
+ * (the unit given), the one-stop system's field names, Vietnamese words,
+ * times with SA/CH, personal data columns, a "Tổng cộng" row - are
+ * identical to those of the same dossiers tidied by hand.
+ */
+static const char messy[] =
+    "\xEF\xBB\xBF"
+    ";BÁO CÁO TÌNH HÌNH GIẢI QUYẾT HỒ SƠ THỦ TỤC HÀNH CHÍNH;;;;;;;;;;\n"
+    ";Đơn vị: Sở Tư pháp. Từ ngày 01/01/2024 đến ngày 30/06/2024;;;;;;;;;;\n"
+    ";;;;;;;;;;;\n"
+    ";STT;MaHoSo;ChuHoSo;DiaChiChuHoSo;SoDienThoaiChuHoSo;NgayTiepNhan;"
+    "NgayHenTra;NgayTra;Hình thức nộp;Số hóa;Ký số kết quả;Mức độ hài "
+    "lòng;Trạng thái\n"
+    ";1;H01;Nguyễn Văn An;\"Xã A, huyện B\";0912000001;02/01/2024 08:15:00;"
+    "05/01/2024 17:00:00;05/01/2024 16:40:00;Trực tuyến toàn trình;Đã số "
+    "hóa;Đã ký số;Rất hài lòng;Đã trả kết quả\n"
+    ";2;H02;Trần Thị Bình;Xã C;0912000002;03/01/2024 09:30 SA;08/01/2024;"
+    "09/01/2024 02:00 CH;Nộp trực tiếp;Chưa số hóa;Chưa ký số;Hài lòng;"
+    "Trả kết quả quá hạn\n"
+    ";3;H03;Lê Văn Cường;Xã D;0912000003;15/02/2024 10:00:00;25/02/2024 "
+    "17:00:00;;Qua dịch vụ BCCI;x;;Bình thường;Đang giải quyết\n"
+    ";4;H04;Phạm Thị Dung;Xã E;0912000004;20/02/2024 14:00:00;25/02/2024;;"
+    "Trực tuyến một phần;Có;Không;;Đã hủy\n"
+    ";5;H05;Hoàng Văn Em;Xã F;0912000005;01/03/2024;10/03/2024;"
+    "10/03/2024;trực tuyến;✓;có;Không hài lòng;\n"
+    ";;Tổng cộng;;;;;;;;;;;\n";
+
+static const char tidy[] =
+    "dossier_id,unit_code,received_at,due_at,finished_at,channel,"
+    "digitized,result_signed,satisfaction,status\n"
+    "H01,STP,2024-01-02T08:15:00,2024-01-05T17:00:00,2024-01-05T16:40:00,"
+    "online,1,1,5,finished\n"
+    "H02,STP,2024-01-03T09:30:00,2024-01-08,2024-01-09T14:00:00,direct,0,0,"
+    "4,finished\n"
+    "H03,STP,2024-02-15T10:00:00,2024-02-25T17:00:00,,postal,1,0,3,open\n"
+    "H04,STP,2024-02-20T14:00:00,2024-02-25,,online,1,0,,cancelled\n"
+    "H05,STP,2024-03-01,2024-03-10,2024-03-10,online,1,1,2,\n";
+
+static void
+test_messy_equals_tidy(void **state)
+{
+    chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
+    chiso_services_result *a = NULL, *b = NULL;
+    chiso_unit_ref ref = {"STP", NULL, 0};
+    chiso_diag_list notes;
+    chiso_diag d;
+    char *ca, *cb, *ja, *jb;
+    size_t i;
+    int personal = 0, totals = 0, title = 0;
+
+    (void)state;
+    o.period = CHISO_PERIOD_MONTH;
+    assert_int_equal(run_opts(tidy, &o, &b, &d), CHISO_OK);
+    chiso_diag_list_init(&notes, 20);
+    notes.lang = CHISO_LANG_EN;
+    o.unit = &ref;
+    o.table.notes = &notes;
+    if (run_opts(messy, &o, &a, &d) != CHISO_OK) {
+        fail_msg("%lu:%lu %s", d.line, d.column, d.message);
+    }
+    assert_int_equal(a->rows_totals, 1);
+    assert_int_equal(a->rows_rejected, 0);
+    assert_int_equal(a->overall.cancelled, 1);
+    ca = csv_of(a);
+    cb = csv_of(b);
+    assert_string_equal(ca, cb);
+    ja = json_core(a);
+    jb = json_core(b);
+    assert_string_equal(ja, jb);
+    for (i = 0; i < notes.n; i++) {
+        personal += strcmp(notes.items[i].kind, "personal_data_columns") == 0;
+        totals += strcmp(notes.items[i].kind, "totals_row_skipped") == 0;
+        title += strcmp(notes.items[i].kind, "rows_above_header") == 0;
+    }
+    assert_int_equal(personal, 1);
+    assert_int_equal(totals, 1);
+    assert_int_equal(title, 1);
+    /* and nothing of the applicants reaches the outputs */
+    assert_null(strstr(ca, "Nguyễn"));
+    assert_null(strstr(ja, "0912"));
+    free(ca);
+    free(cb);
+    free(ja);
+    free(jb);
+    chiso_diag_list_free(&notes);
+    chiso_services_free(a);
+    chiso_services_free(b);
+}
+
 int
 main(void)
 {
@@ -928,6 +1046,7 @@ main(void)
         cmocka_unit_test(test_max_rejects),
         cmocka_unit_test(test_dossier_status),
         cmocka_unit_test(test_office_words),
+        cmocka_unit_test(test_messy_equals_tidy),
     };
 
     return cmocka_run_group_tests_name("services", tests, NULL, NULL);

@@ -20,6 +20,7 @@
  * late 2 (t2, t3), not due 1 (t4), overdue 1 (t5);
  * on-time rate 2 / (4 + 1) = 40 %, completed 4 / 6; days late 1, 1.5.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -28,6 +29,9 @@
 
 #include "helpers.h"
 #include "chiso_logs.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
 
 #define TOL 1e-12
 
@@ -360,6 +364,114 @@ test_single_unit_stt(void **state)
     chiso_tasks_free(res);
 }
 
+static char *
+tasks_csv(const chiso_tasks_result *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    chiso_tasks_write_csv(r, f);
+    fclose(f);
+    return buf;
+}
+
+/* What the results say, not where they came from: groups, totals, the
+ * tasks without deadline, cancelled, and each overdue task's deadline,
+ * days and title. */
+static char *
+tasks_core(const chiso_tasks_result *r)
+{
+    cJSON *root = chiso_tasks_to_json(r), *o = cJSON_CreateObject(), *it;
+    cJSON *over;
+    char *text;
+    static const char *const keys[] = {"groups", "period_totals", "overall",
+                                       "without_deadline", "cancelled"};
+    size_t k;
+
+    for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+        cJSON_AddItemToObject(o, keys[k],
+                              cJSON_DetachItemFromObject(root, keys[k]));
+    }
+    over = cJSON_DetachItemFromObject(root, "overdue");
+    cJSON_ArrayForEach(it, over)
+    {
+        cJSON_DeleteItemFromObject(it, "task_id");
+        cJSON_DeleteItemFromObject(it, "line");
+        cJSON_DeleteItemFromObject(it, "source_document");
+    }
+    cJSON_AddItemToObject(o, "overdue", over);
+    text = cJSON_Print(o);
+    cJSON_Delete(root);
+    cJSON_Delete(o);
+    return text;
+}
+
+/*
+ * Issue 11, done means, for task registers: a register as an office keeps
+ * it (a title, tasks numbered by STT without ids, no unit column, the
+ * office's column names and status words, a "Cộng" row, Excel serial dates
+ * read with CHISO_DATE_EXCEL_SERIAL) gives the results of the same tasks
+ * tidied by hand. Excel serials: 45382 = 2024-03-31, 45412 = 2024-04-30,
+ * 45473 = 2024-06-30, 45381 = 2024-03-30.
+ */
+static void
+test_messy_register_equals_tidy(void **state)
+{
+    static const char messy[] =
+        "SỔ THEO DÕI NHIỆM VỤ UBND TỈNH GIAO NĂM 2024;;;;;\n"
+        "(Kèm theo báo cáo số 12/BC-STP);;;;;\n"
+        "STT;Trích yếu nội dung nhiệm vụ;Số, ký hiệu văn bản;Thời hạn "
+        "hoàn thành;Ngày hoàn thành;Tình hình thực hiện\n"
+        "1;Báo cáo quý I;12/UBND;45382;45381;Đã hoàn thành đúng hạn\n"
+        "2;Kế hoạch CCHC;13/UBND;45412;;Đang thực hiện quá hạn\n"
+        "3;Tổng kết 6 tháng;14/UBND;30/06/2024;;Đang thực hiện trong hạn\n"
+        "4;Rà soát TTHC;15/UBND;15/05/2024;20/05/2024;Đã hoàn thành quá "
+        "hạn\n"
+        "5;Thường xuyên;16/UBND;;;Chưa hoàn thành\n"
+        "6;Bỏ;17/UBND;01/03/2024;;Đã hủy\n"
+        ";Cộng;;;;\n";
+    static const char tidy[] =
+        "task_id,unit,title,due_at,completed_at,status\n"
+        "1,STP,Báo cáo quý I,2024-03-31,2024-03-30,done\n"
+        "2,STP,Kế hoạch CCHC,2024-04-30,,open\n"
+        "3,STP,Tổng kết 6 tháng,2024-06-30,,open\n"
+        "4,STP,Rà soát TTHC,2024-05-15,2024-05-20,done\n"
+        "5,STP,Thường xuyên,,,open\n"
+        "6,STP,Bỏ,2024-03-01,,cancelled\n";
+    chiso_tasks_options o = CHISO_TASKS_OPTIONS_INIT;
+    chiso_tasks_result *a = NULL, *b = NULL;
+    chiso_unit_ref ref = {"STP", NULL, 0};
+    chiso_diag d;
+    char *ca, *cb, *ja, *jb;
+
+    (void)state;
+    o.period = CHISO_PERIOD_QUARTER;
+    assert_int_equal(run_opts(tidy, &o, &b, &d), CHISO_OK);
+    o.unit = &ref;
+    o.table.date_flags = CHISO_DATE_EXCEL_SERIAL;
+    if (run_opts(messy, &o, &a, &d) != CHISO_OK) {
+        fail_msg("%lu:%lu %s", d.line, d.column, d.message);
+    }
+    assert_int_equal(a->rows_totals, 1);
+    assert_int_equal(a->cancelled, 1);
+    assert_int_equal(a->overall.overdue, 1);
+    ca = tasks_csv(a);
+    cb = tasks_csv(b);
+    assert_string_equal(ca, cb);
+    ja = tasks_core(a);
+    jb = tasks_core(b);
+    assert_string_equal(ja, jb);
+    /* without an id, the STT names the task */
+    assert_string_equal(a->overdue[0].task_id, "No. 2");
+    free(ca);
+    free(cb);
+    free(ja);
+    free(jb);
+    chiso_tasks_free(a);
+    chiso_tasks_free(b);
+}
+
 int
 main(void)
 {
@@ -372,6 +484,7 @@ main(void)
         cmocka_unit_test(test_rejects_35_of_40),
         cmocka_unit_test(test_unit_names),
         cmocka_unit_test(test_single_unit_stt),
+        cmocka_unit_test(test_messy_register_equals_tidy),
     };
 
     return cmocka_run_group_tests_name("tasks", tests, NULL, NULL);
