@@ -773,7 +773,12 @@ fast_record(chiso_csv_reader *r, int *got, chiso_diag *diag)
 {
     *got = 0;
     if (r->ff.scratch == NULL) {
+        /* a record's escaped fields are no longer than the record; memory
+         * input is no longer than itself */
         r->ff.scratch_cap = CHISO__TOK_MAX_RECORD + 64;
+        if (r->cap == 0 && r->len + 64 < r->ff.scratch_cap) {
+            r->ff.scratch_cap = r->len + 64;
+        }
         r->ff.scratch = malloc(r->ff.scratch_cap);
         if (r->ff.scratch == NULL ||
             grow_tok_fields(r, r->n_header + 16 > 64 ? r->n_header + 16 : 64) !=

@@ -1347,6 +1347,9 @@ job_init(fjob *J, chiso_table *t, const chiso_row_handler *h)
     J->ff.f = calloc(J->ff.cap, sizeof(*J->ff.f));
     J->ff.len = calloc(J->ff.cap, sizeof(*J->ff.len));
     J->ff.scratch_cap = CHISO__TOK_MAX_RECORD + 64;
+    if (t->mem != NULL && t->mem_len + 64 < J->ff.scratch_cap) {
+        J->ff.scratch_cap = t->mem_len + 64; /* no field is longer */
+    }
     J->ff.scratch = malloc(J->ff.scratch_cap);
     chiso__tok_init(&J->tok, t->delim);
     J->worker = h->worker_new(h->ctx);
