@@ -571,7 +571,8 @@ test_input_errors(void **state)
         const char *mp = chiso_test_file("bad_meta.csv", b->meta);
         chiso_status st;
 
-        chiso_diag_clear(&d);
+        memset(&d, 0, sizeof(d));
+        d.lang = CHISO_LANG_EN; /* the messages below are the English ones */
         st = chiso_composite_load(&m, dp, mp, NULL, &d);
         if (st != b->code || strstr(d.message, b->message) == NULL ||
             d.line != b->line || d.column != b->column ||

@@ -21,7 +21,8 @@ read_all(const char *text,
     chiso_csv_row row;
     chiso_status st;
 
-    chiso_diag_clear(d);
+    memset(d, 0, sizeof(*d));
+    d->lang = CHISO_LANG_EN;
     *n_rows = 0;
     st = chiso_csv_open_mem(&r, "t.csv", text, strlen(text), NULL, d);
     if (st != CHISO_OK) {
@@ -80,7 +81,8 @@ test_quoted_newlines_and_lines(void **state)
     unsigned long line, col;
 
     (void)state;
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_csv_open_mem(&r, "t.csv", text, strlen(text), NULL, &d),
         CHISO_OK);
@@ -165,7 +167,8 @@ test_bind(void **state)
     long idx[3];
 
     (void)state;
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_csv_open_mem(&r, "t.csv", text, strlen(text), NULL, &d),
         CHISO_OK);
@@ -176,20 +179,23 @@ test_bind(void **state)
     chiso_csv_close(r);
 
     text = "value,note\n1,2\n";
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     chiso_csv_open_mem(&r, "t.csv", text, strlen(text), NULL, &d);
     assert_int_equal(chiso_csv_bind(r, cols, 3, idx, &d), CHISO_ESCHEMA);
     assert_non_null(strstr(d.message, "missing column 'criterion_id'"));
     chiso_csv_close(r);
 
     text = "id,ma_tieu_chi\n1,2\n";
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     chiso_csv_open_mem(&r, "t.csv", text, strlen(text), NULL, &d);
     assert_int_equal(chiso_csv_bind(r, cols, 3, idx, &d), CHISO_ESCHEMA);
     assert_int_equal(d.column, 4);
     chiso_csv_close(r);
 
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     chiso_csv_open_mem(&r, "t.csv", "", 0, NULL, &d);
     assert_int_equal(chiso_csv_bind(r, cols, 3, idx, &d), CHISO_EPARSE);
     assert_string_equal(d.message, "empty file: expected a header row");
@@ -340,7 +346,8 @@ test_evidence(void **state)
     chiso_diag d;
 
     (void)state;
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_evidence_load(&ev, p, &d), CHISO_OK);
     assert_int_equal(ev->n, 4);
     assert_string_equal(ev->entries[0].id, "1.1");
@@ -366,7 +373,8 @@ test_evidence_errors(void **state)
     chiso_diag_list list;
 
     (void)state;
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_evidence_load(&ev,
                             chiso_test_file("e1.csv", "criterion_id,points\n"
@@ -376,7 +384,8 @@ test_evidence_errors(void **state)
     assert_int_equal(d.line, 2);
     assert_int_equal(d.column, 5);
     assert_string_equal(d.message, "invalid number 'abc' in column 'points'");
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_evidence_load(&ev,
                             chiso_test_file("e2.csv", "criterion_id,points\n"
@@ -384,7 +393,8 @@ test_evidence_errors(void **state)
                             &d),
         CHISO_EDATA);
     assert_string_equal(d.message, "negative value '-1' in column 'points'");
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_evidence_load(&ev,
                             chiso_test_file("e3.csv", "criterion_id,points\n"
@@ -393,7 +403,8 @@ test_evidence_errors(void **state)
         CHISO_EDATA);
     assert_string_equal(d.message,
                         "duplicate criterion id '1.1' (first given at line 2)");
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_evidence_load(&ev, "/nonexistent/x.csv", &d),
                      CHISO_EIO);
     /* collect mode finds all three problems */

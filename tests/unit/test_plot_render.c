@@ -274,7 +274,8 @@ expect_csv_error(chiso_plot_kind kind,
     chiso_diag diag;
     const char *path = chiso_test_file("bad.csv", text);
 
-    chiso_diag_clear(&diag);
+    memset(&diag, 0, sizeof(diag));
+    diag.lang = CHISO_LANG_EN; /* the messages below are the English ones */
     assert_int_equal(chiso_chart_new(&c, kind), CHISO_OK);
     assert_int_equal(chiso_chart_load_csv(c, path, NULL, &diag), code);
     if (strstr(diag.message, msg) == NULL) {

@@ -118,7 +118,8 @@ expect_error(const char *text,
     chiso_diag d;
     const char *p = chiso_test_file("survey.csv", text);
 
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN; /* the messages below are the English ones */
     assert_int_not_equal(chiso_survey_load(&s, p, &d), CHISO_OK);
     assert_null(s);
     if (strstr(d.message, frag) == NULL || d.line != line || d.column != col) {
