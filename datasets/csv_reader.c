@@ -833,19 +833,20 @@ fast_record(chiso_csv_reader *r, int *got, chiso_diag *diag)
             r->line += nl;
             continue;
         }
-        /* copy the fields, NUL-terminated, as libcsv's callbacks do */
+        /* copy the fields, NUL-terminated, as libcsv's callbacks do: at
+         * most the record's bytes plus a NUL per field */
         r->fbytes.len = 0;
-        if (reserve_fields(r, nf) != 0) {
+        if (reserve_fields(r, nf) != 0 ||
+            chiso_buf_reserve(&r->fbytes, used + nf + 1) != CHISO_OK) {
             return fail(r, diag, CHISO_ENOMEM, 0, 0, "out of memory");
         }
         for (i = 0; i < nf; i++) {
+            char *dst = r->fbytes.data + r->fbytes.len;
             r->foff[i] = r->fbytes.len;
             r->flen[i] = r->ff.len[i];
-            if (chiso_buf_append(&r->fbytes, r->ff.f[i], r->ff.len[i]) !=
-                    CHISO_OK ||
-                chiso_buf_append(&r->fbytes, "", 1) != CHISO_OK) {
-                return fail(r, diag, CHISO_ENOMEM, 0, 0, "out of memory");
-            }
+            memcpy(dst, r->ff.f[i], r->ff.len[i]);
+            dst[r->ff.len[i]] = '\0';
+            r->fbytes.len += r->ff.len[i] + 1;
         }
         r->nf = nf;
         r->rec_start = r->pos;

@@ -820,10 +820,17 @@ is_totals(const chiso_table *t,
     long seq = t->schema.seq_col >= 0 ? t->index[t->schema.seq_col] : -1;
 
     for (i = 0; i < n; i++) {
-        if (blank(f[i], len[i])) {
+        const char *s = f[i];
+        size_t sl = len[i];
+        unsigned char c0;
+        chiso_text_trim(&s, &sl);
+        if (sl == 0) {
             continue;
         }
-        if (len[i] > 60) {
+        /* every totals word starts with t, c, g or s (Tổng, Cộng, Grand,
+         * Subtotal): most first cells (ids, numbers) end here, unfolded */
+        c0 = (unsigned char)(s[0] | 0x20);
+        if (sl > 60 || (c0 != 't' && c0 != 'c' && c0 != 'g' && c0 != 's')) {
             break;
         }
         key_of(f[i], len[i], key, sizeof(key));
@@ -1616,7 +1623,9 @@ chiso_table_read(chiso_table *t,
                           t->width, t->delim);
     }
     threads = t->opts.threads > 0 ? t->opts.threads : default_threads();
-    if (!t->opts.reference && !h->sequential && threads > 1) {
+    /* regular files and memory: the zero-copy runner, one thread or more;
+     * pipes and handlers that need rows in order: the reader */
+    if (!t->opts.reference && !h->sequential) {
         struct stat sb;
         if (t->mem != NULL) {
             size = t->mem_len;

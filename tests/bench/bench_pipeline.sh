@@ -4,6 +4,7 @@
 #
 #   tests/bench/bench_pipeline.sh [--scratch DIR] [--runs K] [--big N]
 #                                 [--chiso PATH] [--duckdb-dir DIR]
+#                                 [--report-only]
 #
 # Workloads (chiso's command, DuckDB's same query on the same file):
 #   dossiers 1M          chiso services --period month        duckdb_query.mjs
@@ -31,6 +32,7 @@ root=$(cd "$here/../.." && pwd)
 scratch=/tmp/chiso-bench
 runs=3
 big=10000000
+report_only=0
 chiso=$root/build/chiso
 [ -x "$chiso" ] || chiso=$root/build/analytics/cli/chiso
 duck=${DUCKDB_NODE_DIR:-}
@@ -41,6 +43,7 @@ while [ $# -gt 0 ]; do
     --big) big=$2; shift 2 ;;
     --chiso) chiso=$2; shift 2 ;;
     --duckdb-dir) duck=$2; shift 2 ;;
+    --report-only) report_only=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -83,7 +86,7 @@ if [ "$big" -gt 0 ]; then
   dbig=$scratch/dossiers_$big.csv
   gen "$dbig" python3 "$here/gen_dossiers.py" --rows "$big" --seed 1
 fi
-rm -f "$scratch"/t.*
+[ "$report_only" = 1 ] || rm -f "$scratch"/t.*
 
 # one timed run: label, then the command (stdin from $IN when set, or a
 # pipe from $PIPE); appends "wall rss cpu" to t.LABEL
@@ -110,6 +113,7 @@ S="$chiso services --period month"
 T="$chiso tasks --as-of 2024-12-31 --period month"
 Q="$here/duckdb_query.mjs"
 for f in "$d1" "$dt" "$t1m"; do cat "$f" > /dev/null; done
+[ "$report_only" = 1 ] && runs=0
 for i in $(seq "$runs"); do
   timed svc_1m $S "$d1" --csv "$scratch/svc_1m.csv"
   timed duck_1m node "$Q" "$d1" "$scratch/duck_1m.csv"
@@ -125,8 +129,10 @@ for i in $(seq "$runs"); do
   timed duck_tasks_units node "$here/tasks_duckdb.mjs" "$tu" \
     "$scratch/duck_tasks_units.csv" --threads 2
 done
-timed svc_1m_ref $S "$d1" --reference --csv "$scratch/svc_1m_ref.csv"
-timed svc_1m_1t $S "$d1" --threads 1 --csv "$scratch/svc_1m_1t.csv"
+if [ "$report_only" = 0 ]; then
+  timed svc_1m_ref $S "$d1" --reference --csv "$scratch/svc_1m_ref.csv"
+  timed svc_1m_1t $S "$d1" --threads 1 --csv "$scratch/svc_1m_1t.csv"
+fi
 if [ -n "$dbig" ]; then
   cat "$dbig" > /dev/null
   for i in $(seq "$runs"); do
@@ -144,10 +150,11 @@ row() { # label, peer label or -, note
   fi
   awk -v l="$1" -v n="$3" -v w="$4" -v m="$5" -v c="$6" -v pw="$7" \
     -v pm="$8" -v pc="$9" 'BEGIN {
-      r = pw > 0 ? sprintf("%.2f", w / pw) : "-";
-      rc = pc > 0 ? sprintf("%.2f", c / pc) : "-";
+      r = (pw > 0) ? sprintf("%.2f", w / pw) : "-";
+      rc = (pc > 0) ? sprintf("%.2f", c / pc) : "-";
+      ps = (pw > 0) ? sprintf("%.2f", pw) : "-";
       printf "%-16s %8.2f %8.2f %9.1f %9s %9s %9s   %s\n", l, w, c, m / 1024,
-             pw > 0 ? sprintf("%.2f", pw) : "-", r, rc, n }'
+             ps, r, rc, n }'
 }
 printf '\n%s; medians of %s runs; machine load at the end: %s\n' \
   "$(date -u +%Y-%m-%d)" "$runs" "$(cut -d' ' -f1-3 /proc/loadavg)"
