@@ -104,8 +104,15 @@ print_table(const chiso_tasks_result *res)
     fputc('\n', o);
     cli_rule(o, '-', 147);
     fputc('\n', o);
-    for (i = 0; i < res->n_rows; i++) {
+    for (i = 0; i < res->n_rows && i < CLI_TABLE_GROUPS; i++) {
         print_row(&res->rows[i]);
+    }
+    if (res->n_rows > CLI_TABLE_GROUPS) {
+        printf(T("... và %zu nhóm đơn vị x kỳ khác (bảng đầy đủ: --csv hoặc "
+                 "--json)\n",
+                 "... and %zu more unit x period groups (the full table: "
+                 "--csv or --json)\n"),
+               res->n_rows - (size_t)CLI_TABLE_GROUPS);
     }
     if (res->n_totals > 0) {
         cli_rule(o, '-', 147);

@@ -15,6 +15,9 @@ int cli_parse_period_kind(const char *cmd, const char *s, chiso_period_kind *k);
 /* --as-of DATE; prints a usage error, returns 0/2. */
 int cli_parse_as_of(const char *cmd, const char *s, chiso_stamp *t);
 
+/* Unit x period groups printed in a table; the CSV and JSON have all. */
+#define CLI_TABLE_GROUPS 500
+
 /* The language of diagnostics for the current --lang. */
 chiso_lang cli_diag_lang(void);
 

@@ -203,6 +203,25 @@ dim(int y, int m)
     return t[m - 1];
 }
 
+/* Days since 1970-01-01 of a valid date, 1900..2200: whole years counted
+ * from 1900 (leap years up to the year before), then the days before the
+ * month (one more after February in a leap year). */
+static int32_t
+iso_day(int y, int m, int d)
+{
+    static const int16_t before[12] = {0,   31,  59,  90,  120, 151,
+                                       181, 212, 243, 273, 304, 334};
+    int py = y - 1901; /* years after 1900 before y */
+    int32_t days = (int32_t)(y - 1900) * 365 + py / 4 - py / 100 +
+                   (py + 300) / 400 - 25567 /* 1900-01-01 .. 1970-01-01 */;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+    if (y == 1900) {
+        days = -25567;
+    }
+    return days + before[m - 1] + (m > 2 && leap) + d - 1;
+}
+
 #define D(c)   ((unsigned)((c) - '0'))
 #define ISD(c) ((unsigned)((c) - '0') <= 9u)
 
@@ -241,7 +260,7 @@ fast_iso(const char *s, size_t len, logs_time *t)
         (unsigned)d > dim(y, m)) {
         return 0;
     }
-    t->day = (int32_t)chiso_days_from_civil(y, (unsigned)m, (unsigned)d);
+    t->day = iso_day(y, m, d);
     t->secs = (int64_t)t->day * 86400 + hh * 3600 + mi * 60 + ss;
     t->ym = y * 12 + m - 1;
     t->has_time = len == 19;

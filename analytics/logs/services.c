@@ -373,7 +373,13 @@ parse_row(const svc_layout *L,
     if (L->col[SVC_CHAN] >= 0) {
         s = f[L->col[SVC_CHAN]];
         n = len[L->col[SVC_CHAN]];
-        v = chiso_vocab_cached(&vc->channel, CHISO_VOCAB_CHANNEL, s, n);
+        if (n == 6 && memcmp(s, "online", 6) == 0) {
+            v = CHISO_CHANNEL_ONLINE; /* the words of tidy logs, spelled */
+        } else if (n == 6 && memcmp(s, "direct", 6) == 0) {
+            v = CHISO_CHANNEL_DIRECT;
+        } else {
+            v = chiso_vocab_cached(&vc->channel, CHISO_VOCAB_CHANNEL, s, n);
+        }
         if (v < 0) {
             return vocab_error(err, L, SVC_CHAN, CHISO_VOCAB_CHANNEL, s, n);
         }

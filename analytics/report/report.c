@@ -291,6 +291,16 @@ compute_logs_for(struct rp *R,
                                 "nào của %s đến hạn trong %s",
                         R->cfg->unit_code, R->period_label);
         }
+        if (R->tasks->rows_rejected > 0) {
+            report_warn(R,
+                        R->en ? "the task register had %llu bad rows of "
+                                "%llu (not counted)"
+                              : "sổ theo dõi nhiệm vụ có %llu dòng lỗi trên "
+                                "%llu dòng (không tính)",
+                        (unsigned long long)R->tasks->rows_rejected,
+                        (unsigned long long)(R->tasks->rows_read -
+                                             R->tasks->rows_totals));
+        }
     } else {
         report_warn(R, "%s",
                     R->en ? "no task register given: task rates are not "
@@ -328,6 +338,16 @@ compute_logs_for(struct rp *R,
                               : "sổ hồ sơ không có hồ sơ nào của %s tiếp "
                                 "nhận trong %s",
                         R->cfg->unit_code, R->period_label);
+        }
+        if (R->svc->rows_rejected > 0) {
+            report_warn(R,
+                        R->en ? "the dossier log had %llu bad rows of %llu "
+                                "(not counted)"
+                              : "sổ hồ sơ có %llu dòng lỗi trên %llu dòng "
+                                "(không tính)",
+                        (unsigned long long)R->svc->rows_rejected,
+                        (unsigned long long)(R->svc->rows_read -
+                                             R->svc->rows_totals));
         }
     } else {
         report_warn(R, "%s",
