@@ -307,8 +307,22 @@ typedef struct chiso_row {
     unsigned char delim;
 } chiso_row;
 
+/*
+ * Where field k of a row is, for a message: the table's path with line and
+ * column, or for a workbook the cell "FILE:SHEET!B7" with line and column
+ * 0 (the CLI prints path:line:column, leaving out zeros).
+ */
+void chiso_table_where(const chiso_table *t,
+                       const chiso_row *row,
+                       size_t k,
+                       char *path,
+                       size_t cap,
+                       unsigned long *line,
+                       unsigned long *column);
+
 /* Line and column (1-based, characters) where field k of a row starts;
- * line 0 when not known while reading in parallel. */
+ * line 0 when not known while reading in parallel. In a workbook: the
+ * sheet row and the column number. */
 void chiso_row_position(const chiso_row *row,
                         size_t k,
                         unsigned long *line,

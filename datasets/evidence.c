@@ -103,17 +103,18 @@ static void
 cell_problem(
     struct loader *L, const chiso_row *row, long k, const char *fmt, ...)
 {
-    char msg[512];
+    char msg[512], path[600];
     unsigned long line, col;
     va_list ap;
 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), chiso_msg(L->lang, fmt), ap);
     va_end(ap);
-    chiso_row_position(row, k >= 0 ? (size_t)k : 0, &line, &col);
+    chiso_table_where(L->t, row, k >= 0 ? (size_t)k : 0, path, sizeof(path),
+                      &line, &col);
     if (chiso_diag_list_addk(L->problems, "evidence_cell", CHISO_SEVERITY_ERROR,
-                             NULL, chiso_table_path(L->t), line,
-                             k >= 0 ? col : 0, "%s", msg) == CHISO_ENOMEM) {
+                             NULL, path, line, k >= 0 ? col : 0, "%s",
+                             msg) == CHISO_ENOMEM) {
         L->oom = 1;
     }
 }

@@ -35,6 +35,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "datasets_int.h"
+#include "chiso_workbook.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -73,7 +74,102 @@ struct chiso_table {
     uint64_t data_start;     /* byte offset of the first data record */
     char delim;
     int read_done;
+    /* a workbook sheet instead of CSV (rows read in order) */
+    chiso_workbook *wb;
+    char *wb_data; /* standard input read whole, for the zip */
+    const char **wf;
+    size_t *wl, wcap;
+    unsigned long wb_records;
 };
+
+/* Text of an uncalculated formula cell: never empty, never zero. */
+#define UNCALCULATED "#FORMULA?"
+
+/* The next row of a workbook sheet as a record: cell texts, row number as
+ * its line. */
+static chiso_status
+wb_next(chiso_table *t, chiso_csv_row *row, chiso_diag *diag)
+{
+    chiso_workbook_row wr;
+    chiso_status st = chiso_workbook_next_row(t->wb, &wr, diag);
+    size_t k, n;
+
+    memset(row, 0, sizeof(*row));
+    if (st != CHISO_OK) {
+        return st;
+    }
+    /* once the header is known every row has its width: a sheet does not
+     * store the empty cells at the end of a row */
+    n = t->width > 0 ? t->width : wr.n;
+    if (n > t->wcap || t->wf == NULL) {
+        size_t cap = n > 16 ? n : 16;
+        const char **f = realloc((void *)(uintptr_t)t->wf, cap * sizeof(*f));
+        size_t *l;
+        if (f == NULL) {
+            return chiso_diag_set(diag, CHISO_ENOMEM, t->path, 0, 0,
+                                  "out of memory");
+        }
+        t->wf = f;
+        l = realloc(t->wl, cap * sizeof(*l));
+        if (l == NULL) {
+            return chiso_diag_set(diag, CHISO_ENOMEM, t->path, 0, 0,
+                                  "out of memory");
+        }
+        t->wl = l;
+        t->wcap = cap;
+    }
+    for (k = 0; k < n; k++) {
+        if (k >= wr.n) {
+            t->wf[k] = "";
+            t->wl[k] = 0;
+        } else if (wr.cells[k].flags & CHISO_CELL_UNCALCULATED) {
+            t->wf[k] = UNCALCULATED;
+            t->wl[k] = sizeof(UNCALCULATED) - 1;
+        } else {
+            t->wf[k] = wr.cells[k].text;
+            t->wl[k] = wr.cells[k].len;
+        }
+    }
+    row->n = n;
+    row->field = t->wf;
+    row->len = t->wl;
+    row->line = wr.row;
+    row->record = ++t->wb_records;
+    return CHISO_OK;
+}
+
+/* The next record of the source. */
+static chiso_status
+next_record(chiso_table *t, chiso_csv_row *row, chiso_diag *diag)
+{
+    return t->wb != NULL ? wb_next(t, row, diag)
+                         : chiso_csv_next(t->rd, row, diag);
+}
+
+/*
+ * Where a cell is, for messages: a CSV file's path with line and column,
+ * or a workbook cell's "FILE:SHEET!B7" (line and column 0, as
+ * chiso_workbook.h puts it; column 0: the whole row "FILE:SHEET!7:7").
+ */
+static void
+where(const chiso_table *t,
+      unsigned long line,
+      unsigned long col,
+      char *path,
+      size_t cap,
+      unsigned long *out_line,
+      unsigned long *out_col)
+{
+    if (t->wb != NULL) {
+        chiso_workbook_position(t->wb, (uint32_t)col, (uint32_t)line, path,
+                                cap);
+        *out_line = *out_col = 0;
+        return;
+    }
+    snprintf(path, cap, "%s", t->path);
+    *out_line = line;
+    *out_col = col;
+}
 
 /* ---- small helpers -------------------------------------------------------- */
 
@@ -313,6 +409,8 @@ missing_column(chiso_table *t,
     chiso_buf names = CHISO_BUF_INIT, alias = CHISO_BUF_INIT;
     const char *a;
     chiso_status st;
+    char wpath[600];
+    unsigned long wl, wc;
 
     for (c = 0; c < t->schema.n_cols; c++) {
         if (t->schema.cols[c].required && index[c] < 0) {
@@ -326,9 +424,10 @@ missing_column(chiso_table *t,
     for (a = t->schema.cols[c].aliases; a != NULL && *a; a++) {
         chiso_buf_append(&alias, *a == '|' ? ", " : a, *a == '|' ? 2 : 1);
     }
+    where(t, row->line, t->wb != NULL ? 0 : 1, wpath, sizeof(wpath), &wl, &wc);
     if (searched) {
         st = chiso_diag_set(
-            diag, CHISO_ESCHEMA, t->path, row->line, 1,
+            diag, CHISO_ESCHEMA, wpath, wl, wc,
             "no header row with column '%s' in the first %d rows (also "
             "accepted: %s); the closest, at this line, has %s; name the "
             "header row with --header-row N",
@@ -336,7 +435,7 @@ missing_column(chiso_table *t,
             alias.data ? alias.data : "-",
             names.data ? names.data : "no columns");
     } else {
-        st = chiso_diag_set(diag, CHISO_ESCHEMA, t->path, row->line, 1,
+        st = chiso_diag_set(diag, CHISO_ESCHEMA, wpath, wl, wc,
                             "missing column '%s' (also accepted: %s); the "
                             "header has %s",
                             t->schema.cols[c].name,
@@ -363,7 +462,8 @@ note(chiso_table *t,
      const char *fmt,
      ...)
 {
-    char msg[512];
+    char msg[512], wpath[600];
+    unsigned long wl, wc;
     va_list ap;
 
     if (t->opts.notes == NULL) {
@@ -372,7 +472,8 @@ note(chiso_table *t,
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), chiso_msg(t->opts.notes->lang, fmt), ap);
     va_end(ap);
-    chiso_diag_list_addk(t->opts.notes, kind, sev, NULL, t->path, line, 0, "%s",
+    where(t, line, 0, wpath, sizeof(wpath), &wl, &wc);
+    chiso_diag_list_addk(t->opts.notes, kind, sev, NULL, wpath, wl, wc, "%s",
                          msg);
 }
 
@@ -474,7 +575,7 @@ find_header(chiso_table *t, chiso_diag *diag)
         goto out;
     }
     for (;;) {
-        st = chiso_csv_next(t->rd, &row, diag);
+        st = next_record(t, &row, diag);
         if (st == CHISO_DONE) {
             if (rec == 0) {
                 st = chiso_diag_set(diag, CHISO_EPARSE, t->path, 1, 1,
@@ -507,9 +608,16 @@ find_header(chiso_table *t, chiso_diag *diag)
             }
             if (b.dup_a >= 0) {
                 unsigned long line, col;
-                chiso_csv_field_position(t->rd, &row, (size_t)b.dup_b, &line,
-                                         &col);
-                st = chiso_diag_set(diag, CHISO_ESCHEMA, t->path, line, col,
+                char wpath[600];
+                if (t->wb != NULL) {
+                    where(t, row.line, (unsigned long)b.dup_b + 1, wpath,
+                          sizeof(wpath), &line, &col);
+                } else {
+                    chiso_csv_field_position(t->rd, &row, (size_t)b.dup_b,
+                                             &line, &col);
+                    snprintf(wpath, sizeof(wpath), "%s", t->path);
+                }
+                st = chiso_diag_set(diag, CHISO_ESCHEMA, wpath, line, col,
                                     "columns '%.*s' and '%.*s' both mean '%s'",
                                     (int)row.len[b.dup_a], row.field[b.dup_a],
                                     (int)row.len[b.dup_b], row.field[b.dup_b],
@@ -582,9 +690,13 @@ find_header(chiso_table *t, chiso_diag *diag)
              "'%s') are a title, not data",
              t->header_line, first_title, last_title, title);
     }
-    t->data_start = chiso_csv_bytes_read(t->rd);
-    t->data_line = chiso_csv_next_line(t->rd);
-    t->delim = chiso_csv_delimiter(t->rd);
+    if (t->wb == NULL) {
+        t->data_start = chiso_csv_bytes_read(t->rd);
+        t->data_line = chiso_csv_next_line(t->rd);
+        t->delim = chiso_csv_delimiter(t->rd);
+    } else {
+        t->delim = ',';
+    }
     st = CHISO_OK;
 out:
     if (best_fields != NULL) {
@@ -598,6 +710,66 @@ out:
     free(index);
     free(best_index);
     chiso_buf_free(&best_names);
+    return st;
+}
+
+/*
+ * A workbook (by its first bytes, not its name) is read through
+ * chiso_workbook: the sheet named in the options (else the first with
+ * data), merged cells filled (a unit merged over rows counts for each
+ * row), numbers in date columns read as Excel serial dates. A workbook on
+ * standard input is read whole first (a zip needs random access).
+ */
+static chiso_status
+open_workbook(chiso_table *t,
+              const char *path,
+              const char *data,
+              size_t len,
+              chiso_diag *diag)
+{
+    unsigned char head[8];
+    size_t n = 0;
+    chiso_status st;
+
+    if (data != NULL) {
+        n = len < sizeof(head) ? len : sizeof(head);
+        memcpy(head, data, n);
+    } else {
+        int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
+        struct stat sb;
+        ssize_t got;
+        if (fd < 0) {
+            return CHISO_OK; /* the CSV reader says why */
+        }
+        if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+            got = pread(fd, head, sizeof(head), 0);
+            n = got > 0 ? (size_t)got : 0;
+        }
+        if (fd != 0) {
+            close(fd);
+        }
+    }
+    if (chiso_workbook_sniff(head, n) == 0) {
+        return CHISO_OK;
+    }
+    if (data == NULL && strcmp(path, "-") == 0) {
+        st = chiso_file_read_all("-", &t->wb_data, &len, diag);
+        if (st != CHISO_OK) {
+            return st;
+        }
+        st = chiso_workbook_open_mem(&t->wb, "-", t->wb_data, len, diag);
+    } else if (data != NULL) {
+        st = chiso_workbook_open_mem(&t->wb, path, data, len, diag);
+    } else {
+        st = chiso_workbook_open(&t->wb, path, diag);
+    }
+    if (st == CHISO_OK) {
+        st = chiso_workbook_select(t->wb, t->opts.sheet, diag);
+    }
+    if (st == CHISO_OK) {
+        st = chiso_workbook_fill_merged(t->wb, 1, diag);
+    }
+    t->opts.date_flags |= CHISO_DATE_EXCEL_SERIAL;
     return st;
 }
 
@@ -634,8 +806,12 @@ table_open(chiso_table **out,
     co.delimiter = o.delimiter;
     co.allow_ragged = 1;
     co.reference = o.reference;
-    st = data != NULL ? chiso_csv_open_mem(&t->rd, path, data, len, &co, diag)
-                      : chiso_csv_open(&t->rd, path, &co, diag);
+    st = open_workbook(t, path, data, len, diag);
+    if (st == CHISO_OK && t->wb == NULL) {
+        st = data != NULL
+                 ? chiso_csv_open_mem(&t->rd, path, data, len, &co, diag)
+                 : chiso_csv_open(&t->rd, path, &co, diag);
+    }
     if (st == CHISO_OK) {
         st = find_header(t, diag);
     }
@@ -678,6 +854,10 @@ chiso_table_close(chiso_table *t)
         return;
     }
     chiso_csv_close(t->rd);
+    chiso_workbook_free(t->wb);
+    free(t->wb_data);
+    free((void *)(uintptr_t)t->wf);
+    free(t->wl);
     for (i = 0; t->header != NULL && i < t->width; i++) {
         free(t->header[i]);
     }
@@ -746,6 +926,25 @@ chiso_table_lang(const chiso_table *t)
 }
 
 void
+chiso_table_where(const chiso_table *t,
+                  const chiso_row *row,
+                  size_t k,
+                  char *path,
+                  size_t cap,
+                  unsigned long *line,
+                  unsigned long *column)
+{
+    unsigned long l, c;
+
+    if (t->wb != NULL) {
+        where(t, row->line, (unsigned long)k + 1, path, cap, line, column);
+        return;
+    }
+    chiso_row_position(row, k, &l, &c);
+    where(t, l, c, path, cap, line, column);
+}
+
+void
 chiso_row_position(const chiso_row *row,
                    size_t k,
                    unsigned long *line,
@@ -757,6 +956,8 @@ chiso_row_position(const chiso_row *row,
     if (row->raw != NULL) {
         chiso__raw_position(row->raw, row->raw + row->raw_len, row->delim, k,
                             &rel, column);
+    } else if (row->line > 0) {
+        *column = (unsigned long)k + 1; /* a sheet's cells are columns */
     }
     *line = row->line > 0 ? row->line + rel : 0;
 }
@@ -959,6 +1160,7 @@ read_sequential(chiso_table *t,
     chiso_row r;
     chiso_row_error err;
     chiso_status st;
+    char rpath[600];
     void *w = h->worker_new(h->ctx);
 
     run->workers = calloc(1, sizeof(*run->workers));
@@ -979,7 +1181,7 @@ read_sequential(chiso_table *t,
     for (;;) {
         size_t n, bad, cell;
         int rc;
-        st = chiso_csv_next(t->rd, &row, diag);
+        st = next_record(t, &row, diag);
         if (st == CHISO_DONE) {
             return CHISO_OK;
         }
@@ -991,7 +1193,9 @@ read_sequential(chiso_table *t,
         r.len = row.len;
         r.line = row.line;
         r.pos = row.line - 1;
-        r.raw = chiso_csv_raw_record(t->rd, &r.raw_len);
+        if (t->wb == NULL) {
+            r.raw = chiso_csv_raw_record(t->rd, &r.raw_len);
+        }
         n = row.n;
         if (check_count(t->width, row.len, &n, &bad) != 0) {
             chiso_reject rej;
@@ -1001,8 +1205,9 @@ read_sequential(chiso_table *t,
                 chiso_msg(t->lang, "row has %zu fields but the header has %zu"),
                 row.n, t->width);
             r.n = row.n;
-            chiso_row_position(&r, bad, &rej.line, &rej.column);
-            rej.path = t->path;
+            chiso_table_where(t, &r, bad, rpath, sizeof(rpath), &rej.line,
+                              &rej.column);
+            rej.path = rpath;
             rej.reason = msg;
             rej.n_fields = row.n;
             rej.field = row.field;
@@ -1033,8 +1238,9 @@ read_sequential(chiso_table *t,
         }
         {
             chiso_reject rej;
-            chiso_row_position(&r, err.field, &rej.line, &rej.column);
-            rej.path = t->path;
+            chiso_table_where(t, &r, err.field, rpath, sizeof(rpath), &rej.line,
+                              &rej.column);
+            rej.path = rpath;
             rej.reason = err.msg;
             rej.n_fields = row.n;
             rej.field = row.field;
@@ -1625,7 +1831,7 @@ chiso_table_read(chiso_table *t,
     threads = t->opts.threads > 0 ? t->opts.threads : default_threads();
     /* regular files and memory: the zero-copy runner, one thread or more;
      * pipes and handlers that need rows in order: the reader */
-    if (!t->opts.reference && !h->sequential) {
+    if (!t->opts.reference && !h->sequential && t->wb == NULL) {
         struct stat sb;
         if (t->mem != NULL) {
             size = t->mem_len;

@@ -163,6 +163,9 @@ cli_reading_option(cli_reading *r,
     case 0x103:
         t->date_flags |= CHISO_DATE_EXCEL_SERIAL;
         return 1;
+    case 0x104:
+        t->sheet = arg;
+        return 1;
     default:
         return 0;
     }
