@@ -34,11 +34,16 @@ typedef struct chiso_csv_options {
                                header (missing ones read as empty) */
     size_t max_record_bytes; /* 0 = default (16 MiB); longer records are an
                                 error, which bounds memory on garbage */
+    int reference;           /* 1: cut every record with libcsv (the
+                                reference); 0: with the fast tokenizer,
+                                libcsv taking over any record it does not
+                                accept exactly so (same rows, positions and
+                                messages) */
 } chiso_csv_options;
 
 #define CHISO_CSV_OPTIONS_INIT                                                 \
     {                                                                          \
-        0, 0, 0                                                                \
+        0, 0, 0, 0                                                             \
     }
 
 typedef struct chiso_csv_reader chiso_csv_reader;
@@ -93,6 +98,14 @@ size_t chiso_csv_header_count(const chiso_csv_reader *r);
 const char *chiso_csv_header_name(const chiso_csv_reader *r, size_t i);
 /* Bytes consumed so far (for progress reporting). */
 uint64_t chiso_csv_bytes_read(const chiso_csv_reader *r);
+/* Physical line where the next record starts (1-based). */
+unsigned long chiso_csv_next_line(const chiso_csv_reader *r);
+/*
+ * The raw bytes of the record last returned (as in the file, through its
+ * line end), for positions; valid until the next call. NULL when the
+ * record is no longer in the buffer.
+ */
+const char *chiso_csv_raw_record(const chiso_csv_reader *r, size_t *len);
 
 /* A column the caller expects, matched against the header. */
 typedef struct chiso_csv_column {
@@ -141,6 +154,234 @@ chiso_status chiso_csv_field_error(const chiso_csv_reader *r,
 /* Text of field k, or "" when the row is shorter (ragged rows). */
 const char *chiso_csv_field(const chiso_csv_row *row, long k, size_t *len);
 
+/* ---- tables: the one row pipeline -------------------------------------- */
+
+/*
+ * Every table chiso reads (dossier logs, task registers, evidence sheets)
+ * goes through one pipeline: a row source (a CSV file, standard input, a
+ * memory buffer), the header found where it is (the first row within the
+ * first 30 that has the required columns, or the row the user names),
+ * columns matched by name and alias ignoring case, diacritics, spaces,
+ * underscores and CamelCase, totals rows recognised and skipped, and every
+ * data row handed to the caller's row handler; bad rows are counted, handed
+ * to the reject callback, listed, and fail the run only above a share.
+ * Large regular files (standard input included, when it is one) are split
+ * over threads; pipes are read sequentially. Both cut records with the fast
+ * tokenizer and give the libcsv reference reader's rows, positions and
+ * messages.
+ */
+
+/* A row that could not be counted, handed to the reject callback. All
+ * pointers are borrowed for the duration of the call. */
+typedef struct chiso_reject {
+    const char *path;
+    unsigned long line, column; /* of the offending value */
+    const char *reason;         /* "invalid date '31/02/2024' in ..." */
+    size_t n_fields;            /* the row's fields as read */
+    const char *const *field;
+    const size_t *field_len;
+} chiso_reject;
+
+/* Return 0 to continue, non-zero to stop the run (CHISO_EIO). */
+typedef int (*chiso_reject_fn)(void *ctx, const chiso_reject *rej);
+
+/*
+ * A ready-made reject callback that writes rejected rows as CSV: the input's
+ * header followed by "reject_location" (file:line:column) and
+ * "reject_reason", each rejected row with its original fields. Open with
+ * the stream to write to (borrowed); ctx for the callbacks is the writer.
+ */
+typedef struct chiso_rejects_csv {
+    chiso_csvw w;
+    int header_done;
+    unsigned long n; /* rows written */
+} chiso_rejects_csv;
+
+/* The file starts with a UTF-8 BOM (Excel) and uses the input's
+ * delimiter; cells that Excel would run as formulas are neutralised (the
+ * rows are exactly the untrusted ones). */
+void chiso_rejects_csv_init(chiso_rejects_csv *w, FILE *out);
+/* An on_header callback (ctx = the writer): writes the header line. */
+void chiso_rejects_csv_header(void *ctx,
+                              const char *const *names,
+                              size_t n,
+                              char delim);
+/* An on_reject callback (ctx = the writer). Returns non-zero when the
+ * stream is in error. */
+int chiso_rejects_csv_write(void *ctx, const chiso_reject *rej);
+
+typedef struct chiso_table_options {
+    char delimiter;      /* 0 = detect: ',' ';' or tab */
+    long header_row;     /* 0 = find it; N = the header is row N (1-based) */
+    const char *sheet;   /* workbooks: sheet name or number; NULL = first */
+    unsigned date_flags; /* CHISO_DATE_EXCEL_SERIAL: numbers in date
+                            columns are Excel serial dates */
+    int threads;         /* 0 = one per online CPU (at most 8) */
+    int reference;       /* 1: the libcsv reference reader alone */
+    size_t min_split;    /* bytes per thread below which fewer threads are
+                            used; 0 = 4 MiB (tests set 1) */
+    /* bad rows above this share (percent) of the data rows fail the run,
+     * after every row was read; default 5 */
+    double max_rejects_pct;
+    chiso_reject_fn on_reject; /* every bad row, in file order, or NULL */
+    void *reject_ctx;
+    /* called once with the header before any row (may be NULL) */
+    void (*on_header)(void *ctx,
+                      const char *const *names,
+                      size_t n,
+                      char delim);
+    chiso_diag_list *problems; /* bad rows ("row_rejected"), or NULL */
+    chiso_diag_list *notes;    /* typed notes: rows above the header,
+                                  totals rows, columns not used, personal
+                                  data columns; or NULL */
+} chiso_table_options;
+
+#define CHISO_TABLE_OPTIONS_INIT                                               \
+    {                                                                          \
+        0, 0, NULL, 0, 0, 0, 0, 5.0, NULL, NULL, NULL, NULL, NULL              \
+    }
+
+/* What a table must hold. */
+typedef struct chiso_table_schema {
+    const chiso_csv_column *cols;
+    size_t n_cols;
+    /* columns (indexes into cols, -1 = none) that identify a row: a row
+     * where they are empty and every other cell is a number is a totals
+     * row */
+    int id_col, seq_col;
+    const char *what; /* "dossier log", for messages (an English msgid) */
+} chiso_table_schema;
+
+typedef struct chiso_table chiso_table;
+
+/*
+ * Open a table ("-" = standard input) and find its header: the row given
+ * by opts->header_row, or the first of the first 30 rows that has every
+ * required column of the schema. Rows above it are skipped (a note says
+ * so). A missing required column is CHISO_ESCHEMA naming it, its aliases
+ * and the header it was looked for in. opts may be NULL.
+ */
+chiso_status chiso_table_open(chiso_table **out,
+                              const char *path,
+                              const chiso_table_schema *schema,
+                              const chiso_table_options *opts,
+                              chiso_diag *diag);
+/* As chiso_table_open over memory (borrowed until close). */
+chiso_status chiso_table_open_mem(chiso_table **out,
+                                  const char *name,
+                                  const char *data,
+                                  size_t len,
+                                  const chiso_table_schema *schema,
+                                  const chiso_table_options *opts,
+                                  chiso_diag *diag);
+void chiso_table_close(chiso_table *t);
+
+/* Per schema column, its field index or -1. Borrowed. */
+const long *chiso_table_index(const chiso_table *t);
+/* The header's field count and names as written. Borrowed. */
+size_t chiso_table_width(const chiso_table *t);
+const char *const *chiso_table_header(const chiso_table *t);
+/* Name of schema column c as written in the header, else its canonical
+ * name. */
+const char *chiso_table_column_name(const chiso_table *t, size_t c);
+char chiso_table_delimiter(const chiso_table *t);
+const char *chiso_table_path(const chiso_table *t);
+/* Physical line of the header. */
+unsigned long chiso_table_header_line(const chiso_table *t);
+/* Flags for date columns (the options' date_flags). */
+unsigned chiso_table_date_flags(const chiso_table *t);
+/* Language of messages (the diag's at open). */
+chiso_lang chiso_table_lang(const chiso_table *t);
+
+/* One data row. Fields are NOT NUL-terminated: use len. n is the header's
+ * width (extra empty fields cut). */
+typedef struct chiso_row {
+    const char *const *field;
+    const size_t *len;
+    size_t n;
+    uint64_t pos;       /* where the row is: chiso_table_line() */
+    unsigned long line; /* its first line when known while reading (in
+                           sequential reading), else 0 */
+    const char *raw;    /* the record's bytes, for positions */
+    size_t raw_len;
+    unsigned char delim;
+} chiso_row;
+
+/*
+ * Where field k of a row is, for a message: the table's path with line and
+ * column, or for a workbook the cell "FILE:SHEET!B7" with line and column
+ * 0 (the CLI prints path:line:column, leaving out zeros).
+ */
+void chiso_table_where(const chiso_table *t,
+                       const chiso_row *row,
+                       size_t k,
+                       char *path,
+                       size_t cap,
+                       unsigned long *line,
+                       unsigned long *column);
+
+/* Line and column (1-based, characters) where field k of a row starts;
+ * line 0 when not known while reading in parallel. In a workbook: the
+ * sheet row and the column number. */
+void chiso_row_position(const chiso_row *row,
+                        size_t k,
+                        unsigned long *line,
+                        unsigned long *column);
+
+/* A problem with one field of a row. */
+typedef struct chiso_row_error {
+    size_t field;
+    chiso_status code; /* CHISO_EDATA by default */
+    char msg[400];
+} chiso_row_error;
+
+enum { CHISO_ROW_OK = 0, CHISO_ROW_BAD = -1, CHISO_ROW_FATAL = -2 };
+
+/*
+ * What a caller does with the rows of a table. Rows are handed to workers:
+ * in parallel reading each thread has its own worker (created with
+ * worker_new), and only the workers of the parts that make up the file are
+ * kept; each worker sees its rows in file order.
+ */
+typedef struct chiso_row_handler {
+    void *ctx;
+    void *(*worker_new)(void *ctx); /* NULL when memory runs out */
+    void (*worker_free)(void *worker);
+    /* CHISO_ROW_OK (counted), CHISO_ROW_BAD (err filled: a bad row), or
+     * CHISO_ROW_FATAL (out of memory) */
+    int (*row)(void *worker, const chiso_row *row, chiso_row_error *err);
+    int sequential; /* 1: one worker, rows in order (no threads) */
+} chiso_row_handler;
+
+/* What a reading gives. */
+typedef struct chiso_table_run {
+    void **workers; /* in file order; free with chiso_table_run_free */
+    size_t n_workers;
+    uint64_t rows_read;     /* data records after the header */
+    uint64_t rows_counted;  /* handed to the handler and accepted */
+    uint64_t rows_rejected; /* bad rows */
+    uint64_t rows_totals;   /* totals rows skipped */
+    int threads_used;
+    uint64_t *part_lines; /* internal: newlines before each part */
+    size_t n_parts;
+} chiso_table_run;
+
+/*
+ * Read every data row into the handler. Malformed CSV that cannot be
+ * resynchronised stops the run (CHISO_EPARSE at its position); bad rows
+ * (a wrong field count, or the handler's CHISO_ROW_BAD) are counted, handed
+ * to on_reject and listed; when they exceed max_rejects_pct of the data
+ * rows the run fails (the first bad row's status and position, the counts
+ * in the message) - the callback has seen every one. A table is read once.
+ */
+chiso_status chiso_table_read(chiso_table *t,
+                              const chiso_row_handler *h,
+                              chiso_table_run *run,
+                              chiso_diag *diag);
+/* The physical line of a row's pos, after the reading. */
+unsigned long chiso_table_line(const chiso_table_run *run, uint64_t pos);
+void chiso_table_run_free(chiso_table_run *run, const chiso_row_handler *h);
+
 /* ---- values ----------------------------------------------------------- */
 
 /*
@@ -157,11 +398,13 @@ int chiso_parse_number(const char *s, size_t len, double *out);
 /*
  * Parse a date or date-time. Accepted: YYYY-MM-DD, YYYY-MM-DD[T ]HH:MM[:SS]
  * (fraction of a second ignored), D/M/YYYY with '/', '-' or '.' separators,
- * optionally followed by " HH:MM[:SS]" or preceded by "HH:MM[:SS] ".
+ * optionally followed by " HH:MM[:SS]" or preceded by "HH:MM[:SS] ". A time
+ * may carry a 12-hour marker as Vietnamese and English Windows write it:
+ * "SA"/"AM" (sáng) or "CH"/"PM" (chiều), e.g. "10:25 SA", "02:30 CH 31/03/2024".
  * *secs receives seconds since 1970-01-01 00:00:00 in the file's own local
  * time (no time zone is applied); *has_time says whether a time was given.
- * Returns 0 on success, else -1 with a short reason in why (e.g.
- * "impossible date: February 2024 has 29 days").
+ * Returns 0 on success, else -1 with a short reason in why, in English
+ * (e.g. "impossible date: February 2024 has 29 days").
  */
 int chiso_parse_datetime(const char *s,
                          size_t len,
@@ -169,6 +412,30 @@ int chiso_parse_datetime(const char *s,
                          int *has_time,
                          char *why,
                          size_t why_len);
+
+/* Flags of chiso_parse_datetime_ex. */
+#define CHISO_DATE_EXCEL_SERIAL                                                \
+    1                           /* a number is an Excel serial date (1900
+                                     system: 45292 = 2024-01-01; a fraction
+                                     is the time of day) */
+#define CHISO_DATE_EXCEL_1904 2 /* with EXCEL_SERIAL: the 1904 system */
+
+/* chiso_parse_datetime with flags and the language of `why`. */
+int chiso_parse_datetime_ex(const char *s,
+                            size_t len,
+                            unsigned flags,
+                            chiso_lang lang,
+                            int64_t *secs,
+                            int *has_time,
+                            char *why,
+                            size_t why_len);
+
+/* An Excel serial date (days since 1899-12-30, or 1904-01-01 when
+ * date1904) to seconds since 1970-01-01 local; has_time when the serial
+ * has a fraction. -1 outside 1900..2200 or before 1900-03-01 (Excel's
+ * phantom 29/02/1900). */
+int
+chiso_excel_serial(double serial, int date1904, int64_t *secs, int *has_time);
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (no validation). */
 int64_t chiso_days_from_civil(int y, unsigned m, unsigned d);
@@ -178,9 +445,9 @@ void chiso_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
 void chiso_format_datetime(int64_t secs, int with_time, char *out, size_t len);
 
 /*
- * Parse a yes/no answer: 1/0, true/false, yes/no, y/n, x (checked), có/
- * không, đạt/không đạt (case and diacritics ignored). Returns 1 or 0, or
- * -1 if the text is none of these.
+ * Parse a yes/no answer: the flag vocabulary (CHISO_VOCAB_FLAG: có/không,
+ * đã số hóa/chưa số hóa, đã ký số, đạt/không đạt, x, ✓, 1/0, yes/no).
+ * Returns 1 or 0, or -1 if the text is none of these (an empty text too).
  */
 int chiso_parse_bool(const char *s, size_t len);
 
@@ -189,6 +456,86 @@ int chiso_parse_bool(const char *s, size_t len);
  * "không áp dụng", "-" (case and diacritics ignored).
  */
 int chiso_text_is_not_applicable(const char *s, size_t len);
+
+/* ---- vocabularies: the words offices write ---------------------------- */
+
+/*
+ * Coded columns of one-stop and task-tracking exports, and the words that
+ * may fill them (docs/vocabulary.md lists every word). A cell is compared
+ * trimmed, ignoring case, diacritics, spaces and punctuation.
+ */
+typedef enum chiso_vocab {
+    CHISO_VOCAB_CHANNEL = 0, /* hình thức nộp: CHISO_CHANNEL_* */
+    CHISO_VOCAB_FLAG, /* có/không, đã số hóa/chưa số hóa: 1/0 */
+    CHISO_VOCAB_SATISFACTION,   /* 1..5; 0 = not rated (chưa đánh giá) */
+    CHISO_VOCAB_TASK_STATUS,    /* CHISO_TASK_* */
+    CHISO_VOCAB_DOSSIER_STATUS, /* CHISO_DOSSIER_* */
+    CHISO_VOCAB_COUNT
+} chiso_vocab;
+
+enum {
+    CHISO_CHANNEL_ONLINE = 1,     /* trực tuyến (level not said) */
+    CHISO_CHANNEL_ONLINE_FULL,    /* trực tuyến toàn trình */
+    CHISO_CHANNEL_ONLINE_PARTIAL, /* trực tuyến một phần */
+    CHISO_CHANNEL_DIRECT,         /* trực tiếp */
+    CHISO_CHANNEL_POSTAL          /* bưu chính công ích (BCCI) */
+};
+enum { CHISO_TASK_DONE = 1, CHISO_TASK_OPEN, CHISO_TASK_CANCELLED };
+enum {
+    CHISO_DOSSIER_ANY = 0,   /* says nothing the dates do not (quá hạn) */
+    CHISO_DOSSIER_FINISHED,  /* result returned (đã trả kết quả) */
+    CHISO_DOSSIER_OPEN,      /* being processed (đang giải quyết) */
+    CHISO_DOSSIER_CANCELLED, /* đã hủy */
+    CHISO_DOSSIER_WITHDRAWN, /* rút hồ sơ */
+    CHISO_DOSSIER_RETURNED   /* trả lại hồ sơ, không giải quyết */
+};
+
+/* Lookup results that are not a meaning. */
+#define CHISO_VOCAB_UNKNOWN (-1) /* a word of no vocabulary */
+#define CHISO_VOCAB_EMPTY   (-2) /* an empty cell */
+
+/* The meaning of a cell, CHISO_VOCAB_UNKNOWN or CHISO_VOCAB_EMPTY. */
+int chiso_vocab_lookup(chiso_vocab v, const char *s, size_t len);
+
+/* A small cache of exact cell texts -> meaning, owned by one thread (zero
+ * it before use). Exports repeat a few words millions of times. */
+#define CHISO_VOCAB_CACHE_SLOTS 8
+#define CHISO_VOCAB_CACHE_TEXT  40
+typedef struct chiso_vocab_slot {
+    char text[CHISO_VOCAB_CACHE_TEXT];
+    unsigned char len; /* text length + 1; 0 = empty slot */
+    int vocab;
+    int value;
+} chiso_vocab_slot;
+typedef struct chiso_vocab_cache {
+    chiso_vocab_slot slot[CHISO_VOCAB_CACHE_SLOTS];
+    unsigned next;
+} chiso_vocab_cache;
+
+/* chiso_vocab_lookup through the cache. */
+int chiso_vocab_cached(chiso_vocab_cache *c,
+                       chiso_vocab v,
+                       const char *s,
+                       size_t len);
+
+/* The comparison key of a text: folded, without separators
+ * ("Trực tuyến" -> "tructuyen"). Returns its length. */
+size_t chiso_vocab_key(const char *s, size_t len, char *out, size_t cap);
+
+/* "channel", "flag", ... */
+const char *chiso_vocab_name(chiso_vocab v);
+/* Entries of a vocabulary, for documentation and tests: the word as
+ * offices write it (NULL for spellings not listed), its meaning and key. */
+size_t chiso_vocab_count(chiso_vocab v);
+const char *
+chiso_vocab_entry(chiso_vocab v, size_t i, int *value, const char **key);
+/*
+ * The accepted Vietnamese words of a vocabulary (value -1: all; else only
+ * those meaning `value`), quoted and separated by ", ", for messages
+ * ("'Trực tuyến', 'Trực tiếp', ..."). Never cuts a character. Returns the
+ * number of words written.
+ */
+size_t chiso_vocab_words(chiso_vocab v, int value, char *out, size_t cap);
 
 /* ---- evidence sheets -------------------------------------------------- */
 
@@ -230,13 +577,17 @@ typedef struct chiso_evidence {
 } chiso_evidence;
 
 /*
- * Load an evidence sheet. Columns (folded names; Vietnamese aliases in the
- * README): criterion_id (required), value, numerator, denominator, points,
- * appraised_points, official_points, evidence, evidence_date, note,
- * applicable, unit. Dates must be real calendar dates.
- * Numbers must parse; negative numbers and duplicate ids (within one unit)
- * are CHISO_EDATA. Whether ids exist in a framework is checked by the
- * scorer, which knows the framework.
+ * Load an evidence sheet through the row pipeline (header found where it
+ * is, "Tổng cộng" rows skipped, headings without an id skipped). Columns
+ * (docs/evidence.md): criterion_id (required), value, numerator,
+ * denominator, points, appraised_points, official_points, evidence,
+ * evidence_date, note, applicable, unit, seq (STT). Dates must be real
+ * calendar dates. Numbers must parse; negative numbers and duplicate ids
+ * (within one unit) are CHISO_EDATA. Every problem of the sheet is found
+ * in one pass: chiso_evidence_load reports the first and how many more
+ * there are, chiso_evidence_load_all lists them (in file order). Whether
+ * ids exist in a framework, and which are inner nodes, is for the
+ * framework to say (chiso_evidence_check_tree, the scorer).
  */
 chiso_status
 chiso_evidence_load(chiso_evidence **out, const char *path, chiso_diag *diag);
@@ -244,7 +595,39 @@ chiso_evidence_load(chiso_evidence **out, const char *path, chiso_diag *diag);
 chiso_status chiso_evidence_load_all(chiso_evidence **out,
                                      const char *path,
                                      chiso_diag_list *problems);
+/* As chiso_evidence_load_all, read with table options (header row,
+ * Excel dates, notes on the sheet). */
+chiso_status chiso_evidence_load_ex(chiso_evidence **out,
+                                    const char *path,
+                                    const chiso_table_options *opts,
+                                    chiso_diag_list *problems);
 void chiso_evidence_free(chiso_evidence *ev);
+
+/*
+ * The criteria tree a sheet is read against, as the caller (who knows the
+ * framework) describes it: children() says whether `id` is an inner node
+ * (1, with its children's ids), a leaf (0) or unknown (-1).
+ */
+typedef struct chiso_evidence_tree {
+    void *ctx;
+    int (*children)(void *ctx,
+                    const char *id,
+                    const char *const **kids,
+                    size_t *n_kids);
+} chiso_evidence_tree;
+
+/*
+ * Rows of inner nodes (an area, a criterion with sub-criteria) are
+ * accepted; their points are compared with the sum of their children's
+ * (a child without a row counts the sum of its own children; the check is
+ * skipped when a leaf below has no points): a typed warning
+ * "inner_points_differ" when they differ, never an error. *n_inner
+ * receives the number of such rows.
+ */
+chiso_status chiso_evidence_check_tree(const chiso_evidence *ev,
+                                       const chiso_evidence_tree *tree,
+                                       chiso_diag_list *warnings,
+                                       size_t *n_inner);
 
 /* ==== published results store (datasets/published/) ====================
  * Owned by the analytics-statistics area (issue 4). The store is a

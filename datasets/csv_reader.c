@@ -13,10 +13,17 @@
  *
  * Line ends: '\n' terminates a record; '\r' is treated as trailing space,
  * so CRLF and LF files read the same. Files with bare CR line ends (old Mac
- * Excel) are refused with an explanation rather than misread.
+ * Excel) are refused with an explanation rather than misread. Spaces around
+ * fields are ' ', '\r' and the tab, unless the tab is the delimiter.
+ *
+ * Unless the options ask for the reference alone, each record is first cut
+ * by the fast tokenizer (fast_csv.c) straight from the buffer; a record it
+ * does not accept exactly as libcsv would (a stray quote, NUL, bad UTF-8, a
+ * huge record) is handed to libcsv, which starts on it in its initial state
+ * - so rows, positions and messages are libcsv's, record by record.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "chiso_dataset.h"
+#include "datasets_int.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -71,6 +78,11 @@ struct chiso_csv_reader {
 
     size_t n_header; /* 0 until the first record */
     char **header;
+
+    /* the fast tokenizer (opts.reference == 0) */
+    chiso__tok tok;
+    chiso__fields ff;
+    int fast;
 };
 
 /* ---- libcsv callbacks --------------------------------------------------- */
@@ -122,6 +134,13 @@ is_space(unsigned char c)
     return c == ' ' || c == '\t' || c == '\r';
 }
 
+/* With a tab delimiter the tab is not a space. */
+static int
+is_space_notab(unsigned char c)
+{
+    return c == ' ' || c == '\r';
+}
+
 static int
 is_term(unsigned char c)
 {
@@ -151,7 +170,8 @@ fail(chiso_csv_reader *r,
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    vsnprintf(msg, sizeof(msg),
+              chiso_msg(diag != NULL ? diag->lang : CHISO_LANG_VI, fmt), ap);
     va_end(ap);
     r->failed = 1;
     return chiso_diag_set(diag, code, r->path, line, col, "%s", msg);
@@ -320,7 +340,10 @@ start(chiso_csv_reader *r, chiso_diag *diag)
                         "format); save the file as \"CSV UTF-8\"");
         }
     }
-    if (end - r->pos >= 5 && strncmp(r->buf + r->pos, "sep=", 4) == 0) {
+    if (end - r->pos >= 5 && strncmp(r->buf + r->pos, "sep=", 4) == 0 &&
+        (r->buf[r->pos + 4] == '\t' ||
+         (r->buf[r->pos + 4] > ' ' && r->buf[r->pos + 4] < 0x7F &&
+          r->buf[r->pos + 4] != '"'))) {
         size_t k = r->pos + 5;
         while (k < end && (r->buf[k] == '\r' || r->buf[k] == '\n')) {
             k++;
@@ -386,7 +409,7 @@ scan_record(const chiso_csv_reader *r,
     }
     for (; i < e; i++) {
         char c = r->buf[i];
-        if (at_field_start && (c == ' ' || c == '\t')) {
+        if (at_field_start && (c == ' ' || (c == '\t' && r->delim != '\t'))) {
             continue;
         }
         if (at_field_start && field == k && !found) {
@@ -565,6 +588,7 @@ reader_new(chiso_csv_reader **out,
     if (opts != NULL) {
         r->opts = *opts;
     }
+    r->fast = !r->opts.reference;
     r->line = 1;
     if (r->path == NULL || csv_init(&r->parser, (unsigned char)CSV_OPTS) != 0) {
         free(r->path);
@@ -660,6 +684,9 @@ chiso_csv_close(chiso_csv_reader *r)
     free(r->foff);
     free(r->flen);
     free(r->fptr);
+    free((void *)(uintptr_t)r->ff.f);
+    free(r->ff.len);
+    free(r->ff.scratch);
     free(r->path);
     free(r);
 }
@@ -688,6 +715,152 @@ fill_row(chiso_csv_reader *r, chiso_csv_row *row, chiso_diag *diag)
     return CHISO_OK;
 }
 
+/* Room for n fields in the reader's field arrays. */
+static int
+reserve_fields(chiso_csv_reader *r, size_t n)
+{
+    size_t cap = r->fcap;
+    size_t *o, *l;
+
+    if (n <= r->fcap) {
+        return 0;
+    }
+    while (cap < n) {
+        cap = cap ? cap * 2 : 32;
+    }
+    o = realloc(r->foff, cap * sizeof(*o));
+    if (o == NULL) {
+        return -1;
+    }
+    r->foff = o;
+    l = realloc(r->flen, cap * sizeof(*l));
+    if (l == NULL) {
+        return -1;
+    }
+    r->flen = l;
+    r->fcap = cap;
+    return 0;
+}
+
+/* Grow the tokenizer's field arrays to cap. */
+static int
+grow_tok_fields(chiso_csv_reader *r, size_t cap)
+{
+    const char **f = realloc((void *)(uintptr_t)r->ff.f, cap * sizeof(*f));
+    size_t *l;
+
+    if (f == NULL) {
+        return -1;
+    }
+    r->ff.f = f;
+    l = realloc(r->ff.len, cap * sizeof(*l));
+    if (l == NULL) {
+        return -1;
+    }
+    r->ff.len = l;
+    r->ff.cap = cap;
+    return 0;
+}
+
+/*
+ * Cut the next record with the fast tokenizer. *got: 1 a record (fields
+ * copied, NUL-terminated, as libcsv's), -1 end of input, 0 leave this
+ * record to libcsv (the reader is at its start, libcsv in its initial
+ * state).
+ */
+static chiso_status
+fast_record(chiso_csv_reader *r, int *got, chiso_diag *diag)
+{
+    *got = 0;
+    if (r->ff.scratch == NULL) {
+        /* a record's escaped fields are no longer than the record; memory
+         * input is no longer than itself */
+        r->ff.scratch_cap = CHISO__TOK_MAX_RECORD + 64;
+        if (r->cap == 0 && r->len + 64 < r->ff.scratch_cap) {
+            r->ff.scratch_cap = r->len + 64;
+        }
+        r->ff.scratch = malloc(r->ff.scratch_cap);
+        if (r->ff.scratch == NULL ||
+            grow_tok_fields(r, r->n_header + 16 > 64 ? r->n_header + 16 : 64) !=
+                0) {
+            return fail(r, diag, CHISO_ENOMEM, 0, 0, "out of memory");
+        }
+    }
+    for (;;) {
+        size_t nf = 0, used = 0, i;
+        int quoted = 0, t;
+        unsigned long nl;
+
+        if (r->finished || r->rec_open) {
+            return CHISO_OK; /* libcsv is inside a record */
+        }
+        if (r->pos >= r->len) {
+            if (r->eof) {
+                *got = -1;
+                return CHISO_OK;
+            }
+            if (refill(r, r->pos, diag) != CHISO_OK) {
+                return CHISO_EIO;
+            }
+            continue;
+        }
+        t = chiso__tokenize(&r->tok, &r->ff, r->buf + r->pos, r->buf + r->len,
+                            r->eof, &nf, &used, &quoted);
+        if (t == CHISO__T_MORE) {
+            if (r->eof || r->fd < 0 ||
+                r->len - r->pos > CHISO__TOK_MAX_RECORD) {
+                return CHISO_OK;
+            }
+            if (refill(r, r->pos, diag) != CHISO_OK) {
+                return r->failed ? CHISO_EIO : CHISO_EPARSE;
+            }
+            continue;
+        }
+        if (t == CHISO__T_BAD) {
+            if (nf == r->ff.cap && r->ff.cap < 65536) {
+                if (grow_tok_fields(r, r->ff.cap * 2) != 0) {
+                    return fail(r, diag, CHISO_ENOMEM, 0, 0, "out of memory");
+                }
+                continue;
+            }
+            return CHISO_OK;
+        }
+        nl = quoted ? (unsigned long)chiso__count_nl(r->buf + r->pos, used)
+                    : (unsigned long)(used > 0 &&
+                                      r->buf[r->pos + used - 1] == '\n');
+        if (t == CHISO__T_BLANK) {
+            r->pos += used;
+            r->line += nl;
+            continue;
+        }
+        /* copy the fields, NUL-terminated, as libcsv's callbacks do: at
+         * most the record's bytes plus a NUL per field */
+        r->fbytes.len = 0;
+        if (reserve_fields(r, nf) != 0 ||
+            chiso_buf_reserve(&r->fbytes, used + nf + 1) != CHISO_OK) {
+            return fail(r, diag, CHISO_ENOMEM, 0, 0, "out of memory");
+        }
+        for (i = 0; i < nf; i++) {
+            char *dst = r->fbytes.data + r->fbytes.len;
+            r->foff[i] = r->fbytes.len;
+            r->flen[i] = r->ff.len[i];
+            memcpy(dst, r->ff.f[i], r->ff.len[i]);
+            dst[r->ff.len[i]] = '\0';
+            r->fbytes.len += r->ff.len[i] + 1;
+        }
+        r->nf = nf;
+        r->rec_start = r->pos;
+        r->rec_line = r->line;
+        r->last_start = r->pos;
+        r->last_end = r->pos + used;
+        r->last_line = r->line;
+        r->pos += used;
+        r->line += nl;
+        *got = 1;
+        return CHISO_OK;
+    }
+}
+
 chiso_status
 chiso_csv_next(chiso_csv_reader *r, chiso_csv_row *row, chiso_diag *diag)
 {
@@ -704,8 +877,26 @@ chiso_csv_next(chiso_csv_reader *r, chiso_csv_row *row, chiso_diag *diag)
             return st;
         }
         csv_set_delim(&r->parser, (unsigned char)r->delim);
+        if (r->delim == '\t') {
+            csv_set_space_func(&r->parser, is_space_notab);
+        }
+        chiso__tok_init(&r->tok, r->delim);
     }
-    st = read_record(r, &got, diag);
+    got = 0;
+    if (r->fast) {
+        st = fast_record(r, &got, diag);
+        if (st != CHISO_OK) {
+            return st;
+        }
+        if (got < 0) {
+            return CHISO_DONE;
+        }
+    }
+    if (got == 0) {
+        st = read_record(r, &got, diag);
+    } else {
+        st = CHISO_OK;
+    }
     if (st != CHISO_OK) {
         return st;
     }
@@ -784,6 +975,23 @@ chiso_csv_bytes_read(const chiso_csv_reader *r)
     return r->base + r->pos;
 }
 
+unsigned long
+chiso_csv_next_line(const chiso_csv_reader *r)
+{
+    return r->line;
+}
+
+const char *
+chiso_csv_raw_record(const chiso_csv_reader *r, size_t *len)
+{
+    if (r->last_end <= r->last_start) {
+        *len = 0;
+        return NULL;
+    }
+    *len = r->last_end - r->last_start;
+    return r->buf + r->last_start;
+}
+
 void
 chiso_csv_field_position(const chiso_csv_reader *r,
                          const chiso_csv_row *row,
@@ -817,7 +1025,8 @@ chiso_csv_field_error(const chiso_csv_reader *r,
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    vsnprintf(msg, sizeof(msg),
+              chiso_msg(diag != NULL ? diag->lang : CHISO_LANG_VI, fmt), ap);
     va_end(ap);
     chiso_csv_field_position(r, row, k, &line, &col);
     return chiso_diag_set(diag, code, r->path, line, col, "%s", msg);
@@ -840,19 +1049,44 @@ chiso_csv_field(const chiso_csv_row *row, long k, size_t *len)
 
 /* ---- header binding ------------------------------------------------------ */
 
+/* a[0..n) equals b, both compared without '_' (so "NgayTiepNhan",
+ * "Ngày tiếp nhận" and "ngay_tiep_nhan" are one name). */
 static int
-alias_match(const char *folded, const chiso_csv_column *c)
+same_key(const char *a, size_t n, const char *b)
+{
+    size_t i = 0;
+
+    for (;;) {
+        while (i < n && a[i] == '_') {
+            i++;
+        }
+        while (*b == '_') {
+            b++;
+        }
+        if (i == n || *b == '\0') {
+            return i == n && *b == '\0';
+        }
+        if (a[i] != *b) {
+            return 0;
+        }
+        i++;
+        b++;
+    }
+}
+
+int
+chiso__column_match(const char *folded, const chiso_csv_column *c)
 {
     const char *a, *bar;
-    size_t n = strlen(folded);
+    size_t n;
 
-    if (strcmp(folded, c->name) == 0) {
+    if (same_key(c->name, strlen(c->name), folded)) {
         return 1;
     }
     for (a = c->aliases; a != NULL && *a; a = bar ? bar + 1 : NULL) {
         bar = strchr(a, '|');
-        if ((bar ? (size_t)(bar - a) : strlen(a)) == n &&
-            strncmp(a, folded, n) == 0) {
+        n = bar ? (size_t)(bar - a) : strlen(a);
+        if (same_key(a, n, folded)) {
             return 1;
         }
         if (bar == NULL) {
@@ -894,7 +1128,7 @@ chiso_csv_bind(chiso_csv_reader *r,
         chiso_text_fold(r->header[i], strlen(r->header[i]), folded,
                         sizeof(folded));
         for (j = 0; j < n_cols; j++) {
-            if (!alias_match(folded, &cols[j])) {
+            if (!chiso__column_match(folded, &cols[j])) {
                 continue;
             }
             if (index[j] >= 0) {

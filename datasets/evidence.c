@@ -1,18 +1,26 @@
 /*
  * evidence.c - evidence sheets (bảng tự chấm điểm kèm tài liệu kiểm chứng).
  *
- * One row per leaf criterion (or per named rule input). The loader checks
- * what can be checked without the framework: the CSV itself, numbers,
- * signs, "N/A" markers and duplicate ids. It keeps the line and column of
- * every cell so the scorer, which knows the framework, can point at the
- * exact cell when an id is unknown or points exceed a maximum.
+ * Read through the one row pipeline (table.c), so a sheet is read as the
+ * office keeps it: a title above the header, empty leading columns, area
+ * and criterion rows with subtotals, a "Tổng cộng" row at the end (skipped
+ * and noted), Vietnamese column names. One row per criterion or named rule
+ * input; rows of inner nodes (areas, criteria with sub-criteria) are kept
+ * like any other: whether an id is a leaf, an inner node or unknown is for
+ * the framework to say (chiso_evidence_check_tree, the scorer).
  *
- * In collect mode (chiso validate) row-level problems are appended to a
- * list and loading continues; a CSV syntax error still stops the file.
+ * The loader checks what can be checked without the framework: numbers,
+ * signs, "N/A" markers, dates, duplicate ids (a hash of unit + id, so the
+ * check is linear), and it keeps the line and column of every cell so the
+ * scorer can point at the exact cell. Every problem of a sheet is found in
+ * one pass, in file order.
  */
+#define _GNU_SOURCE /* qsort_r */
 #include "chiso_dataset.h"
 
+#include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,13 +37,14 @@ enum {
     COL_APPLICABLE,
     COL_UNIT,
     COL_DATE,
+    COL_SEQ,
     N_COLS
 };
 
 static const chiso_csv_column evidence_columns[N_COLS] = {
     {"criterion_id",
      "id|criterion|criterion_code|code|ma|ma_tieu_chi|tieu_chi|ma_chi_so|"
-     "chi_so|indicator|indicator_code|metric_code|ma_chi_tieu",
+     "chi_so|indicator|indicator_code|metric_code|ma_chi_tieu|ma_so",
      1},
     {"value",
      "gia_tri|ket_qua|ty_le|so_lieu|measured|measured_value|rate|"
@@ -45,7 +54,7 @@ static const chiso_csv_column evidence_columns[N_COLS] = {
     {"denominator", "mau_so|tong_so|den", 0},
     {"points",
      "self_points|diem|diem_tu_danh_gia|diem_tu_cham|self_score|"
-     "score|tu_cham",
+     "score|tu_cham|diem_dat_duoc|diem_danh_gia",
      0},
     {"appraised_points", "appraised|diem_tham_dinh|tham_dinh", 0},
     {"official_points", "official|diem_cong_bo|diem_chinh_thuc|portal_points",
@@ -59,95 +68,137 @@ static const chiso_csv_column evidence_columns[N_COLS] = {
     {"unit", "unit_code|don_vi|ma_don_vi", 0},
     {"evidence_date", "date|ngay|ngay_ban_hanh|ngay_van_ban|ngay_kiem_chung",
      0},
+    {"seq", "stt|so_tt|tt|so_thu_tu", 0},
 };
+
+#define DUP_EMPTY UINT32_MAX
 
 struct loader {
-    chiso_csv_reader *r;
-    chiso_diag *diag;          /* stop mode */
-    chiso_diag_list *problems; /* collect mode */
-    int n_problems;
+    chiso_table *t;
+    const long *col;
+    chiso_lang lang;
+    chiso_diag_list *problems;
+    chiso_evidence *ev;
+    size_t cap;
+    /* every criterion id seen (bad rows too), for duplicates: open
+     * addressing over indexes of seen */
+    struct seen {
+        char *unit, *id;
+        unsigned long line;
+    } * seen;
+    size_t n_seen, cap_seen;
+    uint32_t *dup;
+    size_t dup_cap;
+    int oom;
 };
 
-/* Report a cell problem; returns nonzero if loading must stop. */
-static int cell_problem(struct loader *L,
-                        const chiso_csv_row *row,
-                        long k,
-                        const char *fmt,
-                        ...) CHISO_PRINTF(4, 5);
+/* A cell problem: appended to the problems list (every one, in order). */
+static void cell_problem(struct loader *L,
+                         const chiso_row *row,
+                         long k,
+                         const char *fmt,
+                         ...) CHISO_PRINTF(4, 5);
 
-static int
+static void
 cell_problem(
-    struct loader *L, const chiso_csv_row *row, long k, const char *fmt, ...)
+    struct loader *L, const chiso_row *row, long k, const char *fmt, ...)
 {
-    chiso_diag d;
-    char msg[512];
+    char msg[512], path[600];
+    unsigned long line, col;
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    vsnprintf(msg, sizeof(msg), chiso_msg(L->lang, fmt), ap);
     va_end(ap);
-    chiso_diag_clear(&d);
-    chiso_csv_field_error(L->r, &d, CHISO_EDATA, row, (size_t)k, "%s", msg);
-    L->n_problems++;
-    if (L->problems != NULL) {
-        chiso_diag_list_add(L->problems, &d);
-        return 0;
+    chiso_table_where(L->t, row, k >= 0 ? (size_t)k : 0, path, sizeof(path),
+                      &line, &col);
+    if (chiso_diag_list_addk(L->problems, "evidence_cell", CHISO_SEVERITY_ERROR,
+                             NULL, path, line, k >= 0 ? col : 0, "%s",
+                             msg) == CHISO_ENOMEM) {
+        L->oom = 1;
     }
-    *L->diag = d;
-    return 1;
+}
+
+static const char *
+name_of(struct loader *L, int c)
+{
+    return chiso_table_column_name(L->t, (size_t)c);
 }
 
 static unsigned long
-cell_col(struct loader *L, const chiso_csv_row *row, long k)
+cell_col(const chiso_row *row, long k)
 {
     unsigned long line, col;
 
     if (k < 0) {
         return 0;
     }
-    chiso_csv_field_position(L->r, row, (size_t)k, &line, &col);
+    chiso_row_position(row, (size_t)k, &line, &col);
     return col;
 }
 
-/* Parse a non-negative number cell. 0: absent/empty, 1: ok, -1: stop. */
-static int
-number_cell(
-    struct loader *L, const chiso_csv_row *row, long k, double *out, int *bad)
-{
-    size_t len;
-    const char *s = chiso_csv_field(row, k, &len);
-    const char *name;
-
-    chiso_text_trim(&s, &len);
-    if (k < 0 || len == 0) {
-        return 0;
-    }
-    name = chiso_csv_header_name(L->r, (size_t)k);
-    if (chiso_parse_number(s, len, out) != 0) {
-        *bad = 1;
-        return cell_problem(L, row, k, "invalid number '%s' in column '%s'",
-                            row->field[k], name)
-                   ? -1
-                   : 0;
-    }
-    if (*out < 0) {
-        *bad = 1;
-        return cell_problem(L, row, k, "negative value '%s' in column '%s'",
-                            row->field[k], name)
-                   ? -1
-                   : 0;
-    }
-    return 1;
-}
-
 static char *
-trimmed_copy(const chiso_csv_row *row, long k)
+trimmed_copy(const chiso_row *row, long k)
 {
-    size_t len;
-    const char *s = chiso_csv_field(row, k, &len);
+    const char *s = "";
+    size_t len = 0;
 
+    if (k >= 0 && (size_t)k < row->n) {
+        s = row->field[k];
+        len = row->len[k];
+    }
     chiso_text_trim(&s, &len);
     return chiso_strndup(s, len);
+}
+
+/* Copy of a cell for messages (NUL-terminated, as written). */
+static void
+cell_text(const chiso_row *row, long k, char *out, size_t cap)
+{
+    size_t len = k >= 0 && (size_t)k < row->n ? row->len[k] : 0;
+
+    if (len >= cap) {
+        len = cap - 1;
+        while (len > 0 && ((unsigned char)row->field[k][len] & 0xC0) == 0x80) {
+            len--;
+        }
+    }
+    if (len > 0) {
+        memcpy(out, row->field[k], len);
+    }
+    out[len] = '\0';
+}
+
+/* A non-negative number cell. 0 absent/empty, 1 read, -1 bad (noted). */
+static int
+number_cell(struct loader *L, const chiso_row *row, int c, double *out)
+{
+    long k = L->col[c];
+    const char *s;
+    size_t len;
+    char text[128];
+
+    if (k < 0 || (size_t)k >= row->n) {
+        return 0;
+    }
+    s = row->field[k];
+    len = row->len[k];
+    chiso_text_trim(&s, &len);
+    if (len == 0) {
+        return 0;
+    }
+    cell_text(row, k, text, sizeof(text));
+    if (chiso_parse_number(s, len, out) != 0) {
+        cell_problem(L, row, k, "invalid number '%s' in column '%s'", text,
+                     name_of(L, c));
+        return -1;
+    }
+    if (*out < 0) {
+        cell_problem(L, row, k, "negative value '%s' in column '%s'", text,
+                     name_of(L, c));
+        return -1;
+    }
+    return 1;
 }
 
 static void
@@ -160,235 +211,400 @@ entry_free(chiso_evidence_entry *e)
     free(e->unit);
 }
 
+static uint32_t
+dup_hash(const char *unit, const char *id)
+{
+    uint32_t h = 2166136261u;
+    const char *p;
+
+    for (p = unit; *p; p++) {
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    }
+    h = (h ^ 0x1Fu) * 16777619u;
+    for (p = id; *p; p++) {
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    }
+    return h;
+}
+
+static int
+dup_grow(struct loader *L)
+{
+    size_t ncap = L->dup_cap ? L->dup_cap * 2 : 64, i;
+    uint32_t *t = malloc(ncap * sizeof(*t));
+
+    if (t == NULL) {
+        return -1;
+    }
+    for (i = 0; i < ncap; i++) {
+        t[i] = DUP_EMPTY;
+    }
+    for (i = 0; i < L->n_seen; i++) {
+        size_t h = dup_hash(L->seen[i].unit, L->seen[i].id) & (ncap - 1);
+        while (t[h] != DUP_EMPTY) {
+            h = (h + 1) & (ncap - 1);
+        }
+        t[h] = (uint32_t)i;
+    }
+    free(L->dup);
+    L->dup = t;
+    L->dup_cap = ncap;
+    return 0;
+}
+
+/*
+ * Note that (unit, id) was seen at `line`. Returns the line where it was
+ * first seen when it is a duplicate, 0 when it is new, or -1 when memory
+ * ran out.
+ */
+static long
+seen_before(struct loader *L,
+            const char *unit,
+            const char *id,
+            unsigned long line)
+{
+    size_t h;
+
+    if ((L->n_seen + 1) * 2 > L->dup_cap && dup_grow(L) != 0) {
+        return -1;
+    }
+    for (h = dup_hash(unit, id) & (L->dup_cap - 1); L->dup[h] != DUP_EMPTY;
+         h = (h + 1) & (L->dup_cap - 1)) {
+        const struct seen *e = &L->seen[L->dup[h]];
+        if (strcmp(e->id, id) == 0 && strcmp(e->unit, unit) == 0) {
+            return (long)e->line;
+        }
+    }
+    if (L->n_seen == L->cap_seen) {
+        size_t cap = L->cap_seen ? L->cap_seen * 2 : 32;
+        struct seen *p = realloc(L->seen, cap * sizeof(*p));
+        if (p == NULL) {
+            return -1;
+        }
+        L->seen = p;
+        L->cap_seen = cap;
+    }
+    L->seen[L->n_seen].unit = chiso_strdup(unit);
+    L->seen[L->n_seen].id = chiso_strdup(id);
+    L->seen[L->n_seen].line = line;
+    if (L->seen[L->n_seen].unit == NULL || L->seen[L->n_seen].id == NULL) {
+        free(L->seen[L->n_seen].unit);
+        free(L->seen[L->n_seen].id);
+        return -1;
+    }
+    L->dup[h] = (uint32_t)L->n_seen++;
+    return 0;
+}
+
+static void
+seen_free(struct loader *L)
+{
+    size_t i;
+
+    for (i = 0; i < L->n_seen; i++) {
+        free(L->seen[i].unit);
+        free(L->seen[i].id);
+    }
+    free(L->seen);
+    free(L->dup);
+}
+
+static int
+keep(struct loader *L, chiso_evidence_entry *e)
+{
+    if (L->ev->n == L->cap) {
+        size_t cap = L->cap ? L->cap * 2 : 32;
+        chiso_evidence_entry *p = realloc(L->ev->entries, cap * sizeof(*p));
+        if (p == NULL) {
+            return -1;
+        }
+        L->ev->entries = p;
+        L->cap = cap;
+    }
+    L->ev->entries[L->ev->n++] = *e;
+    return 0;
+}
+
+/* A row without an id whose cells are all text: a heading. */
+static int
+is_heading(const chiso_row *row)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < row->n; i++) {
+        const char *s = row->field[i];
+        size_t len = row->len[i];
+        double v;
+        chiso_text_trim(&s, &len);
+        if (len == 0) {
+            continue;
+        }
+        if (chiso_parse_number(s, len, &v) == 0) {
+            return 0;
+        }
+        n++;
+    }
+    return n > 0;
+}
+
+static void *
+worker_new(void *ctx)
+{
+    return ctx;
+}
+
+static void
+worker_free(void *w)
+{
+    (void)w;
+}
+
+static int
+handle_row(void *w, const chiso_row *row, chiso_row_error *err)
+{
+    struct loader *L = w;
+    const long *col = L->col;
+    chiso_evidence_entry e;
+    size_t j, len;
+    const char *s;
+    int bad = 0, rc;
+    size_t before = chiso_diag_list_total(L->problems);
+
+    (void)err;
+    /* rows that are entirely empty (Excel leaves some) */
+    for (j = 0; j < row->n; j++) {
+        s = row->field[j];
+        len = row->len[j];
+        chiso_text_trim(&s, &len);
+        if (len > 0) {
+            break;
+        }
+    }
+    if (j == row->n) {
+        return CHISO_ROW_OK;
+    }
+    memset(&e, 0, sizeof(e));
+    e.line = row->line;
+    e.id = trimmed_copy(row, col[COL_ID]);
+    e.value_text = trimmed_copy(row, col[COL_VALUE]);
+    e.evidence = trimmed_copy(row, col[COL_EVIDENCE]);
+    e.note = trimmed_copy(row, col[COL_NOTE]);
+    e.unit = trimmed_copy(row, col[COL_UNIT]);
+    if (!e.id || !e.value_text || !e.evidence || !e.note || !e.unit) {
+        entry_free(&e);
+        return CHISO_ROW_FATAL;
+    }
+    e.col_id = cell_col(row, col[COL_ID]);
+    e.col_value = cell_col(row, col[COL_VALUE]);
+    e.col_numerator = cell_col(row, col[COL_NUM]);
+    e.col_denominator = cell_col(row, col[COL_DEN]);
+    e.col_points = cell_col(row, col[COL_POINTS]);
+    e.col_appraised = cell_col(row, col[COL_APPRAISED]);
+    e.col_official = cell_col(row, col[COL_OFFICIAL]);
+    if (e.id[0] == '\0') {
+        if (is_heading(row)) {
+            entry_free(&e); /* a heading row of the printed form */
+            return CHISO_ROW_OK;
+        }
+        cell_problem(L, row, col[COL_ID], "empty criterion id in column '%s'",
+                     name_of(L, COL_ID));
+        entry_free(&e);
+        return L->oom ? CHISO_ROW_FATAL : CHISO_ROW_OK;
+    }
+    /* value: a number, a yes/no word, or N/A */
+    s = e.value_text;
+    len = strlen(s);
+    if (len > 0) {
+        if (chiso_text_is_not_applicable(s, len)) {
+            e.not_applicable = 1;
+        } else if (chiso_parse_number(s, len, &e.value) == 0) {
+            e.has_value = 1;
+            if (e.value < 0) {
+                cell_problem(L, row, col[COL_VALUE],
+                             "negative value '%s' in column '%s'", s,
+                             name_of(L, COL_VALUE));
+            }
+        } else if (chiso_parse_bool(s, len) < 0) {
+            cell_problem(L, row, col[COL_VALUE],
+                         "invalid value '%s' in column '%s' (expected a "
+                         "number, yes/no, or N/A)",
+                         s, name_of(L, COL_VALUE));
+        }
+    }
+    rc = number_cell(L, row, COL_NUM, &e.numerator);
+    e.has_numerator = rc > 0;
+    rc = number_cell(L, row, COL_DEN, &e.denominator);
+    e.has_denominator = rc > 0;
+    rc = number_cell(L, row, COL_POINTS, &e.points);
+    e.has_points = rc > 0;
+    rc = number_cell(L, row, COL_APPRAISED, &e.appraised);
+    e.has_appraised = rc > 0;
+    rc = number_cell(L, row, COL_OFFICIAL, &e.official);
+    e.has_official = rc > 0;
+    if (col[COL_APPLICABLE] >= 0 && (size_t)col[COL_APPLICABLE] < row->n) {
+        s = row->field[col[COL_APPLICABLE]];
+        len = row->len[col[COL_APPLICABLE]];
+        chiso_text_trim(&s, &len);
+        if (len > 0) {
+            int yn = chiso_parse_bool(s, len);
+            if (yn == 0 || chiso_text_is_not_applicable(s, len)) {
+                e.not_applicable = 1;
+            } else if (yn < 0) {
+                char text[128];
+                cell_text(row, col[COL_APPLICABLE], text, sizeof(text));
+                cell_problem(L, row, col[COL_APPLICABLE],
+                             "invalid value '%s' in column '%s' (expected "
+                             "yes/no)",
+                             text, name_of(L, COL_APPLICABLE));
+            }
+        }
+    }
+    if (col[COL_DATE] >= 0 && (size_t)col[COL_DATE] < row->n) {
+        s = row->field[col[COL_DATE]];
+        len = row->len[col[COL_DATE]];
+        chiso_text_trim(&s, &len);
+        if (len > 0) {
+            char why[160], text[128];
+            int has_time;
+            if (chiso_parse_datetime_ex(s, len, chiso_table_date_flags(L->t),
+                                        L->lang, &e.date, &has_time, why,
+                                        sizeof(why)) == 0) {
+                e.has_date = 1;
+            } else {
+                cell_text(row, col[COL_DATE], text, sizeof(text));
+                cell_problem(L, row, col[COL_DATE],
+                             "invalid date '%s' in column '%s' (%s)", text,
+                             name_of(L, COL_DATE), why);
+            }
+        }
+    }
+    {
+        long first = seen_before(L, e.unit, e.id, e.line);
+        if (first < 0) {
+            entry_free(&e);
+            return CHISO_ROW_FATAL;
+        }
+        if (first > 0) {
+            cell_problem(L, row, col[COL_ID],
+                         "duplicate criterion id '%s' (first given at line "
+                         "%lu)",
+                         e.id, (unsigned long)first);
+        }
+    }
+    bad = chiso_diag_list_total(L->problems) > before;
+    if (L->oom) {
+        entry_free(&e);
+        return CHISO_ROW_FATAL;
+    }
+    if (bad) {
+        entry_free(&e);
+        return CHISO_ROW_OK;
+    }
+    if (keep(L, &e) != 0) {
+        entry_free(&e);
+        return CHISO_ROW_FATAL;
+    }
+    return CHISO_ROW_OK;
+}
+
 static chiso_status
 load(chiso_evidence **out,
      const char *path,
+     const chiso_table_options *topts,
      chiso_diag *diag,
      chiso_diag_list *problems)
 {
+    chiso_table_schema schema = {evidence_columns, N_COLS, COL_ID, COL_SEQ,
+                                 N_("evidence sheet")};
+    chiso_table_options o = CHISO_TABLE_OPTIONS_INIT;
+    chiso_row_handler h;
+    chiso_table_run run;
     struct loader L;
-    chiso_evidence *ev = NULL;
-    chiso_csv_row row;
-    long idx[N_COLS];
-    chiso_status st;
-    size_t cap = 0, i;
+    chiso_diag_list own;
     chiso_diag local;
+    chiso_status st;
 
     *out = NULL;
+    if (topts != NULL) {
+        o = *topts;
+    }
     memset(&L, 0, sizeof(L));
-    chiso_diag_clear(&local);
-    L.diag = diag ? diag : &local;
-    L.problems = problems;
-    st = chiso_csv_open(&L.r, path, NULL, L.diag);
+    memset(&local, 0, sizeof(local));
+    local.lang = diag != NULL       ? diag->lang
+                 : problems != NULL ? problems->lang
+                                    : CHISO_LANG_VI;
+    chiso_diag_list_init(&own, 50);
+    own.lang = local.lang;
+    L.lang = local.lang;
+    L.problems = problems != NULL ? problems : &own;
+    /* bad cells are the loader's problems, never rejected rows */
+    o.max_rejects_pct = 0;
+    o.on_reject = NULL;
+    o.problems = L.problems;
+    st = chiso_table_open(&L.t, path, &schema, &o, &local);
     if (st != CHISO_OK) {
         goto fail;
     }
-    st = chiso_csv_bind(L.r, evidence_columns, N_COLS, idx, L.diag);
-    if (st != CHISO_OK) {
+    L.col = chiso_table_index(L.t);
+    L.ev = calloc(1, sizeof(*L.ev));
+    if (L.ev == NULL || (L.ev->path = chiso_strdup(path)) == NULL) {
+        st = chiso_diag_set(&local, CHISO_ENOMEM, path, 0, 0, "out of memory");
         goto fail;
     }
-    ev = calloc(1, sizeof(*ev));
-    if (ev == NULL || (ev->path = chiso_strdup(path)) == NULL) {
-        st = chiso_diag_set(L.diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
+    L.ev->has_unit_column = L.col[COL_UNIT] >= 0;
+    memset(&h, 0, sizeof(h));
+    h.ctx = &L;
+    h.worker_new = worker_new;
+    h.worker_free = worker_free;
+    h.row = handle_row;
+    h.sequential = 1;
+    st = chiso_table_read(L.t, &h, &run, &local);
+    chiso_table_run_free(&run, &h);
+    if (st != CHISO_OK && chiso_diag_list_total(L.problems) == 0) {
         goto fail;
     }
-    ev->has_unit_column = idx[COL_UNIT] >= 0;
-    while ((st = chiso_csv_next(L.r, &row, L.diag)) == CHISO_OK) {
-        chiso_evidence_entry e;
-        size_t len, j;
-        const char *s;
-        int bad = 0, rc;
-
-        /* skip rows that are entirely empty (Excel leaves some) */
-        for (j = 0; j < row.n && row.len[j] == 0; j++) {
-        }
-        if (j == row.n) {
-            continue;
-        }
-        memset(&e, 0, sizeof(e));
-        e.line = row.line;
-        e.id = trimmed_copy(&row, idx[COL_ID]);
-        e.value_text = trimmed_copy(&row, idx[COL_VALUE]);
-        e.evidence = trimmed_copy(&row, idx[COL_EVIDENCE]);
-        e.note = trimmed_copy(&row, idx[COL_NOTE]);
-        e.unit = trimmed_copy(&row, idx[COL_UNIT]);
-        if (!e.id || !e.value_text || !e.evidence || !e.note || !e.unit) {
-            entry_free(&e);
-            st = chiso_diag_set(L.diag, CHISO_ENOMEM, path, 0, 0,
-                                "out of memory");
-            goto fail;
-        }
-        e.col_id = cell_col(&L, &row, idx[COL_ID]);
-        e.col_value = cell_col(&L, &row, idx[COL_VALUE]);
-        e.col_numerator = cell_col(&L, &row, idx[COL_NUM]);
-        e.col_denominator = cell_col(&L, &row, idx[COL_DEN]);
-        e.col_points = cell_col(&L, &row, idx[COL_POINTS]);
-        e.col_appraised = cell_col(&L, &row, idx[COL_APPRAISED]);
-        e.col_official = cell_col(&L, &row, idx[COL_OFFICIAL]);
-        if (e.id[0] == '\0') {
-            rc = cell_problem(&L, &row, idx[COL_ID],
-                              "empty criterion id in column '%s'",
-                              chiso_csv_header_name(L.r, (size_t)idx[COL_ID]));
-            entry_free(&e);
-            if (rc) {
-                st = CHISO_EDATA;
-                goto fail;
-            }
-            continue;
-        }
-        /* value: a number, a yes/no word, or N/A */
-        s = e.value_text;
-        len = strlen(s);
-        if (len > 0) {
-            if (chiso_text_is_not_applicable(s, len)) {
-                e.not_applicable = 1;
-            } else if (chiso_parse_number(s, len, &e.value) == 0) {
-                e.has_value = 1;
-                if (e.value < 0) {
-                    bad = 1;
-                    if (cell_problem(&L, &row, idx[COL_VALUE],
-                                     "negative value '%s' in column '%s'", s,
-                                     chiso_csv_header_name(
-                                         L.r, (size_t)idx[COL_VALUE]))) {
-                        entry_free(&e);
-                        st = CHISO_EDATA;
-                        goto fail;
-                    }
-                }
-            } else if (chiso_parse_bool(s, len) < 0) {
-                bad = 1;
-                if (cell_problem(
-                        &L, &row, idx[COL_VALUE],
-                        "invalid value '%s' in column '%s' (expected "
-                        "a number, yes/no, or N/A)",
-                        s,
-                        chiso_csv_header_name(L.r, (size_t)idx[COL_VALUE]))) {
-                    entry_free(&e);
-                    st = CHISO_EDATA;
-                    goto fail;
-                }
+    if (chiso_diag_list_total(L.problems) > 0) {
+        size_t n = chiso_diag_list_total(L.problems);
+        st = CHISO_EDATA;
+        if (problems == NULL && diag != NULL) {
+            /* stop mode: the first problem, and how many there are */
+            chiso_diag first = L.problems->items[0];
+            if (n > 1) {
+                chiso_diag_set(diag, CHISO_EDATA, first.path, first.line,
+                               first.column,
+                               "%s (and %zu more problems in this sheet: "
+                               "chiso validate lists them all)",
+                               first.message, n - 1);
+            } else {
+                chiso_diag_set(diag, CHISO_EDATA, first.path, first.line,
+                               first.column, "%s", first.message);
             }
         }
-        rc = number_cell(&L, &row, idx[COL_NUM], &e.numerator, &bad);
-        e.has_numerator = rc > 0;
-        if (rc >= 0) {
-            rc = number_cell(&L, &row, idx[COL_DEN], &e.denominator, &bad);
-            e.has_denominator = rc > 0;
-        }
-        if (rc >= 0) {
-            rc = number_cell(&L, &row, idx[COL_POINTS], &e.points, &bad);
-            e.has_points = rc > 0;
-        }
-        if (rc >= 0) {
-            rc = number_cell(&L, &row, idx[COL_APPRAISED], &e.appraised, &bad);
-            e.has_appraised = rc > 0;
-        }
-        if (rc >= 0) {
-            rc = number_cell(&L, &row, idx[COL_OFFICIAL], &e.official, &bad);
-            e.has_official = rc > 0;
-        }
-        if (rc >= 0 && idx[COL_APPLICABLE] >= 0) {
-            s = chiso_csv_field(&row, idx[COL_APPLICABLE], &len);
-            chiso_text_trim(&s, &len);
-            if (len > 0) {
-                int yn = chiso_parse_bool(s, len);
-                if (yn == 0 || chiso_text_is_not_applicable(s, len)) {
-                    e.not_applicable = 1;
-                } else if (yn < 0) {
-                    bad = 1;
-                    if (cell_problem(&L, &row, idx[COL_APPLICABLE],
-                                     "invalid value '%s' in column '%s' "
-                                     "(expected yes/no)",
-                                     row.field[idx[COL_APPLICABLE]],
-                                     chiso_csv_header_name(
-                                         L.r, (size_t)idx[COL_APPLICABLE]))) {
-                        rc = -1;
-                    }
-                }
-            }
-        }
-        if (rc >= 0 && idx[COL_DATE] >= 0) {
-            s = chiso_csv_field(&row, idx[COL_DATE], &len);
-            chiso_text_trim(&s, &len);
-            if (len > 0) {
-                char why[128];
-                int has_time;
-                if (chiso_parse_datetime(s, len, &e.date, &has_time, why,
-                                         sizeof(why)) == 0) {
-                    e.has_date = 1;
-                } else {
-                    bad = 1;
-                    if (cell_problem(
-                            &L, &row, idx[COL_DATE],
-                            "invalid date '%s' in column '%s' (%s)",
-                            row.field[idx[COL_DATE]],
-                            chiso_csv_header_name(L.r, (size_t)idx[COL_DATE]),
-                            why)) {
-                        rc = -1;
-                    }
-                }
-            }
-        }
-        if (rc < 0) {
-            entry_free(&e);
-            st = CHISO_EDATA;
-            goto fail;
-        }
-        for (i = 0; i < ev->n && !bad; i++) {
-            if (strcmp(ev->entries[i].id, e.id) == 0 &&
-                strcmp(ev->entries[i].unit, e.unit) == 0) {
-                bad = 1;
-                if (cell_problem(&L, &row, idx[COL_ID],
-                                 "duplicate criterion id '%s' (first given at "
-                                 "line %lu)",
-                                 e.id, ev->entries[i].line)) {
-                    entry_free(&e);
-                    st = CHISO_EDATA;
-                    goto fail;
-                }
-            }
-        }
-        if (bad) {
-            entry_free(&e);
-            continue;
-        }
-        if (ev->n == cap) {
-            chiso_evidence_entry *p;
-            cap = cap ? cap * 2 : 32;
-            p = realloc(ev->entries, cap * sizeof(*p));
-            if (p == NULL) {
-                entry_free(&e);
-                st = chiso_diag_set(L.diag, CHISO_ENOMEM, path, 0, 0,
-                                    "out of memory");
-                goto fail;
-            }
-            ev->entries = p;
-        }
-        ev->entries[ev->n++] = e;
+        goto out;
     }
-    if (st != CHISO_DONE) {
-        goto fail;
-    }
-    chiso_csv_close(L.r);
-    if (L.n_problems > 0) {
-        chiso_evidence_free(ev);
-        return CHISO_EDATA;
-    }
-    *out = ev;
+    chiso_table_close(L.t);
+    chiso_diag_list_free(&own);
+    seen_free(&L);
+    *out = L.ev;
     return CHISO_OK;
 fail:
-    if (problems != NULL && L.diag->code != CHISO_OK && L.diag == &local) {
+    if (problems != NULL) {
         chiso_diag_list_add(problems, &local);
+    } else if (diag != NULL) {
+        *diag = local;
     }
-    chiso_csv_close(L.r);
-    chiso_evidence_free(ev);
+out:
+    chiso_table_close(L.t);
+    chiso_diag_list_free(&own);
+    seen_free(&L);
+    chiso_evidence_free(L.ev);
     return st != CHISO_OK ? st : CHISO_EDATA;
 }
 
 chiso_status
 chiso_evidence_load(chiso_evidence **out, const char *path, chiso_diag *diag)
 {
-    return load(out, path, diag, NULL);
+    return load(out, path, NULL, diag, NULL);
 }
 
 chiso_status
@@ -396,7 +612,16 @@ chiso_evidence_load_all(chiso_evidence **out,
                         const char *path,
                         chiso_diag_list *problems)
 {
-    return load(out, path, NULL, problems);
+    return load(out, path, NULL, NULL, problems);
+}
+
+chiso_status
+chiso_evidence_load_ex(chiso_evidence **out,
+                       const char *path,
+                       const chiso_table_options *opts,
+                       chiso_diag_list *problems)
+{
+    return load(out, path, opts, NULL, problems);
 }
 
 void
@@ -413,4 +638,144 @@ chiso_evidence_free(chiso_evidence *ev)
     free(ev->entries);
     free(ev->path);
     free(ev);
+}
+
+/* ---- rows of inner nodes -------------------------------------------------- */
+
+/* Entries sorted by unit and id, for lookups. */
+typedef struct tree_index {
+    const chiso_evidence *ev;
+    size_t *at;
+} tree_index;
+
+static int
+cmp_entry(const chiso_evidence_entry *a, const char *unit, const char *id)
+{
+    int c = strcmp(a->unit, unit);
+
+    return c != 0 ? c : strcmp(a->id, id);
+}
+
+static const chiso_evidence_entry *
+tree_find(const tree_index *ix, const char *unit, const char *id)
+{
+    size_t lo = 0, hi = ix->ev->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = cmp_entry(&ix->ev->entries[ix->at[mid]], unit, id);
+        if (c == 0) {
+            return &ix->ev->entries[ix->at[mid]];
+        }
+        if (c < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return NULL;
+}
+
+/* The points of `id` for a unit: its row's, else the sum of its children's
+ * (recursively). 0 when some leaf below has no points. */
+static int
+tree_points(const tree_index *ix,
+            const char *unit,
+            const char *id,
+            const chiso_evidence_tree *tree,
+            int depth,
+            double *out)
+{
+    const char *const *kids;
+    size_t n_kids, k;
+    double sum = 0;
+    const chiso_evidence_entry *e = tree_find(ix, unit, id);
+
+    if (e != NULL && e->not_applicable) {
+        *out = 0;
+        return 1;
+    }
+    if (e != NULL && e->has_points) {
+        *out = e->points;
+        return 1;
+    }
+    if (depth > 32 || tree->children(tree->ctx, id, &kids, &n_kids) != 1) {
+        return 0;
+    }
+    for (k = 0; k < n_kids; k++) {
+        double p;
+        if (!tree_points(ix, unit, kids[k], tree, depth + 1, &p)) {
+            return 0;
+        }
+        sum += p;
+    }
+    *out = sum;
+    return 1;
+}
+
+static int
+cmp_at(const void *a, const void *b, void *ctx)
+{
+    const chiso_evidence *ev = ctx;
+    const chiso_evidence_entry *x = &ev->entries[*(const size_t *)a];
+    const chiso_evidence_entry *y = &ev->entries[*(const size_t *)b];
+
+    return cmp_entry(x, y->unit, y->id);
+}
+
+chiso_status
+chiso_evidence_check_tree(const chiso_evidence *ev,
+                          const chiso_evidence_tree *tree,
+                          chiso_diag_list *warnings,
+                          size_t *n_inner)
+{
+    size_t i, k;
+    tree_index ix;
+
+    *n_inner = 0;
+    ix.ev = ev;
+    ix.at = malloc((ev->n ? ev->n : 1) * sizeof(*ix.at));
+    if (ix.at == NULL) {
+        return CHISO_ENOMEM;
+    }
+    for (i = 0; i < ev->n; i++) {
+        ix.at[i] = i;
+    }
+    qsort_r(ix.at, ev->n, sizeof(*ix.at), cmp_at, (void *)(uintptr_t)ev);
+    for (i = 0; i < ev->n; i++) {
+        const chiso_evidence_entry *e = &ev->entries[i];
+        const char *const *kids;
+        size_t n_kids;
+        double sum = 0;
+        int complete = 1;
+
+        if (tree->children(tree->ctx, e->id, &kids, &n_kids) != 1) {
+            continue;
+        }
+        (*n_inner)++;
+        if (!e->has_points || e->not_applicable) {
+            continue;
+        }
+        for (k = 0; k < n_kids && complete; k++) {
+            double p;
+            if (tree_points(&ix, e->unit, kids[k], tree, 0, &p)) {
+                sum += p;
+            } else {
+                complete = 0;
+            }
+        }
+        if (complete && fabs(e->points - sum) > 1e-9) {
+            char a[32], b[32];
+            chiso_format_double(e->points, a, sizeof(a));
+            chiso_format_double(chiso_round_half_up(sum, 6), b, sizeof(b));
+            chiso_diag_list_addk(
+                warnings, "inner_points_differ", CHISO_SEVERITY_WARNING, e->id,
+                ev->path, e->line, e->col_points,
+                "criterion '%s' has %s points here, but its sub-criteria add "
+                "up to %s; the score adds up the sub-criteria",
+                e->id, a, b);
+        }
+    }
+    free(ix.at);
+    return CHISO_OK;
 }

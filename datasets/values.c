@@ -211,8 +211,9 @@ days_in_month(int y, unsigned m)
 }
 
 static const char *const month_name[] = {
-    "January", "February", "March",     "April",   "May",      "June",
-    "July",    "August",   "September", "October", "November", "December"};
+    N_("January"),   N_("February"), N_("March"),    N_("April"),
+    N_("May"),       N_("June"),     N_("July"),     N_("August"),
+    N_("September"), N_("October"),  N_("November"), N_("December")};
 
 /* Read 1..max digits; returns the count read (0 = none). */
 static size_t
@@ -229,13 +230,17 @@ digits(const char *s, size_t len, size_t max, int *v)
     return i;
 }
 
-/* "HH:MM[:SS[.fff]]" at s; returns bytes used or 0. */
+/* "HH:MM[:SS[.fff]]" at s, optionally followed by a 12-hour marker
+ * (" SA", " CH", " AM", " PM", any case); returns bytes used or 0. *h is
+ * the 24-hour hour; *bad_12 is set when a marker follows an hour outside
+ * 1..12. */
 static size_t
-parse_time(const char *s, size_t len, int *h, int *mi, int *se)
+parse_time(const char *s, size_t len, int *h, int *mi, int *se, int *bad_12)
 {
     size_t i = 0, k;
 
     *se = 0;
+    *bad_12 = 0;
     k = digits(s, len, 2, h);
     if (k == 0 || k >= len || s[k] != ':') {
         return 0;
@@ -261,16 +266,73 @@ parse_time(const char *s, size_t len, int *h, int *mi, int *se)
             i += 1 + k;
         }
     }
+    /* 12-hour marker */
+    {
+        size_t m = i;
+        while (m < len && s[m] == ' ') {
+            m++;
+        }
+        if (m + 2 <= len && (m + 2 == len || s[m + 2] == ' ')) {
+            char a = (char)(s[m] | 0x20), b = (char)(s[m + 1] | 0x20);
+            int pm = -1;
+            if ((a == 's' && b == 'a') || (a == 'a' && b == 'm')) {
+                pm = 0;
+            } else if ((a == 'c' && b == 'h') || (a == 'p' && b == 'm')) {
+                pm = 1;
+            }
+            if (pm >= 0) {
+                if (*h < 1 || *h > 12) {
+                    *bad_12 = 1;
+                } else {
+                    *h = *h % 12 + (pm ? 12 : 0);
+                }
+                i = m + 2;
+            }
+        }
+    }
     return i;
 }
 
 static int
-set_why(char *why, size_t why_len, const char *msg)
+set_why(char *why, size_t why_len, chiso_lang lang, const char *msg)
 {
     if (why != NULL && why_len > 0) {
-        snprintf(why, why_len, "%s", msg);
+        snprintf(why, why_len, "%s", chiso_msg(lang, msg));
     }
     return -1;
+}
+
+int
+chiso_excel_serial(double serial, int date1904, int64_t *secs, int *has_time)
+{
+    double day, frac;
+    int64_t base, d, t;
+    int y;
+    unsigned m, dd;
+
+    if (!(serial >= 0) || serial > 200000) {
+        return -1;
+    }
+    if (!date1904 && serial < 61) {
+        return -1; /* Excel's 1900 calendar is wrong before March 1900 */
+    }
+    day = floor(serial);
+    frac = serial - day;
+    base = date1904 ? chiso_days_from_civil(1904, 1, 1)
+                    : chiso_days_from_civil(1899, 12, 30);
+    d = base + (int64_t)day;
+    t = (int64_t)floor(frac * 86400.0 + 0.5);
+    if (t >= 86400) {
+        d++;
+        t -= 86400;
+    }
+    chiso_civil_from_days(d, &y, &m, &dd);
+    if (y < 1900 || y > 2200) {
+        return -1;
+    }
+    *secs = d * 86400 + t;
+    *has_time = t != 0;
+    return 0;
 }
 
 int
@@ -281,7 +343,23 @@ chiso_parse_datetime(const char *s,
                      char *why,
                      size_t why_len)
 {
-    int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0, tfirst = 0;
+    return chiso_parse_datetime_ex(s, len, 0, CHISO_LANG_EN, secs, has_time,
+                                   why, why_len);
+}
+
+#define NOT_A_DATE N_("not a date (expected dd/mm/yyyy or yyyy-mm-dd)")
+
+int
+chiso_parse_datetime_ex(const char *s,
+                        size_t len,
+                        unsigned flags,
+                        chiso_lang lang,
+                        int64_t *secs,
+                        int *has_time,
+                        char *why,
+                        size_t why_len)
+{
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0, tfirst = 0, bad_12 = 0;
     size_t i = 0, k;
     int a, b, c;
     size_t ka, kb, kc;
@@ -290,7 +368,7 @@ chiso_parse_datetime(const char *s,
     *has_time = 0;
     chiso_text_trim(&s, &len);
     if (len == 0) {
-        return set_why(why, why_len, "empty date");
+        return set_why(why, why_len, lang, N_("empty date"));
     }
     for (i = 0; i < len &&
                 ((s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == ',');
@@ -298,16 +376,29 @@ chiso_parse_datetime(const char *s,
     }
     if (i == len) {
         double serial;
-        if (chiso_parse_number(s, len, &serial) == 0 && serial > 1000 &&
-            serial < 100000) {
-            return set_why(why, why_len,
-                           "looks like an Excel serial date number; format "
-                           "the column as a date before exporting");
+        if (chiso_parse_number(s, len, &serial) == 0) {
+            if (flags & CHISO_DATE_EXCEL_SERIAL) {
+                if (chiso_excel_serial(serial,
+                                       (flags & CHISO_DATE_EXCEL_1904) != 0,
+                                       secs, has_time) == 0) {
+                    return 0;
+                }
+                return set_why(why, why_len, lang,
+                               N_("an Excel serial date out of range "
+                                  "(1900-2200)"));
+            }
+            if (serial > 1000 && serial < 100000) {
+                return set_why(why, why_len, lang,
+                               N_("looks like an Excel serial date number; "
+                                  "format the column as a date before "
+                                  "exporting, or read it with "
+                                  "--excel-dates"));
+            }
         }
     }
     i = 0;
     /* time first: "08:30 31/03/2024" */
-    k = parse_time(s, len, &h, &mi, &se);
+    k = parse_time(s, len, &h, &mi, &se, &bad_12);
     if (k > 0 && k < len && s[k] == ' ') {
         tfirst = 1;
         *has_time = 1;
@@ -317,28 +408,25 @@ chiso_parse_datetime(const char *s,
         }
     } else {
         h = mi = se = 0;
+        bad_12 = 0;
     }
     ka = digits(s + i, len - i, 4, &a);
     if (ka == 0 || i + ka >= len) {
-        return set_why(why, why_len,
-                       "not a date (expected dd/mm/yyyy or yyyy-mm-dd)");
+        return set_why(why, why_len, lang, NOT_A_DATE);
     }
     sep = s[i + ka];
     if (sep != '-' && sep != '/' && sep != '.') {
-        return set_why(why, why_len,
-                       "not a date (expected dd/mm/yyyy or yyyy-mm-dd)");
+        return set_why(why, why_len, lang, NOT_A_DATE);
     }
     i += ka + 1;
     kb = digits(s + i, len - i, 2, &b);
     if (kb == 0 || i + kb >= len || s[i + kb] != sep) {
-        return set_why(why, why_len,
-                       "not a date (expected dd/mm/yyyy or yyyy-mm-dd)");
+        return set_why(why, why_len, lang, NOT_A_DATE);
     }
     i += kb + 1;
     kc = digits(s + i, len - i, 4, &c);
     if (kc == 0) {
-        return set_why(why, why_len,
-                       "not a date (expected dd/mm/yyyy or yyyy-mm-dd)");
+        return set_why(why, why_len, lang, NOT_A_DATE);
     }
     i += kc;
     if (ka == 4 && sep == '-') {
@@ -346,31 +434,33 @@ chiso_parse_datetime(const char *s,
         mo = b;
         d = c;
         if (kc > 2) {
-            return set_why(why, why_len,
-                           "not a date (day has too many digits)");
+            return set_why(why, why_len, lang,
+                           N_("not a date (day has too many digits)"));
         }
     } else if (ka <= 2 && kc == 4) {
         d = a;
         mo = b;
         y = c;
     } else if (ka <= 2 && kc == 2) {
-        return set_why(why, why_len,
-                       "two-digit year; write the year in full (dd/mm/yyyy)");
+        return set_why(why, why_len, lang,
+                       N_("two-digit year; write the year in full "
+                          "(dd/mm/yyyy)"));
     } else {
-        return set_why(why, why_len,
-                       "not a date (expected dd/mm/yyyy or yyyy-mm-dd)");
+        return set_why(why, why_len, lang, NOT_A_DATE);
     }
     if (!tfirst && i < len) {
         if (s[i] != 'T' && s[i] != ' ') {
-            return set_why(why, why_len, "unexpected text after the date");
+            return set_why(why, why_len, lang,
+                           N_("unexpected text after the date"));
         }
         while (i < len && (s[i] == ' ' || s[i] == 'T')) {
             i++;
         }
-        k = parse_time(s + i, len - i, &h, &mi, &se);
+        k = parse_time(s + i, len - i, &h, &mi, &se, &bad_12);
         if (k == 0) {
-            return set_why(why, why_len,
-                           "bad time of day (expected HH:MM or HH:MM:SS)");
+            return set_why(why, why_len, lang,
+                           N_("bad time of day (expected HH:MM or "
+                              "HH:MM:SS)"));
         }
         i += k;
         if (i < len && s[i] == 'Z') {
@@ -379,27 +469,37 @@ chiso_parse_datetime(const char *s,
         *has_time = 1;
     }
     if (i != len) {
-        return set_why(why, why_len, "unexpected text after the date");
+        return set_why(why, why_len, lang,
+                       N_("unexpected text after the date"));
     }
     if (y < 1900 || y > 2200) {
-        return set_why(why, why_len, "year out of range (1900-2200)");
+        return set_why(why, why_len, lang, N_("year out of range (1900-2200)"));
     }
     if (mo < 1 || mo > 12) {
         if (why != NULL) {
-            snprintf(why, why_len, "impossible date: month %d does not exist",
+            snprintf(why, why_len,
+                     chiso_msg(lang, "impossible date: month %d does not "
+                                     "exist"),
                      mo);
         }
         return -1;
     }
     if (d < 1 || (unsigned)d > days_in_month(y, (unsigned)mo)) {
         if (why != NULL) {
-            snprintf(why, why_len, "impossible date: %s %d has %u days",
-                     month_name[mo - 1], y, days_in_month(y, (unsigned)mo));
+            snprintf(why, why_len,
+                     chiso_msg(lang, "impossible date: %s %d has %u days"),
+                     chiso_msg(lang, month_name[mo - 1]), y,
+                     days_in_month(y, (unsigned)mo));
         }
         return -1;
     }
+    if (bad_12) {
+        return set_why(why, why_len, lang,
+                       N_("impossible time of day (SA/CH or AM/PM after an "
+                          "hour above 12)"));
+    }
     if (h > 23 || mi > 59 || se > 59) {
-        return set_why(why, why_len, "impossible time of day");
+        return set_why(why, why_len, lang, N_("impossible time of day"));
     }
     *secs = chiso_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
             h * 3600 + mi * 60 + se;
@@ -411,43 +511,9 @@ chiso_parse_datetime(const char *s,
 int
 chiso_parse_bool(const char *s, size_t len)
 {
-    static const char *const yes[] = {"1",  "true", "yes", "y", "x",
-                                      "co", "dat",  "c",   NULL};
-    static const char *const no[] = {"0",        "false",     "no", "n",
-                                     "khong",    "khong_dat", "k",  "chua",
-                                     "chua_dat", NULL};
-    char f[32];
-    size_t i;
+    int v = chiso_vocab_lookup(CHISO_VOCAB_FLAG, s, len);
 
-    /* "x?" or "1." are not answers: folding would drop the punctuation */
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x80 && c > ' ' &&
-            !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-              (c >= 'A' && c <= 'Z') || c == '_')) {
-            return -1;
-        }
-    }
-    chiso_text_fold(s, len, f, sizeof(f));
-    if (f[0] == '\0') {
-        /* a lone check mark is yes */
-        chiso_text_trim(&s, &len);
-        if (len == 3 && memcmp(s, "\xE2\x9C\x93", 3) == 0) {
-            return 1;
-        }
-        return -1;
-    }
-    for (i = 0; yes[i] != NULL; i++) {
-        if (strcmp(f, yes[i]) == 0) {
-            return 1;
-        }
-    }
-    for (i = 0; no[i] != NULL; i++) {
-        if (strcmp(f, no[i]) == 0) {
-            return 0;
-        }
-    }
-    return -1;
+    return v >= 0 ? v : -1;
 }
 
 int

@@ -100,6 +100,7 @@ int cli_out_open(const char *path, chiso_outfile **f);
 /* Hand *f (complete) to the output set and set it to NULL; on failure
  * print and return the exit code (0 on success, also when *f is NULL). */
 int cli_out_commit(chiso_outfile **f);
+int cli_out_commit_now(chiso_outfile **f);
 /* Open a plain CSV output (',' separated) with a writer. */
 int cli_csv_open(const char *path, chiso_outfile **f, chiso_csvw *w);
 /* Hand a CSV output to the set (cli_out_commit for callers holding the

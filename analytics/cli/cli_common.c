@@ -229,8 +229,14 @@ cli_parse_long(const char *cmd, const char *opt, const char *s, long *out)
 void
 cli_rule(FILE *f, char c, size_t n)
 {
-    while (n-- > 0) {
-        fputc(c, f);
+    char run[64];
+
+    /* whole runs at a time: tables of a million rows are mostly padding */
+    memset(run, c, sizeof(run));
+    while (n > 0) {
+        size_t k = n < sizeof(run) ? n : sizeof(run);
+        fwrite(run, 1, k, f);
+        n -= k;
     }
 }
 
@@ -488,6 +494,27 @@ cli_out_commit(chiso_outfile **f)
     }
     outs.pending = p;
     outs.pending[outs.n_pending++] = o;
+    return CLI_EXIT_OK;
+}
+
+/* An output that is the answer even when the command fails (the bad rows
+ * of a log refused for too many of them): synced and put in place now. */
+int
+cli_out_commit_now(chiso_outfile **f)
+{
+    chiso_outfile *o = *f;
+    chiso_diag d;
+
+    *f = NULL;
+    if (o == NULL) {
+        return CLI_EXIT_OK;
+    }
+    cli_diag_init(&d);
+    if (chiso_outfile_sync(o, &d) != CHISO_OK ||
+        chiso_outfile_commit(o, &d) != CHISO_OK) {
+        chiso_outfile_abort(o);
+        return cli_report(&d);
+    }
     return CLI_EXIT_OK;
 }
 

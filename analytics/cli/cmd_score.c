@@ -530,7 +530,7 @@ cmd_score(int argc, char **argv)
     chiso_diag diag;
     int c, rc = CLI_EXIT_OK;
     const char *inputs[4];
-    score_sources src = {NULL, NULL, NULL, NULL, NULL};
+    score_sources src = {NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     chiso_input_set set = CHISO_INPUT_SET_INIT;
 
     chiso_diag_clear(&diag);

@@ -24,7 +24,8 @@ services_usage(FILE *f)
     fprintf(f,
             "Usage: chiso services DOSSIERS.csv [options]\n\n"
             "Rates per unit and period from a dossier log (one row per "
-            "dossier).\n\n"
+            "dossier),\nas the one-stop system exports it (- = standard "
+            "input).\n\n"
             "Options:\n"
             "  --period month|quarter|half|year  group by the period of "
             "received_at\n"
@@ -32,12 +33,12 @@ services_usage(FILE *f)
             "  --as-of DATE         judge open dossiers at DATE when it "
             "comes before\n"
             "                       the end of their period (progress_pct)\n"
+            "  --unit CODE          only this unit (matched ignoring case and "
+            "diacritics);\n"
+            "                       for a log without a unit column: its unit\n"
             "  --csv FILE           write the unit x period table as CSV\n"
             "  --json FILE|-        write everything as JSON (- = stdout, "
-            "no table)\n"
-            "  --rejects FILE       write bad rows there and go on (default: "
-            "stop at\n"
-            "                       the first bad row)\n"
+            "no table)\n" CLI_READING_HELP
             "  --threads N          threads for large files (default: one "
             "per CPU)\n"
             "  --reference          read with the libcsv reference reader "
@@ -81,6 +82,8 @@ print_table(const chiso_services_result *res)
     char asof[40];
 
     printf("%s: %s\n", T("Nhật ký hồ sơ", "Dossier log"), res->path);
+    cli_print_unit(res->has_unit_column, res->n_units, res->units,
+                   res->unit_in_log);
     printf("%s: %s", T("Kỳ (theo ngày tiếp nhận)", "Period (of received_at)"),
            chiso_period_kind_name(res->period));
     if (res->has_as_of) {
@@ -107,8 +110,15 @@ print_table(const chiso_services_result *res)
     fputc('\n', o);
     cli_rule(o, '-', 147);
     fputc('\n', o);
-    for (i = 0; i < res->n_rows; i++) {
+    for (i = 0; i < res->n_rows && i < CLI_TABLE_GROUPS; i++) {
         print_row(&res->rows[i]);
+    }
+    if (res->n_rows > CLI_TABLE_GROUPS) {
+        printf(T("... và %zu nhóm đơn vị x kỳ khác (bảng đầy đủ: --csv hoặc "
+                 "--json)\n",
+                 "... and %zu more unit x period groups (the full table: "
+                 "--csv or --json)\n"),
+               res->n_rows - (size_t)CLI_TABLE_GROUPS);
     }
     if (res->n_totals > 0) {
         cli_rule(o, '-', 147);
@@ -120,11 +130,16 @@ print_table(const chiso_services_result *res)
     cli_rule(o, '-', 147);
     fputc('\n', o);
     print_row(&res->overall);
-    printf("\n%s: %s = %llu; %s = %llu + %llu\n", T("Số dòng", "Rows"),
-           T("đọc", "read"), (unsigned long long)res->rows_read,
-           T("tính + loại", "counted + rejected"),
-           (unsigned long long)res->rows_counted,
-           (unsigned long long)res->rows_rejected);
+    if (res->has_status) {
+        printf("\n%s: %llu / %llu / %llu\n",
+               T("Hồ sơ đã hủy / rút / trả lại (không tính vào các tỷ lệ)",
+                 "Dossiers cancelled / withdrawn / returned (in no rate)"),
+               (unsigned long long)res->overall.cancelled,
+               (unsigned long long)res->overall.withdrawn,
+               (unsigned long long)res->overall.returned);
+    }
+    cli_print_records(res->rows_read, res->rows_counted, res->rows_rejected,
+                      res->rows_totals, res->rows_other_units);
     printf("%s\n",
            T("%: Tr.tuyến, Ký TP, Ký KQ, Số hóa trên số tiếp nhận; Đ.hạn% "
              "trên số đã xong; Tiến độ = (xong đúng hạn + đang xử trong "
@@ -132,12 +147,6 @@ print_table(const chiso_services_result *res)
              "%: Online, CompSg, ResSg, Digit of received; OnTime% of "
              "finished; Progr. = (finished on time + open within due) / "
              "received (766); processing days: median, p90"));
-}
-
-static void
-rejects_header(void *ctx, const char *const *names, size_t n, char delim)
-{
-    chiso_rejects_csv_header(ctx, names, n, delim);
 }
 
 int
@@ -148,34 +157,49 @@ cmd_services(int argc, char **argv)
         {"as-of", required_argument, NULL, 'a'},
         {"csv", required_argument, NULL, 'c'},
         {"json", required_argument, NULL, 'j'},
-        {"rejects", required_argument, NULL, 'r'},
+        {"unit", required_argument, NULL, 'u'},
         {"threads", required_argument, NULL, 't'},
         {"reference", no_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
+        CLI_READING_OPTIONS,
         {NULL, 0, NULL, 0}};
     chiso_services_options opts = CHISO_SERVICES_OPTIONS_INIT;
-    const char *csv_path = NULL, *json_path = NULL, *rej_path = NULL;
+    const char *csv_path = NULL, *json_path = NULL;
     chiso_services_result *res = NULL;
-    chiso_outfile *rej_out = NULL, *csv_out = NULL;
-    chiso_rejects_csv rw;
+    chiso_outfile *csv_out = NULL;
     chiso_diag diag;
+    cli_reading rd;
+    chiso_unit_ref unit_ref;
     const char *inputs[1];
     long threads;
-    int c, rc = CLI_EXIT_OK;
+    int c, rc = CLI_EXIT_OK, k;
 
-    chiso_diag_clear(&diag);
+    memset(&diag, 0, sizeof(diag));
+    memset(&unit_ref, 0, sizeof(unit_ref));
+    diag.lang = cli_diag_lang();
+    cli_reading_init(&rd, "services");
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        k = cli_reading_option(&rd, c, optarg, &opts.table);
+        if (k != 0) {
+            if (k < 0) {
+                rc = CLI_EXIT_USAGE;
+                goto out;
+            }
+            continue;
+        }
         switch (c) {
         case 'p':
             if (cli_parse_period_kind("services", optarg, &opts.period) != 0) {
-                return CLI_EXIT_USAGE;
+                rc = CLI_EXIT_USAGE;
+                goto out;
             }
             break;
         case 'a':
             if (cli_parse_as_of("services", optarg, &opts.as_of) != 0) {
-                return CLI_EXIT_USAGE;
+                rc = CLI_EXIT_USAGE;
+                goto out;
             }
             opts.has_as_of = 1;
             break;
@@ -185,58 +209,82 @@ cmd_services(int argc, char **argv)
         case 'j':
             json_path = optarg;
             break;
-        case 'r':
-            rej_path = optarg;
+        case 'u':
+            if (optarg[0] == '\0') {
+                rc = cli_usage_error("services", "--unit needs a unit code or "
+                                                 "name");
+                goto out;
+            }
+            unit_ref.code = optarg;
+            opts.unit = &unit_ref;
             break;
         case 't':
             if (cli_parse_long("services", "--threads", optarg, &threads) !=
                 0) {
-                return CLI_EXIT_USAGE;
+                rc = CLI_EXIT_USAGE;
+                goto out;
             }
             if (threads < 1 || threads > 64) {
-                return cli_usage_error("services",
-                                       "--threads must be 1 to "
-                                       "64, got %ld",
-                                       threads);
+                rc = cli_usage_error(
+                    "services", "--threads must be 1 to 64, got %ld", threads);
+                goto out;
             }
-            opts.threads = (int)threads;
+            opts.table.threads = (int)threads;
             break;
         case 'R':
-            opts.reference_only = 1;
+            opts.table.reference = 1;
             break;
         case 'h':
             services_usage(stdout);
-            return CLI_EXIT_OK;
+            goto out;
         default:
-            return cli_usage_error("services",
-                                   "unknown or incomplete option '%s'",
-                                   argv[optind - 1]);
+            rc =
+                cli_usage_error("services", "unknown or incomplete option '%s'",
+                                argv[optind - 1]);
+            goto out;
         }
     }
     if (argc - optind != 1) {
-        return cli_usage_error("services",
-                               "expected one DOSSIERS.csv, got %d "
-                               "arguments",
-                               argc - optind);
+        rc = cli_usage_error("services",
+                             "expected one DOSSIERS.csv, got %d arguments",
+                             argc - optind);
+        goto out;
     }
     inputs[0] = argv[optind];
     if (cli_check_not_input("services", csv_path, inputs, 1) != 0 ||
         cli_check_not_input("services", json_path, inputs, 1) != 0 ||
-        cli_check_not_input("services", rej_path, inputs, 1) != 0) {
-        return CLI_EXIT_USAGE;
+        cli_check_not_input("services", rd.rej_path, inputs, 1) != 0) {
+        rc = CLI_EXIT_USAGE;
+        goto out;
     }
-    if (rej_path != NULL) {
-        rc = cli_out_open(rej_path, &rej_out);
-        if (rc != CLI_EXIT_OK) {
-            return rc;
-        }
-        chiso_rejects_csv_init(&rw, chiso_outfile_stream(rej_out));
-        opts.on_reject = chiso_rejects_csv_write;
-        opts.on_header = rejects_header;
-        opts.reject_ctx = &rw;
+    rc = cli_reading_start(&rd, &opts.table);
+    if (rc != CLI_EXIT_OK) {
+        goto out;
     }
     if (chiso_services_compute(&res, argv[optind], &opts, &diag) != CHISO_OK) {
+        rc = cli_reading_failed(&rd, &diag);
+        goto out;
+    }
+    if (res->overall.received + res->overall.cancelled +
+            res->overall.withdrawn + res->overall.returned ==
+        0) {
+        /* no result means a non-zero exit */
+        if (opts.unit != NULL) {
+            chiso_diag_set(&diag, CHISO_EDATA, argv[optind], 0, 0,
+                           "no dossier of unit '%s' to count: nothing is "
+                           "reported",
+                           opts.unit->code);
+        } else {
+            chiso_diag_set(&diag, CHISO_EDATA, argv[optind], 0, 0,
+                           "no dossier to count: nothing is reported");
+        }
+        cli_reading_report(&rd, res->rows_rejected,
+                           res->rows_read - res->rows_totals,
+                           res->max_rejects_pct);
         rc = cli_report(&diag);
+        if (cli_reading_commit(&rd) != CLI_EXIT_OK) {
+            rc = CLI_EXIT_IO;
+        }
         goto out;
     }
     if (csv_path != NULL) {
@@ -248,7 +296,8 @@ cmd_services(int argc, char **argv)
     }
     if (json_path != NULL) {
         cJSON *root = chiso_services_to_json(res);
-        if (root == NULL) {
+        if (root == NULL || cli_reading_json(&rd, root) != 0) {
+            cJSON_Delete(root);
             fprintf(stderr, "chiso: out of memory\n");
             rc = CLI_EXIT_INTERNAL;
             goto out;
@@ -261,7 +310,7 @@ cmd_services(int argc, char **argv)
     }
     rc = cli_out_commit(&csv_out);
     if (rc == CLI_EXIT_OK) {
-        rc = cli_out_commit(&rej_out);
+        rc = cli_reading_commit(&rd);
     }
     if (rc != CLI_EXIT_OK) {
         goto out;
@@ -269,15 +318,11 @@ cmd_services(int argc, char **argv)
     if (json_path == NULL || strcmp(json_path, "-") != 0) {
         print_table(res);
     }
-    if (res->rows_rejected > 0) {
-        fprintf(stderr,
-                "chiso: warning: %llu of %llu rows rejected (written to %s)\n",
-                (unsigned long long)res->rows_rejected,
-                (unsigned long long)res->rows_read, rej_path);
-    }
+    cli_reading_report(&rd, res->rows_rejected,
+                       res->rows_read - res->rows_totals, res->max_rejects_pct);
 out:
     chiso_outfile_abort(csv_out);
-    chiso_outfile_abort(rej_out);
+    cli_reading_free(&rd);
     chiso_services_free(res);
     return rc;
 }

@@ -18,25 +18,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Overdue tasks listed under the table; the JSON has all of them. */
+#define TASKS_OVERDUE_SHOWN 20
+
 static void
 tasks_usage(FILE *f)
 {
     fprintf(f,
             "Usage: chiso tasks TASKS.csv --as-of DATE [options]\n\n"
             "Completion and on-time rates per unit and period from a task "
-            "register.\nA task counts in the period of its deadline.\n\n"
+            "register\n(- = standard input). A task counts in the period of "
+            "its deadline.\n\n"
             "Options:\n"
             "  --as-of DATE         the day the state is judged at "
             "(required); a date\n"
             "                       without time means the end of that "
             "day\n"
             "  --period month|quarter|half|year  (default month)\n"
+            "  --unit CODE          only this unit (matched ignoring case and "
+            "diacritics);\n"
+            "                       for a register without a unit column: its "
+            "unit\n"
             "  --csv FILE           write the unit x period table as CSV\n"
             "  --json FILE|-        write everything as JSON (- = stdout, "
-            "no table)\n"
-            "  --rejects FILE       write bad rows there and go on (default: "
-            "stop at\n"
-            "                       the first bad row)\n"
+            "no table)\n" CLI_READING_HELP
+            "  --threads N          threads for large files (default: one "
+            "per CPU)\n"
+            "  --reference          read with the libcsv reference reader "
+            "only\n"
             "  --help               this help\n");
 }
 
@@ -74,6 +83,8 @@ print_table(const chiso_tasks_result *res)
     chiso_format_datetime(res->as_of.secs, res->as_of.has_time, when,
                           sizeof(when));
     printf("%s: %s\n", T("Sổ theo dõi nhiệm vụ", "Task register"), res->path);
+    cli_print_unit(res->has_unit_column, res->n_units, res->units,
+                   res->unit_in_log);
     printf("%s: %s; %s %s\n\n",
            T("Kỳ (theo hạn hoàn thành)", "Period (of the deadline)"),
            chiso_period_kind_name(res->period), T("tính đến", "as of"), when);
@@ -93,8 +104,15 @@ print_table(const chiso_tasks_result *res)
     fputc('\n', o);
     cli_rule(o, '-', 147);
     fputc('\n', o);
-    for (i = 0; i < res->n_rows; i++) {
+    for (i = 0; i < res->n_rows && i < CLI_TABLE_GROUPS; i++) {
         print_row(&res->rows[i]);
+    }
+    if (res->n_rows > CLI_TABLE_GROUPS) {
+        printf(T("... và %zu nhóm đơn vị x kỳ khác (bảng đầy đủ: --csv hoặc "
+                 "--json)\n",
+                 "... and %zu more unit x period groups (the full table: "
+                 "--csv or --json)\n"),
+               res->n_rows - (size_t)CLI_TABLE_GROUPS);
     }
     if (res->n_totals > 0) {
         cli_rule(o, '-', 147);
@@ -140,7 +158,7 @@ print_table(const chiso_tasks_result *res)
         cli_cell(o, T("Hạn", "Due"), 20, 0);
         fputs(T("Nội dung", "Title"), o);
         fputc('\n', o);
-        for (i = 0; i < res->n_overdue; i++) {
+        for (i = 0; i < res->n_overdue && i < TASKS_OVERDUE_SHOWN; i++) {
             const chiso_task_overdue *t = &res->overdue[i];
             chiso_format_datetime(t->due.secs, t->due.has_time, when,
                                   sizeof(when));
@@ -152,18 +170,16 @@ print_table(const chiso_tasks_result *res)
             cli_cell(o, t->title, 60, 0);
             fputc('\n', o);
         }
+        if (res->n_overdue > TASKS_OVERDUE_SHOWN) {
+            printf(T("... và %zu nhiệm vụ quá hạn khác (danh sách đầy đủ: "
+                     "--json)\n",
+                     "... and %zu more overdue tasks (the full list: "
+                     "--json)\n"),
+                   res->n_overdue - TASKS_OVERDUE_SHOWN);
+        }
     }
-    printf("\n%s: %s = %llu; %s = %llu + %llu\n", T("Số dòng", "Rows"),
-           T("đọc", "read"), (unsigned long long)res->rows_read,
-           T("tính + loại", "counted + rejected"),
-           (unsigned long long)res->rows_counted,
-           (unsigned long long)res->rows_rejected);
-}
-
-static void
-rejects_header(void *ctx, const char *const *names, size_t n, char delim)
-{
-    chiso_rejects_csv_header(ctx, names, n, delim);
+    cli_print_records(res->rows_read, res->rows_counted, res->rows_rejected,
+                      res->rows_totals, res->rows_other_units);
 }
 
 int
@@ -174,31 +190,49 @@ cmd_tasks(int argc, char **argv)
         {"as-of", required_argument, NULL, 'a'},
         {"csv", required_argument, NULL, 'c'},
         {"json", required_argument, NULL, 'j'},
-        {"rejects", required_argument, NULL, 'r'},
+        {"unit", required_argument, NULL, 'u'},
+        {"threads", required_argument, NULL, 't'},
+        {"reference", no_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
+        CLI_READING_OPTIONS,
         {NULL, 0, NULL, 0}};
     chiso_tasks_options opts = CHISO_TASKS_OPTIONS_INIT;
-    const char *csv_path = NULL, *json_path = NULL, *rej_path = NULL;
+    const char *csv_path = NULL, *json_path = NULL;
     chiso_tasks_result *res = NULL;
-    chiso_outfile *rej_out = NULL, *csv_out = NULL;
-    chiso_rejects_csv rw;
+    chiso_outfile *csv_out = NULL;
     chiso_diag diag;
+    cli_reading rd;
+    chiso_unit_ref unit_ref;
     const char *inputs[1];
-    int c, rc = CLI_EXIT_OK, has_as_of = 0;
+    long threads;
+    int c, rc = CLI_EXIT_OK, has_as_of = 0, k;
 
-    chiso_diag_clear(&diag);
+    memset(&diag, 0, sizeof(diag));
+    memset(&unit_ref, 0, sizeof(unit_ref));
+    diag.lang = cli_diag_lang();
+    cli_reading_init(&rd, "tasks");
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        k = cli_reading_option(&rd, c, optarg, &opts.table);
+        if (k != 0) {
+            if (k < 0) {
+                rc = CLI_EXIT_USAGE;
+                goto out;
+            }
+            continue;
+        }
         switch (c) {
         case 'p':
             if (cli_parse_period_kind("tasks", optarg, &opts.period) != 0) {
-                return CLI_EXIT_USAGE;
+                rc = CLI_EXIT_USAGE;
+                goto out;
             }
             break;
         case 'a':
             if (cli_parse_as_of("tasks", optarg, &opts.as_of) != 0) {
-                return CLI_EXIT_USAGE;
+                rc = CLI_EXIT_USAGE;
+                goto out;
             }
             has_as_of = 1;
             break;
@@ -208,46 +242,85 @@ cmd_tasks(int argc, char **argv)
         case 'j':
             json_path = optarg;
             break;
-        case 'r':
-            rej_path = optarg;
+        case 'u':
+            if (optarg[0] == '\0') {
+                rc = cli_usage_error("tasks", "--unit needs a unit code or "
+                                              "name");
+                goto out;
+            }
+            unit_ref.code = optarg;
+            opts.unit = &unit_ref;
+            break;
+        case 't':
+            if (cli_parse_long("tasks", "--threads", optarg, &threads) != 0) {
+                rc = CLI_EXIT_USAGE;
+                goto out;
+            }
+            if (threads < 1 || threads > 64) {
+                rc = cli_usage_error(
+                    "tasks", "--threads must be 1 to 64, got %ld", threads);
+                goto out;
+            }
+            opts.table.threads = (int)threads;
+            break;
+        case 'R':
+            opts.table.reference = 1;
             break;
         case 'h':
             tasks_usage(stdout);
-            return CLI_EXIT_OK;
+            goto out;
         default:
-            return cli_usage_error("tasks", "unknown or incomplete option '%s'",
-                                   argv[optind - 1]);
+            rc = cli_usage_error("tasks", "unknown or incomplete option '%s'",
+                                 argv[optind - 1]);
+            goto out;
         }
     }
     if (argc - optind != 1) {
-        return cli_usage_error("tasks",
-                               "expected one TASKS.csv, got %d "
-                               "arguments",
-                               argc - optind);
+        rc = cli_usage_error("tasks",
+                             "expected one TASKS.csv, got %d "
+                             "arguments",
+                             argc - optind);
+        goto out;
     }
     if (!has_as_of) {
-        return cli_usage_error("tasks", "--as-of DATE is required: overdue "
-                                        "depends on the day, and chiso does "
-                                        "not use today's date");
+        rc = cli_usage_error("tasks", "--as-of DATE is required: overdue "
+                                      "depends on the day, and chiso does "
+                                      "not use today's date");
+        goto out;
     }
     inputs[0] = argv[optind];
     if (cli_check_not_input("tasks", csv_path, inputs, 1) != 0 ||
         cli_check_not_input("tasks", json_path, inputs, 1) != 0 ||
-        cli_check_not_input("tasks", rej_path, inputs, 1) != 0) {
-        return CLI_EXIT_USAGE;
+        cli_check_not_input("tasks", rd.rej_path, inputs, 1) != 0) {
+        rc = CLI_EXIT_USAGE;
+        goto out;
     }
-    if (rej_path != NULL) {
-        rc = cli_out_open(rej_path, &rej_out);
-        if (rc != CLI_EXIT_OK) {
-            return rc;
-        }
-        chiso_rejects_csv_init(&rw, chiso_outfile_stream(rej_out));
-        opts.on_reject = chiso_rejects_csv_write;
-        opts.on_header = rejects_header;
-        opts.reject_ctx = &rw;
+    rc = cli_reading_start(&rd, &opts.table);
+    if (rc != CLI_EXIT_OK) {
+        goto out;
     }
     if (chiso_tasks_compute(&res, argv[optind], &opts, &diag) != CHISO_OK) {
+        rc = cli_reading_failed(&rd, &diag);
+        goto out;
+    }
+    if (res->rows_counted == res->rows_other_units) {
+        /* no result means a non-zero exit */
+        if (opts.unit != NULL) {
+            chiso_diag_set(&diag, CHISO_EDATA, argv[optind], 0, 0,
+                           "no task of unit '%s' to count: nothing is "
+                           "reported",
+                           opts.unit->code);
+        } else {
+            chiso_diag_set(&diag, CHISO_EDATA, argv[optind], 0, 0,
+                           "no task to count: nothing is reported");
+        }
+        cli_reading_report(&rd, res->rows_rejected,
+                           res->rows_read - res->rows_totals,
+                           res->max_rejects_pct);
         rc = cli_report(&diag);
+        if (cli_reading_commit(&rd) != CLI_EXIT_OK) {
+            rc = CLI_EXIT_IO;
+        }
         goto out;
     }
     if (csv_path != NULL) {
@@ -259,7 +332,8 @@ cmd_tasks(int argc, char **argv)
     }
     if (json_path != NULL) {
         cJSON *root = chiso_tasks_to_json(res);
-        if (root == NULL) {
+        if (root == NULL || cli_reading_json(&rd, root) != 0) {
+            cJSON_Delete(root);
             fprintf(stderr, "chiso: out of memory\n");
             rc = CLI_EXIT_INTERNAL;
             goto out;
@@ -272,7 +346,7 @@ cmd_tasks(int argc, char **argv)
     }
     rc = cli_out_commit(&csv_out);
     if (rc == CLI_EXIT_OK) {
-        rc = cli_out_commit(&rej_out);
+        rc = cli_reading_commit(&rd);
     }
     if (rc != CLI_EXIT_OK) {
         goto out;
@@ -280,15 +354,11 @@ cmd_tasks(int argc, char **argv)
     if (json_path == NULL || strcmp(json_path, "-") != 0) {
         print_table(res);
     }
-    if (res->rows_rejected > 0) {
-        fprintf(stderr,
-                "chiso: warning: %llu of %llu rows rejected (written to %s)\n",
-                (unsigned long long)res->rows_rejected,
-                (unsigned long long)res->rows_read, rej_path);
-    }
+    cli_reading_report(&rd, res->rows_rejected,
+                       res->rows_read - res->rows_totals, res->max_rejects_pct);
 out:
     chiso_outfile_abort(csv_out);
-    chiso_outfile_abort(rej_out);
+    cli_reading_free(&rd);
     chiso_tasks_free(res);
     return rc;
 }

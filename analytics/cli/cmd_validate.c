@@ -2,33 +2,56 @@
  * cmd_validate.c - chiso validate FILE...
  *
  * Checks each file by its kind and lists every problem (at most
- * VALIDATE_CAP per file) as file:line:column: message. The kind is told by
- * content, not only the extension: a JSON file with "format":
- * "chiso-framework" is a framework; a CSV file is matched by its header
- * against the kinds below. To teach validate a new kind, add a row to
- * `kinds`.
+ * VALIDATE_CAP per file, then the count of the rest) as
+ * file:line:column: message, in file order; warnings too. The kind is told
+ * by content: a JSON file with "format": "chiso-report" is a report
+ * configuration (a dry run of the whole pack), other JSON a framework; a
+ * CSV file is matched by the columns of its header, wherever the header is
+ * in its first rows (dossier log, task register, survey, evidence sheet,
+ * published results, breaks registry). To teach validate a new kind, add a
+ * row to `kinds`.
+ *
+ * An evidence sheet given with a framework is checked against it with the
+ * scorer's own checks (per unit), so validate never says "ok" for a sheet
+ * chiso score refuses; rows of inner nodes are compared with the sum of
+ * their children (a warning).
  */
 #define _GNU_SOURCE
 #include "cli.h"
 #include "commands.h"
+#include "score_inputs.h"
 
 #include "chiso_dataset.h"
 #include "chiso_framework.h"
+#include "chiso_logs.h"
+#include "chiso_report.h"
+#include "chiso_score.h"
 #include "chiso_stats.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define VALIDATE_CAP 50
+#define HEAD_BYTES   65536
+#define HEAD_LINES   30
+
+typedef struct vctx {
+    const chiso_framework *fw; /* the framework given with the files */
+    const char *unit;          /* --unit for single-unit logs */
+} vctx;
 
 typedef struct validate_kind {
     const char *name;
     /* 1 if this kind claims the file */
     int (*claims)(const char *path, const char *head, size_t len);
-    /* check; append problems; fill summary on success */
-    chiso_status (*check)(const char *path,
+    /* check; append problems and warnings; fill summary on success */
+    chiso_status (*check)(const vctx *V,
+                          const char *path,
                           chiso_diag_list *problems,
+                          chiso_diag_list *warnings,
                           char *summary,
                           size_t cap);
 } validate_kind;
@@ -41,28 +64,244 @@ has_suffix(const char *s, const char *suf)
     return n >= m && strcmp(s + n - m, suf) == 0;
 }
 
-/* Fold the first line (header) of a CSV and look for a column name. */
-static int
-header_has(const char *head, size_t len, const char *const *names)
+/* Folded without separators ("Ngày tiếp nhận" -> "ngaytiepnhan"). */
+static void
+key_of(const char *s, size_t len, char *out, size_t cap)
 {
-    const char *nl = memchr(head, '\n', len);
-    size_t n = nl ? (size_t)(nl - head) : len, i, s = 0;
-    char cell[128];
+    char f[160];
+    size_t i, n = 0;
 
-    for (i = 0; i <= n; i++) {
-        if (i == n || head[i] == ',' || head[i] == ';' || head[i] == '\t') {
-            size_t k;
-            chiso_text_fold(head + s, i - s, cell, sizeof(cell));
-            for (k = 0; names[k] != NULL; k++) {
-                if (strcmp(cell, names[k]) == 0) {
-                    return 1;
-                }
-            }
-            s = i + 1;
+    chiso_text_fold(s, len, f, sizeof(f));
+    for (i = 0; f[i] != '\0' && n + 1 < cap; i++) {
+        if (f[i] != '_') {
+            out[n++] = f[i];
         }
+    }
+    out[n] = '\0';
+}
+
+/* Does one of the first lines (a header may sit below a title) have a
+ * cell named like one of names (keys without separators)? */
+static int
+head_has(const char *head, size_t len, const char *const *names)
+{
+    size_t pos = 0, line = 0;
+
+    while (pos < len && line < HEAD_LINES) {
+        const char *nl = memchr(head + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - head) : len, i, s = pos;
+        char cell[160];
+        for (i = pos; i <= end; i++) {
+            if (i == end || head[i] == ',' || head[i] == ';' ||
+                head[i] == '\t') {
+                size_t k;
+                key_of(head + s, i - s, cell, sizeof(cell));
+                for (k = 0; names[k] != NULL; k++) {
+                    if (strcmp(cell, names[k]) == 0) {
+                        return 1;
+                    }
+                }
+                s = i + 1;
+            }
+        }
+        pos = end + 1;
+        line++;
     }
     return 0;
 }
+
+/* ---- report configuration: a dry run ------------------------------------- */
+
+static int
+claims_report(const char *path, const char *head, size_t len)
+{
+    (void)len;
+    return has_suffix(path, ".json") && strstr(head, "chiso-report") != NULL;
+}
+
+/* The unit of a configuration as one source may write it. */
+static void
+config_unit(const chiso_report_config *cfg,
+            const char *in_source,
+            chiso_unit_ref *ref,
+            const char **names)
+{
+    size_t i;
+
+    ref->code = cfg->unit_code;
+    ref->names = names;
+    ref->n_names = 0;
+    names[ref->n_names++] = cfg->unit_name;
+    for (i = 0; i < cfg->n_unit_names; i++) {
+        names[ref->n_names++] = cfg->unit_names[i];
+    }
+    if (in_source != NULL) {
+        names[ref->n_names++] = in_source;
+    }
+}
+
+static chiso_status check_framework_file(const vctx *V,
+                                         const char *path,
+                                         chiso_diag_list *problems,
+                                         chiso_diag_list *warnings,
+                                         char *summary,
+                                         size_t cap);
+static chiso_status check_sheet(const chiso_framework *fw,
+                                const char *path,
+                                const char *unit,
+                                chiso_diag_list *problems,
+                                chiso_diag_list *warnings,
+                                size_t *n_rows);
+
+static chiso_status
+check_report(const vctx *V,
+             const char *path,
+             chiso_diag_list *problems,
+             chiso_diag_list *warnings,
+             char *summary,
+             size_t cap)
+{
+    chiso_report_config *cfg = NULL;
+    chiso_framework *fw = NULL;
+    chiso_diag d;
+    chiso_status st, worst = CHISO_OK;
+    chiso_period_kind kind;
+    int32_t idx;
+    const char **names = NULL;
+    size_t n_rows = 0;
+    chiso_buf done = CHISO_BUF_INIT;
+
+    (void)V;
+    memset(&d, 0, sizeof(d));
+    d.lang = problems->lang;
+    st = chiso_report_config_load(&cfg, path, &d);
+    if (st != CHISO_OK) {
+        chiso_diag_list_add(problems, &d);
+        return st;
+    }
+    names = calloc(cfg->n_unit_names + 2, sizeof(*names));
+    if (names == NULL || chiso_period_parse(cfg->period, &kind, &idx) != 0) {
+        free(names);
+        chiso_report_config_free(cfg);
+        return chiso_diag_list_addf(problems, CHISO_ENOMEM, path, 0, 0,
+                                    "out of memory");
+    }
+    /* the framework, then the evidence sheet against it */
+    st = chiso_framework_check(&fw, cfg->framework, problems);
+    if (st != CHISO_OK) {
+        worst = st;
+    } else {
+        chiso_buf_printf(&done, "framework '%s'", fw->id);
+        st = check_sheet(fw, cfg->evidence, cfg->unit_code, problems, warnings,
+                         &n_rows);
+        if (st != CHISO_OK) {
+            worst = st;
+        } else {
+            chiso_buf_printf(&done, ", evidence %zu rows", n_rows);
+        }
+    }
+    /* the logs: every row, the unit present, the period present */
+    if (cfg->tasks != NULL) {
+        chiso_tasks_options o = CHISO_TASKS_OPTIONS_INIT;
+        chiso_tasks_result *r = NULL;
+        chiso_unit_ref ref;
+        chiso_input_set set = CHISO_INPUT_SET_INIT;
+        int64_t first, end;
+        config_unit(cfg, cfg->task_unit, &ref, names);
+        chiso_period_days(kind, idx, &first, &end);
+        o.period = kind;
+        o.as_of.secs = (end - 1) * 86400;
+        o.unit = &ref;
+        o.table.max_rejects_pct = 0;
+        o.table.problems = problems;
+        o.table.notes = warnings;
+        memset(&d, 0, sizeof(d));
+        d.lang = problems->lang;
+        st = chiso_tasks_compute(&r, cfg->tasks, &o, &d);
+        if (st == CHISO_OK) {
+            st = chiso_tasks_inputs(&set, r, cfg->unit_code, idx, warnings, &d);
+        }
+        if (st != CHISO_OK) {
+            if (chiso_diag_list_total(problems) == 0 ||
+                strcmp(d.path, cfg->tasks) != 0 || d.line == 0) {
+                chiso_diag_list_add(problems, &d);
+            }
+            worst = worst != CHISO_OK ? worst : st;
+        } else {
+            chiso_buf_printf(&done, ", tasks %llu rows",
+                             (unsigned long long)r->rows_read);
+        }
+        chiso_input_set_free(&set);
+        chiso_tasks_free(r);
+    }
+    if (cfg->dossiers != NULL) {
+        chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
+        chiso_services_result *r = NULL;
+        chiso_unit_ref ref;
+        chiso_input_set set = CHISO_INPUT_SET_INIT;
+        config_unit(cfg, cfg->dossier_unit, &ref, names);
+        o.period = kind;
+        o.unit = &ref;
+        o.table.max_rejects_pct = 0;
+        o.table.problems = problems;
+        o.table.notes = warnings;
+        memset(&d, 0, sizeof(d));
+        d.lang = problems->lang;
+        st = chiso_services_compute(&r, cfg->dossiers, &o, &d);
+        if (st == CHISO_OK) {
+            st = chiso_services_inputs(&set, r, cfg->unit_code, idx, warnings,
+                                       &d);
+        }
+        if (st != CHISO_OK) {
+            if (d.line == 0) {
+                chiso_diag_list_add(problems, &d);
+            }
+            worst = worst != CHISO_OK ? worst : st;
+        } else {
+            chiso_buf_printf(&done, ", dossiers %llu rows",
+                             (unsigned long long)r->rows_read);
+        }
+        chiso_input_set_free(&set);
+        chiso_services_free(r);
+    }
+    if (cfg->published != NULL) {
+        chiso_published *store = NULL;
+        char *results = NULL, *breaks = NULL;
+        chiso_buf b = CHISO_BUF_INIT;
+        chiso_buf_printf(&b, "%s/%s", cfg->published, CHISO_PUBLISHED_RESULTS);
+        results = b.data;
+        memset(&b, 0, sizeof(b));
+        chiso_buf_printf(&b, "%s/%s", cfg->published, CHISO_PUBLISHED_BREAKS);
+        breaks = b.data;
+        st = results != NULL && breaks != NULL
+                 ? chiso_published_check(&store, results, problems)
+                 : CHISO_ENOMEM;
+        if (st == CHISO_OK) {
+            st = chiso_breaks_check(store, breaks, problems);
+        }
+        if (st != CHISO_OK) {
+            worst = worst != CHISO_OK ? worst : st;
+        } else {
+            chiso_buf_printf(&done, ", published results");
+        }
+        chiso_published_free(store);
+        free(results);
+        free(breaks);
+    }
+    if (worst == CHISO_OK) {
+        snprintf(summary, cap,
+                 "report configuration: unit %s, period %s; every input read "
+                 "(%s); nothing written",
+                 cfg->unit_code, cfg->period, done.data ? done.data : "");
+    }
+    chiso_buf_free(&done);
+    free(names);
+    chiso_framework_free(fw);
+    chiso_report_config_free(cfg);
+    return worst;
+}
+
+/* ---- frameworks and evidence sheets ------------------------------------ */
 
 static int
 claims_framework(const char *path, const char *head, size_t len)
@@ -72,15 +311,19 @@ claims_framework(const char *path, const char *head, size_t len)
 }
 
 static chiso_status
-check_framework(const char *path,
-                chiso_diag_list *problems,
-                char *summary,
-                size_t cap)
+check_framework_file(const vctx *V,
+                     const char *path,
+                     chiso_diag_list *problems,
+                     chiso_diag_list *warnings,
+                     char *summary,
+                     size_t cap)
 {
     chiso_framework *fw = NULL;
     chiso_status st = chiso_framework_check(&fw, path, problems);
     size_t i, leaves = 0;
 
+    (void)V;
+    (void)warnings;
     if (st == CHISO_OK) {
         for (i = 0; i < fw->n_nodes; i++) {
             leaves += chiso_node_is_leaf(&fw->nodes[i]);
@@ -98,26 +341,319 @@ static int
 claims_evidence(const char *path, const char *head, size_t len)
 {
     static const char *const names[] = {
-        "criterion_id", "ma_tieu_chi",    "tieu_chi",    "criterion",
-        "ma_chi_so",    "indicator_code", "metric_code", NULL};
+        "criterionid", "matieuchi",     "tieuchi",    "criterion",
+        "machiso",     "indicatorcode", "metriccode", NULL};
     (void)path;
-    return header_has(head, len, names);
+    return head_has(head, len, names);
+}
+
+/* The framework as a tree for chiso_evidence_check_tree. */
+typedef struct fw_tree {
+    const chiso_framework *fw;
+    const char **kids;
+    size_t cap;
+} fw_tree;
+
+static int
+fw_children(void *ctx, const char *id, const char *const **kids, size_t *n)
+{
+    fw_tree *T = ctx;
+    long k = chiso_framework_find(T->fw, id);
+    const chiso_node *node;
+    size_t i;
+
+    if (k < 0) {
+        return -1;
+    }
+    node = &T->fw->nodes[k];
+    if (chiso_node_is_leaf(node)) {
+        return 0;
+    }
+    if (node->n_children > T->cap) {
+        const char **p = realloc(T->kids, node->n_children * sizeof(*p));
+        if (p == NULL) {
+            return -1;
+        }
+        T->kids = p;
+        T->cap = node->n_children;
+    }
+    for (i = 0; i < node->n_children; i++) {
+        T->kids[i] = T->fw->nodes[node->children[i]].id;
+    }
+    *kids = T->kids;
+    *n = node->n_children;
+    return 1;
+}
+
+/* The units of a sheet (NULL: one unit, or no unit column). */
+static size_t
+sheet_units(const chiso_evidence *ev, const char **units, size_t cap)
+{
+    size_t i, k, n = 0;
+
+    for (i = 0; i < ev->n && ev->has_unit_column; i++) {
+        const char *u = ev->entries[i].unit;
+        if (u[0] == '\0') {
+            continue;
+        }
+        for (k = 0; k < n && strcmp(units[k], u) != 0; k++) {
+        }
+        if (k == n && n < cap) {
+            units[n++] = u;
+        }
+    }
+    return n;
+}
+
+/*
+ * Load a sheet (every problem) and, with a framework, check it as the
+ * scorer would: unknown ids, rows of inner nodes (warning on their sums),
+ * then the scorer itself for every unit (or `unit`).
+ */
+static chiso_status
+check_sheet(const chiso_framework *fw,
+            const char *path,
+            const char *unit,
+            chiso_diag_list *problems,
+            chiso_diag_list *warnings,
+            size_t *n_rows)
+{
+    chiso_evidence *ev = NULL;
+    chiso_table_options topts = CHISO_TABLE_OPTIONS_INIT;
+    chiso_status st, worst = CHISO_OK;
+    const char *units[256];
+    size_t n_units, u, i, n_inner = 0;
+    fw_tree T;
+
+    topts.notes = warnings;
+    st = chiso_evidence_load_ex(&ev, path, &topts, problems);
+    if (st != CHISO_OK) {
+        return st;
+    }
+    *n_rows = ev->n;
+    if (fw == NULL) {
+        chiso_evidence_free(ev);
+        return CHISO_OK;
+    }
+    for (i = 0; i < ev->n; i++) {
+        const chiso_evidence_entry *e = &ev->entries[i];
+        size_t term;
+        if (chiso_framework_find(fw, e->id) < 0 &&
+            chiso_framework_find_input(fw, e->id, &term) < 0) {
+            chiso_diag_list_addk(problems, "evidence_unknown_id",
+                                 CHISO_SEVERITY_ERROR, e->id, path, e->line,
+                                 e->col_id,
+                                 "unknown criterion id '%s' (not in framework "
+                                 "'%s')",
+                                 e->id, fw->id);
+            worst = CHISO_ESCHEMA;
+        }
+    }
+    memset(&T, 0, sizeof(T));
+    T.fw = fw;
+    {
+        chiso_evidence_tree tree = {&T, fw_children};
+        if (chiso_evidence_check_tree(ev, &tree, warnings, &n_inner) !=
+            CHISO_OK) {
+            worst = CHISO_ENOMEM;
+        }
+    }
+    free(T.kids);
+    if (worst != CHISO_OK) {
+        chiso_evidence_free(ev);
+        return worst;
+    }
+    /* the scorer's own checks, unit by unit */
+    n_units = unit != NULL ? 1 : sheet_units(ev, units, 256);
+    if (unit != NULL) {
+        units[0] = unit;
+    }
+    for (u = 0; u < (n_units ? n_units : 1); u++) {
+        chiso_score_options so = CHISO_SCORE_OPTIONS_INIT;
+        chiso_score_result *res = NULL;
+        chiso_diag d;
+        memset(&d, 0, sizeof(d));
+        d.lang = problems->lang;
+        so.unit = n_units ? units[u] : NULL;
+        st = chiso_score_compute(&res, fw, ev, &so, &d);
+        if (st != CHISO_OK) {
+            chiso_diag_list_add(problems, &d);
+            worst = worst != CHISO_OK ? worst : st;
+        }
+        chiso_score_free(res);
+    }
+    chiso_evidence_free(ev);
+    return worst;
 }
 
 static chiso_status
-check_evidence(const char *path,
+check_evidence(const vctx *V,
+               const char *path,
                chiso_diag_list *problems,
+               chiso_diag_list *warnings,
                char *summary,
                size_t cap)
 {
-    chiso_evidence *ev = NULL;
-    chiso_status st = chiso_evidence_load_all(&ev, path, problems);
+    size_t n = 0;
+    chiso_status st = check_sheet(V->fw, path, V->unit, problems, warnings, &n);
 
     if (st == CHISO_OK) {
-        snprintf(summary, cap, "evidence sheet, %zu rows", ev->n);
+        if (V->fw != NULL) {
+            snprintf(summary, cap,
+                     "evidence sheet, %zu rows, checked against framework "
+                     "'%s'",
+                     n, V->fw->id);
+        } else {
+            snprintf(summary, cap, "evidence sheet, %zu rows", n);
+        }
     }
-    chiso_evidence_free(ev);
     return st;
+}
+
+/* ---- task registers and dossier logs --------------------------------------- */
+
+static const char *const received_names[] = {
+    "receivedat", "ngaytiepnhan", "ngaynhan",     "thoigiantiepnhan",
+    "ngaynop",    "ngaynophoso",  "ngaynhanhoso", NULL};
+static const char *const due_names[] = {"dueat",
+                                        "ngayhentra",
+                                        "hanxuly",
+                                        "hangiaiquyet",
+                                        "ngayhentraketqua",
+                                        "hantra",
+                                        "thoihan",
+                                        "hanhoanthanh",
+                                        "deadline",
+                                        "thoihanhoanthanh",
+                                        "thoihanxuly",
+                                        "thoihanthuchien",
+                                        "hantraketqua",
+                                        "thoihangiaiquyet",
+                                        NULL};
+
+static int
+claims_dossiers(const char *path, const char *head, size_t len)
+{
+    (void)path;
+    return head_has(head, len, received_names) &&
+           head_has(head, len, due_names);
+}
+
+static int
+claims_tasks(const char *path, const char *head, size_t len)
+{
+    (void)path;
+    return head_has(head, len, due_names) &&
+           !head_has(head, len, received_names);
+}
+
+/* A log: every bad row listed (none allowed), notes as warnings. Without
+ * a unit column the rows are read for a placeholder unit, and a warning
+ * says how to give it. */
+static chiso_status
+check_log(const vctx *V,
+          const char *path,
+          int tasks,
+          chiso_diag_list *problems,
+          chiso_diag_list *warnings,
+          char *summary,
+          size_t cap)
+{
+    chiso_unit_ref ref = {"?", NULL, 0};
+    chiso_diag d;
+    chiso_status st;
+    chiso_table_options t = CHISO_TABLE_OPTIONS_INIT;
+    size_t n_warnings = warnings->n;
+
+    if (V->unit != NULL) {
+        ref.code = V->unit;
+    }
+    t.max_rejects_pct = 100;
+    t.problems = problems;
+    t.notes = warnings;
+    memset(&d, 0, sizeof(d));
+    d.lang = problems->lang;
+    if (tasks) {
+        chiso_tasks_options o = CHISO_TASKS_OPTIONS_INIT;
+        chiso_tasks_result *r = NULL;
+        o.table = t;
+        o.as_of.secs = (int64_t)4102444800; /* 2100: nothing is judged */
+        st = chiso_tasks_compute(&r, path, &o, &d);
+        if (st == CHISO_ESCHEMA && V->unit == NULL &&
+            strstr(d.message, "--unit") != NULL) {
+            warnings->n = n_warnings; /* the notes come again */
+            warnings->n_dropped = 0;
+            /* a register of one unit: read it for a placeholder */
+            chiso_diag_list_addk(warnings, "no_unit_column",
+                                 CHISO_SEVERITY_WARNING, NULL, path, 0, 0, "%s",
+                                 d.message);
+            memset(&d, 0, sizeof(d));
+            d.lang = problems->lang;
+            o.unit = &ref;
+            st = chiso_tasks_compute(&r, path, &o, &d);
+        }
+        if (st == CHISO_OK && r->rows_rejected == 0) {
+            snprintf(summary, cap,
+                     "task register, %llu rows, %zu unit(s), %zu "
+                     "unit x period groups",
+                     (unsigned long long)r->rows_read, r->n_units, r->n_rows);
+        } else if (st == CHISO_OK) {
+            st = CHISO_EDATA;
+        }
+        chiso_tasks_free(r);
+    } else {
+        chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
+        chiso_services_result *r = NULL;
+        o.table = t;
+        st = chiso_services_compute(&r, path, &o, &d);
+        if (st == CHISO_ESCHEMA && V->unit == NULL &&
+            strstr(d.message, "--unit") != NULL) {
+            warnings->n = n_warnings; /* the notes come again */
+            warnings->n_dropped = 0;
+            chiso_diag_list_addk(warnings, "no_unit_column",
+                                 CHISO_SEVERITY_WARNING, NULL, path, 0, 0, "%s",
+                                 d.message);
+            memset(&d, 0, sizeof(d));
+            d.lang = problems->lang;
+            o.unit = &ref;
+            st = chiso_services_compute(&r, path, &o, &d);
+        }
+        if (st == CHISO_OK && r->rows_rejected == 0) {
+            snprintf(summary, cap,
+                     "dossier log, %llu rows, %zu unit(s), %zu unit x "
+                     "month groups",
+                     (unsigned long long)r->rows_read, r->n_units, r->n_rows);
+        } else if (st == CHISO_OK) {
+            st = CHISO_EDATA;
+        }
+        chiso_services_free(r);
+    }
+    if (st != CHISO_OK && d.code != CHISO_OK) {
+        chiso_diag_list_add(problems, &d);
+    }
+    return st;
+}
+
+static chiso_status
+check_tasks(const vctx *V,
+            const char *path,
+            chiso_diag_list *problems,
+            chiso_diag_list *warnings,
+            char *summary,
+            size_t cap)
+{
+    return check_log(V, path, 1, problems, warnings, summary, cap);
+}
+
+static chiso_status
+check_dossiers(const vctx *V,
+               const char *path,
+               chiso_diag_list *problems,
+               chiso_diag_list *warnings,
+               char *summary,
+               size_t cap)
+{
+    return check_log(V, path, 0, problems, warnings, summary, cap);
 }
 
 /* ---- published results store, breaks registry, surveys (issue 4) ---- */
@@ -125,15 +661,17 @@ check_evidence(const char *path,
 static int
 claims_published(const char *path, const char *head, size_t len)
 {
-    static const char *const a[] = {"rank_of", NULL};
-    static const char *const b[] = {"component_id", NULL};
+    static const char *const a[] = {"rankof", NULL};
+    static const char *const b[] = {"componentid", NULL};
     (void)path;
-    return header_has(head, len, a) && header_has(head, len, b);
+    return head_has(head, len, a) && head_has(head, len, b);
 }
 
 static chiso_status
-check_published(const char *path,
+check_published(const vctx *V,
+                const char *path,
                 chiso_diag_list *problems,
+                chiso_diag_list *warnings,
                 char *summary,
                 size_t cap)
 {
@@ -141,6 +679,8 @@ check_published(const char *path,
     chiso_status st = chiso_published_check(&store, path, problems);
     size_t i, conflicts = 0, units = 0, j;
 
+    (void)V;
+    (void)warnings;
     if (st == CHISO_OK) {
         for (i = 0; i < store->n; i++) {
             conflicts += !store->rows[i].preferred;
@@ -164,20 +704,24 @@ check_published(const char *path,
 static int
 claims_breaks(const char *path, const char *head, size_t len)
 {
-    static const char *const a[] = {"what_changed", NULL};
+    static const char *const a[] = {"whatchanged", NULL};
     (void)path;
-    return header_has(head, len, a);
+    return head_has(head, len, a);
 }
 
 static chiso_status
-check_breaks(const char *path,
+check_breaks(const vctx *V,
+             const char *path,
              chiso_diag_list *problems,
+             chiso_diag_list *warnings,
              char *summary,
              size_t cap)
 {
     chiso_published *tmp = calloc(1, sizeof(*tmp));
     chiso_status st;
 
+    (void)V;
+    (void)warnings;
     if (tmp == NULL) {
         return chiso_diag_list_addf(problems, CHISO_ENOMEM, path, 0, 0,
                                     "out of memory");
@@ -194,15 +738,17 @@ check_breaks(const char *path,
 static int
 claims_survey(const char *path, const char *head, size_t len)
 {
-    static const char *const names[] = {"respondent_id", "ma_phieu", "so_phieu",
-                                        "ma_nguoi_tra_loi", NULL};
+    static const char *const names[] = {"respondentid", "maphieu", "sophieu",
+                                        "manguoitraloi", NULL};
     (void)path;
-    return header_has(head, len, names);
+    return head_has(head, len, names);
 }
 
 static chiso_status
-check_survey(const char *path,
+check_survey(const vctx *V,
+             const char *path,
              chiso_diag_list *problems,
+             chiso_diag_list *warnings,
              char *summary,
              size_t cap)
 {
@@ -210,7 +756,10 @@ check_survey(const char *path,
     chiso_diag d;
     chiso_status st;
 
-    chiso_diag_clear(&d);
+    (void)V;
+    (void)warnings;
+    memset(&d, 0, sizeof(d));
+    d.lang = problems->lang;
     st = chiso_survey_load(&s, path, &d);
     if (st != CHISO_OK) {
         chiso_diag_list_add(problems, &d);
@@ -223,9 +772,13 @@ check_survey(const char *path,
 }
 
 static const validate_kind kinds[] = {
-    {"framework", claims_framework, check_framework},
+    {"report", claims_report, check_report},
+    {"framework", claims_framework, check_framework_file},
     /* before evidence: a survey has a "criterion" column too */
     {"survey", claims_survey, check_survey},
+    /* before tasks: a dossier log has a deadline too */
+    {"dossiers", claims_dossiers, check_dossiers},
+    {"tasks", claims_tasks, check_tasks},
     {"evidence", claims_evidence, check_evidence},
     {"published", claims_published, check_published},
     {"breaks", claims_breaks, check_breaks},
@@ -235,20 +788,88 @@ static void
 validate_usage(FILE *f)
 {
     fprintf(f,
-            "Usage: chiso validate FILE...\n\n"
-            "Check framework files (JSON) and evidence sheets (CSV) and "
-            "list every\nproblem as file:line:column: message (at most %d "
-            "per file).\nExit status 1 if any file has a problem.\n",
+            "Usage: chiso validate FILE... [--unit CODE]\n\n"
+            "Check files and list every problem as file:line:column: "
+            "message (at most\n%d per file, in file order), and the "
+            "warnings. Kinds are told by content:\nframework (JSON), "
+            "report configuration (JSON, \"format\": \"chiso-report\": "
+            "a\ndry run of the whole pack, nothing written), evidence "
+            "sheet, task register,\ndossier log, survey, published results "
+            "store, breaks registry (CSV).\nAn evidence sheet given with a "
+            "framework is checked against it as chiso\nscore would. "
+            "--unit CODE: the unit of logs without a unit column, and of\n"
+            "the sheet to check.\nExit status 1 if any file has a "
+            "problem.\n",
             VALIDATE_CAP);
+}
+
+/*
+ * The kind of a file from its first HEAD_BYTES. A pipe or device is first
+ * spooled (validate reads each file twice: once here, once to check it);
+ * *use is then the path to read it by.
+ */
+static const validate_kind *
+kind_of(const char *path, const char **use, chiso_diag *d, int *spool_rc)
+{
+    char *text = NULL;
+    size_t len = 0, k;
+    const validate_kind *kind = NULL;
+    FILE *f;
+
+    *spool_rc = cli_input_spool(path, use, CHISO_JSON_READ_CAP);
+    if (*spool_rc != CLI_EXIT_OK) {
+        return NULL; /* reported by the spool */
+    }
+    f = fopen(*use, "rb");
+    if (f == NULL) {
+        chiso_diag_set_errno(d, path, errno, "cannot open");
+        return NULL;
+    }
+    text = malloc(HEAD_BYTES);
+    if (text == NULL) {
+        fclose(f);
+        chiso_diag_set(d, CHISO_ENOMEM, path, 0, 0, "out of memory");
+        return NULL;
+    }
+    len = fread(text, 1, HEAD_BYTES, f);
+    if (ferror(f)) {
+        chiso_diag_set_errno(d, path, errno ? errno : EIO, "cannot read");
+        fclose(f);
+        free(text);
+        return NULL;
+    }
+    fclose(f);
+    for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+        if (kinds[k].claims(path, text, len)) {
+            kind = &kinds[k];
+            break;
+        }
+    }
+    free(text);
+    if (kind == NULL) {
+        chiso_diag_set(d, CHISO_ESCHEMA, path, 1, 1,
+                       "cannot tell what kind of file this is (expected a "
+                       "framework or report configuration JSON, or a CSV "
+                       "evidence sheet, task register, dossier log, survey "
+                       "or published store)");
+    }
+    return kind;
 }
 
 int
 cmd_validate(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"unit", required_argument, NULL, 'u'},
+        {NULL, 0, NULL, 0}};
     int c, a, rc = CLI_EXIT_OK;
+    vctx V;
+    chiso_framework *fw = NULL;
+    const validate_kind **found = NULL;
+    const char **paths = NULL;
 
+    memset(&V, 0, sizeof(V));
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -256,53 +877,67 @@ cmd_validate(int argc, char **argv)
             validate_usage(stdout);
             return CLI_EXIT_OK;
         }
+        if (c == 'u') {
+            V.unit = optarg;
+            continue;
+        }
         return cli_usage_error("validate", "unknown option '%s'",
                                argv[optind - 1]);
     }
     if (optind >= argc) {
         return cli_usage_error("validate", "no files given");
     }
+    found = calloc((size_t)argc, sizeof(*found));
+    paths = calloc((size_t)argc, sizeof(*paths));
+    if (found == NULL || paths == NULL) {
+        free(found);
+        free(paths);
+        fprintf(stderr, "chiso: %s\n",
+                chiso_msg(cli_diag_lang(), "out of memory"));
+        return CLI_EXIT_INTERNAL;
+    }
+    /* kinds first: a framework among the files checks the sheets */
     for (a = optind; a < argc; a++) {
-        const char *path = argv[a];
-        chiso_diag_list problems;
         chiso_diag d;
-        char *text = NULL, summary[256] = "";
-        size_t len = 0, k, i;
-        const validate_kind *kind = NULL;
+        int spool_rc;
+        memset(&d, 0, sizeof(d));
+        d.lang = cli_diag_lang();
+        found[a] = kind_of(argv[a], &paths[a], &d, &spool_rc);
+        if (found[a] == NULL) {
+            int e = spool_rc != CLI_EXIT_OK ? spool_rc : cli_report(&d);
+            rc = rc > e ? rc : e;
+        } else if (fw == NULL && found[a]->check == check_framework_file) {
+            chiso_diag_list quiet;
+            chiso_diag_list_init(&quiet, 1);
+            if (chiso_framework_check(&fw, paths[a], &quiet) != CHISO_OK) {
+                fw = NULL;
+            }
+            chiso_diag_list_free(&quiet);
+        }
+    }
+    V.fw = fw;
+    for (a = optind; a < argc; a++) {
+        const char *path = paths[a];
+        chiso_diag_list problems, warnings;
+        char summary[512] = "";
+        size_t i;
         chiso_status st;
 
-        chiso_diag_clear(&d);
-        /* a pipe or FIFO is read once (validate reads every file twice) */
-        k = (size_t)cli_input_spool(argv[a], &path, CHISO_JSON_READ_CAP);
-        if (k != CLI_EXIT_OK) {
-            rc = rc > (int)k ? rc : (int)k;
-            continue;
-        }
-        if (chiso_file_read_capped(path, CHISO_JSON_READ_CAP, &text, &len,
-                                   &d) != CHISO_OK) {
-            int e = cli_report(&d);
-            rc = rc > e ? rc : e;
-            continue;
-        }
-        for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-            if (kinds[k].claims(path, text, len > 4096 ? 4096 : len)) {
-                kind = &kinds[k];
-                break;
-            }
-        }
-        free(text);
-        if (kind == NULL) {
-            chiso_diag_set(&d, CHISO_ESCHEMA, path, 1, 1,
-                           "cannot tell what kind of file this is (expected "
-                           "a framework JSON or an evidence sheet CSV with a "
-                           "criterion_id column)");
-            cli_report(&d);
-            rc = rc > CLI_EXIT_DATA ? rc : CLI_EXIT_DATA;
+        if (found[a] == NULL) {
             continue;
         }
         chiso_diag_list_init(&problems, VALIDATE_CAP);
-        st = kind->check(path, &problems, summary, sizeof(summary));
+        chiso_diag_list_init(&warnings, VALIDATE_CAP);
+        problems.lang = warnings.lang = cli_diag_lang();
+        st = found[a]->check(&V, path, &problems, &warnings, summary,
+                             sizeof(summary));
         chiso_diag_list_sort(&problems);
+        for (i = 0; i < warnings.n; i++) {
+            cli_print_diag(&warnings.items[i],
+                           warnings.items[i].severity == CHISO_SEVERITY_WARNING
+                               ? chiso_msg(cli_diag_lang(), "warning: ")
+                               : chiso_msg(cli_diag_lang(), "note: "));
+        }
         for (i = 0; i < problems.n; i++) {
             cli_print_diag(&problems.items[i], NULL);
         }
@@ -310,16 +945,19 @@ cmd_validate(int argc, char **argv)
             fprintf(stderr, "chiso: %s: %zu more problems not shown\n", argv[a],
                     problems.n_dropped);
         }
-        if (st == CHISO_OK) {
+        if (st == CHISO_OK && problems.n == 0) {
             printf("%s: ok: %s\n", argv[a], summary);
         } else {
-            int e = cli_exit_code(st);
-            printf("%s: %zu problem%s\n", argv[a],
-                   chiso_diag_list_total(&problems),
-                   chiso_diag_list_total(&problems) == 1 ? "" : "s");
+            int e = cli_exit_code(st != CHISO_OK ? st : CHISO_EDATA);
+            size_t n = chiso_diag_list_total(&problems);
+            printf("%s: %zu problem%s\n", argv[a], n, n == 1 ? "" : "s");
             rc = rc > e ? rc : e;
         }
         chiso_diag_list_free(&problems);
+        chiso_diag_list_free(&warnings);
     }
+    chiso_framework_free(fw);
+    free(found);
+    free(paths);
     return rc;
 }

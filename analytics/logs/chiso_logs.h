@@ -28,6 +28,7 @@
 #define CHISO_LOGS_H
 
 #include "chiso_util.h"
+#include "chiso_dataset.h"
 #include "chiso_score.h"
 
 #include <stdint.h>
@@ -91,46 +92,48 @@ int chiso_stamp_parse(
  */
 int64_t chiso_stamp_diff(chiso_stamp a, chiso_stamp b);
 
-/* ---- rejected rows ------------------------------------------------------ */
-
-/* A row that could not be counted, handed to the reject callback. All
- * pointers are borrowed for the duration of the call. */
-typedef struct chiso_reject {
-    const char *path;
-    unsigned long line, column; /* of the offending value */
-    const char *reason;         /* "invalid date '31/02/2024' in ..." */
-    size_t n_fields;            /* the row's fields as read */
-    const char *const *field;
-    const size_t *field_len;
-} chiso_reject;
-
-/* Return 0 to continue, non-zero to stop the run (CHISO_EIO). */
-typedef int (*chiso_reject_fn)(void *ctx, const chiso_reject *rej);
+/* ---- units ---------------------------------------------------------------- */
 
 /*
- * A ready-made reject callback that writes rejected rows as CSV: the input's
- * header followed by "reject_location" (file:line:column) and
- * "reject_reason", each rejected row with its original fields. Open with
- * the stream to write to (borrowed) and the input header; ctx for the
- * callback is the writer itself.
+ * A unit as the user or a configuration names it. Logs from different
+ * systems write the same unit differently (the one-stop system a code
+ * "STP" or "000.00.31.H44", the task register a name "Sở Tư pháp"): a log
+ * row belongs to the unit when its unit cell equals `code` or one of
+ * `names`, compared trimmed and ignoring case, diacritics, spaces and
+ * punctuation ("SỞ TƯ PHÁP" = "Sở Tư pháp" = "so-tu-phap").
  */
-typedef struct chiso_rejects_csv {
-    chiso_csvw w;
-    int header_done;
-    unsigned long n; /* rows written */
-} chiso_rejects_csv;
+typedef struct chiso_unit_ref {
+    const char *code;         /* labels the result rows ("STP"); not NULL */
+    const char *const *names; /* other codes or names; may be NULL */
+    size_t n_names;
+} chiso_unit_ref;
 
-/* The file starts with a UTF-8 BOM (Excel) and uses the input's
- * delimiter; fields are written as read, without formula neutralising. */
-void chiso_rejects_csv_init(chiso_rejects_csv *w, FILE *out);
-/* An on_header callback (ctx = the writer): writes the header line. */
-void chiso_rejects_csv_header(void *ctx,
-                              const char *const *names,
-                              size_t n,
-                              char delim);
-/* An on_reject callback (ctx = the writer). Returns non-zero when the
- * stream is in error. */
-int chiso_rejects_csv_write(void *ctx, const chiso_reject *rej);
+/*
+ * Which of a log's units (unit cells as written) are `want`: hit[i] is set
+ * to 1 for every matching units[i] (hit has n_units entries). Returns
+ * CHISO_OK when at least one matches; otherwise CHISO_EDATA with diag
+ * naming the unit, `path`, the units the log has and the nearest one
+ * ("did you mean 'Sở Tư pháp'?"). An empty log (n_units 0) is CHISO_EDATA
+ * too.
+ */
+chiso_status chiso_unit_match(const char *path,
+                              const char *const *units,
+                              size_t n_units,
+                              const chiso_unit_ref *want,
+                              unsigned char *hit,
+                              chiso_diag *diag);
+
+/*
+ * The unit of `units` nearest to `text`, or NULL when none is close: the
+ * best of edit distance and shared words on folded names, and initials
+ * ("STP" = Sở Tư pháp). For messages only: chiso never counts a unit for
+ * another on a guess.
+ */
+const char *
+chiso_unit_nearest(const char *const *units, size_t n_units, const char *text);
+
+/* Rejected rows: chiso_reject, chiso_reject_fn and the CSV writer
+ * chiso_rejects_csv are the datasets module's (chiso_dataset.h). */
 
 /* ---- dossier logs (chiso services) --------------------------------------- */
 
@@ -140,25 +143,20 @@ typedef struct chiso_services_options {
      * as_of when it comes earlier */
     int has_as_of;
     chiso_stamp as_of;
-    /* rejected rows go to this callback and the run continues; NULL: the
-     * first bad row stops the run with its file:line:column */
-    chiso_reject_fn on_reject;
-    void *reject_ctx;
-    /* the header of the input, given to the reject writer before any row
-     * (called once, after the header is read; may be NULL) */
-    void (*on_header)(void *ctx,
-                      const char *const *names,
-                      size_t n,
-                      char delim);
-    /* 0 = one per online CPU (at most 8); 1 = single thread */
-    int threads;
-    /* 1: read with the libcsv reference reader only (for verification) */
-    int reference_only;
+    /* the unit to report (NULL: every unit). With a unit column, the rows
+     * of that unit (chiso_unit_ref matching) labelled unit->code, and no
+     * matching row is an error naming the nearest unit; without one, every
+     * row is that unit's (a single-unit export). */
+    const chiso_unit_ref *unit;
+    /* how the table is read: header row, delimiter, Excel dates, threads,
+     * the reference reader, bad rows (callback, list, the share that fails
+     * the run), notes */
+    chiso_table_options table;
 } chiso_services_options;
 
 #define CHISO_SERVICES_OPTIONS_INIT                                            \
     {                                                                          \
-        CHISO_PERIOD_MONTH, 0, {0, 0}, NULL, NULL, NULL, 0, 0                  \
+        CHISO_PERIOD_MONTH, 0, {0, 0}, NULL, CHISO_TABLE_OPTIONS_INIT          \
     }
 
 /* One output row: a unit x period group, a period total over all units
@@ -175,6 +173,10 @@ typedef struct chiso_services_row {
     uint64_t open;             /* finished_at empty */
     uint64_t open_within_due;  /* open, not past due at the period end */
     uint64_t online, components_signed, result_signed, digitized;
+    /* dossiers the status column says were cancelled (đã hủy), withdrawn
+     * (rút hồ sơ) or returned unprocessed (trả lại hồ sơ): counted apart,
+     * in none of the other counts or rates */
+    uint64_t cancelled, withdrawn, returned;
     uint64_t rated;     /* satisfaction given */
     uint64_t satisfied; /* rated 4 or 5 */
     uint64_t satisfaction_sum;
@@ -197,41 +199,44 @@ typedef struct chiso_services_result {
     char delimiter;
     /* optional columns found in the header */
     int has_channel, has_components_signed, has_result_signed, has_digitized,
-        has_satisfaction;
+        has_satisfaction, has_status, has_unit_column;
     chiso_services_row *rows; /* unit x period, by unit then period */
     size_t n_rows;
     chiso_services_row *totals; /* all units, per period */
     size_t n_totals;
     chiso_services_row overall;
-    uint64_t rows_read; /* data records read (header excluded) */
-    uint64_t rows_counted;
-    uint64_t rows_rejected; /* rows_read = rows_counted + rows_rejected */
-    int threads_used;       /* 1 for the reference reader */
-    char **units;           /* interned unit codes (rows point here) */
+    /* rows_read = rows_counted + rows_rejected + rows_totals */
+    uint64_t rows_read;        /* data records read (header excluded) */
+    uint64_t rows_counted;     /* of every unit, cancelled ones included */
+    uint64_t rows_rejected;    /* bad rows */
+    uint64_t rows_totals;      /* totals rows (Tổng cộng) skipped */
+    uint64_t rows_other_units; /* counted rows of units not selected */
+    double max_rejects_pct;    /* the limit the run was held to */
+    int threads_used;          /* 1 for the reference reader */
+    char **units;              /* interned unit codes (rows point here) */
     size_t n_units;
+    /* with options.unit: the unit cells that matched, as written
+     * ("Sở Tư pháp"; several joined by "; "), else NULL */
+    char *unit_in_log;
 } chiso_services_result;
 
 /*
  * Read a dossier log ("-" = standard input) and compute every group.
  *
- * Columns (folded names, Vietnamese aliases in the README): unit_code,
- * received_at, due_at, finished_at are required; dossier_id,
- * procedure_code, channel, components_signed, result_signed, digitized,
- * satisfaction, note are optional (an absent column makes its rate NaN).
+ * Columns (names and aliases in docs/logs.md): received_at, due_at,
+ * finished_at are required, unit_code too unless options.unit is given;
+ * dossier_id, procedure_code, channel, components_signed, result_signed,
+ * digitized, satisfaction, status, note are optional (an absent column
+ * makes its rate NaN). The table is read through the datasets pipeline
+ * (chiso_table_read: header found where it is, totals rows skipped, large
+ * files in parallel, the reference reader's rows and messages).
  *
- * A row with a bad value (an impossible date, a flag other than 0/1, a
- * satisfaction outside 1..5, a finish before the receipt, a wrong field
- * count) stops the run with CHISO_EDATA/CHISO_EPARSE at its
- * file:line:column, unless opts->on_reject is set: then the row is handed
- * to it and skipped. Malformed CSV (an unterminated quote) always stops.
- *
- * Regular files are split at record boundaries over opts->threads threads
- * with a dedicated tokenizer. It reports bad rows with the same positions
- * and messages as the libcsv reference reader; anything else unusual in the
- * file (malformed CSV, invalid UTF-8, a split that fell inside a quoted
- * field it cannot confirm) makes it read the whole file again with the
- * reference reader, so results, messages and rejected rows are always
- * those of the reference reader.
+ * A row with a bad value (an impossible date, a word of no vocabulary, a
+ * finish before the receipt, a status that contradicts the dates, a wrong
+ * field count) is rejected: counted, handed to options.table.on_reject,
+ * listed in options.table.problems; above options.table.max_rejects_pct of
+ * the data rows the run fails with the first one's file:line:column and
+ * the counts. Malformed CSV (an unterminated quote) stops the run.
  *
  * *out is owned by the caller (chiso_services_free).
  */
@@ -241,8 +246,7 @@ chiso_status chiso_services_compute(chiso_services_result **out,
                                     chiso_diag *diag);
 
 /* Same over a memory buffer (borrowed for the call); `name` is used in
- * messages. Uses the reference reader unless opts->reference_only is 0 and
- * opts->threads != 1, in which case the tokenizer runs over the buffer. */
+ * messages. */
 chiso_status chiso_services_compute_mem(chiso_services_result **out,
                                         const char *name,
                                         const char *data,
@@ -278,17 +282,14 @@ void chiso_services_write_csv(const chiso_services_result *res, FILE *out);
 typedef struct chiso_tasks_options {
     chiso_period_kind period;
     chiso_stamp as_of; /* required: decides what is overdue */
-    chiso_reject_fn on_reject;
-    void *reject_ctx;
-    void (*on_header)(void *ctx,
-                      const char *const *names,
-                      size_t n,
-                      char delim);
+    /* as for chiso_services_options */
+    const chiso_unit_ref *unit;
+    chiso_table_options table;
 } chiso_tasks_options;
 
 #define CHISO_TASKS_OPTIONS_INIT                                               \
     {                                                                          \
-        CHISO_PERIOD_MONTH, {0, 0}, NULL, NULL, NULL                           \
+        CHISO_PERIOD_MONTH, {0, 0}, NULL, CHISO_TABLE_OPTIONS_INIT             \
     }
 
 /* One unit x period group of tasks (period of due_at), a period total
@@ -338,15 +339,21 @@ typedef struct chiso_tasks_result {
     size_t n_undated;
     chiso_tasks_undated undated_total;
     uint64_t cancelled; /* status says cancelled: not counted */
-    uint64_t rows_read, rows_counted, rows_rejected;
+    /* as for chiso_services_result */
+    uint64_t rows_read, rows_counted, rows_rejected, rows_totals,
+        rows_other_units;
+    double max_rejects_pct;
+    int has_unit_column;
     char **units;
     size_t n_units;
+    char *unit_in_log;
 } chiso_tasks_result;
 
 /*
- * Read a task register and compute every group. Columns: task_id, unit,
- * due_at required; title, source_document, assigned_at, completed_at,
- * status optional. Bad rows as for chiso_services_compute.
+ * Read a task register and compute every group. Columns: due_at required,
+ * unit too unless options.unit is given; task_id (else STT, else the line
+ * names a task), title, source_document, assigned_at, completed_at, status
+ * optional. Bad rows as for chiso_services_compute.
  */
 chiso_status chiso_tasks_compute(chiso_tasks_result **out,
                                  const char *path,
@@ -392,23 +399,29 @@ typedef struct chiso_input_set {
  * Append the services.* inputs for a unit (NULL = all units) and a period
  * index of res->period. Rates carry numerator and denominator, so a zero
  * denominator follows the rule's zero_denominator convention; the detail
- * says "FILE: unit U, period P, N dossiers". A unit or period without
- * dossiers gives counts 0 and rates 0/0.
+ * says "FILE: unit U, period P, N dossiers".
+ *
+ * Never from an empty log: a log without any counted row, or a unit with
+ * no row in the log (compare with the unit's label: compute with
+ * options.unit to match names), is CHISO_EDATA in diag, naming the units
+ * the log has and the nearest one. A unit that has rows, but none in the
+ * period, gives counts 0 and rates 0/0 and a typed warning
+ * "unit_no_rows_in_period" in `warnings` (may be NULL).
  */
 chiso_status chiso_services_inputs(chiso_input_set *set,
                                    const chiso_services_result *res,
                                    const char *unit,
-                                   int32_t period_index);
+                                   int32_t period_index,
+                                   chiso_diag_list *warnings,
+                                   chiso_diag *diag);
 /* Same for tasks.* (tasks grouped by the period of their deadline). */
 chiso_status chiso_tasks_inputs(chiso_input_set *set,
                                 const chiso_tasks_result *res,
                                 const char *unit,
-                                int32_t period_index);
+                                int32_t period_index,
+                                chiso_diag_list *warnings,
+                                chiso_diag *diag);
 void chiso_input_set_free(chiso_input_set *set);
-
-/* Exact quantile with linear interpolation (Hyndman-Fan type 7, numpy
- * "linear", DuckDB quantile_cont) of n sorted values; NaN when n = 0. */
-double chiso_quantile_sorted(const double *sorted, size_t n, double q);
 
 #ifdef __cplusplus
 }

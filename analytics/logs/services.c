@@ -1,48 +1,161 @@
 /*
- * services.c - dossier logs: row parsing, group accumulators, the
- * reference (libcsv) pass, and the result rows.
+ * services.c - dossier logs: the row handler (a row parser into a typed
+ * record, an accumulator per unit x period) for the datasets row pipeline,
+ * and the result rows built from the accumulators of the parts of a file.
  *
- * The reference pass reads with chiso_csv_reader (libcsv) and is the
- * definition of what a file means: the fast tokenizer (services_fast.c)
- * either reproduces it exactly or gives up, and then this pass reads the
- * file. Rows are parsed into a record (svc_parse_row) and added to the cell
- * of their unit x period (svc_acc_add); cells are combined into the result
- * only at the end (svc_build_result), across threads, units and periods.
+ * The pipeline (chiso_table_read) finds the header, skips totals rows,
+ * reads large files in parallel and turns the handler's bad rows into
+ * rejects; here a row becomes a record (parse_row) added to the cell of its
+ * unit x period (acc_add). Cells of every part are combined into the result
+ * only at the end (build_result), across threads, units and periods.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "logs_int.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-const chiso_csv_column svc_columns[SVC_NCOLS] = {
-    {"dossier_id", "ma_ho_so|so_ho_so|ma_hs|id", 0},
-    {"unit_code", "unit|ma_don_vi|don_vi|ma_co_quan|co_quan", 1},
-    {"procedure_code", "ma_thu_tuc|ma_tthc|thu_tuc|procedure", 0},
+enum {
+    SVC_ID = 0,
+    SVC_UNIT,
+    SVC_PROC,
+    SVC_RECV,
+    SVC_DUE,
+    SVC_FIN,
+    SVC_CHAN,
+    SVC_COMP,
+    SVC_RES,
+    SVC_DIG,
+    SVC_SAT,
+    SVC_NOTE,
+    SVC_STATUS,
+    SVC_NCOLS
+};
+
+/* What a dossier's status says (the status column). */
+enum {
+    SVC_ST_NONE = 0,  /* no status, or one that changes nothing */
+    SVC_ST_FINISHED,  /* result returned: needs finished_at */
+    SVC_ST_OPEN,      /* being processed: finished_at must be empty */
+    SVC_ST_CANCELLED, /* đã hủy */
+    SVC_ST_WITHDRAWN, /* rút hồ sơ */
+    SVC_ST_RETURNED   /* trả lại hồ sơ (not processed) */
+};
+
+static const chiso_csv_column svc_columns[SVC_NCOLS] = {
+    {"dossier_id", "ma_ho_so|so_ho_so|ma_hs|id|so_bien_nhan", 0},
+    /* required unless the unit is given (single-unit exports) */
+    {"unit_code",
+     "unit|ma_don_vi|don_vi|ma_co_quan|co_quan|don_vi_tiep_nhan|"
+     "co_quan_tiep_nhan|don_vi_giai_quyet|co_quan_giai_quyet|ten_don_vi|"
+     "ten_co_quan",
+     0},
+    {"procedure_code",
+     "ma_thu_tuc|ma_tthc|thu_tuc|procedure|ma_thu_tuc_hanh_chinh", 0},
     {"received_at",
-     "ngay_tiep_nhan|ngay_nhan|thoi_gian_tiep_nhan|ngay_nop|received", 1},
+     "ngay_tiep_nhan|ngay_nhan|thoi_gian_tiep_nhan|ngay_nop|received|"
+     "ngay_nop_ho_so|ngay_nhan_ho_so",
+     1},
     {"due_at",
-     "ngay_hen_tra|han_xu_ly|han_giai_quyet|ngay_hen_tra_ket_qua|han_tra|due",
+     "ngay_hen_tra|han_xu_ly|han_giai_quyet|ngay_hen_tra_ket_qua|han_tra|due|"
+     "han_tra_ket_qua|thoi_han_giai_quyet|ngay_hen",
      1},
     {"finished_at",
      "ngay_co_ket_qua|ngay_hoan_thanh|ngay_ket_thuc|ngay_tra_ket_qua|"
-     "ngay_giai_quyet|finished",
+     "ngay_giai_quyet|finished|ngay_tra|ngay_tra_kq|ngay_xu_ly_xong",
      1},
-    {"channel", "kenh|kenh_nop|hinh_thuc_nop|hinh_thuc_tiep_nhan", 0},
+    {"channel",
+     "kenh|kenh_nop|hinh_thuc_nop|hinh_thuc_tiep_nhan|hinh_thuc|"
+     "hinh_thuc_nop_ho_so|kenh_tiep_nhan",
+     0},
     {"components_signed",
-     "ky_so_thanh_phan|thanh_phan_ky_so|thanh_phan_da_ky_so", 0},
-    {"result_signed", "ky_so_ket_qua|ket_qua_ky_so|ket_qua_dien_tu", 0},
-    {"digitized", "digitised|so_hoa|da_so_hoa|so_hoa_ho_so", 0},
-    {"satisfaction", "muc_do_hai_long|danh_gia|hai_long|diem_hai_long", 0},
+     "ky_so_thanh_phan|thanh_phan_ky_so|thanh_phan_da_ky_so|"
+     "ky_so_thanh_phan_ho_so",
+     0},
+    {"result_signed",
+     "ky_so_ket_qua|ket_qua_ky_so|ket_qua_dien_tu|ket_qua_da_ky_so", 0},
+    {"digitized", "digitised|so_hoa|da_so_hoa|so_hoa_ho_so|so_hoa_thanh_phan",
+     0},
+    {"satisfaction",
+     "muc_do_hai_long|danh_gia|hai_long|diem_hai_long|danh_gia_hai_long|"
+     "ket_qua_danh_gia",
+     0},
     {"note", "ghi_chu|notes", 0},
+    {"status",
+     "trang_thai|trang_thai_ho_so|tinh_trang|tinh_trang_ho_so|"
+     "trang_thai_xu_ly",
+     0},
 };
+
+/* What the row parser needs to know about the table. */
+typedef struct svc_layout {
+    const long *col; /* per column: field index or -1 */
+    size_t n_header;
+    const char *const *header; /* names as written, for messages */
+    const char *fixed_unit;    /* no unit column: every row's unit */
+    size_t fixed_unit_len;
+    chiso_lang lang;     /* of row messages */
+    unsigned date_flags; /* CHISO_DATE_* (Excel serials) */
+    chiso_period_kind kind;
+    int has_as_of;
+    logs_time as_of;
+} svc_layout;
+
+typedef struct svc_rec {
+    const char *unit;
+    size_t unit_len;
+    logs_time recv, due, fin;
+    int finished;
+    uint32_t proc_secs;
+    int8_t online, comp, res, dig; /* 0/1, or 0 when the column is absent */
+    int8_t sat;                    /* 0 = not rated, else 1..5 */
+    int8_t status;                 /* SVC_ST_* */
+} svc_rec;
+
+/* Per-thread caches of coded cells (channel, flags, ...). */
+typedef struct svc_vcache {
+    chiso_vocab_cache channel, flag, sat, status;
+} svc_vcache;
+
+/* Durations wait in a small per-cell buffer and go to the quantile store
+ * in batches: the store's chain tails of all groups (tens of thousands of
+ * cache lines) are touched a group at a time instead of at every row. */
+#define SVC_STAGE 64
+
+typedef struct svc_cell {
+    uint32_t unit;
+    int32_t period;
+    logs_time ref; /* open dossiers are judged at this instant */
+    uint64_t received, finished, on_time, open, open_within_due, online, comp,
+        res, dig, rated, satisfied, sat_sum, proc_sum, cancelled, withdrawn,
+        returned;
+    qstore q;
+    uint32_t n_stage;
+    uint32_t stage[SVC_STAGE];
+} svc_cell;
+
+/* One worker's accumulator (a thread's part of the file). */
+typedef struct svc_acc {
+    const svc_layout *L;
+    svc_vcache vc;
+    /* interned units */
+    char **unit;
+    size_t *unit_len;
+    uint32_t n_unit, cap_unit;
+    uint32_t *unit_hash; /* open addressing: index+1, 0 = empty */
+    uint32_t unit_hcap;
+    /* cells */
+    svc_cell *cell;
+    uint32_t n_cell, cap_cell;
+    uint32_t *cell_hash;
+    uint32_t cell_hcap;
+    uint32_t last_cell; /* cache: index+1 of the previous row's cell */
+    qarena arena;
+    uint64_t rows;
+} svc_acc;
 
 /* ---- row parsing ---------------------------------------------------------------- */
 
@@ -55,18 +168,22 @@ col_name(const svc_layout *L, int c)
                                              : svc_columns[c].name;
 }
 
-static int
-row_error(svc_err *err, const svc_layout *L, int c, const char *fmt, ...)
-    CHISO_PRINTF(4, 5);
+static int row_error(chiso_row_error *err,
+                     const svc_layout *L,
+                     int c,
+                     const char *fmt,
+                     ...) CHISO_PRINTF(4, 5);
 
 static int
-row_error(svc_err *err, const svc_layout *L, int c, const char *fmt, ...)
+row_error(
+    chiso_row_error *err, const svc_layout *L, int c, const char *fmt, ...)
 {
     va_list ap;
 
     err->field = (size_t)L->col[c];
+    err->code = CHISO_EDATA;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+    vsnprintf(err->msg, sizeof(err->msg), chiso_msg(L->lang, fmt), ap);
     va_end(ap);
     return -1;
 }
@@ -76,23 +193,24 @@ parse_when(const svc_layout *L,
            int c,
            const char *const *f,
            const size_t *len,
-           svc_time *t,
-           svc_err *err)
+           logs_time *t,
+           chiso_row_error *err)
 {
     char why[160];
     const char *s = f[L->col[c]];
     size_t n = len[L->col[c]];
 
-    if (svc_time_parse(s, n, t, why, sizeof(why)) != 0) {
+    if (chiso_logs__time_parse(s, n, L->date_flags, L->lang, t, why,
+                               sizeof(why)) != 0) {
         const char *p = s;
         size_t m = n;
-        chiso_text_trim(&p, &m);
         char q[80];
+        chiso_text_trim(&p, &m);
         if (m == 0) {
             return row_error(err, L, c, "missing date in column '%s'",
                              col_name(L, c));
         }
-        svc_quote(s, n, q, sizeof(q));
+        chiso_logs__quote(s, n, q, sizeof(q));
         return row_error(err, L, c, "invalid date '%s' in column '%s': %s", q,
                          col_name(L, c), why);
     }
@@ -106,139 +224,148 @@ is_blank(const char *s, size_t n)
     return n == 0;
 }
 
-/* 1 online, 0 direct or postal, -1 unknown. */
+/* A coded cell that is not a word of its vocabulary: the message lists
+ * the accepted words. */
 static int
-parse_channel(const char *s, size_t n)
+vocab_error(chiso_row_error *err,
+            const svc_layout *L,
+            int c,
+            chiso_vocab v,
+            const char *s,
+            size_t n)
 {
-    static const char *const online[] = {"online",   "truc_tuyen", "dvctt",
-                                         "qua_mang", "internet",   NULL};
-    static const char *const offline[] = {
-        "direct",   "truc_tiep", "tai_quay",
-        "mot_cua",  "postal",    "buu_chinh",
-        "buu_dien", "bcci",      "buu_chinh_cong_ich",
-        NULL};
-    char f[64];
-    size_t i;
+    char q[80], words[300];
 
-    if (n == 6) {
-        if (memcmp(s, "online", 6) == 0) {
-            return 1;
-        }
-        if (memcmp(s, "direct", 6) == 0 || memcmp(s, "postal", 6) == 0) {
-            return 0;
-        }
+    chiso_logs__quote(s, n, q, sizeof(q));
+    chiso_vocab_words(v, -1, words, sizeof(words));
+    switch (v) {
+    case CHISO_VOCAB_CHANNEL:
+        return row_error(err, L, c,
+                         "invalid channel '%s' in column '%s' (accepted: %s)",
+                         q, col_name(L, c), words);
+    case CHISO_VOCAB_FLAG:
+        return row_error(err, L, c,
+                         "invalid value '%s' in column '%s' (expected yes or "
+                         "no: %s)",
+                         q, col_name(L, c), words);
+    case CHISO_VOCAB_SATISFACTION:
+        return row_error(err, L, c,
+                         "invalid satisfaction '%s' in column '%s' (expected "
+                         "empty, a whole number from 1 to 5, or: %s)",
+                         q, col_name(L, c), words);
+    case CHISO_VOCAB_TASK_STATUS:
+    case CHISO_VOCAB_DOSSIER_STATUS:
+    case CHISO_VOCAB_COUNT:
+        break;
     }
-    chiso_text_fold(s, n, f, sizeof(f));
-    for (i = 0; online[i] != NULL; i++) {
-        if (strcmp(f, online[i]) == 0) {
-            return 1;
-        }
-    }
-    for (i = 0; offline[i] != NULL; i++) {
-        if (strcmp(f, offline[i]) == 0) {
-            return 0;
-        }
-    }
-    return -1;
-}
-
-static int
-parse_flag(const char *s, size_t n)
-{
-    if (n == 1 && (s[0] == '0' || s[0] == '1')) {
-        return s[0] - '0';
-    }
-    return chiso_parse_bool(s, n);
+    return row_error(err, L, c,
+                     "unknown status '%s' in column '%s' (accepted: %s)", q,
+                     col_name(L, c), words);
 }
 
 static int
-parse_sat(const char *s, size_t n)
-{
-    double v;
-
-    if (n == 1 && s[0] >= '1' && s[0] <= '5') {
-        return s[0] - '0';
-    }
-    if (is_blank(s, n)) {
-        return 0;
-    }
-    if (chiso_parse_number(s, n, &v) != 0 || !(v >= 1 && v <= 5) ||
-        !chiso_is_zero(v - floor(v))) {
-        return -1;
-    }
-    return (int)v;
-}
-
-int
-svc_check_count(size_t n_header,
-                const size_t *len,
-                size_t *n,
-                size_t *bad_field)
-{
-    size_t i;
-
-    if (*n == n_header) {
-        return 0;
-    }
-    if (*n > n_header) {
-        for (i = n_header; i < *n && len[i] == 0; i++) {
-        }
-        if (i == *n) {
-            *n = n_header;
-            return 0;
-        }
-        *bad_field = n_header;
-        return -1;
-    }
-    *bad_field = *n;
-    return -1;
-}
-
-int
-svc_parse_row(const svc_layout *L,
-              const char *const *f,
-              const size_t *len,
-              svc_rec *r,
-              svc_err *err)
+parse_row(const svc_layout *L,
+          const char *const *f,
+          const size_t *len,
+          svc_rec *r,
+          svc_vcache *vc,
+          chiso_row_error *err)
 {
     const char *s;
     size_t n;
-    int v;
+    int v, excluded;
     static const int flags[3] = {SVC_COMP, SVC_RES, SVC_DIG};
     int8_t *dst[3];
     int i;
 
-    s = f[L->col[SVC_UNIT]];
-    n = len[L->col[SVC_UNIT]];
-    chiso_text_trim(&s, &n);
-    if (n == 0) {
-        return row_error(err, L, SVC_UNIT, "missing unit code in column '%s'",
-                         col_name(L, SVC_UNIT));
+    if (L->col[SVC_UNIT] >= 0) {
+        s = f[L->col[SVC_UNIT]];
+        n = len[L->col[SVC_UNIT]];
+        chiso_text_trim(&s, &n);
+        if (n == 0) {
+            return row_error(err, L, SVC_UNIT,
+                             "missing unit code in column '%s'",
+                             col_name(L, SVC_UNIT));
+        }
+    } else {
+        s = L->fixed_unit;
+        n = L->fixed_unit_len;
     }
     r->unit = s;
     r->unit_len = n;
-    if (parse_when(L, SVC_RECV, f, len, &r->recv, err) != 0 ||
-        parse_when(L, SVC_DUE, f, len, &r->due, err) != 0) {
+    r->status = SVC_ST_NONE;
+    if (L->col[SVC_STATUS] >= 0) {
+        s = f[L->col[SVC_STATUS]];
+        n = len[L->col[SVC_STATUS]];
+        v = chiso_vocab_cached(&vc->status, CHISO_VOCAB_DOSSIER_STATUS, s, n);
+        if (v == CHISO_VOCAB_UNKNOWN) {
+            return vocab_error(err, L, SVC_STATUS, CHISO_VOCAB_DOSSIER_STATUS,
+                               s, n);
+        }
+        r->status = v == CHISO_DOSSIER_FINISHED    ? SVC_ST_FINISHED
+                    : v == CHISO_DOSSIER_OPEN      ? SVC_ST_OPEN
+                    : v == CHISO_DOSSIER_CANCELLED ? SVC_ST_CANCELLED
+                    : v == CHISO_DOSSIER_WITHDRAWN ? SVC_ST_WITHDRAWN
+                    : v == CHISO_DOSSIER_RETURNED  ? SVC_ST_RETURNED
+                                                   : SVC_ST_NONE;
+    }
+    excluded = r->status >= SVC_ST_CANCELLED;
+    /* the period is that of the receipt, for excluded dossiers too */
+    if (parse_when(L, SVC_RECV, f, len, &r->recv, err) != 0) {
+        return -1;
+    }
+    if (excluded) {
+        /* counted apart: their other cells decide nothing */
+        r->finished = 0;
+        r->proc_secs = 0;
+        r->online = r->comp = r->res = r->dig = r->sat = 0;
+        return 0;
+    }
+    if (parse_when(L, SVC_DUE, f, len, &r->due, err) != 0) {
         return -1;
     }
     r->finished = !is_blank(f[L->col[SVC_FIN]], len[L->col[SVC_FIN]]);
+    if (r->status == SVC_ST_FINISHED && !r->finished) {
+        char q[80];
+        chiso_logs__quote(f[L->col[SVC_STATUS]], len[L->col[SVC_STATUS]], q,
+                          sizeof(q));
+        return row_error(err, L, SVC_STATUS,
+                         "status '%s' says the result was returned but "
+                         "column '%s' is empty",
+                         q, col_name(L, SVC_FIN));
+    }
+    if (r->status == SVC_ST_OPEN && r->finished) {
+        char q[80];
+        chiso_logs__quote(f[L->col[SVC_STATUS]], len[L->col[SVC_STATUS]], q,
+                          sizeof(q));
+        return row_error(err, L, SVC_STATUS,
+                         "status '%s' says the dossier is being processed "
+                         "but column '%s' has a date",
+                         q, col_name(L, SVC_FIN));
+    }
     r->proc_secs = 0;
     if (r->finished) {
         int64_t d;
         if (parse_when(L, SVC_FIN, f, len, &r->fin, err) != 0) {
             return -1;
         }
-        d = svc_time_diff(&r->fin, &r->recv);
+        d = logs_time_diff(&r->fin, &r->recv);
         if (d < 0 || d > (int64_t)UINT32_MAX) {
             char q[80], qr[80];
-            svc_quote(f[L->col[SVC_FIN]], len[L->col[SVC_FIN]], q, sizeof(q));
-            svc_quote(f[L->col[SVC_RECV]], len[L->col[SVC_RECV]], qr,
-                      sizeof(qr));
+            chiso_logs__quote(f[L->col[SVC_FIN]], len[L->col[SVC_FIN]], q,
+                              sizeof(q));
+            chiso_logs__quote(f[L->col[SVC_RECV]], len[L->col[SVC_RECV]], qr,
+                              sizeof(qr));
+            if (d < 0) {
+                return row_error(err, L, SVC_FIN,
+                                 "finish '%s' in column '%s' is before the "
+                                 "receipt '%s'",
+                                 q, col_name(L, SVC_FIN), qr);
+            }
             return row_error(err, L, SVC_FIN,
-                             "finish '%s' in column '%s' is %s the receipt "
-                             "'%s'",
-                             q, col_name(L, SVC_FIN),
-                             d < 0 ? "before" : "over 136 years after", qr);
+                             "finish '%s' in column '%s' is over 136 years "
+                             "after the receipt '%s'",
+                             q, col_name(L, SVC_FIN), qr);
         }
         r->proc_secs = (uint32_t)d;
     }
@@ -246,16 +373,19 @@ svc_parse_row(const svc_layout *L,
     if (L->col[SVC_CHAN] >= 0) {
         s = f[L->col[SVC_CHAN]];
         n = len[L->col[SVC_CHAN]];
-        v = parse_channel(s, n);
-        if (v < 0) {
-            char q[80];
-            svc_quote(s, n, q, sizeof(q));
-            return row_error(err, L, SVC_CHAN,
-                             "invalid channel '%s' in column '%s' (expected "
-                             "online, direct or postal)",
-                             q, col_name(L, SVC_CHAN));
+        if (n == 6 && memcmp(s, "online", 6) == 0) {
+            v = CHISO_CHANNEL_ONLINE; /* the words of tidy logs, spelled */
+        } else if (n == 6 && memcmp(s, "direct", 6) == 0) {
+            v = CHISO_CHANNEL_DIRECT;
+        } else {
+            v = chiso_vocab_cached(&vc->channel, CHISO_VOCAB_CHANNEL, s, n);
         }
-        r->online = (int8_t)v;
+        if (v < 0) {
+            return vocab_error(err, L, SVC_CHAN, CHISO_VOCAB_CHANNEL, s, n);
+        }
+        r->online = (int8_t)(v == CHISO_CHANNEL_ONLINE ||
+                             v == CHISO_CHANNEL_ONLINE_FULL ||
+                             v == CHISO_CHANNEL_ONLINE_PARTIAL);
     }
     dst[0] = &r->comp;
     dst[1] = &r->res;
@@ -267,14 +397,16 @@ svc_parse_row(const svc_layout *L,
         }
         s = f[L->col[flags[i]]];
         n = len[L->col[flags[i]]];
-        v = parse_flag(s, n);
+        if (n == 1 && (s[0] == '0' || s[0] == '1')) {
+            *dst[i] = (int8_t)(s[0] - '0');
+            continue;
+        }
+        v = chiso_vocab_cached(&vc->flag, CHISO_VOCAB_FLAG, s, n);
+        if (v == CHISO_VOCAB_EMPTY) {
+            v = 0; /* the x / ✓ convention: an empty cell is "no" */
+        }
         if (v < 0) {
-            char q[80];
-            svc_quote(s, n, q, sizeof(q));
-            return row_error(err, L, flags[i],
-                             "invalid value '%s' in column '%s' (expected 1 "
-                             "or 0, yes or no, có or không)",
-                             q, col_name(L, flags[i]));
+            return vocab_error(err, L, flags[i], CHISO_VOCAB_FLAG, s, n);
         }
         *dst[i] = (int8_t)v;
     }
@@ -282,14 +414,16 @@ svc_parse_row(const svc_layout *L,
     if (L->col[SVC_SAT] >= 0) {
         s = f[L->col[SVC_SAT]];
         n = len[L->col[SVC_SAT]];
-        v = parse_sat(s, n);
+        if (n == 1 && s[0] >= '1' && s[0] <= '5') {
+            v = s[0] - '0';
+        } else {
+            v = chiso_vocab_cached(&vc->sat, CHISO_VOCAB_SATISFACTION, s, n);
+            if (v == CHISO_VOCAB_EMPTY) {
+                v = 0;
+            }
+        }
         if (v < 0) {
-            char q[80];
-            svc_quote(s, n, q, sizeof(q));
-            return row_error(err, L, SVC_SAT,
-                             "invalid satisfaction '%s' in column '%s' "
-                             "(expected empty or a whole number from 1 to 5)",
-                             q, col_name(L, SVC_SAT));
+            return vocab_error(err, L, SVC_SAT, CHISO_VOCAB_SATISFACTION, s, n);
         }
         r->sat = (int8_t)v;
     }
@@ -298,22 +432,8 @@ svc_parse_row(const svc_layout *L,
 
 /* ---- accumulators ------------------------------------------------------------------ */
 
-void
-svc_acc_init(svc_acc *A,
-             chiso_period_kind kind,
-             int has_as_of,
-             const svc_time *as_of)
-{
-    memset(A, 0, sizeof(*A));
-    A->kind = kind;
-    A->has_as_of = has_as_of;
-    if (has_as_of) {
-        A->as_of = *as_of;
-    }
-}
-
-void
-svc_acc_free(svc_acc *A)
+static void
+acc_free(svc_acc *A)
 {
     uint32_t i;
 
@@ -327,11 +447,11 @@ svc_acc_free(svc_acc *A)
     free(A->unit_len);
     free(A->unit_hash);
     for (i = 0; i < A->n_cell; i++) {
-        qstore_free(&A->cell[i].q);
+        chiso_logs__qstore_free(&A->cell[i].q);
     }
     free(A->cell);
     free(A->cell_hash);
-    qarena_free(&A->arena);
+    chiso_logs__qarena_free(&A->arena);
     memset(A, 0, sizeof(*A));
 }
 
@@ -467,13 +587,13 @@ find_cell(svc_acc *A, uint32_t unit, int32_t period)
     c->period = period;
     /* open dossiers are judged at the last second of the period, or at
      * as_of when that comes first */
-    chiso_period_days(A->kind, period, &first, &end);
+    chiso_period_days(A->L->kind, period, &first, &end);
     c->ref.day = (int32_t)(end - 1);
     c->ref.secs = end * 86400 - 1;
     c->ref.has_time = 1;
     c->ref.ym = 0;
-    if (A->has_as_of && svc_time_diff(&A->as_of, &c->ref) < 0) {
-        c->ref = A->as_of;
+    if (A->L->has_as_of && logs_time_diff(&A->L->as_of, &c->ref) < 0) {
+        c->ref = A->L->as_of;
     }
     A->cell_hash[h & (A->cell_hcap - 1)] = A->n_cell + 1;
     A->last_cell = ++A->n_cell;
@@ -486,7 +606,7 @@ flush_cell(svc_acc *A, svc_cell *c)
     uint32_t i;
 
     for (i = 0; i < c->n_stage; i++) {
-        if (qstore_add(&c->q, &A->arena, c->stage[i]) != 0) {
+        if (chiso_logs__qstore_add(&c->q, &A->arena, c->stage[i]) != 0) {
             return -1;
         }
     }
@@ -494,8 +614,8 @@ flush_cell(svc_acc *A, svc_cell *c)
     return 0;
 }
 
-int
-svc_acc_flush(svc_acc *A)
+static int
+acc_flush(svc_acc *A)
 {
     uint32_t i;
 
@@ -507,34 +627,45 @@ svc_acc_flush(svc_acc *A)
     return 0;
 }
 
-int
-svc_acc_add(svc_acc *A, const svc_rec *r)
+static int
+acc_add(svc_acc *A, const svc_rec *r)
 {
     uint32_t u;
     svc_cell *c;
 
     if (intern_unit(A, r->unit, r->unit_len, &u) != 0) {
-        A->oom = 1;
         return -1;
     }
-    c = find_cell(A, u, svc_period_of_ym(A->kind, r->recv.ym));
+    c = find_cell(A, u, chiso_logs__period_of_ym(A->L->kind, r->recv.ym));
     if (c == NULL) {
-        A->oom = 1;
         return -1;
+    }
+    A->rows++;
+    switch (r->status) {
+    case SVC_ST_CANCELLED:
+        c->cancelled++;
+        return 0;
+    case SVC_ST_WITHDRAWN:
+        c->withdrawn++;
+        return 0;
+    case SVC_ST_RETURNED:
+        c->returned++;
+        return 0;
+    default:
+        break;
     }
     c->received++;
     if (r->finished) {
         c->finished++;
-        c->on_time += svc_time_diff(&r->fin, &r->due) <= 0;
+        c->on_time += logs_time_diff(&r->fin, &r->due) <= 0;
         c->proc_sum += r->proc_secs;
         if (c->n_stage == SVC_STAGE && flush_cell(A, c) != 0) {
-            A->oom = 1;
             return -1;
         }
         c->stage[c->n_stage++] = r->proc_secs;
     } else {
         c->open++;
-        c->open_within_due += svc_time_diff(&c->ref, &r->due) <= 0;
+        c->open_within_due += logs_time_diff(&c->ref, &r->due) <= 0;
     }
     c->online += (uint64_t)r->online;
     c->comp += (uint64_t)r->comp;
@@ -545,7 +676,6 @@ svc_acc_add(svc_acc *A, const svc_rec *r)
         c->sat_sum += (uint64_t)r->sat;
         c->satisfied += r->sat >= 4;
     }
-    A->rows++;
     return 0;
 }
 
@@ -594,14 +724,14 @@ fill_row(chiso_services_row *row,
          const chiso_services_result *res,
          const member *m,
          size_t n,
-         svc_acc *accs,
+         svc_acc *const *accs,
          qref *refs)
 {
     size_t i;
     uint64_t proc = 0;
 
     for (i = 0; i < n; i++) {
-        const svc_cell *c = &accs[m[i].acc].cell[m[i].cell];
+        const svc_cell *c = &accs[m[i].acc]->cell[m[i].cell];
         row->received += c->received;
         row->finished += c->finished;
         row->finished_on_time += c->on_time;
@@ -614,41 +744,48 @@ fill_row(chiso_services_row *row,
         row->rated += c->rated;
         row->satisfied += c->satisfied;
         row->satisfaction_sum += c->sat_sum;
+        row->cancelled += c->cancelled;
+        row->withdrawn += c->withdrawn;
+        row->returned += c->returned;
         proc += c->proc_sum;
         refs[i].q = &c->q;
-        refs[i].a = &accs[m[i].acc].arena;
+        refs[i].a = &accs[m[i].acc]->arena;
     }
     row->online_pct =
-        res->has_channel ? svc_pct(row->online, row->received) : (double)NAN;
-    row->on_time_pct = svc_pct(row->finished_on_time, row->finished);
+        res->has_channel ? logs_pct(row->online, row->received) : (double)NAN;
+    row->on_time_pct = logs_pct(row->finished_on_time, row->finished);
     row->progress_pct =
-        svc_pct(row->finished_on_time + row->open_within_due, row->received);
+        logs_pct(row->finished_on_time + row->open_within_due, row->received);
     row->components_signed_pct =
         res->has_components_signed
-            ? svc_pct(row->components_signed, row->received)
+            ? logs_pct(row->components_signed, row->received)
             : (double)NAN;
     row->result_signed_pct = res->has_result_signed
-                                 ? svc_pct(row->result_signed, row->received)
+                                 ? logs_pct(row->result_signed, row->received)
                                  : (double)NAN;
     row->digitized_pct = res->has_digitized
-                             ? svc_pct(row->digitized, row->received)
+                             ? logs_pct(row->digitized, row->received)
                              : (double)NAN;
     row->satisfaction_mean =
         row->rated > 0 ? (double)row->satisfaction_sum / (double)row->rated
                        : (double)NAN;
-    row->satisfied_pct = svc_pct(row->satisfied, row->rated);
+    row->satisfied_pct = logs_pct(row->satisfied, row->rated);
     row->processing_days_mean =
         row->finished > 0 ? (double)proc / (double)row->finished / 86400.0
                           : (double)NAN;
-    if (qref_quantile(refs, n, 0.5, &row->processing_days_median) != 0 ||
-        qref_quantile(refs, n, 0.9, &row->processing_days_p90) != 0) {
+    if (chiso_logs__quantile(refs, n, 0.5, &row->processing_days_median) != 0 ||
+        chiso_logs__quantile(refs, n, 0.9, &row->processing_days_p90) != 0) {
         return -1;
     }
     return 0;
 }
 
-chiso_status
-svc_build_result(chiso_services_result *res, svc_acc *accs, size_t n_accs)
+static chiso_status
+build_result(chiso_services_result *res,
+             svc_acc *const *accs,
+             size_t n_accs,
+             const chiso_unit_ref *unit,
+             chiso_diag *diag)
 {
     size_t i, j, n_m = 0, k, n_units = 0;
     uint32_t a, c;
@@ -656,14 +793,15 @@ svc_build_result(chiso_services_result *res, svc_acc *accs, size_t n_accs)
     qref *refs = NULL;
     char **all = NULL;
     uint32_t **map = NULL;
+    unsigned char *hit = NULL;
     chiso_status st = CHISO_ENOMEM;
 
     for (i = 0; i < n_accs; i++) {
-        if (svc_acc_flush(&accs[i]) != 0) {
+        if (acc_flush(accs[i]) != 0) {
             return CHISO_ENOMEM;
         }
-        n_m += accs[i].n_cell;
-        n_units += accs[i].n_unit;
+        n_m += accs[i]->n_cell;
+        n_units += accs[i]->n_unit;
     }
     all = calloc(n_units ? n_units : 1, sizeof(*all));
     map = calloc(n_accs ? n_accs : 1, sizeof(*map));
@@ -674,8 +812,8 @@ svc_build_result(chiso_services_result *res, svc_acc *accs, size_t n_accs)
     }
     /* global, sorted, unique unit list */
     for (i = 0, k = 0; i < n_accs; i++) {
-        for (a = 0; a < accs[i].n_unit; a++) {
-            all[k++] = accs[i].unit[a];
+        for (a = 0; a < accs[i]->n_unit; a++) {
+            all[k++] = accs[i]->unit[a];
         }
     }
     qsort(all, n_units, sizeof(*all), cmp_str);
@@ -697,24 +835,58 @@ svc_build_result(chiso_services_result *res, svc_acc *accs, size_t n_accs)
         res->n_units++;
     }
     for (i = 0; i < n_accs; i++) {
-        map[i] = calloc(accs[i].n_unit ? accs[i].n_unit : 1, sizeof(**map));
+        map[i] = calloc(accs[i]->n_unit ? accs[i]->n_unit : 1, sizeof(**map));
         if (map[i] == NULL) {
             goto out;
         }
-        for (a = 0; a < accs[i].n_unit; a++) {
-            char **hit = bsearch(&accs[i].unit[a], res->units, res->n_units,
-                                 sizeof(char *), cmp_str);
-            map[i][a] = (uint32_t)(hit - res->units);
+        for (a = 0; a < accs[i]->n_unit; a++) {
+            char **at = bsearch(&accs[i]->unit[a], res->units, res->n_units,
+                                sizeof(char *), cmp_str);
+            map[i][a] = (uint32_t)(at - res->units);
         }
     }
     for (i = 0, k = 0; i < n_accs; i++) {
-        for (c = 0; c < accs[i].n_cell; c++) {
-            m[k].unit = map[i][accs[i].cell[c].unit];
-            m[k].period = accs[i].cell[c].period;
+        for (c = 0; c < accs[i]->n_cell; c++) {
+            m[k].unit = map[i][accs[i]->cell[c].unit];
+            m[k].period = accs[i]->cell[c].period;
             m[k].acc = (uint32_t)i;
             m[k].cell = c;
             k++;
         }
+    }
+    if (unit != NULL && res->has_unit_column) {
+        /* only the unit's cells, under one label */
+        char *label;
+        hit = calloc(res->n_units ? res->n_units : 1, 1);
+        if (hit == NULL) {
+            goto out;
+        }
+        st = chiso_logs__select_unit(res->path, res->units, res->n_units, unit,
+                                     hit, &res->unit_in_log, diag);
+        if (st != CHISO_OK) {
+            goto out;
+        }
+        st = CHISO_ENOMEM;
+        for (i = 0, k = 0; i < n_m; i++) {
+            const svc_cell *cl = &accs[m[i].acc]->cell[m[i].cell];
+            if (hit[m[i].unit]) {
+                m[i].unit = 0;
+                m[k++] = m[i];
+            } else {
+                res->rows_other_units +=
+                    cl->received + cl->cancelled + cl->withdrawn + cl->returned;
+            }
+        }
+        n_m = k;
+        label = chiso_strdup(unit->code);
+        if (label == NULL) {
+            goto out;
+        }
+        for (i = 0; i < res->n_units; i++) {
+            free(res->units[i]);
+        }
+        res->units[0] = label;
+        res->n_units = 1;
     }
     /* unit x period rows */
     qsort(m, n_m, sizeof(*m), cmp_unit_period);
@@ -770,259 +942,139 @@ out:
     free(all);
     free(m);
     free(refs);
+    free(hit);
+    if (st == CHISO_ENOMEM) {
+        chiso_diag_set(diag, st, res->path, 0, 0, "out of memory");
+    }
     return st;
 }
 
-/* ---- the reference pass ------------------------------------------------------------ */
+/* ---- the row handler ------------------------------------------------------------ */
 
-chiso_status
-svc_reject(chiso_csv_reader *rd,
-           chiso_reject_fn on_reject,
-           void *reject_ctx,
-           const chiso_csv_row *row,
-           size_t field,
-           chiso_status code,
-           const char *msg,
-           uint64_t *n_rejected,
-           chiso_diag *diag)
+static void *
+worker_new(void *ctx)
 {
-    chiso_reject rej;
-    unsigned long line, col;
+    svc_acc *A = calloc(1, sizeof(*A));
 
-    if (on_reject == NULL) {
-        return chiso_csv_field_error(rd, diag, code, row, field, "%s", msg);
+    if (A != NULL) {
+        A->L = ctx;
     }
-    chiso_csv_field_position(rd, row, field, &line, &col);
-    rej.path = chiso_csv_path(rd);
-    rej.line = line;
-    rej.column = col;
-    rej.reason = msg;
-    rej.n_fields = row->n;
-    rej.field = row->field;
-    rej.field_len = row->len;
-    (*n_rejected)++;
-    if (on_reject(reject_ctx, &rej) != 0) {
-        return chiso_diag_set(diag, CHISO_EIO, chiso_csv_path(rd), 0, 0,
-                              "cannot write the rejected rows");
-    }
-    return CHISO_OK;
+    return A;
 }
 
-static chiso_status
-reject_or_fail(chiso_csv_reader *rd,
-               const chiso_services_options *o,
-               const chiso_csv_row *row,
-               size_t field,
-               chiso_status code,
-               const char *msg,
-               chiso_services_result *res,
-               chiso_diag *diag)
+static void
+worker_free(void *w)
 {
-    return svc_reject(rd, o->on_reject, o->reject_ctx, row, field, code, msg,
-                      &res->rows_rejected, diag);
+    if (w != NULL) {
+        acc_free(w);
+        free(w);
+    }
 }
 
-static chiso_status
-reference_pass(chiso_csv_reader *rd,
-               const svc_layout *L,
-               const chiso_services_options *o,
-               svc_acc *A,
-               chiso_services_result *res,
-               chiso_diag *diag)
+static int
+handle_row(void *w, const chiso_row *row, chiso_row_error *err)
 {
-    chiso_csv_row row;
-    chiso_status st;
+    svc_acc *A = w;
     svc_rec rec;
-    svc_err err;
 
-    for (;;) {
-        size_t n, bad;
-        st = chiso_csv_next(rd, &row, diag);
-        if (st == CHISO_DONE) {
-            return CHISO_OK;
-        }
-        if (st != CHISO_OK) {
-            return st;
-        }
-        res->rows_read++;
-        n = row.n;
-        if (svc_check_count(L->n_header, row.len, &n, &bad) != 0) {
-            char msg[120];
-            snprintf(msg, sizeof(msg),
-                     "row has %zu fields but the header has %zu", row.n,
-                     L->n_header);
-            st = reject_or_fail(rd, o, &row, bad, CHISO_EPARSE, msg, res, diag);
-            if (st != CHISO_OK) {
-                return st;
-            }
-            continue;
-        }
-        if (svc_parse_row(L, row.field, row.len, &rec, &err) != 0) {
-            st = reject_or_fail(rd, o, &row, err.field, CHISO_EDATA, err.msg,
-                                res, diag);
-            if (st != CHISO_OK) {
-                return st;
-            }
-            continue;
-        }
-        if (svc_acc_add(A, &rec) != 0) {
-            return chiso_diag_set(diag, CHISO_ENOMEM, chiso_csv_path(rd), 0, 0,
-                                  "out of memory");
-        }
+    if (parse_row(A->L, row->field, row->len, &rec, &A->vc, err) != 0) {
+        return CHISO_ROW_BAD;
     }
+    return acc_add(A, &rec) == 0 ? CHISO_ROW_OK : CHISO_ROW_FATAL;
 }
 
 /* ---- public entry points ---------------------------------------------------------- */
 
-static int
-default_threads(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-    return n < 1 ? 1 : n > 8 ? 8 : (int)n;
-}
-
-chiso_status
-svc_compute(chiso_services_result **out,
-            const char *path,
-            const char *data,
-            size_t data_len,
-            const chiso_services_options *opts,
-            svc_mode mode,
-            chiso_diag *diag)
+static chiso_status
+services_compute(chiso_services_result **out,
+                 const char *path,
+                 const char *data,
+                 size_t data_len,
+                 const chiso_services_options *opts,
+                 chiso_diag *diag)
 {
     chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
-    chiso_csv_options co = CHISO_CSV_OPTIONS_INIT;
-    chiso_csv_reader *rd = NULL;
+    chiso_table_schema schema = {svc_columns, SVC_NCOLS, SVC_ID, -1,
+                                 N_("dossier log")};
+    chiso_row_handler h;
+    chiso_table_run run;
+    chiso_table *t = NULL;
     chiso_services_result *res = NULL;
     svc_layout L;
-    svc_acc A, *fast = NULL;
-    size_t n_fast = 0, i;
-    const char **names = NULL;
-    svc_time as_of;
     chiso_status st;
-    int fd = -1;
 
     *out = NULL;
     if (opts != NULL) {
         o = *opts;
     }
-    memset(&as_of, 0, sizeof(as_of));
-    if (o.has_as_of) {
-        as_of.secs = o.as_of.secs;
-        as_of.has_time = o.as_of.has_time;
-        as_of.day =
-            (int32_t)(chiso_stamp_diff(o.as_of, (chiso_stamp){0, 0}) / 86400);
-    }
-    svc_acc_init(&A, o.period, o.has_as_of, &as_of);
+    memset(&L, 0, sizeof(L));
+    memset(&run, 0, sizeof(run));
+    memset(&h, 0, sizeof(h));
     res = calloc(1, sizeof(*res));
-    if (res == NULL) {
+    if (res == NULL || (res->path = chiso_strdup(path)) == NULL) {
+        free(res);
         return chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
     }
-    res->path = chiso_strdup(path);
     res->period = o.period;
     res->has_as_of = o.has_as_of;
     res->as_of = o.as_of;
     res->threads_used = 1;
-    co.allow_ragged = 1;
-    st = data != NULL ? chiso_csv_open_mem(&rd, path, data, data_len, &co, diag)
-                      : chiso_csv_open(&rd, path, &co, diag);
+    res->max_rejects_pct = o.table.max_rejects_pct;
+    st = data != NULL ? chiso_table_open_mem(&t, path, data, data_len, &schema,
+                                             &o.table, diag)
+                      : chiso_table_open(&t, path, &schema, &o.table, diag);
     if (st != CHISO_OK) {
         goto out;
     }
-    st = chiso_csv_bind(rd, svc_columns, SVC_NCOLS, L.col, diag);
-    if (st != CHISO_OK) {
-        goto out;
+    L.col = chiso_table_index(t);
+    L.n_header = chiso_table_width(t);
+    L.header = chiso_table_header(t);
+    L.lang = chiso_table_lang(t);
+    L.date_flags = chiso_table_date_flags(t);
+    L.kind = o.period;
+    L.has_as_of = o.has_as_of;
+    if (o.has_as_of) {
+        L.as_of = chiso_logs__time_of(o.as_of);
     }
-    L.n_header = chiso_csv_header_count(rd);
-    names = calloc(L.n_header ? L.n_header : 1, sizeof(*names));
-    if (names == NULL || res->path == NULL) {
-        st = chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
-        goto out;
-    }
-    for (i = 0; i < L.n_header; i++) {
-        names[i] = chiso_csv_header_name(rd, i);
-    }
-    L.header = names;
-    res->delimiter = chiso_csv_delimiter(rd);
+    res->delimiter = chiso_table_delimiter(t);
+    res->has_unit_column = L.col[SVC_UNIT] >= 0;
     res->has_channel = L.col[SVC_CHAN] >= 0;
     res->has_components_signed = L.col[SVC_COMP] >= 0;
     res->has_result_signed = L.col[SVC_RES] >= 0;
     res->has_digitized = L.col[SVC_DIG] >= 0;
     res->has_satisfaction = L.col[SVC_SAT] >= 0;
-    if (o.on_header != NULL) {
-        o.on_header(o.reject_ctx, names, L.n_header, res->delimiter);
-    }
-
-    if (o.reference_only) {
-        mode = SVC_MODE_REFERENCE;
-    }
-    if (mode != SVC_MODE_REFERENCE) {
-        uint64_t size = 0, rows = 0, rejected = 0;
-        chiso_diag fast_diag;
-        int threads = o.threads > 0 ? o.threads : default_threads();
-        svc_fast_status fs = SVC_FAST_FALLBACK;
-        struct stat sb;
-        if (data != NULL) {
-            size = data_len;
-            fs = SVC_FAST_OK;
-        } else if (strcmp(path, "-") != 0) {
-            fd = open(path, O_RDONLY);
-            if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
-                size = (uint64_t)sb.st_size;
-                fs = SVC_FAST_OK;
-            }
-        }
-        if (fs == SVC_FAST_OK) {
-            chiso_diag_clear(&fast_diag);
-            fs = svc_fast_run(
-                fd, data, size, chiso_csv_bytes_read(rd), res->delimiter, &L,
-                threads, o.period, o.has_as_of, &as_of, path, o.on_reject,
-                o.reject_ctx, &fast, &n_fast, &rows, &rejected, &fast_diag);
-        }
-        if (fs == SVC_FAST_ERROR) {
-            st = fast_diag.code != CHISO_OK ? fast_diag.code : CHISO_EIO;
-            if (diag != NULL && diag->code == CHISO_OK) {
-                *diag = fast_diag;
-            }
+    res->has_status = L.col[SVC_STATUS] >= 0;
+    if (!res->has_unit_column) {
+        if (o.unit == NULL) {
+            st = chiso_logs__no_unit_column(
+                path,
+                chiso_msg(logs_lang(diag), "expected 'unit_code', 'Mã đơn "
+                                           "vị', 'Đơn vị' or 'Cơ quan'"),
+                diag);
             goto out;
         }
-        if (fs == SVC_FAST_OK) {
-            res->rows_counted = rows;
-            res->rows_rejected = rejected;
-            res->rows_read = rows + rejected;
-            res->threads_used = (int)n_fast;
-            st = svc_build_result(res, fast, n_fast);
-            if (st != CHISO_OK) {
-                chiso_diag_set(diag, st, path, 0, 0, "out of memory");
-            }
-            goto out;
-        }
-        if (mode == SVC_MODE_FAST_ONLY) {
-            st = CHISO_DONE;
-            goto out;
-        }
+        L.fixed_unit = o.unit->code;
+        L.fixed_unit_len = strlen(o.unit->code);
     }
-    st = reference_pass(rd, &L, &o, &A, res, diag);
+    h.ctx = &L;
+    h.worker_new = worker_new;
+    h.worker_free = worker_free;
+    h.row = handle_row;
+    h.sequential = 0;
+    st = chiso_table_read(t, &h, &run, diag);
     if (st != CHISO_OK) {
         goto out;
     }
-    res->rows_counted = A.rows;
-    st = svc_build_result(res, &A, 1);
-    if (st != CHISO_OK) {
-        chiso_diag_set(diag, st, path, 0, 0, "out of memory");
-    }
+    res->rows_read = run.rows_read;
+    res->rows_counted = run.rows_counted;
+    res->rows_rejected = run.rows_rejected;
+    res->rows_totals = run.rows_totals;
+    res->threads_used = run.threads_used;
+    st = build_result(res, (svc_acc *const *)run.workers, run.n_workers, o.unit,
+                      diag);
 out:
-    if (fd >= 0) {
-        close(fd);
-    }
-    for (i = 0; i < n_fast; i++) {
-        svc_acc_free(&fast[i]);
-    }
-    free(fast);
-    svc_acc_free(&A);
-    free(names);
-    chiso_csv_close(rd);
+    chiso_table_run_free(&run, &h);
+    chiso_table_close(t);
     if (st != CHISO_OK) {
         chiso_services_free(res);
         return st;
@@ -1037,7 +1089,7 @@ chiso_services_compute(chiso_services_result **out,
                        const chiso_services_options *opts,
                        chiso_diag *diag)
 {
-    return svc_compute(out, path, NULL, 0, opts, SVC_MODE_AUTO, diag);
+    return services_compute(out, path, NULL, 0, opts, diag);
 }
 
 chiso_status
@@ -1048,16 +1100,7 @@ chiso_services_compute_mem(chiso_services_result **out,
                            const chiso_services_options *opts,
                            chiso_diag *diag)
 {
-    chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
-
-    if (opts != NULL) {
-        o = *opts;
-    }
-    if (o.threads == 0) {
-        o.threads = 1;
-    }
-    return svc_compute(out, name, data ? data : "", len, &o, SVC_MODE_AUTO,
-                       diag);
+    return services_compute(out, name, data ? data : "", len, opts, diag);
 }
 
 void
@@ -1075,6 +1118,7 @@ chiso_services_free(chiso_services_result *res)
     free(res->rows);
     free(res->totals);
     free(res->path);
+    free(res->unit_in_log);
     free(res);
 }
 

@@ -11,13 +11,19 @@
  *
  * as_of fixes the state: a completion after as_of is treated as not yet
  * done, so a report "as of 30/06" is the same from a June or an August
- * export. Registers are small (thousands of rows): each dated task keeps a
- * 16-byte entry and groups are formed by sorting at the end.
+ * export.
+ *
+ * Counting is per unit x period cell as the rows come (units and cells
+ * in hash tables, so 100 000 distinct units cost what 10 do); only the
+ * days late of late tasks are kept, because their median needs them in
+ * order. Cells are combined into rows, period totals and the overall row at
+ * the end.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "logs_int.h"
 
 #include <cjson/cJSON.h>
+#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,392 +39,554 @@ enum {
     TK_DUE,
     TK_DONE,
     TK_STATUS,
+    TK_SEQ,
     TK_NCOLS
 };
 
 static const chiso_csv_column tk_columns[TK_NCOLS] = {
-    {"task_id", "ma_nhiem_vu|ma_nv|so_hieu_nhiem_vu|id", 1},
-    {"unit", "unit_code|don_vi|ma_don_vi|don_vi_chu_tri|co_quan_chu_tri", 1},
-    {"title", "ten_nhiem_vu|noi_dung|noi_dung_nhiem_vu|trich_yeu", 0},
-    {"source_document", "van_ban|van_ban_giao|so_van_ban|can_cu|so_ky_hieu", 0},
-    {"assigned_at", "ngay_giao|ngay_ban_hanh|ngay_nhan", 0},
-    {"due_at", "han_xu_ly|thoi_han|han_hoan_thanh|deadline|han", 1},
-    {"completed_at", "ngay_hoan_thanh|ngay_xong|ngay_ket_thuc", 0},
-    {"status", "trang_thai|tinh_trang", 0},
+    /* without an id column, tasks are named by STT or by line */
+    {"task_id", "ma_nhiem_vu|ma_nv|so_hieu_nhiem_vu|id", 0},
+    /* required unless the unit is given (single-unit registers) */
+    {"unit",
+     "unit_code|don_vi|ma_don_vi|don_vi_chu_tri|co_quan_chu_tri|"
+     "don_vi_thuc_hien|co_quan_thuc_hien|don_vi_duoc_giao",
+     0},
+    {"title",
+     "ten_nhiem_vu|noi_dung|noi_dung_nhiem_vu|trich_yeu|"
+     "trich_yeu_noi_dung_nhiem_vu|trich_yeu_noi_dung|nhiem_vu|"
+     "noi_dung_cong_viec|ten_cong_viec",
+     0},
+    {"source_document",
+     "van_ban|van_ban_giao|so_van_ban|can_cu|so_ky_hieu|so_ky_hieu_van_ban|"
+     "so_hieu_van_ban|van_ban_chi_dao",
+     0},
+    {"assigned_at", "ngay_giao|ngay_ban_hanh|ngay_nhan|ngay_giao_nhiem_vu", 0},
+    {"due_at",
+     "han_xu_ly|thoi_han|han_hoan_thanh|deadline|han|thoi_han_hoan_thanh|"
+     "thoi_han_xu_ly|thoi_han_thuc_hien",
+     1},
+    {"completed_at",
+     "ngay_hoan_thanh|ngay_xong|ngay_ket_thuc|thoi_gian_hoan_thanh|"
+     "ngay_hoan_thanh_thuc_te",
+     0},
+    {"status", "trang_thai|tinh_trang|ket_qua_thuc_hien|tinh_hinh_thuc_hien",
+     0},
+    {"seq", "stt|so_tt|tt|so_thu_tu", 0},
 };
 
-enum { ST_NONE = 0, ST_DONE, ST_OPEN, ST_CANCELLED, ST_UNKNOWN };
+/* ---- rows ------------------------------------------------------------------- */
 
-static int
-parse_status(const char *s, size_t n)
-{
-    static const char *const done[] = {"completed",
-                                       "done",
-                                       "hoan_thanh",
-                                       "da_hoan_thanh",
-                                       "xong",
-                                       "da_xong",
-                                       "hoan_thanh_dung_han",
-                                       "hoan_thanh_qua_han",
-                                       "hoan_thanh_tre_han",
-                                       "hoan_thanh_cham",
-                                       NULL};
-    static const char *const open[] = {"open",
-                                       "in_progress",
-                                       "overdue",
-                                       "dang_thuc_hien",
-                                       "dang_xu_ly",
-                                       "chua_hoan_thanh",
-                                       "qua_han",
-                                       "chua_thuc_hien",
-                                       "moi_giao",
-                                       "new",
-                                       "dang_trien_khai",
-                                       NULL};
-    static const char *const cancelled[] = {
-        "cancelled",      "canceled",        "huy",     "da_huy",
-        "dung_thuc_hien", "khong_thuc_hien", "thu_hoi", NULL};
-    char f[64];
-    size_t i;
-
-    chiso_text_fold(s, n, f, sizeof(f));
-    if (f[0] == '\0') {
-        return ST_NONE;
-    }
-    for (i = 0; done[i] != NULL; i++) {
-        if (strcmp(f, done[i]) == 0) {
-            return ST_DONE;
-        }
-    }
-    for (i = 0; open[i] != NULL; i++) {
-        if (strcmp(f, open[i]) == 0) {
-            return ST_OPEN;
-        }
-    }
-    for (i = 0; cancelled[i] != NULL; i++) {
-        if (strcmp(f, cancelled[i]) == 0) {
-            return ST_CANCELLED;
-        }
-    }
-    return ST_UNKNOWN;
-}
-
-/* One dated task, reduced to what the groups need. */
-typedef struct tk_entry {
-    uint32_t unit;
-    int32_t period;
-    uint8_t state; /* 0 on time, 1 late, 2 open not due, 3 overdue */
-    double days_late;
-} tk_entry;
-
-typedef struct tk_undated {
-    uint64_t tasks, completed, open;
-} tk_undated;
-
-typedef struct tk_ctx {
-    chiso_tasks_result *res;
-    const chiso_tasks_options *o;
-    svc_time as_of;
-    long col[TK_NCOLS];
-    const char *const *header;
+typedef struct tk_layout {
+    const long *col;
     size_t n_header;
-    char **unit;
-    uint32_t n_unit, cap_unit;
-    tk_undated *undated; /* per unit */
-    tk_entry *e;
-    size_t n_e, cap_e;
-    size_t cap_overdue;
-} tk_ctx;
+    const char *const *header;
+    const char *fixed_unit;
+    size_t fixed_unit_len;
+    chiso_lang lang;
+    unsigned date_flags;
+    chiso_period_kind kind;
+    logs_time as_of;
+} tk_layout;
+
+/* One row, parsed. Texts point into the row's fields. */
+typedef struct tk_rec {
+    const char *unit;
+    size_t unit_len;
+    int status; /* CHISO_TASK_*, 0 = none */
+    int has_due, has_done;
+    logs_time due, done;
+} tk_rec;
 
 static const char *
-tk_col_name(const tk_ctx *C, int c)
+tk_col_name(const tk_layout *L, int c)
 {
-    long k = C->col[c];
+    long k = L->col[c];
 
-    return k >= 0 && (size_t)k < C->n_header ? C->header[k]
+    return k >= 0 && (size_t)k < L->n_header ? L->header[k]
                                              : tk_columns[c].name;
 }
 
-static int tk_error(svc_err *err, const tk_ctx *C, int c, const char *fmt, ...)
+static int
+tk_error(chiso_row_error *err, const tk_layout *L, int c, const char *fmt, ...)
     CHISO_PRINTF(4, 5);
 
 static int
-tk_error(svc_err *err, const tk_ctx *C, int c, const char *fmt, ...)
+tk_error(chiso_row_error *err, const tk_layout *L, int c, const char *fmt, ...)
 {
     va_list ap;
 
-    err->field = (size_t)C->col[c];
+    err->field = (size_t)L->col[c];
+    err->code = CHISO_EDATA;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+    vsnprintf(err->msg, sizeof(err->msg), chiso_msg(L->lang, fmt), ap);
     va_end(ap);
     return -1;
 }
 
-/* Parse an optional date column: 0 absent/empty (*has = 0), 1 parsed, -1
- * error. */
+/* An optional date column: 0 absent/empty (*has = 0), 1 parsed, -1 bad. */
 static int
-tk_when(const tk_ctx *C,
+tk_when(const tk_layout *L,
         int c,
         const char *const *f,
         const size_t *len,
-        svc_time *t,
+        logs_time *t,
         int *has,
-        svc_err *err)
+        chiso_row_error *err)
 {
-    const char *s;
-    size_t n;
+    const char *s, *p;
+    size_t n, m;
     char why[160], q[80];
 
     *has = 0;
-    if (C->col[c] < 0) {
+    if (L->col[c] < 0) {
         return 0;
     }
-    s = f[C->col[c]];
-    n = len[C->col[c]];
-    {
-        const char *p = s;
-        size_t m = n;
-        chiso_text_trim(&p, &m);
-        if (m == 0) {
-            return 0;
-        }
+    s = f[L->col[c]];
+    n = len[L->col[c]];
+    p = s;
+    m = n;
+    chiso_text_trim(&p, &m);
+    if (m == 0) {
+        return 0;
     }
-    if (svc_time_parse(s, n, t, why, sizeof(why)) != 0) {
-        svc_quote(s, n, q, sizeof(q));
-        return tk_error(err, C, c, "invalid date '%s' in column '%s': %s", q,
-                        tk_col_name(C, c), why);
+    if (chiso_logs__time_parse(s, n, L->date_flags, L->lang, t, why,
+                               sizeof(why)) != 0) {
+        chiso_logs__quote(s, n, q, sizeof(q));
+        return tk_error(err, L, c, "invalid date '%s' in column '%s': %s", q,
+                        tk_col_name(L, c), why);
     }
     *has = 1;
     return 1;
 }
 
 static int
-tk_unit(tk_ctx *C, const char *s, size_t n, uint32_t *id)
-{
-    uint32_t i;
-
-    /* registers hold a few dozen units: a linear scan is enough */
-    for (i = 0; i < C->n_unit; i++) {
-        if (strlen(C->unit[i]) == n && memcmp(C->unit[i], s, n) == 0) {
-            *id = i;
-            return 0;
-        }
-    }
-    if (C->n_unit == C->cap_unit) {
-        uint32_t cap = C->cap_unit ? C->cap_unit * 2 : 32;
-        char **u = realloc(C->unit, cap * sizeof(*u));
-        tk_undated *d = u ? realloc(C->undated, cap * sizeof(*d)) : NULL;
-        if (u != NULL) {
-            C->unit = u;
-        }
-        if (d == NULL) {
-            return -1;
-        }
-        C->undated = d;
-        C->cap_unit = cap;
-    }
-    C->unit[C->n_unit] = chiso_strndup(s, n);
-    if (C->unit[C->n_unit] == NULL) {
-        return -1;
-    }
-    memset(&C->undated[C->n_unit], 0, sizeof(tk_undated));
-    *id = C->n_unit++;
-    return 0;
-}
-
-static char *
-field_dup(const tk_ctx *C, int c, const char *const *f, const size_t *len)
+tk_parse_row(const tk_layout *L,
+             const char *const *f,
+             const size_t *len,
+             tk_rec *r,
+             chiso_vocab_cache *vc,
+             chiso_row_error *err)
 {
     const char *s;
     size_t n;
-
-    if (C->col[c] < 0) {
-        return chiso_strdup("");
-    }
-    s = f[C->col[c]];
-    n = len[C->col[c]];
-    chiso_text_trim(&s, &n);
-    return chiso_strndup(s, n);
-}
-
-/* Parse and count one row. 0, -1 with err (bad row), -2 out of memory. */
-static int
-tk_row(tk_ctx *C,
-       const char *const *f,
-       const size_t *len,
-       unsigned long line,
-       svc_err *err)
-{
-    const char *s;
-    size_t n;
-    svc_time assigned, due, done;
-    int has_assigned, has_due, has_done, status = ST_NONE;
-    uint32_t u;
+    logs_time assigned;
+    int has_assigned;
     char q[80];
 
-    s = f[C->col[TK_ID]];
-    n = len[C->col[TK_ID]];
-    chiso_text_trim(&s, &n);
-    if (n == 0) {
-        return tk_error(err, C, TK_ID, "missing task id in column '%s'",
-                        tk_col_name(C, TK_ID));
+    memset(r, 0, sizeof(*r));
+    if (L->col[TK_ID] >= 0) {
+        s = f[L->col[TK_ID]];
+        n = len[L->col[TK_ID]];
+        chiso_text_trim(&s, &n);
+        if (n == 0) {
+            return tk_error(err, L, TK_ID, "missing task id in column '%s'",
+                            tk_col_name(L, TK_ID));
+        }
     }
-    s = f[C->col[TK_UNIT]];
-    n = len[C->col[TK_UNIT]];
-    chiso_text_trim(&s, &n);
-    if (n == 0) {
-        return tk_error(err, C, TK_UNIT, "missing unit in column '%s'",
-                        tk_col_name(C, TK_UNIT));
+    if (L->col[TK_UNIT] >= 0) {
+        s = f[L->col[TK_UNIT]];
+        n = len[L->col[TK_UNIT]];
+        chiso_text_trim(&s, &n);
+        if (n == 0) {
+            return tk_error(err, L, TK_UNIT, "missing unit in column '%s'",
+                            tk_col_name(L, TK_UNIT));
+        }
+    } else {
+        s = L->fixed_unit;
+        n = L->fixed_unit_len;
     }
-    if (tk_when(C, TK_ASSIGNED, f, len, &assigned, &has_assigned, err) < 0 ||
-        tk_when(C, TK_DUE, f, len, &due, &has_due, err) < 0 ||
-        tk_when(C, TK_DONE, f, len, &done, &has_done, err) < 0) {
+    r->unit = s;
+    r->unit_len = n;
+    if (tk_when(L, TK_ASSIGNED, f, len, &assigned, &has_assigned, err) < 0 ||
+        tk_when(L, TK_DUE, f, len, &r->due, &r->has_due, err) < 0 ||
+        tk_when(L, TK_DONE, f, len, &r->done, &r->has_done, err) < 0) {
         return -1;
     }
-    if (C->col[TK_STATUS] >= 0) {
-        const char *st = f[C->col[TK_STATUS]];
-        size_t sn = len[C->col[TK_STATUS]];
-        status = parse_status(st, sn);
-        svc_quote(st, sn, q, sizeof(q));
-        if (status == ST_UNKNOWN) {
-            return tk_error(err, C, TK_STATUS,
-                            "unknown status '%s' in column '%s' (expected "
-                            "completed, in progress or cancelled, e.g. 'Đã "
-                            "hoàn thành', 'Đang thực hiện', 'Đã hủy')",
-                            q, tk_col_name(C, TK_STATUS));
+    if (L->col[TK_STATUS] >= 0) {
+        const char *st = f[L->col[TK_STATUS]];
+        size_t sn = len[L->col[TK_STATUS]];
+        int v = chiso_vocab_cached(vc, CHISO_VOCAB_TASK_STATUS, st, sn);
+        chiso_logs__quote(st, sn, q, sizeof(q));
+        if (v == CHISO_VOCAB_UNKNOWN) {
+            char words[300];
+            chiso_vocab_words(CHISO_VOCAB_TASK_STATUS, -1, words,
+                              sizeof(words));
+            return tk_error(err, L, TK_STATUS,
+                            "unknown status '%s' in column '%s' (accepted: "
+                            "%s)",
+                            q, tk_col_name(L, TK_STATUS), words);
         }
-        if (status == ST_DONE && !has_done) {
-            return tk_error(err, C, TK_STATUS,
+        r->status = v > 0 ? v : 0;
+        if (r->status == CHISO_TASK_DONE && !r->has_done) {
+            return tk_error(err, L, TK_STATUS,
                             "status '%s' says completed but the completion "
                             "date is empty",
                             q);
         }
-        if (status == ST_OPEN && has_done) {
-            return tk_error(err, C, TK_STATUS,
+        if (r->status == CHISO_TASK_OPEN && r->has_done) {
+            return tk_error(err, L, TK_STATUS,
                             "status '%s' says not completed but a completion "
                             "date is given",
                             q);
         }
     }
-    if (has_assigned && has_due && svc_time_diff(&due, &assigned) < 0) {
-        svc_quote(f[C->col[TK_DUE]], len[C->col[TK_DUE]], q, sizeof(q));
-        return tk_error(err, C, TK_DUE,
+    if (has_assigned && r->has_due && logs_time_diff(&r->due, &assigned) < 0) {
+        chiso_logs__quote(f[L->col[TK_DUE]], len[L->col[TK_DUE]], q, sizeof(q));
+        return tk_error(err, L, TK_DUE,
                         "deadline '%s' in column '%s' is before the "
                         "assignment date",
-                        q, tk_col_name(C, TK_DUE));
+                        q, tk_col_name(L, TK_DUE));
     }
-    if (has_assigned && has_done && svc_time_diff(&done, &assigned) < 0) {
-        svc_quote(f[C->col[TK_DONE]], len[C->col[TK_DONE]], q, sizeof(q));
-        return tk_error(err, C, TK_DONE,
+    if (has_assigned && r->has_done &&
+        logs_time_diff(&r->done, &assigned) < 0) {
+        chiso_logs__quote(f[L->col[TK_DONE]], len[L->col[TK_DONE]], q,
+                          sizeof(q));
+        return tk_error(err, L, TK_DONE,
                         "completion '%s' in column '%s' is before the "
                         "assignment date",
-                        q, tk_col_name(C, TK_DONE));
-    }
-    if (status == ST_CANCELLED) {
-        C->res->cancelled++;
-        return 0;
-    }
-    if (tk_unit(C, s, n, &u) != 0) {
-        return -2;
+                        q, tk_col_name(L, TK_DONE));
     }
     /* done means done by as_of */
-    if (has_done && svc_time_diff(&done, &C->as_of) > 0) {
-        has_done = 0;
-    }
-    if (!has_due) {
-        C->undated[u].tasks++;
-        C->undated[u].completed += (uint64_t)has_done;
-        C->undated[u].open += (uint64_t)!has_done;
-        return 0;
-    }
-    if (C->n_e == C->cap_e) {
-        size_t cap = C->cap_e ? C->cap_e * 2 : 256;
-        tk_entry *p = realloc(C->e, cap * sizeof(*p));
-        if (p == NULL) {
-            return -2;
-        }
-        C->e = p;
-        C->cap_e = cap;
-    }
-    {
-        tk_entry *e = &C->e[C->n_e++];
-        e->unit = u;
-        e->period = svc_period_of_ym(C->o->period, due.ym);
-        e->days_late = 0;
-        if (has_done) {
-            int64_t d = svc_time_diff(&done, &due);
-            e->state = d > 0;
-            e->days_late = d > 0 ? (double)d / 86400.0 : 0;
-        } else if (svc_time_diff(&C->as_of, &due) > 0) {
-            chiso_task_overdue *ov;
-            chiso_tasks_result *res = C->res;
-            e->state = 3;
-            if (res->n_overdue == C->cap_overdue) {
-                size_t cap = C->cap_overdue ? C->cap_overdue * 2 : 32;
-                chiso_task_overdue *p = realloc(res->overdue, cap * sizeof(*p));
-                if (p == NULL) {
-                    return -2;
-                }
-                res->overdue = p;
-                C->cap_overdue = cap;
-            }
-            ov = &res->overdue[res->n_overdue];
-            memset(ov, 0, sizeof(*ov));
-            res->n_overdue++;
-            ov->task_id = field_dup(C, TK_ID, f, len);
-            ov->unit = chiso_strdup(C->unit[u]);
-            ov->title = field_dup(C, TK_TITLE, f, len);
-            ov->source_document = field_dup(C, TK_SRC, f, len);
-            ov->due.secs = due.secs;
-            ov->due.has_time = due.has_time;
-            ov->days_overdue = (double)svc_time_diff(&C->as_of, &due) / 86400.0;
-            ov->line = line;
-            if (ov->task_id == NULL || ov->unit == NULL || ov->title == NULL ||
-                ov->source_document == NULL) {
-                return -2;
-            }
-        } else {
-            e->state = 2;
-        }
+    if (r->has_done && logs_time_diff(&r->done, &L->as_of) > 0) {
+        r->has_done = 0;
     }
     return 0;
 }
 
-static int
-cmp_entry(const void *a, const void *b)
-{
-    const tk_entry *x = a, *y = b;
+/* ---- accumulator -------------------------------------------------------------- */
 
-    if (x->unit != y->unit) {
-        return x->unit < y->unit ? -1 : 1;
+/* Per unit: rows, tasks without a deadline, cancelled tasks. */
+typedef struct tk_unit {
+    char *name;
+    size_t len;
+    uint64_t rows, undated, undated_done, undated_open, cancelled;
+} tk_unit;
+
+typedef struct tk_cell {
+    uint32_t unit;
+    int32_t period;
+    uint64_t assigned, completed, on_time, open_not_due, overdue;
+    double late_sum;
+    double *late; /* days late of each late task, in no order */
+    size_t n_late, cap_late;
+} tk_cell;
+
+/* An overdue task, with texts copied and the line of its row. */
+typedef struct tk_over {
+    uint32_t unit;
+    char *task_id, *title, *source_document;
+    logs_time due;
+    double days;
+    uint64_t pos; /* of the row: chiso_table_line() */
+} tk_over;
+
+typedef struct tk_acc {
+    const tk_layout *L;
+    chiso_vocab_cache vc;
+    tk_unit *unit;
+    uint32_t n_unit, cap_unit;
+    uint32_t *unit_hash, unit_hcap;
+    tk_cell *cell;
+    uint32_t n_cell, cap_cell;
+    uint32_t *cell_hash, cell_hcap;
+    uint32_t last_cell;
+    tk_over *over;
+    size_t n_over, cap_over;
+    uint64_t rows;
+} tk_acc;
+
+static uint32_t
+tk_hash_bytes(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
     }
-    if (x->period != y->period) {
-        return x->period < y->period ? -1 : 1;
-    }
-    return (x->days_late > y->days_late) - (x->days_late < y->days_late);
+    return h;
+}
+
+static uint32_t
+tk_hash_cell(uint32_t unit, int32_t period)
+{
+    uint64_t x = ((uint64_t)unit << 32) ^ (uint32_t)period;
+
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return (uint32_t)x;
 }
 
 static int
-cmp_entry_period(const void *a, const void *b)
+tk_rehash(tk_acc *A, int cells)
 {
-    const tk_entry *x = a, *y = b;
+    uint32_t *cap = cells ? &A->cell_hcap : &A->unit_hcap;
+    uint32_t n = cells ? A->n_cell : A->n_unit, ncap = *cap ? *cap * 2 : 64, i;
+    uint32_t *t = calloc(ncap, sizeof(*t));
 
-    if (x->period != y->period) {
-        return x->period < y->period ? -1 : 1;
+    if (t == NULL) {
+        return -1;
     }
-    return (x->days_late > y->days_late) - (x->days_late < y->days_late);
+    for (i = 0; i < n; i++) {
+        uint32_t h = cells ? tk_hash_cell(A->cell[i].unit, A->cell[i].period)
+                           : tk_hash_bytes(A->unit[i].name, A->unit[i].len);
+        while (t[h & (ncap - 1)] != 0) {
+            h++;
+        }
+        t[h & (ncap - 1)] = i + 1;
+    }
+    if (cells) {
+        free(A->cell_hash);
+        A->cell_hash = t;
+    } else {
+        free(A->unit_hash);
+        A->unit_hash = t;
+    }
+    *cap = ncap;
+    return 0;
 }
 
-static int
-cmp_entry_days(const void *a, const void *b)
+static tk_unit *
+tk_intern(tk_acc *A, const char *s, size_t n, uint32_t *id)
 {
-    const tk_entry *x = a, *y = b;
+    uint32_t h, e;
 
-    return (x->days_late > y->days_late) - (x->days_late < y->days_late);
+    if ((A->n_unit + 1) * 2 > A->unit_hcap && tk_rehash(A, 0) != 0) {
+        return NULL;
+    }
+    for (h = tk_hash_bytes(s, n);; h++) {
+        e = A->unit_hash[h & (A->unit_hcap - 1)];
+        if (e == 0) {
+            break;
+        }
+        if (A->unit[e - 1].len == n && memcmp(A->unit[e - 1].name, s, n) == 0) {
+            *id = e - 1;
+            return &A->unit[e - 1];
+        }
+    }
+    if (A->n_unit == A->cap_unit) {
+        uint32_t cap = A->cap_unit ? A->cap_unit * 2 : 32;
+        tk_unit *u = realloc(A->unit, cap * sizeof(*u));
+        if (u == NULL) {
+            return NULL;
+        }
+        A->unit = u;
+        A->cap_unit = cap;
+    }
+    memset(&A->unit[A->n_unit], 0, sizeof(tk_unit));
+    A->unit[A->n_unit].name = chiso_strndup(s, n);
+    if (A->unit[A->n_unit].name == NULL) {
+        return NULL;
+    }
+    A->unit[A->n_unit].len = n;
+    A->unit_hash[h & (A->unit_hcap - 1)] = A->n_unit + 1;
+    *id = A->n_unit++;
+    return &A->unit[*id];
+}
+
+static tk_cell *
+tk_find_cell(tk_acc *A, uint32_t unit, int32_t period)
+{
+    uint32_t h, e;
+    tk_cell *c;
+
+    if (A->last_cell != 0) {
+        c = &A->cell[A->last_cell - 1];
+        if (c->unit == unit && c->period == period) {
+            return c;
+        }
+    }
+    if ((A->n_cell + 1) * 2 > A->cell_hcap && tk_rehash(A, 1) != 0) {
+        return NULL;
+    }
+    for (h = tk_hash_cell(unit, period);; h++) {
+        e = A->cell_hash[h & (A->cell_hcap - 1)];
+        if (e == 0) {
+            break;
+        }
+        c = &A->cell[e - 1];
+        if (c->unit == unit && c->period == period) {
+            A->last_cell = e;
+            return c;
+        }
+    }
+    if (A->n_cell == A->cap_cell) {
+        uint32_t cap = A->cap_cell ? A->cap_cell * 2 : 64;
+        tk_cell *p = realloc(A->cell, cap * sizeof(*p));
+        if (p == NULL) {
+            return NULL;
+        }
+        A->cell = p;
+        A->cap_cell = cap;
+    }
+    c = &A->cell[A->n_cell];
+    memset(c, 0, sizeof(*c));
+    c->unit = unit;
+    c->period = period;
+    A->cell_hash[h & (A->cell_hcap - 1)] = A->n_cell + 1;
+    A->last_cell = ++A->n_cell;
+    return c;
+}
+
+static char *
+tk_text(const tk_layout *L, int c, const char *const *f, const size_t *len)
+{
+    const char *s;
+    size_t n;
+
+    if (L->col[c] < 0) {
+        return chiso_strdup("");
+    }
+    s = f[L->col[c]];
+    n = len[L->col[c]];
+    chiso_text_trim(&s, &n);
+    return chiso_strndup(s, n);
+}
+
+/* The task's name: its id, else its STT, else "" (then named by its line
+ * once the reading is done). */
+static char *
+tk_name(const tk_layout *L, const char *const *f, const size_t *len)
+{
+    char buf[48];
+
+    if (L->col[TK_ID] >= 0) {
+        return tk_text(L, TK_ID, f, len);
+    }
+    if (L->col[TK_SEQ] >= 0) {
+        const char *s = f[L->col[TK_SEQ]];
+        size_t n = len[L->col[TK_SEQ]];
+        chiso_text_trim(&s, &n);
+        if (n > 0) {
+            snprintf(buf, sizeof(buf), "%s %.*s", chiso_msg(L->lang, "No."),
+                     (int)(n < 30 ? n : 30), s);
+            return chiso_strdup(buf);
+        }
+    }
+    return chiso_strdup("");
+}
+
+/* Count one parsed row. 0, or -1 when memory ran out. */
+static int
+tk_acc_add(tk_acc *A,
+           const tk_layout *L,
+           const tk_rec *r,
+           const char *const *f,
+           const size_t *len,
+           uint64_t pos)
+{
+    uint32_t u;
+    tk_unit *un = tk_intern(A, r->unit, r->unit_len, &u);
+    tk_cell *c;
+
+    if (un == NULL) {
+        return -1;
+    }
+    A->rows++;
+    un->rows++;
+    if (r->status == CHISO_TASK_CANCELLED) {
+        un->cancelled++;
+        return 0;
+    }
+    if (!r->has_due) {
+        un->undated++;
+        un->undated_done += (uint64_t)r->has_done;
+        un->undated_open += (uint64_t)!r->has_done;
+        return 0;
+    }
+    c = tk_find_cell(A, u, chiso_logs__period_of_ym(L->kind, r->due.ym));
+    if (c == NULL) {
+        return -1;
+    }
+    c->assigned++;
+    if (r->has_done) {
+        int64_t d = logs_time_diff(&r->done, &r->due);
+        c->completed++;
+        if (d <= 0) {
+            c->on_time++;
+        } else {
+            double days = (double)d / 86400.0;
+            c->late_sum += days;
+            if (c->n_late == c->cap_late) {
+                size_t cap = c->cap_late ? c->cap_late * 2 : 4;
+                double *p = realloc(c->late, cap * sizeof(*p));
+                if (p == NULL) {
+                    return -1;
+                }
+                c->late = p;
+                c->cap_late = cap;
+            }
+            c->late[c->n_late++] = days;
+        }
+    } else if (logs_time_diff(&L->as_of, &r->due) > 0) {
+        tk_over *o;
+        c->overdue++;
+        if (A->n_over == A->cap_over) {
+            size_t cap = A->cap_over ? A->cap_over * 2 : 32;
+            tk_over *p = realloc(A->over, cap * sizeof(*p));
+            if (p == NULL) {
+                return -1;
+            }
+            A->over = p;
+            A->cap_over = cap;
+        }
+        o = &A->over[A->n_over];
+        memset(o, 0, sizeof(*o));
+        A->n_over++;
+        o->unit = u;
+        o->task_id = tk_name(L, f, len);
+        o->title = tk_text(L, TK_TITLE, f, len);
+        o->source_document = tk_text(L, TK_SRC, f, len);
+        o->due = r->due;
+        o->days = (double)logs_time_diff(&L->as_of, &r->due) / 86400.0;
+        o->pos = pos;
+        if (o->task_id == NULL || o->title == NULL ||
+            o->source_document == NULL) {
+            return -1;
+        }
+    } else {
+        c->open_not_due++;
+    }
+    return 0;
+}
+
+static void
+tk_acc_free(tk_acc *A)
+{
+    size_t i;
+
+    for (i = 0; i < A->n_unit; i++) {
+        free(A->unit[i].name);
+    }
+    for (i = 0; i < A->n_cell; i++) {
+        free(A->cell[i].late);
+    }
+    for (i = 0; i < A->n_over; i++) {
+        free(A->over[i].task_id);
+        free(A->over[i].title);
+        free(A->over[i].source_document);
+    }
+    free(A->unit);
+    free(A->unit_hash);
+    free(A->cell);
+    free(A->cell_hash);
+    free(A->over);
+    memset(A, 0, sizeof(*A));
+}
+
+/* ---- result ----------------------------------------------------------------- */
+
+static int
+cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
 }
 
 static int
-cmp_overdue(const void *a, const void *b)
+cmp_over(const void *a, const void *b)
 {
     const chiso_task_overdue *x = a, *y = b;
     int c;
@@ -438,51 +606,70 @@ cmp_overdue(const void *a, const void *b)
     return (x->line > y->line) - (x->line < y->line);
 }
 
-/* Fill a row from entries sorted with late days ascending within. */
+typedef struct tk_member {
+    uint32_t unit; /* rank in res->units */
+    int32_t period;
+    const tk_cell *cell;
+} tk_member;
+
 static int
-fill_task_row(chiso_tasks_row *r, const tk_entry *e, size_t n)
+cmp_member_unit(const void *a, const void *b)
+{
+    const tk_member *x = a, *y = b;
+
+    if (x->unit != y->unit) {
+        return x->unit < y->unit ? -1 : 1;
+    }
+    return (x->period > y->period) - (x->period < y->period);
+}
+
+static int
+cmp_member_period(const void *a, const void *b)
+{
+    const tk_member *x = a, *y = b;
+
+    if (x->period != y->period) {
+        return x->period < y->period ? -1 : 1;
+    }
+    return (x->unit > y->unit) - (x->unit < y->unit);
+}
+
+/* A row from cells; `late` has room for every late value of them. */
+static void
+fill_task_row(chiso_tasks_row *r, const tk_member *m, size_t n, double *late)
 {
     size_t i, n_late = 0;
-    double *late = malloc((n ? n : 1) * sizeof(*late)), sum = 0;
+    double sum = 0;
 
-    if (late == NULL) {
-        return -1;
-    }
     for (i = 0; i < n; i++) {
-        r->assigned++;
-        switch (e[i].state) {
-        case 0:
-            r->completed++;
-            r->completed_on_time++;
-            break;
-        case 1:
-            r->completed++;
-            r->completed_late++;
-            late[n_late++] = e[i].days_late;
-            sum += e[i].days_late;
-            break;
-        case 2:
-            r->open_not_due++;
-            break;
-        default:
-            r->overdue++;
-            break;
+        const tk_cell *c = m[i].cell;
+        r->assigned += c->assigned;
+        r->completed += c->completed;
+        r->completed_on_time += c->on_time;
+        r->completed_late += c->n_late;
+        r->open_not_due += c->open_not_due;
+        r->overdue += c->overdue;
+        sum += c->late_sum;
+        if (c->n_late > 0) {
+            memcpy(late + n_late, c->late, c->n_late * sizeof(*late));
+            n_late += c->n_late;
         }
     }
-    /* entries are sorted by days_late within the group, and on-time ones
-     * carry 0, so the late values are already ascending */
-    r->on_time_pct = svc_pct(r->completed_on_time, r->completed + r->overdue);
-    r->completed_pct = svc_pct(r->completed, r->assigned);
+    if (n_late > 1) {
+        qsort(late, n_late, sizeof(*late), cmp_double);
+    }
+    r->on_time_pct = logs_pct(r->completed_on_time, r->completed + r->overdue);
+    r->completed_pct = logs_pct(r->completed, r->assigned);
     r->days_late_mean = n_late ? sum / (double)n_late : (double)NAN;
-    r->days_late_median = chiso_quantile_sorted(late, n_late, 0.5);
+    r->days_late_median =
+        n_late ? gsl_stats_quantile_from_sorted_data(late, 1, n_late, 0.5)
+               : (double)NAN;
     r->days_late_max = n_late ? late[n_late - 1] : (double)NAN;
-    free(late);
-    return 0;
 }
 
 typedef struct unit_ref {
     const char *s;
-    uint32_t id;
+    uint32_t worker, id;
 } unit_ref;
 
 static int
@@ -491,126 +678,285 @@ cmp_unit_ref(const void *a, const void *b)
     return strcmp(((const unit_ref *)a)->s, ((const unit_ref *)b)->s);
 }
 
+/*
+ * The result from the accumulators of the parts of the file: units of all
+ * workers in byte order (one id per name), cells combined per unit x
+ * period, the overdue tasks named and placed by their line.
+ */
 static chiso_status
-tk_finish(tk_ctx *C)
+tk_build(chiso_tasks_result *res,
+         tk_acc *const *A,
+         size_t n_acc,
+         const chiso_table_run *run,
+         const tk_layout *L,
+         const chiso_unit_ref *unit,
+         chiso_diag *diag)
 {
-    chiso_tasks_result *res = C->res;
-    uint32_t *rank = NULL, i;
-    size_t k, j;
+    uint32_t **rank = NULL;
+    size_t i, k, j, n_m = 0, n_late = 0, nu = 0, n_names = 0, n_cells = 0,
+                    n_over = 0;
     unit_ref *ur = NULL;
+    char **names = NULL;
+    tk_member *m = NULL;
+    double *late = NULL;
+    unsigned char *hit = NULL;
+    uint32_t *final = NULL; /* name index -> result unit, or UINT32_MAX */
+    chiso_tasks_undated *und = NULL;
     chiso_status st = CHISO_ENOMEM;
-    size_t nu = C->n_unit ? C->n_unit : 1, ne = C->n_e ? C->n_e : 1;
 
-    res->units = calloc(nu, sizeof(*res->units));
-    rank = calloc(nu, sizeof(*rank));
-    ur = calloc(nu, sizeof(*ur));
-    res->undated = calloc(nu, sizeof(*res->undated));
-    res->rows = calloc(ne, sizeof(*res->rows));
-    res->totals = calloc(ne, sizeof(*res->totals));
-    if (res->units == NULL || rank == NULL || ur == NULL ||
-        res->undated == NULL || res->rows == NULL || res->totals == NULL) {
+    for (i = 0; i < n_acc; i++) {
+        nu += A[i]->n_unit;
+        n_cells += A[i]->n_cell;
+        n_over += A[i]->n_over;
+    }
+    ur = calloc(nu ? nu : 1, sizeof(*ur));
+    names = calloc(nu ? nu : 1, sizeof(*names));
+    rank = calloc(n_acc ? n_acc : 1, sizeof(*rank));
+    if (ur == NULL || names == NULL || rank == NULL) {
         goto out;
     }
-    /* units in byte order; entries renumbered by rank */
-    for (i = 0; i < C->n_unit; i++) {
-        ur[i].s = C->unit[i];
-        ur[i].id = i;
+    for (i = 0, k = 0; i < n_acc; i++) {
+        uint32_t u;
+        rank[i] = calloc(A[i]->n_unit ? A[i]->n_unit : 1, sizeof(**rank));
+        if (rank[i] == NULL) {
+            goto out;
+        }
+        for (u = 0; u < A[i]->n_unit; u++) {
+            ur[k].s = A[i]->unit[u].name;
+            ur[k].worker = (uint32_t)i;
+            ur[k].id = u;
+            k++;
+        }
     }
-    if (C->n_unit > 1) {
-        qsort(ur, C->n_unit, sizeof(*ur), cmp_unit_ref);
+    if (nu > 1) {
+        qsort(ur, nu, sizeof(*ur), cmp_unit_ref);
     }
-    for (i = 0; i < C->n_unit; i++) {
-        rank[ur[i].id] = i;
-        res->units[i] = C->unit[ur[i].id];
+    /* one name per distinct unit, in byte order; rank[worker][id] = name */
+    for (k = 0; k < nu; k++) {
+        if (n_names == 0 || strcmp(names[n_names - 1], ur[k].s) != 0) {
+            names[n_names++] = (char *)(uintptr_t)ur[k].s;
+        }
+        rank[ur[k].worker][ur[k].id] = (uint32_t)(n_names - 1);
     }
-    res->n_units = C->n_unit;
-    for (i = 0; i < C->n_unit; i++) {
-        C->unit[i] = NULL; /* now owned by res */
+    hit = malloc(n_names ? n_names : 1);
+    final = calloc(n_names ? n_names : 1, sizeof(*final));
+    if (hit == NULL || final == NULL) {
+        goto out;
     }
-    for (k = 0; k < C->n_e; k++) {
-        C->e[k].unit = rank[C->e[k].unit];
+    memset(hit, 1, n_names ? n_names : 1);
+    if (unit != NULL && res->has_unit_column) {
+        /* only the unit's rows, under one label */
+        st = chiso_logs__select_unit(res->path, names, n_names, unit, hit,
+                                     &res->unit_in_log, diag);
+        if (st != CHISO_OK) {
+            goto out;
+        }
+        st = CHISO_ENOMEM;
+        res->units = calloc(1, sizeof(*res->units));
+        if (res->units == NULL ||
+            (res->units[0] = chiso_strdup(unit->code)) == NULL) {
+            goto out;
+        }
+        res->n_units = 1;
+        for (k = 0; k < n_names; k++) {
+            final[k] = hit[k] ? 0 : UINT32_MAX;
+        }
+    } else {
+        res->units = calloc(n_names ? n_names : 1, sizeof(*res->units));
+        if (res->units == NULL) {
+            goto out;
+        }
+        for (k = 0; k < n_names; k++) {
+            res->units[k] = chiso_strdup(names[k]);
+            if (res->units[k] == NULL) {
+                goto out;
+            }
+            res->n_units++;
+            final[k] = (uint32_t)k;
+        }
     }
-    /* tasks without a deadline, per unit */
+    /* per unit: rows of other units, without deadline, cancelled */
+    und = calloc(res->n_units ? res->n_units : 1, sizeof(*und));
+    res->undated =
+        calloc(res->n_units ? res->n_units : 1, sizeof(*res->undated));
+    if (und == NULL || res->undated == NULL) {
+        goto out;
+    }
+    for (i = 0; i < n_acc; i++) {
+        uint32_t u;
+        for (u = 0; u < A[i]->n_unit; u++) {
+            const tk_unit *tu = &A[i]->unit[u];
+            uint32_t f = final[rank[i][u]];
+            if (f == UINT32_MAX) {
+                res->rows_other_units += tu->rows;
+                continue;
+            }
+            und[f].tasks += tu->undated;
+            und[f].completed += tu->undated_done;
+            und[f].open += tu->undated_open;
+            res->cancelled += tu->cancelled;
+        }
+    }
     res->undated_total.unit = "*";
-    for (i = 0; i < res->n_units; i++) {
-        const tk_undated *d = &C->undated[ur[i].id];
-        if (d->tasks == 0) {
+    for (k = 0; k < res->n_units; k++) {
+        if (und[k].tasks == 0) {
             continue;
         }
-        res->undated[res->n_undated].unit = res->units[i];
-        res->undated[res->n_undated].tasks = d->tasks;
-        res->undated[res->n_undated].completed = d->completed;
-        res->undated[res->n_undated].open = d->open;
-        res->n_undated++;
-        res->undated_total.tasks += d->tasks;
-        res->undated_total.completed += d->completed;
-        res->undated_total.open += d->open;
+        und[k].unit = res->units[k];
+        res->undated[res->n_undated++] = und[k];
+        res->undated_total.tasks += und[k].tasks;
+        res->undated_total.completed += und[k].completed;
+        res->undated_total.open += und[k].open;
     }
-    /* unit x period */
-    if (C->n_e > 1) {
-        qsort(C->e, C->n_e, sizeof(*C->e), cmp_entry);
+    /* cells of every part */
+    m = calloc(n_cells ? n_cells : 1, sizeof(*m));
+    if (m == NULL) {
+        goto out;
     }
-    for (k = 0; k < C->n_e; k = j) {
+    for (i = 0; i < n_acc; i++) {
+        uint32_t c;
+        for (c = 0; c < A[i]->n_cell; c++) {
+            uint32_t f = final[rank[i][A[i]->cell[c].unit]];
+            if (f == UINT32_MAX) {
+                continue;
+            }
+            m[n_m].unit = f;
+            m[n_m].period = A[i]->cell[c].period;
+            m[n_m].cell = &A[i]->cell[c];
+            n_late += A[i]->cell[c].n_late;
+            n_m++;
+        }
+    }
+    late = malloc((n_late ? n_late : 1) * sizeof(*late));
+    res->rows = calloc(n_m ? n_m : 1, sizeof(*res->rows));
+    res->totals = calloc(n_m ? n_m : 1, sizeof(*res->totals));
+    if (late == NULL || res->rows == NULL || res->totals == NULL) {
+        goto out;
+    }
+    qsort(m, n_m, sizeof(*m), cmp_member_unit);
+    for (k = 0; k < n_m; k = j) {
         chiso_tasks_row *r = &res->rows[res->n_rows++];
-        for (j = k + 1; j < C->n_e && C->e[j].unit == C->e[k].unit &&
-                        C->e[j].period == C->e[k].period;
+        for (j = k + 1;
+             j < n_m && m[j].unit == m[k].unit && m[j].period == m[k].period;
              j++) {
         }
-        r->unit = res->units[C->e[k].unit];
-        r->period_index = C->e[k].period;
+        r->unit = res->units[m[k].unit];
+        r->period_index = m[k].period;
         chiso_period_format(res->period, r->period_index, r->period,
                             sizeof(r->period));
-        if (fill_task_row(r, C->e + k, j - k) != 0) {
-            goto out;
-        }
+        fill_task_row(r, m + k, j - k, late);
     }
-    /* all units per period */
-    if (C->n_e > 1) {
-        qsort(C->e, C->n_e, sizeof(*C->e), cmp_entry_period);
-    }
-    for (k = 0; k < C->n_e; k = j) {
+    qsort(m, n_m, sizeof(*m), cmp_member_period);
+    for (k = 0; k < n_m; k = j) {
         chiso_tasks_row *r = &res->totals[res->n_totals++];
-        for (j = k + 1; j < C->n_e && C->e[j].period == C->e[k].period; j++) {
+        for (j = k + 1; j < n_m && m[j].period == m[k].period; j++) {
         }
         r->unit = "*";
-        r->period_index = C->e[k].period;
+        r->period_index = m[k].period;
         chiso_period_format(res->period, r->period_index, r->period,
                             sizeof(r->period));
-        if (fill_task_row(r, C->e + k, j - k) != 0) {
-            goto out;
-        }
-    }
-    if (C->n_e > 1) {
-        qsort(C->e, C->n_e, sizeof(*C->e), cmp_entry_days);
+        fill_task_row(r, m + k, j - k, late);
     }
     res->overall.unit = "*";
     snprintf(res->overall.period, sizeof(res->overall.period), "*");
     res->overall.period_index = INT32_MIN;
-    if (fill_task_row(&res->overall, C->e, C->n_e) != 0) {
+    fill_task_row(&res->overall, m, n_m, late);
+    /* overdue tasks, most overdue first */
+    res->overdue = calloc(n_over ? n_over : 1, sizeof(*res->overdue));
+    if (res->overdue == NULL) {
         goto out;
     }
+    for (i = 0; i < n_acc; i++) {
+        for (k = 0; k < A[i]->n_over; k++) {
+            tk_over *o = &A[i]->over[k];
+            chiso_task_overdue *t;
+            uint32_t f = final[rank[i][o->unit]];
+            if (f == UINT32_MAX) {
+                continue;
+            }
+            t = &res->overdue[res->n_overdue];
+            t->line = chiso_table_line(run, o->pos);
+            t->unit = chiso_strdup(res->units[f]);
+            if (t->unit == NULL) {
+                goto out;
+            }
+            if (o->task_id[0] == '\0') {
+                char buf[48];
+                free(o->task_id);
+                snprintf(buf, sizeof(buf), chiso_msg(L->lang, "line %lu"),
+                         t->line);
+                o->task_id = chiso_strdup(buf);
+                if (o->task_id == NULL) {
+                    free(t->unit);
+                    goto out;
+                }
+            }
+            t->task_id = o->task_id;
+            t->title = o->title;
+            t->source_document = o->source_document;
+            o->task_id = o->title = o->source_document = NULL;
+            t->due.secs = o->due.secs;
+            t->due.has_time = o->due.has_time;
+            t->days_overdue = o->days;
+            res->n_overdue++;
+        }
+    }
     if (res->n_overdue > 1) {
-        qsort(res->overdue, res->n_overdue, sizeof(*res->overdue), cmp_overdue);
+        qsort(res->overdue, res->n_overdue, sizeof(*res->overdue), cmp_over);
     }
     st = CHISO_OK;
 out:
+    for (i = 0; rank != NULL && i < n_acc; i++) {
+        free(rank[i]);
+    }
     free(rank);
     free(ur);
+    free(names);
+    free(m);
+    free(late);
+    free(hit);
+    free(final);
+    free(und);
+    if (st == CHISO_ENOMEM) {
+        chiso_diag_set(diag, st, res->path, 0, 0, "out of memory");
+    }
     return st;
 }
 
-static chiso_status
-tk_reject(chiso_csv_reader *rd,
-          const chiso_tasks_options *o,
-          const chiso_csv_row *row,
-          size_t field,
-          chiso_status code,
-          const char *msg,
-          chiso_tasks_result *res,
-          chiso_diag *diag)
+/* ---- the row handler --------------------------------------------------------- */
+
+static void *
+tk_worker_new(void *ctx)
 {
-    return svc_reject(rd, o->on_reject, o->reject_ctx, row, field, code, msg,
-                      &res->rows_rejected, diag);
+    tk_acc *A = calloc(1, sizeof(*A));
+
+    if (A != NULL) {
+        A->L = ctx;
+    }
+    return A;
+}
+
+static void
+tk_worker_free(void *w)
+{
+    if (w != NULL) {
+        tk_acc_free(w);
+        free(w);
+    }
+}
+
+static int
+tk_handle_row(void *w, const chiso_row *row, chiso_row_error *err)
+{
+    tk_acc *A = w;
+    tk_rec rec;
+
+    if (tk_parse_row(A->L, row->field, row->len, &rec, &A->vc, err) != 0) {
+        return CHISO_ROW_BAD;
+    }
+    return tk_acc_add(A, A->L, &rec, row->field, row->len, row->pos) == 0
+               ? CHISO_ROW_OK
+               : CHISO_ROW_FATAL;
 }
 
 static chiso_status
@@ -621,108 +967,75 @@ tasks_compute(chiso_tasks_result **out,
               const chiso_tasks_options *opts,
               chiso_diag *diag)
 {
-    chiso_csv_options co = CHISO_CSV_OPTIONS_INIT;
-    chiso_csv_reader *rd = NULL;
+    chiso_tasks_options o = CHISO_TASKS_OPTIONS_INIT;
+    chiso_table_schema schema = {tk_columns, TK_NCOLS, TK_ID, TK_SEQ,
+                                 N_("task register")};
+    chiso_row_handler h;
+    chiso_table_run run;
+    chiso_table *t = NULL;
     chiso_tasks_result *res = NULL;
-    const char **names = NULL;
-    chiso_csv_row row;
-    tk_ctx C;
+    tk_layout L;
     chiso_status st;
-    svc_err err;
-    size_t i;
 
     *out = NULL;
-    memset(&C, 0, sizeof(C));
+    if (opts != NULL) {
+        o = *opts;
+    }
+    memset(&L, 0, sizeof(L));
+    memset(&run, 0, sizeof(run));
+    memset(&h, 0, sizeof(h));
     res = calloc(1, sizeof(*res));
-    if (res == NULL) {
+    if (res == NULL || (res->path = chiso_strdup(path)) == NULL) {
+        free(res);
         return chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
     }
-    res->path = chiso_strdup(path);
-    res->period = opts->period;
-    res->as_of = opts->as_of;
-    C.res = res;
-    C.o = opts;
-    C.as_of.secs = opts->as_of.secs;
-    C.as_of.has_time = opts->as_of.has_time;
-    C.as_of.day =
-        (int32_t)(chiso_stamp_diff(opts->as_of, (chiso_stamp){0, 0}) / 86400);
-    co.allow_ragged = 1;
-    st = data != NULL ? chiso_csv_open_mem(&rd, path, data, data_len, &co, diag)
-                      : chiso_csv_open(&rd, path, &co, diag);
+    res->period = o.period;
+    res->as_of = o.as_of;
+    res->max_rejects_pct = o.table.max_rejects_pct;
+    st = data != NULL ? chiso_table_open_mem(&t, path, data, data_len, &schema,
+                                             &o.table, diag)
+                      : chiso_table_open(&t, path, &schema, &o.table, diag);
     if (st != CHISO_OK) {
         goto out;
     }
-    st = chiso_csv_bind(rd, tk_columns, TK_NCOLS, C.col, diag);
-    if (st != CHISO_OK) {
-        goto out;
-    }
-    C.n_header = chiso_csv_header_count(rd);
-    names = calloc(C.n_header ? C.n_header : 1, sizeof(*names));
-    if (names == NULL || res->path == NULL) {
-        st = chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
-        goto out;
-    }
-    for (i = 0; i < C.n_header; i++) {
-        names[i] = chiso_csv_header_name(rd, i);
-    }
-    C.header = names;
-    res->delimiter = chiso_csv_delimiter(rd);
-    if (opts->on_header != NULL) {
-        opts->on_header(opts->reject_ctx, names, C.n_header, res->delimiter);
-    }
-    for (;;) {
-        size_t n, bad;
-        int rc;
-        st = chiso_csv_next(rd, &row, diag);
-        if (st == CHISO_DONE) {
-            st = CHISO_OK;
-            break;
-        }
-        if (st != CHISO_OK) {
+    L.col = chiso_table_index(t);
+    L.n_header = chiso_table_width(t);
+    L.header = chiso_table_header(t);
+    L.lang = chiso_table_lang(t);
+    L.date_flags = chiso_table_date_flags(t);
+    L.kind = o.period;
+    L.as_of = chiso_logs__time_of(o.as_of);
+    res->delimiter = chiso_table_delimiter(t);
+    res->has_unit_column = L.col[TK_UNIT] >= 0;
+    if (!res->has_unit_column) {
+        if (o.unit == NULL) {
+            st = chiso_logs__no_unit_column(
+                path,
+                chiso_msg(logs_lang(diag), "expected 'unit', 'Đơn vị', 'Đơn "
+                                           "vị chủ trì' or 'Cơ quan chủ trì'"),
+                diag);
             goto out;
         }
-        res->rows_read++;
-        n = row.n;
-        if (svc_check_count(C.n_header, row.len, &n, &bad) != 0) {
-            char msg[120];
-            snprintf(msg, sizeof(msg),
-                     "row has %zu fields but the header has %zu", row.n,
-                     C.n_header);
-            st = tk_reject(rd, opts, &row, bad, CHISO_EPARSE, msg, res, diag);
-            if (st != CHISO_OK) {
-                goto out;
-            }
-            continue;
-        }
-        rc = tk_row(&C, row.field, row.len, row.line, &err);
-        if (rc == -2) {
-            st =
-                chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
-            goto out;
-        }
-        if (rc != 0) {
-            st = tk_reject(rd, opts, &row, err.field, CHISO_EDATA, err.msg, res,
-                           diag);
-            if (st != CHISO_OK) {
-                goto out;
-            }
-            continue;
-        }
-        res->rows_counted++;
+        L.fixed_unit = o.unit->code;
+        L.fixed_unit_len = strlen(o.unit->code);
     }
-    st = tk_finish(&C);
+    h.ctx = &L;
+    h.worker_new = tk_worker_new;
+    h.worker_free = tk_worker_free;
+    h.row = tk_handle_row;
+    st = chiso_table_read(t, &h, &run, diag);
     if (st != CHISO_OK) {
-        chiso_diag_set(diag, st, path, 0, 0, "out of memory");
+        goto out;
     }
+    res->rows_read = run.rows_read;
+    res->rows_counted = run.rows_counted;
+    res->rows_rejected = run.rows_rejected;
+    res->rows_totals = run.rows_totals;
+    st = tk_build(res, (tk_acc *const *)run.workers, run.n_workers, &run, &L,
+                  o.unit, diag);
 out:
-    for (i = 0; i < C.n_unit; i++) {
-        free(C.unit[i]);
-    }
-    free(C.unit);
-    free(C.undated);
-    free(C.e);
-    free(names);
-    chiso_csv_close(rd);
+    chiso_table_run_free(&run, &h);
+    chiso_table_close(t);
     if (st != CHISO_OK) {
         chiso_tasks_free(res);
         return st;
@@ -774,6 +1087,7 @@ chiso_tasks_free(chiso_tasks_result *res)
     free(res->rows);
     free(res->totals);
     free(res->path);
+    free(res->unit_in_log);
     free(res);
 }
 
@@ -813,19 +1127,25 @@ task_row_json(const chiso_tasks_row *r)
 
     cJSON_AddItemToObject(o, "unit", cJSON_CreateString(r->unit));
     cJSON_AddItemToObject(o, "period", cJSON_CreateString(r->period));
-    cJSON_AddItemToObject(o, "assigned", svc_json_u64(r->assigned));
-    cJSON_AddItemToObject(o, "completed", svc_json_u64(r->completed));
+    cJSON_AddItemToObject(o, "assigned", chiso_logs__json_u64(r->assigned));
+    cJSON_AddItemToObject(o, "completed", chiso_logs__json_u64(r->completed));
     cJSON_AddItemToObject(o, "completed_on_time",
-                          svc_json_u64(r->completed_on_time));
-    cJSON_AddItemToObject(o, "completed_late", svc_json_u64(r->completed_late));
-    cJSON_AddItemToObject(o, "open_not_due", svc_json_u64(r->open_not_due));
-    cJSON_AddItemToObject(o, "overdue", svc_json_u64(r->overdue));
-    cJSON_AddItemToObject(o, "on_time_pct", svc_json_pct(r->on_time_pct));
-    cJSON_AddItemToObject(o, "completed_pct", svc_json_pct(r->completed_pct));
-    cJSON_AddItemToObject(o, "days_late_mean", svc_json_num(r->days_late_mean));
+                          chiso_logs__json_u64(r->completed_on_time));
+    cJSON_AddItemToObject(o, "completed_late",
+                          chiso_logs__json_u64(r->completed_late));
+    cJSON_AddItemToObject(o, "open_not_due",
+                          chiso_logs__json_u64(r->open_not_due));
+    cJSON_AddItemToObject(o, "overdue", chiso_logs__json_u64(r->overdue));
+    cJSON_AddItemToObject(o, "on_time_pct",
+                          chiso_logs__json_pct(r->on_time_pct));
+    cJSON_AddItemToObject(o, "completed_pct",
+                          chiso_logs__json_pct(r->completed_pct));
+    cJSON_AddItemToObject(o, "days_late_mean",
+                          chiso_logs__json_num(r->days_late_mean));
     cJSON_AddItemToObject(o, "days_late_median",
-                          svc_json_num(r->days_late_median));
-    cJSON_AddItemToObject(o, "days_late_max", svc_json_num(r->days_late_max));
+                          chiso_logs__json_num(r->days_late_median));
+    cJSON_AddItemToObject(o, "days_late_max",
+                          chiso_logs__json_num(r->days_late_max));
     return o;
 }
 
@@ -835,9 +1155,9 @@ undated_json(const chiso_tasks_undated *u)
     cJSON *o = cJSON_CreateObject();
 
     cJSON_AddItemToObject(o, "unit", cJSON_CreateString(u->unit));
-    cJSON_AddItemToObject(o, "tasks", svc_json_u64(u->tasks));
-    cJSON_AddItemToObject(o, "completed", svc_json_u64(u->completed));
-    cJSON_AddItemToObject(o, "open", svc_json_u64(u->open));
+    cJSON_AddItemToObject(o, "tasks", chiso_logs__json_u64(u->tasks));
+    cJSON_AddItemToObject(o, "completed", chiso_logs__json_u64(u->completed));
+    cJSON_AddItemToObject(o, "open", chiso_logs__json_u64(u->open));
     return o;
 }
 
@@ -850,19 +1170,23 @@ chiso_tasks_to_json(const chiso_tasks_result *res)
     if (root == NULL) {
         return NULL;
     }
-    cJSON_AddItemToObject(root, "schema_version", cJSON_CreateNumber(1));
+    cJSON_AddItemToObject(root, "schema_version", cJSON_CreateNumber(2));
     cJSON_AddItemToObject(root, "command", cJSON_CreateString("tasks"));
     cJSON_AddItemToObject(root, "input", cJSON_CreateString(res->path));
+    cJSON_AddItemToObject(root, "unit",
+                          chiso_logs__json_unit(res->has_unit_column,
+                                                res->n_units, res->units,
+                                                res->unit_in_log));
     cJSON_AddItemToObject(
         root, "period",
         cJSON_CreateString(chiso_period_kind_name(res->period)));
     cJSON_AddItemToObject(root, "period_of", cJSON_CreateString("due_at"));
-    cJSON_AddItemToObject(root, "as_of", svc_json_stamp(res->as_of));
-    o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "read", svc_json_u64(res->rows_read));
-    cJSON_AddItemToObject(o, "counted", svc_json_u64(res->rows_counted));
-    cJSON_AddItemToObject(o, "rejected", svc_json_u64(res->rows_rejected));
-    cJSON_AddItemToObject(root, "records", o);
+    cJSON_AddItemToObject(root, "as_of", chiso_logs__json_stamp(res->as_of));
+    cJSON_AddItemToObject(
+        root, "records",
+        chiso_logs__json_records(res->rows_read, res->rows_counted,
+                                 res->rows_rejected, res->rows_totals,
+                                 res->rows_other_units, res->max_rejects_pct));
     arr = cJSON_CreateArray();
     for (i = 0; i < res->n_rows; i++) {
         cJSON_AddItemToArray(arr, task_row_json(&res->rows[i]));
@@ -882,7 +1206,8 @@ chiso_tasks_to_json(const chiso_tasks_result *res)
     cJSON_AddItemToObject(o, "by_unit", arr);
     cJSON_AddItemToObject(o, "total", undated_json(&res->undated_total));
     cJSON_AddItemToObject(root, "without_deadline", o);
-    cJSON_AddItemToObject(root, "cancelled", svc_json_u64(res->cancelled));
+    cJSON_AddItemToObject(root, "cancelled",
+                          chiso_logs__json_u64(res->cancelled));
     arr = cJSON_CreateArray();
     for (i = 0; i < res->n_overdue; i++) {
         const chiso_task_overdue *t = &res->overdue[i];
@@ -892,9 +1217,10 @@ chiso_tasks_to_json(const chiso_tasks_result *res)
         cJSON_AddItemToObject(o, "title", cJSON_CreateString(t->title));
         cJSON_AddItemToObject(o, "source_document",
                               cJSON_CreateString(t->source_document));
-        cJSON_AddItemToObject(o, "due_at", svc_json_stamp(t->due));
-        cJSON_AddItemToObject(o, "days_overdue", svc_json_num(t->days_overdue));
-        cJSON_AddItemToObject(o, "line", svc_json_u64(t->line));
+        cJSON_AddItemToObject(o, "due_at", chiso_logs__json_stamp(t->due));
+        cJSON_AddItemToObject(o, "days_overdue",
+                              chiso_logs__json_num(t->days_overdue));
+        cJSON_AddItemToObject(o, "line", chiso_logs__json_u64(t->line));
         cJSON_AddItemToArray(arr, o);
     }
     cJSON_AddItemToObject(root, "overdue", arr);
@@ -940,4 +1266,70 @@ chiso_tasks_write_csv(const chiso_tasks_result *res, FILE *out)
         chiso_csvw_number(&w, r->days_late_max);
         chiso_csvw_end(&w);
     }
+}
+
+/* ---- derived inputs -------------------------------------------------------------- */
+
+#define ADD_COUNT(name, x)                                                     \
+    if ((st = chiso_logs__set_add(set, name, detail, 1, (double)(x), 0, 0,     \
+                                  0)) != CHISO_OK)                             \
+    goto out
+#define ADD_RATE(name, a, b)                                                   \
+    if ((st = chiso_logs__set_add(set, name, detail, 0, (double)(a),           \
+                                  (double)(b), 0, 0)) != CHISO_OK)             \
+    goto out
+
+chiso_status
+chiso_tasks_inputs(chiso_input_set *set,
+                   const chiso_tasks_result *res,
+                   const char *unit,
+                   int32_t period_index,
+                   chiso_diag_list *warnings,
+                   chiso_diag *diag)
+{
+    const chiso_tasks_row *r;
+    chiso_tasks_row zero;
+    char detail[700], per[16];
+    chiso_status st = CHISO_OK;
+    char asof[40];
+    const char *label = chiso_logs__inputs_unit(
+        res->path, res->units, res->n_units, res->rows_counted, unit,
+        chiso_msg(logs_lang(diag), "task"), diag);
+
+    if (label == NULL) {
+        return diag != NULL && diag->code != CHISO_OK ? diag->code
+                                                      : CHISO_EDATA;
+    }
+    chiso_period_format(res->period, period_index, per, sizeof(per));
+    r = chiso_tasks_find(res, unit != NULL ? label : NULL, period_index);
+    if (r == NULL) {
+        memset(&zero, 0, sizeof(zero));
+        r = &zero;
+        if (warnings != NULL) {
+            chiso_diag_list_addk(warnings, "unit_no_rows_in_period",
+                                 CHISO_SEVERITY_WARNING, NULL, res->path, 0, 0,
+                                 "no task of unit '%s' is due in %s: counts "
+                                 "are 0 and rates 0/0 (the rule's "
+                                 "zero-denominator convention applies)",
+                                 unit != NULL ? label : "*", per);
+        }
+    }
+    chiso_logs__stamp_text(res->as_of, asof, sizeof(asof));
+    snprintf(detail, sizeof(detail),
+             "%s: unit %s, deadlines in %s, %llu tasks, as of %s", res->path,
+             unit ? label : "(all)", per, (unsigned long long)r->assigned,
+             asof);
+    ADD_COUNT("tasks.assigned", r->assigned);
+    ADD_COUNT("tasks.completed", r->completed);
+    ADD_COUNT("tasks.completed_on_time", r->completed_on_time);
+    ADD_COUNT("tasks.completed_late", r->completed_late);
+    ADD_COUNT("tasks.overdue", r->overdue);
+    ADD_RATE("tasks.on_time_pct", r->completed_on_time,
+             r->completed + r->overdue);
+    ADD_RATE("tasks.completed_pct", r->completed, r->assigned);
+out:
+    if (st != CHISO_OK) {
+        chiso_diag_set(diag, st, NULL, 0, 0, "out of memory");
+    }
+    return st;
 }

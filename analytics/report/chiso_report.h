@@ -30,6 +30,12 @@ typedef struct chiso_report_config {
     char *title;     /* may be NULL: built from unit and period */
     char *unit_code; /* "SKHCN" */
     char *unit_name; /* "Sở Khoa học và Công nghệ tỉnh Hưng Yên" */
+    /* how the logs may write the unit besides code and name ("unit":
+     * {"names": [...], "dossier_unit": "...", "task_unit": "..."}) */
+    char **unit_names;
+    size_t n_unit_names;
+    char *dossier_unit; /* as the dossier log writes it, or NULL */
+    char *task_unit;    /* as the task register writes it, or NULL */
     char *province;  /* name or code in the published store, or NULL */
     char *period;    /* "2024-H2", "2024", "2024-Q3", "2024-07" */
     char *language;  /* "vi" (default) or "en" */

@@ -246,8 +246,56 @@ compute_period(struct rp *R)
     return CHISO_OK;
 }
 
+static chiso_status compute_logs_for(struct rp *R,
+                                     const chiso_unit_ref *tref,
+                                     const chiso_unit_ref *dref);
+
+/* The unit as a log may write it: code, name, the configuration's other
+ * names and the one written in that source (may be NULL). names has room
+ * for n_unit_names + 2. */
+static void
+unit_ref_of(const struct rp *R,
+            const char *in_source,
+            chiso_unit_ref *ref,
+            const char **names)
+{
+    size_t i;
+
+    ref->code = R->cfg->unit_code;
+    ref->names = names;
+    ref->n_names = 0;
+    names[ref->n_names++] = R->cfg->unit_name;
+    for (i = 0; i < R->cfg->n_unit_names; i++) {
+        names[ref->n_names++] = R->cfg->unit_names[i];
+    }
+    if (in_source != NULL) {
+        names[ref->n_names++] = in_source;
+    }
+}
+
 static chiso_status
 compute_logs(struct rp *R)
+{
+    chiso_status st;
+    chiso_unit_ref tref, dref;
+    const char **names = calloc(2 * (R->cfg->n_unit_names + 2), sizeof(*names));
+
+    if (names == NULL) {
+        return chiso_diag_set(R->diag, CHISO_ENOMEM, NULL, 0, 0,
+                              "out of memory");
+    }
+    unit_ref_of(R, R->cfg->task_unit, &tref, names);
+    unit_ref_of(R, R->cfg->dossier_unit, &dref,
+                names + R->cfg->n_unit_names + 2);
+    st = compute_logs_for(R, &tref, &dref);
+    free(names);
+    return st;
+}
+
+static chiso_status
+compute_logs_for(struct rp *R,
+                 const chiso_unit_ref *tref,
+                 const chiso_unit_ref *dref)
 {
     chiso_status st;
 
@@ -256,6 +304,7 @@ compute_logs(struct rp *R)
         progress(R, "tasks");
         to.as_of = R->as_of;
         to.period = R->kind;
+        to.unit = tref;
         st = chiso_tasks_compute(&R->tasks, R->cfg->tasks, &to, R->diag);
         if (st != CHISO_OK) {
             return st;
@@ -265,8 +314,8 @@ compute_logs(struct rp *R)
         if (st != CHISO_OK) {
             return st;
         }
-        st =
-            chiso_tasks_inputs(&R->inputs, R->tasks, R->cfg->unit_code, R->idx);
+        st = chiso_tasks_inputs(&R->inputs, R->tasks, R->cfg->unit_code,
+                                R->idx, NULL, R->diag);
         if (st != CHISO_OK) {
             return chiso_diag_set(R->diag, st, NULL, 0, 0, "out of memory");
         }
@@ -277,6 +326,16 @@ compute_logs(struct rp *R)
                               : "sổ theo dõi nhiệm vụ không có nhiệm vụ "
                                 "nào của %s đến hạn trong %s",
                         R->cfg->unit_code, R->period_label);
+        }
+        if (R->tasks->rows_rejected > 0) {
+            report_warn(R,
+                        R->en ? "the task register had %llu bad rows of "
+                                "%llu (not counted)"
+                              : "sổ theo dõi nhiệm vụ có %llu dòng lỗi trên "
+                                "%llu dòng (không tính)",
+                        (unsigned long long)R->tasks->rows_rejected,
+                        (unsigned long long)(R->tasks->rows_read -
+                                             R->tasks->rows_totals));
         }
     } else {
         report_warn(R, "%s",
@@ -291,7 +350,8 @@ compute_logs(struct rp *R)
         so.period = R->kind;
         so.has_as_of = 1;
         so.as_of = R->as_of;
-        so.threads = R->opts->threads;
+        so.table.threads = R->opts->threads;
+        so.unit = dref;
         st = chiso_services_compute(&R->svc, R->cfg->dossiers, &so, R->diag);
         if (st != CHISO_OK) {
             return st;
@@ -303,7 +363,7 @@ compute_logs(struct rp *R)
             return st;
         }
         st = chiso_services_inputs(&R->inputs, R->svc, R->cfg->unit_code,
-                                   R->idx);
+                                   R->idx, NULL, R->diag);
         if (st != CHISO_OK) {
             return chiso_diag_set(R->diag, st, NULL, 0, 0, "out of memory");
         }
@@ -314,6 +374,16 @@ compute_logs(struct rp *R)
                               : "sổ hồ sơ không có hồ sơ nào của %s tiếp "
                                 "nhận trong %s",
                         R->cfg->unit_code, R->period_label);
+        }
+        if (R->svc->rows_rejected > 0) {
+            report_warn(R,
+                        R->en ? "the dossier log had %llu bad rows of %llu "
+                                "(not counted)"
+                              : "sổ hồ sơ có %llu dòng lỗi trên %llu dòng "
+                                "(không tính)",
+                        (unsigned long long)R->svc->rows_rejected,
+                        (unsigned long long)(R->svc->rows_read -
+                                             R->svc->rows_totals));
         }
     } else {
         report_warn(R, "%s",

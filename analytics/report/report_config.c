@@ -258,6 +258,9 @@ chiso_report_config_load(chiso_report_config **out,
     } else if (v != NULL) {
         cfg->unit_code = get_text(&L, v, "code", 1);
         cfg->unit_name = get_text(&L, v, "name", 1);
+        get_list(&L, v, "names", &cfg->unit_names, &cfg->n_unit_names);
+        cfg->dossier_unit = get_text(&L, v, "dossier_unit", 0);
+        cfg->task_unit = get_text(&L, v, "task_unit", 0);
     }
     cfg->title = get_text(&L, root, "title", 0);
     cfg->province = get_text(&L, root, "province", 0);
@@ -337,6 +340,9 @@ chiso_report_config_free(chiso_report_config *cfg)
     free(cfg->title);
     free(cfg->unit_code);
     free(cfg->unit_name);
+    free_list(cfg->unit_names, cfg->n_unit_names);
+    free(cfg->dossier_unit);
+    free(cfg->task_unit);
     free(cfg->province);
     free(cfg->period);
     free(cfg->language);

@@ -52,7 +52,9 @@ chiso_diag_clear(chiso_diag *diag)
     if (diag == NULL) {
         return;
     }
-    lang = diag->lang;
+    /* a diag cleared before it was ever set holds no language: Vietnamese,
+     * never whatever the stack held */
+    lang = diag->lang == CHISO_LANG_EN ? CHISO_LANG_EN : CHISO_LANG_VI;
     memset(diag, 0, sizeof(*diag));
     diag->lang = lang;
 }

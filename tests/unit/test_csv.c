@@ -21,7 +21,8 @@ read_all(const char *text,
     chiso_csv_row row;
     chiso_status st;
 
-    chiso_diag_clear(d);
+    memset(d, 0, sizeof(*d));
+    d->lang = CHISO_LANG_EN;
     *n_rows = 0;
     st = chiso_csv_open_mem(&r, "t.csv", text, strlen(text), NULL, d);
     if (st != CHISO_OK) {
@@ -80,7 +81,8 @@ test_quoted_newlines_and_lines(void **state)
     unsigned long line, col;
 
     (void)state;
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_csv_open_mem(&r, "t.csv", text, strlen(text), NULL, &d),
         CHISO_OK);
@@ -165,7 +167,8 @@ test_bind(void **state)
     long idx[3];
 
     (void)state;
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_csv_open_mem(&r, "t.csv", text, strlen(text), NULL, &d),
         CHISO_OK);
@@ -176,20 +179,23 @@ test_bind(void **state)
     chiso_csv_close(r);
 
     text = "value,note\n1,2\n";
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     chiso_csv_open_mem(&r, "t.csv", text, strlen(text), NULL, &d);
     assert_int_equal(chiso_csv_bind(r, cols, 3, idx, &d), CHISO_ESCHEMA);
     assert_non_null(strstr(d.message, "missing column 'criterion_id'"));
     chiso_csv_close(r);
 
     text = "id,ma_tieu_chi\n1,2\n";
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     chiso_csv_open_mem(&r, "t.csv", text, strlen(text), NULL, &d);
     assert_int_equal(chiso_csv_bind(r, cols, 3, idx, &d), CHISO_ESCHEMA);
     assert_int_equal(d.column, 4);
     chiso_csv_close(r);
 
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     chiso_csv_open_mem(&r, "t.csv", "", 0, NULL, &d);
     assert_int_equal(chiso_csv_bind(r, cols, 3, idx, &d), CHISO_EPARSE);
     assert_string_equal(d.message, "empty file: expected a header row");
@@ -340,7 +346,8 @@ test_evidence(void **state)
     chiso_diag d;
 
     (void)state;
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_evidence_load(&ev, p, &d), CHISO_OK);
     assert_int_equal(ev->n, 4);
     assert_string_equal(ev->entries[0].id, "1.1");
@@ -366,7 +373,8 @@ test_evidence_errors(void **state)
     chiso_diag_list list;
 
     (void)state;
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_evidence_load(&ev,
                             chiso_test_file("e1.csv", "criterion_id,points\n"
@@ -376,7 +384,8 @@ test_evidence_errors(void **state)
     assert_int_equal(d.line, 2);
     assert_int_equal(d.column, 5);
     assert_string_equal(d.message, "invalid number 'abc' in column 'points'");
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_evidence_load(&ev,
                             chiso_test_file("e2.csv", "criterion_id,points\n"
@@ -384,7 +393,8 @@ test_evidence_errors(void **state)
                             &d),
         CHISO_EDATA);
     assert_string_equal(d.message, "negative value '-1' in column 'points'");
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_evidence_load(&ev,
                             chiso_test_file("e3.csv", "criterion_id,points\n"
@@ -393,7 +403,8 @@ test_evidence_errors(void **state)
         CHISO_EDATA);
     assert_string_equal(d.message,
                         "duplicate criterion id '1.1' (first given at line 2)");
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_evidence_load(&ev, "/nonexistent/x.csv", &d),
                      CHISO_EIO);
     /* collect mode finds all three problems */
@@ -409,10 +420,301 @@ test_evidence_errors(void **state)
     chiso_diag_list_free(&list);
 }
 
+/* A tree for chiso_evidence_check_tree: 1 -> 1.1, 1.2; 2 -> 2.1, 2.2;
+ * 2.2 -> 2.2.1, 2.2.2. */
+static int
+tree_children(void *ctx, const char *id, const char *const **kids, size_t *n)
+{
+    static const char *const k1[] = {"1.1", "1.2"};
+    static const char *const k2[] = {"2.1", "2.2"};
+    static const char *const k22[] = {"2.2.1", "2.2.2"};
+
+    (void)ctx;
+    if (strcmp(id, "1") == 0) {
+        *kids = k1;
+        *n = 2;
+        return 1;
+    }
+    if (strcmp(id, "2") == 0) {
+        *kids = k2;
+        *n = 2;
+        return 1;
+    }
+    if (strcmp(id, "2.2") == 0) {
+        *kids = k22;
+        *n = 2;
+        return 1;
+    }
+    return strchr(id, '.') != NULL ? 0 : -1;
+}
+
+/*
+ * Issue 11: a sheet as offices keep it - title rows, an STT column, area
+ * rows with their points, a heading without id, a "Tổng cộng" row. Area 1
+ * says 6 points, its children 2 + 3.5 = 5.5: a warning. Area 2 says 4,
+ * its children 1 + (1.5 + 1.5) = 4 (2.2 has no row: the sum of its own
+ * children): no warning. The totals row (8.5) is skipped and never read.
+ */
+static void
+test_evidence_office_sheet(void **state)
+{
+    const char *p = chiso_test_file(
+        "ev_office.csv", "BẢNG TỰ CHẤM ĐIỂM NĂM 2024;;;\n"
+                         "Đơn vị: Sở Tư pháp;;;\n"
+                         "STT;Mã tiêu chí;Tên tiêu chí;Điểm tự chấm\n"
+                         "I;1;Công tác chỉ đạo;6\n"
+                         "1;1.1;Kế hoạch;2\n"
+                         "2;1.2;Báo cáo;3,5\n"
+                         ";;Lĩnh vực thứ hai;\n"
+                         "II;2;Hiện đại hóa;4\n"
+                         "3;2.1;Trực tuyến;1\n"
+                         "4;2.2.1;Số hóa;1,5\n"
+                         "5;2.2.2;Ký số;1,5\n"
+                         ";;Tổng cộng;8,5\n");
+    chiso_evidence *ev = NULL;
+    chiso_diag_list problems, notes, warnings;
+    chiso_table_options o = CHISO_TABLE_OPTIONS_INIT;
+    chiso_evidence_tree tree = {NULL, tree_children};
+    size_t n_inner = 0;
+
+    (void)state;
+    chiso_diag_list_init(&problems, 10);
+    chiso_diag_list_init(&notes, 10);
+    chiso_diag_list_init(&warnings, 10);
+    problems.lang = notes.lang = warnings.lang = CHISO_LANG_EN;
+    o.notes = &notes;
+    assert_int_equal(chiso_evidence_load_ex(&ev, p, &o, &problems), CHISO_OK);
+    assert_int_equal(problems.n, 0);
+    assert_int_equal(ev->n, 7); /* heading and totals rows are not rows */
+    assert_string_equal(ev->entries[0].id, "1");
+    assert_int_equal(ev->entries[0].line, 4);
+    assert_int_equal(notes.n, 2);
+    assert_string_equal(notes.items[0].kind, "rows_above_header");
+    assert_string_equal(notes.items[1].kind, "totals_row_skipped");
+    assert_int_equal(notes.items[1].line, 12);
+    assert_int_equal(chiso_evidence_check_tree(ev, &tree, &warnings, &n_inner),
+                     CHISO_OK);
+    assert_int_equal(n_inner, 2);
+    assert_int_equal(warnings.n, 1);
+    assert_string_equal(warnings.items[0].kind, "inner_points_differ");
+    assert_string_equal(warnings.items[0].criterion_id, "1");
+    assert_int_equal(warnings.items[0].line, 4);
+    assert_non_null(strstr(warnings.items[0].message, "has 6 points"));
+    assert_non_null(strstr(warnings.items[0].message, "add up to 5.5"));
+    chiso_evidence_free(ev);
+    chiso_diag_list_free(&problems);
+    chiso_diag_list_free(&notes);
+    chiso_diag_list_free(&warnings);
+}
+
+/* Duplicate ids over many rows: the check is linear (a hash), and every
+ * duplicate is found, bad rows included. */
+static void
+test_evidence_duplicates(void **state)
+{
+    chiso_buf b = CHISO_BUF_INIT;
+    chiso_evidence *ev = NULL;
+    chiso_diag_list problems;
+    int i;
+    const char *p;
+
+    (void)state;
+    chiso_buf_puts(&b, "criterion_id,unit,points\n");
+    for (i = 0; i < 20000; i++) {
+        chiso_buf_printf(&b, "c%d,U%d,%s\n", i % 10000, i / 10000,
+                         i == 3 ? "x" : "1");
+    }
+    chiso_buf_puts(&b, "c3,U0,1\nc5,U1,1\n");
+    p = chiso_test_file("ev_dup.csv", b.data);
+    chiso_diag_list_init(&problems, 10);
+    problems.lang = CHISO_LANG_EN;
+    assert_int_equal(chiso_evidence_load_all(&ev, p, &problems), CHISO_EDATA);
+    /* 'x' at line 5, then c3 of U0 again (its first row was bad) and c5 of
+     * U1 again */
+    assert_int_equal(problems.n, 3);
+    assert_non_null(strstr(problems.items[1].message,
+                           "duplicate criterion id 'c3' (first given at line "
+                           "5)"));
+    assert_int_equal(problems.items[2].line, 20003);
+    chiso_diag_list_free(&problems);
+    chiso_buf_free(&b);
+}
+
+/* Every word of the vocabularies folds to its key (the table and
+ * docs/vocabulary.md cannot drift apart), no key is listed twice in one
+ * vocabulary, and the words offices write mean what they say. */
+static void
+test_vocabularies(void **state)
+{
+    static const struct {
+        chiso_vocab v;
+        const char *text;
+        int value;
+    } cases[] = {
+        {CHISO_VOCAB_CHANNEL, "Trực tuyến", CHISO_CHANNEL_ONLINE},
+        {CHISO_VOCAB_CHANNEL, " TRỰC TUYẾN TOÀN TRÌNH ",
+         CHISO_CHANNEL_ONLINE_FULL},
+        {CHISO_VOCAB_CHANNEL, "Trực tuyến một phần",
+         CHISO_CHANNEL_ONLINE_PARTIAL},
+        {CHISO_VOCAB_CHANNEL, "Trực tiếp", CHISO_CHANNEL_DIRECT},
+        {CHISO_VOCAB_CHANNEL, "Nộp trực tiếp", CHISO_CHANNEL_DIRECT},
+        {CHISO_VOCAB_CHANNEL, "Qua dịch vụ BCCI", CHISO_CHANNEL_POSTAL},
+        {CHISO_VOCAB_CHANNEL, "Qua bưu chính công ích", CHISO_CHANNEL_POSTAL},
+        {CHISO_VOCAB_CHANNEL, "Fax", CHISO_VOCAB_UNKNOWN},
+        {CHISO_VOCAB_FLAG, "Có", 1},
+        {CHISO_VOCAB_FLAG, "không", 0},
+        {CHISO_VOCAB_FLAG, "Đã số hóa", 1},
+        {CHISO_VOCAB_FLAG, "Chưa số hóa", 0},
+        {CHISO_VOCAB_FLAG, "Đã ký số", 1},
+        {CHISO_VOCAB_FLAG, "Chưa ký số", 0},
+        {CHISO_VOCAB_FLAG, "x", 1},
+        {CHISO_VOCAB_FLAG, "\xE2\x9C\x93", 1},
+        {CHISO_VOCAB_FLAG, "x?", CHISO_VOCAB_UNKNOWN},
+        {CHISO_VOCAB_FLAG, "  ", CHISO_VOCAB_EMPTY},
+        {CHISO_VOCAB_SATISFACTION, "Rất hài lòng", 5},
+        {CHISO_VOCAB_SATISFACTION, "Hài lòng", 4},
+        {CHISO_VOCAB_SATISFACTION, "Bình thường", 3},
+        {CHISO_VOCAB_SATISFACTION, "Không hài lòng", 2},
+        {CHISO_VOCAB_SATISFACTION, "Chưa đánh giá", 0},
+        {CHISO_VOCAB_TASK_STATUS, "Đã hoàn thành đúng hạn", CHISO_TASK_DONE},
+        {CHISO_VOCAB_TASK_STATUS, "Đã hoàn thành quá hạn", CHISO_TASK_DONE},
+        {CHISO_VOCAB_TASK_STATUS, "Đang thực hiện trong hạn", CHISO_TASK_OPEN},
+        {CHISO_VOCAB_TASK_STATUS, "Đang thực hiện quá hạn", CHISO_TASK_OPEN},
+        {CHISO_VOCAB_TASK_STATUS, "Chưa hoàn thành", CHISO_TASK_OPEN},
+        {CHISO_VOCAB_TASK_STATUS, "Đã hủy", CHISO_TASK_CANCELLED},
+        {CHISO_VOCAB_DOSSIER_STATUS, "Đã trả kết quả", CHISO_DOSSIER_FINISHED},
+        {CHISO_VOCAB_DOSSIER_STATUS, "Trả kết quả quá hạn",
+         CHISO_DOSSIER_FINISHED},
+        {CHISO_VOCAB_DOSSIER_STATUS, "Đang giải quyết", CHISO_DOSSIER_OPEN},
+        {CHISO_VOCAB_DOSSIER_STATUS, "Đã hủy", CHISO_DOSSIER_CANCELLED},
+        {CHISO_VOCAB_DOSSIER_STATUS, "Trả lại hồ sơ", CHISO_DOSSIER_RETURNED},
+        {CHISO_VOCAB_DOSSIER_STATUS, "Rút hồ sơ", CHISO_DOSSIER_WITHDRAWN},
+    };
+    size_t i, k, j, n;
+    char key[96];
+    chiso_vocab_cache cache;
+
+    (void)state;
+    for (k = 0; k < CHISO_VOCAB_COUNT; k++) {
+        n = chiso_vocab_count((chiso_vocab)k);
+        assert_true(n > 0);
+        for (i = 0; i < n; i++) {
+            const char *ki, *kj;
+            int value;
+            const char *word =
+                chiso_vocab_entry((chiso_vocab)k, i, &value, &ki);
+            if (word != NULL) {
+                chiso_vocab_key(word, strlen(word), key, sizeof(key));
+                if (strcmp(key, ki) != 0) {
+                    fail_msg("%s: '%s' folds to '%s', table says '%s'",
+                             chiso_vocab_name((chiso_vocab)k), word, key, ki);
+                }
+            }
+            for (j = 0; j < i; j++) {
+                chiso_vocab_entry((chiso_vocab)k, j, NULL, &kj);
+                if (strcmp(ki, kj) == 0) {
+                    fail_msg("%s: key '%s' twice",
+                             chiso_vocab_name((chiso_vocab)k), ki);
+                }
+            }
+        }
+    }
+    memset(&cache, 0, sizeof(cache));
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int got = chiso_vocab_lookup(cases[i].v, cases[i].text,
+                                     strlen(cases[i].text));
+        if (got != cases[i].value) {
+            fail_msg("'%s': %d, expected %d", cases[i].text, got,
+                     cases[i].value);
+        }
+        /* twice through the cache: the same answer */
+        for (j = 0; j < 2; j++) {
+            assert_int_equal(chiso_vocab_cached(&cache, cases[i].v,
+                                                cases[i].text,
+                                                strlen(cases[i].text)),
+                             cases[i].value);
+        }
+    }
+    /* the cache tells vocabularies apart: "Đã hủy" is a status, not a
+     * flag */
+    assert_int_equal(chiso_vocab_cached(&cache, CHISO_VOCAB_FLAG, "Đã hủy",
+                                        strlen("Đã hủy")),
+                     CHISO_VOCAB_UNKNOWN);
+}
+
+/* docs/vocabulary.md and the table of datasets/vocab.c list the same words
+ * (each row: | word | means | `key` |). */
+static void
+test_vocabulary_doc(void **state)
+{
+    const char *root = getenv("CHISO_SOURCE_DIR");
+    char path[1024], *doc = NULL;
+    size_t len = 0, k, i, n;
+    chiso_diag d;
+
+    (void)state;
+    if (root == NULL) {
+        skip();
+    }
+    snprintf(path, sizeof(path), "%s/docs/vocabulary.md", root);
+    memset(&d, 0, sizeof(d));
+    assert_int_equal(chiso_file_read_all(path, &doc, &len, &d), CHISO_OK);
+    for (k = 0; k < CHISO_VOCAB_COUNT; k++) {
+        n = chiso_vocab_count((chiso_vocab)k);
+        for (i = 0; i < n; i++) {
+            const char *key;
+            const char *word = chiso_vocab_entry((chiso_vocab)k, i, NULL, &key);
+            char row[256];
+            if (word == NULL) {
+                continue;
+            }
+            snprintf(row, sizeof(row), "| %s |", word);
+            if (strstr(doc, row) == NULL) {
+                fail_msg("docs/vocabulary.md lacks '%s'", word);
+            }
+            snprintf(row, sizeof(row), "| `%s` |", key);
+            if (strstr(doc, row) == NULL) {
+                fail_msg("docs/vocabulary.md lacks key '%s'", key);
+            }
+        }
+    }
+    /* and every key the document shows is known */
+    {
+        const char *p = doc;
+        while ((p = strstr(p, "| `")) != NULL) {
+            const char *e = strchr(p + 3, '`');
+            char key[96];
+            int known = 0;
+            size_t m = e ? (size_t)(e - p - 3) : 0;
+            if (e == NULL || m >= sizeof(key)) {
+                break;
+            }
+            memcpy(key, p + 3, m);
+            key[m] = '\0';
+            for (k = 0; k < CHISO_VOCAB_COUNT && !known; k++) {
+                n = chiso_vocab_count((chiso_vocab)k);
+                for (i = 0; i < n && !known; i++) {
+                    const char *kk;
+                    chiso_vocab_entry((chiso_vocab)k, i, NULL, &kk);
+                    known = strcmp(kk, key) == 0;
+                }
+            }
+            if (!known) {
+                fail_msg("docs/vocabulary.md shows '%s', which no table has",
+                         key);
+            }
+            p = e + 1;
+        }
+    }
+    free(doc);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_vocabularies),
+        cmocka_unit_test(test_vocabulary_doc),
         cmocka_unit_test(test_delimiters_bom_crlf),
         cmocka_unit_test(test_quoted_newlines_and_lines),
         cmocka_unit_test(test_malformed),
@@ -423,6 +725,8 @@ main(void)
         cmocka_unit_test(test_bool_na),
         cmocka_unit_test(test_evidence),
         cmocka_unit_test(test_evidence_errors),
+        cmocka_unit_test(test_evidence_office_sheet),
+        cmocka_unit_test(test_evidence_duplicates),
     };
     return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
 }

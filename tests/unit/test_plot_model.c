@@ -1046,6 +1046,7 @@ test_layout_errors(void **state)
     (void)state;
     /* a waterfall losing more than its maximum */
     chiso_diag_clear(&diag);
+    diag.lang = CHISO_LANG_EN; /* the messages below are the msgids */
     assert_int_equal(chiso_chart_new(&c, CHISO_PLOT_WATERFALL), CHISO_OK);
     assert_int_equal(chiso_chart_add_step(c, "Lĩnh vực 1", 7), CHISO_OK);
     assert_int_equal(chiso_chart_add_step(c, "Lĩnh vực 2", 5), CHISO_OK);

@@ -17,6 +17,8 @@
 #include "helpers.h"
 #include "logs_int.h"
 
+#include <cjson/cJSON.h>
+
 #define TOL 1e-12
 
 /*
@@ -50,8 +52,55 @@ static const char sample[] =
     "r7,STP,P9,2024-03-05T10:00:00,2024-03-06T10:00:00,2024-03-05T22:00:00,"
     "direct,0,0,1,4,\n";
 
+/* How a table is read in these tests. */
+typedef enum {
+    MODE_AUTO = 0,  /* the default: parallel when large, else in order */
+    MODE_REFERENCE, /* libcsv alone */
+    MODE_PARALLEL   /* split over 4 threads even when tiny */
+} read_mode;
+
+/* Compute over memory with a reading mode. */
+static chiso_status
+compute(chiso_services_result **res,
+        const char *name,
+        const char *text,
+        size_t len,
+        chiso_services_options o,
+        read_mode mode,
+        chiso_diag *d)
+{
+    if (mode == MODE_REFERENCE) {
+        o.table.reference = 1;
+    } else if (mode == MODE_PARALLEL) {
+        o.table.threads = 4;
+        o.table.min_split = 1;
+    }
+    return chiso_services_compute_mem(res, name, text, len, &o, d);
+}
+
+/* The type 7 quantile of sorted values, computed here as the definition
+ * says (h = q (n - 1); x[floor h] + (h - floor h) (x[floor h + 1] -
+ * x[floor h])), to check the library's against. */
+static double
+q7(const double *x, size_t n, double q)
+{
+    double h, lo;
+    size_t i;
+
+    if (n == 0) {
+        return NAN;
+    }
+    h = q * (double)(n - 1);
+    lo = floor(h);
+    i = (size_t)lo;
+    if (i + 1 >= n) {
+        return x[i];
+    }
+    return x[i] + (h - lo) * (x[i + 1] - x[i]);
+}
+
 static chiso_services_result *
-run(const char *text, chiso_period_kind kind, svc_mode mode)
+run(const char *text, chiso_period_kind kind, read_mode mode)
 {
     chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
     chiso_services_result *res = NULL;
@@ -59,9 +108,10 @@ run(const char *text, chiso_period_kind kind, svc_mode mode)
     chiso_status st;
 
     o.period = kind;
-    o.threads = 1;
-    chiso_diag_clear(&d);
-    st = svc_compute(&res, "sample.csv", text, strlen(text), &o, mode, &d);
+    o.table.threads = 1;
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
+    st = compute(&res, "sample.csv", text, strlen(text), o, mode, &d);
     if (st != CHISO_OK) {
         fail_msg("compute: %s:%lu:%lu: %s", d.path, d.line, d.column,
                  d.message);
@@ -73,7 +123,7 @@ static void
 test_month_definitions(void **state)
 {
     chiso_services_result *res =
-        run(sample, CHISO_PERIOD_MONTH, SVC_MODE_REFERENCE);
+        run(sample, CHISO_PERIOD_MONTH, MODE_REFERENCE);
     const chiso_services_row *r;
 
     (void)state;
@@ -134,11 +184,11 @@ static void
 test_quarter_half_year(void **state)
 {
     chiso_services_result *q =
-        run(sample, CHISO_PERIOD_QUARTER, SVC_MODE_REFERENCE);
+        run(sample, CHISO_PERIOD_QUARTER, MODE_REFERENCE);
     chiso_services_result *h =
-        run(sample, CHISO_PERIOD_HALF, SVC_MODE_REFERENCE);
+        run(sample, CHISO_PERIOD_HALF, MODE_REFERENCE);
     chiso_services_result *y =
-        run(sample, CHISO_PERIOD_YEAR, SVC_MODE_REFERENCE);
+        run(sample, CHISO_PERIOD_YEAR, MODE_REFERENCE);
     const chiso_services_row *r;
 
     (void)state;
@@ -177,7 +227,8 @@ test_as_of(void **state)
     o.period = CHISO_PERIOD_MONTH;
     o.has_as_of = 1;
     assert_int_equal(chiso_stamp_parse("15/03/2024", 10, &o.as_of, NULL, 0), 0);
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_services_compute_mem(&res, "s.csv", sample,
                                                 strlen(sample), &o, &d),
                      CHISO_OK);
@@ -250,14 +301,14 @@ test_quantile_sorted(void **state)
 
     (void)state;
     /* numpy.percentile([1,2,3,4], 90) = 3.7; median 2.5 */
-    chiso_assert_close(chiso_quantile_sorted(a, 4, 0.9), 3.7, TOL);
-    chiso_assert_close(chiso_quantile_sorted(a, 4, 0.5), 2.5, TOL);
+    chiso_assert_close(q7(a, 4, 0.9), 3.7, TOL);
+    chiso_assert_close(q7(a, 4, 0.5), 2.5, TOL);
     /* h = 1.6: 20 + 0.6 * 15 = 29; h = 3.6: 40 + 0.6 * 10 = 46 */
-    chiso_assert_close(chiso_quantile_sorted(b, 5, 0.4), 29.0, TOL);
-    chiso_assert_close(chiso_quantile_sorted(b, 5, 0.9), 46.0, TOL);
-    chiso_assert_close(chiso_quantile_sorted(b, 5, 1.0), 50.0, TOL);
-    chiso_assert_close(chiso_quantile_sorted(c, 1, 0.9), 7.0, TOL);
-    assert_true(isnan(chiso_quantile_sorted(c, 0, 0.5)));
+    chiso_assert_close(q7(b, 5, 0.4), 29.0, TOL);
+    chiso_assert_close(q7(b, 5, 0.9), 46.0, TOL);
+    chiso_assert_close(q7(b, 5, 1.0), 50.0, TOL);
+    chiso_assert_close(q7(c, 1, 0.9), 7.0, TOL);
+    assert_true(isnan(q7(c, 0, 0.5)));
 }
 
 static int
@@ -294,7 +345,7 @@ test_quantile_store(void **state)
          * over 60 days */
         v = i % 2 ? (x >> 8) % 65536u : (x >> 4) % (60u * 86400u);
         all[i] = (double)v / 86400.0;
-        assert_int_equal(qstore_add(i % 3 ? &s1 : &s2, i % 3 ? &ar1 : &ar2, v),
+        assert_int_equal(chiso_logs__qstore_add(i % 3 ? &s1 : &s2, i % 3 ? &ar1 : &ar2, v),
                          0);
     }
     qsort(all, N, sizeof(*all), cmp_dbl);
@@ -304,13 +355,13 @@ test_quantile_store(void **state)
     refs[1].a = &ar2;
     for (k = 0; k < sizeof(qs) / sizeof(qs[0]); k++) {
         double got;
-        assert_int_equal(qref_quantile(refs, 2, qs[k], &got), 0);
-        chiso_assert_close(got, chiso_quantile_sorted(all, N, qs[k]), 1e-12);
+        assert_int_equal(chiso_logs__quantile(refs, 2, qs[k], &got), 0);
+        chiso_assert_close(got, q7(all, N, qs[k]), 1e-12);
     }
-    qstore_free(&s1);
-    qstore_free(&s2);
-    qarena_free(&ar1);
-    qarena_free(&ar2);
+    chiso_logs__qstore_free(&s1);
+    chiso_logs__qstore_free(&s2);
+    chiso_logs__qarena_free(&ar1);
+    chiso_logs__qarena_free(&ar2);
     free(all);
 }
 
@@ -327,17 +378,17 @@ test_quantile_next_bucket(void **state)
     (void)state;
     memset(&ar, 0, sizeof(ar));
     memset(&st, 0, sizeof(st));
-    assert_int_equal(qstore_add(&st, &ar, 200000), 0);
-    assert_int_equal(qstore_add(&st, &ar, 10), 0);
+    assert_int_equal(chiso_logs__qstore_add(&st, &ar, 200000), 0);
+    assert_int_equal(chiso_logs__qstore_add(&st, &ar, 10), 0);
     ref.q = &st;
     ref.a = &ar;
-    assert_int_equal(qref_quantile(&ref, 1, 0.5, &got), 0);
+    assert_int_equal(chiso_logs__quantile(&ref, 1, 0.5, &got), 0);
     chiso_assert_close(got, 100005.0 / 86400.0, 1e-15);
     /* h = 0.9: 10 + 0.9 * 199990 = 180001 s */
-    assert_int_equal(qref_quantile(&ref, 1, 0.9, &got), 0);
+    assert_int_equal(chiso_logs__quantile(&ref, 1, 0.9, &got), 0);
     chiso_assert_close(got, 180001.0 / 86400.0, 1e-15);
-    qstore_free(&st);
-    qarena_free(&ar);
+    chiso_logs__qstore_free(&st);
+    chiso_logs__qarena_free(&ar);
 }
 
 static char *
@@ -379,20 +430,19 @@ test_fast_equals_reference(void **state)
             i % 4 ? "" : "5",
             i % 2 ? "\"ghi chú;\n\"\"dòng\"\" hai\"" : "  x  ");
     }
-    o.threads = 4;
-    svc_fast_min_split = 1;
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
-        svc_compute(&ref, "m.csv", b.data, b.len, &o, SVC_MODE_REFERENCE, &d),
+        compute(&ref, "m.csv", b.data, b.len, o, MODE_REFERENCE, &d),
         CHISO_OK);
     assert_int_equal(
-        svc_compute(&fast, "m.csv", b.data, b.len, &o, SVC_MODE_FAST_ONLY, &d),
+        compute(&fast, "m.csv", b.data, b.len, o, MODE_PARALLEL, &d),
         CHISO_OK);
     assert_int_equal(fast->rows_read, 5000);
+    assert_true(fast->threads_used > 1); /* read in parallel, no fallback */
     c1 = csv_of(ref);
     c2 = csv_of(fast);
     assert_string_equal(c1, c2);
-    svc_fast_min_split = 4u << 20;
     free(c1);
     free(c2);
     chiso_services_free(ref);
@@ -432,42 +482,44 @@ test_fast_rejects_equal(void **state)
             chiso_buf_puts(&b, "short,row\n\n   \n");
         }
     }
-    o.threads = 4;
-    svc_fast_min_split = 1;
-    o.on_reject = log_reject;
-    o.reject_ctx = &lr;
-    chiso_diag_clear(&d);
+    o.table.on_reject = log_reject;
+    o.table.reject_ctx = &lr;
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
-        svc_compute(&ref, "r.csv", b.data, b.len, &o, SVC_MODE_REFERENCE, &d),
+        compute(&ref, "r.csv", b.data, b.len, o, MODE_REFERENCE, &d),
         CHISO_OK);
-    o.reject_ctx = &lf;
+    o.table.reject_ctx = &lf;
     assert_int_equal(
-        svc_compute(&fast, "r.csv", b.data, b.len, &o, SVC_MODE_FAST_ONLY, &d),
+        compute(&fast, "r.csv", b.data, b.len, o, MODE_PARALLEL, &d),
         CHISO_OK);
     assert_true(ref->rows_rejected >= 9);
+    assert_true(fast->threads_used > 1);
     assert_int_equal(fast->rows_rejected, ref->rows_rejected);
     assert_int_equal(fast->rows_read, ref->rows_read);
     assert_string_equal(lf.data, lr.data);
-    /* without a callback: the same first error */
-    o.on_reject = NULL;
+    /* without a callback, and no bad row allowed: the same first error */
+    o.table.on_reject = NULL;
+    o.table.max_rejects_pct = 0;
     chiso_services_free(ref);
     chiso_services_free(fast);
     ref = fast = NULL;
-    chiso_diag_clear(&d);
-    chiso_diag_clear(&d2);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
+    memset(&d2, 0, sizeof(d2));
+    d2.lang = CHISO_LANG_EN;
     /* the first bad row is "short,row" after D3: sep= line, header, D0,
      * D1 (3 lines), D2, D3 (3 lines) -> line 11; a field-count error */
     assert_int_equal(
-        svc_compute(&ref, "r.csv", b.data, b.len, &o, SVC_MODE_REFERENCE, &d),
+        compute(&ref, "r.csv", b.data, b.len, o, MODE_REFERENCE, &d),
         CHISO_EPARSE);
     assert_int_equal(
-        svc_compute(&fast, "r.csv", b.data, b.len, &o, SVC_MODE_FAST_ONLY, &d2),
+        compute(&fast, "r.csv", b.data, b.len, o, MODE_PARALLEL, &d2),
         CHISO_EPARSE);
     assert_int_equal(d.line, 11);
     assert_int_equal(d.line, d2.line);
     assert_int_equal(d.column, d2.column);
     assert_string_equal(d.message, d2.message);
-    svc_fast_min_split = 4u << 20;
     chiso_buf_free(&b);
     chiso_buf_free(&lr);
     chiso_buf_free(&lf);
@@ -501,7 +553,8 @@ test_rejects(void **state)
 
     (void)state;
     /* without a callback: the first bad row stops, at its column */
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_services_compute_mem(&res, "bad.csv", bad, strlen(bad), &o, &d),
         CHISO_EDATA);
@@ -510,10 +563,12 @@ test_rejects(void **state)
     assert_int_equal(d.column, 7);
     assert_non_null(strstr(d.message, "'31/02/2024'"));
     assert_non_null(strstr(d.message, "February 2024 has 29 days"));
-    /* with one: three rejects, two counted */
-    o.on_reject = collect;
-    o.reject_ctx = &log;
-    chiso_diag_clear(&d);
+    /* with one, and a limit above 3 of 5: three rejects, two counted */
+    o.table.max_rejects_pct = 60;
+    o.table.on_reject = collect;
+    o.table.reject_ctx = &log;
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_services_compute_mem(&res, "bad.csv", bad, strlen(bad), &o, &d),
         CHISO_OK);
@@ -531,14 +586,23 @@ test_rejects(void **state)
 static void
 test_inputs(void **state)
 {
-    chiso_services_result *res = run(sample, CHISO_PERIOD_MONTH, SVC_MODE_AUTO);
+    chiso_services_result *res = run(sample, CHISO_PERIOD_MONTH, MODE_AUTO);
     chiso_input_set set = CHISO_INPUT_SET_INIT;
     size_t i;
     int seen = 0;
 
     (void)state;
-    assert_int_equal(chiso_services_inputs(&set, res, "SKHCN", 2024 * 12 + 2),
-                     CHISO_OK);
+    chiso_diag d;
+    chiso_diag_list w;
+
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
+    chiso_diag_list_init(&w, 10);
+    w.lang = CHISO_LANG_EN;
+    assert_int_equal(
+        chiso_services_inputs(&set, res, "SKHCN", 2024 * 12 + 2, &w, &d),
+        CHISO_OK);
+    assert_int_equal(w.n, 0);
     for (i = 0; i < set.n; i++) {
         const chiso_input_value *v = &set.items[i];
         assert_true(chiso_derived_input_known(v->name));
@@ -558,10 +622,14 @@ test_inputs(void **state)
     }
     assert_int_equal(seen, 2);
     chiso_input_set_free(&set);
-    /* a unit without dossiers: counts 0/0, no value, so the rule's
-     * zero-denominator convention decides */
-    assert_int_equal(chiso_services_inputs(&set, res, "NONE", 2024 * 12 + 2),
-                     CHISO_OK);
+    /* a unit of the log without dossiers in the period: counts 0/0, no
+     * value, so the rule's zero-denominator convention decides; a typed
+     * warning says so */
+    assert_int_equal(
+        chiso_services_inputs(&set, res, "STP", 2024 * 12 + 3, &w, &d),
+        CHISO_OK);
+    assert_int_equal(w.n, 1);
+    assert_string_equal(w.items[0].kind, "unit_no_rows_in_period");
     for (i = 0; i < set.n; i++) {
         if (strcmp(set.items[i].name, "services.online_pct") == 0) {
             assert_int_equal(set.items[i].has_counts, 1);
@@ -570,7 +638,391 @@ test_inputs(void **state)
         }
     }
     chiso_input_set_free(&set);
+    /* a unit the log does not have: never zeros, an error naming the
+     * units of the log */
+    assert_int_equal(
+        chiso_services_inputs(&set, res, "NONE", 2024 * 12 + 2, &w, &d),
+        CHISO_EDATA);
+    assert_int_equal(set.n, 0);
+    assert_non_null(strstr(d.message, "no row of unit 'NONE'"));
+    assert_non_null(strstr(d.message, "'SKHCN', 'STP'"));
+    /* "stp" is STP: the label is found ignoring case */
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
+    assert_int_equal(
+        chiso_services_inputs(&set, res, "stp", 2024 * 12 + 2, &w, &d),
+        CHISO_OK);
+    assert_non_null(strstr(set.items[0].detail, "unit STP,"));
+    chiso_input_set_free(&set);
+    chiso_diag_list_free(&w);
     chiso_services_free(res);
+}
+
+/* Compute with options over a text; the status, *res and the diag. */
+static chiso_status
+run_opts(const char *text,
+         chiso_services_options *o,
+         chiso_services_result **res,
+         chiso_diag *d)
+{
+    memset(d, 0, sizeof(*d));
+    d->lang = CHISO_LANG_EN;
+    *res = NULL;
+    return chiso_services_compute_mem(res, "u.csv", text, strlen(text), o, d);
+}
+
+/*
+ * Issue 10, scenario 3: the log writes the unit's name, the user gives its
+ * code. Never zeros from "no row": an error naming the nearest unit; with
+ * the name among the unit's names, the rows of both spellings count.
+ *   d1 "Sở Tư pháp"  finished on time     d2 "SỞ TƯ PHÁP" open
+ *   d3 "STP"          finished late        d4 "SKHCN"
+ * unit STP with names {"Sở Tư pháp"}: d1, d2, d3 -> received 3, finished 2,
+ * on time 1.
+ */
+static void
+test_unit_names(void **state)
+{
+    static const char log[] =
+        "dossier_id,unit_code,received_at,due_at,finished_at\n"
+        "d1,Sở Tư pháp,2024-03-01,2024-03-05,2024-03-04\n"
+        "d2,SỞ TƯ PHÁP,2024-03-02,2024-03-05,\n"
+        "d3,Sở Khoa học và Công nghệ,2024-03-03,2024-03-05,2024-03-06\n";
+    static const char *const names[] = {"Sở Tư pháp"};
+    chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
+    chiso_services_result *res;
+    chiso_unit_ref ref = {"STP", NULL, 0};
+    chiso_diag d;
+    const chiso_services_row *r;
+
+    (void)state;
+    o.unit = &ref;
+    assert_int_equal(run_opts(log, &o, &res, &d), CHISO_EDATA);
+    assert_null(res);
+    assert_non_null(strstr(d.message, "no row of unit 'STP'"));
+    /* the nearest: the first in byte order of the two spellings */
+    assert_non_null(strstr(d.message, "did you mean 'SỞ TƯ PHÁP'?"));
+    /* the code spells the other unit's initials too: "SKHCN" */
+    ref.code = "SKHCN";
+    assert_int_equal(run_opts(log, &o, &res, &d), CHISO_EDATA);
+    assert_non_null(
+        strstr(d.message, "did you mean 'Sở Khoa học và Công nghệ'?"));
+    /* with the name: both spellings of Sở Tư pháp, labelled STP */
+    ref.code = "STP";
+    ref.names = names;
+    ref.n_names = 1;
+    assert_int_equal(run_opts(log, &o, &res, &d), CHISO_OK);
+    assert_int_equal(res->n_units, 1);
+    assert_string_equal(res->units[0], "STP");
+    assert_string_equal(res->unit_in_log, "SỞ TƯ PHÁP; Sở Tư pháp");
+    r = chiso_services_find(res, "STP", 2024 * 12 + 2);
+    assert_non_null(r);
+    assert_int_equal(r->received, 2);
+    assert_int_equal(r->finished, 1);
+    assert_int_equal(r->finished_on_time, 1);
+    assert_int_equal(res->rows_other_units, 1);
+    chiso_services_free(res);
+}
+
+/* A one-unit export without a unit column: the unit must be given. */
+static void
+test_single_unit_export(void **state)
+{
+    static const char log[] = "Mã hồ sơ,Ngày tiếp nhận,Ngày hẹn trả,Ngày trả\n"
+                              "h1,01/03/2024,05/03/2024,04/03/2024\n"
+                              "h2,02/03/2024,05/03/2024,\n";
+    chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
+    chiso_services_result *res;
+    chiso_unit_ref ref = {"STP", NULL, 0};
+    chiso_diag d;
+
+    (void)state;
+    assert_int_equal(run_opts(log, &o, &res, &d), CHISO_ESCHEMA);
+    assert_non_null(strstr(d.message, "--unit CODE"));
+    o.unit = &ref;
+    assert_int_equal(run_opts(log, &o, &res, &d), CHISO_OK);
+    assert_string_equal(res->units[0], "STP");
+    assert_int_equal(res->has_unit_column, 0);
+    assert_int_equal(res->overall.received, 2);
+    assert_int_equal(res->overall.finished_on_time, 1);
+    chiso_services_free(res);
+}
+
+static int
+count_reject(void *ctx, const chiso_reject *rej)
+{
+    (void)rej;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+/*
+ * Issue 10, scenario 5: 181 of 181 rows rejected must fail, not print a
+ * table of zeros; every bad row still reaches the callback (the rejects
+ * file). 9 bad rows of 200 (4.5 %) pass under the default 5 %, 11 of 200
+ * (5.5 %) fail.
+ */
+static void
+test_max_rejects(void **state)
+{
+    chiso_buf b = CHISO_BUF_INIT;
+    chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
+    chiso_services_result *res;
+    chiso_diag d;
+    chiso_diag_list list;
+    int i, n = 0;
+
+    (void)state;
+    chiso_buf_puts(&b, "unit_code,received_at,due_at,finished_at\n");
+    for (i = 0; i < 181; i++) {
+        chiso_buf_printf(&b, "U,31/02/2024,2024-03-05,\n");
+    }
+    o.table.on_reject = count_reject;
+    o.table.reject_ctx = &n;
+    assert_int_equal(run_opts(b.data, &o, &res, &d), CHISO_EDATA);
+    assert_null(res);
+    assert_int_equal(n, 181);
+    assert_non_null(strstr(d.message, "181 of 181 rows rejected (100 %)"));
+    assert_int_equal(d.line, 2);
+    chiso_buf_free(&b);
+
+    for (int nbad = 9; nbad <= 11; nbad += 2) {
+        chiso_buf_puts(&b, "unit_code,received_at,due_at,finished_at\n");
+        for (i = 0; i < 200; i++) {
+            chiso_buf_printf(&b, "U,%s,2024-03-05,\n",
+                             i < nbad ? "x" : "2024-03-01");
+        }
+        chiso_diag_list_init(&list, 5);
+        o.table.problems = &list;
+        o.table.on_reject = NULL;
+        if (nbad == 9) {
+            assert_int_equal(run_opts(b.data, &o, &res, &d), CHISO_OK);
+            assert_int_equal(res->rows_rejected, 9);
+            assert_int_equal(res->rows_counted, 191);
+            assert_int_equal(res->overall.received, 191);
+            chiso_services_free(res);
+        } else {
+            assert_int_equal(run_opts(b.data, &o, &res, &d), CHISO_EDATA);
+            assert_non_null(
+                strstr(d.message, "11 of 200 rows rejected (5.5 %)"));
+        }
+        /* every bad row is counted, five kept */
+        assert_int_equal(list.n, 5);
+        assert_int_equal(chiso_diag_list_total(&list), (size_t)nbad);
+        assert_string_equal(list.items[0].kind, "row_rejected");
+        chiso_diag_list_free(&list);
+        chiso_buf_free(&b);
+    }
+}
+
+/*
+ * Issue 10, scenario 8: the status column. Hand counts, March 2024, unit U:
+ *   s1 Đã trả kết quả, on time          -> received, finished, on time
+ *   s2 Đã hủy (a finish date is there)   -> cancelled only
+ *   s3 Rút hồ sơ, no dates but receipt   -> withdrawn only
+ *   s4 Trả lại hồ sơ                     -> returned only
+ *   s5 Đang giải quyết, open             -> received, open
+ *   s6 Quá hạn (says nothing new), late  -> received, finished, late
+ * received 3, finished 2, on time 1, cancelled 1, withdrawn 1, returned 1;
+ * on-time rate 1/2, progress (1 + 1 open within due) / 3.
+ */
+static void
+test_dossier_status(void **state)
+{
+    static const char log[] =
+        "Mã hồ sơ;Đơn vị;Ngày tiếp nhận;Ngày hẹn trả;Ngày trả;Trạng thái "
+        "hồ sơ\n"
+        "s1;U;01/03/2024;05/03/2024;04/03/2024;Đã trả kết quả\n"
+        "s2;U;01/03/2024;05/03/2024;04/03/2024;Đã hủy\n"
+        "s3;U;02/03/2024;;;Rút hồ sơ\n"
+        "s4;U;03/03/2024;;;  trả lại hồ sơ \n"
+        "s5;U;04/03/2024;30/04/2024;;Đang giải quyết\n"
+        "s6;U;04/03/2024;05/03/2024;08/03/2024;Quá hạn\n";
+    static const char contra[] =
+        "Mã hồ sơ;Đơn vị;Ngày tiếp nhận;Ngày hẹn trả;Ngày trả;Trạng thái\n"
+        "s1;U;01/03/2024;05/03/2024;;Đã trả kết quả\n";
+    chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
+    chiso_services_result *res;
+    chiso_diag d;
+    const chiso_services_row *r;
+
+    (void)state;
+    assert_int_equal(run_opts(log, &o, &res, &d), CHISO_OK);
+    assert_int_equal(res->has_status, 1);
+    r = chiso_services_find(res, "U", 2024 * 12 + 2);
+    assert_int_equal(r->received, 3);
+    assert_int_equal(r->finished, 2);
+    assert_int_equal(r->finished_on_time, 1);
+    assert_int_equal(r->open, 1);
+    assert_int_equal(r->cancelled, 1);
+    assert_int_equal(r->withdrawn, 1);
+    assert_int_equal(r->returned, 1);
+    chiso_assert_close(r->on_time_pct, 50.0, TOL);
+    chiso_assert_close(r->progress_pct, 200.0 / 3, TOL);
+    assert_int_equal(res->rows_counted, 6);
+    chiso_services_free(res);
+    /* a status that contradicts the dates is a bad row */
+    o.table.max_rejects_pct = 0;
+    assert_int_equal(run_opts(contra, &o, &res, &d), CHISO_EDATA);
+    assert_non_null(strstr(d.message, "says the result was returned"));
+}
+
+/* The office's words, and a word of none: the message lists Vietnamese
+ * words. */
+static void
+test_office_words(void **state)
+{
+    static const char log[] =
+        "Mã hồ sơ;Đơn vị;Ngày tiếp nhận;Ngày hẹn trả;Ngày trả;Hình thức "
+        "nộp;Số hóa;Ký số kết quả;Mức độ hài lòng\n"
+        "a;U;01/03/2024;05/03/2024;04/03/2024;Trực tuyến toàn trình;Đã số "
+        "hóa;Đã ký số;Rất hài lòng\n"
+        "b;U;01/03/2024;05/03/2024;04/03/2024;Trực tuyến một phần;Chưa số "
+        "hóa;x;Hài lòng\n"
+        "c;U;01/03/2024;05/03/2024;04/03/2024;Qua dịch vụ BCCI;✓;;Bình "
+        "thường\n"
+        "d;U;01/03/2024;05/03/2024;04/03/2024; nộp trực tiếp ;không;Chưa ký "
+        "số;Không hài lòng\n"
+        "e;U;01/03/2024;05/03/2024;04/03/2024;Qua bưu chính công ích;CÓ;1;\n";
+    static const char bad_chan[] =
+        "Mã hồ sơ;Đơn vị;Ngày tiếp nhận;Ngày hẹn trả;Ngày trả;Hình thức nộp\n"
+        "a;U;01/03/2024;05/03/2024;04/03/2024;Fax\n";
+    chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
+    chiso_services_result *res;
+    chiso_diag d;
+
+    (void)state;
+    assert_int_equal(run_opts(log, &o, &res, &d), CHISO_OK);
+    /* online a, b; digitised a, c, e; result signed a, b, e; ratings 5, 4,
+     * 3, 2: mean 3.5, satisfied (4 or 5) 2 of 4 */
+    assert_int_equal(res->overall.online, 2);
+    assert_int_equal(res->overall.digitized, 3);
+    assert_int_equal(res->overall.result_signed, 3);
+    assert_int_equal(res->overall.rated, 4);
+    chiso_assert_close(res->overall.satisfaction_mean, 3.5, TOL);
+    assert_int_equal(res->overall.satisfied, 2);
+    chiso_services_free(res);
+    o.table.max_rejects_pct = 0;
+    assert_int_equal(run_opts(bad_chan, &o, &res, &d), CHISO_EDATA);
+    assert_non_null(strstr(d.message, "invalid channel 'Fax'"));
+    assert_non_null(strstr(d.message, "'Trực tuyến'"));
+    assert_non_null(strstr(d.message, "'Qua dịch vụ BCCI'"));
+}
+
+/* The JSON of a result without what says where it came from (input, unit
+ * as given, record counts of skipped rows): groups, period totals, overall,
+ * columns present but the unit's. */
+static char *
+json_core(const chiso_services_result *r)
+{
+    cJSON *root = chiso_services_to_json(r), *o = cJSON_CreateObject();
+    char *text;
+    cJSON *cols;
+
+    cols = cJSON_DetachItemFromObject(root, "columns");
+    cJSON_DeleteItemFromObject(cols, "unit");
+    cJSON_AddItemToObject(o, "columns", cols);
+    cJSON_AddItemToObject(o, "groups",
+                          cJSON_DetachItemFromObject(root, "groups"));
+    cJSON_AddItemToObject(o, "period_totals",
+                          cJSON_DetachItemFromObject(root, "period_totals"));
+    cJSON_AddItemToObject(o, "overall",
+                          cJSON_DetachItemFromObject(root, "overall"));
+    text = cJSON_Print(o);
+    cJSON_Delete(root);
+    cJSON_Delete(o);
+    return text;
+}
+
+/*
+ * Issue 11, done means: the results of a messy export - a title and the
+ * unit's name above the header, an empty leading column, no unit column
+ * (the unit given), the one-stop system's field names, Vietnamese words,
+ * times with SA/CH, personal data columns, a "Tổng cộng" row - are
+ * identical to those of the same dossiers tidied by hand.
+ */
+static const char messy[] =
+    "\xEF\xBB\xBF"
+    ";BÁO CÁO TÌNH HÌNH GIẢI QUYẾT HỒ SƠ THỦ TỤC HÀNH CHÍNH;;;;;;;;;;\n"
+    ";Đơn vị: Sở Tư pháp. Từ ngày 01/01/2024 đến ngày 30/06/2024;;;;;;;;;;\n"
+    ";;;;;;;;;;;\n"
+    ";STT;MaHoSo;ChuHoSo;DiaChiChuHoSo;SoDienThoaiChuHoSo;NgayTiepNhan;"
+    "NgayHenTra;NgayTra;Hình thức nộp;Số hóa;Ký số kết quả;Mức độ hài "
+    "lòng;Trạng thái\n"
+    ";1;H01;Nguyễn Văn An;\"Xã A, huyện B\";0912000001;02/01/2024 08:15:00;"
+    "05/01/2024 17:00:00;05/01/2024 16:40:00;Trực tuyến toàn trình;Đã số "
+    "hóa;Đã ký số;Rất hài lòng;Đã trả kết quả\n"
+    ";2;H02;Trần Thị Bình;Xã C;0912000002;03/01/2024 09:30 SA;08/01/2024;"
+    "09/01/2024 02:00 CH;Nộp trực tiếp;Chưa số hóa;Chưa ký số;Hài lòng;"
+    "Trả kết quả quá hạn\n"
+    ";3;H03;Lê Văn Cường;Xã D;0912000003;15/02/2024 10:00:00;25/02/2024 "
+    "17:00:00;;Qua dịch vụ BCCI;x;;Bình thường;Đang giải quyết\n"
+    ";4;H04;Phạm Thị Dung;Xã E;0912000004;20/02/2024 14:00:00;25/02/2024;;"
+    "Trực tuyến một phần;Có;Không;;Đã hủy\n"
+    ";5;H05;Hoàng Văn Em;Xã F;0912000005;01/03/2024;10/03/2024;"
+    "10/03/2024;trực tuyến;✓;có;Không hài lòng;\n"
+    ";;Tổng cộng;;;;;;;;;;;\n";
+
+static const char tidy[] =
+    "dossier_id,unit_code,received_at,due_at,finished_at,channel,"
+    "digitized,result_signed,satisfaction,status\n"
+    "H01,STP,2024-01-02T08:15:00,2024-01-05T17:00:00,2024-01-05T16:40:00,"
+    "online,1,1,5,finished\n"
+    "H02,STP,2024-01-03T09:30:00,2024-01-08,2024-01-09T14:00:00,direct,0,0,"
+    "4,finished\n"
+    "H03,STP,2024-02-15T10:00:00,2024-02-25T17:00:00,,postal,1,0,3,open\n"
+    "H04,STP,2024-02-20T14:00:00,2024-02-25,,online,1,0,,cancelled\n"
+    "H05,STP,2024-03-01,2024-03-10,2024-03-10,online,1,1,2,\n";
+
+static void
+test_messy_equals_tidy(void **state)
+{
+    chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
+    chiso_services_result *a = NULL, *b = NULL;
+    chiso_unit_ref ref = {"STP", NULL, 0};
+    chiso_diag_list notes;
+    chiso_diag d;
+    char *ca, *cb, *ja, *jb;
+    size_t i;
+    int personal = 0, totals = 0, title = 0;
+
+    (void)state;
+    o.period = CHISO_PERIOD_MONTH;
+    assert_int_equal(run_opts(tidy, &o, &b, &d), CHISO_OK);
+    chiso_diag_list_init(&notes, 20);
+    notes.lang = CHISO_LANG_EN;
+    o.unit = &ref;
+    o.table.notes = &notes;
+    if (run_opts(messy, &o, &a, &d) != CHISO_OK) {
+        fail_msg("%lu:%lu %s", d.line, d.column, d.message);
+    }
+    assert_int_equal(a->rows_totals, 1);
+    assert_int_equal(a->rows_rejected, 0);
+    assert_int_equal(a->overall.cancelled, 1);
+    ca = csv_of(a);
+    cb = csv_of(b);
+    assert_string_equal(ca, cb);
+    ja = json_core(a);
+    jb = json_core(b);
+    assert_string_equal(ja, jb);
+    for (i = 0; i < notes.n; i++) {
+        personal += strcmp(notes.items[i].kind, "personal_data_columns") == 0;
+        totals += strcmp(notes.items[i].kind, "totals_row_skipped") == 0;
+        title += strcmp(notes.items[i].kind, "rows_above_header") == 0;
+    }
+    assert_int_equal(personal, 1);
+    assert_int_equal(totals, 1);
+    assert_int_equal(title, 1);
+    /* and nothing of the applicants reaches the outputs */
+    assert_null(strstr(ca, "Nguyễn"));
+    assert_null(strstr(ja, "0912"));
+    free(ca);
+    free(cb);
+    free(ja);
+    free(jb);
+    chiso_diag_list_free(&notes);
+    chiso_services_free(a);
+    chiso_services_free(b);
 }
 
 int
@@ -589,6 +1041,12 @@ main(void)
         cmocka_unit_test(test_fast_rejects_equal),
         cmocka_unit_test(test_rejects),
         cmocka_unit_test(test_inputs),
+        cmocka_unit_test(test_unit_names),
+        cmocka_unit_test(test_single_unit_export),
+        cmocka_unit_test(test_max_rejects),
+        cmocka_unit_test(test_dossier_status),
+        cmocka_unit_test(test_office_words),
+        cmocka_unit_test(test_messy_equals_tidy),
     };
 
     return cmocka_run_group_tests_name("services", tests, NULL, NULL);

@@ -20,6 +20,7 @@
  * late 2 (t2, t3), not due 1 (t4), overdue 1 (t5);
  * on-time rate 2 / (4 + 1) = 40 %, completed 4 / 6; days late 1, 1.5.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -28,6 +29,9 @@
 
 #include "helpers.h"
 #include "chiso_logs.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
 
 #define TOL 1e-12
 
@@ -56,7 +60,8 @@ run(const char *text, chiso_period_kind kind)
 
     o.period = kind;
     assert_int_equal(chiso_stamp_parse("30/06/2024", 10, &o.as_of, NULL, 0), 0);
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     if (chiso_tasks_compute_mem(&res, "reg.csv", text, strlen(text), &o, &d) !=
         CHISO_OK) {
         fail_msg("%s:%lu:%lu: %s", d.path, d.line, d.column, d.message);
@@ -158,14 +163,15 @@ test_bad_rows(void **state)
 
     (void)state;
     assert_int_equal(chiso_stamp_parse("2024-06-30", 10, &o.as_of, NULL, 0), 0);
-    chiso_diag_clear(&d);
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_tasks_compute_mem(&res, "b.csv", bad, strlen(bad), &o, &d),
         CHISO_EDATA);
     assert_int_equal(d.line, 2);
     assert_int_equal(d.column, 6);
     assert_non_null(strstr(d.message, "invalid date '31/02/2024'"));
-    o.on_reject = NULL;
+    o.table.on_reject = NULL;
     (void)n;
     chiso_tasks_free(res);
 }
@@ -195,9 +201,11 @@ test_rejects_reconcile(void **state)
 
     (void)state;
     assert_int_equal(chiso_stamp_parse("2024-06-30", 10, &o.as_of, NULL, 0), 0);
-    o.on_reject = count;
-    o.reject_ctx = &n;
-    chiso_diag_clear(&d);
+    o.table.on_reject = count;
+    o.table.reject_ctx = &n;
+    o.table.max_rejects_pct = 100;
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_tasks_compute_mem(&res, "b.csv", bad, strlen(bad), &o, &d),
         CHISO_OK);
@@ -220,7 +228,8 @@ test_inputs(void **state)
     int seen = 0;
 
     (void)state;
-    assert_int_equal(chiso_tasks_inputs(&set, res, "A", 2024 * 2), CHISO_OK);
+    assert_int_equal(chiso_tasks_inputs(&set, res, "A", 2024 * 2, NULL, NULL),
+                     CHISO_OK);
     for (i = 0; i < set.n; i++) {
         const chiso_input_value *v = &set.items[i];
         assert_true(chiso_derived_input_known(v->name));
@@ -241,6 +250,228 @@ test_inputs(void **state)
     chiso_tasks_free(res);
 }
 
+static chiso_status
+run_opts(const char *text,
+         chiso_tasks_options *o,
+         chiso_tasks_result **res,
+         chiso_diag *d)
+{
+    memset(d, 0, sizeof(*d));
+    d->lang = CHISO_LANG_EN;
+    *res = NULL;
+    assert_int_equal(chiso_stamp_parse("30/06/2024", 10, &o->as_of, NULL, 0),
+                     0);
+    return chiso_tasks_compute_mem(res, "t.csv", text, strlen(text), o, d);
+}
+
+/* Issue 10, scenario 5: 35 of 40 rows rejected must fail (it printed 0 %
+ * on time and exit 0). */
+static void
+test_rejects_35_of_40(void **state)
+{
+    chiso_buf b = CHISO_BUF_INIT;
+    chiso_tasks_options o = CHISO_TASKS_OPTIONS_INIT;
+    chiso_tasks_result *res;
+    chiso_diag d;
+    int i, n = 0;
+
+    (void)state;
+    chiso_buf_puts(&b, "task_id,unit,due_at,completed_at\n");
+    for (i = 0; i < 40; i++) {
+        chiso_buf_printf(&b, "t%d,A,%s,\n", i,
+                         i < 35 ? "30/02/2024" : "2024-03-01");
+    }
+    o.table.on_reject = count;
+    o.table.reject_ctx = &n;
+    assert_int_equal(run_opts(b.data, &o, &res, &d), CHISO_EDATA);
+    assert_null(res);
+    assert_int_equal(n, 35);
+    assert_non_null(strstr(d.message, "35 of 40 rows rejected (87.5 %)"));
+    chiso_buf_free(&b);
+}
+
+/*
+ * Issue 10, scenario 3: the register names the unit "Sở Tư pháp", the
+ * configuration says "STP". 7 tasks of Sở Tư pháp overdue at 30/06/2024,
+ * one of another unit. Without the name: an error, never "0 overdue";
+ * with it: 7 overdue, listed under STP.
+ */
+static void
+test_unit_names(void **state)
+{
+    chiso_buf b = CHISO_BUF_INIT;
+    chiso_tasks_options o = CHISO_TASKS_OPTIONS_INIT;
+    chiso_tasks_result *res;
+    chiso_unit_ref ref = {"STP", NULL, 0};
+    static const char *const names[] = {"Sở Tư pháp"};
+    chiso_diag d;
+    const chiso_tasks_row *r;
+    int i;
+
+    (void)state;
+    chiso_buf_puts(&b, "Mã NV;Đơn vị chủ trì;Hạn xử lý;Ngày hoàn thành\n");
+    for (i = 0; i < 7; i++) {
+        chiso_buf_printf(&b, "NV%d;Sở Tư pháp;%02d/05/2024;\n", i, i + 1);
+    }
+    chiso_buf_puts(&b, "X1;Sở Nội vụ;01/05/2024;\n");
+    o.unit = &ref;
+    assert_int_equal(run_opts(b.data, &o, &res, &d), CHISO_EDATA);
+    assert_non_null(strstr(d.message, "did you mean 'Sở Tư pháp'?"));
+    ref.names = names;
+    ref.n_names = 1;
+    assert_int_equal(run_opts(b.data, &o, &res, &d), CHISO_OK);
+    r = chiso_tasks_find(res, "STP", 2024 * 12 + 4);
+    assert_non_null(r);
+    assert_int_equal(r->overdue, 7);
+    assert_int_equal(res->n_overdue, 7);
+    assert_string_equal(res->overdue[0].unit, "STP");
+    assert_int_equal(res->rows_other_units, 1);
+    chiso_tasks_free(res);
+    chiso_buf_free(&b);
+}
+
+/* A register of one unit, numbered by STT, without an id or unit column:
+ * tasks are named by STT (or line), the unit comes from the option. */
+static void
+test_single_unit_stt(void **state)
+{
+    static const char reg1[] =
+        "STT;Trích yếu nội dung nhiệm vụ;Số, ký hiệu văn bản;Thời hạn hoàn "
+        "thành;Ngày hoàn thành;Trạng thái\n"
+        "1;Báo cáo quý;12/UBND;31/03/2024;;Đang thực hiện quá hạn\n"
+        ";Kế hoạch;12/UBND;30/04/2024;;Chưa hoàn thành\n"
+        "3;Tổng kết;12/UBND;30/05/2024;29/05/2024;Đã hoàn thành đúng hạn\n";
+    chiso_tasks_options o = CHISO_TASKS_OPTIONS_INIT;
+    chiso_tasks_result *res;
+    chiso_unit_ref ref = {"STP", NULL, 0};
+    chiso_diag d;
+
+    (void)state;
+    assert_int_equal(run_opts(reg1, &o, &res, &d), CHISO_ESCHEMA);
+    assert_non_null(strstr(d.message, "--unit CODE"));
+    o.unit = &ref;
+    assert_int_equal(run_opts(reg1, &o, &res, &d), CHISO_OK);
+    assert_int_equal(res->overall.assigned, 3);
+    assert_int_equal(res->overall.overdue, 2);
+    assert_int_equal(res->overall.completed_on_time, 1);
+    assert_int_equal(res->n_overdue, 2);
+    /* most overdue first: STT 1 (91 days), then the row without STT, at
+     * line 3 (61 days) */
+    assert_string_equal(res->overdue[0].task_id, "No. 1");
+    assert_string_equal(res->overdue[0].title, "Báo cáo quý");
+    assert_string_equal(res->overdue[0].source_document, "12/UBND");
+    assert_string_equal(res->overdue[1].task_id, "line 3");
+    chiso_tasks_free(res);
+}
+
+static char *
+tasks_csv(const chiso_tasks_result *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    chiso_tasks_write_csv(r, f);
+    fclose(f);
+    return buf;
+}
+
+/* What the results say, not where they came from: groups, totals, the
+ * tasks without deadline, cancelled, and each overdue task's deadline,
+ * days and title. */
+static char *
+tasks_core(const chiso_tasks_result *r)
+{
+    cJSON *root = chiso_tasks_to_json(r), *o = cJSON_CreateObject(), *it;
+    cJSON *over;
+    char *text;
+    static const char *const keys[] = {"groups", "period_totals", "overall",
+                                       "without_deadline", "cancelled"};
+    size_t k;
+
+    for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+        cJSON_AddItemToObject(o, keys[k],
+                              cJSON_DetachItemFromObject(root, keys[k]));
+    }
+    over = cJSON_DetachItemFromObject(root, "overdue");
+    cJSON_ArrayForEach(it, over)
+    {
+        cJSON_DeleteItemFromObject(it, "task_id");
+        cJSON_DeleteItemFromObject(it, "line");
+        cJSON_DeleteItemFromObject(it, "source_document");
+    }
+    cJSON_AddItemToObject(o, "overdue", over);
+    text = cJSON_Print(o);
+    cJSON_Delete(root);
+    cJSON_Delete(o);
+    return text;
+}
+
+/*
+ * Issue 11, done means, for task registers: a register as an office keeps
+ * it (a title, tasks numbered by STT without ids, no unit column, the
+ * office's column names and status words, a "Cộng" row, Excel serial dates
+ * read with CHISO_DATE_EXCEL_SERIAL) gives the results of the same tasks
+ * tidied by hand. Excel serials: 45382 = 2024-03-31, 45412 = 2024-04-30,
+ * 45473 = 2024-06-30, 45381 = 2024-03-30.
+ */
+static void
+test_messy_register_equals_tidy(void **state)
+{
+    static const char messy[] =
+        "SỔ THEO DÕI NHIỆM VỤ UBND TỈNH GIAO NĂM 2024;;;;;\n"
+        "(Kèm theo báo cáo số 12/BC-STP);;;;;\n"
+        "STT;Trích yếu nội dung nhiệm vụ;Số, ký hiệu văn bản;Thời hạn "
+        "hoàn thành;Ngày hoàn thành;Tình hình thực hiện\n"
+        "1;Báo cáo quý I;12/UBND;45382;45381;Đã hoàn thành đúng hạn\n"
+        "2;Kế hoạch CCHC;13/UBND;45412;;Đang thực hiện quá hạn\n"
+        "3;Tổng kết 6 tháng;14/UBND;30/06/2024;;Đang thực hiện trong hạn\n"
+        "4;Rà soát TTHC;15/UBND;15/05/2024;20/05/2024;Đã hoàn thành quá "
+        "hạn\n"
+        "5;Thường xuyên;16/UBND;;;Chưa hoàn thành\n"
+        "6;Bỏ;17/UBND;01/03/2024;;Đã hủy\n"
+        ";Cộng;;;;\n";
+    static const char tidy[] =
+        "task_id,unit,title,due_at,completed_at,status\n"
+        "1,STP,Báo cáo quý I,2024-03-31,2024-03-30,done\n"
+        "2,STP,Kế hoạch CCHC,2024-04-30,,open\n"
+        "3,STP,Tổng kết 6 tháng,2024-06-30,,open\n"
+        "4,STP,Rà soát TTHC,2024-05-15,2024-05-20,done\n"
+        "5,STP,Thường xuyên,,,open\n"
+        "6,STP,Bỏ,2024-03-01,,cancelled\n";
+    chiso_tasks_options o = CHISO_TASKS_OPTIONS_INIT;
+    chiso_tasks_result *a = NULL, *b = NULL;
+    chiso_unit_ref ref = {"STP", NULL, 0};
+    chiso_diag d;
+    char *ca, *cb, *ja, *jb;
+
+    (void)state;
+    o.period = CHISO_PERIOD_QUARTER;
+    assert_int_equal(run_opts(tidy, &o, &b, &d), CHISO_OK);
+    o.unit = &ref;
+    o.table.date_flags = CHISO_DATE_EXCEL_SERIAL;
+    if (run_opts(messy, &o, &a, &d) != CHISO_OK) {
+        fail_msg("%lu:%lu %s", d.line, d.column, d.message);
+    }
+    assert_int_equal(a->rows_totals, 1);
+    assert_int_equal(a->cancelled, 1);
+    assert_int_equal(a->overall.overdue, 1);
+    ca = tasks_csv(a);
+    cb = tasks_csv(b);
+    assert_string_equal(ca, cb);
+    ja = tasks_core(a);
+    jb = tasks_core(b);
+    assert_string_equal(ja, jb);
+    /* without an id, the STT names the task */
+    assert_string_equal(a->overdue[0].task_id, "No. 2");
+    free(ca);
+    free(cb);
+    free(ja);
+    free(jb);
+    chiso_tasks_free(a);
+    chiso_tasks_free(b);
+}
+
 int
 main(void)
 {
@@ -250,6 +481,10 @@ main(void)
         cmocka_unit_test(test_bad_rows),
         cmocka_unit_test(test_rejects_reconcile),
         cmocka_unit_test(test_inputs),
+        cmocka_unit_test(test_rejects_35_of_40),
+        cmocka_unit_test(test_unit_names),
+        cmocka_unit_test(test_single_unit_stt),
+        cmocka_unit_test(test_messy_register_equals_tidy),
     };
 
     return cmocka_run_group_tests_name("tasks", tests, NULL, NULL);

@@ -1,0 +1,417 @@
+/*
+ * fast_csv.c - the fast CSV tokenizer: one record at a time, exactly as
+ * the reference reader (libcsv with CSV_STRICT, the reader's space rules,
+ * '\n' records, blank lines skipped, NUL and invalid UTF-8 refused) cuts
+ * well-formed input, at a fraction of its cost; anything else is left to
+ * libcsv (CHISO__T_BAD), which then produces the message.
+ *
+ * Why: libcsv calls back per field and copies every byte into its entry
+ * buffer, and the reference reader hands it one line at a time and checks
+ * each line. This tokenizer scans a byte-class table over a buffer, skips
+ * plain text 16 bytes at a time (SSE2), points at unquoted fields in place
+ * and copies only fields with doubled quotes. It serves the sequential
+ * reader (csv_reader.c: every table chiso reads, standard input included),
+ * and the parallel runner of large files (table.c). The fuzz targets
+ * tests/fuzz/fuzz_csv.c and fuzz_dossier_row.c check on every input that
+ * both give the reference reader's rows, positions and messages.
+ */
+#include "datasets_int.h"
+
+#include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+void
+chiso__tok_init(chiso__tok *t, char delim)
+{
+    int c;
+
+    memset(t, 0, sizeof(*t));
+    t->delim = (unsigned char)delim;
+    t->ucls[0] = t->ucls['\n'] = t->ucls['"'] = t->ucls[t->delim] = 1;
+    t->qcls[0] = t->qcls['"'] = 1;
+    for (c = 0; c < 256; c++) {
+        t->sp[c] = (unsigned char)chiso__is_space((unsigned char)c, t->delim);
+    }
+}
+
+uint64_t
+chiso__count_nl(const char *p, size_t n)
+{
+    const char *e = p + n;
+    uint64_t c = 0;
+
+    while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+        c++;
+        p++;
+    }
+    return c;
+}
+
+/*
+ * Byte scans. Plain fields are skipped 16 bytes at a time with SSE2 (part
+ * of every x86-64 CPU) and byte by byte elsewhere; the stop sets are the
+ * bytes libcsv treats specially. Bytes >= 0x80 are not stops: the record
+ * is checked for UTF-8 once it is cut (first_nonascii).
+ */
+static const unsigned char *
+scan_unquoted(const chiso__tok *T,
+              const unsigned char *p,
+              const unsigned char *e)
+{
+#if defined(__SSE2__)
+    const __m128i vd = _mm_set1_epi8((char)T->delim);
+    const __m128i vn = _mm_set1_epi8('\n');
+    const __m128i vq = _mm_set1_epi8('"');
+    const __m128i vz = _mm_setzero_si128();
+
+    while (e - p >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i m = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(x, vd), _mm_cmpeq_epi8(x, vn)),
+            _mm_or_si128(_mm_cmpeq_epi8(x, vq), _mm_cmpeq_epi8(x, vz)));
+        int bits = _mm_movemask_epi8(m);
+        if (bits != 0) {
+            return p + __builtin_ctz((unsigned)bits);
+        }
+        p += 16;
+    }
+#endif
+    while (p < e && !T->ucls[*p]) {
+        p++;
+    }
+    return p;
+}
+
+static const unsigned char *
+scan_quoted(const chiso__tok *T, const unsigned char *p, const unsigned char *e)
+{
+#if defined(__SSE2__)
+    const __m128i vq = _mm_set1_epi8('"');
+    const __m128i vz = _mm_setzero_si128();
+
+    while (e - p >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        int bits = _mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(x, vq), _mm_cmpeq_epi8(x, vz)));
+        if (bits != 0) {
+            return p + __builtin_ctz((unsigned)bits);
+        }
+        p += 16;
+    }
+#endif
+    while (p < e && !T->qcls[*p]) {
+        p++;
+    }
+    return p;
+}
+
+static const unsigned char *
+first_nonascii(const unsigned char *p, const unsigned char *e)
+{
+#if defined(__SSE2__)
+    while (e - p >= 16) {
+        int bits = _mm_movemask_epi8(
+            _mm_loadu_si128((const __m128i *)(const void *)p));
+        if (bits != 0) {
+            return p + __builtin_ctz((unsigned)bits);
+        }
+        p += 16;
+    }
+#endif
+    while (p < e && *p < 0x80) {
+        p++;
+    }
+    return p < e ? p : NULL;
+}
+
+/* The rules of chiso_utf8_valid (shortest forms, no surrogates, at most
+ * U+10FFFF), inlined for the hot path. */
+static int
+utf8_ok(const unsigned char *p, const unsigned char *e)
+{
+    while (p < e) {
+        unsigned c = *p;
+        if (c < 0x80) {
+            p++;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            if (e - p < 2 || (p[1] & 0xC0) != 0x80) {
+                return 0;
+            }
+            p += 2;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            unsigned v;
+            if (e - p < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) {
+                return 0;
+            }
+            v = ((c & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+            if (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF)) {
+                return 0;
+            }
+            p += 3;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            unsigned v;
+            if (e - p < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
+                (p[3] & 0xC0) != 0x80) {
+                return 0;
+            }
+            v = ((c & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) |
+                ((p[2] & 0x3Fu) << 6) | (p[3] & 0x3Fu);
+            if (v < 0x10000 || v > 0x10FFFF) {
+                return 0;
+            }
+            p += 4;
+        } else {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int
+add_field(chiso__fields *J, size_t *nf, const char *s, size_t n)
+{
+    if (*nf == J->cap) {
+        return -1;
+    }
+    J->f[*nf] = s;
+    J->len[*nf] = n;
+    (*nf)++;
+    return 0;
+}
+
+/*
+ * Tokenize one record starting at p0 (libcsv state ROW_NOT_BEGUN) within
+ * [p0, end). at_eof: end is the end of the input. On CHISO__T_ROW or CHISO__T_BLANK,
+ * *used is the byte count consumed (through the '\n').
+ */
+int
+chiso__tokenize(const chiso__tok *T,
+                chiso__fields *J,
+                const char *p0,
+                const char *end,
+                int at_eof,
+                size_t *nf,
+                size_t *used,
+                int *quoted)
+{
+    const unsigned char *p = (const unsigned char *)p0;
+    const unsigned char *e = (const unsigned char *)end;
+    const unsigned char d = T->delim;
+    const unsigned char *nonascii;
+
+    *nf = 0;
+    *quoted = 0;
+    J->scratch_len = 0;
+    for (;;) {
+        const unsigned char *fs;
+        /* ROW_NOT_BEGUN / FIELD_NOT_BEGUN: leading spaces are skipped */
+        while (p < e && T->sp[*p]) {
+            p++;
+        }
+        if (p == e) {
+            if (!at_eof) {
+                return CHISO__T_MORE;
+            }
+            if (*nf == 0) {
+                *used = (size_t)(p - (const unsigned char *)p0);
+                return CHISO__T_BLANK;
+            }
+            /* csv_fini in FIELD_NOT_BEGUN: an empty last field */
+            if (add_field(J, nf, (const char *)p, 0) != 0) {
+                return CHISO__T_BAD;
+            }
+            goto row_done;
+        }
+        if (*p == '\n') {
+            if (*nf == 0) {
+                *used = (size_t)(p + 1 - (const unsigned char *)p0);
+                return CHISO__T_BLANK; /* libcsv does not report empty rows */
+            }
+            if (add_field(J, nf, (const char *)p, 0) != 0) {
+                return CHISO__T_BAD;
+            }
+            p++;
+            goto row_done;
+        }
+        if (*p == d) {
+            if (add_field(J, nf, (const char *)p, 0) != 0) {
+                return CHISO__T_BAD;
+            }
+            p++;
+            continue;
+        }
+        if (*p != '"') {
+            /* unquoted: up to the delimiter or '\n'; trailing spaces go */
+            const unsigned char *fe;
+            fs = p;
+            p = scan_unquoted(T, p, e);
+            if (p == e && !at_eof) {
+                return CHISO__T_MORE;
+            }
+            if (p < e && (*p == '"' || *p == 0)) {
+                return CHISO__T_BAD; /* CSV_STRICT: quote inside unquoted field */
+            }
+            fe = p;
+            while (fe > fs && T->sp[fe[-1]]) {
+                fe--;
+            }
+            if (add_field(J, nf, (const char *)fs, (size_t)(fe - fs)) != 0) {
+                return CHISO__T_BAD;
+            }
+            if (p == e) {
+                goto row_done; /* csv_fini in FIELD_BEGUN */
+            }
+            if (*p++ == '\n') {
+                goto row_done;
+            }
+            continue;
+        }
+        /* quoted: "" is a quote; after the closing quote only spaces, then
+         * the delimiter or '\n' */
+        {
+            size_t s0 = J->scratch_len;
+            int escaped = 0;
+            *quoted = 1;
+            p++;
+            fs = p;
+            for (;;) {
+                p = scan_quoted(T, p, e);
+                if (p == e) {
+                    return at_eof ? CHISO__T_BAD
+                                  : CHISO__T_MORE; /* unterminated */
+                }
+                if (*p == 0) {
+                    return CHISO__T_BAD;
+                }
+                /* a quote */
+                if (p + 1 == e && !at_eof) {
+                    return CHISO__T_MORE;
+                }
+                if (p + 1 < e && p[1] == '"') {
+                    size_t n = (size_t)(p + 1 - fs);
+                    if (J->scratch_len + n > J->scratch_cap) {
+                        return CHISO__T_BAD;
+                    }
+                    memcpy(J->scratch + J->scratch_len, fs, n);
+                    J->scratch_len += n;
+                    escaped = 1;
+                    p += 2;
+                    fs = p;
+                    continue;
+                }
+                break;
+            }
+            if (escaped) {
+                size_t n = (size_t)(p - fs);
+                if (J->scratch_len + n > J->scratch_cap) {
+                    return CHISO__T_BAD;
+                }
+                memcpy(J->scratch + J->scratch_len, fs, n);
+                J->scratch_len += n;
+                if (add_field(J, nf, J->scratch + s0, J->scratch_len - s0) !=
+                    0) {
+                    return CHISO__T_BAD;
+                }
+            } else if (add_field(J, nf, (const char *)fs, (size_t)(p - fs)) !=
+                       0) {
+                return CHISO__T_BAD;
+            }
+            p++; /* the closing quote */
+            while (p < e && T->sp[*p]) {
+                p++;
+            }
+            if (p == e) {
+                if (!at_eof) {
+                    return CHISO__T_MORE;
+                }
+                goto row_done;
+            }
+            if (*p == d) {
+                p++;
+                continue;
+            }
+            if (*p == '\n') {
+                p++;
+                goto row_done;
+            }
+            return CHISO__T_BAD;
+        }
+    }
+row_done:
+    *used = (size_t)(p - (const unsigned char *)p0);
+    /* ASCII is always valid: validate from the first other byte on */
+    nonascii = first_nonascii((const unsigned char *)p0, p);
+    if (nonascii != NULL && !utf8_ok(nonascii, p)) {
+        return CHISO__T_BAD;
+    }
+    return CHISO__T_ROW;
+}
+
+/*
+ * Where field k of the raw record [s, e) starts, exactly as the reference
+ * reader's chiso_csv_field_position() finds it (csv_reader.c scan_record +
+ * col_at): leading spaces skipped, quotes followed, a missing field placed
+ * just past the record's text.
+ */
+void
+chiso__raw_position(const char *s,
+                    const char *e,
+                    unsigned char delim,
+                    size_t k,
+                    unsigned long *rel_line,
+                    unsigned long *column)
+{
+    const char *i = s, *fstart = s, *ls = s, *f_ls = s;
+    unsigned long ln = 0, f_line = 0;
+    size_t field = 0;
+    int inq = 0, at_field_start = 1, found = 0;
+
+    for (; i < e; i++) {
+        char c = *i;
+        if (at_field_start && (c == ' ' || (c == '\t' && delim != '\t'))) {
+            continue;
+        }
+        if (at_field_start && field == k && !found) {
+            f_line = ln;
+            f_ls = ls;
+            fstart = i;
+            found = 1;
+        }
+        at_field_start = 0;
+        if (inq) {
+            if (c == '"') {
+                if (i + 1 < e && i[1] == '"') {
+                    i++;
+                } else {
+                    inq = 0;
+                }
+            } else if (c == '\n') {
+                ln++;
+                ls = i + 1;
+            }
+            continue;
+        }
+        if (c == '"') {
+            inq = 1;
+        } else if (c == (char)delim) {
+            field++;
+            at_field_start = 1;
+        } else if (c == '\n') {
+            break;
+        }
+    }
+    if (!found) {
+        while (i > s && (i[-1] == '\n' || i[-1] == '\r')) {
+            i--;
+        }
+        fstart = i;
+        f_line = ln;
+        f_ls = ls;
+    }
+    *rel_line = f_line;
+    *column =
+        (unsigned long)chiso_utf8_count(f_ls, (size_t)(fstart - f_ls)) + 1;
+}
