@@ -159,6 +159,53 @@ value_cell(FILE *o,
     }
 }
 
+/* A target as two cells: the input to reach ("623/1000", "85.75%",
+ * "3", "có") and what it gains ("+0.01"); "-" when there is none. */
+static void
+target_cells(FILE *o,
+             const chiso_node *n,
+             const chiso_node_score *ns,
+             const chiso_target *t,
+             int dec)
+{
+    char buf[64];
+    chiso_value_unit unit = n->rule.unit;
+    size_t i;
+
+    for (i = 0; ns->target_id != NULL && i < n->rule.n_terms; i++) {
+        if (strcmp(n->rule.terms[i].input, ns->target_id) == 0) {
+            unit = n->rule.terms[i].unit;
+        }
+    }
+
+    if (!(t->gain > 0)) {
+        cli_cell(o, "-", 11, 1);
+        cli_cell(o, "-", 7, 1);
+        return;
+    }
+    if (t->has_counts) {
+        snprintf(buf, sizeof(buf), "%.0f/%.0f", t->numerator, t->denominator);
+    } else if (n->rule.type == CHISO_RULE_BINARY) {
+        snprintf(buf, sizeof(buf), "%s", T("có", "yes"));
+    } else {
+        /* two decimals at most; a value with more is rounded away from
+         * the current one (so it still gains) and marked >= or <= */
+        double x = t->value, r = chiso_round_half_up(x, 2);
+        const char *mark = "";
+        if (fabs(x - r) > 1e-9 * fmax(1.0, fabs(x))) {
+            int up = !ns->has_value || x > ns->value;
+            r = (up ? ceil(x * 100 - 1e-6) : floor(x * 100 + 1e-6)) / 100;
+            mark = up ? ">=" : "<=";
+        }
+        snprintf(buf, sizeof(buf), "%s%.*f%s", mark,
+                 chiso_is_zero(r - floor(r)) ? 0 : 2, r,
+                 unit == CHISO_UNIT_PERCENT ? "%" : "");
+    }
+    cli_cell(o, buf, 11, 1);
+    snprintf(buf, sizeof(buf), "+%.*f", dec, t->gain);
+    cli_cell(o, buf, 7, 1);
+}
+
 /* The reconciliation cell: ok, a 0.01 difference, ~ within the rule's
  * known tolerance, or OFF (more than 0.01). */
 static const char *
@@ -333,11 +380,13 @@ print_table(const chiso_score_result *res, const char *ev_path)
         cli_cell(o, "#", 4, 1);
         fputs("  ", o);
         cli_cell(o, T("Mã", "ID"), w_lid, 0);
-        cli_cell(o, T("Tiêu chí", "Criterion"), 40, 0);
+        cli_cell(o, T("Tiêu chí", "Criterion"), 34, 0);
         cli_cell(o, T("Mất", "Lost"), 7, 1);
         cli_cell(o, T("Giá trị", "Value"), 9, 1);
-        cli_cell(o, T("Cần đạt", "Target"), 9, 1);
-        cli_cell(o, T("Được thêm", "Gain"), 10, 1);
+        cli_cell(o, T("Bước tới", "Next"), 11, 1);
+        cli_cell(o, T("Thêm", "Gain"), 7, 1);
+        cli_cell(o, T("Đủ điểm", "Best"), 11, 1);
+        cli_cell(o, T("Thêm", "Gain"), 7, 1);
         fputs("  ", o);
         fputs(T("Quy tắc", "Rule"), o);
         putchar('\n');
@@ -350,7 +399,7 @@ print_table(const chiso_score_result *res, const char *ev_path)
             cli_cell(o, num, 4, 1);
             fputs("  ", o);
             cli_cell(o, n->id, w_lid, 0);
-            cli_cell(o, n->name, 40, 0);
+            cli_cell(o, n->name, 34, 0);
             cli_num(o, n->max - ns->points, dec, 7);
             if (!ns->reported) {
                 cli_cell(o, T("chưa có", "missing"), 9, 1);
@@ -359,18 +408,26 @@ print_table(const chiso_score_result *res, const char *ev_path)
             } else {
                 value_cell(o, n, ns, 9);
             }
-            if (ns->has_next_value) {
-                cli_num(o, ns->next_value, 2, 9);
-            } else {
-                cli_cell(o, "-", 9, 1);
-            }
-            if (ns->gain_next > 0) {
-                cli_num(o, ns->gain_next, dec, 10);
-            } else {
-                cli_cell(o, "-", 10, 1);
-            }
+            target_cells(o, n, ns, &ns->next, dec);
+            target_cells(o, n, ns, &ns->full, dec);
             printf("  %s\n", chiso_rule_type_name(n->rule.type));
         }
+        for (i = 0; i < res->n_lost; i++) {
+            const chiso_node_score *ns = &res->nodes[res->lost[i]];
+            if (fw->nodes[res->lost[i]].rule.type == CHISO_RULE_TERMS &&
+                ns->target_id != NULL) {
+                printf("  %s: %s %s\n", fw->nodes[res->lost[i]].id,
+                       T("bước tới ở thành phần", "next step on input"),
+                       ns->target_id);
+            }
+        }
+        printf("%s\n",
+               T("Bước tới: giá trị gần nhất được thêm điểm; Đủ điểm: giá "
+                 "trị gần nhất cho điểm cao nhất của quy tắc (tử số/mẫu số "
+                 "khi số liệu là số đếm; thử bằng --what-if)",
+                 "Next: the nearest value that gains points; Best: the "
+                 "nearest that gives the rule's most (numerator/denominator "
+                 "when the input is counts; try it with --what-if)"));
     }
     putchar('\n');
     if (res->n_evidence_missing > 0) {
@@ -534,6 +591,8 @@ cmd_score(int argc, char **argv)
     chiso_input_set set = CHISO_INPUT_SET_INIT;
 
     chiso_diag_clear(&diag);
+    diag.lang = cli_language == CLI_LANG_EN ? CHISO_LANG_EN : CHISO_LANG_VI;
+    opts.lang = diag.lang;
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {

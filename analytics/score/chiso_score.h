@@ -3,9 +3,12 @@
  *
  * Pure computation: a validated framework, an evidence sheet and optional
  * derived inputs (rates computed from operational data) in; per-node
- * points, the index %, the classification group, the points-lost list and
- * warnings out. Nothing is printed; chiso_score_to_json() builds the
- * documented JSON (schema_version 1) for the CLI to write.
+ * points, the index %, the classification group, the points-lost list with
+ * the targets that recover them, and typed warnings out. Nothing is
+ * printed; chiso_score_to_json() builds the documented JSON (docs/json.md,
+ * schema_version 2) for the CLI to write. chiso_score_units() scores every
+ * unit of one or several sheets at once and ranks them (overall and within
+ * groups).
  *
  * Rules (see README "Scoring rules"):
  *   manual        points as entered, 0..max
@@ -22,6 +25,16 @@
  * leaf's points are rounded half-up to that many decimals and inner nodes
  * add the rounded points (as the 766 portal does); points_exact keeps the
  * unrounded value.
+ *
+ * Targets. For every applicable leaf below its maximum that has an input
+ * value, the scorer finds, by scoring candidate inputs with the rule itself
+ * (never a separate formula), the nearest input value that gains points
+ * ("next": 7 overdue tasks, 0.5 per task off a maximum of 2 -> reach 3, +0.5)
+ * and the nearest that gives the most the rule can give ("full"). The gain
+ * is exactly what --what-if with that value gives, on the points as
+ * published (rounded), and no value strictly between the current one and
+ * the target gains anything. Counts keep their denominator: the target is
+ * then a numerator. See docs/scoring.md, "Targets".
  */
 #ifndef CHISO_SCORE_H
 #define CHISO_SCORE_H
@@ -63,11 +76,13 @@ typedef struct chiso_score_options {
     const chiso_what_if *what_if;
     size_t n_what_if;
     const char *unit; /* pick this unit's rows from a multi-unit sheet */
+    chiso_lang lang;  /* language of warnings and errors */
+    int no_targets;   /* 1: skip the targets search (totals only) */
 } chiso_score_options;
 
 #define CHISO_SCORE_OPTIONS_INIT                                               \
     {                                                                          \
-        NULL, 0, NULL, 0, NULL                                                 \
+        NULL, 0, NULL, 0, NULL, CHISO_LANG_VI, 0                               \
     }
 
 /* Where a leaf's input came from. */
@@ -80,6 +95,19 @@ typedef enum chiso_origin {
     CHISO_ORIGIN_WHAT_IF   /* a --what-if override */
 } chiso_origin;
 
+/*
+ * An input that gains points (see "Targets" above). gain > 0 when the
+ * target exists; then has_value is set and, when the input was given as
+ * counts, has_counts too (the same denominator, the numerator to reach).
+ */
+typedef struct chiso_target {
+    int has_value;
+    double value; /* on the rule's scale: percent 0..100, count, ... */
+    int has_counts;
+    double numerator, denominator;
+    double gain; /* points the leaf gains (rounded as published); 0: none */
+} chiso_target;
+
 /* One term of a terms rule, as scored. */
 typedef struct chiso_term_score {
     int has_value; /* 0: not reported (the term scored 0) */
@@ -88,6 +116,8 @@ typedef struct chiso_term_score {
     double points; /* the term's points, unrounded */
     chiso_origin origin;
     const char *source; /* derived input name, or NULL */
+    chiso_target next;  /* this input's nearest step (the leaf's gain) */
+    chiso_target full;  /* this input at its best (the leaf's gain) */
 } chiso_term_score;
 
 typedef struct chiso_node_score {
@@ -119,9 +149,17 @@ typedef struct chiso_node_score {
                                       unrounded points are within the
                                       rule's stated tolerance (TTTT
                                       +-0.015) */
-    double gain_next; /* points gained at the next step of the rule */
+    /* Targets of a lost leaf (see "Targets" above). target_id is the id
+     * to give --what-if: the leaf, or for a terms rule the input whose
+     * nearest step gains most; NULL when there is no target (manual
+     * rules, nothing reported, points only, a zero denominator). */
+    const char *target_id;
+    chiso_target next; /* the nearest input value that gains points */
+    chiso_target full; /* the nearest that gives the rule's best */
+    /* next.gain, next.has_value and next.value again, for older callers */
+    double gain_next;
     int has_next_value;
-    double next_value;       /* input value that reaches that step */
+    double next_value;
     char explain[200];       /* "85.5 % in band >= 80 -> 1 of 2" */
     chiso_term_score *terms; /* terms rules: one per term, else NULL */
     size_t n_terms;

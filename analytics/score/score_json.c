@@ -1,12 +1,13 @@
 /*
- * score_json.c - the JSON document of chiso score (schema_version 1).
+ * score_json.c - the JSON document of chiso score (schema_version 2;
+ * docs/json.md).
  *
  * Key order is fixed by construction and every number is rounded
  * (points to the framework's decimals, index % to its index decimals,
  * anything else to 10 significant digits), so the same inputs always give
  * the same bytes. Missing values are null, never omitted, so scripts can
- * rely on every key being present; README "JSON: chiso score" documents
- * when each can be null.
+ * rely on every key being present; docs/json.md documents when each can
+ * be null.
  */
 #include "chiso_score.h"
 
@@ -70,6 +71,29 @@ total_json(const chiso_score_result *res)
         cJSON_AddItemToObject(t, "appraised_group", cJSON_CreateNull());
     }
     return t;
+}
+
+/* The three keys of a target ("next_value", "next_numerator",
+ * "next_denominator" for prefix "next"), null when there is none. */
+static void
+target_keys(cJSON *o, const char *prefix, const chiso_target *t)
+{
+    char key[40];
+    int has = t->gain > 0;
+
+    snprintf(key, sizeof(key), "%s_value", prefix);
+    cJSON_AddItemToObject(o, key,
+                          has && t->has_value ? chiso_json_number(t->value)
+                                              : cJSON_CreateNull());
+    snprintf(key, sizeof(key), "%s_numerator", prefix);
+    cJSON_AddItemToObject(o, key,
+                          has && t->has_counts ? chiso_json_number(t->numerator)
+                                               : cJSON_CreateNull());
+    snprintf(key, sizeof(key), "%s_denominator", prefix);
+    cJSON_AddItemToObject(o, key,
+                          has && t->has_counts
+                              ? chiso_json_number(t->denominator)
+                              : cJSON_CreateNull());
 }
 
 static cJSON *
@@ -178,6 +202,16 @@ node_json(const chiso_score_result *res, size_t i)
                 te, "origin",
                 cJSON_CreateString(chiso_origin_name(ts->origin)));
             cJSON_AddItemToObject(te, "source", str_or_null(ts->source));
+            cJSON_AddItemToObject(te, "gain_next",
+                                  ts->next.gain > 0
+                                      ? points_json(res, ts->next.gain)
+                                      : cJSON_CreateNull());
+            target_keys(te, "next", &ts->next);
+            cJSON_AddItemToObject(te, "gain_full",
+                                  ts->full.gain > 0
+                                      ? points_json(res, ts->full.gain)
+                                      : cJSON_CreateNull());
+            target_keys(te, "full", &ts->full);
             cJSON_AddItemToArray(arr, te);
         }
         cJSON_AddItemToObject(o, "terms", arr);
@@ -220,49 +254,46 @@ lost_json(const chiso_score_result *res)
         cJSON_AddItemToObject(o, "explain", cJSON_CreateString(ns->explain));
         cJSON_AddItemToObject(o, "reported", cJSON_CreateBool(ns->reported));
         cJSON_AddItemToObject(o, "no_score", cJSON_CreateBool(ns->no_score));
+        cJSON_AddItemToObject(o, "target_id", str_or_null(ns->target_id));
         cJSON_AddItemToObject(o, "gain_next",
-                              ns->gain_next > 0
-                                  ? points_json(res, ns->gain_next)
+                              ns->next.gain > 0
+                                  ? points_json(res, ns->next.gain)
                                   : cJSON_CreateNull());
-        cJSON_AddItemToObject(o, "next_value",
-                              ns->has_next_value
-                                  ? chiso_json_number(ns->next_value)
+        target_keys(o, "next", &ns->next);
+        cJSON_AddItemToObject(o, "gain_full",
+                              ns->full.gain > 0
+                                  ? points_json(res, ns->full.gain)
                                   : cJSON_CreateNull());
+        target_keys(o, "full", &ns->full);
         cJSON_AddItemToArray(arr, o);
     }
     return arr;
 }
 
+/* Typed warnings (chiso_diag_list_to_json); when the list was full, one
+ * last entry says how many more there were. */
 static cJSON *
 warnings_json(const chiso_diag_list *w)
 {
-    cJSON *arr = cJSON_CreateArray();
-    size_t i;
+    cJSON *arr = chiso_diag_list_to_json(w);
 
-    for (i = 0; i < w->n; i++) {
-        const chiso_diag *d = &w->items[i];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddItemToObject(o, "message", cJSON_CreateString(d->message));
-        cJSON_AddItemToObject(o, "path",
-                              d->path[0] ? cJSON_CreateString(d->path)
-                                         : cJSON_CreateNull());
-        cJSON_AddItemToObject(o, "line",
-                              d->line ? cJSON_CreateNumber((double)d->line)
-                                      : cJSON_CreateNull());
-        cJSON_AddItemToObject(o, "column",
-                              d->column ? cJSON_CreateNumber((double)d->column)
-                                        : cJSON_CreateNull());
-        cJSON_AddItemToArray(arr, o);
-    }
-    if (w->n_dropped > 0) {
-        char msg[96];
-        cJSON *o = cJSON_CreateObject();
-        snprintf(msg, sizeof(msg), "%zu more warnings not shown", w->n_dropped);
-        cJSON_AddItemToObject(o, "message", cJSON_CreateString(msg));
-        cJSON_AddItemToObject(o, "path", cJSON_CreateNull());
-        cJSON_AddItemToObject(o, "line", cJSON_CreateNull());
-        cJSON_AddItemToObject(o, "column", cJSON_CreateNull());
-        cJSON_AddItemToArray(arr, o);
+    if (arr != NULL && w->n_dropped > 0) {
+        chiso_diag_list more;
+        cJSON *m;
+        chiso_diag_list_init(&more, 1);
+        more.lang = w->lang;
+        chiso_diag_list_addk(&more, "more_warnings", CHISO_SEVERITY_INFO, NULL,
+                             NULL, 0, 0, "%zu more warnings not shown",
+                             w->n_dropped);
+        m = chiso_diag_list_to_json(&more);
+        chiso_diag_list_free(&more);
+        if (m == NULL || m->child == NULL) {
+            cJSON_Delete(m);
+            cJSON_Delete(arr);
+            return NULL;
+        }
+        cJSON_AddItemToArray(arr, cJSON_DetachItemFromArray(m, 0));
+        cJSON_Delete(m);
     }
     return arr;
 }
@@ -358,7 +389,7 @@ chiso_score_to_json(const chiso_score_result *res,
     if (root == NULL) {
         return NULL;
     }
-    cJSON_AddItemToObject(root, "schema_version", cJSON_CreateNumber(1));
+    cJSON_AddItemToObject(root, "schema_version", cJSON_CreateNumber(2));
     f = cJSON_CreateObject();
     cJSON_AddItemToObject(f, "id", cJSON_CreateString(fw->id));
     cJSON_AddItemToObject(f, "name", cJSON_CreateString(fw->name));

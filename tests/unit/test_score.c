@@ -404,7 +404,7 @@ test_what_if_and_json(void **state)
     chiso_assert_close(w->points - f.res->points, 0.89, 1e-12);
     j = chiso_score_to_json(f.res, w, changes, 1);
     text = chiso_json_print(j);
-    assert_non_null(strstr(text, "\"schema_version\": 1"));
+    assert_non_null(strstr(text, "\"schema_version\": 2"));
     assert_non_null(strstr(text, "\"delta_points\": 0.89"));
     free(text);
     cJSON_Delete(j);
