@@ -34,7 +34,7 @@
  * is exactly what --what-if with that value gives, on the points as
  * published (rounded), and no value strictly between the current one and
  * the target gains anything. Counts keep their denominator: the target is
- * then a numerator. See docs/scoring.md, "Targets".
+ * then a numerator. See docs/score.md, "Targets".
  */
 #ifndef CHISO_SCORE_H
 #define CHISO_SCORE_H

@@ -280,9 +280,9 @@ map_evidence(struct sc *S)
         if (k >= 0) {
             if (!chiso_node_is_leaf(&S->fw->nodes[k])) {
                 return cell_error(S, e, e->col_id,
-                                  "criterion '%s' is a group of %zu "
-                                  "sub-criteria; enter its sub-criteria "
-                                  "instead",
+                                  N_("criterion '%s' is a group of %zu "
+                                     "sub-criteria; enter its sub-criteria "
+                                     "instead"),
                                   e->id, S->fw->nodes[k].n_children);
             }
             slot = &S->node_entry[k];
@@ -290,15 +290,15 @@ map_evidence(struct sc *S)
             slot = &S->term_entry[S->term_base[k] + term];
         } else {
             return cell_error(S, e, e->col_id,
-                              "unknown criterion id '%s' (not in framework "
-                              "'%s')",
+                              N_("unknown criterion id '%s' (not in framework "
+                                 "'%s')"),
                               e->id, S->fw->id);
         }
         if (*slot >= 0) {
             /* a row shared by every unit and the unit's own row */
             return cell_error(S, e, e->col_id,
-                              "criterion '%s' is given twice for this unit "
-                              "(first at line %lu)",
+                              N_("criterion '%s' is given twice for this unit "
+                                 "(first at line %lu)"),
                               e->id, ev->entries[*slot].line);
         }
         *slot = (long)i;
@@ -444,29 +444,30 @@ rule_value(struct sc *S,
 
     if (in->has_counts) {
         if (unit == CHISO_UNIT_COUNT || unit == CHISO_UNIT_NUMBER) {
-            cell_error(S, e, e ? e->col_numerator : 0,
-                       "criterion '%s' takes a single value, not a numerator "
-                       "and denominator",
-                       id);
+            cell_error(
+                S, e, e ? e->col_numerator : 0,
+                N_("criterion '%s' takes a single value, not a numerator "
+                   "and denominator"),
+                id);
             return -2;
         }
         /* numerator and denominator count cases (dossiers, tasks) */
         if (!is_whole(in->num)) {
             cell_error(S, e, e ? e->col_numerator : 0,
-                       "numerator %g for '%s' must be a whole count", in->num,
-                       id);
+                       N_("numerator %g for '%s' must be a whole count"),
+                       in->num, id);
             return -2;
         }
         if (!is_whole(in->den)) {
             cell_error(S, e, e ? e->col_denominator : 0,
-                       "denominator %g for '%s' must be a whole count", in->den,
-                       id);
+                       N_("denominator %g for '%s' must be a whole count"),
+                       in->den, id);
             return -2;
         }
         if (in->num > in->den + EPS) {
             cell_error(S, e, e ? e->col_numerator : 0,
-                       "numerator %g exceeds denominator %g for '%s'", in->num,
-                       in->den, id);
+                       N_("numerator %g exceeds denominator %g for '%s'"),
+                       in->num, in->den, id);
             return -2;
         }
         if (chiso_is_zero(in->den)) {
@@ -479,18 +480,19 @@ rule_value(struct sc *S,
         *v = in->value;
         if (unit == CHISO_UNIT_PERCENT && *v > 100 + EPS) {
             cell_error(S, e, e ? e->col_value : 0,
-                       "value %g for '%s' is above 100 %%", *v, id);
+                       N_("value %g for '%s' is above 100 %%"), *v, id);
             return -2;
         }
         if (unit == CHISO_UNIT_RATIO && *v > 1 + EPS) {
-            cell_error(S, e, e ? e->col_value : 0,
-                       "value %g for '%s' is a ratio and must be within 0..1",
-                       *v, id);
+            cell_error(
+                S, e, e ? e->col_value : 0,
+                N_("value %g for '%s' is a ratio and must be within 0..1"), *v,
+                id);
             return -2;
         }
         if (unit == CHISO_UNIT_COUNT && !is_whole(*v)) {
             cell_error(S, e, e ? e->col_value : 0,
-                       "value %g for '%s' must be a whole count", *v, id);
+                       N_("value %g for '%s' must be a whole count"), *v, id);
             return -2;
         }
         return 1;
@@ -532,8 +534,8 @@ score_bands(struct sc *S,
 
     if (v < r->domain_min - EPS || v > r->domain_max + EPS) {
         return cell_error(S, e, e ? e->col_value : 0,
-                          "value %g for '%s' is outside the rule's domain "
-                          "%g..%g",
+                          N_("value %g for '%s' is outside the rule's domain "
+                             "%g..%g"),
                           v, n->id, r->domain_min, r->domain_max);
     }
     for (i = 0; i < r->n_bands; i++) {
@@ -546,7 +548,7 @@ score_bands(struct sc *S,
     }
     if (hit == r->n_bands) {
         return cell_error(S, e, e ? e->col_value : 0,
-                          "value %g for '%s' falls in no band", v, n->id);
+                          N_("value %g for '%s' falls in no band"), v, n->id);
     }
     ns->points_exact = r->bands[hit].points;
     if (!S->want_explain) {
@@ -603,8 +605,8 @@ score_terms(struct sc *S, size_t k, chiso_node_score *ns)
         }
         if (rc == -1) {
             warn(S, "term_not_reported", n->id, NULL, 0,
-                 "input '%s' of criterion '%s' is not reported: its term "
-                 "scores 0",
+                 N_("input '%s' of criterion '%s' is not reported: its term "
+                    "scores 0"),
                  tm->input, n->id);
             if (S->want_explain) {
                 off += (size_t)snprintf(
@@ -697,8 +699,8 @@ chiso_score__leaf_eval(struct sc *S, size_t k, chiso_node_score *ns)
     if (e != NULL && e->has_appraised) {
         if (e->appraised > n->max + EPS) {
             return cell_error(S, e, e->col_appraised,
-                              "appraised points %g above the maximum %g of "
-                              "'%s'",
+                              N_("appraised points %g above the maximum %g of "
+                                 "'%s'"),
                               e->appraised, n->max, n->id);
         }
         ns->has_appraised = 1;
@@ -711,7 +713,7 @@ chiso_score__leaf_eval(struct sc *S, size_t k, chiso_node_score *ns)
     if (e != NULL && e->has_points) {
         if (e->points > n->max + EPS) {
             return cell_error(S, e, e->col_points,
-                              "points %g above the maximum %g of '%s'",
+                              N_("points %g above the maximum %g of '%s'"),
                               e->points, n->max, n->id);
         }
         ns->has_self = 1;
@@ -766,8 +768,8 @@ chiso_score__leaf_eval(struct sc *S, size_t k, chiso_node_score *ns)
             yes = in.value > 0.5;
         } else if (in.has_value) {
             return cell_error(S, e, e ? e->col_value : 0,
-                              "value %g for yes/no criterion '%s' must be "
-                              "yes/no (1/0)",
+                              N_("value %g for yes/no criterion '%s' must be "
+                                 "yes/no (1/0)"),
                               in.value, n->id);
         } else if (ns->has_self && (chiso_is_zero(ns->self_points) ||
                                     fabs(ns->self_points - n->max) < EPS)) {
@@ -775,10 +777,11 @@ chiso_score__leaf_eval(struct sc *S, size_t k, chiso_node_score *ns)
             ns->origin = CHISO_ORIGIN_POINTS;
             ns->reported = 1;
         } else if (ns->has_self) {
-            return cell_error(S, e, e ? e->col_points : 0,
-                              "points %g for yes/no criterion '%s' must be 0 "
-                              "or %g",
-                              ns->self_points, n->id, n->max);
+            return cell_error(
+                S, e, e ? e->col_points : 0,
+                N_("points %g for yes/no criterion '%s' must be 0 "
+                   "or %g"),
+                ns->self_points, n->id, n->max);
         } else {
             goto scored;
         }
@@ -802,8 +805,8 @@ chiso_score__leaf_eval(struct sc *S, size_t k, chiso_node_score *ns)
             ns->points_exact = ns->self_points;
             explain(S, ns, "points entered (no value to check them against)");
             warn(S, "points_unchecked", n->id, e, e ? e->col_points : 0,
-                 "criterion '%s' has points but no value: the %s rule could "
-                 "not check them",
+                 N_("criterion '%s' has points but no value: the %s rule could "
+                    "not check them"),
                  n->id, chiso_rule_type_name(r->type));
         } else {
             ns->reported = 0;
@@ -892,13 +895,13 @@ leaf_account(struct sc *S, size_t k)
         S->res->n_not_reported++;
         explain(S, ns, "not reported -> 0");
         warn(S, "criterion_not_reported", n->id, NULL, 0,
-             "no evidence row for criterion '%s': scored 0", n->id);
+             N_("no evidence row for criterion '%s': scored 0"), n->id);
     }
     if (ns->has_self && ns->origin != CHISO_ORIGIN_POINTS && ns->reported &&
         fabs(ns->self_points - ns->points) > 0.005) {
         warn(S, "self_points_differ", n->id, e, e ? e->col_points : 0,
-             "criterion '%s': self-assessed %g points differ from the "
-             "rule's %g",
+             N_("criterion '%s': self-assessed %g points differ from the "
+                "rule's %g"),
              n->id, ns->self_points, ns->points);
     }
     if (ns->points > 0 && ns->origin != CHISO_ORIGIN_DERIVED &&
@@ -1066,10 +1069,11 @@ aggregate(struct sc *S)
                 ? chiso_framework_classify(fw, res->appraised_index_pct)
                 : NULL;
         if (n_app_missing > 0) {
-            warn(S, "appraisal_incomplete", NULL, NULL, 0,
-                 "%zu criteria have no appraised points: their self-assessed "
-                 "points were used in the appraised total",
-                 n_app_missing);
+            warn(
+                S, "appraisal_incomplete", NULL, NULL, 0,
+                N_("%zu criteria have no appraised points: their self-assessed "
+                   "points were used in the appraised total"),
+                n_app_missing);
         }
     }
     for (i = 0; i < fw->n_nodes; i++) {

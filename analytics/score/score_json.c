@@ -283,7 +283,7 @@ warnings_json(const chiso_diag_list *w)
         chiso_diag_list_init(&more, 1);
         more.lang = w->lang;
         chiso_diag_list_addk(&more, "more_warnings", CHISO_SEVERITY_INFO, NULL,
-                             NULL, 0, 0, "%zu more warnings not shown",
+                             NULL, 0, 0, N_("%zu more warnings not shown"),
                              w->n_dropped);
         m = chiso_diag_list_to_json(&more);
         chiso_diag_list_free(&more);
