@@ -74,6 +74,13 @@ parse_what_if(const char *s, chiso_what_if *w, char **id_out)
         if (*end != '\0' || slash[1] == '\0' || w->denominator < 0) {
             return cli_usage_error("score", "--what-if %s: bad denominator", s);
         }
+        if (!chiso_is_zero(w->numerator - floor(w->numerator)) ||
+            !chiso_is_zero(w->denominator - floor(w->denominator))) {
+            return cli_usage_error("score",
+                                   "--what-if %s: numerator and denominator "
+                                   "are counts (whole numbers)",
+                                   s);
+        }
         if (w->numerator > w->denominator) {
             return cli_usage_error("score",
                                    "--what-if %s: numerator above "

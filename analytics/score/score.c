@@ -125,17 +125,55 @@ chiso_score__unit_key(const char *unit, char *key)
     chiso_text_fold(unit, strlen(unit), key, SCORE_UNIT_KEY);
 }
 
-/* The distinct units of a sheet, as first written, for messages:
- * "'A', 'B', 'C', ..." and how many there are. */
-static void
-list_units(const chiso_evidence *ev, chiso_buf *b, size_t *n_units)
+/* Edit distance between two folded names (each at most SCORE_UNIT_KEY). */
+static size_t
+edit_distance(const char *a, const char *b)
 {
+    size_t la = strlen(a), lb = strlen(b), i, j;
+    size_t row[SCORE_UNIT_KEY + 1];
+
+    for (j = 0; j <= lb; j++) {
+        row[j] = j;
+    }
+    for (i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (j = 1; j <= lb; j++) {
+            size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) {
+                best = up + 1;
+            }
+            if (row[j - 1] + 1 < best) {
+                best = row[j - 1] + 1;
+            }
+            diag = up;
+            row[j] = best;
+        }
+    }
+    return row[lb];
+}
+
+/* The distinct units of a sheet, as first written, for messages:
+ * "'A', 'B', 'C', ..." and how many there are; *near (if not NULL) the
+ * unit nearest to the folded name `want` (NULL when none is near). */
+static void
+list_units(const chiso_evidence *ev,
+           chiso_buf *b,
+           size_t *n_units,
+           const char *want,
+           const char **near)
+{
+    size_t best = (size_t)-1;
+
     struct strmap seen;
     size_t i, v;
     const char *prev = NULL;
 
     chiso_score__map_init(&seen);
     *n_units = 0;
+    if (near != NULL) {
+        *near = NULL;
+    }
     for (i = 0; i < ev->n; i++) {
         const char *u = ev->entries[i].unit;
         char key[SCORE_UNIT_KEY];
@@ -151,6 +189,16 @@ list_units(const chiso_evidence *ev, chiso_buf *b, size_t *n_units)
         }
         if (rc == 0) {
             (*n_units)++;
+            if (want != NULL) {
+                size_t dist = edit_distance(want, key);
+                /* near: a few letters off, or one name inside the other
+                 * ("tu phap" in "so tu phap") */
+                if (dist < best && (dist <= 2 + strlen(want) / 4 ||
+                                    strstr(key, want) || strstr(want, key))) {
+                    best = dist;
+                    *near = u;
+                }
+            }
             if (*n_units <= UNITS_LISTED) {
                 chiso_buf_printf(b, "%s'%s'", *n_units > 1 ? ", " : "", u);
             } else if (*n_units == UNITS_LISTED + 1) {
@@ -210,7 +258,7 @@ select_rows(const chiso_evidence *ev,
                 chiso_buf b = CHISO_BUF_INIT;
                 size_t n_units;
                 chiso_status st;
-                list_units(ev, &b, &n_units);
+                list_units(ev, &b, &n_units, NULL, NULL);
                 st = chiso_diag_set(diag, CHISO_EUSAGE, ev->path, 0, 0,
                                     "the evidence sheet holds %zu units "
                                     "(%s); choose one with --unit, or score "
@@ -247,11 +295,19 @@ select_rows(const chiso_evidence *ev,
         chiso_buf b = CHISO_BUF_INIT;
         size_t n_units;
         chiso_status st;
-        list_units(ev, &b, &n_units);
-        st = chiso_diag_set(diag, CHISO_EUSAGE, ev->path, 0, 0,
-                            "no rows for unit '%s' in the evidence sheet; it "
-                            "holds %zu units: %s",
-                            unit, n_units, b.data ? b.data : "");
+        const char *near;
+        list_units(ev, &b, &n_units, want, &near);
+        if (near != NULL) {
+            st = chiso_diag_set(diag, CHISO_EUSAGE, ev->path, 0, 0,
+                                "no rows for unit '%s' in the evidence sheet "
+                                "(did you mean '%s'?); it holds %zu units: %s",
+                                unit, near, n_units, b.data ? b.data : "");
+        } else {
+            st = chiso_diag_set(diag, CHISO_EUSAGE, ev->path, 0, 0,
+                                "no rows for unit '%s' in the evidence sheet; "
+                                "it holds %zu units: %s",
+                                unit, n_units, b.data ? b.data : "");
+        }
         chiso_buf_free(&b);
         return st;
     }
