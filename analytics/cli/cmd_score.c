@@ -10,6 +10,7 @@
 #include "commands.h"
 
 #include "chiso_score.h"
+#include "cmd_score_units.h"
 #include "score_inputs.h"
 
 #include <cjson/cJSON.h>
@@ -17,15 +18,20 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAX_WHAT_IF 64
 
 static void
 score_usage(FILE *f)
 {
-    fprintf(f, "Usage: chiso score FRAMEWORK EVIDENCE [options]\n\n"
+    fprintf(f, "Usage: chiso score FRAMEWORK EVIDENCE [options]\n"
+               "       chiso score FRAMEWORK EVIDENCE --all-units [options]\n"
+               "       chiso score FRAMEWORK EVIDENCE... | FOLDER [options]\n\n"
                "Score a unit against a framework (JSON) from an evidence sheet "
-               "(CSV).\n\n"
+               "(CSV), or\nevery unit at once: a sheet with a unit column "
+               "(--all-units), several\nsheets or a folder of sheets (one per "
+               "unit, named by the file).\n\n"
                "Options:\n"
                "  --json FILE|-        write the result as JSON (- = stdout, "
                "no table)\n"
@@ -44,6 +50,14 @@ score_usage(FILE *f)
                "  --as-of DATE         judge tasks (and open dossiers) at DATE "
                "(default:\n"
                "                       the end of the period)\n"
+               "Every unit at once:\n"
+               "  --all-units          score every unit of the sheet\n"
+               "  --units FILE         unit list (CSV: unit, name, group): "
+               "names, groups\n"
+               "                       (khối) and who must be scored\n"
+               "  --csv FILE           one row per unit (ranks, index, areas)\n"
+               "  --top N              criteria listed as most lost (default "
+               "10)\n"
                "  --help               this help\n");
 }
 
@@ -581,6 +595,10 @@ cmd_score(int argc, char **argv)
         {"dossiers", required_argument, NULL, 'D'},
         {"period", required_argument, NULL, 'P'},
         {"as-of", required_argument, NULL, 'A'},
+        {"all-units", no_argument, NULL, 'a'},
+        {"units", required_argument, NULL, 'U'},
+        {"csv", required_argument, NULL, 'c'},
+        {"top", required_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     const char *json_path = NULL, *unit = NULL;
@@ -596,6 +614,10 @@ cmd_score(int argc, char **argv)
     const char *inputs[4];
     score_sources src = {NULL, NULL, NULL, NULL, NULL};
     chiso_input_set set = CHISO_INPUT_SET_INIT;
+    int all_units = 0, multi;
+    const char *units_file = NULL, *csv_path = NULL;
+    long top = 10;
+    struct stat sb;
 
     chiso_diag_clear(&diag);
     diag.lang = cli_language == CLI_LANG_EN ? CHISO_LANG_EN : CHISO_LANG_VI;
@@ -635,6 +657,21 @@ cmd_score(int argc, char **argv)
         case 'A':
             src.as_of = optarg;
             break;
+        case 'a':
+            all_units = 1;
+            break;
+        case 'U':
+            units_file = optarg;
+            break;
+        case 'c':
+            csv_path = optarg;
+            break;
+        case 't':
+            if (cli_parse_long("score", "--top", optarg, &top) != 0) {
+                rc = CLI_EXIT_USAGE;
+                goto out;
+            }
+            break;
         case 'h':
             score_usage(stdout);
             goto out;
@@ -644,11 +681,67 @@ cmd_score(int argc, char **argv)
             goto out;
         }
     }
-    if (argc - optind != 2) {
+    multi = all_units || argc - optind > 2 ||
+            (argc - optind == 2 && stat(argv[optind + 1], &sb) == 0 &&
+             S_ISDIR(sb.st_mode));
+    if (argc - optind < 2 || (!multi && argc - optind != 2)) {
         rc = cli_usage_error("score",
                              "expected FRAMEWORK and EVIDENCE, got "
                              "%d argument%s",
                              argc - optind, argc - optind == 1 ? "" : "s");
+        goto out;
+    }
+    if (multi) {
+        score_units_args ua;
+        int k;
+        const char *bad = unit != NULL         ? "--unit"
+                          : n_what_if > 0      ? "--what-if"
+                          : src.tasks != NULL  ? "--tasks"
+                          : src.dossiers != NULL ? "--dossiers"
+                                               : NULL;
+        if (bad != NULL) {
+            rc = cli_usage_error("score",
+                                 "%s scores one unit; it cannot be used with "
+                                 "--all-units, several sheets or a folder",
+                                 bad);
+            goto out;
+        }
+        for (k = optind; k < argc; k++) {
+            const char *outs[2] = {json_path, csv_path};
+            int o;
+            for (o = 0; o < 2; o++) {
+                if (outs[o] != NULL && strcmp(outs[o], "-") != 0 &&
+                    cli_check_not_input("score", outs[o],
+                                        (const char *const *)&argv[k],
+                                        1) != 0) {
+                    rc = CLI_EXIT_USAGE;
+                    goto out;
+                }
+            }
+        }
+        if (units_file != NULL &&
+            ((json_path != NULL &&
+              cli_check_not_input("score", json_path, &units_file, 1) != 0) ||
+             (csv_path != NULL &&
+              cli_check_not_input("score", csv_path, &units_file, 1) != 0))) {
+            rc = CLI_EXIT_USAGE;
+            goto out;
+        }
+        ua.framework = argv[optind];
+        ua.paths = &argv[optind + 1];
+        ua.n_paths = (size_t)(argc - optind - 1);
+        ua.units_file = units_file;
+        ua.json_path = json_path;
+        ua.csv_path = csv_path;
+        ua.top = top > 0 ? (size_t)top : 10;
+        rc = cmd_score_units(&ua);
+        goto out;
+    }
+    if (units_file != NULL || csv_path != NULL) {
+        rc = cli_usage_error("score",
+                             "%s is for scoring every unit (--all-units, "
+                             "several sheets or a folder)",
+                             units_file != NULL ? "--units" : "--csv");
         goto out;
     }
     inputs[0] = argv[optind];

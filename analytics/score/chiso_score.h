@@ -212,6 +212,131 @@ struct cJSON *chiso_score_to_json(const chiso_score_result *res,
 
 const char *chiso_origin_name(chiso_origin o);
 
+/* ==== every unit at once ===============================================
+ * chiso score FRAMEWORK SHEET --all-units (a sheet with a unit column) or
+ * several sheets, one per unit: each unit scored as chiso_score_compute
+ * would (no targets), ranked overall and within its group (khối), and the
+ * criteria ranked by how many units lose points on them and by the points
+ * lost in all. Pure computation over loaded sheets; reading the sheets,
+ * the unit list and the group column is the caller's.
+ */
+
+/* A unit as a unit list (or the sheet's group column) describes it. */
+typedef struct chiso_unit_info {
+    const char *unit;  /* code or name as the sheets write it ("STP") */
+    const char *name;  /* display name ("Sở Tư pháp"), or NULL */
+    const char *group; /* group (khối): "Khối sở, ban, ngành", or NULL */
+} chiso_unit_info;
+
+typedef struct chiso_units_options {
+    /* Per sheet (n_sheets entries, or NULL): the unit a sheet without a
+     * unit column belongs to, e.g. its file name; NULL entries fall back to
+     * the sheet's path. */
+    const char *const *sheet_units;
+    /* The unit list, or NULL: names and groups. With a list, every unit
+     * of the sheets must be on it (matched by unit or name, case,
+     * diacritics and punctuation ignored), and listed units without rows
+     * are reported as not scored. */
+    const chiso_unit_info *units;
+    size_t n_units;
+    /* 1: the list only names groups (a group column of the sheets): units
+     * not on it are scored without a group, listed units without rows are
+     * left out. */
+    int groups_only;
+    chiso_lang lang; /* language of warnings and errors */
+} chiso_units_options;
+
+#define CHISO_UNITS_OPTIONS_INIT                                               \
+    {                                                                          \
+        NULL, NULL, 0, 0, CHISO_LANG_VI                                        \
+    }
+
+/* One unit's result. Strings belong to the chiso_score_units. */
+typedef struct chiso_unit_score {
+    char *unit;        /* as first written in a sheet (or the list's code) */
+    char *name;        /* the list's name, or NULL */
+    char *group;       /* NULL when the unit has none */
+    const char *sheet; /* path of its sheet (borrowed), NULL if none */
+    int scored;        /* 0: listed, but no row in any sheet (no data) */
+    double points, points_exact, max, applicable_max;
+    double index_pct; /* rounded as published; NaN when nothing applies */
+    const chiso_class_band *band;
+    int has_appraised;
+    double appraised, appraised_index_pct;
+    const chiso_class_band *appraised_band;
+    double *area_points; /* per area (top-level node), n_areas entries */
+    double *area_applicable_max;
+    double *area_pct; /* NaN when the area has no applicable criterion */
+    size_t n_lost, n_not_reported, n_evidence_missing, n_no_score,
+        n_warnings;
+    long rank; /* competition rank (1, 2, 2, 4) on index_pct; 0 = none */
+    size_t rank_of;
+    long group_rank; /* the same within its group; 0 = none */
+    size_t group_rank_of;
+} chiso_unit_score;
+
+/* A leaf some unit lost points on. */
+typedef struct chiso_criterion_loss {
+    size_t node;               /* leaf index in the framework */
+    size_t n_units_losing;     /* scored units below the leaf's maximum */
+    size_t n_units_applicable; /* scored units where the leaf applies */
+    double points_lost;        /* over those units (rounded points) */
+    long rank_by_units;        /* competition rank on n_units_losing */
+    long rank_by_points;       /* competition rank on points_lost */
+} chiso_criterion_loss;
+
+typedef struct chiso_score_units {
+    const chiso_framework *fw; /* borrowed */
+    size_t *areas;             /* top-level node indices */
+    size_t n_areas;
+    chiso_unit_score *units; /* in order of first appearance */
+    size_t n_units;
+    size_t *by_rank; /* unit indices: ranked by rank (ties in order of
+                        appearance), then the unranked ones */
+    char **groups;   /* distinct groups, in order of first appearance */
+    size_t n_groups;
+    size_t n_ranked;
+    chiso_criterion_loss *criteria; /* by units losing, then points lost,
+                                       then framework order */
+    size_t n_criteria;
+    size_t *by_points; /* criteria indices by points lost, then units */
+    chiso_diag_list warnings;
+} chiso_score_units;
+
+/*
+ * Score every unit of `sheets` (n_sheets loaded evidence sheets). A sheet
+ * with a unit column holds any number of units (rows naming no unit are
+ * shared by the sheet's units); a sheet without one is one unit. A unit
+ * found in two sheets, an evidence error in any unit's rows, or (with a
+ * unit list) a unit not on the list is an error naming the file, line and
+ * column; nothing is returned then. *out is owned by the caller
+ * (chiso_score_units_free) and borrows fw and the sheets.
+ */
+chiso_status chiso_score_units_compute(chiso_score_units **out,
+                                       const chiso_framework *fw,
+                                       const chiso_evidence *const *sheets,
+                                       size_t n_sheets,
+                                       const chiso_units_options *opts,
+                                       chiso_diag *diag);
+
+void chiso_score_units_free(chiso_score_units *u);
+
+/*
+ * Competition ranks ("1224": equal values share the best rank, the next
+ * rank skips) of the n values x, larger first when higher_better. Values
+ * within `tol` are equal; NaN values get rank 0 and are not counted.
+ * rank[] receives n entries. Returns CHISO_OK or CHISO_ENOMEM.
+ */
+chiso_status chiso_score_rank_competition(const double *x,
+                                          size_t n,
+                                          int higher_better,
+                                          double tol,
+                                          long *rank);
+
+/* The JSON document of chiso score --all-units (docs/json.md). NULL on
+ * allocation failure. */
+struct cJSON *chiso_score_units_to_json(const chiso_score_units *u);
+
 #ifdef __cplusplus
 }
 #endif

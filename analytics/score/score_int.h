@@ -103,6 +103,8 @@ int chiso_score__map_get(struct strmap *m,
                          const char *key,
                          size_t put,
                          size_t *val);
+/* Lookup only: 1 with *val if key is there, else 0. */
+int chiso_score__map_find(const struct strmap *m, const char *key, size_t *val);
 void chiso_score__map_free(struct strmap *m);
 
 /* Fold a unit name for matching (chiso_text_fold into a 256-byte key). */

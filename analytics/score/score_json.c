@@ -430,3 +430,211 @@ chiso_score_to_json(const chiso_score_result *res,
     cJSON_AddItemToObject(root, "warnings", warnings_json(&res->warnings));
     return root;
 }
+
+/* ---- every unit at once ------------------------------------------------- */
+
+static cJSON *
+framework_json(const chiso_framework *fw)
+{
+    cJSON *f = cJSON_CreateObject();
+
+    cJSON_AddItemToObject(f, "id", cJSON_CreateString(fw->id));
+    cJSON_AddItemToObject(f, "name", cJSON_CreateString(fw->name));
+    cJSON_AddItemToObject(f, "version", str_or_null(fw->version));
+    cJSON_AddItemToObject(f, "status", str_or_null(fw->status));
+    cJSON_AddItemToObject(f, "legal_basis", str_or_null(fw->legal_basis));
+    cJSON_AddItemToObject(f, "points_decimals",
+                          fw->points_decimals >= 0
+                              ? cJSON_CreateNumber(fw->points_decimals)
+                              : cJSON_CreateNull());
+    return f;
+}
+
+static cJSON *
+upoints(const chiso_framework *fw, double x)
+{
+    int d = fw->points_decimals;
+
+    return d >= 0 ? chiso_json_fixed(x, d) : chiso_json_number(x);
+}
+
+static cJSON *
+rank_or_null(long r)
+{
+    return r > 0 ? cJSON_CreateNumber((double)r) : cJSON_CreateNull();
+}
+
+static cJSON *
+unit_json(const chiso_score_units *u, const chiso_unit_score *us)
+{
+    const chiso_framework *fw = u->fw;
+    int idec = fw->index_decimals, s = us->scored;
+    cJSON *o = cJSON_CreateObject(), *areas = cJSON_CreateArray();
+    size_t a;
+
+    cJSON_AddItemToObject(o, "rank", rank_or_null(us->rank));
+    cJSON_AddItemToObject(o, "rank_of",
+                          us->rank > 0 ? cJSON_CreateNumber((double)us->rank_of)
+                                       : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "unit", cJSON_CreateString(us->unit));
+    cJSON_AddItemToObject(o, "name", str_or_null(us->name));
+    cJSON_AddItemToObject(o, "group", str_or_null(us->group));
+    cJSON_AddItemToObject(o, "group_rank", rank_or_null(us->group_rank));
+    cJSON_AddItemToObject(
+        o, "group_rank_of",
+        us->group_rank > 0 ? cJSON_CreateNumber((double)us->group_rank_of)
+                           : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "scored", cJSON_CreateBool(s));
+    cJSON_AddItemToObject(o, "sheet", str_or_null(us->sheet));
+    cJSON_AddItemToObject(o, "points",
+                          s ? upoints(fw, us->points) : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "points_exact",
+                          s ? chiso_json_number(us->points_exact)
+                            : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "max", chiso_json_number(fw->max));
+    cJSON_AddItemToObject(o, "applicable_max",
+                          s ? chiso_json_number(us->applicable_max)
+                            : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "index_pct",
+                          s ? chiso_json_fixed(us->index_pct, idec)
+                            : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "band", group_json(us->band));
+    if (us->has_appraised) {
+        cJSON_AddItemToObject(o, "appraised_points",
+                              upoints(fw, us->appraised));
+        cJSON_AddItemToObject(o, "appraised_index_pct",
+                              chiso_json_fixed(us->appraised_index_pct, idec));
+        cJSON_AddItemToObject(o, "appraised_band",
+                              group_json(us->appraised_band));
+        cJSON_AddItemToObject(o, "self_minus_appraised",
+                              upoints(fw, us->points - us->appraised));
+    } else {
+        cJSON_AddItemToObject(o, "appraised_points", cJSON_CreateNull());
+        cJSON_AddItemToObject(o, "appraised_index_pct", cJSON_CreateNull());
+        cJSON_AddItemToObject(o, "appraised_band", cJSON_CreateNull());
+        cJSON_AddItemToObject(o, "self_minus_appraised", cJSON_CreateNull());
+    }
+    cJSON_AddItemToObject(o, "leaves_lost",
+                          s ? cJSON_CreateNumber((double)us->n_lost)
+                            : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "leaves_not_reported",
+                          s ? cJSON_CreateNumber((double)us->n_not_reported)
+                            : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "leaves_evidence_missing",
+                          s ? cJSON_CreateNumber((double)us->n_evidence_missing)
+                            : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "leaves_no_score",
+                          s ? cJSON_CreateNumber((double)us->n_no_score)
+                            : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "warnings_count",
+                          s ? cJSON_CreateNumber((double)us->n_warnings)
+                            : cJSON_CreateNull());
+    for (a = 0; a < u->n_areas; a++) {
+        cJSON *ar = cJSON_CreateObject();
+        cJSON_AddItemToObject(ar, "id",
+                              cJSON_CreateString(fw->nodes[u->areas[a]].id));
+        cJSON_AddItemToObject(ar, "points",
+                              s ? upoints(fw, us->area_points[a])
+                                : cJSON_CreateNull());
+        cJSON_AddItemToObject(ar, "applicable_max",
+                              s ? chiso_json_number(us->area_applicable_max[a])
+                                : cJSON_CreateNull());
+        cJSON_AddItemToObject(ar, "index_pct",
+                              s ? chiso_json_fixed(us->area_pct[a], idec)
+                                : cJSON_CreateNull());
+        cJSON_AddItemToArray(areas, ar);
+    }
+    cJSON_AddItemToObject(o, "areas", areas);
+    return o;
+}
+
+/* The top-level node above leaf k. */
+static size_t
+area_of_node(const chiso_framework *fw, size_t k)
+{
+    while (fw->nodes[k].parent != CHISO_NO_PARENT) {
+        k = fw->nodes[k].parent;
+    }
+    return k;
+}
+
+cJSON *
+chiso_score_units_to_json(const chiso_score_units *u)
+{
+    const chiso_framework *fw = u->fw;
+    cJSON *root = cJSON_CreateObject(), *arr, *w;
+    size_t i, g;
+
+    if (root == NULL) {
+        return NULL;
+    }
+    cJSON_AddItemToObject(root, "schema_version", cJSON_CreateNumber(2));
+    cJSON_AddItemToObject(root, "framework", framework_json(fw));
+    cJSON_AddItemToObject(root, "units_count",
+                          cJSON_CreateNumber((double)u->n_units));
+    cJSON_AddItemToObject(root, "units_ranked",
+                          cJSON_CreateNumber((double)u->n_ranked));
+    arr = cJSON_CreateArray();
+    for (g = 0; g < u->n_groups; g++) {
+        cJSON *o = cJSON_CreateObject();
+        size_t n = 0, ranked = 0;
+        for (i = 0; i < u->n_units; i++) {
+            if (u->units[i].group != NULL &&
+                strcmp(u->units[i].group, u->groups[g]) == 0) {
+                n++;
+                ranked += u->units[i].group_rank > 0;
+            }
+        }
+        cJSON_AddItemToObject(o, "group", cJSON_CreateString(u->groups[g]));
+        cJSON_AddItemToObject(o, "units", cJSON_CreateNumber((double)n));
+        cJSON_AddItemToObject(o, "ranked", cJSON_CreateNumber((double)ranked));
+        cJSON_AddItemToArray(arr, o);
+    }
+    cJSON_AddItemToObject(root, "groups", arr);
+    arr = cJSON_CreateArray();
+    for (i = 0; i < u->n_areas; i++) {
+        const chiso_node *n = &fw->nodes[u->areas[i]];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToObject(o, "id", cJSON_CreateString(n->id));
+        cJSON_AddItemToObject(o, "name", cJSON_CreateString(n->name));
+        cJSON_AddItemToObject(o, "max", chiso_json_number(n->max));
+        cJSON_AddItemToArray(arr, o);
+    }
+    cJSON_AddItemToObject(root, "areas", arr);
+    arr = cJSON_CreateArray();
+    for (i = 0; i < u->n_units; i++) {
+        cJSON_AddItemToArray(arr, unit_json(u, &u->units[u->by_rank[i]]));
+    }
+    cJSON_AddItemToObject(root, "units", arr);
+    arr = cJSON_CreateArray();
+    for (i = 0; i < u->n_criteria; i++) {
+        const chiso_criterion_loss *c = &u->criteria[i];
+        const chiso_node *n = &fw->nodes[c->node];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToObject(o, "id", cJSON_CreateString(n->id));
+        cJSON_AddItemToObject(o, "name", cJSON_CreateString(n->name));
+        cJSON_AddItemToObject(
+            o, "area",
+            cJSON_CreateString(fw->nodes[area_of_node(fw, c->node)].id));
+        cJSON_AddItemToObject(o, "max", chiso_json_number(n->max));
+        cJSON_AddItemToObject(o, "units_losing",
+                              cJSON_CreateNumber((double)c->n_units_losing));
+        cJSON_AddItemToObject(
+            o, "units_applicable",
+            cJSON_CreateNumber((double)c->n_units_applicable));
+        cJSON_AddItemToObject(o, "points_lost", upoints(fw, c->points_lost));
+        cJSON_AddItemToObject(o, "rank_by_units",
+                              cJSON_CreateNumber((double)c->rank_by_units));
+        cJSON_AddItemToObject(o, "rank_by_points",
+                              cJSON_CreateNumber((double)c->rank_by_points));
+        cJSON_AddItemToArray(arr, o);
+    }
+    cJSON_AddItemToObject(root, "criteria", arr);
+    w = warnings_json(&u->warnings);
+    if (w == NULL) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    cJSON_AddItemToObject(root, "warnings", w);
+    return root;
+}
