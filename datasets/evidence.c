@@ -61,6 +61,80 @@ static const chiso_csv_column evidence_columns[N_COLS] = {
      0},
 };
 
+/* (unit, id) -> entry index, open addressing. A slot keeps 32 bits of the
+ * hash beside the index, so a probe reads an entry (and its strings) only
+ * when the hashes agree: about one cache miss per row. */
+struct dup_table {
+    uint64_t *slot; /* hash << 32 | (entry index + 1); 0 = empty */
+    size_t mask, n;
+};
+
+static uint64_t
+dup_hash(const char *unit, const char *id)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    const char *p;
+
+    for (p = unit; *p; p++) {
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    }
+    h = (h ^ 0x1f) * 1099511628211ull;
+    for (p = id; *p; p++) {
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    }
+    return h ^ (h >> 29);
+}
+
+/* The earlier entry with e's unit and id, -1 if none (then e's index,
+ * ev->n, is recorded), or -2 on allocation failure. */
+static long
+dup_find(struct dup_table *t,
+         const chiso_evidence *ev,
+         const chiso_evidence_entry *e)
+{
+    uint64_t h = dup_hash(e->unit, e->id), tag = h >> 32;
+    size_t i;
+
+    if (ev->n >= 0xFFFFFFFFu) {
+        return -2;
+    }
+    if ((t->n + 1) * 2 > (t->slot ? t->mask + 1 : 0)) {
+        size_t cap = t->slot ? 2 * (t->mask + 1) : 1024, k;
+        uint64_t *s = calloc(cap, sizeof(*s));
+        if (s == NULL) {
+            return -2;
+        }
+        for (k = 0; t->slot != NULL && k <= t->mask; k++) {
+            if (t->slot[k] != 0) {
+                const chiso_evidence_entry *x =
+                    &ev->entries[(t->slot[k] & 0xFFFFFFFFu) - 1];
+                size_t j = (size_t)dup_hash(x->unit, x->id) & (cap - 1);
+                while (s[j] != 0) {
+                    j = (j + 1) & (cap - 1);
+                }
+                s[j] = t->slot[k];
+            }
+        }
+        free(t->slot);
+        t->slot = s;
+        t->mask = cap - 1;
+    }
+    i = (size_t)h & t->mask;
+    while (t->slot[i] != 0) {
+        if (t->slot[i] >> 32 == tag) {
+            size_t k = (size_t)(t->slot[i] & 0xFFFFFFFFu) - 1;
+            const chiso_evidence_entry *x = &ev->entries[k];
+            if (strcmp(x->id, e->id) == 0 && strcmp(x->unit, e->unit) == 0) {
+                return (long)k;
+            }
+        }
+        i = (i + 1) & t->mask;
+    }
+    t->slot[i] = tag << 32 | ((uint64_t)ev->n + 1);
+    t->n++;
+    return -1;
+}
+
 struct loader {
     chiso_csv_reader *r;
     chiso_diag *diag;          /* stop mode */
@@ -171,8 +245,9 @@ load(chiso_evidence **out,
     chiso_csv_row row;
     long idx[N_COLS];
     chiso_status st;
-    size_t cap = 0, i;
+    size_t cap = 0;
     chiso_diag local;
+    struct dup_table dups = {NULL, 0, 0};
 
     *out = NULL;
     memset(&L, 0, sizeof(L));
@@ -334,14 +409,21 @@ load(chiso_evidence **out,
             st = CHISO_EDATA;
             goto fail;
         }
-        for (i = 0; i < ev->n && !bad; i++) {
-            if (strcmp(ev->entries[i].id, e.id) == 0 &&
-                strcmp(ev->entries[i].unit, e.unit) == 0) {
+        if (!bad) {
+            /* duplicates (same unit, same id) through a hash: linear */
+            long first = dup_find(&dups, ev, &e);
+            if (first == -2) {
+                entry_free(&e);
+                st = chiso_diag_set(L.diag, CHISO_ENOMEM, path, 0, 0,
+                                    "out of memory");
+                goto fail;
+            }
+            if (first >= 0) {
                 bad = 1;
                 if (cell_problem(&L, &row, idx[COL_ID],
                                  "duplicate criterion id '%s' (first given at "
                                  "line %lu)",
-                                 e.id, ev->entries[i].line)) {
+                                 e.id, ev->entries[first].line)) {
                     entry_free(&e);
                     st = CHISO_EDATA;
                     goto fail;
@@ -370,6 +452,7 @@ load(chiso_evidence **out,
         goto fail;
     }
     chiso_csv_close(L.r);
+    free(dups.slot);
     if (L.n_problems > 0) {
         chiso_evidence_free(ev);
         return CHISO_EDATA;
@@ -377,6 +460,7 @@ load(chiso_evidence **out,
     *out = ev;
     return CHISO_OK;
 fail:
+    free(dups.slot);
     if (problems != NULL && L.diag->code != CHISO_OK && L.diag == &local) {
         chiso_diag_list_add(problems, &local);
     }

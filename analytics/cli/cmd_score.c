@@ -25,40 +25,43 @@
 static void
 score_usage(FILE *f)
 {
-    fprintf(f, "Usage: chiso score FRAMEWORK EVIDENCE [options]\n"
-               "       chiso score FRAMEWORK EVIDENCE --all-units [options]\n"
-               "       chiso score FRAMEWORK EVIDENCE... | FOLDER [options]\n\n"
-               "Score a unit against a framework (JSON) from an evidence sheet "
-               "(CSV), or\nevery unit at once: a sheet with a unit column "
-               "(--all-units), several\nsheets or a folder of sheets (one per "
-               "unit, named by the file).\n\n"
-               "Options:\n"
-               "  --json FILE|-        write the result as JSON (- = stdout, "
-               "no table)\n"
-               "  --unit CODE          the unit to score when the sheet holds "
-               "several\n"
-               "  --what-if ID=N/D     score again with numerator/denominator "
-               "N/D for\n"
-               "                       leaf or input ID (repeatable); "
-               "ID=VALUE sets a value\n"
-               "  --tasks FILE         fill tasks.* inputs from a task "
-               "register\n"
-               "  --dossiers FILE      fill services.* inputs from a dossier "
-               "log\n"
-               "  --period P           period of those inputs: 2024-03, "
-               "2024-Q1, 2024-H1, 2024\n"
-               "  --as-of DATE         judge tasks (and open dossiers) at DATE "
-               "(default:\n"
-               "                       the end of the period)\n"
-               "Every unit at once:\n"
-               "  --all-units          score every unit of the sheet\n"
-               "  --units FILE         unit list (CSV: unit, name, group): "
-               "names, groups\n"
-               "                       (khối) and who must be scored\n"
-               "  --csv FILE           one row per unit (ranks, index, areas)\n"
-               "  --top N              criteria listed as most lost (default "
-               "10)\n"
-               "  --help               this help\n");
+    fputs(chiso_msg(
+              cli_language == CLI_LANG_EN ? CHISO_LANG_EN : CHISO_LANG_VI,
+              "Usage: chiso score FRAMEWORK EVIDENCE [options]\n"
+              "       chiso score FRAMEWORK EVIDENCE --all-units [options]\n"
+              "       chiso score FRAMEWORK EVIDENCE... | FOLDER [options]\n\n"
+              "Score a unit against a framework (JSON) from an evidence sheet "
+              "(CSV), or\nevery unit at once: a sheet with a unit column "
+              "(--all-units), several\nsheets or a folder of sheets (one per "
+              "unit, named by the file).\n\n"
+              "Options:\n"
+              "  --json FILE|-        write the result as JSON (- = stdout, "
+              "no table)\n"
+              "  --unit CODE          the unit to score when the sheet holds "
+              "several\n"
+              "  --what-if ID=N/D     score again with numerator/denominator "
+              "N/D for\n"
+              "                       leaf or input ID (repeatable); "
+              "ID=VALUE sets a value\n"
+              "  --tasks FILE         fill tasks.* inputs from a task "
+              "register\n"
+              "  --dossiers FILE      fill services.* inputs from a dossier "
+              "log\n"
+              "  --period P           period of those inputs: 2024-03, "
+              "2024-Q1, 2024-H1, 2024\n"
+              "  --as-of DATE         judge tasks (and open dossiers) at DATE "
+              "(default:\n"
+              "                       the end of the period)\n"
+              "Every unit at once:\n"
+              "  --all-units          score every unit of the sheet\n"
+              "  --units FILE         unit list (CSV: unit, name, group): "
+              "names, groups\n"
+              "                       (khối) and who must be scored\n"
+              "  --csv FILE           one row per unit (ranks, index, areas)\n"
+              "  --top N              criteria listed as most lost (default "
+              "10)\n"
+              "  --help               this help\n"),
+          f);
 }
 
 static int
@@ -694,11 +697,11 @@ cmd_score(int argc, char **argv)
     if (multi) {
         score_units_args ua;
         int k;
-        const char *bad = unit != NULL         ? "--unit"
-                          : n_what_if > 0      ? "--what-if"
-                          : src.tasks != NULL  ? "--tasks"
+        const char *bad = unit != NULL           ? "--unit"
+                          : n_what_if > 0        ? "--what-if"
+                          : src.tasks != NULL    ? "--tasks"
                           : src.dossiers != NULL ? "--dossiers"
-                                               : NULL;
+                                                 : NULL;
         if (bad != NULL) {
             rc = cli_usage_error("score",
                                  "%s scores one unit; it cannot be used with "

@@ -113,6 +113,34 @@ add_folder(struct paths *p, const char *dir)
     return rc;
 }
 
+/* Is file path `out` inside folder `dir` (at any depth)? Both resolved
+ * through symbolic links; an output that does not exist yet is judged by
+ * its folder. */
+static int
+inside_folder(const char *out, const char *dir)
+{
+    char *rd = realpath(dir, NULL), *ro = NULL, *parent;
+    const char *slash = strrchr(out, '/');
+    int in = 0;
+
+    if (rd == NULL) {
+        return 0;
+    }
+    parent = slash != NULL ? chiso_strndup(out, (size_t)(slash - out) + 1)
+                           : chiso_strdup(".");
+    if (parent != NULL) {
+        ro = realpath(parent, NULL);
+    }
+    if (ro != NULL) {
+        size_t n = strlen(rd);
+        in = strncmp(ro, rd, n) == 0 && (ro[n] == '\0' || ro[n] == '/');
+    }
+    free(rd);
+    free(ro);
+    free(parent);
+    return in;
+}
+
 /* The unit a sheet without a unit column stands for: its file name
  * without folder and extension. */
 static char *
@@ -234,7 +262,8 @@ read_unit_list(const char *path, struct infos *I, chiso_lang lang)
         chiso_unit_info *ui;
         if (lu == 0) {
             chiso_csv_field_error(r, &d, CHISO_EDATA, &row, (size_t)idx[0],
-                                  "the unit list names no unit on this row");
+                                  chiso_msg(lang, "the unit list names no "
+                                                  "unit on this row"));
             break;
         }
         for (i = 0; i < I->n; i++) {
@@ -243,10 +272,9 @@ read_unit_list(const char *path, struct infos *I, chiso_lang lang)
                  fold_eq(nm, ln, I->v[i].name))) {
                 char first[600];
                 snprintf(first, sizeof(first), "%s", I->v[i].unit);
-                chiso_csv_field_error(r, &d, CHISO_EDATA, &row,
-                                      (size_t)idx[0],
-                                      "unit '%.*s' is listed twice (first as "
-                                      "'%s')",
+                chiso_csv_field_error(r, &d, CHISO_EDATA, &row, (size_t)idx[0],
+                                      chiso_msg(lang, "unit '%.*s' is listed "
+                                                      "twice (first as '%s')"),
                                       (int)lu, u, first);
                 break;
             }
@@ -345,8 +373,10 @@ read_sheet_groups(const char *path,
             }
         } else if (!fold_eq(g, lg, I->v[cur].group)) {
             chiso_csv_field_error(r, &d, CHISO_EDATA, &row, (size_t)idx[1],
-                                  "unit '%s' is in group '%s' on an earlier "
-                                  "row and in '%.*s' here",
+                                  chiso_msg(lang,
+                                            "unit '%s' is in group '%s' on "
+                                            "an earlier row and in '%.*s' "
+                                            "here"),
                                   I->v[cur].unit, I->v[cur].group, (int)lg, g);
             break;
         }
@@ -367,16 +397,17 @@ unit_label(const chiso_unit_score *us)
 }
 
 static void
-print_units_table(const chiso_score_units *u, const char *const *sheets,
-                  size_t n_sheets, size_t top)
+print_units_table(const chiso_score_units *u,
+                  const char *const *sheets,
+                  size_t n_sheets,
+                  size_t top)
 {
     const chiso_framework *fw = u->fw;
     FILE *o = stdout;
     int dec = fw->points_decimals >= 0 ? fw->points_decimals : 2;
     int idec = fw->index_decimals;
-    size_t i, a, width, n_area_cols = u->n_areas <= AREA_COLUMNS_MAX
-                                          ? u->n_areas
-                                          : 0;
+    size_t i, a, width,
+        n_area_cols = u->n_areas <= AREA_COLUMNS_MAX ? u->n_areas : 0;
     int any_appraised = 0;
     char buf[96];
 
@@ -398,17 +429,18 @@ print_units_table(const chiso_score_units *u, const char *const *sheets,
     printf("\n\n");
     cli_cell(o, T("Hạng", "Rank"), 5, 1);
     fputs("  ", o);
-    cli_cell(o, T("Đơn vị", "Unit"), 28, 0);
+    cli_cell(o, T("Đơn vị", "Unit"), 30, 0);
+    fputs(" ", o);
     if (u->n_groups > 0) {
-        cli_cell(o, T("Khối", "Group"), 18, 0);
+        cli_cell(o, T("Khối", "Group"), 20, 0);
         cli_cell(o, T("Hạng khối", "In group"), 10, 1);
     }
     cli_cell(o, T("Điểm", "Points"), 9, 1);
     cli_cell(o, T("Áp dụng", "Appl."), 9, 1);
     cli_cell(o, T("Chỉ số %", "Index %"), 9, 1);
     fputs("  ", o);
-    cli_cell(o, T("Xếp loại", "Band"), 12, 0);
-    width = 5 + 2 + 28 + (u->n_groups > 0 ? 28 : 0) + 27 + 2 + 12;
+    cli_cell(o, T("Xếp loại", "Band"), 14, 0);
+    width = 5 + 2 + 31 + (u->n_groups > 0 ? 30 : 0) + 27 + 2 + 14;
     if (any_appraised) {
         cli_cell(o, T("Thẩm định%", "Appr. %"), 11, 1);
         cli_cell(o, T("Tự-TĐ", "Self-appr"), 10, 1);
@@ -434,9 +466,10 @@ print_units_table(const chiso_score_units *u, const char *const *sheets,
         }
         cli_cell(o, buf, 5, 1);
         fputs("  ", o);
-        cli_cell(o, unit_label(us), 28, 0);
+        cli_cell(o, unit_label(us), 30, 0);
+        fputs(" ", o);
         if (u->n_groups > 0) {
-            cli_cell(o, us->group ? us->group : "", 18, 0);
+            cli_cell(o, us->group ? us->group : "", 20, 0);
             if (us->group_rank > 0) {
                 snprintf(buf, sizeof(buf), "%ld/%zu", us->group_rank,
                          us->group_rank_of);
@@ -448,7 +481,7 @@ print_units_table(const chiso_score_units *u, const char *const *sheets,
         if (!us->scored) {
             cli_cell(o, "", 27, 0);
             fputs("  ", o);
-            cli_cell(o, T("chưa có phiếu", "no sheet"), 12, 0);
+            cli_cell(o, T("chưa có phiếu", "no sheet"), 14, 0);
             putchar('\n');
             continue;
         }
@@ -456,7 +489,7 @@ print_units_table(const chiso_score_units *u, const char *const *sheets,
         cli_num(o, us->applicable_max, dec, 9);
         cli_num(o, us->index_pct, idec, 9);
         fputs("  ", o);
-        cli_cell(o, us->band ? us->band->label : "", 12, 0);
+        cli_cell(o, us->band ? us->band->label : "", 14, 0);
         if (any_appraised) {
             if (us->has_appraised) {
                 cli_num(o, us->appraised_index_pct, idec, 11);
@@ -673,6 +706,20 @@ cmd_score_units(const score_units_args *A)
     for (i = 0; i < A->n_paths; i++) {
         struct stat st;
         if (stat(A->paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            const char *outs[2] = {A->csv_path, A->json_path};
+            int k;
+            /* an output in the sheets' folder would be read as a sheet by
+             * the next run */
+            for (k = 0; k < 2; k++) {
+                if (outs[k] != NULL && strcmp(outs[k], "-") != 0 &&
+                    inside_folder(outs[k], A->paths[i])) {
+                    rc = cli_usage_error("score",
+                                         "output '%s' is inside the folder "
+                                         "of sheets '%s': write it elsewhere",
+                                         outs[k], A->paths[i]);
+                    goto out;
+                }
+            }
             rc = add_folder(&sheets, A->paths[i]);
         } else {
             rc = paths_add(&sheets, A->paths[i]) != 0 ? CLI_EXIT_INTERNAL : 0;

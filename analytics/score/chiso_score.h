@@ -267,8 +267,7 @@ typedef struct chiso_unit_score {
     double *area_points; /* per area (top-level node), n_areas entries */
     double *area_applicable_max;
     double *area_pct; /* NaN when the area has no applicable criterion */
-    size_t n_lost, n_not_reported, n_evidence_missing, n_no_score,
-        n_warnings;
+    size_t n_lost, n_not_reported, n_evidence_missing, n_no_score, n_warnings;
     long rank; /* competition rank (1, 2, 2, 4) on index_pct; 0 = none */
     size_t rank_of;
     long group_rank; /* the same within its group; 0 = none */
@@ -327,11 +326,8 @@ void chiso_score_units_free(chiso_score_units *u);
  * within `tol` are equal; NaN values get rank 0 and are not counted.
  * rank[] receives n entries. Returns CHISO_OK or CHISO_ENOMEM.
  */
-chiso_status chiso_score_rank_competition(const double *x,
-                                          size_t n,
-                                          int higher_better,
-                                          double tol,
-                                          long *rank);
+chiso_status chiso_score_rank_competition(
+    const double *x, size_t n, int higher_better, double tol, long *rank);
 
 /* The JSON document of chiso score --all-units (docs/json.md). NULL on
  * allocation failure. */

@@ -125,9 +125,22 @@ chiso_score__unit_key(const char *unit, char *key)
     chiso_text_fold(unit, strlen(unit), key, SCORE_UNIT_KEY);
 }
 
-/* Edit distance between two folded names (each at most SCORE_UNIT_KEY). */
-static size_t
-edit_distance(const char *a, const char *b)
+size_t
+chiso_score__near(const char *want, const char *key)
+{
+    size_t d = chiso_score__edit_distance(want, key), n = strlen(want);
+
+    /* near: a letter off in a short code, a few in a name, or one name
+     * inside the other ("tu phap" in "so tu phap") */
+    if (d <= (n <= 4 ? 1 : 2 + n / 6) ||
+        (n >= 4 && (strstr(key, want) != NULL || strstr(want, key) != NULL))) {
+        return d;
+    }
+    return (size_t)-1;
+}
+
+size_t
+chiso_score__edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b), i, j;
     size_t row[SCORE_UNIT_KEY + 1];
@@ -190,7 +203,7 @@ list_units(const chiso_evidence *ev,
         if (rc == 0) {
             (*n_units)++;
             if (want != NULL) {
-                size_t dist = edit_distance(want, key);
+                size_t dist = chiso_score__edit_distance(want, key);
                 /* near: a few letters off, or one name inside the other
                  * ("tu phap" in "so tu phap") */
                 if (dist < best && (dist <= 2 + strlen(want) / 4 ||

@@ -109,6 +109,12 @@ void chiso_score__map_free(struct strmap *m);
 
 /* Fold a unit name for matching (chiso_text_fold into a 256-byte key). */
 #define SCORE_UNIT_KEY 256
+/* Edit distance between two folded names (each shorter than
+ * SCORE_UNIT_KEY bytes). */
+size_t chiso_score__edit_distance(const char *a, const char *b);
+/* The edit distance when `key` is near enough to `want` to suggest it
+ * ("did you mean"), else (size_t)-1. */
+size_t chiso_score__near(const char *want, const char *key);
 void chiso_score__unit_key(const char *unit, char *key);
 
 #endif /* CHISO_SCORE_INT_H */

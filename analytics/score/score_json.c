@@ -480,10 +480,10 @@ unit_json(const chiso_score_units *u, const chiso_unit_score *us)
     cJSON_AddItemToObject(o, "name", str_or_null(us->name));
     cJSON_AddItemToObject(o, "group", str_or_null(us->group));
     cJSON_AddItemToObject(o, "group_rank", rank_or_null(us->group_rank));
-    cJSON_AddItemToObject(
-        o, "group_rank_of",
-        us->group_rank > 0 ? cJSON_CreateNumber((double)us->group_rank_of)
-                           : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "group_rank_of",
+                          us->group_rank > 0
+                              ? cJSON_CreateNumber((double)us->group_rank_of)
+                              : cJSON_CreateNull());
     cJSON_AddItemToObject(o, "scored", cJSON_CreateBool(s));
     cJSON_AddItemToObject(o, "sheet", str_or_null(us->sheet));
     cJSON_AddItemToObject(o, "points",

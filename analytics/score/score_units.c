@@ -133,11 +133,8 @@ vi_desc(const void *pa, const void *pb)
 }
 
 chiso_status
-chiso_score_rank_competition(const double *x,
-                             size_t n,
-                             int higher_better,
-                             double tol,
-                             long *rank)
+chiso_score_rank_competition(
+    const double *x, size_t n, int higher_better, double tol, long *rank)
 {
     struct vi *s = malloc((n + 1) * sizeof(*s));
     size_t i, m = 0;
@@ -309,10 +306,10 @@ split_sheets(struct uc *C)
         }
         if (named == 0) {
             /* a sheet of one unit, named by the caller (its file name) */
-            const char *name = C->o->sheet_units != NULL &&
-                                       C->o->sheet_units[s] != NULL
-                                   ? C->o->sheet_units[s]
-                                   : ev->path;
+            const char *name =
+                C->o->sheet_units != NULL && C->o->sheet_units[s] != NULL
+                    ? C->o->sheet_units[s]
+                    : ev->path;
             chiso_score__unit_key(name, key);
             cur = unit_at(C, key, name, s);
             if (cur < 0) {
@@ -376,11 +373,40 @@ apply_list(struct uc *C)
             continue;
         }
         if (rc == 0) {
-            st = chiso_diag_set(C->diag, CHISO_EDATA, us->sheet, 0, 0,
-                                "unit '%s' is not in the unit list (%zu "
-                                "units): add it, or correct its name in the "
-                                "sheet",
-                                us->unit, C->o->n_units);
+            /* the nearest listed unit, by code or name */
+            size_t best = (size_t)-1, b = 0, dist;
+            char lk[SCORE_UNIT_KEY];
+            for (j = 0; j < C->o->n_units; j++) {
+                const char *names[2] = {C->o->units[j].unit,
+                                        C->o->units[j].name};
+                int t;
+                for (t = 0; t < 2; t++) {
+                    if (names[t] == NULL) {
+                        continue;
+                    }
+                    chiso_score__unit_key(names[t], lk);
+                    dist = chiso_score__near(key, lk);
+                    if (dist < best) {
+                        best = dist;
+                        b = j;
+                    }
+                }
+            }
+            if (best != (size_t)-1) {
+                st = chiso_diag_set(C->diag, CHISO_EDATA, us->sheet, 0, 0,
+                                    "unit '%s' is not in the unit list (did "
+                                    "you mean '%s'?)",
+                                    us->unit,
+                                    C->o->units[b].name != NULL
+                                        ? C->o->units[b].name
+                                        : C->o->units[b].unit);
+            } else {
+                st = chiso_diag_set(C->diag, CHISO_EDATA, us->sheet, 0, 0,
+                                    "unit '%s' is not in the unit list (%zu "
+                                    "units): add it, or correct its name in "
+                                    "the sheet",
+                                    us->unit, C->o->n_units);
+            }
             goto done;
         }
         seen[v] = 1;
@@ -389,8 +415,7 @@ apply_list(struct uc *C)
             st = oom(C);
             goto done;
         }
-        if (C->o->units[v].group != NULL &&
-            C->o->units[v].group[0] != '\0' &&
+        if (C->o->units[v].group != NULL && C->o->units[v].group[0] != '\0' &&
             (us->group = chiso_strdup(C->o->units[v].group)) == NULL) {
             st = oom(C);
             goto done;
@@ -498,8 +523,8 @@ summarise(struct uc *C, size_t k, const chiso_score_result *res)
         const chiso_node_score *ns = &res->nodes[C->u->areas[a]];
         us->area_points[a] = ns->points;
         us->area_applicable_max[a] = ns->applicable_max;
-        us->area_pct[a] = chiso_round_half_up(ns->index_pct,
-                                              fw->index_decimals);
+        us->area_pct[a] =
+            chiso_round_half_up(ns->index_pct, fw->index_decimals);
     }
     for (i = 0; i < res->n_lost; i++) {
         size_t leaf = res->lost[i];
@@ -718,10 +743,8 @@ done:
     return st;
 }
 
-static void uwarn(struct uc *C,
-                  const char *code,
-                  const char *fmt,
-                  ...) CHISO_PRINTF(3, 4);
+static void uwarn(struct uc *C, const char *code, const char *fmt, ...)
+    CHISO_PRINTF(3, 4);
 
 static void
 uwarn(struct uc *C, const char *code, const char *fmt, ...)
@@ -845,6 +868,13 @@ chiso_score_units_compute(chiso_score_units **out,
         }
     }
     st = rank_units(&C);
+    if (st == CHISO_OK && C.u->n_ranked == 0) {
+        /* nothing to rank is no result, not an empty table */
+        st = chiso_diag_set(diag, CHISO_EDATA, NULL, 0, 0,
+                            "none of the %zu units has a score (no rows in "
+                            "the sheets, or no applicable criterion)",
+                            C.u->n_units);
+    }
     if (st == CHISO_OK) {
         st = rank_criteria(&C);
     }
