@@ -61,78 +61,169 @@ static const chiso_csv_column evidence_columns[N_COLS] = {
      0},
 };
 
-/* (unit, id) -> entry index, open addressing. A slot keeps 32 bits of the
- * hash beside the index, so a probe reads an entry (and its strings) only
- * when the hashes agree: about one cache miss per row. */
-struct dup_table {
+/*
+ * Duplicate ids (same unit, same id) in linear time: one hash table of ids
+ * per unit, found through a small table of units. Sheets list a unit's
+ * rows together, so the current unit's table stays in cache and the unit
+ * is looked up only when it changes. A slot keeps 32 bits of the id's hash
+ * beside the entry index; the hash also places the slot, so growing a
+ * table never reads the entries again, and a probe reads an entry only
+ * when the hashes agree.
+ */
+struct id_table {
     uint64_t *slot; /* hash << 32 | (entry index + 1); 0 = empty */
     size_t mask, n;
 };
 
-static uint64_t
-dup_hash(const char *unit, const char *id)
+struct dup_table {
+    struct id_table *units; /* one per distinct unit text */
+    const char **unit_text; /* borrowed from the first entry of the unit */
+    size_t n_units, cap_units;
+    size_t *unit_slot; /* open addressing over units: index + 1 */
+    size_t unit_mask;
+    long cur;             /* the previous row's unit, or -1 */
+    const char *cur_text; /* its text */
+};
+
+static uint32_t
+str_hash32(const char *p)
 {
     uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    const char *p;
 
-    for (p = unit; *p; p++) {
+    for (; *p; p++) {
         h = (h ^ (unsigned char)*p) * 1099511628211ull;
     }
-    h = (h ^ 0x1f) * 1099511628211ull;
-    for (p = id; *p; p++) {
-        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+static int
+id_table_grow(struct id_table *t)
+{
+    size_t cap = t->slot ? 2 * (t->mask + 1) : 64, k;
+    uint64_t *s = calloc(cap, sizeof(*s));
+
+    if (s == NULL) {
+        return -1;
     }
-    return h ^ (h >> 29);
+    for (k = 0; t->slot != NULL && k <= t->mask; k++) {
+        if (t->slot[k] != 0) {
+            size_t j = (size_t)(t->slot[k] >> 32) & (cap - 1);
+            while (s[j] != 0) {
+                j = (j + 1) & (cap - 1);
+            }
+            s[j] = t->slot[k];
+        }
+    }
+    free(t->slot);
+    t->slot = s;
+    t->mask = cap - 1;
+    return 0;
+}
+
+/* The table of unit text u: found, or added. -1 on allocation failure. */
+static long
+dup_unit(struct dup_table *d, const char *u)
+{
+    uint32_t h;
+    size_t i;
+
+    if (d->cur >= 0 && strcmp(d->cur_text, u) == 0) {
+        return d->cur;
+    }
+    if ((d->n_units + 1) * 2 > (d->unit_slot ? d->unit_mask + 1 : 0)) {
+        size_t cap = d->unit_slot ? 2 * (d->unit_mask + 1) : 16, k;
+        size_t *s = calloc(cap, sizeof(*s));
+        if (s == NULL) {
+            return -1;
+        }
+        for (k = 0; k < d->n_units; k++) {
+            size_t j = str_hash32(d->unit_text[k]) & (cap - 1);
+            while (s[j] != 0) {
+                j = (j + 1) & (cap - 1);
+            }
+            s[j] = k + 1;
+        }
+        free(d->unit_slot);
+        d->unit_slot = s;
+        d->unit_mask = cap - 1;
+    }
+    h = str_hash32(u);
+    for (i = h & d->unit_mask; d->unit_slot[i] != 0;
+         i = (i + 1) & d->unit_mask) {
+        if (strcmp(d->unit_text[d->unit_slot[i] - 1], u) == 0) {
+            break;
+        }
+    }
+    if (d->unit_slot[i] == 0) {
+        if (d->n_units == d->cap_units) {
+            size_t cap = d->cap_units ? 2 * d->cap_units : 16;
+            struct id_table *t = realloc(d->units, cap * sizeof(*t));
+            const char **x;
+            if (t == NULL) {
+                return -1;
+            }
+            d->units = t;
+            x = realloc(d->unit_text, cap * sizeof(*x));
+            if (x == NULL) {
+                return -1;
+            }
+            d->unit_text = x;
+            d->cap_units = cap;
+        }
+        memset(&d->units[d->n_units], 0, sizeof(d->units[0]));
+        d->unit_text[d->n_units] = u;
+        d->unit_slot[i] = ++d->n_units;
+    }
+    d->cur = (long)d->unit_slot[i] - 1;
+    d->cur_text = d->unit_text[d->cur];
+    return d->cur;
 }
 
 /* The earlier entry with e's unit and id, -1 if none (then e's index,
- * ev->n, is recorded), or -2 on allocation failure. */
+ * ev->n, is recorded: the caller appends e next), or -2 on allocation
+ * failure. */
 static long
-dup_find(struct dup_table *t,
+dup_find(struct dup_table *d,
          const chiso_evidence *ev,
          const chiso_evidence_entry *e)
 {
-    uint64_t h = dup_hash(e->unit, e->id), tag = h >> 32;
+    long u = dup_unit(d, e->unit);
+    struct id_table *t;
+    uint64_t tag;
     size_t i;
 
-    if (ev->n >= 0xFFFFFFFFu) {
+    if (u < 0 || ev->n >= 0xFFFFFFFFu) {
         return -2;
     }
-    if ((t->n + 1) * 2 > (t->slot ? t->mask + 1 : 0)) {
-        size_t cap = t->slot ? 2 * (t->mask + 1) : 1024, k;
-        uint64_t *s = calloc(cap, sizeof(*s));
-        if (s == NULL) {
-            return -2;
-        }
-        for (k = 0; t->slot != NULL && k <= t->mask; k++) {
-            if (t->slot[k] != 0) {
-                const chiso_evidence_entry *x =
-                    &ev->entries[(t->slot[k] & 0xFFFFFFFFu) - 1];
-                size_t j = (size_t)dup_hash(x->unit, x->id) & (cap - 1);
-                while (s[j] != 0) {
-                    j = (j + 1) & (cap - 1);
-                }
-                s[j] = t->slot[k];
-            }
-        }
-        free(t->slot);
-        t->slot = s;
-        t->mask = cap - 1;
+    t = &d->units[u];
+    if ((t->n + 1) * 2 > (t->slot ? t->mask + 1 : 0) && id_table_grow(t) != 0) {
+        return -2;
     }
-    i = (size_t)h & t->mask;
-    while (t->slot[i] != 0) {
+    tag = str_hash32(e->id);
+    for (i = (size_t)tag & t->mask; t->slot[i] != 0; i = (i + 1) & t->mask) {
         if (t->slot[i] >> 32 == tag) {
             size_t k = (size_t)(t->slot[i] & 0xFFFFFFFFu) - 1;
-            const chiso_evidence_entry *x = &ev->entries[k];
-            if (strcmp(x->id, e->id) == 0 && strcmp(x->unit, e->unit) == 0) {
+            if (strcmp(ev->entries[k].id, e->id) == 0) {
                 return (long)k;
             }
         }
-        i = (i + 1) & t->mask;
     }
     t->slot[i] = tag << 32 | ((uint64_t)ev->n + 1);
     t->n++;
     return -1;
+}
+
+static void
+dup_free(struct dup_table *d)
+{
+    size_t i;
+
+    for (i = 0; i < d->n_units; i++) {
+        free(d->units[i].slot);
+    }
+    free(d->units);
+    free(d->unit_text);
+    free(d->unit_slot);
 }
 
 struct loader {
@@ -247,7 +338,7 @@ load(chiso_evidence **out,
     chiso_status st;
     size_t cap = 0;
     chiso_diag local;
-    struct dup_table dups = {NULL, 0, 0};
+    struct dup_table dups = {NULL, NULL, 0, 0, NULL, 0, -1, NULL};
 
     *out = NULL;
     memset(&L, 0, sizeof(L));
@@ -452,7 +543,7 @@ load(chiso_evidence **out,
         goto fail;
     }
     chiso_csv_close(L.r);
-    free(dups.slot);
+    dup_free(&dups);
     if (L.n_problems > 0) {
         chiso_evidence_free(ev);
         return CHISO_EDATA;
@@ -460,7 +551,7 @@ load(chiso_evidence **out,
     *out = ev;
     return CHISO_OK;
 fail:
-    free(dups.slot);
+    dup_free(&dups);
     if (problems != NULL && L.diag->code != CHISO_OK && L.diag == &local) {
         chiso_diag_list_add(problems, &local);
     }

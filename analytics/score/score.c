@@ -22,6 +22,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,6 +116,35 @@ cell_error(struct sc *S,
     va_end(ap);
     return chiso_diag_set(S->diag, CHISO_EDATA, e ? S->ev->path : NULL,
                           e ? e->line : 0, e ? col : 0, "%s", msg);
+}
+
+/* ---- rounding ------------------------------------------------------------ */
+
+/*
+ * chiso_round_half_up(x, decimals), fast when the answer cannot depend on
+ * binary noise. chiso_round_half_up first rounds x * 10^decimals to 12
+ * significant digits (so 2.675, stored as 2.67499999..., rounds as the
+ * decimal does), which moves it by at most 5e-12 of its size; that can
+ * only change the result when the value lies that close to a half. Away
+ * from halves, floor(v + 0.5) gives the same answer without the text
+ * round trip (snprintf and strtod, a microsecond a call, a million calls
+ * for a province).
+ */
+double
+chiso_score__round(double x, int decimals, double scale)
+{
+    double v, f;
+
+    if (!isfinite(x) || decimals < 0 || decimals > 15) {
+        return decimals < 0 ? x : chiso_round_half_up(x, decimals);
+    }
+    v = fabs(x) * scale;
+    f = v - floor(v);
+    if (v < 1e15 && fabs(f - 0.5) > 1e-10 * (v > 1 ? v : 1)) {
+        double r = copysign(floor(v + 0.5), x) / scale;
+        return chiso_is_zero(r) ? 0.0 : r;
+    }
+    return chiso_round_half_up(x, decimals);
 }
 
 /* ---- units of a sheet --------------------------------------------------- */
@@ -341,10 +371,22 @@ map_evidence(struct sc *S)
     }
     for (r = 0; r < S->n_rows; r++) {
         size_t i = S->rows[r];
-        const chiso_evidence_entry *e = &ev->entries[i];
+        const chiso_evidence_entry *e;
         long k;
         size_t term;
         long *slot;
+        if (S->row_map != NULL) {
+            /* where the row goes, looked up once for every unit */
+            long m = S->row_map[i];
+            if (m >= 0 || m <= -2) {
+                slot = m >= 0 ? &S->node_entry[m] : &S->term_entry[-m - 2];
+                if (*slot < 0) {
+                    *slot = (long)i;
+                    continue;
+                }
+            }
+        }
+        e = &ev->entries[i];
         k = chiso_framework_find(S->fw, e->id);
         if (k >= 0) {
             if (!chiso_node_is_leaf(&S->fw->nodes[k])) {
@@ -940,10 +982,10 @@ scored:
     if (ns->points_exact > n->max) {
         ns->points_exact = n->max;
     }
-    ns->points =
-        S->fw->points_decimals >= 0
-            ? chiso_round_half_up(ns->points_exact, S->fw->points_decimals)
-            : ns->points_exact;
+    ns->points = S->fw->points_decimals >= 0
+                     ? chiso_score__round(ns->points_exact,
+                                          S->fw->points_decimals, S->pts_scale)
+                     : ns->points_exact;
     return CHISO_OK;
 }
 
@@ -1059,12 +1101,12 @@ pct(double p, double m)
     return m > 0 ? p / m * 100.0 : (double)NAN;
 }
 
-static chiso_status
+static void
 aggregate(struct sc *S)
 {
     const chiso_framework *fw = S->fw;
     chiso_score_result *res = S->res;
-    size_t i, c, n_app_missing = 0, *tmp;
+    size_t i, c, n_app_missing = 0;
     int dec = fw->points_decimals;
 
     /* appraisal: leaves without appraised points keep their own points */
@@ -1103,9 +1145,10 @@ aggregate(struct sc *S)
             }
         }
         if (dec >= 0) {
-            ns->points = chiso_round_half_up(ns->points, dec);
-            ns->appraised = chiso_round_half_up(ns->appraised, dec);
-            ns->official = chiso_round_half_up(ns->official, dec);
+            ns->points = chiso_score__round(ns->points, dec, S->pts_scale);
+            ns->appraised =
+                chiso_score__round(ns->appraised, dec, S->pts_scale);
+            ns->official = chiso_score__round(ns->official, dec, S->pts_scale);
         }
         ns->has_appraised = res->has_appraised;
         ns->index_pct = pct(ns->points, ns->applicable_max);
@@ -1152,13 +1195,164 @@ aggregate(struct sc *S)
             res->lost[res->n_lost++] = i;
         }
     }
-    tmp = malloc((res->n_lost + 1) * sizeof(*tmp));
-    if (tmp == NULL) {
-        return chiso_diag_set(S->diag, CHISO_ENOMEM, NULL, 0, 0,
-                              "out of memory");
+    sort_lost(res, S->lost_tmp);
+}
+
+void
+chiso_score__ws_free(struct sc *S)
+{
+    chiso_score_free(S->res);
+    free(S->node_entry);
+    free(S->term_entry);
+    free(S->term_base);
+    free(S->scratch_terms);
+    free(S->lost_tmp);
+    memset(S, 0, sizeof(*S));
+}
+
+chiso_status
+chiso_score__ws_init(struct sc *S,
+                     const chiso_framework *fw,
+                     const chiso_score_options *opts,
+                     int want_explain,
+                     chiso_diag *diag)
+{
+    size_t i, n_terms = 0, max_terms = 0;
+
+    memset(S, 0, sizeof(*S));
+    S->fw = fw;
+    S->o = opts;
+    S->diag = diag;
+    S->want_explain = want_explain;
+    S->pts_scale =
+        pow(10.0, fw->points_decimals >= 0 ? fw->points_decimals : 0);
+    for (i = 0; i < fw->n_nodes; i++) {
+        n_terms += fw->nodes[i].rule.n_terms;
+        if (fw->nodes[i].rule.n_terms > max_terms) {
+            max_terms = fw->nodes[i].rule.n_terms;
+        }
     }
-    sort_lost(res, tmp);
-    free(tmp);
+    S->n_terms_total = n_terms;
+    S->res = calloc(1, sizeof(*S->res));
+    S->node_entry = malloc((fw->n_nodes + 1) * sizeof(long));
+    S->term_entry = malloc((n_terms + 1) * sizeof(long));
+    S->term_base = malloc((fw->n_nodes + 1) * sizeof(size_t));
+    S->scratch_terms = calloc(max_terms + 1, sizeof(*S->scratch_terms));
+    S->lost_tmp = malloc((fw->n_nodes + 1) * sizeof(size_t));
+    S->n_scratch_terms = max_terms;
+    if (S->res == NULL || S->node_entry == NULL || S->term_entry == NULL ||
+        S->term_base == NULL || S->scratch_terms == NULL ||
+        S->lost_tmp == NULL) {
+        goto oom;
+    }
+    chiso_diag_list_init(&S->res->warnings, 200);
+    S->res->warnings.lang = opts->lang;
+    S->res->fw = fw;
+    S->res->nodes = calloc(fw->n_nodes + 1, sizeof(*S->res->nodes));
+    S->res->lost = calloc(fw->n_nodes + 1, sizeof(*S->res->lost));
+    if (S->res->nodes == NULL || S->res->lost == NULL) {
+        goto oom;
+    }
+    n_terms = 0;
+    for (i = 0; i < fw->n_nodes; i++) {
+        const chiso_node *n = &fw->nodes[i];
+        S->term_base[i] = n_terms;
+        n_terms += n->rule.n_terms;
+        if (chiso_node_is_leaf(n) && n->rule.n_terms > 0) {
+            S->res->nodes[i].terms =
+                calloc(n->rule.n_terms, sizeof(*S->res->nodes[i].terms));
+            if (S->res->nodes[i].terms == NULL) {
+                goto oom;
+            }
+            S->res->nodes[i].n_terms = n->rule.n_terms;
+        }
+    }
+    return CHISO_OK;
+oom:
+    chiso_score__ws_free(S);
+    return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+/* Back to a blank result, keeping the allocations. */
+static void
+ws_reset(struct sc *S)
+{
+    const chiso_framework *fw = S->fw;
+    chiso_score_result *res = S->res;
+    chiso_node_score *nodes = res->nodes;
+    size_t *lost = res->lost, i;
+    chiso_diag_list w = res->warnings;
+
+    for (i = 0; i < fw->n_nodes; i++) {
+        chiso_term_score *t = nodes[i].terms;
+        size_t nt = nodes[i].n_terms;
+        /* everything but the explain text, which is cleared by its first
+         * byte (most of a node's size, and never read when not written) */
+        char *ex = nodes[i].explain;
+        size_t after =
+            offsetof(chiso_node_score, explain) + sizeof(nodes[i].explain);
+        memset(&nodes[i], 0, offsetof(chiso_node_score, explain));
+        memset((char *)&nodes[i] + after, 0, sizeof(nodes[i]) - after);
+        ex[0] = '\0';
+        if (t != NULL) {
+            memset(t, 0, nt * sizeof(*t));
+            nodes[i].terms = t;
+            nodes[i].n_terms = nt;
+        }
+        nodes[i].evidence = -1;
+        S->node_entry[i] = -1;
+    }
+    for (i = 0; i < S->n_terms_total; i++) {
+        S->term_entry[i] = -1;
+    }
+    memset(res, 0, sizeof(*res));
+    res->fw = fw;
+    res->nodes = nodes;
+    res->lost = lost;
+    w.n = 0;
+    w.n_dropped = 0;
+    res->warnings = w;
+}
+
+chiso_status
+chiso_score__ws_run(struct sc *S,
+                    const chiso_evidence *ev,
+                    const size_t *rows,
+                    size_t n_rows)
+{
+    const chiso_framework *fw = S->fw;
+    chiso_status st;
+    size_t i;
+
+    ws_reset(S);
+    S->ev = ev;
+    S->res->ev = ev;
+    S->rows = rows;
+    S->n_rows = ev != NULL ? n_rows : 0;
+    st = map_evidence(S);
+    if (st != CHISO_OK) {
+        return st;
+    }
+    for (i = 0; i < fw->n_nodes; i++) {
+        const chiso_node *n = &fw->nodes[i];
+        chiso_node_score *ns = &S->res->nodes[i];
+        if (!chiso_node_is_leaf(n)) {
+            continue;
+        }
+        st = chiso_score__leaf_eval(S, i, ns);
+        if (st != CHISO_OK) {
+            return st;
+        }
+        leaf_account(S, i);
+        if (!S->o->no_targets && ns->applicable && n->max > 0 &&
+            ns->points < n->max - EPS) {
+            st = chiso_score__targets(S, i);
+            if (st != CHISO_OK) {
+                return chiso_diag_set(S->diag, st, NULL, 0, 0, "out of memory");
+            }
+        }
+    }
+    aggregate(S);
     return CHISO_OK;
 }
 
@@ -1173,100 +1367,19 @@ chiso_score__rows(chiso_score_result **out,
                   chiso_diag *diag)
 {
     struct sc S;
-    chiso_status st = CHISO_OK;
-    size_t i, n_terms = 0, max_terms = 0;
+    chiso_status st;
 
     *out = NULL;
-    memset(&S, 0, sizeof(S));
-    S.fw = fw;
-    S.ev = ev;
-    S.o = opts;
-    S.diag = diag;
-    S.rows = rows;
-    S.n_rows = ev != NULL ? n_rows : 0;
-    S.want_explain = want_explain;
-    for (i = 0; i < fw->n_nodes; i++) {
-        n_terms += fw->nodes[i].rule.n_terms;
-        if (fw->nodes[i].rule.n_terms > max_terms) {
-            max_terms = fw->nodes[i].rule.n_terms;
-        }
-    }
-    S.res = calloc(1, sizeof(*S.res));
-    S.node_entry = malloc((fw->n_nodes + 1) * sizeof(long));
-    S.term_entry = malloc((n_terms + 1) * sizeof(long));
-    S.term_base = malloc((fw->n_nodes + 1) * sizeof(size_t));
-    S.scratch_terms = calloc(max_terms + 1, sizeof(*S.scratch_terms));
-    S.n_scratch_terms = max_terms;
-    if (S.res == NULL || S.node_entry == NULL || S.term_entry == NULL ||
-        S.term_base == NULL || S.scratch_terms == NULL) {
-        st = chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
-        goto done;
-    }
-    chiso_diag_list_init(&S.res->warnings, 200);
-    S.res->warnings.lang = opts->lang;
-    S.res->fw = fw;
-    S.res->ev = ev;
-    S.res->nodes = calloc(fw->n_nodes + 1, sizeof(*S.res->nodes));
-    S.res->lost = calloc(fw->n_nodes + 1, sizeof(*S.res->lost));
-    if (S.res->nodes == NULL || S.res->lost == NULL) {
-        st = chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
-        goto done;
-    }
-    n_terms = 0;
-    for (i = 0; i < fw->n_nodes; i++) {
-        S.node_entry[i] = -1;
-        S.res->nodes[i].evidence = -1;
-        S.term_base[i] = n_terms;
-        n_terms += fw->nodes[i].rule.n_terms;
-    }
-    for (i = 0; i < n_terms; i++) {
-        S.term_entry[i] = -1;
-    }
-    st = map_evidence(&S);
+    st = chiso_score__ws_init(&S, fw, opts, want_explain, diag);
     if (st != CHISO_OK) {
-        goto done;
+        return st;
     }
-    for (i = 0; i < fw->n_nodes; i++) {
-        const chiso_node *n = &fw->nodes[i];
-        chiso_node_score *ns = &S.res->nodes[i];
-        if (!chiso_node_is_leaf(n)) {
-            continue;
-        }
-        if (n->rule.n_terms > 0) {
-            ns->terms = calloc(n->rule.n_terms, sizeof(*ns->terms));
-            if (ns->terms == NULL) {
-                st = chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0,
-                                    "out of memory");
-                goto done;
-            }
-            ns->n_terms = n->rule.n_terms;
-        }
-        st = chiso_score__leaf_eval(&S, i, ns);
-        if (st != CHISO_OK) {
-            goto done;
-        }
-        leaf_account(&S, i);
-        if (!opts->no_targets && ns->applicable && n->max > 0 &&
-            ns->points < n->max - EPS) {
-            st = chiso_score__targets(&S, i);
-            if (st != CHISO_OK) {
-                chiso_diag_set(diag, st, NULL, 0, 0, "out of memory");
-                goto done;
-            }
-        }
+    st = chiso_score__ws_run(&S, ev, rows, n_rows);
+    if (st == CHISO_OK) {
+        *out = S.res;
+        S.res = NULL;
     }
-    st = aggregate(&S);
-    if (st != CHISO_OK) {
-        goto done;
-    }
-    *out = S.res;
-    S.res = NULL;
-done:
-    chiso_score_free(S.res);
-    free(S.node_entry);
-    free(S.term_entry);
-    free(S.term_base);
-    free(S.scratch_terms);
+    chiso_score__ws_free(&S);
     return st;
 }
 
@@ -1326,4 +1439,34 @@ chiso_score_free(chiso_score_result *res)
     free(res->lost);
     chiso_diag_list_free(&res->warnings);
     free(res);
+}
+
+long *
+chiso_score__row_map(const chiso_framework *fw, const chiso_evidence *ev)
+{
+    long *map = malloc((ev->n + 1) * sizeof(*map));
+    size_t i, t, *base = malloc((fw->n_nodes + 1) * sizeof(*base)), n = 0;
+
+    if (map == NULL || base == NULL) {
+        free(map);
+        free(base);
+        return NULL;
+    }
+    for (i = 0; i < fw->n_nodes; i++) {
+        base[i] = n;
+        n += fw->nodes[i].rule.n_terms;
+    }
+    for (i = 0; i < ev->n; i++) {
+        long k = chiso_framework_find(fw, ev->entries[i].id);
+        if (k >= 0) {
+            map[i] = chiso_node_is_leaf(&fw->nodes[k]) ? k : -1;
+        } else if ((k = chiso_framework_find_input(fw, ev->entries[i].id,
+                                                   &t)) >= 0) {
+            map[i] = -2 - (long)(base[k] + t);
+        } else {
+            map[i] = -1;
+        }
+    }
+    free(base);
+    return map;
 }

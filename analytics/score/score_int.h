@@ -48,7 +48,37 @@ struct sc {
     const struct probe *probe;
     chiso_term_score *scratch_terms; /* term scores of probes */
     size_t n_scratch_terms;
+    size_t n_terms_total;
+    size_t *lost_tmp;    /* merge sort of the lost list */
+    double pts_scale;    /* 10^points_decimals */
+    const long *row_map; /* per evidence row: leaf k (>= 0), terms slot s
+                             (-2 - s), or -1 (look it up); NULL: none */
 };
+
+/* chiso_round_half_up(x, decimals) (scale = 10^decimals), without its
+ * text round trip when the value is not within noise of a half. */
+double chiso_score__round(double x, int decimals, double scale);
+
+/* The row map of a sheet (see struct sc): one lookup per row. NULL on
+ * allocation failure. */
+long *chiso_score__row_map(const chiso_framework *fw, const chiso_evidence *ev);
+
+/*
+ * A scoring workspace: the result and the lookup arrays of one framework,
+ * allocated once and reused for unit after unit (chiso_score__ws_run
+ * resets them). ws_init fails only for memory (diag set).
+ */
+chiso_status chiso_score__ws_init(struct sc *S,
+                                  const chiso_framework *fw,
+                                  const chiso_score_options *opts,
+                                  int want_explain,
+                                  chiso_diag *diag);
+/* Score the rows `rows` of ev (may be NULL) into S->res. */
+chiso_status chiso_score__ws_run(struct sc *S,
+                                 const chiso_evidence *ev,
+                                 const size_t *rows,
+                                 size_t n_rows);
+void chiso_score__ws_free(struct sc *S);
 
 /*
  * Apply leaf k's rule to its input (the probe's, when S->probe is set)

@@ -3,12 +3,15 @@
  * ranked overall and within groups, and the criteria most units lose
  * points on.
  */
+#define _POSIX_C_SOURCE 200809L
 #include "score_int.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- string map ---------------------------------------------------------- */
 
@@ -180,7 +183,9 @@ struct uc {
     struct unit_rows *ur; /* parallel to u->units */
     size_t cap_units;
     struct strmap keys; /* folded unit -> index */
-    size_t **shared;    /* per sheet: rows naming no unit */
+    const chiso_score_options *so;
+    long **row_maps; /* per sheet: chiso_score__row_map */
+    size_t **shared; /* per sheet: rows naming no unit */
     size_t *n_shared;
 };
 
@@ -458,7 +463,12 @@ done:
 /* A unit's rows merged with its sheet's shared rows (both in sheet
  * order). *rows may be the unit's own array (nothing shared). */
 static chiso_status
-unit_rows(struct uc *C, size_t k, size_t **rows, size_t *n, size_t **tmp)
+unit_rows(struct uc *C,
+          size_t k,
+          size_t **rows,
+          size_t *n,
+          size_t **tmp,
+          chiso_diag *diag)
 {
     struct unit_rows *r = &C->ur[k];
     size_t s = r->sheet, a = 0, b = 0, o = 0;
@@ -473,7 +483,7 @@ unit_rows(struct uc *C, size_t k, size_t **rows, size_t *n, size_t **tmp)
     free(*tmp);
     *tmp = malloc((r->n_rows + nsh) * sizeof(size_t));
     if (*tmp == NULL) {
-        return oom(C);
+        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
     }
     while (a < r->n_rows || b < nsh) {
         if (b == nsh || (a < r->n_rows && r->rows[a] < sh[b])) {
@@ -495,12 +505,31 @@ round_pts(const chiso_framework *fw, double x)
                : chiso_round_sig(x, 12);
 }
 
+/* Points lost are summed as integers in units of the published decimals
+ * (1e-9 when the framework does not round), so the sums do not depend on
+ * the order in which the units were scored (threads). */
+static double
+loss_scale(const chiso_framework *fw)
+{
+    return pow(10.0, fw->points_decimals >= 0 ? fw->points_decimals : 9);
+}
+
+/* A worker's sums per leaf. */
+struct crit_acc {
+    size_t losing, applicable;
+    long long lost; /* points lost x loss_scale */
+};
+
 /* Keep what the unit tables need from a full result. */
-static chiso_status
-summarise(struct uc *C, size_t k, const chiso_score_result *res)
+static void
+summarise(struct uc *C,
+          size_t k,
+          const chiso_score_result *res,
+          struct crit_acc *acc)
 {
     const chiso_framework *fw = C->fw;
     chiso_unit_score *us = &C->u->units[k];
+    double scale = loss_scale(fw);
     size_t a, i;
 
     us->scored = 1;
@@ -528,17 +557,173 @@ summarise(struct uc *C, size_t k, const chiso_score_result *res)
     }
     for (i = 0; i < res->n_lost; i++) {
         size_t leaf = res->lost[i];
-        chiso_criterion_loss *cl = &C->u->criteria[leaf];
-        cl->n_units_losing++;
-        cl->points_lost += fw->nodes[leaf].max - res->nodes[leaf].points;
+        acc[leaf].losing++;
+        acc[leaf].lost +=
+            llround((fw->nodes[leaf].max - res->nodes[leaf].points) * scale);
     }
     for (i = 0; i < fw->n_nodes; i++) {
-        if (chiso_node_is_leaf(&fw->nodes[i]) && res->nodes[i].applicable &&
-            fw->nodes[i].max > 0) {
-            C->u->criteria[i].n_units_applicable++;
+        if (res->nodes[i].applicable && fw->nodes[i].max > 0 &&
+            chiso_node_is_leaf(&fw->nodes[i])) {
+            acc[i].applicable++;
         }
     }
-    return CHISO_OK;
+}
+
+/* A thread scoring units [from, to). */
+struct worker {
+    struct uc *C;
+    size_t from, to;
+    chiso_score_options so;
+    chiso_diag diag;
+    long failed; /* first unit whose scoring failed, -1 */
+    chiso_status st;
+    int started; /* runs on its own thread */
+    struct crit_acc *acc;
+};
+
+static void *
+work(void *arg)
+{
+    struct worker *W = arg;
+    struct uc *C = W->C;
+    struct sc S;
+    size_t i, *tmp = NULL;
+
+    W->st = chiso_score__ws_init(&S, C->fw, &W->so, 0, &W->diag);
+    if (W->st != CHISO_OK) {
+        W->failed = (long)W->from;
+        return NULL;
+    }
+    for (i = W->from; i < W->to; i++) {
+        size_t *rows = NULL, n_rows = 0;
+        if (C->ur[i].sheet == (size_t)-1) {
+            continue; /* listed, no rows */
+        }
+        W->st = unit_rows(C, i, &rows, &n_rows, &tmp, &W->diag);
+        S.row_map = C->row_maps[C->ur[i].sheet];
+        if (W->st == CHISO_OK) {
+            W->st = chiso_score__ws_run(&S, C->sheets[C->ur[i].sheet], rows,
+                                        n_rows);
+        }
+        if (W->st != CHISO_OK) {
+            W->failed = (long)i;
+            break;
+        }
+        summarise(C, i, S.res, W->acc);
+        free(C->ur[i].rows);
+        C->ur[i].rows = NULL;
+    }
+    free(tmp);
+    chiso_score__ws_free(&S);
+    return NULL;
+}
+
+/* Threads worth starting: one per processor (at most 8) once there is
+ * enough to do; the results do not depend on it. */
+static size_t
+n_workers(const struct uc *C, size_t total_rows)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t n = cpus > 1 ? (size_t)cpus : 1;
+
+    if (n > 8) {
+        n = 8;
+    }
+    if (n > C->u->n_units) {
+        n = C->u->n_units;
+    }
+    return total_rows < 50000 || n == 0 ? 1 : n;
+}
+
+/* Score every unit that has rows, on `nw` threads, each taking a run of
+ * consecutive units of about the same number of rows. The error reported
+ * is the one of the first unit that failed, as if scored in order. */
+static chiso_status
+score_all(struct uc *C, chiso_diag *diag)
+{
+    const chiso_framework *fw = C->fw;
+    size_t n = C->u->n_units, i, w, total = 0, done = 0, nw;
+    struct worker *W;
+    pthread_t *tid;
+    chiso_status st = CHISO_OK;
+    long first = -1;
+    size_t first_w = 0;
+    double scale = loss_scale(fw);
+
+    for (i = 0; i < n; i++) {
+        total += C->ur[i].sheet == (size_t)-1 ? 0 : C->ur[i].n_rows + 1;
+    }
+    nw = n_workers(C, total);
+    W = calloc(nw, sizeof(*W));
+    tid = calloc(nw, sizeof(*tid));
+    if (W == NULL || tid == NULL) {
+        free(W);
+        free(tid);
+        return oom(C);
+    }
+    for (w = 0, i = 0; w < nw; w++) {
+        size_t share = (total - done) / (nw - w), got = 0;
+        W[w].C = C;
+        W[w].from = i;
+        while (i < n && (got < share || w == nw - 1)) {
+            size_t r = C->ur[i].sheet == (size_t)-1 ? 0 : C->ur[i].n_rows + 1;
+            got += r;
+            i++;
+        }
+        done += got;
+        W[w].to = i;
+        W[w].so = *C->so;
+        chiso_diag_clear(&W[w].diag);
+        W[w].diag.lang = diag != NULL ? diag->lang : C->o->lang;
+        W[w].failed = -1;
+        W[w].acc = calloc(fw->n_nodes + 1, sizeof(*W[w].acc));
+        if (W[w].acc == NULL) {
+            st = oom(C);
+        }
+    }
+    if (st == CHISO_OK) {
+        for (w = 1; w < nw; w++) {
+            W[w].started = pthread_create(&tid[w], NULL, work, &W[w]) == 0;
+            if (!W[w].started) {
+                work(&W[w]); /* no thread: do it here */
+            }
+        }
+        work(&W[0]);
+        for (w = 1; w < nw; w++) {
+            if (W[w].started) {
+                pthread_join(tid[w], NULL);
+            }
+        }
+        for (w = 0; w < nw; w++) {
+            if (W[w].failed >= 0 && (first < 0 || W[w].failed < first)) {
+                first = W[w].failed;
+                first_w = w;
+            }
+        }
+        if (first >= 0) {
+            st = W[first_w].st;
+            if (diag != NULL && diag->code == CHISO_OK) {
+                *diag = W[first_w].diag;
+            }
+        } else {
+            for (i = 0; i < fw->n_nodes; i++) {
+                long long lost = 0;
+                for (w = 0; w < nw; w++) {
+                    C->u->criteria[i].n_units_losing += W[w].acc[i].losing;
+                    C->u->criteria[i].n_units_applicable +=
+                        W[w].acc[i].applicable;
+                    lost += W[w].acc[i].lost;
+                }
+                C->u->criteria[i].points_lost = (double)lost / scale;
+            }
+        }
+    }
+    for (w = 0; w < nw; w++) {
+        free(W[w].acc);
+    }
+    free(W);
+    free(tid);
+    return st;
 }
 
 struct rk {
@@ -776,7 +961,7 @@ chiso_score_units_compute(chiso_score_units **out,
     chiso_units_options defaults = CHISO_UNITS_OPTIONS_INIT;
     chiso_score_options so = CHISO_SCORE_OPTIONS_INIT;
     chiso_status st;
-    size_t i, *tmp = NULL;
+    size_t i;
 
     *out = NULL;
     memset(&C, 0, sizeof(C));
@@ -817,10 +1002,10 @@ chiso_score_units_compute(chiso_score_units **out,
     }
     so.no_targets = 1;
     so.lang = opts->lang;
+    C.so = &so;
     for (i = 0; i < C.u->n_units; i++) {
         chiso_unit_score *us = &C.u->units[i];
-        chiso_score_result *res = NULL;
-        size_t *rows = NULL, n_rows = 0;
+        size_t a;
         us->area_points = malloc((C.u->n_areas + 1) * sizeof(double));
         us->area_applicable_max = malloc((C.u->n_areas + 1) * sizeof(double));
         us->area_pct = malloc((C.u->n_areas + 1) * sizeof(double));
@@ -829,32 +1014,38 @@ chiso_score_units_compute(chiso_score_units **out,
             st = oom(&C);
             goto fail;
         }
-        if (C.ur[i].sheet == (size_t)-1) {
-            size_t a;
-            us->index_pct = NAN;
-            for (a = 0; a < C.u->n_areas; a++) {
-                us->area_points[a] = us->area_applicable_max[a] =
-                    us->area_pct[a] = NAN;
-            }
+        us->index_pct = NAN;
+        for (a = 0; a < C.u->n_areas; a++) {
+            us->area_points[a] = us->area_applicable_max[a] = us->area_pct[a] =
+                NAN;
+        }
+    }
+    C.row_maps = calloc(n_sheets + 1, sizeof(*C.row_maps));
+    if (C.row_maps == NULL) {
+        st = oom(&C);
+        goto fail;
+    }
+    for (i = 0; i < n_sheets; i++) {
+        C.row_maps[i] = chiso_score__row_map(fw, sheets[i]);
+        if (C.row_maps[i] == NULL) {
+            st = oom(&C);
+            goto fail;
+        }
+    }
+    st = score_all(&C, diag);
+    if (st != CHISO_OK) {
+        goto fail;
+    }
+    /* warnings in unit order, whatever thread scored the unit */
+    for (i = 0; i < C.u->n_units; i++) {
+        const chiso_unit_score *us = &C.u->units[i];
+        if (!us->scored) {
             uwarn(&C, "unit_not_in_sheets",
                   N_("unit '%s' of the unit list has no rows in the sheets: "
                      "not scored, not ranked"),
                   us->unit);
             continue;
         }
-        st = unit_rows(&C, i, &rows, &n_rows, &tmp);
-        if (st != CHISO_OK) {
-            goto fail;
-        }
-        st = chiso_score__rows(&res, fw, sheets[C.ur[i].sheet], rows, n_rows,
-                               &so, 0, diag);
-        if (st != CHISO_OK) {
-            goto fail;
-        }
-        summarise(&C, i, res);
-        chiso_score_free(res);
-        free(C.ur[i].rows);
-        C.ur[i].rows = NULL;
         if (us->n_not_reported > 0) {
             uwarn(&C, "unit_criteria_not_reported",
                   N_("unit '%s': %zu criteria not reported (scored 0)"),
@@ -884,7 +1075,6 @@ chiso_score_units_compute(chiso_score_units **out,
     *out = C.u;
     C.u = NULL;
 fail:
-    free(tmp);
     for (i = 0; C.ur != NULL && i < C.cap_units; i++) {
         free(C.ur[i].rows);
     }
@@ -894,6 +1084,10 @@ fail:
     }
     free(C.shared);
     free(C.n_shared);
+    for (i = 0; C.row_maps != NULL && i < n_sheets; i++) {
+        free(C.row_maps[i]);
+    }
+    free(C.row_maps);
     chiso_score__map_free(&C.keys);
     chiso_score_units_free(C.u);
     return st;

@@ -12,6 +12,7 @@
 
 #include "chiso_score.h"
 #include "helpers.h"
+#include "score_int.h"
 
 #include <cjson/cJSON.h>
 
@@ -457,6 +458,45 @@ test_derived_inputs(void **state)
 
 /* ---- every unit at once -------------------------------------------------- */
 
+/* The scorer's fast rounding gives chiso_round_half_up's answer, also on
+ * halves with binary noise (2.675, 0.125, 5.545) and their neighbours. */
+static void
+test_fast_rounding(void **state)
+{
+    static const double halves[] = {2.675, 0.125,      5.545, 0.865,  1.005,
+                                    2.5,   1.115,      8.325, 6.0435, 0.015,
+                                    1e-7,  123456.785, 0.0};
+    uint64_t z = 42;
+    size_t i;
+    int d;
+
+    (void)state;
+    for (d = 0; d <= 6; d++) {
+        double scale = pow(10, d);
+        for (i = 0; i < sizeof(halves) / sizeof(halves[0]); i++) {
+            double x = halves[i];
+            int k;
+            for (k = -3; k <= 3; k++) {
+                double y = x + k * 1e-13 * fmax(1, x);
+                chiso_assert_close(chiso_score__round(y, d, scale),
+                                   chiso_round_half_up(y, d), 0);
+                chiso_assert_close(chiso_score__round(-y, d, scale),
+                                   chiso_round_half_up(-y, d), 0);
+            }
+        }
+        for (i = 0; i < 20000; i++) {
+            double x;
+            z ^= z >> 12;
+            z ^= z << 25;
+            z ^= z >> 27;
+            x = (double)(z % 100000000u) / pow(10, (double)(z % 7)) +
+                (z & 1 ? 0.5 / scale : 0);
+            chiso_assert_close(chiso_score__round(x, d, scale),
+                               chiso_round_half_up(x, d), 0);
+        }
+    }
+}
+
 static void
 test_rank_competition(void **state)
 {
@@ -683,6 +723,7 @@ main(void)
         cmocka_unit_test(test_appraisal_and_official),
         cmocka_unit_test(test_what_if_and_json),
         cmocka_unit_test(test_derived_inputs),
+        cmocka_unit_test(test_fast_rounding),
         cmocka_unit_test(test_rank_competition),
         cmocka_unit_test(test_units),
         cmocka_unit_test(test_units_two_sheets),
