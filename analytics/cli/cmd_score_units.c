@@ -579,8 +579,9 @@ print_units_table(const chiso_score_units *u,
 
 /* ---- CSV ----------------------------------------------------------------- */
 
-static int
-write_units_csv(const chiso_score_units *u, const char *path)
+/* The units as CSV rows into w (the caller commits the file). */
+static void
+write_units_csv(const chiso_score_units *u, chiso_csvw *w_)
 {
     static const char *const head[] = {"rank",
                                        "rank_of",
@@ -606,15 +607,10 @@ write_units_csv(const chiso_score_units *u, const char *path)
                                        "sheet",
                                        NULL};
     const chiso_framework *fw = u->fw;
-    chiso_outfile *f = NULL;
-    chiso_csvw w;
+    chiso_csvw w = *w_;
     size_t i, a;
-    int rc = cli_csv_open(path, &f, &w);
     char col[300];
 
-    if (rc != CLI_EXIT_OK) {
-        return rc;
-    }
     for (i = 0; head[i] != NULL; i++) {
         chiso_csvw_text(&w, head[i]);
     }
@@ -680,7 +676,7 @@ write_units_csv(const chiso_score_units *u, const char *path)
         }
         chiso_csvw_end(&w);
     }
-    return cli_out_commit(&f);
+    *w_ = w;
 }
 
 /* ---- the command ----------------------------------------------------------- */
@@ -700,6 +696,8 @@ cmd_score_units(const score_units_args *A)
         cli_language == CLI_LANG_EN ? CHISO_LANG_EN : CHISO_LANG_VI;
     int rc = CLI_EXIT_OK;
     size_t i;
+    chiso_outfile *f_csv = NULL, *f_json = NULL;
+    char *json_text = NULL;
 
     chiso_diag_clear(&diag);
     diag.lang = lang;
@@ -771,26 +769,49 @@ cmd_score_units(const score_units_args *A)
         rc = cli_report(&diag);
         goto out;
     }
-    if (A->json_path == NULL || strcmp(A->json_path, "-") != 0) {
-        print_units_table(u, (const char *const *)sheets.v, sheets.n, A->top);
-    }
+    /* every output is written before any is put in place, so a failure
+     * leaves none of them half-done */
     if (A->csv_path != NULL) {
-        rc = write_units_csv(u, A->csv_path);
+        chiso_csvw w;
+        rc = cli_csv_open(A->csv_path, &f_csv, &w);
         if (rc != CLI_EXIT_OK) {
             goto out;
         }
+        write_units_csv(u, &w);
     }
     if (A->json_path != NULL) {
         cJSON *root = chiso_score_units_to_json(u);
-        if (root == NULL) {
+        json_text = root != NULL ? chiso_json_print(root) : NULL;
+        cJSON_Delete(root);
+        if (json_text == NULL) {
             fprintf(stderr, "chiso: out of memory\n");
             rc = CLI_EXIT_INTERNAL;
             goto out;
         }
-        rc = cli_write_json(root, A->json_path);
-        cJSON_Delete(root);
+        if (strcmp(A->json_path, "-") != 0) {
+            rc = cli_out_open(A->json_path, &f_json);
+            if (rc != CLI_EXIT_OK) {
+                goto out;
+            }
+            fputs(json_text, chiso_outfile_stream(f_json));
+        }
+    }
+    if (A->json_path == NULL || strcmp(A->json_path, "-") != 0) {
+        print_units_table(u, (const char *const *)sheets.v, sheets.n, A->top);
+    } else {
+        fputs(json_text, stdout);
+    }
+    rc = cli_out_commit(&f_csv);
+    if (rc == CLI_EXIT_OK) {
+        rc = cli_out_commit(&f_json);
+    }
+    if (rc == CLI_EXIT_OK && fflush(stdout) != 0) {
+        rc = CLI_EXIT_IO;
     }
 out:
+    chiso_outfile_abort(f_csv);
+    chiso_outfile_abort(f_json);
+    free(json_text);
     chiso_score_units_free(u);
     for (i = 0; ev != NULL && i < sheets.n; i++) {
         chiso_evidence_free(ev[i]);
