@@ -183,7 +183,9 @@ typedef struct chiso_score_result {
 } chiso_score_result;
 
 /*
- * Score. ev may be NULL (everything from derived inputs). Evidence rows
+ * Score. ev may be NULL (everything from derived inputs). A result where
+ * no applicable criterion is reported at all is CHISO_EDATA (no score,
+ * rather than 0 %). Evidence rows
  * that name unknown criteria or inner nodes, points above a maximum, rates
  * above 100 %, numerators above denominators and values outside a bands
  * domain are CHISO_EDATA with diag at the evidence cell. *out is owned by
@@ -253,11 +255,13 @@ typedef struct chiso_units_options {
 
 /* One unit's result. Strings belong to the chiso_score_units. */
 typedef struct chiso_unit_score {
-    char *unit;        /* as first written in a sheet (or the list's code) */
-    char *name;        /* the list's name, or NULL */
-    char *group;       /* NULL when the unit has none */
-    const char *sheet; /* path of its sheet (borrowed), NULL if none */
-    int scored;        /* 0: listed, but no row in any sheet (no data) */
+    char *unit;           /* as first written in a sheet (or the list's code) */
+    char *name;           /* the list's name, or NULL */
+    char *group;          /* NULL when the unit has none */
+    const char *sheet;    /* path of its sheet (borrowed), NULL if none */
+    int scored;           /* 0: listed, but no row in any sheet (no data) */
+    int nothing_reported; /* scored, but no criterion reported: no index,
+                             not ranked */
     double points, points_exact, max, applicable_max;
     double index_pct; /* rounded as published; NaN when nothing applies */
     const chiso_class_band *band;

@@ -1421,7 +1421,41 @@ chiso_score_compute(chiso_score_result **out,
     }
     st = chiso_score__rows(out, fw, ev, rows, n_rows, opts, 1, diag);
     free(rows);
+    if (st == CHISO_OK && chiso_score__nothing_reported(*out)) {
+        /* a sheet that reports nothing gives no score, not 0 % */
+        st = chiso_diag_set(
+            diag, CHISO_EDATA, ev != NULL ? ev->path : NULL, 0, 0,
+            "nothing is reported for any criterion of "
+            "framework '%s'%s%s: no score",
+            fw->id,
+            opts->unit != NULL
+                ? chiso_msg(diag != NULL ? diag->lang : opts->lang, ", unit ")
+                : "",
+            opts->unit != NULL ? opts->unit : "");
+        chiso_score_free(*out);
+        *out = NULL;
+    }
     return st;
+}
+
+int
+chiso_score__nothing_reported(const chiso_score_result *res)
+{
+    const chiso_framework *fw = res->fw;
+    size_t i, n_scorable = 0;
+
+    for (i = 0; i < fw->n_nodes; i++) {
+        const chiso_node *n = &fw->nodes[i];
+        const chiso_node_score *ns = &res->nodes[i];
+        if (!chiso_node_is_leaf(n) || !ns->applicable || !(n->max > 0)) {
+            continue;
+        }
+        n_scorable++;
+        if (ns->reported) {
+            return 0;
+        }
+    }
+    return n_scorable > 0;
 }
 
 void

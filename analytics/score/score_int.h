@@ -55,6 +55,10 @@ struct sc {
                              (-2 - s), or -1 (look it up); NULL: none */
 };
 
+/* Does the result report nothing at all (every applicable leaf with a
+ * maximum unreported)? Then there is no score. */
+int chiso_score__nothing_reported(const chiso_score_result *res);
+
 /* chiso_round_half_up(x, decimals) (scale = 10^decimals), without its
  * text round trip when the value is not within noise of a half. */
 double chiso_score__round(double x, int decimals, double scale);

@@ -610,6 +610,12 @@ work(void *arg)
             break;
         }
         summarise(C, i, S.res, W->acc);
+        if (chiso_score__nothing_reported(S.res)) {
+            /* no data: shown, never ranked as 0 % */
+            C->u->units[i].index_pct = NAN;
+            C->u->units[i].band = NULL;
+            C->u->units[i].nothing_reported = 1;
+        }
         free(C->ur[i].rows);
         C->ur[i].rows = NULL;
     }
@@ -1051,7 +1057,12 @@ chiso_score_units_compute(chiso_score_units **out,
                   N_("unit '%s': %zu criteria not reported (scored 0)"),
                   us->unit, us->n_not_reported);
         }
-        if (!isfinite(us->index_pct)) {
+        if (us->nothing_reported) {
+            uwarn(&C, "unit_nothing_reported",
+                  N_("unit '%s' reports nothing for any criterion: no "
+                     "score, not ranked"),
+                  us->unit);
+        } else if (!isfinite(us->index_pct)) {
             uwarn(&C, "unit_not_ranked",
                   N_("unit '%s' has no applicable criterion: no index, not "
                      "ranked"),
