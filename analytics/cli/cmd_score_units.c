@@ -160,7 +160,87 @@ struct infos {
     chiso_unit_info *v;
     char **owned;
     size_t n, cap, n_owned, cap_owned;
+    /* folded unit codes and names -> index + 1, open addressing */
+    char **key;
+    size_t *val, mask, n_keys;
 };
+
+static size_t
+key_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+    for (; *s; s++) {
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    }
+    return (size_t)(h ^ (h >> 29));
+}
+
+/* The unit folded to the same key as text[0, len): its index, or -1. */
+static long
+infos_find(const struct infos *I, const char *text, size_t len)
+{
+    char k[256];
+    size_t i;
+
+    if (I->key == NULL) {
+        return -1;
+    }
+    chiso_text_fold(text, len, k, sizeof(k));
+    for (i = key_hash(k) & I->mask; I->key[i] != NULL; i = (i + 1) & I->mask) {
+        if (strcmp(I->key[i], k) == 0) {
+            return (long)I->val[i] - 1;
+        }
+    }
+    return -1;
+}
+
+/* Record text[0, len) (folded) as a name of unit idx. -1 on memory. */
+static int
+infos_key(struct infos *I, const char *text, size_t len, size_t idx)
+{
+    char k[256];
+    size_t i;
+
+    if ((I->n_keys + 1) * 2 > (I->key ? I->mask + 1 : 0)) {
+        size_t cap = I->key ? 2 * (I->mask + 1) : 64, j;
+        char **nk = calloc(cap, sizeof(*nk));
+        size_t *nv = calloc(cap, sizeof(*nv));
+        if (nk == NULL || nv == NULL) {
+            free(nk);
+            free(nv);
+            return -1;
+        }
+        for (j = 0; I->key != NULL && j <= I->mask; j++) {
+            if (I->key[j] != NULL) {
+                size_t h = key_hash(I->key[j]) & (cap - 1);
+                while (nk[h] != NULL) {
+                    h = (h + 1) & (cap - 1);
+                }
+                nk[h] = I->key[j];
+                nv[h] = I->val[j];
+            }
+        }
+        free(I->key);
+        free(I->val);
+        I->key = nk;
+        I->val = nv;
+        I->mask = cap - 1;
+    }
+    chiso_text_fold(text, len, k, sizeof(k));
+    for (i = key_hash(k) & I->mask; I->key[i] != NULL; i = (i + 1) & I->mask) {
+        if (strcmp(I->key[i], k) == 0) {
+            return 0; /* the first unit keeps the name */
+        }
+    }
+    I->key[i] = chiso_strdup(k);
+    if (I->key[i] == NULL) {
+        return -1;
+    }
+    I->val[i] = idx + 1;
+    I->n_keys++;
+    return 0;
+}
 
 static const char *
 own(struct infos *I, const char *s, size_t len)
@@ -204,6 +284,11 @@ infos_free(struct infos *I)
 {
     size_t i;
 
+    for (i = 0; I->key != NULL && i <= I->mask; i++) {
+        free(I->key[i]);
+    }
+    free(I->key);
+    free(I->val);
     for (i = 0; i < I->n_owned; i++) {
         free(I->owned[i]);
     }
@@ -245,7 +330,6 @@ read_unit_list(const char *path, struct infos *I, chiso_lang lang)
     chiso_diag d;
     long idx[3];
     chiso_status st;
-    size_t i;
 
     chiso_diag_clear(&d);
     d.lang = lang;
@@ -266,12 +350,14 @@ read_unit_list(const char *path, struct infos *I, chiso_lang lang)
                                                   "unit on this row"));
             break;
         }
-        for (i = 0; i < I->n; i++) {
-            if (fold_eq(u, lu, I->v[i].unit) ||
-                (ln > 0 && I->v[i].name != NULL &&
-                 fold_eq(nm, ln, I->v[i].name))) {
+        {
+            long dup = infos_find(I, u, lu);
+            if (dup < 0 && ln > 0) {
+                dup = infos_find(I, nm, ln);
+            }
+            if (dup >= 0) {
                 char first[600];
-                snprintf(first, sizeof(first), "%s", I->v[i].unit);
+                snprintf(first, sizeof(first), "%s", I->v[dup].unit);
                 chiso_csv_field_error(r, &d, CHISO_EDATA, &row, (size_t)idx[0],
                                       chiso_msg(lang, "unit '%.*s' is listed "
                                                       "twice (first as '%s')"),
@@ -279,13 +365,12 @@ read_unit_list(const char *path, struct infos *I, chiso_lang lang)
                 break;
             }
         }
-        if (d.code != CHISO_OK) {
-            break;
-        }
         ui = info_add(I);
         if (ui == NULL || (ui->unit = own(I, u, lu)) == NULL ||
             (ln > 0 && (ui->name = own(I, nm, ln)) == NULL) ||
-            (lg > 0 && (ui->group = own(I, g, lg)) == NULL)) {
+            (lg > 0 && (ui->group = own(I, g, lg)) == NULL) ||
+            infos_key(I, u, lu, I->n - 1) != 0 ||
+            (ln > 0 && infos_key(I, nm, ln, I->n - 1) != 0)) {
             chiso_diag_set(&d, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
             break;
         }
@@ -334,7 +419,7 @@ read_sheet_groups(const char *path,
         return CLI_EXIT_OK;
     }
     while ((st = chiso_csv_next(r, &row, &d)) == CHISO_OK) {
-        size_t lu = 0, lg, i;
+        size_t lu = 0, lg;
         const char *u = idx[0] >= 0 ? trimmed(&row, idx[0], &lu) : "";
         const char *g = trimmed(&row, idx[1], &lg);
         if (lu == 0) {
@@ -347,16 +432,11 @@ read_sheet_groups(const char *path,
         /* consecutive rows of one unit: look it up once */
         if (cur < 0 || prev_u == NULL || lu != prev_lu ||
             memcmp(prev_u, u, lu) != 0) {
-            cur = -1;
-            for (i = I->n; i-- > 0;) {
-                if (fold_eq(u, lu, I->v[i].unit)) {
-                    cur = (long)i;
-                    break;
-                }
-            }
+            cur = infos_find(I, u, lu);
             if (cur < 0) {
                 chiso_unit_info *ui = info_add(I);
-                if (ui == NULL || (ui->unit = own(I, u, lu)) == NULL) {
+                if (ui == NULL || (ui->unit = own(I, u, lu)) == NULL ||
+                    infos_key(I, u, lu, I->n - 1) != 0) {
                     chiso_diag_set(&d, CHISO_ENOMEM, NULL, 0, 0,
                                    "out of memory");
                     break;
@@ -685,7 +765,7 @@ int
 cmd_score_units(const score_units_args *A)
 {
     struct paths sheets = {NULL, 0, 0};
-    struct infos infos = {NULL, NULL, 0, 0, 0, 0};
+    struct infos infos;
     chiso_framework *fw = NULL;
     chiso_evidence **ev = NULL;
     char **stems = NULL;
@@ -699,6 +779,7 @@ cmd_score_units(const score_units_args *A)
     chiso_outfile *f_csv = NULL, *f_json = NULL;
     char *json_text = NULL;
 
+    memset(&infos, 0, sizeof(infos));
     chiso_diag_clear(&diag);
     diag.lang = lang;
     for (i = 0; i < A->n_paths; i++) {

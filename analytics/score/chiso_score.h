@@ -276,6 +276,7 @@ typedef struct chiso_unit_score {
     size_t rank_of;
     long group_rank; /* the same within its group; 0 = none */
     size_t group_rank_of;
+    long group_index; /* index in chiso_score_units.groups, -1 = none */
 } chiso_unit_score;
 
 /* A leaf some unit lost points on. */

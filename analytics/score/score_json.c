@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static cJSON *
@@ -563,7 +564,7 @@ chiso_score_units_to_json(const chiso_score_units *u)
 {
     const chiso_framework *fw = u->fw;
     cJSON *root = cJSON_CreateObject(), *arr, *w;
-    size_t i, g;
+    size_t i, g, *counts;
 
     if (root == NULL) {
         return NULL;
@@ -575,21 +576,29 @@ chiso_score_units_to_json(const chiso_score_units *u)
     cJSON_AddItemToObject(root, "units_ranked",
                           cJSON_CreateNumber((double)u->n_ranked));
     arr = cJSON_CreateArray();
+    counts = calloc(2 * u->n_groups + 1, sizeof(*counts));
+    if (counts == NULL) {
+        cJSON_Delete(arr);
+        cJSON_Delete(root);
+        return NULL;
+    }
+    for (i = 0; i < u->n_units; i++) {
+        if (u->units[i].group_index >= 0) {
+            counts[2 * u->units[i].group_index]++;
+            counts[2 * u->units[i].group_index + 1] +=
+                u->units[i].group_rank > 0;
+        }
+    }
     for (g = 0; g < u->n_groups; g++) {
         cJSON *o = cJSON_CreateObject();
-        size_t n = 0, ranked = 0;
-        for (i = 0; i < u->n_units; i++) {
-            if (u->units[i].group != NULL &&
-                strcmp(u->units[i].group, u->groups[g]) == 0) {
-                n++;
-                ranked += u->units[i].group_rank > 0;
-            }
-        }
         cJSON_AddItemToObject(o, "group", cJSON_CreateString(u->groups[g]));
-        cJSON_AddItemToObject(o, "units", cJSON_CreateNumber((double)n));
-        cJSON_AddItemToObject(o, "ranked", cJSON_CreateNumber((double)ranked));
+        cJSON_AddItemToObject(o, "units",
+                              cJSON_CreateNumber((double)counts[2 * g]));
+        cJSON_AddItemToObject(o, "ranked",
+                              cJSON_CreateNumber((double)counts[2 * g + 1]));
         cJSON_AddItemToArray(arr, o);
     }
+    free(counts);
     cJSON_AddItemToObject(root, "groups", arr);
     arr = cJSON_CreateArray();
     for (i = 0; i < u->n_areas; i++) {

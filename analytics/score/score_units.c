@@ -763,7 +763,7 @@ static chiso_status
 rank_units(struct uc *C)
 {
     chiso_score_units *u = C->u;
-    size_t n = u->n_units, i, g;
+    size_t n = u->n_units, i;
     double *x = calloc(n + 1, sizeof(*x));
     long *r = malloc((n + 1) * sizeof(*r));
     size_t *members = malloc((n + 1) * sizeof(*members));
@@ -803,10 +803,11 @@ rank_units(struct uc *C)
     for (i = 0; i < n; i++) {
         u->by_rank[i] = o[i].i;
     }
-    /* groups in order of first appearance, then ranks within each */
+    /* groups in order of first appearance; each unit knows its group */
     for (i = 0; i < n; i++) {
         size_t v;
         int rc;
+        u->units[i].group_index = -1;
         if (u->units[i].group == NULL) {
             continue;
         }
@@ -818,29 +819,55 @@ rank_units(struct uc *C)
         if (rc == 0) {
             u->groups[u->n_groups++] = u->units[i].group;
         }
+        u->units[i].group_index = (long)v;
     }
-    for (g = 0; g < u->n_groups; g++) {
-        size_t m = 0, j, ranked = 0;
-        for (i = 0; i < n; i++) {
-            if (u->units[i].group != NULL &&
-                strcmp(u->units[i].group, u->groups[g]) == 0) {
-                members[m] = i;
-                x[m++] = u->units[i].scored && isfinite(u->units[i].index_pct)
-                             ? u->units[i].index_pct
-                             : (double)NAN;
-            }
-        }
-        if (chiso_score_rank_competition(x, m, 1, EPS, r) != CHISO_OK) {
+    /* members of each group, group after group (a counting sort), then
+     * the ranks within each: linear in the units whatever the groups */
+    {
+        size_t *start = calloc(u->n_groups + 2, sizeof(*start)), g;
+        if (start == NULL) {
             st = oom(C);
             goto done;
         }
-        for (j = 0; j < m; j++) {
-            ranked += r[j] > 0;
+        for (i = 0; i < n; i++) {
+            if (u->units[i].group_index >= 0) {
+                start[u->units[i].group_index + 1]++;
+            }
         }
-        for (j = 0; j < m; j++) {
-            u->units[members[j]].group_rank = r[j];
-            u->units[members[j]].group_rank_of = r[j] > 0 ? ranked : 0;
+        for (g = 0; g < u->n_groups; g++) {
+            start[g + 1] += start[g];
         }
+        for (i = 0; i < n; i++) {
+            if (u->units[i].group_index >= 0) {
+                members[start[u->units[i].group_index]++] = i;
+            }
+        }
+        /* start[g] now ends group g: walk the groups again from 0 */
+        for (g = 0, i = 0; g < u->n_groups; g++) {
+            size_t from = i, to = start[g], j, ranked = 0;
+            for (j = from; j < to; j++) {
+                const chiso_unit_score *us = &u->units[members[j]];
+                x[j - from] = us->scored && isfinite(us->index_pct)
+                                  ? us->index_pct
+                                  : (double)NAN;
+            }
+            if (chiso_score_rank_competition(x, to - from, 1, EPS, r) !=
+                CHISO_OK) {
+                free(start);
+                st = oom(C);
+                goto done;
+            }
+            for (j = 0; j < to - from; j++) {
+                ranked += r[j] > 0;
+            }
+            for (j = from; j < to; j++) {
+                u->units[members[j]].group_rank = r[j - from];
+                u->units[members[j]].group_rank_of =
+                    r[j - from] > 0 ? ranked : 0;
+            }
+            i = to;
+        }
+        free(start);
     }
 done:
     chiso_score__map_free(&gm);
