@@ -1475,32 +1475,17 @@ chiso_score_free(chiso_score_result *res)
     free(res);
 }
 
-long *
-chiso_score__row_map(const chiso_framework *fw, const chiso_evidence *ev)
+long
+chiso_score__row_target(const chiso_framework *fw,
+                        const size_t *term_base,
+                        const char *id)
 {
-    long *map = malloc((ev->n + 1) * sizeof(*map));
-    size_t i, t, *base = malloc((fw->n_nodes + 1) * sizeof(*base)), n = 0;
+    size_t t;
+    long k = chiso_framework_find(fw, id);
 
-    if (map == NULL || base == NULL) {
-        free(map);
-        free(base);
-        return NULL;
+    if (k >= 0) {
+        return chiso_node_is_leaf(&fw->nodes[k]) ? k : -1;
     }
-    for (i = 0; i < fw->n_nodes; i++) {
-        base[i] = n;
-        n += fw->nodes[i].rule.n_terms;
-    }
-    for (i = 0; i < ev->n; i++) {
-        long k = chiso_framework_find(fw, ev->entries[i].id);
-        if (k >= 0) {
-            map[i] = chiso_node_is_leaf(&fw->nodes[k]) ? k : -1;
-        } else if ((k = chiso_framework_find_input(fw, ev->entries[i].id,
-                                                   &t)) >= 0) {
-            map[i] = -2 - (long)(base[k] + t);
-        } else {
-            map[i] = -1;
-        }
-    }
-    free(base);
-    return map;
+    k = chiso_framework_find_input(fw, id, &t);
+    return k >= 0 ? -2 - (long)(term_base[k] + t) : -1;
 }

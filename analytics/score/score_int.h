@@ -63,9 +63,11 @@ int chiso_score__nothing_reported(const chiso_score_result *res);
  * text round trip when the value is not within noise of a half. */
 double chiso_score__round(double x, int decimals, double scale);
 
-/* The row map of a sheet (see struct sc): one lookup per row. NULL on
- * allocation failure. */
-long *chiso_score__row_map(const chiso_framework *fw, const chiso_evidence *ev);
+/* Where a row with this id goes (see struct sc row_map); term_base[k] is
+ * the first terms slot of node k. */
+long chiso_score__row_target(const chiso_framework *fw,
+                             const size_t *term_base,
+                             const char *id);
 
 /*
  * A scoring workspace: the result and the lookup arrays of one framework,

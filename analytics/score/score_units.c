@@ -184,8 +184,9 @@ struct uc {
     size_t cap_units;
     struct strmap keys; /* folded unit -> index */
     const chiso_score_options *so;
-    long **row_maps; /* per sheet: chiso_score__row_map */
-    size_t **shared; /* per sheet: rows naming no unit */
+    long **row_maps;   /* per sheet: chiso_score__row_target of each row */
+    size_t *term_base; /* per node: its first terms slot */
+    size_t **shared;   /* per sheet: rows naming no unit */
     size_t *n_shared;
 };
 
@@ -273,7 +274,8 @@ split_sheets(struct uc *C)
 
     C->shared = calloc(C->n_sheets + 1, sizeof(*C->shared));
     C->n_shared = calloc(C->n_sheets + 1, sizeof(*C->n_shared));
-    if (C->shared == NULL || C->n_shared == NULL) {
+    C->row_maps = calloc(C->n_sheets + 1, sizeof(*C->row_maps));
+    if (C->shared == NULL || C->n_shared == NULL || C->row_maps == NULL) {
         return oom(C);
     }
     for (s = 0; s < C->n_sheets; s++) {
@@ -282,9 +284,17 @@ split_sheets(struct uc *C)
         long cur = -1;
         size_t named = 0;
         char key[SCORE_UNIT_KEY];
-        if (ev->has_unit_column) {
-            for (i = 0; i < ev->n; i++) {
-                const char *name = ev->entries[i].unit;
+        /* where each row goes, looked up once for all its units, in the
+         * same pass over the rows as their units */
+        C->row_maps[s] = malloc((ev->n + 1) * sizeof(long));
+        if (C->row_maps[s] == NULL) {
+            return oom(C);
+        }
+        for (i = 0; i < ev->n; i++) {
+            const char *name = ev->entries[i].unit;
+            C->row_maps[s][i] =
+                chiso_score__row_target(C->fw, C->term_base, ev->entries[i].id);
+            if (ev->has_unit_column) {
                 if (name[0] == '\0') {
                     if (C->shared[s] == NULL) {
                         C->shared[s] = malloc(ev->n * sizeof(size_t));
@@ -1021,7 +1031,14 @@ chiso_score_units_compute(chiso_score_units **out,
         st = oom(&C);
         goto fail;
     }
+    C.term_base = malloc((fw->n_nodes + 1) * sizeof(*C.term_base));
+    if (C.term_base == NULL) {
+        st = oom(&C);
+        goto fail;
+    }
     for (i = 0; i < fw->n_nodes; i++) {
+        C.term_base[i] =
+            i == 0 ? 0 : C.term_base[i - 1] + fw->nodes[i - 1].rule.n_terms;
         if (fw->nodes[i].parent == CHISO_NO_PARENT) {
             C.u->areas[C.u->n_areas++] = i;
         }
@@ -1051,18 +1068,6 @@ chiso_score_units_compute(chiso_score_units **out,
         for (a = 0; a < C.u->n_areas; a++) {
             us->area_points[a] = us->area_applicable_max[a] = us->area_pct[a] =
                 NAN;
-        }
-    }
-    C.row_maps = calloc(n_sheets + 1, sizeof(*C.row_maps));
-    if (C.row_maps == NULL) {
-        st = oom(&C);
-        goto fail;
-    }
-    for (i = 0; i < n_sheets; i++) {
-        C.row_maps[i] = chiso_score__row_map(fw, sheets[i]);
-        if (C.row_maps[i] == NULL) {
-            st = oom(&C);
-            goto fail;
         }
     }
     st = score_all(&C, diag);
@@ -1126,6 +1131,7 @@ fail:
         free(C.row_maps[i]);
     }
     free(C.row_maps);
+    free(C.term_base);
     chiso_score__map_free(&C.keys);
     chiso_score_units_free(C.u);
     return st;

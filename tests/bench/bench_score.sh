@@ -15,7 +15,9 @@
 #
 # Generates (gen_framework.py, synthetic, seeded) a framework and an evidence
 # sheet with a unit column, then times, whole process:
-#   - chiso validate FW (the framework alone: one pass over its JSON)
+#   - chiso validate FW (the framework alone: one pass over its JSON) and
+#     chiso validate SHEET (reading the big sheet alone), to show where the
+#     time goes;
 #   - chiso score FW SHEET --all-units for the first 1, 10 and U units of
 #     the sheet (the same units, so the work per unit is the same), printing
 #     the median wall time, the CPU time and the peak resident memory, and
@@ -74,6 +76,7 @@ echo "machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-42s %9s %9s %10s\n' "case" "wall s" "cpu s" "peak MB"
 line() { printf '%-42s %9s %9s %10.1f\n' "$1" "$2" "$3" "$(echo "$4" | awk '{ print $1 / 1024 }')"; }
 set -- $(measure "$chiso" validate "$scratch/fw.json"); line "chiso validate (framework only)" "$1" "$2" "$3"
+set -- $(measure "$chiso" validate "$scratch/ev.csv"); line "chiso validate (the $units-unit sheet only)" "$1" "$2" "$3"
 set -- $(measure "$chiso" score "$scratch/fw.json" "$scratch/ev-1.csv" --all-units); t1=$1; c1=$2
 line "chiso score --all-units, 1 unit" "$1" "$2" "$3"
 set -- $(measure "$chiso" score "$scratch/fw.json" "$scratch/ev-10.csv" --all-units); t10=$1; c10=$2
