@@ -670,6 +670,76 @@ test_units(void **state)
     chiso_framework_free(fw);
 }
 
+/* Every key the JSON documents write is named in docs/json.md. */
+static void
+assert_keys_documented(const cJSON *o, const char *doc, const char *where)
+{
+    const cJSON *c;
+
+    for (c = o != NULL ? o->child : NULL; c != NULL; c = c->next) {
+        if (cJSON_IsObject(o)) {
+            char quoted[160];
+            snprintf(quoted, sizeof(quoted), "%s", c->string);
+            if (strstr(doc, quoted) == NULL) {
+                fail_msg("%s: key \"%s\" is not in docs/json.md", where,
+                         c->string);
+            }
+        }
+        if (cJSON_IsObject(c) || cJSON_IsArray(c)) {
+            assert_keys_documented(c, doc, where);
+        }
+    }
+}
+
+static void
+test_json_documented(void **state)
+{
+    struct fixture f = {0};
+    chiso_diag d;
+    char *doc = NULL;
+    size_t len;
+    cJSON *j;
+    chiso_score_units *u = NULL;
+    const chiso_evidence *sheets[1];
+    chiso_diag dd;
+
+    (void)state;
+    chiso_diag_clear(&dd);
+    assert_int_equal(
+        chiso_file_read_all(chiso_test_path("docs/json.md"), &doc, &len, &dd),
+        CHISO_OK);
+    assert_int_equal(
+        score(&f,
+              "unit,criterion_id,value,numerator,denominator,points,"
+              "appraised_points,evidence\n"
+              "X,1.1,,,,1.5,1,QĐ\nX,1.3,85,,,,,BC\nX,1.5,,5,10,,,BC\n"
+              "X,A,50,,,,,\nY,1.2,có,,,,2,QĐ\n",
+              NULL, &d),
+        CHISO_EUSAGE); /* two units and no --unit */
+    release(&f);
+    f.fw = load_fw(FW);
+    f.ev = load_ev("criterion_id,value,numerator,denominator,points,"
+                   "appraised_points,evidence\n"
+                   "1.1,,,,1.5,1,QĐ\n1.3,85,,,,,BC\n1.5,,5,10,,,BC\n"
+                   "A,50,,,,,\n");
+    assert_int_equal(chiso_score_compute(&f.res, f.fw, f.ev, NULL, &d),
+                     CHISO_OK);
+    j = chiso_score_to_json(f.res, NULL, NULL, 0);
+    assert_non_null(j);
+    assert_keys_documented(j, doc, "chiso score");
+    cJSON_Delete(j);
+    sheets[0] = f.ev;
+    assert_int_equal(chiso_score_units_compute(&u, f.fw, sheets, 1, NULL, &d),
+                     CHISO_OK);
+    j = chiso_score_units_to_json(u);
+    assert_non_null(j);
+    assert_keys_documented(j, doc, "chiso score --all-units");
+    cJSON_Delete(j);
+    chiso_score_units_free(u);
+    release(&f);
+    free(doc);
+}
+
 static void
 test_units_two_sheets(void **state)
 {
@@ -727,6 +797,7 @@ main(void)
         cmocka_unit_test(test_rank_competition),
         cmocka_unit_test(test_units),
         cmocka_unit_test(test_units_two_sheets),
+        cmocka_unit_test(test_json_documented),
     };
     return cmocka_run_group_tests_name("score", tests, NULL, NULL);
 }
