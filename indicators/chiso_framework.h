@@ -115,9 +115,10 @@ typedef struct chiso_node {
 } chiso_node;
 
 typedef struct chiso_class_band {
-    char *id;    /* "A", "tot" */
-    char *label; /* "Nhóm A", "Tốt" */
-    double min;  /* index % at or above which the band applies */
+    char *id;       /* "A", "tot" */
+    char *label;    /* "Nhóm A", "Tốt" */
+    char *label_en; /* "Group A", "Good"; NULL when not given */
+    double min;     /* index % at or above which the band applies */
 } chiso_class_band;
 
 typedef struct chiso_framework {

@@ -910,6 +910,7 @@ load_classes(struct ld *L, const cJSON *arr)
         check_keys(L, c, "a classification band", class_keys);
         get_string(L, c, "id", 1, &b->id);
         get_string(L, c, "label", 1, &b->label);
+        get_string(L, c, "label_en", 0, &b->label_en);
         if (get_number(L, c, "min", 1, &b->min) > 0 &&
             (b->min < 0 || b->min > 100)) {
             problem(L, cJSON_GetObjectItemCaseSensitive(c, "min"),
@@ -1154,6 +1155,7 @@ chiso_framework_free(chiso_framework *fw)
     for (i = 0; i < fw->n_classes; i++) {
         free(fw->classes[i].id);
         free(fw->classes[i].label);
+        free(fw->classes[i].label_en);
     }
     free(fw->classes);
     for (i = 0; i < fw->n_notes; i++) {

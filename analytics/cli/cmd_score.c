@@ -114,6 +114,15 @@ parse_what_if(const char *s, chiso_what_if *w, char **id_out)
     return 0;
 }
 
+/* A classification band's label in the output language (the English one
+ * when the framework gives it). */
+static const char *
+band_label(const chiso_class_band *b)
+{
+    return cli_language == CLI_LANG_EN && b->label_en != NULL ? b->label_en
+                                                              : b->label;
+}
+
 /* ---- table printing ------------------------------------------------------
  * One row per node: id (indented by depth), name, the rule's input value
  * (the rate), points, maximum, applicable maximum, index %, then appraised
@@ -374,7 +383,7 @@ print_table(const chiso_score_result *res, const char *ev_path)
            res->points, dec, res->applicable_max, fw->index_decimals,
            res->index_pct);
     if (res->group != NULL) {
-        printf("  ->  %s", res->group->label);
+        printf("  ->  %s", band_label(res->group));
     }
     putchar('\n');
     if (res->has_appraised) {
@@ -382,7 +391,7 @@ print_table(const chiso_score_result *res, const char *ev_path)
                res->appraised, T("điểm", "points"), fw->index_decimals,
                res->appraised_index_pct);
         if (res->appraised_group != NULL) {
-            printf("  ->  %s", res->appraised_group->label);
+            printf("  ->  %s", band_label(res->appraised_group));
         }
         printf("  (%s %+.*f)\n", T("tự chấm - thẩm định", "self - appraised"),
                dec, chiso_round_half_up(res->points - res->appraised, dec));
@@ -581,8 +590,8 @@ print_what_if(const chiso_score_result *base, const chiso_score_result *w)
            T("chỉ số", "index"), fw->index_decimals, base->index_pct,
            fw->index_decimals, w->index_pct);
     if (w->group != NULL && w->group != base->group) {
-        printf("  (%s -> %s)", base->group ? base->group->label : "-",
-               w->group->label);
+        printf("  (%s -> %s)", base->group ? band_label(base->group) : "-",
+               band_label(w->group));
     }
     putchar('\n');
 }

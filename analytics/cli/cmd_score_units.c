@@ -468,6 +468,15 @@ read_sheet_groups(const char *path,
     return CLI_EXIT_OK;
 }
 
+/* A classification band's label in the output language (the English one
+ * when the framework gives it). */
+static const char *
+band_label(const chiso_class_band *b)
+{
+    return cli_language == CLI_LANG_EN && b->label_en != NULL ? b->label_en
+                                                              : b->label;
+}
+
 /* ---- table --------------------------------------------------------------- */
 
 static const char *
@@ -569,7 +578,7 @@ print_units_table(const chiso_score_units *u,
         cli_num(o, us->applicable_max, dec, 9);
         cli_num(o, us->index_pct, idec, 9);
         fputs("  ", o);
-        cli_cell(o, us->band ? us->band->label : "", 14, 0);
+        cli_cell(o, us->band ? band_label(us->band) : "", 14, 0);
         if (any_appraised) {
             if (us->has_appraised) {
                 cli_num(o, us->appraised_index_pct, idec, 11);
