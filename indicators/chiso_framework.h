@@ -115,9 +115,10 @@ typedef struct chiso_node {
 } chiso_node;
 
 typedef struct chiso_class_band {
-    char *id;    /* "A", "tot" */
-    char *label; /* "Nhóm A", "Tốt" */
-    double min;  /* index % at or above which the band applies */
+    char *id;       /* "A", "tot" */
+    char *label;    /* "Nhóm A", "Tốt" */
+    char *label_en; /* "Group A", "Good"; NULL when not given */
+    double min;     /* index % at or above which the band applies */
 } chiso_class_band;
 
 typedef struct chiso_framework {
@@ -137,6 +138,10 @@ typedef struct chiso_framework {
     size_t n_nodes;
     chiso_class_band *classes; /* ordered by min, highest first */
     size_t n_classes;
+    /* Private: the hash of node and terms-input ids behind
+     * chiso_framework_find(); built by the loader, or by
+     * chiso_framework_index() for a framework assembled in code. */
+    struct chiso_framework_index *index;
 } chiso_framework;
 
 /*
@@ -158,12 +163,20 @@ chiso_status chiso_framework_check(chiso_framework **out,
 
 void chiso_framework_free(chiso_framework *fw);
 
-/* Index of the node with this id, or -1. */
+/*
+ * (Re)build the id hash of a framework assembled or changed in code (the
+ * loader builds it). Returns CHISO_OK, or CHISO_ENOMEM (lookups then scan
+ * the nodes). Duplicate ids keep their first occurrence.
+ */
+chiso_status chiso_framework_index(chiso_framework *fw);
+
+/* Index of the node with this id, or -1. Constant time on average. */
 long chiso_framework_find(const chiso_framework *fw, const char *id);
 
 /*
  * The leaf and term that declare input `id` (a terms-rule input); returns
- * the leaf index or -1, and the term index in *term.
+ * the leaf index or -1, and the term index in *term. Constant time on
+ * average.
  */
 long chiso_framework_find_input(const chiso_framework *fw,
                                 const char *id,

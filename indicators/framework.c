@@ -749,53 +749,135 @@ load_nodes(
     }
 }
 
-/* Every node id and every terms-rule input id must be unique. */
+/* ---- the id hash ---------------------------------------------------------
+ * Node ids and terms-input ids share one namespace (an evidence row names
+ * either), so one open-addressing table holds both: a slot knows its node
+ * and, for a terms input, its term. */
+
+struct fw_slot {
+    const char *id; /* borrowed from the node or term; NULL = empty */
+    size_t node;
+    long term; /* -1 for the node itself */
+};
+
+struct chiso_framework_index {
+    struct fw_slot *slots;
+    size_t mask; /* capacity - 1, capacity a power of two */
+};
+
+static size_t
+str_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return (size_t)(h ^ (h >> 29));
+}
+
+/* The slot of id, or the empty slot where it would go. */
+static struct fw_slot *
+index_slot(const struct chiso_framework_index *ix, const char *id)
+{
+    size_t i = str_hash(id) & ix->mask;
+
+    while (ix->slots[i].id != NULL && strcmp(ix->slots[i].id, id) != 0) {
+        i = (i + 1) & ix->mask;
+    }
+    return &ix->slots[i];
+}
+
+static void
+index_free(struct chiso_framework_index *ix)
+{
+    if (ix != NULL) {
+        free(ix->slots);
+        free(ix);
+    }
+}
+
+/* Build the hash; duplicates keep their first occurrence and, if dup is
+ * not NULL, are reported to it (the later occurrence and the first). */
+static chiso_status
+index_build(chiso_framework *fw,
+            void (*dup)(void *ctx,
+                        const char *id,
+                        const chiso_node *at,
+                        const chiso_node *first),
+            void *ctx)
+{
+    struct chiso_framework_index *ix;
+    size_t i, t, n = 0, cap = 16;
+
+    index_free(fw->index);
+    fw->index = NULL;
+    for (i = 0; i < fw->n_nodes; i++) {
+        n += 1 + fw->nodes[i].rule.n_terms;
+    }
+    while (cap < 2 * n) {
+        cap *= 2;
+    }
+    ix = calloc(1, sizeof(*ix));
+    if (ix == NULL || (ix->slots = calloc(cap, sizeof(*ix->slots))) == NULL) {
+        free(ix);
+        return CHISO_ENOMEM;
+    }
+    ix->mask = cap - 1;
+    for (i = 0; i < fw->n_nodes; i++) {
+        const chiso_node *a = &fw->nodes[i];
+        for (t = 0; t <= a->rule.n_terms; t++) {
+            const char *id = t == 0 ? a->id : a->rule.terms[t - 1].input;
+            struct fw_slot *s;
+            if (id == NULL) {
+                continue;
+            }
+            s = index_slot(ix, id);
+            if (s->id != NULL) {
+                if (dup != NULL) {
+                    dup(ctx, id, a, &fw->nodes[s->node]);
+                }
+                continue;
+            }
+            s->id = id;
+            s->node = i;
+            s->term = (long)t - 1;
+        }
+    }
+    fw->index = ix;
+    return CHISO_OK;
+}
+
+chiso_status
+chiso_framework_index(chiso_framework *fw)
+{
+    return index_build(fw, NULL, NULL);
+}
+
+static void
+report_duplicate(void *ctx,
+                 const char *id,
+                 const chiso_node *at,
+                 const chiso_node *first)
+{
+    struct ld *L = ctx;
+
+    L->n_problems++;
+    chiso_diag_list_addf(L->problems, CHISO_ESCHEMA,
+                         chiso_json_doc_path(L->doc), at->line, at->column,
+                         "duplicate id \"%s\" (first used at line %lu)", id,
+                         first->line);
+}
+
+/* Every node id and every terms-rule input id must be unique; the same
+ * pass builds the id hash. */
 static void
 check_ids(struct ld *L)
 {
-    chiso_framework *fw = L->fw;
-    size_t i, j, t, n = 0, cap = 0;
-    struct name_at {
-        const char *id;
-        const chiso_node *at;
-    } *names = NULL;
-
-    for (i = 0; i < fw->n_nodes; i++) {
-        cap += 1 + fw->nodes[i].rule.n_terms;
-    }
-    names = calloc(cap ? cap : 1, sizeof(*names));
-    if (names == NULL) {
+    if (index_build(L->fw, report_duplicate, L) != CHISO_OK) {
         L->oom = 1;
-        return;
     }
-    for (i = 0; i < fw->n_nodes; i++) {
-        const chiso_node *a = &fw->nodes[i];
-        if (a->id != NULL) {
-            names[n].id = a->id;
-            names[n++].at = a;
-        }
-        for (t = 0; t < a->rule.n_terms; t++) {
-            if (a->rule.terms[t].input != NULL) {
-                names[n].id = a->rule.terms[t].input;
-                names[n++].at = a;
-            }
-        }
-    }
-    for (i = 0; i < n; i++) {
-        for (j = 0; j < i; j++) {
-            if (strcmp(names[i].id, names[j].id) == 0) {
-                L->n_problems++;
-                chiso_diag_list_addf(L->problems, CHISO_ESCHEMA,
-                                     chiso_json_doc_path(L->doc),
-                                     names[i].at->line, names[i].at->column,
-                                     "duplicate id \"%s\" (first used at "
-                                     "line %lu)",
-                                     names[i].id, names[j].at->line);
-                break;
-            }
-        }
-    }
-    free(names);
 }
 
 static void
@@ -828,6 +910,7 @@ load_classes(struct ld *L, const cJSON *arr)
         check_keys(L, c, "a classification band", class_keys);
         get_string(L, c, "id", 1, &b->id);
         get_string(L, c, "label", 1, &b->label);
+        get_string(L, c, "label_en", 0, &b->label_en);
         if (get_number(L, c, "min", 1, &b->min) > 0 &&
             (b->min < 0 || b->min > 100)) {
             problem(L, cJSON_GetObjectItemCaseSensitive(c, "min"),
@@ -1072,6 +1155,7 @@ chiso_framework_free(chiso_framework *fw)
     for (i = 0; i < fw->n_classes; i++) {
         free(fw->classes[i].id);
         free(fw->classes[i].label);
+        free(fw->classes[i].label_en);
     }
     free(fw->classes);
     for (i = 0; i < fw->n_notes; i++) {
@@ -1085,6 +1169,7 @@ chiso_framework_free(chiso_framework *fw)
     free(fw->version);
     free(fw->status);
     free(fw->legal_basis);
+    index_free(fw->index);
     free(fw);
 }
 
@@ -1093,6 +1178,10 @@ chiso_framework_find(const chiso_framework *fw, const char *id)
 {
     size_t i;
 
+    if (fw->index != NULL) {
+        const struct fw_slot *s = index_slot(fw->index, id);
+        return s->id != NULL && s->term < 0 ? (long)s->node : -1;
+    }
     for (i = 0; i < fw->n_nodes; i++) {
         if (fw->nodes[i].id != NULL && strcmp(fw->nodes[i].id, id) == 0) {
             return (long)i;
@@ -1108,6 +1197,14 @@ chiso_framework_find_input(const chiso_framework *fw,
 {
     size_t i, t;
 
+    if (fw->index != NULL) {
+        const struct fw_slot *s = index_slot(fw->index, id);
+        if (s->id == NULL || s->term < 0) {
+            return -1;
+        }
+        *term = (size_t)s->term;
+        return (long)s->node;
+    }
     for (i = 0; i < fw->n_nodes; i++) {
         for (t = 0; t < fw->nodes[i].rule.n_terms; t++) {
             if (strcmp(fw->nodes[i].rule.terms[t].input, id) == 0) {

@@ -10,6 +10,7 @@
 #include "commands.h"
 
 #include "chiso_score.h"
+#include "cmd_score_units.h"
 #include "score_inputs.h"
 
 #include <cjson/cJSON.h>
@@ -17,34 +18,50 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAX_WHAT_IF 64
 
 static void
 score_usage(FILE *f)
 {
-    fprintf(f, "Usage: chiso score FRAMEWORK EVIDENCE [options]\n\n"
-               "Score a unit against a framework (JSON) from an evidence sheet "
-               "(CSV).\n\n"
-               "Options:\n"
-               "  --json FILE|-        write the result as JSON (- = stdout, "
-               "no table)\n"
-               "  --unit CODE          the unit to score when the sheet holds "
-               "several\n"
-               "  --what-if ID=N/D     score again with numerator/denominator "
-               "N/D for\n"
-               "                       leaf or input ID (repeatable); "
-               "ID=VALUE sets a value\n"
-               "  --tasks FILE         fill tasks.* inputs from a task "
-               "register\n"
-               "  --dossiers FILE      fill services.* inputs from a dossier "
-               "log\n"
-               "  --period P           period of those inputs: 2024-03, "
-               "2024-Q1, 2024-H1, 2024\n"
-               "  --as-of DATE         judge tasks (and open dossiers) at DATE "
-               "(default:\n"
-               "                       the end of the period)\n"
-               "  --help               this help\n");
+    fputs(chiso_msg(
+              cli_language == CLI_LANG_EN ? CHISO_LANG_EN : CHISO_LANG_VI,
+              "Usage: chiso score FRAMEWORK EVIDENCE [options]\n"
+              "       chiso score FRAMEWORK EVIDENCE --all-units [options]\n"
+              "       chiso score FRAMEWORK EVIDENCE... | FOLDER [options]\n\n"
+              "Score a unit against a framework (JSON) from an evidence sheet "
+              "(CSV), or\nevery unit at once: a sheet with a unit column "
+              "(--all-units), several\nsheets or a folder of sheets (one per "
+              "unit, named by the file).\n\n"
+              "Options:\n"
+              "  --json FILE|-        write the result as JSON (- = stdout, "
+              "no table)\n"
+              "  --unit CODE          the unit to score when the sheet holds "
+              "several\n"
+              "  --what-if ID=N/D     score again with numerator/denominator "
+              "N/D for\n"
+              "                       leaf or input ID (repeatable); "
+              "ID=VALUE sets a value\n"
+              "  --tasks FILE         fill tasks.* inputs from a task "
+              "register\n"
+              "  --dossiers FILE      fill services.* inputs from a dossier "
+              "log\n"
+              "  --period P           period of those inputs: 2024-03, "
+              "2024-Q1, 2024-H1, 2024\n"
+              "  --as-of DATE         judge tasks (and open dossiers) at DATE "
+              "(default:\n"
+              "                       the end of the period)\n"
+              "Every unit at once:\n"
+              "  --all-units          score every unit of the sheet\n"
+              "  --units FILE         unit list (CSV: unit, name, group): "
+              "names, groups\n"
+              "                       (khối) and who must be scored\n"
+              "  --csv FILE           one row per unit (ranks, index, areas)\n"
+              "  --top N              criteria listed as most lost (default "
+              "10)\n"
+              "  --help               this help\n"),
+          f);
 }
 
 static int
@@ -74,6 +91,13 @@ parse_what_if(const char *s, chiso_what_if *w, char **id_out)
         if (*end != '\0' || slash[1] == '\0' || w->denominator < 0) {
             return cli_usage_error("score", "--what-if %s: bad denominator", s);
         }
+        if (!chiso_is_zero(w->numerator - floor(w->numerator)) ||
+            !chiso_is_zero(w->denominator - floor(w->denominator))) {
+            return cli_usage_error("score",
+                                   "--what-if %s: numerator and denominator "
+                                   "are counts (whole numbers)",
+                                   s);
+        }
         if (w->numerator > w->denominator) {
             return cli_usage_error("score",
                                    "--what-if %s: numerator above "
@@ -88,6 +112,15 @@ parse_what_if(const char *s, chiso_what_if *w, char **id_out)
         return cli_usage_error("score", "--what-if %s: bad value", s);
     }
     return 0;
+}
+
+/* A classification band's label in the output language (the English one
+ * when the framework gives it). */
+static const char *
+band_label(const chiso_class_band *b)
+{
+    return cli_language == CLI_LANG_EN && b->label_en != NULL ? b->label_en
+                                                              : b->label;
 }
 
 /* ---- table printing ------------------------------------------------------
@@ -157,6 +190,53 @@ value_cell(FILE *o,
     } else {
         cli_num(o, ns->value, 2, width);
     }
+}
+
+/* A target as two cells: the input to reach ("623/1000", "85.75%",
+ * "3", "có") and what it gains ("+0.01"); "-" when there is none. */
+static void
+target_cells(FILE *o,
+             const chiso_node *n,
+             const chiso_node_score *ns,
+             const chiso_target *t,
+             int dec)
+{
+    char buf[64];
+    chiso_value_unit unit = n->rule.unit;
+    size_t i;
+
+    for (i = 0; ns->target_id != NULL && i < n->rule.n_terms; i++) {
+        if (strcmp(n->rule.terms[i].input, ns->target_id) == 0) {
+            unit = n->rule.terms[i].unit;
+        }
+    }
+
+    if (!(t->gain > 0)) {
+        cli_cell(o, "-", 11, 1);
+        cli_cell(o, "-", 7, 1);
+        return;
+    }
+    if (t->has_counts) {
+        snprintf(buf, sizeof(buf), "%.0f/%.0f", t->numerator, t->denominator);
+    } else if (n->rule.type == CHISO_RULE_BINARY) {
+        snprintf(buf, sizeof(buf), "%s", T("có", "yes"));
+    } else {
+        /* two decimals at most; a value with more is rounded away from
+         * the current one (so it still gains) and marked >= or <= */
+        double x = t->value, r = chiso_round_half_up(x, 2);
+        const char *mark = "";
+        if (fabs(x - r) > 1e-9 * fmax(1.0, fabs(x))) {
+            int up = !ns->has_value || x > ns->value;
+            r = (up ? ceil(x * 100 - 1e-6) : floor(x * 100 + 1e-6)) / 100;
+            mark = up ? ">=" : "<=";
+        }
+        snprintf(buf, sizeof(buf), "%s%.*f%s", mark,
+                 chiso_is_zero(r - floor(r)) ? 0 : 2, r,
+                 unit == CHISO_UNIT_PERCENT ? "%" : "");
+    }
+    cli_cell(o, buf, 11, 1);
+    snprintf(buf, sizeof(buf), "+%.*f", dec, t->gain);
+    cli_cell(o, buf, 7, 1);
 }
 
 /* The reconciliation cell: ok, a 0.01 difference, ~ within the rule's
@@ -303,7 +383,7 @@ print_table(const chiso_score_result *res, const char *ev_path)
            res->points, dec, res->applicable_max, fw->index_decimals,
            res->index_pct);
     if (res->group != NULL) {
-        printf("  ->  %s", res->group->label);
+        printf("  ->  %s", band_label(res->group));
     }
     putchar('\n');
     if (res->has_appraised) {
@@ -311,7 +391,7 @@ print_table(const chiso_score_result *res, const char *ev_path)
                res->appraised, T("điểm", "points"), fw->index_decimals,
                res->appraised_index_pct);
         if (res->appraised_group != NULL) {
-            printf("  ->  %s", res->appraised_group->label);
+            printf("  ->  %s", band_label(res->appraised_group));
         }
         printf("  (%s %+.*f)\n", T("tự chấm - thẩm định", "self - appraised"),
                dec, chiso_round_half_up(res->points - res->appraised, dec));
@@ -333,11 +413,13 @@ print_table(const chiso_score_result *res, const char *ev_path)
         cli_cell(o, "#", 4, 1);
         fputs("  ", o);
         cli_cell(o, T("Mã", "ID"), w_lid, 0);
-        cli_cell(o, T("Tiêu chí", "Criterion"), 40, 0);
+        cli_cell(o, T("Tiêu chí", "Criterion"), 34, 0);
         cli_cell(o, T("Mất", "Lost"), 7, 1);
         cli_cell(o, T("Giá trị", "Value"), 9, 1);
-        cli_cell(o, T("Cần đạt", "Target"), 9, 1);
-        cli_cell(o, T("Được thêm", "Gain"), 10, 1);
+        cli_cell(o, T("Bước tới", "Next"), 11, 1);
+        cli_cell(o, T("Thêm", "Gain"), 7, 1);
+        cli_cell(o, T("Đủ điểm", "Best"), 11, 1);
+        cli_cell(o, T("Thêm", "Gain"), 7, 1);
         fputs("  ", o);
         fputs(T("Quy tắc", "Rule"), o);
         putchar('\n');
@@ -350,7 +432,7 @@ print_table(const chiso_score_result *res, const char *ev_path)
             cli_cell(o, num, 4, 1);
             fputs("  ", o);
             cli_cell(o, n->id, w_lid, 0);
-            cli_cell(o, n->name, 40, 0);
+            cli_cell(o, n->name, 34, 0);
             cli_num(o, n->max - ns->points, dec, 7);
             if (!ns->reported) {
                 cli_cell(o, T("chưa có", "missing"), 9, 1);
@@ -359,18 +441,26 @@ print_table(const chiso_score_result *res, const char *ev_path)
             } else {
                 value_cell(o, n, ns, 9);
             }
-            if (ns->has_next_value) {
-                cli_num(o, ns->next_value, 2, 9);
-            } else {
-                cli_cell(o, "-", 9, 1);
-            }
-            if (ns->gain_next > 0) {
-                cli_num(o, ns->gain_next, dec, 10);
-            } else {
-                cli_cell(o, "-", 10, 1);
-            }
+            target_cells(o, n, ns, &ns->next, dec);
+            target_cells(o, n, ns, &ns->full, dec);
             printf("  %s\n", chiso_rule_type_name(n->rule.type));
         }
+        for (i = 0; i < res->n_lost; i++) {
+            const chiso_node_score *ns = &res->nodes[res->lost[i]];
+            if (fw->nodes[res->lost[i]].rule.type == CHISO_RULE_TERMS &&
+                ns->target_id != NULL) {
+                printf("  %s: %s %s\n", fw->nodes[res->lost[i]].id,
+                       T("bước tới ở thành phần", "next step on input"),
+                       ns->target_id);
+            }
+        }
+        printf("%s\n",
+               T("Bước tới: giá trị gần nhất được thêm điểm; Đủ điểm: giá "
+                 "trị gần nhất cho điểm cao nhất của quy tắc (tử số/mẫu số "
+                 "khi số liệu là số đếm; thử bằng --what-if)",
+                 "Next: the nearest value that gains points; Best: the "
+                 "nearest that gives the rule's most (numerator/denominator "
+                 "when the input is counts; try it with --what-if)"));
     }
     putchar('\n');
     if (res->n_evidence_missing > 0) {
@@ -500,8 +590,8 @@ print_what_if(const chiso_score_result *base, const chiso_score_result *w)
            T("chỉ số", "index"), fw->index_decimals, base->index_pct,
            fw->index_decimals, w->index_pct);
     if (w->group != NULL && w->group != base->group) {
-        printf("  (%s -> %s)", base->group ? base->group->label : "-",
-               w->group->label);
+        printf("  (%s -> %s)", base->group ? band_label(base->group) : "-",
+               band_label(w->group));
     }
     putchar('\n');
 }
@@ -517,6 +607,10 @@ cmd_score(int argc, char **argv)
         {"dossiers", required_argument, NULL, 'D'},
         {"period", required_argument, NULL, 'P'},
         {"as-of", required_argument, NULL, 'A'},
+        {"all-units", no_argument, NULL, 'a'},
+        {"units", required_argument, NULL, 'U'},
+        {"csv", required_argument, NULL, 'c'},
+        {"top", required_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     const char *json_path = NULL, *unit = NULL;
@@ -532,8 +626,14 @@ cmd_score(int argc, char **argv)
     const char *inputs[4];
     score_sources src = {NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     chiso_input_set set = CHISO_INPUT_SET_INIT;
+    int all_units = 0, multi;
+    const char *units_file = NULL, *csv_path = NULL;
+    long top = 10;
+    struct stat sb;
 
     chiso_diag_clear(&diag);
+    diag.lang = cli_language == CLI_LANG_EN ? CHISO_LANG_EN : CHISO_LANG_VI;
+    opts.lang = diag.lang;
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -569,6 +669,21 @@ cmd_score(int argc, char **argv)
         case 'A':
             src.as_of = optarg;
             break;
+        case 'a':
+            all_units = 1;
+            break;
+        case 'U':
+            units_file = optarg;
+            break;
+        case 'c':
+            csv_path = optarg;
+            break;
+        case 't':
+            if (cli_parse_long("score", "--top", optarg, &top) != 0) {
+                rc = CLI_EXIT_USAGE;
+                goto out;
+            }
+            break;
         case 'h':
             score_usage(stdout);
             goto out;
@@ -578,11 +693,59 @@ cmd_score(int argc, char **argv)
             goto out;
         }
     }
-    if (argc - optind != 2) {
+    multi = all_units || argc - optind > 2 ||
+            (argc - optind == 2 && stat(argv[optind + 1], &sb) == 0 &&
+             S_ISDIR(sb.st_mode));
+    if (argc - optind < 2 || (!multi && argc - optind != 2)) {
         rc = cli_usage_error("score",
                              "expected FRAMEWORK and EVIDENCE, got "
                              "%d argument%s",
                              argc - optind, argc - optind == 1 ? "" : "s");
+        goto out;
+    }
+    if (multi) {
+        score_units_args ua;
+        const char *bad = unit != NULL           ? "--unit"
+                          : n_what_if > 0        ? "--what-if"
+                          : src.tasks != NULL    ? "--tasks"
+                          : src.dossiers != NULL ? "--dossiers"
+                                                 : NULL;
+        if (bad != NULL) {
+            rc = cli_usage_error("score",
+                                 "%s scores one unit; it cannot be used with "
+                                 "--all-units, several sheets or a folder",
+                                 bad);
+            goto out;
+        }
+        /* every input first (the sheets, the framework, the unit list),
+           then each output checked once against all of them */
+        if (cli_add_inputs((const char *const *)&argv[optind],
+                           (size_t)(argc - optind)) != CLI_EXIT_OK ||
+            (units_file != NULL &&
+             cli_add_inputs(&units_file, 1) != CLI_EXIT_OK)) {
+            rc = CLI_EXIT_INTERNAL;
+            goto out;
+        }
+        if (cli_check_not_input("score", json_path, NULL, 0) != 0 ||
+            cli_check_not_input("score", csv_path, NULL, 0) != 0) {
+            rc = CLI_EXIT_USAGE;
+            goto out;
+        }
+        ua.framework = argv[optind];
+        ua.paths = &argv[optind + 1];
+        ua.n_paths = (size_t)(argc - optind - 1);
+        ua.units_file = units_file;
+        ua.json_path = json_path;
+        ua.csv_path = csv_path;
+        ua.top = top > 0 ? (size_t)top : 10;
+        rc = cmd_score_units(&ua);
+        goto out;
+    }
+    if (units_file != NULL || csv_path != NULL) {
+        rc = cli_usage_error("score",
+                             "%s is for scoring every unit (--all-units, "
+                             "several sheets or a folder)",
+                             units_file != NULL ? "--units" : "--csv");
         goto out;
     }
     inputs[0] = argv[optind];

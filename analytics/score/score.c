@@ -1,28 +1,35 @@
 /*
  * score.c - scoring a unit against a framework.
  *
- * Three passes over the framework's pre-order node array:
- *   1. map evidence rows to leaves and terms inputs (unknown ids and rows
- *      for inner nodes are errors at the id cell);
+ * Passes over the framework's pre-order node array:
+ *   1. map the unit's evidence rows to leaves and terms inputs (unknown
+ *      ids, rows for inner nodes and a criterion given twice are errors at
+ *      the id cell); lookups go through the framework's id hash, so the
+ *      pass is linear in the rows;
  *   2. score every leaf from its input (what-if override, then derived
- *      input, then evidence counts, value or points), recording how far it
- *      is from its next step so the points-lost list can say what to fix;
- *   3. walk the array backwards, so children come before parents, to add
+ *      input, then evidence counts, value or points);
+ *   3. for every leaf that lost points, search its targets by scoring
+ *      candidate inputs with the same leaf evaluation (score_targets.c);
+ *   4. walk the array backwards, so children come before parents, to add
  *      up points, applicable maxima and appraised points.
  *
  * Every value is checked against its rule's scale before use: a rate above
- * 100 %, a numerator above its denominator or a value outside a bands
- * domain is a data error pointing at the evidence cell, never a silently
- * capped score.
+ * 100 %, a numerator above its denominator, a fractional count or a value
+ * outside a bands domain is a data error pointing at the evidence cell,
+ * never a silently capped score.
  */
-#include "chiso_score.h"
+#include "score_int.h"
 
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define EPS 1e-9
+#define EPS SCORE_EPS
+
+/* Units listed by name in a message before "..." */
+#define UNITS_LISTED 12
 
 const char *
 chiso_origin_name(chiso_origin o)
@@ -44,50 +51,42 @@ chiso_origin_name(chiso_origin o)
     return "?";
 }
 
-struct sc {
-    const chiso_framework *fw;
-    const chiso_evidence *ev;
-    const chiso_score_options *o;
-    chiso_score_result *res;
-    chiso_diag *diag;
-    long *node_entry; /* evidence entry per node, -1 */
-    long *entry_used; /* per evidence entry: 1 if its unit is selected */
-};
-
-/* An input to a rule, resolved from wherever it came. */
-struct input {
-    chiso_origin origin;
-    int has_value;
-    double value;
-    int has_counts;
-    double num, den;
-    int has_bool;
-    int yes;
-    const char *source;
-    const char *detail;
-    const chiso_evidence_entry *e; /* evidence row, or NULL */
-};
-
+/* A typed warning about criterion `cid` (may be NULL), at an evidence
+ * cell when e is not NULL. fmt is a msgid, translated into the result's
+ * language. Nothing while probing; nothing formatted once the list is
+ * full (it only counts). */
 static void warn(struct sc *S,
+                 const char *code,
+                 const char *cid,
                  const chiso_evidence_entry *e,
                  unsigned long col,
                  const char *fmt,
-                 ...) CHISO_PRINTF(4, 5);
+                 ...) CHISO_PRINTF(6, 7);
 
 static void
 warn(struct sc *S,
+     const char *code,
+     const char *cid,
      const chiso_evidence_entry *e,
      unsigned long col,
      const char *fmt,
      ...)
 {
+    chiso_diag_list *w = &S->res->warnings;
     char msg[512];
     va_list ap;
 
+    if (S->quiet) {
+        return;
+    }
+    if (w->n >= w->cap) {
+        w->n_dropped++;
+        return;
+    }
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    chiso_vsnprintf(msg, sizeof(msg), chiso_msg(w->lang, fmt), ap);
     va_end(ap);
-    chiso_diag_list_addf(&S->res->warnings, CHISO_EDATA,
+    chiso_diag_list_addk(w, code, CHISO_SEVERITY_WARNING, cid,
                          e && S->ev ? S->ev->path : NULL, e ? e->line : 0,
                          e ? col : 0, "%s", msg);
 }
@@ -107,109 +106,315 @@ cell_error(struct sc *S,
 {
     char msg[512];
     va_list ap;
+    chiso_lang lang = S->diag != NULL ? S->diag->lang : S->o->lang;
 
+    if (S->quiet) {
+        return CHISO_EDATA;
+    }
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    chiso_vsnprintf(msg, sizeof(msg), chiso_msg(lang, fmt), ap);
     va_end(ap);
     return chiso_diag_set(S->diag, CHISO_EDATA, e ? S->ev->path : NULL,
                           e ? e->line : 0, e ? col : 0, "%s", msg);
 }
 
-/* ---- pass 1: evidence rows to nodes ------------------------------------ */
+/* ---- rounding ------------------------------------------------------------ */
 
-static int
-unit_matches(const char *a, const char *b)
+/*
+ * chiso_round_half_up(x, decimals), fast when the answer cannot depend on
+ * binary noise. chiso_round_half_up first rounds x * 10^decimals to 12
+ * significant digits (so 2.675, stored as 2.67499999..., rounds as the
+ * decimal does), which moves it by at most 5e-12 of its size; that can
+ * only change the result when the value lies that close to a half. Away
+ * from halves, floor(v + 0.5) gives the same answer without the text
+ * round trip (snprintf and strtod, a microsecond a call, a million calls
+ * for a province).
+ */
+double
+chiso_score__round(double x, int decimals, double scale)
 {
-    char fa[128], fb[128];
+    double v, f;
 
-    chiso_text_fold(a, strlen(a), fa, sizeof(fa));
-    chiso_text_fold(b, strlen(b), fb, sizeof(fb));
-    return strcmp(fa, fb) == 0;
+    if (!isfinite(x) || decimals < 0 || decimals > 15) {
+        return decimals < 0 ? x : chiso_round_half_up(x, decimals);
+    }
+    v = fabs(x) * scale;
+    f = v - floor(v);
+    if (v < 1e15 && fabs(f - 0.5) > 1e-10 * (v > 1 ? v : 1)) {
+        double r = copysign(floor(v + 0.5), x) / scale;
+        return chiso_is_zero(r) ? 0.0 : r;
+    }
+    return chiso_round_half_up(x, decimals);
 }
+
+/* ---- units of a sheet --------------------------------------------------- */
+
+void
+chiso_score__unit_key(const char *unit, char *key)
+{
+    chiso_text_fold(unit, strlen(unit), key, SCORE_UNIT_KEY);
+}
+
+size_t
+chiso_score__near(const char *want, const char *key)
+{
+    size_t d = chiso_score__edit_distance(want, key), n = strlen(want);
+
+    /* near: a letter off in a short code, a few in a name, or one name
+     * inside the other ("tu phap" in "so tu phap") */
+    if (d <= (n <= 4 ? 1 : 2 + n / 6) ||
+        (n >= 4 && (strstr(key, want) != NULL || strstr(want, key) != NULL))) {
+        return d;
+    }
+    return (size_t)-1;
+}
+
+size_t
+chiso_score__edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), i, j;
+    size_t row[SCORE_UNIT_KEY + 1];
+
+    for (j = 0; j <= lb; j++) {
+        row[j] = j;
+    }
+    for (i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (j = 1; j <= lb; j++) {
+            size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) {
+                best = up + 1;
+            }
+            if (row[j - 1] + 1 < best) {
+                best = row[j - 1] + 1;
+            }
+            diag = up;
+            row[j] = best;
+        }
+    }
+    return row[lb];
+}
+
+/* The distinct units of a sheet, as first written, for messages:
+ * "'A', 'B', 'C', ..." and how many there are; *near (if not NULL) the
+ * unit nearest to the folded name `want` (NULL when none is near). */
+static void
+list_units(const chiso_evidence *ev,
+           chiso_buf *b,
+           size_t *n_units,
+           const char *want,
+           const char **near)
+{
+    size_t best = (size_t)-1;
+
+    struct strmap seen;
+    size_t i, v;
+    const char *prev = NULL;
+
+    chiso_score__map_init(&seen);
+    *n_units = 0;
+    if (near != NULL) {
+        *near = NULL;
+    }
+    for (i = 0; i < ev->n; i++) {
+        const char *u = ev->entries[i].unit;
+        char key[SCORE_UNIT_KEY];
+        int rc;
+        if (u[0] == '\0' || (prev != NULL && strcmp(prev, u) == 0)) {
+            continue;
+        }
+        prev = u;
+        chiso_score__unit_key(u, key);
+        rc = chiso_score__map_get(&seen, key, *n_units, &v);
+        if (rc < 0) {
+            break;
+        }
+        if (rc == 0) {
+            (*n_units)++;
+            if (want != NULL) {
+                size_t dist = chiso_score__edit_distance(want, key);
+                /* near: a few letters off, or one name inside the other
+                 * ("tu phap" in "so tu phap") */
+                if (dist < best && (dist <= 2 + strlen(want) / 4 ||
+                                    strstr(key, want) || strstr(want, key))) {
+                    best = dist;
+                    *near = u;
+                }
+            }
+            if (*n_units <= UNITS_LISTED) {
+                chiso_buf_printf(b, "%s'%s'", *n_units > 1 ? ", " : "", u);
+            } else if (*n_units == UNITS_LISTED + 1) {
+                chiso_buf_puts(b, ", ...");
+            }
+        }
+    }
+    chiso_score__map_free(&seen);
+}
+
+/*
+ * The rows of one unit: with a unit column, the rows naming `unit` (case,
+ * diacritics and punctuation ignored) plus rows that name no unit (shared
+ * by every unit); without one, every row. A sheet holding several units
+ * and no unit chosen is a usage error listing them.
+ */
+static chiso_status
+select_rows(const chiso_evidence *ev,
+            const char *unit,
+            size_t **rows,
+            size_t *n_rows,
+            chiso_diag *diag)
+{
+    size_t i, n = 0, n_named = 0;
+    char want[SCORE_UNIT_KEY], key[SCORE_UNIT_KEY];
+    const char *prev = NULL;
+    int prev_match = 0;
+
+    *rows = malloc((ev->n + 1) * sizeof(**rows));
+    if (*rows == NULL) {
+        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    if (!ev->has_unit_column) {
+        for (i = 0; i < ev->n; i++) {
+            (*rows)[i] = i;
+        }
+        *n_rows = ev->n;
+        return CHISO_OK;
+    }
+    if (unit == NULL) {
+        /* one unit (or none named) is fine; several need a choice */
+        const char *first = NULL;
+        char first_key[SCORE_UNIT_KEY];
+        for (i = 0; i < ev->n; i++) {
+            const char *u = ev->entries[i].unit;
+            if (u[0] == '\0' || (prev != NULL && strcmp(prev, u) == 0)) {
+                continue;
+            }
+            prev = u;
+            if (first == NULL) {
+                first = u;
+                chiso_score__unit_key(u, first_key);
+                continue;
+            }
+            chiso_score__unit_key(u, key);
+            if (strcmp(key, first_key) != 0) {
+                chiso_buf b = CHISO_BUF_INIT;
+                size_t n_units;
+                chiso_status st;
+                list_units(ev, &b, &n_units, NULL, NULL);
+                st = chiso_diag_set(diag, CHISO_EUSAGE, ev->path, 0, 0,
+                                    "the evidence sheet holds %zu units "
+                                    "(%s); choose one with --unit, or score "
+                                    "them all with --all-units",
+                                    n_units, b.data ? b.data : "");
+                chiso_buf_free(&b);
+                return st;
+            }
+        }
+        for (i = 0; i < ev->n; i++) {
+            (*rows)[i] = i;
+        }
+        *n_rows = ev->n;
+        return CHISO_OK;
+    }
+    chiso_score__unit_key(unit, want);
+    for (i = 0; i < ev->n; i++) {
+        const char *u = ev->entries[i].unit;
+        if (u[0] == '\0') {
+            (*rows)[n++] = i;
+            continue;
+        }
+        if (prev == NULL || strcmp(prev, u) != 0) {
+            prev = u;
+            chiso_score__unit_key(u, key);
+            prev_match = strcmp(key, want) == 0;
+        }
+        if (prev_match) {
+            (*rows)[n++] = i;
+            n_named++;
+        }
+    }
+    if (n_named == 0 && ev->n > 0) {
+        chiso_buf b = CHISO_BUF_INIT;
+        size_t n_units;
+        chiso_status st;
+        const char *near;
+        list_units(ev, &b, &n_units, want, &near);
+        if (near != NULL) {
+            st = chiso_diag_set(diag, CHISO_EUSAGE, ev->path, 0, 0,
+                                "no rows for unit '%s' in the evidence sheet "
+                                "(did you mean '%s'?); it holds %zu units: %s",
+                                unit, near, n_units, b.data ? b.data : "");
+        } else {
+            st = chiso_diag_set(diag, CHISO_EUSAGE, ev->path, 0, 0,
+                                "no rows for unit '%s' in the evidence sheet; "
+                                "it holds %zu units: %s",
+                                unit, n_units, b.data ? b.data : "");
+        }
+        chiso_buf_free(&b);
+        return st;
+    }
+    *n_rows = n;
+    return CHISO_OK;
+}
+
+/* ---- pass 1: evidence rows to nodes ------------------------------------ */
 
 static chiso_status
 map_evidence(struct sc *S)
 {
     const chiso_evidence *ev = S->ev;
-    size_t i, j;
-    const char *only_unit = NULL;
+    size_t r;
 
     if (ev == NULL) {
         return CHISO_OK;
     }
-    if (ev->has_unit_column && S->o->unit == NULL) {
-        for (i = 0; i < ev->n; i++) {
-            const char *u = ev->entries[i].unit;
-            if (u[0] == '\0') {
-                continue;
-            }
-            if (only_unit == NULL) {
-                only_unit = u;
-            } else if (!unit_matches(only_unit, u)) {
-                return chiso_diag_set(S->diag, CHISO_EUSAGE, ev->path, 0, 0,
-                                      "the evidence sheet holds several "
-                                      "units ('%s', '%s', ...); choose one "
-                                      "with --unit",
-                                      only_unit, u);
-            }
-        }
-    }
-    for (i = 0; i < ev->n; i++) {
-        const chiso_evidence_entry *e = &ev->entries[i];
+    for (r = 0; r < S->n_rows; r++) {
+        size_t i = S->rows[r];
+        const chiso_evidence_entry *e;
         long k;
         size_t term;
-        if (S->o->unit != NULL && ev->has_unit_column && e->unit[0] != '\0' &&
-            !unit_matches(e->unit, S->o->unit)) {
-            continue;
+        long *slot;
+        if (S->row_map != NULL) {
+            /* where the row goes, looked up once for every unit */
+            long m = S->row_map[i];
+            if (m >= 0 || m <= -2) {
+                slot = m >= 0 ? &S->node_entry[m] : &S->term_entry[-m - 2];
+                if (*slot < 0) {
+                    *slot = (long)i;
+                    continue;
+                }
+            }
         }
-        S->entry_used[i] = 1;
+        e = &ev->entries[i];
         k = chiso_framework_find(S->fw, e->id);
         if (k >= 0) {
             if (!chiso_node_is_leaf(&S->fw->nodes[k])) {
                 return cell_error(S, e, e->col_id,
-                                  "criterion '%s' is a group of %zu "
-                                  "sub-criteria; enter its sub-criteria "
-                                  "instead",
+                                  N_("criterion '%s' is a group of %zu "
+                                     "sub-criteria; enter its sub-criteria "
+                                     "instead"),
                                   e->id, S->fw->nodes[k].n_children);
             }
-            S->node_entry[k] = (long)i;
-            continue;
+            slot = &S->node_entry[k];
+        } else if ((k = chiso_framework_find_input(S->fw, e->id, &term)) >= 0) {
+            slot = &S->term_entry[S->term_base[k] + term];
+        } else {
+            return cell_error(S, e, e->col_id,
+                              N_("unknown criterion id '%s' (not in framework "
+                                 "'%s')"),
+                              e->id, S->fw->id);
         }
-        if (chiso_framework_find_input(S->fw, e->id, &term) >= 0) {
-            continue;
+        if (*slot >= 0) {
+            /* a row shared by every unit and the unit's own row */
+            return cell_error(S, e, e->col_id,
+                              N_("criterion '%s' is given twice for this unit "
+                                 "(first at line %lu)"),
+                              e->id, ev->entries[*slot].line);
         }
-        return cell_error(S, e, e->col_id,
-                          "unknown criterion id '%s' (not in framework '%s')",
-                          e->id, S->fw->id);
-    }
-    if (S->o->unit != NULL && ev->has_unit_column) {
-        for (j = 0; j < ev->n && !S->entry_used[j]; j++) {
-        }
-        if (j == ev->n && ev->n > 0) {
-            return chiso_diag_set(S->diag, CHISO_EUSAGE, ev->path, 0, 0,
-                                  "no rows for unit '%s' in the evidence "
-                                  "sheet",
-                                  S->o->unit);
-        }
+        *slot = (long)i;
     }
     return CHISO_OK;
-}
-
-/* Evidence row for a terms input id in the selected unit. */
-static const chiso_evidence_entry *
-find_input_entry(struct sc *S, const char *id)
-{
-    size_t i;
-
-    if (S->ev == NULL) {
-        return NULL;
-    }
-    for (i = 0; i < S->ev->n; i++) {
-        if (S->entry_used[i] && strcmp(S->ev->entries[i].id, id) == 0) {
-            return &S->ev->entries[i];
-        }
-    }
-    return NULL;
 }
 
 /* ---- resolving inputs -------------------------------------------------- */
@@ -271,16 +476,22 @@ evidence_input(const chiso_evidence_entry *e, struct input *in)
     }
 }
 
-static void
-resolve(struct sc *S,
-        const char *id,
-        const char *source,
-        const chiso_evidence_entry *e,
-        struct input *in)
+void
+chiso_score__resolve(struct sc *S,
+                     const char *id,
+                     const char *source,
+                     const chiso_evidence_entry *e,
+                     struct input *in)
 {
-    const chiso_what_if *w = find_what_if(S, id);
-    const chiso_input_value *d = find_derived(S, source);
+    const chiso_what_if *w;
+    const chiso_input_value *d;
 
+    if (S->probe != NULL && strcmp(S->probe->id, id) == 0) {
+        *in = S->probe->in;
+        in->e = e;
+        return;
+    }
+    w = find_what_if(S, id);
     memset(in, 0, sizeof(*in));
     in->e = e;
     if (w != NULL) {
@@ -292,6 +503,7 @@ resolve(struct sc *S,
         in->value = w->value;
         return;
     }
+    d = find_derived(S, source);
     if (d != NULL) {
         in->origin = CHISO_ORIGIN_DERIVED;
         in->has_counts = d->has_counts;
@@ -318,6 +530,12 @@ unit_suffix(chiso_value_unit u)
     return u == CHISO_UNIT_PERCENT ? "%" : "";
 }
 
+static int
+is_whole(double x)
+{
+    return chiso_is_zero(x - floor(x));
+}
+
 /*
  * Turn an input into a value on the rule's scale. Returns 1 with *v set,
  * 0 for a zero denominator, -1 when there is no usable value, or -2 on a
@@ -337,16 +555,30 @@ rule_value(struct sc *S,
 
     if (in->has_counts) {
         if (unit == CHISO_UNIT_COUNT || unit == CHISO_UNIT_NUMBER) {
+            cell_error(
+                S, e, e ? e->col_numerator : 0,
+                N_("criterion '%s' takes a single value, not a numerator "
+                   "and denominator"),
+                id);
+            return -2;
+        }
+        /* numerator and denominator count cases (dossiers, tasks) */
+        if (!is_whole(in->num)) {
             cell_error(S, e, e ? e->col_numerator : 0,
-                       "criterion '%s' takes a single value, not a numerator "
-                       "and denominator",
-                       id);
+                       N_("numerator %g for '%s' must be a whole count"),
+                       in->num, id);
+            return -2;
+        }
+        if (!is_whole(in->den)) {
+            cell_error(S, e, e ? e->col_denominator : 0,
+                       N_("denominator %g for '%s' must be a whole count"),
+                       in->den, id);
             return -2;
         }
         if (in->num > in->den + EPS) {
             cell_error(S, e, e ? e->col_numerator : 0,
-                       "numerator %g exceeds denominator %g for '%s'", in->num,
-                       in->den, id);
+                       N_("numerator %g exceeds denominator %g for '%s'"),
+                       in->num, in->den, id);
             return -2;
         }
         if (chiso_is_zero(in->den)) {
@@ -359,18 +591,19 @@ rule_value(struct sc *S,
         *v = in->value;
         if (unit == CHISO_UNIT_PERCENT && *v > 100 + EPS) {
             cell_error(S, e, e ? e->col_value : 0,
-                       "value %g for '%s' is above 100 %%", *v, id);
+                       N_("value %g for '%s' is above 100 %%"), *v, id);
             return -2;
         }
         if (unit == CHISO_UNIT_RATIO && *v > 1 + EPS) {
-            cell_error(S, e, e ? e->col_value : 0,
-                       "value %g for '%s' is a ratio and must be within 0..1",
-                       *v, id);
+            cell_error(
+                S, e, e ? e->col_value : 0,
+                N_("value %g for '%s' is a ratio and must be within 0..1"), *v,
+                id);
             return -2;
         }
-        if (unit == CHISO_UNIT_COUNT && !chiso_is_zero(*v - floor(*v))) {
+        if (unit == CHISO_UNIT_COUNT && !is_whole(*v)) {
             cell_error(S, e, e ? e->col_value : 0,
-                       "value %g for '%s' must be a whole count", *v, id);
+                       N_("value %g for '%s' must be a whole count"), *v, id);
             return -2;
         }
         return 1;
@@ -412,8 +645,8 @@ score_bands(struct sc *S,
 
     if (v < r->domain_min - EPS || v > r->domain_max + EPS) {
         return cell_error(S, e, e ? e->col_value : 0,
-                          "value %g for '%s' is outside the rule's domain "
-                          "%g..%g",
+                          N_("value %g for '%s' is outside the rule's domain "
+                             "%g..%g"),
                           v, n->id, r->domain_min, r->domain_max);
     }
     for (i = 0; i < r->n_bands; i++) {
@@ -426,9 +659,12 @@ score_bands(struct sc *S,
     }
     if (hit == r->n_bands) {
         return cell_error(S, e, e ? e->col_value : 0,
-                          "value %g for '%s' falls in no band", v, n->id);
+                          N_("value %g for '%s' falls in no band"), v, n->id);
     }
     ns->points_exact = r->bands[hit].points;
+    if (!S->want_explain) {
+        return CHISO_OK;
+    }
     if (!r->upper_bands) {
         chiso_snprintf(ns->explain, sizeof(ns->explain),
                        "%g%s in band >= %g -> %g of %g", v,
@@ -444,43 +680,32 @@ score_bands(struct sc *S,
                        unit_suffix(r->unit), r->bands[hit].bound,
                        r->bands[hit].points, n->max);
     }
-    /* the nearest band that gives more points */
-    for (i = hit; i-- > 0;) {
-        if (r->bands[i].points > r->bands[hit].points + EPS) {
-            ns->gain_next = r->bands[i].points - r->bands[hit].points;
-            ns->has_next_value = 1;
-            ns->next_value = r->bands[i].bound;
-            break;
-        }
-    }
     return CHISO_OK;
 }
 
 static chiso_status
-score_terms(struct sc *S, const chiso_node *n, chiso_node_score *ns)
+score_terms(struct sc *S, size_t k, chiso_node_score *ns)
 {
+    const chiso_node *n = &S->fw->nodes[k];
     const chiso_rule *r = &n->rule;
     size_t t;
     double sum = 0;
     int any = 0;
     size_t off = 0;
 
-    ns->terms = calloc(r->n_terms, sizeof(*ns->terms));
-    if (ns->terms == NULL) {
-        return chiso_diag_set(S->diag, CHISO_ENOMEM, NULL, 0, 0,
-                              "out of memory");
-    }
-    ns->n_terms = r->n_terms;
     for (t = 0; t < r->n_terms; t++) {
         const chiso_term *tm = &r->terms[t];
-        const chiso_evidence_entry *e = find_input_entry(S, tm->input);
+        long ei = S->term_entry[S->term_base[k] + t];
+        const chiso_evidence_entry *e = ei >= 0 ? &S->ev->entries[ei] : NULL;
+        chiso_term_score *ts = &ns->terms[t];
         struct input in;
         double v = 0, p = 0;
         int rc, no_score = 0;
 
-        resolve(S, tm->input, tm->source, e, &in);
-        if (e != NULL && (in.origin == CHISO_ORIGIN_DERIVED ||
-                          in.origin == CHISO_ORIGIN_WHAT_IF)) {
+        chiso_score__resolve(S, tm->input, tm->source, e, &in);
+        if (!S->quiet && e != NULL &&
+            (in.origin == CHISO_ORIGIN_DERIVED ||
+             in.origin == CHISO_ORIGIN_WHAT_IF)) {
             struct input ev_in;
             evidence_input(e, &ev_in);
             if (rule_value(S, tm->input, tm->unit, &ev_in, &v) == -2) {
@@ -492,22 +717,24 @@ score_terms(struct sc *S, const chiso_node *n, chiso_node_score *ns)
             return CHISO_EDATA;
         }
         if (rc == -1) {
-            warn(S, NULL, 0,
-                 "input '%s' of criterion '%s' is not reported: its term "
-                 "scores 0",
+            warn(S, "term_not_reported", n->id, NULL, 0,
+                 N_("input '%s' of criterion '%s' is not reported: its term "
+                    "scores 0"),
                  tm->input, n->id);
-            off += (size_t)snprintf(
-                ns->explain + off,
-                off < sizeof(ns->explain) ? sizeof(ns->explain) - off : 0,
-                "%s%s=? -> 0", t ? "; " : "", tm->input);
+            if (S->want_explain) {
+                off += (size_t)chiso_snprintf(
+                    ns->explain + off,
+                    off < sizeof(ns->explain) ? sizeof(ns->explain) - off : 0,
+                    "%s%s=? -> 0", t ? "; " : "", tm->input);
+            }
             continue;
         }
         any = 1;
-        ns->terms[t].origin = in.origin;
-        ns->terms[t].source = in.source;
-        ns->terms[t].has_value = rc == 1;
-        ns->terms[t].value = rc == 1 ? v : 0;
-        ns->terms[t].zero_den = rc == 0;
+        ts->origin = in.origin;
+        ts->source = in.source;
+        ts->has_value = rc == 1;
+        ts->value = rc == 1 ? v : 0;
+        ts->zero_den = rc == 0;
         if (in.origin == CHISO_ORIGIN_DERIVED) {
             ns->origin = CHISO_ORIGIN_DERIVED;
             ns->source = in.source;
@@ -525,8 +752,8 @@ score_terms(struct sc *S, const chiso_node *n, chiso_node_score *ns)
             }
         }
         sum += p;
-        ns->terms[t].points = p;
-        if (off < sizeof(ns->explain)) {
+        ts->points = p;
+        if (S->want_explain && off < sizeof(ns->explain)) {
             if (rc == 0) {
                 off += (size_t)chiso_snprintf(
                     ns->explain + off, sizeof(ns->explain) - off,
@@ -544,12 +771,27 @@ score_terms(struct sc *S, const chiso_node *n, chiso_node_score *ns)
     return CHISO_OK;
 }
 
-static chiso_status
-score_leaf(struct sc *S, size_t k)
+static void explain(struct sc *S, chiso_node_score *ns, const char *fmt, ...)
+    CHISO_PRINTF(3, 4);
+
+static void
+explain(struct sc *S, chiso_node_score *ns, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!S->want_explain) {
+        return;
+    }
+    va_start(ap, fmt);
+    chiso_vsnprintf(ns->explain, sizeof(ns->explain), fmt, ap);
+    va_end(ap);
+}
+
+chiso_status
+chiso_score__leaf_eval(struct sc *S, size_t k, chiso_node_score *ns)
 {
     const chiso_node *n = &S->fw->nodes[k];
     const chiso_rule *r = &n->rule;
-    chiso_node_score *ns = &S->res->nodes[k];
     long ei = S->node_entry[k];
     const chiso_evidence_entry *e = ei >= 0 ? &S->ev->entries[ei] : NULL;
     struct input in;
@@ -564,14 +806,14 @@ score_leaf(struct sc *S, size_t k)
         ns->applicable = 0;
         ns->applicable_max = 0;
         ns->reported = 1;
-        chiso_snprintf(ns->explain, sizeof(ns->explain), "not applicable");
+        explain(S, ns, "not applicable");
         return CHISO_OK;
     }
     if (e != NULL && e->has_appraised) {
         if (e->appraised > n->max + EPS) {
             return cell_error(S, e, e->col_appraised,
-                              "appraised points %g above the maximum %g of "
-                              "'%s'",
+                              N_("appraised points %g above the maximum %g of "
+                                 "'%s'"),
                               e->appraised, n->max, n->id);
         }
         ns->has_appraised = 1;
@@ -584,22 +826,23 @@ score_leaf(struct sc *S, size_t k)
     if (e != NULL && e->has_points) {
         if (e->points > n->max + EPS) {
             return cell_error(S, e, e->col_points,
-                              "points %g above the maximum %g of '%s'",
+                              N_("points %g above the maximum %g of '%s'"),
                               e->points, n->max, n->id);
         }
         ns->has_self = 1;
         ns->self_points = e->points;
     }
     if (r->type == CHISO_RULE_TERMS) {
-        st = score_terms(S, n, ns);
+        st = score_terms(S, k, ns);
         if (st != CHISO_OK) {
             return st;
         }
         goto scored;
     }
-    resolve(S, n->id, r->source, e, &in);
-    if (e != NULL && (in.origin == CHISO_ORIGIN_DERIVED ||
-                      in.origin == CHISO_ORIGIN_WHAT_IF)) {
+    chiso_score__resolve(S, n->id, r->source, e, &in);
+    if (!S->quiet && e != NULL &&
+        (in.origin == CHISO_ORIGIN_DERIVED ||
+         in.origin == CHISO_ORIGIN_WHAT_IF)) {
         /* the sheet's own figures are replaced, but must still be sound */
         struct input ev_in;
         evidence_input(e, &ev_in);
@@ -625,8 +868,7 @@ score_leaf(struct sc *S, size_t k)
         ns->origin = CHISO_ORIGIN_POINTS;
         pts = ns->self_points;
         ns->points_exact = pts;
-        chiso_snprintf(ns->explain, sizeof(ns->explain),
-                       "points entered: %g of %g", pts, n->max);
+        explain(S, ns, "points entered: %g of %g", pts, n->max);
         goto scored;
     }
     if (r->type == CHISO_RULE_BINARY) {
@@ -639,8 +881,8 @@ score_leaf(struct sc *S, size_t k)
             yes = in.value > 0.5;
         } else if (in.has_value) {
             return cell_error(S, e, e ? e->col_value : 0,
-                              "value %g for yes/no criterion '%s' must be "
-                              "yes/no (1/0)",
+                              N_("value %g for yes/no criterion '%s' must be "
+                                 "yes/no (1/0)"),
                               in.value, n->id);
         } else if (ns->has_self && (chiso_is_zero(ns->self_points) ||
                                     fabs(ns->self_points - n->max) < EPS)) {
@@ -648,10 +890,11 @@ score_leaf(struct sc *S, size_t k)
             ns->origin = CHISO_ORIGIN_POINTS;
             ns->reported = 1;
         } else if (ns->has_self) {
-            return cell_error(S, e, e ? e->col_points : 0,
-                              "points %g for yes/no criterion '%s' must be 0 "
-                              "or %g",
-                              ns->self_points, n->id, n->max);
+            return cell_error(
+                S, e, e ? e->col_points : 0,
+                N_("points %g for yes/no criterion '%s' must be 0 "
+                   "or %g"),
+                ns->self_points, n->id, n->max);
         } else {
             goto scored;
         }
@@ -659,11 +902,8 @@ score_leaf(struct sc *S, size_t k)
         ns->has_value = 1;
         ns->value = yes;
         ns->points_exact = yes ? n->max : 0;
-        chiso_snprintf(ns->explain, sizeof(ns->explain), "%s -> %g of %g",
-                       yes ? "yes" : "no", ns->points_exact, n->max);
-        if (!yes) {
-            ns->gain_next = n->max;
-        }
+        explain(S, ns, "%s -> %g of %g", yes ? "yes" : "no", ns->points_exact,
+                n->max);
         goto scored;
     }
     rc = rule_value(S, n->id, r->unit, &in, &v);
@@ -676,11 +916,10 @@ score_leaf(struct sc *S, size_t k)
             ns->origin = CHISO_ORIGIN_POINTS;
             ns->reported = 1;
             ns->points_exact = ns->self_points;
-            chiso_snprintf(ns->explain, sizeof(ns->explain),
-                           "points entered (no value to check them against)");
-            warn(S, e, e ? e->col_points : 0,
-                 "criterion '%s' has points but no value: the %s rule could "
-                 "not check them",
+            explain(S, ns, "points entered (no value to check them against)");
+            warn(S, "points_unchecked", n->id, e, e ? e->col_points : 0,
+                 N_("criterion '%s' has points but no value: the %s rule could "
+                    "not check them"),
                  n->id, chiso_rule_type_name(r->type));
         } else {
             ns->reported = 0;
@@ -695,23 +934,18 @@ score_leaf(struct sc *S, size_t k)
     case CHISO_RULE_PROPORTIONAL:
         if (rc == 0) {
             zero_den_points(r->zero_den, n->max, &pts, &ns->no_score);
-            chiso_snprintf(ns->explain, sizeof(ns->explain),
-                           "denominator 0 -> %s",
-                           ns->no_score ? "no score"
-                           : pts > 0    ? "full points"
-                                        : "0 points");
+            explain(S, ns, "denominator 0 -> %s",
+                    ns->no_score ? "no score"
+                    : pts > 0    ? "full points"
+                                 : "0 points");
         } else {
             pts = n->max * v / r->target;
             if (r->capped && pts > n->max) {
                 pts = n->max;
             }
-            chiso_snprintf(ns->explain, sizeof(ns->explain),
-                           "%.6g%s of target %g%s -> %.4g of %g", v,
-                           unit_suffix(r->unit), r->target,
-                           unit_suffix(r->unit), pts, n->max);
-            ns->has_next_value = pts < n->max - EPS;
-            ns->next_value = r->target;
-            ns->gain_next = n->max - pts;
+            explain(S, ns, "%.6g%s of target %g%s -> %.4g of %g", v,
+                    unit_suffix(r->unit), r->target, unit_suffix(r->unit), pts,
+                    n->max);
         }
         ns->points_exact = pts;
         break;
@@ -719,9 +953,8 @@ score_leaf(struct sc *S, size_t k)
         if (rc == 0) {
             zero_den_points(r->zero_den, n->max, &pts, &ns->no_score);
             ns->points_exact = pts;
-            chiso_snprintf(ns->explain, sizeof(ns->explain),
-                           "denominator 0 -> %s",
-                           ns->no_score ? "no score" : "fixed points");
+            explain(S, ns, "denominator 0 -> %s",
+                    ns->no_score ? "no score" : "fixed points");
             break;
         }
         st = score_bands(S, n, v, &in, ns);
@@ -735,17 +968,11 @@ score_leaf(struct sc *S, size_t k)
             pts = 0;
         }
         ns->points_exact = pts;
-        chiso_snprintf(ns->explain, sizeof(ns->explain),
-                       "%g x %g deducted -> %g of %g", v, r->per, pts, n->max);
-        if (v > 0) {
-            ns->has_next_value = 1;
-            ns->next_value = v - 1;
-            ns->gain_next = fmin(r->per, n->max - pts);
-        }
+        explain(S, ns, "%g x %g deducted -> %g of %g", v, r->per, pts, n->max);
         break;
     case CHISO_RULE_TRACKED:
         ns->points_exact = 0;
-        chiso_snprintf(ns->explain, sizeof(ns->explain), "tracked only");
+        explain(S, ns, "tracked only");
         break;
     case CHISO_RULE_NONE:
     case CHISO_RULE_MANUAL:
@@ -757,27 +984,37 @@ scored:
     if (ns->points_exact > n->max) {
         ns->points_exact = n->max;
     }
-    ns->points =
-        S->fw->points_decimals >= 0
-            ? chiso_round_half_up(ns->points_exact, S->fw->points_decimals)
-            : ns->points_exact;
-    /* what the next step is worth, on the points as published (rounded) */
-    if ((r->type == CHISO_RULE_PROPORTIONAL || r->type == CHISO_RULE_TERMS) &&
-        ns->reported && !ns->no_score) {
-        ns->gain_next = n->max - ns->points;
-    } else if (r->type == CHISO_RULE_DEDUCTION && ns->gain_next > 0) {
-        ns->gain_next = fmin(r->per, n->max - ns->points);
+    ns->points = S->fw->points_decimals >= 0
+                     ? chiso_score__round(ns->points_exact,
+                                          S->fw->points_decimals, S->pts_scale)
+                     : ns->points_exact;
+    return CHISO_OK;
+}
+
+/* Counts, warnings and reconciliation of a scored leaf. */
+static void
+leaf_account(struct sc *S, size_t k)
+{
+    const chiso_node *n = &S->fw->nodes[k];
+    const chiso_rule *r = &n->rule;
+    chiso_node_score *ns = &S->res->nodes[k];
+    const chiso_evidence_entry *e =
+        ns->evidence >= 0 ? &S->ev->entries[ns->evidence] : NULL;
+
+    if (!ns->applicable) {
+        return;
     }
     if (!ns->reported && r->type != CHISO_RULE_TRACKED) {
         S->res->n_not_reported++;
-        chiso_snprintf(ns->explain, sizeof(ns->explain), "not reported -> 0");
-        warn(S, NULL, 0, "no evidence row for criterion '%s': scored 0", n->id);
+        explain(S, ns, "not reported -> 0");
+        warn(S, "criterion_not_reported", n->id, NULL, 0,
+             N_("no evidence row for criterion '%s': scored 0"), n->id);
     }
     if (ns->has_self && ns->origin != CHISO_ORIGIN_POINTS && ns->reported &&
         fabs(ns->self_points - ns->points) > 0.005) {
-        warn(S, e, e ? e->col_points : 0,
-             "criterion '%s': self-assessed %g points differ from the "
-             "rule's %g",
+        warn(S, "self_points_differ", n->id, e, e ? e->col_points : 0,
+             N_("criterion '%s': self-assessed %g points differ from the "
+                "rule's %g"),
              n->id, ns->self_points, ns->points);
     }
     if (ns->points > 0 && ns->origin != CHISO_ORIGIN_DERIVED &&
@@ -807,14 +1044,14 @@ scored:
             r->tolerance > 0 && fabs(d) > EPS &&
             fabs(ns->points_exact - ns->official) <= r->tolerance + EPS;
     }
-    return CHISO_OK;
 }
 
-/* ---- pass 3: totals ---------------------------------------------------- */
+/* ---- pass 4: totals ---------------------------------------------------- */
 
 static int
-lost_cmp_key(const chiso_score_result *res, size_t a, size_t b)
+lost_cmp(const void *pa, const void *pb, const chiso_score_result *res)
 {
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
     double la = res->fw->nodes[a].max - res->nodes[a].points;
     double lb = res->fw->nodes[b].max - res->nodes[b].points;
 
@@ -827,19 +1064,36 @@ lost_cmp_key(const chiso_score_result *res, size_t a, size_t b)
     return a < b ? -1 : (a > b);
 }
 
+/* Stable merge sort of the lost list (largest loss first, then framework
+ * order): n log n, and no global state for a qsort comparator. */
 static void
-sort_lost(chiso_score_result *res)
+sort_lost(chiso_score_result *res, size_t *tmp)
 {
-    size_t i, j;
+    size_t n = res->n_lost, w, i;
+    size_t *a = res->lost, *b = tmp;
 
-    for (i = 1; i < res->n_lost; i++) {
-        size_t v = res->lost[i];
-        j = i;
-        while (j > 0 && lost_cmp_key(res, res->lost[j - 1], v) > 0) {
-            res->lost[j] = res->lost[j - 1];
-            j--;
+    for (w = 1; w < n; w *= 2) {
+        for (i = 0; i < n; i += 2 * w) {
+            size_t lo = i, mid = i + w < n ? i + w : n;
+            size_t hi = i + 2 * w < n ? i + 2 * w : n, p = lo, q = mid, o = lo;
+            while (p < mid && q < hi) {
+                b[o++] = lost_cmp(&a[q], &a[p], res) < 0 ? a[q++] : a[p++];
+            }
+            while (p < mid) {
+                b[o++] = a[p++];
+            }
+            while (q < hi) {
+                b[o++] = a[q++];
+            }
         }
-        res->lost[j] = v;
+        {
+            size_t *t = a;
+            a = b;
+            b = t;
+        }
+    }
+    if (a != res->lost) {
+        memcpy(res->lost, a, n * sizeof(*a));
     }
 }
 
@@ -893,9 +1147,10 @@ aggregate(struct sc *S)
             }
         }
         if (dec >= 0) {
-            ns->points = chiso_round_half_up(ns->points, dec);
-            ns->appraised = chiso_round_half_up(ns->appraised, dec);
-            ns->official = chiso_round_half_up(ns->official, dec);
+            ns->points = chiso_score__round(ns->points, dec, S->pts_scale);
+            ns->appraised =
+                chiso_score__round(ns->appraised, dec, S->pts_scale);
+            ns->official = chiso_score__round(ns->official, dec, S->pts_scale);
         }
         ns->has_appraised = res->has_appraised;
         ns->index_pct = pct(ns->points, ns->applicable_max);
@@ -928,10 +1183,11 @@ aggregate(struct sc *S)
                 ? chiso_framework_classify(fw, res->appraised_index_pct)
                 : NULL;
         if (n_app_missing > 0) {
-            warn(S, NULL, 0,
-                 "%zu criteria have no appraised points: their self-assessed "
-                 "points were used in the appraised total",
-                 n_app_missing);
+            warn(
+                S, "appraisal_incomplete", NULL, NULL, 0,
+                N_("%zu criteria have no appraised points: their self-assessed "
+                   "points were used in the appraised total"),
+                n_app_missing);
         }
     }
     for (i = 0; i < fw->n_nodes; i++) {
@@ -941,7 +1197,192 @@ aggregate(struct sc *S)
             res->lost[res->n_lost++] = i;
         }
     }
-    sort_lost(res);
+    sort_lost(res, S->lost_tmp);
+}
+
+void
+chiso_score__ws_free(struct sc *S)
+{
+    chiso_score_free(S->res);
+    free(S->node_entry);
+    free(S->term_entry);
+    free(S->term_base);
+    free(S->scratch_terms);
+    free(S->lost_tmp);
+    memset(S, 0, sizeof(*S));
+}
+
+chiso_status
+chiso_score__ws_init(struct sc *S,
+                     const chiso_framework *fw,
+                     const chiso_score_options *opts,
+                     int want_explain,
+                     chiso_diag *diag)
+{
+    size_t i, n_terms = 0, max_terms = 0;
+
+    memset(S, 0, sizeof(*S));
+    S->fw = fw;
+    S->o = opts;
+    S->diag = diag;
+    S->want_explain = want_explain;
+    S->pts_scale =
+        pow(10.0, fw->points_decimals >= 0 ? fw->points_decimals : 0);
+    for (i = 0; i < fw->n_nodes; i++) {
+        n_terms += fw->nodes[i].rule.n_terms;
+        if (fw->nodes[i].rule.n_terms > max_terms) {
+            max_terms = fw->nodes[i].rule.n_terms;
+        }
+    }
+    S->n_terms_total = n_terms;
+    S->res = calloc(1, sizeof(*S->res));
+    S->node_entry = malloc((fw->n_nodes + 1) * sizeof(long));
+    S->term_entry = malloc((n_terms + 1) * sizeof(long));
+    S->term_base = malloc((fw->n_nodes + 1) * sizeof(size_t));
+    S->scratch_terms = calloc(max_terms + 1, sizeof(*S->scratch_terms));
+    S->lost_tmp = malloc((fw->n_nodes + 1) * sizeof(size_t));
+    S->n_scratch_terms = max_terms;
+    if (S->res == NULL || S->node_entry == NULL || S->term_entry == NULL ||
+        S->term_base == NULL || S->scratch_terms == NULL ||
+        S->lost_tmp == NULL) {
+        goto oom;
+    }
+    chiso_diag_list_init(&S->res->warnings, 200);
+    S->res->warnings.lang = opts->lang;
+    S->res->fw = fw;
+    S->res->nodes = calloc(fw->n_nodes + 1, sizeof(*S->res->nodes));
+    S->res->lost = calloc(fw->n_nodes + 1, sizeof(*S->res->lost));
+    if (S->res->nodes == NULL || S->res->lost == NULL) {
+        goto oom;
+    }
+    n_terms = 0;
+    for (i = 0; i < fw->n_nodes; i++) {
+        const chiso_node *n = &fw->nodes[i];
+        S->term_base[i] = n_terms;
+        n_terms += n->rule.n_terms;
+        if (chiso_node_is_leaf(n) && n->rule.n_terms > 0) {
+            S->res->nodes[i].terms =
+                calloc(n->rule.n_terms, sizeof(*S->res->nodes[i].terms));
+            if (S->res->nodes[i].terms == NULL) {
+                goto oom;
+            }
+            S->res->nodes[i].n_terms = n->rule.n_terms;
+        }
+    }
+    return CHISO_OK;
+oom:
+    chiso_score__ws_free(S);
+    return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+/* Back to a blank result, keeping the allocations. */
+static void
+ws_reset(struct sc *S)
+{
+    const chiso_framework *fw = S->fw;
+    chiso_score_result *res = S->res;
+    chiso_node_score *nodes = res->nodes;
+    size_t *lost = res->lost, i;
+    chiso_diag_list w = res->warnings;
+
+    for (i = 0; i < fw->n_nodes; i++) {
+        chiso_term_score *t = nodes[i].terms;
+        size_t nt = nodes[i].n_terms;
+        /* everything but the explain text, which is cleared by its first
+         * byte (most of a node's size, and never read when not written) */
+        char *ex = nodes[i].explain;
+        size_t after =
+            offsetof(chiso_node_score, explain) + sizeof(nodes[i].explain);
+        memset(&nodes[i], 0, offsetof(chiso_node_score, explain));
+        memset((char *)&nodes[i] + after, 0, sizeof(nodes[i]) - after);
+        ex[0] = '\0';
+        if (t != NULL) {
+            memset(t, 0, nt * sizeof(*t));
+            nodes[i].terms = t;
+            nodes[i].n_terms = nt;
+        }
+        nodes[i].evidence = -1;
+        S->node_entry[i] = -1;
+    }
+    for (i = 0; i < S->n_terms_total; i++) {
+        S->term_entry[i] = -1;
+    }
+    memset(res, 0, sizeof(*res));
+    res->fw = fw;
+    res->nodes = nodes;
+    res->lost = lost;
+    w.n = 0;
+    w.n_dropped = 0;
+    res->warnings = w;
+}
+
+chiso_status
+chiso_score__ws_run(struct sc *S,
+                    const chiso_evidence *ev,
+                    const size_t *rows,
+                    size_t n_rows)
+{
+    const chiso_framework *fw = S->fw;
+    chiso_status st;
+    size_t i;
+
+    ws_reset(S);
+    S->ev = ev;
+    S->res->ev = ev;
+    S->rows = rows;
+    S->n_rows = ev != NULL ? n_rows : 0;
+    st = map_evidence(S);
+    if (st != CHISO_OK) {
+        return st;
+    }
+    for (i = 0; i < fw->n_nodes; i++) {
+        const chiso_node *n = &fw->nodes[i];
+        chiso_node_score *ns = &S->res->nodes[i];
+        if (!chiso_node_is_leaf(n)) {
+            continue;
+        }
+        st = chiso_score__leaf_eval(S, i, ns);
+        if (st != CHISO_OK) {
+            return st;
+        }
+        leaf_account(S, i);
+        if (!S->o->no_targets && ns->applicable && n->max > 0 &&
+            ns->points < n->max - EPS) {
+            st = chiso_score__targets(S, i);
+            if (st != CHISO_OK) {
+                return chiso_diag_set(S->diag, st, NULL, 0, 0, "out of memory");
+            }
+        }
+    }
+    aggregate(S);
+    return CHISO_OK;
+}
+
+chiso_status
+chiso_score__rows(chiso_score_result **out,
+                  const chiso_framework *fw,
+                  const chiso_evidence *ev,
+                  const size_t *rows,
+                  size_t n_rows,
+                  const chiso_score_options *opts,
+                  int want_explain,
+                  chiso_diag *diag)
+{
+    struct sc S;
+    chiso_status st;
+
+    *out = NULL;
+    st = chiso_score__ws_init(&S, fw, opts, want_explain, diag);
+    if (st != CHISO_OK) {
+        return st;
+    }
+    st = chiso_score__ws_run(&S, ev, rows, n_rows);
+    if (st == CHISO_OK) {
+        *out = S.res;
+        S.res = NULL;
+    }
+    chiso_score__ws_free(&S);
+    return st;
 }
 
 chiso_status
@@ -951,69 +1392,72 @@ chiso_score_compute(chiso_score_result **out,
                     const chiso_score_options *opts,
                     chiso_diag *diag)
 {
-    struct sc S;
     chiso_score_options defaults = CHISO_SCORE_OPTIONS_INIT;
-    chiso_status st = CHISO_OK;
-    size_t i;
+    chiso_status st;
+    size_t i, *rows = NULL, n_rows = 0;
 
     *out = NULL;
-    memset(&S, 0, sizeof(S));
-    S.fw = fw;
-    S.ev = ev;
-    S.o = opts ? opts : &defaults;
-    S.diag = diag;
-    S.res = calloc(1, sizeof(*S.res));
-    S.node_entry = malloc((fw->n_nodes + 1) * sizeof(long));
-    S.entry_used = calloc((ev ? ev->n : 0) + 1, sizeof(long));
-    if (S.res == NULL || S.node_entry == NULL || S.entry_used == NULL) {
-        st = chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
-        goto done;
+    if (opts == NULL) {
+        if (diag != NULL) {
+            defaults.lang = diag->lang;
+        }
+        opts = &defaults;
     }
-    chiso_diag_list_init(&S.res->warnings, 200);
-    S.res->fw = fw;
-    S.res->ev = ev;
-    S.res->nodes = calloc(fw->n_nodes + 1, sizeof(*S.res->nodes));
-    S.res->lost = calloc(fw->n_nodes + 1, sizeof(*S.res->lost));
-    if (S.res->nodes == NULL || S.res->lost == NULL) {
-        st = chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
-        goto done;
-    }
-    for (i = 0; i < fw->n_nodes; i++) {
-        S.node_entry[i] = -1;
-        S.res->nodes[i].evidence = -1;
-    }
-    for (i = 0; i < S.o->n_what_if; i++) {
+    for (i = 0; i < opts->n_what_if; i++) {
         size_t term;
-        long k = chiso_framework_find(fw, S.o->what_if[i].id);
+        long k = chiso_framework_find(fw, opts->what_if[i].id);
         if ((k < 0 || !chiso_node_is_leaf(&fw->nodes[k])) &&
-            chiso_framework_find_input(fw, S.o->what_if[i].id, &term) < 0) {
-            st = chiso_diag_set(diag, CHISO_EUSAGE, NULL, 0, 0,
-                                "--what-if: '%s' is not a leaf criterion or "
-                                "input of framework '%s'",
-                                S.o->what_if[i].id, fw->id);
-            goto done;
+            chiso_framework_find_input(fw, opts->what_if[i].id, &term) < 0) {
+            return chiso_diag_set(diag, CHISO_EUSAGE, NULL, 0, 0,
+                                  "--what-if: '%s' is not a leaf criterion or "
+                                  "input of framework '%s'",
+                                  opts->what_if[i].id, fw->id);
         }
     }
-    st = map_evidence(&S);
-    if (st != CHISO_OK) {
-        goto done;
-    }
-    for (i = 0; i < fw->n_nodes; i++) {
-        if (chiso_node_is_leaf(&fw->nodes[i])) {
-            st = score_leaf(&S, i);
-            if (st != CHISO_OK) {
-                goto done;
-            }
+    if (ev != NULL) {
+        st = select_rows(ev, opts->unit, &rows, &n_rows, diag);
+        if (st != CHISO_OK) {
+            free(rows);
+            return st;
         }
     }
-    aggregate(&S);
-    *out = S.res;
-    S.res = NULL;
-done:
-    chiso_score_free(S.res);
-    free(S.node_entry);
-    free(S.entry_used);
+    st = chiso_score__rows(out, fw, ev, rows, n_rows, opts, 1, diag);
+    free(rows);
+    if (st == CHISO_OK && chiso_score__nothing_reported(*out)) {
+        /* a sheet that reports nothing gives no score, not 0 % */
+        st = chiso_diag_set(
+            diag, CHISO_EDATA, ev != NULL ? ev->path : NULL, 0, 0,
+            "nothing is reported for any criterion of "
+            "framework '%s'%s%s: no score",
+            fw->id,
+            opts->unit != NULL
+                ? chiso_msg(diag != NULL ? diag->lang : opts->lang, ", unit ")
+                : "",
+            opts->unit != NULL ? opts->unit : "");
+        chiso_score_free(*out);
+        *out = NULL;
+    }
     return st;
+}
+
+int
+chiso_score__nothing_reported(const chiso_score_result *res)
+{
+    const chiso_framework *fw = res->fw;
+    size_t i, n_scorable = 0;
+
+    for (i = 0; i < fw->n_nodes; i++) {
+        const chiso_node *n = &fw->nodes[i];
+        const chiso_node_score *ns = &res->nodes[i];
+        if (!chiso_node_is_leaf(n) || !ns->applicable || !(n->max > 0)) {
+            continue;
+        }
+        n_scorable++;
+        if (ns->reported) {
+            return 0;
+        }
+    }
+    return n_scorable > 0;
 }
 
 void
@@ -1031,4 +1475,19 @@ chiso_score_free(chiso_score_result *res)
     free(res->lost);
     chiso_diag_list_free(&res->warnings);
     free(res);
+}
+
+long
+chiso_score__row_target(const chiso_framework *fw,
+                        const size_t *term_base,
+                        const char *id)
+{
+    size_t t;
+    long k = chiso_framework_find(fw, id);
+
+    if (k >= 0) {
+        return chiso_node_is_leaf(&fw->nodes[k]) ? k : -1;
+    }
+    k = chiso_framework_find_input(fw, id, &t);
+    return k >= 0 ? -2 - (long)(term_base[k] + t) : -1;
 }

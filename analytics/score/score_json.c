@@ -1,17 +1,19 @@
 /*
- * score_json.c - the JSON document of chiso score (schema_version 1).
+ * score_json.c - the JSON document of chiso score (schema_version 2;
+ * docs/json.md).
  *
  * Key order is fixed by construction and every number is rounded
  * (points to the framework's decimals, index % to its index decimals,
  * anything else to 10 significant digits), so the same inputs always give
  * the same bytes. Missing values are null, never omitted, so scripts can
- * rely on every key being present; README "JSON: chiso score" documents
- * when each can be null.
+ * rely on every key being present; docs/json.md documents when each can
+ * be null.
  */
 #include "chiso_score.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static cJSON *
@@ -70,6 +72,29 @@ total_json(const chiso_score_result *res)
         cJSON_AddItemToObject(t, "appraised_group", cJSON_CreateNull());
     }
     return t;
+}
+
+/* The three keys of a target ("next_value", "next_numerator",
+ * "next_denominator" for prefix "next"), null when there is none. */
+static void
+target_keys(cJSON *o, const char *prefix, const chiso_target *t)
+{
+    char key[40];
+    int has = t->gain > 0;
+
+    snprintf(key, sizeof(key), "%s_value", prefix);
+    cJSON_AddItemToObject(o, key,
+                          has && t->has_value ? chiso_json_number(t->value)
+                                              : cJSON_CreateNull());
+    snprintf(key, sizeof(key), "%s_numerator", prefix);
+    cJSON_AddItemToObject(o, key,
+                          has && t->has_counts ? chiso_json_number(t->numerator)
+                                               : cJSON_CreateNull());
+    snprintf(key, sizeof(key), "%s_denominator", prefix);
+    cJSON_AddItemToObject(o, key,
+                          has && t->has_counts
+                              ? chiso_json_number(t->denominator)
+                              : cJSON_CreateNull());
 }
 
 static cJSON *
@@ -178,6 +203,16 @@ node_json(const chiso_score_result *res, size_t i)
                 te, "origin",
                 cJSON_CreateString(chiso_origin_name(ts->origin)));
             cJSON_AddItemToObject(te, "source", str_or_null(ts->source));
+            cJSON_AddItemToObject(te, "gain_next",
+                                  ts->next.gain > 0
+                                      ? points_json(res, ts->next.gain)
+                                      : cJSON_CreateNull());
+            target_keys(te, "next", &ts->next);
+            cJSON_AddItemToObject(te, "gain_full",
+                                  ts->full.gain > 0
+                                      ? points_json(res, ts->full.gain)
+                                      : cJSON_CreateNull());
+            target_keys(te, "full", &ts->full);
             cJSON_AddItemToArray(arr, te);
         }
         cJSON_AddItemToObject(o, "terms", arr);
@@ -220,49 +255,46 @@ lost_json(const chiso_score_result *res)
         cJSON_AddItemToObject(o, "explain", cJSON_CreateString(ns->explain));
         cJSON_AddItemToObject(o, "reported", cJSON_CreateBool(ns->reported));
         cJSON_AddItemToObject(o, "no_score", cJSON_CreateBool(ns->no_score));
+        cJSON_AddItemToObject(o, "target_id", str_or_null(ns->target_id));
         cJSON_AddItemToObject(o, "gain_next",
-                              ns->gain_next > 0
-                                  ? points_json(res, ns->gain_next)
+                              ns->next.gain > 0
+                                  ? points_json(res, ns->next.gain)
                                   : cJSON_CreateNull());
-        cJSON_AddItemToObject(o, "next_value",
-                              ns->has_next_value
-                                  ? chiso_json_number(ns->next_value)
+        target_keys(o, "next", &ns->next);
+        cJSON_AddItemToObject(o, "gain_full",
+                              ns->full.gain > 0
+                                  ? points_json(res, ns->full.gain)
                                   : cJSON_CreateNull());
+        target_keys(o, "full", &ns->full);
         cJSON_AddItemToArray(arr, o);
     }
     return arr;
 }
 
+/* Typed warnings (chiso_diag_list_to_json); when the list was full, one
+ * last entry says how many more there were. */
 static cJSON *
 warnings_json(const chiso_diag_list *w)
 {
-    cJSON *arr = cJSON_CreateArray();
-    size_t i;
+    cJSON *arr = chiso_diag_list_to_json(w);
 
-    for (i = 0; i < w->n; i++) {
-        const chiso_diag *d = &w->items[i];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddItemToObject(o, "message", cJSON_CreateString(d->message));
-        cJSON_AddItemToObject(o, "path",
-                              d->path[0] ? cJSON_CreateString(d->path)
-                                         : cJSON_CreateNull());
-        cJSON_AddItemToObject(o, "line",
-                              d->line ? cJSON_CreateNumber((double)d->line)
-                                      : cJSON_CreateNull());
-        cJSON_AddItemToObject(o, "column",
-                              d->column ? cJSON_CreateNumber((double)d->column)
-                                        : cJSON_CreateNull());
-        cJSON_AddItemToArray(arr, o);
-    }
-    if (w->n_dropped > 0) {
-        char msg[96];
-        cJSON *o = cJSON_CreateObject();
-        snprintf(msg, sizeof(msg), "%zu more warnings not shown", w->n_dropped);
-        cJSON_AddItemToObject(o, "message", cJSON_CreateString(msg));
-        cJSON_AddItemToObject(o, "path", cJSON_CreateNull());
-        cJSON_AddItemToObject(o, "line", cJSON_CreateNull());
-        cJSON_AddItemToObject(o, "column", cJSON_CreateNull());
-        cJSON_AddItemToArray(arr, o);
+    if (arr != NULL && w->n_dropped > 0) {
+        chiso_diag_list more;
+        cJSON *m;
+        chiso_diag_list_init(&more, 1);
+        more.lang = w->lang;
+        chiso_diag_list_addk(&more, "more_warnings", CHISO_SEVERITY_INFO, NULL,
+                             NULL, 0, 0, N_("%zu more warnings not shown"),
+                             w->n_dropped);
+        m = chiso_diag_list_to_json(&more);
+        chiso_diag_list_free(&more);
+        if (m == NULL || m->child == NULL) {
+            cJSON_Delete(m);
+            cJSON_Delete(arr);
+            return NULL;
+        }
+        cJSON_AddItemToArray(arr, cJSON_DetachItemFromArray(m, 0));
+        cJSON_Delete(m);
     }
     return arr;
 }
@@ -358,7 +390,7 @@ chiso_score_to_json(const chiso_score_result *res,
     if (root == NULL) {
         return NULL;
     }
-    cJSON_AddItemToObject(root, "schema_version", cJSON_CreateNumber(1));
+    cJSON_AddItemToObject(root, "schema_version", cJSON_CreateNumber(2));
     f = cJSON_CreateObject();
     cJSON_AddItemToObject(f, "id", cJSON_CreateString(fw->id));
     cJSON_AddItemToObject(f, "name", cJSON_CreateString(fw->name));
@@ -397,5 +429,221 @@ chiso_score_to_json(const chiso_score_result *res,
                               ? what_if_json(res, what_if, changes, n_changes)
                               : cJSON_CreateNull());
     cJSON_AddItemToObject(root, "warnings", warnings_json(&res->warnings));
+    return root;
+}
+
+/* ---- every unit at once ------------------------------------------------- */
+
+static cJSON *
+framework_json(const chiso_framework *fw)
+{
+    cJSON *f = cJSON_CreateObject();
+
+    cJSON_AddItemToObject(f, "id", cJSON_CreateString(fw->id));
+    cJSON_AddItemToObject(f, "name", cJSON_CreateString(fw->name));
+    cJSON_AddItemToObject(f, "version", str_or_null(fw->version));
+    cJSON_AddItemToObject(f, "status", str_or_null(fw->status));
+    cJSON_AddItemToObject(f, "legal_basis", str_or_null(fw->legal_basis));
+    cJSON_AddItemToObject(f, "points_decimals",
+                          fw->points_decimals >= 0
+                              ? cJSON_CreateNumber(fw->points_decimals)
+                              : cJSON_CreateNull());
+    return f;
+}
+
+static cJSON *
+upoints(const chiso_framework *fw, double x)
+{
+    int d = fw->points_decimals;
+
+    return d >= 0 ? chiso_json_fixed(x, d) : chiso_json_number(x);
+}
+
+static cJSON *
+rank_or_null(long r)
+{
+    return r > 0 ? cJSON_CreateNumber((double)r) : cJSON_CreateNull();
+}
+
+static cJSON *
+unit_json(const chiso_score_units *u, const chiso_unit_score *us)
+{
+    const chiso_framework *fw = u->fw;
+    int idec = fw->index_decimals, s = us->scored;
+    cJSON *o = cJSON_CreateObject(), *areas = cJSON_CreateArray();
+    size_t a;
+
+    cJSON_AddItemToObject(o, "rank", rank_or_null(us->rank));
+    cJSON_AddItemToObject(o, "rank_of",
+                          us->rank > 0 ? cJSON_CreateNumber((double)us->rank_of)
+                                       : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "unit", cJSON_CreateString(us->unit));
+    cJSON_AddItemToObject(o, "name", str_or_null(us->name));
+    cJSON_AddItemToObject(o, "group", str_or_null(us->group));
+    cJSON_AddItemToObject(o, "group_rank", rank_or_null(us->group_rank));
+    cJSON_AddItemToObject(o, "group_rank_of",
+                          us->group_rank > 0
+                              ? cJSON_CreateNumber((double)us->group_rank_of)
+                              : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "scored", cJSON_CreateBool(s));
+    cJSON_AddItemToObject(o, "sheet", str_or_null(us->sheet));
+    cJSON_AddItemToObject(o, "points",
+                          s ? upoints(fw, us->points) : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "points_exact",
+                          s ? chiso_json_number(us->points_exact)
+                            : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "max", chiso_json_number(fw->max));
+    cJSON_AddItemToObject(o, "applicable_max",
+                          s ? chiso_json_number(us->applicable_max)
+                            : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "index_pct",
+                          s ? chiso_json_fixed(us->index_pct, idec)
+                            : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "band", group_json(us->band));
+    if (us->has_appraised) {
+        cJSON_AddItemToObject(o, "appraised_points",
+                              upoints(fw, us->appraised));
+        cJSON_AddItemToObject(o, "appraised_index_pct",
+                              chiso_json_fixed(us->appraised_index_pct, idec));
+        cJSON_AddItemToObject(o, "appraised_band",
+                              group_json(us->appraised_band));
+        cJSON_AddItemToObject(o, "self_minus_appraised",
+                              upoints(fw, us->points - us->appraised));
+    } else {
+        cJSON_AddItemToObject(o, "appraised_points", cJSON_CreateNull());
+        cJSON_AddItemToObject(o, "appraised_index_pct", cJSON_CreateNull());
+        cJSON_AddItemToObject(o, "appraised_band", cJSON_CreateNull());
+        cJSON_AddItemToObject(o, "self_minus_appraised", cJSON_CreateNull());
+    }
+    cJSON_AddItemToObject(o, "leaves_lost",
+                          s ? cJSON_CreateNumber((double)us->n_lost)
+                            : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "leaves_not_reported",
+                          s ? cJSON_CreateNumber((double)us->n_not_reported)
+                            : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "leaves_evidence_missing",
+                          s ? cJSON_CreateNumber((double)us->n_evidence_missing)
+                            : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "leaves_no_score",
+                          s ? cJSON_CreateNumber((double)us->n_no_score)
+                            : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "warnings_count",
+                          s ? cJSON_CreateNumber((double)us->n_warnings)
+                            : cJSON_CreateNull());
+    for (a = 0; a < u->n_areas; a++) {
+        cJSON *ar = cJSON_CreateObject();
+        cJSON_AddItemToObject(ar, "id",
+                              cJSON_CreateString(fw->nodes[u->areas[a]].id));
+        cJSON_AddItemToObject(ar, "points",
+                              s ? upoints(fw, us->area_points[a])
+                                : cJSON_CreateNull());
+        cJSON_AddItemToObject(ar, "applicable_max",
+                              s ? chiso_json_number(us->area_applicable_max[a])
+                                : cJSON_CreateNull());
+        cJSON_AddItemToObject(ar, "index_pct",
+                              s ? chiso_json_fixed(us->area_pct[a], idec)
+                                : cJSON_CreateNull());
+        cJSON_AddItemToArray(areas, ar);
+    }
+    cJSON_AddItemToObject(o, "areas", areas);
+    return o;
+}
+
+/* The top-level node above leaf k. */
+static size_t
+area_of_node(const chiso_framework *fw, size_t k)
+{
+    while (fw->nodes[k].parent != CHISO_NO_PARENT) {
+        k = fw->nodes[k].parent;
+    }
+    return k;
+}
+
+cJSON *
+chiso_score_units_to_json(const chiso_score_units *u)
+{
+    const chiso_framework *fw = u->fw;
+    cJSON *root = cJSON_CreateObject(), *arr, *w;
+    size_t i, g, *counts;
+
+    if (root == NULL) {
+        return NULL;
+    }
+    cJSON_AddItemToObject(root, "schema_version", cJSON_CreateNumber(2));
+    cJSON_AddItemToObject(root, "framework", framework_json(fw));
+    cJSON_AddItemToObject(root, "units_count",
+                          cJSON_CreateNumber((double)u->n_units));
+    cJSON_AddItemToObject(root, "units_ranked",
+                          cJSON_CreateNumber((double)u->n_ranked));
+    arr = cJSON_CreateArray();
+    counts = calloc(2 * u->n_groups + 1, sizeof(*counts));
+    if (counts == NULL) {
+        cJSON_Delete(arr);
+        cJSON_Delete(root);
+        return NULL;
+    }
+    for (i = 0; i < u->n_units; i++) {
+        if (u->units[i].group_index >= 0) {
+            counts[2 * u->units[i].group_index]++;
+            counts[2 * u->units[i].group_index + 1] +=
+                u->units[i].group_rank > 0;
+        }
+    }
+    for (g = 0; g < u->n_groups; g++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToObject(o, "group", cJSON_CreateString(u->groups[g]));
+        cJSON_AddItemToObject(o, "units",
+                              cJSON_CreateNumber((double)counts[2 * g]));
+        cJSON_AddItemToObject(o, "ranked",
+                              cJSON_CreateNumber((double)counts[2 * g + 1]));
+        cJSON_AddItemToArray(arr, o);
+    }
+    free(counts);
+    cJSON_AddItemToObject(root, "groups", arr);
+    arr = cJSON_CreateArray();
+    for (i = 0; i < u->n_areas; i++) {
+        const chiso_node *n = &fw->nodes[u->areas[i]];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToObject(o, "id", cJSON_CreateString(n->id));
+        cJSON_AddItemToObject(o, "name", cJSON_CreateString(n->name));
+        cJSON_AddItemToObject(o, "max", chiso_json_number(n->max));
+        cJSON_AddItemToArray(arr, o);
+    }
+    cJSON_AddItemToObject(root, "areas", arr);
+    arr = cJSON_CreateArray();
+    for (i = 0; i < u->n_units; i++) {
+        cJSON_AddItemToArray(arr, unit_json(u, &u->units[u->by_rank[i]]));
+    }
+    cJSON_AddItemToObject(root, "units", arr);
+    arr = cJSON_CreateArray();
+    for (i = 0; i < u->n_criteria; i++) {
+        const chiso_criterion_loss *c = &u->criteria[i];
+        const chiso_node *n = &fw->nodes[c->node];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToObject(o, "id", cJSON_CreateString(n->id));
+        cJSON_AddItemToObject(o, "name", cJSON_CreateString(n->name));
+        cJSON_AddItemToObject(
+            o, "area",
+            cJSON_CreateString(fw->nodes[area_of_node(fw, c->node)].id));
+        cJSON_AddItemToObject(o, "max", chiso_json_number(n->max));
+        cJSON_AddItemToObject(o, "units_losing",
+                              cJSON_CreateNumber((double)c->n_units_losing));
+        cJSON_AddItemToObject(
+            o, "units_applicable",
+            cJSON_CreateNumber((double)c->n_units_applicable));
+        cJSON_AddItemToObject(o, "points_lost", upoints(fw, c->points_lost));
+        cJSON_AddItemToObject(o, "rank_by_units",
+                              cJSON_CreateNumber((double)c->rank_by_units));
+        cJSON_AddItemToObject(o, "rank_by_points",
+                              cJSON_CreateNumber((double)c->rank_by_points));
+        cJSON_AddItemToArray(arr, o);
+    }
+    cJSON_AddItemToObject(root, "criteria", arr);
+    w = warnings_json(&u->warnings);
+    if (w == NULL) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    cJSON_AddItemToObject(root, "warnings", w);
     return root;
 }

@@ -3,9 +3,13 @@
  *
  * cJSON keeps no source positions. After cJSON has accepted the text, a
  * small scanner walks the same text in document order, alongside the cJSON
- * tree (which preserves member order), and records the byte offset of each
- * value in a pointer-keyed hash table. Line and column are computed only
- * when an error is reported. The same walk rejects duplicate object keys.
+ * tree (which preserves member order), and records the line and column of
+ * each value in a pointer-keyed hash table. Positions only grow during the
+ * walk, so line and column are counted incrementally: the whole document
+ * costs one pass over its bytes, however many values ask for their
+ * position (a 10,000-criterion framework used to re-count from byte 0 for
+ * every node). The same walk rejects duplicate object keys, with a hash
+ * set for large objects.
  *
  * The printer below is ours, not cJSON_Print: it indents with two spaces and
  * prints numbers in their shortest round-trip form, so outputs are stable.
@@ -20,7 +24,7 @@
 
 struct loc_slot {
     const cJSON *item;
-    size_t offset;
+    unsigned long line, column;
 };
 
 struct chiso_json_doc {
@@ -44,7 +48,10 @@ ptr_hash(const void *p, size_t mask)
 }
 
 static void
-loc_put(chiso_json_doc *doc, const cJSON *item, size_t offset)
+loc_put(chiso_json_doc *doc,
+        const cJSON *item,
+        unsigned long line,
+        unsigned long column)
 {
     size_t mask = doc->n_slots - 1, i = ptr_hash(item, mask);
 
@@ -52,11 +59,15 @@ loc_put(chiso_json_doc *doc, const cJSON *item, size_t offset)
         i = (i + 1) & mask;
     }
     doc->slots[i].item = item;
-    doc->slots[i].offset = offset;
+    doc->slots[i].line = line;
+    doc->slots[i].column = column;
 }
 
 static int
-loc_get(const chiso_json_doc *doc, const cJSON *item, size_t *offset)
+loc_get(const chiso_json_doc *doc,
+        const cJSON *item,
+        unsigned long *line,
+        unsigned long *column)
 {
     size_t mask, i;
 
@@ -67,7 +78,8 @@ loc_get(const chiso_json_doc *doc, const cJSON *item, size_t *offset)
     i = ptr_hash(item, mask);
     while (doc->slots[i].item != NULL) {
         if (doc->slots[i].item == item) {
-            *offset = doc->slots[i].offset;
+            *line = doc->slots[i].line;
+            *column = doc->slots[i].column;
             return 1;
         }
         i = (i + 1) & mask;
@@ -91,7 +103,60 @@ struct scan {
     size_t pos;
     chiso_diag *diag;
     int depth;
+    /* the position counted so far: byte offset, line, column */
+    size_t at;
+    unsigned long line, column;
 };
+
+/* Line and column of byte `to` (>= s->at), counting from where the last
+ * call stopped: '\n' starts a line, every UTF-8 character is a column. */
+static void
+scan_position(struct scan *s,
+              size_t to,
+              unsigned long *line,
+              unsigned long *column)
+{
+    const unsigned char *t = (const unsigned char *)s->doc->text;
+
+    for (; s->at < to && s->at < s->doc->len; s->at++) {
+        if (t[s->at] == '\n') {
+            s->line++;
+            s->column = 1;
+        } else if ((t[s->at] & 0xC0) != 0x80) {
+            s->column++;
+        }
+    }
+    *line = s->line;
+    *column = s->column;
+}
+
+/* Members above which duplicate keys are found with a hash set rather
+ * than by comparing each key with the earlier ones. */
+#define DUP_LINEAR_MAX 16
+
+/* Is key already in the set (open addressing, mask = capacity - 1)? Adds
+ * it if not. */
+static int
+key_seen(const char **set, size_t mask, const char *key)
+{
+    uint64_t h = 1469598103934665603ull;
+    const char *p;
+    size_t i;
+
+    for (p = key; *p; p++) {
+        h ^= (unsigned char)*p;
+        h *= 1099511628211ull;
+    }
+    i = (size_t)(h ^ (h >> 29)) & mask;
+    while (set[i] != NULL) {
+        if (strcmp(set[i], key) == 0) {
+            return 1;
+        }
+        i = (i + 1) & mask;
+    }
+    set[i] = key;
+    return 0;
+}
 
 static void
 skip_ws(struct scan *s)
@@ -121,36 +186,63 @@ scan_value(struct scan *s, const cJSON *item)
 {
     const char *t = s->doc->text;
     const cJSON *c, *d;
+    unsigned long line, column;
 
     skip_ws(s);
-    loc_put(s->doc, item, s->pos);
+    scan_position(s, s->pos, &line, &column);
+    loc_put(s->doc, item, line, column);
     if (cJSON_IsObject(item) || cJSON_IsArray(item)) {
         int is_obj = cJSON_IsObject(item);
+        const char **set = NULL;
+        size_t n = 0, mask = 0;
+        if (is_obj) {
+            for (c = item->child; c != NULL; c = c->next) {
+                n++;
+            }
+        }
+        if (n > DUP_LINEAR_MAX) {
+            for (mask = 64; mask < 2 * n; mask *= 2) {
+            }
+            set = calloc(mask, sizeof(*set));
+            if (set == NULL) {
+                return chiso_diag_set(s->diag, CHISO_ENOMEM, s->doc->path, 0, 0,
+                                      "out of memory");
+            }
+            mask--;
+        }
         s->pos++; /* { or [ */
         for (c = item->child; c != NULL; c = c->next) {
             skip_ws(s);
             if (is_obj) {
                 size_t key_at = s->pos;
+                int dup = 0;
                 skip_string(s);
                 skip_ws(s);
                 s->pos++; /* : */
-                for (d = item->child; d != c; d = d->next) {
-                    if (strcmp(d->string, c->string) == 0) {
-                        unsigned long line, col;
-                        chiso_text_position(t, s->doc->len, key_at, &line,
-                                            &col);
-                        return chiso_diag_set(
-                            s->diag, CHISO_EPARSE, s->doc->path, line, col,
-                            "duplicate key \"%s\"", c->string);
+                if (set != NULL) {
+                    dup = key_seen(set, mask, c->string);
+                } else {
+                    for (d = item->child; d != c && !dup; d = d->next) {
+                        dup = strcmp(d->string, c->string) == 0;
                     }
+                }
+                if (dup) {
+                    unsigned long kl, kc;
+                    free(set);
+                    chiso_text_position(t, s->doc->len, key_at, &kl, &kc);
+                    return chiso_diag_set(s->diag, CHISO_EPARSE, s->doc->path,
+                                          kl, kc, "duplicate key \"%s\"",
+                                          c->string);
                 }
             }
             if (scan_value(s, c) != CHISO_OK) {
+                free(set);
                 return CHISO_EPARSE;
             }
             skip_ws(s);
             s->pos++; /* , or closing bracket */
         }
+        free(set);
         if (item->child == NULL) {
             skip_ws(s);
             s->pos++;
@@ -309,6 +401,9 @@ chiso_json_doc_parse(chiso_json_doc **out,
     sc.pos = start;
     sc.diag = diag;
     sc.depth = 0;
+    sc.at = start; /* a byte order mark is not a column */
+    sc.line = 1;
+    sc.column = 1;
     st = scan_value(&sc, doc->root);
     if (st != CHISO_OK) {
         goto fail;
@@ -368,12 +463,10 @@ chiso_json_doc_locate(const chiso_json_doc *doc,
                       unsigned long *line,
                       unsigned long *column)
 {
-    size_t off;
-
     *line = 0;
     *column = 0;
-    if (item != NULL && loc_get(doc, item, &off)) {
-        chiso_text_position(doc->text, doc->len, off, line, column);
+    if (item != NULL) {
+        loc_get(doc, item, line, column);
     }
 }
 

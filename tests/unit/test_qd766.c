@@ -629,10 +629,21 @@ test_rounding_half_up(void **state)
     chiso_assert_close(ns(&f, "REUSED_DIGITIZED_DATA")->points, 0.13, 1e-12);
     chiso_assert_close(ns(&f, "REUSED_DIGITIZED_DATA")->points_exact, 0.125,
                        1e-12);
-    /* reaching 80 % gains what the rounded points lack: 2 - 0.13 = 1.87,
-     * the same as the points lost (not 2 - 0.125 = 1.875 -> 1.88) */
-    chiso_assert_close(ns(&f, "REUSED_DIGITIZED_DATA")->gain_next, 1.87, 1e-12);
-    chiso_assert_close(ns(&f, "REUSED_DIGITIZED_DATA")->next_value, 80, 0);
+    /* the nearest step keeps the denominator: 2 of 20 = 10 % -> 2 x 0.1 /
+     * 0.8 = 0.25, +0.12 on the rounded 0.13 */
+    assert_string_equal(ns(&f, "REUSED_DIGITIZED_DATA")->target_id,
+                        "REUSED_DIGITIZED_DATA");
+    chiso_assert_close(ns(&f, "REUSED_DIGITIZED_DATA")->next.numerator, 2, 0);
+    chiso_assert_close(ns(&f, "REUSED_DIGITIZED_DATA")->next.denominator, 20,
+                       0);
+    chiso_assert_close(ns(&f, "REUSED_DIGITIZED_DATA")->next.value, 10, 1e-12);
+    chiso_assert_close(ns(&f, "REUSED_DIGITIZED_DATA")->gain_next, 0.12, 1e-12);
+    /* full points at 16 of 20 = 80 %: what the rounded points lack, 2 -
+     * 0.13 = 1.87, the same as the points lost (not 2 - 0.125 = 1.875 ->
+     * 1.88) */
+    chiso_assert_close(ns(&f, "REUSED_DIGITIZED_DATA")->full.numerator, 16, 0);
+    chiso_assert_close(ns(&f, "REUSED_DIGITIZED_DATA")->full.value, 80, 1e-12);
+    chiso_assert_close(ns(&f, "REUSED_DIGITIZED_DATA")->full.gain, 1.87, 1e-12);
     chiso_assert_close(ns(&f, "CITIZEN_DATA_CONNECTED_DOSSIER")->points, 0.13,
                        1e-12);
     chiso_assert_close(ns(&f, "ORIGINAL_RESULT_AVAILABLE")->points, 5.55,

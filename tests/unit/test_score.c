@@ -12,6 +12,7 @@
 
 #include "chiso_score.h"
 #include "helpers.h"
+#include "score_int.h"
 
 #include <cjson/cJSON.h>
 
@@ -83,6 +84,7 @@ score(struct fixture *f,
       chiso_diag *d)
 {
     chiso_diag_clear(d);
+    d->lang = CHISO_LANG_EN; /* the messages checked here are the English ones */
     f->fw = load_fw(FW);
     f->ev = load_ev(ev_text);
     return chiso_score_compute(&f->res, f->fw, f->ev, o, d);
@@ -404,7 +406,7 @@ test_what_if_and_json(void **state)
     chiso_assert_close(w->points - f.res->points, 0.89, 1e-12);
     j = chiso_score_to_json(f.res, w, changes, 1);
     text = chiso_json_print(j);
-    assert_non_null(strstr(text, "\"schema_version\": 1"));
+    assert_non_null(strstr(text, "\"schema_version\": 2"));
     assert_non_null(strstr(text, "\"delta_points\": 0.89"));
     free(text);
     cJSON_Delete(j);
@@ -455,6 +457,329 @@ test_derived_inputs(void **state)
     chiso_framework_free(fw);
 }
 
+/* ---- every unit at once -------------------------------------------------- */
+
+/* The scorer's fast rounding gives chiso_round_half_up's answer, also on
+ * halves with binary noise (2.675, 0.125, 5.545) and their neighbours. */
+static void
+test_fast_rounding(void **state)
+{
+    static const double halves[] = {2.675, 0.125,      5.545, 0.865,  1.005,
+                                    2.5,   1.115,      8.325, 6.0435, 0.015,
+                                    1e-7,  123456.785, 0.0};
+    uint64_t z = 42;
+    size_t i;
+    int d;
+
+    (void)state;
+    for (d = 0; d <= 6; d++) {
+        double scale = pow(10, d);
+        for (i = 0; i < sizeof(halves) / sizeof(halves[0]); i++) {
+            double x = halves[i];
+            int k;
+            for (k = -3; k <= 3; k++) {
+                double y = x + k * 1e-13 * fmax(1, x);
+                chiso_assert_close(chiso_score__round(y, d, scale),
+                                   chiso_round_half_up(y, d), 0);
+                chiso_assert_close(chiso_score__round(-y, d, scale),
+                                   chiso_round_half_up(-y, d), 0);
+            }
+        }
+        for (i = 0; i < 20000; i++) {
+            double x;
+            z ^= z >> 12;
+            z ^= z << 25;
+            z ^= z >> 27;
+            x = (double)(z % 100000000u) / pow(10, (double)(z % 7)) +
+                (z & 1 ? 0.5 / scale : 0);
+            chiso_assert_close(chiso_score__round(x, d, scale),
+                               chiso_round_half_up(x, d), 0);
+        }
+    }
+}
+
+static void
+test_rank_competition(void **state)
+{
+    /* 90, 85, 85, 70, NaN, 85 -> 1, 2, 2, 5, 0, 2 (competition: 1224) */
+    const double x[] = {90, 85, 85, 70, NAN, 85};
+    long r[6];
+    /* lower is better: 70 first */
+    const long want_low[] = {5, 2, 2, 1, 0, 2};
+    const long want[] = {1, 2, 2, 5, 0, 2};
+    size_t i;
+
+    (void)state;
+    assert_int_equal(chiso_score_rank_competition(x, 6, 1, 1e-9, r), CHISO_OK);
+    for (i = 0; i < 6; i++) {
+        assert_int_equal(r[i], want[i]);
+    }
+    assert_int_equal(chiso_score_rank_competition(x, 6, 0, 1e-9, r), CHISO_OK);
+    for (i = 0; i < 6; i++) {
+        assert_int_equal(r[i], want_low[i]);
+    }
+    /* everything ties: all first */
+    {
+        const double same[] = {50, 50, 50};
+        assert_int_equal(chiso_score_rank_competition(same, 3, 1, 0, r),
+                         CHISO_OK);
+        assert_int_equal(r[0] + r[1] + r[2], 3);
+    }
+}
+
+static const chiso_unit_score *
+unit_named(const chiso_score_units *u, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < u->n_units; i++) {
+        if (strcmp(u->units[i].unit, name) == 0) {
+            return &u->units[i];
+        }
+    }
+    fail_msg("no unit %s", name);
+    return NULL;
+}
+
+static void
+test_units(void **state)
+{
+    chiso_framework *fw = load_fw(FW);
+    /* A and C identical; B lower; rows naming no unit are shared (2.3) */
+    chiso_evidence *ev = load_ev(
+        "unit,criterion_id,value,numerator,denominator,points,evidence\n"
+        ",2.3,12,,,,\n"
+        "A,1.1,,,,2,QĐ\n"
+        "A,1.2,có,,,,QĐ\n"
+        "A,1.3,100,,,,BC\n"
+        "A,1.4,1,,,,BC\n"
+        "A,1.5,,9,10,,BC\n"
+        "A,A,100,,,,BC\n"
+        "A,B,80,,,,BC\n"
+        "A,C,100,,,,BC\n"
+        "A,2.2,KAD,,,,\n"
+        "b,1.1,,,,1,QĐ\n"
+        "b,1.2,không,,,,\n"
+        "b,1.3,85,,,,BC\n"
+        "C,1.1,,,,2,QĐ\n"
+        "C,1.2,có,,,,QĐ\n"
+        "C,1.3,100,,,,BC\n"
+        "C,1.4,1,,,,BC\n"
+        "C,1.5,,9,10,,BC\n"
+        "C,A,100,,,,BC\n"
+        "C,B,80,,,,BC\n"
+        "C,C,100,,,,BC\n"
+        "C,2.2,KAD,,,,\n");
+    const chiso_evidence *sheets[1];
+    chiso_unit_info info[4] = {{"A", "Đơn vị A", "Khối 1"},
+                               {"B", "Đơn vị B", "Khối 1"},
+                               {"C", "Đơn vị C", "Khối 2"},
+                               {"D", "Đơn vị D", "Khối 2"}};
+    chiso_units_options o = CHISO_UNITS_OPTIONS_INIT;
+    chiso_score_units *u = NULL;
+    chiso_score_result *one = NULL;
+    chiso_score_options so = CHISO_SCORE_OPTIONS_INIT;
+    chiso_diag d;
+    const chiso_unit_score *a, *b, *c;
+    size_t i;
+
+    (void)state;
+    sheets[0] = ev;
+    o.units = info;
+    o.n_units = 4;
+    chiso_diag_clear(&d);
+    assert_int_equal(chiso_score_units_compute(&u, fw, sheets, 1, &o, &d),
+                     CHISO_OK);
+    assert_int_equal(u->n_units, 4); /* A, b, C and D (listed, no rows) */
+    a = unit_named(u, "A");
+    b = unit_named(u, "b");
+    c = unit_named(u, "C");
+    /* A: 1.1 2 + 1.2 2 + 1.3 2 + 1.4 1.5 + 1.5 min(2, 2 x 90/90) = 2 ->
+     * 9.5 of 10; terms 6 + 2 + 2.5 capped at 10 -> 10; 2.2 KAD: 19.5 of
+     * 20 = 97.5 % */
+    chiso_assert_close(a->points, 19.5, 1e-12);
+    chiso_assert_close(a->applicable_max, 20, 0);
+    chiso_assert_close(a->index_pct, 97.5, 1e-12);
+    assert_string_equal(a->band->id, "A");
+    assert_string_equal(a->name, "Đơn vị A");
+    assert_string_equal(a->group, "Khối 1");
+    /* b (matched to B of the list, case ignored): 1.1 1 + 1.3 1 + 2.3
+     * shared (tracked); 1.4, 1.5, 2.1, 2.2 not reported -> 2 of 22 */
+    chiso_assert_close(b->points, 2, 1e-12);
+    chiso_assert_close(b->applicable_max, 22, 0);
+    assert_int_equal(b->n_not_reported, 4);
+    /* A and C tie at 1; b third; D not scored, not ranked */
+    assert_int_equal(a->rank, 1);
+    assert_int_equal(c->rank, 1);
+    assert_int_equal(b->rank, 3);
+    assert_int_equal(unit_named(u, "D")->rank, 0);
+    assert_false(unit_named(u, "D")->scored);
+    assert_int_equal(a->rank_of, 3);
+    assert_int_equal(u->n_ranked, 3);
+    /* within groups: Khối 1 = A (1), B (2); Khối 2 = C (1 of 1), D none */
+    assert_int_equal(a->group_rank, 1);
+    assert_int_equal(b->group_rank, 2);
+    assert_int_equal(a->group_rank_of, 2);
+    assert_int_equal(c->group_rank, 1);
+    assert_int_equal(c->group_rank_of, 1);
+    assert_int_equal(u->n_groups, 2);
+    /* by rank: A, C, b, then D */
+    assert_string_equal(u->units[u->by_rank[0]].unit, "A");
+    assert_string_equal(u->units[u->by_rank[1]].unit, "C");
+    assert_string_equal(u->units[u->by_rank[2]].unit, "b");
+    assert_string_equal(u->units[u->by_rank[3]].unit, "D");
+    /* every unit's total is what scoring it alone gives */
+    so.unit = "C";
+    assert_int_equal(chiso_score_compute(&one, fw, ev, &so, &d), CHISO_OK);
+    chiso_assert_close(one->points, c->points, 0);
+    chiso_assert_close(one->index_pct, c->index_pct, 0);
+    chiso_score_free(one);
+    /* criteria: 1.4 lost by A, C (0.5 each) and b (2, not reported) ->
+     * 3 units, 3 points; 2.1 lost by b only (2 points, not reported) */
+    for (i = 0; i < u->n_criteria; i++) {
+        const chiso_criterion_loss *cl = &u->criteria[i];
+        const char *id = fw->nodes[cl->node].id;
+        if (strcmp(id, "1.4") == 0) {
+            assert_int_equal(cl->n_units_losing, 3);
+            chiso_assert_close(cl->points_lost, 3, 1e-12);
+            assert_int_equal(cl->rank_by_units, 1);
+        }
+        if (strcmp(id, "2.1") == 0) {
+            assert_int_equal(cl->n_units_losing, 1);
+            assert_int_equal(cl->n_units_applicable, 3);
+        }
+        if (strcmp(id, "2.2") == 0) {
+            /* not applicable for A and C, not reported for b */
+            assert_int_equal(cl->n_units_applicable, 1);
+        }
+    }
+    assert_string_equal(fw->nodes[u->criteria[0].node].id, "1.4");
+    assert_true(u->criteria[0].n_units_losing >= u->criteria[1].n_units_losing);
+    chiso_score_units_free(u);
+
+    /* a unit missing from the list is an error naming the nearest */
+    o.n_units = 1;
+    u = NULL;
+    chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
+    o.lang = CHISO_LANG_EN;
+    assert_int_equal(chiso_score_units_compute(&u, fw, sheets, 1, &o, &d),
+                     CHISO_EDATA);
+    assert_null(u);
+    assert_non_null(strstr(d.message, "'b' is not in the unit list"));
+    chiso_evidence_free(ev);
+    chiso_framework_free(fw);
+}
+
+/* Every key the JSON documents write is named in docs/json.md. */
+static void
+assert_keys_documented(const cJSON *o, const char *doc, const char *where)
+{
+    const cJSON *c;
+
+    for (c = o != NULL ? o->child : NULL; c != NULL; c = c->next) {
+        if (cJSON_IsObject(o)) {
+            char quoted[160];
+            snprintf(quoted, sizeof(quoted), "%s", c->string);
+            if (strstr(doc, quoted) == NULL) {
+                fail_msg("%s: key \"%s\" is not in docs/json.md", where,
+                         c->string);
+            }
+        }
+        if (cJSON_IsObject(c) || cJSON_IsArray(c)) {
+            assert_keys_documented(c, doc, where);
+        }
+    }
+}
+
+static void
+test_json_documented(void **state)
+{
+    struct fixture f = {0};
+    chiso_diag d;
+    char *doc = NULL;
+    size_t len;
+    cJSON *j;
+    chiso_score_units *u = NULL;
+    const chiso_evidence *sheets[1];
+    chiso_diag dd;
+
+    (void)state;
+    chiso_diag_clear(&dd);
+    assert_int_equal(
+        chiso_file_read_all(chiso_test_path("docs/json.md"), &doc, &len, &dd),
+        CHISO_OK);
+    assert_int_equal(
+        score(&f,
+              "unit,criterion_id,value,numerator,denominator,points,"
+              "appraised_points,evidence\n"
+              "X,1.1,,,,1.5,1,QĐ\nX,1.3,85,,,,,BC\nX,1.5,,5,10,,,BC\n"
+              "X,A,50,,,,,\nY,1.2,có,,,,2,QĐ\n",
+              NULL, &d),
+        CHISO_EUSAGE); /* two units and no --unit */
+    release(&f);
+    f.fw = load_fw(FW);
+    f.ev = load_ev("criterion_id,value,numerator,denominator,points,"
+                   "appraised_points,evidence\n"
+                   "1.1,,,,1.5,1,QĐ\n1.3,85,,,,,BC\n1.5,,5,10,,,BC\n"
+                   "A,50,,,,,\n");
+    assert_int_equal(chiso_score_compute(&f.res, f.fw, f.ev, NULL, &d),
+                     CHISO_OK);
+    j = chiso_score_to_json(f.res, NULL, NULL, 0);
+    assert_non_null(j);
+    assert_keys_documented(j, doc, "chiso score");
+    cJSON_Delete(j);
+    sheets[0] = f.ev;
+    assert_int_equal(chiso_score_units_compute(&u, f.fw, sheets, 1, NULL, &d),
+                     CHISO_OK);
+    j = chiso_score_units_to_json(u);
+    assert_non_null(j);
+    assert_keys_documented(j, doc, "chiso score --all-units");
+    cJSON_Delete(j);
+    chiso_score_units_free(u);
+    release(&f);
+    free(doc);
+}
+
+static void
+test_units_two_sheets(void **state)
+{
+    chiso_framework *fw = load_fw(FW);
+    chiso_evidence *e1 = load_ev("criterion_id,value\n1.2,có\n");
+    chiso_evidence *e2 = load_ev("unit,criterion_id,value\nX,1.2,không\n"
+                                 "y,1.2,có\n");
+    chiso_evidence *e3 = load_ev("unit,criterion_id,value\nY,1.3,90\n");
+    const chiso_evidence *sheets[3] = {e1, e2, e3};
+    const char *names[3] = {"first", NULL, NULL};
+    chiso_units_options o = CHISO_UNITS_OPTIONS_INIT;
+    chiso_score_units *u = NULL;
+    chiso_diag d;
+
+    (void)state;
+    o.sheet_units = names;
+    chiso_diag_clear(&d);
+    /* a sheet without a unit column is the unit its caller names */
+    assert_int_equal(chiso_score_units_compute(&u, fw, sheets, 2, &o, &d),
+                     CHISO_OK);
+    assert_int_equal(u->n_units, 3);
+    assert_string_equal(u->units[0].unit, "first");
+    assert_string_equal(u->units[1].unit, "X");
+    assert_int_equal(u->units[0].rank, 1); /* 2 points */
+    assert_int_equal(u->units[2].rank, 1);
+    assert_int_equal(u->units[1].rank, 3);
+    chiso_score_units_free(u);
+    /* the same unit (y / Y) in two sheets is an error */
+    u = NULL;
+    chiso_diag_clear(&d);
+    assert_int_equal(chiso_score_units_compute(&u, fw, sheets, 3, &o, &d),
+                     CHISO_EDATA);
+    assert_null(u);
+    chiso_evidence_free(e1);
+    chiso_evidence_free(e2);
+    chiso_evidence_free(e3);
+    chiso_framework_free(fw);
+}
+
 int
 main(void)
 {
@@ -469,6 +794,11 @@ main(void)
         cmocka_unit_test(test_appraisal_and_official),
         cmocka_unit_test(test_what_if_and_json),
         cmocka_unit_test(test_derived_inputs),
+        cmocka_unit_test(test_fast_rounding),
+        cmocka_unit_test(test_rank_competition),
+        cmocka_unit_test(test_units),
+        cmocka_unit_test(test_units_two_sheets),
+        cmocka_unit_test(test_json_documented),
     };
     return cmocka_run_group_tests_name("score", tests, NULL, NULL);
 }
