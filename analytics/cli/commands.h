@@ -18,5 +18,6 @@ int cmd_tasks(int argc, char **argv);
 int cmd_services(int argc, char **argv);
 
 int cmd_report(int argc, char **argv);
+int cmd_framework(int argc, char **argv);
 
 #endif /* CHISO_COMMANDS_H */

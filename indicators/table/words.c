@@ -1315,6 +1315,20 @@ parse_bands(chiso_rule *r,
             }
         }
     } else {
+        /* name the boundary that breaks the "≥" reading */
+        for (i = 0; i + 1 < n; i++) {
+            if (!iv[i + 1].lo_incl) {
+                fmt_bound(a, sizeof(a), iv[i + 1].lo, pct);
+                why_set(why, cap, lang,
+                        "band '%.*s' leaves %s out and band '%.*s' takes "
+                        "it in: chiso's bands include their lower bound, so "
+                        "write '≥ %s' above and '< %s' below (or say in "
+                        "'Diễn giải' how the decision treats %s)",
+                        (int)iv[i + 1].text_len, iv[i + 1].text, a,
+                        (int)iv[i].text_len, iv[i].text, a, a, a);
+                return -1;
+            }
+        }
         why_set(why, cap, lang,
                 "the bands mix '≥' and '≤': every band must include its "
                 "lower bound ('≥ 80%%', '80–<100%%') or every band its upper "
