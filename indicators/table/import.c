@@ -330,10 +330,11 @@ find_header(imp *I, int report)
             for (k = 0; k < row->n && report; k++) {
                 c = column_of(row->cells[k].text, row->cells[k].len);
                 if (c >= 0 && col[c] != (long)k) {
-                    problem(I, row, &row->cells[k], (long)k,
-                            "two columns mean '%s' ('%s' and '%s'); keep one",
-                            columns[c].label, row->cells[col[c]].text,
-                            row->cells[k].text);
+                    problem(
+                        I, row, &row->cells[k], (long)k,
+                        N_("two columns mean '%s' ('%s' and '%s'); keep one"),
+                        columns[c].label, row->cells[col[c]].text,
+                        row->cells[k].text);
                 }
             }
             return 0;
@@ -464,15 +465,15 @@ add_class(imp *I,
     if (chiso_fwtable__class_range(cond, cond_len, &c->min, &c->hi,
                                    &c->hi_incl) != 0) {
         problem(I, row, at, -1,
-                "classification '%.*s': the range '%.*s' is not understood "
-                "(write '≥ 90', 'từ 80 đến dưới 90' or '< 70')",
+                N_("classification '%.*s': the range '%.*s' is not understood "
+                   "(write '≥ 90', 'từ 80 đến dưới 90' or '< 70')"),
                 (int)label_len, label, (int)cond_len, cond);
         return;
     }
     if (c->min < 0 || c->min > 100) {
         problem(I, row, at, -1,
-                "classification '%.*s' starts at %g, outside 0..100 (an "
-                "index %%)",
+                N_("classification '%.*s' starts at %g, outside 0..100 (an "
+                   "index %%)"),
                 (int)label_len, label, c->min);
         return;
     }
@@ -548,10 +549,10 @@ header_block(imp *I)
                 continue;
             }
             problem(I, row, cells[0], -1,
-                    "unknown key '%s' above the table (known: Mã bộ tiêu "
-                    "chí, Tên bộ tiêu chí, Tên tiếng Anh, Phiên bản, Trạng "
-                    "thái, Căn cứ, Ghi chú, Tổng điểm, Làm tròn điểm, Làm "
-                    "tròn chỉ số, Xếp loại, Nguồn tài liệu)",
+                    N_("unknown key '%s' above the table (known: Mã bộ tiêu "
+                       "chí, Tên bộ tiêu chí, Tên tiếng Anh, Phiên bản, Trạng "
+                       "thái, Căn cứ, Ghi chú, Tổng điểm, Làm tròn điểm, Làm "
+                       "tròn chỉ số, Xếp loại, Nguồn tài liệu)"),
                     cells[0]->text);
             continue;
         }
@@ -573,7 +574,7 @@ header_block(imp *I)
                 vals[nv++] = cells[k];
             }
             if (v0 == NULL && nv == 0) {
-                problem(I, row, cells[0], -1, "'%s' has no value",
+                problem(I, row, cells[0], -1, N_("'%s' has no value"),
                         cells[0]->text);
                 continue;
             }
@@ -595,7 +596,7 @@ header_block(imp *I)
                              : kk == K_VERSION ? &I->version
                                                : &I->legal;
                 if (*dst != NULL) {
-                    problem(I, row, cells[0], -1, "'%s' is given twice",
+                    problem(I, row, cells[0], -1, N_("'%s' is given twice"),
                             cells[0]->text);
                     break;
                 }
@@ -626,8 +627,8 @@ header_block(imp *I)
                 if (chiso_fwtable__number(v0, v0_len, &I->total) != 0 ||
                     I->total < 0) {
                     problem(I, row, nv ? vals[0] : cells[0], -1,
-                            "'Tổng điểm' must be a number of points, got "
-                            "'%.*s'",
+                            N_("'Tổng điểm' must be a number of points, got "
+                               "'%.*s'"),
                             (int)v0_len, v0);
                 } else {
                     I->has_total = 1;
@@ -640,8 +641,8 @@ header_block(imp *I)
                                    kk == K_PDEC ? &I->pdec : &I->idec) != 0 ||
                     (kk == K_IDEC && I->idec < 0)) {
                     problem(I, row, cells[0], -1,
-                            "'%s' must be a number of decimals 0..6 (e.g. "
-                            "'2 chữ số thập phân')%s, got '%.*s'",
+                            N_("'%s' must be a number of decimals 0..6 (e.g. "
+                               "'2 chữ số thập phân')%s, got '%.*s'"),
                             cells[0]->text,
                             kk == K_PDEC ? " or 'không làm tròn'" : "",
                             (int)v0_len, v0);
@@ -663,9 +664,9 @@ header_block(imp *I)
                                 if (split_class(it, il, &lb, &ll, &cd, &cl) !=
                                     0) {
                                     problem(I, row, cells[0], -1,
-                                            "classification '%.*s': write a "
-                                            "label and a range, e.g. 'Tốt: "
-                                            "≥ 90'",
+                                            N_("classification '%.*s': write a "
+                                               "label and a range, e.g. 'Tốt: "
+                                               "≥ 90'"),
                                             (int)il, it);
                                 } else {
                                     add_class(I, row, cells[0], lb, ll, cd, cl,
@@ -677,8 +678,8 @@ header_block(imp *I)
                     }
                 } else if (pv[1] == NULL) {
                     problem(I, row, cells[0], -1,
-                            "classification '%.*s' has no range (e.g. "
-                            "'≥ 90')",
+                            N_("classification '%.*s' has no range (e.g. "
+                               "'≥ 90')"),
                             (int)v0_len, v0);
                 } else {
                     /* label | range | id | label_en */
@@ -919,14 +920,14 @@ read_rows(imp *I)
                 }
                 if (chiso_fwtable__number(ctext(max), clen(max), &v) != 0) {
                     problem(I, row, max, I->col[C_MAX],
-                            "invalid total '%s' in column '%s'", ctext(max),
+                            N_("invalid total '%s' in column '%s'"), ctext(max),
                             columns[C_MAX].label);
                     continue;
                 }
                 if (I->has_total && fabs(I->total - v) > SUM_TOL) {
                     problem(I, row, max, I->col[C_MAX],
-                            "the totals row says %g points but 'Tổng điểm' "
-                            "above the table says %g",
+                            N_("the totals row says %g points but 'Tổng điểm' "
+                               "above the table says %g"),
                             v, I->total);
                     continue;
                 }
@@ -937,7 +938,7 @@ read_rows(imp *I)
             }
             if (clen(max) > 0) {
                 problem(I, row, code ? code : max, I->col[C_CODE],
-                        "row with a maximum but no code in column '%s'",
+                        N_("row with a maximum but no code in column '%s'"),
                         columns[C_CODE].label);
                 continue;
             }
@@ -970,21 +971,21 @@ read_rows(imp *I)
         }
         if (k == FWT_K_UNKNOWN) {
             problem(I, row, kind, I->col[C_KIND],
-                    "unknown scoring kind '%s' in column '%s' (known: %s)",
+                    N_("unknown scoring kind '%s' in column '%s' (known: %s)"),
                     ctext(kind), columns[C_KIND].label,
                     chiso_fwtable__kind_words());
             t->bad = 1;
         }
         if (clen(name) == 0) {
             problem(I, row, name ? name : code, I->col[C_NAME],
-                    "criterion '%s' has no name in column '%s'", t->code,
+                    N_("criterion '%s' has no name in column '%s'"), t->code,
                     columns[C_NAME].label);
             t->bad = 1;
         }
         if (clen(max) > 0) {
             if (chiso_fwtable__number(ctext(max), clen(max), &t->max) != 0) {
                 problem(I, row, max, I->col[C_MAX],
-                        "invalid number '%s' in column '%s'", ctext(max),
+                        N_("'%s' in column '%s' is not a number"), ctext(max),
                         columns[C_MAX].label);
                 t->bad = 1;
             } else {
@@ -999,8 +1000,8 @@ read_rows(imp *I)
             t->term = 1;
             if (last_leaf_terms < 0) {
                 problem(I, row, kind, I->col[C_KIND],
-                        "a 'thành phần' row must follow a criterion scored "
-                        "'theo thành phần'");
+                        N_("a 'thành phần' row must follow a criterion scored "
+                           "'theo thành phần'"));
                 t->bad = 1;
             }
             t->leaf = last_leaf_terms;
@@ -1034,8 +1035,8 @@ hierarchy_levels(imp *I)
             d < 1 || d > 32 || fabs(d - floor(d)) > 1e-9) {
             problem(I, t->row, lv ? lv : cell_at(t->row, I->col[C_CODE]),
                     I->col[C_LEVEL],
-                    "column '%s' must hold a level 1..32 (1 = area), got "
-                    "'%s'",
+                    N_("column '%s' must hold a level 1..32 (1 = area), got "
+                       "'%s'"),
                     columns[C_LEVEL].label, ctext(lv));
             t->bad = 1;
             continue;
@@ -1043,8 +1044,8 @@ hierarchy_levels(imp *I)
         level = (int)d;
         if (level > top + 2) {
             problem(I, t->row, lv, I->col[C_LEVEL],
-                    "level %d follows level %d: a sub-criterion needs its "
-                    "criterion above it",
+                    N_("level %d follows level %d: a sub-criterion needs its "
+                       "criterion above it"),
                     level, top + 1);
             t->bad = 1;
             continue;
@@ -1104,9 +1105,9 @@ hierarchy_codes(imp *I)
         }
         if (!ok || n == 16) {
             problem(I, t->row, cell_at(t->row, I->col[C_CODE]), I->col[C_CODE],
-                    "code '%s' does not show where the criterion sits: use "
-                    "codes such as 1, 1.1, 1.1.2 (I, II or A, B for the "
-                    "areas), or add a column '%s' (1 = area)",
+                    N_("code '%s' does not show where the criterion sits: use "
+                       "codes such as 1, 1.1, 1.1.2 (I, II or A, B for the "
+                       "areas), or add a column '%s' (1 = area)"),
                     t->code, columns[C_LEVEL].label);
             t->bad = 1;
             continue;
@@ -1124,8 +1125,8 @@ hierarchy_codes(imp *I)
             if (area < 0) {
                 problem(I, t->row, cell_at(t->row, I->col[C_CODE]),
                         I->col[C_CODE],
-                        "criterion '%s' comes before the first area (I, II "
-                        "or A, B)",
+                        N_("criterion '%s' comes before the first area (I, II "
+                           "or A, B)"),
                         t->code);
                 t->bad = 1;
                 continue;
@@ -1180,8 +1181,8 @@ hierarchy_codes(imp *I)
             if (found < 0) {
                 problem(I, t->row, cell_at(t->row, I->col[C_CODE]),
                         I->col[C_CODE],
-                        "criterion '%s' has no parent '%s' above it (list a "
-                        "criterion before its sub-criteria)",
+                        N_("criterion '%s' has no parent '%s' above it (list a "
+                           "criterion before its sub-criteria)"),
                         t->code, want);
                 t->bad = 1;
                 continue;
@@ -1299,8 +1300,8 @@ build_rule(imp *I, trow *t, chiso_node *n, size_t ti)
         int u = chiso_fwtable__unit_parse(ctext(unit), clen(unit));
         if (u < 0) {
             problem(I, row, unit, I->col[C_UNIT],
-                    "unknown unit '%s' in column '%s' (known: %%, tỷ số, "
-                    "số lượng, số)",
+                    N_("unknown unit '%s' in column '%s' (known: %%, tỷ số, "
+                       "số lượng, số)"),
                     ctext(unit), columns[C_UNIT].label);
             t->bad = 1;
         } else {
@@ -1309,17 +1310,19 @@ build_rule(imp *I, trow *t, chiso_node *n, size_t ti)
         }
     }
     if (r->type == CHISO_RULE_TRACKED && n->max > 0) {
-        problem(I, row, cell_at(row, I->col[C_MAX]), I->col[C_MAX],
-                "criterion '%s' is only tracked ('theo dõi'), so its maximum "
-                "must be 0, not %g",
-                t->code, n->max);
+        problem(
+            I, row, cell_at(row, I->col[C_MAX]), I->col[C_MAX],
+            N_("criterion '%s' is only tracked ('theo dõi'), so its maximum "
+               "must be 0, not %g"),
+            t->code, n->max);
         t->bad = 1;
     }
     if (r->type != CHISO_RULE_TRACKED && chiso_is_zero(n->max)) {
-        problem(I, row, cell_at(row, I->col[C_MAX]), I->col[C_MAX],
-                "criterion '%s' has maximum 0: write 'theo dõi' in '%s' if it "
-                "is tracked only",
-                t->code, columns[C_KIND].label);
+        problem(
+            I, row, cell_at(row, I->col[C_MAX]), I->col[C_MAX],
+            N_("criterion '%s' has maximum 0: write 'theo dõi' in '%s' if it "
+               "is tracked only"),
+            t->code, columns[C_KIND].label);
         t->bad = 1;
     }
     if (r->type == CHISO_RULE_BANDS || r->type == CHISO_RULE_PROPORTIONAL ||
@@ -1327,7 +1330,7 @@ build_rule(imp *I, trow *t, chiso_node *n, size_t ti)
         if (chiso_fwtable__params_parse(
                 r, n->max, unit_given, t->params.data ? t->params.data : "",
                 t->params.len, I->lang, why, sizeof(why)) != 0) {
-            problem(I, row, pcell, I->col[C_PARAMS], "criterion '%s': %s",
+            problem(I, row, pcell, I->col[C_PARAMS], N_("criterion '%s': %s"),
                     t->code, why);
             t->bad = 1;
         }
@@ -1342,16 +1345,16 @@ build_rule(imp *I, trow *t, chiso_node *n, size_t ti)
                                  chiso_derived_inputs[i]);
             }
             problem(I, row, src, I->col[C_SOURCE],
-                    "unknown data source '%s' in column '%s' (known: %s, or "
-                    "their Vietnamese names, see docs/frameworks.md)",
+                    N_("unknown data source '%s' in column '%s' (known: %s, or "
+                       "their Vietnamese names, see docs/frameworks.md)"),
                     ctext(src), columns[C_SOURCE].label,
                     known.data ? known.data : "");
             chiso_buf_free(&known);
             t->bad = 1;
         } else if (r->type == CHISO_RULE_TERMS) {
             problem(I, row, src, I->col[C_SOURCE],
-                    "a 'theo thành phần' criterion takes its data per "
-                    "component: give '%s' on the 'thành phần' rows",
+                    N_("a 'theo thành phần' criterion takes its data per "
+                       "component: give '%s' on the 'thành phần' rows"),
                     columns[C_SOURCE].label);
             t->bad = 1;
         } else {
@@ -1369,7 +1372,7 @@ build_rule(imp *I, trow *t, chiso_node *n, size_t ti)
         if (chiso_fwtable__number(ctext(tol), clen(tol), &r->tolerance) != 0 ||
             r->tolerance < 0) {
             problem(I, row, tol, I->col[C_TOLERANCE],
-                    "invalid number '%s' in column '%s'", ctext(tol),
+                    N_("'%s' in column '%s' is not a number"), ctext(tol),
                     columns[C_TOLERANCE].label);
             t->bad = 1;
         }
@@ -1392,9 +1395,9 @@ build_rule(imp *I, trow *t, chiso_node *n, size_t ti)
         }
         if (nt == 0) {
             problem(I, row, kind, I->col[C_KIND],
-                    "criterion '%s' is scored 'theo thành phần': list its "
-                    "components below it, one row each with 'thành phần' in "
-                    "'%s'",
+                    N_("criterion '%s' is scored 'theo thành phần': list its "
+                       "components below it, one row each with 'thành phần' in "
+                       "'%s'"),
                     t->code, columns[C_KIND].label);
             t->bad = 1;
             return;
@@ -1419,7 +1422,7 @@ build_rule(imp *I, trow *t, chiso_node *n, size_t ti)
             if (!tt->has_max || !(tt->max > 0)) {
                 problem(I, tt->row, cell_at(tt->row, I->col[C_MAX]),
                         I->col[C_MAX],
-                        "component '%s' needs its points (above 0) in '%s'",
+                        N_("component '%s' needs its points (above 0) in '%s'"),
                         tt->code, columns[C_MAX].label);
                 tt->bad = t->bad = 1;
             }
@@ -1428,10 +1431,11 @@ build_rule(imp *I, trow *t, chiso_node *n, size_t ti)
             if (clen(tu) > 0) {
                 int u = chiso_fwtable__unit_parse(ctext(tu), clen(tu));
                 if (u < 0) {
-                    problem(I, tt->row, tu, I->col[C_UNIT],
-                            "unknown unit '%s' in column '%s' (known: %%, tỷ "
-                            "số, số lượng, số)",
-                            ctext(tu), columns[C_UNIT].label);
+                    problem(
+                        I, tt->row, tu, I->col[C_UNIT],
+                        N_("unknown unit '%s' in column '%s' (known: %%, tỷ "
+                           "số, số lượng, số)"),
+                        ctext(tu), columns[C_UNIT].label);
                     tt->bad = t->bad = 1;
                 } else {
                     tm->unit = (chiso_value_unit)u;
@@ -1442,15 +1446,16 @@ build_rule(imp *I, trow *t, chiso_node *n, size_t ti)
                     tm, tug, tt->params.data ? tt->params.data : "",
                     tt->params.len, I->lang, why, sizeof(why)) != 0) {
                 problem(I, tt->row, cell_at(tt->row, I->col[C_PARAMS]),
-                        I->col[C_PARAMS], "component '%s': %s", tt->code, why);
+                        I->col[C_PARAMS], N_("component '%s': %s"), tt->code,
+                        why);
                 tt->bad = t->bad = 1;
             }
             if (clen(ts) > 0) {
                 const char *nm = chiso_fwtable_source_name(ctext(ts), clen(ts));
                 if (nm == NULL) {
                     problem(I, tt->row, ts, I->col[C_SOURCE],
-                            "unknown data source '%s' in column '%s' (see "
-                            "docs/frameworks.md for the names)",
+                            N_("unknown data source '%s' in column '%s' (see "
+                               "docs/frameworks.md for the names)"),
                             ctext(ts), columns[C_SOURCE].label);
                     tt->bad = t->bad = 1;
                 } else {
@@ -1460,10 +1465,11 @@ build_rule(imp *I, trow *t, chiso_node *n, size_t ti)
             }
         }
         if (sum < n->max - SUM_TOL) {
-            problem(I, row, cell_at(row, I->col[C_MAX]), I->col[C_MAX],
-                    "the components of '%s' give at most %g points, less than "
-                    "its maximum %g",
-                    t->code, sum, n->max);
+            problem(
+                I, row, cell_at(row, I->col[C_MAX]), I->col[C_MAX],
+                N_("the components of '%s' give at most %g points, less than "
+                   "its maximum %g"),
+                t->code, sum, n->max);
             t->bad = 1;
         }
     }
@@ -1483,7 +1489,8 @@ node_note(imp *I, const trow *t)
     if (clen(ap) > 0) {
         if (memchr(ap->text, '\n', ap->len) != NULL) {
             problem(I, t->row, ap, I->col[C_APPLIES],
-                    "column '%s' must hold one line", columns[C_APPLIES].label);
+                    N_("column '%s' must hold one line"),
+                    columns[C_APPLIES].label);
         }
         chiso_buf_printf(&b, "Áp dụng: %s", ap->text);
         if (clen(gc) > 0) {
@@ -1556,12 +1563,12 @@ check_sums(imp *I, size_t ti)
     if (t->n_children == 0) {
         if (!t->has_max) {
             problem(I, row, cell_at(row, I->col[C_MAX]), I->col[C_MAX],
-                    "criterion '%s' has no maximum in column '%s'", t->code,
+                    N_("criterion '%s' has no maximum in column '%s'"), t->code,
                     columns[C_MAX].label);
             t->bad = 1;
         } else if (t->max < 0) {
             problem(I, row, cell_at(row, I->col[C_MAX]), I->col[C_MAX],
-                    "criterion '%s' has a negative maximum %g", t->code,
+                    N_("criterion '%s' has a negative maximum %g"), t->code,
                     t->max);
             t->bad = 1;
         }
@@ -1574,27 +1581,27 @@ check_sums(imp *I, size_t ti)
     }
     if (clen(cell_at(row, I->col[C_KIND])) > 0) {
         problem(I, row, cell_at(row, I->col[C_KIND]), I->col[C_KIND],
-                "criterion '%s' has sub-criteria, so it is scored by their "
-                "sum: leave '%s' empty (give each sub-criterion its rule)",
+                N_("criterion '%s' has sub-criteria, so it is scored by their "
+                   "sum: leave '%s' empty (give each sub-criterion its rule)"),
                 t->code, columns[C_KIND].label);
         t->bad = 1;
     } else if (t->params.len > 0 && clen(cell_at(row, I->col[C_PARAMS])) > 0) {
         problem(I, row, cell_at(row, I->col[C_PARAMS]), I->col[C_PARAMS],
-                "criterion '%s' has sub-criteria, so '%s' stays empty", t->code,
-                columns[C_PARAMS].label);
+                N_("criterion '%s' has sub-criteria, so '%s' stays empty"),
+                t->code, columns[C_PARAMS].label);
         t->bad = 1;
     }
     if (clen(cell_at(row, I->col[C_SOURCE])) > 0) {
         problem(I, row, cell_at(row, I->col[C_SOURCE]), I->col[C_SOURCE],
-                "criterion '%s' has sub-criteria: give '%s' on the "
-                "sub-criterion it feeds",
+                N_("criterion '%s' has sub-criteria: give '%s' on the "
+                   "sub-criterion it feeds"),
                 t->code, columns[C_SOURCE].label);
         t->bad = 1;
     }
     if (t->has_max && fabs(sum - t->max) > SUM_TOL) {
         problem(I, row, cell_at(row, I->col[C_MAX]), I->col[C_MAX],
-                "the sub-criteria of '%s' add up to %g points, not its "
-                "maximum %g",
+                N_("the sub-criteria of '%s' add up to %g points, not its "
+                   "maximum %g"),
                 t->code, sum, t->max);
         t->bad = 1;
     } else if (!t->has_max) {
@@ -1627,20 +1634,20 @@ check_classes(imp *I)
         for (j = 0; j < i; j++) {
             if (strcmp(I->classes[j].id, c->id) == 0) {
                 problem(I, hdr, c->at, -1,
-                        "two classification bands have the id '%s'", c->id);
+                        N_("two classification bands have the id '%s'"), c->id);
             }
         }
         if (i > 0 && fabs(I->classes[i - 1].min - c->min) < 1e-9) {
             problem(I, hdr, c->at, -1,
-                    "classification bands '%s' and '%s' both start at %g",
+                    N_("classification bands '%s' and '%s' both start at %g"),
                     I->classes[i - 1].label, c->label, c->min);
         }
         if (i > 0 && isfinite(c->hi)) {
             double up = I->classes[i - 1].min;
             if (fabs(c->hi - up) > 1e-9 || c->hi_incl) {
                 problem(I, hdr, c->at, -1,
-                        "classification band '%s' ends at %g%s but the next "
-                        "band '%s' starts at %g",
+                        N_("classification band '%s' ends at %g%s but the next "
+                           "band '%s' starts at %g"),
                         c->label, c->hi, c->hi_incl ? " (included)" : "",
                         I->classes[i - 1].label, up);
             }
@@ -1648,8 +1655,8 @@ check_classes(imp *I)
     }
     if (!chiso_is_zero(I->classes[I->n_classes - 1].min)) {
         problem(I, hdr, I->classes[I->n_classes - 1].at, -1,
-                "the lowest classification band '%s' starts at %g: it must "
-                "start at 0 (e.g. '< 70')",
+                N_("the lowest classification band '%s' starts at %g: it must "
+                   "start at 0 (e.g. '< 70')"),
                 I->classes[I->n_classes - 1].label,
                 I->classes[I->n_classes - 1].min);
     }
@@ -1735,8 +1742,8 @@ report_loader(imp *I,
                     strcmp(I->t[t].id, built->nodes[best].id) == 0) {
                     problem(I, I->t[t].row,
                             cell_at(I->t[t].row, I->col[C_CODE]),
-                            I->col[C_CODE], "criterion '%s': %s", I->t[t].id,
-                            d->message);
+                            I->col[C_CODE], N_("criterion '%s': %s"),
+                            I->t[t].id, d->message);
                     break;
                 }
             }
@@ -1836,8 +1843,8 @@ class_sheet(imp *I)
         if (I->n_classes > 0) {
             I->sh = s;
             problem(I, s->n ? &s->rows[0] : NULL, NULL, -1,
-                    "the classification is given twice (above the table and "
-                    "on sheet '%s')",
+                    N_("the classification is given twice (above the table and "
+                       "on sheet '%s')"),
                     s->name);
             I->sh = save;
             return;
@@ -1879,7 +1886,7 @@ class_sheet(imp *I)
         }
         if (c_label < 0) {
             problem(I, s->n ? &s->rows[0] : NULL, NULL, -1,
-                    "sheet '%s' needs the columns 'Nhãn' and 'Từ (%%)'",
+                    N_("sheet '%s' needs the columns 'Nhãn' and 'Từ (%%)'"),
                     s->name);
         }
         I->sh = save;
@@ -1946,7 +1953,7 @@ chiso_fwtable_read(chiso_fwdoc **out,
     read_rows(&I);
     if (!I.oom && I.n == 0) {
         problem(&I, &I.sh->rows[I.header], NULL, -1,
-                "no criterion below the header row");
+                N_("no criterion below the header row"));
     }
     if (!I.oom && I.n > 0) {
         if (I.col[C_LEVEL] >= 0) {
@@ -1967,8 +1974,8 @@ chiso_fwtable_read(chiso_fwdoc **out,
             if (found != 0) {
                 problem(&I, I.t[i].row, cell_at(I.t[i].row, I.col[C_CODE]),
                         I.col[C_CODE],
-                        "code '%s' is used twice (first at the row of line "
-                        "%lu)",
+                        N_("code '%s' is used twice (first at the row of line "
+                           "%lu)"),
                         I.t[i].id, I.t[found - 1].row->line);
                 I.t[i].bad = 1;
             } else {
@@ -1992,8 +1999,8 @@ chiso_fwtable_read(chiso_fwdoc **out,
             I.t[I.t[i].leaf].n_children > 0) {
             problem(&I, I.t[i].row, cell_at(I.t[i].row, I.col[C_KIND]),
                     I.col[C_KIND],
-                    "a 'thành phần' row belongs to a criterion without "
-                    "sub-criteria");
+                    N_("a 'thành phần' row belongs to a criterion without "
+                       "sub-criteria"));
         }
     }
     check_classes(&I);
@@ -2022,8 +2029,8 @@ chiso_fwtable_read(chiso_fwdoc **out,
         built->max = sum;
         if (I.has_total && fabs(sum - I.total) > SUM_TOL) {
             problem(&I, &I.sh->rows[I.header], I.total_at, -1,
-                    "the areas add up to %g points, not the total %g the "
-                    "table states",
+                    N_("the areas add up to %g points, not the total %g the "
+                       "table states"),
                     sum, I.total);
         }
     }
@@ -2062,7 +2069,7 @@ chiso_fwtable_read(chiso_fwdoc **out,
             report_loader(&I, &found, node_line, built);
             if (I.n_problems == 0) {
                 problem(&I, &I.sh->rows[I.header], NULL, -1,
-                        "the framework does not validate");
+                        N_("the framework does not validate"));
             }
         }
         chiso_diag_list_free(&found);

@@ -982,13 +982,13 @@ parse_bands(chiso_rule *r,
 
     n_items = split_items(s, len, 1, items, MAX_ITEMS);
     if (n_items > MAX_ITEMS) {
-        why_set(why, cap, lang, "more than %d bands", MAX_ITEMS);
+        why_set(why, cap, lang, N_("more than %d bands"), MAX_ITEMS);
         return -1;
     }
     if (n_items == 0) {
         why_set(why, cap, lang,
-                "a 'theo mức' rule needs its bands in 'Mức chấm', e.g. "
-                "'≥ 100%%: 2; 80–<100%%: 1; < 80%%: 0'");
+                N_("a 'theo mức' rule needs its bands in 'Mức chấm', e.g. "
+                   "'≥ 100%%: 2; 80–<100%%: 1; < 80%%: 0'"));
         return -1;
     }
     dlo = 0;
@@ -998,7 +998,7 @@ parse_bands(chiso_rule *r,
         int rc;
         lex(items[i].s, items[i].len, &T);
         if (T.overflow) {
-            why_set(why, cap, lang, "band '%.*s' is too long",
+            why_set(why, cap, lang, N_("band '%.*s' is too long"),
                     (int)items[i].len, items[i].s);
             return -1;
         }
@@ -1009,8 +1009,8 @@ parse_bands(chiso_rule *r,
         }
         if (rc < 0) {
             why_set(why, cap, lang,
-                    "'%.*s': say what a zero denominator gives: 'không "
-                    "chấm', '0 điểm' or 'đủ điểm'",
+                    N_("'%.*s': say what a zero denominator gives: 'không "
+                       "chấm', '0 điểm' or 'đủ điểm'"),
                     (int)items[i].len, items[i].s);
             return -1;
         }
@@ -1018,8 +1018,8 @@ parse_bands(chiso_rule *r,
         if (rc != 0) {
             if (rc < 0) {
                 why_set(why, cap, lang,
-                        "'%.*s': write the domain as 'miền giá trị 0–5' or "
-                        "'miền giá trị 1 trở lên'",
+                        N_("'%.*s': write the domain as 'miền giá trị 0–5' or "
+                           "'miền giá trị 1 trở lên'"),
                         (int)items[i].len, items[i].s);
                 return -1;
             }
@@ -1034,8 +1034,8 @@ parse_bands(chiso_rule *r,
             toks C;
             if (band_item(&T, max, &cond_end, &iv[n].points) != 0) {
                 why_set(why, cap, lang,
-                        "band '%.*s': expected 'condition: points', e.g. "
-                        "'80–<100%%: 1'",
+                        N_("band '%.*s': expected 'condition: points', e.g. "
+                           "'80–<100%%: 1'"),
                         (int)items[i].len, items[i].s);
                 return -1;
             }
@@ -1043,9 +1043,9 @@ parse_bands(chiso_rule *r,
             C.n = cond_end;
             if (condition(&C, cond_end, &iv[n], &pct) != 0) {
                 why_set(why, cap, lang,
-                        "band '%.*s': the condition is not understood "
-                        "(write '≥ 80%%', '80–<100%%', 'từ 80%% đến dưới "
-                        "100%%', '< 80%%' or 'còn lại')",
+                        N_("band '%.*s': the condition is not understood "
+                           "(write '≥ 80%%', '80–<100%%', 'từ 80%% đến dưới "
+                           "100%%', '< 80%%' or 'còn lại')"),
                         (int)items[i].len, items[i].s);
                 return -1;
             }
@@ -1054,8 +1054,8 @@ parse_bands(chiso_rule *r,
             chiso_fwtable__num_vi(iv[n].points, a, sizeof(a));
             chiso_fwtable__num_vi(max, b, sizeof(b));
             why_set(why, cap, lang,
-                    "band '%.*s' gives %s points, outside 0..%s (the "
-                    "criterion's maximum)",
+                    N_("band '%.*s' gives %s points, outside 0..%s (the "
+                       "criterion's maximum)"),
                     (int)items[i].len, items[i].s, a, b);
             return -1;
         }
@@ -1063,8 +1063,8 @@ parse_bands(chiso_rule *r,
             (iv[n].lo > iv[n].hi + EPS ||
              (fabs(iv[n].lo - iv[n].hi) < EPS &&
               !(iv[n].lo_incl && iv[n].hi_incl)))) {
-            why_set(why, cap, lang, "band '%.*s' is empty", (int)items[i].len,
-                    items[i].s);
+            why_set(why, cap, lang, N_("band '%.*s' is empty"),
+                    (int)items[i].len, items[i].s);
             return -1;
         }
         any_le |= iv[n].le_form;
@@ -1072,18 +1072,18 @@ parse_bands(chiso_rule *r,
         n++;
     }
     if (n == 0) {
-        why_set(why, cap, lang, "no band in '%.*s'", (int)len, s);
+        why_set(why, cap, lang, N_("no band in '%.*s'"), (int)len, s);
         return -1;
     }
     if (n_rest > 1) {
-        why_set(why, cap, lang, "only one band may be 'còn lại'");
+        why_set(why, cap, lang, N_("only one band may be 'còn lại'"));
         return -1;
     }
     if (pct && !unit_given) {
         r->unit = CHISO_UNIT_PERCENT;
     } else if (pct && r->unit != CHISO_UNIT_PERCENT) {
         why_set(why, cap, lang,
-                "the bands are in %% but 'Đơn vị tính' says '%s'",
+                N_("the bands are in %% but 'Đơn vị tính' says '%s'"),
                 chiso_fwtable__unit_word(r->unit));
         return -1;
     }
@@ -1134,9 +1134,9 @@ parse_bands(chiso_rule *r,
                      (!iv[n - 1].hi_incl && fabs(iv[n - 1].hi - dhi) < EPS));
                 if (bottom_open == top_open) {
                     why_set(why, cap, lang,
-                            "'còn lại' must be the lowest or the highest "
-                            "band, with the others leaving exactly one end "
-                            "of the range uncovered");
+                            N_("'còn lại' must be the lowest or the highest "
+                               "band, with the others leaving exactly one end "
+                               "of the range uncovered"));
                     return -1;
                 }
                 if (bottom_open) {
@@ -1167,8 +1167,8 @@ parse_bands(chiso_rule *r,
             } else {
                 fmt_bound(a, sizeof(a), iv[i - 1].lo, pct);
                 why_set(why, cap, lang,
-                        "bands '%.*s' and '%.*s' leave the range between "
-                        "them open",
+                        N_("bands '%.*s' and '%.*s' leave the range between "
+                           "them open"),
                         (int)iv[i - 1].text_len, iv[i - 1].text,
                         (int)iv[i].text_len, iv[i].text);
                 return -1;
@@ -1206,8 +1206,8 @@ parse_bands(chiso_rule *r,
         (fabs(iv[0].lo - dlo) < EPS && !iv[0].lo_incl)) {
         fmt_bound(a, sizeof(a), dlo, pct);
         why_set(why, cap, lang,
-                "the bands do not cover values from %s (add a band such as "
-                "'< …' or 'còn lại')",
+                N_("the bands do not cover values from %s (add a band such as "
+                   "'< …' or 'còn lại')"),
                 a);
         return -1;
     }
@@ -1215,7 +1215,7 @@ parse_bands(chiso_rule *r,
         fmt_bound(a, sizeof(a), iv[0].lo, pct);
         fmt_bound(b, sizeof(b), dlo, pct);
         why_set(why, cap, lang,
-                "band threshold %s is below the lowest value %s", a, b);
+                N_("band threshold %s is below the lowest value %s"), a, b);
         return -1;
     }
     if (isfinite(dhi)) {
@@ -1230,16 +1230,16 @@ parse_bands(chiso_rule *r,
         if (!top_ok) {
             fmt_bound(a, sizeof(a), dhi, pct);
             why_set(why, cap, lang,
-                    "the bands do not cover values up to %s (the highest "
-                    "band must include %s)",
+                    N_("the bands do not cover values up to %s (the highest "
+                       "band must include %s)"),
                     a, a);
             return -1;
         }
     } else if (isfinite(iv[n - 1].hi)) {
         fmt_bound(a, sizeof(a), iv[n - 1].hi, pct);
         why_set(why, cap, lang,
-                "the bands stop at %s: add a band for higher values "
-                "(e.g. '≥ %s')",
+                N_("the bands stop at %s: add a band for higher values "
+                   "(e.g. '≥ %s')"),
                 a, a);
         return -1;
     }
@@ -1249,14 +1249,15 @@ parse_bands(chiso_rule *r,
         if (fabs(x->hi - y->lo) > EPS || x->hi_incl == y->lo_incl) {
             if (x->hi < y->lo - EPS ||
                 (fabs(x->hi - y->lo) < EPS && !x->hi_incl && !y->lo_incl)) {
-                why_set(
-                    why, cap, lang, "bands '%.*s' and '%.*s' leave a gap at %s",
-                    (int)x->text_len, x->text, (int)y->text_len, y->text, a);
+                why_set(why, cap, lang,
+                        N_("bands '%.*s' and '%.*s' leave a gap at %s"),
+                        (int)x->text_len, x->text, (int)y->text_len, y->text,
+                        a);
             } else {
                 why_set(why, cap, lang,
-                        "bands '%.*s' and '%.*s' overlap at %s: say which "
-                        "band %s itself belongs to ('≥ %s' above, '< %s' "
-                        "below)",
+                        N_("bands '%.*s' and '%.*s' overlap at %s: say which "
+                           "band %s itself belongs to ('≥ %s' above, '< %s' "
+                           "below)"),
                         (int)x->text_len, x->text, (int)y->text_len, y->text, a,
                         a, a, a);
             }
@@ -1286,7 +1287,7 @@ parse_bands(chiso_rule *r,
         r->n_bands = n;
         r->bands = calloc(n, sizeof(*r->bands));
         if (r->bands == NULL) {
-            why_set(why, cap, lang, "out of memory");
+            why_set(why, cap, lang, N_("out of memory"));
             return -1;
         }
         for (i = 0; i < n; i++) {
@@ -1298,7 +1299,7 @@ parse_bands(chiso_rule *r,
         r->n_bands = n;
         r->bands = calloc(n, sizeof(*r->bands));
         if (r->bands == NULL) {
-            why_set(why, cap, lang, "out of memory");
+            why_set(why, cap, lang, N_("out of memory"));
             return -1;
         }
         for (i = 0; i < n; i++) {
@@ -1320,19 +1321,20 @@ parse_bands(chiso_rule *r,
             if (!iv[i + 1].lo_incl) {
                 fmt_bound(a, sizeof(a), iv[i + 1].lo, pct);
                 why_set(why, cap, lang,
-                        "band '%.*s' leaves %s out and band '%.*s' takes "
-                        "it in: chiso's bands include their lower bound, so "
-                        "write '≥ %s' above and '< %s' below (or say in "
-                        "'Diễn giải' how the decision treats %s)",
+                        N_("band '%.*s' leaves %s out and band '%.*s' takes "
+                           "it in: chiso's bands include their lower bound, so "
+                           "write '≥ %s' above and '< %s' below (or say in "
+                           "'Diễn giải' how the decision treats %s)"),
                         (int)iv[i + 1].text_len, iv[i + 1].text, a,
                         (int)iv[i].text_len, iv[i].text, a, a, a);
                 return -1;
             }
         }
-        why_set(why, cap, lang,
-                "the bands mix '≥' and '≤': every band must include its "
-                "lower bound ('≥ 80%%', '80–<100%%') or every band its upper "
-                "bound ('≤ 2', 'không quá 2')");
+        why_set(
+            why, cap, lang,
+            N_("the bands mix '≥' and '≤': every band must include its "
+               "lower bound ('≥ 80%%', '80–<100%%') or every band its upper "
+               "bound ('≤ 2', 'không quá 2')"));
         return -1;
     }
     {
@@ -1342,7 +1344,7 @@ parse_bands(chiso_rule *r,
         }
         if (!full && max > 0) {
             chiso_fwtable__num_vi(max, a, sizeof(a));
-            why_set(why, cap, lang, "no band gives the full %s points", a);
+            why_set(why, cap, lang, N_("no band gives the full %s points"), a);
             return -1;
         }
     }
@@ -1417,22 +1419,22 @@ parse_ratio_params(const char *s,
 
     n = split_items(s, len, 1, items, MAX_ITEMS);
     if (n > MAX_ITEMS) {
-        why_set(why, cap, lang, "too many clauses in '%.*s'", (int)len, s);
+        why_set(why, cap, lang, N_("too many clauses in '%.*s'"), (int)len, s);
         return -1;
     }
     for (i = 0; i < n; i++) {
         int rc;
         lex(items[i].s, items[i].len, &T);
         if (T.overflow) {
-            why_set(why, cap, lang, "'%.*s' is too long", (int)items[i].len,
+            why_set(why, cap, lang, N_("'%.*s' is too long"), (int)items[i].len,
                     items[i].s);
             return -1;
         }
         rc = zero_den_clause(&T, z);
         if (rc < 0) {
             why_set(why, cap, lang,
-                    "'%.*s': say what a zero denominator gives: 'không "
-                    "chấm', '0 điểm' or 'đủ điểm'",
+                    N_("'%.*s': say what a zero denominator gives: 'không "
+                       "chấm', '0 điểm' or 'đủ điểm'"),
                     (int)items[i].len, items[i].s);
             return -1;
         }
@@ -1445,8 +1447,8 @@ parse_ratio_params(const char *s,
         if (target_clause(&T, target, pct)) {
             if (!(*target > 0)) {
                 why_set(why, cap, lang,
-                        "'%.*s': the value that earns full points must be "
-                        "above 0",
+                        N_("'%.*s': the value that earns full points must be "
+                           "above 0"),
                         (int)items[i].len, items[i].s);
                 return -1;
             }
@@ -1454,8 +1456,8 @@ parse_ratio_params(const char *s,
             continue;
         }
         why_set(why, cap, lang,
-                "'%.*s' is not understood (write e.g. 'đạt tối đa khi "
-                "≥ 90%%', 'không giới hạn', 'mẫu số 0: không chấm')",
+                N_("'%.*s' is not understood (write e.g. 'đạt tối đa khi "
+                   "≥ 90%%', 'không giới hạn', 'mẫu số 0: không chấm')"),
                 (int)items[i].len, items[i].s);
         return -1;
     }
@@ -1478,8 +1480,8 @@ parse_deduction(chiso_rule *r,
     n = split_items(s, len, 1, items, MAX_ITEMS);
     if (n == 0) {
         why_set(why, cap, lang,
-                "a 'trừ điểm' rule needs the points per case in 'Mức chấm', "
-                "e.g. '0,5 mỗi nhiệm vụ, tối thiểu 0'");
+                N_("a 'trừ điểm' rule needs the points per case in 'Mức chấm', "
+                   "e.g. '0,5 mỗi nhiệm vụ, tối thiểu 0'"));
         return -1;
     }
     for (i = 0; i < n && i <= MAX_ITEMS; i++) {
@@ -1511,8 +1513,8 @@ parse_deduction(chiso_rule *r,
                 continue; /* "không âm", "trừ đến hết điểm" */
             }
             why_set(why, cap, lang,
-                    "'%.*s': chiso deducts down to 0 points only (write "
-                    "'tối thiểu 0')",
+                    N_("'%.*s': chiso deducts down to 0 points only (write "
+                       "'tối thiểu 0')"),
                     (int)items[i].len, items[i].s);
             return -1;
         }
@@ -1520,14 +1522,14 @@ parse_deduction(chiso_rule *r,
             (per_word || T.n == 1 || (T.n == 2 && T.t[1].k == T_WORD))) {
             if (have_per) {
                 why_set(why, cap, lang,
-                        "'%.*s': the points per case are given twice",
+                        N_("'%.*s': the points per case are given twice"),
                         (int)items[i].len, items[i].s);
                 return -1;
             }
             if (T.t[at].pct || !(T.t[at].num > 0)) {
                 why_set(why, cap, lang,
-                        "'%.*s': the points per case must be a positive "
-                        "number of points",
+                        N_("'%.*s': the points per case must be a positive "
+                           "number of points"),
                         (int)items[i].len, items[i].s);
                 return -1;
             }
@@ -1536,15 +1538,15 @@ parse_deduction(chiso_rule *r,
             continue;
         }
         why_set(why, cap, lang,
-                "'%.*s' is not understood (write e.g. '0,5 mỗi nhiệm vụ, "
-                "tối thiểu 0' or 'trừ 1 điểm/trường hợp')",
+                N_("'%.*s' is not understood (write e.g. '0,5 mỗi nhiệm vụ, "
+                   "tối thiểu 0' or 'trừ 1 điểm/trường hợp')"),
                 (int)items[i].len, items[i].s);
         return -1;
     }
     if (!have_per) {
         why_set(why, cap, lang,
-                "'%.*s': the points per case are missing (e.g. '0,5 mỗi "
-                "nhiệm vụ')",
+                N_("'%.*s': the points per case are missing (e.g. '0,5 mỗi "
+                   "nhiệm vụ')"),
                 (int)len, s);
         return -1;
     }
@@ -1579,7 +1581,7 @@ chiso_fwtable__params_parse(chiso_rule *r,
             r->unit = CHISO_UNIT_PERCENT;
         } else if (pct && r->unit != CHISO_UNIT_PERCENT) {
             why_set(why, why_cap, lang,
-                    "the target is in %% but 'Đơn vị tính' says '%s'",
+                    N_("the target is in %% but 'Đơn vị tính' says '%s'"),
                     chiso_fwtable__unit_word(r->unit));
             return -1;
         }
@@ -1623,7 +1625,7 @@ chiso_fwtable__term_parse(chiso_term *t,
         t->unit = CHISO_UNIT_PERCENT;
     } else if (pct && t->unit != CHISO_UNIT_PERCENT) {
         why_set(why, why_cap, lang,
-                "the target is in %% but 'Đơn vị tính' says '%s'",
+                N_("the target is in %% but 'Đơn vị tính' says '%s'"),
                 chiso_fwtable__unit_word(t->unit));
         return -1;
     }
