@@ -606,6 +606,74 @@ test_words(void **state)
     assert_null(chiso_fwtable_source_name("báo cáo", 8));
 }
 
+/* The transcribed decision (Cà Mau 1880/QĐ-UBND, 2013, area 1): its
+ * maxima add up as the decision prints them, the rules are the printed
+ * ones, and the shipped JSON is what the shipped table imports to. */
+static void
+test_camau_1880(void **state)
+{
+    /* the decision's printed maxima, typed from the source */
+    static const struct {
+        const char *id;
+        double max;
+    } printed[] = {{"1", 20},    {"1.1", 5},   {"1.1.1", 1}, {"1.1.2", 1},
+                   {"1.1.3", 1}, {"1.1.4", 2}, {"1.2", 2},   {"1.2.1", 1},
+                   {"1.2.2", 1}, {"1.3", 3}};
+    chiso_fwdoc *t = NULL, *j = NULL;
+    chiso_diag_list l;
+    char why[512];
+    size_t i, k;
+    double sum;
+    const chiso_node *n;
+
+    (void)state;
+    chiso_diag_list_init(&l, 20);
+    assert_int_equal(
+        chiso_fwdoc_load(
+            &t,
+            chiso_test_path("indicators/frameworks/camau-1880-2013-dept.csv"),
+            NULL, &l),
+        CHISO_OK);
+    assert_int_equal(
+        chiso_fwdoc_load(
+            &j,
+            chiso_test_path("indicators/frameworks/camau-1880-2013-dept.json"),
+            NULL, &l),
+        CHISO_OK);
+    for (i = 0; i < sizeof(printed) / sizeof(printed[0]); i++) {
+        n = node(t, printed[i].id);
+        chiso_assert_close(n->max, printed[i].max, 0);
+    }
+    /* 1.1 = 1 + 1 + 1 + 2, 1.2 = 1 + 1, area 1 = 20 as printed */
+    for (i = 0; i < t->fw->n_nodes; i++) {
+        n = &t->fw->nodes[i];
+        if (n->n_children == 0) {
+            continue;
+        }
+        sum = 0;
+        for (k = 0; k < n->n_children; k++) {
+            sum += t->fw->nodes[n->children[k]].max;
+        }
+        chiso_assert_close(sum, n->max, 1e-9);
+    }
+    chiso_assert_close(t->fw->max, 20, 0);
+    assert_true(t->declared_max);
+    /* the printed rule of 1.1.4, read as bands >= 90 / >= 70 */
+    n = node(t, "1.1.4");
+    assert_int_equal(n->rule.type, CHISO_RULE_BANDS);
+    chiso_assert_close(n->rule.bands[0].bound, 90, 0);
+    chiso_assert_close(n->rule.bands[1].bound, 70, 0);
+    assert_string_equal(n->rule.confidence, "inferred");
+    assert_int_equal(node(t, "1.2.1")->rule.type, CHISO_RULE_BINARY);
+    assert_string_equal(t->fw->status, "partial");
+    if (!chiso_fwdoc_compare(t, j, why, sizeof(why))) {
+        fail_msg("the shipped JSON is not the table's import: %s", why);
+    }
+    chiso_fwdoc_free(t);
+    chiso_fwdoc_free(j);
+    chiso_diag_list_free(&l);
+}
+
 int
 main(void)
 {
@@ -624,6 +692,7 @@ main(void)
         cmocka_unit_test(test_round_trip_shipped),
         cmocka_unit_test(test_round_trip_table),
         cmocka_unit_test(test_words),
+        cmocka_unit_test(test_camau_1880),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
