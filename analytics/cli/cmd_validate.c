@@ -14,6 +14,7 @@
 
 #include "chiso_dataset.h"
 #include "chiso_framework.h"
+#include "chiso_fwtable.h"
 #include "chiso_stats.h"
 
 #include <getopt.h>
@@ -91,6 +92,38 @@ check_framework(const char *path,
                  fw->id, fw->n_nodes, leaves, fw->max);
     }
     chiso_framework_free(fw);
+    return st;
+}
+
+/* A framework table (docs/frameworks.md): a .csv whose first lines name
+ * the maximum-points column ("Điểm tối đa"). */
+static int
+claims_fwtable(const char *path, const char *head, size_t len)
+{
+    char folded[4200];
+
+    if (!chiso_fwtable_is_table(path)) {
+        return 0;
+    }
+    chiso_text_fold(head, len, folded, sizeof(folded));
+    return strstr(folded, "diem_toi_da") != NULL ||
+           strstr(folded, "max_points") != NULL;
+}
+
+static chiso_status
+check_fwtable(const char *path,
+              chiso_diag_list *problems,
+              char *summary,
+              size_t cap)
+{
+    chiso_fwdoc *doc = NULL;
+    chiso_status st = chiso_fwdoc_load(&doc, path, NULL, problems);
+
+    if (st == CHISO_OK) {
+        snprintf(summary, cap, "framework table '%s', %zu criteria, max %g",
+                 doc->fw->id, doc->fw->n_nodes, doc->fw->max);
+    }
+    chiso_fwdoc_free(doc);
     return st;
 }
 
@@ -224,6 +257,7 @@ check_survey(const char *path,
 
 static const validate_kind kinds[] = {
     {"framework", claims_framework, check_framework},
+    {"framework table", claims_fwtable, check_fwtable},
     /* before evidence: a survey has a "criterion" column too */
     {"survey", claims_survey, check_survey},
     {"evidence", claims_evidence, check_evidence},
