@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "commands.h"
 
+#include "chiso_form.h"
 #include "chiso_fwtable.h"
 
 #include <getopt.h>
@@ -189,8 +190,9 @@ do_export(const char *in, const char *out, const char *sheet)
     chiso_diag_clear(&d);
     d.lang = (chiso_lang)cli_language;
     if (has_ext(out, "xlsx")) {
-        rc = cli_usage_error("framework",
-                             "this chiso writes tables as .csv only");
+        st =
+            chiso_form_write_table_xlsx(doc, out, (chiso_lang)cli_language, &d);
+        rc = st == CHISO_OK ? CLI_EXIT_OK : cli_report(&d);
     } else if (strcmp(out, "-") == 0 || has_ext(out, "csv") ||
                has_ext(out, "txt")) {
         chiso_outfile *f = NULL;

@@ -43,6 +43,8 @@ static const cli_command commands[] = {
      "the semi-annual report pack: summary.json, tables, charts, PDF"},
     {"framework", cmd_framework,
      "frameworks as tables: import a province's criteria table, export one"},
+    {"form", cmd_form,
+     "the self-assessment workbook, the appraisal copy, and their review"},
 };
 
 static void

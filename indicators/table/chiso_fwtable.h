@@ -183,6 +183,10 @@ const char *chiso_fwtable_kind_word(chiso_rule_type t);
  */
 char *chiso_fwtable_rule_params(const chiso_node *leaf);
 
+/* The parameters of a term of a terms rule ("đạt tối đa khi ≥ 80%").
+ * Caller frees. */
+char *chiso_fwtable_term_params(const chiso_term *t);
+
 /*
  * The whole rule in one sentence for a form, in `lang`: "Theo mức:
  * ≥ 100%: 2; 80–<100%: 1; < 80%: 0". Caller frees.

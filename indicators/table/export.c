@@ -401,7 +401,7 @@ chiso_fwdoc_to_grid(chiso_fwgrid **out,
             }
             set_num(&b, &tr->cells[pos[X_MAX]], t->points);
             set_text(&b, &tr->cells[pos[X_KIND]], "thành phần");
-            p = chiso_fwtable__term_params(t);
+            p = chiso_fwtable_term_params(t);
             set_text(&b, &tr->cells[pos[X_PARAMS]], p ? p : "");
             free(p);
             if (t->source) {

@@ -105,8 +105,6 @@ int chiso_fwtable__term_parse(chiso_term *t,
                               chiso_lang lang,
                               char *why,
                               size_t why_cap);
-/* Canonical text of a term's parameters; caller frees. */
-char *chiso_fwtable__term_params(const chiso_term *t);
 
 /* A number as a Vietnamese text ("0,5"). */
 void chiso_fwtable__num_vi(double x, char *out, size_t cap);

@@ -1779,7 +1779,7 @@ chiso_fwtable_rule_params(const chiso_node *leaf)
 }
 
 char *
-chiso_fwtable__term_params(const chiso_term *t)
+chiso_fwtable_term_params(const chiso_term *t)
 {
     chiso_buf b = CHISO_BUF_INIT;
 
@@ -1829,7 +1829,7 @@ chiso_fwtable_rule_words(const chiso_node *leaf, chiso_lang lang)
                          mx);
         for (i = 0; i < r->n_terms; i++) {
             char pt[64];
-            char *tp = chiso_fwtable__term_params(&r->terms[i]);
+            char *tp = chiso_fwtable_term_params(&r->terms[i]);
             chiso_fwtable__num_vi(r->terms[i].points, pt, sizeof(pt));
             chiso_buf_printf(&b, "%s %s (%s): %s", i ? ";" : "",
                              r->terms[i].input, pt, tp ? tp : "");
