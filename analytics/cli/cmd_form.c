@@ -282,7 +282,7 @@ cmd_form(int argc, char **argv)
                      "%s: %s for framework '%s' (%zu criteria)\n"),
            out,
            chiso_msg((chiso_lang)cli_language,
-                     self ? "appraisal copy" : "self-assessment form"),
+                     self ? N_("appraisal copy") : N_("self-assessment form")),
            fw->id, fw->n_nodes);
 done:
     chiso_input_set_free(&set);

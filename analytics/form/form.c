@@ -89,12 +89,6 @@ typedef struct fw_ctx {
     int oom;
 } fw_ctx;
 
-static const char *
-L(const fw_ctx *c, const char *s)
-{
-    return chiso_msg(c->lang, s);
-}
-
 static void
 chk(fw_ctx *c, lxw_error e)
 {
@@ -268,7 +262,7 @@ v_decimal(fw_ctx *c, uint32_t r, int col, double lo, double hi, const char *msg)
     v.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
     v.minimum_number = lo;
     v.maximum_number = hi;
-    v.error_title = (char *)(uintptr_t)L(c, "Invalid value");
+    v.error_title = (char *)(uintptr_t)chiso_msg(c->lang, "Invalid value");
     v.error_message = (char *)(uintptr_t)msg;
     chk(c, worksheet_data_validation_cell(c->ws, r, (lxw_col_t)col, &v));
 }
@@ -282,7 +276,7 @@ v_whole(fw_ctx *c, uint32_t r, int col, const char *msg)
     v.validate = LXW_VALIDATION_TYPE_INTEGER;
     v.criteria = LXW_VALIDATION_CRITERIA_GREATER_THAN_OR_EQUAL_TO;
     v.value_number = 0;
-    v.error_title = (char *)(uintptr_t)L(c, "Invalid value");
+    v.error_title = (char *)(uintptr_t)chiso_msg(c->lang, "Invalid value");
     v.error_message = (char *)(uintptr_t)msg;
     chk(c, worksheet_data_validation_cell(c->ws, r, (lxw_col_t)col, &v));
 }
@@ -295,7 +289,7 @@ v_list(fw_ctx *c, uint32_t r, int col, const char **items, const char *msg)
     memset(&v, 0, sizeof(v));
     v.validate = LXW_VALIDATION_TYPE_LIST;
     v.value_list = (char **)(uintptr_t)items;
-    v.error_title = (char *)(uintptr_t)L(c, "Invalid value");
+    v.error_title = (char *)(uintptr_t)chiso_msg(c->lang, "Invalid value");
     v.error_message = (char *)(uintptr_t)msg;
     chk(c, worksheet_data_validation_cell(c->ws, r, (lxw_col_t)col, &v));
 }
@@ -325,16 +319,19 @@ value_validation(fw_ctx *c, uint32_t r, chiso_rule_type t, chiso_value_unit u)
 
     if (t == CHISO_RULE_BINARY) {
         v_list(c, r, F_VALUE, yes_no,
-               L(c, "Choose 'có' (yes) or 'không' (no)."));
+               chiso_msg(c->lang, "Choose 'có' (yes) or 'không' (no)."));
     } else if (u == CHISO_UNIT_PERCENT) {
         v_decimal(c, r, F_VALUE, 0, 100,
-                  L(c, "A rate in percent, from 0 to 100."));
+                  chiso_msg(c->lang, "A rate in percent, from 0 to 100."));
     } else if (u == CHISO_UNIT_RATIO) {
-        v_decimal(c, r, F_VALUE, 0, 1, L(c, "A ratio from 0 to 1."));
+        v_decimal(c, r, F_VALUE, 0, 1,
+                  chiso_msg(c->lang, "A ratio from 0 to 1."));
     } else if (u == CHISO_UNIT_COUNT) {
-        v_whole(c, r, F_VALUE, L(c, "A count: a whole number from 0 up."));
+        v_whole(c, r, F_VALUE,
+                chiso_msg(c->lang, "A count: a whole number from 0 up."));
     } else {
-        v_decimal(c, r, F_VALUE, 0, 1e15, L(c, "A number from 0 up."));
+        v_decimal(c, r, F_VALUE, 0, 1e15,
+                  chiso_msg(c->lang, "A number from 0 up."));
     }
 }
 
@@ -378,11 +375,11 @@ check_cell(fw_ctx *c, uint32_t r, int counts, int unit_ratio, const char *now)
                  "ABS(%s-%s/%s*%s)>0.005),\"%s\",IF(AND(N(%s)>0,%s=\"\","
                  "%s=\"\"),\"%s\",\"\"))",
                  V, H, G, V, G, H, unit_ratio ? "1" : "100",
-                 L(c, "Value differs from numerator/denominator"), I, J, K,
-                 L(c, "Explanation missing"));
+                 chiso_msg(c->lang, "Value differs from numerator/denominator"),
+                 I, J, K, chiso_msg(c->lang, "Explanation missing"));
     } else {
         snprintf(f, sizeof(f), "=IF(AND(N(%s)>0,%s=\"\",%s=\"\"),\"%s\",\"\")",
-                 I, J, K, L(c, "Explanation missing"));
+                 I, J, K, chiso_msg(c->lang, "Explanation missing"));
     }
     chk(c, worksheet_write_formula_str(c->ws, r, F_CHECK, f, c->f.check,
                                        now ? now : ""));
@@ -508,8 +505,9 @@ write_leaf(fw_ctx *c, size_t i, uint32_t r)
         } else {
             blank(c, r, F_APPRAISED, c->f.in_num);
             v_decimal(c, r, F_APPRAISED, 0, n->max,
-                      L(c, "Appraised points from 0 to the criterion's "
-                           "maximum."));
+                      chiso_msg(c->lang,
+                                "Appraised points from 0 to the criterion's "
+                                "maximum."));
         }
         blank(c, r, F_COMMENT, c->f.in_text);
         {
@@ -523,7 +521,8 @@ write_leaf(fw_ctx *c, size_t i, uint32_t r)
         }
         if (en && en->has_points && en->points > 0 && en->evidence[0] == '\0' &&
             en->note[0] == '\0') {
-            snprintf(now, sizeof(now), "%s", L(c, "Explanation missing"));
+            snprintf(now, sizeof(now), "%s",
+                     chiso_msg(c->lang, "Explanation missing"));
         }
         check_cell(c, r, 0, 0, now);
         text(c, r, F_SOURCE, ru->source, c->f.ro_text);
@@ -536,11 +535,12 @@ write_leaf(fw_ctx *c, size_t i, uint32_t r)
         blank(c, r, F_APPLIES, c->f.in_text);
     }
     v_list(c, r, F_APPLIES, applies,
-           L(c, "Empty or 'Có' when the criterion applies; 'KAD' when "
-                "it does not."));
+           chiso_msg(c->lang,
+                     "Empty or 'Có' when the criterion applies; 'KAD' when "
+                     "it does not."));
     if (ap != NULL && !kad) {
         char note[300];
-        snprintf(note, sizeof(note), "%s: %.*s", L(c, "Áp dụng"), (int)al, ap);
+        snprintf(note, sizeof(note), "%s: %.*s", "Áp dụng", (int)al, ap);
         chk(c, worksheet_write_comment(c->ws, r, F_APPLIES, note));
     }
     /* value and counts */
@@ -563,8 +563,10 @@ write_leaf(fw_ctx *c, size_t i, uint32_t r)
             blank(c, r, F_NUM, c->f.in_whole);
             blank(c, r, F_DEN, c->f.in_whole);
         }
-        v_whole(c, r, F_NUM, L(c, "A count: a whole number from 0 up."));
-        v_whole(c, r, F_DEN, L(c, "A count: a whole number from 0 up."));
+        v_whole(c, r, F_NUM,
+                chiso_msg(c->lang, "A count: a whole number from 0 up."));
+        v_whole(c, r, F_DEN,
+                chiso_msg(c->lang, "A count: a whole number from 0 up."));
     } else {
         blank(c, r, F_NUM, c->f.grey);
         blank(c, r, F_DEN, c->f.grey);
@@ -597,7 +599,8 @@ write_leaf(fw_ctx *c, size_t i, uint32_t r)
     text(c, r, F_SOURCE, ru->source, derived ? c->f.der_text : c->f.ro_text);
     if (ru->type != CHISO_RULE_TRACKED) {
         if (c->cached[i] > 0 && !(derived && ps->source_detail != NULL)) {
-            snprintf(now, sizeof(now), "%s", L(c, "Explanation missing"));
+            snprintf(now, sizeof(now), "%s",
+                     chiso_msg(c->lang, "Explanation missing"));
         }
         check_cell(c, r, counts && ru->type != CHISO_RULE_TERMS,
                    ru->unit == CHISO_UNIT_RATIO, now);
@@ -625,8 +628,8 @@ write_term(fw_ctx *c, size_t i, size_t t, uint32_t r)
     text(c, r, F_NAME, tm->name ? tm->name : tm->input, c->f.name[3]);
     number(c, r, F_MAX, tm->points, c->f.max);
     num_text(tm->points, pts, sizeof(pts));
-    snprintf(line, sizeof(line), "%s (%s): %s", L(c, "Component"), pts,
-             w ? w : "");
+    snprintf(line, sizeof(line), "%s (%s): %s", chiso_msg(c->lang, "Component"),
+             pts, w ? w : "");
     free(w);
     text(c, r, F_RULE, line, c->f.rule);
     for (col = F_APPLIES; col < c->n_cols; col++) {
@@ -654,8 +657,10 @@ write_term(fw_ctx *c, size_t i, size_t t, uint32_t r)
     if (counts) {
         blank(c, r, F_NUM, c->f.in_whole);
         blank(c, r, F_DEN, c->f.in_whole);
-        v_whole(c, r, F_NUM, L(c, "A count: a whole number from 0 up."));
-        v_whole(c, r, F_DEN, L(c, "A count: a whole number from 0 up."));
+        v_whole(c, r, F_NUM,
+                chiso_msg(c->lang, "A count: a whole number from 0 up."));
+        v_whole(c, r, F_DEN,
+                chiso_msg(c->lang, "A count: a whole number from 0 up."));
     } else {
         blank(c, r, F_NUM, c->f.grey);
         blank(c, r, F_DEN, c->f.grey);
@@ -787,13 +792,16 @@ chiso_form_write(const chiso_framework *fw,
     }
     st = chiso_form__book_open(
         &b, path,
-        L(&c, c.appraisal ? "Appraisal sheet" : "Self-assessment sheet"), diag);
+        chiso_msg(c.lang, c.appraisal ? N_("Appraisal sheet")
+                                      : N_("Self-assessment sheet")),
+        diag);
     if (st != CHISO_OK) {
         goto out;
     }
     c.wb = b.wb;
     c.ws = workbook_add_worksheet(
-        b.wb, L(&c, c.appraisal ? "Appraisal" : "Self-assessment"));
+        b.wb, chiso_msg(c.lang,
+                        c.appraisal ? N_("Appraisal") : N_("Self-assessment")));
     if (c.ws == NULL) {
         chiso_form__book_abort(&b);
         st = chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
@@ -803,38 +811,45 @@ chiso_form_write(const chiso_framework *fw,
     /* title rows */
     chk(&c, worksheet_merge_range(
                 c.ws, 0, 0, 0, (lxw_col_t)(c.n_cols - 1),
-                L(&c, c.appraisal ? "APPRAISAL OF THE SELF-ASSESSMENT OF THE "
-                                    "PUBLIC ADMINISTRATION REFORM INDEX"
-                                  : "SELF-ASSESSMENT OF THE PUBLIC "
-                                    "ADMINISTRATION REFORM INDEX"),
+                chiso_msg(c.lang,
+                          c.appraisal
+                              ? N_("APPRAISAL OF THE SELF-ASSESSMENT OF THE "
+                                   "PUBLIC ADMINISTRATION REFORM INDEX")
+                              : N_("SELF-ASSESSMENT OF THE PUBLIC "
+                                   "ADMINISTRATION REFORM INDEX")),
                 c.f.title));
-    snprintf(line, sizeof(line), "%s: %s [%s]", L(&c, "Framework"), fw->name,
-             fw->id);
+    snprintf(line, sizeof(line), "%s: %s [%s]", chiso_msg(c.lang, "Framework"),
+             fw->name, fw->id);
     chk(&c, worksheet_write_string(c.ws, 1, 0, line, c.f.sub));
-    chk(&c, worksheet_write_string(c.ws, 2, 0, L(&c, "Unit:"), c.f.sub));
+    chk(&c, worksheet_write_string(c.ws, 2, 0, chiso_msg(c.lang, "Unit:"),
+                                   c.f.sub));
     text(&c, 2, 1, opts->unit, opts->unit ? c.f.ro_text : c.f.in_text);
-    chk(&c, worksheet_write_string(c.ws, 2, 2, L(&c, "Period:"), c.f.sub));
+    chk(&c, worksheet_write_string(c.ws, 2, 2, chiso_msg(c.lang, "Period:"),
+                                   c.f.sub));
     text(&c, 2, 3, opts->period, opts->period ? c.f.ro_text : c.f.in_text);
-    chk(&c, worksheet_merge_range(
-                c.ws, 3, 0, 3, (lxw_col_t)(c.n_cols - 1),
-                L(&c, c.appraisal
-                          ? "The council fills the yellow cells: the "
-                            "appraised points and a comment for each "
-                            "criterion. The unit's values, points, evidence "
-                            "and explanations are kept as they were and "
-                            "cannot be changed."
-                          : "Fill the yellow cells. Blue cells are values "
-                            "chiso computed from the task register or the "
-                            "dossier log (change them only with a reason). "
-                            "A criterion given points without an evidence "
-                            "reference needs an explanation (Giải trình). "
-                            "Write KAD in the Áp dụng column when a "
-                            "criterion does not apply to the unit."),
-                c.f.note));
+    chk(&c,
+        worksheet_merge_range(
+            c.ws, 3, 0, 3, (lxw_col_t)(c.n_cols - 1),
+            chiso_msg(c.lang,
+                      c.appraisal
+                          ? N_("The council fills the yellow cells: the "
+                               "appraised points and a comment for each "
+                               "criterion. The unit's values, points, evidence "
+                               "and explanations are kept as they were and "
+                               "cannot be changed.")
+                          : N_("Fill the yellow cells. Blue cells are values "
+                               "chiso computed from the task register or the "
+                               "dossier log (change them only with a reason). "
+                               "A criterion given points without an evidence "
+                               "reference needs an explanation (Giải trình). "
+                               "Write KAD in the Áp dụng column when a "
+                               "criterion does not apply to the unit.")),
+            c.f.note));
     chk(&c, worksheet_set_row(c.ws, 3, 45, NULL));
     for (col = 0; col < c.n_cols; col++) {
         chk(&c, worksheet_write_string(c.ws, HEADER_ROW, (lxw_col_t)col,
-                                       L(&c, f_header[col]), c.f.header));
+                                       chiso_msg(c.lang, f_header[col]),
+                                       c.f.header));
         chk(&c, worksheet_set_column(c.ws, (lxw_col_t)col, (lxw_col_t)col,
                                      f_width[col], NULL));
     }
