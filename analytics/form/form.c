@@ -763,6 +763,19 @@ chiso_form_write(const chiso_framework *fw,
             return d2.code;
         }
     }
+    if (c.appraisal && opts->unit == NULL) {
+        /* a sheet of several units needs --unit */
+        for (i = 1; i < c.ev->n; i++) {
+            if (strcmp(c.ev->entries[i].unit, c.ev->entries[0].unit) != 0) {
+                st = chiso_diag_set(diag, CHISO_EUSAGE, c.ev->path, 0, 0,
+                                    "the sheet holds several units ('%s', "
+                                    "'%s', ...): say which with --unit",
+                                    c.ev->entries[0].unit,
+                                    c.ev->entries[i].unit);
+                goto out;
+            }
+        }
+    }
     if (c.appraisal) {
         c.ev_of = calloc(fw->n_nodes ? fw->n_nodes : 1, sizeof(*c.ev_of));
         if (c.ev_of == NULL) {

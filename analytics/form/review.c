@@ -38,6 +38,16 @@ chiso_form_review_compute(chiso_form_review **out,
     size_t i, t;
 
     *out = NULL;
+    if (unit == NULL && ev != NULL) {
+        for (i = 1; i < ev->n; i++) {
+            if (strcmp(ev->entries[i].unit, ev->entries[0].unit) != 0) {
+                return chiso_diag_set(diag, CHISO_EUSAGE, ev->path, 0, 0,
+                                      "the sheet holds several units ('%s', "
+                                      "'%s', ...): say which with --unit",
+                                      ev->entries[0].unit, ev->entries[i].unit);
+            }
+        }
+    }
     r = calloc(1, sizeof(*r));
     if (r == NULL || (r->items = calloc(fw->n_nodes ? fw->n_nodes : 1,
                                         sizeof(*r->items))) == NULL) {
