@@ -203,6 +203,116 @@ chiso_fwtable__read_csv(fwt_book **out,
     return CHISO_OK;
 }
 
+#ifdef CHISO_HAVE_WORKBOOK
+#include "chiso_workbook.h"
+
+/* Every worksheet of the workbook, rows with their cells. */
+chiso_status
+chiso_fwtable__read_workbook(fwt_book **out,
+                             const char *path,
+                             const chiso_fwtable_options *opts,
+                             chiso_diag_list *problems)
+{
+    chiso_workbook *wb = NULL;
+    chiso_workbook_row row;
+    chiso_diag d;
+    chiso_status st;
+    fwt_book *b;
+    size_t i, n_sheets, k;
+
+    (void)opts;
+    *out = NULL;
+    chiso_diag_clear(&d);
+    d.lang = problems->lang;
+    st = chiso_workbook_open(&wb, path, &d);
+    if (st != CHISO_OK) {
+        chiso_diag_list_add(problems, &d);
+        return st;
+    }
+    n_sheets = chiso_workbook_sheet_count(wb);
+    b = calloc(1, sizeof(*b));
+    if (b == NULL || (b->path = chiso_strdup(path)) == NULL ||
+        (b->sheets = calloc(n_sheets ? n_sheets : 1, sizeof(*b->sheets))) ==
+            NULL) {
+        chiso_fwtable__book_free(b);
+        chiso_workbook_free(wb);
+        chiso_diag_list_addf(problems, CHISO_ENOMEM, path, 0, 0,
+                             "out of memory");
+        return CHISO_ENOMEM;
+    }
+    b->workbook = 1;
+    for (i = 0; i < n_sheets && st == CHISO_OK; i++) {
+        fwt_sheet *sh = &b->sheets[b->n];
+        char num[32];
+        if (chiso_workbook_sheet_is_chart(wb, i)) {
+            continue;
+        }
+        snprintf(num, sizeof(num), "%zu", i + 1);
+        st = chiso_workbook_select(wb, num, &d);
+        if (st != CHISO_OK) {
+            break;
+        }
+        sh->name = chiso_strdup(chiso_workbook_sheet_name(wb, i));
+        b->n++;
+        if (sh->name == NULL) {
+            st = CHISO_ENOMEM;
+            break;
+        }
+        while ((st = chiso_workbook_next_row(wb, &row, &d)) == CHISO_OK) {
+            fwt_row fr;
+            memset(&fr, 0, sizeof(fr));
+            fr.line = row.row;
+            fr.n = row.n;
+            fr.cells = calloc(row.n ? row.n : 1, sizeof(*fr.cells));
+            if (fr.cells == NULL) {
+                st = CHISO_ENOMEM;
+                break;
+            }
+            for (k = 0; k < row.n; k++) {
+                const chiso_cell *c = &row.cells[k];
+                const char *t = c->text;
+                size_t len = c->len;
+                chiso_text_trim(&t, &len);
+                fr.cells[k].text = chiso_strndup(t, len);
+                fr.cells[k].len = len;
+                fr.cells[k].line = row.row;
+                fr.cells[k].col = (unsigned long)k + 1;
+                fr.cells[k].has_num = c->kind == CHISO_CELL_NUMBER;
+                fr.cells[k].num = c->number;
+                if (fr.cells[k].text == NULL) {
+                    st = CHISO_ENOMEM;
+                }
+            }
+            if (st == CHISO_OK) {
+                st = add_row(sh, &fr);
+            }
+            if (st != CHISO_OK) {
+                for (k = 0; k < fr.n; k++) {
+                    free(fr.cells[k].text);
+                }
+                free(fr.cells);
+                break;
+            }
+        }
+        if (st == CHISO_DONE) {
+            st = CHISO_OK;
+        }
+    }
+    chiso_workbook_free(wb);
+    if (st != CHISO_OK) {
+        if (st == CHISO_ENOMEM) {
+            chiso_diag_list_addf(problems, CHISO_ENOMEM, path, 0, 0,
+                                 "out of memory");
+        } else {
+            chiso_diag_list_add(problems, &d);
+        }
+        chiso_fwtable__book_free(b);
+        return st;
+    }
+    *out = b;
+    return CHISO_OK;
+}
+#else
 chiso_status
 chiso_fwtable__read_workbook(fwt_book **out,
                              const char *path,
@@ -216,3 +326,4 @@ chiso_fwtable__read_workbook(fwt_book **out,
                          "table as CSV UTF-8");
     return CHISO_EUSAGE;
 }
+#endif

@@ -172,6 +172,7 @@ typedef struct trow {
     size_t n_children;
     size_t fw_index; /* index in the built framework */
     int bad;         /* a problem was reported on this row */
+    int max_bad;     /* the maximum cell is not a number (reported) */
 } trow;
 
 typedef struct cls {
@@ -987,7 +988,7 @@ read_rows(imp *I)
                 problem(I, row, max, I->col[C_MAX],
                         N_("'%s' in column '%s' is not a number"), ctext(max),
                         columns[C_MAX].label);
-                t->bad = 1;
+                t->bad = t->max_bad = 1;
             } else {
                 t->has_max = 1;
             }
@@ -1309,7 +1310,9 @@ build_rule(imp *I, trow *t, chiso_node *n, size_t ti)
             unit_given = 1;
         }
     }
-    if (r->type == CHISO_RULE_TRACKED && n->max > 0) {
+    if (t->max_bad || !t->has_max) {
+        /* the maximum was reported already */
+    } else if (r->type == CHISO_RULE_TRACKED && n->max > 0) {
         problem(
             I, row, cell_at(row, I->col[C_MAX]), I->col[C_MAX],
             N_("criterion '%s' is only tracked ('theo dõi'), so its maximum "
@@ -1317,7 +1320,7 @@ build_rule(imp *I, trow *t, chiso_node *n, size_t ti)
             t->code, n->max);
         t->bad = 1;
     }
-    if (r->type != CHISO_RULE_TRACKED && chiso_is_zero(n->max)) {
+    if (t->has_max && r->type != CHISO_RULE_TRACKED && chiso_is_zero(n->max)) {
         problem(
             I, row, cell_at(row, I->col[C_MAX]), I->col[C_MAX],
             N_("criterion '%s' has maximum 0: write 'theo dõi' in '%s' if it "
@@ -1561,6 +1564,9 @@ check_sums(imp *I, size_t ti)
     const fwt_row *row = t->row;
 
     if (t->n_children == 0) {
+        if (t->max_bad) {
+            return 0;
+        }
         if (!t->has_max) {
             problem(I, row, cell_at(row, I->col[C_MAX]), I->col[C_MAX],
                     N_("criterion '%s' has no maximum in column '%s'"), t->code,
