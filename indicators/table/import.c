@@ -193,6 +193,7 @@ typedef struct imp {
     size_t header;
     /* framework */
     char *id, *name, *name_en, *version, *status, *legal, *title;
+    int title_names; /* the title names the criteria ("BỘ TIÊU CHÍ ...") */
     char **notes;
     size_t n_notes;
     int has_total;
@@ -544,8 +545,17 @@ header_block(imp *I)
         }
         if (kk < 0) {
             if (n == 1) {
-                if (I->title == NULL) {
+                /* a title line: the one naming the criteria wins over a
+                 * heading such as "UBND TỈNH ..." */
+                char f[512];
+                int names;
+                chiso_text_fold(cells[0]->text, cells[0]->len, f, sizeof(f));
+                names = strstr(f, "tieu_chi") != NULL ||
+                        strstr(f, "chi_so") != NULL;
+                if (I->title == NULL || (names && !I->title_names)) {
+                    free(I->title);
                     I->title = dup_cell(I, cells[0]);
+                    I->title_names = names;
                 }
                 continue;
             }
@@ -652,14 +662,42 @@ header_block(imp *I)
                     }
                 }
                 break;
-            case K_CLASS:
-                if (nv == 0) {
+            case K_CLASS: {
+                /* "Tốt: ≥ 90" in each cell (a row split at ';' by the CSV
+                 * delimiter reads this way too) */
+                const char *lb, *cd;
+                size_t ll, cl;
+                double lo, hi;
+                int hi_incl, inline_cells = 0;
+                if (nv > 0 &&
+                    split_class(v0, v0_len, &lb, &ll, &cd, &cl) == 0 &&
+                    chiso_fwtable__class_range(cd, cl, &lo, &hi, &hi_incl) ==
+                        0 &&
+                    memchr(v0, ':', v0_len) != NULL) {
+                    inline_cells = 1;
+                }
+                if (inline_cells) {
+                    size_t m;
+                    add_class(I, row, cells[0], lb, ll, cd, cl, NULL, NULL);
+                    for (m = 0; m < nv; m++) {
+                        if (split_class(vals[m]->text, vals[m]->len, &lb, &ll,
+                                        &cd, &cl) != 0) {
+                            problem(I, row, vals[m], -1,
+                                    N_("classification '%.*s': write a label "
+                                       "and a range, e.g. 'Tốt: ≥ 90'"),
+                                    (int)vals[m]->len, vals[m]->text);
+                        } else {
+                            add_class(I, row, vals[m], lb, ll, cd, cl, NULL,
+                                      NULL);
+                        }
+                    }
+                } else if (nv == 0) {
                     /* "Tốt ≥ 90; Khá 80–<90; ..." */
                     size_t i = 0, start = 0;
                     for (i = 0; i <= v0_len; i++) {
                         if (i == v0_len || v0[i] == ';' || v0[i] == '\n') {
-                            const char *it = v0 + start, *lb, *cd;
-                            size_t il = i - start, ll, cl;
+                            const char *it = v0 + start;
+                            size_t il = i - start;
                             chiso_text_trim(&it, &il);
                             if (il > 0) {
                                 if (split_class(it, il, &lb, &ll, &cd, &cl) !=
@@ -688,6 +726,7 @@ header_block(imp *I)
                               pv[1]->len, pv[2], pv[3]);
                 }
                 break;
+            }
             case K_SOURCE: {
                 chiso_fwdoc_source *p =
                     realloc(I->sources, (I->n_sources + 1) * sizeof(*p));

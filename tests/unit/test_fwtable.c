@@ -345,6 +345,31 @@ test_officer_table(void **state)
     chiso_fwdoc_free(d);
 }
 
+/* A ';' CSV as Excel writes it in Vietnam, with the classification typed
+ * in one cell but split by the delimiter, and a heading above the title. */
+static void
+test_semicolon_csv(void **state)
+{
+    chiso_fwdoc *d;
+
+    (void)state;
+    d = must_read("UBND TỈNH HƯNG YÊN;;;\n"
+                  "BỘ TIÊU CHÍ ĐÁNH GIÁ CCHC CÁC SỞ NĂM 2025;;;\n"
+                  "Xếp loại: Tốt: ≥ 90; Khá: 80–<90; Yếu: < 80;;;\n"
+                  "TT;Tên tiêu chí;Điểm tối đa;Cách chấm;Mức chấm\n"
+                  "1;A;3;;\n"
+                  "1.1;B;3;theo mức;\"100%: 3; từ 90% đến dưới 100%: 2; "
+                  "dưới 90%: 0\"\n");
+    assert_string_equal(d->fw->name,
+                        "BỘ TIÊU CHÍ ĐÁNH GIÁ CCHC CÁC SỞ NĂM 2025");
+    assert_int_equal(d->fw->n_classes, 3);
+    assert_string_equal(d->fw->classes[1].label, "Khá");
+    chiso_assert_close(d->fw->classes[1].min, 80, 0);
+    chiso_assert_close(node(d, "1.1")->rule.bands[0].bound, 100, 0);
+    chiso_assert_close(node(d, "1.1")->rule.bands[1].bound, 90, 0);
+    chiso_fwdoc_free(d);
+}
+
 /* Codes without restarts are kept as written; letters under numbers. */
 static void
 test_codes(void **state)
@@ -684,6 +709,7 @@ main(void)
         cmocka_unit_test(test_proportional_deduction),
         cmocka_unit_test(test_kinds_and_tracked),
         cmocka_unit_test(test_officer_table),
+        cmocka_unit_test(test_semicolon_csv),
         cmocka_unit_test(test_codes),
         cmocka_unit_test(test_continuation_rows),
         cmocka_unit_test(test_terms),
