@@ -790,6 +790,17 @@ condition(const toks *T, size_t end, interval *iv, int *pct)
                     }
                     if ((k = phrases_at(T, r, "den|toi")) > 0 ||
                         (r < end && t[r].k == T_DASH && (k = 1))) {
+                        size_t u = phrases_at(T, r + k, "duoi|nho hon");
+                        if (u > 0 && r + k + u < end &&
+                            t[r + k + u].k == T_NUM) {
+                            /* "từ 80% - dưới 100%" */
+                            iv->has_lo = iv->has_hi = 1;
+                            iv->lo = a;
+                            iv->lo_incl = !excl;
+                            iv->hi = t[r + k + u].num;
+                            iv->hi_incl = 0;
+                            return 0;
+                        }
                         if (r + k < end && t[r + k].k == T_NUM) {
                             iv->has_lo = iv->has_hi = 1;
                             iv->lo = a;

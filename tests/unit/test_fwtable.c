@@ -152,6 +152,12 @@ test_bands(void **state)
     chiso_assert_close(r->bands[2].bound, 0, 0);
     chiso_assert_close(r->bands[1].bound, 80, 0);
     chiso_fwdoc_free(d);
+    /* "từ a - dưới b" and "= points" */
+    d = one_rule("theo mức", "100% = 2; từ 80% - dưới 100% = 1; dưới 80% = 0",
+                 "2");
+    chiso_assert_close(node(d, "1.1")->rule.bands[1].bound, 80, 0);
+    chiso_assert_close(node(d, "1.1")->rule.bands[0].bound, 100, 0);
+    chiso_fwdoc_free(d);
     /* "x ≤ v < y" form */
     d = one_rule("theo mức", "≥ 90%: 2; 50% ≤ tỷ lệ < 90%: 1; < 50%: 0", "2");
     chiso_assert_close(node(d, "1.1")->rule.bands[1].bound, 50, 0);
