@@ -18,6 +18,7 @@ int cmd_tasks(int argc, char **argv);
 int cmd_services(int argc, char **argv);
 
 int cmd_report(int argc, char **argv);
+int cmd_fill(int argc, char **argv);
 int cmd_framework(int argc, char **argv);
 int cmd_form(int argc, char **argv);
 

@@ -41,6 +41,8 @@ static const cli_command commands[] = {
      "online, on-time and digitisation rates from a dossier log"},
     {"report", cmd_report,
      "the semi-annual report pack: summary.json, tables, charts, PDF"},
+    {"fill", cmd_fill,
+     "fill a Word template's {{placeholders}} from a JSON file"},
     {"framework", cmd_framework,
      "frameworks as tables: import a province's criteria table, export one"},
     {"form", cmd_form,
