@@ -26,7 +26,11 @@
  * appraised points and the council's comments to fill.
  *
  * The workbook is written with libxlsxwriter, deterministically (fixed
- * creation time: same inputs, same bytes) and atomically.
+ * creation time: same inputs, same bytes) and atomically. It is written
+ * directly rather than through chiso_sheet (plots/sheet), which came to
+ * main later and which a form needs more from: formulas whose cached value
+ * is a text (the check column), pre-filled cells that are both marked and
+ * editable, and a place below the plots layer.
  */
 #ifndef CHISO_FORM_H
 #define CHISO_FORM_H
