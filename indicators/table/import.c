@@ -170,6 +170,7 @@ typedef struct trow {
     double max;
     char *id;
     size_t n_children;
+    long first_child, last_child, next_sibling; /* the tree, in row order */
     size_t fw_index; /* index in the built framework */
     int bad;         /* a problem was reported on this row */
     int max_bad;     /* the maximum cell is not a number (reported) */
@@ -925,6 +926,7 @@ new_row(imp *I, const fwt_row *row)
     p[I->n].parent = -1;
     p[I->n].leaf = -1;
     p[I->n].depth = -1;
+    p[I->n].first_child = p[I->n].last_child = p[I->n].next_sibling = -1;
     return &p[I->n++];
 }
 
@@ -1056,6 +1058,84 @@ read_rows(imp *I)
 
 /* ---- hierarchy ------------------------------------------------------------ */
 
+/* ---- a small string -> row map (parents by code, repeated codes) ---------- */
+
+typedef struct kmap {
+    char **keys;
+    long *vals;
+    size_t cap;
+} kmap;
+
+static int
+kmap_init(kmap *m, size_t n)
+{
+    m->cap = 16;
+    while (m->cap < 2 * n + 2) {
+        m->cap *= 2;
+    }
+    m->keys = calloc(m->cap, sizeof(*m->keys));
+    m->vals = calloc(m->cap, sizeof(*m->vals));
+    return m->keys && m->vals ? 0 : -1;
+}
+
+static size_t
+kmap_slot(const kmap *m, const char *key)
+{
+    size_t h = hash_str(key) & (m->cap - 1);
+
+    while (m->keys[h] != NULL && strcmp(m->keys[h], key) != 0) {
+        h = (h + 1) & (m->cap - 1);
+    }
+    return h;
+}
+
+/* The row stored under key, or -1. */
+static long
+kmap_get(const kmap *m, const char *key)
+{
+    size_t h = kmap_slot(m, key);
+
+    return m->keys[h] != NULL ? m->vals[h] : -1;
+}
+
+/* Store v under key (replacing); key is copied. -1 on allocation failure
+ * (the map never fills: it is sized for every row). */
+static int
+kmap_put(kmap *m, const char *key, long v)
+{
+    size_t h = kmap_slot(m, key);
+
+    if (m->keys[h] == NULL) {
+        m->keys[h] = chiso_strdup(key);
+        if (m->keys[h] == NULL) {
+            return -1;
+        }
+    }
+    m->vals[h] = v;
+    return 0;
+}
+
+static void
+kmap_free(kmap *m)
+{
+    size_t i;
+
+    for (i = 0; m->keys != NULL && i < m->cap; i++) {
+        free(m->keys[i]);
+    }
+    free(m->keys);
+    free(m->vals);
+}
+
+/* "area\x1fcode" into buf. */
+static const char *
+code_key(
+    const char *area, const char *code, size_t code_len, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s\x1f%.*s", area ? area : "", (int)code_len, code);
+    return buf;
+}
+
 static void
 hierarchy_levels(imp *I)
 {
@@ -1180,69 +1260,77 @@ hierarchy_codes(imp *I)
             last_num = (long)i;
         }
     }
-    /* parents: the code without its last segment */
-    for (i = 0; i < I->n; i++) {
-        trow *t = &I->t[i];
-        char want[256];
-        size_t k;
-        long found = -1;
-        if (t->term || t->bad || t->depth <= 0 || t->parent >= 0) {
-            continue;
+    /* parents: the code without its last segment, the nearest row above
+     * with that code (in the same area) */
+    {
+        kmap m;
+        long cur_area = -1;
+        char key[600];
+        if (kmap_init(&m, I->n) != 0) {
+            kmap_free(&m);
+            I->oom = 1;
+            return;
         }
-        n = segments(t->code, kinds, st, ln);
-        if (alpha && t->area != NULL && n == 1) {
-            found = area;
-            /* the area above this row */
-            for (k = i; k-- > 0;) {
-                if (!I->t[k].term && I->t[k].depth == 0) {
-                    found = (long)k;
-                    break;
-                }
-            }
-        } else {
-            size_t plen = st[n - 1] > 0 ? st[n - 1] - 1 : 0;
-            if (plen >= sizeof(want)) {
-                plen = sizeof(want) - 1;
-            }
-            memcpy(want, t->code, plen);
-            want[plen] = '\0';
-            for (k = i; k-- > 0;) {
-                const trow *p = &I->t[k];
-                if (p->term || p->depth != t->depth - 1) {
-                    continue;
-                }
-                if (strcmp(p->code, want) == 0 &&
-                    (t->area == NULL || p->area == t->area ||
-                     (p->area != NULL && strcmp(p->area, t->area) == 0))) {
-                    found = (long)k;
-                    break;
-                }
-            }
-            if (found < 0) {
-                problem(I, t->row, cell_at(t->row, I->col[C_CODE]),
-                        I->col[C_CODE],
-                        N_("criterion '%s' has no parent '%s' above it (list a "
-                           "criterion before its sub-criteria)"),
-                        t->code, want);
-                t->bad = 1;
+        for (i = 0; i < I->n && !I->oom; i++) {
+            trow *t = &I->t[i];
+            if (t->term || t->depth < 0) {
                 continue;
             }
+            if (t->depth == 0) {
+                cur_area = (long)i;
+            }
+            if (!t->bad && t->depth > 0 && t->parent < 0) {
+                n = segments(t->code, kinds, st, ln);
+                if (alpha && t->area != NULL && n == 1) {
+                    t->parent = cur_area;
+                } else {
+                    size_t plen = st[n - 1] > 0 ? st[n - 1] - 1 : 0;
+                    long found = kmap_get(
+                        &m, code_key(t->area, t->code, plen, key, sizeof(key)));
+                    if (found < 0 || I->t[found].depth != t->depth - 1) {
+                        problem(I, t->row, cell_at(t->row, I->col[C_CODE]),
+                                I->col[C_CODE],
+                                N_("criterion '%s' has no parent '%s' above it "
+                                   "(list a criterion before its "
+                                   "sub-criteria)"),
+                                t->code,
+                                key + strlen(t->area ? t->area : "") + 1);
+                        t->bad = 1;
+                    } else {
+                        t->parent = found;
+                    }
+                }
+            }
+            if (kmap_put(&m,
+                         code_key(t->area, t->code, strlen(t->code), key,
+                                  sizeof(key)),
+                         (long)i) != 0) {
+                I->oom = 1;
+            }
         }
-        t->parent = found;
+        kmap_free(&m);
     }
     /* ids: the code, qualified by the area when codes repeat per area */
     {
         int qualify = 0;
-        for (i = 0; i < I->n && alpha; i++) {
-            if (I->t[i].area == NULL || I->t[i].term) {
-                continue;
+        if (alpha) {
+            kmap seen;
+            if (kmap_init(&seen, I->n) != 0) {
+                kmap_free(&seen);
+                I->oom = 1;
+                return;
             }
-            for (j = 0; j < i; j++) {
-                if (I->t[j].area != NULL && !I->t[j].term &&
-                    strcmp(I->t[j].code, I->t[i].code) == 0) {
+            for (i = 0; i < I->n && !qualify; i++) {
+                if (I->t[i].area == NULL || I->t[i].term) {
+                    continue;
+                }
+                if (kmap_get(&seen, I->t[i].code) >= 0) {
                     qualify = 1;
+                } else if (kmap_put(&seen, I->t[i].code, (long)i) != 0) {
+                    I->oom = 1;
                 }
             }
+            kmap_free(&seen);
         }
         for (i = 0; i < I->n; i++) {
             trow *t = &I->t[i];
@@ -1555,7 +1643,8 @@ static long
 build_node(imp *I, chiso_framework *fw, size_t ti, size_t parent, int depth)
 {
     trow *t = &I->t[ti];
-    size_t idx = fw->n_nodes++, k, nc = 0;
+    size_t idx = fw->n_nodes++, nc = 0;
+    long k;
     chiso_node *n = &fw->nodes[idx];
 
     memset(n, 0, sizeof(*n));
@@ -1577,13 +1666,13 @@ build_node(imp *I, chiso_framework *fw, size_t ti, size_t parent, int depth)
             I->oom = 1;
             return -1;
         }
-        for (k = ti + 1; k < I->n && nc < t->n_children; k++) {
-            if (!I->t[k].term && I->t[k].parent == (long)ti && !I->oom) {
-                long c = build_node(I, fw, k, idx, depth + 1);
-                n = &fw->nodes[idx];
-                if (c >= 0) {
-                    n->children[nc++] = (size_t)c;
-                }
+        for (k = t->first_child; k >= 0 && nc < t->n_children && !I->oom;
+             k = I->t[k].next_sibling) {
+            long c = build_node(I, fw, (size_t)k, idx, depth + 1);
+            t = &I->t[ti];
+            n = &fw->nodes[idx];
+            if (c >= 0) {
+                n->children[nc++] = (size_t)c;
             }
         }
         n->n_children = nc;
@@ -1599,7 +1688,7 @@ check_sums(imp *I, size_t ti)
 {
     trow *t = &I->t[ti];
     double sum = 0;
-    size_t k;
+    long c;
     const fwt_row *row = t->row;
 
     if (t->n_children == 0) {
@@ -1619,10 +1708,8 @@ check_sums(imp *I, size_t ti)
         }
         return t->max;
     }
-    for (k = ti + 1; k < I->n; k++) {
-        if (!I->t[k].term && I->t[k].parent == (long)ti) {
-            sum += check_sums(I, k);
-        }
+    for (c = t->first_child; c >= 0; c = I->t[c].next_sibling) {
+        sum += check_sums(I, (size_t)c);
     }
     if (clen(cell_at(row, I->col[C_KIND])) > 0) {
         problem(I, row, cell_at(row, I->col[C_KIND]), I->col[C_KIND],
@@ -2032,8 +2119,16 @@ chiso_fwtable_read(chiso_fwdoc **out,
     }
     /* children counts, sums */
     for (i = 0; i < I.n && !I.oom; i++) {
-        if (!I.t[i].term && I.t[i].parent >= 0) {
-            I.t[I.t[i].parent].n_children++;
+        trow *t = &I.t[i];
+        if (!t->term && t->parent >= 0) {
+            trow *p = &I.t[t->parent];
+            p->n_children++;
+            if (p->last_child < 0) {
+                p->first_child = (long)i;
+            } else {
+                I.t[p->last_child].next_sibling = (long)i;
+            }
+            p->last_child = (long)i;
         }
     }
     for (i = 0; i < I.n && !I.oom; i++) {
