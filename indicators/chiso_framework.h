@@ -161,6 +161,14 @@ chiso_status chiso_framework_check(chiso_framework **out,
                                    const char *path,
                                    chiso_diag_list *problems);
 
+/* As chiso_framework_check over JSON text in memory; `path` names it in
+ * messages and becomes fw->path. */
+chiso_status chiso_framework_check_text(chiso_framework **out,
+                                        const char *path,
+                                        const char *text,
+                                        size_t len,
+                                        chiso_diag_list *problems);
+
 void chiso_framework_free(chiso_framework *fw);
 
 /*

@@ -1049,6 +1049,11 @@ load_root(struct ld *L, const cJSON *root)
     check_ids(L);
 }
 
+static chiso_status check_doc(chiso_framework **out,
+                              const char *path,
+                              chiso_json_doc *doc,
+                              chiso_diag_list *problems);
+
 chiso_status
 chiso_framework_check(chiso_framework **out,
                       const char *path,
@@ -1057,7 +1062,6 @@ chiso_framework_check(chiso_framework **out,
     chiso_json_doc *doc = NULL;
     chiso_diag d;
     chiso_status st;
-    struct ld L;
 
     if (out != NULL) {
         *out = NULL;
@@ -1068,6 +1072,41 @@ chiso_framework_check(chiso_framework **out,
         chiso_diag_list_add(problems, &d);
         return st;
     }
+    return check_doc(out, path, doc, problems);
+}
+
+chiso_status
+chiso_framework_check_text(chiso_framework **out,
+                           const char *path,
+                           const char *text,
+                           size_t len,
+                           chiso_diag_list *problems)
+{
+    chiso_json_doc *doc = NULL;
+    chiso_diag d;
+    chiso_status st;
+
+    if (out != NULL) {
+        *out = NULL;
+    }
+    chiso_diag_clear(&d);
+    st = chiso_json_doc_parse(&doc, path, text, len, &d);
+    if (st != CHISO_OK) {
+        chiso_diag_list_add(problems, &d);
+        return st;
+    }
+    return check_doc(out, path, doc, problems);
+}
+
+/* Validate a parsed document (consumed). */
+static chiso_status
+check_doc(chiso_framework **out,
+          const char *path,
+          chiso_json_doc *doc,
+          chiso_diag_list *problems)
+{
+    struct ld L;
+
     memset(&L, 0, sizeof(L));
     L.doc = doc;
     L.problems = problems;

@@ -9,6 +9,8 @@
 #include "cli_stats.h"
 #include "commands.h"
 
+#include "chiso_fwtable.h"
+
 #include <cjson/cJSON.h>
 #include <getopt.h>
 #include <math.h>
@@ -311,7 +313,7 @@ cmd_rank(int argc, char **argv)
                                          "standard output"));
     }
     if (fw_path != NULL) {
-        if (chiso_framework_load(&fw, fw_path, &d) != CHISO_OK) {
+        if (chiso_fwtable_load(&fw, fw_path, &d) != CHISO_OK) {
             rc = cli_report(&d);
             goto out;
         }

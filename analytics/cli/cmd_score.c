@@ -12,6 +12,7 @@
 #include "chiso_score.h"
 #include "cmd_score_units.h"
 #include "score_inputs.h"
+#include "chiso_fwtable.h"
 
 #include <cjson/cJSON.h>
 #include <getopt.h>
@@ -756,7 +757,7 @@ cmd_score(int argc, char **argv)
         rc = CLI_EXIT_USAGE;
         goto out;
     }
-    if (chiso_framework_load(&fw, argv[optind], &diag) != CHISO_OK ||
+    if (chiso_fwtable_load(&fw, argv[optind], &diag) != CHISO_OK ||
         chiso_evidence_load(&ev, argv[optind + 1], &diag) != CHISO_OK) {
         rc = cli_report(&diag);
         goto out;

@@ -26,6 +26,7 @@
 #include "chiso_logs.h"
 #include "chiso_report.h"
 #include "chiso_score.h"
+#include "chiso_fwtable.h"
 #include "chiso_stats.h"
 
 #include <errno.h>
@@ -334,6 +335,42 @@ check_framework_file(const vctx *V,
                  fw->id, fw->n_nodes, leaves, fw->max);
     }
     chiso_framework_free(fw);
+    return st;
+}
+
+/* A framework table (docs/frameworks.md): a .csv whose first lines name
+ * the maximum-points column ("Điểm tối đa"). */
+static int
+claims_fwtable(const char *path, const char *head, size_t len)
+{
+    char folded[4200];
+
+    if (!chiso_fwtable_is_table(path)) {
+        return 0;
+    }
+    chiso_text_fold(head, len, folded, sizeof(folded));
+    return strstr(folded, "diem_toi_da") != NULL ||
+           strstr(folded, "max_points") != NULL;
+}
+
+static chiso_status
+check_fwtable(const vctx *V,
+              const char *path,
+              chiso_diag_list *problems,
+              chiso_diag_list *warnings,
+              char *summary,
+              size_t cap)
+{
+    chiso_fwdoc *doc = NULL;
+    chiso_status st = chiso_fwdoc_load(&doc, path, NULL, problems);
+
+    (void)V;
+    (void)warnings;
+    if (st == CHISO_OK) {
+        snprintf(summary, cap, "framework table '%s', %zu criteria, max %g",
+                 doc->fw->id, doc->fw->n_nodes, doc->fw->max);
+    }
+    chiso_fwdoc_free(doc);
     return st;
 }
 
@@ -774,6 +811,7 @@ check_survey(const vctx *V,
 static const validate_kind kinds[] = {
     {"report", claims_report, check_report},
     {"framework", claims_framework, check_framework_file},
+    {"framework table", claims_fwtable, check_fwtable},
     /* before evidence: a survey has a "criterion" column too */
     {"survey", claims_survey, check_survey},
     /* before tasks: a dossier log has a deadline too */
@@ -913,6 +951,13 @@ cmd_validate(int argc, char **argv)
                 fw = NULL;
             }
             chiso_diag_list_free(&quiet);
+        } else if (fw == NULL && found[a]->check == check_fwtable) {
+            /* a framework table checks the sheets as its JSON would */
+            chiso_diag quiet;
+            chiso_diag_clear(&quiet);
+            if (chiso_fwtable_load(&fw, paths[a], &quiet) != CHISO_OK) {
+                fw = NULL;
+            }
         }
     }
     V.fw = fw;

@@ -19,5 +19,7 @@ int cmd_services(int argc, char **argv);
 
 int cmd_report(int argc, char **argv);
 int cmd_fill(int argc, char **argv);
+int cmd_framework(int argc, char **argv);
+int cmd_form(int argc, char **argv);
 
 #endif /* CHISO_COMMANDS_H */

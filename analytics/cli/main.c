@@ -48,6 +48,10 @@ static const cli_command commands[] = {
      "the semi-annual report pack: summary.json, tables, charts, PDF"},
     {"fill", cmd_fill,
      "fill a Word template's {{placeholders}} from a JSON file"},
+    {"framework", cmd_framework,
+     "frameworks as tables: import a province's criteria table, export one"},
+    {"form", cmd_form,
+     "the self-assessment workbook, the appraisal copy, and their review"},
 };
 
 static void

@@ -11,6 +11,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "report_int.h"
 
+#include "chiso_fwtable.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -496,7 +498,7 @@ compute_score(struct rp *R)
     chiso_status st;
 
     progress(R, "score");
-    st = chiso_framework_load(&R->fw, R->cfg->framework, R->diag);
+    st = chiso_fwtable_load(&R->fw, R->cfg->framework, R->diag);
     if (st != CHISO_OK) {
         return st;
     }

@@ -78,11 +78,14 @@ typedef struct chiso_score_options {
     const char *unit; /* pick this unit's rows from a multi-unit sheet */
     chiso_lang lang;  /* language of warnings and errors */
     int no_targets;   /* 1: skip the targets search (totals only) */
+    int partial;      /* 1: a result even when nothing is reported (what
+                         the logs give, to pre-fill a form); 0: that is an
+                         error, never a score of 0 */
 } chiso_score_options;
 
 #define CHISO_SCORE_OPTIONS_INIT                                               \
     {                                                                          \
-        NULL, 0, NULL, 0, NULL, CHISO_LANG_VI, 0                               \
+        NULL, 0, NULL, 0, NULL, CHISO_LANG_VI, 0, 0                            \
     }
 
 /* Where a leaf's input came from. */

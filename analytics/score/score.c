@@ -3,8 +3,8 @@
  *
  * Passes over the framework's pre-order node array:
  *   1. map the unit's evidence rows to leaves and terms inputs (unknown
- *      ids, rows for inner nodes and a criterion given twice are errors at
- *      the id cell); lookups go through the framework's id hash, so the
+ *      ids and a criterion given twice are errors at the id cell; rows of
+ *      inner nodes are subtotals, skipped); lookups go through the framework's id hash, so the
  *      pass is linear in the rows;
  *   2. score every leaf from its input (what-if override, then derived
  *      input, then evidence counts, value or points);
@@ -360,11 +360,48 @@ select_rows(const chiso_evidence *ev,
 
 /* ---- pass 1: evidence rows to nodes ------------------------------------ */
 
+/* Is node j below node k? */
+static int
+is_below(const chiso_framework *fw, size_t j, size_t k)
+{
+    while (fw->nodes[j].parent != CHISO_NO_PARENT) {
+        j = fw->nodes[j].parent;
+        if (j == k) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Has a leaf or terms input below inner node k a row of the unit? */
+static int
+any_row_below(const struct sc *S, size_t k)
+{
+    size_t j, t;
+
+    for (j = k + 1; j < S->fw->n_nodes && is_below(S->fw, j, k); j++) {
+        if (S->node_entry[j] >= 0) {
+            return 1;
+        }
+        if (chiso_node_is_leaf(&S->fw->nodes[j])) {
+            for (t = 0; t < S->fw->nodes[j].rule.n_terms; t++) {
+                if (S->term_entry[S->term_base[j] + t] >= 0) {
+                    return 1;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
 static chiso_status
 map_evidence(struct sc *S)
 {
     const chiso_evidence *ev = S->ev;
     size_t r;
+    long first_inner = -1;
+
+    S->has_inner_rows = 0;
 
     if (ev == NULL) {
         return CHISO_OK;
@@ -390,11 +427,21 @@ map_evidence(struct sc *S)
         k = chiso_framework_find(S->fw, e->id);
         if (k >= 0) {
             if (!chiso_node_is_leaf(&S->fw->nodes[k])) {
-                return cell_error(S, e, e->col_id,
-                                  N_("criterion '%s' is a group of %zu "
-                                     "sub-criteria; enter its sub-criteria "
-                                     "instead"),
-                                  e->id, S->fw->nodes[k].n_children);
+                /* an area or criterion row of a self-assessment sheet: its
+                   points are a subtotal, the score adds up its
+                   sub-criteria (chiso validate compares the two), as long
+                   as a sub-criterion has a row too (checked below) */
+                if (e->has_value || e->has_numerator || e->has_denominator) {
+                    /* a value is never a subtotal */
+                    return cell_error(S, e, e->col_id,
+                                      N_("criterion '%s' is a group of %zu "
+                                         "sub-criteria; enter its "
+                                         "sub-criteria instead"),
+                                      e->id, S->fw->nodes[k].n_children);
+                }
+                first_inner = (long)i;
+                S->has_inner_rows = 1;
+                continue;
             }
             slot = &S->node_entry[k];
         } else if ((k = chiso_framework_find_input(S->fw, e->id, &term)) >= 0) {
@@ -413,6 +460,22 @@ map_evidence(struct sc *S)
                               e->id, ev->entries[*slot].line);
         }
         *slot = (long)i;
+    }
+    if (first_inner >= 0) {
+        /* a group's row with no row for any of its sub-criteria: the
+           points were meant for the group, which is not scored itself */
+        for (r = 0; r < S->n_rows; r++) {
+            const chiso_evidence_entry *e = &ev->entries[S->rows[r]];
+            long k = chiso_framework_find(S->fw, e->id);
+            if (k >= 0 && !chiso_node_is_leaf(&S->fw->nodes[k]) &&
+                !any_row_below(S, (size_t)k)) {
+                return cell_error(S, e, e->col_id,
+                                  N_("criterion '%s' is a group of %zu "
+                                     "sub-criteria; enter its sub-criteria "
+                                     "instead"),
+                                  e->id, S->fw->nodes[k].n_children);
+            }
+        }
     }
     return CHISO_OK;
 }
@@ -1316,6 +1379,60 @@ ws_reset(struct sc *S)
     res->warnings = w;
 }
 
+/*
+ * The points a sheet gives on the row of an area or a criterion with
+ * sub-criteria (a subtotal) against the sum the score makes of its
+ * sub-criteria: a warning where they differ, the sum is what counts.
+ */
+static void
+check_subtotals(struct sc *S)
+{
+    size_t r;
+
+    for (r = 0; r < S->n_rows; r++) {
+        const chiso_evidence_entry *e = &S->ev->entries[S->rows[r]];
+        long k = chiso_framework_find(S->fw, e->id);
+        const chiso_node_score *ns;
+        if (k < 0 || chiso_node_is_leaf(&S->fw->nodes[k])) {
+            continue;
+        }
+        ns = &S->res->nodes[k];
+        if (e->has_points) {
+            /* the sheet's own points of the leaves below: self-assessed
+               where entered, else as scored */
+            double sum = 0;
+            size_t j;
+            for (j = (size_t)k + 1;
+                 j < S->fw->n_nodes && is_below(S->fw, j, (size_t)k); j++) {
+                const chiso_node_score *js = &S->res->nodes[j];
+                if (chiso_node_is_leaf(&S->fw->nodes[j]) && js->applicable) {
+                    sum += js->has_self ? js->self_points : js->points;
+                }
+            }
+            if (fabs(e->points - sum) > 0.005) {
+                warn(S, "inner_points_differ", e->id, e, e->col_points,
+                     N_("the sheet gives %g points for '%s' but its "
+                        "sub-criteria add up to %g: the sum counts"),
+                     e->points, e->id, sum);
+            }
+        }
+        if (e->has_official && ns->has_official &&
+            fabs(e->official - ns->official) > 0.005) {
+            warn(S, "inner_points_differ", e->id, e, e->col_official,
+                 N_("the sheet gives %g published points for '%s' but its "
+                    "sub-criteria add up to %g: the sum counts"),
+                 e->official, e->id, ns->official);
+        }
+        if (e->has_appraised && ns->has_appraised &&
+            fabs(e->appraised - ns->appraised) > 0.005) {
+            warn(S, "inner_points_differ", e->id, e, e->col_appraised,
+                 N_("the sheet gives %g appraised points for '%s' but its "
+                    "sub-criteria add up to %g: the sum counts"),
+                 e->appraised, e->id, ns->appraised);
+        }
+    }
+}
+
 chiso_status
 chiso_score__ws_run(struct sc *S,
                     const chiso_evidence *ev,
@@ -1355,6 +1472,9 @@ chiso_score__ws_run(struct sc *S,
         }
     }
     aggregate(S);
+    if (S->has_inner_rows) {
+        check_subtotals(S);
+    }
     return CHISO_OK;
 }
 
@@ -1423,7 +1543,8 @@ chiso_score_compute(chiso_score_result **out,
     }
     st = chiso_score__rows(out, fw, ev, rows, n_rows, opts, 1, diag);
     free(rows);
-    if (st == CHISO_OK && chiso_score__nothing_reported(*out)) {
+    if (st == CHISO_OK && !opts->partial &&
+        chiso_score__nothing_reported(*out)) {
         /* a sheet that reports nothing gives no score, not 0 % */
         st = chiso_diag_set(
             diag, CHISO_EDATA, ev != NULL ? ev->path : NULL, 0, 0,

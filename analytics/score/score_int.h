@@ -44,6 +44,7 @@ struct sc {
     long *term_entry;  /* evidence entry per terms input, -1 */
     size_t *term_base; /* per node: index of its first term in term_entry */
     int quiet;         /* probing: no diagnostics, warnings or counts */
+    int has_inner_rows; /* the unit's rows include subtotal rows */
     int want_explain;  /* write the explain texts */
     const struct probe *probe;
     chiso_term_score *scratch_terms; /* term scores of probes */

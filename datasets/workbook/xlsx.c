@@ -775,7 +775,9 @@ read_styles(chiso_workbook *wb, chiso_diag *diag)
     st = parse_part(wb, x->styles_part, CHISO_WORKBOOK_MAX_PART_BYTES, &c.c,
                     style_start, style_end, no_text, diag);
     if (st == CHISO_OK && c.n_xf > 0) {
-        qsort(c.fmts, c.n_fmts, sizeof(*c.fmts), fmt_cmp);
+        if (c.n_fmts > 0) { /* no <numFmts> (openpyxl): no array to sort */
+            qsort(c.fmts, c.n_fmts, sizeof(*c.fmts), fmt_cmp);
+        }
         x->xf_class = malloc(c.n_xf);
         if (x->xf_class == NULL) {
             st = CHISO_ENOMEM;
