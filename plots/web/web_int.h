@@ -16,6 +16,7 @@
 
 #define WEB_MAX_COLS  64
 #define WEB_MAX_CARDS 12
+#define WEB_WIDE      24 /* characters: a text column wider gets room */
 
 struct chiso_web_page {
     chiso_lang lang;
@@ -34,6 +35,7 @@ struct chiso_web_page {
     chiso_web_column cols[WEB_MAX_COLS];
     char *headers[WEB_MAX_COLS];
     char *caption;
+    size_t col_chars[WEB_MAX_COLS]; /* longest text per column */
     size_t n_cols, col, n_rows;
     unsigned row_flags;
     int table_missing; /* a cell says "no data": explain under it */

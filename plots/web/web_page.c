@@ -182,6 +182,7 @@ table_reset(chiso_web_page *p)
     chiso_buf_free(&p->tbody);
     chiso_buf_free(&p->tfoot);
     p->in_table = 0;
+    memset(p->col_chars, 0, sizeof(p->col_chars));
     p->n_cols = p->col = p->n_rows = 0;
     p->row_flags = 0;
     p->table_missing = 0;
@@ -733,6 +734,12 @@ chiso_web_put_text(chiso_web_page *p, const char *text)
     if (chiso_web__check_text(p, text, N_("a table cell")) != CHISO_OK) {
         return p->st;
     }
+    if (text != NULL) {
+        size_t n = chiso_utf8_count(text, strlen(text));
+        if (n > p->col_chars[p->col]) {
+            p->col_chars[p->col] = n;
+        }
+    }
     out(p, &p->row, col_numeric(p) ? "<td class=\"num\">" : "<td>");
     out_esc(p, &p->row, text, 1);
     out(p, &p->row, "</td>");
@@ -789,7 +796,8 @@ chiso_web_put_number(chiso_web_page *p, double v)
         strncat(full, "\xC2\xA0%", sizeof(full) - strlen(full) - 1);
     }
     outf(p, &p->row, "<td class=\"num\" data-v=\"%s\">", mach);
-    if (strcmp(shown, full) != 0) {
+    /* rounded for display: the full value on hover */
+    if (fabs(chiso_round_half_up(v, dec) - v) > 1e-9 * fmax(1, fabs(v))) {
         out(p, &p->row, "<abbr title=\"");
         out_esc(p, &p->row, full, 0);
         out(p, &p->row, "\">");
@@ -856,8 +864,24 @@ chiso_web_table_end(chiso_web_page *p, const char *note)
          p->n_tables, sortable ? " class=\"sortable\"" : "", p->n_tables);
     for (i = 0; i < p->n_cols; i++) {
         int num = p->cols[i].kind != CHISO_WEB_TEXT;
-        outf(p, b, "<th scope=\"col\" data-type=\"%s\"%s>",
-             num ? "num" : "text", num ? " class=\"num\"" : "");
+        if (num) {
+            out(p, b, "<th scope=\"col\" data-type=\"num\" class=\"num\">");
+        } else if (p->col_chars[i] > WEB_WIDE) {
+            /* a column of long texts (criteria) keeps room to read them */
+            out(p, b, "<th scope=\"col\" data-type=\"text\" class=\"wide\">");
+        } else if (p->col_chars[i] > 0) {
+            /* short texts (codes, dates) on one line where they can */
+            char w[16];
+            chiso_web__num_machine(
+                chiso_round_half_up(0.62 * (double)p->col_chars[i] + 1.6, 1), w,
+                sizeof(w));
+            outf(p, b,
+                 "<th scope=\"col\" data-type=\"text\" "
+                 "style=\"min-width:%sem\">",
+                 w);
+        } else {
+            out(p, b, "<th scope=\"col\" data-type=\"text\">");
+        }
         out_esc(p, b, p->headers[i], 1);
         out(p, b, "</th>");
     }
