@@ -11,10 +11,11 @@
 #include "plots_int.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-const unsigned int plot_palette[8] = {
+const unsigned int chiso_plot__palette[8] = {
     0x0072B2, /* blue */
     0xD55E00, /* vermillion */
     0x009E73, /* bluish green */
@@ -80,29 +81,80 @@ chiso_plot_format_from_path(const char *path, chiso_plot_format *out)
     return 0;
 }
 
-const char *
-plot_label(const chiso_chart *c, const char *vi, const char *en)
+chiso_lang
+chiso_plot__lang(const chiso_chart *c)
 {
-    return c->lang == CHISO_PLOT_LANG_VI ? vi : en;
+    return c->lang == CHISO_PLOT_LANG_VI ? CHISO_LANG_VI : CHISO_LANG_EN;
+}
+
+const char *
+chiso_plot__msg(const chiso_chart *c, const char *msgid)
+{
+    return chiso_msg(chiso_plot__lang(c), msgid);
+}
+
+static uint64_t
+name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+
+    for (; *s != '\0'; s++) {
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    }
+    return h;
 }
 
 long
-plot_names_find(const plot_names *nm, const char *s)
+chiso_plot__names_find(const plot_names *nm, const char *s)
 {
-    size_t i;
+    size_t k, mask;
 
-    for (i = 0; i < nm->n; i++) {
-        if (strcmp(nm->v[i], s) == 0) {
-            return (long)i;
+    if (nm->n_slots == 0) {
+        return -1;
+    }
+    mask = nm->n_slots - 1;
+    for (k = (size_t)name_hash(s) & mask; nm->slots[k] != 0;
+         k = (k + 1) & mask) {
+        if (strcmp(nm->v[nm->slots[k] - 1], s) == 0) {
+            return (long)(nm->slots[k] - 1);
         }
     }
     return -1;
 }
 
-long
-plot_names_intern(plot_names *nm, const char *s)
+/* Rebuild the hash index with room for twice the names. */
+static int
+names_rehash(plot_names *nm, size_t want)
 {
-    long k = plot_names_find(nm, s);
+    size_t n_slots = 16, i, mask;
+    size_t *slots;
+
+    while (n_slots < want * 2) {
+        n_slots *= 2;
+    }
+    slots = calloc(n_slots, sizeof(*slots));
+    if (slots == NULL) {
+        return -1;
+    }
+    mask = n_slots - 1;
+    for (i = 0; i < nm->n; i++) {
+        size_t k = (size_t)name_hash(nm->v[i]) & mask;
+        while (slots[k] != 0) {
+            k = (k + 1) & mask;
+        }
+        slots[k] = i + 1;
+    }
+    free(nm->slots);
+    nm->slots = slots;
+    nm->n_slots = n_slots;
+    return 0;
+}
+
+long
+chiso_plot__names_intern(plot_names *nm, const char *s)
+{
+    long k = chiso_plot__names_find(nm, s);
+    size_t slot, mask;
 
     if (k >= 0) {
         return k;
@@ -116,15 +168,23 @@ plot_names_intern(plot_names *nm, const char *s)
         nm->v = v;
         nm->cap = cap;
     }
+    if ((nm->n + 1) * 2 > nm->n_slots && names_rehash(nm, nm->n + 1) != 0) {
+        return -1;
+    }
     nm->v[nm->n] = chiso_strdup(s);
     if (nm->v[nm->n] == NULL) {
         return -1;
     }
+    mask = nm->n_slots - 1;
+    for (slot = (size_t)name_hash(s) & mask; nm->slots[slot] != 0;
+         slot = (slot + 1) & mask) {
+    }
+    nm->slots[slot] = nm->n + 1;
     return (long)nm->n++;
 }
 
 void
-plot_names_free(plot_names *nm)
+chiso_plot__names_free(plot_names *nm)
 {
     size_t i;
 
@@ -132,17 +192,18 @@ plot_names_free(plot_names *nm)
         free(nm->v[i]);
     }
     free(nm->v);
+    free(nm->slots);
     memset(nm, 0, sizeof(*nm));
 }
 
 int
-plot_is_highlight(const chiso_chart *c, const char *s)
+chiso_plot__is_highlight(const chiso_chart *c, const char *s)
 {
     return c->highlight != NULL && s != NULL && strcmp(c->highlight, s) == 0;
 }
 
 int
-plot_has_bands(const chiso_chart *c)
+chiso_plot__has_bands(const chiso_chart *c)
 {
     size_t i;
 
@@ -155,7 +216,7 @@ plot_has_bands(const chiso_chart *c)
 }
 
 double
-plot_break_rule_x(const chiso_chart *c, double bx)
+chiso_plot__break_rule_x(const chiso_chart *c, double bx)
 {
     double prev = -HUGE_VAL;
     size_t i, j;
@@ -190,6 +251,7 @@ chiso_chart_new(chiso_chart **out, chiso_plot_kind kind)
     c->kind = kind;
     c->lang = CHISO_PLOT_LANG_VI;
     c->numfmt = CHISO_PLOT_NUM_VI;
+    c->decimals = -1;
     c->max = NAN;
     *out = c;
     return CHISO_OK;
@@ -213,21 +275,24 @@ chiso_chart_free(chiso_chart *c)
         free(c->series[i].y);
         free(c->series[i].lo);
         free(c->series[i].hi);
+        free(c->series[i].rank_of);
+        free(c->series[i].derived);
     }
     free(c->series);
     for (i = 0; i < c->n_breaks; i++) {
         free(c->breaks[i].label);
+        free(c->breaks[i].series);
     }
     for (i = 0; i < c->n_bars; i++) {
         free(c->bars[i].label);
     }
     free(c->bars);
-    plot_names_free(&c->groups);
+    chiso_plot__names_free(&c->groups);
     for (i = 0; i < c->n_bands; i++) {
         free(c->bands[i].label);
     }
-    plot_names_free(&c->rows);
-    plot_names_free(&c->cols);
+    chiso_plot__names_free(&c->rows);
+    chiso_plot__names_free(&c->cols);
     free(c->cells);
     free(c->cell_max);
     free(c->cell_set);
@@ -291,6 +356,70 @@ chiso_chart_set_number_format(chiso_chart *c, chiso_plot_numfmt fmt)
 }
 
 chiso_status
+chiso_chart_set_decimals(chiso_chart *c, int decimals)
+{
+    if (decimals < -1 || decimals > 6) {
+        return CHISO_EINVAL;
+    }
+    c->decimals = decimals;
+    return CHISO_OK;
+}
+
+int
+chiso_plot__decimals(const chiso_chart *c)
+{
+    size_t i;
+    int d = 0;
+
+    if (c->decimals >= 0) {
+        return c->decimals;
+    }
+    switch (c->kind) {
+    case CHISO_PLOT_RADAR:
+        return 1; /* percentages of the maximum */
+    case CHISO_PLOT_BARS:
+        for (i = 0; i < c->n_bars; i++) {
+            int k = chiso_plot__value_decimals(c->bars[i].value);
+            d = k > d ? k : d;
+        }
+        return d;
+    case CHISO_PLOT_WATERFALL:
+        d = c->has_max ? chiso_plot__value_decimals(c->max) : 0;
+        for (i = 0; i < c->n_bars; i++) {
+            int k = chiso_plot__value_decimals(c->bars[i].value);
+            d = k > d ? k : d;
+        }
+        return d;
+    case CHISO_PLOT_HEATMAP: {
+        size_t r, k;
+        for (r = 0; r < c->rows.n; r++) {
+            for (k = 0; k < c->cols.n; k++) {
+                size_t idx = r * c->cells_cols_cap + k;
+                if (c->cell_set[idx] && !isnan(c->cells[idx])) {
+                    int e = chiso_plot__value_decimals(c->cells[idx]);
+                    d = e > d ? e : d;
+                }
+            }
+        }
+        return d;
+    }
+    case CHISO_PLOT_TREND:
+    case CHISO_PLOT_SCATTER:
+    case CHISO_PLOT_RANK_INTERVAL:
+    case CHISO_PLOT_SMALL_MULTIPLES:
+        break;
+    }
+    return 2;
+}
+
+size_t
+chiso_chart_format_value(const chiso_chart *c, double v, char *buf, size_t cap)
+{
+    return chiso_plot_format_number(v, chiso_plot__decimals(c), c->numfmt, buf,
+                                    cap);
+}
+
+chiso_status
 chiso_chart_set_highlight(chiso_chart *c, const char *unit)
 {
     return set_string(&c->highlight, unit);
@@ -305,27 +434,35 @@ chiso_chart_highlight_found(const chiso_chart *c)
         return 1;
     }
     for (i = 0; i < c->n_series; i++) {
-        if (plot_is_highlight(c, c->series[i].name)) {
+        if (chiso_plot__is_highlight(c, c->series[i].name)) {
             return 1;
         }
     }
     for (i = 0; i < c->n_bars; i++) {
-        if (plot_is_highlight(c, c->bars[i].label)) {
+        if (chiso_plot__is_highlight(c, c->bars[i].label)) {
             return 1;
         }
     }
     for (i = 0; i < c->n_points; i++) {
-        if (plot_is_highlight(c, c->points[i].label)) {
+        if (chiso_plot__is_highlight(c, c->points[i].label)) {
             return 1;
         }
     }
     for (i = 0; i < c->n_intervals; i++) {
-        if (plot_is_highlight(c, c->intervals[i].unit)) {
+        if (chiso_plot__is_highlight(c, c->intervals[i].unit)) {
             return 1;
         }
     }
-    return plot_names_find(&c->rows, c->highlight) >= 0;
+    return chiso_plot__names_find(&c->rows, c->highlight) >= 0;
 }
+
+static chiso_status add_series(chiso_chart *c,
+                               const char *name,
+                               const double *x,
+                               const double *y,
+                               const double *lo,
+                               const double *hi,
+                               size_t n);
 
 static double *
 dup_doubles(const double *v, size_t n)
@@ -346,6 +483,116 @@ chiso_chart_add_series(chiso_chart *c,
                        const double *lo,
                        const double *hi,
                        size_t n)
+{
+    if (c->rank_axis) {
+        return CHISO_EINVAL; /* ranks and values never share an axis */
+    }
+    return add_series(c, name, x, y, lo, hi, n);
+}
+
+chiso_status
+chiso_chart_add_rank_series(chiso_chart *c,
+                            const char *name,
+                            const double *x,
+                            const double *rank,
+                            const long *rank_of,
+                            const unsigned char *derived,
+                            size_t n)
+{
+    plot_series *s;
+    size_t i;
+    chiso_status st;
+
+    if (rank_of == NULL || (c->n_series > 0 && !c->rank_axis)) {
+        return CHISO_EINVAL;
+    }
+    for (i = 0; i < n; i++) {
+        if (isnan(rank[i])) {
+            continue;
+        }
+        if (!(rank[i] >= 1) || rank_of[i] < 1 || rank[i] > (double)rank_of[i] ||
+            fabs(rank[i] - floor(rank[i])) > 0) {
+            return CHISO_EINVAL;
+        }
+    }
+    st = add_series(c, name, x, rank, NULL, NULL, n);
+    if (st != CHISO_OK) {
+        return st;
+    }
+    c->rank_axis = 1;
+    s = &c->series[c->n_series - 1];
+    s->rank_of = malloc((n ? n : 1) * sizeof(*s->rank_of));
+    if (s->rank_of == NULL) {
+        return CHISO_ENOMEM;
+    }
+    memcpy(s->rank_of, rank_of, n * sizeof(*s->rank_of));
+    for (i = 0; derived != NULL && i < n; i++) {
+        if (derived[i] && !isnan(rank[i])) {
+            st = chiso_plot__set_derived(s, i);
+            if (st != CHISO_OK) {
+                return st;
+            }
+        }
+    }
+    return CHISO_OK;
+}
+
+chiso_status
+chiso_plot__set_derived(plot_series *s, size_t i)
+{
+    if (s->derived == NULL) {
+        s->derived = calloc(s->n ? s->n : 1, 1);
+        if (s->derived == NULL) {
+            return CHISO_ENOMEM;
+        }
+    }
+    s->derived[i] = 1;
+    return CHISO_OK;
+}
+
+int
+chiso_plot__joined(const chiso_chart *c, const plot_series *s, size_t j)
+{
+    size_t b;
+
+    if (j == 0 || isnan(s->y[j]) || isnan(s->y[j - 1])) {
+        return 0;
+    }
+    if (s->rank_of != NULL && s->rank_of[j] != s->rank_of[j - 1]) {
+        return 0;
+    }
+    for (b = 0; b < c->n_breaks; b++) {
+        if (c->breaks[b].x > s->x[j - 1] && c->breaks[b].x <= s->x[j] &&
+            chiso_plot__break_cuts(&c->breaks[b], s)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int
+chiso_plot__has_derived(const chiso_chart *c)
+{
+    size_t i, j;
+
+    for (i = 0; i < c->n_series; i++) {
+        for (j = 0; c->series[i].derived != NULL && j < c->series[i].n; j++) {
+            if (c->series[i].derived[j]) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+static chiso_status
+add_series(chiso_chart *c,
+           const char *name,
+           const double *x,
+           const double *y,
+           const double *lo,
+           const double *hi,
+           size_t n)
 {
     plot_series *s, *grown;
     size_t i;
@@ -404,17 +651,40 @@ chiso_chart_add_series(chiso_chart *c,
     return CHISO_OK;
 }
 
+int
+chiso_plot__break_cuts(const plot_break *b, const plot_series *s)
+{
+    return b->series == NULL || strcmp(b->series, s->name) == 0;
+}
+
 chiso_status
 chiso_chart_add_break(chiso_chart *c, double x, const char *label)
 {
+    return chiso_chart_add_series_break(c, NULL, x, label);
+}
+
+chiso_status
+chiso_chart_add_series_break(chiso_chart *c,
+                             const char *series,
+                             double x,
+                             const char *label)
+{
+    plot_break *b;
+
     if ((c->kind != CHISO_PLOT_TREND &&
          c->kind != CHISO_PLOT_SMALL_MULTIPLES) ||
-        !isfinite(x) || c->n_breaks >= PLOT_MAX_BREAKS) {
+        !isfinite(x) || c->n_breaks >= PLOT_MAX_BREAKS ||
+        (series != NULL && !chiso_utf8_valid(series, strlen(series), NULL))) {
         return CHISO_EINVAL;
     }
-    c->breaks[c->n_breaks].x = x;
-    c->breaks[c->n_breaks].label = NULL;
-    if (set_string(&c->breaks[c->n_breaks].label, label) != CHISO_OK) {
+    b = &c->breaks[c->n_breaks];
+    memset(b, 0, sizeof(*b));
+    b->x = x;
+    if (set_string(&b->label, label) != CHISO_OK ||
+        set_string(&b->series, series) != CHISO_OK) {
+        free(b->label);
+        free(b->series);
+        memset(b, 0, sizeof(*b));
         return CHISO_ENOMEM;
     }
     c->n_breaks++;
@@ -422,7 +692,12 @@ chiso_chart_add_break(chiso_chart *c, double x, const char *label)
 }
 
 static chiso_status
-push_bar(chiso_chart *c, const char *label, double value, size_t group)
+push_bar(chiso_chart *c,
+         const char *label,
+         double value,
+         size_t group,
+         long rank,
+         long rank_of)
 {
     if (c->n_bars == c->cap_bars) {
         size_t cap = c->cap_bars ? c->cap_bars * 2 : 16;
@@ -439,6 +714,8 @@ push_bar(chiso_chart *c, const char *label, double value, size_t group)
     }
     c->bars[c->n_bars].value = value;
     c->bars[c->n_bars].group = group;
+    c->bars[c->n_bars].rank = rank;
+    c->bars[c->n_bars].rank_of = rank_of;
     c->n_bars++;
     return CHISO_OK;
 }
@@ -449,20 +726,32 @@ chiso_chart_add_bar(chiso_chart *c,
                     double value,
                     const char *group)
 {
+    return chiso_chart_add_ranked_bar(c, label, value, group, 0, 0);
+}
+
+chiso_status
+chiso_chart_add_ranked_bar(chiso_chart *c,
+                           const char *label,
+                           double value,
+                           const char *group,
+                           long rank,
+                           long rank_of)
+{
     size_t g = (size_t)-1;
 
     if (c->kind != CHISO_PLOT_BARS || label == NULL || !isfinite(value) ||
-        !chiso_utf8_valid(label, strlen(label), NULL)) {
+        !chiso_utf8_valid(label, strlen(label), NULL) || rank < 0 ||
+        rank_of < 0 || (rank == 0) != (rank_of == 0) || rank > rank_of) {
         return CHISO_EINVAL;
     }
     if (group != NULL && group[0] != '\0') {
-        long k = plot_names_intern(&c->groups, group);
+        long k = chiso_plot__names_intern(&c->groups, group);
         if (k < 0) {
             return CHISO_ENOMEM;
         }
         g = (size_t)k;
     }
-    return push_bar(c, label, value, g);
+    return push_bar(c, label, value, g, rank, rank_of);
 }
 
 chiso_status
@@ -549,8 +838,8 @@ put_cell(
         !chiso_utf8_valid(col, strlen(col), NULL)) {
         return CHISO_EINVAL;
     }
-    r = plot_names_intern(&c->rows, row);
-    k = plot_names_intern(&c->cols, col);
+    r = chiso_plot__names_intern(&c->rows, row);
+    k = chiso_plot__names_intern(&c->cols, col);
     if (r < 0 || k < 0 || grow_cells(c, c->rows.n, c->cols.n) != CHISO_OK) {
         return CHISO_ENOMEM;
     }
@@ -605,7 +894,7 @@ chiso_chart_add_step(chiso_chart *c, const char *label, double lost)
         lost < 0 || !chiso_utf8_valid(label, strlen(label), NULL)) {
         return CHISO_EINVAL;
     }
-    return push_bar(c, label, lost, (size_t)-1);
+    return push_bar(c, label, lost, (size_t)-1, 0, 0);
 }
 
 chiso_status

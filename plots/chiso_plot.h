@@ -127,6 +127,18 @@ chiso_status chiso_chart_set_text(chiso_chart *chart,
  * unless chiso_chart_set_number_format() is called afterwards. */
 void chiso_chart_set_lang(chiso_chart *chart, chiso_plot_lang lang);
 void chiso_chart_set_number_format(chiso_chart *chart, chiso_plot_numfmt fmt);
+/* Decimals of the numbers the chart writes from its data (bar and
+ * waterfall values, radar percentages, heatmap cells): 0..6, or -1 (the
+ * default) for the fewest that show every value (at most 2; radar 1).
+ * CHISO_EINVAL outside -1..6. */
+chiso_status chiso_chart_set_decimals(chiso_chart *chart, int decimals);
+/* Write v exactly as the chart writes its values (its decimals and number
+ * format), so a sentence about the chart quotes the same figure. Returns
+ * the byte length (see chiso_plot_format_number). */
+size_t chiso_chart_format_value(const chiso_chart *chart,
+                                double v,
+                                char *buf,
+                                size_t cap);
 /* Name of the unit (series, bar, row, point or interval label) to
  * emphasise. Copied. A name that matches nothing is not an error here;
  * chiso_chart_highlight_found() tells. */
@@ -149,12 +161,38 @@ chiso_status chiso_chart_add_series(chiso_chart *chart,
                                     const double *hi,
                                     size_t n);
 /*
+ * TREND, SMALL_MULTIPLES: a series of ranks (1 = best). rank[i] is a whole
+ * number in 1..rank_of[i] or NaN (no rank that year); rank_of[i] is the
+ * number of units ranked that year (61, 63, 34...). derived (may be NULL):
+ * 1 for a rank computed by arithmetic rather than published; such points
+ * are drawn hollow and the legend says so. A chart holds either rank
+ * series or value series, never both (CHISO_EINVAL). With rank series the
+ * y axis runs from 1 at the top down to the largest rank_of, its ticks
+ * include 1 and that total, and no line joins two ranks out of different
+ * totals (a note says so) or crosses a methodology break.
+ */
+chiso_status chiso_chart_add_rank_series(chiso_chart *chart,
+                                         const char *name,
+                                         const double *x,
+                                         const double *rank,
+                                         const long *rank_of,
+                                         const unsigned char *derived,
+                                         size_t n);
+
+/*
  * TREND, SMALL_MULTIPLES: a methodology break starting at x: no line
  * joins a point before x to a point at or after x, and a vertical rule
  * labelled `label` is drawn halfway between the last x before it and x.
  */
 chiso_status
 chiso_chart_add_break(chiso_chart *chart, double x, const char *label);
+/* The same for one series only (series NULL = every series, as above):
+ * a break in one index's methodology does not cut another index's line.
+ * The rule and its label are drawn across the chart all the same. */
+chiso_status chiso_chart_add_series_break(chiso_chart *chart,
+                                          const char *series,
+                                          double x,
+                                          const char *label);
 
 /* BARS: one bar. value finite; group optional (NULL) - bars of the same
  * group share a colour and the groups get a legend. */
@@ -162,6 +200,16 @@ chiso_status chiso_chart_add_bar(chiso_chart *chart,
                                  const char *label,
                                  double value,
                                  const char *group);
+/* BARS: a bar that carries its published rank, drawn beside its label as
+ * "Nam Định (29/63)" (rank 29 out of 63). rank and rank_of are both 0
+ * (no rank: the label is the name alone) or 1 <= rank <= rank_of. A bar's
+ * position in the chart is never written as a rank. */
+chiso_status chiso_chart_add_ranked_bar(chiso_chart *chart,
+                                        const char *label,
+                                        double value,
+                                        const char *group,
+                                        long rank,
+                                        long rank_of);
 /* BARS: a classification band [from, to) shaded behind the bars and
  * labelled on top (e.g. 90..100 "Nhóm A"). from < to. At most 16. */
 chiso_status chiso_chart_add_band(chiso_chart *chart,
@@ -225,7 +273,7 @@ void chiso_plot_csv_options_init(chiso_plot_csv_options *opts);
  * Load a chart's data from a CSV file through the datasets CSV reader
  * (BOM, ';' or ',' or tab, decimal commas). One layout per kind; header
  * names are matched case- and diacritic-insensitively with aliases
- * (README "Charts"):
+ * (docs/charts.md):
  *   trend, small-multiples: series, x, y [, lo, hi]
  *   bars:          unit, value [, group]
  *   radar:         axis, value, max [, series]
@@ -246,11 +294,14 @@ chiso_status chiso_chart_load_csv(chiso_chart *chart,
 
 #define CHISO_PLOT_MAX_TICKS 24
 
-/* "Nice" ticks: lo..hi by step, step = {1, 2, 2.5, 5} x 10^k. */
+/* "Nice" ticks: lo..hi by step, step = {1, 2, 2.5, 5} x 10^k. In a chart
+ * model an axis may carry other ticks: the years of a short trend (one
+ * tick per year, a single tick for a single year) or the ranks 1, the
+ * multiples of a step, and the number ranked. */
 typedef struct chiso_plot_ticks {
     double lo, hi; /* the axis domain: lo <= data min, hi >= data max */
     double step;
-    size_t n; /* number of ticks, 2..CHISO_PLOT_MAX_TICKS */
+    size_t n; /* number of ticks, 1..CHISO_PLOT_MAX_TICKS */
     double v[CHISO_PLOT_MAX_TICKS];
     int decimals; /* decimals needed to write every tick exactly */
 } chiso_plot_ticks;
@@ -267,8 +318,18 @@ chiso_status chiso_plot_nice_ticks(
     double min, double max, int target, int integers, chiso_plot_ticks *out);
 
 /*
+ * Ticks of a rank axis for ranks out of n (n >= 1): 1, the multiples of a
+ * nice step (about `target` ticks) and n itself; a multiple closer to n
+ * than half a step is left out so the labels of the two do not collide.
+ * The domain runs half a rank (at least 2 % of n) beyond 1 and n. Returns
+ * CHISO_EDOMAIN when n < 1 or n is too large to draw.
+ */
+chiso_status chiso_plot_rank_ticks(long n, int target, chiso_plot_ticks *out);
+
+/*
  * Write v with `decimals` decimals in format fmt into buf (always
- * NUL-terminated). Uses a proper minus sign U+2212. |v| >= 1e15 or a
+ * NUL-terminated), rounded half away from zero as the decimal reads
+ * (chiso_round_half_up: 2.675 -> 2.68). Uses a proper minus sign U+2212. |v| >= 1e15 or a
  * nonzero |v| < 1e-6 is written in scientific form ("1,5×10^20").
  * Returns the byte length written.
  */
@@ -368,25 +429,30 @@ size_t chiso_plot_thin_labels(const double *pos,
  * of size w[i] x h[i], try the positions right, left, above, below of the
  * point (offset `off`); choose the first that stays inside `bounds` (x, y,
  * w, h) and overlaps no earlier label and no point (a point occupies the
- * square of half-side `off` around it); otherwise the label is hidden. Results in lx, ly (top-left) and hide. Points with
- * priority[i] != 0 (the highlighted unit) are placed first.
+ * square of half-side `off` around it); otherwise the label is hidden.
+ * Results in lx, ly (top-left) and hide. Points with priority[i] != 0
+ * (the highlighted unit) are placed first; a point with an empty label
+ * (w or h 0) is only an obstacle. The points sit in a grid, so the cost
+ * grows with n and the points near each label, never with n squared.
+ * Returns CHISO_ENOMEM (labels then all hidden) or CHISO_OK.
  */
-void chiso_plot_place_point_labels(const double *px,
-                                   const double *py,
-                                   const double *w,
-                                   const double *h,
-                                   const int *priority,
-                                   size_t n,
-                                   double off,
-                                   const double bounds[4],
-                                   double *lx,
-                                   double *ly,
-                                   unsigned char *hide);
+chiso_status chiso_plot_place_point_labels(const double *px,
+                                           const double *py,
+                                           const double *w,
+                                           const double *h,
+                                           const int *priority,
+                                           size_t n,
+                                           double off,
+                                           const double bounds[4],
+                                           double *lx,
+                                           double *ly,
+                                           unsigned char *hide);
 
 /* ---- the model: least squares ------------------------------------------ */
 
-/* Ordinary least squares y = a + b x and Pearson's r over n points.
- * CHISO_EDOMAIN if n < 3 or x (or y, for r) has zero variance. */
+/* Ordinary least squares y = a + b x (GSL's gsl_fit_linear) and
+ * Pearson's r (gsl_stats_correlation) over n points. CHISO_EDOMAIN if
+ * n < 3 or x (or y, for r) has zero variance. */
 chiso_status chiso_plot_fit_line(const double *x,
                                  const double *y,
                                  size_t n,
@@ -404,6 +470,7 @@ typedef struct chiso_plot_axis {
     chiso_plot_ticks ticks;
     int integers;                  /* ticks are whole numbers (years, ranks) */
     int starts_at_zero;            /* domain includes 0 */
+    int inverted;                  /* rank axis: ticks.lo (rank 1) at the top */
     chiso_plot_label *tick_labels; /* ticks.n formatted labels */
 } chiso_plot_axis;
 
@@ -468,6 +535,20 @@ void chiso_plot_model_free(chiso_plot_model *model);
 /* ---- rendering and output ----------------------------------------------- */
 
 /*
+ * Can this chart be drawn at this size? Runs the layout's data checks
+ * with a font-free measurer (no font, no surface): CHISO_EDATA with the
+ * reason in diag (in diag->lang) for a chart with nothing to draw - no
+ * series, a heatmap whose every cell is empty, a radar with fewer than 3
+ * axes... - else CHISO_OK. Whether the texts fit is left to the real
+ * layout. A caller building several charts (a report) leaves out those
+ * that fail here instead of failing as a whole.
+ */
+chiso_status chiso_plot_check(const chiso_chart *chart,
+                              double width,
+                              double height,
+                              chiso_diag *diag);
+
+/*
  * Draw a laid-out chart on cr, in device units from (0, 0) to
  * (model->width, model->height), white background included. The caller
  * owns cr and its surface. The model must come from the same chart and a
@@ -513,6 +594,50 @@ chiso_status chiso_plot_write(const chiso_chart *chart,
                               double height,
                               chiso_diag *diag);
 
+/*
+ * Options of chiso_plot_write_ex. Initialise with
+ * chiso_plot_write_options_init (1200 x 800, synced).
+ */
+typedef struct chiso_plot_write_options {
+    double width, height;
+    /* 1: skip the per-file fsync, for batch callers that write many
+     * charts into a folder and sync it once (the report pack, the
+     * benchmark). The file is still written beside its name and renamed
+     * into place, so no reader ever sees half a chart; only durability
+     * after a power cut is left to the caller's sync. The path must then
+     * be absent or a regular file (CHISO_EUSAGE otherwise). */
+    int no_sync;
+    /* chiso_plot_write_many: threads drawing at once, the caller's
+     * included; 0 = one per online processor; at most
+     * CHISO_PLOT_MAX_THREADS. Ignored by chiso_plot_write_ex. */
+    unsigned threads;
+} chiso_plot_write_options;
+
+#define CHISO_PLOT_MAX_THREADS 16
+
+void chiso_plot_write_options_init(chiso_plot_write_options *opts);
+
+/* chiso_plot_write with options. */
+chiso_status chiso_plot_write_ex(const chiso_chart *chart,
+                                 const char *path,
+                                 const chiso_plot_write_options *opts,
+                                 chiso_diag *diag);
+
+/*
+ * Write n charts, charts[i] to paths[i] (formats from the extensions),
+ * drawn by up to opts->threads threads at once (each chart's bytes are
+ * the same as chiso_plot_write_ex would give). Stops taking new charts
+ * at the first failure; the diagnostic is that of the failed chart with
+ * the lowest index. Charts written before a failure stay: batch callers
+ * write into a folder they discard on failure (a report pack). The
+ * helper threads release their fonts before they end.
+ */
+chiso_status chiso_plot_write_many(const chiso_chart *const *charts,
+                                   const char *const *paths,
+                                   size_t n,
+                                   const chiso_plot_write_options *opts,
+                                   chiso_diag *diag);
+
 /* Render into a stream in a given format (used by chiso_plot_write). */
 chiso_status chiso_plot_write_stream(const chiso_chart *chart,
                                      FILE *f,
@@ -526,8 +651,8 @@ chiso_status chiso_plot_write_stream(const chiso_chart *chart,
 struct cJSON;
 
 /*
- * JSON summary of a chart written to out_path (chiso plot --json; README
- * "Charts"): schema_version, kind, data (data_path or null), output,
+ * JSON summary of a chart written to out_path (chiso plot --json;
+ * docs/charts.md): schema_version, kind, data (data_path or null), output,
  * format, width, height, unit, lang, number_format, items (series, bars,
  * axes, rows, points or units), breaks, bands, highlight (or null),
  * highlight_found. The caller frees it with cJSON_Delete(); NULL when out

@@ -40,33 +40,22 @@ spot_lang(const chiso_chart *c)
     return c->lang == CHISO_PLOT_LANG_EN ? CHISO_LANG_EN : CHISO_LANG_VI;
 }
 
-/* Decimals (0..2) that show v as the chart's value labels do. */
-static int
-spot_decimals(double v)
+/* A value as the chart writes its own labels (its decimals and number
+ * format, rounded half up): a bar's tooltip says what its label says. */
+static void
+spot_val(const spot_set *S, double v, char *buf, size_t cap)
 {
-    if (fabs(v * 10 - floor(v * 10 + 0.5)) > 1e-9 * fmax(1, fabs(v))) {
-        return 2;
-    }
-    if (fabs(v - floor(v + 0.5)) > 1e-9 * fmax(1, fabs(v))) {
-        return 1;
-    }
-    return 0;
+    chiso_chart_format_value(S->c, v, buf, cap);
 }
 
+/* A coordinate or a trend value: the fewest decimals (up to 2) that show
+ * it, years without grouping. */
 static void
 spot_num(const spot_set *S, double v, char *buf, size_t cap)
 {
-    chiso_plot_format_number(v, spot_decimals(v), S->c->numfmt, buf, cap);
+    chiso_plot_format_number(v, chiso_plot__value_decimals(v), S->c->numfmt,
+                             buf, cap);
 }
-
-static void spot_add(spot_set *S,
-                     chiso_plot_spot_shape shape,
-                     double x,
-                     double y,
-                     double w,
-                     double h,
-                     const char *fmt,
-                     ...) CHISO_PRINTF(7, 8);
 
 static void
 spot_add(spot_set *S,
@@ -131,11 +120,11 @@ spot_mx(const chiso_plot_model *md, const chiso_plot_rect *r, double v)
     return r->x + (v - t->lo) / (t->hi - t->lo) * r->w;
 }
 
+/* (a rank axis has rank 1 at the top: chiso_plot__yfrac knows) */
 static double
 spot_my(const chiso_plot_model *md, const chiso_plot_rect *r, double v)
 {
-    const chiso_plot_ticks *t = &md->y.ticks;
-    return r->y + r->h - (v - t->lo) / (t->hi - t->lo) * r->h;
+    return r->y + r->h - chiso_plot__yfrac(&md->y, v) * r->h;
 }
 
 /* Radius of a point's region: the marker's, at least 3.5 units. */
@@ -168,6 +157,26 @@ series_points(spot_set *S, const plot_series *s, const chiso_plot_rect *r)
         }
         spot_num(S, s->x[i], x, sizeof(x));
         spot_num(S, s->y[i], y, sizeof(y));
+        if (s->rank_of != NULL) {
+            /* a rank: out of how many, and whether it was published */
+            int derived = s->derived != NULL && s->derived[i];
+            chiso_lang lang = spot_lang(S->c);
+            if (named) {
+                spot_add(S, CHISO_PLOT_SPOT_CIRCLE, px, py, rad, rad,
+                         derived ? chiso_msg(lang, "%s — %s: rank %s/%ld "
+                                                   "(computed from published "
+                                                   "scores)")
+                                 : chiso_msg(lang, "%s — %s: rank %s/%ld"),
+                         s->name, x, y, s->rank_of[i]);
+            } else {
+                spot_add(S, CHISO_PLOT_SPOT_CIRCLE, px, py, rad, rad,
+                         derived ? chiso_msg(lang, "%s: rank %s/%ld (computed "
+                                                   "from published scores)")
+                                 : chiso_msg(lang, "%s: rank %s/%ld"),
+                         x, y, s->rank_of[i]);
+            }
+            continue;
+        }
         if (s->lo != NULL && !isnan(s->lo[i]) && !isnan(s->hi[i])) {
             spot_num(S, s->lo[i], lo, sizeof(lo));
             spot_num(S, s->hi[i], hi, sizeof(hi));
@@ -229,15 +238,19 @@ spots_bars(spot_set *S)
         double cy = r->y + ((double)i + 0.5) * md->row_h;
         double x1 = spot_mx(md, r, b->value);
         double a = row_left(md, i, fmin(x0, x1)), e = fmax(fmax(x0, x1), a + 2);
-        char v[64];
-        spot_num(S, b->value, v, sizeof(v));
+        char v[64], name[64] = "";
+        spot_val(S, b->value, v, sizeof(v));
+        if (b->rank > 0) {
+            /* the published rank, as the label beside the bar shows it */
+            snprintf(name, sizeof(name), " (%ld/%ld)", b->rank, b->rank_of);
+        }
         if (b->group != (size_t)-1 && b->group < c->groups.n) {
             spot_add(S, CHISO_PLOT_SPOT_RECT, a, cy - md->row_h / 2, e - a,
-                     md->row_h, "%s (%s): %s", b->label, c->groups.v[b->group],
-                     v);
+                     md->row_h, "%s%s — %s: %s", b->label, name,
+                     c->groups.v[b->group], v);
         } else {
             spot_add(S, CHISO_PLOT_SPOT_RECT, a, cy - md->row_h / 2, e - a,
-                     md->row_h, "%s: %s", b->label, v);
+                     md->row_h, "%s%s: %s", b->label, name, v);
         }
     }
 }
@@ -293,16 +306,16 @@ spots_waterfall(spot_set *S)
         double x = r->x + (double)i * col_w;
         char v[64];
         if (i == 0) {
-            spot_num(S, c->max, v, sizeof(v));
+            spot_val(S, c->max, v, sizeof(v));
             spot_add(S, CHISO_PLOT_SPOT_RECT, x, r->y, col_w, r->h, "%s: %s",
                      cat_text(md, i), v);
         } else if (i == n - 1) {
             double got = c->max - lost;
-            spot_num(S, fabs(got) < 5e-10 ? 0 : got, v, sizeof(v));
+            spot_val(S, fabs(got) < 5e-10 ? 0 : got, v, sizeof(v));
             spot_add(S, CHISO_PLOT_SPOT_RECT, x, r->y, col_w, r->h, "%s: %s",
                      cat_text(md, i), v);
         } else if (i - 1 < c->n_bars) {
-            spot_num(S, -c->bars[i - 1].value, v, sizeof(v));
+            spot_val(S, -c->bars[i - 1].value, v, sizeof(v));
             spot_add(S, CHISO_PLOT_SPOT_RECT, x, r->y, col_w, r->h, "%s: %s",
                      c->bars[i - 1].label, v);
         }
@@ -347,7 +360,7 @@ spots_radar(spot_set *S)
             double a = -SPOT_PI / 2 + 2 * SPOT_PI * (double)i / (double)na;
             double v = c->cells[s * c->cells_cols_cap + i];
             char pct[64];
-            chiso_plot_format_number(v * 100, 1, c->numfmt, pct, sizeof(pct));
+            spot_val(S, v * 100, pct, sizeof(pct));
             if (name[0] != '\0') {
                 spot_add(S, CHISO_PLOT_SPOT_CIRCLE,
                          md->radar_cx + md->radar_r * v * cos(a),
@@ -383,7 +396,7 @@ spots_heatmap(spot_set *S)
                          c->rows.v[i], c->cols.v[j]);
                 continue;
             }
-            spot_num(S, c->cells[k], v, sizeof(v));
+            spot_val(S, c->cells[k], v, sizeof(v));
             spot_add(S, CHISO_PLOT_SPOT_RECT, x, y, cw, ch, "%s — %s: %s",
                      c->rows.v[i], c->cols.v[j], v);
         }

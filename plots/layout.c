@@ -24,6 +24,11 @@
 #define ZERO_PULL_FRACTION 0.3
 /* Labels of at most this many scatter points are considered. */
 #define MAX_POINT_LABELS 80
+/* A trend's value axis spans at least this fraction of the values'
+ * magnitude: a change of 0.4 on 85 does not fill the height. */
+#define MIN_SPAN_FRACTION 0.1
+/* Whole-number x over fewer than this many units gets one tick each. */
+#define SHORT_SPAN_YEARS 16
 
 typedef struct lay {
     chiso_plot_model *md;
@@ -149,7 +154,7 @@ do_footer(lay *L, const char *note)
     chiso_status st = CHISO_OK;
 
     if (c->text[CHISO_PLOT_SOURCE] != NULL) {
-        if (chiso_buf_printf(&b, "%s: %s", plot_label(c, "Nguồn", "Source"),
+        if (chiso_buf_printf(&b, "%s: %s", chiso_plot__msg(c, "Source"),
                              c->text[CHISO_PLOT_SOURCE]) != CHISO_OK) {
             return CHISO_ENOMEM;
         }
@@ -247,8 +252,7 @@ map_x(const chiso_plot_model *md, double v)
 static double
 map_y(const chiso_plot_model *md, double v)
 {
-    const chiso_plot_ticks *t = &md->y.ticks;
-    return md->plot.y + md->plot.h - (v - t->lo) / (t->hi - t->lo) * md->plot.h;
+    return md->plot.y + md->plot.h - chiso_plot__yfrac(&md->y, v) * md->plot.h;
 }
 
 /* Place x tick labels under a data rect and thin them. */
@@ -292,9 +296,7 @@ place_y_ticks(lay *L, const chiso_plot_rect *r)
 
     for (i = 0; i < ax->ticks.n; i++) {
         chiso_plot_label *t = &ax->tick_labels[i];
-        double cy = r->y + r->h -
-                    (ax->ticks.v[i] - ax->ticks.lo) /
-                        (ax->ticks.hi - ax->ticks.lo) * r->h;
+        double cy = r->y + r->h - chiso_plot__yfrac(ax, ax->ticks.v[i]) * r->h;
         t->x = r->x - md->tick_len - L->base * 0.3 - t->w;
         t->y = cy - t->h / 2;
         t->align = 2;
@@ -409,12 +411,49 @@ series_domains(lay *L,
     return CHISO_OK;
 }
 
-/* y domain of a trend: zero when close enough, else flagged as broken. */
+/* y domain of a trend: zero when close enough, else flagged as broken;
+ * never narrower than MIN_SPAN_FRACTION of the values' magnitude, so a
+ * small change does not fill the height. Rank series get a rank axis. */
 static chiso_status
 trend_y_axis(lay *L, double ymin, double ymax, int target)
 {
     chiso_plot_model *md = L->md;
+    const chiso_chart *c = L->c;
+    double mag = fmax(fabs(ymin), fabs(ymax)), span = ymax - ymin;
 
+    if (c->rank_axis) {
+        long n = 1;
+        size_t i, j;
+        for (i = 0; i < c->n_series; i++) {
+            for (j = 0; j < c->series[i].n; j++) {
+                if (!isnan(c->series[i].y[j]) && c->series[i].rank_of[j] > n) {
+                    n = c->series[i].rank_of[j];
+                }
+            }
+        }
+        if (chiso_plot_rank_ticks(n, target + 1, &md->y.ticks) != CHISO_OK) {
+            return chiso_diag_set(L->diag, CHISO_EDATA, NULL, 0, 0,
+                                  "ranks span a range that cannot be drawn");
+        }
+        md->y.integers = 1;
+        md->y.inverted = 1;
+        md->y.starts_at_zero = 1; /* a rank axis starts at rank 1 */
+        md->y_broken = 0;
+        return CHISO_OK;
+    }
+    if (span > 0 && span < MIN_SPAN_FRACTION * mag) {
+        double mid = (ymin + ymax) / 2, half = MIN_SPAN_FRACTION * mag / 2;
+        int nonneg = ymin >= 0, nonpos = ymax <= 0;
+        ymin = mid - half;
+        ymax = mid + half;
+        if (nonneg && ymin < 0) {
+            ymax -= ymin;
+            ymin = 0;
+        } else if (nonpos && ymax > 0) {
+            ymin -= ymax;
+            ymax = 0;
+        }
+    }
     if (ymin >= 0 && ymin <= ymax * ZERO_PULL_FRACTION) {
         ymin = 0;
     } else if (ymax <= 0 && ymax >= ymin * ZERO_PULL_FRACTION) {
@@ -430,27 +469,41 @@ trend_y_axis(lay *L, double ymin, double ymax, int target)
     return CHISO_OK;
 }
 
+/* x axis of a trend. Whole-number x (years) over a short span get one
+ * tick per whole number in the span, so one point at 2023 has the single
+ * tick 2023 and two years have two ticks; a longer span gets nice integer
+ * ticks. The domain is the data plus a margin so end markers do not sit
+ * on the frame (ticks outside it are not labelled). */
 static chiso_status
 trend_x_axis(lay *L, int all_int, double xmin, double xmax)
 {
     chiso_plot_model *md = L->md;
-    int target = 10;
-    double pad;
+    double pad, span = xmax - xmin;
 
-    if (all_int && xmax - xmin + 1 <= 16) {
-        target = (int)(xmax - xmin) + 1;
-    }
     md->x.integers = all_int;
-    if (chiso_plot_nice_ticks(xmin, xmax, target, all_int, &md->x.ticks) !=
-        CHISO_OK) {
+    if (all_int && span < SHORT_SPAN_YEARS && fabs(xmin) < 1e9 &&
+        fabs(xmax) < 1e9) {
+        chiso_plot_ticks *t = &md->x.ticks;
+        size_t k = 0;
+        double v;
+        memset(t, 0, sizeof(*t));
+        for (v = xmin; v <= xmax && k < CHISO_PLOT_MAX_TICKS; v += 1) {
+            t->v[k++] = v;
+        }
+        t->n = k;
+        t->step = 1;
+        t->decimals = 0;
+    } else if (chiso_plot_nice_ticks(xmin, xmax, 10, all_int, &md->x.ticks) !=
+               CHISO_OK) {
         return chiso_diag_set(L->diag, CHISO_EDATA, NULL, 0, 0,
                               "x values span a range that cannot be drawn");
     }
-    /* the domain is the data (ticks outside it are dropped) plus a margin
-     * so end markers do not sit on the frame */
-    pad = (xmax - xmin) * 0.03;
+    pad = span * 0.03;
+    if (all_int) {
+        pad = fmax(pad, fmin(0.5, span * 0.25));
+    }
     if (!(pad > 0)) {
-        pad = md->x.ticks.step * 0.5;
+        pad = all_int ? 1 : fmax(fabs(xmin) * 0.1, 1);
     }
     md->x.ticks.lo = xmin - pad;
     md->x.ticks.hi = xmax + pad;
@@ -458,12 +511,66 @@ trend_x_axis(lay *L, int all_int, double xmin, double xmax)
     return CHISO_OK;
 }
 
+/* The totals ranks are out of, when there is more than one: "61, 63"
+ * into note (appended). */
+static chiso_status
+rank_totals_note(lay *L, chiso_buf *note)
+{
+    const chiso_chart *c = L->c;
+    long totals[8];
+    size_t n = 0, i, j, k;
+    chiso_buf list = CHISO_BUF_INIT;
+    chiso_status st = CHISO_OK;
+
+    if (!c->rank_axis) {
+        return CHISO_OK;
+    }
+    for (i = 0; i < c->n_series; i++) {
+        for (j = 0; j < c->series[i].n; j++) {
+            long t = c->series[i].rank_of[j];
+            if (isnan(c->series[i].y[j])) {
+                continue;
+            }
+            for (k = 0; k < n && totals[k] != t; k++) {
+            }
+            if (k == n && n < 8) {
+                /* insertion in ascending order */
+                while (k > 0 && totals[k - 1] > t) {
+                    totals[k] = totals[k - 1];
+                    k--;
+                }
+                totals[k] = t;
+                n++;
+            }
+        }
+    }
+    if (n < 2) {
+        return CHISO_OK;
+    }
+    for (k = 0; k < n && st == CHISO_OK; k++) {
+        st = chiso_buf_printf(&list, "%s%ld", k ? ", " : "", totals[k]);
+    }
+    if (st == CHISO_OK) {
+        st = chiso_buf_printf(note, "%s", note->len ? " " : "");
+    }
+    if (st == CHISO_OK) {
+        st = chiso_buf_printf(
+            note,
+            chiso_plot__msg(c, "Ranks are out of different totals (%s); no "
+                               "line joins two ranks out of different "
+                               "totals."),
+            list.data);
+    }
+    chiso_buf_free(&list);
+    return st;
+}
+
 static const char *
 not_zero_note(const chiso_chart *c)
 {
-    return plot_label(c, "Trục tung không bắt đầu từ 0 (vạch // ở chân trục).",
-                      "The vertical axis does not start at zero (// mark at "
-                      "its foot).");
+    return chiso_plot__msg(
+        c, "The vertical axis does not start at zero (// mark at "
+           "its foot).");
 }
 
 static chiso_status
@@ -474,7 +581,7 @@ layout_trend(lay *L)
     double xmin, xmax, ymin, ymax, strip = 0, msize = L->base * 0.8, lastr;
     int all_int;
     size_t i, n_leg = 0;
-    const char *leg[PLOT_MAX_SERIES + 1];
+    const char *leg[PLOT_MAX_SERIES + 2];
     chiso_buf note = CHISO_BUF_INIT;
     chiso_status st;
 
@@ -492,7 +599,10 @@ layout_trend(lay *L)
     if (md->y_broken && chiso_buf_puts(&note, not_zero_note(c)) != CHISO_OK) {
         return CHISO_ENOMEM;
     }
-    st = do_footer(L, note.data);
+    st = rank_totals_note(L, &note);
+    if (st == CHISO_OK) {
+        st = do_footer(L, note.data);
+    }
     chiso_buf_free(&note);
     if (st != CHISO_OK) {
         return st;
@@ -500,15 +610,23 @@ layout_trend(lay *L)
     for (i = 0; i < c->n_series; i++) {
         leg[n_leg++] = c->series[i].name;
     }
-    if (plot_has_bands(c)) {
+    if (chiso_plot__has_bands(c)) {
         leg[n_leg++] = c->text[CHISO_PLOT_BAND_LABEL] != NULL
                            ? c->text[CHISO_PLOT_BAND_LABEL]
-                           : plot_label(c, "Khoảng tin cậy", "Confidence band");
+                           : chiso_plot__msg(c, "Confidence band");
+    }
+    if (chiso_plot__has_derived(c)) {
+        leg[n_leg++] =
+            c->rank_axis
+                ? chiso_plot__msg(c, "Hollow: rank computed, not published")
+                : chiso_plot__msg(c, "Hollow: value computed, not published");
     }
     st = do_legend(L, leg, n_leg);
     if (st == CHISO_OK) {
         st = axis_titles(L, c->text[CHISO_PLOT_X_LABEL],
-                         c->text[CHISO_PLOT_Y_LABEL]);
+                         c->text[CHISO_PLOT_Y_LABEL] == NULL && c->rank_axis
+                             ? chiso_plot__msg(c, "Rank (1 = best)")
+                             : c->text[CHISO_PLOT_Y_LABEL]);
     }
     if (st == CHISO_OK) {
         st = tick_labels(L, &md->x, L->base * 0.85);
@@ -552,17 +670,27 @@ layout_trend(lay *L)
     lastr = -HUGE_VAL;
     for (i = 0; i < c->n_breaks; i++) {
         chiso_plot_label *mk = &md->marks[i];
-        const char *text =
-            c->breaks[i].label != NULL
-                ? c->breaks[i].label
-                : plot_label(c, "Thay đổi phương pháp", "Methodology change");
+        const char *text = c->breaks[i].label != NULL
+                               ? c->breaks[i].label
+                               : chiso_plot__msg(c, "Methodology change");
         double rx;
-        md->mark_x[i] = plot_break_rule_x(c, c->breaks[i].x);
+        size_t j;
+        int same = 0;
+        md->mark_x[i] = chiso_plot__break_rule_x(c, c->breaks[i].x);
         rx = map_x(md, md->mark_x[i]);
-        st = fit(L, mk, text, msize, 0, fmin(md->plot.w * 0.45, L->base * 20),
-                 2);
+        /* breaks of several series at one x share one rule: one label */
+        for (j = 0; j < i; j++) {
+            same |= !(c->breaks[j].x < c->breaks[i].x) &&
+                    !(c->breaks[j].x > c->breaks[i].x);
+        }
+        st = fit(L, mk, same ? "" : text, msize, 0,
+                 fmin(md->plot.w * 0.45, L->base * 20), 2);
         if (st != CHISO_OK) {
             return st;
+        }
+        if (same) {
+            mk->hidden = 1;
+            continue;
         }
         mk->align = 1;
         mk->x = rx - mk->w / 2;
@@ -605,8 +733,8 @@ layout_small_multiples(lay *L)
     if (st != CHISO_OK) {
         return st;
     }
-    st = chiso_buf_puts(&note, plot_label(c, "Mọi ô dùng chung thang đo.",
-                                          "All panels share one scale."));
+    st = chiso_buf_puts(&note,
+                        chiso_plot__msg(c, "All panels share one scale."));
     if (st == CHISO_OK && md->y_broken) {
         st = chiso_buf_printf(&note, " %s", not_zero_note(c));
     }
@@ -614,22 +742,26 @@ layout_small_multiples(lay *L)
         char num[64];
         chiso_plot_format_number(c->breaks[i].x, md->x.integers ? 0 : 2,
                                  c->numfmt, num, sizeof(num));
-        st = chiso_buf_printf(
-            &note, " %s %s: %s.",
-            plot_label(c, "Vạch dọc đứt nét trước", "Dashed rule before"), num,
-            c->breaks[i].label != NULL
-                ? c->breaks[i].label
-                : plot_label(c, "thay đổi phương pháp", "methodology change"));
+        st = chiso_buf_printf(&note, " %s %s: %s.",
+                              chiso_plot__msg(c, "Dashed rule before"), num,
+                              c->breaks[i].label != NULL
+                                  ? c->breaks[i].label
+                                  : chiso_plot__msg(c, "methodology change"));
     }
     if (st != CHISO_OK) {
         chiso_buf_free(&note);
         return CHISO_ENOMEM;
     }
-    st = do_footer(L, note.data);
+    st = rank_totals_note(L, &note);
+    if (st == CHISO_OK) {
+        st = do_footer(L, note.data);
+    }
     chiso_buf_free(&note);
     if (st == CHISO_OK) {
         st = axis_titles(L, c->text[CHISO_PLOT_X_LABEL],
-                         c->text[CHISO_PLOT_Y_LABEL]);
+                         c->text[CHISO_PLOT_Y_LABEL] == NULL && c->rank_axis
+                             ? chiso_plot__msg(c, "Rank (1 = best)")
+                             : c->text[CHISO_PLOT_Y_LABEL]);
     }
     if (st == CHISO_OK) {
         st = tick_labels(L, &md->x, L->base * 0.75);
@@ -785,6 +917,22 @@ place_rows(lay *L)
     }
     if (pos != NULL && len != NULL && hide != NULL) {
         chiso_plot_thin_labels(pos, len, n, 0, hide);
+        /* the highlighted unit (bold) keeps its label: its neighbours
+         * that would touch it give way */
+        for (i = 0; i < n; i++) {
+            size_t j;
+            if (!md->cats[i].bold) {
+                continue;
+            }
+            hide[i] = 0;
+            for (j = i; j-- > 0 && pos[i] - pos[j] < (len[i] + len[j]) / 2;) {
+                hide[j] = 1;
+            }
+            for (j = i + 1; j < n && pos[j] - pos[i] < (len[i] + len[j]) / 2;
+                 j++) {
+                hide[j] = 1;
+            }
+        }
         for (i = 0; i < n; i++) {
             md->cats[i].hidden = hide[i];
         }
@@ -795,7 +943,7 @@ place_rows(lay *L)
 }
 
 int
-plot_value_decimals(double x)
+chiso_plot__value_decimals(double x)
 {
     if (fabs(x * 10 - floor(x * 10 + 0.5)) > 1e-9 * fmax(1, fabs(x))) {
         return 2;
@@ -816,7 +964,7 @@ layout_bars(lay *L)
     char **texts = NULL;
     int *bold = NULL;
     double vmin = 0, vmax = 0, vw = 0, strip = 0, msize = L->base * 0.8;
-    int dec;
+    int any_rank = 0;
     chiso_status st = CHISO_OK;
 
     if (n == 0) {
@@ -852,22 +1000,26 @@ layout_bars(lay *L)
     qsort(it, n, sizeof(*it), cmp_items);
     for (i = 0; i < n; i++) {
         const plot_bar *b = &c->bars[it[i].index];
-        size_t rank = 1, j;
         chiso_buf t = CHISO_BUF_INIT;
-        for (j = 0; j < n; j++) {
-            if (c->bars[j].value > b->value) {
-                rank++; /* competition ranking: ties share a rank */
-            }
-        }
         md->order[i] = it[i].index;
-        if (chiso_buf_printf(&t, "%zu. %s", rank, b->label) != CHISO_OK) {
+        /* a bar's position is never written as a rank: only the
+         * published one, out of the number ranked */
+        if ((b->rank > 0 ? chiso_buf_printf(&t, "%s (%ld/%ld)", b->label,
+                                            b->rank, b->rank_of)
+                         : chiso_buf_puts(&t, b->label)) != CHISO_OK) {
+            chiso_buf_free(&t);
             st = CHISO_ENOMEM;
             goto out;
         }
         texts[i] = t.data;
-        bold[i] = plot_is_highlight(c, b->label);
+        bold[i] = chiso_plot__is_highlight(c, b->label);
+        any_rank |= b->rank > 0;
     }
-    st = do_footer(L, NULL);
+    st =
+        do_footer(L, any_rank ? chiso_plot__msg(c, "In brackets: the published "
+                                                   "rank out of the number "
+                                                   "ranked.")
+                              : NULL);
     if (st == CHISO_OK) {
         st = do_legend(L, (const char *const *)c->groups.v, c->groups.n);
     }
@@ -898,17 +1050,19 @@ layout_bars(lay *L)
     if (st != CHISO_OK) {
         goto out;
     }
-    /* value labels at the bar ends need room on the right */
-    dec = 0;
-    for (i = 0; i < n; i++) {
-        int d = plot_value_decimals(c->bars[i].value);
-        dec = d > dec ? d : dec;
-    }
-    for (i = 0; i < n; i++) {
+    /* value labels at the bar ends need room on the right: the widest
+     * of the largest and the smallest value (digits are equally wide) */
+    {
         char num[64];
-        chiso_plot_format_number(c->bars[i].value, dec, c->numfmt, num,
-                                 sizeof(num));
-        vw = fmax(vw, tw(L, num, md->cats[0].size, 0));
+        double lo = HUGE_VAL, hi = -HUGE_VAL;
+        for (i = 0; i < n; i++) {
+            lo = fmin(lo, c->bars[i].value);
+            hi = fmax(hi, c->bars[i].value);
+        }
+        chiso_chart_format_value(c, hi, num, sizeof(num));
+        vw = tw(L, num, md->cats[0].size, 1);
+        chiso_chart_format_value(c, lo, num, sizeof(num));
+        vw = fmax(vw, tw(L, num, md->cats[0].size, 1));
     }
     md->plot.x = L->left + max_label_w(md->cats, n) + L->base * 0.4;
     md->plot.w = L->right - md->plot.x - vw - L->base * 0.4;
@@ -999,22 +1153,21 @@ layout_rank_interval(lay *L)
     for (i = 0; i < n; i++) {
         md->order[i] = it[i].index;
         texts[i] = c->intervals[it[i].index].unit;
-        bold[i] = plot_is_highlight(c, texts[i]);
+        bold[i] = chiso_plot__is_highlight(c, texts[i]);
     }
-    leg[0] = plot_label(c, "Thứ hạng công bố", "Published rank");
-    leg[1] = plot_label(c, "Trung vị mô phỏng", "Simulated median");
-    leg[2] = plot_label(c, "Khoảng 5–95%", "5–95% interval");
+    leg[0] = chiso_plot__msg(c, "Published rank");
+    leg[1] = chiso_plot__msg(c, "Simulated median");
+    leg[2] = chiso_plot__msg(c, "5–95% interval");
     st = do_footer(L, NULL);
     if (st == CHISO_OK) {
         st = do_legend(L, leg, 3);
     }
     if (st == CHISO_OK) {
-        st = axis_titles(
-            L,
-            c->text[CHISO_PLOT_X_LABEL] != NULL
-                ? c->text[CHISO_PLOT_X_LABEL]
-                : plot_label(c, "Thứ hạng (1 = cao nhất)", "Rank (1 = best)"),
-            c->text[CHISO_PLOT_Y_LABEL]);
+        st = axis_titles(L,
+                         c->text[CHISO_PLOT_X_LABEL] != NULL
+                             ? c->text[CHISO_PLOT_X_LABEL]
+                             : chiso_plot__msg(c, "Rank (1 = best)"),
+                         c->text[CHISO_PLOT_Y_LABEL]);
     }
     if (st == CHISO_OK) {
         st = tick_labels(L, &md->x, L->base * 0.85);
@@ -1083,7 +1236,7 @@ layout_waterfall(lay *L)
         st = axis_titles(L, c->text[CHISO_PLOT_X_LABEL],
                          c->text[CHISO_PLOT_Y_LABEL] != NULL
                              ? c->text[CHISO_PLOT_Y_LABEL]
-                             : plot_label(c, "Điểm", "Points"));
+                             : chiso_plot__msg(c, "Points"));
     }
     if (st == CHISO_OK) {
         st = tick_labels(L, &md->y, L->base * 0.85);
@@ -1101,8 +1254,8 @@ layout_waterfall(lay *L)
         return st;
     }
     for (i = 0; i < n; i++) {
-        const char *t = i == 0       ? plot_label(c, "Tối đa", "Maximum")
-                        : i == n - 1 ? plot_label(c, "Đạt được", "Achieved")
+        const char *t = i == 0       ? chiso_plot__msg(c, "Maximum")
+                        : i == n - 1 ? chiso_plot__msg(c, "Achieved")
                                      : c->bars[i - 1].label;
         st = fit(L, &md->cats[i], t, L->base * 0.8, i == 0 || i == n - 1,
                  col_w * 0.94, 3);
@@ -1174,17 +1327,15 @@ layout_scatter(lay *L)
     md->x.starts_at_zero = md->x.ticks.lo <= 0 && md->x.ticks.hi >= 0;
     md->y.starts_at_zero = md->y.ticks.lo <= 0 && md->y.ticks.hi >= 0;
     if (!md->x.starts_at_zero || !md->y.starts_at_zero) {
-        st = chiso_buf_puts(&note, plot_label(c, "Các trục không bắt đầu từ 0.",
-                                              "The axes do not start at "
-                                              "zero."));
+        st =
+            chiso_buf_puts(&note, chiso_plot__msg(c, "The axes do not start at "
+                                                     "zero."));
     }
     if (st == CHISO_OK && !md->has_fit) {
-        st = chiso_buf_printf(&note, "%s%s", note.len ? " " : "",
-                              plot_label(c,
-                                         "Không vẽ đường hồi quy: cần ít "
-                                         "nhất 3 điểm và số liệu biến thiên.",
-                                         "No fitted line: it needs at least "
-                                         "3 points that vary."));
+        st = chiso_buf_printf(
+            &note, "%s%s", note.len ? " " : "",
+            chiso_plot__msg(c, "No fitted line: it needs at least "
+                               "3 points that vary."));
     }
     if (st != CHISO_OK) {
         goto out;
@@ -1193,14 +1344,14 @@ layout_scatter(lay *L)
     if (st != CHISO_OK) {
         goto out;
     }
-    leg[n_leg++] = plot_label(c, "Đơn vị", "Units");
+    leg[n_leg++] = chiso_plot__msg(c, "Units");
     if (md->has_fit) {
         int d = 2;
         chiso_plot_format_number(fabs(md->fit_b), d, c->numfmt, nb, sizeof(nb));
         chiso_plot_format_number(fabs(md->fit_a), d, c->numfmt, na, sizeof(na));
         chiso_plot_format_number(md->fit_r, 2, c->numfmt, nr, sizeof(nr));
         snprintf(fitlab, sizeof(fitlab), "%s: y = %s%sx %s %s; r = %s; n = %zu",
-                 plot_label(c, "Hồi quy tuyến tính", "Least-squares line"),
+                 chiso_plot__msg(c, "Least-squares line"),
                  md->fit_b < 0 ? "−" : "", nb, md->fit_a < 0 ? "−" : "+", na,
                  nr, n);
         leg[n_leg++] = fitlab;
@@ -1261,7 +1412,7 @@ layout_scatter(lay *L)
         }
         for (i = 0; st == CHISO_OK && i < n; i++) {
             const plot_point *p = &c->points[i];
-            int hl = plot_is_highlight(c, p->label);
+            int hl = chiso_plot__is_highlight(c, p->label);
             px[i] = map_x(md, p->x);
             py[i] = map_y(md, p->y);
             prio[i] = hl;
@@ -1283,9 +1434,9 @@ layout_scatter(lay *L)
             py[n + k] = map_y(md, md->fit_a + md->fit_b * xv);
         }
         if (st == CHISO_OK) {
-            chiso_plot_place_point_labels(px, py, w, h, prio, nt, off, bounds,
-                                          lx, ly, hide);
-            for (k = 0; k < n; k++) {
+            st = chiso_plot_place_point_labels(px, py, w, h, prio, nt, off,
+                                               bounds, lx, ly, hide);
+            for (k = 0; st == CHISO_OK && k < n; k++) {
                 md->marks[k].x = lx[k];
                 md->marks[k].y = ly[k];
                 md->marks[k].hidden = hide[k] || md->marks[k].n_lines == 0;
@@ -1342,11 +1493,9 @@ layout_radar(lay *L)
         md->y.ticks.v[i] = (double)i * 20;
     }
     md->y.starts_at_zero = 1;
-    st = do_footer(L, plot_label(c,
-                                 "Mỗi trục tính theo % điểm tối đa của "
-                                 "lĩnh vực.",
-                                 "Each axis is a percentage of the area's "
-                                 "maximum."));
+    st = do_footer(L,
+                   chiso_plot__msg(c, "Each axis is a percentage of the area's "
+                                      "maximum."));
     if (st == CHISO_OK && (ns > 1 || c->rows.v[0][0] != '\0')) {
         st = do_legend(L, (const char *const *)c->rows.v, ns);
     }
@@ -1369,8 +1518,7 @@ layout_radar(lay *L)
         chiso_buf t = CHISO_BUF_INIT;
         if (ns == 1) {
             char num[64];
-            chiso_plot_format_number(c->cells[i] * 100, 1, c->numfmt, num,
-                                     sizeof(num));
+            chiso_chart_format_value(c, c->cells[i] * 100, num, sizeof(num));
             st = chiso_buf_printf(&t, "%s\n%s%%", c->cols.v[i], num);
         } else {
             st = chiso_buf_puts(&t, c->cols.v[i]);
@@ -1452,7 +1600,7 @@ layout_heatmap(lay *L)
     size_t nr = c->rows.n, nc = c->cols.n, i, j;
     double vmin = HUGE_VAL, vmax = -HUGE_VAL, col_w, colh = 0, bar_w;
     double csize = L->base * 0.8, label_w;
-    int dec = 0, any = 0, *bold = NULL;
+    int any = 0, *bold = NULL;
     chiso_status st;
 
     if (nr == 0 || nc == 0) {
@@ -1470,11 +1618,6 @@ layout_heatmap(lay *L)
             any = 1;
             vmin = fmin(vmin, v);
             vmax = fmax(vmax, v);
-            if (fabs(v * 10 - floor(v * 10 + 0.5)) > 1e-9) {
-                dec = 2;
-            } else if (dec == 0 && fabs(v - floor(v + 0.5)) > 1e-9) {
-                dec = 1;
-            }
         }
     }
     if (!any) {
@@ -1487,8 +1630,7 @@ layout_heatmap(lay *L)
     }
     md->color.starts_at_zero = md->color.ticks.lo <= 0;
     st = do_footer(L, md->has_missing
-                          ? plot_label(c, "Ô gạch chéo: không có số liệu.",
-                                       "Hatched cells: no data.")
+                          ? chiso_plot__msg(c, "Hatched cells: no data.")
                           : NULL);
     if (st == CHISO_OK) {
         st = tick_labels(L, &md->color, L->base * 0.8);
@@ -1507,7 +1649,7 @@ layout_heatmap(lay *L)
         return CHISO_ENOMEM;
     }
     for (i = 0; i < nr; i++) {
-        bold[i] = plot_is_highlight(c, c->rows.v[i]);
+        bold[i] = chiso_plot__is_highlight(c, c->rows.v[i]);
     }
     label_w = (L->right - L->left) * 0.25;
     /* provisional plot height for the row font size */
@@ -1548,7 +1690,7 @@ layout_heatmap(lay *L)
         return CHISO_ENOMEM;
     }
     for (i = 0; i < nr; i++) {
-        bold[i] = plot_is_highlight(c, c->rows.v[i]);
+        bold[i] = chiso_plot__is_highlight(c, c->rows.v[i]);
     }
     st = layout_rows(L, (const char *const *)c->rows.v, nr,
                      md->plot.x - L->base * 0.4 - L->left, bold);
@@ -1563,22 +1705,18 @@ layout_heatmap(lay *L)
         t->x = md->plot.x + ((double)j + 0.5) * col_w - t->w / 2;
         t->y = md->plot.y - L->base * 0.3 - t->h;
     }
-    /* values inside cells when the widest one fits */
+    /* values inside cells when the widest one fits: the smallest and the
+     * largest value are the longest to write (digits are equally wide) */
     {
         double cs = fmin(L->base * 0.8, md->row_h * 0.6 / lh(L, 1.0));
-        double wmax = 0;
+        double wmax;
         char num[64];
-        for (i = 0; i < nr * nc; i++) {
-            size_t k = (i / nc) * c->cells_cols_cap + i % nc;
-            if (c->cell_set[k] && !isnan(c->cells[k])) {
-                chiso_plot_format_number(c->cells[k], dec, c->numfmt, num,
-                                         sizeof(num));
-                wmax = fmax(wmax, tw(L, num, cs, 0));
-            }
-        }
+        chiso_chart_format_value(c, vmin, num, sizeof(num));
+        wmax = tw(L, num, cs, 0);
+        chiso_chart_format_value(c, vmax, num, sizeof(num));
+        wmax = fmax(wmax, tw(L, num, cs, 0));
         md->cell_font = cs;
         md->cell_values = cs >= 6 && wmax <= col_w * 0.9;
-        md->color.integers = dec; /* decimals of the cell values */
     }
     md->color_bar.y = md->plot.y;
     md->color_bar.h = fmin(md->plot.h, L->base * 22);

@@ -27,7 +27,10 @@
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <errno.h>
+#include <pthread.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,14 +133,27 @@ pdf_date(char *out, size_t cap)
  * one-chart process on virtual machines where faults are slow). */
 #define PIXEL_ALIGN ((size_t)2 << 20)
 
+/* A pixel buffer kept from one chart to the next by a batch writer's
+ * thread, so its pages are faulted in once, not once per chart. */
+typedef struct pixel_keep {
+    void *p;
+    size_t size;
+} pixel_keep;
+
 static cairo_surface_t *
-pixel_surface(int w, int h, unsigned char **pixels)
+pixel_surface(int w, int h, pixel_keep *keep, unsigned char **pixels)
 {
     int stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, w);
     size_t size = (size_t)stride * (size_t)h;
     void *p = NULL;
 
-    if (stride <= 0 || size >= PIXEL_ALIGN / 2) {
+    if (keep != NULL && stride > 0 && keep->p != NULL && keep->size >= size) {
+        /* cairo clears nothing it does not draw: the chart paints its
+         * whole background first */
+        return cairo_image_surface_create_for_data(keep->p, CAIRO_FORMAT_RGB24,
+                                                   w, h, stride);
+    }
+    if (stride > 0 && size >= PIXEL_ALIGN / 2) {
         size = (size + PIXEL_ALIGN - 1) & ~(PIXEL_ALIGN - 1);
         if (posix_memalign(&p, PIXEL_ALIGN, size) != 0) {
             p = NULL;
@@ -151,7 +167,13 @@ pixel_surface(int w, int h, unsigned char **pixels)
     if (p == NULL) {
         return cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
     }
-    *pixels = p;
+    if (keep != NULL) {
+        free(keep->p);
+        keep->p = p;
+        keep->size = size;
+    } else {
+        *pixels = p;
+    }
     return cairo_image_surface_create_for_data(p, CAIRO_FORMAT_RGB24, w, h,
                                                stride);
 }
@@ -162,8 +184,10 @@ surface_error(chiso_diag *diag, cairo_status_t cs, const char *what)
     if (cs == CAIRO_STATUS_NO_MEMORY) {
         return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    return chiso_diag_set(diag, CHISO_EIO, NULL, 0, 0, "%s: %s", what,
-                          cairo_status_to_string(cs));
+    return chiso_diag_set(
+        diag, CHISO_EIO, NULL, 0, 0, "%s: %s",
+        chiso_msg(diag != NULL ? diag->lang : CHISO_LANG_VI, what),
+        cairo_status_to_string(cs));
 }
 
 /* A font-free measurer (every character half the size wide), used to run
@@ -183,39 +207,48 @@ rough_line_height(void *ctx, double size)
     return 1.2 * size;
 }
 
-static chiso_status
-precheck(const chiso_chart *chart,
-         double width,
-         double height,
-         chiso_diag *diag)
+chiso_status
+chiso_plot_check(const chiso_chart *chart,
+                 double width,
+                 double height,
+                 chiso_diag *diag)
 {
     chiso_plot_measure m = {rough_width, rough_line_height, NULL};
     chiso_plot_model *md = NULL;
     chiso_diag quiet;
     chiso_status st;
 
+    /* the msgid (English) tells a data problem from a size problem */
     chiso_diag_clear(&quiet);
+    quiet.lang = CHISO_LANG_EN;
     st = chiso_plot_layout(&md, chart, width, height, &m, &quiet);
     chiso_plot_model_free(md);
+    md = NULL;
     /* only problems with the data count here; "too small for its texts"
      * depends on the real font and is left to the real layout */
-    if (st != CHISO_OK && strstr(quiet.message, "too small") == NULL &&
-        strstr(quiet.message, "too narrow") == NULL) {
-        if (diag != NULL && diag->code == CHISO_OK) {
-            *diag = quiet;
-        }
-        return st;
+    if (st == CHISO_OK || strstr(quiet.message, "too small") != NULL ||
+        strstr(quiet.message, "too narrow") != NULL) {
+        return CHISO_OK;
     }
-    return CHISO_OK;
+    if (diag != NULL && diag->code == CHISO_OK) {
+        /* again, for the message in the caller's language */
+        chiso_diag_clear(&quiet);
+        quiet.lang = diag->lang;
+        chiso_plot_layout(&md, chart, width, height, &m, &quiet);
+        chiso_plot_model_free(md);
+        *diag = quiet;
+    }
+    return st;
 }
 
-chiso_status
-chiso_plot_write_stream(const chiso_chart *chart,
-                        FILE *f,
-                        chiso_plot_format fmt,
-                        double width,
-                        double height,
-                        chiso_diag *diag)
+static chiso_status
+write_stream(const chiso_chart *chart,
+             FILE *f,
+             chiso_plot_format fmt,
+             double width,
+             double height,
+             pixel_keep *keep,
+             chiso_diag *diag)
 {
     cairo_surface_t *surf = NULL;
     cairo_t *cr = NULL;
@@ -232,13 +265,14 @@ chiso_plot_write_stream(const chiso_chart *chart,
                               width, height);
     }
     /* data problems are found before any font or surface exists */
-    st = precheck(chart, width, height, diag);
+    st = chiso_plot_check(chart, width, height, diag);
     if (st != CHISO_OK) {
         return st;
     }
     switch (fmt) {
     case CHISO_PLOT_PNG:
-        surf = pixel_surface((int)ceil(width), (int)ceil(height), &pixels);
+        surf =
+            pixel_surface((int)ceil(width), (int)ceil(height), keep, &pixels);
         break;
     case CHISO_PLOT_SVG:
         surf = cairo_svg_surface_create_for_stream(buf_cb, &svg, width, height);
@@ -281,12 +315,12 @@ chiso_plot_write_stream(const chiso_chart *chart,
     if (fmt == CHISO_PLOT_PNG) {
         /* our own encoder: several times faster than cairo's (png_fast.c) */
         cairo_surface_flush(surf);
-        st = plot_png_write(f, cairo_image_surface_get_data(surf),
-                            cairo_image_surface_get_width(surf),
-                            cairo_image_surface_get_height(surf),
-                            cairo_image_surface_get_stride(surf));
+        st = chiso_plot__png_write(f, cairo_image_surface_get_data(surf),
+                                   cairo_image_surface_get_width(surf),
+                                   cairo_image_surface_get_height(surf),
+                                   cairo_image_surface_get_stride(surf));
         if (st != CHISO_OK) {
-            st = chiso_diag_set(diag, st, NULL, 0, 0, "%s",
+            st = chiso_diag_set(diag, st, NULL, 0, 0,
                                 st == CHISO_ENOMEM ? "out of memory"
                                                    : "cannot write the PNG");
             goto out;
@@ -313,11 +347,92 @@ out:
 }
 
 chiso_status
-chiso_plot_write(const chiso_chart *chart,
-                 const char *path,
-                 double width,
-                 double height,
-                 chiso_diag *diag)
+chiso_plot_write_stream(const chiso_chart *chart,
+                        FILE *f,
+                        chiso_plot_format fmt,
+                        double width,
+                        double height,
+                        chiso_diag *diag)
+{
+    return write_stream(chart, f, fmt, width, height, NULL, diag);
+}
+
+void
+chiso_plot_write_options_init(chiso_plot_write_options *opts)
+{
+    memset(opts, 0, sizeof(*opts));
+    opts->width = 1200;
+    opts->height = 800;
+}
+
+/*
+ * The batch writer (opts->no_sync): temporary file beside the path, then
+ * rename, without fsync; the caller syncs the folder once for the whole
+ * batch. The path must be absent or a regular file: anything else (a
+ * device, a FIFO, a symlink, a folder) is refused rather than renamed
+ * over.
+ */
+static chiso_status
+write_unsynced(const chiso_chart *chart,
+               const char *path,
+               chiso_plot_format fmt,
+               const chiso_plot_write_options *opts,
+               pixel_keep *keep,
+               chiso_diag *diag)
+{
+    struct stat sb;
+    size_t len = strlen(path);
+    char *tmp = malloc(len + 16);
+    FILE *f = NULL;
+    int fd, err = 0;
+    chiso_status st;
+
+    if (tmp == NULL) {
+        return chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
+    }
+    if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        free(tmp);
+        return chiso_diag_set(diag, CHISO_EUSAGE, path, 0, 0,
+                              "exists and is not a regular file; not "
+                              "replacing it");
+    }
+    snprintf(tmp, len + 16, "%s.tmp-XXXXXX", path);
+    fd = mkstemp(tmp);
+    if (fd < 0 || (f = fdopen(fd, "wb")) == NULL) {
+        err = errno;
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        free(tmp);
+        return chiso_diag_set_errno(diag, path, err, "cannot write");
+    }
+    st = write_stream(chart, f, fmt, opts->width, opts->height, keep, diag);
+    if (fflush(f) != 0 || ferror(f)) {
+        err = errno ? errno : EIO;
+    }
+    if (fclose(f) != 0 && err == 0) {
+        err = errno;
+    }
+    if (st == CHISO_OK && err == 0 && rename(tmp, path) != 0) {
+        err = errno;
+    }
+    if (st == CHISO_OK && err != 0) {
+        st = chiso_diag_set_errno(diag, path, err, "cannot write");
+    }
+    if (st != CHISO_OK) {
+        unlink(tmp);
+    }
+    free(tmp);
+    return st;
+}
+
+static chiso_status
+write_ex(const chiso_chart *chart,
+         const char *path,
+         const chiso_plot_write_options *opts,
+         pixel_keep *keep,
+         chiso_diag *diag)
 {
     chiso_plot_format fmt;
     chiso_outfile *of = NULL;
@@ -329,15 +444,154 @@ chiso_plot_write(const chiso_chart *chart,
                               "output must end in .png, .svg or .pdf",
                               path);
     }
+    if (opts->no_sync) {
+        return write_unsynced(chart, path, fmt, opts, keep, diag);
+    }
     st = chiso_outfile_open(&of, path, diag);
     if (st != CHISO_OK) {
         return st;
     }
-    st = chiso_plot_write_stream(chart, chiso_outfile_stream(of), fmt, width,
-                                 height, diag);
+    st = write_stream(chart, chiso_outfile_stream(of), fmt, opts->width,
+                      opts->height, keep, diag);
     if (st != CHISO_OK) {
         chiso_outfile_abort(of);
         return st;
     }
     return chiso_outfile_commit(of, diag);
+}
+
+chiso_status
+chiso_plot_write_ex(const chiso_chart *chart,
+                    const char *path,
+                    const chiso_plot_write_options *opts,
+                    chiso_diag *diag)
+{
+    return write_ex(chart, path, opts, NULL, diag);
+}
+
+chiso_status
+chiso_plot_write(const chiso_chart *chart,
+                 const char *path,
+                 double width,
+                 double height,
+                 chiso_diag *diag)
+{
+    chiso_plot_write_options o;
+
+    chiso_plot_write_options_init(&o);
+    o.width = width;
+    o.height = height;
+    return chiso_plot_write_ex(chart, path, &o, diag);
+}
+
+/* ---- many charts at once ------------------------------------------------ */
+
+typedef struct batch {
+    const chiso_chart *const *charts;
+    const char *const *paths;
+    size_t n;
+    const chiso_plot_write_options *opts;
+    pthread_mutex_t lock;
+    size_t next;      /* next chart to take */
+    size_t failed_at; /* lowest failed index, n if none */
+    chiso_diag diag;  /* its diagnostic */
+    chiso_status st;
+} batch;
+
+/* Take charts until none is left or one failed. */
+static void
+batch_run(batch *b)
+{
+    pixel_keep keep = {NULL, 0};
+
+    for (;;) {
+        size_t i;
+        chiso_diag d;
+        chiso_status st;
+        pthread_mutex_lock(&b->lock);
+        i = b->next < b->failed_at ? b->next++ : b->n;
+        d = b->diag; /* for its language */
+        pthread_mutex_unlock(&b->lock);
+        if (i >= b->n) {
+            break;
+        }
+        chiso_diag_clear(&d);
+        st = write_ex(b->charts[i], b->paths[i], b->opts, &keep, &d);
+        if (st != CHISO_OK) {
+            pthread_mutex_lock(&b->lock);
+            if (i < b->failed_at) {
+                b->failed_at = i;
+                b->diag = d;
+                b->st = st;
+            }
+            pthread_mutex_unlock(&b->lock);
+        }
+    }
+    free(keep.p);
+}
+
+static void *
+batch_worker(void *arg)
+{
+    batch_run(arg);
+    /* Pango's font map is per thread: release this one's */
+    chiso_plot_release_fonts();
+    return NULL;
+}
+
+chiso_status
+chiso_plot_write_many(const chiso_chart *const *charts,
+                      const char *const *paths,
+                      size_t n,
+                      const chiso_plot_write_options *opts,
+                      chiso_diag *diag)
+{
+    pthread_t tid[CHISO_PLOT_MAX_THREADS];
+    size_t n_threads = opts->threads, started = 0, i;
+    batch b;
+
+    if (n == 0) {
+        return CHISO_OK;
+    }
+    if (n_threads == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        n_threads = cpus > 0 ? (size_t)cpus : 1;
+    }
+    if (n_threads > CHISO_PLOT_MAX_THREADS) {
+        n_threads = CHISO_PLOT_MAX_THREADS;
+    }
+    if (n_threads > n) {
+        n_threads = n;
+    }
+    memset(&b, 0, sizeof(b));
+    b.charts = charts;
+    b.paths = paths;
+    b.n = n;
+    b.opts = opts;
+    b.failed_at = n;
+    b.st = CHISO_OK;
+    chiso_diag_clear(&b.diag);
+    if (diag != NULL) {
+        b.diag.lang = diag->lang;
+    }
+    if (pthread_mutex_init(&b.lock, NULL) != 0) {
+        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    /* the calling thread works too: n_threads - 1 helpers */
+    for (i = 1; i < n_threads; i++) {
+        if (pthread_create(&tid[started], NULL, batch_worker, &b) != 0) {
+            break; /* fewer helpers; the work still gets done */
+        }
+        started++;
+    }
+    /* the caller's own fonts stay loaded (its font map is its own) */
+    batch_run(&b);
+    for (i = 0; i < started; i++) {
+        pthread_join(tid[i], NULL);
+    }
+    pthread_mutex_destroy(&b.lock);
+    if (b.st != CHISO_OK && diag != NULL && diag->code == CHISO_OK) {
+        *diag = b.diag;
+    }
+    return b.st;
 }

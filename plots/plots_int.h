@@ -14,18 +14,23 @@
 typedef struct plot_series {
     char *name;
     double *x, *y, *lo, *hi; /* lo/hi NULL when there is no band */
+    long *rank_of;           /* rank series: number ranked per point */
+    unsigned char *derived;  /* 1 = computed, not published; may be NULL */
     size_t n;
 } plot_series;
 
 typedef struct plot_break {
     double x;
     char *label;
+    char *series; /* the one series it cuts, or NULL: every series */
 } plot_break;
 
 typedef struct plot_bar {
     char *label;
     double value;
     size_t group; /* index into chart->groups, or (size_t)-1 */
+    long rank;    /* published rank and its total; 0 = none */
+    long rank_of;
 } plot_bar;
 
 typedef struct plot_band {
@@ -43,21 +48,27 @@ typedef struct plot_interval {
     double nominal, median, p5, p95;
 } plot_interval;
 
-/* A growable list of owned names with lookup (first-seen order). */
+/* A growable list of owned names with lookup (first-seen order). The
+ * lookup is a hash index (open addressing, FNV-1a), so interning n names
+ * costs O(n), never O(n^2). */
 typedef struct plot_names {
     char **v;
     size_t n, cap;
+    size_t *slots; /* n_slots entries: index + 1, 0 = empty */
+    size_t n_slots;
 } plot_names;
 
 struct chiso_chart {
     chiso_plot_kind kind;
     chiso_plot_lang lang;
     chiso_plot_numfmt numfmt;
+    int decimals; /* of value labels; -1 = from the data */
     char *text[CHISO_PLOT_N_TEXTS];
     char *highlight;
 
     plot_series *series; /* trend, small multiples */
     size_t n_series;
+    int rank_axis; /* the series are ranks (chiso_chart_add_rank_series) */
     plot_break breaks[PLOT_MAX_BREAKS];
     size_t n_breaks;
 
@@ -83,29 +94,56 @@ struct chiso_chart {
     size_t n_intervals, cap_intervals;
 };
 
-/* Okabe-Ito colours as 0xRRGGBB, in the order series use them. */
-extern const unsigned int plot_palette[8];
+/* Okabe-Ito colours as 0xRRGGBB, in the order series use them
+ * (immutable). */
+extern const unsigned int chiso_plot__palette[8];
 #define PLOT_N_MARKERS 8
 #define PLOT_N_DASHES  5
 
-/* Built-in label in the chart's language. */
-const char *plot_label(const chiso_chart *c, const char *vi, const char *en);
+/* Built-in label in the chart's language: the catalogue's text for the
+ * English msgid (analytics/util/po/vi.po). */
+const char *chiso_plot__msg(const chiso_chart *c, const char *msgid)
+    CHISO_FORMAT_ARG(2);
+/* The catalogue language of the chart. */
+chiso_lang chiso_plot__lang(const chiso_chart *c);
 
-long plot_names_find(const plot_names *nm, const char *s);
+long chiso_plot__names_find(const plot_names *nm, const char *s);
 /* Index of s, adding it if new; -1 on allocation failure. */
-long plot_names_intern(plot_names *nm, const char *s);
-void plot_names_free(plot_names *nm);
+long chiso_plot__names_intern(plot_names *nm, const char *s);
+void chiso_plot__names_free(plot_names *nm);
 
 /* Does the chart's highlight equal s? */
-int plot_is_highlight(const chiso_chart *c, const char *s);
+int chiso_plot__is_highlight(const chiso_chart *c, const char *s);
 
 /* Trend x of the methodology-break rule for break b (data units). */
-double plot_break_rule_x(const chiso_chart *c, double bx);
+double chiso_plot__break_rule_x(const chiso_chart *c, double bx);
 
 /* Decimals (0, 1 or 2) needed to show a data value: 2 at most. */
-int plot_value_decimals(double v);
+int chiso_plot__value_decimals(double v);
+
+/* Decimals of the chart's value labels: the caller's choice
+ * (chiso_chart_set_decimals) or the fewest that show every value. */
+int chiso_plot__decimals(const chiso_chart *c);
+
+/* Does a line join point j-1 to point j of series s? Not across a
+ * methodology break, not between ranks out of different totals, not
+ * from or to a missing value. */
+int chiso_plot__joined(const chiso_chart *c, const plot_series *s, size_t j);
+
+/* Mark point i of series s derived (drawn hollow). */
+chiso_status chiso_plot__set_derived(plot_series *s, size_t i);
+
+/* Height of v on a vertical axis as a fraction of the plot: 0 at the
+ * bottom, 1 at the top (a rank axis puts its low end at the top). */
+double chiso_plot__yfrac(const chiso_plot_axis *ax, double v);
+
+/* Does break b cut series s? */
+int chiso_plot__break_cuts(const plot_break *b, const plot_series *s);
+
+/* Has any series a derived (computed) point? */
+int chiso_plot__has_derived(const chiso_chart *c);
 
 /* Number of bands-carrying series (trend). */
-int plot_has_bands(const chiso_chart *c);
+int chiso_plot__has_bands(const chiso_chart *c);
 
 #endif /* CHISO_PLOTS_INT_H */

@@ -49,7 +49,7 @@ static void
 text(rnd *R, const chiso_plot_label *lb, unsigned int color)
 {
     rgb(R->cr, color);
-    plot_text_draw(R->txt, R->cr, lb, 0, 0);
+    chiso_plot__text_draw(R->txt, R->cr, lb, 0, 0);
 }
 
 static double
@@ -62,8 +62,7 @@ mx(const chiso_plot_model *md, const chiso_plot_rect *r, double v)
 static double
 my(const chiso_plot_model *md, const chiso_plot_rect *r, double v)
 {
-    const chiso_plot_ticks *t = &md->y.ticks;
-    return r->y + r->h - (v - t->lo) / (t->hi - t->lo) * r->h;
+    return r->y + r->h - chiso_plot__yfrac(&md->y, v) * r->h;
 }
 
 static void
@@ -157,26 +156,41 @@ marker_path(cairo_t *cr, int k, double x, double y, double r)
     }
 }
 
-/* Fill the current path (markers) in color with a white rim, so
- * overlapping markers stay readable. */
+/* Stroke the current path (markers) as outlines on white: a derived
+ * point, computed rather than published, is drawn hollow. */
 static void
-markers_paint(cairo_t *cr, double r, unsigned int color)
+hollow_paint(cairo_t *cr, double r, unsigned int color)
 {
-    rgb(cr, color);
+    rgb(cr, 0xFFFFFF);
     cairo_fill_preserve(cr);
     cairo_set_dash(cr, NULL, 0, 0);
-    cairo_set_line_width(cr, fmax(0.8, r * 0.3));
-    rgb(cr, 0xFFFFFF);
+    cairo_set_line_width(cr, fmax(1.2, r * 0.4));
+    rgb(cr, color);
     cairo_stroke(cr);
 }
 
-/* One marker, painted. */
+/* Width of the white rim around a marker of radius r. */
+static double
+rim_of(double r)
+{
+    return fmax(0.8, r * 0.3);
+}
+
+/* One marker, painted: the white rim as a larger white shape under a
+ * smaller coloured one (two fills cost a fraction of a fill and a
+ * stroke, and look the same at marker sizes). */
 static void
 marker(cairo_t *cr, int k, double x, double y, double r, unsigned int color)
 {
+    double h = rim_of(r) / 2;
+
     cairo_new_path(cr);
-    marker_path(cr, k, x, y, r);
-    markers_paint(cr, r, color);
+    marker_path(cr, k, x, y, r + h);
+    rgb(cr, 0xFFFFFF);
+    cairo_fill(cr);
+    marker_path(cr, k, x, y, r - h);
+    rgb(cr, color);
+    cairo_fill(cr);
 }
 
 /* Published rank: an outlined diamond, so a median dot under it shows. */
@@ -288,7 +302,7 @@ tick_texts(rnd *R, const chiso_plot_axis *ax, double dx, double dy)
 
     rgb(R->cr, INK);
     for (i = 0; i < ax->ticks.n; i++) {
-        plot_text_draw(R->txt, R->cr, &ax->tick_labels[i], dx, dy);
+        chiso_plot__text_draw(R->txt, R->cr, &ax->tick_labels[i], dx, dy);
     }
 }
 
@@ -306,7 +320,7 @@ header_footer(rnd *R)
 }
 
 /* Legend swatch kinds. */
-enum { SW_LINE, SW_BAND, SW_BOX, SW_MARKER, SW_INTERVAL, SW_PLAIN };
+enum { SW_LINE, SW_BAND, SW_BOX, SW_MARKER, SW_INTERVAL, SW_PLAIN, SW_HOLLOW };
 
 static void
 legend_item(
@@ -346,6 +360,11 @@ legend_item(
             marker(cr, style, x + w / 2, cy, R->base * 0.35, color);
         }
         break;
+    case SW_HOLLOW:
+        cairo_new_path(cr);
+        marker_path(cr, style, x + w / 2, cy, R->base * 0.38);
+        hollow_paint(cr, R->base * 0.38, color);
+        break;
     case SW_PLAIN:
         cairo_set_line_width(cr, 1.6);
         cairo_set_dash(cr, NULL, 0, 0);
@@ -362,18 +381,19 @@ legend_item(
         break;
     }
     rgb(cr, INK);
-    plot_text_draw(R->txt, cr, it, lg->x, lg->y);
+    chiso_plot__text_draw(R->txt, cr, it, lg->x, lg->y);
 }
 
 /* ---- trend and small multiples ---------------------------------------- */
 
 static int
-break_between(const chiso_chart *c, double x0, double x1)
+break_between(const chiso_chart *c, const plot_series *s, double x0, double x1)
 {
     size_t b;
 
     for (b = 0; b < c->n_breaks; b++) {
-        if (c->breaks[b].x > x0 && c->breaks[b].x <= x1) {
+        if (c->breaks[b].x > x0 && c->breaks[b].x <= x1 &&
+            chiso_plot__break_cuts(&c->breaks[b], s)) {
             return 1;
         }
     }
@@ -397,7 +417,8 @@ draw_band(rnd *R,
         }
         j = i;
         while (j + 1 < s->n && !isnan(s->lo[j + 1]) &&
-               !break_between(R->c, s->x[j], s->x[j + 1])) {
+               !break_between(R->c, s, s->x[j], s->x[j + 1]) &&
+               (s->rank_of == NULL || s->rank_of[j] == s->rank_of[j + 1])) {
             j++;
         }
         if (j > i) {
@@ -425,6 +446,66 @@ draw_band(rnd *R,
     }
 }
 
+/*
+ * Add one joined run of points [i0, i1] to the path. A run denser than
+ * the pixels it crosses is reduced per pixel column to its first, lowest,
+ * highest and last point (in x order): the drawn line is the same at this
+ * resolution, and the work stays linear in the points instead of handing
+ * cairo a polygon whose every scan line crosses thousands of edges.
+ */
+static void
+path_run(rnd *R,
+         const plot_series *s,
+         const chiso_plot_rect *r,
+         size_t i0,
+         size_t i1)
+{
+    cairo_t *cr = R->cr;
+    size_t i, first, last, lo, hi;
+    double col;
+
+    cairo_move_to(cr, mx(R->md, r, s->x[i0]), my(R->md, r, s->y[i0]));
+    if ((double)(i1 - i0 + 1) <= 2 * r->w) {
+        for (i = i0 + 1; i <= i1; i++) {
+            cairo_line_to(cr, mx(R->md, r, s->x[i]), my(R->md, r, s->y[i]));
+        }
+        return;
+    }
+    first = last = lo = hi = i0;
+    col = floor(mx(R->md, r, s->x[i0]));
+    for (i = i0 + 1; i <= i1 + 1; i++) {
+        double c = i <= i1 ? floor(mx(R->md, r, s->x[i])) : HUGE_VAL;
+        if (c > col) {
+            /* flush the column: first (already on the path), then the
+             * extremes in x order, then the last */
+            size_t a = lo < hi ? lo : hi, b = lo < hi ? hi : lo, k;
+            size_t pts[3] = {a, b, last};
+            size_t prev = first;
+            for (k = 0; k < 3; k++) {
+                if (pts[k] != prev && pts[k] != first) {
+                    cairo_line_to(cr, mx(R->md, r, s->x[pts[k]]),
+                                  my(R->md, r, s->y[pts[k]]));
+                    prev = pts[k];
+                }
+            }
+            if (i > i1) {
+                break;
+            }
+            cairo_line_to(cr, mx(R->md, r, s->x[i]), my(R->md, r, s->y[i]));
+            first = last = lo = hi = i;
+            col = c;
+            continue;
+        }
+        last = i;
+        if (s->y[i] < s->y[lo]) {
+            lo = i;
+        }
+        if (s->y[i] > s->y[hi]) {
+            hi = i;
+        }
+    }
+}
+
 static void
 draw_line(rnd *R,
           const plot_series *s,
@@ -435,24 +516,22 @@ draw_line(rnd *R,
           int markers)
 {
     cairo_t *cr = R->cr;
-    size_t i;
-    int open = 0;
+    size_t i, j, n_fin = 0;
+    double mr = fmax(lw * 1.6, R->base * 0.38);
+    int all_markers, pass;
 
     cairo_new_path(cr);
-    for (i = 0; i < s->n; i++) {
-        double x, y;
+    for (i = 0; i < s->n; i = j + 1) {
         if (isnan(s->y[i])) {
-            open = 0;
+            j = i;
             continue;
         }
-        x = mx(R->md, r, s->x[i]);
-        y = my(R->md, r, s->y[i]);
-        if (open && !break_between(R->c, s->x[i - 1], s->x[i])) {
-            cairo_line_to(cr, x, y);
-        } else {
-            cairo_move_to(cr, x, y);
+        for (j = i; j + 1 < s->n && chiso_plot__joined(R->c, s, j + 1); j++) {
         }
-        open = 1;
+        n_fin += j - i + 1;
+        if (j > i) {
+            path_run(R, s, r, i, j);
+        }
     }
     cairo_set_line_width(cr, lw);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
@@ -461,23 +540,52 @@ draw_line(rnd *R,
     rgb(cr, color);
     cairo_stroke(cr);
     cairo_set_dash(cr, NULL, 0, 0);
-    if (markers) {
-        /* all markers of the series in one path: two cairo operations
-         * instead of two per point */
-        double mr = fmax(lw * 1.6, R->base * 0.38);
+    if (!markers) {
+        return; /* context lines (small multiples) */
+    }
+    /* markers on every point while they stay apart; on a dense series only
+     * points no line reaches (they would vanish otherwise) and derived
+     * points (hollow) keep theirs */
+    all_markers = markers && (double)n_fin * mr * 1.5 <= r->w;
+    /* the series' markers in two paths: white rims (larger shapes) under
+     * the coloured ones */
+    for (pass = 0; pass < 2; pass++) {
+        double rr = pass == 0 ? mr + rim_of(mr) / 2 : mr - rim_of(mr) / 2;
         cairo_new_path(cr);
         for (i = 0; i < s->n; i++) {
-            if (!isnan(s->y[i])) {
+            int alone;
+            if (isnan(s->y[i]) || (s->derived != NULL && s->derived[i])) {
+                continue;
+            }
+            alone = !chiso_plot__joined(R->c, s, i) &&
+                    !(i + 1 < s->n && chiso_plot__joined(R->c, s, i + 1));
+            if (all_markers || alone) {
+                marker_path(cr, style, mx(R->md, r, s->x[i]),
+                            my(R->md, r, s->y[i]), rr);
+            }
+        }
+        rgb(cr, pass == 0 ? 0xFFFFFF : color);
+        cairo_fill(cr);
+    }
+    if (s->derived != NULL) {
+        cairo_new_path(cr);
+        for (i = 0; i < s->n; i++) {
+            if (s->derived[i] && !isnan(s->y[i])) {
                 marker_path(cr, style, mx(R->md, r, s->x[i]),
                             my(R->md, r, s->y[i]), mr);
             }
         }
-        markers_paint(cr, mr, color);
+        hollow_paint(cr, mr, color);
     }
 }
 
+/* Dashed rules of the breaks; in a panel (only != NULL) the breaks that
+ * cut its series. */
 static void
-break_rules(rnd *R, const chiso_plot_rect *r, double top)
+break_rules(rnd *R,
+            const chiso_plot_rect *r,
+            double top,
+            const plot_series *only)
 {
     const chiso_chart *c = R->c;
     cairo_t *cr = R->cr;
@@ -485,8 +593,9 @@ break_rules(rnd *R, const chiso_plot_rect *r, double top)
     double d[2] = {4, 3};
 
     for (b = 0; b < c->n_breaks; b++) {
-        double x = mx(R->md, r, plot_break_rule_x(c, c->breaks[b].x));
-        if (x < r->x || x > r->x + r->w) {
+        double x = mx(R->md, r, chiso_plot__break_rule_x(c, c->breaks[b].x));
+        if (x < r->x || x > r->x + r->w ||
+            (only != NULL && !chiso_plot__break_cuts(&c->breaks[b], only))) {
             continue;
         }
         cairo_set_line_width(cr, 1.4);
@@ -510,24 +619,24 @@ render_trend(rnd *R)
     grid(R, &md->plot, 0, 1);
     for (i = 0; i < c->n_series; i++) {
         if (c->series[i].lo != NULL) {
-            draw_band(R, &c->series[i], &md->plot, plot_palette[i % 8]);
+            draw_band(R, &c->series[i], &md->plot, chiso_plot__palette[i % 8]);
         }
     }
     cairo_save(cr);
     for (i = 0; i < c->n_series; i++) {
-        if (plot_is_highlight(c, c->series[i].name)) {
+        if (chiso_plot__is_highlight(c, c->series[i].name)) {
             hl = i;
             continue;
         }
-        draw_line(R, &c->series[i], &md->plot, plot_palette[i % 8], (int)i, lw,
-                  1);
+        draw_line(R, &c->series[i], &md->plot, chiso_plot__palette[i % 8],
+                  (int)i, lw, 1);
     }
     if (hl != (size_t)-1) {
-        draw_line(R, &c->series[hl], &md->plot, plot_palette[hl % 8], (int)hl,
-                  lw * 1.9, 1);
+        draw_line(R, &c->series[hl], &md->plot, chiso_plot__palette[hl % 8],
+                  (int)hl, lw * 1.9, 1);
     }
     cairo_restore(cr);
-    break_rules(R, &md->plot, md->plot.y - R->base * 0.3);
+    break_rules(R, &md->plot, md->plot.y - R->base * 0.3, NULL);
     axes(R, &md->plot, 1, 1);
     tick_texts(R, &md->x, 0, 0);
     tick_texts(R, &md->y, 0, 0);
@@ -536,7 +645,9 @@ render_trend(rnd *R)
     }
     for (i = 0; i < md->legend.n; i++) {
         if (i < c->n_series) {
-            legend_item(R, i, SW_LINE, plot_palette[i % 8], (int)i, 1);
+            legend_item(R, i, SW_LINE, chiso_plot__palette[i % 8], (int)i, 1);
+        } else if (i + 1 == md->legend.n && chiso_plot__has_derived(c)) {
+            legend_item(R, i, SW_HOLLOW, INK, 0, 1);
         } else {
             size_t k, with_band = 0, n_band = 0;
             for (k = 0; k < c->n_series; k++) {
@@ -547,8 +658,9 @@ render_trend(rnd *R)
             }
             /* one band: its series' colour; several: neutral grey */
             legend_item(R, i, SW_BAND,
-                        n_band == 1 ? plot_palette[with_band % 8] : 0x777777, 0,
-                        n_band == 1 ? 0.16 : 0.3);
+                        n_band == 1 ? chiso_plot__palette[with_band % 8]
+                                    : 0x777777,
+                        0, n_band == 1 ? 0.16 : 0.3);
         }
     }
 }
@@ -563,7 +675,7 @@ render_small_multiples(rnd *R)
 
     for (p = 0; p < md->n_panels; p++) {
         const chiso_plot_rect *r = &md->panels[p];
-        int hl = plot_is_highlight(c, c->series[p].name);
+        int hl = chiso_plot__is_highlight(c, c->series[p].name);
         double dx = r->x - md->panels[0].x, dy = r->y - md->panels[0].y;
         grid(R, r, 0, 1);
         for (i = 0; i < c->n_series; i++) {
@@ -572,11 +684,11 @@ render_small_multiples(rnd *R)
             }
         }
         if (c->series[p].lo != NULL) {
-            draw_band(R, &c->series[p], r, plot_palette[0]);
+            draw_band(R, &c->series[p], r, chiso_plot__palette[0]);
         }
-        draw_line(R, &c->series[p], r, hl ? HIGHLIGHT : plot_palette[0], 0,
-                  hl ? lw * 1.6 : lw, 1);
-        break_rules(R, r, r->y);
+        draw_line(R, &c->series[p], r, hl ? HIGHLIGHT : chiso_plot__palette[0],
+                  0, hl ? lw * 1.6 : lw, 1);
+        break_rules(R, r, r->y, &c->series[p]);
         axes(R, r, 1, p % md->panel_cols == 0);
         tick_texts(R, &md->x, dx, dy);
         if (p % md->panel_cols == 0) {
@@ -594,7 +706,7 @@ static unsigned int
 group_color(size_t g)
 {
     static const unsigned char order[7] = {0, 2, 4, 5, 3, 6, 7};
-    return plot_palette[order[g % 7]];
+    return chiso_plot__palette[order[g % 7]];
 }
 
 static void
@@ -606,7 +718,6 @@ render_bars(rnd *R)
     const chiso_plot_rect *r = &md->plot;
     size_t i;
     double x0 = mx(md, r, 0), th = md->row_h * 0.72;
-    int dec = 0;
 
     for (i = 0; i < c->n_bands; i++) {
         double a = fmax(mx(md, r, c->bands[i].from), r->x);
@@ -617,18 +728,13 @@ render_bars(rnd *R)
         cairo_fill(cr);
     }
     grid(R, r, 1, 0);
-    for (i = 0; i < c->n_bars; i++) {
-        dec = plot_value_decimals(c->bars[i].value) > dec
-                  ? plot_value_decimals(c->bars[i].value)
-                  : dec;
-    }
     for (i = 0; i < md->n_cats; i++) {
         const plot_bar *b = &c->bars[md->order[i]];
         double cy = r->y + ((double)i + 0.5) * md->row_h;
         double x1 = mx(md, r, b->value);
-        int hl = plot_is_highlight(c, b->label);
-        unsigned int col =
-            b->group != (size_t)-1 ? group_color(b->group) : plot_palette[0];
+        int hl = chiso_plot__is_highlight(c, b->label);
+        unsigned int col = b->group != (size_t)-1 ? group_color(b->group)
+                                                  : chiso_plot__palette[0];
         chiso_plot_label v;
         char num[64];
         if (hl) {
@@ -649,7 +755,7 @@ render_bars(rnd *R)
             continue;
         }
         /* value at the bar's end */
-        chiso_plot_format_number(b->value, dec, c->numfmt, num, sizeof(num));
+        chiso_chart_format_value(c, b->value, num, sizeof(num));
         memset(&v, 0, sizeof(v));
         v.text = num;
         v.size = md->cats[i].size;
@@ -693,13 +799,13 @@ render_rank_interval(rnd *R)
     for (i = 0; i < md->n_cats; i++) {
         const plot_interval *iv = &c->intervals[md->order[i]];
         double cy = r->y + ((double)i + 0.5) * md->row_h;
-        int hl = plot_is_highlight(c, iv->unit);
+        int hl = chiso_plot__is_highlight(c, iv->unit);
         if (hl) {
             rgba(cr, HIGHLIGHT, 0.12);
             cairo_rectangle(cr, r->x, cy - md->row_h / 2, r->w, md->row_h);
             cairo_fill(cr);
         }
-        rgba(cr, plot_palette[0], 0.55);
+        rgba(cr, chiso_plot__palette[0], 0.55);
         cairo_set_line_width(cr, fmax(1, lw));
         cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
         hline(cr, mx(md, r, iv->p5), mx(md, r, iv->p95), cy);
@@ -730,13 +836,9 @@ render_waterfall(rnd *R)
     size_t i, n = md->n_cats;
     double col_w = md->row_h, bw = col_w * 0.62, level = c->max, lost = 0;
     double d[2] = {3, 2};
-    int dec = plot_value_decimals(c->max);
 
     for (i = 0; i < c->n_bars; i++) {
         lost += c->bars[i].value;
-        if (plot_value_decimals(c->bars[i].value) > dec) {
-            dec = plot_value_decimals(c->bars[i].value);
-        }
     }
     grid(R, r, 0, 1);
     for (i = 0; i < n; i++) {
@@ -748,17 +850,17 @@ render_waterfall(rnd *R)
         if (i == 0) {
             top = c->max;
             bot = 0;
-            col = plot_palette[0];
+            col = chiso_plot__palette[0];
             val = c->max;
         } else if (i == n - 1) {
             top = c->max - lost;
             bot = 0;
-            col = plot_palette[2];
+            col = chiso_plot__palette[2];
             val = top;
         } else {
             top = level;
             bot = level - c->bars[i - 1].value;
-            col = plot_palette[1];
+            col = chiso_plot__palette[1];
             val = -c->bars[i - 1].value;
             level = bot;
         }
@@ -777,7 +879,7 @@ render_waterfall(rnd *R)
             cairo_stroke(cr);
             cairo_set_dash(cr, NULL, 0, 0);
         }
-        chiso_plot_format_number(val, dec, c->numfmt, num, sizeof(num));
+        chiso_chart_format_value(c, val, num, sizeof(num));
         memset(&v, 0, sizeof(v));
         v.text = num;
         v.size = R->base * 0.8;
@@ -826,12 +928,12 @@ render_scatter(rnd *R)
         cairo_restore(cr);
     }
     for (i = 0; i < c->n_points; i++) {
-        if (plot_is_highlight(c, c->points[i].label)) {
+        if (chiso_plot__is_highlight(c, c->points[i].label)) {
             hl = i;
             continue;
         }
         marker(cr, 0, mx(md, r, c->points[i].x), my(md, r, c->points[i].y), pr,
-               plot_palette[0]);
+               chiso_plot__palette[0]);
     }
     if (hl != (size_t)-1) {
         marker(cr, 3, mx(md, r, c->points[hl].x), my(md, r, c->points[hl].y),
@@ -844,7 +946,7 @@ render_scatter(rnd *R)
     tick_texts(R, &md->x, 0, 0);
     tick_texts(R, &md->y, 0, 0);
     if (md->legend.n > 0) {
-        legend_item(R, 0, SW_MARKER, plot_palette[0], 0, 1);
+        legend_item(R, 0, SW_MARKER, chiso_plot__palette[0], 0, 1);
     }
     if (md->legend.n > 1) {
         legend_item(R, 1, SW_PLAIN, INK, 0, 1);
@@ -885,9 +987,9 @@ render_radar(rnd *R)
         cairo_stroke(cr);
     }
     for (s = 0; s < ns; s++) {
-        unsigned int col = plot_palette[s % 8];
+        unsigned int col = chiso_plot__palette[s % 8];
         double lw = fmax(1.8, R->base * 0.16);
-        if (plot_is_highlight(c, c->rows.v[s])) {
+        if (chiso_plot__is_highlight(c, c->rows.v[s])) {
             col = HIGHLIGHT;
             lw *= 1.6;
         }
@@ -914,15 +1016,16 @@ render_radar(rnd *R)
     }
     rgb(cr, MUTED);
     for (i = 0; i < md->y.ticks.n; i++) {
-        plot_text_draw(R->txt, cr, &md->y.tick_labels[i], 0, 0);
+        chiso_plot__text_draw(R->txt, cr, &md->y.tick_labels[i], 0, 0);
     }
     for (i = 0; i < md->n_cats; i++) {
         text(R, &md->cats[i], INK);
     }
     for (i = 0; i < md->legend.n; i++) {
         legend_item(R, i, SW_LINE,
-                    plot_is_highlight(c, c->rows.v[i]) ? HIGHLIGHT
-                                                       : plot_palette[i % 8],
+                    chiso_plot__is_highlight(c, c->rows.v[i])
+                        ? HIGHLIGHT
+                        : chiso_plot__palette[i % 8],
                     (int)i, 1);
     }
 }
@@ -999,8 +1102,7 @@ render_heatmap(rnd *R)
                 /* light text on the dark half of the scale */
                 double lum =
                     0.2126 * col[0] + 0.7152 * col[1] + 0.0722 * col[2];
-                chiso_plot_format_number(v, md->color.integers, c->numfmt, num,
-                                         sizeof(num));
+                chiso_chart_format_value(c, v, num, sizeof(num));
                 memset(&t, 0, sizeof(t));
                 t.text = num;
                 t.size = md->cell_font;
@@ -1024,7 +1126,7 @@ render_heatmap(rnd *R)
     }
     cairo_stroke(cr);
     for (i = 0; i < nr; i++) {
-        if (plot_is_highlight(c, c->rows.v[i])) {
+        if (chiso_plot__is_highlight(c, c->rows.v[i])) {
             rgb(cr, 0x000000);
             cairo_set_line_width(cr, 2.5);
             cairo_rectangle(cr, r->x + 1.25, r->y + (double)i * ch + 1.25,
@@ -1032,7 +1134,7 @@ render_heatmap(rnd *R)
             cairo_stroke(cr);
         }
         text(R, &md->cats[i],
-             plot_is_highlight(c, c->rows.v[i]) ? HIGHLIGHT : INK);
+             chiso_plot__is_highlight(c, c->rows.v[i]) ? HIGHLIGHT : INK);
     }
     for (j = 0; j < md->n_cols; j++) {
         text(R, &md->cols[j], INK);
@@ -1088,6 +1190,7 @@ render_with(cairo_t *cr,
      * edges look the same (text keeps its own grey antialiasing); vector
      * surfaces ignore it */
     cairo_set_antialias(cr, CAIRO_ANTIALIAS_FAST);
+    cairo_set_tolerance(cr, 0.5);
     rgb(cr, 0xFFFFFF);
     cairo_paint(cr);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
@@ -1134,13 +1237,13 @@ chiso_plot_render(cairo_t *cr,
                   chiso_diag *diag)
 {
     plot_text *txt;
-    chiso_status st = plot_text_new(&txt, cr);
+    chiso_status st = chiso_plot__text_new(&txt, cr);
 
     if (st != CHISO_OK) {
         return chiso_diag_set(diag, st, NULL, 0, 0, "out of memory");
     }
     st = render_with(cr, chart, md, txt, diag);
-    plot_text_free(txt);
+    chiso_plot__text_free(txt);
     return st;
 }
 
@@ -1154,17 +1257,17 @@ chiso_plot_draw(cairo_t *cr,
     plot_text *txt;
     chiso_plot_measure m;
     chiso_plot_model *md = NULL;
-    chiso_status st = plot_text_new(&txt, cr);
+    chiso_status st = chiso_plot__text_new(&txt, cr);
 
     if (st != CHISO_OK) {
         return chiso_diag_set(diag, st, NULL, 0, 0, "out of memory");
     }
-    plot_text_measure(txt, &m);
+    chiso_plot__text_measure(txt, &m);
     st = chiso_plot_layout(&md, chart, width, height, &m, diag);
     if (st == CHISO_OK) {
         st = render_with(cr, chart, md, txt, diag);
     }
     chiso_plot_model_free(md);
-    plot_text_free(txt);
+    chiso_plot__text_free(txt);
     return st;
 }

@@ -14,23 +14,23 @@
 /* Pango text state for one render: context, one reused layout, font. */
 typedef struct plot_text plot_text;
 
-chiso_status plot_text_new(plot_text **out, cairo_t *cr);
-void plot_text_free(plot_text *t);
+chiso_status chiso_plot__text_new(plot_text **out, cairo_t *cr);
+void chiso_plot__text_free(plot_text *t);
 /* A measurer backed by t (borrowed: valid while t lives). */
-void plot_text_measure(plot_text *t, chiso_plot_measure *m);
+void chiso_plot__text_measure(plot_text *t, chiso_plot_measure *m);
 /* Draw a fitted label, offset by (dx, dy). Hidden and empty labels are
  * skipped. The colour is cr's current source. */
-void plot_text_draw(plot_text *t,
-                    cairo_t *cr,
-                    const chiso_plot_label *lb,
-                    double dx,
-                    double dy);
+void chiso_plot__text_draw(plot_text *t,
+                           cairo_t *cr,
+                           const chiso_plot_label *lb,
+                           double dx,
+                           double dy);
 
 /*
  * Encode an RGB24 cairo image (width x height, `stride` bytes per row) as
  * PNG into f (png_fast.c). CHISO_EIO on a write error, CHISO_ENOMEM.
  */
-chiso_status plot_png_write(
+chiso_status chiso_plot__png_write(
     FILE *f, const unsigned char *data, int width, int height, int stride);
 
 #endif /* CHISO_RENDER_INT_H */

@@ -1,5 +1,6 @@
 /*
- * scale.c - "nice" ticks, number labels and the least-squares line.
+ * scale.c - "nice" ticks, rank ticks, number labels and the least-squares
+ * line (GSL's gsl_fit_linear and gsl_stats_correlation).
  *
  * Ticks follow Heckbert's "nice numbers for graph labels" (Graphics Gems,
  * 1990) with the step set {1, 2, 2.5, 5} x 10^k: the raw step span /
@@ -12,6 +13,9 @@
 #include "plots_int.h"
 
 #include <float.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_fit.h>
+#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -141,6 +145,53 @@ chiso_plot_nice_ticks(
     return CHISO_OK;
 }
 
+double
+chiso_plot__yfrac(const chiso_plot_axis *ax, double v)
+{
+    double f = (v - ax->ticks.lo) / (ax->ticks.hi - ax->ticks.lo);
+
+    return ax->inverted ? 1 - f : f;
+}
+
+chiso_status
+chiso_plot_rank_ticks(long n, int target, chiso_plot_ticks *out)
+{
+    chiso_plot_ticks t;
+    double step, pad;
+    size_t k = 0;
+    long v;
+
+    if (n < 1 || n > 1000000000L) {
+        return CHISO_EDOMAIN;
+    }
+    memset(&t, 0, sizeof(t));
+    if (n <= 10) {
+        step = 1; /* every rank */
+    } else if (chiso_plot_nice_ticks(1, (double)n, target, 1, &t) != CHISO_OK) {
+        return CHISO_EDOMAIN;
+    } else {
+        step = t.step;
+    }
+    t.v[k++] = 1;
+    for (v = (long)step; v < n && k + 1 < CHISO_PLOT_MAX_TICKS;
+         v += (long)step) {
+        if (v > 1 && (double)(n - v) >= step / 2) {
+            t.v[k++] = (double)v;
+        }
+    }
+    if (n > 1) {
+        t.v[k++] = (double)n;
+    }
+    pad = fmax(0.5, (double)n * 0.02);
+    t.n = k;
+    t.step = step;
+    t.lo = 1 - pad;
+    t.hi = (double)n + pad;
+    t.decimals = 0;
+    *out = t;
+    return CHISO_OK;
+}
+
 static const char *const superscript[] = {"⁰", "¹", "²", "³", "⁴",
                                           "⁵", "⁶", "⁷", "⁸", "⁹"};
 
@@ -156,6 +207,20 @@ put(char *buf, size_t cap, size_t *pos, const char *s)
     memcpy(buf + *pos, s, n);
     *pos += n;
     buf[*pos] = '\0';
+}
+
+/* The decimal point printf wrote: the first character that is not a
+ * digit, whatever LC_NUMERIC says ('.' in C, ',' under vi_VN); NULL if
+ * none. The separator chiso writes is the chart's, not the locale's. */
+static char *
+decimal_point(char *digits)
+{
+    char *p = digits;
+
+    while (*p >= '0' && *p <= '9') {
+        p++;
+    }
+    return *p != '\0' ? p : NULL;
 }
 
 size_t
@@ -199,15 +264,16 @@ chiso_plot_format_number(
             put(buf, cap, &pos, "−");
         }
         snprintf(digits, sizeof(digits), "%.3f", m);
+        dot = decimal_point(digits);
         /* drop trailing zeros of the mantissa */
         i = strlen(digits);
-        while (i > 0 && digits[i - 1] == '0') {
+        while (dot != NULL && i > 0 && digits[i - 1] == '0') {
             digits[--i] = '\0';
         }
-        if (i > 0 && digits[i - 1] == '.') {
+        if (dot != NULL && digits + i - 1 == dot) {
             digits[--i] = '\0';
+            dot = NULL;
         }
-        dot = strchr(digits, '.');
         if (dot != NULL) {
             *dot = '\0';
             put(buf, cap, &pos, digits);
@@ -224,7 +290,10 @@ chiso_plot_format_number(
         }
         return pos;
     }
-    snprintf(digits, sizeof(digits), "%.*f", decimals, a);
+    /* rounded as a person reads the decimal (2.675 -> 2.68), as every
+     * other number chiso writes */
+    snprintf(digits, sizeof(digits), "%.*f", decimals,
+             chiso_round_half_up(a, decimals));
     for (i = 0; digits[i] != '\0'; i++) {
         if (digits[i] >= '1' && digits[i] <= '9') {
             all_zero = 0;
@@ -233,7 +302,7 @@ chiso_plot_format_number(
     if (v < 0 && !all_zero) {
         put(buf, cap, &pos, "−"); /* U+2212 MINUS SIGN */
     }
-    dot = strchr(digits, '.');
+    dot = decimal_point(digits);
     int_len = dot != NULL ? (size_t)(dot - digits) : strlen(digits);
     for (i = 0; i < int_len; i++) {
         char one[2] = {digits[i], '\0'};
@@ -254,31 +323,29 @@ chiso_status
 chiso_plot_fit_line(
     const double *x, const double *y, size_t n, double *a, double *b, double *r)
 {
-    double mx = 0, my = 0, sxx = 0, sxy = 0, syy = 0;
-    size_t i;
+    double c0, c1, cov00, cov01, cov11, sumsq, sxx, syy;
 
     if (n < 3) {
         return CHISO_EDOMAIN;
     }
-    /* two passes: means first, then centred sums (no cancellation) */
-    for (i = 0; i < n; i++) {
-        mx += x[i];
-        my += y[i];
-    }
-    mx /= (double)n;
-    my /= (double)n;
-    for (i = 0; i < n; i++) {
-        double dx = x[i] - mx, dy = y[i] - my;
-        sxx += dx * dx;
-        sxy += dx * dy;
-        syy += dy * dy;
-    }
+    /* GSL assumes valid input (gsl_fit_linear divides by the variance of
+     * x without looking): check the variances first */
+    sxx = gsl_stats_variance(x, 1, n);
+    syy = gsl_stats_variance(y, 1, n);
     if (!(sxx > 0) || !(syy > 0) || !isfinite(sxx) || !isfinite(syy)) {
         return CHISO_EDOMAIN;
     }
-    *b = sxy / sxx;
-    *a = my - *b * mx;
-    *r = sxy / sqrt(sxx * syy);
+    if (gsl_fit_linear(x, 1, y, 1, n, &c0, &c1, &cov00, &cov01, &cov11,
+                       &sumsq) != GSL_SUCCESS ||
+        !isfinite(c0) || !isfinite(c1)) {
+        return CHISO_EDOMAIN;
+    }
+    *a = c0;
+    *b = c1;
+    *r = gsl_stats_correlation(x, 1, y, 1, n);
+    if (!isfinite(*r)) {
+        return CHISO_EDOMAIN;
+    }
     if (*r > 1) {
         *r = 1;
     } else if (*r < -1) {

@@ -2,7 +2,7 @@
  * summary_json.c - the JSON summary of a drawn chart (chiso plot --json).
  *
  * Built here, not in the CLI, so `chiso report` can embed the same object.
- * Key order is fixed; README "Charts" documents every key.
+ * Key order is fixed; docs/charts.md documents every key.
  */
 #include "chiso_plot.h"
 #include "plots_int.h"

@@ -450,7 +450,175 @@ rects_overlap(double ax,
     return ax < bx + bw && bx < ax + aw && ay < by + bh && by < ay + ah;
 }
 
-void
+/*
+ * A uniform grid over the bounds, so a candidate label is checked against
+ * the points and placed labels near it rather than against all of them:
+ * placing labels costs O(n + checks near each label) instead of O(n^2).
+ * Points are bucketed once (counting sort); placed labels are linked into
+ * every cell their box covers.
+ */
+typedef struct label_grid {
+    double x0, y0, cs; /* origin and cell size */
+    size_t gw, gh;
+    size_t *pt_start; /* gw * gh + 1 offsets into pt_idx */
+    size_t *pt_idx;
+    long *lab_head; /* per cell: first link, -1 = none */
+    long *lab_next; /* per link */
+    size_t *lab_item;
+    size_t n_links, cap_links;
+} label_grid;
+
+static size_t
+cell_x(const label_grid *g, double x)
+{
+    double f = floor((x - g->x0) / g->cs);
+    return f < 0 ? 0 : f >= (double)g->gw ? g->gw - 1 : (size_t)f;
+}
+
+static size_t
+cell_y(const label_grid *g, double y)
+{
+    double f = floor((y - g->y0) / g->cs);
+    return f < 0 ? 0 : f >= (double)g->gh ? g->gh - 1 : (size_t)f;
+}
+
+static void
+grid_free(label_grid *g)
+{
+    free(g->pt_start);
+    free(g->pt_idx);
+    free(g->lab_head);
+    free(g->lab_next);
+    free(g->lab_item);
+}
+
+static chiso_status
+grid_init(label_grid *g,
+          const double *px,
+          const double *py,
+          size_t n,
+          double cs,
+          const double bounds[4])
+{
+    size_t i, k, cells;
+
+    memset(g, 0, sizeof(*g));
+    g->x0 = bounds[0];
+    g->y0 = bounds[1];
+    /* cells no smaller than needed to keep their number near n */
+    g->cs = fmax(cs, sqrt(bounds[2] * bounds[3] / (double)(n + 16)));
+    if (!(g->cs > 0) || !isfinite(g->cs)) {
+        g->cs = 1;
+    }
+    g->gw = (size_t)fmin(ceil(bounds[2] / g->cs), 4096) + 1;
+    g->gh = (size_t)fmin(ceil(bounds[3] / g->cs), 4096) + 1;
+    cells = g->gw * g->gh;
+    g->pt_start = calloc(cells + 1, sizeof(*g->pt_start));
+    g->pt_idx = malloc((n ? n : 1) * sizeof(*g->pt_idx));
+    g->lab_head = malloc(cells * sizeof(*g->lab_head));
+    if (g->pt_start == NULL || g->pt_idx == NULL || g->lab_head == NULL) {
+        grid_free(g);
+        return CHISO_ENOMEM;
+    }
+    for (k = 0; k < cells; k++) {
+        g->lab_head[k] = -1;
+    }
+    for (i = 0; i < n; i++) {
+        g->pt_start[cell_y(g, py[i]) * g->gw + cell_x(g, px[i]) + 1]++;
+    }
+    for (k = 0; k < cells; k++) {
+        g->pt_start[k + 1] += g->pt_start[k];
+    }
+    for (i = 0; i < n; i++) {
+        size_t c = cell_y(g, py[i]) * g->gw + cell_x(g, px[i]);
+        g->pt_idx[g->pt_start[c]++] = i;
+    }
+    /* pt_start[c] is now the end of cell c; shift back to starts */
+    for (k = cells; k > 0; k--) {
+        g->pt_start[k] = g->pt_start[k - 1];
+    }
+    g->pt_start[0] = 0;
+    return CHISO_OK;
+}
+
+static chiso_status
+grid_add_label(
+    label_grid *g, size_t item, double x, double y, double w, double h)
+{
+    size_t cx0 = cell_x(g, x), cx1 = cell_x(g, x + w);
+    size_t cy0 = cell_y(g, y), cy1 = cell_y(g, y + h), cx, cy;
+
+    for (cy = cy0; cy <= cy1; cy++) {
+        for (cx = cx0; cx <= cx1; cx++) {
+            size_t c = cy * g->gw + cx;
+            if (g->n_links == g->cap_links) {
+                size_t cap = g->cap_links ? g->cap_links * 2 : 64;
+                long *nx = realloc(g->lab_next, cap * sizeof(*nx));
+                size_t *it;
+                if (nx == NULL) {
+                    return CHISO_ENOMEM;
+                }
+                g->lab_next = nx;
+                it = realloc(g->lab_item, cap * sizeof(*it));
+                if (it == NULL) {
+                    return CHISO_ENOMEM;
+                }
+                g->lab_item = it;
+                g->cap_links = cap;
+            }
+            g->lab_item[g->n_links] = item;
+            g->lab_next[g->n_links] = g->lab_head[c];
+            g->lab_head[c] = (long)g->n_links++;
+        }
+    }
+    return CHISO_OK;
+}
+
+/* Is the box (x, y, w, h) clear of every point but `self` (each a square
+ * of half-side r) and of every placed label? */
+static int
+grid_box_clear(const label_grid *g,
+               const double *px,
+               const double *py,
+               const double *lx,
+               const double *ly,
+               const double *lw,
+               const double *lh,
+               size_t self,
+               double r,
+               double x,
+               double y,
+               double w,
+               double h)
+{
+    /* points within r of the box can touch it */
+    size_t cx0 = cell_x(g, x - r), cx1 = cell_x(g, x + w + r);
+    size_t cy0 = cell_y(g, y - r), cy1 = cell_y(g, y + h + r), cx, cy, k;
+
+    for (cy = cy0; cy <= cy1; cy++) {
+        for (cx = cx0; cx <= cx1; cx++) {
+            size_t c = cy * g->gw + cx;
+            long l;
+            for (k = g->pt_start[c]; k < g->pt_start[c + 1]; k++) {
+                size_t j = g->pt_idx[k];
+                if (rects_overlap(x, y, w, h, px[j] - r, py[j] - r, 2 * r,
+                                  2 * r)) {
+                    return 0;
+                }
+            }
+            for (l = g->lab_head[c]; l >= 0; l = g->lab_next[l]) {
+                size_t j = g->lab_item[l];
+                if (j != self &&
+                    rects_overlap(x, y, w, h, lx[j], ly[j], lw[j], lh[j])) {
+                    return 0;
+                }
+            }
+        }
+    }
+    return 1;
+}
+
+chiso_status
 chiso_plot_place_point_labels(const double *px,
                               const double *py,
                               const double *w,
@@ -463,23 +631,32 @@ chiso_plot_place_point_labels(const double *px,
                               double *ly,
                               unsigned char *hide)
 {
-    size_t pass, i, j;
-    double r = off; /* points are kept clear within this radius */
+    size_t pass, i;
+    double r = off, cs = 2 * off; /* points are kept clear within r */
+    label_grid g;
+    chiso_status st;
 
     for (i = 0; i < n; i++) {
         hide[i] = 1;
         lx[i] = px[i];
         ly[i] = py[i];
+        if (w[i] > 0 && h[i] > 0) {
+            cs = fmax(cs, h[i]);
+        }
     }
-    for (pass = 0; pass < 2; pass++) {
-        for (i = 0; i < n; i++) {
+    st = grid_init(&g, px, py, n, cs, bounds);
+    if (st != CHISO_OK) {
+        return st;
+    }
+    for (pass = 0; pass < 2 && st == CHISO_OK; pass++) {
+        for (i = 0; i < n && st == CHISO_OK; i++) {
             int k;
-            if ((priority != NULL && priority[i] != 0) != (pass == 0)) {
-                continue;
+            if ((priority != NULL && priority[i] != 0) != (pass == 0) ||
+                !(w[i] > 0) || !(h[i] > 0)) {
+                continue; /* not this pass, or nothing to place */
             }
             for (k = 0; k < 4; k++) {
                 double x, y;
-                int ok = 1;
                 switch (k) {
                 case 0: /* right */
                     x = px[i] + off;
@@ -503,24 +680,17 @@ chiso_plot_place_point_labels(const double *px,
                     y + h[i] > bounds[1] + bounds[3]) {
                     continue;
                 }
-                for (j = 0; j < n && ok; j++) {
-                    if (!hide[j] && j != i &&
-                        rects_overlap(x, y, w[i], h[i], lx[j], ly[j], w[j],
-                                      h[j])) {
-                        ok = 0;
-                    }
-                    if (rects_overlap(x, y, w[i], h[i], px[j] - r, py[j] - r,
-                                      2 * r, 2 * r)) {
-                        ok = 0;
-                    }
-                }
-                if (ok) {
+                if (grid_box_clear(&g, px, py, lx, ly, w, h, i, r, x, y, w[i],
+                                   h[i])) {
                     lx[i] = x;
                     ly[i] = y;
                     hide[i] = 0;
+                    st = grid_add_label(&g, i, x, y, w[i], h[i]);
                     break;
                 }
             }
         }
     }
+    grid_free(&g);
+    return st;
 }

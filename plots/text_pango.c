@@ -74,7 +74,7 @@ pm_line_height(void *ctx, double size)
 }
 
 chiso_status
-plot_text_new(plot_text **out, cairo_t *cr)
+chiso_plot__text_new(plot_text **out, cairo_t *cr)
 {
     plot_text *t = calloc(1, sizeof(*t));
     cairo_font_options_t *fo;
@@ -95,7 +95,7 @@ plot_text_new(plot_text **out, cairo_t *cr)
     t->cur_size = -1;
     t->lh_size = -1;
     if (t->ctx == NULL || t->layout == NULL || t->fd == NULL) {
-        plot_text_free(t);
+        chiso_plot__text_free(t);
         return CHISO_ENOMEM;
     }
     *out = t;
@@ -103,7 +103,7 @@ plot_text_new(plot_text **out, cairo_t *cr)
 }
 
 void
-plot_text_free(plot_text *t)
+chiso_plot__text_free(plot_text *t)
 {
     if (t == NULL) {
         return;
@@ -127,7 +127,7 @@ chiso_plot_release_fonts(void)
 }
 
 void
-plot_text_measure(plot_text *t, chiso_plot_measure *m)
+chiso_plot__text_measure(plot_text *t, chiso_plot_measure *m)
 {
     m->text_width = pm_width;
     m->line_height = pm_line_height;
@@ -138,13 +138,13 @@ chiso_status
 chiso_plot_pango_measure_init(chiso_plot_measure *m, cairo_t *cr)
 {
     plot_text *t;
-    chiso_status st = plot_text_new(&t, cr);
+    chiso_status st = chiso_plot__text_new(&t, cr);
 
     memset(m, 0, sizeof(*m));
     if (st != CHISO_OK) {
         return st;
     }
-    plot_text_measure(t, m);
+    chiso_plot__text_measure(t, m);
     return CHISO_OK;
 }
 
@@ -155,13 +155,13 @@ chiso_plot_pango_measure_clear(chiso_plot_measure *m)
         return;
     }
     if (m->text_width == pm_width) {
-        plot_text_free(m->ctx);
+        chiso_plot__text_free(m->ctx);
     }
     memset(m, 0, sizeof(*m));
 }
 
 void
-plot_text_draw(
+chiso_plot__text_draw(
     plot_text *t, cairo_t *cr, const chiso_plot_label *lb, double dx, double dy)
 {
     PangoAlignment al = lb->align == 1   ? PANGO_ALIGN_CENTER

@@ -21,54 +21,65 @@
 #define MAX_BREAKS 16
 #define MAX_BANDS  16
 
+/* The command's words, in the CLI's language (message catalogue). */
+#define PLOT_LANG (cli_language == CLI_LANG_VI ? CHISO_LANG_VI : CHISO_LANG_EN)
+#define M_(msgid) chiso_msg(PLOT_LANG, msgid)
+
 static void
 plot_usage(FILE *f)
 {
-    fprintf(f, "Usage: chiso plot KIND --data FILE --out FILE.png|svg|pdf "
-               "[options]\n\n"
-               "Draw a chart from a CSV file. KIND and its CSV columns:\n"
-               "  trend            series, x, y [, lo, hi]\n"
-               "  small-multiples  series, x, y [, lo, hi]  (one panel per "
-               "series)\n"
-               "  bars             unit, value [, group]    (ranked, "
-               "horizontal)\n"
-               "  radar            axis, value, max [, series]\n"
-               "  heatmap          row, column, value\n"
-               "  waterfall        label, points_lost [, max]\n"
-               "  scatter          x, y [, label]           (least-squares "
-               "line and r)\n"
-               "  rank-interval    unit, nominal_rank, median_rank, p5_rank, "
-               "p95_rank\n\n"
-               "Options:\n"
-               "  --data FILE          the CSV file (required)\n"
-               "  --out FILE           output; .png, .svg or .pdf (required)\n"
-               "  --title TEXT         title;  --subtitle TEXT  subtitle\n"
-               "  --source TEXT        footer \"Nguồn: TEXT\"\n"
-               "  --x-label TEXT       x axis title; --y-label TEXT  y axis "
-               "title\n"
-               "  --lang vi|en         language of built-in labels (default: "
-               "global --lang, vi)\n"
-               "  --number-format vi|en  decimal comma (vi) or point (en); "
-               "default follows --lang\n"
-               "  --width N --height N size in px (PNG) or pt (SVG, PDF); "
-               "default 1200 x 800\n"
-               "  --highlight UNIT     emphasise one series, bar, row, point "
-               "or unit\n"
-               "  --break X=LABEL      trend: methodology break before x = X "
-               "(repeatable)\n"
-               "  --band-label TEXT    trend: legend text of the lo-hi band\n"
-               "  --band FROM:TO=LABEL bars: shaded classification band "
-               "(repeatable)\n"
-               "  --max N              waterfall: the maximum score\n"
-               "  --achieved N         waterfall: check max - sum(lost) "
-               "equals N\n"
-               "  --json FILE|-        write a summary of the chart as JSON\n"
-               "  --help               this help\n");
+    fputs(M_("Usage: chiso plot KIND --data FILE --out FILE.png|svg|pdf "
+             "[options]\n\n"
+             "Draw a chart from a CSV file. KIND and its CSV columns:\n"
+             "  trend            series, x, y [, lo, hi] [, rank_of, "
+             "derived]\n"
+             "                   (with rank_of the y values are ranks: 1 at "
+             "the top)\n"
+             "  small-multiples  series, x, y [, lo, hi]  (one panel per "
+             "series)\n"
+             "  bars             unit, value [, group] [, rank, rank_of]\n"
+             "                   (largest first; rank = the published rank)\n"
+             "  radar            axis, value, max [, series]\n"
+             "  heatmap          row, column, value\n"
+             "  waterfall        label, points_lost [, max]\n"
+             "  scatter          x, y [, label]           (least-squares "
+             "line and r)\n"
+             "  rank-interval    unit, nominal_rank, median_rank, p5_rank, "
+             "p95_rank\n\n"
+             "Options:\n"
+             "  --data FILE          the CSV file (required)\n"
+             "  --out FILE           output; .png, .svg or .pdf (required)\n"
+             "  --title TEXT         title;  --subtitle TEXT  subtitle\n"
+             "  --source TEXT        footer \"Nguồn: TEXT\"\n"
+             "  --x-label TEXT       x axis title; --y-label TEXT  y axis "
+             "title\n"
+             "  --lang vi|en         language of built-in labels (default: "
+             "global --lang, vi)\n"
+             "  --number-format vi|en  decimal comma (vi) or point (en); "
+             "default follows --lang\n"
+             "  --width N --height N size in px (PNG) or pt (SVG, PDF); "
+             "default 1200 x 800\n"
+             "  --highlight UNIT     emphasise one series, bar, row, point "
+             "or unit\n"
+             "  --break [SERIES@]X=LABEL  trend: methodology break before "
+             "x = X,\n"
+             "                       of one series or all (repeatable)\n"
+             "  --band-label TEXT    trend: legend text of the lo-hi band\n"
+             "  --band FROM:TO=LABEL bars: shaded classification band "
+             "(repeatable)\n"
+             "  --max N              waterfall: the maximum score\n"
+             "  --achieved N         waterfall: check max - sum(lost) "
+             "equals N\n"
+             "  --json FILE|-        write a summary of the chart as JSON\n"
+             "  --help               this help\n"
+             "Details: docs/charts.md\n"),
+          f);
 }
 
 typedef struct brk {
     double x;
     const char *label;
+    char series[512]; /* "" = every series */
 } brk;
 
 typedef struct band {
@@ -76,22 +87,40 @@ typedef struct band {
     const char *label;
 } band;
 
+/* --break [SERIES@]X=LABEL: the series part (before the last '@' ahead of
+ * the '=') limits the break to one series. */
 static int
 parse_break(const char *s, brk *b)
 {
-    const char *eq = strchr(s, '=');
+    const char *eq = strchr(s, '='), *at = NULL, *p, *x = s;
     char num[64];
     char *end;
 
-    if (eq == NULL || eq == s || (size_t)(eq - s) >= sizeof(num)) {
-        return cli_usage_error("plot", "--break expects X=LABEL, got '%s'", s);
+    for (p = s; eq != NULL && p < eq; p++) {
+        if (*p == '@') {
+            at = p;
+        }
     }
-    memcpy(num, s, (size_t)(eq - s));
-    num[eq - s] = '\0';
+    b->series[0] = '\0';
+    if (at != NULL) {
+        if (at == s || (size_t)(at - s) >= sizeof(b->series)) {
+            return cli_usage_error(
+                "plot", M_("--break expects [SERIES@]X=LABEL, got '%s'"), s);
+        }
+        memcpy(b->series, s, (size_t)(at - s));
+        b->series[at - s] = '\0';
+        x = at + 1;
+    }
+    if (eq == NULL || eq == x || (size_t)(eq - x) >= sizeof(num)) {
+        return cli_usage_error(
+            "plot", M_("--break expects [SERIES@]X=LABEL, got '%s'"), s);
+    }
+    memcpy(num, x, (size_t)(eq - x));
+    num[eq - x] = '\0';
     b->x = strtod(num, &end);
     if (*end != '\0' || !isfinite(b->x)) {
-        return cli_usage_error("plot", "--break %s: '%s' is not a number", s,
-                               num);
+        return cli_usage_error("plot", M_("--break %s: '%s' is not a number"),
+                               s, num);
     }
     b->label = eq + 1;
     return 0;
@@ -106,28 +135,30 @@ parse_band(const char *s, band *b)
 
     if (colon == NULL || eq == NULL || eq < colon) {
         return cli_usage_error("plot",
-                               "--band expects FROM:TO=LABEL, got "
-                               "'%s'",
+                               M_("--band expects FROM:TO=LABEL, got "
+                                  "'%s'"),
                                s);
     }
     b->from = strtod(s, &end);
     if (end != colon || !isfinite(b->from)) {
-        return cli_usage_error("plot", "--band %s: bad FROM", s);
+        return cli_usage_error("plot", M_("--band %s: bad FROM"), s);
     }
     b->to = strtod(colon + 1, &end);
     if (end != eq || !isfinite(b->to) || !(b->to > b->from)) {
         return cli_usage_error("plot",
-                               "--band %s: TO must be a number above "
-                               "FROM",
+                               M_("--band %s: TO must be a number above "
+                                  "FROM"),
                                s);
     }
     b->label = eq + 1;
     return 0;
 }
 
-static const char *const kind_vi[CHISO_PLOT_N_KINDS] = {
-    "xu hướng",  "cột xếp hạng", "radar",           "bản đồ nhiệt",
-    "thác nước", "phân tán",     "khoảng thứ hạng", "ô nhỏ"};
+/* What the summary line calls each kind (msgids). */
+static const char *const kind_words[CHISO_PLOT_N_KINDS] = {
+    N_("trend chart"),    N_("bar chart"),       N_("radar chart"),
+    N_("heatmap"),        N_("waterfall chart"), N_("scatter plot"),
+    N_("rank intervals"), N_("small multiples")};
 
 int
 cmd_plot(int argc, char **argv)
@@ -170,6 +201,7 @@ cmd_plot(int argc, char **argv)
     const char *inputs[1];
 
     chiso_diag_clear(&diag);
+    diag.lang = cli_language == CLI_LANG_VI ? CHISO_LANG_VI : CHISO_LANG_EN;
     chiso_plot_csv_options_init(&copts);
     optind = 0;
     opterr = 0;
@@ -203,8 +235,8 @@ cmd_plot(int argc, char **argv)
         case 'n':
             if (strcmp(optarg, "vi") != 0 && strcmp(optarg, "en") != 0) {
                 return cli_usage_error("plot",
-                                       "--%s must be 'vi' or 'en', "
-                                       "got '%s'",
+                                       M_("--%s must be 'vi' or 'en', "
+                                          "got '%s'"),
                                        c == 'l' ? "lang" : "number-format",
                                        optarg);
             }
@@ -223,8 +255,8 @@ cmd_plot(int argc, char **argv)
             }
             if (c == 'W' ? (v < 200 || v > 20000) : (v < 150 || v > 20000)) {
                 return cli_usage_error("plot",
-                                       "--%s must be between %d and "
-                                       "20000, got %ld",
+                                       M_("--%s must be between %d and "
+                                          "20000, got %ld"),
                                        c == 'W' ? "width" : "height",
                                        c == 'W' ? 200 : 150, v);
             }
@@ -240,7 +272,7 @@ cmd_plot(int argc, char **argv)
             break;
         case 'b':
             if (n_breaks == MAX_BREAKS) {
-                return cli_usage_error("plot", "at most %d --break options",
+                return cli_usage_error("plot", M_("at most %d --break options"),
                                        MAX_BREAKS);
             }
             if (parse_break(optarg, &breaks[n_breaks]) != 0) {
@@ -250,7 +282,7 @@ cmd_plot(int argc, char **argv)
             break;
         case 'a':
             if (n_bands == MAX_BANDS) {
-                return cli_usage_error("plot", "at most %d --band options",
+                return cli_usage_error("plot", M_("at most %d --band options"),
                                        MAX_BANDS);
             }
             if (parse_band(optarg, &bands[n_bands]) != 0) {
@@ -264,8 +296,8 @@ cmd_plot(int argc, char **argv)
             }
             if (!(copts.max > 0)) {
                 return cli_usage_error("plot",
-                                       "--max must be positive, got "
-                                       "'%s'",
+                                       M_("--max must be positive, got "
+                                          "'%s'"),
                                        optarg);
             }
             break;
@@ -282,45 +314,47 @@ cmd_plot(int argc, char **argv)
             plot_usage(stdout);
             return CLI_EXIT_OK;
         default:
-            return cli_usage_error("plot", "unknown or incomplete option '%s'",
+            return cli_usage_error("plot",
+                                   M_("unknown or incomplete option '%s'"),
                                    argv[optind - 1]);
         }
     }
     if (argc - optind != 1) {
         return cli_usage_error("plot",
-                               "expected one chart KIND, got %d "
-                               "arguments",
+                               M_("expected one chart KIND, got %d "
+                                  "arguments"),
                                argc - optind);
     }
     if (chiso_plot_kind_parse(argv[optind], &kind) != 0) {
         return cli_usage_error("plot",
-                               "unknown chart kind '%s' (kinds: "
-                               "trend, bars, radar, heatmap, "
-                               "waterfall, scatter, rank-interval, "
-                               "small-multiples)",
+                               M_("unknown chart kind '%s' (kinds: "
+                                  "trend, bars, radar, heatmap, "
+                                  "waterfall, scatter, rank-interval, "
+                                  "small-multiples)"),
                                argv[optind]);
     }
     if (data == NULL || out == NULL) {
-        return cli_usage_error("plot", "--data and --out are required");
+        return cli_usage_error("plot", M_("--data and --out are required"));
     }
     if (strcmp(out, "-") == 0 || chiso_plot_format_from_path(out, &fmt)) {
         return cli_usage_error("plot",
-                               "cannot tell the format of '%s': "
-                               "--out must end in .png, .svg or .pdf",
+                               M_("cannot tell the format of '%s': "
+                                  "--out must end in .png, .svg or .pdf"),
                                out);
     }
     if (n_breaks > 0 && kind != CHISO_PLOT_TREND &&
         kind != CHISO_PLOT_SMALL_MULTIPLES) {
-        return cli_usage_error("plot", "--break applies to trend and "
-                                       "small-multiples charts only");
+        return cli_usage_error("plot", M_("--break applies to trend and "
+                                          "small-multiples charts only"));
     }
     if (n_bands > 0 && kind != CHISO_PLOT_BARS) {
-        return cli_usage_error("plot", "--band applies to bars charts only");
+        return cli_usage_error("plot",
+                               M_("--band applies to bars charts only"));
     }
     if ((!isnan(copts.max) || !isnan(copts.achieved)) &&
         kind != CHISO_PLOT_WATERFALL) {
-        return cli_usage_error("plot", "--max and --achieved apply to "
-                                       "waterfall charts only");
+        return cli_usage_error("plot", M_("--max and --achieved apply to "
+                                          "waterfall charts only"));
     }
     inputs[0] = data;
     if (cli_check_not_input("plot", out, inputs, 1) != 0 ||
@@ -328,7 +362,7 @@ cmd_plot(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     if (chiso_chart_new(&chart, kind) != CHISO_OK) {
-        fprintf(stderr, "chiso: out of memory\n");
+        fprintf(stderr, "chiso: %s\n", M_("out of memory"));
         return CLI_EXIT_INTERNAL;
     }
     chiso_chart_set_lang(chart, lang ? CHISO_PLOT_LANG_EN : CHISO_PLOT_LANG_VI);
@@ -339,26 +373,28 @@ cmd_plot(int argc, char **argv)
     for (i = 0; i < CHISO_PLOT_N_TEXTS; i++) {
         if (chiso_chart_set_text(chart, (chiso_plot_text)i, texts[i]) !=
             CHISO_OK) {
-            rc = cli_usage_error("plot", "option text is not valid UTF-8");
+            rc = cli_usage_error("plot", M_("option text is not valid UTF-8"));
             goto out;
         }
     }
     if (highlight != NULL &&
         chiso_chart_set_highlight(chart, highlight) != CHISO_OK) {
-        rc = cli_usage_error("plot", "--highlight is not valid UTF-8");
+        rc = cli_usage_error("plot", M_("--highlight is not valid UTF-8"));
         goto out;
     }
     for (i = 0; i < n_breaks; i++) {
-        if (chiso_chart_add_break(chart, breaks[i].x, breaks[i].label) !=
-            CHISO_OK) {
-            rc = cli_usage_error("plot", "--break label is not valid UTF-8");
+        if (chiso_chart_add_series_break(
+                chart, breaks[i].series[0] ? breaks[i].series : NULL,
+                breaks[i].x, breaks[i].label) != CHISO_OK) {
+            rc =
+                cli_usage_error("plot", M_("--break label is not valid UTF-8"));
             goto out;
         }
     }
     for (i = 0; i < n_bands; i++) {
         if (chiso_chart_add_band(chart, bands[i].from, bands[i].to,
                                  bands[i].label) != CHISO_OK) {
-            rc = cli_usage_error("plot", "--band label is not valid UTF-8");
+            rc = cli_usage_error("plot", M_("--band label is not valid UTF-8"));
             goto out;
         }
     }
@@ -368,8 +404,8 @@ cmd_plot(int argc, char **argv)
     }
     if (!chiso_chart_highlight_found(chart)) {
         fprintf(stderr,
-                "chiso: warning: --highlight '%s' matches nothing in "
-                "%s\n",
+                M_("chiso: warning: --highlight '%s' matches nothing in "
+                   "%s\n"),
                 highlight, data);
     }
     if (chiso_plot_write(chart, out, width, height, &diag) != CHISO_OK) {
@@ -381,9 +417,8 @@ cmd_plot(int argc, char **argv)
         goto out;
     }
     if (json_path == NULL || strcmp(json_path, "-") != 0) {
-        printf("%s: %s (%s, %s, %.0f×%.0f %s)\n",
-               T("Đã vẽ biểu đồ", "Chart written"), out,
-               T(kind_vi[kind], chiso_plot_kind_name(kind)),
+        printf("%s: %s (%s, %s, %.0f×%.0f %s)\n", M_("Chart written"), out,
+               M_(kind_words[kind]),
                fmt == CHISO_PLOT_PNG   ? "PNG"
                : fmt == CHISO_PLOT_SVG ? "SVG"
                                        : "PDF",
@@ -393,7 +428,7 @@ cmd_plot(int argc, char **argv)
         cJSON *root =
             chiso_plot_summary_json(chart, data, out, fmt, width, height);
         if (root == NULL) {
-            fprintf(stderr, "chiso: out of memory\n");
+            fprintf(stderr, "chiso: %s\n", M_("out of memory"));
             rc = CLI_EXIT_INTERNAL;
             goto out;
         }

@@ -5,9 +5,25 @@
  * the same numbers: the areas as % of their maximum (radar), where points
  * were lost (waterfall), the service and task rates by month for this
  * period and the previous one (heatmap), the province's ranks across years
- * with methodology breaks (trend), and the province against its peers on
- * the latest PAR INDEX with published values (bars). A chart without data
- * is skipped and the reason is kept for the brief and the summary.
+ * (trend of rank series), and the province against its peers on the latest
+ * PAR INDEX with published values (bars).
+ *
+ * Honesty rules (issue 10): every number a reading quotes from a chart is
+ * written by chiso_chart_format_value on that chart, so the sentence and
+ * the picture carry the same decimals; ranks are drawn on a rank axis
+ * (1 at the top, down to the number ranked), never joined across a
+ * methodology break of their index or between two different totals, and
+ * derived ranks are drawn hollow; peer bars carry the published rank
+ * ("29/63") or none.
+ *
+ * A chart that cannot be drawn - no data for it, or data the chart refuses
+ * (a heatmap whose every cell is empty: the unit has no dossier in either
+ * period) - is left out: its reason is kept for the brief and the summary,
+ * and a typed warning "chart_left_out" is recorded (report_chart_warnings;
+ * docs/warnings.md). The pack is still written.
+ *
+ * Words come from the message catalogue (English msgids,
+ * analytics/util/po/vi.po).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "report_int.h"
@@ -19,12 +35,27 @@
 #define CHART_W   1200
 #define CHART_H   800
 #define MAX_AREAS 32
+#define MAX_YEARS 64
 
 enum { CH_AREAS, CH_LOST, CH_MONTHS, CH_RANKS, CH_PEERS };
 
 static const char *const chart_base[REPORT_CHARTS] = {
     "chart-areas", "chart-points-lost", "chart-rates-by-month",
     "chart-province-ranks", "chart-par-peers"};
+
+/* Decimals of the numbers each chart writes and its reading quotes. */
+#define DEC_AREAS  1 /* % of the maximum */
+#define DEC_LOST   2 /* points, as scored */
+#define DEC_MONTHS 1 /* % of dossiers or tasks */
+
+static chiso_lang
+lang_of(const struct rp *R)
+{
+    return R->en ? CHISO_LANG_EN : CHISO_LANG_VI;
+}
+
+/* The catalogue's text for an English msgid, in the report's language. */
+#define M(R, msgid) chiso_msg(lang_of(R), msgid)
 
 static chiso_status
 new_chart(struct rp *R,
@@ -42,20 +73,58 @@ new_chart(struct rp *R,
     }
     chiso_chart_set_lang(c->chart,
                          R->en ? CHISO_PLOT_LANG_EN : CHISO_PLOT_LANG_VI);
-    chiso_chart_set_text(c->chart, CHISO_PLOT_TITLE, title);
-    chiso_chart_set_text(c->chart, CHISO_PLOT_SUBTITLE, subtitle);
-    chiso_chart_set_text(c->chart, CHISO_PLOT_SOURCE, source);
+    if (chiso_chart_set_text(c->chart, CHISO_PLOT_TITLE, title) != CHISO_OK ||
+        chiso_chart_set_text(c->chart, CHISO_PLOT_SUBTITLE, subtitle) !=
+            CHISO_OK ||
+        chiso_chart_set_text(c->chart, CHISO_PLOT_SOURCE, source) != CHISO_OK) {
+        return CHISO_ENOMEM;
+    }
     return CHISO_OK;
 }
 
+/*
+ * Leave chart `which` out: keep why (already in the report's language)
+ * for the brief and the summary, record the typed warning and add it to
+ * the report's warnings.
+ */
 static void
-drop_chart(struct rp *R, int which, const char *why)
+left_out(struct rp *R, int which, const char *why)
 {
     struct report_chart *c = &R->charts[which];
+    chiso_diag *w = &c->missing;
 
     chiso_chart_free(c->chart);
     c->chart = NULL;
     snprintf(c->why_missing, sizeof(c->why_missing), "%s", why);
+    chiso_diag_clear(w);
+    w->lang = lang_of(R);
+    chiso_diag_set(w, CHISO_EDATA, NULL, 0, 0, "chart '%s' left out: %s",
+                   c->base, why);
+    w->kind = "chart_left_out";
+    w->severity = CHISO_SEVERITY_WARNING;
+    report_warn(R, "%s", w->message);
+}
+
+chiso_status
+report_chart_warnings(const struct rp *R, chiso_diag_list *list)
+{
+    size_t i;
+
+    for (i = 0; i < REPORT_CHARTS; i++) {
+        const struct report_chart *c = &R->charts[i];
+        if (c->chart == NULL && c->missing.kind != NULL &&
+            chiso_diag_list_add(list, &c->missing) != CHISO_OK) {
+            return CHISO_ENOMEM;
+        }
+    }
+    return CHISO_OK;
+}
+
+/* Format v as chart `which` writes it (same decimals, same separator). */
+static void
+value_text(const struct rp *R, int which, double v, char *out, size_t cap)
+{
+    chiso_chart_format_value(R->charts[which].chart, v, out, cap);
 }
 
 /* ---- 1. areas as % of their maximum ----------------------------------- */
@@ -66,16 +135,19 @@ chart_areas(struct rp *R)
     size_t areas[MAX_AREAS], n = report_areas(R, areas, MAX_AREAS), i, k = 0;
     size_t lo = 0, hi = 0;
     double lo_pct = HUGE_VAL, hi_pct = -HUGE_VAL;
-    char sub[300], a[32], b[32];
+    char sub[600], a[64], b[64];
     chiso_status st;
 
     snprintf(sub, sizeof(sub), "%s — %s", R->cfg->unit_name, R->period_label);
     st = new_chart(R, CH_AREAS, CHISO_PLOT_RADAR,
-                   RT(R, "Kết quả tự đánh giá theo lĩnh vực (% số điểm tối đa)",
-                      "Self-assessment by area (% of maximum)"),
-                   sub, R->fw->name);
+                   M(R, "Self-assessment by area (% of maximum)"), sub,
+                   R->fw->name);
+    if (st == CHISO_OK) {
+        st = chiso_chart_set_decimals(R->charts[CH_AREAS].chart, DEC_AREAS);
+    }
     if (st != CHISO_OK) {
-        return st;
+        return chiso_diag_set(R->diag, st, NULL, 0, 0,
+                              "cannot build the areas chart");
     }
     for (i = 0; i < n; i++) {
         const chiso_node *nd = &R->fw->nodes[areas[i]];
@@ -84,6 +156,7 @@ chart_areas(struct rp *R)
         if (!(ns->applicable_max > 0)) {
             continue;
         }
+        /* the radar draws points / max x 100: the same expression */
         pct = ns->points / ns->applicable_max * 100;
         st = chiso_chart_add_radar(R->charts[CH_AREAS].chart, NULL, nd->name,
                                    ns->points, ns->applicable_max);
@@ -102,21 +175,17 @@ chart_areas(struct rp *R)
         k++;
     }
     if (k < 3) {
-        drop_chart(R, CH_AREAS,
-                   RT(R, "cần ít nhất 3 lĩnh vực được áp dụng",
-                      "needs at least 3 applicable areas"));
+        left_out(R, CH_AREAS, M(R, "needs at least 3 applicable areas"));
         return CHISO_OK;
     }
-    report_num(R, lo_pct, 2, a, sizeof(a));
-    report_num(R, hi_pct, 2, b, sizeof(b));
+    value_text(R, CH_AREAS, lo_pct, a, sizeof(a));
+    value_text(R, CH_AREAS, hi_pct, b, sizeof(b));
     snprintf(R->charts[CH_AREAS].reading, sizeof(R->charts[CH_AREAS].reading),
-             R->en ? "The weakest area is \"%s\" at %s %% of its maximum; the "
-                     "strongest is \"%s\" at %s %%."
-                   : "Lĩnh vực thấp nhất là \"%s\", đạt %s %% số điểm tối đa; "
-                     "cao nhất là \"%s\", đạt %s %%.",
+             M(R, "The weakest area is \"%s\" at %s %% of its maximum; the "
+                  "strongest is \"%s\" at %s %%."),
              R->fw->nodes[lo].name, a, R->fw->nodes[hi].name, b);
     snprintf(R->charts[CH_AREAS].caption, sizeof(R->charts[CH_AREAS].caption),
-             "%s", RT(R, "Kết quả theo lĩnh vực", "Result by area"));
+             "%s", M(R, "Result by area"));
     return CHISO_OK;
 }
 
@@ -128,15 +197,22 @@ chart_lost(struct rp *R)
     size_t areas[MAX_AREAS], n = report_areas(R, areas, MAX_AREAS), i;
     size_t worst = 0;
     double worst_lost = -1, total_lost = 0;
-    char sub[300], a[32], b[32], c[32];
+    char sub[600], a[64], b[64], c[64];
     chiso_status st;
 
     snprintf(sub, sizeof(sub), "%s — %s", R->cfg->unit_name, R->period_label);
     st = new_chart(R, CH_LOST, CHISO_PLOT_WATERFALL,
-                   RT(R, "Điểm bị mất theo lĩnh vực", "Points lost by area"),
-                   sub, R->fw->name);
+                   M(R, "Points lost by area"), sub, R->fw->name);
+    if (st == CHISO_OK) {
+        st = chiso_chart_set_decimals(R->charts[CH_LOST].chart, DEC_LOST);
+    }
     if (st != CHISO_OK) {
-        return st;
+        return chiso_diag_set(R->diag, st, NULL, 0, 0,
+                              "cannot build the points-lost chart");
+    }
+    if (!(R->score->applicable_max > 0)) {
+        left_out(R, CH_LOST, M(R, "no criterion applies"));
+        return CHISO_OK;
     }
     st =
         chiso_chart_set_max(R->charts[CH_LOST].chart, R->score->applicable_max);
@@ -161,25 +237,15 @@ chart_lost(struct rp *R)
         return chiso_diag_set(R->diag, st, NULL, 0, 0,
                               "cannot build the points-lost chart");
     }
-    if (!(R->score->applicable_max > 0)) {
-        drop_chart(R, CH_LOST,
-                   RT(R, "không có tiêu chí nào được áp dụng",
-                      "no criterion applies"));
-        return CHISO_OK;
-    }
-    report_num(R, total_lost, 2, a, sizeof(a));
-    report_num(R, R->score->applicable_max, 2, b, sizeof(b));
-    report_num(R, worst_lost, 2, c, sizeof(c));
+    value_text(R, CH_LOST, total_lost, a, sizeof(a));
+    value_text(R, CH_LOST, R->score->applicable_max, b, sizeof(b));
+    value_text(R, CH_LOST, worst_lost, c, sizeof(c));
     snprintf(R->charts[CH_LOST].reading, sizeof(R->charts[CH_LOST].reading),
-             R->en ? "%s points are lost out of %s applicable; the most, %s, "
-                     "in \"%s\"."
-                   : "Tổng cộng mất %s điểm trên %s điểm áp dụng; nhiều nhất "
-                     "là %s điểm ở lĩnh vực \"%s\".",
+             M(R, "%s points are lost out of %s applicable; the most, %s, "
+                  "in \"%s\"."),
              a, b, c, R->fw->nodes[worst].name);
     snprintf(R->charts[CH_LOST].caption, sizeof(R->charts[CH_LOST].caption),
-             "%s",
-             RT(R, "Từ điểm tối đa đến điểm đạt được",
-                "From the maximum to the score"));
+             "%s", M(R, "From the maximum to the score"));
     return CHISO_OK;
 }
 
@@ -188,39 +254,35 @@ chart_lost(struct rp *R)
 static chiso_status
 chart_months(struct rp *R)
 {
+    static const char *const rate_names[6] = {
+        N_("Submitted online"), N_("On time"),   N_("Components signed"),
+        N_("Result signed"),    N_("Digitised"), N_("Tasks on time")};
     int64_t m_first = R->prev_first_day, m_end = R->end_day;
     int32_t m0, m1, m;
     chiso_status st = CHISO_OK;
-    char sub[300], col[16];
+    char sub[600], col[16];
     const chiso_services_row *cur, *prev;
-    static const char *const rate_vi[] = {
-        "Nộp trực tuyến", "Giải quyết đúng hạn", "Ký số thành phần",
-        "Ký số kết quả", "Số hóa hồ sơ"};
-    static const char *const rate_en[] = {"Submitted online", "On time",
-                                          "Components signed", "Result signed",
-                                          "Digitised"};
     size_t r;
 
     if (R->svc_month == NULL && R->tasks_month == NULL) {
-        drop_chart(R, CH_MONTHS,
-                   RT(R, "không có sổ hồ sơ và sổ nhiệm vụ",
-                      "no dossier log and no task register"));
+        left_out(R, CH_MONTHS, M(R, "no dossier log and no task register"));
         return CHISO_OK;
     }
-    snprintf(sub, sizeof(sub), "%s — %s %s %s", R->cfg->unit_name,
-             R->prev_label, RT(R, "và", "and"), R->period_label);
-    st = new_chart(R, CH_MONTHS, CHISO_PLOT_HEATMAP,
-                   RT(R, "Tỷ lệ theo tháng (%)", "Rates by month (%)"), sub,
-                   RT(R, "Sổ theo dõi hồ sơ và sổ nhiệm vụ của đơn vị",
-                      "The unit's dossier log and task register"));
+    snprintf(sub, sizeof(sub), M(R, "%s — %s and %s"), R->cfg->unit_name,
+             R->prev_label, R->period_label);
+    st = new_chart(R, CH_MONTHS, CHISO_PLOT_HEATMAP, M(R, "Rates by month (%)"),
+                   sub, M(R, "The unit's dossier log and task register"));
+    if (st == CHISO_OK) {
+        st = chiso_chart_set_decimals(R->charts[CH_MONTHS].chart, DEC_MONTHS);
+    }
     if (st != CHISO_OK) {
-        return st;
+        return chiso_diag_set(R->diag, st, NULL, 0, 0,
+                              "cannot build the rates-by-month chart");
     }
     m0 = chiso_period_of_day(CHISO_PERIOD_MONTH, m_first);
     m1 = chiso_period_of_day(CHISO_PERIOD_MONTH, m_end - 1);
     for (r = 0; r < 6 && st == CHISO_OK; r++) {
-        const char *label = R->en ? (r < 5 ? rate_en[r] : "Tasks on time")
-                                  : (r < 5 ? rate_vi[r] : "Nhiệm vụ đúng hạn");
+        const char *label = M(R, rate_names[r]);
         if ((r < 5 && R->svc_month == NULL) ||
             (r == 5 && R->tasks_month == NULL)) {
             continue;
@@ -255,40 +317,33 @@ chart_months(struct rp *R)
                               "cannot build the rates-by-month chart");
     }
     snprintf(R->charts[CH_MONTHS].caption, sizeof(R->charts[CH_MONTHS].caption),
-             "%s",
-             RT(R, "Tỷ lệ theo tháng, kỳ trước và kỳ báo cáo",
-                "Monthly rates, previous and current period"));
+             "%s", M(R, "Monthly rates, previous and current period"));
     cur = report_svc_row(R, R->idx);
     prev = report_svc_row(R, R->prev);
     if (cur != NULL && cur->received > 0) {
-        char a[32], b[32], c[32];
-        report_num(R, cur->online_pct, 2, a, sizeof(a));
-        report_num(R, cur->on_time_pct, 2, c, sizeof(c));
+        char a[64], b[64], c[64];
+        value_text(R, CH_MONTHS, cur->online_pct, a, sizeof(a));
+        value_text(R, CH_MONTHS, cur->on_time_pct, c, sizeof(c));
         if (prev != NULL && prev->received > 0) {
-            report_num(R, prev->online_pct, 2, b, sizeof(b));
+            value_text(R, CH_MONTHS, prev->online_pct, b, sizeof(b));
             snprintf(R->charts[CH_MONTHS].reading,
                      sizeof(R->charts[CH_MONTHS].reading),
-                     R->en ? "%s %% of dossiers were submitted online in the "
-                             "period (%s %% the period before); %s %% of "
-                             "finished dossiers were on time."
-                           : "%s %% hồ sơ nộp trực tuyến trong kỳ (kỳ trước "
-                             "%s %%); %s %% hồ sơ đã giải quyết đúng hạn.",
+                     M(R, "%s %% of dossiers were submitted online in the "
+                          "period (%s %% the period before); %s %% of "
+                          "finished dossiers were on time."),
                      a, b, c);
         } else {
             snprintf(R->charts[CH_MONTHS].reading,
                      sizeof(R->charts[CH_MONTHS].reading),
-                     R->en ? "%s %% of dossiers were submitted online in the "
-                             "period; %s %% of finished dossiers were on "
-                             "time."
-                           : "%s %% hồ sơ nộp trực tuyến trong kỳ; %s %% hồ "
-                             "sơ đã giải quyết đúng hạn.",
+                     M(R, "%s %% of dossiers were submitted online in the "
+                          "period; %s %% of finished dossiers were on "
+                          "time."),
                      a, c);
         }
     } else {
         snprintf(R->charts[CH_MONTHS].reading,
                  sizeof(R->charts[CH_MONTHS].reading), "%s",
-                 RT(R, "Không có hồ sơ nào trong kỳ báo cáo.",
-                    "No dossier in the report period."));
+                 M(R, "No dossier in the report period."));
     }
     return CHISO_OK;
 }
@@ -301,177 +356,200 @@ index_label(const char *index)
     return strcmp(index, "PAR_INDEX") == 0 ? "PAR INDEX" : index;
 }
 
+/* Is row the preferred total of `index` for the province, with a rank? */
+static int
+is_rank_row(const struct rp *R, const chiso_pub_row *row, const char *index)
+{
+    return strcmp(row->index, index) == 0 &&
+           strcmp(row->component, "total") == 0 && row->preferred &&
+           row->rank > 0 && row->rank_of >= row->rank &&
+           chiso_published_unit_matches(row, R->cfg->province);
+}
+
+/* One rank series per index: years in order, one row per year. Returns the
+ * number of points; *last is the row of the latest year. */
+static size_t
+rank_points(const struct rp *R,
+            const char *index,
+            double *xs,
+            double *ys,
+            long *of,
+            unsigned char *der,
+            const chiso_pub_row **last)
+{
+    size_t n = 0, i, j;
+
+    *last = NULL;
+    for (i = 0; i < R->pub->n; i++) {
+        const chiso_pub_row *row = &R->pub->rows[i];
+        int dup = 0;
+        if (!is_rank_row(R, row, index)) {
+            continue;
+        }
+        for (j = 0; j < n; j++) {
+            dup |= (int)xs[j] == row->year;
+        }
+        if (dup || n == MAX_YEARS) {
+            continue;
+        }
+        /* rows are not sorted: insert by year */
+        j = n;
+        while (j > 0 && xs[j - 1] > row->year) {
+            xs[j] = xs[j - 1];
+            ys[j] = ys[j - 1];
+            of[j] = of[j - 1];
+            der[j] = der[j - 1];
+            j--;
+        }
+        xs[j] = row->year;
+        ys[j] = (double)row->rank;
+        of[j] = row->rank_of;
+        der[j] = (unsigned char)(row->rank_derived != 0);
+        n++;
+        if (*last == NULL || row->year > (*last)->year) {
+            *last = row;
+        }
+    }
+    return n;
+}
+
 static chiso_status
 chart_ranks(struct rp *R)
 {
     size_t i, k, n_series = 0;
     chiso_status st;
-    char sub[300], reading[400] = "";
-    double xs[64], ys[64];
-    int years_lo = 9999, years_hi = 0;
+    char reading[800] = "";
+    double xs[MAX_YEARS], ys[MAX_YEARS];
+    long of[MAX_YEARS];
+    unsigned char der[MAX_YEARS];
+    int years_lo = 9999, years_hi = 0, any_derived = 0;
     const char *unit_code = NULL;
+    chiso_chart *ch;
 
     if (R->pub == NULL) {
-        drop_chart(R, CH_RANKS,
-                   RT(R, "không có kho số liệu công bố",
-                      "no published-results store"));
+        left_out(R, CH_RANKS, M(R, "no published-results store"));
         return CHISO_OK;
     }
-    snprintf(sub, sizeof(sub), "%s",
-             RT(R,
-                "Xếp hạng trong cả nước; 1 = cao nhất. Không nối qua "
-                "điểm gãy phương pháp.",
-                "National rank; 1 = best. Lines never cross a "
-                "methodology break."));
-    st = new_chart(R, CH_RANKS, CHISO_PLOT_TREND, "", sub,
-                   RT(R,
-                      "Kho số liệu công bố của chiso (nguồn từng số liệu "
-                      "trong results.csv)",
-                      "chiso's published-results store (each number's "
-                      "source in results.csv)"));
+    st = new_chart(R, CH_RANKS, CHISO_PLOT_TREND, "",
+                   M(R, "National rank; 1 = best, at the top. Lines never "
+                        "cross a methodology break or join ranks out of "
+                        "different totals."),
+                   M(R, "chiso's published-results store (each number's "
+                        "source in results.csv)"));
     if (st != CHISO_OK) {
-        return st;
+        return chiso_diag_set(R->diag, st, NULL, 0, 0,
+                              "cannot build the ranks chart");
     }
+    ch = R->charts[CH_RANKS].chart;
     for (k = 0; k < R->n_indices; k++) {
-        size_t n = 0;
-        for (i = 0; i < R->pub->n && n < 64; i++) {
-            const chiso_pub_row *row = &R->pub->rows[i];
-            if (strcmp(row->index, R->index_names[k]) != 0 ||
-                strcmp(row->component, "total") != 0 || !row->preferred ||
-                row->rank <= 0 ||
-                !chiso_published_unit_matches(row, R->cfg->province)) {
-                continue;
-            }
-            unit_code = row->unit_code;
-            /* rows are not sorted: insert by year, skipping repeats */
-            {
-                size_t j = n;
-                int dup = 0;
-                for (j = 0; j < n; j++) {
-                    if ((int)xs[j] == row->year) {
-                        dup = 1;
-                    }
-                }
-                if (dup) {
-                    continue;
-                }
-                j = n;
-                while (j > 0 && xs[j - 1] > row->year) {
-                    xs[j] = xs[j - 1];
-                    ys[j] = ys[j - 1];
-                    j--;
-                }
-                xs[j] = row->year;
-                ys[j] = (double)row->rank;
-                n++;
-            }
-        }
+        const chiso_pub_row *last;
+        size_t n = rank_points(R, R->index_names[k], xs, ys, of, der, &last);
+        char part[200];
         if (n == 0) {
             continue;
         }
-        st = chiso_chart_add_series(R->charts[CH_RANKS].chart,
-                                    index_label(R->index_names[k]), xs, ys,
-                                    NULL, NULL, n);
+        unit_code = last->unit_code;
+        st = chiso_chart_add_rank_series(ch, index_label(R->index_names[k]), xs,
+                                         ys, of, der, n);
         if (st != CHISO_OK) {
             return chiso_diag_set(R->diag, st, NULL, 0, 0,
                                   "cannot build the ranks chart");
         }
         n_series++;
-        if ((int)xs[0] < years_lo) {
-            years_lo = (int)xs[0];
+        for (i = 0; i < n; i++) {
+            any_derived |= der[i];
         }
-        if ((int)xs[n - 1] > years_hi) {
-            years_hi = (int)xs[n - 1];
-        }
-        /* the reading names the last point with its rank_of */
-        for (i = 0; i < R->pub->n; i++) {
-            const chiso_pub_row *row = &R->pub->rows[i];
-            if (strcmp(row->index, R->index_names[k]) == 0 &&
-                strcmp(row->component, "total") == 0 && row->preferred &&
-                row->year == (int)xs[n - 1] && row->rank > 0 &&
-                chiso_published_unit_matches(row, R->cfg->province)) {
-                char part[160];
-                snprintf(part, sizeof(part), "%s%s %s %ld/%ld (%d)",
-                         reading[0] ? "; " : "", index_label(R->index_names[k]),
-                         RT(R, "hạng", "rank"), row->rank, row->rank_of,
-                         row->year);
-                strncat(reading, part, sizeof(reading) - strlen(reading) - 1);
-                break;
-            }
-        }
+        years_lo = (int)xs[0] < years_lo ? (int)xs[0] : years_lo;
+        years_hi = (int)xs[n - 1] > years_hi ? (int)xs[n - 1] : years_hi;
+        /* the reading names the last point, out of its own total */
+        snprintf(part, sizeof(part),
+                 last->rank_derived ? M(R, "%s rank %ld/%ld (%d, computed)")
+                                    : M(R, "%s rank %ld/%ld (%d)"),
+                 index_label(R->index_names[k]), last->rank, last->rank_of,
+                 last->year);
+        snprintf(reading + strlen(reading), sizeof(reading) - strlen(reading),
+                 "%s%s", reading[0] ? "; " : "", part);
     }
     if (n_series == 0) {
-        drop_chart(R, CH_RANKS,
-                   RT(R, "kho số liệu không có thứ hạng nào của tỉnh",
-                      "the store holds no rank for the province"));
+        left_out(R, CH_RANKS, M(R, "the store holds no rank for the province"));
         return CHISO_OK;
     }
-    /* breaks inside the charted years, one rule per year */
+    /* breaks inside the charted years: each cuts the series of the indices
+     * it applies to; one label per year names them */
     for (i = 0; i < R->pub->n_breaks; i++) {
         const chiso_pub_break *b = &R->pub->breaks[i];
-        char label[200] = "";
+        char names[200] = "", label[300];
         size_t j;
-        int applies = 0, seen = 0;
+        int seen = 0;
         if (b->year <= years_lo || b->year > years_hi) {
             continue;
         }
         for (j = 0; j < i; j++) {
-            if (R->pub->breaks[j].year == b->year) {
-                seen = 1;
-            }
+            seen |= R->pub->breaks[j].year == b->year;
         }
         if (seen) {
             continue;
         }
-        for (j = 0; j < R->pub->n_breaks; j++) {
-            const chiso_pub_break *c = &R->pub->breaks[j];
-            for (k = 0; k < R->n_indices && c->year == b->year; k++) {
-                if (chiso_break_applies(c, R->index_names[k],
-                                        unit_code ? unit_code : "", 1) &&
-                    strstr(label, index_label(R->index_names[k])) == NULL) {
-                    snprintf(label + strlen(label),
-                             sizeof(label) - strlen(label), "%s%s",
-                             applies ? ", " : "",
-                             index_label(R->index_names[k]));
-                    applies = 1;
-                }
+        for (k = 0; k < R->n_indices; k++) {
+            int applies = 0;
+            for (j = 0; j < R->pub->n_breaks; j++) {
+                const chiso_pub_break *c = &R->pub->breaks[j];
+                applies |= c->year == b->year &&
+                           chiso_break_applies(c, R->index_names[k],
+                                               unit_code ? unit_code : "", 1);
+            }
+            if (applies) {
+                snprintf(names + strlen(names), sizeof(names) - strlen(names),
+                         "%s%s", names[0] ? ", " : "",
+                         index_label(R->index_names[k]));
             }
         }
-        if (applies) {
-            char full[240];
-            snprintf(full, sizeof(full), "%d: %s %s", b->year,
-                     RT(R, "đổi phương pháp", "method change"), label);
-            st =
-                chiso_chart_add_break(R->charts[CH_RANKS].chart, b->year, full);
-            if (st != CHISO_OK) {
-                return chiso_diag_set(R->diag, st, NULL, 0, 0,
-                                      "cannot build the ranks chart");
+        if (names[0] == '\0') {
+            continue;
+        }
+        snprintf(label, sizeof(label), M(R, "%d: %s changed its method"),
+                 b->year, names);
+        for (k = 0; k < R->n_indices && st == CHISO_OK; k++) {
+            int applies = 0;
+            for (j = 0; j < R->pub->n_breaks; j++) {
+                const chiso_pub_break *c = &R->pub->breaks[j];
+                applies |= c->year == b->year &&
+                           chiso_break_applies(c, R->index_names[k],
+                                               unit_code ? unit_code : "", 1);
             }
+            if (applies) {
+                st = chiso_chart_add_series_break(
+                    ch, index_label(R->index_names[k]), b->year, label);
+            }
+        }
+        if (st != CHISO_OK) {
+            return chiso_diag_set(R->diag, st, NULL, 0, 0,
+                                  "cannot build the ranks chart");
         }
     }
     {
-        char title[200];
-        snprintf(title, sizeof(title), "%s %s",
-                 RT(R, "Thứ hạng các chỉ số của tỉnh", "Ranks of"),
+        char title[400];
+        snprintf(title, sizeof(title), M(R, "Ranks of %s's indices"),
                  R->cfg->province);
-        chiso_chart_set_text(R->charts[CH_RANKS].chart, CHISO_PLOT_TITLE,
-                             title);
-        chiso_chart_set_text(R->charts[CH_RANKS].chart, CHISO_PLOT_Y_LABEL,
-                             RT(R, "Thứ hạng", "Rank"));
-        chiso_chart_set_text(R->charts[CH_RANKS].chart, CHISO_PLOT_X_LABEL,
-                             RT(R, "Năm", "Year"));
+        if (chiso_chart_set_text(ch, CHISO_PLOT_TITLE, title) != CHISO_OK ||
+            chiso_chart_set_text(ch, CHISO_PLOT_Y_LABEL,
+                                 M(R, "Rank (1 = best)")) != CHISO_OK ||
+            chiso_chart_set_text(ch, CHISO_PLOT_X_LABEL, M(R, "Year")) !=
+                CHISO_OK) {
+            return chiso_diag_set(R->diag, CHISO_ENOMEM, NULL, 0, 0,
+                                  "out of memory");
+        }
     }
     snprintf(R->charts[CH_RANKS].reading, sizeof(R->charts[CH_RANKS].reading),
-             "%s: %s. %s", RT(R, "Thứ hạng gần nhất", "Latest ranks"), reading,
-             RT(R,
-                "Thứ hạng trước và sau một điểm gãy phương pháp (hoặc "
-                "khi số tỉnh thay đổi) không so sánh trực tiếp được.",
-                "Ranks before and after a methodology break (or a change in "
-                "the number of provinces) are not directly comparable."));
+             M(R, "Latest ranks: %s. Ranks before and after a methodology "
+                  "break, or out of different numbers of provinces, are not "
+                  "directly comparable.%s"),
+             reading,
+             any_derived ? M(R, " Hollow points are ranks computed from "
+                                "published scores, not published ranks.")
+                         : "");
     snprintf(R->charts[CH_RANKS].caption, sizeof(R->charts[CH_RANKS].caption),
-             "%s",
-             RT(R, "Thứ hạng của tỉnh qua các năm",
-                "The province's ranks over the years"));
+             "%s", M(R, "The province's ranks over the years"));
     return CHISO_OK;
 }
 
@@ -490,33 +568,36 @@ in_list(char **list, size_t n, const chiso_pub_row *row)
     return 0;
 }
 
+/* A preferred PAR INDEX total with a value, of the province or a peer. */
+static int
+is_peer_row(const struct rp *R, const chiso_pub_row *row, int year)
+{
+    return row->year == year && strcmp(row->index, "PAR_INDEX") == 0 &&
+           strcmp(row->component, "total") == 0 && row->preferred &&
+           row->has_value &&
+           (in_list(R->cfg->compare_units, R->cfg->n_compare_units, row) ||
+            chiso_published_unit_matches(row, R->cfg->province));
+}
+
 static chiso_status
 chart_peers(struct rp *R)
 {
-    int year, best_year = 0;
+    int year, best_year = 0, dec = 0;
     size_t i, best_n = 0;
     chiso_status st;
-    char sub[400], title[200], a[32];
+    char title[200], a[64];
     const chiso_pub_row *top = NULL, *mine = NULL;
+    chiso_chart *ch;
 
     if (R->pub == NULL || R->cfg->n_compare_units == 0) {
-        drop_chart(R, CH_PEERS,
-                   RT(R, "không có kho số liệu hoặc danh sách tỉnh so sánh",
-                      "no store or no comparison units"));
+        left_out(R, CH_PEERS, M(R, "no store or no comparison units"));
         return CHISO_OK;
     }
     /* the latest year in which at least 3 of the units have a value */
     for (year = 2000; year <= 2100; year++) {
         size_t n = 0;
         for (i = 0; i < R->pub->n; i++) {
-            const chiso_pub_row *row = &R->pub->rows[i];
-            if (row->year == year && strcmp(row->index, "PAR_INDEX") == 0 &&
-                strcmp(row->component, "total") == 0 && row->preferred &&
-                row->has_value &&
-                (in_list(R->cfg->compare_units, R->cfg->n_compare_units, row) ||
-                 chiso_published_unit_matches(row, R->cfg->province))) {
-                n++;
-            }
+            n += (size_t)is_peer_row(R, &R->pub->rows[i], year);
         }
         if (n >= 3) {
             best_year = year;
@@ -524,49 +605,45 @@ chart_peers(struct rp *R)
         }
     }
     if (best_year == 0) {
-        drop_chart(R, CH_PEERS,
-                   RT(R, "không năm nào có đủ 3 tỉnh có điểm PAR INDEX",
-                      "no year with PAR INDEX values for 3 of the units"));
+        left_out(R, CH_PEERS,
+                 M(R, "no year with PAR INDEX values for 3 of the units"));
         return CHISO_OK;
     }
-    snprintf(title, sizeof(title), "PAR INDEX %d: %s", best_year,
-             RT(R, "các tỉnh so sánh", "comparison provinces"));
-    snprintf(sub, sizeof(sub), "%s",
-             RT(R,
-                "Điểm công bố (%); dải màu: Nhóm A ≥ 90 %, Nhóm B 80 – "
-                "dưới 90 %",
-                "Published score (%); shading: Group A ≥ 90 %, Group B "
-                "80 – under 90 %"));
-    st = new_chart(R, CH_PEERS, CHISO_PLOT_BARS, title, sub,
-                   RT(R,
-                      "Kho số liệu công bố của chiso (nguồn từng số liệu "
-                      "trong results.csv)",
-                      "chiso's published-results store (sources in "
-                      "results.csv)"));
+    snprintf(title, sizeof(title), M(R, "PAR INDEX %d: comparison provinces"),
+             best_year);
+    st = new_chart(R, CH_PEERS, CHISO_PLOT_BARS, title,
+                   M(R, "Published score (%); shading: Group A ≥ 90 %, Group "
+                        "B 80 – under 90 %; in brackets the published rank"),
+                   M(R, "chiso's published-results store (sources in "
+                        "results.csv)"));
     if (st != CHISO_OK) {
-        return st;
+        return chiso_diag_set(R->diag, st, NULL, 0, 0,
+                              "cannot build the peers chart");
     }
-    st = chiso_chart_add_band(R->charts[CH_PEERS].chart, 90, 100,
-                              RT(R, "Nhóm A", "Group A"));
+    ch = R->charts[CH_PEERS].chart;
+    st = chiso_chart_add_band(ch, 90, 100, M(R, "Group A"));
     if (st == CHISO_OK) {
-        st = chiso_chart_add_band(R->charts[CH_PEERS].chart, 80, 90,
-                                  RT(R, "Nhóm B", "Group B"));
+        st = chiso_chart_add_band(ch, 80, 90, M(R, "Group B"));
     }
     for (i = 0; i < R->pub->n && st == CHISO_OK; i++) {
         const chiso_pub_row *row = &R->pub->rows[i];
         int is_mine;
-        if (row->year != best_year || strcmp(row->index, "PAR_INDEX") != 0 ||
-            strcmp(row->component, "total") != 0 || !row->preferred ||
-            !row->has_value) {
+        long rank = 0, rank_of = 0;
+        if (!is_peer_row(R, row, best_year)) {
             continue;
         }
         is_mine = chiso_published_unit_matches(row, R->cfg->province);
-        if (!is_mine &&
-            !in_list(R->cfg->compare_units, R->cfg->n_compare_units, row)) {
-            continue;
+        /* the published rank, or none: never the bar's position, never a
+         * rank computed by arithmetic */
+        if (row->rank > 0 && row->rank_of >= row->rank && !row->rank_derived) {
+            rank = row->rank;
+            rank_of = row->rank_of;
         }
-        st = chiso_chart_add_bar(R->charts[CH_PEERS].chart, row->unit,
-                                 row->value, NULL);
+        st = chiso_chart_add_ranked_bar(ch, row->unit, row->value, NULL, rank,
+                                        rank_of);
+        if (row->value_decimals > dec) {
+            dec = row->value_decimals;
+        }
         if (top == NULL || row->value > top->value) {
             top = row;
         }
@@ -574,62 +651,79 @@ chart_peers(struct rp *R)
             mine = row;
         }
     }
+    /* the values as published (at most 2 decimals), in chart and reading */
     if (st == CHISO_OK) {
-        st = chiso_chart_set_highlight(R->charts[CH_PEERS].chart,
-                                       R->cfg->province);
+        st = chiso_chart_set_decimals(ch, dec > 2 ? 2 : dec);
     }
-    if (st != CHISO_OK) {
-        return chiso_diag_set(R->diag, st, NULL, 0, 0,
-                              "cannot build the peers chart");
+    if (st == CHISO_OK) {
+        st = chiso_chart_set_highlight(ch, R->cfg->province);
     }
-    report_num(R, top->value, 2, a, sizeof(a));
+    if (st != CHISO_OK || top == NULL) {
+        return chiso_diag_set(R->diag, st != CHISO_OK ? st : CHISO_EINVAL, NULL,
+                              0, 0, "cannot build the peers chart");
+    }
+    value_text(R, CH_PEERS, top->value, a, sizeof(a));
     if (mine != NULL) {
-        char b[32];
-        report_num(R, mine->value, 2, b, sizeof(b));
+        char b[64];
+        value_text(R, CH_PEERS, mine->value, b, sizeof(b));
         snprintf(R->charts[CH_PEERS].reading,
                  sizeof(R->charts[CH_PEERS].reading),
-                 R->en ? "In %d, %s leads the %zu units with a value (%s %%); "
-                         "%s scores %s %%."
-                       : "Năm %d, %s dẫn đầu %zu tỉnh có điểm (%s %%); %s "
-                         "đạt %s %%.",
+                 M(R, "In %d, %s leads the %zu units with a value (%s %%); "
+                      "%s scores %s %%."),
                  best_year, top->unit, best_n, a, R->cfg->province, b);
     } else {
         /* say what is known about the province instead */
         const chiso_pub_row *rank = NULL;
         for (i = 0; i < R->pub->n; i++) {
             const chiso_pub_row *row = &R->pub->rows[i];
-            if (row->year == best_year &&
-                strcmp(row->index, "PAR_INDEX") == 0 &&
-                strcmp(row->component, "total") == 0 && row->preferred &&
-                row->rank > 0 &&
-                chiso_published_unit_matches(row, R->cfg->province)) {
+            if (row->year == best_year && is_rank_row(R, row, "PAR_INDEX")) {
                 rank = row;
             }
         }
         if (rank != NULL) {
             snprintf(R->charts[CH_PEERS].reading,
                      sizeof(R->charts[CH_PEERS].reading),
-                     R->en ? "In %d, %s leads the %zu units with a value (%s "
-                             "%%); %s has no published score, only its rank "
-                             "%ld/%ld, so it is not drawn."
-                           : "Năm %d, %s dẫn đầu %zu tỉnh có điểm (%s %%); %s "
-                             "chưa có điểm công bố, chỉ có thứ hạng %ld/%ld, "
-                             "nên không vẽ.",
+                     rank->rank_derived
+                         ? M(R, "In %d, %s leads the %zu units with a value "
+                                "(%s %%); %s has no published score, only a "
+                                "rank computed from published scores, "
+                                "%ld/%ld, so it is not drawn.")
+                         : M(R, "In %d, %s leads the %zu units with a value "
+                                "(%s %%); %s has no published score, only its "
+                                "rank %ld/%ld, so it is not drawn."),
                      best_year, top->unit, best_n, a, R->cfg->province,
                      rank->rank, rank->rank_of);
         } else {
             snprintf(R->charts[CH_PEERS].reading,
                      sizeof(R->charts[CH_PEERS].reading),
-                     R->en ? "In %d, %s leads the %zu units with a value (%s "
-                             "%%); %s has no published score that year."
-                           : "Năm %d, %s dẫn đầu %zu tỉnh có điểm (%s %%); %s "
-                             "chưa có điểm công bố năm đó.",
+                     M(R, "In %d, %s leads the %zu units with a value (%s "
+                          "%%); %s has no published score that year."),
                      best_year, top->unit, best_n, a, R->cfg->province);
         }
     }
     snprintf(R->charts[CH_PEERS].caption, sizeof(R->charts[CH_PEERS].caption),
-             "%s", RT(R, "So sánh với các tỉnh", "Comparison with peers"));
+             "%s", M(R, "Comparison with peers"));
     return CHISO_OK;
+}
+
+/*
+ * A chart the plots library refuses to draw (its data checks, run without
+ * fonts) is left out with the library's reason, in the report's language.
+ */
+static void
+leave_out_undrawable(struct rp *R, int which)
+{
+    struct report_chart *c = &R->charts[which];
+    chiso_diag d;
+
+    if (c->chart == NULL) {
+        return;
+    }
+    chiso_diag_clear(&d);
+    d.lang = lang_of(R);
+    if (chiso_plot_check(c->chart, CHART_W, CHART_H, &d) == CHISO_EDATA) {
+        left_out(R, which, d.message);
+    }
 }
 
 chiso_status
@@ -640,6 +734,7 @@ report_build_charts(struct rp *R)
 
     for (i = 0; i < REPORT_CHARTS; i++) {
         R->charts[i].base = chart_base[i];
+        chiso_diag_clear(&R->charts[i].missing);
     }
     st = chart_areas(R);
     if (st == CHISO_OK) {
@@ -654,6 +749,9 @@ report_build_charts(struct rp *R)
     if (st == CHISO_OK) {
         st = chart_peers(R);
     }
+    for (i = 0; st == CHISO_OK && i < REPORT_CHARTS; i++) {
+        leave_out_undrawable(R, (int)i);
+    }
     if (st != CHISO_OK && R->diag != NULL && R->diag->code == CHISO_OK) {
         chiso_diag_set(R->diag, st, NULL, 0, 0, "cannot build the charts");
     }
@@ -664,28 +762,39 @@ chiso_status
 report_write_charts(struct rp *R)
 {
     static const char *const ext[] = {".png", ".svg"};
-    size_t i, e;
+    const chiso_chart *charts[2 * REPORT_CHARTS];
+    char paths[2 * REPORT_CHARTS][1024];
+    const char *path_of[2 * REPORT_CHARTS];
+    chiso_plot_write_options o;
+    size_t i, e, n = 0;
     chiso_status st;
     char name[128];
 
+    /* one pack, one sync: the files are written without a sync each and
+     * the folder is synced when the pack is committed */
+    chiso_plot_write_options_init(&o);
+    o.width = CHART_W;
+    o.height = CHART_H;
+    o.no_sync = 1;
+    /* the report's thread count (0 = one per processor) */
+    o.threads = R->opts->threads > 0 ? (unsigned)R->opts->threads : 0;
     for (i = 0; i < REPORT_CHARTS; i++) {
         if (R->charts[i].chart == NULL) {
             continue;
         }
         for (e = 0; e < 2; e++) {
             snprintf(name, sizeof(name), "%s%s", R->charts[i].base, ext[e]);
-            st = chiso_plot_write(R->charts[i].chart, report_path(R, name),
-                                  CHART_W, CHART_H, R->diag);
-            if (st != CHISO_OK) {
-                return st;
-            }
+            snprintf(paths[n], sizeof(paths[n]), "%s", report_path(R, name));
+            path_of[n] = paths[n];
+            charts[n] = R->charts[i].chart;
+            n++;
             st = report_add_file(R, name);
             if (st != CHISO_OK) {
                 return chiso_diag_set(R->diag, st, NULL, 0, 0, "out of memory");
             }
         }
     }
-    return CHISO_OK;
+    return chiso_plot_write_many(charts, path_of, n, &o, R->diag);
 }
 
 void

@@ -25,6 +25,7 @@ struct report_chart {
     char caption[160];  /* "Hình 1. ..." */
     char reading[600];  /* the one-sentence reading under it */
     char why_missing[300];
+    chiso_diag missing; /* typed warning "chart_left_out" when left out */
 };
 
 struct rp {
@@ -85,6 +86,9 @@ chiso_status report_write_tables(struct rp *R);
 
 /* report_charts.c */
 chiso_status report_build_charts(struct rp *R);
+/* Append the typed warnings of the charts left out ("chart_left_out",
+ * docs/warnings.md) to list. They are also in R->warnings as text. */
+chiso_status report_chart_warnings(const struct rp *R, chiso_diag_list *list);
 chiso_status report_write_charts(struct rp *R);
 void report_free_charts(struct rp *R);
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # render_all.sh CHISO OUTDIR - draw every chart kind from the sample data in
-# tests/plots/data as PNG, SVG and PDF, for looking at (README "Charts").
+# tests/plots/data as PNG, SVG and PDF, for looking at (docs/charts.md).
 set -eu
 chiso=$1
 out=$2

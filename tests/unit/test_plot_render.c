@@ -15,7 +15,7 @@
 
 #include "chiso_plot.h"
 #include "helpers.h"
-#include "render_int.h" /* plot_png_write */
+#include "render_int.h" /* chiso_plot__png_write */
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -275,6 +275,7 @@ expect_csv_error(chiso_plot_kind kind,
     const char *path = chiso_test_file("bad.csv", text);
 
     chiso_diag_clear(&diag);
+    diag.lang = CHISO_LANG_EN; /* the msgids; Vietnamese in test_csv_vi */
     assert_int_equal(chiso_chart_new(&c, kind), CHISO_OK);
     assert_int_equal(chiso_chart_load_csv(c, path, NULL, &diag), code);
     if (strstr(diag.message, msg) == NULL) {
@@ -314,6 +315,278 @@ test_csv_errors(void **state)
                      "no data rows");
 }
 
+/* ---- image checks of honest charts (issue 10 item 7) -------------------- */
+
+typedef struct drawn {
+    cairo_surface_t *s;
+    chiso_plot_model *md;
+    chiso_plot_measure m;
+    cairo_t *cr;
+} drawn;
+
+/* Lay out with the real fonts and draw into an RGB image. */
+static void
+draw_image(drawn *d, const chiso_chart *c, int w, int h)
+{
+    chiso_diag diag;
+
+    chiso_diag_clear(&diag);
+    d->s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    d->cr = cairo_create(d->s);
+    assert_int_equal(chiso_plot_pango_measure_init(&d->m, d->cr), CHISO_OK);
+    assert_int_equal(chiso_plot_layout(&d->md, c, w, h, &d->m, &diag),
+                     CHISO_OK);
+    assert_int_equal(chiso_plot_render(d->cr, c, d->md, &diag), CHISO_OK);
+    cairo_surface_flush(d->s);
+}
+
+static void
+drawn_free(drawn *d)
+{
+    chiso_plot_model_free(d->md);
+    chiso_plot_pango_measure_clear(&d->m);
+    cairo_destroy(d->cr);
+    cairo_surface_destroy(d->s);
+}
+
+static unsigned int
+pixel(const drawn *d, double x, double y)
+{
+    const unsigned char *p = cairo_image_surface_get_data(d->s);
+    int stride = cairo_image_surface_get_stride(d->s);
+    const uint32_t *row =
+        (const uint32_t *)(const void *)(p + (size_t)floor(y) * (size_t)stride);
+
+    return row[(size_t)floor(x)] & 0xFFFFFF;
+}
+
+static double
+px_x(const chiso_plot_model *md, double v)
+{
+    return md->plot.x + (v - md->x.ticks.lo) /
+                            (md->x.ticks.hi - md->x.ticks.lo) * md->plot.w;
+}
+
+static double
+px_y(const chiso_plot_model *md, double v)
+{
+    double f = (v - md->y.ticks.lo) / (md->y.ticks.hi - md->y.ticks.lo);
+    return md->plot.y + (md->y.inverted ? f : 1 - f) * md->plot.h;
+}
+
+/* Is the colour close to c (each channel within 40)? */
+static int
+near_colour(unsigned int got, unsigned int c)
+{
+    int k;
+
+    for (k = 0; k < 24; k += 8) {
+        int a = (int)((got >> k) & 0xFF), b = (int)((c >> k) & 0xFF);
+        if (abs(a - b) > 40) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static void
+test_rank_image(void **state)
+{
+    chiso_chart *c = NULL;
+    const double x[4] = {2015, 2016, 2017, 2018};
+    const double r[4] = {60, 63, 1, 2};
+    const long of[4] = {61, 63, 63, 63};
+    const unsigned char der[4] = {0, 0, 0, 1};
+    drawn d;
+    double xm, ym;
+
+    (void)state;
+    assert_int_equal(chiso_chart_new(&c, CHISO_PLOT_TREND), CHISO_OK);
+    assert_int_equal(
+        chiso_chart_add_rank_series(c, "Hưng Yên", x, r, of, der, 4), CHISO_OK);
+    draw_image(&d, c, 900, 600);
+    /* rank 1 is drawn at the top of the plot, rank 63 at its foot */
+    assert_true(px_y(d.md, 1) < d.md->plot.y + 0.05 * d.md->plot.h);
+    assert_true(px_y(d.md, 63) > d.md->plot.y + 0.95 * d.md->plot.h);
+    assert_true(
+        near_colour(pixel(&d, px_x(d.md, 2017), px_y(d.md, 1)), 0x0072B2));
+    assert_true(
+        near_colour(pixel(&d, px_x(d.md, 2016), px_y(d.md, 63)), 0x0072B2));
+    /* 60/61 -> 63/63: no line between them (the midpoint is background) */
+    xm = (px_x(d.md, 2015) + px_x(d.md, 2016)) / 2;
+    ym = (px_y(d.md, 60) + px_y(d.md, 63)) / 2;
+    assert_false(near_colour(pixel(&d, xm, ym), 0x0072B2));
+    /* 63 -> 1 (both out of 63) is joined */
+    xm = (px_x(d.md, 2016) + px_x(d.md, 2017)) / 2;
+    ym = (px_y(d.md, 63) + px_y(d.md, 1)) / 2;
+    assert_true(near_colour(pixel(&d, xm, ym), 0x0072B2));
+    /* the derived rank (2018) is hollow: white inside */
+    assert_int_equal(pixel(&d, px_x(d.md, 2018), px_y(d.md, 2)), 0xFFFFFF);
+    /* a published one is filled */
+    assert_true(
+        near_colour(pixel(&d, px_x(d.md, 2016), px_y(d.md, 63)), 0x0072B2));
+    drawn_free(&d);
+    chiso_chart_free(c);
+}
+
+/* A series break cuts that series only. */
+static void
+test_series_break_image(void **state)
+{
+    chiso_chart *c = NULL;
+    const double x[2] = {2016, 2017}, a[2] = {40, 60}, b[2] = {60, 40};
+    drawn d;
+    double xm, ym;
+
+    (void)state;
+    assert_int_equal(chiso_chart_new(&c, CHISO_PLOT_TREND), CHISO_OK);
+    assert_int_equal(
+        chiso_chart_add_series(c, "PAR INDEX", x, a, NULL, NULL, 2), CHISO_OK);
+    assert_int_equal(chiso_chart_add_series(c, "SIPAS", x, b, NULL, NULL, 2),
+                     CHISO_OK);
+    assert_int_equal(chiso_chart_add_series_break(c, "PAR INDEX", 2017, "Đổi"),
+                     CHISO_OK);
+    draw_image(&d, c, 900, 600);
+    /* a quarter of the way: PAR INDEX (blue) is not drawn, SIPAS
+     * (vermillion) is */
+    xm = px_x(d.md, 2016.25);
+    ym = px_y(d.md, 45);
+    assert_false(near_colour(pixel(&d, xm, ym), 0x0072B2));
+    ym = px_y(d.md, 55);
+    assert_true(near_colour(pixel(&d, xm, ym), 0xD55E00));
+    drawn_free(&d);
+    chiso_chart_free(c);
+}
+
+/* Messages in the diagnostic's language (Vietnamese by default), the
+ * whole sentence: format and inserted phrase. */
+static void
+test_csv_vi(void **state)
+{
+    chiso_chart *c = NULL;
+    chiso_diag diag;
+    const char *path = chiso_test_file("vi.csv", "series,x,y,lo,hi\n"
+                                                 "A,2020,80,81,90\n");
+
+    (void)state;
+    chiso_diag_clear(&diag);
+    diag.lang = CHISO_LANG_VI;
+    assert_int_equal(chiso_chart_new(&c, CHISO_PLOT_TREND), CHISO_OK);
+    assert_int_equal(chiso_chart_load_csv(c, path, NULL, &diag), CHISO_EDATA);
+    assert_string_equal(diag.message, "lo lớn hơn y: giá trị '81' ở cột 'lo'");
+    chiso_chart_free(c);
+    unlink(path);
+}
+
+/* CSV: rank columns, checked where they stand. */
+static void
+test_csv_ranks(void **state)
+{
+    chiso_chart *c = NULL;
+    chiso_diag diag;
+    const char *path;
+
+    (void)state;
+    path = chiso_test_file("r.csv", "series,x,y,rank_of,derived\n"
+                                    "PAR INDEX,2022,31,63,0\n"
+                                    "PAR INDEX,2023,29,63,có\n");
+    chiso_diag_clear(&diag);
+    assert_int_equal(chiso_chart_new(&c, CHISO_PLOT_TREND), CHISO_OK);
+    assert_int_equal(chiso_chart_load_csv(c, path, NULL, &diag), CHISO_OK);
+    chiso_chart_free(c);
+    unlink(path);
+    expect_csv_error(CHISO_PLOT_TREND, "series,x,y,rank_of\nA,2022,64,63\n",
+                     CHISO_EDATA, 2, 8,
+                     "a rank must be a whole number from 1 to the number "
+                     "ranked, got '64'");
+    expect_csv_error(CHISO_PLOT_TREND, "series,x,y,rank_of\nA,2022,3,\n",
+                     CHISO_EDATA, 2, 10, "needs the number ranked");
+    expect_csv_error(CHISO_PLOT_TREND,
+                     "series,x,y,rank_of,derived\nA,2022,3,63,maybe\n",
+                     CHISO_EDATA, 2, 13, "not yes or no");
+    expect_csv_error(CHISO_PLOT_BARS, "unit,value,rank\nA,3,1\n", CHISO_ESCHEMA,
+                     1, 0, "needs its partner 'rank_of'");
+    expect_csv_error(CHISO_PLOT_BARS, "unit,value,rank,rank_of\nA,3,1.5,63\n",
+                     CHISO_EDATA, 2, 5, "whole number");
+    path = chiso_test_file("b.csv", "unit,value,rank,rank_of\n"
+                                    "Nam Định,85.1,29,63\nHưng Yên,84.9,,\n");
+    assert_int_equal(chiso_chart_new(&c, CHISO_PLOT_BARS), CHISO_OK);
+    assert_int_equal(chiso_chart_load_csv(c, path, NULL, &diag), CHISO_OK);
+    chiso_chart_free(c);
+    unlink(path);
+}
+
+/* Batch writing: no per-file sync, several threads, same bytes. */
+static void
+test_write_batch(void **state)
+{
+    chiso_chart *charts[CHISO_PLOT_N_KINDS];
+    char names[CHISO_PLOT_N_KINDS][512];
+    const char *paths[CHISO_PLOT_N_KINDS];
+    chiso_plot_write_options o;
+    chiso_diag diag;
+    size_t i;
+
+    (void)state;
+    chiso_plot_write_options_init(&o);
+    o.width = 700;
+    o.height = 450;
+    o.no_sync = 1;
+    o.threads = 2;
+    for (i = 0; i < CHISO_PLOT_N_KINDS; i++) {
+        charts[i] = load_sample((chiso_plot_kind)i);
+        char name[64];
+        snprintf(name, sizeof(name), "batch_%zu.%s", i, i % 2 ? "svg" : "png");
+        snprintf(names[i], sizeof(names[i]), "%s", tmp_path(name));
+        paths[i] = names[i];
+    }
+    chiso_diag_clear(&diag);
+    assert_int_equal(chiso_plot_write_many((const chiso_chart *const *)charts,
+                                           paths, CHISO_PLOT_N_KINDS, &o,
+                                           &diag),
+                     CHISO_OK);
+    for (i = 0; i < CHISO_PLOT_N_KINDS; i++) {
+        /* the same bytes as one synced write */
+        size_t la = 0, lb = 0;
+        char *a = slurp(paths[i], &la), *b;
+        const char *one = tmp_path(i % 2 ? "one.svg" : "one.png");
+        assert_int_equal(chiso_plot_write(charts[i], one, 700, 450, &diag),
+                         CHISO_OK);
+        b = slurp(one, &lb);
+        assert_non_null(a);
+        assert_non_null(b);
+        assert_int_equal(la, lb);
+        assert_memory_equal(a, b, la);
+        free(a);
+        free(b);
+        unlink(one);
+        unlink(paths[i]);
+    }
+    /* a failing chart: its diagnostic, no temporary file left */
+    chiso_chart_free(charts[3]);
+    assert_int_equal(chiso_chart_new(&charts[3], CHISO_PLOT_HEATMAP), CHISO_OK);
+    chiso_diag_clear(&diag);
+    diag.lang = CHISO_LANG_EN;
+    assert_int_equal(chiso_plot_write_many((const chiso_chart *const *)charts,
+                                           paths, CHISO_PLOT_N_KINDS, &o,
+                                           &diag),
+                     CHISO_EDATA);
+    assert_true(strstr(diag.message, "no cells") != NULL);
+    for (i = 0; i < CHISO_PLOT_N_KINDS; i++) {
+        unlink(paths[i]);
+        chiso_chart_free(charts[i]);
+    }
+    /* the unsynced writer never renames over something not a file */
+    charts[0] = load_sample(CHISO_PLOT_BARS);
+    mkdir(tmp_path("dir.png"), 0700);
+    chiso_diag_clear(&diag);
+    assert_int_equal(
+        chiso_plot_write_ex(charts[0], tmp_path("dir.png"), &o, &diag),
+        CHISO_EUSAGE);
+    rmdir(tmp_path("dir.png"));
+    chiso_chart_free(charts[0]);
+}
+
 static void
 test_csv_layouts(void **state)
 {
@@ -347,6 +620,7 @@ test_csv_layouts(void **state)
     chiso_chart_free(c);
     o.achieved = 6.5;
     chiso_diag_clear(&diag);
+    diag.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_chart_new(&c, CHISO_PLOT_WATERFALL), CHISO_OK);
     assert_int_equal(chiso_chart_load_csv(c, path, &o, &diag), CHISO_EDATA);
     assert_true(strstr(diag.message, "not the achieved 6.50") != NULL);
@@ -381,7 +655,7 @@ test_caller_surface(void **state)
     cairo_surface_destroy(s);
 }
 
-/* Encode with plot_png_write, decode with cairo (libpng): same pixels. */
+/* Encode with chiso_plot__png_write, decode with cairo (libpng): same pixels. */
 typedef struct mem_reader {
     const unsigned char *p;
     size_t len, pos;
@@ -414,7 +688,8 @@ assert_png_roundtrip(cairo_surface_t *s)
 
     cairo_surface_flush(s);
     assert_int_equal(
-        plot_png_write(f, cairo_image_surface_get_data(s), w, h, st), CHISO_OK);
+        chiso_plot__png_write(f, cairo_image_surface_get_data(s), w, h, st),
+        CHISO_OK);
     fclose(f);
     r.p = (const unsigned char *)buf;
     r.len = len;
@@ -559,6 +834,11 @@ main(void)
         cmocka_unit_test(test_caller_surface),
         cmocka_unit_test(test_png_encoder),
         cmocka_unit_test(test_summary_json),
+        cmocka_unit_test(test_rank_image),
+        cmocka_unit_test(test_series_break_image),
+        cmocka_unit_test(test_csv_ranks),
+        cmocka_unit_test(test_csv_vi),
+        cmocka_unit_test(test_write_batch),
     };
     return cmocka_run_group_tests_name("plot_render", tests, NULL, NULL);
 }

@@ -445,7 +445,9 @@ test_table(void **state)
     assert_int_equal(chiso_web_table_end(p, "Nguồn: thử."), CHISO_OK);
     s = page_text(p);
     assert_non_null(strstr(s, "<table class=\"sortable\""));
-    assert_non_null(strstr(s, "<th scope=\"col\" data-type=\"text\">Tên</th>"
+    /* a short text column keeps its longest text ("Hưng Yên") on a line */
+    assert_non_null(strstr(s, "<th scope=\"col\" data-type=\"text\" "
+                              "style=\"min-width:6.6em\">Tên</th>"
                               "<th scope=\"col\" data-type=\"num\" "
                               "class=\"num\">Điểm</th>"));
     /* 9 with 2 decimals is not rounded: no hover text */
@@ -863,6 +865,12 @@ on_mark(cairo_surface_t *s,
             int a = (int)t % 3 - 1, b = (int)t / 3 - 1;
             hits += mark_at(s, h->x + dx + 2.5 * a, h->y + dy + 2.5 * b);
         }
+        /* a hollow marker (a computed rank): its rim */
+        for (t = 0; t < 16; t++) {
+            double ang = t * 3.14159265358979 / 8;
+            hits +=
+                mark_at(s, h->x + dx + 5 * cos(ang), h->y + dy + 5 * sin(ang));
+        }
         return hits > 0;
     }
     if (vertical) {
@@ -891,7 +899,10 @@ test_hotspots_on_marks(void **state)
              {CHISO_PLOT_WATERFALL, "waterfall.csv", 10},
              {CHISO_PLOT_SCATTER, "scatter.csv", 63},
              {CHISO_PLOT_RADAR, "radar.csv", 8},
-             {CHISO_PLOT_HEATMAP, "heatmap.csv", 40}};
+             {CHISO_PLOT_HEATMAP, "heatmap.csv", 40},
+             /* ranks: rank 1 at the top, hollow computed ranks */
+             {CHISO_PLOT_TREND, "ranks.csv", 10},
+             {CHISO_PLOT_BARS, "bars-ranked.csv", 6}};
     size_t i, j;
 
     (void)state;
@@ -969,16 +980,38 @@ test_hotspot_labels(void **state)
     draw(b, 800, 500, &d);
     assert_int_equal(d.n, 3);
     assert_string_equal(d.spots[0].label, "Quảng Ninh: 92.18");
-    assert_string_equal(d.spots[2].label, "Sở <Thử> & \"x\": 85.5");
+    assert_string_equal(d.spots[2].label, "Sở <Thử> & \"x\": 85.50");
     drawn_free(&d);
 
+    {
+        chiso_chart *r = load_chart(CHISO_PLOT_TREND, "ranks.csv");
+        int pub = 0, derived = 0;
+        draw(r, 1200, 800, &d);
+        for (j = 0; j < d.n; j++) {
+            pub +=
+                strcmp(d.spots[j].label, "PAR INDEX — 2018: hạng 44/63") == 0;
+            derived += strcmp(d.spots[j].label,
+                              "PAR INDEX — 2020: hạng 31/63 (tính từ điểm "
+                              "công bố, không phải hạng công bố)") == 0;
+        }
+        assert_int_equal(pub, 1);
+        assert_int_equal(derived, 1);
+        drawn_free(&d);
+        chiso_chart_free(r);
+        r = load_chart(CHISO_PLOT_BARS, "bars-ranked.csv");
+        draw(r, 1200, 800, &d);
+        assert_string_equal(d.spots[0].label, "Quảng Ninh (1/63): 92,18");
+        drawn_free(&d);
+        chiso_chart_free(r);
+    }
     assert_int_equal(chiso_chart_new(&w, CHISO_PLOT_WATERFALL), CHISO_OK);
     assert_int_equal(chiso_chart_set_max(w, 96), CHISO_OK);
     assert_int_equal(chiso_chart_add_step(w, "Thể chế", 0.5), CHISO_OK);
     assert_int_equal(chiso_chart_add_step(w, "Công vụ", 2), CHISO_OK);
     draw(w, 800, 500, &d);
     assert_int_equal(d.n, 4);
-    assert_string_equal(d.spots[0].label, "Tối đa: 96");
+    assert_string_equal(d.spots[0].label,
+                        "Tối đa: 96,0"); /* the chart's decimals */
     assert_string_equal(d.spots[1].label, "Thể chế: \xE2\x88\x92"
                                           "0,5");
     assert_string_equal(d.spots[3].label, "Đạt được: 93,5");
@@ -1006,7 +1039,7 @@ test_chart_tooltips_in_page(void **state)
     assert_non_null(strstr(s, "<g class=\"hs\">\n<rect x=\""));
     assert_non_null(strstr(s, "<title>Quảng Ninh: 92,18</title></rect>"));
     assert_non_null(strstr(s, "<title>Sở &lt;Thử&gt; &amp; &quot;x&quot;: "
-                              "85,5</title>"));
+                              "85,50</title>"));
     assert_non_null(strstr(s, "</g>\n</svg></div>\n<p class=\"tip\" "
                               "aria-live=\"polite\"></p>"));
     assert_non_null(strstr(s, "<p class=\"reading\">Câu đọc.</p>"));
