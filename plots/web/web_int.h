@@ -18,6 +18,19 @@
 #define WEB_MAX_CARDS 12
 #define WEB_WIDE      24 /* characters: a text column wider gets room */
 
+/* A string -> number map (open addressing, FNV-1a): ids of a chart, the
+ * page's glyph outlines. Numbers count from 1 in order of insertion. */
+typedef struct chiso_web__strmap {
+    char **keys;
+    size_t *vals;
+    size_t n, cap; /* cap: 0 or a power of two */
+} chiso_web__strmap;
+
+/* Number of s; 0 when absent (add == 0) or out of memory. */
+size_t
+chiso_web__strmap_get(chiso_web__strmap *m, const char *s, size_t len, int add);
+void chiso_web__strmap_free(chiso_web__strmap *m);
+
 struct chiso_web_page {
     chiso_lang lang;
     char *title, *subtitle, *generator;
@@ -29,6 +42,9 @@ struct chiso_web_page {
     char **sources;
     size_t n_sources;
     int n_figures, n_tables, n_ids, hint_shown;
+    /* glyph outlines (<symbol>) already in the page, by their content:
+     * a glyph drawn in several charts is defined once (id g<k>) */
+    chiso_web__strmap glyphs;
 
     /* the open table */
     int in_table;

@@ -199,6 +199,7 @@ chiso_web_free(chiso_web_page *p)
     free(p->subtitle);
     free(p->generator);
     chiso_buf_free(&p->body);
+    chiso_web__strmap_free(&p->glyphs);
     free_list(p->sections, p->n_sections);
     free_list(p->notes, p->n_notes);
     free_list(p->sources, p->n_sources);

@@ -40,12 +40,6 @@
 
 /* ---- ids --------------------------------------------------------------- */
 
-typedef struct idmap {
-    char **keys;
-    size_t *vals;
-    size_t n, cap; /* cap: a power of two */
-} idmap;
-
 static uint64_t
 id_hash(const char *s, size_t len)
 {
@@ -58,8 +52,8 @@ id_hash(const char *s, size_t len)
     return h;
 }
 
-static void
-idmap_free(idmap *m)
+void
+chiso_web__strmap_free(chiso_web__strmap *m)
 {
     size_t i;
 
@@ -71,15 +65,13 @@ idmap_free(idmap *m)
     memset(m, 0, sizeof(*m));
 }
 
-/* Number of id s (1-based), given a new one if unseen; 0 when out of
- * memory. */
-static size_t
-idmap_get(idmap *m, const char *s, size_t len)
+size_t
+chiso_web__strmap_get(chiso_web__strmap *m, const char *s, size_t len, int add)
 {
     size_t i;
 
-    if (m->n * 2 >= m->cap) {
-        idmap big;
+    if (add && m->n * 2 >= m->cap) {
+        chiso_web__strmap big;
         size_t cap = m->cap ? m->cap * 2 : 256;
         big.keys = calloc(cap, sizeof(*big.keys));
         big.vals = calloc(cap, sizeof(*big.vals));
@@ -105,12 +97,18 @@ idmap_get(idmap *m, const char *s, size_t len)
         free(m->vals);
         *m = big;
     }
+    if (m->cap == 0) {
+        return 0;
+    }
     i = (size_t)id_hash(s, len) & (m->cap - 1);
     while (m->keys[i] != NULL) {
         if (strlen(m->keys[i]) == len && memcmp(m->keys[i], s, len) == 0) {
             return m->vals[i];
         }
         i = (i + 1) & (m->cap - 1);
+    }
+    if (!add) {
+        return 0;
     }
     m->keys[i] = chiso_strndup(s, len);
     if (m->keys[i] == NULL) {
@@ -126,7 +124,9 @@ typedef struct rw {
     chiso_web_page *p;
     const char *prefix;
     chiso_buf *out;
-    idmap ids;
+    chiso_web__strmap ids;
+    size_t *alias; /* id number -> page glyph number (0: none) */
+    size_t alias_cap;
     chiso_status st;
 } rw;
 
@@ -154,6 +154,38 @@ rw_refuse(rw *R, const char *why)
 }
 
 static void
+rw_nomem(rw *R)
+{
+    if (R->st == CHISO_OK) {
+        R->st = chiso_web__fail(R->p, CHISO_ENOMEM, N_("out of memory"));
+    }
+}
+
+/* Record that id number k is the page's glyph g. */
+static void
+rw_alias(rw *R, size_t k, size_t g)
+{
+    if (k >= R->alias_cap) {
+        size_t cap = R->alias_cap ? R->alias_cap : 256, j;
+        size_t *a;
+        while (cap <= k) {
+            cap *= 2;
+        }
+        a = realloc(R->alias, cap * sizeof(*a));
+        if (a == NULL) {
+            rw_nomem(R);
+            return;
+        }
+        for (j = R->alias_cap; j < cap; j++) {
+            a[j] = 0;
+        }
+        R->alias = a;
+        R->alias_cap = cap;
+    }
+    R->alias[k] = g;
+}
+
+static void
 rw_id(rw *R, const char *s, size_t len)
 {
     char num[64];
@@ -163,15 +195,81 @@ rw_id(rw *R, const char *s, size_t len)
         rw_refuse(R, N_("an empty id or reference"));
         return;
     }
-    k = idmap_get(&R->ids, s, len);
+    k = chiso_web__strmap_get(&R->ids, s, len, 1);
     if (k == 0) {
-        if (R->st == CHISO_OK) {
-            R->st = chiso_web__fail(R->p, CHISO_ENOMEM, N_("out of memory"));
-        }
+        rw_nomem(R);
         return;
     }
-    snprintf(num, sizeof(num), "%s-%zu", R->prefix, k);
+    if (k < R->alias_cap && R->alias[k] != 0) {
+        snprintf(num, sizeof(num), "g%zu", R->alias[k]);
+    } else {
+        snprintf(num, sizeof(num), "%s-%zu", R->prefix, k);
+    }
     rw_puts(R, num);
+}
+
+/*
+ * A glyph outline (<symbol id="X">...</symbol>) at s: every chart defines
+ * the glyphs it draws, and most are the same letters in the same font.
+ * The first definition of an outline becomes the page's g<k>; a later
+ * identical one (same content, id aside) is dropped and its id points to
+ * g<k> (a <use> may name an element of another inline SVG of the page).
+ * Returns the length to skip (0: write the element as usual).
+ */
+static size_t
+rw_symbol(rw *R, const char *s, size_t len)
+{
+    const char *close, *gt, *id, *e;
+    chiso_buf key = CHISO_BUF_INIT;
+    size_t k, g, end;
+
+    close = strstr(s, "</symbol>");
+    gt = memchr(s, '>', len);
+    if (close == NULL || gt == NULL || (size_t)(close - s) >= len ||
+        gt > close) {
+        return 0;
+    }
+    end = (size_t)(close - s) + strlen("</symbol>");
+    for (id = s; id < gt; id++) {
+        if (isspace((unsigned char)id[0]) && strncmp(id + 1, "id=\"", 4) == 0) {
+            break;
+        }
+    }
+    if (id >= gt) {
+        return 0;
+    }
+    e = memchr(id + 5, '"', (size_t)(gt - id - 5));
+    if (e == NULL ||
+        chiso_web__strmap_get(&R->ids, id + 5, (size_t)(e - id - 5), 0) != 0) {
+        return 0; /* no id, or referenced before its definition */
+    }
+    if (chiso_buf_append(&key, s, (size_t)(id - s)) != CHISO_OK ||
+        chiso_buf_append(&key, e + 1, end - (size_t)(e + 1 - s)) != CHISO_OK) {
+        chiso_buf_free(&key);
+        rw_nomem(R);
+        return 0;
+    }
+    g = chiso_web__strmap_get(&R->p->glyphs, key.data, key.len, 0);
+    k = chiso_web__strmap_get(&R->ids, id + 5, (size_t)(e - id - 5), 1);
+    if (k == 0) {
+        chiso_buf_free(&key);
+        rw_nomem(R);
+        return 0;
+    }
+    if (g != 0) {
+        chiso_buf_free(&key);
+        rw_alias(R, k, g);
+        /* the line break after it, if any */
+        return end < len && s[end] == '\n' ? end + 1 : end;
+    }
+    g = chiso_web__strmap_get(&R->p->glyphs, key.data, key.len, 1);
+    chiso_buf_free(&key);
+    if (g == 0) {
+        rw_nomem(R);
+        return 0;
+    }
+    rw_alias(R, k, g);
+    return 0;
 }
 
 static int
@@ -610,7 +708,7 @@ rewrite(chiso_web_page *p,
         rw_start_tag(&R, svg + i + 1, k + 1 - (i + 1));
         R.out = keep;
         chiso_buf_free(&scratch);
-        idmap_free(&R.ids);
+        chiso_web__strmap_free(&R.ids);
         if (R.st != CHISO_OK) {
             return R.st;
         }
@@ -667,7 +765,16 @@ rewrite(chiso_web_page *p,
             rw_put(&R, svg + i, j + 1 - i);
             i = j + 1;
         } else {
-            size_t used = rw_start_tag(&R, svg + i + 1, end - i - 1);
+            size_t used;
+            if (end - i > 8 && memcmp(svg + i, "<symbol", 7) == 0 &&
+                isspace((unsigned char)svg[i + 7])) {
+                used = rw_symbol(&R, svg + i, end - i);
+                if (used > 0 || R.st != CHISO_OK) {
+                    i += used;
+                    continue;
+                }
+            }
+            used = rw_start_tag(&R, svg + i + 1, end - i - 1);
             if (used == 0) {
                 break;
             }
@@ -709,7 +816,8 @@ rewrite(chiso_web_page *p,
         rw_puts(&R, "</g>\n");
     }
     rw_puts(&R, "</svg>");
-    idmap_free(&R.ids);
+    chiso_web__strmap_free(&R.ids);
+    free(R.alias);
     if (R.st == CHISO_ENOMEM) {
         return chiso_web__fail(p, CHISO_ENOMEM, N_("out of memory"));
     }

@@ -10,7 +10,8 @@ would, and check what it does.
      a failure. Chromium's own background traffic (its update and account
      checks, started by no page) is counted and ignored;
   c. screenshots at 1200 x 2000 (desktop) and 390 x 844 (phone) compared
-     with reviewed reference images (tests/web/ref/*.ref.png): a pixel
+     with reviewed reference images (tests/web/ref/*.ref.png), in the
+     pinned fonts (FONTCONFIG_FILE=tests/plots/fonts.conf): a pixel
      differs when a channel is off by more than PIXEL_TOL, a case fails
      when more than MAX_DIFF_RATIO of the pixels differ; on failure the
      image taken and a diff (differing pixels in red) are left in WORKDIR;
@@ -26,9 +27,13 @@ The checks of (a) and (b) are themselves checked: a control copy with a
 blocked inline script and an image on the network must fail both.
 
 usage: check_browser.py WEB_SAMPLE WORKDIR REFDIR
+       check_browser.py --candidates WEB_SAMPLE WORKDIR REFDIR
        check_browser.py --page PAGE.html WORKDIR     (a) and (b) on PAGE
-environment: CHROMIUM (default: chromium), UPDATE_GOLDEN=1 rewrites the
-references (review them by eye, then commit).
+environment: CHROMIUM (default: chromium).
+
+A reference is never overwritten: --candidates (tests/web/regen_refs.sh)
+writes <name>.candidate.png and <name>.candidate-diff.png beside the
+references, to be looked at and accepted with mv (tests/README.md).
 """
 import base64
 import concurrent.futures
@@ -127,36 +132,50 @@ def csp_with(text, script):
     return text2.replace("</body>", "<script>%s</script>\n</body>" % script)
 
 
-def compare(workdir, shot, ref, name):
-    update = os.environ.get("UPDATE_GOLDEN") == "1"
-    if update or not os.path.exists(ref):
-        if update:
-            shutil.copy(shot, ref)
-            print("%s: reference written, review it: %s" % (name, ref))
-            return
-        check(False, "%s: no reference image %s (UPDATE_GOLDEN=1 writes it)"
-              % (name, ref))
-        return
-    a = Image.open(shot).convert("RGB")
-    b = Image.open(ref).convert("RGB")
-    if a.size != b.size:
-        check(False, "%s: size %s, reference %s" % (name, a.size, b.size))
-        return
-    diff = ImageChops.difference(a, b)
-    # a pixel differs when any channel does
-    bands = diff.split()
+def diff_mask(a, b):
+    """Pixels where any channel is off by more than PIXEL_TOL (255), and
+    their count."""
+    bands = ImageChops.difference(a, b).split()
     m = bands[0].point(lambda v: 255 if v > PIXEL_TOL else 0)
     for band in bands[1:]:
         m = ImageChops.lighter(m, band.point(
             lambda v: 255 if v > PIXEL_TOL else 0))
-    n = sum(1 for v in m.getdata() if v)
+    return m, sum(1 for v in m.getdata() if v)
+
+
+def diff_image(a, m, path):
+    red = Image.new("RGB", a.size, (255, 0, 0))
+    faded = Image.blend(a, Image.new("RGB", a.size, (255, 255, 255)), 0.7)
+    Image.composite(red, faded, m).save(path)
+
+
+def compare(workdir, shot, ref, name, candidates):
+    a = Image.open(shot).convert("RGB")
+    if candidates:
+        cand = ref.replace(".ref.png", ".candidate.png")
+        shutil.copy(shot, cand)
+        if os.path.exists(ref):
+            b = Image.open(ref).convert("RGB")
+            if a.size == b.size:
+                m, n = diff_mask(a, b)
+                diff_image(a, m, ref.replace(".ref.png",
+                                             ".candidate-diff.png"))
+                print("%s: %d pixels moved" % (name, n))
+        print("%s: candidate written, look at it: %s" % (name, cand))
+        return
+    if not os.path.exists(ref):
+        check(False, "%s: no reference image %s (tests/web/regen_refs.sh)"
+              % (name, ref))
+        return
+    b = Image.open(ref).convert("RGB")
+    if a.size != b.size:
+        check(False, "%s: size %s, reference %s" % (name, a.size, b.size))
+        return
+    m, n = diff_mask(a, b)
     ratio = n / float(a.size[0] * a.size[1])
     print("%s: %d pixels differ (%.3f %%)" % (name, n, ratio * 100))
     if ratio > MAX_DIFF_RATIO:
-        red = Image.new("RGB", a.size, (255, 0, 0))
-        faded = Image.blend(a, Image.new("RGB", a.size, (255, 255, 255)), 0.7)
-        Image.composite(red, faded, m).save(
-            os.path.join(workdir, name + "-diff.png"))
+        diff_image(a, m, os.path.join(workdir, name + "-diff.png"))
         check(False, "%s: %.3f %% of the pixels differ (at most %.3f %%); see "
               "%s-out.png and %s-diff.png in %s"
               % (name, ratio * 100, MAX_DIFF_RATIO * 100, name, name, workdir))
@@ -227,6 +246,9 @@ def page_only(page, workdir):
 def main():
     if sys.argv[1] == "--page":
         return page_only(sys.argv[2], sys.argv[3])
+    candidates = sys.argv[1] == "--candidates"
+    if candidates:
+        del sys.argv[1]
     web_sample, workdir, refdir = sys.argv[1:4]
     shutil.rmtree(workdir, ignore_errors=True)
     os.makedirs(workdir)
@@ -293,7 +315,7 @@ def main():
         if os.path.exists(shot):
             compare(workdir, shot,
                     os.path.join(refdir, "sample-%s.ref.png" % name),
-                    "sample-" + name)
+                    "sample-" + name, candidates)
 
     # (d)
     dom = res["sort"][0]
