@@ -20,7 +20,8 @@ would, and check what it does.
      row orders are compared with orders computed here from the table's
      own data-v values (numbers, missing values last both ways), the
      Vietnamese collation of a text column (hard-coded, see below), the
-     total row left in place, aria-sort set;
+     total row left in place, aria-sort set; and a tap on a chart's
+     mark writes its value under the chart;
   e. print: the page printed to PDF is A4, without the interactive bits.
 
 The checks of (a) and (b) are themselves checked: a control copy with a
@@ -208,6 +209,10 @@ press(0,'text_up');
 r.others=[].filter.call(h,function(c){return c.hasAttribute('aria-sort');})
  .length;
 r.foot=t.tFoot?t.tFoot.rows[0].cells[0].textContent:null;
+var m=document.querySelectorAll('.hs > *')[4];
+m.dispatchEvent(new MouseEvent('click',{bubbles:true}));
+r.tip=m.closest('figure').querySelector('.tip').textContent;
+r.tip_want=m.getElementsByTagName('title')[0].textContent;
 document.body.setAttribute('data-result',JSON.stringify(r));})();"""
 
 # The sample's area names in Vietnamese collation order (ICU "vi", base
@@ -338,6 +343,9 @@ def main():
               r["num_down_sort"] == "descending", "sort: aria-sort")
         check(r["others"] == 1, "sort: aria-sort on %d headers" % r["others"])
         check(r["foot"] in ("Tổng cộng", "Total"), "sort: total row moved")
+        # a tap on a chart's mark writes its value under the chart
+        check(r["tip"] == r["tip_want"] and r["tip"] == "Hưng Yên: 85,62",
+              "tap: %r under the chart, %r wanted" % (r["tip"], r["tip_want"]))
 
     # (e)
     check(os.path.exists(pdf), "print: no PDF")
