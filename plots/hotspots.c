@@ -143,6 +143,8 @@ series_points(spot_set *S, const plot_series *s, const chiso_plot_rect *r)
     double rad = spot_radius(S);
     int named = s->name != NULL && s->name[0] != '\0';
 
+    double last_px = -HUGE_VAL;
+
     for (i = 0; i < s->n; i++) {
         char x[64], y[64], lo[64], hi[64], band[160] = "";
         double px, py;
@@ -151,6 +153,12 @@ series_points(spot_set *S, const plot_series *s, const chiso_plot_rect *r)
         }
         px = spot_mx(S->md, r, s->x[i]);
         py = spot_my(S->md, r, s->y[i]);
+        /* a series denser than the pixels it crosses: one region per
+         * 1.5 units of x (a pointer cannot tell the others apart) */
+        if (px - last_px < 1.5 && i + 1 < s->n) {
+            continue;
+        }
+        last_px = px;
         if (px < r->x - 0.5 || px > r->x + r->w + 0.5 || py < r->y - 0.5 ||
             py > r->y + r->h + 0.5) {
             continue; /* outside the drawn area */

@@ -840,7 +840,17 @@ chiso_web__import_svg(chiso_web_page *p,
         return chiso_web__fail(p, CHISO_EDATA, N_("the SVG is refused: %s"),
                                chiso_msg(p->lang, N_("it is not UTF-8 text")));
     }
-    return rewrite(p, svg, len, prefix, alt, NULL, 0, out);
+    {
+        /* the caller's bytes need not end with a NUL; the scanner's do */
+        char *copy = chiso_strndup(svg, len);
+        chiso_status st;
+        if (copy == NULL) {
+            return chiso_web__fail(p, CHISO_ENOMEM, N_("out of memory"));
+        }
+        st = rewrite(p, copy, len, prefix, alt, NULL, 0, out);
+        free(copy);
+        return st;
+    }
 }
 
 /* ---- a chart ----------------------------------------------------------- */

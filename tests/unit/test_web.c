@@ -1019,6 +1019,24 @@ test_hotspot_labels(void **state)
         drawn_free(&d);
         chiso_chart_free(r);
     }
+    {
+        /* a series denser than its pixels: one region per 1.5 units of x,
+         * the last point kept */
+        static double x[5000], y[5000];
+        chiso_chart *t = NULL;
+        for (j = 0; j < 5000; j++) {
+            x[j] = (double)j;
+            y[j] = 50 + 10 * sin((double)j / 100);
+        }
+        assert_int_equal(chiso_chart_new(&t, CHISO_PLOT_TREND), CHISO_OK);
+        assert_int_equal(chiso_chart_add_series(t, "s", x, y, NULL, NULL, 5000),
+                         CHISO_OK);
+        draw(t, 800, 500, &d);
+        assert_true(d.n > 300 && d.n < 600);
+        assert_non_null(strstr(d.spots[d.n - 1].label, "4999"));
+        drawn_free(&d);
+        chiso_chart_free(t);
+    }
     assert_int_equal(chiso_chart_new(&w, CHISO_PLOT_WATERFALL), CHISO_OK);
     assert_int_equal(chiso_chart_set_max(w, 96), CHISO_OK);
     assert_int_equal(chiso_chart_add_step(w, "Thể chế", 0.5), CHISO_OK);
