@@ -153,6 +153,19 @@ rw_refuse(rw *R, const char *why)
     }
 }
 
+static int
+has_ci(const char *s, size_t len, const char *needle)
+{
+    size_t n = strlen(needle), i;
+
+    for (i = 0; i + n <= len; i++) {
+        if (strncasecmp(s + i, needle, n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static void
 rw_nomem(rw *R)
 {
@@ -249,6 +262,13 @@ rw_symbol(rw *R, const char *s, size_t len)
         rw_nomem(R);
         return 0;
     }
+    if (has_ci(key.data, key.len, "href") ||
+        has_ci(key.data, key.len, "url(") || has_ci(key.data, key.len, "id=")) {
+        /* it refers to (or holds) ids of its own document: the same text
+         * may mean different things in two charts */
+        chiso_buf_free(&key);
+        return 0;
+    }
     g = chiso_web__strmap_get(&R->p->glyphs, key.data, key.len, 0);
     k = chiso_web__strmap_get(&R->ids, id + 5, (size_t)(e - id - 5), 1);
     if (k == 0) {
@@ -269,19 +289,6 @@ rw_symbol(rw *R, const char *s, size_t len)
         return 0;
     }
     rw_alias(R, k, g);
-    return 0;
-}
-
-static int
-has_ci(const char *s, size_t len, const char *needle)
-{
-    size_t n = strlen(needle), i;
-
-    for (i = 0; i + n <= len; i++) {
-        if (strncasecmp(s + i, needle, n) == 0) {
-            return 1;
-        }
-    }
     return 0;
 }
 
@@ -450,6 +457,10 @@ rw_start_tag(rw *R, const char *s, size_t len)
         rw_refuse(R, N_("a malformed tag"));
         return 0;
     }
+    if (has_ci(s, i, "javascript:")) {
+        rw_refuse(R, N_("a reference outside the document"));
+        return 0;
+    }
     if (forbidden_element(s, i)) {
         rw_refuse(R, N_("it holds a script, a style sheet, an animation or "
                         "embedded content"));
@@ -506,6 +517,10 @@ rw_start_tag(rw *R, const char *s, size_t len)
             return 0;
         }
         ve = i++;
+        if (has_ci(s + a, an, "javascript:")) {
+            rw_refuse(R, N_("a reference outside the document"));
+            return 0;
+        }
         if (an >= 2 && strncasecmp(s + a, "on", 2) == 0) {
             rw_refuse(R, N_("it holds an event handler"));
             return 0;
@@ -552,7 +567,7 @@ rw_text(rw *R, const char *s, size_t len)
 {
     size_t i;
 
-    if (has_ci(s, len, "://")) {
+    if (has_ci(s, len, "://") || has_ci(s, len, "javascript:")) {
         rw_refuse(R, N_("a reference outside the document"));
         return;
     }

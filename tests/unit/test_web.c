@@ -752,6 +752,38 @@ test_import_svg(void **state)
     chiso_web_free(p);
 }
 
+/* Glyph outlines are shared between figures; a symbol that refers to ids
+ * of its own document never is (the same text means other things). */
+static void
+test_import_symbols(void **state)
+{
+    const char *a = "<svg viewBox=\"0 0 9 9\"><symbol id=\"x\"><path "
+                    "d=\"M0 0\"/></symbol><symbol id=\"y\"><use "
+                    "href=\"#p\"/></symbol><path id=\"p\" d=\"M1 1\"/>"
+                    "<use href=\"#x\"/><use href=\"#y\"/></svg>";
+    const char *b = "<svg viewBox=\"0 0 9 9\"><symbol id=\"x\"><path "
+                    "d=\"M0 0\"/></symbol><symbol id=\"y\"><use "
+                    "href=\"#p\"/></symbol><path id=\"p\" d=\"M2 2\"/>"
+                    "<use href=\"#x\"/><use href=\"#y\"/></svg>";
+    chiso_web_page *p = new_page(CHISO_LANG_VI, "T");
+    char *s;
+
+    (void)state;
+    assert_int_equal(chiso_web_figure_svg(p, a, strlen(a), "A", NULL, NULL),
+                     CHISO_OK);
+    assert_int_equal(chiso_web_figure_svg(p, b, strlen(b), "B", NULL, NULL),
+                     CHISO_OK);
+    s = page_text(p);
+    /* the plain outline once, used by both figures */
+    assert_int_equal(count(s, "<symbol id=\"g1\"><path d=\"M0 0\"/>"), 1);
+    assert_int_equal(count(s, "<use href=\"#g1\"/>"), 2);
+    /* the symbol that uses #p: one per figure, each with its own p */
+    assert_non_null(strstr(s, "<symbol id=\"f1-2\"><use href=\"#f1-3\"/>"));
+    assert_non_null(strstr(s, "<symbol id=\"f2-2\"><use href=\"#f2-3\"/>"));
+    free(s);
+    chiso_web_free(p);
+}
+
 /* A chart file the plots module wrote goes through as it is. */
 static void
 test_import_chart_file(void **state)
@@ -1106,6 +1138,7 @@ main(void)
         cmocka_unit_test(test_cards),
         cmocka_unit_test(test_contents),
         cmocka_unit_test(test_import_svg),
+        cmocka_unit_test(test_import_symbols),
         cmocka_unit_test(test_import_chart_file),
         cmocka_unit_test(test_hotspots_on_marks),
         cmocka_unit_test(test_hotspot_labels),
