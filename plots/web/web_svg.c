@@ -120,6 +120,8 @@ chiso_web__strmap_get(chiso_web__strmap *m, const char *s, size_t len, int add)
 
 /* ---- the rewriting --------------------------------------------------- */
 
+#define RW_MAX_DEPTH 256
+
 typedef struct rw {
     chiso_web_page *p;
     const char *prefix;
@@ -127,6 +129,11 @@ typedef struct rw {
     chiso_web__strmap ids;
     size_t *alias; /* id number -> page glyph number (0: none) */
     size_t alias_cap;
+    /* open elements: an end tag must close the innermost one, so nothing
+     * can close the drawing early and go on as HTML */
+    const char *open_name[RW_MAX_DEPTH];
+    size_t open_len[RW_MAX_DEPTH];
+    size_t depth;
     chiso_status st;
 } rw;
 
@@ -382,6 +389,10 @@ rw_value(rw *R, const char *v, size_t len)
         }
         if (c == '"') {
             rw_puts(R, "&quot;");
+        } else if (c == '<') {
+            rw_puts(R, "&lt;"); /* not XML, but never markup in the page */
+        } else if (c == '>') {
+            rw_puts(R, "&gt;");
         } else {
             rw_put(R, &c, 1);
         }
@@ -419,6 +430,56 @@ forbidden_element(const char *name, size_t len)
     return 0;
 }
 
+/*
+ * The elements of a plain drawing. Anything else is refused: an element
+ * the HTML parser does not know as SVG (<b>, <img>, <p>, <table>...)
+ * would end the inline SVG and be read as HTML.
+ */
+static int
+svg_element_ok(const char *name, size_t len)
+{
+    static const char *const ok[] = {"svg",
+                                     "g",
+                                     "defs",
+                                     "symbol",
+                                     "use",
+                                     "path",
+                                     "rect",
+                                     "circle",
+                                     "ellipse",
+                                     "line",
+                                     "polyline",
+                                     "polygon",
+                                     "text",
+                                     "tspan",
+                                     "textPath",
+                                     "title",
+                                     "desc",
+                                     "clipPath",
+                                     "mask",
+                                     "pattern",
+                                     "linearGradient",
+                                     "radialGradient",
+                                     "stop",
+                                     "filter",
+                                     "marker",
+                                     "image",
+                                     "switch",
+                                     "view"};
+    size_t i;
+
+    if (len > 2 && strncmp(name, "fe", 2) == 0 && name[2] >= 'A' &&
+        name[2] <= 'Z') {
+        return 1; /* filter primitives: feGaussianBlur, feOffset... */
+    }
+    for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        if (strlen(ok[i]) == len && strncasecmp(ok[i], name, len) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Is an href value allowed, and is it an id reference? */
 static int
 href_ok(const char *v, size_t len, int *is_ref)
@@ -448,7 +509,8 @@ href_ok(const char *v, size_t len, int *is_ref)
 static size_t
 rw_start_tag(rw *R, const char *s, size_t len)
 {
-    size_t i = 0;
+    size_t i = 0, name_len;
+    const char *name;
 
     while (i < len && name_char(s[i])) {
         i++;
@@ -466,6 +528,13 @@ rw_start_tag(rw *R, const char *s, size_t len)
                         "embedded content"));
         return 0;
     }
+    if (!svg_element_ok(s, i)) {
+        rw_refuse(R, N_("it holds an element that is not part of a plain SVG "
+                        "drawing"));
+        return 0;
+    }
+    name = s;
+    name_len = i;
     rw_put(R, "<", 1);
     rw_put(R, s, i);
     for (;;) {
@@ -480,6 +549,12 @@ rw_start_tag(rw *R, const char *s, size_t len)
             return 0;
         }
         if (s[i] == '>') {
+            if (R->depth == RW_MAX_DEPTH) {
+                rw_refuse(R, N_("elements nested too deep"));
+                return 0;
+            }
+            R->open_name[R->depth] = name;
+            R->open_len[R->depth++] = name_len;
             rw_put(R, ">", 1);
             return i + 1;
         }
@@ -722,6 +797,7 @@ rewrite(chiso_web_page *p,
         R.out = &scratch;
         rw_start_tag(&R, svg + i + 1, k + 1 - (i + 1));
         R.out = keep;
+        R.depth = 0; /* the root is closed by the last </svg> */
         chiso_buf_free(&scratch);
         chiso_web__strmap_free(&R.ids);
         if (R.st != CHISO_OK) {
@@ -777,6 +853,19 @@ rewrite(chiso_web_page *p,
                 rw_refuse(&R, N_("a malformed tag"));
                 break;
             }
+            {
+                size_t nl = 0;
+                while (name_char(svg[i + 2 + nl])) {
+                    nl++;
+                }
+                if (R.depth == 0 || R.open_len[R.depth - 1] != nl ||
+                    memcmp(R.open_name[R.depth - 1], svg + i + 2, nl) != 0) {
+                    rw_refuse(&R, N_("a closing tag that closes no open "
+                                     "element"));
+                    break;
+                }
+                R.depth--;
+            }
             rw_put(&R, svg + i, j + 1 - i);
             i = j + 1;
         } else {
@@ -795,6 +884,9 @@ rewrite(chiso_web_page *p,
             }
             i += 1 + used;
         }
+    }
+    if (R.st == CHISO_OK && R.depth != 0) {
+        rw_refuse(&R, N_("an element left open"));
     }
     /* the hover regions, over everything else */
     if (n_spots > 0) {

@@ -696,6 +696,15 @@ test_import_svg(void **state)
         "<html><body></body></html>",
         "<svg><rect/></svg>",
         "<svg viewBox=\"0 0 10 10\"><rect</svg>",
+        /* an inner </svg> would end the drawing and go on as HTML */
+        "<svg viewBox=\"0 0 9 9\"></svg><img src=\"x.png\"/><svg></svg>",
+        "<svg viewBox=\"0 0 9 9\"><g></svg><p>x</p></g></svg>",
+        /* an HTML element ends inline SVG in the HTML parser */
+        "<svg viewBox=\"0 0 9 9\"><img src=\"x.png\"/></svg>",
+        "<svg viewBox=\"0 0 9 9\"><b>x</b></svg>",
+        "<svg viewBox=\"0 0 9 9\"><scrift>x</script></svg>",
+        "<svg viewBox=\"0 0 9 9\"><g><rect></g></svg>",
+        "<svg viewBox=\"0 0 9 9\"><g></svg>",
     };
     chiso_web_page *p;
     chiso_diag d;
