@@ -121,7 +121,7 @@ svg_bad(const char *h)
                 return 7;
             }
             if (al >= 4 && strncasecmp(an + al - 4, "href", 4) == 0 &&
-                v[0] != '#' && strncmp(v, "data:image/", 11) != 0) {
+                v[0] != '#' && strncasecmp(v, "data:image/", 11) != 0) {
                 return 8;
             }
             for (n = v; n < p; n++) {
