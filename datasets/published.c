@@ -591,12 +591,96 @@ check_row(struct pl *L,
     return ok ? 0 : 1;
 }
 
+/* Rows grouped by a key in n log n: (row, index) pairs sorted by the key,
+ * ties by row index, so rows with equal keys are contiguous and in file
+ * order. The checks below walk these groups in the order the plain
+ * pairwise loops would, so they report the same problems in the same
+ * order, without comparing every row with every other. */
+struct row_ref {
+    const chiso_pub_row *r;
+    size_t i;
+};
+
+/* (index, year, unit_code, component_id) */
 static int
-same_key(const chiso_pub_row *a, const chiso_pub_row *b)
+ref_fact_cmp(const void *pa, const void *pb)
 {
-    return a->year == b->year && strcmp(a->index, b->index) == 0 &&
-           strcmp(a->unit_code, b->unit_code) == 0 &&
-           strcmp(a->component_id, b->component_id) == 0;
+    const struct row_ref *a = pa, *b = pb;
+    int c = strcmp(a->r->index, b->r->index);
+
+    if (c == 0 && a->r->year != b->r->year) {
+        c = a->r->year < b->r->year ? -1 : 1;
+    }
+    if (c == 0) {
+        c = strcmp(a->r->unit_code, b->r->unit_code);
+    }
+    if (c == 0) {
+        c = strcmp(a->r->component_id, b->r->component_id);
+    }
+    return c != 0 ? c : (a->i < b->i ? -1 : a->i > b->i);
+}
+
+/* unit_code */
+static int
+ref_unit_cmp(const void *pa, const void *pb)
+{
+    const struct row_ref *a = pa, *b = pb;
+    int c = strcmp(a->r->unit_code, b->r->unit_code);
+
+    return c != 0 ? c : (a->i < b->i ? -1 : a->i > b->i);
+}
+
+/* (index, year, unit_code) */
+static int
+ref_unit_year_cmp(const void *pa, const void *pb)
+{
+    const struct row_ref *a = pa, *b = pb;
+    int c = strcmp(a->r->index, b->r->index);
+
+    if (c == 0 && a->r->year != b->r->year) {
+        c = a->r->year < b->r->year ? -1 : 1;
+    }
+    if (c == 0) {
+        c = strcmp(a->r->unit_code, b->r->unit_code);
+    }
+    return c != 0 ? c : (a->i < b->i ? -1 : a->i > b->i);
+}
+
+/* Sorted references, and grp[i] = position in ref of the first row of
+ * row i's group. NULL (L->oom set) on allocation failure. */
+static struct row_ref *
+group_rows(struct pl *L,
+           const chiso_pub_row *rows,
+           size_t n,
+           int (*cmp)(const void *, const void *),
+           size_t **grp)
+{
+    struct row_ref *ref = malloc((n ? n : 1) * sizeof(*ref));
+    size_t k, first = 0;
+
+    *grp = malloc((n ? n : 1) * sizeof(**grp));
+    if (ref == NULL || *grp == NULL) {
+        free(ref);
+        free(*grp);
+        *grp = NULL;
+        L->oom = 1;
+        return NULL;
+    }
+    for (k = 0; k < n; k++) {
+        ref[k].r = &rows[k];
+        ref[k].i = k;
+    }
+    qsort(ref, n, sizeof(*ref), cmp);
+    for (k = 0; k < n; k++) {
+        struct row_ref a = ref[k], b = ref[first];
+        /* same key: equal but for the row index */
+        a.i = b.i;
+        if (k > 0 && cmp(&a, &b) != 0) {
+            first = k;
+        }
+        (*grp)[ref[k].i] = first;
+    }
+    return ref;
 }
 
 /* Duplicates: rows with the same (index, year, unit_code, component_id)
@@ -610,11 +694,15 @@ check_duplicates(struct pl *L,
                  const int *usable,
                  size_t n)
 {
-    size_t i, j;
+    size_t i, k, *grp = NULL;
     char *seen = calloc(n ? n : 1, 1);
+    struct row_ref *ref = group_rows(L, rows, n, ref_fact_cmp, &grp);
 
-    if (seen == NULL) {
+    if (seen == NULL || ref == NULL) {
         L->oom = 1;
+        free(seen);
+        free(ref);
+        free(grp);
         return;
     }
     for (i = 0; i < n; i++) {
@@ -622,8 +710,11 @@ check_duplicates(struct pl *L,
         if (seen[i] || !usable[i]) {
             continue;
         }
-        for (j = i + 1; j < n; j++) {
-            if (usable[j] && !seen[j] && same_key(&rows[i], &rows[j])) {
+        /* the later rows of i's group, in file order */
+        for (k = grp[i]; k < n && (k == grp[i] || grp[ref[k].i] == grp[i]);
+             k++) {
+            size_t j = ref[k].i;
+            if (j > i && usable[j] && !seen[j]) {
                 seen[j] = 1;
                 count++;
                 n_pref += (size_t)rows[j].preferred;
@@ -670,38 +761,45 @@ check_duplicates(struct pl *L,
         }
     }
     free(seen);
+    free(ref);
+    free(grp);
 }
 
-/* The same unit code always names the same unit, of the same type. */
+/* The same unit code always names the same unit, of the same type: each
+ * row against the first row with its code. */
 static void
 check_units(struct pl *L,
             const chiso_pub_row *rows,
             const rowpos *pos,
             size_t n)
 {
-    size_t i, j;
+    size_t i, *grp = NULL;
+    struct row_ref *ref = group_rows(L, rows, n, ref_unit_cmp, &grp);
 
+    if (ref == NULL) {
+        return;
+    }
     for (i = 0; i < n; i++) {
-        for (j = 0; j < i; j++) {
-            if (strcmp(rows[i].unit_code, rows[j].unit_code) != 0) {
-                continue;
-            }
-            if (strcmp(rows[i].unit, rows[j].unit) != 0) {
-                problem_at(L, rows[i].line, pos[i].col[C_UNIT],
-                           "unit code '%s' is named '%s' here but '%s' at "
-                           "line %lu",
-                           rows[i].unit_code, rows[i].unit, rows[j].unit,
-                           rows[j].line);
-            } else if (strcmp(rows[i].unit_type, rows[j].unit_type) != 0) {
-                problem_at(L, rows[i].line, pos[i].col[C_UNIT_TYPE],
-                           "unit code '%s' has type '%s' here but '%s' at "
-                           "line %lu",
-                           rows[i].unit_code, rows[i].unit_type,
-                           rows[j].unit_type, rows[j].line);
-            }
-            break;
+        size_t j = ref[grp[i]].i; /* the first row with this code */
+        if (j >= i) {
+            continue;
+        }
+        if (strcmp(rows[i].unit, rows[j].unit) != 0) {
+            problem_at(L, rows[i].line, pos[i].col[C_UNIT],
+                       "unit code '%s' is named '%s' here but '%s' at "
+                       "line %lu",
+                       rows[i].unit_code, rows[i].unit, rows[j].unit,
+                       rows[j].line);
+        } else if (strcmp(rows[i].unit_type, rows[j].unit_type) != 0) {
+            problem_at(L, rows[i].line, pos[i].col[C_UNIT_TYPE],
+                       "unit code '%s' has type '%s' here but '%s' at "
+                       "line %lu",
+                       rows[i].unit_code, rows[i].unit_type, rows[j].unit_type,
+                       rows[j].line);
         }
     }
+    free(ref);
+    free(grp);
 }
 
 /* Half a unit in the last published decimal: the most a rounded value can
@@ -728,8 +826,12 @@ check_papi_sums(struct pl *L,
                 const int *usable,
                 size_t n)
 {
-    size_t i, j;
+    size_t i, j, q, *grp = NULL;
+    struct row_ref *ref = group_rows(L, rows, n, ref_unit_year_cmp, &grp);
 
+    if (ref == NULL) {
+        return;
+    }
     for (i = 0; i < n; i++) {
         const chiso_pub_row *d = &rows[i];
         double sum = 0;
@@ -743,9 +845,13 @@ check_papi_sums(struct pl *L,
             continue;
         }
         dec = d->value_decimals;
-        for (j = 0; j < n; j++) {
-            const chiso_pub_row *s = &rows[j];
+        /* the rows of the same index, year and unit, in file order */
+        for (q = grp[i]; q < n && (q == grp[i] || grp[ref[q].i] == grp[i]);
+             q++) {
+            const chiso_pub_row *s;
             size_t dl = strlen(d->component_id);
+            j = ref[q].i;
+            s = &rows[j];
             if (!usable[j] || j == i || !s->preferred || !s->has_value ||
                 s->year != d->year || strcmp(s->index, d->index) != 0 ||
                 strcmp(s->unit_code, d->unit_code) != 0) {
@@ -778,6 +884,8 @@ check_papi_sums(struct pl *L,
                        dec + 1, (double)(k + 1) * half_ulp(dec));
         }
     }
+    free(ref);
+    free(grp);
 }
 
 /* Read and check a results file into *out (rows kept even with

@@ -11,6 +11,12 @@
 #define CHISO_PUBLISHED_DIR "datasets/published"
 #endif
 
+chiso_lang
+cli_stats_lang(void)
+{
+    return cli_language == CLI_LANG_EN ? CHISO_LANG_EN : CHISO_LANG_VI;
+}
+
 const char *
 cli_published_dir(const char *opt)
 {
@@ -31,6 +37,7 @@ cli_load_published(const char *dir, chiso_published **out)
     chiso_diag d;
 
     chiso_diag_clear(&d);
+    d.lang = cli_stats_lang();
     if (chiso_published_load_dir(out, dir, &d) != CHISO_OK) {
         return cli_report(&d);
     }
@@ -52,9 +59,9 @@ cli_split_index(const char *cmd,
     if (n == 0 || n >= icap ||
         (colon && (colon[1] == '\0' || strlen(colon + 1) >= ccap))) {
         return cli_usage_error(cmd,
-                               "option %s expects INDEX or "
-                               "INDEX:COMPONENT (e.g. PAR_INDEX, "
-                               "PAPI:D6), got '%s'",
+                               _("option %s expects INDEX or "
+                                 "INDEX:COMPONENT (e.g. PAR_INDEX, "
+                                 "PAPI:D6), got '%s'"),
                                opt, spec);
     }
     memcpy(index, spec, n);

@@ -1,7 +1,7 @@
 /*
- * cli_stats.h - helpers shared by chiso trend, rank, compare and survey:
- * where the published store is, INDEX[:COMPONENT] options and number
- * cells.
+ * cli_stats.h - helpers shared by chiso trend, rank, compare, survey,
+ * composite and uncertainty: the output language, where the published
+ * store is, INDEX[:COMPONENT] options and number cells.
  */
 #ifndef CHISO_CLI_STATS_H
 #define CHISO_CLI_STATS_H
@@ -9,6 +9,16 @@
 #include "cli.h"
 
 #include "chiso_stats.h"
+
+/* The language of the output (--lang) as the library names it. */
+chiso_lang cli_stats_lang(void);
+
+/* The text of an English msgid in the output language, from the
+ * catalogue (analytics/util/po/vi.po); xgettext extracts _() as a
+ * keyword. */
+#ifndef _
+#define _(s) chiso_msg(cli_stats_lang(), s)
+#endif
 
 /* The published directory: --published DIR, else $CHISO_PUBLISHED_DIR,
  * else the directory compiled in (the source tree's datasets/published). */

@@ -17,38 +17,51 @@
 static void
 compare_usage(FILE *f)
 {
-    fprintf(f, "Usage: chiso compare --x INDEX[:COMP] --y INDEX[:COMP] --year "
-               "YEAR [options]\n"
-               "       chiso compare --data FILE.csv --x COLUMN --y COLUMN "
-               "[options]\n\n"
-               "Pearson and Spearman correlation (with p-values and n) of two "
-               "indices\nacross the units that have both values.\n\n"
-               "Options:\n"
-               "  --x, --y             indices (INDEX or INDEX:COMPONENT) in "
-               "the store,\n"
-               "                       or column names of --data\n"
-               "  --year YEAR          the year (store only)\n"
-               "  --unit-type TYPE     province (default), ministry, "
-               "department, region\n"
-               "  --data FILE.csv      a table of your own: a unit column and "
-               "the two\n"
-               "                       value columns\n"
-               "  --published DIR      the store directory (default the "
-               "shipped store)\n"
-               "  --json FILE|-        write JSON (- = stdout, no table)\n"
-               "  --csv FILE           write the paired values, one row per "
-               "unit\n"
-               "  --help               this help\n\n"
-               "Spearman uses average ranks for ties; its p-value is the t "
-               "approximation\n(not an exact permutation p-value). n < 3 or a "
-               "constant variable is refused.\n");
+    fputs(_("Usage: chiso compare --x INDEX[:COMP] --y INDEX[:COMP] --year "
+            "YEAR [options]\n"
+            "       chiso compare --data FILE.csv --x COLUMN --y COLUMN "
+            "[options]\n"
+            "\n"
+            "Pearson and Spearman correlation (with p-values and n) of two "
+            "indices\n"
+            "across the units that have both values.\n"
+            "\n"
+            "Options:\n"
+            "  --x, --y             indices (INDEX or INDEX:COMPONENT) in the "
+            "store,\n"
+            "                       or column names of --data\n"
+            "  --year YEAR          the year (store only)\n"
+            "  --unit-type TYPE     province (default), ministry, department, "
+            "region\n"
+            "  --data FILE.csv      a table of your own: a unit column and the "
+            "two\n"
+            "                       value columns\n"
+            "  --published DIR      the store directory (default the shipped "
+            "store)\n"
+            "  --json FILE|-        write JSON (- = stdout, no table)\n"
+            "  --csv FILE           write the paired values, one row per unit\n"
+            "  --help               this help\n"
+            "\n"
+            "Spearman uses average ranks for ties; its p-value is the t "
+            "approximation\n"
+            "(not an exact permutation p-value). n < 3 or a constant variable "
+            "is refused.\n|r| = 1 exactly: t infinite, p = 0.\n"),
+          f);
 }
 
 static void
 print_corr(const char *name, const chiso_corr *c)
 {
-    printf("  %-9s r = %.4f   t = %.4f   df = %.0f   p = %.4g   n = %zu\n",
-           name, c->r, c->t, c->df, c->p_value, c->n);
+    char t[32];
+
+    /* |r| = 1 exactly: t is infinite and p is 0, printed as such */
+    if (c->t_infinite) {
+        snprintf(t, sizeof(t), "%s", c->t < 0 ? "-∞" : "∞");
+    } else {
+        snprintf(t, sizeof(t), "%.4f", c->t);
+    }
+    printf("  %-9s r = %.4f   t = %s   df = %.0f   p = %.4g   n = %zu\n", name,
+           c->r, t, c->df, c->p_value, c->n);
 }
 
 static void
@@ -61,7 +74,7 @@ print_table(const chiso_compare_result *res,
     size_t i;
 
     printf("%s\n\n", title);
-    cli_cell(o, T("Đơn vị", "Unit"), 28, 0);
+    cli_cell(o, _("Unit"), 28, 0);
     cli_cell(o, xl, 14, 1);
     cli_cell(o, yl, 14, 1);
     fputc('\n', o);
@@ -71,21 +84,18 @@ print_table(const chiso_compare_result *res,
         cli_num_short(o, res->pairs[i].y, 14);
         fputc('\n', o);
     }
-    printf("\n%s (n = %zu):\n", T("Tương quan", "Correlation"), res->n);
+    printf("\n%s (n = %zu):\n", _("Correlation"), res->n);
     print_corr("Pearson", &res->pearson);
     print_corr("Spearman", &res->spearman);
-    printf("  %s\n", T("Spearman: hạng trung bình khi bằng nhau; p theo xấp "
-                       "xỉ t.",
-                       "Spearman: average ranks for ties; p by the t "
+    printf("  %s\n", _("Spearman: average ranks for ties; p by the t "
                        "approximation."));
     if (res->n_only_x > 0 || res->n_only_y > 0) {
-        printf("\n%s\n", T("Chỉ có một trong hai giá trị (không dùng):",
-                           "Only one of the two values (not used):"));
+        printf("\n%s\n", _("Only one of the two values (not used):"));
         for (i = 0; i < res->n_only_x; i++) {
-            printf("  %s: %s %s\n", res->only_x[i], T("chỉ có", "only"), xl);
+            printf("  %s: %s %s\n", res->only_x[i], _("only"), xl);
         }
         for (i = 0; i < res->n_only_y; i++) {
-            printf("  %s: %s %s\n", res->only_y[i], T("chỉ có", "only"), yl);
+            printf("  %s: %s %s\n", res->only_y[i], _("only"), yl);
         }
     }
 }
@@ -112,7 +122,7 @@ write_csv(const chiso_compare_result *res, const char *path)
         free(rx);
         free(ry);
         chiso_outfile_abort(f);
-        fprintf(stderr, "chiso: out of memory\n");
+        fprintf(stderr, "chiso: %s\n", _("out of memory"));
         return CLI_EXIT_INTERNAL;
     }
     for (i = 0; i < res->n; i++) {
@@ -173,6 +183,7 @@ cmd_compare(int argc, char **argv)
     const char *xl, *yl;
 
     chiso_diag_clear(&d);
+    d.lang = cli_stats_lang();
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -209,30 +220,30 @@ cmd_compare(int argc, char **argv)
             return CLI_EXIT_OK;
         default:
             return cli_usage_error("compare",
-                                   "unknown or incomplete option "
-                                   "'%s'",
+                                   _("unknown or incomplete option "
+                                     "'%s'"),
                                    argv[optind - 1]);
         }
     }
     if (optind < argc) {
-        return cli_usage_error("compare", "unexpected argument '%s'",
+        return cli_usage_error("compare", _("unexpected argument '%s'"),
                                argv[optind]);
     }
     if (xs == NULL || ys == NULL) {
-        return cli_usage_error("compare", "--x and --y are required");
+        return cli_usage_error("compare", _("--x and --y are required"));
     }
     if (data == NULL && !have_year) {
-        return cli_usage_error("compare", "--year is required (or give "
-                                          "--data FILE.csv)");
+        return cli_usage_error("compare", _("--year is required (or give "
+                                            "--data FILE.csv)"));
     }
     if (data != NULL && (have_year || unit_type != NULL)) {
-        return cli_usage_error("compare", "--year and --unit-type apply to "
-                                          "the store, not to --data");
+        return cli_usage_error("compare", _("--year and --unit-type apply to "
+                                            "the store, not to --data"));
     }
     if (json != NULL && csv != NULL && strcmp(json, "-") == 0 &&
         strcmp(csv, "-") == 0) {
-        return cli_usage_error("compare", "--json and --csv cannot both be "
-                                          "standard output");
+        return cli_usage_error("compare", _("--json and --csv cannot both be "
+                                            "standard output"));
     }
     xl = xs;
     yl = ys;
@@ -260,8 +271,8 @@ cmd_compare(int argc, char **argv)
         }
         nx = ny = tbl->n;
         inputs[0] = data;
-        snprintf(title, sizeof(title), "%s: %s (%s / %s)",
-                 T("So sánh", "Comparison"), data, xs, ys);
+        snprintf(title, sizeof(title), "%s: %s (%s / %s)", _("Comparison"),
+                 data, xs, ys);
     } else {
         if (cli_split_index("compare", "--x", xs, xi, sizeof(xi), xc,
                             sizeof(xc)) != 0 ||
@@ -283,9 +294,8 @@ cmd_compare(int argc, char **argv)
         }
         inputs[0] = store->path;
         inputs[1] = store->breaks_path;
-        snprintf(title, sizeof(title), "%s %s / %s, %ld (%s)",
-                 T("So sánh", "Comparison"), xs, ys, year,
-                 unit_type ? unit_type : "province");
+        snprintf(title, sizeof(title), "%s %s / %s, %ld (%s)", _("Comparison"),
+                 xs, ys, year, _(unit_type ? unit_type : "province"));
     }
     if (cli_check_not_input("compare", json, inputs, 2) != 0 ||
         cli_check_not_input("compare", csv, inputs, 2) != 0) {

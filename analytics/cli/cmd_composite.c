@@ -7,7 +7,7 @@
  * (chiso_composite.h); this file only parses options and prints.
  */
 #define _GNU_SOURCE
-#include "cli.h"
+#include "cli_stats.h"
 #include "commands.h"
 
 #include "chiso_composite.h"
@@ -23,31 +23,32 @@
 static void
 composite_usage(FILE *f)
 {
-    fprintf(f,
-            "Usage: chiso composite DATA.csv META.csv [options]\n\n"
-            "Compute a composite index from COINr-style tables: DATA (iData: "
-            "uCode,\n"
-            "[uName], indicator columns) and META (iMeta: Level, iCode, "
-            "Parent,\n"
-            "Direction, Weight, Type).\n\n"
-            "Options:\n"
-            "  --normalise METHOD   minmax (default), zscore, rank, "
-            "goalposts, target\n"
-            "  --range LO,HI        scale of minmax, goalposts and target "
-            "(default 0,100)\n"
-            "  --zscore MEAN,SD     mean and standard deviation of z-scores "
-            "(default 0,1)\n"
-            "  --aggregate METHOD   arithmetic (default), geometric, "
-            "harmonic\n"
-            "  --time VALUE         panel data: use the rows whose Time is "
-            "VALUE\n"
-            "  --csv FILE|-         write every normalised indicator and "
-            "aggregate,\n"
-            "                       one row per unit (- = stdout, no table)\n"
-            "  --json FILE|-        write the result as JSON (- = stdout, no "
-            "table)\n"
-            "  --top N              table: show only the first N units\n"
-            "  --help               this help\n");
+    fputs(
+        _("Usage: chiso composite DATA.csv META.csv [options]\n"
+          "\n"
+          "Compute a composite index from COINr-style tables: DATA (iData: "
+          "uCode,\n"
+          "[uName], indicator columns) and META (iMeta: Level, iCode, Parent,\n"
+          "Direction, Weight, Type).\n"
+          "\n"
+          "Options:\n"
+          "  --normalise METHOD   minmax (default), zscore, rank, goalposts, "
+          "target\n"
+          "  --range LO,HI        scale of minmax, goalposts and target "
+          "(default 0,100)\n"
+          "  --zscore MEAN,SD     mean and standard deviation of z-scores "
+          "(default 0,1)\n"
+          "  --aggregate METHOD   arithmetic (default), geometric, harmonic\n"
+          "  --time VALUE         panel data: use the rows whose Time is "
+          "VALUE\n"
+          "  --csv FILE|-         write every normalised indicator and "
+          "aggregate,\n"
+          "                       one row per unit (- = stdout, no table)\n"
+          "  --json FILE|-        write the result as JSON (- = stdout, no "
+          "table)\n"
+          "  --top N              table: show only the first N units\n"
+          "  --help               this help\n"),
+        f);
 }
 
 /* Parse "A,B" into two numbers; 0 on success, else prints a usage error. */
@@ -60,16 +61,16 @@ parse_pair(
     *a = strtod(s, &end);
     if (end == s || *end != ',' || !isfinite(*a)) {
         return cli_usage_error(cmd,
-                               "option %s expects two numbers A,B, got "
-                               "'%s'",
+                               _("option %s expects two numbers A,B, got "
+                                 "'%s'"),
                                opt, s);
     }
     s = end + 1;
     *b = strtod(s, &end);
     if (end == s || *end != '\0' || !isfinite(*b)) {
         return cli_usage_error(cmd,
-                               "option %s expects two numbers A,B, got "
-                               "'%s'",
+                               _("option %s expects two numbers A,B, got "
+                                 "'%s'"),
                                opt, s);
     }
     return 0;
@@ -89,31 +90,27 @@ print_table(const chiso_composite_result *res, long top)
     for (j = 0; j < root->n_children && n_cols <= MAX_TABLE_COLUMNS; j++) {
         cols[n_cols++] = root->children[j];
     }
-    printf("%s: %s (%s)\n", T("Chỉ số tổng hợp", "Composite index"), root->name,
-           root->code);
-    printf("%s: %s, %zu %s, %zu %s, %zu %s%s%s\n", T("Dữ liệu", "Data"),
-           m->data_path, m->n_units, T("đơn vị", "units"), m->n_indicators,
-           T("chỉ tiêu", "indicators"), m->n_missing,
-           T("giá trị thiếu", "missing values"), m->time ? ", Time " : "",
+    printf("%s: %s (%s)\n", _("Composite index"), root->name, root->code);
+    printf("%s: %s, %zu %s, %zu %s, %zu %s%s%s\n", _("Data"), m->data_path,
+           m->n_units, _("units"), m->n_indicators, _("indicators"),
+           m->n_missing, _("missing values"), m->time ? ", Time " : "",
            m->time ? m->time : "");
-    printf("%s: %s, %d %s, %zu %s\n", T("Cấu trúc", "Structure"), m->meta_path,
-           m->n_levels, T("cấp", "levels"), m->n_nodes - m->n_indicators,
-           T("nhóm tổng hợp", "aggregates"));
-    printf("%s: %s", T("Chuẩn hoá", "Normalisation"),
+    printf("%s: %s, %d %s, %zu %s\n", _("Structure"), m->meta_path, m->n_levels,
+           _("levels"), m->n_nodes - m->n_indicators, _("aggregates"));
+    printf("%s: %s", _("Normalisation"),
            chiso_cmp_norm_name(res->opts.normalise));
     if (res->opts.normalise == CHISO_NORM_ZSCORE) {
-        printf(" (%s %g, %s %g)", T("trung bình", "mean"),
-               res->opts.zscore_mean, T("độ lệch chuẩn", "sd"),
+        printf(" (%s %g, %s %g)", _("mean"), res->opts.zscore_mean, _("sd"),
                res->opts.zscore_sd);
     } else if (res->opts.normalise != CHISO_NORM_RANK) {
         printf(" %g..%g", res->opts.range_lo, res->opts.range_hi);
     }
-    printf("; %s: %s\n\n", T("tổng hợp", "aggregation"),
+    printf("; %s: %s\n\n", _("aggregation"),
            chiso_cmp_agg_name(res->opts.aggregate));
-    cli_cell(o, T("Hạng", "Rank"), 5, 1);
+    cli_cell(o, _("Rank"), 5, 1);
     fputs("  ", o);
-    cli_cell(o, T("Mã", "Code"), 8, 0);
-    cli_cell(o, T("Tên", "Name"), 24, 0);
+    cli_cell(o, _("Code"), 8, 0);
+    cli_cell(o, _("Name"), 24, 0);
     for (j = 0; j < n_cols; j++) {
         cli_cell(o, m->nodes[cols[j]].code, 10, 1);
     }
@@ -140,21 +137,15 @@ print_table(const chiso_composite_result *res, long top)
         putchar('\n');
     }
     if (top >= 0 && (size_t)top < n) {
-        printf("... %zu %s\n", n - (size_t)top,
-               T("đơn vị nữa (--top)", "more units (--top)"));
+        printf("... %zu %s\n", n - (size_t)top, _("more units (--top)"));
     }
     if (res->n_ranked < n) {
         printf("\n%zu %s\n", n - res->n_ranked,
-               T("đơn vị không có điểm chỉ số (mọi thành phần đều thiếu) nên "
-                 "không xếp hạng",
-                 "units have no index score (every component missing) and "
+               _("units have no index score (every component missing) and "
                  "are not ranked"));
     }
     printf("\n%s\n",
-           T("Giá trị thiếu bị bỏ qua, trọng số còn lại chuẩn hoá lại trong "
-             "nhóm; hạng tính trên điểm chưa làm tròn, bằng điểm thì cùng "
-             "hạng cao nhất.",
-             "Missing values are dropped and the remaining weights "
+           _("Missing values are dropped and the remaining weights "
              "renormalised within the parent; ranks use unrounded scores, "
              "ties share the best place."));
 }
@@ -199,6 +190,7 @@ cmd_composite(int argc, char **argv)
     const char *inputs[2];
 
     chiso_diag_clear(&diag);
+    diag.lang = cli_stats_lang();
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -206,8 +198,8 @@ cmd_composite(int argc, char **argv)
         case 'n':
             if (chiso_cmp_norm_parse(optarg, &opts.normalise) != 0) {
                 rc = cli_usage_error("composite",
-                                     "--normalise must be minmax, zscore, "
-                                     "rank, goalposts or target, got '%s'",
+                                     _("--normalise must be minmax, zscore, "
+                                       "rank, goalposts or target, got '%s'"),
                                      optarg);
                 goto out;
             }
@@ -229,8 +221,8 @@ cmd_composite(int argc, char **argv)
         case 'a':
             if (chiso_cmp_agg_parse(optarg, &opts.aggregate) != 0) {
                 rc = cli_usage_error("composite",
-                                     "--aggregate must be arithmetic, "
-                                     "geometric or harmonic, got '%s'",
+                                     _("--aggregate must be arithmetic, "
+                                       "geometric or harmonic, got '%s'"),
                                      optarg);
                 goto out;
             }
@@ -250,7 +242,7 @@ cmd_composite(int argc, char **argv)
                 goto out;
             }
             if (top < 0) {
-                rc = cli_usage_error("composite", "--top must be 0 or more");
+                rc = cli_usage_error("composite", _("--top must be 0 or more"));
                 goto out;
             }
             break;
@@ -259,35 +251,38 @@ cmd_composite(int argc, char **argv)
             goto out;
         default:
             rc = cli_usage_error("composite",
-                                 "unknown or incomplete option '%s'",
+                                 _("unknown or incomplete option '%s'"),
                                  argv[optind - 1]);
             goto out;
         }
     }
     if (argc - optind != 2) {
         rc = cli_usage_error("composite",
-                             "expected DATA.csv and META.csv, got %d "
-                             "argument%s",
-                             argc - optind, argc - optind == 1 ? "" : "s");
+                             argc - optind == 1
+                                 ? _("expected DATA.csv and META.csv, got "
+                                     "%d argument")
+                                 : _("expected DATA.csv and META.csv, got "
+                                     "%d arguments"),
+                             argc - optind);
         goto out;
     }
     if (json_path != NULL && csv_path != NULL && strcmp(json_path, "-") == 0 &&
         strcmp(csv_path, "-") == 0) {
         rc = cli_usage_error("composite",
-                             "--json - and --csv - cannot both use standard "
-                             "output");
+                             _("--json - and --csv - cannot both use standard "
+                               "output"));
         goto out;
     }
     if (!(opts.range_lo < opts.range_hi)) {
         rc = cli_usage_error("composite",
-                             "--range LO,HI needs LO < HI, got "
-                             "%g,%g",
+                             _("--range LO,HI needs LO < HI, got "
+                               "%g,%g"),
                              opts.range_lo, opts.range_hi);
         goto out;
     }
     if (!(opts.zscore_sd > 0)) {
         rc = cli_usage_error("composite",
-                             "--zscore MEAN,SD needs SD > 0, got %g",
+                             _("--zscore MEAN,SD needs SD > 0, got %g"),
                              opts.zscore_sd);
         goto out;
     }
@@ -317,7 +312,7 @@ cmd_composite(int argc, char **argv)
     if (json_path != NULL) {
         cJSON *root = chiso_composite_to_json(res);
         if (root == NULL) {
-            fprintf(stderr, "chiso: out of memory\n");
+            fprintf(stderr, "chiso: %s\n", _("out of memory"));
             rc = CLI_EXIT_INTERNAL;
             goto out;
         }

@@ -18,33 +18,32 @@
 static void
 rank_usage(FILE *f)
 {
-    fprintf(f, "Usage: chiso rank --index INDEX[:COMPONENT] --year YEAR "
-               "[options]\n"
-               "       chiso rank --data FILE.csv [options]\n\n"
-               "Competition ranks (1, 2, 2, 4), percentiles, quartile groups "
-               "and\nclassification bands of the units of one index in one "
-               "year.\n\n"
-               "Options:\n"
-               "  --index INDEX[:COMP] index (and component) in the published "
-               "store\n"
-               "  --year YEAR          the year to rank\n"
-               "  --unit-type TYPE     province (default), ministry, "
-               "department, region\n"
-               "  --data FILE.csv      rank a table of your own: columns unit "
-               "and value\n"
-               "                       (Vietnamese headers accepted: don_vi, "
-               "gia_tri/diem)\n"
-               "  --column NAME        the value column of --data (default "
-               "value)\n"
-               "  --lower-is-better    rank ascending (default: higher is "
-               "better)\n"
-               "  --framework FILE     add the framework's classification "
-               "bands\n"
-               "  --published DIR      the store directory (default the "
-               "shipped store)\n"
-               "  --json FILE|-        write JSON (- = stdout, no table)\n"
-               "  --csv FILE           write one CSV row per unit\n"
-               "  --help               this help\n");
+    fputs(
+        _("Usage: chiso rank --index INDEX[:COMPONENT] --year YEAR [options]\n"
+          "       chiso rank --data FILE.csv [options]\n"
+          "\n"
+          "Competition ranks (1, 2, 2, 4), percentiles, quartile groups and\n"
+          "classification bands of the units of one index in one year.\n"
+          "\n"
+          "Options:\n"
+          "  --index INDEX[:COMP] index (and component) in the published "
+          "store\n"
+          "  --year YEAR          the year to rank\n"
+          "  --unit-type TYPE     province (default), ministry, department, "
+          "region\n"
+          "  --data FILE.csv      rank a table of your own: columns unit and "
+          "value\n"
+          "                       (Vietnamese headers accepted: don_vi, "
+          "gia_tri/diem)\n"
+          "  --column NAME        the value column of --data (default value)\n"
+          "  --lower-is-better    rank ascending (default: higher is better)\n"
+          "  --framework FILE     add the framework's classification bands\n"
+          "  --published DIR      the store directory (default the shipped "
+          "store)\n"
+          "  --json FILE|-        write JSON (- = stdout, no table)\n"
+          "  --csv FILE           write one CSV row per unit\n"
+          "  --help               this help\n"),
+        f);
 }
 
 static const char *
@@ -52,13 +51,13 @@ group_label(int g)
 {
     switch (g) {
     case 1:
-        return T("1 cao nhất", "1 best");
+        return _("1 best");
     case 2:
-        return T("2 trung bình cao", "2 high-average");
+        return _("2 high-average");
     case 3:
-        return T("3 trung bình thấp", "3 low-average");
+        return _("3 low-average");
     case 4:
-        return T("4 thấp nhất", "4 poor");
+        return _("4 poor");
     default:
         return "-";
     }
@@ -75,22 +74,21 @@ print_table(const chiso_rank_result *res,
     char buf[64];
 
     printf("%s\n", title);
-    printf("%s: %zu; %s\n\n", T("Số đơn vị có giá trị", "Units with a value"),
-           res->n,
-           res->higher_is_better ? T("cao hơn là tốt hơn", "higher is better")
-                                 : T("thấp hơn là tốt hơn", "lower is better"));
-    cli_cell(o, T("Hạng", "Rank"), 5, 1);
+    printf("%s: %zu; %s\n\n", _("Units with a value"), res->n,
+           res->higher_is_better ? _("higher is better")
+                                 : _("lower is better"));
+    cli_cell(o, _("Rank"), 5, 1);
     fputs("  ", o);
-    cli_cell(o, T("Đơn vị", "Unit"), 28, 0);
-    cli_cell(o, T("Giá trị", "Value"), 10, 1);
-    cli_cell(o, T("Phân vị", "Pctile"), 8, 1);
+    cli_cell(o, _("Unit"), 28, 0);
+    cli_cell(o, _("Value"), 10, 1);
+    cli_cell(o, _("Pctile"), 8, 1);
     fputs("  ", o);
-    cli_cell(o, T("Nhóm", "Group"), 18, 0);
+    cli_cell(o, _("Group"), 18, 0);
     if (fw != NULL) {
-        cli_cell(o, T("Xếp loại", "Band"), 14, 0);
+        cli_cell(o, _("Band"), 14, 0);
     }
     if (store) {
-        fputs(T("Hạng công bố", "Published rank"), o);
+        fputs(_("Published rank"), o);
     }
     fputc('\n', o);
     for (i = 0; i < res->n; i++) {
@@ -109,44 +107,37 @@ print_table(const chiso_rank_result *res,
         if (store && it->in->published_rank > 0) {
             printf("%ld/%ld%s", it->in->published_rank,
                    it->in->published_rank_of,
-                   it->in->rank_derived ? T(" (suy ra)", " (derived)") : "");
+                   it->in->rank_derived ? _(" (derived)") : "");
         }
         fputc('\n', o);
     }
     if (res->groups) {
         printf("\n%s: Q1 = %.10g, Q2 = %.10g, Q3 = %.10g; %s %zu / %zu / "
                "%zu / %zu\n",
-               T("Tứ phân vị (type 7)", "Quartiles (type 7)"), res->q1, res->q2,
-               res->q3, T("số đơn vị mỗi nhóm", "units per group"),
-               res->group_count[0], res->group_count[1], res->group_count[2],
-               res->group_count[3]);
+               _("Quartiles (type 7)"), res->q1, res->q2, res->q3,
+               _("units per group"), res->group_count[0], res->group_count[1],
+               res->group_count[2], res->group_count[3]);
     } else {
-        printf("\n%s\n", T("Nhóm tứ phân vị: không tính (cần ít nhất 4 đơn "
-                           "vị có giá trị)",
-                           "Quartile groups: not computed (needs at least 4 "
+        printf("\n%s\n", _("Quartile groups: not computed (needs at least 4 "
                            "units with a value)"));
     }
     if (res->n_unranked > 0) {
-        printf("\n%s\n", T("Không xếp hạng (không có giá trị):",
-                           "Not ranked (no value):"));
+        printf("\n%s\n", _("Not ranked (no value):"));
         for (i = 0; i < res->n_unranked; i++) {
             const chiso_rank_input *x = res->unranked[i];
             printf("  %s: %s", x->unit,
-                   x->reason && x->reason[0] ? x->reason : "no value");
+                   x->reason && x->reason[0] ? _(x->reason) : _("no value"));
             if (x->published_rank > 0) {
-                printf(" [%s %ld/%ld%s]", T("hạng công bố", "published rank"),
+                printf(" [%s %ld/%ld%s]", _("published rank"),
                        x->published_rank, x->published_rank_of,
-                       x->rank_derived ? T(", suy ra", ", derived") : "");
+                       x->rank_derived ? _(", derived") : "");
             }
             fputc('\n', o);
         }
     }
     if (store) {
         printf("\n%s\n",
-               T("Lưu ý: hạng được tính trong số các đơn vị có giá trị trong "
-                 "kho số liệu, không phải bảng xếp hạng chính thức; hạng "
-                 "công bố ở cột cuối.",
-                 "Note: ranks are among the units with a value in the store, "
+               _("Note: ranks are among the units with a value in the store, "
                  "not the official ranking; the published rank is in the last "
                  "column."));
     }
@@ -207,7 +198,8 @@ write_csv(const chiso_rank_result *res, const char *path)
         }
         chiso_csvw_int(&w, x->rank_derived);
         chiso_csvw_int(&w, it != NULL);
-        chiso_csvw_text(&w, it ? NULL : (x->reason ? x->reason : "no value"));
+        chiso_csvw_text(&w,
+                        it ? NULL : (x->reason ? _(x->reason) : _("no value")));
         chiso_csvw_end(&w);
     }
     return cli_csv_commit(f);
@@ -246,6 +238,7 @@ cmd_rank(int argc, char **argv)
     cJSON *what;
 
     chiso_diag_clear(&d);
+    d.lang = cli_stats_lang();
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -287,24 +280,25 @@ cmd_rank(int argc, char **argv)
             rank_usage(stdout);
             return CLI_EXIT_OK;
         default:
-            return cli_usage_error("rank", "unknown or incomplete option '%s'",
+            return cli_usage_error("rank",
+                                   _("unknown or incomplete option '%s'"),
                                    argv[optind - 1]);
         }
     }
     if (optind < argc) {
-        return cli_usage_error("rank", "unexpected argument '%s'",
+        return cli_usage_error("rank", _("unexpected argument '%s'"),
                                argv[optind]);
     }
     if ((data == NULL) == (spec == NULL)) {
-        return cli_usage_error("rank", "give either --index INDEX --year "
-                                       "YEAR, or --data FILE.csv");
+        return cli_usage_error("rank", _("give either --index INDEX --year "
+                                         "YEAR, or --data FILE.csv"));
     }
     if (spec != NULL && !have_year) {
-        return cli_usage_error("rank", "--year is required with --index");
+        return cli_usage_error("rank", _("--year is required with --index"));
     }
     if (data != NULL && (have_year || unit_type != NULL)) {
-        return cli_usage_error("rank", "--year and --unit-type apply to "
-                                       "--index, not to --data");
+        return cli_usage_error("rank", _("--year and --unit-type apply to "
+                                         "--index, not to --data"));
     }
     if (spec != NULL &&
         cli_split_index("rank", "--index", spec, index, sizeof(index), comp,
@@ -313,8 +307,8 @@ cmd_rank(int argc, char **argv)
     }
     if (json != NULL && csv != NULL && strcmp(json, "-") == 0 &&
         strcmp(csv, "-") == 0) {
-        return cli_usage_error("rank", "--json and --csv cannot both be "
-                                       "standard output");
+        return cli_usage_error("rank", _("--json and --csv cannot both be "
+                                         "standard output"));
     }
     if (fw_path != NULL) {
         if (chiso_framework_load(&fw, fw_path, &d) != CHISO_OK) {
@@ -323,8 +317,8 @@ cmd_rank(int argc, char **argv)
         }
         if (fw->n_classes == 0) {
             rc = cli_usage_error("rank",
-                                 "framework '%s' has no "
-                                 "\"classification\" bands",
+                                 _("framework '%s' has no "
+                                   "\"classification\" bands"),
                                  fw_path);
             goto out;
         }
@@ -346,13 +340,12 @@ cmd_rank(int argc, char **argv)
             in[i].unit_code = "";
             in[i].has_value = !isnan(tbl->value[i]);
             in[i].value = tbl->value[i];
-            in[i].reason = tbl->note[i][0] ? tbl->note[i] : "no value";
+            in[i].reason = tbl->note[i][0] ? tbl->note[i] : N_("no value");
         }
         n = tbl->n;
         inputs[0] = data;
-        snprintf(title, sizeof(title), "%s: %s (%s '%s')",
-                 T("Xếp hạng", "Ranking"), data, T("cột", "column"),
-                 tbl->col_name[0]);
+        snprintf(title, sizeof(title), "%s: %s (%s '%s')", _("Ranking"), data,
+                 _("column"), tbl->col_name[0]);
     } else {
         rc = cli_load_published(cli_published_dir(pub), &store);
         if (rc != CLI_EXIT_OK) {
@@ -365,17 +358,17 @@ cmd_rank(int argc, char **argv)
         }
         if (fw != NULL && scale != NULL && strcmp(scale, "%") != 0) {
             rc = cli_usage_error("rank",
-                                 "classification bands apply to "
-                                 "scores in %%; %s is on the scale "
-                                 "'%s'",
+                                 _("classification bands apply to "
+                                   "scores in %%; %s is on the scale "
+                                   "'%s'"),
                                  spec, scale);
             goto out;
         }
         inputs[0] = store->path;
         inputs[1] = store->breaks_path;
-        snprintf(title, sizeof(title), "%s %s%s%s %ld (%s, %s)",
-                 T("Xếp hạng", "Ranking"), index, comp[0] ? ":" : "", comp,
-                 year, unit_type ? unit_type : "province", scale ? scale : "");
+        snprintf(title, sizeof(title), "%s %s%s%s %ld (%s, %s)", _("Ranking"),
+                 index, comp[0] ? ":" : "", comp, year,
+                 _(unit_type ? unit_type : "province"), scale ? scale : "");
     }
     inputs[2] = fw_path;
     if (cli_check_not_input("rank", json, inputs, 3) != 0 ||
@@ -424,7 +417,7 @@ cmd_rank(int argc, char **argv)
         cJSON_AddItemToObject(what, "framework",
                               fw_path ? cJSON_CreateString(fw_path)
                                       : cJSON_CreateNull());
-        root = chiso_rank_to_json(res, what);
+        root = chiso_rank_to_json(res, what, cli_stats_lang());
         rc = cli_write_json(root, json);
         cJSON_Delete(root);
     }

@@ -20,23 +20,29 @@
 static void
 survey_usage(FILE *f)
 {
-    fprintf(f, "Usage: chiso survey RESPONSES.csv [options]\n\n"
-               "Share satisfied (answer 4 or 5 of 1-5) per criterion, element "
-               "and overall,\nwith seeded bootstrap percentile intervals "
-               "(respondents resampled).\n\n"
-               "Input: one answer per row with columns respondent_id, "
-               "element, criterion,\nanswer (1-5, empty = no answer) and "
-               "optionally weight (Vietnamese headers\naccepted: ma_phieu, "
-               "yeu_to, tieu_chi, tra_loi, trong_so).\n\n"
-               "Options:\n"
-               "  --seed N             seed of gsl_rng_mt19937 (default "
-               "20240417)\n"
-               "  --replicates N       bootstrap replicates (default 2000; 0 "
-               "= none)\n"
-               "  --level P            confidence level (default 0.95)\n"
-               "  --json FILE|-        write JSON (- = stdout, no table)\n"
-               "  --csv FILE           write one CSV row per statistic\n"
-               "  --help               this help\n");
+    fputs(
+        _("Usage: chiso survey RESPONSES.csv [options]\n"
+          "\n"
+          "Share satisfied (answer 4 or 5 of 1-5) per criterion, element and "
+          "overall,\n"
+          "with seeded bootstrap percentile intervals (respondents "
+          "resampled).\n"
+          "\n"
+          "Input: one answer per row with columns respondent_id, element, "
+          "criterion,\n"
+          "answer (1-5, empty = no answer) and optionally weight (Vietnamese "
+          "headers\n"
+          "accepted: ma_phieu, yeu_to, tieu_chi, tra_loi, trong_so).\n"
+          "\n"
+          "Options:\n"
+          "  --seed N             seed of gsl_rng_mt19937 (default 20240417)\n"
+          "  --replicates N       bootstrap replicates (default 2000; 0 = "
+          "none)\n"
+          "  --level P            confidence level (default 0.95)\n"
+          "  --json FILE|-        write JSON (- = stdout, no table)\n"
+          "  --csv FILE           write one CSV row per statistic\n"
+          "  --help               this help\n"),
+        f);
 }
 
 static void
@@ -58,49 +64,63 @@ print_stat(const chiso_survey_stat *s, const char *label, int crit)
     fputc('\n', o);
 }
 
-static void
+static int
 print_table(const chiso_survey_result *res, const char *path)
 {
     FILE *o = stdout;
-    size_t i, e;
+    size_t i, e, *first = NULL, *next = NULL;
     char label[300];
 
-    printf("%s: %s\n", T("Khảo sát", "Survey"), path);
-    printf("%s: %zu%s\n", T("Số người trả lời", "Respondents"),
-           res->n_respondents,
-           res->weighted ? T(" (có trọng số)", " (weighted)") : "");
+    printf("%s: %s\n", _("Survey"), path);
+    printf("%s: %zu%s\n", _("Respondents"), res->n_respondents,
+           res->weighted ? _(" (weighted)") : "");
     if (res->opts.replicates > 0) {
         printf("%s: %zu %s, seed %lu (gsl_rng_mt19937), %s %.0f%%\n",
-               T("Bootstrap", "Bootstrap"), res->opts.replicates,
-               T("lần lặp", "replicates"), res->opts.seed,
-               T("khoảng tin cậy", "interval"), res->opts.level * 100);
+               _("Bootstrap"), res->opts.replicates, _("replicates"),
+               res->opts.seed, _("interval"), res->opts.level * 100);
     }
     putchar('\n');
-    cli_cell(o, T("Chỉ tiêu", "Statistic"), 34, 0);
+    cli_cell(o, _("Statistic"), 34, 0);
     cli_cell(o, "n", 7, 1);
-    cli_cell(o, T("% hài lòng", "% satisfied"), 12, 1);
-    cli_cell(o, T("CI thấp", "CI low"), 9, 1);
-    cli_cell(o, T("CI cao", "CI high"), 9, 1);
+    cli_cell(o, _("% satisfied"), 12, 1);
+    cli_cell(o, _("CI low"), 9, 1);
+    cli_cell(o, _("CI high"), 9, 1);
     fputc('\n', o);
     cli_rule(o, '-', 71);
     fputc('\n', o);
-    print_stat(&res->overall, T("CHUNG", "OVERALL"), 0);
+    print_stat(&res->overall, _("OVERALL"), 0);
+    /* criteria listed under their element: linked lists per element, in
+       criterion order (linear, however many elements) */
+    first = malloc((res->n_elements + 1) * sizeof(*first));
+    next = malloc((res->n_criteria + 1) * sizeof(*next));
+    if (first == NULL || next == NULL) {
+        free(first);
+        free(next);
+        return -1;
+    }
     for (e = 0; e < res->n_elements; e++) {
-        snprintf(label, sizeof(label), "%s %s", T("Yếu tố", "Element"),
+        first[e] = (size_t)-1;
+    }
+    for (i = res->n_criteria; i-- > 0;) {
+        e = res->criteria[i].element_index;
+        next[i] = first[e];
+        first[e] = i;
+    }
+    for (e = 0; e < res->n_elements; e++) {
+        snprintf(label, sizeof(label), "%s %s", _("Element"),
                  res->elements[e].id);
         print_stat(&res->elements[e], label, 0);
-        for (i = 0; i < res->n_criteria; i++) {
-            if (strcmp(res->criteria[i].element, res->elements[e].id) == 0) {
-                snprintf(label, sizeof(label), "  %s", res->criteria[i].id);
-                print_stat(&res->criteria[i], label, 1);
-            }
+        for (i = first[e]; i != (size_t)-1; i = next[i]) {
+            snprintf(label, sizeof(label), "  %s", res->criteria[i].id);
+            print_stat(&res->criteria[i], label, 1);
         }
     }
+    free(first);
+    free(next);
     printf("\n%s\n",
-           T("Tiêu chí: tỷ lệ (có trọng số) người trả lời 4 hoặc 5; yếu tố: "
-             "trung bình các tiêu chí; chung: trung bình các yếu tố.",
-             "Criterion: (weighted) share answering 4 or 5; element: mean of "
+           _("Criterion: (weighted) share answering 4 or 5; element: mean of "
              "its criteria; overall: mean of the elements."));
+    return 0;
 }
 
 static void
@@ -176,6 +196,7 @@ cmd_survey(int argc, char **argv)
     int c, rc = CLI_EXIT_OK;
 
     chiso_diag_clear(&d);
+    d.lang = cli_stats_lang();
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -186,8 +207,8 @@ cmd_survey(int argc, char **argv)
             }
             if (v < 0 || v > 4294967295L) {
                 return cli_usage_error("survey",
-                                       "--seed must be 0..4294967295"
-                                       ", got '%s'",
+                                       _("--seed must be 0..4294967295"
+                                         ", got '%s'"),
                                        optarg);
             }
             o.seed = (unsigned long)v;
@@ -198,8 +219,8 @@ cmd_survey(int argc, char **argv)
             }
             if (v < 0 || v > MAX_REPLICATES) {
                 return cli_usage_error("survey",
-                                       "--replicates must be "
-                                       "0..%ld, got '%s'",
+                                       _("--replicates must be "
+                                         "0..%ld, got '%s'"),
                                        MAX_REPLICATES, optarg);
             }
             o.replicates = (size_t)v;
@@ -210,8 +231,8 @@ cmd_survey(int argc, char **argv)
             }
             if (!(o.level > 0 && o.level < 1)) {
                 return cli_usage_error("survey",
-                                       "--level must be between 0 "
-                                       "and 1, got '%s'",
+                                       _("--level must be between 0 "
+                                         "and 1, got '%s'"),
                                        optarg);
             }
             break;
@@ -226,22 +247,22 @@ cmd_survey(int argc, char **argv)
             return CLI_EXIT_OK;
         default:
             return cli_usage_error("survey",
-                                   "unknown or incomplete option "
-                                   "'%s'",
+                                   _("unknown or incomplete option "
+                                     "'%s'"),
                                    argv[optind - 1]);
         }
     }
     if (argc - optind != 1) {
         return cli_usage_error("survey",
-                               "expected one RESPONSES.csv, got %d "
-                               "arguments",
+                               _("expected one RESPONSES.csv, got %d "
+                                 "arguments"),
                                argc - optind);
     }
     path = argv[optind];
     if (json != NULL && csv != NULL && strcmp(json, "-") == 0 &&
         strcmp(csv, "-") == 0) {
-        return cli_usage_error("survey", "--json and --csv cannot both be "
-                                         "standard output");
+        return cli_usage_error("survey", _("--json and --csv cannot both be "
+                                           "standard output"));
     }
     if (cli_check_not_input("survey", json, &path, 1) != 0 ||
         cli_check_not_input("survey", csv, &path, 1) != 0) {
@@ -253,8 +274,10 @@ cmd_survey(int argc, char **argv)
         goto out;
     }
     if ((json == NULL || strcmp(json, "-") != 0) &&
-        (csv == NULL || strcmp(csv, "-") != 0)) {
-        print_table(res, path);
+        (csv == NULL || strcmp(csv, "-") != 0) && print_table(res, path) != 0) {
+        fprintf(stderr, "chiso: %s\n", _("out of memory"));
+        rc = CLI_EXIT_INTERNAL;
+        goto out;
     }
     if (csv != NULL && (rc = write_csv(res, csv)) != CLI_EXIT_OK) {
         goto out;

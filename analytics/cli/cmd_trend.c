@@ -17,30 +17,31 @@
 static void
 trend_usage(FILE *f)
 {
-    fprintf(f,
-            "Usage: chiso trend --index INDEX[:COMPONENT] [options]\n\n"
-            "Year-on-year changes and OLS slopes (95%% CI, p-value) of a "
-            "published\nindex, per segment between methodology breaks, "
-            "never across one.\n\n"
-            "Options:\n"
-            "  --index INDEX[:COMP] index code (PAR_INDEX, SIPAS, PAPI, ...), "
-            "optionally\n"
-            "                       a component id (PAPI:D6); default the "
-            "total\n"
-            "  --unit UNIT          one unit, by name (\"Hưng Yên\") or code "
-            "(hung-yen);\n"
-            "                       default every unit with rows\n"
-            "  --unit-type TYPE     only units of this type (province, "
-            "region, ...)\n"
-            "  --level P            confidence level of the interval "
-            "(default 0.95)\n"
-            "  --published DIR      the store (results.csv, breaks.csv); "
-            "default\n"
-            "                       $CHISO_PUBLISHED_DIR or the shipped "
-            "store\n"
-            "  --json FILE|-        write JSON (- = stdout, no table)\n"
-            "  --csv FILE           write one CSV row per observation\n"
-            "  --help               this help\n");
+    fputs(
+        _("Usage: chiso trend --index INDEX[:COMPONENT] [options]\n"
+          "\n"
+          "Year-on-year changes and OLS slopes (95% CI, p-value) of a "
+          "published\n"
+          "index, per segment between methodology breaks, never across one.\n"
+          "\n"
+          "Options:\n"
+          "  --index INDEX[:COMP] index code (PAR_INDEX, SIPAS, PAPI, ...), "
+          "optionally\n"
+          "                       a component id (PAPI:D6); default the total\n"
+          "  --unit UNIT          one unit, by name (\"Hưng Yên\") or code "
+          "(hung-yen);\n"
+          "                       default every unit with rows\n"
+          "  --unit-type TYPE     only units of this type (province, region, "
+          "...)\n"
+          "  --level P            confidence level of the interval (default "
+          "0.95)\n"
+          "  --published DIR      the store (results.csv, breaks.csv); "
+          "default\n"
+          "                       $CHISO_PUBLISHED_DIR or the shipped store\n"
+          "  --json FILE|-        write JSON (- = stdout, no table)\n"
+          "  --csv FILE           write one CSV row per observation\n"
+          "  --help               this help\n"),
+        f);
 }
 
 static void
@@ -50,23 +51,22 @@ print_series(const chiso_trend_series *s, const char *scale)
     FILE *o = stdout;
 
     if (s->ranks) {
-        printf("  %s\n",
-               T("Thứ hạng (thấp hơn là tốt hơn):", "Rank (lower is better):"));
+        printf("  %s\n", _("Rank (lower is better):"));
     } else {
-        printf("  %s (%s):\n", T("Giá trị", "Value"), scale);
+        printf("  %s (%s):\n", _("Value"), scale);
     }
     if (s->n_points == 0) {
         printf("    %s\n", s->note);
         return;
     }
     fputs("    ", o);
-    cli_cell(o, T("Năm", "Year"), 6, 0);
-    cli_cell(o, s->ranks ? T("Hạng", "Rank") : T("Giá trị", "Value"), 9, 1);
-    cli_cell(o, s->ranks ? T("/ tổng", "/ of") : "", 7, 1);
-    cli_cell(o, T("Thay đổi", "Change"), 10, 1);
+    cli_cell(o, _("Year"), 6, 0);
+    cli_cell(o, s->ranks ? _("Rank") : _("Value"), 9, 1);
+    cli_cell(o, s->ranks ? _("/ of") : "", 7, 1);
+    cli_cell(o, _("Change"), 10, 1);
     fputs("  ", o);
-    cli_cell(o, T("Tin cậy", "Conf."), 8, 0);
-    fputs(T("Ghi chú", "Note"), o);
+    cli_cell(o, _("Conf."), 11, 0);
+    fputs(_("Note"), o);
     fputc('\n', o);
     for (i = 0; i < s->n_points; i++) {
         const chiso_trend_point *p = &s->points[i];
@@ -93,42 +93,40 @@ print_series(const chiso_trend_series *s, const char *scale)
                                     s->ranks ? 0 : p->row->value_decimals));
             cli_cell(o, buf, 10, 1);
         } else {
-            cli_cell(o, T("k.s.s", "n/c"), 10, 1);
+            cli_cell(o, _("n/c"), 10, 1);
         }
         fputs("  ", o);
-        cli_cell(o, p->row->confidence, 8, 0);
+        cli_cell(o, _(p->row->confidence), 11, 0);
         if (s->ranks && p->row->rank_derived) {
-            fputs(T("hạng suy ra", "derived rank"), o);
+            fputs(_("derived rank"), o);
         }
         fputc('\n', o);
     }
     for (k = 0; k < s->n_changes; k++) {
         if (!s->changes[k].comparable) {
             printf("    %d -> %d %s: %s\n", s->changes[k].from_year,
-                   s->changes[k].to_year,
-                   T("không so sánh được", "not comparable"),
+                   s->changes[k].to_year, _("not comparable"),
                    s->changes[k].reason);
         }
     }
     for (seg = 0; seg < s->n_segments; seg++) {
         const chiso_trend_segment *g = &s->segments[seg];
-        printf("    %s %d-%d (n = %zu", T("Đoạn", "Segment"), g->first_year,
+        printf("    %s %d-%d (n = %zu", _("Segment"), g->first_year,
                g->last_year, g->n);
         if (s->ranks) {
             printf(", /%ld", g->rank_of);
         }
         fputs("): ", o);
         if (!g->computable) {
-            printf("%s\n", T("độ dốc không tính được", "slope not computable"));
+            printf("%s\n", _("slope not computable"));
             printf("      %s\n", g->reason);
             continue;
         }
-        printf("%s %+.4g/%s, CI %.0f%% [%.4g, %.4g], ", T("độ dốc", "slope"),
-               g->ols.slope, T("năm", "year"), g->ols.level * 100,
-               g->ols.ci_low, g->ols.ci_high);
+        printf("%s %+.4g/%s, CI %.0f%% [%.4g, %.4g], ", _("slope"),
+               g->ols.slope, _("year"), g->ols.level * 100, g->ols.ci_low,
+               g->ols.ci_high);
         if (g->ols.perfect_fit) {
-            printf("%s\n", T("khớp hoàn toàn: p không xác định",
-                             "perfect fit: p undefined"));
+            printf("%s\n", _("perfect fit: p undefined"));
         } else {
             printf("p = %.4g\n", g->ols.p_value);
         }
@@ -140,9 +138,9 @@ print_table(const chiso_trend_result *res)
 {
     size_t i;
 
-    printf("%s: %s%s%s\n", T("Xu hướng", "Trend"), res->index,
+    printf("%s: %s%s%s\n", _("Trend"), res->index,
            res->component_id[0] ? ":" : "", res->component_id);
-    printf("%s: %s\n", T("Kho số liệu", "Store"), res->store->path);
+    printf("%s: %s\n", _("Store"), res->store->path);
     for (i = 0; i < res->n_units; i++) {
         const chiso_trend_unit *u = &res->units[i];
         printf("\n%s [%s]\n", u->unit, u->unit_code);
@@ -150,21 +148,19 @@ print_table(const chiso_trend_result *res)
         print_series(&u->ranks, u->scale);
     }
     if (res->n_breaks > 0) {
-        printf("\n%s\n", T("Điểm gãy phương pháp áp dụng:",
-                           "Methodology breaks that apply:"));
+        printf("\n%s\n", _("Methodology breaks that apply:"));
         for (i = 0; i < res->n_breaks; i++) {
             const chiso_pub_break *b = res->breaks[i];
             printf("  %d %s%s%s%s: %s\n", b->year,
-                   b->index[0] ? b->index : T("mọi chỉ số", "every index"),
+                   b->index[0] ? b->index : _("every index"),
                    b->unit_code[0] ? " " : "", b->unit_code,
-                   b->kind == CHISO_BREAK_RANKING_BASE
-                       ? T(" (chỉ thứ hạng)", " (ranks only)")
-                       : "",
+                   b->kind == CHISO_BREAK_RANKING_BASE ? _(" (ranks only)")
+                                                       : "",
                    b->what_changed);
         }
     }
     if (res->n_skipped > 0) {
-        printf("\n%s\n", T("Các dòng không dùng:", "Rows not used:"));
+        printf("\n%s\n", _("Rows not used:"));
         for (i = 0; i < res->n_skipped; i++) {
             const chiso_trend_skip *k = &res->skipped[i];
             printf("  %s:%lu %s %d: %s\n", res->store->path, k->row->line,
@@ -283,6 +279,7 @@ cmd_trend(int argc, char **argv)
     int c, rc = CLI_EXIT_OK;
 
     chiso_diag_clear(&d);
+    d.lang = cli_stats_lang();
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -302,8 +299,8 @@ cmd_trend(int argc, char **argv)
             }
             if (!(o.level > 0 && o.level < 1)) {
                 return cli_usage_error("trend",
-                                       "--level must be between 0 "
-                                       "and 1, got '%s'",
+                                       _("--level must be between 0 "
+                                         "and 1, got '%s'"),
                                        optarg);
             }
             break;
@@ -321,17 +318,17 @@ cmd_trend(int argc, char **argv)
             return CLI_EXIT_OK;
         default:
             return cli_usage_error("trend",
-                                   "unknown or incomplete option "
-                                   "'%s'",
+                                   _("unknown or incomplete option "
+                                     "'%s'"),
                                    argv[optind - 1]);
         }
     }
     if (optind < argc) {
-        return cli_usage_error("trend", "unexpected argument '%s'",
+        return cli_usage_error("trend", _("unexpected argument '%s'"),
                                argv[optind]);
     }
     if (spec == NULL) {
-        return cli_usage_error("trend", "--index is required");
+        return cli_usage_error("trend", _("--index is required"));
     }
     if (cli_split_index("trend", "--index", spec, index, sizeof(index), comp,
                         sizeof(comp)) != 0) {
@@ -339,8 +336,8 @@ cmd_trend(int argc, char **argv)
     }
     if (json != NULL && csv != NULL && strcmp(json, "-") == 0 &&
         strcmp(csv, "-") == 0) {
-        return cli_usage_error("trend", "--json and --csv cannot both be "
-                                        "standard output");
+        return cli_usage_error("trend", _("--json and --csv cannot both be "
+                                          "standard output"));
     }
     o.index = index;
     o.component_id = comp;
@@ -370,7 +367,7 @@ cmd_trend(int argc, char **argv)
     if (json != NULL) {
         cJSON *root = chiso_trend_to_json(res);
         if (root == NULL) {
-            fprintf(stderr, "chiso: out of memory\n");
+            fprintf(stderr, "chiso: %s\n", _("out of memory"));
             rc = CLI_EXIT_INTERNAL;
             goto out;
         }

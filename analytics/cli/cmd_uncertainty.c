@@ -6,7 +6,7 @@
  * outputs. The computation is chiso_uncertainty_run().
  */
 #define _GNU_SOURCE
-#include "cli.h"
+#include "cli_stats.h"
 #include "commands.h"
 
 #include "chiso_composite.h"
@@ -21,41 +21,45 @@
 static void
 uncertainty_usage(FILE *f)
 {
-    fprintf(f,
-            "Usage: chiso uncertainty DATA.csv META.csv [options]\n\n"
-            "Monte Carlo uncertainty of a composite index's ranks: every "
-            "replicate\nmultiplies each weight by U(1-a, 1+a) and draws a "
-            "normalisation and an\naggregation from the given sets; per unit "
-            "it reports the nominal rank,\nthe median rank and the 5th-95th "
-            "percentile interval.\n\n"
-            "Options:\n"
-            "  --replicates N       number of replicates (default 1000)\n"
-            "  --seed S             random seed, 0..2^64-1 (default 1)\n"
-            "  --weights-noise A    weight factor U(1-A, 1+A) (default 0.25)\n"
-            "  --normalise LIST     normalisations to draw from, comma-"
-            "separated:\n"
-            "                       minmax, zscore, rank, goalposts, target "
-            "(default\n"
-            "                       minmax); the first is the nominal one\n"
-            "  --aggregate LIST     aggregations to draw from: arithmetic, "
-            "geometric,\n"
-            "                       harmonic (default arithmetic); the first "
-            "is nominal\n"
-            "  --range LO,HI        scale of minmax, goalposts and target "
-            "(default 0,100)\n"
-            "  --zscore MEAN,SD     mean and sd of z-scores (default 0,1)\n"
-            "  --time VALUE         panel data: use the rows whose Time is "
-            "VALUE\n"
-            "  --csv FILE|-         unit,nominal_rank,median_rank,p5_rank,"
-            "p95_rank,\n"
-            "                       nominal_score (- = stdout, no table)\n"
-            "  --json FILE|-        the result as JSON (- = stdout, no table)\n"
-            "  --replicates-csv FILE  every replicate's methods and weights\n"
-            "  --threads N          worker threads (default: automatic, at "
-            "most 2);\n"
-            "                       results do not depend on it\n"
-            "  --top N              table: show only the first N units\n"
-            "  --help               this help\n");
+    fputs(
+        _("Usage: chiso uncertainty DATA.csv META.csv [options]\n"
+          "\n"
+          "Monte Carlo uncertainty of a composite index's ranks: every "
+          "replicate\n"
+          "multiplies each weight by U(1-a, 1+a) and draws a normalisation and "
+          "an\n"
+          "aggregation from the given sets; per unit it reports the nominal "
+          "rank,\n"
+          "the median rank and the 5th-95th percentile interval.\n"
+          "\n"
+          "Options:\n"
+          "  --replicates N       number of replicates (default 1000)\n"
+          "  --seed S             random seed, 0..2^64-1 (default 1)\n"
+          "  --weights-noise A    weight factor U(1-A, 1+A) (default 0.25)\n"
+          "  --normalise LIST     normalisations to draw from, "
+          "comma-separated:\n"
+          "                       minmax, zscore, rank, goalposts, target "
+          "(default\n"
+          "                       minmax); the first is the nominal one\n"
+          "  --aggregate LIST     aggregations to draw from: arithmetic, "
+          "geometric,\n"
+          "                       harmonic (default arithmetic); the first is "
+          "nominal\n"
+          "  --range LO,HI        scale of minmax, goalposts and target "
+          "(default 0,100)\n"
+          "  --zscore MEAN,SD     mean and sd of z-scores (default 0,1)\n"
+          "  --time VALUE         panel data: use the rows whose Time is "
+          "VALUE\n"
+          "  --csv FILE|-         "
+          "unit,nominal_rank,median_rank,p5_rank,p95_rank,\n"
+          "                       nominal_score (- = stdout, no table)\n"
+          "  --json FILE|-        the result as JSON (- = stdout, no table)\n"
+          "  --replicates-csv FILE  every replicate's methods and weights\n"
+          "  --threads N          worker threads, 1-16 (default: one per free\n"
+          "                       processor); results do not depend on it\n"
+          "  --top N              table: show only the first N units\n"
+          "  --help               this help\n"),
+        f);
 }
 
 static int
@@ -66,14 +70,14 @@ parse_pair(const char *opt, const char *s, double *a, double *b)
     *a = strtod(s, &end);
     if (end == s || *end != ',' || !isfinite(*a)) {
         return cli_usage_error("uncertainty",
-                               "option %s expects two numbers A,B, got '%s'",
+                               _("option %s expects two numbers A,B, got '%s'"),
                                opt, s);
     }
     s = end + 1;
     *b = strtod(s, &end);
     if (end == s || *end != '\0' || !isfinite(*b)) {
         return cli_usage_error("uncertainty",
-                               "option %s expects two numbers A,B, got '%s'",
+                               _("option %s expects two numbers A,B, got '%s'"),
                                opt, s);
     }
     return 0;
@@ -96,30 +100,30 @@ parse_list(const char *opt,
         int bad;
         if (len == 0 || len >= sizeof(item)) {
             return cli_usage_error("uncertainty",
-                                   "option %s expects a comma-separated list "
-                                   "of methods",
+                                   _("option %s expects a comma-separated list "
+                                     "of methods"),
                                    opt);
         }
         memcpy(item, s, len);
         item[len] = '\0';
         if (*n == cap) {
-            return cli_usage_error("uncertainty", "too many methods in %s",
+            return cli_usage_error("uncertainty", _("too many methods in %s"),
                                    opt);
         }
         bad = is_norm ? chiso_cmp_norm_parse(item, &o->normalise[*n])
                       : chiso_cmp_agg_parse(item, &o->aggregate[*n]);
         if (bad) {
             return cli_usage_error(
-                "uncertainty", "unknown method '%s' in %s (expected %s)", item,
-                opt,
-                is_norm ? "minmax, zscore, rank, goalposts or target"
-                        : "arithmetic, geometric or harmonic");
+                "uncertainty", _("unknown method '%s' in %s (expected %s)"),
+                item, opt,
+                is_norm ? _("minmax, zscore, rank, goalposts or target")
+                        : _("arithmetic, geometric or harmonic"));
         }
         for (i = 0; i < *n; i++) {
             if (is_norm ? o->normalise[i] == o->normalise[*n]
                         : o->aggregate[i] == o->aggregate[*n]) {
                 return cli_usage_error("uncertainty",
-                                       "method '%s' is listed twice in %s",
+                                       _("method '%s' is listed twice in %s"),
                                        item, opt);
             }
         }
@@ -136,7 +140,8 @@ static void
 progress(void *ctx, size_t done, size_t total)
 {
     (void)ctx;
-    fprintf(stderr, "\rchiso: uncertainty %3d%% (%zu/%zu replicates)",
+    fputc('\r', stderr);
+    fprintf(stderr, _("chiso: uncertainty %3d%% (%zu/%zu replicates)"),
             (int)(100.0 * (double)done / (double)total), done, total);
     if (done == total) {
         fputs("\r\033[K", stderr);
@@ -165,29 +170,28 @@ print_table(const chiso_uncertainty_result *res, long top)
     FILE *f = stdout;
     char buf[64];
 
-    printf("%s: %s (%s)\n", T("Độ bất định của thứ hạng", "Rank uncertainty"),
-           m->nodes[m->root].name, m->nodes[m->root].code);
-    printf("%s: %s, %s; %zu %s%s%s\n", T("Dữ liệu", "Data"), m->data_path,
-           m->meta_path, m->n_units, T("đơn vị", "units"),
-           m->time ? ", Time " : "", m->time ? m->time : "");
-    printf("%s: %zu, %s %llu (SplitMix64); %s x U(%g, %g)\n",
-           T("Số lần lặp", "Replicates"), o->replicates, T("hạt giống", "seed"),
-           (unsigned long long)o->seed, T("trọng số", "weights"),
+    printf("%s: %s (%s)\n", _("Rank uncertainty"), m->nodes[m->root].name,
+           m->nodes[m->root].code);
+    printf("%s: %s, %s; %zu %s%s%s\n", _("Data"), m->data_path, m->meta_path,
+           m->n_units, _("units"), m->time ? ", Time " : "",
+           m->time ? m->time : "");
+    printf("%s: %zu, %s %llu (SplitMix64); %s x U(%g, %g)\n", _("Replicates"),
+           o->replicates, _("seed"), (unsigned long long)o->seed, _("weights"),
            1.0 - o->weight_noise, 1.0 + o->weight_noise);
-    printf("%s: ", T("Chuẩn hoá", "Normalisation"));
+    printf("%s: ", _("Normalisation"));
     print_list(o, 1);
-    printf("; %s: ", T("tổng hợp", "aggregation"));
+    printf("; %s: ", _("aggregation"));
     print_list(o, 0);
-    printf(" (%s: %s, %s)\n\n", T("danh nghĩa", "nominal"),
+    printf(" (%s: %s, %s)\n\n", _("nominal"),
            chiso_cmp_norm_name(o->normalise[0]),
            chiso_cmp_agg_name(o->aggregate[0]));
-    cli_cell(f, T("Hạng", "Rank"), 5, 1);
+    cli_cell(f, _("Rank"), 5, 1);
     fputs("  ", f);
-    cli_cell(f, T("Mã", "Code"), 8, 0);
-    cli_cell(f, T("Tên", "Name"), 24, 0);
-    cli_cell(f, T("Điểm", "Score"), 9, 1);
-    cli_cell(f, T("Trung vị", "Median"), 9, 1);
-    cli_cell(f, T("Khoảng 5–95%", "5–95% range"), 14, 1);
+    cli_cell(f, _("Code"), 8, 0);
+    cli_cell(f, _("Name"), 24, 0);
+    cli_cell(f, _("Score"), 9, 1);
+    cli_cell(f, _("Median"), 9, 1);
+    cli_cell(f, _("5–95% range"), 14, 1);
     putchar('\n');
     cli_rule(f, '-', 5 + 2 + 8 + 24 + 9 + 9 + 14);
     putchar('\n');
@@ -216,13 +220,10 @@ print_table(const chiso_uncertainty_result *res, long top)
         putchar('\n');
     }
     if (top >= 0 && (size_t)top < n) {
-        printf("... %zu %s\n", n - (size_t)top,
-               T("đơn vị nữa (--top)", "more units (--top)"));
+        printf("... %zu %s\n", n - (size_t)top, _("more units (--top)"));
     }
     printf("\n%s\n",
-           T("Hai đơn vị có khoảng 5–95% chồng nhau thì khác biệt thứ hạng "
-             "giữa chúng chưa chắc có thật.",
-             "When two units' 5–95% ranges overlap, the difference between "
+           _("When two units' 5–95% ranges overlap, the difference between "
              "their ranks may not be real."));
 }
 
@@ -279,6 +280,7 @@ cmd_uncertainty(int argc, char **argv)
     char *end;
 
     chiso_diag_clear(&diag);
+    diag.lang = cli_stats_lang();
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -291,8 +293,8 @@ cmd_uncertainty(int argc, char **argv)
             }
             if (v < 1 || v > 100000000) {
                 rc = cli_usage_error("uncertainty",
-                                     "--replicates must be between 1 and "
-                                     "100000000, got %ld",
+                                     _("--replicates must be between 1 and "
+                                       "100000000, got %ld"),
                                      v);
                 goto out;
             }
@@ -304,10 +306,11 @@ cmd_uncertainty(int argc, char **argv)
             sv = strtoull(optarg, &end, 10);
             if (optarg[0] == '\0' || optarg[0] == '-' || *end != '\0' ||
                 errno != 0) {
-                rc = cli_usage_error("uncertainty",
-                                     "--seed expects a whole number from 0 to "
-                                     "18446744073709551615, got '%s'",
-                                     optarg);
+                rc =
+                    cli_usage_error("uncertainty",
+                                    _("--seed expects a whole number from 0 to "
+                                      "18446744073709551615, got '%s'"),
+                                    optarg);
                 goto out;
             }
             opts.seed = (uint64_t)sv;
@@ -321,8 +324,8 @@ cmd_uncertainty(int argc, char **argv)
             }
             if (!(opts.weight_noise >= 0 && opts.weight_noise < 1)) {
                 rc = cli_usage_error("uncertainty",
-                                     "--weights-noise must be at least 0 and "
-                                     "below 1 (0.25 = +-25%%), got '%s'",
+                                     _("--weights-noise must be at least 0 and "
+                                       "below 1 (0.25 = +-25%%), got '%s'"),
                                      optarg);
                 goto out;
             }
@@ -347,7 +350,7 @@ cmd_uncertainty(int argc, char **argv)
             }
             if (!(opts.range_lo < opts.range_hi)) {
                 rc = cli_usage_error("uncertainty",
-                                     "--range LO,HI needs LO < HI, got '%s'",
+                                     _("--range LO,HI needs LO < HI, got '%s'"),
                                      optarg);
                 goto out;
             }
@@ -359,9 +362,9 @@ cmd_uncertainty(int argc, char **argv)
                 goto out;
             }
             if (!(opts.zscore_sd > 0)) {
-                rc = cli_usage_error("uncertainty",
-                                     "--zscore MEAN,SD needs SD > 0, got '%s'",
-                                     optarg);
+                rc = cli_usage_error(
+                    "uncertainty", _("--zscore MEAN,SD needs SD > 0, got '%s'"),
+                    optarg);
                 goto out;
             }
             break;
@@ -383,9 +386,9 @@ cmd_uncertainty(int argc, char **argv)
                 rc = CLI_EXIT_USAGE;
                 goto out;
             }
-            if (v < 1 || v > 2) {
-                rc = cli_usage_error("uncertainty",
-                                     "--threads must be 1 or 2, got %ld", v);
+            if (v < 1 || v > 16) {
+                rc = cli_usage_error(
+                    "uncertainty", _("--threads must be 1 to 16, got %ld"), v);
                 goto out;
             }
             opts.threads = (unsigned)v;
@@ -396,7 +399,8 @@ cmd_uncertainty(int argc, char **argv)
                 goto out;
             }
             if (top < 0) {
-                rc = cli_usage_error("uncertainty", "--top must be 0 or more");
+                rc = cli_usage_error("uncertainty",
+                                     _("--top must be 0 or more"));
                 goto out;
             }
             break;
@@ -405,16 +409,19 @@ cmd_uncertainty(int argc, char **argv)
             goto out;
         default:
             rc = cli_usage_error("uncertainty",
-                                 "unknown or incomplete option '%s'",
+                                 _("unknown or incomplete option '%s'"),
                                  argv[optind - 1]);
             goto out;
         }
     }
     if (argc - optind != 2) {
         rc = cli_usage_error("uncertainty",
-                             "expected DATA.csv and META.csv, got %d "
-                             "argument%s",
-                             argc - optind, argc - optind == 1 ? "" : "s");
+                             argc - optind == 1
+                                 ? _("expected DATA.csv and META.csv, got "
+                                     "%d argument")
+                                 : _("expected DATA.csv and META.csv, got "
+                                     "%d arguments"),
+                             argc - optind);
         goto out;
     }
     n_stdout = (json_path && strcmp(json_path, "-") == 0) +
@@ -422,8 +429,8 @@ cmd_uncertainty(int argc, char **argv)
                (rep_path && strcmp(rep_path, "-") == 0);
     if (n_stdout > 1) {
         rc = cli_usage_error("uncertainty",
-                             "only one of --json, --csv and --replicates-csv "
-                             "can write to standard output");
+                             _("only one of --json, --csv and --replicates-csv "
+                               "can write to standard output"));
         goto out;
     }
     inputs[0] = argv[optind];
@@ -461,7 +468,7 @@ cmd_uncertainty(int argc, char **argv)
     if (json_path != NULL) {
         cJSON *root = chiso_uncertainty_to_json(res);
         if (root == NULL) {
-            fprintf(stderr, "chiso: out of memory\n");
+            fprintf(stderr, "chiso: %s\n", _("out of memory"));
             rc = CLI_EXIT_INTERNAL;
             goto out;
         }

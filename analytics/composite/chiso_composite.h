@@ -68,10 +68,11 @@ typedef struct chiso_cmp_node {
     double target;
     int has_goalposts; /* goalpost_lower / goalpost_upper columns */
     double goalpost_lower, goalpost_upper;
-    size_t n_missing;          /* indicators: units without a value */
-    unsigned long meta_line;   /* iMeta line of the row */
-    unsigned long meta_column; /* column of its iCode cell */
-    size_t data_field;         /* indicators: 0-based field index in iData */
+    size_t n_missing;                 /* indicators: units without a value */
+    unsigned long meta_line;          /* iMeta line of the row */
+    unsigned long meta_column;        /* column of its iCode cell */
+    unsigned long meta_weight_column; /* column of its Weight cell */
+    size_t data_field; /* indicators: 0-based field index in iData */
 } chiso_cmp_node;
 
 /*
@@ -117,7 +118,7 @@ typedef struct chiso_composite_load_options {
  * chiso_csv_open() reads them ("-" is not allowed for either).
  *
  * iMeta columns (matched case- and diacritic-insensitively; Vietnamese
- * aliases in the README): Level, iCode, Parent, Direction, Weight, Type
+ * aliases in docs/composite.md): Level, iCode, Parent, Direction, Weight, Type
  * required; iName, Target, goalpost_lower, goalpost_upper optional; others
  * ignored. Checks: codes unique and non-empty; Type one of Indicator,
  * Aggregate, Group, Denominator, Other; indicators at Level 1, aggregates
@@ -241,8 +242,8 @@ chiso_status chiso_composite_compute(chiso_composite_result **out,
 void chiso_composite_result_free(chiso_composite_result *res);
 
 /*
- * The JSON document of a result (schema_version 1, README "chiso
- * composite"). Caller owns the tree (cJSON_Delete). NULL on allocation
+ * The JSON document of a result (schema_version 1, docs/composite.md
+ * "chiso composite"). Caller owns the tree (cJSON_Delete). NULL on allocation
  * failure.
  */
 struct cJSON *chiso_composite_to_json(const chiso_composite_result *res);
@@ -283,7 +284,8 @@ typedef struct chiso_uncertainty_options {
     double range_lo, range_hi; /* as chiso_composite_options */
     double zscore_mean, zscore_sd;
     int keep_replicates; /* store every replicate's parameters */
-    unsigned threads;    /* 0 = automatic (up to 2), else at most */
+    unsigned threads;    /* 0 = automatic (the free processors, at most
+                            16), else this many (1 .. 16) */
     /* called from the calling thread every ~1 % of the work; may be NULL */
     void (*progress)(void *ctx, size_t done, size_t total);
     void *progress_ctx;
@@ -297,8 +299,9 @@ typedef struct chiso_uncertainty_options {
 
 /*
  * Per-unit summary (arrays of n_units, iData order). Ranks are 1 = best,
- * ties share the best place; percentiles follow numpy's default 'linear'
- * definition (R quantile type 7) over the replicates. A unit without an
+ * ties share the best place; percentiles are type 7 (R's default, numpy's
+ * 'linear') over the replicates, by chiso_stats_quantile_kth (GSL's
+ * gsl_stats_quantile_from_sorted_data). A unit without an
  * index score has nominal_rank 0 and NaN elsewhere.
  *
  * With keep_replicates, rep_normalise / rep_aggregate (replicates each)
@@ -336,7 +339,7 @@ chiso_status chiso_uncertainty_run(chiso_uncertainty_result **out,
 
 void chiso_uncertainty_result_free(chiso_uncertainty_result *res);
 
-/* JSON document (schema_version 1, README "chiso uncertainty"). */
+/* JSON document (schema_version 1, docs/composite.md "chiso uncertainty"). */
 struct cJSON *chiso_uncertainty_to_json(const chiso_uncertainty_result *res);
 
 /* CSV: unit,nominal_rank,median_rank,p5_rank,p95_rank,nominal_score, one
@@ -349,14 +352,6 @@ void chiso_uncertainty_write_csv(const chiso_uncertainty_result *res,
  * code. */
 void chiso_uncertainty_write_replicates_csv(const chiso_uncertainty_result *res,
                                             chiso_csvw *w);
-
-/*
- * numpy 'linear' percentile (R type 7) of sorted[0 .. n), p in [0, 1]:
- * h = (n - 1) p, interpolated between sorted[floor h] and the next value
- * the way numpy does it (from the upper value when the fraction >= 0.5).
- * n must be >= 1.
- */
-double chiso_percentile_linear(const double *sorted, size_t n, double p);
 
 #ifdef __cplusplus
 }

@@ -14,10 +14,22 @@
  * any aggregation, naming the unit and indicator and suggesting a range
  * that starts above 0. Silently replacing 0 by a small number would make
  * the result depend on an invisible constant.
+ *
+ * The edges of double: raw values may be anywhere in the doubles (1e308
+ * and -1e308 in one column), weights too. Min-max, goalposts and target
+ * take (x - a) / (b - a) on halves when a difference would overflow;
+ * z-scores take mean and variance on a power-of-two scale when a sum or a
+ * square would; weights are put on one scale per parent (composite_int.h)
+ * so that no sum of weights or of weighted values overflows. What can
+ * still leave the finite numbers (a --zscore SD of 1e308, 1/x of a value
+ * next to 0 in a harmonic mean) is an error naming the cell and the
+ * value. So every score is a finite number or explicitly missing, and a
+ * unit without a score is never ranked.
  */
 #include "composite_int.h"
 
 #include <cjson/cJSON.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +95,51 @@ chiso_cmp_agg_parse(const char *s, chiso_cmp_agg *out)
     return -1;
 }
 
+int
+chiso_composite__weight_shift(double max_weight, size_t n_children)
+{
+    int e = 0, b = 0;
+
+    (void)frexp(max_weight, &e); /* max_weight < 2^e */
+    while (b < 64 && ((size_t)1 << b) < n_children) {
+        b++;
+    }
+    return -(e + b + 1);
+}
+
+void
+chiso_composite__kernel_weights(const chiso_composite *m, double *w, int *shift)
+{
+    size_t k, j;
+
+    for (k = 0; k < m->n_nodes; k++) {
+        w[k] = k == m->root ? 1.0 : m->nodes[k].weight;
+        if (shift != NULL) {
+            shift[k] = 0;
+        }
+    }
+    for (k = 0; k < m->n_nodes; k++) {
+        const chiso_cmp_node *p = &m->nodes[k];
+        double mx = 0;
+        int sh;
+        if (p->n_children == 0) {
+            continue;
+        }
+        for (j = 0; j < p->n_children; j++) {
+            double v = m->nodes[p->children[j]].weight;
+            mx = v > mx ? v : mx;
+        }
+        sh = chiso_composite__weight_shift(mx, p->n_children);
+        for (j = 0; j < p->n_children; j++) {
+            size_t c = p->children[j];
+            w[c] = ldexp(m->nodes[c].weight, sh);
+            if (shift != NULL) {
+                shift[c] = sh;
+            }
+        }
+    }
+}
+
 chiso_status
 chiso_composite__check_options(const chiso_composite_options *o,
                                chiso_diag *diag)
@@ -110,6 +167,32 @@ chiso_composite__check_options(const chiso_composite_options *o,
 }
 
 /* ---- normalisation -------------------------------------------------------- */
+
+/* (v - a) / (b - a), also when a difference overflows a double: then on
+ * halves, which cannot overflow (an exact scaling for these magnitudes).
+ * The direct form otherwise, so ordinary data give the same bits. */
+static double
+frac_of(double v, double a, double b)
+{
+    double num = v - a, den = b - a;
+
+    if (isfinite(num) && isfinite(den)) {
+        return num / den;
+    }
+    return (0.5 * v - 0.5 * a) / (0.5 * b - 0.5 * a);
+}
+
+/* A fraction f in [0, 1] onto [range_lo, range_hi]: f span + lo, or, when
+ * the span itself overflows, lo (1 - f) + hi f (a convex combination,
+ * within the range). */
+static double
+to_range(const chiso_composite_options *o, double span, double f)
+{
+    if (isfinite(span)) {
+        return f * span + o->range_lo;
+    }
+    return o->range_lo * (1.0 - f) + o->range_hi * f;
+}
 
 struct vidx {
     double v;
@@ -152,7 +235,7 @@ chiso_composite__normalise(const chiso_composite *m,
                            chiso_diag *diag)
 {
     size_t n = m->n_units, i, u, cnt;
-    double lo = o->range_lo, span = o->range_hi - o->range_lo;
+    double span = o->range_hi - o->range_lo;
     struct vidx *tmp = NULL;
     chiso_status st = CHISO_OK;
     char msg[256];
@@ -179,20 +262,27 @@ chiso_composite__normalise(const chiso_composite *m,
         switch (o->normalise) {
         case CHISO_NORM_MINMAX:
             if (cnt == 0 || !(mx > mn)) {
-                snprintf(msg, sizeof(msg),
-                         cnt == 0 ? "no unit has a value: min-max "
-                                    "normalisation is undefined"
-                                  : "every unit with a value has the same "
-                                    "value (%g): min-max normalisation is "
-                                    "undefined; remove the indicator or "
-                                    "use goalposts",
-                         d * mn);
+                if (cnt == 0) {
+                    snprintf(msg, sizeof(msg), "%s",
+                             chiso_msg(DLANG(diag),
+                                       "no unit has a value: min-max "
+                                       "normalisation is undefined"));
+                } else {
+                    snprintf(msg, sizeof(msg),
+                             chiso_msg(DLANG(diag),
+                                       "every unit with a value has the same "
+                                       "value (%g): min-max normalisation is "
+                                       "undefined; remove the indicator or "
+                                       "use goalposts"),
+                             d * mn);
+                }
                 st = indicator_error(m, i, diag, msg);
                 goto out;
             }
             /* COINr n_minmax: (x - min) / (max - min) * (u - l) + l */
             for (u = 0; u < n; u++) {
-                y[u] = pr[u] ? (d * raw[u] - mn) / (mx - mn) * span + lo : 0;
+                y[u] =
+                    pr[u] ? to_range(o, span, frac_of(d * raw[u], mn, mx)) : 0;
             }
             a = mn;
             b = mx;
@@ -200,8 +290,10 @@ chiso_composite__normalise(const chiso_composite *m,
         case CHISO_NORM_ZSCORE:
             if (cnt < 2) {
                 st = indicator_error(m, i, diag,
-                                     "fewer than 2 units have a value: the "
-                                     "z-score is undefined");
+                                     chiso_msg(DLANG(diag),
+                                               "fewer than 2 units have a "
+                                               "value: the z-score is "
+                                               "undefined"));
                 goto out;
             }
             mean = sum / (double)cnt;
@@ -212,11 +304,54 @@ chiso_composite__normalise(const chiso_composite *m,
                     ss += e * e;
                 }
             }
+            if (!isfinite(sum) || !isfinite(ss)) {
+                /* values near the largest double: the same two passes on
+                   x 2^-e, |x| < 2^e (exact), where nothing overflows; the
+                   z-scores do not depend on the scale */
+                int e = 0;
+                double amax = mx > -mn ? mx : -mn, ms = 0, ss2 = 0;
+                (void)frexp(amax, &e);
+                for (u = 0; u < n; u++) {
+                    if (pr[u]) {
+                        ms += ldexp(d * raw[u], -e);
+                    }
+                }
+                ms /= (double)cnt;
+                for (u = 0; u < n; u++) {
+                    if (pr[u]) {
+                        double dv = ldexp(d * raw[u], -e) - ms;
+                        ss2 += dv * dv;
+                    }
+                }
+                sd = sqrt(ss2 / (double)(cnt - 1));
+                if (!(sd > 0)) {
+                    snprintf(msg, sizeof(msg),
+                             chiso_msg(DLANG(diag),
+                                       "every unit with a value has the "
+                                       "same value (%g): the z-score is "
+                                       "undefined"),
+                             d * mn);
+                    st = indicator_error(m, i, diag, msg);
+                    goto out;
+                }
+                for (u = 0; u < n; u++) {
+                    y[u] = pr[u] ? (ldexp(d * raw[u], -e) - ms) / sd *
+                                           o->zscore_sd +
+                                       o->zscore_mean
+                                 : 0;
+                }
+                /* the parameters in the data's units (the sd may exceed
+                   the largest double: then it is reported as missing) */
+                a = ldexp(ms, e);
+                b = ldexp(sd, e);
+                break;
+            }
             sd = sqrt(ss / (double)(cnt - 1));
             if (!(sd > 0)) {
                 snprintf(msg, sizeof(msg),
-                         "every unit with a value has the same value (%g): "
-                         "the z-score is undefined",
+                         chiso_msg(DLANG(diag),
+                                   "every unit with a value has the same "
+                                   "value (%g): the z-score is undefined"),
                          d * mn);
                 st = indicator_error(m, i, diag, msg);
                 goto out;
@@ -230,7 +365,7 @@ chiso_composite__normalise(const chiso_composite *m,
             b = sd;
             break;
         case CHISO_NORM_RANK: {
-            size_t k, j;
+            size_t k, j, first;
             if (tmp == NULL) {
                 tmp = malloc((n ? n : 1) * sizeof(*tmp));
                 if (tmp == NULL) {
@@ -249,11 +384,11 @@ chiso_composite__normalise(const chiso_composite *m,
                 }
             }
             qsort(tmp, k, sizeof(*tmp), vidx_asc);
-            /* R rank(ties.method = "min"): 1 + number of smaller values */
-            for (j = 0; j < k; j++) {
-                size_t first = j;
-                while (first > 0 && !(tmp[first - 1].v < tmp[j].v)) {
-                    first--;
+            /* R rank(ties.method = "min"): 1 + number of smaller values,
+               i.e. the first position of the tie group */
+            for (j = 0, first = 0; j < k; j++) {
+                if (j > 0 && tmp[j - 1].v < tmp[j].v) {
+                    first = j;
                 }
                 y[tmp[j].i] = (double)(first + 1);
             }
@@ -279,10 +414,10 @@ chiso_composite__normalise(const chiso_composite *m,
                     y[u] = 0;
                     continue;
                 }
-                f = nd->direction > 0 ? (raw[u] - gl) / (gu - gl)
-                                      : (raw[u] - gu) / (gl - gu);
+                f = nd->direction > 0 ? frac_of(raw[u], gl, gu)
+                                      : frac_of(raw[u], gu, gl);
                 f = f < 0 ? 0 : f > 1 ? 1 : f;
-                y[u] = lo + span * f;
+                y[u] = to_range(o, span, f);
             }
             a = gl;
             b = gu;
@@ -301,8 +436,10 @@ chiso_composite__normalise(const chiso_composite *m,
             }
             if (cnt == 0) {
                 st = indicator_error(m, i, diag,
-                                     "no unit has a value: distance to "
-                                     "target is undefined");
+                                     chiso_msg(DLANG(diag),
+                                               "no unit has a value: "
+                                               "distance to target is "
+                                               "undefined"));
                 goto out;
             }
             t = d * nd->target;
@@ -316,8 +453,9 @@ chiso_composite__normalise(const chiso_composite *m,
                     continue;
                 }
                 v = d * raw[u];
-                f = v >= t ? 1.0 : 1.0 - (t - v) / (t - mn);
-                y[u] = lo + span * f;
+                /* (t - v) / (t - mn) = (v - t) / (mn - t) */
+                f = v >= t ? 1.0 : 1.0 - frac_of(v, t, mn);
+                y[u] = to_range(o, span, f);
             }
             a = d * mn;
             b = nd->target;
@@ -329,6 +467,20 @@ chiso_composite__normalise(const chiso_composite *m,
         }
         if (pb != NULL) {
             pb[i] = b;
+        }
+        /* what the options can still push out of the doubles */
+        for (u = 0; u < n; u++) {
+            if (pr[u] && !isfinite(y[u])) {
+                st = chiso_diag_set(
+                    diag, CHISO_EDOMAIN, m->data_path, m->unit_line[u],
+                    chiso_composite__data_column(m, i, m->unit_line[u]),
+                    "indicator '%s' of unit '%s' (%g) becomes %g after %s "
+                    "normalisation, which is not a finite number: use a "
+                    "smaller --range or --zscore",
+                    nd->code, m->unit_code[u], raw[u], y[u],
+                    chiso_cmp_norm_name(o->normalise));
+                goto out;
+            }
         }
     }
 out:
@@ -351,25 +503,40 @@ chiso_composite__check_positive(const chiso_composite *m,
         for (u = 0; u < n; u++) {
             double v = x[i * n + u];
             const char *hint;
-            if (!m->present[i * n + u] || v > 0) {
+            if (!m->present[i * n + u]) {
+                continue;
+            }
+            if (v > 0 && o->aggregate == CHISO_AGG_HARMONIC &&
+                !isfinite(1.0 / v)) {
+                return chiso_diag_set(
+                    diag, CHISO_EDOMAIN, m->data_path, m->unit_line[u],
+                    chiso_composite__data_column(m, i, m->unit_line[u]),
+                    "the harmonic mean needs 1/x, but indicator '%s' of unit "
+                    "'%s' is %g after %s normalisation, so close to 0 that "
+                    "1/x is not a finite number; use a range starting "
+                    "further from 0",
+                    m->nodes[i].code, m->unit_code[u], v,
+                    chiso_cmp_norm_name(o->normalise));
+            }
+            if (v > 0) {
                 continue;
             }
             switch (o->normalise) {
             case CHISO_NORM_ZSCORE:
-                hint = "z-scores are negative below the mean; use minmax "
-                       "with a range starting above 0, or the arithmetic "
-                       "mean";
+                hint = N_("z-scores are negative below the mean; use minmax "
+                          "with a range starting above 0, or the "
+                          "arithmetic mean");
                 break;
             case CHISO_NORM_RANK:
-                hint = "check the data";
+                hint = N_("check the data");
                 break;
             case CHISO_NORM_MINMAX:
             case CHISO_NORM_GOALPOSTS:
             case CHISO_NORM_TARGET:
             default:
-                hint = "the lowest value maps to the bottom of the range; "
-                       "use a range starting above 0 (--range 1,100 or "
-                       "1,10), or the arithmetic mean";
+                hint = N_("the lowest value maps to the bottom of the "
+                          "range; use a range starting above 0 (--range "
+                          "1,100 or 1,10), or the arithmetic mean");
                 break;
             }
             return chiso_diag_set(
@@ -378,7 +545,8 @@ chiso_composite__check_positive(const chiso_composite *m,
                 "the %s mean needs values above 0, but indicator '%s' of "
                 "unit '%s' is %g after %s normalisation; %s",
                 chiso_cmp_agg_name(o->aggregate), m->nodes[i].code,
-                m->unit_code[u], v, chiso_cmp_norm_name(o->normalise), hint);
+                m->unit_code[u], v, chiso_cmp_norm_name(o->normalise),
+                chiso_msg(DLANG(diag), hint));
         }
     }
     return CHISO_OK;
@@ -441,13 +609,38 @@ chiso_composite__mask(const chiso_composite *m, int *complete)
  * vectors of four doubles; two SSE2 or one AVX register each): left to
  * itself, GCC vectorises the loop over children instead, with gathers,
  * which is several times slower. */
+/* The children of p as (first child row, stride in rows): children
+ * numbered c0, c0 + 1, ... (the usual iMeta layout, one indicator after
+ * another) are walked by pointer steps instead of an index lookup and a
+ * multiplication per child. Returns 1 when contiguous. */
+static int
+children_run(const chiso_cmp_node *p, size_t *c0)
+{
+    size_t j;
+
+    *c0 = p->children[0];
+    for (j = 1; j < p->n_children; j++) {
+        if (p->children[j] != *c0 + j) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 #if defined(__GNUC__)
 typedef double agg_v4 __attribute__((vector_size(4 * sizeof(double))));
 #define V4_LOAD(v, p)  memcpy(&(v), (p), sizeof(v))
 #define V4_STORE(p, v) memcpy((p), &(v), sizeof(v))
 
+/* Child j's weight and row: through the index, or stepping when the
+ * children are contiguous (then ch == NULL and c0 is the first). */
+#define CHILD_ROW(j)    (ch ? t + ch[j] * n + u0 : t0 + (j)*n)
+#define CHILD_WEIGHT(j) (ch ? w[ch[j]] : w0[j])
+
 static inline void
-agg_block_complete(const chiso_cmp_node *p,
+agg_block_complete(const size_t *ch,
+                   size_t c0,
+                   size_t nc,
                    const double *w,
                    double *t,
                    size_t n,
@@ -456,12 +649,12 @@ agg_block_complete(const chiso_cmp_node *p,
                    double *out)
 {
     agg_v4 a0 = {0, 0, 0, 0}, a1 = a0, a2 = a0, a3 = a0, x, s;
-    const size_t *ch = p->children;
-    size_t j, nc = p->n_children;
+    const double *t0 = t + c0 * n + u0, *w0 = w + c0;
+    size_t j;
 
     for (j = 0; j < nc; j++) {
-        double wc = w[ch[j]];
-        const double *tc = t + ch[j] * n + u0;
+        double wc = CHILD_WEIGHT(j);
+        const double *tc = CHILD_ROW(j);
         agg_v4 wv = {wc, wc, wc, wc};
         V4_LOAD(x, tc);
         a0 += wv * x;
@@ -483,8 +676,13 @@ agg_block_complete(const chiso_cmp_node *p,
     V4_STORE(out + 12, a3);
 }
 #else
+#define CHILD_ROW(j)    (ch ? t + ch[j] * n + u0 : t0 + (j)*n)
+#define CHILD_WEIGHT(j) (ch ? w[ch[j]] : w0[j])
+
 static inline void
-agg_block_complete(const chiso_cmp_node *p,
+agg_block_complete(const size_t *ch,
+                   size_t c0,
+                   size_t nc,
                    const double *w,
                    double *t,
                    size_t n,
@@ -493,12 +691,12 @@ agg_block_complete(const chiso_cmp_node *p,
                    double *out)
 {
     double a[AGG_BLOCK] = {0};
+    const double *t0 = t + c0 * n + u0, *w0 = w + c0;
     size_t j, q;
 
-    for (j = 0; j < p->n_children; j++) {
-        size_t c = p->children[j];
-        double wc = w[c];
-        const double *tc = t + c * n + u0;
+    for (j = 0; j < nc; j++) {
+        double wc = CHILD_WEIGHT(j);
+        const double *tc = CHILD_ROW(j);
         for (q = 0; q < AGG_BLOCK; q++) {
             a[q] += wc * tc[q];
         }
@@ -506,6 +704,69 @@ agg_block_complete(const chiso_cmp_node *p,
     for (q = 0; q < AGG_BLOCK; q++) {
         out[q] = a[q] / wsum;
     }
+}
+#endif
+
+/* AVX-512: the same block as two vectors of eight doubles (one register
+ * each). Compiled for AVX-512 only and called only on a CPU that has it;
+ * elementwise the same operations in the same order, so the results are
+ * those of the other builds, bit for bit. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) &&         \
+    defined(__linux__) && !defined(__SANITIZE_THREAD__) &&                     \
+    !defined(CHISO_NO_SIMD_CLONES)
+#define CHISO_AGG_AVX512 1
+#define AVX512_TARGET                                                          \
+    __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx512cd")))
+typedef double agg_v8 __attribute__((vector_size(8 * sizeof(double))));
+
+AVX512_TARGET static void
+agg_parent_avx512(const chiso_cmp_node *p,
+                  const double *w,
+                  double *t,
+                  size_t n,
+                  double wsum,
+                  double *out)
+{
+    size_t c0, u0, j, nc = p->n_children, last = n - AGG_BLOCK;
+    const size_t *ch = children_run(p, &c0) ? NULL : p->children;
+
+    for (u0 = 0;; u0 += AGG_BLOCK) {
+        agg_v8 a0 = {0, 0, 0, 0, 0, 0, 0, 0}, a1 = a0, x, s;
+        const double *t0, *w0 = w + c0;
+        /* the last units: one more full block ending at n, which
+           recomputes a few units with exactly the same operations */
+        if (u0 > last) {
+            u0 = last;
+        }
+        t0 = t + c0 * n + u0;
+        for (j = 0; j < nc; j++) {
+            double wc = CHILD_WEIGHT(j);
+            const double *tc = CHILD_ROW(j);
+            agg_v8 wv = {wc, wc, wc, wc, wc, wc, wc, wc};
+            memcpy(&x, tc, sizeof(x));
+            a0 += wv * x;
+            memcpy(&x, tc + 8, sizeof(x));
+            a1 += wv * x;
+        }
+        s = (agg_v8){wsum, wsum, wsum, wsum, wsum, wsum, wsum, wsum};
+        a0 /= s;
+        a1 /= s;
+        memcpy(out + u0, &a0, sizeof(a0));
+        memcpy(out + u0 + 8, &a1, sizeof(a1));
+        if (u0 == last) {
+            break;
+        }
+    }
+}
+
+static int
+have_avx512(void)
+{
+    return __builtin_cpu_supports("avx512f") &&
+           __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("avx512cd");
 }
 #endif
 
@@ -550,6 +811,9 @@ chiso_composite__aggregate(const chiso_composite *m,
                            double *mask)
 {
     size_t n = m->n_units, k, j, u0;
+#if defined(CHISO_AGG_AVX512)
+    int wide = mask == NULL && n >= AGG_BLOCK && have_avx512();
+#endif
 
     for (k = m->n_indicators; k < m->n_nodes; k++) {
         const chiso_cmp_node *p = &m->nodes[k];
@@ -579,17 +843,68 @@ chiso_composite__aggregate(const chiso_composite *m,
             }
             continue;
         }
-        for (u0 = 0; u0 + AGG_BLOCK <= n; u0 += AGG_BLOCK) {
-            agg_block_complete(p, w, t, n, u0, wsum, out + u0);
+#if defined(CHISO_AGG_AVX512)
+        if (wide) {
+            agg_parent_avx512(p, w, t, n, wsum, out);
+            continue;
         }
-        if (u0 < n) {
-            /* the last units: one more full block ending at n, which
-               recomputes a few units with exactly the same operations
-               instead of a slow scalar tail */
-            agg_block_complete(p, w, t, n, n - AGG_BLOCK, wsum,
-                               out + n - AGG_BLOCK);
+#endif
+        {
+            size_t c0;
+            const size_t *ch = children_run(p, &c0) ? NULL : p->children;
+            for (u0 = 0; u0 + AGG_BLOCK <= n; u0 += AGG_BLOCK) {
+                agg_block_complete(ch, c0, p->n_children, w, t, n, u0, wsum,
+                                   out + u0);
+            }
+            if (u0 < n) {
+                /* the last units: one more full block ending at n, which
+                   recomputes a few units with exactly the same operations
+                   instead of a slow scalar tail */
+                agg_block_complete(ch, c0, p->n_children, w, t, n,
+                                   n - AGG_BLOCK, wsum, out + n - AGG_BLOCK);
+            }
         }
     }
+}
+
+/* (rank, unit) with unranked (0) last */
+struct rank_key {
+    unsigned rank;
+    size_t u;
+};
+
+static int
+rank_key_cmp(const void *pa, const void *pb)
+{
+    const struct rank_key *a = pa, *b = pb;
+    unsigned ra = a->rank ? a->rank : (unsigned)-1;
+    unsigned rb = b->rank ? b->rank : (unsigned)-1;
+
+    if (ra != rb) {
+        return ra < rb ? -1 : 1;
+    }
+    return a->u < b->u ? -1 : a->u > b->u;
+}
+
+int
+chiso_composite__order(const unsigned *rank, size_t n, size_t *order)
+{
+    struct rank_key *k = malloc((n ? n : 1) * sizeof(*k));
+    size_t u;
+
+    if (k == NULL) {
+        return -1;
+    }
+    for (u = 0; u < n; u++) {
+        k[u].rank = rank[u];
+        k[u].u = u;
+    }
+    qsort(k, n, sizeof(*k), rank_key_cmp);
+    for (u = 0; u < n; u++) {
+        order[u] = k[u].u;
+    }
+    free(k);
+    return 0;
 }
 
 double
@@ -664,15 +979,6 @@ chiso_composite__rank(const double *v,
         }
     }
     return k;
-}
-
-double
-chiso_composite__lerp(double a, double b, double t)
-{
-    /* numpy's _lerp: exact at both ends, monotone */
-    double diff = b - a;
-
-    return t >= 0.5 ? b - diff * (1.0 - t) : a + diff * t;
 }
 
 /* ---- chiso_composite_compute ------------------------------------------- */
@@ -750,9 +1056,7 @@ chiso_composite_compute(chiso_composite_result **out,
         goto fail;
     }
     chiso_composite__transform(m, o.aggregate, res->value, t);
-    for (k = 0; k < nn; k++) {
-        w[k] = m->nodes[k].weight;
-    }
+    chiso_composite__kernel_weights(m, w, NULL);
     chiso_composite__aggregate(m, w, t, mask);
     for (k = 0; k < nn; k++) {
         for (u = 0; u < n; u++) {
@@ -762,6 +1066,17 @@ chiso_composite_compute(chiso_composite_result **out,
             if (k >= n_ind) {
                 res->value[c] =
                     def ? chiso_composite__untransform(o.aggregate, t[c]) : 0;
+                if (def && !isfinite(res->value[c])) {
+                    /* cannot happen with the checks above (weighted means
+                       of finite values on scaled weights); never rank it */
+                    st = chiso_diag_set(diag, CHISO_EDOMAIN, m->meta_path,
+                                        m->nodes[k].meta_line,
+                                        m->nodes[k].meta_column,
+                                        "aggregate '%s' of unit '%s' is not "
+                                        "a finite number",
+                                        m->nodes[k].code, m->unit_code[u]);
+                    goto fail;
+                }
             }
             dmask[u] = def ? 1.0 : 0.0;
         }
@@ -772,25 +1087,8 @@ chiso_composite_compute(chiso_composite_result **out,
         }
     }
     /* order: by index rank, unranked last, ties in iData order */
-    {
-        const unsigned *rr = res->rank + m->root * n;
-        size_t i, j;
-        for (i = 0; i < n; i++) {
-            res->order[i] = i;
-        }
-        for (i = 1; i < n; i++) {
-            size_t x = res->order[i];
-            unsigned kx = rr[x] ? rr[x] : (unsigned)-1;
-            for (j = i; j > 0; j--) {
-                size_t y = res->order[j - 1];
-                unsigned ky = rr[y] ? rr[y] : (unsigned)-1;
-                if (ky <= kx) {
-                    break;
-                }
-                res->order[j] = y;
-            }
-            res->order[j] = x;
-        }
+    if (chiso_composite__order(res->rank + m->root * n, n, res->order) != 0) {
+        goto nomem;
     }
     free(t);
     free(mask);

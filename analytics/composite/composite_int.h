@@ -20,12 +20,35 @@
 
 #include "chiso_composite.h"
 
+/* The language of a diagnostic (Vietnamese without one): messages that
+ * are formatted before they reach chiso_diag_set are translated into it
+ * first. */
+#define DLANG(d) ((d) != NULL ? (d)->lang : CHISO_LANG_VI)
+
 /* Column (characters, 1-based) of an indicator's cell on the record that
  * starts at `line` of iData (1 = the header), found by rereading the
  * file: for error messages only. 0 if unknown. */
 unsigned long chiso_composite__data_column(const chiso_composite *m,
                                            size_t node,
                                            unsigned long line);
+
+/*
+ * Weights on the kernel's scale. Weights are relative within a parent, so
+ * each parent's children are multiplied by one power of two, 2^shift with
+ * shift = -(e + b + 1), where the largest child weight is below 2^e and
+ * n_children <= 2^b: the children's weights then add up to less than 1/2,
+ * and even perturbed by a factor below 2 (Monte Carlo) to less than 1.
+ * Scaling by a power of two is exact, so the weighted means (sums and
+ * their quotient) are bit for bit those of the weights as written, but no
+ * sum of weights overflows, and a weighted sum of values stays within the
+ * largest |value|: weights near 1e308 are safe.
+ */
+int chiso_composite__weight_shift(double max_weight, size_t n_children);
+/* w[k] = weight of node k on its parent's scale (the index's: 1), and
+ * shift[k] the power of two applied (shift may be NULL). */
+void chiso_composite__kernel_weights(const chiso_composite *m,
+                                     double *w,
+                                     int *shift);
 
 /* Check option values (range, sd); CHISO_EUSAGE with a message. */
 chiso_status chiso_composite__check_options(const chiso_composite_options *o,
@@ -34,7 +57,11 @@ chiso_status chiso_composite__check_options(const chiso_composite_options *o,
 /*
  * Normalise every indicator into x (n_indicators x n_units, 0 where
  * missing). a and b (n_indicators each, may be NULL) receive the
- * parameters documented for chiso_composite_result.
+ * parameters documented for chiso_composite_result. Raw values anywhere
+ * in the doubles are handled (differences and squares that would
+ * overflow are computed on halves or on a power-of-two scale); a
+ * normalised value that is still not a finite number (a z-score SD option
+ * so large that sd z overflows) is CHISO_EDOMAIN naming the cell.
  */
 chiso_status chiso_composite__normalise(const chiso_composite *m,
                                         const chiso_composite_options *o,
@@ -44,7 +71,8 @@ chiso_status chiso_composite__normalise(const chiso_composite *m,
                                         chiso_diag *diag);
 
 /* For the geometric and harmonic means: every present normalised value
- * must be > 0; CHISO_EDOMAIN naming the first offending cell. */
+ * must be > 0, and for the harmonic mean 1/x must be a finite number;
+ * CHISO_EDOMAIN naming the first offending cell and its value. */
 chiso_status chiso_composite__check_positive(const chiso_composite *m,
                                              const chiso_composite_options *o,
                                              const double *x,
@@ -87,6 +115,10 @@ void chiso_composite__aggregate(const chiso_composite *m,
                                 double *t,
                                 double *mask);
 
+/* order[0 .. n): units by rank (1 first), unranked (rank 0) last, ties in
+ * unit order. n log n. 0, or -1 when out of memory. */
+int chiso_composite__order(const unsigned *rank, size_t n, size_t *order);
+
 /* Score from a transformed value. */
 double chiso_composite__untransform(chiso_cmp_agg agg, double t);
 
@@ -100,8 +132,5 @@ size_t chiso_composite__rank(const double *v,
                              size_t n,
                              unsigned *rank,
                              size_t *idx);
-
-/* The numpy-style lerp between a (at h = floor) and b, fraction t. */
-double chiso_composite__lerp(double a, double b, double t);
 
 #endif /* CHISO_COMPOSITE_INT_H */

@@ -1,6 +1,6 @@
 /*
  * composite_json.c - the JSON document of chiso composite (schema_version
- * 1, README "chiso composite").
+ * 1, docs/composite.md "chiso composite").
  *
  * Key order is fixed by construction; numbers are rounded to 10
  * significant digits (chiso_json_number), so the same inputs give the same
@@ -84,6 +84,12 @@ unit_json(const chiso_composite_result *res, size_t u)
     cJSON_AddItemToObject(
         o, "score",
         chiso_json_number(res->defined[root] ? res->value[root] : (double)NAN));
+    /* why a unit has no score and no rank (a stable code, docs/composite.md):
+       every indicator under the index is missing for it */
+    cJSON_AddItemToObject(o, "no_score",
+                          res->defined[root]
+                              ? cJSON_CreateNull()
+                              : cJSON_CreateString("all_indicators_missing"));
     vals = cJSON_AddObjectToObject(o, "values");
     ranks = cJSON_AddObjectToObject(o, "ranks");
     for (k = 0; k < m->n_nodes; k++) {

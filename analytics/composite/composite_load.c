@@ -8,6 +8,10 @@
  * code has no column") point at the iMeta row, whose cell positions are
  * kept for that purpose.
  *
+ * Codes and units are looked up in hash sets (chiso_stats_keys), and the
+ * tree is checked in linear time, so a file ten times larger takes ten
+ * times longer, not a hundred.
+ *
  * Values are read row by row into a unit-major buffer and transposed at
  * the end: the engine wants indicator-major columns (one contiguous vector
  * of units per indicator), which is what every normalisation and every
@@ -16,8 +20,11 @@
 #include "composite_int.h"
 
 #include "chiso_dataset.h"
+#include "chiso_stats.h"
 
+#include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +59,7 @@ static const chiso_csv_column meta_columns[MC_N] = {
 /* One iMeta row while loading. */
 struct meta_row {
     char *code, *name, *parent;
+    char *weight_text; /* the Weight cell as written, for messages */
     chiso_cmp_type type;
     int level, has_level;
     double weight;
@@ -73,6 +81,8 @@ struct loader {
     chiso_diag *diag;
     struct meta_row *rows;
     size_t n_rows, cap_rows;
+    chiso_stats_keys *codes; /* iCode -> row index */
+    chiso_stats_keys *units; /* uCode -> unit index */
     chiso_composite *m;
 };
 
@@ -129,23 +139,48 @@ cell_missing(const char *s, size_t len)
 static int
 parse_cell_number(const char *s, size_t len, double *out)
 {
-    size_t i = 0, digits = 0;
+    /* exact powers of ten: 10^22 is the largest a double holds exactly */
+    static const double pow10[23] = {
+        1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    size_t i = 0, digits = 0, frac = 0;
+    uint64_t mant = 0;
+    int neg = 0;
     char *end;
 
     chiso_text_trim(&s, &len);
     if (i < len && (s[i] == '-' || s[i] == '+')) {
+        neg = s[i] == '-';
         i++;
     }
     while (i < len && s[i] >= '0' && s[i] <= '9') {
+        if (digits < 19) {
+            mant = mant * 10 + (uint64_t)(s[i] - '0');
+        }
         i++;
         digits++;
     }
     if (i < len && s[i] == '.') {
         i++;
         while (i < len && s[i] >= '0' && s[i] <= '9') {
+            if (digits < 19) {
+                mant = mant * 10 + (uint64_t)(s[i] - '0');
+            }
             i++;
             digits++;
+            frac++;
         }
+    }
+    /* Clinger's fast path: digits[.digits] whose digits make an integer
+       below 2^53 with at most 22 decimals is that integer divided by an
+       exact power of ten; one correctly rounded division gives the double
+       nearest the decimal, exactly what strtod returns (and whatever the
+       locale). Most cells of a data table are like that. */
+    if (digits > 0 && digits <= 19 && i == len && frac <= 22 &&
+        mant <= ((uint64_t)1 << 53)) {
+        double v = (double)mant / pow10[frac];
+        *out = neg ? -v : v;
+        return 0;
     }
     if (digits > 0 && i < len && (s[i] == 'e' || s[i] == 'E')) {
         size_t e = ++i, ed = 0;
@@ -207,10 +242,10 @@ number_cell(chiso_csv_reader *r,
         return 0;
     }
     if (chiso_parse_number(s, len, out) != 0) {
-        chiso_csv_field_error(r, diag, CHISO_EDATA, row, (size_t)k,
-                              "invalid number '%s' in column '%s'",
-                              row->field[k],
-                              chiso_csv_header_name(r, (size_t)k));
+        chiso_csv_field_error(
+            r, diag, CHISO_EDATA, row, (size_t)k,
+            chiso_msg(DLANG(diag), "invalid number '%s' in column '%s'"),
+            row->field[k], chiso_csv_header_name(r, (size_t)k));
         return -1;
     }
     return 1;
@@ -267,25 +302,30 @@ read_meta_row(struct loader *L,
         mr->parent[0] = '\0';
     }
     if (mr->code[0] == '\0') {
-        return chiso_csv_field_error(r, L->diag, CHISO_EDATA, row,
-                                     (size_t)idx[MC_CODE],
-                                     "empty iCode: every row needs a code");
+        return chiso_csv_field_error(
+            r, L->diag, CHISO_EDATA, row, (size_t)idx[MC_CODE],
+            chiso_msg(DLANG(L->diag), "empty iCode: every row needs a code"));
     }
     if (strcmp(mr->code, "uCode") == 0 || strcmp(mr->code, "uName") == 0 ||
         strcmp(mr->code, "Time") == 0) {
-        return chiso_csv_field_error(r, L->diag, CHISO_EDATA, row,
-                                     (size_t)idx[MC_CODE],
-                                     "iCode '%s' is reserved for a special "
-                                     "column of iData",
-                                     mr->code);
+        return chiso_csv_field_error(
+            r, L->diag, CHISO_EDATA, row, (size_t)idx[MC_CODE],
+            chiso_msg(DLANG(L->diag), "iCode '%s' is reserved for a special "
+                                      "column of iData"),
+            mr->code);
     }
-    for (i = 0; i + 1 < L->n_rows; i++) {
-        if (strcmp(L->rows[i].code, mr->code) == 0) {
-            return chiso_csv_field_error(r, L->diag, CHISO_EDATA, row,
-                                         (size_t)idx[MC_CODE],
-                                         "duplicate iCode '%s' (first on line "
-                                         "%lu)",
-                                         mr->code, L->rows[i].line);
+    {
+        int added;
+        if (chiso_stats_keys_add(L->codes, mr->code, strlen(mr->code), &i,
+                                 &added) != CHISO_OK) {
+            return oom(L->diag, L->meta_path);
+        }
+        if (!added) {
+            return chiso_csv_field_error(
+                r, L->diag, CHISO_EDATA, row, (size_t)idx[MC_CODE],
+                chiso_msg(DLANG(L->diag), "duplicate iCode '%s' (first on line "
+                                          "%lu)"),
+                mr->code, L->rows[i].line);
         }
     }
     s = chiso_csv_field(row, idx[MC_TYPE], &len);
@@ -293,8 +333,9 @@ read_meta_row(struct loader *L,
     if (parse_type(s, len, &mr->type) != 0) {
         return chiso_csv_field_error(
             r, L->diag, CHISO_EDATA, row, (size_t)idx[MC_TYPE],
-            "unknown Type '%s' of '%s' (expected Indicator, Aggregate, Group, "
-            "Denominator or Other)",
+            chiso_msg(DLANG(L->diag), "unknown Type '%s' of '%s' (expected "
+                                      "Indicator, Aggregate, Group, "
+                                      "Denominator or Other)"),
             row->field[idx[MC_TYPE]], mr->code);
     }
     if (mr->type != CHISO_CMP_INDICATOR && mr->type != CHISO_CMP_AGGREGATE) {
@@ -308,25 +349,27 @@ read_meta_row(struct loader *L,
     if (rc == 0 || v < 1 || v > 1000 || !chiso_is_zero(v - floor(v))) {
         return chiso_csv_field_error(
             r, L->diag, CHISO_EDATA, row, (size_t)idx[MC_LEVEL],
-            "invalid Level '%s' of '%s': expected a whole number, 1 for "
-            "indicators",
+            chiso_msg(
+                DLANG(L->diag),
+                "invalid Level '%s' of '%s': expected a whole number, 1 for "
+                "indicators"),
             row->field[idx[MC_LEVEL]], mr->code);
     }
     mr->level = (int)v;
     mr->has_level = 1;
     if (mr->type == CHISO_CMP_INDICATOR && mr->level != 1) {
-        return chiso_csv_field_error(r, L->diag, CHISO_EDATA, row,
-                                     (size_t)idx[MC_LEVEL],
-                                     "indicator '%s' has Level %d; indicators "
-                                     "are at Level 1",
-                                     mr->code, mr->level);
+        return chiso_csv_field_error(
+            r, L->diag, CHISO_EDATA, row, (size_t)idx[MC_LEVEL],
+            chiso_msg(DLANG(L->diag), "indicator '%s' has Level %d; indicators "
+                                      "are at Level 1"),
+            mr->code, mr->level);
     }
     if (mr->type == CHISO_CMP_AGGREGATE && mr->level < 2) {
-        return chiso_csv_field_error(r, L->diag, CHISO_EDATA, row,
-                                     (size_t)idx[MC_LEVEL],
-                                     "aggregate '%s' has Level 1; aggregates "
-                                     "are at Level 2 or above",
-                                     mr->code);
+        return chiso_csv_field_error(
+            r, L->diag, CHISO_EDATA, row, (size_t)idx[MC_LEVEL],
+            chiso_msg(DLANG(L->diag), "aggregate '%s' has Level 1; aggregates "
+                                      "are at Level 2 or above"),
+            mr->code);
     }
     /* Weight: required except for the index (no parent) */
     rc = number_cell(r, L->diag, row, idx[MC_WEIGHT], &v);
@@ -335,20 +378,24 @@ read_meta_row(struct loader *L,
     }
     if (rc == 0) {
         if (mr->parent[0] != '\0') {
-            return chiso_csv_field_error(r, L->diag, CHISO_EDATA, row,
-                                         (size_t)idx[MC_WEIGHT],
-                                         "missing Weight of '%s'", mr->code);
+            return chiso_csv_field_error(
+                r, L->diag, CHISO_EDATA, row, (size_t)idx[MC_WEIGHT],
+                chiso_msg(DLANG(L->diag), "missing Weight of '%s'"), mr->code);
         }
         v = 1.0;
     } else if (!isfinite(v) || v < 0) {
-        return chiso_csv_field_error(r, L->diag, CHISO_EDATA, row,
-                                     (size_t)idx[MC_WEIGHT],
-                                     "negative Weight '%s' of '%s': weights "
-                                     "must be 0 or more",
-                                     row->field[idx[MC_WEIGHT]], mr->code);
+        return chiso_csv_field_error(
+            r, L->diag, CHISO_EDATA, row, (size_t)idx[MC_WEIGHT],
+            chiso_msg(DLANG(L->diag), "negative Weight '%s' of '%s': weights "
+                                      "must be 0 or more"),
+            row->field[idx[MC_WEIGHT]], mr->code);
     }
     mr->weight = v;
     mr->has_weight = 1;
+    mr->weight_text = cell_copy(row, idx[MC_WEIGHT]);
+    if (mr->weight_text == NULL) {
+        return oom(L->diag, L->meta_path);
+    }
     /* Direction: required for indicators, optional (ignored) above */
     rc = number_cell(r, L->diag, row, idx[MC_DIRECTION], &v);
     if (rc < 0) {
@@ -356,12 +403,12 @@ read_meta_row(struct loader *L,
     }
     if ((rc == 0 && mr->type == CHISO_CMP_INDICATOR) ||
         (rc == 1 && !chiso_is_zero(v - 1.0) && !chiso_is_zero(v + 1.0))) {
-        return chiso_csv_field_error(r, L->diag, CHISO_EDATA, row,
-                                     (size_t)idx[MC_DIRECTION],
-                                     "Direction of '%s' must be 1 (higher is "
-                                     "better) or -1 (lower is better), got "
-                                     "'%s'",
-                                     mr->code, row->field[idx[MC_DIRECTION]]);
+        return chiso_csv_field_error(
+            r, L->diag, CHISO_EDATA, row, (size_t)idx[MC_DIRECTION],
+            chiso_msg(DLANG(L->diag), "Direction of '%s' must be 1 (higher is "
+                                      "better) or -1 (lower is better), got "
+                                      "'%s'"),
+            mr->code, row->field[idx[MC_DIRECTION]]);
     }
     mr->direction = rc == 1 && v < 0 ? -1 : 1;
     mr->has_direction = rc == 1;
@@ -384,21 +431,21 @@ read_meta_row(struct loader *L,
         }
         if (rl != ru) {
             long k = rl ? idx[MC_GP_LOWER] : idx[MC_GP_UPPER];
-            return chiso_csv_field_error(r, L->diag, CHISO_EDATA, row,
-                                         (size_t)k,
-                                         "'%s' has only one goalpost: give "
-                                         "both goalpost_lower and "
-                                         "goalpost_upper, or neither",
-                                         mr->code);
+            return chiso_csv_field_error(
+                r, L->diag, CHISO_EDATA, row, (size_t)k,
+                chiso_msg(DLANG(L->diag), "'%s' has only one goalpost: give "
+                                          "both goalpost_lower and "
+                                          "goalpost_upper, or neither"),
+                mr->code);
         }
         if (rl == 1 && !(lo < hi)) {
-            return chiso_csv_field_error(r, L->diag, CHISO_EDATA, row,
-                                         (size_t)idx[MC_GP_UPPER],
-                                         "goalposts of '%s' must satisfy "
-                                         "goalpost_lower < goalpost_upper "
-                                         "(got %g and %g); Direction -1 "
-                                         "reverses them",
-                                         mr->code, lo, hi);
+            return chiso_csv_field_error(
+                r, L->diag, CHISO_EDATA, row, (size_t)idx[MC_GP_UPPER],
+                chiso_msg(DLANG(L->diag), "goalposts of '%s' must satisfy "
+                                          "goalpost_lower < goalpost_upper "
+                                          "(got %g and %g); Direction -1 "
+                                          "reverses them"),
+                mr->code, lo, hi);
         }
         mr->has_gp = rl == 1;
         mr->gp_lower = lo;
@@ -407,17 +454,13 @@ read_meta_row(struct loader *L,
     return CHISO_OK;
 }
 
+/* Rows and keys are numbered alike: row i holds the i-th code added. */
 static size_t
 find_row(const struct loader *L, const char *code)
 {
-    size_t i;
+    long i = chiso_stats_keys_find(L->codes, code, strlen(code));
 
-    for (i = 0; i < L->n_rows; i++) {
-        if (strcmp(L->rows[i].code, code) == 0) {
-            return i;
-        }
-    }
-    return CHISO_CMP_NONE;
+    return i < 0 ? CHISO_CMP_NONE : (size_t)i;
 }
 
 static int
@@ -473,32 +516,56 @@ check_tree(struct loader *L)
         }
         mr->parent_row = p;
     }
-    /* cycles: walk up from every row; a path longer than the row count
-       has looped */
-    for (i = 0; i < L->n_rows; i++) {
-        size_t k = i, steps = 0;
-        if (!in_tree(&L->rows[i])) {
-            continue;
+    /* cycles: colour the rows while walking up (0 unseen, 1 on the walk,
+       2 known to reach the index, 3 on a cycle); every row is walked
+       once. The cycle reported is the one through the first row in iMeta
+       order that lies on a cycle, written from that row. */
+    {
+        unsigned char *mark = calloc(L->n_rows + 1, 1);
+        size_t first = CHISO_CMP_NONE;
+        if (mark == NULL) {
+            return oom(L->diag, path);
         }
-        while (k != CHISO_CMP_NONE && steps <= L->n_rows) {
-            k = L->rows[k].parent_row;
-            steps++;
-            if (k == i) {
-                chiso_buf b = CHISO_BUF_INIT;
-                size_t q = i;
-                chiso_status st;
-                do {
-                    chiso_buf_printf(&b, "%s -> ", L->rows[q].code);
-                    q = L->rows[q].parent_row;
-                } while (q != i);
-                chiso_buf_puts(&b, L->rows[i].code);
-                st =
-                    chiso_diag_set(L->diag, CHISO_ESCHEMA, path,
-                                   L->rows[i].line, L->rows[i].col_parent,
-                                   "cycle in Parent: %s", b.data ? b.data : "");
-                chiso_buf_free(&b);
-                return st;
+        for (i = 0; i < L->n_rows; i++) {
+            size_t k = i, q;
+            unsigned char end;
+            if (!in_tree(&L->rows[i]) || mark[i] != 0) {
+                continue;
             }
+            while (k != CHISO_CMP_NONE && mark[k] == 0) {
+                mark[k] = 1;
+                k = L->rows[k].parent_row;
+            }
+            end = 2;
+            if (k != CHISO_CMP_NONE && mark[k] == 1) {
+                /* the walk met itself: k .. back to k is a cycle */
+                q = k;
+                do {
+                    mark[q] = 3;
+                    first = q < first ? q : first;
+                    q = L->rows[q].parent_row;
+                } while (q != k);
+            }
+            for (q = i; q != CHISO_CMP_NONE && mark[q] == 1;
+                 q = L->rows[q].parent_row) {
+                mark[q] = end;
+            }
+        }
+        free(mark);
+        if (first != CHISO_CMP_NONE) {
+            chiso_buf b = CHISO_BUF_INIT;
+            size_t q = first;
+            chiso_status st;
+            do {
+                chiso_buf_printf(&b, "%s -> ", L->rows[q].code);
+                q = L->rows[q].parent_row;
+            } while (q != first);
+            chiso_buf_puts(&b, L->rows[first].code);
+            st = chiso_diag_set(L->diag, CHISO_ESCHEMA, path,
+                                L->rows[first].line, L->rows[first].col_parent,
+                                "cycle in Parent: %s", b.data ? b.data : "");
+            chiso_buf_free(&b);
+            return st;
         }
     }
     for (i = 0; i < L->n_rows; i++) {
@@ -524,32 +591,69 @@ check_tree(struct loader *L)
                               "no index: exactly one row of Type Aggregate "
                               "must have an empty Parent");
     }
-    for (i = 0; i < L->n_rows; i++) {
-        struct meta_row *mr = &L->rows[i];
-        size_t n_child = 0;
-        double wsum = 0;
-        if (mr->type != CHISO_CMP_AGGREGATE) {
-            continue;
+    {
+        size_t *n_child = calloc(L->n_rows + 1, sizeof(*n_child));
+        double *wmax = calloc(L->n_rows + 1, sizeof(*wmax));
+        chiso_status st = CHISO_OK;
+        if (n_child == NULL || wmax == NULL) {
+            free(n_child);
+            free(wmax);
+            return oom(L->diag, path);
         }
         for (j = 0; j < L->n_rows; j++) {
-            if (L->rows[j].parent_row == i) {
-                n_child++;
-                wsum += L->rows[j].weight;
+            size_t p = L->rows[j].parent_row;
+            if (in_tree(&L->rows[j]) && p != CHISO_CMP_NONE) {
+                n_child[p]++;
+                wmax[p] =
+                    L->rows[j].weight > wmax[p] ? L->rows[j].weight : wmax[p];
             }
         }
-        if (n_child == 0) {
-            return chiso_diag_set(L->diag, CHISO_ESCHEMA, path, mr->line,
-                                  mr->col_code,
-                                  "aggregate '%s' has no children: no row "
-                                  "names it as Parent",
-                                  mr->code);
+        for (i = 0; i < L->n_rows && st == CHISO_OK; i++) {
+            struct meta_row *mr = &L->rows[i];
+            if (mr->type != CHISO_CMP_AGGREGATE) {
+                continue;
+            }
+            if (n_child[i] == 0) {
+                st = chiso_diag_set(L->diag, CHISO_ESCHEMA, path, mr->line,
+                                    mr->col_code,
+                                    "aggregate '%s' has no children: no row "
+                                    "names it as Parent",
+                                    mr->code);
+            } else if (!(wmax[i] > 0)) {
+                st = chiso_diag_set(L->diag, CHISO_ESCHEMA, path, mr->line,
+                                    mr->col_code,
+                                    "the weights of the children of '%s' are "
+                                    "all 0",
+                                    mr->code);
+            }
         }
-        if (!(wsum > 0)) {
-            return chiso_diag_set(L->diag, CHISO_ESCHEMA, path, mr->line,
-                                  mr->col_code,
-                                  "the weights of the children of '%s' are "
-                                  "all 0",
-                                  mr->code);
+        /* Weights are relative within a parent and are put on one scale
+           (a power of two, chiso_composite__weight_shift) before any sum,
+           so weights near the largest double do not overflow. A weight so
+           much smaller than its siblings' that it would then fall below
+           the normal doubles (about 1e-308 of them) would lose its digits
+           or vanish: refused here, at its cell. */
+        for (j = 0; j < L->n_rows && st == CHISO_OK; j++) {
+            const struct meta_row *mr = &L->rows[j];
+            size_t p = mr->parent_row;
+            int shift;
+            if (!in_tree(mr) || p == CHISO_CMP_NONE || !(mr->weight > 0)) {
+                continue;
+            }
+            shift = chiso_composite__weight_shift(wmax[p], n_child[p]);
+            if (ldexp(mr->weight, shift) < DBL_MIN) {
+                st = chiso_diag_set(
+                    L->diag, CHISO_EDATA, path, mr->line, mr->col_weight,
+                    "Weight '%s' of '%s' is too small next to the largest "
+                    "weight under '%s' (%g): the ratio is beyond what a "
+                    "double holds; write the weights on a common scale",
+                    mr->weight_text, mr->code, L->rows[p].code, wmax[p]);
+            }
+        }
+        free(n_child);
+        free(wmax);
+        if (st != CHISO_OK) {
+            return st;
         }
     }
     return CHISO_OK;
@@ -594,16 +698,21 @@ out:
 
 /* ---- building the model --------------------------------------------------- */
 
+/* (level, iMeta row) of an aggregate, for sorting */
+struct agg_key {
+    int level;
+    size_t row;
+};
+
 static int
-level_order_cmp(const struct meta_row *a,
-                size_t ia,
-                const struct meta_row *b,
-                size_t ib)
+agg_key_cmp(const void *pa, const void *pb)
 {
+    const struct agg_key *a = pa, *b = pb;
+
     if (a->level != b->level) {
         return a->level < b->level ? -1 : 1;
     }
-    return ia < ib ? -1 : ia > ib;
+    return a->row < b->row ? -1 : a->row > b->row;
 }
 
 static chiso_status
@@ -611,8 +720,9 @@ build_nodes(struct loader *L)
 {
     chiso_composite *m = L->m;
     size_t i, j, n = 0, n_ind = 0, k;
-    size_t *agg = NULL;
+    struct agg_key *agg = NULL;
     size_t n_agg = 0;
+    double *wsum = NULL;
 
     for (i = 0; i < L->n_rows; i++) {
         if (in_tree(&L->rows[i])) {
@@ -633,19 +743,15 @@ build_nodes(struct loader *L)
         if (L->rows[i].type == CHISO_CMP_INDICATOR) {
             L->rows[i].node = k++;
         } else if (L->rows[i].type == CHISO_CMP_AGGREGATE) {
-            /* insertion sort by (level, iMeta order) */
-            for (j = n_agg;
-                 j > 0 && level_order_cmp(&L->rows[agg[j - 1]], agg[j - 1],
-                                          &L->rows[i], i) > 0;
-                 j--) {
-                agg[j] = agg[j - 1];
-            }
-            agg[j] = i;
+            agg[n_agg].level = L->rows[i].level;
+            agg[n_agg].row = i;
             n_agg++;
         }
     }
+    /* aggregates by (level, iMeta order) */
+    qsort(agg, n_agg, sizeof(*agg), agg_key_cmp);
     for (j = 0; j < n_agg; j++) {
-        L->rows[agg[j]].node = k++;
+        L->rows[agg[j].row].node = k++;
     }
     free(agg);
     for (i = 0; i < L->n_rows; i++) {
@@ -674,45 +780,64 @@ build_nodes(struct loader *L)
         nd->goalpost_upper = mr->gp_upper;
         nd->meta_line = mr->line;
         nd->meta_column = mr->col_code;
+        nd->meta_weight_column = mr->col_weight;
         if (nd->parent == CHISO_CMP_NONE) {
             m->root = mr->node;
             m->n_levels = mr->level;
         }
     }
-    /* children in iMeta order (rows are visited in iMeta order) */
+    /* children in iMeta order (rows are visited in iMeta order): count,
+       allocate, fill */
+    for (i = 0; i < L->n_rows; i++) {
+        const struct meta_row *mr = &L->rows[i];
+        if (mr->node != CHISO_CMP_NONE && mr->parent_row != CHISO_CMP_NONE) {
+            m->nodes[L->rows[mr->parent_row].node].n_children++;
+        }
+    }
+    for (k = 0; k < n; k++) {
+        chiso_cmp_node *p = &m->nodes[k];
+        if (p->n_children > 0) {
+            p->children = malloc(p->n_children * sizeof(*p->children));
+            if (p->children == NULL) {
+                return oom(L->diag, L->meta_path);
+            }
+            p->n_children = 0;
+        }
+    }
     for (i = 0; i < L->n_rows; i++) {
         const struct meta_row *mr = &L->rows[i];
         chiso_cmp_node *p;
-        size_t *c;
         if (mr->node == CHISO_CMP_NONE || mr->parent_row == CHISO_CMP_NONE) {
             continue;
         }
         p = &m->nodes[L->rows[mr->parent_row].node];
-        c = realloc(p->children, (p->n_children + 1) * sizeof(*c));
-        if (c == NULL) {
-            return oom(L->diag, L->meta_path);
-        }
-        p->children = c;
         p->children[p->n_children++] = mr->node;
     }
     /* weight shares and effective weights (parents come after children,
-       so walk from the index down) */
+       so walk from the index down), from the weights on the kernel's
+       scale: the same quotients, without overflow */
+    wsum = malloc(n * sizeof(*wsum));
+    if (wsum == NULL) {
+        return oom(L->diag, L->meta_path);
+    }
+    chiso_composite__kernel_weights(m, wsum, NULL);
     for (k = n; k-- > 0;) {
         chiso_cmp_node *p = &m->nodes[k];
-        double wsum = 0;
+        double s = 0;
         if (p->parent == CHISO_CMP_NONE) {
             p->weight_share = 1.0;
             p->effective_weight = 1.0;
         }
         for (j = 0; j < p->n_children; j++) {
-            wsum += m->nodes[p->children[j]].weight;
+            s += wsum[p->children[j]];
         }
         for (j = 0; j < p->n_children; j++) {
             chiso_cmp_node *c = &m->nodes[p->children[j]];
-            c->weight_share = c->weight / wsum;
+            c->weight_share = wsum[p->children[j]] / s;
             c->effective_weight = c->weight_share * p->effective_weight;
         }
     }
+    free(wsum);
     return CHISO_OK;
 }
 
@@ -801,7 +926,9 @@ read_data_header(struct loader *L, chiso_csv_reader *r, struct data_state *D)
             if (*special >= 0) {
                 return chiso_csv_field_error(
                     r, L->diag, CHISO_ESCHEMA, &row, k,
-                    "columns '%s' and '%s' mean the same special column",
+                    chiso_msg(
+                        DLANG(L->diag),
+                        "columns '%s' and '%s' mean the same special column"),
                     row.field[*special], row.field[k]);
             }
             *special = (long)k;
@@ -810,20 +937,24 @@ read_data_header(struct loader *L, chiso_csv_reader *r, struct data_state *D)
         if (mi == CHISO_CMP_NONE) {
             return chiso_csv_field_error(
                 r, L->diag, CHISO_ESCHEMA, &row, k,
-                "column '%s' is not in iMeta (%s): add a row with this iCode, "
-                "or remove the column",
+                chiso_msg(DLANG(L->diag), "column '%s' is not in iMeta (%s): "
+                                          "add a row with this iCode, "
+                                          "or remove the column"),
                 row.field[k], L->meta_path);
         }
         if (L->rows[mi].type == CHISO_CMP_AGGREGATE) {
             return chiso_csv_field_error(
                 r, L->diag, CHISO_ESCHEMA, &row, k,
-                "column '%s' is an aggregate in iMeta (line %lu); aggregates "
-                "are computed, not read",
+                chiso_msg(DLANG(L->diag), "column '%s' is an aggregate in "
+                                          "iMeta (line %lu); aggregates "
+                                          "are computed, not read"),
                 row.field[k], L->rows[mi].line);
         }
         if (L->rows[mi].data_col >= 0) {
-            return chiso_csv_field_error(r, L->diag, CHISO_ESCHEMA, &row, k,
-                                         "duplicate column '%s'", row.field[k]);
+            return chiso_csv_field_error(
+                r, L->diag, CHISO_ESCHEMA, &row, k,
+                chiso_msg(DLANG(L->diag), "duplicate column '%s'"),
+                row.field[k]);
         }
         L->rows[mi].data_col = (long)k;
         D->field_row[k] = (long)mi;
@@ -897,17 +1028,24 @@ add_unit(struct loader *L,
     }
     if (code[0] == '\0') {
         free(code);
-        return chiso_csv_field_error(r, L->diag, CHISO_EDATA, row,
-                                     (size_t)D->col_ucode,
-                                     "empty uCode: every row needs a unit "
-                                     "code");
+        return chiso_csv_field_error(
+            r, L->diag, CHISO_EDATA, row, (size_t)D->col_ucode,
+            chiso_msg(DLANG(L->diag), "empty uCode: every row needs a unit "
+                                      "code"));
     }
-    for (i = 0; i < u; i++) {
-        if (strcmp(m->unit_code[i], code) == 0) {
+    {
+        int added;
+        if (chiso_stats_keys_add(L->units, code, strlen(code), &i, &added) !=
+            CHISO_OK) {
+            free(code);
+            return oom(L->diag, L->data_path);
+        }
+        if (!added) {
             chiso_status st = chiso_csv_field_error(
                 r, L->diag, CHISO_EDATA, row, (size_t)D->col_ucode,
-                "duplicate unit '%s' (first on line %lu)", code,
-                m->unit_line[i]);
+                chiso_msg(DLANG(L->diag),
+                          "duplicate unit '%s' (first on line %lu)"),
+                code, m->unit_line[i]);
             free(code);
             return st;
         }
@@ -955,11 +1093,18 @@ add_unit(struct loader *L,
         if (parse_cell_number(s, len, &v) != 0) {
             return chiso_csv_field_error(
                 r, L->diag, CHISO_EDATA, row, k,
-                "invalid number '%s' in column '%s' (%s of unit '%s'): "
-                "expected a number, or an empty cell for a missing value",
-                row->field[k], mr->code,
-                mr->type == CHISO_CMP_INDICATOR ? "indicator" : "denominator",
-                code);
+                mr->type == CHISO_CMP_INDICATOR
+                    ? chiso_msg(DLANG(L->diag),
+                                "invalid number '%s' in column '%s' "
+                                "(indicator of unit '%s'): expected a "
+                                "number, or an empty cell for a missing "
+                                "value")
+                    : chiso_msg(DLANG(L->diag),
+                                "invalid number '%s' in column '%s' "
+                                "(denominator of unit '%s'): expected a "
+                                "number, or an empty cell for a missing "
+                                "value"),
+                row->field[k], mr->code, code);
         }
         if (mr->type == CHISO_CMP_INDICATOR) {
             D->vals[u * n_ind + mr->node] = v;
@@ -1024,8 +1169,10 @@ load_data(struct loader *L, const chiso_composite_load_options *opts)
                        strncmp(first_time, s, len) != 0) {
                 st = chiso_csv_field_error(
                     r, L->diag, CHISO_EDATA, &row, (size_t)D.col_time,
-                    "panel data: Time '%s' differs from '%s' (line %lu); "
-                    "choose one period with --time",
+                    chiso_msg(
+                        DLANG(L->diag),
+                        "panel data: Time '%s' differs from '%s' (line %lu); "
+                        "choose one period with --time"),
                     row.field[D.col_time], first_time, first_time_line);
                 goto out;
             }
@@ -1102,7 +1249,11 @@ chiso_composite_load(chiso_composite **out,
                               "input");
     }
     L.m = calloc(1, sizeof(*L.m));
-    if (L.m == NULL) {
+    if (L.m == NULL || chiso_stats_keys_new(&L.codes, 64) != CHISO_OK ||
+        chiso_stats_keys_new(&L.units, 64) != CHISO_OK) {
+        chiso_stats_keys_free(L.codes);
+        chiso_stats_keys_free(L.units);
+        free(L.m);
         return oom(L.diag, meta_path);
     }
     L.m->data_path = chiso_strdup(data_path);
@@ -1125,8 +1276,11 @@ out:
         free(L.rows[i].code);
         free(L.rows[i].name);
         free(L.rows[i].parent);
+        free(L.rows[i].weight_text);
     }
     free(L.rows);
+    chiso_stats_keys_free(L.codes);
+    chiso_stats_keys_free(L.units);
     if (st != CHISO_OK) {
         chiso_composite_free(L.m);
         return st;

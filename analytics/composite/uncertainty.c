@@ -20,18 +20,40 @@
  * blocks of replicates, so the numbers do not depend on how many threads
  * ran, nor on scheduling.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT, getloadavg */
 #include "composite_int.h"
+
+#include "chiso_stats.h"
 
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define SPLITMIX_GAMMA 0x9E3779B97F4A7C15ULL
-#define MAX_THREADS    2
+
+/* Clones of the per-replicate loops for AVX-512 and AVX2 (the same
+ * operations, wider; no FMA: identical results). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) &&         \
+    defined(__linux__) && !defined(__SANITIZE_THREAD__) &&                     \
+    !defined(CHISO_NO_SIMD_CLONES)
+#define MC_CLONES                                                              \
+    __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+/* AVX2 has no 64-bit multiplication: its emulation is slower than the
+   scalar code, so the draws have no AVX2 clone */
+#define MC_DRAW_CLONES                                                         \
+    __attribute__((target_clones("arch=x86-64-v4", "default")))
+#else
+#define MC_CLONES
+#define MC_DRAW_CLONES
+#endif
+#define MAX_THREADS 16
+/* automatic threads keep the rank histograms (n (n + 1) counters each)
+   within this many bytes in total */
+#define MAX_HIST_BYTES ((double)(256 << 20))
 /* rank histograms take n (n + 1) counters per thread: 5000 units is 100 MB */
 #define MAX_UNITS 5000
 /* --replicates-csv keeps replicates x nodes doubles: 2^27 is 1 GiB */
@@ -47,18 +69,36 @@ splitmix64_mix(uint64_t z)
     return z ^ (z >> 31);
 }
 
-static inline uint64_t
-splitmix64_next(uint64_t *state)
+/*
+ * The draws u[0 .. cnt) of a replicate whose stream starts at state s:
+ * draw k is the top 53 bits of mix(s + (k + 1) gamma), as many calls of
+ * splitmix64_next would give, in [0, 1). SplitMix64's state only adds
+ * gamma, so every draw is computed on its own and the loop vectorises
+ * (AVX-512 has the 64-bit multiplications); the values are the same.
+ */
+MC_DRAW_CLONES static void
+draw_uniforms(uint64_t s, double *u, size_t cnt)
 {
-    *state += SPLITMIX_GAMMA;
-    return splitmix64_mix(*state);
+    size_t k;
+
+    for (k = 0; k < cnt; k++) {
+        uint64_t z = s + (uint64_t)(k + 1) * SPLITMIX_GAMMA;
+        u[k] = (double)(splitmix64_mix(z) >> 11) * 0x1.0p-53;
+    }
 }
 
-/* Uniform double in [0, 1): the top 53 bits. */
-static inline double
-uniform01(uint64_t *state)
+/* w[k] = wk[k] (1 + noise (2 u[k] - 1)) for the nodes below the index: a
+ * factor U(1 - noise, 1 + noise) on the kernel's scale, exactly
+ * (weight x factor) 2^shift. */
+MC_CLONES static void
+perturb_weights(
+    const double *wk, const double *u, double noise, double *w, size_t cnt)
 {
-    return (double)(splitmix64_next(state) >> 11) * 0x1.0p-53;
+    size_t k;
+
+    for (k = 0; k < cnt; k++) {
+        w[k] = wk[k] * (1.0 + noise * (2.0 * u[k] - 1.0));
+    }
 }
 
 struct mc_shared {
@@ -67,6 +107,8 @@ struct mc_shared {
     size_t n, nn, n_ind;
     const double *ind_t[CHISO_NORM_COUNT][CHISO_AGG_COUNT];
     const double *ind_mask; /* NULL when no value is missing */
+    const double *wk;       /* the weights on the kernel's scale */
+    const int *wshift;      /* and the power of two applied to each */
     chiso_uncertainty_result *res;
 };
 
@@ -74,6 +116,7 @@ struct mc_worker {
     struct mc_shared *S;
     size_t r_begin, r_end;
     double *w, *mask, *key;
+    double *u;          /* the draws of one replicate (nodes + 2) */
     size_t *perm;       /* units by the previous replicate's keys */
     size_t sort_budget; /* insertion-sort shifts before a full sort */
     double *t[CHISO_NORM_COUNT][CHISO_AGG_COUNT]; /* n_nodes x n_units */
@@ -154,17 +197,15 @@ run_block(struct mc_worker *W, struct mc_worker *all, size_t n_workers)
         const double *t, *def;
         size_t ki, ai;
 
-        /* (r+1)-th output of SplitMix64(seed) seeds this replicate */
+        /* (r+1)-th output of SplitMix64(seed) seeds this replicate; its
+           draws, in order: one per node but the index (the last node),
+           then the normalisation, then the aggregation */
         s = splitmix64_mix(o->seed + s * SPLITMIX_GAMMA);
-        for (k = 0; k < nn; k++) {
-            double f = 1.0;
-            if (k != m->root) {
-                f = 1.0 + noise * (2.0 * uniform01(&s) - 1.0);
-            }
-            W->w[k] = m->nodes[k].weight * f;
-        }
-        ki = (size_t)(uniform01(&s) * (double)o->n_normalise);
-        ai = (size_t)(uniform01(&s) * (double)o->n_aggregate);
+        draw_uniforms(s, W->u, nn + 1);
+        perturb_weights(S->wk, W->u, noise, W->w, nn - 1);
+        W->w[m->root] = S->wk[m->root];
+        ki = (size_t)(W->u[nn - 1] * (double)o->n_normalise);
+        ai = (size_t)(W->u[nn] * (double)o->n_aggregate);
         norm = o->normalise[ki];
         agg = o->aggregate[ai];
         chiso_composite__aggregate(m, W->w, W->t[norm][agg], W->mask);
@@ -184,7 +225,12 @@ run_block(struct mc_worker *W, struct mc_worker *all, size_t n_workers)
             }
         }
         if (res->rep_weight != NULL) {
-            memcpy(res->rep_weight + r * nn, W->w, nn * sizeof(double));
+            /* back on the scale of the weights as written (exact) */
+            for (k = 0; k < nn; k++) {
+                res->rep_weight[r * nn + k] =
+                    k == m->root ? m->nodes[k].weight
+                                 : ldexp(W->w[k], -S->wshift[k]);
+            }
             res->rep_normalise[r] = norm;
             res->rep_aggregate[r] = agg;
         }
@@ -223,6 +269,7 @@ worker_free(struct mc_worker *W)
     size_t i, j;
 
     free(W->w);
+    free(W->u);
     free(W->mask);
     for (i = 0; i < CHISO_NORM_COUNT; i++) {
         for (j = 0; j < CHISO_AGG_COUNT; j++) {
@@ -246,6 +293,7 @@ worker_init(struct mc_worker *W, struct mc_shared *S)
     W->S = S;
     atomic_init(&W->done, 0);
     W->w = malloc(nn * sizeof(double));
+    W->u = malloc((nn + 2) * sizeof(double));
     W->key = malloc(n * sizeof(double));
     W->perm = malloc(n * sizeof(size_t));
     if (W->perm != NULL) {
@@ -263,8 +311,9 @@ worker_init(struct mc_worker *W, struct mc_shared *S)
     W->idx = malloc(2 * n * sizeof(size_t));
     W->hist = calloc(n * (n + 1), sizeof(uint32_t));
     W->rank_sum = calloc(n, sizeof(uint64_t));
-    if (W->w == NULL || W->key == NULL || W->perm == NULL || W->rank == NULL ||
-        W->idx == NULL || W->hist == NULL || W->rank_sum == NULL) {
+    if (W->w == NULL || W->u == NULL || W->key == NULL || W->perm == NULL ||
+        W->rank == NULL || W->idx == NULL || W->hist == NULL ||
+        W->rank_sum == NULL) {
         return -1;
     }
     if (S->ind_mask != NULL) {
@@ -292,43 +341,41 @@ worker_init(struct mc_worker *W, struct mc_shared *S)
     return 0;
 }
 
-/* k-th smallest (0-based) rank of a unit from its histogram. */
+/* A unit's ranks over the replicates, as a histogram: h[r] replicates
+ * ranked it r (1..n). */
+struct rank_hist {
+    const uint32_t *h;
+    size_t n;
+};
+
+/* k-th smallest (0-based) rank from the histogram. */
 static double
-hist_kth(const uint32_t *h, size_t n, uint64_t k)
+hist_kth(const void *ctx, size_t k)
 {
+    const struct rank_hist *rh = ctx;
     uint64_t cum = 0;
     size_t r;
 
-    for (r = 1; r <= n; r++) {
-        cum += h[r];
+    for (r = 1; r <= rh->n; r++) {
+        cum += rh->h[r];
         if (cum > k) {
             return (double)r;
         }
     }
-    return (double)n;
+    return (double)rh->n;
 }
 
-/* numpy 'linear' percentile from a histogram of `count` values. */
+/* Type-7 percentile (numpy's default 'linear', R's type 7) of the
+ * `count` ranks in the histogram: chiso_stats_quantile_kth, the one
+ * quantile of chiso (GSL's), on the sequence the histogram stands for. */
 static double
 hist_percentile(const uint32_t *h, size_t n, uint64_t count, double p)
 {
-    double hh = (double)(count - 1) * p, frac;
-    uint64_t lo = (uint64_t)floor(hh), hi;
+    struct rank_hist rh;
 
-    frac = hh - (double)lo;
-    hi = lo + 1 < count ? lo + 1 : count - 1;
-    return chiso_composite__lerp(hist_kth(h, n, lo), hist_kth(h, n, hi), frac);
-}
-
-double
-chiso_percentile_linear(const double *sorted, size_t n, double p)
-{
-    double h = (double)(n - 1) * p, frac;
-    size_t lo = (size_t)floor(h), hi;
-
-    frac = h - (double)lo;
-    hi = lo + 1 < n ? lo + 1 : n - 1;
-    return chiso_composite__lerp(sorted[lo], sorted[hi], frac);
+    rh.h = h;
+    rh.n = n;
+    return chiso_stats_quantile_kth((size_t)count, p, hist_kth, &rh);
 }
 
 static chiso_status
@@ -406,20 +453,43 @@ chiso_uncertainty_result_free(chiso_uncertainty_result *res)
     free(res);
 }
 
+/*
+ * Threads: the number asked for, or automatically one per processor this
+ * process may run on that is free, i.e. not busy with other work by the
+ * one-minute load average (sched_getaffinity, getloadavg), at most
+ * MAX_THREADS and within MAX_HIST_BYTES of histograms; one thread for
+ * small runs, where starting a thread costs more than it saves. The
+ * results do not depend on the count (each replicate has its own stream
+ * and the histograms add up exactly), so this only decides the speed.
+ */
 static unsigned
 auto_threads(const chiso_composite *m, const chiso_uncertainty_options *o)
 {
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     double work =
         (double)o->replicates * (double)m->n_units * (double)m->n_nodes;
+    double hist = 4.0 * (double)m->n_units * (double)(m->n_units + 1);
     unsigned t;
 
     if (o->threads > 0) {
         t = o->threads;
+    } else if (work < MIN_WORK_FOR_THREADS) {
+        t = 1;
     } else {
-        t = work < MIN_WORK_FOR_THREADS ? 1 : MAX_THREADS;
-        if (ncpu > 0 && (long)t > ncpu) {
-            t = (unsigned)ncpu;
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        double load[1];
+#if defined(__linux__)
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+            cpus = CPU_COUNT(&set);
+        }
+#endif
+        if (getloadavg(load, 1) == 1 && load[0] >= 0) {
+            cpus -= (long)load[0];
+        }
+        t = cpus < 1 ? 1 : cpus > MAX_THREADS ? MAX_THREADS : (unsigned)cpus;
+        while (t > 1 && (double)t * hist > MAX_HIST_BYTES) {
+            t--;
         }
     }
     if (t > MAX_THREADS) {
@@ -438,14 +508,12 @@ nominal(struct mc_shared *S, struct mc_worker *W)
     const chiso_composite *m = S->m;
     const chiso_uncertainty_options *o = S->o;
     chiso_uncertainty_result *res = S->res;
-    size_t n = S->n, k, u, root_row = m->root * n;
+    size_t n = S->n, u, root_row = m->root * n;
     chiso_cmp_agg agg = o->aggregate[0];
     double *t = W->t[o->normalise[0]][agg];
     const double *def;
 
-    for (k = 0; k < S->nn; k++) {
-        W->w[k] = m->nodes[k].weight;
-    }
+    memcpy(W->w, S->wk, S->nn * sizeof(double));
     chiso_composite__aggregate(m, W->w, t, W->mask);
     def = W->mask != NULL ? W->mask + root_row : NULL;
     for (u = 0; u < n; u++) {
@@ -471,7 +539,8 @@ chiso_uncertainty_run(chiso_uncertainty_result **out,
     struct thread_arg targ[MAX_THREADS];
     double *norm_x[CHISO_NORM_COUNT] = {NULL};
     double *tbuf[CHISO_NORM_COUNT][CHISO_AGG_COUNT];
-    double *mask = NULL;
+    double *mask = NULL, *wk = NULL;
+    int *wshift = NULL;
     chiso_uncertainty_result *res = NULL;
     size_t n = m->n_units, i, j, u, n_started = 0;
     unsigned n_threads, t;
@@ -494,6 +563,22 @@ chiso_uncertainty_run(chiso_uncertainty_result **out,
                               "rank histogram per unit and supports up to %d "
                               "units",
                               n, MAX_UNITS);
+    }
+    if (opts->keep_replicates) {
+        /* every kept weight must be a finite number as written */
+        for (i = 0; i < m->n_nodes; i++) {
+            if (i != m->root &&
+                !isfinite(m->nodes[i].weight * (1.0 + opts->weight_noise))) {
+                return chiso_diag_set(
+                    diag, CHISO_EUSAGE, m->meta_path, m->nodes[i].meta_line,
+                    m->nodes[i].meta_weight_column,
+                    "Weight %g of '%s' times %g (1 + the weight noise) is "
+                    "beyond the largest double, so --replicates-csv cannot "
+                    "write it: write the weights on a smaller scale",
+                    m->nodes[i].weight, m->nodes[i].code,
+                    1.0 + opts->weight_noise);
+            }
+        }
     }
     if (opts->keep_replicates &&
         (double)opts->replicates * (double)m->n_nodes > MAX_KEPT_WEIGHTS) {
@@ -536,9 +621,14 @@ chiso_uncertainty_run(chiso_uncertainty_result **out,
         }
     }
     mask = chiso_composite__mask(m, &complete);
-    if (complete < 0) {
+    wk = malloc(m->n_nodes * sizeof(*wk));
+    wshift = malloc(m->n_nodes * sizeof(*wshift));
+    if (complete < 0 || wk == NULL || wshift == NULL) {
         goto nomem;
     }
+    chiso_composite__kernel_weights(m, wk, wshift);
+    S.wk = wk;
+    S.wshift = wshift;
     S.m = m;
     S.o = &res->opts;
     S.n = n;
@@ -636,23 +726,8 @@ chiso_uncertainty_run(chiso_uncertainty_result **out,
         res->mean_rank[u] = (double)W[0].rank_sum[u] / (double)count;
     }
     /* order by nominal rank, unranked last, ties in iData order */
-    for (i = 0; i < n; i++) {
-        res->order[i] = i;
-    }
-    for (i = 1; i < n; i++) {
-        size_t x = res->order[i];
-        unsigned kx =
-            res->nominal_rank[x] ? res->nominal_rank[x] : (unsigned)-1;
-        for (j = i; j > 0; j--) {
-            size_t y = res->order[j - 1];
-            unsigned ky =
-                res->nominal_rank[y] ? res->nominal_rank[y] : (unsigned)-1;
-            if (ky <= kx) {
-                break;
-            }
-            res->order[j] = y;
-        }
-        res->order[j] = x;
+    if (chiso_composite__order(res->nominal_rank, n, res->order) != 0) {
+        goto nomem;
     }
     st = CHISO_OK;
     goto done;
@@ -672,6 +747,8 @@ done:
         }
     }
     free(mask);
+    free(wk);
+    free(wshift);
     *out = res;
     return st;
 }

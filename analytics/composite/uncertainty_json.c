@@ -1,6 +1,6 @@
 /*
  * uncertainty_json.c - JSON and CSV outputs of chiso uncertainty
- * (schema_version 1, README "chiso uncertainty").
+ * (schema_version 1, docs/composite.md "chiso uncertainty").
  *
  * The CSV layout unit,nominal_rank,median_rank,p5_rank,p95_rank,
  * nominal_score is a contract with the rank-interval chart: keep it.
@@ -81,6 +81,11 @@ chiso_uncertainty_to_json(const chiso_uncertainty_result *res)
                               rank_or_null(res->nominal_rank[u]));
         cJSON_AddItemToObject(o2, "nominal_score",
                               chiso_json_number(res->nominal_score[u]));
+        cJSON_AddItemToObject(
+            o2, "no_score",
+            res->nominal_rank[u]
+                ? cJSON_CreateNull()
+                : cJSON_CreateString("all_indicators_missing"));
         cJSON_AddItemToObject(o2, "median_rank",
                               chiso_json_number(res->median_rank[u]));
         cJSON_AddItemToObject(o2, "p5_rank",

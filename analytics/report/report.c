@@ -445,6 +445,7 @@ compute_published(struct rp *R)
     for (i = 0; i < n && i < REPORT_MAX_INDICES; i++) {
         chiso_diag d;
         chiso_diag_clear(&d);
+        d.lang = R->en ? CHISO_LANG_EN : CHISO_LANG_VI; /* trend reasons */
         R->index_names[i] = names[i];
         st = chiso_published_latest(R->pub, names[i], R->cfg->province,
                                     &R->latest[i], &d);

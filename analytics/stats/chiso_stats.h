@@ -19,7 +19,7 @@
  *
  * Every result is a plain struct the caller owns (free with the matching
  * *_free, which accepts NULL) and has a JSON builder returning a cJSON
- * tree (schema_version 1, README "chiso trend" ... "chiso survey"). The
+ * tree (schema_version 1, docs/stats.md). The
  * library never prints.
  */
 #ifndef CHISO_STATS_H
@@ -73,13 +73,19 @@ typedef struct chiso_corr {
     double r;
     double df;      /* n - 2 */
     double t;       /* r * sqrt(df / (1 - r^2)); +-Inf when |r| = 1 */
-    double p_value; /* two-sided, Student t with df */
+    double p_value; /* two-sided, Student t with df; 0 when |r| = 1 */
+    int t_infinite; /* |r| = 1 exactly (see chiso_stats_pearson): t is
+                       +-Inf, which JSON writes as null with a flag */
 } chiso_corr;
 
 /*
- * Pearson correlation (gsl_stats_correlation) and its exact t test under
- * normality. Needs n >= 3 and neither variable constant (CHISO_EDOMAIN);
- * NaN is CHISO_EDATA.
+ * Pearson correlation and its exact t test under normality: centred sums
+ * in long double (two passes), 1 - r^2 as the unexplained share SSE/Syy,
+ * so t keeps its digits near |r| = 1. Points on a line up to the rounding
+ * of their decimal input (every residual within 4 ulps of the point's
+ * magnitude) are exactly perfect: r = +-1, t = +-Inf, p = 0, as R's
+ * cor.test gives when its own r rounds to 1. Needs n >= 3 and neither
+ * variable constant (CHISO_EDOMAIN); NaN is CHISO_EDATA.
  */
 chiso_status chiso_stats_pearson(const double *x,
                                  const double *y,
@@ -92,7 +98,8 @@ chiso_status chiso_stats_pearson(const double *x,
  * the ranks they span). The p-value uses the same t approximation as
  * Pearson (as R's cor.test(method = "spearman", exact = FALSE) and
  * scipy.stats.spearmanr do); it is not the exact permutation p-value.
- * Same preconditions as chiso_stats_pearson, on the ranks.
+ * rho = +-1 is decided exactly (the ranks agree or are reversed): then t
+ * = +-Inf and p = 0. Same preconditions as chiso_stats_pearson.
  */
 chiso_status chiso_stats_spearman(const double *x,
                                   const double *y,
@@ -118,8 +125,43 @@ chiso_status chiso_stats_competition_ranks(const double *v,
  * h = (n - 1) p, linear interpolation between order statistics. */
 double chiso_stats_quantile_sorted(const double *sorted, size_t n, double p);
 
+/*
+ * Type-7 quantile of a sorted sequence that is not stored as an array:
+ * kth(ctx, k) returns its k-th smallest value (0-based, k < n). Only the
+ * two order statistics the quantile interpolates are asked for, and the
+ * result is gsl_stats_quantile_from_sorted_data's, bit for bit (it is
+ * called on those two values). NaN when n = 0.
+ */
+double chiso_stats_quantile_kth(size_t n,
+                                double p,
+                                double (*kth)(const void *ctx, size_t k),
+                                const void *ctx);
+
 /* Two-sided p-value of a Student t statistic with df degrees of freedom. */
 double chiso_stats_t_pvalue(double t, double df);
+
+/* ---- string keys (keys.c) -------------------------------------------------- */
+
+/*
+ * A set of strings numbered 0, 1, 2 ... in order of first insertion, with
+ * constant expected time lookups (a hash table): matching units, codes or
+ * respondents stays linear in the input. Keys are byte strings (len bytes,
+ * copied); compare them folded or trimmed before, if that is wanted.
+ */
+typedef struct chiso_stats_keys chiso_stats_keys;
+
+/* A new empty set sized for about `hint` keys. CHISO_ENOMEM or CHISO_OK. */
+chiso_status chiso_stats_keys_new(chiso_stats_keys **out, size_t hint);
+void chiso_stats_keys_free(chiso_stats_keys *k);
+/* Index of the key, or -1. */
+long
+chiso_stats_keys_find(const chiso_stats_keys *k, const char *s, size_t len);
+/* Index of the key, inserted if new (*added = 1 then; added may be NULL). */
+chiso_status chiso_stats_keys_add(
+    chiso_stats_keys *k, const char *s, size_t len, size_t *index, int *added);
+size_t chiso_stats_keys_count(const chiso_stats_keys *k);
+/* The key with index i (NUL-terminated, owned by the set). */
+const char *chiso_stats_keys_str(const chiso_stats_keys *k, size_t i);
 
 /* ---- user tables (stats.c) ------------------------------------------------ */
 
@@ -162,18 +204,19 @@ typedef struct chiso_trend_point {
 /* Change between consecutive observations. */
 typedef struct chiso_trend_change {
     int from_year, to_year;
-    double change;    /* y(to) - y(from); NaN when not comparable */
-    int comparable;   /* 0: a break or a change of rank base between */
-    char reason[256]; /* why not comparable, "" otherwise */
+    double change;  /* y(to) - y(from); NaN when not comparable */
+    int comparable; /* 0: a break or a change of rank base between */
+    char *reason;   /* why not comparable (owned, in the options'
+                       language), NULL otherwise */
 } chiso_trend_change;
 
 /* A run of observations with no break inside. */
 typedef struct chiso_trend_segment {
     size_t first, n; /* points[first .. first + n) */
     int first_year, last_year;
-    long rank_of;     /* rank series: the common base; else 0 */
-    int computable;   /* OLS computed */
-    char reason[256]; /* why not, when !computable */
+    long rank_of;   /* rank series: the common base; else 0 */
+    int computable; /* OLS computed */
+    char *reason;   /* why not, when !computable (owned); else NULL */
     chiso_ols ols;
 } chiso_trend_segment;
 
@@ -185,7 +228,8 @@ typedef struct chiso_trend_series {
     size_t n_changes;
     chiso_trend_segment *segments;
     size_t n_segments;
-    char note[256]; /* e.g. "no values published (ranks only)" */
+    const char *note; /* e.g. "no values published for this unit (ranks
+                         only)", in the options' language; NULL if none */
 } chiso_trend_series;
 
 typedef struct chiso_trend_unit {
@@ -197,7 +241,7 @@ typedef struct chiso_trend_unit {
 /* A row of the selection that no series used, and why. */
 typedef struct chiso_trend_skip {
     const chiso_pub_row *row;
-    char reason[384];
+    char *reason; /* owned, in the options' language */
 } chiso_trend_skip;
 
 typedef struct chiso_trend_options {
@@ -206,11 +250,12 @@ typedef struct chiso_trend_options {
     const char *unit;         /* NULL = every unit with rows */
     const char *unit_type;    /* NULL = every type */
     double level;             /* 0 = 0.95 */
+    chiso_lang lang;          /* language of reasons and notes */
 } chiso_trend_options;
 
 #define CHISO_TREND_OPTIONS_INIT                                               \
     {                                                                          \
-        NULL, NULL, NULL, NULL, 0.95                                           \
+        NULL, NULL, NULL, NULL, 0.95, CHISO_LANG_VI                            \
     }
 
 typedef struct chiso_trend_result {
@@ -218,9 +263,9 @@ typedef struct chiso_trend_result {
     char *index, *component_id;
     double level;
     chiso_trend_unit *units; /* in order of first appearance in the store */
-    size_t n_units;
+    size_t n_units, cap_units;
     chiso_trend_skip *skipped;
-    size_t n_skipped;
+    size_t n_skipped, cap_skipped;
     const chiso_pub_break **breaks; /* the breaks that apply (any unit) */
     size_t n_breaks;
 } chiso_trend_result;
@@ -331,9 +376,11 @@ chiso_status chiso_rank_inputs_from_store(chiso_rank_input **out,
                                           chiso_diag *diag);
 
 /* JSON of a ranking; `what` describes the data ({"index", ...} object,
- * owned by the result tree). */
+ * owned by the result tree). Reasons a unit is not ranked are given in
+ * lang (the store's own notes as written). */
 struct cJSON *chiso_rank_to_json(const chiso_rank_result *res,
-                                 struct cJSON *what);
+                                 struct cJSON *what,
+                                 chiso_lang lang);
 
 /* ---- 3b. compare (compare.c) ------------------------------------------------ */
 
@@ -368,7 +415,7 @@ struct cJSON *chiso_compare_to_json(const chiso_compare_result *res,
 
 /* ---- 4. survey (survey.c) ------------------------------------------------- */
 
-/* Respondent-level answers, long format (README "chiso survey"). */
+/* Respondent-level answers, long format (docs/stats.md "chiso survey"). */
 typedef struct chiso_survey chiso_survey;
 
 chiso_status
@@ -379,6 +426,7 @@ size_t chiso_survey_respondents(const chiso_survey *s);
 typedef struct chiso_survey_stat {
     const char *id;         /* criterion or element id; "" for overall */
     const char *element;    /* for a criterion: its element */
+    size_t element_index;   /* for a criterion: index in elements[] */
     double share;           /* % satisfied (answer 4 or 5) */
     double ci_low, ci_high; /* bootstrap percentile interval, % */
     size_t n_answers;       /* respondents who answered (criterion) */
@@ -390,11 +438,15 @@ typedef struct chiso_survey_options {
     unsigned long seed; /* gsl_rng_mt19937 seed */
     size_t replicates;  /* bootstrap replicates; 0 = no interval */
     double level;       /* 0.95 */
+    /* bytes for the replicate values kept at once (0 = 64 MiB): more
+       statistics than fit are done in several passes over the same
+       draws, with the same results */
+    size_t memory_budget;
 } chiso_survey_options;
 
 #define CHISO_SURVEY_OPTIONS_INIT                                              \
     {                                                                          \
-        20240417UL, 2000, 0.95                                                 \
+        20240417UL, 2000, 0.95, 0                                              \
     }
 
 typedef struct chiso_survey_result {

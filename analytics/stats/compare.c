@@ -26,18 +26,109 @@ chiso_compare_free(chiso_compare_result *res)
     free(res);
 }
 
-static int
-same_unit(const chiso_rank_input *a, const chiso_rank_input *b)
-{
-    char fa[256], fb[256];
+/*
+ * Matching units of one side against the other in linear time. Two units
+ * are the same when both have a unit code and the codes are equal, or
+ * when one has none and the folded names are equal (as the store and a
+ * user table name them). The index of one side: its codes, and its folded
+ * names split by whether the unit has a code; each key keeps the first
+ * unit (in input order) that has it and a value.
+ */
+struct side_index {
+    chiso_stats_keys *code, *name_coded, *name_plain;
+    size_t *first_code, *first_coded, *first_plain;
+};
 
-    if (a->unit_code != NULL && b->unit_code != NULL &&
-        a->unit_code[0] != '\0' && b->unit_code[0] != '\0') {
-        return strcmp(a->unit_code, b->unit_code) == 0;
+static int
+has_code(const chiso_rank_input *a)
+{
+    return a->unit_code != NULL && a->unit_code[0] != '\0';
+}
+
+static void
+side_free(struct side_index *x)
+{
+    chiso_stats_keys_free(x->code);
+    chiso_stats_keys_free(x->name_coded);
+    chiso_stats_keys_free(x->name_plain);
+    free(x->first_code);
+    free(x->first_coded);
+    free(x->first_plain);
+}
+
+/* Add key k -> unit i (the first one wins). */
+static int
+side_add(chiso_stats_keys *keys, size_t *first, const char *k, size_t i)
+{
+    size_t idx;
+    int added;
+
+    if (chiso_stats_keys_add(keys, k, strlen(k), &idx, &added) != CHISO_OK) {
+        return -1;
     }
-    chiso_text_fold(a->unit, strlen(a->unit), fa, sizeof(fa));
-    chiso_text_fold(b->unit, strlen(b->unit), fb, sizeof(fb));
-    return strcmp(fa, fb) == 0;
+    if (added) {
+        first[idx] = i;
+    }
+    return 0;
+}
+
+static int
+side_build(struct side_index *x, const chiso_rank_input *in, size_t n)
+{
+    size_t i;
+    char f[256];
+
+    memset(x, 0, sizeof(*x));
+    if (chiso_stats_keys_new(&x->code, n) != CHISO_OK ||
+        chiso_stats_keys_new(&x->name_coded, n) != CHISO_OK ||
+        chiso_stats_keys_new(&x->name_plain, n) != CHISO_OK ||
+        !(x->first_code = malloc((n + 1) * sizeof(size_t))) ||
+        !(x->first_coded = malloc((n + 1) * sizeof(size_t))) ||
+        !(x->first_plain = malloc((n + 1) * sizeof(size_t)))) {
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        if (!in[i].has_value) {
+            continue;
+        }
+        chiso_text_fold(in[i].unit, strlen(in[i].unit), f, sizeof(f));
+        if (has_code(&in[i])) {
+            if (side_add(x->code, x->first_code, in[i].unit_code, i) != 0 ||
+                side_add(x->name_coded, x->first_coded, f, i) != 0) {
+                return -1;
+            }
+        } else if (side_add(x->name_plain, x->first_plain, f, i) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The first unit of side x that is the same unit as a, or (size_t)-1. */
+static size_t
+side_match(const struct side_index *x, const chiso_rank_input *a)
+{
+    size_t best = (size_t)-1;
+    long k;
+    char f[256];
+
+    chiso_text_fold(a->unit, strlen(a->unit), f, sizeof(f));
+    if (has_code(a)) {
+        k = chiso_stats_keys_find(x->code, a->unit_code, strlen(a->unit_code));
+        if (k >= 0 && x->first_code[k] < best) {
+            best = x->first_code[k];
+        }
+    } else {
+        k = chiso_stats_keys_find(x->name_coded, f, strlen(f));
+        if (k >= 0 && x->first_coded[k] < best) {
+            best = x->first_coded[k];
+        }
+    }
+    k = chiso_stats_keys_find(x->name_plain, f, strlen(f));
+    if (k >= 0 && x->first_plain[k] < best) {
+        best = x->first_plain[k];
+    }
+    return best;
 }
 
 chiso_status
@@ -52,33 +143,36 @@ chiso_compare_compute(chiso_compare_result **out,
     double *vx = NULL, *vy = NULL;
     size_t i, j;
     chiso_status st;
+    struct side_index ix, iy;
 
     *out = NULL;
+    memset(&ix, 0, sizeof(ix));
+    memset(&iy, 0, sizeof(iy));
     res = calloc(1, sizeof(*res));
     if (res == NULL || !(res->pairs = calloc(nx + 1, sizeof(*res->pairs))) ||
         !(res->only_x = calloc(nx + 1, sizeof(*res->only_x))) ||
         !(res->only_y = calloc(ny + 1, sizeof(*res->only_y))) ||
         !(vx = malloc((nx + 1) * sizeof(*vx))) ||
-        !(vy = malloc((nx + 1) * sizeof(*vy)))) {
+        !(vy = malloc((nx + 1) * sizeof(*vy))) || side_build(&ix, x, nx) ||
+        side_build(&iy, y, ny)) {
         chiso_compare_free(res);
         free(vx);
+        free(vy);
+        side_free(&ix);
+        side_free(&iy);
         return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
     }
     for (i = 0; i < nx; i++) {
-        const chiso_rank_input *b = NULL;
+        const chiso_rank_input *b;
         if (!x[i].has_value) {
             continue;
         }
-        for (j = 0; j < ny; j++) {
-            if (y[j].has_value && same_unit(&x[i], &y[j])) {
-                b = &y[j];
-                break;
-            }
-        }
-        if (b == NULL) {
+        j = side_match(&iy, &x[i]);
+        if (j == (size_t)-1) {
             res->only_x[res->n_only_x++] = x[i].unit;
             continue;
         }
+        b = &y[j];
         res->pairs[res->n].unit = x[i].unit;
         res->pairs[res->n].unit_code = x[i].unit_code;
         res->pairs[res->n].x = x[i].value;
@@ -88,17 +182,12 @@ chiso_compare_compute(chiso_compare_result **out,
         res->n++;
     }
     for (j = 0; j < ny; j++) {
-        int found = 0;
-        if (!y[j].has_value) {
-            continue;
-        }
-        for (i = 0; i < nx && !found; i++) {
-            found = x[i].has_value && same_unit(&x[i], &y[j]);
-        }
-        if (!found) {
+        if (y[j].has_value && side_match(&ix, &y[j]) == (size_t)-1) {
             res->only_y[res->n_only_y++] = y[j].unit;
         }
     }
+    side_free(&ix);
+    side_free(&iy);
     st = chiso_stats_pearson(vx, vy, res->n, &res->pearson, diag);
     if (st == CHISO_OK) {
         st = chiso_stats_spearman(vx, vy, res->n, &res->spearman, diag);
@@ -109,8 +198,8 @@ chiso_compare_compute(chiso_compare_result **out,
         /* add what was paired, so the message says what the data had */
         if (diag != NULL && res->n < 3) {
             size_t len = strlen(diag->message);
-            snprintf(diag->message + len, sizeof(diag->message) - len,
-                     " (units with both values: ");
+            snprintf(diag->message + len, sizeof(diag->message) - len, "%s",
+                     chiso_msg(diag->lang, " (units with both values: "));
             for (i = 0; i < res->n; i++) {
                 len = strlen(diag->message);
                 snprintf(diag->message + len, sizeof(diag->message) - len,
@@ -118,7 +207,7 @@ chiso_compare_compute(chiso_compare_result **out,
             }
             len = strlen(diag->message);
             snprintf(diag->message + len, sizeof(diag->message) - len, "%s)",
-                     res->n == 0 ? "none" : "");
+                     res->n == 0 ? chiso_msg(diag->lang, "none") : "");
         }
         chiso_compare_free(res);
         return st;
@@ -136,7 +225,11 @@ corr_json(const chiso_corr *c, const char *method)
     cJSON_AddItemToObject(o, "r", chiso_json_number(c->r));
     cJSON_AddItemToObject(o, "n", cJSON_CreateNumber((double)c->n));
     cJSON_AddItemToObject(o, "df", chiso_json_number(c->df));
-    cJSON_AddItemToObject(o, "t", chiso_json_number(c->t));
+    /* JSON has no infinity: t is null and t_infinite says why (its sign
+     * is r's) */
+    cJSON_AddItemToObject(
+        o, "t", c->t_infinite ? cJSON_CreateNull() : chiso_json_number(c->t));
+    cJSON_AddItemToObject(o, "t_infinite", cJSON_CreateBool(c->t_infinite));
     cJSON_AddItemToObject(o, "p_value", chiso_json_number(c->p_value));
     return o;
 }

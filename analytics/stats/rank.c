@@ -114,10 +114,14 @@ chiso_rank_compute(chiso_rank_result **out,
         free(sorted);
         free(rk);
         free(rk_asc);
-        return chiso_diag_set(diag, CHISO_EDATA, NULL, 0, 0,
-                              "no unit has a value to rank (%zu unit%s "
-                              "without one)",
-                              n, n == 1 ? "" : "s");
+        return n == 1 ? chiso_diag_set(diag, CHISO_EDATA, NULL, 0, 0,
+                                       "no unit has a value to rank (%zu "
+                                       "unit without one)",
+                                       n)
+                      : chiso_diag_set(diag, CHISO_EDATA, NULL, 0, 0,
+                                       "no unit has a value to rank (%zu "
+                                       "units without one)",
+                                       n);
     }
     if (chiso_stats_competition_ranks(v, m, higher_is_better, rk) != CHISO_OK ||
         chiso_stats_competition_ranks(v, m, !higher_is_better, rk_asc) !=
@@ -212,7 +216,7 @@ chiso_rank_inputs_from_store(chiso_rank_input **out,
             x->reason = r->status == CHISO_PUB_NOT_SCORED ? r->note
                         : r->status == CHISO_PUB_VALUE_NOT_FOUND
                             ? r->note
-                            : "no value published (rank only)";
+                            : N_("no value published (rank only)");
         }
     }
     if (m == 0) {
@@ -250,7 +254,7 @@ static const char *const group_names[4] = {"best", "high_average",
                                            "low_average", "poor"};
 
 cJSON *
-chiso_rank_to_json(const chiso_rank_result *res, cJSON *what)
+chiso_rank_to_json(const chiso_rank_result *res, cJSON *what, chiso_lang lang)
 {
     cJSON *root = cJSON_CreateObject(), *a, *g;
     size_t i;
@@ -315,10 +319,10 @@ chiso_rank_to_json(const chiso_rank_result *res, cJSON *what)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToObject(o, "unit", cJSON_CreateString(x->unit));
         cJSON_AddItemToObject(o, "unit_code", str_or_null(x->unit_code));
-        cJSON_AddItemToObject(o, "reason",
-                              cJSON_CreateString(x->reason && x->reason[0]
-                                                     ? x->reason
-                                                     : "no value"));
+        cJSON_AddItemToObject(
+            o, "reason",
+            cJSON_CreateString(chiso_msg(
+                lang, x->reason && x->reason[0] ? x->reason : N_("no value"))));
         cJSON_AddItemToObject(o, "published_rank",
                               long_or_null(x->published_rank));
         cJSON_AddItemToObject(o, "published_rank_of",

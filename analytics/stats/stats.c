@@ -12,11 +12,13 @@
  * values are decimals with at most 4 places, so a constant column is
  * exactly constant once parsed.
  */
-#include "chiso_stats.h"
+#include "stats_int.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_fit.h>
+#include <float.h>
 #include <gsl/gsl_statistics_double.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +110,14 @@ chiso_stats_ols(const double *x,
         return chiso_diag_set(diag, CHISO_EDOMAIN, NULL, 0, 0,
                               "the least-squares fit failed");
     }
+    /* values near the largest double overflow GSL's sums of squares: no
+       slope rather than an infinite or undefined one */
+    if (!isfinite(c0) || !isfinite(c1) || !isfinite(cov00) ||
+        !isfinite(cov11) || !isfinite(sumsq) || !isfinite(ss_dev(y, n))) {
+        return chiso_diag_set(diag, CHISO_EDOMAIN, NULL, 0, 0,
+                              "the values are too large for a least-squares "
+                              "fit (their squares exceed the largest double)");
+    }
     out->df = (double)(n - 2);
     out->slope = c1;
     out->intercept = c0;
@@ -167,25 +177,76 @@ corr_check(const double *x, const double *y, size_t n, chiso_diag *diag)
     return CHISO_OK;
 }
 
+/* Fill the test from r and 1 - r^2 (given separately, computed without
+ * cancellation); perfect = +-1 when the relation is exactly perfect. */
 static void
-corr_test(chiso_corr *out, double r, size_t n)
+corr_fill(chiso_corr *out, double r, double one_minus_r2, int perfect, size_t n)
 {
     out->n = n;
-    /* |r| can exceed 1 by an ulp through rounding. */
-    if (r > 1) {
-        r = 1;
-    } else if (r < -1) {
-        r = -1;
-    }
-    out->r = r;
     out->df = (double)(n - 2);
-    if (chiso_is_zero(1 - r * r)) {
-        out->t = r > 0 ? (double)INFINITY : -(double)INFINITY;
+    out->t_infinite = perfect != 0;
+    if (perfect != 0) {
+        out->r = (double)perfect;
+        out->t = perfect > 0 ? (double)INFINITY : -(double)INFINITY;
         out->p_value = 0;
-    } else {
-        out->t = r * sqrt(out->df / (1 - r * r));
-        out->p_value = chiso_stats_t_pvalue(out->t, out->df);
+        return;
     }
+    /* |r| can exceed 1 by an ulp through rounding. */
+    out->r = r > 1 ? 1 : r < -1 ? -1 : r;
+    out->t = out->r * sqrt(out->df / one_minus_r2);
+    out->p_value = chiso_stats_t_pvalue(out->t, out->df);
+}
+
+/*
+ * Pearson's r and 1 - r^2 in long double, two passes (centred sums, as
+ * R's cor() does), and whether the points lie exactly on a line.
+ *
+ * "Exactly" means: within what writing the values as doubles can explain.
+ * A decimal such as 82.15 is stored with a relative error up to 2^-53, so
+ * data that lie exactly on a line as written (y = 2.5 x - 7.3) leave
+ * residuals of a few ulps after parsing, and a direct computation gives
+ * r = 1 - 2^-52 and a t in the tens of millions (R's cor.test does the
+ * same). Every residual of the least-squares line within 4 ulps of the
+ * point's own magnitude (|y| + |b x| + |a|) is taken as exact: t is then
+ * infinite and p = 0. Real data are never that close to a line by chance:
+ * the smallest departure it ignores is about 1e-15 of the values.
+ *
+ * 1 - r^2 is computed as SSE / Syy (the unexplained share), which keeps
+ * its digits when r is close to 1, where 1 - r * r would cancel them.
+ */
+static void
+pearson_core(const double *x, const double *y, size_t n, chiso_corr *out)
+{
+    long double mx = 0, my = 0, sxx = 0, syy = 0, sxy = 0, sse = 0, b, a;
+    long double emax = 0, smax = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        mx += x[i];
+        my += y[i];
+    }
+    mx /= (long double)n;
+    my /= (long double)n;
+    for (i = 0; i < n; i++) {
+        long double dx = x[i] - mx, dy = y[i] - my;
+        sxx += dx * dx;
+        syy += dy * dy;
+        sxy += dx * dy;
+    }
+    b = sxy / sxx;
+    a = my - b * mx;
+    for (i = 0; i < n; i++) {
+        long double e = (y[i] - my) - b * (x[i] - mx);
+        long double sc = fabsl((long double)y[i]) + fabsl(b * x[i]) + fabsl(a);
+        sse += e * e;
+        emax = fabsl(e) > emax ? fabsl(e) : emax;
+        smax = sc > smax ? sc : smax;
+    }
+    if (emax <= 4 * DBL_EPSILON * smax) {
+        corr_fill(out, 0, 0, sxy > 0 ? 1 : -1, n);
+        return;
+    }
+    corr_fill(out, (double)(sxy / sqrtl(sxx * syy)), (double)(sse / syy), 0, n);
 }
 
 chiso_status
@@ -201,7 +262,7 @@ chiso_stats_pearson(const double *x,
     if ((st = corr_check(x, y, n, diag)) != CHISO_OK) {
         return st;
     }
-    corr_test(out, gsl_stats_correlation(x, 1, y, 1, n), n);
+    pearson_core(x, y, n, out);
     return CHISO_OK;
 }
 
@@ -265,6 +326,8 @@ chiso_stats_spearman(const double *x,
 {
     double *rx = NULL, *ry = NULL;
     chiso_status st;
+    size_t i;
+    int same, rev;
 
     memset(out, 0, sizeof(*out));
     if ((st = corr_check(x, y, n, diag)) != CHISO_OK) {
@@ -279,7 +342,19 @@ chiso_stats_spearman(const double *x,
         free(ry);
         return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    corr_test(out, gsl_stats_correlation(rx, 1, ry, 1, n), n);
+    /* Average ranks are exact (halves), so rho = +-1 is decided exactly:
+     * the ranks agree (1) or are reversed (-1). Otherwise Pearson on the
+     * ranks. */
+    same = rev = 1;
+    for (i = 0; i < n; i++) {
+        same = same && !(rx[i] < ry[i]) && !(rx[i] > ry[i]);
+        rev = rev && chiso_is_zero(rx[i] - ((double)n + 1 - ry[i]));
+    }
+    if (same || rev) {
+        corr_fill(out, 0, 0, same ? 1 : -1, n);
+    } else {
+        pearson_core(rx, ry, n, out);
+    }
     free(rx);
     free(ry);
     return CHISO_OK;
@@ -327,6 +402,35 @@ chiso_stats_quantile_sorted(const double *sorted, size_t n, double p)
     return gsl_stats_quantile_from_sorted_data(sorted, 1, n, p);
 }
 
+double
+chiso_stats_quantile_kth(size_t n,
+                         double p,
+                         double (*kth)(const void *ctx, size_t k),
+                         const void *ctx)
+{
+    double two[2], index, delta;
+    size_t lhs;
+
+    if (n == 0) {
+        return (double)NAN;
+    }
+    /* GSL's own positions (gsl_stats_quantile_from_sorted_data: index =
+     * p (n - 1), lhs = (int) index, delta = index - lhs), then GSL itself
+     * on the two values: with n = 2 and p = delta it computes (1 - delta)
+     * a + delta b, or a when delta = 0, exactly as on the full array. */
+    index = p * (double)(n - 1);
+    /* GSL truncates through int; beyond INT_MAX (where GSL's own cast
+       would overflow) the same truncation without it */
+    lhs = index < (double)INT_MAX ? (size_t)(int)index : (size_t)index;
+    delta = index - (double)lhs;
+    two[0] = kth(ctx, lhs);
+    if (lhs + 1 >= n) {
+        return two[0];
+    }
+    two[1] = kth(ctx, lhs + 1);
+    return gsl_stats_quantile_from_sorted_data(two, 1, 2, delta);
+}
+
 /* ---- user tables ------------------------------------------------------ */
 
 void
@@ -353,16 +457,6 @@ chiso_user_table_free(chiso_user_table *t)
     free(t);
 }
 
-static int
-folded_equal(const char *a, const char *b)
-{
-    char fa[256], fb[256];
-
-    chiso_text_fold(a, strlen(a), fa, sizeof(fa));
-    chiso_text_fold(b, strlen(b), fb, sizeof(fb));
-    return strcmp(fa, fb) == 0;
-}
-
 chiso_status
 chiso_user_table_load(chiso_user_table **out,
                       const char *path,
@@ -375,6 +469,7 @@ chiso_user_table_load(chiso_user_table **out,
     char **folded = NULL;
     long *idx = NULL;
     chiso_user_table *t = NULL;
+    chiso_stats_keys *names = NULL; /* folded unit names; key k = row k */
     chiso_csv_row row;
     chiso_status st;
     size_t i, cap = 0;
@@ -385,6 +480,7 @@ chiso_user_table_load(chiso_user_table **out,
     idx = calloc(n_cols + 2, sizeof(*idx));
     t = calloc(1, sizeof(*t));
     if (!spec || !folded || !idx || !t ||
+        chiso_stats_keys_new(&names, 64) != CHISO_OK ||
         !(t->col_name = calloc(n_cols + 1, sizeof(*t->col_name))) ||
         !(t->path = chiso_strdup(path))) {
         st = chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
@@ -469,7 +565,7 @@ chiso_user_table_load(chiso_user_table **out,
         if (len == 0) {
             st = chiso_csv_field_error(
                 r, diag, CHISO_EDATA, &row, (size_t)idx[0],
-                "empty unit name in column '%s'",
+                chiso_msg(DLANG(diag), "empty unit name in column '%s'"),
                 chiso_csv_header_name(r, (size_t)idx[0]));
             goto fail;
         }
@@ -486,12 +582,23 @@ chiso_user_table_load(chiso_user_table **out,
         }
         t->line[t->n] = row.line;
         t->n++;
-        for (j = 0; j + 1 < t->n; j++) {
-            if (folded_equal(t->unit[j], t->unit[t->n - 1])) {
+        {
+            /* folded names in a hash set: duplicates in linear time */
+            char fb[256];
+            size_t k;
+            int added;
+            chiso_text_fold(t->unit[t->n - 1], strlen(t->unit[t->n - 1]), fb,
+                            sizeof(fb));
+            if (chiso_stats_keys_add(names, fb, strlen(fb), &k, &added) !=
+                CHISO_OK) {
+                goto oom;
+            }
+            if (!added) {
                 st = chiso_csv_field_error(
                     r, diag, CHISO_EDATA, &row, (size_t)idx[0],
-                    "duplicate unit '%s' (first given at line %lu)",
-                    t->unit[t->n - 1], t->line[j]);
+                    chiso_msg(DLANG(diag),
+                              "duplicate unit '%s' (first given at line %lu)"),
+                    t->unit[t->n - 1], t->line[k]);
                 goto fail;
             }
         }
@@ -502,8 +609,9 @@ chiso_user_table_load(chiso_user_table **out,
             if (len > 0 && chiso_parse_number(s, len, &v) != 0) {
                 st = chiso_csv_field_error(
                     r, diag, CHISO_EDATA, &row, (size_t)idx[i + 2],
-                    "invalid number '%.*s' in column '%s'", (int)len, s,
-                    t->col_name[i]);
+                    chiso_msg(DLANG(diag),
+                              "invalid number '%.*s' in column '%s'"),
+                    (int)len, s, t->col_name[i]);
                 goto fail;
             }
             t->value[(t->n - 1) * n_cols + i] = v;
@@ -518,6 +626,7 @@ chiso_user_table_load(chiso_user_table **out,
         goto fail;
     }
     chiso_csv_close(r);
+    chiso_stats_keys_free(names);
     for (i = 0; i < n_cols; i++) {
         free(folded[i]);
     }
@@ -530,6 +639,7 @@ oom:
     st = chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
 fail:
     chiso_csv_close(r);
+    chiso_stats_keys_free(names);
     if (folded != NULL) {
         for (i = 0; i < n_cols; i++) {
             free(folded[i]);

@@ -19,8 +19,39 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A new string (NULL when out of memory); callers pass the format
+ * through chiso_msg. Reasons are as long as they need to be: no buffer
+ * cuts a break's description. */
+static char *str_printf(const char *fmt, ...) CHISO_PRINTF(1, 2);
+
+static char *
+str_printf(const char *fmt, ...)
+{
+    va_list ap;
+    const char *f = fmt;
+    int n;
+    char *out;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, f, ap);
+    va_end(ap);
+    if (n < 0 || (out = malloc((size_t)n + 1)) == NULL) {
+        return NULL;
+    }
+    va_start(ap, fmt);
+    vsnprintf(out, (size_t)n + 1, f, ap);
+    va_end(ap);
+    return out;
+}
+
+/* The kinds of break (chiso_break_kind_name: methodology, sampling,
+ * boundary, ranking_base) are words of the catalogue too: chiso_msg
+ * translates them. */
 
 static int
 component_is(const chiso_pub_row *r, const char *component_id)
@@ -39,6 +70,14 @@ cmp_point(const void *a, const void *b)
 static void
 series_free(chiso_trend_series *s)
 {
+    size_t i;
+
+    for (i = 0; i < s->n_changes; i++) {
+        free(s->changes[i].reason);
+    }
+    for (i = 0; i < s->n_segments; i++) {
+        free(s->segments[i].reason);
+    }
     free(s->points);
     free(s->changes);
     free(s->segments);
@@ -56,6 +95,9 @@ chiso_trend_free(chiso_trend_result *res)
         series_free(&res->units[i].values);
         series_free(&res->units[i].ranks);
     }
+    for (i = 0; i < res->n_skipped; i++) {
+        free(res->skipped[i].reason);
+    }
     free(res->units);
     free(res->skipped);
     free(res->breaks);
@@ -64,19 +106,33 @@ chiso_trend_free(chiso_trend_result *res)
     free(res);
 }
 
-/* Append to a "; "-separated reason. */
-static void
-add_reason(char *buf, size_t cap, const char *text)
+/* Append text (owned, freed here) to a "; "-separated reason. 0, or -1
+ * when out of memory. */
+static int
+add_reason(char **buf, char *text)
 {
-    size_t len = strlen(buf);
+    size_t a, b;
+    char *q;
 
-    if (len > 0 && len + 2 < cap) {
-        memcpy(buf + len, "; ", 3);
-        len += 2;
+    if (text == NULL) {
+        return -1;
     }
-    if (len < cap) {
-        snprintf(buf + len, cap - len, "%s", text);
+    if (*buf == NULL) {
+        *buf = text;
+        return 0;
     }
+    a = strlen(*buf);
+    b = strlen(text);
+    q = realloc(*buf, a + 2 + b + 1);
+    if (q == NULL) {
+        free(text);
+        return -1;
+    }
+    memcpy(q + a, "; ", 2);
+    memcpy(q + a + 2, text, b + 1);
+    *buf = q;
+    free(text);
+    return 0;
 }
 
 /* Cut, changes and segments of a series whose points are set. */
@@ -86,6 +142,7 @@ build_series(chiso_trend_series *s,
              const char *index,
              const char *unit_code,
              double level,
+             chiso_lang lang,
              chiso_diag *diag)
 {
     size_t i, k, seg_start = 0;
@@ -109,7 +166,7 @@ build_series(chiso_trend_series *s,
         if (i > 0 && i < s->n_points) {
             const chiso_trend_point *a = &s->points[i - 1], *b = &s->points[i];
             chiso_trend_change *c = &s->changes[s->n_changes++];
-            char text[300];
+            int bad = 0;
             c->from_year = a->year;
             c->to_year = b->year;
             c->comparable = 1;
@@ -117,19 +174,30 @@ build_series(chiso_trend_series *s,
                 const chiso_pub_break *br = &store->breaks[k];
                 if (br->year > a->year && br->year <= b->year &&
                     chiso_break_applies(br, index, unit_code, s->ranks)) {
-                    snprintf(text, sizeof(text), "%s break in %d: %s",
-                             chiso_break_kind_name(br->kind), br->year,
-                             br->what_changed);
-                    add_reason(c->reason, sizeof(c->reason), text);
+                    const char *kind = chiso_break_kind_name(br->kind);
+                    bad |= add_reason(
+                        &c->reason,
+                        str_printf(chiso_msg(lang, "%s break in %d: %s"),
+                                   chiso_msg(lang, kind), br->year,
+                                   br->what_changed));
                     c->comparable = 0;
                 }
             }
             if (s->ranks && a->rank_of != b->rank_of) {
-                snprintf(text, sizeof(text),
-                         "ranked out of %ld in %d but out of %ld in %d",
-                         a->rank_of, a->year, b->rank_of, b->year);
-                add_reason(c->reason, sizeof(c->reason), text);
+                bad |= add_reason(
+                    &c->reason,
+                    str_printf(
+                        chiso_msg(
+                            lang,
+                            "ranked out of %ld in %d but out of %ld in %d"),
+                        a->rank_of, a->year, b->rank_of, b->year));
                 c->comparable = 0;
+            }
+            if (bad) {
+                free(x);
+                free(y);
+                return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0,
+                                      "out of memory");
             }
             c->change = c->comparable ? b->y - a->y : (double)NAN;
             cut = !c->comparable;
@@ -147,17 +215,33 @@ build_series(chiso_trend_series *s,
                 y[k] = s->points[seg_start + k].y;
             }
             chiso_diag_clear(&d);
+            d.lang = lang;
             if (g->n < 3) {
-                snprintf(g->reason, sizeof(g->reason),
-                         "not computable: %zu point%s in this segment, a "
-                         "slope with a confidence interval needs at least 3",
-                         g->n, g->n == 1 ? "" : "s");
+                g->reason =
+                    g->n == 1
+                        ? str_printf(
+                              chiso_msg(lang, "not computable: 1 point in this "
+                                              "segment, a slope with a "
+                                              "confidence interval needs at "
+                                              "least 3"))
+                        : str_printf(
+                              chiso_msg(lang,
+                                        "not computable: %zu points in this "
+                                        "segment, a slope with a confidence "
+                                        "interval needs at least 3"),
+                              g->n);
             } else if (chiso_stats_ols(x, y, g->n, level, &g->ols, &d) ==
                        CHISO_OK) {
                 g->computable = 1;
             } else {
-                snprintf(g->reason, sizeof(g->reason), "not computable: %.200s",
-                         d.message);
+                g->reason = str_printf(chiso_msg(lang, "not computable: %s"),
+                                       d.message);
+            }
+            if (!g->computable && g->reason == NULL) {
+                free(x);
+                free(y);
+                return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0,
+                                      "out of memory");
             }
             seg_start = i;
         }
@@ -168,17 +252,26 @@ build_series(chiso_trend_series *s,
 }
 
 static chiso_status
-add_point(chiso_trend_series *s, const chiso_pub_row *r, size_t cap)
+add_point(chiso_trend_series *s, const chiso_pub_row *r)
 {
     chiso_trend_point *p;
 
-    if (s->points == NULL) {
-        s->points = calloc(cap, sizeof(*s->points));
+    /* grows by doubling (capacity: the powers of two from 4), so a series
+       takes memory for its own points only */
+    if (s->n_points >= 4 && (s->n_points & (s->n_points - 1)) == 0) {
+        void *q = realloc(s->points, 2 * s->n_points * sizeof(*s->points));
+        if (q == NULL) {
+            return CHISO_ENOMEM;
+        }
+        s->points = q;
+    } else if (s->points == NULL) {
+        s->points = calloc(4, sizeof(*s->points));
         if (s->points == NULL) {
             return CHISO_ENOMEM;
         }
     }
     p = &s->points[s->n_points++];
+    memset(p, 0, sizeof(*p));
     p->year = r->year;
     p->row = r;
     if (s->ranks) {
@@ -200,6 +293,8 @@ chiso_trend_compute(chiso_trend_result **out,
     const char *cid = opts->component_id ? opts->component_id : "";
     size_t i, j, n_sel = 0, unit_known = 0;
     chiso_status st = CHISO_OK;
+    chiso_stats_keys *codes = NULL;
+    chiso_lang lang = opts->lang;
 
     *out = NULL;
     if (opts->index == NULL || opts->index[0] == '\0') {
@@ -208,14 +303,16 @@ chiso_trend_compute(chiso_trend_result **out,
     res = calloc(1, sizeof(*res));
     if (res == NULL || !(res->index = chiso_strdup(opts->index)) ||
         !(res->component_id = chiso_strdup(cid)) ||
-        !(res->units = calloc(store->n + 1, sizeof(*res->units))) ||
-        !(res->skipped = calloc(store->n + 1, sizeof(*res->skipped))) ||
         !(res->breaks = calloc(store->n_breaks + 1, sizeof(*res->breaks)))) {
         chiso_trend_free(res);
         return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
     }
     res->store = store;
     res->level = opts->level > 0 ? opts->level : 0.95;
+    if (chiso_stats_keys_new(&codes, 64) != CHISO_OK) {
+        chiso_trend_free(res);
+        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+    }
     for (i = 0; i < store->n; i++) {
         const chiso_pub_row *r = &store->rows[i];
         chiso_trend_unit *u = NULL;
@@ -230,44 +327,73 @@ chiso_trend_compute(chiso_trend_result **out,
             continue;
         }
         n_sel++;
-        for (j = 0; j < res->n_units; j++) {
-            if (strcmp(res->units[j].unit_code, r->unit_code) == 0) {
+        {
+            /* units by code in a hash set: key k is units[k] */
+            int added;
+            if (chiso_stats_keys_add(codes, r->unit_code, strlen(r->unit_code),
+                                     &j, &added) != CHISO_OK) {
+                chiso_stats_keys_free(codes);
+                chiso_trend_free(res);
+                return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0,
+                                      "out of memory");
+            }
+            if (!added) {
                 u = &res->units[j];
-                break;
             }
         }
         if (u == NULL) {
+            if (res->n_units == res->cap_units) {
+                size_t nc = res->cap_units ? 2 * res->cap_units : 16;
+                void *q = realloc(res->units, nc * sizeof(*res->units));
+                if (q == NULL) {
+                    goto oom_loop;
+                }
+                res->units = q;
+                res->cap_units = nc;
+            }
             u = &res->units[res->n_units++];
+            memset(u, 0, sizeof(*u));
             u->unit_code = r->unit_code;
             u->unit = r->unit;
             u->scale = r->scale;
             u->ranks.ranks = 1;
         }
-        if (!r->preferred) {
-            chiso_trend_skip *k = &res->skipped[res->n_skipped++];
+        if (!r->preferred || r->status != CHISO_PUB_PUBLISHED) {
+            chiso_trend_skip *k;
+            if (res->n_skipped == res->cap_skipped) {
+                size_t nc = res->cap_skipped ? 2 * res->cap_skipped : 16;
+                void *q = realloc(res->skipped, nc * sizeof(*res->skipped));
+                if (q == NULL) {
+                    goto oom_loop;
+                }
+                res->skipped = q;
+                res->cap_skipped = nc;
+            }
+            k = &res->skipped[res->n_skipped++];
             k->row = r;
-            snprintf(k->reason, sizeof(k->reason),
-                     "not preferred (conflicting sources '%s'): %s",
-                     r->conflict, r->preferred_reason);
+            k->reason =
+                !r->preferred
+                    ? str_printf(
+                          chiso_msg(lang,
+                                    "not preferred (conflicting sources '%s'): "
+                                    "%s"),
+                          r->conflict, r->preferred_reason)
+                : r->status == CHISO_PUB_NOT_SCORED
+                    ? str_printf(chiso_msg(lang, "not scored: %s"), r->note)
+                    : str_printf(
+                          chiso_msg(lang, "no value or rank published: %s"),
+                          r->note);
+            if (k->reason == NULL) {
+                goto oom_loop;
+            }
             continue;
         }
-        if (r->status != CHISO_PUB_PUBLISHED) {
-            chiso_trend_skip *k = &res->skipped[res->n_skipped++];
-            k->row = r;
-            snprintf(k->reason, sizeof(k->reason), "%s: %s",
-                     r->status == CHISO_PUB_NOT_SCORED
-                         ? "not scored"
-                         : "no value or rank published",
-                     r->note);
-            continue;
-        }
-        if ((r->has_value && add_point(&u->values, r, store->n) != CHISO_OK) ||
-            (r->rank > 0 && add_point(&u->ranks, r, store->n) != CHISO_OK)) {
-            chiso_trend_free(res);
-            return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0,
-                                  "out of memory");
+        if ((r->has_value && add_point(&u->values, r) != CHISO_OK) ||
+            (r->rank > 0 && add_point(&u->ranks, r) != CHISO_OK)) {
+            goto oom_loop;
         }
     }
+    chiso_stats_keys_free(codes);
     if (n_sel == 0) {
         chiso_trend_free(res);
         if (opts->unit != NULL && !unit_known) {
@@ -277,29 +403,45 @@ chiso_trend_compute(chiso_trend_result **out,
                                   "unit code, e.g. \"Hưng Yên\" or hung-yen)",
                                   opts->unit);
         }
+        if (cid[0] != '\0' && opts->unit != NULL) {
+            return chiso_diag_set(diag, CHISO_EDATA, store->path, 0, 0,
+                                  "no rows for index '%s' component %s and "
+                                  "unit %s in the store",
+                                  opts->index, cid, opts->unit);
+        }
+        if (cid[0] != '\0') {
+            return chiso_diag_set(diag, CHISO_EDATA, store->path, 0, 0,
+                                  "no rows for index '%s' component %s in "
+                                  "the store",
+                                  opts->index, cid);
+        }
+        if (opts->unit != NULL) {
+            return chiso_diag_set(diag, CHISO_EDATA, store->path, 0, 0,
+                                  "no rows for index '%s' and unit %s in the "
+                                  "store",
+                                  opts->index, opts->unit);
+        }
         return chiso_diag_set(diag, CHISO_EDATA, store->path, 0, 0,
-                              "no rows for index '%s'%s%s%s%s in the store",
-                              opts->index, cid[0] ? " component " : "", cid,
-                              opts->unit ? " and unit " : "",
-                              opts->unit ? opts->unit : "");
+                              "no rows for index '%s' in the store",
+                              opts->index);
     }
     for (i = 0; i < res->n_units && st == CHISO_OK; i++) {
         chiso_trend_unit *u = &res->units[i];
         st = build_series(&u->values, store, opts->index, u->unit_code,
-                          res->level, diag);
+                          res->level, lang, diag);
         if (st == CHISO_OK) {
             st = build_series(&u->ranks, store, opts->index, u->unit_code,
-                              res->level, diag);
+                              res->level, lang, diag);
         }
         if (u->values.n_points == 0) {
-            snprintf(u->values.note, sizeof(u->values.note), "%s",
-                     u->ranks.n_points > 0
-                         ? "no values published for this unit (ranks only)"
-                         : "no values published for this unit");
+            u->values.note =
+                u->ranks.n_points > 0
+                    ? chiso_msg(lang, "no values published for this unit "
+                                      "(ranks only)")
+                    : chiso_msg(lang, "no values published for this unit");
         }
         if (u->ranks.n_points == 0) {
-            snprintf(u->ranks.note, sizeof(u->ranks.note),
-                     "no ranks published for this unit");
+            u->ranks.note = chiso_msg(lang, "no ranks published for this unit");
         }
     }
     if (st != CHISO_OK) {
@@ -318,6 +460,10 @@ chiso_trend_compute(chiso_trend_result **out,
     }
     *out = res;
     return CHISO_OK;
+oom_loop:
+    chiso_stats_keys_free(codes);
+    chiso_trend_free(res);
+    return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
 }
 
 /* ---- JSON --------------------------------------------------------------- */
@@ -521,7 +667,7 @@ chiso_trend_to_json(const chiso_trend_result *res)
             k->row->has_value
                 ? chiso_json_fixed(k->row->value, k->row->value_decimals)
                 : cJSON_CreateNull());
-        cJSON_AddItemToObject(q, "reason", cJSON_CreateString(k->reason));
+        cJSON_AddItemToObject(q, "reason", str_or_null(k->reason));
         cJSON_AddItemToArray(a, q);
     }
     return root;
@@ -576,6 +722,8 @@ chiso_published_latest(const chiso_published *store,
     }
     o.index = index;
     o.unit = out->latest->unit_code;
+    o.lang = diag != NULL && diag->lang == CHISO_LANG_EN ? CHISO_LANG_EN
+                                                         : CHISO_LANG_VI;
     return chiso_trend_compute(&out->trend, store, &o, diag);
 }
 

@@ -2,7 +2,7 @@
 # bench_uncertainty.sh [CHISO] [PEER] - chiso uncertainty against the
 # vectorised numpy peer, whole process, same machine, same run.
 #
-#   CHISO  the chiso binary (default: build/analytics/cli/chiso)
+#   CHISO  the chiso binary (default: build/chiso)
 #   PEER   the numpy peer script (default: mc_numpy.py beside this file, a
 #          verbatim copy of the project's peer benchmark, see README.md)
 #
@@ -20,7 +20,7 @@
 # are. Timings on a shared machine are noisy; rerun on a quiet one.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-chiso=${1:-$here/../../build/analytics/cli/chiso}
+chiso=${1:-$here/../../build/chiso}
 peer=${2:-$here/mc_numpy.py}
 py=/usr/bin/python3
 reps=10000
@@ -46,6 +46,12 @@ r = json.load(open(sys.argv[1]))["results"]
 print(" ".join("%.4f" % x["median"] for x in r))' "$tmp/h.json")
   t2=$1 t1=$2 tp=$3
   how="hyperfine, median of 20 runs after 3 warm-ups"
+  cpu=$("$py" -c '
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+c = [x["user"] + x["system"] for x in r]
+print("  CPU time (user + system, mean): chiso %.1f ms (auto), %.1f ms (1 thread), numpy %.1f ms; ratio %.3fx / %.3fx"
+      % (c[0] * 1e3, c[1] * 1e3, c[2] * 1e3, c[0] / c[2], c[1] / c[2]))' "$tmp/h.json")
 else
   med() { # med CMD: median wall seconds of 15 runs
     for i in $(seq 15); do
@@ -55,15 +61,21 @@ else
   }
   t2=$(med "$c2") t1=$(med "$c1") tp=$(med "$pv")
   how="date, median of 15 runs"
+  cpu=""
 fi
 
-awk -v t2="$t2" -v t1="$t1" -v tp="$tp" -v reps="$reps" -v how="$how" 'BEGIN {
+peak() { /usr/bin/time -f %M sh -c "$1 >/dev/null 2>&1" 2>&1 | tail -1; }
+m2=$(peak "$c2") m1=$(peak "$c1") mp=$(peak "$pv")
+awk -v t2="$t2" -v t1="$t1" -v tp="$tp" -v reps="$reps" -v how="$how" \
+    -v m2="$m2" -v m1="$m1" -v mp="$mp" 'BEGIN {
   printf "Monte Carlo rank uncertainty, 63 units x 240 indicators, %d replicates (%s)\n", reps, how
-  printf "  chiso uncertainty (auto threads) %8.1f ms\n", t2 * 1000
-  printf "  chiso uncertainty (--threads 1)  %8.1f ms\n", t1 * 1000
-  printf "  numpy peer (vec)                 %8.1f ms\n", tp * 1000
-  printf "  ratio numpy / chiso: %.1fx (auto threads), %.1fx (1 thread); target >= 5x\n", tp / t2, tp / t1
+  printf "  chiso uncertainty (auto threads) %8.1f ms   peak %6.1f MiB\n", t2 * 1000, m2 / 1024
+  printf "  chiso uncertainty (--threads 1)  %8.1f ms   peak %6.1f MiB\n", t1 * 1000, m1 / 1024
+  printf "  numpy peer (vec)                 %8.1f ms   peak %6.1f MiB\n", tp * 1000, mp / 1024
+  printf "  ratio chiso / numpy: %.3fx (auto threads), %.3fx (1 thread); goal <= 0.05x\n", t2 / tp, t1 / tp
 }'
+[ -n "$cpu" ] && echo "$cpu"
+echo "  load average when done: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) processors"
 "$py" - "$tmp/chiso.csv" "$tmp/peer.csv" <<'EOF'
 import csv, sys
 a = {r["unit"]: r for r in csv.DictReader(open(sys.argv[1]))}

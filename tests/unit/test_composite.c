@@ -43,6 +43,8 @@ load_ok(const char *data, const char *meta)
     chiso_diag d;
 
     chiso_diag_clear(&d);
+
+    d.lang = CHISO_LANG_EN;
     if (chiso_composite_load(&m, chiso_test_file("cmp_data.csv", data),
                              chiso_test_file("cmp_meta.csv", meta), NULL,
                              &d) != CHISO_OK) {
@@ -112,6 +114,7 @@ test_minmax_arithmetic_by_hand(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_composite_compute(&r, m, NULL, &d), CHISO_OK);
     d1[0] = (1 * a[0] + 2 * b[0]) / 3;
     d1[1] = a[1]; /* B missing: A alone, weights renormalised */
@@ -155,6 +158,7 @@ test_geometric_harmonic_zscore_by_hand(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     o.range_lo = 1;
     o.range_hi = 10;
     o.aggregate = CHISO_AGG_GEOMETRIC;
@@ -223,6 +227,7 @@ test_goalposts_and_target(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     o.normalise = CHISO_NORM_GOALPOSTS;
     assert_int_equal(chiso_composite_compute(&r, m, &o, &d), CHISO_OK);
     /* P: (x - 50) / 50, clamped; Q reversed: (x - 10) / (0 - 10) */
@@ -271,6 +276,7 @@ test_ties_and_all_missing(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_composite_compute(&r, m, NULL, &d), CHISO_OK);
     assert_int_equal(m->n_missing, 5);
     assert_int_equal(r->defined[chiso_composite_find(m, "D1") * 5 + 4], 0);
@@ -308,6 +314,8 @@ compare_reference(const char *data_rel,
     size_t u = 0, k, n_checked = 0;
 
     chiso_diag_clear(&d);
+
+    d.lang = CHISO_LANG_EN;
     if (chiso_composite_load(
             &m, chiso_test_path(data_rel),
             chiso_test_path("datasets/samples/coinr-asem/asem_iMeta.csv"), NULL,
@@ -405,6 +413,7 @@ test_asem_published_by_coinr(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_composite_load(
             &m, chiso_test_path("tests/data/composite/asem_treated_iData.csv"),
@@ -446,12 +455,14 @@ test_panel_time(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_composite_load(&m, panel, meta, NULL, &d),
                      CHISO_EDATA);
     assert_non_null(strstr(d.message, "panel data"));
     assert_int_equal(d.line, 53);
     assert_int_equal(d.column, 39); /* the Time cell of AUT, 2019 */
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     lo.time = "2020";
     assert_int_equal(chiso_composite_load(&m, panel, meta, &lo, &d), CHISO_OK);
     assert_int_equal(m->n_units, 51);
@@ -572,6 +583,8 @@ test_input_errors(void **state)
         chiso_status st;
 
         chiso_diag_clear(&d);
+
+        d.lang = CHISO_LANG_EN;
         st = chiso_composite_load(&m, dp, mp, NULL, &d);
         if (st != b->code || strstr(d.message, b->message) == NULL ||
             d.line != b->line || d.column != b->column ||
@@ -596,6 +609,7 @@ test_compute_errors(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     /* a constant indicator: min-max undefined, names its header cell */
     m = load_ok("uCode,A,B\nu1,1,5\nu2,3,5\n", M_HEAD M_OK2);
     assert_int_equal(chiso_composite_compute(&r, m, &o, &d), CHISO_EDOMAIN);
@@ -605,6 +619,7 @@ test_compute_errors(void **state)
     assert_int_equal(d.column, 9);
     assert_null(r);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     o.normalise = CHISO_NORM_ZSCORE;
     assert_int_equal(chiso_composite_compute(&r, m, &o, &d), CHISO_EDOMAIN);
     chiso_composite_free(m);
@@ -612,6 +627,7 @@ test_compute_errors(void **state)
     /* geometric mean of min-max 0..100: the lowest unit is 0 */
     m = load_ok("uCode,A,B\nu1,1,5\nu2,3,6\n", M_HEAD M_OK2);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     o = (chiso_composite_options)CHISO_COMPOSITE_OPTIONS_INIT;
     o.aggregate = CHISO_AGG_GEOMETRIC;
     assert_int_equal(chiso_composite_compute(&r, m, &o, &d), CHISO_EDOMAIN);
@@ -621,6 +637,7 @@ test_compute_errors(void **state)
     assert_int_equal(d.line, 2);
     assert_int_equal(d.column, 4);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     o.range_lo = 1;
     assert_int_equal(chiso_composite_compute(&r, m, &o, &d), CHISO_OK);
     chiso_composite_result_free(r);
@@ -630,6 +647,7 @@ test_compute_errors(void **state)
     o.aggregate = CHISO_AGG_HARMONIC;
     assert_int_equal(chiso_composite_compute(&r, m, &o, &d), CHISO_EDOMAIN);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     /* no goalposts / target in iMeta */
     o = (chiso_composite_options)CHISO_COMPOSITE_OPTIONS_INIT;
     o.normalise = CHISO_NORM_GOALPOSTS;
@@ -637,18 +655,298 @@ test_compute_errors(void **state)
     assert_int_equal(d.line, 2);
     assert_int_equal(d.column, 3);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     o.normalise = CHISO_NORM_TARGET;
     assert_int_equal(chiso_composite_compute(&r, m, &o, &d), CHISO_EDOMAIN);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     /* bad options */
     o = (chiso_composite_options)CHISO_COMPOSITE_OPTIONS_INIT;
     o.range_lo = 10;
     o.range_hi = 10;
     assert_int_equal(chiso_composite_compute(&r, m, &o, &d), CHISO_EUSAGE);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     o = (chiso_composite_options)CHISO_COMPOSITE_OPTIONS_INIT;
     o.zscore_sd = 0;
     assert_int_equal(chiso_composite_compute(&r, m, &o, &d), CHISO_EUSAGE);
+    chiso_composite_free(m);
+}
+
+/* ---- values, weights and ranges at the edge of double ------------------ */
+
+/* Every defined value finite, and ranks consistent with the index. */
+static void
+assert_sane(const chiso_composite_result *r)
+{
+    const chiso_composite *m = r->model;
+    size_t n = m->n_units, k, u, v;
+
+    for (k = 0; k < m->n_nodes; k++) {
+        for (u = 0; u < n; u++) {
+            size_t c = k * n + u;
+            if (!r->defined[c]) {
+                assert_int_equal(r->rank[c], 0);
+                continue;
+            }
+            if (!isfinite(r->value[c])) {
+                fail_msg("node %s unit %s: %g", m->nodes[k].code,
+                         m->unit_code[u], r->value[c]);
+            }
+            assert_true(r->rank[c] >= 1);
+        }
+    }
+    for (u = 0; u < n; u++) {
+        for (v = 0; v < n; v++) {
+            size_t a = m->root * n + u, b = m->root * n + v;
+            if (r->defined[a] && r->defined[b] && r->value[a] > r->value[b]) {
+                assert_true(r->rank[a] < r->rank[b]);
+            }
+        }
+    }
+}
+
+static void
+test_overflow_edges(void **state)
+{
+    /* A spans -1e308 .. 1e308: max - min overflows a double, but the
+     * fractions (x - min) / (max - min) do not: 2.385 and 1.0 sit at 1/2
+     * (to 1e-305), 1e308 at 1, -1e308 at 0. B and C as in DATA. By hand:
+     * A = 50, 100, 0, 50; B = 100, -, 0, 50; C = 66.67, 0, 33.33, 100;
+     * D1 = (A + 2B)/3 = 83.33, 100 (B missing), 0, 50;
+     * Index = (3 D1 + C)/4 = 79.17, 75, 8.33, 62.5 -> ranks 1, 2, 4, 3. */
+    static const char *const big = "uCode,uName,Grp,A,B,C\n"
+                                   "u1,Một,x,2.385,10,7\n"
+                                   "u2,Hai,y,1e308,,3\n"
+                                   "u3,Ba,x,-1e308,30,5\n"
+                                   "u4,Bốn,y,1.0,20,9\n";
+    /* z-scores of +-1e308: the squares overflow; mean 0, sd = 1e308
+     * sqrt(4/3), z = +-sqrt(3)/2 */
+    static const char *const zbig = "uCode,uName,Grp,A,B,C\n"
+                                    "u1,Một,x,1e308,10,7\n"
+                                    "u2,Hai,y,1e308,,3\n"
+                                    "u3,Ba,x,-1e308,30,5\n"
+                                    "u4,Bốn,y,-1e308,20,9\n";
+    /* META's shares (1:2 in D1, 3:1 in the index) with weights near the
+     * largest double: the sums of weights overflow, the shares do not */
+    static const char *const wbig =
+        "Level,iCode,iName,Direction,Weight,Parent,Type\n"
+        "1,A,Alpha,1,0.8e308,D1,Indicator\n"
+        "1,B,Beta,-1,1.6e308,D1,Indicator\n"
+        "1,C,Gamma,1,1e300,D2,Indicator\n"
+        "2,D1,Dim one,1,1.5e308,Index,Aggregate\n"
+        "2,D2,Dim two,1,0.5e308,Index,Aggregate\n"
+        "3,Index,The index,1,1,,Aggregate\n"
+        ",Grp,A group,,,,Group\n";
+    double want_idx[4] = {(3 * 250.0 / 3 + 400.0 / 6) / 4, 75,
+                          (0 + 200.0 / 6) / 4, 62.5};
+    chiso_composite *m = load_ok(big, META), *m2;
+    chiso_composite_result *r = NULL, *r2 = NULL;
+    chiso_composite_options o = CHISO_COMPOSITE_OPTIONS_INIT;
+    chiso_diag d;
+    size_t u, k;
+
+    (void)state;
+    chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
+    assert_int_equal(chiso_composite_compute(&r, m, NULL, &d), CHISO_OK);
+    assert_sane(r);
+    chiso_assert_close(val(r, "A", 0), 50, 1e-12);
+    chiso_assert_close(val(r, "A", 1), 100, 1e-12);
+    chiso_assert_close(val(r, "A", 2), 0, 1e-12);
+    chiso_assert_close(val(r, "A", 3), 50, 1e-12);
+    for (u = 0; u < 4; u++) {
+        chiso_assert_close(val(r, "Index", u), want_idx[u], 1e-12);
+    }
+    assert_int_equal(rnk(r, "Index", 0), 1);
+    assert_int_equal(rnk(r, "Index", 1), 2);
+    assert_int_equal(rnk(r, "Index", 2), 4);
+    assert_int_equal(rnk(r, "Index", 3), 3);
+    assert_int_equal(r->n_ranked, 4);
+    chiso_composite_result_free(r);
+    r = NULL;
+
+    /* the same data through every method that accepts it: finite */
+    for (k = 0; k < CHISO_NORM_COUNT; k++) {
+        o = (chiso_composite_options)CHISO_COMPOSITE_OPTIONS_INIT;
+        o.normalise = (chiso_cmp_norm)k;
+        if (o.normalise == CHISO_NORM_GOALPOSTS ||
+            o.normalise == CHISO_NORM_TARGET) {
+            continue; /* META has neither */
+        }
+        chiso_diag_clear(&d);
+        d.lang = CHISO_LANG_EN;
+        assert_int_equal(chiso_composite_compute(&r, m, &o, &d), CHISO_OK);
+        assert_sane(r);
+        chiso_composite_result_free(r);
+        r = NULL;
+    }
+    chiso_composite_free(m);
+
+    m = load_ok(zbig, META);
+    o = (chiso_composite_options)CHISO_COMPOSITE_OPTIONS_INIT;
+    o.normalise = CHISO_NORM_ZSCORE;
+    chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
+    assert_int_equal(chiso_composite_compute(&r, m, &o, &d), CHISO_OK);
+    assert_sane(r);
+    chiso_assert_close(val(r, "A", 0), sqrt(3.0) / 2, 1e-15);
+    chiso_assert_close(val(r, "A", 3), -sqrt(3.0) / 2, 1e-15);
+    chiso_assert_close(r->norm_a[0], 0, 0);
+    chiso_assert_close(r->norm_b[0] / 1e308, sqrt(4.0 / 3.0), 1e-15);
+    chiso_composite_result_free(r);
+    r = NULL;
+    chiso_composite_free(m);
+
+    /* weights near 1.8e308 give META's shares and META's results */
+    m = load_ok(DATA, wbig);
+    m2 = load_ok(DATA, META);
+    chiso_assert_close(m->nodes[1].weight_share, 2.0 / 3.0, 1e-15);
+    chiso_assert_close(m->nodes[1].effective_weight, 0.5, 1e-15);
+    chiso_assert_close(m->nodes[2].effective_weight, 0.25, 1e-15);
+    chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
+    assert_int_equal(chiso_composite_compute(&r, m, NULL, &d), CHISO_OK);
+    assert_int_equal(chiso_composite_compute(&r2, m2, NULL, &d), CHISO_OK);
+    assert_sane(r);
+    for (u = 0; u < 4 * m->n_nodes; u++) {
+        chiso_assert_close(r->value[u], r2->value[u], 1e-12);
+        assert_int_equal(r->rank[u], r2->rank[u]);
+    }
+    chiso_composite_result_free(r);
+    r = NULL;
+
+    /* a range whose span overflows: every value stays in the range, the
+     * ranks are those of 0..100 (an affine map commutes with the means) */
+    o = (chiso_composite_options)CHISO_COMPOSITE_OPTIONS_INIT;
+    o.range_lo = -1e308;
+    o.range_hi = 1.5e308;
+    chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
+    assert_int_equal(chiso_composite_compute(&r, m2, &o, &d), CHISO_OK);
+    assert_sane(r);
+    for (u = 0; u < 4; u++) {
+        assert_int_equal(rnk(r, "Index", u), rnk(r2, "Index", u));
+        assert_true(val(r, "Index", u) >= -1e308);
+        assert_true(val(r, "Index", u) <= 1.5e308);
+    }
+    /* hand: u2's A is the maximum: 1.5e308; C is the minimum: -1e308 */
+    chiso_assert_close(val(r, "A", 1) / 1e308, 1.5, 1e-15);
+    chiso_assert_close(val(r, "C", 1) / 1e308, -1, 1e-15);
+    chiso_composite_result_free(r);
+    r = NULL;
+
+    /* harmonic mean of values so close to 0 that 1/x overflows: an error
+     * naming the cell and the value, not a rank */
+    o = (chiso_composite_options)CHISO_COMPOSITE_OPTIONS_INIT;
+    o.range_lo = 1e-310;
+    o.range_hi = 1;
+    o.aggregate = CHISO_AGG_HARMONIC;
+    chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
+    assert_int_equal(chiso_composite_compute(&r, m2, &o, &d), CHISO_EDOMAIN);
+    assert_null(r);
+    assert_non_null(strstr(d.message, "1e-310"));
+    assert_true(d.line >= 2);
+    assert_true(d.column >= 1);
+    chiso_composite_result_free(r2);
+    chiso_composite_free(m);
+    chiso_composite_free(m2);
+
+    /* a weight too small next to its sibling's to be held once the
+     * weights are put on one scale: refused at its cell */
+    {
+        chiso_diag d2;
+        const char *mp = chiso_test_file(
+            "tiny_meta.csv", "Level,iCode,Direction,Weight,Parent,Type\n"
+                             "1,A,1,1e-320,X,Indicator\n"
+                             "1,B,1,1e10,X,Indicator\n"
+                             "2,X,1,1,,Aggregate\n");
+        chiso_diag_clear(&d2);
+        d2.lang = CHISO_LANG_EN;
+        m = NULL;
+        assert_int_equal(
+            chiso_composite_load(
+                &m, chiso_test_file("tiny_data.csv", "uCode,A,B\nu1,1,2\n"), mp,
+                NULL, &d2),
+            CHISO_EDATA);
+        assert_null(m);
+        assert_string_equal(d2.path, mp);
+        assert_int_equal(d2.line, 2);
+        assert_int_equal(d2.column, 7); /* "1,A,1," */
+        assert_non_null(strstr(d2.message, "1e-320"));
+    }
+}
+
+/* The loader's fast decimal path (an integer divided by an exact power
+ * of ten) gives the double strtod gives, for decimals of every length:
+ * 20,000 cells generated from a fixed seed, read back and compared bit
+ * for bit with strtod of the same text. */
+static void
+test_decimal_fast_path(void **state)
+{
+    enum { ROWS = 2000, COLS = 10 };
+    static char text[ROWS * COLS * 32 + 4096], meta[COLS * 40 + 256];
+    static char cell[ROWS * COLS][32];
+    size_t len = 0, mlen = 0, r, c, k;
+    uint64_t x = 88172645463325252ULL;
+    chiso_composite *m;
+
+    (void)state;
+    mlen += (size_t)snprintf(meta + mlen, sizeof(meta) - mlen,
+                             "Level,iCode,Direction,Weight,Parent,Type\n");
+    len += (size_t)snprintf(text + len, sizeof(text) - len, "uCode");
+    for (c = 0; c < COLS; c++) {
+        mlen += (size_t)snprintf(meta + mlen, sizeof(meta) - mlen,
+                                 "1,V%zu,1,1,X,Indicator\n", c);
+        len += (size_t)snprintf(text + len, sizeof(text) - len, ",V%zu", c);
+    }
+    snprintf(meta + mlen, sizeof(meta) - mlen, "2,X,1,1,,Aggregate\n");
+    len += (size_t)snprintf(text + len, sizeof(text) - len, "\n");
+    for (r = 0; r < ROWS; r++) {
+        len += (size_t)snprintf(text + len, sizeof(text) - len, "u%zu", r);
+        for (c = 0; c < COLS; c++) {
+            char *q = cell[r * COLS + c];
+            size_t nd, nf, p = 0;
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            nd = 1 + x % 17;    /* integer digits */
+            nf = (x >> 8) % 24; /* decimals, past the 22 of the path */
+            if ((x >> 16) % 4 == 0) {
+                q[p++] = '-';
+            }
+            for (k = 0; k < nd; k++) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                q[p++] = (char)('0' + (k == 0 && nd > 1 ? 1 + x % 9 : x % 10));
+            }
+            if (nf > 0) {
+                q[p++] = '.';
+                for (k = 0; k < nf && p < 30; k++) {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    q[p++] = (char)('0' + x % 10);
+                }
+            }
+            q[p] = '\0';
+            len += (size_t)snprintf(text + len, sizeof(text) - len, ",%s", q);
+        }
+        len += (size_t)snprintf(text + len, sizeof(text) - len, "\n");
+    }
+    m = load_ok(text, meta);
+    for (r = 0; r < ROWS; r++) {
+        for (c = 0; c < COLS; c++) {
+            double want = strtod(cell[r * COLS + c], NULL);
+            double got = m->value[c * ROWS + r];
+            if (memcmp(&want, &got, sizeof(double)) != 0) {
+                fail_msg("'%s': strtod %.17g, loaded %.17g", cell[r * COLS + c],
+                         want, got);
+            }
+        }
+    }
     chiso_composite_free(m);
 }
 
@@ -667,6 +965,7 @@ test_json_and_csv(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_composite_compute(&r, m, NULL, &d), CHISO_OK);
     j = chiso_composite_to_json(r);
     assert_non_null(j);
@@ -721,6 +1020,8 @@ main(void)
         cmocka_unit_test(test_panel_time),
         cmocka_unit_test(test_input_errors),
         cmocka_unit_test(test_compute_errors),
+        cmocka_unit_test(test_overflow_edges),
+        cmocka_unit_test(test_decimal_fast_path),
         cmocka_unit_test(test_json_and_csv),
     };
 

@@ -41,6 +41,7 @@ test_shipped_store_loads(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_published_load(&s, store_path(), breaks_path(), &d),
                      CHISO_OK);
     assert_true(s->n > 300);
@@ -274,6 +275,8 @@ test_trend_segments(void **state)
     chiso_published *s = NULL;
     chiso_trend_result *t = NULL;
     chiso_trend_options o = CHISO_TREND_OPTIONS_INIT;
+    o.lang =
+        CHISO_LANG_EN; /* the reasons checked below are the English msgids */
     const chiso_trend_series *v;
     const char *rp = chiso_test_file(
         "trend.csv",
@@ -301,6 +304,7 @@ test_trend_segments(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_published_load(&s, rp, bp, &d), CHISO_OK);
     o.index = "PAR_INDEX";
     o.unit = "tinh a";
@@ -336,6 +340,7 @@ test_trend_segments(void **state)
     /* an unknown unit */
     o.unit = "Tỉnh Z";
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_trend_compute(&t, s, &o, &d), CHISO_EDATA);
     assert_non_null(strstr(d.message, "unknown unit 'Tỉnh Z'"));
     chiso_published_free(s);
@@ -347,12 +352,15 @@ test_shipped_hung_yen(void **state)
     chiso_published *s = NULL;
     chiso_trend_result *t = NULL;
     chiso_trend_options o = CHISO_TREND_OPTIONS_INIT;
+    o.lang =
+        CHISO_LANG_EN; /* the reasons checked below are the English msgids */
     chiso_latest l;
     chiso_diag d;
     const chiso_trend_series *r;
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_published_load(&s, store_path(), breaks_path(), &d),
                      CHISO_OK);
     o.index = "PAPI";

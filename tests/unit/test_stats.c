@@ -40,6 +40,7 @@ test_ols_nist_norris(void **state)
     fclose(f);
     assert_int_equal(n, 36);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_stats_ols(x, y, n, 0.95, &o, &d), CHISO_OK);
     /* NIST certified values (15 significant digits) */
     chiso_assert_close(o.slope, 1.00211681802045, 1e-12);
@@ -96,16 +97,29 @@ test_ols_errors(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_stats_ols(x, y, 2, 0.95, &o, &d), CHISO_EDOMAIN);
     assert_non_null(strstr(d.message, "at least 3 points, got 2"));
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_stats_ols(x, y, 0, 0.95, &o, &d), CHISO_EDOMAIN);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_stats_ols(xc, y, 3, 0.95, &o, &d), CHISO_EDOMAIN);
     assert_non_null(strstr(d.message, "zero variance"));
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_stats_ols(x, yn, 3, 0.95, &o, &d), CHISO_EDATA);
     assert_non_null(strstr(d.message, "not a finite number"));
+    /* values whose squares overflow: no slope, not an infinite one */
+    {
+        double yb[] = {1e308, -1e308, 1.5e308, -1.2e308};
+        chiso_diag_clear(&d);
+        d.lang = CHISO_LANG_EN;
+        assert_int_equal(chiso_stats_ols(x, yb, 4, 0.95, &o, &d),
+                         CHISO_EDOMAIN);
+        assert_non_null(strstr(d.message, "too large"));
+    }
     /* a perfect line: slope exact, p undefined, interval collapsed */
     assert_int_equal(chiso_stats_ols(x, y, 4, 0.95, &o, NULL), CHISO_OK);
     assert_true(o.perfect_fit);
@@ -150,15 +164,161 @@ test_correlation(void **state)
         chiso_assert_close(r[i], want_r[i], 0);
     }
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_stats_pearson(x, y, 2, &c, &d), CHISO_EDOMAIN);
     assert_non_null(strstr(d.message, "at least 3 units"));
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_stats_spearman(c1, c2, 3, &c, &d), CHISO_EDOMAIN);
     assert_non_null(strstr(d.message, "y has zero variance"));
     /* perfect monotone: rho = 1, p = 0 */
     assert_int_equal(chiso_stats_spearman(tx, tx, 7, &c, NULL), CHISO_OK);
     chiso_assert_close(c.r, 1.0, 1e-12);
     chiso_assert_close(c.p_value, 0.0, 0);
+}
+
+/* ---- R reference values (tests/data/r/cor_test.R -> cor_test.txt) ---- */
+
+/* The value of `key` in the R fixture, or NAN (with a failure) if absent.
+ * Lists (x, y) are read into v (at most cap values); returns the count
+ * through *n. */
+static double
+rfix(const char *key, double *v, size_t cap, size_t *n)
+{
+    FILE *f = fopen(chiso_test_path("tests/data/r/cor_test.txt"), "r");
+    char line[1024];
+    size_t klen = strlen(key);
+    double out = (double)NAN;
+
+    if (f == NULL) {
+        fail_msg("cannot open tests/data/r/cor_test.txt");
+    }
+    while (fgets(line, sizeof(line), f) != NULL) {
+        char *p, *end;
+        if (strncmp(line, key, klen) != 0 || strncmp(line + klen, " = ", 3)) {
+            continue;
+        }
+        p = line + klen + 3;
+        out = strtod(p, &end);
+        if (v != NULL) {
+            size_t k = 0;
+            while (end != p && k < cap) {
+                v[k++] = out;
+                p = end;
+                out = strtod(p, &end);
+            }
+            *n = k;
+            out = 0;
+        }
+        fclose(f);
+        return out;
+    }
+    fclose(f);
+    fail_msg("no key %s in the R fixture", key);
+    return out;
+}
+
+/* One case: chiso against R's cor.test, exactly perfect cases infinite. */
+static void
+check_r_case(const char *name)
+{
+    double x[32], y[32], rt, rp, rr;
+    size_t nx = 0, ny = 0;
+    char key[128];
+    chiso_corr c;
+    int m;
+
+    snprintf(key, sizeof(key), "%s.x", name);
+    rfix(key, x, 32, &nx);
+    snprintf(key, sizeof(key), "%s.y", name);
+    rfix(key, y, 32, &ny);
+    assert_int_equal(nx, ny);
+    for (m = 0; m < 2; m++) {
+        const char *meth = m == 0 ? "pearson" : "spearman";
+        int exact;
+        if (m == 0) {
+            assert_int_equal(chiso_stats_pearson(x, y, nx, &c, NULL), CHISO_OK);
+        } else {
+            assert_int_equal(chiso_stats_spearman(x, y, nx, &c, NULL),
+                             CHISO_OK);
+        }
+        snprintf(key, sizeof(key), "%s.%s_exact", name, meth);
+        exact = (int)rfix(key, NULL, 0, NULL);
+        snprintf(key, sizeof(key), "%s.%s_r", name, meth);
+        rr = rfix(key, NULL, 0, NULL);
+        snprintf(key, sizeof(key), "%s.%s_t", name, meth);
+        rt = rfix(key, NULL, 0, NULL);
+        snprintf(key, sizeof(key), "%s.%s_p", name, meth);
+        rp = rfix(key, NULL, 0, NULL);
+        assert_int_equal(c.n, nx);
+        chiso_assert_close(c.df, (double)nx - 2, 0);
+        if (exact != 0) {
+            /* exactly perfect: r = +-1, t = +-Inf, p = 0 (R agrees or
+             * misses by rounding: r within 4 ulps of 1, t above 1e7) */
+            chiso_assert_close(c.r, (double)exact, 0);
+            assert_true(isinf(c.t) && (c.t > 0) == (exact > 0));
+            chiso_assert_close(c.p_value, 0, 0);
+            chiso_assert_close(rr, (double)exact, 1e-15);
+            assert_true(isinf(rt) || fabs(rt) > 1e7);
+            assert_true(rp < 1e-7);
+        } else {
+            chiso_assert_close(c.r, rr, 1e-13);
+            /* R forms 1 - r^2 by subtraction: near |r| = 1 its t carries
+             * the rounding of r, relatively 2^-52 / (1 - r^2) */
+            chiso_assert_close(c.t, rt,
+                               fabs(rt) * (1e-12 + 1e-15 / (1 - rr * rr)));
+            chiso_assert_close(c.p_value, rp,
+                               rp * (1e-9 + 1e-14 / (1 - rr * rr)) + 1e-300);
+            assert_true(isfinite(c.t));
+        }
+    }
+}
+
+static void
+test_correlation_r(void **state)
+{
+    (void)state;
+    check_r_case("perfect3");
+    check_r_case("perfect_neg6");
+    check_r_case("perfect_int5");
+    check_r_case("monotone7");
+    check_r_case("reversed_ties6");
+    check_r_case("near8");
+    check_r_case("papi4");
+    /* near8 in exact rational arithmetic (Python fractions.Fraction over
+     * the decimals as written): 1 - r^2 = 3.47219328709732e-11, t =
+     * 415693.92586733814. R's 415694.83 is off by 2e-6 (1 - r*r cancels);
+     * chiso's SSE/Syy keeps 1e-11. */
+    {
+        double x[] = {1, 2, 3, 4, 5, 6, 7, 8};
+        double y[] = {2, 4, 6, 8, 10, 12, 14, 16.0001};
+        chiso_corr c;
+        assert_int_equal(chiso_stats_pearson(x, y, 8, &c, NULL), CHISO_OK);
+        chiso_assert_close(c.t, 415693.92586733814, 415693.9 * 1e-10);
+        assert_false(c.t_infinite);
+    }
+}
+
+/* Messages speak the diagnostic's language: Vietnamese, the default,
+ * from the catalogue (analytics/util/po/vi.po), English on request. */
+static void
+test_messages_in_language(void **state)
+{
+    double x[] = {1, 2}, y[] = {3, 5};
+    chiso_corr c;
+    chiso_diag d;
+
+    (void)state;
+    chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_VI;
+    assert_int_equal(chiso_stats_pearson(x, y, 2, &c, &d), CHISO_EDOMAIN);
+    assert_string_equal(d.message, "kiểm định tương quan cần ít nhất 3 đơn "
+                                   "vị có cả hai giá trị, chỉ có 2");
+    chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
+    assert_int_equal(chiso_stats_pearson(x, y, 2, &c, &d), CHISO_EDOMAIN);
+    assert_string_equal(d.message, "a correlation test needs at least 3 "
+                                   "units with both values, got 2");
 }
 
 static void
@@ -291,6 +451,7 @@ test_rank_compute(void **state)
     chiso_rank_free(res);
     /* nothing to rank */
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_rank_compute(&res, &in[2], 1, 1, NULL, &d),
                      CHISO_EDATA);
     assert_null(res);
@@ -333,6 +494,7 @@ test_compare(void **state)
     chiso_assert_close(res->spearman.p_value, 0.20000000000000007, 1e-10);
     chiso_compare_free(res);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_compare_compute(&res, x, 2, y, 4, &d),
                      CHISO_EDOMAIN);
     assert_non_null(strstr(d.message, "got 2"));
@@ -347,6 +509,8 @@ main(void)
         cmocka_unit_test(test_ols_short_series),
         cmocka_unit_test(test_ols_errors),
         cmocka_unit_test(test_correlation),
+        cmocka_unit_test(test_correlation_r),
+        cmocka_unit_test(test_messages_in_language),
         cmocka_unit_test(test_competition_ranks),
         cmocka_unit_test(test_quantiles),
         cmocka_unit_test(test_quartile_groups),

@@ -13,8 +13,11 @@
 #include "helpers.h"
 
 #include "chiso_stats.h"
+#include "stats_int.h"
 
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_rng.h>
+#include <sys/resource.h>
 
 static void
 test_small_by_hand(void **state)
@@ -26,6 +29,7 @@ test_small_by_hand(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_survey_load(&s, chiso_test_path("tests/data/survey_small.csv"),
                           &d),
@@ -70,6 +74,7 @@ test_sample_bootstrap(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_survey_load(
             &s,
@@ -119,11 +124,221 @@ expect_error(const char *text,
     const char *p = chiso_test_file("survey.csv", text);
 
     chiso_diag_clear(&d);
+
+    d.lang = CHISO_LANG_EN;
     assert_int_not_equal(chiso_survey_load(&s, p, &d), CHISO_OK);
     assert_null(s);
     if (strstr(d.message, frag) == NULL || d.line != line || d.column != col) {
         fail_msg("got %lu:%lu '%s', expected %lu:%lu '%s'", d.line, d.column,
                  d.message, line, col, frag);
+    }
+}
+
+/* Results of two runs equal bit for bit. */
+static void
+assert_same(const chiso_survey_result *a, const chiso_survey_result *b)
+{
+    size_t i;
+
+    assert_int_equal(a->n_criteria, b->n_criteria);
+    assert_int_equal(a->n_elements, b->n_elements);
+    for (i = 0; i < a->n_criteria; i++) {
+        assert_string_equal(a->criteria[i].id, b->criteria[i].id);
+        assert_memory_equal(&a->criteria[i].share, &b->criteria[i].share,
+                            sizeof(double));
+        assert_memory_equal(&a->criteria[i].ci_low, &b->criteria[i].ci_low,
+                            sizeof(double));
+        assert_memory_equal(&a->criteria[i].ci_high, &b->criteria[i].ci_high,
+                            sizeof(double));
+        assert_int_equal(a->criteria[i].replicates_used,
+                         b->criteria[i].replicates_used);
+        assert_int_equal(a->criteria[i].n_answers, b->criteria[i].n_answers);
+    }
+    for (i = 0; i < a->n_elements; i++) {
+        assert_memory_equal(&a->elements[i].share, &b->elements[i].share,
+                            sizeof(double));
+        assert_memory_equal(&a->elements[i].ci_low, &b->elements[i].ci_low,
+                            sizeof(double));
+        assert_memory_equal(&a->elements[i].ci_high, &b->elements[i].ci_high,
+                            sizeof(double));
+    }
+    assert_memory_equal(&a->overall.ci_low, &b->overall.ci_low, sizeof(double));
+    assert_memory_equal(&a->overall.ci_high, &b->overall.ci_high,
+                        sizeof(double));
+}
+
+/* The replicate statistics are kept in blocks that fit a memory budget;
+ * a budget so small that every criterion gets its own pass over the
+ * replicates gives the same numbers, bit for bit, as one pass. */
+static void
+test_blocks_same_result(void **state)
+{
+    chiso_survey *s = NULL;
+    chiso_survey_result *r = NULL, *r2 = NULL;
+    chiso_survey_options o = CHISO_SURVEY_OPTIONS_INIT;
+    chiso_diag d;
+
+    (void)state;
+    chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
+    assert_int_equal(
+        chiso_survey_load(
+            &s,
+            chiso_test_path(
+                "datasets/samples/survey-synthetic-department-2024.csv"),
+            &d),
+        CHISO_OK);
+    o.replicates = 400;
+    assert_int_equal(chiso_survey_compute(&r, s, &o, &d), CHISO_OK);
+    o.memory_budget = 1; /* one criterion per pass */
+    assert_int_equal(chiso_survey_compute(&r2, s, &o, &d), CHISO_OK);
+    assert_same(r, r2);
+    chiso_survey_result_free(r2);
+    o.memory_budget = 400 * 8 * 5; /* a few statistics per pass */
+    assert_int_equal(chiso_survey_compute(&r2, s, &o, &d), CHISO_OK);
+    assert_same(r, r2);
+    chiso_survey_result_free(r2);
+    chiso_survey_result_free(r);
+    chiso_survey_free(s);
+}
+
+/* Sampling weights near the largest double: the shares are ratios of
+ * weight sums, which overflow; the results equal those of the same
+ * weights divided by 2^1020 (an exact scaling). */
+static void
+test_huge_weights(void **state)
+{
+    chiso_survey *s = NULL, *s2 = NULL;
+    chiso_survey_result *r = NULL, *r2 = NULL;
+    chiso_survey_options o = CHISO_SURVEY_OPTIONS_INIT;
+    chiso_diag d;
+    char big[1024], small[1024];
+    size_t i, len = 0, len2 = 0;
+    static const char *const rows[] = {"R1,E1,C1,5", "R1,E1,C2,4",
+                                       "R2,E1,C1,3", "R2,E1,C2,5",
+                                       "R3,E1,C1,4", "R3,E1,C2,2"};
+    static const double w[] = {1.5, 1.5, 1.75, 1.75, 1.25, 1.25};
+
+    (void)state;
+    len = (size_t)snprintf(big, sizeof(big),
+                           "respondent_id,element,criterion,answer,weight\n");
+    len2 = (size_t)snprintf(small, sizeof(small),
+                            "respondent_id,element,criterion,answer,weight\n");
+    for (i = 0; i < 6; i++) {
+        len += (size_t)snprintf(big + len, sizeof(big) - len, "%s,%.17g\n",
+                                rows[i], ldexp(w[i], 1023));
+        len2 += (size_t)snprintf(small + len2, sizeof(small) - len2,
+                                 "%s,%.17g\n", rows[i], ldexp(w[i], 3));
+    }
+    chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
+    assert_int_equal(
+        chiso_survey_load(&s, chiso_test_file("sv_big.csv", big), &d),
+        CHISO_OK);
+    assert_int_equal(
+        chiso_survey_load(&s2, chiso_test_file("sv_small.csv", small), &d),
+        CHISO_OK);
+    o.replicates = 300;
+    assert_int_equal(chiso_survey_compute(&r, s, &o, &d), CHISO_OK);
+    assert_int_equal(chiso_survey_compute(&r2, s2, &o, &d), CHISO_OK);
+    /* hand: C1 satisfied R1 (1.5) and R3 (1.25) of 4.5 */
+    chiso_assert_close(r->criteria[0].share, 100 * 2.75 / 4.5, 1e-12);
+    assert_true(isfinite(r->overall.ci_low) && isfinite(r->overall.ci_high));
+    assert_same(r, r2);
+    chiso_survey_result_free(r);
+    chiso_survey_result_free(r2);
+    chiso_survey_free(s);
+    chiso_survey_free(s2);
+}
+
+/* Memory does not grow with respondents x criteria: 30,000 answers, each
+ * by its own respondent to its own criterion (the product is 9e8 cells,
+ * 8 GB in the old matrix layout), under a 1 GiB address-space limit. */
+static void
+test_memory_not_product(void **state)
+{
+    chiso_survey *s = NULL;
+    chiso_survey_result *r = NULL;
+    chiso_survey_options o = CHISO_SURVEY_OPTIONS_INIT;
+    chiso_diag d;
+    size_t i, n = 30000, len = 0, cap = 64 * n;
+    char *text = malloc(cap);
+    chiso_status st;
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    struct rlimit old, lim;
+#endif
+
+    (void)state;
+    assert_non_null(text);
+    len = (size_t)snprintf(text, cap,
+                           "respondent_id,element,criterion,"
+                           "answer\n");
+    for (i = 0; i < n; i++) {
+        len += (size_t)snprintf(text + len, cap - len, "R%zu,E%zu,C%zu,%zu\n",
+                                i, i % 7, i, 1 + i % 5);
+    }
+    text[len] = '\0';
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    /* (sanitizers reserve terabytes of shadow memory: no limit there) */
+    assert_int_equal(getrlimit(RLIMIT_AS, &old), 0);
+    lim = old;
+    lim.rlim_cur = (rlim_t)1 << 30;
+    assert_int_equal(setrlimit(RLIMIT_AS, &lim), 0);
+#endif
+    chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
+    o.replicates = 50;
+    st = chiso_survey_load(&s, chiso_test_file("sv_wide.csv", text), &d);
+    if (st == CHISO_OK) {
+        st = chiso_survey_compute(&r, s, &o, &d);
+    }
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    setrlimit(RLIMIT_AS, &old);
+#endif
+    free(text);
+    if (st != CHISO_OK) {
+        fail_msg("%s: %s", chiso_status_str(st), d.message);
+    }
+    assert_int_equal(r->n_criteria, n);
+    assert_int_equal(r->n_elements, 7);
+    /* R7 answered C7 with 1 + 7 % 5 = 3: not satisfied; R3: 4 */
+    chiso_assert_close(r->criteria[7].share, 0, 0);
+    chiso_assert_close(r->criteria[3].share, 100, 0);
+    chiso_survey_result_free(r);
+    chiso_survey_free(s);
+}
+
+/* The inline generator is GSL's gsl_rng_mt19937 with gsl_rng_uniform_int,
+ * draw for draw, for seeds and ranges at the edges. */
+static void
+test_mt_matches_gsl(void **state)
+{
+    static const unsigned long seeds[] = {0, 1, 4357, 20240417UL, 4294967295UL};
+    static const uint32_t ns[] = {
+        1,     2,          3,           7,           120,        1000,
+        65537, 2147483647, 2147483648u, 4294967294u, 4294967295u};
+    size_t a, b, k;
+
+    (void)state;
+    for (a = 0; a < sizeof(seeds) / sizeof(seeds[0]); a++) {
+        for (b = 0; b < sizeof(ns) / sizeof(ns[0]); b++) {
+            gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+            chiso_stats__mt g;
+            chiso_stats__uniform u;
+            assert_non_null(r);
+            gsl_rng_set(r, seeds[a]);
+            chiso_stats__mt_seed(&g, seeds[a]);
+            chiso_stats__uniform_init(&u, ns[b]);
+            for (k = 0; k < 20000; k++) {
+                unsigned long want = gsl_rng_uniform_int(r, ns[b]);
+                uint32_t got = chiso_stats__uniform_draw(&g, &u);
+                if (want != got) {
+                    fail_msg("seed %lu n %u draw %zu: GSL %lu, inline %u",
+                             seeds[a], ns[b], k, want, got);
+                }
+            }
+            gsl_rng_free(r);
+        }
     }
 }
 
@@ -151,6 +366,17 @@ test_errors(void **state)
                  "missing column 'answer'");
     expect_error("respondent_id,element,criterion,answer\n", 0, 0,
                  "no answers");
+    /* a duplicate found late (rows of one respondent apart) is still the
+     * first problem in file order, before a bad answer further down */
+    expect_error("respondent_id,element,criterion,answer\n"
+                 "P1,E1,C1,4\nP2,E1,C1,5\nP1,E1,C2,3\nP1,E1,C1,5\n"
+                 "P3,E1,C1,9\n",
+                 5, 7,
+                 "respondent 'P1' answers criterion 'C1' twice (first "
+                 "at line 2)");
+    expect_error("respondent_id,element,criterion,answer\n"
+                 "P1,E1,C1,4\nP2,E1,C1,9\nP1,E1,C1,5\n",
+                 3, 10, "invalid answer '9'");
 }
 
 int
@@ -159,6 +385,10 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_small_by_hand),
         cmocka_unit_test(test_sample_bootstrap),
+        cmocka_unit_test(test_mt_matches_gsl),
+        cmocka_unit_test(test_blocks_same_result),
+        cmocka_unit_test(test_huge_weights),
+        cmocka_unit_test(test_memory_not_product),
         cmocka_unit_test(test_errors),
     };
 

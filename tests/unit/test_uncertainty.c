@@ -14,6 +14,7 @@
 
 #include "chiso_composite.h"
 #include "chiso_dataset.h"
+#include "chiso_stats.h"
 #include "helpers.h"
 
 #include <cjson/cJSON.h>
@@ -25,6 +26,8 @@ load_asem(void)
     chiso_diag d;
 
     chiso_diag_clear(&d);
+
+    d.lang = CHISO_LANG_EN;
     if (chiso_composite_load(
             &m, chiso_test_path("datasets/samples/coinr-asem/asem_iData.csv"),
             chiso_test_path("datasets/samples/coinr-asem/asem_iMeta.csv"), NULL,
@@ -41,10 +44,22 @@ run_ok(const chiso_composite *m, const chiso_uncertainty_options *o)
     chiso_diag d;
 
     chiso_diag_clear(&d);
+
+    d.lang = CHISO_LANG_EN;
     if (chiso_uncertainty_run(&r, m, o, &d) != CHISO_OK) {
         fail_msg("%s:%lu:%lu: %s", d.path, d.line, d.column, d.message);
     }
     return r;
+}
+
+/* The percentiles of the ranks are chiso's one quantile (GSL's type 7,
+ * numpy's 'linear'): checked here on numpy's own values, and from a
+ * stored-less sequence (a histogram, as the Monte Carlo keeps it) bit for
+ * bit equal to GSL on the full array. */
+static double
+kth_of(const void *ctx, size_t k)
+{
+    return ((const double *)ctx)[k];
 }
 
 static void
@@ -57,16 +72,28 @@ test_percentile_linear(void **state)
     static const double one[] = {3};
 
     (void)state;
-    chiso_assert_close(chiso_percentile_linear(a, 5, 0.05), 1.0, 1e-12);
-    chiso_assert_close(chiso_percentile_linear(a, 5, 0.5), 2.0, 1e-12);
-    chiso_assert_close(chiso_percentile_linear(a, 5, 0.95), 8.2, 1e-12);
-    chiso_assert_close(chiso_percentile_linear(b, 4, 0.05), 1.15, 1e-12);
-    chiso_assert_close(chiso_percentile_linear(b, 4, 0.5), 2.5, 1e-12);
-    chiso_assert_close(chiso_percentile_linear(b, 4, 0.95), 3.85, 1e-12);
-    chiso_assert_close(chiso_percentile_linear(c, 10, 0.05), 2.0, 1e-12);
-    chiso_assert_close(chiso_percentile_linear(c, 10, 0.5), 7.5, 1e-12);
-    chiso_assert_close(chiso_percentile_linear(c, 10, 0.95), 8.55, 1e-12);
-    chiso_assert_close(chiso_percentile_linear(one, 1, 0.95), 3, 0);
+    chiso_assert_close(chiso_stats_quantile_sorted(a, 5, 0.05), 1.0, 1e-12);
+    chiso_assert_close(chiso_stats_quantile_sorted(a, 5, 0.5), 2.0, 1e-12);
+    chiso_assert_close(chiso_stats_quantile_sorted(a, 5, 0.95), 8.2, 1e-12);
+    chiso_assert_close(chiso_stats_quantile_sorted(b, 4, 0.05), 1.15, 1e-12);
+    chiso_assert_close(chiso_stats_quantile_sorted(b, 4, 0.5), 2.5, 1e-12);
+    chiso_assert_close(chiso_stats_quantile_sorted(b, 4, 0.95), 3.85, 1e-12);
+    chiso_assert_close(chiso_stats_quantile_sorted(c, 10, 0.05), 2.0, 1e-12);
+    chiso_assert_close(chiso_stats_quantile_sorted(c, 10, 0.5), 7.5, 1e-12);
+    chiso_assert_close(chiso_stats_quantile_sorted(c, 10, 0.95), 8.55, 1e-12);
+    chiso_assert_close(chiso_stats_quantile_sorted(one, 1, 0.95), 3, 0);
+    {
+        static const double ps[] = {0,    0.05, 0.1, 0.25, 0.333, 0.5,
+                                    0.66, 0.75, 0.9, 0.95, 0.999, 1};
+        size_t i, n;
+        for (n = 1; n <= 10; n++) {
+            for (i = 0; i < sizeof(ps) / sizeof(ps[0]); i++) {
+                double want = chiso_stats_quantile_sorted(c, n, ps[i]);
+                double got = chiso_stats_quantile_kth(n, ps[i], kth_of, c);
+                assert_memory_equal(&want, &got, sizeof(double));
+            }
+        }
+    }
 }
 
 /* Compare a run with a reference CSV (unit, nominal_rank, median_rank,
@@ -81,6 +108,8 @@ compare_mc(const chiso_uncertainty_result *r, const char *ref)
     size_t i = 0;
 
     chiso_diag_clear(&d);
+
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(chiso_csv_open(&rd, chiso_test_path(ref), NULL, &d),
                      CHISO_OK);
     assert_int_equal(chiso_csv_next(rd, &row, &d), CHISO_OK);
@@ -148,6 +177,7 @@ test_nominal_matches_composite(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     o.replicates = 10;
     o.range_lo = 1;
     o.aggregate[0] = CHISO_AGG_HARMONIC;
@@ -193,6 +223,31 @@ test_reproducible_and_thread_independent(void **state)
     }
     assert_memory_equal(a->rep_weight, b->rep_weight,
                         o.replicates * m->n_nodes * sizeof(double));
+    /* any thread count: 3 and 16 (uneven blocks of 2001 replicates) */
+    {
+        unsigned tc[] = {3, 16};
+        size_t q;
+        for (q = 0; q < 2; q++) {
+            chiso_uncertainty_result *e;
+            o.threads = tc[q];
+            e = run_ok(m, &o);
+            assert_int_equal(e->threads_used, tc[q]);
+            for (u = 0; u < m->n_units; u++) {
+                assert_memory_equal(&a->median_rank[u], &e->median_rank[u],
+                                    sizeof(double));
+                assert_memory_equal(&a->p5_rank[u], &e->p5_rank[u],
+                                    sizeof(double));
+                assert_memory_equal(&a->p95_rank[u], &e->p95_rank[u],
+                                    sizeof(double));
+                assert_memory_equal(&a->mean_rank[u], &e->mean_rank[u],
+                                    sizeof(double));
+            }
+            assert_memory_equal(a->rep_weight, e->rep_weight,
+                                o.replicates * m->n_nodes * sizeof(double));
+            chiso_uncertainty_result_free(e);
+        }
+        o.threads = 2;
+    }
     /* replicate parameters: weights within +-25 %, the index's as
        written, methods from the set */
     for (r = 0; r < o.replicates; r++) {
@@ -257,6 +312,7 @@ test_unranked_unit(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_composite_load(
             &m,
@@ -271,6 +327,7 @@ test_unranked_unit(void **state)
         CHISO_ESCHEMA); /* C is Level 1 under a Level 3 parent */
     assert_non_null(strstr(d.message, "exactly one level up"));
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     assert_int_equal(
         chiso_composite_load(
             &m,
@@ -297,6 +354,117 @@ test_unranked_unit(void **state)
     chiso_composite_free(m);
 }
 
+/* Values and weights near the largest double: every replicate ranks the
+ * units (finite scores), the nominal ranks are the composite's, and the
+ * replicate weights are the written weights times U(0.75, 1.25). Before,
+ * the unit at 1e308 had a NaN score and was ranked 1. */
+static void
+test_overflow_edges(void **state)
+{
+    chiso_composite *m = NULL, *m1 = NULL;
+    chiso_composite_result *c = NULL;
+    chiso_uncertainty_options o = CHISO_UNCERTAINTY_OPTIONS_INIT;
+    chiso_uncertainty_result *r, *r1;
+    chiso_diag d;
+    size_t u, k, i;
+    static const char *const data = "uCode,A,B,C\n"
+                                    "u1,2.385,10,7\n"
+                                    "u2,1e308,,4\n"
+                                    "u3,-1e308,30,5\n"
+                                    "u4,1.0,20,9\n";
+    /* shares 1:2 in D1 and 4:1 in the index, as in small_w below; the
+     * ratios are powers of two, exactly so in binary too */
+    static const char *const big_w =
+        "Level,iCode,Direction,Weight,Parent,Type\n"
+        "1,A,1,0.7e308,D1,Indicator\n1,B,-1,1.4e308,D1,Indicator\n"
+        "1,C,1,1.4e308,D2,Indicator\n2,D1,1,1.2e308,I,Aggregate\n"
+        "2,D2,1,0.3e308,I,Aggregate\n3,I,1,1,,Aggregate\n";
+    static const char *const small_w =
+        "Level,iCode,Direction,Weight,Parent,Type\n"
+        "1,A,1,1,D1,Indicator\n1,B,-1,2,D1,Indicator\n"
+        "1,C,1,1,D2,Indicator\n2,D1,1,4,I,Aggregate\n"
+        "2,D2,1,1,I,Aggregate\n3,I,1,1,,Aggregate\n";
+
+    (void)state;
+    chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
+    assert_int_equal(
+        chiso_composite_load(&m, chiso_test_file("big_data.csv", data),
+                             chiso_test_file("big_meta.csv", big_w), NULL, &d),
+        CHISO_OK);
+    assert_int_equal(chiso_composite_load(
+                         &m1, chiso_test_file("big_data1.csv", data),
+                         chiso_test_file("small_meta.csv", small_w), NULL, &d),
+                     CHISO_OK);
+    o.replicates = 300;
+    o.normalise[1] = CHISO_NORM_ZSCORE;
+    o.normalise[2] = CHISO_NORM_RANK;
+    o.n_normalise = 3;
+    o.keep_replicates = 1;
+    r = run_ok(m, &o);
+    r1 = run_ok(m1, &o);
+    assert_int_equal(chiso_composite_compute(&c, m, NULL, &d), CHISO_OK);
+    assert_int_equal(r->n_ranked, 4);
+    for (u = 0; u < 4; u++) {
+        assert_true(isfinite(r->nominal_score[u]));
+        assert_int_equal(r->nominal_rank[u], c->rank[m->root * 4 + u]);
+        assert_true(r->p5_rank[u] >= 1 && r->p95_rank[u] <= 4);
+        /* weights scaled by powers of two give the same draws' ranks
+         * as weights 1, 2, 1, 4, 1 */
+        chiso_assert_close(r->median_rank[u], r1->median_rank[u], 0);
+        chiso_assert_close(r->p5_rank[u], r1->p5_rank[u], 0);
+        chiso_assert_close(r->p95_rank[u], r1->p95_rank[u], 0);
+    }
+    /* hand: A 50, 100, 0, 50; B 100, -, 0, 50; C 60, 0, 20, 100;
+     * D1 83.33, 100, 0, 50; Index = (4 D1 + C) / 5 = 78.67, 80, 4, 60 */
+    assert_int_equal(r->nominal_rank[0], 2);
+    assert_int_equal(r->nominal_rank[1], 1);
+    assert_int_equal(r->nominal_rank[2], 4);
+    assert_int_equal(r->nominal_rank[3], 3);
+    for (i = 0; i < o.replicates; i++) {
+        for (k = 0; k < m->n_nodes; k++) {
+            double w = r->rep_weight[i * m->n_nodes + k];
+            double w0 = m->nodes[k].weight;
+            assert_true(isfinite(w));
+            if (k != m->root) {
+                assert_true(w >= 0.75 * w0 && w < 1.25 * w0);
+            }
+        }
+    }
+    chiso_composite_result_free(c);
+    chiso_uncertainty_result_free(r);
+    chiso_uncertainty_result_free(r1);
+    chiso_composite_free(m1);
+    /* weights so large that weight x 1.25 overflows cannot be written to
+     * --replicates-csv: refused before the run */
+    chiso_composite_free(m);
+    m = NULL;
+    assert_int_equal(
+        chiso_composite_load(
+            &m, chiso_test_file("big_data.csv", data),
+            chiso_test_file("huge_meta.csv",
+                            "Level,iCode,Direction,Weight,Parent,Type\n"
+                            "1,A,1,1.7e308,D1,Indicator\n"
+                            "1,B,-1,1.7e308,D1,Indicator\n"
+                            "1,C,1,1,D2,Indicator\n"
+                            "2,D1,1,1,I,Aggregate\n2,D2,1,1,I,Aggregate\n"
+                            "3,I,1,1,,Aggregate\n"),
+            NULL, &d),
+        CHISO_OK);
+    r = NULL;
+    chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
+    assert_int_equal(chiso_uncertainty_run(&r, m, &o, &d), CHISO_EUSAGE);
+    assert_null(r);
+    assert_non_null(strstr(d.message, "1.7e+308"));
+    /* without keeping them, the run is fine */
+    o.keep_replicates = 0;
+    r = run_ok(m, &o);
+    assert_int_equal(r->n_ranked, 4);
+    chiso_uncertainty_result_free(r);
+    chiso_composite_free(m);
+}
+
 static void
 test_errors(void **state)
 {
@@ -307,19 +475,23 @@ test_errors(void **state)
 
     (void)state;
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     o.replicates = 0;
     assert_int_equal(chiso_uncertainty_run(&r, m, &o, &d), CHISO_EUSAGE);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     o = (chiso_uncertainty_options)CHISO_UNCERTAINTY_OPTIONS_INIT;
     o.weight_noise = 1;
     assert_int_equal(chiso_uncertainty_run(&r, m, &o, &d), CHISO_EUSAGE);
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     o = (chiso_uncertainty_options)CHISO_UNCERTAINTY_OPTIONS_INIT;
     o.normalise[1] = CHISO_NORM_MINMAX;
     o.n_normalise = 2;
     assert_int_equal(chiso_uncertainty_run(&r, m, &o, &d), CHISO_EUSAGE);
     assert_non_null(strstr(d.message, "listed twice"));
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
     /* geometric mean of z-scores: refused before any replicate */
     o = (chiso_uncertainty_options)CHISO_UNCERTAINTY_OPTIONS_INIT;
     o.normalise[1] = CHISO_NORM_ZSCORE;
@@ -396,6 +568,7 @@ main(void)
         cmocka_unit_test(test_reproducible_and_thread_independent),
         cmocka_unit_test(test_no_noise_single_method),
         cmocka_unit_test(test_unranked_unit),
+        cmocka_unit_test(test_overflow_edges),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_outputs),
     };
