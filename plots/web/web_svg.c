@@ -865,8 +865,9 @@ rewrite(chiso_web_page *p,
                     break;
                 }
                 R.depth--;
+                rw_put(&R, svg + i, 2 + nl); /* "</name", no spaces */
+                rw_put(&R, ">", 1);
             }
-            rw_put(&R, svg + i, j + 1 - i);
             i = j + 1;
         } else {
             size_t used;

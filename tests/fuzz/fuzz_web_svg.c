@@ -93,7 +93,8 @@ svg_bad(const char *h)
         for (;;) {
             const char *an, *v;
             size_t al;
-            while (*p == ' ' || *p == '\n' || *p == '\t') {
+            while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r' ||
+                   *p == '\f') {
                 p++;
             }
             if (*p == '>') {

@@ -97,7 +97,7 @@ static int
 text_header(const char *h)
 {
     static const char *const names[] = {
-        "Mã", "Mã nhiệm vụ", "ID", "Task ID", "Tháng", "Month", "Năm", "Year"};
+        "Mã", "Mã nhiệm vụ", "id", "task_id", "Tháng", "month", "Năm", "year"};
     size_t i;
 
     for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -187,7 +187,7 @@ csv_table_load(demo *D, const char *name, csv_table *t)
 /*
  * The table with typed columns: a column is a number column when every
  * value is a machine number (or empty), a percentage when its header ends
- * in "(%)"; decimals as the pack wrote them (at most 2). highlight_col:
+ * in "(%)" (Vietnamese pack) or "_pct" (English pack); decimals as the pack wrote them (at most 2). highlight_col:
  * rows whose cell there equals highlight_val stand out (-1: none).
  */
 static int
@@ -220,10 +220,14 @@ web_table_csv(demo *D,
         }
         cols[j].header = t.head[j];
         cols[j].decimals = dec > 2 ? 2 : dec;
-        cols[j].kind = !numeric                           ? CHISO_WEB_TEXT
-                       : strstr(t.head[j], "(%)") != NULL ? CHISO_WEB_PERCENT
-                       : dec == 0                         ? CHISO_WEB_INTEGER
-                                                          : CHISO_WEB_NUMBER;
+        if (!numeric) {
+            cols[j].kind = CHISO_WEB_TEXT;
+        } else if (strstr(t.head[j], "(%)") != NULL ||
+                   strstr(t.head[j], "_pct") != NULL) {
+            cols[j].kind = CHISO_WEB_PERCENT;
+        } else {
+            cols[j].kind = dec == 0 ? CHISO_WEB_INTEGER : CHISO_WEB_NUMBER;
+        }
     }
     chiso_web_table_begin(D->pg, caption, cols, t.n_cols);
     for (i = 0; i < t.n_rows; i++) {
@@ -349,17 +353,20 @@ area_charts(demo *D)
 static void
 month_chart(demo *D)
 {
+    /* each rate's column as the Vietnamese and the English pack name it */
     static const struct {
-        const char *col, *vi, *en;
+        const char *col, *col_en, *vi, *en;
     } rates[] = {
-        {"Trực tuyến (%)", "Nộp trực tuyến", "Submitted online"},
-        {"Đúng hạn (%)", "Giải quyết đúng hạn", "On time"},
-        {"Ký số thành phần (%)", "Ký số thành phần", "Components signed"},
-        {"Ký số kết quả (%)", "Ký số kết quả", "Result signed"},
-        {"Số hóa (%)", "Số hóa hồ sơ", "Digitised"}};
+        {"Trực tuyến (%)", "online_pct", "Nộp trực tuyến", "Submitted online"},
+        {"Đúng hạn (%)", "on_time_pct", "Giải quyết đúng hạn", "On time"},
+        {"Ký số thành phần (%)", "components_signed_pct", "Ký số thành phần",
+         "Components signed"},
+        {"Ký số kết quả (%)", "result_signed_pct", "Ký số kết quả",
+         "Result signed"},
+        {"Số hóa (%)", "digitized_pct", "Số hóa hồ sơ", "Digitised"}};
     csv_table t;
     chiso_chart *c = NULL;
-    size_t i, j, k;
+    size_t i, j, k, cells = 0;
 
     if (csv_table_load(D, "table-services-by-month.csv", &t) == 0) {
         c = new_chart(
@@ -368,7 +375,9 @@ month_chart(demo *D)
         chiso_chart_set_text(c, CHISO_PLOT_SOURCE,
                              str(D->sum, "services.source"));
         for (k = 0; k < sizeof(rates) / sizeof(rates[0]); k++) {
-            for (j = 0; j < t.n_cols && strcmp(t.head[j], rates[k].col); j++) {
+            for (j = 0; j < t.n_cols && strcmp(t.head[j], rates[k].col) != 0 &&
+                        strcmp(t.head[j], rates[k].col_en) != 0;
+                 j++) {
             }
             for (i = 0; i < t.n_rows && j < t.n_cols; i++) {
                 const char *m = t.cell[i * t.n_cols];
@@ -379,8 +388,14 @@ month_chart(demo *D)
                 snprintf(col, sizeof(col), "%.2s/%.4s", m + 5, m);
                 chiso_chart_add_cell(c, T(D, rates[k].vi, rates[k].en), col,
                                      v[0] ? csv_number(v, &d) : (double)NAN);
+                cells++;
             }
         }
+    }
+    if (cells == 0) {
+        /* none of the rate columns: the pack's own SVG */
+        chiso_chart_free(c);
+        c = NULL;
     }
     figure(D, "chart-rates-by-month", c,
            T(D, "Tỷ lệ hồ sơ theo tháng, kỳ trước và kỳ này",
