@@ -665,6 +665,36 @@ struct cJSON *chiso_plot_summary_json(const chiso_chart *chart,
                                       double width,
                                       double height);
 
+/* ---- hover regions (web pages) ------------------------------------------ */
+
+typedef enum chiso_plot_spot_shape {
+    CHISO_PLOT_SPOT_RECT = 0, /* x, y top-left corner; w, h size */
+    CHISO_PLOT_SPOT_CIRCLE    /* x, y centre; w radius (h = w) */
+} chiso_plot_spot_shape;
+
+/* A region over one data mark, in device units of the model's canvas
+ * (SVG user units), and what the mark says: "Hưng Yên — 2023: 86,89". */
+typedef struct chiso_plot_hotspot {
+    chiso_plot_spot_shape shape;
+    double x, y, w, h;
+    char *label; /* UTF-8, one line, chart's language and number format */
+} chiso_plot_hotspot;
+
+/*
+ * The data marks of a laid-out chart (a bar row, a point, a heatmap cell,
+ * a waterfall column, a radar vertex, a rank row), positioned as
+ * chiso_plot_render() draws them from the same model, each with its label
+ * and value (plots/hotspots.c). A web page overlays transparent shapes
+ * with a tooltip on the chart's SVG. *out is owned by the caller
+ * (chiso_plot_hotspots_free); *n may be 0. CHISO_EINVAL if the model is
+ * not of the chart's kind, CHISO_ENOMEM.
+ */
+chiso_status chiso_plot_hotspots(const chiso_chart *chart,
+                                 const chiso_plot_model *model,
+                                 chiso_plot_hotspot **out,
+                                 size_t *n);
+void chiso_plot_hotspots_free(chiso_plot_hotspot *spots, size_t n);
+
 #ifdef __cplusplus
 }
 #endif
