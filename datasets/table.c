@@ -548,6 +548,161 @@ take_header(chiso_table *t, const chiso_csv_row *row, chiso_diag *diag)
     return CHISO_OK;
 }
 
+/* ---- a header over two rows ----------------------------------------------- */
+
+/* A row kept while looking for the header: the record before the current
+ * one, or the names of a header over two rows. */
+typedef struct kept_row {
+    char **f;
+    size_t *l;
+    size_t n;
+    unsigned long line;
+} kept_row;
+
+static void
+kept_free(kept_row *k)
+{
+    size_t i;
+
+    for (i = 0; k->f != NULL && i < k->n; i++) {
+        free(k->f[i]);
+    }
+    free(k->f);
+    free(k->l);
+    memset(k, 0, sizeof(*k));
+}
+
+/* Take cell i (len bytes); returns 0 when out of memory. */
+static int
+kept_put(kept_row *k, size_t i, const char *s, size_t len)
+{
+    k->f[i] = chiso_strndup(s, len);
+    k->l[i] = len;
+    return k->f[i] != NULL;
+}
+
+static int
+kept_alloc(kept_row *k, size_t n, unsigned long line)
+{
+    kept_free(k);
+    k->f = calloc(n ? n : 1, sizeof(*k->f));
+    k->l = calloc(n ? n : 1, sizeof(*k->l));
+    k->n = n;
+    k->line = line;
+    return k->f != NULL && k->l != NULL;
+}
+
+static int
+kept_set(kept_row *k, const chiso_csv_row *row)
+{
+    size_t i;
+
+    if (!kept_alloc(k, row->n, row->line)) {
+        return 0;
+    }
+    for (i = 0; i < row->n; i++) {
+        if (!kept_put(k, i, row->field[i], row->len[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Does a cell's text name a column of the schema? */
+static int
+names_column(const chiso_table_schema *S, const char *s, size_t len)
+{
+    char folded[256];
+    size_t c;
+
+    chiso_text_fold(s, len, folded, sizeof(folded));
+    if (folded[0] == '\0') {
+        return 0;
+    }
+    for (c = 0; c < S->n_cols; c++) {
+        if (chiso__column_match(folded, &S->cols[c])) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * The names of a header written over two rows, as offices lay them out: a
+ * group name over the names under it ("Ngày" merged over "Tiếp nhận",
+ * "Hẹn trả", "Trả kết quả"), single names merged down both rows ("STT").
+ * Per column: the lower name when it names a column by itself, else the
+ * two joined ("Ngày Tiếp nhận") when that does, else the upper one when it
+ * does, else the two joined; one of them when the other is empty or says
+ * the same (a name merged down). A group name whose merge a format does
+ * not record (.xls) reads on over the empty upper cells while the lower
+ * row goes on.
+ */
+static int
+combine_rows(const chiso_table_schema *S,
+             const kept_row *top,
+             const chiso_csv_row *bot,
+             kept_row *out)
+{
+    size_t n = top->n > bot->n ? top->n : bot->n, i;
+    const char *group = NULL;
+    size_t group_len = 0;
+    chiso_buf b = CHISO_BUF_INIT;
+    int ok = 1;
+
+    if (!kept_alloc(out, n, bot->line)) {
+        return 0;
+    }
+    for (i = 0; i < n && ok; i++) {
+        const char *u = i < top->n ? top->f[i] : "";
+        size_t ul = i < top->n ? top->l[i] : 0;
+        const char *d = i < bot->n ? bot->field[i] : "";
+        size_t dl = i < bot->n ? bot->len[i] : 0;
+        char ku[160], kd[160];
+
+        chiso_text_trim(&u, &ul);
+        chiso_text_trim(&d, &dl);
+        if (ul == 0 && dl > 0 && group != NULL) {
+            u = group;
+            ul = group_len;
+        }
+        group = dl > 0 && ul > 0 ? u : NULL;
+        group_len = group != NULL ? ul : 0;
+        key_of(u, ul, ku, sizeof(ku));
+        key_of(d, dl, kd, sizeof(kd));
+        b.len = 0;
+        if (dl == 0 || strcmp(ku, kd) == 0) {
+            ok = kept_put(out, i, u, ul);
+            continue;
+        }
+        if (ul == 0 || names_column(S, d, dl)) {
+            ok = kept_put(out, i, d, dl);
+            continue;
+        }
+        if (chiso_buf_printf(&b, "%.*s %.*s", (int)ul, u, (int)dl, d) != 0) {
+            ok = 0;
+            break;
+        }
+        if (!names_column(S, b.data, b.len) && names_column(S, u, ul)) {
+            ok = kept_put(out, i, u, ul);
+        } else {
+            ok = kept_put(out, i, b.data, b.len);
+        }
+    }
+    chiso_buf_free(&b);
+    return ok;
+}
+
+static void
+kept_as_row(const kept_row *k, chiso_csv_row *row)
+{
+    memset(row, 0, sizeof(*row));
+    row->field = (const char *const *)k->f;
+    row->len = k->l;
+    row->n = k->n;
+    row->line = k->line;
+}
+
 static chiso_status
 find_header(chiso_table *t, chiso_diag *diag)
 {
@@ -560,17 +715,25 @@ find_header(chiso_table *t, chiso_diag *diag)
     unsigned long first_title = 0, last_title = 0;
     char title[80] = "";
     int searched = t->opts.header_row <= 0;
-    chiso_csv_row best_row;
+    chiso_csv_row best_row, crow;
+    const chiso_csv_row *hrow;
+    int two;
     char **best_fields = NULL;
     size_t *best_len = NULL, best_n = 0;
     long limit = searched ? HEADER_SEARCH : t->opts.header_row;
+    long *index2 = NULL;
+    kept_row prev, comb;
+    unsigned long before_first = 0, before_last = 0;
 
+    memset(&prev, 0, sizeof(prev));
+    memset(&comb, 0, sizeof(comb));
     memset(&best, 0, sizeof(best));
     memset(&best_row, 0, sizeof(best_row));
     index = calloc(t->schema.n_cols ? t->schema.n_cols : 1, sizeof(*index));
     best_index =
         calloc(t->schema.n_cols ? t->schema.n_cols : 1, sizeof(*best_index));
-    if (index == NULL || best_index == NULL) {
+    index2 = calloc(t->schema.n_cols ? t->schema.n_cols : 1, sizeof(*index2));
+    if (index == NULL || best_index == NULL || index2 == NULL) {
         st = chiso_diag_set(diag, CHISO_ENOMEM, t->path, 0, 0, "out of memory");
         goto out;
     }
@@ -601,6 +764,25 @@ find_header(chiso_table *t, chiso_diag *diag)
             goto title;
         }
         bind_row(&t->schema, &row, index, &b);
+        hrow = &row;
+        two = 0;
+        if (b.required < need && prev.n > 0 &&
+            (t->wb == NULL || row.line == prev.line + 1)) {
+            bind_result b2;
+            if (!combine_rows(&t->schema, &prev, &row, &comb)) {
+                st = chiso_diag_set(diag, CHISO_ENOMEM, t->path, 0, 0,
+                                    "out of memory");
+                goto out;
+            }
+            kept_as_row(&comb, &crow);
+            bind_row(&t->schema, &crow, index2, &b2);
+            if (b2.required == need) {
+                b = b2;
+                memcpy(index, index2, t->schema.n_cols * sizeof(*index));
+                hrow = &crow;
+                two = 1;
+            }
+        }
         if (b.required == need || !searched) {
             if (b.required < need) {
                 st = missing_column(t, &row, index, 0, diag);
@@ -617,17 +799,26 @@ find_header(chiso_table *t, chiso_diag *diag)
                                              &line, &col);
                     snprintf(wpath, sizeof(wpath), "%s", t->path);
                 }
-                st = chiso_diag_set(diag, CHISO_ESCHEMA, wpath, line, col,
-                                    "columns '%.*s' and '%.*s' both mean '%s'",
-                                    (int)row.len[b.dup_a], row.field[b.dup_a],
-                                    (int)row.len[b.dup_b], row.field[b.dup_b],
-                                    t->schema.cols[b.dup_col].name);
+                st = chiso_diag_set(
+                    diag, CHISO_ESCHEMA, wpath, line, col,
+                    "columns '%.*s' and '%.*s' both mean '%s'",
+                    (int)hrow->len[b.dup_a], hrow->field[b.dup_a],
+                    (int)hrow->len[b.dup_b], hrow->field[b.dup_b],
+                    t->schema.cols[b.dup_col].name);
                 goto out;
             }
             memcpy(t->index, index, t->schema.n_cols * sizeof(*index));
-            st = take_header(t, &row, diag);
+            st = take_header(t, hrow, diag);
             if (st != CHISO_OK) {
                 goto out;
+            }
+            if (two) {
+                /* the row above was the header's first row, not a title */
+                first_title = before_first;
+                last_title = before_last;
+                if (first_title == 0) {
+                    title[0] = '\0';
+                }
             }
             break;
         }
@@ -670,6 +861,13 @@ find_header(chiso_table *t, chiso_diag *diag)
             goto out;
         }
     title:
+        before_first = first_title;
+        before_last = last_title;
+        if (!kept_set(&prev, &row)) {
+            st = chiso_diag_set(diag, CHISO_ENOMEM, t->path, 0, 0,
+                                "out of memory");
+            goto out;
+        }
         if (first_title == 0) {
             size_t i;
             first_title = row.line;
@@ -709,6 +907,9 @@ out:
     free(best_len);
     free(index);
     free(best_index);
+    free(index2);
+    kept_free(&prev);
+    kept_free(&comb);
     chiso_buf_free(&best_names);
     return st;
 }
@@ -773,6 +974,89 @@ open_workbook(chiso_table *t,
     return st;
 }
 
+/* Forget a header found or half found, to look on another sheet. */
+static void
+reset_header(chiso_table *t)
+{
+    size_t i;
+
+    for (i = 0; t->header != NULL && i < t->width; i++) {
+        free(t->header[i]);
+    }
+    free(t->header);
+    free(t->personal);
+    t->header = NULL;
+    t->personal = NULL;
+    t->width = 0;
+    t->header_line = 0;
+    t->wb_records = 0;
+}
+
+/*
+ * Without --sheet, the table is on the first sheet that has its header: a
+ * workbook often opens on a sheet of instructions, a cover or a pivot.
+ * The default sheet (the first with data) was tried; the other visible
+ * worksheets are tried in order. When none has the header, the error is
+ * the default sheet's (it names the closest row there), with the sheets
+ * listed.
+ */
+static chiso_status
+other_sheets(chiso_table *t, chiso_diag *diag)
+{
+    size_t n = chiso_workbook_sheet_count(t->wb), i;
+    size_t first = chiso_workbook_selected_index(t->wb);
+    chiso_diag d;
+    chiso_buf names = CHISO_BUF_INIT;
+    chiso_status st;
+    char num[32];
+
+    for (i = 0; i < n; i++) {
+        if (i == first || chiso_workbook_sheet_hidden(t->wb, i) ||
+            chiso_workbook_sheet_is_chart(t->wb, i)) {
+            continue;
+        }
+        chiso_diag_clear(&d);
+        d.lang = t->lang;
+        snprintf(num, sizeof(num), "%zu", i + 1);
+        reset_header(t);
+        st = chiso_workbook_select(t->wb, num, &d);
+        if (st == CHISO_OK) {
+            st = chiso_workbook_fill_merged(t->wb, 1, &d);
+        }
+        if (st == CHISO_OK) {
+            st = find_header(t, &d);
+        }
+        if (st == CHISO_OK) {
+            note(t, "sheet_chosen", CHISO_SEVERITY_INFO, 0,
+                 "read sheet '%s', the first that has the table's header "
+                 "(sheet '%s' has not; choose another with --sheet)",
+                 chiso_workbook_sheet_name(t->wb, i),
+                 chiso_workbook_sheet_name(t->wb, first));
+            return CHISO_OK;
+        }
+        if (st != CHISO_ESCHEMA && st != CHISO_EPARSE) {
+            *diag = d;
+            return st;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        if (!chiso_workbook_sheet_is_chart(t->wb, i)) {
+            chiso_buf_printf(&names, "%s'%s'", names.len ? ", " : "",
+                             chiso_workbook_sheet_name(t->wb, i));
+        }
+    }
+    if (diag != NULL && n > 1 && names.len > 0) {
+        char msg[sizeof(diag->message)];
+        snprintf(msg, sizeof(msg), "%s", diag->message);
+        snprintf(diag->message, sizeof(diag->message), "%s%s%s", msg,
+                 chiso_msg(t->lang, "; no other sheet has the header either:"
+                                    " "),
+                 names.data);
+    }
+    chiso_buf_free(&names);
+    return CHISO_ESCHEMA;
+}
+
 static chiso_status
 table_open(chiso_table **out,
            const char *path,
@@ -814,6 +1098,10 @@ table_open(chiso_table **out,
     }
     if (st == CHISO_OK) {
         st = find_header(t, diag);
+    }
+    if (st == CHISO_ESCHEMA && t->wb != NULL &&
+        (t->opts.sheet == NULL || t->opts.sheet[0] == '\0')) {
+        st = other_sheets(t, diag);
     }
     if (st != CHISO_OK) {
         chiso_table_close(t);
