@@ -1015,7 +1015,7 @@ other_sheets(chiso_table *t, chiso_diag *diag)
             chiso_workbook_sheet_is_chart(t->wb, i)) {
             continue;
         }
-        chiso_diag_clear(&d);
+        memset(&d, 0, sizeof(d));
         d.lang = t->lang;
         snprintf(num, sizeof(num), "%zu", i + 1);
         reset_header(t);
@@ -1032,6 +1032,7 @@ other_sheets(chiso_table *t, chiso_diag *diag)
                  "(sheet '%s' has not; choose another with --sheet)",
                  chiso_workbook_sheet_name(t->wb, i),
                  chiso_workbook_sheet_name(t->wb, first));
+            chiso_diag_clear(diag); /* the first sheet's error is gone */
             return CHISO_OK;
         }
         if (st != CHISO_ESCHEMA && st != CHISO_EPARSE) {
