@@ -276,6 +276,21 @@ chiso_status chiso_table_open_mem(chiso_table **out,
                                   chiso_diag *diag);
 void chiso_table_close(chiso_table *t);
 
+/*
+ * For telling a file's kind by its first rows: when `path` is a workbook
+ * (.xlsx or .xls, told by its first bytes), the first 30 rows of its
+ * visible worksheet number `k` (0-based, hidden and chart sheets not
+ * counted) as text, one line per row, cells separated by ';' (';' and line
+ * breaks inside a cell become spaces), merged cells filled; each line also
+ * holds, after its own cells, the names a header over two rows would give
+ * with the row above (a group name joined to each name under it). *text
+ * (malloc'd, NUL-terminated) and *len are set. Returns CHISO_OK;
+ * CHISO_DONE when the workbook has no sheet k; CHISO_EINVAL when `path`
+ * is not a workbook (nothing set, diag untouched); or a reading error.
+ */
+chiso_status chiso_table_head_text(
+    const char *path, size_t k, char **text, size_t *len, chiso_diag *diag);
+
 /* Per schema column, its field index or -1. Borrowed. */
 const long *chiso_table_index(const chiso_table *t);
 /* The header's field count and names as written. Borrowed. */

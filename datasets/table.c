@@ -2245,7 +2245,10 @@ chiso_rejects_csv_write(void *ctx, const chiso_reject *rej)
         chiso_csvw_text(&w->w, f);
         free(f);
     }
-    if (rej->column > 0) {
+    if (rej->line == 0) {
+        /* a workbook cell: "FILE:SHEET!B7" says it all */
+        snprintf(loc, sizeof(loc), "%s", rej->path);
+    } else if (rej->column > 0) {
         snprintf(loc, sizeof(loc), "%s:%lu:%lu", rej->path, rej->line,
                  rej->column);
     } else {
@@ -2256,4 +2259,129 @@ chiso_rejects_csv_write(void *ctx, const chiso_reject *rej)
     chiso_csvw_end(&w->w);
     w->n++;
     return ferror(w->w.out) ? -1 : 0;
+}
+
+/* ---- the head of a workbook, for telling its kind ------------------------- */
+
+static void
+head_cell(chiso_buf *b, const char *s, size_t len, int first)
+{
+    size_t i;
+
+    if (!first) {
+        chiso_buf_append(b, ";", 1);
+    }
+    for (i = 0; i < len; i++) {
+        char c = s[i];
+        chiso_buf_append(b, c == ';' || c == '\n' || c == '\r' ? " " : &c, 1);
+    }
+}
+
+chiso_status
+chiso_table_head_text(
+    const char *path, size_t k, char **text, size_t *len, chiso_diag *diag)
+{
+    unsigned char head[8];
+    ssize_t got;
+    int fd;
+    chiso_workbook *wb = NULL;
+    chiso_buf b = CHISO_BUF_INIT;
+    kept_row prev, comb;
+    chiso_table_schema none;
+    chiso_status st;
+    size_t n, i, seen = 0, rows = 0;
+    char num[32];
+
+    *text = NULL;
+    *len = 0;
+    fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        return CHISO_EINVAL;
+    }
+    got = pread(fd, head, sizeof(head), 0);
+    close(fd);
+    if (got <= 0 || chiso_workbook_sniff(head, (size_t)got) == 0) {
+        return CHISO_EINVAL;
+    }
+    st = chiso_workbook_open(&wb, path, diag);
+    if (st != CHISO_OK) {
+        return st;
+    }
+    n = chiso_workbook_sheet_count(wb);
+    for (i = 0; i < n; i++) {
+        if (!chiso_workbook_sheet_hidden(wb, i) &&
+            !chiso_workbook_sheet_is_chart(wb, i) && seen++ == k) {
+            break;
+        }
+    }
+    if (i == n) {
+        chiso_workbook_free(wb);
+        return CHISO_DONE;
+    }
+    snprintf(num, sizeof(num), "%zu", i + 1);
+    st = chiso_workbook_select(wb, num, diag);
+    if (st == CHISO_OK) {
+        st = chiso_workbook_fill_merged(wb, 1, diag);
+    }
+    memset(&prev, 0, sizeof(prev));
+    memset(&comb, 0, sizeof(comb));
+    memset(&none, 0, sizeof(none));
+    while (st == CHISO_OK && rows < HEADER_SEARCH) {
+        chiso_workbook_row wr;
+        chiso_csv_row row;
+        size_t c;
+        const char **f;
+        size_t *l;
+        st = chiso_workbook_next_row(wb, &wr, diag);
+        if (st != CHISO_OK) {
+            break;
+        }
+        f = calloc(wr.n ? wr.n : 1, sizeof(*f));
+        l = calloc(wr.n ? wr.n : 1, sizeof(*l));
+        if (f == NULL || l == NULL) {
+            free((void *)(uintptr_t)f);
+            free(l);
+            st = CHISO_ENOMEM;
+            break;
+        }
+        for (c = 0; c < wr.n; c++) {
+            f[c] = wr.cells[c].text != NULL ? wr.cells[c].text : "";
+            l[c] = wr.cells[c].text != NULL ? wr.cells[c].len : 0;
+            head_cell(&b, f[c], l[c], c == 0);
+        }
+        memset(&row, 0, sizeof(row));
+        row.field = f;
+        row.len = l;
+        row.n = wr.n;
+        row.line = wr.row;
+        if (prev.n > 0 && combine_rows(&none, &prev, &row, &comb)) {
+            for (c = 0; c < comb.n; c++) {
+                head_cell(&b, comb.f[c], comb.l[c], 0);
+            }
+        }
+        chiso_buf_append(&b, "\n", 1);
+        if (!kept_set(&prev, &row)) {
+            st = CHISO_ENOMEM;
+        }
+        free((void *)(uintptr_t)f);
+        free(l);
+        rows++;
+    }
+    kept_free(&prev);
+    kept_free(&comb);
+    chiso_workbook_free(wb);
+    if (st == CHISO_ENOMEM) {
+        chiso_buf_free(&b);
+        return chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
+    }
+    if (st != CHISO_OK && st != CHISO_DONE) {
+        chiso_buf_free(&b);
+        return st;
+    }
+    if (b.data == NULL) {
+        chiso_buf_append(&b, "", 0);
+    }
+    *text = b.data != NULL ? b.data : chiso_strdup("");
+    *len = b.len;
+    return *text != NULL ? CHISO_OK : CHISO_ENOMEM;
 }

@@ -877,7 +877,34 @@ kind_of(const char *path, const char **use, chiso_diag *d, int *spool_rc)
         return NULL;
     }
     fclose(f);
-    for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+    {
+        /* a workbook: the first rows of each sheet, in order, as text */
+        size_t sheet;
+        char *wtext = NULL;
+        for (sheet = 0; kind == NULL; sheet++) {
+            size_t wlen;
+            chiso_status wst =
+                chiso_table_head_text(*use, sheet, &wtext, &wlen, d);
+            if (wst == CHISO_EINVAL && sheet == 0) {
+                break; /* not a workbook */
+            }
+            if (wst != CHISO_OK) {
+                if (wst != CHISO_DONE) {
+                    free(text);
+                    return NULL; /* a damaged workbook, in d */
+                }
+                break;
+            }
+            for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+                if (kinds[k].claims(path, wtext, wlen)) {
+                    kind = &kinds[k];
+                    break;
+                }
+            }
+            free(wtext);
+        }
+    }
+    for (k = 0; kind == NULL && k < sizeof(kinds) / sizeof(kinds[0]); k++) {
         if (kinds[k].claims(path, text, len)) {
             kind = &kinds[k];
             break;
