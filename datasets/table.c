@@ -1214,6 +1214,12 @@ chiso_table_lang(const chiso_table *t)
     return t->lang;
 }
 
+const char *
+chiso_table_sheet(const chiso_table *t)
+{
+    return t->wb != NULL ? chiso_workbook_selected_name(t->wb) : NULL;
+}
+
 void
 chiso_table_where(const chiso_table *t,
                   const chiso_row *row,

@@ -463,23 +463,29 @@ check_sheet(const chiso_framework *fw,
     fw_tree T;
 
     topts.notes = warnings;
-    st = chiso_evidence_load_ex(&ev, path, &topts, problems);
-    if (st != CHISO_OK) {
+    /* bad cells do not stop the checks of the good rows: every problem
+     * of the sheet in one pass */
+    st = chiso_evidence_load_partial(&ev, path, &topts, problems);
+    if (ev == NULL) {
         return st;
     }
+    worst = st;
     *n_rows = ev->n;
     if (fw == NULL) {
         chiso_evidence_free(ev);
-        return CHISO_OK;
+        return worst;
     }
     for (i = 0; i < ev->n; i++) {
         const chiso_evidence_entry *e = &ev->entries[i];
         size_t term;
         if (chiso_framework_find(fw, e->id) < 0 &&
             chiso_framework_find_input(fw, e->id, &term) < 0) {
+            char where[600];
+            unsigned long wl, wc;
+            chiso_evidence_where(ev, e, e->col_id, where, sizeof(where), &wl,
+                                 &wc);
             chiso_diag_list_addk(problems, "evidence_unknown_id",
-                                 CHISO_SEVERITY_ERROR, e->id, path, e->line,
-                                 e->col_id,
+                                 CHISO_SEVERITY_ERROR, e->id, where, wl, wc,
                                  "unknown criterion id '%s' (not in framework "
                                  "'%s')",
                                  e->id, fw->id);

@@ -1113,6 +1113,14 @@ test_messy_files_equal_tidy(void **state)
     free(cb);
     free(jb);
     chiso_services_free(b);
+    /* the period kind for people, not the option word */
+    assert_string_equal(
+        chiso_period_kind_label(CHISO_PERIOD_MONTH, CHISO_LANG_VI), "tháng");
+    assert_string_equal(
+        chiso_period_kind_label(CHISO_PERIOD_HALF, CHISO_LANG_VI), "6 tháng");
+    assert_string_equal(
+        chiso_period_kind_label(CHISO_PERIOD_QUARTER, CHISO_LANG_EN),
+        "calendar quarter");
 }
 
 int

@@ -20,6 +20,12 @@ assert that every file here gives the results of the tidy CSV there.
   dossiers-messy-lo.xlsx       LibreOffice's re-save of the openpyxl file
   dossiers-messy-lo.xls        LibreOffice's .xls (BIFF8) of it
   tasks-messy-*.{csv,xlsx,xls} the task register, the same way
+  evidence-bad.xlsx            a self-assessment sheet (openpyxl) with a
+                               title, an area row, two bad cells (C6, C8)
+                               and a "Tổng cộng" row: every problem in one
+                               pass, named by cell (test_csv.c)
+
+`make_messy.py --evidence` rewrites evidence-bad.xlsx alone.
 
 Run with /usr/bin/python3 (python3-openpyxl, python3-xlsxwriter) and
 LibreOffice (soffice) on PATH; the outputs are committed, so the tests do
@@ -243,8 +249,29 @@ def libreoffice(src, ext, out):
         shutil.move(os.path.join(tmp, base + "." + ext), out)
 
 
+def write_evidence(path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Phiếu"
+    ws["A1"] = "PHIẾU TỰ ĐÁNH GIÁ CHẤM ĐIỂM CCHC NĂM 2024"
+    ws.merge_cells("A1:F1")
+    ws.append([])
+    ws.append(["Mã tiêu chí", "Tên tiêu chí", "Giá trị", "Tử số", "Mẫu số",
+               "Điểm tự chấm"])
+    ws.append(["1", "Công tác chỉ đạo điều hành", None, None, None, 2])
+    ws.append(["1.1", "Kế hoạch CCHC", "Có", None, None, 1])
+    ws.append(["1.2", "Hoàn thành kế hoạch (%)", "chín mươi", 23, 25, 1])
+    ws.append(["1.3", "Báo cáo định kỳ", "Có", None, None, 1])
+    ws.append(["1.4", "Tuyên truyền", -3, None, None, 0])
+    ws.append([None, "Tổng cộng", None, None, None, 5])
+    wb.save(path)
+
+
 def main():
     os.chdir(HERE)
+    write_evidence("evidence-bad.xlsx")
+    if len(sys.argv) > 1 and sys.argv[1] == "--evidence":
+        return 0
     write_csv("dossiers-messy.csv", DOSSIER_TITLE, DOSSIER_HEAD_CSV,
               DOSSIERS, "Tổng cộng")
     write_openpyxl("dossiers-messy-openpyxl.xlsx", DOSSIER_TITLE,
