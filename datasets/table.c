@@ -80,6 +80,8 @@ struct chiso_table {
     const char **wf;
     size_t *wl, wcap;
     unsigned long wb_records;
+    unsigned char pipe_head[8]; /* first bytes of a pipe, not yet given */
+    size_t pipe_n;
 };
 
 /* Text of an uncalculated formula cell: never empty, never zero. */
@@ -877,6 +879,12 @@ find_header(chiso_table *t, chiso_diag *diag)
         }
         last_title = row.line;
     }
+    if (two) {
+        note(t, "header_two_rows", CHISO_SEVERITY_INFO, t->header_line,
+             "the header is written over two rows (lines %lu-%lu): the names "
+             "of the upper row are joined to those under them",
+             prev.line, t->header_line);
+    }
     if (first_title > 0 && first_title == last_title) {
         note(t, "rows_above_header", CHISO_SEVERITY_INFO, t->header_line,
              "the header is at line %lu; the row above it (line %lu, '%s') "
@@ -945,6 +953,21 @@ open_workbook(chiso_table *t,
         if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
             got = pread(fd, head, sizeof(head), 0);
             n = got > 0 ? (size_t)got : 0;
+        } else if (fd == 0) {
+            /* a pipe: its first bytes are read here and handed to the
+             * CSV reader when it is not a workbook */
+            while (n < sizeof(head)) {
+                got = read(0, head + n, sizeof(head) - n);
+                if (got < 0 && errno == EINTR) {
+                    continue;
+                }
+                if (got <= 0) {
+                    break;
+                }
+                n += (size_t)got;
+            }
+            memcpy(t->pipe_head, head, n);
+            t->pipe_n = n;
         }
         if (fd != 0) {
             close(fd);
@@ -953,7 +976,27 @@ open_workbook(chiso_table *t,
     if (chiso_workbook_sniff(head, n) == 0) {
         return CHISO_OK;
     }
-    if (data == NULL && strcmp(path, "-") == 0) {
+    if (data == NULL && strcmp(path, "-") == 0 && t->pipe_n > 0) {
+        /* a workbook through a pipe: its first bytes, then the rest */
+        char *rest = NULL;
+        size_t rest_len = 0;
+        st = chiso_file_read_all("-", &rest, &rest_len, diag);
+        if (st != CHISO_OK) {
+            return st;
+        }
+        t->wb_data = malloc(t->pipe_n + rest_len + 1);
+        if (t->wb_data == NULL) {
+            free(rest);
+            return chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0,
+                                  "out of memory");
+        }
+        memcpy(t->wb_data, t->pipe_head, t->pipe_n);
+        memcpy(t->wb_data + t->pipe_n, rest, rest_len);
+        len = t->pipe_n + rest_len;
+        t->pipe_n = 0;
+        free(rest);
+        st = chiso_workbook_open_mem(&t->wb, "-", t->wb_data, len, diag);
+    } else if (data == NULL && strcmp(path, "-") == 0) {
         st = chiso_file_read_all("-", &t->wb_data, &len, diag);
         if (st != CHISO_OK) {
             return st;
@@ -1096,6 +1139,9 @@ table_open(chiso_table **out,
         st = data != NULL
                  ? chiso_csv_open_mem(&t->rd, path, data, len, &co, diag)
                  : chiso_csv_open(&t->rd, path, &co, diag);
+        if (st == CHISO_OK && t->pipe_n > 0) {
+            chiso__csv_prime(t->rd, (const char *)t->pipe_head, t->pipe_n);
+        }
     }
     if (st == CHISO_OK) {
         st = find_header(t, diag);
