@@ -1101,6 +1101,67 @@ other_sheets(chiso_table *t, chiso_diag *diag)
     return CHISO_ESCHEMA;
 }
 
+/*
+ * Many "Excel" exports of web systems are a web page (HTML) or an Excel
+ * 2003 XML spreadsheet saved under an .xls name. Neither is a workbook nor
+ * a CSV file: say so, and how to save it, rather than a CSV error on its
+ * first tag.
+ */
+static chiso_status
+markup_check(const chiso_table *t,
+             const char *path,
+             const char *data,
+             size_t len,
+             chiso_diag *diag)
+{
+    char head[1024];
+    size_t n = 0, i = 0;
+    char low[1024];
+
+    if (data != NULL) {
+        n = len < sizeof(head) ? len : sizeof(head);
+        memcpy(head, data, n);
+    } else if (t->pipe_n > 0) {
+        n = t->pipe_n;
+        memcpy(head, t->pipe_head, n);
+    } else if (strcmp(path, "-") != 0) {
+        int fd = open(path, O_RDONLY);
+        ssize_t got;
+        if (fd < 0) {
+            return CHISO_OK;
+        }
+        got = pread(fd, head, sizeof(head), 0);
+        close(fd);
+        n = got > 0 ? (size_t)got : 0;
+    }
+    if (n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0) {
+        i = 3;
+    }
+    while (i < n && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' ||
+                     head[i] == '\n')) {
+        i++;
+    }
+    if (i >= n || head[i] != '<') {
+        return CHISO_OK;
+    }
+    for (n -= i, len = 0; len < n; len++) {
+        char c = head[i + len];
+        low[len] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+    }
+    low[n < sizeof(low) ? n : sizeof(low) - 1] = '\0';
+    if (strstr(low, "<html") == NULL && strstr(low, "<table") == NULL &&
+        strstr(low, "<!doctype") == NULL && strstr(low, "<?xml") == NULL &&
+        strstr(low, "<workbook") == NULL) {
+        return CHISO_OK;
+    }
+    return chiso_diag_set(
+        diag, CHISO_EPARSE, path, 0, 0,
+        "this file is a web page (HTML) or an XML spreadsheet saved under "
+        "a workbook's name, not a workbook or a CSV file; open it in Excel "
+        "or LibreOffice and save it as Excel Workbook (.xlsx) or as CSV "
+        "UTF-8");
+}
+
 static chiso_status
 table_open(chiso_table **out,
            const char *path,
@@ -1135,6 +1196,9 @@ table_open(chiso_table **out,
     co.allow_ragged = 1;
     co.reference = o.reference;
     st = open_workbook(t, path, data, len, diag);
+    if (st == CHISO_OK && t->wb == NULL) {
+        st = markup_check(t, path, data, len, diag);
+    }
     if (st == CHISO_OK && t->wb == NULL) {
         st = data != NULL
                  ? chiso_csv_open_mem(&t->rd, path, data, len, &co, diag)
