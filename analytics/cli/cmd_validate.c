@@ -621,6 +621,9 @@ check_log(const vctx *V,
         chiso_tasks_result *r = NULL;
         o.table = t;
         o.as_of.secs = (int64_t)4102444800; /* 2100: nothing is judged */
+        if (V->unit != NULL) {
+            o.unit = &ref; /* --unit: the unit of the rows */
+        }
         st = chiso_tasks_compute(&r, path, &o, &d);
         if (st == CHISO_ESCHEMA && V->unit == NULL &&
             strstr(d.message, "--unit") != NULL) {
@@ -648,6 +651,9 @@ check_log(const vctx *V,
         chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
         chiso_services_result *r = NULL;
         o.table = t;
+        if (V->unit != NULL) {
+            o.unit = &ref;
+        }
         st = chiso_services_compute(&r, path, &o, &d);
         if (st == CHISO_ESCHEMA && V->unit == NULL &&
             strstr(d.message, "--unit") != NULL) {
