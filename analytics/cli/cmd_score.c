@@ -444,7 +444,7 @@ print_table(const chiso_score_result *res, const char *ev_path)
             }
             target_cells(o, n, ns, &ns->next, dec);
             target_cells(o, n, ns, &ns->full, dec);
-            printf("  %s\n", chiso_rule_type_name(n->rule.type));
+            printf("  %s\n", cli_code_label(chiso_rule_type_name(n->rule.type)));
         }
         for (i = 0; i < res->n_lost; i++) {
             const chiso_node_score *ns = &res->nodes[res->lost[i]];
@@ -492,7 +492,7 @@ print_table(const chiso_score_result *res, const char *ev_path)
         for (i = 0; i < fw->n_nodes; i++) {
             const chiso_node *n = &fw->nodes[i];
             if (chiso_node_is_leaf(n) && rule_doubtful(n)) {
-                printf("    %s: %s", n->id, n->rule.confidence);
+                printf("    %s: %s", n->id, cli_code_label(n->rule.confidence));
                 if (n->rule.tolerance > 0) {
                     printf(", %s ±%g %s", T("sai số đã biết", "known to"),
                            n->rule.tolerance, T("điểm", "points"));
@@ -527,11 +527,15 @@ print_table(const chiso_score_result *res, const char *ev_path)
         }
     }
     for (i = 0; i < res->warnings.n; i++) {
-        cli_print_diag(&res->warnings.items[i], "warning: ");
+        cli_print_diag(&res->warnings.items[i], chiso_msg(cli_lang_code(), "warning: "));
     }
     if (res->warnings.n_dropped > 0) {
-        fprintf(stderr, "chiso: warning: %zu more warnings not shown\n",
+        fprintf(stderr, "chiso: %s",
+                chiso_msg(cli_lang_code(), "warning: "));
+        fprintf(stderr,
+                chiso_msg(cli_lang_code(), "%zu more warnings not shown"),
                 res->warnings.n_dropped);
+        fputc('\n', stderr);
     }
 }
 

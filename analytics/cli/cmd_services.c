@@ -85,7 +85,7 @@ print_table(const chiso_services_result *res)
     cli_print_unit(res->has_unit_column, res->n_units, res->units,
                    res->unit_in_log);
     printf("%s: %s", T("Kỳ (theo ngày tiếp nhận)", "Period (of received_at)"),
-           chiso_period_kind_name(res->period));
+           cli_code_label(chiso_period_kind_name(res->period)));
     if (res->has_as_of) {
         chiso_format_datetime(res->as_of.secs, res->as_of.has_time, asof,
                               sizeof(asof));

@@ -87,7 +87,7 @@ print_table(const chiso_tasks_result *res)
                    res->unit_in_log);
     printf("%s: %s; %s %s\n\n",
            T("Kỳ (theo hạn hoàn thành)", "Period (of the deadline)"),
-           chiso_period_kind_name(res->period), T("tính đến", "as of"), when);
+           cli_code_label(chiso_period_kind_name(res->period)), T("tính đến", "as of"), when);
     cli_cell(o, T("Đơn vị", "Unit"), 12, 0);
     cli_cell(o, T("Kỳ", "Period"), 8, 0);
     cli_cell(o, T("Giao", "Assigned"), 10, 1);
