@@ -7,6 +7,7 @@
 #define CHISO_CLI_H
 
 #include "chiso_util.h"
+#include "cli_opts.h"
 
 #include <stdio.h>
 

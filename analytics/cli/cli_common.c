@@ -33,10 +33,10 @@ static const char *display_path(const char *p);
 /* Codes of the library shown in tables (rule types, period kinds,
  * confidence levels): their words, for the catalogue. */
 static const char *const code_words[] = {
-    N_("none"),      N_("manual"), N_("binary"),  N_("proportional"),
-    N_("bands"),     N_("deduction"), N_("terms"), N_("tracked"),
-    N_("month"),     N_("quarter"), N_("half"),   N_("year"),
-    N_("high"),      N_("medium"), N_("low"),     N_("unconfirmed"),
+    N_("none"),  N_("manual"),    N_("binary"), N_("proportional"),
+    N_("bands"), N_("deduction"), N_("terms"),  N_("tracked"),
+    N_("month"), N_("quarter"),   N_("half"),   N_("year"),
+    N_("high"),  N_("medium"),    N_("low"),    N_("unconfirmed"),
 };
 
 const char *
@@ -210,8 +210,8 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
     vfprintf(stderr, chiso_msg(cli_lang_code(), fmt), ap);
     va_end(ap);
     fputc('\n', stderr);
-    fprintf(stderr, chiso_msg(cli_lang_code(),
-                              "Try '%s --help' for more information."),
+    fprintf(stderr,
+            chiso_msg(cli_lang_code(), "Try '%s --help' for more information."),
             who);
     fputc('\n', stderr);
     return CLI_EXIT_USAGE;

@@ -71,8 +71,8 @@ void
 cli_help(const cli_parser *p, FILE *f)
 {
     const chiso_lang lang = cli_lang_code();
-    const cli_option *const t[CLI_OPT_TABLES + 1] = {
-        p->tables[0], p->tables[1], p->tables[2], help_option};
+    const cli_option *const t[CLI_OPT_TABLES + 1] = {p->tables[0], p->tables[1],
+                                                     p->tables[2], help_option};
     const size_t col = 23; /* where the help texts start */
     size_t i, k;
     int listed = 0;
@@ -86,8 +86,8 @@ cli_help(const cli_parser *p, FILE *f)
             char head[128];
             size_t w;
 
-            if (o->help == NULL) {
-                continue;
+            if (o->help == NULL || (i == CLI_OPT_TABLES && !listed)) {
+                continue; /* the command's text lists it (and --help) */
             }
             if (!listed) {
                 fprintf(f, "%s\n", chiso_msg(lang, "Options:"));

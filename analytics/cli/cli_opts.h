@@ -26,7 +26,7 @@ typedef struct cli_option {
 } cli_option;
 
 #define CLI_OPT_TABLES 3
-#define CLI_OPT_MAX 96
+#define CLI_OPT_MAX    96
 
 typedef struct cli_parser {
     const char *cmd;  /* "services" */

@@ -822,24 +822,22 @@ static const validate_kind kinds[] = {
     {"breaks", claims_breaks, check_breaks},
 };
 
-static void
-validate_usage(FILE *f)
-{
-    fprintf(f,
-            "Usage: chiso validate FILE... [--unit CODE]\n\n"
-            "Check files and list every problem as file:line:column: "
-            "message (at most\n%d per file, in file order), and the "
-            "warnings. Kinds are told by content:\nframework (JSON), "
-            "report configuration (JSON, \"format\": \"chiso-report\": "
-            "a\ndry run of the whole pack, nothing written), evidence "
-            "sheet, task register,\ndossier log, survey, published results "
-            "store, breaks registry (CSV).\nAn evidence sheet given with a "
-            "framework is checked against it as chiso\nscore would. "
-            "--unit CODE: the unit of logs without a unit column, and of\n"
-            "the sheet to check.\nExit status 1 if any file has a "
-            "problem.\n",
-            VALIDATE_CAP);
-}
+static const char validate_help[] =
+    N_("Usage: chiso validate FILE... [--unit CODE]\n\n"
+       "Check files and list every problem as file:line:column: message (at "
+       "most\n50 per file, in file order), and the warnings. Kinds are told "
+       "by content:\nframework (JSON), report configuration (JSON, "
+       "\"format\": \"chiso-report\": a\ndry run of the whole pack, "
+       "nothing written), evidence sheet, task register,\ndossier log, "
+       "survey, published results store, breaks registry (CSV).\nAn "
+       "evidence sheet given with a framework is checked against it as "
+       "chiso\nscore would. Exit status 1 if any file has a problem.\n\n");
+
+static const cli_option validate_options[] = {
+    {"unit", required_argument, 'u', N_("CODE"),
+     N_("the unit of logs without a unit column, and of the sheet\nto "
+        "check")},
+    {NULL, 0, 0, NULL, NULL}};
 
 /*
  * The kind of a file from its first HEAD_BYTES. A pipe or device is first
@@ -897,10 +895,7 @@ kind_of(const char *path, const char **use, chiso_diag *d, int *spool_rc)
 int
 cmd_validate(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {"unit", required_argument, NULL, 'u'},
-        {NULL, 0, NULL, 0}};
+    cli_parser op;
     int c, a, rc = CLI_EXIT_OK;
     vctx V;
     chiso_framework *fw = NULL;
@@ -908,19 +903,16 @@ cmd_validate(int argc, char **argv)
     const char **paths = NULL;
 
     memset(&V, 0, sizeof(V));
+    cli_parser_init(&op, "validate", validate_help, NULL, validate_options,
+                    NULL, NULL);
     optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        if (c == 'h') {
-            validate_usage(stdout);
-            return CLI_EXIT_OK;
+    while ((c = cli_getopt(&op, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_EXIT) {
+            return op.rc;
         }
         if (c == 'u') {
             V.unit = optarg;
-            continue;
         }
-        return cli_usage_error("validate", "unknown option '%s'",
-                               argv[optind - 1]);
     }
     if (optind >= argc) {
         return cli_usage_error("validate", "no files given");

@@ -42,7 +42,8 @@ static const cli_command commands[] = {
     {"uncertainty", cmd_uncertainty,
      N_("Monte Carlo rank uncertainty of a composite index")},
     {"plot", cmd_plot, N_("draw a chart (PNG, SVG, PDF) from a CSV file")},
-    {"tasks", cmd_tasks, N_("on-time and completion rates from a task register")},
+    {"tasks", cmd_tasks,
+     N_("on-time and completion rates from a task register")},
     {"services", cmd_services,
      N_("online, on-time and digitisation rates from a dossier log")},
     {"report", cmd_report,
@@ -50,7 +51,8 @@ static const cli_command commands[] = {
     {"fill", cmd_fill,
      N_("fill a Word template's {{placeholders}} from a JSON file")},
     {"framework", cmd_framework,
-     N_("frameworks as tables: import a province's criteria table, export one")},
+     N_("frameworks as tables: import a province's criteria table, export "
+        "one")},
     {"form", cmd_form,
      N_("the self-assessment workbook, the appraisal copy, and their review")},
 };
