@@ -35,6 +35,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A message of validate's own, in the CLI's language. */
+#define VM_(msgid) chiso_msg(cli_diag_lang(), msgid)
+
 #define VALIDATE_CAP 50
 #define HEAD_BYTES   65536
 #define HEAD_LINES   30
@@ -192,13 +195,13 @@ check_report(const vctx *V,
     if (st != CHISO_OK) {
         worst = st;
     } else {
-        chiso_buf_printf(&done, "framework '%s'", fw->id);
+        chiso_buf_printf(&done, VM_("framework '%s'"), fw->id);
         st = check_sheet(fw, cfg->evidence, cfg->unit_code, problems, warnings,
                          &n_rows);
         if (st != CHISO_OK) {
             worst = st;
         } else {
-            chiso_buf_printf(&done, ", evidence %zu rows", n_rows);
+            chiso_buf_printf(&done, VM_(", evidence %zu rows"), n_rows);
         }
     }
     /* the logs: every row, the unit present, the period present */
@@ -229,7 +232,7 @@ check_report(const vctx *V,
             }
             worst = worst != CHISO_OK ? worst : st;
         } else {
-            chiso_buf_printf(&done, ", tasks %llu rows",
+            chiso_buf_printf(&done, VM_(", tasks %llu rows"),
                              (unsigned long long)r->rows_read);
         }
         chiso_input_set_free(&set);
@@ -259,7 +262,7 @@ check_report(const vctx *V,
             }
             worst = worst != CHISO_OK ? worst : st;
         } else {
-            chiso_buf_printf(&done, ", dossiers %llu rows",
+            chiso_buf_printf(&done, VM_(", dossiers %llu rows"),
                              (unsigned long long)r->rows_read);
         }
         chiso_input_set_free(&set);
@@ -283,7 +286,7 @@ check_report(const vctx *V,
         if (st != CHISO_OK) {
             worst = worst != CHISO_OK ? worst : st;
         } else {
-            chiso_buf_printf(&done, ", published results");
+            chiso_buf_printf(&done, VM_(", published results"));
         }
         chiso_published_free(store);
         free(results);
@@ -291,8 +294,8 @@ check_report(const vctx *V,
     }
     if (worst == CHISO_OK) {
         snprintf(summary, cap,
-                 "report configuration: unit %s, period %s; every input read "
-                 "(%s); nothing written",
+                 VM_("report configuration: unit %s, period %s; every input read "
+                 "(%s); nothing written"),
                  cfg->unit_code, cfg->period, done.data ? done.data : "");
     }
     chiso_buf_free(&done);
@@ -330,8 +333,8 @@ check_framework_file(const vctx *V,
             leaves += chiso_node_is_leaf(&fw->nodes[i]);
         }
         snprintf(summary, cap,
-                 "framework '%s', %zu criteria (%zu leaves), "
-                 "max %g",
+                 VM_("framework '%s', %zu criteria (%zu leaves), "
+                 "max %g"),
                  fw->id, fw->n_nodes, leaves, fw->max);
     }
     chiso_framework_free(fw);
@@ -367,7 +370,7 @@ check_fwtable(const vctx *V,
     (void)V;
     (void)warnings;
     if (st == CHISO_OK) {
-        snprintf(summary, cap, "framework table '%s', %zu criteria, max %g",
+        snprintf(summary, cap, VM_("framework table '%s', %zu criteria, max %g"),
                  doc->fw->id, doc->fw->n_nodes, doc->fw->max);
     }
     chiso_fwdoc_free(doc);
@@ -537,11 +540,11 @@ check_evidence(const vctx *V,
     if (st == CHISO_OK) {
         if (V->fw != NULL) {
             snprintf(summary, cap,
-                     "evidence sheet, %zu rows, checked against framework "
-                     "'%s'",
+                     VM_("evidence sheet, %zu rows, checked against framework "
+                     "'%s'"),
                      n, V->fw->id);
         } else {
-            snprintf(summary, cap, "evidence sheet, %zu rows", n);
+            snprintf(summary, cap, VM_("evidence sheet, %zu rows"), n);
         }
     }
     return st;
@@ -631,8 +634,8 @@ check_log(const vctx *V,
         }
         if (st == CHISO_OK && r->rows_rejected == 0) {
             snprintf(summary, cap,
-                     "task register, %llu rows, %zu unit(s), %zu "
-                     "unit x period groups",
+                     VM_("task register, %llu rows, %zu unit(s), %zu "
+                     "unit x period groups"),
                      (unsigned long long)r->rows_read, r->n_units, r->n_rows);
         } else if (st == CHISO_OK) {
             st = CHISO_EDATA;
@@ -657,8 +660,8 @@ check_log(const vctx *V,
         }
         if (st == CHISO_OK && r->rows_rejected == 0) {
             snprintf(summary, cap,
-                     "dossier log, %llu rows, %zu unit(s), %zu unit x "
-                     "month groups",
+                     VM_("dossier log, %llu rows, %zu unit(s), %zu unit x "
+                     "month groups"),
                      (unsigned long long)r->rows_read, r->n_units, r->n_rows);
         } else if (st == CHISO_OK) {
             st = CHISO_EDATA;
@@ -730,8 +733,8 @@ check_published(const vctx *V,
             units += j == i;
         }
         snprintf(summary, cap,
-                 "published results store, %zu rows, %zu units, %zu "
-                 "non-preferred rows of conflicting sources",
+                 VM_("published results store, %zu rows, %zu units, %zu "
+                 "non-preferred rows of conflicting sources"),
                  store->n, units, conflicts);
     }
     chiso_published_free(store);
@@ -765,7 +768,7 @@ check_breaks(const vctx *V,
     }
     st = chiso_breaks_check(tmp, path, problems);
     if (st == CHISO_OK) {
-        snprintf(summary, cap, "methodology breaks registry, %zu breaks",
+        snprintf(summary, cap, VM_("methodology breaks registry, %zu breaks"),
                  tmp->n_breaks);
     }
     chiso_published_free(tmp);
@@ -802,7 +805,7 @@ check_survey(const vctx *V,
         chiso_diag_list_add(problems, &d);
         return st;
     }
-    snprintf(summary, cap, "survey responses, %zu respondents",
+    snprintf(summary, cap, VM_("survey responses, %zu respondents"),
              chiso_survey_respondents(s));
     chiso_survey_free(s);
     return CHISO_OK;
@@ -979,15 +982,19 @@ cmd_validate(int argc, char **argv)
             cli_print_diag(&problems.items[i], NULL);
         }
         if (problems.n_dropped > 0) {
-            fprintf(stderr, "chiso: %s: %zu more problems not shown\n", argv[a],
+            fprintf(stderr, "chiso: %s: ", argv[a]);
+            fprintf(stderr, VM_("%zu more problems not shown"),
                     problems.n_dropped);
+            fputc('\n', stderr);
         }
         if (st == CHISO_OK && problems.n == 0) {
-            printf("%s: ok: %s\n", argv[a], summary);
+            printf("%s: %s %s\n", argv[a], VM_("ok:"), summary);
         } else {
             int e = cli_exit_code(st != CHISO_OK ? st : CHISO_EDATA);
             size_t n = chiso_diag_list_total(&problems);
-            printf("%s: %zu problem%s\n", argv[a], n, n == 1 ? "" : "s");
+            printf("%s: ", argv[a]);
+            printf(n == 1 ? VM_("%zu problem") : VM_("%zu problems"), n);
+            putchar('\n');
             rc = rc > e ? rc : e;
         }
         chiso_diag_list_free(&problems);
