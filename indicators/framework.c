@@ -1074,6 +1074,7 @@ chiso_framework_check(chiso_framework **out,
         *out = NULL;
     }
     chiso_diag_clear(&d);
+    d.lang = problems->lang;
     st = chiso_json_doc_load(&doc, path, &d);
     if (st != CHISO_OK) {
         chiso_diag_list_add(problems, &d);
@@ -1097,6 +1098,7 @@ chiso_framework_check_text(chiso_framework **out,
         *out = NULL;
     }
     chiso_diag_clear(&d);
+    d.lang = problems->lang;
     st = chiso_json_doc_parse(&doc, path, text, len, &d);
     if (st != CHISO_OK) {
         chiso_diag_list_add(problems, &d);

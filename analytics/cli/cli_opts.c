@@ -128,7 +128,8 @@ cli_getopt(cli_parser *p, int argc, char **argv)
     }
     if (c == ':') {
         /* a long option's name is argv[optind - 1]; a short one's optopt */
-        if (optopt != 0 && optopt < 0x80 && strchr(p->shorts, optopt)) {
+        if (optopt != 0 && optopt < 0x80 && strchr(p->shorts, optopt) &&
+            strncmp(argv[optind - 1], "--", 2) != 0) {
             char o[3] = {'-', (char)optopt, '\0'};
             cli_usage_error(p->cmd, "option '%s' needs a value", o);
         } else {
