@@ -131,11 +131,10 @@ problem(struct ld *L, const cJSON *at, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg),
-              chiso_msg(L->problems != NULL ? L->problems->lang
-                                            : CHISO_LANG_VI,
-                        fmt),
-              ap);
+    vsnprintf(
+        msg, sizeof(msg),
+        chiso_msg(L->problems != NULL ? L->problems->lang : CHISO_LANG_VI, fmt),
+        ap);
     va_end(ap);
     L->n_problems++;
     chiso_json_doc_error_list(L->doc, L->problems, CHISO_ESCHEMA, at, "%s",

@@ -293,10 +293,11 @@ check_report(const vctx *V,
         free(breaks);
     }
     if (worst == CHISO_OK) {
-        snprintf(summary, cap,
-                 VM_("report configuration: unit %s, period %s; every input read "
-                 "(%s); nothing written"),
-                 cfg->unit_code, cfg->period, done.data ? done.data : "");
+        snprintf(
+            summary, cap,
+            VM_("report configuration: unit %s, period %s; every input read "
+                "(%s); nothing written"),
+            cfg->unit_code, cfg->period, done.data ? done.data : "");
     }
     chiso_buf_free(&done);
     free(names);
@@ -334,7 +335,7 @@ check_framework_file(const vctx *V,
         }
         snprintf(summary, cap,
                  VM_("framework '%s', %zu criteria (%zu leaves), "
-                 "max %g"),
+                     "max %g"),
                  fw->id, fw->n_nodes, leaves, fw->max);
     }
     chiso_framework_free(fw);
@@ -370,8 +371,9 @@ check_fwtable(const vctx *V,
     (void)V;
     (void)warnings;
     if (st == CHISO_OK) {
-        snprintf(summary, cap, VM_("framework table '%s', %zu criteria, max %g"),
-                 doc->fw->id, doc->fw->n_nodes, doc->fw->max);
+        snprintf(summary, cap,
+                 VM_("framework table '%s', %zu criteria, max %g"), doc->fw->id,
+                 doc->fw->n_nodes, doc->fw->max);
     }
     chiso_fwdoc_free(doc);
     return st;
@@ -541,7 +543,7 @@ check_evidence(const vctx *V,
         if (V->fw != NULL) {
             snprintf(summary, cap,
                      VM_("evidence sheet, %zu rows, checked against framework "
-                     "'%s'"),
+                         "'%s'"),
                      n, V->fw->id);
         } else {
             snprintf(summary, cap, VM_("evidence sheet, %zu rows"), n);
@@ -635,7 +637,7 @@ check_log(const vctx *V,
         if (st == CHISO_OK && r->rows_rejected == 0) {
             snprintf(summary, cap,
                      VM_("task register, %llu rows, %zu unit(s), %zu "
-                     "unit x period groups"),
+                         "unit x period groups"),
                      (unsigned long long)r->rows_read, r->n_units, r->n_rows);
         } else if (st == CHISO_OK) {
             st = CHISO_EDATA;
@@ -661,7 +663,7 @@ check_log(const vctx *V,
         if (st == CHISO_OK && r->rows_rejected == 0) {
             snprintf(summary, cap,
                      VM_("dossier log, %llu rows, %zu unit(s), %zu unit x "
-                     "month groups"),
+                         "month groups"),
                      (unsigned long long)r->rows_read, r->n_units, r->n_rows);
         } else if (st == CHISO_OK) {
             st = CHISO_EDATA;
@@ -734,7 +736,7 @@ check_published(const vctx *V,
         }
         snprintf(summary, cap,
                  VM_("published results store, %zu rows, %zu units, %zu "
-                 "non-preferred rows of conflicting sources"),
+                     "non-preferred rows of conflicting sources"),
                  store->n, units, conflicts);
     }
     chiso_published_free(store);

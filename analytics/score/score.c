@@ -741,19 +741,16 @@ score_bands(struct sc *S,
         return CHISO_OK;
     }
     if (!r->upper_bands) {
-        explain(S, ns,
-                       "%g%s in band >= %g -> %g of %g", v,
-                       unit_suffix(r->unit), r->bands[hit].bound,
-                       r->bands[hit].points, n->max);
+        explain(S, ns, "%g%s in band >= %g -> %g of %g", v,
+                unit_suffix(r->unit), r->bands[hit].bound, r->bands[hit].points,
+                n->max);
     } else if (r->bands[hit].open) {
-        explain(S, ns,
-                       "%g%s in the last band -> %g of %g", v,
-                       unit_suffix(r->unit), r->bands[hit].points, n->max);
+        explain(S, ns, "%g%s in the last band -> %g of %g", v,
+                unit_suffix(r->unit), r->bands[hit].points, n->max);
     } else {
-        explain(S, ns,
-                       "%g%s in band <= %g -> %g of %g", v,
-                       unit_suffix(r->unit), r->bands[hit].bound,
-                       r->bands[hit].points, n->max);
+        explain(S, ns, "%g%s in band <= %g -> %g of %g", v,
+                unit_suffix(r->unit), r->bands[hit].bound, r->bands[hit].points,
+                n->max);
     }
     return CHISO_OK;
 }
@@ -845,7 +842,6 @@ score_terms(struct sc *S, size_t k, chiso_node_score *ns)
     ns->points_exact = sum > n->max ? n->max : sum;
     return CHISO_OK;
 }
-
 
 static void
 explain(struct sc *S, chiso_node_score *ns, const char *fmt, ...)
@@ -976,8 +972,8 @@ chiso_score__leaf_eval(struct sc *S, size_t k, chiso_node_score *ns)
         ns->has_value = 1;
         ns->value = yes;
         ns->points_exact = yes ? n->max : 0;
-        explain(S, ns, "%s -> %g of %g", yes ? EXW(S, "yes") : EXW(S, "no"), ns->points_exact,
-                n->max);
+        explain(S, ns, "%s -> %g of %g", yes ? EXW(S, "yes") : EXW(S, "no"),
+                ns->points_exact, n->max);
         goto scored;
     }
     rc = rule_value(S, n->id, r->unit, &in, &v);
@@ -1028,8 +1024,7 @@ chiso_score__leaf_eval(struct sc *S, size_t k, chiso_node_score *ns)
             zero_den_points(r->zero_den, n->max, &pts, &ns->no_score);
             ns->points_exact = pts;
             explain(S, ns, "denominator 0 -> %s",
-                    ns->no_score ? EXW(S, "no score")
-                                 : EXW(S, "fixed points"));
+                    ns->no_score ? EXW(S, "no score") : EXW(S, "fixed points"));
             break;
         }
         st = score_bands(S, n, v, &in, ns);
