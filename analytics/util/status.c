@@ -130,8 +130,10 @@ chiso_diag_set_errno(chiso_diag *diag,
 {
     chiso_status st;
 
-    st = chiso_diag_set(diag, CHISO_EIO, path, 0, 0, "%s: %s", what,
-                        strerror(err));
+    st = chiso_diag_set(
+        diag, CHISO_EIO, path, 0, 0, "%s: %s",
+        chiso_msg(diag != NULL ? diag->lang : CHISO_LANG_EN, what),
+        chiso_errno_str(diag != NULL ? diag->lang : CHISO_LANG_EN, err));
     if (diag != NULL && diag->code == CHISO_EIO && diag->sys_errno == 0) {
         diag->sys_errno = err;
     }
