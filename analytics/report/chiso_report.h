@@ -36,9 +36,9 @@ typedef struct chiso_report_config {
     size_t n_unit_names;
     char *dossier_unit; /* as the dossier log writes it, or NULL */
     char *task_unit;    /* as the task register writes it, or NULL */
-    char *province;  /* name or code in the published store, or NULL */
-    char *period;    /* "2024-H2", "2024", "2024-Q3", "2024-07" */
-    char *language;  /* "vi" (default) or "en" */
+    char *province;     /* name or code in the published store, or NULL */
+    char *period;       /* "2024-H2", "2024", "2024-Q3", "2024-07" */
+    char *language;     /* "vi" (default) or "en" */
     /* inputs, resolved against the configuration's folder; NULL = absent */
     char *framework;
     char *evidence;

@@ -288,7 +288,7 @@ typedef struct chiso_sheet_column {
  * columns), then rows filled with chiso_sheet_put_*() from left to right;
  * a row is complete when its last column is filled (or
  * chiso_sheet_end_row()).
- * cols is copied. *out is owned by the workbook.
+ * cols is copied. *out is owned by the workbook (out may be NULL).
  */
 chiso_status chiso_sheet_add_table(chiso_sheet_book *book,
                                    const char *name,
