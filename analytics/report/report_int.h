@@ -93,7 +93,8 @@ typedef enum report_col_kind {
     RC_FIXED,
     RC_SIG,
     RC_PCT, /* percent points (81.23) */
-    RC_DATE
+    RC_DATE,
+    RC_YEAR /* a whole number never grouped (2024, not 2.024) */
 } report_col_kind;
 
 #define REPORT_TABLE_COLS 16

@@ -82,6 +82,7 @@ sheet_kind(report_col_kind k)
     case RC_DATE:
         return CHISO_SHEET_DATE;
     case RC_TEXT:
+    case RC_YEAR: /* as text: a year is a label, never 2.024 */
         break;
     }
     return CHISO_SHEET_TEXT;
@@ -117,6 +118,15 @@ sheet_table(chiso_sheet_book *book, const struct report_table *t)
                 break;
             case RC_DATE:
                 chiso_sheet_put_date(sh, c[j].text);
+                break;
+            case RC_YEAR:
+                if (isnan(c[j].value)) {
+                    chiso_sheet_put_missing(sh);
+                } else {
+                    char y[32];
+                    chiso_textf(y, sizeof(y), "%.0f", c[j].value);
+                    chiso_sheet_put_text(sh, y);
+                }
                 break;
             case RC_INT:
             case RC_FIXED:
@@ -292,6 +302,7 @@ cell_text(struct rp *R, const struct report_table *t, size_t i, size_t j)
         }
         return c->text;
     case RC_INT:
+    case RC_YEAR:
         return isnan(c->value) ? NULL : numtext(R, c->value, 0);
     case RC_SIG:
         if (isnan(c->value)) {
@@ -364,9 +375,9 @@ docx_results(struct rp *R, chiso_word_doc *doc)
     static const size_t area_cols[] = {1, 2, 3, 4, 5};
     static const double area_w[] = {7.5, 2.2, 2.4, 2.2, 2.2};
     static const size_t crit_cols[] = {0, 1, 6, 5, 10};
-    static const double crit_w[] = {1.8, 9.3, 1.8, 1.8, 1.8};
+    static const double crit_w[] = {1.6, 8.5, 2.2, 2.0, 2.2};
     static const size_t od_cols[] = {0, 1, 3, 4};
-    static const double od_w[] = {2.3, 9.2, 2.5, 2.5};
+    static const double od_w[] = {3.4, 7.9, 2.9, 2.3};
     const chiso_score_result *s = R->score;
     const chiso_tasks_row *tr = report_tasks_row(R);
     const chiso_services_row *cur = report_svc_row(R, R->idx);
@@ -482,18 +493,20 @@ docx_results(struct rp *R, chiso_word_doc *doc)
             }
             chiso_word_list_item(
                 doc, CHISO_WORD_BULLET, 0,
-                report_strf(R, "%s %d: %s%s%s", R->index_names[i],
-                            v ? v->year : r->year,
-                            v && v->has_value
-                                ? numtext(R, v->value, v->value_decimals)
-                                : "–",
-                            r && r->rank > 0
-                                ? report_strf(R,
-                                              RT(R, ", xếp hạng %ld/%ld (%d)",
-                                                 ", rank %ld/%ld (%d)"),
-                                              r->rank, r->rank_of, r->year)
-                                : "",
-                            r && r->rank_derived ? M(R, ", derived") : ""));
+                report_strf(
+                    R, "%s%s%s%s%s", R->index_names[i],
+                    v && v->has_value
+                        ? report_strf(R, " %d: %s", v->year,
+                                      numtext(R, v->value, v->value_decimals))
+                        : ":",
+                    v && v->has_value && r && r->rank > 0 ? "," : "",
+                    r && r->rank > 0
+                        ? report_strf(R,
+                                      RT(R, " xếp hạng %ld/%ld (năm %d)",
+                                         " rank %ld/%ld (%d)"),
+                                      r->rank, r->rank_of, r->year)
+                        : "",
+                    r && r->rank_derived ? M(R, ", derived") : ""));
         }
         word_chart(R, doc, 3);
         word_chart(R, doc, 4);
@@ -687,6 +700,7 @@ web_kind(report_col_kind k)
         return CHISO_WEB_PERCENT;
     case RC_TEXT:
     case RC_DATE:
+    case RC_YEAR:
         break;
     }
     return CHISO_WEB_TEXT;

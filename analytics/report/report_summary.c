@@ -695,7 +695,7 @@ table_province(struct rp *R)
 {
     const struct report_col cols[] = {
         {RT(R, "Chỉ số", "index"), RC_TEXT, 0},
-        {RT(R, "Năm", "year"), RC_INT, 0},
+        {RT(R, "Năm", "year"), RC_YEAR, 0},
         {RT(R, "Đơn vị", "unit"), RC_TEXT, 0},
         {RT(R, "Giá trị", "value"), RC_FIXED, 2},
         {RT(R, "Thang", "scale"), RC_TEXT, 0},
@@ -854,7 +854,7 @@ write_csv(struct rp *R, const struct report_table *t)
                 chiso_csvw_text(&w, c[j].text);
             } else if (isnan(c[j].value)) {
                 chiso_csvw_text(&w, NULL);
-            } else if (col->kind == RC_INT) {
+            } else if (col->kind == RC_INT || col->kind == RC_YEAR) {
                 chiso_csvw_int(&w, (long long)c[j].value);
             } else if (col->kind == RC_SIG) {
                 chiso_csvw_number(&w, chiso_round_sig(c[j].value, 10));
