@@ -224,7 +224,7 @@ report_write_xlsx(struct rp *R)
             base_name(R->cfg->tasks));
         fig(f, &n, M(R, "Tasks overdue at the report date"),
             CHISO_SHEET_INTEGER, (double)report_unit_overdue(R), 0, NULL,
-            R->cfg->tasks);
+            base_name(R->cfg->tasks));
     }
     if (R->svc != NULL) {
         fig(f, &n, M(R, "Dossiers received"), CHISO_SHEET_INTEGER,
@@ -818,7 +818,6 @@ web_cards(struct rp *R, chiso_web_page *pg)
         c[n].value = report_strf(R, "%ld/%ld", r->rank, r->rank_of);
         c[n].note = report_strf(R, "%d%s", r->year,
                                 r->rank_derived ? M(R, ", derived") : "");
-        c[n].source = r->source;
         n++;
     }
     chiso_web_cards(pg, c, n);
@@ -848,11 +847,11 @@ report_write_html(struct rp *R)
     web_table(R, pg, report_table_named(R, M(R, "Areas")), R->fw->name);
     chiso_web_subsection(pg, M(R, "2. Tasks assigned"));
     web_table(R, pg, report_table_named(R, "table-overdue-tasks.csv"),
-              R->cfg->tasks);
+              base_name(R->cfg->tasks));
     chiso_web_subsection(pg, M(R, "3. Administrative procedures"));
     web_chart(R, pg, 2);
     web_table(R, pg, report_table_named(R, "table-services-by-month.csv"),
-              R->cfg->dossiers);
+              base_name(R->cfg->dossiers));
     if (R->n_indices > 0) {
         chiso_web_subsection(pg, M(R, "4. The province's indices"));
         web_chart(R, pg, 3);
@@ -872,12 +871,20 @@ report_write_html(struct rp *R)
     chiso_web_source(pg,
                      report_strf(R, "%s: %s", M(R, "Framework"), R->fw->name));
     if (R->cfg->tasks != NULL) {
-        chiso_web_source(
-            pg, report_strf(R, "%s: %s", M(R, "Task register"), R->cfg->tasks));
+        chiso_web_source(pg, report_strf(R, "%s: %s", M(R, "Task register"),
+                                         base_name(R->cfg->tasks)));
     }
     if (R->cfg->dossiers != NULL) {
         chiso_web_source(pg, report_strf(R, "%s: %s", M(R, "Dossier log"),
-                                         R->cfg->dossiers));
+                                         base_name(R->cfg->dossiers)));
+    }
+    for (i = 0; i < R->n_indices; i++) {
+        /* where each latest figure was published (an address, as text) */
+        const chiso_pub_row *l = R->has_latest[i] ? R->latest[i].latest : NULL;
+        if (l != NULL && l->source != NULL && l->source[0] != '\0') {
+            chiso_web_source(pg, report_strf(R, "%s %d: %s", R->index_names[i],
+                                             l->year, l->source));
+        }
     }
     if (R->oom) {
         chiso_web_free(pg);
