@@ -12,6 +12,7 @@
 #include "score_inputs.h"
 
 #include "chiso_logs.h"
+#include "chiso_report.h"
 
 #include <cjson/cJSON.h>
 #include <getopt.h>
@@ -40,6 +41,8 @@ tasks_usage(FILE *f)
             "                       for a register without a unit column: its "
             "unit\n"
             "  --csv FILE           write the unit x period table as CSV\n"
+            "  --xlsx FILE          the same table and the overdue tasks as "
+            "an Excel workbook\n"
             "  --json FILE|-        write everything as JSON (- = stdout, "
             "no table)\n" CLI_READING_HELP
             "  --threads N          threads for large files (default: one "
@@ -189,6 +192,7 @@ cmd_tasks(int argc, char **argv)
         {"period", required_argument, NULL, 'p'},
         {"as-of", required_argument, NULL, 'a'},
         {"csv", required_argument, NULL, 'c'},
+        {"xlsx", required_argument, NULL, 'X'},
         {"json", required_argument, NULL, 'j'},
         {"unit", required_argument, NULL, 'u'},
         {"threads", required_argument, NULL, 't'},
@@ -197,7 +201,7 @@ cmd_tasks(int argc, char **argv)
         CLI_READING_OPTIONS,
         {NULL, 0, NULL, 0}};
     chiso_tasks_options opts = CHISO_TASKS_OPTIONS_INIT;
-    const char *csv_path = NULL, *json_path = NULL;
+    const char *csv_path = NULL, *json_path = NULL, *xlsx_path = NULL;
     chiso_tasks_result *res = NULL;
     chiso_outfile *csv_out = NULL;
     chiso_diag diag;
@@ -238,6 +242,9 @@ cmd_tasks(int argc, char **argv)
             break;
         case 'c':
             csv_path = optarg;
+            break;
+        case 'X':
+            xlsx_path = optarg;
             break;
         case 'j':
             json_path = optarg;
@@ -290,6 +297,7 @@ cmd_tasks(int argc, char **argv)
     }
     inputs[0] = argv[optind];
     if (cli_check_not_input("tasks", csv_path, inputs, 1) != 0 ||
+        cli_check_not_input("tasks", xlsx_path, inputs, 1) != 0 ||
         cli_check_not_input("tasks", json_path, inputs, 1) != 0 ||
         cli_check_not_input("tasks", rd.rej_path, inputs, 1) != 0) {
         rc = CLI_EXIT_USAGE;
@@ -329,6 +337,16 @@ cmd_tasks(int argc, char **argv)
             goto out;
         }
         chiso_tasks_write_csv(res, chiso_outfile_stream(csv_out));
+    }
+    if (xlsx_path != NULL) {
+        char *x = NULL;
+        size_t xl = 0;
+        chiso_status xs =
+            chiso_report_tasks_xlsx(res, cli_lang_code(), &x, &xl, &diag);
+        rc = cli_write_xlsx(xlsx_path, xs, x, xl, &diag);
+        if (rc != CLI_EXIT_OK) {
+            goto out;
+        }
     }
     if (json_path != NULL) {
         cJSON *root = chiso_tasks_to_json(res);

@@ -151,6 +151,19 @@ chiso_status report_add_file(struct rp *R, const char *name);
 
 /* report_summary.c */
 chiso_status report_write_summary(struct rp *R);
+/* A new table of R->tables (cols copied; NULL and R->oom on allocation
+ * failure) and a new row of it, its cells empty (NaN, NULL). */
+struct report_table *report_table_add(struct rp *R,
+                                      const char *csv,
+                                      const char *sheet,
+                                      const char *title,
+                                      const struct report_col *cols,
+                                      size_t n_cols);
+struct report_cell *
+report_table_row(struct rp *R, struct report_table *t, unsigned char flags);
+/* The tables of a score alone (areas, criteria, points lost): R->fw,
+ * R->score and R->en are all they read. */
+void report_build_score_tables(struct rp *R);
 /* Build the tables (R->tables) once. */
 chiso_status report_build_tables(struct rp *R);
 /* The table whose CSV file or sheet is named `name` (NULL if not built). */
@@ -160,6 +173,10 @@ void report_free_tables(struct rp *R);
 chiso_status report_write_tables(struct rp *R);
 
 /* report_office.c: report.xlsx, report.docx, report.html */
+struct chiso_sheet_book;
+/* A table as a sheet of book (errors kept by the book). */
+void report_sheet_table(struct chiso_sheet_book *book,
+                        const struct report_table *t);
 chiso_status report_write_xlsx(struct rp *R);
 chiso_status report_write_docx(struct rp *R);
 chiso_status report_write_html(struct rp *R);

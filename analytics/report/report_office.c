@@ -88,8 +88,8 @@ sheet_kind(report_col_kind k)
     return CHISO_SHEET_TEXT;
 }
 
-static void
-sheet_table(chiso_sheet_book *book, const struct report_table *t)
+void
+report_sheet_table(struct chiso_sheet_book *book, const struct report_table *t)
 {
     chiso_sheet_column cols[REPORT_TABLE_COLS];
     chiso_sheet *sh = NULL;
@@ -267,7 +267,7 @@ report_write_xlsx(struct rp *R)
     }
     chiso_sheet_add_summary(book, M(R, "Summary"), title_of(R), f, n, NULL);
     for (i = 0; i < R->n_tables; i++) {
-        sheet_table(book, &R->tables[i]);
+        report_sheet_table(book, &R->tables[i]);
     }
     if (R->oom) {
         chiso_sheet_book_free(book);

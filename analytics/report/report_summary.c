@@ -447,13 +447,13 @@ report_write_summary(struct rp *R)
 
 #define M(R, msgid) chiso_msg((R)->en ? CHISO_LANG_EN : CHISO_LANG_VI, msgid)
 
-static struct report_table *
-tab_new(struct rp *R,
-        const char *csv,
-        const char *sheet,
-        const char *title,
-        const struct report_col *cols,
-        size_t n_cols)
+struct report_table *
+report_table_add(struct rp *R,
+                 const char *csv,
+                 const char *sheet,
+                 const char *title,
+                 const struct report_col *cols,
+                 size_t n_cols)
 {
     struct report_table *t =
         realloc(R->tables, (R->n_tables + 1) * sizeof(*R->tables));
@@ -474,8 +474,8 @@ tab_new(struct rp *R,
 }
 
 /* A new row; its cells empty. NULL on allocation failure. */
-static struct report_cell *
-tab_row(struct rp *R, struct report_table *t, unsigned char flags)
+struct report_cell *
+report_table_row(struct rp *R, struct report_table *t, unsigned char flags)
 {
     size_t j;
     struct report_cell *row;
@@ -529,16 +529,16 @@ table_criteria(struct rp *R)
         {RT(R, "Thiếu kiểm chứng", "evidence_missing"), RC_INT, 0},
         {RT(R, "Nguồn số liệu", "source"), RC_TEXT, 0}};
     struct report_table *t =
-        tab_new(R, "table-criteria.csv", M(R, "Criteria"),
-                M(R, "Self-assessment, criterion by criterion"), cols,
-                sizeof(cols) / sizeof(cols[0]));
+        report_table_add(R, "table-criteria.csv", M(R, "Criteria"),
+                         M(R, "Self-assessment, criterion by criterion"), cols,
+                         sizeof(cols) / sizeof(cols[0]));
     size_t i;
 
     for (i = 0; t != NULL && i < R->fw->n_nodes; i++) {
         const chiso_node *n = &R->fw->nodes[i];
         const chiso_node_score *ns = &R->score->nodes[i];
         int leaf = chiso_node_is_leaf(n);
-        struct report_cell *c = tab_row(R, t, n->depth == 0);
+        struct report_cell *c = report_table_row(R, t, n->depth == 0);
         if (c == NULL) {
             return;
         }
@@ -572,7 +572,7 @@ table_lost(struct rp *R)
         {RT(R, "Cần đạt", "next_value"), RC_SIG, 2},
         {RT(R, "Được thêm", "gain_next"), RC_FIXED, 2},
         {RT(R, "Quy tắc", "rule"), RC_TEXT, 0}};
-    struct report_table *t = tab_new(
+    struct report_table *t = report_table_add(
         R, "table-points-lost.csv", M(R, "Points lost"),
         M(R, "Criteria that lost points, the next value and what it gains"),
         cols, sizeof(cols) / sizeof(cols[0]));
@@ -582,7 +582,7 @@ table_lost(struct rp *R)
         size_t k = R->score->lost[i];
         const chiso_node *n = &R->fw->nodes[k];
         const chiso_node_score *ns = &R->score->nodes[k];
-        struct report_cell *c = tab_row(R, t, 0);
+        struct report_cell *c = report_table_row(R, t, 0);
         if (c == NULL) {
             return;
         }
@@ -610,9 +610,9 @@ table_overdue(struct rp *R)
         {RT(R, "Số ngày quá hạn", "days_overdue"), RC_FIXED, 2},
         {RT(R, "Dòng trong sổ", "line"), RC_INT, 0}};
     struct report_table *t =
-        tab_new(R, "table-overdue-tasks.csv", M(R, "Overdue tasks"),
-                M(R, "Tasks overdue at the report date"), cols,
-                sizeof(cols) / sizeof(cols[0]));
+        report_table_add(R, "table-overdue-tasks.csv", M(R, "Overdue tasks"),
+                         M(R, "Tasks overdue at the report date"), cols,
+                         sizeof(cols) / sizeof(cols[0]));
     size_t i;
     char buf[32];
 
@@ -622,7 +622,7 @@ table_overdue(struct rp *R)
         if (strcmp(ta->unit, R->cfg->unit_code) != 0) {
             continue;
         }
-        c = tab_row(R, t, 0);
+        c = report_table_row(R, t, 0);
         if (c == NULL) {
             return;
         }
@@ -654,10 +654,10 @@ table_services(struct rp *R)
         {RT(R, "Hài lòng (%)", "satisfied_pct"), RC_PCT, 2},
         {RT(R, "Số ngày xử lý (trung vị)", "processing_days_median"), RC_FIXED,
          2}};
-    struct report_table *t =
-        tab_new(R, "table-services-by-month.csv", M(R, "Dossiers by month"),
-                M(R, "Dossiers by month, previous and this period"), cols,
-                sizeof(cols) / sizeof(cols[0]));
+    struct report_table *t = report_table_add(
+        R, "table-services-by-month.csv", M(R, "Dossiers by month"),
+        M(R, "Dossiers by month, previous and this period"), cols,
+        sizeof(cols) / sizeof(cols[0]));
     int32_t m0 = chiso_period_of_day(CHISO_PERIOD_MONTH, R->prev_first_day);
     int32_t m1 = chiso_period_of_day(CHISO_PERIOD_MONTH, R->end_day - 1), m;
     size_t k;
@@ -666,7 +666,7 @@ table_services(struct rp *R)
     for (m = m0; t != NULL && m <= m1; m++) {
         const chiso_services_row *r =
             chiso_services_find(R->svc_month, R->cfg->unit_code, m);
-        struct report_cell *c = tab_row(R, t, 0);
+        struct report_cell *c = report_table_row(R, t, 0);
         if (c == NULL) {
             return;
         }
@@ -705,10 +705,10 @@ table_province(struct rp *R)
         {RT(R, "Độ tin cậy", "confidence"), RC_TEXT, 0},
         {RT(R, "Nguồn", "source"), RC_TEXT, 0},
         {RT(R, "Ghi chú", "note"), RC_TEXT, 0}};
-    struct report_table *t =
-        tab_new(R, "table-province-indices.csv", M(R, "Province indices"),
-                M(R, "The province's published indices"), cols,
-                sizeof(cols) / sizeof(cols[0]));
+    struct report_table *t = report_table_add(
+        R, "table-province-indices.csv", M(R, "Province indices"),
+        M(R, "The province's published indices"), cols,
+        sizeof(cols) / sizeof(cols[0]));
     size_t i, k;
 
     for (k = 0; t != NULL && k < R->n_indices; k++) {
@@ -720,7 +720,7 @@ table_province(struct rp *R)
                 !chiso_published_unit_matches(row, R->cfg->province)) {
                 continue;
             }
-            c = tab_row(R, t, 0);
+            c = report_table_row(R, t, 0);
             if (c == NULL) {
                 return;
             }
@@ -756,13 +756,13 @@ table_areas(struct rp *R)
         {RT(R, "Tỷ lệ (%)", "index_pct"), RC_PCT, 2},
         {RT(R, "Điểm bị mất", "points_lost"), RC_FIXED, 2}};
     struct report_table *t =
-        tab_new(R, NULL, M(R, "Areas"), M(R, "Points by area"), cols,
-                sizeof(cols) / sizeof(cols[0]));
+        report_table_add(R, NULL, M(R, "Areas"), M(R, "Points by area"), cols,
+                         sizeof(cols) / sizeof(cols[0]));
     size_t idx[64], n = report_areas(R, idx, 64), i;
 
     for (i = 0; t != NULL && i < n; i++) {
         const chiso_node_score *ns = &R->score->nodes[idx[i]];
-        struct report_cell *c = tab_row(R, t, 0);
+        struct report_cell *c = report_table_row(R, t, 0);
         if (c == NULL) {
             return;
         }
@@ -775,12 +775,18 @@ table_areas(struct rp *R)
     }
 }
 
-chiso_status
-report_build_tables(struct rp *R)
+void
+report_build_score_tables(struct rp *R)
 {
     table_areas(R);
     table_criteria(R);
     table_lost(R);
+}
+
+chiso_status
+report_build_tables(struct rp *R)
+{
+    report_build_score_tables(R);
     if (R->tasks != NULL) {
         table_overdue(R);
     }
