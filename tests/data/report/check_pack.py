@@ -313,6 +313,75 @@ def check_html(out, s, work, src, name):
     return page
 
 
+# ---- 6: --xlsx of score, services, tasks -----------------------------------
+
+def check_cli_xlsx(chiso, src, work):
+    """The workbook of each command holds its --csv table, cell by cell
+    (numbers as numbers, percentages as fractions), and is refused over
+    an input."""
+    d = os.path.join(work, "cli")
+    os.makedirs(d, exist_ok=True)
+    smp = os.path.join(src, "datasets", "samples")
+    env = dict(os.environ, LC_ALL="C", TZ="UTC")
+    cases = [
+        ("services", [os.path.join(smp, "dossiers-skhcn-2024.csv"),
+                      "--period", "half"], "Hồ sơ", 2, 6),
+        ("tasks", [os.path.join(smp, "tasks-skhcn-2024.csv"), "--as-of",
+                   "2024-12-31", "--period", "half"], "Nhiệm vụ", 2, 8),
+    ]
+    for cmd, args, sheet, first_num, first_pct in cases:
+        x = os.path.join(d, cmd + ".xlsx")
+        c = os.path.join(d, cmd + ".csv")
+        run([chiso, cmd] + args + ["--xlsx", x, "--csv", c], env=env)
+        rows = read_csv(c)
+        wb = openpyxl.load_workbook(x)
+        check(wb.sheetnames == [sheet] + (["Nhiệm vụ quá hạn"]
+                                          if cmd == "tasks" else []),
+              "%s --xlsx sheets %r" % (cmd, wb.sheetnames))
+        ws = wb[sheet]
+        check(ws.freeze_panes == "A3", "%s --xlsx frozen %r" %
+              (cmd, ws.freeze_panes))
+        xr = list(ws.iter_rows(min_row=3, values_only=True))
+        check(len(xr) == len(rows) - 1, "%s --xlsx %d rows, CSV %d" %
+              (cmd, len(xr), len(rows) - 1))
+        for a, b in zip(xr, rows[1:]):
+            check(a[0] == b[0] and a[1] == b[1], "%s row %r" % (cmd, a[:2]))
+            for j in range(first_num, len(b)):
+                want = float(b[j]) if b[j] != "" else None
+                if j >= first_pct and want is not None and \
+                        rows[0][j].endswith("_pct"):
+                    want /= 100
+                if want is None:
+                    check(a[j] is None, "%s %s: %r for no data" %
+                          (cmd, rows[0][j], a[j]))
+                else:
+                    close(a[j], want, 1e-9, "%s %s %s" % (cmd, b[0],
+                                                         rows[0][j]))
+    x = os.path.join(d, "score.xlsx")
+    run([chiso, "score",
+         os.path.join(src, "indicators", "frameworks",
+                      "par-department-template.json"),
+         os.path.join(smp, "evidence-skhcn-2024-h2.csv"), "--xlsx", x,
+         "--json", os.path.join(d, "score.json")], env=env)
+    with open(os.path.join(d, "score.json"), encoding="utf-8") as f:
+        sj = json.load(f)
+    wb = openpyxl.load_workbook(x)
+    check(wb.sheetnames == ["Tổng hợp", "Lĩnh vực", "Tiêu chí",
+                            "Điểm bị mất"], "score --xlsx %r" % wb.sheetnames)
+    c = figure(wb["Tổng hợp"], "Chỉ số CCHC tự đánh giá")
+    idx = sj["total"]["index_pct"]
+    if c is not None and idx is not None:
+        close(c.value, idx / 100, 0.00005, "score --xlsx index_pct")
+    # never over an input (exit 2, nothing written)
+    inp = os.path.join(d, "in.csv")
+    shutil.copy(os.path.join(smp, "dossiers-skhcn-2024.csv"), inp)
+    before = open(inp, "rb").read()
+    r = subprocess.run([chiso, "services", inp, "--xlsx", inp], env=env,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    check(r.returncode == 2 and open(inp, "rb").read() == before,
+          "services --xlsx over its input: exit %d" % r.returncode)
+
+
 def main():
     if len(sys.argv) != 4:
         raise SystemExit(__doc__)
@@ -354,6 +423,7 @@ def main():
           "en: no input_not_given warning")
 
     check_xlsx(a, s)
+    check_cli_xlsx(chiso, src, work)
     check_docx(a, s, work)
     page = check_html(a, s, work, src, "vi")
     for x in (vi(s["par"]["index_pct"], 2),
