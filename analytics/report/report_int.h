@@ -109,7 +109,17 @@ struct report_cell {
     const char *text; /* RC_TEXT / RC_DATE; NULL = empty */
     double value;     /* numbers; NaN = empty */
     int dec;          /* -1 = the column's */
+    /* what people see instead of value (workbook, page, document; the
+     * CSV keeps value): a target rounded away from the current value */
+    int has_shown;
+    double shown;
 };
+
+/* A value to reach (next_value) rounded to 2 decimals away from the
+ * current value (up when above it, down when below), so the number shown
+ * still reaches the step; whole numbers unchanged; without a current
+ * value, next itself. */
+double report_target_round(double next, int has_value, double value);
 
 struct report_table {
     const char *csv;   /* "table-criteria.csv"; NULL = not written as CSV */

@@ -132,7 +132,8 @@ report_sheet_table(struct chiso_sheet_book *book, const struct report_table *t)
             case RC_FIXED:
             case RC_SIG:
             case RC_PCT:
-                chiso_sheet_put_number(sh, c[j].value);
+                chiso_sheet_put_number(sh, c[j].has_shown ? c[j].shown
+                                                          : c[j].value);
                 break;
             }
         }
@@ -307,6 +308,10 @@ cell_text(struct rp *R, const struct report_table *t, size_t i, size_t j)
     case RC_SIG:
         if (isnan(c->value)) {
             return NULL;
+        }
+        if (c->has_shown) {
+            return numtext(R, c->shown,
+                           fabs(c->shown - round(c->shown)) < 1e-9 ? 0 : 2);
         }
         return numtext(R, c->value,
                        fabs(c->value - round(c->value)) < 1e-9 ? 0 : 2);
@@ -580,6 +585,35 @@ docx_shortcomings(struct rp *R, chiso_word_doc *doc)
     }
 }
 
+/*
+ * A value to reach, as a sentence writes it: whole numbers as they are;
+ * otherwise 2 decimals rounded AWAY from the current value (up when the
+ * target is above it, down when below), so the number written still
+ * reaches the step (83.333... is "83,34", never "83,33", which would not
+ * gain the point). Without a current value: 10 significant digits.
+ */
+static const char *
+target_text(struct rp *R, double next, int has_value, double value)
+{
+    char buf[64], *p;
+    double r;
+
+    if (fabs(next - round(next)) < 1e-9) {
+        return numtext(R, round(next), 0);
+    }
+    if (!has_value) {
+        chiso_textf(buf, sizeof(buf), "%.10g", next);
+        for (p = buf; !R->en && *p; p++) {
+            if (*p == '.') {
+                *p = ',';
+            }
+        }
+        return report_strf(R, "%s", buf);
+    }
+    r = report_target_round(next, has_value, value);
+    return numtext(R, r, 2);
+}
+
 static void
 docx_directions(struct rp *R, chiso_word_doc *doc)
 {
@@ -603,10 +637,7 @@ docx_directions(struct rp *R, chiso_word_doc *doc)
                    "thêm %s điểm.",
                    "Criterion %s \"%s\": reach %s%s%s to gain %s points."),
                 nd->id, nd->name,
-                numtext(R, ns->next_value,
-                        fabs(ns->next_value - round(ns->next_value)) < 1e-9
-                            ? 0
-                            : 2),
+                target_text(R, ns->next_value, ns->has_value, ns->value),
                 ns->has_value ? RT(R, " (hiện nay ", " (now ") : "",
                 ns->has_value
                     ? report_strf(
@@ -738,7 +769,8 @@ web_table(struct rp *R,
                     chiso_web_put_missing(pg);
                 }
             } else {
-                chiso_web_put_number(pg, c[j].value);
+                chiso_web_put_number(pg,
+                                     c[j].has_shown ? c[j].shown : c[j].value);
             }
         }
     }

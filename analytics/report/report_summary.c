@@ -445,6 +445,16 @@ report_write_summary(struct rp *R)
 
 /* ---- tables -------------------------------------------------------------- */
 
+double
+report_target_round(double next, int has_value, double value)
+{
+    if (fabs(next - round(next)) < 1e-9 || !has_value) {
+        return next;
+    }
+    return next > value ? ceil(next * 100 - 1e-7) / 100
+                        : floor(next * 100 + 1e-7) / 100;
+}
+
 #define M(R, msgid) chiso_msg((R)->en ? CHISO_LANG_EN : CHISO_LANG_VI, msgid)
 
 struct report_table *
@@ -505,6 +515,8 @@ report_table_row(struct rp *R, struct report_table *t, unsigned char flags)
         row[j].text = NULL;
         row[j].value = (double)NAN;
         row[j].dec = -1;
+        row[j].has_shown = 0;
+        row[j].shown = (double)NAN;
     }
     t->flags[t->n_rows] = flags;
     t->n_rows++;
@@ -594,6 +606,11 @@ table_lost(struct rp *R)
         c[5].value = n->max;
         c[6].value = ns->has_value ? ns->value : (double)NAN;
         c[7].value = ns->has_next_value ? ns->next_value : (double)NAN;
+        if (ns->has_next_value) {
+            c[7].has_shown = 1;
+            c[7].shown =
+                report_target_round(ns->next_value, ns->has_value, ns->value);
+        }
         c[8].value = ns->gain_next > 0 ? ns->gain_next : (double)NAN;
         c[9].text = chiso_rule_type_name(n->rule.type);
     }

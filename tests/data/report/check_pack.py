@@ -218,7 +218,21 @@ def check_xlsx(out, s):
     check(first[1] == tl["id"], "points lost first %r" % first[1])
     close(first[3], tl["points_lost"], 0.005, "top_lost[0].points_lost")
     if tl["next_value"] is not None:
-        close(first[7], tl["next_value"], 1e-9, "top_lost[0].next_value")
+        # within 0.01 of next_value and on the side that reaches it
+        close(first[7], tl["next_value"], 0.01, "top_lost[0].next_value")
+        if tl["value"] is not None and isinstance(first[7], (int, float)):
+            check((first[7] - tl["next_value"]) *
+                  (tl["next_value"] - tl["value"]) >= -1e-12,
+                  "next value %r shown short of %r" % (first[7],
+                                                      tl["next_value"]))
+    # every target of the sheet reaches its step (never rounded short)
+    for r in t.iter_rows(min_row=3, values_only=True):
+        if r[6] is not None and r[7] is not None:
+            lost = [x for x in s["par"]["top_lost"] if x["id"] == r[1]]
+            if lost and lost[0]["next_value"] is not None:
+                nv, v = lost[0]["next_value"], lost[0]["value"]
+                check(v is None or (r[7] - nv) * (nv - v) >= -1e-12,
+                      "%s: target %r short of %r" % (r[1], r[7], nv))
     # overdue tasks: dates are dates
     t = wb["Nhiệm vụ quá hạn"]
     due = t.cell(3, 4)
@@ -279,9 +293,22 @@ def check_docx(out, s, work):
     for tl in p["top_lost"]:
         check(tl["name"] in flat, "docx: lost criterion '%s'" % tl["name"])
         if tl["next_value"] is not None and tl["gain_next"] is not None:
+            # the target rounded away from the current value, so the
+            # number written still reaches the step
             nv = tl["next_value"]
-            want = "đạt giá trị %s" % (vi(nv, 0) if nv == int(nv)
-                                       else vi(nv, 2))
+            if nv == int(nv):
+                shown = str(int(nv))
+            elif tl["value"] is None:
+                shown = ("%.10g" % nv).replace(".", ",")
+            else:
+                import decimal
+                up = tl["value"] is None or nv > tl["value"]
+                d = decimal.Decimal(repr(nv)).quantize(
+                    decimal.Decimal("0.01"),
+                    rounding=decimal.ROUND_CEILING if up
+                    else decimal.ROUND_FLOOR)
+                shown = str(d).replace(".", ",")
+            want = "đạt giá trị %s" % shown
             check(want in flat, "docx: target '%s' of %s" % (want, tl["id"]))
             check("được thêm %s điểm" % vi(tl["gain_next"], 2) in flat,
                   "docx: gain of %s" % tl["id"])
