@@ -99,6 +99,15 @@ void cli_json_hooks(void);
  */
 int cli_write_json(const struct cJSON *root, const char *path);
 
+/* Write a workbook's bytes (chiso_report_*_xlsx: st, data, len, diag as
+ * the call left them) to path as one output of the set; frees data.
+ * Returns an exit code (the library's error reported when st failed). */
+int cli_write_xlsx(const char *path,
+                   chiso_status st,
+                   char *data,
+                   size_t len,
+                   chiso_diag *diag);
+
 /* Open an output; on failure print and return the exit code (0 on
  * success). Refused (exit 2) when it is, or is inside, an input. */
 int cli_out_open(const char *path, chiso_outfile **f);

@@ -674,6 +674,31 @@ cli_write_json(const cJSON *root, const char *path)
 }
 
 int
+cli_write_xlsx(
+    const char *path, chiso_status st, char *data, size_t len, chiso_diag *diag)
+{
+    chiso_outfile *f = NULL;
+    int rc;
+
+    if (st != CHISO_OK) {
+        free(data);
+        return cli_report(diag);
+    }
+    rc = cli_out_open(path, &f);
+    if (rc == CLI_EXIT_OK &&
+        fwrite(data, 1, len, chiso_outfile_stream(f)) != len) {
+        chiso_diag d;
+        cli_diag_init(&d);
+        chiso_diag_set_errno(&d, path, errno ? errno : EIO, "cannot write");
+        chiso_outfile_abort(f);
+        f = NULL;
+        rc = cli_report(&d);
+    }
+    free(data);
+    return rc == CLI_EXIT_OK ? cli_out_commit(&f) : rc;
+}
+
+int
 cli_csv_open(const char *path, chiso_outfile **f, chiso_csvw *w)
 {
     int rc = cli_out_open(path, f);

@@ -14,6 +14,7 @@
 #include "cmd_score_units.h"
 #include "score_inputs.h"
 #include "chiso_fwtable.h"
+#include "chiso_report.h"
 
 #include <cjson/cJSON.h>
 #include <getopt.h>
@@ -50,6 +51,7 @@ static const char score_help[] =
        "  --as-of DATE         judge tasks (and open dossiers) at DATE "
        "(default:\n"
        "                       the end of the period)\n"
+       "  --xlsx FILE          the tables as an Excel workbook (one unit)\n"
        "Every unit at once:\n"
        "  --all-units          score every unit of the sheet\n"
        "  --units FILE         unit list (CSV: unit, name, group): "
@@ -608,6 +610,7 @@ static const cli_option score_options[] = {
     {"all-units", no_argument, 'a', NULL, NULL},
     {"units", required_argument, 'U', NULL, NULL},
     {"csv", required_argument, 'c', NULL, NULL},
+    {"xlsx", required_argument, 'X', NULL, NULL},
     {"top", required_argument, 't', NULL, NULL},
     {NULL, 0, 0, NULL, NULL}};
 
@@ -629,7 +632,7 @@ cmd_score(int argc, char **argv)
     score_sources src = {NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     chiso_input_set set = CHISO_INPUT_SET_INIT;
     int all_units = 0, multi;
-    const char *units_file = NULL, *csv_path = NULL;
+    const char *units_file = NULL, *csv_path = NULL, *xlsx_path = NULL;
     long top = 10;
     struct stat sb;
 
@@ -684,6 +687,9 @@ cmd_score(int argc, char **argv)
         case 'c':
             csv_path = optarg;
             break;
+        case 'X':
+            xlsx_path = optarg;
+            break;
         case 't':
             if (cli_parse_long("score", "--top", optarg, &top) != 0) {
                 rc = CLI_EXIT_USAGE;
@@ -710,6 +716,7 @@ cmd_score(int argc, char **argv)
                           : n_what_if > 0        ? "--what-if"
                           : src.tasks != NULL    ? "--tasks"
                           : src.dossiers != NULL ? "--dossiers"
+                          : xlsx_path != NULL    ? "--xlsx"
                                                  : NULL;
         if (bad != NULL) {
             rc = cli_usage_error("score",
@@ -753,7 +760,8 @@ cmd_score(int argc, char **argv)
     inputs[1] = argv[optind + 1];
     inputs[2] = src.tasks;
     inputs[3] = src.dossiers;
-    if (cli_check_not_input("score", json_path, inputs, 4) != 0) {
+    if (cli_check_not_input("score", json_path, inputs, 4) != 0 ||
+        cli_check_not_input("score", xlsx_path, inputs, 4) != 0) {
         rc = CLI_EXIT_USAGE;
         goto out;
     }
@@ -786,6 +794,16 @@ cmd_score(int argc, char **argv)
         print_table(res, argv[optind + 1]);
         if (wres != NULL) {
             print_what_if(res, wres);
+        }
+    }
+    if (xlsx_path != NULL) {
+        char *x = NULL;
+        size_t xl = 0;
+        chiso_status xs = chiso_report_score_xlsx(
+            fw, res, argv[optind + 1], cli_lang_code(), &x, &xl, &diag);
+        rc = cli_write_xlsx(xlsx_path, xs, x, xl, &diag);
+        if (rc != CLI_EXIT_OK) {
+            goto out;
         }
     }
     if (json_path != NULL) {

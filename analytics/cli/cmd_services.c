@@ -12,6 +12,7 @@
 #include "score_inputs.h"
 
 #include "chiso_logs.h"
+#include "chiso_report.h"
 
 #include <cjson/cJSON.h>
 #include <getopt.h>
@@ -34,6 +35,8 @@ static const cli_option services_options[] = {
         "without a unit column: its unit")},
     {"csv", required_argument, 'c', N_("FILE"),
      N_("write the unit x period table as CSV")},
+    {"xlsx", required_argument, 'X', N_("FILE"),
+     N_("the same table as an Excel workbook")},
     {"json", required_argument, 'j', N_("FILE|-"),
      N_("write everything as JSON (- = stdout, no table)")},
     {"threads", required_argument, 't', "N",
@@ -150,7 +153,7 @@ cmd_services(int argc, char **argv)
 {
     cli_parser op;
     chiso_services_options opts = CHISO_SERVICES_OPTIONS_INIT;
-    const char *csv_path = NULL, *json_path = NULL;
+    const char *csv_path = NULL, *json_path = NULL, *xlsx_path = NULL;
     chiso_services_result *res = NULL;
     chiso_outfile *csv_out = NULL;
     chiso_diag diag;
@@ -197,6 +200,9 @@ cmd_services(int argc, char **argv)
         case 'c':
             csv_path = optarg;
             break;
+        case 'X':
+            xlsx_path = optarg;
+            break;
         case 'j':
             json_path = optarg;
             break;
@@ -237,6 +243,7 @@ cmd_services(int argc, char **argv)
     }
     inputs[0] = argv[optind];
     if (cli_check_not_input("services", csv_path, inputs, 1) != 0 ||
+        cli_check_not_input("services", xlsx_path, inputs, 1) != 0 ||
         cli_check_not_input("services", json_path, inputs, 1) != 0 ||
         cli_check_not_input("services", rd.rej_path, inputs, 1) != 0) {
         rc = CLI_EXIT_USAGE;
@@ -278,6 +285,16 @@ cmd_services(int argc, char **argv)
             goto out;
         }
         chiso_services_write_csv(res, chiso_outfile_stream(csv_out));
+    }
+    if (xlsx_path != NULL) {
+        char *x = NULL;
+        size_t xl = 0;
+        chiso_status xs =
+            chiso_report_services_xlsx(res, cli_lang_code(), &x, &xl, &diag);
+        rc = cli_write_xlsx(xlsx_path, xs, x, xl, &diag);
+        if (rc != CLI_EXIT_OK) {
+            goto out;
+        }
     }
     if (json_path != NULL) {
         cJSON *root = chiso_services_to_json(res);

@@ -12,6 +12,7 @@
 #include "score_inputs.h"
 
 #include "chiso_logs.h"
+#include "chiso_report.h"
 
 #include <cjson/cJSON.h>
 #include <getopt.h>
@@ -38,6 +39,8 @@ static const cli_option tasks_options[] = {
         "register without a unit column: its unit")},
     {"csv", required_argument, 'c', N_("FILE"),
      N_("write the unit x period table as CSV")},
+    {"xlsx", required_argument, 'X', N_("FILE"),
+     N_("the same table and the overdue tasks as an Excel\nworkbook")},
     {"json", required_argument, 'j', N_("FILE|-"),
      N_("write everything as JSON (- = stdout, no table)")},
     {"threads", required_argument, 't', "N",
@@ -185,7 +188,7 @@ cmd_tasks(int argc, char **argv)
 {
     cli_parser op;
     chiso_tasks_options opts = CHISO_TASKS_OPTIONS_INIT;
-    const char *csv_path = NULL, *json_path = NULL;
+    const char *csv_path = NULL, *json_path = NULL, *xlsx_path = NULL;
     chiso_tasks_result *res = NULL;
     chiso_outfile *csv_out = NULL;
     chiso_diag diag;
@@ -231,6 +234,9 @@ cmd_tasks(int argc, char **argv)
             break;
         case 'c':
             csv_path = optarg;
+            break;
+        case 'X':
+            xlsx_path = optarg;
             break;
         case 'j':
             json_path = optarg;
@@ -278,6 +284,7 @@ cmd_tasks(int argc, char **argv)
     }
     inputs[0] = argv[optind];
     if (cli_check_not_input("tasks", csv_path, inputs, 1) != 0 ||
+        cli_check_not_input("tasks", xlsx_path, inputs, 1) != 0 ||
         cli_check_not_input("tasks", json_path, inputs, 1) != 0 ||
         cli_check_not_input("tasks", rd.rej_path, inputs, 1) != 0) {
         rc = CLI_EXIT_USAGE;
@@ -317,6 +324,16 @@ cmd_tasks(int argc, char **argv)
             goto out;
         }
         chiso_tasks_write_csv(res, chiso_outfile_stream(csv_out));
+    }
+    if (xlsx_path != NULL) {
+        char *x = NULL;
+        size_t xl = 0;
+        chiso_status xs =
+            chiso_report_tasks_xlsx(res, cli_lang_code(), &x, &xl, &diag);
+        rc = cli_write_xlsx(xlsx_path, xs, x, xl, &diag);
+        if (rc != CLI_EXIT_OK) {
+            goto out;
+        }
     }
     if (json_path != NULL) {
         cJSON *root = chiso_tasks_to_json(res);

@@ -36,9 +36,9 @@ typedef struct chiso_report_config {
     size_t n_unit_names;
     char *dossier_unit; /* as the dossier log writes it, or NULL */
     char *task_unit;    /* as the task register writes it, or NULL */
-    char *province;  /* name or code in the published store, or NULL */
-    char *period;    /* "2024-H2", "2024", "2024-Q3", "2024-07" */
-    char *language;  /* "vi" (default) or "en" */
+    char *province;     /* name or code in the published store, or NULL */
+    char *period;       /* "2024-H2", "2024", "2024-Q3", "2024-07" */
+    char *language;     /* "vi" (default) or "en" */
     /* inputs, resolved against the configuration's folder; NULL = absent */
     char *framework;
     char *evidence;
@@ -116,6 +116,44 @@ chiso_status chiso_report_build(const chiso_report_config *cfg,
                                 chiso_report_outcome *outcome,
                                 chiso_diag *diag);
 void chiso_report_outcome_clear(chiso_report_outcome *o);
+
+/*
+ * The tables of a command as an Excel workbook (`--xlsx FILE` of chiso
+ * score, services and tasks), in memory: *out (free()) holds the .xlsx
+ * bytes, for the caller to write through its own checked output. Sheets
+ * as in the report pack's report.xlsx (docs/outputs.md): a summary of key
+ * figures, then one sheet per table, numbers stored as numbers
+ * (percentages as fractions shown 0.00%), header rows frozen, autofilter,
+ * fitted widths; labels in `lang`; the same bytes for the same result.
+ */
+struct chiso_framework;
+struct chiso_score_result;
+struct chiso_services_result;
+struct chiso_tasks_result;
+
+/* Score: summary (index, points, grade, appraised), areas, every
+ * criterion (with points lost), the criteria that lost points with their
+ * next value and gain. `source` names the evidence sheet (may be NULL). */
+chiso_status chiso_report_score_xlsx(const struct chiso_framework *fw,
+                                     const struct chiso_score_result *res,
+                                     const char *source,
+                                     chiso_lang lang,
+                                     char **out,
+                                     size_t *len,
+                                     chiso_diag *diag);
+/* Dossier log: unit x period, as `chiso services --csv`. */
+chiso_status chiso_report_services_xlsx(const struct chiso_services_result *res,
+                                        chiso_lang lang,
+                                        char **out,
+                                        size_t *len,
+                                        chiso_diag *diag);
+/* Task register: unit x period as `chiso tasks --csv`, and the overdue
+ * tasks. */
+chiso_status chiso_report_tasks_xlsx(const struct chiso_tasks_result *res,
+                                     chiso_lang lang,
+                                     char **out,
+                                     size_t *len,
+                                     chiso_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -76,6 +76,49 @@ report_warn(struct rp *R, const char *fmt, ...)
     R->warnings[R->n_warnings++] = msg.data;
 }
 
+void
+report_warnk(struct rp *R,
+             const char *code,
+             chiso_severity severity,
+             const char *criterion_id,
+             const char *path,
+             const char *fmt,
+             ...)
+{
+    chiso_buf msg = CHISO_BUF_INIT;
+    chiso_diag d;
+    va_list ap;
+    chiso_status st;
+
+    va_start(ap, fmt);
+    st = chiso_buf_vprintf(&msg, fmt, ap);
+    va_end(ap);
+    if (st != CHISO_OK || msg.data == NULL) {
+        chiso_buf_free(&msg);
+        report_oom(R);
+        return;
+    }
+    memset(&d, 0, sizeof(d));
+    d.code = CHISO_EDATA;
+    d.lang = R->en ? CHISO_LANG_EN : CHISO_LANG_VI;
+    d.kind = code;
+    d.severity = severity;
+    /* the message as given (already in the report's language): never
+     * through the catalogue again */
+    chiso_textf(d.message, sizeof(d.message), "%s", msg.data);
+    if (path != NULL) {
+        chiso_textf(d.path, sizeof(d.path), "%s", path);
+    }
+    if (criterion_id != NULL) {
+        chiso_textf(d.criterion_id, sizeof(d.criterion_id), "%s", criterion_id);
+    }
+    if (chiso_diag_list_add(&R->wlist, &d) != CHISO_OK) {
+        report_oom(R);
+    }
+    report_warn(R, "%s", msg.data);
+    chiso_buf_free(&msg);
+}
+
 const char *
 report_strf(struct rp *R, const char *fmt, ...)
 {
@@ -307,44 +350,52 @@ compute_logs_for(struct rp *R,
         to.as_of = R->as_of;
         to.period = R->kind;
         to.unit = tref;
+        /* the register's bad rows and notes, once (not again by month) */
+        to.table.problems = &R->wlist;
+        to.table.notes = &R->wlist;
         st = chiso_tasks_compute(&R->tasks, R->cfg->tasks, &to, R->diag);
         if (st != CHISO_OK) {
             return st;
         }
+        to.table.problems = NULL;
+        to.table.notes = NULL;
         to.period = CHISO_PERIOD_MONTH;
         st = chiso_tasks_compute(&R->tasks_month, R->cfg->tasks, &to, R->diag);
         if (st != CHISO_OK) {
             return st;
         }
-        st = chiso_tasks_inputs(&R->inputs, R->tasks, R->cfg->unit_code,
-                                R->idx, NULL, R->diag);
+        st = chiso_tasks_inputs(&R->inputs, R->tasks, R->cfg->unit_code, R->idx,
+                                NULL, R->diag);
         if (st != CHISO_OK) {
             return chiso_diag_set(R->diag, st, NULL, 0, 0, "out of memory");
         }
         if (report_tasks_row(R) == NULL) {
-            report_warn(R,
-                        R->en ? "the task register has no task of unit %s "
-                                "due in %s"
-                              : "sổ theo dõi nhiệm vụ không có nhiệm vụ "
-                                "nào của %s đến hạn trong %s",
-                        R->cfg->unit_code, R->period_label);
+            report_warnk(R, "unit_no_rows_in_period", CHISO_SEVERITY_WARNING,
+                         NULL, R->cfg->tasks,
+                         R->en ? "the task register has no task of unit %s "
+                                 "due in %s"
+                               : "sổ theo dõi nhiệm vụ không có nhiệm vụ "
+                                 "nào của %s đến hạn trong %s",
+                         R->cfg->unit_code, R->period_label);
         }
         if (R->tasks->rows_rejected > 0) {
-            report_warn(R,
-                        R->en ? "the task register had %llu bad rows of "
-                                "%llu (not counted)"
-                              : "sổ theo dõi nhiệm vụ có %llu dòng lỗi trên "
-                                "%llu dòng (không tính)",
-                        (unsigned long long)R->tasks->rows_rejected,
-                        (unsigned long long)(R->tasks->rows_read -
-                                             R->tasks->rows_totals));
+            report_warnk(R, "rows_rejected", CHISO_SEVERITY_WARNING, NULL,
+                         R->cfg->tasks,
+                         R->en ? "the task register had %llu bad rows of "
+                                 "%llu (not counted)"
+                               : "sổ theo dõi nhiệm vụ có %llu dòng lỗi trên "
+                                 "%llu dòng (không tính)",
+                         (unsigned long long)R->tasks->rows_rejected,
+                         (unsigned long long)(R->tasks->rows_read -
+                                              R->tasks->rows_totals));
         }
     } else {
-        report_warn(R, "%s",
-                    R->en ? "no task register given: task rates are not "
-                            "reported"
-                          : "không có sổ theo dõi nhiệm vụ: không báo cáo tỷ "
-                            "lệ nhiệm vụ");
+        report_warnk(R, "input_not_given", CHISO_SEVERITY_WARNING, NULL,
+                     R->cfg->path, "%s",
+                     R->en ? "no task register given: task rates are not "
+                             "reported"
+                           : "không có sổ theo dõi nhiệm vụ: không báo cáo tỷ "
+                             "lệ nhiệm vụ");
     }
     if (R->cfg->dossiers != NULL) {
         chiso_services_options so = CHISO_SERVICES_OPTIONS_INIT;
@@ -354,10 +405,14 @@ compute_logs_for(struct rp *R,
         so.as_of = R->as_of;
         so.table.threads = R->opts->threads;
         so.unit = dref;
+        so.table.problems = &R->wlist;
+        so.table.notes = &R->wlist;
         st = chiso_services_compute(&R->svc, R->cfg->dossiers, &so, R->diag);
         if (st != CHISO_OK) {
             return st;
         }
+        so.table.problems = NULL;
+        so.table.notes = NULL;
         so.period = CHISO_PERIOD_MONTH;
         st = chiso_services_compute(&R->svc_month, R->cfg->dossiers, &so,
                                     R->diag);
@@ -370,29 +425,32 @@ compute_logs_for(struct rp *R,
             return chiso_diag_set(R->diag, st, NULL, 0, 0, "out of memory");
         }
         if (report_svc_row(R, R->idx) == NULL) {
-            report_warn(R,
-                        R->en ? "the dossier log has no dossier of unit %s "
-                                "received in %s"
-                              : "sổ hồ sơ không có hồ sơ nào của %s tiếp "
-                                "nhận trong %s",
-                        R->cfg->unit_code, R->period_label);
+            report_warnk(R, "unit_no_rows_in_period", CHISO_SEVERITY_WARNING,
+                         NULL, R->cfg->dossiers,
+                         R->en ? "the dossier log has no dossier of unit %s "
+                                 "received in %s"
+                               : "sổ hồ sơ không có hồ sơ nào của %s tiếp "
+                                 "nhận trong %s",
+                         R->cfg->unit_code, R->period_label);
         }
         if (R->svc->rows_rejected > 0) {
-            report_warn(R,
-                        R->en ? "the dossier log had %llu bad rows of %llu "
-                                "(not counted)"
-                              : "sổ hồ sơ có %llu dòng lỗi trên %llu dòng "
-                                "(không tính)",
-                        (unsigned long long)R->svc->rows_rejected,
-                        (unsigned long long)(R->svc->rows_read -
-                                             R->svc->rows_totals));
+            report_warnk(
+                R, "rows_rejected", CHISO_SEVERITY_WARNING, NULL,
+                R->cfg->dossiers,
+                R->en ? "the dossier log had %llu bad rows of %llu "
+                        "(not counted)"
+                      : "sổ hồ sơ có %llu dòng lỗi trên %llu dòng "
+                        "(không tính)",
+                (unsigned long long)R->svc->rows_rejected,
+                (unsigned long long)(R->svc->rows_read - R->svc->rows_totals));
         }
     } else {
-        report_warn(R, "%s",
-                    R->en ? "no dossier log given: service rates are not "
-                            "reported"
-                          : "không có sổ theo dõi hồ sơ: không báo cáo tỷ "
-                            "lệ dịch vụ công");
+        report_warnk(R, "input_not_given", CHISO_SEVERITY_WARNING, NULL,
+                     R->cfg->path, "%s",
+                     R->en ? "no dossier log given: service rates are not "
+                             "reported"
+                           : "không có sổ theo dõi hồ sơ: không báo cáo tỷ "
+                             "lệ dịch vụ công");
     }
     return CHISO_OK;
 }
@@ -425,40 +483,48 @@ score_caveats(struct rp *R)
             continue;
         }
         if (!ns->reported) {
-            report_warn(R,
-                        R->en ? "criterion %s has no figure in the evidence "
-                                "sheet or the logs: scored 0"
-                              : "tiêu chí %s chưa có số liệu trong phiếu chấm "
-                                "hoặc sổ theo dõi: tính 0 điểm",
-                        n->id);
+            report_warnk(R, "criterion_not_reported", CHISO_SEVERITY_WARNING,
+                         n->id, R->ev->path,
+                         R->en ? "criterion %s has no figure in the evidence "
+                                 "sheet or the logs: scored 0"
+                               : "tiêu chí %s chưa có số liệu trong phiếu chấm "
+                                 "hoặc sổ theo dõi: tính 0 điểm",
+                         n->id);
         } else if (ns->origin == CHISO_ORIGIN_POINTS &&
                    n->rule.type != CHISO_RULE_MANUAL &&
                    n->rule.type != CHISO_RULE_BINARY) {
-            report_warn(R,
-                        R->en ? "criterion %s has self-assessed points but no "
-                                "value, so its rule could not check them"
-                              : "tiêu chí %s chỉ có điểm tự chấm, không có "
-                                "giá trị để đối chiếu với quy tắc chấm",
-                        n->id);
+            report_warnk(R, "points_unchecked", CHISO_SEVERITY_WARNING, n->id,
+                         R->ev->path,
+                         R->en ? "criterion %s has self-assessed points but no "
+                                 "value, so its rule could not check them"
+                               : "tiêu chí %s chỉ có điểm tự chấm, không có "
+                                 "giá trị để đối chiếu với quy tắc chấm",
+                         n->id);
         } else if (ns->has_self && ns->origin != CHISO_ORIGIN_POINTS &&
                    fabs(ns->self_points - ns->points) > 0.005) {
             report_num(R, ns->self_points, 2, a, sizeof(a));
             report_num(R, ns->points, 2, b, sizeof(b));
-            report_warn(R,
-                        R->en ? "criterion %s: self-assessed %s points, the "
-                                "rule gives %s (%s, line %lu)"
-                              : "tiêu chí %s: điểm tự chấm %s khác điểm theo "
-                                "quy tắc %s (%s, dòng %lu)",
-                        n->id, a, b, R->ev->path, e ? e->line : 0UL);
+            report_warnk(R, "self_points_differ", CHISO_SEVERITY_WARNING, n->id,
+                         R->ev->path,
+                         R->en ? "criterion %s: self-assessed %s points, the "
+                                 "rule gives %s (%s, line %lu)"
+                               : "tiêu chí %s: điểm tự chấm %s khác điểm theo "
+                                 "quy tắc %s (%s, dòng %lu)",
+                         n->id, a, b, R->ev->path, e ? e->line : 0UL);
+            if (R->wlist.n > 0 && e != NULL) {
+                /* the row of the sheet that gives the points */
+                R->wlist.items[R->wlist.n - 1].line = e->line;
+            }
         }
         for (t = 0; t < ns->n_terms; t++) {
             if (ns->terms[t].origin == CHISO_ORIGIN_NONE) {
-                report_warn(R,
-                            R->en ? "input %s of criterion %s is not "
-                                    "reported: its term scores 0"
-                                  : "thành phần %s của tiêu chí %s chưa có "
-                                    "số liệu: tính 0 điểm",
-                            n->rule.terms[t].input, n->id);
+                report_warnk(R, "term_not_reported", CHISO_SEVERITY_WARNING,
+                             n->id, R->ev->path,
+                             R->en ? "input %s of criterion %s is not "
+                                     "reported: its term scores 0"
+                                   : "thành phần %s của tiêu chí %s chưa có "
+                                     "số liệu: tính 0 điểm",
+                             n->rule.terms[t].input, n->id);
             }
         }
         if (ns->evidence_missing) {
@@ -471,23 +537,25 @@ score_caveats(struct rp *R)
         }
     }
     if (missing_ev.len > 0) {
-        report_warn(R,
-                    R->en ? "points earned without an evidence reference (an "
-                            "explanation is required): %s"
-                          : "có điểm nhưng chưa có tài liệu kiểm chứng (cần "
-                            "giải trình): %s",
-                    missing_ev.data);
+        report_warnk(R, "evidence_missing", CHISO_SEVERITY_WARNING, NULL,
+                     R->ev->path,
+                     R->en ? "points earned without an evidence reference (an "
+                             "explanation is required): %s"
+                           : "có điểm nhưng chưa có tài liệu kiểm chứng (cần "
+                             "giải trình): %s",
+                     missing_ev.data);
     }
     chiso_buf_free(&missing_ev);
     if (n_app_missing > 0) {
-        report_warn(R,
-                    R->en ? "%zu criteria have no appraised points: their "
-                            "self-assessed points were used in the appraised "
-                            "total"
-                          : "%zu tiêu chí chưa có điểm thẩm định: tổng điểm "
-                            "thẩm định dùng điểm tự chấm của các tiêu chí "
-                            "này",
-                    n_app_missing);
+        report_warnk(R, "appraisal_incomplete", CHISO_SEVERITY_WARNING, NULL,
+                     R->ev->path,
+                     R->en ? "%zu criteria have no appraised points: their "
+                             "self-assessed points were used in the appraised "
+                             "total"
+                           : "%zu tiêu chí chưa có điểm thẩm định: tổng điểm "
+                             "thẩm định dùng điểm tự chấm của các tiêu chí "
+                             "này",
+                     n_app_missing);
     }
 }
 
@@ -525,19 +593,21 @@ compute_published(struct rp *R)
     const char *const *names;
 
     if (R->cfg->published == NULL) {
-        report_warn(R, "%s",
-                    R->en ? "no published-results store given: the "
-                            "province's indices are not reported"
-                          : "không có kho số liệu công bố: không báo cáo "
-                            "chỉ số của tỉnh");
+        report_warnk(R, "input_not_given", CHISO_SEVERITY_WARNING, NULL,
+                     R->cfg->path, "%s",
+                     R->en ? "no published-results store given: the "
+                             "province's indices are not reported"
+                           : "không có kho số liệu công bố: không báo cáo "
+                             "chỉ số của tỉnh");
         return CHISO_OK;
     }
     if (R->cfg->province == NULL) {
-        report_warn(R, "%s",
-                    R->en ? "no province named in the configuration: the "
-                            "province's indices are not reported"
-                          : "cấu hình không nêu tỉnh: không báo cáo chỉ số "
-                            "của tỉnh");
+        report_warnk(R, "input_not_given", CHISO_SEVERITY_WARNING, NULL,
+                     R->cfg->path, "%s",
+                     R->en ? "no province named in the configuration: the "
+                             "province's indices are not reported"
+                           : "cấu hình không nêu tỉnh: không báo cáo chỉ số "
+                             "của tỉnh");
         return CHISO_OK;
     }
     progress(R, "published");
@@ -560,18 +630,21 @@ compute_published(struct rp *R)
         if (st == CHISO_OK) {
             R->has_latest[i] = 1;
             if (R->latest[i].latest_value == NULL) {
-                report_warn(R,
-                            R->en ? "%s: no published value for %s, only "
-                                    "ranks or mentions"
-                                  : "%s: chưa có điểm công bố của %s, chỉ "
-                                    "có thứ hạng hoặc thông tin định tính",
-                            names[i], R->cfg->province);
+                report_warnk(R, "published_no_value", CHISO_SEVERITY_WARNING,
+                             NULL, R->cfg->published,
+                             R->en ? "%s: no published value for %s, only "
+                                     "ranks or mentions"
+                                   : "%s: chưa có điểm công bố của %s, chỉ "
+                                     "có thứ hạng hoặc thông tin định tính",
+                             names[i], R->cfg->province);
             }
         } else if (st == CHISO_ENOMEM) {
             *R->diag = d;
             return st;
         } else {
-            report_warn(R, "%s: %s", names[i], d.message);
+            report_warnk(R, "published_index_missing", CHISO_SEVERITY_WARNING,
+                         NULL, R->cfg->published, "%s: %s", names[i],
+                         d.message);
         }
     }
     R->n_indices = i;
@@ -584,6 +657,8 @@ free_rp(struct rp *R)
     size_t i;
 
     report_free_charts(R);
+    report_free_tables(R);
+    chiso_diag_list_free(&R->wlist);
     for (i = 0; i < R->n_indices; i++) {
         if (R->has_latest[i]) {
             chiso_latest_clear(&R->latest[i]);
@@ -636,6 +711,8 @@ chiso_report_build(const chiso_report_config *cfg,
     R.en = cfg->language != NULL && strcmp(cfg->language, "en") == 0;
     chiso_diag_list_init(&notes, 1000);
     notes.lang = R.en ? CHISO_LANG_EN : CHISO_LANG_VI;
+    chiso_diag_list_init(&R.wlist, 200);
+    R.wlist.lang = notes.lang;
 
     /* never into, over or around an input; never a folder chiso did not
      * make; refused before any work */
@@ -674,11 +751,26 @@ chiso_report_build(const chiso_report_config *cfg,
     progress(&R, "files");
     st = report_write_charts(&R);
     if (st == CHISO_OK) {
+        st = report_build_tables(&R);
+    }
+    if (st == CHISO_OK) {
         st = report_write_tables(&R);
     }
     if (st == CHISO_OK) {
         progress(&R, "pdf");
         st = report_write_pdf(&R);
+    }
+    if (st == CHISO_OK) {
+        progress(&R, "xlsx");
+        st = report_write_xlsx(&R);
+    }
+    if (st == CHISO_OK) {
+        progress(&R, "docx");
+        st = report_write_docx(&R);
+    }
+    if (st == CHISO_OK) {
+        progress(&R, "html");
+        st = report_write_html(&R);
     }
     if (st == CHISO_OK) {
         /* the summary lists every file, itself included */

@@ -70,9 +70,67 @@ struct rp {
     size_t n_files;
     char **warnings;
     size_t n_warnings;
+    /* the same warnings typed (code, severity, file:line:column,
+     * criterion), plus the logs' row and unit notes: summary.json */
+    chiso_diag_list wlist;
+    /* the tables of the pack, built once (report_build_tables) and
+     * written as CSV, workbook sheets, web and Word tables */
+    struct report_table *tables;
+    size_t n_tables;
     char **strs; /* report_strf: texts that live as long as the report */
     size_t n_strs;
     int oom; /* an allocation failed (the diagnostic says so) */
+};
+
+/* ---- tables ----------------------------------------------------------- */
+
+/* How a column's numbers are written. CSV keeps the bytes it always had:
+ * INT as a whole number, FIXED/PCT with `dec` decimals, SIG with 10
+ * significant digits, DATE as the text given ("2024-12-15"). */
+typedef enum report_col_kind {
+    RC_TEXT = 0,
+    RC_INT,
+    RC_FIXED,
+    RC_SIG,
+    RC_PCT, /* percent points (81.23) */
+    RC_DATE,
+    RC_YEAR /* a whole number never grouped (2024, not 2.024) */
+} report_col_kind;
+
+#define REPORT_TABLE_COLS 16
+
+struct report_col {
+    const char *header;
+    report_col_kind kind;
+    int dec;
+};
+
+struct report_cell {
+    const char *text; /* RC_TEXT / RC_DATE; NULL = empty */
+    double value;     /* numbers; NaN = empty */
+    int dec;          /* -1 = the column's */
+    /* what people see instead of value (workbook, page, document; the
+     * CSV keeps value): a target rounded away from the current value */
+    int has_shown;
+    double shown;
+};
+
+/* A value to reach (next_value) rounded to 2 decimals away from the
+ * current value (up when above it, down when below), so the number shown
+ * still reaches the step; whole numbers unchanged; without a current
+ * value, next itself. */
+double report_target_round(double next, int has_value, double value);
+
+struct report_table {
+    const char *csv;   /* "table-criteria.csv"; NULL = not written as CSV */
+    const char *sheet; /* sheet name */
+    const char *title; /* caption */
+    size_t n_cols;
+    struct report_col cols[REPORT_TABLE_COLS];
+    size_t n_rows;
+    struct report_cell *cells; /* n_rows x n_cols */
+    unsigned char *flags;      /* per row: 1 = stands out (an area row) */
+    size_t cap_rows;
 };
 
 /* Vietnamese or English text. */
@@ -80,8 +138,18 @@ struct rp {
 
 /* Number with `dec` decimals and the language's decimal separator. */
 void report_num(const struct rp *R, double x, int dec, char *out, size_t len);
-/* Append a warning (copied; any length). */
+/* Append a warning (copied; any length): text only (R->warnings). */
 void report_warn(struct rp *R, const char *fmt, ...) CHISO_PRINTF(2, 3);
+/* Append a typed warning (code from docs/warnings.md; criterion_id and
+ * path may be NULL) to R->warnings and R->wlist. fmt is the text already
+ * in the report's language. */
+void report_warnk(struct rp *R,
+                  const char *code,
+                  chiso_severity severity,
+                  const char *criterion_id,
+                  const char *path,
+                  const char *fmt,
+                  ...) CHISO_PRINTF(6, 7);
 /* Formatted text of any length that lives until the report is built
  * ("" and R->oom on allocation failure). */
 const char *report_strf(struct rp *R, const char *fmt, ...) CHISO_PRINTF(2, 3);
@@ -93,7 +161,35 @@ chiso_status report_add_file(struct rp *R, const char *name);
 
 /* report_summary.c */
 chiso_status report_write_summary(struct rp *R);
+/* A new table of R->tables (cols copied; NULL and R->oom on allocation
+ * failure) and a new row of it, its cells empty (NaN, NULL). */
+struct report_table *report_table_add(struct rp *R,
+                                      const char *csv,
+                                      const char *sheet,
+                                      const char *title,
+                                      const struct report_col *cols,
+                                      size_t n_cols);
+struct report_cell *
+report_table_row(struct rp *R, struct report_table *t, unsigned char flags);
+/* The tables of a score alone (areas, criteria, points lost): R->fw,
+ * R->score and R->en are all they read. */
+void report_build_score_tables(struct rp *R);
+/* Build the tables (R->tables) once. */
+chiso_status report_build_tables(struct rp *R);
+/* The table whose CSV file or sheet is named `name` (NULL if not built). */
+const struct report_table *report_table_named(const struct rp *R,
+                                              const char *name);
+void report_free_tables(struct rp *R);
 chiso_status report_write_tables(struct rp *R);
+
+/* report_office.c: report.xlsx, report.docx, report.html */
+struct chiso_sheet_book;
+/* A table as a sheet of book (errors kept by the book). */
+void report_sheet_table(struct chiso_sheet_book *book,
+                        const struct report_table *t);
+chiso_status report_write_xlsx(struct rp *R);
+chiso_status report_write_docx(struct rp *R);
+chiso_status report_write_html(struct rp *R);
 
 /* report_charts.c */
 chiso_status report_build_charts(struct rp *R);

@@ -8,8 +8,10 @@
  * (percentages and points to 2 decimals, days to 2, everything else to 10
  * significant digits), and there is no timestamp.
  *
- * The tables are for people: Excel-safe CSV (UTF-8 BOM, cells beginning
- * with = + - @ neutralised), Vietnamese headers when the language is vi.
+ * The tables are built once (struct report_table: typed columns, one cell
+ * per value) and written as Excel-safe CSV (UTF-8 BOM, cells beginning
+ * with = + - @ neutralised, Vietnamese headers when the language is vi),
+ * and by report_office.c as workbook sheets, Word and web tables.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "report_int.h"
@@ -378,7 +380,7 @@ report_write_summary(struct rp *R)
     chiso_status st;
     size_t i;
 
-    chiso_jb_add(jb, root, "schema_version", cJSON_CreateNumber(1));
+    chiso_jb_add(jb, root, "schema_version", cJSON_CreateNumber(2));
     chiso_jb_add(jb, root, "generator",
                  cJSON_CreateString("chiso " CHISO_VERSION));
     chiso_jb_add(jb, root, "language", cJSON_CreateString(R->en ? "en" : "vi"));
@@ -403,11 +405,30 @@ report_write_summary(struct rp *R)
         chiso_jb_add(jb, files, NULL, cJSON_CreateString(R->files[i]));
     }
     chiso_jb_add(jb, root, "files", files);
-    warn = cJSON_CreateArray();
-    for (i = 0; i < R->n_warnings; i++) {
-        chiso_jb_add(jb, warn, NULL, cJSON_CreateString(R->warnings[i]));
+    /* typed warnings (docs/warnings.md): the report's own, the logs' row
+     * and unit notes, then the charts left out */
+    {
+        chiso_diag_list all;
+        chiso_diag_list_init(&all, R->wlist.cap + REPORT_CHARTS);
+        all.lang = R->wlist.lang;
+        for (i = 0; i < R->wlist.n; i++) {
+            if (chiso_diag_list_add(&all, &R->wlist.items[i]) != CHISO_OK) {
+                R->oom = 1;
+            }
+        }
+        all.n_dropped = R->wlist.n_dropped;
+        if (report_chart_warnings(R, &all) != CHISO_OK) {
+            R->oom = 1;
+        }
+        if (all.n_dropped > 0) {
+            chiso_diag_list_addk(&all, "more_warnings", CHISO_SEVERITY_INFO,
+                                 NULL, NULL, 0, 0,
+                                 "%zu more warnings not listed", all.n_dropped);
+        }
+        warn = chiso_diag_list_to_json(&all);
+        chiso_diag_list_free(&all);
+        chiso_jb_add(jb, root, "warnings", warn);
     }
-    chiso_jb_add(jb, root, "warnings", warn);
     /* the whole document or none: never one with a key missing */
     root = chiso_jb_finish(jb, root);
     text = root != NULL ? chiso_json_print(root) : NULL;
@@ -422,279 +443,467 @@ report_write_summary(struct rp *R)
     return st;
 }
 
-/* ---- CSV tables -------------------------------------------------------- */
+/* ---- tables -------------------------------------------------------------- */
 
-typedef void (*table_fn)(struct rp *R, chiso_csvw *w);
-
-static chiso_status
-write_table(struct rp *R, const char *name, table_fn fn)
+double
+report_target_round(double next, int has_value, double value)
 {
-    chiso_outfile *f;
-    chiso_csvw w;
-    chiso_status st = chiso_outfile_open(&f, report_path(R, name), R->diag);
+    if (fabs(next - round(next)) < 1e-9 || !has_value) {
+        return next;
+    }
+    return next > value ? ceil(next * 100 - 1e-7) / 100
+                        : floor(next * 100 + 1e-7) / 100;
+}
 
-    if (st != CHISO_OK) {
-        return st;
+#define M(R, msgid) chiso_msg((R)->en ? CHISO_LANG_EN : CHISO_LANG_VI, msgid)
+
+struct report_table *
+report_table_add(struct rp *R,
+                 const char *csv,
+                 const char *sheet,
+                 const char *title,
+                 const struct report_col *cols,
+                 size_t n_cols)
+{
+    struct report_table *t =
+        realloc(R->tables, (R->n_tables + 1) * sizeof(*R->tables));
+
+    if (t == NULL) {
+        R->oom = 1;
+        return NULL;
     }
-    chiso_csvw_init(&w, chiso_outfile_stream(f), ',', 1);
-    fn(R, &w);
-    st = chiso_outfile_commit(f, R->diag);
-    if (st == CHISO_OK) {
-        st = report_add_file(R, name);
+    R->tables = t;
+    t = &R->tables[R->n_tables++];
+    memset(t, 0, sizeof(*t));
+    t->csv = csv;
+    t->sheet = sheet;
+    t->title = title;
+    t->n_cols = n_cols;
+    memcpy(t->cols, cols, n_cols * sizeof(*cols));
+    return t;
+}
+
+/* A new row; its cells empty. NULL on allocation failure. */
+struct report_cell *
+report_table_row(struct rp *R, struct report_table *t, unsigned char flags)
+{
+    size_t j;
+    struct report_cell *row;
+
+    if (t == NULL) {
+        return NULL;
     }
-    return st;
+    if (t->n_rows == t->cap_rows) {
+        size_t cap = t->cap_rows ? 2 * t->cap_rows : 16;
+        struct report_cell *c = realloc(t->cells, cap * t->n_cols * sizeof(*c));
+        unsigned char *f;
+        if (c == NULL) {
+            R->oom = 1;
+            return NULL;
+        }
+        t->cells = c;
+        f = realloc(t->flags, cap);
+        if (f == NULL) {
+            R->oom = 1;
+            return NULL;
+        }
+        t->flags = f;
+        t->cap_rows = cap;
+    }
+    row = &t->cells[t->n_rows * t->n_cols];
+    for (j = 0; j < t->n_cols; j++) {
+        row[j].text = NULL;
+        row[j].value = (double)NAN;
+        row[j].dec = -1;
+        row[j].has_shown = 0;
+        row[j].shown = (double)NAN;
+    }
+    t->flags[t->n_rows] = flags;
+    t->n_rows++;
+    return row;
 }
 
 static void
-table_criteria(struct rp *R, chiso_csvw *w)
+table_criteria(struct rp *R)
 {
-    static const char *const vi[] = {"Mã",
-                                     "Tiêu chí",
-                                     "Cấp",
-                                     "Quy tắc",
-                                     "Giá trị",
-                                     "Điểm",
-                                     "Tối đa",
-                                     "Áp dụng",
-                                     "Tỷ lệ (%)",
-                                     "Điểm thẩm định",
-                                     "Điểm bị mất",
-                                     "Thiếu kiểm chứng",
-                                     "Nguồn số liệu",
-                                     NULL};
-    static const char *const en[] = {"id",          "criterion",
-                                     "depth",       "rule",
-                                     "value",       "points",
-                                     "max",         "applicable_max",
-                                     "index_pct",   "appraised_points",
-                                     "points_lost", "evidence_missing",
-                                     "source",      NULL};
+    const struct report_col cols[] = {
+        {RT(R, "Mã", "id"), RC_TEXT, 0},
+        {RT(R, "Tiêu chí", "criterion"), RC_TEXT, 0},
+        {RT(R, "Cấp", "depth"), RC_INT, 0},
+        {RT(R, "Quy tắc", "rule"), RC_TEXT, 0},
+        {RT(R, "Giá trị", "value"), RC_SIG, 2},
+        {RT(R, "Điểm", "points"), RC_FIXED, 2},
+        {RT(R, "Tối đa", "max"), RC_FIXED, 2},
+        {RT(R, "Áp dụng", "applicable_max"), RC_FIXED, 2},
+        {RT(R, "Tỷ lệ (%)", "index_pct"), RC_PCT, 2},
+        {RT(R, "Điểm thẩm định", "appraised_points"), RC_FIXED, 2},
+        {RT(R, "Điểm bị mất", "points_lost"), RC_FIXED, 2},
+        {RT(R, "Thiếu kiểm chứng", "evidence_missing"), RC_INT, 0},
+        {RT(R, "Nguồn số liệu", "source"), RC_TEXT, 0}};
+    struct report_table *t =
+        report_table_add(R, "table-criteria.csv", M(R, "Criteria"),
+                         M(R, "Self-assessment, criterion by criterion"), cols,
+                         sizeof(cols) / sizeof(cols[0]));
     size_t i;
 
-    chiso_csvw_row(w, R->en ? en : vi);
-    for (i = 0; i < R->fw->n_nodes; i++) {
+    for (i = 0; t != NULL && i < R->fw->n_nodes; i++) {
         const chiso_node *n = &R->fw->nodes[i];
         const chiso_node_score *ns = &R->score->nodes[i];
         int leaf = chiso_node_is_leaf(n);
-        chiso_csvw_text(w, n->id);
-        chiso_csvw_text(w, n->name);
-        chiso_csvw_int(w, n->depth);
-        chiso_csvw_text(w, leaf ? chiso_rule_type_name(n->rule.type) : "");
-        if (ns->has_value) {
-            chiso_csvw_number(w, chiso_round_sig(ns->value, 10));
-        } else {
-            chiso_csvw_text(w, NULL);
+        struct report_cell *c = report_table_row(R, t, n->depth == 0);
+        if (c == NULL) {
+            return;
         }
-        chiso_csvw_fixed(w, ns->points, 2);
-        chiso_csvw_fixed(w, n->max, 2);
-        chiso_csvw_fixed(w, ns->applicable_max, 2);
-        chiso_csvw_fixed(w, ns->index_pct, 2);
-        if (R->score->has_appraised) {
-            chiso_csvw_fixed(w, ns->appraised, 2);
-        } else {
-            chiso_csvw_text(w, NULL);
-        }
-        chiso_csvw_fixed(w, ns->applicable_max - ns->points, 2);
-        chiso_csvw_int(w, ns->evidence_missing);
-        chiso_csvw_text(w, ns->source);
-        chiso_csvw_end(w);
+        c[0].text = n->id;
+        c[1].text = n->name;
+        c[2].value = n->depth;
+        c[3].text = leaf ? chiso_rule_type_name(n->rule.type) : "";
+        c[4].value = ns->has_value ? ns->value : (double)NAN;
+        c[5].value = ns->points;
+        c[6].value = n->max;
+        c[7].value = ns->applicable_max;
+        c[8].value = ns->index_pct;
+        c[9].value = R->score->has_appraised ? ns->appraised : (double)NAN;
+        c[10].value = ns->applicable_max - ns->points;
+        c[11].value = ns->evidence_missing;
+        c[12].text = ns->source;
     }
 }
 
 static void
-table_lost(struct rp *R, chiso_csvw *w)
+table_lost(struct rp *R)
 {
-    static const char *const vi[] = {
-        "Thứ tự",  "Mã",      "Tiêu chí",  "Điểm bị mất", "Điểm", "Tối đa",
-        "Giá trị", "Cần đạt", "Được thêm", "Quy tắc",     NULL};
-    static const char *const en[] = {
-        "rank",  "id",         "criterion", "points_lost", "points", "max",
-        "value", "next_value", "gain_next", "rule",        NULL};
+    const struct report_col cols[] = {
+        {RT(R, "Thứ tự", "rank"), RC_INT, 0},
+        {RT(R, "Mã", "id"), RC_TEXT, 0},
+        {RT(R, "Tiêu chí", "criterion"), RC_TEXT, 0},
+        {RT(R, "Điểm bị mất", "points_lost"), RC_FIXED, 2},
+        {RT(R, "Điểm", "points"), RC_FIXED, 2},
+        {RT(R, "Tối đa", "max"), RC_FIXED, 2},
+        {RT(R, "Giá trị", "value"), RC_SIG, 2},
+        {RT(R, "Cần đạt", "next_value"), RC_SIG, 2},
+        {RT(R, "Được thêm", "gain_next"), RC_FIXED, 2},
+        {RT(R, "Quy tắc", "rule"), RC_TEXT, 0}};
+    struct report_table *t = report_table_add(
+        R, "table-points-lost.csv", M(R, "Points lost"),
+        M(R, "Criteria that lost points, the next value and what it gains"),
+        cols, sizeof(cols) / sizeof(cols[0]));
     size_t i;
 
-    chiso_csvw_row(w, R->en ? en : vi);
-    for (i = 0; i < R->score->n_lost; i++) {
+    for (i = 0; t != NULL && i < R->score->n_lost; i++) {
         size_t k = R->score->lost[i];
         const chiso_node *n = &R->fw->nodes[k];
         const chiso_node_score *ns = &R->score->nodes[k];
-        chiso_csvw_int(w, (long long)i + 1);
-        chiso_csvw_text(w, n->id);
-        chiso_csvw_text(w, n->name);
-        chiso_csvw_fixed(w, n->max - ns->points, 2);
-        chiso_csvw_fixed(w, ns->points, 2);
-        chiso_csvw_fixed(w, n->max, 2);
-        if (ns->has_value) {
-            chiso_csvw_number(w, chiso_round_sig(ns->value, 10));
-        } else {
-            chiso_csvw_text(w, NULL);
+        struct report_cell *c = report_table_row(R, t, 0);
+        if (c == NULL) {
+            return;
         }
+        c[0].value = (double)(i + 1);
+        c[1].text = n->id;
+        c[2].text = n->name;
+        c[3].value = n->max - ns->points;
+        c[4].value = ns->points;
+        c[5].value = n->max;
+        c[6].value = ns->has_value ? ns->value : (double)NAN;
+        c[7].value = ns->has_next_value ? ns->next_value : (double)NAN;
         if (ns->has_next_value) {
-            chiso_csvw_number(w, chiso_round_sig(ns->next_value, 10));
-        } else {
-            chiso_csvw_text(w, NULL);
+            c[7].has_shown = 1;
+            c[7].shown =
+                report_target_round(ns->next_value, ns->has_value, ns->value);
         }
-        if (ns->gain_next > 0) {
-            chiso_csvw_fixed(w, ns->gain_next, 2);
-        } else {
-            chiso_csvw_text(w, NULL);
-        }
-        chiso_csvw_text(w, chiso_rule_type_name(n->rule.type));
-        chiso_csvw_end(w);
+        c[8].value = ns->gain_next > 0 ? ns->gain_next : (double)NAN;
+        c[9].text = chiso_rule_type_name(n->rule.type);
     }
 }
 
 static void
-table_overdue(struct rp *R, chiso_csvw *w)
+table_overdue(struct rp *R)
 {
-    static const char *const vi[] = {
-        "Mã nhiệm vụ", "Nội dung",        "Văn bản giao",
-        "Hạn xử lý",   "Số ngày quá hạn", "Dòng trong sổ",
-        NULL};
-    static const char *const en[] = {
-        "task_id", "title", "source_document", "due", "days_overdue",
-        "line",    NULL};
+    const struct report_col cols[] = {
+        {RT(R, "Mã nhiệm vụ", "task_id"), RC_TEXT, 0},
+        {RT(R, "Nội dung", "title"), RC_TEXT, 0},
+        {RT(R, "Văn bản giao", "source_document"), RC_TEXT, 0},
+        {RT(R, "Hạn xử lý", "due"), RC_DATE, 0},
+        {RT(R, "Số ngày quá hạn", "days_overdue"), RC_FIXED, 2},
+        {RT(R, "Dòng trong sổ", "line"), RC_INT, 0}};
+    struct report_table *t =
+        report_table_add(R, "table-overdue-tasks.csv", M(R, "Overdue tasks"),
+                         M(R, "Tasks overdue at the report date"), cols,
+                         sizeof(cols) / sizeof(cols[0]));
     size_t i;
     char buf[32];
 
-    chiso_csvw_row(w, R->en ? en : vi);
-    for (i = 0; i < R->tasks->n_overdue; i++) {
-        const chiso_task_overdue *t = &R->tasks->overdue[i];
-        if (strcmp(t->unit, R->cfg->unit_code) != 0) {
+    for (i = 0; t != NULL && i < R->tasks->n_overdue; i++) {
+        const chiso_task_overdue *ta = &R->tasks->overdue[i];
+        struct report_cell *c;
+        if (strcmp(ta->unit, R->cfg->unit_code) != 0) {
             continue;
         }
-        chiso_csvw_text(w, t->task_id);
-        chiso_csvw_text(w, t->title);
-        chiso_csvw_text(w, t->source_document);
-        chiso_format_datetime(t->due.secs, t->due.has_time, buf, sizeof(buf));
-        chiso_csvw_text(w, buf);
-        chiso_csvw_fixed(w, t->days_overdue, 2);
-        chiso_csvw_int(w, (long long)t->line);
-        chiso_csvw_end(w);
+        c = report_table_row(R, t, 0);
+        if (c == NULL) {
+            return;
+        }
+        c[0].text = ta->task_id;
+        c[1].text = ta->title;
+        c[2].text = ta->source_document;
+        chiso_format_datetime(ta->due.secs, ta->due.has_time, buf, sizeof(buf));
+        c[3].text = report_strf(R, "%s", buf);
+        c[4].value = ta->days_overdue;
+        c[5].value = (double)ta->line;
     }
 }
 
 static void
-table_services(struct rp *R, chiso_csvw *w)
+table_services(struct rp *R)
 {
-    static const char *const vi[] = {"Tháng",
-                                     "Tiếp nhận",
-                                     "Đã giải quyết",
-                                     "Đúng hạn",
-                                     "Đang giải quyết",
-                                     "Trực tuyến (%)",
-                                     "Đúng hạn (%)",
-                                     "Tiến độ 766 (%)",
-                                     "Ký số thành phần (%)",
-                                     "Ký số kết quả (%)",
-                                     "Số hóa (%)",
-                                     "Hài lòng (%)",
-                                     "Số ngày xử lý (trung vị)",
-                                     NULL};
-    static const char *const en[] = {"month",
-                                     "received",
-                                     "finished",
-                                     "finished_on_time",
-                                     "open",
-                                     "online_pct",
-                                     "on_time_pct",
-                                     "progress_pct",
-                                     "components_signed_pct",
-                                     "result_signed_pct",
-                                     "digitized_pct",
-                                     "satisfied_pct",
-                                     "processing_days_median",
-                                     NULL};
+    const struct report_col cols[] = {
+        {RT(R, "Tháng", "month"), RC_TEXT, 0},
+        {RT(R, "Tiếp nhận", "received"), RC_INT, 0},
+        {RT(R, "Đã giải quyết", "finished"), RC_INT, 0},
+        {RT(R, "Đúng hạn", "finished_on_time"), RC_INT, 0},
+        {RT(R, "Đang giải quyết", "open"), RC_INT, 0},
+        {RT(R, "Trực tuyến (%)", "online_pct"), RC_PCT, 2},
+        {RT(R, "Đúng hạn (%)", "on_time_pct"), RC_PCT, 2},
+        {RT(R, "Tiến độ 766 (%)", "progress_pct"), RC_PCT, 2},
+        {RT(R, "Ký số thành phần (%)", "components_signed_pct"), RC_PCT, 2},
+        {RT(R, "Ký số kết quả (%)", "result_signed_pct"), RC_PCT, 2},
+        {RT(R, "Số hóa (%)", "digitized_pct"), RC_PCT, 2},
+        {RT(R, "Hài lòng (%)", "satisfied_pct"), RC_PCT, 2},
+        {RT(R, "Số ngày xử lý (trung vị)", "processing_days_median"), RC_FIXED,
+         2}};
+    struct report_table *t = report_table_add(
+        R, "table-services-by-month.csv", M(R, "Dossiers by month"),
+        M(R, "Dossiers by month, previous and this period"), cols,
+        sizeof(cols) / sizeof(cols[0]));
     int32_t m0 = chiso_period_of_day(CHISO_PERIOD_MONTH, R->prev_first_day);
     int32_t m1 = chiso_period_of_day(CHISO_PERIOD_MONTH, R->end_day - 1), m;
     size_t k;
     char per[16];
 
-    chiso_csvw_row(w, R->en ? en : vi);
-    for (m = m0; m <= m1; m++) {
+    for (m = m0; t != NULL && m <= m1; m++) {
         const chiso_services_row *r =
             chiso_services_find(R->svc_month, R->cfg->unit_code, m);
+        struct report_cell *c = report_table_row(R, t, 0);
+        if (c == NULL) {
+            return;
+        }
         chiso_period_format(CHISO_PERIOD_MONTH, m, per, sizeof(per));
-        chiso_csvw_text(w, per);
+        c[0].text = report_strf(R, "%s", per);
         if (r == NULL) {
-            for (k = 0; k < 12; k++) {
-                chiso_csvw_text(w, k < 4 ? "0" : NULL);
+            /* no dossier that month: counts 0, rates none */
+            for (k = 1; k <= 4; k++) {
+                c[k].value = 0;
             }
-            chiso_csvw_end(w);
             continue;
         }
-        chiso_csvw_int(w, (long long)r->received);
-        chiso_csvw_int(w, (long long)r->finished);
-        chiso_csvw_int(w, (long long)r->finished_on_time);
-        chiso_csvw_int(w, (long long)r->open);
+        c[1].value = (double)r->received;
+        c[2].value = (double)r->finished;
+        c[3].value = (double)r->finished_on_time;
+        c[4].value = (double)r->open;
         for (k = 0; k < sizeof(rate_keys) / sizeof(rate_keys[0]); k++) {
-            chiso_csvw_fixed(w, rate_of(r, k), 2);
+            c[5 + k].value = rate_of(r, k);
         }
-        chiso_csvw_fixed(w, r->processing_days_median, 2);
-        chiso_csvw_end(w);
+        c[12].value = r->processing_days_median;
     }
 }
 
 static void
-table_province(struct rp *R, chiso_csvw *w)
+table_province(struct rp *R)
 {
-    static const char *const vi[] = {
-        "Chỉ số", "Năm",         "Đơn vị",     "Giá trị", "Thang",   "Hạng",
-        "Trên",   "Hạng suy ra", "Độ tin cậy", "Nguồn",   "Ghi chú", NULL};
-    static const char *const en[] = {
-        "index",   "year",         "unit",       "value",  "scale", "rank",
-        "rank_of", "rank_derived", "confidence", "source", "note",  NULL};
+    const struct report_col cols[] = {
+        {RT(R, "Chỉ số", "index"), RC_TEXT, 0},
+        {RT(R, "Năm", "year"), RC_YEAR, 0},
+        {RT(R, "Đơn vị", "unit"), RC_TEXT, 0},
+        {RT(R, "Giá trị", "value"), RC_FIXED, 2},
+        {RT(R, "Thang", "scale"), RC_TEXT, 0},
+        {RT(R, "Hạng", "rank"), RC_INT, 0},
+        {RT(R, "Trên", "rank_of"), RC_INT, 0},
+        {RT(R, "Hạng suy ra", "rank_derived"), RC_INT, 0},
+        {RT(R, "Độ tin cậy", "confidence"), RC_TEXT, 0},
+        {RT(R, "Nguồn", "source"), RC_TEXT, 0},
+        {RT(R, "Ghi chú", "note"), RC_TEXT, 0}};
+    struct report_table *t = report_table_add(
+        R, "table-province-indices.csv", M(R, "Province indices"),
+        M(R, "The province's published indices"), cols,
+        sizeof(cols) / sizeof(cols[0]));
     size_t i, k;
 
-    chiso_csvw_row(w, R->en ? en : vi);
-    for (k = 0; k < R->n_indices; k++) {
+    for (k = 0; t != NULL && k < R->n_indices; k++) {
         for (i = 0; i < R->pub->n; i++) {
             const chiso_pub_row *row = &R->pub->rows[i];
+            struct report_cell *c;
             if (strcmp(row->index, R->index_names[k]) != 0 ||
                 strcmp(row->component, "total") != 0 || !row->preferred ||
                 !chiso_published_unit_matches(row, R->cfg->province)) {
                 continue;
             }
-            chiso_csvw_text(w, row->index);
-            chiso_csvw_int(w, row->year);
-            chiso_csvw_text(w, row->unit);
+            c = report_table_row(R, t, 0);
+            if (c == NULL) {
+                return;
+            }
+            c[0].text = row->index;
+            c[1].value = row->year;
+            c[2].text = row->unit;
             if (row->has_value) {
-                chiso_csvw_fixed(w, row->value, row->value_decimals);
-            } else {
-                chiso_csvw_text(w, NULL);
+                c[3].value = row->value;
+                c[3].dec = row->value_decimals;
             }
-            chiso_csvw_text(w, row->scale);
+            c[4].text = row->scale;
             if (row->rank > 0) {
-                chiso_csvw_int(w, row->rank);
-                chiso_csvw_int(w, row->rank_of);
-            } else {
-                chiso_csvw_text(w, NULL);
-                chiso_csvw_text(w, NULL);
+                c[5].value = (double)row->rank;
+                c[6].value = (double)row->rank_of;
             }
-            chiso_csvw_int(w, row->rank_derived);
-            chiso_csvw_text(w, row->confidence);
-            chiso_csvw_text(w, row->source);
-            chiso_csvw_text(w, row->note);
-            chiso_csvw_end(w);
+            c[7].value = row->rank_derived;
+            c[8].text = row->confidence;
+            c[9].text = row->source;
+            c[10].text = row->note;
         }
     }
+}
+
+/* The areas (not a CSV of the pack: summary.json has them). */
+static void
+table_areas(struct rp *R)
+{
+    const struct report_col cols[] = {
+        {RT(R, "Mã", "id"), RC_TEXT, 0},
+        {RT(R, "Lĩnh vực", "area"), RC_TEXT, 0},
+        {RT(R, "Điểm", "points"), RC_FIXED, 2},
+        {RT(R, "Tối đa áp dụng", "applicable_max"), RC_FIXED, 2},
+        {RT(R, "Tỷ lệ (%)", "index_pct"), RC_PCT, 2},
+        {RT(R, "Điểm bị mất", "points_lost"), RC_FIXED, 2}};
+    struct report_table *t =
+        report_table_add(R, NULL, M(R, "Areas"), M(R, "Points by area"), cols,
+                         sizeof(cols) / sizeof(cols[0]));
+    size_t idx[64], n = report_areas(R, idx, 64), i;
+
+    for (i = 0; t != NULL && i < n; i++) {
+        const chiso_node_score *ns = &R->score->nodes[idx[i]];
+        struct report_cell *c = report_table_row(R, t, 0);
+        if (c == NULL) {
+            return;
+        }
+        c[0].text = R->fw->nodes[idx[i]].id;
+        c[1].text = R->fw->nodes[idx[i]].name;
+        c[2].value = ns->points;
+        c[3].value = ns->applicable_max;
+        c[4].value = ns->index_pct;
+        c[5].value = ns->applicable_max - ns->points;
+    }
+}
+
+void
+report_build_score_tables(struct rp *R)
+{
+    table_areas(R);
+    table_criteria(R);
+    table_lost(R);
+}
+
+chiso_status
+report_build_tables(struct rp *R)
+{
+    report_build_score_tables(R);
+    if (R->tasks != NULL) {
+        table_overdue(R);
+    }
+    if (R->svc_month != NULL) {
+        table_services(R);
+    }
+    if (R->pub != NULL && R->n_indices > 0) {
+        table_province(R);
+    }
+    if (R->oom) {
+        return chiso_diag_set(R->diag, CHISO_ENOMEM, NULL, 0, 0,
+                              "out of memory");
+    }
+    return CHISO_OK;
+}
+
+const struct report_table *
+report_table_named(const struct rp *R, const char *csv)
+{
+    size_t i;
+
+    for (i = 0; i < R->n_tables; i++) {
+        if ((R->tables[i].csv != NULL && strcmp(R->tables[i].csv, csv) == 0) ||
+            strcmp(R->tables[i].sheet, csv) == 0) {
+            return &R->tables[i];
+        }
+    }
+    return NULL;
+}
+
+void
+report_free_tables(struct rp *R)
+{
+    size_t i;
+
+    for (i = 0; i < R->n_tables; i++) {
+        free(R->tables[i].cells);
+        free(R->tables[i].flags);
+    }
+    free(R->tables);
+    R->tables = NULL;
+    R->n_tables = 0;
+}
+
+/* ---- CSV ----------------------------------------------------------------- */
+
+static chiso_status
+write_csv(struct rp *R, const struct report_table *t)
+{
+    chiso_outfile *f;
+    chiso_csvw w;
+    const char *head[REPORT_TABLE_COLS + 1];
+    size_t i, j;
+    chiso_status st = chiso_outfile_open(&f, report_path(R, t->csv), R->diag);
+
+    if (st != CHISO_OK) {
+        return st;
+    }
+    chiso_csvw_init(&w, chiso_outfile_stream(f), ',', 1);
+    for (j = 0; j < t->n_cols; j++) {
+        head[j] = t->cols[j].header;
+    }
+    head[t->n_cols] = NULL;
+    chiso_csvw_row(&w, head);
+    for (i = 0; i < t->n_rows; i++) {
+        const struct report_cell *c = &t->cells[i * t->n_cols];
+        for (j = 0; j < t->n_cols; j++) {
+            const struct report_col *col = &t->cols[j];
+            int dec = c[j].dec >= 0 ? c[j].dec : col->dec;
+            if (col->kind == RC_TEXT || col->kind == RC_DATE) {
+                chiso_csvw_text(&w, c[j].text);
+            } else if (isnan(c[j].value)) {
+                chiso_csvw_text(&w, NULL);
+            } else if (col->kind == RC_INT || col->kind == RC_YEAR) {
+                chiso_csvw_int(&w, (long long)c[j].value);
+            } else if (col->kind == RC_SIG) {
+                chiso_csvw_number(&w, chiso_round_sig(c[j].value, 10));
+            } else {
+                chiso_csvw_fixed(&w, c[j].value, dec);
+            }
+        }
+        chiso_csvw_end(&w);
+    }
+    st = chiso_outfile_commit(f, R->diag);
+    if (st == CHISO_OK) {
+        st = report_add_file(R, t->csv);
+    }
+    return st;
 }
 
 chiso_status
 report_write_tables(struct rp *R)
 {
-    chiso_status st = write_table(R, "table-criteria.csv", table_criteria);
+    chiso_status st = CHISO_OK;
+    size_t i;
 
-    if (st == CHISO_OK) {
-        st = write_table(R, "table-points-lost.csv", table_lost);
-    }
-    if (st == CHISO_OK && R->tasks != NULL) {
-        st = write_table(R, "table-overdue-tasks.csv", table_overdue);
-    }
-    if (st == CHISO_OK && R->svc_month != NULL) {
-        st = write_table(R, "table-services-by-month.csv", table_services);
-    }
-    if (st == CHISO_OK && R->pub != NULL && R->n_indices > 0) {
-        st = write_table(R, "table-province-indices.csv", table_province);
+    for (i = 0; st == CHISO_OK && i < R->n_tables; i++) {
+        if (R->tables[i].csv != NULL) {
+            st = write_csv(R, &R->tables[i]);
+        }
     }
     if (st == CHISO_ENOMEM && R->diag != NULL && R->diag->code == CHISO_OK) {
         chiso_diag_set(R->diag, st, NULL, 0, 0, "out of memory");

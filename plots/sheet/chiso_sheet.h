@@ -114,6 +114,17 @@ chiso_status chiso_sheet_book_write(chiso_sheet_book *book,
                                     const char *path,
                                     chiso_diag *diag);
 
+/*
+ * The workbook's bytes, finished as chiso_sheet_book_write does (after
+ * this call only chiso_sheet_book_free() may be called). On success the
+ * caller owns *out (free()); for callers that write through their own
+ * output (the CLI's checked, atomic outputs).
+ */
+chiso_status chiso_sheet_book_to_memory(chiso_sheet_book *book,
+                                        char **out,
+                                        size_t *len,
+                                        chiso_diag *diag);
+
 /* Release the workbook and its sheets. NULL is allowed. */
 void chiso_sheet_book_free(chiso_sheet_book *book);
 
@@ -288,7 +299,7 @@ typedef struct chiso_sheet_column {
  * columns), then rows filled with chiso_sheet_put_*() from left to right;
  * a row is complete when its last column is filled (or
  * chiso_sheet_end_row()).
- * cols is copied. *out is owned by the workbook.
+ * cols is copied. *out is owned by the workbook (out may be NULL).
  */
 chiso_status chiso_sheet_add_table(chiso_sheet_book *book,
                                    const char *name,

@@ -1226,16 +1226,17 @@ apply_widths(chiso_sheet *s)
 }
 
 chiso_status
-chiso_sheet_book_write(chiso_sheet_book *book,
-                       const char *path,
-                       chiso_diag *diag)
+chiso_sheet_book_to_memory(chiso_sheet_book *book,
+                           char **out,
+                           size_t *len,
+                           chiso_diag *diag)
 {
     chiso_sheet *s;
     lxw_error e;
-    char *data = NULL;
-    size_t len = 0;
-    chiso_status st;
+    const char *where = NULL; /* the caller names the file */
 
+    *out = NULL;
+    *len = 0;
     if (book->closed) {
         chiso_sheet__fail(book, CHISO_EINVAL,
                           "the workbook was already written");
@@ -1251,11 +1252,7 @@ chiso_sheet_book_write(chiso_sheet_book *book,
         apply_widths(s);
     }
     if (book->err.code != CHISO_OK) {
-        chiso_sheet_book_error(book, diag);
-        if (diag != NULL && diag->path[0] == '\0') {
-            snprintf(diag->path, sizeof(diag->path), "%s", path);
-        }
-        return book->err.code;
+        return chiso_sheet_book_error(book, diag);
     }
     book->closed = 1;
     e = workbook_close(book->wb);
@@ -1264,12 +1261,27 @@ chiso_sheet_book_write(chiso_sheet_book *book,
         return chiso_diag_set(
             diag,
             e == LXW_ERROR_MEMORY_MALLOC_FAILED ? CHISO_ENOMEM : CHISO_EIO,
-            path, 0, 0, "cannot write the workbook: %s", lxw_strerror(e));
+            where, 0, 0, "cannot write the workbook: %s", lxw_strerror(e));
     }
-    st = chiso_file_read_all(book->scratch, &data, &len, diag);
-    if (st == CHISO_OK) {
-        st = chiso_file_write_atomic(path, data, len, diag);
+    return chiso_file_read_all(book->scratch, out, len, diag);
+}
+
+chiso_status
+chiso_sheet_book_write(chiso_sheet_book *book,
+                       const char *path,
+                       chiso_diag *diag)
+{
+    char *data = NULL;
+    size_t len = 0;
+    chiso_status st = chiso_sheet_book_to_memory(book, &data, &len, diag);
+
+    if (st != CHISO_OK) {
+        if (diag != NULL && diag->path[0] == '\0') {
+            snprintf(diag->path, sizeof(diag->path), "%s", path);
+        }
+        return st;
     }
+    st = chiso_file_write_atomic(path, data, len, diag);
     free(data);
     return st;
 }

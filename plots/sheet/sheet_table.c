@@ -29,7 +29,9 @@ chiso_sheet_add_table(chiso_sheet_book *book,
     size_t i;
     uint32_t row = 0;
 
-    *out = NULL;
+    if (out != NULL) {
+        *out = NULL;
+    }
     if (n_cols == 0 || n_cols > SHEET_MAX_COLS) {
         return chiso_sheet__fail(book, CHISO_EINVAL,
                                  "a table needs 1 to 16384 columns, not %lu",
@@ -95,7 +97,9 @@ chiso_sheet_add_table(chiso_sheet_book *book,
     }
     s->cur_row = row + 1;
     s->cur_col = 0;
-    *out = s;
+    if (out != NULL) {
+        *out = s;
+    }
     return CHISO_OK;
 }
 
@@ -289,7 +293,9 @@ chiso_sheet_add_summary(chiso_sheet_book *book,
     uint32_t row = 0;
     size_t i;
 
-    *out = NULL;
+    if (out != NULL) {
+        *out = NULL;
+    }
     if ((st = chiso_sheet_add(book, name, &s)) != CHISO_OK) {
         return st;
     }
@@ -348,6 +354,8 @@ chiso_sheet_add_summary(chiso_sheet_book *book,
             return st;
         }
     }
-    *out = s;
+    if (out != NULL) {
+        *out = s;
+    }
     return CHISO_OK;
 }

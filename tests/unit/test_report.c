@@ -193,7 +193,7 @@ build_sample(const char *out)
     if (chiso_report_build(cfg, out, NULL, &o, &d) != CHISO_OK) {
         fail_msg("%s:%lu:%lu: %s", d.path, d.line, d.column, d.message);
     }
-    assert_true(o.n_files >= 17);
+    assert_true(o.n_files >= 20); /* with report.xlsx, .docx, .html */
     chiso_report_outcome_clear(&o);
     chiso_report_config_free(cfg);
 }
@@ -256,6 +256,28 @@ test_summary_schema(void **state)
         cJSON_GetObjectItem(cJSON_GetObjectItem(root, "tasks"), "overdue_as_of")
             ->valueint,
         2);
+    /* typed warnings (schema 2): the sample's self-assessed 6.1 differs
+     * from its rule (evidence line 40), points without evidence */
+    {
+        const cJSON *w;
+        int differ = 0, ev = 0;
+        cJSON_ArrayForEach(w, cJSON_GetObjectItem(root, "warnings"))
+        {
+            const cJSON *code = cJSON_GetObjectItem(w, "code");
+            assert_true(cJSON_IsObject(w));
+            assert_true(cJSON_IsString(code));
+            assert_string_not_equal(code->valuestring, "unclassified");
+            if (strcmp(code->valuestring, "self_points_differ") == 0) {
+                differ++;
+                assert_string_equal(
+                    cJSON_GetObjectItem(w, "criterion_id")->valuestring, "6.1");
+                assert_int_equal(cJSON_GetObjectItem(w, "line")->valueint, 40);
+            }
+            ev += strcmp(code->valuestring, "evidence_missing") == 0;
+        }
+        assert_int_equal(differ, 1);
+        assert_int_equal(ev, 1);
+    }
     cJSON_Delete(root);
     free(text);
     keyset_free(&doc);
