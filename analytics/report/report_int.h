@@ -115,4 +115,16 @@ const chiso_tasks_row *report_tasks_row(const struct rp *R);
 /* Overdue tasks of the unit (count), as of the report's date. */
 size_t report_unit_overdue(const struct rp *R);
 
+/* report.c: a period's words ("6 tháng đầu năm 2024", "quý II/2024"). */
+void report_period_label(
+    int en, chiso_period_kind kind, int32_t idx, char *out, size_t len);
+
+/* report_province.c: the province's pack ("scope": "province"), with the
+ * contract of chiso_report_build. */
+chiso_status report_province_build(const chiso_report_config *cfg,
+                                   const char *out_dir,
+                                   const chiso_report_options *opts,
+                                   chiso_report_outcome *outcome,
+                                   chiso_diag *diag);
+
 #endif /* CHISO_REPORT_INT_H */
