@@ -19,10 +19,11 @@ import argparse, csv, io, json, os, random
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--seed", type=int, default=13)
+ap.add_argument("--out", help="folder to write (default: province-2024 beside this script)")
 a = ap.parse_args()
 here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.join(here, "..", "..")
-out = os.path.join(here, "province-2024")
+out = a.out or os.path.join(here, "province-2024")
 fw = json.load(open(os.path.join(root, "indicators/frameworks/par-department-template.json"),
                     encoding="utf-8"))
 rng = random.Random(a.seed)
