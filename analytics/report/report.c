@@ -591,6 +591,7 @@ free_rp(struct rp *R)
     size_t i;
 
     report_free_charts(R);
+    report_history_free(R);
     for (i = 0; i < R->n_indices; i++) {
         if (R->has_latest[i]) {
             chiso_latest_clear(&R->latest[i]);
@@ -672,6 +673,9 @@ chiso_report_build(const chiso_report_config *cfg,
         st = compute_published(&R);
     }
     if (st == CHISO_OK) {
+        st = report_history_compute(&R);
+    }
+    if (st == CHISO_OK) {
         progress(&R, "charts");
         st = report_build_charts(&R);
     }
@@ -685,6 +689,9 @@ chiso_report_build(const chiso_report_config *cfg,
     st = report_write_charts(&R);
     if (st == CHISO_OK) {
         st = report_write_tables(&R);
+    }
+    if (st == CHISO_OK) {
+        st = report_history_write(&R);
     }
     if (st == CHISO_OK) {
         progress(&R, "pdf");

@@ -131,3 +131,12 @@ with open(os.path.join(out, "history-skhcn.csv"), "w", encoding="utf-8") as f:
         rank = rng.randrange(3, 12)
         f.write(line(["SKHCN", per, "%.2f" % level] + ["%.2f" % x for x in ar]
                      + [str(rank), "21", fwid, "Quyết định công bố Chỉ số CCHC (mẫu)"], ","))
+
+# the department's pack with its history (the shipped 2024-H2 sample)
+dept = json.load(open(os.path.join(here, "report-skhcn-2024-h2.json"), encoding="utf-8"))
+for k in ("framework", "evidence", "tasks", "dossiers", "published"):
+    dept[k] = "../" + dept[k]
+dept["history"] = [{"table": "history-skhcn.csv"}]
+with open(os.path.join(out, "report-skhcn-2024-h2-history.json"), "w", encoding="utf-8") as f:
+    json.dump(dept, f, ensure_ascii=False, indent=2)
+    f.write("\n")
