@@ -80,7 +80,10 @@ mid_year(chiso_period_kind kind, int32_t idx)
 }
 
 static struct hist_point *
-add_point(struct rp *R, const char *period, const char *path, unsigned long line)
+add_point(struct rp *R,
+          const char *period,
+          const char *path,
+          unsigned long line)
 {
     struct report_history *H = R->hist;
     struct hist_point *p, *q;
@@ -551,8 +554,8 @@ build_charts(struct rp *R)
                    HM(R, "Rank among departments across periods"));
         if (c != NULL) {
             c->base = "chart-history-rank";
-            st = chiso_chart_add_rank_series(c->chart, R->cfg->unit_name, x,
-                                             y, of, NULL, H->n);
+            st = chiso_chart_add_rank_series(c->chart, R->cfg->unit_name, x, y,
+                                             of, NULL, H->n);
             if (st == CHISO_OK) {
                 st = add_breaks(R, c->chart);
             }
@@ -631,8 +634,7 @@ report_history_compute(struct rp *R)
             size_t before = H->n;
             st = load_table(R, src);
             if (st == CHISO_OK && H->n == before) {
-                report_warn(R,
-                            HM(R, "history table %s has no row of unit %s"),
+                report_warn(R, HM(R, "history table %s has no row of unit %s"),
                             src->path, R->cfg->unit_code);
             }
         } else {
@@ -666,10 +668,9 @@ report_history_compute(struct rp *R)
         }
     }
     if (H->yoy == 0) {
-        report_warn(R,
-                    HM(R, "the history has no index for the same period a "
-                          "year earlier: no change over the year is "
-                          "reported"));
+        report_warn(R, HM(R, "the history has no index for the same period a "
+                             "year earlier: no change over the year is "
+                             "reported"));
     }
     return build_charts(R);
 }
@@ -749,8 +750,7 @@ report_history_write(struct rp *R)
             chiso_csvw_text(&w, "");
         }
         chiso_csvw_text(&w, p->framework);
-        chiso_csvw_text(&w,
-                        i > 0 && is_break(&H->pts[i - 1], p) ? "1" : "0");
+        chiso_csvw_text(&w, i > 0 && is_break(&H->pts[i - 1], p) ? "1" : "0");
         chiso_csvw_text(&w, p->current ? "" : p->source);
         chiso_csvw_end(&w);
     }
@@ -812,9 +812,10 @@ report_history_json(chiso_jb *jb, const struct rp *R)
     chiso_jb_add(jb, yoy, "change_pct_points",
                  H->yoy == 1 ? chiso_json_fixed(H->yoy_change, 2)
                              : cJSON_CreateNull());
-    chiso_jb_add(jb, yoy, "comparable", H->yoy == 1   ? cJSON_CreateTrue()
-                                        : H->yoy == 2 ? cJSON_CreateFalse()
-                                                      : cJSON_CreateNull());
+    chiso_jb_add(jb, yoy, "comparable",
+                 H->yoy == 1   ? cJSON_CreateTrue()
+                 : H->yoy == 2 ? cJSON_CreateFalse()
+                               : cJSON_CreateNull());
     chiso_jb_add(jb, o, "change_since_last_year", yoy);
     return o;
 }

@@ -238,11 +238,10 @@ read_units(struct pv *P)
         const char *g = field(&row, idx[2], &lg);
         chiso_unit_info *ui;
         if (lu == 0) {
-            st = chiso_csv_field_error(r, diag, CHISO_EDATA, &row,
-                                       (size_t)idx[0],
-                                       chiso_msg(diag->lang,
-                                                 "the unit list names no "
-                                                 "unit on this row"));
+            st = chiso_csv_field_error(
+                r, diag, CHISO_EDATA, &row, (size_t)idx[0],
+                chiso_msg(diag->lang, "the unit list names no "
+                                      "unit on this row"));
             break;
         }
         if (P->n_infos == cap) {
@@ -276,8 +275,7 @@ read_units(struct pv *P)
         chiso_text_fold(u, lu, keys[n_keys].key, sizeof(keys[n_keys].key));
         keys[n_keys++].info = P->n_infos;
         if (ln > 0) {
-            chiso_text_fold(nm, ln, keys[n_keys].key,
-                            sizeof(keys[n_keys].key));
+            chiso_text_fold(nm, ln, keys[n_keys].key, sizeof(keys[n_keys].key));
             if (strcmp(keys[n_keys].key, keys[n_keys - 1].key) != 0) {
                 keys[n_keys++].info = P->n_infos;
             }
@@ -393,8 +391,7 @@ new_chart(struct pv *P,
     struct pv_chart *c;
 
     if (P->n_charts == PV_MAX_CHART) {
-        report_warn(P->R,
-                    PM(P, "more than %d charts: chart '%s' is left out"),
+        report_warn(P->R, PM(P, "more than %d charts: chart '%s' is left out"),
                     PV_MAX_CHART, base);
         return NULL;
     }
@@ -430,7 +427,8 @@ add_bands(struct pv *P, chiso_chart *ch)
         double hi = i == 0 ? 100.0 : fw->classes[i - 1].min;
         double lo = fw->classes[i].min;
         if (hi > lo) {
-            st = chiso_chart_add_band(ch, lo, hi, band_text(P, &fw->classes[i]));
+            st =
+                chiso_chart_add_band(ch, lo, hi, band_text(P, &fw->classes[i]));
         }
     }
     return st;
@@ -459,8 +457,9 @@ chart_ranking(struct pv *P, long g, size_t g_no)
     c = new_chart(P, base, CHISO_PLOT_BARS, title,
                   report_strf(P->R, PM(P, "Index %% (%s), rank within %s"),
                               P->R->period_label,
-                              g >= 0 ? PM(P, "the group") : PM(P, "the "
-                                                                  "province")));
+                              g >= 0 ? PM(P, "the group")
+                                     : PM(P, "the "
+                                             "province")));
     if (c == NULL) {
         return P->R->oom ? CHISO_ENOMEM : CHISO_OK;
     }
@@ -477,8 +476,8 @@ chart_ranking(struct pv *P, long g, size_t g_no)
             n_unranked++;
             continue;
         }
-        st = chiso_chart_add_ranked_bar(c->chart, unit_label(us),
-                                        us->index_pct, NULL, rank, (long)of);
+        st = chiso_chart_add_ranked_bar(c->chart, unit_label(us), us->index_pct,
+                                        NULL, rank, (long)of);
         if (best == NULL) {
             best = us;
         }
@@ -552,8 +551,7 @@ chart_heatmap(struct pv *P)
     chiso_textf(c->reading, sizeof(c->reading),
                 PM(P, "%zu units × %zu areas; %zu cells have no value "
                       "(nothing in the area applies), drawn hatched."),
-                n_cells / (u->n_areas ? u->n_areas : 1), u->n_areas,
-                n_missing);
+                n_cells / (u->n_areas ? u->n_areas : 1), u->n_areas, n_missing);
     return st;
 }
 
@@ -586,12 +584,11 @@ chart_criteria(struct pv *P)
     for (i = 0; i < n && st == CHISO_OK; i++) {
         const chiso_criterion_loss *cl = &u->criteria[i];
         const chiso_node *nd = &fw->nodes[cl->node];
-        st = chiso_chart_add_bar(c->chart,
-                                 report_strf(P->R, "%s %s", nd->id,
-                                             P->R->en && nd->name_en
-                                                 ? nd->name_en
-                                                 : nd->name),
-                                 (double)cl->n_units_losing, NULL);
+        st = chiso_chart_add_bar(
+            c->chart,
+            report_strf(P->R, "%s %s", nd->id,
+                        P->R->en && nd->name_en ? nd->name_en : nd->name),
+            (double)cl->n_units_losing, NULL);
     }
     chiso_textf(c->caption, sizeof(c->caption), "%s",
                 PM(P, "Criteria most units lose points on"));
@@ -727,10 +724,9 @@ static void
 table_units(struct pv *P, chiso_csvw *w)
 {
     const chiso_score_units *u = P->u;
-    const char *hd[] = {"rank",          "rank_of",    "unit",
-                        "name",          "group",      "group_rank",
-                        "group_rank_of", "scored",     "points",
-                        "applicable_max", "index_pct", "band"};
+    const char *hd[] = {"rank",   "rank_of",        "unit",          "name",
+                        "group",  "group_rank",     "group_rank_of", "scored",
+                        "points", "applicable_max", "index_pct",     "band"};
     size_t i, a;
 
     for (i = 0; i < sizeof(hd) / sizeof(hd[0]); i++) {
@@ -768,7 +764,7 @@ static void
 table_criteria(struct pv *P, chiso_csvw *w)
 {
     const chiso_score_units *u = P->u;
-    const char *hd[] = {"rank_by_units", "criterion_id", "name",
+    const char *hd[] = {"rank_by_units", "criterion_id",     "name",
                         "units_losing",  "units_applicable", "points_lost",
                         "rank_by_points"};
     size_t i;
@@ -795,10 +791,16 @@ static void
 table_appraisal(struct pv *P, chiso_csvw *w)
 {
     const chiso_score_units *u = P->u;
-    const char *hd[] = {"unit",      "name",           "self_points",
-                        "self_index_pct", "appraised_points",
-                        "appraised_index_pct", "change_points",
-                        "change_pct_points", "self_band", "appraised_band"};
+    const char *hd[] = {"unit",
+                        "name",
+                        "self_points",
+                        "self_index_pct",
+                        "appraised_points",
+                        "appraised_index_pct",
+                        "change_points",
+                        "change_pct_points",
+                        "self_band",
+                        "appraised_band"};
     size_t i;
 
     for (i = 0; i < sizeof(hd) / sizeof(hd[0]); i++) {
@@ -1029,7 +1031,8 @@ appraisal_table(struct pv *P, chiso_doc *d)
         cells[2] = b;
         cells[3] = c;
         cells[4] = e;
-        chiso_doc_table_row(d, cells, fabs(us->appraised - us->points) >= 0.005);
+        chiso_doc_table_row(d, cells,
+                            fabs(us->appraised - us->points) >= 0.005);
     }
     chiso_doc_table_end(d);
 }
@@ -1046,8 +1049,9 @@ write_pdf(struct pv *P)
 
     title = R->cfg->title != NULL
                 ? R->cfg->title
-                : report_strf(R, PM(P, "Administrative reform index of the "
-                                       "units of %s, %s"),
+                : report_strf(R,
+                              PM(P, "Administrative reform index of the "
+                                    "units of %s, %s"),
                               R->cfg->province ? R->cfg->province : "",
                               R->period_label);
     footer = report_strf(R, "%s — %s", R->cfg->province ? R->cfg->province : "",
@@ -1066,8 +1070,7 @@ write_pdf(struct pv *P)
                     PM(P, "Framework: %s. %zu units, %zu ranked, %zu "
                           "groups. Ranks are competition ranks (equal "
                           "index, equal rank; the next rank skips)."),
-                    R->fw->name, P->u->n_units, P->u->n_ranked,
-                    P->u->n_groups),
+                    R->fw->name, P->u->n_units, P->u->n_ranked, P->u->n_groups),
         0);
     for (i = 0; i < R->cfg->n_notes; i++) {
         chiso_doc_paragraph(d, R->cfg->notes[i], 1);
