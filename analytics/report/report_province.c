@@ -43,6 +43,7 @@ struct pv_chart {
     chiso_chart *chart;
     char caption[1024];
     char reading[2048];
+    size_t rows; /* bars or heatmap rows: the brief gives them room */
 };
 
 struct pv {
@@ -500,6 +501,7 @@ chart_ranking(struct pv *P, long g, size_t g_no)
                           "(no data, never 0)."),
                     n_unranked);
     }
+    c->rows = n;
     if (n == 0) {
         /* nothing to draw: the reading says why, the chart is dropped */
         report_warn(P->R, PM(P, "chart '%s' left out: no ranked unit"),
@@ -546,6 +548,7 @@ chart_heatmap(struct pv *P)
             n_missing += !isfinite(v);
         }
     }
+    c->rows = n_cells / (u->n_areas ? u->n_areas : 1);
     chiso_textf(c->caption, sizeof(c->caption), "%s",
                 PM(P, "Units by area (% of the area's maximum)"));
     chiso_textf(c->reading, sizeof(c->reading),
@@ -908,12 +911,22 @@ struct pv_fig {
     chiso_status st;
 };
 
+/* Drawn on a wider virtual canvas and scaled to the page, so unit names
+ * and their ranks ("Sở Khoa học và Công nghệ (1/14)") fit as in the PNG
+ * instead of being cut with "…" at the page's width. */
+#define PV_PDF_VIRTUAL_W 820.0
+
 static void
 draw_fig(cairo_t *cr, double w, double h, void *ctx)
 {
     struct pv_fig *f = ctx;
-    chiso_status st = chiso_plot_draw(cr, f->chart, w, h, f->diag);
+    double k = w < PV_PDF_VIRTUAL_W ? w / PV_PDF_VIRTUAL_W : 1.0;
+    chiso_status st;
 
+    cairo_save(cr);
+    cairo_scale(cr, k, k);
+    st = chiso_plot_draw(cr, f->chart, w / k, h / k, f->diag);
+    cairo_restore(cr);
     if (st != CHISO_OK && f->st == CHISO_OK) {
         f->st = st;
     }
@@ -1037,6 +1050,16 @@ appraisal_table(struct pv *P, chiso_doc *d)
     chiso_doc_table_end(d);
 }
 
+/* Room for a chart in the brief: 300 pt, more for many rows (at most
+ * about two thirds of an A4 page). */
+static double
+fig_height(size_t rows)
+{
+    double h = 120.0 + 14.0 * (double)rows;
+
+    return h < PV_FIG_H ? PV_FIG_H : h > 520.0 ? 520.0 : h;
+}
+
 static chiso_status
 write_pdf(struct pv *P)
 {
@@ -1101,7 +1124,7 @@ write_pdf(struct pv *P)
         fc.chart = P->charts[i].chart;
         fc.diag = R->diag;
         fc.st = CHISO_OK;
-        chiso_doc_figure(d, PV_FIG_H, draw_fig, &fc,
+        chiso_doc_figure(d, fig_height(P->charts[i].rows), draw_fig, &fc,
                          report_strf(R, "%s %zu. %s", PM(P, "Figure"), i + 1,
                                      P->charts[i].caption));
         if (fc.st != CHISO_OK) {
