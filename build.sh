@@ -10,7 +10,7 @@ PKGS="build-essential cmake ninja-build pkg-config libgsl-dev libcsv-dev
 libcjson-dev libcmocka-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core
 gettext locales libzip-dev libxml2-dev libxlsxwriter-dev
 libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils python3-openpyxl
-libexpat1-dev libfreexl-dev chromium python3-pil"
+libexpat1-dev libfreexl-dev chromium python3-pil r-base-core"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

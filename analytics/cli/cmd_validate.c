@@ -863,7 +863,7 @@ kind_of(const char *path, const char **use, chiso_diag *d, int *spool_rc)
         chiso_diag_set_errno(d, path, errno, "cannot open");
         return NULL;
     }
-    text = malloc(HEAD_BYTES);
+    text = malloc(HEAD_BYTES + 1);
     if (text == NULL) {
         fclose(f);
         chiso_diag_set(d, CHISO_ENOMEM, path, 0, 0, "out of memory");
@@ -877,6 +877,7 @@ kind_of(const char *path, const char **use, chiso_diag *d, int *spool_rc)
         return NULL;
     }
     fclose(f);
+    text[len] = '\0'; /* the claims search the head as a string */
     for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
         if (kinds[k].claims(path, text, len)) {
             kind = &kinds[k];

@@ -1,6 +1,6 @@
 /*
  * test_report.c - chiso report: the pack from the shipped sample, the
- * summary.json schema against README's table (both ways), byte-identical
+ * summary.json schema against docs/report.md's table (both ways), byte-identical
  * reruns, a failed run that leaves the previous pack intact, and
  * configuration errors at their file:line:column.
  */
@@ -67,7 +67,7 @@ keyset_free(struct keyset *k)
     k->n = 0;
 }
 
-/* The documented keys: README's "summary.json" table. */
+/* The documented keys: docs/report.md's "summary.json" table. */
 static void
 readme_keys(struct keyset *k)
 {
@@ -78,11 +78,11 @@ readme_keys(struct keyset *k)
 
     chiso_diag_clear(&d);
     assert_int_equal(
-        chiso_file_read_all(chiso_test_path("README.md"), &text, &len, &d),
+        chiso_file_read_all(chiso_test_path("docs/report.md"), &text, &len, &d),
         CHISO_OK);
     for (line = strtok_r(text, "\n", &save); line != NULL;
          line = strtok_r(NULL, "\n", &save)) {
-        if (strncmp(line, "### summary.json", 16) == 0) {
+        if (strncmp(line, "## summary.json", 15) == 0) {
             in_section = 1;
             continue;
         }
@@ -220,21 +220,22 @@ test_summary_schema(void **state)
     for (i = 0; i < got.n; i++) {
         long k = keyset_find(&doc, got.key[i]);
         if (k < 0) {
-            fail_msg("summary.json key '%s' is not documented in README",
-                     got.key[i]);
+            fail_msg(
+                "summary.json key '%s' is not documented in docs/report.md",
+                got.key[i]);
         }
         if (strcmp(got.type[i], "null") != 0 &&
             strcmp(doc.type[k], "store row") != 0 &&
             strcmp(doc.type[k], "trend segment") != 0 &&
             strcmp(doc.type[k], got.type[i]) != 0) {
-            fail_msg("key '%s' is a %s, README says %s", got.key[i],
+            fail_msg("key '%s' is a %s, docs/report.md says %s", got.key[i],
                      got.type[i], doc.type[k]);
         }
     }
     /* every documented key is in the sample's file */
     for (i = 0; i < doc.n; i++) {
         if (keyset_find(&got, doc.key[i]) < 0) {
-            fail_msg("README documents '%s', absent from summary.json",
+            fail_msg("docs/report.md documents '%s', absent from summary.json",
                      doc.key[i]);
         }
     }
