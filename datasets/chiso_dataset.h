@@ -276,6 +276,21 @@ chiso_status chiso_table_open_mem(chiso_table **out,
                                   chiso_diag *diag);
 void chiso_table_close(chiso_table *t);
 
+/*
+ * For telling a file's kind by its first rows: when `path` is a workbook
+ * (.xlsx or .xls, told by its first bytes), the first 30 rows of its
+ * visible worksheet number `k` (0-based, hidden and chart sheets not
+ * counted) as text, one line per row, cells separated by ';' (';' and line
+ * breaks inside a cell become spaces), merged cells filled; each line also
+ * holds, after its own cells, the names a header over two rows would give
+ * with the row above (a group name joined to each name under it). *text
+ * (malloc'd, NUL-terminated) and *len are set. Returns CHISO_OK;
+ * CHISO_DONE when the workbook has no sheet k; CHISO_EINVAL when `path`
+ * is not a workbook (nothing set, diag untouched); or a reading error.
+ */
+chiso_status chiso_table_head_text(
+    const char *path, size_t k, char **text, size_t *len, chiso_diag *diag);
+
 /* Per schema column, its field index or -1. Borrowed. */
 const long *chiso_table_index(const chiso_table *t);
 /* The header's field count and names as written. Borrowed. */
@@ -312,6 +327,9 @@ typedef struct chiso_row {
  * column, or for a workbook the cell "FILE:SHEET!B7" with line and column
  * 0 (the CLI prints path:line:column, leaving out zeros).
  */
+/* The workbook sheet read, NULL for CSV. Borrowed. */
+const char *chiso_table_sheet(const chiso_table *t);
+
 void chiso_table_where(const chiso_table *t,
                        const chiso_row *row,
                        size_t k,
@@ -574,6 +592,7 @@ typedef struct chiso_evidence {
     chiso_evidence_entry *entries;
     size_t n;
     int has_unit_column;
+    char *sheet; /* the workbook sheet read, NULL for CSV */
 } chiso_evidence;
 
 /*
@@ -601,6 +620,25 @@ chiso_status chiso_evidence_load_ex(chiso_evidence **out,
                                     const char *path,
                                     const chiso_table_options *opts,
                                     chiso_diag_list *problems);
+/* As chiso_evidence_load_ex, but a sheet with bad cells (CHISO_EDATA) still
+ * gives *out the rows that were read well, so that a checker can go on
+ * with them and list every problem of the sheet in one pass (validate:
+ * ids unknown to the framework, sums of inner rows). Free *out whenever it
+ * is set. */
+chiso_status chiso_evidence_load_partial(chiso_evidence **out,
+                                         const char *path,
+                                         const chiso_table_options *opts,
+                                         chiso_diag_list *problems);
+/* Where cell `column` (1-based; 0 = the row) of an entry is, for a
+ * message: the sheet's path with line and column, or for a workbook
+ * "FILE:SHEET!B7" in path with line and column 0. */
+void chiso_evidence_where(const chiso_evidence *ev,
+                          const chiso_evidence_entry *e,
+                          unsigned long column,
+                          char *path,
+                          size_t cap,
+                          unsigned long *line,
+                          unsigned long *col);
 void chiso_evidence_free(chiso_evidence *ev);
 
 /*

@@ -541,14 +541,16 @@ read_record(chiso_csv_reader *r, int *got, chiso_diag *diag)
             /* libcsv returns the count of bytes before the offending one */
             size_t at = r->pos + used;
             size_t ls = r->pos;
-            const char *what = r->buf[at] == '"'
-                                   ? "unexpected quote inside an unquoted "
-                                     "field (quote the whole field and "
-                                     "double inner quotes)"
-                                   : "unexpected character after a closing "
-                                     "quote";
+            if (r->buf[at] == '"') {
+                return fail(r, diag, CHISO_EPARSE, r->line,
+                            col_at(r, ls, at, r->line),
+                            "unexpected quote inside an unquoted field "
+                            "(quote the whole field and double inner "
+                            "quotes)");
+            }
             return fail(r, diag, CHISO_EPARSE, r->line,
-                        col_at(r, ls, at, r->line), "%s", what);
+                        col_at(r, ls, at, r->line),
+                        "unexpected character after a closing quote");
         }
         r->pos = end;
         r->line++;
@@ -635,6 +637,18 @@ chiso_csv_open(chiso_csv_reader **out,
     }
     *out = r;
     return CHISO_OK;
+}
+
+/* Bytes already read from the reader's descriptor (the first bytes of a
+ * pipe, read to tell a workbook from a text): they come first. Call right
+ * after chiso_csv_open(); n at most the reader's buffer. */
+void
+chiso__csv_prime(chiso_csv_reader *r, const char *data, size_t n)
+{
+    if (r != NULL && r->cap >= n && r->len == 0) {
+        memcpy(r->buf, data, n);
+        r->len = n;
+    }
 }
 
 chiso_status

@@ -81,5 +81,7 @@ void chiso__raw_position(const char *s,
 /* Does a folded header name mean column c (its name or an alias, compared
  * without '_')? */
 int chiso__column_match(const char *folded, const chiso_csv_column *c);
+/* Bytes already read from the descriptor come first (csv_reader.c). */
+void chiso__csv_prime(chiso_csv_reader *r, const char *data, size_t n);
 
 #endif /* CHISO_DATASETS_INT_H */

@@ -17,6 +17,7 @@
  */
 #define _GNU_SOURCE /* qsort_r */
 #include "chiso_dataset.h"
+#include "chiso_workbook.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -512,7 +513,8 @@ load(chiso_evidence **out,
      const char *path,
      const chiso_table_options *topts,
      chiso_diag *diag,
-     chiso_diag_list *problems)
+     chiso_diag_list *problems,
+     int partial)
 {
     chiso_table_schema schema = {evidence_columns, N_COLS, COL_ID, COL_SEQ,
                                  N_("evidence sheet")};
@@ -552,6 +554,11 @@ load(chiso_evidence **out,
         goto fail;
     }
     L.ev->has_unit_column = L.col[COL_UNIT] >= 0;
+    if (chiso_table_sheet(L.t) != NULL &&
+        (L.ev->sheet = chiso_strdup(chiso_table_sheet(L.t))) == NULL) {
+        st = chiso_diag_set(&local, CHISO_ENOMEM, path, 0, 0, "out of memory");
+        goto fail;
+    }
     memset(&h, 0, sizeof(h));
     h.ctx = &L;
     h.worker_new = worker_new;
@@ -580,6 +587,13 @@ load(chiso_evidence **out,
                                first.column, "%s", first.message);
             }
         }
+        if (partial) {
+            chiso_table_close(L.t);
+            chiso_diag_list_free(&own);
+            seen_free(&L);
+            *out = L.ev;
+            return st;
+        }
         goto out;
     }
     chiso_table_close(L.t);
@@ -604,7 +618,7 @@ out:
 chiso_status
 chiso_evidence_load(chiso_evidence **out, const char *path, chiso_diag *diag)
 {
-    return load(out, path, NULL, diag, NULL);
+    return load(out, path, NULL, diag, NULL, 0);
 }
 
 chiso_status
@@ -612,7 +626,7 @@ chiso_evidence_load_all(chiso_evidence **out,
                         const char *path,
                         chiso_diag_list *problems)
 {
-    return load(out, path, NULL, NULL, problems);
+    return load(out, path, NULL, NULL, problems, 0);
 }
 
 chiso_status
@@ -621,7 +635,42 @@ chiso_evidence_load_ex(chiso_evidence **out,
                        const chiso_table_options *opts,
                        chiso_diag_list *problems)
 {
-    return load(out, path, opts, NULL, problems);
+    return load(out, path, opts, NULL, problems, 0);
+}
+
+chiso_status
+chiso_evidence_load_partial(chiso_evidence **out,
+                            const char *path,
+                            const chiso_table_options *opts,
+                            chiso_diag_list *problems)
+{
+    return load(out, path, opts, NULL, problems, 1);
+}
+
+void
+chiso_evidence_where(const chiso_evidence *ev,
+                     const chiso_evidence_entry *e,
+                     unsigned long column,
+                     char *path,
+                     size_t cap,
+                     unsigned long *line,
+                     unsigned long *col)
+{
+    if (ev->sheet != NULL) {
+        char ref[32];
+        chiso_workbook_cell_ref((uint32_t)column, (uint32_t)e->line, ref,
+                                sizeof(ref));
+        if (column == 0) {
+            snprintf(path, cap, "%s:%s!%s:%s", ev->path, ev->sheet, ref, ref);
+        } else {
+            snprintf(path, cap, "%s:%s!%s", ev->path, ev->sheet, ref);
+        }
+        *line = *col = 0;
+        return;
+    }
+    snprintf(path, cap, "%s", ev->path);
+    *line = e->line;
+    *col = column;
 }
 
 void
@@ -637,6 +686,7 @@ chiso_evidence_free(chiso_evidence *ev)
     }
     free(ev->entries);
     free(ev->path);
+    free(ev->sheet);
     free(ev);
 }
 
@@ -765,12 +815,15 @@ chiso_evidence_check_tree(const chiso_evidence *ev,
             }
         }
         if (complete && fabs(e->points - sum) > 1e-9) {
-            char a[32], b[32];
+            char a[32], b[32], where[600];
+            unsigned long wl, wc;
             chiso_format_double(e->points, a, sizeof(a));
             chiso_format_double(chiso_round_half_up(sum, 6), b, sizeof(b));
+            chiso_evidence_where(ev, e, e->col_points, where, sizeof(where),
+                                 &wl, &wc);
             chiso_diag_list_addk(
                 warnings, "inner_points_differ", CHISO_SEVERITY_WARNING, e->id,
-                ev->path, e->line, e->col_points,
+                where, wl, wc,
                 "criterion '%s' has %s points here, but its sub-criteria add "
                 "up to %s; the score adds up the sub-criteria",
                 e->id, a, b);

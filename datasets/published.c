@@ -164,7 +164,8 @@ problem_at(
     d.line = line;
     d.column = col;
     va_start(ap, fmt);
-    vsnprintf(d.message, sizeof(d.message), fmt, ap);
+    d.lang = L->problems->lang;
+    vsnprintf(d.message, sizeof(d.message), chiso_msg(d.lang, fmt), ap);
     va_end(ap);
     L->n_problems++;
     if (chiso_diag_list_add(L->problems, &d) != CHISO_OK) {

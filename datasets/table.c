@@ -80,6 +80,8 @@ struct chiso_table {
     const char **wf;
     size_t *wl, wcap;
     unsigned long wb_records;
+    unsigned char pipe_head[8]; /* first bytes of a pipe, not yet given */
+    size_t pipe_n;
 };
 
 /* Text of an uncalculated formula cell: never empty, never zero. */
@@ -548,6 +550,161 @@ take_header(chiso_table *t, const chiso_csv_row *row, chiso_diag *diag)
     return CHISO_OK;
 }
 
+/* ---- a header over two rows ----------------------------------------------- */
+
+/* A row kept while looking for the header: the record before the current
+ * one, or the names of a header over two rows. */
+typedef struct kept_row {
+    char **f;
+    size_t *l;
+    size_t n;
+    unsigned long line;
+} kept_row;
+
+static void
+kept_free(kept_row *k)
+{
+    size_t i;
+
+    for (i = 0; k->f != NULL && i < k->n; i++) {
+        free(k->f[i]);
+    }
+    free(k->f);
+    free(k->l);
+    memset(k, 0, sizeof(*k));
+}
+
+/* Take cell i (len bytes); returns 0 when out of memory. */
+static int
+kept_put(kept_row *k, size_t i, const char *s, size_t len)
+{
+    k->f[i] = chiso_strndup(s, len);
+    k->l[i] = len;
+    return k->f[i] != NULL;
+}
+
+static int
+kept_alloc(kept_row *k, size_t n, unsigned long line)
+{
+    kept_free(k);
+    k->f = calloc(n ? n : 1, sizeof(*k->f));
+    k->l = calloc(n ? n : 1, sizeof(*k->l));
+    k->n = n;
+    k->line = line;
+    return k->f != NULL && k->l != NULL;
+}
+
+static int
+kept_set(kept_row *k, const chiso_csv_row *row)
+{
+    size_t i;
+
+    if (!kept_alloc(k, row->n, row->line)) {
+        return 0;
+    }
+    for (i = 0; i < row->n; i++) {
+        if (!kept_put(k, i, row->field[i], row->len[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Does a cell's text name a column of the schema? */
+static int
+names_column(const chiso_table_schema *S, const char *s, size_t len)
+{
+    char folded[256];
+    size_t c;
+
+    chiso_text_fold(s, len, folded, sizeof(folded));
+    if (folded[0] == '\0') {
+        return 0;
+    }
+    for (c = 0; c < S->n_cols; c++) {
+        if (chiso__column_match(folded, &S->cols[c])) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * The names of a header written over two rows, as offices lay them out: a
+ * group name over the names under it ("Ngày" merged over "Tiếp nhận",
+ * "Hẹn trả", "Trả kết quả"), single names merged down both rows ("STT").
+ * Per column: the lower name when it names a column by itself, else the
+ * two joined ("Ngày Tiếp nhận") when that does, else the upper one when it
+ * does, else the two joined; one of them when the other is empty or says
+ * the same (a name merged down). A group name whose merge a format does
+ * not record (.xls) reads on over the empty upper cells while the lower
+ * row goes on.
+ */
+static int
+combine_rows(const chiso_table_schema *S,
+             const kept_row *top,
+             const chiso_csv_row *bot,
+             kept_row *out)
+{
+    size_t n = top->n > bot->n ? top->n : bot->n, i;
+    const char *group = NULL;
+    size_t group_len = 0;
+    chiso_buf b = CHISO_BUF_INIT;
+    int ok = 1;
+
+    if (!kept_alloc(out, n, bot->line)) {
+        return 0;
+    }
+    for (i = 0; i < n && ok; i++) {
+        const char *u = i < top->n ? top->f[i] : "";
+        size_t ul = i < top->n ? top->l[i] : 0;
+        const char *d = i < bot->n ? bot->field[i] : "";
+        size_t dl = i < bot->n ? bot->len[i] : 0;
+        char ku[160], kd[160];
+
+        chiso_text_trim(&u, &ul);
+        chiso_text_trim(&d, &dl);
+        if (ul == 0 && dl > 0 && group != NULL) {
+            u = group;
+            ul = group_len;
+        }
+        group = dl > 0 && ul > 0 ? u : NULL;
+        group_len = group != NULL ? ul : 0;
+        key_of(u, ul, ku, sizeof(ku));
+        key_of(d, dl, kd, sizeof(kd));
+        b.len = 0;
+        if (dl == 0 || strcmp(ku, kd) == 0) {
+            ok = kept_put(out, i, u, ul);
+            continue;
+        }
+        if (ul == 0 || names_column(S, d, dl)) {
+            ok = kept_put(out, i, d, dl);
+            continue;
+        }
+        if (chiso_buf_printf(&b, "%.*s %.*s", (int)ul, u, (int)dl, d) != 0) {
+            ok = 0;
+            break;
+        }
+        if (!names_column(S, b.data, b.len) && names_column(S, u, ul)) {
+            ok = kept_put(out, i, u, ul);
+        } else {
+            ok = kept_put(out, i, b.data, b.len);
+        }
+    }
+    chiso_buf_free(&b);
+    return ok;
+}
+
+static void
+kept_as_row(const kept_row *k, chiso_csv_row *row)
+{
+    memset(row, 0, sizeof(*row));
+    row->field = (const char *const *)k->f;
+    row->len = k->l;
+    row->n = k->n;
+    row->line = k->line;
+}
+
 static chiso_status
 find_header(chiso_table *t, chiso_diag *diag)
 {
@@ -560,17 +717,25 @@ find_header(chiso_table *t, chiso_diag *diag)
     unsigned long first_title = 0, last_title = 0;
     char title[80] = "";
     int searched = t->opts.header_row <= 0;
-    chiso_csv_row best_row;
+    chiso_csv_row best_row, crow;
+    const chiso_csv_row *hrow;
+    int two;
     char **best_fields = NULL;
     size_t *best_len = NULL, best_n = 0;
     long limit = searched ? HEADER_SEARCH : t->opts.header_row;
+    long *index2 = NULL;
+    kept_row prev, comb;
+    unsigned long before_first = 0, before_last = 0;
 
+    memset(&prev, 0, sizeof(prev));
+    memset(&comb, 0, sizeof(comb));
     memset(&best, 0, sizeof(best));
     memset(&best_row, 0, sizeof(best_row));
     index = calloc(t->schema.n_cols ? t->schema.n_cols : 1, sizeof(*index));
     best_index =
         calloc(t->schema.n_cols ? t->schema.n_cols : 1, sizeof(*best_index));
-    if (index == NULL || best_index == NULL) {
+    index2 = calloc(t->schema.n_cols ? t->schema.n_cols : 1, sizeof(*index2));
+    if (index == NULL || best_index == NULL || index2 == NULL) {
         st = chiso_diag_set(diag, CHISO_ENOMEM, t->path, 0, 0, "out of memory");
         goto out;
     }
@@ -601,6 +766,25 @@ find_header(chiso_table *t, chiso_diag *diag)
             goto title;
         }
         bind_row(&t->schema, &row, index, &b);
+        hrow = &row;
+        two = 0;
+        if (b.required < need && prev.n > 0 &&
+            (t->wb == NULL || row.line == prev.line + 1)) {
+            bind_result b2;
+            if (!combine_rows(&t->schema, &prev, &row, &comb)) {
+                st = chiso_diag_set(diag, CHISO_ENOMEM, t->path, 0, 0,
+                                    "out of memory");
+                goto out;
+            }
+            kept_as_row(&comb, &crow);
+            bind_row(&t->schema, &crow, index2, &b2);
+            if (b2.required == need) {
+                b = b2;
+                memcpy(index, index2, t->schema.n_cols * sizeof(*index));
+                hrow = &crow;
+                two = 1;
+            }
+        }
         if (b.required == need || !searched) {
             if (b.required < need) {
                 st = missing_column(t, &row, index, 0, diag);
@@ -617,17 +801,26 @@ find_header(chiso_table *t, chiso_diag *diag)
                                              &line, &col);
                     snprintf(wpath, sizeof(wpath), "%s", t->path);
                 }
-                st = chiso_diag_set(diag, CHISO_ESCHEMA, wpath, line, col,
-                                    "columns '%.*s' and '%.*s' both mean '%s'",
-                                    (int)row.len[b.dup_a], row.field[b.dup_a],
-                                    (int)row.len[b.dup_b], row.field[b.dup_b],
-                                    t->schema.cols[b.dup_col].name);
+                st = chiso_diag_set(
+                    diag, CHISO_ESCHEMA, wpath, line, col,
+                    "columns '%.*s' and '%.*s' both mean '%s'",
+                    (int)hrow->len[b.dup_a], hrow->field[b.dup_a],
+                    (int)hrow->len[b.dup_b], hrow->field[b.dup_b],
+                    t->schema.cols[b.dup_col].name);
                 goto out;
             }
             memcpy(t->index, index, t->schema.n_cols * sizeof(*index));
-            st = take_header(t, &row, diag);
+            st = take_header(t, hrow, diag);
             if (st != CHISO_OK) {
                 goto out;
+            }
+            if (two) {
+                /* the row above was the header's first row, not a title */
+                first_title = before_first;
+                last_title = before_last;
+                if (first_title == 0) {
+                    title[0] = '\0';
+                }
             }
             break;
         }
@@ -670,6 +863,13 @@ find_header(chiso_table *t, chiso_diag *diag)
             goto out;
         }
     title:
+        before_first = first_title;
+        before_last = last_title;
+        if (!kept_set(&prev, &row)) {
+            st = chiso_diag_set(diag, CHISO_ENOMEM, t->path, 0, 0,
+                                "out of memory");
+            goto out;
+        }
         if (first_title == 0) {
             size_t i;
             first_title = row.line;
@@ -678,6 +878,12 @@ find_header(chiso_table *t, chiso_diag *diag)
             }
         }
         last_title = row.line;
+    }
+    if (two) {
+        note(t, "header_two_rows", CHISO_SEVERITY_INFO, t->header_line,
+             "the header is written over two rows (lines %lu-%lu): the names "
+             "of the upper row are joined to those under them",
+             prev.line, t->header_line);
     }
     if (first_title > 0 && first_title == last_title) {
         note(t, "rows_above_header", CHISO_SEVERITY_INFO, t->header_line,
@@ -709,6 +915,9 @@ out:
     free(best_len);
     free(index);
     free(best_index);
+    free(index2);
+    kept_free(&prev);
+    kept_free(&comb);
     chiso_buf_free(&best_names);
     return st;
 }
@@ -744,6 +953,21 @@ open_workbook(chiso_table *t,
         if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
             got = pread(fd, head, sizeof(head), 0);
             n = got > 0 ? (size_t)got : 0;
+        } else if (fd == 0) {
+            /* a pipe: its first bytes are read here and handed to the
+             * CSV reader when it is not a workbook */
+            while (n < sizeof(head)) {
+                got = read(0, head + n, sizeof(head) - n);
+                if (got < 0 && errno == EINTR) {
+                    continue;
+                }
+                if (got <= 0) {
+                    break;
+                }
+                n += (size_t)got;
+            }
+            memcpy(t->pipe_head, head, n);
+            t->pipe_n = n;
         }
         if (fd != 0) {
             close(fd);
@@ -752,7 +976,27 @@ open_workbook(chiso_table *t,
     if (chiso_workbook_sniff(head, n) == 0) {
         return CHISO_OK;
     }
-    if (data == NULL && strcmp(path, "-") == 0) {
+    if (data == NULL && strcmp(path, "-") == 0 && t->pipe_n > 0) {
+        /* a workbook through a pipe: its first bytes, then the rest */
+        char *rest = NULL;
+        size_t rest_len = 0;
+        st = chiso_file_read_all("-", &rest, &rest_len, diag);
+        if (st != CHISO_OK) {
+            return st;
+        }
+        t->wb_data = malloc(t->pipe_n + rest_len + 1);
+        if (t->wb_data == NULL) {
+            free(rest);
+            return chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0,
+                                  "out of memory");
+        }
+        memcpy(t->wb_data, t->pipe_head, t->pipe_n);
+        memcpy(t->wb_data + t->pipe_n, rest, rest_len);
+        len = t->pipe_n + rest_len;
+        t->pipe_n = 0;
+        free(rest);
+        st = chiso_workbook_open_mem(&t->wb, "-", t->wb_data, len, diag);
+    } else if (data == NULL && strcmp(path, "-") == 0) {
         st = chiso_file_read_all("-", &t->wb_data, &len, diag);
         if (st != CHISO_OK) {
             return st;
@@ -771,6 +1015,151 @@ open_workbook(chiso_table *t,
     }
     t->opts.date_flags |= CHISO_DATE_EXCEL_SERIAL;
     return st;
+}
+
+/* Forget a header found or half found, to look on another sheet. */
+static void
+reset_header(chiso_table *t)
+{
+    size_t i;
+
+    for (i = 0; t->header != NULL && i < t->width; i++) {
+        free(t->header[i]);
+    }
+    free(t->header);
+    free(t->personal);
+    t->header = NULL;
+    t->personal = NULL;
+    t->width = 0;
+    t->header_line = 0;
+    t->wb_records = 0;
+}
+
+/*
+ * Without --sheet, the table is on the first sheet that has its header: a
+ * workbook often opens on a sheet of instructions, a cover or a pivot.
+ * The default sheet (the first with data) was tried; the other visible
+ * worksheets are tried in order. When none has the header, the error is
+ * the default sheet's (it names the closest row there), with the sheets
+ * listed.
+ */
+static chiso_status
+other_sheets(chiso_table *t, chiso_diag *diag)
+{
+    size_t n = chiso_workbook_sheet_count(t->wb), i;
+    size_t first = chiso_workbook_selected_index(t->wb);
+    chiso_diag d;
+    chiso_buf names = CHISO_BUF_INIT;
+    chiso_status st;
+    char num[32];
+
+    for (i = 0; i < n; i++) {
+        if (i == first || chiso_workbook_sheet_hidden(t->wb, i) ||
+            chiso_workbook_sheet_is_chart(t->wb, i)) {
+            continue;
+        }
+        memset(&d, 0, sizeof(d));
+        d.lang = t->lang;
+        snprintf(num, sizeof(num), "%zu", i + 1);
+        reset_header(t);
+        st = chiso_workbook_select(t->wb, num, &d);
+        if (st == CHISO_OK) {
+            st = chiso_workbook_fill_merged(t->wb, 1, &d);
+        }
+        if (st == CHISO_OK) {
+            st = find_header(t, &d);
+        }
+        if (st == CHISO_OK) {
+            note(t, "sheet_chosen", CHISO_SEVERITY_INFO, 0,
+                 "read sheet '%s', the first that has the table's header "
+                 "(sheet '%s' has not; choose another with --sheet)",
+                 chiso_workbook_sheet_name(t->wb, i),
+                 chiso_workbook_sheet_name(t->wb, first));
+            chiso_diag_clear(diag); /* the first sheet's error is gone */
+            return CHISO_OK;
+        }
+        if (st != CHISO_ESCHEMA && st != CHISO_EPARSE) {
+            *diag = d;
+            return st;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        if (!chiso_workbook_sheet_is_chart(t->wb, i)) {
+            chiso_buf_printf(&names, "%s'%s'", names.len ? ", " : "",
+                             chiso_workbook_sheet_name(t->wb, i));
+        }
+    }
+    if (diag != NULL && n > 1 && names.len > 0) {
+        char msg[sizeof(diag->message)];
+        snprintf(msg, sizeof(msg), "%s", diag->message);
+        snprintf(diag->message, sizeof(diag->message), "%s%s%s", msg,
+                 chiso_msg(t->lang, "; no other sheet has the header either:"
+                                    " "),
+                 names.data);
+    }
+    chiso_buf_free(&names);
+    return CHISO_ESCHEMA;
+}
+
+/*
+ * Many "Excel" exports of web systems are a web page (HTML) or an Excel
+ * 2003 XML spreadsheet saved under an .xls name. Neither is a workbook nor
+ * a CSV file: say so, and how to save it, rather than a CSV error on its
+ * first tag.
+ */
+static chiso_status
+markup_check(const chiso_table *t,
+             const char *path,
+             const char *data,
+             size_t len,
+             chiso_diag *diag)
+{
+    char head[1024];
+    size_t n = 0, i = 0;
+    char low[1024];
+
+    if (data != NULL) {
+        n = len < sizeof(head) ? len : sizeof(head);
+        memcpy(head, data, n);
+    } else if (t->pipe_n > 0) {
+        n = t->pipe_n;
+        memcpy(head, t->pipe_head, n);
+    } else if (strcmp(path, "-") != 0) {
+        int fd = open(path, O_RDONLY);
+        ssize_t got;
+        if (fd < 0) {
+            return CHISO_OK;
+        }
+        got = pread(fd, head, sizeof(head), 0);
+        close(fd);
+        n = got > 0 ? (size_t)got : 0;
+    }
+    if (n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0) {
+        i = 3;
+    }
+    while (i < n && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' ||
+                     head[i] == '\n')) {
+        i++;
+    }
+    if (i >= n || head[i] != '<') {
+        return CHISO_OK;
+    }
+    for (n -= i, len = 0; len < n; len++) {
+        char c = head[i + len];
+        low[len] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+    }
+    low[n < sizeof(low) ? n : sizeof(low) - 1] = '\0';
+    if (strstr(low, "<html") == NULL && strstr(low, "<table") == NULL &&
+        strstr(low, "<!doctype") == NULL && strstr(low, "<?xml") == NULL &&
+        strstr(low, "<workbook") == NULL) {
+        return CHISO_OK;
+    }
+    return chiso_diag_set(
+        diag, CHISO_EPARSE, path, 0, 0,
+        "this file is a web page (HTML) or an XML spreadsheet saved under "
+        "a workbook's name, not a workbook or a CSV file; open it in Excel "
+        "or LibreOffice and save it as Excel Workbook (.xlsx) or as CSV "
+        "UTF-8");
 }
 
 static chiso_status
@@ -808,12 +1197,22 @@ table_open(chiso_table **out,
     co.reference = o.reference;
     st = open_workbook(t, path, data, len, diag);
     if (st == CHISO_OK && t->wb == NULL) {
+        st = markup_check(t, path, data, len, diag);
+    }
+    if (st == CHISO_OK && t->wb == NULL) {
         st = data != NULL
                  ? chiso_csv_open_mem(&t->rd, path, data, len, &co, diag)
                  : chiso_csv_open(&t->rd, path, &co, diag);
+        if (st == CHISO_OK && t->pipe_n > 0) {
+            chiso__csv_prime(t->rd, (const char *)t->pipe_head, t->pipe_n);
+        }
     }
     if (st == CHISO_OK) {
         st = find_header(t, diag);
+    }
+    if (st == CHISO_ESCHEMA && t->wb != NULL &&
+        (t->opts.sheet == NULL || t->opts.sheet[0] == '\0')) {
+        st = other_sheets(t, diag);
     }
     if (st != CHISO_OK) {
         chiso_table_close(t);
@@ -923,6 +1322,12 @@ chiso_lang
 chiso_table_lang(const chiso_table *t)
 {
     return t->lang;
+}
+
+const char *
+chiso_table_sheet(const chiso_table *t)
+{
+    return t->wb != NULL ? chiso_workbook_selected_name(t->wb) : NULL;
 }
 
 void
@@ -1956,7 +2361,10 @@ chiso_rejects_csv_write(void *ctx, const chiso_reject *rej)
         chiso_csvw_text(&w->w, f);
         free(f);
     }
-    if (rej->column > 0) {
+    if (rej->line == 0) {
+        /* a workbook cell: "FILE:SHEET!B7" says it all */
+        snprintf(loc, sizeof(loc), "%s", rej->path);
+    } else if (rej->column > 0) {
         snprintf(loc, sizeof(loc), "%s:%lu:%lu", rej->path, rej->line,
                  rej->column);
     } else {
@@ -1967,4 +2375,129 @@ chiso_rejects_csv_write(void *ctx, const chiso_reject *rej)
     chiso_csvw_end(&w->w);
     w->n++;
     return ferror(w->w.out) ? -1 : 0;
+}
+
+/* ---- the head of a workbook, for telling its kind ------------------------- */
+
+static void
+head_cell(chiso_buf *b, const char *s, size_t len, int first)
+{
+    size_t i;
+
+    if (!first) {
+        chiso_buf_append(b, ";", 1);
+    }
+    for (i = 0; i < len; i++) {
+        char c = s[i];
+        chiso_buf_append(b, c == ';' || c == '\n' || c == '\r' ? " " : &c, 1);
+    }
+}
+
+chiso_status
+chiso_table_head_text(
+    const char *path, size_t k, char **text, size_t *len, chiso_diag *diag)
+{
+    unsigned char head[8];
+    ssize_t got;
+    int fd;
+    chiso_workbook *wb = NULL;
+    chiso_buf b = CHISO_BUF_INIT;
+    kept_row prev, comb;
+    chiso_table_schema none;
+    chiso_status st;
+    size_t n, i, seen = 0, rows = 0;
+    char num[32];
+
+    *text = NULL;
+    *len = 0;
+    fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        return CHISO_EINVAL;
+    }
+    got = pread(fd, head, sizeof(head), 0);
+    close(fd);
+    if (got <= 0 || chiso_workbook_sniff(head, (size_t)got) == 0) {
+        return CHISO_EINVAL;
+    }
+    st = chiso_workbook_open(&wb, path, diag);
+    if (st != CHISO_OK) {
+        return st;
+    }
+    n = chiso_workbook_sheet_count(wb);
+    for (i = 0; i < n; i++) {
+        if (!chiso_workbook_sheet_hidden(wb, i) &&
+            !chiso_workbook_sheet_is_chart(wb, i) && seen++ == k) {
+            break;
+        }
+    }
+    if (i == n) {
+        chiso_workbook_free(wb);
+        return CHISO_DONE;
+    }
+    snprintf(num, sizeof(num), "%zu", i + 1);
+    st = chiso_workbook_select(wb, num, diag);
+    if (st == CHISO_OK) {
+        st = chiso_workbook_fill_merged(wb, 1, diag);
+    }
+    memset(&prev, 0, sizeof(prev));
+    memset(&comb, 0, sizeof(comb));
+    memset(&none, 0, sizeof(none));
+    while (st == CHISO_OK && rows < HEADER_SEARCH) {
+        chiso_workbook_row wr;
+        chiso_csv_row row;
+        size_t c;
+        const char **f;
+        size_t *l;
+        st = chiso_workbook_next_row(wb, &wr, diag);
+        if (st != CHISO_OK) {
+            break;
+        }
+        f = calloc(wr.n ? wr.n : 1, sizeof(*f));
+        l = calloc(wr.n ? wr.n : 1, sizeof(*l));
+        if (f == NULL || l == NULL) {
+            free((void *)(uintptr_t)f);
+            free(l);
+            st = CHISO_ENOMEM;
+            break;
+        }
+        for (c = 0; c < wr.n; c++) {
+            f[c] = wr.cells[c].text != NULL ? wr.cells[c].text : "";
+            l[c] = wr.cells[c].text != NULL ? wr.cells[c].len : 0;
+            head_cell(&b, f[c], l[c], c == 0);
+        }
+        memset(&row, 0, sizeof(row));
+        row.field = f;
+        row.len = l;
+        row.n = wr.n;
+        row.line = wr.row;
+        if (prev.n > 0 && combine_rows(&none, &prev, &row, &comb)) {
+            for (c = 0; c < comb.n; c++) {
+                head_cell(&b, comb.f[c], comb.l[c], 0);
+            }
+        }
+        chiso_buf_append(&b, "\n", 1);
+        if (!kept_set(&prev, &row)) {
+            st = CHISO_ENOMEM;
+        }
+        free((void *)(uintptr_t)f);
+        free(l);
+        rows++;
+    }
+    kept_free(&prev);
+    kept_free(&comb);
+    chiso_workbook_free(wb);
+    if (st == CHISO_ENOMEM) {
+        chiso_buf_free(&b);
+        return chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
+    }
+    if (st != CHISO_OK && st != CHISO_DONE) {
+        chiso_buf_free(&b);
+        return st;
+    }
+    if (b.data == NULL) {
+        chiso_buf_append(&b, "", 0);
+    }
+    *text = b.data != NULL ? b.data : chiso_strdup("");
+    *len = b.len;
+    return *text != NULL ? CHISO_OK : CHISO_ENOMEM;
 }

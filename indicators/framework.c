@@ -131,7 +131,10 @@ problem(struct ld *L, const cJSON *at, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    vsnprintf(
+        msg, sizeof(msg),
+        chiso_msg(L->problems != NULL ? L->problems->lang : CHISO_LANG_VI, fmt),
+        ap);
     va_end(ap);
     L->n_problems++;
     chiso_json_doc_error_list(L->doc, L->problems, CHISO_ESCHEMA, at, "%s",
@@ -159,7 +162,10 @@ check_keys(struct ld *L,
                 chiso_buf_printf(&known, "%s%s", i ? ", " : "", allowed[i]);
             }
             problem(L, c, "unknown key \"%s\" in %s (known: %s)", c->string,
-                    what, known.data ? known.data : "");
+                    chiso_msg(L->problems != NULL ? L->problems->lang
+                                                  : CHISO_LANG_VI,
+                              what),
+                    known.data ? known.data : "");
             chiso_buf_free(&known);
         }
     }
@@ -360,7 +366,7 @@ load_bands(struct ld *L, const cJSON *rj, chiso_node *n)
             i++;
             continue;
         }
-        check_keys(L, b, "a band", band_keys);
+        check_keys(L, b, N_("a band"), band_keys);
         mn = cJSON_GetObjectItemCaseSensitive(b, "min");
         mx = cJSON_GetObjectItemCaseSensitive(b, "max");
         if (mn != NULL && mx != NULL) {
@@ -489,7 +495,7 @@ load_terms(struct ld *L, const cJSON *rj, chiso_node *n)
             problem(L, t, "a term must be an object");
             continue;
         }
-        check_keys(L, t, "a term", term_keys);
+        check_keys(L, t, N_("a term"), term_keys);
         get_string(L, t, "input", 1, &tm->input);
         get_string(L, t, "name", 0, &tm->name);
         get_source(L, t, &tm->source);
@@ -535,7 +541,7 @@ load_rule(struct ld *L, const cJSON *rj, chiso_node *n)
         type = rj->valuestring;
         tj = rj;
     } else if (cJSON_IsObject(rj)) {
-        check_keys(L, rj, "a rule", rule_keys);
+        check_keys(L, rj, N_("a rule"), rule_keys);
         tj = cJSON_GetObjectItemCaseSensitive(rj, "type");
         if (!cJSON_IsString(tj)) {
             problem(L, tj ? tj : rj,
@@ -666,7 +672,7 @@ load_node(struct ld *L, const cJSON *nj, size_t parent, int depth)
     n->parent = parent;
     n->depth = depth;
     chiso_json_doc_locate(L->doc, nj, &n->line, &n->column);
-    check_keys(L, nj, "a criterion", node_keys);
+    check_keys(L, nj, N_("a criterion"), node_keys);
     get_string(L, nj, "id", 1, &id);
     L->fw->nodes[idx].id = id;
     get_string(L, nj, "name", 1, &L->fw->nodes[idx].name);
@@ -907,7 +913,7 @@ load_classes(struct ld *L, const cJSON *arr)
             i++;
             continue;
         }
-        check_keys(L, c, "a classification band", class_keys);
+        check_keys(L, c, N_("a classification band"), class_keys);
         get_string(L, c, "id", 1, &b->id);
         get_string(L, c, "label", 1, &b->label);
         get_string(L, c, "label_en", 0, &b->label_en);
@@ -967,7 +973,7 @@ load_root(struct ld *L, const cJSON *root)
         problem(L, root, "a framework file must hold a JSON object");
         return;
     }
-    check_keys(L, root, "the framework", root_keys);
+    check_keys(L, root, N_("the framework"), root_keys);
     get_string(L, root, "format", 1, &fmt);
     if (fmt != NULL && strcmp(fmt, "chiso-framework") != 0) {
         problem(L, cJSON_GetObjectItemCaseSensitive(root, "format"),
@@ -1067,6 +1073,7 @@ chiso_framework_check(chiso_framework **out,
         *out = NULL;
     }
     chiso_diag_clear(&d);
+    d.lang = problems->lang;
     st = chiso_json_doc_load(&doc, path, &d);
     if (st != CHISO_OK) {
         chiso_diag_list_add(problems, &d);
@@ -1090,6 +1097,7 @@ chiso_framework_check_text(chiso_framework **out,
         *out = NULL;
     }
     chiso_diag_clear(&d);
+    d.lang = problems->lang;
     st = chiso_json_doc_parse(&doc, path, text, len, &d);
     if (st != CHISO_OK) {
         chiso_diag_list_add(problems, &d);

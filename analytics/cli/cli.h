@@ -7,6 +7,7 @@
 #define CHISO_CLI_H
 
 #include "chiso_util.h"
+#include "cli_opts.h"
 
 #include <stdio.h>
 
@@ -19,7 +20,7 @@ enum {
     CLI_EXIT_INTERNAL = 4 /* out of memory or a bug */
 };
 
-/* Output language of tables and labels (errors are always English). */
+/* Output language of every message, table and label (--lang). */
 typedef enum cli_lang { CLI_LANG_VI = 0, CLI_LANG_EN } cli_lang;
 extern cli_lang cli_language;
 
@@ -65,6 +66,10 @@ void cli_rule(FILE *f, char c, size_t n);
 
 /* The library language matching --lang. */
 chiso_lang cli_lang_code(void);
+/* The word for a code the library names in English (a rule type
+ * "proportional", a period kind "month", a confidence "high") in the CLI's
+ * language; other strings are returned as they are (data). */
+const char *cli_code_label(const char *code);
 /* A cleared diagnostic in the CLI's language. */
 void cli_diag_init(chiso_diag *d);
 

@@ -30,6 +30,29 @@ static struct {
 } spooled;
 static const char *display_path(const char *p);
 
+/* Codes of the library shown in tables (rule types, period kinds,
+ * confidence levels): their words, for the catalogue. */
+static const char *const code_words[] = {
+    N_("none"),  N_("manual"),    N_("binary"), N_("proportional"),
+    N_("bands"), N_("deduction"), N_("terms"),  N_("tracked"),
+    N_("month"), N_("quarter"),   N_("half"),   N_("year"),
+    N_("high"),  N_("medium"),    N_("low"),    N_("unconfirmed"),
+};
+
+const char *
+cli_code_label(const char *code)
+{
+    size_t i;
+
+    for (i = 0; code != NULL && i < sizeof(code_words) / sizeof(*code_words);
+         i++) {
+        if (strcmp(code, code_words[i]) == 0) {
+            return chiso_msg(cli_lang_code(), code);
+        }
+    }
+    return code;
+}
+
 chiso_lang
 cli_lang_code(void)
 {
@@ -178,12 +201,19 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "chiso%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    char who[64];
+
+    chiso_snprintf(who, sizeof(who), "chiso%s%s", cmd ? " " : "",
+                   cmd ? cmd : "");
+    fprintf(stderr, "%s: ", who);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vfprintf(stderr, chiso_msg(cli_lang_code(), fmt), ap);
     va_end(ap);
-    fprintf(stderr, "\nTry 'chiso %s%s--help' for more information.\n",
-            cmd ? cmd : "", cmd ? " " : "");
+    fputc('\n', stderr);
+    fprintf(stderr,
+            chiso_msg(cli_lang_code(), "Try '%s --help' for more information."),
+            who);
+    fputc('\n', stderr);
     return CLI_EXIT_USAGE;
 }
 
@@ -799,7 +829,7 @@ cli_stdout_finish(int rc)
     if (err != 0) {
         fprintf(stderr, "chiso: %s: %s\n",
                 chiso_msg(cli_lang_code(), "cannot write to standard output"),
-                strerror(err));
+                chiso_errno_str(cli_lang_code(), err));
     } else {
         fprintf(stderr, "chiso: %s\n",
                 chiso_msg(cli_lang_code(), "cannot write to standard output"));

@@ -14,40 +14,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-compare_usage(FILE *f)
-{
-    fputs(_("Usage: chiso compare --x INDEX[:COMP] --y INDEX[:COMP] --year "
-            "YEAR [options]\n"
-            "       chiso compare --data FILE.csv --x COLUMN --y COLUMN "
-            "[options]\n"
-            "\n"
-            "Pearson and Spearman correlation (with p-values and n) of two "
-            "indices\n"
-            "across the units that have both values.\n"
-            "\n"
-            "Options:\n"
-            "  --x, --y             indices (INDEX or INDEX:COMPONENT) in the "
-            "store,\n"
-            "                       or column names of --data\n"
-            "  --year YEAR          the year (store only)\n"
-            "  --unit-type TYPE     province (default), ministry, department, "
-            "region\n"
-            "  --data FILE.csv      a table of your own: a unit column and the "
-            "two\n"
-            "                       value columns\n"
-            "  --published DIR      the store directory (default the shipped "
-            "store)\n"
-            "  --json FILE|-        write JSON (- = stdout, no table)\n"
-            "  --csv FILE           write the paired values, one row per unit\n"
-            "  --help               this help\n"
-            "\n"
-            "Spearman uses average ranks for ties; its p-value is the t "
-            "approximation\n"
-            "(not an exact permutation p-value). n < 3 or a constant variable "
-            "is refused.\n|r| = 1 exactly: t infinite, p = 0.\n"),
-          f);
-}
+static const char compare_help[] =
+    N_("Usage: chiso compare --x INDEX[:COMP] --y INDEX[:COMP] --year "
+       "YEAR [options]\n"
+       "       chiso compare --data FILE.csv --x COLUMN --y COLUMN "
+       "[options]\n"
+       "\n"
+       "Pearson and Spearman correlation (with p-values and n) of two "
+       "indices\n"
+       "across the units that have both values.\n"
+       "\n"
+       "Options:\n"
+       "  --x, --y             indices (INDEX or INDEX:COMPONENT) in the "
+       "store,\n"
+       "                       or column names of --data\n"
+       "  --year YEAR          the year (store only)\n"
+       "  --unit-type TYPE     province (default), ministry, department, "
+       "region\n"
+       "  --data FILE.csv      a table of your own: a unit column and the "
+       "two\n"
+       "                       value columns\n"
+       "  --published DIR      the store directory (default the shipped "
+       "store)\n"
+       "  --json FILE|-        write JSON (- = stdout, no table)\n"
+       "  --csv FILE           write the paired values, one row per unit\n"
+       "  --help               this help\n"
+       "\n"
+       "Spearman uses average ranks for ties; its p-value is the t "
+       "approximation\n"
+       "(not an exact permutation p-value). n < 3 or a constant variable "
+       "is refused.\n|r| = 1 exactly: t infinite, p = 0.\n");
 
 static void
 print_corr(const char *name, const chiso_corr *c)
@@ -154,20 +150,21 @@ write_csv(const chiso_compare_result *res, const char *path)
     return cli_csv_commit(f);
 }
 
+static const cli_option compare_options[] = {
+    {"x", required_argument, 'x', NULL, NULL},
+    {"y", required_argument, 'Y', NULL, NULL},
+    {"year", required_argument, 'y', NULL, NULL},
+    {"unit-type", required_argument, 't', NULL, NULL},
+    {"data", required_argument, 'd', NULL, NULL},
+    {"published", required_argument, 'p', NULL, NULL},
+    {"json", required_argument, 'j', NULL, NULL},
+    {"csv", required_argument, 'c', NULL, NULL},
+    {NULL, 0, 0, NULL, NULL}};
+
 int
 cmd_compare(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"x", required_argument, NULL, 'x'},
-        {"y", required_argument, NULL, 'Y'},
-        {"year", required_argument, NULL, 'y'},
-        {"unit-type", required_argument, NULL, 't'},
-        {"data", required_argument, NULL, 'd'},
-        {"published", required_argument, NULL, 'p'},
-        {"json", required_argument, NULL, 'j'},
-        {"csv", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    cli_parser op;
     const char *xs = NULL, *ys = NULL, *json = NULL, *csv = NULL, *pub = NULL,
                *data = NULL, *unit_type = NULL;
     long year = 0;
@@ -184,9 +181,13 @@ cmd_compare(int argc, char **argv)
 
     chiso_diag_clear(&d);
     d.lang = cli_stats_lang();
+    cli_parser_init(&op, "compare", compare_help, NULL, compare_options, NULL,
+                    NULL);
     optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(&op, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_EXIT) {
+            return op.rc;
+        }
         switch (c) {
         case 'x':
             xs = optarg;
@@ -215,14 +216,8 @@ cmd_compare(int argc, char **argv)
         case 'c':
             csv = optarg;
             break;
-        case 'h':
-            compare_usage(stdout);
-            return CLI_EXIT_OK;
         default:
-            return cli_usage_error("compare",
-                                   _("unknown or incomplete option "
-                                     "'%s'"),
-                                   argv[optind - 1]);
+            break;
         }
     }
     if (optind < argc) {

@@ -20,36 +20,31 @@
 
 #define MAX_TABLE_COLUMNS 8
 
-static void
-composite_usage(FILE *f)
-{
-    fputs(
-        _("Usage: chiso composite DATA.csv META.csv [options]\n"
-          "\n"
-          "Compute a composite index from COINr-style tables: DATA (iData: "
-          "uCode,\n"
-          "[uName], indicator columns) and META (iMeta: Level, iCode, Parent,\n"
-          "Direction, Weight, Type).\n"
-          "\n"
-          "Options:\n"
-          "  --normalise METHOD   minmax (default), zscore, rank, goalposts, "
-          "target\n"
-          "  --range LO,HI        scale of minmax, goalposts and target "
-          "(default 0,100)\n"
-          "  --zscore MEAN,SD     mean and standard deviation of z-scores "
-          "(default 0,1)\n"
-          "  --aggregate METHOD   arithmetic (default), geometric, harmonic\n"
-          "  --time VALUE         panel data: use the rows whose Time is "
-          "VALUE\n"
-          "  --csv FILE|-         write every normalised indicator and "
-          "aggregate,\n"
-          "                       one row per unit (- = stdout, no table)\n"
-          "  --json FILE|-        write the result as JSON (- = stdout, no "
-          "table)\n"
-          "  --top N              table: show only the first N units\n"
-          "  --help               this help\n"),
-        f);
-}
+static const char composite_help[] =
+    N_("Usage: chiso composite DATA.csv META.csv [options]\n"
+       "\n"
+       "Compute a composite index from COINr-style tables: DATA (iData: "
+       "uCode,\n"
+       "[uName], indicator columns) and META (iMeta: Level, iCode, Parent,\n"
+       "Direction, Weight, Type).\n"
+       "\n"
+       "Options:\n"
+       "  --normalise METHOD   minmax (default), zscore, rank, goalposts, "
+       "target\n"
+       "  --range LO,HI        scale of minmax, goalposts and target "
+       "(default 0,100)\n"
+       "  --zscore MEAN,SD     mean and standard deviation of z-scores "
+       "(default 0,1)\n"
+       "  --aggregate METHOD   arithmetic (default), geometric, harmonic\n"
+       "  --time VALUE         panel data: use the rows whose Time is "
+       "VALUE\n"
+       "  --csv FILE|-         write every normalised indicator and "
+       "aggregate,\n"
+       "                       one row per unit (- = stdout, no table)\n"
+       "  --json FILE|-        write the result as JSON (- = stdout, no "
+       "table)\n"
+       "  --top N              table: show only the first N units\n"
+       "  --help               this help\n");
 
 /* Parse "A,B" into two numbers; 0 on success, else prints a usage error. */
 static int
@@ -164,21 +159,22 @@ write_csv(const chiso_composite_result *res, const char *path)
     return cli_out_commit(&f);
 }
 
+static const cli_option composite_options[] = {
+    {"normalise", required_argument, 'n', NULL, NULL},
+    {"normalize", required_argument, 'n', NULL, NULL},
+    {"range", required_argument, 'r', NULL, NULL},
+    {"zscore", required_argument, 'z', NULL, NULL},
+    {"aggregate", required_argument, 'a', NULL, NULL},
+    {"time", required_argument, 't', NULL, NULL},
+    {"csv", required_argument, 'c', NULL, NULL},
+    {"json", required_argument, 'j', NULL, NULL},
+    {"top", required_argument, 'k', NULL, NULL},
+    {NULL, 0, 0, NULL, NULL}};
+
 int
 cmd_composite(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"normalise", required_argument, NULL, 'n'},
-        {"normalize", required_argument, NULL, 'n'},
-        {"range", required_argument, NULL, 'r'},
-        {"zscore", required_argument, NULL, 'z'},
-        {"aggregate", required_argument, NULL, 'a'},
-        {"time", required_argument, NULL, 't'},
-        {"csv", required_argument, NULL, 'c'},
-        {"json", required_argument, NULL, 'j'},
-        {"top", required_argument, NULL, 'k'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    cli_parser op;
     const char *json_path = NULL, *csv_path = NULL;
     chiso_composite_options opts = CHISO_COMPOSITE_OPTIONS_INIT;
     chiso_composite_load_options lopts = CHISO_COMPOSITE_LOAD_OPTIONS_INIT;
@@ -191,9 +187,14 @@ cmd_composite(int argc, char **argv)
 
     chiso_diag_clear(&diag);
     diag.lang = cli_stats_lang();
+    cli_parser_init(&op, "composite", composite_help, NULL, composite_options,
+                    NULL, NULL);
     optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(&op, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_EXIT) {
+            rc = op.rc;
+            goto out;
+        }
         switch (c) {
         case 'n':
             if (chiso_cmp_norm_parse(optarg, &opts.normalise) != 0) {
@@ -246,14 +247,8 @@ cmd_composite(int argc, char **argv)
                 goto out;
             }
             break;
-        case 'h':
-            composite_usage(stdout);
-            goto out;
         default:
-            rc = cli_usage_error("composite",
-                                 _("unknown or incomplete option '%s'"),
-                                 argv[optind - 1]);
-            goto out;
+            break;
         }
     }
     if (argc - optind != 2) {

@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE /* getopt_long */
 #include "cli.h"
+#include "cli_opts.h"
 #include "commands.h"
 
 #include "chiso_word.h"
@@ -46,49 +47,45 @@ is_an_input(const char *out, const char *const *inputs, size_t n)
     return 0;
 }
 
-static void
-fill_usage(FILE *f, chiso_lang lang)
-{
-    fputs(chiso_msg(lang,
-                    "Usage: chiso fill TEMPLATE.docx DATA.json -o OUT.docx\n"
-                    "\n"
-                    "Fill the placeholders of a Word template with the "
-                    "values of a JSON file\n"
-                    "(the summary.json of 'chiso report'):\n"
-                    "  {{par.index_pct}}        a value by its dotted path\n"
-                    "  {{par.index_pct:2}}      with 2 decimals (0 to 6), "
-                    "rounded half up\n"
-                    "  {{services.code:plain}}  a number without thousands "
-                    "separators\n"
-                    "  {{period.last_day:date}} a date YYYY-MM-DD shown "
-                    "dd/mm/yyyy\n"
-                    "  {{par.top_lost[].name}}  repeats its table row (or "
-                    "paragraph) once per item\n"
-                    "  {{par.top_lost[].#}}     the item's number, 1, 2, "
-                    "...\n"
-                    "Numbers use the language's separators (vi: 1.234,5; "
-                    "en: 1,234.5).\n"
-                    "Every problem of the template is listed at once; "
-                    "nothing is written\n"
-                    "unless every placeholder has a value.\n"
-                    "\n"
-                    "Options:\n"
-                    "  -o, --out FILE   the filled document (required; never "
-                    "one of the inputs)\n"
-                    "  --quiet          do not print the name of the file "
-                    "written\n"
-                    "  --help           this help\n"),
-          f);
-}
+static const char fill_help[] =
+    N_("Usage: chiso fill TEMPLATE.docx DATA.json -o OUT.docx\n"
+       "\n"
+       "Fill the placeholders of a Word template with the "
+       "values of a JSON file\n"
+       "(the summary.json of 'chiso report'):\n"
+       "  {{par.index_pct}}        a value by its dotted path\n"
+       "  {{par.index_pct:2}}      with 2 decimals (0 to 6), "
+       "rounded half up\n"
+       "  {{services.code:plain}}  a number without thousands "
+       "separators\n"
+       "  {{period.last_day:date}} a date YYYY-MM-DD shown "
+       "dd/mm/yyyy\n"
+       "  {{par.top_lost[].name}}  repeats its table row (or "
+       "paragraph) once per item\n"
+       "  {{par.top_lost[].#}}     the item's number, 1, 2, "
+       "...\n"
+       "Numbers use the language's separators (vi: 1.234,5; "
+       "en: 1,234.5).\n"
+       "Every problem of the template is listed at once; "
+       "nothing is written\n"
+       "unless every placeholder has a value.\n"
+       "\n"
+       "Options:\n"
+       "  -o, --out FILE   the filled document (required; never "
+       "one of the inputs)\n"
+       "  --quiet          do not print the name of the file "
+       "written\n"
+       "  --help           this help\n");
+
+static const cli_option fill_options[] = {
+    {"out", required_argument, 'o', NULL, NULL},
+    {"quiet", no_argument, 'q', NULL, NULL},
+    {NULL, 0, 0, NULL, NULL}};
 
 int
 cmd_fill(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"out", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    cli_parser op;
     chiso_lang lang =
         cli_language == CLI_LANG_VI ? CHISO_LANG_VI : CHISO_LANG_EN;
     const char *out = NULL, *tpl, *json;
@@ -101,8 +98,12 @@ cmd_fill(int argc, char **argv)
     int c, quiet = 0, rc;
     size_t i;
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+    cli_parser_init(&op, "fill", fill_help, "o:", fill_options, NULL, NULL);
+    optind = 0;
+    while ((c = cli_getopt(&op, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_EXIT) {
+            return op.rc;
+        }
         switch (c) {
         case 'o':
             out = optarg;
@@ -110,12 +111,8 @@ cmd_fill(int argc, char **argv)
         case 'q':
             quiet = 1;
             break;
-        case 'h':
-            fill_usage(stdout, lang);
-            return CLI_EXIT_OK;
         default:
-            return cli_usage_error("fill", "%s",
-                                   chiso_msg(lang, "unknown option"));
+            break;
         }
     }
     if (argc - optind != 2) {

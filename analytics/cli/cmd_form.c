@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include "cli.h"
+#include "cli_opts.h"
 #include "commands.h"
 
 #include "chiso_form.h"
@@ -26,47 +27,42 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-form_usage(FILE *f)
-{
-    fputs(chiso_msg((chiso_lang)cli_language,
-                    "Usage: chiso form FRAMEWORK -o TUCHAM.xlsx [--unit U] "
-                    "[--period P]\n"
-                    "                  [--tasks T.csv] [--dossiers D.csv] "
-                    "[--as-of DATE]\n"
-                    "       chiso form FRAMEWORK -o THAMDINH.xlsx --appraisal "
-                    "TUCHAM.xlsx [--unit U]\n"
-                    "       chiso form review FRAMEWORK FILLED.xlsx [--unit U] "
-                    "[--json FILE|-]\n\n"
-                    "Write the self-assessment workbook an office fills for a "
-                    "framework (JSON or\ntable): one row per criterion with "
-                    "its maximum and rule, cells to fill for\nthe value, the "
-                    "points, the evidence and the explanation, subtotals, "
-                    "checks.\nWith --tasks/--dossiers and --period the values "
-                    "chiso computes are pre-filled.\n--appraisal writes the "
-                    "council's copy of a filled form. 'review' lists the\n"
-                    "criteria the council changed, the explanations still "
-                    "missing and the\ncriteria left empty. 'chiso score "
-                    "FRAMEWORK FILLED.xlsx' scores a filled form.\n\n"
-                    "Options:\n"
-                    "  -o, --output FILE     the workbook to write (.xlsx)\n"
-                    "  --unit U              the unit (shown on the form; "
-                    "picks its rows)\n"
-                    "  --period P            the period: 2024-H1, 2024-Q3, "
-                    "2024-03, 2024\n"
-                    "  --tasks FILE          pre-fill tasks.* from a task "
-                    "register\n"
-                    "  --dossiers FILE       pre-fill services.* from a "
-                    "dossier log\n"
-                    "  --as-of DATE          judge tasks at DATE (default: "
-                    "the end of the period)\n"
-                    "  --appraisal FILE      write the appraisal copy of this "
-                    "filled form\n"
-                    "  --json FILE|-         review: also write JSON (- = "
-                    "only JSON on stdout)\n"
-                    "  --help                this help\n"),
-          f);
-}
+static const char form_help[] =
+    N_("Usage: chiso form FRAMEWORK -o TUCHAM.xlsx [--unit U] "
+       "[--period P]\n"
+       "                  [--tasks T.csv] [--dossiers D.csv] "
+       "[--as-of DATE]\n"
+       "       chiso form FRAMEWORK -o THAMDINH.xlsx --appraisal "
+       "TUCHAM.xlsx [--unit U]\n"
+       "       chiso form review FRAMEWORK FILLED.xlsx [--unit U] "
+       "[--json FILE|-]\n\n"
+       "Write the self-assessment workbook an office fills for a "
+       "framework (JSON or\ntable): one row per criterion with "
+       "its maximum and rule, cells to fill for\nthe value, the "
+       "points, the evidence and the explanation, subtotals, "
+       "checks.\nWith --tasks/--dossiers and --period the values "
+       "chiso computes are pre-filled.\n--appraisal writes the "
+       "council's copy of a filled form. 'review' lists the\n"
+       "criteria the council changed, the explanations still "
+       "missing and the\ncriteria left empty. 'chiso score "
+       "FRAMEWORK FILLED.xlsx' scores a filled form.\n\n"
+       "Options:\n"
+       "  -o, --output FILE     the workbook to write (.xlsx)\n"
+       "  --unit U              the unit (shown on the form; "
+       "picks its rows)\n"
+       "  --period P            the period: 2024-H1, 2024-Q3, "
+       "2024-03, 2024\n"
+       "  --tasks FILE          pre-fill tasks.* from a task "
+       "register\n"
+       "  --dossiers FILE       pre-fill services.* from a "
+       "dossier log\n"
+       "  --as-of DATE          judge tasks at DATE (default: "
+       "the end of the period)\n"
+       "  --appraisal FILE      write the appraisal copy of this "
+       "filled form\n"
+       "  --json FILE|-         review: also write JSON (- = "
+       "only JSON on stdout)\n"
+       "  --help                this help\n");
 
 static void
 print_item_list(const chiso_form_review *r,
@@ -160,20 +156,21 @@ out:
     return rc;
 }
 
+static const cli_option form_options[] = {
+    {"output", required_argument, 'o', NULL, NULL},
+    {"unit", required_argument, 'U', NULL, NULL},
+    {"period", required_argument, 'P', NULL, NULL},
+    {"tasks", required_argument, 'T', NULL, NULL},
+    {"dossiers", required_argument, 'D', NULL, NULL},
+    {"as-of", required_argument, 'A', NULL, NULL},
+    {"appraisal", required_argument, 'a', NULL, NULL},
+    {"json", required_argument, 'j', NULL, NULL},
+    {NULL, 0, 0, NULL, NULL}};
+
 int
 cmd_form(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"unit", required_argument, NULL, 'U'},
-        {"period", required_argument, NULL, 'P'},
-        {"tasks", required_argument, NULL, 'T'},
-        {"dossiers", required_argument, NULL, 'D'},
-        {"as-of", required_argument, NULL, 'A'},
-        {"appraisal", required_argument, NULL, 'a'},
-        {"json", required_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    cli_parser op;
     const char *out = NULL, *appraisal = NULL, *json = NULL;
     const char *inputs[5];
     score_sources src;
@@ -185,9 +182,12 @@ cmd_form(int argc, char **argv)
     int c, rc = CLI_EXIT_OK;
 
     memset(&src, 0, sizeof(src));
+    cli_parser_init(&op, "form", form_help, "o:", form_options, NULL, NULL);
     optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(&op, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_EXIT) {
+            return op.rc;
+        }
         switch (c) {
         case 'o':
             out = optarg;
@@ -213,12 +213,8 @@ cmd_form(int argc, char **argv)
         case 'j':
             json = optarg;
             break;
-        case 'h':
-            form_usage(stdout);
-            return CLI_EXIT_OK;
         default:
-            return cli_usage_error("form", "unknown or incomplete option '%s'",
-                                   argv[optind - 1]);
+            break;
         }
     }
     if (optind < argc && strcmp(argv[optind], "review") == 0) {

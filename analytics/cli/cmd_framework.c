@@ -24,33 +24,26 @@
 
 #define FRAMEWORK_CAP 50
 
-static void
-framework_usage(FILE *f)
-{
-    chiso_lang l = (chiso_lang)cli_language;
-
-    fputs(chiso_msg(l,
-                    "Usage: chiso framework import TABLE -o FRAMEWORK.json "
-                    "[--sheet NAME|N]\n"
-                    "       chiso framework export FRAMEWORK -o TABLE.csv|"
-                    "TABLE.xlsx\n"
-                    "       chiso framework check FRAMEWORK|TABLE\n\n"
-                    "A framework table is the criteria table of the "
-                    "province's decision in a\nspreadsheet: Mã, Tên tiêu chí, "
-                    "Điểm tối đa, Cách chấm, Mức chấm, Nguồn số liệu,\nÁp "
-                    "dụng, Ghi chú (docs/frameworks.md). import turns it into "
-                    "framework JSON,\nexport turns a framework (JSON or table) "
-                    "into the table, check lists every\nproblem at its cell. "
-                    "Every command taking FRAMEWORK also takes a table.\n\n"
-                    "Options:\n"
-                    "  -o, --output FILE   where to write (- = standard "
-                    "output, JSON and CSV only)\n"
-                    "  --sheet NAME|N      the workbook sheet holding the "
-                    "table (default: the\n"
-                    "                      first sheet with a header row)\n"
-                    "  --help              this help\n"),
-          f);
-}
+static const char framework_help[] =
+    N_("Usage: chiso framework import TABLE -o FRAMEWORK.json "
+       "[--sheet NAME|N]\n"
+       "       chiso framework export FRAMEWORK -o TABLE.csv|"
+       "TABLE.xlsx\n"
+       "       chiso framework check FRAMEWORK|TABLE\n\n"
+       "A framework table is the criteria table of the "
+       "province's decision in a\nspreadsheet: Mã, Tên tiêu chí, "
+       "Điểm tối đa, Cách chấm, Mức chấm, Nguồn số liệu,\nÁp "
+       "dụng, Ghi chú (docs/frameworks.md). import turns it into "
+       "framework JSON,\nexport turns a framework (JSON or table) "
+       "into the table, check lists every\nproblem at its cell. "
+       "Every command taking FRAMEWORK also takes a table.\n\n"
+       "Options:\n"
+       "  -o, --output FILE   where to write (- = standard "
+       "output, JSON and CSV only)\n"
+       "  --sheet NAME|N      the workbook sheet holding the "
+       "table (default: the\n"
+       "                      first sheet with a header row)\n"
+       "  --help              this help\n");
 
 /* Print a list of problems (sorted, capped) and return the exit code. */
 static int
@@ -246,35 +239,34 @@ do_check(const char *in, const char *sheet)
     return rc;
 }
 
+static const cli_option framework_options[] = {
+    {"output", required_argument, 'o', NULL, NULL},
+    {"sheet", required_argument, 'S', NULL, NULL},
+    {NULL, 0, 0, NULL, NULL}};
+
 int
 cmd_framework(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"sheet", required_argument, NULL, 'S'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    cli_parser op;
     const char *out = NULL, *sheet = NULL, *verb;
     const char *inputs[1];
     int c;
 
+    cli_parser_init(&op, "framework", framework_help, "+o:", framework_options,
+                    NULL, NULL);
     optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "+o:", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(&op, argc, argv)) != CLI_OPT_END) {
         switch (c) {
+        case CLI_OPT_EXIT:
+            return op.rc;
         case 'o':
             out = optarg;
             break;
         case 'S':
             sheet = optarg;
             break;
-        case 'h':
-            framework_usage(stdout);
-            return CLI_EXIT_OK;
         default:
-            return cli_usage_error("framework",
-                                   "unknown or incomplete option '%s'",
-                                   argv[optind - 1]);
+            break;
         }
     }
     /* options may also follow the verb and the file */
@@ -285,8 +277,8 @@ cmd_framework(int argc, char **argv)
     {
         const char *file = NULL;
         while (optind < argc) {
-            c = getopt_long(argc, argv, "+o:", longopts, NULL);
-            if (c == -1) {
+            c = cli_getopt(&op, argc, argv);
+            if (c == CLI_OPT_END) {
                 if (optind < argc) {
                     if (file != NULL) {
                         return cli_usage_error("framework",
@@ -298,19 +290,16 @@ cmd_framework(int argc, char **argv)
                 continue;
             }
             switch (c) {
+            case CLI_OPT_EXIT:
+                return op.rc;
             case 'o':
                 out = optarg;
                 break;
             case 'S':
                 sheet = optarg;
                 break;
-            case 'h':
-                framework_usage(stdout);
-                return CLI_EXIT_OK;
             default:
-                return cli_usage_error("framework",
-                                       "unknown or incomplete option '%s'",
-                                       argv[optind - 1]);
+                break;
             }
         }
         if (file == NULL) {

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include "cli.h"
+#include "cli_opts.h"
 #include "commands.h"
 
 #include "chiso_plot.h"
@@ -25,56 +26,52 @@
 #define PLOT_LANG (cli_language == CLI_LANG_VI ? CHISO_LANG_VI : CHISO_LANG_EN)
 #define M_(msgid) chiso_msg(PLOT_LANG, msgid)
 
-static void
-plot_usage(FILE *f)
-{
-    fputs(M_("Usage: chiso plot KIND --data FILE --out FILE.png|svg|pdf "
-             "[options]\n\n"
-             "Draw a chart from a CSV file. KIND and its CSV columns:\n"
-             "  trend            series, x, y [, lo, hi] [, rank_of, "
-             "derived]\n"
-             "                   (with rank_of the y values are ranks: 1 at "
-             "the top)\n"
-             "  small-multiples  series, x, y [, lo, hi]  (one panel per "
-             "series)\n"
-             "  bars             unit, value [, group] [, rank, rank_of]\n"
-             "                   (largest first; rank = the published rank)\n"
-             "  radar            axis, value, max [, series]\n"
-             "  heatmap          row, column, value\n"
-             "  waterfall        label, points_lost [, max]\n"
-             "  scatter          x, y [, label]           (least-squares "
-             "line and r)\n"
-             "  rank-interval    unit, nominal_rank, median_rank, p5_rank, "
-             "p95_rank\n\n"
-             "Options:\n"
-             "  --data FILE          the CSV file (required)\n"
-             "  --out FILE           output; .png, .svg or .pdf (required)\n"
-             "  --title TEXT         title;  --subtitle TEXT  subtitle\n"
-             "  --source TEXT        footer \"Nguồn: TEXT\"\n"
-             "  --x-label TEXT       x axis title; --y-label TEXT  y axis "
-             "title\n"
-             "  --lang vi|en         language of built-in labels (default: "
-             "global --lang, vi)\n"
-             "  --number-format vi|en  decimal comma (vi) or point (en); "
-             "default follows --lang\n"
-             "  --width N --height N size in px (PNG) or pt (SVG, PDF); "
-             "default 1200 x 800\n"
-             "  --highlight UNIT     emphasise one series, bar, row, point "
-             "or unit\n"
-             "  --break [SERIES@]X=LABEL  trend: methodology break before "
-             "x = X,\n"
-             "                       of one series or all (repeatable)\n"
-             "  --band-label TEXT    trend: legend text of the lo-hi band\n"
-             "  --band FROM:TO=LABEL bars: shaded classification band "
-             "(repeatable)\n"
-             "  --max N              waterfall: the maximum score\n"
-             "  --achieved N         waterfall: check max - sum(lost) "
-             "equals N\n"
-             "  --json FILE|-        write a summary of the chart as JSON\n"
-             "  --help               this help\n"
-             "Details: docs/charts.md\n"),
-          f);
-}
+static const char plot_help[] =
+    N_("Usage: chiso plot KIND --data FILE --out FILE.png|svg|pdf "
+       "[options]\n\n"
+       "Draw a chart from a CSV file. KIND and its CSV columns:\n"
+       "  trend            series, x, y [, lo, hi] [, rank_of, "
+       "derived]\n"
+       "                   (with rank_of the y values are ranks: 1 at "
+       "the top)\n"
+       "  small-multiples  series, x, y [, lo, hi]  (one panel per "
+       "series)\n"
+       "  bars             unit, value [, group] [, rank, rank_of]\n"
+       "                   (largest first; rank = the published rank)\n"
+       "  radar            axis, value, max [, series]\n"
+       "  heatmap          row, column, value\n"
+       "  waterfall        label, points_lost [, max]\n"
+       "  scatter          x, y [, label]           (least-squares "
+       "line and r)\n"
+       "  rank-interval    unit, nominal_rank, median_rank, p5_rank, "
+       "p95_rank\n\n"
+       "Options:\n"
+       "  --data FILE          the CSV file (required)\n"
+       "  --out FILE           output; .png, .svg or .pdf (required)\n"
+       "  --title TEXT         title;  --subtitle TEXT  subtitle\n"
+       "  --source TEXT        footer \"Nguồn: TEXT\"\n"
+       "  --x-label TEXT       x axis title; --y-label TEXT  y axis "
+       "title\n"
+       "  --lang vi|en         language of built-in labels (default: "
+       "global --lang, vi)\n"
+       "  --number-format vi|en  decimal comma (vi) or point (en); "
+       "default follows --lang\n"
+       "  --width N --height N size in px (PNG) or pt (SVG, PDF); "
+       "default 1200 x 800\n"
+       "  --highlight UNIT     emphasise one series, bar, row, point "
+       "or unit\n"
+       "  --break [SERIES@]X=LABEL  trend: methodology break before "
+       "x = X,\n"
+       "                       of one series or all (repeatable)\n"
+       "  --band-label TEXT    trend: legend text of the lo-hi band\n"
+       "  --band FROM:TO=LABEL bars: shaded classification band "
+       "(repeatable)\n"
+       "  --max N              waterfall: the maximum score\n"
+       "  --achieved N         waterfall: check max - sum(lost) "
+       "equals N\n"
+       "  --json FILE|-        write a summary of the chart as JSON\n"
+       "  --help               this help\n"
+       "Details: docs/charts.md\n");
 
 typedef struct brk {
     double x;
@@ -160,30 +157,31 @@ static const char *const kind_words[CHISO_PLOT_N_KINDS] = {
     N_("heatmap"),        N_("waterfall chart"), N_("scatter plot"),
     N_("rank intervals"), N_("small multiples")};
 
+static const cli_option plot_options[] = {
+    {"data", required_argument, 'd', NULL, NULL},
+    {"out", required_argument, 'o', NULL, NULL},
+    {"title", required_argument, 't', NULL, NULL},
+    {"subtitle", required_argument, 's', NULL, NULL},
+    {"source", required_argument, 'S', NULL, NULL},
+    {"x-label", required_argument, 'x', NULL, NULL},
+    {"y-label", required_argument, 'y', NULL, NULL},
+    {"lang", required_argument, 'l', NULL, NULL},
+    {"number-format", required_argument, 'n', NULL, NULL},
+    {"width", required_argument, 'W', NULL, NULL},
+    {"height", required_argument, 'H', NULL, NULL},
+    {"highlight", required_argument, 'h' + 256, NULL, NULL},
+    {"break", required_argument, 'b', NULL, NULL},
+    {"band-label", required_argument, 'B', NULL, NULL},
+    {"band", required_argument, 'a', NULL, NULL},
+    {"max", required_argument, 'm', NULL, NULL},
+    {"achieved", required_argument, 'A', NULL, NULL},
+    {"json", required_argument, 'j', NULL, NULL},
+    {NULL, 0, 0, NULL, NULL}};
+
 int
 cmd_plot(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"data", required_argument, NULL, 'd'},
-        {"out", required_argument, NULL, 'o'},
-        {"title", required_argument, NULL, 't'},
-        {"subtitle", required_argument, NULL, 's'},
-        {"source", required_argument, NULL, 'S'},
-        {"x-label", required_argument, NULL, 'x'},
-        {"y-label", required_argument, NULL, 'y'},
-        {"lang", required_argument, NULL, 'l'},
-        {"number-format", required_argument, NULL, 'n'},
-        {"width", required_argument, NULL, 'W'},
-        {"height", required_argument, NULL, 'H'},
-        {"highlight", required_argument, NULL, 'h' + 256},
-        {"break", required_argument, NULL, 'b'},
-        {"band-label", required_argument, NULL, 'B'},
-        {"band", required_argument, NULL, 'a'},
-        {"max", required_argument, NULL, 'm'},
-        {"achieved", required_argument, NULL, 'A'},
-        {"json", required_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    cli_parser op;
     const char *data = NULL, *out = NULL, *json_path = NULL;
     const char *texts[CHISO_PLOT_N_TEXTS] = {NULL};
     const char *highlight = NULL;
@@ -204,9 +202,12 @@ cmd_plot(int argc, char **argv)
     chiso_diag_clear(&diag);
     diag.lang = cli_language == CLI_LANG_VI ? CHISO_LANG_VI : CHISO_LANG_EN;
     chiso_plot_csv_options_init(&copts);
+    cli_parser_init(&op, "plot", plot_help, NULL, plot_options, NULL, NULL);
     optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(&op, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_EXIT) {
+            return op.rc;
+        }
         switch (c) {
         case 'd':
             data = optarg;
@@ -311,13 +312,8 @@ cmd_plot(int argc, char **argv)
         case 'j':
             json_path = optarg;
             break;
-        case 'h':
-            plot_usage(stdout);
-            return CLI_EXIT_OK;
         default:
-            return cli_usage_error("plot",
-                                   M_("unknown or incomplete option '%s'"),
-                                   argv[optind - 1]);
+            break;
         }
     }
     if (argc - optind != 1) {

@@ -17,36 +17,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-rank_usage(FILE *f)
-{
-    fputs(
-        _("Usage: chiso rank --index INDEX[:COMPONENT] --year YEAR [options]\n"
-          "       chiso rank --data FILE.csv [options]\n"
-          "\n"
-          "Competition ranks (1, 2, 2, 4), percentiles, quartile groups and\n"
-          "classification bands of the units of one index in one year.\n"
-          "\n"
-          "Options:\n"
-          "  --index INDEX[:COMP] index (and component) in the published "
-          "store\n"
-          "  --year YEAR          the year to rank\n"
-          "  --unit-type TYPE     province (default), ministry, department, "
-          "region\n"
-          "  --data FILE.csv      rank a table of your own: columns unit and "
-          "value\n"
-          "                       (Vietnamese headers accepted: don_vi, "
-          "gia_tri/diem)\n"
-          "  --column NAME        the value column of --data (default value)\n"
-          "  --lower-is-better    rank ascending (default: higher is better)\n"
-          "  --framework FILE     add the framework's classification bands\n"
-          "  --published DIR      the store directory (default the shipped "
-          "store)\n"
-          "  --json FILE|-        write JSON (- = stdout, no table)\n"
-          "  --csv FILE           write one CSV row per unit\n"
-          "  --help               this help\n"),
-        f);
-}
+static const char rank_help[] =
+    N_("Usage: chiso rank --index INDEX[:COMPONENT] --year YEAR [options]\n"
+       "       chiso rank --data FILE.csv [options]\n"
+       "\n"
+       "Competition ranks (1, 2, 2, 4), percentiles, quartile groups and\n"
+       "classification bands of the units of one index in one year.\n"
+       "\n"
+       "Options:\n"
+       "  --index INDEX[:COMP] index (and component) in the published "
+       "store\n"
+       "  --year YEAR          the year to rank\n"
+       "  --unit-type TYPE     province (default), ministry, department, "
+       "region\n"
+       "  --data FILE.csv      rank a table of your own: columns unit and "
+       "value\n"
+       "                       (Vietnamese headers accepted: don_vi, "
+       "gia_tri/diem)\n"
+       "  --column NAME        the value column of --data (default value)\n"
+       "  --lower-is-better    rank ascending (default: higher is better)\n"
+       "  --framework FILE     add the framework's classification bands\n"
+       "  --published DIR      the store directory (default the shipped "
+       "store)\n"
+       "  --json FILE|-        write JSON (- = stdout, no table)\n"
+       "  --csv FILE           write one CSV row per unit\n"
+       "  --help               this help\n");
 
 static const char *
 group_label(int g)
@@ -207,22 +202,23 @@ write_csv(const chiso_rank_result *res, const char *path)
     return cli_csv_commit(f);
 }
 
+static const cli_option rank_options[] = {
+    {"index", required_argument, 'i', NULL, NULL},
+    {"year", required_argument, 'y', NULL, NULL},
+    {"unit-type", required_argument, 't', NULL, NULL},
+    {"data", required_argument, 'd', NULL, NULL},
+    {"column", required_argument, 'k', NULL, NULL},
+    {"lower-is-better", no_argument, 'L', NULL, NULL},
+    {"framework", required_argument, 'f', NULL, NULL},
+    {"published", required_argument, 'p', NULL, NULL},
+    {"json", required_argument, 'j', NULL, NULL},
+    {"csv", required_argument, 'c', NULL, NULL},
+    {NULL, 0, 0, NULL, NULL}};
+
 int
 cmd_rank(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"index", required_argument, NULL, 'i'},
-        {"year", required_argument, NULL, 'y'},
-        {"unit-type", required_argument, NULL, 't'},
-        {"data", required_argument, NULL, 'd'},
-        {"column", required_argument, NULL, 'k'},
-        {"lower-is-better", no_argument, NULL, 'L'},
-        {"framework", required_argument, NULL, 'f'},
-        {"published", required_argument, NULL, 'p'},
-        {"json", required_argument, NULL, 'j'},
-        {"csv", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    cli_parser op;
     const char *spec = NULL, *json = NULL, *csv = NULL, *pub = NULL;
     const char *data = NULL, *column = "value", *fw_path = NULL;
     const char *unit_type = NULL, *scale = NULL;
@@ -241,9 +237,12 @@ cmd_rank(int argc, char **argv)
 
     chiso_diag_clear(&d);
     d.lang = cli_stats_lang();
+    cli_parser_init(&op, "rank", rank_help, NULL, rank_options, NULL, NULL);
     optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(&op, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_EXIT) {
+            return op.rc;
+        }
         switch (c) {
         case 'i':
             spec = optarg;
@@ -278,13 +277,8 @@ cmd_rank(int argc, char **argv)
         case 'c':
             csv = optarg;
             break;
-        case 'h':
-            rank_usage(stdout);
-            return CLI_EXIT_OK;
         default:
-            return cli_usage_error("rank",
-                                   _("unknown or incomplete option '%s'"),
-                                   argv[optind - 1]);
+            break;
         }
     }
     if (optind < argc) {

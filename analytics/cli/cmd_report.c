@@ -24,28 +24,29 @@
 
 #define DEFAULT_CONFIG "/samples/report-skhcn-2024-h2.json"
 
+static const char report_help[] =
+    N_("Usage: chiso report [CONFIG] [--out DIR] [--force] [--quiet]\n\n"
+       "Build the semi-annual report pack: summary.json, tables (CSV), "
+       "charts\n(PNG and SVG) and report.pdf, in one folder. CONFIG is the "
+       "report\nconfiguration (JSON); without it, the shipped sample.\n\n");
+
+static const cli_option report_options[] = {
+    {"out", required_argument, 'o', N_("DIR"),
+     N_("output folder (default: out); replaced as a whole only\nwhen the "
+        "new pack is complete; your own files in it are\nkept; a folder "
+        "chiso did not make is never replaced")},
+    {"force", no_argument, 'f', NULL,
+     N_("keep files of the previous pack you edited (under a new\nname) "
+        "instead of refusing; never deletes anything")},
+    {"quiet", no_argument, 'q', NULL, N_("no progress lines")},
+    {NULL, 0, 0, NULL, NULL}};
+
+/* After the options: where the shipped sample is. */
 static void
-report_usage(FILE *f)
+report_more_help(FILE *f)
 {
-    fprintf(f,
-            "Usage: chiso report [CONFIG] [--out DIR] [--force] [--quiet]\n\n"
-            "Build the semi-annual report pack: summary.json, tables (CSV), "
-            "charts\n(PNG and SVG) and report.pdf, in one folder.\n\n"
-            "  CONFIG        report configuration (JSON); default: the "
-            "shipped sample\n"
-            "                (%s%s)\n"
-            "  --out DIR     output folder (default: out); replaced as a "
-            "whole only\n"
-            "                when the new pack is complete; your own files "
-            "in it are\n"
-            "                kept; a folder chiso did not make is never "
-            "replaced\n"
-            "  --force       keep files of the previous pack you edited "
-            "(under a new\n"
-            "                name) instead of refusing; never deletes "
-            "anything\n"
-            "  --quiet       no progress lines\n"
-            "  --help        this help\n",
+    fprintf(f, "\n%s %s%s\n",
+            chiso_msg(cli_lang_code(), "The shipped sample configuration:"),
             CHISO_DATA_DIR, DEFAULT_CONFIG);
 }
 
@@ -82,12 +83,7 @@ show_progress(void *ctx, const char *step)
 int
 cmd_report(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"out", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"force", no_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    cli_parser op;
     const char *out = "out", *config = NULL;
     char default_config[PATH_MAX + 64];
     chiso_report_config *cfg = NULL;
@@ -99,9 +95,14 @@ cmd_report(int argc, char **argv)
 
     chiso_diag_clear(&diag);
     memset(&outcome, 0, sizeof(outcome));
+    cli_parser_init(&op, "report", report_help, NULL, report_options, NULL,
+                    NULL);
     optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    op.more_help = report_more_help;
+    while ((c = cli_getopt(&op, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_EXIT) {
+            return op.rc;
+        }
         switch (c) {
         case 'o':
             out = optarg;
@@ -112,13 +113,8 @@ cmd_report(int argc, char **argv)
         case 'f':
             opts.keep_edited = 1;
             break;
-        case 'h':
-            report_usage(stdout);
-            return CLI_EXIT_OK;
         default:
-            return cli_usage_error("report",
-                                   "unknown or incomplete option '%s'",
-                                   argv[optind - 1]);
+            break;
         }
     }
     if (argc - optind > 1) {

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "cli.h"
+#include "cli_opts.h"
 #include "commands.h"
 
 #include "chiso_score.h"
@@ -23,47 +24,41 @@
 
 #define MAX_WHAT_IF 64
 
-static void
-score_usage(FILE *f)
-{
-    fputs(chiso_msg(
-              cli_language == CLI_LANG_EN ? CHISO_LANG_EN : CHISO_LANG_VI,
-              "Usage: chiso score FRAMEWORK EVIDENCE [options]\n"
-              "       chiso score FRAMEWORK EVIDENCE --all-units [options]\n"
-              "       chiso score FRAMEWORK EVIDENCE... | FOLDER [options]\n\n"
-              "Score a unit against a framework (JSON) from an evidence sheet "
-              "(CSV), or\nevery unit at once: a sheet with a unit column "
-              "(--all-units), several\nsheets or a folder of sheets (one per "
-              "unit, named by the file).\n\n"
-              "Options:\n"
-              "  --json FILE|-        write the result as JSON (- = stdout, "
-              "no table)\n"
-              "  --unit CODE          the unit to score when the sheet holds "
-              "several\n"
-              "  --what-if ID=N/D     score again with numerator/denominator "
-              "N/D for\n"
-              "                       leaf or input ID (repeatable); "
-              "ID=VALUE sets a value\n"
-              "  --tasks FILE         fill tasks.* inputs from a task "
-              "register\n"
-              "  --dossiers FILE      fill services.* inputs from a dossier "
-              "log\n"
-              "  --period P           period of those inputs: 2024-03, "
-              "2024-Q1, 2024-H1, 2024\n"
-              "  --as-of DATE         judge tasks (and open dossiers) at DATE "
-              "(default:\n"
-              "                       the end of the period)\n"
-              "Every unit at once:\n"
-              "  --all-units          score every unit of the sheet\n"
-              "  --units FILE         unit list (CSV: unit, name, group): "
-              "names, groups\n"
-              "                       (khối) and who must be scored\n"
-              "  --csv FILE           one row per unit (ranks, index, areas)\n"
-              "  --top N              criteria listed as most lost (default "
-              "10)\n"
-              "  --help               this help\n"),
-          f);
-}
+static const char score_help[] =
+    N_("Usage: chiso score FRAMEWORK EVIDENCE [options]\n"
+       "       chiso score FRAMEWORK EVIDENCE --all-units [options]\n"
+       "       chiso score FRAMEWORK EVIDENCE... | FOLDER [options]\n\n"
+       "Score a unit against a framework (JSON) from an evidence sheet "
+       "(CSV), or\nevery unit at once: a sheet with a unit column "
+       "(--all-units), several\nsheets or a folder of sheets (one per "
+       "unit, named by the file).\n\n"
+       "Options:\n"
+       "  --json FILE|-        write the result as JSON (- = stdout, "
+       "no table)\n"
+       "  --unit CODE          the unit to score when the sheet holds "
+       "several\n"
+       "  --what-if ID=N/D     score again with numerator/denominator "
+       "N/D for\n"
+       "                       leaf or input ID (repeatable); "
+       "ID=VALUE sets a value\n"
+       "  --tasks FILE         fill tasks.* inputs from a task "
+       "register\n"
+       "  --dossiers FILE      fill services.* inputs from a dossier "
+       "log\n"
+       "  --period P           period of those inputs: 2024-03, "
+       "2024-Q1, 2024-H1, 2024\n"
+       "  --as-of DATE         judge tasks (and open dossiers) at DATE "
+       "(default:\n"
+       "                       the end of the period)\n"
+       "Every unit at once:\n"
+       "  --all-units          score every unit of the sheet\n"
+       "  --units FILE         unit list (CSV: unit, name, group): "
+       "names, groups\n"
+       "                       (khối) and who must be scored\n"
+       "  --csv FILE           one row per unit (ranks, index, areas)\n"
+       "  --top N              criteria listed as most lost (default "
+       "10)\n"
+       "  --help               this help\n");
 
 static int
 parse_what_if(const char *s, chiso_what_if *w, char **id_out)
@@ -444,7 +439,8 @@ print_table(const chiso_score_result *res, const char *ev_path)
             }
             target_cells(o, n, ns, &ns->next, dec);
             target_cells(o, n, ns, &ns->full, dec);
-            printf("  %s\n", chiso_rule_type_name(n->rule.type));
+            printf("  %s\n",
+                   cli_code_label(chiso_rule_type_name(n->rule.type)));
         }
         for (i = 0; i < res->n_lost; i++) {
             const chiso_node_score *ns = &res->nodes[res->lost[i]];
@@ -492,7 +488,7 @@ print_table(const chiso_score_result *res, const char *ev_path)
         for (i = 0; i < fw->n_nodes; i++) {
             const chiso_node *n = &fw->nodes[i];
             if (chiso_node_is_leaf(n) && rule_doubtful(n)) {
-                printf("    %s: %s", n->id, n->rule.confidence);
+                printf("    %s: %s", n->id, cli_code_label(n->rule.confidence));
                 if (n->rule.tolerance > 0) {
                     printf(", %s ±%g %s", T("sai số đã biết", "known to"),
                            n->rule.tolerance, T("điểm", "points"));
@@ -527,11 +523,15 @@ print_table(const chiso_score_result *res, const char *ev_path)
         }
     }
     for (i = 0; i < res->warnings.n; i++) {
-        cli_print_diag(&res->warnings.items[i], "warning: ");
+        cli_print_diag(&res->warnings.items[i],
+                       chiso_msg(cli_lang_code(), "warning: "));
     }
     if (res->warnings.n_dropped > 0) {
-        fprintf(stderr, "chiso: warning: %zu more warnings not shown\n",
+        fprintf(stderr, "chiso: %s", chiso_msg(cli_lang_code(), "warning: "));
+        fprintf(stderr,
+                chiso_msg(cli_lang_code(), "%zu more warnings not shown"),
                 res->warnings.n_dropped);
+        fputc('\n', stderr);
     }
 }
 
@@ -597,23 +597,24 @@ print_what_if(const chiso_score_result *base, const chiso_score_result *w)
     putchar('\n');
 }
 
+static const cli_option score_options[] = {
+    {"json", required_argument, 'j', NULL, NULL},
+    {"unit", required_argument, 'u', NULL, NULL},
+    {"what-if", required_argument, 'w', NULL, NULL},
+    {"tasks", required_argument, 'T', NULL, NULL},
+    {"dossiers", required_argument, 'D', NULL, NULL},
+    {"period", required_argument, 'P', NULL, NULL},
+    {"as-of", required_argument, 'A', NULL, NULL},
+    {"all-units", no_argument, 'a', NULL, NULL},
+    {"units", required_argument, 'U', NULL, NULL},
+    {"csv", required_argument, 'c', NULL, NULL},
+    {"top", required_argument, 't', NULL, NULL},
+    {NULL, 0, 0, NULL, NULL}};
+
 int
 cmd_score(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"json", required_argument, NULL, 'j'},
-        {"unit", required_argument, NULL, 'u'},
-        {"what-if", required_argument, NULL, 'w'},
-        {"tasks", required_argument, NULL, 'T'},
-        {"dossiers", required_argument, NULL, 'D'},
-        {"period", required_argument, NULL, 'P'},
-        {"as-of", required_argument, NULL, 'A'},
-        {"all-units", no_argument, NULL, 'a'},
-        {"units", required_argument, NULL, 'U'},
-        {"csv", required_argument, NULL, 'c'},
-        {"top", required_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    cli_parser op;
     const char *json_path = NULL, *unit = NULL;
     chiso_what_if what_if[MAX_WHAT_IF];
     char *what_if_ids[MAX_WHAT_IF];
@@ -635,9 +636,13 @@ cmd_score(int argc, char **argv)
     chiso_diag_clear(&diag);
     diag.lang = cli_language == CLI_LANG_EN ? CHISO_LANG_EN : CHISO_LANG_VI;
     opts.lang = diag.lang;
+    cli_parser_init(&op, "score", score_help, NULL, score_options, NULL, NULL);
     optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(&op, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_EXIT) {
+            rc = op.rc;
+            goto out;
+        }
         switch (c) {
         case 'j':
             json_path = optarg;
@@ -685,13 +690,8 @@ cmd_score(int argc, char **argv)
                 goto out;
             }
             break;
-        case 'h':
-            score_usage(stdout);
-            goto out;
         default:
-            rc = cli_usage_error("score", "unknown or incomplete option '%s'",
-                                 argv[optind - 1]);
-            goto out;
+            break;
         }
     }
     multi = all_units || argc - optind > 2 ||

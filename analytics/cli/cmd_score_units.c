@@ -658,11 +658,15 @@ print_units_table(const chiso_score_units *u,
     }
     putchar('\n');
     for (i = 0; i < u->warnings.n; i++) {
-        cli_print_diag(&u->warnings.items[i], "warning: ");
+        cli_print_diag(&u->warnings.items[i],
+                       chiso_msg(cli_lang_code(), "warning: "));
     }
     if (u->warnings.n_dropped > 0) {
-        fprintf(stderr, "chiso: warning: %zu more warnings not shown\n",
+        fprintf(stderr, "chiso: %s", chiso_msg(cli_lang_code(), "warning: "));
+        fprintf(stderr,
+                chiso_msg(cli_lang_code(), "%zu more warnings not shown"),
                 u->warnings.n_dropped);
+        fputc('\n', stderr);
     }
 }
 

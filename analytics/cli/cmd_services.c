@@ -18,33 +18,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-services_usage(FILE *f)
-{
-    fprintf(f,
-            "Usage: chiso services DOSSIERS.csv [options]\n\n"
-            "Rates per unit and period from a dossier log (one row per "
-            "dossier),\nas the one-stop system exports it (- = standard "
-            "input).\n\n"
-            "Options:\n"
-            "  --period month|quarter|half|year  group by the period of "
-            "received_at\n"
-            "                       (default month)\n"
-            "  --as-of DATE         judge open dossiers at DATE when it "
-            "comes before\n"
-            "                       the end of their period (progress_pct)\n"
-            "  --unit CODE          only this unit (matched ignoring case and "
-            "diacritics);\n"
-            "                       for a log without a unit column: its unit\n"
-            "  --csv FILE           write the unit x period table as CSV\n"
-            "  --json FILE|-        write everything as JSON (- = stdout, "
-            "no table)\n" CLI_READING_HELP
-            "  --threads N          threads for large files (default: one "
-            "per CPU)\n"
-            "  --reference          read with the libcsv reference reader "
-            "only\n"
-            "  --help               this help\n");
-}
+static const char services_help[] =
+    N_("Usage: chiso services DOSSIERS.csv [options]\n\n"
+       "Rates per unit and period from a dossier log (one row per dossier),\n"
+       "as the one-stop system exports it (- = standard input).\n\n");
+
+static const cli_option services_options[] = {
+    {"period", required_argument, 'p', "month|quarter|half|year",
+     N_("group by the period of received_at\n(default month)")},
+    {"as-of", required_argument, 'a', N_("DATE"),
+     N_("judge open dossiers at DATE when it comes before\nthe end of their "
+        "period (progress_pct)")},
+    {"unit", required_argument, 'u', N_("CODE"),
+     N_("only this unit (matched ignoring case and diacritics);\nfor a log "
+        "without a unit column: its unit")},
+    {"csv", required_argument, 'c', N_("FILE"),
+     N_("write the unit x period table as CSV")},
+    {"json", required_argument, 'j', N_("FILE|-"),
+     N_("write everything as JSON (- = stdout, no table)")},
+    {"threads", required_argument, 't', "N",
+     N_("threads for large files (default: one per CPU)")},
+    {"reference", no_argument, 'R', NULL,
+     N_("read with the libcsv reference reader only")},
+    {NULL, 0, 0, NULL, NULL}};
 
 static void
 print_row(const chiso_services_row *r)
@@ -85,7 +81,7 @@ print_table(const chiso_services_result *res)
     cli_print_unit(res->has_unit_column, res->n_units, res->units,
                    res->unit_in_log);
     printf("%s: %s", T("Kỳ (theo ngày tiếp nhận)", "Period (of received_at)"),
-           chiso_period_kind_name(res->period));
+           cli_code_label(chiso_period_kind_name(res->period)));
     if (res->has_as_of) {
         chiso_format_datetime(res->as_of.secs, res->as_of.has_time, asof,
                               sizeof(asof));
@@ -152,17 +148,7 @@ print_table(const chiso_services_result *res)
 int
 cmd_services(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"period", required_argument, NULL, 'p'},
-        {"as-of", required_argument, NULL, 'a'},
-        {"csv", required_argument, NULL, 'c'},
-        {"json", required_argument, NULL, 'j'},
-        {"unit", required_argument, NULL, 'u'},
-        {"threads", required_argument, NULL, 't'},
-        {"reference", no_argument, NULL, 'R'},
-        {"help", no_argument, NULL, 'h'},
-        CLI_READING_OPTIONS,
-        {NULL, 0, NULL, 0}};
+    cli_parser op;
     chiso_services_options opts = CHISO_SERVICES_OPTIONS_INIT;
     const char *csv_path = NULL, *json_path = NULL;
     chiso_services_result *res = NULL;
@@ -178,9 +164,14 @@ cmd_services(int argc, char **argv)
     memset(&unit_ref, 0, sizeof(unit_ref));
     diag.lang = cli_diag_lang();
     cli_reading_init(&rd, "services");
+    cli_parser_init(&op, "services", services_help, NULL, services_options,
+                    cli_reading_options, NULL);
     optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(&op, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_EXIT) {
+            rc = op.rc;
+            goto out;
+        }
         k = cli_reading_option(&rd, c, optarg, &opts.table);
         if (k != 0) {
             if (k < 0) {
@@ -234,14 +225,8 @@ cmd_services(int argc, char **argv)
         case 'R':
             opts.table.reference = 1;
             break;
-        case 'h':
-            services_usage(stdout);
-            goto out;
         default:
-            rc =
-                cli_usage_error("services", "unknown or incomplete option '%s'",
-                                argv[optind - 1]);
-            goto out;
+            break;
         }
     }
     if (argc - optind != 1) {

@@ -17,33 +17,28 @@
 /* Guard against a typo such as --replicates 2000000000. */
 #define MAX_REPLICATES 1000000L
 
-static void
-survey_usage(FILE *f)
-{
-    fputs(
-        _("Usage: chiso survey RESPONSES.csv [options]\n"
-          "\n"
-          "Share satisfied (answer 4 or 5 of 1-5) per criterion, element and "
-          "overall,\n"
-          "with seeded bootstrap percentile intervals (respondents "
-          "resampled).\n"
-          "\n"
-          "Input: one answer per row with columns respondent_id, element, "
-          "criterion,\n"
-          "answer (1-5, empty = no answer) and optionally weight (Vietnamese "
-          "headers\n"
-          "accepted: ma_phieu, yeu_to, tieu_chi, tra_loi, trong_so).\n"
-          "\n"
-          "Options:\n"
-          "  --seed N             seed of gsl_rng_mt19937 (default 20240417)\n"
-          "  --replicates N       bootstrap replicates (default 2000; 0 = "
-          "none)\n"
-          "  --level P            confidence level (default 0.95)\n"
-          "  --json FILE|-        write JSON (- = stdout, no table)\n"
-          "  --csv FILE           write one CSV row per statistic\n"
-          "  --help               this help\n"),
-        f);
-}
+static const char survey_help[] =
+    N_("Usage: chiso survey RESPONSES.csv [options]\n"
+       "\n"
+       "Share satisfied (answer 4 or 5 of 1-5) per criterion, element and "
+       "overall,\n"
+       "with seeded bootstrap percentile intervals (respondents "
+       "resampled).\n"
+       "\n"
+       "Input: one answer per row with columns respondent_id, element, "
+       "criterion,\n"
+       "answer (1-5, empty = no answer) and optionally weight (Vietnamese "
+       "headers\n"
+       "accepted: ma_phieu, yeu_to, tieu_chi, tra_loi, trong_so).\n"
+       "\n"
+       "Options:\n"
+       "  --seed N             seed of gsl_rng_mt19937 (default 20240417)\n"
+       "  --replicates N       bootstrap replicates (default 2000; 0 = "
+       "none)\n"
+       "  --level P            confidence level (default 0.95)\n"
+       "  --json FILE|-        write JSON (- = stdout, no table)\n"
+       "  --csv FILE           write one CSV row per statistic\n"
+       "  --help               this help\n");
 
 static void
 print_stat(const chiso_survey_stat *s, const char *label, int crit)
@@ -176,17 +171,18 @@ write_csv(const chiso_survey_result *res, const char *path)
     return cli_csv_commit(f);
 }
 
+static const cli_option survey_options[] = {
+    {"seed", required_argument, 's', NULL, NULL},
+    {"replicates", required_argument, 'r', NULL, NULL},
+    {"level", required_argument, 'l', NULL, NULL},
+    {"json", required_argument, 'j', NULL, NULL},
+    {"csv", required_argument, 'c', NULL, NULL},
+    {NULL, 0, 0, NULL, NULL}};
+
 int
 cmd_survey(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"seed", required_argument, NULL, 's'},
-        {"replicates", required_argument, NULL, 'r'},
-        {"level", required_argument, NULL, 'l'},
-        {"json", required_argument, NULL, 'j'},
-        {"csv", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    cli_parser op;
     chiso_survey_options o = CHISO_SURVEY_OPTIONS_INIT;
     const char *json = NULL, *csv = NULL, *path;
     chiso_survey *s = NULL;
@@ -197,9 +193,13 @@ cmd_survey(int argc, char **argv)
 
     chiso_diag_clear(&d);
     d.lang = cli_stats_lang();
+    cli_parser_init(&op, "survey", survey_help, NULL, survey_options, NULL,
+                    NULL);
     optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(&op, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_EXIT) {
+            return op.rc;
+        }
         switch (c) {
         case 's':
             if (cli_parse_long("survey", "--seed", optarg, &v) != 0) {
@@ -242,14 +242,8 @@ cmd_survey(int argc, char **argv)
         case 'c':
             csv = optarg;
             break;
-        case 'h':
-            survey_usage(stdout);
-            return CLI_EXIT_OK;
         default:
-            return cli_usage_error("survey",
-                                   _("unknown or incomplete option "
-                                     "'%s'"),
-                                   argv[optind - 1]);
+            break;
         }
     }
     if (argc - optind != 1) {

@@ -21,33 +21,30 @@
 /* Overdue tasks listed under the table; the JSON has all of them. */
 #define TASKS_OVERDUE_SHOWN 20
 
-static void
-tasks_usage(FILE *f)
-{
-    fprintf(f,
-            "Usage: chiso tasks TASKS.csv --as-of DATE [options]\n\n"
-            "Completion and on-time rates per unit and period from a task "
-            "register\n(- = standard input). A task counts in the period of "
-            "its deadline.\n\n"
-            "Options:\n"
-            "  --as-of DATE         the day the state is judged at "
-            "(required); a date\n"
-            "                       without time means the end of that "
-            "day\n"
-            "  --period month|quarter|half|year  (default month)\n"
-            "  --unit CODE          only this unit (matched ignoring case and "
-            "diacritics);\n"
-            "                       for a register without a unit column: its "
-            "unit\n"
-            "  --csv FILE           write the unit x period table as CSV\n"
-            "  --json FILE|-        write everything as JSON (- = stdout, "
-            "no table)\n" CLI_READING_HELP
-            "  --threads N          threads for large files (default: one "
-            "per CPU)\n"
-            "  --reference          read with the libcsv reference reader "
-            "only\n"
-            "  --help               this help\n");
-}
+static const char tasks_help[] =
+    N_("Usage: chiso tasks TASKS.csv --as-of DATE [options]\n\n"
+       "Completion and on-time rates per unit and period from a task "
+       "register\n(- = standard input). A task counts in the period of its "
+       "deadline.\n\n");
+
+static const cli_option tasks_options[] = {
+    {"as-of", required_argument, 'a', N_("DATE"),
+     N_("the day the state is judged at (required); a date\nwithout time "
+        "means the end of that day")},
+    {"period", required_argument, 'p', "month|quarter|half|year",
+     N_("group by the period of the deadline (default month)")},
+    {"unit", required_argument, 'u', N_("CODE"),
+     N_("only this unit (matched ignoring case and diacritics);\nfor a "
+        "register without a unit column: its unit")},
+    {"csv", required_argument, 'c', N_("FILE"),
+     N_("write the unit x period table as CSV")},
+    {"json", required_argument, 'j', N_("FILE|-"),
+     N_("write everything as JSON (- = stdout, no table)")},
+    {"threads", required_argument, 't', "N",
+     N_("threads for large files (default: one per CPU)")},
+    {"reference", no_argument, 'R', NULL,
+     N_("read with the libcsv reference reader only")},
+    {NULL, 0, 0, NULL, NULL}};
 
 static void
 print_row(const chiso_tasks_row *r)
@@ -87,7 +84,8 @@ print_table(const chiso_tasks_result *res)
                    res->unit_in_log);
     printf("%s: %s; %s %s\n\n",
            T("Kỳ (theo hạn hoàn thành)", "Period (of the deadline)"),
-           chiso_period_kind_name(res->period), T("tính đến", "as of"), when);
+           cli_code_label(chiso_period_kind_name(res->period)),
+           T("tính đến", "as of"), when);
     cli_cell(o, T("Đơn vị", "Unit"), 12, 0);
     cli_cell(o, T("Kỳ", "Period"), 8, 0);
     cli_cell(o, T("Giao", "Assigned"), 10, 1);
@@ -185,17 +183,7 @@ print_table(const chiso_tasks_result *res)
 int
 cmd_tasks(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"period", required_argument, NULL, 'p'},
-        {"as-of", required_argument, NULL, 'a'},
-        {"csv", required_argument, NULL, 'c'},
-        {"json", required_argument, NULL, 'j'},
-        {"unit", required_argument, NULL, 'u'},
-        {"threads", required_argument, NULL, 't'},
-        {"reference", no_argument, NULL, 'R'},
-        {"help", no_argument, NULL, 'h'},
-        CLI_READING_OPTIONS,
-        {NULL, 0, NULL, 0}};
+    cli_parser op;
     chiso_tasks_options opts = CHISO_TASKS_OPTIONS_INIT;
     const char *csv_path = NULL, *json_path = NULL;
     chiso_tasks_result *res = NULL;
@@ -211,9 +199,14 @@ cmd_tasks(int argc, char **argv)
     memset(&unit_ref, 0, sizeof(unit_ref));
     diag.lang = cli_diag_lang();
     cli_reading_init(&rd, "tasks");
+    cli_parser_init(&op, "tasks", tasks_help, NULL, tasks_options,
+                    cli_reading_options, NULL);
     optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(&op, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_EXIT) {
+            rc = op.rc;
+            goto out;
+        }
         k = cli_reading_option(&rd, c, optarg, &opts.table);
         if (k != 0) {
             if (k < 0) {
@@ -266,13 +259,8 @@ cmd_tasks(int argc, char **argv)
         case 'R':
             opts.table.reference = 1;
             break;
-        case 'h':
-            tasks_usage(stdout);
-            goto out;
         default:
-            rc = cli_usage_error("tasks", "unknown or incomplete option '%s'",
-                                 argv[optind - 1]);
-            goto out;
+            break;
         }
     }
     if (argc - optind != 1) {

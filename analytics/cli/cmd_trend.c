@@ -14,35 +14,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-trend_usage(FILE *f)
-{
-    fputs(
-        _("Usage: chiso trend --index INDEX[:COMPONENT] [options]\n"
-          "\n"
-          "Year-on-year changes and OLS slopes (95% CI, p-value) of a "
-          "published\n"
-          "index, per segment between methodology breaks, never across one.\n"
-          "\n"
-          "Options:\n"
-          "  --index INDEX[:COMP] index code (PAR_INDEX, SIPAS, PAPI, ...), "
-          "optionally\n"
-          "                       a component id (PAPI:D6); default the total\n"
-          "  --unit UNIT          one unit, by name (\"Hưng Yên\") or code "
-          "(hung-yen);\n"
-          "                       default every unit with rows\n"
-          "  --unit-type TYPE     only units of this type (province, region, "
-          "...)\n"
-          "  --level P            confidence level of the interval (default "
-          "0.95)\n"
-          "  --published DIR      the store (results.csv, breaks.csv); "
-          "default\n"
-          "                       $CHISO_PUBLISHED_DIR or the shipped store\n"
-          "  --json FILE|-        write JSON (- = stdout, no table)\n"
-          "  --csv FILE           write one CSV row per observation\n"
-          "  --help               this help\n"),
-        f);
-}
+static const char trend_help[] =
+    N_("Usage: chiso trend --index INDEX[:COMPONENT] [options]\n"
+       "\n"
+       "Year-on-year changes and OLS slopes (95% CI, p-value) of a "
+       "published\n"
+       "index, per segment between methodology breaks, never across one.\n"
+       "\n"
+       "Options:\n"
+       "  --index INDEX[:COMP] index code (PAR_INDEX, SIPAS, PAPI, ...), "
+       "optionally\n"
+       "                       a component id (PAPI:D6); default the total\n"
+       "  --unit UNIT          one unit, by name (\"Hưng Yên\") or code "
+       "(hung-yen);\n"
+       "                       default every unit with rows\n"
+       "  --unit-type TYPE     only units of this type (province, region, "
+       "...)\n"
+       "  --level P            confidence level of the interval (default "
+       "0.95)\n"
+       "  --published DIR      the store (results.csv, breaks.csv); "
+       "default\n"
+       "                       $CHISO_PUBLISHED_DIR or the shipped store\n"
+       "  --json FILE|-        write JSON (- = stdout, no table)\n"
+       "  --csv FILE           write one CSV row per observation\n"
+       "  --help               this help\n");
 
 static void
 print_series(const chiso_trend_series *s, const char *scale)
@@ -266,19 +261,20 @@ write_csv(const chiso_trend_result *res, const char *path)
     return cli_csv_commit(f);
 }
 
+static const cli_option trend_options[] = {
+    {"index", required_argument, 'i', NULL, NULL},
+    {"unit", required_argument, 'u', NULL, NULL},
+    {"unit-type", required_argument, 't', NULL, NULL},
+    {"level", required_argument, 'l', NULL, NULL},
+    {"published", required_argument, 'p', NULL, NULL},
+    {"json", required_argument, 'j', NULL, NULL},
+    {"csv", required_argument, 'c', NULL, NULL},
+    {NULL, 0, 0, NULL, NULL}};
+
 int
 cmd_trend(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"index", required_argument, NULL, 'i'},
-        {"unit", required_argument, NULL, 'u'},
-        {"unit-type", required_argument, NULL, 't'},
-        {"level", required_argument, NULL, 'l'},
-        {"published", required_argument, NULL, 'p'},
-        {"json", required_argument, NULL, 'j'},
-        {"csv", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    cli_parser op;
     const char *spec = NULL, *json = NULL, *csv = NULL, *pub = NULL;
     chiso_trend_options o = CHISO_TREND_OPTIONS_INIT;
     char index[64], comp[64];
@@ -289,9 +285,12 @@ cmd_trend(int argc, char **argv)
 
     chiso_diag_clear(&d);
     d.lang = cli_stats_lang();
+    cli_parser_init(&op, "trend", trend_help, NULL, trend_options, NULL, NULL);
     optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(&op, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_EXIT) {
+            return op.rc;
+        }
         switch (c) {
         case 'i':
             spec = optarg;
@@ -322,14 +321,8 @@ cmd_trend(int argc, char **argv)
         case 'c':
             csv = optarg;
             break;
-        case 'h':
-            trend_usage(stdout);
-            return CLI_EXIT_OK;
         default:
-            return cli_usage_error("trend",
-                                   _("unknown or incomplete option "
-                                     "'%s'"),
-                                   argv[optind - 1]);
+            break;
         }
     }
     if (optind < argc) {

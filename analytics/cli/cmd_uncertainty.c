@@ -18,49 +18,44 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-uncertainty_usage(FILE *f)
-{
-    fputs(
-        _("Usage: chiso uncertainty DATA.csv META.csv [options]\n"
-          "\n"
-          "Monte Carlo uncertainty of a composite index's ranks: every "
-          "replicate\n"
-          "multiplies each weight by U(1-a, 1+a) and draws a normalisation and "
-          "an\n"
-          "aggregation from the given sets; per unit it reports the nominal "
-          "rank,\n"
-          "the median rank and the 5th-95th percentile interval.\n"
-          "\n"
-          "Options:\n"
-          "  --replicates N       number of replicates (default 1000)\n"
-          "  --seed S             random seed, 0..2^64-1 (default 1)\n"
-          "  --weights-noise A    weight factor U(1-A, 1+A) (default 0.25)\n"
-          "  --normalise LIST     normalisations to draw from, "
-          "comma-separated:\n"
-          "                       minmax, zscore, rank, goalposts, target "
-          "(default\n"
-          "                       minmax); the first is the nominal one\n"
-          "  --aggregate LIST     aggregations to draw from: arithmetic, "
-          "geometric,\n"
-          "                       harmonic (default arithmetic); the first is "
-          "nominal\n"
-          "  --range LO,HI        scale of minmax, goalposts and target "
-          "(default 0,100)\n"
-          "  --zscore MEAN,SD     mean and sd of z-scores (default 0,1)\n"
-          "  --time VALUE         panel data: use the rows whose Time is "
-          "VALUE\n"
-          "  --csv FILE|-         "
-          "unit,nominal_rank,median_rank,p5_rank,p95_rank,\n"
-          "                       nominal_score (- = stdout, no table)\n"
-          "  --json FILE|-        the result as JSON (- = stdout, no table)\n"
-          "  --replicates-csv FILE  every replicate's methods and weights\n"
-          "  --threads N          worker threads, 1-16 (default: one per free\n"
-          "                       processor); results do not depend on it\n"
-          "  --top N              table: show only the first N units\n"
-          "  --help               this help\n"),
-        f);
-}
+static const char uncertainty_help[] =
+    N_("Usage: chiso uncertainty DATA.csv META.csv [options]\n"
+       "\n"
+       "Monte Carlo uncertainty of a composite index's ranks: every "
+       "replicate\n"
+       "multiplies each weight by U(1-a, 1+a) and draws a normalisation and "
+       "an\n"
+       "aggregation from the given sets; per unit it reports the nominal "
+       "rank,\n"
+       "the median rank and the 5th-95th percentile interval.\n"
+       "\n"
+       "Options:\n"
+       "  --replicates N       number of replicates (default 1000)\n"
+       "  --seed S             random seed, 0..2^64-1 (default 1)\n"
+       "  --weights-noise A    weight factor U(1-A, 1+A) (default 0.25)\n"
+       "  --normalise LIST     normalisations to draw from, "
+       "comma-separated:\n"
+       "                       minmax, zscore, rank, goalposts, target "
+       "(default\n"
+       "                       minmax); the first is the nominal one\n"
+       "  --aggregate LIST     aggregations to draw from: arithmetic, "
+       "geometric,\n"
+       "                       harmonic (default arithmetic); the first is "
+       "nominal\n"
+       "  --range LO,HI        scale of minmax, goalposts and target "
+       "(default 0,100)\n"
+       "  --zscore MEAN,SD     mean and sd of z-scores (default 0,1)\n"
+       "  --time VALUE         panel data: use the rows whose Time is "
+       "VALUE\n"
+       "  --csv FILE|-         "
+       "unit,nominal_rank,median_rank,p5_rank,p95_rank,\n"
+       "                       nominal_score (- = stdout, no table)\n"
+       "  --json FILE|-        the result as JSON (- = stdout, no table)\n"
+       "  --replicates-csv FILE  every replicate's methods and weights\n"
+       "  --threads N          worker threads, 1-16 (default: one per free\n"
+       "                       processor); results do not depend on it\n"
+       "  --top N              table: show only the first N units\n"
+       "  --help               this help\n");
 
 static int
 parse_pair(const char *opt, const char *s, double *a, double *b)
@@ -247,27 +242,28 @@ write_csv_file(const chiso_uncertainty_result *res,
     return cli_out_commit(&f);
 }
 
+static const cli_option uncertainty_options[] = {
+    {"replicates", required_argument, 'N', NULL, NULL},
+    {"seed", required_argument, 's', NULL, NULL},
+    {"weights-noise", required_argument, 'w', NULL, NULL},
+    {"weight-noise", required_argument, 'w', NULL, NULL},
+    {"normalise", required_argument, 'n', NULL, NULL},
+    {"normalize", required_argument, 'n', NULL, NULL},
+    {"aggregate", required_argument, 'a', NULL, NULL},
+    {"range", required_argument, 'r', NULL, NULL},
+    {"zscore", required_argument, 'z', NULL, NULL},
+    {"time", required_argument, 't', NULL, NULL},
+    {"csv", required_argument, 'c', NULL, NULL},
+    {"json", required_argument, 'j', NULL, NULL},
+    {"replicates-csv", required_argument, 'R', NULL, NULL},
+    {"threads", required_argument, 'T', NULL, NULL},
+    {"top", required_argument, 'k', NULL, NULL},
+    {NULL, 0, 0, NULL, NULL}};
+
 int
 cmd_uncertainty(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"replicates", required_argument, NULL, 'N'},
-        {"seed", required_argument, NULL, 's'},
-        {"weights-noise", required_argument, NULL, 'w'},
-        {"weight-noise", required_argument, NULL, 'w'},
-        {"normalise", required_argument, NULL, 'n'},
-        {"normalize", required_argument, NULL, 'n'},
-        {"aggregate", required_argument, NULL, 'a'},
-        {"range", required_argument, NULL, 'r'},
-        {"zscore", required_argument, NULL, 'z'},
-        {"time", required_argument, NULL, 't'},
-        {"csv", required_argument, NULL, 'c'},
-        {"json", required_argument, NULL, 'j'},
-        {"replicates-csv", required_argument, NULL, 'R'},
-        {"threads", required_argument, NULL, 'T'},
-        {"top", required_argument, NULL, 'k'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    cli_parser op;
     chiso_uncertainty_options opts = CHISO_UNCERTAINTY_OPTIONS_INIT;
     chiso_composite_load_options lopts = CHISO_COMPOSITE_LOAD_OPTIONS_INIT;
     const char *json_path = NULL, *csv_path = NULL, *rep_path = NULL;
@@ -281,9 +277,14 @@ cmd_uncertainty(int argc, char **argv)
 
     chiso_diag_clear(&diag);
     diag.lang = cli_stats_lang();
+    cli_parser_init(&op, "uncertainty", uncertainty_help, NULL,
+                    uncertainty_options, NULL, NULL);
     optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(&op, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_EXIT) {
+            rc = op.rc;
+            goto out;
+        }
         switch (c) {
         case 'N':
             if (cli_parse_long("uncertainty", "--replicates", optarg, &v) !=
@@ -404,14 +405,8 @@ cmd_uncertainty(int argc, char **argv)
                 goto out;
             }
             break;
-        case 'h':
-            uncertainty_usage(stdout);
-            goto out;
         default:
-            rc = cli_usage_error("uncertainty",
-                                 _("unknown or incomplete option '%s'"),
-                                 argv[optind - 1]);
-            goto out;
+            break;
         }
     }
     if (argc - optind != 2) {

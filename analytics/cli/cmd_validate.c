@@ -35,6 +35,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A message of validate's own, in the CLI's language. */
+#define VM_(msgid) chiso_msg(cli_diag_lang(), msgid)
+
 #define VALIDATE_CAP 50
 #define HEAD_BYTES   65536
 #define HEAD_LINES   30
@@ -192,13 +195,13 @@ check_report(const vctx *V,
     if (st != CHISO_OK) {
         worst = st;
     } else {
-        chiso_buf_printf(&done, "framework '%s'", fw->id);
+        chiso_buf_printf(&done, VM_("framework '%s'"), fw->id);
         st = check_sheet(fw, cfg->evidence, cfg->unit_code, problems, warnings,
                          &n_rows);
         if (st != CHISO_OK) {
             worst = st;
         } else {
-            chiso_buf_printf(&done, ", evidence %zu rows", n_rows);
+            chiso_buf_printf(&done, VM_(", evidence %zu rows"), n_rows);
         }
     }
     /* the logs: every row, the unit present, the period present */
@@ -229,7 +232,7 @@ check_report(const vctx *V,
             }
             worst = worst != CHISO_OK ? worst : st;
         } else {
-            chiso_buf_printf(&done, ", tasks %llu rows",
+            chiso_buf_printf(&done, VM_(", tasks %llu rows"),
                              (unsigned long long)r->rows_read);
         }
         chiso_input_set_free(&set);
@@ -259,7 +262,7 @@ check_report(const vctx *V,
             }
             worst = worst != CHISO_OK ? worst : st;
         } else {
-            chiso_buf_printf(&done, ", dossiers %llu rows",
+            chiso_buf_printf(&done, VM_(", dossiers %llu rows"),
                              (unsigned long long)r->rows_read);
         }
         chiso_input_set_free(&set);
@@ -283,17 +286,18 @@ check_report(const vctx *V,
         if (st != CHISO_OK) {
             worst = worst != CHISO_OK ? worst : st;
         } else {
-            chiso_buf_printf(&done, ", published results");
+            chiso_buf_printf(&done, VM_(", published results"));
         }
         chiso_published_free(store);
         free(results);
         free(breaks);
     }
     if (worst == CHISO_OK) {
-        snprintf(summary, cap,
-                 "report configuration: unit %s, period %s; every input read "
-                 "(%s); nothing written",
-                 cfg->unit_code, cfg->period, done.data ? done.data : "");
+        snprintf(
+            summary, cap,
+            VM_("report configuration: unit %s, period %s; every input read "
+                "(%s); nothing written"),
+            cfg->unit_code, cfg->period, done.data ? done.data : "");
     }
     chiso_buf_free(&done);
     free(names);
@@ -330,8 +334,8 @@ check_framework_file(const vctx *V,
             leaves += chiso_node_is_leaf(&fw->nodes[i]);
         }
         snprintf(summary, cap,
-                 "framework '%s', %zu criteria (%zu leaves), "
-                 "max %g",
+                 VM_("framework '%s', %zu criteria (%zu leaves), "
+                     "max %g"),
                  fw->id, fw->n_nodes, leaves, fw->max);
     }
     chiso_framework_free(fw);
@@ -367,8 +371,9 @@ check_fwtable(const vctx *V,
     (void)V;
     (void)warnings;
     if (st == CHISO_OK) {
-        snprintf(summary, cap, "framework table '%s', %zu criteria, max %g",
-                 doc->fw->id, doc->fw->n_nodes, doc->fw->max);
+        snprintf(summary, cap,
+                 VM_("framework table '%s', %zu criteria, max %g"), doc->fw->id,
+                 doc->fw->n_nodes, doc->fw->max);
     }
     chiso_fwdoc_free(doc);
     return st;
@@ -463,23 +468,29 @@ check_sheet(const chiso_framework *fw,
     fw_tree T;
 
     topts.notes = warnings;
-    st = chiso_evidence_load_ex(&ev, path, &topts, problems);
-    if (st != CHISO_OK) {
+    /* bad cells do not stop the checks of the good rows: every problem
+     * of the sheet in one pass */
+    st = chiso_evidence_load_partial(&ev, path, &topts, problems);
+    if (ev == NULL) {
         return st;
     }
+    worst = st;
     *n_rows = ev->n;
     if (fw == NULL) {
         chiso_evidence_free(ev);
-        return CHISO_OK;
+        return worst;
     }
     for (i = 0; i < ev->n; i++) {
         const chiso_evidence_entry *e = &ev->entries[i];
         size_t term;
         if (chiso_framework_find(fw, e->id) < 0 &&
             chiso_framework_find_input(fw, e->id, &term) < 0) {
+            char where[600];
+            unsigned long wl, wc;
+            chiso_evidence_where(ev, e, e->col_id, where, sizeof(where), &wl,
+                                 &wc);
             chiso_diag_list_addk(problems, "evidence_unknown_id",
-                                 CHISO_SEVERITY_ERROR, e->id, path, e->line,
-                                 e->col_id,
+                                 CHISO_SEVERITY_ERROR, e->id, where, wl, wc,
                                  "unknown criterion id '%s' (not in framework "
                                  "'%s')",
                                  e->id, fw->id);
@@ -537,11 +548,11 @@ check_evidence(const vctx *V,
     if (st == CHISO_OK) {
         if (V->fw != NULL) {
             snprintf(summary, cap,
-                     "evidence sheet, %zu rows, checked against framework "
-                     "'%s'",
+                     VM_("evidence sheet, %zu rows, checked against framework "
+                         "'%s'"),
                      n, V->fw->id);
         } else {
-            snprintf(summary, cap, "evidence sheet, %zu rows", n);
+            snprintf(summary, cap, VM_("evidence sheet, %zu rows"), n);
         }
     }
     return st;
@@ -615,6 +626,9 @@ check_log(const vctx *V,
         chiso_tasks_result *r = NULL;
         o.table = t;
         o.as_of.secs = (int64_t)4102444800; /* 2100: nothing is judged */
+        if (V->unit != NULL) {
+            o.unit = &ref; /* --unit: the unit of the rows */
+        }
         st = chiso_tasks_compute(&r, path, &o, &d);
         if (st == CHISO_ESCHEMA && V->unit == NULL &&
             strstr(d.message, "--unit") != NULL) {
@@ -631,8 +645,8 @@ check_log(const vctx *V,
         }
         if (st == CHISO_OK && r->rows_rejected == 0) {
             snprintf(summary, cap,
-                     "task register, %llu rows, %zu unit(s), %zu "
-                     "unit x period groups",
+                     VM_("task register, %llu rows, %zu unit(s), %zu "
+                         "unit x period groups"),
                      (unsigned long long)r->rows_read, r->n_units, r->n_rows);
         } else if (st == CHISO_OK) {
             st = CHISO_EDATA;
@@ -642,6 +656,9 @@ check_log(const vctx *V,
         chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
         chiso_services_result *r = NULL;
         o.table = t;
+        if (V->unit != NULL) {
+            o.unit = &ref;
+        }
         st = chiso_services_compute(&r, path, &o, &d);
         if (st == CHISO_ESCHEMA && V->unit == NULL &&
             strstr(d.message, "--unit") != NULL) {
@@ -657,8 +674,8 @@ check_log(const vctx *V,
         }
         if (st == CHISO_OK && r->rows_rejected == 0) {
             snprintf(summary, cap,
-                     "dossier log, %llu rows, %zu unit(s), %zu unit x "
-                     "month groups",
+                     VM_("dossier log, %llu rows, %zu unit(s), %zu unit x "
+                         "month groups"),
                      (unsigned long long)r->rows_read, r->n_units, r->n_rows);
         } else if (st == CHISO_OK) {
             st = CHISO_EDATA;
@@ -730,8 +747,8 @@ check_published(const vctx *V,
             units += j == i;
         }
         snprintf(summary, cap,
-                 "published results store, %zu rows, %zu units, %zu "
-                 "non-preferred rows of conflicting sources",
+                 VM_("published results store, %zu rows, %zu units, %zu "
+                     "non-preferred rows of conflicting sources"),
                  store->n, units, conflicts);
     }
     chiso_published_free(store);
@@ -765,7 +782,7 @@ check_breaks(const vctx *V,
     }
     st = chiso_breaks_check(tmp, path, problems);
     if (st == CHISO_OK) {
-        snprintf(summary, cap, "methodology breaks registry, %zu breaks",
+        snprintf(summary, cap, VM_("methodology breaks registry, %zu breaks"),
                  tmp->n_breaks);
     }
     chiso_published_free(tmp);
@@ -802,7 +819,7 @@ check_survey(const vctx *V,
         chiso_diag_list_add(problems, &d);
         return st;
     }
-    snprintf(summary, cap, "survey responses, %zu respondents",
+    snprintf(summary, cap, VM_("survey responses, %zu respondents"),
              chiso_survey_respondents(s));
     chiso_survey_free(s);
     return CHISO_OK;
@@ -822,24 +839,22 @@ static const validate_kind kinds[] = {
     {"breaks", claims_breaks, check_breaks},
 };
 
-static void
-validate_usage(FILE *f)
-{
-    fprintf(f,
-            "Usage: chiso validate FILE... [--unit CODE]\n\n"
-            "Check files and list every problem as file:line:column: "
-            "message (at most\n%d per file, in file order), and the "
-            "warnings. Kinds are told by content:\nframework (JSON), "
-            "report configuration (JSON, \"format\": \"chiso-report\": "
-            "a\ndry run of the whole pack, nothing written), evidence "
-            "sheet, task register,\ndossier log, survey, published results "
-            "store, breaks registry (CSV).\nAn evidence sheet given with a "
-            "framework is checked against it as chiso\nscore would. "
-            "--unit CODE: the unit of logs without a unit column, and of\n"
-            "the sheet to check.\nExit status 1 if any file has a "
-            "problem.\n",
-            VALIDATE_CAP);
-}
+static const char validate_help[] =
+    N_("Usage: chiso validate FILE... [--unit CODE]\n\n"
+       "Check files and list every problem as file:line:column: message (at "
+       "most\n50 per file, in file order), and the warnings. Kinds are told "
+       "by content:\nframework (JSON), report configuration (JSON, "
+       "\"format\": \"chiso-report\": a\ndry run of the whole pack, "
+       "nothing written), evidence sheet, task register,\ndossier log, "
+       "survey, published results store, breaks registry (CSV).\nAn "
+       "evidence sheet given with a framework is checked against it as "
+       "chiso\nscore would. Exit status 1 if any file has a problem.\n\n");
+
+static const cli_option validate_options[] = {
+    {"unit", required_argument, 'u', N_("CODE"),
+     N_("the unit of logs without a unit column, and of the sheet\nto "
+        "check")},
+    {NULL, 0, 0, NULL, NULL}};
 
 /*
  * The kind of a file from its first HEAD_BYTES. A pipe or device is first
@@ -878,7 +893,34 @@ kind_of(const char *path, const char **use, chiso_diag *d, int *spool_rc)
     }
     fclose(f);
     text[len] = '\0'; /* the claims search the head as a string */
-    for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+    {
+        /* a workbook: the first rows of each sheet, in order, as text */
+        size_t sheet;
+        char *wtext = NULL;
+        for (sheet = 0; kind == NULL; sheet++) {
+            size_t wlen;
+            chiso_status wst =
+                chiso_table_head_text(*use, sheet, &wtext, &wlen, d);
+            if (wst == CHISO_EINVAL && sheet == 0) {
+                break; /* not a workbook */
+            }
+            if (wst != CHISO_OK) {
+                if (wst != CHISO_DONE) {
+                    free(text);
+                    return NULL; /* a damaged workbook, in d */
+                }
+                break;
+            }
+            for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+                if (kinds[k].claims(path, wtext, wlen)) {
+                    kind = &kinds[k];
+                    break;
+                }
+            }
+            free(wtext);
+        }
+    }
+    for (k = 0; kind == NULL && k < sizeof(kinds) / sizeof(kinds[0]); k++) {
         if (kinds[k].claims(path, text, len)) {
             kind = &kinds[k];
             break;
@@ -898,10 +940,7 @@ kind_of(const char *path, const char **use, chiso_diag *d, int *spool_rc)
 int
 cmd_validate(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {"unit", required_argument, NULL, 'u'},
-        {NULL, 0, NULL, 0}};
+    cli_parser op;
     int c, a, rc = CLI_EXIT_OK;
     vctx V;
     chiso_framework *fw = NULL;
@@ -909,19 +948,16 @@ cmd_validate(int argc, char **argv)
     const char **paths = NULL;
 
     memset(&V, 0, sizeof(V));
+    cli_parser_init(&op, "validate", validate_help, NULL, validate_options,
+                    NULL, NULL);
     optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        if (c == 'h') {
-            validate_usage(stdout);
-            return CLI_EXIT_OK;
+    while ((c = cli_getopt(&op, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_EXIT) {
+            return op.rc;
         }
         if (c == 'u') {
             V.unit = optarg;
-            continue;
         }
-        return cli_usage_error("validate", "unknown option '%s'",
-                               argv[optind - 1]);
     }
     if (optind >= argc) {
         return cli_usage_error("validate", "no files given");
@@ -988,15 +1024,19 @@ cmd_validate(int argc, char **argv)
             cli_print_diag(&problems.items[i], NULL);
         }
         if (problems.n_dropped > 0) {
-            fprintf(stderr, "chiso: %s: %zu more problems not shown\n", argv[a],
+            fprintf(stderr, "chiso: %s: ", argv[a]);
+            fprintf(stderr, VM_("%zu more problems not shown"),
                     problems.n_dropped);
+            fputc('\n', stderr);
         }
         if (st == CHISO_OK && problems.n == 0) {
-            printf("%s: ok: %s\n", argv[a], summary);
+            printf("%s: %s %s\n", argv[a], VM_("ok:"), summary);
         } else {
             int e = cli_exit_code(st != CHISO_OK ? st : CHISO_EDATA);
             size_t n = chiso_diag_list_total(&problems);
-            printf("%s: %zu problem%s\n", argv[a], n, n == 1 ? "" : "s");
+            printf("%s: ", argv[a]);
+            printf(n == 1 ? VM_("%zu problem") : VM_("%zu problems"), n);
+            putchar('\n');
             rc = rc > e ? rc : e;
         }
         chiso_diag_list_free(&problems);

@@ -11,6 +11,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
+#include "cli_opts.h"
 #include "commands.h"
 
 #include <gsl/gsl_errno.h>
@@ -25,57 +26,74 @@
 
 static const cli_command commands[] = {
     {"score", cmd_score,
-     "score a unit against a framework and an evidence sheet"},
+     N_("score a unit against a framework and an evidence sheet")},
     {"validate", cmd_validate,
-     "check framework files and evidence sheets, list every problem"},
+     N_("check framework files and evidence sheets, list every problem")},
     {"trend", cmd_trend,
-     "year-on-year changes and slopes of a published index, per segment"},
+     N_("year-on-year changes and slopes of a published index, per segment")},
     {"rank", cmd_rank,
-     "rank units on an index in a year: ranks, percentiles, groups"},
+     N_("rank units on an index in a year: ranks, percentiles, groups")},
     {"compare", cmd_compare,
-     "Pearson and Spearman correlation of two indices across units"},
+     N_("Pearson and Spearman correlation of two indices across units")},
     {"survey", cmd_survey,
-     "share satisfied per criterion/element with bootstrap intervals"},
+     N_("share satisfied per criterion/element with bootstrap intervals")},
     {"composite", cmd_composite,
-     "composite index from COINr-style data and metadata tables"},
+     N_("composite index from COINr-style data and metadata tables")},
     {"uncertainty", cmd_uncertainty,
-     "Monte Carlo rank uncertainty of a composite index"},
-    {"plot", cmd_plot, "draw a chart (PNG, SVG, PDF) from a CSV file"},
-    {"tasks", cmd_tasks, "on-time and completion rates from a task register"},
+     N_("Monte Carlo rank uncertainty of a composite index")},
+    {"plot", cmd_plot, N_("draw a chart (PNG, SVG, PDF) from a CSV file")},
+    {"tasks", cmd_tasks,
+     N_("on-time and completion rates from a task register")},
     {"services", cmd_services,
-     "online, on-time and digitisation rates from a dossier log"},
+     N_("online, on-time and digitisation rates from a dossier log")},
     {"report", cmd_report,
-     "the semi-annual report pack: summary.json, tables, charts, PDF"},
+     N_("the semi-annual report pack: summary.json, tables, charts, PDF")},
     {"fill", cmd_fill,
-     "fill a Word template's {{placeholders}} from a JSON file"},
+     N_("fill a Word template's {{placeholders}} from a JSON file")},
     {"framework", cmd_framework,
-     "frameworks as tables: import a province's criteria table, export one"},
+     N_("frameworks as tables: import a province's criteria table, export "
+        "one")},
     {"form", cmd_form,
-     "the self-assessment workbook, the appraisal copy, and their review"},
+     N_("the self-assessment workbook, the appraisal copy, and their review")},
 };
 
+static const char main_help[] =
+    N_("Usage: chiso [--lang vi|en] COMMAND [ARGS...]\n\n"
+       "chiso scores a department against the public-administration "
+       "reform\nindices (PAR INDEX, SIPAS, PAPI, 766/QĐ-TTg).\n\n");
+
+static const cli_option main_options[] = {
+    {"lang", required_argument, 'L', "vi|en",
+     N_("language of every message and table (default vi)")},
+    {"version", no_argument, 'V', NULL, N_("the version of chiso")},
+    {NULL, 0, 0, NULL, NULL}};
+
+/* After the options in `chiso --help`: the commands. */
 static void
-usage(FILE *f)
+commands_help(FILE *f)
 {
+    const chiso_lang lang = cli_lang_code();
     size_t i;
 
-    fprintf(f, "Usage: chiso [--lang vi|en] COMMAND [ARGS...]\n\n"
-               "chiso scores a department against the public-administration "
-               "reform\nindices (PAR INDEX, SIPAS, PAPI, 766/QĐ-TTg).\n\n"
-               "Commands:\n");
+    fprintf(f, "\n%s\n", chiso_msg(lang, "Commands:"));
     for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-12s %s\n", commands[i].name,
+                chiso_msg(lang, commands[i].summary));
     }
-    fprintf(f, "\nRun 'chiso COMMAND --help' for a command's options.\n"
-               "Exit codes: 0 ok, 1 invalid input data, 2 usage error, "
-               "3 I/O error,\n4 internal error.\n");
+    fputs(chiso_msg(lang,
+                    "\nRun 'chiso COMMAND --help' for a command's options.\n"
+                    "Exit codes: 0 ok, 1 invalid input data, 2 usage error, "
+                    "3 I/O error,\n4 internal error.\n"),
+          f);
 }
 
 int
 main(int argc, char **argv)
 {
     size_t i;
-    int a = 1, rc;
+    int a = 1, rc, c;
+    cli_parser op;
+    chiso_lang lang;
 
     /* numbers are read and written with '.', whatever the user's locale
      * (the library does so on its own; this covers the CLI's printf) */
@@ -83,37 +101,43 @@ main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     cli_json_hooks();
     gsl_set_error_handler_off();
-    while (a < argc && strncmp(argv[a], "--", 2) == 0) {
-        const char *v = NULL;
-        if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0) {
-            usage(stdout);
-            return CLI_EXIT_OK;
+    /* the global options come before the command: stop at the first
+     * operand ('+'); the language is known before any help is printed */
+    for (a = 1; a + 1 < argc && strncmp(argv[a], "-", 1) == 0; a++) {
+        if (strcmp(argv[a], "--lang") == 0 &&
+            chiso_lang_parse(argv[a + 1], &lang) == 0) {
+            cli_language = lang == CHISO_LANG_EN ? CLI_LANG_EN : CLI_LANG_VI;
         }
-        if (strcmp(argv[a], "--version") == 0) {
+    }
+    cli_parser_init(&op, NULL, main_help, "+hV", main_options, NULL, NULL);
+    op.more_help = commands_help;
+    optind = 0;
+    while ((c = cli_getopt(&op, argc, argv)) != CLI_OPT_END) {
+        switch (c) {
+        case CLI_OPT_EXIT:
+            return op.rc;
+        case 'h':
+            cli_help(&op, stdout);
+            return CLI_EXIT_OK;
+        case 'V':
             printf("chiso %s\n", CHISO_VERSION);
             return CLI_EXIT_OK;
+        case 'L':
+            if (chiso_lang_parse(optarg, &lang) != 0) {
+                return cli_usage_error(NULL,
+                                       "--lang must be 'vi' or 'en', got "
+                                       "'%s'",
+                                       optarg);
+            }
+            cli_language = lang == CHISO_LANG_EN ? CLI_LANG_EN : CLI_LANG_VI;
+            break;
+        default:
+            break;
         }
-        if (strcmp(argv[a], "--lang") == 0 && a + 1 < argc) {
-            v = argv[++a];
-        } else if (strncmp(argv[a], "--lang=", 7) == 0) {
-            v = argv[a] + 7;
-        } else {
-            return cli_usage_error(NULL, "unknown option '%s'", argv[a]);
-        }
-        if (strcmp(v, "vi") == 0) {
-            cli_language = CLI_LANG_VI;
-        } else if (strcmp(v, "en") == 0) {
-            cli_language = CLI_LANG_EN;
-        } else {
-            return cli_usage_error(NULL,
-                                   "--lang must be 'vi' or 'en', got "
-                                   "'%s'",
-                                   v);
-        }
-        a++;
     }
+    a = optind;
     if (a >= argc) {
-        usage(stderr);
+        cli_help(&op, stderr);
         return CLI_EXIT_USAGE;
     }
     for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {

@@ -122,6 +122,20 @@ print_row_diag(const cli_reading *r, const chiso_diag *d, const char *prefix)
     }
 }
 
+const cli_option cli_reading_options[] = {
+    {"rejects", required_argument, 0x100, N_("FILE"),
+     N_("write the bad rows there (CSV)")},
+    {"max-rejects", required_argument, 0x101, N_("PCT"),
+     N_("fail when more than PCT percent of the rows are bad\n(default 5)")},
+    {"header-row", required_argument, 0x102, "N",
+     N_("the header is row N (default: found in the first 30)")},
+    {"excel-dates", no_argument, 0x103, NULL,
+     N_("numbers in date columns are Excel serial dates")},
+    {"sheet", required_argument, 0x104, N_("NAME|N"),
+     N_("the sheet of a workbook (.xlsx, .xls; default: the first\nvisible "
+        "sheet with data)")},
+    {NULL, 0, 0, NULL, NULL}};
+
 void
 cli_reading_init(cli_reading *r, const char *cmd)
 {

@@ -8,7 +8,7 @@
 
 #include "chiso_logs.h"
 
-#include <getopt.h>
+#include "cli_opts.h"
 
 /* --period month|quarter|half|year; prints a usage error, returns 0/2. */
 int cli_parse_period_kind(const char *cmd, const char *s, chiso_period_kind *k);
@@ -39,25 +39,8 @@ typedef struct cli_reading {
     chiso_rejects_csv rw;
 } cli_reading;
 
-/* The long options of cli_reading (values 0x100..). */
-/* clang-format off */
-#define CLI_READING_OPTIONS                                                    \
-    {"rejects", required_argument, NULL, 0x100},                               \
-    {"max-rejects", required_argument, NULL, 0x101},                           \
-    {"header-row", required_argument, NULL, 0x102},                            \
-    {"excel-dates", no_argument, NULL, 0x103},                                 \
-    {"sheet", required_argument, NULL, 0x104}
-#define CLI_READING_HELP                                                       \
-    "  --rejects FILE       write the bad rows there (CSV)\n"                  \
-    "  --max-rejects PCT    fail when more than PCT %% of the rows are bad\n"  \
-    "                       (default 5)\n"                                     \
-    "  --header-row N       the header is row N (default: found in the first " \
-    "30)\n"                                                                    \
-    "  --excel-dates        numbers in date columns are Excel serial dates\n"  \
-    "  --sheet NAME|N       the sheet of a workbook (.xlsx, .xls; default: the" \
-    " first\n"                                                                 \
-    "                       visible sheet with data)\n"
-/* clang-format on */
+/* The options of cli_reading (values 0x100..), for cli_parser_init. */
+extern const cli_option cli_reading_options[];
 
 void cli_reading_init(cli_reading *r, const char *cmd);
 /* An option of CLI_READING_OPTIONS: 1 handled, 0 not one of them, -1 a

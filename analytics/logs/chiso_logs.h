@@ -52,6 +52,9 @@ typedef enum chiso_period_kind {
 /* "month", "quarter", "half", "year" -> kind. Returns 0, or -1 if unknown. */
 int chiso_period_kind_from_name(const char *name, chiso_period_kind *out);
 const char *chiso_period_kind_name(chiso_period_kind kind);
+/* The kind for people, in `lang`: "tháng", "quý", "6 tháng", "năm" (the
+ * name above is the stable word of options, CSV and JSON). */
+const char *chiso_period_kind_label(chiso_period_kind kind, chiso_lang lang);
 
 /* Index of the period holding day `day` (days since 1970-01-01): for a
  * month y*12+m-1, a quarter y*4+q-1, a half y*2+h-1, a year y. */

@@ -40,6 +40,15 @@ chiso_period_kind_name(chiso_period_kind kind)
     return (unsigned)kind < 4 ? kind_names[kind] : "?";
 }
 
+const char *
+chiso_period_kind_label(chiso_period_kind kind, chiso_lang lang)
+{
+    static const char *const labels[] = {N_("calendar month"),
+                                         N_("calendar quarter"),
+                                         N_("half-year"), N_("calendar year")};
+    return (unsigned)kind < 4 ? chiso_msg(lang, labels[kind]) : "?";
+}
+
 int32_t
 chiso_logs__period_of_ym(chiso_period_kind kind, int32_t ym)
 {

@@ -227,7 +227,9 @@ province_table(struct rp *R, chiso_doc *d)
             cells[1] = year;
             cells[2] = val;
             cells[3] = rank;
-            cells[4] = row->confidence;
+            /* "high" / "medium" / "low": the store's code, in words */
+            cells[4] = chiso_msg(R->en ? CHISO_LANG_EN : CHISO_LANG_VI,
+                                 row->confidence);
             cells[5] = row->source;
             chiso_doc_table_row(d, cells, 0);
         }

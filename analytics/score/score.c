@@ -587,6 +587,18 @@ unit_scale(chiso_value_unit u)
     return u == CHISO_UNIT_PERCENT ? 100.0 : 1.0;
 }
 
+static void explain(struct sc *S, chiso_node_score *ns, const char *fmt, ...)
+    CHISO_PRINTF(3, 4);
+
+/* The language of the explanations (the table's and the JSON's). */
+static chiso_lang
+explain_lang(const struct sc *S)
+{
+    return S->diag != NULL ? S->diag->lang : S->o->lang;
+}
+/* A word inside an explanation, in its language. */
+#define EXW(S, s) chiso_msg(explain_lang(S), s)
+
 static const char *
 unit_suffix(chiso_value_unit u)
 {
@@ -729,19 +741,16 @@ score_bands(struct sc *S,
         return CHISO_OK;
     }
     if (!r->upper_bands) {
-        chiso_snprintf(ns->explain, sizeof(ns->explain),
-                       "%g%s in band >= %g -> %g of %g", v,
-                       unit_suffix(r->unit), r->bands[hit].bound,
-                       r->bands[hit].points, n->max);
+        explain(S, ns, "%g%s in band >= %g -> %g of %g", v,
+                unit_suffix(r->unit), r->bands[hit].bound, r->bands[hit].points,
+                n->max);
     } else if (r->bands[hit].open) {
-        chiso_snprintf(ns->explain, sizeof(ns->explain),
-                       "%g%s in the last band -> %g of %g", v,
-                       unit_suffix(r->unit), r->bands[hit].points, n->max);
+        explain(S, ns, "%g%s in the last band -> %g of %g", v,
+                unit_suffix(r->unit), r->bands[hit].points, n->max);
     } else {
-        chiso_snprintf(ns->explain, sizeof(ns->explain),
-                       "%g%s in band <= %g -> %g of %g", v,
-                       unit_suffix(r->unit), r->bands[hit].bound,
-                       r->bands[hit].points, n->max);
+        explain(S, ns, "%g%s in band <= %g -> %g of %g", v,
+                unit_suffix(r->unit), r->bands[hit].bound, r->bands[hit].points,
+                n->max);
     }
     return CHISO_OK;
 }
@@ -834,9 +843,6 @@ score_terms(struct sc *S, size_t k, chiso_node_score *ns)
     return CHISO_OK;
 }
 
-static void explain(struct sc *S, chiso_node_score *ns, const char *fmt, ...)
-    CHISO_PRINTF(3, 4);
-
 static void
 explain(struct sc *S, chiso_node_score *ns, const char *fmt, ...)
 {
@@ -846,7 +852,8 @@ explain(struct sc *S, chiso_node_score *ns, const char *fmt, ...)
         return;
     }
     va_start(ap, fmt);
-    chiso_vsnprintf(ns->explain, sizeof(ns->explain), fmt, ap);
+    chiso_vsnprintf(ns->explain, sizeof(ns->explain),
+                    chiso_msg(explain_lang(S), fmt), ap);
     va_end(ap);
 }
 
@@ -965,8 +972,8 @@ chiso_score__leaf_eval(struct sc *S, size_t k, chiso_node_score *ns)
         ns->has_value = 1;
         ns->value = yes;
         ns->points_exact = yes ? n->max : 0;
-        explain(S, ns, "%s -> %g of %g", yes ? "yes" : "no", ns->points_exact,
-                n->max);
+        explain(S, ns, "%s -> %g of %g", yes ? EXW(S, "yes") : EXW(S, "no"),
+                ns->points_exact, n->max);
         goto scored;
     }
     rc = rule_value(S, n->id, r->unit, &in, &v);
@@ -998,9 +1005,9 @@ chiso_score__leaf_eval(struct sc *S, size_t k, chiso_node_score *ns)
         if (rc == 0) {
             zero_den_points(r->zero_den, n->max, &pts, &ns->no_score);
             explain(S, ns, "denominator 0 -> %s",
-                    ns->no_score ? "no score"
-                    : pts > 0    ? "full points"
-                                 : "0 points");
+                    ns->no_score ? EXW(S, "no score")
+                    : pts > 0    ? EXW(S, "full points")
+                                 : EXW(S, "0 points"));
         } else {
             pts = n->max * v / r->target;
             if (r->capped && pts > n->max) {
@@ -1017,7 +1024,7 @@ chiso_score__leaf_eval(struct sc *S, size_t k, chiso_node_score *ns)
             zero_den_points(r->zero_den, n->max, &pts, &ns->no_score);
             ns->points_exact = pts;
             explain(S, ns, "denominator 0 -> %s",
-                    ns->no_score ? "no score" : "fixed points");
+                    ns->no_score ? EXW(S, "no score") : EXW(S, "fixed points"));
             break;
         }
         st = score_bands(S, n, v, &in, ns);

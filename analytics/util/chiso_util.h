@@ -68,6 +68,9 @@ const char *chiso_lang_code(chiso_lang lang);
 const char *chiso_msg(chiso_lang lang, const char *msgid) CHISO_FORMAT_ARG(2);
 /* Does the catalogue translate msgid into lang? (always 1 for English) */
 int chiso_msg_has(chiso_lang lang, const char *msgid);
+/* The system's text for an errno value (strerror's, in English) in lang:
+ * the common file errors are in the catalogue; others stay English. */
+const char *chiso_errno_str(chiso_lang lang, int err);
 
 /* Marks a string for extraction without translating it here (a table of
  * messages translated later with chiso_msg). */

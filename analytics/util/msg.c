@@ -19,6 +19,7 @@
  */
 #include "chiso_util.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -119,4 +120,46 @@ const char *
 chiso_lang_code(chiso_lang lang)
 {
     return lang == CHISO_LANG_EN ? "en" : "vi";
+}
+
+/* glibc's strerror texts (the msgids), so English output is unchanged. */
+static const struct {
+    int err;
+    const char *text;
+} errno_texts[] = {
+    {EPERM, N_("Operation not permitted")},
+    {ENOENT, N_("No such file or directory")},
+    {EIO, N_("Input/output error")},
+    {EACCES, N_("Permission denied")},
+    {EBUSY, N_("Device or resource busy")},
+    {EEXIST, N_("File exists")},
+    {EXDEV, N_("Invalid cross-device link")},
+    {ENOTDIR, N_("Not a directory")},
+    {EISDIR, N_("Is a directory")},
+    {EINVAL, N_("Invalid argument")},
+    {EMFILE, N_("Too many open files")},
+    {ETXTBSY, N_("Text file busy")},
+    {EFBIG, N_("File too large")},
+    {ENOSPC, N_("No space left on device")},
+    {EROFS, N_("Read-only file system")},
+    {EPIPE, N_("Broken pipe")},
+    {ENAMETOOLONG, N_("File name too long")},
+    {ELOOP, N_("Too many levels of symbolic links")},
+    {ENOTEMPTY, N_("Directory not empty")},
+    {EDQUOT, N_("Disk quota exceeded")},
+    {ENOMEM, N_("Cannot allocate memory")},
+    {ENXIO, N_("No such device or address")},
+};
+
+const char *
+chiso_errno_str(chiso_lang lang, int err)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(errno_texts) / sizeof(errno_texts[0]); i++) {
+        if (errno_texts[i].err == err) {
+            return chiso_msg(lang, errno_texts[i].text);
+        }
+    }
+    return strerror(err);
 }

@@ -130,8 +130,10 @@ chiso_diag_set_errno(chiso_diag *diag,
 {
     chiso_status st;
 
-    st = chiso_diag_set(diag, CHISO_EIO, path, 0, 0, "%s: %s", what,
-                        strerror(err));
+    st = chiso_diag_set(
+        diag, CHISO_EIO, path, 0, 0, "%s: %s",
+        chiso_msg(diag != NULL ? diag->lang : CHISO_LANG_EN, what),
+        chiso_errno_str(diag != NULL ? diag->lang : CHISO_LANG_EN, err));
     if (diag != NULL && diag->code == CHISO_EIO && diag->sys_errno == 0) {
         diag->sys_errno = err;
     }
@@ -294,10 +296,39 @@ chiso_diag_list_total(const chiso_diag_list *list)
     return list->n + list->n_dropped;
 }
 
+/* A workbook position "FILE:SHEET!B7" (or "!7:7" for a row): its row and
+ * column; 0 when the text after '!' is not one. */
+static int
+cell_of(const char *s, unsigned long *row, unsigned long *col)
+{
+    *row = *col = 0;
+    for (; *s >= 'A' && *s <= 'Z'; s++) {
+        *col = *col * 26 + (unsigned long)(*s - 'A' + 1);
+    }
+    for (; *s >= '0' && *s <= '9'; s++) {
+        *row = *row * 10 + (unsigned long)(*s - '0');
+    }
+    return *row > 0 && (*s == '\0' || *s == ':');
+}
+
 static int
 diag_cmp(const chiso_diag *a, const chiso_diag *b)
 {
     int c = strcmp(a->path, b->path);
+    const char *ea = strrchr(a->path, '!'), *eb = strrchr(b->path, '!');
+    unsigned long ra, ca, rb, cb;
+
+    /* cells of one sheet in sheet order (B7 before A10), not as text */
+    if (c != 0 && ea != NULL && eb != NULL && ea - a->path == eb - b->path &&
+        strncmp(a->path, b->path, (size_t)(ea - a->path)) == 0 &&
+        cell_of(ea + 1, &ra, &ca) && cell_of(eb + 1, &rb, &cb)) {
+        if (ra != rb) {
+            return ra < rb ? -1 : 1;
+        }
+        if (ca != cb) {
+            return ca < cb ? -1 : 1;
+        }
+    }
 
     if (c != 0) {
         return c;

@@ -366,7 +366,7 @@ group_files() {
 # ---- streams: FIFOs, caps, pipes -------------------------------------------
 group_streams() {
   expect 0 "validate <(cat khung.json)" -- bash -c "\"$CHISO\" validate <(cat khung.json)"
-  said "ok" "validate from a FIFO"
+  said "đạt" "validate from a FIFO"  # "ok:" in Vietnamese (the default)
   expect 0 "validate <(cat phieu-cham.csv)" -- bash -c "\"$CHISO\" validate <(cat phieu-cham.csv)"
   rm -f in.fifo
   mkfifo in.fifo

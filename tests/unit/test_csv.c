@@ -709,6 +709,74 @@ test_vocabulary_doc(void **state)
     free(doc);
 }
 
+/* A self-assessment workbook with two bad cells (tests/data/messy,
+ * make_messy.py): both are listed in one pass, named by cell, and the rows
+ * read well are still given (chiso_evidence_load_partial) for the checks
+ * that follow; a header over two rows in CSV is joined. */
+static void
+test_evidence_workbook_partial(void **state)
+{
+    const char *p = "../data/messy/evidence-bad.xlsx";
+    chiso_evidence *ev = NULL;
+    chiso_diag_list problems;
+    chiso_table_options o = CHISO_TABLE_OPTIONS_INIT;
+    char where[256];
+    unsigned long line, col;
+    char *text = NULL;
+    size_t len = 0;
+
+    (void)state;
+    chiso_diag_list_init(&problems, 10);
+    problems.lang = CHISO_LANG_EN;
+    assert_int_equal(chiso_evidence_load_partial(&ev, p, &o, &problems),
+                     CHISO_EDATA);
+    assert_non_null(ev);
+    assert_int_equal(problems.n, 2);
+    assert_string_equal(problems.items[0].path,
+                        "../data/messy/evidence-bad.xlsx:Phiếu!C6");
+    assert_non_null(strstr(problems.items[0].message, "chín mươi"));
+    assert_string_equal(problems.items[1].path,
+                        "../data/messy/evidence-bad.xlsx:Phiếu!C8");
+    assert_int_equal(ev->n, 3); /* 1, 1.1, 1.3 */
+    assert_string_equal(ev->sheet, "Phiếu");
+    chiso_evidence_where(ev, &ev->entries[2], ev->entries[2].col_id, where,
+                         sizeof(where), &line, &col);
+    assert_string_equal(where, "../data/messy/evidence-bad.xlsx:Phiếu!A7");
+    assert_int_equal(line, 0);
+    chiso_evidence_free(ev);
+    chiso_diag_list_free(&problems);
+    /* load_ex keeps its contract: nothing on an error */
+    chiso_diag_list_init(&problems, 10);
+    ev = NULL;
+    assert_int_equal(chiso_evidence_load_ex(&ev, p, &o, &problems),
+                     CHISO_EDATA);
+    assert_null(ev);
+    chiso_diag_list_free(&problems);
+    /* the head of the workbook as text, for validate */
+    assert_int_equal(chiso_table_head_text(p, 0, &text, &len, NULL), CHISO_OK);
+    assert_non_null(strstr(text, "Mã tiêu chí;Tên tiêu chí"));
+    free(text);
+    assert_int_equal(chiso_table_head_text(p, 1, &text, &len, NULL),
+                     CHISO_DONE);
+    assert_int_equal(chiso_table_head_text("../data/messy/tasks-messy.csv", 0,
+                                           &text, &len, NULL),
+                     CHISO_EINVAL);
+    /* a CSV header over two rows: "Điểm" over "Tự chấm", "STT" once */
+    p = chiso_test_file("ev_two_rows.csv", "PHIẾU TỰ CHẤM;;\n"
+                                           "STT;Mã tiêu chí;Điểm\n"
+                                           ";;Tự chấm\n"
+                                           "1;1.1;2\n"
+                                           "2;1.2;1,5\n");
+    chiso_diag_list_init(&problems, 10);
+    assert_int_equal(chiso_evidence_load_ex(&ev, p, &o, &problems), CHISO_OK);
+    assert_int_equal(ev->n, 2);
+    assert_int_equal(ev->entries[1].has_points, 1);
+    chiso_assert_close(ev->entries[1].points, 1.5, 0);
+    assert_null(ev->sheet);
+    chiso_evidence_free(ev);
+    chiso_diag_list_free(&problems);
+}
+
 int
 main(void)
 {
@@ -726,6 +794,7 @@ main(void)
         cmocka_unit_test(test_evidence),
         cmocka_unit_test(test_evidence_errors),
         cmocka_unit_test(test_evidence_office_sheet),
+        cmocka_unit_test(test_evidence_workbook_partial),
         cmocka_unit_test(test_evidence_duplicates),
     };
     return cmocka_run_group_tests_name("csv", tests, NULL, NULL);

@@ -33,6 +33,7 @@ expect_problem(const char *text,
     size_t i;
 
     chiso_diag_list_init(&list, 100);
+    list.lang = CHISO_LANG_EN; /* the needles are the English msgids */
     st = chiso_framework_check(&fw, chiso_test_file("fw.json", text), &list);
     if (st == CHISO_OK) {
         chiso_framework_free(fw);

@@ -358,6 +358,7 @@ expect_config_error(const char *text,
     chiso_diag d;
 
     chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN; /* the needles are the English msgids */
     if (chiso_report_config_load(&cfg, chiso_test_file("cfg.json", text), &d) ==
         CHISO_OK) {
         chiso_report_config_free(cfg);

@@ -185,10 +185,8 @@ test_quarter_half_year(void **state)
 {
     chiso_services_result *q =
         run(sample, CHISO_PERIOD_QUARTER, MODE_REFERENCE);
-    chiso_services_result *h =
-        run(sample, CHISO_PERIOD_HALF, MODE_REFERENCE);
-    chiso_services_result *y =
-        run(sample, CHISO_PERIOD_YEAR, MODE_REFERENCE);
+    chiso_services_result *h = run(sample, CHISO_PERIOD_HALF, MODE_REFERENCE);
+    chiso_services_result *y = run(sample, CHISO_PERIOD_YEAR, MODE_REFERENCE);
     const chiso_services_row *r;
 
     (void)state;
@@ -345,8 +343,9 @@ test_quantile_store(void **state)
          * over 60 days */
         v = i % 2 ? (x >> 8) % 65536u : (x >> 4) % (60u * 86400u);
         all[i] = (double)v / 86400.0;
-        assert_int_equal(chiso_logs__qstore_add(i % 3 ? &s1 : &s2, i % 3 ? &ar1 : &ar2, v),
-                         0);
+        assert_int_equal(
+            chiso_logs__qstore_add(i % 3 ? &s1 : &s2, i % 3 ? &ar1 : &ar2, v),
+            0);
     }
     qsort(all, N, sizeof(*all), cmp_dbl);
     refs[0].q = &s1;
@@ -433,11 +432,9 @@ test_fast_equals_reference(void **state)
     memset(&d, 0, sizeof(d));
     d.lang = CHISO_LANG_EN;
     assert_int_equal(
-        compute(&ref, "m.csv", b.data, b.len, o, MODE_REFERENCE, &d),
-        CHISO_OK);
+        compute(&ref, "m.csv", b.data, b.len, o, MODE_REFERENCE, &d), CHISO_OK);
     assert_int_equal(
-        compute(&fast, "m.csv", b.data, b.len, o, MODE_PARALLEL, &d),
-        CHISO_OK);
+        compute(&fast, "m.csv", b.data, b.len, o, MODE_PARALLEL, &d), CHISO_OK);
     assert_int_equal(fast->rows_read, 5000);
     assert_true(fast->threads_used > 1); /* read in parallel, no fallback */
     c1 = csv_of(ref);
@@ -487,12 +484,10 @@ test_fast_rejects_equal(void **state)
     memset(&d, 0, sizeof(d));
     d.lang = CHISO_LANG_EN;
     assert_int_equal(
-        compute(&ref, "r.csv", b.data, b.len, o, MODE_REFERENCE, &d),
-        CHISO_OK);
+        compute(&ref, "r.csv", b.data, b.len, o, MODE_REFERENCE, &d), CHISO_OK);
     o.table.reject_ctx = &lf;
     assert_int_equal(
-        compute(&fast, "r.csv", b.data, b.len, o, MODE_PARALLEL, &d),
-        CHISO_OK);
+        compute(&fast, "r.csv", b.data, b.len, o, MODE_PARALLEL, &d), CHISO_OK);
     assert_true(ref->rows_rejected >= 9);
     assert_true(fast->threads_used > 1);
     assert_int_equal(fast->rows_rejected, ref->rows_rejected);
@@ -1025,6 +1020,109 @@ test_messy_equals_tidy(void **state)
     chiso_services_free(b);
 }
 
+/*
+ * The same messy export as files offices have (tests/data/messy, made by
+ * make_messy.py): the one-stop system's CSV; and workbooks written by
+ * openpyxl, xlsxwriter and LibreOffice (.xlsx and .xls), whose data sheet
+ * is the second (a sheet of instructions first), with a merged title, a
+ * header over two rows ("Ngày" over "Tiếp nhận", "Hẹn trả", "Trả kết
+ * quả"), real date cells and dates as text ("03/01/2024 09:30 SA"), a
+ * "Tổng cộng" row. Every one gives the results of the tidy CSV above.
+ */
+static void
+test_messy_files_equal_tidy(void **state)
+{
+    static const char *const files[] = {
+        "../data/messy/dossiers-messy.csv",
+        "../data/messy/dossiers-messy-openpyxl.xlsx",
+        "../data/messy/dossiers-messy-xlsxwriter.xlsx",
+        "../data/messy/dossiers-messy-lo.xlsx",
+        "../data/messy/dossiers-messy-lo.xls"};
+    chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
+    chiso_services_result *a = NULL, *b = NULL;
+    chiso_unit_ref ref = {"STP", NULL, 0};
+    chiso_diag d;
+    char *cb, *jb;
+    size_t f, i;
+
+    (void)state;
+    o.period = CHISO_PERIOD_MONTH;
+    assert_int_equal(run_opts(tidy, &o, &b, &d), CHISO_OK);
+    cb = csv_of(b);
+    jb = json_core(b);
+    o.unit = &ref;
+    for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+        chiso_diag_list notes;
+        int personal = 0, totals = 0, title = 0, sheet = 0;
+        int book = strstr(files[f], ".csv") == NULL;
+        char *ca, *ja;
+
+        chiso_diag_list_init(&notes, 20);
+        notes.lang = CHISO_LANG_EN;
+        o.table.notes = &notes;
+        memset(&d, 0, sizeof(d));
+        d.lang = CHISO_LANG_EN;
+        if (chiso_services_compute(&a, files[f], &o, &d) != CHISO_OK) {
+            fail_msg("%s: %s:%lu:%lu %s", files[f], d.path, d.line, d.column,
+                     d.message);
+        }
+        assert_int_equal(a->rows_totals, 1);
+        assert_int_equal(a->rows_rejected, 0);
+        ca = csv_of(a);
+        ja = json_core(a);
+        if (strcmp(ca, cb) != 0 || strcmp(ja, jb) != 0) {
+            fail_msg("%s:\n%s\n%s\nexpected\n%s\n%s", files[f], ca, ja, cb, jb);
+        }
+        for (i = 0; i < notes.n; i++) {
+            personal +=
+                strcmp(notes.items[i].kind, "personal_data_columns") == 0;
+            totals += strcmp(notes.items[i].kind, "totals_row_skipped") == 0;
+            title += strcmp(notes.items[i].kind, "rows_above_header") == 0;
+            sheet += strcmp(notes.items[i].kind, "sheet_chosen") == 0;
+            if (book &&
+                strcmp(notes.items[i].kind, "totals_row_skipped") == 0) {
+                /* positions are cells of the data sheet */
+                assert_non_null(strstr(notes.items[i].path, ":Hồ sơ!"));
+            }
+        }
+        assert_int_equal(personal, 1);
+        assert_int_equal(totals, 1);
+        assert_int_equal(title, 1);
+        assert_int_equal(sheet, book);
+        assert_null(strstr(ca, "Nguyễn"));
+        assert_null(strstr(ja, "0912"));
+        free(ca);
+        free(ja);
+        chiso_diag_list_free(&notes);
+        chiso_services_free(a);
+        a = NULL;
+    }
+    /* the sheet named; a sheet without the header is refused, naming it */
+    o.table.notes = NULL;
+    o.table.sheet = "Hồ sơ";
+    assert_int_equal(chiso_services_compute(&a, files[1], &o, &d), CHISO_OK);
+    chiso_services_free(a);
+    a = NULL;
+    o.table.sheet = "3";
+    assert_int_equal(chiso_services_compute(&a, files[3], &o, &d),
+                     CHISO_ESCHEMA);
+    if (strstr(d.path, "Tổng hợp") == NULL) {
+        fail_msg("%s: %s", d.path, d.message);
+    }
+    assert_null(a);
+    free(cb);
+    free(jb);
+    chiso_services_free(b);
+    /* the period kind for people, not the option word */
+    assert_string_equal(
+        chiso_period_kind_label(CHISO_PERIOD_MONTH, CHISO_LANG_VI), "tháng");
+    assert_string_equal(
+        chiso_period_kind_label(CHISO_PERIOD_HALF, CHISO_LANG_VI), "6 tháng");
+    assert_string_equal(
+        chiso_period_kind_label(CHISO_PERIOD_QUARTER, CHISO_LANG_EN),
+        "calendar quarter");
+}
+
 int
 main(void)
 {
@@ -1047,6 +1145,7 @@ main(void)
         cmocka_unit_test(test_dossier_status),
         cmocka_unit_test(test_office_words),
         cmocka_unit_test(test_messy_equals_tidy),
+        cmocka_unit_test(test_messy_files_equal_tidy),
     };
 
     return cmocka_run_group_tests_name("services", tests, NULL, NULL);

@@ -472,6 +472,66 @@ test_messy_register_equals_tidy(void **state)
     chiso_tasks_free(b);
 }
 
+/* The register of tests/data/messy (make_messy.py) as CSV and as
+ * workbooks of three writers (real date cells and dates as text, a title,
+ * no unit column, STT, a "Tổng cộng" row, a sheet of instructions first):
+ * the results of the same tasks tidied by hand. */
+static void
+test_messy_register_files(void **state)
+{
+    static const char tidy[] =
+        "task_id,unit,title,source_document,assigned_at,due_at,"
+        "completed_at,status\n"
+        "1,STP,Báo cáo CCHC quý I,12/KH-UBND,2024-01-05,2024-03-31,"
+        "2024-03-28,done\n"
+        "2,STP,Rà soát TTHC,15/KH-UBND,2024-01-10,2024-03-31,2024-04-05,"
+        "done\n"
+        "3,STP,Số hóa hồ sơ,20/QĐ-UBND,2024-02-01,2024-06-30,,open\n"
+        "4,STP,Kiểm tra công vụ,22/KH-UBND,2024-02-01,2024-04-15,,open\n";
+    static const char *const files[] = {
+        "../data/messy/tasks-messy.csv",
+        "../data/messy/tasks-messy-openpyxl.xlsx",
+        "../data/messy/tasks-messy-xlsxwriter.xlsx",
+        "../data/messy/tasks-messy-lo.xlsx",
+        "../data/messy/tasks-messy-lo.xls"};
+    chiso_tasks_options o = CHISO_TASKS_OPTIONS_INIT;
+    chiso_tasks_result *a = NULL, *b = NULL;
+    chiso_unit_ref ref = {"STP", NULL, 0};
+    chiso_diag d;
+    char *cb, *jb;
+    size_t f;
+
+    (void)state;
+    o.period = CHISO_PERIOD_QUARTER;
+    assert_int_equal(run_opts(tidy, &o, &b, &d), CHISO_OK);
+    cb = tasks_csv(b);
+    jb = tasks_core(b);
+    o.unit = &ref;
+    for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+        char *ca, *ja;
+        memset(&d, 0, sizeof(d));
+        d.lang = CHISO_LANG_EN;
+        if (chiso_tasks_compute(&a, files[f], &o, &d) != CHISO_OK) {
+            fail_msg("%s: %s:%lu:%lu %s", files[f], d.path, d.line, d.column,
+                     d.message);
+        }
+        assert_int_equal(a->rows_totals, 1);
+        ca = tasks_csv(a);
+        ja = tasks_core(a);
+        if (strcmp(ca, cb) != 0 || strcmp(ja, jb) != 0) {
+            fail_msg("%s:\n%s\n%s\nexpected\n%s\n%s", files[f], ca, ja, cb, jb);
+        }
+        assert_string_equal(a->overdue[0].task_id, "No. 4");
+        free(ca);
+        free(ja);
+        chiso_tasks_free(a);
+        a = NULL;
+    }
+    free(cb);
+    free(jb);
+    chiso_tasks_free(b);
+}
+
 int
 main(void)
 {
@@ -485,6 +545,7 @@ main(void)
         cmocka_unit_test(test_unit_names),
         cmocka_unit_test(test_single_unit_stt),
         cmocka_unit_test(test_messy_register_equals_tidy),
+        cmocka_unit_test(test_messy_register_files),
     };
 
     return cmocka_run_group_tests_name("tasks", tests, NULL, NULL);
