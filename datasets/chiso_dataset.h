@@ -712,7 +712,18 @@ typedef struct chiso_pub_row {
     char *source;
     char *note;
     unsigned long line; /* physical line in the file */
+    /* The part of the year the row covers, written in the year column:
+     * 0 of 1 = the whole year ("2024"); 1..2 of 2 = a semester
+     * ("2024-H1"); 1..4 of 4 = a quarter ("2024-Q3"). */
+    int period_part, period_parts;
 } chiso_pub_row;
+
+/* A row's time in years: the year for a whole year (2024), the middle of
+ * its semester or quarter otherwise (2024-H1 -> 2024.25, 2024-Q4 ->
+ * 2024.875). */
+double chiso_pub_row_time(const chiso_pub_row *r);
+/* The period as written: "2024", "2024-H1", "2024-Q3". */
+void chiso_pub_row_period(const chiso_pub_row *r, char *out, size_t len);
 
 /* Which series a methodology break cuts. */
 typedef enum chiso_break_kind {

@@ -215,6 +215,63 @@ parse_long(const char *s, long *out)
     return 0;
 }
 
+/* The year column: "2024", "2024-H1"/"2024-H2" or "2024-Q1".."2024-Q4"
+ * (lower-case h/q accepted). */
+static int
+parse_year_period(const char *s, long *year, int *part, int *parts)
+{
+    char buf[16];
+    const char *dash = strchr(s, '-');
+    size_t n;
+
+    *part = 0;
+    *parts = 1;
+    if (dash == NULL) {
+        return parse_long(s, year);
+    }
+    n = (size_t)(dash - s);
+    if (n == 0 || n >= sizeof(buf) || strlen(dash) != 3) {
+        return -1;
+    }
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    if (parse_long(buf, year) != 0) {
+        return -1;
+    }
+    if ((dash[1] == 'H' || dash[1] == 'h') && dash[2] >= '1' &&
+        dash[2] <= '2') {
+        *parts = 2;
+    } else if ((dash[1] == 'Q' || dash[1] == 'q') && dash[2] >= '1' &&
+               dash[2] <= '4') {
+        *parts = 4;
+    } else {
+        return -1;
+    }
+    *part = dash[2] - '0';
+    return 0;
+}
+
+double
+chiso_pub_row_time(const chiso_pub_row *r)
+{
+    if (r->period_parts <= 1 || r->period_part < 1) {
+        return (double)r->year;
+    }
+    return (double)r->year +
+           ((double)r->period_part - 0.5) / (double)r->period_parts;
+}
+
+void
+chiso_pub_row_period(const chiso_pub_row *r, char *out, size_t len)
+{
+    if (r->period_parts <= 1 || r->period_part < 1) {
+        snprintf(out, len, "%d", r->year);
+    } else {
+        snprintf(out, len, "%d-%c%d", r->year,
+                 r->period_parts == 2 ? 'H' : 'Q', r->period_part);
+    }
+}
+
 static int
 count_decimals(const char *s)
 {
@@ -396,9 +453,12 @@ check_row(struct pl *L,
             r->index, h);
         ok = 0;
     }
-    if (parse_long(text[C_YEAR], &v) != 0 || v < PUB_YEAR_MIN ||
-        v > PUB_YEAR_MAX) {
-        BAD(C_YEAR, "invalid year '%s' in column 'year' (expected %d..%d)",
+    if (parse_year_period(text[C_YEAR], &v, &r->period_part,
+                          &r->period_parts) != 0 ||
+        v < PUB_YEAR_MIN || v > PUB_YEAR_MAX) {
+        BAD(C_YEAR,
+            "invalid year '%s' in column 'year' (expected %d..%d, or a "
+            "half-year 2024-H1 or a quarter 2024-Q3)",
             text[C_YEAR], PUB_YEAR_MIN, PUB_YEAR_MAX);
         ok = 0;
     } else {
@@ -602,6 +662,16 @@ struct row_ref {
     size_t i;
 };
 
+/* Whole years first, then semesters, then quarters, each in order. */
+static int
+period_cmp(const chiso_pub_row *a, const chiso_pub_row *b)
+{
+    if (a->period_parts != b->period_parts) {
+        return a->period_parts < b->period_parts ? -1 : 1;
+    }
+    return (a->period_part > b->period_part) - (a->period_part < b->period_part);
+}
+
 /* (index, year, unit_code, component_id) */
 static int
 ref_fact_cmp(const void *pa, const void *pb)
@@ -611,6 +681,9 @@ ref_fact_cmp(const void *pa, const void *pb)
 
     if (c == 0 && a->r->year != b->r->year) {
         c = a->r->year < b->r->year ? -1 : 1;
+    }
+    if (c == 0) {
+        c = period_cmp(a->r, b->r);
     }
     if (c == 0) {
         c = strcmp(a->r->unit_code, b->r->unit_code);
@@ -640,6 +713,9 @@ ref_unit_year_cmp(const void *pa, const void *pb)
 
     if (c == 0 && a->r->year != b->r->year) {
         c = a->r->year < b->r->year ? -1 : 1;
+    }
+    if (c == 0) {
+        c = period_cmp(a->r, b->r);
     }
     if (c == 0) {
         c = strcmp(a->r->unit_code, b->r->unit_code);

@@ -44,6 +44,7 @@ print_series(const chiso_trend_series *s, const char *scale)
 {
     size_t i, k, seg = 0;
     FILE *o = stdout;
+    int width = 6;
 
     if (s->ranks) {
         printf("  %s\n", _("Rank (lower is better):"));
@@ -54,8 +55,14 @@ print_series(const chiso_trend_series *s, const char *scale)
         printf("    %s\n", s->note);
         return;
     }
+    /* "2024" or "2024-H1": the column fits the longest period */
+    for (i = 0; i < s->n_points; i++) {
+        if (strlen(s->points[i].period) + 1 > (size_t)width) {
+            width = (int)strlen(s->points[i].period) + 1;
+        }
+    }
     fputs("    ", o);
-    cli_cell(o, _("Year"), 6, 0);
+    cli_cell(o, _("Year"), width, 0);
     cli_cell(o, s->ranks ? _("Rank") : _("Value"), 9, 1);
     cli_cell(o, s->ranks ? _("/ of") : "", 7, 1);
     cli_cell(o, _("Change"), 10, 1);
@@ -67,8 +74,7 @@ print_series(const chiso_trend_series *s, const char *scale)
         const chiso_trend_point *p = &s->points[i];
         char buf[32];
         fputs("    ", o);
-        snprintf(buf, sizeof(buf), "%d", p->year);
-        cli_cell(o, buf, 6, 0);
+        cli_cell(o, p->period, width, 0);
         if (s->ranks) {
             snprintf(buf, sizeof(buf), "%.0f", p->y);
             cli_cell(o, buf, 9, 1);
@@ -99,15 +105,18 @@ print_series(const chiso_trend_series *s, const char *scale)
     }
     for (k = 0; k < s->n_changes; k++) {
         if (!s->changes[k].comparable) {
-            printf("    %d -> %d %s: %s\n", s->changes[k].from_year,
-                   s->changes[k].to_year, _("not comparable"),
+            printf("    %s -> %s %s: %s\n", s->points[k].period,
+                   s->points[k + 1].period, _("not comparable"),
                    s->changes[k].reason);
         }
     }
     for (seg = 0; seg < s->n_segments; seg++) {
         const chiso_trend_segment *g = &s->segments[seg];
-        printf("    %s %d-%d (n = %zu", _("Segment"), g->first_year,
-               g->last_year, g->n);
+        /* "2017-2019"; "2022-H2 – 2023-H2" for parts of years */
+        printf("    %s %s%s%s (n = %zu", _("Segment"),
+               s->points[g->first].period,
+               strchr(s->points[g->first].period, '-') ? " – " : "-",
+               s->points[g->first + g->n - 1].period, g->n);
         if (s->ranks) {
             printf(", /%ld", g->rank_of);
         }
@@ -179,7 +188,7 @@ csv_series(chiso_csvw *w,
             chiso_csvw_text(w, u->unit_code);
             chiso_csvw_text(w, u->unit);
             chiso_csvw_text(w, s->ranks ? "rank" : "value");
-            chiso_csvw_int(w, p->year);
+            chiso_csvw_text(w, p->period); /* "2024", "2024-H1" */
             cli_csv_num(w, p->y);
             if (s->ranks) {
                 chiso_csvw_int(w, p->rank_of);
@@ -195,8 +204,8 @@ csv_series(chiso_csvw *w,
                 chiso_csvw_text(w, NULL);
             }
             chiso_csvw_int(w, (long long)g + 1);
-            chiso_csvw_int(w, sg->first_year);
-            chiso_csvw_int(w, sg->last_year);
+            chiso_csvw_text(w, s->points[sg->first].period);
+            chiso_csvw_text(w, s->points[sg->first + sg->n - 1].period);
             chiso_csvw_int(w, (long long)sg->n);
             chiso_csvw_int(w, sg->computable);
             cli_csv_num(w, sg->computable ? sg->ols.slope : (double)NAN);

@@ -53,7 +53,32 @@ typedef struct chiso_report_config {
     size_t n_indices;
     char **notes; /* printed on the brief's first page */
     size_t n_notes;
+    /* issue 13: "scope": "province" builds the province's pack (every
+     * unit of `evidence` - a multi-unit sheet or a folder of per-unit
+     * sheets - scored and ranked; `unit` is then optional) */
+    int province_scope;
+    char *units; /* unit list CSV (unit, name, group/khối), or NULL */
+    /* issue 13: "history": earlier periods of the department */
+    struct chiso_report_history_source *history;
+    size_t n_history;
 } chiso_report_config;
+
+/* One entry of "history": a previous pack's summary.json, a score JSON
+ * (chiso score --json) or a history table CSV (unit, period, index_pct,
+ * area_<id>_pct..., rank, rank_of, framework, source). */
+typedef enum chiso_report_history_kind {
+    CHISO_HISTORY_SUMMARY = 0,
+    CHISO_HISTORY_SCORE,
+    CHISO_HISTORY_TABLE
+} chiso_report_history_kind;
+
+typedef struct chiso_report_history_source {
+    chiso_report_history_kind kind;
+    char *path;
+    char *period; /* "2023-H1"; required for summary and score, NULL for a
+                     table (its rows name their periods) */
+    long rank, rank_of; /* optional rank among departments (0 = unknown) */
+} chiso_report_history_source;
 
 /*
  * Load a configuration. Relative paths are resolved against the folder of

@@ -229,25 +229,26 @@ progress(struct rp *R, const char *step)
     }
 }
 
-static void
-period_label(const struct rp *R, int32_t idx, char *out, size_t len)
+void
+report_period_label(
+    int en, chiso_period_kind kind, int32_t idx, char *out, size_t len)
 {
     static const char *const roman[] = {"I", "II", "III", "IV"};
 
-    switch (R->kind) {
+    switch (kind) {
     case CHISO_PERIOD_MONTH:
-        snprintf(out, len, R->en ? "%02d/%04d" : "tháng %d/%04d",
+        snprintf(out, len, en ? "%02d/%04d" : "tháng %d/%04d",
                  (int)(idx % 12 + 1), (int)(idx / 12));
         return;
     case CHISO_PERIOD_QUARTER:
-        if (R->en) {
+        if (en) {
             snprintf(out, len, "Q%d %04d", (int)(idx % 4 + 1), (int)(idx / 4));
         } else {
             snprintf(out, len, "quý %s/%04d", roman[idx % 4], (int)(idx / 4));
         }
         return;
     case CHISO_PERIOD_HALF:
-        if (R->en) {
+        if (en) {
             snprintf(out, len, "%s half of %04d",
                      idx % 2 == 0 ? "first" : "second", (int)(idx / 2));
         } else {
@@ -256,10 +257,16 @@ period_label(const struct rp *R, int32_t idx, char *out, size_t len)
         }
         return;
     case CHISO_PERIOD_YEAR:
-        snprintf(out, len, R->en ? "%04d" : "năm %04d", (int)idx);
+        snprintf(out, len, en ? "%04d" : "năm %04d", (int)idx);
         return;
     }
     snprintf(out, len, "?");
+}
+
+static void
+period_label(const struct rp *R, int32_t idx, char *out, size_t len)
+{
+    report_period_label(R->en, R->kind, idx, out, len);
 }
 
 static chiso_status
@@ -659,6 +666,7 @@ free_rp(struct rp *R)
     report_free_charts(R);
     report_free_tables(R);
     chiso_diag_list_free(&R->wlist);
+    report_history_free(R);
     for (i = 0; i < R->n_indices; i++) {
         if (R->has_latest[i]) {
             chiso_latest_clear(&R->latest[i]);
@@ -698,9 +706,12 @@ chiso_report_build(const chiso_report_config *cfg,
     struct rp R;
     chiso_status st;
     chiso_diag_list notes;
-    const char *inputs[16];
+    const char *inputs[64];
     size_t i, n_inputs;
 
+    if (cfg->province_scope) {
+        return report_province_build(cfg, out_dir, opts, outcome, diag);
+    }
     memset(&R, 0, sizeof(R));
     if (outcome != NULL) {
         memset(outcome, 0, sizeof(*outcome));
@@ -739,6 +750,9 @@ chiso_report_build(const chiso_report_config *cfg,
         st = compute_published(&R);
     }
     if (st == CHISO_OK) {
+        st = report_history_compute(&R);
+    }
+    if (st == CHISO_OK) {
         progress(&R, "charts");
         st = report_build_charts(&R);
     }
@@ -755,6 +769,9 @@ chiso_report_build(const chiso_report_config *cfg,
     }
     if (st == CHISO_OK) {
         st = report_write_tables(&R);
+    }
+    if (st == CHISO_OK) {
+        st = report_history_write(&R);
     }
     if (st == CHISO_OK) {
         progress(&R, "pdf");
@@ -848,7 +865,7 @@ chiso_report_config_inputs(const chiso_report_config *cfg,
                            const char **out,
                            size_t cap)
 {
-    const char *all[6];
+    const char *all[7];
     size_t i, n = 0;
 
     all[0] = cfg->path;
@@ -857,10 +874,14 @@ chiso_report_config_inputs(const chiso_report_config *cfg,
     all[3] = cfg->tasks;
     all[4] = cfg->dossiers;
     all[5] = cfg->published;
+    all[6] = cfg->units;
     for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
         if (all[i] != NULL && n < cap) {
             out[n++] = all[i];
         }
+    }
+    for (i = 0; i < cfg->n_history && n < cap; i++) {
+        out[n++] = cfg->history[i].path;
     }
     return n;
 }

@@ -12,6 +12,7 @@
 #include "chiso_logs.h"
 
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,7 +20,9 @@
 static const char *const config_keys[] = {
     "format",   "format_version", "title",    "unit",  "province", "period",
     "language", "framework",      "evidence", "tasks", "dossiers", "published",
-    "as_of",    "compare_units",  "indices",  "notes", NULL};
+    "as_of",    "compare_units",  "indices",  "notes", "scope",
+    "units",    "history",        NULL};
+
 
 /* Remove "." segments and fold "x/.." pairs; keeps leading "..". */
 static void
@@ -102,6 +105,8 @@ struct cl {
     chiso_report_config *cfg;
     int failed;
 };
+
+static void province_keys(struct cl *L, const cJSON *root);
 
 static const cJSON *
 member(struct cl *L,
@@ -249,7 +254,8 @@ chiso_report_config_load(chiso_report_config **out,
                              "reads 1)");
         L.failed = 1;
     }
-    v = member(&L, root, "unit", 1, 0);
+    province_keys(&L, root);
+    v = member(&L, root, "unit", !cfg->province_scope, 0);
     if (v != NULL && !cJSON_IsObject(v)) {
         chiso_json_doc_error(doc, diag, CHISO_ESCHEMA, v,
                              "\"unit\" must be an object {\"code\", "
@@ -288,6 +294,7 @@ chiso_report_config_load(chiso_report_config **out,
     }
     cfg->framework = get_path(&L, root, "framework", 1);
     cfg->evidence = get_path(&L, root, "evidence", 1);
+    cfg->units = get_path(&L, root, "units", 0);
     cfg->tasks = get_path(&L, root, "tasks", 0);
     cfg->dossiers = get_path(&L, root, "dossiers", 0);
     cfg->published = get_path(&L, root, "published", 0);
@@ -355,5 +362,128 @@ chiso_report_config_free(chiso_report_config *cfg)
     free_list(cfg->compare_units, cfg->n_compare_units);
     free_list(cfg->indices, cfg->n_indices);
     free_list(cfg->notes, cfg->n_notes);
+    free(cfg->units);
+    for (size_t i = 0; i < cfg->n_history; i++) {
+        free(cfg->history[i].path);
+        free(cfg->history[i].period);
+    }
+    free(cfg->history);
     free(cfg);
+}
+
+/* ---- province ---- (issue 13: "scope" and "history") */
+
+static void
+history_entry(struct cl *L, const cJSON *e, chiso_report_history_source *h)
+{
+    static const char *const kinds[] = {"summary", "score", "table"};
+    static const char *const keys[] = {"summary", "score",   "table",
+                                       "period",  "rank",    "rank_of",
+                                       NULL};
+    const cJSON *c, *v;
+    size_t i, n_src = 0;
+
+    if (!cJSON_IsObject(e)) {
+        chiso_json_doc_error(L->doc, L->diag, CHISO_ESCHEMA, e,
+                             "each \"history\" entry must be an object with "
+                             "one of \"summary\", \"score\" or \"table\"");
+        L->failed = 1;
+        return;
+    }
+    for (c = e->child; c != NULL && !L->failed; c = c->next) {
+        for (i = 0; keys[i] != NULL && strcmp(c->string, keys[i]) != 0; i++) {
+        }
+        if (keys[i] == NULL) {
+            chiso_json_doc_error(L->doc, L->diag, CHISO_ESCHEMA, c,
+                                 "unknown key \"%s\" in a \"history\" entry",
+                                 c->string);
+            L->failed = 1;
+        }
+    }
+    for (i = 0; i < 3 && !L->failed; i++) {
+        if (cJSON_GetObjectItemCaseSensitive(e, kinds[i]) != NULL) {
+            n_src++;
+            h->kind = (chiso_report_history_kind)i;
+            h->path = get_path(L, e, kinds[i], 1);
+        }
+    }
+    if (!L->failed && n_src != 1) {
+        chiso_json_doc_error(L->doc, L->diag, CHISO_ESCHEMA, e,
+                             "each \"history\" entry must be an object with "
+                             "one of \"summary\", \"score\" or \"table\"");
+        L->failed = 1;
+        return;
+    }
+    h->period = get_text(L, e, "period", h->kind != CHISO_HISTORY_TABLE);
+    if (h->period != NULL) {
+        chiso_period_kind kind;
+        int32_t idx;
+        if (chiso_period_parse(h->period, &kind, &idx) != 0 ||
+            kind == CHISO_PERIOD_MONTH) {
+            chiso_json_doc_error(
+                L->doc, L->diag, CHISO_ESCHEMA,
+                cJSON_GetObjectItemCaseSensitive(e, "period"),
+                "bad history period '%s' (expected 2023-H1, 2024-Q2 or 2024)",
+                h->period);
+            L->failed = 1;
+        }
+    }
+    v = member(L, e, "rank", 0, 0);
+    if (v != NULL) {
+        const cJSON *of = cJSON_GetObjectItemCaseSensitive(e, "rank_of");
+        if (!cJSON_IsNumber(v) || !cJSON_IsNumber(of) || v->valuedouble < 1 ||
+            of->valuedouble < v->valuedouble ||
+            floor(v->valuedouble) < v->valuedouble ||
+            floor(of->valuedouble) < of->valuedouble) {
+            chiso_json_doc_error(L->doc, L->diag, CHISO_ESCHEMA, v,
+                                 "\"rank\" and \"rank_of\" must be whole "
+                                 "numbers with 1 <= rank <= rank_of");
+            L->failed = 1;
+            return;
+        }
+        h->rank = (long)v->valuedouble;
+        h->rank_of = (long)of->valuedouble;
+    }
+}
+
+static void
+province_keys(struct cl *L, const cJSON *root)
+{
+    const cJSON *v = member(L, root, "scope", 0, 1), *e;
+    size_t n;
+
+    if (v != NULL) {
+        if (strcmp(v->valuestring, "province") == 0) {
+            L->cfg->province_scope = 1;
+        } else if (strcmp(v->valuestring, "department") != 0) {
+            chiso_json_doc_error(L->doc, L->diag, CHISO_ESCHEMA, v,
+                                 "\"scope\" must be \"department\" or "
+                                 "\"province\"");
+            L->failed = 1;
+        }
+    }
+    v = member(L, root, "history", 0, 0);
+    if (v == NULL) {
+        return;
+    }
+    if (!cJSON_IsArray(v)) {
+        chiso_json_doc_error(L->doc, L->diag, CHISO_ESCHEMA, v,
+                             "\"history\" must be an array of entries");
+        L->failed = 1;
+        return;
+    }
+    n = (size_t)cJSON_GetArraySize(v);
+    L->cfg->history = calloc(n + 1, sizeof(*L->cfg->history));
+    if (L->cfg->history == NULL) {
+        chiso_diag_set(L->diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+        L->failed = 1;
+        return;
+    }
+    cJSON_ArrayForEach(e, v)
+    {
+        if (L->failed) {
+            return;
+        }
+        history_entry(L, e, &L->cfg->history[L->cfg->n_history++]);
+    }
 }

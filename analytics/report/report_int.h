@@ -80,6 +80,7 @@ struct rp {
     char **strs; /* report_strf: texts that live as long as the report */
     size_t n_strs;
     int oom; /* an allocation failed (the diagnostic says so) */
+    struct report_history *hist; /* report_history.c; NULL: no history */
 };
 
 /* ---- tables ----------------------------------------------------------- */
@@ -210,5 +211,26 @@ const chiso_services_row *report_svc_row(const struct rp *R, int32_t idx);
 const chiso_tasks_row *report_tasks_row(const struct rp *R);
 /* Overdue tasks of the unit (count), as of the report's date. */
 size_t report_unit_overdue(const struct rp *R);
+
+/* report_history.c: the unit's earlier periods ("history"). compute
+ * after the score; write adds the charts and history.csv; json is the
+ * summary's "history" (null without one); pdf adds the brief's section. */
+chiso_status report_history_compute(struct rp *R);
+chiso_status report_history_write(struct rp *R);
+struct cJSON *report_history_json(chiso_jb *jb, const struct rp *R);
+chiso_status report_history_pdf(struct rp *R, chiso_doc *d);
+void report_history_free(struct rp *R);
+
+/* report.c: a period's words ("6 tháng đầu năm 2024", "quý II/2024"). */
+void report_period_label(
+    int en, chiso_period_kind kind, int32_t idx, char *out, size_t len);
+
+/* report_province.c: the province's pack ("scope": "province"), with the
+ * contract of chiso_report_build. */
+chiso_status report_province_build(const chiso_report_config *cfg,
+                                   const char *out_dir,
+                                   const chiso_report_options *opts,
+                                   chiso_report_outcome *outcome,
+                                   chiso_diag *diag);
 
 #endif /* CHISO_REPORT_INT_H */

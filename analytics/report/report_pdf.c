@@ -392,6 +392,11 @@ report_write_pdf(struct rp *R)
     priorities(R, d);
     chiso_doc_heading(d, RT(R, "Chỉ số của tỉnh", "The province's indices"), 2);
     province_table(R, d);
+    st = report_history_pdf(R, d);
+    if (st != CHISO_OK) {
+        chiso_doc_abort(d);
+        return st;
+    }
     /* charts */
     for (i = 0; i < REPORT_CHARTS; i++) {
         struct report_chart *c = &R->charts[i];

@@ -395,6 +395,7 @@ report_write_summary(struct rp *R)
     chiso_jb_add(jb, root, "services", services_json(jb, R));
     chiso_jb_add(jb, root, "province_indices", province_json(jb, R));
     chiso_jb_add(jb, root, "charts", charts_json(jb, R));
+    chiso_jb_add(jb, root, "history", report_history_json(jb, R));
     notes = cJSON_CreateArray();
     for (i = 0; i < R->cfg->n_notes; i++) {
         chiso_jb_add(jb, notes, NULL, cJSON_CreateString(R->cfg->notes[i]));

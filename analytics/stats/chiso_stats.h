@@ -199,6 +199,9 @@ typedef struct chiso_trend_point {
     double y;                 /* the value, or the rank */
     long rank_of;             /* rank series: out of how many; else 0 */
     const chiso_pub_row *row; /* borrowed from the store */
+    double x;                 /* time in years (chiso_pub_row_time): the
+                                 year, or the middle of a semester/quarter */
+    char period[16];          /* "2024", "2024-H1", "2024-Q3" */
 } chiso_trend_point;
 
 /* Change between consecutive observations. */

@@ -64,7 +64,7 @@ cmp_point(const void *a, const void *b)
 {
     const chiso_trend_point *p = a, *q = b;
 
-    return (p->year > q->year) - (p->year < q->year);
+    return (p->x > q->x) - (p->x < q->x);
 }
 
 static void
@@ -211,7 +211,7 @@ build_series(chiso_trend_series *s,
             g->last_year = s->points[i - 1].year;
             g->rank_of = s->ranks ? s->points[seg_start].rank_of : 0;
             for (k = 0; k < g->n; k++) {
-                x[k] = (double)s->points[seg_start + k].year;
+                x[k] = s->points[seg_start + k].x;
                 y[k] = s->points[seg_start + k].y;
             }
             chiso_diag_clear(&d);
@@ -273,6 +273,8 @@ add_point(chiso_trend_series *s, const chiso_pub_row *r)
     p = &s->points[s->n_points++];
     memset(p, 0, sizeof(*p));
     p->year = r->year;
+    p->x = chiso_pub_row_time(r);
+    chiso_pub_row_period(r, p->period, sizeof(p->period));
     p->row = r;
     if (s->ranks) {
         p->y = (double)r->rank;
@@ -530,6 +532,11 @@ segment_json(const chiso_trend_series *s, const chiso_trend_segment *g)
 
     cJSON_AddItemToObject(o, "first_year", cJSON_CreateNumber(g->first_year));
     cJSON_AddItemToObject(o, "last_year", cJSON_CreateNumber(g->last_year));
+    cJSON_AddItemToObject(o, "first_period",
+                          cJSON_CreateString(s->points[g->first].period));
+    cJSON_AddItemToObject(
+        o, "last_period",
+        cJSON_CreateString(s->points[g->first + g->n - 1].period));
     cJSON_AddItemToObject(o, "n", cJSON_CreateNumber((double)g->n));
     cJSON_AddItemToObject(
         o, "rank_of", s->ranks ? long_or_null(g->rank_of) : cJSON_CreateNull());
@@ -570,6 +577,7 @@ series_json(const chiso_trend_series *s)
         const chiso_trend_point *p = &s->points[i];
         cJSON *q = cJSON_CreateObject();
         cJSON_AddItemToObject(q, "year", cJSON_CreateNumber(p->year));
+        cJSON_AddItemToObject(q, "period", cJSON_CreateString(p->period));
         if (s->ranks) {
             cJSON_AddItemToObject(q, "rank", cJSON_CreateNumber(p->y));
             cJSON_AddItemToObject(q, "rank_of", long_or_null(p->rank_of));
@@ -592,8 +600,14 @@ series_json(const chiso_trend_series *s)
         cJSON *q = cJSON_CreateObject();
         cJSON_AddItemToObject(q, "from_year", cJSON_CreateNumber(c->from_year));
         cJSON_AddItemToObject(q, "to_year", cJSON_CreateNumber(c->to_year));
-        cJSON_AddItemToObject(q, "years",
-                              cJSON_CreateNumber(c->to_year - c->from_year));
+        cJSON_AddItemToObject(q, "from_period",
+                              cJSON_CreateString(s->points[i].period));
+        cJSON_AddItemToObject(q, "to_period",
+                              cJSON_CreateString(s->points[i + 1].period));
+        /* in years: 0.5 between two semesters */
+        cJSON_AddItemToObject(
+            q, "years",
+            chiso_json_number(s->points[i + 1].x - s->points[i].x));
         cJSON_AddItemToObject(q, "change", num_or_null(c->change));
         cJSON_AddItemToObject(q, "comparable", cJSON_CreateBool(c->comparable));
         cJSON_AddItemToObject(q, "reason", str_or_null(c->reason));
@@ -703,15 +717,19 @@ chiso_published_latest(const chiso_published *store,
             !chiso_published_unit_matches(r, unit)) {
             continue;
         }
-        if (out->latest == NULL || r->year > out->latest->year) {
+        /* the latest by time: a year's second half after its first */
+        if (out->latest == NULL ||
+            chiso_pub_row_time(r) > chiso_pub_row_time(out->latest)) {
             out->latest = r;
         }
         if (r->has_value &&
-            (out->latest_value == NULL || r->year > out->latest_value->year)) {
+            (out->latest_value == NULL ||
+             chiso_pub_row_time(r) > chiso_pub_row_time(out->latest_value))) {
             out->latest_value = r;
         }
         if (r->rank > 0 &&
-            (out->latest_rank == NULL || r->year > out->latest_rank->year)) {
+            (out->latest_rank == NULL ||
+             chiso_pub_row_time(r) > chiso_pub_row_time(out->latest_rank))) {
             out->latest_rank = r;
         }
     }
