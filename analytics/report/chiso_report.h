@@ -75,7 +75,7 @@ typedef enum chiso_report_history_kind {
 typedef struct chiso_report_history_source {
     chiso_report_history_kind kind;
     char *path;
-    char *period; /* "2023-H1"; required for summary and score, NULL for a
+    char *period;       /* "2023-H1"; required for summary and score, NULL for a
                      table (its rows name their periods) */
     long rank, rank_of; /* optional rank among departments (0 = unknown) */
 } chiso_report_history_source;

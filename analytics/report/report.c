@@ -21,7 +21,7 @@
 static const char *const default_indices[] = {"PAR_INDEX", "SIPAS", "PAPI"};
 
 void
-report_num(const struct rp *R, double x, int dec, char *out, size_t len)
+chiso_report__num(const struct rp *R, double x, int dec, char *out, size_t len)
 {
     char *p;
 
@@ -55,7 +55,7 @@ report_oom(struct rp *R)
 }
 
 void
-report_warn(struct rp *R, const char *fmt, ...)
+chiso_report__warn(struct rp *R, const char *fmt, ...)
 {
     chiso_buf msg = CHISO_BUF_INIT;
     va_list ap;
@@ -77,13 +77,13 @@ report_warn(struct rp *R, const char *fmt, ...)
 }
 
 void
-report_warnk(struct rp *R,
-             const char *code,
-             chiso_severity severity,
-             const char *criterion_id,
-             const char *path,
-             const char *fmt,
-             ...)
+chiso_report__warnk(struct rp *R,
+                    const char *code,
+                    chiso_severity severity,
+                    const char *criterion_id,
+                    const char *path,
+                    const char *fmt,
+                    ...)
 {
     chiso_buf msg = CHISO_BUF_INIT;
     chiso_diag d;
@@ -115,12 +115,12 @@ report_warnk(struct rp *R,
     if (chiso_diag_list_add(&R->wlist, &d) != CHISO_OK) {
         report_oom(R);
     }
-    report_warn(R, "%s", msg.data);
+    chiso_report__warn(R, "%s", msg.data);
     chiso_buf_free(&msg);
 }
 
 const char *
-report_strf(struct rp *R, const char *fmt, ...)
+chiso_report__strf(struct rp *R, const char *fmt, ...)
 {
     chiso_buf b = CHISO_BUF_INIT;
     va_list ap;
@@ -148,9 +148,10 @@ report_strf(struct rp *R, const char *fmt, ...)
 }
 
 const char *
-report_path(struct rp *R, const char *name)
+chiso_report__path(struct rp *R, const char *name)
 {
-    const char *p = report_strf(R, "%s/%s", chiso_outdir_path(R->od), name);
+    const char *p =
+        chiso_report__strf(R, "%s/%s", chiso_outdir_path(R->od), name);
 
     /* out of memory: the folder itself, which no file can be written over
      * (the diagnostic already says why) */
@@ -158,7 +159,7 @@ report_path(struct rp *R, const char *name)
 }
 
 chiso_status
-report_add_file(struct rp *R, const char *name)
+chiso_report__add_file(struct rp *R, const char *name)
 {
     char **f = realloc(R->files, (R->n_files + 1) * sizeof(*f));
 
@@ -175,7 +176,7 @@ report_add_file(struct rp *R, const char *name)
 }
 
 size_t
-report_areas(const struct rp *R, size_t *out, size_t cap)
+chiso_report__areas(const struct rp *R, size_t *out, size_t cap)
 {
     size_t i, n = 0;
 
@@ -188,7 +189,7 @@ report_areas(const struct rp *R, size_t *out, size_t cap)
 }
 
 const chiso_services_row *
-report_svc_row(const struct rp *R, int32_t idx)
+chiso_report__svc_row(const struct rp *R, int32_t idx)
 {
     if (R->svc == NULL) {
         return NULL;
@@ -197,7 +198,7 @@ report_svc_row(const struct rp *R, int32_t idx)
 }
 
 const chiso_tasks_row *
-report_tasks_row(const struct rp *R)
+chiso_report__tasks_row(const struct rp *R)
 {
     if (R->tasks == NULL) {
         return NULL;
@@ -206,7 +207,7 @@ report_tasks_row(const struct rp *R)
 }
 
 size_t
-report_unit_overdue(const struct rp *R)
+chiso_report__unit_overdue(const struct rp *R)
 {
     size_t i, n = 0;
 
@@ -230,7 +231,7 @@ progress(struct rp *R, const char *step)
 }
 
 void
-report_period_label(
+chiso_report__period_label(
     int en, chiso_period_kind kind, int32_t idx, char *out, size_t len)
 {
     static const char *const roman[] = {"I", "II", "III", "IV"};
@@ -266,7 +267,7 @@ report_period_label(
 static void
 period_label(const struct rp *R, int32_t idx, char *out, size_t len)
 {
-    report_period_label(R->en, R->kind, idx, out, len);
+    chiso_report__period_label(R->en, R->kind, idx, out, len);
 }
 
 static chiso_status
@@ -376,33 +377,35 @@ compute_logs_for(struct rp *R,
         if (st != CHISO_OK) {
             return chiso_diag_set(R->diag, st, NULL, 0, 0, "out of memory");
         }
-        if (report_tasks_row(R) == NULL) {
-            report_warnk(R, "unit_no_rows_in_period", CHISO_SEVERITY_WARNING,
-                         NULL, R->cfg->tasks,
-                         R->en ? "the task register has no task of unit %s "
-                                 "due in %s"
-                               : "sổ theo dõi nhiệm vụ không có nhiệm vụ "
-                                 "nào của %s đến hạn trong %s",
-                         R->cfg->unit_code, R->period_label);
+        if (chiso_report__tasks_row(R) == NULL) {
+            chiso_report__warnk(
+                R, "unit_no_rows_in_period", CHISO_SEVERITY_WARNING, NULL,
+                R->cfg->tasks,
+                R->en ? "the task register has no task of unit %s "
+                        "due in %s"
+                      : "sổ theo dõi nhiệm vụ không có nhiệm vụ "
+                        "nào của %s đến hạn trong %s",
+                R->cfg->unit_code, R->period_label);
         }
         if (R->tasks->rows_rejected > 0) {
-            report_warnk(R, "rows_rejected", CHISO_SEVERITY_WARNING, NULL,
-                         R->cfg->tasks,
-                         R->en ? "the task register had %llu bad rows of "
-                                 "%llu (not counted)"
-                               : "sổ theo dõi nhiệm vụ có %llu dòng lỗi trên "
-                                 "%llu dòng (không tính)",
-                         (unsigned long long)R->tasks->rows_rejected,
-                         (unsigned long long)(R->tasks->rows_read -
-                                              R->tasks->rows_totals));
+            chiso_report__warnk(
+                R, "rows_rejected", CHISO_SEVERITY_WARNING, NULL, R->cfg->tasks,
+                R->en ? "the task register had %llu bad rows of "
+                        "%llu (not counted)"
+                      : "sổ theo dõi nhiệm vụ có %llu dòng lỗi trên "
+                        "%llu dòng (không tính)",
+                (unsigned long long)R->tasks->rows_rejected,
+                (unsigned long long)(R->tasks->rows_read -
+                                     R->tasks->rows_totals));
         }
     } else {
-        report_warnk(R, "input_not_given", CHISO_SEVERITY_WARNING, NULL,
-                     R->cfg->path, "%s",
-                     R->en ? "no task register given: task rates are not "
-                             "reported"
-                           : "không có sổ theo dõi nhiệm vụ: không báo cáo tỷ "
-                             "lệ nhiệm vụ");
+        chiso_report__warnk(
+            R, "input_not_given", CHISO_SEVERITY_WARNING, NULL, R->cfg->path,
+            "%s",
+            R->en ? "no task register given: task rates are not "
+                    "reported"
+                  : "không có sổ theo dõi nhiệm vụ: không báo cáo tỷ "
+                    "lệ nhiệm vụ");
     }
     if (R->cfg->dossiers != NULL) {
         chiso_services_options so = CHISO_SERVICES_OPTIONS_INIT;
@@ -431,17 +434,18 @@ compute_logs_for(struct rp *R,
         if (st != CHISO_OK) {
             return chiso_diag_set(R->diag, st, NULL, 0, 0, "out of memory");
         }
-        if (report_svc_row(R, R->idx) == NULL) {
-            report_warnk(R, "unit_no_rows_in_period", CHISO_SEVERITY_WARNING,
-                         NULL, R->cfg->dossiers,
-                         R->en ? "the dossier log has no dossier of unit %s "
-                                 "received in %s"
-                               : "sổ hồ sơ không có hồ sơ nào của %s tiếp "
-                                 "nhận trong %s",
-                         R->cfg->unit_code, R->period_label);
+        if (chiso_report__svc_row(R, R->idx) == NULL) {
+            chiso_report__warnk(
+                R, "unit_no_rows_in_period", CHISO_SEVERITY_WARNING, NULL,
+                R->cfg->dossiers,
+                R->en ? "the dossier log has no dossier of unit %s "
+                        "received in %s"
+                      : "sổ hồ sơ không có hồ sơ nào của %s tiếp "
+                        "nhận trong %s",
+                R->cfg->unit_code, R->period_label);
         }
         if (R->svc->rows_rejected > 0) {
-            report_warnk(
+            chiso_report__warnk(
                 R, "rows_rejected", CHISO_SEVERITY_WARNING, NULL,
                 R->cfg->dossiers,
                 R->en ? "the dossier log had %llu bad rows of %llu "
@@ -452,12 +456,13 @@ compute_logs_for(struct rp *R,
                 (unsigned long long)(R->svc->rows_read - R->svc->rows_totals));
         }
     } else {
-        report_warnk(R, "input_not_given", CHISO_SEVERITY_WARNING, NULL,
-                     R->cfg->path, "%s",
-                     R->en ? "no dossier log given: service rates are not "
-                             "reported"
-                           : "không có sổ theo dõi hồ sơ: không báo cáo tỷ "
-                             "lệ dịch vụ công");
+        chiso_report__warnk(
+            R, "input_not_given", CHISO_SEVERITY_WARNING, NULL, R->cfg->path,
+            "%s",
+            R->en ? "no dossier log given: service rates are not "
+                    "reported"
+                  : "không có sổ theo dõi hồ sơ: không báo cáo tỷ "
+                    "lệ dịch vụ công");
     }
     return CHISO_OK;
 }
@@ -490,34 +495,37 @@ score_caveats(struct rp *R)
             continue;
         }
         if (!ns->reported) {
-            report_warnk(R, "criterion_not_reported", CHISO_SEVERITY_WARNING,
-                         n->id, R->ev->path,
-                         R->en ? "criterion %s has no figure in the evidence "
-                                 "sheet or the logs: scored 0"
-                               : "tiêu chí %s chưa có số liệu trong phiếu chấm "
-                                 "hoặc sổ theo dõi: tính 0 điểm",
-                         n->id);
+            chiso_report__warnk(
+                R, "criterion_not_reported", CHISO_SEVERITY_WARNING, n->id,
+                R->ev->path,
+                R->en ? "criterion %s has no figure in the evidence "
+                        "sheet or the logs: scored 0"
+                      : "tiêu chí %s chưa có số liệu trong phiếu chấm "
+                        "hoặc sổ theo dõi: tính 0 điểm",
+                n->id);
         } else if (ns->origin == CHISO_ORIGIN_POINTS &&
                    n->rule.type != CHISO_RULE_MANUAL &&
                    n->rule.type != CHISO_RULE_BINARY) {
-            report_warnk(R, "points_unchecked", CHISO_SEVERITY_WARNING, n->id,
-                         R->ev->path,
-                         R->en ? "criterion %s has self-assessed points but no "
-                                 "value, so its rule could not check them"
-                               : "tiêu chí %s chỉ có điểm tự chấm, không có "
-                                 "giá trị để đối chiếu với quy tắc chấm",
-                         n->id);
+            chiso_report__warnk(
+                R, "points_unchecked", CHISO_SEVERITY_WARNING, n->id,
+                R->ev->path,
+                R->en ? "criterion %s has self-assessed points but no "
+                        "value, so its rule could not check them"
+                      : "tiêu chí %s chỉ có điểm tự chấm, không có "
+                        "giá trị để đối chiếu với quy tắc chấm",
+                n->id);
         } else if (ns->has_self && ns->origin != CHISO_ORIGIN_POINTS &&
                    fabs(ns->self_points - ns->points) > 0.005) {
-            report_num(R, ns->self_points, 2, a, sizeof(a));
-            report_num(R, ns->points, 2, b, sizeof(b));
-            report_warnk(R, "self_points_differ", CHISO_SEVERITY_WARNING, n->id,
-                         R->ev->path,
-                         R->en ? "criterion %s: self-assessed %s points, the "
-                                 "rule gives %s (%s, line %lu)"
-                               : "tiêu chí %s: điểm tự chấm %s khác điểm theo "
-                                 "quy tắc %s (%s, dòng %lu)",
-                         n->id, a, b, R->ev->path, e ? e->line : 0UL);
+            chiso_report__num(R, ns->self_points, 2, a, sizeof(a));
+            chiso_report__num(R, ns->points, 2, b, sizeof(b));
+            chiso_report__warnk(
+                R, "self_points_differ", CHISO_SEVERITY_WARNING, n->id,
+                R->ev->path,
+                R->en ? "criterion %s: self-assessed %s points, the "
+                        "rule gives %s (%s, line %lu)"
+                      : "tiêu chí %s: điểm tự chấm %s khác điểm theo "
+                        "quy tắc %s (%s, dòng %lu)",
+                n->id, a, b, R->ev->path, e ? e->line : 0UL);
             if (R->wlist.n > 0 && e != NULL) {
                 /* the row of the sheet that gives the points */
                 R->wlist.items[R->wlist.n - 1].line = e->line;
@@ -525,13 +533,14 @@ score_caveats(struct rp *R)
         }
         for (t = 0; t < ns->n_terms; t++) {
             if (ns->terms[t].origin == CHISO_ORIGIN_NONE) {
-                report_warnk(R, "term_not_reported", CHISO_SEVERITY_WARNING,
-                             n->id, R->ev->path,
-                             R->en ? "input %s of criterion %s is not "
-                                     "reported: its term scores 0"
-                                   : "thành phần %s của tiêu chí %s chưa có "
-                                     "số liệu: tính 0 điểm",
-                             n->rule.terms[t].input, n->id);
+                chiso_report__warnk(
+                    R, "term_not_reported", CHISO_SEVERITY_WARNING, n->id,
+                    R->ev->path,
+                    R->en ? "input %s of criterion %s is not "
+                            "reported: its term scores 0"
+                          : "thành phần %s của tiêu chí %s chưa có "
+                            "số liệu: tính 0 điểm",
+                    n->rule.terms[t].input, n->id);
             }
         }
         if (ns->evidence_missing) {
@@ -544,25 +553,26 @@ score_caveats(struct rp *R)
         }
     }
     if (missing_ev.len > 0) {
-        report_warnk(R, "evidence_missing", CHISO_SEVERITY_WARNING, NULL,
-                     R->ev->path,
-                     R->en ? "points earned without an evidence reference (an "
-                             "explanation is required): %s"
-                           : "có điểm nhưng chưa có tài liệu kiểm chứng (cần "
-                             "giải trình): %s",
-                     missing_ev.data);
+        chiso_report__warnk(
+            R, "evidence_missing", CHISO_SEVERITY_WARNING, NULL, R->ev->path,
+            R->en ? "points earned without an evidence reference (an "
+                    "explanation is required): %s"
+                  : "có điểm nhưng chưa có tài liệu kiểm chứng (cần "
+                    "giải trình): %s",
+            missing_ev.data);
     }
     chiso_buf_free(&missing_ev);
     if (n_app_missing > 0) {
-        report_warnk(R, "appraisal_incomplete", CHISO_SEVERITY_WARNING, NULL,
-                     R->ev->path,
-                     R->en ? "%zu criteria have no appraised points: their "
-                             "self-assessed points were used in the appraised "
-                             "total"
-                           : "%zu tiêu chí chưa có điểm thẩm định: tổng điểm "
-                             "thẩm định dùng điểm tự chấm của các tiêu chí "
-                             "này",
-                     n_app_missing);
+        chiso_report__warnk(
+            R, "appraisal_incomplete", CHISO_SEVERITY_WARNING, NULL,
+            R->ev->path,
+            R->en ? "%zu criteria have no appraised points: their "
+                    "self-assessed points were used in the appraised "
+                    "total"
+                  : "%zu tiêu chí chưa có điểm thẩm định: tổng điểm "
+                    "thẩm định dùng điểm tự chấm của các tiêu chí "
+                    "này",
+            n_app_missing);
     }
 }
 
@@ -600,21 +610,23 @@ compute_published(struct rp *R)
     const char *const *names;
 
     if (R->cfg->published == NULL) {
-        report_warnk(R, "input_not_given", CHISO_SEVERITY_WARNING, NULL,
-                     R->cfg->path, "%s",
-                     R->en ? "no published-results store given: the "
-                             "province's indices are not reported"
-                           : "không có kho số liệu công bố: không báo cáo "
-                             "chỉ số của tỉnh");
+        chiso_report__warnk(R, "input_not_given", CHISO_SEVERITY_WARNING, NULL,
+                            R->cfg->path, "%s",
+                            R->en
+                                ? "no published-results store given: the "
+                                  "province's indices are not reported"
+                                : "không có kho số liệu công bố: không báo cáo "
+                                  "chỉ số của tỉnh");
         return CHISO_OK;
     }
     if (R->cfg->province == NULL) {
-        report_warnk(R, "input_not_given", CHISO_SEVERITY_WARNING, NULL,
-                     R->cfg->path, "%s",
-                     R->en ? "no province named in the configuration: the "
-                             "province's indices are not reported"
-                           : "cấu hình không nêu tỉnh: không báo cáo chỉ số "
-                             "của tỉnh");
+        chiso_report__warnk(
+            R, "input_not_given", CHISO_SEVERITY_WARNING, NULL, R->cfg->path,
+            "%s",
+            R->en ? "no province named in the configuration: the "
+                    "province's indices are not reported"
+                  : "cấu hình không nêu tỉnh: không báo cáo chỉ số "
+                    "của tỉnh");
         return CHISO_OK;
     }
     progress(R, "published");
@@ -637,21 +649,22 @@ compute_published(struct rp *R)
         if (st == CHISO_OK) {
             R->has_latest[i] = 1;
             if (R->latest[i].latest_value == NULL) {
-                report_warnk(R, "published_no_value", CHISO_SEVERITY_WARNING,
-                             NULL, R->cfg->published,
-                             R->en ? "%s: no published value for %s, only "
-                                     "ranks or mentions"
-                                   : "%s: chưa có điểm công bố của %s, chỉ "
-                                     "có thứ hạng hoặc thông tin định tính",
-                             names[i], R->cfg->province);
+                chiso_report__warnk(
+                    R, "published_no_value", CHISO_SEVERITY_WARNING, NULL,
+                    R->cfg->published,
+                    R->en ? "%s: no published value for %s, only "
+                            "ranks or mentions"
+                          : "%s: chưa có điểm công bố của %s, chỉ "
+                            "có thứ hạng hoặc thông tin định tính",
+                    names[i], R->cfg->province);
             }
         } else if (st == CHISO_ENOMEM) {
             *R->diag = d;
             return st;
         } else {
-            report_warnk(R, "published_index_missing", CHISO_SEVERITY_WARNING,
-                         NULL, R->cfg->published, "%s: %s", names[i],
-                         d.message);
+            chiso_report__warnk(R, "published_index_missing",
+                                CHISO_SEVERITY_WARNING, NULL, R->cfg->published,
+                                "%s: %s", names[i], d.message);
         }
     }
     R->n_indices = i;
@@ -663,10 +676,10 @@ free_rp(struct rp *R)
 {
     size_t i;
 
-    report_free_charts(R);
-    report_free_tables(R);
+    chiso_report__free_charts(R);
+    chiso_report__free_tables(R);
     chiso_diag_list_free(&R->wlist);
-    report_history_free(R);
+    chiso_report__history_free(R);
     for (i = 0; i < R->n_indices; i++) {
         if (R->has_latest[i]) {
             chiso_latest_clear(&R->latest[i]);
@@ -710,7 +723,7 @@ chiso_report_build(const chiso_report_config *cfg,
     size_t i, n_inputs;
 
     if (cfg->province_scope) {
-        return report_province_build(cfg, out_dir, opts, outcome, diag);
+        return chiso_report__province_build(cfg, out_dir, opts, outcome, diag);
     }
     memset(&R, 0, sizeof(R));
     if (outcome != NULL) {
@@ -750,11 +763,11 @@ chiso_report_build(const chiso_report_config *cfg,
         st = compute_published(&R);
     }
     if (st == CHISO_OK) {
-        st = report_history_compute(&R);
+        st = chiso_report__history_compute(&R);
     }
     if (st == CHISO_OK) {
         progress(&R, "charts");
-        st = report_build_charts(&R);
+        st = chiso_report__build_charts(&R);
     }
     if (st == CHISO_OK && R.oom) {
         st = CHISO_ENOMEM;
@@ -763,38 +776,38 @@ chiso_report_build(const chiso_report_config *cfg,
         goto fail;
     }
     progress(&R, "files");
-    st = report_write_charts(&R);
+    st = chiso_report__write_charts(&R);
     if (st == CHISO_OK) {
-        st = report_build_tables(&R);
+        st = chiso_report__build_tables(&R);
     }
     if (st == CHISO_OK) {
-        st = report_write_tables(&R);
+        st = chiso_report__write_tables(&R);
     }
     if (st == CHISO_OK) {
-        st = report_history_write(&R);
+        st = chiso_report__history_write(&R);
     }
     if (st == CHISO_OK) {
         progress(&R, "pdf");
-        st = report_write_pdf(&R);
+        st = chiso_report__write_pdf(&R);
     }
     if (st == CHISO_OK) {
         progress(&R, "xlsx");
-        st = report_write_xlsx(&R);
+        st = chiso_report__write_xlsx(&R);
     }
     if (st == CHISO_OK) {
         progress(&R, "docx");
-        st = report_write_docx(&R);
+        st = chiso_report__write_docx(&R);
     }
     if (st == CHISO_OK) {
         progress(&R, "html");
-        st = report_write_html(&R);
+        st = chiso_report__write_html(&R);
     }
     if (st == CHISO_OK) {
         /* the summary lists every file, itself included */
-        st = report_add_file(&R, "summary.json");
+        st = chiso_report__add_file(&R, "summary.json");
         if (st == CHISO_OK) {
             qsort(R.files, R.n_files, sizeof(*R.files), cmp_str);
-            st = report_write_summary(&R);
+            st = chiso_report__write_summary(&R);
         }
     }
     if (st == CHISO_OK && R.oom) {
@@ -815,7 +828,8 @@ chiso_report_build(const chiso_report_config *cfg,
      * warnings: not in summary.json, which does not depend on what else
      * is in the folder */
     for (i = 0; i < notes.n; i++) {
-        report_warn(&R, "%s: %s", notes.items[i].path, notes.items[i].message);
+        chiso_report__warn(&R, "%s: %s", notes.items[i].path,
+                           notes.items[i].message);
     }
     if (outcome != NULL) {
         outcome->files = R.files;

@@ -19,7 +19,7 @@
  * A chart that cannot be drawn - no data for it, or data the chart refuses
  * (a heatmap whose every cell is empty: the unit has no dossier in either
  * period) - is left out: its reason is kept for the brief and the summary,
- * and a typed warning "chart_left_out" is recorded (report_chart_warnings;
+ * and a typed warning "chart_left_out" is recorded (chiso_report__chart_warnings;
  * docs/warnings.md). The pack is still written.
  *
  * Words come from the message catalogue (English msgids,
@@ -102,11 +102,11 @@ left_out(struct rp *R, int which, const char *why)
                    c->base, why);
     w->kind = "chart_left_out";
     w->severity = CHISO_SEVERITY_WARNING;
-    report_warn(R, "%s", w->message);
+    chiso_report__warn(R, "%s", w->message);
 }
 
 chiso_status
-report_chart_warnings(const struct rp *R, chiso_diag_list *list)
+chiso_report__chart_warnings(const struct rp *R, chiso_diag_list *list)
 {
     size_t i;
 
@@ -132,7 +132,8 @@ value_text(const struct rp *R, int which, double v, char *out, size_t cap)
 static chiso_status
 chart_areas(struct rp *R)
 {
-    size_t areas[MAX_AREAS], n = report_areas(R, areas, MAX_AREAS), i, k = 0;
+    size_t areas[MAX_AREAS], n = chiso_report__areas(R, areas, MAX_AREAS), i,
+                             k = 0;
     size_t lo = 0, hi = 0;
     double lo_pct = HUGE_VAL, hi_pct = -HUGE_VAL;
     char sub[600], a[64], b[64];
@@ -197,7 +198,7 @@ chart_areas(struct rp *R)
 static chiso_status
 chart_lost(struct rp *R)
 {
-    size_t areas[MAX_AREAS], n = report_areas(R, areas, MAX_AREAS), i;
+    size_t areas[MAX_AREAS], n = chiso_report__areas(R, areas, MAX_AREAS), i;
     size_t worst = 0;
     double worst_lost = -1, total_lost = 0;
     char sub[600], a[64], b[64], c[64];
@@ -323,8 +324,8 @@ chart_months(struct rp *R)
     chiso_textf(R->charts[CH_MONTHS].caption,
                 sizeof(R->charts[CH_MONTHS].caption), "%s",
                 M(R, "Monthly rates, previous and current period"));
-    cur = report_svc_row(R, R->idx);
-    prev = report_svc_row(R, R->prev);
+    cur = chiso_report__svc_row(R, R->idx);
+    prev = chiso_report__svc_row(R, R->prev);
     if (cur != NULL && cur->received > 0) {
         char a[64], b[64], c[64];
         value_text(R, CH_MONTHS, cur->online_pct, a, sizeof(a));
@@ -738,7 +739,7 @@ leave_out_undrawable(struct rp *R, int which)
 }
 
 chiso_status
-report_build_charts(struct rp *R)
+chiso_report__build_charts(struct rp *R)
 {
     chiso_status st;
     size_t i;
@@ -770,7 +771,7 @@ report_build_charts(struct rp *R)
 }
 
 chiso_status
-report_write_charts(struct rp *R)
+chiso_report__write_charts(struct rp *R)
 {
     static const char *const ext[] = {".png", ".svg"};
     const chiso_chart *charts[2 * REPORT_CHARTS];
@@ -795,11 +796,12 @@ report_write_charts(struct rp *R)
         }
         for (e = 0; e < 2; e++) {
             chiso_textf(name, sizeof(name), "%s%s", R->charts[i].base, ext[e]);
-            chiso_textf(paths[n], sizeof(paths[n]), "%s", report_path(R, name));
+            chiso_textf(paths[n], sizeof(paths[n]), "%s",
+                        chiso_report__path(R, name));
             path_of[n] = paths[n];
             charts[n] = R->charts[i].chart;
             n++;
-            st = report_add_file(R, name);
+            st = chiso_report__add_file(R, name);
             if (st != CHISO_OK) {
                 return chiso_diag_set(R->diag, st, NULL, 0, 0, "out of memory");
             }
@@ -809,7 +811,7 @@ report_write_charts(struct rp *R)
 }
 
 void
-report_free_charts(struct rp *R)
+chiso_report__free_charts(struct rp *R)
 {
     size_t i;
 

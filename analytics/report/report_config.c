@@ -18,11 +18,10 @@
 #include <sys/stat.h>
 
 static const char *const config_keys[] = {
-    "format",   "format_version", "title",    "unit",  "province", "period",
-    "language", "framework",      "evidence", "tasks", "dossiers", "published",
-    "as_of",    "compare_units",  "indices",  "notes", "scope",
-    "units",    "history",        NULL};
-
+    "format",   "format_version", "title",     "unit",          "province",
+    "period",   "language",       "framework", "evidence",      "tasks",
+    "dossiers", "published",      "as_of",     "compare_units", "indices",
+    "notes",    "scope",          "units",     "history",       NULL};
 
 /* Remove "." segments and fold "x/.." pairs; keeps leading "..". */
 static void
@@ -377,9 +376,8 @@ static void
 history_entry(struct cl *L, const cJSON *e, chiso_report_history_source *h)
 {
     static const char *const kinds[] = {"summary", "score", "table"};
-    static const char *const keys[] = {"summary", "score",   "table",
-                                       "period",  "rank",    "rank_of",
-                                       NULL};
+    static const char *const keys[] = {"summary", "score",   "table", "period",
+                                       "rank",    "rank_of", NULL};
     const cJSON *c, *v;
     size_t i, n_src = 0;
 

@@ -27,7 +27,7 @@ free_rp(struct rp *R)
 {
     size_t i;
 
-    report_free_tables(R);
+    chiso_report__free_tables(R);
     for (i = 0; i < R->n_strs; i++) {
         free(R->strs[i]);
     }
@@ -42,7 +42,7 @@ finish(struct rp *R, chiso_sheet_book *book, char **out, size_t *len)
     chiso_status st;
 
     for (i = 0; i < R->n_tables; i++) {
-        report_sheet_table(book, &R->tables[i]);
+        chiso_report__sheet_table(book, &R->tables[i]);
     }
     if (R->oom) {
         chiso_sheet_book_free(book);
@@ -125,7 +125,7 @@ chiso_report_score_xlsx(const chiso_framework *fw,
     fig(f, &n, M(&R, "Criteria without figures"), CHISO_SHEET_INTEGER,
         (double)res->n_not_reported, 0, NULL, source);
     chiso_sheet_add_summary(book, M(&R, "Summary"), fw->name, f, n, NULL);
-    report_build_score_tables(&R);
+    chiso_report__build_score_tables(&R);
     st = finish(&R, book, out, len);
     free_rp(&R);
     return st;
@@ -174,11 +174,11 @@ chiso_report_services_xlsx(const chiso_services_result *res,
     if (st != CHISO_OK) {
         return st;
     }
-    t = report_table_add(&R, NULL, M(&R, "Dossiers"),
-                         res->path ? res->path : NULL, cols, 14);
+    t = chiso_report__table_add(&R, NULL, M(&R, "Dossiers"),
+                                res->path ? res->path : NULL, cols, 14);
     for (i = 0; t != NULL && i < res->n_rows; i++) {
         const chiso_services_row *r = &res->rows[i];
-        struct report_cell *c = report_table_row(&R, t, 0);
+        struct report_cell *c = chiso_report__table_row(&R, t, 0);
         if (c == NULL) {
             break;
         }
@@ -250,10 +250,10 @@ chiso_report_tasks_xlsx(const chiso_tasks_result *res,
     if (st != CHISO_OK) {
         return st;
     }
-    t = report_table_add(&R, NULL, M(&R, "Tasks"), res->path, cols, 13);
+    t = chiso_report__table_add(&R, NULL, M(&R, "Tasks"), res->path, cols, 13);
     for (i = 0; t != NULL && i < res->n_rows; i++) {
         const chiso_tasks_row *r = &res->rows[i];
-        struct report_cell *c = report_table_row(&R, t, 0);
+        struct report_cell *c = chiso_report__table_row(&R, t, 0);
         if (c == NULL) {
             break;
         }
@@ -271,11 +271,12 @@ chiso_report_tasks_xlsx(const chiso_tasks_result *res,
         c[11].value = r->days_late_median;
         c[12].value = r->days_late_max;
     }
-    t = report_table_add(&R, NULL, M(&R, "Overdue tasks"),
-                         M(&R, "Tasks overdue at the report date"), ocols, 7);
+    t = chiso_report__table_add(&R, NULL, M(&R, "Overdue tasks"),
+                                M(&R, "Tasks overdue at the report date"),
+                                ocols, 7);
     for (i = 0; t != NULL && i < res->n_overdue; i++) {
         const chiso_task_overdue *ta = &res->overdue[i];
-        struct report_cell *c = report_table_row(&R, t, 0);
+        struct report_cell *c = chiso_report__table_row(&R, t, 0);
         if (c == NULL) {
             break;
         }
@@ -284,7 +285,7 @@ chiso_report_tasks_xlsx(const chiso_tasks_result *res,
         c[2].text = ta->title;
         c[3].text = ta->source_document;
         chiso_format_datetime(ta->due.secs, ta->due.has_time, buf, sizeof(buf));
-        c[4].text = report_strf(&R, "%s", buf);
+        c[4].text = chiso_report__strf(&R, "%s", buf);
         c[5].value = ta->days_overdue;
         c[6].value = (double)ta->line;
     }

@@ -466,8 +466,8 @@ add_breaks(struct rp *R, chiso_chart *ch)
         if (is_break(&H->pts[i - 1], &H->pts[i])) {
             st = chiso_chart_add_break(
                 ch, H->pts[i].x,
-                report_strf(R, HM(R, "framework changed: %s"),
-                            H->pts[i].framework));
+                chiso_report__strf(R, HM(R, "framework changed: %s"),
+                                   H->pts[i].framework));
         }
     }
     return st;
@@ -526,11 +526,12 @@ build_charts(struct rp *R)
             for (i = 0; i < H->n; i++) {
                 y[i] = H->pts[i].area_pct[a];
             }
-            st = chiso_chart_add_series(
-                c->chart,
-                report_strf(R, "%s. %s", an->id,
-                            R->en && an->name_en ? an->name_en : an->name),
-                x, y, NULL, NULL, H->n);
+            st = chiso_chart_add_series(c->chart,
+                                        chiso_report__strf(R, "%s. %s", an->id,
+                                                           R->en && an->name_en
+                                                               ? an->name_en
+                                                               : an->name),
+                                        x, y, NULL, NULL, H->n);
         }
         if (st == CHISO_OK) {
             st = add_breaks(R, c->chart);
@@ -581,8 +582,8 @@ build_charts(struct rp *R)
         chiso_diag_clear(&d);
         d.lang = hlang(R);
         if (chiso_plot_check(c->chart, 1200, 800, &d) == CHISO_EDATA) {
-            report_warn(R, HM(R, "chart '%s' left out: %s"), c->base,
-                        d.message);
+            chiso_report__warn(R, HM(R, "chart '%s' left out: %s"), c->base,
+                               d.message);
             chiso_chart_free(c->chart);
             c->chart = NULL;
         }
@@ -599,7 +600,7 @@ per_year(chiso_period_kind k)
 }
 
 chiso_status
-report_history_compute(struct rp *R)
+chiso_report__history_compute(struct rp *R)
 {
     struct report_history *H;
     struct hist_point *cur;
@@ -615,7 +616,7 @@ report_history_compute(struct rp *R)
                               "out of memory");
     }
     R->hist = H;
-    H->n_areas = report_areas(R, H->areas, HIST_MAX_AREAS);
+    H->n_areas = chiso_report__areas(R, H->areas, HIST_MAX_AREAS);
     /* the report's own period first, so a history entry repeating it is
      * an error at that entry */
     cur = add_point(R, R->cfg->period, R->cfg->evidence, 0);
@@ -634,8 +635,9 @@ report_history_compute(struct rp *R)
             size_t before = H->n;
             st = load_table(R, src);
             if (st == CHISO_OK && H->n == before) {
-                report_warn(R, HM(R, "history table %s has no row of unit %s"),
-                            src->path, R->cfg->unit_code);
+                chiso_report__warn(
+                    R, HM(R, "history table %s has no row of unit %s"),
+                    src->path, R->cfg->unit_code);
             }
         } else {
             st = load_json_source(R, src);
@@ -668,9 +670,10 @@ report_history_compute(struct rp *R)
         }
     }
     if (H->yoy == 0) {
-        report_warn(R, HM(R, "the history has no index for the same period a "
-                             "year earlier: no change over the year is "
-                             "reported"));
+        chiso_report__warn(
+            R, HM(R, "the history has no index for the same period a "
+                     "year earlier: no change over the year is "
+                     "reported"));
     }
     return build_charts(R);
 }
@@ -678,7 +681,7 @@ report_history_compute(struct rp *R)
 /* ---- outputs ----------------------------------------------------------- */
 
 chiso_status
-report_history_write(struct rp *R)
+chiso_report__history_write(struct rp *R)
 {
     static const char *const ext[] = {".png", ".svg"};
     struct report_history *H = R->hist;
@@ -705,9 +708,9 @@ report_history_write(struct rp *R)
         }
         for (e = 0; e < 2; e++) {
             chiso_textf(name, sizeof(name), "%s%s", H->charts[i].base, ext[e]);
-            paths[n] = report_path(R, name);
+            paths[n] = chiso_report__path(R, name);
             charts[n++] = H->charts[i].chart;
-            if (report_add_file(R, name) != CHISO_OK) {
+            if (chiso_report__add_file(R, name) != CHISO_OK) {
                 return chiso_diag_set(R->diag, CHISO_ENOMEM, NULL, 0, 0,
                                       "out of memory");
             }
@@ -717,7 +720,7 @@ report_history_write(struct rp *R)
     if (st != CHISO_OK) {
         return st;
     }
-    st = chiso_outfile_open(&f, report_path(R, "history.csv"), R->diag);
+    st = chiso_outfile_open(&f, chiso_report__path(R, "history.csv"), R->diag);
     if (st != CHISO_OK) {
         return st;
     }
@@ -756,13 +759,13 @@ report_history_write(struct rp *R)
     }
     st = chiso_outfile_commit(f, R->diag);
     if (st == CHISO_OK) {
-        st = report_add_file(R, "history.csv");
+        st = chiso_report__add_file(R, "history.csv");
     }
     return st;
 }
 
 cJSON *
-report_history_json(chiso_jb *jb, const struct rp *R)
+chiso_report__history_json(chiso_jb *jb, const struct rp *R)
 {
     const struct report_history *H = R->hist;
     cJSON *o, *arr, *yoy;
@@ -838,7 +841,7 @@ hdraw(cairo_t *cr, double w, double h, void *ctx)
 }
 
 chiso_status
-report_history_pdf(struct rp *R, chiso_doc *d)
+chiso_report__history_pdf(struct rp *R, chiso_doc *d)
 {
     const struct report_history *H = R->hist;
     static const double w[] = {0.2, 0.2, 0.2, 0.4};
@@ -852,21 +855,22 @@ report_history_pdf(struct rp *R, chiso_doc *d)
     }
     chiso_doc_heading(d, HM(R, "The unit across periods"), 2);
     if (H->yoy == 1) {
-        report_num(R, H->yoy_change, 2, a, sizeof(a));
+        chiso_report__num(R, H->yoy_change, 2, a, sizeof(a));
         chiso_doc_paragraph(
             d,
-            report_strf(R,
-                        HM(R, "Change since %s (the same period a year "
-                              "earlier): %s percentage points."),
-                        H->yoy_period, a),
+            chiso_report__strf(R,
+                               HM(R, "Change since %s (the same period a year "
+                                     "earlier): %s percentage points."),
+                               H->yoy_period, a),
             0);
     } else if (H->yoy == 2) {
         chiso_doc_paragraph(
             d,
-            report_strf(R,
-                        HM(R, "Not comparable with %s (the same period a "
-                              "year earlier): the framework changed."),
-                        H->yoy_period),
+            chiso_report__strf(R,
+                               HM(R,
+                                  "Not comparable with %s (the same period a "
+                                  "year earlier): the framework changed."),
+                               H->yoy_period),
             0);
     }
     hd[0] = HM(R, "Period");
@@ -879,7 +883,7 @@ report_history_pdf(struct rp *R, chiso_doc *d)
         char v[48], rk[48];
         const char *cells[4];
         if (isfinite(p->index_pct)) {
-            report_num(R, p->index_pct, 2, v, sizeof(v));
+            chiso_report__num(R, p->index_pct, 2, v, sizeof(v));
         } else {
             chiso_textf(v, sizeof(v), "%s", HM(R, "no data"));
         }
@@ -913,7 +917,7 @@ report_history_pdf(struct rp *R, chiso_doc *d)
 }
 
 void
-report_history_free(struct rp *R)
+chiso_report__history_free(struct rp *R)
 {
     size_t i;
 

@@ -73,11 +73,11 @@ struct rp {
     /* the same warnings typed (code, severity, file:line:column,
      * criterion), plus the logs' row and unit notes: summary.json */
     chiso_diag_list wlist;
-    /* the tables of the pack, built once (report_build_tables) and
+    /* the tables of the pack, built once (chiso_report__build_tables) and
      * written as CSV, workbook sheets, web and Word tables */
     struct report_table *tables;
     size_t n_tables;
-    char **strs; /* report_strf: texts that live as long as the report */
+    char **strs; /* chiso_report__strf: texts that live as long as the report */
     size_t n_strs;
     int oom; /* an allocation failed (the diagnostic says so) */
     struct report_history *hist; /* report_history.c; NULL: no history */
@@ -120,7 +120,7 @@ struct report_cell {
  * current value (up when above it, down when below), so the number shown
  * still reaches the step; whole numbers unchanged; without a current
  * value, next itself. */
-double report_target_round(double next, int has_value, double value);
+double chiso_report__target_round(double next, int has_value, double value);
 
 struct report_table {
     const char *csv;   /* "table-criteria.csv"; NULL = not written as CSV */
@@ -138,99 +138,104 @@ struct report_table {
 #define RT(R, vi, en_) ((R)->en ? (en_) : (vi))
 
 /* Number with `dec` decimals and the language's decimal separator. */
-void report_num(const struct rp *R, double x, int dec, char *out, size_t len);
+void
+chiso_report__num(const struct rp *R, double x, int dec, char *out, size_t len);
 /* Append a warning (copied; any length): text only (R->warnings). */
-void report_warn(struct rp *R, const char *fmt, ...) CHISO_PRINTF(2, 3);
+void chiso_report__warn(struct rp *R, const char *fmt, ...) CHISO_PRINTF(2, 3);
 /* Append a typed warning (code from docs/warnings.md; criterion_id and
  * path may be NULL) to R->warnings and R->wlist. fmt is the text already
  * in the report's language. */
-void report_warnk(struct rp *R,
-                  const char *code,
-                  chiso_severity severity,
-                  const char *criterion_id,
-                  const char *path,
-                  const char *fmt,
-                  ...) CHISO_PRINTF(6, 7);
+void chiso_report__warnk(struct rp *R,
+                         const char *code,
+                         chiso_severity severity,
+                         const char *criterion_id,
+                         const char *path,
+                         const char *fmt,
+                         ...) CHISO_PRINTF(6, 7);
 /* Formatted text of any length that lives until the report is built
  * ("" and R->oom on allocation failure). */
-const char *report_strf(struct rp *R, const char *fmt, ...) CHISO_PRINTF(2, 3);
+const char *chiso_report__strf(struct rp *R, const char *fmt, ...)
+    CHISO_PRINTF(2, 3);
 /* Full path of a file inside the temporary output folder (lives until the
  * report is built). */
-const char *report_path(struct rp *R, const char *name);
+const char *chiso_report__path(struct rp *R, const char *name);
 /* Record a written file name. */
-chiso_status report_add_file(struct rp *R, const char *name);
+chiso_status chiso_report__add_file(struct rp *R, const char *name);
 
 /* report_summary.c */
-chiso_status report_write_summary(struct rp *R);
+chiso_status chiso_report__write_summary(struct rp *R);
 /* A new table of R->tables (cols copied; NULL and R->oom on allocation
  * failure) and a new row of it, its cells empty (NaN, NULL). */
-struct report_table *report_table_add(struct rp *R,
-                                      const char *csv,
-                                      const char *sheet,
-                                      const char *title,
-                                      const struct report_col *cols,
-                                      size_t n_cols);
-struct report_cell *
-report_table_row(struct rp *R, struct report_table *t, unsigned char flags);
+struct report_table *chiso_report__table_add(struct rp *R,
+                                             const char *csv,
+                                             const char *sheet,
+                                             const char *title,
+                                             const struct report_col *cols,
+                                             size_t n_cols);
+struct report_cell *chiso_report__table_row(struct rp *R,
+                                            struct report_table *t,
+                                            unsigned char flags);
 /* The tables of a score alone (areas, criteria, points lost): R->fw,
  * R->score and R->en are all they read. */
-void report_build_score_tables(struct rp *R);
+void chiso_report__build_score_tables(struct rp *R);
 /* Build the tables (R->tables) once. */
-chiso_status report_build_tables(struct rp *R);
+chiso_status chiso_report__build_tables(struct rp *R);
 /* The table whose CSV file or sheet is named `name` (NULL if not built). */
-const struct report_table *report_table_named(const struct rp *R,
-                                              const char *name);
-void report_free_tables(struct rp *R);
-chiso_status report_write_tables(struct rp *R);
+const struct report_table *chiso_report__table_named(const struct rp *R,
+                                                     const char *name);
+void chiso_report__free_tables(struct rp *R);
+chiso_status chiso_report__write_tables(struct rp *R);
 
 /* report_office.c: report.xlsx, report.docx, report.html */
 struct chiso_sheet_book;
 /* A table as a sheet of book (errors kept by the book). */
-void report_sheet_table(struct chiso_sheet_book *book,
-                        const struct report_table *t);
-chiso_status report_write_xlsx(struct rp *R);
-chiso_status report_write_docx(struct rp *R);
-chiso_status report_write_html(struct rp *R);
+void chiso_report__sheet_table(struct chiso_sheet_book *book,
+                               const struct report_table *t);
+chiso_status chiso_report__write_xlsx(struct rp *R);
+chiso_status chiso_report__write_docx(struct rp *R);
+chiso_status chiso_report__write_html(struct rp *R);
 
 /* report_charts.c */
-chiso_status report_build_charts(struct rp *R);
+chiso_status chiso_report__build_charts(struct rp *R);
 /* Append the typed warnings of the charts left out ("chart_left_out",
  * docs/warnings.md) to list. They are also in R->warnings as text. */
-chiso_status report_chart_warnings(const struct rp *R, chiso_diag_list *list);
-chiso_status report_write_charts(struct rp *R);
-void report_free_charts(struct rp *R);
+chiso_status chiso_report__chart_warnings(const struct rp *R,
+                                          chiso_diag_list *list);
+chiso_status chiso_report__write_charts(struct rp *R);
+void chiso_report__free_charts(struct rp *R);
 
 /* report_pdf.c */
-chiso_status report_write_pdf(struct rp *R);
+chiso_status chiso_report__write_pdf(struct rp *R);
 
 /* Top-level areas of the framework, in order (indices into fw->nodes). */
-size_t report_areas(const struct rp *R, size_t *out, size_t cap);
+size_t chiso_report__areas(const struct rp *R, size_t *out, size_t cap);
 /* The services row of the unit for a period index (NULL if none). */
-const chiso_services_row *report_svc_row(const struct rp *R, int32_t idx);
+const chiso_services_row *chiso_report__svc_row(const struct rp *R,
+                                                int32_t idx);
 /* The tasks row of the unit for the report period (NULL if none). */
-const chiso_tasks_row *report_tasks_row(const struct rp *R);
+const chiso_tasks_row *chiso_report__tasks_row(const struct rp *R);
 /* Overdue tasks of the unit (count), as of the report's date. */
-size_t report_unit_overdue(const struct rp *R);
+size_t chiso_report__unit_overdue(const struct rp *R);
 
 /* report_history.c: the unit's earlier periods ("history"). compute
  * after the score; write adds the charts and history.csv; json is the
  * summary's "history" (null without one); pdf adds the brief's section. */
-chiso_status report_history_compute(struct rp *R);
-chiso_status report_history_write(struct rp *R);
-struct cJSON *report_history_json(chiso_jb *jb, const struct rp *R);
-chiso_status report_history_pdf(struct rp *R, chiso_doc *d);
-void report_history_free(struct rp *R);
+chiso_status chiso_report__history_compute(struct rp *R);
+chiso_status chiso_report__history_write(struct rp *R);
+struct cJSON *chiso_report__history_json(chiso_jb *jb, const struct rp *R);
+chiso_status chiso_report__history_pdf(struct rp *R, chiso_doc *d);
+void chiso_report__history_free(struct rp *R);
 
 /* report.c: a period's words ("6 tháng đầu năm 2024", "quý II/2024"). */
-void report_period_label(
+void chiso_report__period_label(
     int en, chiso_period_kind kind, int32_t idx, char *out, size_t len);
 
 /* report_province.c: the province's pack ("scope": "province"), with the
  * contract of chiso_report_build. */
-chiso_status report_province_build(const chiso_report_config *cfg,
-                                   const char *out_dir,
-                                   const chiso_report_options *opts,
-                                   chiso_report_outcome *outcome,
-                                   chiso_diag *diag);
+chiso_status chiso_report__province_build(const chiso_report_config *cfg,
+                                          const char *out_dir,
+                                          const chiso_report_options *opts,
+                                          chiso_report_outcome *outcome,
+                                          chiso_diag *diag);
 
 #endif /* CHISO_REPORT_INT_H */

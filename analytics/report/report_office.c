@@ -6,7 +6,7 @@
  * the CSV tables (struct rp, the tables of report_summary.c), so every
  * number in them is the number of summary.json, rounded the same way.
  * Words come from the message catalogue (English msgids, vi.po) or the
- * report's own RT() pairs; numbers in sentences go through report_num
+ * report's own RT() pairs; numbers in sentences go through chiso_report__num
  * (the language's decimal separator). No clock is read: the workbook's
  * creation time is the fixed default, the Word document carries no date,
  * the page none; zip entries carry fixed times. docs/outputs.md ("The
@@ -38,8 +38,8 @@ numtext(struct rp *R, double x, int dec)
 {
     char buf[64];
 
-    report_num(R, x, dec, buf, sizeof(buf));
-    return report_strf(R, "%s", buf);
+    chiso_report__num(R, x, dec, buf, sizeof(buf));
+    return chiso_report__strf(R, "%s", buf);
 }
 
 /* The file name of an input, without its folder (a page or a document
@@ -62,8 +62,8 @@ title_of(struct rp *R)
     if (R->cfg->title != NULL) {
         return R->cfg->title;
     }
-    return report_strf(R, "%s %s", M(R, "Report on administrative reform,"),
-                       R->period_label);
+    return chiso_report__strf(
+        R, "%s %s", M(R, "Report on administrative reform,"), R->period_label);
 }
 
 /* ---- report.xlsx ----------------------------------------------------------- */
@@ -89,7 +89,8 @@ sheet_kind(report_col_kind k)
 }
 
 void
-report_sheet_table(struct chiso_sheet_book *book, const struct report_table *t)
+chiso_report__sheet_table(struct chiso_sheet_book *book,
+                          const struct report_table *t)
 {
     chiso_sheet_column cols[REPORT_TABLE_COLS];
     chiso_sheet *sh = NULL;
@@ -180,15 +181,15 @@ fig_text(chiso_sheet_figure *f,
 }
 
 chiso_status
-report_write_xlsx(struct rp *R)
+chiso_report__write_xlsx(struct rp *R)
 {
     chiso_sheet_book_options o = CHISO_SHEET_BOOK_OPTIONS_INIT;
     chiso_sheet_book *book = NULL;
     chiso_sheet_figure f[32];
     size_t n = 0, i;
     const chiso_score_result *s = R->score;
-    const chiso_tasks_row *tr = report_tasks_row(R);
-    const chiso_services_row *cur = report_svc_row(R, R->idx);
+    const chiso_tasks_row *tr = chiso_report__tasks_row(R);
+    const chiso_services_row *cur = chiso_report__svc_row(R, R->idx);
     const char *fwname = R->fw->name;
     const char *points = M(R, "points");
     chiso_status st;
@@ -224,7 +225,7 @@ report_write_xlsx(struct rp *R)
             tr ? tr->on_time_pct : (double)NAN, 2, "%",
             base_name(R->cfg->tasks));
         fig(f, &n, M(R, "Tasks overdue at the report date"),
-            CHISO_SHEET_INTEGER, (double)report_unit_overdue(R), 0, NULL,
+            CHISO_SHEET_INTEGER, (double)chiso_report__unit_overdue(R), 0, NULL,
             base_name(R->cfg->tasks));
     }
     if (R->svc != NULL) {
@@ -250,35 +251,36 @@ report_write_xlsx(struct rp *R)
         const chiso_pub_row *r =
             R->has_latest[i] ? R->latest[i].latest_rank : NULL;
         fig(f, &n,
-            report_strf(R, "%s %s (%s)", R->index_names[i],
-                        M(R, "of the province"),
-                        v ? report_strf(R, "%d", v->year) : "–"),
+            chiso_report__strf(R, "%s %s (%s)", R->index_names[i],
+                               M(R, "of the province"),
+                               v ? chiso_report__strf(R, "%d", v->year) : "–"),
             CHISO_SHEET_NUMBER, v && v->has_value ? v->value : (double)NAN,
             v ? v->value_decimals : 2, v ? v->scale : NULL,
             v ? v->source : base_name(R->cfg->published));
         fig_text(f, &n,
-                 report_strf(R, "%s: %s", R->index_names[i],
-                             M(R, "rank of the province")),
+                 chiso_report__strf(R, "%s: %s", R->index_names[i],
+                                    M(R, "rank of the province")),
                  r && r->rank > 0
-                     ? report_strf(R, "%ld/%ld (%d)%s", r->rank, r->rank_of,
-                                   r->year,
-                                   r->rank_derived ? M(R, ", derived") : "")
+                     ? chiso_report__strf(
+                           R, "%ld/%ld (%d)%s", r->rank, r->rank_of, r->year,
+                           r->rank_derived ? M(R, ", derived") : "")
                      : NULL,
                  r ? r->source : base_name(R->cfg->published));
     }
     chiso_sheet_add_summary(book, M(R, "Summary"), title_of(R), f, n, NULL);
     for (i = 0; i < R->n_tables; i++) {
-        report_sheet_table(book, &R->tables[i]);
+        chiso_report__sheet_table(book, &R->tables[i]);
     }
     if (R->oom) {
         chiso_sheet_book_free(book);
         return chiso_diag_set(R->diag, CHISO_ENOMEM, NULL, 0, 0,
                               "out of memory");
     }
-    st = chiso_sheet_book_write(book, report_path(R, "report.xlsx"), R->diag);
+    st = chiso_sheet_book_write(book, chiso_report__path(R, "report.xlsx"),
+                                R->diag);
     chiso_sheet_book_free(book);
     if (st == CHISO_OK) {
-        st = report_add_file(R, "report.xlsx");
+        st = chiso_report__add_file(R, "report.xlsx");
     }
     return st;
 }
@@ -298,8 +300,8 @@ cell_text(struct rp *R, const struct report_table *t, size_t i, size_t j)
         return c->text;
     case RC_DATE:
         if (c->text != NULL && strlen(c->text) >= 10 && !R->en) {
-            return report_strf(R, "%.2s/%.2s/%.4s", c->text + 8, c->text + 5,
-                               c->text);
+            return chiso_report__strf(R, "%.2s/%.2s/%.4s", c->text + 8,
+                                      c->text + 5, c->text);
         }
         return c->text;
     case RC_INT:
@@ -363,12 +365,12 @@ word_chart(struct rp *R, chiso_word_doc *doc, int which)
 
     if (c->chart == NULL) {
         chiso_word_paragraph(
-            doc, report_strf(R, "%s: %s", c->caption, c->why_missing));
+            doc, chiso_report__strf(R, "%s: %s", c->caption, c->why_missing));
         return;
     }
-    chiso_word_image_file(doc,
-                          report_path(R, report_strf(R, "%s.png", c->base)),
-                          15.0, c->caption, c->reading);
+    chiso_word_image_file(
+        doc, chiso_report__path(R, chiso_report__strf(R, "%s.png", c->base)),
+        15.0, c->caption, c->reading);
     if (c->reading[0] != '\0') {
         chiso_word_paragraph(doc, c->reading);
     }
@@ -384,35 +386,35 @@ docx_results(struct rp *R, chiso_word_doc *doc)
     static const size_t od_cols[] = {0, 1, 3, 4};
     static const double od_w[] = {3.4, 7.9, 2.9, 2.3};
     const chiso_score_result *s = R->score;
-    const chiso_tasks_row *tr = report_tasks_row(R);
-    const chiso_services_row *cur = report_svc_row(R, R->idx);
-    const chiso_services_row *prev = report_svc_row(R, R->prev);
+    const chiso_tasks_row *tr = chiso_report__tasks_row(R);
+    const chiso_services_row *cur = chiso_report__svc_row(R, R->idx);
+    const chiso_services_row *prev = chiso_report__svc_row(R, R->prev);
     size_t i;
 
     chiso_word_heading(doc, 1, M(R, "I. RESULTS"));
     chiso_word_heading(doc, 2, M(R, "1. Self-assessment of the PAR index"));
     chiso_word_paragraph(
-        doc, report_strf(R,
-                         RT(R,
-                            "Theo %s, đơn vị tự đánh giá đạt %s/%s điểm, tương "
-                            "ứng %s %% số điểm tối đa áp dụng%s%s.",
-                            "Under %s, the unit's self-assessment is %s of %s "
-                            "points, %s %% of the applicable maximum%s%s."),
-                         R->fw->name, numtext(R, s->points, 2),
-                         numtext(R, s->applicable_max, 2),
-                         numtext(R, s->index_pct, 2),
-                         s->group ? RT(R, ", xếp loại ", ", grade ") : "",
-                         s->group ? s->group->label : ""));
+        doc, chiso_report__strf(
+                 R,
+                 RT(R,
+                    "Theo %s, đơn vị tự đánh giá đạt %s/%s điểm, tương "
+                    "ứng %s %% số điểm tối đa áp dụng%s%s.",
+                    "Under %s, the unit's self-assessment is %s of %s "
+                    "points, %s %% of the applicable maximum%s%s."),
+                 R->fw->name, numtext(R, s->points, 2),
+                 numtext(R, s->applicable_max, 2), numtext(R, s->index_pct, 2),
+                 s->group ? RT(R, ", xếp loại ", ", grade ") : "",
+                 s->group ? s->group->label : ""));
     if (s->has_appraised) {
         chiso_word_paragraph(
-            doc, report_strf(R,
-                             RT(R, "Điểm thẩm định: %s điểm (%s %%).",
-                                "Appraised: %s points (%s %%)."),
-                             numtext(R, s->appraised, 2),
-                             numtext(R, s->appraised_index_pct, 2)));
+            doc, chiso_report__strf(R,
+                                    RT(R, "Điểm thẩm định: %s điểm (%s %%).",
+                                       "Appraised: %s points (%s %%)."),
+                                    numtext(R, s->appraised, 2),
+                                    numtext(R, s->appraised_index_pct, 2)));
     }
-    word_table(R, doc, report_table_named(R, M(R, "Areas")), area_cols, area_w,
-               5, 64);
+    word_table(R, doc, chiso_report__table_named(R, M(R, "Areas")), area_cols,
+               area_w, 5, 64);
     word_chart(R, doc, 0);
     word_chart(R, doc, 1);
 
@@ -420,10 +422,10 @@ docx_results(struct rp *R, chiso_word_doc *doc)
     if (R->tasks == NULL) {
         chiso_word_paragraph(doc, M(R, "No task register was given."));
     } else {
-        size_t overdue = report_unit_overdue(R);
+        size_t overdue = chiso_report__unit_overdue(R);
         chiso_word_paragraph(
             doc,
-            report_strf(
+            chiso_report__strf(
                 R,
                 RT(R,
                    "Trong %s, đơn vị có %s nhiệm vụ đến hạn; đã hoàn thành "
@@ -439,7 +441,8 @@ docx_results(struct rp *R, chiso_word_doc *doc)
                 tr ? numtext(R, tr->on_time_pct, 2) : "–",
                 numtext(R, tr ? (double)tr->completed_late : 0, 0),
                 numtext(R, (double)overdue, 0)));
-        word_table(R, doc, report_table_named(R, "table-overdue-tasks.csv"),
+        word_table(R, doc,
+                   chiso_report__table_named(R, "table-overdue-tasks.csv"),
                    od_cols, od_w, 4, TOP_ITEMS);
     }
 
@@ -448,13 +451,14 @@ docx_results(struct rp *R, chiso_word_doc *doc)
         chiso_word_paragraph(doc, M(R, "No dossier log was given."));
     } else if (cur == NULL) {
         chiso_word_paragraph(
-            doc, report_strf(R, "%s (%s)",
-                             M(R, "No dossier was received in the period."),
-                             R->period_label));
+            doc,
+            chiso_report__strf(R, "%s (%s)",
+                               M(R, "No dossier was received in the period."),
+                               R->period_label));
     } else {
         chiso_word_paragraph(
             doc,
-            report_strf(
+            chiso_report__strf(
                 R,
                 RT(R,
                    "Trong %s, đơn vị tiếp nhận %s hồ sơ, đã giải quyết %s hồ "
@@ -471,15 +475,15 @@ docx_results(struct rp *R, chiso_word_doc *doc)
                 numtext(R, cur->result_signed_pct, 2)));
         if (prev != NULL) {
             chiso_word_paragraph(
-                doc,
-                report_strf(R,
-                            RT(R,
-                               "So với %s: nộp trực tuyến %s %%, giải quyết "
-                               "đúng hạn %s %%.",
-                               "Compared with %s: online %s %%, on time %s "
-                               "%%."),
-                            R->prev_label, numtext(R, prev->online_pct, 2),
-                            numtext(R, prev->on_time_pct, 2)));
+                doc, chiso_report__strf(
+                         R,
+                         RT(R,
+                            "So với %s: nộp trực tuyến %s %%, giải quyết "
+                            "đúng hạn %s %%.",
+                            "Compared with %s: online %s %%, on time %s "
+                            "%%."),
+                         R->prev_label, numtext(R, prev->online_pct, 2),
+                         numtext(R, prev->on_time_pct, 2)));
         }
     }
     if (R->svc != NULL || R->tasks != NULL) {
@@ -498,18 +502,19 @@ docx_results(struct rp *R, chiso_word_doc *doc)
             }
             chiso_word_list_item(
                 doc, CHISO_WORD_BULLET, 0,
-                report_strf(
+                chiso_report__strf(
                     R, "%s%s%s%s%s", R->index_names[i],
                     v && v->has_value
-                        ? report_strf(R, " %d: %s", v->year,
-                                      numtext(R, v->value, v->value_decimals))
+                        ? chiso_report__strf(
+                              R, " %d: %s", v->year,
+                              numtext(R, v->value, v->value_decimals))
                         : ":",
                     v && v->has_value && r && r->rank > 0 ? "," : "",
                     r && r->rank > 0
-                        ? report_strf(R,
-                                      RT(R, " xếp hạng %ld/%ld (năm %d)",
-                                         " rank %ld/%ld (%d)"),
-                                      r->rank, r->rank_of, r->year)
+                        ? chiso_report__strf(R,
+                                             RT(R, " xếp hạng %ld/%ld (năm %d)",
+                                                " rank %ld/%ld (%d)"),
+                                             r->rank, r->rank_of, r->year)
                         : "",
                     r && r->rank_derived ? M(R, ", derived") : ""));
         }
@@ -518,29 +523,29 @@ docx_results(struct rp *R, chiso_word_doc *doc)
     }
 
     chiso_word_heading(doc, 2, M(R, "5. Self-assessment table"));
-    word_table(R, doc, report_table_named(R, "table-criteria.csv"), crit_cols,
-               crit_w, 5, (size_t)-1);
+    word_table(R, doc, chiso_report__table_named(R, "table-criteria.csv"),
+               crit_cols, crit_w, 5, (size_t)-1);
 }
 
 static void
 docx_shortcomings(struct rp *R, chiso_word_doc *doc)
 {
     const chiso_score_result *s = R->score;
-    size_t i, overdue = report_unit_overdue(R);
+    size_t i, overdue = chiso_report__unit_overdue(R);
 
     chiso_word_heading(doc, 1, M(R, "II. SHORTCOMINGS AND LIMITATIONS"));
     if (s->n_lost == 0) {
         chiso_word_paragraph(doc, M(R, "No criterion lost points."));
     } else {
         chiso_word_paragraph(
-            doc, report_strf(R,
-                             RT(R,
-                                "Đơn vị bị mất %s điểm ở %zu tiêu chí; các "
-                                "tiêu chí mất nhiều điểm nhất:",
-                                "The unit lost %s points on %zu criteria; "
-                                "those that lost most:"),
-                             numtext(R, s->applicable_max - s->points, 2),
-                             s->n_lost));
+            doc, chiso_report__strf(
+                     R,
+                     RT(R,
+                        "Đơn vị bị mất %s điểm ở %zu tiêu chí; các "
+                        "tiêu chí mất nhiều điểm nhất:",
+                        "The unit lost %s points on %zu criteria; "
+                        "those that lost most:"),
+                     numtext(R, s->applicable_max - s->points, 2), s->n_lost));
     }
     for (i = 0; i < s->n_lost && i < TOP_ITEMS; i++) {
         size_t k = s->lost[i];
@@ -548,7 +553,7 @@ docx_shortcomings(struct rp *R, chiso_word_doc *doc)
         const chiso_node_score *ns = &s->nodes[k];
         chiso_word_list_item(
             doc, CHISO_WORD_BULLET, 0,
-            report_strf(
+            chiso_report__strf(
                 R,
                 RT(R,
                    "Tiêu chí %s \"%s\": đạt %s/%s điểm, mất %s "
@@ -559,7 +564,7 @@ docx_shortcomings(struct rp *R, chiso_word_doc *doc)
                 numtext(R, n->max, 2), numtext(R, n->max - ns->points, 2),
                 ns->has_value ? RT(R, " (giá trị ", " (value ") : "",
                 ns->has_value
-                    ? report_strf(
+                    ? chiso_report__strf(
                           R, "%s)",
                           numtext(R, ns->value,
                                   fabs(ns->value - round(ns->value)) < 1e-9
@@ -570,18 +575,20 @@ docx_shortcomings(struct rp *R, chiso_word_doc *doc)
     if (overdue > 0) {
         chiso_word_list_item(
             doc, CHISO_WORD_BULLET, 0,
-            report_strf(R,
-                        RT(R, "Còn %zu nhiệm vụ quá hạn tại ngày báo cáo.",
-                           "%zu tasks are overdue at the report date."),
-                        overdue));
+            chiso_report__strf(R,
+                               RT(R,
+                                  "Còn %zu nhiệm vụ quá hạn tại ngày báo cáo.",
+                                  "%zu tasks are overdue at the report date."),
+                               overdue));
     }
     if (s->n_not_reported > 0) {
         chiso_word_list_item(
             doc, CHISO_WORD_BULLET, 0,
-            report_strf(R,
-                        RT(R, "%zu tiêu chí chưa có số liệu (tính 0 điểm).",
-                           "%zu criteria have no figure (scored 0)."),
-                        (size_t)s->n_not_reported));
+            chiso_report__strf(R,
+                               RT(R,
+                                  "%zu tiêu chí chưa có số liệu (tính 0 điểm).",
+                                  "%zu criteria have no figure (scored 0)."),
+                               (size_t)s->n_not_reported));
     }
 }
 
@@ -608,9 +615,9 @@ target_text(struct rp *R, double next, int has_value, double value)
                 *p = ',';
             }
         }
-        return report_strf(R, "%s", buf);
+        return chiso_report__strf(R, "%s", buf);
     }
-    r = report_target_round(next, has_value, value);
+    r = chiso_report__target_round(next, has_value, value);
     return numtext(R, r, 2);
 }
 
@@ -618,7 +625,7 @@ static void
 docx_directions(struct rp *R, chiso_word_doc *doc)
 {
     const chiso_score_result *s = R->score;
-    size_t i, n = 0, overdue = report_unit_overdue(R);
+    size_t i, n = 0, overdue = chiso_report__unit_overdue(R);
 
     chiso_word_heading(doc, 1, M(R, "III. DIRECTIONS AND TASKS AHEAD"));
     for (i = 0; i < s->n_lost && n < TOP_ITEMS; i++) {
@@ -630,7 +637,7 @@ docx_directions(struct rp *R, chiso_word_doc *doc)
         }
         chiso_word_list_item(
             doc, CHISO_WORD_NUMBERED, 0,
-            report_strf(
+            chiso_report__strf(
                 R,
                 RT(R,
                    "Tiêu chí %s \"%s\": phấn đấu đạt giá trị %s%s%s để được "
@@ -640,7 +647,7 @@ docx_directions(struct rp *R, chiso_word_doc *doc)
                 target_text(R, ns->next_value, ns->has_value, ns->value),
                 ns->has_value ? RT(R, " (hiện nay ", " (now ") : "",
                 ns->has_value
-                    ? report_strf(
+                    ? chiso_report__strf(
                           R, "%s)",
                           numtext(R, ns->value,
                                   fabs(ns->value - round(ns->value)) < 1e-9
@@ -653,10 +660,10 @@ docx_directions(struct rp *R, chiso_word_doc *doc)
     if (overdue > 0) {
         chiso_word_list_item(
             doc, CHISO_WORD_NUMBERED, 0,
-            report_strf(R,
-                        RT(R, "Hoàn thành %zu nhiệm vụ đang quá hạn.",
-                           "Complete the %zu overdue tasks."),
-                        overdue));
+            chiso_report__strf(R,
+                               RT(R, "Hoàn thành %zu nhiệm vụ đang quá hạn.",
+                                  "Complete the %zu overdue tasks."),
+                               overdue));
         n++;
     }
     if (n == 0) {
@@ -666,7 +673,7 @@ docx_directions(struct rp *R, chiso_word_doc *doc)
 }
 
 chiso_status
-report_write_docx(struct rp *R)
+chiso_report__write_docx(struct rp *R)
 {
     chiso_word_options o = CHISO_WORD_OPTIONS_INIT;
     chiso_word_doc *doc = NULL;
@@ -689,9 +696,9 @@ report_write_docx(struct rp *R)
     chiso_word_para_end(doc);
     chiso_word_para_begin(doc, CHISO_WORD_CENTER, 0);
     chiso_word_run(doc,
-                   report_strf(R, "%s %s",
-                               M(R, "Results of administrative reform,"),
-                               R->period_label),
+                   chiso_report__strf(R, "%s %s",
+                                      M(R, "Results of administrative reform,"),
+                                      R->period_label),
                    CHISO_WORD_BOLD);
     chiso_word_para_end(doc);
     docx_results(R, doc);
@@ -708,10 +715,10 @@ report_write_docx(struct rp *R)
         return chiso_diag_set(R->diag, CHISO_ENOMEM, NULL, 0, 0,
                               "out of memory");
     }
-    st = chiso_word_write(doc, report_path(R, "report.docx"), R->diag);
+    st = chiso_word_write(doc, chiso_report__path(R, "report.docx"), R->diag);
     chiso_word_free(doc);
     if (st == CHISO_OK) {
-        st = report_add_file(R, "report.docx");
+        st = chiso_report__add_file(R, "report.docx");
     }
     return st;
 }
@@ -795,9 +802,9 @@ web_cards(struct rp *R, chiso_web_page *pg)
 {
     chiso_web_card c[5];
     const chiso_score_result *s = R->score;
-    const chiso_tasks_row *tr = report_tasks_row(R);
-    const chiso_services_row *cur = report_svc_row(R, R->idx);
-    const chiso_services_row *prev = report_svc_row(R, R->prev);
+    const chiso_tasks_row *tr = chiso_report__tasks_row(R);
+    const chiso_services_row *cur = chiso_report__svc_row(R, R->idx);
+    const chiso_services_row *prev = chiso_report__svc_row(R, R->prev);
     size_t n = 0, i;
 
     memset(c, 0, sizeof(c));
@@ -805,16 +812,17 @@ web_cards(struct rp *R, chiso_web_page *pg)
     c[n].value = numtext(R, s->index_pct, 2);
     c[n].unit = "%";
     c[n].note = s->group ? s->group->label : NULL;
-    c[n].exact = report_strf(R, "%s / %s %s", numtext(R, s->points, 2),
-                             numtext(R, s->applicable_max, 2), M(R, "points"));
+    c[n].exact =
+        chiso_report__strf(R, "%s / %s %s", numtext(R, s->points, 2),
+                           numtext(R, s->applicable_max, 2), M(R, "points"));
     c[n].source = R->fw->name;
     n++;
     if (R->tasks != NULL) {
-        size_t overdue = report_unit_overdue(R);
+        size_t overdue = chiso_report__unit_overdue(R);
         c[n].label = M(R, "Tasks completed on time (%)");
         c[n].value = tr ? numtext(R, tr->on_time_pct, 2) : NULL;
         c[n].unit = "%";
-        c[n].note = report_strf(
+        c[n].note = chiso_report__strf(
             R, "%s: %zu", M(R, "Tasks overdue at the report date"), overdue);
         c[n].tone = tr == NULL    ? CHISO_WEB_NO_DATA
                     : overdue > 0 ? CHISO_WEB_WARN
@@ -825,16 +833,16 @@ web_cards(struct rp *R, chiso_web_page *pg)
         c[n].label = M(R, "Dossiers submitted online (%)");
         c[n].value = cur ? numtext(R, cur->online_pct, 2) : NULL;
         c[n].unit = "%";
-        c[n].note = prev ? report_strf(R, "%s: %s %%", R->prev_label,
-                                       numtext(R, prev->online_pct, 2))
+        c[n].note = prev ? chiso_report__strf(R, "%s: %s %%", R->prev_label,
+                                              numtext(R, prev->online_pct, 2))
                          : NULL;
         c[n].tone = cur == NULL ? CHISO_WEB_NO_DATA : CHISO_WEB_NEUTRAL;
         n++;
         c[n].label = M(R, "Dossiers finished on time (%)");
         c[n].value = cur ? numtext(R, cur->on_time_pct, 2) : NULL;
         c[n].unit = "%";
-        c[n].note = prev ? report_strf(R, "%s: %s %%", R->prev_label,
-                                       numtext(R, prev->on_time_pct, 2))
+        c[n].note = prev ? chiso_report__strf(R, "%s: %s %%", R->prev_label,
+                                              numtext(R, prev->on_time_pct, 2))
                          : NULL;
         c[n].tone = cur == NULL ? CHISO_WEB_NO_DATA : CHISO_WEB_NEUTRAL;
         n++;
@@ -847,16 +855,16 @@ web_cards(struct rp *R, chiso_web_page *pg)
             continue;
         }
         c[n].label = M(R, "The province's PAR INDEX rank");
-        c[n].value = report_strf(R, "%ld/%ld", r->rank, r->rank_of);
-        c[n].note = report_strf(R, "%d%s", r->year,
-                                r->rank_derived ? M(R, ", derived") : "");
+        c[n].value = chiso_report__strf(R, "%ld/%ld", r->rank, r->rank_of);
+        c[n].note = chiso_report__strf(
+            R, "%d%s", r->year, r->rank_derived ? M(R, ", derived") : "");
         n++;
     }
     chiso_web_cards(pg, c, n);
 }
 
 chiso_status
-report_write_html(struct rp *R)
+chiso_report__write_html(struct rp *R)
 {
     chiso_web_options o = CHISO_WEB_OPTIONS_INIT;
     chiso_web_page *pg = NULL;
@@ -865,7 +873,8 @@ report_write_html(struct rp *R)
 
     o.lang = lang(R);
     o.title = title_of(R);
-    o.subtitle = report_strf(R, "%s — %s", R->cfg->unit_name, R->period_label);
+    o.subtitle =
+        chiso_report__strf(R, "%s — %s", R->cfg->unit_name, R->period_label);
     o.generator = "chiso " CHISO_VERSION;
     st = chiso_web_new(&pg, &o, R->diag);
     if (st != CHISO_OK) {
@@ -876,46 +885,51 @@ report_write_html(struct rp *R)
     chiso_web_subsection(pg, M(R, "1. Self-assessment of the PAR index"));
     web_chart(R, pg, 0);
     web_chart(R, pg, 1);
-    web_table(R, pg, report_table_named(R, M(R, "Areas")), R->fw->name);
+    web_table(R, pg, chiso_report__table_named(R, M(R, "Areas")), R->fw->name);
     chiso_web_subsection(pg, M(R, "2. Tasks assigned"));
-    web_table(R, pg, report_table_named(R, "table-overdue-tasks.csv"),
+    web_table(R, pg, chiso_report__table_named(R, "table-overdue-tasks.csv"),
               base_name(R->cfg->tasks));
     chiso_web_subsection(pg, M(R, "3. Administrative procedures"));
     web_chart(R, pg, 2);
-    web_table(R, pg, report_table_named(R, "table-services-by-month.csv"),
+    web_table(R, pg,
+              chiso_report__table_named(R, "table-services-by-month.csv"),
               base_name(R->cfg->dossiers));
     if (R->n_indices > 0) {
         chiso_web_subsection(pg, M(R, "4. The province's indices"));
         web_chart(R, pg, 3);
         web_chart(R, pg, 4);
-        web_table(R, pg, report_table_named(R, "table-province-indices.csv"),
+        web_table(R, pg,
+                  chiso_report__table_named(R, "table-province-indices.csv"),
                   NULL);
     }
     chiso_web_subsection(pg, M(R, "5. Self-assessment table"));
-    web_table(R, pg, report_table_named(R, "table-criteria.csv"), NULL);
+    web_table(R, pg, chiso_report__table_named(R, "table-criteria.csv"), NULL);
     chiso_web_section(pg, M(R, "II. SHORTCOMINGS AND LIMITATIONS"));
-    web_table(R, pg, report_table_named(R, "table-points-lost.csv"),
+    web_table(R, pg, chiso_report__table_named(R, "table-points-lost.csv"),
               M(R, "The next value is the nearest value that gains points; "
                    "the gain is what it adds."));
     for (i = 0; i < R->n_warnings; i++) {
         chiso_web_note(pg, R->warnings[i]);
     }
-    chiso_web_source(pg,
-                     report_strf(R, "%s: %s", M(R, "Framework"), R->fw->name));
+    chiso_web_source(
+        pg, chiso_report__strf(R, "%s: %s", M(R, "Framework"), R->fw->name));
     if (R->cfg->tasks != NULL) {
-        chiso_web_source(pg, report_strf(R, "%s: %s", M(R, "Task register"),
-                                         base_name(R->cfg->tasks)));
+        chiso_web_source(pg,
+                         chiso_report__strf(R, "%s: %s", M(R, "Task register"),
+                                            base_name(R->cfg->tasks)));
     }
     if (R->cfg->dossiers != NULL) {
-        chiso_web_source(pg, report_strf(R, "%s: %s", M(R, "Dossier log"),
-                                         base_name(R->cfg->dossiers)));
+        chiso_web_source(pg,
+                         chiso_report__strf(R, "%s: %s", M(R, "Dossier log"),
+                                            base_name(R->cfg->dossiers)));
     }
     for (i = 0; i < R->n_indices; i++) {
         /* where each latest figure was published (an address, as text) */
         const chiso_pub_row *l = R->has_latest[i] ? R->latest[i].latest : NULL;
         if (l != NULL && l->source != NULL && l->source[0] != '\0') {
-            chiso_web_source(pg, report_strf(R, "%s %d: %s", R->index_names[i],
-                                             l->year, l->source));
+            chiso_web_source(pg, chiso_report__strf(R, "%s %d: %s",
+                                                    R->index_names[i], l->year,
+                                                    l->source));
         }
     }
     if (R->oom) {
@@ -923,10 +937,10 @@ report_write_html(struct rp *R)
         return chiso_diag_set(R->diag, CHISO_ENOMEM, NULL, 0, 0,
                               "out of memory");
     }
-    st = chiso_web_write(pg, report_path(R, "report.html"), R->diag);
+    st = chiso_web_write(pg, chiso_report__path(R, "report.html"), R->diag);
     chiso_web_free(pg);
     if (st == CHISO_OK) {
-        st = report_add_file(R, "report.html");
+        st = chiso_report__add_file(R, "report.html");
     }
     return st;
 }

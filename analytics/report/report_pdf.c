@@ -39,7 +39,7 @@ pct_text(const struct rp *R, double x, char *out, size_t len)
 {
     char n[40];
 
-    report_num(R, x, 2, n, sizeof(n));
+    chiso_report__num(R, x, 2, n, sizeof(n));
     chiso_textf(out, len, "%s %%", n);
 }
 
@@ -49,9 +49,9 @@ key_figures(struct rp *R, chiso_doc *d)
     chiso_doc_figure_box box[4];
     char v[4][64], a[48], b[48];
     size_t n = 0;
-    const chiso_tasks_row *t = report_tasks_row(R);
-    const chiso_services_row *s = report_svc_row(R, R->idx);
-    const chiso_services_row *sp = report_svc_row(R, R->prev);
+    const chiso_tasks_row *t = chiso_report__tasks_row(R);
+    const chiso_services_row *s = chiso_report__svc_row(R, R->idx);
+    const chiso_services_row *sp = chiso_report__svc_row(R, R->prev);
     size_t i;
 
     memset(box, 0, sizeof(box));
@@ -60,12 +60,12 @@ key_figures(struct rp *R, chiso_doc *d)
     box[n].label = RT(R, "Chỉ số CCHC tự đánh giá", "Self-assessed PAR index");
     if (R->score->has_appraised) {
         pct_text(R, R->score->appraised_index_pct, a, sizeof(a));
-        box[n].note = report_strf(
+        box[n].note = chiso_report__strf(
             R, "%s · %s %s", R->score->group ? R->score->group->label : "-",
             RT(R, "thẩm định", "appraised"), a);
     } else {
-        box[n].note =
-            report_strf(R, "%s", R->score->group ? R->score->group->label : "");
+        box[n].note = chiso_report__strf(
+            R, "%s", R->score->group ? R->score->group->label : "");
     }
     n++;
     if (t != NULL) {
@@ -73,10 +73,11 @@ key_figures(struct rp *R, chiso_doc *d)
         box[n].value = v[n];
         box[n].label = RT(R, "Nhiệm vụ UBND tỉnh giao hoàn thành đúng hạn",
                           "Assigned tasks completed on time");
-        box[n].note = report_strf(R,
-                                  RT(R, "%zu nhiệm vụ quá hạn tại ngày báo cáo",
-                                     "%zu tasks overdue at the report date"),
-                                  report_unit_overdue(R));
+        box[n].note =
+            chiso_report__strf(R,
+                               RT(R, "%zu nhiệm vụ quá hạn tại ngày báo cáo",
+                                  "%zu tasks overdue at the report date"),
+                               chiso_report__unit_overdue(R));
         n++;
     }
     if (s != NULL && s->received > 0) {
@@ -86,8 +87,8 @@ key_figures(struct rp *R, chiso_doc *d)
             RT(R, "Hồ sơ nộp trực tuyến", "Dossiers submitted online");
         if (sp != NULL && sp->received > 0) {
             pct_text(R, sp->online_pct, b, sizeof(b));
-            box[n].note =
-                report_strf(R, "%s %s", RT(R, "kỳ trước", "previous"), b);
+            box[n].note = chiso_report__strf(R, "%s %s",
+                                             RT(R, "kỳ trước", "previous"), b);
         }
         n++;
     }
@@ -104,10 +105,10 @@ key_figures(struct rp *R, chiso_doc *d)
         if (row->rank > 0) {
             snprintf(v[n], sizeof(v[n]), "%ld/%ld", row->rank, row->rank_of);
         } else {
-            report_num(R, row->value, 2, v[n], sizeof(v[n]));
+            chiso_report__num(R, row->value, 2, v[n], sizeof(v[n]));
         }
         box[n].value = v[n];
-        box[n].note = report_strf(
+        box[n].note = chiso_report__strf(
             R, "%s %d%s", RT(R, "năm", "year"), row->year,
             row->rank_derived ? RT(R, " · hạng suy ra", " · derived rank")
                               : "");
@@ -142,20 +143,20 @@ priorities(struct rp *R, chiso_doc *d)
         const chiso_node_score *ns = &R->score->nodes[k];
         char lost[48], now[48], next[48], gain[48];
         const char *cells[6];
-        report_num(R, n->max - ns->points, 2, lost, sizeof(lost));
+        chiso_report__num(R, n->max - ns->points, 2, lost, sizeof(lost));
         if (ns->has_value) {
-            report_num(R, ns->value, 2, now, sizeof(now));
+            chiso_report__num(R, ns->value, 2, now, sizeof(now));
         } else {
             snprintf(now, sizeof(now), "%s",
                      ns->reported ? "–" : RT(R, "chưa có", "missing"));
         }
         if (ns->has_next_value) {
-            report_num(R, ns->next_value, 2, next, sizeof(next));
+            chiso_report__num(R, ns->next_value, 2, next, sizeof(next));
         } else {
             snprintf(next, sizeof(next), "–");
         }
         if (ns->gain_next > 0) {
-            report_num(R, ns->gain_next, 2, gain, sizeof(gain));
+            chiso_report__num(R, ns->gain_next, 2, gain, sizeof(gain));
         } else {
             snprintf(gain, sizeof(gain), "–");
         }
@@ -205,8 +206,8 @@ province_table(struct rp *R, chiso_doc *d)
             }
             snprintf(year, sizeof(year), "%d", row->year);
             if (row->has_value) {
-                report_num(R, row->value, row->value_decimals, val,
-                           sizeof(val));
+                chiso_report__num(R, row->value, row->value_decimals, val,
+                                  sizeof(val));
                 strncat(val, strcmp(row->scale, "%") == 0 ? " %" : "",
                         sizeof(val) - strlen(val) - 1);
                 if (strcmp(row->scale, "%") != 0) {
@@ -268,19 +269,19 @@ criteria_table(struct rp *R, chiso_doc *d)
         const chiso_node_score *ns = &R->score->nodes[i];
         char pts[48], max[48], lost[48], pct[48];
         const char *cells[6], *name;
-        name = report_strf(R, "%*s%s%s", n->depth * 3, "", n->name,
-                           chiso_node_is_leaf(n) && ns->evidence_missing ? " ⚠"
-                                                                         : "");
+        name = chiso_report__strf(
+            R, "%*s%s%s", n->depth * 3, "", n->name,
+            chiso_node_is_leaf(n) && ns->evidence_missing ? " ⚠" : "");
         if (!ns->applicable) {
             snprintf(pts, sizeof(pts), "%s", RT(R, "KAD", "n/a"));
             snprintf(lost, sizeof(lost), "–");
         } else {
-            report_num(R, ns->points, 2, pts, sizeof(pts));
-            report_num(R, ns->applicable_max - ns->points, 2, lost,
-                       sizeof(lost));
+            chiso_report__num(R, ns->points, 2, pts, sizeof(pts));
+            chiso_report__num(R, ns->applicable_max - ns->points, 2, lost,
+                              sizeof(lost));
         }
-        report_num(R, n->max, 2, max, sizeof(max));
-        report_num(R, ns->index_pct, 1, pct, sizeof(pct));
+        chiso_report__num(R, n->max, 2, max, sizeof(max));
+        chiso_report__num(R, ns->index_pct, 1, pct, sizeof(pct));
         cells[0] = n->id;
         cells[1] = name;
         cells[2] = pts;
@@ -328,7 +329,7 @@ overdue_table(struct rp *R, chiso_doc *d)
             chiso_civil_from_days(day, &y, &m, &dd);
             snprintf(due, sizeof(due), "%02u/%02u/%04d", dd, m, y);
         }
-        report_num(R, o->days_overdue, 1, days, sizeof(days));
+        chiso_report__num(R, o->days_overdue, 1, days, sizeof(days));
         cells[0] = o->task_id;
         cells[1] = o->title;
         cells[2] = o->source_document;
@@ -345,7 +346,7 @@ overdue_table(struct rp *R, chiso_doc *d)
 }
 
 chiso_status
-report_write_pdf(struct rp *R)
+chiso_report__write_pdf(struct rp *R)
 {
     chiso_doc *d = NULL;
     chiso_doc_options o = CHISO_DOC_OPTIONS_INIT;
@@ -357,16 +358,17 @@ report_write_pdf(struct rp *R)
     if (R->cfg->title != NULL) {
         title = R->cfg->title;
     } else {
-        title = report_strf(R, "%s %s",
-                            RT(R, "Báo cáo kết quả cải cách hành chính",
-                               "Administrative reform report,"),
-                            R->period_label);
+        title = chiso_report__strf(R, "%s %s",
+                                   RT(R, "Báo cáo kết quả cải cách hành chính",
+                                      "Administrative reform report,"),
+                                   R->period_label);
     }
-    footer = report_strf(R, "%s — %s", R->cfg->unit_name, R->period_label);
+    footer =
+        chiso_report__strf(R, "%s — %s", R->cfg->unit_name, R->period_label);
     o.title = title;
     o.footer = footer;
     o.page_label = RT(R, "Trang", "Page");
-    st = chiso_doc_open(&d, report_path(R, "report.pdf"), &o, R->diag);
+    st = chiso_doc_open(&d, chiso_report__path(R, "report.pdf"), &o, R->diag);
     if (st != CHISO_OK) {
         return st;
     }
@@ -378,7 +380,7 @@ report_write_pdf(struct rp *R)
     key_figures(R, d);
     chiso_doc_heading(
         d, RT(R, "Việc cần ưu tiên khắc phục", "What to fix first"), 2);
-    text = report_strf(
+    text = chiso_report__strf(
         R,
         RT(R,
            "Các tiêu chí mất nhiều điểm nhất theo %s; \"Cần đạt\" là "
@@ -392,7 +394,7 @@ report_write_pdf(struct rp *R)
     priorities(R, d);
     chiso_doc_heading(d, RT(R, "Chỉ số của tỉnh", "The province's indices"), 2);
     province_table(R, d);
-    st = report_history_pdf(R, d);
+    st = chiso_report__history_pdf(R, d);
     if (st != CHISO_OK) {
         chiso_doc_abort(d);
         return st;
@@ -413,8 +415,8 @@ report_write_pdf(struct rp *R)
         fc.chart = c->chart;
         fc.diag = R->diag;
         fc.st = CHISO_OK;
-        cap = report_strf(R, "%s %d. %s", RT(R, "Hình", "Figure"), fig,
-                          c->caption);
+        cap = chiso_report__strf(R, "%s %d. %s", RT(R, "Hình", "Figure"), fig,
+                                 c->caption);
         chiso_doc_figure(d, FIG_H, draw_chart, &fc, cap);
         if (fc.st != CHISO_OK) {
             chiso_doc_abort(d);
@@ -426,14 +428,14 @@ report_write_pdf(struct rp *R)
     chiso_doc_heading(d, RT(R, "Bảng điểm chi tiết", "Criteria table"), 2);
     {
         char p[48], m[48], x[48];
-        report_num(R, R->score->points, 2, p, sizeof(p));
-        report_num(R, R->score->applicable_max, 2, m, sizeof(m));
+        chiso_report__num(R, R->score->points, 2, p, sizeof(p));
+        chiso_report__num(R, R->score->applicable_max, 2, m, sizeof(m));
         pct_text(R, R->score->index_pct, x, sizeof(x));
-        text = report_strf(R, "%s: %s. %s: %s / %s = %s%s%s.",
-                           RT(R, "Khung tiêu chí", "Framework"), R->fw->name,
-                           RT(R, "Tổng điểm", "Total"), p, m, x,
-                           R->score->group ? " — " : "",
-                           R->score->group ? R->score->group->label : "");
+        text = chiso_report__strf(
+            R, "%s: %s. %s: %s / %s = %s%s%s.",
+            RT(R, "Khung tiêu chí", "Framework"), R->fw->name,
+            RT(R, "Tổng điểm", "Total"), p, m, x, R->score->group ? " — " : "",
+            R->score->group ? R->score->group->label : "");
     }
     chiso_doc_paragraph(d, text, 1);
     criteria_table(R, d);
@@ -444,12 +446,13 @@ report_write_pdf(struct rp *R)
     if (R->n_warnings > 0) {
         chiso_doc_heading(d, RT(R, "Lưu ý về số liệu", "Data caveats"), 2);
         for (i = 0; i < R->n_warnings; i++) {
-            chiso_doc_paragraph(d, report_strf(R, "• %s", R->warnings[i]), 1);
+            chiso_doc_paragraph(
+                d, chiso_report__strf(R, "• %s", R->warnings[i]), 1);
         }
     }
     st = chiso_doc_close(d, R->diag);
     if (st == CHISO_OK) {
-        st = report_add_file(R, "report.pdf");
+        st = chiso_report__add_file(R, "report.pdf");
     }
     return st;
 }

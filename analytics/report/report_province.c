@@ -345,9 +345,9 @@ load_inputs(struct pv *P)
         return st;
     }
     if (P->n_infos == 0) {
-        report_warn(R, "%s",
-                    PM(P, "no unit list given: units are ranked without "
-                          "groups"));
+        chiso_report__warn(R, "%s",
+                           PM(P, "no unit list given: units are ranked without "
+                                 "groups"));
     }
     uo.sheet_units = (const char *const *)P->stems;
     uo.units = P->infos;
@@ -360,7 +360,7 @@ load_inputs(struct pv *P)
         return st;
     }
     for (i = 0; i < P->u->warnings.n; i++) {
-        report_warn(R, "%s", P->u->warnings.items[i].message);
+        chiso_report__warn(R, "%s", P->u->warnings.items[i].message);
     }
     return CHISO_OK;
 }
@@ -392,8 +392,9 @@ new_chart(struct pv *P,
     struct pv_chart *c;
 
     if (P->n_charts == PV_MAX_CHART) {
-        report_warn(P->R, PM(P, "more than %d charts: chart '%s' is left out"),
-                    PV_MAX_CHART, base);
+        chiso_report__warn(P->R,
+                           PM(P, "more than %d charts: chart '%s' is left out"),
+                           PV_MAX_CHART, base);
         return NULL;
     }
     c = &P->charts[P->n_charts];
@@ -450,17 +451,18 @@ chart_ranking(struct pv *P, long g, size_t g_no)
 
     if (g >= 0) {
         chiso_textf(base, sizeof(base), "chart-ranking-group-%zu", g_no);
-        title = report_strf(P->R, PM(P, "Ranking of %s"), gname);
+        title = chiso_report__strf(P->R, PM(P, "Ranking of %s"), gname);
     } else {
         chiso_textf(base, sizeof(base), "chart-ranking");
         title = PM(P, "Ranking of all units");
     }
     c = new_chart(P, base, CHISO_PLOT_BARS, title,
-                  report_strf(P->R, PM(P, "Index %% (%s), rank within %s"),
-                              P->R->period_label,
-                              g >= 0 ? PM(P, "the group")
-                                     : PM(P, "the "
-                                             "province")));
+                  chiso_report__strf(P->R,
+                                     PM(P, "Index %% (%s), rank within %s"),
+                                     P->R->period_label,
+                                     g >= 0 ? PM(P, "the group")
+                                            : PM(P, "the "
+                                                    "province")));
     if (c == NULL) {
         return P->R->oom ? CHISO_ENOMEM : CHISO_OK;
     }
@@ -504,8 +506,8 @@ chart_ranking(struct pv *P, long g, size_t g_no)
     c->rows = n;
     if (n == 0) {
         /* nothing to draw: the reading says why, the chart is dropped */
-        report_warn(P->R, PM(P, "chart '%s' left out: no ranked unit"),
-                    c->base);
+        chiso_report__warn(P->R, PM(P, "chart '%s' left out: no ranked unit"),
+                           c->base);
         chiso_chart_free(c->chart);
         P->n_charts--;
     }
@@ -521,12 +523,12 @@ chart_heatmap(struct pv *P)
     size_t i, a, n_cells = 0, n_missing = 0;
     chiso_status st = CHISO_OK;
 
-    c = new_chart(P, "chart-areas-heatmap", CHISO_PLOT_HEATMAP,
-                  PM(P, "Units by area"),
-                  report_strf(P->R,
-                              PM(P, "%% of each area's applicable maximum "
-                                    "(%s); units in rank order"),
-                              P->R->period_label));
+    c = new_chart(
+        P, "chart-areas-heatmap", CHISO_PLOT_HEATMAP, PM(P, "Units by area"),
+        chiso_report__strf(P->R,
+                           PM(P, "%% of each area's applicable maximum "
+                                 "(%s); units in rank order"),
+                           P->R->period_label));
     if (c == NULL) {
         return P->R->oom ? CHISO_ENOMEM : CHISO_OK;
     }
@@ -539,11 +541,12 @@ chart_heatmap(struct pv *P)
         for (a = 0; a < u->n_areas && st == CHISO_OK; a++) {
             const chiso_node *an = &fw->nodes[u->areas[a]];
             double v = us->area_pct != NULL ? us->area_pct[a] : (double)NAN;
-            st = chiso_chart_add_cell(
-                c->chart, unit_label(us),
-                report_strf(P->R, "%s. %s", an->id,
-                            P->R->en && an->name_en ? an->name_en : an->name),
-                v);
+            st = chiso_chart_add_cell(c->chart, unit_label(us),
+                                      chiso_report__strf(P->R, "%s. %s", an->id,
+                                                         P->R->en && an->name_en
+                                                             ? an->name_en
+                                                             : an->name),
+                                      v);
             n_cells++;
             n_missing += !isfinite(v);
         }
@@ -568,18 +571,20 @@ chart_criteria(struct pv *P)
     chiso_status st = CHISO_OK;
 
     if (u->n_criteria == 0) {
-        report_warn(P->R, "%s",
-                    PM(P, "no unit lost points on any criterion: the chart "
-                          "of criteria lost is left out"));
+        chiso_report__warn(P->R, "%s",
+                           PM(P,
+                              "no unit lost points on any criterion: the chart "
+                              "of criteria lost is left out"));
         return CHISO_OK;
     }
     n = u->n_criteria < PV_TOP ? u->n_criteria : PV_TOP;
-    c = new_chart(P, "chart-criteria-lost", CHISO_PLOT_BARS,
-                  PM(P, "Criteria most units lose points on"),
-                  report_strf(P->R,
-                              PM(P, "Number of units below the criterion's "
-                                    "maximum, of %zu scored; top %zu"),
-                              u->n_ranked, n));
+    c = new_chart(
+        P, "chart-criteria-lost", CHISO_PLOT_BARS,
+        PM(P, "Criteria most units lose points on"),
+        chiso_report__strf(P->R,
+                           PM(P, "Number of units below the criterion's "
+                                 "maximum, of %zu scored; top %zu"),
+                           u->n_ranked, n));
     if (c == NULL) {
         return P->R->oom ? CHISO_ENOMEM : CHISO_OK;
     }
@@ -587,11 +592,12 @@ chart_criteria(struct pv *P)
     for (i = 0; i < n && st == CHISO_OK; i++) {
         const chiso_criterion_loss *cl = &u->criteria[i];
         const chiso_node *nd = &fw->nodes[cl->node];
-        st = chiso_chart_add_bar(
-            c->chart,
-            report_strf(P->R, "%s %s", nd->id,
-                        P->R->en && nd->name_en ? nd->name_en : nd->name),
-            (double)cl->n_units_losing, NULL);
+        st = chiso_chart_add_bar(c->chart,
+                                 chiso_report__strf(P->R, "%s %s", nd->id,
+                                                    P->R->en && nd->name_en
+                                                        ? nd->name_en
+                                                        : nd->name),
+                                 (double)cl->n_units_losing, NULL);
     }
     chiso_textf(c->caption, sizeof(c->caption), "%s",
                 PM(P, "Criteria most units lose points on"));
@@ -633,8 +639,8 @@ build_charts(struct pv *P)
         d.lang = P->lang;
         if (chiso_plot_check(P->charts[g].chart, PV_CHART_W, PV_CHART_H, &d) ==
             CHISO_EDATA) {
-            report_warn(P->R, PM(P, "chart '%s' left out: %s"),
-                        P->charts[g].base, d.message);
+            chiso_report__warn(P->R, PM(P, "chart '%s' left out: %s"),
+                               P->charts[g].base, d.message);
             chiso_chart_free(P->charts[g].chart);
             memmove(&P->charts[g], &P->charts[g + 1],
                     (P->n_charts - g - 1) * sizeof(P->charts[0]));
@@ -669,9 +675,9 @@ write_charts(struct pv *P)
     for (i = 0; i < P->n_charts; i++) {
         for (e = 0; e < 2; e++) {
             chiso_textf(name, sizeof(name), "%s%s", P->charts[i].base, ext[e]);
-            paths[n] = report_path(P->R, name);
+            paths[n] = chiso_report__path(P->R, name);
             charts[n++] = P->charts[i].chart;
-            if (report_add_file(P->R, name) != CHISO_OK) {
+            if (chiso_report__add_file(P->R, name) != CHISO_OK) {
                 return oom(P);
             }
         }
@@ -709,7 +715,7 @@ write_table(struct pv *P, const char *name, pv_table_fn fn)
     chiso_outfile *f;
     chiso_csvw w;
     chiso_status st =
-        chiso_outfile_open(&f, report_path(P->R, name), P->R->diag);
+        chiso_outfile_open(&f, chiso_report__path(P->R, name), P->R->diag);
 
     if (st != CHISO_OK) {
         return st;
@@ -718,7 +724,7 @@ write_table(struct pv *P, const char *name, pv_table_fn fn)
     fn(P, &w);
     st = chiso_outfile_commit(f, P->R->diag);
     if (st == CHISO_OK) {
-        st = report_add_file(P->R, name);
+        st = chiso_report__add_file(P->R, name);
     }
     return st;
 }
@@ -897,7 +903,7 @@ write_summary(struct pv *P)
     if (text == NULL) {
         return oom(P);
     }
-    st = chiso_file_write_atomic(report_path(R, "summary.json"), text,
+    st = chiso_file_write_atomic(chiso_report__path(R, "summary.json"), text,
                                  strlen(text), R->diag);
     free(text);
     return st;
@@ -964,7 +970,7 @@ ranking_table(struct pv *P, chiso_doc *d)
             snprintf(grk, sizeof(grk), "–");
         }
         if (us->scored && isfinite(us->index_pct)) {
-            report_num(P->R, us->index_pct, 2, pct, sizeof(pct));
+            chiso_report__num(P->R, us->index_pct, 2, pct, sizeof(pct));
         } else {
             chiso_textf(pct, sizeof(pct), "%s", PM(P, "no data"));
         }
@@ -1001,7 +1007,7 @@ criteria_table(struct pv *P, chiso_doc *d)
         const char *cells[5];
         snprintf(a, sizeof(a), "%zu", cl->n_units_losing);
         snprintf(b, sizeof(b), "%zu", cl->n_units_applicable);
-        report_num(P->R, cl->points_lost, 2, c, sizeof(c));
+        chiso_report__num(P->R, cl->points_lost, 2, c, sizeof(c));
         cells[0] = nd->id;
         cells[1] = P->R->en && nd->name_en ? nd->name_en : nd->name;
         cells[2] = a;
@@ -1034,11 +1040,11 @@ appraisal_table(struct pv *P, chiso_doc *d)
         if (!us->scored || !us->has_appraised) {
             continue;
         }
-        report_num(P->R, us->points, 2, a, sizeof(a));
-        report_num(P->R, us->appraised, 2, b, sizeof(b));
-        report_num(P->R, us->appraised - us->points, 2, c, sizeof(c));
-        report_num(P->R, us->appraised_index_pct - us->index_pct, 2, e,
-                   sizeof(e));
+        chiso_report__num(P->R, us->points, 2, a, sizeof(a));
+        chiso_report__num(P->R, us->appraised, 2, b, sizeof(b));
+        chiso_report__num(P->R, us->appraised - us->points, 2, c, sizeof(c));
+        chiso_report__num(P->R, us->appraised_index_pct - us->index_pct, 2, e,
+                          sizeof(e));
         cells[0] = unit_label(us);
         cells[1] = a;
         cells[2] = b;
@@ -1072,28 +1078,30 @@ write_pdf(struct pv *P)
 
     title = R->cfg->title != NULL
                 ? R->cfg->title
-                : report_strf(R,
-                              PM(P, "Administrative reform index of the "
-                                    "units of %s, %s"),
-                              R->cfg->province ? R->cfg->province : "",
-                              R->period_label);
-    footer = report_strf(R, "%s — %s", R->cfg->province ? R->cfg->province : "",
-                         R->period_label);
+                : chiso_report__strf(R,
+                                     PM(P, "Administrative reform index of the "
+                                           "units of %s, %s"),
+                                     R->cfg->province ? R->cfg->province : "",
+                                     R->period_label);
+    footer = chiso_report__strf(R, "%s — %s",
+                                R->cfg->province ? R->cfg->province : "",
+                                R->period_label);
     o.title = title;
     o.footer = footer;
     o.page_label = PM(P, "Page");
-    st = chiso_doc_open(&d, report_path(R, "report.pdf"), &o, R->diag);
+    st = chiso_doc_open(&d, chiso_report__path(R, "report.pdf"), &o, R->diag);
     if (st != CHISO_OK) {
         return st;
     }
     chiso_doc_heading(d, title, 1);
     chiso_doc_paragraph(
         d,
-        report_strf(R,
-                    PM(P, "Framework: %s. %zu units, %zu ranked, %zu "
-                          "groups. Ranks are competition ranks (equal "
-                          "index, equal rank; the next rank skips)."),
-                    R->fw->name, P->u->n_units, P->u->n_ranked, P->u->n_groups),
+        chiso_report__strf(R,
+                           PM(P, "Framework: %s. %zu units, %zu ranked, %zu "
+                                 "groups. Ranks are competition ranks (equal "
+                                 "index, equal rank; the next rank skips)."),
+                           R->fw->name, P->u->n_units, P->u->n_ranked,
+                           P->u->n_groups),
         0);
     for (i = 0; i < R->cfg->n_notes; i++) {
         chiso_doc_paragraph(d, R->cfg->notes[i], 1);
@@ -1125,8 +1133,8 @@ write_pdf(struct pv *P)
         fc.diag = R->diag;
         fc.st = CHISO_OK;
         chiso_doc_figure(d, fig_height(P->charts[i].rows), draw_fig, &fc,
-                         report_strf(R, "%s %zu. %s", PM(P, "Figure"), i + 1,
-                                     P->charts[i].caption));
+                         chiso_report__strf(R, "%s %zu. %s", PM(P, "Figure"),
+                                            i + 1, P->charts[i].caption));
         if (fc.st != CHISO_OK) {
             chiso_doc_abort(d);
             return fc.st;
@@ -1136,12 +1144,13 @@ write_pdf(struct pv *P)
     if (R->n_warnings > 0) {
         chiso_doc_heading(d, PM(P, "Data caveats"), 2);
         for (i = 0; i < R->n_warnings; i++) {
-            chiso_doc_paragraph(d, report_strf(R, "• %s", R->warnings[i]), 1);
+            chiso_doc_paragraph(
+                d, chiso_report__strf(R, "• %s", R->warnings[i]), 1);
         }
     }
     st = chiso_doc_close(d, R->diag);
     if (st == CHISO_OK) {
-        st = report_add_file(R, "report.pdf");
+        st = chiso_report__add_file(R, "report.pdf");
     }
     return st;
 }
@@ -1187,16 +1196,16 @@ pv_period_label(struct rp *R)
                     R->cfg->period);
         return;
     }
-    report_period_label(R->en, kind, idx, R->period_label,
-                        sizeof(R->period_label));
+    chiso_report__period_label(R->en, kind, idx, R->period_label,
+                               sizeof(R->period_label));
 }
 
 chiso_status
-report_province_build(const chiso_report_config *cfg,
-                      const char *out_dir,
-                      const chiso_report_options *opts,
-                      chiso_report_outcome *outcome,
-                      chiso_diag *diag)
+chiso_report__province_build(const chiso_report_config *cfg,
+                             const char *out_dir,
+                             const chiso_report_options *opts,
+                             chiso_report_outcome *outcome,
+                             chiso_diag *diag)
 {
     chiso_report_options defaults = CHISO_REPORT_OPTIONS_INIT;
     struct rp R;
@@ -1264,7 +1273,7 @@ report_province_build(const chiso_report_config *cfg,
         st = write_pdf(&P);
     }
     if (st == CHISO_OK) {
-        st = report_add_file(&R, "summary.json");
+        st = chiso_report__add_file(&R, "summary.json");
         if (st == CHISO_OK) {
             qsort(R.files, R.n_files, sizeof(*R.files), cmp_str);
             st = write_summary(&P);
@@ -1285,7 +1294,8 @@ report_province_build(const chiso_report_config *cfg,
         goto fail;
     }
     for (i = 0; i < notes.n; i++) {
-        report_warn(&R, "%s: %s", notes.items[i].path, notes.items[i].message);
+        chiso_report__warn(&R, "%s: %s", notes.items[i].path,
+                           notes.items[i].message);
     }
     if (outcome != NULL) {
         outcome->files = R.files;

@@ -101,7 +101,7 @@ par_json(chiso_jb *jb, const struct rp *R)
     const chiso_framework *fw = R->fw;
     cJSON *o = cJSON_CreateObject(), *f = cJSON_CreateObject();
     cJSON *areas = cJSON_CreateArray(), *lost = cJSON_CreateArray();
-    size_t idx[64], n = report_areas(R, idx, 64), i;
+    size_t idx[64], n = chiso_report__areas(R, idx, 64), i;
 
     chiso_jb_add(jb, f, "id", cJSON_CreateString(fw->id));
     chiso_jb_add(jb, f, "name", cJSON_CreateString(fw->name));
@@ -180,7 +180,7 @@ tasks_json(chiso_jb *jb, const struct rp *R)
     if (R->tasks == NULL) {
         return cJSON_CreateNull();
     }
-    row = report_tasks_row(R);
+    row = chiso_report__tasks_row(R);
     o = cJSON_CreateObject();
     chiso_jb_add(jb, o, "source", cJSON_CreateString(R->cfg->tasks));
     chiso_format_datetime(R->as_of.secs, 1, buf, sizeof(buf));
@@ -208,7 +208,7 @@ tasks_json(chiso_jb *jb, const struct rp *R)
         }
     }
     chiso_jb_add(jb, o, "without_deadline", count(undated));
-    chiso_jb_add(jb, o, "overdue_as_of", count(report_unit_overdue(R)));
+    chiso_jb_add(jb, o, "overdue_as_of", count(chiso_report__unit_overdue(R)));
     list = cJSON_CreateArray();
     for (i = 0; i < R->tasks->n_overdue && n < TOP_OVERDUE; i++) {
         const chiso_task_overdue *t = &R->tasks->overdue[i];
@@ -294,8 +294,8 @@ services_json(chiso_jb *jb, const struct rp *R)
     if (R->svc == NULL) {
         return cJSON_CreateNull();
     }
-    cur = report_svc_row(R, R->idx);
-    prev = report_svc_row(R, R->prev);
+    cur = chiso_report__svc_row(R, R->idx);
+    prev = chiso_report__svc_row(R, R->prev);
     chiso_period_format(R->kind, R->idx, cp, sizeof(cp));
     chiso_period_format(R->kind, R->prev, pp, sizeof(pp));
     o = cJSON_CreateObject();
@@ -372,7 +372,7 @@ charts_json(chiso_jb *jb, const struct rp *R)
 }
 
 chiso_status
-report_write_summary(struct rp *R)
+chiso_report__write_summary(struct rp *R)
 {
     chiso_jb jbs = CHISO_JB_INIT, *jb = &jbs;
     cJSON *root = chiso_jb_object(jb), *u, *files, *warn, *notes;
@@ -395,7 +395,7 @@ report_write_summary(struct rp *R)
     chiso_jb_add(jb, root, "services", services_json(jb, R));
     chiso_jb_add(jb, root, "province_indices", province_json(jb, R));
     chiso_jb_add(jb, root, "charts", charts_json(jb, R));
-    chiso_jb_add(jb, root, "history", report_history_json(jb, R));
+    chiso_jb_add(jb, root, "history", chiso_report__history_json(jb, R));
     notes = cJSON_CreateArray();
     for (i = 0; i < R->cfg->n_notes; i++) {
         chiso_jb_add(jb, notes, NULL, cJSON_CreateString(R->cfg->notes[i]));
@@ -418,7 +418,7 @@ report_write_summary(struct rp *R)
             }
         }
         all.n_dropped = R->wlist.n_dropped;
-        if (report_chart_warnings(R, &all) != CHISO_OK) {
+        if (chiso_report__chart_warnings(R, &all) != CHISO_OK) {
             R->oom = 1;
         }
         if (all.n_dropped > 0) {
@@ -438,7 +438,7 @@ report_write_summary(struct rp *R)
         return chiso_diag_set(R->diag, CHISO_ENOMEM, NULL, 0, 0,
                               "out of memory");
     }
-    st = chiso_file_write_atomic(report_path(R, "summary.json"), text,
+    st = chiso_file_write_atomic(chiso_report__path(R, "summary.json"), text,
                                  strlen(text), R->diag);
     free(text);
     return st;
@@ -447,7 +447,7 @@ report_write_summary(struct rp *R)
 /* ---- tables -------------------------------------------------------------- */
 
 double
-report_target_round(double next, int has_value, double value)
+chiso_report__target_round(double next, int has_value, double value)
 {
     if (fabs(next - round(next)) < 1e-9 || !has_value) {
         return next;
@@ -459,12 +459,12 @@ report_target_round(double next, int has_value, double value)
 #define M(R, msgid) chiso_msg((R)->en ? CHISO_LANG_EN : CHISO_LANG_VI, msgid)
 
 struct report_table *
-report_table_add(struct rp *R,
-                 const char *csv,
-                 const char *sheet,
-                 const char *title,
-                 const struct report_col *cols,
-                 size_t n_cols)
+chiso_report__table_add(struct rp *R,
+                        const char *csv,
+                        const char *sheet,
+                        const char *title,
+                        const struct report_col *cols,
+                        size_t n_cols)
 {
     struct report_table *t =
         realloc(R->tables, (R->n_tables + 1) * sizeof(*R->tables));
@@ -486,7 +486,9 @@ report_table_add(struct rp *R,
 
 /* A new row; its cells empty. NULL on allocation failure. */
 struct report_cell *
-report_table_row(struct rp *R, struct report_table *t, unsigned char flags)
+chiso_report__table_row(struct rp *R,
+                        struct report_table *t,
+                        unsigned char flags)
 {
     size_t j;
     struct report_cell *row;
@@ -542,16 +544,16 @@ table_criteria(struct rp *R)
         {RT(R, "Thiếu kiểm chứng", "evidence_missing"), RC_INT, 0},
         {RT(R, "Nguồn số liệu", "source"), RC_TEXT, 0}};
     struct report_table *t =
-        report_table_add(R, "table-criteria.csv", M(R, "Criteria"),
-                         M(R, "Self-assessment, criterion by criterion"), cols,
-                         sizeof(cols) / sizeof(cols[0]));
+        chiso_report__table_add(R, "table-criteria.csv", M(R, "Criteria"),
+                                M(R, "Self-assessment, criterion by criterion"),
+                                cols, sizeof(cols) / sizeof(cols[0]));
     size_t i;
 
     for (i = 0; t != NULL && i < R->fw->n_nodes; i++) {
         const chiso_node *n = &R->fw->nodes[i];
         const chiso_node_score *ns = &R->score->nodes[i];
         int leaf = chiso_node_is_leaf(n);
-        struct report_cell *c = report_table_row(R, t, n->depth == 0);
+        struct report_cell *c = chiso_report__table_row(R, t, n->depth == 0);
         if (c == NULL) {
             return;
         }
@@ -585,7 +587,7 @@ table_lost(struct rp *R)
         {RT(R, "Cần đạt", "next_value"), RC_SIG, 2},
         {RT(R, "Được thêm", "gain_next"), RC_FIXED, 2},
         {RT(R, "Quy tắc", "rule"), RC_TEXT, 0}};
-    struct report_table *t = report_table_add(
+    struct report_table *t = chiso_report__table_add(
         R, "table-points-lost.csv", M(R, "Points lost"),
         M(R, "Criteria that lost points, the next value and what it gains"),
         cols, sizeof(cols) / sizeof(cols[0]));
@@ -595,7 +597,7 @@ table_lost(struct rp *R)
         size_t k = R->score->lost[i];
         const chiso_node *n = &R->fw->nodes[k];
         const chiso_node_score *ns = &R->score->nodes[k];
-        struct report_cell *c = report_table_row(R, t, 0);
+        struct report_cell *c = chiso_report__table_row(R, t, 0);
         if (c == NULL) {
             return;
         }
@@ -609,8 +611,8 @@ table_lost(struct rp *R)
         c[7].value = ns->has_next_value ? ns->next_value : (double)NAN;
         if (ns->has_next_value) {
             c[7].has_shown = 1;
-            c[7].shown =
-                report_target_round(ns->next_value, ns->has_value, ns->value);
+            c[7].shown = chiso_report__target_round(ns->next_value,
+                                                    ns->has_value, ns->value);
         }
         c[8].value = ns->gain_next > 0 ? ns->gain_next : (double)NAN;
         c[9].text = chiso_rule_type_name(n->rule.type);
@@ -627,10 +629,10 @@ table_overdue(struct rp *R)
         {RT(R, "Hạn xử lý", "due"), RC_DATE, 0},
         {RT(R, "Số ngày quá hạn", "days_overdue"), RC_FIXED, 2},
         {RT(R, "Dòng trong sổ", "line"), RC_INT, 0}};
-    struct report_table *t =
-        report_table_add(R, "table-overdue-tasks.csv", M(R, "Overdue tasks"),
-                         M(R, "Tasks overdue at the report date"), cols,
-                         sizeof(cols) / sizeof(cols[0]));
+    struct report_table *t = chiso_report__table_add(
+        R, "table-overdue-tasks.csv", M(R, "Overdue tasks"),
+        M(R, "Tasks overdue at the report date"), cols,
+        sizeof(cols) / sizeof(cols[0]));
     size_t i;
     char buf[32];
 
@@ -640,7 +642,7 @@ table_overdue(struct rp *R)
         if (strcmp(ta->unit, R->cfg->unit_code) != 0) {
             continue;
         }
-        c = report_table_row(R, t, 0);
+        c = chiso_report__table_row(R, t, 0);
         if (c == NULL) {
             return;
         }
@@ -648,7 +650,7 @@ table_overdue(struct rp *R)
         c[1].text = ta->title;
         c[2].text = ta->source_document;
         chiso_format_datetime(ta->due.secs, ta->due.has_time, buf, sizeof(buf));
-        c[3].text = report_strf(R, "%s", buf);
+        c[3].text = chiso_report__strf(R, "%s", buf);
         c[4].value = ta->days_overdue;
         c[5].value = (double)ta->line;
     }
@@ -672,7 +674,7 @@ table_services(struct rp *R)
         {RT(R, "Hài lòng (%)", "satisfied_pct"), RC_PCT, 2},
         {RT(R, "Số ngày xử lý (trung vị)", "processing_days_median"), RC_FIXED,
          2}};
-    struct report_table *t = report_table_add(
+    struct report_table *t = chiso_report__table_add(
         R, "table-services-by-month.csv", M(R, "Dossiers by month"),
         M(R, "Dossiers by month, previous and this period"), cols,
         sizeof(cols) / sizeof(cols[0]));
@@ -684,12 +686,12 @@ table_services(struct rp *R)
     for (m = m0; t != NULL && m <= m1; m++) {
         const chiso_services_row *r =
             chiso_services_find(R->svc_month, R->cfg->unit_code, m);
-        struct report_cell *c = report_table_row(R, t, 0);
+        struct report_cell *c = chiso_report__table_row(R, t, 0);
         if (c == NULL) {
             return;
         }
         chiso_period_format(CHISO_PERIOD_MONTH, m, per, sizeof(per));
-        c[0].text = report_strf(R, "%s", per);
+        c[0].text = chiso_report__strf(R, "%s", per);
         if (r == NULL) {
             /* no dossier that month: counts 0, rates none */
             for (k = 1; k <= 4; k++) {
@@ -723,7 +725,7 @@ table_province(struct rp *R)
         {RT(R, "Độ tin cậy", "confidence"), RC_TEXT, 0},
         {RT(R, "Nguồn", "source"), RC_TEXT, 0},
         {RT(R, "Ghi chú", "note"), RC_TEXT, 0}};
-    struct report_table *t = report_table_add(
+    struct report_table *t = chiso_report__table_add(
         R, "table-province-indices.csv", M(R, "Province indices"),
         M(R, "The province's published indices"), cols,
         sizeof(cols) / sizeof(cols[0]));
@@ -738,7 +740,7 @@ table_province(struct rp *R)
                 !chiso_published_unit_matches(row, R->cfg->province)) {
                 continue;
             }
-            c = report_table_row(R, t, 0);
+            c = chiso_report__table_row(R, t, 0);
             if (c == NULL) {
                 return;
             }
@@ -774,13 +776,13 @@ table_areas(struct rp *R)
         {RT(R, "Tỷ lệ (%)", "index_pct"), RC_PCT, 2},
         {RT(R, "Điểm bị mất", "points_lost"), RC_FIXED, 2}};
     struct report_table *t =
-        report_table_add(R, NULL, M(R, "Areas"), M(R, "Points by area"), cols,
-                         sizeof(cols) / sizeof(cols[0]));
-    size_t idx[64], n = report_areas(R, idx, 64), i;
+        chiso_report__table_add(R, NULL, M(R, "Areas"), M(R, "Points by area"),
+                                cols, sizeof(cols) / sizeof(cols[0]));
+    size_t idx[64], n = chiso_report__areas(R, idx, 64), i;
 
     for (i = 0; t != NULL && i < n; i++) {
         const chiso_node_score *ns = &R->score->nodes[idx[i]];
-        struct report_cell *c = report_table_row(R, t, 0);
+        struct report_cell *c = chiso_report__table_row(R, t, 0);
         if (c == NULL) {
             return;
         }
@@ -794,7 +796,7 @@ table_areas(struct rp *R)
 }
 
 void
-report_build_score_tables(struct rp *R)
+chiso_report__build_score_tables(struct rp *R)
 {
     table_areas(R);
     table_criteria(R);
@@ -802,9 +804,9 @@ report_build_score_tables(struct rp *R)
 }
 
 chiso_status
-report_build_tables(struct rp *R)
+chiso_report__build_tables(struct rp *R)
 {
-    report_build_score_tables(R);
+    chiso_report__build_score_tables(R);
     if (R->tasks != NULL) {
         table_overdue(R);
     }
@@ -822,7 +824,7 @@ report_build_tables(struct rp *R)
 }
 
 const struct report_table *
-report_table_named(const struct rp *R, const char *csv)
+chiso_report__table_named(const struct rp *R, const char *csv)
 {
     size_t i;
 
@@ -836,7 +838,7 @@ report_table_named(const struct rp *R, const char *csv)
 }
 
 void
-report_free_tables(struct rp *R)
+chiso_report__free_tables(struct rp *R)
 {
     size_t i;
 
@@ -858,7 +860,8 @@ write_csv(struct rp *R, const struct report_table *t)
     chiso_csvw w;
     const char *head[REPORT_TABLE_COLS + 1];
     size_t i, j;
-    chiso_status st = chiso_outfile_open(&f, report_path(R, t->csv), R->diag);
+    chiso_status st =
+        chiso_outfile_open(&f, chiso_report__path(R, t->csv), R->diag);
 
     if (st != CHISO_OK) {
         return st;
@@ -890,13 +893,13 @@ write_csv(struct rp *R, const struct report_table *t)
     }
     st = chiso_outfile_commit(f, R->diag);
     if (st == CHISO_OK) {
-        st = report_add_file(R, t->csv);
+        st = chiso_report__add_file(R, t->csv);
     }
     return st;
 }
 
 chiso_status
-report_write_tables(struct rp *R)
+chiso_report__write_tables(struct rp *R)
 {
     chiso_status st = CHISO_OK;
     size_t i;
