@@ -724,7 +724,7 @@ table_province(struct rp *R)
         {RT(R, "Hạng suy ra", "rank_derived"), RC_INT, 0},
         {RT(R, "Độ tin cậy", "confidence"), RC_TEXT, 0},
         {RT(R, "Nguồn", "source"), RC_TEXT, 0},
-        {RT(R, "Ghi chú", "note"), RC_TEXT, 0}};
+        {RT(R, "Ghi chú của nguồn (tiếng Anh)", "note"), RC_TEXT, 0}};
     struct report_table *t = chiso_report__table_add(
         R, "table-province-indices.csv", M(R, "Province indices"),
         M(R, "The province's published indices"), cols,
