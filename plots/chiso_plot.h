@@ -109,6 +109,8 @@ typedef enum chiso_plot_text {
     CHISO_PLOT_X_LABEL, /* axis titles */
     CHISO_PLOT_Y_LABEL,
     CHISO_PLOT_BAND_LABEL, /* legend entry of the lo-hi band (trend) */
+    CHISO_PLOT_RANK_NOTE,  /* bars: what the bracketed ranks are (default:
+                              "In brackets: the published rank ...") */
     CHISO_PLOT_N_TEXTS
 } chiso_plot_text;
 

@@ -1015,11 +1015,12 @@ layout_bars(lay *L)
         bold[i] = chiso_plot__is_highlight(c, b->label);
         any_rank |= b->rank > 0;
     }
-    st =
-        do_footer(L, any_rank ? chiso_plot__msg(c, "In brackets: the published "
-                                                   "rank out of the number "
-                                                   "ranked.")
-                              : NULL);
+    st = do_footer(L, !any_rank ? NULL
+                      : c->text[CHISO_PLOT_RANK_NOTE] != NULL
+                          ? c->text[CHISO_PLOT_RANK_NOTE]
+                          : chiso_plot__msg(c, "In brackets: the published "
+                                               "rank out of the number "
+                                               "ranked."));
     if (st == CHISO_OK) {
         st = do_legend(L, (const char *const *)c->groups.v, c->groups.n);
     }

@@ -489,6 +489,17 @@ chart_ranking(struct pv *P, long g, size_t g_no)
     if (st != CHISO_OK) {
         return st;
     }
+    if (st == CHISO_OK) {
+        /* these ranks are chiso's, from the sheets: never "published" */
+        st = chiso_chart_set_text(
+            c->chart, CHISO_PLOT_RANK_NOTE,
+            PM(P, "In brackets: the rank computed by chiso from these "
+                  "self-assessments, out of the number ranked (not a "
+                  "published rank)."));
+    }
+    if (st != CHISO_OK) {
+        return st;
+    }
     chiso_textf(c->caption, sizeof(c->caption), "%s", title);
     if (best != NULL) {
         chiso_chart_format_value(c->chart, best->index_pct, num, sizeof(num));
