@@ -143,7 +143,10 @@ cmd_report(int argc, char **argv)
     }
     if (chiso_report_build(cfg, out, &opts, &outcome, &diag) != CHISO_OK) {
         rc = cli_report(&diag);
-        fprintf(stderr, "chiso report: nothing was changed in '%s'\n", out);
+        fprintf(stderr,
+                chiso_msg(cli_lang_code(),
+                          "chiso report: nothing was changed in '%s'\n"),
+                out);
         goto done;
     }
     if (!quiet) {
