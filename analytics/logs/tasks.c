@@ -206,9 +206,9 @@ tk_parse_row(const tk_layout *L,
         const char *st = f[L->col[TK_STATUS]];
         size_t sn = len[L->col[TK_STATUS]];
         int v = chiso_vocab_cached(vc, CHISO_VOCAB_TASK_STATUS, st, sn);
-        chiso_logs__quote(st, sn, q, sizeof(q));
         if (v == CHISO_VOCAB_UNKNOWN) {
             char words[300];
+            chiso_logs__quote(st, sn, q, sizeof(q));
             chiso_vocab_words(CHISO_VOCAB_TASK_STATUS, -1, words,
                               sizeof(words));
             return tk_error(err, L, TK_STATUS,
@@ -218,12 +218,14 @@ tk_parse_row(const tk_layout *L,
         }
         r->status = v > 0 ? v : 0;
         if (r->status == CHISO_TASK_DONE && !r->has_done) {
+            chiso_logs__quote(st, sn, q, sizeof(q));
             return tk_error(err, L, TK_STATUS,
                             "status '%s' says completed but the completion "
                             "date is empty",
                             q);
         }
         if (r->status == CHISO_TASK_OPEN && r->has_done) {
+            chiso_logs__quote(st, sn, q, sizeof(q));
             return tk_error(err, L, TK_STATUS,
                             "status '%s' says not completed but a completion "
                             "date is given",
@@ -271,10 +273,11 @@ typedef struct tk_cell {
     size_t n_late, cap_late;
 } tk_cell;
 
-/* An overdue task, with texts copied and the line of its row. */
+/* An overdue task, with its texts copied into the worker's text buffer
+ * (offsets, each text NUL-terminated) and the line of its row. */
 typedef struct tk_over {
     uint32_t unit;
-    char *task_id, *title, *source_document;
+    size_t task_id, title, source_document;
     logs_time due;
     double days;
     uint64_t pos; /* of the row: chiso_table_line() */
@@ -292,6 +295,8 @@ typedef struct tk_acc {
     uint32_t last_cell;
     tk_over *over;
     size_t n_over, cap_over;
+    char *txt; /* texts of the overdue tasks, one buffer per worker */
+    size_t n_txt, cap_txt;
     uint64_t rows;
 } tk_acc;
 
@@ -429,30 +434,66 @@ tk_find_cell(tk_acc *A, uint32_t unit, int32_t period)
     return c;
 }
 
-static char *
-tk_text(const tk_layout *L, int c, const char *const *f, const size_t *len)
+/* Append n bytes and a NUL to the worker's text buffer; *off = where.
+ * 0, or -1 when memory ran out. */
+static int
+tk_put(tk_acc *A, const char *s, size_t n, size_t *off)
+{
+    if (A->cap_txt - A->n_txt < n + 1) {
+        size_t cap = A->cap_txt ? A->cap_txt : 4096;
+        char *p;
+        while (cap - A->n_txt < n + 1) {
+            cap *= 2;
+        }
+        p = realloc(A->txt, cap);
+        if (p == NULL) {
+            return -1;
+        }
+        A->txt = p;
+        A->cap_txt = cap;
+    }
+    *off = A->n_txt;
+    if (n > 0) {
+        memcpy(A->txt + A->n_txt, s, n);
+    }
+    A->txt[A->n_txt + n] = '\0';
+    A->n_txt += n + 1;
+    return 0;
+}
+
+static int
+tk_text(tk_acc *A,
+        const tk_layout *L,
+        int c,
+        const char *const *f,
+        const size_t *len,
+        size_t *off)
 {
     const char *s;
     size_t n;
 
     if (L->col[c] < 0) {
-        return chiso_strdup("");
+        return tk_put(A, "", 0, off);
     }
     s = f[L->col[c]];
     n = len[L->col[c]];
     chiso_text_trim(&s, &n);
-    return chiso_strndup(s, n);
+    return tk_put(A, s, n, off);
 }
 
 /* The task's name: its id, else its STT, else "" (then named by its line
  * once the reading is done). */
-static char *
-tk_name(const tk_layout *L, const char *const *f, const size_t *len)
+static int
+tk_name(tk_acc *A,
+        const tk_layout *L,
+        const char *const *f,
+        const size_t *len,
+        size_t *off)
 {
     char buf[48];
 
     if (L->col[TK_ID] >= 0) {
-        return tk_text(L, TK_ID, f, len);
+        return tk_text(A, L, TK_ID, f, len, off);
     }
     if (L->col[TK_SEQ] >= 0) {
         const char *s = f[L->col[TK_SEQ]];
@@ -461,10 +502,10 @@ tk_name(const tk_layout *L, const char *const *f, const size_t *len)
         if (n > 0) {
             snprintf(buf, sizeof(buf), "%s %.*s", chiso_msg(L->lang, "No."),
                      (int)(n < 30 ? n : 30), s);
-            return chiso_strdup(buf);
+            return tk_put(A, buf, strlen(buf), off);
         }
     }
-    return chiso_strdup("");
+    return tk_put(A, "", 0, off);
 }
 
 /* Count one parsed row. 0, or -1 when memory ran out. */
@@ -535,14 +576,12 @@ tk_acc_add(tk_acc *A,
         memset(o, 0, sizeof(*o));
         A->n_over++;
         o->unit = u;
-        o->task_id = tk_name(L, f, len);
-        o->title = tk_text(L, TK_TITLE, f, len);
-        o->source_document = tk_text(L, TK_SRC, f, len);
         o->due = r->due;
         o->days = (double)logs_time_diff(&L->as_of, &r->due) / 86400.0;
         o->pos = pos;
-        if (o->task_id == NULL || o->title == NULL ||
-            o->source_document == NULL) {
+        if (tk_name(A, L, f, len, &o->task_id) != 0 ||
+            tk_text(A, L, TK_TITLE, f, len, &o->title) != 0 ||
+            tk_text(A, L, TK_SRC, f, len, &o->source_document) != 0) {
             return -1;
         }
     } else {
@@ -562,11 +601,7 @@ tk_acc_free(tk_acc *A)
     for (i = 0; i < A->n_cell; i++) {
         free(A->cell[i].late);
     }
-    for (i = 0; i < A->n_over; i++) {
-        free(A->over[i].task_id);
-        free(A->over[i].title);
-        free(A->over[i].source_document);
-    }
+    free(A->txt);
     free(A->unit);
     free(A->unit_hash);
     free(A->cell);
@@ -585,25 +620,32 @@ cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* An overdue task while sorting: its unit's rank in res->units (the units
+ * are in byte order and distinct, so comparing ranks is comparing names). */
+typedef struct over_key {
+    chiso_task_overdue t;
+    uint32_t unit;
+} over_key;
+
 static int
 cmp_over(const void *a, const void *b)
 {
-    const chiso_task_overdue *x = a, *y = b;
+    const over_key *x = a, *y = b;
     int c;
 
-    if (x->days_overdue > y->days_overdue) {
+    if (x->t.days_overdue > y->t.days_overdue) {
         return -1;
     }
-    if (x->days_overdue < y->days_overdue) {
+    if (x->t.days_overdue < y->t.days_overdue) {
         return 1;
     }
-    if ((c = strcmp(x->unit, y->unit)) != 0) {
+    if (x->unit != y->unit) {
+        return x->unit < y->unit ? -1 : 1;
+    }
+    if ((c = strcmp(x->t.task_id, y->t.task_id)) != 0) {
         return c;
     }
-    if ((c = strcmp(x->task_id, y->task_id)) != 0) {
-        return c;
-    }
-    return (x->line > y->line) - (x->line < y->line);
+    return (x->t.line > y->t.line) - (x->t.line < y->t.line);
 }
 
 typedef struct tk_member {
@@ -698,6 +740,7 @@ tk_build(chiso_tasks_result *res,
     unit_ref *ur = NULL;
     char **names = NULL;
     tk_member *m = NULL;
+    over_key *keys = NULL;
     double *late = NULL;
     unsigned char *hit = NULL;
     uint32_t *final = NULL; /* name index -> result unit, or UINT32_MAX */
@@ -861,48 +904,62 @@ tk_build(chiso_tasks_result *res,
     snprintf(res->overall.period, sizeof(res->overall.period), "*");
     res->overall.period_index = INT32_MIN;
     fill_task_row(&res->overall, m, n_m, late);
-    /* overdue tasks, most overdue first */
-    res->overdue = calloc(n_over ? n_over : 1, sizeof(*res->overdue));
-    if (res->overdue == NULL) {
-        goto out;
-    }
-    for (i = 0; i < n_acc; i++) {
-        for (k = 0; k < A[i]->n_over; k++) {
-            tk_over *o = &A[i]->over[k];
-            chiso_task_overdue *t;
-            uint32_t f = final[rank[i][o->unit]];
-            if (f == UINT32_MAX) {
-                continue;
+    /* overdue tasks, most overdue first; their texts in one buffer that the
+     * result owns (the workers' buffers one after the other, then the names
+     * "line N" of tasks without an id), the unit names shared with units */
+    {
+        size_t txt = 0, extra = 0, at = 0;
+        char *base;
+        for (i = 0; i < n_acc; i++) {
+            txt += A[i]->n_txt;
+            for (k = 0; k < A[i]->n_over; k++) {
+                extra += A[i]->txt[A[i]->over[k].task_id] == '\0' ? 48 : 0;
             }
-            t = &res->overdue[res->n_overdue];
-            t->line = chiso_table_line(run, o->pos);
-            t->unit = chiso_strdup(res->units[f]);
-            if (t->unit == NULL) {
-                goto out;
-            }
-            if (o->task_id[0] == '\0') {
-                char buf[48];
-                free(o->task_id);
-                snprintf(buf, sizeof(buf), chiso_msg(L->lang, "line %lu"),
-                         t->line);
-                o->task_id = chiso_strdup(buf);
-                if (o->task_id == NULL) {
-                    free(t->unit);
-                    goto out;
-                }
-            }
-            t->task_id = o->task_id;
-            t->title = o->title;
-            t->source_document = o->source_document;
-            o->task_id = o->title = o->source_document = NULL;
-            t->due.secs = o->due.secs;
-            t->due.has_time = o->due.has_time;
-            t->days_overdue = o->days;
-            res->n_overdue++;
         }
-    }
-    if (res->n_overdue > 1) {
-        qsort(res->overdue, res->n_overdue, sizeof(*res->overdue), cmp_over);
+        res->overdue = calloc(n_over ? n_over : 1, sizeof(*res->overdue));
+        res->overdue_text = malloc(txt + extra + 1);
+        keys = calloc(n_over ? n_over : 1, sizeof(*keys));
+        if (res->overdue == NULL || res->overdue_text == NULL || keys == NULL) {
+            goto out;
+        }
+        for (i = 0; i < n_acc; i++) {
+            base = res->overdue_text + at;
+            if (A[i]->n_txt > 0) {
+                memcpy(base, A[i]->txt, A[i]->n_txt);
+            }
+            at += A[i]->n_txt;
+            for (k = 0; k < A[i]->n_over; k++) {
+                const tk_over *o = &A[i]->over[k];
+                uint32_t f = final[rank[i][o->unit]];
+                over_key *q;
+                if (f == UINT32_MAX) {
+                    continue;
+                }
+                q = &keys[res->n_overdue++];
+                q->unit = f;
+                q->t.unit = res->units[f];
+                q->t.line = chiso_table_line(run, o->pos);
+                q->t.task_id = base + o->task_id;
+                if (*q->t.task_id == '\0') {
+                    char *name = res->overdue_text + txt;
+                    int w = snprintf(name, 48, chiso_msg(L->lang, "line %lu"),
+                                     q->t.line);
+                    q->t.task_id = name;
+                    txt += (size_t)(w > 0 && w < 48 ? w : 47) + 1;
+                }
+                q->t.title = base + o->title;
+                q->t.source_document = base + o->source_document;
+                q->t.due.secs = o->due.secs;
+                q->t.due.has_time = o->due.has_time;
+                q->t.days_overdue = o->days;
+            }
+        }
+        if (res->n_overdue > 1) {
+            qsort(keys, res->n_overdue, sizeof(*keys), cmp_over);
+        }
+        for (k = 0; k < res->n_overdue; k++) {
+            res->overdue[k] = keys[k].t;
+        }
     }
     st = CHISO_OK;
 out:
@@ -913,6 +970,7 @@ out:
     free(ur);
     free(names);
     free(m);
+    free(keys);
     free(late);
     free(hit);
     free(final);
@@ -1072,13 +1130,8 @@ chiso_tasks_free(chiso_tasks_result *res)
     if (res == NULL) {
         return;
     }
-    for (i = 0; i < res->n_overdue; i++) {
-        free(res->overdue[i].task_id);
-        free(res->overdue[i].unit);
-        free(res->overdue[i].title);
-        free(res->overdue[i].source_document);
-    }
-    free(res->overdue);
+    free(res->overdue); /* its texts are in overdue_text, its units units' */
+    free(res->overdue_text);
     for (i = 0; i < res->n_units; i++) {
         free(res->units[i]);
     }
