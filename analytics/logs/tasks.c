@@ -278,6 +278,7 @@ typedef struct tk_cell {
 typedef struct tk_over {
     uint32_t unit;
     size_t task_id, title, source_document;
+    int noname; /* no id nor STT: named "line N" once lines are known */
     logs_time due;
     double days;
     uint64_t pos; /* of the row: chiso_table_line() */
@@ -296,7 +297,7 @@ typedef struct tk_acc {
     tk_over *over;
     size_t n_over, cap_over;
     char *txt; /* texts of the overdue tasks, one buffer per worker */
-    size_t n_txt, cap_txt;
+    size_t n_txt, cap_txt, n_noname;
     uint64_t rows;
 } tk_acc;
 
@@ -584,6 +585,8 @@ tk_acc_add(tk_acc *A,
             tk_text(A, L, TK_SRC, f, len, &o->source_document) != 0) {
             return -1;
         }
+        o->noname = A->txt[o->task_id] == '\0';
+        A->n_noname += (size_t)o->noname;
     } else {
         c->open_not_due++;
     }
@@ -623,8 +626,11 @@ cmp_double(const void *a, const void *b)
 /* An overdue task while sorting: its unit's rank in res->units (the units
  * are in byte order and distinct, so comparing ranks is comparing names). */
 typedef struct over_key {
-    chiso_task_overdue t;
+    double days;
+    const char *task_id;
+    unsigned long line;
     uint32_t unit;
+    uint32_t at; /* in the list of every worker's overdue tasks */
 } over_key;
 
 static int
@@ -633,19 +639,19 @@ cmp_over(const void *a, const void *b)
     const over_key *x = a, *y = b;
     int c;
 
-    if (x->t.days_overdue > y->t.days_overdue) {
+    if (x->days > y->days) {
         return -1;
     }
-    if (x->t.days_overdue < y->t.days_overdue) {
+    if (x->days < y->days) {
         return 1;
     }
     if (x->unit != y->unit) {
         return x->unit < y->unit ? -1 : 1;
     }
-    if ((c = strcmp(x->t.task_id, y->t.task_id)) != 0) {
+    if ((c = strcmp(x->task_id, y->task_id)) != 0) {
         return c;
     }
-    return (x->t.line > y->t.line) - (x->t.line < y->t.line);
+    return (x->line > y->line) - (x->line < y->line);
 }
 
 typedef struct tk_member {
@@ -741,6 +747,10 @@ tk_build(chiso_tasks_result *res,
     char **names = NULL;
     tk_member *m = NULL;
     over_key *keys = NULL;
+    struct {
+        const tk_over *o;
+        char *base; /* of its worker's texts in res->overdue_text */
+    } *over = NULL;
     double *late = NULL;
     unsigned char *hit = NULL;
     uint32_t *final = NULL; /* name index -> result unit, or UINT32_MAX */
@@ -904,27 +914,41 @@ tk_build(chiso_tasks_result *res,
     snprintf(res->overall.period, sizeof(res->overall.period), "*");
     res->overall.period_index = INT32_MIN;
     fill_task_row(&res->overall, m, n_m, late);
-    /* overdue tasks, most overdue first; their texts in one buffer that the
-     * result owns (the workers' buffers one after the other, then the names
-     * "line N" of tasks without an id), the unit names shared with units */
+    /* overdue tasks, most overdue first, sorted by small keys; their texts
+     * in one buffer that the result owns: the first worker's buffer, grown
+     * (no copy), the other workers' appended, then the names "line N" of
+     * tasks without an id; their units are the result's unit names */
     {
-        size_t txt = 0, extra = 0, at = 0;
+        size_t txt = 0, extra = 0, at = 0, n_keys = 0;
         char *base;
+        if (n_over > UINT32_MAX) {
+            goto out;
+        }
         for (i = 0; i < n_acc; i++) {
             txt += A[i]->n_txt;
-            for (k = 0; k < A[i]->n_over; k++) {
-                extra += A[i]->txt[A[i]->over[k].task_id] == '\0' ? 48 : 0;
-            }
+            extra += A[i]->n_noname * 48;
         }
         res->overdue = calloc(n_over ? n_over : 1, sizeof(*res->overdue));
-        res->overdue_text = malloc(txt + extra + 1);
-        keys = calloc(n_over ? n_over : 1, sizeof(*keys));
-        if (res->overdue == NULL || res->overdue_text == NULL || keys == NULL) {
+        keys = malloc((n_over ? n_over : 1) * sizeof(*keys));
+        over = malloc((n_over ? n_over : 1) * sizeof(*over));
+        if (res->overdue == NULL || keys == NULL || over == NULL) {
+            goto out;
+        }
+        if (n_acc > 0 && A[0]->txt != NULL) {
+            res->overdue_text = realloc(A[0]->txt, txt + extra + 1);
+            if (res->overdue_text != NULL) {
+                A[0]->txt = NULL;
+                A[0]->cap_txt = 0;
+            }
+        } else {
+            res->overdue_text = malloc(txt + extra + 1);
+        }
+        if (res->overdue_text == NULL) {
             goto out;
         }
         for (i = 0; i < n_acc; i++) {
             base = res->overdue_text + at;
-            if (A[i]->n_txt > 0) {
+            if (i > 0 && A[i]->n_txt > 0) {
                 memcpy(base, A[i]->txt, A[i]->n_txt);
             }
             at += A[i]->n_txt;
@@ -935,31 +959,40 @@ tk_build(chiso_tasks_result *res,
                 if (f == UINT32_MAX) {
                     continue;
                 }
-                q = &keys[res->n_overdue++];
+                over[n_keys].o = o;
+                over[n_keys].base = base;
+                q = &keys[n_keys];
+                q->days = o->days;
                 q->unit = f;
-                q->t.unit = res->units[f];
-                q->t.line = chiso_table_line(run, o->pos);
-                q->t.task_id = base + o->task_id;
-                if (*q->t.task_id == '\0') {
+                q->at = (uint32_t)n_keys++;
+                q->line = chiso_table_line(run, o->pos);
+                q->task_id = base + o->task_id;
+                if (o->noname) {
                     char *name = res->overdue_text + txt;
                     int w = snprintf(name, 48, chiso_msg(L->lang, "line %lu"),
-                                     q->t.line);
-                    q->t.task_id = name;
+                                     q->line);
+                    q->task_id = name;
                     txt += (size_t)(w > 0 && w < 48 ? w : 47) + 1;
                 }
-                q->t.title = base + o->title;
-                q->t.source_document = base + o->source_document;
-                q->t.due.secs = o->due.secs;
-                q->t.due.has_time = o->due.has_time;
-                q->t.days_overdue = o->days;
             }
         }
-        if (res->n_overdue > 1) {
-            qsort(keys, res->n_overdue, sizeof(*keys), cmp_over);
+        if (n_keys > 1) {
+            qsort(keys, n_keys, sizeof(*keys), cmp_over);
         }
-        for (k = 0; k < res->n_overdue; k++) {
-            res->overdue[k] = keys[k].t;
+        for (k = 0; k < n_keys; k++) {
+            const tk_over *o = over[keys[k].at].o;
+            char *b = over[keys[k].at].base;
+            chiso_task_overdue *t = &res->overdue[k];
+            t->task_id = (char *)(uintptr_t)keys[k].task_id;
+            t->unit = res->units[keys[k].unit];
+            t->title = b + o->title;
+            t->source_document = b + o->source_document;
+            t->due.secs = o->due.secs;
+            t->due.has_time = o->due.has_time;
+            t->days_overdue = o->days;
+            t->line = keys[k].line;
         }
+        res->n_overdue = n_keys;
     }
     st = CHISO_OK;
 out:
@@ -971,6 +1004,7 @@ out:
     free(names);
     free(m);
     free(keys);
+    free(over);
     free(late);
     free(hit);
     free(final);
