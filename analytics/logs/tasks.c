@@ -23,7 +23,6 @@
 #include "logs_int.h"
 
 #include <cjson/cJSON.h>
-#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -682,7 +681,68 @@ cmp_member_period(const void *a, const void *b)
     return (x->unit > y->unit) - (x->unit < y->unit);
 }
 
-/* A row from cells; `late` has room for every late value of them. */
+/*
+ * Rearrange v[0..n) so that v[k] is the value a sort would put there, the
+ * values before it no larger and the values after it no smaller (Hoare's
+ * selection, median of three pivots; a range still large after 2 log2 n + 8
+ * rounds is sorted instead, so the worst case stays n log n). The values
+ * are days late: finite, never NaN.
+ */
+static void
+select_kth(double *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1, rounds = 8, m = n;
+
+    while (m > 1) {
+        rounds += 2;
+        m >>= 1;
+    }
+    while (hi > lo) {
+        size_t i, j, mid = lo + (hi - lo) / 2;
+        double p, t;
+        if (rounds-- == 0) {
+            qsort(v + lo, hi - lo + 1, sizeof(*v), cmp_double);
+            return;
+        }
+        /* median of v[lo], v[mid], v[hi] as the pivot */
+        if (v[mid] < v[lo]) {
+            t = v[mid], v[mid] = v[lo], v[lo] = t;
+        }
+        if (v[hi] < v[lo]) {
+            t = v[hi], v[hi] = v[lo], v[lo] = t;
+        }
+        if (v[hi] < v[mid]) {
+            t = v[hi], v[hi] = v[mid], v[mid] = t;
+        }
+        p = v[mid];
+        i = lo;
+        j = hi;
+        for (;;) {
+            while (v[i] < p) {
+                i++;
+            }
+            while (p < v[j]) {
+                j--;
+            }
+            if (i >= j) {
+                break;
+            }
+            t = v[i], v[i] = v[j], v[j] = t;
+            i++;
+            j--;
+        }
+        /* v[lo..j] <= p <= v[j+1..hi] */
+        if (k <= j) {
+            hi = j;
+        } else {
+            lo = j + 1;
+        }
+    }
+}
+
+/* A row from cells; `late` has room for every late value of them. The
+ * median is gsl_stats_quantile_from_sorted_data(sorted, 1, n, 0.5) computed
+ * from the two middle values found by selection, without sorting. */
 static void
 fill_task_row(chiso_tasks_row *r, const tk_member *m, size_t n, double *late)
 {
@@ -703,16 +763,29 @@ fill_task_row(chiso_tasks_row *r, const tk_member *m, size_t n, double *late)
             n_late += c->n_late;
         }
     }
-    if (n_late > 1) {
-        qsort(late, n_late, sizeof(*late), cmp_double);
-    }
     r->on_time_pct = logs_pct(r->completed_on_time, r->completed + r->overdue);
     r->completed_pct = logs_pct(r->completed, r->assigned);
     r->days_late_mean = n_late ? sum / (double)n_late : (double)NAN;
-    r->days_late_median =
-        n_late ? gsl_stats_quantile_from_sorted_data(late, 1, n_late, 0.5)
-               : (double)NAN;
-    r->days_late_max = n_late ? late[n_late - 1] : (double)NAN;
+    r->days_late_median = (double)NAN;
+    r->days_late_max = (double)NAN;
+    if (n_late > 0) {
+        /* as GSL: index = f (n - 1), lhs = (int)index, delta = index - lhs */
+        const double index = 0.5 * (double)(n_late - 1);
+        const size_t lhs = (size_t)(int)index;
+        const double delta = index - (double)lhs;
+        double lo, hi, mx;
+        select_kth(late, n_late, lhs);
+        lo = late[lhs];
+        mx = lo;
+        hi = lhs + 1 < n_late ? late[lhs + 1] : lo;
+        for (i = lhs + 1; i < n_late; i++) {
+            hi = late[i] < hi ? late[i] : hi;
+            mx = late[i] > mx ? late[i] : mx;
+        }
+        r->days_late_median =
+            lhs == n_late - 1 ? lo : (1 - delta) * lo + delta * hi;
+        r->days_late_max = mx;
+    }
 }
 
 typedef struct unit_ref {
