@@ -191,4 +191,44 @@ const char *chiso_logs__inputs_unit(const char *path,
                                     const char *what,
                                     chiso_diag *diag);
 
+/* ---- hash index ------------------------------------------------------------- */
+
+/*
+ * An open-addressing index from 64-bit keys to ids 0, 1, 2, ... in order of
+ * addition, the key kept in its slot so that a probe reads one slot and no
+ * entry of the caller. Cells of (unit, period) use the exact key
+ * chiso_logs__cell_key(); names use chiso_logs__name_key() (a 64-bit hash)
+ * and a `same` callback comparing the bytes of a candidate id.
+ */
+typedef struct logs_slot {
+    uint64_t key;
+    uint32_t id; /* id + 1; 0 = empty */
+} logs_slot;
+
+typedef struct logs_index {
+    logs_slot *slot;
+    uint32_t cap, n;
+} logs_index;
+
+static inline uint64_t
+chiso_logs__cell_key(uint32_t unit, int32_t period)
+{
+    return ((uint64_t)unit << 32) | (uint32_t)period;
+}
+
+uint64_t chiso_logs__name_key(const char *s, size_t n);
+
+/*
+ * The id of `key` (for which same(ctx, id) holds, when same is not NULL).
+ * When absent, adds it with id x->n and sets *added to 1 (else 0): the
+ * caller must then store its entry at that id. UINT32_MAX when memory ran
+ * out (nothing added).
+ */
+uint32_t chiso_logs__index_get(logs_index *x,
+                               uint64_t key,
+                               int (*same)(const void *ctx, uint32_t id),
+                               const void *ctx,
+                               int *added);
+void chiso_logs__index_free(logs_index *x);
+
 #endif /* CHISO_LOGS_INT_H */

@@ -288,10 +288,10 @@ typedef struct tk_acc {
     chiso_vocab_cache vc;
     tk_unit *unit;
     uint32_t n_unit, cap_unit;
-    uint32_t *unit_hash, unit_hcap;
+    logs_index unit_index; /* by name */
     tk_cell *cell;
     uint32_t n_cell, cap_cell;
-    uint32_t *cell_hash, cell_hcap;
+    logs_index cell_index; /* by (unit, period) */
     uint32_t last_cell;
     tk_over *over;
     size_t n_over, cap_over;
@@ -300,76 +300,27 @@ typedef struct tk_acc {
     uint64_t rows;
 } tk_acc;
 
-static uint32_t
-tk_hash_bytes(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    }
-    return h;
-}
-
-static uint32_t
-tk_hash_cell(uint32_t unit, int32_t period)
-{
-    uint64_t x = ((uint64_t)unit << 32) ^ (uint32_t)period;
-
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return (uint32_t)x;
-}
+typedef struct tk_name_ref {
+    const tk_acc *A;
+    const char *s;
+    size_t n;
+} tk_name_ref;
 
 static int
-tk_rehash(tk_acc *A, int cells)
+tk_same_unit(const void *ctx, uint32_t id)
 {
-    uint32_t *cap = cells ? &A->cell_hcap : &A->unit_hcap;
-    uint32_t n = cells ? A->n_cell : A->n_unit, ncap = *cap ? *cap * 2 : 64, i;
-    uint32_t *t = calloc(ncap, sizeof(*t));
+    const tk_name_ref *r = ctx;
+    const tk_unit *u = &r->A->unit[id];
 
-    if (t == NULL) {
-        return -1;
-    }
-    for (i = 0; i < n; i++) {
-        uint32_t h = cells ? tk_hash_cell(A->cell[i].unit, A->cell[i].period)
-                           : tk_hash_bytes(A->unit[i].name, A->unit[i].len);
-        while (t[h & (ncap - 1)] != 0) {
-            h++;
-        }
-        t[h & (ncap - 1)] = i + 1;
-    }
-    if (cells) {
-        free(A->cell_hash);
-        A->cell_hash = t;
-    } else {
-        free(A->unit_hash);
-        A->unit_hash = t;
-    }
-    *cap = ncap;
-    return 0;
+    return u->len == r->n && memcmp(u->name, r->s, r->n) == 0;
 }
 
 static tk_unit *
 tk_intern(tk_acc *A, const char *s, size_t n, uint32_t *id)
 {
-    uint32_t h, e;
+    tk_name_ref ref = {A, s, n};
+    int added;
 
-    if ((A->n_unit + 1) * 2 > A->unit_hcap && tk_rehash(A, 0) != 0) {
-        return NULL;
-    }
-    for (h = tk_hash_bytes(s, n);; h++) {
-        e = A->unit_hash[h & (A->unit_hcap - 1)];
-        if (e == 0) {
-            break;
-        }
-        if (A->unit[e - 1].len == n && memcmp(A->unit[e - 1].name, s, n) == 0) {
-            *id = e - 1;
-            return &A->unit[e - 1];
-        }
-    }
     if (A->n_unit == A->cap_unit) {
         uint32_t cap = A->cap_unit ? A->cap_unit * 2 : 32;
         tk_unit *u = realloc(A->unit, cap * sizeof(*u));
@@ -379,40 +330,34 @@ tk_intern(tk_acc *A, const char *s, size_t n, uint32_t *id)
         A->unit = u;
         A->cap_unit = cap;
     }
-    memset(&A->unit[A->n_unit], 0, sizeof(tk_unit));
-    A->unit[A->n_unit].name = chiso_strndup(s, n);
-    if (A->unit[A->n_unit].name == NULL) {
+    *id = chiso_logs__index_get(&A->unit_index, chiso_logs__name_key(s, n),
+                                tk_same_unit, &ref, &added);
+    if (*id == UINT32_MAX) {
         return NULL;
     }
-    A->unit[A->n_unit].len = n;
-    A->unit_hash[h & (A->unit_hcap - 1)] = A->n_unit + 1;
-    *id = A->n_unit++;
+    if (added) {
+        tk_unit *u = &A->unit[A->n_unit];
+        memset(u, 0, sizeof(*u));
+        u->name = chiso_strndup(s, n);
+        if (u->name == NULL) {
+            return NULL;
+        }
+        u->len = n;
+        A->n_unit++;
+    }
     return &A->unit[*id];
 }
 
 static tk_cell *
 tk_find_cell(tk_acc *A, uint32_t unit, int32_t period)
 {
-    uint32_t h, e;
+    uint32_t id;
     tk_cell *c;
+    int added;
 
     if (A->last_cell != 0) {
         c = &A->cell[A->last_cell - 1];
         if (c->unit == unit && c->period == period) {
-            return c;
-        }
-    }
-    if ((A->n_cell + 1) * 2 > A->cell_hcap && tk_rehash(A, 1) != 0) {
-        return NULL;
-    }
-    for (h = tk_hash_cell(unit, period);; h++) {
-        e = A->cell_hash[h & (A->cell_hcap - 1)];
-        if (e == 0) {
-            break;
-        }
-        c = &A->cell[e - 1];
-        if (c->unit == unit && c->period == period) {
-            A->last_cell = e;
             return c;
         }
     }
@@ -425,12 +370,19 @@ tk_find_cell(tk_acc *A, uint32_t unit, int32_t period)
         A->cell = p;
         A->cap_cell = cap;
     }
-    c = &A->cell[A->n_cell];
-    memset(c, 0, sizeof(*c));
-    c->unit = unit;
-    c->period = period;
-    A->cell_hash[h & (A->cell_hcap - 1)] = A->n_cell + 1;
-    A->last_cell = ++A->n_cell;
+    id = chiso_logs__index_get(
+        &A->cell_index, chiso_logs__cell_key(unit, period), NULL, NULL, &added);
+    if (id == UINT32_MAX) {
+        return NULL;
+    }
+    c = &A->cell[id];
+    if (added) {
+        memset(c, 0, sizeof(*c));
+        c->unit = unit;
+        c->period = period;
+        A->n_cell++;
+    }
+    A->last_cell = id + 1;
     return c;
 }
 
@@ -605,9 +557,9 @@ tk_acc_free(tk_acc *A)
     }
     free(A->txt);
     free(A->unit);
-    free(A->unit_hash);
+    chiso_logs__index_free(&A->unit_index);
     free(A->cell);
-    free(A->cell_hash);
+    chiso_logs__index_free(&A->cell_index);
     free(A->over);
     memset(A, 0, sizeof(*A));
 }
