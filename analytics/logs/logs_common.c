@@ -893,31 +893,8 @@ chiso_logs__json_unit(int has_column,
 
 /* ---- hash index ------------------------------------------------------------- */
 
-uint64_t
-chiso_logs__name_key(const char *s, size_t n)
-{
-    uint64_t h = 14695981039346656037ULL; /* FNV-1a, 64 bits */
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    }
-    return h;
-}
-
-static uint32_t
-index_home(uint64_t key)
-{
-    key ^= key >> 33; /* MurmurHash3's finaliser */
-    key *= 0xff51afd7ed558ccdULL;
-    key ^= key >> 33;
-    key *= 0xc4ceb9fe1a85ec53ULL;
-    key ^= key >> 33;
-    return (uint32_t)key;
-}
-
-static int
-index_grow(logs_index *x)
+int
+chiso_logs__index_grow(logs_index *x)
 {
     uint32_t ncap = x->cap ? x->cap * 2 : 64, i, h;
     logs_slot *t;
@@ -933,7 +910,8 @@ index_grow(logs_index *x)
         if (x->slot[i].id == 0) {
             continue;
         }
-        for (h = index_home(x->slot[i].key); t[h & (ncap - 1)].id != 0; h++) {
+        for (h = chiso_logs__index_home(x->slot[i].key);
+             t[h & (ncap - 1)].id != 0; h++) {
         }
         t[h & (ncap - 1)] = x->slot[i];
     }
@@ -941,35 +919,6 @@ index_grow(logs_index *x)
     x->slot = t;
     x->cap = ncap;
     return 0;
-}
-
-uint32_t
-chiso_logs__index_get(logs_index *x,
-                      uint64_t key,
-                      int (*same)(const void *ctx, uint32_t id),
-                      const void *ctx,
-                      int *added)
-{
-    uint32_t h;
-    logs_slot *e;
-
-    *added = 0;
-    if ((x->n + 1) * 2 > x->cap && index_grow(x) != 0) {
-        return UINT32_MAX;
-    }
-    for (h = index_home(key);; h++) {
-        e = &x->slot[h & (x->cap - 1)];
-        if (e->id == 0) {
-            break;
-        }
-        if (e->key == key && (same == NULL || same(ctx, e->id - 1))) {
-            return e->id - 1;
-        }
-    }
-    e->key = key;
-    e->id = ++x->n;
-    *added = 1;
-    return x->n - 1;
 }
 
 void
