@@ -375,7 +375,7 @@ compute_logs_for(struct rp *R,
         st = chiso_tasks_inputs(&R->inputs, R->tasks, R->cfg->unit_code, R->idx,
                                 NULL, R->diag);
         if (st != CHISO_OK) {
-            return chiso_diag_set(R->diag, st, NULL, 0, 0, "out of memory");
+            return st; /* diag set (out of memory, a log outside the period) */
         }
         if (chiso_report__tasks_row(R) == NULL) {
             chiso_report__warnk(
@@ -432,7 +432,7 @@ compute_logs_for(struct rp *R,
         st = chiso_services_inputs(&R->inputs, R->svc, R->cfg->unit_code,
                                    R->idx, NULL, R->diag);
         if (st != CHISO_OK) {
-            return chiso_diag_set(R->diag, st, NULL, 0, 0, "out of memory");
+            return st; /* diag set (out of memory, a log outside the period) */
         }
         if (chiso_report__svc_row(R, R->idx) == NULL) {
             chiso_report__warnk(
@@ -518,17 +518,33 @@ score_caveats(struct rp *R)
                    fabs(ns->self_points - ns->points) > 0.005) {
             chiso_report__num(R, ns->self_points, 2, a, sizeof(a));
             chiso_report__num(R, ns->points, 2, b, sizeof(b));
-            chiso_report__warnk(
-                R, "self_points_differ", CHISO_SEVERITY_WARNING, n->id,
-                R->ev->path,
-                R->en ? "criterion %s: self-assessed %s points, the "
-                        "rule gives %s (%s, line %lu)"
-                      : "tiêu chí %s: điểm tự chấm %s khác điểm theo "
-                        "quy tắc %s (%s, dòng %lu)",
-                n->id, a, b, R->ev->path, e ? e->line : 0UL);
-            if (R->wlist.n > 0 && e != NULL) {
-                /* the row of the sheet that gives the points */
-                R->wlist.items[R->wlist.n - 1].line = e->line;
+            if (e != NULL && R->ev->sheet != NULL) {
+                /* a workbook: the cell of the points ("Tự chấm!E40") */
+                char where[700];
+                unsigned long wl, wc;
+                chiso_evidence_where(R->ev, e, e->col_points, where,
+                                     sizeof(where), &wl, &wc);
+                chiso_report__warnk(
+                    R, "self_points_differ", CHISO_SEVERITY_WARNING, n->id,
+                    where,
+                    R->en ? "criterion %s: self-assessed %s points, the "
+                            "rule gives %s (%s)"
+                          : "tiêu chí %s: điểm tự chấm %s khác điểm theo "
+                            "quy tắc %s (%s)",
+                    n->id, a, b, where);
+            } else {
+                chiso_report__warnk(
+                    R, "self_points_differ", CHISO_SEVERITY_WARNING, n->id,
+                    R->ev->path,
+                    R->en ? "criterion %s: self-assessed %s points, the "
+                            "rule gives %s (%s, line %lu)"
+                          : "tiêu chí %s: điểm tự chấm %s khác điểm theo "
+                            "quy tắc %s (%s, dòng %lu)",
+                    n->id, a, b, R->ev->path, e ? e->line : 0UL);
+                if (R->wlist.n > 0 && e != NULL) {
+                    /* the row of the sheet that gives the points */
+                    R->wlist.items[R->wlist.n - 1].line = e->line;
+                }
             }
         }
         for (t = 0; t < ns->n_terms; t++) {
