@@ -350,6 +350,7 @@ typedef struct chiso_tasks_result {
     char **units;
     size_t n_units;
     char *unit_in_log;
+    char *overdue_text; /* owns the texts of overdue[] (not their units) */
 } chiso_tasks_result;
 
 /*
