@@ -503,7 +503,15 @@ enum {
     CHISO_CHANNEL_DIRECT,         /* trực tiếp */
     CHISO_CHANNEL_POSTAL          /* bưu chính công ích (BCCI) */
 };
-enum { CHISO_TASK_DONE = 1, CHISO_TASK_OPEN, CHISO_TASK_CANCELLED };
+enum {
+    CHISO_TASK_DONE = 1,     /* completed ("Đã hoàn thành") */
+    CHISO_TASK_OPEN,         /* not completed */
+    CHISO_TASK_CANCELLED,    /* cancelled, withdrawn */
+    CHISO_TASK_DONE_ON_TIME, /* completed, and the status says on time
+                                ("Đã hoàn thành đúng hạn", "trước hạn") */
+    CHISO_TASK_DONE_LATE     /* completed, and the status says late
+                                ("Đã hoàn thành quá hạn", "trễ hạn") */
+};
 enum {
     CHISO_DOSSIER_ANY = 0,   /* says nothing the dates do not (quá hạn) */
     CHISO_DOSSIER_FINISHED,  /* result returned (đã trả kết quả) */

@@ -94,6 +94,9 @@ typedef struct tk_rec {
     size_t unit_len;
     int status; /* CHISO_TASK_*, 0 = none */
     int has_due, has_done;
+    /* completed by the status alone ("Đã hoàn thành đúng hạn" with no
+     * completion date): 1 on time, 2 late, 0 not so */
+    int status_done;
     logs_time due, done;
 } tk_rec;
 
@@ -217,7 +220,13 @@ tk_parse_row(const tk_layout *L,
                             q, tk_col_name(L, TK_STATUS), words);
         }
         r->status = v > 0 ? v : 0;
-        if (r->status == CHISO_TASK_DONE && !r->has_done) {
+        if ((r->status == CHISO_TASK_DONE_ON_TIME ||
+             r->status == CHISO_TASK_DONE_LATE) &&
+            !r->has_done) {
+            /* the status says completed and whether on time: counted so,
+             * its days late unknown */
+            r->status_done = r->status == CHISO_TASK_DONE_ON_TIME ? 1 : 2;
+        } else if (r->status == CHISO_TASK_DONE && !r->has_done) {
             chiso_logs__quote(st, sn, q, sizeof(q));
             return tk_error(err, L, TK_STATUS,
                             "status '%s' says completed but the completion "
@@ -268,6 +277,7 @@ typedef struct tk_cell {
     uint32_t unit;
     int32_t period;
     uint64_t assigned, completed, on_time, open_not_due, overdue;
+    uint64_t late_undated; /* late by the status alone: days unknown */
     double late_sum;
     double *late; /* days late of each late task, in no order */
     size_t n_late, cap_late;
@@ -299,6 +309,7 @@ typedef struct tk_acc {
     char *txt; /* texts of the overdue tasks, one buffer per worker */
     size_t n_txt, cap_txt, n_noname;
     uint64_t rows;
+    uint64_t status_done; /* completed by the status alone */
 } tk_acc;
 
 typedef struct tk_name_ref {
@@ -483,10 +494,12 @@ tk_acc_add(tk_acc *A,
         un->cancelled++;
         return 0;
     }
+    A->status_done += (uint64_t)(r->status_done != 0);
     if (!r->has_due) {
+        int done = r->has_done || r->status_done != 0;
         un->undated++;
-        un->undated_done += (uint64_t)r->has_done;
-        un->undated_open += (uint64_t)!r->has_done;
+        un->undated_done += (uint64_t)done;
+        un->undated_open += (uint64_t)!done;
         return 0;
     }
     c = tk_find_cell(A, u, chiso_logs__period_of_ym(L->kind, r->due.ym));
@@ -494,7 +507,14 @@ tk_acc_add(tk_acc *A,
         return -1;
     }
     c->assigned++;
-    if (r->has_done) {
+    if (r->status_done != 0) {
+        c->completed++;
+        if (r->status_done == 1) {
+            c->on_time++;
+        } else {
+            c->late_undated++;
+        }
+    } else if (r->has_done) {
         int64_t d = logs_time_diff(&r->done, &r->due);
         c->completed++;
         if (d <= 0) {
@@ -707,7 +727,7 @@ fill_task_row(chiso_tasks_row *r, const tk_member *m, size_t n, double *late)
         r->assigned += c->assigned;
         r->completed += c->completed;
         r->completed_on_time += c->on_time;
-        r->completed_late += c->n_late;
+        r->completed_late += c->n_late + c->late_undated;
         r->open_not_due += c->open_not_due;
         r->overdue += c->overdue;
         sum += c->late_sum;
@@ -1086,7 +1106,7 @@ tasks_compute(chiso_tasks_result **out,
               chiso_diag *diag)
 {
     chiso_tasks_options o = CHISO_TASKS_OPTIONS_INIT;
-    chiso_table_schema schema = {tk_columns, TK_NCOLS, TK_ID, TK_SEQ,
+    chiso_table_schema schema = {tk_columns,          TK_NCOLS, TK_ID, TK_SEQ,
                                  N_("task register"), 0};
     chiso_row_handler h;
     chiso_table_run run;
@@ -1151,6 +1171,22 @@ tasks_compute(chiso_tasks_result **out,
     res->rows_totals = run.rows_totals;
     st = tk_build(res, (tk_acc *const *)run.workers, run.n_workers, &run, &L,
                   o.unit, diag);
+    if (st == CHISO_OK) {
+        size_t w;
+        for (w = 0; w < run.n_workers; w++) {
+            res->done_by_status +=
+                ((const tk_acc *)run.workers[w])->status_done;
+        }
+        if (res->done_by_status > 0 && o.table.notes != NULL) {
+            chiso_diag_list_addk(
+                o.table.notes, "tasks_done_by_status", CHISO_SEVERITY_INFO,
+                NULL, path, 0, 0,
+                "%llu tasks have no completion date: counted completed on "
+                "time or late as their status says ('Đã hoàn thành đúng "
+                "hạn', 'quá hạn'); their days late are unknown",
+                (unsigned long long)res->done_by_status);
+        }
+    }
 out:
     chiso_table_run_free(&run, &h);
     chiso_table_close(t);
@@ -1300,6 +1336,8 @@ chiso_tasks_to_json(const chiso_tasks_result *res)
         chiso_logs__json_records(res->rows_read, res->rows_counted,
                                  res->rows_rejected, res->rows_totals,
                                  res->rows_other_units, res->max_rejects_pct));
+    cJSON_AddItemToObject(root, "done_by_status",
+                          chiso_logs__json_u64(res->done_by_status));
     arr = cJSON_CreateArray();
     for (i = 0; i < res->n_rows; i++) {
         cJSON_AddItemToArray(arr, task_row_json(&res->rows[i]));
