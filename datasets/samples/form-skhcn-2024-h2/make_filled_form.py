@@ -354,7 +354,24 @@ def check(chiso):
            if w.get("code") in ("criterion_missing", "no_row", "missing_row")]
     if bad:
         fail("warnings about missing rows: %r" % bad)
-    print("ok: %d leaves, 7 areas and the total agree: %.2f / %.0f = %.2f %% (%s)"
+    # the pack: report.json here names the filled form as its evidence
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "out")
+        run_chiso(chiso, ["report", os.path.relpath(os.path.join(HERE, "report.json"), ROOT),
+                          "--out", out, "--quiet"])
+        par = json.load(open(os.path.join(out, "summary.json"), encoding="utf-8"))["par"]
+    if abs(par["points"] - t["points"]) > 0.005 or \
+            abs(par["applicable_max"] - t["applicable_max"]) > 1e-9 or \
+            abs(par["index_pct"] - t["index_pct"]) > 0.005 or \
+            (par["group"] or {}).get("id") != t["group"]:
+        fail("report summary.json: %r, python %r" % (
+            {k: par[k] for k in ("points", "applicable_max", "index_pct", "group")}, t))
+    for a in par["areas"]:
+        e = exp["areas"][a["id"]]
+        if abs(a["points"] - e["points"]) > 0.005:
+            fail("report area %s: %r, python %r" % (a["id"], a["points"], e["points"]))
+    print("ok: %d leaves, 7 areas and the total agree in score and report: "
+          "%.2f / %.0f = %.2f %% (%s)"
           % (n, gt["points"], gt["applicable_max"], gt["index_pct"],
              gt["group"]["label"]))
 
