@@ -317,7 +317,32 @@ def make(chiso):
 
 # ---- checking chiso against it ------------------------------------------
 
+def check_saved_values():
+    """The values the spreadsheet program stored: no row flagged in the
+    Kiểm tra column, and every subtotal the sum of the points below."""
+    _, nodes = load_framework()
+    ws = openpyxl.load_workbook(FILLED, data_only=True).worksheets[0]
+    rows = rows_by_code(ws)
+    for r in range(HEADER_ROW + 1, ws.max_row + 1):
+        v = ws.cell(r, COL["Kiểm tra"]).value
+        if v not in (None, ""):
+            fail("row %d: the check column says %r" % (r, v))
+
+    def entered(n):
+        if "children" in n:
+            return sum(entered(c) for c in n["children"])
+        v = ws.cell(rows[n["id"]], COL["Điểm tự chấm"]).value
+        return float(v) if v is not None else 0.0
+    for n, _ in nodes:
+        if "children" in n:
+            got = ws.cell(rows[n["id"]], COL["Điểm tự chấm"]).value
+            if got is None or abs(got - entered(n)) > 1e-9:
+                fail("%s: saved subtotal %r, sum of the points below %r"
+                     % (n["id"], got, entered(n)))
+
+
 def check(chiso):
+    check_saved_values()
     exp = expected_from_workbook(FILLED)
     stored = json.load(open(EXPECTED, encoding="utf-8"))
     if stored != json.loads(json.dumps(exp)):
