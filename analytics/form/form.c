@@ -65,7 +65,7 @@ static const double f_width[N_F] = {9,  48, 8,  36, 9,  10, 9,  9,
                                     10, 26, 30, 22, 18, 10, 30, 10};
 
 typedef struct fmts {
-    lxw_format *title, *sub, *note, *header;
+    lxw_format *title, *sub, *sub_fit, *note, *header;
     lxw_format *code[3], *name[4], *max, *rule;
     lxw_format *in_text, *in_num, *in_whole, *der_text, *der_num, *der_whole;
     lxw_format *ro_text, *ro_num, *grey, *sum[3], *check, *delta;
@@ -155,8 +155,10 @@ make_formats(fw_ctx *c)
 
     f->title = workbook_add_format(c->wb);
     f->sub = workbook_add_format(c->wb);
+    f->sub_fit = workbook_add_format(c->wb);
     f->note = workbook_add_format(c->wb);
-    if (f->title == NULL || f->sub == NULL || f->note == NULL) {
+    if (f->title == NULL || f->sub == NULL || f->sub_fit == NULL ||
+        f->note == NULL) {
         c->oom = 1;
         return;
     }
@@ -166,6 +168,11 @@ make_formats(fw_ctx *c)
     format_set_align(f->title, LXW_ALIGN_CENTER);
     format_set_font_name(f->sub, "Times New Roman");
     format_set_bold(f->sub);
+    /* a label in a narrow column ("Kỳ đánh giá:" over "Điểm tối đa"),
+     * shrunk to fit rather than cut */
+    format_set_font_name(f->sub_fit, "Times New Roman");
+    format_set_bold(f->sub_fit);
+    format_set_shrink(f->sub_fit);
     format_set_font_name(f->note, "Times New Roman");
     format_set_italic(f->note);
     format_set_text_wrap(f->note);
@@ -913,7 +920,7 @@ chiso_form_write(const chiso_framework *fw,
                                    c.f.sub));
     text(&c, 2, 1, opts->unit, opts->unit ? c.f.ro_text : c.f.in_text);
     chk(&c, worksheet_write_string(c.ws, 2, 2, chiso_msg(c.lang, "Period:"),
-                                   c.f.sub));
+                                   c.f.sub_fit));
     text(&c, 2, 3, opts->period, opts->period ? c.f.ro_text : c.f.in_text);
     chk(&c,
         worksheet_merge_range(
