@@ -479,6 +479,28 @@ note(chiso_table *t,
                          msg);
 }
 
+/* A header cell as messages show it: a wrapped header ("Số, ký hiệu" and
+ * "văn bản giao" on two lines of one cell, Alt+Enter in Excel) on one line,
+ * each run of spaces, tabs and line breaks one space, none at the ends. */
+static void
+one_line(char *s)
+{
+    char *w = s, *r;
+    int gap = 0;
+
+    for (r = s; *r != '\0'; r++) {
+        if (*r == ' ' || *r == '\t' || *r == '\n' || *r == '\r') {
+            gap = 1;
+            continue;
+        }
+        if (gap && w != s) {
+            *w++ = ' ';
+        }
+        gap = 0;
+        *w++ = *r;
+    }
+    *w = '\0';
+}
 /* Keep the header: names, width (trailing empty names cut), personal data
  * columns, notes on columns not used. */
 static chiso_status
@@ -510,6 +532,7 @@ take_header(chiso_table *t, const chiso_csv_row *row, chiso_diag *diag)
             return chiso_diag_set(diag, CHISO_ENOMEM, t->path, 0, 0,
                                   "out of memory");
         }
+        one_line(t->header[i]);
     }
     t->header_line = row->line;
     for (i = 0; i < n; i++) {

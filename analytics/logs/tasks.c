@@ -58,7 +58,8 @@ static const chiso_csv_column tk_columns[TK_NCOLS] = {
      0},
     {"source_document",
      "van_ban|van_ban_giao|so_van_ban|can_cu|so_ky_hieu|so_ky_hieu_van_ban|"
-     "so_hieu_van_ban|van_ban_chi_dao",
+     "so_hieu_van_ban|van_ban_chi_dao|so_ky_hieu_van_ban_giao|"
+     "so_ky_hieu_van_ban_giao_nhiem_vu|van_ban_giao_nhiem_vu",
      0},
     {"assigned_at", "ngay_giao|ngay_ban_hanh|ngay_nhan|ngay_giao_nhiem_vu", 0},
     {"due_at",
@@ -1303,6 +1304,23 @@ chiso_tasks_inputs(chiso_input_set *set,
     chiso_period_format(res->period, period_index, per, sizeof(per));
     r = chiso_tasks_find(res, unit != NULL ? label : NULL, period_index);
     if (r == NULL) {
+        int32_t first = INT32_MAX, last = INT32_MIN;
+        size_t i;
+        for (i = 0; i < res->n_rows; i++) {
+            int32_t p = res->rows[i].period_index;
+            if (p == INT32_MIN ||
+                (unit != NULL && strcmp(res->rows[i].unit, label) != 0)) {
+                continue;
+            }
+            first = p < first ? p : first;
+            last = p > last ? p : last;
+        }
+        st = chiso_logs__outside_period(res->path, res->period, period_index,
+                                        first, last, unit != NULL ? label : "*",
+                                        1, diag);
+        if (st != CHISO_OK) {
+            return st;
+        }
         memset(&zero, 0, sizeof(zero));
         r = &zero;
         if (warnings != NULL) {
