@@ -970,7 +970,7 @@ tasks_compute(chiso_tasks_result **out,
 {
     chiso_tasks_options o = CHISO_TASKS_OPTIONS_INIT;
     chiso_table_schema schema = {tk_columns, TK_NCOLS, TK_ID, TK_SEQ,
-                                 N_("task register")};
+                                 N_("task register"), 0};
     chiso_row_handler h;
     chiso_table_run run;
     chiso_table *t = NULL;

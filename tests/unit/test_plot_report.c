@@ -57,7 +57,11 @@ chart_entry(const cJSON *root, const char *id)
 
 /* A configuration over the shipped sample inputs for another period. */
 static const char *
-config(const char *period, const char *as_of, const char *lang, int tasks)
+config_log(const char *period,
+           const char *as_of,
+           const char *lang,
+           int tasks,
+           const char *dossiers)
 {
     static char text[4096];
 
@@ -84,10 +88,30 @@ config(const char *period, const char *as_of, const char *lang, int tasks)
         chiso_test_path("datasets/samples/evidence-skhcn-2024-h2.csv"),
         tasks ? "  \"tasks\": \"" : "",
         tasks ? chiso_test_path("datasets/samples/tasks-skhcn-2024.csv") : "",
-        tasks ? "\",\n" : "",
-        chiso_test_path("datasets/samples/dossiers-skhcn-2024.csv"), as_of,
+        tasks ? "\",\n" : "", dossiers, as_of,
         chiso_test_path("datasets/published"));
     return chiso_test_file("report.json", text);
+}
+
+static const char *
+config(const char *period, const char *as_of, const char *lang, int tasks)
+{
+    return config_log(
+        period, as_of, lang, tasks,
+        chiso_test_path("datasets/samples/dossiers-skhcn-2024.csv"));
+}
+
+/* A log with dossiers of SKHCN in December 2024 and January 2026 only:
+ * 2025 lies inside its span, a year without dossiers (a log that does not
+ * reach the period at all is an error, tested in test_services). */
+static const char *
+gap_log(void)
+{
+    return chiso_test_file(
+        "gap.csv",
+        "dossier_id,unit_code,received_at,due_at,finished_at,channel\n"
+        "g1,SKHCN,10/12/2024 08:00,20/12/2024,15/12/2024,online\n"
+        "g2,SKHCN,10/01/2026 08:00,20/01/2026,15/01/2026,direct\n");
 }
 
 static void
@@ -139,8 +163,9 @@ test_heatmap_without_values(void **state)
 
     (void)state;
     snprintf(out, sizeof(out), "/tmp/chiso_plot_report_%ld", (long)getpid());
-    /* the log has rows of 2024 only; 2025-H2 and 2025-H1 have none */
-    build(config("2025-H2", "31/12/2025", "en", 0), out, &o, CHISO_OK);
+    /* the log has no row in 2025-H2 nor in 2025-H1 (inside its span) */
+    build(config_log("2025-H2", "31/12/2025", "en", 0, gap_log()), out, &o,
+          CHISO_OK);
     for (i = 0; i < o.n_warnings; i++) {
         if (strstr(o.warnings[i], "chart 'chart-rates-by-month' left out") !=
                 NULL &&
@@ -169,7 +194,8 @@ test_heatmap_without_values(void **state)
     chiso_report_outcome_clear(&o);
 
     /* in Vietnamese, the reason too */
-    build(config("2025-H2", "31/12/2025", "vi", 0), out, &o, CHISO_OK);
+    build(config_log("2025-H2", "31/12/2025", "vi", 0, gap_log()), out, &o,
+          CHISO_OK);
     warned = 0;
     for (i = 0; i < o.n_warnings; i++) {
         warned |= strstr(o.warnings[i], "bỏ biểu đồ 'chart-rates-by-month'") !=
