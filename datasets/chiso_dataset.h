@@ -361,6 +361,20 @@ typedef struct chiso_row_error {
 enum { CHISO_ROW_OK = 0, CHISO_ROW_BAD = -1, CHISO_ROW_FATAL = -2 };
 
 /*
+ * A workbook cell holding a formula whose result was never calculated
+ * (files written by a program such as openpyxl, not saved by a spreadsheet
+ * program) reaches a row handler as this text -- never empty, never 0.
+ * chiso_table_is_uncalculated() tells it; CHISO_UNCALCULATED_MSG says what
+ * to do (an English msgid).
+ */
+#define CHISO_UNCALCULATED_TEXT "#FORMULA?"
+#define CHISO_UNCALCULATED_MSG                                                 \
+    "the cell holds a formula whose result was never calculated (the file "    \
+    "was written by a program, not saved by a spreadsheet program): open it "  \
+    "in Excel or LibreOffice and save it, or type the value"
+int chiso_table_is_uncalculated(const char *s, size_t len);
+
+/*
  * What a caller does with the rows of a table. Rows are handed to workers:
  * in parallel reading each thread has its own worker (created with
  * worker_new), and only the workers of the parts that make up the file are
