@@ -612,6 +612,11 @@ typedef struct chiso_evidence_entry {
     /* positions of the cells, for messages; 0 if the column is absent */
     unsigned long col_id, col_value, col_numerator, col_denominator, col_points,
         col_appraised, col_official;
+    /* the points (appraised points) cell holds a formula a program wrote
+     * without its result (openpyxl): has_points (has_appraised) is 0. Fine
+     * on an area's or criterion's subtotal row, which the score adds up
+     * itself; an error on a leaf's row (the scorer and validate say so). */
+    int points_uncalculated, appraised_uncalculated;
 } chiso_evidence_entry;
 
 typedef struct chiso_evidence {

@@ -170,6 +170,14 @@ cell_text(const chiso_row *row, long k, char *out, size_t cap)
     out[len] = '\0';
 }
 
+/* Does column k of the row hold a formula never calculated? */
+static int
+uncalculated_cell(const chiso_row *row, long k)
+{
+    return k >= 0 && (size_t)k < row->n &&
+           chiso_table_is_uncalculated(row->field[k], row->len[k]);
+}
+
 /* A non-negative number cell. 0 absent/empty, 1 read, -1 bad (noted). */
 static int
 number_cell(struct loader *L, const chiso_row *row, int c, double *out)
@@ -441,9 +449,13 @@ handle_row(void *w, const chiso_row *row, chiso_row_error *err)
     e.has_numerator = rc > 0;
     rc = number_cell(L, row, COL_DEN, &e.denominator);
     e.has_denominator = rc > 0;
-    rc = number_cell(L, row, COL_POINTS, &e.points);
+    e.points_uncalculated = uncalculated_cell(row, col[COL_POINTS]);
+    rc = e.points_uncalculated ? 0 : number_cell(L, row, COL_POINTS, &e.points);
     e.has_points = rc > 0;
-    rc = number_cell(L, row, COL_APPRAISED, &e.appraised);
+    e.appraised_uncalculated = uncalculated_cell(row, col[COL_APPRAISED]);
+    rc = e.appraised_uncalculated
+             ? 0
+             : number_cell(L, row, COL_APPRAISED, &e.appraised);
     e.has_appraised = rc > 0;
     rc = number_cell(L, row, COL_OFFICIAL, &e.official);
     e.has_official = rc > 0;

@@ -349,7 +349,12 @@ claims_fwtable(const char *path, const char *head, size_t len)
 {
     char folded[4200];
 
-    if (!chiso_fwtable_is_table(path)) {
+    static const char *const form[] = {"diemtucham", "diemtudanhgia",
+                                       "tailieukiemchung", "diemthamdinh",
+                                       NULL};
+    if (!chiso_fwtable_is_table(path) || head_has(head, len, form)) {
+        /* a filled self-assessment form lists the maxima too, but has the
+         * office's points and evidence: an evidence sheet */
         return 0;
     }
     chiso_text_fold(head, len, folded, sizeof(folded));
@@ -385,8 +390,14 @@ claims_evidence(const char *path, const char *head, size_t len)
     static const char *const names[] = {
         "criterionid", "matieuchi",     "tieuchi",    "criterion",
         "machiso",     "indicatorcode", "metriccode", NULL};
+    /* a self-assessment form whose code column is "Mã" or STT (chiso
+     * form's workbook, the paper form's layout): its points and evidence
+     * columns tell it */
+    static const char *const form[] = {"diemtucham", "diemtudanhgia",
+                                       "tailieukiemchung", "diemthamdinh",
+                                       NULL};
     (void)path;
-    return head_has(head, len, names);
+    return head_has(head, len, names) || head_has(head, len, form);
 }
 
 /* The framework as a tree for chiso_evidence_check_tree. */
@@ -483,6 +494,23 @@ check_sheet(const chiso_framework *fw,
     for (i = 0; i < ev->n; i++) {
         const chiso_evidence_entry *e = &ev->entries[i];
         size_t term;
+        long k = chiso_framework_find(fw, e->id);
+        if (k >= 0 && chiso_node_is_leaf(&fw->nodes[k]) &&
+            (e->points_uncalculated || e->appraised_uncalculated)) {
+            /* a subtotal's formula is redone by the score; a leaf's is
+             * needed */
+            char where[600];
+            unsigned long wl, wc;
+            chiso_evidence_where(ev, e,
+                                 e->points_uncalculated ? e->col_points
+                                                        : e->col_appraised,
+                                 where, sizeof(where), &wl, &wc);
+            chiso_diag_list_addk(
+                problems, "evidence_cell", CHISO_SEVERITY_ERROR, e->id, where,
+                wl, wc, "%s",
+                chiso_msg(problems->lang, CHISO_UNCALCULATED_MSG));
+            worst = CHISO_EDATA;
+        }
         if (chiso_framework_find(fw, e->id) < 0 &&
             chiso_framework_find_input(fw, e->id, &term) < 0) {
             char where[600];

@@ -480,6 +480,15 @@ map_evidence(struct sc *S)
                 S->has_inner_rows = 1;
                 continue;
             }
+            if (e->points_uncalculated || e->appraised_uncalculated) {
+                /* a leaf's points are needed: not a subtotal to redo */
+                return cell_error(
+                    S, e,
+                    e->points_uncalculated ? e->col_points : e->col_appraised,
+                    "%s",
+                    chiso_msg(S->diag != NULL ? S->diag->lang : S->o->lang,
+                              CHISO_UNCALCULATED_MSG));
+            }
             slot = &S->node_entry[k];
         } else if ((k = chiso_framework_find_input(S->fw, e->id, &term)) >= 0) {
             slot = &S->term_entry[S->term_base[k] + term];
