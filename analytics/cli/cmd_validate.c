@@ -344,15 +344,14 @@ check_framework_file(const vctx *V,
 
 /* A framework table (docs/frameworks.md): a .csv whose first lines name
  * the maximum-points column ("Điểm tối đa"). */
+static int head_is_form(const char *head, size_t len);
+
 static int
 claims_fwtable(const char *path, const char *head, size_t len)
 {
     char folded[4200];
 
-    static const char *const form[] = {"diemtucham", "diemtudanhgia",
-                                       "tailieukiemchung", "diemthamdinh",
-                                       NULL};
-    if (!chiso_fwtable_is_table(path) || head_has(head, len, form)) {
+    if (!chiso_fwtable_is_table(path) || head_is_form(head, len)) {
         /* a filled self-assessment form lists the maxima too, but has the
          * office's points and evidence: an evidence sheet */
         return 0;
@@ -384,20 +383,49 @@ check_fwtable(const vctx *V,
     return st;
 }
 
+/* Is there a line among the first with a cell named in a and another in b
+ * (a header row, not a data cell that happens to say "Điểm thẩm định")? */
+static int
+head_has_both(const char *head,
+              size_t len,
+              const char *const *a,
+              const char *const *b)
+{
+    size_t pos = 0, line = 0;
+
+    while (pos < len && line < HEAD_LINES) {
+        const char *nl = memchr(head + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - head) : len;
+        if (head_has(head + pos, end - pos, a) &&
+            head_has(head + pos, end - pos, b)) {
+            return 1;
+        }
+        pos = end + 1;
+        line++;
+    }
+    return 0;
+}
+
+/* A self-assessment form whose code column is "Mã" or STT (chiso form's
+ * workbook, the paper form's layout): its header has the office's points
+ * beside the maximum or the evidence column. */
+static int
+head_is_form(const char *head, size_t len)
+{
+    static const char *const points[] = {"diemtucham", "diemtudanhgia",
+                                         "diemthamdinh", NULL};
+    static const char *const beside[] = {"diemtoida", "tailieukiemchung", NULL};
+    return head_has_both(head, len, points, beside);
+}
+
 static int
 claims_evidence(const char *path, const char *head, size_t len)
 {
     static const char *const names[] = {
         "criterionid", "matieuchi",     "tieuchi",    "criterion",
         "machiso",     "indicatorcode", "metriccode", NULL};
-    /* a self-assessment form whose code column is "Mã" or STT (chiso
-     * form's workbook, the paper form's layout): its points and evidence
-     * columns tell it */
-    static const char *const form[] = {"diemtucham", "diemtudanhgia",
-                                       "tailieukiemchung", "diemthamdinh",
-                                       NULL};
     (void)path;
-    return head_has(head, len, names) || head_has(head, len, form);
+    return head_has(head, len, names) || head_is_form(head, len);
 }
 
 /* The framework as a tree for chiso_evidence_check_tree. */
