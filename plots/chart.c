@@ -674,7 +674,8 @@ chiso_chart_set_x_tick_labels(chiso_chart *c,
 
     if ((c->kind != CHISO_PLOT_TREND &&
          c->kind != CHISO_PLOT_SMALL_MULTIPLES) ||
-        n > CHISO_PLOT_MAX_X_LABELS || (n > 0 && (x == NULL || labels == NULL))) {
+        n > CHISO_PLOT_MAX_X_LABELS ||
+        (n > 0 && (x == NULL || labels == NULL))) {
         return CHISO_EINVAL;
     }
     for (i = 0; i < n; i++) {

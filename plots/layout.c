@@ -295,7 +295,8 @@ place_x_ticks(lay *L, const chiso_plot_rect *r)
                 continue;
             }
             if (last == ax->ticks.n ||
-                pos[last] - pos[i] >= (len[last] + len[i]) / 2 + L->base * 0.6) {
+                pos[last] - pos[i] >=
+                    (len[last] + len[i]) / 2 + L->base * 0.6) {
                 hide[i] = 0;
                 last = i;
             }
@@ -840,6 +841,10 @@ layout_small_multiples(lay *L)
     gx = L->base * 1.2;
     gy = L->base * 0.6;
     gw = L->right - L->left - ylab_w;
+    if (md->x.caller_labels) {
+        /* the last period's label is centred on its tick, near the edge */
+        gw -= md->x.tick_labels[md->x.ticks.n - 1].w / 2;
+    }
     gh = L->bottom - L->top;
     /* the grid whose panels come closest to a 3:2 aspect */
     for (k = 1; k <= n; k++) {

@@ -449,8 +449,8 @@ hchart(struct rp *R, int which, chiso_plot_kind kind, const char *title)
      * "2024-Q3", "2024"), each drawn at its middle */
     if (period_ticks(R, c->chart) != CHISO_OK ||
         (kind != CHISO_PLOT_SMALL_MULTIPLES &&
-         chiso_chart_set_text(c->chart, CHISO_PLOT_X_LABEL,
-                              HM(R, "Period")) != CHISO_OK)) {
+         chiso_chart_set_text(c->chart, CHISO_PLOT_X_LABEL, HM(R, "Period")) !=
+             CHISO_OK)) {
         R->oom = 1;
     }
     return c;
