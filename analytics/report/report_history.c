@@ -608,8 +608,9 @@ build_charts(struct rp *R)
         chiso_diag_clear(&d);
         d.lang = hlang(R);
         if (chiso_plot_check(c->chart, 1200, 800, &d) == CHISO_EDATA) {
-            chiso_report__warn(R, HM(R, "chart '%s' left out: %s"), c->base,
-                               d.message);
+            chiso_report__warnk(R, "chart_left_out", CHISO_SEVERITY_WARNING,
+                                NULL, NULL, HM(R, "chart '%s' left out: %s"),
+                                c->base, d.message);
             chiso_chart_free(c->chart);
             c->chart = NULL;
         }
@@ -661,9 +662,11 @@ chiso_report__history_compute(struct rp *R)
             size_t before = H->n;
             st = load_table(R, src);
             if (st == CHISO_OK && H->n == before) {
-                chiso_report__warn(
-                    R, HM(R, "history table %s has no row of unit %s"),
-                    src->path, R->cfg->unit_code);
+                chiso_report__warnk(
+                    R, "history_unit_not_in_table", CHISO_SEVERITY_WARNING,
+                    NULL, src->path,
+                    HM(R, "history table %s has no row of unit %s"), src->path,
+                    R->cfg->unit_code);
             }
         } else {
             st = load_json_source(R, src);
@@ -693,10 +696,11 @@ chiso_report__history_compute(struct rp *R)
         }
     }
     if (H->yoy == 0) {
-        chiso_report__warn(
-            R, HM(R, "the history has no index for the same period a "
-                     "year earlier: no change over the year is "
-                     "reported"));
+        chiso_report__warnk(
+            R, "history_no_year_earlier", CHISO_SEVERITY_INFO, NULL, NULL, "%s",
+            HM(R, "the history has no index for the same period a "
+                  "year earlier: no change over the year is "
+                  "reported"));
     }
     return build_charts(R);
 }
