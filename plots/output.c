@@ -398,6 +398,11 @@ write_unsynced(const chiso_chart *chart,
     }
     snprintf(tmp, len + 16, "%s.tmp-XXXXXX", path);
     fd = mkstemp(tmp);
+    /* mkstemp makes 0600: a chart gets the mode fopen() would give, like
+     * every other file of the pack */
+    if (fd >= 0 && fchmod(fd, (mode_t)chiso_file_default_mode()) != 0) {
+        /* keep 0600: safe, only less convenient */
+    }
     if (fd < 0 || (f = fdopen(fd, "wb")) == NULL) {
         err = errno;
         if (fd >= 0) {

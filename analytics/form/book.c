@@ -58,24 +58,9 @@ chiso_form__book_open(form_book *b,
         chiso_form__book_abort(b);
         return chiso_diag_set_errno(diag, path, e, "cannot create");
     }
-    /* mkstemp makes 0600; give the file the mode a plain fopen would (the
-     * umask is read from /proc when it can be, so it is never changed) */
-    {
-        mode_t mask = 022;
-        FILE *st = fopen("/proc/self/status", "r");
-        char line[128];
-        if (st != NULL) {
-            while (fgets(line, sizeof(line), st) != NULL) {
-                if (strncmp(line, "Umask:", 6) == 0) {
-                    mask = (mode_t)strtol(line + 6, NULL, 8);
-                    break;
-                }
-            }
-            fclose(st);
-        }
-        if (fchmod(fd, 0666 & ~mask) != 0) {
-            /* keep 0600: safe, only less convenient */
-        }
+    /* mkstemp makes 0600; give the file the mode a plain fopen would */
+    if (fchmod(fd, (mode_t)chiso_file_default_mode()) != 0) {
+        /* keep 0600: safe, only less convenient */
     }
     close(fd);
     b->wb = workbook_new(b->tmp);

@@ -690,6 +690,40 @@ chiso_logs__no_unit_column(const char *path, const char *what, chiso_diag *diag)
                           what);
 }
 
+chiso_status
+chiso_logs__outside_period(const char *path,
+                           chiso_period_kind kind,
+                           int32_t period_index,
+                           int32_t first,
+                           int32_t last,
+                           const char *unit,
+                           int tasks,
+                           chiso_diag *diag)
+{
+    char per[16], a[16], b[16];
+
+    if (first > last || (first <= period_index && last >= period_index)) {
+        return CHISO_OK; /* no row at all (said elsewhere), or a gap */
+    }
+    chiso_period_format(kind, period_index, per, sizeof(per));
+    chiso_period_format(kind, first, a, sizeof(a));
+    chiso_period_format(kind, last, b, sizeof(b));
+    if (tasks) {
+        return chiso_diag_set(diag, CHISO_EDATA, path, 0, 0,
+                              "no task of unit '%s' is due in %s: the "
+                              "register's tasks of this unit are due from "
+                              "%s to %s. Is it the right file, or the right "
+                              "period?",
+                              unit, per, a, b);
+    }
+    return chiso_diag_set(diag, CHISO_EDATA, path, 0, 0,
+                          "no dossier of unit '%s' was received in %s: the "
+                          "log's dossiers of this unit were received from "
+                          "%s to %s. Is it the right file, or the right "
+                          "period?",
+                          unit, per, a, b);
+}
+
 const char *
 chiso_logs__inputs_unit(const char *path,
                         char *const *units,

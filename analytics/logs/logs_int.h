@@ -190,5 +190,22 @@ const char *chiso_logs__inputs_unit(const char *path,
                                     const char *unit,
                                     const char *what,
                                     chiso_diag *diag);
+/*
+ * For chiso_*_inputs when the unit has no row in the period asked for:
+ * CHISO_EDATA with diag set when every row of the unit lies before the
+ * period or every row after it (first/last: the unit's earliest and latest
+ * period indices) -- the wrong file or the wrong period, whose rates would
+ * be 0/0 and the criteria they feed scored by the zero-denominator
+ * convention. CHISO_OK for a gap inside the log's span (a period without
+ * work). tasks: the wording of a task register, else of a dossier log.
+ */
+chiso_status chiso_logs__outside_period(const char *path,
+                                        chiso_period_kind kind,
+                                        int32_t period_index,
+                                        int32_t first,
+                                        int32_t last,
+                                        const char *unit,
+                                        int tasks,
+                                        chiso_diag *diag);
 
 #endif /* CHISO_LOGS_INT_H */

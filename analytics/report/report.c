@@ -375,7 +375,7 @@ compute_logs_for(struct rp *R,
         st = chiso_tasks_inputs(&R->inputs, R->tasks, R->cfg->unit_code, R->idx,
                                 NULL, R->diag);
         if (st != CHISO_OK) {
-            return chiso_diag_set(R->diag, st, NULL, 0, 0, "out of memory");
+            return st; /* diag set (out of memory, a log outside the period) */
         }
         if (chiso_report__tasks_row(R) == NULL) {
             chiso_report__warnk(
@@ -432,7 +432,7 @@ compute_logs_for(struct rp *R,
         st = chiso_services_inputs(&R->inputs, R->svc, R->cfg->unit_code,
                                    R->idx, NULL, R->diag);
         if (st != CHISO_OK) {
-            return chiso_diag_set(R->diag, st, NULL, 0, 0, "out of memory");
+            return st; /* diag set (out of memory, a log outside the period) */
         }
         if (chiso_report__svc_row(R, R->idx) == NULL) {
             chiso_report__warnk(

@@ -401,6 +401,13 @@ chiso_status chiso_outfile_commit(chiso_outfile *f, chiso_diag *diag);
 /* Remove the temporary file; frees f. NULL is allowed. */
 void chiso_outfile_abort(chiso_outfile *f);
 
+/*
+ * The mode fopen() would give a new file: 0666 minus the process umask,
+ * read without changing the umask. For files made with mkstemp() (0600)
+ * that end up as a user's output.
+ */
+unsigned chiso_file_default_mode(void);
+
 /* Convenience: write `len` bytes atomically to path. */
 chiso_status chiso_file_write_atomic(const char *path,
                                      const void *data,

@@ -40,6 +40,25 @@
 #include <time.h>
 #include <unistd.h>
 
+unsigned
+chiso_file_default_mode(void)
+{
+    unsigned mask = 022;
+    char line[128];
+    FILE *f = fopen("/proc/self/status", "r");
+
+    if (f != NULL) {
+        while (fgets(line, sizeof(line), f) != NULL) {
+            if (strncmp(line, "Umask:", 6) == 0) {
+                mask = (unsigned)strtoul(line + 6, NULL, 8) & 0777u;
+                break;
+            }
+        }
+        fclose(f);
+    }
+    return 0666u & ~mask;
+}
+
 /* ---- reading -------------------------------------------------------------- */
 
 chiso_status

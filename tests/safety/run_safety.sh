@@ -87,6 +87,12 @@ for f in m["files"]:
     h = hashlib.sha256(open(p, "rb").read()).hexdigest()
     assert h == f["sha256"], (f["name"], h, f["sha256"])
     assert os.path.getsize(p) == f["size"], f["name"]
+# every file of the pack has the mode fopen() gives (0666 minus the umask),
+# charts and workbooks included (mkstemp's 0600 is not a pack file's mode)
+u = os.umask(0); os.umask(u)
+for f in m["files"]:
+    mode = os.stat(os.path.join(d, f["name"])).st_mode & 0o777
+    assert mode == 0o666 & ~u, (f["name"], oct(mode), oct(0o666 & ~u))
 EOF
 }
 

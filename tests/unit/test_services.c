@@ -617,22 +617,51 @@ test_inputs(void **state)
     }
     assert_int_equal(seen, 2);
     chiso_input_set_free(&set);
-    /* a unit of the log without dossiers in the period: counts 0/0, no
-     * value, so the rule's zero-denominator convention decides; a typed
-     * warning says so */
+    /* a period after every dossier of the unit (STP: March only): the
+     * wrong file or the wrong period, an error -- never 0/0 scored */
     assert_int_equal(
         chiso_services_inputs(&set, res, "STP", 2024 * 12 + 3, &w, &d),
-        CHISO_OK);
-    assert_int_equal(w.n, 1);
-    assert_string_equal(w.items[0].kind, "unit_no_rows_in_period");
-    for (i = 0; i < set.n; i++) {
-        if (strcmp(set.items[i].name, "services.online_pct") == 0) {
-            assert_int_equal(set.items[i].has_counts, 1);
-            assert_int_equal(set.items[i].has_value, 0);
-            chiso_assert_close(set.items[i].denominator, 0, 0);
+        CHISO_EDATA);
+    assert_int_equal(set.n, 0);
+    assert_non_null(strstr(d.message, "no dossier of unit 'STP' was "
+                                      "received in 2024-04"));
+    assert_non_null(strstr(d.message, "from 2024-03 to 2024-03"));
+    memset(&d, 0, sizeof(d));
+    d.lang = CHISO_LANG_EN;
+    {
+        /* a gap inside the log's span: a month without dossiers, counts
+         * 0/0, no value, so the rule's zero-denominator convention decides;
+         * a typed warning says so */
+        static const char gap[] =
+            "dossier_id,unit_code,received_at,due_at,finished_at,channel\n"
+            "g1,STP,2024-01-10,2024-01-20,2024-01-15,online\n"
+            "g2,STP,2024-03-10,2024-03-20,2024-03-15,direct\n";
+        chiso_services_result *g = run(gap, CHISO_PERIOD_MONTH, MODE_AUTO);
+        assert_int_equal(
+            chiso_services_inputs(&set, g, "STP", 2024 * 12 + 1, &w, &d),
+            CHISO_OK);
+        assert_int_equal(w.n, 1);
+        assert_string_equal(w.items[0].kind, "unit_no_rows_in_period");
+        for (i = 0; i < set.n; i++) {
+            if (strcmp(set.items[i].name, "services.online_pct") == 0) {
+                assert_int_equal(set.items[i].has_counts, 1);
+                assert_int_equal(set.items[i].has_value, 0);
+                chiso_assert_close(set.items[i].denominator, 0, 0);
+                seen++;
+            }
         }
+        assert_int_equal(seen, 3);
+        chiso_input_set_free(&set);
+        /* before the first dossier: an error again */
+        assert_int_equal(
+            chiso_services_inputs(&set, g, "STP", 2023 * 12 + 11, &w, &d),
+            CHISO_EDATA);
+        assert_non_null(strstr(d.message, "received in 2023-12"));
+        assert_non_null(strstr(d.message, "from 2024-01 to 2024-03"));
+        memset(&d, 0, sizeof(d));
+        d.lang = CHISO_LANG_EN;
+        chiso_services_free(g);
     }
-    chiso_input_set_free(&set);
     /* a unit the log does not have: never zeros, an error naming the
      * units of the log */
     assert_int_equal(
