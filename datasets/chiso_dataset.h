@@ -250,6 +250,11 @@ typedef struct chiso_table_schema {
      * row */
     int id_col, seq_col;
     const char *what; /* "dossier log", for messages (an English msgid) */
+    /* non-zero: a header without an id column but with the seq column
+     * (STT) reads the seq column as the ids -- the paper forms' layout
+     * "STT | Lĩnh vực/Tiêu chí/Tiêu chí thành phần | Điểm tối đa | …",
+     * where STT holds "1", "1.1", "1.1.2"; a note says so */
+    int seq_is_id;
 } chiso_table_schema;
 
 typedef struct chiso_table chiso_table;

@@ -640,7 +640,7 @@ load(chiso_evidence **out,
      int partial)
 {
     chiso_table_schema schema = {evidence_columns, N_COLS, COL_ID, COL_SEQ,
-                                 N_("evidence sheet")};
+                                 N_("evidence sheet"), 1};
     chiso_table_options o = CHISO_TABLE_OPTIONS_INIT;
     chiso_row_handler h;
     chiso_table_run run;

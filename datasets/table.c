@@ -386,6 +386,12 @@ bind_row(const chiso_table_schema *S,
             break;
         }
     }
+    if (S->seq_is_id && S->id_col >= 0 && S->seq_col >= 0 &&
+        index[S->id_col] < 0 && index[S->seq_col] >= 0) {
+        index[S->id_col] = index[S->seq_col];
+        index[S->seq_col] = -1;
+        b->required += S->cols[S->id_col].required != 0;
+    }
 }
 
 static size_t
@@ -479,6 +485,28 @@ note(chiso_table *t,
                          msg);
 }
 
+/* A header cell as messages show it: a wrapped header ("Số, ký hiệu" and
+ * "văn bản giao" on two lines of one cell, Alt+Enter in Excel) on one line,
+ * each run of spaces, tabs and line breaks one space, none at the ends. */
+static void
+one_line(char *s)
+{
+    char *w = s, *r;
+    int gap = 0;
+
+    for (r = s; *r != '\0'; r++) {
+        if (*r == ' ' || *r == '\t' || *r == '\n' || *r == '\r') {
+            gap = 1;
+            continue;
+        }
+        if (gap && w != s) {
+            *w++ = ' ';
+        }
+        gap = 0;
+        *w++ = *r;
+    }
+    *w = '\0';
+}
 /* Keep the header: names, width (trailing empty names cut), personal data
  * columns, notes on columns not used. */
 static chiso_status
@@ -510,6 +538,7 @@ take_header(chiso_table *t, const chiso_csv_row *row, chiso_diag *diag)
             return chiso_diag_set(diag, CHISO_ENOMEM, t->path, 0, 0,
                                   "out of memory");
         }
+        one_line(t->header[i]);
     }
     t->header_line = row->line;
     for (i = 0; i < n; i++) {
@@ -539,6 +568,18 @@ take_header(chiso_table *t, const chiso_csv_row *row, chiso_diag *diag)
                      t->header[i], t->schema.cols[c2].name);
             }
         }
+    }
+    if (t->schema.seq_is_id && t->schema.id_col >= 0 &&
+        t->schema.seq_col >= 0 && t->index[t->schema.id_col] >= 0 &&
+        t->index[t->schema.seq_col] < 0 &&
+        key_of(row->field[t->index[t->schema.id_col]],
+               row->len[t->index[t->schema.id_col]], key, sizeof(key)) != 0 &&
+        chiso__column_match(key, &t->schema.cols[t->schema.seq_col])) {
+        note(t, "seq_column_as_id", CHISO_SEVERITY_INFO, t->header_line,
+             "no code column ('Mã', '%s'): the codes of column '%s' are read "
+             "as the ids",
+             t->schema.cols[t->schema.id_col].name,
+             t->header[t->index[t->schema.id_col]]);
     }
     if (pers.len > 0) {
         note(t, "personal_data_columns", CHISO_SEVERITY_INFO, t->header_line,

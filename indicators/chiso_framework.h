@@ -178,7 +178,12 @@ void chiso_framework_free(chiso_framework *fw);
  */
 chiso_status chiso_framework_index(chiso_framework *fw);
 
-/* Index of the node with this id, or -1. Constant time on average. */
+/*
+ * Index of the node with this id, or -1. Constant time on average. Ids as
+ * paper forms write them are found too when no node has the id itself: a
+ * trailing dot ("1.1." is 1.1) and an upper-case Roman numeral for a
+ * top-level area ("III" is area 3, only when area "3" is at the top).
+ */
 long chiso_framework_find(const chiso_framework *fw, const char *id);
 
 /*

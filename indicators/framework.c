@@ -1220,8 +1220,8 @@ chiso_framework_free(chiso_framework *fw)
     free(fw);
 }
 
-long
-chiso_framework_find(const chiso_framework *fw, const char *id)
+static long
+find_exact(const chiso_framework *fw, const char *id)
 {
     size_t i;
 
@@ -1232,6 +1232,75 @@ chiso_framework_find(const chiso_framework *fw, const char *id)
     for (i = 0; i < fw->n_nodes; i++) {
         if (fw->nodes[i].id != NULL && strcmp(fw->nodes[i].id, id) == 0) {
             return (long)i;
+        }
+    }
+    return -1;
+}
+
+/* An upper-case Roman numeral I..CCCXCIX as its value, else 0. */
+static int
+roman_value(const char *s)
+{
+    static const struct {
+        const char *t;
+        int v;
+    } d[] = {{"C", 100}, {"XC", 90}, {"L", 50}, {"XL", 40}, {"X", 10},
+             {"IX", 9},  {"V", 5},   {"IV", 4}, {"I", 1}};
+    char back[32];
+    int v = 0, left;
+    size_t k, n = strlen(s);
+
+    if (n == 0 || n > 12 || strspn(s, "IVXLC") != n) {
+        return 0;
+    }
+    for (k = 0; k < sizeof(d) / sizeof(d[0]); k++) {
+        size_t m = strlen(d[k].t);
+        while (strncmp(s, d[k].t, m) == 0) {
+            v += d[k].v;
+            s += m;
+        }
+    }
+    if (*s != '\0' || v >= 400) {
+        return 0;
+    }
+    /* only the canonical spelling ("IIII" is not 4) */
+    back[0] = '\0';
+    for (k = 0, left = v; k < sizeof(d) / sizeof(d[0]); k++) {
+        while (left >= d[k].v) {
+            strcat(back, d[k].t);
+            left -= d[k].v;
+        }
+    }
+    return strlen(back) == n ? v : 0;
+}
+
+long
+chiso_framework_find(const chiso_framework *fw, const char *id)
+{
+    char buf[64];
+    size_t n;
+    long k = find_exact(fw, id);
+    int r;
+
+    if (k >= 0) {
+        return k;
+    }
+    n = strlen(id);
+    if (n == 0 || n >= sizeof(buf)) {
+        return -1;
+    }
+    memcpy(buf, id, n + 1);
+    while (n > 1 && buf[n - 1] == '.') {
+        buf[--n] = '\0'; /* "1.1." as forms number it */
+    }
+    if (n < strlen(id) && (k = find_exact(fw, buf)) >= 0) {
+        return k;
+    }
+    if ((r = roman_value(buf)) > 0) {
+        snprintf(buf, sizeof(buf), "%d", r);
+        k = find_exact(fw, buf);
+        if (k >= 0 && fw->nodes[k].depth == 0) {
+            return k;
         }
     }
     return -1;

@@ -537,6 +537,52 @@ print_table(const chiso_score_result *res, const char *ev_path)
     }
 }
 
+/*
+ * The self-assessment sheet: every problem of it listed (exit 1), and what
+ * was understood of its layout said (title rows above the header, totals
+ * rows skipped, the STT column read as the codes).
+ */
+static int
+load_sheet(const char *path, chiso_evidence **ev)
+{
+    chiso_table_options t = CHISO_TABLE_OPTIONS_INIT;
+    chiso_diag_list problems, notes;
+    chiso_status st;
+    size_t i;
+    int rc = CLI_EXIT_OK;
+
+    chiso_diag_list_init(&problems, 100);
+    chiso_diag_list_init(&notes, 50);
+    problems.lang = notes.lang = cli_diag_lang();
+    t.notes = &notes;
+    st = chiso_evidence_load_ex(ev, path, &t, &problems);
+    for (i = 0; i < notes.n; i++) {
+        cli_print_diag(&notes.items[i],
+                       chiso_msg(cli_lang_code(),
+                                 notes.items[i].severity == CHISO_SEVERITY_INFO
+                                     ? "note: "
+                                     : "warning: "));
+    }
+    if (st != CHISO_OK) {
+        for (i = 0; i < problems.n; i++) {
+            cli_print_diag(&problems.items[i], NULL);
+        }
+        if (problems.n_dropped > 0) {
+            fprintf(stderr,
+                    chiso_msg(cli_lang_code(),
+                              "chiso: %zu more bad rows not shown\n"),
+                    problems.n_dropped);
+        }
+        rc = cli_exit_code(st);
+        if (problems.n == 0) {
+            fprintf(stderr, "chiso: %s: %s\n", path, chiso_status_str(st));
+        }
+    }
+    chiso_diag_list_free(&problems);
+    chiso_diag_list_free(&notes);
+    return rc;
+}
+
 /* One line of the what-if table: id, name, [values], points before ->
  * after, change. */
 static void
@@ -765,9 +811,12 @@ cmd_score(int argc, char **argv)
         rc = CLI_EXIT_USAGE;
         goto out;
     }
-    if (chiso_fwtable_load(&fw, argv[optind], &diag) != CHISO_OK ||
-        chiso_evidence_load(&ev, argv[optind + 1], &diag) != CHISO_OK) {
+    if (chiso_fwtable_load(&fw, argv[optind], &diag) != CHISO_OK) {
         rc = cli_report(&diag);
+        goto out;
+    }
+    rc = load_sheet(argv[optind + 1], &ev);
+    if (rc != CLI_EXIT_OK) {
         goto out;
     }
     opts.unit = unit;

@@ -58,7 +58,8 @@ static const chiso_csv_column tk_columns[TK_NCOLS] = {
      0},
     {"source_document",
      "van_ban|van_ban_giao|so_van_ban|can_cu|so_ky_hieu|so_ky_hieu_van_ban|"
-     "so_hieu_van_ban|van_ban_chi_dao",
+     "so_hieu_van_ban|van_ban_chi_dao|so_ky_hieu_van_ban_giao|"
+     "so_ky_hieu_van_ban_giao_nhiem_vu|van_ban_giao_nhiem_vu",
      0},
     {"assigned_at", "ngay_giao|ngay_ban_hanh|ngay_nhan|ngay_giao_nhiem_vu", 0},
     {"due_at",
@@ -969,7 +970,7 @@ tasks_compute(chiso_tasks_result **out,
 {
     chiso_tasks_options o = CHISO_TASKS_OPTIONS_INIT;
     chiso_table_schema schema = {tk_columns, TK_NCOLS, TK_ID, TK_SEQ,
-                                 N_("task register")};
+                                 N_("task register"), 0};
     chiso_row_handler h;
     chiso_table_run run;
     chiso_table *t = NULL;

@@ -518,17 +518,33 @@ score_caveats(struct rp *R)
                    fabs(ns->self_points - ns->points) > 0.005) {
             chiso_report__num(R, ns->self_points, 2, a, sizeof(a));
             chiso_report__num(R, ns->points, 2, b, sizeof(b));
-            chiso_report__warnk(
-                R, "self_points_differ", CHISO_SEVERITY_WARNING, n->id,
-                R->ev->path,
-                R->en ? "criterion %s: self-assessed %s points, the "
-                        "rule gives %s (%s, line %lu)"
-                      : "tiêu chí %s: điểm tự chấm %s khác điểm theo "
-                        "quy tắc %s (%s, dòng %lu)",
-                n->id, a, b, R->ev->path, e ? e->line : 0UL);
-            if (R->wlist.n > 0 && e != NULL) {
-                /* the row of the sheet that gives the points */
-                R->wlist.items[R->wlist.n - 1].line = e->line;
+            if (e != NULL && R->ev->sheet != NULL) {
+                /* a workbook: the cell of the points ("Tự chấm!E40") */
+                char where[700];
+                unsigned long wl, wc;
+                chiso_evidence_where(R->ev, e, e->col_points, where,
+                                     sizeof(where), &wl, &wc);
+                chiso_report__warnk(
+                    R, "self_points_differ", CHISO_SEVERITY_WARNING, n->id,
+                    where,
+                    R->en ? "criterion %s: self-assessed %s points, the "
+                            "rule gives %s (%s)"
+                          : "tiêu chí %s: điểm tự chấm %s khác điểm theo "
+                            "quy tắc %s (%s)",
+                    n->id, a, b, where);
+            } else {
+                chiso_report__warnk(
+                    R, "self_points_differ", CHISO_SEVERITY_WARNING, n->id,
+                    R->ev->path,
+                    R->en ? "criterion %s: self-assessed %s points, the "
+                            "rule gives %s (%s, line %lu)"
+                          : "tiêu chí %s: điểm tự chấm %s khác điểm theo "
+                            "quy tắc %s (%s, dòng %lu)",
+                    n->id, a, b, R->ev->path, e ? e->line : 0UL);
+                if (R->wlist.n > 0 && e != NULL) {
+                    /* the row of the sheet that gives the points */
+                    R->wlist.items[R->wlist.n - 1].line = e->line;
+                }
             }
         }
         for (t = 0; t < ns->n_terms; t++) {

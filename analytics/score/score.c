@@ -86,9 +86,41 @@ warn(struct sc *S,
     va_start(ap, fmt);
     chiso_vsnprintf(msg, sizeof(msg), chiso_msg(w->lang, fmt), ap);
     va_end(ap);
-    chiso_diag_list_addk(w, code, CHISO_SEVERITY_WARNING, cid,
-                         e && S->ev ? S->ev->path : NULL, e ? e->line : 0,
-                         e ? col : 0, "%s", msg);
+    if (e != NULL && S->ev != NULL) {
+        /* "phieu.xlsx:Tự chấm!D12" for a workbook, path:line:col for CSV */
+        char where[700];
+        unsigned long l, c;
+        chiso_evidence_where(S->ev, e, col, where, sizeof(where), &l, &c);
+        chiso_diag_list_addk(w, code, CHISO_SEVERITY_WARNING, cid, where, l, c,
+                             "%s", msg);
+        return;
+    }
+    chiso_diag_list_addk(w, code, CHISO_SEVERITY_WARNING, cid, NULL, 0, 0, "%s",
+                         msg);
+}
+
+/* A rule kind in an officer's words, as a msgid (chiso_msg translates). */
+static const char *
+rule_words(chiso_rule_type t)
+{
+    switch (t) {
+    case CHISO_RULE_PROPORTIONAL:
+        return N_("points in proportion to the value");
+    case CHISO_RULE_BANDS:
+        return N_("points by bands of the value");
+    case CHISO_RULE_DEDUCTION:
+        return N_("points deducted per case");
+    case CHISO_RULE_TERMS:
+        return N_("points by components");
+    case CHISO_RULE_BINARY:
+        return N_("yes or no");
+    case CHISO_RULE_MANUAL:
+        return N_("self-assessed");
+    case CHISO_RULE_TRACKED:
+    case CHISO_RULE_NONE:
+        break;
+    }
+    return chiso_rule_type_name(t);
 }
 
 static chiso_status cell_error(struct sc *S,
@@ -114,8 +146,13 @@ cell_error(struct sc *S,
     va_start(ap, fmt);
     chiso_vsnprintf(msg, sizeof(msg), chiso_msg(lang, fmt), ap);
     va_end(ap);
-    return chiso_diag_set(S->diag, CHISO_EDATA, e ? S->ev->path : NULL,
-                          e ? e->line : 0, e ? col : 0, "%s", msg);
+    if (e != NULL) {
+        char where[700];
+        unsigned long l, c;
+        chiso_evidence_where(S->ev, e, col, where, sizeof(where), &l, &c);
+        return chiso_diag_set(S->diag, CHISO_EDATA, where, l, c, "%s", msg);
+    }
+    return chiso_diag_set(S->diag, CHISO_EDATA, NULL, 0, 0, "%s", msg);
 }
 
 /* ---- rounding ------------------------------------------------------------ */
@@ -988,9 +1025,9 @@ chiso_score__leaf_eval(struct sc *S, size_t k, chiso_node_score *ns)
             ns->points_exact = ns->self_points;
             explain(S, ns, "points entered (no value to check them against)");
             warn(S, "points_unchecked", n->id, e, e ? e->col_points : 0,
-                 N_("criterion '%s' has points but no value: the %s rule could "
-                    "not check them"),
-                 n->id, chiso_rule_type_name(r->type));
+                 N_("criterion '%s' has points but no value: the rule (%s) "
+                    "could not check them"),
+                 n->id, chiso_msg(S->res->warnings.lang, rule_words(r->type)));
         } else {
             ns->reported = 0;
         }

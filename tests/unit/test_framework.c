@@ -94,6 +94,19 @@ test_load_tree(void **state)
     assert_string_equal(chiso_framework_classify(fw, 90)->id, "A");
     assert_string_equal(chiso_framework_classify(fw, 89.99)->id, "B");
     assert_int_equal(fw->points_decimals, -1);
+    /* ids as paper forms write them: a trailing dot, a Roman numeral for a
+     * top-level area only, the canonical spelling only */
+    assert_int_equal(chiso_framework_find(fw, "1.2.1."), 3);
+    assert_int_equal(chiso_framework_find(fw, "1.1.."), 1);
+    assert_int_equal(chiso_framework_find(fw, "I"), 0);
+    assert_int_equal(chiso_framework_find(fw, "II"), 4);
+    assert_int_equal(chiso_framework_find(fw, "II."), 4);
+    assert_int_equal(chiso_framework_find(fw, "III"), -1); /* no area 3 */
+    assert_int_equal(chiso_framework_find(fw, "IIII"), -1);
+    assert_int_equal(chiso_framework_find(fw, "i"), -1);
+    assert_int_equal(chiso_framework_find(fw, "."), -1);
+    assert_int_equal(chiso_framework_find(fw, ""), -1);
+    assert_int_equal(chiso_framework_find(fw, "1.2.1.x"), -1);
     chiso_framework_free(fw);
 }
 

@@ -55,39 +55,13 @@ chart_entry(const cJSON *root, const char *id)
     return NULL;
 }
 
-/* The shipped dossier log with one more dossier received in January 2026:
- * the log then spans 2025, which has no dossier (a gap inside the log's
- * span is a warning; a log that does not reach the period is an error). */
+/* A configuration over the shipped sample inputs for another period. */
 static const char *
-dossiers_with_gap(void)
-{
-    static char path[700];
-    char *text =
-        slurp(chiso_test_path("datasets/samples/dossiers-skhcn-2024.csv"));
-    size_t len = strlen(text);
-    char *more = malloc(len + 300);
-
-    assert_non_null(more);
-    memcpy(more, text, len);
-    snprintf(more + len, 300,
-             "%s000.00.31.H31-260105-0001;SKHCN;1.004288;05/01/2026 09:00;"
-             "20/01/2026 09:00;06/01/2026 10:00;Trực tuyến;1;1;1;5;\n",
-             len > 0 && text[len - 1] != '\n' ? "\n" : "");
-    snprintf(path, sizeof(path), "%s",
-             chiso_test_file("dossiers-gap.csv", more));
-    free(more);
-    free(text);
-    return path;
-}
-
-/* A configuration over the shipped sample inputs for another period
- * (dossiers NULL: the shipped log). */
-static const char *
-config(const char *period,
-       const char *as_of,
-       const char *lang,
-       int tasks,
-       const char *dossiers)
+config_log(const char *period,
+           const char *as_of,
+           const char *lang,
+           int tasks,
+           const char *dossiers)
 {
     static char text[4096];
 
@@ -114,12 +88,30 @@ config(const char *period,
         chiso_test_path("datasets/samples/evidence-skhcn-2024-h2.csv"),
         tasks ? "  \"tasks\": \"" : "",
         tasks ? chiso_test_path("datasets/samples/tasks-skhcn-2024.csv") : "",
-        tasks ? "\",\n" : "",
-        dossiers != NULL
-            ? dossiers
-            : chiso_test_path("datasets/samples/dossiers-skhcn-2024.csv"),
-        as_of, chiso_test_path("datasets/published"));
+        tasks ? "\",\n" : "", dossiers, as_of,
+        chiso_test_path("datasets/published"));
     return chiso_test_file("report.json", text);
+}
+
+static const char *
+config(const char *period, const char *as_of, const char *lang, int tasks)
+{
+    return config_log(
+        period, as_of, lang, tasks,
+        chiso_test_path("datasets/samples/dossiers-skhcn-2024.csv"));
+}
+
+/* A log with dossiers of SKHCN in December 2024 and January 2026 only:
+ * 2025 lies inside its span, a year without dossiers (a log that does not
+ * reach the period at all is an error, tested in test_services). */
+static const char *
+gap_log(void)
+{
+    return chiso_test_file(
+        "gap.csv",
+        "dossier_id,unit_code,received_at,due_at,finished_at,channel\n"
+        "g1,SKHCN,10/12/2024 08:00,20/12/2024,15/12/2024,online\n"
+        "g2,SKHCN,10/01/2026 08:00,20/01/2026,15/01/2026,direct\n");
 }
 
 static void
@@ -171,10 +163,9 @@ test_heatmap_without_values(void **state)
 
     (void)state;
     snprintf(out, sizeof(out), "/tmp/chiso_plot_report_%ld", (long)getpid());
-    /* the log has rows of 2024 and January 2026 only: 2025-H2 and 2025-H1
-     * have none */
-    build(config("2025-H2", "31/12/2025", "en", 0, dossiers_with_gap()), out,
-          &o, CHISO_OK);
+    /* the log has no row in 2025-H2 nor in 2025-H1 (inside its span) */
+    build(config_log("2025-H2", "31/12/2025", "en", 0, gap_log()), out, &o,
+          CHISO_OK);
     for (i = 0; i < o.n_warnings; i++) {
         if (strstr(o.warnings[i], "chart 'chart-rates-by-month' left out") !=
                 NULL &&
@@ -203,8 +194,8 @@ test_heatmap_without_values(void **state)
     chiso_report_outcome_clear(&o);
 
     /* in Vietnamese, the reason too */
-    build(config("2025-H2", "31/12/2025", "vi", 0, dossiers_with_gap()), out,
-          &o, CHISO_OK);
+    build(config_log("2025-H2", "31/12/2025", "vi", 0, gap_log()), out, &o,
+          CHISO_OK);
     warned = 0;
     for (i = 0; i < o.n_warnings; i++) {
         warned |= strstr(o.warnings[i], "bỏ biểu đồ 'chart-rates-by-month'") !=
@@ -227,7 +218,7 @@ test_sample_readings(void **state)
 
     (void)state;
     snprintf(out, sizeof(out), "/tmp/chiso_plot_report_s_%ld", (long)getpid());
-    build(config("2024-H2", "31/12/2024", "vi", 1, NULL), out, &o, CHISO_OK);
+    build(config("2024-H2", "31/12/2024", "vi", 1), out, &o, CHISO_OK);
     snprintf(path, sizeof(path), "%s/summary.json", out);
     text = slurp(path);
     root = cJSON_Parse(text);
