@@ -503,8 +503,11 @@ read_sheet_groups(const char *path,
          1},
         {"unit", "unit_code|don_vi|ma_don_vi", 0},
         {"group", "khoi|khoi_don_vi|nhom_don_vi|unit_group|group_name", 0},
+        {"seq", "stt|so_tt|tt|so_thu_tu", 0},
     };
-    chiso_table_schema schema = {cols, 3, 0, -1, N_("evidence sheet")};
+    /* as the evidence reader: STT holds the codes when there is no code
+     * column (the paper form's layout) */
+    chiso_table_schema schema = {cols, 4, 0, 3, N_("evidence sheet"), 1};
     chiso_table_options o = CHISO_TABLE_OPTIONS_INIT;
     chiso_row_handler h;
     chiso_table_run run;

@@ -508,8 +508,11 @@ read_sheet_groups(struct pv *P)
          1},
         {"unit", "unit_code|don_vi|ma_don_vi", 0},
         {"group", "khoi|khoi_don_vi|nhom_don_vi|unit_group|group_name", 0},
+        {"seq", "stt|so_tt|tt|so_thu_tu", 0},
     };
-    chiso_table_schema schema = {cols, 3, 0, -1, N_("evidence sheet")};
+    /* as the evidence reader: STT holds the codes when there is no code
+     * column (the paper form's layout) */
+    chiso_table_schema schema = {cols, 4, 0, 3, N_("evidence sheet"), 1};
     size_t i;
     chiso_status st = CHISO_OK;
 
