@@ -80,7 +80,7 @@ struct chiso_table {
     const char **wf;
     size_t *wl, wcap;
     unsigned long wb_records;
-    unsigned char pipe_head[8]; /* first bytes of a pipe, not yet given */
+    unsigned char pipe_head[1024]; /* first bytes of a pipe, not yet given */
     size_t pipe_n;
 };
 
@@ -977,7 +977,7 @@ open_workbook(chiso_table *t,
               size_t len,
               chiso_diag *diag)
 {
-    unsigned char head[8];
+    unsigned char head[1024];
     size_t n = 0;
     chiso_status st;
 
@@ -2438,7 +2438,7 @@ chiso_status
 chiso_table_head_text(
     const char *path, size_t k, char **text, size_t *len, chiso_diag *diag)
 {
-    unsigned char head[8];
+    unsigned char head[1024];
     ssize_t got;
     int fd;
     chiso_workbook *wb = NULL;

@@ -187,14 +187,21 @@ typedef struct chiso_workbook chiso_workbook;
 /* File formats, as returned by chiso_workbook_sniff(). */
 #define CHISO_WORKBOOK_XLSX 1
 #define CHISO_WORKBOOK_XLS  2
+/* a web page (HTML table) saved as .xls, as web systems export "Excel" */
+#define CHISO_WORKBOOK_HTML 3
+/* an Excel 2003 XML spreadsheet (SpreadsheetML) */
+#define CHISO_WORKBOOK_XML2003 4
 
 /*
  * Does a file start like a workbook? `head` is the first `len` bytes of
  * the file (8 are enough). Returns CHISO_WORKBOOK_XLSX for a zip archive
  * ("PK\3\4", also an empty one), CHISO_WORKBOOK_XLS for an OLE2 compound
  * file (D0 CF 11 E0 A1 B1 1A E1: .xls, but also an encrypted .xlsx or a
- * .doc; chiso_workbook_open() tells them apart), 0 otherwise. Never fails;
- * head may be NULL when len is 0.
+ * .doc; chiso_workbook_open() tells them apart), CHISO_WORKBOOK_HTML for
+ * a web page with a table and CHISO_WORKBOOK_XML2003 for an Excel 2003 XML
+ * spreadsheet (markup is recognised from the first 1024 bytes, so give
+ * that many when there are), 0 otherwise. Never fails; head may be NULL
+ * when len is 0.
  */
 int chiso_workbook_sniff(const void *head, size_t len);
 
@@ -232,7 +239,7 @@ chiso_status chiso_workbook_open_mem(chiso_workbook **out,
                                      size_t len,
                                      chiso_diag *diag);
 
-/* CHISO_WORKBOOK_XLSX or CHISO_WORKBOOK_XLS. */
+/* CHISO_WORKBOOK_XLSX, _XLS, _HTML or _XML2003. */
 int chiso_workbook_format(const chiso_workbook *wb);
 
 /* The file name given at open. Borrowed, valid until free. */

@@ -40,7 +40,7 @@ chiso_workbook_sniff(const void *head, size_t len)
     if (len >= 8 && memcmp(h, ole, 8) == 0) {
         return CHISO_WORKBOOK_XLS;
     }
-    return 0;
+    return chiso_workbook__markup_kind(head, len);
 }
 
 static chiso_workbook *
@@ -64,7 +64,7 @@ chiso_status
 chiso_workbook_open(chiso_workbook **out, const char *path, chiso_diag *diag)
 {
     chiso_workbook *wb;
-    unsigned char head[8];
+    unsigned char head[1024];
     size_t n;
     FILE *f;
     struct stat sb;
@@ -104,6 +104,17 @@ chiso_workbook_open(chiso_workbook **out, const char *path, chiso_diag *diag)
     case CHISO_WORKBOOK_XLS:
         st = chiso_workbook__xls_open(wb, path, diag);
         break;
+    case CHISO_WORKBOOK_HTML:
+    case CHISO_WORKBOOK_XML2003: {
+        char *data = NULL;
+        size_t len = 0;
+        st = chiso_file_read_all(path, &data, &len, diag);
+        if (st == CHISO_OK) {
+            st = chiso_workbook__markup_open(wb, data, len, diag);
+        }
+        free(data);
+        break;
+    }
     default:
         st = chiso_diag_set(diag, CHISO_EPARSE, path, 0, 0,
                             "not an Excel workbook (.xlsx or .xls): the file "
@@ -172,6 +183,10 @@ chiso_workbook_open_mem(chiso_workbook **out,
         unlink(tmp);
         break;
     }
+    case CHISO_WORKBOOK_HTML:
+    case CHISO_WORKBOOK_XML2003:
+        st = chiso_workbook__markup_open(wb, data, len, diag);
+        break;
     default:
         st = chiso_diag_set(diag, CHISO_EPARSE, name, 0, 0,
                             "not an Excel workbook (.xlsx or .xls): the file "
@@ -657,7 +672,15 @@ chiso_workbook_fill_merged(chiso_workbook *wb, int on, chiso_diag *diag)
     }
     wb->fill_merged = on != 0;
     if (on && wb->selected < wb->n_sheets) {
-        return load_merges(wb, diag);
+        chiso_status st = load_merges(wb, diag);
+        /* the first row, read ahead by chiso_workbook_select() before
+         * filling was asked for, is filled now (a header merged across
+         * columns on the sheet's first row) */
+        if (st == CHISO_OK && wb->pending && wb->n_merges > 0 &&
+            wb->n_nonempty > 0) {
+            fill_merges(wb);
+        }
+        return st;
     }
     return CHISO_OK;
 }
@@ -675,7 +698,9 @@ backend_select(chiso_workbook *wb, size_t i, chiso_diag *diag)
     wb->selected = i;
     st = wb->format == CHISO_WORKBOOK_XLSX
              ? chiso_workbook__xlsx_select(wb, i, diag)
-             : chiso_workbook__xls_select(wb, i, diag);
+         : wb->format == CHISO_WORKBOOK_XLS
+             ? chiso_workbook__xls_select(wb, i, diag)
+             : chiso_workbook__markup_select(wb, i, diag);
     if (st == CHISO_OK && wb->fill_merged) {
         st = load_merges(wb, diag);
     }
@@ -690,7 +715,9 @@ backend_next(chiso_workbook *wb, chiso_diag *diag)
 {
     return wb->format == CHISO_WORKBOOK_XLSX
                ? chiso_workbook__xlsx_next(wb, diag)
-               : chiso_workbook__xls_next(wb, diag);
+           : wb->format == CHISO_WORKBOOK_XLS
+               ? chiso_workbook__xls_next(wb, diag)
+               : chiso_workbook__markup_next(wb, diag);
 }
 
 /* The list of sheets for a message: "Hồ sơ", "Ẩn" (hidden), ... */
@@ -910,6 +937,8 @@ chiso_workbook_free(chiso_workbook *wb)
         chiso_workbook__xlsx_free(wb);
     } else if (wb->format == CHISO_WORKBOOK_XLS) {
         chiso_workbook__xls_free(wb);
+    } else {
+        chiso_workbook__markup_free(wb);
     }
     merges_clear(wb);
     for (i = 0; i < wb->n_sheets; i++) {

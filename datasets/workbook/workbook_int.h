@@ -44,6 +44,7 @@ typedef struct wb_merge {
 
 struct wb_xlsx;
 struct wb_xls;
+struct wb_markup;
 
 struct chiso_workbook {
     int format; /* CHISO_WORKBOOK_XLSX / _XLS */
@@ -75,6 +76,7 @@ struct chiso_workbook {
 
     struct wb_xlsx *x;
     struct wb_xls *xl;
+    struct wb_markup *mk;
 };
 
 /* ---- workbook.c ------------------------------------------------------ */
@@ -180,5 +182,20 @@ chiso_status
 chiso_workbook__xls_select(chiso_workbook *wb, size_t i, chiso_diag *diag);
 chiso_status chiso_workbook__xls_next(chiso_workbook *wb, chiso_diag *diag);
 void chiso_workbook__xls_free(chiso_workbook *wb);
+
+/* ---- markup.c ------------------------------------------------------------ */
+
+/* CHISO_WORKBOOK_HTML / _XML2003 when head (up to 1024 bytes) starts like
+ * a web page with a table or an Excel 2003 XML spreadsheet, else 0. */
+int chiso_workbook__markup_kind(const void *head, size_t len);
+/* Parse the whole file (wb->format set); the bytes may be freed after. */
+chiso_status chiso_workbook__markup_open(chiso_workbook *wb,
+                                         const void *data,
+                                         size_t len,
+                                         chiso_diag *diag);
+chiso_status
+chiso_workbook__markup_select(chiso_workbook *wb, size_t i, chiso_diag *diag);
+chiso_status chiso_workbook__markup_next(chiso_workbook *wb, chiso_diag *diag);
+void chiso_workbook__markup_free(chiso_workbook *wb);
 
 #endif

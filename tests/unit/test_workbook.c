@@ -1430,6 +1430,156 @@ null_arguments(void **state)
     chiso_workbook_free(NULL);
 }
 
+/* The rows of the selected sheet as "row:A|B|C" lines, merges filled. */
+static void
+rows_text(chiso_workbook *wb, chiso_buf *out)
+{
+    chiso_workbook_row r;
+    chiso_diag d = en_diag();
+    size_t k;
+
+    while (chiso_workbook_next_row(wb, &r, &d) == CHISO_OK) {
+        chiso_buf_printf(out, "%u:", (unsigned)r.row);
+        for (k = 0; k < r.n; k++) {
+            chiso_buf_printf(out, "%s%s", k ? "|" : "", r.cells[k].text);
+        }
+        chiso_buf_append(out, "\n", 1);
+    }
+    assert_int_equal(d.code, CHISO_OK);
+}
+
+/*
+ * "Excel" files that are markup, as web systems export them: an HTML
+ * table saved as .xls (a title row spanning the table, a header over two
+ * rows with rowspan/colspan, <br> and &nbsp; in cells, a nested table
+ * inside a cell, a caption) and an Excel 2003 XML spreadsheet (typed
+ * cells, ss:Index, MergeAcross/MergeDown). Expected rows written by hand
+ * from the markup, the way a browser and Excel lay them out.
+ */
+static void
+markup_files(void **state)
+{
+    static const char html[] =
+        "\xEF\xBB\xBF<html><head><meta charset=\"utf-8\"></head><body>"
+        "<p>Trang xuất từ hệ thống</p>"
+        "<table border=1><caption>Sổ hồ sơ</caption>"
+        "<tr><td colspan=\"3\"><b>SỔ THEO DÕI</b></td></tr>"
+        "<tr><th rowspan=2>STT</th><th colspan=2>Ngày</th></tr>"
+        "<tr><th>Tiếp&nbsp;nhận</th><th>Trả<br>kết quả</th></tr>"
+        "<tbody><tr><td> 1 </td><td>01/07/2024</td>"
+        "<td><table><tr><td>lồng</td></tr></table></td></tr>"
+        "<tr><td rowspan=\"2\">2</td><td>02/07/2024</td><td>x</td></tr>"
+        "<tr><td>03/07/2024</td><td>y</td></tr></tbody></table>"
+        "<table><tr><td>bảng hai</td></tr></table></body></html>";
+    static const char xml[] =
+        "<?xml version=\"1.0\"?>\n<?mso-application progid=\"Excel.Sheet\"?>\n"
+        "<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\" "
+        "xmlns:ss=\"urn:schemas-microsoft-com:office:spreadsheet\">"
+        "<Worksheet ss:Name=\"Nhiệm vụ\"><Table>"
+        "<Row><Cell ss:MergeAcross=\"2\"><Data ss:Type=\"String\">TIÊU "
+        "ĐỀ</Data></Cell></Row>"
+        "<Row ss:Index=\"3\"><Cell><Data ss:Type=\"String\">a</Data></Cell>"
+        "<Cell ss:MergeDown=\"1\"><Data ss:Type=\"String\">SKHCN</Data></Cell>"
+        "<Cell><Data ss:Type=\"Number\">0.1</Data></Cell></Row>"
+        "<Row><Cell><Data ss:Type=\"DateTime\">2024-03-31T00:00:00.000</Data>"
+        "</Cell><Cell ss:Index=\"3\"><Data ss:Type=\"DateTime\">2024-03-31T08:"
+        "30:00.000</Data></Cell><Cell><Data "
+        "ss:Type=\"Boolean\">1</Data></Cell></Row>"
+        "</Table></Worksheet><Worksheet ss:Name=\"Hai\"/></Workbook>";
+    chiso_workbook *wb = NULL;
+    chiso_diag d = en_diag();
+    chiso_buf b = CHISO_BUF_INIT;
+    const chiso_workbook_range *ranges;
+    size_t n;
+    int known;
+    char pos[128];
+
+    (void)state;
+    assert_int_equal(chiso_workbook_sniff(html, sizeof(html) - 1),
+                     CHISO_WORKBOOK_HTML);
+    assert_int_equal(chiso_workbook_sniff(xml, sizeof(xml) - 1),
+                     CHISO_WORKBOOK_XML2003);
+    assert_int_equal(chiso_workbook_sniff("<html", 5), CHISO_WORKBOOK_HTML);
+    assert_int_equal(chiso_workbook_sniff("<p>hi</p>", 9), 0);
+    /* HTML, from a file: every table is a sheet, in document order; a
+     * table's rows are its own (a cell holding a table reads as its text) */
+    assert_int_equal(
+        chiso_workbook_open(&wb, chiso_test_file("web.xls", html), &d),
+        CHISO_OK);
+    assert_int_equal(chiso_workbook_format(wb), CHISO_WORKBOOK_HTML);
+    assert_int_equal(chiso_workbook_sheet_count(wb), 3);
+    assert_string_equal(chiso_workbook_sheet_name(wb, 0), "Sổ hồ sơ");
+    assert_string_equal(chiso_workbook_sheet_name(wb, 1), "Bảng 2");
+    assert_string_equal(chiso_workbook_sheet_name(wb, 2), "Bảng 3");
+    assert_int_equal(chiso_workbook_select(wb, "2", &d), CHISO_OK);
+    rows_text(wb, &b);
+    assert_string_equal(b.data, "1:lồng\n");
+    b.len = 0;
+    assert_int_equal(chiso_workbook_select(wb, "1", &d), CHISO_OK);
+    rows_text(wb, &b);
+    assert_non_null(strstr(b.data, "4:1|01/07/2024|lồng\n"));
+    b.len = 0;
+    assert_int_equal(chiso_workbook_select(wb, "3", &d), CHISO_OK);
+    rows_text(wb, &b);
+    assert_string_equal(b.data, "1:bảng hai\n");
+    chiso_workbook_free(wb);
+    wb = NULL;
+    b.len = 0;
+    /* the same page without the nested table: one sheet named by its
+     * caption; spans laid out as a browser does, merges filled */
+    {
+        char *flat = chiso_strdup(html);
+        char *at = strstr(flat, "<table><tr><td>lồng</td></tr></table>");
+        assert_non_null(at);
+        memmove(at, at + strlen("<table><tr><td>lồng</td></tr></table>"),
+                strlen(at + strlen("<table><tr><td>lồng</td></tr></table>")) +
+                    1);
+        assert_int_equal(
+            chiso_workbook_open_mem(&wb, "web.xls", flat, strlen(flat), &d),
+            CHISO_OK);
+        assert_string_equal(chiso_workbook_sheet_name(wb, 0), "Sổ hồ sơ");
+        assert_int_equal(chiso_workbook_select(wb, NULL, &d), CHISO_OK);
+        assert_int_equal(chiso_workbook_fill_merged(wb, 1, &d), CHISO_OK);
+        rows_text(wb, &b);
+        assert_string_equal(b.data, "1:SỔ THEO DÕI|SỔ THEO DÕI|SỔ THEO DÕI\n"
+                                    "2:STT|Ngày|Ngày\n"
+                                    "3:STT|Tiếp nhận|Trả\nkết quả\n"
+                                    "4:1|01/07/2024\n"
+                                    "5:2|02/07/2024|x\n"
+                                    "6:2|03/07/2024|y\n");
+        assert_int_equal(chiso_workbook_merges(wb, &ranges, &n, &known, &d),
+                         CHISO_OK);
+        assert_int_equal(n, 4);
+        chiso_workbook_position(wb, 2, 6, pos, sizeof(pos));
+        assert_string_equal(pos, "web.xls:Sổ hồ sơ!B6");
+        chiso_workbook_free(wb);
+        free(flat);
+        wb = NULL;
+        b.len = 0;
+    }
+    /* SpreadsheetML: typed cells, ss:Index, merges */
+    assert_int_equal(
+        chiso_workbook_open_mem(&wb, "ss.xls", xml, sizeof(xml) - 1, &d),
+        CHISO_OK);
+    assert_int_equal(chiso_workbook_format(wb), CHISO_WORKBOOK_XML2003);
+    assert_int_equal(chiso_workbook_sheet_count(wb), 2);
+    assert_string_equal(chiso_workbook_sheet_name(wb, 0), "Nhiệm vụ");
+    assert_int_equal(chiso_workbook_select(wb, NULL, &d), CHISO_OK);
+    assert_int_equal(chiso_workbook_fill_merged(wb, 1, &d), CHISO_OK);
+    rows_text(wb, &b);
+    assert_string_equal(b.data,
+                        "1:TIÊU ĐỀ|TIÊU ĐỀ|TIÊU ĐỀ\n"
+                        "3:a|SKHCN|0.1\n"
+                        "4:2024-03-31|SKHCN|2024-03-31 08:30:00|TRUE\n");
+    chiso_workbook_free(wb);
+    wb = NULL;
+    /* damaged XML: an error, never a crash */
+    assert_int_equal(chiso_workbook_open_mem(&wb, "bad.xls", xml, 300, &d),
+                     CHISO_EPARSE);
+    assert_null(wb);
+    chiso_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -1454,6 +1604,7 @@ main(void)
         cmocka_unit_test(sheet_selection_errors),
         cmocka_unit_test(damaged_sheets),
         cmocka_unit_test(damaged_files),
+        cmocka_unit_test(markup_files),
         cmocka_unit_test(odd_packages),
         cmocka_unit_test(big_sheet_read_ahead),
         cmocka_unit_test(null_arguments),
