@@ -361,6 +361,20 @@ typedef struct chiso_row_error {
 enum { CHISO_ROW_OK = 0, CHISO_ROW_BAD = -1, CHISO_ROW_FATAL = -2 };
 
 /*
+ * A workbook cell holding a formula whose result was never calculated
+ * (files written by a program such as openpyxl, not saved by a spreadsheet
+ * program) reaches a row handler as this text -- never empty, never 0.
+ * chiso_table_is_uncalculated() tells it; CHISO_UNCALCULATED_MSG says what
+ * to do (an English msgid).
+ */
+#define CHISO_UNCALCULATED_TEXT "#FORMULA?"
+#define CHISO_UNCALCULATED_MSG                                                 \
+    "the cell holds a formula whose result was never calculated (the file "    \
+    "was written by a program, not saved by a spreadsheet program): open it "  \
+    "in Excel or LibreOffice and save it, or type the value"
+int chiso_table_is_uncalculated(const char *s, size_t len);
+
+/*
  * What a caller does with the rows of a table. Rows are handed to workers:
  * in parallel reading each thread has its own worker (created with
  * worker_new), and only the workers of the parts that make up the file are
@@ -503,7 +517,15 @@ enum {
     CHISO_CHANNEL_DIRECT,         /* trực tiếp */
     CHISO_CHANNEL_POSTAL          /* bưu chính công ích (BCCI) */
 };
-enum { CHISO_TASK_DONE = 1, CHISO_TASK_OPEN, CHISO_TASK_CANCELLED };
+enum {
+    CHISO_TASK_DONE = 1,     /* completed ("Đã hoàn thành") */
+    CHISO_TASK_OPEN,         /* not completed */
+    CHISO_TASK_CANCELLED,    /* cancelled, withdrawn */
+    CHISO_TASK_DONE_ON_TIME, /* completed, and the status says on time
+                                ("Đã hoàn thành đúng hạn", "trước hạn") */
+    CHISO_TASK_DONE_LATE     /* completed, and the status says late
+                                ("Đã hoàn thành quá hạn", "trễ hạn") */
+};
 enum {
     CHISO_DOSSIER_ANY = 0,   /* says nothing the dates do not (quá hạn) */
     CHISO_DOSSIER_FINISHED,  /* result returned (đã trả kết quả) */

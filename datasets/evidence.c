@@ -237,6 +237,11 @@ number_cell(struct loader *L, const chiso_row *row, int c, double *out)
         return 0;
     }
     cell_text(row, k, text, sizeof(text));
+    if (chiso_table_is_uncalculated(s, len)) {
+        cell_problem(L, row, k, "%s",
+                     chiso_msg(L->lang, CHISO_UNCALCULATED_MSG));
+        return -1;
+    }
     if (chiso_parse_number(s, len, out) != 0) {
         cell_problem(L, row, k, "invalid number '%s' in column '%s'", text,
                      name_of(L, c));
@@ -639,7 +644,7 @@ load(chiso_evidence **out,
      chiso_diag_list *problems,
      int partial)
 {
-    chiso_table_schema schema = {evidence_columns, N_COLS, COL_ID, COL_SEQ,
+    chiso_table_schema schema = {evidence_columns,     N_COLS, COL_ID, COL_SEQ,
                                  N_("evidence sheet"), 1};
     chiso_table_options o = CHISO_TABLE_OPTIONS_INIT;
     chiso_row_handler h;

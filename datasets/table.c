@@ -85,7 +85,7 @@ struct chiso_table {
 };
 
 /* Text of an uncalculated formula cell: never empty, never zero. */
-#define UNCALCULATED "#FORMULA?"
+#define UNCALCULATED CHISO_UNCALCULATED_TEXT
 
 /* The next row of a workbook sheet as a record: cell texts, row number as
  * its line. */
@@ -1687,6 +1687,13 @@ read_sequential(chiso_table *t,
             chiso_table_where(t, &r, err.field, rpath, sizeof(rpath), &rej.line,
                               &rej.column);
             rej.path = rpath;
+            if (t->wb != NULL && err.field < row.n &&
+                chiso_table_is_uncalculated(row.field[err.field],
+                                            row.len[err.field])) {
+                /* not "invalid date '#FORMULA?'": what it is, what to do */
+                snprintf(err.msg, sizeof(err.msg), "%s",
+                         chiso_msg(t->lang, CHISO_UNCALCULATED_MSG));
+            }
             rej.reason = err.msg;
             rej.n_fields = row.n;
             rej.field = row.field;
@@ -1697,6 +1704,13 @@ read_sequential(chiso_table *t,
             }
         }
     }
+}
+
+int
+chiso_table_is_uncalculated(const char *s, size_t len)
+{
+    return s != NULL && len == sizeof(UNCALCULATED) - 1 &&
+           memcmp(s, UNCALCULATED, len) == 0;
 }
 
 /* ---- parallel reading ---------------------------------------------------- */

@@ -111,17 +111,17 @@ static const vocab_entry satisfaction_words[] = {
     END};
 
 static const vocab_entry task_status_words[] = {
-    {"dahoanthanhdunghan", CHISO_TASK_DONE, "Đã hoàn thành đúng hạn"},
-    {"dahoanthanhquahan", CHISO_TASK_DONE, "Đã hoàn thành quá hạn"},
+    {"dahoanthanhdunghan", CHISO_TASK_DONE_ON_TIME, "Đã hoàn thành đúng hạn"},
+    {"dahoanthanhquahan", CHISO_TASK_DONE_LATE, "Đã hoàn thành quá hạn"},
     {"dahoanthanh", CHISO_TASK_DONE, "Đã hoàn thành"},
-    {"dahoanthanhtruochan", CHISO_TASK_DONE, "Đã hoàn thành trước hạn"},
-    {"dahoanthanhtrehan", CHISO_TASK_DONE, "Đã hoàn thành trễ hạn"},
+    {"dahoanthanhtruochan", CHISO_TASK_DONE_ON_TIME, "Đã hoàn thành trước hạn"},
+    {"dahoanthanhtrehan", CHISO_TASK_DONE_LATE, "Đã hoàn thành trễ hạn"},
     {"hoanthanh", CHISO_TASK_DONE, "Hoàn thành"},
-    {"hoanthanhdunghan", CHISO_TASK_DONE, "Hoàn thành đúng hạn"},
-    {"hoanthanhquahan", CHISO_TASK_DONE, "Hoàn thành quá hạn"},
-    {"hoanthanhtruochan", CHISO_TASK_DONE, "Hoàn thành trước hạn"},
-    {"hoanthanhtrehan", CHISO_TASK_DONE, "Hoàn thành trễ hạn"},
-    {"hoanthanhcham", CHISO_TASK_DONE, "Hoàn thành chậm"},
+    {"hoanthanhdunghan", CHISO_TASK_DONE_ON_TIME, "Hoàn thành đúng hạn"},
+    {"hoanthanhquahan", CHISO_TASK_DONE_LATE, "Hoàn thành quá hạn"},
+    {"hoanthanhtruochan", CHISO_TASK_DONE_ON_TIME, "Hoàn thành trước hạn"},
+    {"hoanthanhtrehan", CHISO_TASK_DONE_LATE, "Hoàn thành trễ hạn"},
+    {"hoanthanhcham", CHISO_TASK_DONE_LATE, "Hoàn thành chậm"},
     {"xong", CHISO_TASK_DONE, "Xong"},
     {"daxong", CHISO_TASK_DONE, "Đã xong"},
     {"completed", CHISO_TASK_DONE, "completed"},
@@ -379,9 +379,9 @@ shown_per_value(chiso_vocab v)
         return 1;
     case CHISO_VOCAB_CHANNEL:
     case CHISO_VOCAB_DOSSIER_STATUS:
+    case CHISO_VOCAB_TASK_STATUS:
         return 2;
     case CHISO_VOCAB_FLAG:
-    case CHISO_VOCAB_TASK_STATUS:
     case CHISO_VOCAB_COUNT:
         break;
     }
@@ -427,6 +427,15 @@ chiso_vocab_words(chiso_vocab v, int value, char *out, size_t cap)
         n++;
     }
     if (more) {
+        chiso_buf_puts(&b, ", …");
+    }
+    if (b.data != NULL && b.len >= cap && cap > 8) {
+        /* too long for out: whole words only, then "…" */
+        size_t len = cap - 8;
+        while (len > 0 && strncmp(b.data + len, ", '", 3) != 0) {
+            len--;
+        }
+        b.len = len;
         chiso_buf_puts(&b, ", …");
     }
     if (b.data != NULL) {

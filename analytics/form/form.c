@@ -65,7 +65,7 @@ static const double f_width[N_F] = {9,  48, 8,  36, 9,  10, 9,  9,
                                     10, 26, 30, 22, 18, 10, 30, 10};
 
 typedef struct fmts {
-    lxw_format *title, *sub, *note, *header;
+    lxw_format *title, *sub, *sub_fit, *note, *header;
     lxw_format *code[3], *name[4], *max, *rule;
     lxw_format *in_text, *in_num, *in_whole, *der_text, *der_num, *der_whole;
     lxw_format *ro_text, *ro_num, *grey, *sum[3], *check, *delta;
@@ -85,6 +85,9 @@ typedef struct fw_ctx {
     chiso_score_result *pre; /* derived inputs scored, or NULL */
     long *ev_of;             /* appraisal: per node, evidence entry or -1 */
     const chiso_evidence *ev;
+    uint8_t *lines; /* per sheet row from FIRST_ROW: text lines (height) */
+    uint8_t *level; /* per sheet row from FIRST_ROW: outline level */
+    uint32_t n_rows;
     lxw_error err;
     int oom;
 } fw_ctx;
@@ -152,8 +155,10 @@ make_formats(fw_ctx *c)
 
     f->title = workbook_add_format(c->wb);
     f->sub = workbook_add_format(c->wb);
+    f->sub_fit = workbook_add_format(c->wb);
     f->note = workbook_add_format(c->wb);
-    if (f->title == NULL || f->sub == NULL || f->note == NULL) {
+    if (f->title == NULL || f->sub == NULL || f->sub_fit == NULL ||
+        f->note == NULL) {
         c->oom = 1;
         return;
     }
@@ -163,6 +168,11 @@ make_formats(fw_ctx *c)
     format_set_align(f->title, LXW_ALIGN_CENTER);
     format_set_font_name(f->sub, "Times New Roman");
     format_set_bold(f->sub);
+    /* a label in a narrow column ("Kỳ đánh giá:" over "Điểm tối đa"),
+     * shrunk to fit rather than cut */
+    format_set_font_name(f->sub_fit, "Times New Roman");
+    format_set_bold(f->sub_fit);
+    format_set_shrink(f->sub_fit);
     format_set_font_name(f->note, "Times New Roman");
     format_set_italic(f->note);
     format_set_text_wrap(f->note);
@@ -199,6 +209,31 @@ make_formats(fw_ctx *c)
 
 /* ---- cell helpers ------------------------------------------------------------ */
 
+/* Lines `s` takes in a wrapped column of `width` characters: neither
+ * Excel nor LibreOffice fits a row's height to wrapped text when it opens
+ * a file, so the form sets it (a character counted per code point; a
+ * little narrower than the column, so that a line is never cut). */
+static unsigned
+text_lines(const char *s, double width)
+{
+    unsigned lines = 0, cp = 0;
+    unsigned per = width > 4 ? (unsigned)(width * 0.95) : 1;
+    const unsigned char *p = (const unsigned char *)s;
+
+    for (;; p++) {
+        if (*p == '\0' || *p == '\n') {
+            lines += cp == 0 ? 1 : (cp + per - 1) / per;
+            cp = 0;
+            if (*p == '\0') {
+                break;
+            }
+        } else if ((*p & 0xC0) != 0x80) {
+            cp++;
+        }
+    }
+    return lines;
+}
+
 static void
 text(fw_ctx *c, uint32_t r, int col, const char *s, lxw_format *f)
 {
@@ -210,6 +245,24 @@ text(fw_ctx *c, uint32_t r, int col, const char *s, lxw_format *f)
         return;
     }
     chk(c, worksheet_write_string(c->ws, r, (lxw_col_t)col, s, f));
+    if (c->lines != NULL && r >= FIRST_ROW && r - FIRST_ROW < c->n_rows &&
+        (col == F_NAME || col == F_RULE || col == F_EVIDENCE || col == F_NOTE ||
+         col == F_SOURCE || col == F_COMMENT)) {
+        unsigned n = text_lines(s, f_width[col]);
+        uint8_t *l = &c->lines[r - FIRST_ROW];
+        if (n > *l) {
+            *l = (uint8_t)(n < 20 ? n : 20);
+        }
+    }
+}
+
+/* The outline level of a sheet row (set with its height at the end). */
+static void
+set_level(fw_ctx *c, uint32_t r, int depth)
+{
+    if (c->level != NULL && r >= FIRST_ROW && r - FIRST_ROW < c->n_rows) {
+        c->level[r - FIRST_ROW] = (uint8_t)(depth < 7 ? depth : 7);
+    }
 }
 
 static void
@@ -357,7 +410,9 @@ num_text(double x, char *out, size_t cap)
     chiso_format_double(chiso_round_sig(x, 10), out, cap);
 }
 
-/* The check formula of a leaf row (text result). */
+/* The check formula of a leaf row (text result). AND() evaluates every
+ * argument in Excel and LibreOffice, so the division is guarded itself: an
+ * empty denominator must not show #DIV/0! on a blank form. */
 static void
 check_cell(fw_ctx *c, uint32_t r, int counts, int unit_ratio, const char *now)
 {
@@ -372,9 +427,9 @@ check_cell(fw_ctx *c, uint32_t r, int counts, int unit_ratio, const char *now)
     if (counts) {
         snprintf(f, sizeof(f),
                  "=IF(AND(ISNUMBER(%s),N(%s)>0,ISNUMBER(%s),"
-                 "ABS(%s-%s/%s*%s)>0.005),\"%s\",IF(AND(N(%s)>0,%s=\"\","
-                 "%s=\"\"),\"%s\",\"\"))",
-                 V, H, G, V, G, H, unit_ratio ? "1" : "100",
+                 "ABS(%s-%s/IF(N(%s)>0,%s,1)*%s)>0.005),\"%s\","
+                 "IF(AND(N(%s)>0,%s=\"\",%s=\"\"),\"%s\",\"\"))",
+                 V, H, G, V, G, H, H, unit_ratio ? "1" : "100",
                  chiso_msg(c->lang, "Value differs from numerator/denominator"),
                  I, J, K, chiso_msg(c->lang, "Explanation missing"));
     } else {
@@ -678,17 +733,12 @@ write_node(fw_ctx *c, size_t i, uint32_t *row)
     uint32_t r = (*row)++;
     int d = n->depth < 2 ? n->depth : 2;
     size_t k;
-    lxw_row_col_options ro;
 
     c->row_of[i] = r;
     text(c, r, F_CODE, n->id, c->f.code[d]);
     text(c, r, F_NAME, n->name, c->f.name[n->depth < 3 ? n->depth : 3]);
     number(c, r, F_MAX, n->max, n->n_children ? c->f.sum[d] : c->f.max);
-    memset(&ro, 0, sizeof(ro));
-    ro.level = (uint8_t)(n->depth < 7 ? n->depth : 7);
-    if (ro.level > 0) {
-        chk(c, worksheet_set_row_opt(c->ws, r, LXW_DEF_ROW_HEIGHT, NULL, &ro));
-    }
+    set_level(c, r, (int)n->depth);
     if (n->n_children > 0) {
         blank(c, r, F_RULE, d == 0 ? c->f.code[0] : c->f.rule);
         /* children first: the sum refers to their rows */
@@ -699,15 +749,33 @@ write_node(fw_ctx *c, size_t i, uint32_t *row)
         return;
     }
     {
+        /* the rule in words; for the rules whose words say only "0..max"
+         * or "yes/no", also the decision's own wording (Diễn giải): what
+         * earns the points */
         char *w = chiso_fwtable_rule_words(n, c->lang);
+        const char *t = n->rule.text;
+        if (w != NULL && t != NULL && t[0] != '\0' &&
+            (n->rule.type == CHISO_RULE_MANUAL ||
+             n->rule.type == CHISO_RULE_BINARY)) {
+            size_t lw = strlen(w), lt = strlen(t);
+            char *both = malloc(lw + lt + 2);
+            if (both == NULL) {
+                c->oom = 1;
+            } else {
+                memcpy(both, w, lw);
+                both[lw] = '\n';
+                memcpy(both + lw + 1, t, lt + 1);
+                free(w);
+                w = both;
+            }
+        }
         text(c, r, F_RULE, w, c->f.rule);
         free(w);
     }
     write_leaf(c, i, r);
     for (k = 0; k < n->rule.n_terms; k++) {
         uint32_t tr = (*row)++;
-        ro.level = (uint8_t)(n->depth + 1 < 7 ? n->depth + 1 : 7);
-        chk(c, worksheet_set_row_opt(c->ws, tr, LXW_DEF_ROW_HEIGHT, NULL, &ro));
+        set_level(c, tr, (int)n->depth + 1);
         write_term(c, i, k, tr);
     }
 }
@@ -740,9 +808,19 @@ chiso_form_write(const chiso_framework *fw,
     c.n_cols = c.appraisal ? N_F : F_CHECK + 1;
     c.row_of = calloc(fw->n_nodes ? fw->n_nodes : 1, sizeof(*c.row_of));
     c.cached = calloc(fw->n_nodes ? fw->n_nodes : 1, sizeof(*c.cached));
-    if (c.row_of == NULL || c.cached == NULL) {
+    /* one row per node and per component of a terms rule, and the total */
+    c.n_rows = (uint32_t)fw->n_nodes + 1;
+    for (i = 0; i < fw->n_nodes; i++) {
+        c.n_rows += (uint32_t)fw->nodes[i].rule.n_terms;
+    }
+    c.lines = calloc(c.n_rows, 1);
+    c.level = calloc(c.n_rows, 1);
+    if (c.row_of == NULL || c.cached == NULL || c.lines == NULL ||
+        c.level == NULL) {
         free(c.row_of);
         free(c.cached);
+        free(c.lines);
+        free(c.level);
         return chiso_diag_set(diag, CHISO_ENOMEM, path, 0, 0, "out of memory");
     }
     /* what the logs give: score them alone */
@@ -759,6 +837,8 @@ chiso_form_write(const chiso_framework *fw,
         if (chiso_score_compute(&c.pre, fw, NULL, &so, &d2) != CHISO_OK) {
             free(c.row_of);
             free(c.cached);
+            free(c.lines);
+            free(c.level);
             if (diag != NULL && diag->code == CHISO_OK) {
                 *diag = d2;
             }
@@ -840,7 +920,7 @@ chiso_form_write(const chiso_framework *fw,
                                    c.f.sub));
     text(&c, 2, 1, opts->unit, opts->unit ? c.f.ro_text : c.f.in_text);
     chk(&c, worksheet_write_string(c.ws, 2, 2, chiso_msg(c.lang, "Period:"),
-                                   c.f.sub));
+                                   c.f.sub_fit));
     text(&c, 2, 3, opts->period, opts->period ? c.f.ro_text : c.f.in_text);
     chk(&c,
         worksheet_merge_range(
@@ -861,6 +941,7 @@ chiso_form_write(const chiso_framework *fw,
                                "criterion does not apply to the unit.")),
             c.f.note));
     chk(&c, worksheet_set_row(c.ws, 3, 45, NULL));
+    chk(&c, worksheet_set_row(c.ws, HEADER_ROW, 30, NULL));
     for (col = 0; col < c.n_cols; col++) {
         chk(&c, worksheet_write_string(c.ws, HEADER_ROW, (lxw_col_t)col,
                                        chiso_msg(c.lang, f_header[col]),
@@ -899,7 +980,29 @@ chiso_form_write(const chiso_framework *fw,
         }
         chiso_buf_free(&f);
     }
+    /* row heights for wrapped text, with the outline levels */
+    for (i = 0; i < c.n_rows && FIRST_ROW + i < row; i++) {
+        lxw_row_col_options ro;
+        double h = LXW_DEF_ROW_HEIGHT;
+        if (c.lines[i] > 1) {
+            h = 15.0 * c.lines[i];
+        }
+        if (c.level[i] == 0 && c.lines[i] <= 1) {
+            continue;
+        }
+        memset(&ro, 0, sizeof(ro));
+        ro.level = c.level[i];
+        chk(&c, worksheet_set_row_opt(c.ws, (lxw_row_t)(FIRST_ROW + i), h, NULL,
+                                      &ro));
+    }
     worksheet_freeze_panes(c.ws, FIRST_ROW, 2);
+    /* printed as an office prints a form to sign: A4 landscape, one page
+     * wide, the header row on every page */
+    worksheet_set_landscape(c.ws);
+    worksheet_set_paper(c.ws, 9);
+    worksheet_fit_to_pages(c.ws, 1, 0);
+    chk(&c, worksheet_repeat_rows(c.ws, HEADER_ROW, HEADER_ROW));
+    worksheet_set_margins(c.ws, 0.4, 0.4, 0.5, 0.5);
     memset(&prot, 0, sizeof(prot));
     prot.format_columns = 1;
     prot.format_rows = 1;
@@ -922,5 +1025,7 @@ out:
     free(c.row_of);
     free(c.cached);
     free(c.ev_of);
+    free(c.lines);
+    free(c.level);
     return st;
 }

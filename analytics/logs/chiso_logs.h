@@ -350,6 +350,12 @@ typedef struct chiso_tasks_result {
     char **units;
     size_t n_units;
     char *unit_in_log;
+    char *overdue_text; /* owns the texts of overdue[] (not their units) */
+    /* tasks counted completed (on time or late) by their status alone,
+     * without a completion date ("Đã hoàn thành đúng hạn"): their days
+     * late are unknown, so they are in completed_late but not in the
+     * days-late figures */
+    uint64_t done_by_status;
 } chiso_tasks_result;
 
 /*

@@ -924,3 +924,41 @@ chiso_logs__json_unit(int has_column,
     cJSON_AddItemToObject(o, "from_column", cJSON_CreateBool(has_column));
     return o;
 }
+
+/* ---- hash index ------------------------------------------------------------- */
+
+int
+chiso_logs__index_grow(logs_index *x)
+{
+    uint32_t ncap = x->cap ? x->cap * 2 : 64, i, h;
+    logs_slot *t;
+
+    if (ncap == 0 || ncap > UINT32_MAX / 2) {
+        return -1;
+    }
+    t = calloc(ncap, sizeof(*t));
+    if (t == NULL) {
+        return -1;
+    }
+    for (i = 0; i < x->cap; i++) {
+        if (x->slot[i].id == 0) {
+            continue;
+        }
+        for (h = chiso_logs__index_home(x->slot[i].key);
+             t[h & (ncap - 1)].id != 0; h++) {
+        }
+        t[h & (ncap - 1)] = x->slot[i];
+    }
+    free(x->slot);
+    x->slot = t;
+    x->cap = ncap;
+    return 0;
+}
+
+void
+chiso_logs__index_free(logs_index *x)
+{
+    free(x->slot);
+    x->slot = NULL;
+    x->cap = x->n = 0;
+}

@@ -208,4 +208,91 @@ chiso_status chiso_logs__outside_period(const char *path,
                                         int tasks,
                                         chiso_diag *diag);
 
+/* ---- hash index ------------------------------------------------------------- */
+
+/*
+ * An open-addressing index from 64-bit keys to ids 0, 1, 2, ... in order of
+ * addition, the key kept in its slot so that a probe reads one slot and no
+ * entry of the caller. Cells of (unit, period) use the exact key
+ * chiso_logs__cell_key(); names use chiso_logs__name_key() (a 64-bit hash)
+ * and a `same` callback comparing the bytes of a candidate id.
+ */
+typedef struct logs_slot {
+    uint64_t key;
+    uint32_t id; /* id + 1; 0 = empty */
+} logs_slot;
+
+typedef struct logs_index {
+    logs_slot *slot;
+    uint32_t cap, n;
+} logs_index;
+
+static inline uint64_t
+chiso_logs__cell_key(uint32_t unit, int32_t period)
+{
+    return ((uint64_t)unit << 32) | (uint32_t)period;
+}
+
+static inline uint64_t
+chiso_logs__name_key(const char *s, size_t n)
+{
+    uint64_t h = 14695981039346656037ULL; /* FNV-1a, 64 bits */
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    }
+    return h;
+}
+
+static inline uint32_t
+chiso_logs__index_home(uint64_t key)
+{
+    key ^= key >> 33; /* MurmurHash3's finaliser */
+    key *= 0xff51afd7ed558ccdULL;
+    key ^= key >> 33;
+    key *= 0xc4ceb9fe1a85ec53ULL;
+    key ^= key >> 33;
+    return (uint32_t)key;
+}
+
+/* Double the slots (64 at first). 0, or -1 when memory ran out. */
+int chiso_logs__index_grow(logs_index *x);
+
+/*
+ * The id of `key` (for which same(ctx, id) holds, when same is not NULL).
+ * When absent, adds it with id x->n and sets *added to 1 (else 0): the
+ * caller must then store its entry at that id. UINT32_MAX when memory ran
+ * out (nothing added). Inline: called once or twice for every row.
+ */
+static inline uint32_t
+chiso_logs__index_get(logs_index *x,
+                      uint64_t key,
+                      int (*same)(const void *ctx, uint32_t id),
+                      const void *ctx,
+                      int *added)
+{
+    uint32_t h;
+    logs_slot *e;
+
+    *added = 0;
+    if ((x->n + 1) * 2 > x->cap && chiso_logs__index_grow(x) != 0) {
+        return UINT32_MAX;
+    }
+    for (h = chiso_logs__index_home(key);; h++) {
+        e = &x->slot[h & (x->cap - 1)];
+        if (e->id == 0) {
+            break;
+        }
+        if (e->key == key && (same == NULL || same(ctx, e->id - 1))) {
+            return e->id - 1;
+        }
+    }
+    e->key = key;
+    e->id = ++x->n;
+    *added = 1;
+    return x->n - 1;
+}
+void chiso_logs__index_free(logs_index *x);
+
 #endif /* CHISO_LOGS_INT_H */

@@ -145,14 +145,12 @@ typedef struct svc_acc {
     char **unit;
     size_t *unit_len;
     uint32_t n_unit, cap_unit;
-    uint32_t *unit_hash; /* open addressing: index+1, 0 = empty */
-    uint32_t unit_hcap;
+    logs_index unit_index; /* by name */
     /* cells */
     svc_cell *cell;
     uint32_t n_cell, cap_cell;
-    uint32_t *cell_hash;
-    uint32_t cell_hcap;
-    uint32_t last_cell; /* cache: index+1 of the previous row's cell */
+    logs_index cell_index; /* by (unit, period) */
+    uint32_t last_cell;    /* cache: index+1 of the previous row's cell */
     qarena arena;
     uint64_t rows;
 } svc_acc;
@@ -445,82 +443,37 @@ acc_free(svc_acc *A)
     }
     free(A->unit);
     free(A->unit_len);
-    free(A->unit_hash);
+    chiso_logs__index_free(&A->unit_index);
     for (i = 0; i < A->n_cell; i++) {
         chiso_logs__qstore_free(&A->cell[i].q);
     }
     free(A->cell);
-    free(A->cell_hash);
+    chiso_logs__index_free(&A->cell_index);
     chiso_logs__qarena_free(&A->arena);
     memset(A, 0, sizeof(*A));
 }
 
-static uint32_t
-hash_bytes(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    size_t i;
+typedef struct svc_name_ref {
+    const svc_acc *A;
+    const char *s;
+    size_t n;
+} svc_name_ref;
 
-    for (i = 0; i < n; i++) {
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    }
-    return h;
-}
-
-static uint32_t
-hash_cell(uint32_t unit, int32_t period)
-{
-    uint64_t x = ((uint64_t)unit << 32) ^ (uint32_t)period;
-
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return (uint32_t)x;
-}
-
-/* Grow an open-addressing table of index+1 entries; rehash with `key`. */
 static int
-rehash(uint32_t **tab, uint32_t *cap, uint32_t n, const svc_acc *A, int cells)
+same_unit(const void *ctx, uint32_t id)
 {
-    uint32_t ncap = *cap ? *cap * 2 : 64, i;
-    uint32_t *t = calloc(ncap, sizeof(*t));
+    const svc_name_ref *r = ctx;
 
-    if (t == NULL) {
-        return -1;
-    }
-    for (i = 0; i < n; i++) {
-        uint32_t h = cells ? hash_cell(A->cell[i].unit, A->cell[i].period)
-                           : hash_bytes(A->unit[i], A->unit_len[i]);
-        while (t[h & (ncap - 1)] != 0) {
-            h++;
-        }
-        t[h & (ncap - 1)] = i + 1;
-    }
-    free(*tab);
-    *tab = t;
-    *cap = ncap;
-    return 0;
+    return r->A->unit_len[id] == r->n &&
+           memcmp(r->A->unit[id], r->s, r->n) == 0;
 }
 
 static int
 intern_unit(svc_acc *A, const char *s, size_t n, uint32_t *id)
 {
-    uint32_t h, e;
+    svc_name_ref ref = {A, s, n};
+    int added;
 
-    if ((A->n_unit + 1) * 2 > A->unit_hcap &&
-        rehash(&A->unit_hash, &A->unit_hcap, A->n_unit, A, 0) != 0) {
-        return -1;
-    }
-    for (h = hash_bytes(s, n);; h++) {
-        e = A->unit_hash[h & (A->unit_hcap - 1)];
-        if (e == 0) {
-            break;
-        }
-        if (A->unit_len[e - 1] == n && memcmp(A->unit[e - 1], s, n) == 0) {
-            *id = e - 1;
-            return 0;
-        }
-    }
     if (A->n_unit == A->cap_unit) {
         uint32_t cap = A->cap_unit ? A->cap_unit * 2 : 64;
         char **u = realloc(A->unit, cap * sizeof(*u));
@@ -534,41 +487,33 @@ intern_unit(svc_acc *A, const char *s, size_t n, uint32_t *id)
         A->unit_len = l;
         A->cap_unit = cap;
     }
-    A->unit[A->n_unit] = chiso_strndup(s, n);
-    if (A->unit[A->n_unit] == NULL) {
+    *id = chiso_logs__index_get(&A->unit_index, chiso_logs__name_key(s, n),
+                                same_unit, &ref, &added);
+    if (*id == UINT32_MAX) {
         return -1;
     }
-    A->unit_len[A->n_unit] = n;
-    A->unit_hash[h & (A->unit_hcap - 1)] = A->n_unit + 1;
-    *id = A->n_unit++;
+    if (added) {
+        A->unit[A->n_unit] = chiso_strndup(s, n);
+        if (A->unit[A->n_unit] == NULL) {
+            return -1;
+        }
+        A->unit_len[A->n_unit] = n;
+        A->n_unit++;
+    }
     return 0;
 }
 
 static svc_cell *
 find_cell(svc_acc *A, uint32_t unit, int32_t period)
 {
-    uint32_t h, e;
+    uint32_t id;
     svc_cell *c;
     int64_t first, end;
+    int added;
 
     if (A->last_cell != 0) {
         c = &A->cell[A->last_cell - 1];
         if (c->unit == unit && c->period == period) {
-            return c;
-        }
-    }
-    if ((A->n_cell + 1) * 2 > A->cell_hcap &&
-        rehash(&A->cell_hash, &A->cell_hcap, A->n_cell, A, 1) != 0) {
-        return NULL;
-    }
-    for (h = hash_cell(unit, period);; h++) {
-        e = A->cell_hash[h & (A->cell_hcap - 1)];
-        if (e == 0) {
-            break;
-        }
-        c = &A->cell[e - 1];
-        if (c->unit == unit && c->period == period) {
-            A->last_cell = e;
             return c;
         }
     }
@@ -581,7 +526,16 @@ find_cell(svc_acc *A, uint32_t unit, int32_t period)
         A->cell = p;
         A->cap_cell = cap;
     }
-    c = &A->cell[A->n_cell];
+    id = chiso_logs__index_get(
+        &A->cell_index, chiso_logs__cell_key(unit, period), NULL, NULL, &added);
+    if (id == UINT32_MAX) {
+        return NULL;
+    }
+    c = &A->cell[id];
+    A->last_cell = id + 1;
+    if (!added) {
+        return c;
+    }
     memset(c, 0, sizeof(*c));
     c->unit = unit;
     c->period = period;
@@ -595,8 +549,7 @@ find_cell(svc_acc *A, uint32_t unit, int32_t period)
     if (A->L->has_as_of && logs_time_diff(&A->L->as_of, &c->ref) < 0) {
         c->ref = A->L->as_of;
     }
-    A->cell_hash[h & (A->cell_hcap - 1)] = A->n_cell + 1;
-    A->last_cell = ++A->n_cell;
+    A->n_cell++;
     return c;
 }
 

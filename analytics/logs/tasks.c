@@ -23,7 +23,6 @@
 #include "logs_int.h"
 
 #include <cjson/cJSON.h>
-#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -95,6 +94,9 @@ typedef struct tk_rec {
     size_t unit_len;
     int status; /* CHISO_TASK_*, 0 = none */
     int has_due, has_done;
+    /* completed by the status alone ("Đã hoàn thành đúng hạn" with no
+     * completion date): 1 on time, 2 late, 0 not so */
+    int status_done;
     logs_time due, done;
 } tk_rec;
 
@@ -207,9 +209,9 @@ tk_parse_row(const tk_layout *L,
         const char *st = f[L->col[TK_STATUS]];
         size_t sn = len[L->col[TK_STATUS]];
         int v = chiso_vocab_cached(vc, CHISO_VOCAB_TASK_STATUS, st, sn);
-        chiso_logs__quote(st, sn, q, sizeof(q));
         if (v == CHISO_VOCAB_UNKNOWN) {
             char words[300];
+            chiso_logs__quote(st, sn, q, sizeof(q));
             chiso_vocab_words(CHISO_VOCAB_TASK_STATUS, -1, words,
                               sizeof(words));
             return tk_error(err, L, TK_STATUS,
@@ -218,13 +220,21 @@ tk_parse_row(const tk_layout *L,
                             q, tk_col_name(L, TK_STATUS), words);
         }
         r->status = v > 0 ? v : 0;
-        if (r->status == CHISO_TASK_DONE && !r->has_done) {
+        if ((r->status == CHISO_TASK_DONE_ON_TIME ||
+             r->status == CHISO_TASK_DONE_LATE) &&
+            !r->has_done) {
+            /* the status says completed and whether on time: counted so,
+             * its days late unknown */
+            r->status_done = r->status == CHISO_TASK_DONE_ON_TIME ? 1 : 2;
+        } else if (r->status == CHISO_TASK_DONE && !r->has_done) {
+            chiso_logs__quote(st, sn, q, sizeof(q));
             return tk_error(err, L, TK_STATUS,
                             "status '%s' says completed but the completion "
                             "date is empty",
                             q);
         }
         if (r->status == CHISO_TASK_OPEN && r->has_done) {
+            chiso_logs__quote(st, sn, q, sizeof(q));
             return tk_error(err, L, TK_STATUS,
                             "status '%s' says not completed but a completion "
                             "date is given",
@@ -267,15 +277,18 @@ typedef struct tk_cell {
     uint32_t unit;
     int32_t period;
     uint64_t assigned, completed, on_time, open_not_due, overdue;
+    uint64_t late_undated; /* late by the status alone: days unknown */
     double late_sum;
     double *late; /* days late of each late task, in no order */
     size_t n_late, cap_late;
 } tk_cell;
 
-/* An overdue task, with texts copied and the line of its row. */
+/* An overdue task, with its texts copied into the worker's text buffer
+ * (offsets, each text NUL-terminated) and the line of its row. */
 typedef struct tk_over {
     uint32_t unit;
-    char *task_id, *title, *source_document;
+    size_t task_id, title, source_document;
+    int noname; /* no id nor STT: named "line N" once lines are known */
     logs_time due;
     double days;
     uint64_t pos; /* of the row: chiso_table_line() */
@@ -286,86 +299,40 @@ typedef struct tk_acc {
     chiso_vocab_cache vc;
     tk_unit *unit;
     uint32_t n_unit, cap_unit;
-    uint32_t *unit_hash, unit_hcap;
+    logs_index unit_index; /* by name */
     tk_cell *cell;
     uint32_t n_cell, cap_cell;
-    uint32_t *cell_hash, cell_hcap;
+    logs_index cell_index; /* by (unit, period) */
     uint32_t last_cell;
     tk_over *over;
     size_t n_over, cap_over;
+    char *txt; /* texts of the overdue tasks, one buffer per worker */
+    size_t n_txt, cap_txt, n_noname;
     uint64_t rows;
+    uint64_t status_done; /* completed by the status alone */
 } tk_acc;
 
-static uint32_t
-tk_hash_bytes(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    }
-    return h;
-}
-
-static uint32_t
-tk_hash_cell(uint32_t unit, int32_t period)
-{
-    uint64_t x = ((uint64_t)unit << 32) ^ (uint32_t)period;
-
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return (uint32_t)x;
-}
+typedef struct tk_name_ref {
+    const tk_acc *A;
+    const char *s;
+    size_t n;
+} tk_name_ref;
 
 static int
-tk_rehash(tk_acc *A, int cells)
+tk_same_unit(const void *ctx, uint32_t id)
 {
-    uint32_t *cap = cells ? &A->cell_hcap : &A->unit_hcap;
-    uint32_t n = cells ? A->n_cell : A->n_unit, ncap = *cap ? *cap * 2 : 64, i;
-    uint32_t *t = calloc(ncap, sizeof(*t));
+    const tk_name_ref *r = ctx;
+    const tk_unit *u = &r->A->unit[id];
 
-    if (t == NULL) {
-        return -1;
-    }
-    for (i = 0; i < n; i++) {
-        uint32_t h = cells ? tk_hash_cell(A->cell[i].unit, A->cell[i].period)
-                           : tk_hash_bytes(A->unit[i].name, A->unit[i].len);
-        while (t[h & (ncap - 1)] != 0) {
-            h++;
-        }
-        t[h & (ncap - 1)] = i + 1;
-    }
-    if (cells) {
-        free(A->cell_hash);
-        A->cell_hash = t;
-    } else {
-        free(A->unit_hash);
-        A->unit_hash = t;
-    }
-    *cap = ncap;
-    return 0;
+    return u->len == r->n && memcmp(u->name, r->s, r->n) == 0;
 }
 
 static tk_unit *
 tk_intern(tk_acc *A, const char *s, size_t n, uint32_t *id)
 {
-    uint32_t h, e;
+    tk_name_ref ref = {A, s, n};
+    int added;
 
-    if ((A->n_unit + 1) * 2 > A->unit_hcap && tk_rehash(A, 0) != 0) {
-        return NULL;
-    }
-    for (h = tk_hash_bytes(s, n);; h++) {
-        e = A->unit_hash[h & (A->unit_hcap - 1)];
-        if (e == 0) {
-            break;
-        }
-        if (A->unit[e - 1].len == n && memcmp(A->unit[e - 1].name, s, n) == 0) {
-            *id = e - 1;
-            return &A->unit[e - 1];
-        }
-    }
     if (A->n_unit == A->cap_unit) {
         uint32_t cap = A->cap_unit ? A->cap_unit * 2 : 32;
         tk_unit *u = realloc(A->unit, cap * sizeof(*u));
@@ -375,40 +342,34 @@ tk_intern(tk_acc *A, const char *s, size_t n, uint32_t *id)
         A->unit = u;
         A->cap_unit = cap;
     }
-    memset(&A->unit[A->n_unit], 0, sizeof(tk_unit));
-    A->unit[A->n_unit].name = chiso_strndup(s, n);
-    if (A->unit[A->n_unit].name == NULL) {
+    *id = chiso_logs__index_get(&A->unit_index, chiso_logs__name_key(s, n),
+                                tk_same_unit, &ref, &added);
+    if (*id == UINT32_MAX) {
         return NULL;
     }
-    A->unit[A->n_unit].len = n;
-    A->unit_hash[h & (A->unit_hcap - 1)] = A->n_unit + 1;
-    *id = A->n_unit++;
+    if (added) {
+        tk_unit *u = &A->unit[A->n_unit];
+        memset(u, 0, sizeof(*u));
+        u->name = chiso_strndup(s, n);
+        if (u->name == NULL) {
+            return NULL;
+        }
+        u->len = n;
+        A->n_unit++;
+    }
     return &A->unit[*id];
 }
 
 static tk_cell *
 tk_find_cell(tk_acc *A, uint32_t unit, int32_t period)
 {
-    uint32_t h, e;
+    uint32_t id;
     tk_cell *c;
+    int added;
 
     if (A->last_cell != 0) {
         c = &A->cell[A->last_cell - 1];
         if (c->unit == unit && c->period == period) {
-            return c;
-        }
-    }
-    if ((A->n_cell + 1) * 2 > A->cell_hcap && tk_rehash(A, 1) != 0) {
-        return NULL;
-    }
-    for (h = tk_hash_cell(unit, period);; h++) {
-        e = A->cell_hash[h & (A->cell_hcap - 1)];
-        if (e == 0) {
-            break;
-        }
-        c = &A->cell[e - 1];
-        if (c->unit == unit && c->period == period) {
-            A->last_cell = e;
             return c;
         }
     }
@@ -421,39 +382,82 @@ tk_find_cell(tk_acc *A, uint32_t unit, int32_t period)
         A->cell = p;
         A->cap_cell = cap;
     }
-    c = &A->cell[A->n_cell];
-    memset(c, 0, sizeof(*c));
-    c->unit = unit;
-    c->period = period;
-    A->cell_hash[h & (A->cell_hcap - 1)] = A->n_cell + 1;
-    A->last_cell = ++A->n_cell;
+    id = chiso_logs__index_get(
+        &A->cell_index, chiso_logs__cell_key(unit, period), NULL, NULL, &added);
+    if (id == UINT32_MAX) {
+        return NULL;
+    }
+    c = &A->cell[id];
+    if (added) {
+        memset(c, 0, sizeof(*c));
+        c->unit = unit;
+        c->period = period;
+        A->n_cell++;
+    }
+    A->last_cell = id + 1;
     return c;
 }
 
-static char *
-tk_text(const tk_layout *L, int c, const char *const *f, const size_t *len)
+/* Append n bytes and a NUL to the worker's text buffer; *off = where.
+ * 0, or -1 when memory ran out. */
+static int
+tk_put(tk_acc *A, const char *s, size_t n, size_t *off)
+{
+    if (A->cap_txt - A->n_txt < n + 1) {
+        size_t cap = A->cap_txt ? A->cap_txt : 4096;
+        char *p;
+        while (cap - A->n_txt < n + 1) {
+            cap *= 2;
+        }
+        p = realloc(A->txt, cap);
+        if (p == NULL) {
+            return -1;
+        }
+        A->txt = p;
+        A->cap_txt = cap;
+    }
+    *off = A->n_txt;
+    if (n > 0) {
+        memcpy(A->txt + A->n_txt, s, n);
+    }
+    A->txt[A->n_txt + n] = '\0';
+    A->n_txt += n + 1;
+    return 0;
+}
+
+static int
+tk_text(tk_acc *A,
+        const tk_layout *L,
+        int c,
+        const char *const *f,
+        const size_t *len,
+        size_t *off)
 {
     const char *s;
     size_t n;
 
     if (L->col[c] < 0) {
-        return chiso_strdup("");
+        return tk_put(A, "", 0, off);
     }
     s = f[L->col[c]];
     n = len[L->col[c]];
     chiso_text_trim(&s, &n);
-    return chiso_strndup(s, n);
+    return tk_put(A, s, n, off);
 }
 
 /* The task's name: its id, else its STT, else "" (then named by its line
  * once the reading is done). */
-static char *
-tk_name(const tk_layout *L, const char *const *f, const size_t *len)
+static int
+tk_name(tk_acc *A,
+        const tk_layout *L,
+        const char *const *f,
+        const size_t *len,
+        size_t *off)
 {
     char buf[48];
 
     if (L->col[TK_ID] >= 0) {
-        return tk_text(L, TK_ID, f, len);
+        return tk_text(A, L, TK_ID, f, len, off);
     }
     if (L->col[TK_SEQ] >= 0) {
         const char *s = f[L->col[TK_SEQ]];
@@ -462,10 +466,10 @@ tk_name(const tk_layout *L, const char *const *f, const size_t *len)
         if (n > 0) {
             snprintf(buf, sizeof(buf), "%s %.*s", chiso_msg(L->lang, "No."),
                      (int)(n < 30 ? n : 30), s);
-            return chiso_strdup(buf);
+            return tk_put(A, buf, strlen(buf), off);
         }
     }
-    return chiso_strdup("");
+    return tk_put(A, "", 0, off);
 }
 
 /* Count one parsed row. 0, or -1 when memory ran out. */
@@ -490,10 +494,12 @@ tk_acc_add(tk_acc *A,
         un->cancelled++;
         return 0;
     }
+    A->status_done += (uint64_t)(r->status_done != 0);
     if (!r->has_due) {
+        int done = r->has_done || r->status_done != 0;
         un->undated++;
-        un->undated_done += (uint64_t)r->has_done;
-        un->undated_open += (uint64_t)!r->has_done;
+        un->undated_done += (uint64_t)done;
+        un->undated_open += (uint64_t)!done;
         return 0;
     }
     c = tk_find_cell(A, u, chiso_logs__period_of_ym(L->kind, r->due.ym));
@@ -501,7 +507,14 @@ tk_acc_add(tk_acc *A,
         return -1;
     }
     c->assigned++;
-    if (r->has_done) {
+    if (r->status_done != 0) {
+        c->completed++;
+        if (r->status_done == 1) {
+            c->on_time++;
+        } else {
+            c->late_undated++;
+        }
+    } else if (r->has_done) {
         int64_t d = logs_time_diff(&r->done, &r->due);
         c->completed++;
         if (d <= 0) {
@@ -536,16 +549,16 @@ tk_acc_add(tk_acc *A,
         memset(o, 0, sizeof(*o));
         A->n_over++;
         o->unit = u;
-        o->task_id = tk_name(L, f, len);
-        o->title = tk_text(L, TK_TITLE, f, len);
-        o->source_document = tk_text(L, TK_SRC, f, len);
         o->due = r->due;
         o->days = (double)logs_time_diff(&L->as_of, &r->due) / 86400.0;
         o->pos = pos;
-        if (o->task_id == NULL || o->title == NULL ||
-            o->source_document == NULL) {
+        if (tk_name(A, L, f, len, &o->task_id) != 0 ||
+            tk_text(A, L, TK_TITLE, f, len, &o->title) != 0 ||
+            tk_text(A, L, TK_SRC, f, len, &o->source_document) != 0) {
             return -1;
         }
+        o->noname = A->txt[o->task_id] == '\0';
+        A->n_noname += (size_t)o->noname;
     } else {
         c->open_not_due++;
     }
@@ -563,15 +576,11 @@ tk_acc_free(tk_acc *A)
     for (i = 0; i < A->n_cell; i++) {
         free(A->cell[i].late);
     }
-    for (i = 0; i < A->n_over; i++) {
-        free(A->over[i].task_id);
-        free(A->over[i].title);
-        free(A->over[i].source_document);
-    }
+    free(A->txt);
     free(A->unit);
-    free(A->unit_hash);
+    chiso_logs__index_free(&A->unit_index);
     free(A->cell);
-    free(A->cell_hash);
+    chiso_logs__index_free(&A->cell_index);
     free(A->over);
     memset(A, 0, sizeof(*A));
 }
@@ -586,20 +595,30 @@ cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* An overdue task while sorting: its unit's rank in res->units (the units
+ * are in byte order and distinct, so comparing ranks is comparing names). */
+typedef struct over_key {
+    double days;
+    const char *task_id;
+    unsigned long line;
+    uint32_t unit;
+    uint32_t at; /* in the list of every worker's overdue tasks */
+} over_key;
+
 static int
 cmp_over(const void *a, const void *b)
 {
-    const chiso_task_overdue *x = a, *y = b;
+    const over_key *x = a, *y = b;
     int c;
 
-    if (x->days_overdue > y->days_overdue) {
+    if (x->days > y->days) {
         return -1;
     }
-    if (x->days_overdue < y->days_overdue) {
+    if (x->days < y->days) {
         return 1;
     }
-    if ((c = strcmp(x->unit, y->unit)) != 0) {
-        return c;
+    if (x->unit != y->unit) {
+        return x->unit < y->unit ? -1 : 1;
     }
     if ((c = strcmp(x->task_id, y->task_id)) != 0) {
         return c;
@@ -635,7 +654,68 @@ cmp_member_period(const void *a, const void *b)
     return (x->unit > y->unit) - (x->unit < y->unit);
 }
 
-/* A row from cells; `late` has room for every late value of them. */
+/*
+ * Rearrange v[0..n) so that v[k] is the value a sort would put there, the
+ * values before it no larger and the values after it no smaller (Hoare's
+ * selection, median of three pivots; a range still large after 2 log2 n + 8
+ * rounds is sorted instead, so the worst case stays n log n). The values
+ * are days late: finite, never NaN.
+ */
+static void
+select_kth(double *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1, rounds = 8, m = n;
+
+    while (m > 1) {
+        rounds += 2;
+        m >>= 1;
+    }
+    while (hi > lo) {
+        size_t i, j, mid = lo + (hi - lo) / 2;
+        double p, t;
+        if (rounds-- == 0) {
+            qsort(v + lo, hi - lo + 1, sizeof(*v), cmp_double);
+            return;
+        }
+        /* median of v[lo], v[mid], v[hi] as the pivot */
+        if (v[mid] < v[lo]) {
+            t = v[mid], v[mid] = v[lo], v[lo] = t;
+        }
+        if (v[hi] < v[lo]) {
+            t = v[hi], v[hi] = v[lo], v[lo] = t;
+        }
+        if (v[hi] < v[mid]) {
+            t = v[hi], v[hi] = v[mid], v[mid] = t;
+        }
+        p = v[mid];
+        i = lo;
+        j = hi;
+        for (;;) {
+            while (v[i] < p) {
+                i++;
+            }
+            while (p < v[j]) {
+                j--;
+            }
+            if (i >= j) {
+                break;
+            }
+            t = v[i], v[i] = v[j], v[j] = t;
+            i++;
+            j--;
+        }
+        /* v[lo..j] <= p <= v[j+1..hi] */
+        if (k <= j) {
+            hi = j;
+        } else {
+            lo = j + 1;
+        }
+    }
+}
+
+/* A row from cells; `late` has room for every late value of them. The
+ * median is gsl_stats_quantile_from_sorted_data(sorted, 1, n, 0.5) computed
+ * from the two middle values found by selection, without sorting. */
 static void
 fill_task_row(chiso_tasks_row *r, const tk_member *m, size_t n, double *late)
 {
@@ -647,7 +727,7 @@ fill_task_row(chiso_tasks_row *r, const tk_member *m, size_t n, double *late)
         r->assigned += c->assigned;
         r->completed += c->completed;
         r->completed_on_time += c->on_time;
-        r->completed_late += c->n_late;
+        r->completed_late += c->n_late + c->late_undated;
         r->open_not_due += c->open_not_due;
         r->overdue += c->overdue;
         sum += c->late_sum;
@@ -656,16 +736,29 @@ fill_task_row(chiso_tasks_row *r, const tk_member *m, size_t n, double *late)
             n_late += c->n_late;
         }
     }
-    if (n_late > 1) {
-        qsort(late, n_late, sizeof(*late), cmp_double);
-    }
     r->on_time_pct = logs_pct(r->completed_on_time, r->completed + r->overdue);
     r->completed_pct = logs_pct(r->completed, r->assigned);
     r->days_late_mean = n_late ? sum / (double)n_late : (double)NAN;
-    r->days_late_median =
-        n_late ? gsl_stats_quantile_from_sorted_data(late, 1, n_late, 0.5)
-               : (double)NAN;
-    r->days_late_max = n_late ? late[n_late - 1] : (double)NAN;
+    r->days_late_median = (double)NAN;
+    r->days_late_max = (double)NAN;
+    if (n_late > 0) {
+        /* as GSL: index = f (n - 1), lhs = (int)index, delta = index - lhs */
+        const double index = 0.5 * (double)(n_late - 1);
+        const size_t lhs = (size_t)(int)index;
+        const double delta = index - (double)lhs;
+        double lo, hi, mx;
+        select_kth(late, n_late, lhs);
+        lo = late[lhs];
+        mx = lo;
+        hi = lhs + 1 < n_late ? late[lhs + 1] : lo;
+        for (i = lhs + 1; i < n_late; i++) {
+            hi = late[i] < hi ? late[i] : hi;
+            mx = late[i] > mx ? late[i] : mx;
+        }
+        r->days_late_median =
+            lhs == n_late - 1 ? lo : (1 - delta) * lo + delta * hi;
+        r->days_late_max = mx;
+    }
 }
 
 typedef struct unit_ref {
@@ -699,6 +792,11 @@ tk_build(chiso_tasks_result *res,
     unit_ref *ur = NULL;
     char **names = NULL;
     tk_member *m = NULL;
+    over_key *keys = NULL;
+    struct {
+        const tk_over *o;
+        char *base; /* of its worker's texts in res->overdue_text */
+    } *over = NULL;
     double *late = NULL;
     unsigned char *hit = NULL;
     uint32_t *final = NULL; /* name index -> result unit, or UINT32_MAX */
@@ -862,48 +960,85 @@ tk_build(chiso_tasks_result *res,
     snprintf(res->overall.period, sizeof(res->overall.period), "*");
     res->overall.period_index = INT32_MIN;
     fill_task_row(&res->overall, m, n_m, late);
-    /* overdue tasks, most overdue first */
-    res->overdue = calloc(n_over ? n_over : 1, sizeof(*res->overdue));
-    if (res->overdue == NULL) {
-        goto out;
-    }
-    for (i = 0; i < n_acc; i++) {
-        for (k = 0; k < A[i]->n_over; k++) {
-            tk_over *o = &A[i]->over[k];
-            chiso_task_overdue *t;
-            uint32_t f = final[rank[i][o->unit]];
-            if (f == UINT32_MAX) {
-                continue;
+    /* overdue tasks, most overdue first, sorted by small keys; their texts
+     * in one buffer that the result owns: the first worker's buffer, grown
+     * (no copy), the other workers' appended, then the names "line N" of
+     * tasks without an id; their units are the result's unit names */
+    {
+        size_t txt = 0, extra = 0, at = 0, n_keys = 0;
+        char *base;
+        if (n_over > UINT32_MAX) {
+            goto out;
+        }
+        for (i = 0; i < n_acc; i++) {
+            txt += A[i]->n_txt;
+            extra += A[i]->n_noname * 48;
+        }
+        res->overdue = calloc(n_over ? n_over : 1, sizeof(*res->overdue));
+        keys = malloc((n_over ? n_over : 1) * sizeof(*keys));
+        over = malloc((n_over ? n_over : 1) * sizeof(*over));
+        if (res->overdue == NULL || keys == NULL || over == NULL) {
+            goto out;
+        }
+        if (n_acc > 0 && A[0]->txt != NULL) {
+            res->overdue_text = realloc(A[0]->txt, txt + extra + 1);
+            if (res->overdue_text != NULL) {
+                A[0]->txt = NULL;
+                A[0]->cap_txt = 0;
             }
-            t = &res->overdue[res->n_overdue];
-            t->line = chiso_table_line(run, o->pos);
-            t->unit = chiso_strdup(res->units[f]);
-            if (t->unit == NULL) {
-                goto out;
+        } else {
+            res->overdue_text = malloc(txt + extra + 1);
+        }
+        if (res->overdue_text == NULL) {
+            goto out;
+        }
+        for (i = 0; i < n_acc; i++) {
+            base = res->overdue_text + at;
+            if (i > 0 && A[i]->n_txt > 0) {
+                memcpy(base, A[i]->txt, A[i]->n_txt);
             }
-            if (o->task_id[0] == '\0') {
-                char buf[48];
-                free(o->task_id);
-                snprintf(buf, sizeof(buf), chiso_msg(L->lang, "line %lu"),
-                         t->line);
-                o->task_id = chiso_strdup(buf);
-                if (o->task_id == NULL) {
-                    free(t->unit);
-                    goto out;
+            at += A[i]->n_txt;
+            for (k = 0; k < A[i]->n_over; k++) {
+                const tk_over *o = &A[i]->over[k];
+                uint32_t f = final[rank[i][o->unit]];
+                over_key *q;
+                if (f == UINT32_MAX) {
+                    continue;
+                }
+                over[n_keys].o = o;
+                over[n_keys].base = base;
+                q = &keys[n_keys];
+                q->days = o->days;
+                q->unit = f;
+                q->at = (uint32_t)n_keys++;
+                q->line = chiso_table_line(run, o->pos);
+                q->task_id = base + o->task_id;
+                if (o->noname) {
+                    char *name = res->overdue_text + txt;
+                    int w = snprintf(name, 48, chiso_msg(L->lang, "line %lu"),
+                                     q->line);
+                    q->task_id = name;
+                    txt += (size_t)(w > 0 && w < 48 ? w : 47) + 1;
                 }
             }
-            t->task_id = o->task_id;
-            t->title = o->title;
-            t->source_document = o->source_document;
-            o->task_id = o->title = o->source_document = NULL;
+        }
+        if (n_keys > 1) {
+            qsort(keys, n_keys, sizeof(*keys), cmp_over);
+        }
+        for (k = 0; k < n_keys; k++) {
+            const tk_over *o = over[keys[k].at].o;
+            char *b = over[keys[k].at].base;
+            chiso_task_overdue *t = &res->overdue[k];
+            t->task_id = (char *)(uintptr_t)keys[k].task_id;
+            t->unit = res->units[keys[k].unit];
+            t->title = b + o->title;
+            t->source_document = b + o->source_document;
             t->due.secs = o->due.secs;
             t->due.has_time = o->due.has_time;
             t->days_overdue = o->days;
-            res->n_overdue++;
+            t->line = keys[k].line;
         }
-    }
-    if (res->n_overdue > 1) {
-        qsort(res->overdue, res->n_overdue, sizeof(*res->overdue), cmp_over);
+        res->n_overdue = n_keys;
     }
     st = CHISO_OK;
 out:
@@ -914,6 +1049,8 @@ out:
     free(ur);
     free(names);
     free(m);
+    free(keys);
+    free(over);
     free(late);
     free(hit);
     free(final);
@@ -969,7 +1106,7 @@ tasks_compute(chiso_tasks_result **out,
               chiso_diag *diag)
 {
     chiso_tasks_options o = CHISO_TASKS_OPTIONS_INIT;
-    chiso_table_schema schema = {tk_columns, TK_NCOLS, TK_ID, TK_SEQ,
+    chiso_table_schema schema = {tk_columns,          TK_NCOLS, TK_ID, TK_SEQ,
                                  N_("task register"), 0};
     chiso_row_handler h;
     chiso_table_run run;
@@ -1034,6 +1171,22 @@ tasks_compute(chiso_tasks_result **out,
     res->rows_totals = run.rows_totals;
     st = tk_build(res, (tk_acc *const *)run.workers, run.n_workers, &run, &L,
                   o.unit, diag);
+    if (st == CHISO_OK) {
+        size_t w;
+        for (w = 0; w < run.n_workers; w++) {
+            res->done_by_status +=
+                ((const tk_acc *)run.workers[w])->status_done;
+        }
+        if (res->done_by_status > 0 && o.table.notes != NULL) {
+            chiso_diag_list_addk(
+                o.table.notes, "tasks_done_by_status", CHISO_SEVERITY_INFO,
+                NULL, path, 0, 0,
+                "%llu tasks have no completion date: counted completed on "
+                "time or late as their status says ('Đã hoàn thành đúng "
+                "hạn', 'quá hạn'); their days late are unknown",
+                (unsigned long long)res->done_by_status);
+        }
+    }
 out:
     chiso_table_run_free(&run, &h);
     chiso_table_close(t);
@@ -1073,13 +1226,8 @@ chiso_tasks_free(chiso_tasks_result *res)
     if (res == NULL) {
         return;
     }
-    for (i = 0; i < res->n_overdue; i++) {
-        free(res->overdue[i].task_id);
-        free(res->overdue[i].unit);
-        free(res->overdue[i].title);
-        free(res->overdue[i].source_document);
-    }
-    free(res->overdue);
+    free(res->overdue); /* its texts are in overdue_text, its units units' */
+    free(res->overdue_text);
     for (i = 0; i < res->n_units; i++) {
         free(res->units[i]);
     }
@@ -1188,6 +1336,8 @@ chiso_tasks_to_json(const chiso_tasks_result *res)
         chiso_logs__json_records(res->rows_read, res->rows_counted,
                                  res->rows_rejected, res->rows_totals,
                                  res->rows_other_units, res->max_rejects_pct));
+    cJSON_AddItemToObject(root, "done_by_status",
+                          chiso_logs__json_u64(res->done_by_status));
     arr = cJSON_CreateArray();
     for (i = 0; i < res->n_rows; i++) {
         cJSON_AddItemToArray(arr, task_row_json(&res->rows[i]));

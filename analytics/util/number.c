@@ -123,13 +123,126 @@ split_e(const char *e, char *dig, int *exp10)
     return k;
 }
 
+/*
+ * The P significant digits (P = 15, 16 or 17) that "%.{P-1}e" prints for
+ * ax, 1e-6 <= ax < 1e15, with integer arithmetic instead of printf: ax =
+ * m 2^e exactly (m < 2^53, e < 0), so ax 10^s = m 10^s / 2^-e, with s = P -
+ * 1 - E and E the decimal exponent (0 <= s <= 22: m 10^s < 2^127), rounded
+ * to the nearest integer, ties to even, as glibc's printf rounds. Writes
+ * the digits to dig (no NUL) and E to *exp10. When check is set, also
+ * tells whether the digits read back to ax (what strtod would do): the
+ * decimal q 10^-s is within half a unit in the last place of ax (a quarter
+ * below when m is a power of two: the gap below is half the gap above),
+ * and a tie reads back when m is even. Returns 1 when the digits read back
+ * (or check is 0), 0 when they do not, -1 when ax is out of this range.
+ */
+#if defined(__SIZEOF_INT128__)
+static int
+exact_digits(double ax, int P, int check, char *dig, int *exp10)
+{
+    static const uint64_t p10[20] = {1ull,
+                                     10ull,
+                                     100ull,
+                                     1000ull,
+                                     10000ull,
+                                     100000ull,
+                                     1000000ull,
+                                     10000000ull,
+                                     100000000ull,
+                                     1000000000ull,
+                                     10000000000ull,
+                                     100000000000ull,
+                                     1000000000000ull,
+                                     10000000000000ull,
+                                     100000000000000ull,
+                                     1000000000000000ull,
+                                     10000000000000000ull,
+                                     100000000000000000ull,
+                                     1000000000000000000ull,
+                                     10000000000000000000ull};
+    __extension__ typedef unsigned __int128 u128;
+    int k, E, s, sh, tries;
+    uint64_t m, q = 0;
+    u128 prod, pow_s = 0, rem = 0, half, lo_p = 0, hi_p = 0;
+    int up = 0;
+
+    if (!(ax >= 1e-6 && ax < 1e15)) {
+        return -1;
+    }
+    m = (uint64_t)ldexp(frexp(ax, &k), 53); /* exact: 53 bits */
+    sh = 53 - k;                            /* ax = m / 2^sh */
+    if (sh <= 0 || sh > 120) {
+        return -1;
+    }
+    E = (int)floor(log10(ax));
+    for (tries = 0; tries < 3; tries++) {
+        s = P - 1 - E;
+        if (s < 0 || s > 22) {
+            return -1;
+        }
+        pow_s = s <= 19 ? (u128)p10[s] : (u128)p10[19] * p10[s - 19];
+        prod = (u128)m * pow_s;
+        q = (uint64_t)(prod >> sh); /* truncated: decides E */
+        lo_p = (u128)p10[P - 1];
+        hi_p = (u128)p10[P - 1] * 10;
+        if ((u128)q >= hi_p) {
+            E++; /* log10 was low by one */
+        } else if ((u128)q < lo_p) {
+            E--; /* or high */
+        } else {
+            break;
+        }
+    }
+    if (tries == 3) {
+        return -1;
+    }
+    rem = prod - ((u128)q << sh);
+    half = (u128)1 << (sh - 1);
+    up = rem > half || (rem == half && (q & 1));
+    q += (uint64_t)up;
+    if ((u128)q == hi_p) {
+        q = p10[P - 1]; /* 9.99..95 -> 1.00..0e(E+1), as printf */
+        E++;
+    }
+    for (k = P - 1; k >= 0; k--) {
+        dig[k] = (char)('0' + q % 10);
+        q /= 10;
+    }
+    *exp10 = E;
+    if (!check || (rem == 0 && !up)) {
+        return 1; /* exact */
+    }
+    {
+        /* |q 10^-s - ax| = d / (2^sh 10^s); within the rounding interval
+         * of ax when 2 d < 10^s (4 d below a power of two) */
+        u128 d = up ? ((u128)1 << sh) - rem : rem;
+        u128 lim = up || m != (1ull << 52) ? 2 * d : 4 * d;
+        if (lim < pow_s) {
+            return 1;
+        }
+        if (lim == pow_s) {
+            return (m & 1) == 0;
+        }
+        return 0;
+    }
+}
+
+#else
+static int
+exact_digits(double ax, int P, int check, char *dig, int *exp10)
+{
+    (void)ax, (void)P, (void)check, (void)dig, (void)exp10;
+    return -1; /* no 128-bit integers: printf and strtod */
+}
+#endif
+
 void
 chiso_format_double(double x, char *out, size_t len)
 {
     chiso_c_locale l;
     char e[48], dig[24], tmp[64];
     size_t k, n = 0, i;
-    int p, exp10, prec;
+    int p, exp10, prec, ok;
     double ax = fabs(x);
 
     if (chiso_is_zero(x)) {
@@ -196,16 +309,31 @@ chiso_format_double(double x, char *out, size_t len)
         chiso_c_locale_leave(&l);
         return;
     }
-    for (prec = 15; prec < 17; prec++) {
-        snprintf(e, sizeof(e), "%.*e", prec - 1, x);
-        if (reads_back(e, x)) {
-            break;
+    prec = 15;
+    ok = exact_digits(ax, 15, 1, dig, &exp10);
+    if (ok == 0) {
+        prec = 16;
+        ok = exact_digits(ax, 16, 1, dig, &exp10);
+    }
+    if (ok == 0) {
+        prec = 17;
+        ok = exact_digits(ax, 17, 0, dig, &exp10);
+    }
+    if (ok == 1) {
+        k = (size_t)prec;
+    } else {
+        /* outside 1e-6..1e15: printf and strtod */
+        for (prec = 15; prec < 17; prec++) {
+            snprintf(e, sizeof(e), "%.*e", prec - 1, x);
+            if (reads_back(e, x)) {
+                break;
+            }
         }
+        if (prec == 17) {
+            snprintf(e, sizeof(e), "%.16e", x); /* 17 digits always suffice */
+        }
+        k = split_e(e, dig, &exp10);
     }
-    if (prec == 17) {
-        snprintf(e, sizeof(e), "%.16e", x); /* 17 digits always suffice */
-    }
-    k = split_e(e, dig, &exp10);
     if (prec == 15) {
         /* a shorter decimal reads back only if it is these 15 digits with
          * trailing zeros: 15-digit decimals are further apart than the

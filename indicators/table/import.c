@@ -248,7 +248,11 @@ where(const imp *I,
     if (I->book->workbook) {
         char ref[32];
         unsigned long cc = c ? c->col : (col >= 0 ? (unsigned long)col + 1 : 1);
-        chiso_fwtable__cell_name(cc, row ? row->line : 1, ref, sizeof(ref));
+        /* the cell's own row: a problem found later (the stated total, a
+         * classification band) is named at the row that holds it, not at
+         * the row the check started from */
+        unsigned long rr = c && c->line > 0 ? c->line : row ? row->line : 1;
+        chiso_fwtable__cell_name(cc, rr, ref, sizeof(ref));
         snprintf(path, cap, "%s:%s!%s", I->book->path,
                  I->sh && I->sh->name ? I->sh->name : "", ref);
         *line = 0;
@@ -581,6 +585,7 @@ header_block(imp *I)
         /* the values: after the colon, then the other cells */
         {
             const fwt_cell *vals[16];
+            const fwt_cell *vcell = cells[0]; /* the value's cell */
             size_t nv = 0;
             for (k = 1; k < n; k++) {
                 vals[nv++] = cells[k];
@@ -591,6 +596,7 @@ header_block(imp *I)
                 continue;
             }
             if (v0 == NULL) {
+                vcell = vals[0];
                 v0 = vals[0]->text;
                 v0_len = vals[0]->len;
                 memmove(vals, vals + 1, (nv - 1) * sizeof(vals[0]));
@@ -679,7 +685,7 @@ header_block(imp *I)
                 }
                 if (inline_cells) {
                     size_t m;
-                    add_class(I, row, cells[0], lb, ll, cd, cl, NULL, NULL);
+                    add_class(I, row, vcell, lb, ll, cd, cl, NULL, NULL);
                     for (m = 0; m < nv; m++) {
                         if (split_class(vals[m]->text, vals[m]->len, &lb, &ll,
                                         &cd, &cl) != 0) {
@@ -703,13 +709,13 @@ header_block(imp *I)
                             if (il > 0) {
                                 if (split_class(it, il, &lb, &ll, &cd, &cl) !=
                                     0) {
-                                    problem(I, row, cells[0], -1,
+                                    problem(I, row, vcell, -1,
                                             N_("classification '%.*s': write a "
                                                "label and a range, e.g. 'Tốt: "
                                                "≥ 90'"),
                                             (int)il, it);
                                 } else {
-                                    add_class(I, row, cells[0], lb, ll, cd, cl,
+                                    add_class(I, row, vcell, lb, ll, cd, cl,
                                               NULL, NULL);
                                 }
                             }

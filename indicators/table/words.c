@@ -369,8 +369,10 @@ chiso_fwtable__kind_parse(const char *s, size_t len)
 const char *
 chiso_fwtable__kind_words(void)
 {
-    return "tự chấm, có/không, tỷ lệ, theo mức, trừ điểm, theo thành phần "
-           "(with rows 'thành phần' below), theo dõi";
+    /* the words an officer types (data vocabulary, the same in every
+     * language); a terms rule's component rows say 'thành phần' */
+    return "tự chấm, có/không, tỷ lệ, theo mức, trừ điểm, theo thành phần, "
+           "thành phần, theo dõi";
 }
 
 const char *

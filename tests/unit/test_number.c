@@ -160,6 +160,16 @@ test_format_matches_reference(void **state)
     for (k = 0; k < n; k++) {
         check_one(draw(&s, (int)(k % 8)));
     }
+    /* the range of the exact integer digits (1e-6 .. 1e15, issue 16):
+     * every bit pattern of the mantissa, exponents across it and around
+     * its ends, and quotients as chiso computes them */
+    for (k = 0; k < n / 4; k++) {
+        uint64_t r = next_rand(&s);
+        int e = (int)(next_rand(&s) % 74) - 23; /* 2^-23 .. 2^50 */
+        double m = 1.0 + (double)(r >> 12) / 4503599627370496.0;
+        check_one(ldexp(m, e));
+        check_one((double)(r % 100000) / (double)(1 + next_rand(&s) % 997));
+    }
 }
 
 /* Every comma-decimal locale the machine has (the test script generates

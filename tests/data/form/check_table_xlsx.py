@@ -115,14 +115,20 @@ if j["max"] != 9 or j["name"] != "BỘ TIÊU CHÍ THỬ" or \
 wb = openpyxl.Workbook()
 ws = wb.active
 ws.title = "Tiêu chí"
+ws.append(["Xếp loại", "Tốt ≥ 90%; Khá từ 80% đến dưới 90%; Yếu dưới 70%"])
 ws.append(["Mã", "Tên tiêu chí", "Điểm tối đa", "Cách chấm", "Mức chấm"])
 ws.append(["1", "A", 3, None, None])
 ws.append(["1.1", "B", 2, "theo mức", "trên 90%: 2; từ 70% - 90%: 1; dưới 70%: 0"])
 ws.append(["1.2", "C", "x", "tự chấm", None])
+ws.append(["Tổng cộng", None, 4, None, None])
 wb.save(w("bad.xlsx"))
 p = chiso("framework", "check", w("bad.xlsx"), ok=(1,))
-for cell, text in (("Tiêu chí!E3", "leaves 90% out"),
-                   ("Tiêu chí!C4", "is not a number")):
+# each problem at the row that holds it: the stated total (row 6) and the
+# classification (row 1) too, not the header row
+for cell, text in (("Tiêu chí!E4", "leaves 90% out"),
+                   ("Tiêu chí!C5", "is not a number"),
+                   ("Tiêu chí!C6", "the total 4 the table states"),
+                   ("Tiêu chí!B1", "ends at 70")):
     if not any(("bad.xlsx:" + cell) in l and text in l
                for l in p.stderr.splitlines()):
         fail("no problem '%s' at %s:\n%s" % (text, cell, p.stderr))
