@@ -462,12 +462,20 @@ print_table(const chiso_score_result *res, const char *ev_path)
                  "when the input is counts; try it with --what-if)"));
     }
     putchar('\n');
-    if (res->n_evidence_missing > 0) {
-        printf("* %zu %s\n", res->n_evidence_missing,
+    if (res->n_explanation_missing > 0) {
+        printf("* %zu %s\n", res->n_explanation_missing,
                T("tiêu chí có điểm nhưng chưa có tài liệu kiểm chứng (cần "
                  "giải trình)",
                  "criteria scored without an evidence reference (an "
                  "explanation is required)"));
+    }
+    if (res->n_evidence_missing > res->n_explanation_missing) {
+        printf("* %zu %s\n",
+               res->n_evidence_missing - res->n_explanation_missing,
+               T("tiêu chí có điểm, chưa có tài liệu kiểm chứng nhưng đã "
+                 "giải trình",
+                 "criteria scored without an evidence reference, with an "
+                 "explanation"));
     }
     if (res->n_not_reported > 0) {
         printf("? %zu %s\n", res->n_not_reported,

@@ -480,7 +480,7 @@ score_caveats(struct rp *R)
     const chiso_framework *fw = R->fw;
     const chiso_score_result *s = R->score;
     size_t i, t, n_app_missing = 0;
-    chiso_buf missing_ev = CHISO_BUF_INIT;
+    chiso_buf missing_ev = CHISO_BUF_INIT, explained = CHISO_BUF_INIT;
     char a[48], b[48];
 
     for (i = 0; i < fw->n_nodes; i++) {
@@ -559,8 +559,11 @@ score_caveats(struct rp *R)
                     n->rule.terms[t].input, n->id);
             }
         }
-        if (ns->evidence_missing) {
+        if (ns->explanation_missing) {
             chiso_buf_printf(&missing_ev, "%s%s", missing_ev.len ? ", " : "",
+                             n->id);
+        } else if (ns->evidence_missing) {
+            chiso_buf_printf(&explained, "%s%s", explained.len ? ", " : "",
                              n->id);
         }
         if (s->has_appraised && n->max > 0 &&
@@ -577,7 +580,17 @@ score_caveats(struct rp *R)
                     "giải trình): %s",
             missing_ev.data);
     }
+    if (explained.len > 0) {
+        chiso_report__warnk(
+            R, "evidence_explained", CHISO_SEVERITY_INFO, NULL, R->ev->path,
+            R->en ? "points earned without an evidence reference, explained "
+                    "instead (giải trình): %s"
+                  : "có điểm, chưa có tài liệu kiểm chứng nhưng đã giải "
+                    "trình: %s",
+            explained.data);
+    }
     chiso_buf_free(&missing_ev);
+    chiso_buf_free(&explained);
     if (n_app_missing > 0) {
         chiso_report__warnk(
             R, "appraisal_incomplete", CHISO_SEVERITY_WARNING, NULL,

@@ -271,7 +271,7 @@ criteria_table(struct rp *R, chiso_doc *d)
         const char *cells[6], *name;
         name = chiso_report__strf(
             R, "%*s%s%s", n->depth * 3, "", n->name,
-            chiso_node_is_leaf(n) && ns->evidence_missing ? " ⚠" : "");
+            chiso_node_is_leaf(n) && ns->explanation_missing ? " ⚠" : "");
         if (!ns->applicable) {
             snprintf(pts, sizeof(pts), "%s", RT(R, "KAD", "n/a"));
             snprintf(lost, sizeof(lost), "–");
@@ -294,10 +294,10 @@ criteria_table(struct rp *R, chiso_doc *d)
     chiso_doc_paragraph(d,
                         RT(R,
                            "⚠ có điểm nhưng chưa có tài liệu kiểm "
-                           "chứng (cần giải trình). KAD: không áp "
+                           "chứng, chưa giải trình. KAD: không áp "
                            "dụng, không tính vào điểm tối đa.",
-                           "⚠ points without an evidence reference (an "
-                           "explanation is required). n/a: not "
+                           "⚠ points without an evidence reference or an "
+                           "explanation. n/a: not "
                            "applicable, left out of the maximum."),
                         1);
 }

@@ -122,6 +122,8 @@ par_json(chiso_jb *jb, const struct rp *R)
                                   : cJSON_CreateNull());
     chiso_jb_add(jb, o, "leaves_evidence_missing",
                  count(s->n_evidence_missing));
+    chiso_jb_add(jb, o, "leaves_explanation_missing",
+                 count(s->n_explanation_missing));
     chiso_jb_add(jb, o, "leaves_not_reported", count(s->n_not_reported));
     chiso_jb_add(jb, o, "leaves_computed_from_data", count(s->n_derived));
     for (i = 0; i < n; i++) {

@@ -129,10 +129,12 @@ typedef struct chiso_node_score {
     double applicable_max; /* 0 when not applicable */
     double index_pct;      /* points / applicable_max * 100; NaN if 0 */
     int applicable;
-    int reported;         /* leaf: an evidence row or derived input exists */
-    int no_score;         /* leaf: zero denominator -> "no score" */
-    int evidence_missing; /* leaf: points earned without evidence reference;
+    int reported;            /* leaf: an evidence row or derived input exists */
+    int no_score;            /* leaf: zero denominator -> "no score" */
+    int evidence_missing;    /* leaf: points earned without evidence reference;
                               inner: number of such leaves below */
+    int explanation_missing; /* leaf: evidence_missing and no explanation
+                                (giải trình) either; inner: how many below */
     chiso_origin origin;
     const char *source; /* derived input name, NULL otherwise */
     const char *source_detail;
@@ -183,6 +185,7 @@ typedef struct chiso_score_result {
     size_t n_evidence_missing, n_not_reported, n_no_score, n_official,
         n_official_flags, n_derived;
     chiso_diag_list warnings;
+    size_t n_explanation_missing; /* of n_evidence_missing, unexplained */
 } chiso_score_result;
 
 /*

@@ -1129,6 +1129,11 @@ leaf_account(struct sc *S, size_t k)
         (e == NULL || e->evidence[0] == '\0')) {
         ns->evidence_missing = 1;
         S->res->n_evidence_missing++;
+        if (e == NULL || e->note == NULL || e->note[0] == '\0') {
+            /* nor an explanation (giải trình) in its place */
+            ns->explanation_missing = 1;
+            S->res->n_explanation_missing++;
+        }
     }
     if (ns->no_score) {
         S->res->n_no_score++;
@@ -1247,6 +1252,7 @@ aggregate(struct sc *S)
             ns->appraised += k->appraised;
             ns->applicable |= k->applicable;
             ns->evidence_missing += k->evidence_missing;
+            ns->explanation_missing += k->explanation_missing;
             ns->reported |= k->reported;
             ns->has_official |= k->has_official;
             if (k->has_official) {

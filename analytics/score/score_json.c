@@ -135,9 +135,13 @@ node_json(const chiso_score_result *res, size_t i)
     if (leaf) {
         cJSON_AddItemToObject(o, "evidence_missing",
                               cJSON_CreateBool(ns->evidence_missing));
+        cJSON_AddItemToObject(o, "explanation_missing",
+                              cJSON_CreateBool(ns->explanation_missing));
     } else {
         cJSON_AddItemToObject(o, "evidence_missing",
                               cJSON_CreateNumber(ns->evidence_missing));
+        cJSON_AddItemToObject(o, "explanation_missing",
+                              cJSON_CreateNumber(ns->explanation_missing));
     }
     cJSON_AddItemToObject(o, "value",
                           ns->has_value ? chiso_json_number(ns->value)
@@ -408,6 +412,9 @@ chiso_score_to_json(const chiso_score_result *res,
                           cJSON_CreateNumber((double)res->n_not_reported));
     cJSON_AddItemToObject(summary, "leaves_evidence_missing",
                           cJSON_CreateNumber((double)res->n_evidence_missing));
+    cJSON_AddItemToObject(
+        summary, "leaves_explanation_missing",
+        cJSON_CreateNumber((double)res->n_explanation_missing));
     cJSON_AddItemToObject(summary, "leaves_no_score",
                           cJSON_CreateNumber((double)res->n_no_score));
     cJSON_AddItemToObject(summary, "leaves_computed",
