@@ -72,7 +72,51 @@ static const chiso_csv_column evidence_columns[N_COLS] = {
     {"seq", "stt|so_tt|tt|so_thu_tu", 0},
 };
 
-#define DUP_EMPTY UINT32_MAX
+/* The strings of a sheet's entries live in blocks owned by the evidence
+ * (one allocation per 64 KiB instead of five per row): a 1 M-row sheet
+ * was 7 M mallocs and most of the reading time. Entries never free their
+ * strings one by one; chiso_evidence_free() frees the blocks. */
+#define ARENA_BLOCK 65536
+
+struct arena_block {
+    struct arena_block *next;
+    size_t used, cap;
+    char data[];
+};
+
+/* A chiso_evidence as the loader allocates it: the public part first. */
+struct evidence_own {
+    chiso_evidence pub;
+    struct arena_block *blocks;
+    char empty[1]; /* every empty cell */
+};
+
+static char *
+arena_strndup(struct evidence_own *o, const char *s, size_t len)
+{
+    struct arena_block *b = o->blocks;
+    char *out;
+
+    if (len == 0) {
+        return o->empty;
+    }
+    if (b == NULL || b->cap - b->used < len + 1) {
+        size_t cap = len + 1 > ARENA_BLOCK ? len + 1 : ARENA_BLOCK;
+        b = malloc(sizeof(*b) + cap);
+        if (b == NULL) {
+            return NULL;
+        }
+        b->next = o->blocks;
+        b->used = 0;
+        b->cap = cap;
+        o->blocks = b;
+    }
+    out = b->data + b->used;
+    memcpy(out, s, len);
+    out[len] = '\0';
+    b->used += len + 1;
+    return out;
+}
 
 struct loader {
     chiso_table *t;
@@ -80,16 +124,20 @@ struct loader {
     chiso_lang lang;
     chiso_diag_list *problems;
     chiso_evidence *ev;
+    struct evidence_own *own; /* the same, with its string blocks */
+    char *last_unit;          /* consecutive rows share one unit string */
     size_t cap;
-    /* every criterion id seen (bad rows too), for duplicates: open
-     * addressing over indexes of seen */
+    /* every criterion id seen (bad rows too), for duplicates: one table
+     * of ids per unit (struct unit_ids), units found by hash */
     struct seen {
-        char *unit, *id;
+        const char *id;
         unsigned long line;
     } * seen;
     size_t n_seen, cap_seen;
-    uint32_t *dup;
-    size_t dup_cap;
+    struct unit_ids *ids;
+    size_t n_ids, cap_ids, cur_ids;
+    size_t *umap; /* unit -> index into ids + 1 */
+    size_t umask;
     int oom;
 };
 
@@ -139,7 +187,7 @@ cell_col(const chiso_row *row, long k)
 }
 
 static char *
-trimmed_copy(const chiso_row *row, long k)
+trimmed_copy(struct loader *L, const chiso_row *row, long k)
 {
     const char *s = "";
     size_t len = 0;
@@ -149,7 +197,7 @@ trimmed_copy(const chiso_row *row, long k)
         len = row->len[k];
     }
     chiso_text_trim(&s, &len);
-    return chiso_strndup(s, len);
+    return arena_strndup(L->own, s, len);
 }
 
 /* Copy of a cell for messages (NUL-terminated, as written). */
@@ -215,55 +263,111 @@ number_cell(struct loader *L, const chiso_row *row, int c, double *out)
     return 1;
 }
 
+/* An entry's strings belong to the evidence's blocks: nothing to free
+ * one by one (kept as the one place that says so). */
 static void
 entry_free(chiso_evidence_entry *e)
 {
-    free(e->id);
-    free(e->value_text);
-    free(e->evidence);
-    free(e->note);
-    free(e->unit);
+    (void)e;
 }
 
 static uint32_t
-dup_hash(const char *unit, const char *id)
+str_hash(const char *p)
 {
-    uint32_t h = 2166136261u;
-    const char *p;
+    uint32_t h = 2166136261u; /* FNV-1a */
 
-    for (p = unit; *p; p++) {
-        h = (h ^ (unsigned char)*p) * 16777619u;
-    }
-    h = (h ^ 0x1Fu) * 16777619u;
-    for (p = id; *p; p++) {
+    for (; *p; p++) {
         h = (h ^ (unsigned char)*p) * 16777619u;
     }
     return h;
 }
 
+/* The ids of one unit: open addressing, each slot (hash << 32) | (index
+ * into seen + 1), 0 = empty. One table per unit keeps a lookup inside a
+ * table the size of one unit's sheet (it stays in cache), and the stored
+ * hash spares comparing strings that cannot match. */
+struct unit_ids {
+    const char *unit;
+    uint64_t *slot;
+    size_t mask, n;
+};
+
 static int
-dup_grow(struct loader *L)
+ids_grow(struct unit_ids *u)
 {
-    size_t ncap = L->dup_cap ? L->dup_cap * 2 : 64, i;
-    uint32_t *t = malloc(ncap * sizeof(*t));
+    size_t cap = u->slot ? 2 * (u->mask + 1) : 64, i;
+    uint64_t *t = calloc(cap, sizeof(*t));
 
     if (t == NULL) {
         return -1;
     }
-    for (i = 0; i < ncap; i++) {
-        t[i] = DUP_EMPTY;
-    }
-    for (i = 0; i < L->n_seen; i++) {
-        size_t h = dup_hash(L->seen[i].unit, L->seen[i].id) & (ncap - 1);
-        while (t[h] != DUP_EMPTY) {
-            h = (h + 1) & (ncap - 1);
+    for (i = 0; u->slot != NULL && i <= u->mask; i++) {
+        if (u->slot[i] != 0) {
+            size_t h = (size_t)(u->slot[i] >> 32) & (cap - 1);
+            while (t[h] != 0) {
+                h = (h + 1) & (cap - 1);
+            }
+            t[h] = u->slot[i];
         }
-        t[h] = (uint32_t)i;
     }
-    free(L->dup);
-    L->dup = t;
-    L->dup_cap = ncap;
+    free(u->slot);
+    u->slot = t;
+    u->mask = cap - 1;
     return 0;
+}
+
+/* The table of `unit` (created when new), or NULL on memory. */
+static struct unit_ids *
+unit_ids_of(struct loader *L, const char *unit)
+{
+    uint32_t h;
+    size_t i;
+
+    if (L->cur_ids < L->n_ids && (L->ids[L->cur_ids].unit == unit ||
+                                  strcmp(L->ids[L->cur_ids].unit, unit) == 0)) {
+        return &L->ids[L->cur_ids];
+    }
+    h = str_hash(unit);
+    for (i = L->umap ? h & L->umask : 0; L->umap != NULL && L->umap[i] != 0;
+         i = (i + 1) & L->umask) {
+        if (strcmp(L->ids[L->umap[i] - 1].unit, unit) == 0) {
+            L->cur_ids = L->umap[i] - 1;
+            return &L->ids[L->cur_ids];
+        }
+    }
+    if ((L->n_ids + 1) * 2 > (L->umap ? L->umask + 1 : 0)) {
+        size_t cap = L->umap ? 2 * (L->umask + 1) : 16, j;
+        size_t *t = calloc(cap, sizeof(*t));
+        if (t == NULL) {
+            return NULL;
+        }
+        for (j = 0; j < L->n_ids; j++) {
+            size_t k = str_hash(L->ids[j].unit) & (cap - 1);
+            while (t[k] != 0) {
+                k = (k + 1) & (cap - 1);
+            }
+            t[k] = j + 1;
+        }
+        free(L->umap);
+        L->umap = t;
+        L->umask = cap - 1;
+    }
+    if (L->n_ids == L->cap_ids) {
+        size_t cap = L->cap_ids ? 2 * L->cap_ids : 8;
+        struct unit_ids *q = realloc(L->ids, cap * sizeof(*q));
+        if (q == NULL) {
+            return NULL;
+        }
+        L->ids = q;
+        L->cap_ids = cap;
+    }
+    memset(&L->ids[L->n_ids], 0, sizeof(L->ids[0]));
+    L->ids[L->n_ids].unit = unit; /* the evidence's string */
+    for (i = h & L->umask; L->umap[i] != 0; i = (i + 1) & L->umask) {
+    }
+    L->umap[i] = ++L->n_ids;
+    L->cur_ids = L->n_ids - 1;
+    return &L->ids[L->cur_ids];
 }
 
 /*
@@ -277,16 +381,21 @@ seen_before(struct loader *L,
             const char *id,
             unsigned long line)
 {
+    struct unit_ids *u = unit_ids_of(L, unit);
+    uint32_t hid;
     size_t h;
 
-    if ((L->n_seen + 1) * 2 > L->dup_cap && dup_grow(L) != 0) {
+    if (u == NULL ||
+        ((u->n + 1) * 2 > (u->slot ? u->mask + 1 : 0) && ids_grow(u) != 0)) {
         return -1;
     }
-    for (h = dup_hash(unit, id) & (L->dup_cap - 1); L->dup[h] != DUP_EMPTY;
-         h = (h + 1) & (L->dup_cap - 1)) {
-        const struct seen *e = &L->seen[L->dup[h]];
-        if (strcmp(e->id, id) == 0 && strcmp(e->unit, unit) == 0) {
-            return (long)e->line;
+    hid = str_hash(id);
+    for (h = hid & u->mask; u->slot[h] != 0; h = (h + 1) & u->mask) {
+        if ((uint32_t)(u->slot[h] >> 32) == hid) {
+            const struct seen *e = &L->seen[(u->slot[h] & 0xFFFFFFFFu) - 1];
+            if (strcmp(e->id, id) == 0) {
+                return (long)e->line;
+            }
         }
     }
     if (L->n_seen == L->cap_seen) {
@@ -298,15 +407,12 @@ seen_before(struct loader *L,
         L->seen = p;
         L->cap_seen = cap;
     }
-    L->seen[L->n_seen].unit = chiso_strdup(unit);
-    L->seen[L->n_seen].id = chiso_strdup(id);
+    /* the strings are the evidence's (its blocks outlive the loader) */
+    L->seen[L->n_seen].id = id;
     L->seen[L->n_seen].line = line;
-    if (L->seen[L->n_seen].unit == NULL || L->seen[L->n_seen].id == NULL) {
-        free(L->seen[L->n_seen].unit);
-        free(L->seen[L->n_seen].id);
-        return -1;
-    }
-    L->dup[h] = (uint32_t)L->n_seen++;
+    L->n_seen++;
+    u->slot[h] = ((uint64_t)hid << 32) | (uint64_t)L->n_seen;
+    u->n++;
     return 0;
 }
 
@@ -315,12 +421,12 @@ seen_free(struct loader *L)
 {
     size_t i;
 
-    for (i = 0; i < L->n_seen; i++) {
-        free(L->seen[i].unit);
-        free(L->seen[i].id);
-    }
     free(L->seen);
-    free(L->dup);
+    for (i = 0; i < L->n_ids; i++) {
+        free(L->ids[i].slot);
+    }
+    free(L->ids);
+    free(L->umap);
 }
 
 static int
@@ -399,11 +505,28 @@ handle_row(void *w, const chiso_row *row, chiso_row_error *err)
     }
     memset(&e, 0, sizeof(e));
     e.line = row->line;
-    e.id = trimmed_copy(row, col[COL_ID]);
-    e.value_text = trimmed_copy(row, col[COL_VALUE]);
-    e.evidence = trimmed_copy(row, col[COL_EVIDENCE]);
-    e.note = trimmed_copy(row, col[COL_NOTE]);
-    e.unit = trimmed_copy(row, col[COL_UNIT]);
+    e.id = trimmed_copy(L, row, col[COL_ID]);
+    e.value_text = trimmed_copy(L, row, col[COL_VALUE]);
+    e.evidence = trimmed_copy(L, row, col[COL_EVIDENCE]);
+    e.note = trimmed_copy(L, row, col[COL_NOTE]);
+    {
+        /* the unit of the row before, when it is the same */
+        const char *u = "";
+        size_t ul = 0;
+        long k = col[COL_UNIT];
+        if (k >= 0 && (size_t)k < row->n) {
+            u = row->field[k];
+            ul = row->len[k];
+        }
+        chiso_text_trim(&u, &ul);
+        if (L->last_unit != NULL && strlen(L->last_unit) == ul &&
+            memcmp(L->last_unit, u, ul) == 0) {
+            e.unit = L->last_unit;
+        } else {
+            e.unit = arena_strndup(L->own, u, ul);
+            L->last_unit = e.unit;
+        }
+    }
     if (!e.id || !e.value_text || !e.evidence || !e.note || !e.unit) {
         entry_free(&e);
         return CHISO_ROW_FATAL;
@@ -565,7 +688,8 @@ load(chiso_evidence **out,
         goto fail;
     }
     L.col = chiso_table_index(L.t);
-    L.ev = calloc(1, sizeof(*L.ev));
+    L.own = calloc(1, sizeof(*L.own));
+    L.ev = L.own != NULL ? &L.own->pub : NULL;
     if (L.ev == NULL || (L.ev->path = chiso_strdup(path)) == NULL) {
         st = chiso_diag_set(&local, CHISO_ENOMEM, path, 0, 0, "out of memory");
         goto fail;
@@ -704,7 +828,16 @@ chiso_evidence_free(chiso_evidence *ev)
     free(ev->entries);
     free(ev->path);
     free(ev->sheet);
-    free(ev);
+    {
+        /* every chiso_evidence is allocated by the loader with its blocks */
+        struct evidence_own *o = (struct evidence_own *)ev;
+        struct arena_block *b = o->blocks, *next;
+        for (; b != NULL; b = next) {
+            next = b->next;
+            free(b);
+        }
+        free(o);
+    }
 }
 
 /* ---- rows of inner nodes -------------------------------------------------- */

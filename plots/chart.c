@@ -279,6 +279,11 @@ chiso_chart_free(chiso_chart *c)
         free(c->series[i].derived);
     }
     free(c->series);
+    for (i = 0; i < c->n_xt; i++) {
+        free(c->xt_text[i]);
+    }
+    free(c->xt_text);
+    free(c->xt_v);
     for (i = 0; i < c->n_breaks; i++) {
         free(c->breaks[i].label);
         free(c->breaks[i].series);
@@ -655,6 +660,77 @@ int
 chiso_plot__break_cuts(const plot_break *b, const plot_series *s)
 {
     return b->series == NULL || strcmp(b->series, s->name) == 0;
+}
+
+chiso_status
+chiso_chart_set_x_tick_labels(chiso_chart *c,
+                              const double *x,
+                              const char *const *labels,
+                              size_t n)
+{
+    double *v = NULL;
+    char **t = NULL;
+    size_t i;
+
+    if ((c->kind != CHISO_PLOT_TREND &&
+         c->kind != CHISO_PLOT_SMALL_MULTIPLES) ||
+        n > CHISO_PLOT_MAX_X_LABELS ||
+        (n > 0 && (x == NULL || labels == NULL))) {
+        return CHISO_EINVAL;
+    }
+    for (i = 0; i < n; i++) {
+        if (!isfinite(x[i]) || (i > 0 && !(x[i] > x[i - 1])) ||
+            labels[i] == NULL ||
+            !chiso_utf8_valid(labels[i], strlen(labels[i]), NULL)) {
+            return CHISO_EINVAL;
+        }
+    }
+    if (n > 0) {
+        v = malloc(n * sizeof(*v));
+        t = calloc(n, sizeof(*t));
+        if (v == NULL || t == NULL) {
+            free(v);
+            free(t);
+            return CHISO_ENOMEM;
+        }
+        for (i = 0; i < n; i++) {
+            v[i] = x[i];
+            if ((t[i] = chiso_strdup(labels[i])) == NULL) {
+                while (i-- > 0) {
+                    free(t[i]);
+                }
+                free(t);
+                free(v);
+                return CHISO_ENOMEM;
+            }
+        }
+    }
+    for (i = 0; i < c->n_xt; i++) {
+        free(c->xt_text[i]);
+    }
+    free(c->xt_text);
+    free(c->xt_v);
+    c->xt_v = v;
+    c->xt_text = t;
+    c->n_xt = n;
+    return CHISO_OK;
+}
+
+const char *
+chiso_chart_x_tick_label(const chiso_chart *c, double x)
+{
+    size_t lo = 0, hi = c->n_xt;
+
+    /* the ticks are increasing: binary search */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->xt_v[mid] < x) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo < c->n_xt && !(c->xt_v[lo] > x) ? c->xt_text[lo] : NULL;
 }
 
 chiso_status

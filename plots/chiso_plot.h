@@ -196,6 +196,28 @@ chiso_status chiso_chart_add_series_break(chiso_chart *chart,
                                           double x,
                                           const char *label);
 
+/*
+ * TREND, SMALL_MULTIPLES: the x axis carries the caller's ticks instead
+ * of numbers: a tick at each x[i] (finite, strictly increasing) labelled
+ * labels[i] (UTF-8, one line, e.g. the periods "2023-H1", "2024-Q3",
+ * "2024"). The axis then spans the ticks and the data, with half the
+ * smallest gap between ticks as margin. When the labels would overlap,
+ * labels are thinned from the latest back (the last tick is always
+ * labelled; a thinned tick keeps its mark). More than
+ * CHISO_PLOT_MAX_TICKS ticks: every k-th is kept, counting back from the
+ * last. n = 0 clears (numeric ticks again). Copied. At most
+ * CHISO_PLOT_MAX_X_LABELS. CHISO_EINVAL for a wrong kind, x not finite or
+ * not increasing, a NULL or invalid label; CHISO_ENOMEM.
+ */
+#define CHISO_PLOT_MAX_X_LABELS 4096
+chiso_status chiso_chart_set_x_tick_labels(chiso_chart *chart,
+                                           const double *x,
+                                           const char *const *labels,
+                                           size_t n);
+/* The caller's label of the x tick at exactly x, or NULL when there is
+ * none (numeric ticks). Borrowed from the chart. */
+const char *chiso_chart_x_tick_label(const chiso_chart *chart, double x);
+
 /* BARS: one bar. value finite; group optional (NULL) - bars of the same
  * group share a colour and the groups get a legend. */
 chiso_status chiso_chart_add_bar(chiso_chart *chart,
@@ -474,6 +496,8 @@ typedef struct chiso_plot_axis {
     int starts_at_zero;            /* domain includes 0 */
     int inverted;                  /* rank axis: ticks.lo (rank 1) at the top */
     chiso_plot_label *tick_labels; /* ticks.n formatted labels */
+    int caller_labels; /* the ticks are the caller's, labelled with its
+                          texts (chiso_chart_set_x_tick_labels) */
 } chiso_plot_axis;
 
 typedef struct chiso_plot_model {

@@ -37,6 +37,8 @@ typedef struct lay {
     chiso_diag *diag;
     double base, pad;
     double top, bottom, left, right; /* the free region */
+    /* x ticks from the caller's labels: tick k is label xt_idx[k] */
+    size_t xt_idx[CHISO_PLOT_MAX_TICKS];
 } lay;
 
 static double
@@ -217,10 +219,15 @@ tick_labels(lay *L, chiso_plot_axis *ax, double size)
         return st;
     }
     for (i = 0; i < ax->ticks.n; i++) {
-        chiso_plot_format_number(ax->ticks.v[i],
-                                 ax->integers ? 0 : ax->ticks.decimals,
-                                 L->c->numfmt, num, sizeof(num));
-        st = fit(L, &ax->tick_labels[i], num, size, 0, 1e9, 1);
+        const char *text = num;
+        if (ax->caller_labels) {
+            text = L->c->xt_text[L->xt_idx[i]];
+        } else {
+            chiso_plot_format_number(ax->ticks.v[i],
+                                     ax->integers ? 0 : ax->ticks.decimals,
+                                     L->c->numfmt, num, sizeof(num));
+        }
+        st = fit(L, &ax->tick_labels[i], text, size, 0, 1e9, 1);
         if (st != CHISO_OK) {
             return st;
         }
@@ -278,7 +285,25 @@ place_x_ticks(lay *L, const chiso_plot_rect *r)
         t->hidden = ax->ticks.v[i] < ax->ticks.lo - 1e-9 * fabs(ax->ticks.lo) ||
                     ax->ticks.v[i] > ax->ticks.hi + 1e-9 * fabs(ax->ticks.hi);
     }
-    chiso_plot_thin_labels(pos, len, ax->ticks.n, L->base * 0.6, hide);
+    if (ax->caller_labels) {
+        /* the caller's labels (periods): the latest is always labelled,
+         * then back to the first, each kept when clear of the last kept */
+        size_t last = ax->ticks.n;
+        for (i = ax->ticks.n; i-- > 0;) {
+            hide[i] = 1;
+            if (ax->tick_labels[i].hidden) {
+                continue;
+            }
+            if (last == ax->ticks.n ||
+                pos[last] - pos[i] >=
+                    (len[last] + len[i]) / 2 + L->base * 0.6) {
+                hide[i] = 0;
+                last = i;
+            }
+        }
+    } else {
+        chiso_plot_thin_labels(pos, len, ax->ticks.n, L->base * 0.6, hide);
+    }
     for (i = 0; i < ax->ticks.n; i++) {
         ax->tick_labels[i].hidden |= hide[i];
     }
@@ -478,8 +503,40 @@ static chiso_status
 trend_x_axis(lay *L, int all_int, double xmin, double xmax)
 {
     chiso_plot_model *md = L->md;
+    const chiso_chart *c = L->c;
     double pad, span = xmax - xmin;
 
+    if (c->n_xt > 0) {
+        /* the caller's ticks: at most CHISO_PLOT_MAX_TICKS of them, every
+         * k-th counting back from the last */
+        chiso_plot_ticks *t = &md->x.ticks;
+        size_t k = (c->n_xt + CHISO_PLOT_MAX_TICKS - 1) / CHISO_PLOT_MAX_TICKS;
+        size_t i, n = 0, first = (c->n_xt - 1) % k;
+        double gap = HUGE_VAL;
+        memset(t, 0, sizeof(*t));
+        for (i = first; i < c->n_xt && n < CHISO_PLOT_MAX_TICKS; i += k) {
+            L->xt_idx[n] = i;
+            t->v[n++] = c->xt_v[i];
+        }
+        t->n = n;
+        t->step = 0;
+        for (i = 1; i < c->n_xt; i++) {
+            gap = fmin(gap, c->xt_v[i] - c->xt_v[i - 1]);
+        }
+        xmin = fmin(xmin, c->xt_v[0]);
+        xmax = fmax(xmax, c->xt_v[c->n_xt - 1]);
+        span = xmax - xmin;
+        pad = isfinite(gap) ? gap / 2 : 0.5;
+        if (span > 0) {
+            pad = fmin(pad, span * 0.25);
+        }
+        md->x.integers = 0;
+        md->x.caller_labels = 1;
+        md->x.ticks.lo = xmin - pad;
+        md->x.ticks.hi = xmax + pad;
+        md->x.starts_at_zero = md->x.ticks.lo <= 0 && md->x.ticks.hi >= 0;
+        return CHISO_OK;
+    }
     md->x.integers = all_int;
     if (all_int && span < SHORT_SPAN_YEARS && fabs(xmin) < 1e9 &&
         fabs(xmax) < 1e9) {
@@ -740,8 +797,13 @@ layout_small_multiples(lay *L)
     }
     for (i = 0; st == CHISO_OK && i < c->n_breaks; i++) {
         char num[64];
-        chiso_plot_format_number(c->breaks[i].x, md->x.integers ? 0 : 2,
-                                 c->numfmt, num, sizeof(num));
+        const char *at = chiso_chart_x_tick_label(c, c->breaks[i].x);
+        if (at != NULL) {
+            chiso_textf(num, sizeof(num), "%s", at);
+        } else {
+            chiso_plot_format_number(c->breaks[i].x, md->x.integers ? 0 : 2,
+                                     c->numfmt, num, sizeof(num));
+        }
         st = chiso_buf_printf(&note, " %s %s: %s.",
                               chiso_plot__msg(c, "Dashed rule before"), num,
                               c->breaks[i].label != NULL
@@ -779,6 +841,10 @@ layout_small_multiples(lay *L)
     gx = L->base * 1.2;
     gy = L->base * 0.6;
     gw = L->right - L->left - ylab_w;
+    if (md->x.caller_labels) {
+        /* the last period's label is centred on its tick, near the edge */
+        gw -= md->x.tick_labels[md->x.ticks.n - 1].w / 2;
+    }
     gh = L->bottom - L->top;
     /* the grid whose panels come closest to a 3:2 aspect */
     for (k = 1; k <= n; k++) {

@@ -71,6 +71,9 @@ struct chiso_chart {
     int rank_axis; /* the series are ranks (chiso_chart_add_rank_series) */
     plot_break breaks[PLOT_MAX_BREAKS];
     size_t n_breaks;
+    double *xt_v;   /* caller's x ticks (chiso_chart_set_x_tick_labels) */
+    char **xt_text; /* their labels */
+    size_t n_xt;
 
     plot_bar *bars; /* bars, waterfall steps (value = points lost) */
     size_t n_bars, cap_bars;

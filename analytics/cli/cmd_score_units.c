@@ -71,10 +71,16 @@ ends_with_csv(const char *name)
 {
     size_t n = strlen(name);
 
-    return n > 4 && strcasecmp(name + n - 4, ".csv") == 0;
+    if (name[0] == '~' && name[1] == '$') {
+        return 0; /* Excel's lock file of an open workbook */
+    }
+    return (n > 4 && strcasecmp(name + n - 4, ".csv") == 0) ||
+           (n > 5 && strcasecmp(name + n - 5, ".xlsx") == 0) ||
+           (n > 4 && strcasecmp(name + n - 4, ".xls") == 0);
 }
 
-/* A folder's sheets: its *.csv files (not hidden), sorted by name. */
+/* A folder's sheets: its *.csv, *.xlsx and *.xls files (not hidden),
+ * sorted by name. */
 static int
 add_folder(struct paths *p, const char *dir)
 {
@@ -107,7 +113,8 @@ add_folder(struct paths *p, const char *dir)
     }
     closedir(d);
     if (rc == 0 && p->n == first) {
-        return cli_usage_error("score", "folder '%s' holds no .csv sheet", dir);
+        return cli_usage_error("score",
+                               "folder '%s' holds no .csv or .xlsx sheet", dir);
     }
     qsort(p->v + first, p->n - first, sizeof(*p->v), cmp_str);
     return rc;
@@ -385,86 +392,158 @@ read_unit_list(const char *path, struct infos *I, chiso_lang lang)
 /*
  * The group column of a sheet (Khối), if it has one: the group of each of
  * its units (the sheet's own unit, `stem`, when it has no unit column).
- * A unit given two different groups is an error at the second cell.
- * Only the header is read when there is no group column.
+ * A unit given two different groups is an error at the second cell (a
+ * workbook's cell as FILE:SHEET!C7). CSV and workbooks alike (the table
+ * reader); only the header is read when there is no group column.
  */
+struct sheet_groups {
+    struct infos *I;
+    chiso_table *t;
+    const long *col;
+    const char *stem;
+    chiso_diag *d;
+    long cur;
+    const char *prev_u;
+    size_t prev_lu;
+    int failed;
+};
+
+static void *
+sg_worker(void *ctx)
+{
+    return ctx;
+}
+
+static void
+sg_worker_free(void *w)
+{
+    (void)w;
+}
+
+static const char *
+sg_field(const chiso_row *row, long k, size_t *len)
+{
+    const char *s;
+
+    if (k < 0 || (size_t)k >= row->n) {
+        *len = 0;
+        return "";
+    }
+    s = row->field[k];
+    *len = row->len[k];
+    chiso_text_trim(&s, len);
+    return s;
+}
+
+static int
+sg_row(void *worker, const chiso_row *row, chiso_row_error *err)
+{
+    struct sheet_groups *G = worker;
+    struct infos *I = G->I;
+    size_t lu, lg;
+    const char *u = sg_field(row, G->col[1], &lu);
+    const char *g = sg_field(row, G->col[2], &lg);
+
+    (void)err;
+    if (G->failed || lg == 0) {
+        return CHISO_ROW_OK;
+    }
+    if (lu == 0) {
+        u = G->stem;
+        lu = strlen(G->stem);
+    }
+    /* consecutive rows of one unit: look it up once */
+    if (G->cur < 0 || G->prev_u == NULL || lu != G->prev_lu ||
+        memcmp(G->prev_u, u, lu) != 0) {
+        G->cur = infos_find(I, u, lu);
+        if (G->cur < 0) {
+            chiso_unit_info *ui = info_add(I);
+            if (ui == NULL || (ui->unit = own(I, u, lu)) == NULL ||
+                infos_key(I, u, lu, I->n - 1) != 0) {
+                chiso_diag_set(G->d, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+                G->failed = 1;
+                return CHISO_ROW_OK;
+            }
+            G->cur = (long)(I->n - 1);
+        }
+        G->prev_u = I->v[G->cur].unit;
+        G->prev_lu = strlen(G->prev_u);
+    }
+    if (I->v[G->cur].group == NULL) {
+        if ((I->v[G->cur].group = own(I, g, lg)) == NULL) {
+            chiso_diag_set(G->d, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+            G->failed = 1;
+        }
+    } else if (!fold_eq(g, lg, I->v[G->cur].group)) {
+        char where[CHISO_DIAG_PATH_MAX];
+        unsigned long line = 0, column = 0;
+        chiso_table_where(G->t, row, (size_t)G->col[2], where, sizeof(where),
+                          &line, &column);
+        chiso_diag_set(G->d, CHISO_EDATA, where, line, column,
+                       "unit '%s' is in group '%s' on an earlier row and in "
+                       "'%.*s' here",
+                       I->v[G->cur].unit, I->v[G->cur].group, (int)lg, g);
+        G->failed = 1;
+    }
+    return CHISO_ROW_OK;
+}
+
 static int
 read_sheet_groups(const char *path,
                   const char *stem,
                   struct infos *I,
                   chiso_lang lang)
 {
+    /* the criterion id's names as the evidence reader knows them, so the
+     * header is found on the same row */
     static const chiso_csv_column cols[] = {
+        {"criterion_id",
+         "id|criterion|criterion_code|code|ma|ma_tieu_chi|tieu_chi|ma_chi_so|"
+         "chi_so|indicator|indicator_code|metric_code|ma_chi_tieu|ma_so",
+         1},
         {"unit", "unit_code|don_vi|ma_don_vi", 0},
-        {"group", "khoi|khoi_don_vi|nhom_don_vi|unit_group", 0},
+        {"group", "khoi|khoi_don_vi|nhom_don_vi|unit_group|group_name", 0},
+        {"seq", "stt|so_tt|tt|so_thu_tu", 0},
     };
-    chiso_csv_reader *r = NULL;
-    chiso_csv_row row;
+    /* as the evidence reader: STT holds the codes when there is no code
+     * column (the paper form's layout) */
+    chiso_table_schema schema = {cols, 4, 0, 3, N_("evidence sheet"), 1};
+    chiso_table_options o = CHISO_TABLE_OPTIONS_INIT;
+    chiso_row_handler h;
+    chiso_table_run run;
+    struct sheet_groups G;
     chiso_diag d;
-    long idx[2];
     chiso_status st;
-    const char *prev_u = NULL;
-    size_t prev_lu = 0;
-    long cur = -1;
 
     chiso_diag_clear(&d);
     d.lang = lang;
-    if (chiso_csv_open(&r, path, NULL, &d) != CHISO_OK ||
-        chiso_csv_bind(r, cols, 2, idx, &d) != CHISO_OK) {
-        chiso_csv_close(r);
+    memset(&G, 0, sizeof(G));
+    G.I = I;
+    G.stem = stem;
+    G.d = &d;
+    G.cur = -1;
+    o.max_rejects_pct = 100;
+    if (chiso_table_open(&G.t, path, &schema, &o, &d) != CHISO_OK) {
         return cli_report(&d);
     }
-    if (idx[1] < 0) {
-        chiso_csv_close(r);
+    G.col = chiso_table_index(G.t);
+    if (G.col[2] < 0) {
+        chiso_table_close(G.t);
         return CLI_EXIT_OK;
     }
-    while ((st = chiso_csv_next(r, &row, &d)) == CHISO_OK) {
-        size_t lu = 0, lg;
-        const char *u = idx[0] >= 0 ? trimmed(&row, idx[0], &lu) : "";
-        const char *g = trimmed(&row, idx[1], &lg);
-        if (lu == 0) {
-            u = stem;
-            lu = strlen(stem);
-        }
-        if (lg == 0) {
-            continue;
-        }
-        /* consecutive rows of one unit: look it up once */
-        if (cur < 0 || prev_u == NULL || lu != prev_lu ||
-            memcmp(prev_u, u, lu) != 0) {
-            cur = infos_find(I, u, lu);
-            if (cur < 0) {
-                chiso_unit_info *ui = info_add(I);
-                if (ui == NULL || (ui->unit = own(I, u, lu)) == NULL ||
-                    infos_key(I, u, lu, I->n - 1) != 0) {
-                    chiso_diag_set(&d, CHISO_ENOMEM, NULL, 0, 0,
-                                   "out of memory");
-                    break;
-                }
-                cur = (long)(I->n - 1);
-            }
-            prev_u = I->v[cur].unit;
-            prev_lu = lu;
-        }
-        if (I->v[cur].group == NULL) {
-            if ((I->v[cur].group = own(I, g, lg)) == NULL) {
-                chiso_diag_set(&d, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
-                break;
-            }
-        } else if (!fold_eq(g, lg, I->v[cur].group)) {
-            chiso_csv_field_error(r, &d, CHISO_EDATA, &row, (size_t)idx[1],
-                                  chiso_msg(lang,
-                                            "unit '%s' is in group '%s' on "
-                                            "an earlier row and in '%.*s' "
-                                            "here"),
-                                  I->v[cur].unit, I->v[cur].group, (int)lg, g);
-            break;
-        }
-    }
-    chiso_csv_close(r);
+    memset(&h, 0, sizeof(h));
+    h.ctx = &G;
+    h.worker_new = sg_worker;
+    h.worker_free = sg_worker_free;
+    h.row = sg_row;
+    h.sequential = 1;
+    st = chiso_table_read(G.t, &h, &run, &d);
+    chiso_table_run_free(&run, &h);
+    chiso_table_close(G.t);
     if (d.code != CHISO_OK) {
         return cli_report(&d);
     }
+    (void)st;
     return CLI_EXIT_OK;
 }
 

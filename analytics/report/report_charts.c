@@ -372,8 +372,9 @@ is_rank_row(const struct rp *R, const chiso_pub_row *row, const char *index)
            chiso_published_unit_matches(row, R->cfg->province);
 }
 
-/* One rank series per index: years in order, one row per year. Returns the
- * number of points; *last is the row of the latest year. */
+/* One rank series per index: periods in order (a year, or a semester or
+ * quarter at its middle: chiso_pub_row_time), one row per period. Returns
+ * the number of points; *last is the row of the latest period. */
 static size_t
 rank_points(const struct rp *R,
             const char *index,
@@ -388,35 +389,84 @@ rank_points(const struct rp *R,
     *last = NULL;
     for (i = 0; i < R->pub->n; i++) {
         const chiso_pub_row *row = &R->pub->rows[i];
+        double t = chiso_pub_row_time(row);
         int dup = 0;
         if (!is_rank_row(R, row, index)) {
             continue;
         }
         for (j = 0; j < n; j++) {
-            dup |= (int)xs[j] == row->year;
+            dup |= !(xs[j] < t) && !(xs[j] > t);
         }
         if (dup || n == MAX_YEARS) {
             continue;
         }
-        /* rows are not sorted: insert by year */
+        /* rows are not sorted: insert by time */
         j = n;
-        while (j > 0 && xs[j - 1] > row->year) {
+        while (j > 0 && xs[j - 1] > t) {
             xs[j] = xs[j - 1];
             ys[j] = ys[j - 1];
             of[j] = of[j - 1];
             der[j] = der[j - 1];
             j--;
         }
-        xs[j] = row->year;
+        xs[j] = t;
         ys[j] = (double)row->rank;
         of[j] = row->rank_of;
         der[j] = (unsigned char)(row->rank_derived != 0);
         n++;
-        if (*last == NULL || row->year > (*last)->year) {
+        if (*last == NULL || t > chiso_pub_row_time(*last)) {
             *last = row;
         }
     }
     return n;
+}
+
+/* The periods of the charted rows (every index), labelled as written
+ * ("2024", "2024-H1", "2024-Q3"): the x ticks when some row is a part of a
+ * year. Returns 1 when set, 0 when every row is a whole year (numeric year
+ * ticks as before), -1 on memory. */
+static int
+rank_period_ticks(const struct rp *R, chiso_chart *ch)
+{
+    double xs[MAX_YEARS];
+    char lab[MAX_YEARS][24];
+    const char *labp[MAX_YEARS];
+    size_t n = 0, i, j, k;
+    int parts = 0;
+
+    for (k = 0; k < R->n_indices; k++) {
+        for (i = 0; i < R->pub->n; i++) {
+            const chiso_pub_row *row = &R->pub->rows[i];
+            double t = chiso_pub_row_time(row);
+            int dup = 0;
+            if (!is_rank_row(R, row, R->index_names[k])) {
+                continue;
+            }
+            for (j = 0; j < n; j++) {
+                dup |= !(xs[j] < t) && !(xs[j] > t);
+            }
+            if (dup || n == MAX_YEARS) {
+                continue;
+            }
+            parts |= row->period_parts > 1;
+            j = n;
+            while (j > 0 && xs[j - 1] > t) {
+                xs[j] = xs[j - 1];
+                memcpy(lab[j], lab[j - 1], sizeof(lab[j]));
+                j--;
+            }
+            xs[j] = t;
+            chiso_pub_row_period(row, lab[j], sizeof(lab[j]));
+            n++;
+        }
+    }
+    if (!parts) {
+        return 0;
+    }
+    for (i = 0; i < n; i++) {
+        labp[i] = lab[i];
+    }
+    return chiso_chart_set_x_tick_labels(ch, xs, labp, n) == CHISO_OK ? 1 : -1;
 }
 
 static chiso_status
@@ -428,7 +478,8 @@ chart_ranks(struct rp *R)
     double xs[MAX_YEARS], ys[MAX_YEARS];
     long of[MAX_YEARS];
     unsigned char der[MAX_YEARS];
-    int years_lo = 9999, years_hi = 0, any_derived = 0;
+    double t_lo = HUGE_VAL, t_hi = -HUGE_VAL;
+    int any_derived = 0, periods = 0;
     const char *unit_code = NULL;
     chiso_chart *ch;
 
@@ -465,14 +516,18 @@ chart_ranks(struct rp *R)
         for (i = 0; i < n; i++) {
             any_derived |= der[i];
         }
-        years_lo = (int)xs[0] < years_lo ? (int)xs[0] : years_lo;
-        years_hi = (int)xs[n - 1] > years_hi ? (int)xs[n - 1] : years_hi;
+        t_lo = xs[0] < t_lo ? xs[0] : t_lo;
+        t_hi = xs[n - 1] > t_hi ? xs[n - 1] : t_hi;
         /* the reading names the last point, out of its own total */
-        chiso_textf(part, sizeof(part),
-                    last->rank_derived ? M(R, "%s rank %ld/%ld (%d, computed)")
-                                       : M(R, "%s rank %ld/%ld (%d)"),
-                    index_label(R->index_names[k]), last->rank, last->rank_of,
-                    last->year);
+        {
+            char per[24];
+            chiso_pub_row_period(last, per, sizeof(per));
+            chiso_textf(
+                part, sizeof(part),
+                last->rank_derived ? M(R, "%s rank %ld/%ld (%s, computed)")
+                                   : M(R, "%s rank %ld/%ld (%s)"),
+                index_label(R->index_names[k]), last->rank, last->rank_of, per);
+        }
         chiso_textf(reading + strlen(reading),
                     sizeof(reading) - strlen(reading), "%s%s",
                     reading[0] ? "; " : "", part);
@@ -481,14 +536,21 @@ chart_ranks(struct rp *R)
         left_out(R, CH_RANKS, M(R, "the store holds no rank for the province"));
         return CHISO_OK;
     }
-    /* breaks inside the charted years: each cuts the series of the indices
-     * it applies to; one label per year names them */
+    /* semesters or quarters: the x axis names the periods */
+    periods = rank_period_ticks(R, ch);
+    if (periods < 0) {
+        return chiso_diag_set(R->diag, CHISO_ENOMEM, NULL, 0, 0,
+                              "out of memory");
+    }
+    /* breaks inside the charted periods (a break at a year cuts before its
+     * first semester or quarter): each cuts the series of the indices it
+     * applies to; one label per year names them */
     for (i = 0; i < R->pub->n_breaks; i++) {
         const chiso_pub_break *b = &R->pub->breaks[i];
         char names[200] = "", label[300];
         size_t j;
         int seen = 0;
-        if (b->year <= years_lo || b->year > years_hi) {
+        if ((double)b->year <= t_lo || (double)b->year > t_hi) {
             continue;
         }
         for (j = 0; j < i; j++) {
@@ -542,7 +604,8 @@ chart_ranks(struct rp *R)
         if (chiso_chart_set_text(ch, CHISO_PLOT_TITLE, title) != CHISO_OK ||
             chiso_chart_set_text(ch, CHISO_PLOT_Y_LABEL,
                                  M(R, "Rank (1 = best)")) != CHISO_OK ||
-            chiso_chart_set_text(ch, CHISO_PLOT_X_LABEL, M(R, "Year")) !=
+            chiso_chart_set_text(ch, CHISO_PLOT_X_LABEL,
+                                 periods ? M(R, "Period") : M(R, "Year")) !=
                 CHISO_OK) {
             return chiso_diag_set(R->diag, CHISO_ENOMEM, NULL, 0, 0,
                                   "out of memory");

@@ -58,7 +58,6 @@ struct report_history {
     int yoy; /* 0 none, 1 a number, 2 not comparable (framework changed) */
     double yoy_change;
     char yoy_period[24];
-    int mixed_x; /* some period is not a whole year */
 };
 
 static chiso_lang
@@ -425,6 +424,8 @@ is_break(const struct hist_point *a, const struct hist_point *b)
 
 /* ---- charts ------------------------------------------------------------ */
 
+static chiso_status period_ticks(struct rp *R, chiso_chart *ch);
+
 static struct report_chart *
 hchart(struct rp *R, int which, chiso_plot_kind kind, const char *title)
 {
@@ -444,15 +445,40 @@ hchart(struct rp *R, int which, chiso_plot_kind kind, const char *title)
                                    "history table")) != CHISO_OK) {
         R->oom = 1;
     }
-    /* the time axis is in years; say where a semester or a quarter sits */
-    if (kind != CHISO_PLOT_SMALL_MULTIPLES && R->hist->mixed_x &&
-        chiso_chart_set_text(c->chart, CHISO_PLOT_X_LABEL,
-                             HM(R, "Year; each period is drawn at its "
-                                   "middle (first half ≈ .25, second half "
-                                   "≈ .75)")) != CHISO_OK) {
+    /* the time axis is labelled with the periods themselves ("2023-H1",
+     * "2024-Q3", "2024"), each drawn at its middle */
+    if (period_ticks(R, c->chart) != CHISO_OK ||
+        (kind != CHISO_PLOT_SMALL_MULTIPLES &&
+         chiso_chart_set_text(c->chart, CHISO_PLOT_X_LABEL, HM(R, "Period")) !=
+             CHISO_OK)) {
         R->oom = 1;
     }
     return c;
+}
+
+/* The x ticks of a history chart: one per period, labelled as written. */
+static chiso_status
+period_ticks(struct rp *R, chiso_chart *ch)
+{
+    const struct report_history *H = R->hist;
+    double *x = calloc(H->n + 1, sizeof(double));
+    const char **lab = calloc(H->n + 1, sizeof(char *));
+    size_t i;
+    chiso_status st;
+
+    if (x == NULL || lab == NULL) {
+        free(x);
+        free(lab);
+        return CHISO_ENOMEM;
+    }
+    for (i = 0; i < H->n; i++) {
+        x[i] = H->pts[i].x;
+        lab[i] = H->pts[i].period;
+    }
+    st = chiso_chart_set_x_tick_labels(ch, x, lab, H->n);
+    free(x);
+    free(lab);
+    return st;
 }
 
 static chiso_status
@@ -582,8 +608,9 @@ build_charts(struct rp *R)
         chiso_diag_clear(&d);
         d.lang = hlang(R);
         if (chiso_plot_check(c->chart, 1200, 800, &d) == CHISO_EDATA) {
-            chiso_report__warn(R, HM(R, "chart '%s' left out: %s"), c->base,
-                               d.message);
+            chiso_report__warnk(R, "chart_left_out", CHISO_SEVERITY_WARNING,
+                                NULL, NULL, HM(R, "chart '%s' left out: %s"),
+                                c->base, d.message);
             chiso_chart_free(c->chart);
             c->chart = NULL;
         }
@@ -635,9 +662,11 @@ chiso_report__history_compute(struct rp *R)
             size_t before = H->n;
             st = load_table(R, src);
             if (st == CHISO_OK && H->n == before) {
-                chiso_report__warn(
-                    R, HM(R, "history table %s has no row of unit %s"),
-                    src->path, R->cfg->unit_code);
+                chiso_report__warnk(
+                    R, "history_unit_not_in_table", CHISO_SEVERITY_WARNING,
+                    NULL, src->path,
+                    HM(R, "history table %s has no row of unit %s"), src->path,
+                    R->cfg->unit_code);
             }
         } else {
             st = load_json_source(R, src);
@@ -647,9 +676,6 @@ chiso_report__history_compute(struct rp *R)
         return st;
     }
     qsort(H->pts, H->n, sizeof(*H->pts), cmp_point);
-    for (i = 0; i < H->n; i++) {
-        H->mixed_x |= H->pts[i].kind != CHISO_PERIOD_YEAR;
-    }
     /* the same period a year earlier */
     for (i = 0; i < H->n; i++) {
         if (H->pts[i].current) {
@@ -670,10 +696,11 @@ chiso_report__history_compute(struct rp *R)
         }
     }
     if (H->yoy == 0) {
-        chiso_report__warn(
-            R, HM(R, "the history has no index for the same period a "
-                     "year earlier: no change over the year is "
-                     "reported"));
+        chiso_report__warnk(
+            R, "history_no_year_earlier", CHISO_SEVERITY_INFO, NULL, NULL, "%s",
+            HM(R, "the history has no index for the same period a "
+                  "year earlier: no change over the year is "
+                  "reported"));
     }
     return build_charts(R);
 }

@@ -27,6 +27,7 @@
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -58,6 +59,11 @@ struct pv {
     size_t n_infos;
     char **owned;
     size_t n_owned;
+    /* groups read from the sheets' group column (no unit list): folded
+     * unit -> info index + 1, open addressing */
+    char **gkey;
+    size_t *gval, gmask, n_gkeys;
+    const char *groups_from; /* "unit_list", "sheets" or "none" */
     chiso_score_units *u;
     struct pv_chart charts[PV_MAX_CHART];
     size_t n_charts;
@@ -80,16 +86,23 @@ oom(struct pv *P)
 
 /* ---- inputs ------------------------------------------------------------ */
 
+/* A sheet of a folder: *.csv, *.xlsx or *.xls (not Excel's "~$" lock
+ * files). */
 static int
 is_csv(const char *name)
 {
     size_t n = strlen(name);
 
-    return n > 4 && strcasecmp(name + n - 4, ".csv") == 0;
+    if (name[0] == '~' && name[1] == '$') {
+        return 0;
+    }
+    return (n > 4 && strcasecmp(name + n - 4, ".csv") == 0) ||
+           (n > 5 && strcasecmp(name + n - 5, ".xlsx") == 0) ||
+           (n > 4 && strcasecmp(name + n - 4, ".xls") == 0);
 }
 
-/* The sheets: the evidence file itself, or a folder's *.csv files (not
- * hidden) in name order. */
+/* The sheets: the evidence file itself, or a folder's *.csv, *.xlsx and
+ * *.xls files (not hidden) in name order. */
 static chiso_status
 list_sheets(struct pv *P)
 {
@@ -139,7 +152,7 @@ list_sheets(struct pv *P)
     closedir(d);
     if (P->n_sheets == 0) {
         return chiso_diag_set(P->R->diag, CHISO_EDATA, ev, 0, 0,
-                              "folder '%s' holds no .csv sheet", ev);
+                              "folder '%s' holds no .csv or .xlsx sheet", ev);
     }
     qsort(P->sheet_paths, P->n_sheets, sizeof(*P->sheet_paths), cmp_str);
     return CHISO_OK;
@@ -310,6 +323,238 @@ read_units(struct pv *P)
     return st;
 }
 
+/* ---- groups from the sheets' group column ------------------------------ */
+
+static size_t
+gkey_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+    for (; *s; s++) {
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    }
+    return (size_t)(h ^ (h >> 29));
+}
+
+/* The info of unit text[0, len) (folded), added without a group when new.
+ * Returns its index, or -1 on memory. */
+static long
+group_unit(struct pv *P, const char *text, size_t len)
+{
+    char k[256];
+    size_t i;
+
+    chiso_text_fold(text, len, k, sizeof(k));
+    for (i = P->gkey ? gkey_hash(k) & P->gmask : 0;
+         P->gkey != NULL && P->gkey[i] != NULL; i = (i + 1) & P->gmask) {
+        if (strcmp(P->gkey[i], k) == 0) {
+            return (long)P->gval[i] - 1;
+        }
+    }
+    if ((P->n_gkeys + 1) * 2 > (P->gkey ? P->gmask + 1 : 0)) {
+        size_t cap = P->gkey ? 2 * (P->gmask + 1) : 64, j;
+        char **nk = calloc(cap, sizeof(*nk));
+        size_t *nv = calloc(cap, sizeof(*nv));
+        if (nk == NULL || nv == NULL) {
+            free(nk);
+            free(nv);
+            return -1;
+        }
+        for (j = 0; P->gkey != NULL && j <= P->gmask; j++) {
+            if (P->gkey[j] != NULL) {
+                size_t h = gkey_hash(P->gkey[j]) & (cap - 1);
+                while (nk[h] != NULL) {
+                    h = (h + 1) & (cap - 1);
+                }
+                nk[h] = P->gkey[j];
+                nv[h] = P->gval[j];
+            }
+        }
+        free(P->gkey);
+        free(P->gval);
+        P->gkey = nk;
+        P->gval = nv;
+        P->gmask = cap - 1;
+    }
+    for (i = gkey_hash(k) & P->gmask; P->gkey[i] != NULL;
+         i = (i + 1) & P->gmask) {
+    }
+    {
+        chiso_unit_info *q = realloc(P->infos, (P->n_infos + 1) * sizeof(*q));
+        if (q == NULL) {
+            return -1;
+        }
+        P->infos = q;
+    }
+    memset(&P->infos[P->n_infos], 0, sizeof(P->infos[0]));
+    if ((P->infos[P->n_infos].unit = own(P, text, len)) == NULL ||
+        (P->gkey[i] = chiso_strdup(k)) == NULL) {
+        return -1;
+    }
+    P->gval[i] = ++P->n_infos;
+    P->n_gkeys++;
+    return (long)P->n_infos - 1;
+}
+
+struct gread {
+    struct pv *P;
+    chiso_table *t;
+    const long *col;
+    const char *stem;
+    chiso_diag *diag;
+    long cur;         /* info of the previous row's unit */
+    const char *prev; /* that row's unit text (owned by P) */
+    int failed;       /* diag is set: no more rows are looked at */
+};
+
+static void *
+gread_worker(void *ctx)
+{
+    return ctx;
+}
+
+static void
+gread_worker_free(void *w)
+{
+    (void)w;
+}
+
+static const char *
+row_text(const chiso_row *row, long k, size_t *len)
+{
+    const char *s;
+
+    if (k < 0 || (size_t)k >= row->n) {
+        *len = 0;
+        return "";
+    }
+    s = row->field[k];
+    *len = row->len[k];
+    chiso_text_trim(&s, len);
+    return s;
+}
+
+/* One row: its unit (the sheet's own when it has no unit column) is in
+ * the group of the group cell; two different groups for one unit are an
+ * error at the second cell, naming both. */
+static int
+gread_row(void *worker, const chiso_row *row, chiso_row_error *err)
+{
+    struct gread *G = worker;
+    struct pv *P = G->P;
+    size_t lu, lg;
+    const char *u = row_text(row, G->col[1], &lu);
+    const char *g = row_text(row, G->col[2], &lg);
+    chiso_unit_info *ui;
+
+    (void)err;
+    if (G->failed || lg == 0) {
+        return CHISO_ROW_OK;
+    }
+    if (lu == 0) {
+        u = G->stem;
+        lu = strlen(u);
+    }
+    /* consecutive rows of one unit: looked up once */
+    if (G->prev == NULL || strlen(G->prev) != lu ||
+        memcmp(G->prev, u, lu) != 0) {
+        G->cur = group_unit(P, u, lu);
+        if (G->cur < 0) {
+            oom(P);
+            G->failed = 1;
+            return CHISO_ROW_OK;
+        }
+        G->prev = P->infos[G->cur].unit;
+        if (strlen(G->prev) != lu || memcmp(G->prev, u, lu) != 0) {
+            G->prev = NULL; /* the unit was first written otherwise */
+        }
+    }
+    ui = &P->infos[G->cur];
+    if (ui->group == NULL) {
+        if ((ui->group = own(P, g, lg)) == NULL) {
+            oom(P);
+            G->failed = 1;
+        }
+    } else {
+        char a[256], b[256];
+        chiso_text_fold(g, lg, a, sizeof(a));
+        chiso_text_fold(ui->group, strlen(ui->group), b, sizeof(b));
+        if (strcmp(a, b) != 0) {
+            char where[CHISO_DIAG_PATH_MAX];
+            unsigned long line = 0, column = 0;
+            chiso_table_where(G->t, row, (size_t)G->col[2], where,
+                              sizeof(where), &line, &column);
+            chiso_diag_set(G->diag, CHISO_EDATA, where, line, column,
+                           "unit '%s' is in group '%s' on an earlier row and "
+                           "in '%.*s' here",
+                           ui->unit, ui->group, (int)lg, g);
+            G->failed = 1;
+        }
+    }
+    return CHISO_ROW_OK;
+}
+
+/* Without a unit list: the groups of a `Khối` / `group` column of the
+ * sheets, when they have one (only the header is read otherwise). */
+static chiso_status
+read_sheet_groups(struct pv *P)
+{
+    /* the criterion id's names as the evidence reader knows them
+     * (datasets/evidence.c), so the header is found on the same row */
+    static const chiso_csv_column cols[] = {
+        {"criterion_id",
+         "id|criterion|criterion_code|code|ma|ma_tieu_chi|tieu_chi|ma_chi_so|"
+         "chi_so|indicator|indicator_code|metric_code|ma_chi_tieu|ma_so",
+         1},
+        {"unit", "unit_code|don_vi|ma_don_vi", 0},
+        {"group", "khoi|khoi_don_vi|nhom_don_vi|unit_group|group_name", 0},
+        {"seq", "stt|so_tt|tt|so_thu_tu", 0},
+    };
+    /* as the evidence reader: STT holds the codes when there is no code
+     * column (the paper form's layout) */
+    chiso_table_schema schema = {cols, 4, 0, 3, N_("evidence sheet"), 1};
+    size_t i;
+    chiso_status st = CHISO_OK;
+
+    for (i = 0; i < P->n_sheets && st == CHISO_OK; i++) {
+        chiso_table_options o = CHISO_TABLE_OPTIONS_INIT;
+        chiso_row_handler h;
+        chiso_table_run run;
+        struct gread G;
+
+        memset(&G, 0, sizeof(G));
+        G.P = P;
+        G.stem = P->stems[i];
+        G.diag = P->R->diag;
+        G.cur = -1;
+        o.max_rejects_pct = 100;
+        st = chiso_table_open(&G.t, P->sheet_paths[i], &schema, &o, G.diag);
+        if (st != CHISO_OK) {
+            break;
+        }
+        G.col = chiso_table_index(G.t);
+        if (G.col[2] < 0) {
+            chiso_table_close(G.t);
+            continue;
+        }
+        memset(&h, 0, sizeof(h));
+        h.ctx = &G;
+        h.worker_new = gread_worker;
+        h.worker_free = gread_worker_free;
+        h.row = gread_row;
+        h.sequential = 1;
+        st = chiso_table_read(G.t, &h, &run, G.diag);
+        chiso_table_run_free(&run, &h);
+        chiso_table_close(G.t);
+        if (G.failed) {
+            st = P->R->diag->code != CHISO_OK ? P->R->diag->code : CHISO_EDATA;
+        }
+    }
+    /* a unit named in the group column but without a group cell of its own
+     * has none: only units with a group are on the list */
+    return st;
+}
+
 static chiso_status
 load_inputs(struct pv *P)
 {
@@ -344,10 +589,22 @@ load_inputs(struct pv *P)
     if (st != CHISO_OK) {
         return st;
     }
+    P->groups_from = "unit_list";
     if (P->n_infos == 0) {
-        chiso_report__warn(R, "%s",
-                           PM(P, "no unit list given: units are ranked without "
-                                 "groups"));
+        st = read_sheet_groups(P);
+        if (st != CHISO_OK) {
+            return st;
+        }
+        P->groups_from = "sheets";
+        uo.groups_only = 1;
+    }
+    if (P->n_infos == 0) {
+        P->groups_from = "none";
+        chiso_report__warnk(R, "units_without_groups", CHISO_SEVERITY_INFO,
+                            NULL, NULL, "%s",
+                            PM(P, "no unit list and no group column (Khối) "
+                                  "in the sheets: units are ranked without "
+                                  "groups"));
     }
     uo.sheet_units = (const char *const *)P->stems;
     uo.units = P->infos;
@@ -360,7 +617,11 @@ load_inputs(struct pv *P)
         return st;
     }
     for (i = 0; i < P->u->warnings.n; i++) {
-        chiso_report__warn(R, "%s", P->u->warnings.items[i].message);
+        const chiso_diag *w = &P->u->warnings.items[i];
+        chiso_report__warnk(R, w->kind != NULL ? w->kind : "unit_warning",
+                            w->severity,
+                            w->criterion_id[0] ? w->criterion_id : NULL,
+                            w->path[0] ? w->path : NULL, "%s", w->message);
     }
     return CHISO_OK;
 }
@@ -392,9 +653,10 @@ new_chart(struct pv *P,
     struct pv_chart *c;
 
     if (P->n_charts == PV_MAX_CHART) {
-        chiso_report__warn(P->R,
-                           PM(P, "more than %d charts: chart '%s' is left out"),
-                           PV_MAX_CHART, base);
+        chiso_report__warnk(
+            P->R, "chart_left_out", CHISO_SEVERITY_WARNING, NULL, NULL,
+            PM(P, "more than %d charts: chart '%s' is left out"), PV_MAX_CHART,
+            base);
         return NULL;
     }
     c = &P->charts[P->n_charts];
@@ -517,8 +779,9 @@ chart_ranking(struct pv *P, long g, size_t g_no)
     c->rows = n;
     if (n == 0) {
         /* nothing to draw: the reading says why, the chart is dropped */
-        chiso_report__warn(P->R, PM(P, "chart '%s' left out: no ranked unit"),
-                           c->base);
+        chiso_report__warnk(
+            P->R, "chart_left_out", CHISO_SEVERITY_WARNING, NULL, NULL,
+            PM(P, "chart '%s' left out: no ranked unit"), c->base);
         chiso_chart_free(c->chart);
         P->n_charts--;
     }
@@ -582,10 +845,10 @@ chart_criteria(struct pv *P)
     chiso_status st = CHISO_OK;
 
     if (u->n_criteria == 0) {
-        chiso_report__warn(P->R, "%s",
-                           PM(P,
-                              "no unit lost points on any criterion: the chart "
-                              "of criteria lost is left out"));
+        chiso_report__warnk(P->R, "chart_left_out", CHISO_SEVERITY_INFO, NULL,
+                            NULL, "%s",
+                            PM(P, "no unit lost points on any criterion: the "
+                                  "chart of criteria lost is left out"));
         return CHISO_OK;
     }
     n = u->n_criteria < PV_TOP ? u->n_criteria : PV_TOP;
@@ -650,8 +913,9 @@ build_charts(struct pv *P)
         d.lang = P->lang;
         if (chiso_plot_check(P->charts[g].chart, PV_CHART_W, PV_CHART_H, &d) ==
             CHISO_EDATA) {
-            chiso_report__warn(P->R, PM(P, "chart '%s' left out: %s"),
-                               P->charts[g].base, d.message);
+            chiso_report__warnk(P->R, "chart_left_out", CHISO_SEVERITY_WARNING,
+                                NULL, NULL, PM(P, "chart '%s' left out: %s"),
+                                P->charts[g].base, d.message);
             chiso_chart_free(P->charts[g].chart);
             memmove(&P->charts[g], &P->charts[g + 1],
                     (P->n_charts - g - 1) * sizeof(P->charts[0]));
@@ -881,6 +1145,9 @@ write_summary(struct pv *P)
                  R->cfg->province ? cJSON_CreateString(R->cfg->province)
                                   : cJSON_CreateNull());
     chiso_jb_add(jb, root, "period", cJSON_CreateString(R->cfg->period));
+    /* where the units' groups come from: "unit_list", "sheets" (a Khối
+     * column) or "none" (ranked without groups) */
+    chiso_jb_add(jb, root, "groups_from", cJSON_CreateString(P->groups_from));
     chiso_jb_add(jb, root, "scores", chiso_score_units_to_json(P->u));
     arr = cJSON_CreateArray();
     for (i = 0; i < P->n_charts; i++) {
@@ -903,11 +1170,14 @@ write_summary(struct pv *P)
         chiso_jb_add(jb, arr, NULL, cJSON_CreateString(R->files[i]));
     }
     chiso_jb_add(jb, root, "files", arr);
-    arr = cJSON_CreateArray();
-    for (i = 0; i < R->n_warnings; i++) {
-        chiso_jb_add(jb, arr, NULL, cJSON_CreateString(R->warnings[i]));
+    /* typed warnings (docs/warnings.md), as in the department pack */
+    if (R->wlist.n_dropped > 0 &&
+        chiso_diag_list_addk(&R->wlist, "more_warnings", CHISO_SEVERITY_INFO,
+                             NULL, NULL, 0, 0, "%zu more warnings not listed",
+                             R->wlist.n_dropped) != CHISO_OK) {
+        return oom(P);
     }
-    chiso_jb_add(jb, root, "warnings", arr);
+    chiso_jb_add(jb, root, "warnings", chiso_diag_list_to_json(&R->wlist));
     root = chiso_jb_finish(jb, root);
     text = root != NULL ? chiso_json_print(root) : NULL;
     cJSON_Delete(root);
@@ -1194,6 +1464,11 @@ pv_free(struct pv *P)
     }
     free(P->owned);
     free(P->infos);
+    for (i = 0; P->gkey != NULL && i <= P->gmask; i++) {
+        free(P->gkey[i]);
+    }
+    free(P->gkey);
+    free(P->gval);
 }
 
 static void
@@ -1239,6 +1514,8 @@ chiso_report__province_build(const chiso_report_config *cfg,
     P.lang = R.en ? CHISO_LANG_EN : CHISO_LANG_VI;
     chiso_diag_list_init(&notes, 1000);
     notes.lang = P.lang;
+    chiso_diag_list_init(&R.wlist, 200);
+    R.wlist.lang = P.lang;
     pv_period_label(&R);
 
     n_inputs = chiso_report_config_inputs(cfg, inputs,
@@ -1320,6 +1597,7 @@ chiso_report__province_build(const chiso_report_config *cfg,
 fail:
     chiso_outdir_abort(R.od);
     chiso_diag_list_free(&notes);
+    chiso_diag_list_free(&R.wlist);
     pv_free(&P);
     chiso_framework_free(R.fw);
     for (i = 0; i < R.n_strs; i++) {

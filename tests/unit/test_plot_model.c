@@ -1260,6 +1260,161 @@ test_kind_and_format_names(void **state)
     assert_int_equal(chiso_plot_format_from_path("png", &f), -1);
 }
 
+/* ---- caller-given x tick labels (periods) ---------------------------- */
+
+/* The visible x tick labels of a model: none overlaps the next (with at
+ * least `gap` between them); returns how many are visible. */
+static size_t
+visible_x_labels(const chiso_plot_model *md, double gap)
+{
+    size_t i, n = 0;
+    double right = -1e9;
+
+    for (i = 0; i < md->x.ticks.n; i++) {
+        const chiso_plot_label *t = &md->x.tick_labels[i];
+        if (t->hidden) {
+            continue;
+        }
+        assert_true(t->x >= right + gap - 1e-9);
+        right = t->x + t->w;
+        n++;
+    }
+    return n;
+}
+
+static void
+test_x_tick_labels(void **state)
+{
+    static const char *const per[5] = {"2022-H2", "2023-H1", "2023-H2",
+                                       "2024-H1", "2024-H2"};
+    double x[5] = {2022.75, 2023.25, 2023.75, 2024.25, 2024.75};
+    double y[5] = {76.5, 79.6, 79.1, 80.8, 76.9};
+    double xq[40], yq[40];
+    char names[40][16];
+    const char *lq[40];
+    chiso_chart *c = NULL;
+    chiso_plot_model *md = NULL;
+    chiso_diag diag;
+    size_t i, n;
+
+    (void)state;
+    chiso_diag_clear(&diag);
+    /* five semesters: one tick each, labelled with the periods, none of
+     * them a number ("2023,25") */
+    assert_int_equal(chiso_chart_new(&c, CHISO_PLOT_TREND), CHISO_OK);
+    assert_int_equal(chiso_chart_add_series(c, "Chỉ số", x, y, NULL, NULL, 5),
+                     CHISO_OK);
+    assert_int_equal(chiso_chart_set_x_tick_labels(c, x, per, 5), CHISO_OK);
+    assert_string_equal(chiso_chart_x_tick_label(c, 2023.75), "2023-H2");
+    assert_null(chiso_chart_x_tick_label(c, 2023.5));
+    assert_int_equal(chiso_chart_add_break(c, 2023.75, "đổi bộ tiêu chí"),
+                     CHISO_OK);
+    assert_int_equal(chiso_plot_layout(&md, c, 1200, 800, &fake, &diag),
+                     CHISO_OK);
+    assert_true(md->x.caller_labels);
+    assert_int_equal(md->x.ticks.n, 5);
+    for (i = 0; i < 5; i++) {
+        assert_true(fabs(md->x.ticks.v[i] - x[i]) < 1e-12);
+        assert_string_equal(md->x.tick_labels[i].text, per[i]);
+        assert_false(md->x.tick_labels[i].hidden);
+    }
+    /* the axis spans the periods with half a semester each side */
+    assert_true(fabs(md->x.ticks.lo - 2022.5) < 1e-9);
+    assert_true(fabs(md->x.ticks.hi - 2025.0) < 1e-9);
+    assert_int_equal(visible_x_labels(md, 0), 5);
+    chiso_plot_model_free(md);
+    md = NULL;
+    /* n = 0 clears: numbers again */
+    assert_int_equal(chiso_chart_set_x_tick_labels(c, NULL, NULL, 0), CHISO_OK);
+    assert_int_equal(chiso_plot_layout(&md, c, 1200, 800, &fake, &diag),
+                     CHISO_OK);
+    assert_false(md->x.caller_labels);
+    assert_non_null(strchr(md->x.tick_labels[0].text, ','));
+    chiso_plot_model_free(md);
+    md = NULL;
+    /* bad calls */
+    {
+        double xb[2] = {2024.25, 2024.25};
+        const char *lb[2] = {"2024-H1", NULL};
+        assert_int_equal(chiso_chart_set_x_tick_labels(c, xb, per, 2),
+                         CHISO_EINVAL);
+        xb[1] = 2024.75;
+        assert_int_equal(chiso_chart_set_x_tick_labels(c, xb, lb, 2),
+                         CHISO_EINVAL);
+        lb[1] = "\xC3";
+        assert_int_equal(chiso_chart_set_x_tick_labels(c, xb, lb, 2),
+                         CHISO_EINVAL);
+    }
+    chiso_chart_free(c);
+    c = NULL;
+    {
+        chiso_chart *b = NULL;
+        assert_int_equal(chiso_chart_new(&b, CHISO_PLOT_BARS), CHISO_OK);
+        assert_int_equal(chiso_chart_set_x_tick_labels(b, x, per, 5),
+                         CHISO_EINVAL);
+        chiso_chart_free(b);
+    }
+
+    /* forty quarters 2015-Q1..2024-Q4 on a narrow chart: at most
+     * CHISO_PLOT_MAX_TICKS ticks, the last period always labelled, the
+     * visible labels thinned so that none overlaps */
+    for (i = 0; i < 40; i++) {
+        snprintf(names[i], sizeof(names[i]), "%zu-Q%zu", 2015 + i / 4,
+                 i % 4 + 1);
+        lq[i] = names[i];
+        xq[i] = 2015.0 + (double)(i / 4) + ((double)(i % 4) + 0.5) / 4;
+        yq[i] = 70 + (double)(i % 7);
+    }
+    assert_int_equal(chiso_chart_new(&c, CHISO_PLOT_TREND), CHISO_OK);
+    assert_int_equal(chiso_chart_add_series(c, "x", xq, yq, NULL, NULL, 40),
+                     CHISO_OK);
+    assert_int_equal(chiso_chart_set_x_tick_labels(c, xq, lq, 40), CHISO_OK);
+    assert_int_equal(chiso_plot_layout(&md, c, 600, 400, &fake, &diag),
+                     CHISO_OK);
+    n = md->x.ticks.n;
+    assert_true(n <= CHISO_PLOT_MAX_TICKS && n >= 20);
+    assert_string_equal(md->x.tick_labels[n - 1].text, "2024-Q4");
+    assert_false(md->x.tick_labels[n - 1].hidden);
+    i = visible_x_labels(md, md->font_size * 0.5);
+    assert_true(i >= 2 && i < n);
+    /* every tick is one of the periods, at its own x */
+    for (i = 0; i < n; i++) {
+        const char *t = chiso_chart_x_tick_label(c, md->x.ticks.v[i]);
+        assert_non_null(t);
+        assert_string_equal(md->x.tick_labels[i].text, t);
+    }
+    chiso_plot_model_free(md);
+    md = NULL;
+    chiso_chart_free(c);
+
+    /* small multiples: the break note names the period, not 2023,75 */
+    assert_int_equal(chiso_chart_new(&c, CHISO_PLOT_SMALL_MULTIPLES), CHISO_OK);
+    assert_int_equal(
+        chiso_chart_add_series(c, "1. Chỉ đạo", x, y, NULL, NULL, 5), CHISO_OK);
+    assert_int_equal(
+        chiso_chart_add_series(c, "2. Thể chế", x, y, NULL, NULL, 5), CHISO_OK);
+    assert_int_equal(chiso_chart_set_x_tick_labels(c, x, per, 5), CHISO_OK);
+    assert_int_equal(chiso_chart_add_break(c, 2023.75, "đổi bộ tiêu chí"),
+                     CHISO_OK);
+    assert_int_equal(chiso_plot_layout(&md, c, 1200, 800, &fake, &diag),
+                     CHISO_OK);
+    assert_non_null(strstr(md->note.text, "2023-H2"));
+    assert_null(strstr(md->note.text, "2023,75"));
+    for (i = 0; i < 5; i++) {
+        assert_string_equal(md->x.tick_labels[i].text, per[i]);
+    }
+    /* the last label stays inside the canvas */
+    {
+        const chiso_plot_label *t = &md->x.tick_labels[4];
+        const chiso_plot_rect *p = &md->panels[md->panel_cols - 1];
+        double cx = p->x + (x[4] - md->x.ticks.lo) /
+                               (md->x.ticks.hi - md->x.ticks.lo) * p->w;
+        assert_true(cx + t->w / 2 <= md->width);
+    }
+    chiso_plot_model_free(md);
+    chiso_chart_free(c);
+}
+
 int
 main(void)
 {
@@ -1294,6 +1449,7 @@ main(void)
         cmocka_unit_test(test_labels_language),
         cmocka_unit_test(test_format_any_locale),
         cmocka_unit_test(test_place_many_labels),
+        cmocka_unit_test(test_x_tick_labels),
     };
     return cmocka_run_group_tests_name("plot_model", tests, NULL, NULL);
 }

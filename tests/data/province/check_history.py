@@ -14,7 +14,15 @@ The department pack's history (issue 13), checked independently:
      quarters: their index % arrive unchanged;
   3. bad history: a period given twice, the report's own period repeated,
      a percentage out of range - exit 1, one message naming the file (and
-     line, for a table), nothing written.
+     line, for a table), nothing written;
+  4. the charts' time axis names the periods: the text of report.pdf
+     (pdftotext; the charts are drawn in it as text) holds every period of
+     history.csv as written ("2023-H1", "2022-Q3") and none of the
+     fractional years the periods sit at ("2023,25"); a published store
+     with semester and quarter ranks (2025-H1, 2025-Q3, 2025-Q4) gives the
+     province-rank chart those periods and its reading names "2025-Q4";
+     sixteen semesters on one chart: the latest labelled, each period's
+     label either drawn or thinned (never a number).
 """
 import csv, json, os, shutil, subprocess, sys
 
@@ -157,5 +165,91 @@ bad_case("same", [{"table": same}], "same.csv:2")
 rng = os.path.join(work, "range.csv")
 open(rng, "w", encoding="utf-8").write("unit,period,index_pct\nSKHCN,2023-H1,170\n")
 bad_case("range", [{"table": rng}], "range.csv:2")
+# 4. the time axis names the periods (text of report.pdf)
+import re
+
+
+def pdf_text(path):
+    p = subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True)
+    if p.returncode != 0:
+        fail("pdftotext %s: %s" % (path, p.stderr))
+    return p.stdout
+
+
+def frac_years(periods):
+    out = []
+    for per in periods:
+        x = key(per)
+        if x != int(x):
+            out.append(("%.2f" % x).replace(".", ","))
+    return out
+
+
+for pk in (out, out2):
+    txt = pdf_text(os.path.join(pk, "report.pdf"))
+    pers = [r["period"] for r in csv.DictReader(open(os.path.join(pk, "history.csv"),
+                                                     encoding="utf-8-sig"))]
+    for per in pers:
+        # the index chart and the areas' panels: at least twice
+        if len(re.findall(r"(?<![\w-])%s(?![\w-])" % re.escape(per), txt)) < 2:
+            fail("%s: period %s is not on the charts' axis" % (pk, per))
+    for f in frac_years(pers):
+        if f in txt:
+            fail("%s: a fractional year %s is written (an axis in years)" % (pk, f))
+
+# the province's ranks from a store with semesters and quarters
+store = os.path.join(work, "store")
+shutil.copytree(os.path.join(work, "root/datasets/published"), store)
+rows = list(csv.reader(open(os.path.join(store, "results.csv"), encoding="utf-8")))
+base = [r for r in rows if r[0] == "SIPAS" and r[1] == "2024" and r[2] == "hung-yen" and
+        r[5] == "total"][0]
+for per, rk in (("2025-H1", 6), ("2025-Q3", 5), ("2025-Q4", 4)):
+    r = list(base)
+    r[1], r[11], r[12], r[13] = per, str(rk), "34", "0"
+    rows.append(r)
+csv.writer(open(os.path.join(store, "results.csv"), "w", encoding="utf-8", newline="")
+           ).writerows(rows)
+cfg = json.load(open(conf, encoding="utf-8"))
+for k in ("framework", "evidence", "tasks", "dossiers"):
+    cfg[k] = os.path.normpath(os.path.join(os.path.dirname(conf), cfg[k]))
+cfg["history"] = [{"table": os.path.join(d, "province-2024", "history-skhcn.csv")}]
+cfg["published"] = store
+c3 = os.path.join(work, "cfg-store.json")
+json.dump(cfg, open(c3, "w", encoding="utf-8"), ensure_ascii=False)
+out3 = os.path.join(work, "pack-store")
+run(c3, out3)
+if os.path.exists(os.path.join(out3, "summary.json")):
+    sm = json.load(open(os.path.join(out3, "summary.json"), encoding="utf-8"))
+    rd = [c["reading"] for c in sm["charts"] if c["id"] == "chart-province-ranks"]
+    if not rd or "2025-Q4" not in rd[0]:
+        fail("province ranks reading %s does not name 2025-Q4" % rd)
+    txt = pdf_text(os.path.join(out3, "report.pdf"))
+    for per in ("2025-H1", "2025-Q4"):
+        if per not in txt:
+            fail("province ranks chart: %s not on its axis" % per)
+    for f in ("2025,25", "2025,63", "2025,88", "2025,875"):
+        if f in txt:
+            fail("province ranks chart: fractional year %s" % f)
+
+# sixteen semesters: thinned, the latest labelled, never a number
+many = os.path.join(work, "history-many.csv")
+with open(many, "w", encoding="utf-8") as f:
+    f.write("unit,period,index_pct\n")
+    for i in range(16):
+        f.write("SKHCN,%d-H%d,%.2f\n" % (2016 + i // 2, i % 2 + 1, 70 + (i * 7) % 13))
+cfg["history"] = [{"table": many}]
+cfg["published"] = os.path.join(work, "root/datasets/published")
+c4 = os.path.join(work, "cfg-many.json")
+json.dump(cfg, open(c4, "w", encoding="utf-8"), ensure_ascii=False)
+out4 = os.path.join(work, "pack-many")
+run(c4, out4)
+if os.path.exists(os.path.join(out4, "report.pdf")):
+    txt = pdf_text(os.path.join(out4, "report.pdf"))
+    pers = ["%d-H%d" % (2016 + i // 2, i % 2 + 1) for i in range(16)] + ["2024-H2"]
+    if len(re.findall(r"(?<![\w-])2024-H2(?![\w-])", txt)) < 2:
+        fail("many periods: the latest period 2024-H2 is not labelled")
+    for fy in frac_years(pers):
+        if fy in txt:
+            fail("many periods: fractional year %s written" % fy)
 print("history: %d disagreements" % bad)
 sys.exit(1 if bad else 0)

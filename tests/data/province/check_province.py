@@ -17,7 +17,18 @@ checked independently of chiso's code:
   4. summary.json lists exactly the files of the folder, holds every unit
      and the bands of the framework;
   5. safety: a pack inside the sheets' folder or over the unit list is
-     refused (exit 2) and creates nothing.
+     refused (exit 2) and creates nothing;
+  6. groups from the sheets, no unit list: the 22 sheets written as .xlsx
+     (openpyxl, a title row above the header, a `Khối` column), one per
+     unit in a folder, and all of them in one .xlsx with a unit column:
+     `chiso report` (one command) and `chiso score --all-units --csv` give
+     every unit its group, points and index % as computed above, and ranks
+     and group ranks recomputed here in Python (competition ranks: 1 + the
+     number of units with a higher index %); summary.json says
+     groups_from "sheets"; one ranking chart per group. One unit given two
+     groups is exit 1 naming the cell (FILE:SHEET!A9) and both groups,
+     nothing written; sheets without a group column rank without groups
+     (groups_from "none", warning units_without_groups, no group chart).
 Exit status 0 when everything agrees.
 """
 import csv, filecmp, io, json, os, shutil, subprocess, sys
@@ -266,6 +277,156 @@ for out in (os.path.join(data, "sheets", "pack"), os.path.join(data, "units.csv"
     if sorted(os.listdir(os.path.dirname(out))) != before or \
             open(os.path.join(data, "units.csv"), "rb").read() != h:
         fail("pack at %s changed the inputs" % out)
+
+# 6. groups from the sheets' Khối column (no unit list), workbooks
+import openpyxl  # Debian's python3-openpyxl (build.sh)
+
+xdir = os.path.join(work, "xlsx-folder")
+os.makedirs(xdir)
+big = openpyxl.Workbook()
+bs = big.active
+bs.title = "Tự chấm"
+bs.append(["Đơn vị", "Khối", "Mã tiêu chí", "Giá trị", "Tử số", "Mẫu số", "Điểm tự chấm",
+           "Điểm thẩm định", "Tài liệu kiểm chứng"])
+names = {u["Mã đơn vị"]: u for u in ulist}
+
+
+def cell(v):
+    v = v.strip()
+    if v == "":
+        return None
+    try:
+        return float(v.replace(",", "."))
+    except ValueError:
+        return v
+
+
+for u in ulist:
+    code = u["Mã đơn vị"]
+    rows = list(csv.reader(open(os.path.join(data, "sheets", code + ".csv"), encoding="utf-8"),
+                           delimiter=";"))
+    hdr = rows[0]
+    ix = {h: i for i, h in enumerate(hdr)}
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Phiếu tự chấm"
+    ws.append(["Bảng tự chấm điểm năm 2024 - " + u["Tên đơn vị"]])
+    ws.append(["Khối"] + hdr)
+    for r in rows[1:]:
+        ws.append([u["Khối"], r[0], r[1]] + [cell(v) for v in r[2:]])
+        bs.append([code, u["Khối"], r[0]] +
+                  [cell(r[ix[h]]) if h in ix else None for h in
+                   ("Giá trị", "Tử số", "Mẫu số", "Điểm tự chấm", "Điểm thẩm định",
+                    "Tài liệu kiểm chứng")])
+    wb.save(os.path.join(xdir, code + ".xlsx"))
+xone = os.path.join(work, "all-units.xlsx")
+big.save(xone)
+
+# ranks recomputed here from the independent per-unit index %
+def py_ranks(idx, grp):
+    rk = {k: 1 + sum(1 for j in idx if idx[j] > idx[k] + 1e-9) for k in idx}
+    grk = {k: 1 + sum(1 for j in idx if grp[j] == grp[k] and idx[j] > idx[k] + 1e-9)
+           for k in idx}
+    return rk, grk
+
+
+idx = {k: half_up(s["index"], 2) for k, s in expect.items()}
+grp = {k: s["group"] for k, s in expect.items()}
+prk, pgrk = py_ranks(idx, grp)
+
+
+def check_units_csv(path, what):
+    got = {r["unit"]: r for r in csv.DictReader(open(path, encoding="utf-8-sig"))}
+    if set(got) != set(expect):
+        fail("%s: units %s" % (what, sorted(got)))
+        return
+    for k, s in expect.items():
+        g = got[k]
+        if g["group"] != s["group"]:
+            fail("%s: %s group '%s', the sheet says '%s'" % (what, k, g["group"], s["group"]))
+        if abs(float(g["index_pct"]) - s["index"]) > TOL or \
+                abs(float(g["points"]) - s["points"]) > TOL:
+            fail("%s: %s index %s points %s, independently %.4f %.4f" %
+                 (what, k, g["index_pct"], g["points"], s["index"], s["points"]))
+        ngrp = sum(1 for j in grp if grp[j] == s["group"])
+        if (int(g["rank"] or -1), int(g["group_rank"] or -1),
+                int(g["group_rank_of"] or -1)) != \
+                (prk[k], pgrk[k], ngrp):
+            fail("%s: %s rank %s, group rank %s/%s; recomputed %d, %d/%d" %
+                 (what, k, g["rank"], g["group_rank"], g["group_rank_of"], prk[k], pgrk[k],
+                  ngrp))
+
+
+for ev, tag in ((xdir, "xlsx folder"), (xone, "one xlsx")):
+    c = dict(cfg)
+    c.pop("units", None)
+    c["evidence"] = ev
+    cpath = os.path.join(work, "cfg-%s.json" % tag.replace(" ", "-"))
+    json.dump(c, open(cpath, "w", encoding="utf-8"), ensure_ascii=False)
+    out = os.path.join(work, "pack-%s" % tag.replace(" ", "-"))
+    p = subprocess.run([chiso, "report", cpath, "--out", out, "--quiet"], capture_output=True,
+                       text=True)
+    if p.returncode != 0:
+        fail("%s: chiso report exit %d: %s" % (tag, p.returncode, p.stderr))
+        continue
+    check_units_csv(os.path.join(out, "units.csv"), tag + " pack")
+    sm = json.load(open(os.path.join(out, "summary.json"), encoding="utf-8"))
+    if sm.get("groups_from") != "sheets":
+        fail("%s: groups_from %s" % (tag, sm.get("groups_from")))
+    nch = sum(1 for f in os.listdir(out) if f.startswith("chart-ranking-group-") and
+              f.endswith(".png"))
+    if nch != len(groups):
+        fail("%s: %d group charts for %d groups" % (tag, nch, len(groups)))
+    ucsv = os.path.join(work, "score-%s.csv" % tag.replace(" ", "-"))
+    p = subprocess.run([chiso, "score", FW, ev, "--all-units", "--csv", ucsv],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        fail("%s: chiso score --all-units exit %d: %s" % (tag, p.returncode, p.stderr))
+    else:
+        check_units_csv(ucsv, tag + " score --all-units")
+
+# one unit in two groups: an error at the cell, naming both
+cdir = os.path.join(work, "xlsx-conflict")
+shutil.copytree(xdir, cdir)
+wb = openpyxl.load_workbook(os.path.join(cdir, "SNV.xlsx"))
+other = [g for g in groups if g != names["SNV"]["Khối"]][0]
+wb.active["A9"] = other
+wb.save(os.path.join(cdir, "SNV.xlsx"))
+c = dict(cfg)
+c.pop("units", None)
+c["evidence"] = cdir
+cpath = os.path.join(work, "cfg-conflict.json")
+json.dump(c, open(cpath, "w", encoding="utf-8"), ensure_ascii=False)
+out = os.path.join(work, "pack-conflict")
+for args in (["report", cpath, "--out", out], ["score", FW, cdir, "--all-units"]):
+    p = subprocess.run([chiso] + args, capture_output=True, text=True)
+    if p.returncode != 1 or "SNV.xlsx:Phiếu tự chấm!A9" not in p.stderr or \
+            names["SNV"]["Khối"] not in p.stderr or other not in p.stderr:
+        fail("conflicting groups (%s): exit %d: %s" % (args[0], p.returncode, p.stderr))
+if os.path.exists(out):
+    fail("conflicting groups: %s was written" % out)
+
+# no unit list, no group column: ranked without groups, and said so
+c = dict(cfg)
+c.pop("units", None)
+c["evidence"] = os.path.join(data, "sheets")
+cpath = os.path.join(work, "cfg-nogroups.json")
+json.dump(c, open(cpath, "w", encoding="utf-8"), ensure_ascii=False)
+out = os.path.join(work, "pack-nogroups")
+p = subprocess.run([chiso, "report", cpath, "--out", out, "--quiet"], capture_output=True,
+                   text=True)
+if p.returncode != 0:
+    fail("no groups: exit %d: %s" % (p.returncode, p.stderr))
+else:
+    sm = json.load(open(os.path.join(out, "summary.json"), encoding="utf-8"))
+    codes = [w["code"] for w in sm["warnings"]]
+    if sm.get("groups_from") != "none" or "units_without_groups" not in codes or \
+            any(f.startswith("chart-ranking-group-") for f in os.listdir(out)):
+        fail("no groups: groups_from %s, warnings %s" % (sm.get("groups_from"), codes))
+    for r in csv.DictReader(open(os.path.join(out, "units.csv"), encoding="utf-8-sig")):
+        if r["group"] != "" or int(r["rank"]) != prk[r["unit"]]:
+            fail("no groups: %s group '%s' rank %s (recomputed %d)" %
+                 (r["unit"], r["group"], r["rank"], prk[r["unit"]]))
 
 print("province pack: %d units, %d criteria, %d disagreements" % (len(expect), len(crit), bad))
 sys.exit(1 if bad else 0)
