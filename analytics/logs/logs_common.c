@@ -724,6 +724,37 @@ chiso_logs__outside_period(const char *path,
                           unit, per, a, b);
 }
 
+chiso_status
+chiso_logs__rows_cover(const char *path,
+                       chiso_period_kind kind,
+                       int32_t period_index,
+                       const void *rows,
+                       size_t n,
+                       size_t stride,
+                       size_t period_off,
+                       const char *unit,
+                       int tasks,
+                       chiso_diag *diag)
+{
+    const unsigned char *r = rows;
+    int32_t first = INT32_MAX, last = INT32_MIN;
+    size_t i;
+
+    for (i = 0; i < n; i++, r += stride) {
+        const char *u;
+        int32_t p;
+        memcpy(&u, r, sizeof(u));
+        memcpy(&p, r + period_off, sizeof(p));
+        if (p == INT32_MIN || (unit != NULL && strcmp(u, unit) != 0)) {
+            continue;
+        }
+        first = p < first ? p : first;
+        last = p > last ? p : last;
+    }
+    return chiso_logs__outside_period(path, kind, period_index, first, last,
+                                      unit != NULL ? unit : "*", tasks, diag);
+}
+
 const char *
 chiso_logs__inputs_unit(const char *path,
                         char *const *units,

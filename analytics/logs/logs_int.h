@@ -207,6 +207,22 @@ chiso_status chiso_logs__outside_period(const char *path,
                                         const char *unit,
                                         int tasks,
                                         chiso_diag *diag);
+/*
+ * The unit's earliest and latest periods among a result's rows (an array
+ * of n rows of `stride` bytes, each starting with `const char *unit`, with
+ * its int32_t period index at `period_off`; the overall row, INT32_MIN,
+ * left out), then chiso_logs__outside_period. unit NULL: every unit.
+ */
+chiso_status chiso_logs__rows_cover(const char *path,
+                                    chiso_period_kind kind,
+                                    int32_t period_index,
+                                    const void *rows,
+                                    size_t n,
+                                    size_t stride,
+                                    size_t period_off,
+                                    const char *unit,
+                                    int tasks,
+                                    chiso_diag *diag);
 
 /* ---- hash index ------------------------------------------------------------- */
 

@@ -947,8 +947,8 @@ services_compute(chiso_services_result **out,
                  chiso_diag *diag)
 {
     chiso_services_options o = CHISO_SERVICES_OPTIONS_INIT;
-    chiso_table_schema schema = {svc_columns, SVC_NCOLS, SVC_ID, -1,
-                                 N_("dossier log"), 0};
+    chiso_table_schema schema = {svc_columns, SVC_NCOLS,         SVC_ID,
+                                 -1,          N_("dossier log"), 0};
     chiso_row_handler h;
     chiso_table_run run;
     chiso_table *t = NULL;

@@ -27,6 +27,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 enum {
@@ -1454,20 +1455,12 @@ chiso_tasks_inputs(chiso_input_set *set,
     chiso_period_format(res->period, period_index, per, sizeof(per));
     r = chiso_tasks_find(res, unit != NULL ? label : NULL, period_index);
     if (r == NULL) {
-        int32_t first = INT32_MAX, last = INT32_MIN;
-        size_t i;
-        for (i = 0; i < res->n_rows; i++) {
-            int32_t p = res->rows[i].period_index;
-            if (p == INT32_MIN ||
-                (unit != NULL && strcmp(res->rows[i].unit, label) != 0)) {
-                continue;
-            }
-            first = p < first ? p : first;
-            last = p > last ? p : last;
-        }
-        st = chiso_logs__outside_period(res->path, res->period, period_index,
-                                        first, last, unit != NULL ? label : "*",
-                                        1, diag);
+        /* a log that does not reach the period is an error, a gap inside
+         * it a period without work */
+        st = chiso_logs__rows_cover(res->path, res->period, period_index,
+                                    res->rows, res->n_rows, sizeof(*res->rows),
+                                    offsetof(chiso_tasks_row, period_index),
+                                    unit != NULL ? label : NULL, 1, diag);
         if (st != CHISO_OK) {
             return st;
         }

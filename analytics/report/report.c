@@ -518,12 +518,21 @@ score_caveats(struct rp *R)
                    fabs(ns->self_points - ns->points) > 0.005) {
             chiso_report__num(R, ns->self_points, 2, a, sizeof(a));
             chiso_report__num(R, ns->points, 2, b, sizeof(b));
-            if (e != NULL && R->ev->sheet != NULL) {
-                /* a workbook: the cell of the points ("Tự chấm!E40") */
-                char where[700];
-                unsigned long wl, wc;
-                chiso_evidence_where(R->ev, e, e->col_points, where,
-                                     sizeof(where), &wl, &wc);
+            {
+                /* where the points are: the cell of a workbook ("Tự
+                 * chấm!F41"), the line of a CSV sheet */
+                char place[760], where[700];
+                unsigned long wl = 0, wc = 0;
+                if (e != NULL && R->ev->sheet != NULL) {
+                    chiso_evidence_where(R->ev, e, e->col_points, where,
+                                         sizeof(where), &wl, &wc);
+                    snprintf(place, sizeof(place), "%s", where);
+                } else {
+                    snprintf(where, sizeof(where), "%s", R->ev->path);
+                    snprintf(place, sizeof(place),
+                             R->en ? "%s, line %lu" : "%s, dòng %lu",
+                             R->ev->path, e ? e->line : 0UL);
+                }
                 chiso_report__warnk(
                     R, "self_points_differ", CHISO_SEVERITY_WARNING, n->id,
                     where,
@@ -531,17 +540,8 @@ score_caveats(struct rp *R)
                             "rule gives %s (%s)"
                           : "tiêu chí %s: điểm tự chấm %s khác điểm theo "
                             "quy tắc %s (%s)",
-                    n->id, a, b, where);
-            } else {
-                chiso_report__warnk(
-                    R, "self_points_differ", CHISO_SEVERITY_WARNING, n->id,
-                    R->ev->path,
-                    R->en ? "criterion %s: self-assessed %s points, the "
-                            "rule gives %s (%s, line %lu)"
-                          : "tiêu chí %s: điểm tự chấm %s khác điểm theo "
-                            "quy tắc %s (%s, dòng %lu)",
-                    n->id, a, b, R->ev->path, e ? e->line : 0UL);
-                if (R->wlist.n > 0 && e != NULL) {
+                    n->id, a, b, place);
+                if (R->wlist.n > 0 && e != NULL && R->ev->sheet == NULL) {
                     /* the row of the sheet that gives the points */
                     R->wlist.items[R->wlist.n - 1].line = e->line;
                 }
