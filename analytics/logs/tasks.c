@@ -98,6 +98,8 @@ typedef struct tk_rec {
     /* completed by the status alone ("Đã hoàn thành đúng hạn" with no
      * completion date): 1 on time, 2 late, 0 not so */
     int status_done;
+    /* the status says on time (late) but the dates say late (on time) */
+    int status_conflict;
     logs_time due, done;
 } tk_rec;
 
@@ -258,6 +260,13 @@ tk_parse_row(const tk_layout *L,
                         "assignment date",
                         q, tk_col_name(L, TK_DONE));
     }
+    if (r->has_done && r->has_due &&
+        (r->status == CHISO_TASK_DONE_ON_TIME ||
+         r->status == CHISO_TASK_DONE_LATE)) {
+        /* the dates decide; the disagreement is counted and noted */
+        int late = logs_time_diff(&r->done, &r->due) > 0;
+        r->status_conflict = late != (r->status == CHISO_TASK_DONE_LATE);
+    }
     /* done means done by as_of */
     if (r->has_done && logs_time_diff(&r->done, &L->as_of) > 0) {
         r->has_done = 0;
@@ -310,7 +319,8 @@ typedef struct tk_acc {
     char *txt; /* texts of the overdue tasks, one buffer per worker */
     size_t n_txt, cap_txt, n_noname;
     uint64_t rows;
-    uint64_t status_done; /* completed by the status alone */
+    uint64_t status_done;     /* completed by the status alone */
+    uint64_t status_conflict; /* status and dates disagree on lateness */
 } tk_acc;
 
 typedef struct tk_name_ref {
@@ -496,6 +506,7 @@ tk_acc_add(tk_acc *A,
         return 0;
     }
     A->status_done += (uint64_t)(r->status_done != 0);
+    A->status_conflict += (uint64_t)r->status_conflict;
     if (!r->has_due) {
         int done = r->has_done || r->status_done != 0;
         un->undated++;
@@ -1174,9 +1185,20 @@ tasks_compute(chiso_tasks_result **out,
                   o.unit, diag);
     if (st == CHISO_OK) {
         size_t w;
+        uint64_t conflict = 0;
         for (w = 0; w < run.n_workers; w++) {
             res->done_by_status +=
                 ((const tk_acc *)run.workers[w])->status_done;
+            conflict += ((const tk_acc *)run.workers[w])->status_conflict;
+        }
+        if (conflict > 0 && o.table.notes != NULL) {
+            chiso_diag_list_addk(
+                o.table.notes, "task_status_disagrees", CHISO_SEVERITY_WARNING,
+                NULL, path, 0, 0,
+                "%llu tasks have a status that disagrees with their dates "
+                "('Đã hoàn thành đúng hạn' completed after the deadline, or "
+                "'quá hạn' completed by it): counted by the dates",
+                (unsigned long long)conflict);
         }
         if (res->done_by_status > 0 && o.table.notes != NULL) {
             chiso_diag_list_addk(
