@@ -737,6 +737,92 @@ cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/*
+ * The start of a pack, for the department's and the province's: never
+ * into, over or around an input, never a folder chiso did not make;
+ * refused before any work. Opens R->od.
+ */
+chiso_status
+chiso_report__pack_open(struct rp *R, const char *out_dir, chiso_diag *diag)
+{
+    const char *inputs[64];
+    size_t n_inputs;
+    chiso_status st;
+
+    n_inputs = chiso_report_config_inputs(R->cfg, inputs,
+                                          sizeof(inputs) / sizeof(inputs[0]));
+    st = chiso_output_check(out_dir, inputs, n_inputs, CHISO_OUTPUT_FOLDER,
+                            diag);
+    if (st == CHISO_OK) {
+        chiso_outdir_options oo = CHISO_OUTDIR_OPTIONS_INIT;
+        oo.keep_edited = R->opts->keep_edited;
+        st = chiso_outdir_open_with(&R->od, out_dir, &oo, diag);
+    }
+    return st;
+}
+
+/*
+ * The end of a pack whose files are written (st: how that went): the
+ * summary, which lists every file and itself, then the folder put in
+ * place (R->od is NULL after), the files kept in it (the user's) said
+ * after the pack's own warnings -- not in summary.json, which does not
+ * depend on what else is in the folder -- and the outcome handed over.
+ */
+chiso_status
+chiso_report__pack_commit(struct rp *R,
+                          chiso_status st,
+                          chiso_status (*summary)(void *ctx),
+                          void *ctx,
+                          const char *out_dir,
+                          chiso_report_outcome *outcome,
+                          chiso_diag *diag)
+{
+    chiso_diag_list notes;
+    size_t i;
+
+    if (st == CHISO_OK) {
+        st = chiso_report__add_file(R, "summary.json");
+        if (st == CHISO_OK) {
+            qsort(R->files, R->n_files, sizeof(*R->files), cmp_str);
+            st = summary(ctx);
+        }
+    }
+    if (st == CHISO_OK && R->oom) {
+        st = CHISO_ENOMEM;
+    }
+    if (st != CHISO_OK) {
+        if (diag != NULL && diag->code == CHISO_OK) {
+            chiso_diag_set(diag, st, out_dir, 0, 0, "cannot write the report");
+        }
+        return st;
+    }
+    chiso_diag_list_init(&notes, 1000);
+    notes.lang = R->en ? CHISO_LANG_EN : CHISO_LANG_VI;
+    st = chiso_outdir_finish(R->od, &notes, diag);
+    R->od = NULL;
+    for (i = 0; st == CHISO_OK && i < notes.n; i++) {
+        chiso_report__warn(R, "%s: %s", notes.items[i].path,
+                           notes.items[i].message);
+    }
+    chiso_diag_list_free(&notes);
+    if (st == CHISO_OK && outcome != NULL) {
+        outcome->files = R->files;
+        outcome->n_files = R->n_files;
+        outcome->warnings = R->warnings;
+        outcome->n_warnings = R->n_warnings;
+        R->files = NULL;
+        R->warnings = NULL;
+        R->n_files = R->n_warnings = 0;
+    }
+    return st;
+}
+
+static chiso_status
+department_summary(void *ctx)
+{
+    return chiso_report__write_summary(ctx);
+}
+
 chiso_status
 chiso_report_build(const chiso_report_config *cfg,
                    const char *out_dir,
@@ -747,9 +833,7 @@ chiso_report_build(const chiso_report_config *cfg,
     chiso_report_options defaults = CHISO_REPORT_OPTIONS_INIT;
     struct rp R;
     chiso_status st;
-    chiso_diag_list notes;
-    const char *inputs[64];
-    size_t i, n_inputs;
+    size_t i;
 
     if (cfg->province_scope) {
         return chiso_report__province_build(cfg, out_dir, opts, outcome, diag);
@@ -762,22 +846,9 @@ chiso_report_build(const chiso_report_config *cfg,
     R.opts = opts ? opts : &defaults;
     R.diag = diag;
     R.en = cfg->language != NULL && strcmp(cfg->language, "en") == 0;
-    chiso_diag_list_init(&notes, 1000);
-    notes.lang = R.en ? CHISO_LANG_EN : CHISO_LANG_VI;
     chiso_diag_list_init(&R.wlist, 200);
-    R.wlist.lang = notes.lang;
-
-    /* never into, over or around an input; never a folder chiso did not
-     * make; refused before any work */
-    n_inputs = chiso_report_config_inputs(cfg, inputs,
-                                          sizeof(inputs) / sizeof(inputs[0]));
-    st = chiso_output_check(out_dir, inputs, n_inputs, CHISO_OUTPUT_FOLDER,
-                            diag);
-    if (st == CHISO_OK) {
-        chiso_outdir_options oo = CHISO_OUTDIR_OPTIONS_INIT;
-        oo.keep_edited = R.opts->keep_edited;
-        st = chiso_outdir_open_with(&R.od, out_dir, &oo, diag);
-    }
+    R.wlist.lang = R.en ? CHISO_LANG_EN : CHISO_LANG_VI;
+    st = chiso_report__pack_open(&R, out_dir, diag);
     if (st != CHISO_OK) {
         goto fail;
     }
@@ -831,47 +902,10 @@ chiso_report_build(const chiso_report_config *cfg,
         progress(&R, "html");
         st = chiso_report__write_html(&R);
     }
-    if (st == CHISO_OK) {
-        /* the summary lists every file, itself included */
-        st = chiso_report__add_file(&R, "summary.json");
-        if (st == CHISO_OK) {
-            qsort(R.files, R.n_files, sizeof(*R.files), cmp_str);
-            st = chiso_report__write_summary(&R);
-        }
-    }
-    if (st == CHISO_OK && R.oom) {
-        st = CHISO_ENOMEM;
-    }
-    if (st != CHISO_OK) {
-        if (diag != NULL && diag->code == CHISO_OK) {
-            chiso_diag_set(diag, st, out_dir, 0, 0, "cannot write the report");
-        }
-        goto fail;
-    }
-    st = chiso_outdir_finish(R.od, &notes, diag);
-    R.od = NULL;
-    if (st != CHISO_OK) {
-        goto fail;
-    }
-    /* the files kept in the folder (the user's), after the pack's own
-     * warnings: not in summary.json, which does not depend on what else
-     * is in the folder */
-    for (i = 0; i < notes.n; i++) {
-        chiso_report__warn(&R, "%s: %s", notes.items[i].path,
-                           notes.items[i].message);
-    }
-    if (outcome != NULL) {
-        outcome->files = R.files;
-        outcome->n_files = R.n_files;
-        outcome->warnings = R.warnings;
-        outcome->n_warnings = R.n_warnings;
-        R.files = NULL;
-        R.warnings = NULL;
-        R.n_files = R.n_warnings = 0;
-    }
+    st = chiso_report__pack_commit(&R, st, department_summary, &R, out_dir,
+                                   outcome, diag);
 fail:
     chiso_outdir_abort(R.od);
-    chiso_diag_list_free(&notes);
     free_rp(&R);
     for (i = 0; i < R.n_files; i++) {
         free(R.files[i]);

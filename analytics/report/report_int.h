@@ -161,6 +161,17 @@ const char *chiso_report__strf(struct rp *R, const char *fmt, ...)
 const char *chiso_report__path(struct rp *R, const char *name);
 /* Record a written file name. */
 chiso_status chiso_report__add_file(struct rp *R, const char *name);
+/* report.c: the start and the end of a pack, shared by the department's
+ * and the province's (see there). */
+chiso_status
+chiso_report__pack_open(struct rp *R, const char *out_dir, chiso_diag *diag);
+chiso_status chiso_report__pack_commit(struct rp *R,
+                                       chiso_status st,
+                                       chiso_status (*summary)(void *ctx),
+                                       void *ctx,
+                                       const char *out_dir,
+                                       chiso_report_outcome *outcome,
+                                       chiso_diag *diag);
 
 /* report_summary.c */
 chiso_status chiso_report__write_summary(struct rp *R);

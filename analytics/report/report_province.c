@@ -1486,6 +1486,12 @@ pv_period_label(struct rp *R)
                                sizeof(R->period_label));
 }
 
+static chiso_status
+province_summary(void *ctx)
+{
+    return write_summary(ctx);
+}
+
 chiso_status
 chiso_report__province_build(const chiso_report_config *cfg,
                              const char *out_dir,
@@ -1496,9 +1502,7 @@ chiso_report__province_build(const chiso_report_config *cfg,
     chiso_report_options defaults = CHISO_REPORT_OPTIONS_INIT;
     struct rp R;
     struct pv P;
-    chiso_diag_list notes;
-    const char *inputs[64];
-    size_t i, n_inputs;
+    size_t i;
     chiso_status st;
 
     memset(&R, 0, sizeof(R));
@@ -1512,21 +1516,11 @@ chiso_report__province_build(const chiso_report_config *cfg,
     R.en = cfg->language != NULL && strcmp(cfg->language, "en") == 0;
     P.R = &R;
     P.lang = R.en ? CHISO_LANG_EN : CHISO_LANG_VI;
-    chiso_diag_list_init(&notes, 1000);
-    notes.lang = P.lang;
     chiso_diag_list_init(&R.wlist, 200);
     R.wlist.lang = P.lang;
     pv_period_label(&R);
 
-    n_inputs = chiso_report_config_inputs(cfg, inputs,
-                                          sizeof(inputs) / sizeof(inputs[0]));
-    st = chiso_output_check(out_dir, inputs, n_inputs, CHISO_OUTPUT_FOLDER,
-                            diag);
-    if (st == CHISO_OK) {
-        chiso_outdir_options oo = CHISO_OUTDIR_OPTIONS_INIT;
-        oo.keep_edited = R.opts->keep_edited;
-        st = chiso_outdir_open_with(&R.od, out_dir, &oo, diag);
-    }
+    st = chiso_report__pack_open(&R, out_dir, diag);
     if (st == CHISO_OK) {
         if (R.opts->progress) {
             R.opts->progress(R.opts->progress_ctx, "score");
@@ -1560,43 +1554,9 @@ chiso_report__province_build(const chiso_report_config *cfg,
         }
         st = write_pdf(&P);
     }
-    if (st == CHISO_OK) {
-        st = chiso_report__add_file(&R, "summary.json");
-        if (st == CHISO_OK) {
-            qsort(R.files, R.n_files, sizeof(*R.files), cmp_str);
-            st = write_summary(&P);
-        }
-    }
-    if (st == CHISO_OK && R.oom) {
-        st = CHISO_ENOMEM;
-    }
-    if (st != CHISO_OK) {
-        if (diag != NULL && diag->code == CHISO_OK) {
-            chiso_diag_set(diag, st, out_dir, 0, 0, "cannot write the report");
-        }
-        goto fail;
-    }
-    st = chiso_outdir_finish(R.od, &notes, diag);
-    R.od = NULL;
-    if (st != CHISO_OK) {
-        goto fail;
-    }
-    for (i = 0; i < notes.n; i++) {
-        chiso_report__warn(&R, "%s: %s", notes.items[i].path,
-                           notes.items[i].message);
-    }
-    if (outcome != NULL) {
-        outcome->files = R.files;
-        outcome->n_files = R.n_files;
-        outcome->warnings = R.warnings;
-        outcome->n_warnings = R.n_warnings;
-        R.files = NULL;
-        R.warnings = NULL;
-        R.n_files = R.n_warnings = 0;
-    }
-fail:
-    chiso_outdir_abort(R.od);
-    chiso_diag_list_free(&notes);
+    st = chiso_report__pack_commit(&R, st, province_summary, &P, out_dir,
+                                   outcome, diag);
+    chiso_outdir_abort(R.od); /* a pack not put in place is removed */
     chiso_diag_list_free(&R.wlist);
     pv_free(&P);
     chiso_framework_free(R.fw);
