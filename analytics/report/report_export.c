@@ -64,15 +64,17 @@ new_book(struct rp *R, chiso_sheet_book **book, const char *title)
     return chiso_sheet_book_new(book, &o, R->diag);
 }
 
-static void
-fig(chiso_sheet_figure *f,
-    size_t *n,
-    const char *label,
-    chiso_sheet_kind kind,
-    double value,
-    int dec,
-    const char *unit,
-    const char *source)
+/* One key figure of a workbook's summary sheet, appended at f[*n]; value
+ * NaN = no data. Shared with report_office.c. */
+void
+chiso_report__fig(chiso_sheet_figure *f,
+                  size_t *n,
+                  const char *label,
+                  chiso_sheet_kind kind,
+                  double value,
+                  int dec,
+                  const char *unit,
+                  const char *source)
 {
     chiso_sheet_figure *x = &f[(*n)++];
 
@@ -81,7 +83,6 @@ fig(chiso_sheet_figure *f,
     x->kind = kind;
     x->value = value;
     x->decimals = dec;
-    x->text = NULL;
     x->unit = unit;
     x->source = source;
 }
@@ -110,20 +111,22 @@ chiso_report_score_xlsx(const chiso_framework *fw,
     if (st != CHISO_OK) {
         return st;
     }
-    fig(f, &n, M(&R, "Self-assessed PAR index"), CHISO_SHEET_PERCENT,
-        res->index_pct, 2, "%", fw->name);
-    fig(f, &n, M(&R, "Self-assessed points"), CHISO_SHEET_NUMBER, res->points,
-        2, M(&R, "points"), source);
-    fig(f, &n, M(&R, "Applicable maximum"), CHISO_SHEET_NUMBER,
-        res->applicable_max, 2, M(&R, "points"), fw->name);
-    fig(f, &n, M(&R, "Grade"), CHISO_SHEET_TEXT, res->group ? 0 : (double)NAN,
-        0, NULL, fw->name);
+    chiso_report__fig(f, &n, M(&R, "Self-assessed PAR index"),
+                      CHISO_SHEET_PERCENT, res->index_pct, 2, "%", fw->name);
+    chiso_report__fig(f, &n, M(&R, "Self-assessed points"), CHISO_SHEET_NUMBER,
+                      res->points, 2, M(&R, "points"), source);
+    chiso_report__fig(f, &n, M(&R, "Applicable maximum"), CHISO_SHEET_NUMBER,
+                      res->applicable_max, 2, M(&R, "points"), fw->name);
+    chiso_report__fig(f, &n, M(&R, "Grade"), CHISO_SHEET_TEXT,
+                      res->group ? 0 : (double)NAN, 0, NULL, fw->name);
     f[n - 1].text = res->group ? res->group->label : NULL;
-    fig(f, &n, M(&R, "Appraised PAR index"), CHISO_SHEET_PERCENT,
-        res->has_appraised ? res->appraised_index_pct : (double)NAN, 2, "%",
-        source);
-    fig(f, &n, M(&R, "Criteria without figures"), CHISO_SHEET_INTEGER,
-        (double)res->n_not_reported, 0, NULL, source);
+    chiso_report__fig(f, &n, M(&R, "Appraised PAR index"), CHISO_SHEET_PERCENT,
+                      res->has_appraised ? res->appraised_index_pct
+                                         : (double)NAN,
+                      2, "%", source);
+    chiso_report__fig(f, &n, M(&R, "Criteria without figures"),
+                      CHISO_SHEET_INTEGER, (double)res->n_not_reported, 0, NULL,
+                      source);
     chiso_sheet_add_summary(book, M(&R, "Summary"), fw->name, f, n, NULL);
     chiso_report__build_score_tables(&R);
     st = finish(&R, book, out, len);

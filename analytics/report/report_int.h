@@ -15,6 +15,7 @@
 #include "chiso_plot.h"
 #include "chiso_logs.h"
 #include "chiso_stats.h"
+#include "chiso_sheet.h"
 
 #define REPORT_MAX_INDICES 8
 #define REPORT_CHARTS      5
@@ -161,6 +162,16 @@ const char *chiso_report__strf(struct rp *R, const char *fmt, ...)
 const char *chiso_report__path(struct rp *R, const char *name);
 /* Record a written file name. */
 chiso_status chiso_report__add_file(struct rp *R, const char *name);
+/* report_export.c: one key figure of a workbook's summary sheet, appended
+ * at f[*n] (value NaN = no data); report_office.c uses it too. */
+void chiso_report__fig(chiso_sheet_figure *f,
+                       size_t *n,
+                       const char *label,
+                       chiso_sheet_kind kind,
+                       double value,
+                       int dec,
+                       const char *unit,
+                       const char *source);
 /* report.c: the start and the end of a pack, shared by the department's
  * and the province's (see there). */
 chiso_status

@@ -141,28 +141,6 @@ chiso_report__sheet_table(struct chiso_sheet_book *book,
     }
 }
 
-/* One key figure; value NaN = no data. */
-static void
-fig(chiso_sheet_figure *f,
-    size_t *n,
-    const char *label,
-    chiso_sheet_kind kind,
-    double value,
-    int dec,
-    const char *unit,
-    const char *source)
-{
-    chiso_sheet_figure *x = &f[(*n)++];
-
-    memset(x, 0, sizeof(*x));
-    x->label = label;
-    x->kind = kind;
-    x->value = value;
-    x->decimals = dec;
-    x->unit = unit;
-    x->source = source;
-}
-
 static void
 fig_text(chiso_sheet_figure *f,
          size_t *n,
@@ -203,54 +181,63 @@ chiso_report__write_xlsx(struct rp *R)
     }
     fig_text(f, &n, M(R, "Unit"), R->cfg->unit_name, NULL);
     fig_text(f, &n, M(R, "Period"), R->period_label, NULL);
-    fig(f, &n, M(R, "Self-assessed PAR index"), CHISO_SHEET_PERCENT,
-        s->index_pct, 2, "%", fwname);
-    fig(f, &n, M(R, "Self-assessed points"), CHISO_SHEET_NUMBER, s->points, 2,
-        points, fwname);
-    fig(f, &n, M(R, "Applicable maximum"), CHISO_SHEET_NUMBER,
-        s->applicable_max, 2, points, fwname);
+    chiso_report__fig(f, &n, M(R, "Self-assessed PAR index"),
+                      CHISO_SHEET_PERCENT, s->index_pct, 2, "%", fwname);
+    chiso_report__fig(f, &n, M(R, "Self-assessed points"), CHISO_SHEET_NUMBER,
+                      s->points, 2, points, fwname);
+    chiso_report__fig(f, &n, M(R, "Applicable maximum"), CHISO_SHEET_NUMBER,
+                      s->applicable_max, 2, points, fwname);
     fig_text(f, &n, M(R, "Grade"), s->group ? s->group->label : NULL, fwname);
-    fig(f, &n, M(R, "Appraised PAR index"), CHISO_SHEET_PERCENT,
-        s->has_appraised ? s->appraised_index_pct : (double)NAN, 2, "%",
-        fwname);
-    fig(f, &n, M(R, "Criteria without figures"), CHISO_SHEET_INTEGER,
-        (double)s->n_not_reported, 0, NULL, base_name(R->ev->path));
+    chiso_report__fig(f, &n, M(R, "Appraised PAR index"), CHISO_SHEET_PERCENT,
+                      s->has_appraised ? s->appraised_index_pct : (double)NAN,
+                      2, "%", fwname);
+    chiso_report__fig(f, &n, M(R, "Criteria without figures"),
+                      CHISO_SHEET_INTEGER, (double)s->n_not_reported, 0, NULL,
+                      base_name(R->ev->path));
     if (R->tasks != NULL) {
-        fig(f, &n, M(R, "Tasks due in the period"), CHISO_SHEET_INTEGER,
-            tr ? (double)tr->assigned : 0, 0, NULL, base_name(R->cfg->tasks));
-        fig(f, &n, M(R, "Tasks completed on time"), CHISO_SHEET_INTEGER,
-            tr ? (double)tr->completed_on_time : 0, 0, NULL,
-            base_name(R->cfg->tasks));
-        fig(f, &n, M(R, "Tasks completed on time (%)"), CHISO_SHEET_PERCENT,
-            tr ? tr->on_time_pct : (double)NAN, 2, "%",
-            base_name(R->cfg->tasks));
-        fig(f, &n, M(R, "Tasks overdue at the report date"),
-            CHISO_SHEET_INTEGER, (double)chiso_report__unit_overdue(R), 0, NULL,
-            base_name(R->cfg->tasks));
+        chiso_report__fig(f, &n, M(R, "Tasks due in the period"),
+                          CHISO_SHEET_INTEGER, tr ? (double)tr->assigned : 0, 0,
+                          NULL, base_name(R->cfg->tasks));
+        chiso_report__fig(f, &n, M(R, "Tasks completed on time"),
+                          CHISO_SHEET_INTEGER,
+                          tr ? (double)tr->completed_on_time : 0, 0, NULL,
+                          base_name(R->cfg->tasks));
+        chiso_report__fig(f, &n, M(R, "Tasks completed on time (%)"),
+                          CHISO_SHEET_PERCENT,
+                          tr ? tr->on_time_pct : (double)NAN, 2, "%",
+                          base_name(R->cfg->tasks));
+        chiso_report__fig(f, &n, M(R, "Tasks overdue at the report date"),
+                          CHISO_SHEET_INTEGER,
+                          (double)chiso_report__unit_overdue(R), 0, NULL,
+                          base_name(R->cfg->tasks));
     }
     if (R->svc != NULL) {
-        fig(f, &n, M(R, "Dossiers received"), CHISO_SHEET_INTEGER,
-            cur ? (double)cur->received : 0, 0, NULL,
-            base_name(R->cfg->dossiers));
-        fig(f, &n, M(R, "Dossiers finished"), CHISO_SHEET_INTEGER,
-            cur ? (double)cur->finished : 0, 0, NULL,
-            base_name(R->cfg->dossiers));
-        fig(f, &n, M(R, "Dossiers submitted online (%)"), CHISO_SHEET_PERCENT,
-            cur ? cur->online_pct : (double)NAN, 2, "%",
-            base_name(R->cfg->dossiers));
-        fig(f, &n, M(R, "Dossiers finished on time (%)"), CHISO_SHEET_PERCENT,
-            cur ? cur->on_time_pct : (double)NAN, 2, "%",
-            base_name(R->cfg->dossiers));
-        fig(f, &n, M(R, "Dossiers digitised (%)"), CHISO_SHEET_PERCENT,
-            cur ? cur->digitized_pct : (double)NAN, 2, "%",
-            base_name(R->cfg->dossiers));
+        chiso_report__fig(f, &n, M(R, "Dossiers received"), CHISO_SHEET_INTEGER,
+                          cur ? (double)cur->received : 0, 0, NULL,
+                          base_name(R->cfg->dossiers));
+        chiso_report__fig(f, &n, M(R, "Dossiers finished"), CHISO_SHEET_INTEGER,
+                          cur ? (double)cur->finished : 0, 0, NULL,
+                          base_name(R->cfg->dossiers));
+        chiso_report__fig(f, &n, M(R, "Dossiers submitted online (%)"),
+                          CHISO_SHEET_PERCENT,
+                          cur ? cur->online_pct : (double)NAN, 2, "%",
+                          base_name(R->cfg->dossiers));
+        chiso_report__fig(f, &n, M(R, "Dossiers finished on time (%)"),
+                          CHISO_SHEET_PERCENT,
+                          cur ? cur->on_time_pct : (double)NAN, 2, "%",
+                          base_name(R->cfg->dossiers));
+        chiso_report__fig(f, &n, M(R, "Dossiers digitised (%)"),
+                          CHISO_SHEET_PERCENT,
+                          cur ? cur->digitized_pct : (double)NAN, 2, "%",
+                          base_name(R->cfg->dossiers));
     }
     for (i = 0; i < R->n_indices && n + 2 < sizeof(f) / sizeof(f[0]); i++) {
         const chiso_pub_row *v =
             R->has_latest[i] ? R->latest[i].latest_value : NULL;
         const chiso_pub_row *r =
             R->has_latest[i] ? R->latest[i].latest_rank : NULL;
-        fig(f, &n,
+        chiso_report__fig(
+            f, &n,
             chiso_report__strf(R, "%s %s (%s)", R->index_names[i],
                                M(R, "of the province"),
                                v ? chiso_report__strf(R, "%d", v->year) : "–"),
