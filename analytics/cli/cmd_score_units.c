@@ -312,16 +312,6 @@ trimmed(const chiso_csv_row *row, long k, size_t *len)
     return s;
 }
 
-static int
-fold_eq(const char *a, size_t la, const char *b)
-{
-    char fa[256], fb[256];
-
-    chiso_text_fold(a, la, fa, sizeof(fa));
-    chiso_text_fold(b, strlen(b), fb, sizeof(fb));
-    return strcmp(fa, fb) == 0;
-}
-
 /* --units FILE: a CSV with columns unit (Mã đơn vị), name (Tên đơn vị) and
  * group (Khối). Every problem is an error at its cell. */
 static int
@@ -474,7 +464,7 @@ sg_row(void *worker, const chiso_row *row, chiso_row_error *err)
             chiso_diag_set(G->d, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
             G->failed = 1;
         }
-    } else if (!fold_eq(g, lg, I->v[G->cur].group)) {
+    } else if (!chiso_text_same(g, lg, I->v[G->cur].group)) {
         char where[CHISO_DIAG_PATH_MAX];
         unsigned long line = 0, column = 0;
         chiso_table_where(G->t, row, (size_t)G->col[2], where, sizeof(where),

@@ -242,26 +242,16 @@ done:
 }
 
 static int
-fold_eq(const char *a, size_t la, const char *b)
-{
-    char fa[256], fb[256];
-
-    chiso_text_fold(a, la, fa, sizeof(fa));
-    chiso_text_fold(b, strlen(b), fb, sizeof(fb));
-    return strcmp(fa, fb) == 0;
-}
-
-static int
 is_this_unit(const struct rp *R, const char *u, size_t lu)
 {
     size_t i;
 
-    if (fold_eq(u, lu, R->cfg->unit_code) ||
-        (R->cfg->unit_name && fold_eq(u, lu, R->cfg->unit_name))) {
+    if (chiso_text_same(u, lu, R->cfg->unit_code) ||
+        (R->cfg->unit_name && chiso_text_same(u, lu, R->cfg->unit_name))) {
         return 1;
     }
     for (i = 0; i < R->cfg->n_unit_names; i++) {
-        if (fold_eq(u, lu, R->cfg->unit_names[i])) {
+        if (chiso_text_same(u, lu, R->cfg->unit_names[i])) {
             return 1;
         }
     }

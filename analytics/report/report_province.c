@@ -475,21 +475,16 @@ gread_row(void *worker, const chiso_row *row, chiso_row_error *err)
             oom(P);
             G->failed = 1;
         }
-    } else {
-        char a[256], b[256];
-        chiso_text_fold(g, lg, a, sizeof(a));
-        chiso_text_fold(ui->group, strlen(ui->group), b, sizeof(b));
-        if (strcmp(a, b) != 0) {
-            char where[CHISO_DIAG_PATH_MAX];
-            unsigned long line = 0, column = 0;
-            chiso_table_where(G->t, row, (size_t)G->col[2], where,
-                              sizeof(where), &line, &column);
-            chiso_diag_set(G->diag, CHISO_EDATA, where, line, column,
-                           "unit '%s' is in group '%s' on an earlier row and "
-                           "in '%.*s' here",
-                           ui->unit, ui->group, (int)lg, g);
-            G->failed = 1;
-        }
+    } else if (!chiso_text_same(g, lg, ui->group)) {
+        char where[CHISO_DIAG_PATH_MAX];
+        unsigned long line = 0, column = 0;
+        chiso_table_where(G->t, row, (size_t)G->col[2], where, sizeof(where),
+                          &line, &column);
+        chiso_diag_set(G->diag, CHISO_EDATA, where, line, column,
+                       "unit '%s' is in group '%s' on an earlier row and "
+                       "in '%.*s' here",
+                       ui->unit, ui->group, (int)lg, g);
+        G->failed = 1;
     }
     return CHISO_ROW_OK;
 }

@@ -279,6 +279,9 @@ size_t chiso_utf8_width(const char *s, size_t len);
  * (which may exceed cap-1 if truncated).
  */
 size_t chiso_text_fold(const char *s, size_t len, char *out, size_t cap);
+/* Do a[0, la) and the NUL-terminated b fold to the same name (names of
+ * up to 255 folded bytes)? */
+int chiso_text_same(const char *a, size_t la, const char *b);
 
 /*
  * snprintf for text that must stay valid UTF-8: numbers as in the "C"

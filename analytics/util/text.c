@@ -222,6 +222,16 @@ chiso_text_fold(const char *s, size_t len, char *out, size_t cap)
     return n;
 }
 
+int
+chiso_text_same(const char *a, size_t la, const char *b)
+{
+    char fa[256], fb[256];
+
+    chiso_text_fold(a, la, fa, sizeof(fa));
+    chiso_text_fold(b, strlen(b), fb, sizeof(fb));
+    return strcmp(fa, fb) == 0;
+}
+
 void
 chiso_text_trim(const char **s, size_t *len)
 {
