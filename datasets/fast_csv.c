@@ -182,6 +182,125 @@ add_field(chiso__fields *J, size_t *nf, const char *s, size_t n)
     return 0;
 }
 
+#if defined(__SSE2__)
+/* Field [a, fe) with the spaces at both ends trimmed. */
+static inline int
+put_trimmed(const chiso__tok *T,
+            chiso__fields *J,
+            size_t *n,
+            const unsigned char *a,
+            const unsigned char *fe)
+{
+    while (a < fe && T->sp[*a]) {
+        a++;
+    }
+    while (fe > a && T->sp[fe[-1]]) {
+        fe--;
+    }
+    if (*n == J->cap) {
+        return -1;
+    }
+    J->f[*n] = (const char *)a;
+    J->len[*n] = (size_t)(fe - a);
+    (*n)++;
+    return 0;
+}
+
+/*
+ * The common record: no quote and no NUL before its '\n', which lies
+ * within [p0, end). Its fields are then the bytes between delimiters with
+ * the spaces at both ends trimmed, which is what the general loop below
+ * makes of them (a record of spaces alone is blank); the delimiters and
+ * the '\n' are found 16 bytes at a time. Returns a CHISO__T_* as
+ * chiso__tokenize, or -1 when a quote or a NUL comes first (or the buffer
+ * ends): then the fields before it are in J (*nf of them) and the general
+ * loop carries on from *resume, the start of the field that holds it.
+ */
+static int
+tokenize_plain(const chiso__tok *T,
+               chiso__fields *J,
+               const unsigned char *p0,
+               const unsigned char *e,
+               size_t *nf,
+               size_t *used,
+               const unsigned char **resume)
+{
+    const __m128i vd = _mm_set1_epi8((char)T->delim);
+    const __m128i vn = _mm_set1_epi8('\n');
+    const __m128i vq = _mm_set1_epi8('"');
+    const __m128i vz = _mm_setzero_si128();
+    const unsigned char *q = p0, *fs = p0, *hi = NULL, *nl;
+    size_t n = 0;
+
+    for (;; q += 16) {
+        __m128i x;
+        unsigned dm, nm, bm, hm;
+        if (e - q < 16) {
+            *nf = n;
+            *resume = fs;
+            return -1;
+        }
+        x = _mm_loadu_si128((const __m128i *)(const void *)q);
+        nm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vn));
+        dm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd));
+        bm = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(x, vq), _mm_cmpeq_epi8(x, vz)));
+        hm = (unsigned)_mm_movemask_epi8(x);
+        if (nm != 0) {
+            /* only the bytes before the '\n' count */
+            unsigned below = (nm & (0u - nm)) - 1u;
+            dm &= below;
+            bm &= below;
+            hm &= below;
+        }
+        if (bm != 0) {
+            /* the fields ended before the quote are cut */
+            dm &= (bm & (0u - bm)) - 1u;
+            while (dm != 0) {
+                const unsigned char *fe = q + __builtin_ctz(dm);
+                dm &= dm - 1u;
+                if (put_trimmed(T, J, &n, fs, fe) != 0) {
+                    return CHISO__T_BAD;
+                }
+                fs = fe + 1;
+            }
+            *nf = n;
+            *resume = fs;
+            return -1;
+        }
+        if (hm != 0 && hi == NULL) {
+            hi = q + __builtin_ctz(hm);
+        }
+        while (dm != 0) {
+            const unsigned char *fe = q + __builtin_ctz(dm);
+            dm &= dm - 1u;
+            if (put_trimmed(T, J, &n, fs, fe) != 0) {
+                return CHISO__T_BAD;
+            }
+            fs = fe + 1;
+        }
+        if (nm != 0) {
+            nl = q + __builtin_ctz(nm);
+            break;
+        }
+    }
+    if (put_trimmed(T, J, &n, fs, nl) != 0) {
+        return CHISO__T_BAD;
+    }
+    *used = (size_t)(nl + 1 - p0);
+    if (n == 1 && J->len[0] == 0) {
+        /* no delimiter and only spaces: libcsv reports no row */
+        *nf = 0;
+        return CHISO__T_BLANK;
+    }
+    *nf = n;
+    if (hi != NULL && !utf8_ok(hi, nl + 1)) {
+        return CHISO__T_BAD;
+    }
+    return CHISO__T_ROW;
+}
+#endif
+
 /*
  * Tokenize one record starting at p0 (libcsv state ROW_NOT_BEGUN) within
  * [p0, end). at_eof: end is the end of the input. On CHISO__T_ROW or CHISO__T_BLANK,
@@ -205,6 +324,16 @@ chiso__tokenize(const chiso__tok *T,
     *nf = 0;
     *quoted = 0;
     J->scratch_len = 0;
+#if defined(__SSE2__)
+    {
+        const unsigned char *resume = p;
+        int k = tokenize_plain(T, J, p, e, nf, used, &resume);
+        if (k >= 0) {
+            return k;
+        }
+        p = resume;
+    }
+#endif
     for (;;) {
         const unsigned char *fs;
         /* ROW_NOT_BEGUN / FIELD_NOT_BEGUN: leading spaces are skipped */

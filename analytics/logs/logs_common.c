@@ -234,16 +234,78 @@ iso_day(int y, int m, int d)
 #define D(c)   ((unsigned)((c) - '0'))
 #define ISD(c) ((unsigned)((c) - '0') <= 9u)
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define LOGS_SWAR 1
+/* Eight bytes as a number, the first byte lowest. */
+static inline uint64_t
+load8(const char *s)
+{
+    uint64_t v;
+
+    memcpy(&v, s, sizeof(v));
+    return v;
+}
+
+/* Are the bytes of x under mask m (0xFF per byte) ASCII digits? */
+static inline int
+swar_digits(uint64_t x, uint64_t m)
+{
+    const uint64_t hi = 0xF0F0F0F0F0F0F0F0ull & m,
+                   z = 0x3030303030303030ull & m;
+
+    x &= m;
+    return (x & hi) == z && ((x + (0x0606060606060606ull & m)) & hi) == z;
+}
+
+#define BYTE(x, i) ((unsigned)(((x) >> (8 * (i))) & 0xFFu))
+#endif
+
 /*
  * "YYYY-MM-DD" or "YYYY-MM-DD[T ]HH:MM:SS" exactly, with the checks of
  * chiso_parse_datetime (year 1900-2200, real calendar date, time of day).
  * Returns 1 when it decided (valid), 0 to let the general parser decide.
+ * The digits and separators are checked eight bytes at a time where the
+ * byte order allows.
  */
 static int
 fast_iso(const char *s, size_t len, logs_time *t)
 {
     int y, m, d, hh = 0, mi = 0, ss = 0;
 
+#ifdef LOGS_SWAR
+    uint64_t a;
+
+    if ((len != 10 && len != 19) || !ISD(s[8]) || !ISD(s[9])) {
+        return 0;
+    }
+    /* "YYYY-MM-": digits but bytes 4 and 7, which are '-' */
+    a = load8(s);
+    if ((a & 0xFF0000FF00000000ull) != 0x2D00002D00000000ull ||
+        !swar_digits(a, 0x00FFFF00FFFFFFFFull)) {
+        return 0;
+    }
+    a = (a & 0x00FFFF00FFFFFFFFull) - 0x0030300030303030ull;
+    y = (int)(BYTE(a, 0) * 1000 + BYTE(a, 1) * 100 + BYTE(a, 2) * 10 +
+              BYTE(a, 3));
+    m = (int)(BYTE(a, 5) * 10 + BYTE(a, 6));
+    d = (int)(D(s[8]) * 10 + D(s[9]));
+    if (len == 19) {
+        /* "HH:MM:SS" from byte 11: ':' at 2 and 5 */
+        uint64_t b = load8(s + 11);
+        if ((s[10] != 'T' && s[10] != ' ') ||
+            (b & 0x0000FF0000FF0000ull) != 0x00003A00003A0000ull ||
+            !swar_digits(b, 0xFFFF00FFFF00FFFFull)) {
+            return 0;
+        }
+        b = (b & 0xFFFF00FFFF00FFFFull) - 0x3030003030003030ull;
+        hh = (int)(BYTE(b, 0) * 10 + BYTE(b, 1));
+        mi = (int)(BYTE(b, 3) * 10 + BYTE(b, 4));
+        ss = (int)(BYTE(b, 6) * 10 + BYTE(b, 7));
+        if (hh > 23 || mi > 59 || ss > 59) {
+            return 0;
+        }
+    }
+#else
     if ((len != 10 && len != 19) || s[4] != '-' || s[7] != '-' || !ISD(s[0]) ||
         !ISD(s[1]) || !ISD(s[2]) || !ISD(s[3]) || !ISD(s[5]) || !ISD(s[6]) ||
         !ISD(s[8]) || !ISD(s[9])) {
@@ -265,6 +327,7 @@ fast_iso(const char *s, size_t len, logs_time *t)
             return 0;
         }
     }
+#endif
     if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 ||
         (unsigned)d > dim(y, m)) {
         return 0;
