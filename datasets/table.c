@@ -34,7 +34,6 @@
  * rows are reported in file order once every thread is done.
  */
 #define _POSIX_C_SOURCE 200809L
-#define _DEFAULT_SOURCE /* madvise */
 #include "datasets_int.h"
 #include "chiso_workbook.h"
 
@@ -46,7 +45,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -57,8 +55,7 @@
 #define FAST_MIN_SPLIT (4u << 20)
 #define MAX_THREADS    64
 #define PART_SHIFT     40
-#define NOTES_PER_PART 20         /* totals rows noted per part */
-#define MAP_WINDOW     (4u << 20) /* bytes of a file mapped at a time */
+#define NOTES_PER_PART 20 /* totals rows noted per part */
 
 struct chiso_table {
     char *path;
@@ -1751,9 +1748,6 @@ typedef struct fjob {
     char *buf;
     size_t cap, len;
     uint64_t base;
-    int map_ok; /* read the file through windows mapped in turn */
-    char *win;  /* the window mapped, or NULL */
-    size_t win_len, page;
     void *worker;
     uint64_t rows, rows_read, totals;
     uint64_t lines;           /* '\n' consumed since start */
@@ -1819,49 +1813,6 @@ keep_bad(fjob *J,
     return 0;
 }
 
-/*
- * The window of the file from `keep` on, mapped in place of the one before:
- * the thread reads the page cache where it is instead of copying it with
- * pread. Each thread maps its own windows and unmaps them as it goes, so
- * the pages it has read leave the resident memory (a mapped page counts
- * there once touched) and a thread that carries on into the next part maps
- * that part again. 1 done, 0 not possible (then pread), -1 error.
- */
-static int
-job_map(fjob *J, uint64_t keep)
-{
-    uint64_t at = keep & ~(uint64_t)(J->page - 1);
-    size_t n = MAP_WINDOW;
-    void *m;
-
-    if (J->win != NULL) {
-        munmap(J->win, J->win_len);
-        J->win = NULL;
-        J->buf = NULL;
-        J->len = 0;
-    }
-    if (keep >= J->size) {
-        return 0;
-    }
-    if (keep - at + CHISO__TOK_MAX_RECORD + 1 > n) {
-        n = (size_t)(keep - at) + CHISO__TOK_MAX_RECORD + 1;
-    }
-    if (n > J->size - at) {
-        n = (size_t)(J->size - at);
-    }
-    m = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, J->fd, (off_t)at);
-    if (m == MAP_FAILED) {
-        J->map_ok = 0;
-        return 0;
-    }
-    J->win = m;
-    J->win_len = n;
-    J->buf = (char *)m + (keep - at);
-    J->len = n - (size_t)(keep - at);
-    J->base = keep;
-    return 1;
-}
-
 /* Keep bytes from absolute offset `keep` on and read more. 0, or -1. */
 static int
 job_refill(fjob *J, uint64_t keep)
@@ -1869,18 +1820,6 @@ job_refill(fjob *J, uint64_t keep)
     size_t off = (size_t)(keep - J->base);
     ssize_t got;
 
-    if (J->map_ok) {
-        if (J->win != NULL && keep + J->len - off >= J->size) {
-            J->irregular = 1; /* nothing more to map: the file shrank */
-            return -1;
-        }
-        if (job_map(J, keep) != 0) {
-            return 0;
-        }
-        off = 0;
-        J->base = keep;
-        J->len = 0;
-    }
     if (off > 0) {
         memmove(J->buf, J->buf + off, J->len - off);
         J->len -= off;
@@ -2110,9 +2049,7 @@ job_free(fjob *J, const chiso_row_handler *h)
     free((void *)(uintptr_t)J->ff.f);
     free(J->ff.len);
     free(J->ff.scratch);
-    if (J->win != NULL) {
-        munmap(J->win, J->win_len);
-    } else if (J->data == NULL) {
+    if (J->data == NULL) {
         free(J->buf);
     }
     if (J->worker != NULL) {
@@ -2169,7 +2106,6 @@ read_parallel(chiso_table *t,
     atomic_int stop;
     size_t keep_max = FAST_MAX_BAD;
     const char *data = t->mem;
-    long page = sysconf(_SC_PAGESIZE);
 
     if (t->opts.on_reject == NULL) {
         keep_max = t->opts.problems != NULL ? t->opts.problems->cap + 1 : 1;
@@ -2209,8 +2145,6 @@ read_parallel(chiso_table *t,
         }
         jobs[i].fd = fd;
         jobs[i].data = data;
-        jobs[i].map_ok = data == NULL && page > 0;
-        jobs[i].page = page > 0 ? (size_t)page : 4096;
         jobs[i].size = size;
         jobs[i].start = bounds[i];
         jobs[i].bounds = bounds;
