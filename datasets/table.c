@@ -48,10 +48,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define HEADER_SEARCH  30         /* rows searched for the header */
-#define FAST_READ      (2u << 20) /* bytes per pread */
-#define FAST_EXTRA     16         /* fields beyond the header */
-#define FAST_MAX_BAD   100000     /* bad rows held for the callback */
+#define HEADER_SEARCH  30           /* rows searched for the header */
+#define FAST_READ      (256u << 10) /* bytes per pread */
+#define FAST_EXTRA     16           /* fields beyond the header */
+#define FAST_MAX_BAD   100000       /* bad rows held for the callback */
 #define FAST_MIN_SPLIT (4u << 20)
 #define MAX_THREADS    64
 #define PART_SHIFT     40
@@ -1437,10 +1437,25 @@ check_count(size_t width, const size_t *len, size_t *n, size_t *bad_field)
     return -1;
 }
 
+/* chiso_text_trim, after a look at the two ends: most cells have no
+ * space to trim. */
+static inline void
+trim_cell(const char **s, size_t *len)
+{
+    const unsigned char *p = (const unsigned char *)*s;
+    size_t n = *len;
+
+    if (n > 0 && p[0] > ' ' && p[0] != 0xC2 && p[n - 1] > ' ' &&
+        p[n - 1] != 0xA0) {
+        return;
+    }
+    chiso_text_trim(s, len);
+}
+
 static int
 blank(const char *s, size_t n)
 {
-    chiso_text_trim(&s, &n);
+    trim_cell(&s, &n);
     return n == 0;
 }
 
@@ -1470,7 +1485,7 @@ is_totals(const chiso_table *t,
         const char *s = f[i];
         size_t sl = len[i];
         unsigned char c0;
-        chiso_text_trim(&s, &sl);
+        trim_cell(&s, &sl);
         if (sl == 0) {
             continue;
         }

@@ -203,7 +203,7 @@ parse_when(const svc_layout *L,
         const char *p = s;
         size_t m = n;
         char q[80];
-        chiso_text_trim(&p, &m);
+        logs_trim(&p, &m);
         if (m == 0) {
             return row_error(err, L, c, "missing date in column '%s'",
                              col_name(L, c));
@@ -218,7 +218,7 @@ parse_when(const svc_layout *L,
 static int
 is_blank(const char *s, size_t n)
 {
-    chiso_text_trim(&s, &n);
+    logs_trim(&s, &n);
     return n == 0;
 }
 
@@ -279,7 +279,7 @@ parse_row(const svc_layout *L,
     if (L->col[SVC_UNIT] >= 0) {
         s = f[L->col[SVC_UNIT]];
         n = len[L->col[SVC_UNIT]];
-        chiso_text_trim(&s, &n);
+        logs_trim(&s, &n);
         if (n == 0) {
             return row_error(err, L, SVC_UNIT,
                              "missing unit code in column '%s'",

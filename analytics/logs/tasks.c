@@ -151,7 +151,7 @@ tk_when(const tk_layout *L,
     n = len[L->col[c]];
     p = s;
     m = n;
-    chiso_text_trim(&p, &m);
+    logs_trim(&p, &m);
     if (m == 0) {
         return 0;
     }
@@ -183,7 +183,7 @@ tk_parse_row(const tk_layout *L,
     if (L->col[TK_ID] >= 0) {
         s = f[L->col[TK_ID]];
         n = len[L->col[TK_ID]];
-        chiso_text_trim(&s, &n);
+        logs_trim(&s, &n);
         if (n == 0) {
             return tk_error(err, L, TK_ID, "missing task id in column '%s'",
                             tk_col_name(L, TK_ID));
@@ -192,7 +192,7 @@ tk_parse_row(const tk_layout *L,
     if (L->col[TK_UNIT] >= 0) {
         s = f[L->col[TK_UNIT]];
         n = len[L->col[TK_UNIT]];
-        chiso_text_trim(&s, &n);
+        logs_trim(&s, &n);
         if (n == 0) {
             return tk_error(err, L, TK_UNIT, "missing unit in column '%s'",
                             tk_col_name(L, TK_UNIT));
@@ -452,7 +452,7 @@ tk_text(tk_acc *A,
     }
     s = f[L->col[c]];
     n = len[L->col[c]];
-    chiso_text_trim(&s, &n);
+    logs_trim(&s, &n);
     return tk_put(A, s, n, off);
 }
 
@@ -473,7 +473,7 @@ tk_name(tk_acc *A,
     if (L->col[TK_SEQ] >= 0) {
         const char *s = f[L->col[TK_SEQ]];
         size_t n = len[L->col[TK_SEQ]];
-        chiso_text_trim(&s, &n);
+        logs_trim(&s, &n);
         if (n > 0) {
             snprintf(buf, sizeof(buf), "%s %.*s", chiso_msg(L->lang, "No."),
                      (int)(n < 30 ? n : 30), s);
@@ -617,10 +617,9 @@ typedef struct over_key {
     uint32_t at; /* in the list of every worker's overdue tasks */
 } over_key;
 
-static int
-cmp_over(const void *a, const void *b)
+static inline int
+cmp_over(const over_key *x, const over_key *y)
 {
-    const over_key *x = a, *y = b;
     int c;
 
     if (x->days > y->days) {
@@ -636,6 +635,55 @@ cmp_over(const void *a, const void *b)
         return c;
     }
     return (x->line > y->line) - (x->line < y->line);
+}
+
+/*
+ * Sort the overdue tasks (a merge sort from runs of 16 sorted by insertion,
+ * with the comparison inlined: qsort's call per comparison was a good part
+ * of the time after the reading). The keys are distinct (the line decides
+ * last), so any sort gives the same order. tmp has room for n keys.
+ */
+static void
+sort_over(over_key *v, over_key *tmp, size_t n)
+{
+    size_t w, i, lo;
+    over_key *src = v, *dst = tmp;
+
+    for (lo = 0; lo < n; lo += 16) {
+        size_t hi = lo + 16 < n ? lo + 16 : n;
+        for (i = lo + 1; i < hi; i++) {
+            over_key k = v[i];
+            size_t j = i;
+            while (j > lo && cmp_over(&k, &v[j - 1]) < 0) {
+                v[j] = v[j - 1];
+                j--;
+            }
+            v[j] = k;
+        }
+    }
+    for (w = 16; w < n; w *= 2) {
+        over_key *t;
+        for (lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n;
+            size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t a = lo, b = mid, o = lo;
+            while (a < mid && b < hi) {
+                dst[o++] = cmp_over(&src[b], &src[a]) < 0 ? src[b++] : src[a++];
+            }
+            while (a < mid) {
+                dst[o++] = src[a++];
+            }
+            while (b < hi) {
+                dst[o++] = src[b++];
+            }
+        }
+        t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != v) {
+        memcpy(v, src, n * sizeof(*v));
+    }
 }
 
 typedef struct tk_member {
@@ -1035,7 +1083,12 @@ tk_build(chiso_tasks_result *res,
             }
         }
         if (n_keys > 1) {
-            qsort(keys, n_keys, sizeof(*keys), cmp_over);
+            over_key *tmp = malloc(n_keys * sizeof(*tmp));
+            if (tmp == NULL) {
+                goto out;
+            }
+            sort_over(keys, tmp, n_keys);
+            free(tmp);
         }
         for (k = 0; k < n_keys; k++) {
             const tk_over *o = over[keys[k].at].o;
