@@ -24,6 +24,7 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -821,6 +822,109 @@ fill_task_row(chiso_tasks_row *r, const tk_member *m, size_t n, double *late)
     }
 }
 
+/* An overdue task's record and its worker's texts in res->overdue_text. */
+typedef struct over_ref {
+    const tk_over *o;
+    char *base;
+} over_ref;
+
+/*
+ * One worker's overdue tasks made into keys and sorted, on a thread of its
+ * own: with the reading done in parallel, this was most of the time left
+ * in one thread. Keys go to keys[start..), their refs to over[start..).
+ */
+typedef struct over_part {
+    const tk_acc *A;
+    const uint32_t *rank, *final;
+    const chiso_table_run *run;
+    const tk_layout *L;
+    const char *txt; /* the worker's texts to copy to base, or NULL */
+    char *base;      /* its texts in res->overdue_text */
+    char *names;     /* room for its "line N" names */
+    over_key *keys, *tmp;
+    over_ref *over;
+    size_t start, n;
+} over_part;
+
+static void *
+over_part_run(void *arg)
+{
+    over_part *P = arg;
+    const tk_acc *A = P->A;
+    size_t k;
+
+    if (P->txt != NULL) {
+        memcpy(P->base, P->txt, A->n_txt);
+    }
+    for (k = 0; k < A->n_over; k++) {
+        const tk_over *o = &A->over[k];
+        uint32_t f = P->final[P->rank[o->unit]];
+        size_t j = P->start + P->n;
+        over_key *q;
+        if (f == UINT32_MAX) {
+            continue;
+        }
+        P->over[j].o = o;
+        P->over[j].base = P->base;
+        q = &P->keys[j];
+        q->days = o->days;
+        q->unit = f;
+        q->at = (uint32_t)j;
+        q->line = chiso_table_line(P->run, o->pos);
+        q->task_id = P->base + o->task_id;
+        if (o->noname) {
+            int w = snprintf(P->names, 48, chiso_msg(P->L->lang, "line %lu"),
+                             q->line);
+            q->task_id = P->names;
+            P->names += (size_t)(w > 0 && w < 48 ? w : 47) + 1;
+        }
+        P->n++;
+    }
+    if (P->n > 1) {
+        sort_over(P->keys + P->start, P->tmp + P->start, P->n);
+    }
+    return NULL;
+}
+
+/* Merge the sorted runs [start[i], start[i] + n[i]) of v (m of them) into
+ * one; tmp has room for all. Returns where the sorted keys are. */
+static over_key *
+merge_runs(over_key *v, over_key *tmp, size_t *start, size_t *n, size_t m)
+{
+    over_key *src = v, *dst = tmp;
+
+    while (m > 1) {
+        size_t i, o = 0, mm = 0;
+        over_key *t;
+        for (i = 0; i < m; i += 2) {
+            const over_key *a = src + start[i], *ae = a + n[i];
+            const over_key *b = a, *be = a;
+            size_t s0 = o;
+            if (i + 1 < m) {
+                b = src + start[i + 1];
+                be = b + n[i + 1];
+            }
+            while (a < ae && b < be) {
+                dst[o++] = cmp_over(b, a) < 0 ? *b++ : *a++;
+            }
+            while (a < ae) {
+                dst[o++] = *a++;
+            }
+            while (b < be) {
+                dst[o++] = *b++;
+            }
+            start[mm] = s0;
+            n[mm] = o - s0;
+            mm++;
+        }
+        m = mm;
+        t = src;
+        src = dst;
+        dst = t;
+    }
+    return m == 1 ? src + start[0] : src;
+}
+
 typedef struct unit_ref {
     const char *s;
     uint32_t worker, id;
@@ -853,10 +957,7 @@ tk_build(chiso_tasks_result *res,
     char **names = NULL;
     tk_member *m = NULL;
     over_key *keys = NULL;
-    struct {
-        const tk_over *o;
-        char *base; /* of its worker's texts in res->overdue_text */
-    } *over = NULL;
+    over_ref *over = NULL;
     double *late = NULL;
     unsigned char *hit = NULL;
     uint32_t *final = NULL; /* name index -> result unit, or UINT32_MAX */
@@ -1026,7 +1127,6 @@ tk_build(chiso_tasks_result *res,
      * tasks without an id; their units are the result's unit names */
     {
         size_t txt = 0, extra = 0, at = 0, n_keys = 0;
-        char *base;
         if (n_over > UINT32_MAX) {
             goto out;
         }
@@ -1052,43 +1152,64 @@ tk_build(chiso_tasks_result *res,
         if (res->overdue_text == NULL) {
             goto out;
         }
-        for (i = 0; i < n_acc; i++) {
-            base = res->overdue_text + at;
-            if (i > 0 && A[i]->n_txt > 0) {
-                memcpy(base, A[i]->txt, A[i]->n_txt);
-            }
-            at += A[i]->n_txt;
-            for (k = 0; k < A[i]->n_over; k++) {
-                const tk_over *o = &A[i]->over[k];
-                uint32_t f = final[rank[i][o->unit]];
-                over_key *q;
-                if (f == UINT32_MAX) {
-                    continue;
-                }
-                over[n_keys].o = o;
-                over[n_keys].base = base;
-                q = &keys[n_keys];
-                q->days = o->days;
-                q->unit = f;
-                q->at = (uint32_t)n_keys++;
-                q->line = chiso_table_line(run, o->pos);
-                q->task_id = base + o->task_id;
-                if (o->noname) {
-                    char *name = res->overdue_text + txt;
-                    int w = snprintf(name, 48, chiso_msg(L->lang, "line %lu"),
-                                     q->line);
-                    q->task_id = name;
-                    txt += (size_t)(w > 0 && w < 48 ? w : 47) + 1;
-                }
-            }
-        }
-        if (n_keys > 1) {
-            over_key *tmp = malloc(n_keys * sizeof(*tmp));
-            if (tmp == NULL) {
+        {
+            over_part *P = calloc(n_acc ? n_acc : 1, sizeof(*P));
+            pthread_t *tid = calloc(n_acc ? n_acc : 1, sizeof(*tid));
+            unsigned char *on = calloc(n_acc ? n_acc : 1, 1);
+            size_t *rs = calloc(n_acc ? n_acc : 1, sizeof(*rs));
+            size_t *rn = calloc(n_acc ? n_acc : 1, sizeof(*rn));
+            over_key *tmp = malloc((n_over ? n_over : 1) * sizeof(*tmp));
+            char *room = res->overdue_text + txt;
+            size_t start = 0;
+            if (P == NULL || tid == NULL || on == NULL || rs == NULL ||
+                rn == NULL || tmp == NULL) {
+                free(P), free(tid), free(on), free(rs), free(rn), free(tmp);
                 goto out;
             }
-            sort_over(keys, tmp, n_keys);
-            free(tmp);
+            for (i = 0; i < n_acc; i++) {
+                P[i].A = A[i];
+                P[i].rank = rank[i];
+                P[i].final = final;
+                P[i].run = run;
+                P[i].L = L;
+                P[i].txt = i > 0 && A[i]->n_txt > 0 ? A[i]->txt : NULL;
+                P[i].base = res->overdue_text + at;
+                P[i].names = room;
+                P[i].keys = keys;
+                P[i].tmp = tmp;
+                P[i].over = over;
+                P[i].start = start;
+                at += A[i]->n_txt;
+                room += A[i]->n_noname * 48;
+                start += A[i]->n_over;
+            }
+            for (i = 1; i < n_acc; i++) {
+                on[i] =
+                    A[i]->n_over > 0 &&
+                    pthread_create(&tid[i], NULL, over_part_run, &P[i]) == 0;
+            }
+            for (i = 0; i < n_acc; i++) {
+                if (i == 0 || !on[i]) {
+                    over_part_run(&P[i]);
+                }
+            }
+            for (i = 1; i < n_acc; i++) {
+                if (on[i]) {
+                    pthread_join(tid[i], NULL);
+                }
+            }
+            for (i = 0; i < n_acc; i++) {
+                rs[i] = P[i].start;
+                rn[i] = P[i].n;
+                n_keys += P[i].n;
+            }
+            {
+                const over_key *sorted = merge_runs(keys, tmp, rs, rn, n_acc);
+                if (sorted != keys) {
+                    memcpy(keys, sorted, n_keys * sizeof(*keys));
+                }
+            }
+            free(P), free(tid), free(on), free(rs), free(rn), free(tmp);
         }
         for (k = 0; k < n_keys; k++) {
             const tk_over *o = over[keys[k].at].o;
