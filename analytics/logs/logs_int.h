@@ -27,6 +27,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 /* ---- timestamps ----------------------------------------------------------- */
 
@@ -37,6 +38,147 @@ typedef struct logs_time {
     int32_t ym;   /* year*12 + month-1 */
     int has_time;
 } logs_time;
+
+static inline unsigned
+logs_dim(int y, int m)
+{
+    static const unsigned t[] = {31, 28, 31, 30, 31, 30,
+                                 31, 31, 30, 31, 30, 31};
+
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) {
+        return 29;
+    }
+    return t[m - 1];
+}
+
+/* Days since 1970-01-01 of a valid date, 1900..2200: whole years counted
+ * from 1900 (leap years up to the year before), then the days before the
+ * month (one more after February in a leap year). */
+static inline int32_t
+logs_iso_day(int y, int m, int d)
+{
+    static const int16_t before[12] = {0,   31,  59,  90,  120, 151,
+                                       181, 212, 243, 273, 304, 334};
+    int py = y - 1901; /* years after 1900 before y */
+    int32_t days = (int32_t)(y - 1900) * 365 + py / 4 - py / 100 +
+                   (py + 300) / 400 - 25567 /* 1900-01-01 .. 1970-01-01 */;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+    if (y == 1900) {
+        days = -25567;
+    }
+    return days + before[m - 1] + (m > 2 && leap) + d - 1;
+}
+
+#define LOGS_D(c)   ((unsigned)((c) - '0'))
+#define LOGS_ISD(c) ((unsigned)((c) - '0') <= 9u)
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define LOGS_SWAR 1
+/* Eight bytes as a number, the first byte lowest. */
+static inline uint64_t
+logs_load8(const char *s)
+{
+    uint64_t v;
+
+    memcpy(&v, s, sizeof(v));
+    return v;
+}
+
+/* Are the bytes of x under mask m (0xFF per byte) ASCII digits? */
+static inline int
+logs_swar_digits(uint64_t x, uint64_t m)
+{
+    const uint64_t hi = 0xF0F0F0F0F0F0F0F0ull & m,
+                   z = 0x3030303030303030ull & m;
+
+    x &= m;
+    return (x & hi) == z && ((x + (0x0606060606060606ull & m)) & hi) == z;
+}
+
+#define LOGS_BYTE(x, i) ((unsigned)(((x) >> (8 * (i))) & 0xFFu))
+#endif
+
+/*
+ * "YYYY-MM-DD" or "YYYY-MM-DD[T ]HH:MM:SS" exactly, with the checks of
+ * chiso_parse_datetime (year 1900-2200, real calendar date, time of day).
+ * Returns 1 when it decided (valid), 0 to let the general parser decide.
+ * The digits and separators are checked eight bytes at a time where the
+ * byte order allows.
+ */
+static inline int
+logs_fast_iso(const char *s, size_t len, logs_time *t)
+{
+    int y, m, d, hh = 0, mi = 0, ss = 0;
+
+#ifdef LOGS_SWAR
+    uint64_t a;
+
+    if ((len != 10 && len != 19) || !LOGS_ISD(s[8]) || !LOGS_ISD(s[9])) {
+        return 0;
+    }
+    /* "YYYY-MM-": digits but bytes 4 and 7, which are '-' */
+    a = logs_load8(s);
+    if ((a & 0xFF0000FF00000000ull) != 0x2D00002D00000000ull ||
+        !logs_swar_digits(a, 0x00FFFF00FFFFFFFFull)) {
+        return 0;
+    }
+    a = (a & 0x00FFFF00FFFFFFFFull) - 0x0030300030303030ull;
+    y = (int)(LOGS_BYTE(a, 0) * 1000 + LOGS_BYTE(a, 1) * 100 +
+              LOGS_BYTE(a, 2) * 10 + LOGS_BYTE(a, 3));
+    m = (int)(LOGS_BYTE(a, 5) * 10 + LOGS_BYTE(a, 6));
+    d = (int)(LOGS_D(s[8]) * 10 + LOGS_D(s[9]));
+    if (len == 19) {
+        /* "HH:MM:SS" from byte 11: ':' at 2 and 5 */
+        uint64_t b = logs_load8(s + 11);
+        if ((s[10] != 'T' && s[10] != ' ') ||
+            (b & 0x0000FF0000FF0000ull) != 0x00003A00003A0000ull ||
+            !logs_swar_digits(b, 0xFFFF00FFFF00FFFFull)) {
+            return 0;
+        }
+        b = (b & 0xFFFF00FFFF00FFFFull) - 0x3030003030003030ull;
+        hh = (int)(LOGS_BYTE(b, 0) * 10 + LOGS_BYTE(b, 1));
+        mi = (int)(LOGS_BYTE(b, 3) * 10 + LOGS_BYTE(b, 4));
+        ss = (int)(LOGS_BYTE(b, 6) * 10 + LOGS_BYTE(b, 7));
+        if (hh > 23 || mi > 59 || ss > 59) {
+            return 0;
+        }
+    }
+#else
+    if ((len != 10 && len != 19) || s[4] != '-' || s[7] != '-' ||
+        !LOGS_ISD(s[0]) || !LOGS_ISD(s[1]) || !LOGS_ISD(s[2]) ||
+        !LOGS_ISD(s[3]) || !LOGS_ISD(s[5]) || !LOGS_ISD(s[6]) ||
+        !LOGS_ISD(s[8]) || !LOGS_ISD(s[9])) {
+        return 0;
+    }
+    y = (int)(LOGS_D(s[0]) * 1000 + LOGS_D(s[1]) * 100 + LOGS_D(s[2]) * 10 +
+              LOGS_D(s[3]));
+    m = (int)(LOGS_D(s[5]) * 10 + LOGS_D(s[6]));
+    d = (int)(LOGS_D(s[8]) * 10 + LOGS_D(s[9]));
+    if (len == 19) {
+        if ((s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':' ||
+            !LOGS_ISD(s[11]) || !LOGS_ISD(s[12]) || !LOGS_ISD(s[14]) ||
+            !LOGS_ISD(s[15]) || !LOGS_ISD(s[17]) || !LOGS_ISD(s[18])) {
+            return 0;
+        }
+        hh = (int)(LOGS_D(s[11]) * 10 + LOGS_D(s[12]));
+        mi = (int)(LOGS_D(s[14]) * 10 + LOGS_D(s[15]));
+        ss = (int)(LOGS_D(s[17]) * 10 + LOGS_D(s[18]));
+        if (hh > 23 || mi > 59 || ss > 59) {
+            return 0;
+        }
+    }
+#endif
+    if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 ||
+        (unsigned)d > logs_dim(y, m)) {
+        return 0;
+    }
+    t->day = logs_iso_day(y, m, d);
+    t->secs = (int64_t)t->day * 86400 + hh * 3600 + mi * 60 + ss;
+    t->ym = y * 12 + m - 1;
+    t->has_time = len == 19;
+    return 1;
+}
 
 /* Parse; fast path for "YYYY-MM-DD[T ]HH:MM:SS", else
  * chiso_parse_datetime_ex with flags (CHISO_DATE_*). 0 or -1 with why in

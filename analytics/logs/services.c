@@ -198,7 +198,8 @@ parse_when(const svc_layout *L,
     const char *s = f[L->col[c]];
     size_t n = len[L->col[c]];
 
-    if (chiso_logs__time_parse(s, n, L->date_flags, L->lang, t, why,
+    if (!logs_fast_iso(s, n, t) &&
+        chiso_logs__time_parse(s, n, L->date_flags, L->lang, t, why,
                                sizeof(why)) != 0) {
         const char *p = s;
         size_t m = n;

@@ -156,7 +156,8 @@ tk_when(const tk_layout *L,
     if (m == 0) {
         return 0;
     }
-    if (chiso_logs__time_parse(s, n, L->date_flags, L->lang, t, why,
+    if (!logs_fast_iso(s, n, t) &&
+        chiso_logs__time_parse(s, n, L->date_flags, L->lang, t, why,
                                sizeof(why)) != 0) {
         chiso_logs__quote(s, n, q, sizeof(q));
         return tk_error(err, L, c, "invalid date '%s' in column '%s': %s", q,
