@@ -532,6 +532,102 @@ test_messy_register_files(void **state)
     chiso_tasks_free(b);
 }
 
+/* A register of n tasks (ids repeat, days overdue tie often), with or
+ * without its id column. */
+static char *
+many_tasks(size_t n, int with_id)
+{
+    size_t cap = n * 96 + 128, len = 0, i;
+    char *t = malloc(cap);
+    unsigned x = 12345u;
+
+    assert_non_null(t);
+    len += (size_t)snprintf(t + len, cap - len,
+                            "%sunit,title,due_at,completed_at\n",
+                            with_id ? "task_id," : "");
+    for (i = 0; i < n; i++) {
+        unsigned due, done;
+        x = x * 1103515245u + 12345u;
+        due = 1 + (x >> 16) % 28;
+        x = x * 1103515245u + 12345u;
+        done = (x >> 16) % 3;
+        if (with_id) {
+            len +=
+                (size_t)snprintf(t + len, cap - len, "T%03u,", (x >> 8) % 50);
+        }
+        len += (size_t)snprintf(t + len, cap - len,
+                                "U%u,Nhiệm vụ %zu,2024-0%u-%02u,%s\n",
+                                (x >> 4) % 5, i, 1 + (x >> 20) % 5, due,
+                                done == 0 ? "2024-05-01" : "");
+    }
+    return t;
+}
+
+/* Parts of the file sorted apart and merged give the order of one part,
+ * which is the documented order (most overdue, unit, id, line). */
+static void
+test_overdue_order_threads(void **state)
+{
+    int with_id, k;
+    static const int threads[3] = {2, 3, 5};
+
+    (void)state;
+    for (with_id = 0; with_id < 2; with_id++) {
+        char *text = many_tasks(3000, with_id);
+        chiso_tasks_options o = CHISO_TASKS_OPTIONS_INIT;
+        chiso_tasks_result *one = NULL;
+        chiso_diag d;
+        size_t i;
+
+        memset(&d, 0, sizeof(d));
+        d.lang = CHISO_LANG_EN;
+        assert_int_equal(chiso_stamp_parse("2024-06-30", 10, &o.as_of, NULL, 0),
+                         0);
+        o.table.threads = 1;
+        assert_int_equal(
+            chiso_tasks_compute_mem(&one, "m.csv", text, strlen(text), &o, &d),
+            CHISO_OK);
+        assert_true(one->n_overdue > 500);
+        for (i = 1; i < one->n_overdue; i++) {
+            const chiso_task_overdue *a = &one->overdue[i - 1];
+            const chiso_task_overdue *b = &one->overdue[i];
+            int c = a->days_overdue > b->days_overdue   ? -1
+                    : a->days_overdue < b->days_overdue ? 1
+                                                        : 0;
+            if (c == 0) {
+                c = strcmp(a->unit, b->unit);
+            }
+            if (c == 0) { /* the name, "line N" without an id */
+                c = strcmp(a->task_id, b->task_id);
+            }
+            if (c == 0) {
+                c = a->line < b->line ? -1 : 1;
+            }
+            assert_true(c < 0);
+        }
+        for (k = 0; k < 3; k++) {
+            chiso_tasks_result *par = NULL;
+            o.table.threads = threads[k];
+            o.table.min_split = 1;
+            assert_int_equal(chiso_tasks_compute_mem(&par, "m.csv", text,
+                                                     strlen(text), &o, &d),
+                             CHISO_OK);
+            assert_int_equal(par->n_overdue, one->n_overdue);
+            for (i = 0; i < one->n_overdue; i++) {
+                assert_string_equal(par->overdue[i].task_id,
+                                    one->overdue[i].task_id);
+                assert_string_equal(par->overdue[i].unit, one->overdue[i].unit);
+                assert_string_equal(par->overdue[i].title,
+                                    one->overdue[i].title);
+                assert_int_equal(par->overdue[i].line, one->overdue[i].line);
+            }
+            chiso_tasks_free(par);
+        }
+        chiso_tasks_free(one);
+        free(text);
+    }
+}
+
 int
 main(void)
 {
@@ -546,6 +642,7 @@ main(void)
         cmocka_unit_test(test_single_unit_stt),
         cmocka_unit_test(test_messy_register_equals_tidy),
         cmocka_unit_test(test_messy_register_files),
+        cmocka_unit_test(test_overdue_order_threads),
     };
 
     return cmocka_run_group_tests_name("tasks", tests, NULL, NULL);
