@@ -20,6 +20,7 @@ typedef struct chiso__tok {
     unsigned char ucls[256]; /* unquoted field: stop on these */
     unsigned char qcls[256]; /* quoted field: stop on these */
     unsigned char sp[256];   /* spaces trimmed around fields */
+    unsigned char simd_utf8; /* the CPU has SSSE3: UTF-8 checked 16 at a time */
 } chiso__tok;
 
 /* The spaces libcsv trims with the reader's space function: ' ', '\r',
@@ -62,6 +63,12 @@ int chiso__tokenize(const chiso__tok *t,
                     size_t *nf,
                     size_t *used,
                     int *quoted);
+
+/* Is [p, e) valid UTF-8 by the rules of chiso_utf8_valid? (16 bytes at a
+ * time when t->simd_utf8, else byte by byte; tests compare the two.) */
+int chiso__utf8_check(const chiso__tok *t,
+                      const unsigned char *p,
+                      const unsigned char *e);
 
 /* Newlines in [p, p + n). */
 uint64_t chiso__count_nl(const char *p, size_t n);

@@ -22,6 +22,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__SSE2__) && defined(__GNUC__) && defined(__x86_64__)
+#define CHISO_UTF8_SSSE3 1
+#include <tmmintrin.h>
+#endif
 
 void
 chiso__tok_init(chiso__tok *t, char delim)
@@ -35,6 +39,9 @@ chiso__tok_init(chiso__tok *t, char delim)
     for (c = 0; c < 256; c++) {
         t->sp[c] = (unsigned char)chiso__is_space((unsigned char)c, t->delim);
     }
+#ifdef CHISO_UTF8_SSSE3
+    t->simd_utf8 = (unsigned char)(__builtin_cpu_supports("ssse3") != 0);
+#endif
 }
 
 uint64_t
@@ -170,6 +177,115 @@ utf8_ok(const unsigned char *p, const unsigned char *e)
     return 1;
 }
 
+#ifdef CHISO_UTF8_SSSE3
+/*
+ * The same rules 16 bytes at a time (the lookup algorithm of Keiser and
+ * Lemire, "Validating UTF-8 in less than one instruction per byte", 2021):
+ * three table lookups on the nibbles of each byte and the byte before it
+ * flag every bad pair (too short, too long, overlong, surrogate, above
+ * U+10FFFF, two continuations); a continuation two or three bytes after a
+ * 3- or 4-byte lead is then required. The last block is padded with NULs,
+ * which also catches a sequence cut at the end. Records of Vietnamese text
+ * have a multi-byte letter every few bytes: the scalar loop's branches
+ * were a tenth of the time of a task register.
+ */
+__attribute__((target("ssse3"))) static int
+utf8_ok_ssse3(const unsigned char *p, const unsigned char *e)
+{
+    enum {
+        TOO_SHORT = 1 << 0,
+        TOO_LONG = 1 << 1,
+        OVERLONG_3 = 1 << 2,
+        TOO_LARGE = 1 << 3,
+        SURROGATE = 1 << 4,
+        OVERLONG_2 = 1 << 5,
+        TOO_LARGE_1000 = 1 << 6,
+        OVERLONG_4 = 1 << 6,
+        TWO_CONTS = 1 << 7,
+        CARRY = TOO_SHORT | TOO_LONG | TWO_CONTS
+    };
+    const __m128i b1h = _mm_setr_epi8(
+        TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG,
+        TOO_LONG, (char)TWO_CONTS, (char)TWO_CONTS, (char)TWO_CONTS,
+        (char)TWO_CONTS, TOO_SHORT | OVERLONG_2, TOO_SHORT,
+        TOO_SHORT | OVERLONG_3 | SURROGATE,
+        TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4);
+    const __m128i b1l = _mm_setr_epi8(
+        (char)(CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4),
+        (char)(CARRY | OVERLONG_2), (char)CARRY, (char)CARRY,
+        (char)(CARRY | TOO_LARGE), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000));
+    const __m128i b2h = _mm_setr_epi8(
+        TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
+        TOO_SHORT, TOO_SHORT,
+        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 |
+               OVERLONG_4),
+        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE),
+        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE),
+        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE),
+        TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT);
+    const __m128i low4 = _mm_set1_epi8(0x0F);
+    const __m128i top = _mm_set1_epi8((char)0x80);
+    const __m128i third = _mm_set1_epi8((char)(0xE0 - 0x80));
+    const __m128i fourth = _mm_set1_epi8((char)(0xF0 - 0x80));
+    __m128i prev = _mm_setzero_si128(), err = _mm_setzero_si128();
+    int last = 0;
+
+    while (!last) {
+        __m128i in, p1, p2, p3, sc, must;
+        if (e - p >= 16) {
+            in = _mm_loadu_si128((const __m128i *)(const void *)p);
+            p += 16;
+        } else {
+            unsigned char pad[16] = {0};
+            memcpy(pad, p, (size_t)(e - p));
+            in = _mm_loadu_si128((const __m128i *)(const void *)pad);
+            p = e;
+            last = 1;
+        }
+        p1 = _mm_alignr_epi8(in, prev, 15);
+        p2 = _mm_alignr_epi8(in, prev, 14);
+        p3 = _mm_alignr_epi8(in, prev, 13);
+        sc = _mm_and_si128(
+            _mm_and_si128(_mm_shuffle_epi8(
+                              b1h, _mm_and_si128(_mm_srli_epi16(p1, 4), low4)),
+                          _mm_shuffle_epi8(b1l, _mm_and_si128(p1, low4))),
+            _mm_shuffle_epi8(b2h, _mm_and_si128(_mm_srli_epi16(in, 4), low4)));
+        must = _mm_and_si128(
+            _mm_or_si128(_mm_subs_epu8(p2, third), _mm_subs_epu8(p3, fourth)),
+            top);
+        err = _mm_or_si128(err, _mm_xor_si128(must, sc));
+        prev = in;
+    }
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(err, _mm_setzero_si128())) ==
+           0xFFFF;
+}
+#endif
+
+int
+chiso__utf8_check(const chiso__tok *T,
+                  const unsigned char *p,
+                  const unsigned char *e)
+{
+#ifdef CHISO_UTF8_SSSE3
+    if (T->simd_utf8) {
+        return utf8_ok_ssse3(p, e);
+    }
+#else
+    (void)T;
+#endif
+    return utf8_ok(p, e);
+}
+
 static int
 add_field(chiso__fields *J, size_t *nf, const char *s, size_t n)
 {
@@ -294,7 +410,7 @@ tokenize_plain(const chiso__tok *T,
         return CHISO__T_BLANK;
     }
     *nf = n;
-    if (hi != NULL && !utf8_ok(hi, nl + 1)) {
+    if (hi != NULL && !chiso__utf8_check(T, hi, nl + 1)) {
         return CHISO__T_BAD;
     }
     return CHISO__T_ROW;
@@ -473,7 +589,7 @@ row_done:
     *used = (size_t)(p - (const unsigned char *)p0);
     /* ASCII is always valid: validate from the first other byte on */
     nonascii = first_nonascii((const unsigned char *)p0, p);
-    if (nonascii != NULL && !utf8_ok(nonascii, p)) {
+    if (nonascii != NULL && !chiso__utf8_check(T, nonascii, p)) {
         return CHISO__T_BAD;
     }
     return CHISO__T_ROW;

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "chiso_dataset.h"
+#include "datasets_int.h"
 #include "helpers.h"
 
 /* Read all rows of a CSV held in memory; returns the status at the end. */
@@ -779,6 +780,46 @@ test_evidence_workbook_partial(void **state)
     chiso_diag_list_free(&problems);
 }
 
+/* The tokenizer's UTF-8 check, 16 bytes at a time and byte by byte, against
+ * chiso_utf8_valid: every 2-byte string and a sample of 3- and 4-byte ones
+ * at the edges of a 16-byte block, cut there or followed by ASCII, and
+ * random text. (Every 3-byte string was compared once by hand.) */
+static void
+test_utf8_check(void **state)
+{
+    chiso__tok simd, scalar;
+    unsigned char b[48];
+    static const int at[4] = {0, 13, 14, 15};
+    unsigned x = 7u;
+    size_t i, n;
+    int k, it;
+
+    (void)state;
+    chiso__tok_init(&simd, ',');
+    chiso__tok_init(&scalar, ',');
+    scalar.simd_utf8 = 0;
+    for (k = 0; k < 4; k++) {
+        for (it = 0; it < (1 << 16) + 200000; it++) {
+            memset(b, 'a', sizeof(b));
+            if (it < (1 << 16)) {
+                b[at[k]] = (unsigned char)(it >> 8);
+                b[at[k] + 1] = (unsigned char)it;
+            } else {
+                for (i = 0; i < 4; i++) {
+                    x = x * 1103515245u + 12345u;
+                    b[at[k] + i] = (unsigned char)(0x70 + (x >> 16) % 0x90);
+                }
+            }
+            for (n = (size_t)at[k] + 2; n <= (size_t)at[k] + 6; n += 2) {
+                int ref = chiso_utf8_valid((const char *)b, n, NULL) != 0;
+                assert_int_equal(chiso__utf8_check(&simd, b, b + n) != 0, ref);
+                assert_int_equal(chiso__utf8_check(&scalar, b, b + n) != 0,
+                                 ref);
+            }
+        }
+    }
+}
+
 int
 main(void)
 {
@@ -788,6 +829,7 @@ main(void)
         cmocka_unit_test(test_delimiters_bom_crlf),
         cmocka_unit_test(test_quoted_newlines_and_lines),
         cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_utf8_check),
         cmocka_unit_test(test_bind),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_dates),
