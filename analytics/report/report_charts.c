@@ -32,8 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHART_W   1200
-#define CHART_H   800
+#define CHART_W   REPORT_CHART_W
+#define CHART_H   REPORT_CHART_H
 #define MAX_AREAS 32
 #define MAX_YEARS 64
 
@@ -836,12 +836,11 @@ chiso_report__build_charts(struct rp *R)
 chiso_status
 chiso_report__write_charts(struct rp *R)
 {
-    static const char *const ext[] = {".png", ".svg"};
-    const chiso_chart *charts[2 * REPORT_CHARTS];
-    char paths[2 * REPORT_CHARTS][1024];
-    const char *path_of[2 * REPORT_CHARTS];
+    chiso_plot_job jobs[REPORT_CHARTS];
+    size_t of[REPORT_CHARTS];
+    char png[REPORT_CHARTS][1024], svg[REPORT_CHARTS][1024];
     chiso_plot_write_options o;
-    size_t i, e, n = 0;
+    size_t i, n = 0;
     chiso_status st;
     char name[128];
 
@@ -853,24 +852,38 @@ chiso_report__write_charts(struct rp *R)
     o.no_sync = 1;
     /* the report's thread count (0 = one per processor) */
     o.threads = R->opts->threads > 0 ? (unsigned)R->opts->threads : 0;
+    memset(jobs, 0, sizeof(jobs));
     for (i = 0; i < REPORT_CHARTS; i++) {
         if (R->charts[i].chart == NULL) {
             continue;
         }
-        for (e = 0; e < 2; e++) {
-            chiso_textf(name, sizeof(name), "%s%s", R->charts[i].base, ext[e]);
-            chiso_textf(paths[n], sizeof(paths[n]), "%s",
+        /* each chart is laid out once for its PNG, its SVG and the web
+         * page's copy of the SVG (kept for chiso_report__write_html) */
+        chiso_textf(name, sizeof(name), "%s.png", R->charts[i].base);
+        chiso_textf(png[n], sizeof(png[n]), "%s", chiso_report__path(R, name));
+        st = chiso_report__add_file(R, name);
+        if (st == CHISO_OK) {
+            chiso_textf(name, sizeof(name), "%s.svg", R->charts[i].base);
+            chiso_textf(svg[n], sizeof(svg[n]), "%s",
                         chiso_report__path(R, name));
-            path_of[n] = paths[n];
-            charts[n] = R->charts[i].chart;
-            n++;
             st = chiso_report__add_file(R, name);
-            if (st != CHISO_OK) {
-                return chiso_diag_set(R->diag, st, NULL, 0, 0, "out of memory");
-            }
         }
+        if (st != CHISO_OK) {
+            return chiso_diag_set(R->diag, st, NULL, 0, 0, "out of memory");
+        }
+        jobs[n].chart = R->charts[i].chart;
+        jobs[n].png_path = png[n];
+        jobs[n].svg_path = svg[n];
+        jobs[n].keep_svg = 1;
+        of[n++] = i;
     }
-    return chiso_plot_write_many(charts, path_of, n, &o, R->diag);
+    st = chiso_plot_write_jobs(jobs, n, &o, R->diag);
+    for (i = 0; i < n; i++) {
+        /* the results move to the chart (freed with it) */
+        jobs[i].png_path = jobs[i].svg_path = NULL;
+        R->charts[of[i]].drawn = jobs[i];
+    }
+    return st;
 }
 
 void
@@ -881,5 +894,6 @@ chiso_report__free_charts(struct rp *R)
     for (i = 0; i < REPORT_CHARTS; i++) {
         chiso_chart_free(R->charts[i].chart);
         R->charts[i].chart = NULL;
+        chiso_plot_job_clear(&R->charts[i].drawn);
     }
 }

@@ -32,7 +32,14 @@ struct report_chart {
     char reading[4096]; /* the one-sentence reading under it */
     char why_missing[1024];
     chiso_diag missing; /* typed warning "chart_left_out" when left out */
+    /* its files' drawing: the SVG and hotspots the web page shows again
+     * (chiso_report__write_charts) */
+    chiso_plot_job drawn;
 };
+
+/* The charts' size in the files and on the web page (SVG user units). */
+#define REPORT_CHART_W 1200
+#define REPORT_CHART_H 800
 
 struct rp {
     const chiso_report_config *cfg;

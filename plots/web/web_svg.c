@@ -961,6 +961,22 @@ chiso_web__import_svg(chiso_web_page *p,
     }
 }
 
+chiso_status
+chiso_web__drawn_svg(chiso_web_page *p,
+                     const char *svg,
+                     size_t len,
+                     const struct chiso_plot_hotspot *spots,
+                     size_t n_spots,
+                     const char *prefix,
+                     const char *alt,
+                     chiso_buf *out)
+{
+    if (svg == NULL || svg[len] != '\0') {
+        return chiso_web__fail(p, CHISO_EINVAL, N_("a figure needs a chart"));
+    }
+    return rewrite(p, svg, len, prefix, alt, spots, n_spots, out);
+}
+
 /* ---- a chart ----------------------------------------------------------- */
 
 static cairo_status_t
