@@ -164,9 +164,13 @@ static int
 has_ci(const char *s, size_t len, const char *needle)
 {
     size_t n = strlen(needle), i;
+    int c0 = tolower((unsigned char)needle[0]);
 
+    /* the first letter first: a call per byte of a 200 kB chart was a
+     * sixth of the page's time */
     for (i = 0; i + n <= len; i++) {
-        if (strncasecmp(s + i, needle, n) == 0) {
+        if (tolower((unsigned char)s[i]) == c0 &&
+            strncasecmp(s + i, needle, n) == 0) {
             return 1;
         }
     }
