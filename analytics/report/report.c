@@ -14,9 +14,11 @@
 #include "chiso_fwtable.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const default_indices[] = {"PAR_INDEX", "SIPAS", "PAPI"};
 
@@ -817,6 +819,100 @@ chiso_report__pack_commit(struct rp *R,
     return st;
 }
 
+/*
+ * report.pdf is drawn on a second thread while the charts, tables,
+ * workbook, Word file and page are written (it needs none of them: it
+ * draws its own charts at its own size), on a copy of the report state
+ * that has its own texts (strf), diagnostic and file list, merged back by
+ * pdf_join. Everything else it reads was computed before and is not
+ * changed while it runs. One thread (opts->threads == 1, one processor,
+ * or no thread to be had): drawn in place, as before.
+ */
+struct pdf_side {
+    struct rp P;
+    chiso_diag diag;
+    chiso_status st;
+    pthread_t tid;
+    int started; /* 1: on its thread; 0: to draw in place */
+};
+
+static void *
+pdf_main(void *arg)
+{
+    struct pdf_side *s = arg;
+
+    s->st = chiso_report__write_pdf(&s->P);
+    /* Pango's font map is per thread: release this one's */
+    chiso_plot_release_fonts();
+    return NULL;
+}
+
+static void
+pdf_start(struct rp *R, struct pdf_side *s)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+    memset(s, 0, sizeof(*s));
+    if (R->opts->threads == 1 || cpus == 1) {
+        return;
+    }
+    s->P = *R;
+    s->P.strs = NULL;
+    s->P.n_strs = 0;
+    s->P.files = NULL;
+    s->P.n_files = 0;
+    s->P.oom = 0;
+    chiso_diag_clear(&s->diag);
+    if (R->diag != NULL) {
+        s->diag.lang = R->diag->lang;
+    }
+    s->P.diag = &s->diag;
+    s->started = pthread_create(&s->tid, NULL, pdf_main, s) == 0;
+}
+
+/* Wait for the PDF (or draw it now), take its texts and file into R.
+ * Returns the PDF's status; its diagnostic is copied into R->diag when
+ * it failed and `take_diag` is set. */
+static chiso_status
+pdf_join(struct rp *R, struct pdf_side *s, int take_diag)
+{
+    char **strs;
+    size_t i;
+
+    if (!s->started) {
+        return chiso_report__write_pdf(R);
+    }
+    pthread_join(s->tid, NULL);
+    s->started = 0;
+    strs = s->P.n_strs > 0
+               ? realloc(R->strs, (R->n_strs + s->P.n_strs) * sizeof(*strs))
+               : R->strs;
+    if (strs == NULL) {
+        for (i = 0; i < s->P.n_strs; i++) {
+            free(s->P.strs[i]);
+        }
+        R->oom = 1;
+    } else {
+        R->strs = strs;
+        for (i = 0; i < s->P.n_strs; i++) {
+            R->strs[R->n_strs++] = s->P.strs[i];
+        }
+    }
+    free(s->P.strs);
+    for (i = 0; i < s->P.n_files; i++) {
+        if (chiso_report__add_file(R, s->P.files[i]) != CHISO_OK) {
+            R->oom = 1;
+        }
+        free(s->P.files[i]);
+    }
+    free(s->P.files);
+    R->oom |= s->P.oom;
+    if (s->st != CHISO_OK && take_diag && R->diag != NULL) {
+        *R->diag = s->diag;
+    }
+    return s->st;
+}
+
 static chiso_status
 department_summary(void *ctx)
 {
@@ -832,8 +928,10 @@ chiso_report_build(const chiso_report_config *cfg,
 {
     chiso_report_options defaults = CHISO_REPORT_OPTIONS_INIT;
     struct rp R;
+    struct pdf_side pdf;
     chiso_status st;
     size_t i;
+    int before_pdf_failed;
 
     if (cfg->province_scope) {
         return chiso_report__province_build(cfg, out_dir, opts, outcome, diag);
@@ -876,6 +974,7 @@ chiso_report_build(const chiso_report_config *cfg,
         goto fail;
     }
     progress(&R, "files");
+    pdf_start(&R, &pdf);
     st = chiso_report__write_charts(&R);
     if (st == CHISO_OK) {
         st = chiso_report__build_tables(&R);
@@ -886,9 +985,12 @@ chiso_report_build(const chiso_report_config *cfg,
     if (st == CHISO_OK) {
         st = chiso_report__history_write(&R);
     }
+    before_pdf_failed = st != CHISO_OK;
     if (st == CHISO_OK) {
         progress(&R, "pdf");
-        st = chiso_report__write_pdf(&R);
+        if (!pdf.started) {
+            st = pdf_join(&R, &pdf, 1);
+        }
     }
     if (st == CHISO_OK) {
         progress(&R, "xlsx");
@@ -901,6 +1003,14 @@ chiso_report_build(const chiso_report_config *cfg,
     if (st == CHISO_OK) {
         progress(&R, "html");
         st = chiso_report__write_html(&R);
+    }
+    if (pdf.started) {
+        /* the PDF came before the workbook, Word file and page: its
+         * failure is the one said; one before it (charts, tables) wins */
+        chiso_status pst = pdf_join(&R, &pdf, !before_pdf_failed);
+        if (pst != CHISO_OK && !before_pdf_failed) {
+            st = pst;
+        }
     }
     st = chiso_report__pack_commit(&R, st, department_summary, &R, out_dir,
                                    outcome, diag);
