@@ -18,6 +18,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE (glibc) */
+#define _GNU_SOURCE     /* memmem */
 #include "chiso_plot.h"
 #include "plots_int.h"
 #include "render_int.h"
@@ -60,9 +61,16 @@ write_svg_canonical(const chiso_buf *b, FILE *f)
     const char *s = b->data;
 
     while (b->data != NULL && i + klen < b->len) {
-        size_t j = i + klen, k;
+        size_t j, k;
         unsigned long id = 0;
-        if (memcmp(s + i, key, klen) != 0 || s[j] < '0' || s[j] > '9') {
+        /* to the next "surface" (memmem, not a compare per byte) */
+        const char *hit = memmem(s + i, b->len - i, key, klen);
+        if (hit == NULL) {
+            break;
+        }
+        i = (size_t)(hit - s);
+        j = i + klen;
+        if (j >= b->len || s[j] < '0' || s[j] > '9') {
             i++;
             continue;
         }

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__GNUC__)
-#include <cpuid.h>
 #include <immintrin.h>
 #define CHISO_SHA_NI 1
 #endif
@@ -93,17 +92,10 @@ block(chiso_sha256 *s, const unsigned char *p)
 static int
 have_sha_ni(void)
 {
-    unsigned a, b, c, d;
-
-    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) ||
-        !(c & bit_SSSE3)) {
-        return 0;
-    }
-    if (__get_cpuid_max(0, NULL) < 7) {
-        return 0;
-    }
-    __cpuid_count(7, 0, a, b, c, d);
-    return (b & bit_SHA) != 0;
+    /* libgcc's record of the CPU, read at start-up (cpuid traps in a
+     * virtual machine: not once per call) */
+    return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1") &&
+           __builtin_cpu_supports("ssse3");
 }
 
 __attribute__((target("sha,sse4.1,ssse3"))) static void
