@@ -759,6 +759,27 @@ chiso_status chiso_plot_write_jobs(chiso_plot_job *jobs,
 /* Free a job's results (the chart and paths are the caller's). */
 void chiso_plot_job_clear(chiso_plot_job *job);
 
+/*
+ * The same jobs run by threads the caller has anyway (a thread drawing
+ * something else that helps when it is done), instead of threads made for
+ * them: chiso_plot_batch_new (the jobs stay the caller's and must outlive
+ * the batch), chiso_plot_batch_help from any thread (takes jobs until none
+ * is left; a thread that helps and uses Pango later releases its fonts as
+ * usual), chiso_plot_batch_wait from the caller's thread (helps, then
+ * waits for the jobs other threads took; the status and diagnostic of the
+ * failed job with the lowest index), chiso_plot_batch_free once no thread
+ * can still call help.
+ */
+typedef struct chiso_plot_batch chiso_plot_batch;
+chiso_status chiso_plot_batch_new(chiso_plot_batch **out,
+                                  chiso_plot_job *jobs,
+                                  size_t n,
+                                  const chiso_plot_write_options *opts,
+                                  chiso_diag *diag);
+void chiso_plot_batch_help(chiso_plot_batch *batch);
+chiso_status chiso_plot_batch_wait(chiso_plot_batch *batch, chiso_diag *diag);
+void chiso_plot_batch_free(chiso_plot_batch *batch);
+
 #ifdef __cplusplus
 }
 #endif

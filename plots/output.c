@@ -748,9 +748,11 @@ typedef struct batch {
     size_t n;
     const chiso_plot_write_options *opts;
     pthread_mutex_t lock;
-    size_t next;      /* next chart to take */
-    size_t failed_at; /* lowest failed index, n if none */
-    chiso_diag diag;  /* its diagnostic */
+    pthread_cond_t idle; /* signalled when busy drops to 0 */
+    size_t busy;         /* jobs taken and not finished */
+    size_t next;         /* next chart to take */
+    size_t failed_at;    /* lowest failed index, n if none */
+    chiso_diag diag;     /* its diagnostic */
     chiso_status st;
 } batch;
 
@@ -767,6 +769,9 @@ batch_run(batch *b)
         pthread_mutex_lock(&b->lock);
         i = b->next < b->failed_at ? b->next++ : b->n;
         d = b->diag; /* for its language */
+        if (i < b->n) {
+            b->busy++;
+        }
         pthread_mutex_unlock(&b->lock);
         if (i >= b->n) {
             break;
@@ -775,15 +780,16 @@ batch_run(batch *b)
         st = b->jobs != NULL
                  ? job_run(&b->jobs[i], b->opts, &keep, &d)
                  : write_ex(b->charts[i], b->paths[i], b->opts, &keep, &d);
-        if (st != CHISO_OK) {
-            pthread_mutex_lock(&b->lock);
-            if (i < b->failed_at) {
-                b->failed_at = i;
-                b->diag = d;
-                b->st = st;
-            }
-            pthread_mutex_unlock(&b->lock);
+        pthread_mutex_lock(&b->lock);
+        if (st != CHISO_OK && i < b->failed_at) {
+            b->failed_at = i;
+            b->diag = d;
+            b->st = st;
         }
+        if (--b->busy == 0) {
+            pthread_cond_broadcast(&b->idle);
+        }
+        pthread_mutex_unlock(&b->lock);
     }
     free(keep.p);
 }
@@ -825,6 +831,10 @@ batch_all(batch *b, chiso_diag *diag)
     if (pthread_mutex_init(&b->lock, NULL) != 0) {
         return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
     }
+    if (pthread_cond_init(&b->idle, NULL) != 0) {
+        pthread_mutex_destroy(&b->lock);
+        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+    }
     /* the calling thread works too: n_threads - 1 helpers */
     for (i = 1; i < n_threads; i++) {
         if (pthread_create(&tid[started], NULL, batch_worker, b) != 0) {
@@ -837,6 +847,7 @@ batch_all(batch *b, chiso_diag *diag)
     for (i = 0; i < started; i++) {
         pthread_join(tid[i], NULL);
     }
+    pthread_cond_destroy(&b->idle);
     pthread_mutex_destroy(&b->lock);
     if (b->st != CHISO_OK && diag != NULL && diag->code == CHISO_OK) {
         *diag = b->diag;
@@ -874,4 +885,83 @@ chiso_plot_write_jobs(chiso_plot_job *jobs,
     b.n = n;
     b.opts = opts;
     return batch_all(&b, diag);
+}
+
+/* ---- jobs shared with the caller's other threads -------------------------- */
+
+struct chiso_plot_batch {
+    batch b;
+    chiso_plot_write_options opts;
+};
+
+chiso_status
+chiso_plot_batch_new(chiso_plot_batch **out,
+                     chiso_plot_job *jobs,
+                     size_t n,
+                     const chiso_plot_write_options *opts,
+                     chiso_diag *diag)
+{
+    chiso_plot_batch *pb = calloc(1, sizeof(*pb));
+
+    *out = NULL;
+    if (pb == NULL) {
+        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    pb->opts = *opts;
+    pb->b.jobs = jobs;
+    pb->b.n = n;
+    pb->b.opts = &pb->opts;
+    pb->b.failed_at = n;
+    pb->b.st = CHISO_OK;
+    chiso_diag_clear(&pb->b.diag);
+    if (diag != NULL) {
+        pb->b.diag.lang = diag->lang;
+    }
+    if (pthread_mutex_init(&pb->b.lock, NULL) != 0) {
+        free(pb);
+        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    if (pthread_cond_init(&pb->b.idle, NULL) != 0) {
+        pthread_mutex_destroy(&pb->b.lock);
+        free(pb);
+        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    *out = pb;
+    return CHISO_OK;
+}
+
+void
+chiso_plot_batch_help(chiso_plot_batch *pb)
+{
+    if (pb != NULL) {
+        batch_run(&pb->b);
+    }
+}
+
+chiso_status
+chiso_plot_batch_wait(chiso_plot_batch *pb, chiso_diag *diag)
+{
+    batch *b = &pb->b;
+
+    batch_run(b);
+    pthread_mutex_lock(&b->lock);
+    while (b->busy > 0) {
+        pthread_cond_wait(&b->idle, &b->lock);
+    }
+    pthread_mutex_unlock(&b->lock);
+    if (b->st != CHISO_OK && diag != NULL && diag->code == CHISO_OK) {
+        *diag = b->diag;
+    }
+    return b->st;
+}
+
+void
+chiso_plot_batch_free(chiso_plot_batch *pb)
+{
+    if (pb == NULL) {
+        return;
+    }
+    pthread_cond_destroy(&pb->b.idle);
+    pthread_mutex_destroy(&pb->b.lock);
+    free(pb);
 }

@@ -830,6 +830,7 @@ chiso_report__pack_commit(struct rp *R,
  */
 struct pdf_side {
     struct rp P;
+    chiso_plot_batch *batch; /* charts to help with after the PDF */
     chiso_diag diag;
     chiso_status st;
     pthread_t tid;
@@ -842,6 +843,8 @@ pdf_main(void *arg)
     struct pdf_side *s = arg;
 
     s->st = chiso_report__write_pdf(&s->P);
+    /* then the charts still waiting, if any */
+    chiso_plot_batch_help(s->batch);
     /* Pango's font map is per thread: release this one's */
     chiso_plot_release_fonts();
     return NULL;
@@ -867,6 +870,7 @@ pdf_start(struct rp *R, struct pdf_side *s)
         s->diag.lang = R->diag->lang;
     }
     s->P.diag = &s->diag;
+    s->batch = R->batch;
     s->started = pthread_create(&s->tid, NULL, pdf_main, s) == 0;
 }
 
@@ -931,7 +935,7 @@ chiso_report_build(const chiso_report_config *cfg,
     struct pdf_side pdf;
     chiso_status st;
     size_t i;
-    int before_pdf_failed;
+    int before_pdf_failed = 0;
 
     if (cfg->province_scope) {
         return chiso_report__province_build(cfg, out_dir, opts, outcome, diag);
@@ -974,42 +978,71 @@ chiso_report_build(const chiso_report_config *cfg,
         goto fail;
     }
     progress(&R, "files");
-    pdf_start(&R, &pdf);
-    st = chiso_report__write_charts(&R);
+    /*
+     * Three things at once on two threads: the charts' files (this thread,
+     * helped by the PDF's when it is done), report.pdf (its own thread),
+     * and meanwhile here the tables and the workbook, which need no chart;
+     * then the Word file and the page, which show the charts. A failure
+     * is said as it was when all ran in turn (charts, tables, history,
+     * PDF, workbook, Word file, page): the first in that order wins, so
+     * the early steps keep their diagnostics aside (dt, dx).
+     */
+    st = chiso_report__charts_start(&R);
     if (st == CHISO_OK) {
-        st = chiso_report__build_tables(&R);
-    }
-    if (st == CHISO_OK) {
-        st = chiso_report__write_tables(&R);
-    }
-    if (st == CHISO_OK) {
-        st = chiso_report__history_write(&R);
-    }
-    before_pdf_failed = st != CHISO_OK;
-    if (st == CHISO_OK) {
+        chiso_diag *outer = R.diag, dt, dx;
+        chiso_status st_t, st_x = CHISO_OK;
+        chiso_diag_clear(&dt);
+        dt.lang = outer != NULL ? outer->lang : CHISO_LANG_VI;
+        dx = dt;
         progress(&R, "pdf");
-        if (!pdf.started) {
+        pdf_start(&R, &pdf);
+        R.diag = &dt;
+        st_t = chiso_report__build_tables(&R);
+        if (st_t == CHISO_OK) {
+            st_t = chiso_report__write_tables(&R);
+        }
+        if (st_t == CHISO_OK) {
+            progress(&R, "xlsx");
+            R.diag = &dx;
+            st_x = chiso_report__write_xlsx(&R);
+        }
+        R.diag = outer;
+        st = chiso_report__charts_wait(&R);
+        if (st == CHISO_OK && st_t != CHISO_OK) {
+            st = st_t;
+            if (outer != NULL) {
+                *outer = dt;
+            }
+        }
+        if (st == CHISO_OK) {
+            st = chiso_report__history_write(&R);
+        }
+        before_pdf_failed = st != CHISO_OK;
+        if (st == CHISO_OK && !pdf.started) {
             st = pdf_join(&R, &pdf, 1);
         }
-    }
-    if (st == CHISO_OK) {
-        progress(&R, "xlsx");
-        st = chiso_report__write_xlsx(&R);
-    }
-    if (st == CHISO_OK) {
-        progress(&R, "docx");
-        st = chiso_report__write_docx(&R);
-    }
-    if (st == CHISO_OK) {
-        progress(&R, "html");
-        st = chiso_report__write_html(&R);
-    }
-    if (pdf.started) {
-        /* the PDF came before the workbook, Word file and page: its
-         * failure is the one said; one before it (charts, tables) wins */
-        chiso_status pst = pdf_join(&R, &pdf, !before_pdf_failed);
-        if (pst != CHISO_OK && !before_pdf_failed) {
-            st = pst;
+        if (st == CHISO_OK && st_x == CHISO_OK) {
+            progress(&R, "docx");
+            st = chiso_report__write_docx(&R);
+            if (st == CHISO_OK) {
+                progress(&R, "html");
+                st = chiso_report__write_html(&R);
+            }
+        }
+        if (pdf.started) {
+            chiso_status pst = pdf_join(&R, &pdf, !before_pdf_failed);
+            if (pst != CHISO_OK && !before_pdf_failed) {
+                st = pst;
+            }
+        }
+        /* no thread helps any more */
+        chiso_plot_batch_free(R.batch);
+        R.batch = NULL;
+        if (st == CHISO_OK && st_x != CHISO_OK) {
+            st = st_x;
+            if (outer != NULL) {
+                *outer = dx;
+            }
         }
     }
     st = chiso_report__pack_commit(&R, st, department_summary, &R, out_dir,

@@ -834,14 +834,10 @@ chiso_report__build_charts(struct rp *R)
 }
 
 chiso_status
-chiso_report__write_charts(struct rp *R)
+chiso_report__charts_start(struct rp *R)
 {
-    chiso_plot_job jobs[REPORT_CHARTS];
-    size_t of[REPORT_CHARTS];
-    char png[REPORT_CHARTS][1024], svg[REPORT_CHARTS][1024];
     chiso_plot_write_options o;
-    size_t i, n = 0;
-    chiso_status st;
+    size_t i;
     char name[128];
 
     /* one pack, one sync: the files are written without a sync each and
@@ -850,39 +846,59 @@ chiso_report__write_charts(struct rp *R)
     o.width = CHART_W;
     o.height = CHART_H;
     o.no_sync = 1;
-    /* the report's thread count (0 = one per processor) */
-    o.threads = R->opts->threads > 0 ? (unsigned)R->opts->threads : 0;
-    memset(jobs, 0, sizeof(jobs));
+    memset(R->jobs, 0, sizeof(R->jobs));
+    R->n_jobs = 0;
     for (i = 0; i < REPORT_CHARTS; i++) {
+        chiso_plot_job *j = &R->jobs[R->n_jobs];
         if (R->charts[i].chart == NULL) {
             continue;
         }
         /* each chart is laid out once for its PNG, its SVG and the web
          * page's copy of the SVG (kept for chiso_report__write_html) */
         chiso_textf(name, sizeof(name), "%s.png", R->charts[i].base);
-        chiso_textf(png[n], sizeof(png[n]), "%s", chiso_report__path(R, name));
-        st = chiso_report__add_file(R, name);
-        if (st == CHISO_OK) {
+        j->png_path = chiso_report__path(R, name);
+        if (chiso_report__add_file(R, name) == CHISO_OK) {
             chiso_textf(name, sizeof(name), "%s.svg", R->charts[i].base);
-            chiso_textf(svg[n], sizeof(svg[n]), "%s",
-                        chiso_report__path(R, name));
-            st = chiso_report__add_file(R, name);
+            j->svg_path = chiso_report__path(R, name);
         }
-        if (st != CHISO_OK) {
-            return chiso_diag_set(R->diag, st, NULL, 0, 0, "out of memory");
+        if (j->svg_path == NULL ||
+            chiso_report__add_file(R, name) != CHISO_OK || R->oom) {
+            return chiso_diag_set(R->diag, CHISO_ENOMEM, NULL, 0, 0,
+                                  "out of memory");
         }
-        jobs[n].chart = R->charts[i].chart;
-        jobs[n].png_path = png[n];
-        jobs[n].svg_path = svg[n];
-        jobs[n].keep_svg = 1;
-        of[n++] = i;
+        j->chart = R->charts[i].chart;
+        j->keep_svg = 1;
+        R->job_of[R->n_jobs++] = i;
     }
-    st = chiso_plot_write_jobs(jobs, n, &o, R->diag);
-    for (i = 0; i < n; i++) {
+    return chiso_plot_batch_new(&R->batch, R->jobs, R->n_jobs, &o, R->diag);
+}
+
+chiso_status
+chiso_report__charts_wait(struct rp *R)
+{
+    chiso_status st = chiso_plot_batch_wait(R->batch, R->diag);
+    size_t i;
+
+    for (i = 0; i < R->n_jobs; i++) {
         /* the results move to the chart (freed with it) */
-        jobs[i].png_path = jobs[i].svg_path = NULL;
-        R->charts[of[i]].drawn = jobs[i];
+        R->jobs[i].png_path = R->jobs[i].svg_path = NULL;
+        R->charts[R->job_of[i]].drawn = R->jobs[i];
+        memset(&R->jobs[i], 0, sizeof(R->jobs[i]));
     }
+    R->n_jobs = 0;
+    return st;
+}
+
+chiso_status
+chiso_report__write_charts(struct rp *R)
+{
+    chiso_status st = chiso_report__charts_start(R);
+
+    if (st == CHISO_OK) {
+        st = chiso_report__charts_wait(R);
+    }
+    chiso_plot_batch_free(R->batch);
+    R->batch = NULL;
     return st;
 }
 
@@ -895,5 +911,8 @@ chiso_report__free_charts(struct rp *R)
         chiso_chart_free(R->charts[i].chart);
         R->charts[i].chart = NULL;
         chiso_plot_job_clear(&R->charts[i].drawn);
+        chiso_plot_job_clear(&R->jobs[i]);
     }
+    chiso_plot_batch_free(R->batch);
+    R->batch = NULL;
 }
