@@ -16,9 +16,26 @@
  *
  * Determinism: replicate r draws from its own SplitMix64 stream, seeded
  * with the (r+1)-th output of SplitMix64(seed) (Steele, Lea & Flood 2014;
- * the generator is 10 lines and passes BigCrush). Threads take contiguous
- * blocks of replicates, so the numbers do not depend on how many threads
- * ran, nor on scheduling.
+ * the generator is 10 lines and passes BigCrush). Threads take fixed
+ * chunks of MC_CHUNK consecutive replicates from a shared counter; which
+ * thread runs a chunk changes only the speed: a replicate's numbers
+ * depend on r alone and the histograms are exact integer sums, so the
+ * results do not depend on how many threads ran, nor on scheduling.
+ *
+ * Complete data (no missing value) takes the grouped path: a chunk's
+ * weights are drawn first, its replicates are sorted by the method pair
+ * they drew, and up to MC_G replicates of one pair are aggregated
+ * together, so each row of indicator values is loaded once for all of
+ * them (the loop was bound by reading the indicator matrix from the
+ * level-2 cache, one replicate at a time). Per unit and replicate the
+ * operations and their order are exactly those of
+ * chiso_composite__aggregate (sum of w x over the children in order,
+ * then one division by the sum of the weights in order), so the scores,
+ * hence the ranks, are bit for bit those of the per-replicate path. Rows
+ * are padded to MC_PAD units (zeros) so that every vector is whole.
+ * Ranks of up to MC_RANK_COUNT_MAX units are counted (1 + the number of
+ * strictly higher keys, the competition rank) in vector compares instead
+ * of sorted: no unpredictable branch.
  */
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT, getloadavg */
 #include "composite_int.h"
@@ -58,8 +75,18 @@
 #define MAX_UNITS 5000
 /* --replicates-csv keeps replicates x nodes doubles: 2^27 is 1 GiB */
 #define MAX_KEPT_WEIGHTS 134217728.0
-/* below this many edge-unit products in total, one thread is faster */
-#define MIN_WORK_FOR_THREADS 2000000.0
+/* below this many edge-unit products in total, one thread is faster
+   (starting a thread costs 50-100 us; a replicate of the 63 x 240
+   benchmark, 15,700 products, takes about 0.5 us) */
+#define MIN_WORK_FOR_THREADS 4000000.0
+/* replicates a thread takes at a time (and draws before aggregating) */
+#define MC_CHUNK 64
+/* replicates aggregated together (one method pair) */
+#define MC_G 4
+/* units per row of the grouped path: a multiple of this */
+#define MC_PAD 32
+/* units ranked by counting; above, by sorting */
+#define MC_RANK_COUNT_MAX 256
 
 static inline uint64_t
 splitmix64_mix(uint64_t z)
@@ -101,30 +128,50 @@ perturb_weights(
     }
 }
 
+#if defined(__GNUC__)
+/* the grouped path (GCC and clang vector extensions) */
+#define MC_GROUPED 1
+typedef double mc_v8 __attribute__((vector_size(8 * sizeof(double))));
+typedef long long mc_i8 __attribute__((vector_size(8 * sizeof(long long))));
+#endif
+
 struct mc_shared {
     const chiso_composite *m;
     const chiso_uncertainty_options *o;
     size_t n, nn, n_ind;
+    size_t np; /* units per padded row (grouped path) */
     const double *ind_t[CHISO_NORM_COUNT][CHISO_AGG_COUNT];
+    /* the same, rows padded to np units with zeros (grouped path) */
+    const double *ind_p[CHISO_NORM_COUNT][CHISO_AGG_COUNT];
     const double *ind_mask; /* NULL when no value is missing */
     const double *wk;       /* the weights on the kernel's scale */
     const int *wshift;      /* and the power of two applied to each */
     chiso_uncertainty_result *res;
+    int grouped;         /* complete data and vector extensions */
+    int wide;            /* the AVX-512 group kernels */
+    _Atomic size_t next; /* the next chunk to take */
+    _Atomic size_t done; /* replicates finished */
 };
 
 struct mc_worker {
     struct mc_shared *S;
-    size_t r_begin, r_end;
     double *w, *mask, *key;
     double *u;          /* the draws of one replicate (nodes + 2) */
     size_t *perm;       /* units by the previous replicate's keys */
     size_t sort_budget; /* insertion-sort shifts before a full sort */
-    double *t[CHISO_NORM_COUNT][CHISO_AGG_COUNT]; /* n_nodes x n_units */
+    /* per-replicate path: n_nodes x n_units per method pair */
+    double *t[CHISO_NORM_COUNT][CHISO_AGG_COUNT];
+    /* grouped path: a chunk's weights (MC_CHUNK x n_nodes), methods and
+       the aggregates of MC_G replicates ((n_nodes - n_ind) x np each) */
+    double *wchunk;
+    unsigned char *ki, *ai;
+    size_t *slot;
+    double *agg;
     unsigned *rank;
     size_t *idx;
     uint32_t *hist;     /* n x (n + 1) */
     uint64_t *rank_sum; /* n */
-    _Atomic size_t done;
+    size_t reported;    /* progress: replicates last reported */
     int is_caller;
 };
 
@@ -178,88 +225,353 @@ rank_replicate(struct mc_worker *W, const double *defined)
     }
 }
 
+/* The (r+1)-th output of SplitMix64(seed) seeds replicate r; its draws, in
+ * order: one per node but the index (the last node), then the
+ * normalisation, then the aggregation. w receives the replicate's weights
+ * on the kernel's scale; *ki and *ai the positions of its methods in the
+ * option lists. */
 static void
-run_block(struct mc_worker *W, struct mc_worker *all, size_t n_workers)
+draw_replicate(struct mc_worker *W, size_t r, double *w, size_t *ki, size_t *ai)
 {
-    struct mc_shared *S = W->S;
-    const chiso_composite *m = S->m;
+    const struct mc_shared *S = W->S;
     const chiso_uncertainty_options *o = S->o;
+    size_t nn = S->nn, k;
+    uint64_t s = splitmix64_mix(o->seed + (uint64_t)(r + 1) * SPLITMIX_GAMMA);
     chiso_uncertainty_result *res = S->res;
-    size_t n = S->n, nn = S->nn, r, k, u;
-    size_t root_row = m->root * n;
-    size_t step = (o->replicates / 100) ? o->replicates / 100 : 1;
-    double noise = o->weight_noise;
 
-    for (r = W->r_begin; r < W->r_end; r++) {
-        uint64_t s = r + 1;
-        chiso_cmp_norm norm;
-        chiso_cmp_agg agg;
-        const double *t, *def;
-        size_t ki, ai;
+    draw_uniforms(s, W->u, nn + 1);
+    perturb_weights(S->wk, W->u, o->weight_noise, w, nn - 1);
+    w[S->m->root] = S->wk[S->m->root];
+    *ki = (size_t)(W->u[nn - 1] * (double)o->n_normalise);
+    *ai = (size_t)(W->u[nn] * (double)o->n_aggregate);
+    if (res->rep_weight != NULL) {
+        /* back on the scale of the weights as written (exact) */
+        for (k = 0; k < nn; k++) {
+            res->rep_weight[r * nn + k] = k == S->m->root
+                                              ? S->m->nodes[k].weight
+                                              : ldexp(w[k], -S->wshift[k]);
+        }
+        res->rep_normalise[r] = o->normalise[*ki];
+        res->rep_aggregate[r] = o->aggregate[*ai];
+    }
+}
 
-        /* (r+1)-th output of SplitMix64(seed) seeds this replicate; its
-           draws, in order: one per node but the index (the last node),
-           then the normalisation, then the aggregation */
-        s = splitmix64_mix(o->seed + s * SPLITMIX_GAMMA);
-        draw_uniforms(s, W->u, nn + 1);
-        perturb_weights(S->wk, W->u, noise, W->w, nn - 1);
-        W->w[m->root] = S->wk[m->root];
-        ki = (size_t)(W->u[nn - 1] * (double)o->n_normalise);
-        ai = (size_t)(W->u[nn] * (double)o->n_aggregate);
-        norm = o->normalise[ki];
-        agg = o->aggregate[ai];
-        chiso_composite__aggregate(m, W->w, W->t[norm][agg], W->mask);
-        t = W->t[norm][agg] + root_row;
-        def = W->mask != NULL ? W->mask + root_row : NULL;
-        /* the score is t, exp(t) or 1/t: rank on t (reversed for the
-           harmonic mean), which orders units the same way */
-        for (u = 0; u < n; u++) {
-            double key = agg == CHISO_AGG_HARMONIC ? -t[u] : t[u];
-            W->key[u] = def == NULL || def[u] > 0 ? key : -(double)INFINITY;
-        }
-        rank_replicate(W, def);
-        for (u = 0; u < n; u++) {
-            if (W->rank[u] > 0) {
-                W->hist[u * (n + 1) + W->rank[u]]++;
-                W->rank_sum[u] += W->rank[u];
-            }
-        }
-        if (res->rep_weight != NULL) {
-            /* back on the scale of the weights as written (exact) */
-            for (k = 0; k < nn; k++) {
-                res->rep_weight[r * nn + k] =
-                    k == m->root ? m->nodes[k].weight
-                                 : ldexp(W->w[k], -S->wshift[k]);
-            }
-            res->rep_normalise[r] = norm;
-            res->rep_aggregate[r] = agg;
-        }
-        atomic_store_explicit(&W->done, r + 1 - W->r_begin,
-                              memory_order_relaxed);
-        if (W->is_caller && o->progress != NULL &&
-            (r + 1 - W->r_begin) % step == 0) {
-            size_t total = 0, i;
-            for (i = 0; i < n_workers; i++) {
-                total +=
-                    atomic_load_explicit(&all[i].done, memory_order_relaxed);
-            }
-            o->progress(o->progress_ctx, total, o->replicates);
+/* Add a replicate's ranks (W->rank, 0 = unranked) to the histograms. */
+static void
+record_ranks(struct mc_worker *W)
+{
+    size_t n = W->S->n, u;
+
+    for (u = 0; u < n; u++) {
+        if (W->rank[u] > 0) {
+            W->hist[u * (n + 1) + W->rank[u]]++;
+            W->rank_sum[u] += W->rank[u];
         }
     }
 }
 
-struct thread_arg {
-    struct mc_worker *W;
-    struct mc_worker *all;
-    size_t n_workers;
-};
+/* One replicate on the per-replicate path (missing values, or no vector
+ * extensions): chiso_composite__aggregate on the worker's own buffers. */
+static void
+replicate_single(struct mc_worker *W, size_t r)
+{
+    struct mc_shared *S = W->S;
+    const chiso_composite *m = S->m;
+    const chiso_uncertainty_options *o = S->o;
+    size_t n = S->n, u, ki, ai, root_row = m->root * n;
+    chiso_cmp_norm norm;
+    chiso_cmp_agg agg;
+    const double *t, *def;
+
+    draw_replicate(W, r, W->w, &ki, &ai);
+    norm = o->normalise[ki];
+    agg = o->aggregate[ai];
+    chiso_composite__aggregate(m, W->w, W->t[norm][agg], W->mask);
+    t = W->t[norm][agg] + root_row;
+    def = W->mask != NULL ? W->mask + root_row : NULL;
+    /* the score is t, exp(t) or 1/t: rank on t (reversed for the
+       harmonic mean), which orders units the same way */
+    for (u = 0; u < n; u++) {
+        double key = agg == CHISO_AGG_HARMONIC ? -t[u] : t[u];
+        W->key[u] = def == NULL || def[u] > 0 ? key : -(double)INFINITY;
+    }
+    rank_replicate(W, def);
+    record_ranks(W);
+}
+
+#if defined(MC_GROUPED)
+/*
+ * The aggregates of G replicates of one method pair: w[q] the weights of
+ * replicate q, agg + q (n_nodes - n_ind) np its aggregates' rows (node k
+ * at row k - n_ind), ind the padded indicator rows. G <= MC_G and NV <= 4
+ * (vectors of 8 units per block) are constants of each instance, so the G
+ * x NV accumulators stay in registers while the children are walked, and
+ * an indicator's vectors are loaded once for the G replicates. Per unit:
+ * a = 0, a += w[c] x[c] over the children in order, a / (sum of w[c] in
+ * order): chiso_composite__aggregate's operations (no FMA: the build has
+ * -ffp-contract=off).
+ */
+__attribute__((always_inline)) static inline void
+group_body(const struct mc_shared *S,
+           const double *const *w,
+           double *agg,
+           const double *ind,
+           const size_t G,
+           const size_t NV)
+{
+    const chiso_composite *m = S->m;
+    size_t np = S->np, n_ind = S->n_ind, nn = S->nn;
+    size_t stride = (nn - n_ind) * np, k, j, q, v, u0;
+
+    for (k = n_ind; k < nn; k++) {
+        const chiso_cmp_node *p = &m->nodes[k];
+        const size_t *ch = p->children;
+        size_t nc = p->n_children;
+        double wsum[MC_G];
+
+        for (q = 0; q < G; q++) {
+            wsum[q] = 0;
+            for (j = 0; j < nc; j++) {
+                wsum[q] += w[q][ch[j]];
+            }
+        }
+        for (u0 = 0; u0 < np; u0 += 8 * NV) {
+            mc_v8 a[MC_G][4], x[4];
+
+            for (q = 0; q < G; q++) {
+                for (v = 0; v < NV; v++) {
+                    a[q][v] = (mc_v8){0, 0, 0, 0, 0, 0, 0, 0};
+                }
+            }
+            for (j = 0; j < nc; j++) {
+                size_t c = ch[j];
+                if (c < n_ind) {
+                    const double *row = ind + c * np + u0;
+                    for (v = 0; v < NV; v++) {
+                        memcpy(&x[v], row + 8 * v, sizeof(mc_v8));
+                    }
+                    for (q = 0; q < G; q++) {
+                        double wc = w[q][c];
+                        mc_v8 wv = {wc, wc, wc, wc, wc, wc, wc, wc};
+                        for (v = 0; v < NV; v++) {
+                            a[q][v] += wv * x[v];
+                        }
+                    }
+                } else {
+                    for (q = 0; q < G; q++) {
+                        const double *row =
+                            agg + q * stride + (c - n_ind) * np + u0;
+                        double wc = w[q][c];
+                        mc_v8 wv = {wc, wc, wc, wc, wc, wc, wc, wc};
+                        for (v = 0; v < NV; v++) {
+                            memcpy(&x[v], row + 8 * v, sizeof(mc_v8));
+                            a[q][v] += wv * x[v];
+                        }
+                    }
+                }
+            }
+            for (q = 0; q < G; q++) {
+                double ws = wsum[q];
+                mc_v8 s = {ws, ws, ws, ws, ws, ws, ws, ws};
+                double *out = agg + q * stride + (k - n_ind) * np + u0;
+                for (v = 0; v < NV; v++) {
+                    a[q][v] /= s;
+                    memcpy(out + 8 * v, &a[q][v], sizeof(mc_v8));
+                }
+            }
+        }
+    }
+}
+
+typedef void (*group_fn)(const struct mc_shared *S,
+                         const double *const *w,
+                         double *agg,
+                         const double *ind);
+
+#define GROUP_INSTANCE(name, attr, G, NV)                                      \
+    attr static void name(const struct mc_shared *S, const double *const *w,   \
+                          double *agg, const double *ind)                      \
+    {                                                                          \
+        group_body(S, w, agg, ind, G, NV);                                     \
+    }
+
+/* two replicates at a time, 16 units per block: any x86-64 (AVX2 keeps
+   the eight accumulators in registers) and any other target */
+GROUP_INSTANCE(group_n1, MC_CLONES, 1, 2)
+GROUP_INSTANCE(group_n2, MC_CLONES, 2, 2)
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) &&         \
+    defined(__linux__) && !defined(__SANITIZE_THREAD__) &&                     \
+    !defined(CHISO_NO_SIMD_CLONES)
+/* AVX-512: four replicates, 32 units per block (16 accumulators of the 32
+   registers); chosen at run time when the processor has it */
+#define MC_WIDE 1
+#define MC_AVX512                                                              \
+    __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx512cd")))
+GROUP_INSTANCE(group_w1, MC_AVX512, 1, 4)
+GROUP_INSTANCE(group_w2, MC_AVX512, 2, 4)
+GROUP_INSTANCE(group_w3, MC_AVX512, 3, 4)
+GROUP_INSTANCE(group_w4, MC_AVX512, 4, 4)
+
+static int
+have_avx512(void)
+{
+    return __builtin_cpu_supports("avx512f") &&
+           __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("avx512cd");
+}
+#endif
+
+/* The aggregates of g <= MC_G replicates of one method pair. */
+static void
+group_aggregate(const struct mc_shared *S,
+                const double *const *w,
+                double *agg,
+                const double *ind,
+                size_t g)
+{
+    size_t stride = (S->nn - S->n_ind) * S->np, q;
+
+#if defined(MC_WIDE)
+    if (S->wide) {
+        static const group_fn wide[MC_G] = {group_w1, group_w2, group_w3,
+                                            group_w4};
+        wide[g - 1](S, w, agg, ind);
+        return;
+    }
+#endif
+    for (q = 0; q < g; q += 2) {
+        if (g - q >= 2) {
+            group_n2(S, w + q, agg + q * stride, ind);
+        } else {
+            group_n1(S, w + q, agg + q * stride, ind);
+        }
+    }
+}
+
+/* Competition ranks (1 + the number of strictly higher keys) of key[0 ..
+ * n), padded to np with -inf: every unit defined. n <= MC_RANK_COUNT_MAX.
+ * The same ranks as rank_replicate, with no data-dependent branch. */
+MC_CLONES static void
+rank_count(const double *key, size_t n, size_t np, unsigned *rank)
+{
+    size_t u, v, i;
+
+    for (u = 0; u < n; u++) {
+        double ku = key[u];
+        mc_v8 kv = {ku, ku, ku, ku, ku, ku, ku, ku}, x;
+        mc_i8 c = {0, 0, 0, 0, 0, 0, 0, 0};
+        long long higher = 0;
+        for (v = 0; v < np; v += 8) {
+            memcpy(&x, key + v, sizeof(x));
+            c -= (mc_i8)(x > kv); /* -1 where higher */
+        }
+        for (i = 0; i < 8; i++) {
+            higher += c[i];
+        }
+        rank[u] = (unsigned)(1 + higher);
+    }
+}
+
+/* Replicates [r0, r1) on the grouped path. */
+static void
+chunk_grouped(struct mc_worker *W, size_t r0, size_t r1)
+{
+    struct mc_shared *S = W->S;
+    const chiso_composite *m = S->m;
+    const chiso_uncertainty_options *o = S->o;
+    size_t n = S->n, nn = S->nn, np = S->np, cnt = r1 - r0, i, q, u, pair;
+    size_t stride = (nn - S->n_ind) * np;
+    size_t root_off = (m->root - S->n_ind) * np;
+    size_t n_pairs = o->n_normalise * o->n_aggregate;
+
+    for (i = 0; i < cnt; i++) {
+        size_t ki, ai;
+        draw_replicate(W, r0 + i, W->wchunk + i * nn, &ki, &ai);
+        W->ki[i] = (unsigned char)ki;
+        W->ai[i] = (unsigned char)ai;
+    }
+    for (pair = 0; pair < n_pairs; pair++) {
+        size_t ki = pair / o->n_aggregate, ai = pair % o->n_aggregate, k = 0;
+        chiso_cmp_agg agg = o->aggregate[ai];
+        const double *ind = S->ind_p[o->normalise[ki]][agg];
+
+        for (i = 0; i < cnt; i++) {
+            if (W->ki[i] == ki && W->ai[i] == ai) {
+                W->slot[k++] = i;
+            }
+        }
+        for (i = 0; i < k; i += MC_G) {
+            const double *wq[MC_G];
+            size_t g = k - i < MC_G ? k - i : MC_G;
+
+            for (q = 0; q < g; q++) {
+                wq[q] = W->wchunk + W->slot[i + q] * nn;
+            }
+            group_aggregate(S, wq, W->agg, ind, g);
+            for (q = 0; q < g; q++) {
+                const double *t = W->agg + q * stride + root_off;
+                /* rank on t (reversed for the harmonic mean) */
+                for (u = 0; u < n; u++) {
+                    W->key[u] = agg == CHISO_AGG_HARMONIC ? -t[u] : t[u];
+                }
+                if (n <= MC_RANK_COUNT_MAX) {
+                    rank_count(W->key, n, np, W->rank);
+                } else {
+                    rank_replicate(W, NULL);
+                }
+                record_ranks(W);
+            }
+        }
+    }
+}
+#endif
+
+/* Take chunks of replicates from the shared counter until none is left. */
+static void
+run_chunks(struct mc_worker *W)
+{
+    struct mc_shared *S = W->S;
+    const chiso_uncertainty_options *o = S->o;
+    size_t R = o->replicates;
+    size_t step = (R / 100) ? R / 100 : 1;
+
+    for (;;) {
+        size_t c = atomic_fetch_add_explicit(&S->next, 1, memory_order_relaxed);
+        size_t r0, r1, r, done;
+
+        if (c >= (R + MC_CHUNK - 1) / MC_CHUNK) {
+            break;
+        }
+        r0 = c * MC_CHUNK;
+        r1 = R - r0 < MC_CHUNK ? R : r0 + MC_CHUNK;
+#if defined(MC_GROUPED)
+        if (S->grouped) {
+            chunk_grouped(W, r0, r1);
+        } else
+#endif
+        {
+            for (r = r0; r < r1; r++) {
+                replicate_single(W, r);
+            }
+        }
+        done =
+            atomic_fetch_add_explicit(&S->done, r1 - r0, memory_order_relaxed) +
+            (r1 - r0);
+        if (W->is_caller && o->progress != NULL &&
+            done / step > W->reported / step) {
+            o->progress(o->progress_ctx, done, R);
+            W->reported = done;
+        }
+    }
+}
 
 static void *
 thread_main(void *p)
 {
-    struct thread_arg *a = p;
-
-    run_block(a->W, a->all, a->n_workers);
+    run_chunks(p);
     return NULL;
 }
 
@@ -276,6 +588,11 @@ worker_free(struct mc_worker *W)
             free(W->t[i][j]);
         }
     }
+    free(W->wchunk);
+    free(W->ki);
+    free(W->ai);
+    free(W->slot);
+    free(W->agg);
     free(W->key);
     free(W->perm);
     free(W->rank);
@@ -287,15 +604,19 @@ worker_free(struct mc_worker *W)
 static int
 worker_init(struct mc_worker *W, struct mc_shared *S)
 {
-    size_t n = S->n, nn = S->nn, ni = S->n_ind * S->n, i, j;
+    size_t n = S->n, nn = S->nn, np = S->np, ni = S->n_ind * S->n, i, j;
 
     memset(W, 0, sizeof(*W));
     W->S = S;
-    atomic_init(&W->done, 0);
     W->w = malloc(nn * sizeof(double));
     W->u = malloc((nn + 2) * sizeof(double));
-    W->key = malloc(n * sizeof(double));
+    W->key = malloc(np * sizeof(double));
     W->perm = malloc(n * sizeof(size_t));
+    if (W->key != NULL) {
+        for (i = n; i < np; i++) {
+            W->key[i] = -(double)INFINITY; /* padding: never higher */
+        }
+    }
     if (W->perm != NULL) {
         size_t u, lg = 1;
         for (u = 0; u < n; u++) {
@@ -315,6 +636,17 @@ worker_init(struct mc_worker *W, struct mc_shared *S)
         W->rank == NULL || W->idx == NULL || W->hist == NULL ||
         W->rank_sum == NULL) {
         return -1;
+    }
+    if (S->grouped) {
+        W->wchunk = malloc(MC_CHUNK * nn * sizeof(double));
+        W->ki = malloc(MC_CHUNK);
+        W->ai = malloc(MC_CHUNK);
+        W->slot = malloc(MC_CHUNK * sizeof(size_t));
+        W->agg = malloc(MC_G * (nn - S->n_ind) * np * sizeof(double));
+        return W->wchunk == NULL || W->ki == NULL || W->ai == NULL ||
+                       W->slot == NULL || W->agg == NULL
+                   ? -1
+                   : 0;
     }
     if (S->ind_mask != NULL) {
         W->mask = calloc(nn * n, sizeof(double));
@@ -501,8 +833,9 @@ auto_threads(const chiso_composite *m, const chiso_uncertainty_options *o)
     return t ? t : 1;
 }
 
-/* Nominal scores and ranks: the composite engine's own path. */
-static void
+/* Nominal scores and ranks: the composite engine's own path. 0, or -1
+ * when out of memory. */
+static int
 nominal(struct mc_shared *S, struct mc_worker *W)
 {
     const chiso_composite *m = S->m;
@@ -510,9 +843,13 @@ nominal(struct mc_shared *S, struct mc_worker *W)
     chiso_uncertainty_result *res = S->res;
     size_t n = S->n, u, root_row = m->root * n;
     chiso_cmp_agg agg = o->aggregate[0];
-    double *t = W->t[o->normalise[0]][agg];
+    double *t = malloc(S->nn * n * sizeof(double));
     const double *def;
 
+    if (t == NULL) {
+        return -1;
+    }
+    memcpy(t, S->ind_t[o->normalise[0]][agg], S->n_ind * n * sizeof(double));
     memcpy(W->w, S->wk, S->nn * sizeof(double));
     chiso_composite__aggregate(m, W->w, t, W->mask);
     def = W->mask != NULL ? W->mask + root_row : NULL;
@@ -525,6 +862,8 @@ nominal(struct mc_shared *S, struct mc_worker *W)
     }
     res->n_ranked =
         chiso_composite__rank(W->key, def, n, res->nominal_rank, W->idx);
+    free(t);
+    return 0;
 }
 
 chiso_status
@@ -536,9 +875,9 @@ chiso_uncertainty_run(chiso_uncertainty_result **out,
     struct mc_shared S;
     struct mc_worker W[MAX_THREADS];
     pthread_t tid[MAX_THREADS];
-    struct thread_arg targ[MAX_THREADS];
     double *norm_x[CHISO_NORM_COUNT] = {NULL};
     double *tbuf[CHISO_NORM_COUNT][CHISO_AGG_COUNT];
+    double *pbuf[CHISO_NORM_COUNT][CHISO_AGG_COUNT];
     double *mask = NULL, *wk = NULL;
     int *wshift = NULL;
     chiso_uncertainty_result *res = NULL;
@@ -550,6 +889,7 @@ chiso_uncertainty_run(chiso_uncertainty_result **out,
     *out = NULL;
     memset(&S, 0, sizeof(S));
     memset(tbuf, 0, sizeof(tbuf));
+    memset(pbuf, 0, sizeof(pbuf));
     for (t = 0; t < MAX_THREADS; t++) {
         memset(&W[t], 0, sizeof(W[t]));
     }
@@ -636,6 +976,15 @@ chiso_uncertainty_run(chiso_uncertainty_result **out,
     S.n_ind = m->n_indicators;
     S.ind_mask = mask;
     S.res = res;
+    S.np = (n + MC_PAD - 1) / MC_PAD * MC_PAD;
+    atomic_init(&S.next, 0);
+    atomic_init(&S.done, 0);
+#if defined(MC_GROUPED)
+    S.grouped = mask == NULL;
+#endif
+#if defined(MC_WIDE)
+    S.wide = have_avx512();
+#endif
     /* every normalisation once, every (normalisation, aggregation) pair
        checked and transformed once */
     for (i = 0; i < opts->n_normalise; i++) {
@@ -667,6 +1016,18 @@ chiso_uncertainty_run(chiso_uncertainty_result **out,
             }
             chiso_composite__transform(m, a, norm_x[k], tbuf[k][a]);
             S.ind_t[k][a] = tbuf[k][a];
+            if (S.grouped) {
+                size_t row;
+                pbuf[k][a] = calloc(m->n_indicators * S.np, sizeof(double));
+                if (pbuf[k][a] == NULL) {
+                    goto nomem;
+                }
+                for (row = 0; row < m->n_indicators; row++) {
+                    memcpy(pbuf[k][a] + row * S.np, tbuf[k][a] + row * n,
+                           n * sizeof(double));
+                }
+                S.ind_p[k][a] = pbuf[k][a];
+            }
         }
     }
     n_threads = auto_threads(m, opts);
@@ -675,28 +1036,23 @@ chiso_uncertainty_run(chiso_uncertainty_result **out,
         if (worker_init(&W[t], &S) != 0) {
             goto nomem;
         }
-        W[t].r_begin = opts->replicates * t / n_threads;
-        W[t].r_end = opts->replicates * (t + 1) / n_threads;
     }
-    nominal(&S, &W[0]);
-    /* workers 1.. on their own threads, worker 0 on this one */
+    if (nominal(&S, &W[0]) != 0) {
+        goto nomem;
+    }
+    /* workers 1.. on their own threads, worker 0 on this one; all take
+       chunks from one counter, so a thread that could not start, or that
+       the system runs late, leaves its share to the others */
     for (t = 1; t < n_threads; t++) {
-        targ[t].W = &W[t];
-        targ[t].all = W;
-        targ[t].n_workers = n_threads;
-        if (pthread_create(&tid[t], NULL, thread_main, &targ[t]) != 0) {
+        if (pthread_create(&tid[t], NULL, thread_main, &W[t]) != 0) {
             break;
         }
         n_started++;
     }
     W[0].is_caller = 1;
-    run_block(&W[0], W, n_threads);
+    run_chunks(&W[0]);
     for (t = 1; t <= n_started; t++) {
         pthread_join(tid[t], NULL);
-    }
-    /* a thread that could not start: run its block here */
-    for (t = (unsigned)n_started + 1; t < n_threads; t++) {
-        run_block(&W[t], W, n_threads);
     }
     if (opts->progress != NULL) {
         opts->progress(opts->progress_ctx, opts->replicates, opts->replicates);
@@ -744,6 +1100,7 @@ done:
         free(norm_x[i]);
         for (j = 0; j < CHISO_AGG_COUNT; j++) {
             free(tbuf[i][j]);
+            free(pbuf[i][j]);
         }
     }
     free(mask);
