@@ -46,6 +46,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -329,9 +330,12 @@ group_body(const struct mc_shared *S,
         size_t nc = p->n_children;
         double wsum[MC_G];
 
+        /* each sum in the children's order; the G sums side by side */
         for (q = 0; q < G; q++) {
             wsum[q] = 0;
-            for (j = 0; j < nc; j++) {
+        }
+        for (j = 0; j < nc; j++) {
+            for (q = 0; q < G; q++) {
                 wsum[q] += w[q][ch[j]];
             }
         }
@@ -452,26 +456,34 @@ group_aggregate(const struct mc_shared *S,
 }
 
 /* Competition ranks (1 + the number of strictly higher keys) of key[0 ..
- * n), padded to np with -inf: every unit defined. n <= MC_RANK_COUNT_MAX.
- * The same ranks as rank_replicate, with no data-dependent branch. */
+ * n), padded to np (a multiple of MC_PAD) with -inf: every unit defined.
+ * n <= MC_RANK_COUNT_MAX. The same ranks as rank_replicate, with no
+ * data-dependent branch: for blocks of 32 units, each key in turn is
+ * compared with the whole block at once, four independent counters. */
 MC_CLONES static void
 rank_count(const double *key, size_t n, size_t np, unsigned *rank)
 {
-    size_t u, v, i;
+    size_t u0, v, i, b;
 
-    for (u = 0; u < n; u++) {
-        double ku = key[u];
-        mc_v8 kv = {ku, ku, ku, ku, ku, ku, ku, ku}, x;
-        mc_i8 c = {0, 0, 0, 0, 0, 0, 0, 0};
-        long long higher = 0;
-        for (v = 0; v < np; v += 8) {
-            memcpy(&x, key + v, sizeof(x));
-            c -= (mc_i8)(x > kv); /* -1 where higher */
+    for (u0 = 0; u0 < np; u0 += MC_PAD) {
+        mc_v8 x[MC_PAD / 8];
+        mc_i8 c[MC_PAD / 8];
+        for (b = 0; b < MC_PAD / 8; b++) {
+            memcpy(&x[b], key + u0 + 8 * b, sizeof(x[b]));
+            c[b] = (mc_i8){0, 0, 0, 0, 0, 0, 0, 0};
         }
-        for (i = 0; i < 8; i++) {
-            higher += c[i];
+        for (v = 0; v < n; v++) {
+            double kv = key[v];
+            mc_v8 k = {kv, kv, kv, kv, kv, kv, kv, kv};
+            for (b = 0; b < MC_PAD / 8; b++) {
+                c[b] -= (mc_i8)(k > x[b]); /* -1 where v is higher */
+            }
         }
-        rank[u] = (unsigned)(1 + higher);
+        for (b = 0; b < MC_PAD / 8; b++) {
+            for (i = 0; i < 8 && u0 + 8 * b + i < n; i++) {
+                rank[u0 + 8 * b + i] = (unsigned)(1 + c[b][i]);
+            }
+        }
     }
 }
 
@@ -785,14 +797,51 @@ chiso_uncertainty_result_free(chiso_uncertainty_result *res)
     free(res);
 }
 
+/* Tasks that want a processor right now, from the kernel's count of
+ * runnable tasks (the fourth field of /proc/loadavg, "running/total",
+ * which counts this thread too); -1 if unknown. */
+static long
+runnable_others(void)
+{
+#if defined(__linux__)
+    char buf[128];
+    long running = -1;
+    FILE *f = fopen("/proc/loadavg", "r");
+
+    if (f != NULL) {
+        size_t k = fread(buf, 1, sizeof(buf) - 1, f);
+        const char *p;
+        buf[k] = '\0';
+        fclose(f);
+        /* "0.50 0.40 0.30 2/100 12345": the field after three numbers */
+        p = strchr(buf, '/');
+        if (p != NULL) {
+            const char *b = p;
+            while (b > buf && b[-1] >= '0' && b[-1] <= '9') {
+                b--;
+            }
+            if (b < p) {
+                running = strtol(b, NULL, 10);
+            }
+        }
+    }
+    return running >= 1 ? running - 1 : -1;
+#else
+    return -1;
+#endif
+}
+
 /*
  * Threads: the number asked for, or automatically one per processor this
- * process may run on that is free, i.e. not busy with other work by the
- * one-minute load average (sched_getaffinity, getloadavg), at most
- * MAX_THREADS and within MAX_HIST_BYTES of histograms; one thread for
- * small runs, where starting a thread costs more than it saves. The
- * results do not depend on the count (each replicate has its own stream
- * and the histograms add up exactly), so this only decides the speed.
+ * process may run on (sched_getaffinity) that is free now, i.e. not
+ * wanted by another runnable task (/proc/loadavg; elsewhere the
+ * one-minute load average), at most MAX_THREADS and within MAX_HIST_BYTES
+ * of histograms; one thread for small runs, where starting a thread costs
+ * more than it saves. Threads take chunks of replicates from one counter,
+ * so a thread the system runs late only leaves its chunks to the others.
+ * The results do not depend on the count (each replicate has its own
+ * stream and the histograms add up exactly), so this only decides the
+ * speed.
  */
 static unsigned
 auto_threads(const chiso_composite *m, const chiso_uncertainty_options *o)
@@ -807,7 +856,7 @@ auto_threads(const chiso_composite *m, const chiso_uncertainty_options *o)
     } else if (work < MIN_WORK_FOR_THREADS) {
         t = 1;
     } else {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN), busy = runnable_others();
         double load[1];
 #if defined(__linux__)
         cpu_set_t set;
@@ -816,8 +865,11 @@ auto_threads(const chiso_composite *m, const chiso_uncertainty_options *o)
             cpus = CPU_COUNT(&set);
         }
 #endif
-        if (getloadavg(load, 1) == 1 && load[0] >= 0) {
-            cpus -= (long)load[0];
+        if (busy < 0 && getloadavg(load, 1) == 1 && load[0] >= 0) {
+            busy = (long)load[0];
+        }
+        if (busy > 0) {
+            cpus -= busy;
         }
         t = cpus < 1 ? 1 : cpus > MAX_THREADS ? MAX_THREADS : (unsigned)cpus;
         while (t > 1 && (double)t * hist > MAX_HIST_BYTES) {
