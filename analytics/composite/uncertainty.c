@@ -226,6 +226,118 @@ rank_replicate(struct mc_worker *W, const double *defined)
     }
 }
 
+/*
+ * Working memory of a run, carved from one arena: zeroed, 64-byte aligned
+ * pieces, all released at once. On Linux the arena is one anonymous
+ * mapping with transparent huge pages asked for (madvise): the buffers of
+ * the 63 x 240 benchmark (about 1 MB: normalised and padded indicators,
+ * each worker's chunk of weights and histograms) are then touched through
+ * one or two 2 MiB pages instead of some 250 page faults, which cost about
+ * 10 us each in a virtual machine, more than the replicates themselves.
+ * The mapping is only reserved address space: pages never touched cost
+ * nothing. Elsewhere, and under the sanitizers (so that each piece keeps
+ * its own bounds), every piece is its own calloc.
+ */
+#if defined(__linux__) && !defined(__SANITIZE_ADDRESS__) &&                    \
+    !defined(__SANITIZE_THREAD__)
+#define MC_ARENA_MAP 1
+#include <sys/mman.h>
+#endif
+#define MC_HUGE ((size_t)2 << 20)
+
+struct mc_arena {
+    char *map; /* the mapping, NULL when pieces are calloc'd */
+    size_t map_size;
+    char *base; /* its first 2 MiB boundary */
+    size_t size, used;
+    void **owned; /* calloc'd pieces */
+    size_t n_owned, cap_owned;
+};
+
+/* Bytes a piece of `bytes` takes in the arena. */
+static size_t
+arena_piece(size_t bytes)
+{
+    return (bytes + 63) / 64 * 64 + 64;
+}
+
+/* Reserve `size` bytes (the sum of arena_piece() of every piece); 0 even
+ * when no mapping could be made (pieces are then calloc'd). */
+static void
+arena_open(struct mc_arena *A, size_t size)
+{
+    memset(A, 0, sizeof(*A));
+#if defined(MC_ARENA_MAP)
+    {
+        size_t len = (size + MC_HUGE - 1) / MC_HUGE * MC_HUGE;
+        void *p = mmap(NULL, len + MC_HUGE, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p != MAP_FAILED) {
+            uintptr_t a =
+                ((uintptr_t)p + MC_HUGE - 1) & ~(uintptr_t)(MC_HUGE - 1);
+            A->map = p;
+            A->map_size = len + MC_HUGE;
+            A->base = (char *)a;
+            A->size = len;
+#if defined(MADV_HUGEPAGE)
+            (void)madvise(A->base, len, MADV_HUGEPAGE); /* a hint */
+#endif
+        }
+    }
+#else
+    (void)size;
+#endif
+}
+
+/* A zeroed piece of `bytes` (count x size, checked), or NULL. */
+static void *
+arena_get(struct mc_arena *A, size_t count, size_t size)
+{
+    size_t bytes;
+
+    if (size != 0 && count > SIZE_MAX / size) {
+        return NULL;
+    }
+    bytes = count * size;
+    if (A->map != NULL) {
+        size_t piece = arena_piece(bytes);
+        char *p = A->base + A->used;
+        if (piece > A->size - A->used) {
+            return NULL;
+        }
+        A->used += piece;
+        return p;
+    }
+    if (A->n_owned == A->cap_owned) {
+        size_t cap = A->cap_owned ? 2 * A->cap_owned : 64;
+        void **o = realloc(A->owned, cap * sizeof(*o));
+        if (o == NULL) {
+            return NULL;
+        }
+        A->owned = o;
+        A->cap_owned = cap;
+    }
+    A->owned[A->n_owned] = calloc(bytes ? bytes : 1, 1);
+    return A->owned[A->n_owned] != NULL ? A->owned[A->n_owned++] : NULL;
+}
+
+static void
+arena_close(struct mc_arena *A)
+{
+    size_t i;
+
+#if defined(MC_ARENA_MAP)
+    if (A->map != NULL) {
+        munmap(A->map, A->map_size);
+    }
+#endif
+    for (i = 0; i < A->n_owned; i++) {
+        free(A->owned[i]);
+    }
+    free(A->owned);
+    memset(A, 0, sizeof(*A));
+}
+
 /* The (r+1)-th output of SplitMix64(seed) seeds replicate r; its draws, in
  * order: one per node but the index (the last node), then the
  * normalisation, then the aggregation. w receives the replicate's weights
@@ -587,49 +699,54 @@ thread_main(void *p)
     return NULL;
 }
 
-static void
-worker_free(struct mc_worker *W)
+/* Bytes of a worker's pieces (arena_piece of each). */
+static size_t
+worker_bytes(const struct mc_shared *S, size_t n_pairs)
 {
-    size_t i, j;
+    size_t n = S->n, nn = S->nn, np = S->np, b;
 
-    free(W->w);
-    free(W->u);
-    free(W->mask);
-    for (i = 0; i < CHISO_NORM_COUNT; i++) {
-        for (j = 0; j < CHISO_AGG_COUNT; j++) {
-            free(W->t[i][j]);
-        }
+    b = arena_piece(nn * sizeof(double)) +
+        arena_piece((nn + 2) * sizeof(double)) +
+        arena_piece(np * sizeof(double)) + arena_piece(n * sizeof(size_t)) +
+        arena_piece(n * sizeof(unsigned)) +
+        arena_piece(2 * n * sizeof(size_t)) +
+        arena_piece(n * (n + 1) * sizeof(uint32_t)) +
+        arena_piece(n * sizeof(uint64_t));
+    if (S->grouped) {
+        return b + arena_piece(MC_CHUNK * nn * sizeof(double)) +
+               2 * arena_piece(MC_CHUNK) +
+               arena_piece(MC_CHUNK * sizeof(size_t)) +
+               arena_piece(MC_G * (nn - S->n_ind) * np * sizeof(double));
     }
-    free(W->wchunk);
-    free(W->ki);
-    free(W->ai);
-    free(W->slot);
-    free(W->agg);
-    free(W->key);
-    free(W->perm);
-    free(W->rank);
-    free(W->idx);
-    free(W->hist);
-    free(W->rank_sum);
+    return b +
+           (S->ind_mask != NULL ? arena_piece(nn * n * sizeof(double)) : 0) +
+           n_pairs * arena_piece(nn * n * sizeof(double));
 }
 
 static int
-worker_init(struct mc_worker *W, struct mc_shared *S)
+worker_init(struct mc_worker *W, struct mc_shared *S, struct mc_arena *A)
 {
     size_t n = S->n, nn = S->nn, np = S->np, ni = S->n_ind * S->n, i, j;
 
     memset(W, 0, sizeof(*W));
     W->S = S;
-    W->w = malloc(nn * sizeof(double));
-    W->u = malloc((nn + 2) * sizeof(double));
-    W->key = malloc(np * sizeof(double));
-    W->perm = malloc(n * sizeof(size_t));
-    if (W->key != NULL) {
-        for (i = n; i < np; i++) {
-            W->key[i] = -(double)INFINITY; /* padding: never higher */
-        }
+    W->w = arena_get(A, nn, sizeof(double));
+    W->u = arena_get(A, nn + 2, sizeof(double));
+    W->key = arena_get(A, np, sizeof(double));
+    W->perm = arena_get(A, n, sizeof(size_t));
+    W->rank = arena_get(A, n, sizeof(unsigned));
+    W->idx = arena_get(A, 2 * n, sizeof(size_t));
+    W->hist = arena_get(A, n * (n + 1), sizeof(uint32_t));
+    W->rank_sum = arena_get(A, n, sizeof(uint64_t));
+    if (W->w == NULL || W->u == NULL || W->key == NULL || W->perm == NULL ||
+        W->rank == NULL || W->idx == NULL || W->hist == NULL ||
+        W->rank_sum == NULL) {
+        return -1;
     }
-    if (W->perm != NULL) {
+    for (i = n; i < np; i++) {
+        W->key[i] = -(double)INFINITY; /* padding: never higher */
+    }
+    {
         size_t u, lg = 1;
         for (u = 0; u < n; u++) {
             W->perm[u] = u;
@@ -640,28 +757,19 @@ worker_init(struct mc_worker *W, struct mc_shared *S)
         /* about twice what a merge sort of n costs */
         W->sort_budget = 2 * n * lg;
     }
-    W->rank = malloc(n * sizeof(unsigned));
-    W->idx = malloc(2 * n * sizeof(size_t));
-    W->hist = calloc(n * (n + 1), sizeof(uint32_t));
-    W->rank_sum = calloc(n, sizeof(uint64_t));
-    if (W->w == NULL || W->u == NULL || W->key == NULL || W->perm == NULL ||
-        W->rank == NULL || W->idx == NULL || W->hist == NULL ||
-        W->rank_sum == NULL) {
-        return -1;
-    }
     if (S->grouped) {
-        W->wchunk = malloc(MC_CHUNK * nn * sizeof(double));
-        W->ki = malloc(MC_CHUNK);
-        W->ai = malloc(MC_CHUNK);
-        W->slot = malloc(MC_CHUNK * sizeof(size_t));
-        W->agg = malloc(MC_G * (nn - S->n_ind) * np * sizeof(double));
+        W->wchunk = arena_get(A, MC_CHUNK * nn, sizeof(double));
+        W->ki = arena_get(A, MC_CHUNK, 1);
+        W->ai = arena_get(A, MC_CHUNK, 1);
+        W->slot = arena_get(A, MC_CHUNK, sizeof(size_t));
+        W->agg = arena_get(A, MC_G * (nn - S->n_ind) * np, sizeof(double));
         return W->wchunk == NULL || W->ki == NULL || W->ai == NULL ||
                        W->slot == NULL || W->agg == NULL
                    ? -1
                    : 0;
     }
     if (S->ind_mask != NULL) {
-        W->mask = calloc(nn * n, sizeof(double));
+        W->mask = arena_get(A, nn * n, sizeof(double));
         if (W->mask == NULL) {
             return -1;
         }
@@ -675,7 +783,7 @@ worker_init(struct mc_worker *W, struct mc_shared *S)
             if (S->ind_t[i][j] == NULL) {
                 continue;
             }
-            W->t[i][j] = calloc(nn * n, sizeof(double));
+            W->t[i][j] = arena_get(A, nn * n, sizeof(double));
             if (W->t[i][j] == NULL) {
                 return -1;
             }
@@ -888,14 +996,14 @@ auto_threads(const chiso_composite *m, const chiso_uncertainty_options *o)
 /* Nominal scores and ranks: the composite engine's own path. 0, or -1
  * when out of memory. */
 static int
-nominal(struct mc_shared *S, struct mc_worker *W)
+nominal(struct mc_shared *S, struct mc_worker *W, struct mc_arena *A)
 {
     const chiso_composite *m = S->m;
     const chiso_uncertainty_options *o = S->o;
     chiso_uncertainty_result *res = S->res;
     size_t n = S->n, u, root_row = m->root * n;
     chiso_cmp_agg agg = o->aggregate[0];
-    double *t = malloc(S->nn * n * sizeof(double));
+    double *t = arena_get(A, S->nn * n, sizeof(double));
     const double *def;
 
     if (t == NULL) {
@@ -914,7 +1022,6 @@ nominal(struct mc_shared *S, struct mc_worker *W)
     }
     res->n_ranked =
         chiso_composite__rank(W->key, def, n, res->nominal_rank, W->idx);
-    free(t);
     return 0;
 }
 
@@ -933,12 +1040,14 @@ chiso_uncertainty_run(chiso_uncertainty_result **out,
     double *mask = NULL, *wk = NULL;
     int *wshift = NULL;
     chiso_uncertainty_result *res = NULL;
-    size_t n = m->n_units, i, j, u, n_started = 0;
+    struct mc_arena A;
+    size_t n = m->n_units, i, j, u, n_started = 0, need, n_pairs;
     unsigned n_threads, t;
     chiso_status st;
     int complete;
 
     *out = NULL;
+    memset(&A, 0, sizeof(A));
     memset(&S, 0, sizeof(S));
     memset(tbuf, 0, sizeof(tbuf));
     memset(pbuf, 0, sizeof(pbuf));
@@ -1037,6 +1146,20 @@ chiso_uncertainty_run(chiso_uncertainty_result **out,
 #if defined(MC_WIDE)
     S.wide = have_avx512();
 #endif
+    n_threads = auto_threads(m, opts);
+    res->threads_used = n_threads;
+    /* the arena: normalised, transformed and padded indicators, the
+       nominal run's nodes, every worker's pieces */
+    n_pairs = opts->n_normalise * opts->n_aggregate;
+    need =
+        opts->n_normalise * arena_piece(m->n_indicators * n * sizeof(double)) +
+        n_pairs * arena_piece(m->n_indicators * n * sizeof(double)) +
+        (S.grouped
+             ? n_pairs * arena_piece(m->n_indicators * S.np * sizeof(double))
+             : 0) +
+        arena_piece(S.nn * n * sizeof(double)) +
+        n_threads * worker_bytes(&S, n_pairs);
+    arena_open(&A, need);
     /* every normalisation once, every (normalisation, aggregation) pair
        checked and transformed once */
     for (i = 0; i < opts->n_normalise; i++) {
@@ -1047,7 +1170,7 @@ chiso_uncertainty_run(chiso_uncertainty_result **out,
         c.range_hi = opts->range_hi;
         c.zscore_mean = opts->zscore_mean;
         c.zscore_sd = opts->zscore_sd;
-        norm_x[k] = malloc(m->n_indicators * n * sizeof(double) + 1);
+        norm_x[k] = arena_get(&A, m->n_indicators * n, sizeof(double));
         if (norm_x[k] == NULL) {
             goto nomem;
         }
@@ -1062,7 +1185,7 @@ chiso_uncertainty_run(chiso_uncertainty_result **out,
             if (st != CHISO_OK) {
                 goto fail;
             }
-            tbuf[k][a] = malloc(m->n_indicators * n * sizeof(double) + 1);
+            tbuf[k][a] = arena_get(&A, m->n_indicators * n, sizeof(double));
             if (tbuf[k][a] == NULL) {
                 goto nomem;
             }
@@ -1070,7 +1193,8 @@ chiso_uncertainty_run(chiso_uncertainty_result **out,
             S.ind_t[k][a] = tbuf[k][a];
             if (S.grouped) {
                 size_t row;
-                pbuf[k][a] = calloc(m->n_indicators * S.np, sizeof(double));
+                pbuf[k][a] =
+                    arena_get(&A, m->n_indicators * S.np, sizeof(double));
                 if (pbuf[k][a] == NULL) {
                     goto nomem;
                 }
@@ -1082,14 +1206,12 @@ chiso_uncertainty_run(chiso_uncertainty_result **out,
             }
         }
     }
-    n_threads = auto_threads(m, opts);
-    res->threads_used = n_threads;
     for (t = 0; t < n_threads; t++) {
-        if (worker_init(&W[t], &S) != 0) {
+        if (worker_init(&W[t], &S, &A) != 0) {
             goto nomem;
         }
     }
-    if (nominal(&S, &W[0]) != 0) {
+    if (nominal(&S, &W[0], &A) != 0) {
         goto nomem;
     }
     /* workers 1.. on their own threads, worker 0 on this one; all take
@@ -1145,16 +1267,7 @@ fail:
     chiso_uncertainty_result_free(res);
     res = NULL;
 done:
-    for (t = 0; t < MAX_THREADS; t++) {
-        worker_free(&W[t]);
-    }
-    for (i = 0; i < CHISO_NORM_COUNT; i++) {
-        free(norm_x[i]);
-        for (j = 0; j < CHISO_AGG_COUNT; j++) {
-            free(tbuf[i][j]);
-            free(pbuf[i][j]);
-        }
-    }
+    arena_close(&A);
     free(mask);
     free(wk);
     free(wshift);
