@@ -1031,6 +1031,16 @@ chiso_uncertainty_run(chiso_uncertainty_result **out,
                       const chiso_uncertainty_options *opts,
                       chiso_diag *diag)
 {
+    return chiso_composite__uncertainty_run_paths(out, m, opts, 0, diag);
+}
+
+chiso_status
+chiso_composite__uncertainty_run_paths(chiso_uncertainty_result **out,
+                                       const chiso_composite *m,
+                                       const chiso_uncertainty_options *opts,
+                                       unsigned paths,
+                                       chiso_diag *diag)
+{
     struct mc_shared S;
     struct mc_worker W[MAX_THREADS];
     pthread_t tid[MAX_THREADS];
@@ -1141,10 +1151,10 @@ chiso_uncertainty_run(chiso_uncertainty_result **out,
     atomic_init(&S.next, 0);
     atomic_init(&S.done, 0);
 #if defined(MC_GROUPED)
-    S.grouped = mask == NULL;
+    S.grouped = mask == NULL && !(paths & CHISO_MC_PATH_SINGLE);
 #endif
 #if defined(MC_WIDE)
-    S.wide = have_avx512();
+    S.wide = have_avx512() && !(paths & CHISO_MC_PATH_NARROW);
 #endif
     n_threads = auto_threads(m, opts);
     res->threads_used = n_threads;
