@@ -134,6 +134,8 @@ perturb_weights(
 #define MC_GROUPED 1
 typedef double mc_v8 __attribute__((vector_size(8 * sizeof(double))));
 typedef long long mc_i8 __attribute__((vector_size(8 * sizeof(long long))));
+typedef float mc_f16 __attribute__((vector_size(16 * sizeof(float))));
+typedef int mc_i16 __attribute__((vector_size(16 * sizeof(int))));
 #endif
 
 struct mc_shared {
@@ -168,6 +170,7 @@ struct mc_worker {
     unsigned char *ki, *ai;
     size_t *slot;
     double *agg;
+    float *keyf; /* the keys rounded to float (np, padded with -inf) */
     unsigned *rank;
     size_t *idx;
     uint32_t *hist;     /* n x (n + 1) */
@@ -599,6 +602,52 @@ rank_count(const double *key, size_t n, size_t np, unsigned *rank)
     }
 }
 
+/* The same ranks from the keys rounded to float, 16 to a vector: half
+ * the compares. Rounding is monotone (a > b gives (float)a >= (float)b),
+ * so when the n rounded keys are all different their order is that of the
+ * doubles and the ranks are exact; that is so exactly when the ranks
+ * found are a permutation of 1 .. n. Otherwise (two keys equal or within
+ * a float's precision) 0 is returned and nothing is promised: the caller
+ * counts on the doubles. */
+MC_CLONES static int
+rank_count_float(
+    const double *key, float *kf, size_t n, size_t np, unsigned *rank)
+{
+    uint64_t seen[(MC_RANK_COUNT_MAX + 64) / 64] = {0};
+    size_t u0, u, v, i, b;
+
+    for (u = 0; u < n; u++) {
+        kf[u] = (float)key[u];
+    }
+    for (u0 = 0; u0 < np; u0 += MC_PAD) {
+        mc_f16 x[MC_PAD / 16];
+        mc_i16 c[MC_PAD / 16];
+        for (b = 0; b < MC_PAD / 16; b++) {
+            memcpy(&x[b], kf + u0 + 16 * b, sizeof(x[b]));
+            c[b] = (mc_i16){0};
+        }
+        for (v = 0; v < n; v++) {
+            float kv = kf[v];
+            mc_f16 k = {kv, kv, kv, kv, kv, kv, kv, kv,
+                        kv, kv, kv, kv, kv, kv, kv, kv};
+            for (b = 0; b < MC_PAD / 16; b++) {
+                c[b] -= (mc_i16)(k > x[b]); /* -1 where v is higher */
+            }
+        }
+        for (b = 0; b < MC_PAD / 16; b++) {
+            for (i = 0; i < 16 && u0 + 16 * b + i < n; i++) {
+                unsigned r = (unsigned)(1 + c[b][i]);
+                if (seen[r / 64] >> (r % 64) & 1) {
+                    return 0; /* a tie among the floats */
+                }
+                seen[r / 64] |= (uint64_t)1 << (r % 64);
+                rank[u0 + 16 * b + i] = r;
+            }
+        }
+    }
+    return 1;
+}
+
 /* Replicates [r0, r1) on the grouped path. */
 static void
 chunk_grouped(struct mc_worker *W, size_t r0, size_t r1)
@@ -642,7 +691,9 @@ chunk_grouped(struct mc_worker *W, size_t r0, size_t r1)
                     W->key[u] = agg == CHISO_AGG_HARMONIC ? -t[u] : t[u];
                 }
                 if (n <= MC_RANK_COUNT_MAX) {
-                    rank_count(W->key, n, np, W->rank);
+                    if (!rank_count_float(W->key, W->keyf, n, np, W->rank)) {
+                        rank_count(W->key, n, np, W->rank);
+                    }
                 } else {
                     rank_replicate(W, NULL);
                 }
@@ -716,7 +767,8 @@ worker_bytes(const struct mc_shared *S, size_t n_pairs)
         return b + arena_piece(MC_CHUNK * nn * sizeof(double)) +
                2 * arena_piece(MC_CHUNK) +
                arena_piece(MC_CHUNK * sizeof(size_t)) +
-               arena_piece(MC_G * (nn - S->n_ind) * np * sizeof(double));
+               arena_piece(MC_G * (nn - S->n_ind) * np * sizeof(double)) +
+               arena_piece(np * sizeof(float));
     }
     return b +
            (S->ind_mask != NULL ? arena_piece(nn * n * sizeof(double)) : 0) +
@@ -763,10 +815,15 @@ worker_init(struct mc_worker *W, struct mc_shared *S, struct mc_arena *A)
         W->ai = arena_get(A, MC_CHUNK, 1);
         W->slot = arena_get(A, MC_CHUNK, sizeof(size_t));
         W->agg = arena_get(A, MC_G * (nn - S->n_ind) * np, sizeof(double));
-        return W->wchunk == NULL || W->ki == NULL || W->ai == NULL ||
-                       W->slot == NULL || W->agg == NULL
-                   ? -1
-                   : 0;
+        W->keyf = arena_get(A, np, sizeof(float));
+        if (W->wchunk == NULL || W->ki == NULL || W->ai == NULL ||
+            W->slot == NULL || W->agg == NULL || W->keyf == NULL) {
+            return -1;
+        }
+        for (i = n; i < np; i++) {
+            W->keyf[i] = -(float)INFINITY; /* padding: never higher */
+        }
+        return 0;
     }
     if (S->ind_mask != NULL) {
         W->mask = arena_get(A, nn * n, sizeof(double));
