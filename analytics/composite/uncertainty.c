@@ -150,14 +150,17 @@ struct mc_shared {
     const double *wk;       /* the weights on the kernel's scale */
     const int *wshift;      /* and the power of two applied to each */
     chiso_uncertainty_result *res;
-    int grouped;         /* complete data and vector extensions */
-    int wide;            /* the AVX-512 group kernels */
-    _Atomic size_t next; /* the next chunk to take */
-    _Atomic size_t done; /* replicates finished */
+    int grouped; /* complete data and vector extensions */
+    int wide;    /* the AVX-512 group kernels */
+    /* written by every thread: a cache line of their own, away from the
+       fields above that the kernels read */
+    _Alignas(64) _Atomic size_t next; /* the next chunk to take */
+    _Atomic size_t done;              /* replicates finished */
+    char pad[64 - 2 * sizeof(size_t)];
 };
 
 struct mc_worker {
-    struct mc_shared *S;
+    _Alignas(64) struct mc_shared *S; /* workers in separate cache lines */
     double *w, *mask, *key;
     double *u;          /* the draws of one replicate (nodes + 2) */
     size_t *perm;       /* units by the previous replicate's keys */
