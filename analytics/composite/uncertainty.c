@@ -249,7 +249,8 @@ rank_replicate(struct mc_worker *W, const double *defined)
 #define MC_ARENA_MAP 1
 #include <sys/mman.h>
 #endif
-#define MC_HUGE ((size_t)2 << 20)
+#define MC_HUGE     ((size_t)2 << 20)
+#define MC_HUGE_MAX ((size_t)32 << 20)
 
 struct mc_arena {
     char *map; /* the mapping, NULL when pieces are calloc'd */
@@ -286,7 +287,12 @@ arena_open(struct mc_arena *A, size_t size)
             A->base = (char *)a;
             A->size = len;
 #if defined(MADV_HUGEPAGE)
-            (void)madvise(A->base, len, MADV_HUGEPAGE); /* a hint */
+            /* a hint; not for large arenas, whose pieces (the rank
+               histograms of thousands of units) are touched sparsely:
+               a huge page would make all of it resident */
+            if (len <= MC_HUGE_MAX) {
+                (void)madvise(A->base, len, MADV_HUGEPAGE);
+            }
 #endif
         }
     }
