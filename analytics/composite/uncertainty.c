@@ -752,10 +752,45 @@ run_chunks(struct mc_worker *W)
     }
 }
 
+/*
+ * A worker thread's start. On a busy machine a new thread may get its
+ * first time slice only after the caller has done every chunk (a
+ * replicate of the benchmark takes under a microsecond, a scheduling
+ * period several milliseconds): the caller then cancels it instead of
+ * waiting for it to be scheduled only to find nothing left. The thread
+ * claims its worker (PENDING -> RUNNING) or finds itself cancelled
+ * (PENDING -> CANCELLED, by the caller) with one atomic exchange, so
+ * exactly one of them decides; a cancelled thread touches nothing but
+ * this block, which lives on the heap until both have let go of it, and
+ * the caller detaches it. A thread that did start is joined: it stops
+ * after its chunk.
+ */
+enum { MC_PENDING, MC_RUNNING, MC_CANCELLED };
+
+struct mc_start {
+    _Atomic int state;
+    _Atomic int refs; /* the caller and the thread */
+    struct mc_worker *W;
+};
+
+static void
+start_release(struct mc_start *b)
+{
+    if (atomic_fetch_sub(&b->refs, 1) == 1) {
+        free(b);
+    }
+}
+
 static void *
 thread_main(void *p)
 {
-    run_chunks(p);
+    struct mc_start *b = p;
+    int expect = MC_PENDING;
+
+    if (atomic_compare_exchange_strong(&b->state, &expect, MC_RUNNING)) {
+        run_chunks(b->W);
+    }
+    start_release(b);
     return NULL;
 }
 
@@ -1110,6 +1145,7 @@ chiso_composite__uncertainty_run_paths(chiso_uncertainty_result **out,
     struct mc_shared S;
     struct mc_worker W[MAX_THREADS];
     pthread_t tid[MAX_THREADS];
+    struct mc_start *start[MAX_THREADS];
     double *norm_x[CHISO_NORM_COUNT] = {NULL};
     double *tbuf[CHISO_NORM_COUNT][CHISO_AGG_COUNT];
     double *pbuf[CHISO_NORM_COUNT][CHISO_AGG_COUNT];
@@ -1294,7 +1330,15 @@ chiso_composite__uncertainty_run_paths(chiso_uncertainty_result **out,
        chunks from one counter, so a thread that could not start, or that
        the system runs late, leaves its share to the others */
     for (t = 1; t < n_threads; t++) {
-        if (pthread_create(&tid[t], NULL, thread_main, &W[t]) != 0) {
+        start[t] = malloc(sizeof(*start[t]));
+        if (start[t] == NULL) {
+            break;
+        }
+        atomic_init(&start[t]->state, MC_PENDING);
+        atomic_init(&start[t]->refs, 2);
+        start[t]->W = &W[t];
+        if (pthread_create(&tid[t], NULL, thread_main, start[t]) != 0) {
+            free(start[t]);
             break;
         }
         n_started++;
@@ -1302,7 +1346,14 @@ chiso_composite__uncertainty_run_paths(chiso_uncertainty_result **out,
     W[0].is_caller = 1;
     run_chunks(&W[0]);
     for (t = 1; t <= n_started; t++) {
-        pthread_join(tid[t], NULL);
+        int expect = MC_PENDING;
+        if (atomic_compare_exchange_strong(&start[t]->state, &expect,
+                                           MC_CANCELLED)) {
+            pthread_detach(tid[t]); /* never ran, never will: W[t] unused */
+        } else {
+            pthread_join(tid[t], NULL);
+        }
+        start_release(start[t]);
     }
     if (opts->progress != NULL) {
         opts->progress(opts->progress_ctx, opts->replicates, opts->replicates);
