@@ -50,44 +50,6 @@ struct wb_markup {
     chiso_buf text;
 };
 
-/* ---- sniffing ------------------------------------------------------------ */
-
-int
-chiso_workbook__markup_kind(const void *head, size_t len)
-{
-    const unsigned char *h = head;
-    char low[1024];
-    size_t i = 0, n;
-
-    if (h == NULL) {
-        return 0;
-    }
-    if (len >= 3 && h[0] == 0xEF && h[1] == 0xBB && h[2] == 0xBF) {
-        i = 3;
-    }
-    while (i < len &&
-           (h[i] == ' ' || h[i] == '\t' || h[i] == '\r' || h[i] == '\n')) {
-        i++;
-    }
-    if (i >= len || h[i] != '<') {
-        return 0;
-    }
-    for (n = 0; i + n < len && n + 1 < sizeof(low); n++) {
-        unsigned char c = h[i + n];
-        low[n] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    }
-    low[n] = '\0';
-    if (strstr(low, "urn:schemas-microsoft-com:office:spreadsheet") != NULL ||
-        strstr(low, "<?mso-application progid=\"excel.sheet\"") != NULL ||
-        strstr(low, "<workbook") != NULL) {
-        return CHISO_WORKBOOK_XML2003;
-    }
-    if (strstr(low, "<html") != NULL || strstr(low, "<table") != NULL ||
-        strstr(low, "<!doctype html") != NULL) {
-        return CHISO_WORKBOOK_HTML;
-    }
-    return 0;
-}
 
 /* ---- helpers ------------------------------------------------------------- */
 

@@ -23,25 +23,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int
-chiso_workbook_sniff(const void *head, size_t len)
-{
-    static const unsigned char ole[8] = {0xD0, 0xCF, 0x11, 0xE0,
-                                         0xA1, 0xB1, 0x1A, 0xE1};
-    const unsigned char *h = head;
-
-    if (h == NULL || len < 4) {
-        return 0;
-    }
-    if (h[0] == 'P' && h[1] == 'K' &&
-        ((h[2] == 3 && h[3] == 4) || (h[2] == 5 && h[3] == 6))) {
-        return CHISO_WORKBOOK_XLSX;
-    }
-    if (len >= 8 && memcmp(h, ole, 8) == 0) {
-        return CHISO_WORKBOOK_XLS;
-    }
-    return chiso_workbook__markup_kind(head, len);
-}
 
 static chiso_workbook *
 wb_new(const char *path)
@@ -259,29 +240,6 @@ chiso_workbook_selected_index(const chiso_workbook *wb)
 
 /* ---- positions ----------------------------------------------------------- */
 
-void
-chiso_workbook_cell_ref(uint32_t col, uint32_t row, char *out, size_t len)
-{
-    char tmp[32], letters[8];
-    size_t nl = 0, n = 0;
-
-    if (out == NULL || len == 0) {
-        return;
-    }
-    while (col > 0 && nl < sizeof(letters)) {
-        uint32_t r = (col - 1) % 26;
-        letters[nl++] = (char)('A' + r);
-        col = (col - 1) / 26;
-    }
-    while (nl > 0) {
-        tmp[n++] = letters[--nl];
-    }
-    if (row > 0) {
-        n += (size_t)snprintf(tmp + n, sizeof(tmp) - n, "%u", (unsigned)row);
-    }
-    tmp[n] = '\0';
-    snprintf(out, len, "%s", tmp);
-}
 
 /* Copy at most cap-1 bytes of s, cut at a UTF-8 character boundary. */
 static size_t

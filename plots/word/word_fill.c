@@ -1183,7 +1183,7 @@ fill_part(fill_ctx *c, xmlDoc *doc, int *changed)
     for (j = 0; j < n_units && !c->oom; j++) {
         unit *u = &units[j];
         char why[400];
-        const cJSON *arr;
+        const cJSON *arr, *item;
         int n, k;
 
         if (u->bad) {
@@ -1207,7 +1207,11 @@ fill_part(fill_ctx *c, xmlDoc *doc, int *changed)
             }
         }
         n = cJSON_GetArraySize(arr);
-        for (k = 0; k < n && !c->oom; k++) {
+        /* the items in list order (cJSON_GetArrayItem walks the list from
+         * its start: n items would take n^2 / 2 steps) */
+        item = arr->child;
+        for (k = 0; k < n && item != NULL && !c->oom;
+             k++, item = item->next) {
             xmlNode *copy = xmlDocCopyNode(u->node, doc, 1);
             size_t m, n_cp = 0, cap_cp = 0;
             xmlNode **cp = NULL;
@@ -1220,7 +1224,7 @@ fill_part(fill_ctx *c, xmlDoc *doc, int *changed)
             tidy_copy(copy, k == 0);
             list_paras(copy, &cp, &n_cp, &cap_cp, &c->oom);
             c->arr = u->arr;
-            c->item = cJSON_GetArrayItem(arr, k);
+            c->item = item;
             c->index = (unsigned long)k + 1;
             for (m = 0; m < n_cp && !c->oom; m++) {
                 fill_para(c, doc, cp[m], m < n_orig ? &orig[m]->loc : &u->loc);
