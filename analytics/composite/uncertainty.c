@@ -618,40 +618,62 @@ rank_count(const double *key, size_t n, size_t np, unsigned *rank)
  * found are a permutation of 1 .. n. Otherwise (two keys equal or within
  * a float's precision) 0 is returned and nothing is promised: the caller
  * counts on the doubles. */
+/* Counts of higher keys for the NB x 16 units from u0 (NB a constant of
+ * each call, so the counters stay in registers), into the ranks; 0 on a
+ * rank met before (a tie among the floats). */
+__attribute__((always_inline)) static inline int
+count_block_float(const float *kf,
+                  size_t n,
+                  size_t u0,
+                  const size_t NB,
+                  unsigned *rank,
+                  uint64_t *seen)
+{
+    mc_f16 x[4];
+    mc_i16 c[4];
+    size_t v, i, b;
+
+    for (b = 0; b < NB; b++) {
+        memcpy(&x[b], kf + u0 + 16 * b, sizeof(x[b]));
+        c[b] = (mc_i16){0};
+    }
+    for (v = 0; v < n; v++) {
+        float kv = kf[v];
+        mc_f16 k = {kv, kv, kv, kv, kv, kv, kv, kv,
+                    kv, kv, kv, kv, kv, kv, kv, kv};
+        for (b = 0; b < NB; b++) {
+            c[b] -= (mc_i16)(k > x[b]); /* -1 where v is higher */
+        }
+    }
+    for (b = 0; b < NB; b++) {
+        for (i = 0; i < 16 && u0 + 16 * b + i < n; i++) {
+            unsigned r = (unsigned)(1 + c[b][i]);
+            if (seen[r / 64] >> (r % 64) & 1) {
+                return 0;
+            }
+            seen[r / 64] |= (uint64_t)1 << (r % 64);
+            rank[u0 + 16 * b + i] = r;
+        }
+    }
+    return 1;
+}
+
 MC_CLONES static int
 rank_count_float(
     const double *key, float *kf, size_t n, size_t np, unsigned *rank)
 {
     uint64_t seen[(MC_RANK_COUNT_MAX + 64) / 64] = {0};
-    size_t u0, u, v, i, b;
+    size_t u0, u;
 
     for (u = 0; u < n; u++) {
         kf[u] = (float)key[u];
     }
-    for (u0 = 0; u0 < np; u0 += MC_PAD) {
-        mc_f16 x[MC_PAD / 16];
-        mc_i16 c[MC_PAD / 16];
-        for (b = 0; b < MC_PAD / 16; b++) {
-            memcpy(&x[b], kf + u0 + 16 * b, sizeof(x[b]));
-            c[b] = (mc_i16){0};
-        }
-        for (v = 0; v < n; v++) {
-            float kv = kf[v];
-            mc_f16 k = {kv, kv, kv, kv, kv, kv, kv, kv,
-                        kv, kv, kv, kv, kv, kv, kv, kv};
-            for (b = 0; b < MC_PAD / 16; b++) {
-                c[b] -= (mc_i16)(k > x[b]); /* -1 where v is higher */
-            }
-        }
-        for (b = 0; b < MC_PAD / 16; b++) {
-            for (i = 0; i < 16 && u0 + 16 * b + i < n; i++) {
-                unsigned r = (unsigned)(1 + c[b][i]);
-                if (seen[r / 64] >> (r % 64) & 1) {
-                    return 0; /* a tie among the floats */
-                }
-                seen[r / 64] |= (uint64_t)1 << (r % 64);
-                rank[u0 + 16 * b + i] = r;
-            }
+    /* blocks of 64 units, the last one of 32 when np is an odd multiple
+       of 32 */
+    for (u0 = 0; u0 < np; u0 += 64) {
+        if (np - u0 >= 64 ? !count_block_float(kf, n, u0, 4, rank, seen)
+                          : !count_block_float(kf, n, u0, 2, rank, seen)) {
+            return 0; /* a tie among the floats */
         }
     }
     return 1;
