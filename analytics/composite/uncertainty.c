@@ -35,7 +35,9 @@
  * are padded to MC_PAD units (zeros) so that every vector is whole.
  * Ranks of up to MC_RANK_COUNT_MAX units are counted (1 + the number of
  * strictly higher keys, the competition rank) in vector compares instead
- * of sorted: no unpredictable branch.
+ * of sorted, first on the keys rounded to float (exact when those ranks
+ * are a permutation), else on the doubles: no unpredictable branch.
+ * The working buffers are carved from one arena (struct mc_arena).
  */
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT, getloadavg */
 #include "composite_int.h"
