@@ -78,10 +78,12 @@
 #define MAX_UNITS 5000
 /* --replicates-csv keeps replicates x nodes doubles: 2^27 is 1 GiB */
 #define MAX_KEPT_WEIGHTS 134217728.0
-/* below this many edge-unit products in total, one thread is faster
-   (starting a thread costs 50-100 us; a replicate of the 63 x 240
-   benchmark, 15,700 products, takes about 0.5 us) */
-#define MIN_WORK_FOR_THREADS 4000000.0
+/* below this many edge-unit products in total, one thread is as fast.
+   Measured on the 2-core benchmark VM (63 units x 249 nodes, about 0.7 us
+   a replicate): a second thread was a wash at 10,000 replicates (1.6e8
+   products; starting it and its page faults cost about what it saves),
+   paid a little at 20,000 and clearly from 40,000 (39.9 -> 30.3 ms) */
+#define MIN_WORK_FOR_THREADS 3.0e8
 /* replicates a thread takes at a time (and draws before aggregating) */
 #define MC_CHUNK 64
 /* replicates aggregated together (one method pair) */
