@@ -721,6 +721,65 @@ chiso_status chiso_plot_hotspots(const chiso_chart *chart,
                                  size_t *n);
 void chiso_plot_hotspots_free(chiso_plot_hotspot *spots, size_t n);
 
+/* ---- one chart, several outputs ------------------------------------------ */
+
+/*
+ * A chart written once for every output that needs it at the same size:
+ * its PNG file, its SVG file and, when keep_svg is set, the SVG bytes and
+ * the hotspots for a web page (chiso_web_figure_drawn). The chart is laid
+ * out once (texts are measured without hinting, so the model is the same
+ * on every surface) and drawn on each surface from that model; the files'
+ * bytes are those chiso_plot_write_ex gives. Filled by
+ * chiso_plot_write_jobs; release with chiso_plot_job_clear.
+ */
+typedef struct chiso_plot_job {
+    const chiso_chart *chart;
+    const char *png_path; /* NULL: no PNG file */
+    const char *svg_path; /* NULL: no SVG file */
+    int keep_svg;         /* keep svg/svg_len and spots/n_spots */
+    /* results (keep_svg): the SVG document as its file holds it
+     * (NUL-terminated), and the data marks of its model */
+    char *svg;
+    size_t svg_len;
+    chiso_plot_hotspot *spots;
+    size_t n_spots;
+} chiso_plot_job;
+
+/*
+ * Run n jobs at opts->width x opts->height, up to opts->threads at once
+ * (as chiso_plot_write_many: no_sync honoured, stops taking jobs at the
+ * first failure, the diagnostic of the failed job with the lowest index;
+ * within a job the PNG comes before the SVG). Files written before a
+ * failure stay.
+ */
+chiso_status chiso_plot_write_jobs(chiso_plot_job *jobs,
+                                   size_t n,
+                                   const chiso_plot_write_options *opts,
+                                   chiso_diag *diag);
+/* Free a job's results (the chart and paths are the caller's). */
+void chiso_plot_job_clear(chiso_plot_job *job);
+
+/*
+ * The same jobs run by threads the caller has anyway (a thread drawing
+ * something else that helps when it is done), instead of threads made for
+ * them: chiso_plot_batch_new (the jobs stay the caller's and must outlive
+ * the batch), chiso_plot_batch_help from any thread (takes jobs until none
+ * is left; a thread that helps and uses Pango later releases its fonts as
+ * usual), chiso_plot_batch_wait from the caller's thread (helps, then
+ * waits for the jobs other threads took; the status and diagnostic of the
+ * failed job with the lowest index), chiso_plot_batch_free once no thread
+ * can still call help.
+ */
+typedef struct chiso_plot_batch chiso_plot_batch;
+chiso_status chiso_plot_batch_new(chiso_plot_batch **out,
+                                  chiso_plot_job *jobs,
+                                  size_t n,
+                                  const chiso_plot_write_options *opts,
+                                  chiso_diag *diag);
+void chiso_plot_batch_help(chiso_plot_batch *batch);
+chiso_status chiso_plot_batch_wait(chiso_plot_batch *batch, chiso_diag *diag);
+void chiso_plot_batch_free(chiso_plot_batch *batch);
+
 #ifdef __cplusplus
 }
 #endif

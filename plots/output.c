@@ -18,6 +18,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE (glibc) */
+#define _GNU_SOURCE     /* memmem */
 #include "chiso_plot.h"
 #include "plots_int.h"
 #include "render_int.h"
@@ -60,9 +61,16 @@ write_svg_canonical(const chiso_buf *b, FILE *f)
     const char *s = b->data;
 
     while (b->data != NULL && i + klen < b->len) {
-        size_t j = i + klen, k;
+        size_t j, k;
         unsigned long id = 0;
-        if (memcmp(s + i, key, klen) != 0 || s[j] < '0' || s[j] > '9') {
+        /* to the next "surface" (memmem, not a compare per byte) */
+        const char *hit = memmem(s + i, b->len - i, key, klen);
+        if (hit == NULL) {
+            break;
+        }
+        i = (size_t)(hit - s);
+        j = i + klen;
+        if (j >= b->len || s[j] < '0' || s[j] > '9') {
             i++;
             continue;
         }
@@ -372,13 +380,12 @@ chiso_plot_write_options_init(chiso_plot_write_options *opts)
  * device, a FIFO, a symlink, a folder) is refused rather than renamed
  * over.
  */
+/* What goes into an output file once it is open (a chart drawn into a
+ * stream, or bytes drawn before). */
+typedef chiso_status (*emit_fn)(void *ctx, FILE *f, chiso_diag *diag);
+
 static chiso_status
-write_unsynced(const chiso_chart *chart,
-               const char *path,
-               chiso_plot_format fmt,
-               const chiso_plot_write_options *opts,
-               pixel_keep *keep,
-               chiso_diag *diag)
+write_unsynced(const char *path, emit_fn emit, void *ctx, chiso_diag *diag)
 {
     struct stat sb;
     size_t len = strlen(path);
@@ -412,7 +419,7 @@ write_unsynced(const chiso_chart *chart,
         free(tmp);
         return chiso_diag_set_errno(diag, path, err, "cannot write");
     }
-    st = write_stream(chart, f, fmt, opts->width, opts->height, keep, diag);
+    st = emit(ctx, f, diag);
     if (fflush(f) != 0 || ferror(f)) {
         err = errno ? errno : EIO;
     }
@@ -432,6 +439,46 @@ write_unsynced(const chiso_chart *chart,
     return st;
 }
 
+/* path written by emit: unsynced (write_unsynced) or as a synced,
+ * atomic output file. */
+static chiso_status
+write_file(
+    const char *path, int no_sync, emit_fn emit, void *ctx, chiso_diag *diag)
+{
+    chiso_outfile *of = NULL;
+    chiso_status st;
+
+    if (no_sync) {
+        return write_unsynced(path, emit, ctx, diag);
+    }
+    st = chiso_outfile_open(&of, path, diag);
+    if (st != CHISO_OK) {
+        return st;
+    }
+    st = emit(ctx, chiso_outfile_stream(of), diag);
+    if (st != CHISO_OK) {
+        chiso_outfile_abort(of);
+        return st;
+    }
+    return chiso_outfile_commit(of, diag);
+}
+
+typedef struct stream_job {
+    const chiso_chart *chart;
+    chiso_plot_format fmt;
+    double width, height;
+    pixel_keep *keep;
+} stream_job;
+
+static chiso_status
+emit_stream(void *ctx, FILE *f, chiso_diag *diag)
+{
+    const stream_job *j = ctx;
+
+    return write_stream(j->chart, f, j->fmt, j->width, j->height, j->keep,
+                        diag);
+}
+
 static chiso_status
 write_ex(const chiso_chart *chart,
          const char *path,
@@ -439,30 +486,233 @@ write_ex(const chiso_chart *chart,
          pixel_keep *keep,
          chiso_diag *diag)
 {
-    chiso_plot_format fmt;
-    chiso_outfile *of = NULL;
-    chiso_status st;
+    stream_job j;
 
-    if (strcmp(path, "-") == 0 || chiso_plot_format_from_path(path, &fmt)) {
+    if (strcmp(path, "-") == 0 || chiso_plot_format_from_path(path, &j.fmt)) {
         return chiso_diag_set(diag, CHISO_EUSAGE, NULL, 0, 0,
                               "cannot tell the chart format of '%s': the "
                               "output must end in .png, .svg or .pdf",
                               path);
     }
-    if (opts->no_sync) {
-        return write_unsynced(chart, path, fmt, opts, keep, diag);
+    j.chart = chart;
+    j.width = opts->width;
+    j.height = opts->height;
+    j.keep = keep;
+    return write_file(path, opts->no_sync, emit_stream, &j, diag);
+}
+
+/* ---- one chart, several outputs ------------------------------------------ */
+
+typedef struct job_state {
+    chiso_plot_job *job;
+    double width, height;
+    pixel_keep *keep;
+    chiso_plot_model *md; /* the model, once laid out */
+    char *svg;            /* the SVG file's bytes, once drawn */
+    size_t svg_len;
+} job_state;
+
+/*
+ * Lay the chart out and draw its SVG, once: as write_stream does for an
+ * SVG file (same checks, same surface, same drawing), keeping the model
+ * and the canonical bytes.
+ */
+static chiso_status
+job_draw(job_state *js, chiso_diag *diag)
+{
+    const chiso_chart *chart = js->job->chart;
+    double width = js->width, height = js->height;
+    cairo_surface_t *surf;
+    cairo_t *cr = NULL;
+    cairo_status_t cs;
+    chiso_buf svg = CHISO_BUF_INIT;
+    chiso_status st;
+    FILE *m;
+
+    if (js->svg != NULL) {
+        return CHISO_OK;
     }
-    st = chiso_outfile_open(&of, path, diag);
+    if (!(width >= 200 && height >= 150 && width <= 20000 && height <= 20000)) {
+        return chiso_diag_set(diag, CHISO_EUSAGE, NULL, 0, 0,
+                              "chart size %gx%g is outside 200x150 .. "
+                              "20000x20000",
+                              width, height);
+    }
+    st = chiso_plot_check(chart, width, height, diag);
     if (st != CHISO_OK) {
         return st;
     }
-    st = write_stream(chart, chiso_outfile_stream(of), fmt, opts->width,
-                      opts->height, keep, diag);
+    surf = cairo_svg_surface_create_for_stream(buf_cb, &svg, width, height);
+    cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_PT);
+    cs = cairo_surface_status(surf);
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        st = surface_error(diag, cs, "cannot create the chart surface");
+        goto out;
+    }
+    cr = cairo_create(surf);
+    cs = cairo_status(cr);
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        st = surface_error(diag, cs, "cannot draw");
+        goto out;
+    }
+    st = chiso_plot__draw_keep(cr, chart, width, height, &js->md, diag);
     if (st != CHISO_OK) {
-        chiso_outfile_abort(of);
+        goto out;
+    }
+    cairo_destroy(cr);
+    cr = NULL;
+    cairo_surface_finish(surf);
+    cs = cairo_surface_status(surf);
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        st = surface_error(diag, cs, "cannot write the chart");
+        goto out;
+    }
+    /* the bytes the SVG file gets (cairo's surface numbers made the
+     * chart's own) */
+    m = open_memstream(&js->svg, &js->svg_len);
+    if (m != NULL) {
+        int bad = write_svg_canonical(&svg, m) != 0;
+        if (fclose(m) != 0) {
+            bad = 1;
+        }
+        if (bad) {
+            free(js->svg);
+            js->svg = NULL;
+        }
+    }
+    if (js->svg == NULL) {
+        st = chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+out:
+    chiso_buf_free(&svg);
+    if (cr != NULL) {
+        cairo_destroy(cr);
+    }
+    cairo_surface_destroy(surf);
+    return st;
+}
+
+/* The PNG from the job's model (write_stream's PNG branch). */
+static chiso_status
+emit_job_png(void *ctx, FILE *f, chiso_diag *diag)
+{
+    job_state *js = ctx;
+    cairo_surface_t *surf;
+    cairo_t *cr = NULL;
+    cairo_status_t cs;
+    unsigned char *pixels = NULL;
+    chiso_status st = job_draw(js, diag);
+
+    if (st != CHISO_OK) {
         return st;
     }
-    return chiso_outfile_commit(of, diag);
+    surf = pixel_surface((int)ceil(js->width), (int)ceil(js->height), js->keep,
+                         &pixels);
+    cs = cairo_surface_status(surf);
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        st = surface_error(diag, cs, "cannot create the chart surface");
+        goto out;
+    }
+    cr = cairo_create(surf);
+    cs = cairo_status(cr);
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        st = surface_error(diag, cs, "cannot draw");
+        goto out;
+    }
+    st = chiso_plot_render(cr, js->job->chart, js->md, diag);
+    if (st != CHISO_OK) {
+        goto out;
+    }
+    cairo_destroy(cr);
+    cr = NULL;
+    cairo_surface_flush(surf);
+    st = chiso_plot__png_write(f, cairo_image_surface_get_data(surf),
+                               cairo_image_surface_get_width(surf),
+                               cairo_image_surface_get_height(surf),
+                               cairo_image_surface_get_stride(surf));
+    if (st != CHISO_OK) {
+        st = chiso_diag_set(diag, st, NULL, 0, 0,
+                            st == CHISO_ENOMEM ? "out of memory"
+                                               : "cannot write the PNG");
+        goto out;
+    }
+    cairo_surface_finish(surf);
+    cs = cairo_surface_status(surf);
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        st = surface_error(diag, cs, "cannot write the chart");
+    }
+out:
+    if (cr != NULL) {
+        cairo_destroy(cr);
+    }
+    cairo_surface_destroy(surf);
+    free(pixels);
+    return st;
+}
+
+static chiso_status
+emit_job_svg(void *ctx, FILE *f, chiso_diag *diag)
+{
+    job_state *js = ctx;
+    chiso_status st = job_draw(js, diag);
+
+    if (st == CHISO_OK && fwrite(js->svg, 1, js->svg_len, f) != js->svg_len) {
+        st =
+            chiso_diag_set(diag, CHISO_EIO, NULL, 0, 0, "cannot write the SVG");
+    }
+    return st;
+}
+
+static chiso_status
+job_run(chiso_plot_job *j,
+        const chiso_plot_write_options *opts,
+        pixel_keep *keep,
+        chiso_diag *diag)
+{
+    job_state js;
+    chiso_status st = CHISO_OK;
+
+    memset(&js, 0, sizeof(js));
+    js.job = j;
+    js.width = opts->width;
+    js.height = opts->height;
+    js.keep = keep;
+    if (j->png_path != NULL) {
+        st = write_file(j->png_path, opts->no_sync, emit_job_png, &js, diag);
+    }
+    if (st == CHISO_OK && j->svg_path != NULL) {
+        st = write_file(j->svg_path, opts->no_sync, emit_job_svg, &js, diag);
+    }
+    if (st == CHISO_OK && j->keep_svg) {
+        st = job_draw(&js, diag);
+        if (st == CHISO_OK && chiso_plot_hotspots(j->chart, js.md, &j->spots,
+                                                  &j->n_spots) != CHISO_OK) {
+            st =
+                chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+        }
+        if (st == CHISO_OK) {
+            j->svg = js.svg;
+            j->svg_len = js.svg_len;
+            js.svg = NULL;
+        }
+    }
+    free(js.svg);
+    chiso_plot_model_free(js.md);
+    return st;
+}
+
+void
+chiso_plot_job_clear(chiso_plot_job *job)
+{
+    if (job == NULL) {
+        return;
+    }
+    free(job->svg);
+    chiso_plot_hotspots_free(job->spots, job->n_spots);
+    job->svg = NULL;
+    job->svg_len = 0;
+    job->spots = NULL;
+    job->n_spots = 0;
 }
 
 chiso_status
@@ -494,12 +744,15 @@ chiso_plot_write(const chiso_chart *chart,
 typedef struct batch {
     const chiso_chart *const *charts;
     const char *const *paths;
+    chiso_plot_job *jobs; /* or jobs (chiso_plot_write_jobs) */
     size_t n;
     const chiso_plot_write_options *opts;
     pthread_mutex_t lock;
-    size_t next;      /* next chart to take */
-    size_t failed_at; /* lowest failed index, n if none */
-    chiso_diag diag;  /* its diagnostic */
+    pthread_cond_t idle; /* signalled when busy drops to 0 */
+    size_t busy;         /* jobs taken and not finished */
+    size_t next;         /* next chart to take */
+    size_t failed_at;    /* lowest failed index, n if none */
+    chiso_diag diag;     /* its diagnostic */
     chiso_status st;
 } batch;
 
@@ -516,21 +769,27 @@ batch_run(batch *b)
         pthread_mutex_lock(&b->lock);
         i = b->next < b->failed_at ? b->next++ : b->n;
         d = b->diag; /* for its language */
+        if (i < b->n) {
+            b->busy++;
+        }
         pthread_mutex_unlock(&b->lock);
         if (i >= b->n) {
             break;
         }
         chiso_diag_clear(&d);
-        st = write_ex(b->charts[i], b->paths[i], b->opts, &keep, &d);
-        if (st != CHISO_OK) {
-            pthread_mutex_lock(&b->lock);
-            if (i < b->failed_at) {
-                b->failed_at = i;
-                b->diag = d;
-                b->st = st;
-            }
-            pthread_mutex_unlock(&b->lock);
+        st = b->jobs != NULL
+                 ? job_run(&b->jobs[i], b->opts, &keep, &d)
+                 : write_ex(b->charts[i], b->paths[i], b->opts, &keep, &d);
+        pthread_mutex_lock(&b->lock);
+        if (st != CHISO_OK && i < b->failed_at) {
+            b->failed_at = i;
+            b->diag = d;
+            b->st = st;
         }
+        if (--b->busy == 0) {
+            pthread_cond_broadcast(&b->idle);
+        }
+        pthread_mutex_unlock(&b->lock);
     }
     free(keep.p);
 }
@@ -544,18 +803,13 @@ batch_worker(void *arg)
     return NULL;
 }
 
-chiso_status
-chiso_plot_write_many(const chiso_chart *const *charts,
-                      const char *const *paths,
-                      size_t n,
-                      const chiso_plot_write_options *opts,
-                      chiso_diag *diag)
+static chiso_status
+batch_all(batch *b, chiso_diag *diag)
 {
     pthread_t tid[CHISO_PLOT_MAX_THREADS];
-    size_t n_threads = opts->threads, started = 0, i;
-    batch b;
+    size_t n_threads = b->opts->threads, started = 0, i;
 
-    if (n == 0) {
+    if (b->n == 0) {
         return CHISO_OK;
     }
     if (n_threads == 0) {
@@ -565,38 +819,149 @@ chiso_plot_write_many(const chiso_chart *const *charts,
     if (n_threads > CHISO_PLOT_MAX_THREADS) {
         n_threads = CHISO_PLOT_MAX_THREADS;
     }
-    if (n_threads > n) {
-        n_threads = n;
+    if (n_threads > b->n) {
+        n_threads = b->n;
     }
-    memset(&b, 0, sizeof(b));
-    b.charts = charts;
-    b.paths = paths;
-    b.n = n;
-    b.opts = opts;
-    b.failed_at = n;
-    b.st = CHISO_OK;
-    chiso_diag_clear(&b.diag);
+    b->failed_at = b->n;
+    b->st = CHISO_OK;
+    chiso_diag_clear(&b->diag);
     if (diag != NULL) {
-        b.diag.lang = diag->lang;
+        b->diag.lang = diag->lang;
     }
-    if (pthread_mutex_init(&b.lock, NULL) != 0) {
+    if (pthread_mutex_init(&b->lock, NULL) != 0) {
+        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    if (pthread_cond_init(&b->idle, NULL) != 0) {
+        pthread_mutex_destroy(&b->lock);
         return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
     }
     /* the calling thread works too: n_threads - 1 helpers */
     for (i = 1; i < n_threads; i++) {
-        if (pthread_create(&tid[started], NULL, batch_worker, &b) != 0) {
+        if (pthread_create(&tid[started], NULL, batch_worker, b) != 0) {
             break; /* fewer helpers; the work still gets done */
         }
         started++;
     }
     /* the caller's own fonts stay loaded (its font map is its own) */
-    batch_run(&b);
+    batch_run(b);
     for (i = 0; i < started; i++) {
         pthread_join(tid[i], NULL);
     }
-    pthread_mutex_destroy(&b.lock);
-    if (b.st != CHISO_OK && diag != NULL && diag->code == CHISO_OK) {
-        *diag = b.diag;
+    pthread_cond_destroy(&b->idle);
+    pthread_mutex_destroy(&b->lock);
+    if (b->st != CHISO_OK && diag != NULL && diag->code == CHISO_OK) {
+        *diag = b->diag;
     }
-    return b.st;
+    return b->st;
+}
+
+chiso_status
+chiso_plot_write_many(const chiso_chart *const *charts,
+                      const char *const *paths,
+                      size_t n,
+                      const chiso_plot_write_options *opts,
+                      chiso_diag *diag)
+{
+    batch b;
+
+    memset(&b, 0, sizeof(b));
+    b.charts = charts;
+    b.paths = paths;
+    b.n = n;
+    b.opts = opts;
+    return batch_all(&b, diag);
+}
+
+chiso_status
+chiso_plot_write_jobs(chiso_plot_job *jobs,
+                      size_t n,
+                      const chiso_plot_write_options *opts,
+                      chiso_diag *diag)
+{
+    batch b;
+
+    memset(&b, 0, sizeof(b));
+    b.jobs = jobs;
+    b.n = n;
+    b.opts = opts;
+    return batch_all(&b, diag);
+}
+
+/* ---- jobs shared with the caller's other threads -------------------------- */
+
+struct chiso_plot_batch {
+    batch b;
+    chiso_plot_write_options opts;
+};
+
+chiso_status
+chiso_plot_batch_new(chiso_plot_batch **out,
+                     chiso_plot_job *jobs,
+                     size_t n,
+                     const chiso_plot_write_options *opts,
+                     chiso_diag *diag)
+{
+    chiso_plot_batch *pb = calloc(1, sizeof(*pb));
+
+    *out = NULL;
+    if (pb == NULL) {
+        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    pb->opts = *opts;
+    pb->b.jobs = jobs;
+    pb->b.n = n;
+    pb->b.opts = &pb->opts;
+    pb->b.failed_at = n;
+    pb->b.st = CHISO_OK;
+    chiso_diag_clear(&pb->b.diag);
+    if (diag != NULL) {
+        pb->b.diag.lang = diag->lang;
+    }
+    if (pthread_mutex_init(&pb->b.lock, NULL) != 0) {
+        free(pb);
+        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    if (pthread_cond_init(&pb->b.idle, NULL) != 0) {
+        pthread_mutex_destroy(&pb->b.lock);
+        free(pb);
+        return chiso_diag_set(diag, CHISO_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    *out = pb;
+    return CHISO_OK;
+}
+
+void
+chiso_plot_batch_help(chiso_plot_batch *pb)
+{
+    if (pb != NULL) {
+        batch_run(&pb->b);
+    }
+}
+
+chiso_status
+chiso_plot_batch_wait(chiso_plot_batch *pb, chiso_diag *diag)
+{
+    batch *b = &pb->b;
+
+    batch_run(b);
+    pthread_mutex_lock(&b->lock);
+    while (b->busy > 0) {
+        pthread_cond_wait(&b->idle, &b->lock);
+    }
+    pthread_mutex_unlock(&b->lock);
+    if (b->st != CHISO_OK && diag != NULL && diag->code == CHISO_OK) {
+        *diag = b->diag;
+    }
+    return b->st;
+}
+
+void
+chiso_plot_batch_free(chiso_plot_batch *pb)
+{
+    if (pb == NULL) {
+        return;
+    }
+    pthread_cond_destroy(&pb->b.idle);
+    pthread_mutex_destroy(&pb->b.lock);
+    free(pb);
 }

@@ -1248,17 +1248,21 @@ chiso_plot_render(cairo_t *cr,
 }
 
 chiso_status
-chiso_plot_draw(cairo_t *cr,
-                const chiso_chart *chart,
-                double width,
-                double height,
-                chiso_diag *diag)
+chiso_plot__draw_keep(cairo_t *cr,
+                      const chiso_chart *chart,
+                      double width,
+                      double height,
+                      chiso_plot_model **keep,
+                      chiso_diag *diag)
 {
     plot_text *txt;
     chiso_plot_measure m;
     chiso_plot_model *md = NULL;
     chiso_status st = chiso_plot__text_new(&txt, cr);
 
+    if (keep != NULL) {
+        *keep = NULL;
+    }
     if (st != CHISO_OK) {
         return chiso_diag_set(diag, st, NULL, 0, 0, "out of memory");
     }
@@ -1267,7 +1271,21 @@ chiso_plot_draw(cairo_t *cr,
     if (st == CHISO_OK) {
         st = render_with(cr, chart, md, txt, diag);
     }
+    if (st == CHISO_OK && keep != NULL) {
+        *keep = md;
+        md = NULL;
+    }
     chiso_plot_model_free(md);
     chiso_plot__text_free(txt);
     return st;
+}
+
+chiso_status
+chiso_plot_draw(cairo_t *cr,
+                const chiso_chart *chart,
+                double width,
+                double height,
+                chiso_diag *diag)
+{
+    return chiso_plot__draw_keep(cr, chart, width, height, NULL, diag);
 }

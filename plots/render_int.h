@@ -26,6 +26,15 @@ void chiso_plot__text_draw(plot_text *t,
                            double dx,
                            double dy);
 
+/* chiso_plot_draw that also hands over the model it drew (*keep, the
+ * caller frees it; NULL on failure) when keep is not NULL. */
+chiso_status chiso_plot__draw_keep(cairo_t *cr,
+                                   const chiso_chart *chart,
+                                   double width,
+                                   double height,
+                                   chiso_plot_model **keep,
+                                   chiso_diag *diag);
+
 /*
  * Encode an RGB24 cairo image (width x height, `stride` bytes per row) as
  * PNG into f (png_fast.c). CHISO_EIO on a write error, CHISO_ENOMEM.

@@ -14,9 +14,11 @@
 #include "chiso_fwtable.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const default_indices[] = {"PAR_INDEX", "SIPAS", "PAPI"};
 
@@ -817,6 +819,104 @@ chiso_report__pack_commit(struct rp *R,
     return st;
 }
 
+/*
+ * report.pdf is drawn on a second thread while the charts, tables,
+ * workbook, Word file and page are written (it needs none of them: it
+ * draws its own charts at its own size), on a copy of the report state
+ * that has its own texts (strf), diagnostic and file list, merged back by
+ * pdf_join. Everything else it reads was computed before and is not
+ * changed while it runs. One thread (opts->threads == 1, one processor,
+ * or no thread to be had): drawn in place, as before.
+ */
+struct pdf_side {
+    struct rp P;
+    chiso_plot_batch *batch; /* charts to help with after the PDF */
+    chiso_diag diag;
+    chiso_status st;
+    pthread_t tid;
+    int started; /* 1: on its thread; 0: to draw in place */
+};
+
+static void *
+pdf_main(void *arg)
+{
+    struct pdf_side *s = arg;
+
+    s->st = chiso_report__write_pdf(&s->P);
+    /* then the charts still waiting, if any */
+    chiso_plot_batch_help(s->batch);
+    /* Pango's font map is per thread: release this one's */
+    chiso_plot_release_fonts();
+    return NULL;
+}
+
+static void
+pdf_start(struct rp *R, struct pdf_side *s)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+    memset(s, 0, sizeof(*s));
+    if (R->opts->threads == 1 || cpus == 1) {
+        return;
+    }
+    s->P = *R;
+    s->P.strs = NULL;
+    s->P.n_strs = 0;
+    s->P.files = NULL;
+    s->P.n_files = 0;
+    s->P.oom = 0;
+    chiso_diag_clear(&s->diag);
+    if (R->diag != NULL) {
+        s->diag.lang = R->diag->lang;
+    }
+    s->P.diag = &s->diag;
+    s->batch = R->batch;
+    s->started = pthread_create(&s->tid, NULL, pdf_main, s) == 0;
+}
+
+/* Wait for the PDF (or draw it now), take its texts and file into R.
+ * Returns the PDF's status; its diagnostic is copied into R->diag when
+ * it failed and `take_diag` is set. */
+static chiso_status
+pdf_join(struct rp *R, struct pdf_side *s, int take_diag)
+{
+    char **strs;
+    size_t i;
+
+    if (!s->started) {
+        return chiso_report__write_pdf(R);
+    }
+    pthread_join(s->tid, NULL);
+    s->started = 0;
+    strs = s->P.n_strs > 0
+               ? realloc(R->strs, (R->n_strs + s->P.n_strs) * sizeof(*strs))
+               : R->strs;
+    if (strs == NULL) {
+        for (i = 0; i < s->P.n_strs; i++) {
+            free(s->P.strs[i]);
+        }
+        R->oom = 1;
+    } else {
+        R->strs = strs;
+        for (i = 0; i < s->P.n_strs; i++) {
+            R->strs[R->n_strs++] = s->P.strs[i];
+        }
+    }
+    free(s->P.strs);
+    for (i = 0; i < s->P.n_files; i++) {
+        if (chiso_report__add_file(R, s->P.files[i]) != CHISO_OK) {
+            R->oom = 1;
+        }
+        free(s->P.files[i]);
+    }
+    free(s->P.files);
+    R->oom |= s->P.oom;
+    if (s->st != CHISO_OK && take_diag && R->diag != NULL) {
+        *R->diag = s->diag;
+    }
+    return s->st;
+}
+
 static chiso_status
 department_summary(void *ctx)
 {
@@ -832,8 +932,10 @@ chiso_report_build(const chiso_report_config *cfg,
 {
     chiso_report_options defaults = CHISO_REPORT_OPTIONS_INIT;
     struct rp R;
+    struct pdf_side pdf;
     chiso_status st;
     size_t i;
+    int before_pdf_failed = 0;
 
     if (cfg->province_scope) {
         return chiso_report__province_build(cfg, out_dir, opts, outcome, diag);
@@ -876,31 +978,72 @@ chiso_report_build(const chiso_report_config *cfg,
         goto fail;
     }
     progress(&R, "files");
-    st = chiso_report__write_charts(&R);
+    /*
+     * Three things at once on two threads: the charts' files (this thread,
+     * helped by the PDF's when it is done), report.pdf (its own thread),
+     * and meanwhile here the tables and the workbook, which need no chart;
+     * then the Word file and the page, which show the charts. A failure
+     * is said as it was when all ran in turn (charts, tables, history,
+     * PDF, workbook, Word file, page): the first in that order wins, so
+     * the early steps keep their diagnostics aside (dt, dx).
+     */
+    st = chiso_report__charts_start(&R);
     if (st == CHISO_OK) {
-        st = chiso_report__build_tables(&R);
-    }
-    if (st == CHISO_OK) {
-        st = chiso_report__write_tables(&R);
-    }
-    if (st == CHISO_OK) {
-        st = chiso_report__history_write(&R);
-    }
-    if (st == CHISO_OK) {
+        chiso_diag *outer = R.diag, dt, dx;
+        chiso_status st_t, st_x = CHISO_OK;
+        chiso_diag_clear(&dt);
+        dt.lang = outer != NULL ? outer->lang : CHISO_LANG_VI;
+        dx = dt;
         progress(&R, "pdf");
-        st = chiso_report__write_pdf(&R);
-    }
-    if (st == CHISO_OK) {
-        progress(&R, "xlsx");
-        st = chiso_report__write_xlsx(&R);
-    }
-    if (st == CHISO_OK) {
-        progress(&R, "docx");
-        st = chiso_report__write_docx(&R);
-    }
-    if (st == CHISO_OK) {
-        progress(&R, "html");
-        st = chiso_report__write_html(&R);
+        pdf_start(&R, &pdf);
+        R.diag = &dt;
+        st_t = chiso_report__build_tables(&R);
+        if (st_t == CHISO_OK) {
+            st_t = chiso_report__write_tables(&R);
+        }
+        if (st_t == CHISO_OK) {
+            progress(&R, "xlsx");
+            R.diag = &dx;
+            st_x = chiso_report__write_xlsx(&R);
+        }
+        R.diag = outer;
+        st = chiso_report__charts_wait(&R);
+        if (st == CHISO_OK && st_t != CHISO_OK) {
+            st = st_t;
+            if (outer != NULL) {
+                *outer = dt;
+            }
+        }
+        if (st == CHISO_OK) {
+            st = chiso_report__history_write(&R);
+        }
+        before_pdf_failed = st != CHISO_OK;
+        if (st == CHISO_OK && !pdf.started) {
+            st = pdf_join(&R, &pdf, 1);
+        }
+        if (st == CHISO_OK && st_x == CHISO_OK) {
+            progress(&R, "docx");
+            st = chiso_report__write_docx(&R);
+            if (st == CHISO_OK) {
+                progress(&R, "html");
+                st = chiso_report__write_html(&R);
+            }
+        }
+        if (pdf.started) {
+            chiso_status pst = pdf_join(&R, &pdf, !before_pdf_failed);
+            if (pst != CHISO_OK && !before_pdf_failed) {
+                st = pst;
+            }
+        }
+        /* no thread helps any more */
+        chiso_plot_batch_free(R.batch);
+        R.batch = NULL;
+        if (st == CHISO_OK && st_x != CHISO_OK) {
+            st = st_x;
+            if (outer != NULL) {
+                *outer = dx;
+            }
+        }
     }
     st = chiso_report__pack_commit(&R, st, department_summary, &R, out_dir,
                                    outcome, diag);

@@ -32,8 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHART_W   1200
-#define CHART_H   800
+#define CHART_W   REPORT_CHART_W
+#define CHART_H   REPORT_CHART_H
 #define MAX_AREAS 32
 #define MAX_YEARS 64
 
@@ -834,15 +834,10 @@ chiso_report__build_charts(struct rp *R)
 }
 
 chiso_status
-chiso_report__write_charts(struct rp *R)
+chiso_report__charts_start(struct rp *R)
 {
-    static const char *const ext[] = {".png", ".svg"};
-    const chiso_chart *charts[2 * REPORT_CHARTS];
-    char paths[2 * REPORT_CHARTS][1024];
-    const char *path_of[2 * REPORT_CHARTS];
     chiso_plot_write_options o;
-    size_t i, e, n = 0;
-    chiso_status st;
+    size_t i;
     char name[128];
 
     /* one pack, one sync: the files are written without a sync each and
@@ -851,26 +846,60 @@ chiso_report__write_charts(struct rp *R)
     o.width = CHART_W;
     o.height = CHART_H;
     o.no_sync = 1;
-    /* the report's thread count (0 = one per processor) */
-    o.threads = R->opts->threads > 0 ? (unsigned)R->opts->threads : 0;
+    memset(R->jobs, 0, sizeof(R->jobs));
+    R->n_jobs = 0;
     for (i = 0; i < REPORT_CHARTS; i++) {
+        chiso_plot_job *j = &R->jobs[R->n_jobs];
         if (R->charts[i].chart == NULL) {
             continue;
         }
-        for (e = 0; e < 2; e++) {
-            chiso_textf(name, sizeof(name), "%s%s", R->charts[i].base, ext[e]);
-            chiso_textf(paths[n], sizeof(paths[n]), "%s",
-                        chiso_report__path(R, name));
-            path_of[n] = paths[n];
-            charts[n] = R->charts[i].chart;
-            n++;
-            st = chiso_report__add_file(R, name);
-            if (st != CHISO_OK) {
-                return chiso_diag_set(R->diag, st, NULL, 0, 0, "out of memory");
-            }
+        /* each chart is laid out once for its PNG, its SVG and the web
+         * page's copy of the SVG (kept for chiso_report__write_html) */
+        chiso_textf(name, sizeof(name), "%s.png", R->charts[i].base);
+        j->png_path = chiso_report__path(R, name);
+        if (chiso_report__add_file(R, name) == CHISO_OK) {
+            chiso_textf(name, sizeof(name), "%s.svg", R->charts[i].base);
+            j->svg_path = chiso_report__path(R, name);
         }
+        if (j->svg_path == NULL ||
+            chiso_report__add_file(R, name) != CHISO_OK || R->oom) {
+            return chiso_diag_set(R->diag, CHISO_ENOMEM, NULL, 0, 0,
+                                  "out of memory");
+        }
+        j->chart = R->charts[i].chart;
+        j->keep_svg = 1;
+        R->job_of[R->n_jobs++] = i;
     }
-    return chiso_plot_write_many(charts, path_of, n, &o, R->diag);
+    return chiso_plot_batch_new(&R->batch, R->jobs, R->n_jobs, &o, R->diag);
+}
+
+chiso_status
+chiso_report__charts_wait(struct rp *R)
+{
+    chiso_status st = chiso_plot_batch_wait(R->batch, R->diag);
+    size_t i;
+
+    for (i = 0; i < R->n_jobs; i++) {
+        /* the results move to the chart (freed with it) */
+        R->jobs[i].png_path = R->jobs[i].svg_path = NULL;
+        R->charts[R->job_of[i]].drawn = R->jobs[i];
+        memset(&R->jobs[i], 0, sizeof(R->jobs[i]));
+    }
+    R->n_jobs = 0;
+    return st;
+}
+
+chiso_status
+chiso_report__write_charts(struct rp *R)
+{
+    chiso_status st = chiso_report__charts_start(R);
+
+    if (st == CHISO_OK) {
+        st = chiso_report__charts_wait(R);
+    }
+    chiso_plot_batch_free(R->batch);
+    R->batch = NULL;
+    return st;
 }
 
 void
@@ -881,5 +910,9 @@ chiso_report__free_charts(struct rp *R)
     for (i = 0; i < REPORT_CHARTS; i++) {
         chiso_chart_free(R->charts[i].chart);
         R->charts[i].chart = NULL;
+        chiso_plot_job_clear(&R->charts[i].drawn);
+        chiso_plot_job_clear(&R->jobs[i]);
     }
+    chiso_plot_batch_free(R->batch);
+    R->batch = NULL;
 }

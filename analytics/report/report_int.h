@@ -32,7 +32,14 @@ struct report_chart {
     char reading[4096]; /* the one-sentence reading under it */
     char why_missing[1024];
     chiso_diag missing; /* typed warning "chart_left_out" when left out */
+    /* its files' drawing: the SVG and hotspots the web page shows again
+     * (chiso_report__write_charts) */
+    chiso_plot_job drawn;
 };
+
+/* The charts' size in the files and on the web page (SVG user units). */
+#define REPORT_CHART_W 1200
+#define REPORT_CHART_H 800
 
 struct rp {
     const chiso_report_config *cfg;
@@ -65,6 +72,12 @@ struct rp {
     size_t n_indices;
 
     struct report_chart charts[REPORT_CHARTS];
+    /* their drawing (chiso_report__charts_start .. _wait): one job per
+     * chart, run by the main thread and the PDF's when it is done */
+    chiso_plot_job jobs[REPORT_CHARTS];
+    size_t job_of[REPORT_CHARTS];
+    size_t n_jobs;
+    chiso_plot_batch *batch;
 
     chiso_outdir *od;
     char **files;
@@ -224,6 +237,13 @@ chiso_status chiso_report__build_charts(struct rp *R);
 chiso_status chiso_report__chart_warnings(const struct rp *R,
                                           chiso_diag_list *list);
 chiso_status chiso_report__write_charts(struct rp *R);
+/* The charts' files in two steps: the jobs set up (files listed, batch
+ * made, nothing drawn yet), then drawn by this thread with the help of
+ * others (chiso_plot_batch_help(R->batch)) and their drawings kept for
+ * the page. chiso_report__write_charts = both. R->batch is freed with R
+ * (or by the caller once no thread helps any more). */
+chiso_status chiso_report__charts_start(struct rp *R);
+chiso_status chiso_report__charts_wait(struct rp *R);
 void chiso_report__free_charts(struct rp *R);
 
 /* report_pdf.c */

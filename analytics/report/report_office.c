@@ -780,8 +780,15 @@ web_chart(struct rp *R, chiso_web_page *pg, int which)
         chiso_web_figure_missing(pg, c->caption, c->why_missing);
         return;
     }
-    chiso_web_figure_chart(pg, c->chart, 1200, 800, c->caption, c->reading,
-                           NULL);
+    if (c->drawn.svg != NULL) {
+        /* drawn with its files, at the same size: not drawn again */
+        chiso_web_figure_drawn(pg, c->drawn.svg, c->drawn.svg_len,
+                               c->drawn.spots, c->drawn.n_spots, c->caption,
+                               c->reading, NULL);
+        return;
+    }
+    chiso_web_figure_chart(pg, c->chart, REPORT_CHART_W, REPORT_CHART_H,
+                           c->caption, c->reading, NULL);
 }
 
 static void

@@ -7,6 +7,11 @@
 
 #include <string.h>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define CHISO_SHA_NI 1
+#endif
+
 static const uint32_t K[64] = {
     0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u, 0x3956c25bu,
     0x59f111f1u, 0x923f82a4u, 0xab1c5ed5u, 0xd807aa98u, 0x12835b01u,
@@ -75,6 +80,118 @@ block(chiso_sha256 *s, const unsigned char *p)
     s->h[7] += h;
 }
 
+#ifdef CHISO_SHA_NI
+/*
+ * The same compression with the x86 SHA extensions (SHA-NI: most CPUs
+ * since 2017), about eight times the speed of block(): the digests of a
+ * report pack (several MB, read back twice per run) were a fifth of its
+ * time. Same arithmetic, same digests; block() is used where the
+ * instructions are missing, and the FIPS vectors in
+ * tests/unit/test_output.c pass through whichever this CPU runs.
+ */
+static int
+have_sha_ni(void)
+{
+    /* libgcc's record of the CPU, read at start-up (cpuid traps in a
+     * virtual machine: not once per call) */
+    return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1") &&
+           __builtin_cpu_supports("ssse3");
+}
+
+__attribute__((target("sha,sse4.1,ssse3"))) static void
+blocks_ni(uint32_t h[8], const unsigned char *p, size_t n)
+{
+    const __m128i bswap =
+        _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    __m128i st0, st1, msg, tmp, m0, m1, m2, m3, save0, save1;
+
+    /* h[0..7] = a b c d e f g h  ->  st0 = ABEF, st1 = CDGH */
+    tmp = _mm_loadu_si128((const __m128i *)(const void *)&h[0]);
+    st1 = _mm_loadu_si128((const __m128i *)(const void *)&h[4]);
+    tmp = _mm_shuffle_epi32(tmp, 0xB1);    /* CDAB */
+    st1 = _mm_shuffle_epi32(st1, 0x1B);    /* EFGH */
+    st0 = _mm_alignr_epi8(tmp, st1, 8);    /* ABEF */
+    st1 = _mm_blend_epi16(st1, tmp, 0xF0); /* CDGH */
+
+    while (n-- > 0) {
+        save0 = st0;
+        save1 = st1;
+
+#define KV(i)                                                                  \
+    _mm_set_epi32((int)K[(i) + 3], (int)K[(i) + 2], (int)K[(i) + 1],           \
+                  (int)K[(i)])
+#define ROUNDS(m, i)                                                           \
+    msg = _mm_add_epi32((m), KV(i));                                           \
+    st1 = _mm_sha256rnds2_epu32(st1, st0, msg);                                \
+    msg = _mm_shuffle_epi32(msg, 0x0E);                                        \
+    st0 = _mm_sha256rnds2_epu32(st0, st1, msg)
+/* the next four message words from the current ones (cur) and the two
+ * blocks before: nxt = msg2(nxt + alignr(cur, prv), cur), and prv gets
+ * its msg1 step for later */
+#define SCHED(nxt, prv, cur)                                                   \
+    tmp = _mm_alignr_epi8((cur), (prv), 4);                                    \
+    (nxt) = _mm_add_epi32((nxt), tmp);                                         \
+    (nxt) = _mm_sha256msg2_epu32((nxt), (cur));                                \
+    (prv) = _mm_sha256msg1_epu32((prv), (cur))
+
+        m0 = _mm_shuffle_epi8(
+            _mm_loadu_si128((const __m128i *)(const void *)(p + 0)), bswap);
+        m1 = _mm_shuffle_epi8(
+            _mm_loadu_si128((const __m128i *)(const void *)(p + 16)), bswap);
+        m2 = _mm_shuffle_epi8(
+            _mm_loadu_si128((const __m128i *)(const void *)(p + 32)), bswap);
+        m3 = _mm_shuffle_epi8(
+            _mm_loadu_si128((const __m128i *)(const void *)(p + 48)), bswap);
+
+        ROUNDS(m0, 0);
+        ROUNDS(m1, 4);
+        m0 = _mm_sha256msg1_epu32(m0, m1);
+        ROUNDS(m2, 8);
+        m1 = _mm_sha256msg1_epu32(m1, m2);
+        ROUNDS(m3, 12);
+        SCHED(m0, m2, m3);
+        ROUNDS(m0, 16);
+        SCHED(m1, m3, m0);
+        ROUNDS(m1, 20);
+        SCHED(m2, m0, m1);
+        ROUNDS(m2, 24);
+        SCHED(m3, m1, m2);
+        ROUNDS(m3, 28);
+        SCHED(m0, m2, m3);
+        ROUNDS(m0, 32);
+        SCHED(m1, m3, m0);
+        ROUNDS(m1, 36);
+        SCHED(m2, m0, m1);
+        ROUNDS(m2, 40);
+        SCHED(m3, m1, m2);
+        ROUNDS(m3, 44);
+        SCHED(m0, m2, m3);
+        ROUNDS(m0, 48);
+        SCHED(m1, m3, m0);
+        ROUNDS(m1, 52);
+        SCHED(m2, m0, m1);
+        ROUNDS(m2, 56);
+        SCHED(m3, m1, m2);
+        ROUNDS(m3, 60);
+#undef SCHED
+#undef ROUNDS
+#undef KV
+
+        st0 = _mm_add_epi32(st0, save0);
+        st1 = _mm_add_epi32(st1, save1);
+        p += 64;
+    }
+
+    /* back to a b c d e f g h */
+    tmp = _mm_shuffle_epi32(st0, 0x1B);    /* FEBA */
+    st1 = _mm_shuffle_epi32(st1, 0xB1);    /* DCHG */
+    st0 = _mm_blend_epi16(tmp, st1, 0xF0); /* DCBA */
+    st1 = _mm_alignr_epi8(st1, tmp, 8);    /* HGFE */
+    _mm_storeu_si128((__m128i *)(void *)&h[0], st0);
+    _mm_storeu_si128((__m128i *)(void *)&h[4], st1);
+}
+#endif
+
 void
 chiso_sha256_init(chiso_sha256 *s)
 {
@@ -105,6 +222,13 @@ chiso_sha256_update(chiso_sha256 *s, const void *data, size_t len)
         block(s, s->buf);
         s->fill = 0;
     }
+#ifdef CHISO_SHA_NI
+    if (len >= 256 && have_sha_ni()) {
+        blocks_ni(s->h, p, len / 64);
+        p += len / 64 * 64;
+        len %= 64;
+    }
+#endif
     while (len >= 64) {
         block(s, p);
         p += 64;

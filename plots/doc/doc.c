@@ -372,28 +372,59 @@ chiso_doc_key_figures(chiso_doc *d, const chiso_doc_figure_box *boxes, size_t n)
 
 /* ---- tables ------------------------------------------------------------ */
 
-static double
-table_row_height(chiso_doc *d, const char *const *cells, int bold)
+/* A row's cells, laid out once for its height and its drawing (they were
+ * laid out three times, a third of the PDF's time). Alignment does not
+ * change where lines break, so it is set before measuring. */
+typedef struct table_row {
+    PangoLayout *stack[16];
+    PangoLayout **cell;
+    size_t n;
+    double h; /* with the padding */
+} table_row;
+
+static void
+table_row_layout(chiso_doc *d, const char *const *cells, int bold, table_row *r)
 {
     const chiso_doc_table_spec *t = d->table;
     double size = t->small ? 7.5 : SMALL_PT, tw = d->x1 - d->x0, h = 0;
     size_t c;
 
+    r->n = t->n_cols;
+    r->cell = r->n <= sizeof(r->stack) / sizeof(r->stack[0])
+                  ? r->stack
+                  : g_new0(PangoLayout *, r->n);
     for (c = 0; c < t->n_cols; c++) {
         PangoLayout *l = layout_new(d, cells[c], size, bold, 0,
                                     t->widths[c] * tw - 2 * CELL_PAD);
+        char a = t->align ? t->align[c] : 'l';
+        pango_layout_set_alignment(l, a == 'r'   ? PANGO_ALIGN_RIGHT
+                                      : a == 'c' ? PANGO_ALIGN_CENTER
+                                                 : PANGO_ALIGN_LEFT);
         h = fmax(h, layout_height(l));
-        g_object_unref(l);
+        r->cell[c] = l;
     }
-    return h + 2 * CELL_PAD;
+    r->h = h + 2 * CELL_PAD;
 }
 
 static void
-table_draw_row(chiso_doc *d, const char *const *cells, int bold, int header)
+table_row_free(table_row *r)
+{
+    size_t c;
+
+    for (c = 0; c < r->n; c++) {
+        g_object_unref(r->cell[c]);
+    }
+    if (r->cell != r->stack) {
+        g_free(r->cell);
+    }
+}
+
+static void
+table_draw_row(chiso_doc *d, const table_row *r, int header)
 {
     const chiso_doc_table_spec *t = d->table;
-    double size = t->small ? 7.5 : SMALL_PT, tw = d->x1 - d->x0;
-    double h = table_row_height(d, cells, bold || header), x = d->x0;
+    double tw = d->x1 - d->x0;
+    double h = r->h, x = d->x0;
     size_t c;
 
     if (header) {
@@ -403,16 +434,9 @@ table_draw_row(chiso_doc *d, const char *const *cells, int bold, int header)
     }
     for (c = 0; c < t->n_cols; c++) {
         double cw = t->widths[c] * tw;
-        PangoLayout *l =
-            layout_new(d, cells[c], size, bold || header, 0, cw - 2 * CELL_PAD);
-        char a = t->align ? t->align[c] : 'l';
-        pango_layout_set_alignment(l, a == 'r'   ? PANGO_ALIGN_RIGHT
-                                      : a == 'c' ? PANGO_ALIGN_CENTER
-                                                 : PANGO_ALIGN_LEFT);
         set_grey(d->cr, 0.05);
         cairo_move_to(d->cr, x + CELL_PAD, d->y + CELL_PAD);
-        pango_cairo_show_layout(d->cr, l);
-        g_object_unref(l);
+        pango_cairo_show_layout(d->cr, r->cell[c]);
         x += cw;
     }
     set_grey(d->cr, header ? 0.55 : 0.82);
@@ -434,17 +458,33 @@ chiso_doc_table_begin(chiso_doc *d, const chiso_doc_table_spec *spec)
 void
 chiso_doc_table_row(chiso_doc *d, const char *const *cells, int emphasis)
 {
-    double need = table_row_height(d, cells, emphasis);
+    table_row row, head;
+    int have_head = 0;
+    double need;
 
+    table_row_layout(d, cells, emphasis, &row);
+    need = row.h;
     if (!d->table_header_drawn) {
-        need += table_row_height(d, d->table->headers, 1);
+        table_row_layout(d, d->table->headers, 1, &head);
+        have_head = 1;
+        need += head.h;
     }
+    /* a new page here does not change the layouts (same surface, same
+     * transformation); it asks for the header again */
     ensure(d, need);
     if (!d->table_header_drawn) {
-        table_draw_row(d, d->table->headers, 1, 1);
+        if (!have_head) {
+            table_row_layout(d, d->table->headers, 1, &head);
+            have_head = 1;
+        }
+        table_draw_row(d, &head, 1);
         d->table_header_drawn = 1;
     }
-    table_draw_row(d, cells, emphasis, 0);
+    if (have_head) {
+        table_row_free(&head);
+    }
+    table_draw_row(d, &row, 0);
+    table_row_free(&row);
 }
 
 void

@@ -163,6 +163,22 @@ chiso_status chiso_web_figure_svg(chiso_web_page *page,
                                   const char *reading,
                                   const char *alt);
 
+/*
+ * A chart drawn before (chiso_plot_write_jobs with keep_svg: the SVG of
+ * its chart file and the hotspots of its model), as chiso_web_figure_chart
+ * would draw it at that size, without drawing it again: the same element,
+ * tooltips included. svg must end with a NUL byte after len bytes.
+ */
+struct chiso_plot_hotspot;
+chiso_status chiso_web_figure_drawn(chiso_web_page *page,
+                                    const char *svg,
+                                    size_t len,
+                                    const struct chiso_plot_hotspot *spots,
+                                    size_t n_spots,
+                                    const char *caption,
+                                    const char *reading,
+                                    const char *alt);
+
 /* A chart that was left out: its caption and why (so the reader knows a
  * chart is missing, not that it was forgotten). Numbered like a figure. */
 chiso_status chiso_web_figure_missing(chiso_web_page *page,

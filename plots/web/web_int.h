@@ -106,6 +106,17 @@ chiso_status chiso_web__chart_svg(chiso_web_page *p,
                                   const char *prefix,
                                   const char *alt,
                                   chiso_buf *out);
+/* An SVG drawn by the plots module (NUL-terminated) and its hover
+ * regions -> the element chiso_web__chart_svg would give. */
+struct chiso_plot_hotspot;
+chiso_status chiso_web__drawn_svg(chiso_web_page *p,
+                                  const char *svg,
+                                  size_t len,
+                                  const struct chiso_plot_hotspot *spots,
+                                  size_t n_spots,
+                                  const char *prefix,
+                                  const char *alt,
+                                  chiso_buf *out);
 chiso_status chiso_web__import_svg(chiso_web_page *p,
                                    const char *svg,
                                    size_t len,

@@ -15,6 +15,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "web_int.h"
 
+#include "chiso_plot.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -513,6 +515,9 @@ figure(chiso_web_page *p,
        double height,
        const char *svg,
        size_t len,
+       const chiso_plot_hotspot *spots,
+       size_t n_spots,
+       int drawn,
        const char *caption,
        const char *reading,
        const char *alt)
@@ -532,6 +537,9 @@ figure(chiso_web_page *p,
     if (chart != NULL) {
         st = chiso_web__chart_svg(p, chart, width, height, prefix,
                                   alt_text(p, alt, caption), &el);
+    } else if (drawn) {
+        st = chiso_web__drawn_svg(p, svg, len, spots, n_spots, prefix,
+                                  alt_text(p, alt, caption), &el);
     } else {
         st = chiso_web__import_svg(p, svg, len, prefix,
                                    alt_text(p, alt, caption), &el);
@@ -541,7 +549,10 @@ figure(chiso_web_page *p,
         return st;
     }
     p->n_figures++;
-    hint = chart != NULL && !p->hint_shown;
+    /* a chart (drawn now or before) has tooltips; an SVG made elsewhere
+     * has none */
+    drawn = drawn || chart != NULL;
+    hint = drawn && !p->hint_shown;
     p->hint_shown |= hint;
     outf(p, &p->body, "<figure class=\"fig\" id=\"%s\">\n<div class=\"chart\">",
          prefix);
@@ -553,8 +564,8 @@ figure(chiso_web_page *p,
     /* the value of the last mark tapped or clicked (the script fills it:
      * phones show no tooltips) */
     out(p, &p->body,
-        chart != NULL ? "</div>\n<p class=\"tip\" aria-live=\"polite\"></p>\n"
-                      : "</div>\n");
+        drawn ? "</div>\n<p class=\"tip\" aria-live=\"polite\"></p>\n"
+              : "</div>\n");
     fig_caption(p, caption, reading, hint);
     return out(p, &p->body, "</figure>\n");
 }
@@ -571,7 +582,8 @@ chiso_web_figure_chart(chiso_web_page *p,
     if (p != NULL && chart == NULL) {
         return chiso_web__fail(p, CHISO_EINVAL, N_("a figure needs a chart"));
     }
-    return figure(p, chart, width, height, NULL, 0, caption, reading, alt);
+    return figure(p, chart, width, height, NULL, 0, NULL, 0, 0, caption,
+                  reading, alt);
 }
 
 chiso_status
@@ -585,7 +597,24 @@ chiso_web_figure_svg(chiso_web_page *p,
     if (p != NULL && (svg == NULL || len == 0)) {
         return chiso_web__fail(p, CHISO_EINVAL, N_("a figure needs a chart"));
     }
-    return figure(p, NULL, 0, 0, svg, len, caption, reading, alt);
+    return figure(p, NULL, 0, 0, svg, len, NULL, 0, 0, caption, reading, alt);
+}
+
+chiso_status
+chiso_web_figure_drawn(chiso_web_page *p,
+                       const char *svg,
+                       size_t len,
+                       const chiso_plot_hotspot *spots,
+                       size_t n_spots,
+                       const char *caption,
+                       const char *reading,
+                       const char *alt)
+{
+    if (p != NULL && (svg == NULL || len == 0)) {
+        return chiso_web__fail(p, CHISO_EINVAL, N_("a figure needs a chart"));
+    }
+    return figure(p, NULL, 0, 0, svg, len, spots, n_spots, 1, caption, reading,
+                  alt);
 }
 
 chiso_status

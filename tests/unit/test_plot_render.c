@@ -19,7 +19,9 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <cairo-svg.h>
 #include <pango/pangocairo.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -587,6 +589,128 @@ test_write_batch(void **state)
     chiso_chart_free(charts[0]);
 }
 
+/* The report's way: each chart laid out once for its PNG, its SVG and the
+ * page's copy; every kind, the same bytes as a separate write each. */
+static void *
+help_batch(void *arg)
+{
+    chiso_plot_batch_help(arg);
+    chiso_plot_release_fonts();
+    return NULL;
+}
+
+static void
+test_write_jobs(void **state)
+{
+    chiso_chart *charts[CHISO_PLOT_N_KINDS];
+    chiso_plot_job jobs[CHISO_PLOT_N_KINDS];
+    char png[CHISO_PLOT_N_KINDS][512], svg[CHISO_PLOT_N_KINDS][512];
+    chiso_plot_write_options o;
+    chiso_plot_batch *b = NULL;
+    chiso_diag diag;
+    pthread_t tid;
+    size_t i, k;
+
+    (void)state;
+    chiso_plot_write_options_init(&o);
+    o.width = 700;
+    o.height = 450;
+    o.no_sync = 1;
+    memset(jobs, 0, sizeof(jobs));
+    for (i = 0; i < CHISO_PLOT_N_KINDS; i++) {
+        char name[64];
+        charts[i] = load_sample((chiso_plot_kind)i);
+        snprintf(name, sizeof(name), "job_%zu.png", i);
+        snprintf(png[i], sizeof(png[i]), "%s", tmp_path(name));
+        snprintf(name, sizeof(name), "job_%zu.svg", i);
+        snprintf(svg[i], sizeof(svg[i]), "%s", tmp_path(name));
+        jobs[i].chart = charts[i];
+        jobs[i].png_path = png[i];
+        jobs[i].svg_path = svg[i];
+        jobs[i].keep_svg = 1;
+    }
+    /* run by this thread and one that helps */
+    chiso_diag_clear(&diag);
+    assert_int_equal(
+        chiso_plot_batch_new(&b, jobs, CHISO_PLOT_N_KINDS, &o, &diag),
+        CHISO_OK);
+    assert_int_equal(pthread_create(&tid, NULL, help_batch, b), 0);
+    assert_int_equal(chiso_plot_batch_wait(b, &diag), CHISO_OK);
+    pthread_join(tid, NULL);
+    chiso_plot_batch_free(b);
+    for (i = 0; i < CHISO_PLOT_N_KINDS; i++) {
+        for (k = 0; k < 2; k++) {
+            size_t la = 0, lb = 0;
+            const char *path = k ? svg[i] : png[i];
+            const char *one = tmp_path(k ? "one.svg" : "one.png");
+            char *a = slurp(path, &la), *bb;
+            assert_int_equal(chiso_plot_write(charts[i], one, 700, 450, &diag),
+                             CHISO_OK);
+            bb = slurp(one, &lb);
+            assert_non_null(a);
+            assert_non_null(bb);
+            assert_int_equal(la, lb);
+            assert_memory_equal(a, bb, la);
+            if (k) {
+                /* the kept SVG is the file's */
+                assert_int_equal(jobs[i].svg_len, la);
+                assert_memory_equal(jobs[i].svg, a, la);
+                assert_int_equal(jobs[i].svg[la], '\0');
+            }
+            free(a);
+            free(bb);
+            unlink(one);
+            unlink(path);
+        }
+        /* the hotspots of the model drawn */
+        {
+            cairo_surface_t *s =
+                cairo_svg_surface_create_for_stream(NULL, NULL, 700, 450);
+            cairo_t *cr = cairo_create(s);
+            chiso_plot_measure m;
+            chiso_plot_model *md = NULL;
+            chiso_plot_hotspot *spots = NULL;
+            size_t n = 0, j;
+            assert_int_equal(chiso_plot_pango_measure_init(&m, cr), CHISO_OK);
+            assert_int_equal(
+                chiso_plot_layout(&md, charts[i], 700, 450, &m, &diag),
+                CHISO_OK);
+            assert_int_equal(chiso_plot_hotspots(charts[i], md, &spots, &n),
+                             CHISO_OK);
+            assert_int_equal(n, jobs[i].n_spots);
+            for (j = 0; j < n; j++) {
+                assert_string_equal(spots[j].label, jobs[i].spots[j].label);
+                /* same model, same positions: the same bits */
+                assert_memory_equal(&spots[j].x, &jobs[i].spots[j].x,
+                                    sizeof(double));
+                assert_memory_equal(&spots[j].y, &jobs[i].spots[j].y,
+                                    sizeof(double));
+            }
+            chiso_plot_hotspots_free(spots, n);
+            chiso_plot_model_free(md);
+            chiso_plot_pango_measure_clear(&m);
+            cairo_destroy(cr);
+            cairo_surface_destroy(s);
+        }
+        chiso_plot_job_clear(&jobs[i]);
+    }
+    /* a failing chart among them: its diagnostic (the lowest one failed) */
+    chiso_chart_free(charts[3]);
+    assert_int_equal(chiso_chart_new(&charts[3], CHISO_PLOT_HEATMAP), CHISO_OK);
+    jobs[3].chart = charts[3];
+    chiso_diag_clear(&diag);
+    diag.lang = CHISO_LANG_EN;
+    assert_int_equal(chiso_plot_write_jobs(jobs, CHISO_PLOT_N_KINDS, &o, &diag),
+                     CHISO_EDATA);
+    assert_true(strstr(diag.message, "no cells") != NULL);
+    for (i = 0; i < CHISO_PLOT_N_KINDS; i++) {
+        chiso_plot_job_clear(&jobs[i]);
+        unlink(png[i]);
+        unlink(svg[i]);
+        chiso_chart_free(charts[i]);
+    }
+}
+
 static void
 test_csv_layouts(void **state)
 {
@@ -839,6 +963,7 @@ main(void)
         cmocka_unit_test(test_csv_ranks),
         cmocka_unit_test(test_csv_vi),
         cmocka_unit_test(test_write_batch),
+        cmocka_unit_test(test_write_jobs),
     };
     return cmocka_run_group_tests_name("plot_render", tests, NULL, NULL);
 }
