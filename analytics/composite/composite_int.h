@@ -133,4 +133,20 @@ size_t chiso_composite__rank(const double *v,
                              unsigned *rank,
                              size_t *idx);
 
+/*
+ * chiso_uncertainty_run with some of its paths turned off, for the tests
+ * that prove them equal: CHISO_MC_PATH_SINGLE runs every replicate on its
+ * own through chiso_composite__aggregate (the path of data with missing
+ * values) even on complete data, CHISO_MC_PATH_NARROW leaves out the
+ * AVX-512 group kernels. The results must be the same bit for bit.
+ */
+#define CHISO_MC_PATH_SINGLE 1u
+#define CHISO_MC_PATH_NARROW 2u
+chiso_status
+chiso_composite__uncertainty_run_paths(chiso_uncertainty_result **out,
+                                       const chiso_composite *m,
+                                       const chiso_uncertainty_options *opts,
+                                       unsigned paths,
+                                       chiso_diag *diag);
+
 #endif /* CHISO_COMPOSITE_INT_H */

@@ -2,7 +2,8 @@
  * test_uncertainty.c - Monte Carlo rank uncertainty: exact agreement with
  * an independent numpy re-implementation of the documented sampling
  * scheme (tests/data/composite/ref_mc_*.csv, coinr_reference.py, which
- * computes the percentiles with np.percentile), numpy percentile values,
+ * computes the percentiles with np.percentile) on data with missing values
+ * and on complete data (the two replicate paths), numpy percentile values,
  * reproducibility, thread independence, degenerate cases and errors.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -14,6 +15,7 @@
 
 #include "chiso_composite.h"
 #include "chiso_dataset.h"
+#include "composite_int.h" /* chiso_composite__uncertainty_run_paths */
 #include "chiso_stats.h"
 #include "helpers.h"
 
@@ -162,6 +164,246 @@ test_against_numpy_reimplementation(void **state)
     compare_mc(r, "tests/data/composite/ref_mc_asem_3agg.csv");
     chiso_uncertainty_result_free(r);
     chiso_composite_free(m);
+}
+
+static chiso_composite *
+load_complete_asem(void)
+{
+    chiso_composite *m = NULL;
+    chiso_diag d;
+
+    chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
+    if (chiso_composite_load(
+            &m, chiso_test_path("tests/data/composite/asem_complete_iData.csv"),
+            chiso_test_path("datasets/samples/coinr-asem/asem_iMeta.csv"), NULL,
+            &d) != CHISO_OK) {
+        fail_msg("%s:%lu:%lu: %s", d.path, d.line, d.column, d.message);
+    }
+    return m;
+}
+
+static chiso_uncertainty_result *
+run_paths_ok(const chiso_composite *m,
+             const chiso_uncertainty_options *o,
+             unsigned paths)
+{
+    chiso_uncertainty_result *r = NULL;
+    chiso_diag d;
+
+    chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
+    if (chiso_composite__uncertainty_run_paths(&r, m, o, paths, &d) !=
+        CHISO_OK) {
+        fail_msg("%s:%lu:%lu: %s", d.path, d.line, d.column, d.message);
+    }
+    return r;
+}
+
+/* Complete data (no missing value) takes the grouped path, several
+ * replicates of one method pair aggregated together: the same exact
+ * agreement with the independent re-implementation, on every path
+ * (grouped with and without the AVX-512 kernels, one replicate at a
+ * time) and thread count. */
+static void
+test_complete_data_against_reimplementation(void **state)
+{
+    chiso_composite *m = load_complete_asem();
+    chiso_uncertainty_options o = CHISO_UNCERTAINTY_OPTIONS_INIT;
+    static const unsigned paths[] = {0, CHISO_MC_PATH_NARROW,
+                                     CHISO_MC_PATH_SINGLE};
+    size_t q;
+
+    (void)state;
+    assert_int_equal(m->n_missing, 0);
+    for (q = 0; q < 3; q++) {
+        chiso_uncertainty_result *r;
+        /* coinr_reference.py: 700 replicates, seed 11, +-30 %, {zscore,
+           minmax, rank} x {arithmetic} */
+        o = (chiso_uncertainty_options)CHISO_UNCERTAINTY_OPTIONS_INIT;
+        o.replicates = 700;
+        o.seed = 11;
+        o.weight_noise = 0.3;
+        o.normalise[0] = CHISO_NORM_ZSCORE;
+        o.normalise[1] = CHISO_NORM_MINMAX;
+        o.normalise[2] = CHISO_NORM_RANK;
+        o.n_normalise = 3;
+        o.threads = (unsigned)(1 + q % 2);
+        r = run_paths_ok(m, &o, paths[q]);
+        compare_mc(r, "tests/data/composite/ref_mc_asem_complete.csv");
+        chiso_uncertainty_result_free(r);
+        /* 500 replicates, seed 5, +-45 %, minmax 1..100, {harmonic,
+           geometric, arithmetic} */
+        o = (chiso_uncertainty_options)CHISO_UNCERTAINTY_OPTIONS_INIT;
+        o.replicates = 500;
+        o.seed = 5;
+        o.weight_noise = 0.45;
+        o.range_lo = 1;
+        o.aggregate[0] = CHISO_AGG_HARMONIC;
+        o.aggregate[1] = CHISO_AGG_GEOMETRIC;
+        o.aggregate[2] = CHISO_AGG_ARITHMETIC;
+        o.n_aggregate = 3;
+        o.threads = (unsigned)(2 - q % 2);
+        r = run_paths_ok(m, &o, paths[q]);
+        compare_mc(r, "tests/data/composite/ref_mc_asem_complete_3agg.csv");
+        chiso_uncertainty_result_free(r);
+    }
+    chiso_composite_free(m);
+}
+
+/* Two results bit for bit equal. */
+static void
+assert_same_result(const chiso_uncertainty_result *a,
+                   const chiso_uncertainty_result *b)
+{
+    size_t n = a->n_units;
+
+    assert_int_equal(a->n_units, b->n_units);
+    assert_memory_equal(a->nominal_rank, b->nominal_rank, n * sizeof(unsigned));
+    assert_memory_equal(a->nominal_score, b->nominal_score, n * sizeof(double));
+    assert_memory_equal(a->median_rank, b->median_rank, n * sizeof(double));
+    assert_memory_equal(a->p5_rank, b->p5_rank, n * sizeof(double));
+    assert_memory_equal(a->p95_rank, b->p95_rank, n * sizeof(double));
+    assert_memory_equal(a->mean_rank, b->mean_rank, n * sizeof(double));
+    if (a->rep_weight != NULL && b->rep_weight != NULL) {
+        assert_memory_equal(a->rep_weight, b->rep_weight,
+                            a->opts.replicates * a->model->n_nodes *
+                                sizeof(double));
+    }
+}
+
+/* Synthetic complete data: n units, 13 indicators under a four-level
+ * tree whose parents' children are not contiguous in iMeta, uneven
+ * weights, and with ties, pairs of identical units (units 7k + 2 and 7k +
+ * 3: exact ties in every replicate). Values from a fixed LCG, 1 .. 1000
+ * (positive: every mean is valid). */
+static chiso_composite *
+synthetic(size_t n, int ties)
+{
+    static const char *meta =
+        "Level,iCode,Direction,Weight,Parent,Type\n"
+        "1,A1,1,1,P1,Indicator\n1,B1,1,2,P2,Indicator\n"
+        "1,A2,-1,0.5,P1,Indicator\n1,C1,1,1,P3,Indicator\n"
+        "1,B2,1,3,P2,Indicator\n1,A3,1,1,P1,Indicator\n"
+        "1,D1,1,1.5,P4,Indicator\n1,C2,-1,1,P3,Indicator\n"
+        "1,D2,1,0.25,P4,Indicator\n1,B3,1,1,P2,Indicator\n"
+        "1,C3,1,2,P3,Indicator\n1,D3,1,1,P4,Indicator\n"
+        "1,E1,1,1,P5,Indicator\n"
+        "2,P1,1,1,S1,Aggregate\n2,P3,1,2,S2,Aggregate\n"
+        "2,P2,1,1,S1,Aggregate\n2,P4,1,1,S2,Aggregate\n"
+        "2,P5,1,0.5,S1,Aggregate\n"
+        "3,S1,1,1,X,Aggregate\n3,S2,1,3,X,Aggregate\n"
+        "4,X,1,1,,Aggregate\n";
+    static const char *codes[] = {"A1", "B1", "A2", "C1", "B2", "A3", "D1",
+                                  "C2", "D2", "B3", "C3", "D3", "E1"};
+    size_t cap = 64 + n * 13 * 12, len, u, i;
+    char *text = malloc(cap);
+    uint64_t x = 12345;
+    chiso_composite *m = NULL;
+    chiso_diag d;
+
+    assert_non_null(text);
+    len = (size_t)snprintf(text, cap, "uCode");
+    for (i = 0; i < 13; i++) {
+        len += (size_t)snprintf(text + len, cap - len, ",%s", codes[i]);
+    }
+    for (u = 0; u < n; u++) {
+        uint64_t keep = x;
+        len += (size_t)snprintf(text + len, cap - len, "\nu%zu", u);
+        for (i = 0; i < 13; i++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            len += (size_t)snprintf(text + len, cap - len, ",%.3f",
+                                    1 + (double)(x >> 40) / 16777216.0 * 999);
+        }
+        if (ties && u % 7 == 2) {
+            x = keep; /* the next unit repeats this one: a tie */
+        }
+    }
+    text[len] = '\0';
+    chiso_diag_clear(&d);
+    d.lang = CHISO_LANG_EN;
+    if (chiso_composite_load(&m, chiso_test_file("syn_data.csv", text),
+                             chiso_test_file("syn_meta.csv", meta), NULL,
+                             &d) != CHISO_OK) {
+        fail_msg("%s:%lu:%lu: %s", d.path, d.line, d.column, d.message);
+    }
+    free(text);
+    assert_int_equal(m->n_units, n);
+    assert_int_equal(m->n_missing, 0);
+    return m;
+}
+
+/* The grouped path (AVX-512 kernels or not) and the per-replicate path
+ * give the same bits, for unit counts below one vector and between
+ * vectors, without ties (ranks counted on floats) and with (counted on
+ * doubles), and above the counted ranks (300 > 256: sorted), any thread
+ * count. */
+static void
+test_paths_agree(void **state)
+{
+    static const size_t sizes[] = {3, 45, 100, 300};
+    size_t si, ci;
+
+    (void)state;
+    for (si = 0; si < 4; si++) {
+        int ties = sizes[si] >= 100;
+        chiso_composite *m = synthetic(sizes[si], ties);
+        for (ci = 0; ci < 3; ci++) {
+            chiso_uncertainty_options o = CHISO_UNCERTAINTY_OPTIONS_INIT;
+            chiso_uncertainty_result *ref, *r;
+            static const unsigned paths[] = {0, CHISO_MC_PATH_NARROW};
+            size_t q;
+
+            o.replicates = 333;
+            o.seed = 99 + ci;
+            o.keep_replicates = 1;
+            o.threads = 1;
+            if (ci == 0) {
+                o.normalise[0] = CHISO_NORM_MINMAX;
+                o.normalise[1] = CHISO_NORM_ZSCORE;
+                o.n_normalise = 2;
+            } else if (ci == 1) {
+                o.range_lo = 1;
+                o.aggregate[0] = CHISO_AGG_GEOMETRIC;
+                o.aggregate[1] = CHISO_AGG_HARMONIC;
+                o.aggregate[2] = CHISO_AGG_ARITHMETIC;
+                o.n_aggregate = 3;
+                o.weight_noise = 0.6;
+            } else {
+                o.normalise[0] = CHISO_NORM_RANK;
+                o.normalise[1] = CHISO_NORM_MINMAX;
+                o.n_normalise = 2;
+                o.range_lo = 1;
+                o.aggregate[0] = CHISO_AGG_ARITHMETIC;
+                o.aggregate[1] = CHISO_AGG_GEOMETRIC;
+                o.n_aggregate = 2;
+            }
+            ref = run_paths_ok(m, &o, CHISO_MC_PATH_SINGLE);
+            for (q = 0; q < 2; q++) {
+                unsigned th;
+                for (th = 1; th <= 3; th += 2) {
+                    o.threads = th;
+                    r = run_paths_ok(m, &o, paths[q]);
+                    assert_same_result(ref, r);
+                    chiso_uncertainty_result_free(r);
+                }
+            }
+            if (ties && ci == 0) {
+                /* the ties: identical units share every rank */
+                size_t u;
+                for (u = 2; u + 1 < m->n_units; u += 7) {
+                    assert_int_equal(ref->nominal_rank[u],
+                                     ref->nominal_rank[u + 1]);
+                    chiso_assert_close(ref->median_rank[u],
+                                       ref->median_rank[u + 1], 0);
+                    chiso_assert_close(ref->mean_rank[u], ref->mean_rank[u + 1],
+                                       0);
+                }
+            }
+            chiso_uncertainty_result_free(ref);
+        }
+        chiso_composite_free(m);
+    }
 }
 
 static void
@@ -564,6 +806,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_percentile_linear),
         cmocka_unit_test(test_against_numpy_reimplementation),
+        cmocka_unit_test(test_complete_data_against_reimplementation),
+        cmocka_unit_test(test_paths_agree),
         cmocka_unit_test(test_nominal_matches_composite),
         cmocka_unit_test(test_reproducible_and_thread_independent),
         cmocka_unit_test(test_no_noise_single_method),

@@ -20,6 +20,8 @@ outputs are committed next to this script:
   ref_<case>.csv          uCode, every node's value (normalised indicators,
                           then aggregates), then index_rank, for the cases
                           listed in CASES
+  asem_complete_iData.csv ASEM with each missing cell filled by its
+                          column's mean (complete data for the Monte Carlo)
   ref_mc_<case>.csv       unit, nominal_rank, median_rank, p5_rank,
                           p95_rank, nominal_score from a re-implementation of
                           chiso uncertainty's documented sampling scheme
@@ -340,7 +342,45 @@ def main():
                                   ["geometric", "arithmetic", "harmonic"],
                                   1, 100)
     write_mc(os.path.join(out, "ref_mc_asem_3agg.csv"), units, nom, nrk, ranks)
+    complete_case(out, meta)
     print("wrote reference files to", out)
+
+
+def complete_case(out, meta):
+    """ASEM with every missing cell filled by its column's mean of the
+    units present (asem_complete_iData.csv): complete data, on which chiso
+    uncertainty takes its grouped path (several replicates aggregated
+    together), unlike the raw ASEM file with its 64 missing cells."""
+    rd = csv.DictReader(open(os.path.join(ASEM, "asem_iData.csv"),
+                             encoding="utf-8-sig"))
+    rows = list(rd)
+    inds = [m["iCode"] for m in csv.DictReader(open(meta, encoding="utf-8-sig"))
+            if m["Type"] == "Indicator"]
+    for code in inds:
+        present = [num(r[code]) for r in rows if not math.isnan(num(r[code]))]
+        fill = repr(sum(present) / len(present))
+        for r in rows:
+            if math.isnan(num(r[code])):
+                r[code] = fill
+    cols = rd.fieldnames
+    path = os.path.join(out, "asem_complete_iData.csv")
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(cols)
+        for r in rows:
+            w.writerow([r[c] for c in cols])
+    units, nodes, x, _ = read_coin(path, meta)
+    assert not np.isnan(x).any()
+    nom, nrk, ranks = monte_carlo(units, nodes, x, 700, 11, 0.3,
+                                  ["zscore", "minmax", "rank"],
+                                  ["arithmetic"])
+    write_mc(os.path.join(out, "ref_mc_asem_complete.csv"), units, nom, nrk,
+             ranks)
+    nom, nrk, ranks = monte_carlo(units, nodes, x, 500, 5, 0.45, ["minmax"],
+                                  ["harmonic", "geometric", "arithmetic"],
+                                  1, 100)
+    write_mc(os.path.join(out, "ref_mc_asem_complete_3agg.csv"), units, nom,
+             nrk, ranks)
 
 
 if __name__ == "__main__":
