@@ -1437,25 +1437,10 @@ check_count(size_t width, const size_t *len, size_t *n, size_t *bad_field)
     return -1;
 }
 
-/* chiso_text_trim, after a look at the two ends: most cells have no
- * space to trim. */
-static inline void
-trim_cell(const char **s, size_t *len)
-{
-    const unsigned char *p = (const unsigned char *)*s;
-    size_t n = *len;
-
-    if (n > 0 && p[0] > ' ' && p[0] != 0xC2 && p[n - 1] > ' ' &&
-        p[n - 1] != 0xA0) {
-        return;
-    }
-    chiso_text_trim(s, len);
-}
-
 static int
 blank(const char *s, size_t n)
 {
-    trim_cell(&s, &n);
+    chiso_text_trim_quick(&s, &n);
     return n == 0;
 }
 
@@ -1485,7 +1470,7 @@ is_totals(const chiso_table *t,
         const char *s = f[i];
         size_t sl = len[i];
         unsigned char c0;
-        trim_cell(&s, &sl);
+        chiso_text_trim_quick(&s, &sl);
         if (sl == 0) {
             continue;
         }

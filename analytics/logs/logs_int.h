@@ -194,21 +194,6 @@ int chiso_logs__time_parse(const char *s,
 /* A stamp (chiso_stamp) as a logs_time. */
 logs_time chiso_logs__time_of(chiso_stamp s);
 
-/* chiso_text_trim, after a look at the two ends: most cells have no
- * space to trim. */
-static inline void
-logs_trim(const char **s, size_t *len)
-{
-    const unsigned char *p = (const unsigned char *)*s;
-    size_t n = *len;
-
-    if (n > 0 && p[0] > ' ' && p[0] != 0xC2 && p[n - 1] > ' ' &&
-        p[n - 1] != 0xA0) {
-        return;
-    }
-    chiso_text_trim(s, len);
-}
-
 static inline int64_t
 logs_time_diff(const logs_time *a, const logs_time *b)
 {

@@ -204,7 +204,7 @@ parse_when(const svc_layout *L,
         const char *p = s;
         size_t m = n;
         char q[80];
-        logs_trim(&p, &m);
+        chiso_text_trim_quick(&p, &m);
         if (m == 0) {
             return row_error(err, L, c, "missing date in column '%s'",
                              col_name(L, c));
@@ -219,7 +219,7 @@ parse_when(const svc_layout *L,
 static int
 is_blank(const char *s, size_t n)
 {
-    logs_trim(&s, &n);
+    chiso_text_trim_quick(&s, &n);
     return n == 0;
 }
 
@@ -280,7 +280,7 @@ parse_row(const svc_layout *L,
     if (L->col[SVC_UNIT] >= 0) {
         s = f[L->col[SVC_UNIT]];
         n = len[L->col[SVC_UNIT]];
-        logs_trim(&s, &n);
+        chiso_text_trim_quick(&s, &n);
         if (n == 0) {
             return row_error(err, L, SVC_UNIT,
                              "missing unit code in column '%s'",

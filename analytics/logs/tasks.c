@@ -152,7 +152,7 @@ tk_when(const tk_layout *L,
     n = len[L->col[c]];
     p = s;
     m = n;
-    logs_trim(&p, &m);
+    chiso_text_trim_quick(&p, &m);
     if (m == 0) {
         return 0;
     }
@@ -185,7 +185,7 @@ tk_parse_row(const tk_layout *L,
     if (L->col[TK_ID] >= 0) {
         s = f[L->col[TK_ID]];
         n = len[L->col[TK_ID]];
-        logs_trim(&s, &n);
+        chiso_text_trim_quick(&s, &n);
         if (n == 0) {
             return tk_error(err, L, TK_ID, "missing task id in column '%s'",
                             tk_col_name(L, TK_ID));
@@ -194,7 +194,7 @@ tk_parse_row(const tk_layout *L,
     if (L->col[TK_UNIT] >= 0) {
         s = f[L->col[TK_UNIT]];
         n = len[L->col[TK_UNIT]];
-        logs_trim(&s, &n);
+        chiso_text_trim_quick(&s, &n);
         if (n == 0) {
             return tk_error(err, L, TK_UNIT, "missing unit in column '%s'",
                             tk_col_name(L, TK_UNIT));
@@ -454,7 +454,7 @@ tk_text(tk_acc *A,
     }
     s = f[L->col[c]];
     n = len[L->col[c]];
-    logs_trim(&s, &n);
+    chiso_text_trim_quick(&s, &n);
     return tk_put(A, s, n, off);
 }
 
@@ -475,7 +475,7 @@ tk_name(tk_acc *A,
     if (L->col[TK_SEQ] >= 0) {
         const char *s = f[L->col[TK_SEQ]];
         size_t n = len[L->col[TK_SEQ]];
-        logs_trim(&s, &n);
+        chiso_text_trim_quick(&s, &n);
         if (n > 0) {
             snprintf(buf, sizeof(buf), "%s %.*s", chiso_msg(L->lang, "No."),
                      (int)(n < 30 ? n : 30), s);

@@ -296,6 +296,20 @@ int chiso_vtextf(char *buf, size_t cap, const char *fmt, va_list ap)
 /* Trim ASCII spaces, tabs, CR/LF and UTF-8 non-breaking spaces in place
  * (adjusts *s and *len). */
 void chiso_text_trim(const char **s, size_t *len);
+/* chiso_text_trim after a look at the two ends, inline: most cells of a
+ * table have no space to trim (the row readers' hot path). */
+static inline void
+chiso_text_trim_quick(const char **s, size_t *len)
+{
+    const unsigned char *p = (const unsigned char *)*s;
+    size_t n = *len;
+
+    if (n > 0 && p[0] > ' ' && p[0] != 0xC2 && p[n - 1] > ' ' &&
+        p[n - 1] != 0xA0) {
+        return;
+    }
+    chiso_text_trim(s, len);
+}
 
 /* ---- numbers -------------------------------------------------------- */
 
