@@ -53,7 +53,8 @@ enum { CHISO__T_ROW = 0, CHISO__T_BLANK, CHISO__T_MORE, CHISO__T_BAD };
  * the '\n') and *quoted says whether a quoted field was met (then newlines
  * inside it count as lines). T_MORE: more input is needed; T_BAD: anything
  * libcsv would not accept exactly so (left to libcsv), more fields than
- * fs->cap, or a record longer than the scratch space.
+ * fs->cap (then *nf == fs->cap: the caller may grow fs and cut the record
+ * again), or a record longer than the scratch space.
  */
 int chiso__tokenize(const chiso__tok *t,
                     chiso__fields *fs,

@@ -376,6 +376,7 @@ tokenize_plain(const chiso__tok *T,
                 const unsigned char *fe = q + __builtin_ctz(dm);
                 dm &= dm - 1u;
                 if (put_trimmed(T, J, &n, fs, fe) != 0) {
+                    *nf = n; /* == J->cap: the caller may grow and retry */
                     return CHISO__T_BAD;
                 }
                 fs = fe + 1;
@@ -391,6 +392,7 @@ tokenize_plain(const chiso__tok *T,
             const unsigned char *fe = q + __builtin_ctz(dm);
             dm &= dm - 1u;
             if (put_trimmed(T, J, &n, fs, fe) != 0) {
+                *nf = n;
                 return CHISO__T_BAD;
             }
             fs = fe + 1;
@@ -401,6 +403,7 @@ tokenize_plain(const chiso__tok *T,
         }
     }
     if (put_trimmed(T, J, &n, fs, nl) != 0) {
+        *nf = n;
         return CHISO__T_BAD;
     }
     *used = (size_t)(nl + 1 - p0);

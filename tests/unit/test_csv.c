@@ -820,6 +820,49 @@ test_utf8_check(void **state)
     }
 }
 
+/* A record with more fields than the field array holds: T_BAD with *nf at
+ * the array's capacity, so the reader grows it and cuts the record again
+ * (before, a plain record said *nf == 0 and every row of a file wider than
+ * 64 columns went to libcsv). Plain and quoted records both. */
+static void
+test_tokenize_wide(void **state)
+{
+    /* each record is followed by another, so that the 16-byte scan runs */
+    static const char *rec[2] = {
+        "a,b,c,d,e,f\nnext,record,in,the,buffer\n",
+        "a,\"b\",c,d,e,f\nnext,record,in,the,buffer\n"};
+    const char *f[8];
+    size_t len[8], nf, used;
+    char scratch[64];
+    chiso__fields J;
+    chiso__tok T;
+    int k, quoted;
+
+    (void)state;
+    chiso__tok_init(&T, ',');
+    for (k = 0; k < 2; k++) {
+        const char *p = rec[k];
+        J.f = f;
+        J.len = len;
+        J.scratch = scratch;
+        J.scratch_cap = sizeof(scratch);
+        J.cap = 4;
+        assert_int_equal(
+            chiso__tokenize(&T, &J, p, p + strlen(p), 1, &nf, &used, &quoted),
+            CHISO__T_BAD);
+        assert_int_equal(nf, 4);
+        J.cap = 8;
+        assert_int_equal(
+            chiso__tokenize(&T, &J, p, p + strlen(p), 1, &nf, &used, &quoted),
+            CHISO__T_ROW);
+        assert_int_equal(nf, 6);
+        assert_int_equal(used, (size_t)(strchr(p, '\n') - p) + 1);
+        assert_int_equal(len[5], 1);
+        assert_memory_equal(f[5], "f", 1);
+        assert_int_equal(quoted, k);
+    }
+}
+
 int
 main(void)
 {
@@ -830,6 +873,7 @@ main(void)
         cmocka_unit_test(test_quoted_newlines_and_lines),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_utf8_check),
+        cmocka_unit_test(test_tokenize_wide),
         cmocka_unit_test(test_bind),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_dates),
