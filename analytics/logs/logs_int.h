@@ -39,35 +39,36 @@ typedef struct logs_time {
     int has_time;
 } logs_time;
 
+/* Is y (1900..2200) a leap year? */
+static inline int
+logs_leap(int y)
+{
+    return (y & 3) == 0 && y != 1900 && y != 2100 && y != 2200;
+}
+
 static inline unsigned
 logs_dim(int y, int m)
 {
-    static const unsigned t[] = {31, 28, 31, 30, 31, 30,
-                                 31, 31, 30, 31, 30, 31};
+    static const unsigned char t[] = {31, 28, 31, 30, 31, 30,
+                                      31, 31, 30, 31, 30, 31};
 
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) {
-        return 29;
-    }
-    return t[m - 1];
+    return t[m - 1] + (unsigned)(m == 2 && logs_leap(y));
 }
 
-/* Days since 1970-01-01 of a valid date, 1900..2200: whole years counted
- * from 1900 (leap years up to the year before), then the days before the
- * month (one more after February in a leap year). */
+/* Days since 1970-01-01 of a valid date, 1900..2200: 365 a year from
+ * 1900, one more for every fourth year before y counting 1900 (the
+ * shift), less 1900 and 2100, which are not leap years (2000 is), then
+ * the days before the month (one more after February in a leap year). No
+ * division: the hot path reads three such dates per dossier. */
 static inline int32_t
 logs_iso_day(int y, int m, int d)
 {
     static const int16_t before[12] = {0,   31,  59,  90,  120, 151,
                                        181, 212, 243, 273, 304, 334};
-    int py = y - 1901; /* years after 1900 before y */
-    int32_t days = (int32_t)(y - 1900) * 365 + py / 4 - py / 100 +
-                   (py + 300) / 400 - 25567 /* 1900-01-01 .. 1970-01-01 */;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    int32_t days = (int32_t)(y - 1900) * 365 + ((y - 1897) >> 2) - (y > 1900) -
+                   (y > 2100) - 25567 /* 1900-01-01 .. 1970-01-01 */;
 
-    if (y == 1900) {
-        days = -25567;
-    }
-    return days + before[m - 1] + (m > 2 && leap) + d - 1;
+    return days + before[m - 1] + (m > 2 && logs_leap(y)) + d - 1;
 }
 
 #define LOGS_D(c)   ((unsigned)((c) - '0'))
@@ -96,6 +97,14 @@ logs_swar_digits(uint64_t x, uint64_t m)
     return (x & hi) == z && ((x + (0x0606060606060606ull & m)) & hi) == z;
 }
 
+/* Digit values (0..9 per byte, other bytes 0) to two-digit numbers: byte
+ * i of the result is 10 * byte i + byte i+1 (at most 99: no carry). */
+static inline uint64_t
+logs_pairs(uint64_t v)
+{
+    return v * 10 + (v >> 8);
+}
+
 #define LOGS_BYTE(x, i) ((unsigned)(((x) >> (8 * (i))) & 0xFFu))
 #endif
 
@@ -104,7 +113,7 @@ logs_swar_digits(uint64_t x, uint64_t m)
  * chiso_parse_datetime (year 1900-2200, real calendar date, time of day).
  * Returns 1 when it decided (valid), 0 to let the general parser decide.
  * The digits and separators are checked eight bytes at a time where the
- * byte order allows.
+ * byte order allows, and pairs of digits combined by one multiply.
  */
 static inline int
 logs_fast_iso(const char *s, size_t len, logs_time *t)
@@ -123,10 +132,9 @@ logs_fast_iso(const char *s, size_t len, logs_time *t)
         !logs_swar_digits(a, 0x00FFFF00FFFFFFFFull)) {
         return 0;
     }
-    a = (a & 0x00FFFF00FFFFFFFFull) - 0x0030300030303030ull;
-    y = (int)(LOGS_BYTE(a, 0) * 1000 + LOGS_BYTE(a, 1) * 100 +
-              LOGS_BYTE(a, 2) * 10 + LOGS_BYTE(a, 3));
-    m = (int)(LOGS_BYTE(a, 5) * 10 + LOGS_BYTE(a, 6));
+    a = logs_pairs((a & 0x00FFFF00FFFFFFFFull) - 0x0030300030303030ull);
+    y = (int)(LOGS_BYTE(a, 0) * 100 + LOGS_BYTE(a, 2));
+    m = (int)LOGS_BYTE(a, 5);
     d = (int)(LOGS_D(s[8]) * 10 + LOGS_D(s[9]));
     if (len == 19) {
         /* "HH:MM:SS" from byte 11: ':' at 2 and 5 */
@@ -136,10 +144,10 @@ logs_fast_iso(const char *s, size_t len, logs_time *t)
             !logs_swar_digits(b, 0xFFFF00FFFF00FFFFull)) {
             return 0;
         }
-        b = (b & 0xFFFF00FFFF00FFFFull) - 0x3030003030003030ull;
-        hh = (int)(LOGS_BYTE(b, 0) * 10 + LOGS_BYTE(b, 1));
-        mi = (int)(LOGS_BYTE(b, 3) * 10 + LOGS_BYTE(b, 4));
-        ss = (int)(LOGS_BYTE(b, 6) * 10 + LOGS_BYTE(b, 7));
+        b = logs_pairs((b & 0xFFFF00FFFF00FFFFull) - 0x3030003030003030ull);
+        hh = (int)LOGS_BYTE(b, 0);
+        mi = (int)LOGS_BYTE(b, 3);
+        ss = (int)LOGS_BYTE(b, 6);
         if (hh > 23 || mi > 59 || ss > 59) {
             return 0;
         }

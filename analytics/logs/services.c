@@ -137,6 +137,20 @@ typedef struct svc_cell {
     uint32_t stage[SVC_STAGE];
 } svc_cell;
 
+#define SVC_UCACHE     256
+#define SVC_FAST_UNITS 1024
+#define SVC_YM_SLOTS   64
+
+typedef struct svc_ucache {
+    uint64_t word; /* the name's bytes, first lowest; 0 = empty */
+    uint32_t id;
+} svc_ucache;
+
+typedef struct svc_ymslot {
+    int32_t ym;
+    uint32_t cell; /* index + 1; 0 = empty */
+} svc_ymslot;
+
 /* One worker's accumulator (a thread's part of the file). */
 typedef struct svc_acc {
     const svc_layout *L;
@@ -151,6 +165,13 @@ typedef struct svc_acc {
     uint32_t n_cell, cap_cell;
     logs_index cell_index; /* by (unit, period) */
     uint32_t last_cell;    /* cache: index+1 of the previous row's cell */
+    /* the fast way to a row's cell: unit names of up to 8 bytes as a
+     * number (no NUL in a field: the zero bytes above the name make it
+     * unique) in a direct-mapped cache of unit ids, then per unit (the
+     * first SVC_FAST_UNITS) the cell of each receipt month ym in slot
+     * ym % SVC_YM_SLOTS; a miss takes the hash indexes above */
+    svc_ucache ucache[SVC_UCACHE];
+    svc_ymslot **ym_slots; /* per unit id < SVC_FAST_UNITS, or NULL */
     qarena arena;
     uint64_t rows;
 } svc_acc;
@@ -186,20 +207,18 @@ row_error(
     return -1;
 }
 
+/* A date the fast path declined: the general parser, or the message. */
 static int
-parse_when(const svc_layout *L,
-           int c,
-           const char *const *f,
-           const size_t *len,
-           logs_time *t,
-           chiso_row_error *err)
+parse_when_slow(const svc_layout *L,
+                int c,
+                const char *s,
+                size_t n,
+                logs_time *t,
+                chiso_row_error *err)
 {
     char why[160];
-    const char *s = f[L->col[c]];
-    size_t n = len[L->col[c]];
 
-    if (!logs_fast_iso(s, n, t) &&
-        chiso_logs__time_parse(s, n, L->date_flags, L->lang, t, why,
+    if (chiso_logs__time_parse(s, n, L->date_flags, L->lang, t, why,
                                sizeof(why)) != 0) {
         const char *p = s;
         size_t m = n;
@@ -214,6 +233,23 @@ parse_when(const svc_layout *L,
                          col_name(L, c), why);
     }
     return 0;
+}
+
+static inline int
+parse_when(const svc_layout *L,
+           int c,
+           const char *const *f,
+           const size_t *len,
+           logs_time *t,
+           chiso_row_error *err)
+{
+    const char *s = f[L->col[c]];
+    size_t n = len[L->col[c]];
+
+    if (logs_fast_iso(s, n, t)) {
+        return 0;
+    }
+    return parse_when_slow(L, c, s, n, t, err);
 }
 
 static int
@@ -450,6 +486,11 @@ acc_free(svc_acc *A)
     }
     free(A->cell);
     chiso_logs__index_free(&A->cell_index);
+    for (i = 0; A->ym_slots != NULL && i < A->n_unit && i < SVC_FAST_UNITS;
+         i++) {
+        free(A->ym_slots[i]);
+    }
+    free(A->ym_slots);
     chiso_logs__qarena_free(&A->arena);
     memset(A, 0, sizeof(*A));
 }
@@ -581,17 +622,86 @@ acc_flush(svc_acc *A)
     return 0;
 }
 
-static int
-acc_add(svc_acc *A, const svc_rec *r)
+/* A unit name of 1..8 bytes as a number, the first byte lowest: one load
+ * of the eight bytes ending with the name when they lie in the record. */
+static inline uint64_t
+unit_word(const char *s, size_t n, const chiso_row *row)
+{
+    uint64_t w = 0;
+    uintptr_t a = (uintptr_t)s, r0 = (uintptr_t)row->raw;
+
+    if (row->raw != NULL && a >= r0 + (8 - n) && a + n <= r0 + row->raw_len) {
+        memcpy(&w, s + n - 8, sizeof(w));
+        return w >> (8 * (8 - n));
+    }
+    memcpy(&w, s, n);
+    return w;
+}
+
+static inline uint32_t
+ucache_slot(uint64_t w)
+{
+    return (uint32_t)((w * 0x9E3779B97F4A7C15ull) >> 56);
+}
+
+/* The cell of the row's unit and receipt month, by the hash indexes; the
+ * fast caches are filled on the way. NULL when memory ran out. */
+static svc_cell *
+cell_slow(svc_acc *A, const svc_rec *r, uint64_t w)
 {
     uint32_t u;
     svc_cell *c;
 
     if (intern_unit(A, r->unit, r->unit_len, &u) != 0) {
-        return -1;
+        return NULL;
     }
     c = find_cell(A, u, chiso_logs__period_of_ym(A->L->kind, r->recv.ym));
-    if (c == NULL) {
+    if (c == NULL || w == 0) {
+        return c;
+    }
+    A->ucache[ucache_slot(w)].word = w;
+    A->ucache[ucache_slot(w)].id = u;
+    if (u < SVC_FAST_UNITS) {
+        svc_ymslot *sl;
+        if (A->ym_slots == NULL) {
+            A->ym_slots = calloc(SVC_FAST_UNITS, sizeof(*A->ym_slots));
+            if (A->ym_slots == NULL) {
+                return NULL;
+            }
+        }
+        if (A->ym_slots[u] == NULL) {
+            A->ym_slots[u] = calloc(SVC_YM_SLOTS, sizeof(svc_ymslot));
+            if (A->ym_slots[u] == NULL) {
+                return NULL;
+            }
+        }
+        sl = &A->ym_slots[u][(uint32_t)r->recv.ym % SVC_YM_SLOTS];
+        sl->ym = r->recv.ym;
+        sl->cell = (uint32_t)(c - A->cell) + 1;
+    }
+    return c;
+}
+
+static int
+acc_add(svc_acc *A, const svc_rec *r, const chiso_row *row)
+{
+    svc_cell *c = NULL;
+    uint64_t w = 0;
+
+    if (r->unit_len - 1 < 8) { /* 1..8 bytes */
+        const svc_ucache *uc;
+        w = unit_word(r->unit, r->unit_len, row);
+        uc = &A->ucache[ucache_slot(w)];
+        if (uc->word == w && uc->id < SVC_FAST_UNITS && A->ym_slots != NULL &&
+            A->ym_slots[uc->id] != NULL) {
+            const svc_ymslot *sl =
+                &A->ym_slots[uc->id][(uint32_t)r->recv.ym % SVC_YM_SLOTS];
+            if (sl->cell != 0 && sl->ym == r->recv.ym) {
+                c = &A->cell[sl->cell - 1];
+            }
+        }
+    }
+    if (c == NULL && (c = cell_slow(A, r, w)) == NULL) {
         return -1;
     }
     A->rows++;
@@ -934,7 +1044,7 @@ handle_row(void *w, const chiso_row *row, chiso_row_error *err)
     if (parse_row(A->L, row->field, row->len, &rec, &A->vc, err) != 0) {
         return CHISO_ROW_BAD;
     }
-    return acc_add(A, &rec) == 0 ? CHISO_ROW_OK : CHISO_ROW_FATAL;
+    return acc_add(A, &rec, row) == 0 ? CHISO_ROW_OK : CHISO_ROW_FATAL;
 }
 
 /* ---- public entry points ---------------------------------------------------------- */

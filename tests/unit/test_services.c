@@ -290,6 +290,62 @@ test_stamp_rule(void **state)
     assert_int_not_equal(chiso_stamp_parse("31/02/2024", 10, &a, NULL, 0), 0);
 }
 
+/*
+ * The inlined ISO fast path (logs_fast_iso: SWAR digits, calendar without
+ * division) against the general date parser, on every year 1895..2205,
+ * month 0..13 and day 0..32, as a date and with times at the edges: when
+ * the fast path accepts, the general parser gives the same instant, day
+ * and month; when the general parser accepts an exact ISO form, the fast
+ * path does too.
+ */
+static void
+test_fast_iso_equals_general(void **state)
+{
+    static const char *const times[] = {"T00:00:00", "T23:59:59", " 12:34:56",
+                                        "T24:00:00", "T23:60:00", "T23:59:60",
+                                        "T09:05:07"};
+    int y, m, d;
+    size_t k;
+    unsigned long n_ok = 0;
+
+    (void)state;
+    for (y = 1895; y <= 2205; y++) {
+        for (m = 0; m <= 13; m++) {
+            for (d = 0; d <= 32; d++) {
+                for (k = 0; k <= sizeof(times) / sizeof(times[0]); k++) {
+                    char s[40], why[160];
+                    size_t len;
+                    logs_time ft;
+                    int64_t secs = 0;
+                    int has_time = 0, fast, gen;
+                    len = (size_t)snprintf(s, sizeof(s), "%04d-%02d-%02d%s", y,
+                                           m, d, k == 0 ? "" : times[k - 1]);
+                    memset(&ft, 0, sizeof(ft));
+                    fast = logs_fast_iso(s, len, &ft);
+                    gen = chiso_parse_datetime_ex(s, len, 0, CHISO_LANG_EN,
+                                                  &secs, &has_time, why,
+                                                  sizeof(why)) == 0;
+                    assert_int_equal(fast, gen);
+                    if (fast) {
+                        int yy;
+                        unsigned mm, dd;
+                        int64_t day = secs >= 0 ? secs / 86400
+                                                : -((-secs + 86399) / 86400);
+                        chiso_civil_from_days(day, &yy, &mm, &dd);
+                        assert_int_equal(ft.secs, secs);
+                        assert_int_equal(ft.has_time, has_time);
+                        assert_int_equal(ft.day, day);
+                        assert_int_equal(ft.ym, yy * 12 + (int)mm - 1);
+                        n_ok++;
+                    }
+                }
+            }
+        }
+    }
+    /* 1900..2200 has 109 938 days, each as a date and with 4 valid times */
+    assert_int_equal(n_ok, 109938ul * 5);
+}
+
 static void
 test_quantile_sorted(void **state)
 {
@@ -1161,6 +1217,7 @@ main(void)
         cmocka_unit_test(test_as_of),
         cmocka_unit_test(test_periods),
         cmocka_unit_test(test_stamp_rule),
+        cmocka_unit_test(test_fast_iso_equals_general),
         cmocka_unit_test(test_quantile_sorted),
         cmocka_unit_test(test_quantile_store),
         cmocka_unit_test(test_quantile_next_bucket),
