@@ -1517,6 +1517,42 @@ is_totals(const chiso_table *t,
     return nonempty > 0;
 }
 
+/*
+ * 1 when is_totals() would say no for a reason seen at a glance: the first
+ * cell is not empty and cannot start a totals word, and the identifying
+ * columns do not leave the numbers test open. Inline: asked of every row.
+ */
+static inline int
+surely_not_totals(const chiso_table *t,
+                  const char *const *f,
+                  const size_t *len,
+                  size_t n)
+{
+    const char *s;
+    size_t sl;
+    unsigned char c0;
+    long id, seq;
+
+    if (n == 0) {
+        return 0;
+    }
+    s = f[0];
+    sl = len[0];
+    chiso_text_trim_quick(&s, &sl);
+    if (sl == 0) {
+        return 0;
+    }
+    c0 = (unsigned char)(s[0] | 0x20);
+    if (sl <= 60 && (c0 == 't' || c0 == 'c' || c0 == 'g' || c0 == 's')) {
+        return 0;
+    }
+    id = t->schema.id_col >= 0 ? t->index[t->schema.id_col] : -1;
+    seq = t->schema.seq_col >= 0 ? t->index[t->schema.seq_col] : -1;
+    return (id < 0 && seq < 0) ||
+           (id >= 0 && (size_t)id < n && !blank(f[id], len[id])) ||
+           (seq >= 0 && (size_t)seq < n && !blank(f[seq], len[seq]));
+}
+
 /* ---- bad rows ------------------------------------------------------------- */
 
 typedef struct rejects {
@@ -1665,7 +1701,8 @@ read_sequential(chiso_table *t,
             continue;
         }
         r.n = n;
-        if (is_totals(t, row.field, row.len, n, &cell)) {
+        if (!surely_not_totals(t, row.field, row.len, n) &&
+            is_totals(t, row.field, row.len, n, &cell)) {
             run->rows_totals++;
             note_totals(t, row.line, row.field[cell], row.len[cell]);
             continue;
@@ -1950,7 +1987,8 @@ run_job(void *arg)
                 nf, t->width);
             code = CHISO_EPARSE;
             msg = count_msg;
-        } else if (is_totals(t, J->ff.f, J->ff.len, n, &cell)) {
+        } else if (!surely_not_totals(t, J->ff.f, J->ff.len, n) &&
+                   is_totals(t, J->ff.f, J->ff.len, n, &cell)) {
             if (J->n_tot < NOTES_PER_PART) {
                 ftot *ft = &J->tot[J->n_tot++];
                 ft->nl_before = J->lines;

@@ -298,20 +298,18 @@ vocab_error(chiso_row_error *err,
                      col_name(L, c), words);
 }
 
-static int
-parse_row(const svc_layout *L,
-          const char *const *f,
-          const size_t *len,
-          svc_rec *r,
-          svc_vcache *vc,
-          chiso_row_error *err)
+/* The unit, status and receipt of a row: what decides its cell. */
+static inline int
+parse_head(const svc_layout *L,
+           const char *const *f,
+           const size_t *len,
+           svc_rec *r,
+           svc_vcache *vc,
+           chiso_row_error *err)
 {
     const char *s;
     size_t n;
-    int v, excluded;
-    static const int flags[3] = {SVC_COMP, SVC_RES, SVC_DIG};
-    int8_t *dst[3];
-    int i;
+    int v;
 
     if (L->col[SVC_UNIT] >= 0) {
         s = f[L->col[SVC_UNIT]];
@@ -344,12 +342,27 @@ parse_row(const svc_layout *L,
                     : v == CHISO_DOSSIER_RETURNED  ? SVC_ST_RETURNED
                                                    : SVC_ST_NONE;
     }
-    excluded = r->status >= SVC_ST_CANCELLED;
     /* the period is that of the receipt, for excluded dossiers too */
-    if (parse_when(L, SVC_RECV, f, len, &r->recv, err) != 0) {
-        return -1;
-    }
-    if (excluded) {
+    return parse_when(L, SVC_RECV, f, len, &r->recv, err);
+}
+
+/* The rest of a row, after parse_head. */
+static inline int
+parse_tail(const svc_layout *L,
+           const char *const *f,
+           const size_t *len,
+           svc_rec *r,
+           svc_vcache *vc,
+           chiso_row_error *err)
+{
+    const char *s;
+    size_t n;
+    int v;
+    static const int flags[3] = {SVC_COMP, SVC_RES, SVC_DIG};
+    int8_t *dst[3];
+    int i;
+
+    if (r->status >= SVC_ST_CANCELLED) {
         /* counted apart: their other cells decide nothing */
         r->finished = 0;
         r->proc_secs = 0;
@@ -682,25 +695,32 @@ cell_slow(svc_acc *A, const svc_rec *r, uint64_t w)
     return c;
 }
 
-static int
-acc_add(svc_acc *A, const svc_rec *r, const chiso_row *row)
+/* The cell of the row when the fast caches know it (NULL when not; then
+ * *w is the unit as a number, or 0). Adds nothing. */
+static inline svc_cell *
+cell_fast(svc_acc *A, const svc_rec *r, const chiso_row *row, uint64_t *w)
 {
-    svc_cell *c = NULL;
-    uint64_t w = 0;
-
+    *w = 0;
     if (r->unit_len - 1 < 8) { /* 1..8 bytes */
         const svc_ucache *uc;
-        w = unit_word(r->unit, r->unit_len, row);
-        uc = &A->ucache[ucache_slot(w)];
-        if (uc->word == w && uc->id < SVC_FAST_UNITS && A->ym_slots != NULL &&
+        *w = unit_word(r->unit, r->unit_len, row);
+        uc = &A->ucache[ucache_slot(*w)];
+        if (uc->word == *w && uc->id < SVC_FAST_UNITS && A->ym_slots != NULL &&
             A->ym_slots[uc->id] != NULL) {
             const svc_ymslot *sl =
                 &A->ym_slots[uc->id][(uint32_t)r->recv.ym % SVC_YM_SLOTS];
             if (sl->cell != 0 && sl->ym == r->recv.ym) {
-                c = &A->cell[sl->cell - 1];
+                return &A->cell[sl->cell - 1];
             }
         }
     }
+    return NULL;
+}
+
+/* Adds a parsed row to its cell c (NULL: found or made here). */
+static int
+acc_add(svc_acc *A, const svc_rec *r, svc_cell *c, uint64_t w)
+{
     if (c == NULL && (c = cell_slow(A, r, w)) == NULL) {
         return -1;
     }
@@ -1040,11 +1060,25 @@ handle_row(void *w, const chiso_row *row, chiso_row_error *err)
 {
     svc_acc *A = w;
     svc_rec rec;
+    svc_cell *c;
+    uint64_t word;
 
-    if (parse_row(A->L, row->field, row->len, &rec, &A->vc, err) != 0) {
+    if (parse_head(A->L, row->field, row->len, &rec, &A->vc, err) != 0) {
         return CHISO_ROW_BAD;
     }
-    return acc_add(A, &rec, row) == 0 ? CHISO_ROW_OK : CHISO_ROW_FATAL;
+    /* the cells of a part are hundreds of kilobytes, met at random: ask
+     * for the counters' lines now, to come while the rest is parsed */
+    c = cell_fast(A, &rec, row, &word);
+    if (c != NULL) {
+        __builtin_prefetch(c, 1);
+        __builtin_prefetch((const char *)c + 64, 1);
+        __builtin_prefetch((const char *)c + 128, 1);
+        __builtin_prefetch(&c->n_stage, 1);
+    }
+    if (parse_tail(A->L, row->field, row->len, &rec, &A->vc, err) != 0) {
+        return CHISO_ROW_BAD;
+    }
+    return acc_add(A, &rec, c, word) == 0 ? CHISO_ROW_OK : CHISO_ROW_FATAL;
 }
 
 /* ---- public entry points ---------------------------------------------------------- */
