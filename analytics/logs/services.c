@@ -613,6 +613,20 @@ flush_cell(svc_acc *A, svc_cell *c)
 {
     uint32_t i;
 
+    /* the buckets and chain tails of a cell's store are spread over
+     * megabytes: ask for all of them first, so that the misses overlap */
+    for (i = 0; i < c->n_stage; i++) {
+        uint32_t hi = c->stage[i] >> 16;
+        if (hi < c->q.n_b) {
+            __builtin_prefetch(&c->q.b[hi], 1);
+        }
+    }
+    for (i = 0; i < c->n_stage; i++) {
+        uint32_t hi = c->stage[i] >> 16;
+        if (hi < c->q.n_b && c->q.b[hi].count % QB_VALS != 0) {
+            __builtin_prefetch(qarena_block(&A->arena, c->q.b[hi].tail), 1);
+        }
+    }
     for (i = 0; i < c->n_stage; i++) {
         if (chiso_logs__qstore_add(&c->q, &A->arena, c->stage[i]) != 0) {
             return -1;
