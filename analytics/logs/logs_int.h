@@ -108,6 +108,28 @@ logs_pairs(uint64_t v)
 #define LOGS_BYTE(x, i) ((unsigned)(((x) >> (8 * (i))) & 0xFFu))
 #endif
 
+#ifdef LOGS_SWAR
+/* "[T ]HH:MM:SS" at s (the 9 bytes after a date) as seconds of the day,
+ * or -1 when it is not exactly that with a real time of day. */
+static inline int32_t
+logs_fast_hms(const char *s)
+{
+    uint64_t b = logs_load8(s + 1);
+
+    if ((s[0] != 'T' && s[0] != ' ') ||
+        (b & 0x0000FF0000FF0000ull) != 0x00003A00003A0000ull ||
+        !logs_swar_digits(b, 0xFFFF00FFFF00FFFFull)) {
+        return -1;
+    }
+    b = logs_pairs((b & 0xFFFF00FFFF00FFFFull) - 0x3030003030003030ull);
+    if (LOGS_BYTE(b, 0) > 23 || LOGS_BYTE(b, 3) > 59 || LOGS_BYTE(b, 6) > 59) {
+        return -1;
+    }
+    return (int32_t)(LOGS_BYTE(b, 0) * 3600 + LOGS_BYTE(b, 3) * 60 +
+                     LOGS_BYTE(b, 6));
+}
+#endif
+
 /*
  * "YYYY-MM-DD" or "YYYY-MM-DD[T ]HH:MM:SS" exactly, with the checks of
  * chiso_parse_datetime (year 1900-2200, real calendar date, time of day).

@@ -115,9 +115,22 @@ typedef struct svc_rec {
     int8_t status;                 /* SVC_ST_* */
 } svc_rec;
 
-/* Per-thread caches of coded cells (channel, flags, ...). */
+/* A date "YYYY-MM-DD" met before: its bytes and what they give. */
+typedef struct svc_dcache {
+    uint64_t head; /* bytes 0..7, "YYYY-MM-"; 0 = empty */
+    uint16_t dd;   /* bytes 8..9 */
+    int16_t ym;    /* year*12 + month-1 (at most 26411) */
+    int32_t day;   /* days since 1970-01-01 */
+} svc_dcache;
+
+#define SVC_DCACHE 2048
+
+/* Per-thread caches of coded cells (channel, flags, ...) and of dates: a
+ * log of ten million dossiers has a few thousand distinct dates, and a
+ * date whose ten bytes were checked once is not checked again. */
 typedef struct svc_vcache {
     chiso_vocab_cache channel, flag, sat, status;
+    svc_dcache date[SVC_DCACHE];
 } svc_vcache;
 
 /* Durations wait in a small per-cell buffer and go to the quantile store
@@ -207,8 +220,16 @@ row_error(
     return -1;
 }
 
+#if defined(__GNUC__)
+#define SVC_COLD   __attribute__((noinline, cold))
+#define SVC_INLINE __attribute__((always_inline)) inline
+#else
+#define SVC_COLD
+#define SVC_INLINE inline
+#endif
+
 /* A date the fast path declined: the general parser, or the message. */
-static int
+static SVC_COLD int
 parse_when_slow(const svc_layout *L,
                 int c,
                 const char *s,
@@ -235,17 +256,48 @@ parse_when_slow(const svc_layout *L,
     return 0;
 }
 
-static inline int
+static SVC_INLINE int
 parse_when(const svc_layout *L,
            int c,
            const char *const *f,
            const size_t *len,
            logs_time *t,
+           svc_vcache *vc,
            chiso_row_error *err)
 {
     const char *s = f[L->col[c]];
     size_t n = len[L->col[c]];
 
+#ifdef LOGS_SWAR
+    if (n == 19 || n == 10) {
+        uint64_t head = logs_load8(s);
+        uint16_t dd;
+        svc_dcache *e;
+        memcpy(&dd, s + 8, sizeof(dd));
+        e = &vc->date[((head + dd) * 0x9E3779B97F4A7C15ull) >> 53];
+        if (e->head == head && e->dd == dd) {
+            int32_t tod = 0;
+            if (n == 19 && (tod = logs_fast_hms(s + 10)) < 0) {
+                return parse_when_slow(L, c, s, n, t, err);
+            }
+            t->day = e->day;
+            t->ym = e->ym;
+            t->secs = (int64_t)e->day * 86400 + tod;
+            t->has_time = n == 19;
+            return 0;
+        }
+        if (logs_fast_iso(s, n, t)) {
+            e->head = head;
+            e->dd = dd;
+            e->ym = (int16_t)t->ym;
+            e->day = t->day;
+            return 0;
+        }
+        return parse_when_slow(L, c, s, n, t, err);
+    }
+#else
+    (void)vc;
+#endif
     if (logs_fast_iso(s, n, t)) {
         return 0;
     }
@@ -343,7 +395,7 @@ parse_head(const svc_layout *L,
                                                    : SVC_ST_NONE;
     }
     /* the period is that of the receipt, for excluded dossiers too */
-    return parse_when(L, SVC_RECV, f, len, &r->recv, err);
+    return parse_when(L, SVC_RECV, f, len, &r->recv, vc, err);
 }
 
 /* The rest of a row, after parse_head. */
@@ -369,7 +421,7 @@ parse_tail(const svc_layout *L,
         r->online = r->comp = r->res = r->dig = r->sat = 0;
         return 0;
     }
-    if (parse_when(L, SVC_DUE, f, len, &r->due, err) != 0) {
+    if (parse_when(L, SVC_DUE, f, len, &r->due, vc, err) != 0) {
         return -1;
     }
     r->finished = !is_blank(f[L->col[SVC_FIN]], len[L->col[SVC_FIN]]);
@@ -394,7 +446,7 @@ parse_tail(const svc_layout *L,
     r->proc_secs = 0;
     if (r->finished) {
         int64_t d;
-        if (parse_when(L, SVC_FIN, f, len, &r->fin, err) != 0) {
+        if (parse_when(L, SVC_FIN, f, len, &r->fin, vc, err) != 0) {
             return -1;
         }
         d = logs_time_diff(&r->fin, &r->recv);
