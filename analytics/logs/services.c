@@ -123,7 +123,7 @@ typedef struct svc_dcache {
     int32_t day;   /* days since 1970-01-01 */
 } svc_dcache;
 
-#define SVC_DCACHE 2048
+#define SVC_DCACHE 2048 /* > 800 + 25 * 40 + 45, the largest slot */
 
 /* Per-thread caches of coded cells (channel, flags, ...) and of dates: a
  * log of ten million dossiers has a few thousand distinct dates, and a
@@ -274,7 +274,10 @@ parse_when(const svc_layout *L,
         uint16_t dd;
         svc_dcache *e;
         memcpy(&dd, s + 8, sizeof(dd));
-        e = &vc->date[((head + dd) * 0x9E3779B97F4A7C15ull) >> 53];
+        /* the slot from the digits: two years of dates do not collide */
+        e = &vc->date[(head >> 24 & 1) * 800 +
+                      ((head >> 40 & 1) * 10 + (head >> 48 & 15)) * 40 +
+                      (dd & 3) * 10 + (dd >> 8 & 15)];
         if (e->head == head && e->dd == dd) {
             int32_t tod = 0;
             if (n == 19 && (tod = logs_fast_hms(s + 10)) < 0) {
