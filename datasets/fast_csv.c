@@ -26,6 +26,11 @@
 #define CHISO_UTF8_SSSE3 1
 #include <tmmintrin.h>
 #endif
+#if defined(__SSE2__) && defined(__GNUC__) && defined(__x86_64__) &&           \
+    !defined(CHISO_NO_AVX2)
+#define CHISO_TOK_AVX2 1
+#include <immintrin.h>
+#endif
 
 void
 chiso__tok_init(chiso__tok *t, char delim)
@@ -41,6 +46,10 @@ chiso__tok_init(chiso__tok *t, char delim)
     }
 #ifdef CHISO_UTF8_SSSE3
     t->simd_utf8 = (unsigned char)(__builtin_cpu_supports("ssse3") != 0);
+#endif
+#ifdef CHISO_TOK_AVX2
+    t->simd_avx2 = (unsigned char)(__builtin_cpu_supports("avx2") != 0 &&
+                                   __builtin_cpu_supports("bmi") != 0);
 #endif
 }
 
@@ -420,6 +429,140 @@ tokenize_plain(const chiso__tok *T,
 }
 #endif
 
+#ifdef CHISO_TOK_AVX2
+/* Bytes of [q, q+64) equal to c's byte, as bits. */
+__attribute__((target("avx2,bmi"))) static inline uint64_t
+eq64(__m256i a, __m256i b, __m256i c)
+{
+    return (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, c)) |
+           (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, c))
+               << 32;
+}
+
+/*
+ * tokenize_plain 64 bytes at a time (AVX2, chosen at run time): the
+ * delimiters, the '\n', the quotes and NULs, and the bytes >= 0x80 of a
+ * 64-byte window as bit masks, the fields cut from the delimiter mask.
+ * Same contract and same results as tokenize_plain; a record that reaches
+ * within 64 bytes of the buffer's end goes on in the general loop (from
+ * the start of the field it is in, as at a quote). The unit test
+ * test_tokenize_avx2 and the fuzz target fuzz_csv compare both paths.
+ */
+__attribute__((target("avx2,bmi,popcnt"))) static int
+tokenize_plain_avx2(const chiso__tok *T,
+                    chiso__fields *J,
+                    const unsigned char *p0,
+                    const unsigned char *e,
+                    size_t *nf,
+                    size_t *used,
+                    const unsigned char **resume)
+{
+    const __m256i vd = _mm256_set1_epi8((char)T->delim);
+    const __m256i vn = _mm256_set1_epi8('\n');
+    const __m256i vq = _mm256_set1_epi8('"');
+    const __m256i vz = _mm256_setzero_si256();
+    const __m256i v20 = _mm256_set1_epi8(0x20);
+    const unsigned char *q = p0, *fs = p0, *hi = NULL, *nl;
+    size_t n = 0;
+    uint64_t after = 1, last_sp = 0;
+    int trim = 0;
+
+    for (;; q += 64) {
+        __m256i x0, x1;
+        uint64_t dm, nm, bm, hm, sm, bd;
+        if (e - q < 64) {
+            *nf = n;
+            *resume = fs;
+            return -1;
+        }
+        x0 = _mm256_loadu_si256((const __m256i *)(const void *)q);
+        x1 = _mm256_loadu_si256((const __m256i *)(const void *)(q + 32));
+        nm = eq64(x0, x1, vn);
+        dm = eq64(x0, x1, vd);
+        bm = eq64(x0, x1, vq) | eq64(x0, x1, vz);
+        hm = (uint64_t)(uint32_t)_mm256_movemask_epi8(x0) |
+             (uint64_t)(uint32_t)_mm256_movemask_epi8(x1) << 32;
+        /* a space (the bytes T->sp trims) first or last in a field, i.e.
+         * just after or just before a delimiter or the '\n' (or first in
+         * the record): then the fields are trimmed byte by byte. Each
+         * field's first and last bytes lie in this window or an earlier
+         * one, so the test is made before its fields are cut. */
+        sm = eq64(_mm256_max_epu8(x0, v20), _mm256_max_epu8(x1, v20), v20);
+        bd = dm | nm;
+        sm &= ~bd; /* bytes <= 0x20 but the ends: all spaces among them */
+        trim |= ((sm & ((bd << 1) | after)) | (sm & (bd >> 1)) |
+                 (last_sp & bd & 1)) != 0;
+        after = bd >> 63;
+        last_sp = sm >> 63;
+        if (nm != 0) {
+            /* only the bytes before the '\n' count */
+            uint64_t below = (nm & (0 - nm)) - 1;
+            dm &= below;
+            bm &= below;
+            hm &= below;
+        }
+        if (bm != 0) {
+            /* the fields ended before the quote are cut */
+            dm &= (bm & (0 - bm)) - 1;
+            while (dm != 0) {
+                const unsigned char *fe = q + __builtin_ctzll(dm);
+                dm &= dm - 1;
+                if (put_trimmed(T, J, &n, fs, fe) != 0) {
+                    *nf = n; /* == J->cap: the caller may grow and retry */
+                    return CHISO__T_BAD;
+                }
+                fs = fe + 1;
+            }
+            *nf = n;
+            *resume = fs;
+            return -1;
+        }
+        if (hm != 0 && hi == NULL) {
+            hi = q + __builtin_ctzll(hm);
+        }
+        if (!trim && n + (size_t)__builtin_popcountll(dm) < J->cap) {
+            /* nothing to trim and room for every field: store them */
+            while (dm != 0) {
+                const unsigned char *fe = q + __builtin_ctzll(dm);
+                dm &= dm - 1;
+                J->f[n] = (const char *)fs;
+                J->len[n] = (size_t)(fe - fs);
+                n++;
+                fs = fe + 1;
+            }
+        }
+        while (dm != 0) {
+            const unsigned char *fe = q + __builtin_ctzll(dm);
+            dm &= dm - 1;
+            if (put_trimmed(T, J, &n, fs, fe) != 0) {
+                *nf = n;
+                return CHISO__T_BAD;
+            }
+            fs = fe + 1;
+        }
+        if (nm != 0) {
+            nl = q + __builtin_ctzll(nm);
+            break;
+        }
+    }
+    if (put_trimmed(T, J, &n, fs, nl) != 0) {
+        *nf = n;
+        return CHISO__T_BAD;
+    }
+    *used = (size_t)(nl + 1 - p0);
+    if (n == 1 && J->len[0] == 0) {
+        /* no delimiter and only spaces: libcsv reports no row */
+        *nf = 0;
+        return CHISO__T_BLANK;
+    }
+    *nf = n;
+    if (hi != NULL && !chiso__utf8_check(T, hi, nl + 1)) {
+        return CHISO__T_BAD;
+    }
+    return CHISO__T_ROW;
+}
+#endif
+
 /*
  * Tokenize one record starting at p0 (libcsv state ROW_NOT_BEGUN) within
  * [p0, end). at_eof: end is the end of the input. On CHISO__T_ROW or CHISO__T_BLANK,
@@ -446,7 +589,13 @@ chiso__tokenize(const chiso__tok *T,
 #if defined(__SSE2__)
     {
         const unsigned char *resume = p;
-        int k = tokenize_plain(T, J, p, e, nf, used, &resume);
+        int k;
+#ifdef CHISO_TOK_AVX2
+        if (T->simd_avx2 && e - p >= 64) {
+            k = tokenize_plain_avx2(T, J, p, e, nf, used, &resume);
+        } else
+#endif
+            k = tokenize_plain(T, J, p, e, nf, used, &resume);
         if (k >= 0) {
             return k;
         }
