@@ -1517,40 +1517,47 @@ is_totals(const chiso_table *t,
     return nonempty > 0;
 }
 
+/* The identifying columns is_totals() looks at: field indexes or -1. */
+static void
+totals_cols(const chiso_table *t, long *id, long *seq)
+{
+    *id = t->schema.id_col >= 0 ? t->index[t->schema.id_col] : -1;
+    *seq = t->schema.seq_col >= 0 ? t->index[t->schema.seq_col] : -1;
+}
+
+/* Field k is there and surely not blank: its first byte is not trimmed. */
+static inline int
+filled(const char *const *f, const size_t *len, size_t n, long k)
+{
+    return k >= 0 && (size_t)k < n && len[k] > 0 &&
+           (unsigned char)f[k][0] > ' ' && (unsigned char)f[k][0] != 0xC2;
+}
+
 /*
  * 1 when is_totals() would say no for a reason seen at a glance: the first
- * cell is not empty and cannot start a totals word, and the identifying
- * columns do not leave the numbers test open. Inline: asked of every row.
+ * cell starts with a byte no trimming removes and no totals word starts
+ * with, and an identifying column (id, seq: totals_cols) is filled or
+ * there is none. 0: ask is_totals(). Inline: asked of every row.
  */
 static inline int
-surely_not_totals(const chiso_table *t,
-                  const char *const *f,
-                  const size_t *len,
-                  size_t n)
+surely_not_totals(
+    const char *const *f, const size_t *len, size_t n, long id, long seq)
 {
-    const char *s;
-    size_t sl;
     unsigned char c0;
-    long id, seq;
 
-    if (n == 0) {
+    if (n == 0 || len[0] == 0) {
         return 0;
     }
-    s = f[0];
-    sl = len[0];
-    chiso_text_trim_quick(&s, &sl);
-    if (sl == 0) {
+    c0 = (unsigned char)f[0][0];
+    if (c0 <= ' ' || c0 == 0xC2) {
         return 0;
     }
-    c0 = (unsigned char)(s[0] | 0x20);
-    if (sl <= 60 && (c0 == 't' || c0 == 'c' || c0 == 'g' || c0 == 's')) {
+    c0 |= 0x20;
+    if (c0 == 't' || c0 == 'c' || c0 == 'g' || c0 == 's') {
         return 0;
     }
-    id = t->schema.id_col >= 0 ? t->index[t->schema.id_col] : -1;
-    seq = t->schema.seq_col >= 0 ? t->index[t->schema.seq_col] : -1;
-    return (id < 0 && seq < 0) ||
-           (id >= 0 && (size_t)id < n && !blank(f[id], len[id])) ||
-           (seq >= 0 && (size_t)seq < n && !blank(f[seq], len[seq]));
+    return (id < 0 && seq < 0) || filled(f, len, n, id) ||
+           filled(f, len, n, seq);
 }
 
 /* ---- bad rows ------------------------------------------------------------- */
@@ -1644,7 +1651,9 @@ read_sequential(chiso_table *t,
     chiso_status st;
     char rpath[600];
     void *w = h->worker_new(h->ctx);
+    long tot_id, tot_seq;
 
+    totals_cols(t, &tot_id, &tot_seq);
     run->workers = calloc(1, sizeof(*run->workers));
     run->part_lines = calloc(1, sizeof(*run->part_lines));
     if (w == NULL || run->workers == NULL || run->part_lines == NULL) {
@@ -1701,7 +1710,7 @@ read_sequential(chiso_table *t,
             continue;
         }
         r.n = n;
-        if (!surely_not_totals(t, row.field, row.len, n) &&
+        if (!surely_not_totals(row.field, row.len, n, tot_id, tot_seq) &&
             is_totals(t, row.field, row.len, n, &cell)) {
             run->rows_totals++;
             note_totals(t, row.line, row.field[cell], row.len[cell]);
@@ -1797,6 +1806,7 @@ typedef struct fjob {
     int irregular;
     int sys_err;
     size_t linked;
+    long tot_id, tot_seq; /* totals_cols() */
 } fjob;
 
 static int
@@ -1987,7 +1997,8 @@ run_job(void *arg)
                 nf, t->width);
             code = CHISO_EPARSE;
             msg = count_msg;
-        } else if (!surely_not_totals(t, J->ff.f, J->ff.len, n) &&
+        } else if (!surely_not_totals(J->ff.f, J->ff.len, n, J->tot_id,
+                                      J->tot_seq) &&
                    is_totals(t, J->ff.f, J->ff.len, n, &cell)) {
             if (J->n_tot < NOTES_PER_PART) {
                 ftot *ft = &J->tot[J->n_tot++];
@@ -2063,6 +2074,7 @@ job_init(fjob *J, chiso_table *t, const chiso_row_handler *h)
     }
     J->ff.scratch = malloc(J->ff.scratch_cap);
     chiso__tok_init(&J->tok, t->delim);
+    totals_cols(t, &J->tot_id, &J->tot_seq);
     J->worker = h->worker_new(h->ctx);
     return J->ff.f != NULL && J->ff.len != NULL && J->ff.scratch != NULL &&
                    J->worker != NULL
