@@ -504,6 +504,9 @@ parse_tail(const svc_layout *L,
             *dst[i] = (int8_t)(s[0] - '0');
             continue;
         }
+        if (n == 0) {
+            continue; /* an empty cell is "no", as below */
+        }
         v = chiso_vocab_cached(&vc->flag, CHISO_VOCAB_FLAG, s, n);
         if (v == CHISO_VOCAB_EMPTY) {
             v = 0; /* the x / ✓ convention: an empty cell is "no" */
@@ -519,6 +522,8 @@ parse_tail(const svc_layout *L,
         n = len[L->col[SVC_SAT]];
         if (n == 1 && s[0] >= '1' && s[0] <= '5') {
             v = s[0] - '0';
+        } else if (n == 0) {
+            v = 0; /* not rated, as CHISO_VOCAB_EMPTY below */
         } else {
             v = chiso_vocab_cached(&vc->sat, CHISO_VOCAB_SATISFACTION, s, n);
             if (v == CHISO_VOCAB_EMPTY) {
