@@ -504,6 +504,16 @@ tokenize_plain_avx2(const chiso__tok *T,
         if (bm != 0) {
             /* the fields ended before the quote are cut */
             dm &= (bm & (0 - bm)) - 1;
+            if (!trim && n + (size_t)__builtin_popcountll(dm) < J->cap) {
+                while (dm != 0) {
+                    const unsigned char *fe = q + __builtin_ctzll(dm);
+                    dm &= dm - 1;
+                    J->f[n] = (const char *)fs;
+                    J->len[n] = (size_t)(fe - fs);
+                    n++;
+                    fs = fe + 1;
+                }
+            }
             while (dm != 0) {
                 const unsigned char *fe = q + __builtin_ctzll(dm);
                 dm &= dm - 1;
