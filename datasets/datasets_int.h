@@ -20,7 +20,8 @@ typedef struct chiso__tok {
     unsigned char ucls[256]; /* unquoted field: stop on these */
     unsigned char qcls[256]; /* quoted field: stop on these */
     unsigned char sp[256];   /* spaces trimmed around fields */
-    unsigned char simd_utf8; /* the CPU has SSSE3: UTF-8 checked 16 at a time */
+    unsigned char simd_utf8; /* UTF-8 checked 32 at a time (2: AVX2), 16 at
+                                a time (1: SSSE3), or byte by byte (0) */
     unsigned char simd_avx2; /* the CPU has AVX2 and BMI: plain records cut
                                 64 bytes at a time (0 forces the SSE2 path) */
 } chiso__tok;

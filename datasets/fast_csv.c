@@ -50,6 +50,9 @@ chiso__tok_init(chiso__tok *t, char delim)
 #ifdef CHISO_TOK_AVX2
     t->simd_avx2 = (unsigned char)(__builtin_cpu_supports("avx2") != 0 &&
                                    __builtin_cpu_supports("bmi") != 0);
+    if (__builtin_cpu_supports("avx2")) {
+        t->simd_utf8 = 2;
+    }
 #endif
 }
 
@@ -280,11 +283,105 @@ utf8_ok_ssse3(const unsigned char *p, const unsigned char *e)
 }
 #endif
 
+#ifdef CHISO_TOK_AVX2
+/* utf8_ok_ssse3 32 bytes at a time (AVX2): the same tables in both
+ * 128-bit lanes, the previous bytes taken across the lane boundary. */
+__attribute__((target("avx2"))) static int
+utf8_ok_avx2(const unsigned char *p, const unsigned char *e)
+{
+    enum {
+        TOO_SHORT = 1 << 0,
+        TOO_LONG = 1 << 1,
+        OVERLONG_3 = 1 << 2,
+        TOO_LARGE = 1 << 3,
+        SURROGATE = 1 << 4,
+        OVERLONG_2 = 1 << 5,
+        TOO_LARGE_1000 = 1 << 6,
+        OVERLONG_4 = 1 << 6,
+        TWO_CONTS = 1 << 7,
+        CARRY = TOO_SHORT | TOO_LONG | TWO_CONTS
+    };
+    const __m256i b1h = _mm256_broadcastsi128_si256(_mm_setr_epi8(
+        TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG,
+        TOO_LONG, (char)TWO_CONTS, (char)TWO_CONTS, (char)TWO_CONTS,
+        (char)TWO_CONTS, TOO_SHORT | OVERLONG_2, TOO_SHORT,
+        TOO_SHORT | OVERLONG_3 | SURROGATE,
+        TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4));
+    const __m256i b1l = _mm256_broadcastsi128_si256(_mm_setr_epi8(
+        (char)(CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4),
+        (char)(CARRY | OVERLONG_2), (char)CARRY, (char)CARRY,
+        (char)(CARRY | TOO_LARGE), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000)));
+    const __m256i b2h = _mm256_broadcastsi128_si256(_mm_setr_epi8(
+        TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
+        TOO_SHORT, TOO_SHORT,
+        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 |
+               OVERLONG_4),
+        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE),
+        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE),
+        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE),
+        TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT));
+    const __m256i low4 = _mm256_set1_epi8(0x0F);
+    const __m256i top = _mm256_set1_epi8((char)0x80);
+    const __m256i third = _mm256_set1_epi8((char)(0xE0 - 0x80));
+    const __m256i fourth = _mm256_set1_epi8((char)(0xF0 - 0x80));
+    __m256i prev = _mm256_setzero_si256(), err = _mm256_setzero_si256();
+    int last = 0;
+
+    while (!last) {
+        __m256i in, cross, p1, p2, p3, sc, must;
+        if (e - p >= 32) {
+            in = _mm256_loadu_si256((const __m256i *)(const void *)p);
+            p += 32;
+        } else {
+            unsigned char pad[32] = {0};
+            memcpy(pad, p, (size_t)(e - p));
+            in = _mm256_loadu_si256((const __m256i *)(const void *)pad);
+            p = e;
+            last = 1;
+        }
+        /* [prev's high lane, in's low lane]: the 16 bytes before each
+         * lane of in */
+        cross = _mm256_permute2x128_si256(prev, in, 0x21);
+        p1 = _mm256_alignr_epi8(in, cross, 15);
+        p2 = _mm256_alignr_epi8(in, cross, 14);
+        p3 = _mm256_alignr_epi8(in, cross, 13);
+        sc = _mm256_and_si256(
+            _mm256_and_si256(
+                _mm256_shuffle_epi8(
+                    b1h, _mm256_and_si256(_mm256_srli_epi16(p1, 4), low4)),
+                _mm256_shuffle_epi8(b1l, _mm256_and_si256(p1, low4))),
+            _mm256_shuffle_epi8(
+                b2h, _mm256_and_si256(_mm256_srli_epi16(in, 4), low4)));
+        must = _mm256_and_si256(_mm256_or_si256(_mm256_subs_epu8(p2, third),
+                                                _mm256_subs_epu8(p3, fourth)),
+                                top);
+        err = _mm256_or_si256(err, _mm256_xor_si256(must, sc));
+        prev = in;
+    }
+    return _mm256_testz_si256(err, err);
+}
+#endif
+
 int
 chiso__utf8_check(const chiso__tok *T,
                   const unsigned char *p,
                   const unsigned char *e)
 {
+#ifdef CHISO_TOK_AVX2
+    if (T->simd_utf8 == 2) {
+        return utf8_ok_avx2(p, e);
+    }
+#endif
 #ifdef CHISO_UTF8_SSSE3
     if (T->simd_utf8) {
         return utf8_ok_ssse3(p, e);

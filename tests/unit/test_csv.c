@@ -780,16 +780,17 @@ test_evidence_workbook_partial(void **state)
     chiso_diag_list_free(&problems);
 }
 
-/* The tokenizer's UTF-8 check, 16 bytes at a time and byte by byte, against
- * chiso_utf8_valid: every 2-byte string and a sample of 3- and 4-byte ones
- * at the edges of a 16-byte block, cut there or followed by ASCII, and
+/* The tokenizer's UTF-8 check, 32 bytes at a time (AVX2, when the CPU has
+ * it), 16 at a time and byte by byte, against chiso_utf8_valid: every
+ * 2-byte string and a sample of 3- and 4-byte ones at the edges of a 16-
+ * and a 32-byte block, cut there or followed by ASCII, and
  * random text. (Every 3-byte string was compared once by hand.) */
 static void
 test_utf8_check(void **state)
 {
-    chiso__tok simd, scalar;
+    chiso__tok simd, scalar, ssse3;
     unsigned char b[48];
-    static const int at[4] = {0, 13, 14, 15};
+    static const int at[7] = {0, 13, 14, 15, 29, 30, 31};
     unsigned x = 7u;
     size_t i, n;
     int k, it;
@@ -797,8 +798,12 @@ test_utf8_check(void **state)
     (void)state;
     chiso__tok_init(&simd, ',');
     chiso__tok_init(&scalar, ',');
+    chiso__tok_init(&ssse3, ',');
     scalar.simd_utf8 = 0;
-    for (k = 0; k < 4; k++) {
+    if (ssse3.simd_utf8 == 2) {
+        ssse3.simd_utf8 = 1; /* the 16-byte path on an AVX2 machine too */
+    }
+    for (k = 0; k < 7; k++) {
         for (it = 0; it < (1 << 16) + 200000; it++) {
             memset(b, 'a', sizeof(b));
             if (it < (1 << 16)) {
@@ -815,6 +820,7 @@ test_utf8_check(void **state)
                 assert_int_equal(chiso__utf8_check(&simd, b, b + n) != 0, ref);
                 assert_int_equal(chiso__utf8_check(&scalar, b, b + n) != 0,
                                  ref);
+                assert_int_equal(chiso__utf8_check(&ssse3, b, b + n) != 0, ref);
             }
         }
     }
