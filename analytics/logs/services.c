@@ -123,7 +123,7 @@ typedef struct svc_dcache {
     int32_t day;   /* days since 1970-01-01 */
 } svc_dcache;
 
-#define SVC_DCACHE 2048 /* > 800 + 25 * 40 + 45, the largest slot */
+#define SVC_DCACHE 4096 /* 12 bits of a date's digits */
 
 /* Per-thread caches of coded cells (channel, flags, ...) and of dates: a
  * log of ten million dossiers has a few thousand distinct dates, and a
@@ -274,10 +274,11 @@ parse_when(const svc_layout *L,
         uint16_t dd;
         svc_dcache *e;
         memcpy(&dd, s + 8, sizeof(dd));
-        /* the slot from the digits: two years of dates do not collide */
-        e = &vc->date[(head >> 24 & 1) * 800 +
-                      ((head >> 40 & 1) * 10 + (head >> 48 & 15)) * 40 +
-                      (dd & 3) * 10 + (dd >> 8 & 15)];
+        /* the slot from bits of the digits (year parity, month, day):
+         * two years of dates do not collide */
+        e = &vc->date[((head >> 13) & 0x800) | ((head >> 30) & 0x400) |
+                      ((head >> 42) & 0x3C0) | ((uint32_t)(dd << 4) & 0x30) |
+                      ((uint32_t)(dd >> 8) & 0xF)];
         if (e->head == head && e->dd == dd) {
             int32_t tod = 0;
             if (n == 19 && (tod = logs_fast_hms(s + 10)) < 0) {
