@@ -268,6 +268,26 @@ qarena_block(const qarena *a, uint32_t i)
 }
 
 int chiso_logs__qstore_add(qstore *q, qarena *a, uint32_t value);
+
+/* chiso_logs__qstore_add, inline when the value's bucket exists and its
+ * tail block has room (29 values in 30). */
+static inline int
+chiso_logs__qstore_put(qstore *q, qarena *a, uint32_t value)
+{
+    uint32_t hi = value >> 16;
+
+    if (hi < q->n_b) {
+        qbucket *b = &q->b[hi];
+        uint32_t slot = b->count % QB_VALS;
+        if (slot != 0) {
+            qarena_block(a, b->tail)->v[slot] = (uint16_t)(value & 0xFFFFu);
+            b->count++;
+            q->n++;
+            return 0;
+        }
+    }
+    return chiso_logs__qstore_add(q, a, value);
+}
 void chiso_logs__qstore_free(qstore *q);
 void chiso_logs__qarena_free(qarena *a);
 

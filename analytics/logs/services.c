@@ -689,7 +689,7 @@ flush_cell(svc_acc *A, svc_cell *c)
         }
     }
     for (i = 0; i < c->n_stage; i++) {
-        if (chiso_logs__qstore_add(&c->q, &A->arena, c->stage[i]) != 0) {
+        if (chiso_logs__qstore_put(&c->q, &A->arena, c->stage[i]) != 0) {
             return -1;
         }
     }
