@@ -68,9 +68,12 @@ int chiso__tokenize(const chiso__tok *t,
                     size_t *used,
                     int *quoted);
 
-/* Is [p, e) valid UTF-8 by the rules of chiso_utf8_valid? (16 bytes at a
- * time when t->simd_utf8, else byte by byte; tests compare the two.) */
+/* Is [p, e) valid UTF-8 by the rules of chiso_utf8_valid? (32 or 16
+ * bytes at a time by t->simd_utf8, else byte by byte; tests compare
+ * them.) lo <= p: the bytes [lo, p) are readable ASCII, which the 32-byte
+ * path may check too, so as to end on a whole block with no copy. */
 int chiso__utf8_check(const chiso__tok *t,
+                      const unsigned char *lo,
                       const unsigned char *p,
                       const unsigned char *e);
 

@@ -287,7 +287,9 @@ utf8_ok_ssse3(const unsigned char *p, const unsigned char *e)
 /* utf8_ok_ssse3 32 bytes at a time (AVX2): the same tables in both
  * 128-bit lanes, the previous bytes taken across the lane boundary. */
 __attribute__((target("avx2"))) static int
-utf8_ok_avx2(const unsigned char *p, const unsigned char *e)
+utf8_ok_avx2(const unsigned char *lo,
+             const unsigned char *p,
+             const unsigned char *e)
 {
     enum {
         TOO_SHORT = 1 << 0,
@@ -336,9 +338,27 @@ utf8_ok_avx2(const unsigned char *p, const unsigned char *e)
     const __m256i fourth = _mm256_set1_epi8((char)(0xF0 - 0x80));
     __m256i prev = _mm256_setzero_si256(), err = _mm256_setzero_si256();
     int last = 0;
+    size_t blocks = ((size_t)(e - p) + 31) / 32;
 
+    /* start earlier, in the ASCII before p, so as to end on a whole
+     * block: copying the last bytes into a padded block stalls the load
+     * that reads it (the bytes were just stored one by one) */
+    if ((size_t)(e - lo) >= blocks * 32) {
+        p = e - blocks * 32;
+    }
     while (!last) {
         __m256i in, cross, p1, p2, p3, sc, must;
+        if (p == e) {
+            /* ended on a whole block: no sequence may be cut at its end
+             * (a lead byte in the last, 3- or 4-byte lead in the last
+             * two or three bytes) */
+            const __m256i max = _mm256_setr_epi8(
+                -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, (char)0xEF,
+                (char)0xDF, (char)0xBF);
+            err = _mm256_or_si256(err, _mm256_subs_epu8(prev, max));
+            break;
+        }
         if (e - p >= 32) {
             in = _mm256_loadu_si256((const __m256i *)(const void *)p);
             p += 32;
@@ -374,13 +394,16 @@ utf8_ok_avx2(const unsigned char *p, const unsigned char *e)
 
 int
 chiso__utf8_check(const chiso__tok *T,
+                  const unsigned char *lo,
                   const unsigned char *p,
                   const unsigned char *e)
 {
 #ifdef CHISO_TOK_AVX2
     if (T->simd_utf8 == 2) {
-        return utf8_ok_avx2(p, e);
+        return utf8_ok_avx2(lo, p, e);
     }
+#else
+    (void)lo;
 #endif
 #ifdef CHISO_UTF8_SSSE3
     if (T->simd_utf8) {
@@ -519,7 +542,7 @@ tokenize_plain(const chiso__tok *T,
         return CHISO__T_BLANK;
     }
     *nf = n;
-    if (hi != NULL && !chiso__utf8_check(T, hi, nl + 1)) {
+    if (hi != NULL && !chiso__utf8_check(T, p0, hi, nl + 1)) {
         return CHISO__T_BAD;
     }
     return CHISO__T_ROW;
@@ -663,7 +686,7 @@ tokenize_plain_avx2(const chiso__tok *T,
         return CHISO__T_BLANK;
     }
     *nf = n;
-    if (hi != NULL && !chiso__utf8_check(T, hi, nl + 1)) {
+    if (hi != NULL && !chiso__utf8_check(T, p0, hi, nl + 1)) {
         return CHISO__T_BAD;
     }
     return CHISO__T_ROW;
@@ -848,7 +871,8 @@ row_done:
     *used = (size_t)(p - (const unsigned char *)p0);
     /* ASCII is always valid: validate from the first other byte on */
     nonascii = first_nonascii((const unsigned char *)p0, p);
-    if (nonascii != NULL && !chiso__utf8_check(T, nonascii, p)) {
+    if (nonascii != NULL &&
+        !chiso__utf8_check(T, (const unsigned char *)p0, nonascii, p)) {
         return CHISO__T_BAD;
     }
     return CHISO__T_ROW;

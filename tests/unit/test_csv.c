@@ -817,10 +817,18 @@ test_utf8_check(void **state)
             }
             for (n = (size_t)at[k] + 2; n <= (size_t)at[k] + 6; n += 2) {
                 int ref = chiso_utf8_valid((const char *)b, n, NULL) != 0;
-                assert_int_equal(chiso__utf8_check(&simd, b, b + n) != 0, ref);
-                assert_int_equal(chiso__utf8_check(&scalar, b, b + n) != 0,
+                const unsigned char *at_k = b + at[k];
+                assert_int_equal(chiso__utf8_check(&simd, b, b, b + n) != 0,
                                  ref);
-                assert_int_equal(chiso__utf8_check(&ssse3, b, b + n) != 0, ref);
+                /* the ASCII before at_k may be read too */
+                assert_int_equal(chiso__utf8_check(&simd, b, at_k, b + n) != 0,
+                                 ref);
+                assert_int_equal(
+                    chiso__utf8_check(&simd, at_k, at_k, b + n) != 0, ref);
+                assert_int_equal(chiso__utf8_check(&scalar, b, b, b + n) != 0,
+                                 ref);
+                assert_int_equal(chiso__utf8_check(&ssse3, b, b, b + n) != 0,
+                                 ref);
             }
         }
     }
