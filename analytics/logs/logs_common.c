@@ -9,12 +9,16 @@
  * within one kind.
  */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE (glibc) */
 #include "logs_int.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 /* ---- periods ---------------------------------------------------------------- */
 
@@ -276,10 +280,20 @@ qarena_alloc(qarena *a)
             a->slab = p;
             a->cap_slab = cap;
         }
-        a->slab[a->n_slab] =
-            malloc(((size_t)1 << QB_SLAB_LOG) * sizeof(qblock));
-        if (a->slab[a->n_slab] == NULL) {
-            return 0;
+        {
+            /* a slab is 2 MiB, aligned so that it can be one huge page:
+             * it fills at random places from the start (every group's
+             * chains), and 512 first-touch faults of 4 KiB pages were
+             * ~5 % of a dossier log's time on a VM */
+            size_t bytes = ((size_t)1 << QB_SLAB_LOG) * sizeof(qblock);
+            void *p = NULL;
+            if (posix_memalign(&p, bytes, bytes) != 0) {
+                return 0;
+            }
+#ifdef MADV_HUGEPAGE
+            (void)madvise(p, bytes, MADV_HUGEPAGE); /* a hint */
+#endif
+            a->slab[a->n_slab] = p;
         }
         a->n_slab++;
     }

@@ -238,7 +238,7 @@ int32_t chiso_logs__period_of_ym(chiso_period_kind kind, int32_t ym);
 /* ---- block arena and quantile store ---------------------------------------- */
 
 #define QB_VALS     30
-#define QB_SLAB_LOG 14 /* 16384 blocks (1 MiB) per slab */
+#define QB_SLAB_LOG 15 /* 32768 blocks (2 MiB) per slab */
 
 typedef struct qblock {
     uint32_t next;
