@@ -182,6 +182,11 @@ parse_cell_number(const char *s, size_t len, double *out)
         *out = neg ? -v : v;
         return 0;
     }
+    /* longer mantissas (numbers written with 17 significant digits) */
+    if (digits > 0 && digits <= 19 && i == len &&
+        chiso_decimal_to_double(mant, -(int)frac, neg, out)) {
+        return 0;
+    }
     if (digits > 0 && i < len && (s[i] == 'e' || s[i] == 'E')) {
         size_t e = ++i, ed = 0;
         if (i < len && (s[i] == '-' || s[i] == '+')) {
