@@ -113,7 +113,7 @@ cell_missing(const char *s, size_t len)
 {
     unsigned char c0;
 
-    chiso_text_trim(&s, &len);
+    chiso_text_trim_quick(&s, &len);
     if (len == 0) {
         return 1;
     }
@@ -148,7 +148,7 @@ parse_cell_number(const char *s, size_t len, double *out)
     int neg = 0;
     char *end;
 
-    chiso_text_trim(&s, &len);
+    chiso_text_trim_quick(&s, &len);
     if (i < len && (s[i] == '-' || s[i] == '+')) {
         neg = s[i] == '-';
         i++;
