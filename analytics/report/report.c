@@ -1024,6 +1024,7 @@ chiso_report_build(const chiso_report_config *cfg,
     chiso_report_options defaults = CHISO_REPORT_OPTIONS_INIT;
     struct rp R;
     struct report_side side;
+    chiso_plot_preload *fonts = NULL;
     chiso_status st;
     size_t i;
     int before_pdf_failed = 0;
@@ -1041,6 +1042,11 @@ chiso_report_build(const chiso_report_config *cfg,
     R.en = cfg->language != NULL && strcmp(cfg->language, "en") == 0;
     chiso_diag_list_init(&R.wlist, 200);
     R.wlist.lang = R.en ? CHISO_LANG_EN : CHISO_LANG_VI;
+    /* fontconfig and the fonts load on the second processor while the
+     * data are read */
+    if (R.opts->threads != 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1) {
+        fonts = chiso_plot_preload_start();
+    }
     st = chiso_report__pack_open(&R, out_dir, diag);
     if (st != CHISO_OK) {
         goto fail;
@@ -1092,6 +1098,7 @@ chiso_report_build(const chiso_report_config *cfg,
         }
         R.diag = outer;
         progress(&R, "pdf");
+        chiso_plot_preload_wait(fonts);
         side_start(&R, &side, st_t == CHISO_OK);
         if (!side.started && st_t == CHISO_OK) {
             progress(&R, "xlsx");
@@ -1159,6 +1166,7 @@ chiso_report_build(const chiso_report_config *cfg,
     st = chiso_report__pack_commit(&R, st, department_summary, &R, out_dir,
                                    outcome, diag);
 fail:
+    chiso_plot_preload_free(fonts);
     chiso_outdir_abort(R.od);
     free_rp(&R);
     for (i = 0; i < R.n_files; i++) {
