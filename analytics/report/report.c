@@ -820,12 +820,12 @@ chiso_report__pack_commit(struct rp *R,
 }
 
 /*
- * The second thread ("side"): the workbook and report.pdf, then the
- * charts still waiting, then the web page while this thread writes the
- * Word file. None of them needs the others' files: the workbook needs
- * the tables, the PDF draws its own charts at its own size, the page and
- * the Word file need the charts' files and read the report state that is
- * complete by then (nothing they read changes while they run). Each side
+ * The second thread ("side"): report.pdf, then the charts still
+ * waiting, then the web page while this thread writes the Word file.
+ * None of them needs the others' files: the PDF draws its own charts at
+ * its own size, the page and the Word file need the charts' files and
+ * read the report state that is complete by then (nothing they read
+ * changes while they run). Each side
  * job works on a copy of the report state with its own texts (strf),
  * diagnostic and file list, merged back by side_join. What is written
  * does not depend on which thread wrote it or when. One thread
@@ -840,13 +840,11 @@ struct side_job {
 };
 
 struct report_side {
-    struct side_job x;       /* report.xlsx */
     struct side_job pdf;     /* report.pdf */
     struct side_job html;    /* report.html, once handed over */
     chiso_plot_batch *batch; /* charts to help with after the PDF */
     pthread_mutex_t lock;
     pthread_cond_t cond;
-    int x_done;     /* x.st is known */
     int html_given; /* html.run is decided */
     pthread_t tid;
     int started; /* 1: on its thread; 0: all in place */
@@ -875,13 +873,6 @@ side_main(void *arg)
 {
     struct report_side *s = arg;
 
-    if (s->x.run) {
-        s->x.st = chiso_report__write_xlsx(&s->x.P);
-    }
-    pthread_mutex_lock(&s->lock);
-    s->x_done = 1;
-    pthread_cond_broadcast(&s->cond);
-    pthread_mutex_unlock(&s->lock);
     s->pdf.st = chiso_report__write_pdf(&s->pdf.P);
     /* then the charts still waiting, if any */
     chiso_plot_batch_help(s->batch);
@@ -898,9 +889,9 @@ side_main(void *arg)
     return NULL;
 }
 
-/* Start the side thread (the workbook first when do_xlsx). */
+/* Start the side thread. */
 static void
-side_start(struct rp *R, struct report_side *s, int do_xlsx)
+side_start(struct rp *R, struct report_side *s)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -915,8 +906,6 @@ side_start(struct rp *R, struct report_side *s, int do_xlsx)
         pthread_mutex_destroy(&s->lock);
         return;
     }
-    side_copy(&s->x, R);
-    s->x.run = do_xlsx;
     side_copy(&s->pdf, R);
     s->pdf.run = 1;
     s->batch = R->batch;
@@ -925,21 +914,6 @@ side_start(struct rp *R, struct report_side *s, int do_xlsx)
         pthread_cond_destroy(&s->cond);
         pthread_mutex_destroy(&s->lock);
     }
-}
-
-/* The workbook's status (waits for it). */
-static chiso_status
-side_xlsx(struct report_side *s, chiso_diag *diag)
-{
-    pthread_mutex_lock(&s->lock);
-    while (!s->x_done) {
-        pthread_cond_wait(&s->cond, &s->lock);
-    }
-    pthread_mutex_unlock(&s->lock);
-    if (s->x.st != CHISO_OK && diag != NULL) {
-        *diag = s->x.diag;
-    }
-    return s->x.st;
 }
 
 /* Hand the web page to the side thread (R as it is now), or tell it
@@ -1001,7 +975,6 @@ side_join(struct rp *R, struct report_side *s)
     }
     pthread_join(s->tid, NULL);
     s->started = 0;
-    side_merge(R, &s->x);
     side_merge(R, &s->pdf);
     side_merge(R, &s->html);
     pthread_cond_destroy(&s->cond);
@@ -1076,10 +1049,10 @@ chiso_report_build(const chiso_report_config *cfg,
     }
     progress(&R, "files");
     /*
-     * Two threads: this one writes the tables, then the charts' files
-     * (helped by the other when it is done), then the Word file; the
-     * other (struct report_side) writes the workbook, report.pdf and,
-     * once the charts are there, the page. A failure is said as it was
+     * Two threads: this one writes the tables and the workbook, then the
+     * charts' files (helped by the other when it is done), then the Word
+     * file; the other (struct report_side) writes report.pdf and, once
+     * the charts are there, the page. A failure is said as it was
      * when all ran in turn (charts, tables, history, PDF, workbook, Word
      * file, page): the first in that order wins, so the early steps keep
      * their diagnostics aside (dt, dx).
@@ -1091,21 +1064,20 @@ chiso_report_build(const chiso_report_config *cfg,
         chiso_diag_clear(&dt);
         dt.lang = outer != NULL ? outer->lang : CHISO_LANG_VI;
         dx = dt;
+        progress(&R, "pdf");
+        chiso_plot_preload_wait(fonts);
+        side_start(&R, &side);
         R.diag = &dt;
         st_t = chiso_report__build_tables(&R);
         if (st_t == CHISO_OK) {
             st_t = chiso_report__write_tables(&R);
         }
-        R.diag = outer;
-        progress(&R, "pdf");
-        chiso_plot_preload_wait(fonts);
-        side_start(&R, &side, st_t == CHISO_OK);
-        if (!side.started && st_t == CHISO_OK) {
+        if (st_t == CHISO_OK) {
             progress(&R, "xlsx");
             R.diag = &dx;
             st_x = chiso_report__write_xlsx(&R);
-            R.diag = outer;
         }
+        R.diag = outer;
         st = chiso_report__charts_wait(&R);
         if (st == CHISO_OK && st_t != CHISO_OK) {
             st = st_t;
@@ -1118,9 +1090,6 @@ chiso_report_build(const chiso_report_config *cfg,
         }
         before_pdf_failed = st != CHISO_OK;
         if (side.started) {
-            if (st_t == CHISO_OK) {
-                st_x = side_xlsx(&side, &dx);
-            }
             /* the page on the other thread, the Word file here */
             side_give_html(&side, &R, st == CHISO_OK && st_x == CHISO_OK);
             if (st == CHISO_OK && st_x == CHISO_OK) {
