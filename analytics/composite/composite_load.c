@@ -113,7 +113,7 @@ cell_missing(const char *s, size_t len)
 {
     unsigned char c0;
 
-    chiso_text_trim(&s, &len);
+    chiso_text_trim_quick(&s, &len);
     if (len == 0) {
         return 1;
     }
@@ -148,7 +148,7 @@ parse_cell_number(const char *s, size_t len, double *out)
     int neg = 0;
     char *end;
 
-    chiso_text_trim(&s, &len);
+    chiso_text_trim_quick(&s, &len);
     if (i < len && (s[i] == '-' || s[i] == '+')) {
         neg = s[i] == '-';
         i++;
@@ -180,6 +180,11 @@ parse_cell_number(const char *s, size_t len, double *out)
         mant <= ((uint64_t)1 << 53)) {
         double v = (double)mant / pow10[frac];
         *out = neg ? -v : v;
+        return 0;
+    }
+    /* longer mantissas (numbers written with 17 significant digits) */
+    if (digits > 0 && digits <= 19 && i == len &&
+        chiso_decimal_to_double(mant, -(int)frac, neg, out)) {
         return 0;
     }
     if (digits > 0 && i < len && (s[i] == 'e' || s[i] == 'E')) {

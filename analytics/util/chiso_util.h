@@ -332,8 +332,19 @@ int chiso_is_zero(double x);
  * calling thread only (uselocale), and every chiso reader and writer of
  * numbers goes through them.
  */
-/* strtod as in the "C" locale ("85.5"; never "85,5"). */
+/* strtod as in the "C" locale ("85.5"; never "85,5"). A plain decimal
+ * ([-+]digits[.digits][e[-+]digits], at most 19 significant digits) is
+ * converted by chiso_decimal_to_double without strtod; same result. */
 double chiso_strtod(const char *s, char **end);
+/*
+ * The double nearest to mant x 10^exp10 (ties to even, exactly what
+ * strtod returns for that decimal), by the Eisel-Lemire method: one or two
+ * 64 x 128-bit products with a table of powers of ten. Returns 1 and sets
+ * *out when the result is certain; 0 when the caller must use strtod
+ * (exp10 outside [-64, 64], a product too close to a halfway point, a
+ * subnormal or infinite result, or no 128-bit integers).
+ */
+int chiso_decimal_to_double(uint64_t mant, int exp10, int neg, double *out);
 /* snprintf / vsnprintf as in the "C" locale. */
 int chiso_snprintf(char *buf, size_t len, const char *fmt, ...)
     CHISO_PRINTF(3, 4);

@@ -273,12 +273,140 @@ test_locale_independent(void **state)
     setlocale(LC_ALL, "C");
 }
 
+/* chiso_strtod (its Eisel-Lemire path for plain decimals) against glibc's
+ * strtod in the C locale: same bits and same end pointer, on every power
+ * of ten of the table and its neighbours, on decimals just beside halfway
+ * points between doubles, on random decimals of 1..21 digits with a point
+ * anywhere and an exponent in [-90, 90], and on texts the fast path must
+ * leave to strtod (spaces, hex, inf, nan, lone signs, "1e", subnormals). */
+static void
+expect_same(const char *s)
+{
+    char *e1, *e2;
+    double a = strtod(s, &e1);
+    double b = chiso_strtod(s, &e2);
+    uint64_t ba, bb;
+
+    memcpy(&ba, &a, sizeof(ba));
+    memcpy(&bb, &b, sizeof(bb));
+    if (ba != bb || e1 != e2) {
+        fail_msg("chiso_strtod(\"%s\") = %.17g (+%d), strtod %.17g (+%d)", s, b,
+                 (int)(e2 - s), a, (int)(e1 - s));
+    }
+}
+
+static void
+test_strtod_matches_libc(void **state)
+{
+    static const char *const odd[] = {
+        "",
+        "-",
+        "+",
+        ".",
+        "-.",
+        " 1.5",
+        "0x1p3",
+        "-0X10",
+        "inf",
+        "-nan",
+        "1e",
+        "1e+",
+        "2.5E-x",
+        "5.",
+        "-.5",
+        "+0",
+        "-0",
+        "-0.000",
+        "00000000000000000000000001.5",
+        "0.00000000000000000000000000000000000000000000000000000000001",
+        "1.7976931348623157e308",
+        "1.8e308",
+        "4.9e-324",
+        "2.2250738585072011e-308",
+        "9007199254740993",
+        "9007199254740992.5",
+        "123456789012345678901234",
+        "1234567890123456789",
+        "12345678901234567890",
+        "1e00005",
+        "1e-64",
+        "1e64",
+        "1e65",
+        "1e-65",
+        "85,5",
+        "3.14abc",
+        NULL};
+    char buf[96];
+    uint64_t x = 88172645463325252u;
+    double d;
+    size_t i;
+    int e, k, it;
+
+    (void)state;
+    setlocale(LC_ALL, "C");
+    for (i = 0; odd[i] != NULL; i++) {
+        expect_same(odd[i]);
+    }
+    for (e = -70; e <= 70; e++) {
+        for (k = 1; k <= 9; k++) {
+            snprintf(buf, sizeof(buf), "%de%d", k, e);
+            expect_same(buf);
+            snprintf(buf, sizeof(buf), "-%d.999999999999999999e%d", k, e);
+            expect_same(buf);
+        }
+    }
+    /* decimals beside the halfway point between two doubles: the 17- to
+     * 19-digit texts of (a + b) / 2 and their last-digit neighbours */
+    for (it = 0; it < 200000; it++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        d = ldexp((double)(x >> 11), (int)(x % 200) - 150);
+        if (chiso_is_zero(d) || !isfinite(d)) {
+            continue;
+        }
+        snprintf(buf, sizeof(buf), "%.18e",
+                 d + (nextafter(d, INFINITY) - d) / 2);
+        expect_same(buf);
+        snprintf(buf, sizeof(buf), "%.16e", d);
+        expect_same(buf);
+        snprintf(buf, sizeof(buf), "%.17g", d);
+        expect_same(buf);
+    }
+    /* random plain decimals */
+    for (it = 0; it < 1000000; it++) {
+        int nd, pt, pos = 0, j;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        nd = 1 + (int)(x % 21);
+        pt = (int)((x >> 8) % (uint64_t)(nd + 2)) - 1;
+        if ((x >> 16) & 1) {
+            buf[pos++] = '-';
+        }
+        for (j = 0; j < nd; j++) {
+            uint64_t r = x >> (20 + (j % 10) * 4);
+            if (j == pt) {
+                buf[pos++] = '.';
+            }
+            buf[pos++] = (char)('0' + (int)((r ^ (uint64_t)j * 7u) % 10u));
+        }
+        if ((x >> 60) & 1) {
+            pos += snprintf(buf + pos, sizeof(buf) - (size_t)pos, "e%d",
+                            (int)((x >> 40) % 181) - 90);
+        }
+        buf[pos] = '\0';
+        expect_same(buf);
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format_matches_reference),
         cmocka_unit_test(test_locale_independent),
+        cmocka_unit_test(test_strtod_matches_libc),
     };
     return cmocka_run_group_tests_name("number", tests, NULL, NULL);
 }
