@@ -1093,6 +1093,7 @@ chiso_report_build(const chiso_report_config *cfg,
             /* the page on the other thread, the Word file here */
             side_give_html(&side, &R, st == CHISO_OK && st_x == CHISO_OK);
             if (st == CHISO_OK && st_x == CHISO_OK) {
+                progress(&R, "html");
                 progress(&R, "docx");
                 st = chiso_report__write_docx(&R);
             }
