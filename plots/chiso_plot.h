@@ -602,17 +602,15 @@ void chiso_plot_pango_measure_clear(chiso_plot_measure *m);
 void chiso_plot_release_fonts(void);
 
 /*
- * Fontconfig's configuration and the chart font's files, loaded ahead on
- * a thread of their own while the caller does other work (reading data):
- * fontconfig reads its whole configuration the first time any thread
- * needs a font (several milliseconds), and the font files stay open for
- * the threads that draw later. chiso_plot_preload_start() returns NULL
- * when no thread could be started (nothing is lost: the fonts load when
- * first used). chiso_plot_preload_wait() waits until the loading is done
- * (call it before any thread draws text, so two threads do not read the
- * configuration at once); chiso_plot_preload_free() (after the drawing)
- * lets the files go. Both accept NULL. Nothing drawn depends on whether
- * the fonts were preloaded.
+ * Fontconfig's configuration loaded ahead, on a thread of its own, while
+ * the caller does other work (reading data): fontconfig reads its whole
+ * configuration (some fifty files, several milliseconds) the first time
+ * any thread needs a font. chiso_plot_preload_start() returns NULL when
+ * no thread could be started (nothing is lost: it loads when first
+ * used). chiso_plot_preload_wait() waits until it is loaded (call it
+ * before any thread draws text: two threads that find it missing would
+ * each read it); chiso_plot_preload_free() waits too, then frees. Both
+ * accept NULL. Nothing drawn depends on whether it was preloaded.
  */
 typedef struct chiso_plot_preload chiso_plot_preload;
 chiso_plot_preload *chiso_plot_preload_start(void);

@@ -12,6 +12,7 @@
 #include "plots_int.h"
 #include "render_int.h"
 
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -200,50 +201,15 @@ chiso_plot__text_draw(
 struct chiso_plot_preload {
     pthread_t tid;
     int joined;
-    PangoFontMap *map; /* keeps the loaded fonts until freed */
 };
 
 static void *
 preload_main(void *arg)
 {
-    chiso_plot_preload *p = arg;
-    cairo_surface_t *surf =
-        cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
-    cairo_t *cr = cairo_create(surf);
-    PangoContext *ctx;
-    PangoLayout *layout;
-    PangoFontDescription *fd;
-    PangoRectangle logical;
-    int bold;
-
-    /* a font map of its own (the default one is per thread), set up as
-     * chiso_plot__text_new sets up a chart's */
-    p->map = pango_cairo_font_map_new();
-    ctx = pango_font_map_create_context(p->map);
-    pango_cairo_update_context(cr, ctx);
-    {
-        cairo_font_options_t *fo = cairo_font_options_create();
-        cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-        cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-        cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
-        pango_cairo_context_set_font_options(ctx, fo);
-        cairo_font_options_destroy(fo);
-    }
-    layout = pango_layout_new(ctx);
-    fd = pango_font_description_from_string(PLOT_FONT_FAMILY);
-    for (bold = 0; bold < 2; bold++) {
-        pango_font_description_set_absolute_size(fd, 10 * PANGO_SCALE);
-        pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD
-                                                   : PANGO_WEIGHT_NORMAL);
-        pango_layout_set_font_description(layout, fd);
-        pango_layout_set_text(layout, "Ấg", -1);
-        pango_layout_get_extents(layout, NULL, &logical);
-    }
-    pango_font_description_free(fd);
-    g_object_unref(layout);
-    g_object_unref(ctx);
-    cairo_destroy(cr);
-    cairo_surface_destroy(surf);
+    (void)arg;
+    /* process-wide and idempotent: Pango's font maps find it loaded (a
+     * font map or font loaded here would be this thread's alone) */
+    FcInit();
     return NULL;
 }
 
@@ -271,12 +237,6 @@ chiso_plot_preload_wait(chiso_plot_preload *p)
 void
 chiso_plot_preload_free(chiso_plot_preload *p)
 {
-    if (p == NULL) {
-        return;
-    }
     chiso_plot_preload_wait(p);
-    if (p->map != NULL) {
-        g_object_unref(p->map);
-    }
     free(p);
 }
