@@ -601,6 +601,22 @@ void chiso_plot_pango_measure_clear(chiso_plot_measure *m);
  */
 void chiso_plot_release_fonts(void);
 
+/*
+ * Fontconfig's configuration loaded ahead, on a thread of its own, while
+ * the caller does other work (reading data): fontconfig reads its whole
+ * configuration (some fifty files, several milliseconds) the first time
+ * any thread needs a font. chiso_plot_preload_start() returns NULL when
+ * no thread could be started (nothing is lost: it loads when first
+ * used). chiso_plot_preload_wait() waits until it is loaded (call it
+ * before any thread draws text: two threads that find it missing would
+ * each read it); chiso_plot_preload_free() waits too, then frees. Both
+ * accept NULL. Nothing drawn depends on whether it was preloaded.
+ */
+typedef struct chiso_plot_preload chiso_plot_preload;
+chiso_plot_preload *chiso_plot_preload_start(void);
+void chiso_plot_preload_wait(chiso_plot_preload *p);
+void chiso_plot_preload_free(chiso_plot_preload *p);
+
 /* Lay out and draw in one call (for a caller's own surface). */
 chiso_status chiso_plot_draw(cairo_t *cr,
                              const chiso_chart *chart,

@@ -12,7 +12,9 @@
 #include "plots_int.h"
 #include "render_int.h"
 
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -192,4 +194,49 @@ chiso_plot__text_draw(
     cairo_restore(cr);
     pango_layout_set_width(t->layout, -1);
     pango_layout_set_alignment(t->layout, PANGO_ALIGN_LEFT);
+}
+
+/* ---- fonts loaded ahead ------------------------------------------------- */
+
+struct chiso_plot_preload {
+    pthread_t tid;
+    int joined;
+};
+
+static void *
+preload_main(void *arg)
+{
+    (void)arg;
+    /* process-wide and idempotent: Pango's font maps find it loaded (a
+     * font map or font loaded here would be this thread's alone) */
+    FcInit();
+    return NULL;
+}
+
+chiso_plot_preload *
+chiso_plot_preload_start(void)
+{
+    chiso_plot_preload *p = calloc(1, sizeof(*p));
+
+    if (p != NULL && pthread_create(&p->tid, NULL, preload_main, p) != 0) {
+        free(p);
+        p = NULL;
+    }
+    return p;
+}
+
+void
+chiso_plot_preload_wait(chiso_plot_preload *p)
+{
+    if (p != NULL && !p->joined) {
+        pthread_join(p->tid, NULL);
+        p->joined = 1;
+    }
+}
+
+void
+chiso_plot_preload_free(chiso_plot_preload *p)
+{
+    chiso_plot_preload_wait(p);
+    free(p);
 }

@@ -820,38 +820,78 @@ chiso_report__pack_commit(struct rp *R,
 }
 
 /*
- * report.pdf is drawn on a second thread while the charts, tables,
- * workbook, Word file and page are written (it needs none of them: it
- * draws its own charts at its own size), on a copy of the report state
- * that has its own texts (strf), diagnostic and file list, merged back by
- * pdf_join. Everything else it reads was computed before and is not
- * changed while it runs. One thread (opts->threads == 1, one processor,
- * or no thread to be had): drawn in place, as before.
+ * The second thread ("side"): report.pdf, then the charts still
+ * waiting, then the web page while this thread writes the Word file.
+ * None of them needs the others' files: the PDF draws its own charts at
+ * its own size, the page and the Word file need the charts' files and
+ * read the report state that is complete by then (nothing they read
+ * changes while they run). Each side
+ * job works on a copy of the report state with its own texts (strf),
+ * diagnostic and file list, merged back by side_join. What is written
+ * does not depend on which thread wrote it or when. One thread
+ * (opts->threads == 1, one processor, or no thread to be had): all in
+ * place, in the order of before.
  */
-struct pdf_side {
+struct side_job {
     struct rp P;
-    chiso_plot_batch *batch; /* charts to help with after the PDF */
     chiso_diag diag;
     chiso_status st;
-    pthread_t tid;
-    int started; /* 1: on its thread; 0: to draw in place */
+    int run; /* 1: to do */
 };
 
-static void *
-pdf_main(void *arg)
-{
-    struct pdf_side *s = arg;
+struct report_side {
+    struct side_job pdf;     /* report.pdf */
+    struct side_job html;    /* report.html, once handed over */
+    chiso_plot_batch *batch; /* charts to help with after the PDF */
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int html_given; /* html.run is decided */
+    pthread_t tid;
+    int started; /* 1: on its thread; 0: all in place */
+};
 
-    s->st = chiso_report__write_pdf(&s->P);
+/* A copy of R for a job of the side thread, writing into job->diag. */
+static void
+side_copy(struct side_job *job, const struct rp *R)
+{
+    job->P = *R;
+    job->P.strs = NULL;
+    job->P.n_strs = 0;
+    job->P.files = NULL;
+    job->P.n_files = 0;
+    job->P.oom = 0;
+    chiso_diag_clear(&job->diag);
+    if (R->diag != NULL) {
+        job->diag.lang = R->diag->lang;
+    }
+    job->P.diag = &job->diag;
+    job->st = CHISO_OK;
+}
+
+static void *
+side_main(void *arg)
+{
+    struct report_side *s = arg;
+
+    s->pdf.st = chiso_report__write_pdf(&s->pdf.P);
     /* then the charts still waiting, if any */
     chiso_plot_batch_help(s->batch);
+    pthread_mutex_lock(&s->lock);
+    while (!s->html_given) {
+        pthread_cond_wait(&s->cond, &s->lock);
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (s->html.run) {
+        s->html.st = chiso_report__write_html(&s->html.P);
+    }
     /* Pango's font map is per thread: release this one's */
     chiso_plot_release_fonts();
     return NULL;
 }
 
+/* Start the side thread. */
 static void
-pdf_start(struct rp *R, struct pdf_side *s)
+side_start(struct rp *R, struct report_side *s)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -859,62 +899,86 @@ pdf_start(struct rp *R, struct pdf_side *s)
     if (R->opts->threads == 1 || cpus == 1) {
         return;
     }
-    s->P = *R;
-    s->P.strs = NULL;
-    s->P.n_strs = 0;
-    s->P.files = NULL;
-    s->P.n_files = 0;
-    s->P.oom = 0;
-    chiso_diag_clear(&s->diag);
-    if (R->diag != NULL) {
-        s->diag.lang = R->diag->lang;
+    if (pthread_mutex_init(&s->lock, NULL) != 0) {
+        return;
     }
-    s->P.diag = &s->diag;
+    if (pthread_cond_init(&s->cond, NULL) != 0) {
+        pthread_mutex_destroy(&s->lock);
+        return;
+    }
+    side_copy(&s->pdf, R);
+    s->pdf.run = 1;
     s->batch = R->batch;
-    s->started = pthread_create(&s->tid, NULL, pdf_main, s) == 0;
+    s->started = pthread_create(&s->tid, NULL, side_main, s) == 0;
+    if (!s->started) {
+        pthread_cond_destroy(&s->cond);
+        pthread_mutex_destroy(&s->lock);
+    }
 }
 
-/* Wait for the PDF (or draw it now), take its texts and file into R.
- * Returns the PDF's status; its diagnostic is copied into R->diag when
- * it failed and `take_diag` is set. */
-static chiso_status
-pdf_join(struct rp *R, struct pdf_side *s, int take_diag)
+/* Hand the web page to the side thread (R as it is now), or tell it
+ * there is none to write. */
+static void
+side_give_html(struct report_side *s, const struct rp *R, int run)
+{
+    pthread_mutex_lock(&s->lock);
+    if (run) {
+        side_copy(&s->html, R);
+    }
+    s->html.run = run;
+    s->html_given = 1;
+    pthread_cond_broadcast(&s->cond);
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* Take a side job's texts and files into R. */
+static void
+side_merge(struct rp *R, struct side_job *job)
 {
     char **strs;
     size_t i;
 
-    if (!s->started) {
-        return chiso_report__write_pdf(R);
-    }
-    pthread_join(s->tid, NULL);
-    s->started = 0;
-    strs = s->P.n_strs > 0
-               ? realloc(R->strs, (R->n_strs + s->P.n_strs) * sizeof(*strs))
+    strs = job->P.n_strs > 0
+               ? realloc(R->strs, (R->n_strs + job->P.n_strs) * sizeof(*strs))
                : R->strs;
     if (strs == NULL) {
-        for (i = 0; i < s->P.n_strs; i++) {
-            free(s->P.strs[i]);
+        for (i = 0; i < job->P.n_strs; i++) {
+            free(job->P.strs[i]);
         }
         R->oom = 1;
     } else {
         R->strs = strs;
-        for (i = 0; i < s->P.n_strs; i++) {
-            R->strs[R->n_strs++] = s->P.strs[i];
+        for (i = 0; i < job->P.n_strs; i++) {
+            R->strs[R->n_strs++] = job->P.strs[i];
         }
     }
-    free(s->P.strs);
-    for (i = 0; i < s->P.n_files; i++) {
-        if (chiso_report__add_file(R, s->P.files[i]) != CHISO_OK) {
+    free(job->P.strs);
+    for (i = 0; i < job->P.n_files; i++) {
+        if (chiso_report__add_file(R, job->P.files[i]) != CHISO_OK) {
             R->oom = 1;
         }
-        free(s->P.files[i]);
+        free(job->P.files[i]);
     }
-    free(s->P.files);
-    R->oom |= s->P.oom;
-    if (s->st != CHISO_OK && take_diag && R->diag != NULL) {
-        *R->diag = s->diag;
+    free(job->P.files);
+    R->oom |= job->P.oom;
+    job->P.strs = NULL;
+    job->P.files = NULL;
+    job->P.n_strs = job->P.n_files = 0;
+}
+
+/* Wait for the side thread and take its work into R. */
+static void
+side_join(struct rp *R, struct report_side *s)
+{
+    if (!s->started) {
+        return;
     }
-    return s->st;
+    pthread_join(s->tid, NULL);
+    s->started = 0;
+    side_merge(R, &s->pdf);
+    side_merge(R, &s->html);
+    pthread_cond_destroy(&s->cond);
+    pthread_mutex_destroy(&s->lock);
 }
 
 static chiso_status
@@ -932,7 +996,8 @@ chiso_report_build(const chiso_report_config *cfg,
 {
     chiso_report_options defaults = CHISO_REPORT_OPTIONS_INIT;
     struct rp R;
-    struct pdf_side pdf;
+    struct report_side side;
+    chiso_plot_preload *fonts = NULL;
     chiso_status st;
     size_t i;
     int before_pdf_failed = 0;
@@ -950,6 +1015,11 @@ chiso_report_build(const chiso_report_config *cfg,
     R.en = cfg->language != NULL && strcmp(cfg->language, "en") == 0;
     chiso_diag_list_init(&R.wlist, 200);
     R.wlist.lang = R.en ? CHISO_LANG_EN : CHISO_LANG_VI;
+    /* fontconfig and the fonts load on the second processor while the
+     * data are read */
+    if (R.opts->threads != 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1) {
+        fonts = chiso_plot_preload_start();
+    }
     st = chiso_report__pack_open(&R, out_dir, diag);
     if (st != CHISO_OK) {
         goto fail;
@@ -979,13 +1049,13 @@ chiso_report_build(const chiso_report_config *cfg,
     }
     progress(&R, "files");
     /*
-     * Three things at once on two threads: the charts' files (this thread,
-     * helped by the PDF's when it is done), report.pdf (its own thread),
-     * and meanwhile here the tables and the workbook, which need no chart;
-     * then the Word file and the page, which show the charts. A failure
-     * is said as it was when all ran in turn (charts, tables, history,
-     * PDF, workbook, Word file, page): the first in that order wins, so
-     * the early steps keep their diagnostics aside (dt, dx).
+     * Two threads: this one writes the tables and the workbook, then the
+     * charts' files (helped by the other when it is done), then the Word
+     * file; the other (struct report_side) writes report.pdf and, once
+     * the charts are there, the page. A failure is said as it was
+     * when all ran in turn (charts, tables, history, PDF, workbook, Word
+     * file, page): the first in that order wins, so the early steps keep
+     * their diagnostics aside (dt, dx).
      */
     st = chiso_report__charts_start(&R);
     if (st == CHISO_OK) {
@@ -995,7 +1065,8 @@ chiso_report_build(const chiso_report_config *cfg,
         dt.lang = outer != NULL ? outer->lang : CHISO_LANG_VI;
         dx = dt;
         progress(&R, "pdf");
-        pdf_start(&R, &pdf);
+        chiso_plot_preload_wait(fonts);
+        side_start(&R, &side);
         R.diag = &dt;
         st_t = chiso_report__build_tables(&R);
         if (st_t == CHISO_OK) {
@@ -1018,21 +1089,38 @@ chiso_report_build(const chiso_report_config *cfg,
             st = chiso_report__history_write(&R);
         }
         before_pdf_failed = st != CHISO_OK;
-        if (st == CHISO_OK && !pdf.started) {
-            st = pdf_join(&R, &pdf, 1);
-        }
-        if (st == CHISO_OK && st_x == CHISO_OK) {
-            progress(&R, "docx");
-            st = chiso_report__write_docx(&R);
-            if (st == CHISO_OK) {
+        if (side.started) {
+            /* the page on the other thread, the Word file here */
+            side_give_html(&side, &R, st == CHISO_OK && st_x == CHISO_OK);
+            if (st == CHISO_OK && st_x == CHISO_OK) {
                 progress(&R, "html");
-                st = chiso_report__write_html(&R);
+                progress(&R, "docx");
+                st = chiso_report__write_docx(&R);
             }
-        }
-        if (pdf.started) {
-            chiso_status pst = pdf_join(&R, &pdf, !before_pdf_failed);
-            if (pst != CHISO_OK && !before_pdf_failed) {
-                st = pst;
+            side_join(&R, &side);
+            if (side.pdf.st != CHISO_OK && !before_pdf_failed) {
+                st = side.pdf.st;
+                if (outer != NULL) {
+                    *outer = side.pdf.diag;
+                }
+            } else if (st == CHISO_OK && st_x == CHISO_OK &&
+                       side.html.st != CHISO_OK) {
+                st = side.html.st;
+                if (outer != NULL) {
+                    *outer = side.html.diag;
+                }
+            }
+        } else {
+            if (st == CHISO_OK) {
+                st = chiso_report__write_pdf(&R);
+            }
+            if (st == CHISO_OK && st_x == CHISO_OK) {
+                progress(&R, "docx");
+                st = chiso_report__write_docx(&R);
+                if (st == CHISO_OK) {
+                    progress(&R, "html");
+                    st = chiso_report__write_html(&R);
+                }
             }
         }
         /* no thread helps any more */
@@ -1048,6 +1136,7 @@ chiso_report_build(const chiso_report_config *cfg,
     st = chiso_report__pack_commit(&R, st, department_summary, &R, out_dir,
                                    outcome, diag);
 fail:
+    chiso_plot_preload_free(fonts);
     chiso_outdir_abort(R.od);
     free_rp(&R);
     for (i = 0; i < R.n_files; i++) {

@@ -889,19 +889,6 @@ chiso_report__charts_wait(struct rp *R)
     return st;
 }
 
-chiso_status
-chiso_report__write_charts(struct rp *R)
-{
-    chiso_status st = chiso_report__charts_start(R);
-
-    if (st == CHISO_OK) {
-        st = chiso_report__charts_wait(R);
-    }
-    chiso_plot_batch_free(R->batch);
-    R->batch = NULL;
-    return st;
-}
-
 void
 chiso_report__free_charts(struct rp *R)
 {

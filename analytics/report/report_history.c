@@ -702,8 +702,7 @@ chiso_report__history_write(struct rp *R)
 {
     static const char *const ext[] = {".png", ".svg"};
     struct report_history *H = R->hist;
-    const chiso_chart *charts[2 * HIST_CHARTS];
-    const char *paths[2 * HIST_CHARTS];
+    chiso_plot_job jobs[HIST_CHARTS];
     chiso_plot_write_options o;
     chiso_outfile *f;
     chiso_csvw w;
@@ -719,21 +718,27 @@ chiso_report__history_write(struct rp *R)
     o.height = 800;
     o.no_sync = 1;
     o.threads = R->opts->threads > 0 ? (unsigned)R->opts->threads : 0;
+    /* one job per chart: laid out once for its PNG and its SVG */
+    memset(jobs, 0, sizeof(jobs));
     for (i = 0; i < HIST_CHARTS; i++) {
         if (H->charts[i].chart == NULL) {
             continue;
         }
         for (e = 0; e < 2; e++) {
             chiso_textf(name, sizeof(name), "%s%s", H->charts[i].base, ext[e]);
-            paths[n] = chiso_report__path(R, name);
-            charts[n++] = H->charts[i].chart;
+            *(e == 0 ? &jobs[n].png_path : &jobs[n].svg_path) =
+                chiso_report__path(R, name);
             if (chiso_report__add_file(R, name) != CHISO_OK) {
                 return chiso_diag_set(R->diag, CHISO_ENOMEM, NULL, 0, 0,
                                       "out of memory");
             }
         }
+        jobs[n++].chart = H->charts[i].chart;
     }
-    st = chiso_plot_write_many(charts, paths, n, &o, R->diag);
+    st = chiso_plot_write_jobs(jobs, n, &o, R->diag);
+    for (i = 0; i < n; i++) {
+        chiso_plot_job_clear(&jobs[i]);
+    }
     if (st != CHISO_OK) {
         return st;
     }

@@ -33,7 +33,7 @@ struct report_chart {
     char why_missing[1024];
     chiso_diag missing; /* typed warning "chart_left_out" when left out */
     /* its files' drawing: the SVG and hotspots the web page shows again
-     * (chiso_report__write_charts) */
+     * (chiso_report__charts_wait) */
     chiso_plot_job drawn;
 };
 
@@ -236,11 +236,10 @@ chiso_status chiso_report__build_charts(struct rp *R);
  * docs/warnings.md) to list. They are also in R->warnings as text. */
 chiso_status chiso_report__chart_warnings(const struct rp *R,
                                           chiso_diag_list *list);
-chiso_status chiso_report__write_charts(struct rp *R);
 /* The charts' files in two steps: the jobs set up (files listed, batch
  * made, nothing drawn yet), then drawn by this thread with the help of
  * others (chiso_plot_batch_help(R->batch)) and their drawings kept for
- * the page. chiso_report__write_charts = both. R->batch is freed with R
+ * the page. R->batch is freed with R
  * (or by the caller once no thread helps any more). */
 chiso_status chiso_report__charts_start(struct rp *R);
 chiso_status chiso_report__charts_wait(struct rp *R);

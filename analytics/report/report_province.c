@@ -931,10 +931,10 @@ static chiso_status
 write_charts(struct pv *P)
 {
     static const char *const ext[] = {".png", ".svg"};
-    const chiso_chart *charts[2 * PV_MAX_CHART];
-    const char *paths[2 * PV_MAX_CHART];
+    chiso_plot_job jobs[PV_MAX_CHART];
     chiso_plot_write_options o;
-    size_t i, e, n = 0;
+    chiso_status st;
+    size_t i, e;
     char name[160];
 
     chiso_plot_write_options_init(&o);
@@ -942,17 +942,24 @@ write_charts(struct pv *P)
     o.height = PV_CHART_H;
     o.no_sync = 1;
     o.threads = P->R->opts->threads > 0 ? (unsigned)P->R->opts->threads : 0;
+    /* one job per chart: laid out once for its PNG and its SVG */
+    memset(jobs, 0, sizeof(jobs));
     for (i = 0; i < P->n_charts; i++) {
         for (e = 0; e < 2; e++) {
             chiso_textf(name, sizeof(name), "%s%s", P->charts[i].base, ext[e]);
-            paths[n] = chiso_report__path(P->R, name);
-            charts[n++] = P->charts[i].chart;
+            *(e == 0 ? &jobs[i].png_path : &jobs[i].svg_path) =
+                chiso_report__path(P->R, name);
             if (chiso_report__add_file(P->R, name) != CHISO_OK) {
                 return oom(P);
             }
         }
+        jobs[i].chart = P->charts[i].chart;
     }
-    return chiso_plot_write_many(charts, paths, n, &o, P->R->diag);
+    st = chiso_plot_write_jobs(jobs, P->n_charts, &o, P->R->diag);
+    for (i = 0; i < P->n_charts; i++) {
+        chiso_plot_job_clear(&jobs[i]);
+    }
+    return st;
 }
 
 /* ---- tables ------------------------------------------------------------ */

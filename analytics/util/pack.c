@@ -46,6 +46,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef CHISO_VERSION
@@ -288,19 +289,114 @@ out:
     return rc;
 }
 
-/* Is DIR/name the file the manifest entry describes? */
+/*
+ * The files of the previous pack found equal to their manifest entries,
+ * each with the identity it had when it was read (device, inode, size,
+ * modification and change times). One run checks the previous pack up to
+ * three times: when it starts (to refuse before any work), again when it
+ * finishes (it may have changed meanwhile) and once more while removing
+ * it after the swap. A file whose identity is still the one it had when
+ * its bytes were read is not read again: any write since would have moved
+ * its change time. That holds only for a file whose change time was
+ * already in the past when it was read (the file system stamps times
+ * with a coarse clock, so a write in the same tick as the read could
+ * leave the stamp unchanged); another file is read every time.
+ */
+struct verified {
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime, ctime;
+    char sha[65];
+};
+
+struct verified_set {
+    struct verified *v;
+    size_t n, cap;
+};
+
 static int
-entry_unchanged(const char *dir, const struct mf_entry *e)
+same_time(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+static int
+verified_has(const struct verified_set *vs,
+             const struct stat *sb,
+             const char *sha)
+{
+    size_t i;
+
+    for (i = 0; vs != NULL && i < vs->n; i++) {
+        const struct verified *v = &vs->v[i];
+        if (v->dev == sb->st_dev && v->ino == sb->st_ino &&
+            v->size == sb->st_size && same_time(&v->mtime, &sb->st_mtim) &&
+            same_time(&v->ctime, &sb->st_ctim) && strcmp(v->sha, sha) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Remember sb (read, equal to sha) when its change time was before
+ * `before`, the coarse clock read before the file was looked at. */
+static void
+verified_add(struct verified_set *vs,
+             const struct stat *sb,
+             const char *sha,
+             const struct timespec *before)
+{
+    struct verified *v;
+
+    if (vs == NULL || sb->st_ctim.tv_sec > before->tv_sec ||
+        (sb->st_ctim.tv_sec == before->tv_sec &&
+         sb->st_ctim.tv_nsec >= before->tv_nsec)) {
+        return;
+    }
+    if (vs->n == vs->cap) {
+        size_t cap = vs->cap ? vs->cap * 2 : 32;
+        v = realloc(vs->v, cap * sizeof(*v));
+        if (v == NULL) {
+            return; /* not remembered: read again next time */
+        }
+        vs->v = v;
+        vs->cap = cap;
+    }
+    v = &vs->v[vs->n++];
+    v->dev = sb->st_dev;
+    v->ino = sb->st_ino;
+    v->size = sb->st_size;
+    v->mtime = sb->st_mtim;
+    v->ctime = sb->st_ctim;
+    memcpy(v->sha, sha, sizeof(v->sha));
+}
+
+/* Is DIR/name the file the manifest entry describes? (vs: the files
+ * found so before, or NULL) */
+static int
+entry_unchanged(const char *dir,
+                const struct mf_entry *e,
+                struct verified_set *vs)
 {
     char *p = join(dir, e->name), hex[65];
     uint64_t size;
     struct stat sb;
+    struct timespec before = {0, 0};
     int same = 0;
 
+    if (vs != NULL && clock_gettime(CLOCK_REALTIME_COARSE, &before) != 0) {
+        vs = NULL;
+    }
     if (p != NULL && lstat(p, &sb) == 0 && S_ISREG(sb.st_mode) &&
-        (uint64_t)sb.st_size == e->size && file_digest(p, hex, &size) == 0 &&
-        size == e->size && strcmp(hex, e->sha) == 0) {
-        same = 1;
+        (uint64_t)sb.st_size == e->size) {
+        if (verified_has(vs, &sb, e->sha)) {
+            same = 1;
+        } else if (file_digest(p, hex, &size) == 0 && size == e->size &&
+                   strcmp(hex, e->sha) == 0) {
+            same = 1;
+            verified_add(vs, &sb, e->sha, &before);
+        }
     }
     free(p);
     return same;
@@ -431,7 +527,8 @@ struct cleaner {
     struct manifest mf;
     int has_manifest;
     struct tree_walk tw;
-    int kept; /* something could not be removed */
+    struct verified_set *vs; /* files already found unchanged, or NULL */
+    int kept;                /* something could not be removed */
 };
 
 /* Create the folders above `rel` inside `root` (as needed). */
@@ -539,7 +636,7 @@ clean_dir(struct cleaner *c, const char *dir, const char *rel, int depth)
             }
         } else if (sb.st_nlink > links_in_tree(&c->tw, &sb) ||
                    (c->has_manifest && (me = manifest_find(&c->mf, r)) &&
-                    entry_unchanged(c->root, me)) ||
+                    entry_unchanged(c->root, me, c->vs)) ||
                    (!c->has_manifest && S_ISREG(sb.st_mode) &&
                     sb.st_nlink == 1)) {
             /* a link (another name keeps the data), a verified chiso file,
@@ -558,10 +655,11 @@ clean_dir(struct cleaner *c, const char *dir, const char *rel, int depth)
     closedir(d);
 }
 
-int
-chiso_util__tree_clean(const char *root,
-                       const char *rescue_dir,
-                       chiso_diag_list *notes)
+static int
+tree_clean_with(const char *root,
+                const char *rescue_dir,
+                chiso_diag_list *notes,
+                struct verified_set *vs)
 {
     struct cleaner c;
     char *mpath;
@@ -570,6 +668,7 @@ chiso_util__tree_clean(const char *root,
     c.root = root;
     c.rescue = rescue_dir;
     c.notes = notes;
+    c.vs = vs;
     c.has_manifest = manifest_read(root, &c.mf) == 1;
     count_inodes(&c.tw, root, 0);
     clean_dir(&c, root, "", 0);
@@ -586,6 +685,14 @@ chiso_util__tree_clean(const char *root,
     return rmdir(root) == 0;
 }
 
+int
+chiso_util__tree_clean(const char *root,
+                       const char *rescue_dir,
+                       chiso_diag_list *notes)
+{
+    return tree_clean_with(root, rescue_dir, notes, NULL);
+}
+
 /* ---- output folders --------------------------------------------------------------- */
 
 enum dest_state { DEST_NEW, DEST_EMPTY, DEST_PACK };
@@ -599,6 +706,7 @@ struct chiso_outdir {
     int lock_fd;
     chiso_outdir_options opts;
     char *generator;
+    struct verified_set vs; /* files of the previous pack found unchanged */
 };
 
 /* What is in the destination now. */
@@ -732,7 +840,7 @@ scan_dest(chiso_outdir *d, struct dest_scan *s, chiso_diag *diag)
         struct stat fb;
         int exists = p != NULL && lstat(p, &fb) == 0;
         free(p);
-        if (exists && !entry_unchanged(d->target, &s->mf.e[i]) &&
+        if (exists && !entry_unchanged(d->target, &s->mf.e[i], &d->vs) &&
             strv_push(&s->edited, &s->n_edited, s->mf.e[i].name) != 0) {
             return chiso_diag_set(diag, CHISO_ENOMEM, d->path, 0, 0,
                                   "out of memory");
@@ -1243,7 +1351,7 @@ chiso_outdir_finish(chiso_outdir *d, chiso_diag_list *notes, chiso_diag *diag)
         /* d->tmp now holds the previous folder: remove what is chiso's or
          * linked, move anything else (a file saved meanwhile) into the new
          * pack */
-        chiso_util__tree_clean(d->tmp, d->target, notes);
+        tree_clean_with(d->tmp, d->target, notes, &d->vs);
         free(d->tmp);
         d->tmp = NULL;
     }
@@ -1288,5 +1396,6 @@ chiso_outdir_abort(chiso_outdir *d)
     free(d->base);
     free(d->path);
     free(d->generator);
+    free(d->vs.v);
     free(d);
 }

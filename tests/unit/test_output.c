@@ -23,6 +23,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 static char work[256];
@@ -459,6 +460,55 @@ test_pack_rules(void **state)
     chiso_diag_list_free(&notes);
 }
 
+/* A file of the previous pack the user edits while a run computes (after
+ * the run first found it unchanged) is still seen as edited when the run
+ * finishes: the run remembers what it read, not that it was fine. */
+static void
+test_pack_edit_during_run(void **state)
+{
+    chiso_outdir_options o = CHISO_OUTDIR_OPTIONS_INIT;
+    chiso_outdir *od = NULL;
+    struct timespec pause = {0, 30 * 1000 * 1000};
+    chiso_diag d;
+    char p[2048];
+    int k;
+
+    (void)state;
+    for (k = 0; k < 2; k++) {
+        const char *dir = k == 0 ? "q" : "qk";
+        char rel[64];
+        chiso_diag_clear(&d);
+        d.lang = CHISO_LANG_EN;
+        assert_int_equal(pack(dir, "1\n", 0, NULL), CHISO_OK);
+        /* older than the clock tick of the next look */
+        nanosleep(&pause, NULL);
+        o.keep_edited = k;
+        assert_int_equal(chiso_outdir_open_with(&od, at(dir), &o, &d),
+                         CHISO_OK);
+        /* the same size, in place: only the bytes and times change */
+        snprintf(rel, sizeof(rel), "%s/a.csv", dir);
+        {
+            FILE *f = fopen(at(rel), "r+");
+            assert_non_null(f);
+            assert_int_equal(fputs("X\n", f) >= 0, 1);
+            assert_int_equal(fclose(f), 0);
+        }
+        snprintf(p, sizeof(p), "%s/a.csv", chiso_outdir_path(od));
+        assert_int_equal(chiso_file_write_atomic(p, "2\n", 2, &d), CHISO_OK);
+        if (k == 0) {
+            assert_int_equal(chiso_outdir_finish(od, NULL, &d), CHISO_EUSAGE);
+            assert_file(rel, "X\n");
+        } else {
+            assert_int_equal(chiso_outdir_finish(od, NULL, &d), CHISO_OK);
+            assert_file(rel, "2\n");
+            snprintf(rel, sizeof(rel), "%s/a.user.csv", dir);
+            assert_file(rel, "X\n");
+        }
+        od = NULL;
+    }
+    assert_int_equal(count_tmp("."), 0);
+}
+
 /* The cleaner of a dead run's folder never removes a user's only copy. */
 static void
 test_tree_clean_keeps_user_data(void **state)
@@ -509,6 +559,7 @@ main(void)
         cmocka_unit_test(test_outfile_rules),
         cmocka_unit_test(test_stale_temporaries),
         cmocka_unit_test(test_pack_rules),
+        cmocka_unit_test(test_pack_edit_during_run),
         cmocka_unit_test(test_tree_clean_keeps_user_data),
     };
     return cmocka_run_group_tests_name("output", tests, setup, teardown);
