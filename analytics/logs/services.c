@@ -1113,7 +1113,7 @@ out:
 static void *
 worker_new(void *ctx)
 {
-    svc_acc *A = calloc(1, sizeof(*A));
+    svc_acc *A = logs_worker_alloc(sizeof(*A));
 
     if (A != NULL) {
         A->L = ctx;

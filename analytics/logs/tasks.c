@@ -1253,7 +1253,7 @@ out:
 static void *
 tk_worker_new(void *ctx)
 {
-    tk_acc *A = calloc(1, sizeof(*A));
+    tk_acc *A = logs_worker_alloc(sizeof(*A));
 
     if (A != NULL) {
         A->L = ctx;
