@@ -452,6 +452,39 @@ put_trimmed(const chiso__tok *T,
 }
 
 /*
+ * The end of a plain record (both the 16- and the 64-byte scans): its last
+ * field [fs, nl), blank or a row, its UTF-8 checked from hi, the first
+ * byte above 0x7F (NULL: none).
+ */
+static inline int
+plain_end(const chiso__tok *T,
+          chiso__fields *J,
+          size_t n,
+          const unsigned char *p0,
+          const unsigned char *fs,
+          const unsigned char *nl,
+          const unsigned char *hi,
+          size_t *nf,
+          size_t *used)
+{
+    if (put_trimmed(T, J, &n, fs, nl) != 0) {
+        *nf = n;
+        return CHISO__T_BAD;
+    }
+    *used = (size_t)(nl + 1 - p0);
+    if (n == 1 && J->len[0] == 0) {
+        /* no delimiter and only spaces: libcsv reports no row */
+        *nf = 0;
+        return CHISO__T_BLANK;
+    }
+    *nf = n;
+    if (hi != NULL && !chiso__utf8_check(T, p0, hi, nl + 1)) {
+        return CHISO__T_BAD;
+    }
+    return CHISO__T_ROW;
+}
+
+/*
  * The common record: no quote and no NUL before its '\n', which lies
  * within [p0, end). Its fields are then the bytes between delimiters with
  * the spaces at both ends trimmed, which is what the general loop below
@@ -531,21 +564,7 @@ tokenize_plain(const chiso__tok *T,
             break;
         }
     }
-    if (put_trimmed(T, J, &n, fs, nl) != 0) {
-        *nf = n;
-        return CHISO__T_BAD;
-    }
-    *used = (size_t)(nl + 1 - p0);
-    if (n == 1 && J->len[0] == 0) {
-        /* no delimiter and only spaces: libcsv reports no row */
-        *nf = 0;
-        return CHISO__T_BLANK;
-    }
-    *nf = n;
-    if (hi != NULL && !chiso__utf8_check(T, p0, hi, nl + 1)) {
-        return CHISO__T_BAD;
-    }
-    return CHISO__T_ROW;
+    return plain_end(T, J, n, p0, fs, nl, hi, nf, used);
 }
 #endif
 
@@ -675,21 +694,7 @@ tokenize_plain_avx2(const chiso__tok *T,
             break;
         }
     }
-    if (put_trimmed(T, J, &n, fs, nl) != 0) {
-        *nf = n;
-        return CHISO__T_BAD;
-    }
-    *used = (size_t)(nl + 1 - p0);
-    if (n == 1 && J->len[0] == 0) {
-        /* no delimiter and only spaces: libcsv reports no row */
-        *nf = 0;
-        return CHISO__T_BLANK;
-    }
-    *nf = n;
-    if (hi != NULL && !chiso__utf8_check(T, p0, hi, nl + 1)) {
-        return CHISO__T_BAD;
-    }
-    return CHISO__T_ROW;
+    return plain_end(T, J, n, p0, fs, nl, hi, nf, used);
 }
 #endif
 
