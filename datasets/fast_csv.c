@@ -587,6 +587,42 @@ eq64(__m256i a, __m256i b, __m256i c)
  * the start of the field it is in, as at a quote). The unit test
  * test_tokenize_avx2 and the fuzz target fuzz_csv compare both paths.
  */
+/*
+ * The fields ending at the delimiters dm marks in the 64 bytes at q, the
+ * first starting at *fs: stored as they are when nothing needs trimming
+ * and all fit, else trimmed one by one. -1 when the array is full.
+ */
+__attribute__((target("avx2,bmi,popcnt"))) static inline int
+cut_fields64(const chiso__tok *T,
+             chiso__fields *J,
+             size_t *n,
+             const unsigned char **fs,
+             const unsigned char *q,
+             uint64_t dm,
+             int trim)
+{
+    if (!trim && *n + (size_t)__builtin_popcountll(dm) < J->cap) {
+        /* nothing to trim and room for every field: store them */
+        while (dm != 0) {
+            const unsigned char *fe = q + __builtin_ctzll(dm);
+            dm &= dm - 1;
+            J->f[*n] = (const char *)*fs;
+            J->len[*n] = (size_t)(fe - *fs);
+            (*n)++;
+            *fs = fe + 1;
+        }
+    }
+    while (dm != 0) {
+        const unsigned char *fe = q + __builtin_ctzll(dm);
+        dm &= dm - 1;
+        if (put_trimmed(T, J, n, *fs, fe) != 0) {
+            return -1;
+        }
+        *fs = fe + 1;
+    }
+    return 0;
+}
+
 __attribute__((target("avx2,bmi,popcnt"))) static int
 tokenize_plain_avx2(const chiso__tok *T,
                     chiso__fields *J,
@@ -643,24 +679,9 @@ tokenize_plain_avx2(const chiso__tok *T,
         if (bm != 0) {
             /* the fields ended before the quote are cut */
             dm &= (bm & (0 - bm)) - 1;
-            if (!trim && n + (size_t)__builtin_popcountll(dm) < J->cap) {
-                while (dm != 0) {
-                    const unsigned char *fe = q + __builtin_ctzll(dm);
-                    dm &= dm - 1;
-                    J->f[n] = (const char *)fs;
-                    J->len[n] = (size_t)(fe - fs);
-                    n++;
-                    fs = fe + 1;
-                }
-            }
-            while (dm != 0) {
-                const unsigned char *fe = q + __builtin_ctzll(dm);
-                dm &= dm - 1;
-                if (put_trimmed(T, J, &n, fs, fe) != 0) {
-                    *nf = n; /* == J->cap: the caller may grow and retry */
-                    return CHISO__T_BAD;
-                }
-                fs = fe + 1;
+            if (cut_fields64(T, J, &n, &fs, q, dm, trim) != 0) {
+                *nf = n; /* == J->cap: the caller may grow and retry */
+                return CHISO__T_BAD;
             }
             *nf = n;
             *resume = fs;
@@ -669,25 +690,9 @@ tokenize_plain_avx2(const chiso__tok *T,
         if (hm != 0 && hi == NULL) {
             hi = q + __builtin_ctzll(hm);
         }
-        if (!trim && n + (size_t)__builtin_popcountll(dm) < J->cap) {
-            /* nothing to trim and room for every field: store them */
-            while (dm != 0) {
-                const unsigned char *fe = q + __builtin_ctzll(dm);
-                dm &= dm - 1;
-                J->f[n] = (const char *)fs;
-                J->len[n] = (size_t)(fe - fs);
-                n++;
-                fs = fe + 1;
-            }
-        }
-        while (dm != 0) {
-            const unsigned char *fe = q + __builtin_ctzll(dm);
-            dm &= dm - 1;
-            if (put_trimmed(T, J, &n, fs, fe) != 0) {
-                *nf = n;
-                return CHISO__T_BAD;
-            }
-            fs = fe + 1;
+        if (cut_fields64(T, J, &n, &fs, q, dm, trim) != 0) {
+            *nf = n;
+            return CHISO__T_BAD;
         }
         if (nm != 0) {
             nl = q + __builtin_ctzll(nm);
