@@ -198,6 +198,56 @@ surface_error(chiso_diag *diag, cairo_status_t cs, const char *what)
         cairo_status_to_string(cs));
 }
 
+/* The chart size and the chart's data, checked before any font or
+ * surface exists (every writer of a chart starts so). */
+static chiso_status
+check_chart(const chiso_chart *chart,
+            double width,
+            double height,
+            chiso_diag *diag)
+{
+    if (!(width >= 200 && height >= 150 && width <= 20000 && height <= 20000)) {
+        return chiso_diag_set(diag, CHISO_EUSAGE, NULL, 0, 0,
+                              "chart size %gx%g is outside 200x150 .. "
+                              "20000x20000",
+                              width, height);
+    }
+    return chiso_plot_check(chart, width, height, diag);
+}
+
+/* A drawing context on a new surface, both checked. *cr is NULL unless
+ * it was made (then the caller destroys it). */
+static chiso_status
+open_context(cairo_surface_t *surf, cairo_t **cr, chiso_diag *diag)
+{
+    cairo_status_t cs = cairo_surface_status(surf);
+
+    *cr = NULL;
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        return surface_error(diag, cs, "cannot create the chart surface");
+    }
+    *cr = cairo_create(surf);
+    cs = cairo_status(*cr);
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        return surface_error(diag, cs, "cannot draw");
+    }
+    return CHISO_OK;
+}
+
+/* Finish a surface drawn on and check it. */
+static chiso_status
+finish_surface(cairo_surface_t *surf, chiso_diag *diag)
+{
+    cairo_status_t cs;
+
+    cairo_surface_finish(surf);
+    cs = cairo_surface_status(surf);
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        return surface_error(diag, cs, "cannot write the chart");
+    }
+    return CHISO_OK;
+}
+
 /* An image surface's pixels into f as PNG with our own encoder (several
  * times faster than cairo's, png_fast.c). */
 static chiso_status
@@ -280,20 +330,13 @@ write_stream(const chiso_chart *chart,
 {
     cairo_surface_t *surf = NULL;
     cairo_t *cr = NULL;
-    cairo_status_t cs;
     chiso_status st = CHISO_OK;
     char date[40];
     chiso_buf svg = CHISO_BUF_INIT;
     unsigned char *pixels = NULL;
 
-    if (!(width >= 200 && height >= 150 && width <= 20000 && height <= 20000)) {
-        return chiso_diag_set(diag, CHISO_EUSAGE, NULL, 0, 0,
-                              "chart size %gx%g is outside 200x150 .. "
-                              "20000x20000",
-                              width, height);
-    }
     /* data problems are found before any font or surface exists */
-    st = chiso_plot_check(chart, width, height, diag);
+    st = check_chart(chart, width, height, diag);
     if (st != CHISO_OK) {
         return st;
     }
@@ -323,15 +366,8 @@ write_stream(const chiso_chart *chart,
         return chiso_diag_set(diag, CHISO_EINVAL, NULL, 0, 0,
                               "unknown chart format");
     }
-    cs = cairo_surface_status(surf);
-    if (cs != CAIRO_STATUS_SUCCESS) {
-        st = surface_error(diag, cs, "cannot create the chart surface");
-        goto out;
-    }
-    cr = cairo_create(surf);
-    cs = cairo_status(cr);
-    if (cs != CAIRO_STATUS_SUCCESS) {
-        st = surface_error(diag, cs, "cannot draw");
+    st = open_context(surf, &cr, diag);
+    if (st != CHISO_OK) {
         goto out;
     }
     st = chiso_plot_draw(cr, chart, width, height, diag);
@@ -346,11 +382,9 @@ write_stream(const chiso_chart *chart,
             goto out;
         }
     }
-    cairo_surface_finish(surf);
-    cs = cairo_surface_status(surf);
-    if (cs != CAIRO_STATUS_SUCCESS) {
-        st = surface_error(diag, cs, "cannot write the chart");
-    } else if (fmt == CHISO_PLOT_SVG && write_svg_canonical(&svg, f) != 0) {
+    st = finish_surface(surf, diag);
+    if (st == CHISO_OK && fmt == CHISO_PLOT_SVG &&
+        write_svg_canonical(&svg, f) != 0) {
         st =
             chiso_diag_set(diag, CHISO_EIO, NULL, 0, 0, "cannot write the SVG");
     }
@@ -536,7 +570,6 @@ job_draw(job_state *js, chiso_diag *diag)
     double width = js->width, height = js->height;
     cairo_surface_t *surf;
     cairo_t *cr = NULL;
-    cairo_status_t cs;
     chiso_buf svg = CHISO_BUF_INIT;
     chiso_status st;
     FILE *m;
@@ -544,27 +577,14 @@ job_draw(job_state *js, chiso_diag *diag)
     if (js->svg != NULL) {
         return CHISO_OK;
     }
-    if (!(width >= 200 && height >= 150 && width <= 20000 && height <= 20000)) {
-        return chiso_diag_set(diag, CHISO_EUSAGE, NULL, 0, 0,
-                              "chart size %gx%g is outside 200x150 .. "
-                              "20000x20000",
-                              width, height);
-    }
-    st = chiso_plot_check(chart, width, height, diag);
+    st = check_chart(chart, width, height, diag);
     if (st != CHISO_OK) {
         return st;
     }
     surf = cairo_svg_surface_create_for_stream(buf_cb, &svg, width, height);
     cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_PT);
-    cs = cairo_surface_status(surf);
-    if (cs != CAIRO_STATUS_SUCCESS) {
-        st = surface_error(diag, cs, "cannot create the chart surface");
-        goto out;
-    }
-    cr = cairo_create(surf);
-    cs = cairo_status(cr);
-    if (cs != CAIRO_STATUS_SUCCESS) {
-        st = surface_error(diag, cs, "cannot draw");
+    st = open_context(surf, &cr, diag);
+    if (st != CHISO_OK) {
         goto out;
     }
     st = chiso_plot__draw_keep(cr, chart, width, height, &js->md, diag);
@@ -573,10 +593,8 @@ job_draw(job_state *js, chiso_diag *diag)
     }
     cairo_destroy(cr);
     cr = NULL;
-    cairo_surface_finish(surf);
-    cs = cairo_surface_status(surf);
-    if (cs != CAIRO_STATUS_SUCCESS) {
-        st = surface_error(diag, cs, "cannot write the chart");
+    st = finish_surface(surf, diag);
+    if (st != CHISO_OK) {
         goto out;
     }
     /* the bytes the SVG file gets (cairo's surface numbers made the
@@ -611,7 +629,6 @@ emit_job_png(void *ctx, FILE *f, chiso_diag *diag)
     job_state *js = ctx;
     cairo_surface_t *surf;
     cairo_t *cr = NULL;
-    cairo_status_t cs;
     unsigned char *pixels = NULL;
     chiso_status st = job_draw(js, diag);
 
@@ -620,15 +637,8 @@ emit_job_png(void *ctx, FILE *f, chiso_diag *diag)
     }
     surf = pixel_surface((int)ceil(js->width), (int)ceil(js->height), js->keep,
                          &pixels);
-    cs = cairo_surface_status(surf);
-    if (cs != CAIRO_STATUS_SUCCESS) {
-        st = surface_error(diag, cs, "cannot create the chart surface");
-        goto out;
-    }
-    cr = cairo_create(surf);
-    cs = cairo_status(cr);
-    if (cs != CAIRO_STATUS_SUCCESS) {
-        st = surface_error(diag, cs, "cannot draw");
+    st = open_context(surf, &cr, diag);
+    if (st != CHISO_OK) {
         goto out;
     }
     st = chiso_plot_render(cr, js->job->chart, js->md, diag);
@@ -641,11 +651,7 @@ emit_job_png(void *ctx, FILE *f, chiso_diag *diag)
     if (st != CHISO_OK) {
         goto out;
     }
-    cairo_surface_finish(surf);
-    cs = cairo_surface_status(surf);
-    if (cs != CAIRO_STATUS_SUCCESS) {
-        st = surface_error(diag, cs, "cannot write the chart");
-    }
+    st = finish_surface(surf, diag);
 out:
     if (cr != NULL) {
         cairo_destroy(cr);
