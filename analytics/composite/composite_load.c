@@ -130,62 +130,33 @@ cell_missing(const char *s, size_t len)
 
 /*
  * Parse a data cell. Cells written by R, Python or a C program are plain
- * C-locale numbers ([-+]digits[.digits][e[-+]digits]); those go straight
- * to strtod, which gives exactly what chiso_parse_number() would, without
- * its copy and separator analysis (a measurable share of loading a large
+ * C-locale numbers ([-+]digits[.digits][e[-+]digits]); those are read by
+ * chiso_strtod_plain (no strtod for up to 19 significant digits) or else
+ * strtod, which give exactly what chiso_parse_number() would, without its
+ * copy and separator analysis (a measurable share of loading a large
  * table). Anything else (decimal commas, thousands separators, '%') takes
  * the general parser. Returns 0 on success.
  */
 static int
 parse_cell_number(const char *s, size_t len, double *out)
 {
-    /* exact powers of ten: 10^22 is the largest a double holds exactly */
-    static const double pow10[23] = {
-        1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    size_t i = 0, digits = 0, frac = 0;
-    uint64_t mant = 0;
-    int neg = 0;
+    size_t i = 0, digits = 0;
     char *end;
 
     chiso_text_trim_quick(&s, &len);
+    if (len > 0 && chiso_strtod_plain(s, &end, out) && end == s + len) {
+        return 0;
+    }
     if (i < len && (s[i] == '-' || s[i] == '+')) {
-        neg = s[i] == '-';
         i++;
     }
-    while (i < len && s[i] >= '0' && s[i] <= '9') {
-        if (digits < 19) {
-            mant = mant * 10 + (uint64_t)(s[i] - '0');
-        }
-        i++;
+    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
         digits++;
     }
     if (i < len && s[i] == '.') {
-        i++;
-        while (i < len && s[i] >= '0' && s[i] <= '9') {
-            if (digits < 19) {
-                mant = mant * 10 + (uint64_t)(s[i] - '0');
-            }
-            i++;
+        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
             digits++;
-            frac++;
         }
-    }
-    /* Clinger's fast path: digits[.digits] whose digits make an integer
-       below 2^53 with at most 22 decimals is that integer divided by an
-       exact power of ten; one correctly rounded division gives the double
-       nearest the decimal, exactly what strtod returns (and whatever the
-       locale). Most cells of a data table are like that. */
-    if (digits > 0 && digits <= 19 && i == len && frac <= 22 &&
-        mant <= ((uint64_t)1 << 53)) {
-        double v = (double)mant / pow10[frac];
-        *out = neg ? -v : v;
-        return 0;
-    }
-    /* longer mantissas (numbers written with 17 significant digits) */
-    if (digits > 0 && digits <= 19 && i == len &&
-        chiso_decimal_to_double(mant, -(int)frac, neg, out)) {
-        return 0;
     }
     if (digits > 0 && i < len && (s[i] == 'e' || s[i] == 'E')) {
         size_t e = ++i, ed = 0;

@@ -334,17 +334,17 @@ int chiso_is_zero(double x);
  */
 /* strtod as in the "C" locale ("85.5"; never "85,5"). A plain decimal
  * ([-+]digits[.digits][e[-+]digits], at most 19 significant digits) is
- * converted by chiso_decimal_to_double without strtod; same result. */
+ * converted without strtod (chiso_strtod_plain); same result. */
 double chiso_strtod(const char *s, char **end);
 /*
- * The double nearest to mant x 10^exp10 (ties to even, exactly what
- * strtod returns for that decimal), by the Eisel-Lemire method: one or two
- * 64 x 128-bit products with a table of powers of ten. Returns 1 and sets
- * *out when the result is certain; 0 when the caller must use strtod
- * (exp10 outside [-64, 64], a product too close to a halfway point, a
- * subnormal or infinite result, or no 128-bit integers).
+ * strtod's reading of a plain decimal at s, without strtod: [-+] digits
+ * [. digits] [e [-+] digits], at least one digit, at most 19 significant
+ * digits. Returns 1 with *out (and *end, when not NULL, after the text
+ * read, as strtod sets it); 0 for anything else (spaces first, "inf",
+ * "nan", hex, longer mantissas, results too close to a halfway point
+ * between two doubles, subnormals, exponents beyond 10^+-64), which strtod must then read.
  */
-int chiso_decimal_to_double(uint64_t mant, int exp10, int neg, double *out);
+int chiso_strtod_plain(const char *s, char **end, double *out);
 /* snprintf / vsnprintf as in the "C" locale. */
 int chiso_snprintf(char *buf, size_t len, const char *fmt, ...)
     CHISO_PRINTF(3, 4);

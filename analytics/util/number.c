@@ -202,8 +202,16 @@ static const uint64_t pow10_128[POW10_MAX - POW10_MIN + 1][2] = {
 };
 #endif
 
-int
-chiso_decimal_to_double(uint64_t mant, int exp10, int neg, double *out)
+/*
+ * The double nearest to mant x 10^exp10 (ties to even, exactly what
+ * strtod returns for that decimal), by the Eisel-Lemire method: one or two
+ * 64 x 128-bit products with a table of powers of ten. Returns 1 and sets
+ * *out when the result is certain; 0 when the caller must use strtod
+ * (exp10 outside [-64, 64], a product too close to a halfway point, a
+ * subnormal or infinite result, or no 128-bit integers).
+ */
+static int
+decimal_to_double(uint64_t mant, int exp10, int neg, double *out)
 {
 #if defined(__SIZEOF_INT128__)
     __extension__ typedef unsigned __int128 u128;
@@ -273,15 +281,8 @@ chiso_decimal_to_double(uint64_t mant, int exp10, int neg, double *out)
 #endif
 }
 
-/*
- * strtod's reading of a plain decimal at s, without strtod: [-+] digits
- * [. digits] [e [-+] digits], at least one digit, at most 19 significant
- * digits. Returns 0 for anything else (spaces first, "inf", "nan", hex,
- * longer mantissas, results chiso_decimal_to_double cannot settle):
- * strtod then reads it.
- */
-static int
-plain_decimal(const char *s, char **end, double *out)
+int
+chiso_strtod_plain(const char *s, char **end, double *out)
 {
     const unsigned char *p = (const unsigned char *)s;
     uint64_t mant = 0;
@@ -334,7 +335,7 @@ plain_decimal(const char *s, char **end, double *out)
             p = q;
         }
     }
-    if (!chiso_decimal_to_double(mant, exp10, neg, out)) {
+    if (!decimal_to_double(mant, exp10, neg, out)) {
         return 0;
     }
     if (end != NULL) {
@@ -349,7 +350,7 @@ chiso_strtod(const char *s, char **end)
     chiso_c_locale l;
     double v;
 
-    if (plain_decimal(s, end, &v)) {
+    if (chiso_strtod_plain(s, end, &v)) {
         return v;
     }
     chiso_c_locale_enter(&l);
